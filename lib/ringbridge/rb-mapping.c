@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* Backing file and mirrored mapping of a ring. Not realtime-safe: this is
+ * where the system calls live, so that nothing else needs any. */
+
+#include "rb-mapping-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+size_t
+rb_page_size (void)
+{
+  long ps = sysconf (_SC_PAGESIZE);
+  return ps > 0 ? (size_t) ps : 4096;
+}
+
+int
+rb_memfd_create (const char *debug_name, size_t header_size,
+    uint64_t capacity, const char **what)
+{
+  off_t size = (off_t) (header_size + capacity);
+  int fd, err;
+
+  fd = memfd_create (debug_name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0) {
+    *what = "memfd_create";
+    return -errno;
+  }
+  if (ftruncate (fd, size) < 0) {
+    *what = "ftruncate";
+    goto fail;
+  }
+  /* Reserve the pages now: tmpfs overcommits, and a page that cannot be
+   * had would otherwise be a SIGBUS at first touch, perhaps inside a
+   * realtime callback. posix_fallocate returns the error number. */
+  err = posix_fallocate (fd, 0, size);
+  if (err != 0) {
+    errno = err;
+    *what = "posix_fallocate";
+    goto fail;
+  }
+  /* A sealed size means no holder of the fd can shrink the file under
+   * another's mapping (SIGBUS) or grow it. */
+  if (fcntl (fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+    *what = "fcntl(F_ADD_SEALS)";
+    goto fail;
+  }
+  return fd;
+
+fail:
+  err = errno;
+  close (fd);
+  return -err;
+}
+
+int
+rb_mapping_map (struct rb_mapping *m, int fd, size_t header_size,
+    uint64_t capacity, const char **what)
+{
+  size_t length = header_size + 2 * (size_t) capacity;
+  uint8_t *base, *p;
+  int err;
+
+  memset (m, 0, sizeof *m);
+  m->fd = -1;
+
+  /* Reserve the whole range first so the two views of the data land back
+   * to back, then map the file over it. */
+  base = mmap (NULL, length, PROT_NONE,
+      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (base == MAP_FAILED) {
+    *what = "mmap (reserve)";
+    return -errno;
+  }
+  /* MAP_POPULATE faults the pages in now, not in the first realtime
+   * callback that touches them. */
+  p = mmap (base, header_size + (size_t) capacity, PROT_READ | PROT_WRITE,
+      MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0);
+  if (p == MAP_FAILED) {
+    *what = "mmap (header and data)";
+    goto fail;
+  }
+  p = mmap (base + header_size + capacity, (size_t) capacity,
+      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd,
+      (off_t) header_size);
+  if (p == MAP_FAILED) {
+    *what = "mmap (mirror)";
+    goto fail;
+  }
+  m->fd = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+  if (m->fd < 0) {
+    *what = "fcntl(F_DUPFD_CLOEXEC)";
+    goto fail;
+  }
+  m->base = base;
+  m->length = length;
+  m->header_size = header_size;
+  m->capacity = capacity;
+  return 0;
+
+fail:
+  err = errno;
+  munmap (base, length);
+  return -err;
+}
+
+int
+rb_mapping_lock (struct rb_mapping *m, const char **what)
+{
+  if (m->locked)
+    return 0;
+  /* The mirror is the same pages again: locking the first view is enough. */
+  if (mlock (m->base, m->header_size + (size_t) m->capacity) < 0) {
+    *what = "mlock";
+    return -errno;
+  }
+  m->locked = 1;
+  return 0;
+}
+
+void
+rb_mapping_unmap (struct rb_mapping *m)
+{
+  if (m->base != NULL)
+    munmap (m->base, m->length);
+  if (m->fd >= 0)
+    close (m->fd);
+  memset (m, 0, sizeof *m);
+  m->fd = -1;
+}

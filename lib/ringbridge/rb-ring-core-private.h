@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+#pragma once
+
+/* The lock-free single-producer/single-consumer algorithm. C11 and libc
+ * only: no GLib, no GObject, so it can be tested under ThreadSanitizer and
+ * the realtime traps on its own. RbRing (rb-ring.c) owns one and forwards
+ * its realtime entry points here.
+ *
+ * Threads: functions named _write_/_commit/set_eos belong to the producer,
+ * _read_/_peek/_skip/_release/reset to the consumer; read_at and the
+ * position/counter getters may be called from any thread. Every function
+ * here is realtime-safe: no allocation, no lock, no system call. */
+
+#include <stdalign.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rb-shm-private.h"
+
+/* Values are RbSampleFormat's (rb-ring.c checks that they agree). */
+enum rb_format {
+  RB_FORMAT_NONE = 0,
+  RB_FORMAT_U8,
+  RB_FORMAT_S16LE,
+  RB_FORMAT_S24LE,
+  RB_FORMAT_S24_32LE,
+  RB_FORMAT_S32LE,
+  RB_FORMAT_F32LE,
+  RB_FORMAT_F64LE,
+  RB_FORMAT_LAST = RB_FORMAT_F64LE,
+};
+
+#define RB_CORE_FLAG_OVERWRITE 1u
+#define RB_CORE_FLAGS_KNOWN RB_CORE_FLAG_OVERWRITE
+
+/* Outcome of a read at an absolute position (values are RbRangeStatus's). */
+enum rb_range {
+  RB_RANGE_OK = 0,
+  RB_RANGE_GONE = 1,
+  RB_RANGE_FUTURE = 2,
+};
+
+struct rb_ring_core {
+  /* Read by both sides, written only by rb_ring_core_init(): private
+   * copies of the validated identity block, never re-read from shared
+   * memory. */
+  struct rb_shm_header *hdr;
+  uint8_t *data;                /* mirrored: data[i] == data[i + capacity] */
+  uint64_t capacity;
+  uint64_t mask;
+  uint32_t flags;
+  uint32_t format;
+  uint32_t channels;
+  uint32_t rate;
+  uint32_t frame_size;
+  uint32_t sample_size;
+  uint64_t origin;              /* position of the first byte ever written */
+
+  /* Producer-private. */
+  alignas (RB_CACHELINE) uint64_t w;    /* our write position */
+  uint64_t w_cached_read;       /* last read_pos we loaded */
+  bool w_broken;                /* the consumer published an impossible read_pos */
+
+  /* Consumer-private. */
+  alignas (RB_CACHELINE) uint64_t r;    /* our read position */
+  uint64_t r_cached_write;      /* last write_pos we loaded */
+  uint64_t r_acquired_end;      /* overwrite mode: end of the region handed out */
+  bool r_broken;                /* the producer published an impossible write_pos */
+};
+
+/* Sizes and formats. */
+size_t   rb_format_sample_size      (uint32_t format);
+bool     rb_capacity_round          (uint64_t requested, uint64_t page_size,
+                                     uint64_t *capacity);
+
+/* Lays out a new header (identity block, zero positions) in @hdr and
+ * publishes its magic. */
+void     rb_shm_header_init         (struct rb_shm_header *hdr,
+                                     uint32_t header_size, uint64_t capacity,
+                                     uint32_t flags, uint32_t format,
+                                     uint32_t channels, uint32_t rate);
+
+/* Binds @core to a header and its mirrored data area. The header must
+ * already be valid. */
+void     rb_ring_core_init          (struct rb_ring_core *core,
+                                     struct rb_shm_header *hdr, uint8_t *data);
+
+/* Test hook: moves both positions of an empty, idle ring to @pos so the
+ * 64-bit wrap can happen inside a test. */
+void     rb_ring_core_set_positions_for_test (struct rb_ring_core *core,
+                                     uint64_t pos);
+
+/* Producer. */
+size_t   rb_ring_core_write         (struct rb_ring_core *core,
+                                     const void *src, size_t n);
+size_t   rb_ring_core_write_available (struct rb_ring_core *core);
+void    *rb_ring_core_write_acquire (struct rb_ring_core *core, size_t *n);
+void     rb_ring_core_write_commit  (struct rb_ring_core *core, size_t n);
+void     rb_ring_core_set_eos       (struct rb_ring_core *core);
+
+/* Consumer. */
+size_t   rb_ring_core_read          (struct rb_ring_core *core, void *dst,
+                                     size_t n);
+size_t   rb_ring_core_peek          (struct rb_ring_core *core, void *dst,
+                                     size_t n);
+size_t   rb_ring_core_skip          (struct rb_ring_core *core, size_t n);
+size_t   rb_ring_core_read_available (struct rb_ring_core *core);
+const void *rb_ring_core_read_acquire (struct rb_ring_core *core, size_t *n);
+bool     rb_ring_core_read_release  (struct rb_ring_core *core, size_t n);
+bool     rb_ring_core_is_eos        (struct rb_ring_core *core);
+void     rb_ring_core_reset         (struct rb_ring_core *core);
+
+/* Any thread. */
+uint64_t rb_ring_core_write_position (const struct rb_ring_core *core);
+uint64_t rb_ring_core_read_position (const struct rb_ring_core *core);
+uint64_t rb_ring_core_oldest_position (const struct rb_ring_core *core);
+enum rb_range rb_ring_core_check_range (const struct rb_ring_core *core,
+                                     uint64_t pos, size_t n);
+enum rb_range rb_ring_core_read_at  (const struct rb_ring_core *core,
+                                     uint64_t pos, void *dst, size_t n,
+                                     size_t *done);
+uint64_t rb_ring_core_overruns      (const struct rb_ring_core *core);
+uint64_t rb_ring_core_underruns     (const struct rb_ring_core *core);
+uint64_t rb_ring_core_overwritten   (const struct rb_ring_core *core);
+
+/* Whole frames: never split a frame (an audio ring's frame_size bytes). */
+size_t   rb_ring_core_write_frames  (struct rb_ring_core *core,
+                                     const void *src, size_t n_frames);
+size_t   rb_ring_core_read_frames   (struct rb_ring_core *core, void *dst,
+                                     size_t n_frames);
+
+/* Audio frames, converted between the ring's sample format and per-channel
+ * float arrays. A NULL channel pointer writes silence / discards. */
+size_t   rb_ring_core_write_deinterleaved (struct rb_ring_core *core,
+                                     const float *const *channels,
+                                     unsigned n_channels, size_t n_frames);
+size_t   rb_ring_core_read_deinterleaved (struct rb_ring_core *core,
+                                     float *const *channels,
+                                     unsigned n_channels, size_t n_frames);

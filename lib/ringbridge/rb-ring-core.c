@@ -1,0 +1,844 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* The lock-free SPSC ring. See docs/ring.md for the model; in short:
+ *
+ * - write_pos and read_pos are 64-bit byte counters that only grow; the
+ *   offset of position p is p & mask. They never wrap in practice (2^64
+ *   bytes), and all comparisons are unsigned differences, so they stay
+ *   correct even when they do (the tests start them near 2^64).
+ * - The producer copies data in, then publishes write_pos with release;
+ *   the consumer loads write_pos with acquire before copying out, then
+ *   publishes read_pos with release; the producer loads read_pos with
+ *   acquire before overwriting. Those four accesses are the whole protocol.
+ * - Each side keeps a private copy of the other side's position and only
+ *   reloads it when the copy says the ring is too full/empty for the
+ *   request: small transfers then touch no shared cache line but their own.
+ * - In overwrite mode the producer never looks at read_pos. Before it
+ *   overwrites old data it announces the end of the write in flight
+ *   (write_reserve), and it stores the data with release so that a reader
+ *   who sees any new byte also sees the announcement; readers copy with
+ *   acquire and re-check write_reserve after their copy (a seqlock whose
+ *   sequence number is the position itself). Those copies are atomic word
+ *   by word, so there is no data race for ThreadSanitizer to doubt.
+ *
+ * Everything here is realtime-safe: no allocation, no lock, no system call,
+ * bounded loops. Positions loaded from shared memory are checked before use,
+ * so a corrupt peer can make the ring return nothing, never copy out of
+ * bounds. */
+
+#include "rb-ring-core-private.h"
+#include "rb-convert-private.h"
+
+#include <string.h>
+
+/* Memory orders of the four protocol accesses. They are named so that the
+ * mutation self-test (tests/stress, reliability plan R3m) can weaken one at
+ * a time and check that ThreadSanitizer notices; normal builds always use
+ * the orders below. */
+#ifndef RB_MO_PUBLISH_WRITE
+#define RB_MO_PUBLISH_WRITE memory_order_release
+#endif
+#ifndef RB_MO_OBSERVE_WRITE
+#define RB_MO_OBSERVE_WRITE memory_order_acquire
+#endif
+#ifndef RB_MO_PUBLISH_READ
+#define RB_MO_PUBLISH_READ memory_order_release
+#endif
+#ifndef RB_MO_OBSERVE_READ
+#define RB_MO_OBSERVE_READ memory_order_acquire
+#endif
+
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/* True if position a is before position b (modulo 2^64). */
+static inline bool
+pos_before (uint64_t a, uint64_t b)
+{
+  return (int64_t) (a - b) < 0;
+}
+
+static inline bool
+is_overwrite (const struct rb_ring_core *c)
+{
+  return (c->flags & RB_CORE_FLAG_OVERWRITE) != 0;
+}
+
+size_t
+rb_format_sample_size (uint32_t format)
+{
+  switch (format) {
+    case RB_FORMAT_NONE:
+    case RB_FORMAT_U8:
+      return 1;
+    case RB_FORMAT_S16LE:
+      return 2;
+    case RB_FORMAT_S24LE:
+      return 3;
+    case RB_FORMAT_S24_32LE:
+    case RB_FORMAT_S32LE:
+    case RB_FORMAT_F32LE:
+      return 4;
+    case RB_FORMAT_F64LE:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+bool
+rb_capacity_round (uint64_t requested, uint64_t page_size, uint64_t *capacity)
+{
+  uint64_t cap = page_size;
+
+  if (requested == 0 || requested > (UINT64_C (1) << 31))
+    return false;
+  while (cap < requested)
+    cap <<= 1;
+  if (cap > (UINT64_C (1) << 31))
+    return false;
+  *capacity = cap;
+  return true;
+}
+
+void
+rb_shm_header_init (struct rb_shm_header *hdr, uint32_t header_size,
+    uint64_t capacity, uint32_t flags, uint32_t format, uint32_t channels,
+    uint32_t rate)
+{
+  size_t ssize = rb_format_sample_size (format);
+
+  hdr->layout_version = RB_SHM_LAYOUT_VERSION;
+  hdr->header_size = header_size;
+  hdr->capacity = capacity;
+  hdr->file_size = header_size + capacity;
+  hdr->flags = flags;
+  hdr->sample_format = format;
+  hdr->channels = format == RB_FORMAT_NONE ? 0 : channels;
+  hdr->rate = format == RB_FORMAT_NONE ? 0 : rate;
+  hdr->frame_size = (uint32_t) (format == RB_FORMAT_NONE ? 1 : ssize * channels);
+  atomic_store_explicit (&hdr->write_pos, 0, memory_order_relaxed);
+  atomic_store_explicit (&hdr->write_reserve, 0, memory_order_relaxed);
+  atomic_store_explicit (&hdr->read_pos, 0, memory_order_relaxed);
+  /* release: pairs with the acquire load of magic when another process
+   * attaches; the identity block above is complete before the ring is
+   * recognised as one. */
+  atomic_store_explicit (&hdr->magic, RB_SHM_MAGIC, memory_order_release);
+}
+
+void
+rb_ring_core_init (struct rb_ring_core *c, struct rb_shm_header *hdr,
+    uint8_t *data)
+{
+  memset (c, 0, sizeof *c);
+  c->hdr = hdr;
+  c->data = data;
+  c->capacity = hdr->capacity;
+  c->mask = hdr->capacity - 1;
+  c->flags = hdr->flags;
+  c->format = hdr->sample_format;
+  c->channels = hdr->channels;
+  c->rate = hdr->rate;
+  c->frame_size = hdr->frame_size;
+  c->sample_size = (uint32_t) rb_format_sample_size (hdr->sample_format);
+  /* relaxed: initialisation, before any other thread has the ring. */
+  c->w = atomic_load_explicit (&hdr->write_pos, memory_order_relaxed);
+  c->r = atomic_load_explicit (&hdr->read_pos, memory_order_relaxed);
+  c->w_cached_read = c->r;
+  c->r_cached_write = c->w;
+  c->origin = 0;
+}
+
+void
+rb_ring_core_set_positions_for_test (struct rb_ring_core *c, uint64_t pos)
+{
+  c->w = c->r = c->w_cached_read = c->r_cached_write = c->origin = pos;
+  /* relaxed: test set-up, before the ring is shared with another thread. */
+  atomic_store_explicit (&c->hdr->write_pos, pos, memory_order_relaxed);
+  atomic_store_explicit (&c->hdr->write_reserve, pos, memory_order_relaxed);
+  atomic_store_explicit (&c->hdr->read_pos, pos, memory_order_relaxed);
+}
+
+/* Counters have a single writer each, so a relaxed load and store (no
+ * read-modify-write, no lock prefix) is enough; readers only want a
+ * recent value. */
+static inline void
+counter_add (_Atomic uint64_t *counter, uint64_t n)
+{
+  uint64_t v = atomic_load_explicit (counter, memory_order_relaxed);
+  atomic_store_explicit (counter, v + n, memory_order_relaxed);
+}
+
+/* --- overwrite-mode copies ---------------------------------------------
+ * The producer may be rewriting the bytes a reader copies, so both copies
+ * are atomic: word-sized where the shared address is 8-byte aligned, bytes
+ * at the edges. On x86-64 and arm64 these compile to plain or
+ * release/acquire moves; what matters is that the compiler may not reorder
+ * them past the position checks around them. */
+
+/* release per store: pairs with the acquire loads in copy_out_acquire(); a
+ * reader that loads any byte stored here also sees the write_reserve the
+ * producer stored before this copy. */
+static void
+copy_in_release (uint8_t *dst, const uint8_t *src, size_t n)
+{
+  while (n > 0 && ((uintptr_t) dst & 7) != 0) {
+    atomic_store_explicit ((_Atomic uint8_t *) dst, *src, memory_order_release);
+    dst++, src++, n--;
+  }
+  for (; n >= 8; dst += 8, src += 8, n -= 8) {
+    uint64_t v;
+    memcpy (&v, src, 8);
+    atomic_store_explicit ((_Atomic uint64_t *) dst, v, memory_order_release);
+  }
+  for (; n > 0; dst++, src++, n--)
+    atomic_store_explicit ((_Atomic uint8_t *) dst, *src, memory_order_release);
+}
+
+/* acquire per load: pairs with the release stores in copy_in_release(); the
+ * write_reserve load that follows the copy sees every reservation whose
+ * data the copy saw. */
+static void
+copy_out_acquire (uint8_t *dst, const uint8_t *src, size_t n)
+{
+  while (n > 0 && ((uintptr_t) src & 7) != 0) {
+    *dst = atomic_load_explicit ((_Atomic uint8_t *) src, memory_order_acquire);
+    dst++, src++, n--;
+  }
+  for (; n >= 8; dst += 8, src += 8, n -= 8) {
+    uint64_t v = atomic_load_explicit ((_Atomic uint64_t *) src,
+        memory_order_acquire);
+    memcpy (dst, &v, 8);
+  }
+  for (; n > 0; dst++, src++, n--)
+    *dst = atomic_load_explicit ((_Atomic uint8_t *) src, memory_order_acquire);
+}
+
+/* Overwrite mode: the oldest position whose data is intact, given the end
+ * of the producer's write in flight. */
+static inline uint64_t
+oldest_for_reserve (const struct rb_ring_core *c, uint64_t reserve)
+{
+  if (reserve - c->origin > c->capacity)
+    return reserve - c->capacity;
+  return c->origin;
+}
+
+/* relaxed: an announcement only ever grows; a stale (smaller) value makes
+ * a reader start too early, which the re-check after its copy catches. */
+static inline uint64_t
+load_reserve (const struct rb_ring_core *c)
+{
+  return atomic_load_explicit (&c->hdr->write_reserve, memory_order_relaxed);
+}
+
+/* acquire: pairs with the release store of write_pos in publish_write();
+ * every byte below the returned position is visible. */
+static inline uint64_t
+load_write_pos (const struct rb_ring_core *c)
+{
+  return atomic_load_explicit (&c->hdr->write_pos, RB_MO_OBSERVE_WRITE);
+}
+
+/* --- producer ----------------------------------------------------------- */
+
+static inline void
+publish_write (struct rb_ring_core *c, uint64_t w)
+{
+  c->w = w;
+  /* release: pairs with the acquire load in load_write_pos(); the data
+   * copied in below w is complete before the consumer can see w. */
+  atomic_store_explicit (&c->hdr->write_pos, w, RB_MO_PUBLISH_WRITE);
+}
+
+/* Free space for the producer, reloading read_pos only when the cached
+ * copy says fewer than @want bytes are free. */
+static inline uint64_t
+producer_space (struct rb_ring_core *c, uint64_t want)
+{
+  uint64_t w = c->w;
+  uint64_t used = w - c->w_cached_read;
+  uint64_t r;
+
+  if (c->capacity - used >= want)
+    return c->capacity - used;
+  /* acquire: pairs with the release store of read_pos in publish_read();
+   * the consumer has finished copying out every byte below r, so the
+   * producer may overwrite them. */
+  r = atomic_load_explicit (&c->hdr->read_pos, RB_MO_OBSERVE_READ);
+  if (w - r > c->capacity) {
+    /* read_pos ahead of write_pos or lapped: impossible from an honest
+     * consumer. Write nothing. */
+    c->w_broken = true;
+    return 0;
+  }
+  c->w_cached_read = r;
+  return c->capacity - (w - r);
+}
+
+static size_t
+write_overwrite (struct rb_ring_core *c, const uint8_t *src, size_t n)
+{
+  uint64_t end = c->w + n;
+  size_t keep = (size_t) MIN ((uint64_t) n, c->capacity);
+
+  /* relaxed: ordered before the data stores by their release (see
+   * copy_in_release()); a reader that sees new data sees this too. */
+  atomic_store_explicit (&c->hdr->write_reserve, end, memory_order_relaxed);
+  /* Of a write longer than the ring only the last capacity bytes survive:
+   * copy just those. */
+  copy_in_release (c->data + ((end - keep) & c->mask), src + (n - keep), keep);
+  publish_write (c, end);
+  return n;
+}
+
+size_t
+rb_ring_core_write (struct rb_ring_core *c, const void *src, size_t n)
+{
+  uint64_t space;
+
+  if (n == 0)
+    return 0;
+  if (is_overwrite (c))
+    return write_overwrite (c, src, n);
+
+  space = producer_space (c, n);
+  if (space < n) {
+    /* the producer's own line: overruns has no other writer (except
+     * reset, which requires the producer to be idle). */
+    counter_add (&c->hdr->overruns, 1);
+    n = (size_t) space;
+    if (n == 0)
+      return 0;
+  }
+#ifdef RB_MUTANT_PUBLISH_EARLY
+  /* Deliberately wrong (R3m): publishes before the data is there. */
+  publish_write (c, c->w + n);
+  memcpy (c->data + ((c->w - n) & c->mask), src, n);
+#else
+  memcpy (c->data + (c->w & c->mask), src, n);
+  publish_write (c, c->w + n);
+#endif
+  return n;
+}
+
+size_t
+rb_ring_core_write_available (struct rb_ring_core *c)
+{
+  if (is_overwrite (c))
+    return (size_t) c->capacity;
+  return (size_t) producer_space (c, c->capacity);
+}
+
+void *
+rb_ring_core_write_acquire (struct rb_ring_core *c, size_t *n)
+{
+  if (is_overwrite (c)) {
+    /* Readers must learn of an overwrite before its data lands, which a
+     * pointer handed to the caller cannot promise. */
+    *n = 0;
+    return NULL;
+  }
+  *n = (size_t) producer_space (c, c->capacity);
+  return c->data + (c->w & c->mask);
+}
+
+void
+rb_ring_core_write_commit (struct rb_ring_core *c, size_t n)
+{
+  /* Never publish more than the space we know is free. */
+  uint64_t space = c->capacity - (c->w - c->w_cached_read);
+
+  if (is_overwrite (c) || n == 0)
+    return;
+  if (n > space)
+    n = (size_t) space;
+  publish_write (c, c->w + n);
+}
+
+void
+rb_ring_core_set_eos (struct rb_ring_core *c)
+{
+  /* release: pairs with the acquire load in rb_ring_core_is_eos(); the last
+   * write_pos is visible to whoever sees the flag. */
+  atomic_store_explicit (&c->hdr->eos, 1, memory_order_release);
+}
+
+/* --- consumer ----------------------------------------------------------- */
+
+static inline void
+publish_read (struct rb_ring_core *c, uint64_t r)
+{
+  c->r = r;
+  /* release: pairs with the acquire load of read_pos in producer_space();
+   * our copies out of the bytes below r are done before the producer may
+   * reuse them. */
+  atomic_store_explicit (&c->hdr->read_pos, r, RB_MO_PUBLISH_READ);
+}
+
+/* Readable bytes for the consumer, reloading write_pos only when the
+ * cached copy says fewer than @want bytes are there. */
+static inline uint64_t
+consumer_avail (struct rb_ring_core *c, uint64_t want)
+{
+  uint64_t r = c->r;
+  uint64_t avail = c->r_cached_write - r;
+  uint64_t w;
+
+  if (avail >= want)
+    return avail;
+  w = load_write_pos (c);
+  if (w - r > c->capacity) {
+    /* write_pos behind read_pos or more than a ring ahead: impossible
+     * from an honest producer. Read nothing. */
+    c->r_broken = true;
+    return 0;
+  }
+  c->r_cached_write = w;
+  return w - r;
+}
+
+/* Overwrite mode: moves the consumer past data the producer overwrote and
+ * returns what is readable now. */
+static uint64_t
+consumer_catch_up (struct rb_ring_core *c)
+{
+  uint64_t w = load_write_pos (c);
+  uint64_t reserve = load_reserve (c);
+  uint64_t oldest;
+
+  if (pos_before (w, c->r)) {
+    c->r_broken = true;
+    return 0;
+  }
+  if (pos_before (reserve, w))
+    reserve = w;                /* corrupt; stay in bounds regardless */
+  oldest = oldest_for_reserve (c, reserve);
+  if (pos_before (c->r, oldest)) {
+    counter_add (&c->hdr->overwritten, oldest - c->r);
+    c->r = oldest;
+  }
+  c->r_cached_write = w;
+  return pos_before (c->r, w) ? w - c->r : 0;
+}
+
+/* Overwrite mode: after copying [r, r + n) out, drops the part the producer
+ * overtook during the copy. Returns the number of good bytes, moved to the
+ * front of @dst (if any). */
+static size_t
+keep_intact (struct rb_ring_core *c, uint8_t *dst, size_t n)
+{
+  uint64_t oldest = oldest_for_reserve (c, load_reserve (c));
+  uint64_t lost;
+
+  if (!pos_before (c->r, oldest))
+    return n;
+  lost = MIN (oldest - c->r, (uint64_t) n);
+  counter_add (&c->hdr->overwritten, lost);
+  c->r += lost;
+  if (dst != NULL && lost < n)
+    memmove (dst, dst + lost, n - (size_t) lost);
+  return n - (size_t) lost;
+}
+
+static size_t
+read_common (struct rb_ring_core *c, void *dst, size_t n, bool consume)
+{
+  uint64_t avail;
+
+  if (n == 0)
+    return 0;
+
+  if (is_overwrite (c)) {
+    avail = consumer_catch_up (c);
+    if (avail < n) {
+      if (consume)
+        counter_add (&c->hdr->underruns, 1);
+      n = (size_t) avail;
+    }
+    if (n > 0) {
+      copy_out_acquire (dst, c->data + (c->r & c->mask), n);
+      n = keep_intact (c, dst, n);
+    }
+    if (consume)
+      publish_read (c, c->r + n);
+    else if (c->r != atomic_load_explicit (&c->hdr->read_pos, memory_order_relaxed))
+      publish_read (c, c->r);   /* catching up moved us */
+    return n;
+  }
+
+  avail = consumer_avail (c, n);
+  if (avail < n) {
+    if (consume)
+      counter_add (&c->hdr->underruns, 1);
+    n = (size_t) avail;
+    if (n == 0)
+      return 0;
+  }
+#ifdef RB_MUTANT_RELEASE_EARLY
+  /* Deliberately wrong (R3m): frees the bytes before copying them out. */
+  if (consume) {
+    publish_read (c, c->r + n);
+    memcpy (dst, c->data + ((c->r - n) & c->mask), n);
+    return n;
+  }
+#endif
+  memcpy (dst, c->data + (c->r & c->mask), n);
+  if (consume)
+    publish_read (c, c->r + n);
+  return n;
+}
+
+size_t
+rb_ring_core_read (struct rb_ring_core *c, void *dst, size_t n)
+{
+  return read_common (c, dst, n, true);
+}
+
+size_t
+rb_ring_core_peek (struct rb_ring_core *c, void *dst, size_t n)
+{
+  return read_common (c, dst, n, false);
+}
+
+size_t
+rb_ring_core_skip (struct rb_ring_core *c, size_t n)
+{
+  uint64_t avail;
+
+  avail = is_overwrite (c) ? consumer_catch_up (c) : consumer_avail (c, n);
+  if (avail < n)
+    n = (size_t) avail;
+  publish_read (c, c->r + n);
+  return n;
+}
+
+size_t
+rb_ring_core_read_available (struct rb_ring_core *c)
+{
+  if (is_overwrite (c)) {
+    uint64_t r = c->r;
+    uint64_t avail = consumer_catch_up (c);
+    if (c->r != r)
+      publish_read (c, c->r);
+    return (size_t) avail;
+  }
+  return (size_t) consumer_avail (c, c->capacity);
+}
+
+const void *
+rb_ring_core_read_acquire (struct rb_ring_core *c, size_t *n)
+{
+  uint64_t avail;
+
+  if (is_overwrite (c)) {
+    avail = consumer_catch_up (c);
+    c->r_acquired_end = c->r + avail;
+  } else {
+    avail = consumer_avail (c, c->capacity);
+  }
+  *n = (size_t) avail;
+  return c->data + (c->r & c->mask);
+}
+
+bool
+rb_ring_core_read_release (struct rb_ring_core *c, size_t n)
+{
+  bool intact = true;
+  uint64_t avail;
+
+  if (is_overwrite (c)) {
+    avail = c->r_acquired_end - c->r;
+    if (n > avail)
+      n = (size_t) avail;
+    /* The caller read the region with plain loads; whether the producer
+     * overtook it is only known now. */
+    intact = !pos_before (c->r, oldest_for_reserve (c, load_reserve (c)));
+  } else {
+    avail = c->r_cached_write - c->r;
+    if (n > avail)
+      n = (size_t) avail;
+  }
+  publish_read (c, c->r + n);
+  return intact;
+}
+
+bool
+rb_ring_core_is_eos (struct rb_ring_core *c)
+{
+  /* acquire: pairs with the release store in rb_ring_core_set_eos(); the
+   * final write_pos loaded next is at least the one before the flag. */
+  if (!atomic_load_explicit (&c->hdr->eos, memory_order_acquire))
+    return false;
+  /* acquire: pairs with the release store in publish_read(). */
+  return load_write_pos (c) ==
+      atomic_load_explicit (&c->hdr->read_pos, memory_order_acquire);
+}
+
+void
+rb_ring_core_reset (struct rb_ring_core *c)
+{
+  uint64_t w = load_write_pos (c);
+
+  c->r_cached_write = w;
+  c->r_acquired_end = w;
+  publish_read (c, w);
+  /* relaxed: reset requires the producer to be idle (see rb_ring_reset()),
+   * so nobody else writes these now; the next release store of either
+   * position carries them to the other side. */
+  atomic_store_explicit (&c->hdr->eos, 0, memory_order_relaxed);
+  atomic_store_explicit (&c->hdr->overruns, 0, memory_order_relaxed);
+  atomic_store_explicit (&c->hdr->underruns, 0, memory_order_relaxed);
+  atomic_store_explicit (&c->hdr->overwritten, 0, memory_order_relaxed);
+}
+
+/* --- frames --------------------------------------------------------------- */
+
+size_t
+rb_ring_core_write_frames (struct rb_ring_core *c, const void *src,
+    size_t n_frames)
+{
+  uint64_t fs = c->frame_size;
+  uint64_t space;
+
+  if (n_frames == 0)
+    return 0;
+  if (is_overwrite (c))
+    return write_overwrite (c, src, n_frames * fs) / fs;
+  space = producer_space (c, n_frames * fs) / fs;
+  if (space < n_frames) {
+    counter_add (&c->hdr->overruns, 1);
+    n_frames = (size_t) space;
+  }
+  return rb_ring_core_write (c, src, n_frames * fs) / fs;
+}
+
+size_t
+rb_ring_core_read_frames (struct rb_ring_core *c, void *dst, size_t n_frames)
+{
+  uint64_t fs = c->frame_size;
+  uint64_t avail;
+
+  if (n_frames == 0)
+    return 0;
+  if (is_overwrite (c)) {
+    /* Align a catch-up jump to a frame boundary so frames stay whole. */
+    avail = consumer_catch_up (c);
+    if ((c->r - c->origin) % fs != 0) {
+      uint64_t skip = fs - (c->r - c->origin) % fs;
+      counter_add (&c->hdr->overwritten, skip);
+      c->r += skip;
+      avail = avail > skip ? avail - skip : 0;
+    }
+    avail /= fs;
+    if (avail < n_frames) {
+      counter_add (&c->hdr->underruns, 1);
+      n_frames = (size_t) avail;
+    }
+    if (n_frames == 0) {
+      publish_read (c, c->r);
+      return 0;
+    }
+    copy_out_acquire (dst, c->data + (c->r & c->mask), n_frames * fs);
+    {
+      size_t good = keep_intact (c, dst, n_frames * fs);
+      /* keep_intact() dropped a prefix; drop the partial frame too. */
+      size_t partial = good % fs;
+      if (partial != 0) {
+        memmove (dst, (uint8_t *) dst + partial, good - partial);
+        counter_add (&c->hdr->overwritten, partial);
+        c->r += partial;
+        good -= partial;
+      }
+      publish_read (c, c->r + good);
+      return good / fs;
+    }
+  }
+  avail = consumer_avail (c, n_frames * fs) / fs;
+  if (avail < n_frames) {
+    counter_add (&c->hdr->underruns, 1);
+    n_frames = (size_t) avail;
+    if (n_frames == 0)
+      return 0;
+  }
+  memcpy (dst, c->data + (c->r & c->mask), n_frames * fs);
+  publish_read (c, c->r + n_frames * fs);
+  return n_frames;
+}
+
+/* Staging buffer for overwrite rings, whose producer must not write into
+ * the ring with plain stores and whose reader must re-check its copy. */
+#define STAGE_BYTES 4096
+
+size_t
+rb_ring_core_write_deinterleaved (struct rb_ring_core *c,
+    const float *const *channels, unsigned n_channels, size_t n_frames)
+{
+  size_t fs = c->frame_size;
+  size_t done = 0;
+
+  if (c->format == RB_FORMAT_NONE || n_channels != c->channels || n_frames == 0)
+    return 0;
+
+  if (is_overwrite (c)) {
+    alignas (16) uint8_t stage[STAGE_BYTES];
+    size_t per = STAGE_BYTES / fs;
+    while (done < n_frames) {
+      size_t k = MIN (per, n_frames - done);
+      rb_convert_interleave (c->format, c->channels, channels, done, stage, k);
+      write_overwrite (c, stage, k * fs);
+      done += k;
+    }
+    return done;
+  }
+
+  {
+    size_t space = (size_t) (producer_space (c, (uint64_t) n_frames * fs) / fs);
+    if (space < n_frames) {
+      counter_add (&c->hdr->overruns, 1);
+      n_frames = space;
+      if (n_frames == 0)
+        return 0;
+    }
+    /* Convert straight into the ring: the mirror makes the region
+     * contiguous. */
+    rb_convert_interleave (c->format, c->channels, channels, 0,
+        c->data + (c->w & c->mask), n_frames);
+    publish_write (c, c->w + (uint64_t) n_frames * fs);
+    return n_frames;
+  }
+}
+
+size_t
+rb_ring_core_read_deinterleaved (struct rb_ring_core *c,
+    float *const *channels, unsigned n_channels, size_t n_frames)
+{
+  size_t fs = c->frame_size;
+
+  if (c->format == RB_FORMAT_NONE || n_channels != c->channels || n_frames == 0)
+    return 0;
+
+  if (is_overwrite (c)) {
+    alignas (16) uint8_t stage[STAGE_BYTES];
+    size_t per = STAGE_BYTES / fs;
+    size_t done = 0;
+    while (done < n_frames) {
+      size_t want = MIN (per, n_frames - done);
+      size_t got = rb_ring_core_read_frames (c, stage, want);
+      rb_convert_deinterleave (c->format, c->channels, stage, channels, done,
+          got);
+      done += got;
+      if (got < want)
+        break;
+    }
+    return done;
+  }
+
+  {
+    size_t avail = (size_t) (consumer_avail (c, (uint64_t) n_frames * fs) / fs);
+    if (avail < n_frames) {
+      counter_add (&c->hdr->underruns, 1);
+      n_frames = avail;
+      if (n_frames == 0)
+        return 0;
+    }
+    rb_convert_deinterleave (c->format, c->channels,
+        c->data + (c->r & c->mask), channels, 0, n_frames);
+    publish_read (c, c->r + (uint64_t) n_frames * fs);
+    return n_frames;
+  }
+}
+
+/* --- any thread ------------------------------------------------------------ */
+
+uint64_t
+rb_ring_core_write_position (const struct rb_ring_core *c)
+{
+  return load_write_pos (c);
+}
+
+uint64_t
+rb_ring_core_read_position (const struct rb_ring_core *c)
+{
+  /* acquire: pairs with the release store in publish_read(). */
+  return atomic_load_explicit (&c->hdr->read_pos, memory_order_acquire);
+}
+
+uint64_t
+rb_ring_core_oldest_position (const struct rb_ring_core *c)
+{
+  if (is_overwrite (c)) {
+    uint64_t w = load_write_pos (c);
+    uint64_t reserve = load_reserve (c);
+    return oldest_for_reserve (c, pos_before (reserve, w) ? w : reserve);
+  }
+  return rb_ring_core_read_position (c);
+}
+
+enum rb_range
+rb_ring_core_check_range (const struct rb_ring_core *c, uint64_t pos, size_t n)
+{
+  uint64_t w = load_write_pos (c);
+
+  if (pos_before (pos, rb_ring_core_oldest_position (c)))
+    return RB_RANGE_GONE;
+  if (pos_before (w, pos + n))
+    return RB_RANGE_FUTURE;
+  return RB_RANGE_OK;
+}
+
+enum rb_range
+rb_ring_core_read_at (const struct rb_ring_core *c, uint64_t pos, void *dst,
+    size_t n, size_t *done)
+{
+  uint64_t w = load_write_pos (c);
+  uint64_t oldest, avail;
+
+  *done = 0;
+  if (!pos_before (pos, w))
+    return RB_RANGE_FUTURE;
+  oldest = rb_ring_core_oldest_position (c);
+  if (pos_before (pos, oldest))
+    return RB_RANGE_GONE;
+  avail = w - pos;
+  if (avail > c->capacity)      /* corrupt positions: stay in bounds */
+    return RB_RANGE_GONE;
+  if (n > avail)
+    n = (size_t) avail;
+  if (n == 0)
+    return RB_RANGE_OK;
+
+  if (is_overwrite (c)) {
+    copy_out_acquire (dst, c->data + (pos & c->mask), n);
+    /* Did the producer overtake the start of our range during the copy? */
+    if (pos_before (pos, oldest_for_reserve (c, load_reserve (c))))
+      return RB_RANGE_GONE;
+  } else {
+    /* Only the consumer may read a plain ring at an absolute position:
+     * bytes at or above read_pos cannot change under it. */
+    memcpy (dst, c->data + (pos & c->mask), n);
+  }
+  *done = n;
+  return RB_RANGE_OK;
+}
+
+uint64_t
+rb_ring_core_overruns (const struct rb_ring_core *c)
+{
+  /* relaxed: a statistic; no data depends on it. */
+  return atomic_load_explicit (&c->hdr->overruns, memory_order_relaxed);
+}
+
+uint64_t
+rb_ring_core_underruns (const struct rb_ring_core *c)
+{
+  /* relaxed: a statistic; no data depends on it. */
+  return atomic_load_explicit (&c->hdr->underruns, memory_order_relaxed);
+}
+
+uint64_t
+rb_ring_core_overwritten (const struct rb_ring_core *c)
+{
+  /* relaxed: a statistic; no data depends on it. */
+  return atomic_load_explicit (&c->hdr->overwritten, memory_order_relaxed);
+}

@@ -1,0 +1,1303 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/**
+ * RbRing:
+ *
+ * A lock-free single-producer/single-consumer ring of bytes or audio frames.
+ *
+ * One thread (or process) writes, one reads, and neither ever waits for the
+ * other: a write that does not fit and a read that finds too little come
+ * back short, with the amount moved. That makes both sides usable from a
+ * realtime thread such as a JACK process callback. The data area is mapped
+ * twice back to back, so every region the ring hands out is contiguous:
+ * each transfer is one copy and zero-copy regions never split at the wrap.
+ *
+ * Positions are 64-bit byte counts since the ring was created; they only
+ * grow, so `rb_ring_get_write_position()` is also "how much was ever
+ * written" and an absolute sample index for audio rings.
+ *
+ * Each function's documentation ends with its thread contract:
+ * "Thread: producer" (only the one thread that writes), "Thread: consumer"
+ * (only the one thread that reads), or "Thread: any". "RT-safe" means the
+ * call allocates nothing, takes no lock and makes no system call, so it may
+ * be called from a realtime callback.
+ *
+ * With %RB_RING_FLAGS_OVERWRITE the producer never comes up short: it
+ * overwrites the oldest data, and any number of readers follow by absolute
+ * position with rb_ring_read_at().
+ *
+ * See docs/ring.md for the model in full.
+ */
+
+#include "config.h"
+
+#include "rb-ring.h"
+#include "rb-enum-types.h"
+#include "rb-mapping-private.h"
+#include "rb-ring-core-private.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+static_assert ((int) RB_SAMPLE_FORMAT_NONE == RB_FORMAT_NONE &&
+    (int) RB_SAMPLE_FORMAT_U8 == RB_FORMAT_U8 &&
+    (int) RB_SAMPLE_FORMAT_S16LE == RB_FORMAT_S16LE &&
+    (int) RB_SAMPLE_FORMAT_S24LE == RB_FORMAT_S24LE &&
+    (int) RB_SAMPLE_FORMAT_S24_32LE == RB_FORMAT_S24_32LE &&
+    (int) RB_SAMPLE_FORMAT_S32LE == RB_FORMAT_S32LE &&
+    (int) RB_SAMPLE_FORMAT_F32LE == RB_FORMAT_F32LE &&
+    (int) RB_SAMPLE_FORMAT_F64LE == RB_FORMAT_F64LE,
+    "RbSampleFormat and the core's formats agree");
+static_assert ((int) RB_RANGE_AVAILABLE == RB_RANGE_OK &&
+    (int) RB_RANGE_OVERWRITTEN == RB_RANGE_GONE &&
+    (int) RB_RANGE_NOT_YET_WRITTEN == RB_RANGE_FUTURE,
+    "RbRangeStatus and the core's ranges agree");
+static_assert ((unsigned) RB_RING_FLAGS_OVERWRITE == RB_CORE_FLAG_OVERWRITE,
+    "RbRingFlags and the core's flags agree");
+
+struct _RbRing
+{
+  GObject parent_instance;
+
+  struct rb_ring_core *core;    /* cache-line aligned, see rb_ring_initable_init() */
+  struct rb_mapping map;
+
+  /* construct-only properties, as requested */
+  guint64 requested_capacity;
+  RbRingFlags flags;
+  RbSampleFormat format;
+  guint channels;
+  guint rate;
+};
+
+enum {
+  PROP_0,
+  PROP_CAPACITY,
+  PROP_FLAGS,
+  PROP_SAMPLE_FORMAT,
+  PROP_CHANNELS,
+  PROP_RATE,
+  PROP_FRAME_SIZE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void rb_ring_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (RbRing, rb_ring, G_TYPE_OBJECT,
+    G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, rb_ring_initable_iface_init))
+
+G_DEFINE_QUARK (rb-ring-error-quark, rb_ring_error)
+
+/* --- sample formats ------------------------------------------------------- */
+
+static const char *const format_names[] = {
+  [RB_SAMPLE_FORMAT_NONE] = "NONE",
+  [RB_SAMPLE_FORMAT_U8] = "U8",
+  [RB_SAMPLE_FORMAT_S16LE] = "S16LE",
+  [RB_SAMPLE_FORMAT_S24LE] = "S24LE",
+  [RB_SAMPLE_FORMAT_S24_32LE] = "S24_32LE",
+  [RB_SAMPLE_FORMAT_S32LE] = "S32LE",
+  [RB_SAMPLE_FORMAT_F32LE] = "F32LE",
+  [RB_SAMPLE_FORMAT_F64LE] = "F64LE",
+};
+
+/**
+ * rb_sample_format_get_size:
+ * @format: a sample format
+ *
+ * Returns: the size of one sample of @format in bytes: 1 for
+ *   %RB_SAMPLE_FORMAT_NONE (a byte ring's "frame"), 0 for a value that is
+ *   not a sample format.
+ *
+ * Thread: any. RT-safe.
+ */
+gsize
+rb_sample_format_get_size (RbSampleFormat format)
+{
+  return rb_format_sample_size ((uint32_t) format);
+}
+
+/**
+ * rb_sample_format_to_string:
+ * @format: a sample format
+ *
+ * Returns: (nullable): the GStreamer name of @format (`"S16LE"`, `"F32LE"`,
+ *   ...), "NONE" for %RB_SAMPLE_FORMAT_NONE, or %NULL if @format is not a
+ *   sample format.
+ *
+ * Thread: any. RT-safe.
+ */
+const gchar *
+rb_sample_format_to_string (RbSampleFormat format)
+{
+  if ((guint) format >= G_N_ELEMENTS (format_names))
+    return NULL;
+  return format_names[format];
+}
+
+/**
+ * rb_sample_format_from_string:
+ * @name: a GStreamer audio format name such as `"S16LE"`
+ *
+ * Returns: the sample format called @name (case-insensitive), or
+ *   %RB_SAMPLE_FORMAT_NONE if there is none.
+ *
+ * Thread: any.
+ */
+RbSampleFormat
+rb_sample_format_from_string (const gchar *name)
+{
+  g_return_val_if_fail (name != NULL, RB_SAMPLE_FORMAT_NONE);
+
+  for (guint i = 1; i < G_N_ELEMENTS (format_names); i++)
+    if (g_ascii_strcasecmp (name, format_names[i]) == 0)
+      return (RbSampleFormat) i;
+  return RB_SAMPLE_FORMAT_NONE;
+}
+
+/* --- construction ---------------------------------------------------------- */
+
+static int
+error_code_for_errno (int err)
+{
+  switch (err) {
+    case ENOMEM:
+    case EAGAIN:
+    case EPERM:                 /* mlock beyond RLIMIT_MEMLOCK */
+      return RB_RING_ERROR_NO_MEMORY;
+    case ENOSPC:
+    case EFBIG:
+      return RB_RING_ERROR_NO_SPACE;
+    default:
+      return RB_RING_ERROR_FAILED;
+  }
+}
+
+static gboolean
+rb_ring_initable_init (GInitable *initable, GCancellable *cancellable,
+    GError **error)
+{
+  RbRing *self = RB_RING (initable);
+  size_t page = rb_page_size ();
+  size_t header_size = MAX (page, sizeof (struct rb_shm_header));
+  const char *what = NULL;
+  uint64_t capacity;
+  gsize ssize;
+  int fd, res;
+
+  if (self->core != NULL)
+    return TRUE;
+
+  if ((self->flags & ~RB_RING_FLAGS_OVERWRITE) != 0) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FLAGS,
+        "unknown ring flags 0x%x", (guint) self->flags);
+    return FALSE;
+  }
+  ssize = rb_sample_format_get_size (self->format);
+  if (ssize == 0) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
+        "%d is not a sample format", (int) self->format);
+    return FALSE;
+  }
+  if (self->format != RB_SAMPLE_FORMAT_NONE) {
+    if (self->channels < 1 || self->channels > RB_RING_MAX_CHANNELS) {
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
+          "an audio ring needs 1 to %d channels, not %u",
+          RB_RING_MAX_CHANNELS, self->channels);
+      return FALSE;
+    }
+    if (self->rate < 1 || self->rate > RB_RING_MAX_RATE) {
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
+          "an audio ring needs a rate of 1 to %d Hz, not %u",
+          RB_RING_MAX_RATE, self->rate);
+      return FALSE;
+    }
+  }
+  if (!rb_capacity_round (self->requested_capacity, page, &capacity)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY,
+        "capacity %" G_GUINT64_FORMAT " bytes is out of range: a ring holds "
+        "1 byte to %" G_GUINT64_FORMAT " bytes (rounded up to a power of two "
+        "of at least %zu)", self->requested_capacity,
+        (guint64) RB_RING_MAX_CAPACITY, page);
+    return FALSE;
+  }
+
+  fd = rb_memfd_create ("ringbridge", header_size, capacity, &what);
+  if (fd < 0) {
+    int code = error_code_for_errno (-fd);
+    if (-fd == ENOSYS || -fd == EINVAL)
+      code = RB_RING_ERROR_NO_MEMFD;
+    g_set_error (error, RB_RING_ERROR, code,
+        "cannot create the backing file of a %" G_GUINT64_FORMAT
+        "-byte ring: %s: %s", capacity, what, g_strerror (-fd));
+    return FALSE;
+  }
+  res = rb_mapping_map (&self->map, fd, header_size, capacity, &what);
+  close (fd);
+  if (res < 0) {
+    int code = -res == ENOMEM ? RB_RING_ERROR_NO_MEMORY :
+        RB_RING_ERROR_MAP_FAILED;
+    g_set_error (error, RB_RING_ERROR, code,
+        "cannot map a %" G_GUINT64_FORMAT "-byte ring: %s: %s", capacity,
+        what, g_strerror (-res));
+    return FALSE;
+  }
+
+  rb_shm_header_init (self->map.base, (uint32_t) header_size, capacity,
+      (uint32_t) self->flags, (uint32_t) self->format, self->channels,
+      self->rate);
+
+  /* The core's two sides live on separate cache lines, which GObject's
+   * instance allocator does not promise: allocate it aligned. */
+  self->core = aligned_alloc (RB_CACHELINE,
+      (sizeof (struct rb_ring_core) + RB_CACHELINE - 1) &
+      ~(size_t) (RB_CACHELINE - 1));
+  if (self->core == NULL) {
+    rb_mapping_unmap (&self->map);
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NO_MEMORY,
+        "cannot allocate the ring's state");
+    return FALSE;
+  }
+  rb_ring_core_init (self->core, self->map.base,
+      (uint8_t *) self->map.base + header_size);
+  return TRUE;
+}
+
+static void
+rb_ring_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = rb_ring_initable_init;
+}
+
+/**
+ * rb_ring_new:
+ * @capacity: the number of bytes the ring must hold
+ * @error: return location for a #GError
+ *
+ * Creates an anonymous in-process byte ring. @capacity is rounded up to a
+ * power of two of at least one page (so rb_ring_get_capacity() may return
+ * more than was asked for); it must be between 1 and
+ * %RB_RING_MAX_CAPACITY. The memory is reserved and mapped at once, so
+ * neither side page-faults or meets a full file system later.
+ *
+ * Returns: (transfer full): a new ring, or %NULL with @error set
+ *   (%RB_RING_ERROR_INVALID_CAPACITY, %RB_RING_ERROR_NO_MEMORY, ...)
+ *
+ * Thread: any. Not RT-safe.
+ */
+RbRing *
+rb_ring_new (gsize capacity, GError **error)
+{
+  return rb_ring_new_full (capacity, RB_RING_FLAGS_NONE, error);
+}
+
+/**
+ * rb_ring_new_full:
+ * @capacity: the number of bytes the ring must hold
+ * @flags: ring flags, such as %RB_RING_FLAGS_OVERWRITE
+ * @error: return location for a #GError
+ *
+ * Like rb_ring_new(), with flags.
+ *
+ * Returns: (transfer full): a new ring, or %NULL with @error set
+ *
+ * Thread: any. Not RT-safe.
+ */
+RbRing *
+rb_ring_new_full (gsize capacity, RbRingFlags flags, GError **error)
+{
+  return g_initable_new (RB_TYPE_RING, NULL, error,
+      "capacity", (guint64) capacity, "flags", flags, NULL);
+}
+
+/**
+ * rb_ring_new_audio:
+ * @format: the sample format, not %RB_SAMPLE_FORMAT_NONE
+ * @channels: the number of interleaved channels, 1 to %RB_RING_MAX_CHANNELS
+ * @rate: the sample rate in Hz, 1 to %RB_RING_MAX_RATE
+ * @frames: the number of frames the ring must hold
+ * @flags: ring flags, such as %RB_RING_FLAGS_OVERWRITE
+ * @error: return location for a #GError
+ *
+ * Creates an anonymous in-process audio ring. Format, channels and rate are
+ * recorded in the ring's header, where the consumer (or another process)
+ * reads them. The capacity in bytes is @frames frames rounded up as for
+ * rb_ring_new(), so rb_ring_get_capacity_frames() is at least @frames.
+ *
+ * Returns: (transfer full): a new ring, or %NULL with @error set
+ *   (%RB_RING_ERROR_INVALID_FORMAT for bad format, channels or rate)
+ *
+ * Thread: any. Not RT-safe.
+ */
+RbRing *
+rb_ring_new_audio (RbSampleFormat format, guint channels, guint rate,
+    gsize frames, RbRingFlags flags, GError **error)
+{
+  gsize ssize = rb_sample_format_get_size (format);
+  guint64 bytes;
+
+  if (format == RB_SAMPLE_FORMAT_NONE || ssize == 0) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
+        "%d is not an audio sample format", (int) format);
+    return NULL;
+  }
+  if (channels < 1 || channels > RB_RING_MAX_CHANNELS) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
+        "an audio ring needs 1 to %d channels, not %u", RB_RING_MAX_CHANNELS,
+        channels);
+    return NULL;
+  }
+  /* frames * frame size, without overflowing */
+  if (frames > RB_RING_MAX_CAPACITY / (ssize * channels)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY,
+        "%" G_GSIZE_FORMAT " frames of %" G_GSIZE_FORMAT " bytes exceed the "
+        "largest ring (%" G_GUINT64_FORMAT " bytes)", frames, ssize * channels,
+        (guint64) RB_RING_MAX_CAPACITY);
+    return NULL;
+  }
+  bytes = (guint64) frames * ssize * channels;
+  return g_initable_new (RB_TYPE_RING, NULL, error,
+      "capacity", bytes, "flags", flags, "sample-format", format,
+      "channels", channels, "rate", rate, NULL);
+}
+
+/**
+ * rb_ring_lock_memory:
+ * @ring: a ring
+ * @error: return location for a #GError
+ *
+ * Locks the ring's pages in memory (mlock), so they cannot be swapped out
+ * and fault in a realtime callback later. The pages are already populated
+ * at creation; this keeps them there. Fails with %RB_RING_ERROR_NO_MEMORY
+ * when the process's locked-memory limit (`ulimit -l`, RLIMIT_MEMLOCK) is
+ * too small. Calling it again is harmless.
+ *
+ * Returns: %TRUE on success
+ *
+ * Thread: any. Not RT-safe.
+ */
+gboolean
+rb_ring_lock_memory (RbRing *ring, GError **error)
+{
+  const char *what = NULL;
+  int res;
+
+  g_return_val_if_fail (RB_IS_RING (ring), FALSE);
+
+  res = rb_mapping_lock (&ring->map, &what);
+  if (res < 0) {
+    g_set_error (error, RB_RING_ERROR, error_code_for_errno (-res),
+        "cannot lock the %" G_GUINT64_FORMAT "-byte ring in memory: %s: %s "
+        "(see ulimit -l)", ring->core->capacity, what, g_strerror (-res));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* --- facts ------------------------------------------------------------------- */
+
+/**
+ * rb_ring_get_capacity:
+ * @ring: a ring
+ *
+ * Returns: the capacity in bytes: a power of two, at least one page.
+ *
+ * Thread: any. RT-safe.
+ */
+gsize
+rb_ring_get_capacity (RbRing *ring)
+{
+  return (gsize) ring->core->capacity;
+}
+
+/**
+ * rb_ring_get_flags:
+ * @ring: a ring
+ *
+ * Returns: the flags the ring was created with
+ *
+ * Thread: any. RT-safe.
+ */
+RbRingFlags
+rb_ring_get_flags (RbRing *ring)
+{
+  return (RbRingFlags) ring->core->flags;
+}
+
+/**
+ * rb_ring_get_sample_format:
+ * @ring: a ring
+ *
+ * Returns: the sample format of an audio ring, %RB_SAMPLE_FORMAT_NONE for
+ *   a byte ring
+ *
+ * Thread: any. RT-safe.
+ */
+RbSampleFormat
+rb_ring_get_sample_format (RbRing *ring)
+{
+  return (RbSampleFormat) ring->core->format;
+}
+
+/**
+ * rb_ring_get_channels:
+ * @ring: a ring
+ *
+ * Returns: the number of interleaved channels of an audio ring, 0 for a
+ *   byte ring
+ *
+ * Thread: any. RT-safe.
+ */
+guint
+rb_ring_get_channels (RbRing *ring)
+{
+  return ring->core->channels;
+}
+
+/**
+ * rb_ring_get_rate:
+ * @ring: a ring
+ *
+ * Returns: the sample rate of an audio ring in Hz, 0 for a byte ring
+ *
+ * Thread: any. RT-safe.
+ */
+guint
+rb_ring_get_rate (RbRing *ring)
+{
+  return ring->core->rate;
+}
+
+/**
+ * rb_ring_get_frame_size:
+ * @ring: a ring
+ *
+ * Returns: the size of one frame in bytes (channels times sample size), 1
+ *   for a byte ring
+ *
+ * Thread: any. RT-safe.
+ */
+gsize
+rb_ring_get_frame_size (RbRing *ring)
+{
+  return ring->core->frame_size;
+}
+
+/**
+ * rb_ring_get_capacity_frames:
+ * @ring: a ring
+ *
+ * Returns: the number of whole frames the ring holds (the capacity in bytes
+ *   for a byte ring)
+ *
+ * Thread: any. RT-safe.
+ */
+gsize
+rb_ring_get_capacity_frames (RbRing *ring)
+{
+  return (gsize) (ring->core->capacity / ring->core->frame_size);
+}
+
+/* --- copy API ------------------------------------------------------------------ */
+
+/**
+ * rb_ring_write:
+ * @ring: a ring
+ * @data: (array length=count) (element-type guint8): the bytes to write
+ * @count: the number of bytes in @data
+ *
+ * Copies up to @count bytes into the ring. On a full ring the write is cut
+ * short (and counted in rb_ring_get_overruns()); the return value says how
+ * much went in. An overwrite ring always takes all @count bytes and
+ * overwrites the oldest data instead.
+ *
+ * Returns: the number of bytes written
+ *
+ * Thread: producer. RT-safe.
+ */
+gsize
+rb_ring_write (RbRing *ring, const guint8 *data, gsize count)
+{
+  return rb_ring_core_write (ring->core, data, count);
+}
+
+/**
+ * rb_ring_read:
+ * @ring: a ring
+ * @data: (out caller-allocates) (array length=count) (element-type guint8):
+ *   a buffer of at least @count bytes
+ * @count: the most bytes to read
+ *
+ * Copies up to @count bytes out of the ring and frees their space for the
+ * producer. A read that finds fewer than @count bytes is cut short (and
+ * counted in rb_ring_get_underruns()). On an overwrite ring the read first
+ * skips whatever the producer overwrote (counted in
+ * rb_ring_get_overwritten()), and never returns bytes the producer
+ * overtook during the copy.
+ *
+ * Returns: the number of bytes read
+ *
+ * Thread: consumer. RT-safe.
+ */
+gsize
+rb_ring_read (RbRing *ring, guint8 *data, gsize count)
+{
+  return rb_ring_core_read (ring->core, data, count);
+}
+
+/**
+ * rb_ring_peek:
+ * @ring: a ring
+ * @data: (out caller-allocates) (array length=count) (element-type guint8):
+ *   a buffer of at least @count bytes
+ * @count: the most bytes to copy
+ *
+ * Like rb_ring_read(), but leaves the bytes in the ring.
+ *
+ * Returns: the number of bytes copied
+ *
+ * Thread: consumer. RT-safe.
+ */
+gsize
+rb_ring_peek (RbRing *ring, guint8 *data, gsize count)
+{
+  return rb_ring_core_peek (ring->core, data, count);
+}
+
+/**
+ * rb_ring_skip:
+ * @ring: a ring
+ * @count: the most bytes to discard
+ *
+ * Discards up to @count readable bytes, as a read would, without copying.
+ *
+ * Returns: the number of bytes discarded
+ *
+ * Thread: consumer. RT-safe.
+ */
+gsize
+rb_ring_skip (RbRing *ring, gsize count)
+{
+  return rb_ring_core_skip (ring->core, count);
+}
+
+/**
+ * rb_ring_read_available:
+ * @ring: a ring
+ *
+ * Returns: the number of bytes the consumer can read now
+ *
+ * Thread: consumer. RT-safe.
+ */
+gsize
+rb_ring_read_available (RbRing *ring)
+{
+  return rb_ring_core_read_available (ring->core);
+}
+
+/**
+ * rb_ring_write_available:
+ * @ring: a ring
+ *
+ * Returns: the number of bytes the producer can write now without cutting
+ *   the write short (the capacity, for an overwrite ring)
+ *
+ * Thread: producer. RT-safe.
+ */
+gsize
+rb_ring_write_available (RbRing *ring)
+{
+  return rb_ring_core_write_available (ring->core);
+}
+
+/**
+ * rb_ring_read_bytes:
+ * @ring: a ring
+ * @count: the most bytes to read
+ *
+ * Like rb_ring_read(), returning a new #GBytes holding what was read (empty
+ * when nothing was). It allocates only what is there to read, so a large
+ * @count is harmless; a short read is not counted as an underrun. Meant for
+ * language bindings, not for realtime threads.
+ *
+ * Returns: (transfer full): the bytes read
+ *
+ * Thread: consumer. Not RT-safe.
+ */
+GBytes *
+rb_ring_read_bytes (RbRing *ring, gsize count)
+{
+  gsize n;
+  guint8 *buf;
+
+  g_return_val_if_fail (RB_IS_RING (ring), NULL);
+
+  n = MIN (count, rb_ring_core_read_available (ring->core));
+  buf = g_malloc (n);
+  n = rb_ring_core_read (ring->core, buf, n);
+  return g_bytes_new_take (buf, n);
+}
+
+/**
+ * rb_ring_write_bytes:
+ * @ring: a ring
+ * @bytes: the bytes to write
+ *
+ * Like rb_ring_write(), taking a #GBytes; meant for language bindings.
+ *
+ * Returns: the number of bytes written
+ *
+ * Thread: producer. RT-safe (it does not keep a reference).
+ */
+gsize
+rb_ring_write_bytes (RbRing *ring, GBytes *bytes)
+{
+  gsize size;
+  gconstpointer data;
+
+  g_return_val_if_fail (RB_IS_RING (ring), 0);
+  g_return_val_if_fail (bytes != NULL, 0);
+
+  data = g_bytes_get_data (bytes, &size);
+  return rb_ring_core_write (ring->core, data, size);
+}
+
+/* --- zero-copy API ---------------------------------------------------------- */
+
+/**
+ * rb_ring_write_acquire: (skip)
+ * @ring: a ring
+ * @count: (out): return location for the number of writable bytes
+ *
+ * Hands out the free space of the ring as one contiguous region (the
+ * mirrored mapping means it never splits at the wrap). Write into it, then
+ * call rb_ring_write_commit() with the number of bytes written; nothing is
+ * visible to the consumer before the commit. There is at most one region
+ * in flight: acquiring again without committing hands out the same one.
+ *
+ * Not available on overwrite rings (returns %NULL with @count 0): their
+ * readers must learn of an overwrite before its data lands, which a pointer
+ * handed to the caller cannot promise; use rb_ring_write() there.
+ *
+ * Returns: (nullable): the start of the free region, @count bytes long
+ *
+ * Thread: producer. RT-safe.
+ */
+guint8 *
+rb_ring_write_acquire (RbRing *ring, gsize *count)
+{
+  return rb_ring_core_write_acquire (ring->core, count);
+}
+
+/**
+ * rb_ring_write_commit:
+ * @ring: a ring
+ * @count: the number of bytes written into the acquired region
+ *
+ * Publishes the first @count bytes of the region from
+ * rb_ring_write_acquire() to the consumer. @count is clamped to the
+ * region's size.
+ *
+ * Thread: producer. RT-safe.
+ */
+void
+rb_ring_write_commit (RbRing *ring, gsize count)
+{
+  rb_ring_core_write_commit (ring->core, count);
+}
+
+/**
+ * rb_ring_read_acquire: (skip)
+ * @ring: a ring
+ * @count: (out): return location for the number of readable bytes
+ *
+ * Hands out everything readable as one contiguous region. Read from it,
+ * then call rb_ring_read_release() with the number of bytes consumed; the
+ * producer cannot reuse the region before the release.
+ *
+ * On an overwrite ring the producer does not wait for the release and may
+ * overwrite the region while it is being read: rb_ring_read_release() then
+ * returns %FALSE, and whatever was read from it must be discarded.
+ *
+ * Returns: the start of the readable region, @count bytes long
+ *
+ * Thread: consumer. RT-safe.
+ */
+const guint8 *
+rb_ring_read_acquire (RbRing *ring, gsize *count)
+{
+  return rb_ring_core_read_acquire (ring->core, count);
+}
+
+/**
+ * rb_ring_read_release:
+ * @ring: a ring
+ * @count: the number of bytes consumed from the acquired region
+ *
+ * Gives the first @count bytes of the region from rb_ring_read_acquire()
+ * back to the producer. @count is clamped to the region's size.
+ *
+ * Returns: %TRUE if the data read from the region is good; %FALSE only on
+ *   an overwrite ring whose producer overtook the region while it was read
+ *
+ * Thread: consumer. RT-safe.
+ */
+gboolean
+rb_ring_read_release (RbRing *ring, gsize count)
+{
+  return rb_ring_core_read_release (ring->core, count);
+}
+
+/* --- frames ------------------------------------------------------------------- */
+
+/**
+ * rb_ring_write_frames: (skip)
+ * @ring: a ring
+ * @frames: interleaved frames in the ring's sample format
+ * @n_frames: the number of frames at @frames
+ *
+ * Like rb_ring_write(), in whole frames: a write that does not fit is cut
+ * at a frame boundary, never inside a frame. Bindings use rb_ring_write()
+ * with a whole number of frames.
+ *
+ * Returns: the number of frames written
+ *
+ * Thread: producer. RT-safe.
+ */
+gsize
+rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
+{
+  return rb_ring_core_write_frames (ring->core, frames, n_frames);
+}
+
+/**
+ * rb_ring_read_frames: (skip)
+ * @ring: a ring
+ * @frames: a buffer for @n_frames frames
+ * @n_frames: the most frames to read
+ *
+ * Like rb_ring_read(), in whole frames. On an overwrite ring, a skip over
+ * overwritten data lands on a frame boundary.
+ *
+ * Returns: the number of frames read
+ *
+ * Thread: consumer. RT-safe.
+ */
+gsize
+rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
+{
+  return rb_ring_core_read_frames (ring->core, frames, n_frames);
+}
+
+/**
+ * rb_ring_read_frames_available:
+ * @ring: a ring
+ *
+ * Returns: the number of whole frames the consumer can read now
+ *
+ * Thread: consumer. RT-safe.
+ */
+gsize
+rb_ring_read_frames_available (RbRing *ring)
+{
+  return rb_ring_core_read_available (ring->core) / ring->core->frame_size;
+}
+
+/**
+ * rb_ring_write_frames_available:
+ * @ring: a ring
+ *
+ * Returns: the number of whole frames the producer can write now
+ *
+ * Thread: producer. RT-safe.
+ */
+gsize
+rb_ring_write_frames_available (RbRing *ring)
+{
+  return rb_ring_core_write_available (ring->core) / ring->core->frame_size;
+}
+
+/**
+ * rb_ring_write_deinterleaved: (skip)
+ * @ring: an audio ring
+ * @channels: one float array per channel of the ring, each @n_frames long;
+ *   a %NULL array writes silence on that channel
+ * @n_channels: the number of arrays, which must equal
+ *   rb_ring_get_channels()
+ * @n_frames: the number of frames
+ *
+ * Interleaves per-channel float samples (JACK's port buffers, say) into
+ * frames of the ring's sample format, converting as described for
+ * #RbSampleFormat, straight into the ring. Cut short at a frame boundary
+ * when the ring is full.
+ *
+ * Returns: the number of frames written; 0 for a byte ring or a wrong
+ *   @n_channels
+ *
+ * Thread: producer. RT-safe.
+ */
+gsize
+rb_ring_write_deinterleaved (RbRing *ring, const float *const *channels,
+    guint n_channels, gsize n_frames)
+{
+  return rb_ring_core_write_deinterleaved (ring->core, channels, n_channels,
+      n_frames);
+}
+
+/**
+ * rb_ring_read_deinterleaved: (skip)
+ * @ring: an audio ring
+ * @channels: one float array per channel of the ring, each room for
+ *   @n_frames samples; a %NULL array discards that channel
+ * @n_channels: the number of arrays, which must equal
+ *   rb_ring_get_channels()
+ * @n_frames: the most frames to read
+ *
+ * Reads frames out of the ring into per-channel float arrays, converting
+ * from the ring's sample format. On underrun it reads what there is and
+ * leaves the rest of the arrays untouched: fill it with silence yourself.
+ *
+ * Returns: the number of frames read; 0 for a byte ring or a wrong
+ *   @n_channels
+ *
+ * Thread: consumer. RT-safe.
+ */
+gsize
+rb_ring_read_deinterleaved (RbRing *ring, float *const *channels,
+    guint n_channels, gsize n_frames)
+{
+  return rb_ring_core_read_deinterleaved (ring->core, channels, n_channels,
+      n_frames);
+}
+
+/* --- positions -------------------------------------------------------------- */
+
+/**
+ * rb_ring_get_write_position:
+ * @ring: a ring
+ *
+ * Returns: the number of bytes ever written to the ring: the absolute
+ *   position the next write will start at. Divide by
+ *   rb_ring_get_frame_size() for a frame index.
+ *
+ * Thread: any. RT-safe.
+ */
+guint64
+rb_ring_get_write_position (RbRing *ring)
+{
+  return rb_ring_core_write_position (ring->core);
+}
+
+/**
+ * rb_ring_get_read_position:
+ * @ring: a ring
+ *
+ * Returns: the number of bytes the consumer has read or skipped: the
+ *   absolute position of the next byte it will read
+ *
+ * Thread: any. RT-safe.
+ */
+guint64
+rb_ring_get_read_position (RbRing *ring)
+{
+  return rb_ring_core_read_position (ring->core);
+}
+
+/**
+ * rb_ring_get_oldest_position:
+ * @ring: a ring
+ *
+ * Returns: the oldest absolute position whose data the ring still holds:
+ *   for an overwrite ring, the write position less the capacity (or 0 early
+ *   on); for a plain ring, the read position
+ *
+ * Thread: any. RT-safe.
+ */
+guint64
+rb_ring_get_oldest_position (RbRing *ring)
+{
+  return rb_ring_core_oldest_position (ring->core);
+}
+
+/**
+ * rb_ring_check_range:
+ * @ring: a ring
+ * @position: an absolute byte position
+ * @count: the length of the range in bytes
+ *
+ * Tells whether the range [@position, @position + @count) can be read now
+ * with rb_ring_read_at(). The answer may change the moment it is given (the
+ * producer goes on writing); rb_ring_read_at() checks again after copying.
+ *
+ * Returns: %RB_RANGE_AVAILABLE if the whole range is readable,
+ *   %RB_RANGE_OVERWRITTEN if it starts before rb_ring_get_oldest_position(),
+ *   %RB_RANGE_NOT_YET_WRITTEN if it ends past rb_ring_get_write_position()
+ *
+ * Thread: any. RT-safe.
+ */
+RbRangeStatus
+rb_ring_check_range (RbRing *ring, guint64 position, gsize count)
+{
+  return (RbRangeStatus) rb_ring_core_check_range (ring->core, position,
+      count);
+}
+
+/**
+ * rb_ring_read_at:
+ * @ring: a ring
+ * @position: the absolute byte position to read from
+ * @data: (out caller-allocates) (array length=count) (element-type guint8):
+ *   a buffer of at least @count bytes
+ * @count: the most bytes to read
+ * @bytes_read: (out): return location for the number of good bytes copied
+ *
+ * Copies bytes from an absolute position without consuming them: this is
+ * how any number of readers follow an overwrite ring, each keeping its own
+ * position. If only part of the range has been written, the written part
+ * is copied. The copy is checked afterwards: if the producer overwrote the
+ * start of the range meanwhile, the result is %RB_RANGE_OVERWRITTEN and
+ * nothing counts as read. Readers that fall behind resume at
+ * rb_ring_get_oldest_position().
+ *
+ * On a plain (non-overwrite) ring only the consumer may call this, for
+ * positions between its read position and the write position.
+ *
+ * Returns: %RB_RANGE_AVAILABLE with @bytes_read > 0 (unless @count is 0),
+ *   or %RB_RANGE_OVERWRITTEN / %RB_RANGE_NOT_YET_WRITTEN with @bytes_read 0
+ *
+ * Thread: any (overwrite ring), consumer (plain ring). RT-safe.
+ */
+RbRangeStatus
+rb_ring_read_at (RbRing *ring, guint64 position, guint8 *data, gsize count,
+    gsize *bytes_read)
+{
+  gsize done;
+  RbRangeStatus status = (RbRangeStatus) rb_ring_core_read_at (ring->core,
+      position, data, count, &done);
+
+  if (bytes_read != NULL)
+    *bytes_read = done;
+  return status;
+}
+
+/**
+ * rb_ring_read_frames_at: (skip)
+ * @ring: a ring
+ * @frame: the absolute frame index to read from
+ * @frames: a buffer for @n_frames frames
+ * @n_frames: the most frames to read
+ * @frames_read: (out) (optional): return location for the number of good
+ *   frames copied
+ *
+ * rb_ring_read_at() in frames: @frame is an absolute sample index, as
+ * rb_ring_get_write_position() / rb_ring_get_frame_size() counts them.
+ *
+ * Returns: as for rb_ring_read_at()
+ *
+ * Thread: as for rb_ring_read_at(). RT-safe.
+ */
+RbRangeStatus
+rb_ring_read_frames_at (RbRing *ring, guint64 frame, gpointer frames,
+    gsize n_frames, gsize *frames_read)
+{
+  uint64_t fs = ring->core->frame_size;
+  gsize done = 0;
+  RbRangeStatus status;
+
+  if (n_frames > ring->core->capacity / fs)
+    n_frames = (gsize) (ring->core->capacity / fs);
+  status = (RbRangeStatus) rb_ring_core_read_at (ring->core, frame * fs,
+      frames, n_frames * fs, &done);
+  if (status == RB_RANGE_AVAILABLE && done % fs != 0) {
+    /* only whole frames count; a partial one is not yet written */
+    done -= done % fs;
+    if (done == 0)
+      status = RB_RANGE_NOT_YET_WRITTEN;
+  }
+  if (frames_read != NULL)
+    *frames_read = done / fs;
+  return status;
+}
+
+/* --- state ---------------------------------------------------------------------- */
+
+/**
+ * rb_ring_reset:
+ * @ring: a ring
+ *
+ * Discards everything not yet read, clears the end-of-stream flag and the
+ * counters. The read position jumps to the write position; positions never
+ * go back, so absolute positions keep their meaning across a reset.
+ *
+ * Call it from the consumer thread while the producer is not inside a ring
+ * call (GStreamer's flush, a stopped JACK client). A consumer that only
+ * wants to drop pending data while the producer runs uses rb_ring_skip()
+ * with rb_ring_read_available().
+ *
+ * Thread: consumer, producer idle. RT-safe.
+ */
+void
+rb_ring_reset (RbRing *ring)
+{
+  rb_ring_core_reset (ring->core);
+}
+
+/**
+ * rb_ring_set_end_of_stream:
+ * @ring: a ring
+ *
+ * Marks the end of the stream: the producer writes nothing more. The
+ * consumer sees it with rb_ring_is_end_of_stream() once it has read
+ * everything written before. rb_ring_reset() clears it.
+ *
+ * Thread: producer. RT-safe.
+ */
+void
+rb_ring_set_end_of_stream (RbRing *ring)
+{
+  rb_ring_core_set_eos (ring->core);
+}
+
+/**
+ * rb_ring_is_end_of_stream:
+ * @ring: a ring
+ *
+ * Returns: %TRUE if the producer marked the end of the stream and the
+ *   consumer has read everything written before it
+ *
+ * Thread: any. RT-safe.
+ */
+gboolean
+rb_ring_is_end_of_stream (RbRing *ring)
+{
+  return rb_ring_core_is_eos (ring->core);
+}
+
+/**
+ * rb_ring_get_fill_level:
+ * @ring: a ring
+ *
+ * Returns: the unread part of the ring, from 0.0 (empty) to 1.0 (full),
+ *   measured from the read position
+ *
+ * Thread: any. RT-safe.
+ */
+gdouble
+rb_ring_get_fill_level (RbRing *ring)
+{
+  guint64 r = rb_ring_core_read_position (ring->core);
+  guint64 w = rb_ring_core_write_position (ring->core);
+  guint64 used = w - r;
+
+  if ((gint64) used < 0)
+    return 0.0;
+  if (used > ring->core->capacity)
+    return 1.0;
+  return (gdouble) used / (gdouble) ring->core->capacity;
+}
+
+/**
+ * rb_ring_get_overruns:
+ * @ring: a ring
+ *
+ * Returns: the number of writes that were cut short because the ring was
+ *   full (never counted on overwrite rings)
+ *
+ * Thread: any. RT-safe.
+ */
+guint64
+rb_ring_get_overruns (RbRing *ring)
+{
+  return rb_ring_core_overruns (ring->core);
+}
+
+/**
+ * rb_ring_get_underruns:
+ * @ring: a ring
+ *
+ * Returns: the number of consumer reads that were cut short because there
+ *   was too little data
+ *
+ * Thread: any. RT-safe.
+ */
+guint64
+rb_ring_get_underruns (RbRing *ring)
+{
+  return rb_ring_core_underruns (ring->core);
+}
+
+/**
+ * rb_ring_get_overwritten:
+ * @ring: a ring
+ *
+ * Returns: the number of bytes the consumer of an overwrite ring lost
+ *   because the producer overwrote them before they were read
+ *
+ * Thread: any. RT-safe.
+ */
+guint64
+rb_ring_get_overwritten (RbRing *ring)
+{
+  return rb_ring_core_overwritten (ring->core);
+}
+
+/* --- GObject ---------------------------------------------------------------- */
+
+static void
+rb_ring_finalize (GObject *object)
+{
+  RbRing *self = RB_RING (object);
+
+  rb_mapping_unmap (&self->map);
+  free (self->core);
+
+  G_OBJECT_CLASS (rb_ring_parent_class)->finalize (object);
+}
+
+static void
+rb_ring_set_property (GObject *object, guint prop_id, const GValue *value,
+    GParamSpec *pspec)
+{
+  RbRing *self = RB_RING (object);
+
+  switch (prop_id) {
+    case PROP_CAPACITY:
+      self->requested_capacity = g_value_get_uint64 (value);
+      break;
+    case PROP_FLAGS:
+      self->flags = g_value_get_flags (value);
+      break;
+    case PROP_SAMPLE_FORMAT:
+      self->format = g_value_get_enum (value);
+      break;
+    case PROP_CHANNELS:
+      self->channels = g_value_get_uint (value);
+      break;
+    case PROP_RATE:
+      self->rate = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+rb_ring_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec)
+{
+  RbRing *self = RB_RING (object);
+  gboolean ready = self->core != NULL;
+
+  switch (prop_id) {
+    case PROP_CAPACITY:
+      g_value_set_uint64 (value, ready ? self->core->capacity :
+          self->requested_capacity);
+      break;
+    case PROP_FLAGS:
+      g_value_set_flags (value, self->flags);
+      break;
+    case PROP_SAMPLE_FORMAT:
+      g_value_set_enum (value, self->format);
+      break;
+    case PROP_CHANNELS:
+      g_value_set_uint (value, ready ? self->core->channels : self->channels);
+      break;
+    case PROP_RATE:
+      g_value_set_uint (value, ready ? self->core->rate : self->rate);
+      break;
+    case PROP_FRAME_SIZE:
+      g_value_set_uint (value, ready ? self->core->frame_size : 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+rb_ring_class_init (RbRingClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = rb_ring_finalize;
+  object_class->set_property = rb_ring_set_property;
+  object_class->get_property = rb_ring_get_property;
+
+  /**
+   * RbRing:capacity:
+   *
+   * The capacity in bytes. Set at construction to the size wanted; read
+   * back, it is the actual capacity: rounded up to a power of two of at
+   * least one page.
+   */
+  properties[PROP_CAPACITY] =
+      g_param_spec_uint64 ("capacity", NULL, NULL,
+      0, RB_RING_MAX_CAPACITY, 65536,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * RbRing:flags:
+   *
+   * Flags fixed at construction, such as %RB_RING_FLAGS_OVERWRITE.
+   */
+  properties[PROP_FLAGS] =
+      g_param_spec_flags ("flags", NULL, NULL,
+      RB_TYPE_RING_FLAGS, RB_RING_FLAGS_NONE,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * RbRing:sample-format:
+   *
+   * The sample format of an audio ring; %RB_SAMPLE_FORMAT_NONE for a byte
+   * ring.
+   */
+  properties[PROP_SAMPLE_FORMAT] =
+      g_param_spec_enum ("sample-format", NULL, NULL,
+      RB_TYPE_SAMPLE_FORMAT, RB_SAMPLE_FORMAT_NONE,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * RbRing:channels:
+   *
+   * The number of interleaved channels of an audio ring (0 for a byte ring).
+   */
+  properties[PROP_CHANNELS] =
+      g_param_spec_uint ("channels", NULL, NULL,
+      0, RB_RING_MAX_CHANNELS, 0,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * RbRing:rate:
+   *
+   * The sample rate of an audio ring in Hz (0 for a byte ring).
+   */
+  properties[PROP_RATE] =
+      g_param_spec_uint ("rate", NULL, NULL,
+      0, RB_RING_MAX_RATE, 0,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * RbRing:frame-size:
+   *
+   * The size of one frame in bytes (1 for a byte ring).
+   */
+  properties[PROP_FRAME_SIZE] =
+      g_param_spec_uint ("frame-size", NULL, NULL,
+      0, G_MAXUINT, 0,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+rb_ring_init (RbRing *self)
+{
+  self->map.fd = -1;
+  self->format = RB_SAMPLE_FORMAT_NONE;
+  self->requested_capacity = 65536;
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+#pragma once
+
+#if !defined(RINGBRIDGE_INSIDE) && !defined(RINGBRIDGE_COMPILATION)
+#error "Only <ringbridge/ringbridge.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+#include <ringbridge/rb-types.h>
+
+G_BEGIN_DECLS
+
+#define RB_TYPE_RING (rb_ring_get_type ())
+
+RB_API
+G_DECLARE_FINAL_TYPE (RbRing, rb_ring, RB, RING, GObject)
+
+/* Construction (not RT-safe). */
+RB_API
+RbRing        *rb_ring_new                  (gsize            capacity,
+                                             GError         **error);
+RB_API
+RbRing        *rb_ring_new_full             (gsize            capacity,
+                                             RbRingFlags      flags,
+                                             GError         **error);
+RB_API
+RbRing        *rb_ring_new_audio            (RbSampleFormat   format,
+                                             guint            channels,
+                                             guint            rate,
+                                             gsize            frames,
+                                             RbRingFlags      flags,
+                                             GError         **error);
+RB_API
+gboolean       rb_ring_lock_memory          (RbRing          *ring,
+                                             GError         **error);
+
+/* Facts fixed at creation (any thread). */
+RB_API
+gsize          rb_ring_get_capacity         (RbRing          *ring);
+RB_API
+RbRingFlags    rb_ring_get_flags            (RbRing          *ring);
+RB_API
+RbSampleFormat rb_ring_get_sample_format    (RbRing          *ring);
+RB_API
+guint          rb_ring_get_channels         (RbRing          *ring);
+RB_API
+guint          rb_ring_get_rate             (RbRing          *ring);
+RB_API
+gsize          rb_ring_get_frame_size       (RbRing          *ring);
+RB_API
+gsize          rb_ring_get_capacity_frames  (RbRing          *ring);
+
+/* Copy API, bytes (RT-safe). */
+RB_API
+gsize          rb_ring_write                (RbRing          *ring,
+                                             const guint8    *data,
+                                             gsize            count);
+RB_API
+gsize          rb_ring_read                 (RbRing          *ring,
+                                             guint8          *data,
+                                             gsize            count);
+RB_API
+gsize          rb_ring_peek                 (RbRing          *ring,
+                                             guint8          *data,
+                                             gsize            count);
+RB_API
+gsize          rb_ring_skip                 (RbRing          *ring,
+                                             gsize            count);
+RB_API
+gsize          rb_ring_read_available       (RbRing          *ring);
+RB_API
+gsize          rb_ring_write_available      (RbRing          *ring);
+
+/* Copy API for bindings (allocates: not RT-safe). */
+RB_API
+GBytes        *rb_ring_read_bytes           (RbRing          *ring,
+                                             gsize            count);
+RB_API
+gsize          rb_ring_write_bytes          (RbRing          *ring,
+                                             GBytes          *bytes);
+
+/* Zero-copy API (RT-safe). */
+RB_API
+guint8        *rb_ring_write_acquire        (RbRing          *ring,
+                                             gsize           *count);
+RB_API
+void           rb_ring_write_commit         (RbRing          *ring,
+                                             gsize            count);
+RB_API
+const guint8  *rb_ring_read_acquire         (RbRing          *ring,
+                                             gsize           *count);
+RB_API
+gboolean       rb_ring_read_release         (RbRing          *ring,
+                                             gsize            count);
+
+/* Frames (RT-safe). */
+RB_API
+gsize          rb_ring_write_frames         (RbRing          *ring,
+                                             gconstpointer    frames,
+                                             gsize            n_frames);
+RB_API
+gsize          rb_ring_read_frames          (RbRing          *ring,
+                                             gpointer         frames,
+                                             gsize            n_frames);
+RB_API
+gsize          rb_ring_read_frames_available  (RbRing        *ring);
+RB_API
+gsize          rb_ring_write_frames_available (RbRing        *ring);
+RB_API
+gsize          rb_ring_write_deinterleaved  (RbRing          *ring,
+                                             const float *const *channels,
+                                             guint            n_channels,
+                                             gsize            n_frames);
+RB_API
+gsize          rb_ring_read_deinterleaved   (RbRing          *ring,
+                                             float *const    *channels,
+                                             guint            n_channels,
+                                             gsize            n_frames);
+
+/* Absolute positions and overwrite-mode readers (RT-safe). */
+RB_API
+guint64        rb_ring_get_write_position   (RbRing          *ring);
+RB_API
+guint64        rb_ring_get_read_position    (RbRing          *ring);
+RB_API
+guint64        rb_ring_get_oldest_position  (RbRing          *ring);
+RB_API
+RbRangeStatus  rb_ring_check_range          (RbRing          *ring,
+                                             guint64          position,
+                                             gsize            count);
+RB_API
+RbRangeStatus  rb_ring_read_at              (RbRing          *ring,
+                                             guint64          position,
+                                             guint8          *data,
+                                             gsize            count,
+                                             gsize           *bytes_read);
+RB_API
+RbRangeStatus  rb_ring_read_frames_at       (RbRing          *ring,
+                                             guint64          frame,
+                                             gpointer         frames,
+                                             gsize            n_frames,
+                                             gsize           *frames_read);
+
+/* State, end of stream and counters (RT-safe). */
+RB_API
+void           rb_ring_reset                (RbRing          *ring);
+RB_API
+void           rb_ring_set_end_of_stream    (RbRing          *ring);
+RB_API
+gboolean       rb_ring_is_end_of_stream     (RbRing          *ring);
+RB_API
+gdouble        rb_ring_get_fill_level       (RbRing          *ring);
+RB_API
+guint64        rb_ring_get_overruns         (RbRing          *ring);
+RB_API
+guint64        rb_ring_get_underruns        (RbRing          *ring);
+RB_API
+guint64        rb_ring_get_overwritten      (RbRing          *ring);
+
+G_END_DECLS

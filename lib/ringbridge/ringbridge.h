@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+#pragma once
+
+#define RINGBRIDGE_INSIDE
+
+#include <ringbridge/rb-version.h>
+#include <ringbridge/rb-types.h>
+#include <ringbridge/rb-enum-types.h>
+#include <ringbridge/rb-ring.h>
+
+#undef RINGBRIDGE_INSIDE
