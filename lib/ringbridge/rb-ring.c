@@ -36,6 +36,7 @@
 #include "rb-enum-types.h"
 #include "rb-mapping-private.h"
 #include "rb-ring-core-private.h"
+#include "rb-ring-private.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -179,6 +180,19 @@ error_code_for_errno (int err)
   }
 }
 
+/* GObject refuses out-of-range flags with a warning and keeps the default;
+ * the constructors refuse them with an error that names them instead. */
+static gboolean
+check_flags (RbRingFlags flags, GError **error)
+{
+  if ((flags & ~RB_RING_FLAGS_OVERWRITE) != 0) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FLAGS,
+        "unknown ring flags 0x%x", (guint) (flags & ~RB_RING_FLAGS_OVERWRITE));
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 rb_ring_initable_init (GInitable *initable, GCancellable *cancellable,
     GError **error)
@@ -194,11 +208,8 @@ rb_ring_initable_init (GInitable *initable, GCancellable *cancellable,
   if (self->core != NULL)
     return TRUE;
 
-  if ((self->flags & ~RB_RING_FLAGS_OVERWRITE) != 0) {
-    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FLAGS,
-        "unknown ring flags 0x%x", (guint) self->flags);
+  if (!check_flags (self->flags, error))
     return FALSE;
-  }
   ssize = rb_sample_format_get_size (self->format);
   if (ssize == 0) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
@@ -312,6 +323,8 @@ rb_ring_new (gsize capacity, GError **error)
 RbRing *
 rb_ring_new_full (gsize capacity, RbRingFlags flags, GError **error)
 {
+  if (!check_flags (flags, error))
+    return NULL;
   return g_initable_new (RB_TYPE_RING, NULL, error,
       "capacity", (guint64) capacity, "flags", flags, NULL);
 }
@@ -342,6 +355,8 @@ rb_ring_new_audio (RbSampleFormat format, guint channels, guint rate,
   gsize ssize = rb_sample_format_get_size (format);
   guint64 bytes;
 
+  if (!check_flags (flags, error))
+    return NULL;
   if (format == RB_SAMPLE_FORMAT_NONE || ssize == 0) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
         "%d is not an audio sample format", (int) format);
@@ -1147,6 +1162,12 @@ rb_ring_get_overwritten (RbRing *ring)
   return rb_ring_core_overwritten (ring->core);
 }
 
+void
+rb_ring_set_positions_for_test (RbRing *ring, guint64 position)
+{
+  rb_ring_core_set_positions_for_test (ring->core, position);
+}
+
 /* --- GObject ---------------------------------------------------------------- */
 
 static void
@@ -1233,11 +1254,13 @@ rb_ring_class_init (RbRingClass *klass)
    *
    * The capacity in bytes. Set at construction to the size wanted; read
    * back, it is the actual capacity: rounded up to a power of two of at
-   * least one page.
+   * least one page. Values outside 1 to %RB_RING_MAX_CAPACITY make
+   * construction fail with %RB_RING_ERROR_INVALID_CAPACITY (the range is not
+   * in the property itself, so the error can name the value).
    */
   properties[PROP_CAPACITY] =
       g_param_spec_uint64 ("capacity", NULL, NULL,
-      0, RB_RING_MAX_CAPACITY, 65536,
+      0, G_MAXUINT64, 65536,
       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -1264,21 +1287,25 @@ rb_ring_class_init (RbRingClass *klass)
   /**
    * RbRing:channels:
    *
-   * The number of interleaved channels of an audio ring (0 for a byte ring).
+   * The number of interleaved channels of an audio ring (0 for a byte ring),
+   * 1 to %RB_RING_MAX_CHANNELS; other values make construction fail with
+   * %RB_RING_ERROR_INVALID_FORMAT.
    */
   properties[PROP_CHANNELS] =
       g_param_spec_uint ("channels", NULL, NULL,
-      0, RB_RING_MAX_CHANNELS, 0,
+      0, G_MAXUINT, 0,
       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
    * RbRing:rate:
    *
-   * The sample rate of an audio ring in Hz (0 for a byte ring).
+   * The sample rate of an audio ring in Hz (0 for a byte ring), 1 to
+   * %RB_RING_MAX_RATE; other values make construction fail with
+   * %RB_RING_ERROR_INVALID_FORMAT.
    */
   properties[PROP_RATE] =
       g_param_spec_uint ("rate", NULL, NULL,
-      0, RB_RING_MAX_RATE, 0,
+      0, G_MAXUINT, 0,
       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
