@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-FileCopyrightText: 2026 The ringbridge authors
+#
+# Shared set-up for scripts/demo and scripts/test: Debian packages and the
+# build directories. Sourced, not run. Idempotent: a second run with
+# nothing changed installs nothing and reconfigures nothing.
+
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+
+# What the project needs on a Debian 12 machine, and why.
+# What the project needs on a Debian 12 machine, one line each with why.
+packages=(
+  meson ninja-build pkg-config gcc   # the build
+  libglib2.0-dev                     # GLib/GObject: the library's only dependency
+  clang libclang-rt-14-dev           # ThreadSanitizer build
+  libclang-rt-19-dev                 # RealtimeSanitizer runtime (RT-safety test)
+  spin                               # model check of the ring protocol
+  libjack-jackd2-dev                 # jack_ringbuffer, the benchmark's peer
+)
+
+say () { printf '%s\n' "$*" >&2; }
+
+ensure_packages () {
+  local missing=() p
+  for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$p")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    say "ringbridge needs these Debian packages: ${missing[*]}"
+    say "install them with:"
+    say "  sudo apt-get install -y ${missing[*]}"
+    exit 1
+  fi
+  say "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# setup_build DIR [meson options...]: configures DIR once; later runs let
+# ninja reconfigure by itself when a meson.build changed.
+setup_build () {
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || {
+      cat "$dir.setup.log" >&2
+      say "meson setup $dir failed"
+      return 1
+    }
+  fi
+  ninja -C "$dir" >"$dir.build.log" 2>&1 || {
+    tail -n 60 "$dir.build.log" >&2
+    say "build in $dir failed (full log: $dir.build.log)"
+    return 1
+  }
+}
