@@ -605,6 +605,10 @@ rb_ring_core_write_frames (struct rb_ring_core *c, const void *src,
     return 0;
   if (is_overwrite (c))
     return write_overwrite (c, src, n_frames * fs) / fs;
+  /* More than a ring's worth cannot fit anyway; keeps n_frames * fs from
+   * overflowing for an absurd count. */
+  if (n_frames > c->capacity / fs + 1)
+    n_frames = (size_t) (c->capacity / fs + 1);
   space = producer_space (c, n_frames * fs) / fs;
   if (space < n_frames) {
     counter_add (&c->hdr->overruns, 1);
