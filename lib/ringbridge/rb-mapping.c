@@ -20,10 +20,25 @@ rb_page_size (void)
 }
 
 int
+rb_shm_reserve (int fd, size_t size, const char **what)
+{
+  int err;
+
+  if (ftruncate (fd, (off_t) size) < 0) {
+    *what = "ftruncate";
+    return errno;
+  }
+  /* posix_fallocate returns the error number rather than setting errno */
+  err = posix_fallocate (fd, 0, (off_t) size);
+  if (err != 0)
+    *what = "posix_fallocate";
+  return err;
+}
+
+int
 rb_memfd_create (const char *debug_name, size_t header_size,
     uint64_t capacity, const char **what)
 {
-  off_t size = (off_t) (header_size + capacity);
   int fd, err;
 
   fd = memfd_create (debug_name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -31,31 +46,20 @@ rb_memfd_create (const char *debug_name, size_t header_size,
     *what = "memfd_create";
     return -errno;
   }
-  if (ftruncate (fd, size) < 0) {
-    *what = "ftruncate";
-    goto fail;
-  }
-  /* Reserve the pages now: tmpfs overcommits, and a page that cannot be
-   * had would otherwise be a SIGBUS at first touch, perhaps inside a
-   * realtime callback. posix_fallocate returns the error number. */
-  err = posix_fallocate (fd, 0, size);
+  err = rb_shm_reserve (fd, header_size + (size_t) capacity, what);
   if (err != 0) {
-    errno = err;
-    *what = "posix_fallocate";
-    goto fail;
+    close (fd);
+    return -err;
   }
   /* A sealed size means no holder of the fd can shrink the file under
    * another's mapping (SIGBUS) or grow it. */
   if (fcntl (fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+    err = errno;
     *what = "fcntl(F_ADD_SEALS)";
-    goto fail;
+    close (fd);
+    return -err;
   }
   return fd;
-
-fail:
-  err = errno;
-  close (fd);
-  return -err;
 }
 
 int

@@ -57,6 +57,7 @@ struct rb_ring_core {
   uint32_t frame_size;
   uint32_t sample_size;
   uint64_t origin;              /* position of the first byte ever written */
+  bool seq_fence;               /* membarrier() unavailable: see rb-wait.c */
 
   /* Producer-private. */
   alignas (RB_CACHELINE) uint64_t w;    /* our write position */
@@ -75,16 +76,26 @@ size_t   rb_format_sample_size      (uint32_t format);
 bool     rb_capacity_round          (uint64_t requested, uint64_t page_size,
                                      uint64_t *capacity);
 
-/* Lays out a new header (identity block, zero positions) in @hdr and
- * publishes its magic. */
+/* Lays out a new header (identity block, zero positions) in @hdr. It is
+ * not a ring to anyone else until rb_shm_header_publish(). */
 void     rb_shm_header_init         (struct rb_shm_header *hdr,
                                      uint32_t header_size, uint64_t capacity,
                                      uint32_t flags, uint32_t format,
                                      uint32_t channels, uint32_t rate);
 
+/* Publishes the magic, last: the header is complete. */
+void     rb_shm_header_publish      (struct rb_shm_header *hdr);
+
 /* Binds @core to a header and its mirrored data area. The header must
- * already be valid. */
+ * already be valid: one this process just wrote. */
 void     rb_ring_core_init          (struct rb_ring_core *core,
+                                     struct rb_shm_header *hdr, uint8_t *data);
+
+/* Binds @core to a header another process may write, running on @id, the
+ * identity rb_shm_validate() checked. Nothing of the identity block is read
+ * from @hdr. */
+void     rb_ring_core_init_identity (struct rb_ring_core *core,
+                                     const struct rb_ring_identity *id,
                                      struct rb_shm_header *hdr, uint8_t *data);
 
 /* Test hook: moves both positions of an empty, idle ring to @pos so the

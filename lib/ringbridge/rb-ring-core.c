@@ -29,6 +29,7 @@
 
 #include "rb-ring-core-private.h"
 #include "rb-convert-private.h"
+#include "rb-wait-private.h"
 
 #include <string.h>
 
@@ -120,33 +121,60 @@ rb_shm_header_init (struct rb_shm_header *hdr, uint32_t header_size,
   atomic_store_explicit (&hdr->write_pos, 0, memory_order_relaxed);
   atomic_store_explicit (&hdr->write_reserve, 0, memory_order_relaxed);
   atomic_store_explicit (&hdr->read_pos, 0, memory_order_relaxed);
-  /* release: pairs with the acquire load of magic when another process
-   * attaches; the identity block above is complete before the ring is
-   * recognised as one. */
+}
+
+void
+rb_shm_header_publish (struct rb_shm_header *hdr)
+{
+  /* release: the identity and control blocks are complete before the ring
+   * is recognised as one. An attaching process reads the header with
+   * pread() (a system call orders it) and validates the magic first. */
   atomic_store_explicit (&hdr->magic, RB_SHM_MAGIC, memory_order_release);
+}
+
+void
+rb_ring_core_init_identity (struct rb_ring_core *c,
+    const struct rb_ring_identity *id, struct rb_shm_header *hdr,
+    uint8_t *data)
+{
+  memset (c, 0, sizeof *c);
+  c->hdr = hdr;
+  c->data = data;
+  c->capacity = id->capacity;
+  c->mask = id->capacity - 1;
+  c->flags = id->flags;
+  c->format = id->sample_format;
+  c->channels = id->channels;
+  c->rate = id->rate;
+  c->frame_size = id->frame_size;
+  c->sample_size = (uint32_t) rb_format_sample_size (id->sample_format);
+  /* acquire: pairs with the release stores in publish_write() and
+   * publish_read() of an earlier producer or consumer of this ring (another
+   * process, perhaps dead): we continue from where they were. */
+  c->w = atomic_load_explicit (&hdr->write_pos, memory_order_acquire);
+  c->r = atomic_load_explicit (&hdr->read_pos, memory_order_acquire);
+  c->w_cached_read = c->r;
+  c->r_cached_write = c->w;
+  c->origin = 0;
+  c->seq_fence = !rb_barrier_registered ();
 }
 
 void
 rb_ring_core_init (struct rb_ring_core *c, struct rb_shm_header *hdr,
     uint8_t *data)
 {
-  memset (c, 0, sizeof *c);
-  c->hdr = hdr;
-  c->data = data;
-  c->capacity = hdr->capacity;
-  c->mask = hdr->capacity - 1;
-  c->flags = hdr->flags;
-  c->format = hdr->sample_format;
-  c->channels = hdr->channels;
-  c->rate = hdr->rate;
-  c->frame_size = hdr->frame_size;
-  c->sample_size = (uint32_t) rb_format_sample_size (hdr->sample_format);
-  /* relaxed: initialisation, before any other thread has the ring. */
-  c->w = atomic_load_explicit (&hdr->write_pos, memory_order_relaxed);
-  c->r = atomic_load_explicit (&hdr->read_pos, memory_order_relaxed);
-  c->w_cached_read = c->r;
-  c->r_cached_write = c->w;
-  c->origin = 0;
+  struct rb_ring_identity id = {
+    .header_size = hdr->header_size,
+    .capacity = hdr->capacity,
+    .file_size = hdr->file_size,
+    .flags = hdr->flags,
+    .sample_format = hdr->sample_format,
+    .channels = hdr->channels,
+    .rate = hdr->rate,
+    .frame_size = hdr->frame_size,
+  };
+
+  rb_ring_core_init_identity (c, &id, hdr, data);
 }
 
 void
@@ -242,13 +270,41 @@ load_write_pos (const struct rb_ring_core *c)
 
 /* --- producer ----------------------------------------------------------- */
 
+/* After a publish: wakes the other side if it sleeps on @word. With no
+ * waiter this is one load of a line that stays in our cache, and no
+ * system call. The ordering argument is in rb-wait.c. */
+static inline void
+wake_waiters (const struct rb_ring_core *c, _Atomic uint32_t *waiters,
+    _Atomic uint32_t *word)
+{
+  uint32_t n;
+
+  if (c->seq_fence) {
+    /* seq_cst: pairs with the waiter's seq_cst increment of @waiters; in
+     * the single total order, either it sees our publish or we see it. */
+    n = atomic_load_explicit (waiters, memory_order_seq_cst);
+  } else {
+    /* Compiler barrier only: keeps this load after the publish. The CPU
+     * barrier comes from the waiter's membarrier(), which runs one on our
+     * thread whenever it matters. */
+    atomic_signal_fence (memory_order_seq_cst);
+    /* relaxed: see above. */
+    n = atomic_load_explicit (waiters, memory_order_relaxed);
+  }
+  if (n != 0)
+    rb_wake (word);
+}
+
 static inline void
 publish_write (struct rb_ring_core *c, uint64_t w)
 {
   c->w = w;
   /* release: pairs with the acquire load in load_write_pos(); the data
-   * copied in below w is complete before the consumer can see w. */
-  atomic_store_explicit (&c->hdr->write_pos, w, RB_MO_PUBLISH_WRITE);
+   * copied in below w is complete before the consumer can see w.
+   * (seq_cst in the fallback without membarrier, see wake_waiters().) */
+  atomic_store_explicit (&c->hdr->write_pos, w,
+      c->seq_fence ? memory_order_seq_cst : RB_MO_PUBLISH_WRITE);
+  wake_waiters (c, &c->hdr->data_waiters, &c->hdr->data_wake);
 }
 
 /* Free space for the producer, reloading read_pos only when the cached
@@ -361,7 +417,9 @@ rb_ring_core_set_eos (struct rb_ring_core *c)
 {
   /* release: pairs with the acquire load in rb_ring_core_is_eos(); the last
    * write_pos is visible to whoever sees the flag. */
-  atomic_store_explicit (&c->hdr->eos, 1, memory_order_release);
+  atomic_store_explicit (&c->hdr->eos, 1,
+      c->seq_fence ? memory_order_seq_cst : memory_order_release);
+  wake_waiters (c, &c->hdr->data_waiters, &c->hdr->data_wake);
 }
 
 /* --- consumer ----------------------------------------------------------- */
@@ -372,8 +430,10 @@ publish_read (struct rb_ring_core *c, uint64_t r)
   c->r = r;
   /* release: pairs with the acquire load of read_pos in producer_space();
    * our copies out of the bytes below r are done before the producer may
-   * reuse them. */
-  atomic_store_explicit (&c->hdr->read_pos, r, RB_MO_PUBLISH_READ);
+   * reuse them. (seq_cst in the fallback, see wake_waiters().) */
+  atomic_store_explicit (&c->hdr->read_pos, r,
+      c->seq_fence ? memory_order_seq_cst : RB_MO_PUBLISH_READ);
+  wake_waiters (c, &c->hdr->space_waiters, &c->hdr->space_wake);
 }
 
 /* Readable bytes for the consumer, reloading write_pos only when the

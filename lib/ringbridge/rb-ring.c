@@ -37,10 +37,15 @@
 #include "rb-mapping-private.h"
 #include "rb-ring-core-private.h"
 #include "rb-ring-private.h"
+#include "rb-wait-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 
@@ -59,20 +64,54 @@ static_assert ((int) RB_RANGE_AVAILABLE == RB_RANGE_OK &&
     "RbRangeStatus and the core's ranges agree");
 static_assert ((unsigned) RB_RING_FLAGS_OVERWRITE == RB_CORE_FLAG_OVERWRITE,
     "RbRingFlags and the core's flags agree");
+static_assert ((int) RB_WAIT_READY == RB_CORE_WAIT_READY &&
+    (int) RB_WAIT_TIMEOUT == RB_CORE_WAIT_TIMEOUT &&
+    (int) RB_WAIT_INTERRUPTED == RB_CORE_WAIT_INTERRUPTED &&
+    (int) RB_WAIT_END_OF_STREAM == RB_CORE_WAIT_EOS &&
+    (int) RB_WAIT_PEER_GONE == RB_CORE_WAIT_PEER_GONE,
+    "RbWaitResult and the core's wait results agree");
+static_assert ((int) RB_PEER_STATE_NONE == RB_PEER_NONE &&
+    (int) RB_PEER_STATE_ALIVE == RB_PEER_ALIVE &&
+    (int) RB_PEER_STATE_GONE == RB_PEER_GONE,
+    "RbPeerState and the core's peer states agree");
+static_assert ((int) RB_RING_ROLE_BOTH == RB_ROLE_BOTH &&
+    (int) RB_RING_ROLE_PRODUCER == RB_ROLE_PRODUCER &&
+    (int) RB_RING_ROLE_CONSUMER == RB_ROLE_CONSUMER &&
+    (int) RB_RING_ROLE_READER == RB_ROLE_READER,
+    "RbRingRole and the core's roles agree");
+
+typedef enum {
+  ACTION_NEW,                   /* anonymous, in a memfd */
+  ACTION_CREATE,                /* a new named ring */
+  ACTION_OPEN,                  /* an existing named ring */
+  ACTION_FD,                    /* a ring passed as a file descriptor */
+} Action;
 
 struct _RbRing
 {
   GObject parent_instance;
 
-  struct rb_ring_core *core;    /* cache-line aligned, see rb_ring_initable_init() */
+  struct rb_ring_core *core;    /* cache-line aligned, see alloc_core() */
   struct rb_mapping map;
 
-  /* construct-only properties, as requested */
+  /* how to construct, and the construct-only properties as requested */
+  Action action;
+  gchar *name;
+  gint fd;
+  guint mode;
+  RbRingOpenFlags open_flags;
+  RbRingRole role;
   guint64 requested_capacity;
   RbRingFlags flags;
   RbSampleFormat format;
   guint channels;
   guint rate;
+
+  /* sharing */
+  uint64_t self_owner;          /* our owner word (pid, start time) */
+  gboolean claimed;
+  _Atomic uint32_t interrupted; /* rb_ring_interrupt(); read by waits */
+  uint32_t reported_generation; /* peer departure already reported */
 };
 
 enum {
@@ -89,6 +128,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void rb_ring_initable_iface_init (GInitableIface *iface);
+static void set_exists_error (const gchar *name, GError **error);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (RbRing, rb_ring, G_TYPE_OBJECT,
     G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, rb_ring_initable_iface_init))
@@ -170,11 +210,17 @@ error_code_for_errno (int err)
   switch (err) {
     case ENOMEM:
     case EAGAIN:
-    case EPERM:                 /* mlock beyond RLIMIT_MEMLOCK */
       return RB_RING_ERROR_NO_MEMORY;
     case ENOSPC:
     case EFBIG:
       return RB_RING_ERROR_NO_SPACE;
+    case EACCES:
+    case EPERM:
+      return RB_RING_ERROR_PERMISSION;
+    case EEXIST:
+      return RB_RING_ERROR_EXISTS;
+    case ENOENT:
+      return RB_RING_ERROR_NOT_FOUND;
     default:
       return RB_RING_ERROR_FAILED;
   }
@@ -194,24 +240,25 @@ check_flags (RbRingFlags flags, GError **error)
 }
 
 static gboolean
-rb_ring_initable_init (GInitable *initable, GCancellable *cancellable,
+check_role (RbRingRole role, GError **error)
+{
+  if ((guint) role > RB_RING_ROLE_READER) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE,
+        "%d is not a ring role", (int) role);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Checks the requested identity of a ring to be made, and rounds its
+ * capacity. */
+static gboolean
+check_new_identity (RbRing *self, size_t page, uint64_t *capacity,
     GError **error)
 {
-  RbRing *self = RB_RING (initable);
-  size_t page = rb_page_size ();
-  size_t header_size = MAX (page, sizeof (struct rb_shm_header));
-  const char *what = NULL;
-  uint64_t capacity;
-  gsize ssize;
-  int fd, res;
-
-  if (self->core != NULL)
-    return TRUE;
-
-  if (!check_flags (self->flags, error))
+  if (!check_flags (self->flags, error) || !check_role (self->role, error))
     return FALSE;
-  ssize = rb_sample_format_get_size (self->format);
-  if (ssize == 0) {
+  if (rb_sample_format_get_size (self->format) == 0) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
         "%d is not a sample format", (int) self->format);
     return FALSE;
@@ -230,7 +277,13 @@ rb_ring_initable_init (GInitable *initable, GCancellable *cancellable,
       return FALSE;
     }
   }
-  if (!rb_capacity_round (self->requested_capacity, page, &capacity)) {
+  if (self->role == RB_RING_ROLE_READER &&
+      !(self->flags & RB_RING_FLAGS_OVERWRITE)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE,
+        "only an overwrite ring has readers besides its consumer");
+    return FALSE;
+  }
+  if (!rb_capacity_round (self->requested_capacity, page, capacity)) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY,
         "capacity %" G_GUINT64_FORMAT " bytes is out of range: a ring holds "
         "1 byte to %" G_GUINT64_FORMAT " bytes (rounded up to a power of two "
@@ -238,52 +291,411 @@ rb_ring_initable_init (GInitable *initable, GCancellable *cancellable,
         (guint64) RB_RING_MAX_CAPACITY, page);
     return FALSE;
   }
+  return TRUE;
+}
 
-  fd = rb_memfd_create ("ringbridge", header_size, capacity, &what);
-  if (fd < 0) {
-    int code = error_code_for_errno (-fd);
-    if (-fd == ENOSYS || -fd == EINVAL)
-      code = RB_RING_ERROR_NO_MEMFD;
-    g_set_error (error, RB_RING_ERROR, code,
-        "cannot create the backing file of a %" G_GUINT64_FORMAT
-        "-byte ring: %s: %s", capacity, what, g_strerror (-fd));
-    return FALSE;
-  }
-  res = rb_mapping_map (&self->map, fd, header_size, capacity, &what);
-  close (fd);
-  if (res < 0) {
-    int code = -res == ENOMEM ? RB_RING_ERROR_NO_MEMORY :
-        RB_RING_ERROR_MAP_FAILED;
-    g_set_error (error, RB_RING_ERROR, code,
-        "cannot map a %" G_GUINT64_FORMAT "-byte ring: %s: %s", capacity,
-        what, g_strerror (-res));
-    return FALSE;
-  }
-
-  rb_shm_header_init (self->map.base, (uint32_t) header_size, capacity,
-      (uint32_t) self->flags, (uint32_t) self->format, self->channels,
-      self->rate);
-
-  /* The core's two sides live on separate cache lines, which GObject's
-   * instance allocator does not promise: allocate it aligned. */
+/* The core's two sides live on separate cache lines, which GObject's
+ * instance allocator does not promise: allocate it aligned. */
+static gboolean
+alloc_core (RbRing *self, GError **error)
+{
   self->core = aligned_alloc (RB_CACHELINE,
       (sizeof (struct rb_ring_core) + RB_CACHELINE - 1) &
       ~(size_t) (RB_CACHELINE - 1));
   if (self->core == NULL) {
-    rb_mapping_unmap (&self->map);
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NO_MEMORY,
         "cannot allocate the ring's state");
     return FALSE;
   }
-  rb_ring_core_init (self->core, self->map.base,
-      (uint8_t *) self->map.base + header_size);
   return TRUE;
+}
+
+static struct rb_shm_header *
+header_of (RbRing *self)
+{
+  return self->map.base;
+}
+
+/* Takes the ring's roles for this process. */
+static gboolean
+claim_roles (RbRing *self, GError **error)
+{
+  struct rb_shm_header *hdr = header_of (self);
+  int roles[2], n = 0;
+  uint64_t holder;
+
+  if (self->role == RB_RING_ROLE_BOTH || self->role == RB_RING_ROLE_PRODUCER)
+    roles[n++] = RB_ROLE_PRODUCER;
+  if (self->role == RB_RING_ROLE_BOTH || self->role == RB_RING_ROLE_CONSUMER)
+    roles[n++] = RB_ROLE_CONSUMER;
+
+  for (int i = 0; i < n; i++) {
+    if (!rb_shm_claim (hdr, roles[i], self->self_owner, &holder)) {
+      for (int j = 0; j < i; j++)
+        rb_shm_release (hdr, roles[j], self->self_owner);
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY,
+          "ring %s%s%salready has a %s: pid %u is alive",
+          self->name ? "'" : "", self->name ? self->name : "",
+          self->name ? "' " : "",
+          roles[i] == RB_ROLE_PRODUCER ? "producer" : "consumer",
+          rb_owner_pid (holder));
+      return FALSE;
+    }
+  }
+  self->claimed = TRUE;
+  return TRUE;
+}
+
+static void
+release_roles (RbRing *self)
+{
+  struct rb_shm_header *hdr = header_of (self);
+
+  if (!self->claimed)
+    return;
+  if (self->role == RB_RING_ROLE_BOTH || self->role == RB_RING_ROLE_PRODUCER)
+    rb_shm_release (hdr, RB_ROLE_PRODUCER, self->self_owner);
+  if (self->role == RB_RING_ROLE_BOTH || self->role == RB_RING_ROLE_CONSUMER)
+    rb_shm_release (hdr, RB_ROLE_CONSUMER, self->self_owner);
+  self->claimed = FALSE;
+}
+
+/* Makes a new ring in @fd (a memfd, or a fresh named object of size 0). */
+static gboolean
+init_new (RbRing *self, int fd, size_t page, size_t header_size,
+    uint64_t capacity, GError **error)
+{
+  struct rb_shm_header *hdr;
+  const char *what = NULL;
+  int res;
+
+  res = rb_mapping_map (&self->map, fd, header_size, capacity, &what);
+  if (res < 0) {
+    g_set_error (error, RB_RING_ERROR, -res == ENOMEM ?
+        RB_RING_ERROR_NO_MEMORY : RB_RING_ERROR_MAP_FAILED,
+        "cannot map a %" G_GUINT64_FORMAT "-byte ring: %s: %s", capacity,
+        what, g_strerror (-res));
+    return FALSE;
+  }
+  if (!alloc_core (self, error))
+    return FALSE;
+
+  hdr = header_of (self);
+  rb_shm_header_init (hdr, (uint32_t) header_size, capacity,
+      (uint32_t) self->flags, (uint32_t) self->format, self->channels,
+      self->rate);
+  /* relaxed: nobody can see the ring before its magic is published below. */
+  atomic_store_explicit (&hdr->creator_owner, self->self_owner,
+      memory_order_relaxed);
+  atomic_store_explicit (&hdr->creator_role, (uint32_t) self->role,
+      memory_order_relaxed);
+  rb_ring_core_init (self->core, hdr, (uint8_t *) hdr + header_size);
+  if (!claim_roles (self, error))
+    return FALSE;
+  rb_shm_header_publish (hdr);
+  return TRUE;
+}
+
+/* Attaches to the ring in @fd, whose header another process wrote. */
+static gboolean
+init_attach (RbRing *self, int fd, size_t page, GError **error)
+{
+  const char *label = self->name ? self->name : "passed";
+  g_autofree gchar *quoted = self->name ?
+      g_strdup_printf ("ring '%s'", self->name) : g_strdup ("the passed ring");
+  struct rb_ring_identity id;
+  struct stat st;
+  char why[256];
+  guint8 snapshot[sizeof (struct rb_shm_header)];
+  ssize_t got;
+  int seals, res;
+  const char *what = NULL;
+
+  (void) label;
+  if (fstat (fd, &st) < 0) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_FAILED,
+        "cannot inspect %s: fstat: %s", quoted, g_strerror (errno));
+    return FALSE;
+  }
+  if (!S_ISREG (st.st_mode)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING,
+        "%s is not a regular file", quoted);
+    return FALSE;
+  }
+
+  /* A memfd must be sealed against shrinking: otherwise its owner could
+   * truncate it under our mapping and make our next access SIGBUS. A named
+   * object cannot be sealed; for those, trust comes from its owner and
+   * mode. */
+  seals = fcntl (fd, F_GET_SEALS);
+  if (seals >= 0) {
+    if (!(seals & F_SEAL_SHRINK)) {
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_SEALED,
+          "%s is a memfd that is not sealed against shrinking (seals 0x%x)",
+          quoted, (guint) seals);
+      return FALSE;
+    }
+  } else {
+    if (st.st_uid != geteuid () &&
+        !(self->open_flags & RB_RING_OPEN_FLAGS_ANY_OWNER)) {
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION,
+          "refusing %s owned by uid %u (we are uid %u)", quoted,
+          (guint) st.st_uid, (guint) geteuid ());
+      return FALSE;
+    }
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+        !(self->open_flags & RB_RING_OPEN_FLAGS_SHARED_WRITE)) {
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION,
+          "refusing %s with mode %04o: writable by others", quoted,
+          (guint) (st.st_mode & 07777));
+      return FALSE;
+    }
+  }
+
+  /* One snapshot of the header, validated against the file's size; the
+   * mapping is then made from the validated identity, so nothing a peer
+   * changes afterwards can make us map or index out of bounds. */
+  memset (snapshot, 0, sizeof snapshot);
+  got = pread (fd, snapshot, sizeof snapshot, 0);
+  if (got < 0) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_FAILED,
+        "cannot read %s: %s", quoted, g_strerror (errno));
+    return FALSE;
+  }
+  switch (rb_shm_validate (snapshot, (uint64_t) st.st_size, page, &id, why,
+          sizeof why)) {
+    case RB_SHM_OK:
+      break;
+    case RB_SHM_TOO_SMALL:
+    case RB_SHM_NOT_A_RING:
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING, "%s: %s",
+          quoted, why);
+      return FALSE;
+    case RB_SHM_INCOMPATIBLE:
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INCOMPATIBLE, "%s: %s",
+          quoted, why);
+      return FALSE;
+    case RB_SHM_CORRUPT:
+    default:
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_CORRUPT, "%s: %s",
+          quoted, why);
+      return FALSE;
+  }
+  if (self->role == RB_RING_ROLE_READER &&
+      !(id.flags & RB_CORE_FLAG_OVERWRITE)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE,
+        "%s is not an overwrite ring: only its consumer can read it", quoted);
+    return FALSE;
+  }
+
+  res = rb_mapping_map (&self->map, fd, id.header_size, id.capacity, &what);
+  if (res < 0) {
+    g_set_error (error, RB_RING_ERROR, -res == ENOMEM ?
+        RB_RING_ERROR_NO_MEMORY : RB_RING_ERROR_MAP_FAILED,
+        "cannot map %s: %s: %s", quoted, what, g_strerror (-res));
+    return FALSE;
+  }
+  if (!alloc_core (self, error))
+    return FALSE;
+  /* Claim first, then read the positions we continue from: a producer
+   * that replaces a dead one picks up its last write position. */
+  if (!claim_roles (self, error))
+    return FALSE;
+  rb_ring_core_init_identity (self->core, &id, header_of (self),
+      (uint8_t *) self->map.base + id.header_size);
+
+  self->flags = (RbRingFlags) id.flags;
+  self->format = (RbSampleFormat) id.sample_format;
+  self->channels = id.channels;
+  self->rate = id.rate;
+  return TRUE;
+}
+
+static gboolean
+rb_ring_initable_init (GInitable *initable, GCancellable *cancellable,
+    GError **error)
+{
+  RbRing *self = RB_RING (initable);
+  size_t page = rb_page_size ();
+  size_t header_size = MAX (page, sizeof (struct rb_shm_header));
+  g_autofree gchar *path = NULL;
+  const char *what = NULL;
+  uint64_t capacity;
+  gboolean ok;
+  int fd, err;
+
+  if (self->core != NULL)
+    return TRUE;
+  self->self_owner = rb_owner_self ();
+
+  switch (self->action) {
+    case ACTION_NEW:
+      if (!check_new_identity (self, page, &capacity, error))
+        return FALSE;
+      fd = rb_memfd_create ("ringbridge", header_size, capacity, &what);
+      if (fd < 0) {
+        int code = error_code_for_errno (-fd);
+        if (-fd == ENOSYS || -fd == EINVAL)
+          code = RB_RING_ERROR_NO_MEMFD;
+        g_set_error (error, RB_RING_ERROR, code,
+            "cannot create the backing file of a %" G_GUINT64_FORMAT
+            "-byte ring: %s: %s", capacity, what, g_strerror (-fd));
+        return FALSE;
+      }
+      ok = init_new (self, fd, page, header_size, capacity, error);
+      close (fd);
+      return ok;
+
+    case ACTION_CREATE:
+      if (!rb_ring_name_validate (self->name, error) ||
+          !check_new_identity (self, page, &capacity, error))
+        return FALSE;
+      path = g_strconcat ("/" RB_RING_NAME_PREFIX, self->name, NULL);
+      fd = shm_open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+          self->mode & 0777);
+      if (fd < 0) {
+        err = errno;
+        if (err == EEXIST)
+          set_exists_error (self->name, error);
+        else
+          g_set_error (error, RB_RING_ERROR, error_code_for_errno (err),
+              "cannot create ring '%s': %s", self->name, g_strerror (err));
+        return FALSE;
+      }
+      /* exactly the mode asked for, whatever the umask */
+      if (fchmod (fd, self->mode & 0777) < 0) {
+        err = errno;
+        what = "fchmod";
+      } else {
+        err = rb_shm_reserve (fd, header_size + capacity, &what);
+      }
+      if (err != 0) {
+        g_set_error (error, RB_RING_ERROR, error_code_for_errno (err),
+            "cannot create ring '%s' of %" G_GUINT64_FORMAT " bytes: %s: %s",
+            self->name, capacity + header_size, what, g_strerror (err));
+        close (fd);
+        shm_unlink (path);
+        return FALSE;
+      }
+      ok = init_new (self, fd, page, header_size, capacity, error);
+      close (fd);
+      if (!ok) {
+        rb_mapping_unmap (&self->map);
+        shm_unlink (path);
+      }
+      return ok;
+
+    case ACTION_OPEN:
+      if (!rb_ring_name_validate (self->name, error) ||
+          !check_role (self->role, error))
+        return FALSE;
+      path = g_strconcat ("/" RB_RING_NAME_PREFIX, self->name, NULL);
+      fd = shm_open (path, O_RDWR | O_CLOEXEC, 0);
+      if (fd < 0) {
+        err = errno;
+        if (err == ENOENT)
+          g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND,
+              "no ring '%s' (no file %s%s)", self->name, RB_SHM_DIR, path);
+        else
+          g_set_error (error, RB_RING_ERROR, error_code_for_errno (err),
+              "cannot open ring '%s': %s", self->name, g_strerror (err));
+        return FALSE;
+      }
+      ok = init_attach (self, fd, page, error);
+      close (fd);
+      return ok;
+
+    case ACTION_FD:
+      if (!check_role (self->role, error))
+        return FALSE;
+      return init_attach (self, self->fd, page, error);
+
+    default:
+      g_assert_not_reached ();
+  }
 }
 
 static void
 rb_ring_initable_iface_init (GInitableIface *iface)
 {
   iface->init = rb_ring_initable_init;
+}
+
+/* Frames to bytes for an audio ring, refusing what cannot be one. */
+static gboolean
+audio_bytes (RbSampleFormat format, guint channels, gsize frames,
+    guint64 *bytes, GError **error)
+{
+  gsize ssize = rb_sample_format_get_size (format);
+
+  if (format == RB_SAMPLE_FORMAT_NONE || ssize == 0) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
+        "%d is not an audio sample format", (int) format);
+    return FALSE;
+  }
+  if (channels < 1 || channels > RB_RING_MAX_CHANNELS) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
+        "an audio ring needs 1 to %d channels, not %u", RB_RING_MAX_CHANNELS,
+        channels);
+    return FALSE;
+  }
+  /* frames * frame size, without overflowing */
+  if (frames > RB_RING_MAX_CAPACITY / (ssize * channels)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY,
+        "%" G_GSIZE_FORMAT " frames of %" G_GSIZE_FORMAT " bytes exceed the "
+        "largest ring (%" G_GUINT64_FORMAT " bytes)", frames, ssize * channels,
+        (guint64) RB_RING_MAX_CAPACITY);
+    return FALSE;
+  }
+  *bytes = (guint64) frames * ssize * channels;
+  return TRUE;
+}
+
+typedef struct {
+  Action action;
+  const gchar *name;
+  gint fd;
+  RbRingRole role;
+  guint mode;
+  RbRingOpenFlags open_flags;
+  guint64 capacity;
+  RbRingFlags flags;
+  RbSampleFormat format;
+  guint channels;
+  guint rate;
+} Recipe;
+
+static RbRing *
+construct (const Recipe *r, GError **error)
+{
+  RbRing *ring;
+
+  /* checked here as well as in init(): GObject would only warn about an
+   * out-of-range enum or flags value */
+  if (!check_flags (r->flags, error) || !check_role (r->role, error))
+    return NULL;
+  if (rb_sample_format_get_size (r->format) == 0) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
+        "%d is not a sample format", (int) r->format);
+    return NULL;
+  }
+  ring = g_object_new (RB_TYPE_RING, NULL);
+  ring->action = r->action;
+  ring->name = g_strdup (r->name);
+  ring->fd = r->fd;
+  ring->role = r->role;
+  ring->mode = r->mode != 0 ? r->mode : 0600;
+  ring->open_flags = r->open_flags;
+  ring->requested_capacity = r->capacity;
+  ring->flags = r->flags;
+  ring->format = r->format;
+  ring->channels = r->channels;
+  ring->rate = r->rate;
+  if (!g_initable_init (G_INITABLE (ring), NULL, error)) {
+    g_object_unref (ring);
+    return NULL;
+  }
+  return ring;
 }
 
 /**
@@ -295,7 +707,8 @@ rb_ring_initable_iface_init (GInitableIface *iface)
  * power of two of at least one page (so rb_ring_get_capacity() may return
  * more than was asked for); it must be between 1 and
  * %RB_RING_MAX_CAPACITY. The memory is reserved and mapped at once, so
- * neither side page-faults or meets a full file system later.
+ * neither side page-faults or meets a full file system later. The ring's
+ * file descriptor (rb_ring_get_fd()) can be passed to another process.
  *
  * Returns: (transfer full): a new ring, or %NULL with @error set
  *   (%RB_RING_ERROR_INVALID_CAPACITY, %RB_RING_ERROR_NO_MEMORY, ...)
@@ -323,10 +736,10 @@ rb_ring_new (gsize capacity, GError **error)
 RbRing *
 rb_ring_new_full (gsize capacity, RbRingFlags flags, GError **error)
 {
-  if (!check_flags (flags, error))
-    return NULL;
-  return g_initable_new (RB_TYPE_RING, NULL, error,
-      "capacity", (guint64) capacity, "flags", flags, NULL);
+  Recipe r = { .action = ACTION_NEW, .fd = -1, .capacity = capacity,
+    .flags = flags };
+
+  return construct (&r, error);
 }
 
 /**
@@ -352,34 +765,605 @@ RbRing *
 rb_ring_new_audio (RbSampleFormat format, guint channels, guint rate,
     gsize frames, RbRingFlags flags, GError **error)
 {
-  gsize ssize = rb_sample_format_get_size (format);
-  guint64 bytes;
+  Recipe r = { .action = ACTION_NEW, .fd = -1, .flags = flags,
+    .format = format, .channels = channels, .rate = rate };
 
-  if (!check_flags (flags, error))
+  if (!audio_bytes (format, channels, frames, &r.capacity, error))
     return NULL;
-  if (format == RB_SAMPLE_FORMAT_NONE || ssize == 0) {
-    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
-        "%d is not an audio sample format", (int) format);
+  return construct (&r, error);
+}
+
+/**
+ * rb_ring_create:
+ * @name: the ring's name (see rb_ring_name_validate())
+ * @capacity: the number of bytes the ring must hold (rounded up as for
+ *   rb_ring_new())
+ * @flags: ring flags, such as %RB_RING_FLAGS_OVERWRITE
+ * @role: the role this process takes
+ * @mode: the file's permissions, e.g. 0600; 0 means 0600
+ * @error: return location for a #GError
+ *
+ * Creates a named ring that other processes can open with rb_ring_open().
+ * It lives in `/dev/shm/ringbridge-NAME` until rb_ring_unlink(); a ring
+ * never silently reuses an existing one: if the name is taken the call fails
+ * with %RB_RING_ERROR_EXISTS, saying whether its users are alive (see
+ * rb_ring_reclaim_stale() for leftovers of dead processes). Its pages are
+ * reserved now: a full `/dev/shm` fails here with %RB_RING_ERROR_NO_SPACE,
+ * never later with SIGBUS.
+ *
+ * Returns: (transfer full): the new ring, or %NULL with @error set
+ *
+ * Thread: any. Not RT-safe.
+ */
+RbRing *
+rb_ring_create (const gchar *name, gsize capacity, RbRingFlags flags,
+    RbRingRole role, guint mode, GError **error)
+{
+  Recipe r = { .action = ACTION_CREATE, .name = name, .fd = -1,
+    .role = role, .mode = mode, .capacity = capacity, .flags = flags };
+
+  return construct (&r, error);
+}
+
+/**
+ * rb_ring_create_audio:
+ * @name: the ring's name (see rb_ring_name_validate())
+ * @format: the sample format, not %RB_SAMPLE_FORMAT_NONE
+ * @channels: the number of interleaved channels
+ * @rate: the sample rate in Hz
+ * @frames: the number of frames the ring must hold
+ * @flags: ring flags, such as %RB_RING_FLAGS_OVERWRITE
+ * @role: the role this process takes
+ * @mode: the file's permissions, e.g. 0600; 0 means 0600
+ * @error: return location for a #GError
+ *
+ * rb_ring_create() for an audio ring: rb_ring_new_audio()'s format, shared.
+ *
+ * Returns: (transfer full): the new ring, or %NULL with @error set
+ *
+ * Thread: any. Not RT-safe.
+ */
+RbRing *
+rb_ring_create_audio (const gchar *name, RbSampleFormat format,
+    guint channels, guint rate, gsize frames, RbRingFlags flags,
+    RbRingRole role, guint mode, GError **error)
+{
+  Recipe r = { .action = ACTION_CREATE, .name = name, .fd = -1,
+    .role = role, .mode = mode, .flags = flags, .format = format,
+    .channels = channels, .rate = rate };
+
+  if (!audio_bytes (format, channels, frames, &r.capacity, error))
     return NULL;
+  return construct (&r, error);
+}
+
+/**
+ * rb_ring_open:
+ * @name: the ring's name
+ * @role: the role to take: %RB_RING_ROLE_PRODUCER, %RB_RING_ROLE_CONSUMER,
+ *   or %RB_RING_ROLE_READER of an overwrite ring
+ * @error: return location for a #GError
+ *
+ * Attaches to a named ring made by rb_ring_create(), taking its format and
+ * size from its header. Everything in the header is validated against the
+ * file first (%RB_RING_ERROR_NOT_A_RING, %RB_RING_ERROR_INCOMPATIBLE,
+ * %RB_RING_ERROR_CORRUPT name what is wrong). A ring owned by another user
+ * or writable by others is refused (%RB_RING_ERROR_PERMISSION); see
+ * rb_ring_open_full().
+ *
+ * If a live process holds @role, this fails with %RB_RING_ERROR_BUSY naming
+ * its pid. If the holder died, the new one takes its place and carries on
+ * from its position: a restarted producer appends after the last byte its
+ * predecessor committed, a restarted consumer reads from where its
+ * predecessor stopped.
+ *
+ * Returns: (transfer full): the ring, or %NULL with @error set
+ *
+ * Thread: any. Not RT-safe.
+ */
+RbRing *
+rb_ring_open (const gchar *name, RbRingRole role, GError **error)
+{
+  return rb_ring_open_full (name, role, RB_RING_OPEN_FLAGS_NONE, error);
+}
+
+/**
+ * rb_ring_open_full:
+ * @name: the ring's name
+ * @role: the role to take
+ * @open_flags: how far to trust the ring's file
+ * @error: return location for a #GError
+ *
+ * rb_ring_open(), accepting rings of other users or writable by others
+ * when @open_flags says so.
+ *
+ * Returns: (transfer full): the ring, or %NULL with @error set
+ *
+ * Thread: any. Not RT-safe.
+ */
+RbRing *
+rb_ring_open_full (const gchar *name, RbRingRole role,
+    RbRingOpenFlags open_flags, GError **error)
+{
+  Recipe r = { .action = ACTION_OPEN, .name = name, .fd = -1, .role = role,
+    .open_flags = open_flags };
+
+  return construct (&r, error);
+}
+
+/**
+ * rb_ring_new_from_fd:
+ * @fd: a ring's file descriptor, as rb_ring_get_fd() returns it in another
+ *   process and a unix socket (SCM_RIGHTS) or Python's `pass_fds` brings it
+ * @role: the role to take
+ * @error: return location for a #GError
+ *
+ * Attaches to a ring passed as a file descriptor: any ring, anonymous ones
+ * included. Validated as rb_ring_open() validates a named ring; a memfd must
+ * be sealed against shrinking (%RB_RING_ERROR_NOT_SEALED otherwise). The
+ * ring keeps its own duplicate of @fd: close yours when you like.
+ *
+ * Returns: (transfer full): the ring, or %NULL with @error set
+ *
+ * Thread: any. Not RT-safe.
+ */
+RbRing *
+rb_ring_new_from_fd (gint fd, RbRingRole role, GError **error)
+{
+  Recipe r = { .action = ACTION_FD, .fd = fd, .role = role };
+
+  return construct (&r, error);
+}
+
+/* --- names and sharing ------------------------------------------------------ */
+
+/**
+ * rb_ring_name_validate:
+ * @name: (nullable): a ring name
+ * @error: return location for a #GError
+ *
+ * Checks a ring name. A name is 1 to %RB_RING_NAME_MAX bytes of ASCII
+ * letters, digits, `.`, `_` and `-`, starting with a letter, digit or `_`.
+ * The ring named `music` lives in `/dev/shm/ringbridge-music`.
+ *
+ * Returns: %TRUE if @name is a valid name; otherwise %FALSE with @error set
+ *   to %RB_RING_ERROR_INVALID_NAME, saying what is wrong with it
+ *
+ * Thread: any.
+ */
+gboolean
+rb_ring_name_validate (const gchar *name, GError **error)
+{
+  size_t len;
+
+  if (name == NULL || name[0] == '\0') {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME,
+        "invalid ring name: it is empty");
+    return FALSE;
   }
-  if (channels < 1 || channels > RB_RING_MAX_CHANNELS) {
-    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
-        "an audio ring needs 1 to %d channels, not %u", RB_RING_MAX_CHANNELS,
-        channels);
-    return NULL;
+  len = strlen (name);
+  if (len > RB_RING_NAME_MAX) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME,
+        "invalid ring name: %zu bytes long, the limit is %d", len,
+        RB_RING_NAME_MAX);
+    return FALSE;
   }
-  /* frames * frame size, without overflowing */
-  if (frames > RB_RING_MAX_CAPACITY / (ssize * channels)) {
-    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY,
-        "%" G_GSIZE_FORMAT " frames of %" G_GSIZE_FORMAT " bytes exceed the "
-        "largest ring (%" G_GUINT64_FORMAT " bytes)", frames, ssize * channels,
-        (guint64) RB_RING_MAX_CAPACITY);
-    return NULL;
+  for (size_t i = 0; i < len; i++) {
+    guchar c = (guchar) name[i];
+    gboolean ok = g_ascii_isalnum (c) || c == '_' ||
+        (i > 0 && (c == '.' || c == '-'));
+    if (!ok) {
+      g_autofree gchar *escaped = g_strescape (name, NULL);
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME,
+          "invalid ring name '%s': byte %zu (0x%02x) is not allowed; use "
+          "letters, digits, '_' (and '.', '-' after the first byte)",
+          escaped, i, c);
+      return FALSE;
+    }
   }
-  bytes = (guint64) frames * ssize * channels;
-  return g_initable_new (RB_TYPE_RING, NULL, error,
-      "capacity", bytes, "flags", flags, "sample-format", format,
-      "channels", channels, "rate", rate, NULL);
+  return TRUE;
+}
+
+/**
+ * rb_ring_name_to_path:
+ * @name: a ring name
+ *
+ * Returns: (transfer full) (nullable): the file of the ring named @name,
+ *   e.g. `/dev/shm/ringbridge-music`, or %NULL if @name is not valid
+ *
+ * Thread: any.
+ */
+gchar *
+rb_ring_name_to_path (const gchar *name)
+{
+  if (!rb_ring_name_validate (name, NULL))
+    return NULL;
+  return g_strconcat (RB_SHM_DIR "/" RB_RING_NAME_PREFIX, name, NULL);
+}
+
+/* What the owner words of a ring's file say, for messages. Reads the
+ * header with pread(): no mapping, nothing validated beyond the magic. */
+static gboolean
+describe_users (int fd, GString *out, gboolean *any_alive)
+{
+  struct rb_shm_header h;
+  struct { const char *what; uint64_t owner; } users[3];
+
+  *any_alive = FALSE;
+  if (pread (fd, &h, sizeof h, 0) != (ssize_t) sizeof h ||
+      atomic_load_explicit (&h.magic, memory_order_relaxed) != RB_SHM_MAGIC)
+    return FALSE;
+  users[0].what = "creator";
+  users[0].owner = atomic_load_explicit (&h.creator_owner, memory_order_relaxed);
+  users[1].what = "producer";
+  users[1].owner = atomic_load_explicit (&h.producer_owner, memory_order_relaxed);
+  users[2].what = "consumer";
+  users[2].owner = atomic_load_explicit (&h.consumer_owner, memory_order_relaxed);
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++) {
+    gboolean alive;
+    if (users[i].owner == 0)
+      continue;
+    alive = rb_owner_alive (users[i].owner);
+    *any_alive |= alive;
+    g_string_append_printf (out, "%s%s pid %u %s", out->len ? ", " : "",
+        users[i].what, rb_owner_pid (users[i].owner), alive ? "alive" : "dead");
+  }
+  return TRUE;
+}
+
+static void
+set_exists_error (const gchar *name, GError **error)
+{
+  g_autofree gchar *path = g_strconcat ("/" RB_RING_NAME_PREFIX, name, NULL);
+  g_autoptr (GString) users = g_string_new (NULL);
+  gboolean any_alive = FALSE, known = FALSE;
+  int fd = shm_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd >= 0) {
+    known = describe_users (fd, users, &any_alive);
+    close (fd);
+  }
+  g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS,
+      "ring '%s' already exists (%s%s)", name,
+      !known ? "not a ring, or not readable" :
+      users->len ? users->str : "nobody attached",
+      known && !any_alive ? "; no live user: rb_ring_reclaim_stale() or "
+      "'ringbridge-stat --reclaim' removes it" : "");
+}
+
+/**
+ * rb_ring_unlink:
+ * @name: a ring name
+ * @error: return location for a #GError
+ *
+ * Removes a named ring's name. Processes that have it open keep using it,
+ * unchanged and undisturbed, until they let it go; its memory is freed
+ * after the last one does. A new rb_ring_create() of the same name makes a
+ * different ring.
+ *
+ * Returns: %TRUE on success; %FALSE with @error set
+ *   (%RB_RING_ERROR_NOT_FOUND if there is no such ring)
+ *
+ * Thread: any. Not RT-safe.
+ */
+gboolean
+rb_ring_unlink (const gchar *name, GError **error)
+{
+  g_autofree gchar *path = NULL;
+
+  if (!rb_ring_name_validate (name, error))
+    return FALSE;
+  path = g_strconcat ("/" RB_RING_NAME_PREFIX, name, NULL);
+  if (shm_unlink (path) < 0) {
+    int err = errno;
+    g_set_error (error, RB_RING_ERROR, error_code_for_errno (err),
+        err == ENOENT ? "no ring '%s'" : "cannot remove ring '%s': %s", name,
+        g_strerror (err));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/**
+ * rb_ring_reclaim_stale:
+ * @name: a ring name
+ * @error: return location for a #GError
+ *
+ * Removes a named ring that processes which died left behind: one whose
+ * creator, producer and consumer are all gone. A ring with a live user is
+ * left alone (%RB_RING_ERROR_BUSY names it); a file that is not a ring is
+ * left alone too (%RB_RING_ERROR_NOT_A_RING).
+ *
+ * Returns: %TRUE if the ring was stale and is removed; %FALSE with @error
+ *   set otherwise
+ *
+ * Thread: any. Not RT-safe.
+ */
+gboolean
+rb_ring_reclaim_stale (const gchar *name, GError **error)
+{
+  g_autofree gchar *path = NULL;
+  g_autoptr (GString) users = g_string_new (NULL);
+  gboolean any_alive;
+  int fd;
+
+  if (!rb_ring_name_validate (name, error))
+    return FALSE;
+  path = g_strconcat ("/" RB_RING_NAME_PREFIX, name, NULL);
+  fd = shm_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0) {
+    int err = errno;
+    g_set_error (error, RB_RING_ERROR, error_code_for_errno (err),
+        err == ENOENT ? "no ring '%s'" : "cannot open ring '%s': %s", name,
+        g_strerror (err));
+    return FALSE;
+  }
+  if (!describe_users (fd, users, &any_alive)) {
+    close (fd);
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING,
+        "%s is not a ring: not removing it", path);
+    return FALSE;
+  }
+  close (fd);
+  if (any_alive) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY,
+        "ring '%s' is in use (%s)", name, users->str);
+    return FALSE;
+  }
+  return rb_ring_unlink (name, error);
+}
+
+/**
+ * rb_ring_get_fd:
+ * @ring: a ring
+ *
+ * Returns the file descriptor behind the ring, to pass to another process
+ * (which opens it with rb_ring_new_from_fd()). It stays the ring's: do not
+ * close it; dup() it to keep it longer than the ring.
+ *
+ * Returns: the file descriptor
+ *
+ * Thread: any. RT-safe.
+ */
+gint
+rb_ring_get_fd (RbRing *ring)
+{
+  g_return_val_if_fail (RB_IS_RING (ring), -1);
+
+  return ring->map.fd;
+}
+
+/**
+ * rb_ring_get_name:
+ * @ring: a ring
+ *
+ * Returns: (nullable): the ring's name, or %NULL for an anonymous ring
+ *
+ * Thread: any.
+ */
+const gchar *
+rb_ring_get_name (RbRing *ring)
+{
+  g_return_val_if_fail (RB_IS_RING (ring), NULL);
+
+  return ring->name;
+}
+
+/**
+ * rb_ring_get_role:
+ * @ring: a ring
+ *
+ * Returns: the role this ring object plays
+ *
+ * Thread: any.
+ */
+RbRingRole
+rb_ring_get_role (RbRing *ring)
+{
+  g_return_val_if_fail (RB_IS_RING (ring), RB_RING_ROLE_BOTH);
+
+  return ring->role;
+}
+
+static int
+peer_role (RbRing *ring)
+{
+  return ring->role == RB_RING_ROLE_PRODUCER ? RB_ROLE_CONSUMER :
+      RB_ROLE_PRODUCER;
+}
+
+/**
+ * rb_ring_get_peer_state:
+ * @ring: a ring
+ *
+ * Tells whether the other side is there: the consumer, for a producer; the
+ * producer, for anyone else. A process that is stopped (SIGSTOP, a
+ * debugger) is alive; one that died, even by SIGKILL, is gone. For a ring
+ * of role %RB_RING_ROLE_BOTH the peer is this process until another one
+ * takes a role over.
+ *
+ * Returns: the peer's state
+ *
+ * Thread: any. Not RT-safe (it may look in /proc).
+ */
+RbPeerState
+rb_ring_get_peer_state (RbRing *ring)
+{
+  uint32_t gen;
+
+  g_return_val_if_fail (RB_IS_RING (ring), RB_PEER_STATE_NONE);
+
+  return (RbPeerState) rb_shm_peer_state (header_of (ring), peer_role (ring),
+      &gen, NULL);
+}
+
+/**
+ * rb_ring_get_peer_pid:
+ * @ring: a ring
+ *
+ * Returns: the pid of the process that holds the other side's role (see
+ *   rb_ring_get_peer_state()), or 0 if none does
+ *
+ * Thread: any.
+ */
+guint
+rb_ring_get_peer_pid (RbRing *ring)
+{
+  uint32_t gen, pid = 0;
+
+  g_return_val_if_fail (RB_IS_RING (ring), 0);
+
+  rb_shm_peer_state (header_of (ring), peer_role (ring), &gen, &pid);
+  return pid;
+}
+
+/* --- waiting ------------------------------------------------------------------- */
+
+static struct rb_wait_ctx
+wait_ctx (RbRing *ring, int role_watched)
+{
+  struct rb_wait_ctx ctx = {
+    .interrupted = &ring->interrupted,
+    .peer_role = role_watched,
+    .reported_generation = &ring->reported_generation,
+  };
+  return ctx;
+}
+
+/**
+ * rb_ring_wait_readable:
+ * @ring: a ring
+ * @count: the number of bytes to wait for (at most the capacity; multiply
+ *   frames by rb_ring_get_frame_size())
+ * @timeout_us: the longest wait in microseconds; -1 waits for ever, 0 only
+ *   looks
+ *
+ * Blocks the consumer until @count bytes can be read. It also returns when
+ * the producer marks the end of the stream with less than @count left
+ * (%RB_WAIT_END_OF_STREAM: read what is left), when the producer detaches
+ * or dies (%RB_WAIT_PEER_GONE, once per departed producer: wait again to
+ * wait for a new one), when another thread calls rb_ring_interrupt(), or
+ * after @timeout_us. A producer that never has a waiter makes no system
+ * call to wake it; one that has makes one.
+ *
+ * Returns: why the wait ended
+ *
+ * Thread: consumer. Not RT-safe: blocks.
+ */
+RbWaitResult
+rb_ring_wait_readable (RbRing *ring, gsize count, gint64 timeout_us)
+{
+  struct rb_wait_ctx ctx;
+
+  g_return_val_if_fail (RB_IS_RING (ring), RB_WAIT_INTERRUPTED);
+  g_return_val_if_fail (ring->role == RB_RING_ROLE_CONSUMER ||
+      ring->role == RB_RING_ROLE_BOTH, RB_WAIT_INTERRUPTED);
+
+  ctx = wait_ctx (ring, RB_ROLE_PRODUCER);
+  count = MIN (count, (gsize) ring->core->capacity);
+  return (RbWaitResult) rb_ring_core_wait_data (ring->core,
+      ring->core->r + count, timeout_us, &ctx);
+}
+
+/**
+ * rb_ring_wait_writable:
+ * @ring: a ring
+ * @count: the number of bytes of free space to wait for (at most the
+ *   capacity)
+ * @timeout_us: the longest wait in microseconds; -1 waits for ever, 0 only
+ *   looks
+ *
+ * Blocks the producer until @count bytes can be written, the consumer
+ * detaches or dies (%RB_WAIT_PEER_GONE), rb_ring_interrupt() is called, or
+ * @timeout_us passes. An overwrite ring is always writable.
+ *
+ * Returns: why the wait ended
+ *
+ * Thread: producer. Not RT-safe: blocks.
+ */
+RbWaitResult
+rb_ring_wait_writable (RbRing *ring, gsize count, gint64 timeout_us)
+{
+  struct rb_wait_ctx ctx;
+
+  g_return_val_if_fail (RB_IS_RING (ring), RB_WAIT_INTERRUPTED);
+  g_return_val_if_fail (ring->role == RB_RING_ROLE_PRODUCER ||
+      ring->role == RB_RING_ROLE_BOTH, RB_WAIT_INTERRUPTED);
+
+  if (ring->core->flags & RB_CORE_FLAG_OVERWRITE)
+    return RB_WAIT_READY;
+  ctx = wait_ctx (ring, RB_ROLE_CONSUMER);
+  count = MIN (count, (gsize) ring->core->capacity);
+  return (RbWaitResult) rb_ring_core_wait_space (ring->core,
+      ring->core->w + count - ring->core->capacity, timeout_us, &ctx);
+}
+
+/**
+ * rb_ring_wait_position:
+ * @ring: a ring
+ * @position: the absolute write position to wait for
+ * @timeout_us: the longest wait in microseconds; -1 waits for ever, 0 only
+ *   looks
+ *
+ * Blocks until the producer has written up to @position (that is, until
+ * rb_ring_get_write_position() >= @position): how a reader of an overwrite
+ * ring waits for the data it wants next. Ends early as
+ * rb_ring_wait_readable() does.
+ *
+ * Returns: why the wait ended
+ *
+ * Thread: any but the producer. Not RT-safe: blocks.
+ */
+RbWaitResult
+rb_ring_wait_position (RbRing *ring, guint64 position, gint64 timeout_us)
+{
+  struct rb_wait_ctx ctx;
+
+  g_return_val_if_fail (RB_IS_RING (ring), RB_WAIT_INTERRUPTED);
+  g_return_val_if_fail (ring->role != RB_RING_ROLE_PRODUCER,
+      RB_WAIT_INTERRUPTED);
+
+  ctx = wait_ctx (ring, RB_ROLE_PRODUCER);
+  return (RbWaitResult) rb_ring_core_wait_data (ring->core, position,
+      timeout_us, &ctx);
+}
+
+/**
+ * rb_ring_interrupt:
+ * @ring: a ring
+ *
+ * Makes every wait on @ring in this process return %RB_WAIT_INTERRUPTED,
+ * now and until rb_ring_clear_interrupt(): what a GStreamer element's
+ * unlock() calls, and unlock_stop() undoes.
+ *
+ * Thread: any.
+ */
+void
+rb_ring_interrupt (RbRing *ring)
+{
+  g_return_if_fail (RB_IS_RING (ring));
+
+  /* seq_cst: before the wake-word bumps in rb_ring_core_wake_all(); a
+   * waiter that sees a bump sees the flag. */
+  atomic_store_explicit (&ring->interrupted, 1, memory_order_seq_cst);
+  rb_ring_core_wake_all (ring->core);
+}
+
+/**
+ * rb_ring_clear_interrupt:
+ * @ring: a ring
+ *
+ * Lets waits on @ring block again after rb_ring_interrupt().
+ *
+ * Thread: any.
+ */
+void
+rb_ring_clear_interrupt (RbRing *ring)
+{
+  g_return_if_fail (RB_IS_RING (ring));
+
+  /* release: pairs with the acquire loads in the wait loop. */
+  atomic_store_explicit (&ring->interrupted, 0, memory_order_release);
 }
 
 /**
@@ -1175,8 +2159,11 @@ rb_ring_finalize (GObject *object)
 {
   RbRing *self = RB_RING (object);
 
+  if (self->map.base != NULL)
+    release_roles (self);
   rb_mapping_unmap (&self->map);
   free (self->core);
+  g_free (self->name);
 
   G_OBJECT_CLASS (rb_ring_parent_class)->finalize (object);
 }
@@ -1325,6 +2312,10 @@ static void
 rb_ring_init (RbRing *self)
 {
   self->map.fd = -1;
+  self->fd = -1;
+  self->action = ACTION_NEW;
+  self->role = RB_RING_ROLE_BOTH;
+  self->mode = 0600;
   self->format = RB_SAMPLE_FORMAT_NONE;
   self->requested_capacity = 65536;
 }

@@ -35,6 +35,77 @@ RB_API
 gboolean       rb_ring_lock_memory          (RbRing          *ring,
                                              GError         **error);
 
+/* Sharing between processes (not RT-safe). */
+RB_API
+RbRing        *rb_ring_create               (const gchar     *name,
+                                             gsize            capacity,
+                                             RbRingFlags      flags,
+                                             RbRingRole       role,
+                                             guint            mode,
+                                             GError         **error);
+RB_API
+RbRing        *rb_ring_create_audio         (const gchar     *name,
+                                             RbSampleFormat   format,
+                                             guint            channels,
+                                             guint            rate,
+                                             gsize            frames,
+                                             RbRingFlags      flags,
+                                             RbRingRole       role,
+                                             guint            mode,
+                                             GError         **error);
+RB_API
+RbRing        *rb_ring_open                 (const gchar     *name,
+                                             RbRingRole       role,
+                                             GError         **error);
+RB_API
+RbRing        *rb_ring_open_full            (const gchar     *name,
+                                             RbRingRole       role,
+                                             RbRingOpenFlags  open_flags,
+                                             GError         **error);
+RB_API
+RbRing        *rb_ring_new_from_fd          (gint             fd,
+                                             RbRingRole       role,
+                                             GError         **error);
+RB_API
+gboolean       rb_ring_unlink               (const gchar     *name,
+                                             GError         **error);
+RB_API
+gboolean       rb_ring_reclaim_stale        (const gchar     *name,
+                                             GError         **error);
+RB_API
+gboolean       rb_ring_name_validate        (const gchar     *name,
+                                             GError         **error);
+RB_API
+gchar         *rb_ring_name_to_path         (const gchar     *name);
+RB_API
+gint           rb_ring_get_fd               (RbRing          *ring);
+RB_API
+const gchar   *rb_ring_get_name             (RbRing          *ring);
+RB_API
+RbRingRole     rb_ring_get_role             (RbRing          *ring);
+RB_API
+RbPeerState    rb_ring_get_peer_state       (RbRing          *ring);
+RB_API
+guint          rb_ring_get_peer_pid         (RbRing          *ring);
+
+/* Blocking waits for the non-realtime side (not RT-safe). */
+RB_API
+RbWaitResult   rb_ring_wait_readable        (RbRing          *ring,
+                                             gsize            count,
+                                             gint64           timeout_us);
+RB_API
+RbWaitResult   rb_ring_wait_writable        (RbRing          *ring,
+                                             gsize            count,
+                                             gint64           timeout_us);
+RB_API
+RbWaitResult   rb_ring_wait_position        (RbRing          *ring,
+                                             guint64          position,
+                                             gint64           timeout_us);
+RB_API
+void           rb_ring_interrupt            (RbRing          *ring);
+RB_API
+void           rb_ring_clear_interrupt      (RbRing          *ring);
+
 /* Facts fixed at creation (any thread). */
 RB_API
 gsize          rb_ring_get_capacity         (RbRing          *ring);

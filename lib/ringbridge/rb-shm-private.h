@@ -55,8 +55,28 @@ struct rb_shm_header {
   _Atomic uint64_t underruns;   /* reads that came up short */
   _Atomic uint64_t overwritten; /* bytes the consumer lost to the overwriting producer */
 
-  /* Reserved for the wait/wake words and peer liveness of shared rings. */
-  alignas (RB_CACHELINE) uint8_t reserved_wait[RB_CACHELINE];
+  /* Wait block: written on the slow path only, by a side that goes to sleep
+   * or wakes the other; read by the other side after each publish, so it
+   * has its own line and those reads stay cache hits. */
+  alignas (RB_CACHELINE) _Atomic uint32_t data_waiters;  /* asleep for data */
+  _Atomic uint32_t data_wake;   /* futex word, bumped to wake them */
+  _Atomic uint32_t space_waiters;       /* asleep for space */
+  _Atomic uint32_t space_wake;  /* futex word, bumped to wake them */
+  uint32_t reserved_wait[2];
+
+  /* Control block: who is attached. An owner word packs a pid (low 32
+   * bits) with the low 32 bits of that process's start time (clock ticks
+   * since boot, /proc/PID/stat field 22), because a pid alone may be reused
+   * after its process died; one word, so a claim is a single
+   * compare-and-swap. 0 means nobody. Generations count claims, so a peer
+   * can tell a restarted producer from the one it knew. */
+  alignas (RB_CACHELINE) _Atomic uint64_t creator_owner;
+  _Atomic uint64_t producer_owner;
+  _Atomic uint64_t consumer_owner;
+  _Atomic uint32_t creator_role;        /* RB_ROLE_* the creator took */
+  _Atomic uint32_t producer_generation;
+  _Atomic uint32_t consumer_generation;
+  _Atomic uint32_t producer_detached;   /* the last producer left cleanly */
 };
 
 static_assert (ATOMIC_LLONG_LOCK_FREE == 2,
@@ -79,5 +99,65 @@ static_assert (offsetof (struct rb_shm_header, eos) == 152, "layout");
 static_assert (offsetof (struct rb_shm_header, read_pos) == 256, "layout");
 static_assert (offsetof (struct rb_shm_header, underruns) == 264, "layout");
 static_assert (offsetof (struct rb_shm_header, overwritten) == 272, "layout");
-static_assert (offsetof (struct rb_shm_header, reserved_wait) == 384, "layout");
-static_assert (sizeof (struct rb_shm_header) == 512, "layout");
+static_assert (offsetof (struct rb_shm_header, data_waiters) == 384, "layout");
+static_assert (offsetof (struct rb_shm_header, data_wake) == 388, "layout");
+static_assert (offsetof (struct rb_shm_header, space_waiters) == 392, "layout");
+static_assert (offsetof (struct rb_shm_header, space_wake) == 396, "layout");
+static_assert (offsetof (struct rb_shm_header, creator_owner) == 512, "layout");
+static_assert (offsetof (struct rb_shm_header, producer_owner) == 520, "layout");
+static_assert (offsetof (struct rb_shm_header, consumer_owner) == 528, "layout");
+static_assert (offsetof (struct rb_shm_header, creator_role) == 536, "layout");
+static_assert (offsetof (struct rb_shm_header, producer_generation) == 540, "layout");
+static_assert (offsetof (struct rb_shm_header, consumer_generation) == 544, "layout");
+static_assert (offsetof (struct rb_shm_header, producer_detached) == 548, "layout");
+static_assert (sizeof (struct rb_shm_header) == 640, "layout");
+
+/* Roles, as RbRingRole. */
+enum {
+  RB_ROLE_BOTH = 0,             /* producer and consumer in one process */
+  RB_ROLE_PRODUCER = 1,
+  RB_ROLE_CONSUMER = 2,
+  RB_ROLE_READER = 3,           /* an overwrite ring's extra reader */
+};
+
+/* The validated identity block: what an attaching process copies into
+ * private memory once and never reads from the shared header again. */
+struct rb_ring_identity {
+  uint32_t header_size;
+  uint64_t capacity;
+  uint64_t file_size;
+  uint32_t flags;
+  uint32_t sample_format;
+  uint32_t channels;
+  uint32_t rate;
+  uint32_t frame_size;
+};
+
+/* Why a header was refused (rb_shm_validate). */
+enum rb_shm_problem {
+  RB_SHM_OK = 0,
+  RB_SHM_TOO_SMALL,             /* file smaller than a header */
+  RB_SHM_NOT_A_RING,            /* wrong magic */
+  RB_SHM_INCOMPATIBLE,          /* other layout version */
+  RB_SHM_CORRUPT,               /* sizes, format or positions impossible */
+};
+
+static inline uint32_t
+rb_owner_pid (uint64_t owner)
+{
+  return (uint32_t) owner;
+}
+
+static inline uint32_t
+rb_owner_start (uint64_t owner)
+{
+  return (uint32_t) (owner >> 32);
+}
+
+/* Validates a header image of @image_size bytes (the file's size) and fills
+ * @id. @why receives a message naming the bad field and its value. Reads
+ * each field once, from a private snapshot. */
+enum rb_shm_problem rb_shm_validate (const void *image, uint64_t image_size,
+                                     uint64_t page_size,
+                                     struct rb_ring_identity *id,
+                                     char *why, size_t why_len);

@@ -101,6 +101,21 @@ typedef enum {
  *   the ring's pages (ENOSPC): reported at creation, never later as SIGBUS
  * @RB_RING_ERROR_NO_MEMFD: memfd_create() or file sealing is not available
  * @RB_RING_ERROR_MAP_FAILED: the mirrored mapping could not be set up
+ * @RB_RING_ERROR_INVALID_NAME: a ring name that does not follow the
+ *   syntax (see rb_ring_name_validate())
+ * @RB_RING_ERROR_EXISTS: a ring of that name exists already
+ * @RB_RING_ERROR_NOT_FOUND: there is no ring of that name
+ * @RB_RING_ERROR_PERMISSION: the ring belongs to another user, is writable
+ *   by others, or the system refused access
+ * @RB_RING_ERROR_NOT_A_RING: the file is not a ring (wrong magic)
+ * @RB_RING_ERROR_INCOMPATIBLE: the ring has another layout version
+ * @RB_RING_ERROR_CORRUPT: the ring's header contradicts itself or its file
+ * @RB_RING_ERROR_BUSY: the role asked for is held by a live process (the
+ *   message names its pid)
+ * @RB_RING_ERROR_NOT_SEALED: a passed memfd is not sealed against
+ *   shrinking, so its owner could make our accesses fault
+ * @RB_RING_ERROR_INVALID_ROLE: the role does not fit the ring (a
+ *   %RB_RING_ROLE_READER of a ring without %RB_RING_FLAGS_OVERWRITE)
  *
  * Error codes in the %RB_RING_ERROR domain. Each code has one cause, so
  * callers (and Python's `GLib.Error.matches()`) can tell them apart.
@@ -114,7 +129,102 @@ typedef enum {
   RB_RING_ERROR_NO_SPACE,
   RB_RING_ERROR_NO_MEMFD,
   RB_RING_ERROR_MAP_FAILED,
+  RB_RING_ERROR_INVALID_NAME,
+  RB_RING_ERROR_EXISTS,
+  RB_RING_ERROR_NOT_FOUND,
+  RB_RING_ERROR_PERMISSION,
+  RB_RING_ERROR_NOT_A_RING,
+  RB_RING_ERROR_INCOMPATIBLE,
+  RB_RING_ERROR_CORRUPT,
+  RB_RING_ERROR_BUSY,
+  RB_RING_ERROR_NOT_SEALED,
+  RB_RING_ERROR_INVALID_ROLE,
 } RbRingError;
+
+/**
+ * RbRingRole:
+ * @RB_RING_ROLE_BOTH: producer and consumer, in this process (what
+ *   rb_ring_new() makes). A process that attaches to such a ring for one
+ *   role takes that role over from its creator.
+ * @RB_RING_ROLE_PRODUCER: the one writer
+ * @RB_RING_ROLE_CONSUMER: the one reader that consumes (moves the read
+ *   position)
+ * @RB_RING_ROLE_READER: one of any number of readers of an overwrite ring
+ *   that follow it by absolute position (rb_ring_read_at()); takes no role
+ *   from anyone
+ *
+ * The part a ring object plays. A shared ring has at most one live producer
+ * and one live consumer: attaching as either while another live process
+ * holds it fails with %RB_RING_ERROR_BUSY; a dead holder is replaced (that
+ * is how a restarted pipeline or JACK client resumes).
+ */
+typedef enum {
+  RB_RING_ROLE_BOTH = 0,
+  RB_RING_ROLE_PRODUCER,
+  RB_RING_ROLE_CONSUMER,
+  RB_RING_ROLE_READER,
+} RbRingRole;
+
+/**
+ * RbRingOpenFlags:
+ * @RB_RING_OPEN_FLAGS_NONE: the safe default: refuse a ring owned by
+ *   another user or writable by group or others
+ * @RB_RING_OPEN_FLAGS_ANY_OWNER: accept a ring owned by another user
+ * @RB_RING_OPEN_FLAGS_SHARED_WRITE: accept a ring writable by group or
+ *   others
+ *
+ * How much rb_ring_open_full() trusts a named ring's file. A ring's file
+ * is writable by whoever the permissions allow, and whoever can write it
+ * can feed us any data; the header is validated either way.
+ */
+typedef enum /*< flags >*/ {
+  RB_RING_OPEN_FLAGS_NONE = 0,
+  RB_RING_OPEN_FLAGS_ANY_OWNER = 1 << 0,
+  RB_RING_OPEN_FLAGS_SHARED_WRITE = 1 << 1,
+} RbRingOpenFlags;
+
+/**
+ * RbWaitResult:
+ * @RB_WAIT_READY: what was waited for is there
+ * @RB_WAIT_TIMEOUT: the timeout expired first
+ * @RB_WAIT_INTERRUPTED: rb_ring_interrupt() was called
+ * @RB_WAIT_END_OF_STREAM: the producer marked the end of the stream and
+ *   less than asked for is left
+ * @RB_WAIT_PEER_GONE: the other side detached or its process died; what it
+ *   committed is still readable. Reported once per departed peer: the next
+ *   wait waits for a new one to attach.
+ *
+ * How a blocking wait ended.
+ */
+typedef enum {
+  RB_WAIT_READY,
+  RB_WAIT_TIMEOUT,
+  RB_WAIT_INTERRUPTED,
+  RB_WAIT_END_OF_STREAM,
+  RB_WAIT_PEER_GONE,
+} RbWaitResult;
+
+/**
+ * RbPeerState:
+ * @RB_PEER_STATE_NONE: no peer has attached yet
+ * @RB_PEER_STATE_ALIVE: a peer is attached and its process runs (a stopped
+ *   process counts as alive)
+ * @RB_PEER_STATE_GONE: the peer detached or its process died
+ *
+ * What rb_ring_get_peer_state() knows of the other side.
+ */
+typedef enum {
+  RB_PEER_STATE_NONE,
+  RB_PEER_STATE_ALIVE,
+  RB_PEER_STATE_GONE,
+} RbPeerState;
+
+/**
+ * RB_RING_NAME_MAX:
+ *
+ * The longest ring name, in bytes.
+ */
+#define RB_RING_NAME_MAX 200
 
 /**
  * RB_RING_MAX_CAPACITY:

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+#pragma once
+
+/* Blocking waits for the non-realtime side of a ring, and the one system
+ * call the realtime side makes when (and only when) someone waits.
+ * GLib-free. */
+
+#include "rb-ring-core-private.h"
+
+enum rb_wait_result {
+  RB_CORE_WAIT_READY = 0,            /* the condition holds */
+  RB_CORE_WAIT_TIMEOUT,              /* the timeout expired first */
+  RB_CORE_WAIT_INTERRUPTED,          /* rb_ring_interrupt() */
+  RB_CORE_WAIT_EOS,                  /* end of stream, and too little data */
+  RB_CORE_WAIT_PEER_GONE,            /* the other side died or detached */
+};
+
+enum rb_peer {
+  RB_PEER_NONE = 0,             /* never attached */
+  RB_PEER_ALIVE,
+  RB_PEER_GONE,                 /* detached, or its process died */
+};
+
+struct rb_wait_ctx {
+  const _Atomic uint32_t *interrupted;  /* non-zero: return INTERRUPTED */
+  int peer_role;                /* RB_ROLE_PRODUCER / _CONSUMER to watch, or -1 */
+  uint32_t *reported_generation;        /* peer generation already reported gone */
+};
+
+/* Registers this process for membarrier() once; returns true if its
+ * publishes may rely on waiters' membarrier() calls (see rb-wait.c). */
+bool rb_barrier_registered (void);
+
+/* Waits until the write position reaches @target (data for the consumer or
+ * an overwrite reader). @timeout_us < 0 waits forever, 0 polls. */
+enum rb_wait_result rb_ring_core_wait_data  (struct rb_ring_core *core,
+                                             uint64_t target,
+                                             int64_t timeout_us,
+                                             const struct rb_wait_ctx *ctx);
+
+/* Waits until the read position reaches @target (space for the producer). */
+enum rb_wait_result rb_ring_core_wait_space (struct rb_ring_core *core,
+                                             uint64_t target,
+                                             int64_t timeout_us,
+                                             const struct rb_wait_ctx *ctx);
+
+/* Wakes every waiter of the ring (they re-check and go back to sleep if
+ * nothing changed for them). */
+void     rb_ring_core_wake_all (struct rb_ring_core *core);
+
+/* Wakes the waiters on @word. Realtime-safe apart from its single
+ * FUTEX_WAKE system call. */
+void     rb_wake (_Atomic uint32_t *word);
+
+/* Peer liveness (rb-wait.c). Owner words: see struct rb_shm_header. */
+uint64_t rb_process_start_time (uint32_t pid);
+uint64_t rb_owner_self (void);
+bool     rb_owner_alive (uint64_t owner);
+enum rb_peer rb_shm_peer_state (struct rb_shm_header *hdr, int role,
+                                uint32_t *generation, uint32_t *pid);
+
+/* Takes @role (RB_ROLE_PRODUCER or _CONSUMER) for @self. Fails if a live
+ * process holds it, returning its owner word in @holder; takes over from a
+ * dead one, and from the creator of a ring it made for both roles. */
+bool     rb_shm_claim   (struct rb_shm_header *hdr, int role, uint64_t self,
+                         uint64_t *holder);
+/* Gives @role up if @self still holds it, and wakes the other side. */
+void     rb_shm_release (struct rb_shm_header *hdr, int role, uint64_t self);

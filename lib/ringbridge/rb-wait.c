@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* Waiting without costing the realtime side anything.
+ *
+ * A waiter (say the consumer, waiting for data) announces itself by
+ * incrementing data_waiters, then re-checks the write position, then
+ * sleeps on the futex word data_wake. The producer, after publishing a new
+ * write position, looks at data_waiters and, if it is non-zero, bumps
+ * data_wake and makes one FUTEX_WAKE call. With no waiter it makes no
+ * system call at all.
+ *
+ * That is Dekker's pattern (store mine, load theirs, on both sides), which
+ * needs a full barrier on both sides or one of them can miss the other. A
+ * full barrier on every publish would cost the realtime side a locked
+ * instruction per call. Instead the cost goes to the waiter, which is about
+ * to sleep anyway: membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED) makes every
+ * running thread of every registered process execute a full barrier, so
+ * the producer's side only needs a compiler barrier between its store and
+ * its load (liburcu and folly's asymmetric fences work the same way).
+ * Every process that uses a ring registers at creation or attach; if that
+ * is refused (old kernel, seccomp), its publishes fall back to seq_cst
+ * stores and loads, which pair with the waiter's seq_cst increment. The
+ * waiter does not need to know which: it always does both.
+ *
+ * Waits sleep in slices of at most SLICE_US, so a peer that dies without a
+ * word (SIGKILL) is noticed within one slice. */
+
+#include "rb-wait-private.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <linux/membarrier.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#define SLICE_US 20000
+
+static bool barrier_registered;
+static bool barrier_available;
+static pthread_once_t barrier_once = PTHREAD_ONCE_INIT;
+
+static void
+barrier_init (void)
+{
+  long cmds = syscall (SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+
+  if (cmds < 0)
+    return;
+  barrier_available = (cmds & MEMBARRIER_CMD_GLOBAL_EXPEDITED) != 0;
+  if ((cmds & MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED) != 0 &&
+      syscall (SYS_membarrier, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, 0,
+          0) == 0)
+    barrier_registered = true;
+}
+
+bool
+rb_barrier_registered (void)
+{
+  pthread_once (&barrier_once, barrier_init);
+  return barrier_registered;
+}
+
+static void
+heavy_barrier (void)
+{
+  pthread_once (&barrier_once, barrier_init);
+  if (barrier_available)
+    syscall (SYS_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0);
+}
+
+void
+rb_wake (_Atomic uint32_t *word)
+{
+  /* release: a woken waiter that sees the new value also sees what was
+   * published before it; the waiter re-checks its condition anyway. */
+  atomic_fetch_add_explicit (word, 1, memory_order_release);
+  /* Not FUTEX_PRIVATE: the word may be shared with another process. */
+  syscall (SYS_futex, (uint32_t *) word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+void
+rb_ring_core_wake_all (struct rb_ring_core *c)
+{
+  rb_wake (&c->hdr->data_wake);
+  rb_wake (&c->hdr->space_wake);
+}
+
+static int64_t
+now_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* --- liveness --------------------------------------------------------------- */
+
+uint64_t
+rb_process_start_time (uint32_t pid)
+{
+  char path[64], buf[1024];
+  const char *p;
+  unsigned long long start = 0;
+  ssize_t n;
+  int fd, field;
+
+  snprintf (path, sizeof path, "/proc/%u/stat", pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  /* The command name (field 2) may hold spaces and parentheses: count
+   * fields from the last ')'. starttime is field 22. */
+  p = strrchr (buf, ')');
+  if (p == NULL)
+    return 0;
+  for (field = 2; *p != '\0' && field < 22; p++)
+    if (*p == ' ')
+      field++;
+  if (sscanf (p, "%llu", &start) != 1)
+    return 0;
+  return start;
+}
+
+uint64_t
+rb_owner_self (void)
+{
+  uint32_t pid = (uint32_t) getpid ();
+
+  return (uint64_t) (uint32_t) rb_process_start_time (pid) << 32 | pid;
+}
+
+bool
+rb_owner_alive (uint64_t owner)
+{
+  uint32_t pid = rb_owner_pid (owner);
+  uint32_t start = rb_owner_start (owner);
+  uint64_t now_start;
+
+  if (pid == 0)
+    return false;
+  if (kill ((pid_t) pid, 0) < 0 && errno == ESRCH)
+    return false;
+  /* The pid exists; is it still the same process? Start time 0 means it
+   * could not be read when the claim was made: trust the pid. */
+  if (start != 0) {
+    now_start = rb_process_start_time (pid);
+    if (now_start != 0 && (uint32_t) now_start != start)
+      return false;
+  }
+  return true;
+}
+
+static _Atomic uint64_t *
+owner_word (struct rb_shm_header *hdr, int role)
+{
+  return role == RB_ROLE_PRODUCER ? &hdr->producer_owner : &hdr->consumer_owner;
+}
+
+enum rb_peer
+rb_shm_peer_state (struct rb_shm_header *hdr, int role, uint32_t *generation,
+    uint32_t *pid)
+{
+  _Atomic uint32_t *genp = role == RB_ROLE_PRODUCER ?
+      &hdr->producer_generation : &hdr->consumer_generation;
+  uint64_t owner;
+
+  /* relaxed throughout: liveness is a hint re-read every slice, and no data
+   * is read on its strength (data visibility comes from the positions). */
+  *generation = atomic_load_explicit (genp, memory_order_relaxed);
+  owner = atomic_load_explicit (owner_word (hdr, role), memory_order_relaxed);
+  if (pid != NULL)
+    *pid = rb_owner_pid (owner);
+  if (owner == 0)
+    return *generation == 0 ? RB_PEER_NONE : RB_PEER_GONE;
+  return rb_owner_alive (owner) ? RB_PEER_ALIVE : RB_PEER_GONE;
+}
+
+bool
+rb_shm_claim (struct rb_shm_header *hdr, int role, uint64_t self,
+    uint64_t *holder)
+{
+  _Atomic uint64_t *word = owner_word (hdr, role);
+  /* acquire: pairs with the release in rb_shm_release(). */
+  uint64_t cur = atomic_load_explicit (word, memory_order_acquire);
+
+  for (;;) {
+    /* relaxed: the creator's fields are written before the ring's magic is
+     * published and never change after. */
+    bool creator_both = cur != 0 && cur != self &&
+        cur == atomic_load_explicit (&hdr->creator_owner, memory_order_relaxed)
+        && atomic_load_explicit (&hdr->creator_role, memory_order_relaxed) ==
+        RB_ROLE_BOTH;
+
+    if (cur != 0 && !creator_both && rb_owner_alive (cur)) {
+      *holder = cur;
+      return false;
+    }
+    /* acq_rel: acquire pairs with the release in rb_shm_release() of the
+     * previous holder (its last positions are visible); release publishes
+     * the claim before anything we write as the new holder. */
+    if (atomic_compare_exchange_weak_explicit (word, &cur, self,
+            memory_order_acq_rel, memory_order_acquire))
+      break;
+  }
+  /* relaxed: statistics of the control block, read as hints. */
+  atomic_fetch_add_explicit (role == RB_ROLE_PRODUCER ?
+      &hdr->producer_generation : &hdr->consumer_generation, 1,
+      memory_order_relaxed);
+  if (role == RB_ROLE_PRODUCER)
+    atomic_store_explicit (&hdr->producer_detached, 0, memory_order_relaxed);
+  *holder = 0;
+  return true;
+}
+
+void
+rb_shm_release (struct rb_shm_header *hdr, int role, uint64_t self)
+{
+  uint64_t expected = self;
+
+  /* relaxed: a hint for ringbridge-stat; peers go by the owner word. */
+  if (role == RB_ROLE_PRODUCER)
+    atomic_store_explicit (&hdr->producer_detached, 1, memory_order_relaxed);
+  /* release: pairs with the acquire in rb_shm_claim() of the next holder. */
+  atomic_compare_exchange_strong_explicit (owner_word (hdr, role), &expected,
+      0, memory_order_release, memory_order_relaxed);
+  /* whoever waits on us re-checks, and finds us gone */
+  rb_wake (&hdr->data_wake);
+  rb_wake (&hdr->space_wake);
+}
+
+/* --- waiting ------------------------------------------------------------------- */
+
+enum wait_kind { WAIT_DATA, WAIT_SPACE };
+
+static bool
+condition_met (struct rb_ring_core *c, enum wait_kind kind, uint64_t target)
+{
+  /* seq_cst: pairs with the seq_cst publish of a process whose membarrier
+   * registration failed (the fallback in rb-ring-core.c); for the others
+   * acquire would do, and seq_cst loads cost nothing more on x86/arm64. */
+  uint64_t pos = atomic_load_explicit (kind == WAIT_DATA ?
+      &c->hdr->write_pos : &c->hdr->read_pos, memory_order_seq_cst);
+
+  return (int64_t) (pos - target) >= 0;
+}
+
+static enum rb_wait_result
+wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
+    int64_t timeout_us, const struct rb_wait_ctx *ctx)
+{
+  _Atomic uint32_t *waiters = kind == WAIT_DATA ?
+      &c->hdr->data_waiters : &c->hdr->space_waiters;
+  _Atomic uint32_t *word = kind == WAIT_DATA ?
+      &c->hdr->data_wake : &c->hdr->space_wake;
+  int64_t deadline = timeout_us < 0 ? INT64_MAX : now_us () + timeout_us;
+
+  for (;;) {
+    uint32_t seq, gen;
+    int64_t left;
+    struct timespec ts;
+
+    if (condition_met (c, kind, target))
+      return RB_CORE_WAIT_READY;
+    if (ctx->interrupted != NULL &&
+        atomic_load_explicit (ctx->interrupted, memory_order_acquire))
+      return RB_CORE_WAIT_INTERRUPTED;
+    /* acquire: pairs with the release store in rb_ring_core_set_eos(); the
+     * final write position is visible, so one more check is conclusive. */
+    if (kind == WAIT_DATA &&
+        atomic_load_explicit (&c->hdr->eos, memory_order_acquire))
+      return condition_met (c, kind, target) ? RB_CORE_WAIT_READY : RB_CORE_WAIT_EOS;
+    if (ctx->peer_role >= 0 &&
+        rb_shm_peer_state (c->hdr, ctx->peer_role, &gen, NULL) == RB_PEER_GONE &&
+        (ctx->reported_generation == NULL ||
+            *ctx->reported_generation != gen)) {
+      if (condition_met (c, kind, target))
+        return RB_CORE_WAIT_READY;
+      /* report each departed peer once; later waits wait for a new one */
+      if (ctx->reported_generation != NULL)
+        *ctx->reported_generation = gen;
+      return RB_CORE_WAIT_PEER_GONE;
+    }
+    left = deadline - now_us ();
+    if (left <= 0)
+      return RB_CORE_WAIT_TIMEOUT;
+    if (left > SLICE_US)
+      left = SLICE_US;
+
+    /* acquire: pairs with the release increment in rb_wake(). */
+    seq = atomic_load_explicit (word, memory_order_acquire);
+    /* seq_cst: announce before the re-check below; see the top of file. */
+    atomic_fetch_add_explicit (waiters, 1, memory_order_seq_cst);
+    heavy_barrier ();
+    if (!condition_met (c, kind, target) &&
+        !(ctx->interrupted != NULL &&
+            atomic_load_explicit (ctx->interrupted, memory_order_acquire)) &&
+        !(kind == WAIT_DATA &&
+            atomic_load_explicit (&c->hdr->eos, memory_order_acquire))) {
+      ts.tv_sec = left / 1000000;
+      ts.tv_nsec = (left % 1000000) * 1000;
+      /* returns at once if the word moved on since we read it */
+      syscall (SYS_futex, (uint32_t *) word, FUTEX_WAIT, seq, &ts, NULL, 0);
+    }
+    /* relaxed: only a count; a late decrement costs one spare wake. */
+    atomic_fetch_sub_explicit (waiters, 1, memory_order_relaxed);
+  }
+}
+
+enum rb_wait_result
+rb_ring_core_wait_data (struct rb_ring_core *c, uint64_t target,
+    int64_t timeout_us, const struct rb_wait_ctx *ctx)
+{
+  return wait_common (c, WAIT_DATA, target, timeout_us, ctx);
+}
+
+enum rb_wait_result
+rb_ring_core_wait_space (struct rb_ring_core *c, uint64_t target,
+    int64_t timeout_us, const struct rb_wait_ctx *ctx)
+{
+  return wait_common (c, WAIT_SPACE, target, timeout_us, ctx);
+}
