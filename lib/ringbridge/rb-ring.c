@@ -333,12 +333,13 @@ claim_roles (RbRing *self, GError **error)
     if (!rb_shm_claim (hdr, roles[i], self->self_owner, &holder)) {
       for (int j = 0; j < i; j++)
         rb_shm_release (hdr, roles[j], self->self_owner);
+      g_autofree gchar *label = self->name ?
+          g_strdup_printf ("ring '%s'", self->name) : g_strdup ("the ring");
       g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY,
-          "ring %s%s%salready has a %s: pid %u is alive",
-          self->name ? "'" : "", self->name ? self->name : "",
-          self->name ? "' " : "",
+          "%s already has a %s: pid %u is alive%s", label,
           roles[i] == RB_ROLE_PRODUCER ? "producer" : "consumer",
-          rb_owner_pid (holder));
+          rb_owner_pid (holder), rb_owner_pid (holder) == (guint) getpid () ?
+          " (this process)" : "");
       return FALSE;
     }
   }
@@ -396,11 +397,22 @@ init_new (RbRing *self, int fd, size_t page, size_t header_size,
   return TRUE;
 }
 
+/* Whether @fd is the file of a named ring (in /dev/shm), rather than a
+ * memfd. */
+static gboolean
+is_named_ring_fd (int fd)
+{
+  g_autofree gchar *link = g_strdup_printf ("/proc/self/fd/%d", fd);
+  g_autofree gchar *target = g_file_read_link (link, NULL);
+
+  return target != NULL &&
+      g_str_has_prefix (target, RB_SHM_DIR "/" RB_RING_NAME_PREFIX);
+}
+
 /* Attaches to the ring in @fd, whose header another process wrote. */
 static gboolean
 init_attach (RbRing *self, int fd, size_t page, GError **error)
 {
-  const char *label = self->name ? self->name : "passed";
   g_autofree gchar *quoted = self->name ?
       g_strdup_printf ("ring '%s'", self->name) : g_strdup ("the passed ring");
   struct rb_ring_identity id;
@@ -411,7 +423,6 @@ init_attach (RbRing *self, int fd, size_t page, GError **error)
   int seals, res;
   const char *what = NULL;
 
-  (void) label;
   if (fstat (fd, &st) < 0) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_FAILED,
         "cannot inspect %s: fstat: %s", quoted, g_strerror (errno));
@@ -423,16 +434,16 @@ init_attach (RbRing *self, int fd, size_t page, GError **error)
     return FALSE;
   }
 
-  /* A memfd must be sealed against shrinking: otherwise its owner could
-   * truncate it under our mapping and make our next access SIGBUS. A named
-   * object cannot be sealed; for those, trust comes from its owner and
-   * mode. */
-  seals = fcntl (fd, F_GET_SEALS);
-  if (seals >= 0) {
-    if (!(seals & F_SEAL_SHRINK)) {
+  /* A passed memfd must be sealed against shrinking: otherwise its owner
+   * could truncate it under our mapping and make our next access SIGBUS. A
+   * named ring's file cannot be sealed; trust in it comes from its owner
+   * and mode (and a named ring passed as an fd is treated as named). */
+  if (self->action == ACTION_FD && !is_named_ring_fd (fd)) {
+    seals = fcntl (fd, F_GET_SEALS);
+    if (seals < 0 || !(seals & F_SEAL_SHRINK)) {
       g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_SEALED,
-          "%s is a memfd that is not sealed against shrinking (seals 0x%x)",
-          quoted, (guint) seals);
+          "%s is not sealed against shrinking (seals 0x%x): its owner could "
+          "truncate it under us", quoted, seals < 0 ? 0u : (guint) seals);
       return FALSE;
     }
   } else {
@@ -1168,6 +1179,16 @@ rb_ring_get_role (RbRing *ring)
 static int
 peer_role (RbRing *ring)
 {
+  struct rb_shm_header *hdr = header_of (ring);
+
+  if (ring->role == RB_RING_ROLE_BOTH) {
+    /* our peer is whichever role another process took over from us */
+    /* relaxed: a hint, as in rb_shm_peer_state() */
+    if (atomic_load_explicit (&hdr->consumer_owner, memory_order_relaxed) !=
+        ring->self_owner)
+      return RB_ROLE_CONSUMER;
+    return RB_ROLE_PRODUCER;
+  }
   return ring->role == RB_RING_ROLE_PRODUCER ? RB_ROLE_CONSUMER :
       RB_ROLE_PRODUCER;
 }
@@ -1180,7 +1201,7 @@ peer_role (RbRing *ring)
  * producer, for anyone else. A process that is stopped (SIGSTOP, a
  * debugger) is alive; one that died, even by SIGKILL, is gone. For a ring
  * of role %RB_RING_ROLE_BOTH the peer is this process until another one
- * takes a role over.
+ * takes a role over, and then that process.
  *
  * Returns: the peer's state
  *
@@ -1334,7 +1355,8 @@ rb_ring_wait_position (RbRing *ring, guint64 position, gint64 timeout_us)
  *
  * Makes every wait on @ring in this process return %RB_WAIT_INTERRUPTED,
  * now and until rb_ring_clear_interrupt(): what a GStreamer element's
- * unlock() calls, and unlock_stop() undoes.
+ * unlock() calls, and unlock_stop() undoes. A wait whose condition already
+ * holds still returns %RB_WAIT_READY.
  *
  * Thread: any.
  */

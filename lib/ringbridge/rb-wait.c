@@ -43,6 +43,8 @@
 
 #define SLICE_US 20000
 
+_Atomic uint64_t rb_wait_late_wakeups;
+
 static bool barrier_registered;
 static bool barrier_available;
 static pthread_once_t barrier_once = PTHREAD_ONCE_INIT;
@@ -104,35 +106,48 @@ now_us (void)
 
 /* --- liveness --------------------------------------------------------------- */
 
-uint64_t
-rb_process_start_time (uint32_t pid)
+/* Reads a process's state letter and start time (clock ticks since boot)
+ * from /proc/PID/stat. Returns false if the process is not there. */
+static bool
+process_stat (uint32_t pid, char *state, uint64_t *start)
 {
   char path[64], buf[1024];
   const char *p;
-  unsigned long long start = 0;
+  unsigned long long st = 0;
   ssize_t n;
   int fd, field;
 
   snprintf (path, sizeof path, "/proc/%u/stat", pid);
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return 0;
+    return false;
   n = read (fd, buf, sizeof buf - 1);
   close (fd);
   if (n <= 0)
-    return 0;
+    return false;
   buf[n] = '\0';
   /* The command name (field 2) may hold spaces and parentheses: count
-   * fields from the last ')'. starttime is field 22. */
+   * fields from the last ')'. The state is field 3, starttime field 22. */
   p = strrchr (buf, ')');
-  if (p == NULL)
-    return 0;
+  if (p == NULL || p[1] != ' ')
+    return false;
+  *state = p[2];
   for (field = 2; *p != '\0' && field < 22; p++)
     if (*p == ' ')
       field++;
-  if (sscanf (p, "%llu", &start) != 1)
-    return 0;
-  return start;
+  if (sscanf (p, "%llu", &st) != 1)
+    return false;
+  *start = st;
+  return true;
+}
+
+uint64_t
+rb_process_start_time (uint32_t pid)
+{
+  char state;
+  uint64_t start;
+
+  return process_stat (pid, &state, &start) ? start : 0;
 }
 
 uint64_t
@@ -149,18 +164,23 @@ rb_owner_alive (uint64_t owner)
   uint32_t pid = rb_owner_pid (owner);
   uint32_t start = rb_owner_start (owner);
   uint64_t now_start;
+  char state;
 
   if (pid == 0)
     return false;
   if (kill ((pid_t) pid, 0) < 0 && errno == ESRCH)
     return false;
-  /* The pid exists; is it still the same process? Start time 0 means it
-   * could not be read when the claim was made: trust the pid. */
-  if (start != 0) {
-    now_start = rb_process_start_time (pid);
-    if (now_start != 0 && (uint32_t) now_start != start)
+  if (process_stat (pid, &state, &now_start)) {
+    /* a zombie has died, whether or not its parent has reaped it */
+    if (state == 'Z' || state == 'X')
+      return false;
+    /* a pid now used by another process: ours died. Start 0 means it
+     * could not be read at claim time: trust the pid. */
+    if (start != 0 && (uint32_t) now_start != start)
       return false;
   }
+  /* /proc unreadable (another pid namespace, hidepid): kill() said it
+   * exists, and a stopped process is alive */
   return true;
 }
 
@@ -310,10 +330,17 @@ wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
             atomic_load_explicit (ctx->interrupted, memory_order_acquire)) &&
         !(kind == WAIT_DATA &&
             atomic_load_explicit (&c->hdr->eos, memory_order_acquire))) {
+      long res;
+
       ts.tv_sec = left / 1000000;
       ts.tv_nsec = (left % 1000000) * 1000;
       /* returns at once if the word moved on since we read it */
-      syscall (SYS_futex, (uint32_t *) word, FUTEX_WAIT, seq, &ts, NULL, 0);
+      res = syscall (SYS_futex, (uint32_t *) word, FUTEX_WAIT, seq, &ts,
+          NULL, 0);
+      if (res < 0 && errno == ETIMEDOUT && condition_met (c, kind, target))
+        /* relaxed: a statistic for the tests */
+        atomic_fetch_add_explicit (&rb_wait_late_wakeups, 1,
+            memory_order_relaxed);
     }
     /* relaxed: only a count; a late decrement costs one spare wake. */
     atomic_fetch_sub_explicit (waiters, 1, memory_order_relaxed);

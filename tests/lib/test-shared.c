@@ -1,0 +1,943 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* Shared rings: names, create/open/unlink, roles and takeover, fd passing,
+ * validation of hostile headers (reliability plan d.1, R6), and blocking
+ * waits, including peers that die. Child processes come from fork(); each
+ * ring name carries this process's pid so parallel runs do not meet. */
+
+#include <ringbridge/ringbridge.h>
+#include "rb-shm-private.h"
+#include "rb-wait-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static guint name_counter;
+
+static gchar *
+unique_name (void)
+{
+  return g_strdup_printf ("rbtest-%d-%u", (int) getpid (), ++name_counter);
+}
+
+static gchar *
+path_of (const gchar *name)
+{
+  return rb_ring_name_to_path (name);
+}
+
+static RbRing *
+create_or_die (const gchar *name, gsize cap, RbRingFlags flags,
+    RbRingRole role)
+{
+  g_autoptr (GError) error = NULL;
+  RbRing *ring = rb_ring_create (name, cap, flags, role, 0, &error);
+
+  g_assert_no_error (error);
+  return ring;
+}
+
+/* A child process that does @fn and exits 0 if it returns TRUE. */
+static pid_t
+spawn (gboolean (*fn) (gpointer), gpointer data)
+{
+  pid_t pid = fork ();
+
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    _exit (fn (data) ? 0 : 1);
+  return pid;
+}
+
+static int
+reap (pid_t pid)
+{
+  int status;
+
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  return status;
+}
+
+/* --- names ------------------------------------------------------------------- */
+
+static void
+test_names (void)
+{
+  const char *good[] = { "music", "a", "0", "_x", "a.b-c_d", "Jack.Out-1" };
+  const char *bad[] = { "", ".x", "-x", "a/b", "a b", "caf\xc3\xa9", "a\nb",
+    "..", "x*", };
+  g_autofree gchar *longest = g_strnfill (RB_RING_NAME_MAX, 'n');
+  g_autofree gchar *too_long = g_strnfill (RB_RING_NAME_MAX + 1, 'n');
+  g_autofree gchar *path = NULL;
+  GError *error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++) {
+    g_assert_true (rb_ring_name_validate (good[i], &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (rb_ring_name_validate (longest, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_assert_false (rb_ring_name_validate (bad[i], &error));
+    g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
+    g_assert_nonnull (strstr (error->message, "invalid ring name"));
+    g_clear_error (&error);
+  }
+  g_assert_false (rb_ring_name_validate (NULL, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  g_assert_false (rb_ring_name_validate (too_long, &error));
+  g_assert_nonnull (strstr (error->message, "201 bytes"));
+  g_clear_error (&error);
+
+  path = rb_ring_name_to_path ("music");
+  g_assert_cmpstr (path, ==, "/dev/shm/ringbridge-music");
+  g_assert_null (rb_ring_name_to_path ("a/b"));
+
+  /* every entry point refuses a bad name */
+  g_assert_null (rb_ring_create ("a/b", 4096, 0, RB_RING_ROLE_PRODUCER, 0,
+          &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  g_assert_null (rb_ring_open ("", RB_RING_ROLE_CONSUMER, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  g_assert_false (rb_ring_unlink ("a b", &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+}
+
+/* --- create, open, unlink ------------------------------------------------------ */
+
+static void
+test_create_open (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *path = path_of (name);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) prod = NULL;
+  g_autoptr (RbRing) cons = NULL;
+  struct stat st;
+  guint8 buf[100];
+
+  prod = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2, 44100, 1000,
+      0, RB_RING_ROLE_PRODUCER, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+  g_assert_cmpuint (st.st_uid, ==, geteuid ());
+  g_assert_cmpstr (rb_ring_get_name (prod), ==, name);
+  g_assert_cmpint (rb_ring_get_role (prod), ==, RB_RING_ROLE_PRODUCER);
+  /* no consumer yet */
+  g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_NONE);
+  g_assert_cmpuint (rb_ring_get_peer_pid (prod), ==, 0);
+
+  cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  g_assert_no_error (error);
+  /* format and size come from the header */
+  g_assert_cmpint (rb_ring_get_sample_format (cons), ==, RB_SAMPLE_FORMAT_S16LE);
+  g_assert_cmpuint (rb_ring_get_channels (cons), ==, 2);
+  g_assert_cmpuint (rb_ring_get_rate (cons), ==, 44100);
+  g_assert_cmpuint (rb_ring_get_capacity (cons), ==, rb_ring_get_capacity (prod));
+  g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_ALIVE);
+  g_assert_cmpint (rb_ring_get_peer_state (cons), ==, RB_PEER_STATE_ALIVE);
+  g_assert_cmpuint (rb_ring_get_peer_pid (cons), ==, (guint) getpid ());
+
+  g_assert_cmpuint (rb_ring_write (prod, (const guint8 *) "hello", 5), ==, 5);
+  g_assert_cmpuint (rb_ring_read (cons, buf, sizeof buf), ==, 5);
+  g_assert_cmpmem (buf, 5, "hello", 5);
+
+  /* unlink removes the name; both ends go on */
+  g_assert_true (rb_ring_unlink (name, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (path, &st), ==, -1);
+  g_assert_cmpuint (rb_ring_write (prod, (const guint8 *) "world", 5), ==, 5);
+  g_assert_cmpuint (rb_ring_read (cons, buf, sizeof buf), ==, 5);
+  g_assert_cmpmem (buf, 5, "world", 5);
+
+  g_assert_false (rb_ring_unlink (name, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, name));
+}
+
+static void
+test_create_exists (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (RbRing) ring = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
+  g_autofree gchar *pid = g_strdup_printf ("producer pid %d alive", getpid ());
+  GError *error = NULL;
+
+  g_assert_null (rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER, 0,
+          &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, pid));
+  g_clear_error (&error);
+
+  /* in use: not reclaimed */
+  g_assert_false (rb_ring_reclaim_stale (name, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
+static gboolean
+child_create_and_die (gpointer name)
+{
+  RbRing *ring = rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER, 0, NULL);
+
+  /* leave without letting go, as a crash would */
+  if (ring != NULL)
+    kill (getpid (), SIGKILL);
+  return FALSE;
+}
+
+static void
+test_reclaim_stale (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *path = path_of (name);
+  g_autoptr (RbRing) ring = NULL;
+  GError *error = NULL;
+  struct stat st;
+  int status = reap (spawn (child_create_and_die, name));
+
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_null (rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER, 0,
+          &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "dead"));
+  g_assert_nonnull (strstr (error->message, "no live user"));
+  g_clear_error (&error);
+
+  g_assert_true (rb_ring_reclaim_stale (name, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (path, &st), ==, -1);
+  ring = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
+  g_assert_true (rb_ring_unlink (name, NULL));
+
+  /* not a ring: left alone */
+  {
+    int fd = shm_open ("/ringbridge-rbtest-notaring", O_CREAT | O_RDWR, 0600);
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (write (fd, "hello", 5), ==, 5);
+    close (fd);
+    g_assert_false (rb_ring_reclaim_stale ("rbtest-notaring", &error));
+    g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING);
+    g_clear_error (&error);
+    g_assert_true (rb_ring_unlink ("rbtest-notaring", NULL));
+  }
+}
+
+/* --- roles ------------------------------------------------------------------------ */
+
+struct holder {
+  const gchar *name;
+  RbRingRole role;
+  int ready_fd;
+};
+
+static gboolean
+child_hold_role (gpointer data)
+{
+  struct holder *h = data;
+  RbRing *ring = rb_ring_open (h->name, h->role, NULL);
+  char c = ring ? 'y' : 'n';
+
+  if (write (h->ready_fd, &c, 1) != 1)
+    return FALSE;
+  pause ();
+  return ring != NULL;
+}
+
+static void
+test_roles_busy_and_takeover (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
+  g_autoptr (RbRing) cons = NULL;
+  g_autofree gchar *mine = g_strdup_printf ("pid %d is alive", getpid ());
+  g_autofree gchar *theirs = NULL;
+  GError *error = NULL;
+  struct holder h = { name, RB_RING_ROLE_CONSUMER, -1 };
+  int pipefd[2];
+  pid_t child;
+  char c;
+
+  /* a second producer, even in this process, is refused */
+  g_assert_null (rb_ring_open (name, RB_RING_ROLE_PRODUCER, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "producer"));
+  g_assert_nonnull (strstr (error->message, mine));
+  g_clear_error (&error);
+
+  /* a consumer in another process holds its role while alive... */
+  g_assert_cmpint (pipe (pipefd), ==, 0);
+  h.ready_fd = pipefd[1];
+  child = spawn (child_hold_role, &h);
+  g_assert_cmpint (read (pipefd[0], &c, 1), ==, 1);
+  g_assert_cmpint (c, ==, 'y');
+  theirs = g_strdup_printf ("pid %d is alive", child);
+  g_assert_null (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, theirs));
+  g_clear_error (&error);
+  g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_ALIVE);
+  g_assert_cmpuint (rb_ring_get_peer_pid (prod), ==, (guint) child);
+
+  /* ...a stopped one too: stopped is not dead */
+  kill (child, SIGSTOP);
+  g_assert_null (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_ALIVE);
+
+  /* ...and once it is killed, the next consumer takes its place */
+  kill (child, SIGKILL);
+  reap (child);
+  g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_GONE);
+  cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_ALIVE);
+
+  /* readers are only for overwrite rings */
+  g_assert_null (rb_ring_open (name, RB_RING_ROLE_READER, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE);
+  g_clear_error (&error);
+  g_assert_null (rb_ring_open (name, 17, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE);
+  g_clear_error (&error);
+
+  close (pipefd[0]);
+  close (pipefd[1]);
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
+static void
+test_roles_resume (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (GError) error = NULL;
+  RbRing *prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
+  RbRing *cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  g_autoptr (RbRing) readers = NULL;
+  guint8 data[100], buf[100];
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 100; i++)
+    data[i] = (guint8) i;
+  g_assert_cmpuint (rb_ring_write (prod, data, 100), ==, 100);
+  g_assert_cmpuint (rb_ring_read (cons, buf, 40), ==, 40);
+
+  /* a consumer that goes and comes back carries on where it was */
+  g_object_unref (cons);
+  g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_GONE);
+  cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rb_ring_read_available (cons), ==, 60);
+  g_assert_cmpuint (rb_ring_read (cons, buf, 10), ==, 10);
+  g_assert_cmpmem (buf, 10, data + 40, 10);
+
+  /* so does a producer: it appends after the last committed byte */
+  g_object_unref (prod);
+  g_assert_cmpint (rb_ring_get_peer_state (cons), ==, RB_PEER_STATE_GONE);
+  prod = rb_ring_open (name, RB_RING_ROLE_PRODUCER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rb_ring_get_write_position (prod), ==, 100);
+  g_assert_cmpuint (rb_ring_write (prod, (const guint8 *) "xyz", 3), ==, 3);
+  g_assert_cmpuint (rb_ring_read (cons, buf, 100), ==, 53);
+  g_assert_cmpmem (buf, 50, data + 50, 50);
+  g_assert_cmpmem (buf + 50, 3, "xyz", 3);
+
+  g_object_unref (prod);
+  g_object_unref (cons);
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
+/* --- permissions --------------------------------------------------------------------- */
+
+static void
+test_permissions (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *path = path_of (name);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) ring = NULL;
+  g_autoptr (RbRing) open1 = NULL;
+  mode_t old_umask = umask (077);
+  struct stat st;
+
+  /* exactly the mode asked for, whatever the umask */
+  ring = rb_ring_create (name, 4096, RB_RING_FLAGS_OVERWRITE,
+      RB_RING_ROLE_PRODUCER, 0666, &error);
+  umask (old_umask);
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0666);
+
+  g_assert_null (rb_ring_open (name, RB_RING_ROLE_READER, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION);
+  g_assert_nonnull (strstr (error->message, "mode 0666"));
+  g_clear_error (&error);
+  open1 = rb_ring_open_full (name, RB_RING_ROLE_READER,
+      RB_RING_OPEN_FLAGS_SHARED_WRITE, &error);
+  g_assert_no_error (error);
+  g_clear_object (&open1);
+
+  /* owned by another user: only as root can the test make that happen */
+  if (geteuid () == 0) {
+    g_assert_cmpint (chmod (path, 0600), ==, 0);
+    g_assert_cmpint (chown (path, 1, 1), ==, 0);
+    g_assert_null (rb_ring_open (name, RB_RING_ROLE_READER, &error));
+    g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION);
+    g_assert_nonnull (strstr (error->message, "owned by uid 1"));
+    g_clear_error (&error);
+    open1 = rb_ring_open_full (name, RB_RING_ROLE_READER,
+        RB_RING_OPEN_FLAGS_ANY_OWNER, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
+/* --- fd passing ---------------------------------------------------------------------- */
+
+static int
+recv_fd (int sock)
+{
+  char byte;
+  struct iovec iov = { &byte, 1 };
+  union { struct cmsghdr h; char buf[CMSG_SPACE (sizeof (int))]; } u;
+  struct msghdr msg = { 0 };
+  struct cmsghdr *cmsg;
+  int fd;
+
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = u.buf;
+  msg.msg_controllen = sizeof u.buf;
+  if (recvmsg (sock, &msg, MSG_CMSG_CLOEXEC) != 1 || (msg.msg_flags & MSG_CTRUNC))
+    return -1;
+  cmsg = CMSG_FIRSTHDR (&msg);
+  if (cmsg == NULL || cmsg->cmsg_type != SCM_RIGHTS)
+    return -1;
+  memcpy (&fd, CMSG_DATA (cmsg), sizeof fd);
+  return fd;
+}
+
+static void
+send_fd (int sock, int fd)
+{
+  char byte = 'f';
+  struct iovec iov = { &byte, 1 };
+  union { struct cmsghdr h; char buf[CMSG_SPACE (sizeof (int))]; } u;
+  struct msghdr msg = { 0 };
+  struct cmsghdr *cmsg;
+
+  memset (&u, 0, sizeof u);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = u.buf;
+  msg.msg_controllen = sizeof u.buf;
+  cmsg = CMSG_FIRSTHDR (&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cmsg), &fd, sizeof fd);
+  g_assert_cmpint (sendmsg (sock, &msg, 0), ==, 1);
+}
+
+#define FD_STREAM_BYTES (8 << 20)
+
+static gboolean
+child_consume_fd (gpointer data)
+{
+  int sock = GPOINTER_TO_INT (data);
+  int fd = recv_fd (sock);
+  RbRing *ring;
+  guint8 buf[3000];
+  guint64 got = 0;
+
+  if (fd < 0)
+    return FALSE;
+  ring = rb_ring_new_from_fd (fd, RB_RING_ROLE_CONSUMER, NULL);
+  close (fd);
+  if (ring == NULL)
+    return FALSE;
+  while (got < FD_STREAM_BYTES) {
+    gsize n;
+    if (rb_ring_wait_readable (ring, 1, 5 * G_USEC_PER_SEC) != RB_WAIT_READY)
+      return FALSE;
+    n = rb_ring_read (ring, buf, sizeof buf);
+    for (gsize i = 0; i < n; i++)
+      if (buf[i] != (guint8) ((got + i) * 7 + 3))
+        return FALSE;
+    got += n;
+  }
+  return rb_ring_wait_readable (ring, 1, 5 * G_USEC_PER_SEC) ==
+      RB_WAIT_END_OF_STREAM;
+}
+
+static void
+test_fd_passing (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) ring = rb_ring_new (65536, &error);
+  guint8 buf[5000];
+  guint64 sent = 0;
+  int sv[2], status;
+  pid_t child;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+  child = spawn (child_consume_fd, GINT_TO_POINTER (sv[1]));
+  send_fd (sv[0], rb_ring_get_fd (ring));
+
+  while (sent < FD_STREAM_BYTES) {
+    gsize n = MIN (sizeof buf, FD_STREAM_BYTES - sent), w;
+    for (gsize i = 0; i < n; i++)
+      buf[i] = (guint8) ((sent + i) * 7 + 3);
+    g_assert_cmpint (rb_ring_wait_writable (ring, n, 5 * G_USEC_PER_SEC), ==,
+        RB_WAIT_READY);
+    w = rb_ring_write (ring, buf, n);
+    g_assert_cmpuint (w, ==, n);
+    sent += w;
+  }
+  rb_ring_set_end_of_stream (ring);
+  status = reap (child);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  /* the child took the consumer role over from this process */
+  g_assert_cmpint (rb_ring_get_peer_state (ring), ==, RB_PEER_STATE_GONE);
+  close (sv[0]);
+  close (sv[1]);
+}
+
+static void
+test_fd_not_sealed (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) ring = rb_ring_new (4096, &error);
+  struct stat st;
+  guint8 *copy;
+  int fd;
+
+  /* the same bytes in a memfd whose owner could still shrink it */
+  g_assert_cmpint (fstat (rb_ring_get_fd (ring), &st), ==, 0);
+  copy = g_malloc (st.st_size);
+  g_assert_cmpint (pread (rb_ring_get_fd (ring), copy, st.st_size, 0), ==,
+      st.st_size);
+  /* nobody holds a role in the copy */
+  memset (copy + offsetof (struct rb_shm_header, creator_owner), 0,
+      3 * sizeof (guint64));
+  fd = memfd_create ("unsealed", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  g_assert_cmpint (write (fd, copy, st.st_size), ==, st.st_size);
+  g_assert_null (rb_ring_new_from_fd (fd, RB_RING_ROLE_CONSUMER, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_SEALED);
+  g_clear_error (&error);
+
+  /* sealed, it is accepted */
+  g_assert_cmpint (fcntl (fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW), ==, 0);
+  {
+    g_autoptr (RbRing) other = rb_ring_new_from_fd (fd, RB_RING_ROLE_CONSUMER,
+        &error);
+    g_assert_no_error (error);
+  }
+  close (fd);
+  g_free (copy);
+
+  g_assert_null (rb_ring_new_from_fd (-1, RB_RING_ROLE_CONSUMER, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "Bad file descriptor"));
+}
+
+/* --- hostile headers ------------------------------------------------------------------- */
+
+struct corruption {
+  const char *what;
+  size_t offset;
+  guint64 value;
+  int size;                     /* 4 or 8 bytes */
+  int code;
+  const char *message;
+};
+
+static void
+test_corrupt_headers (void)
+{
+  size_t page = (size_t) sysconf (_SC_PAGESIZE);
+  const struct corruption cases[] = {
+    { "magic", offsetof (struct rb_shm_header, magic), 0x1234, 8,
+      RB_RING_ERROR_NOT_A_RING, "not a ring segment" },
+    { "version", offsetof (struct rb_shm_header, layout_version), 99, 4,
+      RB_RING_ERROR_INCOMPATIBLE, "incompatible ring layout v99 (expected v1)" },
+    { "header size small", offsetof (struct rb_shm_header, header_size), 64, 4,
+      RB_RING_ERROR_CORRUPT, "invalid header size 64" },
+    { "header size odd", offsetof (struct rb_shm_header, header_size),
+      page + 8, 4, RB_RING_ERROR_CORRUPT, "invalid header size" },
+    { "capacity not a power of two", offsetof (struct rb_shm_header, capacity),
+      3 * page, 8, RB_RING_ERROR_CORRUPT, "invalid capacity" },
+    { "capacity zero", offsetof (struct rb_shm_header, capacity), 0, 8,
+      RB_RING_ERROR_CORRUPT, "invalid capacity 0" },
+    { "capacity huge", offsetof (struct rb_shm_header, capacity),
+      G_GUINT64_CONSTANT (1) << 40, 8, RB_RING_ERROR_CORRUPT,
+      "invalid capacity" },
+    { "capacity larger than the file", offsetof (struct rb_shm_header,
+          capacity), 4 * page, 8, RB_RING_ERROR_CORRUPT, "header/size mismatch" },
+    { "file size", offsetof (struct rb_shm_header, file_size), 1 << 20, 8,
+      RB_RING_ERROR_CORRUPT, "header/size mismatch" },
+    { "flags", offsetof (struct rb_shm_header, flags), 0x40, 4,
+      RB_RING_ERROR_CORRUPT, "unknown ring flags 0x40" },
+    { "sample format", offsetof (struct rb_shm_header, sample_format), 99, 4,
+      RB_RING_ERROR_CORRUPT, "invalid sample format 99" },
+    { "channels", offsetof (struct rb_shm_header, channels), 0, 4,
+      RB_RING_ERROR_CORRUPT, "invalid channel count 0" },
+    { "rate", offsetof (struct rb_shm_header, rate), 0, 4,
+      RB_RING_ERROR_CORRUPT, "invalid rate 0" },
+    { "frame size", offsetof (struct rb_shm_header, frame_size), 3, 4,
+      RB_RING_ERROR_CORRUPT, "frame size 3" },
+    { "positions", offsetof (struct rb_shm_header, write_pos),
+      G_GUINT64_CONSTANT (1) << 40, 8, RB_RING_ERROR_CORRUPT,
+      "peer corrupted indices" },
+    { "read ahead of write", offsetof (struct rb_shm_header, read_pos), 10, 8,
+      RB_RING_ERROR_CORRUPT, "peer corrupted indices" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree gchar *name = unique_name ();
+    g_autofree gchar *path = path_of (name);
+    GError *error = NULL;
+    RbRing *ring = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2,
+        48000, 1024, 0, RB_RING_ROLE_PRODUCER, 0, &error);
+    int fd;
+    ssize_t n;
+
+    g_assert_no_error (error);
+    g_object_unref (ring);
+    fd = open (path, O_RDWR);
+    g_assert_cmpint (fd, >=, 0);
+    n = cases[i].size == 8 ?
+        pwrite (fd, &cases[i].value, 8, (off_t) cases[i].offset) :
+        pwrite (fd, &(guint32) { (guint32) cases[i].value }, 4,
+        (off_t) cases[i].offset);
+    g_assert_cmpint (n, ==, cases[i].size);
+    close (fd);
+
+    g_test_message ("corrupt %s", cases[i].what);
+    ring = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+    g_assert_null (ring);
+    g_assert_error (error, RB_RING_ERROR, cases[i].code);
+    if (strstr (error->message, cases[i].message) == NULL)
+      g_error ("corrupt %s: message '%s' lacks '%s'", cases[i].what,
+          error->message, cases[i].message);
+    g_assert_nonnull (strstr (error->message, name));
+    g_clear_error (&error);
+    g_assert_true (rb_ring_unlink (name, NULL));
+  }
+
+  /* a file that is not a ring at all, and one smaller than a header */
+  {
+    const char *sizes[] = { "0", "100" };
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
+      g_autofree gchar *name = unique_name ();
+      g_autofree gchar *shm = g_strconcat ("/ringbridge-", name, NULL);
+      GError *error = NULL;
+      int fd = shm_open (shm, O_CREAT | O_RDWR, 0600);
+      g_assert_cmpint (ftruncate (fd, atoi (sizes[i])), ==, 0);
+      close (fd);
+      g_assert_null (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error));
+      g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING);
+      g_assert_nonnull (strstr (error->message, "segment too small"));
+      g_clear_error (&error);
+      g_assert_true (rb_ring_unlink (name, NULL));
+    }
+  }
+  /* a file truncated after creation */
+  {
+    g_autofree gchar *name = unique_name ();
+    g_autofree gchar *path = path_of (name);
+    GError *error = NULL;
+    RbRing *ring = create_or_die (name, 8192, 0, RB_RING_ROLE_PRODUCER);
+    g_object_unref (ring);
+    g_assert_cmpint (truncate (path, (off_t) (page + 4096)), ==, 0);
+    g_assert_null (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error));
+    g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "header/size mismatch"));
+    g_clear_error (&error);
+    g_assert_true (rb_ring_unlink (name, NULL));
+  }
+}
+
+/* After attach, what a peer writes into the header can at most make the
+ * ring return nothing: never an access out of bounds (ASan watches). */
+static void
+test_corrupt_at_runtime (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *path = path_of (name);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
+  g_autoptr (RbRing) cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  struct rb_shm_header *hdr;
+  guint8 buf[8192];
+  gsize n;
+  int fd = open (path, O_RDWR);
+
+  g_assert_no_error (error);
+  hdr = mmap (NULL, sizeof *hdr, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  g_assert_true (hdr != MAP_FAILED);
+  close (fd);
+
+  g_assert_cmpuint (rb_ring_write (prod, buf, 100), ==, 100);
+  /* capacity rewritten after attach: no effect, it was copied at attach */
+  hdr->capacity = G_GUINT64_CONSTANT (1) << 40;
+  g_assert_cmpuint (rb_ring_get_capacity (cons), ==, 4096);
+  g_assert_cmpuint (rb_ring_read (cons, buf, 50), ==, 50);
+
+  /* a write position far ahead: the consumer reads nothing */
+  atomic_store (&hdr->write_pos, G_GUINT64_CONSTANT (1) << 40);
+  g_assert_cmpuint (rb_ring_read (cons, buf, sizeof buf), ==, 0);
+  g_assert_cmpuint (rb_ring_read_available (cons), ==, 0);
+  g_assert_null (rb_ring_read_acquire (cons, &n) == NULL ? NULL : NULL);
+  g_assert_cmpuint (n, ==, 0);
+  /* behind the read position: nothing either */
+  atomic_store (&hdr->write_pos, 10);
+  g_assert_cmpuint (rb_ring_read (cons, buf, sizeof buf), ==, 0);
+  /* a read position past the write position: the producer writes nothing */
+  atomic_store (&hdr->write_pos, 100);
+  atomic_store (&hdr->read_pos, 5000);
+  g_assert_cmpuint (rb_ring_write (prod, buf, 4096), ==, 0);
+  g_assert_cmpuint (rb_ring_write_available (prod), ==, 0);
+
+  munmap (hdr, sizeof *hdr);
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
+/* --- waiting ----------------------------------------------------------------------------- */
+
+struct delayed {
+  RbRing *ring;
+  guint delay_ms;
+  int action;                   /* 0 write, 1 interrupt, 2 eos, 3 read */
+};
+
+static gpointer
+delayed_action (gpointer data)
+{
+  struct delayed *d = data;
+  guint8 buf[4096] = { 0 };
+
+  g_usleep (d->delay_ms * 1000);
+  switch (d->action) {
+    case 0:
+      rb_ring_write (d->ring, buf, 10);
+      break;
+    case 1:
+      rb_ring_interrupt (d->ring);
+      break;
+    case 2:
+      rb_ring_write (d->ring, buf, 5);
+      rb_ring_set_end_of_stream (d->ring);
+      break;
+    case 3:
+      rb_ring_read (d->ring, buf, 100);
+      break;
+  }
+  return NULL;
+}
+
+static void
+test_wait_basic (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) ring = rb_ring_new (4096, &error);
+  struct delayed d = { ring, 30, 0 };
+  guint8 buf[4096] = { 0 };
+  GThread *t;
+
+  g_assert_no_error (error);
+  /* nothing there, nobody writes */
+  g_assert_cmpint (rb_ring_wait_readable (ring, 1, 0), ==, RB_WAIT_TIMEOUT);
+  g_assert_cmpint (rb_ring_wait_readable (ring, 1, 20000), ==, RB_WAIT_TIMEOUT);
+  g_assert_cmpint (rb_ring_wait_writable (ring, 4096, 0), ==, RB_WAIT_READY);
+
+  /* woken by a write */
+  t = g_thread_new ("writer", delayed_action, &d);
+  g_assert_cmpint (rb_ring_wait_readable (ring, 10, -1), ==, RB_WAIT_READY);
+  g_thread_join (t);
+  g_assert_cmpuint (rb_ring_read_available (ring), ==, 10);
+  rb_ring_skip (ring, 10);
+
+  /* woken by an interrupt, which sticks until cleared */
+  d.action = 1;
+  t = g_thread_new ("interrupter", delayed_action, &d);
+  g_assert_cmpint (rb_ring_wait_readable (ring, 1, -1), ==, RB_WAIT_INTERRUPTED);
+  g_thread_join (t);
+  g_assert_cmpint (rb_ring_wait_readable (ring, 1, -1), ==, RB_WAIT_INTERRUPTED);
+  /* a condition that holds already wins over the interrupt */
+  g_assert_cmpint (rb_ring_wait_writable (ring, 1, -1), ==, RB_WAIT_READY);
+  rb_ring_clear_interrupt (ring);
+  g_assert_cmpint (rb_ring_wait_readable (ring, 1, 0), ==, RB_WAIT_TIMEOUT);
+
+  /* end of stream with less than asked for */
+  d.action = 2;
+  t = g_thread_new ("eos", delayed_action, &d);
+  g_assert_cmpint (rb_ring_wait_readable (ring, 10, -1), ==,
+      RB_WAIT_END_OF_STREAM);
+  g_thread_join (t);
+  g_assert_cmpuint (rb_ring_read_available (ring), ==, 5);
+  g_assert_cmpint (rb_ring_wait_readable (ring, 5, -1), ==, RB_WAIT_READY);
+  rb_ring_reset (ring);
+
+  /* space: woken by a read */
+  g_assert_cmpuint (rb_ring_write (ring, buf, 4096), ==, 4096);
+  g_assert_cmpint (rb_ring_wait_writable (ring, 1, 0), ==, RB_WAIT_TIMEOUT);
+  d.action = 3;
+  t = g_thread_new ("reader", delayed_action, &d);
+  g_assert_cmpint (rb_ring_wait_writable (ring, 100, -1), ==, RB_WAIT_READY);
+  g_thread_join (t);
+
+  /* an absolute position */
+  {
+    guint64 w = rb_ring_get_write_position (ring);
+    g_assert_cmpint (rb_ring_wait_position (ring, w, 0), ==, RB_WAIT_READY);
+    g_assert_cmpint (rb_ring_wait_position (ring, w + 1, 0), ==,
+        RB_WAIT_TIMEOUT);
+  }
+}
+
+/* Two threads bounce a token through two rings with blocking waits only.
+ * Every wait must end by a wake-up: a wait slice that expires with the
+ * token already there is a lost wake-up (rb-wait.c). */
+struct pingpong {
+  RbRing *ping, *pong;
+  guint rounds;
+  gboolean ok;
+};
+
+static gpointer
+pong_thread (gpointer data)
+{
+  struct pingpong *p = data;
+  guint64 v;
+
+  p->ok = TRUE;
+  for (guint i = 0; i < p->rounds; i++) {
+    if (rb_ring_wait_readable (p->ping, 8, 10 * G_USEC_PER_SEC) != RB_WAIT_READY
+        || rb_ring_read (p->ping, (guint8 *) &v, 8) != 8 || v != i) {
+      p->ok = FALSE;
+      break;
+    }
+    v = i + 1;
+    rb_ring_write (p->pong, (guint8 *) &v, 8);
+  }
+  return NULL;
+}
+
+static void
+test_wait_no_lost_wakeups (void)
+{
+  struct pingpong p = { rb_ring_new (4096, NULL), rb_ring_new (4096, NULL),
+    20000, FALSE };
+  guint64 late_before = atomic_load (&rb_wait_late_wakeups);
+  GThread *t = g_thread_new ("pong", pong_thread, &p);
+
+  for (guint64 i = 0; i < p.rounds; i++) {
+    guint64 v = i;
+    g_assert_cmpuint (rb_ring_write (p.ping, (guint8 *) &v, 8), ==, 8);
+    g_assert_cmpint (rb_ring_wait_readable (p.pong, 8, 10 * G_USEC_PER_SEC),
+        ==, RB_WAIT_READY);
+    g_assert_cmpuint (rb_ring_read (p.pong, (guint8 *) &v, 8), ==, 8);
+    g_assert_cmpuint (v, ==, i + 1);
+  }
+  g_thread_join (t);
+  g_assert_true (p.ok);
+  g_assert_cmpuint (atomic_load (&rb_wait_late_wakeups) - late_before, ==, 0);
+  g_object_unref (p.ping);
+  g_object_unref (p.pong);
+}
+
+static gboolean
+child_produce_then_hang (gpointer name)
+{
+  RbRing *ring = rb_ring_open (name, RB_RING_ROLE_PRODUCER, NULL);
+  guint8 buf[1000];
+
+  if (ring == NULL)
+    return FALSE;
+  memset (buf, 0x5a, sizeof buf);
+  rb_ring_write (ring, buf, sizeof buf);
+  pause ();
+  return TRUE;
+}
+
+static void
+test_wait_peer_gone (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (RbRing) cons = create_or_die (name, 65536, 0,
+      RB_RING_ROLE_CONSUMER);
+  guint8 buf[1000];
+  pid_t child;
+
+  /* no producer yet: a wait waits */
+  g_assert_cmpint (rb_ring_get_peer_state (cons), ==, RB_PEER_STATE_NONE);
+  g_assert_cmpint (rb_ring_wait_readable (cons, 1, 10000), ==, RB_WAIT_TIMEOUT);
+
+  child = spawn (child_produce_then_hang, name);
+  g_assert_cmpint (rb_ring_wait_readable (cons, 1000, 10 * G_USEC_PER_SEC), ==,
+      RB_WAIT_READY);
+  g_assert_cmpuint (rb_ring_read (cons, buf, sizeof buf), ==, 1000);
+
+  /* the producer dies in the middle of our wait */
+  kill (child, SIGKILL);
+  g_assert_cmpint (rb_ring_wait_readable (cons, 1, 10 * G_USEC_PER_SEC), ==,
+      RB_WAIT_PEER_GONE);
+  reap (child);
+  g_assert_cmpint (rb_ring_get_peer_state (cons), ==, RB_PEER_STATE_GONE);
+  /* reported once: now we wait for a new producer */
+  g_assert_cmpint (rb_ring_wait_readable (cons, 1, 30000), ==, RB_WAIT_TIMEOUT);
+
+  child = spawn (child_produce_then_hang, name);
+  g_assert_cmpint (rb_ring_wait_readable (cons, 1000, 10 * G_USEC_PER_SEC), ==,
+      RB_WAIT_READY);
+  g_assert_cmpint (rb_ring_get_peer_state (cons), ==, RB_PEER_STATE_ALIVE);
+  kill (child, SIGKILL);
+  reap (child);
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/shared/names", test_names);
+  g_test_add_func ("/shared/create-open", test_create_open);
+  g_test_add_func ("/shared/create/exists", test_create_exists);
+  g_test_add_func ("/shared/reclaim-stale", test_reclaim_stale);
+  g_test_add_func ("/shared/roles/busy-and-takeover",
+      test_roles_busy_and_takeover);
+  g_test_add_func ("/shared/roles/resume", test_roles_resume);
+  g_test_add_func ("/shared/permissions", test_permissions);
+  g_test_add_func ("/shared/fd/passing", test_fd_passing);
+  g_test_add_func ("/shared/fd/not-sealed", test_fd_not_sealed);
+  g_test_add_func ("/shared/corrupt/headers", test_corrupt_headers);
+  g_test_add_func ("/shared/corrupt/at-runtime", test_corrupt_at_runtime);
+  g_test_add_func ("/shared/wait/basic", test_wait_basic);
+  g_test_add_func ("/shared/wait/no-lost-wakeups", test_wait_no_lost_wakeups);
+  g_test_add_func ("/shared/wait/peer-gone", test_wait_peer_gone);
+
+  return g_test_run ();
+}
