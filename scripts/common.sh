@@ -19,6 +19,8 @@ packages=(
   libclang-rt-19-dev                 # RealtimeSanitizer runtime (RT-safety test)
   spin                               # model check of the ring protocol
   libjack-jackd2-dev                 # jack_ringbuffer, the benchmark's peer
+  gobject-introspection libgirepository1.0-dev   # RingBridge-1.0 typelib
+  python3-gi python3-pytest python3-numpy        # the Python bindings' tests
 )
 
 say () { printf '%s\n' "$*" >&2; }
