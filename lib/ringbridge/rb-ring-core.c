@@ -243,13 +243,17 @@ copy_out_acquire (uint8_t *dst, const uint8_t *src, size_t n)
 }
 
 /* Overwrite mode: the oldest position whose data is intact, given the end
- * of the producer's write in flight. */
+ * of the producer's write in flight (@reserve) and the last published
+ * write position (@w). A write longer than the ring invalidates everything
+ * before its end less the capacity, which is past @w until it is
+ * published: then nothing is readable, and the oldest position is @w. */
 static inline uint64_t
-oldest_for_reserve (const struct rb_ring_core *c, uint64_t reserve)
+oldest_for (const struct rb_ring_core *c, uint64_t reserve, uint64_t w)
 {
-  if (reserve - c->origin > c->capacity)
-    return reserve - c->capacity;
-  return c->origin;
+  uint64_t oldest = reserve - c->origin > c->capacity ?
+      reserve - c->capacity : c->origin;
+
+  return pos_before (w, oldest) ? w : oldest;
 }
 
 /* relaxed: an announcement only ever grows; a stale (smaller) value makes
@@ -258,6 +262,16 @@ static inline uint64_t
 load_reserve (const struct rb_ring_core *c)
 {
   return atomic_load_explicit (&c->hdr->write_reserve, memory_order_relaxed);
+}
+
+/* Overwrite mode, after a copy: bytes below the returned position may have
+ * been overwritten while we copied (a write in flight reserved past them). */
+static inline uint64_t
+overwritten_below (const struct rb_ring_core *c)
+{
+  uint64_t reserve = load_reserve (c);
+
+  return reserve - c->origin > c->capacity ? reserve - c->capacity : c->origin;
 }
 
 /* acquire: pairs with the release store of write_pos in publish_write();
@@ -473,7 +487,7 @@ consumer_catch_up (struct rb_ring_core *c)
   }
   if (pos_before (reserve, w))
     reserve = w;                /* corrupt; stay in bounds regardless */
-  oldest = oldest_for_reserve (c, reserve);
+  oldest = oldest_for (c, reserve, w);
   if (pos_before (c->r, oldest)) {
     counter_add (&c->hdr->overwritten, oldest - c->r);
     c->r = oldest;
@@ -488,7 +502,7 @@ consumer_catch_up (struct rb_ring_core *c)
 static size_t
 keep_intact (struct rb_ring_core *c, uint8_t *dst, size_t n)
 {
-  uint64_t oldest = oldest_for_reserve (c, load_reserve (c));
+  uint64_t oldest = overwritten_below (c);
   uint64_t lost;
 
   if (!pos_before (c->r, oldest))
@@ -613,7 +627,7 @@ rb_ring_core_read_release (struct rb_ring_core *c, size_t n)
       n = (size_t) avail;
     /* The caller read the region with plain loads; whether the producer
      * overtook it is only known now. */
-    intact = !pos_before (c->r, oldest_for_reserve (c, load_reserve (c)));
+    intact = !pos_before (c->r, overwritten_below (c));
   } else {
     avail = c->r_cached_write - c->r;
     if (n > avail)
@@ -834,7 +848,7 @@ rb_ring_core_oldest_position (const struct rb_ring_core *c)
   if (is_overwrite (c)) {
     uint64_t w = load_write_pos (c);
     uint64_t reserve = load_reserve (c);
-    return oldest_for_reserve (c, pos_before (reserve, w) ? w : reserve);
+    return oldest_for (c, pos_before (reserve, w) ? w : reserve, w);
   }
   return rb_ring_core_read_position (c);
 }
@@ -875,7 +889,7 @@ rb_ring_core_read_at (const struct rb_ring_core *c, uint64_t pos, void *dst,
   if (is_overwrite (c)) {
     copy_out_acquire (dst, c->data + (pos & c->mask), n);
     /* Did the producer overtake the start of our range during the copy? */
-    if (pos_before (pos, oldest_for_reserve (c, load_reserve (c))))
+    if (pos_before (pos, overwritten_below (c)))
       return RB_RANGE_GONE;
   } else {
     /* Only the consumer may read a plain ring at an absolute position:
