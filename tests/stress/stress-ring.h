@@ -148,6 +148,9 @@ stress_ring_set_positions (StressRing *ring, uint64_t pos)
 #define stress_ring_overruns(ring)        rb_ring_core_overruns (R (ring))
 #define stress_ring_underruns(ring)       rb_ring_core_underruns (R (ring))
 #define stress_ring_overwritten(ring)     rb_ring_core_overwritten (R (ring))
+/* An honest peer must never be taken for a corrupt one. */
+#define stress_ring_broken(ring) \
+    (R (ring)->r_broken || R (ring)->w_broken)
 
 #else /* the public API */
 
@@ -155,6 +158,8 @@ stress_ring_set_positions (StressRing *ring, uint64_t pos)
 
 #define STRESS_BACKEND_NAME "ring"
 #define STRESS_CAN_SET_POSITIONS 0
+/* the public API does not expose the core's corruption flags */
+#define stress_ring_broken(ring) ((void) (ring), false)
 
 enum {
   STRESS_RANGE_OK = RB_RANGE_AVAILABLE,

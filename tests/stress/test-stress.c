@@ -1168,6 +1168,7 @@ run_case (gconstpointer data)
 
   run_init (&run, ring, c);
   c->func (&run);
+  g_assert_false (stress_ring_broken (ring));
   stress_ring_free (ring);
 }
 
