@@ -420,6 +420,7 @@ init_attach (RbRing *self, int fd, size_t page, GError **error)
   char why[256];
   guint8 snapshot[sizeof (struct rb_shm_header)];
   ssize_t got;
+  enum rb_shm_problem problem;
   int seals, res;
   const char *what = NULL;
 
@@ -466,15 +467,21 @@ init_attach (RbRing *self, int fd, size_t page, GError **error)
   /* One snapshot of the header, validated against the file's size; the
    * mapping is then made from the validated identity, so nothing a peer
    * changes afterwards can make us map or index out of bounds. */
-  memset (snapshot, 0, sizeof snapshot);
-  got = pread (fd, snapshot, sizeof snapshot, 0);
-  if (got < 0) {
-    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_FAILED,
-        "cannot read %s: %s", quoted, g_strerror (errno));
-    return FALSE;
+  for (int attempt = 0;; attempt++) {
+    memset (snapshot, 0, sizeof snapshot);
+    got = pread (fd, snapshot, sizeof snapshot, 0);
+    if (got < 0) {
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_FAILED,
+          "cannot read %s: %s", quoted, g_strerror (errno));
+      return FALSE;
+    }
+    problem = rb_shm_validate (snapshot, (uint64_t) st.st_size, page, &id,
+        why, sizeof why);
+    /* positions seen at two moments of a busy ring: look again */
+    if (problem != RB_SHM_BAD_POSITIONS || attempt == 4)
+      break;
   }
-  switch (rb_shm_validate (snapshot, (uint64_t) st.st_size, page, &id, why,
-          sizeof why)) {
+  switch (problem) {
     case RB_SHM_OK:
       break;
     case RB_SHM_TOO_SMALL:
@@ -1112,7 +1119,7 @@ rb_ring_reclaim_stale (const gchar *name, GError **error)
   if (!describe_users (fd, users, &any_alive)) {
     close (fd);
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING,
-        "%s is not a ring: not removing it", path);
+        "%s" RB_SHM_DIR "%s is not a ring: not removing it", "", path);
     return FALSE;
   }
   close (fd);

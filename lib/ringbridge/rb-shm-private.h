@@ -139,7 +139,10 @@ enum rb_shm_problem {
   RB_SHM_TOO_SMALL,             /* file smaller than a header */
   RB_SHM_NOT_A_RING,            /* wrong magic */
   RB_SHM_INCOMPATIBLE,          /* other layout version */
-  RB_SHM_CORRUPT,               /* sizes, format or positions impossible */
+  RB_SHM_CORRUPT,               /* sizes or format impossible */
+  RB_SHM_BAD_POSITIONS,         /* positions impossible in this snapshot:
+                                 * may be a torn read of a busy ring, so
+                                 * read again before believing it */
 };
 
 static inline uint32_t

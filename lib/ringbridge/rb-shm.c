@@ -77,11 +77,14 @@ rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
           "%" PRIu64 " bytes", h.frame_size, h.channels, ssize);
   }
   /* Positions change all the time; this only refuses a ring that is
-   * already impossible. The core re-checks them on every load. */
+   * already impossible. A snapshot copies write_pos before read_pos, so on
+   * a busy ring the two may come from different moments: the caller reads
+   * again before it believes RB_SHM_BAD_POSITIONS. The core re-checks the
+   * positions on every load anyway. */
   w = atomic_load_explicit (&h.write_pos, memory_order_relaxed);
   r = atomic_load_explicit (&h.read_pos, memory_order_relaxed);
   if (!(h.flags & RB_CORE_FLAG_OVERWRITE) && w - r > h.capacity)
-    REFUSE (RB_SHM_CORRUPT, "peer corrupted indices: write position %" PRIu64
+    REFUSE (RB_SHM_BAD_POSITIONS, "peer corrupted indices: write position %" PRIu64
         " and read position %" PRIu64 " are more than the capacity %" PRIu64
         " apart", w, r, h.capacity);
 #undef REFUSE

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+#pragma once
+
+/* The one source of ringbridge-stat's documentation: --help prints from
+ * these tables (ringbridge-stat.c) and the manual page is generated from
+ * them at build time (gen-man.c), so the two cannot disagree. Plain C and
+ * libc only, because the generator is built for the build machine.
+ *
+ * Markup inside the strings: B("x") is bold in the manual page, I("x")
+ * italic; --help prints both as plain text. */
+
+#include <stddef.h>
+
+#define B(s) "\001" s "\002"
+#define I(s) "\003" s "\002"
+
+#define STAT_PROGRAM "ringbridge-stat"
+#define STAT_SUMMARY "inspect the shared rings of libringbridge"
+#define STAT_SYNOPSIS "[" I("OPTION") "...] [" I("NAME") "...]"
+
+typedef struct {
+  char short_name;              /* 0 for none */
+  const char *long_name;
+  const char *arg;              /* NULL: no argument */
+  int arg_optional;
+  const char *help;
+} StatDocOption;
+
+typedef struct {
+  const char *term;
+  const char *text;
+} StatDocItem;
+
+static const char *const stat_doc_description[] = {
+  B("ringbridge-stat") " lists the shared rings of libringbridge on this "
+  "machine (every file " B("/dev/shm/ringbridge-*") "), or only the rings "
+  "named " I("NAME") ", with their kind, capacity, fill level, positions, "
+  "counters and the processes attached to them.",
+
+  "It only looks. It opens each ring's file read-only, reads one snapshot "
+  "of the ring's header and validates it as an attaching process would; it "
+  "takes no role, maps nothing and writes nothing, so it can watch a ring "
+  "while a realtime producer and consumer run. Positions move all the time: "
+  "what it prints is a snapshot.",
+
+  "A ring that fails validation is listed with the reason, and the exit "
+  "status says so; a corrupt ring never makes " B("ringbridge-stat") " "
+  "crash.",
+  NULL
+};
+
+static const StatDocOption stat_doc_options[] = {
+  { 'j', "json", NULL, 0,
+    "Print one JSON document, " B("{\"rings\": [...]}") ", with every field of "
+    "the listing; numbers are JSON numbers. With " B("--reclaim") ", print "
+    B("{\"removed\": [...], \"kept\": [...], \"errors\": [...]}") ". With "
+    B("--watch") ", print one document per line at every refresh." },
+  { 'w', "watch", "SECONDS", 1,
+    "Redraw every " I("SECONDS") " (default 1; a decimal number from 0.1 to "
+    "86400) until interrupted, like " B("top") "(1), with the bytes per "
+    "second written and read since the last refresh. A missing or corrupt "
+    "ring is shown in place and watched on. " B("q") " quits when standard "
+    "input is a terminal; SIGINT, SIGTERM and SIGHUP end it with status 0. An "
+    "argument right after " B("--watch") " that starts with a digit, "
+    B(".") ", " B("+") " or " B("-") " is taken as " I("SECONDS") "; write "
+    B("--watch=") I("SECONDS") " to be explicit." },
+  { 0, "reclaim", NULL, 0,
+    "Remove stale rings instead of listing them: rings whose creator, "
+    "producer and consumer processes are all gone, as processes that "
+    "crashed leave them. Without " I("NAME") ", every stale ring on the "
+    "machine. Prints each ring it removes; a named ring that is in use is "
+    "kept, and said so." },
+  { 'h', "help", NULL, 0, "Print this help and exit." },
+  { 'V', "version", NULL, 0, "Print the version and exit." },
+  { 0, NULL, NULL, 0, NULL }
+};
+
+static const StatDocItem stat_doc_fields[] = {
+  { "kind",
+    B("bytes") ", or " B("audio") " with sample format, channel count and "
+    "rate; " B("overwrite") " if the producer overwrites the oldest data "
+    "when the ring is full." },
+  { "capacity", "Bytes the ring holds (frames and seconds for audio)." },
+  { "fill",
+    "Unread bytes from the read position, and their share of the capacity "
+    "(frames for audio). An overwrite ring whose consumer lags shows 100%." },
+  { "write, read",
+    "The absolute write and read positions: bytes written and consumed "
+    "since the ring was made (frames and seconds for audio)." },
+  { "producer, consumer",
+    "Who holds the role: " B("alive") ", " B("stopped") " (alive, but "
+    "stopped by a signal such as SIGSTOP), " B("dead") " (its process "
+    "died holding the role), " B("detached") " (the last holder let go "
+    "cleanly) or " B("none") " (never taken); with the holder's pid and the "
+    "role's generation, the number of times the role was taken." },
+  { "creator", "The process that made the ring, and the role it took." },
+  { "eos", "Whether the producer marked the end of the stream." },
+  { "waiters",
+    "How many processes sleep waiting for data and for space." },
+  { "counters",
+    B("overruns") ": writes cut short by a full ring; " B("underruns") ": "
+    "reads that found less than asked for; " B("overwritten") ": bytes the "
+    "consumer lost to an overwriting producer." },
+  { "file", "The file's permissions, owner, group and size." },
+  { "rate",
+    "With " B("--watch") ": bytes per second written and read since the "
+    "last refresh." },
+  { NULL, NULL }
+};
+
+static const StatDocItem stat_doc_exit_status[] = {
+  { "0", "Success; also when standard output is closed early (EPIPE, as "
+    "in " B("| head") "), which ends the program quietly." },
+  { "64", "Usage error: an unknown option, a bad " B("--watch") " interval, "
+    "or an invalid ring name." },
+  { "65", "A ring is corrupt or not a ring; the message says what is "
+    "wrong." },
+  { "66", "A named ring does not exist." },
+  { "74", "Output could not be written, or an unexpected I/O error." },
+  { "77", "Permission denied." },
+  { NULL, NULL }
+};
+
+static const char stat_doc_exit_note[] =
+  "When several rings fail, the status is that of the first one listed. "
+  "Every error message goes to standard error, starts with \""
+  B("ringbridge-stat: ") "\" and names the ring.";
+
+static const StatDocItem stat_doc_examples[] = {
+  { "ringbridge-stat", "List every ring." },
+  { "ringbridge-stat --watch=0.5 music",
+    "Watch the ring " B("music") " twice a second." },
+  { "ringbridge-stat --json | python3 -m json.tool",
+    "Read the listing from a program." },
+  { "ringbridge-stat --reclaim", "Remove the rings that crashed processes "
+    "left behind." },
+  { NULL, NULL }
+};
+
+static const char stat_doc_files[] =
+  "The ring named " I("NAME") " lives in " B("/dev/shm/ringbridge-") I("NAME")
+  ". A name is 1 to 200 letters, digits, " B("_") ", " B(".") " and "
+  B("-") ", starting with a letter, digit or " B("_") ".";
+
+static const char stat_doc_see_also[] = B("top") "(1), " B("shm_overview")
+    "(7)";
