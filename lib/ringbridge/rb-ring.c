@@ -129,6 +129,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void rb_ring_initable_iface_init (GInitableIface *iface);
 static void set_exists_error (const gchar *name, GError **error);
+static void release_roles (RbRing *self);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (RbRing, rb_ring, G_TYPE_OBJECT,
     G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, rb_ring_initable_iface_init))
@@ -397,6 +398,90 @@ init_new (RbRing *self, int fd, size_t page, size_t header_size,
   return TRUE;
 }
 
+/* Makes a named ring. The ring is built in an unnamed file (O_TMPFILE in
+ * /dev/shm) and linked under its name only once it is complete, so nobody
+ * can open a half-made ring; link() fails if the name exists, which keeps
+ * creation exclusive. Where O_TMPFILE or /proc is missing, the file is
+ * made under its name with O_EXCL instead, and an opener may then meet a
+ * ring being made (NOT_A_RING) and should retry. */
+static gboolean
+init_create (RbRing *self, size_t page, size_t header_size,
+    uint64_t capacity, GError **error)
+{
+  g_autofree gchar *shm_name = g_strconcat ("/" RB_RING_NAME_PREFIX,
+      self->name, NULL);
+  g_autofree gchar *path = g_strconcat (RB_SHM_DIR, shm_name, NULL);
+  g_autofree gchar *proc_link = NULL;
+  const char *what = NULL;
+  gboolean linked = FALSE;
+  int fd, err;
+
+  /* cheap early answer for the common case; link() below decides */
+  if (access (path, F_OK) == 0) {
+    set_exists_error (self->name, error);
+    return FALSE;
+  }
+  fd = open (RB_SHM_DIR, O_TMPFILE | O_RDWR | O_CLOEXEC, self->mode & 0777);
+  if (fd >= 0) {
+    proc_link = g_strdup_printf ("/proc/self/fd/%d", fd);
+    if (access (proc_link, F_OK) != 0) {
+      close (fd);
+      fd = -1;
+    }
+  }
+  if (fd < 0) {
+    fd = shm_open (shm_name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+        self->mode & 0777);
+    if (fd < 0) {
+      err = errno;
+      if (err == EEXIST)
+        set_exists_error (self->name, error);
+      else
+        g_set_error (error, RB_RING_ERROR, error_code_for_errno (err),
+            "cannot create ring '%s': %s", self->name, g_strerror (err));
+      return FALSE;
+    }
+    linked = TRUE;              /* it has its name already */
+  }
+
+  /* exactly the mode asked for, whatever the umask */
+  if (fchmod (fd, self->mode & 0777) < 0) {
+    err = errno;
+    what = "fchmod";
+  } else {
+    err = rb_shm_reserve (fd, header_size + capacity, &what);
+  }
+  if (err != 0) {
+    g_set_error (error, RB_RING_ERROR, error_code_for_errno (err),
+        "cannot create ring '%s' of %" G_GUINT64_FORMAT " bytes: %s: %s",
+        self->name, capacity + header_size, what, g_strerror (err));
+    goto fail;
+  }
+  if (!init_new (self, fd, page, header_size, capacity, error))
+    goto fail;
+  if (!linked &&
+      linkat (AT_FDCWD, proc_link, AT_FDCWD, path, AT_SYMLINK_FOLLOW) < 0) {
+    err = errno;
+    if (err == EEXIST)
+      set_exists_error (self->name, error);
+    else
+      g_set_error (error, RB_RING_ERROR, error_code_for_errno (err),
+          "cannot name ring '%s' (%s): %s", self->name, path,
+          g_strerror (err));
+    release_roles (self);
+    goto fail;
+  }
+  close (fd);
+  return TRUE;
+
+fail:
+  close (fd);
+  rb_mapping_unmap (&self->map);
+  if (linked)
+    shm_unlink (shm_name);
+  return FALSE;
+}
+
 /* Whether @fd is the file of a named ring (in /dev/shm), rather than a
  * memfd. */
 static gboolean
@@ -568,40 +653,7 @@ rb_ring_initable_init (GInitable *initable, GCancellable *cancellable,
       if (!rb_ring_name_validate (self->name, error) ||
           !check_new_identity (self, page, &capacity, error))
         return FALSE;
-      path = g_strconcat ("/" RB_RING_NAME_PREFIX, self->name, NULL);
-      fd = shm_open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-          self->mode & 0777);
-      if (fd < 0) {
-        err = errno;
-        if (err == EEXIST)
-          set_exists_error (self->name, error);
-        else
-          g_set_error (error, RB_RING_ERROR, error_code_for_errno (err),
-              "cannot create ring '%s': %s", self->name, g_strerror (err));
-        return FALSE;
-      }
-      /* exactly the mode asked for, whatever the umask */
-      if (fchmod (fd, self->mode & 0777) < 0) {
-        err = errno;
-        what = "fchmod";
-      } else {
-        err = rb_shm_reserve (fd, header_size + capacity, &what);
-      }
-      if (err != 0) {
-        g_set_error (error, RB_RING_ERROR, error_code_for_errno (err),
-            "cannot create ring '%s' of %" G_GUINT64_FORMAT " bytes: %s: %s",
-            self->name, capacity + header_size, what, g_strerror (err));
-        close (fd);
-        shm_unlink (path);
-        return FALSE;
-      }
-      ok = init_new (self, fd, page, header_size, capacity, error);
-      close (fd);
-      if (!ok) {
-        rb_mapping_unmap (&self->map);
-        shm_unlink (path);
-      }
-      return ok;
+      return init_create (self, page, header_size, capacity, error);
 
     case ACTION_OPEN:
       if (!rb_ring_name_validate (self->name, error) ||

@@ -170,18 +170,18 @@ rb_owner_alive (uint64_t owner)
     return false;
   if (kill ((pid_t) pid, 0) < 0 && errno == ESRCH)
     return false;
-  if (process_stat (pid, &state, &now_start)) {
-    /* a zombie has died, whether or not its parent has reaped it */
-    if (state == 'Z' || state == 'X')
-      return false;
-    /* a pid now used by another process: ours died. Start 0 means it
-     * could not be read at claim time: trust the pid. */
-    if (start != 0 && (uint32_t) now_start != start)
-      return false;
+  if (!process_stat (pid, &state, &now_start)) {
+    /* Either /proc is unreadable (another pid namespace, hidepid), or the
+     * process was a zombie that its parent reaped since kill() above.
+     * Ask again: only the first case still finds it. */
+    return !(kill ((pid_t) pid, 0) < 0 && errno == ESRCH);
   }
-  /* /proc unreadable (another pid namespace, hidepid): kill() said it
-   * exists, and a stopped process is alive */
-  return true;
+  /* a zombie has died, whether or not its parent has reaped it */
+  if (state == 'Z' || state == 'X')
+    return false;
+  /* a pid now used by another process: ours died. Start 0 means it could
+   * not be read at claim time: trust the pid. A stopped process is alive. */
+  return start == 0 || (uint32_t) now_start == start;
 }
 
 static _Atomic uint64_t *
