@@ -123,6 +123,16 @@ bool     rb_ring_core_read_release  (struct rb_ring_core *core, size_t n);
 bool     rb_ring_core_is_eos        (struct rb_ring_core *core);
 void     rb_ring_core_reset         (struct rb_ring_core *core);
 
+/* The producer's clock point (see struct rb_shm_header). set: producer;
+ * get: any thread, false if never set or if the producer kept rewriting it
+ * during a few attempts. */
+void     rb_ring_core_set_clock     (struct rb_ring_core *core,
+                                     uint64_t position, int64_t time_ns,
+                                     uint64_t frames);
+bool     rb_ring_core_get_clock     (const struct rb_ring_core *core,
+                                     uint64_t *position, int64_t *time_ns,
+                                     uint64_t *frames);
+
 /* Any thread. */
 uint64_t rb_ring_core_write_position (const struct rb_ring_core *core);
 uint64_t rb_ring_core_read_position (const struct rb_ring_core *core);

@@ -827,6 +827,60 @@ rb_ring_core_read_deinterleaved (struct rb_ring_core *c,
   }
 }
 
+/* --- clock point -------------------------------------------------------- */
+
+void
+rb_ring_core_set_clock (struct rb_ring_core *c, uint64_t position,
+    int64_t time_ns, uint64_t frames)
+{
+  struct rb_shm_header *h = c->hdr;
+  /* relaxed: only the producer writes clock_seq */
+  uint32_t seq = atomic_load_explicit (&h->clock_seq, memory_order_relaxed);
+
+  /* relaxed: ordered before the field stores by their release */
+  atomic_store_explicit (&h->clock_seq, seq + 1, memory_order_relaxed);
+  /* release, each: pairs with the acquire loads in rb_ring_core_get_clock();
+   * a reader that sees any new field also sees the odd sequence above */
+  atomic_store_explicit (&h->clock_position, position, memory_order_release);
+  atomic_store_explicit (&h->clock_time_ns, time_ns, memory_order_release);
+  atomic_store_explicit (&h->clock_frames, frames, memory_order_release);
+  /* release: the fields are complete before the even sequence */
+  atomic_store_explicit (&h->clock_seq, seq + 2, memory_order_release);
+}
+
+bool
+rb_ring_core_get_clock (const struct rb_ring_core *c, uint64_t *position,
+    int64_t *time_ns, uint64_t *frames)
+{
+  struct rb_shm_header *h = c->hdr;
+
+  /* bounded: a producer rewriting the point non-stop (or a hostile one
+   * leaving the sequence odd) makes this give up, not spin */
+  for (int attempt = 0; attempt < 8; attempt++) {
+    /* acquire: pairs with the final release store in set_clock() */
+    uint32_t s1 = atomic_load_explicit (&h->clock_seq, memory_order_acquire);
+    uint64_t p, f;
+    int64_t t;
+    uint32_t s2;
+
+    if (s1 == 0)
+      return false;             /* never set */
+    /* acquire, each: pairs with the release stores in set_clock() */
+    p = atomic_load_explicit (&h->clock_position, memory_order_acquire);
+    t = atomic_load_explicit (&h->clock_time_ns, memory_order_acquire);
+    f = atomic_load_explicit (&h->clock_frames, memory_order_acquire);
+    /* relaxed: ordered after the field loads by their acquire */
+    s2 = atomic_load_explicit (&h->clock_seq, memory_order_relaxed);
+    if (s1 == s2 && (s1 & 1) == 0) {
+      *position = p;
+      *time_ns = t;
+      *frames = f;
+      return true;
+    }
+  }
+  return false;
+}
+
 /* --- any thread ------------------------------------------------------------ */
 
 uint64_t

@@ -2105,6 +2105,101 @@ rb_ring_read_frames_at (RbRing *ring, guint64 frame, gpointer frames,
   return status;
 }
 
+/* --- clock point ----------------------------------------------------------- */
+
+/**
+ * rb_ring_set_clock_point:
+ * @ring: a ring
+ * @position: an absolute byte position of the ring
+ * @monotonic_ns: when @position was (or will be) at the producer's output,
+ *   on CLOCK_MONOTONIC (g_get_monotonic_time() * 1000)
+ * @clock_frames: the producer's own clock at that moment, e.g. JACK's
+ *   frame time (jack_last_frame_time()); 0 if it has none
+ *
+ * Records where the producer's clock stands relative to the ring, so a
+ * consumer (GStreamer's ringsrc, ringbridge-stat) can follow the producer's
+ * rate and latency rather than its own. A JACK client calls it once per
+ * process cycle. Readers get the point with rb_ring_get_clock_point().
+ *
+ * Thread: producer. RT-safe.
+ */
+void
+rb_ring_set_clock_point (RbRing *ring, guint64 position, gint64 monotonic_ns,
+    guint64 clock_frames)
+{
+  rb_ring_core_set_clock (ring->core, position, monotonic_ns, clock_frames);
+}
+
+/**
+ * rb_ring_get_clock_point:
+ * @ring: a ring
+ * @position: (out): the absolute byte position
+ * @monotonic_ns: (out): its CLOCK_MONOTONIC time in nanoseconds
+ * @clock_frames: (out): the producer's clock at that time
+ *
+ * Reads the producer's latest clock point (rb_ring_set_clock_point()),
+ * consistent as a whole.
+ *
+ * Returns: %FALSE if the producer never set one
+ *
+ * Thread: any. RT-safe.
+ */
+gboolean
+rb_ring_get_clock_point (RbRing *ring, guint64 *position,
+    gint64 *monotonic_ns, guint64 *clock_frames)
+{
+  uint64_t p = 0, f = 0;
+  int64_t t = 0;
+  gboolean ok = rb_ring_core_get_clock (ring->core, &p, &t, &f);
+
+  if (position != NULL)
+    *position = p;
+  if (monotonic_ns != NULL)
+    *monotonic_ns = t;
+  if (clock_frames != NULL)
+    *clock_frames = f;
+  return ok;
+}
+
+/**
+ * rb_ring_write_acquire_address:
+ * @ring: a ring
+ * @count: (out): return location for the number of writable bytes
+ *
+ * rb_ring_write_acquire() for language bindings that reach memory through
+ * an address (Python's ctypes, say): the start of the free region as an
+ * integer, 0 where rb_ring_write_acquire() returns %NULL. The address is
+ * valid while @ring lives; finish with rb_ring_write_commit().
+ *
+ * Returns: the address of the free region
+ *
+ * Thread: producer. RT-safe.
+ */
+guint64
+rb_ring_write_acquire_address (RbRing *ring, gsize *count)
+{
+  return (guint64) (guintptr) rb_ring_core_write_acquire (ring->core, count);
+}
+
+/**
+ * rb_ring_read_acquire_address:
+ * @ring: a ring
+ * @count: (out): return location for the number of readable bytes
+ *
+ * rb_ring_read_acquire() for language bindings: the start of the readable
+ * region as an integer. The address is valid while @ring lives; finish
+ * with rb_ring_read_release().
+ *
+ * Returns: the address of the readable region
+ *
+ * Thread: consumer. RT-safe.
+ */
+guint64
+rb_ring_read_acquire_address (RbRing *ring, gsize *count)
+{
+  return (guint64) (guintptr) rb_ring_core_read_acquire (ring->core, count);
+}
+
 /* --- state ---------------------------------------------------------------------- */
 
 /**

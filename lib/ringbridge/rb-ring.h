@@ -213,6 +213,26 @@ RbRangeStatus  rb_ring_read_frames_at       (RbRing          *ring,
                                              gsize            n_frames,
                                              gsize           *frames_read);
 
+/* The producer's clock (RT-safe). */
+RB_API
+void           rb_ring_set_clock_point      (RbRing          *ring,
+                                             guint64          position,
+                                             gint64           monotonic_ns,
+                                             guint64          clock_frames);
+RB_API
+gboolean       rb_ring_get_clock_point      (RbRing          *ring,
+                                             guint64         *position,
+                                             gint64          *monotonic_ns,
+                                             guint64         *clock_frames);
+
+/* Zero-copy for language bindings (RT-safe). */
+RB_API
+guint64        rb_ring_write_acquire_address (RbRing         *ring,
+                                              gsize          *count);
+RB_API
+guint64        rb_ring_read_acquire_address (RbRing          *ring,
+                                             gsize           *count);
+
 /* State, end of stream and counters (RT-safe). */
 RB_API
 void           rb_ring_reset                (RbRing          *ring);

@@ -77,6 +77,17 @@ struct rb_shm_header {
   _Atomic uint32_t producer_generation;
   _Atomic uint32_t consumer_generation;
   _Atomic uint32_t producer_detached;   /* the last producer left cleanly */
+
+  /* Clock block, written by the producer: the ring position that stood at
+   * a moment of CLOCK_MONOTONIC and of the producer's own clock (JACK's
+   * frame time), so readers can follow the producer's clock. A seqlock
+   * whose fields are stored with release and loaded with acquire (see
+   * rb_ring_core_set_clock()). */
+  alignas (RB_CACHELINE) _Atomic uint32_t clock_seq;   /* odd while written */
+  uint32_t reserved_clock;
+  _Atomic uint64_t clock_position;      /* bytes */
+  _Atomic int64_t clock_time_ns;        /* CLOCK_MONOTONIC */
+  _Atomic uint64_t clock_frames;        /* the producer's clock, e.g. JACK */
 };
 
 static_assert (ATOMIC_LLONG_LOCK_FREE == 2,
@@ -110,7 +121,11 @@ static_assert (offsetof (struct rb_shm_header, creator_role) == 536, "layout");
 static_assert (offsetof (struct rb_shm_header, producer_generation) == 540, "layout");
 static_assert (offsetof (struct rb_shm_header, consumer_generation) == 544, "layout");
 static_assert (offsetof (struct rb_shm_header, producer_detached) == 548, "layout");
-static_assert (sizeof (struct rb_shm_header) == 640, "layout");
+static_assert (offsetof (struct rb_shm_header, clock_seq) == 640, "layout");
+static_assert (offsetof (struct rb_shm_header, clock_position) == 648, "layout");
+static_assert (offsetof (struct rb_shm_header, clock_time_ns) == 656, "layout");
+static_assert (offsetof (struct rb_shm_header, clock_frames) == 664, "layout");
+static_assert (sizeof (struct rb_shm_header) == 768, "layout");
 
 /* Roles, as RbRingRole. */
 enum {

@@ -108,8 +108,10 @@ static const RbSampleFormat formats[] = {
   X (rb_ring_write_available) \
   X (rb_ring_write_bytes) \
   X (rb_ring_write_acquire) \
+  X (rb_ring_write_acquire_address) \
   X (rb_ring_write_commit) \
   X (rb_ring_read_acquire) \
+  X (rb_ring_read_acquire_address) \
   X (rb_ring_read_release) \
   X (rb_ring_write_frames) \
   X (rb_ring_read_frames) \
@@ -129,7 +131,9 @@ static const RbSampleFormat formats[] = {
   X (rb_ring_get_fill_level) \
   X (rb_ring_get_overruns) \
   X (rb_ring_get_underruns) \
-  X (rb_ring_get_overwritten)
+  X (rb_ring_get_overwritten) \
+  X (rb_ring_set_clock_point) \
+  X (rb_ring_get_clock_point)
 
 #define RT_ENUM(f) RT_##f,
 enum { RT_FUNCS (RT_ENUM) N_RT_FUNCS };
@@ -382,6 +386,17 @@ byte_zero_copy (Workload *w, guint64 i)
   if (n > 0)
     w->sink += q[0];
   CALL (w, rb_ring_read_release, b, n + 1);     /* clamped */
+
+  /* the same through the bindings' address forms */
+  p = (guint8 *) (guintptr) CALL (w, rb_ring_write_acquire_address, b, &n);
+  k = MIN (k, n);
+  memcpy (p, w->in, k);
+  CALL (w, rb_ring_write_commit, b, k);
+  q = (const guint8 *) (guintptr) CALL (w, rb_ring_read_acquire_address, b,
+      &n);
+  if (n > 0)
+    w->sink += q[n - 1];
+  CALL (w, rb_ring_read_release, b, n);
 }
 
 /* Byte ring as its consumer: peek, read at absolute positions, ranges in
@@ -427,6 +442,15 @@ facts (Workload *w, guint64 i)
   w->sink += CALL (w, rb_ring_get_frame_size, a);
   w->sink += CALL (w, rb_ring_get_capacity_frames, a);
   w->sink += (guint64) CALL (w, rb_ring_get_fd, o);
+  {
+    /* the producer's clock point, as a JACK client sets it every cycle */
+    guint64 cp, cf;
+    gint64 ct;
+    CALL (w, rb_ring_set_clock_point, o, CALL (w, rb_ring_get_write_position,
+            o), (gint64) i, i);
+    if (CALL (w, rb_ring_get_clock_point, o, &cp, &ct, &cf))
+      w->sink += cp + (guint64) ct + cf;
+  }
   w->sink += CALL (w, rb_ring_get_write_position, o);
   w->sink += CALL (w, rb_ring_get_read_position, o);
   w->sink += CALL (w, rb_ring_get_oldest_position, o);
