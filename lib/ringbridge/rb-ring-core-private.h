@@ -33,7 +33,8 @@ enum rb_format {
 };
 
 #define RB_CORE_FLAG_OVERWRITE 1u
-#define RB_CORE_FLAGS_KNOWN RB_CORE_FLAG_OVERWRITE
+#define RB_CORE_FLAG_RECORDS 2u
+#define RB_CORE_FLAGS_KNOWN (RB_CORE_FLAG_OVERWRITE | RB_CORE_FLAG_RECORDS)
 
 /* Outcome of a read at an absolute position (values are RbRangeStatus's). */
 enum rb_range {
@@ -63,12 +64,14 @@ struct rb_ring_core {
   alignas (RB_CACHELINE) uint64_t w;    /* our write position */
   uint64_t w_cached_read;       /* last read_pos we loaded */
   bool w_broken;                /* the consumer published an impossible read_pos */
+  uint64_t w_record_max;        /* records: payload room handed out */
 
   /* Consumer-private. */
   alignas (RB_CACHELINE) uint64_t r;    /* our read position */
   uint64_t r_cached_write;      /* last write_pos we loaded */
   uint64_t r_acquired_end;      /* overwrite mode: end of the region handed out */
   bool r_broken;                /* the producer published an impossible write_pos */
+  uint64_t r_record_total;      /* records: size of the record handed out */
 };
 
 /* Sizes and formats. */
@@ -151,6 +154,15 @@ size_t   rb_ring_core_write_frames  (struct rb_ring_core *core,
                                      const void *src, size_t n_frames);
 size_t   rb_ring_core_read_frames   (struct rb_ring_core *core, void *dst,
                                      size_t n_frames);
+
+/* The protocol steps, for rb-record.c: free space (reloading read_pos
+ * only when the cache says fewer than @want bytes), readable bytes
+ * (likewise), publishing a new position, counting an overrun. */
+uint64_t rb_ring_core_producer_space (struct rb_ring_core *core, uint64_t want);
+uint64_t rb_ring_core_consumer_avail (struct rb_ring_core *core, uint64_t want);
+void     rb_ring_core_publish_write (struct rb_ring_core *core, uint64_t w);
+void     rb_ring_core_publish_read  (struct rb_ring_core *core, uint64_t r);
+void     rb_ring_core_count_overrun (struct rb_ring_core *core);
 
 /* Audio frames, converted between the ring's sample format and per-channel
  * float arrays. A NULL channel pointer writes silence / discards. */

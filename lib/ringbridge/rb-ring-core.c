@@ -827,6 +827,38 @@ rb_ring_core_read_deinterleaved (struct rb_ring_core *c,
   }
 }
 
+/* --- for rb-record.c: the same protocol steps, one record at a time -------- */
+
+uint64_t
+rb_ring_core_producer_space (struct rb_ring_core *c, uint64_t want)
+{
+  return producer_space (c, want);
+}
+
+uint64_t
+rb_ring_core_consumer_avail (struct rb_ring_core *c, uint64_t want)
+{
+  return consumer_avail (c, want);
+}
+
+void
+rb_ring_core_publish_write (struct rb_ring_core *c, uint64_t w)
+{
+  publish_write (c, w);
+}
+
+void
+rb_ring_core_publish_read (struct rb_ring_core *c, uint64_t r)
+{
+  publish_read (c, r);
+}
+
+void
+rb_ring_core_count_overrun (struct rb_ring_core *c)
+{
+  counter_add (&c->hdr->overruns, 1);
+}
+
 /* --- clock point -------------------------------------------------------- */
 
 void

@@ -36,6 +36,7 @@
 #include "rb-enum-types.h"
 #include "rb-mapping-private.h"
 #include "rb-ring-core-private.h"
+#include "rb-record-private.h"
 #include "rb-ring-private.h"
 #include "rb-wait-private.h"
 
@@ -62,7 +63,8 @@ static_assert ((int) RB_RANGE_AVAILABLE == RB_RANGE_OK &&
     (int) RB_RANGE_OVERWRITTEN == RB_RANGE_GONE &&
     (int) RB_RANGE_NOT_YET_WRITTEN == RB_RANGE_FUTURE,
     "RbRangeStatus and the core's ranges agree");
-static_assert ((unsigned) RB_RING_FLAGS_OVERWRITE == RB_CORE_FLAG_OVERWRITE,
+static_assert ((unsigned) RB_RING_FLAGS_OVERWRITE == RB_CORE_FLAG_OVERWRITE &&
+    (unsigned) RB_RING_FLAGS_RECORDS == RB_CORE_FLAG_RECORDS,
     "RbRingFlags and the core's flags agree");
 static_assert ((int) RB_WAIT_READY == RB_CORE_WAIT_READY &&
     (int) RB_WAIT_TIMEOUT == RB_CORE_WAIT_TIMEOUT &&
@@ -232,9 +234,17 @@ error_code_for_errno (int err)
 static gboolean
 check_flags (RbRingFlags flags, GError **error)
 {
-  if ((flags & ~RB_RING_FLAGS_OVERWRITE) != 0) {
+  const RbRingFlags known = RB_RING_FLAGS_OVERWRITE | RB_RING_FLAGS_RECORDS;
+
+  if ((flags & ~known) != 0) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FLAGS,
-        "unknown ring flags 0x%x", (guint) (flags & ~RB_RING_FLAGS_OVERWRITE));
+        "unknown ring flags 0x%x", (guint) (flags & ~known));
+    return FALSE;
+  }
+  if ((flags & RB_RING_FLAGS_OVERWRITE) && (flags & RB_RING_FLAGS_RECORDS)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FLAGS,
+        "a records ring cannot be an overwrite ring: a reader could not "
+        "find where the records start");
     return FALSE;
   }
   return TRUE;
@@ -282,6 +292,13 @@ check_new_identity (RbRing *self, size_t page, uint64_t *capacity,
       !(self->flags & RB_RING_FLAGS_OVERWRITE)) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE,
         "only an overwrite ring has readers besides its consumer");
+    return FALSE;
+  }
+  if ((self->flags & RB_RING_FLAGS_RECORDS) &&
+      self->format != RB_SAMPLE_FORMAT_NONE) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FLAGS,
+        "a records ring carries no sample format (%s given)",
+        rb_sample_format_to_string (self->format));
     return FALSE;
   }
   if (!rb_capacity_round (self->requested_capacity, page, capacity)) {
@@ -2103,6 +2120,274 @@ rb_ring_read_frames_at (RbRing *ring, guint64 frame, gpointer frames,
   if (frames_read != NULL)
     *frames_read = done / fs;
   return status;
+}
+
+/* --- records ------------------------------------------------------------------ */
+
+G_DEFINE_BOXED_TYPE (RbRecordInfo, rb_record_info, rb_record_info_copy,
+    rb_record_info_free)
+
+/**
+ * rb_record_info_copy:
+ * @info: a record header
+ *
+ * Returns: (transfer full): a copy of @info
+ */
+RbRecordInfo *
+rb_record_info_copy (const RbRecordInfo *info)
+{
+  return g_memdup2 (info, sizeof *info);
+}
+
+/**
+ * rb_record_info_free:
+ * @info: a record header from rb_record_info_copy()
+ *
+ * Frees @info.
+ */
+void
+rb_record_info_free (RbRecordInfo *info)
+{
+  g_free (info);
+}
+
+/**
+ * rb_record_info_init:
+ * @info: (out caller-allocates): the header to fill
+ * @type: the record type
+ * @size: the payload size in bytes
+ *
+ * Fills @info for a record of @type and @size with no flags, timestamps
+ * and duration %RB_RECORD_NONE, and offsets 0.
+ *
+ * Thread: any. RT-safe.
+ */
+void
+rb_record_info_init (RbRecordInfo *info, guint32 type, guint32 size)
+{
+  *info = (RbRecordInfo) {
+    .type = type, .size = size, .pts = RB_RECORD_NONE, .dts = RB_RECORD_NONE,
+    .duration = RB_RECORD_NONE,
+  };
+}
+
+static void
+info_to_record (const RbRecordInfo *info, struct rb_record *rec)
+{
+  *rec = (struct rb_record) {
+    .size = info->size, .type = info->type, .flags = info->flags,
+    .pts = info->pts, .dts = info->dts, .duration = info->duration,
+    .offset = info->offset, .offset_end = info->offset_end,
+  };
+}
+
+static void
+record_to_info (const struct rb_record *rec, RbRecordInfo *info)
+{
+  *info = (RbRecordInfo) {
+    .size = rec->size, .type = rec->type, .flags = rec->flags,
+    .pts = rec->pts, .dts = rec->dts, .duration = rec->duration,
+    .offset = rec->offset, .offset_end = rec->offset_end,
+  };
+}
+
+/**
+ * rb_ring_get_max_record_size:
+ * @ring: a records ring
+ *
+ * Returns: the largest payload one record can carry: the capacity less
+ *   the record header and alignment
+ *
+ * Thread: any. RT-safe.
+ */
+gsize
+rb_ring_get_max_record_size (RbRing *ring)
+{
+  return (gsize) ((ring->core->capacity - sizeof (struct rb_record)) &
+      ~(guint64) (RB_RECORD_ALIGN - 1));
+}
+
+/**
+ * rb_ring_write_record:
+ * @ring: a records ring
+ * @info: the record's header; its size must be @size
+ * @payload: (array length=size) (element-type guint8) (nullable): the payload
+ * @size: the payload's size in bytes
+ *
+ * Writes one record, all or nothing: a record that does not fit now is not
+ * written (and counts as an overrun); wait with rb_ring_wait_writable() for
+ * rb_record_total_size() bytes and try again. A record larger than
+ * rb_ring_get_max_record_size() can never fit.
+ *
+ * Returns: %TRUE if the record was written
+ *
+ * Thread: producer. RT-safe.
+ */
+gboolean
+rb_ring_write_record (RbRing *ring, const RbRecordInfo *info,
+    const guint8 *payload, gsize size)
+{
+  struct rb_record rec;
+
+  if (size != info->size || (size > 0 && payload == NULL) ||
+      size > G_MAXUINT32)
+    return FALSE;
+  info_to_record (info, &rec);
+  return rb_ring_core_write_record (ring->core, &rec, payload);
+}
+
+/**
+ * rb_ring_write_record_acquire: (skip)
+ * @ring: a records ring
+ * @max_size: the largest payload the caller will write
+ *
+ * Hands out room for a record's payload of up to @max_size bytes, to fill
+ * in place (a GStreamer buffer mapped straight into the ring, say);
+ * rb_ring_write_record_commit() then publishes it.
+ *
+ * Returns: (nullable): where the payload goes, or %NULL if a record of
+ *   @max_size bytes does not fit now
+ *
+ * Thread: producer. RT-safe.
+ */
+guint8 *
+rb_ring_write_record_acquire (RbRing *ring, gsize max_size)
+{
+  return rb_ring_core_write_record_acquire (ring->core, max_size);
+}
+
+/**
+ * rb_ring_write_record_commit:
+ * @ring: a records ring
+ * @info: the record's header; its size is how much of the acquired room
+ *   was filled
+ *
+ * Publishes the record whose payload was written into the room from
+ * rb_ring_write_record_acquire().
+ *
+ * Returns: %FALSE if nothing was acquired or @info's size exceeds it
+ *
+ * Thread: producer. RT-safe.
+ */
+gboolean
+rb_ring_write_record_commit (RbRing *ring, const RbRecordInfo *info)
+{
+  struct rb_record rec;
+
+  info_to_record (info, &rec);
+  return rb_ring_core_write_record_commit (ring->core, &rec);
+}
+
+/**
+ * rb_ring_peek_record:
+ * @ring: a records ring
+ * @info: (out caller-allocates): the next record's header
+ *
+ * Returns: %TRUE if a record is there (its header is in @info); %FALSE if
+ *   none is, or if the producer wrote an impossible header
+ *
+ * Thread: consumer. RT-safe.
+ */
+gboolean
+rb_ring_peek_record (RbRing *ring, RbRecordInfo *info)
+{
+  struct rb_record rec;
+
+  if (!rb_ring_core_peek_record (ring->core, &rec))
+    return FALSE;
+  record_to_info (&rec, info);
+  return TRUE;
+}
+
+/**
+ * rb_ring_read_record:
+ * @ring: a records ring
+ * @info: (out caller-allocates): the record's header
+ * @payload: (out caller-allocates) (array length=size) (element-type guint8):
+ *   a buffer for the payload
+ * @size: the size of @payload
+ *
+ * Reads the next record. If its payload does not fit in @size bytes, the
+ * record stays in the ring, @info says how large it is, and the result is
+ * %FALSE.
+ *
+ * Returns: %TRUE if a record was read
+ *
+ * Thread: consumer. RT-safe.
+ */
+gboolean
+rb_ring_read_record (RbRing *ring, RbRecordInfo *info, guint8 *payload,
+    gsize size)
+{
+  struct rb_record rec = { 0 };
+  gboolean ok = rb_ring_core_read_record (ring->core, &rec, payload, size);
+
+  record_to_info (&rec, info);
+  return ok;
+}
+
+/**
+ * rb_ring_read_record_bytes:
+ * @ring: a records ring
+ * @info: (out caller-allocates): the record's header
+ *
+ * Reads the next record into a new #GBytes. Allocates: for bindings and
+ * non-realtime readers.
+ *
+ * Returns: (transfer full) (nullable): the payload, or %NULL if there is
+ *   no record
+ *
+ * Thread: consumer. Not RT-safe.
+ */
+GBytes *
+rb_ring_read_record_bytes (RbRing *ring, RbRecordInfo *info)
+{
+  struct rb_record rec = { 0 };
+  const void *p = rb_ring_core_read_record_acquire (ring->core, &rec);
+  GBytes *bytes;
+
+  record_to_info (&rec, info);
+  if (p == NULL)
+    return NULL;
+  bytes = g_bytes_new (p, rec.size);
+  rb_ring_core_read_record_release (ring->core);
+  return bytes;
+}
+
+/**
+ * rb_ring_read_record_acquire: (skip)
+ * @ring: a records ring
+ * @info: (out caller-allocates): the record's header
+ *
+ * Hands out the next record's payload in place, @info->size bytes long,
+ * until rb_ring_read_record_release().
+ *
+ * Returns: (nullable): the payload, or %NULL if there is no record
+ *
+ * Thread: consumer. RT-safe.
+ */
+const guint8 *
+rb_ring_read_record_acquire (RbRing *ring, RbRecordInfo *info)
+{
+  struct rb_record rec = { 0 };
+  const guint8 *p = rb_ring_core_read_record_acquire (ring->core, &rec);
+
+  record_to_info (&rec, info);
+  return p;
+}
+
+/**
+ * rb_ring_read_record_release:
+ * @ring: a records ring
+ *
+ * Gives the record from rb_ring_read_record_acquire() back to the producer.
+ *
+ * Thread: consumer. RT-safe.
+ */
+void
+rb_ring_read_record_release (RbRing *ring)
+{
+  rb_ring_core_read_record_release (ring->core);
 }
 
 /* --- clock point ----------------------------------------------------------- */

@@ -213,6 +213,37 @@ RbRangeStatus  rb_ring_read_frames_at       (RbRing          *ring,
                                              gsize            n_frames,
                                              gsize           *frames_read);
 
+/* Records (RT-safe unless noted). */
+RB_API
+gsize          rb_ring_get_max_record_size  (RbRing          *ring);
+RB_API
+gboolean       rb_ring_write_record         (RbRing          *ring,
+                                             const RbRecordInfo *info,
+                                             const guint8    *payload,
+                                             gsize            size);
+RB_API
+guint8        *rb_ring_write_record_acquire (RbRing          *ring,
+                                             gsize            max_size);
+RB_API
+gboolean       rb_ring_write_record_commit  (RbRing          *ring,
+                                             const RbRecordInfo *info);
+RB_API
+gboolean       rb_ring_peek_record          (RbRing          *ring,
+                                             RbRecordInfo    *info);
+RB_API
+gboolean       rb_ring_read_record          (RbRing          *ring,
+                                             RbRecordInfo    *info,
+                                             guint8          *payload,
+                                             gsize            size);
+RB_API
+GBytes        *rb_ring_read_record_bytes    (RbRing          *ring,
+                                             RbRecordInfo    *info);
+RB_API
+const guint8  *rb_ring_read_record_acquire  (RbRing          *ring,
+                                             RbRecordInfo    *info);
+RB_API
+void           rb_ring_read_record_release  (RbRing          *ring);
+
 /* The producer's clock (RT-safe). */
 RB_API
 void           rb_ring_set_clock_point      (RbRing          *ring,

@@ -60,6 +60,12 @@ rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
         h.file_size, image_size);
   if ((h.flags & ~RB_CORE_FLAGS_KNOWN) != 0)
     REFUSE (RB_SHM_CORRUPT, "unknown ring flags 0x%x", h.flags);
+  if ((h.flags & RB_CORE_FLAG_OVERWRITE) && (h.flags & RB_CORE_FLAG_RECORDS))
+    REFUSE (RB_SHM_CORRUPT, "ring flags 0x%x: records cannot be overwritten",
+        h.flags);
+  if ((h.flags & RB_CORE_FLAG_RECORDS) && h.sample_format != RB_FORMAT_NONE)
+    REFUSE (RB_SHM_CORRUPT, "a records ring with sample format %u",
+        h.sample_format);
   if (h.sample_format > RB_FORMAT_LAST)
     REFUSE (RB_SHM_CORRUPT, "invalid sample format %u", h.sample_format);
   ssize = rb_format_sample_size (h.sample_format);

@@ -6,7 +6,7 @@
 #error "Only <ringbridge/ringbridge.h> can be included directly."
 #endif
 
-#include <glib.h>
+#include <glib-object.h>
 #include <ringbridge/rb-version.h>
 
 G_BEGIN_DECLS
@@ -54,13 +54,74 @@ typedef enum {
  *   readers may follow the stream by absolute position with
  *   rb_ring_read_at(); a read the producer overtook during its copy is
  *   reported as %RB_RANGE_OVERWRITTEN, never returned as good data.
+ * @RB_RING_FLAGS_RECORDS: the ring carries records (rb_ring_write_record()):
+ *   variable-size messages with a type, flags and timestamps, each
+ *   committed whole. Not with %RB_RING_FLAGS_OVERWRITE or a sample format.
  *
  * Flags fixed when a ring is created.
  */
 typedef enum /*< flags >*/ {
   RB_RING_FLAGS_NONE = 0,
   RB_RING_FLAGS_OVERWRITE = 1 << 0,
+  RB_RING_FLAGS_RECORDS = 1 << 1,
 } RbRingFlags;
+
+/**
+ * RbRecordType:
+ * @RB_RECORD_TYPE_DATA: a buffer of data
+ * @RB_RECORD_TYPE_CAPS: a format description (GStreamer caps, serialized)
+ * @RB_RECORD_TYPE_SEGMENT: a segment (GStreamer's, serialized)
+ * @RB_RECORD_TYPE_EOS: the end of the stream
+ * @RB_RECORD_TYPE_GAP: a gap: no data for the record's duration
+ * @RB_RECORD_TYPE_EVENT: another serialized event
+ * @RB_RECORD_TYPE_APPLICATION: the first of the types left to applications;
+ *   every value from here up is theirs
+ *
+ * What a record carries. The ring does not interpret the types: they are
+ * for the two sides to agree on.
+ */
+typedef enum {
+  RB_RECORD_TYPE_DATA = 0,
+  RB_RECORD_TYPE_CAPS = 1,
+  RB_RECORD_TYPE_SEGMENT = 2,
+  RB_RECORD_TYPE_EOS = 3,
+  RB_RECORD_TYPE_GAP = 4,
+  RB_RECORD_TYPE_EVENT = 5,
+  RB_RECORD_TYPE_APPLICATION = 0x1000,
+} RbRecordType;
+
+/**
+ * RB_RECORD_NONE:
+ *
+ * The value of a record's timestamp or duration that is not set (as
+ * GStreamer's `GST_CLOCK_TIME_NONE` read as a signed number).
+ */
+#define RB_RECORD_NONE G_GINT64_CONSTANT (-1)
+
+/**
+ * RbRecordInfo:
+ * @type: what the record carries: an #RbRecordType, or an application's
+ *   type from %RB_RECORD_TYPE_APPLICATION up
+ * @flags: the writer's flags, carried as they are (e.g. GstBufferFlags)
+ * @size: the payload's size in bytes
+ * @pts: presentation time in nanoseconds, or %RB_RECORD_NONE
+ * @dts: decoding time in nanoseconds, or %RB_RECORD_NONE
+ * @duration: duration in nanoseconds, or %RB_RECORD_NONE
+ * @offset: the writer's offset (e.g. GST_BUFFER_OFFSET)
+ * @offset_end: the writer's end offset (e.g. GST_BUFFER_OFFSET_END)
+ *
+ * The header of a record in a %RB_RING_FLAGS_RECORDS ring.
+ */
+typedef struct {
+  guint32 type;
+  guint32 flags;
+  guint32 size;
+  gint64 pts;
+  gint64 dts;
+  gint64 duration;
+  guint64 offset;
+  guint64 offset_end;
+} RbRecordInfo;
 
 /**
  * RbRangeStatus:
@@ -249,6 +310,19 @@ typedef enum {
 
 RB_API
 GQuark         rb_ring_error_quark          (void);
+
+#define RB_TYPE_RECORD_INFO (rb_record_info_get_type ())
+
+RB_API
+GType          rb_record_info_get_type      (void);
+RB_API
+RbRecordInfo  *rb_record_info_copy          (const RbRecordInfo *info);
+RB_API
+void           rb_record_info_free          (RbRecordInfo  *info);
+RB_API
+void           rb_record_info_init          (RbRecordInfo  *info,
+                                             guint32        type,
+                                             guint32        size);
 
 RB_API
 gsize          rb_sample_format_get_size    (RbSampleFormat format);

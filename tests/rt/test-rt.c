@@ -133,7 +133,16 @@ static const RbSampleFormat formats[] = {
   X (rb_ring_get_underruns) \
   X (rb_ring_get_overwritten) \
   X (rb_ring_set_clock_point) \
-  X (rb_ring_get_clock_point)
+  X (rb_ring_get_clock_point) \
+  X (rb_record_info_init) \
+  X (rb_ring_get_max_record_size) \
+  X (rb_ring_write_record) \
+  X (rb_ring_write_record_acquire) \
+  X (rb_ring_write_record_commit) \
+  X (rb_ring_peek_record) \
+  X (rb_ring_read_record) \
+  X (rb_ring_read_record_acquire) \
+  X (rb_ring_read_record_release)
 
 #define RT_ENUM(f) RT_##f,
 enum { RT_FUNCS (RT_ENUM) N_RT_FUNCS };
@@ -163,6 +172,7 @@ typedef enum {
 typedef struct {
   RbRing *bytes;
   RbRing *bytes_ow;
+  RbRing *records;
   RbRing *audio[N_FORMATS];
   RbRing *audio_ow[N_FORMATS];
   GBytes *gbytes;
@@ -209,6 +219,8 @@ workload_init (Workload *w)
   w->bytes_ow = rb_ring_new_full (BYTE_CAPACITY, RB_RING_FLAGS_OVERWRITE,
       &error);
   g_assert_no_error (error);
+  w->records = rb_ring_new_full (BYTE_CAPACITY, RB_RING_FLAGS_RECORDS, &error);
+  g_assert_no_error (error);
   for (guint f = 0; f < N_FORMATS; f++) {
     w->audio[f] = rb_ring_new_audio (formats[f], CHANNELS, RATE, AUDIO_FRAMES,
         RB_RING_FLAGS_NONE, &error);
@@ -223,6 +235,7 @@ workload_init (Workload *w)
    * guarantee, not the test. */
   locked &= rb_ring_lock_memory (w->bytes, NULL);
   locked &= rb_ring_lock_memory (w->bytes_ow, NULL);
+  locked &= rb_ring_lock_memory (w->records, NULL);
   for (guint f = 0; f < N_FORMATS; f++) {
     locked &= rb_ring_lock_memory (w->audio[f], NULL);
     locked &= rb_ring_lock_memory (w->audio_ow[f], NULL);
@@ -263,6 +276,7 @@ workload_clear (Workload *w)
 {
   g_clear_object (&w->bytes);
   g_clear_object (&w->bytes_ow);
+  g_clear_object (&w->records);
   for (guint f = 0; f < N_FORMATS; f++) {
     g_clear_object (&w->audio[f]);
     g_clear_object (&w->audio_ow[f]);
@@ -629,6 +643,46 @@ resets (Workload *w, guint64 i)
   CALL (w, rb_ring_reset, w->audio_ow[f]);
 }
 
+/* Records ring: whole records in and out, in place and copied, until full
+ * and until empty, with a payload too large for the reader's buffer. */
+static void
+records (Workload *w, guint64 i)
+{
+  RbRing *r = w->records;
+  RbRecordInfo info;
+  gsize size = (gsize) (i % 1500), max;
+  guint8 *p;
+  const guint8 *q;
+
+  max = CALL (w, rb_ring_get_max_record_size, r);
+  CALL (w, rb_record_info_init, &info, RB_RECORD_TYPE_DATA, (guint32) size);
+  info.pts = (gint64) i;
+  while (CALL (w, rb_ring_write_record, r, &info, w->in, size))
+    ;                           /* until full: the overrun path */
+  w->short_writes++;
+  if (CALL (w, rb_ring_peek_record, r, &info))
+    w->sink += info.size;
+  /* too small a buffer leaves the record where it is */
+  if (!CALL (w, rb_ring_read_record, r, &info, w->out, size / 2) &&
+      size / 2 < info.size)
+    w->sink++;
+  q = CALL (w, rb_ring_read_record_acquire, r, &info);
+  if (q != NULL)
+    w->sink += info.size ? q[0] : 0;
+  CALL (w, rb_ring_read_record_release, r);
+  while (CALL (w, rb_ring_read_record, r, &info, w->out, BUF_BYTES))
+    ;                           /* until empty */
+  w->short_reads++;
+  p = CALL (w, rb_ring_write_record_acquire, r, MIN (size + 10, max));
+  if (p != NULL) {
+    memcpy (p, w->in, size);
+    info.size = (guint32) size;
+    CALL (w, rb_ring_write_record_commit, r, &info);
+  }
+  if (CALL (w, rb_ring_read_record, r, &info, w->out, BUF_BYTES))
+    w->sink += info.size;
+}
+
 /* One realtime callback. */
 static void
 callback (Workload *w, guint64 i)
@@ -667,6 +721,9 @@ callback (Workload *w, guint64 i)
       break;
     case 10:
       resets (w, i / N_SITUATIONS);
+      break;
+    case 11:
+      records (w, i / N_SITUATIONS);
       break;
     default:
       break;                    /* a period and nothing else */
