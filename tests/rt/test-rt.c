@@ -30,6 +30,7 @@
  * silently off cannot pass. */
 
 #include <ringbridge/ringbridge.h>
+#include "rb-shm-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1291,6 +1292,80 @@ test_seccomp_wait_refused (Fixture *fx, gconstpointer data)
   g_assert_cmpint (atomic_load (&violations.nr[0]), ==, SYS_futex);
 }
 
+/* With a consumer asleep in rb_ring_wait_readable(), one realtime write
+ * makes exactly one system call, FUTEX_WAKE; with nobody asleep, none. The
+ * wake is trapped like any other call (so it fails and the sleeper only
+ * wakes at the end of its 20 ms slice): what counts is that the realtime
+ * side made it once. */
+typedef struct {
+  RbRing *ring;
+  const struct rb_shm_header *hdr;      /* read-only view of its header */
+  guint8 byte;
+  int filter_errno;
+  RbWaitResult waited;
+} WakeRun;
+
+static gpointer
+sleeper (gpointer data)
+{
+  WakeRun *r = data;
+
+  r->waited = rb_ring_wait_readable (r->ring, 1, 10 * G_USEC_PER_SEC);
+  return NULL;
+}
+
+static void *
+wake_thread (void *data)
+{
+  WakeRun *r = data;
+
+  r->filter_errno = install_filter (FALSE);
+  if (r->filter_errno != 0)
+    return NULL;
+  /* busy-wait (a yield would be a system call) until the sleeper has
+   * announced itself; relaxed: only a signal to start */
+  while (atomic_load_explicit (&r->hdr->data_waiters, memory_order_relaxed)
+      == 0)
+    ;
+  rb_ring_write (r->ring, &r->byte, 1);         /* exactly one wake */
+  return NULL;
+}
+
+static void
+test_seccomp_one_wake_per_waiter (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) ring = rb_ring_new (4096, &error);
+  struct sigaction sa = { 0 }, old;
+  WakeRun r = { 0 };
+  pthread_t thread;
+  GThread *sleeping;
+  size_t page = (size_t) sysconf (_SC_PAGESIZE);
+
+  g_assert_no_error (error);
+  r.ring = ring;
+  r.hdr = mmap (NULL, page, PROT_READ, MAP_SHARED, rb_ring_get_fd (ring), 0);
+  g_assert_true (r.hdr != MAP_FAILED);
+
+  atomic_store (&violations.count, 0);
+  sa.sa_sigaction = on_sigsys;
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset (&sa.sa_mask);
+  g_assert_cmpint (sigaction (SIGSYS, &sa, &old), ==, 0);
+
+  sleeping = g_thread_new ("sleeper", sleeper, &r);
+  g_assert_cmpint (pthread_create (&thread, NULL, wake_thread, &r), ==, 0);
+  g_assert_cmpint (pthread_join (thread, NULL), ==, 0);
+  g_thread_join (sleeping);
+  g_assert_cmpint (sigaction (SIGSYS, &old, NULL), ==, 0);
+  g_assert_cmpint (r.filter_errno, ==, 0);
+
+  g_assert_cmpint (r.waited, ==, RB_WAIT_READY);
+  g_assert_cmpuint (atomic_load (&violations.count), ==, 1);
+  g_assert_cmpint (atomic_load (&violations.nr[0]), ==, SYS_futex);
+  munmap ((void *) r.hdr, page);
+}
+
 /* --- page faults ---------------------------------------------------------- */
 
 static void *
@@ -1369,6 +1444,10 @@ main (int argc, char **argv)
   ADD ("/rt/seccomp/inject-futex-wake", test_seccomp_futex_wake);
   ADD ("/rt/seccomp/allow-wake-passes-futex-wake", test_seccomp_wake_allowed);
   ADD ("/rt/seccomp/allow-wake-traps-futex-wait", test_seccomp_wait_refused);
+#ifndef RB_TEST_RTSAN
+  g_test_add_func ("/rt/seccomp/one-wake-per-waiter",
+      test_seccomp_one_wake_per_waiter);
+#endif
   ADD ("/rt/faults/clean", test_faults_clean);
   ADD ("/rt/faults/inject-lazy-page", test_faults_lazy_page);
 #undef ADD
