@@ -38,7 +38,8 @@ rb_ring_core_write_record (struct rb_ring_core *c,
     return false;
   }
   at = c->data + (c->w & c->mask);
-  memcpy (at + sizeof (struct rb_record), payload, meta->size);
+  if (meta->size > 0)
+    memcpy (at + sizeof (struct rb_record), payload, meta->size);
   put_record (c, at, meta);
   rb_ring_core_publish_write (c, c->w + total);
   return true;
@@ -50,7 +51,9 @@ rb_ring_core_write_record_acquire (struct rb_ring_core *c, size_t max)
   uint64_t total = rb_record_total (max);
 
   c->w_record_max = 0;
-  if (total > c->capacity || rb_ring_core_producer_space (c, total) < total)
+  /* max > capacity first: rb_record_total() of a huge max wraps */
+  if (max > c->capacity || total > c->capacity ||
+      rb_ring_core_producer_space (c, total) < total)
     return NULL;
   c->w_record_max = max;
   return c->data + ((c->w + sizeof (struct rb_record)) & c->mask);
@@ -93,7 +96,8 @@ rb_ring_core_read_record (struct rb_ring_core *c, struct rb_record *meta,
 {
   if (!rb_ring_core_peek_record (c, meta) || meta->size > cap)
     return false;
-  memcpy (payload, c->data + ((c->r + sizeof *meta) & c->mask), meta->size);
+  if (meta->size > 0)
+    memcpy (payload, c->data + ((c->r + sizeof *meta) & c->mask), meta->size);
   rb_ring_core_publish_read (c, c->r + rb_record_total (meta->size));
   return true;
 }

@@ -153,8 +153,11 @@ rb_ring_core_init_identity (struct rb_ring_core *c,
    * process, perhaps dead): we continue from where they were. */
   c->w = atomic_load_explicit (&hdr->write_pos, memory_order_acquire);
   c->r = atomic_load_explicit (&hdr->read_pos, memory_order_acquire);
-  c->w_cached_read = c->r;
-  c->r_cached_write = c->w;
+  /* The positions are another process's word: the caches start "full" and
+   * "empty" so that each side's first call reloads and checks them. */
+  c->w_cached_read = c->w - c->capacity;
+  c->r_cached_write = c->r;
+  c->r_acquired_end = c->r;
   c->origin = 0;
   c->seq_fence = !rb_barrier_registered ();
 }
@@ -330,7 +333,8 @@ producer_space (struct rb_ring_core *c, uint64_t want)
   uint64_t used = w - c->w_cached_read;
   uint64_t r;
 
-  if (c->capacity - used >= want)
+  /* the cache is trusted only while it is possible */
+  if (used <= c->capacity && c->capacity - used >= want)
     return c->capacity - used;
   /* acquire: pairs with the release store of read_pos in publish_read();
    * the consumer has finished copying out every byte below r, so the
@@ -459,7 +463,7 @@ consumer_avail (struct rb_ring_core *c, uint64_t want)
   uint64_t avail = c->r_cached_write - r;
   uint64_t w;
 
-  if (avail >= want)
+  if (avail >= want && avail <= c->capacity)
     return avail;
   w = load_write_pos (c);
   if (w - r > c->capacity) {
@@ -622,7 +626,9 @@ rb_ring_core_read_release (struct rb_ring_core *c, size_t n)
   uint64_t avail;
 
   if (is_overwrite (c)) {
-    avail = c->r_acquired_end - c->r;
+    /* nothing acquired since the last catch-up: nothing to release */
+    avail = pos_before (c->r_acquired_end, c->r) ? 0 :
+        c->r_acquired_end - c->r;
     if (n > avail)
       n = (size_t) avail;
     /* The caller read the region with plain loads; whether the producer

@@ -2171,6 +2171,14 @@ rb_record_info_init (RbRecordInfo *info, guint32 type, guint32 size)
   };
 }
 
+/* Record calls on a ring that does not hold records would read byte data
+ * as record headers: refuse them (the check is one load and a branch). */
+static inline gboolean
+holds_records (RbRing *ring)
+{
+  return (ring->core->flags & RB_CORE_FLAG_RECORDS) != 0;
+}
+
 static void
 info_to_record (const RbRecordInfo *info, struct rb_record *rec)
 {
@@ -2219,7 +2227,8 @@ rb_ring_get_max_record_size (RbRing *ring)
  * rb_record_total_size() bytes and try again. A record larger than
  * rb_ring_get_max_record_size() can never fit.
  *
- * Returns: %TRUE if the record was written
+ * Returns: %TRUE if the record was written (%FALSE also on a ring without
+ *   %RB_RING_FLAGS_RECORDS)
  *
  * Thread: producer. RT-safe.
  */
@@ -2229,8 +2238,8 @@ rb_ring_write_record (RbRing *ring, const RbRecordInfo *info,
 {
   struct rb_record rec;
 
-  if (size != info->size || (size > 0 && payload == NULL) ||
-      size > G_MAXUINT32)
+  if (!holds_records (ring) || size != info->size ||
+      (size > 0 && payload == NULL) || size > G_MAXUINT32)
     return FALSE;
   info_to_record (info, &rec);
   return rb_ring_core_write_record (ring->core, &rec, payload);
@@ -2253,6 +2262,8 @@ rb_ring_write_record (RbRing *ring, const RbRecordInfo *info,
 guint8 *
 rb_ring_write_record_acquire (RbRing *ring, gsize max_size)
 {
+  if (!holds_records (ring))
+    return NULL;
   return rb_ring_core_write_record_acquire (ring->core, max_size);
 }
 
@@ -2274,6 +2285,8 @@ rb_ring_write_record_commit (RbRing *ring, const RbRecordInfo *info)
 {
   struct rb_record rec;
 
+  if (!holds_records (ring))
+    return FALSE;
   info_to_record (info, &rec);
   return rb_ring_core_write_record_commit (ring->core, &rec);
 }
@@ -2293,7 +2306,7 @@ rb_ring_peek_record (RbRing *ring, RbRecordInfo *info)
 {
   struct rb_record rec;
 
-  if (!rb_ring_core_peek_record (ring->core, &rec))
+  if (!holds_records (ring) || !rb_ring_core_peek_record (ring->core, &rec))
     return FALSE;
   record_to_info (&rec, info);
   return TRUE;
@@ -2320,7 +2333,8 @@ rb_ring_read_record (RbRing *ring, RbRecordInfo *info, guint8 *payload,
     gsize size)
 {
   struct rb_record rec = { 0 };
-  gboolean ok = rb_ring_core_read_record (ring->core, &rec, payload, size);
+  gboolean ok = holds_records (ring) &&
+      rb_ring_core_read_record (ring->core, &rec, payload, size);
 
   record_to_info (&rec, info);
   return ok;
@@ -2343,7 +2357,8 @@ GBytes *
 rb_ring_read_record_bytes (RbRing *ring, RbRecordInfo *info)
 {
   struct rb_record rec = { 0 };
-  const void *p = rb_ring_core_read_record_acquire (ring->core, &rec);
+  const void *p = holds_records (ring) ?
+      rb_ring_core_read_record_acquire (ring->core, &rec) : NULL;
   GBytes *bytes;
 
   record_to_info (&rec, info);
@@ -2370,7 +2385,8 @@ const guint8 *
 rb_ring_read_record_acquire (RbRing *ring, RbRecordInfo *info)
 {
   struct rb_record rec = { 0 };
-  const guint8 *p = rb_ring_core_read_record_acquire (ring->core, &rec);
+  const guint8 *p = holds_records (ring) ?
+      rb_ring_core_read_record_acquire (ring->core, &rec) : NULL;
 
   record_to_info (&rec, info);
   return p;

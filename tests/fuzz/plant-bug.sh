@@ -1,0 +1,21 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-FileCopyrightText: 2026 The ringbridge authors
+#
+# plant-bug.sh IN OUT: copies rb-shm.c with the check that the file is as
+# large as its header says removed (reliability plan R5, planted-bug
+# self-test). Without it a peer's header can promise more data than its
+# file holds, and the mapping reads past the end of the file. Fails loudly
+# if the check is no longer written as expected, rather than planting
+# nothing and letting the self-test pass on a harness that lost its teeth.
+set -eu
+in=$1
+out=$2
+sed -e 's/ || h\.file_size != image_size)/)/' "$in" > "$out.tmp"
+if cmp -s "$in" "$out.tmp"; then
+  rm -f "$out.tmp"
+  echo "plant-bug.sh: 'h.file_size != image_size' not found in $in:" \
+    "update the pattern to the new form of the check" >&2
+  exit 1
+fi
+mv "$out.tmp" "$out"
