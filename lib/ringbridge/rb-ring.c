@@ -1465,6 +1465,30 @@ rb_ring_clear_interrupt (RbRing *ring)
 }
 
 /**
+ * rb_ring_close:
+ * @ring: a ring
+ *
+ * Lets go of the ring now rather than when the last reference goes: gives
+ * up this object's roles (so the peer sees it %RB_PEER_STATE_GONE at once,
+ * and a new producer or consumer may attach), and interrupts its waits for
+ * good. The memory stays mapped until the object is finalized, so a stray
+ * call afterwards is memory-safe, but it is a mistake: do not read or
+ * write through a closed ring. Calling it again does nothing.
+ *
+ * Thread: any, while no other thread uses @ring. Not RT-safe.
+ */
+void
+rb_ring_close (RbRing *ring)
+{
+  g_return_if_fail (RB_IS_RING (ring));
+
+  if (ring->map.base == NULL)
+    return;
+  release_roles (ring);
+  rb_ring_interrupt (ring);
+}
+
+/**
  * rb_ring_lock_memory:
  * @ring: a ring
  * @error: return location for a #GError
@@ -1625,7 +1649,7 @@ rb_ring_write (RbRing *ring, const guint8 *data, gsize count)
 }
 
 /**
- * rb_ring_read:
+ * rb_ring_read: (skip)
  * @ring: a ring
  * @data: (out caller-allocates) (array length=count) (element-type guint8):
  *   a buffer of at least @count bytes
@@ -1633,7 +1657,8 @@ rb_ring_write (RbRing *ring, const guint8 *data, gsize count)
  *
  * Copies up to @count bytes out of the ring and frees their space for the
  * producer. A read that finds fewer than @count bytes is cut short (and
- * counted in rb_ring_get_underruns()). On an overwrite ring the read first
+ * counted in rb_ring_get_underruns()). Bindings use rb_ring_read_bytes().
+ * On an overwrite ring the read first
  * skips whatever the producer overwrote (counted in
  * rb_ring_get_overwritten()), and never returns bytes the producer
  * overtook during the copy.
@@ -1649,13 +1674,14 @@ rb_ring_read (RbRing *ring, guint8 *data, gsize count)
 }
 
 /**
- * rb_ring_peek:
+ * rb_ring_peek: (skip)
  * @ring: a ring
  * @data: (out caller-allocates) (array length=count) (element-type guint8):
  *   a buffer of at least @count bytes
  * @count: the most bytes to copy
  *
- * Like rb_ring_read(), but leaves the bytes in the ring.
+ * Like rb_ring_read(), but leaves the bytes in the ring. Bindings use
+ * rb_ring_peek_bytes().
  *
  * Returns: the number of bytes copied
  *
@@ -1739,6 +1765,69 @@ rb_ring_read_bytes (RbRing *ring, gsize count)
   buf = g_malloc (n);
   n = rb_ring_core_read (ring->core, buf, n);
   return g_bytes_new_take (buf, n);
+}
+
+/**
+ * rb_ring_peek_bytes:
+ * @ring: a ring
+ * @count: the most bytes to copy
+ *
+ * rb_ring_peek() for language bindings: the bytes stay in the ring.
+ *
+ * Returns: (transfer full): the bytes, possibly fewer than @count
+ *
+ * Thread: consumer. Not RT-safe.
+ */
+GBytes *
+rb_ring_peek_bytes (RbRing *ring, gsize count)
+{
+  gsize n;
+  guint8 *buf;
+
+  g_return_val_if_fail (RB_IS_RING (ring), NULL);
+
+  n = MIN (count, rb_ring_core_read_available (ring->core));
+  buf = g_malloc (n);
+  n = rb_ring_core_peek (ring->core, buf, n);
+  return g_bytes_new_take (buf, n);
+}
+
+/**
+ * rb_ring_read_at_bytes:
+ * @ring: a ring
+ * @position: the absolute byte position to read from
+ * @count: the most bytes to read
+ * @bytes: (out) (transfer full) (nullable): the good bytes, or %NULL unless
+ *   the result is %RB_RANGE_AVAILABLE
+ *
+ * rb_ring_read_at() for language bindings.
+ *
+ * Returns: as for rb_ring_read_at()
+ *
+ * Thread: as for rb_ring_read_at(). Not RT-safe.
+ */
+RbRangeStatus
+rb_ring_read_at_bytes (RbRing *ring, guint64 position, gsize count,
+    GBytes **bytes)
+{
+  gsize done = 0;
+  guint8 *buf;
+  RbRangeStatus status;
+
+  g_return_val_if_fail (RB_IS_RING (ring), RB_RANGE_NOT_YET_WRITTEN);
+  g_return_val_if_fail (bytes != NULL, RB_RANGE_NOT_YET_WRITTEN);
+
+  count = MIN (count, (gsize) ring->core->capacity);
+  buf = g_malloc (count);
+  status = (RbRangeStatus) rb_ring_core_read_at (ring->core, position, buf,
+      count, &done);
+  if (status != RB_RANGE_AVAILABLE) {
+    g_free (buf);
+    *bytes = NULL;
+    return status;
+  }
+  *bytes = g_bytes_new_take (buf, done);
+  return status;
 }
 
 /**
@@ -2046,7 +2135,7 @@ rb_ring_check_range (RbRing *ring, guint64 position, gsize count)
 }
 
 /**
- * rb_ring_read_at:
+ * rb_ring_read_at: (skip)
  * @ring: a ring
  * @position: the absolute byte position to read from
  * @data: (out caller-allocates) (array length=count) (element-type guint8):
@@ -2063,7 +2152,8 @@ rb_ring_check_range (RbRing *ring, guint64 position, gsize count)
  * rb_ring_get_oldest_position().
  *
  * On a plain (non-overwrite) ring only the consumer may call this, for
- * positions between its read position and the write position.
+ * positions between its read position and the write position. Bindings use
+ * rb_ring_read_at_bytes().
  *
  * Returns: %RB_RANGE_AVAILABLE with @bytes_read > 0 (unless @count is 0),
  *   or %RB_RANGE_OVERWRITTEN / %RB_RANGE_NOT_YET_WRITTEN with @bytes_read 0
@@ -2313,7 +2403,7 @@ rb_ring_peek_record (RbRing *ring, RbRecordInfo *info)
 }
 
 /**
- * rb_ring_read_record:
+ * rb_ring_read_record: (skip)
  * @ring: a records ring
  * @info: (out caller-allocates): the record's header
  * @payload: (out caller-allocates) (array length=size) (element-type guint8):
@@ -2404,6 +2494,44 @@ void
 rb_ring_read_record_release (RbRing *ring)
 {
   rb_ring_core_read_record_release (ring->core);
+}
+
+/**
+ * rb_ring_write_record_acquire_address:
+ * @ring: a records ring
+ * @max_size: the largest payload the caller will write
+ *
+ * rb_ring_write_record_acquire() for language bindings that reach memory
+ * through an address: the room for the payload as an integer, 0 if there is
+ * none now. Finish with rb_ring_write_record_commit().
+ *
+ * Returns: the address of the payload's room, or 0
+ *
+ * Thread: producer. RT-safe.
+ */
+guint64
+rb_ring_write_record_acquire_address (RbRing *ring, gsize max_size)
+{
+  return (guint64) (guintptr) rb_ring_write_record_acquire (ring, max_size);
+}
+
+/**
+ * rb_ring_read_record_acquire_address:
+ * @ring: a records ring
+ * @info: (out caller-allocates): the record's header
+ *
+ * rb_ring_read_record_acquire() for language bindings: the payload's
+ * address as an integer, 0 if there is no record. Finish with
+ * rb_ring_read_record_release().
+ *
+ * Returns: the address of the payload, or 0
+ *
+ * Thread: consumer. RT-safe.
+ */
+guint64
+rb_ring_read_record_acquire_address (RbRing *ring, RbRecordInfo *info)
+{
+  return (guint64) (guintptr) rb_ring_read_record_acquire (ring, info);
 }
 
 /* --- clock point ----------------------------------------------------------- */

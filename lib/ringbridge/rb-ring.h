@@ -73,6 +73,8 @@ RB_API
 gboolean       rb_ring_reclaim_stale        (const gchar     *name,
                                              GError         **error);
 RB_API
+void           rb_ring_close                (RbRing          *ring);
+RB_API
 gboolean       rb_ring_name_validate        (const gchar     *name,
                                              GError         **error);
 RB_API
@@ -147,6 +149,14 @@ gsize          rb_ring_write_available      (RbRing          *ring);
 RB_API
 GBytes        *rb_ring_read_bytes           (RbRing          *ring,
                                              gsize            count);
+RB_API
+GBytes        *rb_ring_peek_bytes           (RbRing          *ring,
+                                             gsize            count);
+RB_API
+RbRangeStatus  rb_ring_read_at_bytes        (RbRing          *ring,
+                                             guint64          position,
+                                             gsize            count,
+                                             GBytes         **bytes);
 RB_API
 gsize          rb_ring_write_bytes          (RbRing          *ring,
                                              GBytes          *bytes);
@@ -243,6 +253,12 @@ const guint8  *rb_ring_read_record_acquire  (RbRing          *ring,
                                              RbRecordInfo    *info);
 RB_API
 void           rb_ring_read_record_release  (RbRing          *ring);
+RB_API
+guint64        rb_ring_write_record_acquire_address (RbRing  *ring,
+                                             gsize            max_size);
+RB_API
+guint64        rb_ring_read_record_acquire_address (RbRing   *ring,
+                                             RbRecordInfo    *info);
 
 /* The producer's clock (RT-safe). */
 RB_API

@@ -96,7 +96,7 @@ typedef enum {
  * The value of a record's timestamp or duration that is not set (as
  * GStreamer's `GST_CLOCK_TIME_NONE` read as a signed number).
  */
-#define RB_RECORD_NONE G_GINT64_CONSTANT (-1)
+#define RB_RECORD_NONE ((gint64) -1)
 
 /**
  * RbRecordInfo:
@@ -292,7 +292,7 @@ typedef enum {
  *
  * The largest capacity a ring may have, in bytes (2 GiB).
  */
-#define RB_RING_MAX_CAPACITY (G_GUINT64_CONSTANT (1) << 31)
+#define RB_RING_MAX_CAPACITY ((guint64) 2147483648)
 
 /**
  * RB_RING_MAX_CHANNELS:

@@ -366,6 +366,29 @@ test_roles_resume (void)
   g_assert_true (rb_ring_unlink (name, NULL));
 }
 
+static void
+test_close (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
+  g_autoptr (RbRing) cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  g_autoptr (RbRing) next = NULL;
+
+  g_assert_no_error (error);
+  /* the role goes at once, not when the last reference does */
+  rb_ring_close (prod);
+  g_assert_cmpint (rb_ring_get_peer_state (cons), ==, RB_PEER_STATE_GONE);
+  g_assert_cmpint (rb_ring_wait_readable (cons, 1, 10 * G_USEC_PER_SEC), ==,
+      RB_WAIT_PEER_GONE);
+  next = rb_ring_open (name, RB_RING_ROLE_PRODUCER, &error);
+  g_assert_no_error (error);
+  /* its waits are interrupted for good; closing again does nothing */
+  g_assert_cmpint (rb_ring_wait_writable (prod, 1, -1), ==, RB_WAIT_READY);
+  rb_ring_close (prod);
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
 /* --- permissions --------------------------------------------------------------------- */
 
 static void
@@ -931,6 +954,7 @@ main (int argc, char **argv)
       test_roles_busy_and_takeover);
   g_test_add_func ("/shared/roles/resume", test_roles_resume);
   g_test_add_func ("/shared/permissions", test_permissions);
+  g_test_add_func ("/shared/close", test_close);
   g_test_add_func ("/shared/fd/passing", test_fd_passing);
   g_test_add_func ("/shared/fd/not-sealed", test_fd_not_sealed);
   g_test_add_func ("/shared/corrupt/headers", test_corrupt_headers);

@@ -143,7 +143,9 @@ static const RbSampleFormat formats[] = {
   X (rb_ring_peek_record) \
   X (rb_ring_read_record) \
   X (rb_ring_read_record_acquire) \
-  X (rb_ring_read_record_release)
+  X (rb_ring_read_record_release) \
+  X (rb_ring_write_record_acquire_address) \
+  X (rb_ring_read_record_acquire_address)
 
 #define RT_ENUM(f) RT_##f,
 enum { RT_FUNCS (RT_ENUM) N_RT_FUNCS };
@@ -682,6 +684,20 @@ records (Workload *w, guint64 i)
   }
   if (CALL (w, rb_ring_read_record, r, &info, w->out, BUF_BYTES))
     w->sink += info.size;
+
+  /* the bindings' address forms of the in-place calls */
+  p = (guint8 *) (guintptr) CALL (w, rb_ring_write_record_acquire_address, r,
+      size);
+  if (p != NULL) {
+    memcpy (p, w->in, size);
+    info.size = (guint32) size;
+    CALL (w, rb_ring_write_record_commit, r, &info);
+  }
+  q = (const guint8 *) (guintptr) CALL (w, rb_ring_read_record_acquire_address,
+      r, &info);
+  if (q != NULL && info.size > 0)
+    w->sink += q[info.size - 1];
+  CALL (w, rb_ring_read_record_release, r);
 }
 
 /* One realtime callback. */

@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-FileCopyrightText: 2026 The ringbridge authors
+"""A producer and a consumer in different processes, through a named ring
+and through a passed file descriptor, compared by checksum."""
+
+import multiprocessing
+import os
+import subprocess
+import sys
+
+import pytest
+
+from gi.repository import RingBridge
+
+import ringpeers
+from conftest import HERE
+
+Role = RingBridge.RingRole
+NBYTES = 4 * 1024 * 1024 + 321        # through a 64 KiB ring: many wraps
+CAPACITY = 65536
+PEERS = os.path.join(HERE, 'ringpeers.py')
+
+
+def start(args, **kwargs):
+    return subprocess.Popen([sys.executable, PEERS] + args,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **kwargs)
+
+
+def finish(proc):
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    count, digest = out.split()
+    return int(count), digest
+
+
+@pytest.mark.parametrize('views', [False, True])
+def test_named_ring_to_subprocess_consumer(ring_name, views):
+    ring = RingBridge.Ring.create(ring_name, CAPACITY, role=Role.PRODUCER)
+    proc = start(['consume-named', ring_name] + (['views'] if views else []))
+    sent = ringpeers.produce(ring, NBYTES, seed=1)
+    assert finish(proc) == sent == ringpeers.expected(NBYTES, 1)
+
+
+@pytest.fixture
+def spawn():
+    return multiprocessing.get_context('spawn')
+
+
+def test_named_ring_from_multiprocessing_producer(ring_name, spawn):
+    ring = RingBridge.Ring.create(ring_name, CAPACITY, role=Role.CONSUMER)
+    here, there = spawn.Pipe()
+    p = spawn.Process(target=ringpeers.mp_produce_named,
+                      args=(ring_name, NBYTES, 2, there))
+    p.start()
+    got = ringpeers.consume(ring)
+    sent = here.recv()
+    p.join()
+    assert p.exitcode == 0
+    assert got == sent == ringpeers.expected(NBYTES, 2)
+
+
+def test_fd_passed_with_pass_fds():
+    ring = RingBridge.Ring.new(CAPACITY)
+    fd = ring.get_fd()
+    proc = start(['produce-fd', str(fd), str(NBYTES), '3'], pass_fds=[fd])
+    got = ringpeers.consume(ring)
+    assert got == finish(proc) == ringpeers.expected(NBYTES, 3)
+    assert ring.get_peer_state() == RingBridge.PeerState.GONE
+
+
+def test_fd_passed_to_a_subprocess_consumer():
+    ring = RingBridge.Ring.new(CAPACITY)
+    fd = ring.get_fd()
+    proc = start(['consume-fd', str(fd)], pass_fds=[fd])
+    sent = ringpeers.produce(ring, NBYTES, seed=4)
+    assert finish(proc) == sent
+
+
+def test_fd_passed_by_multiprocessing_reduction(spawn):
+    ring = RingBridge.Ring.new(CAPACITY)
+    here, there = spawn.Pipe()
+    with ring.share(Role.CONSUMER) as handle:
+        p = spawn.Process(target=ringpeers.mp_consume_handle,
+                          args=(handle, there))
+        p.start()
+    sent = ringpeers.produce(ring, NBYTES, seed=5)
+    got = here.recv()
+    p.join()
+    assert p.exitcode == 0
+    assert got == sent
+
+
+def test_fd_passed_through_a_queue(spawn):
+    ring = RingBridge.Ring.new(CAPACITY)
+    queue = spawn.Queue()
+    here, there = spawn.Pipe()
+    p = spawn.Process(target=ringpeers.mp_consume_from_queue,
+                      args=(queue, there))
+    p.start()
+    handle = ring.share(Role.CONSUMER)
+    queue.put(handle)
+    sent = ringpeers.produce(ring, NBYTES, seed=6)
+    got = here.recv()
+    p.join()
+    handle.close()
+    assert p.exitcode == 0
+    assert got == sent
+
+
+def test_fd_inherited_by_fork():
+    ring = RingBridge.Ring.new(CAPACITY)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                    # the child
+        code = 1
+        try:
+            os.close(r)
+            peer = RingBridge.Ring.new_from_fd(ring.get_fd(), Role.CONSUMER)
+            count, digest = ringpeers.consume(peer)
+            os.write(w, ('%d %s' % (count, digest)).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+    sent = ringpeers.produce(ring, NBYTES, seed=7)
+    with os.fdopen(r) as f:
+        out = f.read().split()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert (int(out[0]), out[1]) == sent
+
+
+def test_handle_cannot_be_pickled_otherwise(ring):
+    import pickle
+    with ring.share(Role.CONSUMER) as handle:
+        with pytest.raises(TypeError):
+            pickle.dumps(handle)
