@@ -25,8 +25,10 @@ trap 'rm -f "$log"' EXIT
 
 for path in "$@"; do
   start=$(date +%s.%N)
-  TSAN_OPTIONS="halt_on_error=1:exitcode=$tsan_exit" \
-  STRESS_BYTES=0 STRESS_SECONDS=$seconds \
+  # The other sanitizers' options are cleared: their common flags (such as
+  # abort_on_error) would apply to TSan's runtime too and change its exit.
+  TSAN_OPTIONS="halt_on_error=1:exitcode=$tsan_exit" UBSAN_OPTIONS= \
+  ASAN_OPTIONS= STRESS_BYTES=0 STRESS_SECONDS=$seconds \
     "$harness" -p "$path" >"$log" 2>&1
   rc=$?
   end=$(date +%s.%N)
