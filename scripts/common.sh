@@ -18,7 +18,8 @@ packages=(
   clang libclang-rt-14-dev           # ThreadSanitizer build
   libclang-rt-19-dev                 # RealtimeSanitizer runtime (RT-safety test)
   spin                               # model check of the ring protocol
-  libjack-jackd2-dev                 # jack_ringbuffer, the benchmark's peer
+  libjack-jackd2-dev                 # the JACK client ringbridge-jack; jack_ringbuffer, the benchmark's peer
+  jackd2 groff-base                  # jackd and its tools for the JACK client's tests; groff checks its man page
   gobject-introspection libgirepository1.0-dev   # RingBridge-1.0 typelib
   python3-gi python3-pytest python3-numpy        # the Python bindings' tests
 )

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+#pragma once
+
+/* The one source of ringbridge-jack's documentation: --help prints from
+ * these tables (ringbridge-jack.c) and the manual page is generated from
+ * them at build time (gen-man.c), so the two cannot disagree. Plain C and
+ * libc only, because the generator is built for the build machine.
+ *
+ * Markup inside the strings: B("x") is bold in the manual page, I("x")
+ * italic; --help prints both as plain text. */
+
+#include <stddef.h>
+
+#define B(s) "\001" s "\002"
+#define I(s) "\003" s "\002"
+
+#define JACK_PROGRAM "ringbridge-jack"
+#define JACK_SUMMARY "connect libringbridge rings to JACK ports"
+
+typedef struct {
+  char short_name;              /* 0 for none */
+  const char *long_name;
+  const char *arg;              /* NULL: no argument */
+  const char *help;
+} JackDocOption;
+
+typedef struct {
+  const char *term;
+  const char *text;
+} JackDocItem;
+
+static const char *const jack_doc_synopsis[] = {
+  B("ringbridge-jack play") " " I("RING") " [" I("OPTION") "...]",
+  B("ringbridge-jack record") " " I("RING") " [" I("OPTION") "...]",
+  NULL
+};
+
+static const char *const jack_doc_description[] = {
+  B("ringbridge-jack play") " attaches to the shared ring " I("RING") " as "
+  "its consumer, registers one JACK output port per channel (" B("out_1")
+  " ... " B("out_") I("N") ") and copies the ring's frames to them, "
+  "converting its sample format to JACK's float. "
+  B("ringbridge-jack record") " creates the ring " I("RING") " (32-bit "
+  "float at JACK's sample rate unless told otherwise), registers one input "
+  "port per channel (" B("in_1") " ... " B("in_") I("N") ") and writes "
+  "them into it, interleaved.",
+
+  "The other side of the ring is any libringbridge program: a GStreamer "
+  "pipeline with " B("ringsink") " or " B("ringsrc") ", a Python script, "
+  "another " B("ringbridge-jack") ". Client and port names are fixed (" B(
+      "--name") ", " B("out_") I("N") ", " B("in_") I("N") "), so session "
+  "managers and saved connections find them again after a restart.",
+
+  "The JACK process callback only moves frames between the ring and the "
+  "port buffers: it allocates nothing, takes no lock and makes no system "
+  "call. Everything else (connections, statistics, messages, shutdown) "
+  "happens in the main thread.",
+  NULL
+};
+
+static const JackDocOption jack_doc_options[] = {
+  { 'n', "name", "NAME",
+    "The JACK client name (default " B("ringbridge-play-") I("RING") " or "
+    B("ringbridge-record-") I("RING") "). It is used exactly as given: if "
+    "the server has a client of that name already, " B("ringbridge-jack")
+    " exits rather than take another." },
+  { 's', "server", "NAME",
+    "The JACK server to use (default " B("$JACK_DEFAULT_SERVER") ", or the "
+    "default server)." },
+  { 'c', "connect", "PORT[,PORT]...",
+    "After activating, connect the first port (" B("out_1") " or " B("in_1")
+    ") to the first " I("PORT") ", the second to the second, and so on, as "
+    B("jack_connect") "(1) would; an empty " I("PORT") " skips a channel. "
+    "The word " B("auto") " connects to the physical ports in order. May be "
+    "given more than once: each list starts again at channel 1. A "
+    I("PORT") " that does not exist at start-up is an error; after a "
+    "reconnect (" B("--reconnect") ") the connections are made again, "
+    "retried every second until their ports exist." },
+  { 0, "no-start-server", NULL,
+    "Do not start a JACK server when none is running (as "
+    B("$JACK_NO_START_SERVER") " does)." },
+  { 0, "reconnect", NULL,
+    "When the JACK server shuts down, wait for it to come back, trying "
+    "every second without starting one, then register the same ports and "
+    "make the " B("--connect") " connections again. Without it, a server "
+    "shutdown ends the program with status 69." },
+  { 'w', "wait", NULL,
+    B("play") ": if " I("RING") " does not exist yet, wait for it to "
+    "appear." },
+  { 't', "timeout", "SECONDS",
+    B("play") ": wait at most " I("SECONDS") " (a decimal number from 0.1 "
+    "to 1000000) for " I("RING") " to appear; implies " B("--wait") "." },
+  { 'f', "format", "FORMAT",
+    B("record") ": the ring's sample format: " B("F32LE") " (the default, "
+    "JACK's own, bit-exact), " B("F64LE") ", " B("S32LE") ", " B("S24_32LE")
+    ", " B("S24LE") ", " B("S16LE") " or " B("U8") ". Floats convert to "
+    "integers with rounding and clipping. " B("play") ": the format the "
+    "ring must have." },
+  { 0, "channels", "N",
+    B("record") ": the number of channels and ports, 1 to 64 (default 2). "
+    B("play") ": the number of channels the ring must have; the ports are "
+    "then registered at once, before the ring exists (with " B("--wait")
+    "), and play silence until it does." },
+  { 0, "frames", "N",
+    B("record") ": the ring holds at least " I("N") " frames (rounded up so "
+    "that its size in bytes is a power of two)." },
+  { 0, "latency", "MS",
+    B("record") ": the ring holds at least " I("MS") " milliseconds at "
+    "JACK's rate (default 500; a decimal number from 0.1 to 3600000)." },
+  { 0, "overwrite", NULL,
+    B("record") ": make an overwrite ring: when it is full the oldest "
+    "frames are overwritten instead of new ones dropped, and any number of "
+    "readers may follow it." },
+  { 0, "stats", "SECONDS",
+    "Print a statistics line every " I("SECONDS") " (a decimal number from "
+    "0.1 to 86400)." },
+  { 'v', "verbose", NULL,
+    "Report events: the peer process attaching and leaving, connections, "
+    "latency changes, buffer size changes, freewheeling, and libjack's own "
+    "messages." },
+  { 'h', "help", NULL, "Print this help and exit." },
+  { 'V', "version", NULL, "Print the version and exit." },
+  { 0, NULL, NULL, NULL }
+};
+
+static const JackDocItem jack_doc_behaviour[] = {
+  { "Underrun",
+    B("play") " outputs silence for every frame the ring does not have, "
+    "and counts an underrun each time the ring runs dry (a cycle that "
+    "comes up short after one that did not). " B("record") " drops what "
+    "does not fit in a full ring and counts an overrun each time it fills "
+    "up; with " B("--overwrite") " it never drops, the oldest frames go "
+    "instead." },
+  { "Peer leaving",
+    "When the producer " B("play") " reads from detaches or dies, "
+    B("play") " keeps running and outputs silence. A producer that attaches "
+    "to the ring again (a restarted pipeline continues the same ring) is "
+    "picked up at once; if the ring is removed and made anew under the same "
+    "name, " B("play") " switches to the new ring, as long as it has the "
+    "same channel count and JACK's sample rate (otherwise it says why, "
+    "keeps the old one and stays silent). " B("record") " keeps writing "
+    "when its consumer leaves." },
+  { "Creating the ring",
+    B("record") " creates " I("RING") " with mode 0600. If a ring of that "
+    "name exists and every process that used it is gone, it is removed "
+    "(with a message) and made anew. If its producer is gone but its "
+    "consumer is alive (say " B("record") " was killed and restarted), "
+    B("record") " takes the producer's place and continues the ring, "
+    "provided it has the requested format, channel count and rate. If a "
+    "live producer holds it, or its format differs, " B("record") " exits "
+    "with status 73. On exit " B("record") " removes the ring, unless a "
+    "consumer is still attached: then it stays, so that a restarted "
+    B("record") " continues it." },
+  { "Sample rate",
+    "A ring's rate must equal JACK's: " B("play") " refuses a ring of "
+    "another rate (status 65) rather than play it at the wrong speed. If "
+    "JACK's rate changes while running, both modes stop moving audio and "
+    "exit with status 65." },
+  { "Buffer size, freewheeling, xruns",
+    "Any JACK buffer size works, and a change needs nothing (a ring smaller "
+    "than one period draws a warning). In freewheel mode the callback "
+    "carries on; " B("record") " records no clock points, since cycle times "
+    "are no clock then. Xruns are counted." },
+  { "Server shutdown",
+    "When the JACK server shuts down or drops the client, "
+    B("ringbridge-jack") " says so and exits with status 69, or waits for "
+    "the server with " B("--reconnect") "." },
+  { "Latency",
+    "The ring adds latency: the frames queued in it. A latency callback "
+    "reports it to JACK as the range (smallest to largest over the last "
+    "second) of the ring's fill: the capture latency of " B("play") "'s "
+    "output ports, the playback latency of " B("record") "'s input ports ("
+    B("jack_lsp -l") " shows them). It is updated when it moves by more "
+    "than a period." },
+  { "Clock",
+    "Every cycle, " B("record") " stores in the ring's header the position "
+    "of the cycle's first frame with JACK's frame time and the "
+    "CLOCK_MONOTONIC time of the cycle's start, as JACK's cycle timer "
+    "gives them, so the consumer (" B("ringsrc") ", " B("ringbridge-stat")
+    ") can follow JACK's clock." },
+  { "Memory",
+    "The ring is locked in memory (mlock) before the client is activated, "
+    "so the process callback never meets a page fault. If the "
+    "locked-memory limit (" B("ulimit -l") ") is too small, a warning says "
+    "so and the ring stays unlocked (it is populated all the same)." },
+  { "Signals",
+    "SIGINT, SIGTERM and SIGHUP end the program cleanly: it deactivates "
+    "the client, prints a final statistics line and exits with status 0." },
+  { NULL, NULL }
+};
+
+static const JackDocItem jack_doc_stats[] = {
+  { "cycles", "Process callbacks run." },
+  { "frames", "Frames moved between the ring and the ports." },
+  { "underruns, silent_frames",
+    B("play") ": times the ring ran dry, and frames of silence output." },
+  { "overruns, dropped_frames",
+    B("record") ": times the ring was full, and input frames lost." },
+  { "xruns", "Xruns JACK reported." },
+  { "fill", "Frames queued in the ring at the last cycle." },
+  { "latency", "The range last reported to JACK, in frames." },
+  { "peer",
+    "The process at the other end of the ring: " B("none") ", " B("alive")
+    " with its pid, or " B("gone") "." },
+  { NULL, NULL }
+};
+
+static const JackDocItem jack_doc_exit_status[] = {
+  { "0", "Ended by SIGINT, SIGTERM or SIGHUP." },
+  { "64", "Usage error: an unknown option, a bad value, an invalid ring or "
+    "client name, an option of the other mode, or more " B("--connect")
+    " ports than channels." },
+  { "65", "The ring does not fit: not an audio ring, another channel "
+    "count, format or sample rate than required, or corrupt; or a "
+    B("--connect") " port of the wrong kind or direction; or JACK's sample "
+    "rate changed." },
+  { "66", "The ring does not exist (" B("play") " without " B("--wait")
+    ", or " B("--timeout") " expired), or a " B("--connect") " port does "
+    "not exist." },
+  { "69", "No JACK server (or it refused the client), or the server shut "
+    "down without " B("--reconnect") "." },
+  { "70", "An internal error." },
+  { "71", "A system error, such as no memory for the ring." },
+  { "73", "The ring exists and is in use (" B("record") "), or its consumer "
+    "role is taken (" B("play") "), or the JACK client name is taken." },
+  { "77", "Permission denied: the ring belongs to another user or is "
+    "writable by others." },
+  { NULL, NULL }
+};
+
+static const char jack_doc_exit_note[] =
+  "Every error message goes to standard error, starts with \""
+  B("ringbridge-jack: ") "\" and names what is wrong; statistics go to "
+  "standard output.";
+
+static const JackDocItem jack_doc_environment[] = {
+  { "JACK_DEFAULT_SERVER", "The server to use when " B("--server") " is not "
+    "given." },
+  { "JACK_NO_START_SERVER", "If set, never start a server (as "
+    B("--no-start-server") ")." },
+  { NULL, NULL }
+};
+
+static const JackDocItem jack_doc_examples[] = {
+  { "ringbridge-jack play music --wait --connect system:playback_1,"
+    "system:playback_2",
+    "Play the ring " B("music") " once a producer makes it, on the first "
+    "two speakers." },
+  { "gst-launch-1.0 audiotestsrc is-live=true ! audio/x-raw,format=F32LE,"
+    "rate=48000,channels=2 ! ringsink ring-name=music",
+    "A producer for the ring " B("music") "." },
+  { "ringbridge-jack record mic --channels 1 --connect system:capture_1",
+    "Record the first capture port into the ring " B("mic") ", 32-bit "
+    "float, mono, at JACK's rate." },
+  { "ringbridge-jack record bus --format S16LE --latency 200 --reconnect "
+    "--connect auto",
+    "Record the physical inputs into a 16-bit ring of 200 ms, surviving "
+    "server restarts." },
+  { NULL, NULL }
+};
+
+static const char jack_doc_files[] =
+  "The ring named " I("RING") " lives in " B("/dev/shm/ringbridge-")
+  I("RING") ". A name is 1 to 200 letters, digits, " B("_") ", " B(".")
+  " and " B("-") ", starting with a letter, digit or " B("_") ".";
+
+static const char jack_doc_see_also[] = B("ringbridge-stat") "(1), "
+    B("jackd") "(1), " B("jack_connect") "(1), " B("jack_lsp") "(1), "
+    B("gst-launch-1.0") "(1)";

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* The main thread's side of the state rt.c shares with it. Not realtime:
+ * this file may wait, which is why it is not rt.c. */
+
+#include "rt.h"
+
+#include <string.h>
+
+void
+rb_jack_rt_init (RbJackRt *rt, RbJackMode mode)
+{
+  /* every byte written now: the callback takes no first-touch fault on
+   * its state */
+  memset (rt, 0, sizeof *rt);
+  rt->mode = mode;
+  atomic_init (&rt->ring, NULL);
+  atomic_init (&rt->halted, false);
+  atomic_init (&rt->freewheeling, false);
+  atomic_init (&rt->clock_offset_ns, 0);
+  atomic_init (&rt->cycles, 0);
+  atomic_init (&rt->frames, 0);
+  atomic_init (&rt->underruns, 0);
+  atomic_init (&rt->silent_frames, 0);
+  atomic_init (&rt->overruns, 0);
+  atomic_init (&rt->dropped_frames, 0);
+  atomic_init (&rt->fill, 0);
+  rb_jack_rt_reset_clock (rt);
+}
+
+/* A new server starts its frame time again from its own origin: the
+ * extension to 64 bits must not take that for a wrap. Call before
+ * jack_activate(). */
+void
+rb_jack_rt_reset_clock (RbJackRt *rt)
+{
+  rt->have_frame_time = false;
+  rt->last_frame_time = 0;
+  rt->frame_time_high = 0;
+  /* the first cycle of a new run is no underrun of the last one */
+  rt->short_last = true;
+}
+
+bool
+rb_jack_rt_swap_ring (RbJackRt *rt, RbRing *ring, int64_t timeout_us)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_us;
+  uint64_t seen;
+
+  /* seq_cst: pairs with the seq_cst load at the start of
+   * rb_jack_rt_cycle(). Any cycle that loaded the old ring did so before
+   * this store, and therefore before the count we read next; so once the
+   * count moves past it, that cycle has finished, and every later cycle
+   * loads @ring. */
+  atomic_store_explicit (&rt->ring, ring, memory_order_seq_cst);
+  /* seq_cst: pairs with the seq_cst store of the count at the end of
+   * rb_jack_rt_cycle() */
+  seen = atomic_load_explicit (&rt->cycles, memory_order_seq_cst);
+  for (;;) {
+    /* seq_cst: as above */
+    if (atomic_load_explicit (&rt->cycles, memory_order_seq_cst) != seen)
+      return true;
+    if (g_get_monotonic_time () >= deadline)
+      return false;
+    g_usleep (1000);
+  }
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* Everything ringbridge-jack runs in JACK's process thread, and nothing
+ * else. A cycle costs a handful of ring calls, one conversion straight
+ * between the ring and the port buffers, and relaxed stores to counters;
+ * the main thread does all the talking. tests/jack/check-rt-symbols.py
+ * fails the build's tests if this file's object calls anything outside
+ * its list (memset, two JACK calls, the ring's RT-safe calls). */
+
+#include "rt.h"
+
+#include <string.h>
+
+/* RealtimeSanitizer's manual entry points, weak: in a normal build they
+ * are NULL and cost the callback two tests; a test build that links the
+ * RTSan runtime (tests/jack) gets every malloc, lock or stdio call inside
+ * the callback reported, in a real JACK process thread. */
+extern void __rtsan_realtime_enter (void) __attribute__ ((weak));
+extern void __rtsan_realtime_exit (void) __attribute__ ((weak));
+
+/* relaxed add for counters with a single writer (this thread): no atomic
+ * read-modify-write needed, and the main thread reads whole values */
+static inline void
+bump (atomic_uint_least64_t *counter, uint64_t n)
+{
+  /* relaxed: statistics; only this thread writes them */
+  atomic_store_explicit (counter,
+      atomic_load_explicit (counter, memory_order_relaxed) + n,
+      memory_order_relaxed);
+}
+
+/* Frames queued between producer and consumer: what either side adds to
+ * the latency. The positions only grow; a peer's impossible positions
+ * are clamped rather than trusted. */
+static uint64_t
+queued_frames (RbRing *ring)
+{
+  uint64_t w = rb_ring_get_write_position (ring);
+  uint64_t r = rb_ring_get_read_position (ring);
+  uint64_t cap = rb_ring_get_capacity (ring);
+  uint64_t used = w - r;
+
+  if ((int64_t) used < 0)
+    used = 0;
+  if (used > cap)
+    used = cap;
+  return used / rb_ring_get_frame_size (ring);
+}
+
+/* JACK's frame time is 32 bits and wraps after a day at 48 kHz; the
+ * ring's clock point takes 64. Frame time only moves forward, so going
+ * back means it wrapped. */
+static uint64_t
+extend_frame_time (RbJackRt *rt, jack_nframes_t now)
+{
+  if (rt->have_frame_time && now < rt->last_frame_time)
+    rt->frame_time_high += (uint64_t) 1 << 32;
+  rt->have_frame_time = true;
+  rt->last_frame_time = now;
+  return rt->frame_time_high | now;
+}
+
+static void
+play (RbJackRt *rt, RbRing *ring, float *const *buffers,
+    jack_nframes_t nframes)
+{
+  size_t got = 0;
+
+  if (ring != NULL) {
+    /* relaxed: a statistic for the latency report */
+    atomic_store_explicit (&rt->fill, queued_frames (ring),
+        memory_order_relaxed);
+    got = rb_ring_read_deinterleaved (ring, buffers, rt->n_ports, nframes);
+  }
+  if (got < nframes) {
+    for (unsigned c = 0; c < rt->n_ports; c++)
+      memset (buffers[c] + got, 0, (nframes - got) * sizeof (float));
+    /* one underrun per time the ring runs dry, not per silent cycle */
+    if (!rt->short_last)
+      bump (&rt->underruns, 1);
+    bump (&rt->silent_frames, nframes - got);
+  }
+  rt->short_last = got < nframes;
+  bump (&rt->frames, got);
+}
+
+static void
+record (RbJackRt *rt, RbRing *ring, float *const *buffers,
+    jack_nframes_t nframes, const RbJackCycle *cycle)
+{
+  size_t put = 0;
+
+  if (ring != NULL) {
+    uint64_t pos = rb_ring_get_write_position (ring);
+
+    put = rb_ring_write_deinterleaved (ring,
+        (const float *const *) buffers, rt->n_ports, nframes);
+    /* The first frame of this cycle went to @pos; it is the frame JACK
+     * stamped with the cycle's start. A cycle that wrote nothing says
+     * nothing about where the next frame goes. */
+    /* relaxed: the freewheel callback's hint, and an offset that is a
+     * value on its own (see RbJackRt) */
+    if (put > 0 && cycle->valid &&
+        !atomic_load_explicit (&rt->freewheeling, memory_order_relaxed))
+      rb_ring_set_clock_point (ring, pos, (int64_t) cycle->usecs * 1000 +
+          atomic_load_explicit (&rt->clock_offset_ns, memory_order_relaxed),
+          extend_frame_time (rt, cycle->frames));
+    /* relaxed: a statistic for the latency report */
+    atomic_store_explicit (&rt->fill, queued_frames (ring),
+        memory_order_relaxed);
+  }
+  if (put < nframes) {
+    /* one overrun per time the ring fills up, not per full cycle */
+    if (!rt->short_last)
+      bump (&rt->overruns, 1);
+    bump (&rt->dropped_frames, nframes - put);
+  }
+  rt->short_last = put < nframes;
+  bump (&rt->frames, put);
+}
+
+void
+rb_jack_rt_cycle (RbJackRt *rt, float *const *buffers,
+    jack_nframes_t nframes, const RbJackCycle *cycle)
+{
+  /* seq_cst: pairs with the seq_cst store in rb_jack_rt_swap_ring(); with
+   * the seq_cst cycle count below it lets the main thread know when no
+   * cycle can still hold the ring it removed. */
+  RbRing *ring = atomic_load_explicit (&rt->ring, memory_order_seq_cst);
+
+  /* relaxed: the flag needs no data with it; the worst a late look costs
+   * is one more cycle of audio before the main thread exits */
+  if (atomic_load_explicit (&rt->halted, memory_order_relaxed))
+    ring = NULL;
+
+  if (rt->mode == RB_JACK_PLAY)
+    play (rt, ring, buffers, nframes);
+  else
+    record (rt, ring, buffers, nframes, cycle);
+
+  /* seq_cst: pairs with the seq_cst load in rb_jack_rt_swap_ring(): once
+   * it sees this count, this cycle is done with @ring. */
+  atomic_store_explicit (&rt->cycles,
+      atomic_load_explicit (&rt->cycles, memory_order_relaxed) + 1,
+      memory_order_seq_cst);
+}
+
+int
+rb_jack_rt_process (jack_nframes_t nframes, void *arg)
+{
+  RbJackRt *rt = arg;
+  float *buffers[RB_RING_MAX_CHANNELS];
+  RbJackCycle cycle = { 0 };
+  float period_usecs;
+  jack_time_t next_usecs;
+
+  if (__rtsan_realtime_enter != NULL)
+    __rtsan_realtime_enter ();
+
+  for (unsigned c = 0; c < rt->n_ports; c++)
+    buffers[c] = jack_port_get_buffer (rt->ports[c], nframes);
+  /* JACK's own estimate of the cycle's start, from its DLL: steadier than
+   * reading a clock here, and no system call */
+  cycle.valid = jack_get_cycle_times (rt->client, &cycle.frames, &cycle.usecs,
+      &next_usecs, &period_usecs) == 0;
+  rb_jack_rt_cycle (rt, buffers, nframes, &cycle);
+
+  if (__rtsan_realtime_exit != NULL)
+    __rtsan_realtime_exit ();
+  return 0;
+}

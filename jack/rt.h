@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+#pragma once
+
+/* The realtime half of ringbridge-jack: the process callback and the state
+ * it shares with the main thread. Everything in rt.c runs in JACK's process
+ * thread and obeys its rules: ring calls, conversion, atomic counters and
+ * nothing else (no allocation, lock, system call, logging or GLib call).
+ * tests/jack checks rt.c's object file against a list of allowed symbols
+ * and drives the callback under RealtimeSanitizer and seccomp. */
+
+#include <ringbridge/ringbridge.h>
+
+#include <jack/jack.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum {
+  RB_JACK_PLAY,                 /* ring -> output ports; we consume */
+  RB_JACK_RECORD,               /* input ports -> ring; we produce */
+} RbJackMode;
+
+/* What JACK says about the current cycle (jack_get_cycle_times()). */
+typedef struct {
+  bool valid;
+  jack_nframes_t frames;        /* frame time at the start of the cycle */
+  jack_time_t usecs;            /* its time on JACK's clock, microseconds */
+} RbJackCycle;
+
+typedef struct {
+  /* Fixed while the client is active. The main thread writes them before
+   * jack_activate(), whose thread start and server round trip order them
+   * before the first callback. */
+  RbJackMode mode;
+  jack_client_t *client;
+  unsigned n_ports;
+  jack_port_t *ports[RB_RING_MAX_CHANNELS];
+
+  /* The ring the callback uses, or NULL: play outputs silence, record
+   * drops its input. The main thread installs and removes it while the
+   * client runs (play follows a ring that is made anew under its name);
+   * see rb_jack_rt_swap_ring(). */
+  _Atomic (RbRing *) ring;
+
+  /* Set by the main thread: JACK's sample rate no longer matches the
+   * ring's. The callback then moves nothing, so no audio plays or is
+   * recorded at the wrong speed while the main thread reports and exits. */
+  atomic_bool halted;
+  /* Set by the freewheel callback: JACK runs faster than real time, so
+   * cycle times are no clock; no clock point is recorded. */
+  atomic_bool freewheeling;
+  /* JACK's clock (jack_get_time(), the cycle times) is its own: jackd 1.9
+   * on Linux reads CLOCK_MONOTONIC_RAW, which drifts from CLOCK_MONOTONIC
+   * as NTP slews it. The main thread measures the difference every tick;
+   * JACK time in ns plus this is CLOCK_MONOTONIC, what the ring's clock
+   * point holds. */
+  atomic_int_least64_t clock_offset_ns;
+
+  /* Written by the callback only; the main thread reads them. Relaxed
+   * unless said otherwise: statistics, nothing is published through them. */
+  atomic_uint_least64_t cycles;         /* completed callbacks; see swap */
+  atomic_uint_least64_t frames;         /* frames moved through the ring */
+  atomic_uint_least64_t underruns;      /* play: times the ring ran dry */
+  atomic_uint_least64_t silent_frames;  /* play: frames of silence output */
+  atomic_uint_least64_t overruns;       /* record: times the ring was full */
+  atomic_uint_least64_t dropped_frames; /* record: input frames lost */
+  atomic_uint_least64_t fill;           /* frames queued in the ring */
+
+  /* Private to the callback: written by the main thread only while no
+   * callback can run (before jack_activate()). */
+  bool short_last;              /* the last cycle came up short */
+  bool have_frame_time;
+  jack_nframes_t last_frame_time;
+  uint64_t frame_time_high;     /* JACK's 32-bit frame time, extended */
+} RbJackRt;
+
+/* rt-control.c: the main thread's side (not realtime). */
+void rb_jack_rt_init       (RbJackRt           *rt,
+                            RbJackMode          mode);
+void rb_jack_rt_reset_clock (RbJackRt          *rt);
+
+/* Makes the callback use @ring (which may be NULL) and
+ * returns once no callback can still be using the previous ring, or FALSE
+ * if the callback made no progress within @timeout_us (the previous ring
+ * may still be in use: keep it alive). */
+bool rb_jack_rt_swap_ring  (RbJackRt           *rt,
+                            RbRing             *ring,
+                            int64_t             timeout_us);
+
+/* rt.c: the process thread's side. */
+
+/* The pure process function: one cycle of @nframes frames on @buffers
+ * (one per port, rt->n_ports of them). What tests drive without a
+ * server. */
+void rb_jack_rt_cycle      (RbJackRt           *rt,
+                            float *const       *buffers,
+                            jack_nframes_t      nframes,
+                            const RbJackCycle  *cycle);
+
+/* The JackProcessCallback: gets the port buffers and cycle times from
+ * JACK and runs rb_jack_rt_cycle(). @arg is the RbJackRt. */
+int  rb_jack_rt_process    (jack_nframes_t      nframes,
+                            void               *arg);
