@@ -20,6 +20,8 @@ packages=(
   spin                               # model check of the ring protocol
   libjack-jackd2-dev                 # the JACK client ringbridge-jack; jack_ringbuffer, the benchmark's peer
   jackd2 groff-base                  # jackd and its tools for the JACK client's tests; groff checks its man page
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev  # the GStreamer plugin
+  gstreamer1.0-plugins-base gstreamer1.0-tools gir1.2-gstreamer-1.0  # its tests and examples
   gobject-introspection libgirepository1.0-dev   # RingBridge-1.0 typelib
   python3-gi python3-pytest python3-numpy        # the Python bindings' tests
 )

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+#pragma once
+
+/* Helpers shared by the element tests. */
+
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <ringbridge/ringbridge.h>
+
+#include <dirent.h>
+#include <string.h>
+#include <unistd.h>
+
+static guint test_ring_counter;
+
+/* A ring name of this process, so parallel test runs never meet. */
+static inline gchar *
+test_ring_name (const gchar * tag)
+{
+  return g_strdup_printf ("gsttest-%u-%s-%u", (guint) getpid (), tag,
+      test_ring_counter++);
+}
+
+static inline GstElement *
+make_element (const gchar * factory, const gchar * first_property, ...)
+{
+  GstElement *el = gst_element_factory_make (factory, NULL);
+  va_list args;
+
+  fail_unless (el != NULL, "no element %s", factory);
+  va_start (args, first_property);
+  if (first_property != NULL)
+    g_object_set_valist (G_OBJECT (el), first_property, args);
+  va_end (args);
+  return el;
+}
+
+/* A harness around a ringsink that is configured before it starts. Sinks
+ * a floating reference (the harness keeps its own). */
+static inline GstHarness *
+sink_harness (GstElement * sink, const gchar * caps)
+{
+  GstHarness *h;
+
+  g_object_set (sink, "sync", FALSE, NULL);
+  gst_object_ref_sink (sink);
+  h = gst_harness_new_with_element (sink, "sink", NULL);
+  gst_object_unref (sink);
+  if (caps != NULL)
+    gst_harness_set_src_caps_str (h, caps);
+  return h;
+}
+
+static inline GstHarness *
+src_harness (GstElement * src)
+{
+  GstHarness *h;
+
+  gst_object_ref_sink (src);
+  h = gst_harness_new_with_element (src, NULL, "src");
+  gst_object_unref (src);
+
+  gst_harness_play (h);
+  return h;
+}
+
+static inline GstBuffer *
+pattern_buffer (gsize size, guint seed)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, size, NULL);
+  GstMapInfo map;
+
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  for (gsize i = 0; i < size; i++)
+    map.data[i] = (guint8) ((i * 31 + seed * 7 + (i >> 8)) & 0xff);
+  gst_buffer_unmap (buf, &map);
+  return buf;
+}
+
+/* The error the element posted on @bus, checked against @domain/@code. */
+static inline gchar *
+expect_error (GstBus * bus, GQuark domain, gint code)
+{
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND,
+      GST_MESSAGE_ERROR);
+  GError *err = NULL;
+  gchar *dbg = NULL, *text;
+
+  fail_unless (msg != NULL, "no error message");
+  gst_message_parse_error (msg, &err, &dbg);
+  fail_unless (g_error_matches (err, domain, code),
+      "expected %s %d, got %s %d: %s", g_quark_to_string (domain), code,
+      g_quark_to_string (err->domain), err->code, err->message);
+  text = g_strdup (err->message);
+  g_error_free (err);
+  g_free (dbg);
+  gst_message_unref (msg);
+  return text;
+}
+
+static inline GstBus *
+watch_bus (GstElement * el)
+{
+  GstBus *bus = gst_bus_new ();
+
+  gst_element_set_bus (el, bus);
+  return bus;
+}
+
+/* The element holds the bus and the bus's messages hold the element: cut
+ * the cycle. */
+static inline void
+unwatch_bus (GstElement * el, GstBus * bus)
+{
+  gst_bus_set_flushing (bus, TRUE);
+  gst_element_set_bus (el, NULL);
+  gst_object_unref (bus);
+}
+
+static inline guint
+count_fds (void)
+{
+  GDir *dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  fail_unless (dir != NULL);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  g_dir_close (dir);
+  return n;
+}
+
+/* Rings of this process's tests (other programs on the machine may make
+ * and remove rings of their own meanwhile). */
+static inline guint
+count_shm_rings (void)
+{
+  GDir *dir = g_dir_open ("/dev/shm", 0, NULL);
+  g_autofree gchar *prefix = g_strdup_printf ("ringbridge-gsttest-%u-",
+      (guint) getpid ());
+  const gchar *name;
+  guint n = 0;
+
+  fail_unless (dir != NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      n++;
+  g_dir_close (dir);
+  return n;
+}

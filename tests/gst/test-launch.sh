@@ -1,0 +1,188 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-FileCopyrightText: 2026 The ringbridge authors
+#
+# ringsink and ringsrc in two gst-launch-1.0 processes (R11), TAP output:
+# the stream through the ring is byte-exact against the same pipeline
+# into a filesink, whichever side starts first; a sink that is stopped or
+# killed is replaced under a waiting source; both processes run clean
+# under the leaks tracer; errors come out as messages; nothing is left in
+# /dev/shm; the examples in examples/gst run.
+#
+# Environment (meson sets it): GST_PLUGIN_PATH_1_0 and friends,
+# RB_EXAMPLES_DIR; RB_LAUNCH_BUFFERS (default 1000) sets the stream length.
+
+set -u
+
+n=0
+failed=0
+ok () { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+check () {                      # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+zero () { local x; for x; do [ "$x" -eq 0 ] || return 1; done; }
+failed_with () {                # failed_with RC TEXT FILE
+  [ "$1" -ne 0 ] && grep -q "$2" "$3"
+}
+
+tmp=$(mktemp -d)
+prefix="gstlaunch-$$"
+pids=()
+cleanup () {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  rm -rf "$tmp"
+  rm -f /dev/shm/ringbridge-"$prefix"-*
+}
+trap cleanup EXIT
+
+buffers=${RB_LAUNCH_BUFFERS:-1000}
+launch=(gst-launch-1.0 -q)
+timeout_ns=60000000000
+audio="audiotestsrc num-buffers=$buffers wave=sine freq=441 samplesperbuffer=480 \
+! audio/x-raw,format=S16LE,rate=48000,channels=2"
+video="videotestsrc num-buffers=$((buffers / 10)) pattern=ball \
+! video/x-raw,format=I420,width=160,height=120,framerate=30/1"
+
+sum () { md5sum < "$1" | cut -d' ' -f1; }
+same () { [ -s "$1" ] && [ "$(sum "$1")" = "$(sum "$2")" ]; }
+run () { timeout 120 "${launch[@]}" "$@"; }
+
+# shellcheck disable=SC2086
+run $audio ! filesink location="$tmp/audio.ref"
+# shellcheck disable=SC2086
+run $video ! filesink location="$tmp/video.ref"
+
+# 1. the source first: it waits for the ring to appear
+ring=$prefix-a
+run ringsrc ring-name="$ring" timeout=$timeout_ns ! filesink location="$tmp/a.out" &
+src=$!
+sleep 0.3
+# shellcheck disable=SC2086
+run $audio ! ringsink ring-name="$ring" sync=false
+sink_rc=$?
+wait $src
+src_rc=$?
+check "audio, source first: both exit 0" zero $sink_rc $src_rc
+check "audio, source first: byte-exact" same "$tmp/a.out" "$tmp/audio.ref"
+
+# 2. the sink first: its EOS waits for a consumer to read everything
+ring=$prefix-b
+# shellcheck disable=SC2086
+run $audio ! ringsink ring-name="$ring" sync=false &
+sink=$!
+sleep 0.5
+run ringsrc ring-name="$ring" timeout=$timeout_ns ! filesink location="$tmp/b.out"
+src_rc=$?
+wait $sink
+sink_rc=$?
+check "audio, sink first: both exit 0" zero $sink_rc $src_rc
+check "audio, sink first: byte-exact" same "$tmp/b.out" "$tmp/audio.ref"
+
+# 3. video through a records ring, caps and all
+ring=$prefix-v
+run ringsrc ring-name="$ring" timeout=$timeout_ns ! filesink location="$tmp/v.out" &
+src=$!
+# shellcheck disable=SC2086
+run $video ! ringsink ring-name="$ring"
+wait $src
+check "video through a records ring: byte-exact" same "$tmp/v.out" "$tmp/video.ref"
+
+# 4. the sink stops (SIGINT: no EOS, the ring's name goes) and a new one
+# starts: the waiting source follows it to the new ring and ends with its
+# EOS. The output ends with the second sink's whole stream.
+short="audiotestsrc num-buffers=100 wave=sine freq=441 samplesperbuffer=480 \
+! audio/x-raw,format=S16LE,rate=48000,channels=2"
+# shellcheck disable=SC2086
+run $short ! filesink location="$tmp/short.ref"
+for how in INT KILL; do
+  ring=$prefix-r$how
+  run ringsrc ring-name="$ring" on-peer-loss=wait timeout=$timeout_ns \
+    ! filesink location="$tmp/r$how.out" &
+  src=$!
+  pids+=("$src")
+  "${launch[@]}" audiotestsrc is-live=true wave=silence \
+    ! audio/x-raw,format=S16LE,rate=48000,channels=2 \
+    ! ringsink ring-name="$ring" &
+  first=$!
+  sleep 0.5
+  kill -s "$how" $first
+  wait $first 2>/dev/null
+  # shellcheck disable=SC2086
+  run $short ! ringsink ring-name="$ring"
+  sink_rc=$?
+  wait $src
+  src_rc=$?
+  size=$(stat -c %s "$tmp/short.ref")
+  tail -c "$size" "$tmp/r$how.out" > "$tmp/r$how.tail"
+  check "sink restart after SIG$how: both exit 0" zero $sink_rc $src_rc
+  check "sink restart after SIG$how: the new sink's stream arrives whole" \
+    same "$tmp/r$how.tail" "$tmp/short.ref"
+done
+
+# 5. both processes under the leaks tracer
+ring=$prefix-l
+GST_TRACERS=leaks GST_DEBUG=GST_TRACER:7 run ringsrc ring-name="$ring" \
+  timeout=$timeout_ns ! filesink location="$tmp/l.out" 2> "$tmp/l.src.log" &
+src=$!
+# shellcheck disable=SC2086
+GST_TRACERS=leaks GST_DEBUG=GST_TRACER:7 run $short ! ringsink \
+  ring-name="$ring" 2> "$tmp/l.sink.log"
+wait $src
+check "leaks tracer: the stream arrives" same "$tmp/l.out" "$tmp/short.ref"
+check "leaks tracer: 0 leaks in the source" \
+  [ "$(grep -c 'object-alive, type-name=(string)[A-Za-z]' "$tmp/l.src.log")" -eq 0 ]
+check "leaks tracer: 0 leaks in the sink" \
+  [ "$(grep -c 'object-alive, type-name=(string)[A-Za-z]' "$tmp/l.sink.log")" -eq 0 ]
+check "leaks tracer: was active" grep -q "leaks" "$tmp/l.sink.log"
+
+# 6. errors users see
+run ringsrc ring-name="$prefix-missing" timeout=100000000 ! fakesink \
+  > "$tmp/e1.log" 2>&1
+rc=$?
+check "missing ring: fails, naming it" \
+  failed_with $rc "No ring '$prefix-missing'" "$tmp/e1.log"
+run audiotestsrc num-buffers=1 ! ringsink > "$tmp/e2.log" 2>&1
+rc=$?
+check "no ring name: fails, saying so" failed_with $rc "No ring name" "$tmp/e2.log"
+printf 'not a ring at all' > "/dev/shm/ringbridge-$prefix-junk"
+chmod 600 "/dev/shm/ringbridge-$prefix-junk"
+run ringsrc ring-name="$prefix-junk" ! fakesink > "$tmp/e3.log" 2>&1
+rc=$?
+check "not a ring: fails with the library's reason" \
+  failed_with $rc "not a ring\\|too small\\|header" "$tmp/e3.log"
+rm -f "/dev/shm/ringbridge-$prefix-junk"
+
+# 7. nothing left behind
+left=$(find /dev/shm -maxdepth 1 -name "ringbridge-$prefix-*" | wc -l)
+check "no ring left in /dev/shm" [ "$left" -eq 0 ]
+
+# 8. the examples, briefly; the Python one finds the library's typelib in
+# the build tree
+if [ -n "${RB_BUILD_ROOT:-}" ]; then
+  export GI_TYPELIB_PATH="$RB_BUILD_ROOT/lib/ringbridge${GI_TYPELIB_PATH:+:$GI_TYPELIB_PATH}"
+  export LD_LIBRARY_PATH="$RB_BUILD_ROOT/lib/ringbridge${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+if [ -n "${RB_EXAMPLES_DIR:-}" ] && [ -d "$RB_EXAMPLES_DIR" ]; then
+  for ex in "$RB_EXAMPLES_DIR"/*.sh "$RB_EXAMPLES_DIR"/*.py; do
+    [ -e "$ex" ] || continue
+    case $ex in
+      *.py) cmd=(/usr/bin/python3 "$ex") ;;
+      *) cmd=(bash "$ex") ;;
+    esac
+    RB_EXAMPLE_SECONDS=1 RB_EXAMPLE_RING="$prefix-ex" timeout 60 "${cmd[@]}" \
+      > "$tmp/ex.log" 2>&1
+    rc=$?
+    if [ $rc -eq 0 ]; then
+      ok "example $(basename "$ex")"
+    else
+      not_ok "example $(basename "$ex") (exit $rc)"
+      sed 's/^/# /' "$tmp/ex.log" | tail -20
+    fi
+  done
+fi
+
+echo "1..$n"
+echo "# $((n - failed)) passed, $failed failed"
+[ $failed -eq 0 ]
