@@ -21,7 +21,7 @@ struct rb_record {
   uint64_t offset_end;
 };
 
-static_assert (sizeof (struct rb_record) == 56, "record layout");
+static_assert (sizeof (struct rb_record) == 56, "record layout (and RB_RECORD_HEADER_SIZE)");
 static_assert (offsetof (struct rb_record, pts) == 16, "record layout");
 static_assert (offsetof (struct rb_record, offset_end) == 48, "record layout");
 

@@ -2314,7 +2314,8 @@ rb_ring_get_max_record_size (RbRing *ring)
  *
  * Writes one record, all or nothing: a record that does not fit now is not
  * written (and counts as an overrun); wait with rb_ring_wait_writable() for
- * rb_record_total_size() bytes and try again. A record larger than
+ * its size in the ring (%RB_RECORD_HEADER_SIZE plus @size, rounded up to a
+ * multiple of 8) and try again. A record larger than
  * rb_ring_get_max_record_size() can never fit.
  *
  * Returns: %TRUE if the record was written (%FALSE also on a ring without

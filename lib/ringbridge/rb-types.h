@@ -91,6 +91,15 @@ typedef enum {
 } RbRecordType;
 
 /**
+ * RB_RECORD_HEADER_SIZE:
+ *
+ * The bytes a record takes in the ring besides its payload. A record of N
+ * payload bytes takes RB_RECORD_HEADER_SIZE + N bytes rounded up to a
+ * multiple of 8.
+ */
+#define RB_RECORD_HEADER_SIZE 56
+
+/**
  * RB_RECORD_NONE:
  *
  * The value of a record's timestamp or duration that is not set (as

@@ -240,8 +240,13 @@ rb_shm_claim (struct rb_shm_header *hdr, int role, uint64_t self,
   atomic_fetch_add_explicit (role == RB_ROLE_PRODUCER ?
       &hdr->producer_generation : &hdr->consumer_generation, 1,
       memory_order_relaxed);
-  if (role == RB_ROLE_PRODUCER)
+  if (role == RB_ROLE_PRODUCER) {
     atomic_store_explicit (&hdr->producer_detached, 0, memory_order_relaxed);
+    /* A new producer starts a new stream: an end of stream its
+     * predecessor marked is over. release: pairs with the acquire load in
+     * rb_ring_core_is_eos(). */
+    atomic_store_explicit (&hdr->eos, 0, memory_order_release);
+  }
   *holder = 0;
   return true;
 }

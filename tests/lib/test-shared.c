@@ -350,12 +350,15 @@ test_roles_resume (void)
   g_assert_cmpuint (rb_ring_read (cons, buf, 10), ==, 10);
   g_assert_cmpmem (buf, 10, data + 40, 10);
 
-  /* so does a producer: it appends after the last committed byte */
+  /* so does a producer: it appends after the last committed byte, and an
+   * end of stream its predecessor marked is over */
+  rb_ring_set_end_of_stream (prod);
   g_object_unref (prod);
   g_assert_cmpint (rb_ring_get_peer_state (cons), ==, RB_PEER_STATE_GONE);
   prod = rb_ring_open (name, RB_RING_ROLE_PRODUCER, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rb_ring_get_write_position (prod), ==, 100);
+  g_assert_false (rb_ring_is_end_of_stream (cons));
   g_assert_cmpuint (rb_ring_write (prod, (const guint8 *) "xyz", 3), ==, 3);
   g_assert_cmpuint (rb_ring_read (cons, buf, 100), ==, 53);
   g_assert_cmpmem (buf, 50, data + 50, 50);
