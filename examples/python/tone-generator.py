@@ -117,9 +117,13 @@ def main(argv=None):
             except KeyboardInterrupt:
                 pass
             ring.set_end_of_stream()
-            # Let the consumer drain what is left (or leave) before the
-            # name goes.
-            wait_writable(ring, ring.capacity)
+            # Let the consumer drain what is left before the name goes; a
+            # consumer that is not there (any more) drains nothing: its
+            # departure may have been reported to the loop above already.
+            while (ring.get_peer_state() == RingBridge.PeerState.ALIVE and
+                   ring.wait_writable(ring.capacity, 100 * 1000) ==
+                   W.TIMEOUT):
+                pass
     except KeyboardInterrupt:
         pass
     finally:
