@@ -61,10 +61,11 @@ trap cleanup EXIT
 
 # A private JACK server. JACK_NO_AUDIO_RESERVATION: no D-Bus device
 # reservation for a dummy backend. SIGTERM (in cleanup) lets it unregister.
-JACK_NO_AUDIO_RESERVATION=1 jackd --no-realtime -n "$server" \
+# (not our libraries: no sanitizer runtime a test may preload)
+env -u LD_PRELOAD JACK_NO_AUDIO_RESERVATION=1 jackd --no-realtime -n "$server" \
   -d dummy -r 48000 -p 256 >/dev/null 2>&1 &
 pids+=($!)
-jack_wait -s "$server" -w -t 10 >/dev/null
+env -u LD_PRELOAD jack_wait -s "$server" -w -t 10 >/dev/null
 
 # The producer: its ring must exist before play starts (or use play --wait).
 "$tone" "$tone_ring" --seconds $((seconds + 5)) &
@@ -78,7 +79,7 @@ done
 "$jack" record "$rec_ring" --name loop-rec &
 pids+=($!)
 for _ in $(seq 100); do
-  jack_lsp | grep -q '^loop-rec:in_2$' && break
+  env -u LD_PRELOAD jack_lsp | grep -q '^loop-rec:in_2$' && break
   sleep 0.05
 done
 
@@ -89,5 +90,5 @@ pids+=($!)
 
 # The consumer of REC, in the foreground: its status is ours.
 echo "loopback.sh: $seconds s of a 440 Hz tone through JACK server '$server':"
-jack_lsp -c | sed 's/^/  /'
+env -u LD_PRELOAD jack_lsp -c | sed 's/^/  /'
 "$meter" "$rec_ring" --seconds "$seconds" --expect-rms 0.3536
