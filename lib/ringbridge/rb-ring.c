@@ -1484,8 +1484,10 @@ rb_ring_close (RbRing *ring)
 
   if (ring->map.base == NULL)
     return;
-  release_roles (ring);
+  /* interrupt first: a thread of ours waiting on this object must end
+   * INTERRUPTED, not take our own departure for its peer's */
   rb_ring_interrupt (ring);
+  release_roles (ring);
 }
 
 /**
