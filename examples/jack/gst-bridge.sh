@@ -62,9 +62,17 @@ cleanup () {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# a test runner that gives up on us sends SIGTERM: clean up then too
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 # A private server: dummy backend, 48 kHz, 64-frame periods. A fixed name,
 # since jackd 1.9 keeps a killed server's slot until one of that name runs.
+# A server of this name left running by an earlier run that was killed
+# would take our clients: stop it first.
+if pkill -TERM -f -- "jackd --no-realtime -n $server " 2>/dev/null; then
+  sleep 1
+fi
 # (not our libraries: no sanitizer runtime a test may preload)
 env -u LD_PRELOAD JACK_NO_AUDIO_RESERVATION=1 jackd --no-realtime -n "$server" \
   -d dummy -r 48000 -p 64 >"$work/jackd.log" 2>&1 &

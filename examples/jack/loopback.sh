@@ -58,9 +58,17 @@ cleanup () {
   done
 }
 trap cleanup EXIT
+# a test runner that gives up on us sends SIGTERM: clean up then too
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 # A private JACK server. JACK_NO_AUDIO_RESERVATION: no D-Bus device
 # reservation for a dummy backend. SIGTERM (in cleanup) lets it unregister.
+# A server of this name left running by an earlier run that was killed
+# would take our clients: stop it first.
+if pkill -TERM -f -- "jackd --no-realtime -n $server " 2>/dev/null; then
+  sleep 1
+fi
 # (not our libraries: no sanitizer runtime a test may preload)
 env -u LD_PRELOAD JACK_NO_AUDIO_RESERVATION=1 jackd --no-realtime -n "$server" \
   -d dummy -r 48000 -p 256 >/dev/null 2>&1 &
