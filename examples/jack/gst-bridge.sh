@@ -69,8 +69,9 @@ trap 'exit 130' INT
 # A private server: dummy backend, 48 kHz, 64-frame periods. A fixed name,
 # since jackd 1.9 keeps a killed server's slot until one of that name runs.
 # A server of this name left running by an earlier run that was killed
-# would take our clients: stop it first.
-if pkill -TERM -f -- "jackd --no-realtime -n $server " 2>/dev/null; then
+# would take our clients: stop it first. (pkill, like the JACK tools, runs
+# without a sanitizer runtime a test may preload: with ASan's it hangs.)
+if env -u LD_PRELOAD pkill -TERM -f -- "jackd --no-realtime -n $server " 2>/dev/null; then
   sleep 1
 fi
 # (not our libraries: no sanitizer runtime a test may preload)

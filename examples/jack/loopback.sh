@@ -65,8 +65,9 @@ trap 'exit 130' INT
 # A private JACK server. JACK_NO_AUDIO_RESERVATION: no D-Bus device
 # reservation for a dummy backend. SIGTERM (in cleanup) lets it unregister.
 # A server of this name left running by an earlier run that was killed
-# would take our clients: stop it first.
-if pkill -TERM -f -- "jackd --no-realtime -n $server " 2>/dev/null; then
+# would take our clients: stop it first. (pkill, like the JACK tools, runs
+# without a sanitizer runtime a test may preload: with ASan's it hangs.)
+if env -u LD_PRELOAD pkill -TERM -f -- "jackd --no-realtime -n $server " 2>/dev/null; then
   sleep 1
 fi
 # (not our libraries: no sanitizer runtime a test may preload)
