@@ -414,9 +414,18 @@ class Server:
             servers.remove(self)
 
     def lsp(self, *args):
-        r = subprocess.run(["jack_lsp", "-s", self.name, *args],
-                           capture_output=True, text=True, timeout=30)
-        return r.stdout
+        # jack_lsp has hung connecting to a busy server (once in CI, on
+        # two loaded cores): give it a second chance, and say so.
+        for attempt in (1, 2):
+            try:
+                r = subprocess.run(["jack_lsp", "-s", self.name, *args],
+                                   capture_output=True, text=True, timeout=30)
+                return r.stdout
+            except subprocess.TimeoutExpired:
+                if attempt == 2:
+                    raise
+                print("# jack_lsp -s %s hung for 30 s; trying again"
+                      % self.name, flush=True)
 
     def ports(self):
         return [p for p in self.lsp().splitlines() if p and p[0] != "\t"]
