@@ -10,7 +10,6 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
-# What the project needs on a Debian 12 machine, and why.
 # What the project needs on a Debian 12 machine, one line each with why.
 packages=(
   meson ninja-build pkg-config gcc   # the build
@@ -22,15 +21,26 @@ packages=(
   jackd2 groff-base                  # jackd and its tools for the JACK client's tests; groff checks its man page
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev  # the GStreamer plugin
   gstreamer1.0-plugins-base gstreamer1.0-tools gir1.2-gstreamer-1.0  # its tests and examples
+  gstreamer1.0-plugins-good          # wavenc (the demo), jackaudiosink (the JACK benchmark's peer)
+  gstreamer1.0-plugins-bad           # shmsink/shmsrc, interaudiosink/src: the GStreamer benchmark's peers
   gobject-introspection libgirepository1.0-dev   # RingBridge-1.0 typelib
   python3-gi python3-pytest python3-numpy        # the Python bindings' tests
 )
 
+# Only the test suite needs these (scripts/test passes them on; the demo
+# does without a browser).
+test_packages=(
+  python3-matplotlib                 # bench/plot-results: the figures in docs/
+  gi-docgen chromium                 # the reference site, and its render test
+)
+
 say () { printf '%s\n' "$*" >&2; }
 
+# ensure_packages [EXTRA...]: installs whatever of ${packages[@]} and EXTRA
+# is missing.
 ensure_packages () {
   local missing=() p
-  for p in "${packages[@]}"; do
+  for p in "${packages[@]}" "$@"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
       missing+=("$p")
     fi

@@ -550,6 +550,9 @@ read_common (struct rb_ring_core *c, void *dst, size_t n, bool consume)
     }
     if (consume)
       publish_read (c, c->r + n);
+    /* Relaxed: read_pos is our own field (only this consumer stores it),
+     * so this load pairs with nothing; it only saves a release store, and
+     * a waiting writer's wake-up, when catching up did not move us. */
     else if (c->r != atomic_load_explicit (&c->hdr->read_pos, memory_order_relaxed))
       publish_read (c, c->r);   /* catching up moved us */
     return n;
