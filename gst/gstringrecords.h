@@ -79,7 +79,7 @@ typedef struct {
   gint unlocked;                /* atomic */
 } GstRingWaiter;
 
-#define GST_RING_WAIT_SLICE_US (20 * 1000)
+#define GST_RING_WAIT_SLICE_US (G_GINT64_CONSTANT (20) * 1000)
 
 void            gst_ring_waiter_unlock      (GstRingWaiter * w);
 void            gst_ring_waiter_unlock_stop (GstRingWaiter * w);

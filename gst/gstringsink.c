@@ -130,12 +130,12 @@ enum
 
 #define DEFAULT_MODE GST_RING_SINK_MODE_BLOCK
 #define DEFAULT_CAPACITY 0
-#define DEFAULT_BUFFER_TIME (200 * 1000)
+#define DEFAULT_BUFFER_TIME (G_GINT64_CONSTANT (200) * 1000)
 #define DEFAULT_PERMISSIONS 0600
-#define DEFAULT_RECORDS_CAPACITY (4 * 1024 * 1024)
+#define DEFAULT_RECORDS_CAPACITY ((gsize) 4 * 1024 * 1024)
 /* how often the sink looks whether a new consumer attached to its records
  * ring, which then needs the caps again */
-#define PEER_CHECK_INTERVAL_US (200 * 1000)
+#define PEER_CHECK_INTERVAL_US (G_GINT64_CONSTANT (200) * 1000)
 
 static GParamSpec *properties[N_PROPERTIES];
 

@@ -155,7 +155,7 @@ enum
 #define DEFAULT_PROVIDE_CLOCK TRUE
 /* how often to look for a ring to appear, or for a successor of a ring
  * whose producer left */
-#define POLL_US (20 * 1000)
+#define POLL_US (G_GINT64_CONSTANT (20) * 1000)
 /* live audio: timestamps follow the frame count; they are re-anchored to
  * the clock when the two drift apart by more than this */
 #define RESYNC_THRESHOLD (50 * GST_MSECOND)
@@ -705,7 +705,7 @@ create_audio (GstRingSrc * self, GstBuffer ** out)
   got = rb_ring_read_frames (ring, map.data, MIN (avail, want));
   after = rb_ring_get_read_position (ring);
   gst_buffer_unmap (buf, &map);
-  gst_buffer_set_size (buf, got * fs);
+  gst_buffer_set_size (buf, (gssize) (got * fs));
 
   /* an overwrite ring skips what the producer overwrote: a gap in time */
   if (after - before != got * fs) {
@@ -744,7 +744,7 @@ create_bytes (GstRingSrc * self, GstBuffer ** out)
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
   n = rb_ring_read (self->ring, map.data, n);
   gst_buffer_unmap (buf, &map);
-  gst_buffer_set_size (buf, n);
+  gst_buffer_set_size (buf, (gssize) n);
   if (self->discont) {
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
     self->discont = FALSE;
@@ -833,7 +833,8 @@ create_records (GstRingSrc * self, GstBuffer ** out)
           /* a consumer that attached mid-stream; the producer sends the
            * caps again when it notices us */
           GST_DEBUG_OBJECT (self, "skipping a buffer that came before caps");
-          payload = rb_ring_read_record_acquire (ring, &info);
+          if (rb_ring_read_record_acquire (ring, &info) == NULL)
+            return corrupt_record (self, "a data record changed while read");
           rb_ring_read_record_release (ring);
           self->discont = TRUE;
           continue;

@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,13 +38,13 @@
 
 #define TICK_MS 100
 /* how often play looks at its producer and at the ring's name */
-#define RING_CHECK_US (200 * 1000)
+#define RING_CHECK_US (G_GINT64_CONSTANT (200) * 1000)
 #define RETRY_US G_USEC_PER_SEC
 /* the latency report is the fill range over this many ticks */
 #define LATENCY_WINDOW 10
 /* a callback that makes no progress for this long is stuck (or JACK is
  * gone): the ring it may hold is kept alive rather than freed */
-#define SWAP_TIMEOUT_US (2 * G_USEC_PER_SEC)
+#define SWAP_TIMEOUT_US (G_GINT64_CONSTANT (2) * G_USEC_PER_SEC)
 
 #define DEFAULT_CHANNELS 2
 #define DEFAULT_LATENCY_MS 500.0
@@ -406,7 +407,9 @@ parse_options (int argc, char **argv, Options *opt)
   opt->connect = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   opterr = 0;
   /* '+' would stop at the first non-option; we want "play RING --wait"
-   * and "--wait play RING" alike, so permute (the default). */
+   * and "--wait play RING" alike, so permute (the default). Runs before
+   * any thread exists. */
+  /* NOLINTNEXTLINE(concurrency-mt-unsafe): see above */
   while ((c = getopt_long (argc, argv, ":n:s:c:wt:f:vhV", long_options,
               NULL)) != -1) {
     switch (c) {
@@ -1545,7 +1548,7 @@ handle_signals (App *app)
   struct signalfd_siginfo si;
 
   while (read (app->signal_fd, &si, sizeof si) == (ssize_t) sizeof si) {
-    print_info (app, "%s: stopping", strsignal ((int) si.ssi_signo));
+    print_info (app, "%s: stopping", sigdescr_np ((int) si.ssi_signo));
     stop (app, 0);
   }
 }
@@ -1738,13 +1741,18 @@ static int
 setup_signals (App *app)
 {
   sigset_t set;
+  int err;
 
   sigemptyset (&set);
   sigaddset (&set, SIGINT);
   sigaddset (&set, SIGTERM);
   sigaddset (&set, SIGHUP);
-  if (sigprocmask (SIG_BLOCK, &set, NULL) != 0) {
-    print_error ("sigprocmask: %s", g_strerror (errno));
+  /* this thread's mask, which the threads made later inherit
+   * (sigprocmask is unspecified once a process has threads, and GLib may
+   * have made some) */
+  err = pthread_sigmask (SIG_BLOCK, &set, NULL);
+  if (err != 0) {
+    print_error ("pthread_sigmask: %s", g_strerror (err));
     return EX_OSERR;
   }
   app->signal_fd = signalfd (-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);

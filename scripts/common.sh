@@ -32,6 +32,7 @@ packages=(
 test_packages=(
   python3-matplotlib                 # bench/plot-results: the figures in docs/
   gi-docgen chromium                 # the reference site, and its render test
+  cppcheck clang-tidy                # static gates (suite 'static')
 )
 
 say () { printf '%s\n' "$*" >&2; }

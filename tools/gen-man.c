@@ -146,5 +146,10 @@ main (int argc, char **argv)
   put (".SH SEE ALSO\n");
   put_line (stat_doc_see_also);
 
-  return ferror (stdout) || fflush (stdout) != 0 ? 1 : 0;
+  /* a man page cut short by a full disk must fail the build, saying why */
+  if (fflush (stdout) != 0 || ferror (stdout)) {
+    perror ("gen-man: cannot write the man page");
+    return 1;
+  }
+  return 0;
 }

@@ -138,6 +138,8 @@ main (int argc, char **argv)
     { NULL }
   };
   struct bridge *b;
+  RbSampleFormat format;
+  RbRing *ring;
   GThread *thread;
   gint64 t0, t1;
   double secs, mbytes;
@@ -161,23 +163,24 @@ main (int argc, char **argv)
     return 64;
   }
 
-  b = g_new0 (struct bridge, 1);
-  b->format = rb_sample_format_from_string (format_name);
+  format = rb_sample_format_from_string (format_name);
   /* lossless formats only: the checksum compares float values exactly */
-  if (b->format != RB_SAMPLE_FORMAT_F32LE &&
-      b->format != RB_SAMPLE_FORMAT_F64LE) {
+  if (format != RB_SAMPLE_FORMAT_F32LE && format != RB_SAMPLE_FORMAT_F64LE) {
     fprintf (stderr, "period-callback: --format must be F32LE or F64LE, "
         "not '%s'\n", format_name);
     return 64;
   }
-  b->total_frames = (guint64) (seconds * RATE);
   /* a few periods of headroom, like a JACK client's ring */
-  b->ring = rb_ring_new_audio (b->format, CHANNELS, RATE, 16 * period, 0,
-      &error);
-  if (b->ring == NULL) {
+  ring = rb_ring_new_audio (format, CHANNELS, RATE, 16 * period, 0, &error);
+  if (ring == NULL) {
     fprintf (stderr, "period-callback: %s\n", error->message);
     return 1;
   }
+
+  b = g_new0 (struct bridge, 1);
+  b->format = format;
+  b->ring = ring;
+  b->total_frames = (guint64) (seconds * RATE);
   b->sum_out = G_GUINT64_CONSTANT (0xcbf29ce484222325);
 
   t0 = g_get_monotonic_time ();

@@ -37,6 +37,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -115,7 +116,8 @@ process_stat (uint32_t pid, char *state, uint64_t *start)
 {
   char path[64], buf[1024];
   const char *p;
-  unsigned long long st = 0;
+  char *end;
+  unsigned long long st;
   ssize_t n;
   int fd, field;
 
@@ -137,7 +139,9 @@ process_stat (uint32_t pid, char *state, uint64_t *start)
   for (field = 2; *p != '\0' && field < 22; p++)
     if (*p == ' ')
       field++;
-  if (sscanf (p, "%llu", &st) != 1)
+  errno = 0;
+  st = strtoull (p, &end, 10);
+  if (end == p || errno != 0)
     return false;
   *start = st;
   return true;
