@@ -17,7 +17,7 @@
  * grow, so `rb_ring_get_write_position()` is also "how much was ever
  * written" and an absolute sample index for audio rings.
  *
- * Each function's documentation ends with its thread contract:
+ * Each function's description ends with its thread contract:
  * "Thread: producer" (only the one thread that writes), "Thread: consumer"
  * (only the one thread that reads), or "Thread: any". "RT-safe" means the
  * call allocates nothing, takes no lock and makes no system call, so it may
@@ -136,6 +136,15 @@ static void release_roles (RbRing *self);
 G_DEFINE_FINAL_TYPE_WITH_CODE (RbRing, rb_ring, G_TYPE_OBJECT,
     G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, rb_ring_initable_iface_init))
 
+/**
+ * rb_ring_error_quark:
+ *
+ * The quark of the %RB_RING_ERROR domain; use the macro instead.
+ *
+ * Thread: any.
+ *
+ * Returns: the error domain of ring construction and attach errors
+ */
 G_DEFINE_QUARK (rb-ring-error-quark, rb_ring_error)
 
 /* --- sample formats ------------------------------------------------------- */
@@ -155,11 +164,13 @@ static const char *const format_names[] = {
  * rb_sample_format_get_size:
  * @format: a sample format
  *
+ * Gets the size of one sample of a format.
+ *
+ * Thread: any. RT-safe.
+ *
  * Returns: the size of one sample of @format in bytes: 1 for
  *   %RB_SAMPLE_FORMAT_NONE (a byte ring's "frame"), 0 for a value that is
  *   not a sample format.
- *
- * Thread: any. RT-safe.
  */
 gsize
 rb_sample_format_get_size (RbSampleFormat format)
@@ -171,11 +182,13 @@ rb_sample_format_get_size (RbSampleFormat format)
  * rb_sample_format_to_string:
  * @format: a sample format
  *
+ * Gets the GStreamer name of a sample format.
+ *
+ * Thread: any. RT-safe.
+ *
  * Returns: (nullable): the GStreamer name of @format (`"S16LE"`, `"F32LE"`,
  *   ...), "NONE" for %RB_SAMPLE_FORMAT_NONE, or %NULL if @format is not a
  *   sample format.
- *
- * Thread: any. RT-safe.
  */
 const gchar *
 rb_sample_format_to_string (RbSampleFormat format)
@@ -189,10 +202,12 @@ rb_sample_format_to_string (RbSampleFormat format)
  * rb_sample_format_from_string:
  * @name: a GStreamer audio format name such as `"S16LE"`
  *
- * Returns: the sample format called @name (case-insensitive), or
- *   %RB_SAMPLE_FORMAT_NONE if there is none.
+ * Looks up a sample format by its GStreamer name.
  *
  * Thread: any.
+ *
+ * Returns: the sample format called @name (case-insensitive), or
+ *   %RB_SAMPLE_FORMAT_NONE if there is none.
  */
 RbSampleFormat
 rb_sample_format_from_string (const gchar *name)
@@ -797,10 +812,10 @@ construct (const Recipe *r, GError **error)
  * neither side page-faults or meets a full file system later. The ring's
  * file descriptor (rb_ring_get_fd()) can be passed to another process.
  *
+ * Thread: any. Not RT-safe.
+ *
  * Returns: (transfer full): a new ring, or %NULL with @error set
  *   (%RB_RING_ERROR_INVALID_CAPACITY, %RB_RING_ERROR_NO_MEMORY, ...)
- *
- * Thread: any. Not RT-safe.
  */
 RbRing *
 rb_ring_new (gsize capacity, GError **error)
@@ -816,9 +831,9 @@ rb_ring_new (gsize capacity, GError **error)
  *
  * Like rb_ring_new(), with flags.
  *
- * Returns: (transfer full): a new ring, or %NULL with @error set
- *
  * Thread: any. Not RT-safe.
+ *
+ * Returns: (transfer full): a new ring, or %NULL with @error set
  */
 RbRing *
 rb_ring_new_full (gsize capacity, RbRingFlags flags, GError **error)
@@ -843,10 +858,10 @@ rb_ring_new_full (gsize capacity, RbRingFlags flags, GError **error)
  * reads them. The capacity in bytes is @frames frames rounded up as for
  * rb_ring_new(), so rb_ring_get_capacity_frames() is at least @frames.
  *
+ * Thread: any. Not RT-safe.
+ *
  * Returns: (transfer full): a new ring, or %NULL with @error set
  *   (%RB_RING_ERROR_INVALID_FORMAT for bad format, channels or rate)
- *
- * Thread: any. Not RT-safe.
  */
 RbRing *
 rb_ring_new_audio (RbSampleFormat format, guint channels, guint rate,
@@ -878,9 +893,9 @@ rb_ring_new_audio (RbSampleFormat format, guint channels, guint rate,
  * reserved now: a full `/dev/shm` fails here with %RB_RING_ERROR_NO_SPACE,
  * never later with SIGBUS.
  *
- * Returns: (transfer full): the new ring, or %NULL with @error set
- *
  * Thread: any. Not RT-safe.
+ *
+ * Returns: (transfer full): the new ring, or %NULL with @error set
  */
 RbRing *
 rb_ring_create (const gchar *name, gsize capacity, RbRingFlags flags,
@@ -906,9 +921,9 @@ rb_ring_create (const gchar *name, gsize capacity, RbRingFlags flags,
  *
  * rb_ring_create() for an audio ring: rb_ring_new_audio()'s format, shared.
  *
- * Returns: (transfer full): the new ring, or %NULL with @error set
- *
  * Thread: any. Not RT-safe.
+ *
+ * Returns: (transfer full): the new ring, or %NULL with @error set
  */
 RbRing *
 rb_ring_create_audio (const gchar *name, RbSampleFormat format,
@@ -944,9 +959,9 @@ rb_ring_create_audio (const gchar *name, RbSampleFormat format,
  * predecessor committed, a restarted consumer reads from where its
  * predecessor stopped.
  *
- * Returns: (transfer full): the ring, or %NULL with @error set
- *
  * Thread: any. Not RT-safe.
+ *
+ * Returns: (transfer full): the ring, or %NULL with @error set
  */
 RbRing *
 rb_ring_open (const gchar *name, RbRingRole role, GError **error)
@@ -964,9 +979,9 @@ rb_ring_open (const gchar *name, RbRingRole role, GError **error)
  * rb_ring_open(), accepting rings of other users or writable by others
  * when @open_flags says so.
  *
- * Returns: (transfer full): the ring, or %NULL with @error set
- *
  * Thread: any. Not RT-safe.
+ *
+ * Returns: (transfer full): the ring, or %NULL with @error set
  */
 RbRing *
 rb_ring_open_full (const gchar *name, RbRingRole role,
@@ -990,9 +1005,9 @@ rb_ring_open_full (const gchar *name, RbRingRole role,
  * be sealed against shrinking (%RB_RING_ERROR_NOT_SEALED otherwise). The
  * ring keeps its own duplicate of @fd: close yours when you like.
  *
- * Returns: (transfer full): the ring, or %NULL with @error set
- *
  * Thread: any. Not RT-safe.
+ *
+ * Returns: (transfer full): the ring, or %NULL with @error set
  */
 RbRing *
 rb_ring_new_from_fd (gint fd, RbRingRole role, GError **error)
@@ -1013,10 +1028,10 @@ rb_ring_new_from_fd (gint fd, RbRingRole role, GError **error)
  * letters, digits, `.`, `_` and `-`, starting with a letter, digit or `_`.
  * The ring named `music` lives in `/dev/shm/ringbridge-music`.
  *
+ * Thread: any.
+ *
  * Returns: %TRUE if @name is a valid name; otherwise %FALSE with @error set
  *   to %RB_RING_ERROR_INVALID_NAME, saying what is wrong with it
- *
- * Thread: any.
  */
 gboolean
 rb_ring_name_validate (const gchar *name, GError **error)
@@ -1055,10 +1070,12 @@ rb_ring_name_validate (const gchar *name, GError **error)
  * rb_ring_name_to_path:
  * @name: a ring name
  *
- * Returns: (transfer full) (nullable): the file of the ring named @name,
- *   e.g. `/dev/shm/ringbridge-music`, or %NULL if @name is not valid
+ * Gets the file that backs the ring of a name, without opening it.
  *
  * Thread: any.
+ *
+ * Returns: (transfer full) (nullable): the file of the ring named @name,
+ *   e.g. `/dev/shm/ringbridge-music`, or %NULL if @name is not valid
  */
 gchar *
 rb_ring_name_to_path (const gchar *name)
@@ -1128,10 +1145,10 @@ set_exists_error (const gchar *name, GError **error)
  * after the last one does. A new rb_ring_create() of the same name makes a
  * different ring.
  *
+ * Thread: any. Not RT-safe.
+ *
  * Returns: %TRUE on success; %FALSE with @error set
  *   (%RB_RING_ERROR_NOT_FOUND if there is no such ring)
- *
- * Thread: any. Not RT-safe.
  */
 gboolean
 rb_ring_unlink (const gchar *name, GError **error)
@@ -1161,10 +1178,10 @@ rb_ring_unlink (const gchar *name, GError **error)
  * left alone (%RB_RING_ERROR_BUSY names it); a file that is not a ring is
  * left alone too (%RB_RING_ERROR_NOT_A_RING).
  *
+ * Thread: any. Not RT-safe.
+ *
  * Returns: %TRUE if the ring was stale and is removed; %FALSE with @error
  *   set otherwise
- *
- * Thread: any. Not RT-safe.
  */
 gboolean
 rb_ring_reclaim_stale (const gchar *name, GError **error)
@@ -1208,9 +1225,9 @@ rb_ring_reclaim_stale (const gchar *name, GError **error)
  * (which opens it with rb_ring_new_from_fd()). It stays the ring's: do not
  * close it; dup() it to keep it longer than the ring.
  *
- * Returns: the file descriptor
- *
  * Thread: any. RT-safe.
+ *
+ * Returns: the file descriptor
  */
 gint
 rb_ring_get_fd (RbRing *ring)
@@ -1224,9 +1241,11 @@ rb_ring_get_fd (RbRing *ring)
  * rb_ring_get_name:
  * @ring: a ring
  *
- * Returns: (nullable): the ring's name, or %NULL for an anonymous ring
+ * Gets the name of a shared ring.
  *
  * Thread: any.
+ *
+ * Returns: (nullable): the ring's name, or %NULL for an anonymous ring
  */
 const gchar *
 rb_ring_get_name (RbRing *ring)
@@ -1240,9 +1259,11 @@ rb_ring_get_name (RbRing *ring)
  * rb_ring_get_role:
  * @ring: a ring
  *
- * Returns: the role this ring object plays
+ * Gets the role this ring object plays: producer, consumer, both or reader.
  *
  * Thread: any.
+ *
+ * Returns: the role this ring object plays
  */
 RbRingRole
 rb_ring_get_role (RbRing *ring)
@@ -1279,9 +1300,9 @@ peer_role (RbRing *ring)
  * of role %RB_RING_ROLE_BOTH the peer is this process until another one
  * takes a role over, and then that process.
  *
- * Returns: the peer's state
- *
  * Thread: any. Not RT-safe (it may look in /proc).
+ *
+ * Returns: the peer's state
  */
 RbPeerState
 rb_ring_get_peer_state (RbRing *ring)
@@ -1298,10 +1319,12 @@ rb_ring_get_peer_state (RbRing *ring)
  * rb_ring_get_peer_pid:
  * @ring: a ring
  *
- * Returns: the pid of the process that holds the other side's role (see
- *   rb_ring_get_peer_state()), or 0 if none does
+ * Gets the process at the other side of a shared ring.
  *
  * Thread: any.
+ *
+ * Returns: the pid of the process that holds the other side's role (see
+ *   rb_ring_get_peer_state()), or 0 if none does
  */
 guint
 rb_ring_get_peer_pid (RbRing *ring)
@@ -1343,9 +1366,9 @@ wait_ctx (RbRing *ring, int role_watched)
  * after @timeout_us. A producer that never has a waiter makes no system
  * call to wake it; one that has makes one.
  *
- * Returns: why the wait ended
- *
  * Thread: consumer. Not RT-safe: blocks.
+ *
+ * Returns: why the wait ended
  */
 RbWaitResult
 rb_ring_wait_readable (RbRing *ring, gsize count, gint64 timeout_us)
@@ -1374,9 +1397,9 @@ rb_ring_wait_readable (RbRing *ring, gsize count, gint64 timeout_us)
  * detaches or dies (%RB_WAIT_PEER_GONE), rb_ring_interrupt() is called, or
  * @timeout_us passes. An overwrite ring is always writable.
  *
- * Returns: why the wait ended
- *
  * Thread: producer. Not RT-safe: blocks.
+ *
+ * Returns: why the wait ended
  */
 RbWaitResult
 rb_ring_wait_writable (RbRing *ring, gsize count, gint64 timeout_us)
@@ -1407,9 +1430,9 @@ rb_ring_wait_writable (RbRing *ring, gsize count, gint64 timeout_us)
  * ring waits for the data it wants next. Ends early as
  * rb_ring_wait_readable() does.
  *
- * Returns: why the wait ended
- *
  * Thread: any but the producer. Not RT-safe: blocks.
+ *
+ * Returns: why the wait ended
  */
 RbWaitResult
 rb_ring_wait_position (RbRing *ring, guint64 position, gint64 timeout_us)
@@ -1501,9 +1524,9 @@ rb_ring_close (RbRing *ring)
  * when the process's locked-memory limit (`ulimit -l`, RLIMIT_MEMLOCK) is
  * too small. Calling it again is harmless.
  *
- * Returns: %TRUE on success
- *
  * Thread: any. Not RT-safe.
+ *
+ * Returns: %TRUE on success
  */
 gboolean
 rb_ring_lock_memory (RbRing *ring, GError **error)
@@ -1529,9 +1552,11 @@ rb_ring_lock_memory (RbRing *ring, GError **error)
  * rb_ring_get_capacity:
  * @ring: a ring
  *
- * Returns: the capacity in bytes: a power of two, at least one page.
+ * Gets the size of the ring's data area.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: the capacity in bytes: a power of two, at least one page.
  */
 gsize
 rb_ring_get_capacity (RbRing *ring)
@@ -1543,9 +1568,11 @@ rb_ring_get_capacity (RbRing *ring)
  * rb_ring_get_flags:
  * @ring: a ring
  *
- * Returns: the flags the ring was created with
+ * Gets the flags the ring was created with.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: the flags the ring was created with
  */
 RbRingFlags
 rb_ring_get_flags (RbRing *ring)
@@ -1557,10 +1584,12 @@ rb_ring_get_flags (RbRing *ring)
  * rb_ring_get_sample_format:
  * @ring: a ring
  *
- * Returns: the sample format of an audio ring, %RB_SAMPLE_FORMAT_NONE for
- *   a byte ring
+ * Gets the sample format of an audio ring.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: the sample format of an audio ring, %RB_SAMPLE_FORMAT_NONE for
+ *   a byte ring
  */
 RbSampleFormat
 rb_ring_get_sample_format (RbRing *ring)
@@ -1572,10 +1601,12 @@ rb_ring_get_sample_format (RbRing *ring)
  * rb_ring_get_channels:
  * @ring: a ring
  *
- * Returns: the number of interleaved channels of an audio ring, 0 for a
- *   byte ring
+ * Gets the channel count of an audio ring.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: the number of interleaved channels of an audio ring, 0 for a
+ *   byte ring
  */
 guint
 rb_ring_get_channels (RbRing *ring)
@@ -1587,9 +1618,11 @@ rb_ring_get_channels (RbRing *ring)
  * rb_ring_get_rate:
  * @ring: a ring
  *
- * Returns: the sample rate of an audio ring in Hz, 0 for a byte ring
+ * Gets the sample rate of an audio ring.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: the sample rate of an audio ring in Hz, 0 for a byte ring
  */
 guint
 rb_ring_get_rate (RbRing *ring)
@@ -1601,10 +1634,12 @@ rb_ring_get_rate (RbRing *ring)
  * rb_ring_get_frame_size:
  * @ring: a ring
  *
- * Returns: the size of one frame in bytes (channels times sample size), 1
- *   for a byte ring
+ * Gets the size of one frame of an audio ring.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: the size of one frame in bytes (channels times sample size), 1
+ *   for a byte ring
  */
 gsize
 rb_ring_get_frame_size (RbRing *ring)
@@ -1616,10 +1651,12 @@ rb_ring_get_frame_size (RbRing *ring)
  * rb_ring_get_capacity_frames:
  * @ring: a ring
  *
- * Returns: the number of whole frames the ring holds (the capacity in bytes
- *   for a byte ring)
+ * Gets the capacity of the ring in frames.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: the number of whole frames the ring holds (the capacity in bytes
+ *   for a byte ring)
  */
 gsize
 rb_ring_get_capacity_frames (RbRing *ring)
@@ -1640,9 +1677,9 @@ rb_ring_get_capacity_frames (RbRing *ring)
  * much went in. An overwrite ring always takes all @count bytes and
  * overwrites the oldest data instead.
  *
- * Returns: the number of bytes written
- *
  * Thread: producer. RT-safe.
+ *
+ * Returns: the number of bytes written
  */
 gsize
 rb_ring_write (RbRing *ring, const guint8 *data, gsize count)
@@ -1665,9 +1702,9 @@ rb_ring_write (RbRing *ring, const guint8 *data, gsize count)
  * rb_ring_get_overwritten()), and never returns bytes the producer
  * overtook during the copy.
  *
- * Returns: the number of bytes read
- *
  * Thread: consumer. RT-safe.
+ *
+ * Returns: the number of bytes read
  */
 gsize
 rb_ring_read (RbRing *ring, guint8 *data, gsize count)
@@ -1685,9 +1722,9 @@ rb_ring_read (RbRing *ring, guint8 *data, gsize count)
  * Like rb_ring_read(), but leaves the bytes in the ring. Bindings use
  * rb_ring_peek_bytes().
  *
- * Returns: the number of bytes copied
- *
  * Thread: consumer. RT-safe.
+ *
+ * Returns: the number of bytes copied
  */
 gsize
 rb_ring_peek (RbRing *ring, guint8 *data, gsize count)
@@ -1702,9 +1739,9 @@ rb_ring_peek (RbRing *ring, guint8 *data, gsize count)
  *
  * Discards up to @count readable bytes, as a read would, without copying.
  *
- * Returns: the number of bytes discarded
- *
  * Thread: consumer. RT-safe.
+ *
+ * Returns: the number of bytes discarded
  */
 gsize
 rb_ring_skip (RbRing *ring, gsize count)
@@ -1716,9 +1753,11 @@ rb_ring_skip (RbRing *ring, gsize count)
  * rb_ring_read_available:
  * @ring: a ring
  *
- * Returns: the number of bytes the consumer can read now
+ * Gets how many bytes the consumer can read now.
  *
  * Thread: consumer. RT-safe.
+ *
+ * Returns: the number of bytes the consumer can read now
  */
 gsize
 rb_ring_read_available (RbRing *ring)
@@ -1730,10 +1769,12 @@ rb_ring_read_available (RbRing *ring)
  * rb_ring_write_available:
  * @ring: a ring
  *
- * Returns: the number of bytes the producer can write now without cutting
- *   the write short (the capacity, for an overwrite ring)
+ * Gets how many bytes the producer can write now.
  *
  * Thread: producer. RT-safe.
+ *
+ * Returns: the number of bytes the producer can write now without cutting
+ *   the write short (the capacity, for an overwrite ring)
  */
 gsize
 rb_ring_write_available (RbRing *ring)
@@ -1751,9 +1792,9 @@ rb_ring_write_available (RbRing *ring)
  * @count is harmless; a short read is not counted as an underrun. Meant for
  * language bindings, not for realtime threads.
  *
- * Returns: (transfer full): the bytes read
- *
  * Thread: consumer. Not RT-safe.
+ *
+ * Returns: (transfer full): the bytes read
  */
 GBytes *
 rb_ring_read_bytes (RbRing *ring, gsize count)
@@ -1776,9 +1817,9 @@ rb_ring_read_bytes (RbRing *ring, gsize count)
  *
  * rb_ring_peek() for language bindings: the bytes stay in the ring.
  *
- * Returns: (transfer full): the bytes, possibly fewer than @count
- *
  * Thread: consumer. Not RT-safe.
+ *
+ * Returns: (transfer full): the bytes, possibly fewer than @count
  */
 GBytes *
 rb_ring_peek_bytes (RbRing *ring, gsize count)
@@ -1804,9 +1845,9 @@ rb_ring_peek_bytes (RbRing *ring, gsize count)
  *
  * rb_ring_read_at() for language bindings.
  *
- * Returns: as for rb_ring_read_at()
- *
  * Thread: as for rb_ring_read_at(). Not RT-safe.
+ *
+ * Returns: as for rb_ring_read_at()
  */
 RbRangeStatus
 rb_ring_read_at_bytes (RbRing *ring, guint64 position, gsize count,
@@ -1839,9 +1880,9 @@ rb_ring_read_at_bytes (RbRing *ring, guint64 position, gsize count,
  *
  * Like rb_ring_write(), taking a #GBytes; meant for language bindings.
  *
- * Returns: the number of bytes written
- *
  * Thread: producer. RT-safe (it does not keep a reference).
+ *
+ * Returns: the number of bytes written
  */
 gsize
 rb_ring_write_bytes (RbRing *ring, GBytes *bytes)
@@ -1873,9 +1914,9 @@ rb_ring_write_bytes (RbRing *ring, GBytes *bytes)
  * readers must learn of an overwrite before its data lands, which a pointer
  * handed to the caller cannot promise; use rb_ring_write() there.
  *
- * Returns: (nullable): the start of the free region, @count bytes long
- *
  * Thread: producer. RT-safe.
+ *
+ * Returns: (nullable): the start of the free region, @count bytes long
  */
 guint8 *
 rb_ring_write_acquire (RbRing *ring, gsize *count)
@@ -1913,9 +1954,9 @@ rb_ring_write_commit (RbRing *ring, gsize count)
  * overwrite the region while it is being read: rb_ring_read_release() then
  * returns %FALSE, and whatever was read from it must be discarded.
  *
- * Returns: the start of the readable region, @count bytes long
- *
  * Thread: consumer. RT-safe.
+ *
+ * Returns: the start of the readable region, @count bytes long
  */
 const guint8 *
 rb_ring_read_acquire (RbRing *ring, gsize *count)
@@ -1931,10 +1972,10 @@ rb_ring_read_acquire (RbRing *ring, gsize *count)
  * Gives the first @count bytes of the region from rb_ring_read_acquire()
  * back to the producer. @count is clamped to the region's size.
  *
+ * Thread: consumer. RT-safe.
+ *
  * Returns: %TRUE if the data read from the region is good; %FALSE only on
  *   an overwrite ring whose producer overtook the region while it was read
- *
- * Thread: consumer. RT-safe.
  */
 gboolean
 rb_ring_read_release (RbRing *ring, gsize count)
@@ -1954,9 +1995,9 @@ rb_ring_read_release (RbRing *ring, gsize count)
  * at a frame boundary, never inside a frame. Bindings use rb_ring_write()
  * with a whole number of frames.
  *
- * Returns: the number of frames written
- *
  * Thread: producer. RT-safe.
+ *
+ * Returns: the number of frames written
  */
 gsize
 rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
@@ -1973,9 +2014,9 @@ rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
  * Like rb_ring_read(), in whole frames. On an overwrite ring, a skip over
  * overwritten data lands on a frame boundary.
  *
- * Returns: the number of frames read
- *
  * Thread: consumer. RT-safe.
+ *
+ * Returns: the number of frames read
  */
 gsize
 rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
@@ -1987,9 +2028,11 @@ rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
  * rb_ring_read_frames_available:
  * @ring: a ring
  *
- * Returns: the number of whole frames the consumer can read now
+ * Gets how many whole frames the consumer can read now.
  *
  * Thread: consumer. RT-safe.
+ *
+ * Returns: the number of whole frames the consumer can read now
  */
 gsize
 rb_ring_read_frames_available (RbRing *ring)
@@ -2001,9 +2044,11 @@ rb_ring_read_frames_available (RbRing *ring)
  * rb_ring_write_frames_available:
  * @ring: a ring
  *
- * Returns: the number of whole frames the producer can write now
+ * Gets how many whole frames the producer can write now.
  *
  * Thread: producer. RT-safe.
+ *
+ * Returns: the number of whole frames the producer can write now
  */
 gsize
 rb_ring_write_frames_available (RbRing *ring)
@@ -2025,10 +2070,10 @@ rb_ring_write_frames_available (RbRing *ring)
  * #RbSampleFormat, straight into the ring. Cut short at a frame boundary
  * when the ring is full.
  *
+ * Thread: producer. RT-safe.
+ *
  * Returns: the number of frames written; 0 for a byte ring or a wrong
  *   @n_channels
- *
- * Thread: producer. RT-safe.
  */
 gsize
 rb_ring_write_deinterleaved (RbRing *ring, const float *const *channels,
@@ -2051,10 +2096,10 @@ rb_ring_write_deinterleaved (RbRing *ring, const float *const *channels,
  * from the ring's sample format. On underrun it reads what there is and
  * leaves the rest of the arrays untouched: fill it with silence yourself.
  *
+ * Thread: consumer. RT-safe.
+ *
  * Returns: the number of frames read; 0 for a byte ring or a wrong
  *   @n_channels
- *
- * Thread: consumer. RT-safe.
  */
 gsize
 rb_ring_read_deinterleaved (RbRing *ring, float *const *channels,
@@ -2070,11 +2115,13 @@ rb_ring_read_deinterleaved (RbRing *ring, float *const *channels,
  * rb_ring_get_write_position:
  * @ring: a ring
  *
+ * Gets the write position: the bytes ever written.
+ *
+ * Thread: any. RT-safe.
+ *
  * Returns: the number of bytes ever written to the ring: the absolute
  *   position the next write will start at. Divide by
  *   rb_ring_get_frame_size() for a frame index.
- *
- * Thread: any. RT-safe.
  */
 guint64
 rb_ring_get_write_position (RbRing *ring)
@@ -2086,10 +2133,12 @@ rb_ring_get_write_position (RbRing *ring)
  * rb_ring_get_read_position:
  * @ring: a ring
  *
- * Returns: the number of bytes the consumer has read or skipped: the
- *   absolute position of the next byte it will read
+ * Gets the read position: the bytes the consumer has read or skipped.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: the number of bytes the consumer has read or skipped: the
+ *   absolute position of the next byte it will read
  */
 guint64
 rb_ring_get_read_position (RbRing *ring)
@@ -2101,11 +2150,13 @@ rb_ring_get_read_position (RbRing *ring)
  * rb_ring_get_oldest_position:
  * @ring: a ring
  *
+ * Gets the oldest absolute position whose data the ring still holds.
+ *
+ * Thread: any. RT-safe.
+ *
  * Returns: the oldest absolute position whose data the ring still holds:
  *   for an overwrite ring, the write position less the capacity (or 0 early
  *   on); for a plain ring, the read position
- *
- * Thread: any. RT-safe.
  */
 guint64
 rb_ring_get_oldest_position (RbRing *ring)
@@ -2123,11 +2174,11 @@ rb_ring_get_oldest_position (RbRing *ring)
  * with rb_ring_read_at(). The answer may change the moment it is given (the
  * producer goes on writing); rb_ring_read_at() checks again after copying.
  *
+ * Thread: any. RT-safe.
+ *
  * Returns: %RB_RANGE_AVAILABLE if the whole range is readable,
  *   %RB_RANGE_OVERWRITTEN if it starts before rb_ring_get_oldest_position(),
  *   %RB_RANGE_NOT_YET_WRITTEN if it ends past rb_ring_get_write_position()
- *
- * Thread: any. RT-safe.
  */
 RbRangeStatus
 rb_ring_check_range (RbRing *ring, guint64 position, gsize count)
@@ -2157,10 +2208,10 @@ rb_ring_check_range (RbRing *ring, guint64 position, gsize count)
  * positions between its read position and the write position. Bindings use
  * rb_ring_read_at_bytes().
  *
+ * Thread: any (overwrite ring), consumer (plain ring). RT-safe.
+ *
  * Returns: %RB_RANGE_AVAILABLE with @bytes_read > 0 (unless @count is 0),
  *   or %RB_RANGE_OVERWRITTEN / %RB_RANGE_NOT_YET_WRITTEN with @bytes_read 0
- *
- * Thread: any (overwrite ring), consumer (plain ring). RT-safe.
  */
 RbRangeStatus
 rb_ring_read_at (RbRing *ring, guint64 position, guint8 *data, gsize count,
@@ -2187,9 +2238,9 @@ rb_ring_read_at (RbRing *ring, guint64 position, guint8 *data, gsize count,
  * rb_ring_read_at() in frames: @frame is an absolute sample index, as
  * rb_ring_get_write_position() / rb_ring_get_frame_size() counts them.
  *
- * Returns: as for rb_ring_read_at()
- *
  * Thread: as for rb_ring_read_at(). RT-safe.
+ *
+ * Returns: as for rb_ring_read_at()
  */
 RbRangeStatus
 rb_ring_read_frames_at (RbRing *ring, guint64 frame, gpointer frames,
@@ -2223,6 +2274,10 @@ G_DEFINE_BOXED_TYPE (RbRecordInfo, rb_record_info, rb_record_info_copy,
  * rb_record_info_copy:
  * @info: a record header
  *
+ * Copies a record header into newly allocated memory, for bindings.
+ *
+ * Thread: any. Not RT-safe: allocates.
+ *
  * Returns: (transfer full): a copy of @info
  */
 RbRecordInfo *
@@ -2236,6 +2291,8 @@ rb_record_info_copy (const RbRecordInfo *info)
  * @info: a record header from rb_record_info_copy()
  *
  * Frees @info.
+ *
+ * Thread: any. Not RT-safe.
  */
 void
 rb_record_info_free (RbRecordInfo *info)
@@ -2295,10 +2352,12 @@ record_to_info (const struct rb_record *rec, RbRecordInfo *info)
  * rb_ring_get_max_record_size:
  * @ring: a records ring
  *
- * Returns: the largest payload one record can carry: the capacity less
- *   the record header and alignment
+ * Gets the largest payload one record of this ring can carry.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: the largest payload one record can carry: the capacity less
+ *   the record header and alignment
  */
 gsize
 rb_ring_get_max_record_size (RbRing *ring)
@@ -2320,10 +2379,10 @@ rb_ring_get_max_record_size (RbRing *ring)
  * multiple of 8) and try again. A record larger than
  * rb_ring_get_max_record_size() can never fit.
  *
+ * Thread: producer. RT-safe.
+ *
  * Returns: %TRUE if the record was written (%FALSE also on a ring without
  *   %RB_RING_FLAGS_RECORDS)
- *
- * Thread: producer. RT-safe.
  */
 gboolean
 rb_ring_write_record (RbRing *ring, const RbRecordInfo *info,
@@ -2347,10 +2406,10 @@ rb_ring_write_record (RbRing *ring, const RbRecordInfo *info,
  * in place (a GStreamer buffer mapped straight into the ring, say);
  * rb_ring_write_record_commit() then publishes it.
  *
+ * Thread: producer. RT-safe.
+ *
  * Returns: (nullable): where the payload goes, or %NULL if a record of
  *   @max_size bytes does not fit now
- *
- * Thread: producer. RT-safe.
  */
 guint8 *
 rb_ring_write_record_acquire (RbRing *ring, gsize max_size)
@@ -2369,9 +2428,9 @@ rb_ring_write_record_acquire (RbRing *ring, gsize max_size)
  * Publishes the record whose payload was written into the room from
  * rb_ring_write_record_acquire().
  *
- * Returns: %FALSE if nothing was acquired or @info's size exceeds it
- *
  * Thread: producer. RT-safe.
+ *
+ * Returns: %FALSE if nothing was acquired or @info's size exceeds it
  */
 gboolean
 rb_ring_write_record_commit (RbRing *ring, const RbRecordInfo *info)
@@ -2389,10 +2448,12 @@ rb_ring_write_record_commit (RbRing *ring, const RbRecordInfo *info)
  * @ring: a records ring
  * @info: (out caller-allocates): the next record's header
  *
- * Returns: %TRUE if a record is there (its header is in @info); %FALSE if
- *   none is, or if the producer wrote an impossible header
+ * Looks at the header of the next record without consuming it.
  *
  * Thread: consumer. RT-safe.
+ *
+ * Returns: %TRUE if a record is there (its header is in @info); %FALSE if
+ *   none is, or if the producer wrote an impossible header
  */
 gboolean
 rb_ring_peek_record (RbRing *ring, RbRecordInfo *info)
@@ -2417,9 +2478,9 @@ rb_ring_peek_record (RbRing *ring, RbRecordInfo *info)
  * record stays in the ring, @info says how large it is, and the result is
  * %FALSE.
  *
- * Returns: %TRUE if a record was read
- *
  * Thread: consumer. RT-safe.
+ *
+ * Returns: %TRUE if a record was read
  */
 gboolean
 rb_ring_read_record (RbRing *ring, RbRecordInfo *info, guint8 *payload,
@@ -2441,10 +2502,10 @@ rb_ring_read_record (RbRing *ring, RbRecordInfo *info, guint8 *payload,
  * Reads the next record into a new #GBytes. Allocates: for bindings and
  * non-realtime readers.
  *
+ * Thread: consumer. Not RT-safe.
+ *
  * Returns: (transfer full) (nullable): the payload, or %NULL if there is
  *   no record
- *
- * Thread: consumer. Not RT-safe.
  */
 GBytes *
 rb_ring_read_record_bytes (RbRing *ring, RbRecordInfo *info)
@@ -2470,9 +2531,9 @@ rb_ring_read_record_bytes (RbRing *ring, RbRecordInfo *info)
  * Hands out the next record's payload in place, @info->size bytes long,
  * until rb_ring_read_record_release().
  *
- * Returns: (nullable): the payload, or %NULL if there is no record
- *
  * Thread: consumer. RT-safe.
+ *
+ * Returns: (nullable): the payload, or %NULL if there is no record
  */
 const guint8 *
 rb_ring_read_record_acquire (RbRing *ring, RbRecordInfo *info)
@@ -2508,9 +2569,9 @@ rb_ring_read_record_release (RbRing *ring)
  * through an address: the room for the payload as an integer, 0 if there is
  * none now. Finish with rb_ring_write_record_commit().
  *
- * Returns: the address of the payload's room, or 0
- *
  * Thread: producer. RT-safe.
+ *
+ * Returns: the address of the payload's room, or 0
  */
 guint64
 rb_ring_write_record_acquire_address (RbRing *ring, gsize max_size)
@@ -2527,9 +2588,9 @@ rb_ring_write_record_acquire_address (RbRing *ring, gsize max_size)
  * address as an integer, 0 if there is no record. Finish with
  * rb_ring_read_record_release().
  *
- * Returns: the address of the payload, or 0
- *
  * Thread: consumer. RT-safe.
+ *
+ * Returns: the address of the payload, or 0
  */
 guint64
 rb_ring_read_record_acquire_address (RbRing *ring, RbRecordInfo *info)
@@ -2572,9 +2633,9 @@ rb_ring_set_clock_point (RbRing *ring, guint64 position, gint64 monotonic_ns,
  * Reads the producer's latest clock point (rb_ring_set_clock_point()),
  * consistent as a whole.
  *
- * Returns: %FALSE if the producer never set one
- *
  * Thread: any. RT-safe.
+ *
+ * Returns: %FALSE if the producer never set one
  */
 gboolean
 rb_ring_get_clock_point (RbRing *ring, guint64 *position,
@@ -2603,9 +2664,9 @@ rb_ring_get_clock_point (RbRing *ring, guint64 *position,
  * integer, 0 where rb_ring_write_acquire() returns %NULL. The address is
  * valid while @ring lives; finish with rb_ring_write_commit().
  *
- * Returns: the address of the free region
- *
  * Thread: producer. RT-safe.
+ *
+ * Returns: the address of the free region
  */
 guint64
 rb_ring_write_acquire_address (RbRing *ring, gsize *count)
@@ -2622,9 +2683,9 @@ rb_ring_write_acquire_address (RbRing *ring, gsize *count)
  * region as an integer. The address is valid while @ring lives; finish
  * with rb_ring_read_release().
  *
- * Returns: the address of the readable region
- *
  * Thread: consumer. RT-safe.
+ *
+ * Returns: the address of the readable region
  */
 guint64
 rb_ring_read_acquire_address (RbRing *ring, gsize *count)
@@ -2675,10 +2736,12 @@ rb_ring_set_end_of_stream (RbRing *ring)
  * rb_ring_is_end_of_stream:
  * @ring: a ring
  *
- * Returns: %TRUE if the producer marked the end of the stream and the
- *   consumer has read everything written before it
+ * Tells whether the consumer has reached the end of the stream.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: %TRUE if the producer marked the end of the stream and the
+ *   consumer has read everything written before it
  */
 gboolean
 rb_ring_is_end_of_stream (RbRing *ring)
@@ -2690,10 +2753,12 @@ rb_ring_is_end_of_stream (RbRing *ring)
  * rb_ring_get_fill_level:
  * @ring: a ring
  *
- * Returns: the unread part of the ring, from 0.0 (empty) to 1.0 (full),
- *   measured from the read position
+ * Gets the unread share of the ring.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: the unread part of the ring, from 0.0 (empty) to 1.0 (full),
+ *   measured from the read position
  */
 gdouble
 rb_ring_get_fill_level (RbRing *ring)
@@ -2713,10 +2778,12 @@ rb_ring_get_fill_level (RbRing *ring)
  * rb_ring_get_overruns:
  * @ring: a ring
  *
- * Returns: the number of writes that were cut short because the ring was
- *   full (never counted on overwrite rings)
+ * Gets the number of writes cut short by a full ring.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: the number of writes that were cut short because the ring was
+ *   full (never counted on overwrite rings)
  */
 guint64
 rb_ring_get_overruns (RbRing *ring)
@@ -2728,10 +2795,12 @@ rb_ring_get_overruns (RbRing *ring)
  * rb_ring_get_underruns:
  * @ring: a ring
  *
- * Returns: the number of consumer reads that were cut short because there
- *   was too little data
+ * Gets the number of consumer reads cut short by an empty ring.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: the number of consumer reads that were cut short because there
+ *   was too little data
  */
 guint64
 rb_ring_get_underruns (RbRing *ring)
@@ -2743,10 +2812,12 @@ rb_ring_get_underruns (RbRing *ring)
  * rb_ring_get_overwritten:
  * @ring: a ring
  *
- * Returns: the number of bytes the consumer of an overwrite ring lost
- *   because the producer overwrote them before they were read
+ * Gets the number of bytes an overwrite ring's consumer lost.
  *
  * Thread: any. RT-safe.
+ *
+ * Returns: the number of bytes the consumer of an overwrite ring lost
+ *   because the producer overwrote them before they were read
  */
 guint64
 rb_ring_get_overwritten (RbRing *ring)
