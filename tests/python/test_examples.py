@@ -14,7 +14,7 @@ import pytest
 from gi.repository import RingBridge
 
 import ringpeers
-from conftest import EXAMPLES, python
+from conftest import EXAMPLES, SOURCE_ROOT, python
 
 Role = RingBridge.RingRole
 W = RingBridge.WaitResult
@@ -194,3 +194,30 @@ def test_peers_helper_is_consistent():
     # the checksum helper the cross-process tests rely on
     assert ringpeers.expected(1000, 1) == ringpeers.expected(1000, 1)
     assert ringpeers.expected(1000, 1) != ringpeers.expected(1000, 2)
+
+
+def test_readme_python_tour(ring_name):
+    """The README's five lines of Python run as printed (with a unique
+    ring name) and leave one second of a 440 Hz tone in the ring."""
+    with open(os.path.join(SOURCE_ROOT, 'README.md'), encoding='utf-8') as f:
+        readme = f.read()
+    blocks = re.findall(r'```python\n(.*?)```', readme, re.S)
+    assert len(blocks) == 1, 'the README should have one Python block'
+    code = blocks[0].replace("'tone'", repr(ring_name))
+    assert repr(ring_name) in code, "the tour's ring is no longer 'tone'"
+    scope = {}
+    exec(compile(code, 'README.md', 'exec'), scope)
+    ring = scope['ring']
+    try:
+        reader = RingBridge.Ring.open(ring_name,
+                                      role=RingBridge.RingRole.CONSUMER)
+        frames = reader.read_float(48000)
+        reader.close()
+        assert frames.shape == (48000, 2)
+        assert np.array_equal(frames[:, 0], frames[:, 1])
+        # 440 cycles in one second: the spectrum's peak is bin 440
+        spectrum = np.abs(np.fft.rfft(frames[:, 0]))
+        assert int(np.argmax(spectrum)) == 440
+        assert abs(float(np.max(frames)) - 0.2) < 1e-3
+    finally:
+        ring.close()
