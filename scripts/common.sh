@@ -33,6 +33,7 @@ test_packages=(
   python3-matplotlib                 # bench/plot-results: the figures in docs/
   gi-docgen chromium                 # the reference site, and its render test
   cppcheck clang-tidy                # static gates (suite 'static')
+  valgrind                           # memcheck over the unit tests (meson test --setup valgrind)
 )
 
 say () { printf '%s\n' "$*" >&2; }
@@ -60,15 +61,27 @@ ensure_packages () {
 }
 
 # setup_build DIR [meson options...]: configures DIR once; later runs let
-# ninja reconfigure by itself when a meson.build changed.
+# ninja reconfigure by itself when a meson.build changed, and apply the
+# options again only when they differ from last time's. Without options
+# (scripts/demo) an existing configuration is kept as it is.
 setup_build () {
   local dir=$1; shift
+  local want="$*" stamp
+  stamp="$dir/.ringbridge-setup-options"
   if [ ! -f "$dir/build.ninja" ]; then
     meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || {
       cat "$dir.setup.log" >&2
       say "meson setup $dir failed"
       return 1
     }
+    printf '%s\n' "$want" >"$stamp"
+  elif [ $# -gt 0 ] && [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    meson configure "$dir" "$@" >"$dir.setup.log" 2>&1 || {
+      cat "$dir.setup.log" >&2
+      say "meson configure $dir failed"
+      return 1
+    }
+    printf '%s\n' "$want" >"$stamp"
   fi
   ninja -C "$dir" >"$dir.build.log" 2>&1 || {
     tail -n 60 "$dir.build.log" >&2

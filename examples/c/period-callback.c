@@ -125,7 +125,7 @@ main (int argc, char **argv)
 {
   double seconds = 600;
   guint period = 64;
-  const char *format_name = "F32LE";
+  g_autofree gchar *format_name = NULL;      /* GOption allocates it */
   g_autoptr (GError) error = NULL;
   g_autoptr (GOptionContext) ctx = NULL;
   GOptionEntry entries[] = {
@@ -163,6 +163,8 @@ main (int argc, char **argv)
     return 64;
   }
 
+  if (format_name == NULL)
+    format_name = g_strdup ("F32LE");
   format = rb_sample_format_from_string (format_name);
   /* lossless formats only: the checksum compares float values exactly */
   if (format != RB_SAMPLE_FORMAT_F32LE && format != RB_SAMPLE_FORMAT_F64LE) {
