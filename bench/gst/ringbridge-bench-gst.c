@@ -1,0 +1,2108 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* ringbridge-bench-gst: ringsink -> ringsrc against GStreamer's own ways of
+ * moving buffers, in one run (see docs/benchmarks.md).
+ *
+ * Paths, each from a producer pipeline to a consumer pipeline:
+ *   queue        one pipeline, producer ! queue ! consumer: the baseline;
+ *                it passes references, so it is the floor for any copy
+ *   ring-inproc  ringsink -> ringsrc in this process, through an RbRing
+ *                made here and handed to both elements (the `ring`
+ *                property): a records ring for buffers, an audio ring for
+ *                live audio
+ *   ring-xproc   ringsink ring-name=X in a child process -> ringsrc
+ *                ring-name=X here
+ *   shm-xproc    shmsink in a child process -> shmsrc here (plugins-bad)
+ *   interaudio   interaudiosink -> interaudiosrc in this process
+ *                (plugins-bad; audio only, and clocked: see below)
+ * The child is this program again (the hidden --child option) running the
+ * producer pipeline; it dies with us (PR_SET_PDEATHSIG) and is killed if a
+ * run stalls.
+ *
+ * Throughput: fakesrc makes N-byte buffers (filltype=nothing, so no path
+ * pays for filling them), a pad probe stamps a sequence number and three
+ * check words into each, fakesink sync=false takes them and a probe checks
+ * every one: a lost, repeated, reordered, truncated or corrupted buffer is
+ * a mismatch and the program exits 1. The clock runs at the consumer, from
+ * the buffer at 20 % of the run to the last one, so that the start (child
+ * start-up, a ring or queue filling before the consumer runs) is not
+ * timed. CPU time is getrusage() of each process over the same window of
+ * buffers (the child measures its own from its 20 % buffer to its last),
+ * summed: CPU per buffer is comparable between one and two processes.
+ * interaudio moves raw audio (S32LE stereo, size/8 frames per buffer) from
+ * a live audiotestsrc: it runs at the audio rate whatever the machine can
+ * do, so its buffers/s is the real-time rate, reported as what it does.
+ *
+ * Latency: live audio, audiotestsrc is-live=true, S32LE stereo at 48 kHz in
+ * buffers of 64 and 256 frames. A probe writes into every frame its frame
+ * counter (channel 0) and the low 32 bits of CLOCK_MONOTONIC in ns when the
+ * buffer left the source (channel 1); CLOCK_MONOTONIC is system-wide, so
+ * the stamps hold across processes, and they survive paths that re-chunk
+ * the stream (audio rings, interaudio). The consumer takes now - stamp at
+ * the first frame of every producer buffer. The sinks before the transport
+ * run sync=false (the live source sets the pace) and so does fakesink: the
+ * figure is the transport's, not the pipeline's configured latency. A ring
+ * holds 4 buffers (at least a page), reported in time as ring_fill_us, the
+ * bound on what can wait in it; ringsrc reads buffer-frames = the producer's
+ * buffer size. interaudio runs at its defaults (period-time 25 ms).
+ *
+ * shmsink's shm-size: shmsink sends a message over its socket per buffer and
+ * shmsrc one back per release; with room for many small buffers in flight
+ * both sockets fill and the two sides deadlock (seen here with 256 B buffers
+ * and 1 MiB, 4 KiB buffers and 4 MiB). The default is room for 64 buffers
+ * (--shm-size changes it); a run that stalls for --timeout seconds is
+ * stopped and counted as deadlocked instead of hanging the benchmark.
+ *
+ * Repetitions: every repetition runs every path at every size, the paths of
+ * one size back to back in rotated order, so machine noise hits all of them;
+ * ratios are medians of per-repetition ratios to queue. */
+
+#include <ringbridge/ringbridge.h>
+#include <gst/gst.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXIT_MISMATCH 1
+#define EXIT_USAGE 64
+#define EXIT_SETUP 71
+
+#define RATE 48000
+#define CHANNELS 2
+#define FRAME_BYTES 8           /* S32LE stereo */
+#define AUDIO_CAPS "audio/x-raw,format=S32LE,rate=48000,channels=2," \
+    "layout=interleaved"
+#define BYTES_CAPS "application/x-ringbridge-bench"
+/* Records rings of the throughput runs: what ringsink makes by default. */
+#define RECORDS_CAPACITY (4 * 1024 * 1024)
+/* shmsink: room for this many buffers (see the header). */
+#define SHM_BUFFERS 64
+/* Latency rings hold this many producer buffers (at least a page). */
+#define RING_BUFFERS 4
+/* The first 1/WARM_DIVISOR of every run is neither timed nor sampled. */
+#define WARM_DIVISOR 5
+#define MAX_SAMPLES_OUT 2000
+/* Beyond the stall timeout: how long a finished producer process may take
+ * to exit before it is killed, and how long a lossy path may stay silent
+ * after its producer ended. */
+#define CHILD_EXIT_GRACE_NS (3 * G_GINT64_CONSTANT (1000000000))
+#define LOSSY_TAIL_NS (G_GINT64_CONSTANT (1000000000))
+/* A teardown that takes longer than this aborts the benchmark. */
+#define TEARDOWN_LIMIT_NS (30 * G_GINT64_CONSTANT (1000000000))
+
+#define MIX_MAGIC G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
+
+static const gsize sizes[] = { 256, 4096, 65536 };
+static const guint lat_frames[] = { 64, 256 };
+#define N_SIZES G_N_ELEMENTS (sizes)
+#define N_LAT G_N_ELEMENTS (lat_frames)
+
+enum path {
+  PATH_QUEUE,
+  PATH_RING_INPROC,
+  PATH_RING_XPROC,
+  PATH_SHM_XPROC,
+  PATH_INTERAUDIO,
+  N_PATHS
+};
+
+static const char *const path_names[N_PATHS] = {
+  "queue", "ring-inproc", "ring-xproc", "shm-xproc", "interaudio"
+};
+
+/* Ours: their failures fail the program. The others are peers. */
+static const bool path_ours[N_PATHS] = { true, true, true, false, false };
+static const bool path_lossless[N_PATHS] = { true, true, true, true, false };
+
+enum kind {
+  KIND_BYTES,
+  KIND_AUDIO,
+};
+
+/* --- options ------------------------------------------------------------ */
+
+static gint opt_reps = 0;
+static gint64 opt_buffers = 0;
+static gdouble opt_seconds = 0;
+static gint64 opt_shm_size = 0;
+static gdouble opt_timeout = 0;
+static gboolean opt_quick = FALSE;
+static gboolean opt_inject = FALSE;
+static gchar *opt_json = NULL;
+/* the producer process (hidden) */
+static gchar *opt_child = NULL;
+static gchar *opt_child_kind = NULL;
+static gint64 opt_child_unit = 0;
+static gint64 opt_child_count = 0;
+static gint64 opt_child_inject = -1;
+static gint64 opt_child_cpu_from = 0;
+
+static bool have_path[N_PATHS];
+static gchar *missing_note[N_PATHS];
+
+/* --- helpers ------------------------------------------------------------ */
+
+static inline guint64
+now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (guint64) ts.tv_sec * 1000000000u + (guint64) ts.tv_nsec;
+}
+
+/* CPU time of this process, all threads, in us. */
+static gint64
+cpu_us (void)
+{
+  struct rusage ru;
+
+  if (getrusage (RUSAGE_SELF, &ru) != 0)
+    return 0;
+  return (gint64) ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec +
+      (gint64) ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
+}
+
+static inline guint64
+mix64 (guint64 x)
+{
+  x += MIX_MAGIC;
+  x = (x ^ (x >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  x = (x ^ (x >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return x ^ (x >> 31);
+}
+
+static inline guint64
+rd64 (const guint8 *p)
+{
+  guint64 v;
+
+  memcpy (&v, p, sizeof v);
+  return GUINT64_FROM_LE (v);
+}
+
+static inline void
+wr64 (guint8 *p, guint64 v)
+{
+  v = GUINT64_TO_LE (v);
+  memcpy (p, &v, sizeof v);
+}
+
+static inline guint32
+rd32 (const guint8 *p)
+{
+  guint32 v;
+
+  memcpy (&v, p, sizeof v);
+  return GUINT32_FROM_LE (v);
+}
+
+static inline void
+wr32 (guint8 *p, guint32 v)
+{
+  v = GUINT32_TO_LE (v);
+  memcpy (p, &v, sizeof v);
+}
+
+/* Where the fourth check word of buffer @seq sits: anywhere between the
+ * head and the tail words, so that over many buffers the checks cover the
+ * whole of them (a ring that wraps a record wrongly moves whole spans). */
+static inline gsize
+check_offset (guint64 seq, gsize size)
+{
+  return 16 + (gsize) (mix64 (seq) % ((size - 24) / 8)) * 8;
+}
+
+/* --- producer: the stamps ----------------------------------------------- */
+
+struct gen {
+  enum kind kind;
+  gsize unit;                   /* bytes (bytes) or frames (audio) per buffer */
+  guint64 count;                /* buffers the source makes */
+  guint64 inject_at;            /* buffer to corrupt, G_MAXUINT64 for none */
+  guint64 cpu_from;             /* buffer that opens the CPU window */
+  guint64 seq;                  /* buffers stamped so far */
+  guint64 counter;              /* audio: the next frame's counter */
+  gint64 cpu_start;
+  gint64 cpu_end;
+  atomic_int started;           /* a buffer went out */
+};
+
+static void
+stamp_bytes (guint8 *d, gsize n, guint64 seq, bool corrupt)
+{
+  wr64 (d, seq);
+  wr64 (d + 8, seq ^ MIX_MAGIC ^ n);
+  wr64 (d + check_offset (seq, n), mix64 (seq));
+  wr64 (d + n - 8, ~seq);
+  if (corrupt)
+    d[n - 3] ^= 0x10;
+}
+
+static void
+stamp_audio (struct gen *g, guint8 *d, gsize frames, bool corrupt)
+{
+  guint32 stamp = (guint32) now_ns ();
+
+  for (gsize f = 0; f < frames; f++) {
+    wr32 (d + f * FRAME_BYTES, (guint32) g->counter++);
+    wr32 (d + f * FRAME_BYTES + 4, stamp);
+  }
+  if (corrupt && frames > 1)
+    d[FRAME_BYTES + 2] ^= 0x40;
+}
+
+static GstPadProbeReturn
+gen_probe (G_GNUC_UNUSED GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  struct gen *g = data;
+  GstBuffer *buf = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
+  guint64 i = g->seq++;
+  GstMapInfo map;
+
+  GST_PAD_PROBE_INFO_DATA (info) = buf;
+  if (!gst_buffer_map (buf, &map, GST_MAP_WRITE)) {
+    g_printerr ("error: cannot map a source buffer for writing\n");
+    return GST_PAD_PROBE_OK;
+  }
+  if (g->kind == KIND_BYTES) {
+    if (map.size >= 32)
+      stamp_bytes (map.data, map.size, i, i == g->inject_at);
+  } else {
+    stamp_audio (g, map.data, map.size / FRAME_BYTES, i == g->inject_at);
+  }
+  gst_buffer_unmap (buf, &map);
+  if (i == g->cpu_from)
+    g->cpu_start = cpu_us ();
+  if (i + 1 == g->count)
+    g->cpu_end = cpu_us ();
+  atomic_store_explicit (&g->started, 1, memory_order_relaxed);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+gen_init (struct gen *g, enum kind kind, gsize unit, guint64 count,
+    guint64 inject_at)
+{
+  memset (g, 0, sizeof *g);
+  g->kind = kind;
+  g->unit = unit;
+  g->count = count;
+  g->inject_at = inject_at;
+  g->cpu_from = count / WARM_DIVISOR;
+  g->counter = 1;               /* 0 is silence */
+}
+
+static gboolean
+gen_attach (struct gen *g, GstElement *pipeline)
+{
+  g_autoptr (GstElement) el = gst_bin_get_by_name (GST_BIN (pipeline), "gen");
+  g_autoptr (GstPad) pad = NULL;
+
+  if (el == NULL || (pad = gst_element_get_static_pad (el, "src")) == NULL)
+    return FALSE;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, gen_probe, g, NULL);
+  return TRUE;
+}
+
+/* --- consumer: the checks ----------------------------------------------- */
+
+struct check {
+  enum kind kind;
+  gsize unit;
+  guint64 count;                /* buffers the producer makes */
+  bool lossless;
+  guint64 from;                 /* bytes: buffer that opens the window */
+  guint64 skip_lat;             /* audio: producer buffers not sampled */
+  guint64 next;                 /* bytes: next sequence number */
+  guint64 received;             /* bytes: buffers; audio: frames with data */
+  guint64 bad;
+  gchar *first_error;
+  guint64 prev_counter;
+  guint32 prev_stamp;
+  guint64 lost_frames;
+  guint64 silent_frames;
+  guint64 frames_first;         /* audio: frames in the first data buffer */
+  guint64 t_first, t_from, t_last;
+  gint64 cpu_from, cpu_last;
+  double *lat_us;
+  gsize n_lat, max_lat;
+  RbRing *fill_ring;            /* ring-inproc: the ring, to watch its fill */
+  gsize max_fill;
+  /* set by the streaming thread, polled by the main thread, which reads
+   * the rest only after the pipelines stopped (their joins order it) */
+  atomic_int done;
+  _Atomic guint64 last_progress;        /* ns */
+};
+
+static void
+check_fail (struct check *c, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+check_fail (struct check *c, const char *fmt, ...)
+{
+  va_list args;
+
+  c->bad++;
+  if (c->first_error != NULL)
+    return;
+  va_start (args, fmt);
+  c->first_error = g_strdup_vprintf (fmt, args);
+  va_end (args);
+}
+
+static void
+check_bytes (struct check *c, const guint8 *d, gsize n, guint64 now)
+{
+  guint64 seq;
+
+  if (n != c->unit || n < 32) {
+    check_fail (c, "buffer %" G_GUINT64_FORMAT " has %" G_GSIZE_FORMAT
+        " bytes, not %" G_GSIZE_FORMAT, c->received, n, c->unit);
+    c->next++;
+  } else {
+    seq = rd64 (d);
+    if (seq != c->next)
+      check_fail (c, "buffer %" G_GUINT64_FORMAT " carries sequence number %"
+          G_GUINT64_FORMAT " (lost, repeated or reordered buffers)", c->next,
+          seq);
+    else if (rd64 (d + 8) != (seq ^ MIX_MAGIC ^ n) ||
+        rd64 (d + check_offset (seq, n)) != mix64 (seq) ||
+        rd64 (d + n - 8) != ~seq)
+      check_fail (c, "buffer %" G_GUINT64_FORMAT " is corrupted", seq);
+    c->next = seq + 1;
+  }
+  if (c->received == 0)
+    c->t_first = now;
+  if (c->received == c->from) {
+    c->t_from = now;
+    c->cpu_from = cpu_us ();
+  }
+  c->received++;
+  if (c->received == c->count || c->next == c->count) {
+    c->t_last = now;
+    c->cpu_last = cpu_us ();
+    atomic_store_explicit (&c->done, 1, memory_order_relaxed);
+  }
+}
+
+static void
+check_audio (struct check *c, const guint8 *d, gsize n, guint64 now)
+{
+  gsize frames = n / FRAME_BYTES;
+  guint64 total = c->count * c->unit;
+  guint64 got = 0;
+
+  if (n % FRAME_BYTES != 0)
+    check_fail (c, "a buffer of %" G_GSIZE_FORMAT " bytes is not whole "
+        "frames", n);
+  for (gsize f = 0; f < frames; f++) {
+    guint64 ctr = rd32 (d + f * FRAME_BYTES);
+    guint32 stamp = rd32 (d + f * FRAME_BYTES + 4);
+
+    if (ctr == 0) {
+      /* silence: what interaudiosrc puts out when it has no data */
+      c->silent_frames++;
+      if (c->lossless)
+        check_fail (c, "silence after frame %" G_GUINT64_FORMAT,
+            c->prev_counter);
+      continue;
+    }
+    if (c->lossless && ctr != c->prev_counter + 1)
+      check_fail (c, "frame %" G_GUINT64_FORMAT " carries counter %"
+          G_GUINT64_FORMAT, c->prev_counter + 1, ctr);
+    else if (ctr <= c->prev_counter || ctr > total)
+      check_fail (c, "counter %" G_GUINT64_FORMAT " after %" G_GUINT64_FORMAT,
+          ctr, c->prev_counter);
+    else if (ctr > c->prev_counter + 1)
+      c->lost_frames += ctr - c->prev_counter - 1;
+    if ((ctr - 1) % c->unit == 0) {
+      /* the first frame of a producer buffer */
+      if ((ctr - 1) / c->unit >= c->skip_lat && c->n_lat < c->max_lat)
+        c->lat_us[c->n_lat++] = (double) (guint32) ((guint32) now - stamp) /
+            1000.0;
+    } else if (ctr == c->prev_counter + 1 && stamp != c->prev_stamp) {
+      check_fail (c, "frame %" G_GUINT64_FORMAT " has another buffer's stamp",
+          ctr);
+    }
+    c->prev_counter = ctr;
+    c->prev_stamp = stamp;
+    got++;
+  }
+  if (got == 0)
+    return;
+  if (c->received == 0) {
+    c->t_first = now;
+    c->frames_first = got;
+    c->cpu_from = cpu_us ();
+  }
+  c->received += got;
+  c->t_last = now;
+  c->cpu_last = cpu_us ();
+  if (c->prev_counter >= total)
+    atomic_store_explicit (&c->done, 1, memory_order_relaxed);
+}
+
+static GstPadProbeReturn
+check_probe (G_GNUC_UNUSED GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  struct check *c = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  guint64 now = now_ns ();
+  GstMapInfo map;
+
+  if (atomic_load_explicit (&c->done, memory_order_relaxed))
+    return GST_PAD_PROBE_OK;
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    check_fail (c, "cannot map a received buffer");
+    return GST_PAD_PROBE_OK;
+  }
+  if (c->kind == KIND_BYTES)
+    check_bytes (c, map.data, map.size, now);
+  else
+    check_audio (c, map.data, map.size, now);
+  gst_buffer_unmap (buf, &map);
+  if (c->fill_ring != NULL)
+    c->max_fill = MAX (c->max_fill, rb_ring_read_available (c->fill_ring) +
+        map.size);
+  atomic_store_explicit (&c->last_progress, now, memory_order_relaxed);
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+check_attach (struct check *c, GstElement *pipeline)
+{
+  g_autoptr (GstElement) el = gst_bin_get_by_name (GST_BIN (pipeline), "out");
+  g_autoptr (GstPad) pad = NULL;
+
+  if (el == NULL || (pad = gst_element_get_static_pad (el, "sink")) == NULL)
+    return FALSE;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, check_probe, c, NULL);
+  return TRUE;
+}
+
+/* --- the producer process ------------------------------------------------ */
+
+/* Runs the producer pipeline given by the parent, prints its CPU time
+ * over the window as "cpu_us N" and exits 0 at end of stream. */
+static int
+child_main (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) msg = NULL;
+  struct gen g;
+  int status = 0;
+
+  if (getppid () == 1)
+    return EXIT_SETUP;
+  gen_init (&g, g_strcmp0 (opt_child_kind, "audio") == 0 ? KIND_AUDIO :
+      KIND_BYTES, (gsize) opt_child_unit, (guint64) opt_child_count,
+      opt_child_inject < 0 ? G_MAXUINT64 : (guint64) opt_child_inject);
+  g.cpu_from = (guint64) opt_child_cpu_from;
+  pipeline = gst_parse_launch (opt_child, &error);
+  if (pipeline == NULL) {
+    g_printerr ("child: %s\n", error->message);
+    return EXIT_SETUP;
+  }
+  if (!gen_attach (&g, pipeline)) {
+    g_printerr ("child: no element 'gen' in the pipeline\n");
+    return EXIT_SETUP;
+  }
+  bus = gst_element_get_bus (pipeline);
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE)
+    status = EXIT_SETUP;
+  if (status == 0) {
+    msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
+        GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+      g_autoptr (GError) err = NULL;
+      g_autofree gchar *dbg = NULL;
+
+      gst_message_parse_error (msg, &err, &dbg);
+      g_printerr ("child: %s: %s (%s)\n", GST_OBJECT_NAME (msg->src),
+          err->message, GST_STR_NULL (dbg));
+      status = EXIT_SETUP;
+    }
+  } else {
+    g_printerr ("child: the producer pipeline does not start\n");
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_print ("cpu_us %" G_GINT64_FORMAT "\n", g.cpu_end - g.cpu_start);
+  fflush (stdout);
+  return status;
+}
+
+/* --- processes, names and clean-up --------------------------------------- */
+
+/* What must not outlive us: the producer process, its socket, its ring
+ * and its shm area. Read by the signal handler. */
+static volatile pid_t child_pid = 0;
+static char cleanup_socket[256];
+static char cleanup_ring[256];
+static gchar *self_exe;
+static guint run_serial;
+
+static void
+remove_shm_areas (pid_t pid)
+{
+  /* shmsink's area, "shmpipe.%5d.%5d" with its pid, stays when it is
+   * killed */
+  g_autofree gchar *prefix = g_strdup_printf ("shmpipe.%5d.", (int) pid);
+  g_autoptr (GDir) dir = g_dir_open ("/dev/shm", 0, NULL);
+  const gchar *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix)) {
+      g_autofree gchar *path = g_build_filename ("/dev/shm", name, NULL);
+      unlink (path);
+    }
+}
+
+static void
+cleanup_now (void)
+{
+  pid_t pid = child_pid;
+
+  if (pid > 0) {
+    kill (pid, SIGKILL);
+    waitpid (pid, NULL, 0);
+    child_pid = 0;
+  }
+  if (cleanup_socket[0] != '\0')
+    unlink (cleanup_socket);
+  if (cleanup_ring[0] != '\0')
+    unlink (cleanup_ring);
+  cleanup_socket[0] = cleanup_ring[0] = '\0';
+}
+
+static void
+on_signal (int sig)
+{
+  /* async-signal-safe calls only */
+  if (child_pid > 0)
+    kill (child_pid, SIGKILL);
+  if (cleanup_socket[0] != '\0')
+    unlink (cleanup_socket);
+  if (cleanup_ring[0] != '\0')
+    unlink (cleanup_ring);
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+static void
+child_setup (G_GNUC_UNUSED gpointer data)
+{
+  /* dies with the benchmark, even a killed one */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static gboolean
+spawn_child (const char *desc, enum kind kind, gsize unit, guint64 count,
+    guint64 inject_at, int *out_fd, GError **error)
+{
+  g_autofree gchar *unit_s = g_strdup_printf ("%" G_GSIZE_FORMAT, unit);
+  g_autofree gchar *count_s = g_strdup_printf ("%" G_GUINT64_FORMAT, count);
+  g_autofree gchar *inject_s = g_strdup_printf ("%" G_GINT64_FORMAT,
+      inject_at == G_MAXUINT64 ? (gint64) - 1 : (gint64) inject_at);
+  g_autofree gchar *from_s = g_strdup_printf ("%" G_GUINT64_FORMAT,
+      count / WARM_DIVISOR);
+  const gchar *argv[] = { self_exe, "--child", desc,
+    "--child-kind", kind == KIND_AUDIO ? "audio" : "bytes",
+    "--child-unit", unit_s, "--child-count", count_s,
+    "--child-inject", inject_s, "--child-cpu-from", from_s, NULL
+  };
+  GPid pid;
+
+  if (!g_spawn_async_with_pipes (NULL, (gchar **) argv, NULL,
+          G_SPAWN_DO_NOT_REAP_CHILD, child_setup, NULL, &pid, NULL, out_fd,
+          NULL, error))
+    return FALSE;
+  child_pid = pid;
+  return TRUE;
+}
+
+/* Reads what the finished child printed: its CPU time, or NAN. */
+static double
+child_report (int fd)
+{
+  char buf[256];
+  ssize_t n, len = 0;
+  gint64 v;
+
+  while (len < (ssize_t) sizeof buf - 1 &&
+      (n = read (fd, buf + len, sizeof buf - 1 - (size_t) len)) > 0)
+    len += n;
+  buf[MAX (len, 0)] = '\0';
+  if (sscanf (buf, "cpu_us %" G_GINT64_FORMAT, &v) == 1)
+    return (double) v;
+  return NAN;
+}
+
+/* --- one run ------------------------------------------------------------- */
+
+struct run {
+  enum path path;
+  enum kind kind;
+  gsize unit;                   /* bytes or frames per producer buffer */
+  guint64 count;                /* producer buffers */
+  bool inject;
+  /* out */
+  double buffers_per_s;
+  double cpu_us_per_buffer;
+  bool deadlocked;
+  bool failed;                  /* an error, a stall or a mismatch */
+  bool mismatch;
+  bool injected;                /* an injected error went in */
+  double ring_fill_us;          /* NAN where there is no ring */
+  double max_fill_us;
+  guint64 lost_frames;
+  double *lat_us;               /* owned by the caller */
+  gsize n_lat;
+};
+
+static void
+run_note (struct run *r, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+run_note (struct run *r, const char *fmt, ...)
+{
+  g_autofree gchar *msg = NULL;
+  va_list args;
+
+  va_start (args, fmt);
+  msg = g_strdup_vprintf (fmt, args);
+  va_end (args);
+  g_printerr ("%s %s, %" G_GSIZE_FORMAT " %s: %s\n", path_names[r->path],
+      r->kind == KIND_AUDIO ? "audio" : "buffers", r->unit,
+      r->kind == KIND_AUDIO ? "frames" : "B", msg);
+}
+
+static gchar *
+source_desc (const struct run *r)
+{
+  if (r->kind == KIND_BYTES)
+    return g_strdup_printf ("fakesrc sizetype=fixed sizemax=%" G_GSIZE_FORMAT
+        " filltype=nothing num-buffers=%" G_GUINT64_FORMAT " ! capsfilter "
+        "name=gen caps=\"" BYTES_CAPS "\"", r->unit, r->count);
+  return g_strdup_printf ("audiotestsrc is-live=true wave=silence "
+      "samplesperbuffer=%" G_GSIZE_FORMAT " num-buffers=%" G_GUINT64_FORMAT
+      " ! capsfilter name=gen caps=\"" AUDIO_CAPS "\"", r->unit, r->count);
+}
+
+#define SINK_OPTS "sync=false silent=true enable-last-sample=false"
+
+static gsize
+latency_ring_frames (gsize frames)
+{
+  gsize bytes = RING_BUFFERS * frames * FRAME_BYTES;
+
+  bytes = (bytes + 4095) / 4096 * 4096;
+  return bytes / FRAME_BYTES;
+}
+
+static gsize
+shm_size_for (gsize buffer_bytes)
+{
+  gsize size = opt_shm_size > 0 ? (gsize) opt_shm_size :
+      SHM_BUFFERS * buffer_bytes;
+
+  return (size + 4095) / 4096 * 4096;
+}
+
+static GstElement *
+parse_or_note (struct run *r, const gchar *desc)
+{
+  g_autoptr (GError) error = NULL;
+  GstElement *p = gst_parse_launch (desc, &error);
+
+  if (p == NULL || error != NULL) {
+    run_note (r, "cannot build '%s': %s", desc,
+        error ? error->message : "unknown error");
+    g_clear_object (&p);
+  }
+  return p;
+}
+
+/* Takes the bus's errors and EOS. The first error's text goes to
+ * *@first (if not NULL and not set yet), for the caller to print if it
+ * matters: after the last buffer, errors are the ends closing. */
+static bool
+pop_errors (GstBus *bus, GstClockTime timeout, bool *eos, gchar **first)
+{
+  GstMessage *msg;
+  bool error = false;
+
+  if (bus == NULL)
+    return false;
+  while ((msg = gst_bus_timed_pop_filtered (bus, timeout,
+              GST_MESSAGE_ERROR | GST_MESSAGE_EOS)) != NULL) {
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+      g_autoptr (GError) err = NULL;
+      g_autofree gchar *dbg = NULL;
+
+      gst_message_parse_error (msg, &err, &dbg);
+      if (first != NULL && *first == NULL)
+        *first = g_strdup_printf ("%s: %s (%s)", GST_OBJECT_NAME (msg->src),
+            err->message, GST_STR_NULL (dbg));
+      error = true;
+    } else if (eos != NULL) {
+      *eos = true;
+    }
+    gst_message_unref (msg);
+    timeout = 0;
+  }
+  return error;
+}
+
+static bool
+wait_for_file (const char *path, guint64 deadline, pid_t pid)
+{
+  while (now_ns () < deadline) {
+    if (access (path, F_OK) == 0)
+      return true;
+    if (waitpid (pid, NULL, WNOHANG) != 0)
+      return false;
+    g_usleep (2000);
+  }
+  return false;
+}
+
+struct stopper {
+  GstElement *pipeline;
+  atomic_int stopped;
+};
+
+static gpointer
+stop_thread (gpointer data)
+{
+  struct stopper *st = data;
+
+  gst_element_set_state (st->pipeline, GST_STATE_NULL);
+  atomic_store_explicit (&st->stopped, 1, memory_order_release);
+  return NULL;
+}
+
+/* Stops @p. A shmsrc whose shmsink process hangs can block in send()
+ * while it stops: after a while that process is killed, which ends the
+ * send(); if even that does not help, the benchmark gives up rather
+ * than hang. */
+static void
+teardown_state (GstElement *p, pid_t pid)
+{
+  struct stopper st = { p, 0 };
+  guint64 kill_at = now_ns () + CHILD_EXIT_GRACE_NS;
+  guint64 give_up = now_ns () + TEARDOWN_LIMIT_NS;
+  GThread *thread;
+
+  if (p == NULL)
+    return;
+  thread = g_thread_new ("stop", stop_thread, &st);
+  while (!atomic_load_explicit (&st.stopped, memory_order_acquire)) {
+    guint64 now = now_ns ();
+
+    if (pid > 0 && now > kill_at && child_pid == pid) {
+      g_printerr ("a pipeline does not stop: killing the producer process\n");
+      kill (pid, SIGKILL);
+      waitpid (pid, NULL, 0);
+      child_pid = 0;
+    }
+    if (now > give_up) {
+      g_printerr ("error: a pipeline did not stop within %d s; giving up\n",
+          (int) (TEARDOWN_LIMIT_NS / 1000000000));
+      cleanup_now ();
+      _exit (EXIT_SETUP);
+    }
+    g_usleep (2000);
+  }
+  g_thread_join (thread);
+}
+
+/* Runs one path once: builds the pipelines, streams, checks, tears down.
+ * Never hangs: a run without progress for --timeout seconds is stopped. */
+static void
+run_path (struct run *r)
+{
+  g_autofree gchar *src = source_desc (r);
+  g_autofree gchar *prod_desc = NULL, *cons_desc = NULL;
+  g_autofree gchar *ring_name = NULL, *sock = NULL, *chan = NULL;
+  g_autofree gchar *buffer_frames = NULL, *bus_error = NULL;
+  g_autoptr (RbRing) ring = NULL;
+  g_autoptr (GError) error = NULL;
+  GstElement *prod = NULL, *cons = NULL;
+  GstBus *prod_bus = NULL, *cons_bus = NULL;
+  bool xproc = r->path == PATH_RING_XPROC || r->path == PATH_SHM_XPROC;
+  bool audio = r->kind == KIND_AUDIO;
+  guint64 timeout_ns = (guint64) (opt_timeout * 1e9);
+  guint64 inject_at = r->inject ? r->count / 2 : G_MAXUINT64;
+  gsize buf_bytes = audio ? r->unit * FRAME_BYTES : r->unit;
+  guint64 start, deadline, child_done_at = 0;
+  bool prod_eos = false, cons_eos = false, child_exited = false;
+  int child_status = 0, out_fd = -1;
+  double child_cpu = NAN;
+  pid_t pid = 0;
+  struct gen g;
+  struct check c;
+
+  r->ring_fill_us = NAN;
+  r->max_fill_us = NAN;
+  r->buffers_per_s = NAN;
+  r->cpu_us_per_buffer = NAN;
+  r->injected = r->inject && path_lossless[r->path];
+  run_serial++;
+  gen_init (&g, r->kind, r->unit, r->count, r->injected ? inject_at :
+      G_MAXUINT64);
+  memset (&c, 0, sizeof c);
+  c.kind = r->kind;
+  c.unit = r->unit;
+  c.count = r->count;
+  c.lossless = path_lossless[r->path];
+  c.from = r->count / WARM_DIVISOR;
+  c.skip_lat = r->count / WARM_DIVISOR;
+  c.max_lat = audio ? r->count : 0;
+  c.lat_us = r->lat_us;
+  if (audio)
+    buffer_frames = g_strdup_printf (" buffer-frames=%" G_GSIZE_FORMAT,
+        r->unit);
+  else
+    buffer_frames = g_strdup ("");
+
+  switch (r->path) {
+    case PATH_QUEUE:
+      prod_desc = g_strdup_printf ("%s ! queue ! fakesink name=out "
+          SINK_OPTS, src);
+      break;
+    case PATH_RING_INPROC:
+      ring = audio ? rb_ring_new_audio (RB_SAMPLE_FORMAT_S32LE, CHANNELS,
+          RATE, latency_ring_frames (r->unit), RB_RING_FLAGS_NONE, &error) :
+          rb_ring_new_full (RECORDS_CAPACITY, RB_RING_FLAGS_RECORDS, &error);
+      if (ring == NULL) {
+        run_note (r, "cannot make the ring: %s", error->message);
+        r->failed = true;
+        return;
+      }
+      if (audio) {
+        r->ring_fill_us = (double) rb_ring_get_capacity_frames (ring) * 1e6 /
+            RATE;
+        c.fill_ring = ring;
+      }
+      prod_desc = g_strdup_printf ("%s ! ringsink name=rsink sync=false", src);
+      cons_desc = g_strdup_printf ("ringsrc name=rsrc%s ! fakesink name=out "
+          SINK_OPTS, buffer_frames);
+      break;
+    case PATH_RING_XPROC:{
+      g_autofree gchar *cap = NULL;
+
+      ring_name = g_strdup_printf ("rbbench-gst-%d-%u", (int) getpid (),
+          run_serial);
+      {
+        g_autofree gchar *path = rb_ring_name_to_path (ring_name);
+        g_strlcpy (cleanup_ring, path, sizeof cleanup_ring);
+      }
+      if (audio) {
+        gsize frames = latency_ring_frames (r->unit);
+
+        cap = g_strdup_printf (" capacity=%" G_GSIZE_FORMAT,
+            frames * FRAME_BYTES);
+        r->ring_fill_us = (double) frames * 1e6 / RATE;
+      } else {
+        cap = g_strdup_printf (" capacity=%d", RECORDS_CAPACITY);
+      }
+      prod_desc = g_strdup_printf ("%s ! ringsink ring-name=%s sync=false%s",
+          src, ring_name, cap);
+      cons_desc = g_strdup_printf ("ringsrc ring-name=%s%s ! fakesink "
+          "name=out " SINK_OPTS, ring_name, buffer_frames);
+      break;
+    }
+    case PATH_SHM_XPROC:
+      sock = g_strdup_printf ("%s/ringbridge-bench-gst-%d-%u.sock",
+          g_get_tmp_dir (), (int) getpid (), run_serial);
+      g_strlcpy (cleanup_socket, sock, sizeof cleanup_socket);
+      prod_desc = g_strdup_printf ("%s ! shmsink socket-path=%s "
+          "shm-size=%" G_GSIZE_FORMAT " wait-for-connection=true sync=false",
+          src, sock, shm_size_for (buf_bytes));
+      cons_desc = g_strdup_printf ("shmsrc socket-path=%s ! fakesink "
+          "name=out " SINK_OPTS, sock);
+      break;
+    case PATH_INTERAUDIO:
+      chan = g_strdup_printf ("rbbench-%d-%u", (int) getpid (), run_serial);
+      prod_desc = g_strdup_printf ("%s ! interaudiosink channel=%s "
+          "sync=false", src, chan);
+      cons_desc = g_strdup_printf ("interaudiosrc channel=%s ! capsfilter "
+          "caps=\"" AUDIO_CAPS "\" ! fakesink name=out " SINK_OPTS, chan);
+      break;
+    default:
+      g_assert_not_reached ();
+  }
+
+  if (!xproc && (prod = parse_or_note (r, prod_desc)) == NULL)
+    goto setup_failed;
+  if (cons_desc != NULL && (cons = parse_or_note (r, cons_desc)) == NULL)
+    goto setup_failed;
+  if (r->path == PATH_RING_INPROC) {
+    g_autoptr (GstElement) rs = gst_bin_get_by_name (GST_BIN (prod), "rsink");
+    g_autoptr (GstElement) rr = gst_bin_get_by_name (GST_BIN (cons), "rsrc");
+    g_object_set (rs, "ring", ring, NULL);
+    g_object_set (rr, "ring", ring, NULL);
+  }
+  if ((prod != NULL && !gen_attach (&g, prod)) ||
+      !check_attach (&c, cons != NULL ? cons : prod)) {
+    run_note (r, "a pipeline lacks 'gen' or 'out'");
+    goto setup_failed;
+  }
+  if (prod != NULL)
+    prod_bus = gst_element_get_bus (prod);
+  if (cons != NULL)
+    cons_bus = gst_element_get_bus (cons);
+
+  /* The consumer first, so that nothing queues up before it runs; shmsrc
+   * needs shmsink's socket, so there the producer goes first. */
+  start = now_ns ();
+  deadline = start + timeout_ns;
+  atomic_store_explicit (&c.last_progress, start, memory_order_relaxed);
+  if (r->path == PATH_SHM_XPROC) {
+    if (!spawn_child (prod_desc, r->kind, r->unit, r->count, g.inject_at,
+            &out_fd, &error)) {
+      run_note (r, "cannot start the producer process: %s", error->message);
+      goto setup_failed;
+    }
+    pid = child_pid;
+    if (!wait_for_file (sock, deadline, pid)) {
+      run_note (r, "shmsink's socket did not appear within %.0f s",
+          opt_timeout);
+      goto setup_failed;
+    }
+  }
+  /* shmsink's socket exists from bind() on, but takes connections only
+   * after listen(): a refused shmsrc tries again */
+  while (cons != NULL &&
+      gst_element_set_state (cons, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE) {
+    if (r->path == PATH_SHM_XPROC && now_ns () < deadline) {
+      pop_errors (cons_bus, 0, NULL, NULL);
+      gst_element_set_state (cons, GST_STATE_NULL);
+      g_usleep (10000);
+      continue;
+    }
+    pop_errors (cons_bus, 0, NULL, &bus_error);
+    run_note (r, "the consumer pipeline does not start: %s",
+        GST_STR_NULL (bus_error));
+    goto setup_failed;
+  }
+  if (r->path == PATH_RING_XPROC) {
+    if (!spawn_child (prod_desc, r->kind, r->unit, r->count, g.inject_at,
+            &out_fd, &error)) {
+      run_note (r, "cannot start the producer process: %s", error->message);
+      goto setup_failed;
+    }
+    pid = child_pid;
+  }
+  if (prod != NULL &&
+      gst_element_set_state (prod, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE) {
+    pop_errors (prod_bus, 0, NULL, &bus_error);
+    run_note (r, "the producer pipeline does not start: %s",
+        GST_STR_NULL (bus_error));
+    goto setup_failed;
+  }
+
+  for (;;) {
+    guint64 now, last;
+    bool err, done = atomic_load_explicit (&c.done, memory_order_relaxed);
+
+    err = pop_errors (cons_bus ? cons_bus : prod_bus, 5 * GST_MSECOND,
+        cons_bus ? &cons_eos : &prod_eos, &bus_error);
+    if (cons_bus != NULL)
+      err |= pop_errors (prod_bus, 0, &prod_eos, &bus_error);
+    if (done || atomic_load_explicit (&c.done, memory_order_relaxed))
+      break;
+    if (err) {
+      run_note (r, "error from %s", bus_error);
+      r->failed = true;
+      break;
+    }
+    now = now_ns ();
+    last = atomic_load_explicit (&c.last_progress, memory_order_relaxed);
+    if (pid > 0 && !child_exited && waitpid (pid, &child_status, WNOHANG) ==
+        pid) {
+      child_exited = true;
+      child_pid = 0;
+      child_done_at = now;
+    }
+    if (!c.lossless && (prod_eos || cons_eos) && now - last > LOSSY_TAIL_NS)
+      break;
+    if (cons_eos || (prod_eos && cons == NULL)) {
+      r->failed = true;
+      run_note (r, "end of stream after %" G_GUINT64_FORMAT " of %"
+          G_GUINT64_FORMAT " %s", c.received, audio ? r->count * r->unit :
+          r->count, audio ? "frames" : "buffers");
+      break;
+    }
+    if (child_exited && now - MAX (child_done_at, last) > CHILD_EXIT_GRACE_NS) {
+      r->failed = true;
+      run_note (r, "the producer process ended (status %d) after %"
+          G_GUINT64_FORMAT " %s", child_status, c.received,
+          audio ? "frames" : "buffers");
+      break;
+    }
+    if (now - last > timeout_ns) {
+      r->deadlocked = true;
+      run_note (r, "no progress for %.0f s after %" G_GUINT64_FORMAT " %s: "
+          "stopped, counted as deadlocked", opt_timeout, c.received,
+          audio ? "frames" : "buffers");
+      break;
+    }
+  }
+
+  /* A finished producer process exits by itself (ringsink first waits
+   * until we have read its end of stream); a stuck one is killed. */
+  /* shmsrc ends with an error when shmsink's process leaves first; a
+   * stuck one is killed first, so that shmsrc's send() ends */
+  if (r->path == PATH_SHM_XPROC && !r->deadlocked)
+    teardown_state (cons, pid);
+  if (pid > 0 && child_pid == 0 && !child_exited) {
+    child_exited = true;        /* killed and reaped by teardown_state() */
+    child_status = -1;
+  }
+  if (pid > 0 && !child_exited) {
+    guint64 until = now_ns () + (r->deadlocked ? 0 : CHILD_EXIT_GRACE_NS);
+
+    while (now_ns () < until) {
+      if (waitpid (pid, &child_status, WNOHANG) == pid) {
+        child_exited = true;
+        child_pid = 0;
+        break;
+      }
+      pop_errors (cons_bus, 5 * GST_MSECOND, NULL, NULL);
+    }
+    if (!child_exited) {
+      kill (pid, SIGKILL);
+      waitpid (pid, &child_status, 0);
+      child_pid = 0;
+      if (!r->deadlocked && path_ours[r->path]) {
+        run_note (r, "the producer process did not exit; killed");
+        r->failed = true;
+      }
+    }
+  }
+  if (out_fd >= 0) {
+    child_cpu = child_report (out_fd);
+    close (out_fd);
+    out_fd = -1;
+  }
+  goto teardown;
+
+setup_failed:
+  r->failed = true;
+
+teardown:
+  if (child_pid > 0) {
+    kill (child_pid, SIGKILL);
+    waitpid (child_pid, NULL, 0);
+    child_pid = 0;
+  }
+  if (out_fd >= 0)
+    close (out_fd);
+  teardown_state (prod, 0);
+  teardown_state (cons, 0);
+  if (pid > 0 && r->path == PATH_SHM_XPROC)
+    remove_shm_areas (pid);
+  if (ring_name != NULL)
+    rb_ring_unlink (ring_name, NULL);
+  cleanup_now ();
+  g_clear_object (&prod_bus);
+  g_clear_object (&cons_bus);
+  g_clear_object (&prod);
+  g_clear_object (&cons);
+
+  if (c.bad > 0) {
+    r->mismatch = true;
+    if (!r->injected)
+      run_note (r, "MISMATCH: %s (%" G_GUINT64_FORMAT " checks failed)",
+          c.first_error, c.bad);
+  }
+  g_free (c.first_error);
+  r->lost_frames = c.lost_frames;
+  r->n_lat = c.n_lat;
+  if (!isnan (r->ring_fill_us) && c.fill_ring != NULL)
+    r->max_fill_us = (double) c.max_fill / FRAME_BYTES * 1e6 / RATE;
+  if (r->failed || r->deadlocked ||
+      (c.lossless && !atomic_load_explicit (&c.done, memory_order_relaxed)))
+    return;
+  if (!audio) {
+    guint64 n = r->count - 1 - c.from;
+    double s = (double) (c.t_last - c.t_from) / 1e9;
+    double cpu = (double) (c.cpu_last - c.cpu_from);
+
+    if (xproc)
+      cpu += child_cpu;
+    if (n > 0 && s > 0) {
+      r->buffers_per_s = (double) n / s;
+      r->cpu_us_per_buffer = cpu / (double) n;
+    }
+  } else if (c.received > c.frames_first && c.t_last > c.t_first) {
+    double bufs = (double) (c.received - c.frames_first) / (double) r->unit;
+    double s = (double) (c.t_last - c.t_first) / 1e9;
+
+    r->buffers_per_s = bufs / s;
+    r->cpu_us_per_buffer = (double) (c.cpu_last - c.cpu_from) / bufs;
+  }
+}
+
+/* --- statistics ---------------------------------------------------------- */
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Median of the finite values of @v (not reordered), NAN if none. */
+static double
+median_of (const double *v, int n)
+{
+  g_autofree double *t = g_new (double, MAX (n, 1));
+  int k = 0;
+
+  for (int i = 0; i < n; i++)
+    if (isfinite (v[i]))
+      t[k++] = v[i];
+  if (k == 0)
+    return NAN;
+  qsort (t, (size_t) k, sizeof *t, cmp_double);
+  return k % 2 ? t[k / 2] : (t[k / 2 - 1] + t[k / 2]) / 2;
+}
+
+/* Nearest-rank percentile of sorted @v. */
+static double
+percentile (const double *v, gsize n, double p)
+{
+  gsize rank;
+
+  if (n == 0)
+    return NAN;
+  rank = (gsize) ceil (p / 100.0 * (double) n);
+  return v[MIN (MAX (rank, 1), n) - 1];
+}
+
+struct tput {
+  gsize size;
+  guint64 buffers;
+  double *bps, *mbps, *cpu, *ratio;     /* per repetition */
+  int deadlocked, failed;
+  double med_bps, med_mbps, med_cpu, med_ratio;
+};
+
+struct lat {
+  guint frames;
+  guint64 buffers;
+  GArray *all;                  /* double us, every repetition */
+  double *p50, *ratio;          /* per repetition */
+  double ring_fill_us, max_fill_us;
+  guint64 lost_frames;
+  int deadlocked, failed;
+  double q[4];                  /* p50, p90, p99, max */
+  double med_ratio;
+};
+
+enum target_state {
+  TARGET_NOT_MEASURED,
+  TARGET_MET,
+  TARGET_NOT_MET,
+};
+
+struct target {
+  gchar *name;
+  gchar *target;
+  double value;
+  enum target_state state;
+};
+
+struct machine {
+  struct utsname uts;
+  gchar *cpu_model;
+  long nproc;
+  gchar *date;
+  double loadavg;
+  double others_share;
+};
+
+struct results {
+  struct machine m;
+  struct tput tput[N_PATHS][N_SIZES];
+  struct lat lat[N_PATHS][N_LAT];
+  double *rep_others;
+  GPtrArray *targets;
+  unsigned runs, mismatches, failures, injected, missed;
+};
+
+static guint64
+tput_buffers (gsize size)
+{
+  /* 64 KiB buffers move a tenth as many, so that a run stays short */
+  return size >= 65536 ? MAX ((guint64) opt_buffers / 10, 100) :
+      (guint64) opt_buffers;
+}
+
+static guint64
+interaudio_buffers (gsize frames)
+{
+  /* real time: --seconds of audio, at least 3 buffers */
+  return MAX ((guint64) ceil (opt_seconds * RATE / (double) frames), 3);
+}
+
+static void
+results_init (struct results *res)
+{
+  memset (res, 0, sizeof *res);
+  res->rep_others = g_new0 (double, opt_reps);
+  res->targets = g_ptr_array_new ();
+  for (int p = 0; p < N_PATHS; p++) {
+    for (size_t s = 0; s < N_SIZES; s++) {
+      struct tput *t = &res->tput[p][s];
+
+      t->size = sizes[s];
+      t->buffers = p == PATH_INTERAUDIO ?
+          interaudio_buffers (sizes[s] / FRAME_BYTES) : tput_buffers (sizes[s]);
+      t->bps = g_new (double, opt_reps);
+      t->mbps = g_new (double, opt_reps);
+      t->cpu = g_new (double, opt_reps);
+      t->ratio = g_new (double, opt_reps);
+      for (int r = 0; r < opt_reps; r++)
+        t->bps[r] = t->mbps[r] = t->cpu[r] = t->ratio[r] = NAN;
+    }
+    for (size_t l = 0; l < N_LAT; l++) {
+      struct lat *t = &res->lat[p][l];
+
+      t->frames = lat_frames[l];
+      t->buffers = (guint64) ceil (opt_seconds * RATE / lat_frames[l]);
+      t->all = g_array_new (FALSE, FALSE, sizeof (double));
+      t->p50 = g_new (double, opt_reps);
+      t->ratio = g_new (double, opt_reps);
+      for (int r = 0; r < opt_reps; r++)
+        t->p50[r] = t->ratio[r] = NAN;
+      t->ring_fill_us = t->max_fill_us = NAN;
+    }
+  }
+}
+
+static void
+results_clear (struct results *res)
+{
+  for (int p = 0; p < N_PATHS; p++) {
+    for (size_t s = 0; s < N_SIZES; s++) {
+      struct tput *t = &res->tput[p][s];
+      g_free (t->bps);
+      g_free (t->mbps);
+      g_free (t->cpu);
+      g_free (t->ratio);
+    }
+    for (size_t l = 0; l < N_LAT; l++) {
+      g_array_unref (res->lat[p][l].all);
+      g_free (res->lat[p][l].p50);
+      g_free (res->lat[p][l].ratio);
+    }
+  }
+  for (guint i = 0; i < res->targets->len; i++) {
+    struct target *t = g_ptr_array_index (res->targets, i);
+    g_free (t->name);
+    g_free (t->target);
+    g_free (t);
+  }
+  g_ptr_array_unref (res->targets);
+  g_free (res->rep_others);
+  g_free (res->m.cpu_model);
+  g_free (res->m.date);
+}
+
+static void
+add_target (struct results *res, double value, bool met, const char *target,
+    const char *fmt, ...) G_GNUC_PRINTF (5, 6);
+
+static void
+add_target (struct results *res, double value, bool met, const char *target,
+    const char *fmt, ...)
+{
+  struct target *t = g_new0 (struct target, 1);
+  va_list args;
+
+  va_start (args, fmt);
+  t->name = g_strdup_vprintf (fmt, args);
+  va_end (args);
+  t->target = g_strdup (target);
+  t->value = value;
+  t->state = isnan (value) ? TARGET_NOT_MEASURED : met ? TARGET_MET :
+      TARGET_NOT_MET;
+  g_ptr_array_add (res->targets, t);
+}
+
+static void
+results_summarize (struct results *res)
+{
+  for (size_t s = 0; s < N_SIZES; s++) {
+    for (int p = 0; p < N_PATHS; p++) {
+      struct tput *t = &res->tput[p][s];
+
+      for (int r = 0; r < opt_reps; r++)
+        t->ratio[r] = t->bps[r] / res->tput[PATH_QUEUE][s].bps[r];
+      t->med_bps = median_of (t->bps, opt_reps);
+      t->med_mbps = median_of (t->mbps, opt_reps);
+      t->med_cpu = median_of (t->cpu, opt_reps);
+      t->med_ratio = median_of (t->ratio, opt_reps);
+    }
+  }
+  for (size_t l = 0; l < N_LAT; l++) {
+    for (int p = 0; p < N_PATHS; p++) {
+      struct lat *t = &res->lat[p][l];
+      double *v = (double *) t->all->data;
+
+      qsort (v, t->all->len, sizeof *v, cmp_double);
+      t->q[0] = percentile (v, t->all->len, 50);
+      t->q[1] = percentile (v, t->all->len, 90);
+      t->q[2] = percentile (v, t->all->len, 99);
+      t->q[3] = t->all->len ? v[t->all->len - 1] : NAN;
+      for (int r = 0; r < opt_reps; r++)
+        t->ratio[r] = t->p50[r] / res->lat[PATH_QUEUE][l].p50[r];
+      t->med_ratio = median_of (t->ratio, opt_reps);
+    }
+  }
+
+  /* The issue's targets. */
+  for (size_t s = 0; s < 2; s++) {
+    g_autofree double *rs = g_new (double, opt_reps);
+    double v;
+
+    for (int r = 0; r < opt_reps; r++)
+      rs[r] = res->tput[PATH_RING_XPROC][s].bps[r] /
+          res->tput[PATH_SHM_XPROC][s].bps[r];
+    v = have_path[PATH_SHM_XPROC] ? median_of (rs, opt_reps) : NAN;
+    if (have_path[PATH_SHM_XPROC] && isnan (v) &&
+        res->tput[PATH_SHM_XPROC][s].deadlocked > 0 &&
+        !isnan (res->tput[PATH_RING_XPROC][s].med_bps))
+      v = INFINITY;             /* shm deadlocked every time */
+    add_target (res, v, v >= 2.0, ">= 2x",
+        "ring-xproc buffers/s vs shm-xproc, %" G_GSIZE_FORMAT " B", sizes[s]);
+  }
+  for (size_t s = 0; s < N_SIZES; s++) {
+    double v = res->tput[PATH_RING_INPROC][s].med_ratio;
+
+    add_target (res, v, v >= 0.9, ">= 0.9x",
+        "ring-inproc buffers/s vs queue, %" G_GSIZE_FORMAT " B", sizes[s]);
+  }
+  for (size_t l = 0; l < N_LAT; l++) {
+    for (int p = PATH_RING_INPROC; p <= PATH_RING_XPROC; p++) {
+      const struct lat *t = &res->lat[p][l];
+      double v = t->med_ratio;
+
+      add_target (res, v, v <= 1.5 && t->q[0] <= t->ring_fill_us,
+          "<= 1.5x, and p50 <= the ring's size in time",
+          "%s latency p50 vs queue, %u frames", path_names[p], t->frames);
+    }
+  }
+  for (size_t l = 0; l < N_LAT; l++) {
+    const struct lat *ia = &res->lat[PATH_INTERAUDIO][l];
+    double worst = MAX (res->lat[PATH_RING_INPROC][l].q[0],
+        res->lat[PATH_RING_XPROC][l].q[0]);
+    double v = have_path[PATH_INTERAUDIO] ? ia->q[0] / worst : NAN;
+
+    add_target (res, v, v >= 100, ">= 100x",
+        "interaudio latency p50 vs the rings' (worse of the two), "
+        "%u frames", ia->frames);
+  }
+}
+
+static void
+count_run (struct results *res, const struct run *r)
+{
+  res->runs++;
+  if (r->injected)
+    res->injected++;
+  if (r->mismatch)
+    res->mismatches++;
+  if (r->injected && !r->mismatch && !r->failed && !r->deadlocked) {
+    res->missed++;
+    g_printerr ("MISSED: %s: the injected error went unnoticed\n",
+        path_names[r->path]);
+  }
+  if (path_ours[r->path] &&
+      (r->failed || r->deadlocked || (r->mismatch && !r->injected)))
+    res->failures++;
+}
+
+/* --- machine ------------------------------------------------------------- */
+
+static gchar *
+read_cpu_model (void)
+{
+  static const char *const keys[] = {
+    "model name", "Model", "Processor", "cpu model", "CPU part", NULL
+  };
+  g_autofree gchar *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/cpuinfo", &text, NULL, NULL))
+    return g_strdup ("unknown");
+  lines = g_strsplit (text, "\n", -1);
+  for (const char *const *key = keys; *key != NULL; key++) {
+    size_t len = strlen (*key);
+    for (gchar **l = lines; *l != NULL; l++) {
+      const char *colon = strchr (*l, ':');
+      if (colon != NULL && strncmp (*l, *key, len) == 0 &&
+          ((*l)[len] == ' ' || (*l)[len] == '\t' || (*l)[len] == ':'))
+        return g_strstrip (g_strdup (colon + 1));
+    }
+  }
+  return g_strdup ("unknown");
+}
+
+static double
+read_loadavg (void)
+{
+  g_autofree gchar *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return NAN;
+  return g_ascii_strtod (text, NULL);
+}
+
+struct cpu_load {
+  double busy_s, self_s, wall_s;
+};
+
+static void
+read_cpu_load (struct cpu_load *l)
+{
+  g_autofree gchar *text = NULL;
+  unsigned long long v[8] = { 0 };
+  double hz = (double) sysconf (_SC_CLK_TCK);
+  struct rusage ru;
+
+  memset (l, 0, sizeof *l);
+  l->wall_s = (double) now_ns () / 1e9;
+  l->self_s = (double) cpu_us () / 1e6;
+  /* the producer processes, reaped by now */
+  if (getrusage (RUSAGE_CHILDREN, &ru) == 0)
+    l->self_s += (double) ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+        (double) ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+  if (g_file_get_contents ("/proc/stat", &text, NULL, NULL) &&
+      sscanf (text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+          &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8)
+    l->busy_s = (double) (v[0] + v[1] + v[2] + v[5] + v[6]) / hz;
+}
+
+static double
+others_share (const struct cpu_load *a, const struct cpu_load *b, long nproc)
+{
+  double all = (b->wall_s - a->wall_s) * (double) nproc;
+  double o = (b->busy_s - a->busy_s) - (b->self_s - a->self_s);
+
+  return all > 0 ? MAX (o, 0) / all : NAN;
+}
+
+/* --- output -------------------------------------------------------------- */
+
+static const char *
+cell (char *buf, size_t len, int decimals, const char *suffix, double v)
+{
+  if (isnan (v))
+    return "-";
+  if (isinf (v))
+    return "inf";
+  g_snprintf (buf, len, "%.*f%s", decimals, v, suffix);
+  return buf;
+}
+
+static void
+print_header (const struct machine *m)
+{
+  g_print ("ringbridge-bench-gst %s: %s, %s, %ld CPUs, %s\n",
+      RB_VERSION_STRING, m->uts.machine, m->cpu_model, m->nproc, m->date);
+  g_print ("%d repetitions, %" G_GINT64_FORMAT " buffers per throughput run "
+      "(64 KiB: a tenth), %.2f s of audio per latency run; load average at "
+      "start %.2f\n", opt_reps, opt_buffers, opt_seconds, m->loadavg);
+  for (int p = 0; p < N_PATHS; p++)
+    if (!have_path[p])
+      g_print ("%s peer missing: %s\n", path_names[p], missing_note[p]);
+  if (opt_shm_size > 0)
+    g_print ("shmsink shm-size %" G_GINT64_FORMAT " bytes (--shm-size)\n",
+        opt_shm_size);
+  else
+    g_print ("shmsink shm-size: room for %d buffers\n", SHM_BUFFERS);
+  if (opt_inject)
+    g_print ("--inject-error: one buffer of every lossless run is "
+        "corrupted on the way\n");
+}
+
+static void
+print_tables (const struct results *res)
+{
+  char b[8][32];
+
+  g_print ("\nThroughput: medians over repetitions; x queue = median of "
+      "per-repetition ratios to\nqueue; MB = 10^6 B; CPU = both processes, "
+      "per buffer. interaudio is clocked:\nit moves audio in real time, so "
+      "its figures are the audio rate, not a limit.\n\n");
+  g_print ("%-7s %-12s %12s %9s %10s %9s %5s\n", "size", "path", "buffers/s",
+      "MB/s", "CPU us/buf", "x queue", "dead");
+  for (size_t s = 0; s < N_SIZES; s++) {
+    for (int p = 0; p < N_PATHS; p++) {
+      const struct tput *t = &res->tput[p][s];
+      g_autofree gchar *size_s = g_strdup_printf ("%" G_GSIZE_FORMAT " B",
+          t->size);
+
+      if (!have_path[p])
+        continue;
+      g_print ("%-7s %-12s %12s %9s %10s %9s %5d\n", size_s, path_names[p],
+          cell (b[0], 32, 0, "", t->med_bps), cell (b[1], 32, 1, "",
+              t->med_mbps), cell (b[2], 32, 2, "", t->med_cpu),
+          p == PATH_QUEUE ? "" : cell (b[3], 32, 2, "x", t->med_ratio),
+          t->deadlocked);
+    }
+  }
+
+  g_print ("\nLatency of live audio (S32LE stereo, 48 kHz), us, over all "
+      "repetitions; x queue =\nmedian of per-repetition p50 ratios; ring = "
+      "the ring's size in time (max fill seen).\n\n");
+  g_print ("%-6s %-12s %9s %9s %9s %9s %9s %18s\n", "frames", "path", "p50",
+      "p90", "p99", "max", "x queue", "ring us (max fill)");
+  for (size_t l = 0; l < N_LAT; l++) {
+    for (int p = 0; p < N_PATHS; p++) {
+      const struct lat *t = &res->lat[p][l];
+      g_autofree gchar *ring_s = NULL;
+
+      if (!have_path[p])
+        continue;
+      if (isnan (t->ring_fill_us))
+        ring_s = g_strdup ("");
+      else if (isnan (t->max_fill_us))
+        ring_s = g_strdup_printf ("%.0f", t->ring_fill_us);
+      else
+        ring_s = g_strdup_printf ("%.0f (%.0f)", t->ring_fill_us,
+            t->max_fill_us);
+      g_print ("%-6u %-12s %9s %9s %9s %9s %9s %18s\n", t->frames,
+          path_names[p], cell (b[0], 32, 1, "", t->q[0]),
+          cell (b[1], 32, 1, "", t->q[1]), cell (b[2], 32, 1, "", t->q[2]),
+          cell (b[3], 32, 1, "", t->q[3]),
+          p == PATH_QUEUE ? "" : cell (b[4], 32, 2, "x", t->med_ratio),
+          ring_s);
+      if (t->lost_frames > 0)
+        g_print ("%-6s   (%" G_GUINT64_FORMAT " frames lost on the way)\n",
+            "", t->lost_frames);
+    }
+  }
+
+  g_print ("\nTargets (from the issue; reported, not asserted):\n");
+  for (guint i = 0; i < res->targets->len; i++) {
+    const struct target *t = g_ptr_array_index (res->targets, i);
+
+    g_print ("  %-4s %-62s %8s  (target %s)\n",
+        t->state == TARGET_MET ? "PASS" : t->state == TARGET_NOT_MET ?
+        "MISS" : "n/a", t->name, cell (b[0], 32, 2, "x", t->value),
+        t->target);
+  }
+  g_print ("\nOther processes used %.0f%% of all CPU time during the run.\n",
+      100 * res->m.others_share);
+  if (res->m.others_share > 0.05)
+    g_print ("WARNING: the benchmark did not have the CPUs to itself; its "
+        "figures are noisy.\n");
+  if (opt_inject)
+    g_print ("Injected errors: %u runs, %u noticed, %u missed\n",
+        res->injected, res->injected - res->missed, res->missed);
+  else
+    g_print ("Data verified: %s (%u runs, %u with a mismatch, %u of our "
+        "runs failed)\n", res->mismatches == 0 && res->failures == 0 ? "yes" :
+        "NO", res->runs, res->mismatches, res->failures);
+}
+
+static void
+json_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (; *s != '\0'; s++) {
+    unsigned char ch = (unsigned char) *s;
+    if (ch == '"' || ch == '\\')
+      g_string_append_printf (out, "\\%c", ch);
+    else if (ch < 0x20)
+      g_string_append_printf (out, "\\u%04x", ch);
+    else
+      g_string_append_c (out, (char) ch);
+  }
+  g_string_append_c (out, '"');
+}
+
+static void
+json_number (GString *out, double v)
+{
+  if (isfinite (v))
+    g_string_append_printf (out, "%.6g", v);
+  else
+    g_string_append (out, "null");
+}
+
+static void
+json_array (GString *out, const double *v, gsize n)
+{
+  g_string_append_c (out, '[');
+  for (gsize i = 0; i < n; i++) {
+    if (i > 0)
+      g_string_append_c (out, ',');
+    json_number (out, v[i]);
+  }
+  g_string_append_c (out, ']');
+}
+
+static void
+json_key_number (GString *out, const char *key, double v)
+{
+  g_string_append_printf (out, ",\"%s\":", key);
+  json_number (out, v);
+}
+
+static GString *
+results_to_json (const struct results *res)
+{
+  const struct machine *m = &res->m;
+  GString *json = g_string_new ("{\"program\":\"ringbridge-bench-gst\","
+      "\"version\":");
+  bool first = true;
+
+  json_string (json, RB_VERSION_STRING);
+  g_string_append (json, ",\"machine\":{\"arch\":");
+  json_string (json, m->uts.machine);
+  g_string_append (json, ",\"cpu_model\":");
+  json_string (json, m->cpu_model);
+  g_string_append_printf (json, ",\"nproc\":%ld,\"date\":", m->nproc);
+  json_string (json, m->date);
+  json_key_number (json, "loadavg_start", m->loadavg);
+  json_key_number (json, "others_cpu_share", m->others_share);
+  g_string_append (json, ",\"rep_others_cpu_share\":");
+  json_array (json, res->rep_others, (gsize) opt_reps);
+
+  g_string_append_printf (json, "},\"options\":{\"reps\":%d,\"buffers\":%"
+      G_GINT64_FORMAT ",\"sizes\":[%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT
+      ",%" G_GSIZE_FORMAT "],\"latency_frames\":[%u,%u],\"seconds\":",
+      opt_reps, opt_buffers, sizes[0], sizes[1], sizes[2], lat_frames[0],
+      lat_frames[1]);
+  json_number (json, opt_seconds);
+  g_string_append_printf (json, ",\"shm_size\":%" G_GINT64_FORMAT
+      ",\"shm_buffers\":%d,\"timeout_s\":", opt_shm_size, SHM_BUFFERS);
+  json_number (json, opt_timeout);
+  g_string_append_printf (json, ",\"quick\":%s,\"inject_error\":%s},"
+      "\"missing\":[", opt_quick ? "true" : "false",
+      opt_inject ? "true" : "false");
+  for (int p = 0; p < N_PATHS; p++)
+    if (!have_path[p]) {
+      g_string_append (json, first ? "" : ",");
+      json_string (json, path_names[p]);
+      first = false;
+    }
+
+  g_string_append (json, "],\"throughput\":[");
+  first = true;
+  for (size_t s = 0; s < N_SIZES; s++) {
+    for (int p = 0; p < N_PATHS; p++) {
+      const struct tput *t = &res->tput[p][s];
+
+      if (!have_path[p])
+        continue;
+      g_string_append (json, first ? "{\"path\":" : ",{\"path\":");
+      first = false;
+      json_string (json, path_names[p]);
+      g_string_append_printf (json, ",\"size\":%" G_GSIZE_FORMAT
+          ",\"buffers\":%" G_GUINT64_FORMAT ",\"buffers_per_s\":", t->size,
+          t->buffers);
+      json_array (json, t->bps, (gsize) opt_reps);
+      g_string_append (json, ",\"cpu_us_per_buffer\":");
+      json_array (json, t->cpu, (gsize) opt_reps);
+      json_key_number (json, "median_buffers_per_s", t->med_bps);
+      json_key_number (json, "median_mb_per_s", t->med_mbps);
+      json_key_number (json, "median_cpu_us_per_buffer", t->med_cpu);
+      json_key_number (json, "median_ratio_to_queue",
+          p == PATH_QUEUE ? 1.0 : t->med_ratio);
+      g_string_append_printf (json, ",\"deadlocked_reps\":%d,"
+          "\"failed_reps\":%d,\"realtime\":%s}", t->deadlocked, t->failed,
+          p == PATH_INTERAUDIO ? "true" : "false");
+    }
+  }
+
+  g_string_append (json, "],\"latency\":[");
+  first = true;
+  for (size_t l = 0; l < N_LAT; l++) {
+    for (int p = 0; p < N_PATHS; p++) {
+      const struct lat *t = &res->lat[p][l];
+      gsize n = t->all->len, k = MIN (n, MAX_SAMPLES_OUT);
+      g_autofree double *sub = g_new (double, MAX (k, 1));
+
+      if (!have_path[p])
+        continue;
+      for (gsize i = 0; i < k; i++)
+        sub[i] = g_array_index (t->all, double, k > 1 ? i * (n - 1) /
+            (k - 1) : 0);
+      g_string_append (json, first ? "{\"path\":" : ",{\"path\":");
+      first = false;
+      json_string (json, path_names[p]);
+      g_string_append_printf (json, ",\"buffer_frames\":%u,\"rate\":%d",
+          t->frames, RATE);
+      json_key_number (json, "ring_fill_us", t->ring_fill_us);
+      json_key_number (json, "max_fill_us", t->max_fill_us);
+      json_key_number (json, "p50_us", t->q[0]);
+      json_key_number (json, "p90_us", t->q[1]);
+      json_key_number (json, "p99_us", t->q[2]);
+      json_key_number (json, "max_us", t->q[3]);
+      json_key_number (json, "median_ratio_to_queue",
+          p == PATH_QUEUE ? 1.0 : t->med_ratio);
+      g_string_append (json, ",\"p50_us_per_rep\":");
+      json_array (json, t->p50, (gsize) opt_reps);
+      g_string_append_printf (json, ",\"n_samples\":%u,\"lost_frames\":%"
+          G_GUINT64_FORMAT ",\"deadlocked_reps\":%d,\"failed_reps\":%d,"
+          "\"samples_us\":", t->all->len, t->lost_frames, t->deadlocked,
+          t->failed);
+      json_array (json, sub, k);
+      g_string_append_c (json, '}');
+    }
+  }
+
+  g_string_append (json, "],\"targets\":[");
+  for (guint i = 0; i < res->targets->len; i++) {
+    const struct target *t = g_ptr_array_index (res->targets, i);
+
+    g_string_append (json, i ? ",{\"name\":" : "{\"name\":");
+    json_string (json, t->name);
+    g_string_append (json, ",\"value\":");
+    json_number (json, t->value);
+    g_string_append (json, ",\"target\":");
+    json_string (json, t->target);
+    g_string_append_printf (json, ",\"met\":%s}",
+        t->state == TARGET_MET ? "true" : t->state == TARGET_NOT_MET ?
+        "false" : "null");
+  }
+  g_string_append_printf (json, "],\"runs\":%u,\"mismatches\":%u,"
+      "\"failures\":%u,\"verified\":%s}", res->runs, res->mismatches,
+      res->failures, res->mismatches == 0 && res->failures == 0 &&
+      !opt_inject ? "true" : "false");
+  return json;
+}
+
+/* --- running ------------------------------------------------------------- */
+
+static void
+run_all (struct results *res)
+{
+  int n_active = 0;
+  enum path active[N_PATHS];
+
+  for (int p = 0; p < N_PATHS; p++)
+    if (have_path[p])
+      active[n_active++] = (enum path) p;
+
+  for (int rep = 0; rep < opt_reps; rep++) {
+    struct cpu_load before, after;
+
+    read_cpu_load (&before);
+    for (size_t s = 0; s < N_SIZES; s++) {
+      for (int a = 0; a < n_active; a++) {
+        enum path p = active[(a + rep) % n_active];
+        struct tput *t = &res->tput[p][s];
+        struct run r = { 0 };
+
+        r.path = p;
+        r.kind = p == PATH_INTERAUDIO ? KIND_AUDIO : KIND_BYTES;
+        r.unit = p == PATH_INTERAUDIO ? sizes[s] / FRAME_BYTES : sizes[s];
+        r.count = t->buffers;
+        r.inject = opt_inject;
+        r.lat_us = p == PATH_INTERAUDIO ? g_new (double, r.count) : NULL;
+        run_path (&r);
+        g_free (r.lat_us);
+        count_run (res, &r);
+        t->deadlocked += r.deadlocked;
+        t->failed += r.failed;
+        t->bps[rep] = r.buffers_per_s;
+        t->mbps[rep] = r.buffers_per_s * (double) sizes[s] / 1e6;
+        t->cpu[rep] = r.cpu_us_per_buffer;
+      }
+    }
+    for (size_t l = 0; l < N_LAT; l++) {
+      for (int a = 0; a < n_active; a++) {
+        enum path p = active[(a + rep) % n_active];
+        struct lat *t = &res->lat[p][l];
+        struct run r = { 0 };
+
+        r.path = p;
+        r.kind = KIND_AUDIO;
+        r.unit = t->frames;
+        r.count = t->buffers;
+        r.inject = opt_inject;
+        r.lat_us = g_new (double, r.count);
+        run_path (&r);
+        count_run (res, &r);
+        t->deadlocked += r.deadlocked;
+        t->failed += r.failed;
+        t->lost_frames += r.lost_frames;
+        t->ring_fill_us = r.ring_fill_us;
+        if (!isnan (r.max_fill_us))
+          t->max_fill_us = isnan (t->max_fill_us) ? r.max_fill_us :
+              MAX (t->max_fill_us, r.max_fill_us);
+        if (!r.failed && !r.deadlocked && r.n_lat > 0) {
+          qsort (r.lat_us, r.n_lat, sizeof (double), cmp_double);
+          t->p50[rep] = percentile (r.lat_us, r.n_lat, 50);
+          g_array_append_vals (t->all, r.lat_us, (guint) r.n_lat);
+        }
+        g_free (r.lat_us);
+      }
+    }
+    read_cpu_load (&after);
+    res->rep_others[rep] = others_share (&before, &after, res->m.nproc);
+    g_printerr ("repetition %d/%d done: other processes took %.0f%% of the "
+        "CPU time\n", rep + 1, opt_reps, 100 * res->rep_others[rep]);
+  }
+}
+
+static void
+find_paths (void)
+{
+  static const char *const needs[N_PATHS][3] = {
+    { "queue", NULL },
+    { "ringsink", "ringsrc", NULL },
+    { "ringsink", "ringsrc", NULL },
+    { "shmsink", "shmsrc", NULL },
+    { "interaudiosink", "interaudiosrc", NULL },
+  };
+
+  for (int p = 0; p < N_PATHS; p++) {
+    have_path[p] = true;
+    for (int i = 0; needs[p][i] != NULL; i++) {
+      g_autoptr (GstElementFactory) f = gst_element_factory_find (needs[p][i]);
+
+      if (f == NULL) {
+        have_path[p] = false;
+        missing_note[p] = g_strdup_printf ("no element '%s' (%s)",
+            needs[p][i], p >= PATH_SHM_XPROC ? "gstreamer1.0-plugins-bad" :
+            "this build's plugin: set GST_PLUGIN_PATH");
+        break;
+      }
+    }
+  }
+}
+
+static gboolean
+parse_timeout (const gchar *name, const gchar *value, G_GNUC_UNUSED gpointer
+    data, GError **error)
+{
+  gchar *end = NULL;
+  double v = g_ascii_strtod (value, &end);
+
+  if (end == value || *end != '\0' || !(v >= 0.1 && v <= 3600)) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "invalid %s '%s': 0.1 to 3600 seconds", name, value);
+    return FALSE;
+  }
+  if (strcmp (name, "--timeout") == 0)
+    opt_timeout = v;
+  else
+    opt_seconds = v;
+  return TRUE;
+}
+
+static const GOptionEntry entries[] = {
+  { "reps", 'r', 0, G_OPTION_ARG_INT, &opt_reps,
+    "Repetitions of every path at every size (default 5, --quick 1)", "N" },
+  { "buffers", 'b', 0, G_OPTION_ARG_INT64, &opt_buffers,
+    "Buffers per throughput run at 256 B and 4 KiB; 64 KiB runs move a "
+    "tenth (default 100000, --quick 2000)", "N" },
+  { "seconds", 's', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_timeout,
+    "Audio per latency run and per interaudio throughput run, in seconds "
+    "(default 2, --quick 0.3)", "S" },
+  { "shm-size", 0, 0, G_OPTION_ARG_INT64, &opt_shm_size,
+    "shmsink's shm-size in bytes (default: room for 64 buffers)", "BYTES" },
+  { "timeout", 't', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_timeout,
+    "Stop a run that makes no progress for this long and count it as "
+    "deadlocked (default 10)", "S" },
+  { "quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick,
+    "A short run that still checks all data: 1 repetition, --buffers 2000, "
+    "--seconds 0.3, unless given", NULL },
+  { "json", 'j', 0, G_OPTION_ARG_FILENAME, &opt_json,
+    "Also write the JSON result to FILE", "FILE" },
+  { "inject-error", 0, 0, G_OPTION_ARG_NONE, &opt_inject,
+    "Self-test of the checks: corrupt one buffer of every lossless run; "
+    "exits 1 if every run noticed, 0 if one did not", NULL },
+  { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_child,
+    NULL, NULL },
+  { "child-kind", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
+    &opt_child_kind, NULL, NULL },
+  { "child-unit", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64,
+    &opt_child_unit, NULL, NULL },
+  { "child-count", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64,
+    &opt_child_count, NULL, NULL },
+  { "child-inject", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64,
+    &opt_child_inject, NULL, NULL },
+  { "child-cpu-from", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64,
+    &opt_child_cpu_from, NULL, NULL },
+  G_OPTION_ENTRY_NULL
+};
+
+static void
+install_signal_handlers (void)
+{
+  struct sigaction sa;
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+  /* a child that ends while we write to it must not kill us */
+  signal (SIGPIPE, SIG_IGN);
+  atexit (cleanup_now);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) ctx = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) json = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  struct cpu_load load0, load1;
+  struct results res;
+  struct machine *m = &res.m;
+  int status;
+
+  ctx = g_option_context_new (NULL);
+  g_option_context_set_summary (ctx,
+      "Moves verified buffers through queue, ringsink -> ringsrc in one and "
+      "in two\nprocesses, shmsink -> shmsrc and interaudiosink -> "
+      "interaudiosrc, and measures\nbuffers/s, MB/s and CPU time at 256 B, "
+      "4 KiB and 64 KiB, and the latency of\nlive audio through each. "
+      "Prints tables, the issue's targets and, as the last\nline, one JSON "
+      "object. Exits 1 if data through queue or a ring did not arrive\n"
+      "intact or a run of ours failed.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
+    g_printerr ("%s\n", error->message);
+    return EXIT_USAGE;
+  }
+  if (argc > 1) {
+    g_printerr ("unexpected argument '%s'\n", argv[1]);
+    return EXIT_USAGE;
+  }
+  if (opt_child != NULL) {
+    if (opt_child_unit < 1 || opt_child_count < 1)
+      return EXIT_USAGE;
+    return child_main ();
+  }
+  if (opt_reps == 0)
+    opt_reps = opt_quick ? 1 : 5;
+  if (opt_reps < 1 || opt_reps > 1000) {
+    g_printerr ("invalid --reps %d: 1 to 1000\n", opt_reps);
+    return EXIT_USAGE;
+  }
+  if (opt_buffers == 0)
+    opt_buffers = opt_quick ? 2000 : 100000;
+  if (opt_buffers < 100 || opt_buffers > 100000000) {
+    g_printerr ("invalid --buffers %" G_GINT64_FORMAT ": 100 to 10^8\n",
+        opt_buffers);
+    return EXIT_USAGE;
+  }
+  if (opt_seconds == 0)
+    opt_seconds = opt_quick ? 0.3 : 2;
+  if (opt_timeout == 0)
+    opt_timeout = 10;
+  if (opt_shm_size != 0 && (opt_shm_size < 4096 ||
+          opt_shm_size > G_MAXUINT32)) {
+    g_printerr ("invalid --shm-size %" G_GINT64_FORMAT ": 4096 to %u bytes, "
+        "or 0 for room for %d buffers\n", opt_shm_size, G_MAXUINT32,
+        SHM_BUFFERS);
+    return EXIT_USAGE;
+  }
+
+  self_exe = g_file_read_link ("/proc/self/exe", &error);
+  if (self_exe == NULL) {
+    g_printerr ("error: cannot find this program for the producer process: "
+        "%s\n", error->message);
+    return EXIT_SETUP;
+  }
+  install_signal_handlers ();
+  find_paths ();
+  if (!have_path[PATH_QUEUE] || !have_path[PATH_RING_INPROC]) {
+    g_printerr ("error: %s\n", missing_note[have_path[PATH_QUEUE] ?
+            PATH_RING_INPROC : PATH_QUEUE]);
+    return EXIT_SETUP;
+  }
+  {
+    g_autoptr (GstElementFactory) a = gst_element_factory_find
+        ("audiotestsrc");
+    g_autoptr (GstElementFactory) f = gst_element_factory_find ("fakesrc");
+
+    if (a == NULL || f == NULL) {
+      g_printerr ("error: no element '%s' (gstreamer1.0-plugins-%s)\n",
+          a == NULL ? "audiotestsrc" : "fakesrc", a == NULL ? "base" :
+          "core");
+      return EXIT_SETUP;
+    }
+  }
+
+  results_init (&res);
+  m->nproc = sysconf (_SC_NPROCESSORS_ONLN);
+  m->cpu_model = read_cpu_model ();
+  uname (&m->uts);
+  now = g_date_time_new_now_utc ();
+  m->date = g_date_time_format_iso8601 (now);
+  m->loadavg = read_loadavg ();
+  print_header (m);
+
+  read_cpu_load (&load0);
+  run_all (&res);
+  read_cpu_load (&load1);
+  m->others_share = others_share (&load0, &load1, m->nproc);
+
+  results_summarize (&res);
+  print_tables (&res);
+  json = results_to_json (&res);
+  g_print ("%s\n", json->str);
+  if (opt_json != NULL &&
+      !g_file_set_contents (opt_json, json->str, (gssize) json->len, &error)) {
+    g_printerr ("error: %s\n", error->message);
+    return EXIT_SETUP;
+  }
+
+  if (opt_inject) {
+    if (res.missed > 0 || res.injected == 0) {
+      g_printerr ("inject-error: %u of %u runs missed the injected error\n",
+          res.missed, res.injected);
+      status = EXIT_SUCCESS;
+    } else {
+      g_printerr ("inject-error: every run noticed the injected error\n");
+      status = EXIT_MISMATCH;
+    }
+  } else {
+    status = res.failures == 0 ? EXIT_SUCCESS : EXIT_MISMATCH;
+  }
+  results_clear (&res);
+  g_free (opt_json);
+  g_free (self_exe);
+  for (int p = 0; p < N_PATHS; p++)
+    g_free (missing_note[p]);
+  return status;
+}
