@@ -26,7 +26,18 @@
  * Waits sleep in slices of at most SLICE_US, so a peer that dies without a
  * word (SIGKILL) is noticed within one slice; its liveness is looked at
  * only when a slice runs out, so an ordinary wait costs no system call but
- * the barrier, the sleep and the wake. */
+ * the barrier, the sleep and the wake.
+ *
+ * Before all that, a waiter spins for up to rb_wait_spin_ns, looking at
+ * the position only (no system call, no store). A producer that writes
+ * again within microseconds, as a pipeline pushing buffers back to back
+ * does, is then met without the barrier (an IPI to every CPU running a
+ * registered process, the costliest part of a sleep in a VM), the futex
+ * and two context switches. The GStreamer benchmark found ringsrc spending
+ * 25-62% of its time in that barrier before the spin. A waiter that waits
+ * longer (a live stream's next period) pays the spin once per sleep: under
+ * 2% of one CPU at a 1.3 ms period. With one CPU there is no spin, since
+ * the producer could not run meanwhile. */
 
 #include "rb-wait-private.h"
 
@@ -47,6 +58,10 @@
 #define SLICE_US 20000
 
 _Atomic uint64_t rb_wait_late_wakeups;
+/* -1 until barrier_init() decides; tests set 0 to exercise the sleeps */
+int64_t rb_wait_spin_ns = -1;
+
+#define DEFAULT_SPIN_NS 20000
 
 static bool barrier_registered;
 static bool barrier_available;
@@ -55,7 +70,11 @@ static pthread_once_t barrier_once = PTHREAD_ONCE_INIT;
 static void
 barrier_init (void)
 {
-  long cmds = syscall (SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+  long cmds;
+
+  if (rb_wait_spin_ns < 0)
+    rb_wait_spin_ns = sysconf (_SC_NPROCESSORS_ONLN) > 1 ? DEFAULT_SPIN_NS : 0;
+  cmds = syscall (SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
 
   if (cmds < 0)
     return;
@@ -289,6 +308,56 @@ condition_met (struct rb_ring_core *c, enum wait_kind kind, uint64_t target)
   return (int64_t) (pos - target) >= 0;
 }
 
+static inline void
+cpu_relax (void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause ();
+#elif defined(__aarch64__)
+  __asm__ volatile ("yield");
+#endif
+}
+
+static int64_t
+now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The spin before a sleep (see the top of the file). Returns when the
+ * condition is met, the wait is interrupted or the stream ends (the loop
+ * in wait_common() sorts out which), or the spin time is up. */
+static void
+spin_a_little (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
+    int64_t timeout_us, const struct rb_wait_ctx *ctx)
+{
+  int64_t spin_ns, end;
+  unsigned i = 0;
+
+  pthread_once (&barrier_once, barrier_init);
+  spin_ns = rb_wait_spin_ns;
+  if (timeout_us >= 0 && timeout_us * 1000 < spin_ns)
+    spin_ns = timeout_us * 1000;
+  if (spin_ns <= 0)
+    return;
+  end = now_ns () + spin_ns;
+  while (!condition_met (c, kind, target)) {
+    cpu_relax ();
+    /* the clock every 16 rounds: a vDSO read, but not free */
+    if ((++i & 15) != 0)
+      continue;
+    if (now_ns () >= end ||
+        (ctx->interrupted != NULL &&
+            atomic_load_explicit (ctx->interrupted, memory_order_acquire)) ||
+        (kind == WAIT_DATA &&
+            atomic_load_explicit (&c->hdr->eos, memory_order_acquire)))
+      return;
+  }
+}
+
 static enum rb_wait_result
 wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
     int64_t timeout_us, const struct rb_wait_ctx *ctx)
@@ -305,6 +374,7 @@ wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
    * reported as a timeout. */
   bool check_peer = timeout_us == 0;
 
+  spin_a_little (c, kind, target, timeout_us, ctx);
   for (;;) {
     uint32_t seq, gen;
     int64_t left;

@@ -880,13 +880,19 @@ pong_thread (gpointer data)
   return NULL;
 }
 
+/* @data: the spin before a sleep, in ns. With 0 every wait that finds
+ * nothing sleeps: the barrier and futex path, 20,000 times each way. */
 static void
-test_wait_no_lost_wakeups (void)
+test_wait_no_lost_wakeups (gconstpointer data)
 {
   struct pingpong p = { rb_ring_new (4096, NULL), rb_ring_new (4096, NULL),
     20000, FALSE };
   guint64 late_before = atomic_load (&rb_wait_late_wakeups);
-  GThread *t = g_thread_new ("pong", pong_thread, &p);
+  int64_t spin_before = rb_wait_spin_ns;
+  GThread *t;
+
+  rb_wait_spin_ns = GPOINTER_TO_INT (data);
+  t = g_thread_new ("pong", pong_thread, &p);
 
   for (guint64 i = 0; i < p.rounds; i++) {
     guint64 v = i;
@@ -899,6 +905,7 @@ test_wait_no_lost_wakeups (void)
   g_thread_join (t);
   g_assert_true (p.ok);
   g_assert_cmpuint (atomic_load (&rb_wait_late_wakeups) - late_before, ==, 0);
+  rb_wait_spin_ns = spin_before;
   g_object_unref (p.ping);
   g_object_unref (p.pong);
 }
@@ -972,7 +979,10 @@ main (int argc, char **argv)
   g_test_add_func ("/shared/corrupt/headers", test_corrupt_headers);
   g_test_add_func ("/shared/corrupt/at-runtime", test_corrupt_at_runtime);
   g_test_add_func ("/shared/wait/basic", test_wait_basic);
-  g_test_add_func ("/shared/wait/no-lost-wakeups", test_wait_no_lost_wakeups);
+  g_test_add_data_func ("/shared/wait/no-lost-wakeups",
+      GINT_TO_POINTER (0), test_wait_no_lost_wakeups);
+  g_test_add_data_func ("/shared/wait/no-lost-wakeups/spinning",
+      GINT_TO_POINTER (20000), test_wait_no_lost_wakeups);
   g_test_add_func ("/shared/wait/peer-gone", test_wait_peer_gone);
 
   return g_test_run ();
