@@ -1,0 +1,959 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-FileCopyrightText: 2026 The ringbridge authors
+"""ringbridge-bench-jack: ringbridge-jack under private JACK servers.
+
+Every configuration runs on a jackd of its own (dummy backend, 48 kHz, no
+realtime, a name with our pid in it), started here and stopped (SIGTERM,
+then reaped) whatever happens. For each period size:
+
+  xruns     the server's xruns over --seconds, counted by xrun-counter (a
+            passive client present in every configuration), with
+              jackd-alone    nothing else
+              ringbridge     gst-launch-1.0 audiotestsrc ! ringsink feeding
+                             ringbridge-jack play (ports left unconnected)
+              jackaudiosink  gst-launch-1.0 audiotestsrc ! jackaudiosink
+                             (defaults, connect=none)
+  callback  CPU time of the process callback per period, median and p99,
+            in the last two: callback-timer (an LD_PRELOAD shim) reads the
+            thread's CPU clock around the client's callback
+  roundtrip jack_iodelay's out -> ringbridge-jack record R, play R ->
+            jack_iodelay's in, for rings of 2 periods, 10 ms and the
+            default 500 ms, with play started first (it attaches before
+            record's first cycle: the ring stays nearly empty) and with
+            record started first (the ring is full when play attaches);
+            and GStreamer's jackaudiosrc ! jackaudiosink loopback with
+            defaults and with low-latency=true
+
+The process exits 1 when something did not work (a client that does not
+start or dies, a callback never timed, a loopback jack_iodelay cannot hear)
+and 0 otherwise; targets met or missed are reported, not a failure. One
+exception: GStreamer 1.22's jackaudiosrc ! jackaudiosink now and then
+deadlocks when its ports are connected into a loop (jackd then reports the
+graph unfinished every cycle); that loopback is tried three times, and a
+peer that never gets through is recorded ("error") rather than failing
+us. The self-test relies on the ringbridge loopbacks.
+--inject-error runs the round trips with play's output left unconnected:
+each must then be reported missing, and the run exits 1.
+"""
+
+import argparse
+import ctypes
+import datetime
+import fcntl
+import glob
+import json
+import math
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+PROGRAM = "ringbridge-bench-jack"
+RATE = 48000
+CHANNELS = 2
+SHM = "/dev/shm/"
+# Shared with tests/jack/test-jack.py: jackd 1.9 loses registrations in its
+# machine-wide table when servers come and go at the same moment.
+REGISTRY_LOCK = os.path.join(tempfile.gettempdir(),
+                             "ringbridge-test-jackd.lock")
+# Only a hang gets there.
+DEADLINE = 30.0
+PR_SET_PDEATHSIG = 1
+
+EXIT_USAGE = 64
+
+
+class Failure(Exception):
+    """Something that should have worked did not: the run exits 1."""
+
+
+class NoSignal(Failure):
+    """jack_iodelay heard nothing through a loopback."""
+
+
+def say(msg):
+    print(msg, flush=True)
+
+
+def note(msg):
+    print("  " + msg, flush=True)
+
+
+# --- options -----------------------------------------------------------------
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print("%s: %s" % (PROGRAM, message), file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def seconds_arg(text):
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            "invalid --seconds '%s': must be a number of seconds" % text)
+    if not (0.5 <= v <= 3600):
+        raise argparse.ArgumentTypeError(
+            "invalid --seconds '%s': must be from 0.5 to 3600" % text)
+    return v
+
+
+def periods_arg(text):
+    out = []
+    for part in text.split(","):
+        try:
+            p = int(part)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                "invalid --periods '%s': '%s' is not a whole number"
+                % (text, part))
+        if p < 16 or p > 4096 or p & (p - 1):
+            raise argparse.ArgumentTypeError(
+                "invalid --periods '%s': %d is not a power of two from 16 "
+                "to 4096" % (text, p))
+        if p in out:
+            raise argparse.ArgumentTypeError(
+                "invalid --periods '%s': %d is given twice" % (text, p))
+        out.append(p)
+    return out
+
+
+def executable_arg(text):
+    if not (os.path.isfile(text) and os.access(text, os.X_OK)):
+        raise argparse.ArgumentTypeError("'%s' is not an executable file"
+                                         % text)
+    return os.path.abspath(text)
+
+
+def file_arg(text):
+    if not os.path.isfile(text):
+        raise argparse.ArgumentTypeError("'%s' does not exist" % text)
+    return os.path.abspath(text)
+
+
+def parse_options(argv):
+    p = Parser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
+    p.add_argument("--ringbridge-jack", type=executable_arg, required=True,
+                   metavar="PATH", help="the ringbridge-jack program")
+    p.add_argument("--xrun-counter", type=executable_arg, required=True,
+                   metavar="PATH", help="bench/jack's xrun-counter")
+    p.add_argument("--callback-timer", type=file_arg, required=True,
+                   metavar="PATH", help="bench/jack's callback-timer shim")
+    p.add_argument("--version-string", default="unknown", metavar="VERSION",
+                   help="the version for the JSON result")
+    p.add_argument("--seconds", type=seconds_arg, metavar="S",
+                   help="seconds per xrun configuration (default 60; "
+                   "2 with --quick)")
+    p.add_argument("--periods", type=periods_arg, metavar="P,P...",
+                   help="JACK period sizes (default 32,64,256; 64 with "
+                   "--quick)")
+    p.add_argument("--quick", action="store_true",
+                   help="a check of every configuration in about a minute")
+    p.add_argument("--json", metavar="FILE", help="also write the result "
+                   "as JSON to FILE")
+    p.add_argument("--no-gst", action="store_true",
+                   help="the GStreamer plugin was not built: leave out the "
+                   "configurations that need ringsink")
+    p.add_argument("--inject-error", action="store_true",
+                   help="self-test: run the round trips with play's output "
+                   "unconnected; each must be reported missing (exit 1)")
+    p.add_argument("--keep-logs", action="store_true",
+                   help="keep the clients' logs (their directory is "
+                   "printed)")
+    o = p.parse_args(argv)
+    if o.seconds is None:
+        o.seconds = 2.0 if o.quick else 60.0
+    if o.periods is None:
+        o.periods = [64] if o.quick else [32, 64, 256]
+    if o.json is not None:
+        d = os.path.dirname(os.path.abspath(o.json))
+        if not os.path.isdir(d):
+            p.error("invalid --json '%s': no directory '%s'" % (o.json, d))
+    return o
+
+
+# --- processes ---------------------------------------------------------------
+
+def die_with_parent():
+    # A driver killed outright (SIGKILL) still takes its children along.
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except OSError:
+        pass
+
+
+class Procs:
+    """Every process we start, with its output in files under @dir; each
+    is stopped by its pid, never by name."""
+
+    def __init__(self, keep):
+        self.dir = tempfile.mkdtemp(prefix="rb-bench-jack-")
+        self.keep = keep
+        self.live = []
+        self.n = 0
+
+    def spawn(self, args, name, env):
+        self.n += 1
+        base = os.path.join(self.dir, "%02d-%s" % (self.n, name))
+        out = open(base + ".out", "w+")
+        err = open(base + ".err", "w+")
+        proc = subprocess.Popen(args, stdout=out, stderr=err, env=env,
+                                stdin=subprocess.DEVNULL,
+                                preexec_fn=die_with_parent)
+        proc.label, proc.out, proc.err = name, out, err
+        self.live.append(proc)
+        return proc
+
+    @staticmethod
+    def output(proc):
+        proc.out.flush()
+        proc.err.flush()
+        with open(proc.out.name) as o, open(proc.err.name) as e:
+            return o.read(), e.read()
+
+    def stop(self, proc, sig=signal.SIGTERM, timeout=DEADLINE):
+        """Stops @proc with @sig (SIGKILL if it will not); its status."""
+        if proc.poll() is None:
+            proc.send_signal(sig)
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                note("%s (pid %d) did not end %g s after %s: killing it"
+                     % (proc.label, proc.pid, timeout,
+                        signal.Signals(sig).name))
+                proc.kill()
+                proc.wait()
+        if proc in self.live:
+            self.live.remove(proc)
+        return proc.returncode
+
+    def stop_all(self):
+        for proc in reversed(list(self.live)):
+            self.stop(proc, signal.SIGINT if proc.label.startswith("gst")
+                      else signal.SIGTERM, timeout=10)
+
+    def cleanup(self):
+        self.stop_all()
+        if self.keep:
+            say("logs kept in %s" % self.dir)
+            return
+        for f in glob.glob(os.path.join(self.dir, "*")):
+            os.unlink(f)
+        os.rmdir(self.dir)
+
+
+def base_env():
+    """For jackd and JACK's tools: not our libraries, so no sanitizer
+    runtime a build may preload (with ASan's, the JACK tools hang)."""
+    env = dict(os.environ)
+    env.pop("LD_PRELOAD", None)
+    env["JACK_NO_START_SERVER"] = "1"
+    return env
+
+
+def client_env(server, timer_file=None, timer=None):
+    """For our clients and gst-launch-1.0: the build's environment (a
+    sanitizer runtime, GStreamer's paths), the server, and the timer."""
+    env = dict(os.environ)
+    env["JACK_DEFAULT_SERVER"] = server
+    env["JACK_NO_START_SERVER"] = "1"
+    if timer_file is not None:
+        pre = env.get("LD_PRELOAD")
+        env["LD_PRELOAD"] = timer if not pre else pre + ":" + timer
+        env["RB_BENCH_CALLBACK_FILE"] = timer_file
+    return env
+
+
+def wait_until(pred, what, timeout=DEADLINE, watch=()):
+    deadline = time.monotonic() + timeout
+    while True:
+        v = pred()
+        if v:
+            return v
+        for proc in watch:
+            if proc.poll() is not None:
+                out, err = Procs.output(proc)
+                raise Failure("%s ended (status %d) while waiting for %s: %s"
+                              % (proc.label, proc.returncode, what,
+                                 (err.strip() or out.strip())[-800:]))
+        if time.monotonic() > deadline:
+            raise Failure("timed out (%g s) waiting for %s" % (timeout, what))
+        time.sleep(0.05)
+
+
+# --- the server --------------------------------------------------------------
+
+class Server:
+    """A private jackd: dummy backend, 48 kHz, @period frames, no
+    realtime (the machine gives none), asynchronous (jackd's default)."""
+
+    serial = 0
+
+    def __init__(self, procs, period):
+        Server.serial += 1
+        self.procs = procs
+        self.period = period
+        self.name = "rbbench%d-%d" % (os.getpid(), Server.serial)
+        self.proc = None
+
+    def __enter__(self):
+        env = base_env()
+        env["JACK_NO_AUDIO_RESERVATION"] = "1"
+        deadline = time.monotonic() + 2 * DEADLINE
+        while True:
+            with open(REGISTRY_LOCK, "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                self.proc = self.procs.spawn(
+                    ["jackd", "--no-realtime", "-n", self.name, "-d", "dummy",
+                     "-r", str(RATE), "-p", str(self.period)],
+                    "jackd-" + self.name, env)
+                r = subprocess.run(["jack_wait", "-s", self.name, "-w", "-t",
+                                    "20"], env=base_env(),
+                                   capture_output=True, text=True,
+                                   timeout=60)
+            if r.returncode == 0 and self.proc.poll() is None:
+                return self
+            err = Procs.output(self.proc)[1]
+            self._end()
+            if "Too many servers" in err and time.monotonic() < deadline:
+                note("too many JACK servers on this machine; waiting for "
+                     "one to end")
+                time.sleep(1)
+                continue
+            raise Failure("jackd %s did not start: %s" % (self.name,
+                                                          err.strip()))
+
+    def _end(self):
+        if self.proc is not None:
+            with open(REGISTRY_LOCK, "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                self.procs.stop(self.proc, signal.SIGTERM)
+                # jackd 1.9 keeps its slot in the machine-wide table (8
+                # slots) when SIGTERM finds a client it could not remove
+                # (a hung gst-launch-1.0 we killed): a server of the same
+                # name takes the slot back, and frees it when it ends.
+                if self.registered():
+                    env = base_env()
+                    env["JACK_NO_AUDIO_RESERVATION"] = "1"
+                    again = self.procs.spawn(
+                        ["jackd", "--no-realtime", "-n", self.name, "-d",
+                         "dummy", "-r", str(RATE), "-p", str(self.period)],
+                        "jackd-again-" + self.name, env)
+                    subprocess.run(["jack_wait", "-s", self.name, "-w",
+                                    "-t", "20"], env=base_env(),
+                                   capture_output=True, timeout=60)
+                    self.procs.stop(again, signal.SIGTERM)
+            self.proc = None
+        for p in glob.glob(SHM + "jack*_%s_*" % self.name):
+            try:
+                os.unlink(p)
+            except OSError:
+                pass
+
+    def registered(self):
+        try:
+            with open(SHM + "jack-shm-registry", "rb") as f:
+                return (":%s:" % self.name).encode() in f.read()
+        except OSError:
+            return False
+
+    def __exit__(self, *exc):
+        # the clients first, then the server
+        for proc in reversed(list(self.procs.live)):
+            if proc is not self.proc:
+                self.procs.stop(proc, signal.SIGINT if proc.label.startswith(
+                    "gst") else signal.SIGTERM, timeout=5)
+        self._end()
+
+    def ports(self):
+        r = subprocess.run(["jack_lsp", "-s", self.name], env=base_env(),
+                           capture_output=True, text=True, timeout=DEADLINE)
+        return r.stdout.splitlines() if r.returncode == 0 else []
+
+    def wait_port(self, pattern, watch=()):
+        rx = re.compile(pattern)
+        return wait_until(lambda: next((p for p in self.ports()
+                                        if rx.fullmatch(p)), None),
+                          "JACK port %s on %s" % (pattern, self.name),
+                          watch=watch)
+
+    def connect(self, src, dst):
+        r = subprocess.run(["jack_connect", "-s", self.name, src, dst],
+                           env=base_env(), capture_output=True, text=True,
+                           timeout=DEADLINE)
+        if r.returncode != 0:
+            raise Failure("jack_connect %s %s: %s" % (src, dst,
+                                                      r.stderr.strip()))
+
+
+# --- statistics --------------------------------------------------------------
+
+def percentile(sorted_values, q):
+    """Nearest-rank percentile of a sorted list."""
+    if not sorted_values:
+        return math.nan
+    k = max(0, min(len(sorted_values) - 1,
+                   int(math.ceil(q * len(sorted_values))) - 1))
+    return sorted_values[k]
+
+
+def read_timer(path, t0, t1):
+    """The callback samples that started within [t0, t1]: (cpu µs list,
+    wall µs list, header)."""
+    try:
+        with open(path) as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return [], [], {}
+    head = {}
+    if lines and lines[0].startswith("# callback-timer"):
+        w = lines[0].split()[2:]
+        head = {w[i]: int(w[i + 1]) for i in range(0, len(w) - 1, 2)}
+        lines = lines[1:]
+    oc = head.get("overhead_cpu_ns", 0)
+    ow = head.get("overhead_wall_ns", 0)
+    cpu, wall = [], []
+    for line in lines:
+        start, w_ns, c_ns, _ = (int(x) for x in line.split())
+        if t0 <= start <= t1:
+            cpu.append(max(c_ns - oc, 0) / 1000.0)
+            wall.append(max(w_ns - ow, 0) / 1000.0)
+    return sorted(cpu), sorted(wall), head
+
+
+def final_stats(text):
+    """ringbridge-jack's final statistics line as a dict."""
+    for line in reversed(text.splitlines()):
+        if ": final: " in line:
+            return dict(kv.split("=", 1) for kv in line.split()
+                        if "=" in kv)
+    return {}
+
+
+class XrunCounter:
+    def __init__(self, procs, server):
+        self.procs = procs
+        self.proc = procs.spawn([ARGS.xrun_counter, "--server", server.name,
+                                 "--name", "rbbench-xruns"], "xrun-counter",
+                                base_env())
+        self.n_lines = 0
+        self.expect("ready")
+
+    def expect(self, prefix):
+        def line():
+            lines = Procs.output(self.proc)[0].splitlines()
+            if len(lines) > self.n_lines and \
+                    lines[self.n_lines].startswith(prefix):
+                self.n_lines += 1
+                return lines[self.n_lines - 1]
+            return None
+        return wait_until(line, "xrun-counter's '%s'" % prefix,
+                          watch=[self.proc])
+
+    def count(self):
+        self.proc.send_signal(signal.SIGUSR1)
+        return int(self.expect("xruns ").split()[1])
+
+
+# --- xruns and callback CPU --------------------------------------------------
+
+def gst_ok(element):
+    r = subprocess.run(["gst-inspect-1.0", element], env=dict(os.environ),
+                       capture_output=True, text=True, timeout=120)
+    return r.returncode == 0
+
+
+FEED_CAPS = ("audio/x-raw,format=F32LE,rate=%d,channels=%d,"
+             "layout=interleaved" % (RATE, CHANNELS))
+
+
+def run_xruns(procs, period, config, res):
+    seconds = ARGS.seconds
+    settle = 0.5 if ARGS.quick else 2.0
+    timer_file = os.path.join(procs.dir, "timer-%s-%d.txt" % (config, period))
+    clients = []
+    with Server(procs, period) as srv:
+        counter = XrunCounter(procs, srv)
+        if config == "ringbridge":
+            ring = "rbbj%d-%d" % (os.getpid(), period)
+            # play first: it waits for the ring the pipeline makes
+            play = procs.spawn([ARGS.ringbridge_jack, "play", ring, "--wait",
+                                "--timeout", "30", "--channels",
+                                str(CHANNELS), "--name", "rbbench-play"],
+                               "play", client_env(srv.name, timer_file,
+                                                  ARGS.callback_timer))
+            srv.wait_port("rbbench-play:out_1", watch=[play])
+            gst = procs.spawn(["gst-launch-1.0", "-q", "audiotestsrc",
+                               "is-live=true", "!", FEED_CAPS, "!",
+                               "ringsink", "ring-name=" + ring],
+                              "gst-feed", client_env(srv.name))
+            clients = [play, gst]
+            wait_until(lambda: ring_exists(ring),
+                       "ringbridge-jack play to attach to ring " + ring,
+                       watch=clients)
+        elif config == "jackaudiosink":
+            gst = procs.spawn(["gst-launch-1.0", "-q", "audiotestsrc",
+                               "is-live=true", "!", FEED_CAPS, "!",
+                               "jackaudiosink", "server=" + srv.name,
+                               "connect=none",
+                               "client-name=rbbench-gstsink"],
+                              "gst-jackaudiosink",
+                              client_env(srv.name, timer_file,
+                                         ARGS.callback_timer))
+            clients = [gst]
+            srv.wait_port(r"rbbench-gstsink:out_.*_1", watch=clients)
+        time.sleep(settle)
+        x0 = counter.count()
+        t0 = time.monotonic_ns()
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            for proc in clients + [counter.proc]:
+                if proc.poll() is not None:
+                    out, err = Procs.output(proc)
+                    raise Failure("%s ended (status %d) during the %s run "
+                                  "at %d frames: %s" % (
+                                      proc.label, proc.returncode, config,
+                                      period, (err or out).strip()[-800:]))
+            time.sleep(min(0.25, max(end - time.monotonic(), 0)))
+        t1 = time.monotonic_ns()
+        x1 = counter.count()
+        entry = {"period": period, "config": config,
+                 "seconds": round((t1 - t0) / 1e9, 3), "xruns": x1 - x0}
+        res["xruns"].append(entry)
+        # stop the clients now: the shim writes its samples at exit
+        stats = {}
+        for proc in reversed(clients):
+            status = procs.stop(proc, signal.SIGINT
+                                if proc.label.startswith("gst")
+                                else signal.SIGTERM)
+            if status != 0:
+                out, err = Procs.output(proc)
+                raise Failure("%s exited with status %d: %s" % (
+                    proc.label, status, (err or out).strip()[-800:]))
+            if proc.label == "play":
+                stats = final_stats(Procs.output(proc)[0])
+        line = "%-14s %5d frames: %4d xruns in %.1f s" % (
+            config, period, entry["xruns"], entry["seconds"])
+        if config == "ringbridge":
+            if not stats or int(stats.get("frames", "0")) == 0:
+                raise Failure("ringbridge-jack play moved no frames at %d "
+                              "frames (statistics: %s)" % (period, stats))
+            entry["client_xruns"] = int(stats.get("xruns", "0"))
+            entry["underruns"] = int(stats.get("underruns", "0"))
+            line += " (play's own count for its whole run: xruns=%s " \
+                "underruns=%s fill=%s)" % (stats.get("xruns"),
+                                           stats.get("underruns"),
+                                           stats.get("fill"))
+        say("  " + line)
+        if config == "jackd-alone":
+            return
+        client = "ringbridge-jack" if config == "ringbridge" \
+            else "jackaudiosink"
+        cpu, wall, head = read_timer(timer_file, t0, t1)
+        if not cpu:
+            raise Failure("no process callback of %s was timed at %d frames"
+                          " (is %s preloaded?)" % (client, period,
+                                                   ARGS.callback_timer))
+        res["callback_cpu"].append({
+            "period": period, "client": client,
+            "median_us": round(percentile(cpu, 0.5), 3),
+            "p99_us": round(percentile(cpu, 0.99), 3),
+            "samples": len(cpu),
+            "wall_median_us": round(percentile(wall, 0.5), 3),
+            "wall_p99_us": round(percentile(wall, 0.99), 3),
+            "timer_overhead_cpu_ns": head.get("overhead_cpu_ns")})
+        note("%-14s %5d frames: callback CPU median %.2f µs, p99 %.2f µs "
+             "(%d periods; wall median %.2f, p99 %.2f µs)" % (
+                 client, period, percentile(cpu, 0.5),
+                 percentile(cpu, 0.99), len(cpu), percentile(wall, 0.5),
+                 percentile(wall, 0.99)))
+
+
+def ring_exists(ring):
+    # ringsink makes the ring when it starts; play (--wait) attaches to it
+    # within a tenth of a second, well before the settling time is over
+    return os.path.exists(SHM + "ringbridge-" + ring)
+
+
+# --- round trips ---------------------------------------------------------------
+
+IODELAY_RX = re.compile(r"^\s*([0-9.]+) frames\s+([0-9.]+) ms total "
+                        r"roundtrip latency", re.M)
+
+
+def iodelay_readings(proc):
+    """jack_iodelay's round trips so far, (frames, ms) each."""
+    return [(float(f), float(m))
+            for f, m in IODELAY_RX.findall(Procs.output(proc)[0])]
+
+
+def measure_roundtrip(procs, srv, iodelay, clients, what):
+    """The median of the round trips jack_iodelay prints in the second
+    half of a window (GStreamer's default loopback drifts by a few ms as
+    its clock slaving settles), or None if it printed fewer than 3."""
+    window = 4.0 if ARGS.quick else 10.0
+    start = len(iodelay_readings(iodelay))
+    half = None
+    end = time.monotonic() + window
+    while time.monotonic() < end:
+        for proc in clients + [iodelay]:
+            if proc.poll() is not None:
+                out, err = Procs.output(proc)
+                raise Failure("%s ended (status %d) during %s: %s" % (
+                    proc.label, proc.returncode, what,
+                    (err or out).strip()[-800:]))
+        if half is None and time.monotonic() > end - window / 2:
+            half = len(iodelay_readings(iodelay))
+        time.sleep(0.25)
+    got = iodelay_readings(iodelay)[half if half is not None else start:]
+    if len(got) < 3:
+        return None
+    got.sort()
+    return got[len(got) // 2]
+
+
+def start_iodelay(procs, srv):
+    # stdbuf: jack_iodelay prints through stdio, and a file is block-buffered
+    iodelay = procs.spawn(["stdbuf", "-oL", "jack_iodelay"], "jack_iodelay",
+                          dict(base_env(), JACK_DEFAULT_SERVER=srv.name))
+    srv.wait_port("jack_delay:in", watch=[iodelay])
+    return iodelay
+
+
+def run_roundtrip_ringbridge(procs, period, ring_cfg, order, res):
+    label, opt = ring_cfg
+    requested = int(opt[1]) if opt[0] == "--frames" else \
+        int(math.ceil(float(opt[1]) * RATE / 1000.0))
+    with Server(procs, period) as srv:
+        iodelay = start_iodelay(procs, srv)
+        ring = "rbbj%d-rt%d" % (os.getpid(), Server.serial)
+        env = client_env(srv.name)
+        play_args = [ARGS.ringbridge_jack, "play", ring, "--channels",
+                     str(CHANNELS), "--name", "rbbench-play"]
+        if not ARGS.inject_error:
+            play_args += ["--connect", "jack_delay:in"]
+        rec_args = [ARGS.ringbridge_jack, "record", ring, "--channels",
+                    str(CHANNELS), "--name", "rbbench-record", "--connect",
+                    "jack_delay:out", "--verbose"] + list(opt)
+        if order == "play-first":
+            play = procs.spawn(play_args + ["--wait", "--timeout", "30"],
+                               "play", env)
+            srv.wait_port("rbbench-play:out_1", watch=[play])
+            rec = procs.spawn(rec_args, "record", env)
+            srv.wait_port("rbbench-record:in_1", watch=[rec])
+        else:
+            rec = procs.spawn(rec_args, "record", env)
+            srv.wait_port("rbbench-record:in_1", watch=[rec])
+            # let it fill the ring (its capacity at most about 0.7 s)
+            time.sleep(1.0 if ARGS.quick else 1.5)
+            play = procs.spawn(play_args, "play", env)
+            srv.wait_port("rbbench-play:out_1", watch=[play])
+        what = "the %s round trip (%s, %s) at %d frames" % (
+            label, order, " ".join(opt), period)
+        got = measure_roundtrip(procs, srv, iodelay, [play, rec], what)
+        procs.stop(play)
+        procs.stop(rec)
+        pstats = final_stats(Procs.output(play)[0])
+        rec_err = Procs.output(rec)[1]
+        m = re.search(r"ring '[^']*': .* (\d+) frames", rec_err)
+        capacity = int(m.group(1)) if m else None
+    entry = {"period": period, "client": "ringbridge-jack",
+             "ring_frames": capacity,
+             "configured_ms": round(requested * 1000.0 / RATE, 3),
+             "measured_frames": got[0] if got else None,
+             "measured_ms": got[1] if got else None,
+             "ring": label, "start": order, "requested_frames": requested,
+             "fill_frames": int(pstats["fill"]) if "fill" in pstats
+             else None}
+    res["roundtrip"].append(entry)
+    note("%-28s %5d frames: ring %s (%s frames, asked %d), %-12s "
+         "round trip %s, fill at the end %s" % (
+             "ringbridge-jack " + label, period, " ".join(opt), capacity,
+             requested, order,
+             "%.0f frames = %.2f ms" % got if got else "NOT MEASURED",
+             entry["fill_frames"]))
+    if got is None:
+        raise NoSignal("jack_iodelay measured no round trip through "
+                       "ringbridge-jack (%s)" % what)
+
+
+def gst_loopback_once(procs, period, extra, what):
+    """One jackaudiosrc ! jackaudiosink loopback through jack_iodelay: the
+    round trip, or None; and whether the pipeline's JACK clients hung."""
+    with Server(procs, period) as srv:
+        iodelay = start_iodelay(procs, srv)
+        gst = procs.spawn(["gst-launch-1.0", "jackaudiosrc",
+                           "server=" + srv.name, "connect=none",
+                           "client-name=rbbench-gstsrc"] + extra +
+                          ["!", "jackaudiosink", "server=" + srv.name,
+                           "connect=none", "client-name=rbbench-gstsink"] +
+                          extra, "gst-loopback", client_env(srv.name))
+        src = srv.wait_port(r"rbbench-gstsrc:in_.*_1", watch=[gst])
+        sink = srv.wait_port(r"rbbench-gstsink:out_.*_1", watch=[gst])
+        # Connecting its ports before the pipeline is PLAYING deadlocks
+        # GStreamer 1.22's jack elements at once (their process thread
+        # never finishes a cycle again, and gst-launch-1.0 ignores SIGINT);
+        # after it, they still do so now and then.
+        wait_until(lambda: "New clock" in Procs.output(gst)[0],
+                   "the jackaudiosrc pipeline to play", watch=[gst])
+        time.sleep(2.0)
+        srv.connect("jack_delay:out", src)
+        if not ARGS.inject_error:
+            srv.connect(sink, "jack_delay:in")
+        got = measure_roundtrip(procs, srv, iodelay, [gst], what)
+        # jackd says so every cycle the graph does not complete
+        hung = Procs.output(srv.proc)[1].count(
+            "ProcessGraphAsyncMaster: Process error") > 200
+    return got, hung
+
+
+def run_roundtrip_gst(procs, period, low_latency, res):
+    client = "jackaudiosink-low-latency" if low_latency else "jackaudiosink"
+    extra = ["low-latency=true"] if low_latency else []
+    what = "the %s loopback at %d frames" % (client, period)
+    # one attempt under --inject-error: no signal is expected there
+    attempts = 1 if ARGS.inject_error else 3
+    for attempt in range(1, attempts + 1):
+        got, hung = gst_loopback_once(procs, period, extra, what)
+        if got is not None:
+            break
+        note("%s: attempt %d: no round trip%s%s" % (
+            what, attempt, " (the pipeline's JACK process thread hung: a "
+            "GStreamer deadlock)" if hung else "",
+            "; trying again" if attempt < attempts else ""))
+    entry = {"period": period, "client": client, "ring_frames": None,
+             "configured_ms": None,
+             "measured_frames": got[0] if got else None,
+             "measured_ms": got[1] if got else None}
+    if got is None:
+        # the peer's failure, recorded; ours are the ringbridge loopbacks
+        entry["error"] = "no round trip in %d attempts%s" % (
+            attempts, " (GStreamer hung)" if hung else "")
+    res["roundtrip"].append(entry)
+    note("%-28s %5d frames: round trip %s" % (
+        "gst " + client, period,
+        "%.0f frames = %.2f ms" % got if got else
+        "NOT MEASURED: " + entry["error"]))
+
+
+# --- targets and output --------------------------------------------------------
+
+def find(rows, **kw):
+    return next((r for r in rows if all(r.get(k) == v
+                                        for k, v in kw.items())), None)
+
+
+def targets(res):
+    out = []
+    for r in res["roundtrip"]:
+        if r["client"] != "ringbridge-jack" or r["measured_frames"] is None:
+            continue
+        bound = r["requested_frames"] + r["period"]
+        out.append({"name": "round trip within one period of the ring "
+                    "configured: %d frames, %s ring, %s" % (
+                        r["period"], r["ring"], r["start"]),
+                    "value": r["measured_frames"], "target": bound,
+                    "met": r["measured_frames"] <= bound,
+                    "unit": "frames"})
+    for order in ("play-first", "record-first"):
+        r = find(res["roundtrip"], period=64, client="ringbridge-jack",
+                 ring="2 periods", start=order)
+        if r and r["measured_ms"] is not None:
+            out.append({"name": "round trip under 4 ms at 64 frames with a "
+                        "minimal ring (%s)" % order,
+                        "value": r["measured_ms"], "target": 4.0,
+                        "met": r["measured_ms"] < 4.0, "unit": "ms"})
+    alone = find(res["xruns"], period=64, config="jackd-alone")
+    rb = find(res["xruns"], period=64, config="ringbridge")
+    if alone and rb:
+        out.append({"name": "no xruns beyond jackd alone at 64 frames",
+                    "value": rb["xruns"], "target": alone["xruns"],
+                    "met": rb["xruns"] <= alone["xruns"], "unit": "xruns"})
+    for period in ARGS.periods:
+        a = find(res["callback_cpu"], period=period, client="ringbridge-jack")
+        b = find(res["callback_cpu"], period=period, client="jackaudiosink")
+        if a and b:
+            for stat in ("median_us", "p99_us"):
+                out.append({"name": "callback CPU %s below jackaudiosink's "
+                            "at %d frames" % (stat[:-3], period),
+                            "value": a[stat], "target": b[stat],
+                            "met": a[stat] < b[stat], "unit": "us"})
+    return out
+
+
+def machine():
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.split(":")[0].strip() in ("model name", "Model",
+                                                  "Processor", "cpu model"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        with open("/proc/loadavg") as f:
+            load = float(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        load = None
+    return {"arch": os.uname().machine, "cpu_model": model,
+            "nproc": os.cpu_count(),
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
+                timespec="seconds"),
+            "loadavg_start": load}
+
+
+def print_tables(res):
+    say("\nxruns over %g s (jackd dummy, %d Hz, asynchronous, no realtime):"
+        % (ARGS.seconds, RATE))
+    say("  %6s  %12s  %12s  %14s" % ("period", "jackd-alone", "ringbridge",
+                                     "jackaudiosink"))
+    for p in ARGS.periods:
+        cells = []
+        for c in ("jackd-alone", "ringbridge", "jackaudiosink"):
+            r = find(res["xruns"], period=p, config=c)
+            cells.append(str(r["xruns"]) if r else "-")
+        say("  %6d  %12s  %12s  %14s" % (p, *cells))
+    say("\nprocess callback CPU time per period, µs (median / p99):")
+    say("  %6s  %20s  %20s" % ("period", "ringbridge-jack", "jackaudiosink"))
+    for p in ARGS.periods:
+        cells = []
+        for c in ("ringbridge-jack", "jackaudiosink"):
+            r = find(res["callback_cpu"], period=p, client=c)
+            cells.append("%.2f / %.2f" % (r["median_us"], r["p99_us"])
+                         if r else "-")
+        say("  %6d  %20s  %20s" % (p, *cells))
+    say("\nround trip (jack_iodelay), frames and ms:")
+    for r in res["roundtrip"]:
+        name = r["client"]
+        if name == "ringbridge-jack":
+            name += " %s ring (%s frames), %s" % (r["ring"], r["ring_frames"],
+                                                  r["start"])
+        meas = "%.0f = %.2f ms" % (r["measured_frames"], r["measured_ms"]) \
+            if r["measured_frames"] is not None else "not measured"
+        say("  %5d  %-58s %s" % (r["period"], name, meas))
+    say("\ntargets:")
+    for t in res["targets"]:
+        say("  %-4s %s: %s (target %s %s)" % (
+            "PASS" if t["met"] else "MISS", t["name"], t["value"],
+            "<" if t["unit"] in ("us", "ms") else "<=", t["target"]))
+
+
+def run(procs, res):
+    have_sink = gst_ok("jackaudiosink") and gst_ok("jackaudiosrc")
+    have_ringsink = not ARGS.no_gst and gst_ok("ringsink")
+    if not have_sink:
+        say("jackaudiosink/jackaudiosrc not found (Debian: "
+            "gstreamer1.0-plugins-good): their configurations are left out")
+    if not have_ringsink:
+        say("ringsink not available: the ringbridge xrun and CPU "
+            "configuration is left out")
+        res["problems"].append("ringsink not available")
+    ring_cfgs = lambda p: [("2 periods", ("--frames", str(2 * p))),
+                           ("10 ms", ("--latency", "10")),
+                           ("500 ms", ("--latency", "500"))]
+    for period in ARGS.periods:
+        say("\nperiod %d frames (%.2f ms):" % (period, period * 1000.0 / RATE))
+        if not ARGS.inject_error:
+            run_xruns(procs, period, "jackd-alone", res)
+            if have_ringsink:
+                run_xruns(procs, period, "ringbridge", res)
+            if have_sink:
+                run_xruns(procs, period, "jackaudiosink", res)
+        cfgs = ring_cfgs(period)
+        if ARGS.quick:
+            cfgs = cfgs[:1]
+        for cfg in cfgs:
+            for order in ("play-first", "record-first"):
+                try:
+                    run_roundtrip_ringbridge(procs, period, cfg, order, res)
+                except NoSignal as e:
+                    if not ARGS.inject_error:
+                        raise
+                    res["problems"].append(str(e))
+                    note("as injected: %s" % e)
+        if have_sink:
+            for low in (False, True):
+                try:
+                    run_roundtrip_gst(procs, period, low, res)
+                except NoSignal as e:
+                    if not ARGS.inject_error:
+                        raise
+                    res["problems"].append(str(e))
+                    note("as injected: %s" % e)
+
+
+def on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def main(argv):
+    global ARGS
+    ARGS = parse_options(argv)
+    signal.signal(signal.SIGTERM, on_sigterm)
+    res = {"program": PROGRAM, "version": ARGS.version_string,
+           "machine": machine(),
+           "options": {"seconds": ARGS.seconds, "periods": ARGS.periods,
+                       "rate": RATE, "quick": ARGS.quick,
+                       "inject_error": ARGS.inject_error},
+           "xruns": [], "callback_cpu": [], "roundtrip": [], "targets": [],
+           "problems": []}
+    m = res["machine"]
+    say("%s %s: %s, %s, %d CPUs, %s, load %s" % (
+        PROGRAM, ARGS.version_string, m["arch"], m["cpu_model"], m["nproc"],
+        m["date"], m["loadavg_start"]))
+    say("jackd -d dummy -r %d, periods %s, %g s per xrun configuration%s" % (
+        RATE, ",".join(map(str, ARGS.periods)), ARGS.seconds,
+        " (--inject-error: play's output left unconnected)"
+        if ARGS.inject_error else ""))
+    procs = Procs(ARGS.keep_logs)
+    status = 0
+    try:
+        run(procs, res)
+    except Failure as e:
+        res["problems"].append(str(e))
+        print("%s: FAILED: %s" % (PROGRAM, e), file=sys.stderr, flush=True)
+        status = 1
+    except KeyboardInterrupt:
+        print("%s: interrupted" % PROGRAM, file=sys.stderr)
+        status = 130
+    finally:
+        procs.cleanup()
+        for p in glob.glob(SHM + "ringbridge-rbbj%d-*" % os.getpid()):
+            os.unlink(p)
+    if status == 130:
+        return status
+    res["targets"] = targets(res)
+    print_tables(res)
+    if ARGS.inject_error:
+        measured = [r for r in res["roundtrip"] if r["measured_frames"]
+                    is not None]
+        if status != 0 or not res["roundtrip"]:
+            say("inject-error: the run failed for another reason: the "
+                "self-test proves nothing")
+            status = 0
+        elif measured:
+            say("inject-error: %d round trips were measured without a "
+                "connection: the check is broken" % len(measured))
+            status = 0
+        else:
+            say("inject-error: every round trip was reported missing")
+            status = 1
+    text = json.dumps(res)
+    say(text)
+    if ARGS.json is not None:
+        with open(ARGS.json, "w") as f:
+            f.write(text + "\n")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
