@@ -104,10 +104,19 @@ static const JackDocOption jack_doc_options[] = {
     "), and play silence until it does." },
   { 0, "frames", "N",
     B("record") ": the ring holds at least " I("N") " frames (rounded up so "
-    "that its size in bytes is a power of two)." },
+    "that its size in bytes is a power of two). "
+    B("play") ": keep at most " I("N") " frames queued in the ring: when "
+    "more are queued at the start of a cycle, skip the oldest, so that at "
+    "most " I("N") " remain after the cycle's read. This bounds the latency "
+    "to " I("N") " frames plus a period, whatever the ring's size; skipped "
+    "frames are counted. " I("N") " must exceed what the producer writes at "
+    "once, or part of every write is skipped. Without it (or "
+    B("--latency") ") play never skips." },
   { 0, "latency", "MS",
     B("record") ": the ring holds at least " I("MS") " milliseconds at "
-    "JACK's rate (default 500; a decimal number from 0.1 to 3600000)." },
+    "JACK's rate (default 500; a decimal number from 0.1 to 3600000). "
+    B("play") ": as " B("--frames") ", " I("MS") " milliseconds at JACK's "
+    "rate (rounded up, at least one frame)." },
   { 0, "overwrite", NULL,
     B("record") ": make an overwrite ring: when it is full the oldest "
     "frames are overwritten instead of new ones dropped, and any number of "
@@ -167,7 +176,10 @@ static const JackDocItem jack_doc_behaviour[] = {
     B("ringbridge-jack") " says so and exits with status 69, or waits for "
     "the server with " B("--reconnect") "." },
   { "Latency",
-    "The ring adds latency: the frames queued in it. A latency callback "
+    "The ring adds latency: the frames queued in it. " B("play") " plays "
+    "every frame in order, so it keeps whatever fill it found when it "
+    "attached (a whole ring, if the producer started first) unless "
+    B("--frames") " or " B("--latency") " bound it. A latency callback "
     "reports it to JACK as the range (smallest to largest over the last "
     "second) of the ring's fill: the capture latency of " B("play") "'s "
     "output ports, the playback latency of " B("record") "'s input ports ("
@@ -195,10 +207,14 @@ static const JackDocItem jack_doc_stats[] = {
   { "frames", "Frames moved between the ring and the ports." },
   { "underruns, silent_frames",
     B("play") ": times the ring ran dry, and frames of silence output." },
+  { "skipped_frames",
+    B("play") ": frames dropped unplayed to keep the fill within "
+    B("--frames") " or " B("--latency") " (always 0 without them)." },
   { "overruns, dropped_frames",
     B("record") ": times the ring was full, and input frames lost." },
   { "xruns", "Xruns JACK reported." },
-  { "fill", "Frames queued in the ring at the last cycle." },
+  { "fill", "Frames queued in the ring at the start of the last cycle "
+    "(for " B("play") ", after any skip)." },
   { "latency", "The range last reported to JACK, in frames." },
   { "peer",
     "The process at the other end of the ring: " B("none") ", " B("alive")
@@ -250,6 +266,11 @@ static const JackDocItem jack_doc_examples[] = {
   { "gst-launch-1.0 audiotestsrc is-live=true ! audio/x-raw,format=F32LE,"
     "rate=48000,channels=2 ! ringsink ring-name=music",
     "A producer for the ring " B("music") "." },
+  { "ringbridge-jack play music --latency 30 --connect auto",
+    "Play it keeping at most 30 ms queued: frames that pile up beyond that "
+    "are skipped. The bound exceeds what the producer writes at once ("
+    "audiotestsrc's buffers of 1024 frames, 21 ms), or the head of every "
+    "buffer would be skipped." },
   { "ringbridge-jack record mic --channels 1 --connect system:capture_1",
     "Record the first capture port into the ring " B("mic") ", 32-bit "
     "float, mono, at JACK's rate." },

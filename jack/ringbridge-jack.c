@@ -61,8 +61,9 @@ typedef struct {
   gdouble timeout;              /* seconds; 0: for ever */
   RbSampleFormat format;        /* NONE: not given */
   guint channels;               /* 0: not given */
-  guint64 frames;               /* 0: not given */
-  gdouble latency_ms;           /* 0: not given */
+  guint64 frames;               /* record: ring size, play: the most to
+                                 * keep queued; 0: not given */
+  gdouble latency_ms;           /* the same in ms; 0: not given */
   gboolean overwrite;
   gdouble stats_interval;       /* 0: none */
   gboolean verbose;
@@ -119,6 +120,7 @@ typedef struct {
   guint last_buffer_size;
   gboolean last_freewheel;
   gboolean warned_small;
+  gboolean told_unbounded;      /* --verbose said the bound cannot act */
 } App;
 
 static void
@@ -502,7 +504,6 @@ parse_options (int argc, char **argv, Options *opt)
               (guint64) RB_RING_MAX_CAPACITY);
         }
         opt->frames = v;
-        record_only = "--frames";
         break;
       case OPT_LATENCY:
         if (!parse_decimal (optarg, 0.1, 3600000.0, &opt->latency_ms)) {
@@ -510,7 +511,6 @@ parse_options (int argc, char **argv, Options *opt)
           return usage_error ("invalid --latency '%s': must be a number of "
               "milliseconds from 0.1 to 3600000", shown);
         }
-        record_only = "--latency";
         break;
       case OPT_OVERWRITE:
         opt->overwrite = TRUE;
@@ -585,8 +585,9 @@ parse_options (int argc, char **argv, Options *opt)
   if (opt->mode == RB_JACK_RECORD && play_only != NULL)
     return usage_error ("%s is for play, not record", play_only);
   if (opt->frames != 0 && opt->latency_ms != 0)
-    return usage_error ("--frames and --latency both size the ring: give "
-        "one");
+    return usage_error ("--frames and --latency both %s: give one",
+        opt->mode == RB_JACK_PLAY ? "bound what play keeps queued" :
+        "size the ring");
 
   if (opt->client_name == NULL) {
     g_autofree gchar *why = NULL;
@@ -619,6 +620,18 @@ parse_options (int argc, char **argv, Options *opt)
     }
   }
   return -1;
+}
+
+/* Frames in @ms milliseconds at @rate, rounded up: at least that long,
+ * and at least one frame. */
+static guint64
+frames_for_ms (gdouble ms, guint rate)
+{
+  guint64 frames = (guint64) (ms * rate / 1000.0);
+
+  if ((gdouble) frames * 1000.0 < ms * rate)
+    frames++;
+  return MAX (frames, 1);
 }
 
 /* --- ring errors ---------------------------------------------------------- */
@@ -1175,6 +1188,46 @@ check_period (App *app, guint period)
       "underrun" : "overrun");
 }
 
+/* Play with --frames/--latency: says (with --verbose) when the ring is
+ * too small for the bound ever to drop anything. The fill never exceeds
+ * the capacity, and the callback skips only above max_fill + a period. */
+static void
+check_bound (App *app, guint period)
+{
+  guint64 cap = ring_capacity_frames (app);
+  guint64 max_fill = app->rt.max_fill;
+  gboolean unbounded;
+
+  if (app->ring == NULL || max_fill == 0)
+    return;
+  unbounded = max_fill + period >= cap;
+  if (unbounded && !app->told_unbounded)
+    print_info (app, "ring '%s' holds %" G_GUINT64_FORMAT " frames: with "
+        "a period of %u frames, keeping at most %" G_GUINT64_FORMAT
+        " queued never drops any", app->opt.ring_name, cap, period,
+        max_fill);
+  app->told_unbounded = unbounded;
+}
+
+/* Play: --frames, or --latency at JACK's rate, as rt.c's max_fill. */
+static void
+set_max_fill (App *app)
+{
+  guint64 max_fill = 0;
+
+  if (app->rt.mode != RB_JACK_PLAY)
+    return;
+  if (app->opt.frames != 0)
+    max_fill = app->opt.frames;
+  else if (app->opt.latency_ms != 0)
+    max_fill = frames_for_ms (app->opt.latency_ms, app->jack_rate);
+  if (max_fill != 0 && max_fill != app->rt.max_fill)
+    print_info (app, "keeping at most %" G_GUINT64_FORMAT " frames (%.2f "
+        "ms) queued in the ring; older frames are skipped", max_fill,
+        (double) max_fill * 1000.0 / app->jack_rate);
+  app->rt.max_fill = max_fill;
+}
+
 static void reset_latency (App *app);
 
 /* Registers the ports if needed, activates and connects. Returns 0 or an
@@ -1196,6 +1249,8 @@ start_client (App *app, guint n_ports, gboolean strict)
   }
   reset_latency (app);
   rb_jack_rt_reset_clock (&app->rt);
+  /* no callback runs yet: rt.max_fill is ours to write */
+  set_max_fill (app);
   if (jack_activate (app->client) != 0) {
     print_error ("cannot activate the JACK client '%s'",
         app->opt.client_name);
@@ -1203,6 +1258,7 @@ start_client (App *app, guint n_ports, gboolean strict)
   }
   app->active = TRUE;
   check_period (app, jack_get_buffer_size (app->client));
+  check_bound (app, jack_get_buffer_size (app->client));
   return make_connections (app, strict);
 }
 
@@ -1220,6 +1276,7 @@ install_ring (App *app, RbRing *ring)
   app->peer_state = RB_PEER_STATE_NONE;
   app->peer_pid = 0;
   app->warned_small = FALSE;
+  app->told_unbounded = FALSE;
   if (!app->active) {
     /* no callback runs: nothing can hold the old ring */
     atomic_store_explicit (&app->rt.ring, ring, memory_order_seq_cst);
@@ -1230,8 +1287,10 @@ install_ring (App *app, RbRing *ring)
     old = NULL;                 /* leaked on purpose: see above */
   }
   g_clear_object (&old);
-  if (app->client != NULL)
+  if (app->client != NULL) {
     check_period (app, jack_get_buffer_size (app->client));
+    check_bound (app, jack_get_buffer_size (app->client));
+  }
 }
 
 /* Play: tries to attach to the ring. Returns 0 when attached, -1 when it
@@ -1323,14 +1382,9 @@ record_create_ring (App *app)
   guint64 frames = o->frames;
   RbRing *ring;
 
-  if (frames == 0) {
-    gdouble ms = o->latency_ms != 0 ? o->latency_ms : DEFAULT_LATENCY_MS;
-
-    /* at least that long: rounded up */
-    frames = (guint64) (ms * app->jack_rate / 1000.0);
-    if ((gdouble) frames * 1000.0 < ms * app->jack_rate)
-      frames++;
-  }
+  if (frames == 0)
+    frames = frames_for_ms (o->latency_ms != 0 ? o->latency_ms :
+        DEFAULT_LATENCY_MS, app->jack_rate);
   if (frames > RB_RING_MAX_CAPACITY / (rb_sample_format_get_size (o->format)
           * o->channels)) {
     print_error ("a ring of %" G_GUINT64_FORMAT " frames of %s exceeds the "
@@ -1484,8 +1538,9 @@ print_stats (App *app, const char *label)
       GET (rt->cycles), GET (rt->frames));
   if (rt->mode == RB_JACK_PLAY)
     g_string_append_printf (out, " underruns=%" G_GUINT64_FORMAT
-        " silent_frames=%" G_GUINT64_FORMAT, GET (rt->underruns),
-        GET (rt->silent_frames));
+        " silent_frames=%" G_GUINT64_FORMAT " skipped_frames=%"
+        G_GUINT64_FORMAT, GET (rt->underruns), GET (rt->silent_frames),
+        GET (rt->skipped_frames));
   else
     g_string_append_printf (out, " overruns=%" G_GUINT64_FORMAT
         " dropped_frames=%" G_GUINT64_FORMAT, GET (rt->overruns),
@@ -1601,6 +1656,7 @@ handle_notifications (App *app)
       print_info (app, "JACK's buffer size is now %u frames", size);
     app->last_buffer_size = size;
     check_period (app, size);
+    check_bound (app, size);
   }
   fw = atomic_load_explicit (&app->freewheel_now, memory_order_relaxed);
   if (fw != app->last_freewheel) {

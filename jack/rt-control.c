@@ -23,6 +23,7 @@ rb_jack_rt_init (RbJackRt *rt, RbJackMode mode)
   atomic_init (&rt->frames, 0);
   atomic_init (&rt->underruns, 0);
   atomic_init (&rt->silent_frames, 0);
+  atomic_init (&rt->skipped_frames, 0);
   atomic_init (&rt->overruns, 0);
   atomic_init (&rt->dropped_frames, 0);
   atomic_init (&rt->fill, 0);

@@ -71,9 +71,26 @@ play (RbJackRt *rt, RbRing *ring, float *const *buffers,
   size_t got = 0;
 
   if (ring != NULL) {
+    uint64_t queued = queued_frames (ring);
+
+    /* The fill is the latency: keep at most max_fill frames once this
+     * cycle's read is done, by dropping the oldest. A producer that got
+     * ahead (record started before play, a cycle play missed) would
+     * otherwise keep the delay it built up for good. On an overwrite ring
+     * that lapped us, queued_frames() says the capacity and the skip
+     * first catches up past what was overwritten, so at most max_fill
+     * frames remain all the same. */
+    if (rt->max_fill != 0 && queued > rt->max_fill + nframes) {
+      size_t fs = rb_ring_get_frame_size (ring);
+      uint64_t skipped = rb_ring_skip (ring,
+          (size_t) (queued - rt->max_fill - nframes) * fs) / fs;
+
+      /* never more than asked for, so less than @queued */
+      bump (&rt->skipped_frames, skipped);
+      queued -= skipped;
+    }
     /* relaxed: a statistic for the latency report */
-    atomic_store_explicit (&rt->fill, queued_frames (ring),
-        memory_order_relaxed);
+    atomic_store_explicit (&rt->fill, queued, memory_order_relaxed);
     got = rb_ring_read_deinterleaved (ring, buffers, rt->n_ports, nframes);
   }
   if (got < nframes) {

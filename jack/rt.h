@@ -36,6 +36,10 @@ typedef struct {
   jack_client_t *client;
   unsigned n_ports;
   jack_port_t *ports[RB_RING_MAX_CHANNELS];
+  /* Play: the most frames to leave queued after a cycle's read; more at
+   * the start of a cycle are skipped, oldest first (--frames, --latency).
+   * 0: no bound, every frame is played. */
+  uint64_t max_fill;
 
   /* The ring the callback uses, or NULL: play outputs silence, record
    * drops its input. The main thread installs and removes it while the
@@ -63,9 +67,11 @@ typedef struct {
   atomic_uint_least64_t frames;         /* frames moved through the ring */
   atomic_uint_least64_t underruns;      /* play: times the ring ran dry */
   atomic_uint_least64_t silent_frames;  /* play: frames of silence output */
+  atomic_uint_least64_t skipped_frames; /* play: frames dropped by max_fill */
   atomic_uint_least64_t overruns;       /* record: times the ring was full */
   atomic_uint_least64_t dropped_frames; /* record: input frames lost */
-  atomic_uint_least64_t fill;           /* frames queued in the ring */
+  atomic_uint_least64_t fill;           /* frames queued in the ring (play:
+                                         * after any skip) */
 
   /* Private to the callback: written by the main thread only while no
    * callback can run (before jack_activate()). */

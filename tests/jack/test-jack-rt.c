@@ -10,16 +10,18 @@
  *
  * - behaviour: conversion from every ring format to the ports and back,
  *   silence and counting on underrun, overrun counting, overwrite rings,
- *   the clock point (JACK's frame time extended past 2^32, the offset to
- *   CLOCK_MONOTONIC, none while freewheeling), halting, and the ring swap
- *   handshake under a running callback;
+ *   play's fill bound (the oldest frames skipped), the clock point (JACK's
+ *   frame time extended past 2^32, the offset to CLOCK_MONOTONIC, none
+ *   while freewheeling), halting, and the ring swap handshake under a
+ *   running callback;
  * - reliability plan R8 for the callback: 10^6 callbacks over play and
- *   record on every format, through underruns, overruns, wraps and
- *   varying period sizes, under seccomp (no system call) and getrusage
- *   (no page fault), and in test-jack-rt-rtsan under RealtimeSanitizer,
- *   armed by rt.c's own weak hooks (no allocation, lock or stdio). Each
- *   detector has negative controls: a forbidden call injected inside the
- *   callback (in the fake jack_port_get_buffer()) must be caught. */
+ *   record on every format, through underruns, overruns, skips to a fill
+ *   bound, wraps and varying period sizes, under seccomp (no system call)
+ *   and getrusage (no page fault), and in test-jack-rt-rtsan under
+ *   RealtimeSanitizer, armed by rt.c's own weak hooks (no allocation,
+ *   lock or stdio). Each detector has negative controls: a forbidden call
+ *   injected inside the callback (in the fake jack_port_get_buffer()) must
+ *   be caught. */
 
 #include "rt.h"
 
@@ -393,6 +395,72 @@ test_play_no_ring (void)
   side_clear (&s);
 }
 
+/* --frames/--latency: more than max_fill + a period queued at the start
+ * of a cycle, and the oldest go, so that max_fill frames remain after the
+ * read; at or below that, nothing is skipped. */
+static void
+test_play_bound (void)
+{
+  g_autoptr (RbRing) ring = audio_ring (RB_SAMPLE_FORMAT_F32LE, 1024, 0);
+  g_autoptr (RbRing) ow = audio_ring (RB_SAMPLE_FORMAT_F32LE, 1024,
+      RB_RING_FLAGS_OVERWRITE);
+  Side s;
+
+  reset_fake ();
+  side_init (&s, RB_JACK_PLAY, ring);
+  s.rt.max_fill = 100;
+
+  /* 500 queued: 336 skipped, frames 337..400 played, 100 left */
+  write_ramp (ring, 500);
+  poison (&s);
+  cycle (&s, 64);
+  g_assert_cmpfloat (s.bufs[0][0], ==, 337.0f);
+  g_assert_cmpfloat (s.bufs[1][63], ==, -400.0f);
+  g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 336);
+  g_assert_cmpuint (get (&s.rt.fill), ==, 164);
+  g_assert_cmpuint (get (&s.rt.frames), ==, 64);
+  g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 100);
+
+  /* 100 + 64 queued is within the bound: nothing skipped */
+  write_ramp (ring, 64);
+  poison (&s);
+  cycle (&s, 64);
+  g_assert_cmpfloat (s.bufs[0][0], ==, 401.0f);
+  g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 336);
+  g_assert_cmpuint (get (&s.rt.fill), ==, 164);
+  /* one frame more is one frame skipped: 465, the oldest */
+  write_ramp (ring, 65);
+  poison (&s);
+  cycle (&s, 64);
+  g_assert_cmpfloat (s.bufs[0][0], ==, 466.0f);
+  g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 337);
+  g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 100);
+  g_assert_cmpuint (get (&s.rt.underruns), ==, 0);
+
+  /* no bound: every frame is played, however many are queued */
+  s.rt.max_fill = 0;
+  write_ramp (ring, 800);
+  cycle (&s, 64);
+  g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 337);
+  g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 836);
+  side_clear (&s);
+
+  /* an overwrite ring that lapped its reader: the skip catches up past
+   * the overwritten frames first, and still leaves max_fill */
+  reset_fake ();
+  side_init (&s, RB_JACK_PLAY, ow);
+  s.rt.max_fill = 100;
+  write_ramp (ow, 1500);
+  poison (&s);
+  cycle (&s, 64);
+  g_assert_cmpfloat (s.bufs[0][0], ==, 1337.0f);
+  g_assert_cmpfloat (s.bufs[1][63], ==, -1400.0f);
+  g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 1024 - 164);
+  g_assert_cmpuint (rb_ring_get_overwritten (ow), ==, (1500 - 1024) * 8);
+  g_assert_cmpuint (rb_ring_read_frames_available (ow), ==, 100);
+  side_clear (&s);
+}
+
 /* --- behaviour: record ---------------------------------------------------- */
 
 typedef struct {
@@ -683,7 +751,7 @@ static const RbSampleFormat formats[] = {
   RB_SAMPLE_FORMAT_F64LE,
 };
 /* a pair per format on a plain ring, one on an overwrite ring, one
- * without a ring */
+ * without a ring; every other play side bounds its fill (--frames) */
 #define N_PAIRS (G_N_ELEMENTS (formats) + 2)
 
 typedef struct {
@@ -711,6 +779,9 @@ workload_init (Workload *w)
       rb_ring_lock_memory (w->rings[k], NULL);
     side_init (&w->play[k], RB_JACK_PLAY, w->rings[k]);
     side_init (&w->rec[k], RB_JACK_RECORD, w->rings[k]);
+    /* the overwrite pair (odd) among them: both kinds of ring skip */
+    if (k % 2 == 1)
+      w->play[k].rt.max_fill = 96;
   }
   fake.devnull = fopen ("/dev/null", "w");
   g_assert_nonnull (fake.devnull);
@@ -778,7 +849,7 @@ static void
 assert_coverage (Workload *w)
 {
   guint64 underruns = 0, overruns = 0, played = 0, recorded = 0;
-  guint64 silent = 0, dropped = 0;
+  guint64 silent = 0, dropped = 0, skipped = 0;
   gboolean wrapped = FALSE;
 
   for (guint k = 0; k < N_PAIRS; k++) {
@@ -788,6 +859,7 @@ assert_coverage (Workload *w)
     recorded += get (&w->rec[k].rt.frames);
     silent += get (&w->play[k].rt.silent_frames);
     dropped += get (&w->rec[k].rt.dropped_frames);
+    skipped += get (&w->play[k].rt.skipped_frames);
     wrapped |= w->rec[k].rt.frame_time_high != 0;
     if (w->rings[k] != NULL)
       g_assert_true (rb_ring_get_clock_point (w->rings[k], NULL, NULL,
@@ -797,11 +869,15 @@ assert_coverage (Workload *w)
       " callbacks: %" G_GUINT64_FORMAT " frames recorded, %"
       G_GUINT64_FORMAT " played, %" G_GUINT64_FORMAT " underruns (%"
       G_GUINT64_FORMAT " silent frames), %" G_GUINT64_FORMAT " overruns (%"
-      G_GUINT64_FORMAT " dropped)", w->graph_cycles, w->callbacks,
-      recorded, played, underruns, silent, overruns, dropped);
+      G_GUINT64_FORMAT " dropped), %" G_GUINT64_FORMAT " skipped to a "
+      "bound", w->graph_cycles, w->callbacks, recorded, played, underruns,
+      silent, overruns, dropped, skipped);
   g_assert_cmpuint (w->callbacks, >=, N_CALLBACKS);
   g_assert_cmpuint (underruns, >, 0);
   g_assert_cmpuint (overruns, >, 0);
+  g_assert_cmpuint (skipped, >, 0);
+  g_assert_cmpuint (get (&w->play[G_N_ELEMENTS (formats)].rt.skipped_frames),
+      >, 0);
   g_assert_cmpuint (played, >, 0);
   g_assert_cmpuint (recorded, >, 0);
   g_assert_true (wrapped);
@@ -1065,6 +1141,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jack/callback/play-formats", test_play_formats);
   g_test_add_func ("/jack/callback/play-underrun", test_play_underrun);
   g_test_add_func ("/jack/callback/play-no-ring", test_play_no_ring);
+  g_test_add_func ("/jack/callback/play-bound", test_play_bound);
   g_test_add_func ("/jack/callback/record-formats", test_record_formats);
   g_test_add_func ("/jack/callback/record-overrun", test_record_overrun);
   g_test_add_func ("/jack/callback/record-clock", test_record_clock);

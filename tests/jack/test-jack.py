@@ -540,7 +540,7 @@ def rec_port(ring, n, name=None):
 
 
 def pipeline(server, feed_fmt="F32LE", rec_fmt="F32LE", seed=7,
-             total=RATE // 2, play_exe=None, rec_exe=None):
+             total=RATE // 2, play_exe=None, rec_exe=None, play_args=()):
     """feeder -> play -> record -> drain, connected and waiting for the
     feeder's go. Returns a dict of the parts."""
     src, dst = new_name("src"), new_name("dst")
@@ -553,7 +553,8 @@ def pipeline(server, feed_fmt="F32LE", rec_fmt="F32LE", seed=7,
     wait_until(lambda: rec_port(dst, 2) in server.ports(), "record's ports")
     dr = drain(dst, server)
     play = jack(server, "play", src, "-v", "--connect",
-                "%s,%s" % (rec_port(dst, 1), rec_port(dst, 2)), exe=play_exe)
+                "%s,%s" % (rec_port(dst, 1), rec_port(dst, 2)), *play_args,
+                exe=play_exe)
     wait_connected(server, play_port(src, 1), rec_port(dst, 1))
     wait_connected(server, play_port(src, 2), rec_port(dst, 2))
     return dict(src=src, dst=dst, feed=feed, rec=rec, drain=dr, play=play,
@@ -707,7 +708,11 @@ USAGE_CASES = [
     (["record", "x", "--format", "S8"], "invalid --format 'S8'"),
     (["record", "x", "--format", ""], "invalid --format ''"),
     (["play", "x", "--overwrite"], "--overwrite is for record"),
-    (["play", "x", "--frames", "64"], "--frames is for record"),
+    (["play", "x", "--frames", "0"], "invalid --frames '0'"),
+    (["play", "x", "--latency", "0"], "invalid --latency '0'"),
+    (["play", "x", "--latency", "abc"], "invalid --latency 'abc'"),
+    (["play", "x", "--frames", "64", "--latency", "2"],
+     "--frames and --latency both bound what play keeps queued"),
     (["record", "x", "--wait"], "--wait is for play"),
     (["record", "x", "--timeout", "1"], "--timeout is for play"),
     (["play", "x", "--name", "a:b"], "invalid client name 'a:b'"),
@@ -991,6 +996,8 @@ def test_loopback_f32():
     # everything was in the ring before play saw any: one underrun, at the
     # end, and every frame played
     assert play["frames"] == RATE and play["underruns"] == 1, play
+    # without --frames/--latency play never skips
+    assert play["skipped_frames"] == 0, play
     assert rec["overruns"] == 0 and rec["dropped_frames"] == 0, rec
     d = json.loads(res["drain"][1].strip().splitlines()[-1])
     # the clock point's time is CLOCK_MONOTONIC of its JACK frame time, as
@@ -1114,6 +1121,92 @@ def test_underrun():
     log("%d bursts with gaps: %d underruns counted, %d silences recorded, "
         "%d frames of silence played" % (bursts, st["underruns"], n,
                                          st["silent_frames"]))
+    server.stop()
+
+
+def stats_lines(text, label="stats"):
+    """The fields of every statistics line of @label."""
+    out = []
+    for line in text.splitlines():
+        if line.startswith("ringbridge-jack: %s: " % label):
+            out.append(stats(line, label))
+    return out
+
+
+def test_play_bound():
+    """play --frames N / --latency MS: what is queued beyond N (plus the
+    cycle's own period) is skipped, oldest first, and counted."""
+    server = Server()
+
+    # 40000 frames appear at once in a ring play already reads: the first
+    # cycle skips all but N + a period, plays a period, and leaves N; the
+    # recording is the signal from the first frame not skipped to the end
+    bound, total = 256, 40000
+    p = pipeline(server, total=total, play_args=["--frames", str(bound),
+                                                 "--stats", "0.1"])
+    tell_go(p["feed"])
+    tail = expected(p["seed"], total - PERIOD, PERIOD)
+    wait_until(lambda: recorded(p["drain"]).find(tail) >= 0, "the last "
+               "frames of the signal")
+    play_st = check_clean_exit(finish(p["play"]), "play")
+    finish(p["rec"])
+    finish(p["drain"])
+    finish(p["feed"])
+    skipped = play_st["skipped_frames"]
+    want = total - bound - PERIOD
+    assert want - 2 * PERIOD <= skipped <= want, (want, play_st)
+    # every frame was either played or skipped
+    assert play_st["frames"] + skipped == total, play_st
+    data = recorded(p["drain"])
+    played = expected(p["seed"], skipped, total - skipped)
+    first = find_signal(data, played, 8, "F32LE")
+    rest = data[(first + total - skipped) * 8:]
+    assert rest == silence("F32LE") * (len(rest) // 8), \
+        "not silence after the signal"
+    for st in stats_lines(output(p["play"])[0]) + [play_st]:
+        assert st["fill"] <= bound + PERIOD, st
+    assert "keeping at most %d frames" % bound in output(p["play"])[1]
+    log("--frames %d: %d of %d frames queued at once were skipped (the "
+        "oldest), the rest played bit for bit" % (bound, skipped, total))
+
+    # a producer writing in real time after a cushion of 24000 frames:
+    # --latency 50 keeps 2400 (48 kHz); the cushion goes, the fill at the
+    # start of each cycle stays within 2400 + a period
+    src = new_name("src")
+    feed = feeder(src, "--frames", str(RATE), "--pace", "--prefill",
+                  "24000", go=True)
+    play = jack(server, "play", src, "--latency", "50", "--stats", "0.1",
+                "-v")
+    wait_until(lambda: "attached to ring" in output(play)[1], "play")
+    tell_go(feed)
+    wait_until(lambda: any(st["skipped_frames"] > 0 for st in
+                           stats_lines(output(play)[0])), "a skip")
+    n = len(stats_lines(output(play)[0]))
+    wait_until(lambda: len(stats_lines(output(play)[0])) >= n + 5,
+               "five more statistics lines")
+    st = check_clean_exit(finish(play), "play")
+    finish(feed)
+    assert st["skipped_frames"] >= 24000 - 2400 - 3 * PERIOD, st
+    for line in stats_lines(output(play)[0]) + [st]:
+        assert line["fill"] <= 2400 + PERIOD, line
+    assert "keeping at most 2400 frames (50.00 ms)" in output(play)[1]
+    log("--latency 50 on a paced producer with a 24000-frame cushion: %d "
+        "frames skipped, fill at most %d" % (
+            st["skipped_frames"], max(line["fill"] for line in
+                                      stats_lines(output(play)[0]))))
+
+    # a bound the ring cannot reach: said with --verbose, and harmless
+    src = new_name("src")
+    feed = feeder(src, "--frames", "4096", "--total", "4096", "--hold")
+    play = jack(server, "play", src, "--frames", "5000", "--stats", "0.1",
+                "-v")
+    wait_until(lambda: "never drops any" in output(play)[1],
+               "play saying the bound cannot act")
+    wait_until(lambda: any(st["frames"] == 4096 for st in
+                           stats_lines(output(play)[0])), "the ring played")
+    st = check_clean_exit(finish(play), "play")
+    finish(feed)
+    assert st["skipped_frames"] == 0 and st["frames"] == 4096, st
     server.stop()
 
 
@@ -1389,6 +1482,7 @@ GROUPS = {
     "loopback": [test_loopback_f32, test_buffer_size_change],
     "formats": [test_play_formats, test_record_formats],
     "underrun": [test_underrun, test_overwrite_record],
+    "bound": [test_play_bound],
     "producer": [test_producer_death],
     "latency": [test_latency, test_freewheel],
     "shutdown": [test_server_shutdown, test_signals],
