@@ -889,6 +889,7 @@ test_wait_no_lost_wakeups (gconstpointer data)
     20000, FALSE };
   guint64 late_before = atomic_load (&rb_wait_late_wakeups);
   int64_t spin_before = rb_wait_spin_ns;
+  guint64 late;
   GThread *t;
 
   rb_wait_spin_ns = GPOINTER_TO_INT (data);
@@ -904,7 +905,17 @@ test_wait_no_lost_wakeups (gconstpointer data)
   }
   g_thread_join (t);
   g_assert_true (p.ok);
-  g_assert_cmpuint (atomic_load (&rb_wait_late_wakeups) - late_before, ==, 0);
+  late = atomic_load (&rb_wait_late_wakeups) - late_before;
+  g_test_message ("%" G_GUINT64_FORMAT " slices ran out with the data there",
+      late);
+#ifdef HAVE_VALGRIND_H
+  /* valgrind runs one thread at a time, in long slices: a producer held
+   * off for 20 ms between its publish and its wake makes a late slice
+   * without any wake-up being lost. Memcheck is what that run is for. */
+  if (RUNNING_ON_VALGRIND)
+    late = 0;
+#endif
+  g_assert_cmpuint (late, ==, 0);
   rb_wait_spin_ns = spin_before;
   g_object_unref (p.ping);
   g_object_unref (p.pong);
