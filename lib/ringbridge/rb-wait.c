@@ -349,7 +349,7 @@ spin_a_little (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
     /* the clock every 16 rounds: a vDSO read, but not free */
     if ((++i & 15) != 0)
       continue;
-    /* acquire on interrupted: pairs with the release store in
+    /* acquire on interrupted: pairs with the (seq_cst) store in
      * rb_ring_interrupt(); on eos: with the release store in
      * rb_ring_core_set_eos(), as in wait_common(). Either only ends the
      * spin early; wait_common() then looks again and decides. */
