@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-FileCopyrightText: 2026 The ringbridge authors
+"""Blocking calls wake for signals: Ctrl-C ends a wait at once, not when
+the wait would have ended, and a timeout still lasts as long as asked."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from gi.repository import RingBridge
+
+W = RingBridge.WaitResult
+
+# Each blocks for ever in the child; the ring is `r` (a 4096-byte byte
+# ring with both roles, empty), `full` the same ring filled up.
+BLOCKING_CALLS = {
+    'read': 'r.read(10, timeout=None)',
+    'read_into': 'r.read_into(bytearray(10), timeout=None)',
+    'read_frames': 'r.read_frames(10, timeout=None)',
+    'read_float': 'a.read_float(10, timeout=None)',
+    'wait_readable': 'r.wait_readable(1, -1)',
+    'wait_writable': 'full.wait_writable(1, -1)',
+    'wait_position': 'r.wait_position(10, -1)',
+}
+
+CHILD = textwrap.dedent('''
+    import sys
+    import gi
+    gi.require_version('RingBridge', '1.0')
+    from gi.repository import RingBridge
+    r = RingBridge.Ring.new(4096)
+    a = RingBridge.Ring.new_audio('F32LE', 2, 48000, 1024)
+    full = RingBridge.Ring.new(4096)
+    full.write(bytes(4096))
+    print('ready', flush=True)
+    %s
+    print('returned', flush=True)
+''')
+
+
+@pytest.mark.parametrize('name', sorted(BLOCKING_CALLS))
+def test_ctrl_c_ends_a_blocking_call(name):
+    child = subprocess.Popen(
+        [sys.executable, '-c', CHILD % BLOCKING_CALLS[name]],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == 'ready\n'
+        time.sleep(0.3)                 # well inside the wait by now
+        assert child.poll() is None, child.stderr.read()
+        sent = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        try:
+            child.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            pytest.fail('%s still blocked 1 s after SIGINT' % name)
+        took = time.monotonic() - sent
+        out, err = child.communicate(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert 'KeyboardInterrupt' in err, err
+    assert 'returned' not in out
+    assert took < 1.0
+
+
+def test_a_handler_runs_during_a_wait_and_the_wait_goes_on():
+    # A signal handler that does not raise: the wait runs on to its end.
+    code = textwrap.dedent('''
+        import signal, time
+        import gi
+        gi.require_version('RingBridge', '1.0')
+        from gi.repository import RingBridge
+        seen = []
+        signal.signal(signal.SIGUSR1, lambda *a: seen.append(time.monotonic()))
+        r = RingBridge.Ring.new(4096)
+        print('ready', flush=True)
+        start = time.monotonic()
+        result = r.wait_readable(1, 800000)
+        end = time.monotonic()
+        print(result.value_nick, len(seen), round(seen[0] - start, 3),
+              round(end - start, 3), flush=True)
+    ''')
+    child = subprocess.Popen([sys.executable, '-c', code],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == 'ready\n'
+        time.sleep(0.2)
+        child.send_signal(signal.SIGUSR1)
+        out, _ = child.communicate(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    nick, handled, at, total = out.split()
+    assert nick == 'timeout' and handled == '1'
+    assert float(at) < 0.6              # handled during the wait...
+    assert float(total) >= 0.8          # ...which still lasted 0.8 s
+
+
+@pytest.mark.parametrize('seconds', [0.05, 0.25])
+def test_read_timeout_is_kept(ring, seconds):
+    start = time.monotonic()
+    assert ring.read(10, timeout=seconds) == b''
+    took = time.monotonic() - start
+    assert seconds <= took < seconds + 0.15
+
+
+@pytest.mark.parametrize('timeout_us', [1000, 130000, 250000])
+def test_wait_timeout_is_kept(ring, timeout_us):
+    start = time.monotonic()
+    assert ring.wait_readable(1, timeout_us) == W.TIMEOUT
+    took = time.monotonic() - start
+    assert timeout_us / 1e6 <= took < timeout_us / 1e6 + 0.15
+
+
+def test_long_wait_still_ends_ready(ring):
+    # Data arriving in a later slice of a long wait is seen.
+    import threading
+    timer = threading.Timer(0.35, lambda: ring.write(b'abcdef'))
+    timer.start()
+    try:
+        start = time.monotonic()
+        assert ring.read(6, timeout=None) == b'abcdef'
+        assert time.monotonic() - start < 1.0
+    finally:
+        timer.join()
