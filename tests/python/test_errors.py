@@ -293,3 +293,90 @@ def test_bad_constructor_arguments(make):
 def test_gerror_of_constructor_leaves_no_object():
     with pytest.raises(GLib.Error):
         Ring(capacity=0, sample_format='S16LE', channels=2, rate=8000)
+
+
+# --- bad argument values are ValueError, run-time failures GLib.Error -------
+
+@pytest.mark.parametrize('make', [
+    lambda: Ring.new(0),
+    lambda: Ring.new((1 << 31) + 1),
+    lambda: Ring.new_full(0, RingBridge.RingFlags.OVERWRITE),
+    lambda: Ring.new_full(4096, 0xff),
+    lambda: Ring.new_full(4096, RingBridge.RingFlags.OVERWRITE
+                          | RingBridge.RingFlags.RECORDS),
+    lambda: Ring.new_audio('F32LE', 0, 48000, 100),
+    lambda: Ring.new_audio('S16LE', 2, 0, 100),
+    lambda: Ring.new_audio('S16LE', 2, 48000, 0),
+    lambda: Ring(capacity=0),
+    lambda: Ring(capacity=4096, sample_format='S16LE', channels=0,
+                 rate=48000),
+    lambda: Ring.create('a/b', 4096),
+    lambda: Ring.create('ok-name-but-no-capacity', 0),
+    lambda: Ring.open('a/b', Role.CONSUMER),
+    lambda: Ring.open_full('.hidden', Role.CONSUMER,
+                           RingBridge.RingOpenFlags.NONE),
+    lambda: Ring.unlink('sp ace'),
+    lambda: Ring.reclaim_stale(''),
+])
+def test_bad_argument_values_raise_value_error(make):
+    with pytest.raises(ValueError) as ei:
+        make()
+    err = ei.value
+    # still the GLib.Error it was, for callers that catch that
+    assert isinstance(err, GLib.Error)
+    assert err.domain == 'rb-ring-error-quark'
+    assert RingBridge.RingError(err.code) in (
+        E.INVALID_CAPACITY, E.INVALID_FORMAT, E.INVALID_FLAGS,
+        E.INVALID_NAME, E.INVALID_ROLE)
+    assert isinstance(err, RingBridge.RingArgumentError)
+    assert err.message in str(err)
+
+
+def test_invalid_role_of_the_ring_is_value_error(ring_name, ring):
+    Ring.create(ring_name, 4096, role=Role.PRODUCER)
+    with pytest.raises(ValueError):
+        Ring.open(ring_name, Role.READER)
+    with pytest.raises(ValueError):
+        Ring.new_from_fd(ring.get_fd(), Role.READER)
+
+
+def test_run_time_failures_stay_plain_glib_errors(ring_name):
+    with pytest.raises(GLib.Error) as ei:
+        Ring.open(ring_name, Role.CONSUMER)
+    assert_ring_error(ei, E.NOT_FOUND)
+    assert not isinstance(ei.value, ValueError)
+    first = Ring.create(ring_name, 4096)
+    with pytest.raises(GLib.Error) as ei:
+        Ring.create(ring_name, 4096)
+    assert_ring_error(ei, E.EXISTS)
+    assert not isinstance(ei.value, ValueError)
+    first.close()
+
+
+@pytest.mark.parametrize('flags', [255, 1 << 7, RingBridge.RingFlags(0xff)])
+def test_constructor_refuses_unknown_flags(flags):
+    # GObject would warn and make a ring with flags 0: raise as new_full.
+    with pytest.raises(ValueError) as ei:
+        Ring(flags=flags, capacity=4096)
+    assert 'flags' in str(ei.value)
+    with pytest.raises(ValueError) as ei:
+        Ring.new_full(4096, flags)
+    assert 'flags' in str(ei.value)
+
+
+@pytest.mark.parametrize('call', [
+    lambda r: r.read(10, timeout=-5),
+    lambda r: r.read(10, timeout=-0.001),
+    lambda r: r.read(10, timeout=-1),
+    lambda r: r.read_into(bytearray(4), timeout=-2),
+    lambda r: r.read_frames(4, timeout=-1),
+    lambda r: r.wait_readable(1, -5),
+    lambda r: r.wait_writable(1, -2),
+    lambda r: r.wait_position(1, -100),
+])
+def test_negative_timeouts_are_errors(ring, call):
+    # -1 us in the wait_* calls is C's "for ever"; other negatives and any
+    # negative timeout in seconds are mistakes, not "for ever".
+    with pytest.raises(ValueError) as ei:
+        call(ring)
+    assert 'negative' in str(ei.value)

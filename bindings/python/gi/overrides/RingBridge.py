@@ -42,6 +42,7 @@ import ctypes
 import io
 import os
 import sys
+import time
 
 from ..module import get_introspection_module
 from ..overrides import override
@@ -90,6 +91,51 @@ class RingClosedError(GLib.Error, ValueError):
 
 
 __all__.append('RingClosedError')
+
+
+class RingArgumentError(GLib.Error, ValueError):
+    """Raised for an argument value the library refuses: a capacity out of
+    range, unknown flags, a bad sample format, channel count or rate, an
+    invalid ring name, a role that is no role or does not fit the ring.
+
+    It is the :class:`GLib.Error` the C call reported (``RingError``
+    INVALID_CAPACITY, INVALID_FORMAT, INVALID_FLAGS, INVALID_NAME or
+    INVALID_ROLE, same message) and a :class:`ValueError`, as Python
+    callers expect for a bad value.  Run-time failures (NOT_FOUND, EXISTS,
+    BUSY, PERMISSION, NO_MEMORY, ...) stay plain GLib.Error.
+    """
+
+    def __init__(self, message, code):
+        super().__init__(message,
+                         GLib.quark_to_string(RingBridge.ring_error_quark()),
+                         int(code))
+
+
+__all__.append('RingArgumentError')
+
+_E = RingBridge.RingError
+_ARGUMENT_CODES = frozenset(int(c) for c in (
+    _E.INVALID_CAPACITY, _E.INVALID_FORMAT, _E.INVALID_FLAGS,
+    _E.INVALID_NAME, _E.INVALID_ROLE))
+
+
+def _argument_errors(function):
+    """Makes a constructor or name call raise RingArgumentError (a
+    ValueError) instead of the plain GLib.Error for a bad argument value."""
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except GLib.Error as e:
+            if (isinstance(e, ValueError) or e.code not in _ARGUMENT_CODES
+                    or e.domain != GLib.quark_to_string(
+                        RingBridge.ring_error_quark())):
+                raise
+            raise RingArgumentError(e.message, e.code) from None
+    wrapper.__name__ = function.__name__
+    wrapper.__qualname__ = 'Ring.' + function.__name__
+    wrapper.__doc__ = function.__doc__
+    wrapper.__wrapped__ = function
+    return wrapper
 
 
 # --- the C calls that move bytes (see the module docstring) ------------------
@@ -501,7 +547,10 @@ def _position(value):
 
 
 def _timeout_us(timeout):
-    """Seconds (None: for ever) to the C calls' microseconds (-1: for ever)."""
+    """Seconds (None: for ever) to the C calls' microseconds (-1: for ever).
+
+    A negative timeout is an error, as NaN is: only None waits for ever.
+    """
     if timeout is None:
         return -1
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
@@ -510,18 +559,61 @@ def _timeout_us(timeout):
     if t != t:
         raise ValueError('timeout must not be NaN')
     if t < 0:
-        return -1
+        raise ValueError('timeout must not be negative (got %r); None waits '
+                         'for ever' % (timeout,))
     return int(min(t, 1e12) * 1e6)
+
+
+# The longest a blocking call stays in C at a time.  Between slices the
+# interpreter runs its signal handlers (KeyboardInterrupt on Ctrl-C), so a
+# signal is handled within this long however long the wait.
+_WAIT_SLICE_US = 100000
+
+
+def _sliced_wait(ring, wait, target, timeout_us):
+    """``wait(ring, target, slice_us)`` (an RbRing wait call) in slices of at
+    most _WAIT_SLICE_US until it ends for another reason than its timeout
+    or ``timeout_us`` (-1: for ever) has passed in all.  Returns the last
+    slice's WaitResult."""
+    deadline = None if timeout_us < 0 else \
+        time.monotonic_ns() + timeout_us * 1000
+    while True:
+        if deadline is None:
+            slice_us = _WAIT_SLICE_US
+        else:
+            left_ns = deadline - time.monotonic_ns()
+            # rounded up: the slices together last at least timeout_us
+            slice_us = min(_WAIT_SLICE_US, max(0, -(-left_ns // 1000)))
+        result = wait(ring, target, slice_us)
+        if result != RingBridge.WaitResult.TIMEOUT:
+            return result
+        if deadline is not None and time.monotonic_ns() >= deadline:
+            return result
+        if ring._rb_closed:
+            # close() from another thread: the C wait would say so too
+            return RingBridge.WaitResult.INTERRUPTED
+        # The loop's backward jump is where Python runs pending signal
+        # handlers; KeyboardInterrupt leaves from here.
 
 
 _ROLE = RingBridge.RingRole
 
 
 def _flags(value, kind=RingBridge.RingFlags):
-    """Flags from a flags value or a plain int (PyGObject wants the type)."""
+    """Flags from a flags value or a plain int (PyGObject wants the type).
+    Unknown bits raise RingArgumentError, as the C constructors do (GObject
+    would only warn and drop them all)."""
     if isinstance(value, bool):
         raise TypeError('flags must be %s or int, not bool' % kind.__name__)
-    return value if isinstance(value, kind) else kind(_count(value, 'flags'))
+    n = _count(value, 'flags')
+    known = 0
+    for bit in kind.__flags_values__:
+        known |= bit
+    if n & ~known:
+        what = 'ring flags' if kind is RingBridge.RingFlags else kind.__name__
+        raise RingArgumentError('unknown %s 0x%x' % (what, n & ~known),
+                                _E.INVALID_FLAGS)
+    return value if isinstance(value, kind) else kind(n)
 
 
 def _role(value):
@@ -532,6 +624,7 @@ def _role(value):
 
 _PRODUCER_ROLES = (_ROLE.BOTH, _ROLE.PRODUCER)
 _CONSUMER_ROLES = (_ROLE.BOTH, _ROLE.CONSUMER)
+_NOT_PRODUCER_ROLES = (_ROLE.BOTH, _ROLE.CONSUMER, _ROLE.READER)
 
 
 # --- zero-copy views ---------------------------------------------------------
@@ -825,23 +918,26 @@ class Ring(RingBridge.Ring):
             kwargs['flags'] = _flags(kwargs['flags'])
         super().__init__(**kwargs)
         # The ring only exists after Gio.Initable.init(), which raises
-        # GLib.Error for bad properties.
-        RingBridge.Ring.init(self, None)
+        # GLib.Error for bad properties (RingArgumentError for bad values).
+        _argument_errors(RingBridge.Ring.init)(self, None)
 
     # -- construction ---------------------------------------------------------
 
     @staticmethod
+    @_argument_errors
     def new(capacity):
         """A new anonymous byte ring of at least ``capacity`` bytes."""
         return RingBridge.Ring.new(_count(capacity, 'capacity'))
 
     @staticmethod
+    @_argument_errors
     def new_full(capacity, flags=RingBridge.RingFlags.NONE):
         """A new anonymous byte ring with ``flags`` (e.g. OVERWRITE)."""
         return RingBridge.Ring.new_full(_count(capacity, 'capacity'),
                                         _flags(flags))
 
     @staticmethod
+    @_argument_errors
     def new_audio(format, channels, rate, frames,
                   flags=RingBridge.RingFlags.NONE):
         """A new anonymous audio ring.
@@ -854,6 +950,7 @@ class Ring(RingBridge.Ring):
             _count(rate, 'rate'), _count(frames, 'frames'), _flags(flags))
 
     @staticmethod
+    @_argument_errors
     def create(name, capacity, flags=RingBridge.RingFlags.NONE,
                role=RingBridge.RingRole.BOTH, mode=0o600):
         """Creates a named byte ring (see rb_ring_create())."""
@@ -862,6 +959,7 @@ class Ring(RingBridge.Ring):
                                       _count(mode, 'mode'))
 
     @staticmethod
+    @_argument_errors
     def create_audio(name, format, channels, rate, frames,
                      flags=RingBridge.RingFlags.NONE,
                      role=RingBridge.RingRole.BOTH, mode=0o600):
@@ -872,12 +970,46 @@ class Ring(RingBridge.Ring):
             _role(role), _count(mode, 'mode'))
 
     @staticmethod
+    @_argument_errors
     def new_from_fd(fd, role):
         """Attaches to a ring passed as a file descriptor (which stays
         yours).  ``fd`` may be an int or an object with fileno()."""
         if not isinstance(fd, int) and hasattr(fd, 'fileno'):
             fd = fd.fileno()
         return RingBridge.Ring.new_from_fd(_count(fd, 'fd'), _role(role))
+
+    @staticmethod
+    @_argument_errors
+    def open(name, role):
+        """Attaches to the named ring with ``role`` (see rb_ring_open())."""
+        return RingBridge.Ring.open(name, _role(role))
+
+    @staticmethod
+    @_argument_errors
+    def open_full(name, role, open_flags):
+        """rb_ring_open_full(): :meth:`open` with RingOpenFlags."""
+        return RingBridge.Ring.open_full(
+            name, _role(role), _flags(open_flags, RingBridge.RingOpenFlags))
+
+    @staticmethod
+    @_argument_errors
+    def unlink(name):
+        """Removes the ring's name (see rb_ring_unlink())."""
+        return RingBridge.Ring.unlink(name)
+
+    @staticmethod
+    @_argument_errors
+    def reclaim_stale(name):
+        """Removes the name of a ring whose processes are all gone (see
+        rb_ring_reclaim_stale())."""
+        return RingBridge.Ring.reclaim_stale(name)
+
+    @staticmethod
+    @_argument_errors
+    def name_validate(name):
+        """True for a valid ring name; RingArgumentError says what is wrong
+        with another."""
+        return RingBridge.Ring.name_validate(name)
 
     # -- life cycle -----------------------------------------------------------
 
@@ -1122,7 +1254,8 @@ class Ring(RingBridge.Ring):
         f = self._rb_facts
         want = min(nbytes, f.capacity - f.capacity % f.frame_size)
         if want:
-            RingBridge.Ring.wait_readable(self, want, timeout_us)
+            _sliced_wait(self, RingBridge.Ring.wait_readable, want,
+                         timeout_us)
 
     @_checked
     def read(self, n, timeout=0):
@@ -1473,33 +1606,39 @@ class Ring(RingBridge.Ring):
     def _rb_wait_timeout(timeout_us):
         if isinstance(timeout_us, bool) or not isinstance(timeout_us, int):
             raise TypeError('timeout_us must be an integer (microseconds)')
-        return max(timeout_us, -1)
+        if timeout_us < -1:
+            raise ValueError('timeout_us must be -1 (for ever) or not '
+                             'negative (got %d)' % timeout_us)
+        return timeout_us
 
     @_checked
     def wait_readable(self, count, timeout_us):
         """Blocks until ``count`` bytes can be read (rb_ring_wait_readable(),
         ``timeout_us`` in microseconds, -1 for ever).  Other Python threads
-        run meanwhile.  Returns a WaitResult."""
+        run meanwhile, and signal handlers (Ctrl-C) within 0.1 s.  Returns
+        a WaitResult."""
         self._rb_need(_CONSUMER_ROLES, 'wait_readable()')
-        return RingBridge.Ring.wait_readable(
-            self, self._rb_wait_count(count),
-            self._rb_wait_timeout(timeout_us))
+        return _sliced_wait(self, RingBridge.Ring.wait_readable,
+                            self._rb_wait_count(count),
+                            self._rb_wait_timeout(timeout_us))
 
     @_checked
     def wait_writable(self, count, timeout_us):
         """Blocks until ``count`` bytes can be written (see
         :meth:`wait_readable`)."""
         self._rb_need(_PRODUCER_ROLES, 'wait_writable()')
-        return RingBridge.Ring.wait_writable(
-            self, self._rb_wait_count(count),
-            self._rb_wait_timeout(timeout_us))
+        return _sliced_wait(self, RingBridge.Ring.wait_writable,
+                            self._rb_wait_count(count),
+                            self._rb_wait_timeout(timeout_us))
 
     @_checked
     def wait_position(self, position, timeout_us):
         """Blocks until the write position reaches ``position`` (see
-        :meth:`wait_readable`)."""
-        return RingBridge.Ring.wait_position(
-            self, _position(position), self._rb_wait_timeout(timeout_us))
+        :meth:`wait_readable`).  Any role but the producer."""
+        self._rb_need(_NOT_PRODUCER_ROLES, 'wait_position()')
+        return _sliced_wait(self, RingBridge.Ring.wait_position,
+                            _position(position),
+                            self._rb_wait_timeout(timeout_us))
 
     # -- sharing --------------------------------------------------------------
 
