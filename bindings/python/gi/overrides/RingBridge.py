@@ -1197,6 +1197,7 @@ class Ring(RingBridge.Ring):
     @_checked
     def write_frames(self, data):
         """:meth:`write`, returning the number of frames written."""
+        self._rb_producer('write_frames()')
         return self.write(data) // self._rb_facts.frame_size
 
     @_checked
@@ -1401,6 +1402,7 @@ class Ring(RingBridge.Ring):
         :func:`samples_to_float`): an array of frames x channels.  Take
         ``.T`` for one row per channel (what JACK ports want)."""
         _require_numpy('read_float()')
+        self._rb_consumer('read_float()')
         if self._rb_facts.format == _SF.NONE:
             raise TypeError('read_float() needs an audio ring')
         frames = self.read_frames(n_frames, timeout)
@@ -1657,16 +1659,67 @@ class Ring(RingBridge.Ring):
             self, _position(position), monotonic_ns, _position(clock_frames))
 
 
-# Every other introspected method checks for close too.
+# The side of the ring each RbRing method belongs to: the "Thread:" line of
+# its C documentation.  A method called through the wrong side's object
+# corrupts or loses data (a consumer's write lands in the producer's
+# unread bytes), so it raises io.UnsupportedOperation instead of reaching
+# C.  tests/python/test_roles.py checks every method of the typelib
+# against the GIR, so a new method missing here fails there.
+_PRODUCER_METHODS = frozenset((
+    'write', 'write_bytes', 'write_frames', 'write_deinterleaved',
+    'write_acquire', 'write_acquire_address', 'write_commit',
+    'write_available', 'write_frames_available',
+    'write_record', 'write_record_acquire', 'write_record_acquire_address',
+    'write_record_commit', 'set_end_of_stream', 'set_clock_point',
+    'wait_writable'))
+_CONSUMER_METHODS = frozenset((
+    'read', 'read_bytes', 'read_frames', 'read_deinterleaved',
+    'read_acquire', 'read_acquire_address', 'read_release',
+    'read_available', 'read_frames_available', 'peek', 'peek_bytes', 'skip',
+    'reset', 'peek_record', 'read_record', 'read_record_acquire',
+    'read_record_acquire_address', 'read_record_bytes', 'read_record_release',
+    'wait_readable'))
+# any reader of an overwrite ring, the consumer of a plain ring
+_POSITION_READER_METHODS = frozenset(('read_at', 'read_at_bytes',
+                                      'read_frames_at'))
+_NOT_PRODUCER_METHODS = frozenset(('wait_position',))
+
+
+def _role_check(name):
+    """The check a wrapped introspected method ``name`` makes before it
+    calls C, or None for a method any side may call."""
+    what = name + '()'
+    if name in _PRODUCER_METHODS:
+        return lambda ring: ring._rb_need(_PRODUCER_ROLES, what)
+    if name in _CONSUMER_METHODS:
+        return lambda ring: ring._rb_need(_CONSUMER_ROLES, what)
+    if name in _NOT_PRODUCER_METHODS:
+        return lambda ring: ring._rb_need(_NOT_PRODUCER_ROLES, what)
+    if name in _POSITION_READER_METHODS:
+        def check(ring):
+            if not ring._rb_facts.overwrite:
+                ring._rb_need(_CONSUMER_ROLES, what + ' on a plain ring')
+        return check
+    return None
+
+
+# Every other introspected method checks for close too, and for its side.
 def _guard_introspected_methods():
     for info in RingBridge.Ring.__info__.get_methods():
         name = info.get_name()
         if not info.is_method() or name in Ring.__dict__:
             continue
         original = getattr(RingBridge.Ring, name)
+        check = _role_check(name)
 
-        def method(self, *args, _original=original, **kwargs):
-            return _original(self, *args, **kwargs)
+        if check is None:
+            def method(self, *args, _original=original, **kwargs):
+                return _original(self, *args, **kwargs)
+        else:
+            def method(self, *args, _original=original, _check=check,
+                       **kwargs):
+                _check(self)
+                return _original(self, *args, **kwargs)
         method.__name__ = name
         method.__doc__ = original.__doc__
         setattr(Ring, name, _checked(method))
