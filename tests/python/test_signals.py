@@ -3,11 +3,11 @@
 """Blocking calls wake for signals: Ctrl-C ends a wait at once, not when
 the wait would have ended, and a timeout still lasts as long as asked."""
 
-import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -108,7 +108,9 @@ def test_read_timeout_is_kept(ring, seconds):
     start = time.monotonic()
     assert ring.read(10, timeout=seconds) == b''
     took = time.monotonic() - start
-    assert seconds <= took < seconds + 0.15
+    # not one slice, nor a slice too many per slice (the machine may be
+    # busy: the upper bound has room)
+    assert seconds <= took < seconds + 0.4
 
 
 @pytest.mark.parametrize('timeout_us', [1000, 130000, 250000])
@@ -116,12 +118,11 @@ def test_wait_timeout_is_kept(ring, timeout_us):
     start = time.monotonic()
     assert ring.wait_readable(1, timeout_us) == W.TIMEOUT
     took = time.monotonic() - start
-    assert timeout_us / 1e6 <= took < timeout_us / 1e6 + 0.15
+    assert timeout_us / 1e6 <= took < timeout_us / 1e6 + 0.4
 
 
 def test_long_wait_still_ends_ready(ring):
     # Data arriving in a later slice of a long wait is seen.
-    import threading
     timer = threading.Timer(0.35, lambda: ring.write(b'abcdef'))
     timer.start()
     try:
