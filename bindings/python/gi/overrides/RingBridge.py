@@ -23,6 +23,11 @@ typelib.  It adds what PyGObject cannot express from the C annotations:
   ring method raises :class:`RingClosedError` instead of calling into C.
 * ``Ring.share(role)``: a handle that multiprocessing can send to another
   process (the ring's file descriptor travels as SCM_RIGHTS).
+* checks before C: a method of one side of the ring called through the
+  other side's object raises io.UnsupportedOperation; a bad argument value
+  the library refuses raises :class:`RingArgumentError` (a ValueError and
+  the C call's GLib.Error); blocking calls wait in slices of 100 ms so
+  that Ctrl-C interrupts them.
 
 How the bytes move.  PyGObject marshals an ``(out caller-allocates)
 (array length=count)`` argument without telling C how big the buffer is
