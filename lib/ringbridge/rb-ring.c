@@ -1546,6 +1546,98 @@ rb_ring_lock_memory (RbRing *ring, GError **error)
   return TRUE;
 }
 
+/* --- misuse ------------------------------------------------------------------
+ * The policy (docs/ring.md, "Misuse"): a NULL ring, a NULL buffer or out
+ * argument that the call needs, and a call from a side this object does
+ * not play are programming errors. Each check is one predictable branch
+ * and no atomic. When one fires, the call logs a g_critical naming the
+ * function and the problem and returns 0 / FALSE / NULL (read_at:
+ * RB_RANGE_NOT_YET_WRITTEN), having moved nothing. The log allocates:
+ * acceptable on a realtime thread only because the program is already
+ * wrong. Unlike g_return_val_if_fail() the checks stay in
+ * G_DISABLE_CHECKS builds: a producer's stray read would move the read
+ * position another process owns. RT calls check "ring != NULL" (a GObject
+ * type check is a function call); the others check RB_IS_RING(). */
+
+/* Roles that may call each side's functions, as bit masks of RbRingRole
+ * (validated at construction, so the shift is defined). */
+#define SIDE_PRODUCER ((1u << RB_RING_ROLE_BOTH) | (1u << RB_RING_ROLE_PRODUCER))
+#define SIDE_CONSUMER ((1u << RB_RING_ROLE_BOTH) | (1u << RB_RING_ROLE_CONSUMER))
+
+static const char *const role_names[] = {
+  [RB_RING_ROLE_BOTH] = "both",
+  [RB_RING_ROLE_PRODUCER] = "producer",
+  [RB_RING_ROLE_CONSUMER] = "consumer",
+  [RB_RING_ROLE_READER] = "reader",
+};
+
+/* Out of line and cold: the checks' fast path is a compare and a branch. */
+G_GNUC_NO_INLINE static void
+refuse_arg (const char *func, const char *expr)
+{
+  g_return_if_fail_warning (NULL, func, expr);
+}
+
+G_GNUC_NO_INLINE static void
+refuse_side (const char *func, const RbRing *ring, const char *side)
+{
+  g_critical ("%s: refused: this RbRing plays the %s role, and this is a "
+      "%s call", func, role_names[ring->role], side);
+}
+
+#define CHECK_ARG(expr, val) G_STMT_START { \
+    if (G_UNLIKELY (!(expr))) { \
+      refuse_arg (G_STRFUNC, #expr); \
+      return val; \
+    } \
+  } G_STMT_END
+
+#define CHECK_RING(ring, val) CHECK_ARG ((ring) != NULL, val)
+
+#define CHECK_SIDE(ring, mask, side, val) G_STMT_START { \
+    if (G_UNLIKELY (((1u << (ring)->role) & (mask)) == 0)) { \
+      refuse_side (G_STRFUNC, (ring), side); \
+      return val; \
+    } \
+  } G_STMT_END
+
+#define CHECK_PRODUCER(ring, val) \
+  CHECK_SIDE (ring, SIDE_PRODUCER, "producer", val)
+#define CHECK_CONSUMER(ring, val) \
+  CHECK_SIDE (ring, SIDE_CONSUMER, "consumer", val)
+
+/* read_at on a plain ring is the consumer's (the bytes it reads are stable
+ * only below its own read position's reach); anyone reads an overwrite
+ * ring. */
+#define CHECK_READ_AT(ring, val) \
+  CHECK_SIDE (ring, ((ring)->core->flags & RB_CORE_FLAG_OVERWRITE) ? \
+      ~0u : SIDE_CONSUMER, "consumer", val)
+
+/* A byte position inside a frame of an audio ring would hand out frames
+ * with their channels rotated. */
+static inline gboolean
+on_frame_boundary (const RbRing *ring, guint64 position)
+{
+  const struct rb_ring_core *c = ring->core;
+
+  return c->frame_size == 1 || (position - c->origin) % c->frame_size == 0;
+}
+
+G_GNUC_NO_INLINE static void
+refuse_position (const char *func, const RbRing *ring, guint64 position)
+{
+  g_critical ("%s: position %" G_GUINT64_FORMAT " is not on a frame "
+      "boundary of this audio ring (frames of %u bytes)", func, position,
+      ring->core->frame_size);
+}
+
+#define CHECK_POSITION(ring, position, val) G_STMT_START { \
+    if (G_UNLIKELY (!on_frame_boundary ((ring), (position)))) { \
+      refuse_position (G_STRFUNC, (ring), (position)); \
+      return val; \
+    } \
+  } G_STMT_END
+
 /* --- facts ------------------------------------------------------------------- */
 
 /**
@@ -1561,6 +1653,8 @@ rb_ring_lock_memory (RbRing *ring, GError **error)
 gsize
 rb_ring_get_capacity (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return (gsize) ring->core->capacity;
 }
 
@@ -1577,6 +1671,8 @@ rb_ring_get_capacity (RbRing *ring)
 RbRingFlags
 rb_ring_get_flags (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return (RbRingFlags) ring->core->flags;
 }
 
@@ -1594,6 +1690,8 @@ rb_ring_get_flags (RbRing *ring)
 RbSampleFormat
 rb_ring_get_sample_format (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return (RbSampleFormat) ring->core->format;
 }
 
@@ -1611,6 +1709,8 @@ rb_ring_get_sample_format (RbRing *ring)
 guint
 rb_ring_get_channels (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return ring->core->channels;
 }
 
@@ -1627,6 +1727,8 @@ rb_ring_get_channels (RbRing *ring)
 guint
 rb_ring_get_rate (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return ring->core->rate;
 }
 
@@ -1644,6 +1746,8 @@ rb_ring_get_rate (RbRing *ring)
 gsize
 rb_ring_get_frame_size (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return ring->core->frame_size;
 }
 
@@ -1661,6 +1765,8 @@ rb_ring_get_frame_size (RbRing *ring)
 gsize
 rb_ring_get_capacity_frames (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return (gsize) (ring->core->capacity / ring->core->frame_size);
 }
 
@@ -1684,6 +1790,10 @@ rb_ring_get_capacity_frames (RbRing *ring)
 gsize
 rb_ring_write (RbRing *ring, const guint8 *data, gsize count)
 {
+  CHECK_RING (ring, 0);
+  CHECK_PRODUCER (ring, 0);
+  CHECK_ARG (data != NULL || count == 0, 0);
+
   return rb_ring_core_write (ring->core, data, count);
 }
 
@@ -1709,6 +1819,10 @@ rb_ring_write (RbRing *ring, const guint8 *data, gsize count)
 gsize
 rb_ring_read (RbRing *ring, guint8 *data, gsize count)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+  CHECK_ARG (data != NULL || count == 0, 0);
+
   return rb_ring_core_read (ring->core, data, count);
 }
 
@@ -1729,6 +1843,10 @@ rb_ring_read (RbRing *ring, guint8 *data, gsize count)
 gsize
 rb_ring_peek (RbRing *ring, guint8 *data, gsize count)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+  CHECK_ARG (data != NULL || count == 0, 0);
+
   return rb_ring_core_peek (ring->core, data, count);
 }
 
@@ -1746,6 +1864,9 @@ rb_ring_peek (RbRing *ring, guint8 *data, gsize count)
 gsize
 rb_ring_skip (RbRing *ring, gsize count)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+
   return rb_ring_core_skip (ring->core, count);
 }
 
@@ -1762,6 +1883,9 @@ rb_ring_skip (RbRing *ring, gsize count)
 gsize
 rb_ring_read_available (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+
   return rb_ring_core_read_available (ring->core);
 }
 
@@ -1779,6 +1903,9 @@ rb_ring_read_available (RbRing *ring)
 gsize
 rb_ring_write_available (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+  CHECK_PRODUCER (ring, 0);
+
   return rb_ring_core_write_available (ring->core);
 }
 
@@ -1803,6 +1930,7 @@ rb_ring_read_bytes (RbRing *ring, gsize count)
   guint8 *buf;
 
   g_return_val_if_fail (RB_IS_RING (ring), NULL);
+  CHECK_CONSUMER (ring, NULL);
 
   n = MIN (count, rb_ring_core_read_available (ring->core));
   buf = g_malloc (n);
@@ -1828,6 +1956,7 @@ rb_ring_peek_bytes (RbRing *ring, gsize count)
   guint8 *buf;
 
   g_return_val_if_fail (RB_IS_RING (ring), NULL);
+  CHECK_CONSUMER (ring, NULL);
 
   n = MIN (count, rb_ring_core_read_available (ring->core));
   buf = g_malloc (n);
@@ -1859,6 +1988,9 @@ rb_ring_read_at_bytes (RbRing *ring, guint64 position, gsize count,
 
   g_return_val_if_fail (RB_IS_RING (ring), RB_RANGE_NOT_YET_WRITTEN);
   g_return_val_if_fail (bytes != NULL, RB_RANGE_NOT_YET_WRITTEN);
+  *bytes = NULL;
+  CHECK_READ_AT (ring, RB_RANGE_NOT_YET_WRITTEN);
+  CHECK_POSITION (ring, position, RB_RANGE_NOT_YET_WRITTEN);
 
   count = MIN (count, (gsize) ring->core->capacity);
   buf = g_malloc (count);
@@ -1891,6 +2023,7 @@ rb_ring_write_bytes (RbRing *ring, GBytes *bytes)
   gconstpointer data;
 
   g_return_val_if_fail (RB_IS_RING (ring), 0);
+  CHECK_PRODUCER (ring, 0);
   g_return_val_if_fail (bytes != NULL, 0);
 
   data = g_bytes_get_data (bytes, &size);
@@ -1921,6 +2054,11 @@ rb_ring_write_bytes (RbRing *ring, GBytes *bytes)
 guint8 *
 rb_ring_write_acquire (RbRing *ring, gsize *count)
 {
+  CHECK_ARG (count != NULL, NULL);
+  *count = 0;
+  CHECK_RING (ring, NULL);
+  CHECK_PRODUCER (ring, NULL);
+
   return rb_ring_core_write_acquire (ring->core, count);
 }
 
@@ -1938,6 +2076,9 @@ rb_ring_write_acquire (RbRing *ring, gsize *count)
 void
 rb_ring_write_commit (RbRing *ring, gsize count)
 {
+  CHECK_RING (ring, );
+  CHECK_PRODUCER (ring, );
+
   rb_ring_core_write_commit (ring->core, count);
 }
 
@@ -1961,6 +2102,11 @@ rb_ring_write_commit (RbRing *ring, gsize count)
 const guint8 *
 rb_ring_read_acquire (RbRing *ring, gsize *count)
 {
+  CHECK_ARG (count != NULL, NULL);
+  *count = 0;
+  CHECK_RING (ring, NULL);
+  CHECK_CONSUMER (ring, NULL);
+
   return rb_ring_core_read_acquire (ring->core, count);
 }
 
@@ -1980,6 +2126,9 @@ rb_ring_read_acquire (RbRing *ring, gsize *count)
 gboolean
 rb_ring_read_release (RbRing *ring, gsize count)
 {
+  CHECK_RING (ring, FALSE);
+  CHECK_CONSUMER (ring, FALSE);
+
   return rb_ring_core_read_release (ring->core, count);
 }
 
@@ -2002,6 +2151,10 @@ rb_ring_read_release (RbRing *ring, gsize count)
 gsize
 rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
 {
+  CHECK_RING (ring, 0);
+  CHECK_PRODUCER (ring, 0);
+  CHECK_ARG (frames != NULL || n_frames == 0, 0);
+
   return rb_ring_core_write_frames (ring->core, frames, n_frames);
 }
 
@@ -2021,6 +2174,10 @@ rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
 gsize
 rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+  CHECK_ARG (frames != NULL || n_frames == 0, 0);
+
   return rb_ring_core_read_frames (ring->core, frames, n_frames);
 }
 
@@ -2037,6 +2194,9 @@ rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
 gsize
 rb_ring_read_frames_available (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+
   return rb_ring_core_read_available (ring->core) / ring->core->frame_size;
 }
 
@@ -2053,6 +2213,9 @@ rb_ring_read_frames_available (RbRing *ring)
 gsize
 rb_ring_write_frames_available (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+  CHECK_PRODUCER (ring, 0);
+
   return rb_ring_core_write_available (ring->core) / ring->core->frame_size;
 }
 
@@ -2079,6 +2242,10 @@ gsize
 rb_ring_write_deinterleaved (RbRing *ring, const float *const *channels,
     guint n_channels, gsize n_frames)
 {
+  CHECK_RING (ring, 0);
+  CHECK_PRODUCER (ring, 0);
+  CHECK_ARG (channels != NULL || n_frames == 0, 0);
+
   return rb_ring_core_write_deinterleaved (ring->core, channels, n_channels,
       n_frames);
 }
@@ -2105,6 +2272,10 @@ gsize
 rb_ring_read_deinterleaved (RbRing *ring, float *const *channels,
     guint n_channels, gsize n_frames)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+  CHECK_ARG (channels != NULL || n_frames == 0, 0);
+
   return rb_ring_core_read_deinterleaved (ring->core, channels, n_channels,
       n_frames);
 }
@@ -2126,6 +2297,8 @@ rb_ring_read_deinterleaved (RbRing *ring, float *const *channels,
 guint64
 rb_ring_get_write_position (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return rb_ring_core_write_position (ring->core);
 }
 
@@ -2143,6 +2316,8 @@ rb_ring_get_write_position (RbRing *ring)
 guint64
 rb_ring_get_read_position (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return rb_ring_core_read_position (ring->core);
 }
 
@@ -2161,6 +2336,8 @@ rb_ring_get_read_position (RbRing *ring)
 guint64
 rb_ring_get_oldest_position (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return rb_ring_core_oldest_position (ring->core);
 }
 
@@ -2183,6 +2360,8 @@ rb_ring_get_oldest_position (RbRing *ring)
 RbRangeStatus
 rb_ring_check_range (RbRing *ring, guint64 position, gsize count)
 {
+  CHECK_RING (ring, RB_RANGE_NOT_YET_WRITTEN);
+
   return (RbRangeStatus) rb_ring_core_check_range (ring->core, position,
       count);
 }
@@ -2218,9 +2397,17 @@ rb_ring_read_at (RbRing *ring, guint64 position, guint8 *data, gsize count,
     gsize *bytes_read)
 {
   gsize done;
-  RbRangeStatus status = (RbRangeStatus) rb_ring_core_read_at (ring->core,
-      position, data, count, &done);
+  RbRangeStatus status;
 
+  if (bytes_read != NULL)
+    *bytes_read = 0;
+  CHECK_RING (ring, RB_RANGE_NOT_YET_WRITTEN);
+  CHECK_READ_AT (ring, RB_RANGE_NOT_YET_WRITTEN);
+  CHECK_ARG (data != NULL || count == 0, RB_RANGE_NOT_YET_WRITTEN);
+  CHECK_POSITION (ring, position, RB_RANGE_NOT_YET_WRITTEN);
+
+  status = (RbRangeStatus) rb_ring_core_read_at (ring->core, position, data,
+      count, &done);
   if (bytes_read != NULL)
     *bytes_read = done;
   return status;
@@ -2246,20 +2433,23 @@ RbRangeStatus
 rb_ring_read_frames_at (RbRing *ring, guint64 frame, gpointer frames,
     gsize n_frames, gsize *frames_read)
 {
-  uint64_t fs = ring->core->frame_size;
+  uint64_t fs;
   gsize done = 0;
   RbRangeStatus status;
 
+  if (frames_read != NULL)
+    *frames_read = 0;
+  CHECK_RING (ring, RB_RANGE_NOT_YET_WRITTEN);
+  CHECK_READ_AT (ring, RB_RANGE_NOT_YET_WRITTEN);
+  CHECK_ARG (frames != NULL || n_frames == 0, RB_RANGE_NOT_YET_WRITTEN);
+
+  fs = ring->core->frame_size;
   if (n_frames > ring->core->capacity / fs)
     n_frames = (gsize) (ring->core->capacity / fs);
+  /* the core reads whole frames only, and calls a partial one not yet
+   * written */
   status = (RbRangeStatus) rb_ring_core_read_at (ring->core, frame * fs,
       frames, n_frames * fs, &done);
-  if (status == RB_RANGE_AVAILABLE && done % fs != 0) {
-    /* only whole frames count; a partial one is not yet written */
-    done -= done % fs;
-    if (done == 0)
-      status = RB_RANGE_NOT_YET_WRITTEN;
-  }
   if (frames_read != NULL)
     *frames_read = done / fs;
   return status;
@@ -2671,6 +2861,11 @@ rb_ring_get_clock_point (RbRing *ring, guint64 *position,
 guint64
 rb_ring_write_acquire_address (RbRing *ring, gsize *count)
 {
+  CHECK_ARG (count != NULL, 0);
+  *count = 0;
+  CHECK_RING (ring, 0);
+  CHECK_PRODUCER (ring, 0);
+
   return (guint64) (guintptr) rb_ring_core_write_acquire (ring->core, count);
 }
 
@@ -2690,6 +2885,11 @@ rb_ring_write_acquire_address (RbRing *ring, gsize *count)
 guint64
 rb_ring_read_acquire_address (RbRing *ring, gsize *count)
 {
+  CHECK_ARG (count != NULL, 0);
+  *count = 0;
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+
   return (guint64) (guintptr) rb_ring_core_read_acquire (ring->core, count);
 }
 
@@ -2713,6 +2913,9 @@ rb_ring_read_acquire_address (RbRing *ring, gsize *count)
 void
 rb_ring_reset (RbRing *ring)
 {
+  CHECK_RING (ring, );
+  CHECK_CONSUMER (ring, );
+
   rb_ring_core_reset (ring->core);
 }
 
@@ -2729,6 +2932,9 @@ rb_ring_reset (RbRing *ring)
 void
 rb_ring_set_end_of_stream (RbRing *ring)
 {
+  CHECK_RING (ring, );
+  CHECK_PRODUCER (ring, );
+
   rb_ring_core_set_eos (ring->core);
 }
 
@@ -2746,6 +2952,11 @@ rb_ring_set_end_of_stream (RbRing *ring)
 gboolean
 rb_ring_is_end_of_stream (RbRing *ring)
 {
+  CHECK_RING (ring, FALSE);
+
+  /* A reader keeps its position to itself: the flag is all there is. */
+  if (ring->role == RB_RING_ROLE_READER)
+    return rb_ring_core_eos_marked (ring->core);
   return rb_ring_core_is_eos (ring->core);
 }
 
@@ -2763,10 +2974,13 @@ rb_ring_is_end_of_stream (RbRing *ring)
 gdouble
 rb_ring_get_fill_level (RbRing *ring)
 {
-  guint64 r = rb_ring_core_read_position (ring->core);
-  guint64 w = rb_ring_core_write_position (ring->core);
-  guint64 used = w - r;
+  guint64 r, w, used;
 
+  CHECK_RING (ring, 0.0);
+
+  r = rb_ring_core_read_position (ring->core);
+  w = rb_ring_core_write_position (ring->core);
+  used = w - r;
   if ((gint64) used < 0)
     return 0.0;
   if (used > ring->core->capacity)
@@ -2788,6 +3002,8 @@ rb_ring_get_fill_level (RbRing *ring)
 guint64
 rb_ring_get_overruns (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return rb_ring_core_overruns (ring->core);
 }
 
@@ -2805,6 +3021,8 @@ rb_ring_get_overruns (RbRing *ring)
 guint64
 rb_ring_get_underruns (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return rb_ring_core_underruns (ring->core);
 }
 
@@ -2822,6 +3040,8 @@ rb_ring_get_underruns (RbRing *ring)
 guint64
 rb_ring_get_overwritten (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return rb_ring_core_overwritten (ring->core);
 }
 
