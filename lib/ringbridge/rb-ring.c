@@ -20,8 +20,22 @@
  * Each function's description ends with its thread contract:
  * "Thread: producer" (only the one thread that writes), "Thread: consumer"
  * (only the one thread that reads), or "Thread: any". "RT-safe" means the
- * call allocates nothing, takes no lock and makes no system call, so it may
- * be called from a realtime callback.
+ * call allocates nothing and takes no lock, so it may be called from a
+ * realtime callback; the same line says when it may enter the kernel:
+ * never, or (calls that publish a position) for one FUTEX_WAKE when the
+ * other side announced a wait since the last wake.
+ *
+ * A ring object opened as %RB_RING_ROLE_PRODUCER refuses the consumer's
+ * calls, one opened as %RB_RING_ROLE_CONSUMER the producer's, and a
+ * %RB_RING_ROLE_READER both (it reads with rb_ring_read_at()). A refused
+ * call, a %NULL ring and a %NULL buffer are programming errors: the call
+ * logs a critical warning naming the function and the problem and returns
+ * 0, %FALSE or %NULL having moved nothing. The warning allocates and
+ * writes to stderr, even on a realtime thread; a correct program never
+ * pays more than one predictable branch per check.
+ *
+ * On an audio ring every call moves whole frames, byte calls included:
+ * byte counts are rounded down to whole frames.
  *
  * With %RB_RING_FLAGS_OVERWRITE the producer never comes up short: it
  * overwrites the oldest data, and any number of readers follow by absolute
@@ -1561,8 +1575,10 @@ rb_ring_lock_memory (RbRing *ring, GError **error)
 
 /* Roles that may call each side's functions, as bit masks of RbRingRole
  * (validated at construction, so the shift is defined). */
-#define SIDE_PRODUCER ((1u << RB_RING_ROLE_BOTH) | (1u << RB_RING_ROLE_PRODUCER))
-#define SIDE_CONSUMER ((1u << RB_RING_ROLE_BOTH) | (1u << RB_RING_ROLE_CONSUMER))
+#define SIDE_PRODUCER \
+  ((1u << RB_RING_ROLE_BOTH) | (1u << RB_RING_ROLE_PRODUCER))
+#define SIDE_CONSUMER \
+  ((1u << RB_RING_ROLE_BOTH) | (1u << RB_RING_ROLE_CONSUMER))
 
 static const char *const role_names[] = {
   [RB_RING_ROLE_BOTH] = "both",
@@ -1592,7 +1608,7 @@ refuse_side (const char *func, const RbRing *ring, const char *side)
     } \
   } G_STMT_END
 
-#define CHECK_RING(ring, val) CHECK_ARG ((ring) != NULL, val)
+#define CHECK_RING(ring, val) CHECK_ARG (ring != NULL, val)
 
 #define CHECK_SIDE(ring, mask, side, val) G_STMT_START { \
     if (G_UNLIKELY (((1u << (ring)->role) & (mask)) == 0)) { \
@@ -1646,7 +1662,7 @@ refuse_position (const char *func, const RbRing *ring, guint64 position)
  *
  * Gets the size of the ring's data area.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the capacity in bytes: a power of two, at least one page.
  */
@@ -1664,7 +1680,7 @@ rb_ring_get_capacity (RbRing *ring)
  *
  * Gets the flags the ring was created with.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the flags the ring was created with
  */
@@ -1682,7 +1698,7 @@ rb_ring_get_flags (RbRing *ring)
  *
  * Gets the sample format of an audio ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the sample format of an audio ring, %RB_SAMPLE_FORMAT_NONE for
  *   a byte ring
@@ -1701,7 +1717,7 @@ rb_ring_get_sample_format (RbRing *ring)
  *
  * Gets the channel count of an audio ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of interleaved channels of an audio ring, 0 for a
  *   byte ring
@@ -1720,7 +1736,7 @@ rb_ring_get_channels (RbRing *ring)
  *
  * Gets the sample rate of an audio ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the sample rate of an audio ring in Hz, 0 for a byte ring
  */
@@ -1738,7 +1754,7 @@ rb_ring_get_rate (RbRing *ring)
  *
  * Gets the size of one frame of an audio ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the size of one frame in bytes (channels times sample size), 1
  *   for a byte ring
@@ -1757,7 +1773,7 @@ rb_ring_get_frame_size (RbRing *ring)
  *
  * Gets the capacity of the ring in frames.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of whole frames the ring holds (the capacity in bytes
  *   for a byte ring)
@@ -1781,9 +1797,14 @@ rb_ring_get_capacity_frames (RbRing *ring)
  * Copies up to @count bytes into the ring. On a full ring the write is cut
  * short (and counted in rb_ring_get_overruns()); the return value says how
  * much went in. An overwrite ring always takes all @count bytes and
- * overwrites the oldest data instead.
+ * overwrites the oldest data instead. On an audio ring only whole frames
+ * go in: @count is rounded down to whole frames, and a write cut short is
+ * cut at a frame boundary, so the return value is a multiple of
+ * rb_ring_get_frame_size().
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of bytes written
  */
@@ -1808,11 +1829,16 @@ rb_ring_write (RbRing *ring, const guint8 *data, gsize count)
  * producer. A read that finds fewer than @count bytes is cut short (and
  * counted in rb_ring_get_underruns()). Bindings use rb_ring_read_bytes().
  * On an overwrite ring the read first
- * skips whatever the producer overwrote (counted in
- * rb_ring_get_overwritten()), and never returns bytes the producer
- * overtook during the copy.
+ * skips whatever the producer overwrote, and never returns bytes the
+ * producer overtook during the copy. The skipped span is what
+ * rb_ring_get_overwritten() grew by during this call, and the read
+ * position moves by the span plus the return value: compare either
+ * before and after to see a discontinuity (getters never skip). On an
+ * audio ring only whole frames are read (@count rounded down).
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of bytes read
  */
@@ -1834,9 +1860,12 @@ rb_ring_read (RbRing *ring, guint8 *data, gsize count)
  * @count: the most bytes to copy
  *
  * Like rb_ring_read(), but leaves the bytes in the ring. Bindings use
- * rb_ring_peek_bytes().
+ * rb_ring_peek_bytes(). On an overwrite ring it does move past what the
+ * producer overwrote, as rb_ring_read() does and reports.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of bytes copied
  */
@@ -1855,9 +1884,13 @@ rb_ring_peek (RbRing *ring, guint8 *data, gsize count)
  * @ring: a ring
  * @count: the most bytes to discard
  *
- * Discards up to @count readable bytes, as a read would, without copying.
+ * Discards up to @count readable bytes, as a read would, without copying
+ * (whole frames on an audio ring; past overwritten data first, reported
+ * as rb_ring_read() does).
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of bytes discarded
  */
@@ -1874,9 +1907,12 @@ rb_ring_skip (RbRing *ring, gsize count)
  * rb_ring_read_available:
  * @ring: a ring
  *
- * Gets how many bytes the consumer can read now.
+ * Gets how many bytes the consumer can read now. Like every getter it
+ * moves nothing: on an overwrite ring the bytes the producer overwrote are
+ * left out, and the next read, peek or skip moves past them and reports
+ * them (see rb_ring_read()).
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: the number of bytes the consumer can read now
  */
@@ -1893,9 +1929,11 @@ rb_ring_read_available (RbRing *ring)
  * rb_ring_write_available:
  * @ring: a ring
  *
- * Gets how many bytes the producer can write now.
+ * Gets how many bytes the producer can write now. On an audio ring up to
+ * a frame less one of them may be room no whole frame fits in; writes
+ * take whole frames only (rb_ring_write_frames_available() counts those).
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call.
  *
  * Returns: the number of bytes the producer can write now without cutting
  *   the write short (the capacity, for an overwrite ring)
@@ -2012,7 +2050,10 @@ rb_ring_read_at_bytes (RbRing *ring, guint64 position, gsize count,
  *
  * Like rb_ring_write(), taking a #GBytes; meant for language bindings.
  *
- * Thread: producer. RT-safe (it does not keep a reference).
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel"). It
+ *   keeps no reference.
  *
  * Returns: the number of bytes written
  */
@@ -2042,12 +2083,13 @@ rb_ring_write_bytes (RbRing *ring, GBytes *bytes)
  * call rb_ring_write_commit() with the number of bytes written; nothing is
  * visible to the consumer before the commit. There is at most one region
  * in flight: acquiring again without committing hands out the same one.
+ * On an audio ring the region is a whole number of frames.
  *
  * Not available on overwrite rings (returns %NULL with @count 0): their
  * readers must learn of an overwrite before its data lands, which a pointer
  * handed to the caller cannot promise; use rb_ring_write() there.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call.
  *
  * Returns: (nullable): the start of the free region, @count bytes long
  */
@@ -2069,9 +2111,13 @@ rb_ring_write_acquire (RbRing *ring, gsize *count)
  *
  * Publishes the first @count bytes of the region from
  * rb_ring_write_acquire() to the consumer. @count is clamped to the
- * region's size.
+ * region's size, and on an audio ring rounded down to whole frames (the
+ * rest of a split frame stays unpublished, at the start of the next
+ * region).
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  */
 void
 rb_ring_write_commit (RbRing *ring, gsize count)
@@ -2087,15 +2133,17 @@ rb_ring_write_commit (RbRing *ring, gsize count)
  * @ring: a ring
  * @count: (out): return location for the number of readable bytes
  *
- * Hands out everything readable as one contiguous region. Read from it,
- * then call rb_ring_read_release() with the number of bytes consumed; the
- * producer cannot reuse the region before the release.
+ * Hands out everything readable as one contiguous region (whole frames on
+ * an audio ring). Read from it, then call rb_ring_read_release() with the
+ * number of bytes consumed; the producer cannot reuse the region before
+ * the release. On an overwrite ring it first moves past overwritten data,
+ * counted in rb_ring_get_overwritten().
  *
  * On an overwrite ring the producer does not wait for the release and may
  * overwrite the region while it is being read: rb_ring_read_release() then
  * returns %FALSE, and whatever was read from it must be discarded.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: the start of the readable region, @count bytes long
  */
@@ -2116,9 +2164,12 @@ rb_ring_read_acquire (RbRing *ring, gsize *count)
  * @count: the number of bytes consumed from the acquired region
  *
  * Gives the first @count bytes of the region from rb_ring_read_acquire()
- * back to the producer. @count is clamped to the region's size.
+ * back to the producer. @count is clamped to the region's size, and on an
+ * audio ring rounded down to whole frames.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: %TRUE if the data read from the region is good; %FALSE only on
  *   an overwrite ring whose producer overtook the region while it was read
@@ -2144,7 +2195,9 @@ rb_ring_read_release (RbRing *ring, gsize count)
  * at a frame boundary, never inside a frame. Bindings use rb_ring_write()
  * with a whole number of frames.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of frames written
  */
@@ -2167,7 +2220,9 @@ rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
  * Like rb_ring_read(), in whole frames. On an overwrite ring, a skip over
  * overwritten data lands on a frame boundary.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of frames read
  */
@@ -2185,9 +2240,10 @@ rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
  * rb_ring_read_frames_available:
  * @ring: a ring
  *
- * Gets how many whole frames the consumer can read now.
+ * Gets how many whole frames the consumer can read now. It moves nothing:
+ * see rb_ring_read_available().
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: the number of whole frames the consumer can read now
  */
@@ -2206,7 +2262,7 @@ rb_ring_read_frames_available (RbRing *ring)
  *
  * Gets how many whole frames the producer can write now.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call.
  *
  * Returns: the number of whole frames the producer can write now
  */
@@ -2233,7 +2289,9 @@ rb_ring_write_frames_available (RbRing *ring)
  * #RbSampleFormat, straight into the ring. Cut short at a frame boundary
  * when the ring is full.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of frames written; 0 for a byte ring or a wrong
  *   @n_channels
@@ -2263,7 +2321,9 @@ rb_ring_write_deinterleaved (RbRing *ring, const float *const *channels,
  * from the ring's sample format. On underrun it reads what there is and
  * leaves the rest of the arrays untouched: fill it with silence yourself.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of frames read; 0 for a byte ring or a wrong
  *   @n_channels
@@ -2288,7 +2348,7 @@ rb_ring_read_deinterleaved (RbRing *ring, float *const *channels,
  *
  * Gets the write position: the bytes ever written.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of bytes ever written to the ring: the absolute
  *   position the next write will start at. Divide by
@@ -2308,7 +2368,7 @@ rb_ring_get_write_position (RbRing *ring)
  *
  * Gets the read position: the bytes the consumer has read or skipped.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of bytes the consumer has read or skipped: the
  *   absolute position of the next byte it will read
@@ -2327,11 +2387,12 @@ rb_ring_get_read_position (RbRing *ring)
  *
  * Gets the oldest absolute position whose data the ring still holds.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the oldest absolute position whose data the ring still holds:
  *   for an overwrite ring, the write position less the capacity (or 0 early
- *   on); for a plain ring, the read position
+ *   on), moved up to the next frame boundary on an audio ring; for a plain
+ *   ring, the read position
  */
 guint64
 rb_ring_get_oldest_position (RbRing *ring)
@@ -2351,7 +2412,7 @@ rb_ring_get_oldest_position (RbRing *ring)
  * with rb_ring_read_at(). The answer may change the moment it is given (the
  * producer goes on writing); rb_ring_read_at() checks again after copying.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: %RB_RANGE_AVAILABLE if the whole range is readable,
  *   %RB_RANGE_OVERWRITTEN if it starts before rb_ring_get_oldest_position(),
@@ -2387,7 +2448,13 @@ rb_ring_check_range (RbRing *ring, guint64 position, gsize count)
  * positions between its read position and the write position. Bindings use
  * rb_ring_read_at_bytes().
  *
- * Thread: any (overwrite ring), consumer (plain ring). RT-safe.
+ * On an audio ring @position must be on a frame boundary (a multiple of
+ * rb_ring_get_frame_size()); any other is refused as a programming error.
+ * Only whole frames are copied: @count is rounded down, and a range whose
+ * first frame is not complete yet is %RB_RANGE_NOT_YET_WRITTEN.
+ *
+ * Thread: any (overwrite ring), consumer (plain ring). RT-safe: no system
+ *   call.
  *
  * Returns: %RB_RANGE_AVAILABLE with @bytes_read > 0 (unless @count is 0),
  *   or %RB_RANGE_OVERWRITTEN / %RB_RANGE_NOT_YET_WRITTEN with @bytes_read 0
@@ -2425,7 +2492,7 @@ rb_ring_read_at (RbRing *ring, guint64 position, guint8 *data, gsize count,
  * rb_ring_read_at() in frames: @frame is an absolute sample index, as
  * rb_ring_get_write_position() / rb_ring_get_frame_size() counts them.
  *
- * Thread: as for rb_ring_read_at(). RT-safe.
+ * Thread: as for rb_ring_read_at(). RT-safe: no system call.
  *
  * Returns: as for rb_ring_read_at()
  */
@@ -2473,6 +2540,8 @@ G_DEFINE_BOXED_TYPE (RbRecordInfo, rb_record_info, rb_record_info_copy,
 RbRecordInfo *
 rb_record_info_copy (const RbRecordInfo *info)
 {
+  g_return_val_if_fail (info != NULL, NULL);
+
   return g_memdup2 (info, sizeof *info);
 }
 
@@ -2499,11 +2568,13 @@ rb_record_info_free (RbRecordInfo *info)
  * Fills @info for a record of @type and @size with no flags, timestamps
  * and duration %RB_RECORD_NONE, and offsets 0.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  */
 void
 rb_record_info_init (RbRecordInfo *info, guint32 type, guint32 size)
 {
+  CHECK_ARG (info != NULL, );
+
   *info = (RbRecordInfo) {
     .type = type, .size = size, .pts = RB_RECORD_NONE, .dts = RB_RECORD_NONE,
     .duration = RB_RECORD_NONE,
@@ -2544,7 +2615,7 @@ record_to_info (const struct rb_record *rec, RbRecordInfo *info)
  *
  * Gets the largest payload one record of this ring can carry.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the largest payload one record can carry: the capacity less
  *   the record header and alignment
@@ -2552,6 +2623,8 @@ record_to_info (const struct rb_record *rec, RbRecordInfo *info)
 gsize
 rb_ring_get_max_record_size (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return (gsize) ((ring->core->capacity - sizeof (struct rb_record)) &
       ~(guint64) (RB_RECORD_ALIGN - 1));
 }
@@ -2569,7 +2642,9 @@ rb_ring_get_max_record_size (RbRing *ring)
  * multiple of 8) and try again. A record larger than
  * rb_ring_get_max_record_size() can never fit.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: %TRUE if the record was written (%FALSE also on a ring without
  *   %RB_RING_FLAGS_RECORDS)
@@ -2580,6 +2655,9 @@ rb_ring_write_record (RbRing *ring, const RbRecordInfo *info,
 {
   struct rb_record rec;
 
+  CHECK_RING (ring, FALSE);
+  CHECK_PRODUCER (ring, FALSE);
+  CHECK_ARG (info != NULL, FALSE);
   if (!holds_records (ring) || size != info->size ||
       (size > 0 && payload == NULL) || size > G_MAXUINT32)
     return FALSE;
@@ -2596,7 +2674,7 @@ rb_ring_write_record (RbRing *ring, const RbRecordInfo *info,
  * in place (a GStreamer buffer mapped straight into the ring, say);
  * rb_ring_write_record_commit() then publishes it.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call.
  *
  * Returns: (nullable): where the payload goes, or %NULL if a record of
  *   @max_size bytes does not fit now
@@ -2604,6 +2682,8 @@ rb_ring_write_record (RbRing *ring, const RbRecordInfo *info,
 guint8 *
 rb_ring_write_record_acquire (RbRing *ring, gsize max_size)
 {
+  CHECK_RING (ring, NULL);
+  CHECK_PRODUCER (ring, NULL);
   if (!holds_records (ring))
     return NULL;
   return rb_ring_core_write_record_acquire (ring->core, max_size);
@@ -2618,7 +2698,9 @@ rb_ring_write_record_acquire (RbRing *ring, gsize max_size)
  * Publishes the record whose payload was written into the room from
  * rb_ring_write_record_acquire().
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: %FALSE if nothing was acquired or @info's size exceeds it
  */
@@ -2627,6 +2709,9 @@ rb_ring_write_record_commit (RbRing *ring, const RbRecordInfo *info)
 {
   struct rb_record rec;
 
+  CHECK_RING (ring, FALSE);
+  CHECK_PRODUCER (ring, FALSE);
+  CHECK_ARG (info != NULL, FALSE);
   if (!holds_records (ring))
     return FALSE;
   info_to_record (info, &rec);
@@ -2640,7 +2725,7 @@ rb_ring_write_record_commit (RbRing *ring, const RbRecordInfo *info)
  *
  * Looks at the header of the next record without consuming it.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: %TRUE if a record is there (its header is in @info); %FALSE if
  *   none is, or if the producer wrote an impossible header
@@ -2650,6 +2735,9 @@ rb_ring_peek_record (RbRing *ring, RbRecordInfo *info)
 {
   struct rb_record rec;
 
+  CHECK_RING (ring, FALSE);
+  CHECK_CONSUMER (ring, FALSE);
+  CHECK_ARG (info != NULL, FALSE);
   if (!holds_records (ring) || !rb_ring_core_peek_record (ring->core, &rec))
     return FALSE;
   record_to_info (&rec, info);
@@ -2668,7 +2756,9 @@ rb_ring_peek_record (RbRing *ring, RbRecordInfo *info)
  * record stays in the ring, @info says how large it is, and the result is
  * %FALSE.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: %TRUE if a record was read
  */
@@ -2677,9 +2767,14 @@ rb_ring_read_record (RbRing *ring, RbRecordInfo *info, guint8 *payload,
     gsize size)
 {
   struct rb_record rec = { 0 };
-  gboolean ok = holds_records (ring) &&
-      rb_ring_core_read_record (ring->core, &rec, payload, size);
+  gboolean ok;
 
+  CHECK_RING (ring, FALSE);
+  CHECK_CONSUMER (ring, FALSE);
+  CHECK_ARG (info != NULL, FALSE);
+  CHECK_ARG (payload != NULL || size == 0, FALSE);
+  ok = holds_records (ring) &&
+      rb_ring_core_read_record (ring->core, &rec, payload, size);
   record_to_info (&rec, info);
   return ok;
 }
@@ -2701,10 +2796,14 @@ GBytes *
 rb_ring_read_record_bytes (RbRing *ring, RbRecordInfo *info)
 {
   struct rb_record rec = { 0 };
-  const void *p = holds_records (ring) ?
-      rb_ring_core_read_record_acquire (ring->core, &rec) : NULL;
+  const void *p;
   GBytes *bytes;
 
+  g_return_val_if_fail (RB_IS_RING (ring), NULL);
+  CHECK_CONSUMER (ring, NULL);
+  g_return_val_if_fail (info != NULL, NULL);
+  p = holds_records (ring) ?
+      rb_ring_core_read_record_acquire (ring->core, &rec) : NULL;
   record_to_info (&rec, info);
   if (p == NULL)
     return NULL;
@@ -2721,7 +2820,7 @@ rb_ring_read_record_bytes (RbRing *ring, RbRecordInfo *info)
  * Hands out the next record's payload in place, @info->size bytes long,
  * until rb_ring_read_record_release().
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: (nullable): the payload, or %NULL if there is no record
  */
@@ -2729,9 +2828,13 @@ const guint8 *
 rb_ring_read_record_acquire (RbRing *ring, RbRecordInfo *info)
 {
   struct rb_record rec = { 0 };
-  const guint8 *p = holds_records (ring) ?
-      rb_ring_core_read_record_acquire (ring->core, &rec) : NULL;
+  const guint8 *p;
 
+  CHECK_RING (ring, NULL);
+  CHECK_CONSUMER (ring, NULL);
+  CHECK_ARG (info != NULL, NULL);
+  p = holds_records (ring) ?
+      rb_ring_core_read_record_acquire (ring->core, &rec) : NULL;
   record_to_info (&rec, info);
   return p;
 }
@@ -2742,11 +2845,15 @@ rb_ring_read_record_acquire (RbRing *ring, RbRecordInfo *info)
  *
  * Gives the record from rb_ring_read_record_acquire() back to the producer.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  */
 void
 rb_ring_read_record_release (RbRing *ring)
 {
+  CHECK_RING (ring, );
+  CHECK_CONSUMER (ring, );
   rb_ring_core_read_record_release (ring->core);
 }
 
@@ -2759,13 +2866,14 @@ rb_ring_read_record_release (RbRing *ring)
  * through an address: the room for the payload as an integer, 0 if there is
  * none now. Finish with rb_ring_write_record_commit().
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call.
  *
  * Returns: the address of the payload's room, or 0
  */
 guint64
 rb_ring_write_record_acquire_address (RbRing *ring, gsize max_size)
 {
+  CHECK_RING (ring, 0);
   return (guint64) (guintptr) rb_ring_write_record_acquire (ring, max_size);
 }
 
@@ -2778,13 +2886,14 @@ rb_ring_write_record_acquire_address (RbRing *ring, gsize max_size)
  * address as an integer, 0 if there is no record. Finish with
  * rb_ring_read_record_release().
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: the address of the payload, or 0
  */
 guint64
 rb_ring_read_record_acquire_address (RbRing *ring, RbRecordInfo *info)
 {
+  CHECK_RING (ring, 0);
   return (guint64) (guintptr) rb_ring_read_record_acquire (ring, info);
 }
 
@@ -2854,7 +2963,7 @@ rb_ring_get_clock_point (RbRing *ring, guint64 *position,
  * integer, 0 where rb_ring_write_acquire() returns %NULL. The address is
  * valid while @ring lives; finish with rb_ring_write_commit().
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call.
  *
  * Returns: the address of the free region
  */
@@ -2878,7 +2987,7 @@ rb_ring_write_acquire_address (RbRing *ring, gsize *count)
  * region as an integer. The address is valid while @ring lives; finish
  * with rb_ring_read_release().
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: the address of the readable region
  */
@@ -2908,7 +3017,10 @@ rb_ring_read_acquire_address (RbRing *ring, gsize *count)
  * wants to drop pending data while the producer runs uses rb_ring_skip()
  * with rb_ring_read_available().
  *
- * Thread: consumer, producer idle. RT-safe.
+ * Thread: consumer, producer idle. RT-safe: no system call, except one
+ *   FUTEX_WAKE when a producer announced a wait for space since this side
+ *   last woke one (docs/ring.md, "When the realtime side enters the
+ *   kernel").
  */
 void
 rb_ring_reset (RbRing *ring)
@@ -2927,7 +3039,9 @@ rb_ring_reset (RbRing *ring)
  * consumer sees it with rb_ring_is_end_of_stream() once it has read
  * everything written before. rb_ring_reset() clears it.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  */
 void
 rb_ring_set_end_of_stream (RbRing *ring)
@@ -2942,12 +3056,18 @@ rb_ring_set_end_of_stream (RbRing *ring)
  * rb_ring_is_end_of_stream:
  * @ring: a ring
  *
- * Tells whether the consumer has reached the end of the stream.
+ * Tells whether the consumer has reached the end of the stream. For a
+ * ring object of role %RB_RING_ROLE_READER, which keeps its position to
+ * itself, it tells whether the producer marked the end: the write
+ * position is then final, so the reader is at the end once it has read up
+ * to rb_ring_get_write_position() (rb_ring_wait_position() then returns
+ * %RB_WAIT_END_OF_STREAM).
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: %TRUE if the producer marked the end of the stream and the
- *   consumer has read everything written before it
+ *   consumer has read everything written before it (a reader: if the
+ *   producer marked the end)
  */
 gboolean
 rb_ring_is_end_of_stream (RbRing *ring)
@@ -2966,7 +3086,7 @@ rb_ring_is_end_of_stream (RbRing *ring)
  *
  * Gets the unread share of the ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the unread part of the ring, from 0.0 (empty) to 1.0 (full),
  *   measured from the read position
@@ -2994,7 +3114,7 @@ rb_ring_get_fill_level (RbRing *ring)
  *
  * Gets the number of writes cut short by a full ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of writes that were cut short because the ring was
  *   full (never counted on overwrite rings)
@@ -3013,7 +3133,7 @@ rb_ring_get_overruns (RbRing *ring)
  *
  * Gets the number of consumer reads cut short by an empty ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of consumer reads that were cut short because there
  *   was too little data
@@ -3032,7 +3152,7 @@ rb_ring_get_underruns (RbRing *ring)
  *
  * Gets the number of bytes an overwrite ring's consumer lost.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of bytes the consumer of an overwrite ring lost
  *   because the producer overwrote them before they were read

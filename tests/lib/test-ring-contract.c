@@ -476,6 +476,39 @@ test_roles_overwrite (Roles *fx, gconstpointer data)
   g_assert_cmpuint (done, ==, 8);
 }
 
+static void
+test_roles_records (Roles *fx, gconstpointer data)
+{
+  RbRecordInfo info;
+  guint8 payload[8] = { 0 };
+
+  rb_record_info_init (&info, 1, sizeof payload);
+  REFUSED ("*rb_ring_write_record*consumer*producer*",
+      g_assert_false (rb_ring_write_record (fx->consumer, &info, payload,
+              sizeof payload)));
+  REFUSED ("*rb_ring_write_record_acquire*consumer*producer*",
+      g_assert_null (rb_ring_write_record_acquire (fx->consumer, 8)));
+  REFUSED ("*rb_ring_write_record_commit*consumer*producer*",
+      g_assert_false (rb_ring_write_record_commit (fx->consumer, &info)));
+  g_assert_true (rb_ring_write_record (fx->producer, &info, payload,
+          sizeof payload));
+  REFUSED ("*rb_ring_peek_record*producer*consumer*",
+      g_assert_false (rb_ring_peek_record (fx->producer, &info)));
+  REFUSED ("*rb_ring_read_record*producer*consumer*",
+      g_assert_false (rb_ring_read_record (fx->producer, &info, payload,
+              sizeof payload)));
+  REFUSED ("*rb_ring_read_record_acquire*producer*consumer*",
+      g_assert_null (rb_ring_read_record_acquire (fx->producer, &info)));
+  REFUSED ("*rb_ring_read_record_release*producer*consumer*",
+      rb_ring_read_record_release (fx->producer));
+  REFUSED ("*rb_ring_read_record_bytes*producer*consumer*",
+      g_assert_null (rb_ring_read_record_bytes (fx->producer, &info)));
+  /* the record is still there for the consumer */
+  g_assert_true (rb_ring_read_record (fx->consumer, &info, payload,
+          sizeof payload));
+  g_assert_cmpuint (info.size, ==, sizeof payload);
+}
+
 /* --- item 23: NULL arguments ------------------------------------------------- */
 
 #define NULL_REFUSED(fn, ...) \
@@ -546,6 +579,33 @@ null_ring_calls (void)
   NULL_REFUSED ("rb_ring_get_overruns", rb_ring_get_overruns (NULL));
   NULL_REFUSED ("rb_ring_get_underruns", rb_ring_get_underruns (NULL));
   NULL_REFUSED ("rb_ring_get_overwritten", rb_ring_get_overwritten (NULL));
+  {
+    RbRecordInfo info;
+
+    rb_record_info_init (&info, 1, 0);
+    NULL_REFUSED ("rb_ring_get_max_record_size",
+        rb_ring_get_max_record_size (NULL));
+    NULL_REFUSED ("rb_ring_write_record",
+        rb_ring_write_record (NULL, &info, NULL, 0));
+    NULL_REFUSED ("rb_ring_write_record_acquire",
+        rb_ring_write_record_acquire (NULL, 8));
+    NULL_REFUSED ("rb_ring_write_record_commit",
+        rb_ring_write_record_commit (NULL, &info));
+    NULL_REFUSED ("rb_ring_peek_record", rb_ring_peek_record (NULL, &info));
+    NULL_REFUSED ("rb_ring_read_record",
+        rb_ring_read_record (NULL, &info, buf, sizeof buf));
+    NULL_REFUSED ("rb_ring_read_record_bytes",
+        rb_ring_read_record_bytes (NULL, &info));
+    NULL_REFUSED ("rb_ring_read_record_acquire",
+        rb_ring_read_record_acquire (NULL, &info));
+    NULL_REFUSED ("rb_ring_read_record_release",
+        rb_ring_read_record_release (NULL));
+    NULL_REFUSED ("rb_ring_write_record_acquire_address",
+        rb_ring_write_record_acquire_address (NULL, 8));
+    NULL_REFUSED ("rb_ring_read_record_acquire_address",
+        rb_ring_read_record_acquire_address (NULL, &info));
+    NULL_REFUSED ("rb_record_info_init", rb_record_info_init (NULL, 1, 0));
+  }
 }
 
 static void
@@ -640,6 +700,9 @@ main (int argc, char **argv)
   g_test_add ("/ring-contract/roles/overwrite", Roles,
       GUINT_TO_POINTER (RB_RING_FLAGS_OVERWRITE), roles_set_up,
       test_roles_overwrite, roles_tear_down);
+  g_test_add ("/ring-contract/roles/records", Roles,
+      GUINT_TO_POINTER (RB_RING_FLAGS_RECORDS), roles_set_up,
+      test_roles_records, roles_tear_down);
   g_test_add_func ("/ring-contract/null/ring", test_null_ring);
   g_test_add_func ("/ring-contract/null/buffer", test_null_buffer);
 
