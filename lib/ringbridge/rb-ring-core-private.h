@@ -80,7 +80,7 @@ struct rb_ring_core {
   /* Consumer-private. */
   alignas (RB_CACHELINE) uint64_t r;    /* our read position */
   uint64_t r_cached_write;      /* last write_pos we loaded */
-  uint64_t r_acquired_end;      /* overwrite mode: end of the region handed out */
+  uint64_t r_acquired_end;      /* end of the region read_acquire handed out */
   bool r_broken;                /* the producer published an impossible write_pos */
   uint32_t r_space_announce_woken;      /* space_announce at our last wake */
   uint64_t r_record_total;      /* records: size of the record handed out */

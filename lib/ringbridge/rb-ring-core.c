@@ -217,6 +217,7 @@ void
 rb_ring_core_set_positions_for_test (struct rb_ring_core *c, uint64_t pos)
 {
   c->w = c->r = c->w_cached_read = c->r_cached_write = c->origin = pos;
+  c->r_acquired_end = pos;
   /* relaxed: test set-up, before the ring is shared with another thread. */
   atomic_store_explicit (&c->hdr->write_pos, pos, memory_order_relaxed);
   atomic_store_explicit (&c->hdr->write_reserve, pos, memory_order_relaxed);
@@ -721,12 +722,13 @@ rb_ring_core_read_acquire (struct rb_ring_core *c, size_t *n)
 {
   uint64_t avail;
 
-  if (is_overwrite (c)) {
+  if (is_overwrite (c))
     avail = whole (c, consumer_catch_up (c));
-    c->r_acquired_end = c->r + avail;
-  } else {
+  else
     avail = whole (c, consumer_avail (c, c->capacity));
-  }
+  /* what rb_ring_core_read_release() may give back: the region handed
+   * out, not whatever a later getter found readable */
+  c->r_acquired_end = c->r + avail;
   *n = (size_t) avail;
   return c->data + (c->r & c->mask);
 }
@@ -737,20 +739,15 @@ rb_ring_core_read_release (struct rb_ring_core *c, size_t n)
   bool intact = true;
   uint64_t avail;
 
-  if (is_overwrite (c)) {
-    /* nothing acquired since the last catch-up: nothing to release */
-    avail = pos_before (c->r_acquired_end, c->r) ? 0 :
-        c->r_acquired_end - c->r;
-    if (n > avail)
-      n = (size_t) avail;
-    /* The caller read the region with plain loads; whether the producer
-     * overtook it is only known now. */
+  /* nothing acquired since the last catch-up: nothing to release */
+  avail = pos_before (c->r_acquired_end, c->r) ? 0 :
+      c->r_acquired_end - c->r;
+  if (n > avail)
+    n = (size_t) avail;
+  /* The caller read the region with plain loads; on an overwrite ring
+   * whether the producer overtook it is only known now. */
+  if (is_overwrite (c))
     intact = !pos_before (c->r, overwritten_below (c));
-  } else {
-    avail = c->r_cached_write - c->r;
-    if (n > avail)
-      n = (size_t) avail;
-  }
   publish_read (c, c->r + whole (c, n));
   return intact;
 }

@@ -1608,7 +1608,12 @@ refuse_side (const char *func, const RbRing *ring, const char *side)
     } \
   } G_STMT_END
 
-#define CHECK_RING(ring, val) CHECK_ARG (ring != NULL, val)
+#define CHECK_RING(ring, val) G_STMT_START { \
+    if (G_UNLIKELY ((ring) == NULL)) { \
+      refuse_arg (G_STRFUNC, "ring != NULL"); \
+      return val; \
+    } \
+  } G_STMT_END
 
 #define CHECK_SIDE(ring, mask, side, val) G_STMT_START { \
     if (G_UNLIKELY (((1u << (ring)->role) & (mask)) == 0)) { \

@@ -270,6 +270,24 @@ test_getters_pure_frames_read (void)
   g_free (in);
 }
 
+/* A getter that looked further than the acquired region must not let the
+ * release give back more than was handed out. */
+static void
+test_getters_release_region (void)
+{
+  g_autoptr (RbRing) ring = rb_ring_new (4096, NULL);
+  guint8 buf[200] = { 0 };
+  gsize n;
+
+  rb_ring_write (ring, buf, 100);
+  g_assert_nonnull (rb_ring_read_acquire (ring, &n));
+  g_assert_cmpuint (n, ==, 100);
+  rb_ring_write (ring, buf, 100);
+  g_assert_cmpuint (rb_ring_read_available (ring), ==, 200);
+  g_assert_true (rb_ring_read_release (ring, 150));
+  g_assert_cmpuint (rb_ring_get_read_position (ring), ==, 100);
+}
+
 /* --- item 14: a reader sees the end of the stream ------------------------- */
 
 static void
@@ -693,6 +711,8 @@ main (int argc, char **argv)
       test_getters_pure_audio);
   g_test_add_func ("/ring-contract/getters/frames-read-reports-skip",
       test_getters_pure_frames_read);
+  g_test_add_func ("/ring-contract/getters/release-region",
+      test_getters_release_region);
   g_test_add_func ("/ring-contract/eos/reader", test_reader_end_of_stream);
   g_test_add ("/ring-contract/roles/plain", Roles,
       GUINT_TO_POINTER (RB_RING_FLAGS_NONE), roles_set_up, test_roles_plain,
