@@ -9,8 +9,18 @@
  *
  * Threads: functions named _write_/_commit/set_eos belong to the producer,
  * _read_/_peek/_skip/_release/reset to the consumer; read_at and the
- * position/counter getters may be called from any thread. Every function
- * here is realtime-safe: no allocation, no lock, no system call. */
+ * position/counter getters may be called from any thread. The core does
+ * not know roles: RbRing checks them before it forwards. Every function
+ * here is realtime-safe: no allocation, no lock, and no system call but
+ * one FUTEX_WAKE from a call that publishes a position (write, commit,
+ * set_eos, read, skip, release, reset, a peek that skipped overwritten
+ * data) when the other side announced a wait it has not yet been woken
+ * for (see wake_waiters() in rb-ring-core.c). Getters never move a
+ * position.
+ *
+ * Audio rings (frame_size > 1): every call that moves data moves whole
+ * frames only. Byte counts are rounded down to whole frames; positions
+ * stay on frame boundaries (counted from origin). */
 
 #include <stdalign.h>
 #include <stdbool.h>
@@ -64,13 +74,15 @@ struct rb_ring_core {
   alignas (RB_CACHELINE) uint64_t w;    /* our write position */
   uint64_t w_cached_read;       /* last read_pos we loaded */
   bool w_broken;                /* the consumer published an impossible read_pos */
+  uint32_t w_data_announce_woken;       /* data_announce at our last wake */
   uint64_t w_record_max;        /* records: payload room handed out */
 
   /* Consumer-private. */
   alignas (RB_CACHELINE) uint64_t r;    /* our read position */
   uint64_t r_cached_write;      /* last write_pos we loaded */
-  uint64_t r_acquired_end;      /* overwrite mode: end of the region handed out */
+  uint64_t r_acquired_end;      /* end of the region read_acquire handed out */
   bool r_broken;                /* the producer published an impossible write_pos */
+  uint32_t r_space_announce_woken;      /* space_announce at our last wake */
   uint64_t r_record_total;      /* records: size of the record handed out */
 };
 
@@ -124,6 +136,9 @@ size_t   rb_ring_core_read_available (struct rb_ring_core *core);
 const void *rb_ring_core_read_acquire (struct rb_ring_core *core, size_t *n);
 bool     rb_ring_core_read_release  (struct rb_ring_core *core, size_t n);
 bool     rb_ring_core_is_eos        (struct rb_ring_core *core);
+/* Any thread: the producer marked the end of the stream (an overwrite
+ * ring's reader has no read position to compare: the flag is its end). */
+bool     rb_ring_core_eos_marked    (const struct rb_ring_core *core);
 void     rb_ring_core_reset         (struct rb_ring_core *core);
 
 /* The producer's clock point (see struct rb_shm_header). set: producer;

@@ -22,8 +22,10 @@
  *   sequence number is the position itself). Those copies are atomic word
  *   by word, so there is no data race for ThreadSanitizer to doubt.
  *
- * Everything here is realtime-safe: no allocation, no lock, no system call,
- * bounded loops. Positions loaded from shared memory are checked before use,
+ * Everything here is realtime-safe: no allocation, no lock, bounded loops,
+ * and no system call except one FUTEX_WAKE after a publish, only when the
+ * other side announced a wait that no earlier wake answered
+ * (wake_waiters()). Positions loaded from shared memory are checked before use,
  * so a corrupt peer can make the ring return nothing, never copy out of
  * bounds. */
 
@@ -63,6 +65,30 @@ static inline bool
 is_overwrite (const struct rb_ring_core *c)
 {
   return (c->flags & RB_CORE_FLAG_OVERWRITE) != 0;
+}
+
+/* The bytes of the whole frames in @n: what a byte call on an audio ring
+ * may move. Byte rings (frame_size 1) take one predictable branch and no
+ * division. */
+static inline size_t
+whole (const struct rb_ring_core *c, uint64_t n)
+{
+  if (c->frame_size == 1)
+    return (size_t) n;
+  return (size_t) (n - n % c->frame_size);
+}
+
+/* The first frame boundary at or after @pos (positions count frames from
+ * origin). Only on the paths where an overwrite reader was lapped. */
+static inline uint64_t
+frame_ceil (const struct rb_ring_core *c, uint64_t pos)
+{
+  uint64_t rem;
+
+  if (c->frame_size == 1)
+    return pos;
+  rem = (pos - c->origin) % c->frame_size;
+  return rem == 0 ? pos : pos + (c->frame_size - rem);
 }
 
 size_t
@@ -159,6 +185,13 @@ rb_ring_core_init_identity (struct rb_ring_core *c,
   c->r_cached_write = c->r;
   c->r_acquired_end = c->r;
   c->origin = 0;
+  /* relaxed: a starting point only. One less than the current count, so
+   * that a waiter who announced itself before we attached is woken by our
+   * first publish. */
+  c->w_data_announce_woken = atomic_load_explicit (&hdr->data_announce,
+      memory_order_relaxed) - 1;
+  c->r_space_announce_woken = atomic_load_explicit (&hdr->space_announce,
+      memory_order_relaxed) - 1;
   c->seq_fence = !rb_barrier_registered ();
 }
 
@@ -184,6 +217,7 @@ void
 rb_ring_core_set_positions_for_test (struct rb_ring_core *c, uint64_t pos)
 {
   c->w = c->r = c->w_cached_read = c->r_cached_write = c->origin = pos;
+  c->r_acquired_end = pos;
   /* relaxed: test set-up, before the ring is shared with another thread. */
   atomic_store_explicit (&c->hdr->write_pos, pos, memory_order_relaxed);
   atomic_store_explicit (&c->hdr->write_reserve, pos, memory_order_relaxed);
@@ -289,12 +323,22 @@ load_write_pos (const struct rb_ring_core *c)
 
 /* After a publish: wakes the other side if it sleeps on @word. With no
  * waiter this is one load of a line that stays in our cache, and no
- * system call. The ordering argument is in rb-wait.c. */
+ * system call. The ordering argument is in rb-wait.c.
+ *
+ * A waiter bumps @announce each time it announces itself, before it reads
+ * the condition again and sleeps; one wake (a bump of @word and a
+ * FUTEX_WAKE of everyone on it) answers every announcement made before
+ * we loaded @announce: a waiter already asleep is woken, one not yet
+ * asleep finds @word moved and does not sleep. So we wake only when
+ * @announce moved since our last wake (@woken). A @waiters count that
+ * stays non-zero with nobody announcing (a waiter that died between its
+ * increment and its decrement, or four bytes poked into the header by
+ * another process) then costs one system call, not one per publish. */
 static inline void
 wake_waiters (const struct rb_ring_core *c, _Atomic uint32_t *waiters,
-    _Atomic uint32_t *word)
+    _Atomic uint32_t *announce, uint32_t *woken, _Atomic uint32_t *word)
 {
-  uint32_t n;
+  uint32_t n, a;
 
   if (c->seq_fence) {
     /* seq_cst: pairs with the waiter's seq_cst increment of @waiters; in
@@ -308,14 +352,33 @@ wake_waiters (const struct rb_ring_core *c, _Atomic uint32_t *waiters,
     /* relaxed: see above. */
     n = atomic_load_explicit (waiters, memory_order_relaxed);
   }
-  if (n != 0)
-    rb_wake (word);
+  if (n == 0)
+    return;
+  /* The same pairing as @waiters above: the waiter increments @announce
+   * (seq_cst) after @waiters and before its membarrier() and its re-check,
+   * so a publish its re-check missed is followed here by a load that sees
+   * the announcement. (seq_cst / relaxed: as for @waiters.) */
+  if (c->seq_fence)
+    a = atomic_load_explicit (announce, memory_order_seq_cst);
+  else
+    a = atomic_load_explicit (announce, memory_order_relaxed);
+  if (a == *woken)
+    return;                     /* every announcement so far was answered */
+  *woken = a;
+  rb_wake (word);
 }
 
 /* Each memory order below is a constant in its own call: an order that is
  * not a compile-time constant makes GCC emit seq_cst (an xchg on x86) for
  * every call, which costs the realtime side a locked instruction per
  * publish. */
+static inline void
+wake_data_waiters (struct rb_ring_core *c)
+{
+  wake_waiters (c, &c->hdr->data_waiters, &c->hdr->data_announce,
+      &c->w_data_announce_woken, &c->hdr->data_wake);
+}
+
 static inline void
 publish_write (struct rb_ring_core *c, uint64_t w)
 {
@@ -327,7 +390,7 @@ publish_write (struct rb_ring_core *c, uint64_t w)
     atomic_store_explicit (&c->hdr->write_pos, w, memory_order_seq_cst);
   else
     atomic_store_explicit (&c->hdr->write_pos, w, RB_MO_PUBLISH_WRITE);
-  wake_waiters (c, &c->hdr->data_waiters, &c->hdr->data_wake);
+  wake_data_waiters (c);
 }
 
 /* Free space for the producer, reloading read_pos only when the cached
@@ -372,22 +435,18 @@ write_overwrite (struct rb_ring_core *c, const uint8_t *src, size_t n)
   return n;
 }
 
-size_t
-rb_ring_core_write (struct rb_ring_core *c, const void *src, size_t n)
+/* @n: whole frames. */
+static size_t
+write_plain (struct rb_ring_core *c, const void *src, size_t n)
 {
   uint64_t space;
-
-  if (n == 0)
-    return 0;
-  if (is_overwrite (c))
-    return write_overwrite (c, src, n);
 
   space = producer_space (c, n);
   if (space < n) {
     /* the producer's own line: overruns has no other writer (except
      * reset, which requires the producer to be idle). */
     counter_add (&c->hdr->overruns, 1);
-    n = (size_t) space;
+    n = whole (c, space);
     if (n == 0)
       return 0;
   }
@@ -400,6 +459,19 @@ rb_ring_core_write (struct rb_ring_core *c, const void *src, size_t n)
   publish_write (c, c->w + n);
 #endif
   return n;
+}
+
+size_t
+rb_ring_core_write (struct rb_ring_core *c, const void *src, size_t n)
+{
+  /* an audio ring takes whole frames only: a split frame would shift the
+   * channels of every frame after it */
+  n = whole (c, n);
+  if (n == 0)
+    return 0;
+  if (is_overwrite (c))
+    return write_overwrite (c, src, n);
+  return write_plain (c, src, n);
 }
 
 size_t
@@ -419,7 +491,7 @@ rb_ring_core_write_acquire (struct rb_ring_core *c, size_t *n)
     *n = 0;
     return NULL;
   }
-  *n = (size_t) producer_space (c, c->capacity);
+  *n = whole (c, producer_space (c, c->capacity));
   return c->data + (c->w & c->mask);
 }
 
@@ -433,6 +505,11 @@ rb_ring_core_write_commit (struct rb_ring_core *c, size_t n)
     return;
   if (n > space)
     n = (size_t) space;
+  /* whole frames only; the rest of a split frame stays unpublished, at
+   * the start of the next region handed out */
+  n = whole (c, n);
+  if (n == 0)
+    return;
   publish_write (c, c->w + n);
 }
 
@@ -445,7 +522,7 @@ rb_ring_core_set_eos (struct rb_ring_core *c)
     atomic_store_explicit (&c->hdr->eos, 1, memory_order_seq_cst);
   else
     atomic_store_explicit (&c->hdr->eos, 1, memory_order_release);
-  wake_waiters (c, &c->hdr->data_waiters, &c->hdr->data_wake);
+  wake_data_waiters (c);
 }
 
 /* --- consumer ----------------------------------------------------------- */
@@ -461,7 +538,8 @@ publish_read (struct rb_ring_core *c, uint64_t r)
     atomic_store_explicit (&c->hdr->read_pos, r, memory_order_seq_cst);
   else
     atomic_store_explicit (&c->hdr->read_pos, r, RB_MO_PUBLISH_READ);
-  wake_waiters (c, &c->hdr->space_waiters, &c->hdr->space_wake);
+  wake_waiters (c, &c->hdr->space_waiters, &c->hdr->space_announce,
+      &c->r_space_announce_woken, &c->hdr->space_wake);
 }
 
 /* Readable bytes for the consumer, reloading write_pos only when the
@@ -503,11 +581,32 @@ consumer_catch_up (struct rb_ring_core *c)
     reserve = w;                /* corrupt; stay in bounds regardless */
   oldest = oldest_for (c, reserve, w);
   if (pos_before (c->r, oldest)) {
+    /* resume on a frame boundary: the skipped span is whole frames */
+    oldest = frame_ceil (c, oldest);
     counter_add (&c->hdr->overwritten, oldest - c->r);
     c->r = oldest;
   }
   c->r_cached_write = w;
   return pos_before (c->r, w) ? w - c->r : 0;
+}
+
+/* Overwrite mode: what consumer_catch_up() would return, without moving
+ * anything (for the getters). */
+static uint64_t
+consumer_readable_now (const struct rb_ring_core *c)
+{
+  uint64_t w = load_write_pos (c);
+  uint64_t reserve = load_reserve (c);
+  uint64_t from = c->r, oldest;
+
+  if (pos_before (w, from))
+    return 0;
+  if (pos_before (reserve, w))
+    reserve = w;
+  oldest = oldest_for (c, reserve, w);
+  if (pos_before (from, oldest))
+    from = frame_ceil (c, oldest);
+  return pos_before (from, w) ? w - from : 0;
 }
 
 /* Overwrite mode: after copying [r, r + n) out, drops the part the producer
@@ -521,6 +620,7 @@ keep_intact (struct rb_ring_core *c, uint8_t *dst, size_t n)
 
   if (!pos_before (c->r, oldest))
     return n;
+  oldest = frame_ceil (c, oldest);
   lost = MIN (oldest - c->r, (uint64_t) n);
   counter_add (&c->hdr->overwritten, lost);
   c->r += lost;
@@ -534,6 +634,7 @@ read_common (struct rb_ring_core *c, void *dst, size_t n, bool consume)
 {
   uint64_t avail;
 
+  n = whole (c, n);
   if (n == 0)
     return 0;
 
@@ -542,7 +643,7 @@ read_common (struct rb_ring_core *c, void *dst, size_t n, bool consume)
     if (avail < n) {
       if (consume)
         counter_add (&c->hdr->underruns, 1);
-      n = (size_t) avail;
+      n = whole (c, avail);
     }
     if (n > 0) {
       copy_out_acquire (dst, c->data + (c->r & c->mask), n);
@@ -562,7 +663,7 @@ read_common (struct rb_ring_core *c, void *dst, size_t n, bool consume)
   if (avail < n) {
     if (consume)
       counter_add (&c->hdr->underruns, 1);
-    n = (size_t) avail;
+    n = whole (c, avail);
     if (n == 0)
       return 0;
   }
@@ -597,23 +698,22 @@ rb_ring_core_skip (struct rb_ring_core *c, size_t n)
 {
   uint64_t avail;
 
+  n = whole (c, n);
   avail = is_overwrite (c) ? consumer_catch_up (c) : consumer_avail (c, n);
   if (avail < n)
-    n = (size_t) avail;
+    n = whole (c, avail);
   publish_read (c, c->r + n);
   return n;
 }
 
+/* A getter: moves nothing. On an overwrite ring the bytes the producer
+ * overwrote are not counted; the next read, peek or skip moves past them
+ * and counts them (overwritten), so the caller sees every lost span. */
 size_t
 rb_ring_core_read_available (struct rb_ring_core *c)
 {
-  if (is_overwrite (c)) {
-    uint64_t r = c->r;
-    uint64_t avail = consumer_catch_up (c);
-    if (c->r != r)
-      publish_read (c, c->r);
-    return (size_t) avail;
-  }
+  if (is_overwrite (c))
+    return (size_t) consumer_readable_now (c);
   return (size_t) consumer_avail (c, c->capacity);
 }
 
@@ -622,12 +722,13 @@ rb_ring_core_read_acquire (struct rb_ring_core *c, size_t *n)
 {
   uint64_t avail;
 
-  if (is_overwrite (c)) {
-    avail = consumer_catch_up (c);
-    c->r_acquired_end = c->r + avail;
-  } else {
-    avail = consumer_avail (c, c->capacity);
-  }
+  if (is_overwrite (c))
+    avail = whole (c, consumer_catch_up (c));
+  else
+    avail = whole (c, consumer_avail (c, c->capacity));
+  /* what rb_ring_core_read_release() may give back: the region handed
+   * out, not whatever a later getter found readable */
+  c->r_acquired_end = c->r + avail;
   *n = (size_t) avail;
   return c->data + (c->r & c->mask);
 }
@@ -638,21 +739,16 @@ rb_ring_core_read_release (struct rb_ring_core *c, size_t n)
   bool intact = true;
   uint64_t avail;
 
-  if (is_overwrite (c)) {
-    /* nothing acquired since the last catch-up: nothing to release */
-    avail = pos_before (c->r_acquired_end, c->r) ? 0 :
-        c->r_acquired_end - c->r;
-    if (n > avail)
-      n = (size_t) avail;
-    /* The caller read the region with plain loads; whether the producer
-     * overtook it is only known now. */
+  /* nothing acquired since the last catch-up: nothing to release */
+  avail = pos_before (c->r_acquired_end, c->r) ? 0 :
+      c->r_acquired_end - c->r;
+  if (n > avail)
+    n = (size_t) avail;
+  /* The caller read the region with plain loads; on an overwrite ring
+   * whether the producer overtook it is only known now. */
+  if (is_overwrite (c))
     intact = !pos_before (c->r, overwritten_below (c));
-  } else {
-    avail = c->r_cached_write - c->r;
-    if (n > avail)
-      n = (size_t) avail;
-  }
-  publish_read (c, c->r + n);
+  publish_read (c, c->r + whole (c, n));
   return intact;
 }
 
@@ -666,6 +762,14 @@ rb_ring_core_is_eos (struct rb_ring_core *c)
   /* acquire: pairs with the release store in publish_read(). */
   return load_write_pos (c) ==
       atomic_load_explicit (&c->hdr->read_pos, memory_order_acquire);
+}
+
+bool
+rb_ring_core_eos_marked (const struct rb_ring_core *c)
+{
+  /* acquire: pairs with the release store in rb_ring_core_set_eos(); the
+   * final write position is visible to whoever sees the flag. */
+  return atomic_load_explicit (&c->hdr->eos, memory_order_acquire) != 0;
 }
 
 void
@@ -707,7 +811,9 @@ rb_ring_core_write_frames (struct rb_ring_core *c, const void *src,
     counter_add (&c->hdr->overruns, 1);
     n_frames = (size_t) space;
   }
-  return rb_ring_core_write (c, src, n_frames * fs) / fs;
+  if (n_frames == 0)
+    return 0;
+  return write_plain (c, src, n_frames * fs) / fs;
 }
 
 size_t
@@ -953,7 +1059,8 @@ rb_ring_core_oldest_position (const struct rb_ring_core *c)
   if (is_overwrite (c)) {
     uint64_t w = load_write_pos (c);
     uint64_t reserve = load_reserve (c);
-    return oldest_for (c, pos_before (reserve, w) ? w : reserve, w);
+    return frame_ceil (c, oldest_for (c, pos_before (reserve, w) ? w :
+            reserve, w));
   }
   return rb_ring_core_read_position (c);
 }
@@ -978,6 +1085,7 @@ rb_ring_core_read_at (const struct rb_ring_core *c, uint64_t pos, void *dst,
   uint64_t oldest, avail;
 
   *done = 0;
+  n = whole (c, n);
   if (!pos_before (pos, w))
     return RB_RANGE_FUTURE;
   oldest = rb_ring_core_oldest_position (c);
@@ -986,8 +1094,12 @@ rb_ring_core_read_at (const struct rb_ring_core *c, uint64_t pos, void *dst,
   avail = w - pos;
   if (avail > c->capacity)      /* corrupt positions: stay in bounds */
     return RB_RANGE_GONE;
-  if (n > avail)
-    n = (size_t) avail;
+  if (n > avail) {
+    /* only whole frames count; a partial one is not yet written */
+    n = whole (c, avail);
+    if (n == 0)
+      return RB_RANGE_FUTURE;
+  }
   if (n == 0)
     return RB_RANGE_OK;
 

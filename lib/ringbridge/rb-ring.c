@@ -20,8 +20,22 @@
  * Each function's description ends with its thread contract:
  * "Thread: producer" (only the one thread that writes), "Thread: consumer"
  * (only the one thread that reads), or "Thread: any". "RT-safe" means the
- * call allocates nothing, takes no lock and makes no system call, so it may
- * be called from a realtime callback.
+ * call allocates nothing and takes no lock, so it may be called from a
+ * realtime callback; the same line says when it may enter the kernel:
+ * never, or (calls that publish a position) for one FUTEX_WAKE when the
+ * other side announced a wait since the last wake.
+ *
+ * A ring object opened as %RB_RING_ROLE_PRODUCER refuses the consumer's
+ * calls, one opened as %RB_RING_ROLE_CONSUMER the producer's, and a
+ * %RB_RING_ROLE_READER both (it reads with rb_ring_read_at()). A refused
+ * call, a %NULL ring and a %NULL buffer are programming errors: the call
+ * logs a critical warning naming the function and the problem and returns
+ * 0, %FALSE or %NULL having moved nothing. The warning allocates and
+ * writes to stderr, even on a realtime thread; a correct program never
+ * pays more than one predictable branch per check.
+ *
+ * On an audio ring every call moves whole frames, byte calls included:
+ * byte counts are rounded down to whole frames.
  *
  * With %RB_RING_FLAGS_OVERWRITE the producer never comes up short: it
  * overwrites the oldest data, and any number of readers follow by absolute
@@ -1546,6 +1560,105 @@ rb_ring_lock_memory (RbRing *ring, GError **error)
   return TRUE;
 }
 
+/* --- misuse ------------------------------------------------------------------
+ * The policy (docs/ring.md, "Misuse"): a NULL ring, a NULL buffer or out
+ * argument that the call needs, and a call from a side this object does
+ * not play are programming errors. Each check is one predictable branch
+ * and no atomic. When one fires, the call logs a g_critical naming the
+ * function and the problem and returns 0 / FALSE / NULL (read_at:
+ * RB_RANGE_NOT_YET_WRITTEN), having moved nothing. The log allocates:
+ * acceptable on a realtime thread only because the program is already
+ * wrong. Unlike g_return_val_if_fail() the checks stay in
+ * G_DISABLE_CHECKS builds: a producer's stray read would move the read
+ * position another process owns. RT calls check "ring != NULL" (a GObject
+ * type check is a function call); the others check RB_IS_RING(). */
+
+/* Roles that may call each side's functions, as bit masks of RbRingRole
+ * (validated at construction, so the shift is defined). */
+#define SIDE_PRODUCER \
+  ((1u << RB_RING_ROLE_BOTH) | (1u << RB_RING_ROLE_PRODUCER))
+#define SIDE_CONSUMER \
+  ((1u << RB_RING_ROLE_BOTH) | (1u << RB_RING_ROLE_CONSUMER))
+
+static const char *const role_names[] = {
+  [RB_RING_ROLE_BOTH] = "both",
+  [RB_RING_ROLE_PRODUCER] = "producer",
+  [RB_RING_ROLE_CONSUMER] = "consumer",
+  [RB_RING_ROLE_READER] = "reader",
+};
+
+/* Out of line and cold: the checks' fast path is a compare and a branch. */
+G_GNUC_NO_INLINE static void
+refuse_arg (const char *func, const char *expr)
+{
+  g_return_if_fail_warning (NULL, func, expr);
+}
+
+G_GNUC_NO_INLINE static void
+refuse_side (const char *func, const RbRing *ring, const char *side)
+{
+  g_critical ("%s: refused: this RbRing plays the %s role, and this is a "
+      "%s call", func, role_names[ring->role], side);
+}
+
+#define CHECK_ARG(expr, val) G_STMT_START { \
+    if (G_UNLIKELY (!(expr))) { \
+      refuse_arg (G_STRFUNC, #expr); \
+      return val; \
+    } \
+  } G_STMT_END
+
+#define CHECK_RING(ring, val) G_STMT_START { \
+    if (G_UNLIKELY ((ring) == NULL)) { \
+      refuse_arg (G_STRFUNC, "ring != NULL"); \
+      return val; \
+    } \
+  } G_STMT_END
+
+#define CHECK_SIDE(ring, mask, side, val) G_STMT_START { \
+    if (G_UNLIKELY (((1u << (ring)->role) & (mask)) == 0)) { \
+      refuse_side (G_STRFUNC, (ring), side); \
+      return val; \
+    } \
+  } G_STMT_END
+
+#define CHECK_PRODUCER(ring, val) \
+  CHECK_SIDE (ring, SIDE_PRODUCER, "producer", val)
+#define CHECK_CONSUMER(ring, val) \
+  CHECK_SIDE (ring, SIDE_CONSUMER, "consumer", val)
+
+/* read_at on a plain ring is the consumer's (the bytes it reads are stable
+ * only below its own read position's reach); anyone reads an overwrite
+ * ring. */
+#define CHECK_READ_AT(ring, val) \
+  CHECK_SIDE (ring, ((ring)->core->flags & RB_CORE_FLAG_OVERWRITE) ? \
+      ~0u : SIDE_CONSUMER, "consumer", val)
+
+/* A byte position inside a frame of an audio ring would hand out frames
+ * with their channels rotated. */
+static inline gboolean
+on_frame_boundary (const RbRing *ring, guint64 position)
+{
+  const struct rb_ring_core *c = ring->core;
+
+  return c->frame_size == 1 || (position - c->origin) % c->frame_size == 0;
+}
+
+G_GNUC_NO_INLINE static void
+refuse_position (const char *func, const RbRing *ring, guint64 position)
+{
+  g_critical ("%s: position %" G_GUINT64_FORMAT " is not on a frame "
+      "boundary of this audio ring (frames of %u bytes)", func, position,
+      ring->core->frame_size);
+}
+
+#define CHECK_POSITION(ring, position, val) G_STMT_START { \
+    if (G_UNLIKELY (!on_frame_boundary ((ring), (position)))) { \
+      refuse_position (G_STRFUNC, (ring), (position)); \
+      return val; \
+    } \
+  } G_STMT_END
+
 /* --- facts ------------------------------------------------------------------- */
 
 /**
@@ -1554,13 +1667,15 @@ rb_ring_lock_memory (RbRing *ring, GError **error)
  *
  * Gets the size of the ring's data area.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the capacity in bytes: a power of two, at least one page.
  */
 gsize
 rb_ring_get_capacity (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return (gsize) ring->core->capacity;
 }
 
@@ -1570,13 +1685,15 @@ rb_ring_get_capacity (RbRing *ring)
  *
  * Gets the flags the ring was created with.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the flags the ring was created with
  */
 RbRingFlags
 rb_ring_get_flags (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return (RbRingFlags) ring->core->flags;
 }
 
@@ -1586,7 +1703,7 @@ rb_ring_get_flags (RbRing *ring)
  *
  * Gets the sample format of an audio ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the sample format of an audio ring, %RB_SAMPLE_FORMAT_NONE for
  *   a byte ring
@@ -1594,6 +1711,8 @@ rb_ring_get_flags (RbRing *ring)
 RbSampleFormat
 rb_ring_get_sample_format (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return (RbSampleFormat) ring->core->format;
 }
 
@@ -1603,7 +1722,7 @@ rb_ring_get_sample_format (RbRing *ring)
  *
  * Gets the channel count of an audio ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of interleaved channels of an audio ring, 0 for a
  *   byte ring
@@ -1611,6 +1730,8 @@ rb_ring_get_sample_format (RbRing *ring)
 guint
 rb_ring_get_channels (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return ring->core->channels;
 }
 
@@ -1620,13 +1741,15 @@ rb_ring_get_channels (RbRing *ring)
  *
  * Gets the sample rate of an audio ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the sample rate of an audio ring in Hz, 0 for a byte ring
  */
 guint
 rb_ring_get_rate (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return ring->core->rate;
 }
 
@@ -1636,7 +1759,7 @@ rb_ring_get_rate (RbRing *ring)
  *
  * Gets the size of one frame of an audio ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the size of one frame in bytes (channels times sample size), 1
  *   for a byte ring
@@ -1644,6 +1767,8 @@ rb_ring_get_rate (RbRing *ring)
 gsize
 rb_ring_get_frame_size (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return ring->core->frame_size;
 }
 
@@ -1653,7 +1778,7 @@ rb_ring_get_frame_size (RbRing *ring)
  *
  * Gets the capacity of the ring in frames.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of whole frames the ring holds (the capacity in bytes
  *   for a byte ring)
@@ -1661,6 +1786,8 @@ rb_ring_get_frame_size (RbRing *ring)
 gsize
 rb_ring_get_capacity_frames (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return (gsize) (ring->core->capacity / ring->core->frame_size);
 }
 
@@ -1675,15 +1802,24 @@ rb_ring_get_capacity_frames (RbRing *ring)
  * Copies up to @count bytes into the ring. On a full ring the write is cut
  * short (and counted in rb_ring_get_overruns()); the return value says how
  * much went in. An overwrite ring always takes all @count bytes and
- * overwrites the oldest data instead.
+ * overwrites the oldest data instead. On an audio ring only whole frames
+ * go in: @count is rounded down to whole frames, and a write cut short is
+ * cut at a frame boundary, so the return value is a multiple of
+ * rb_ring_get_frame_size().
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of bytes written
  */
 gsize
 rb_ring_write (RbRing *ring, const guint8 *data, gsize count)
 {
+  CHECK_RING (ring, 0);
+  CHECK_PRODUCER (ring, 0);
+  CHECK_ARG (data != NULL || count == 0, 0);
+
   return rb_ring_core_write (ring->core, data, count);
 }
 
@@ -1698,17 +1834,26 @@ rb_ring_write (RbRing *ring, const guint8 *data, gsize count)
  * producer. A read that finds fewer than @count bytes is cut short (and
  * counted in rb_ring_get_underruns()). Bindings use rb_ring_read_bytes().
  * On an overwrite ring the read first
- * skips whatever the producer overwrote (counted in
- * rb_ring_get_overwritten()), and never returns bytes the producer
- * overtook during the copy.
+ * skips whatever the producer overwrote, and never returns bytes the
+ * producer overtook during the copy. The skipped span is what
+ * rb_ring_get_overwritten() grew by during this call, and the read
+ * position moves by the span plus the return value: compare either
+ * before and after to see a discontinuity (getters never skip). On an
+ * audio ring only whole frames are read (@count rounded down).
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of bytes read
  */
 gsize
 rb_ring_read (RbRing *ring, guint8 *data, gsize count)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+  CHECK_ARG (data != NULL || count == 0, 0);
+
   return rb_ring_core_read (ring->core, data, count);
 }
 
@@ -1720,15 +1865,22 @@ rb_ring_read (RbRing *ring, guint8 *data, gsize count)
  * @count: the most bytes to copy
  *
  * Like rb_ring_read(), but leaves the bytes in the ring. Bindings use
- * rb_ring_peek_bytes().
+ * rb_ring_peek_bytes(). On an overwrite ring it does move past what the
+ * producer overwrote, as rb_ring_read() does and reports.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of bytes copied
  */
 gsize
 rb_ring_peek (RbRing *ring, guint8 *data, gsize count)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+  CHECK_ARG (data != NULL || count == 0, 0);
+
   return rb_ring_core_peek (ring->core, data, count);
 }
 
@@ -1737,15 +1889,22 @@ rb_ring_peek (RbRing *ring, guint8 *data, gsize count)
  * @ring: a ring
  * @count: the most bytes to discard
  *
- * Discards up to @count readable bytes, as a read would, without copying.
+ * Discards up to @count readable bytes, as a read would, without copying
+ * (whole frames on an audio ring; past overwritten data first, reported
+ * as rb_ring_read() does).
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of bytes discarded
  */
 gsize
 rb_ring_skip (RbRing *ring, gsize count)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+
   return rb_ring_core_skip (ring->core, count);
 }
 
@@ -1753,15 +1912,21 @@ rb_ring_skip (RbRing *ring, gsize count)
  * rb_ring_read_available:
  * @ring: a ring
  *
- * Gets how many bytes the consumer can read now.
+ * Gets how many bytes the consumer can read now. Like every getter it
+ * moves nothing: on an overwrite ring the bytes the producer overwrote are
+ * left out, and the next read, peek or skip moves past them and reports
+ * them (see rb_ring_read()).
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: the number of bytes the consumer can read now
  */
 gsize
 rb_ring_read_available (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+
   return rb_ring_core_read_available (ring->core);
 }
 
@@ -1769,9 +1934,11 @@ rb_ring_read_available (RbRing *ring)
  * rb_ring_write_available:
  * @ring: a ring
  *
- * Gets how many bytes the producer can write now.
+ * Gets how many bytes the producer can write now. On an audio ring up to
+ * a frame less one of them may be room no whole frame fits in; writes
+ * take whole frames only (rb_ring_write_frames_available() counts those).
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call.
  *
  * Returns: the number of bytes the producer can write now without cutting
  *   the write short (the capacity, for an overwrite ring)
@@ -1779,6 +1946,9 @@ rb_ring_read_available (RbRing *ring)
 gsize
 rb_ring_write_available (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+  CHECK_PRODUCER (ring, 0);
+
   return rb_ring_core_write_available (ring->core);
 }
 
@@ -1803,6 +1973,7 @@ rb_ring_read_bytes (RbRing *ring, gsize count)
   guint8 *buf;
 
   g_return_val_if_fail (RB_IS_RING (ring), NULL);
+  CHECK_CONSUMER (ring, NULL);
 
   n = MIN (count, rb_ring_core_read_available (ring->core));
   buf = g_malloc (n);
@@ -1828,6 +1999,7 @@ rb_ring_peek_bytes (RbRing *ring, gsize count)
   guint8 *buf;
 
   g_return_val_if_fail (RB_IS_RING (ring), NULL);
+  CHECK_CONSUMER (ring, NULL);
 
   n = MIN (count, rb_ring_core_read_available (ring->core));
   buf = g_malloc (n);
@@ -1859,6 +2031,9 @@ rb_ring_read_at_bytes (RbRing *ring, guint64 position, gsize count,
 
   g_return_val_if_fail (RB_IS_RING (ring), RB_RANGE_NOT_YET_WRITTEN);
   g_return_val_if_fail (bytes != NULL, RB_RANGE_NOT_YET_WRITTEN);
+  *bytes = NULL;
+  CHECK_READ_AT (ring, RB_RANGE_NOT_YET_WRITTEN);
+  CHECK_POSITION (ring, position, RB_RANGE_NOT_YET_WRITTEN);
 
   count = MIN (count, (gsize) ring->core->capacity);
   buf = g_malloc (count);
@@ -1880,7 +2055,10 @@ rb_ring_read_at_bytes (RbRing *ring, guint64 position, gsize count,
  *
  * Like rb_ring_write(), taking a #GBytes; meant for language bindings.
  *
- * Thread: producer. RT-safe (it does not keep a reference).
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel"). It
+ *   keeps no reference.
  *
  * Returns: the number of bytes written
  */
@@ -1891,6 +2069,7 @@ rb_ring_write_bytes (RbRing *ring, GBytes *bytes)
   gconstpointer data;
 
   g_return_val_if_fail (RB_IS_RING (ring), 0);
+  CHECK_PRODUCER (ring, 0);
   g_return_val_if_fail (bytes != NULL, 0);
 
   data = g_bytes_get_data (bytes, &size);
@@ -1909,18 +2088,24 @@ rb_ring_write_bytes (RbRing *ring, GBytes *bytes)
  * call rb_ring_write_commit() with the number of bytes written; nothing is
  * visible to the consumer before the commit. There is at most one region
  * in flight: acquiring again without committing hands out the same one.
+ * On an audio ring the region is a whole number of frames.
  *
  * Not available on overwrite rings (returns %NULL with @count 0): their
  * readers must learn of an overwrite before its data lands, which a pointer
  * handed to the caller cannot promise; use rb_ring_write() there.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call.
  *
  * Returns: (nullable): the start of the free region, @count bytes long
  */
 guint8 *
 rb_ring_write_acquire (RbRing *ring, gsize *count)
 {
+  CHECK_ARG (count != NULL, NULL);
+  *count = 0;
+  CHECK_RING (ring, NULL);
+  CHECK_PRODUCER (ring, NULL);
+
   return rb_ring_core_write_acquire (ring->core, count);
 }
 
@@ -1931,13 +2116,20 @@ rb_ring_write_acquire (RbRing *ring, gsize *count)
  *
  * Publishes the first @count bytes of the region from
  * rb_ring_write_acquire() to the consumer. @count is clamped to the
- * region's size.
+ * region's size, and on an audio ring rounded down to whole frames (the
+ * rest of a split frame stays unpublished, at the start of the next
+ * region).
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  */
 void
 rb_ring_write_commit (RbRing *ring, gsize count)
 {
+  CHECK_RING (ring, );
+  CHECK_PRODUCER (ring, );
+
   rb_ring_core_write_commit (ring->core, count);
 }
 
@@ -1946,21 +2138,28 @@ rb_ring_write_commit (RbRing *ring, gsize count)
  * @ring: a ring
  * @count: (out): return location for the number of readable bytes
  *
- * Hands out everything readable as one contiguous region. Read from it,
- * then call rb_ring_read_release() with the number of bytes consumed; the
- * producer cannot reuse the region before the release.
+ * Hands out everything readable as one contiguous region (whole frames on
+ * an audio ring). Read from it, then call rb_ring_read_release() with the
+ * number of bytes consumed; the producer cannot reuse the region before
+ * the release. On an overwrite ring it first moves past overwritten data,
+ * counted in rb_ring_get_overwritten().
  *
  * On an overwrite ring the producer does not wait for the release and may
  * overwrite the region while it is being read: rb_ring_read_release() then
  * returns %FALSE, and whatever was read from it must be discarded.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: the start of the readable region, @count bytes long
  */
 const guint8 *
 rb_ring_read_acquire (RbRing *ring, gsize *count)
 {
+  CHECK_ARG (count != NULL, NULL);
+  *count = 0;
+  CHECK_RING (ring, NULL);
+  CHECK_CONSUMER (ring, NULL);
+
   return rb_ring_core_read_acquire (ring->core, count);
 }
 
@@ -1970,9 +2169,12 @@ rb_ring_read_acquire (RbRing *ring, gsize *count)
  * @count: the number of bytes consumed from the acquired region
  *
  * Gives the first @count bytes of the region from rb_ring_read_acquire()
- * back to the producer. @count is clamped to the region's size.
+ * back to the producer. @count is clamped to the region's size, and on an
+ * audio ring rounded down to whole frames.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: %TRUE if the data read from the region is good; %FALSE only on
  *   an overwrite ring whose producer overtook the region while it was read
@@ -1980,6 +2182,9 @@ rb_ring_read_acquire (RbRing *ring, gsize *count)
 gboolean
 rb_ring_read_release (RbRing *ring, gsize count)
 {
+  CHECK_RING (ring, FALSE);
+  CHECK_CONSUMER (ring, FALSE);
+
   return rb_ring_core_read_release (ring->core, count);
 }
 
@@ -1995,13 +2200,19 @@ rb_ring_read_release (RbRing *ring, gsize count)
  * at a frame boundary, never inside a frame. Bindings use rb_ring_write()
  * with a whole number of frames.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of frames written
  */
 gsize
 rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
 {
+  CHECK_RING (ring, 0);
+  CHECK_PRODUCER (ring, 0);
+  CHECK_ARG (frames != NULL || n_frames == 0, 0);
+
   return rb_ring_core_write_frames (ring->core, frames, n_frames);
 }
 
@@ -2014,13 +2225,19 @@ rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
  * Like rb_ring_read(), in whole frames. On an overwrite ring, a skip over
  * overwritten data lands on a frame boundary.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of frames read
  */
 gsize
 rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+  CHECK_ARG (frames != NULL || n_frames == 0, 0);
+
   return rb_ring_core_read_frames (ring->core, frames, n_frames);
 }
 
@@ -2028,15 +2245,19 @@ rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
  * rb_ring_read_frames_available:
  * @ring: a ring
  *
- * Gets how many whole frames the consumer can read now.
+ * Gets how many whole frames the consumer can read now. It moves nothing:
+ * see rb_ring_read_available().
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: the number of whole frames the consumer can read now
  */
 gsize
 rb_ring_read_frames_available (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+
   return rb_ring_core_read_available (ring->core) / ring->core->frame_size;
 }
 
@@ -2046,13 +2267,16 @@ rb_ring_read_frames_available (RbRing *ring)
  *
  * Gets how many whole frames the producer can write now.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call.
  *
  * Returns: the number of whole frames the producer can write now
  */
 gsize
 rb_ring_write_frames_available (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+  CHECK_PRODUCER (ring, 0);
+
   return rb_ring_core_write_available (ring->core) / ring->core->frame_size;
 }
 
@@ -2070,7 +2294,9 @@ rb_ring_write_frames_available (RbRing *ring)
  * #RbSampleFormat, straight into the ring. Cut short at a frame boundary
  * when the ring is full.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of frames written; 0 for a byte ring or a wrong
  *   @n_channels
@@ -2079,6 +2305,10 @@ gsize
 rb_ring_write_deinterleaved (RbRing *ring, const float *const *channels,
     guint n_channels, gsize n_frames)
 {
+  CHECK_RING (ring, 0);
+  CHECK_PRODUCER (ring, 0);
+  CHECK_ARG (channels != NULL || n_frames == 0, 0);
+
   return rb_ring_core_write_deinterleaved (ring->core, channels, n_channels,
       n_frames);
 }
@@ -2096,7 +2326,9 @@ rb_ring_write_deinterleaved (RbRing *ring, const float *const *channels,
  * from the ring's sample format. On underrun it reads what there is and
  * leaves the rest of the arrays untouched: fill it with silence yourself.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: the number of frames read; 0 for a byte ring or a wrong
  *   @n_channels
@@ -2105,6 +2337,10 @@ gsize
 rb_ring_read_deinterleaved (RbRing *ring, float *const *channels,
     guint n_channels, gsize n_frames)
 {
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+  CHECK_ARG (channels != NULL || n_frames == 0, 0);
+
   return rb_ring_core_read_deinterleaved (ring->core, channels, n_channels,
       n_frames);
 }
@@ -2117,7 +2353,7 @@ rb_ring_read_deinterleaved (RbRing *ring, float *const *channels,
  *
  * Gets the write position: the bytes ever written.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of bytes ever written to the ring: the absolute
  *   position the next write will start at. Divide by
@@ -2126,6 +2362,8 @@ rb_ring_read_deinterleaved (RbRing *ring, float *const *channels,
 guint64
 rb_ring_get_write_position (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return rb_ring_core_write_position (ring->core);
 }
 
@@ -2135,7 +2373,7 @@ rb_ring_get_write_position (RbRing *ring)
  *
  * Gets the read position: the bytes the consumer has read or skipped.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of bytes the consumer has read or skipped: the
  *   absolute position of the next byte it will read
@@ -2143,6 +2381,8 @@ rb_ring_get_write_position (RbRing *ring)
 guint64
 rb_ring_get_read_position (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return rb_ring_core_read_position (ring->core);
 }
 
@@ -2152,15 +2392,18 @@ rb_ring_get_read_position (RbRing *ring)
  *
  * Gets the oldest absolute position whose data the ring still holds.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the oldest absolute position whose data the ring still holds:
  *   for an overwrite ring, the write position less the capacity (or 0 early
- *   on); for a plain ring, the read position
+ *   on), moved up to the next frame boundary on an audio ring; for a plain
+ *   ring, the read position
  */
 guint64
 rb_ring_get_oldest_position (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return rb_ring_core_oldest_position (ring->core);
 }
 
@@ -2174,7 +2417,7 @@ rb_ring_get_oldest_position (RbRing *ring)
  * with rb_ring_read_at(). The answer may change the moment it is given (the
  * producer goes on writing); rb_ring_read_at() checks again after copying.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: %RB_RANGE_AVAILABLE if the whole range is readable,
  *   %RB_RANGE_OVERWRITTEN if it starts before rb_ring_get_oldest_position(),
@@ -2183,6 +2426,8 @@ rb_ring_get_oldest_position (RbRing *ring)
 RbRangeStatus
 rb_ring_check_range (RbRing *ring, guint64 position, gsize count)
 {
+  CHECK_RING (ring, RB_RANGE_NOT_YET_WRITTEN);
+
   return (RbRangeStatus) rb_ring_core_check_range (ring->core, position,
       count);
 }
@@ -2208,7 +2453,13 @@ rb_ring_check_range (RbRing *ring, guint64 position, gsize count)
  * positions between its read position and the write position. Bindings use
  * rb_ring_read_at_bytes().
  *
- * Thread: any (overwrite ring), consumer (plain ring). RT-safe.
+ * On an audio ring @position must be on a frame boundary (a multiple of
+ * rb_ring_get_frame_size()); any other is refused as a programming error.
+ * Only whole frames are copied: @count is rounded down, and a range whose
+ * first frame is not complete yet is %RB_RANGE_NOT_YET_WRITTEN.
+ *
+ * Thread: any (overwrite ring), consumer (plain ring). RT-safe: no system
+ *   call.
  *
  * Returns: %RB_RANGE_AVAILABLE with @bytes_read > 0 (unless @count is 0),
  *   or %RB_RANGE_OVERWRITTEN / %RB_RANGE_NOT_YET_WRITTEN with @bytes_read 0
@@ -2218,9 +2469,17 @@ rb_ring_read_at (RbRing *ring, guint64 position, guint8 *data, gsize count,
     gsize *bytes_read)
 {
   gsize done;
-  RbRangeStatus status = (RbRangeStatus) rb_ring_core_read_at (ring->core,
-      position, data, count, &done);
+  RbRangeStatus status;
 
+  if (bytes_read != NULL)
+    *bytes_read = 0;
+  CHECK_RING (ring, RB_RANGE_NOT_YET_WRITTEN);
+  CHECK_READ_AT (ring, RB_RANGE_NOT_YET_WRITTEN);
+  CHECK_ARG (data != NULL || count == 0, RB_RANGE_NOT_YET_WRITTEN);
+  CHECK_POSITION (ring, position, RB_RANGE_NOT_YET_WRITTEN);
+
+  status = (RbRangeStatus) rb_ring_core_read_at (ring->core, position, data,
+      count, &done);
   if (bytes_read != NULL)
     *bytes_read = done;
   return status;
@@ -2238,7 +2497,7 @@ rb_ring_read_at (RbRing *ring, guint64 position, guint8 *data, gsize count,
  * rb_ring_read_at() in frames: @frame is an absolute sample index, as
  * rb_ring_get_write_position() / rb_ring_get_frame_size() counts them.
  *
- * Thread: as for rb_ring_read_at(). RT-safe.
+ * Thread: as for rb_ring_read_at(). RT-safe: no system call.
  *
  * Returns: as for rb_ring_read_at()
  */
@@ -2246,20 +2505,23 @@ RbRangeStatus
 rb_ring_read_frames_at (RbRing *ring, guint64 frame, gpointer frames,
     gsize n_frames, gsize *frames_read)
 {
-  uint64_t fs = ring->core->frame_size;
+  uint64_t fs;
   gsize done = 0;
   RbRangeStatus status;
 
+  if (frames_read != NULL)
+    *frames_read = 0;
+  CHECK_RING (ring, RB_RANGE_NOT_YET_WRITTEN);
+  CHECK_READ_AT (ring, RB_RANGE_NOT_YET_WRITTEN);
+  CHECK_ARG (frames != NULL || n_frames == 0, RB_RANGE_NOT_YET_WRITTEN);
+
+  fs = ring->core->frame_size;
   if (n_frames > ring->core->capacity / fs)
     n_frames = (gsize) (ring->core->capacity / fs);
+  /* the core reads whole frames only, and calls a partial one not yet
+   * written */
   status = (RbRangeStatus) rb_ring_core_read_at (ring->core, frame * fs,
       frames, n_frames * fs, &done);
-  if (status == RB_RANGE_AVAILABLE && done % fs != 0) {
-    /* only whole frames count; a partial one is not yet written */
-    done -= done % fs;
-    if (done == 0)
-      status = RB_RANGE_NOT_YET_WRITTEN;
-  }
   if (frames_read != NULL)
     *frames_read = done / fs;
   return status;
@@ -2283,6 +2545,8 @@ G_DEFINE_BOXED_TYPE (RbRecordInfo, rb_record_info, rb_record_info_copy,
 RbRecordInfo *
 rb_record_info_copy (const RbRecordInfo *info)
 {
+  g_return_val_if_fail (info != NULL, NULL);
+
   return g_memdup2 (info, sizeof *info);
 }
 
@@ -2309,11 +2573,13 @@ rb_record_info_free (RbRecordInfo *info)
  * Fills @info for a record of @type and @size with no flags, timestamps
  * and duration %RB_RECORD_NONE, and offsets 0.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  */
 void
 rb_record_info_init (RbRecordInfo *info, guint32 type, guint32 size)
 {
+  CHECK_ARG (info != NULL, );
+
   *info = (RbRecordInfo) {
     .type = type, .size = size, .pts = RB_RECORD_NONE, .dts = RB_RECORD_NONE,
     .duration = RB_RECORD_NONE,
@@ -2354,7 +2620,7 @@ record_to_info (const struct rb_record *rec, RbRecordInfo *info)
  *
  * Gets the largest payload one record of this ring can carry.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the largest payload one record can carry: the capacity less
  *   the record header and alignment
@@ -2362,6 +2628,8 @@ record_to_info (const struct rb_record *rec, RbRecordInfo *info)
 gsize
 rb_ring_get_max_record_size (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return (gsize) ((ring->core->capacity - sizeof (struct rb_record)) &
       ~(guint64) (RB_RECORD_ALIGN - 1));
 }
@@ -2379,7 +2647,9 @@ rb_ring_get_max_record_size (RbRing *ring)
  * multiple of 8) and try again. A record larger than
  * rb_ring_get_max_record_size() can never fit.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: %TRUE if the record was written (%FALSE also on a ring without
  *   %RB_RING_FLAGS_RECORDS)
@@ -2390,6 +2660,9 @@ rb_ring_write_record (RbRing *ring, const RbRecordInfo *info,
 {
   struct rb_record rec;
 
+  CHECK_RING (ring, FALSE);
+  CHECK_PRODUCER (ring, FALSE);
+  CHECK_ARG (info != NULL, FALSE);
   if (!holds_records (ring) || size != info->size ||
       (size > 0 && payload == NULL) || size > G_MAXUINT32)
     return FALSE;
@@ -2406,7 +2679,7 @@ rb_ring_write_record (RbRing *ring, const RbRecordInfo *info,
  * in place (a GStreamer buffer mapped straight into the ring, say);
  * rb_ring_write_record_commit() then publishes it.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call.
  *
  * Returns: (nullable): where the payload goes, or %NULL if a record of
  *   @max_size bytes does not fit now
@@ -2414,6 +2687,8 @@ rb_ring_write_record (RbRing *ring, const RbRecordInfo *info,
 guint8 *
 rb_ring_write_record_acquire (RbRing *ring, gsize max_size)
 {
+  CHECK_RING (ring, NULL);
+  CHECK_PRODUCER (ring, NULL);
   if (!holds_records (ring))
     return NULL;
   return rb_ring_core_write_record_acquire (ring->core, max_size);
@@ -2428,7 +2703,9 @@ rb_ring_write_record_acquire (RbRing *ring, gsize max_size)
  * Publishes the record whose payload was written into the room from
  * rb_ring_write_record_acquire().
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: %FALSE if nothing was acquired or @info's size exceeds it
  */
@@ -2437,6 +2714,9 @@ rb_ring_write_record_commit (RbRing *ring, const RbRecordInfo *info)
 {
   struct rb_record rec;
 
+  CHECK_RING (ring, FALSE);
+  CHECK_PRODUCER (ring, FALSE);
+  CHECK_ARG (info != NULL, FALSE);
   if (!holds_records (ring))
     return FALSE;
   info_to_record (info, &rec);
@@ -2450,7 +2730,7 @@ rb_ring_write_record_commit (RbRing *ring, const RbRecordInfo *info)
  *
  * Looks at the header of the next record without consuming it.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: %TRUE if a record is there (its header is in @info); %FALSE if
  *   none is, or if the producer wrote an impossible header
@@ -2460,6 +2740,9 @@ rb_ring_peek_record (RbRing *ring, RbRecordInfo *info)
 {
   struct rb_record rec;
 
+  CHECK_RING (ring, FALSE);
+  CHECK_CONSUMER (ring, FALSE);
+  CHECK_ARG (info != NULL, FALSE);
   if (!holds_records (ring) || !rb_ring_core_peek_record (ring->core, &rec))
     return FALSE;
   record_to_info (&rec, info);
@@ -2478,7 +2761,9 @@ rb_ring_peek_record (RbRing *ring, RbRecordInfo *info)
  * record stays in the ring, @info says how large it is, and the result is
  * %FALSE.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  *
  * Returns: %TRUE if a record was read
  */
@@ -2487,9 +2772,14 @@ rb_ring_read_record (RbRing *ring, RbRecordInfo *info, guint8 *payload,
     gsize size)
 {
   struct rb_record rec = { 0 };
-  gboolean ok = holds_records (ring) &&
-      rb_ring_core_read_record (ring->core, &rec, payload, size);
+  gboolean ok;
 
+  CHECK_RING (ring, FALSE);
+  CHECK_CONSUMER (ring, FALSE);
+  CHECK_ARG (info != NULL, FALSE);
+  CHECK_ARG (payload != NULL || size == 0, FALSE);
+  ok = holds_records (ring) &&
+      rb_ring_core_read_record (ring->core, &rec, payload, size);
   record_to_info (&rec, info);
   return ok;
 }
@@ -2511,10 +2801,14 @@ GBytes *
 rb_ring_read_record_bytes (RbRing *ring, RbRecordInfo *info)
 {
   struct rb_record rec = { 0 };
-  const void *p = holds_records (ring) ?
-      rb_ring_core_read_record_acquire (ring->core, &rec) : NULL;
+  const void *p;
   GBytes *bytes;
 
+  g_return_val_if_fail (RB_IS_RING (ring), NULL);
+  CHECK_CONSUMER (ring, NULL);
+  g_return_val_if_fail (info != NULL, NULL);
+  p = holds_records (ring) ?
+      rb_ring_core_read_record_acquire (ring->core, &rec) : NULL;
   record_to_info (&rec, info);
   if (p == NULL)
     return NULL;
@@ -2531,7 +2825,7 @@ rb_ring_read_record_bytes (RbRing *ring, RbRecordInfo *info)
  * Hands out the next record's payload in place, @info->size bytes long,
  * until rb_ring_read_record_release().
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: (nullable): the payload, or %NULL if there is no record
  */
@@ -2539,9 +2833,13 @@ const guint8 *
 rb_ring_read_record_acquire (RbRing *ring, RbRecordInfo *info)
 {
   struct rb_record rec = { 0 };
-  const guint8 *p = holds_records (ring) ?
-      rb_ring_core_read_record_acquire (ring->core, &rec) : NULL;
+  const guint8 *p;
 
+  CHECK_RING (ring, NULL);
+  CHECK_CONSUMER (ring, NULL);
+  CHECK_ARG (info != NULL, NULL);
+  p = holds_records (ring) ?
+      rb_ring_core_read_record_acquire (ring->core, &rec) : NULL;
   record_to_info (&rec, info);
   return p;
 }
@@ -2552,11 +2850,15 @@ rb_ring_read_record_acquire (RbRing *ring, RbRecordInfo *info)
  *
  * Gives the record from rb_ring_read_record_acquire() back to the producer.
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  */
 void
 rb_ring_read_record_release (RbRing *ring)
 {
+  CHECK_RING (ring, );
+  CHECK_CONSUMER (ring, );
   rb_ring_core_read_record_release (ring->core);
 }
 
@@ -2569,13 +2871,14 @@ rb_ring_read_record_release (RbRing *ring)
  * through an address: the room for the payload as an integer, 0 if there is
  * none now. Finish with rb_ring_write_record_commit().
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call.
  *
  * Returns: the address of the payload's room, or 0
  */
 guint64
 rb_ring_write_record_acquire_address (RbRing *ring, gsize max_size)
 {
+  CHECK_RING (ring, 0);
   return (guint64) (guintptr) rb_ring_write_record_acquire (ring, max_size);
 }
 
@@ -2588,13 +2891,14 @@ rb_ring_write_record_acquire_address (RbRing *ring, gsize max_size)
  * address as an integer, 0 if there is no record. Finish with
  * rb_ring_read_record_release().
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: the address of the payload, or 0
  */
 guint64
 rb_ring_read_record_acquire_address (RbRing *ring, RbRecordInfo *info)
 {
+  CHECK_RING (ring, 0);
   return (guint64) (guintptr) rb_ring_read_record_acquire (ring, info);
 }
 
@@ -2664,13 +2968,18 @@ rb_ring_get_clock_point (RbRing *ring, guint64 *position,
  * integer, 0 where rb_ring_write_acquire() returns %NULL. The address is
  * valid while @ring lives; finish with rb_ring_write_commit().
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call.
  *
  * Returns: the address of the free region
  */
 guint64
 rb_ring_write_acquire_address (RbRing *ring, gsize *count)
 {
+  CHECK_ARG (count != NULL, 0);
+  *count = 0;
+  CHECK_RING (ring, 0);
+  CHECK_PRODUCER (ring, 0);
+
   return (guint64) (guintptr) rb_ring_core_write_acquire (ring->core, count);
 }
 
@@ -2683,13 +2992,18 @@ rb_ring_write_acquire_address (RbRing *ring, gsize *count)
  * region as an integer. The address is valid while @ring lives; finish
  * with rb_ring_read_release().
  *
- * Thread: consumer. RT-safe.
+ * Thread: consumer. RT-safe: no system call.
  *
  * Returns: the address of the readable region
  */
 guint64
 rb_ring_read_acquire_address (RbRing *ring, gsize *count)
 {
+  CHECK_ARG (count != NULL, 0);
+  *count = 0;
+  CHECK_RING (ring, 0);
+  CHECK_CONSUMER (ring, 0);
+
   return (guint64) (guintptr) rb_ring_core_read_acquire (ring->core, count);
 }
 
@@ -2708,11 +3022,17 @@ rb_ring_read_acquire_address (RbRing *ring, gsize *count)
  * wants to drop pending data while the producer runs uses rb_ring_skip()
  * with rb_ring_read_available().
  *
- * Thread: consumer, producer idle. RT-safe.
+ * Thread: consumer, producer idle. RT-safe: no system call, except one
+ *   FUTEX_WAKE when a producer announced a wait for space since this side
+ *   last woke one (docs/ring.md, "When the realtime side enters the
+ *   kernel").
  */
 void
 rb_ring_reset (RbRing *ring)
 {
+  CHECK_RING (ring, );
+  CHECK_CONSUMER (ring, );
+
   rb_ring_core_reset (ring->core);
 }
 
@@ -2724,11 +3044,16 @@ rb_ring_reset (RbRing *ring)
  * consumer sees it with rb_ring_is_end_of_stream() once it has read
  * everything written before. rb_ring_reset() clears it.
  *
- * Thread: producer. RT-safe.
+ * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a consumer or reader announced a wait since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
  */
 void
 rb_ring_set_end_of_stream (RbRing *ring)
 {
+  CHECK_RING (ring, );
+  CHECK_PRODUCER (ring, );
+
   rb_ring_core_set_eos (ring->core);
 }
 
@@ -2736,16 +3061,27 @@ rb_ring_set_end_of_stream (RbRing *ring)
  * rb_ring_is_end_of_stream:
  * @ring: a ring
  *
- * Tells whether the consumer has reached the end of the stream.
+ * Tells whether the consumer has reached the end of the stream. For a
+ * ring object of role %RB_RING_ROLE_READER, which keeps its position to
+ * itself, it tells whether the producer marked the end: the write
+ * position is then final, so the reader is at the end once it has read up
+ * to rb_ring_get_write_position() (rb_ring_wait_position() then returns
+ * %RB_WAIT_END_OF_STREAM).
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: %TRUE if the producer marked the end of the stream and the
- *   consumer has read everything written before it
+ *   consumer has read everything written before it (a reader: if the
+ *   producer marked the end)
  */
 gboolean
 rb_ring_is_end_of_stream (RbRing *ring)
 {
+  CHECK_RING (ring, FALSE);
+
+  /* A reader keeps its position to itself: the flag is all there is. */
+  if (ring->role == RB_RING_ROLE_READER)
+    return rb_ring_core_eos_marked (ring->core);
   return rb_ring_core_is_eos (ring->core);
 }
 
@@ -2755,7 +3091,7 @@ rb_ring_is_end_of_stream (RbRing *ring)
  *
  * Gets the unread share of the ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the unread part of the ring, from 0.0 (empty) to 1.0 (full),
  *   measured from the read position
@@ -2763,10 +3099,13 @@ rb_ring_is_end_of_stream (RbRing *ring)
 gdouble
 rb_ring_get_fill_level (RbRing *ring)
 {
-  guint64 r = rb_ring_core_read_position (ring->core);
-  guint64 w = rb_ring_core_write_position (ring->core);
-  guint64 used = w - r;
+  guint64 r, w, used;
 
+  CHECK_RING (ring, 0.0);
+
+  r = rb_ring_core_read_position (ring->core);
+  w = rb_ring_core_write_position (ring->core);
+  used = w - r;
   if ((gint64) used < 0)
     return 0.0;
   if (used > ring->core->capacity)
@@ -2780,7 +3119,7 @@ rb_ring_get_fill_level (RbRing *ring)
  *
  * Gets the number of writes cut short by a full ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of writes that were cut short because the ring was
  *   full (never counted on overwrite rings)
@@ -2788,6 +3127,8 @@ rb_ring_get_fill_level (RbRing *ring)
 guint64
 rb_ring_get_overruns (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return rb_ring_core_overruns (ring->core);
 }
 
@@ -2797,7 +3138,7 @@ rb_ring_get_overruns (RbRing *ring)
  *
  * Gets the number of consumer reads cut short by an empty ring.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of consumer reads that were cut short because there
  *   was too little data
@@ -2805,6 +3146,8 @@ rb_ring_get_overruns (RbRing *ring)
 guint64
 rb_ring_get_underruns (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return rb_ring_core_underruns (ring->core);
 }
 
@@ -2814,7 +3157,7 @@ rb_ring_get_underruns (RbRing *ring)
  *
  * Gets the number of bytes an overwrite ring's consumer lost.
  *
- * Thread: any. RT-safe.
+ * Thread: any. RT-safe: no system call.
  *
  * Returns: the number of bytes the consumer of an overwrite ring lost
  *   because the producer overwrote them before they were read
@@ -2822,6 +3165,8 @@ rb_ring_get_underruns (RbRing *ring)
 guint64
 rb_ring_get_overwritten (RbRing *ring)
 {
+  CHECK_RING (ring, 0);
+
   return rb_ring_core_overwritten (ring->core);
 }
 

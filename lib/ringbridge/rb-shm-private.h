@@ -62,7 +62,12 @@ struct rb_shm_header {
   _Atomic uint32_t data_wake;   /* futex word, bumped to wake them */
   _Atomic uint32_t space_waiters;       /* asleep for space */
   _Atomic uint32_t space_wake;  /* futex word, bumped to wake them */
-  uint32_t reserved_wait[2];
+  /* Bumped by each waiter as it announces itself (rb-wait.c): the waking
+   * side wakes at most once per announcement, so a stale or forged waiter
+   * count costs it one system call, not one per publish. Zero in rings
+   * made before it existed (it was reserved). */
+  _Atomic uint32_t data_announce;
+  _Atomic uint32_t space_announce;
 
   /* Control block: who is attached. An owner word packs a pid (low 32
    * bits) with the low 32 bits of that process's start time (clock ticks
@@ -114,6 +119,8 @@ static_assert (offsetof (struct rb_shm_header, data_waiters) == 384, "layout");
 static_assert (offsetof (struct rb_shm_header, data_wake) == 388, "layout");
 static_assert (offsetof (struct rb_shm_header, space_waiters) == 392, "layout");
 static_assert (offsetof (struct rb_shm_header, space_wake) == 396, "layout");
+static_assert (offsetof (struct rb_shm_header, data_announce) == 400, "layout");
+static_assert (offsetof (struct rb_shm_header, space_announce) == 404, "layout");
 static_assert (offsetof (struct rb_shm_header, creator_owner) == 512, "layout");
 static_assert (offsetof (struct rb_shm_header, producer_owner) == 520, "layout");
 static_assert (offsetof (struct rb_shm_header, consumer_owner) == 528, "layout");

@@ -8,7 +8,12 @@
  * sleeps on the futex word data_wake. The producer, after publishing a new
  * write position, looks at data_waiters and, if it is non-zero, bumps
  * data_wake and makes one FUTEX_WAKE call. With no waiter it makes no
- * system call at all.
+ * system call at all. Each announcement also bumps data_announce, and the
+ * producer wakes only when that moved since its own last wake: one wake
+ * answers every announcement made before it (a sleeper is woken, a waiter
+ * not yet asleep finds data_wake moved and does not sleep), so a waiter
+ * count left non-zero by a dead waiter, or forged by another process,
+ * costs the realtime side one system call, not one per publish.
  *
  * That is Dekker's pattern (store mine, load theirs, on both sides), which
  * needs a full barrier on both sides or one of them can miss the other. A
@@ -370,6 +375,8 @@ wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
       &c->hdr->data_waiters : &c->hdr->space_waiters;
   _Atomic uint32_t *word = kind == WAIT_DATA ?
       &c->hdr->data_wake : &c->hdr->space_wake;
+  _Atomic uint32_t *announce = kind == WAIT_DATA ?
+      &c->hdr->data_announce : &c->hdr->space_announce;
   int64_t deadline = timeout_us < 0 ? INT64_MAX : now_us () + timeout_us;
   /* Liveness costs system calls (kill, /proc): look only when a sleep
    * slice ran out (a peer that dies without a word wakes nobody, so that
@@ -415,6 +422,10 @@ wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
     seq = atomic_load_explicit (word, memory_order_acquire);
     /* seq_cst: announce before the re-check below; see the top of file. */
     atomic_fetch_add_explicit (waiters, 1, memory_order_seq_cst);
+    /* seq_cst: a new announcement, after our read of @word and before the
+     * re-check, paired like @waiters with the waking side's load in
+     * wake_waiters() (rb-ring-core.c), which wakes once per change. */
+    atomic_fetch_add_explicit (announce, 1, memory_order_seq_cst);
     heavy_barrier ();
     if (!condition_met (c, kind, target) &&
         !(ctx->interrupted != NULL &&

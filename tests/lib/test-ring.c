@@ -694,9 +694,12 @@ test_overwrite_consumer (void)
    * still there and counts what it lost */
   rb_ring_write (ring, in + 100, 2 * cap);
   g_assert_cmpuint (rb_ring_read_available (ring), ==, cap);
-  g_assert_cmpuint (rb_ring_get_overwritten (ring), ==, 100 + 2 * cap - cap - 50);
-  g_assert_cmpuint (rb_ring_get_read_position (ring), ==, 100 + cap);
+  /* asking moved nothing: the read below skips and counts */
+  g_assert_cmpuint (rb_ring_get_overwritten (ring), ==, 0);
+  g_assert_cmpuint (rb_ring_get_read_position (ring), ==, 50);
   got = rb_ring_read (ring, out, 4 * cap);
+  g_assert_cmpuint (rb_ring_get_overwritten (ring), ==, 100 + 2 * cap - cap - 50);
+  g_assert_cmpuint (rb_ring_get_read_position (ring), ==, 100 + 2 * cap);
   g_assert_cmpuint (got, ==, cap);
   assert_stream (out, 100 + cap, cap);
   g_assert_cmpuint (rb_ring_get_underruns (ring), ==, 1);

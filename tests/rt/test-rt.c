@@ -1382,6 +1382,75 @@ test_seccomp_one_wake_per_waiter (void)
   munmap ((void *) r.hdr, page);
 }
 
+/* Issue #11 item 9: a process that can write the shared header pokes a
+ * non-zero waiter count into it (or a waiter died before taking its
+ * announcement back). Nobody sleeps, so the realtime side may wake at most
+ * once per announcement it has not yet answered: here once per side, not
+ * once per call. */
+typedef struct {
+  RbRing *ring;
+  int filter_errno;
+  guint calls;
+} PokeRun;
+
+static void *
+poked_thread (void *data)
+{
+  PokeRun *r = data;
+  guint8 buf[16] = { 0 };
+
+  r->filter_errno = install_filter (FALSE);
+  if (r->filter_errno != 0)
+    return NULL;
+  for (guint i = 0; i < r->calls; i++) {
+    rb_ring_write (r->ring, buf, sizeof buf);      /* wakes data waiters */
+    rb_ring_read (r->ring, buf, sizeof buf);       /* wakes space waiters */
+  }
+  return NULL;
+}
+
+static void
+test_seccomp_poked_waiters (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) ring = rb_ring_new (4096, &error);
+  struct sigaction sa = { 0 }, old;
+  PokeRun r = { 0 };
+  pthread_t thread;
+  size_t page = (size_t) sysconf (_SC_PAGESIZE);
+  struct rb_shm_header *hdr;
+  guint count;
+
+  g_assert_no_error (error);
+  hdr = mmap (NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED,
+      rb_ring_get_fd (ring), 0);
+  g_assert_true (hdr != MAP_FAILED);
+  /* the poke: 4 bytes each, from "another process" */
+  atomic_store (&hdr->data_waiters, 1);
+  atomic_store (&hdr->space_waiters, 1);
+
+  r.ring = ring;
+  r.calls = 1000;
+  atomic_store (&violations.count, 0);
+  sa.sa_sigaction = on_sigsys;
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset (&sa.sa_mask);
+  g_assert_cmpint (sigaction (SIGSYS, &sa, &old), ==, 0);
+  g_assert_cmpint (pthread_create (&thread, NULL, poked_thread, &r), ==, 0);
+  g_assert_cmpint (pthread_join (thread, NULL), ==, 0);
+  g_assert_cmpint (sigaction (SIGSYS, &old, NULL), ==, 0);
+  g_assert_cmpint (r.filter_errno, ==, 0);
+
+  count = atomic_load (&violations.count);
+  g_test_message ("poked waiter counts: %u system calls in %u writes and "
+      "%u reads", count, r.calls, r.calls);
+  for (guint i = 0; i < MIN (count, MAX_RECORDED); i++)
+    g_assert_cmpint (atomic_load (&violations.nr[i]), ==, SYS_futex);
+  /* one FUTEX_WAKE per side for the one announcement it saw */
+  g_assert_cmpuint (count, <=, 2);
+  munmap (hdr, page);
+}
+
 /* --- page faults ---------------------------------------------------------- */
 
 static void *
@@ -1472,6 +1541,7 @@ main (int argc, char **argv)
 #ifndef RB_TEST_RTSAN
   g_test_add_func ("/rt/seccomp/one-wake-per-waiter",
       test_seccomp_one_wake_per_waiter);
+  g_test_add_func ("/rt/seccomp/poked-waiters", test_seccomp_poked_waiters);
 #endif
   ADD ("/rt/faults/clean", test_faults_clean);
   ADD ("/rt/faults/inject-lazy-page", test_faults_lazy_page);
