@@ -1656,10 +1656,16 @@ def test_shared_write_opt_in():
     status, out, err = finish(play)
     assert status == 0, (status, err)
     finish(feed)
+    rb_unlink(ring)
+    server.stop()
 
-    # another user's ring (needs root to make one)
+
+def test_any_owner_opt_in():
+    """A ring of another user is refused unless --any-owner says it is
+    meant. Making one takes root (setpriv runs the feeder as nobody)."""
     assert os.geteuid() == 0 and shutil.which("setpriv"), \
         "needs root and setpriv to make a ring of another user"
+    server = Server()
     ring = new_name()
     feed = spawn([shutil.which("setpriv"), "--reuid=65534", "--regid=65534",
                   "--clear-groups", HELPER, "feed", ring, "--mode", "0644",
@@ -1714,7 +1720,7 @@ def test_rtsan_client():
 GROUPS = {
     "cli": [test_help_version_man, test_usage_errors, test_no_server],
     "rings": [test_bad_rings, test_record_existing_ring,
-              test_shared_write_opt_in],
+              test_shared_write_opt_in, test_any_owner_opt_in],
     "ports": [test_ports, test_connect],
     "loopback": [test_loopback_f32, test_buffer_size_change],
     "formats": [test_play_formats, test_record_formats],
