@@ -50,7 +50,7 @@
  * client before the signal thread ends the program without it */
 /* play on exit: how long to wait for a ring's creator to go */
 #define RECLAIM_TRIES 30
-#define RECLAIM_INTERVAL_US (10 * 1000)
+#define RECLAIM_INTERVAL_US 10000ul
 #define STOP_GRACE_NS (G_GINT64_CONSTANT (500) * 1000 * 1000)
 
 #define DEFAULT_CHANNELS 2

@@ -122,7 +122,7 @@ rb_jack_stop_start (const sigset_t *set, int wake_fd, int64_t grace_ns,
     return err;
   pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
   /* a small stack: it waits and prints one line */
-  pthread_attr_setstacksize (&attr, 256 * 1024);
+  pthread_attr_setstacksize (&attr, (size_t) 256 * 1024);
   err = pthread_create (&thread, &attr, signal_thread, NULL);
   pthread_attr_destroy (&attr);
   return err;
