@@ -272,7 +272,7 @@ print_help (void)
   }
   g_string_append_c (out, '\n');
   append_wrapped (out, "", 0, jack_doc_exit_note);
-  g_string_append_printf (out, "\nUnderruns, peers, latency, clock and "
+  g_string_append_printf (out, "\nRunning dry, peers, latency, clock and "
       "shutdown: man %s\n", JACK_PROGRAM);
   return write_stdout (out);
 }
