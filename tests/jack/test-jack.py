@@ -1584,6 +1584,43 @@ def test_no_stale_ring_after_server_death():
     server_a.stop()
     server_b.stop()
 
+    # one server: both get the shutdown at once and leave together;
+    # whichever goes last removes the ring (two rounds, for the race)
+    for _ in range(2):
+        server = Server()
+        ring = new_name()
+        rec = jack(server, "record", ring)
+        wait_until(lambda: rec_port(ring, 2) in server.ports(),
+                   "record's ports")
+        play = jack(server, "play", ring, "--stats", "0.1")
+        wait_until(lambda: "stats:" in output(play)[0], "play running")
+        server.crash()
+        for name, p in (("record", rec), ("play", play)):
+            p.wait(timeout=DEADLINE)
+            status, out, err = finish(p)
+            assert status == 69, (name, status, err)
+        assert not os.path.exists(SHM + "ringbridge-" + ring), \
+            "/dev/shm/ringbridge-%s left behind after jackd died" % ring
+        server.stop()
+
+
+def test_no_stale_ring_after_producer_death():
+    """play on a ring whose producer died (left it behind): play is its
+    last user, and removes it on SIGINT."""
+    server = Server()
+    ring = new_name()
+    feed = feeder(ring, "--hold")
+    play = jack(server, "play", ring, "--stats", "0.1")
+    wait_until(lambda: "stats:" in output(play)[0], "play running")
+    feed.kill()
+    feed.wait(timeout=DEADLINE)
+    finish(feed)
+    status, out, err = finish(play, signal.SIGINT)
+    assert status == 0, (status, err)
+    assert not os.path.exists(SHM + "ringbridge-" + ring), \
+        "play left the ring of a dead producer behind"
+    server.stop()
+
 
 def sigint_with_jackd_stopped(server, proc, what):
     """SIGINT to @proc while @server is stopped (SIGSTOP): it must end
@@ -1635,6 +1672,55 @@ def test_sigint_while_jack_hangs():
     assert "the JACK server did not answer" in err, err
     # a jackd that was stopped under its clients may hang on SIGTERM
     server.crash()
+    server.stop()
+
+
+def test_sigint_without_file_descriptors():
+    """With a handful of file descriptors libjack never finishes opening
+    the client, though the server runs (with some limits it fails instead,
+    depending on where it runs out: the test takes the first limit from 8
+    up under which the program is still in libjack after a second). Ctrl-C
+    ends it within a second all the same."""
+    import resource
+
+    server = Server()
+    hung = None
+    for limit in range(8, 17):
+        def few_fds(limit=limit):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+        ring = new_name()
+        out = open(os.path.join(tmpdir, ring + ".out"), "w+")
+        err = open(os.path.join(tmpdir, ring + ".err"), "w+")
+        proc = subprocess.Popen([JACK, "record", ring, "--server",
+                                 server.name, "--no-start-server"],
+                                stdout=out, stderr=err,
+                                env=client_env(server.name), text=True,
+                                preexec_fn=few_fds)
+        proc.out_file, proc.err_file = out, err
+        children.append(proc)
+        time.sleep(1.0)
+        if proc.poll() is None:
+            hung = limit
+            break
+        log("with %d file descriptors: exited %d: %s" % (
+            limit, proc.returncode, output(proc)[1].strip()))
+        finish(proc)
+    assert hung is not None, "libjack never blocked for lack of file " \
+        "descriptors (8 to 16): nothing to interrupt"
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=1.0)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("still running 1 s after SIGINT, with %d file "
+                             "descriptors" % hung)
+    took = time.monotonic() - t0
+    status, _, err_text = finish(proc)
+    log("with %d file descriptors: SIGINT ended it with %d after %.3f s" % (
+        hung, status, took))
+    assert status == 69, (status, err_text)
+    assert "the JACK server did not answer" in err_text, err_text
     server.stop()
 
 
@@ -1733,7 +1819,9 @@ GROUPS = {
     "counters": [test_play_counters, test_record_counters],
     "exit": [test_no_stale_ring_after_signals,
              test_no_stale_ring_after_server_death,
-             test_sigint_while_jack_hangs],
+             test_no_stale_ring_after_producer_death,
+             test_sigint_while_jack_hangs,
+             test_sigint_without_file_descriptors],
     "rtsan": [test_rtsan_client],
 }
 
