@@ -48,10 +48,10 @@
 #define SWAP_TIMEOUT_US (G_GINT64_CONSTANT (2) * G_USEC_PER_SEC)
 /* after a stop signal, how long the main thread may take to close the
  * client before the signal thread ends the program without it */
-/* play on exit: how long to wait for a ring's creator to go */
+#define STOP_GRACE_NS (G_GINT64_CONSTANT (500) * 1000 * 1000)
+/* play on exit: how long to wait for a ring's creator to go (300 ms) */
 #define RECLAIM_TRIES 30
 #define RECLAIM_INTERVAL_US 10000ul
-#define STOP_GRACE_NS (G_GINT64_CONSTANT (500) * 1000 * 1000)
 
 #define DEFAULT_CHANNELS 2
 #define DEFAULT_LATENCY_MS 500.0
