@@ -121,6 +121,14 @@ static const JackDocOption jack_doc_options[] = {
     B("record") ": make an overwrite ring: when it is full the oldest "
     "frames are overwritten instead of new ones dropped, and any number of "
     "readers may follow it." },
+  { 0, "allow-shared-write", NULL,
+    "Accept a ring whose file is writable by group or others (made, say, "
+    "by " B("ringsink permissions=0660") "). By default such a ring is "
+    "refused (status 77): whoever can write the file can feed the ring any "
+    "data. The header is validated either way." },
+  { 0, "any-owner", NULL,
+    "Accept a ring owned by another user. By default such a ring is "
+    "refused (status 77)." },
   { 0, "stats", "SECONDS",
     "Print a statistics line every " I("SECONDS") " (a decimal number from "
     "0.1 to 86400)." },
@@ -134,13 +142,19 @@ static const JackDocOption jack_doc_options[] = {
 };
 
 static const JackDocItem jack_doc_behaviour[] = {
-  { "Underrun",
+  { "Running dry, filling up",
     B("play") " outputs silence for every frame the ring does not have, "
-    "and counts an underrun each time the ring runs dry (a cycle that "
-    "comes up short after one that did not). " B("record") " drops what "
-    "does not fit in a full ring and counts an overrun each time it fills "
-    "up; with " B("--overwrite") " it never drops, the oldest frames go "
-    "instead." },
+    "and counts each time the ring runs dry (" B("ran_dry") ": a cycle "
+    "that comes up short after one that did not; staying dry for many "
+    "cycles counts once). " B("record") " drops what does not fit in a full "
+    "ring and counts each time it fills up (" B("filled_up") ", the same "
+    "way); with " B("--overwrite") " it never drops, the oldest frames go "
+    "instead. These are not the ring's own " B("underruns") " and "
+    B("overruns") " (" B("ringbridge-stat") "), which count every read or "
+    "write call that came up short, by any process, since the ring was "
+    "made: a " B("play") " that runs dry once and stays silent for 100 "
+    "cycles shows " B("ran_dry=1") " and adds 100 to the ring's "
+    B("underruns") "." },
   { "Peer leaving",
     "When the producer " B("play") " reads from detaches or dies, "
     B("play") " keeps running and outputs silence. A producer that attaches "
@@ -160,7 +174,9 @@ static const JackDocItem jack_doc_behaviour[] = {
     "live producer holds it, or its format differs, " B("record") " exits "
     "with status 73. On exit " B("record") " removes the ring, unless a "
     "consumer is still attached: then it stays, so that a restarted "
-    B("record") " continues it." },
+    B("record") " continues it. Whichever of the two leaves last removes "
+    "it: " B("play") " too, on exit, removes the ring it read if its "
+    "producer and creator are gone (as " B("ringsrc") " does)." },
   { "Sample rate",
     "A ring's rate must equal JACK's: " B("play") " refuses a ring of "
     "another rate (status 65) rather than play it at the wrong speed. If "
@@ -198,20 +214,30 @@ static const JackDocItem jack_doc_behaviour[] = {
     "so and the ring stays unlocked (it is populated all the same)." },
   { "Signals",
     "SIGINT, SIGTERM and SIGHUP end the program cleanly: it deactivates "
-    "the client, prints a final statistics line and exits with status 0." },
+    "the client, prints a final statistics line and exits with status 0. "
+    "A thread of its own takes the signals, so they work whatever libjack "
+    "is doing: if the JACK server does not answer (it is stopped or hung, "
+    "and libjack blocks) within half a second of the signal, or a second "
+    "signal comes, the program says so, removes " B("record") "'s ring if "
+    "no consumer reads it, and exits at once with status 69, without "
+    "closing the client or printing the final line." },
   { NULL, NULL }
 };
 
 static const JackDocItem jack_doc_stats[] = {
   { "cycles", "Process callbacks run." },
   { "frames", "Frames moved between the ring and the ports." },
-  { "underruns, silent_frames",
-    B("play") ": times the ring ran dry, and frames of silence output." },
+  { "ran_dry, silent_frames",
+    B("play") ": times the ring ran dry (a short cycle after a full one; "
+    "not the ring's " B("underruns") ", which count every short read), and "
+    "frames of silence output." },
   { "skipped_frames",
     B("play") ": frames dropped unplayed to keep the fill within "
     B("--frames") " or " B("--latency") " (always 0 without them)." },
-  { "overruns, dropped_frames",
-    B("record") ": times the ring was full, and input frames lost." },
+  { "filled_up, dropped_frames",
+    B("record") ": times the ring filled up (a short cycle after a full "
+    "one; not the ring's " B("overruns") ", which count every short "
+    "write), and input frames lost." },
   { "xruns", "Xruns JACK reported." },
   { "fill", "Frames queued in the ring at the start of the last cycle "
     "(for " B("play") ", after any skip)." },
@@ -235,13 +261,15 @@ static const JackDocItem jack_doc_exit_status[] = {
     ", or " B("--timeout") " expired), or a " B("--connect") " port does "
     "not exist." },
   { "69", "No JACK server (or it refused the client), or the server shut "
-    "down without " B("--reconnect") "." },
+    "down without " B("--reconnect") ", or the JACK server did not answer "
+    "within half a second of a stop signal." },
   { "70", "An internal error." },
   { "71", "A system error, such as no memory for the ring." },
   { "73", "The ring exists and is in use (" B("record") "), or its consumer "
     "role is taken (" B("play") "), or the JACK client name is taken." },
   { "77", "Permission denied: the ring belongs to another user or is "
-    "writable by others." },
+    "writable by group or others (see " B("--any-owner") " and "
+    B("--allow-shared-write") ")." },
   { NULL, NULL }
 };
 

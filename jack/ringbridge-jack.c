@@ -7,14 +7,17 @@
  * Two threads matter. JACK's process thread runs rt.c and nothing else.
  * The main thread does everything else in one poll() loop: it sets up the
  * ring and the client, makes connections, follows the peer process, feeds
- * the latency report, prints statistics, and handles signals (a signalfd)
- * and JACK's notifications. JACK's notification callbacks only store into
+ * the latency report, prints statistics, and handles JACK's notifications
+ * and the stop signals. JACK's notification callbacks only store into
  * atomics and write a byte to a pipe that wakes the loop; JACK forbids
- * jack_client_close() from them anyway.
+ * jack_client_close() from them anyway. A third thread (stop.c) takes the
+ * signals, wakes the loop, and ends the program itself if libjack keeps
+ * the main thread from doing so.
  *
  * Documentation lives in ringbridge-jack-doc.h, shared with the man page. */
 
 #include "rt.h"
+#include "stop.h"
 #include "ringbridge-jack-doc.h"
 
 #include <ringbridge/ringbridge.h>
@@ -25,12 +28,10 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
@@ -45,6 +46,12 @@
 /* a callback that makes no progress for this long is stuck (or JACK is
  * gone): the ring it may hold is kept alive rather than freed */
 #define SWAP_TIMEOUT_US (G_GINT64_CONSTANT (2) * G_USEC_PER_SEC)
+/* after a stop signal, how long the main thread may take to close the
+ * client before the signal thread ends the program without it */
+#define STOP_GRACE_NS (G_GINT64_CONSTANT (500) * 1000 * 1000)
+/* play on exit: how long to wait for a ring's creator to go (300 ms) */
+#define RECLAIM_TRIES 30
+#define RECLAIM_INTERVAL_US 10000ul
 
 #define DEFAULT_CHANNELS 2
 #define DEFAULT_LATENCY_MS 500.0
@@ -65,6 +72,7 @@ typedef struct {
                                  * keep queued; 0: not given */
   gdouble latency_ms;           /* the same in ms; 0: not given */
   gboolean overwrite;
+  RbRingOpenFlags open_flags;   /* --allow-shared-write, --any-owner */
   gdouble stats_interval;       /* 0: none */
   gboolean verbose;
 } Options;
@@ -89,8 +97,11 @@ typedef struct {
   gboolean connections_pending;
   guint jack_rate;              /* the client's sample rate at open */
 
-  int signal_fd;
+  int signal_fds[2];            /* signal thread -> main loop */
   int wake_fds[2];              /* JACK callbacks -> main loop */
+  /* Record: the ring the signal thread removes if it must end the program
+   * while libjack holds the main thread (see force_exit()). */
+  _Atomic (RbRing *) exit_ring;
 
   /* Written by JACK's threads, read by the main thread. */
   atomic_bool server_gone;
@@ -261,7 +272,7 @@ print_help (void)
   }
   g_string_append_c (out, '\n');
   append_wrapped (out, "", 0, jack_doc_exit_note);
-  g_string_append_printf (out, "\nUnderruns, peers, latency, clock and "
+  g_string_append_printf (out, "\nRunning dry, peers, latency, clock and "
       "shutdown: man %s\n", JACK_PROGRAM);
   return write_stdout (out);
 }
@@ -358,6 +369,8 @@ enum {
   OPT_LATENCY,
   OPT_OVERWRITE,
   OPT_STATS,
+  OPT_ALLOW_SHARED_WRITE,
+  OPT_ANY_OWNER,
 };
 
 static int
@@ -395,6 +408,8 @@ parse_options (int argc, char **argv, Options *opt)
     { "latency", required_argument, NULL, OPT_LATENCY },
     { "overwrite", no_argument, NULL, OPT_OVERWRITE },
     { "stats", required_argument, NULL, OPT_STATS },
+    { "allow-shared-write", no_argument, NULL, OPT_ALLOW_SHARED_WRITE },
+    { "any-owner", no_argument, NULL, OPT_ANY_OWNER },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -522,6 +537,12 @@ parse_options (int argc, char **argv, Options *opt)
           return usage_error ("invalid --stats '%s': must be a number of "
               "seconds from 0.1 to 86400", shown);
         }
+        break;
+      case OPT_ALLOW_SHARED_WRITE:
+        opt->open_flags |= RB_RING_OPEN_FLAGS_SHARED_WRITE;
+        break;
+      case OPT_ANY_OWNER:
+        opt->open_flags |= RB_RING_OPEN_FLAGS_ANY_OWNER;
         break;
       case 'v':
         opt->verbose = TRUE;
@@ -668,6 +689,47 @@ status_for_ring_error (const GError *error)
     default:
       return EX_OSERR;
   }
+}
+
+/* The options that would accept the ring @app refused for its owner or
+ * mode, or NULL: the library's message says what it refused, not how to
+ * opt in. */
+static const char *
+permission_hint (App *app)
+{
+  g_autofree gchar *path = rb_ring_name_to_path (app->opt.ring_name);
+  RbRingOpenFlags f = app->opt.open_flags;
+  gboolean other_owner, shared_write;
+  struct stat st;
+
+  if (path == NULL || stat (path, &st) != 0)
+    return NULL;
+  other_owner = st.st_uid != geteuid () && !(f & RB_RING_OPEN_FLAGS_ANY_OWNER);
+  shared_write = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+      !(f & RB_RING_OPEN_FLAGS_SHARED_WRITE);
+  if (other_owner && shared_write)
+    return "--any-owner --allow-shared-write";
+  if (other_owner)
+    return "--any-owner";
+  if (shared_write)
+    return "--allow-shared-write";
+  return NULL;
+}
+
+/* Prints the library's @error about attaching to the ring, with the
+ * options that opt in to a ring it refused for its owner or mode. */
+static void
+print_ring_error (App *app, const GError *error)
+{
+  const char *hint = NULL;
+
+  if (g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION))
+    hint = permission_hint (app);
+  if (hint != NULL)
+    print_error ("%s; if the ring is shared on purpose, %s accepts it",
+        error->message, hint);
+  else
+    print_error ("%s", error->message);
 }
 
 static gchar *
@@ -1183,9 +1245,8 @@ check_period (App *app, guint period)
     return;
   app->warned_small = TRUE;
   print_warning ("warning: ring '%s' holds %" G_GUINT64_FORMAT " frames, "
-      "less than JACK's period of %u: it will %s every cycle",
-      app->opt.ring_name, cap, period, app->rt.mode == RB_JACK_PLAY ?
-      "underrun" : "overrun");
+      "less than JACK's period of %u: every cycle will come up short",
+      app->opt.ring_name, cap, period);
 }
 
 /* Play with --frames/--latency: says (with --verbose) when the ring is
@@ -1301,13 +1362,13 @@ play_open_ring (App *app)
   g_autoptr (GError) error = NULL;
   g_autofree gchar *misfit = NULL;
   g_autofree gchar *has = NULL;
-  RbRing *ring = rb_ring_open (app->opt.ring_name, RB_RING_ROLE_CONSUMER,
-      &error);
+  RbRing *ring = rb_ring_open_full (app->opt.ring_name,
+      RB_RING_ROLE_CONSUMER, app->opt.open_flags, &error);
 
   if (ring == NULL) {
     if (g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND))
       return -1;
-    print_error ("%s", error->message);
+    print_ring_error (app, error);
     return status_for_ring_error (error);
   }
   misfit = play_misfit (app, ring);
@@ -1341,7 +1402,8 @@ play_follow_name (App *app)
   if (app->have_refused && st.st_dev == app->refused_dev &&
       st.st_ino == app->refused_ino)
     return;
-  ring = rb_ring_open (app->opt.ring_name, RB_RING_ROLE_CONSUMER, &error);
+  ring = rb_ring_open_full (app->opt.ring_name, RB_RING_ROLE_CONSUMER,
+      app->opt.open_flags, &error);
   if (ring == NULL) {
     if (!g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND)) {
       print_warning ("warning: a new ring '%s' appeared, but: %s; staying "
@@ -1411,7 +1473,8 @@ record_create_ring (App *app)
       /* Someone alive uses it. If only its producer is gone (we were
        * killed and restarted, say), continue it in that producer's place,
        * as the library intends for restarts. */
-      ring = rb_ring_open (o->ring_name, RB_RING_ROLE_PRODUCER, &open_error);
+      ring = rb_ring_open_full (o->ring_name, RB_RING_ROLE_PRODUCER,
+          o->open_flags, &open_error);
       if (ring != NULL) {
         g_autofree gchar *has = describe_ring (ring);
         guint consumer = rb_ring_get_peer_pid (ring);
@@ -1433,7 +1496,7 @@ record_create_ring (App *app)
         g_clear_error (&error);
       } else if (!g_error_matches (open_error, RB_RING_ERROR,
               RB_RING_ERROR_BUSY)) {
-        print_error ("%s", open_error->message);
+        print_ring_error (app, open_error);
         return status_for_ring_error (open_error);
       }
     } else {
@@ -1455,6 +1518,9 @@ record_create_ring (App *app)
   lock_ring (app, ring);
   app->ring = ring;
   atomic_store_explicit (&app->rt.ring, ring, memory_order_seq_cst);
+  /* release: pairs with the acquire load in force_exit(); the ring is
+   * complete before the signal thread may use it */
+  atomic_store_explicit (&app->exit_ring, ring, memory_order_release);
   return 0;
 }
 
@@ -1537,13 +1603,13 @@ print_stats (App *app, const char *label)
       rt->mode == RB_JACK_PLAY ? "play" : "record", app->opt.ring_name,
       GET (rt->cycles), GET (rt->frames));
   if (rt->mode == RB_JACK_PLAY)
-    g_string_append_printf (out, " underruns=%" G_GUINT64_FORMAT
+    g_string_append_printf (out, " ran_dry=%" G_GUINT64_FORMAT
         " silent_frames=%" G_GUINT64_FORMAT " skipped_frames=%"
-        G_GUINT64_FORMAT, GET (rt->underruns), GET (rt->silent_frames),
+        G_GUINT64_FORMAT, GET (rt->ran_dry), GET (rt->silent_frames),
         GET (rt->skipped_frames));
   else
-    g_string_append_printf (out, " overruns=%" G_GUINT64_FORMAT
-        " dropped_frames=%" G_GUINT64_FORMAT, GET (rt->overruns),
+    g_string_append_printf (out, " filled_up=%" G_GUINT64_FORMAT
+        " dropped_frames=%" G_GUINT64_FORMAT, GET (rt->filled_up),
         GET (rt->dropped_frames));
   g_string_append_printf (out, " xruns=%" G_GUINT64_FORMAT " fill=%"
       G_GUINT64_FORMAT " latency=%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT,
@@ -1600,12 +1666,15 @@ watch_peer (App *app)
 static void
 handle_signals (App *app)
 {
-  struct signalfd_siginfo si;
+  char buf[16];
+  int sig = rb_jack_stop_signal ();
 
-  while (read (app->signal_fd, &si, sizeof si) == (ssize_t) sizeof si) {
-    print_info (app, "%s: stopping", sigdescr_np ((int) si.ssi_signo));
-    stop (app, 0);
-  }
+  while (read (app->signal_fds[0], buf, sizeof buf) > 0)
+    ;
+  if (sig == 0 || app->quit)
+    return;
+  print_info (app, "%s: stopping", sigdescr_np (sig));
+  stop (app, 0);
 }
 
 static void
@@ -1661,8 +1730,9 @@ handle_notifications (App *app)
   fw = atomic_load_explicit (&app->freewheel_now, memory_order_relaxed);
   if (fw != app->last_freewheel) {
     print_info (app, fw ? "JACK is freewheeling: the ring's other side "
-        "keeps its own pace, so expect %s" : "JACK stopped freewheeling",
-        app->rt.mode == RB_JACK_PLAY ? "underruns" : "overruns");
+        "keeps its own pace, so expect the ring to %s" :
+        "JACK stopped freewheeling",
+        app->rt.mode == RB_JACK_PLAY ? "run dry" : "fill up");
     app->last_freewheel = fw;
   }
 }
@@ -1768,7 +1838,7 @@ run (App *app)
 {
   while (!app->quit) {
     struct pollfd fds[2] = {
-      { .fd = app->signal_fd, .events = POLLIN },
+      { .fd = app->signal_fds[0], .events = POLLIN },
       { .fd = app->wake_fds[0], .events = POLLIN },
     };
 
@@ -1790,36 +1860,53 @@ run (App *app)
 
 /* --- set-up and tear-down ------------------------------------------------- */
 
-/* SIGINT, SIGTERM and SIGHUP arrive on a signalfd, read by the main loop.
- * They are blocked before JACK makes its threads, which inherit the mask,
- * so no JACK thread (the process thread least of all) runs a handler. */
+/* The signal thread's last resort (see stop.h): a stop signal came, and
+ * the main thread is still inside libjack half a second later (a stopped
+ * or hung server blocks jack_client_open(), jack_deactivate() and
+ * jack_client_close() for good). Says so and removes what record made, if
+ * nobody reads it; the server drops the client when the process is gone.
+ * No libjack call, and nothing the main thread may be holding: the main
+ * thread frees the ring only after rb_jack_stop_jack_done(), which waits
+ * while this runs. */
+static int
+force_exit (int sig, void *data)
+{
+  App *app = data;
+  /* acquire: pairs with the release store in record_create_ring() */
+  RbRing *ring = atomic_load_explicit (&app->exit_ring, memory_order_acquire);
+
+  print_error ("%s, but the JACK server did not answer within half a "
+      "second: exiting without closing the JACK client", sigdescr_np (sig));
+  if (ring != NULL && rb_ring_get_peer_state (ring) != RB_PEER_STATE_ALIVE)
+    rb_ring_unlink (app->opt.ring_name, NULL);
+  return EX_UNAVAILABLE;
+}
+
+/* SIGINT, SIGTERM and SIGHUP go to the signal thread (stop.c), which
+ * wakes the main loop through a pipe. They are blocked before JACK makes
+ * its threads, which inherit the mask, so no JACK thread (the process
+ * thread least of all) runs a handler. */
 static int
 setup_signals (App *app)
 {
   sigset_t set;
   int err;
 
+  /* a closed standard output must not kill us with the final line */
+  signal (SIGPIPE, SIG_IGN);
+  if (pipe2 (app->wake_fds, O_NONBLOCK | O_CLOEXEC) != 0 ||
+      pipe2 (app->signal_fds, O_NONBLOCK | O_CLOEXEC) != 0) {
+    print_error ("pipe: %s", g_strerror (errno));
+    return EX_OSERR;
+  }
   sigemptyset (&set);
   sigaddset (&set, SIGINT);
   sigaddset (&set, SIGTERM);
   sigaddset (&set, SIGHUP);
-  /* this thread's mask, which the threads made later inherit
-   * (sigprocmask is unspecified once a process has threads, and GLib may
-   * have made some) */
-  err = pthread_sigmask (SIG_BLOCK, &set, NULL);
+  err = rb_jack_stop_start (&set, app->signal_fds[1], STOP_GRACE_NS,
+      force_exit, app);
   if (err != 0) {
-    print_error ("pthread_sigmask: %s", g_strerror (err));
-    return EX_OSERR;
-  }
-  app->signal_fd = signalfd (-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (app->signal_fd < 0) {
-    print_error ("signalfd: %s", g_strerror (errno));
-    return EX_OSERR;
-  }
-  /* a closed standard output must not kill us with the final line */
-  signal (SIGPIPE, SIG_IGN);
-  if (pipe2 (app->wake_fds, O_NONBLOCK | O_CLOEXEC) != 0) {
-    print_error ("pipe: %s", g_strerror (errno));
+    print_error ("cannot start the signal thread: %s", g_strerror (err));
     return EX_OSERR;
   }
   return 0;
@@ -1874,32 +1961,89 @@ setup (App *app)
   return 0;
 }
 
+/* Record, having let go of its ring, whose consumer was alive a moment
+ * ago: whether it has left since (the two may be exiting together, both
+ * after a server shutdown). Taking the free consumer role says so; a live
+ * consumer keeps it, and removes the ring itself when it leaves. */
+static gboolean
+consumer_left (App *app)
+{
+  RbRing *probe = rb_ring_open_full (app->opt.ring_name,
+      RB_RING_ROLE_CONSUMER, app->opt.open_flags, NULL);
+
+  if (probe == NULL)
+    return FALSE;
+  g_object_unref (probe);
+  return TRUE;
+}
+
+/* Lets go of the ring and removes it when nobody else uses it, so that
+ * whichever side leaves last removes it (as ringsrc does on stop). record
+ * made the ring: it removes it unless a consumer is still attached, which
+ * keeps it for a restarted record. play removes it once every process
+ * that used it is gone (rb_ring_reclaim_stale()). */
+static void
+release_ring (App *app)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean peer_alive;
+
+  if (app->ring == NULL)
+    return;
+  peer_alive = rb_ring_get_peer_state (app->ring) == RB_PEER_STATE_ALIVE;
+
+  if (app->rt.mode == RB_JACK_RECORD) {
+    guint consumer = rb_ring_get_peer_pid (app->ring);
+
+    g_clear_object (&app->ring);
+    if (peer_alive && !consumer_left (app)) {
+      print_info (app, "leaving ring '%s' to its consumer (pid %u)",
+          app->opt.ring_name, consumer);
+      return;
+    }
+    if (!rb_ring_unlink (app->opt.ring_name, &error) &&
+        !g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND))
+      print_warning ("warning: cannot remove ring '%s': %s",
+          app->opt.ring_name, error->message);
+    return;
+  }
+
+  g_clear_object (&app->ring);
+  /* The ring's creator counts as a user while its process lives: a
+   * record whose producer role is gone may be a moment from exiting, so
+   * ask again for a while; a live producer keeps the ring, no waiting. */
+  for (int tries = 0; ; tries++) {
+    g_clear_error (&error);
+    if (rb_ring_reclaim_stale (app->opt.ring_name, &error)) {
+      print_info (app, "removed ring '%s', which nobody uses",
+          app->opt.ring_name);
+      return;
+    }
+    if (peer_alive || tries >= RECLAIM_TRIES ||
+        !g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_BUSY))
+      break;
+    g_usleep (RECLAIM_INTERVAL_US);
+  }
+  if (!g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND))
+    print_info (app, "leaving ring '%s': %s", app->opt.ring_name,
+        error->message);
+}
+
 static void
 teardown (App *app)
 {
   close_client (app);
+  /* no libjack call from here on: a stop signal no longer forces the
+   * exit, and the signal thread no longer looks at the ring */
+  rb_jack_stop_jack_done ();
   if (app->running) {
     watch_peer (app);
     print_stats (app, "final");
   }
   atomic_store_explicit (&app->rt.ring, NULL, memory_order_seq_cst);
-  if (app->ring != NULL && app->rt.mode == RB_JACK_RECORD) {
-    /* Leave the ring to a consumer still attached: a restarted record
-     * continues it. Otherwise nobody needs it any more. */
-    if (rb_ring_get_peer_state (app->ring) == RB_PEER_STATE_ALIVE) {
-      print_info (app, "leaving ring '%s' to its consumer (pid %u)",
-          app->opt.ring_name, rb_ring_get_peer_pid (app->ring));
-    } else {
-      g_autoptr (GError) error = NULL;
-      if (!rb_ring_unlink (app->opt.ring_name, &error) &&
-          !g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND))
-        print_warning ("warning: cannot remove ring '%s': %s",
-            app->opt.ring_name, error->message);
-    }
-  }
-  g_clear_object (&app->ring);
-  if (app->signal_fd >= 0)
-    close (app->signal_fd);
+  release_ring (app);
+  /* signal_fds stay open: the signal thread may still write to them
+   * until the process ends */
   for (int i = 0; i < 2; i++)
     if (app->wake_fds[i] >= 0)
       close (app->wake_fds[i]);
@@ -1912,8 +2056,9 @@ main (int argc, char **argv)
   App *app = g_new0 (App, 1);
   int status;
 
-  app->signal_fd = -1;
+  app->signal_fds[0] = app->signal_fds[1] = -1;
   app->wake_fds[0] = app->wake_fds[1] = -1;
+  atomic_init (&app->exit_ring, NULL);
   rb_jack_rt_init (&app->rt, RB_JACK_PLAY);
 
   status = parse_options (argc, argv, &app->opt);

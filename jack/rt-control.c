@@ -21,10 +21,10 @@ rb_jack_rt_init (RbJackRt *rt, RbJackMode mode)
   atomic_init (&rt->clock_offset_ns, 0);
   atomic_init (&rt->cycles, 0);
   atomic_init (&rt->frames, 0);
-  atomic_init (&rt->underruns, 0);
+  atomic_init (&rt->ran_dry, 0);
   atomic_init (&rt->silent_frames, 0);
   atomic_init (&rt->skipped_frames, 0);
-  atomic_init (&rt->overruns, 0);
+  atomic_init (&rt->filled_up, 0);
   atomic_init (&rt->dropped_frames, 0);
   atomic_init (&rt->fill, 0);
   rb_jack_rt_reset_clock (rt);
@@ -39,7 +39,8 @@ rb_jack_rt_reset_clock (RbJackRt *rt)
   rt->have_frame_time = false;
   rt->last_frame_time = 0;
   rt->frame_time_high = 0;
-  /* the first cycle of a new run is no underrun of the last one */
+  /* the first cycle of a new run does not run dry (or fill up) after the
+   * last one */
   rt->short_last = true;
 }
 

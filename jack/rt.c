@@ -100,9 +100,10 @@ play (RbJackRt *rt, RbRing *ring, float *const *buffers,
        * across the JACK calls in between */
       /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
       memset (buffers[c] + got, 0, (nframes - got) * sizeof (float));
-    /* one underrun per time the ring runs dry, not per silent cycle */
+    /* one per time the ring runs dry, not per silent cycle (the ring's
+     * own underruns counter, in the library, counts every short read) */
     if (!rt->short_last)
-      bump (&rt->underruns, 1);
+      bump (&rt->ran_dry, 1);
     bump (&rt->silent_frames, nframes - got);
   }
   rt->short_last = got < nframes;
@@ -135,9 +136,10 @@ record (RbJackRt *rt, RbRing *ring, float *const *buffers,
         memory_order_relaxed);
   }
   if (put < nframes) {
-    /* one overrun per time the ring fills up, not per full cycle */
+    /* one per time the ring fills up, not per full cycle (the ring's own
+     * overruns counter, in the library, counts every short write) */
     if (!rt->short_last)
-      bump (&rt->overruns, 1);
+      bump (&rt->filled_up, 1);
     bump (&rt->dropped_frames, nframes - put);
   }
   rt->short_last = put < nframes;

@@ -65,10 +65,15 @@ typedef struct {
    * unless said otherwise: statistics, nothing is published through them. */
   atomic_uint_least64_t cycles;         /* completed callbacks; see swap */
   atomic_uint_least64_t frames;         /* frames moved through the ring */
-  atomic_uint_least64_t underruns;      /* play: times the ring ran dry */
+  /* play: times the ring ran dry, a cycle that came up short after one
+   * that did not (not the ring's underruns, which count every short read) */
+  atomic_uint_least64_t ran_dry;
   atomic_uint_least64_t silent_frames;  /* play: frames of silence output */
   atomic_uint_least64_t skipped_frames; /* play: frames dropped by max_fill */
-  atomic_uint_least64_t overruns;       /* record: times the ring was full */
+  /* record: times the ring filled up, a cycle that came up short after
+   * one that did not (not the ring's overruns, which count every short
+   * write) */
+  atomic_uint_least64_t filled_up;
   atomic_uint_least64_t dropped_frames; /* record: input frames lost */
   atomic_uint_least64_t fill;           /* frames queued in the ring (play:
                                          * after any skip) */

@@ -99,9 +99,14 @@ static const StatDocItem stat_doc_fields[] = {
   { "waiters",
     "How many processes sleep waiting for data and for space." },
   { "counters",
-    B("overruns") ": writes cut short by a full ring; " B("underruns") ": "
-    "reads that found less than asked for; " B("overwritten") ": bytes the "
-    "consumer lost to an overwriting producer." },
+    "The ring's own counts since it was made, by every process that used "
+    "it: " B("overruns") ": write calls cut short by a full ring (one per "
+    "call: a producer that finds the ring full for 100 cycles adds 100); "
+    B("underruns") ": consumer read calls that found less than asked for, "
+    "the same way; " B("overwritten") ": bytes the consumer lost to an "
+    "overwriting producer. " B("ringbridge-jack") "'s " B("ran_dry") " and "
+    B("filled_up") " are other counts: how often the ring ran dry or filled "
+    "up during its run, once per episode." },
   { "file", "The file's permissions, owner, group and size." },
   { "rate",
     "With " B("--watch") ": bytes per second written and read since the "

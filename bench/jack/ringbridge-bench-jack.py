@@ -550,11 +550,13 @@ def run_xruns(procs, period, config, res):
                 raise Failure("ringbridge-jack play moved no frames at %d "
                               "frames (statistics: %s)" % (period, stats))
             entry["client_xruns"] = int(stats.get("xruns", "0"))
-            entry["underruns"] = int(stats.get("underruns", "0"))
+            # play's ran_dry (times its ring ran dry), kept under the
+            # results' old key
+            entry["underruns"] = int(stats.get("ran_dry", "0"))
             line += " (play's own count for its whole run: xruns=%s " \
-                "underruns=%s fill=%s)" % (stats.get("xruns"),
-                                           stats.get("underruns"),
-                                           stats.get("fill"))
+                "ran_dry=%s fill=%s)" % (stats.get("xruns"),
+                                         stats.get("ran_dry"),
+                                         stats.get("fill"))
         say("  " + line)
         if config == "jackd-alone":
             return

@@ -37,8 +37,11 @@
  *                     point's frame time was, converted to CLOCK_MONOTONIC
  *                     (as "jack_ns"): an independent check of the clock
  *                     point's time
- * drain stops on SIGTERM/SIGINT and prints one JSON line: what it read and
- * the producer's clock point, with CLOCK_MONOTONIC now.
+ *   --idle            hold the consumer role but read nothing, so that the
+ *                     producer meets a full ring (its overrun counters)
+ * drain stops on SIGTERM/SIGINT and prints one JSON line: what it read,
+ * the producer's clock point, with CLOCK_MONOTONIC now, and the ring's own
+ * counters (rb_ring_get_overruns/underruns).
  *
  * Both print "ready" on stdout once attached (feed: before --go). */
 
@@ -333,6 +336,7 @@ drain (const char *name, int argc, char **argv)
   jack_client_t *client = NULL;
   gint64 jack_ns = 0;
   double timeout = 10.0;
+  gboolean idle = FALSE;
   FILE *out = NULL;
   guint64 total = 0, pos = 0, clock_frames = 0;
   gint64 clock_ns = 0, deadline;
@@ -347,6 +351,8 @@ drain (const char *name, int argc, char **argv)
       jack_server = argv[++i];
     else if (strcmp (argv[i], "--timeout") == 0 && i + 1 < argc)
       timeout = g_ascii_strtod (argv[++i], NULL);
+    else if (strcmp (argv[i], "--idle") == 0)
+      idle = TRUE;
     else {
       fprintf (stderr, "ring-helper: bad drain argument '%s'\n", argv[i]);
       return 2;
@@ -385,7 +391,13 @@ drain (const char *name, int argc, char **argv)
   chunk = rb_ring_get_capacity_frames (ring);
   buf = g_malloc (chunk * fs);
   while (!stopping ()) {
-    gsize n = rb_ring_read_frames (ring, buf, chunk);
+    gsize n;
+
+    if (idle) {
+      g_usleep (10000);
+      continue;
+    }
+    n = rb_ring_read_frames (ring, buf, chunk);
 
     if (n == 0) {
       rb_ring_wait_readable (ring, fs, 20000);
@@ -418,10 +430,13 @@ drain (const char *name, int argc, char **argv)
       G_GUINT64_FORMAT ", \"clock_ns\": %" G_GINT64_FORMAT
       ", \"clock_frames\": %" G_GUINT64_FORMAT ", \"jack_ns\": %"
       G_GINT64_FORMAT ", \"now_ns\": %"
-      G_GINT64_FORMAT ", \"read_position\": %" G_GUINT64_FORMAT "}\n", total,
+      G_GINT64_FORMAT ", \"read_position\": %" G_GUINT64_FORMAT
+      ", \"overruns\": %" G_GUINT64_FORMAT ", \"underruns\": %"
+      G_GUINT64_FORMAT "}\n", total,
       fs, rb_ring_get_rate (ring), have_clock ? "true" : "false", pos,
       clock_ns, clock_frames, jack_ns, now_ns (),
-      rb_ring_get_read_position (ring));
+      rb_ring_get_read_position (ring), rb_ring_get_overruns (ring),
+      rb_ring_get_underruns (ring));
   fflush (stdout);
   return 0;
 }

@@ -250,7 +250,7 @@ test_play_formats (void)
       for (guint c = 0; c < CHANNELS; c++)
         g_assert_cmpfloat (s.bufs[c][i], ==, pc->expect[i * CHANNELS + c]);
     g_assert_cmpuint (get (&s.rt.frames), ==, frames);
-    g_assert_cmpuint (get (&s.rt.underruns), ==, 0);
+    g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
     side_clear (&s);
   }
 
@@ -332,26 +332,26 @@ test_play_underrun (void)
   poison (&s);
   cycle (&s, 64);
   assert_frames (&s, 0, 64, TRUE);
-  g_assert_cmpuint (get (&s.rt.underruns), ==, 0);
+  g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64);
 
   /* 100 frames: a full cycle, then 36 and 28 frames of silence */
   write_ramp (ring, 100);
   cycle (&s, 64);
-  g_assert_cmpuint (get (&s.rt.underruns), ==, 0);
+  g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
   poison (&s);
   cycle (&s, 64);
   g_assert_cmpfloat (s.bufs[0][0], ==, 65.0f);
   g_assert_cmpfloat (s.bufs[1][35], ==, -100.0f);
   assert_frames (&s, 36, 64, TRUE);
-  g_assert_cmpuint (get (&s.rt.underruns), ==, 1);
+  g_assert_cmpuint (get (&s.rt.ran_dry), ==, 1);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64 + 28);
 
   /* staying dry is the same underrun */
   poison (&s);
   cycle (&s, 64);
   assert_frames (&s, 0, 64, TRUE);
-  g_assert_cmpuint (get (&s.rt.underruns), ==, 1);
+  g_assert_cmpuint (get (&s.rt.ran_dry), ==, 1);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64 + 28 + 64);
 
   /* flowing again, then dry again: the second underrun */
@@ -360,7 +360,7 @@ test_play_underrun (void)
   cycle (&s, 128);
   assert_frames (&s, 0, 128, FALSE);
   cycle (&s, 128);
-  g_assert_cmpuint (get (&s.rt.underruns), ==, 2);
+  g_assert_cmpuint (get (&s.rt.ran_dry), ==, 2);
   g_assert_cmpuint (get (&s.rt.frames), ==, 228);
   g_assert_cmpuint (get (&s.rt.cycles), ==, 6);
   side_clear (&s);
@@ -435,7 +435,7 @@ test_play_bound (void)
   g_assert_cmpfloat (s.bufs[0][0], ==, 466.0f);
   g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 337);
   g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 100);
-  g_assert_cmpuint (get (&s.rt.underruns), ==, 0);
+  g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
 
   /* no bound: every frame is played, however many are queued */
   s.rt.max_fill = 0;
@@ -568,22 +568,22 @@ test_record_overrun (void)
    * whole; one overrun */
   g_assert_cmpuint (get (&s.rt.frames), ==, 512);
   g_assert_cmpuint (get (&s.rt.dropped_frames), ==, 2000 - 512);
-  g_assert_cmpuint (get (&s.rt.overruns), ==, 1);
+  g_assert_cmpuint (get (&s.rt.filled_up), ==, 1);
   g_assert_cmpuint (get (&s.rt.fill), ==, 512);
   g_assert_cmpuint (rb_ring_get_overruns (ring), >=, 1);
 
   /* room again: writing resumes; full again: a second overrun */
   g_assert_cmpuint (rb_ring_skip (ring, 300 * 8), ==, 300 * 8);
   cycle (&s, 200);
-  g_assert_cmpuint (get (&s.rt.overruns), ==, 1);
+  g_assert_cmpuint (get (&s.rt.filled_up), ==, 1);
   cycle (&s, 200);
-  g_assert_cmpuint (get (&s.rt.overruns), ==, 2);
+  g_assert_cmpuint (get (&s.rt.filled_up), ==, 2);
   g_assert_cmpuint (get (&s.rt.frames), ==, 812);
 
   /* the overwrite ring never drops: the oldest frames went instead */
   g_assert_cmpuint (get (&o.rt.frames), ==, 2000);
   g_assert_cmpuint (get (&o.rt.dropped_frames), ==, 0);
-  g_assert_cmpuint (get (&o.rt.overruns), ==, 0);
+  g_assert_cmpuint (get (&o.rt.filled_up), ==, 0);
   g_assert_cmpuint (rb_ring_get_write_position (ow), ==, 2000 * 8);
   side_clear (&s);
   side_clear (&o);
@@ -853,8 +853,8 @@ assert_coverage (Workload *w)
   gboolean wrapped = FALSE;
 
   for (guint k = 0; k < N_PAIRS; k++) {
-    underruns += get (&w->play[k].rt.underruns);
-    overruns += get (&w->rec[k].rt.overruns);
+    underruns += get (&w->play[k].rt.ran_dry);
+    overruns += get (&w->rec[k].rt.filled_up);
     played += get (&w->play[k].rt.frames);
     recorded += get (&w->rec[k].rt.frames);
     silent += get (&w->play[k].rt.silent_frames);

@@ -15,6 +15,7 @@ No assertion depends on timing: waits have generous deadlines that only
 catch a hang; latencies are measured and printed. Output is TAP.
 
 Usage: test-jack.py RINGBRIDGE-JACK RING-HELPER MAN-PAGE RTSAN-CLIENT|- GROUP
+                    [RINGBRIDGE-STAT]
 """
 
 import errno
@@ -34,6 +35,7 @@ import time
 import traceback
 
 JACK, HELPER, MAN, RTSAN_CLIENT, GROUP = sys.argv[1:6]
+STAT = sys.argv[6] if len(sys.argv) > 6 else None
 if RTSAN_CLIENT == "-":
     RTSAN_CLIENT = None
 
@@ -640,6 +642,7 @@ def test_help_version_man():
                 "--reconnect", "--wait", "--timeout=SECONDS",
                 "--format=FORMAT", "--channels=N", "--frames=N",
                 "--latency=MS", "--overwrite", "--stats=SECONDS",
+                "--allow-shared-write", "--any-owner",
                 "--verbose", "--help", "--version"):
         assert opt in r.stdout, opt
     for code in ("64", "65", "66", "69", "73", "77"):
@@ -665,7 +668,10 @@ def test_help_version_man():
     for sentence in ("Print this help and exit.",
                      "connect libringbridge rings to JACK ports",
                      "When the JACK server shuts down, wait for it",
-                     "No JACK server (or it refused the client)"):
+                     "No JACK server (or it refused the client)",
+                     "times the ring ran dry",
+                     "the JACK server did not answer within half a second",
+                     "writable by group or others"):
         assert sentence in page, sentence
     for section in ("BEHAVIOUR", "STATISTICS", "EXIT STATUS", "ENVIRONMENT",
                     "EXAMPLES"):
@@ -995,10 +1001,10 @@ def test_loopback_f32():
     rec = check_clean_exit(res["rec"], "record")
     # everything was in the ring before play saw any: one underrun, at the
     # end, and every frame played
-    assert play["frames"] == RATE and play["underruns"] == 1, play
+    assert play["frames"] == RATE and play["ran_dry"] == 1, play
     # without --frames/--latency play never skips
     assert play["skipped_frames"] == 0, play
-    assert rec["overruns"] == 0 and rec["dropped_frames"] == 0, rec
+    assert rec["filled_up"] == 0 and rec["dropped_frames"] == 0, rec
     d = json.loads(res["drain"][1].strip().splitlines()[-1])
     # the clock point's time is CLOCK_MONOTONIC of its JACK frame time, as
     # JACK itself maps it (converted independently by ring-helper)
@@ -1116,10 +1122,10 @@ def test_underrun():
     assert runs[0][1] == 0 and all(a[2] == b[1] for a, b in
                                    zip(runs, runs[1:])), runs
     n = transitions(data, 8, silence("F32LE"))
-    assert st["underruns"] == n and 1 <= n <= bursts, (st, n)
+    assert st["ran_dry"] == n and 1 <= n <= bursts, (st, n)
     assert st["frames"] == bursts * per, st
     log("%d bursts with gaps: %d underruns counted, %d silences recorded, "
-        "%d frames of silence played" % (bursts, st["underruns"], n,
+        "%d frames of silence played" % (bursts, st["ran_dry"], n,
                                          st["silent_frames"]))
     server.stop()
 
@@ -1287,7 +1293,7 @@ def test_producer_death():
     log("producer killed after %d frames: play kept running, %d frames of "
         "silence, then a restarted producer and a new ring, each from its "
         "first frame; %d underruns" % (
-            [r for r in runs if r[0] == 3][-1][2], gap, st["underruns"]))
+            [r for r in runs if r[0] == 3][-1][2], gap, st["ran_dry"]))
     server.stop()
 
 
@@ -1300,7 +1306,7 @@ def test_overwrite_record():
     time.sleep(0.5)
     st = check_clean_exit(finish(rec), "record")
     # an overwrite ring never drops, however long nobody reads
-    assert st["overruns"] == 0 and st["dropped_frames"] == 0, st
+    assert st["filled_up"] == 0 and st["dropped_frames"] == 0, st
     assert st["frames"] > 4096, st
     server.stop()
 
@@ -1443,6 +1449,328 @@ def test_signals():
         server.stop()
 
 
+# --- tests: what the counters count ------------------------------------------
+
+def stat_counters(ring):
+    """The ring's own counters as ringbridge-stat prints them (JSON)."""
+    assert STAT, "no ringbridge-stat given to the test"
+    r = subprocess.run([STAT, "--json", ring], capture_output=True,
+                       text=True, timeout=30)
+    assert r.returncode == 0, (r.returncode, r.stderr)
+    return json.loads(r.stdout)["rings"][0]["counters"]
+
+
+def helper_json(proc):
+    status, out, err = finish(proc)
+    assert status == 0, (status, err)
+    return json.loads(out.splitlines()[-1])
+
+
+def test_play_counters():
+    """play's ran_dry counts the times the ring ran dry (a short cycle
+    after a full one); the ring's underruns (ringbridge-stat, the library)
+    count every read that came up short, whoever made it. Two bursts of
+    exactly ten periods each: ran_dry is 2, and every other cycle is a
+    short read."""
+    server = Server()
+    src = new_name("src")
+    per = 10 * PERIOD
+    feed = feeder(src, "--frames", "4096", "--seed", "5", "--total",
+                  str(2 * per), "--bursts", "2", "--gap-ms", "300", "--hold",
+                  go=True)
+    play = jack(server, "play", src, "--stats", "0.1")
+    wait_until(lambda: play_port(src, 2) in server.ports(), "play's ports")
+    wait_until(lambda: "stats:" in output(play)[0], "play running")
+    tell_go(feed)
+    wait_until(lambda: "done" in output(feed)[0], "the bursts")
+    wait_until(lambda: any(st["frames"] == 2 * per and st["silent_frames"] >
+                           0 for st in stats_lines(output(play)[0])[-1:]),
+               "both bursts played")
+    st = check_clean_exit(finish(play), "play")
+    ring = stat_counters(src)
+    finish(feed)
+    log("play: %s; ring: %s" % (st, ring))
+    assert "underruns" not in st, "play's episodes share the ring's name"
+    assert st["frames"] == 2 * per, st
+    assert st["ran_dry"] == 2, st
+    short = st["cycles"] - 2 * per // PERIOD
+    assert st["silent_frames"] == short * PERIOD, st
+    assert ring["underruns"] == short, (ring, st)
+    assert ring["overruns"] == 0, ring
+    server.stop()
+
+
+def test_record_counters():
+    """record's filled_up counts the times the ring filled up; the ring's
+    overruns count every write that came up short. A ring of 512 frames
+    that nobody reads: 8 cycles fit, every later one is a short write, and
+    it filled up once."""
+    server = Server()
+    dst = new_name("dst")
+    rec = jack(server, "record", dst, "--frames", "512", "--stats", "0.1")
+    wait_until(lambda: os.path.exists(SHM + "ringbridge-" + dst),
+               "record's ring")
+    proc_idle = helper("drain", dst, "--idle")
+    wait_until(lambda: any(st["cycles"] > 40 for st in
+                           stats_lines(output(rec)[0])[-1:]), "40 cycles")
+    st = check_clean_exit(finish(rec), "record")
+    # the idle consumer keeps the ring: record leaves it to it
+    ring = stat_counters(dst)
+    got = helper_json(proc_idle)
+    log("record: %s; ring: %s; consumer saw %s" % (st, ring, got))
+    assert "overruns" not in st, "record's episodes share the ring's name"
+    assert st["frames"] == 512, st
+    assert st["filled_up"] == 1, st
+    assert st["dropped_frames"] == st["cycles"] * PERIOD - 512, st
+    assert ring["overruns"] == st["cycles"] - 512 // PERIOD, (ring, st)
+    assert got["overruns"] == ring["overruns"], got
+    assert ring["underruns"] == 0, ring
+    rb_unlink(dst)
+    server.stop()
+
+
+def rb_unlink(ring):
+    try:
+        os.unlink(SHM + "ringbridge-" + ring)
+    except FileNotFoundError:
+        pass
+
+
+# --- tests: exits leave nothing behind, and come when asked -------------------
+
+def test_no_stale_ring_after_signals():
+    """record then play on one ring, each ended by SIGINT: record leaves
+    the ring to play, and play, its last user, removes it."""
+    server = Server()
+    ring = new_name()
+    rec = jack(server, "record", ring)
+    wait_until(lambda: rec_port(ring, 2) in server.ports(), "record's ports")
+    play = jack(server, "play", ring, "--connect", "%s,%s" % (
+        rec_port(ring, 1), rec_port(ring, 2)), "--stats", "0.1")
+    wait_until(lambda: "stats:" in output(play)[0], "play running")
+    status, out, err = finish(rec, signal.SIGINT)
+    assert status == 0, (status, err)
+    assert os.path.exists(SHM + "ringbridge-" + ring), \
+        "record removed the ring its consumer still reads"
+    status, out, err = finish(play, signal.SIGINT)
+    assert status == 0, (status, err)
+    assert not os.path.exists(SHM + "ringbridge-" + ring), \
+        "play, the ring's last user, left /dev/shm/ringbridge-%s" % ring
+    server.stop()
+
+
+def test_no_stale_ring_after_server_death():
+    """The same when jackd dies. record and play run on two servers, so
+    that they go one after the other: record's server dies first (record
+    leaves the ring to play), then play's; nothing stays."""
+    server_a, server_b = Server(), Server()
+    ring = new_name()
+    rec = jack(server_a, "record", ring)
+    wait_until(lambda: rec_port(ring, 2) in server_a.ports(),
+               "record's ports")
+    play = jack(server_b, "play", ring, "--stats", "0.1")
+    wait_until(lambda: "stats:" in output(play)[0], "play running")
+    server_a.crash()
+    status, out, err = finish(rec, timeout=DEADLINE)
+    assert status == 69, ("record", status, err)
+    assert os.path.exists(SHM + "ringbridge-" + ring), \
+        "record removed the ring its consumer still reads"
+    server_b.crash()
+    play.wait(timeout=DEADLINE)
+    status, out, err = finish(play)
+    assert status == 69, ("play", status, err)
+    assert not os.path.exists(SHM + "ringbridge-" + ring), \
+        "/dev/shm/ringbridge-%s left behind after jackd died" % ring
+    server_a.stop()
+    server_b.stop()
+
+    # one server: both get the shutdown at once and leave together;
+    # whichever goes last removes the ring (two rounds, for the race)
+    for _ in range(2):
+        server = Server()
+        ring = new_name()
+        rec = jack(server, "record", ring)
+        wait_until(lambda: rec_port(ring, 2) in server.ports(),
+                   "record's ports")
+        play = jack(server, "play", ring, "--stats", "0.1")
+        wait_until(lambda: "stats:" in output(play)[0], "play running")
+        server.crash()
+        for name, p in (("record", rec), ("play", play)):
+            p.wait(timeout=DEADLINE)
+            status, out, err = finish(p)
+            assert status == 69, (name, status, err)
+        assert not os.path.exists(SHM + "ringbridge-" + ring), \
+            "/dev/shm/ringbridge-%s left behind after jackd died" % ring
+        server.stop()
+
+
+def test_no_stale_ring_after_producer_death():
+    """play on a ring whose producer died (left it behind): play is its
+    last user, and removes it on SIGINT."""
+    server = Server()
+    ring = new_name()
+    feed = feeder(ring, "--hold")
+    play = jack(server, "play", ring, "--stats", "0.1")
+    wait_until(lambda: "stats:" in output(play)[0], "play running")
+    feed.kill()
+    feed.wait(timeout=DEADLINE)
+    finish(feed)
+    status, out, err = finish(play, signal.SIGINT)
+    assert status == 0, (status, err)
+    assert not os.path.exists(SHM + "ringbridge-" + ring), \
+        "play left the ring of a dead producer behind"
+    server.stop()
+
+
+def sigint_with_jackd_stopped(server, proc, what):
+    """SIGINT to @proc while @server is stopped (SIGSTOP): it must end
+    within a second. Returns (status, stderr, seconds)."""
+    os.kill(server.proc.pid, signal.SIGSTOP)
+    try:
+        time.sleep(0.2)
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("%s still running 1 s after SIGINT with "
+                                 "jackd stopped" % what)
+        took = time.monotonic() - t0
+    finally:
+        os.kill(server.proc.pid, signal.SIGCONT)
+    status, out, err = finish(proc)
+    return status, err, took
+
+
+def test_sigint_while_jack_hangs():
+    """jackd stopped (SIGSTOP): libjack blocks in jack_deactivate() or
+    jack_client_open(); Ctrl-C ends ringbridge-jack within a second all the
+    same, with status 69 and a message, and record's ring is removed."""
+    server = Server()
+    ring = new_name()
+    rec = jack(server, "record", ring, "--stats", "0.1")
+    wait_until(lambda: "stats:" in output(rec)[0], "record running")
+    status, err, took = sigint_with_jackd_stopped(server, rec, "record")
+    log("record: SIGINT with jackd stopped: status %d after %.3f s" % (
+        status, took))
+    assert status == 69, (status, err)
+    assert "the JACK server did not answer" in err, err
+    assert not os.path.exists(SHM + "ringbridge-" + ring)
+
+    # stuck in jack_client_open() from the start
+    os.kill(server.proc.pid, signal.SIGSTOP)
+    try:
+        rec = jack(server, "record", new_name())
+        time.sleep(0.5)
+        assert rec.poll() is None, output(rec)
+    finally:
+        os.kill(server.proc.pid, signal.SIGCONT)
+    status, err, took = sigint_with_jackd_stopped(server, rec, "record")
+    log("record opening: SIGINT with jackd stopped: status %d after %.3f s"
+        % (status, took))
+    assert status == 69, (status, err)
+    assert "the JACK server did not answer" in err, err
+    # a jackd that was stopped under its clients may hang on SIGTERM
+    server.crash()
+    server.stop()
+
+
+def test_sigint_without_file_descriptors():
+    """With a handful of file descriptors libjack never finishes opening
+    the client, though the server runs (with some limits it fails instead,
+    depending on where it runs out: the test takes the first limit from 8
+    up under which the program is still in libjack after a second). Ctrl-C
+    ends it within a second all the same."""
+    import resource
+
+    server = Server()
+    hung = None
+    for limit in range(8, 17):
+        def few_fds(limit=limit):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+        ring = new_name()
+        out = open(os.path.join(tmpdir, ring + ".out"), "w+")
+        err = open(os.path.join(tmpdir, ring + ".err"), "w+")
+        proc = subprocess.Popen([JACK, "record", ring, "--server",
+                                 server.name, "--no-start-server"],
+                                stdout=out, stderr=err,
+                                env=client_env(server.name), text=True,
+                                preexec_fn=few_fds)
+        proc.out_file, proc.err_file = out, err
+        children.append(proc)
+        time.sleep(1.0)
+        if proc.poll() is None:
+            hung = limit
+            break
+        log("with %d file descriptors: exited %d: %s" % (
+            limit, proc.returncode, output(proc)[1].strip()))
+        finish(proc)
+    assert hung is not None, "libjack never blocked for lack of file " \
+        "descriptors (8 to 16): nothing to interrupt"
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=1.0)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("still running 1 s after SIGINT, with %d file "
+                             "descriptors" % hung)
+    took = time.monotonic() - t0
+    status, _, err_text = finish(proc)
+    log("with %d file descriptors: SIGINT ended it with %d after %.3f s" % (
+        hung, status, took))
+    assert status == 69, (status, err_text)
+    assert "the JACK server did not answer" in err_text, err_text
+    server.stop()
+
+
+# --- tests: shared rings, on purpose -----------------------------------------
+
+def test_shared_write_opt_in():
+    """A ring writable by group or others is refused unless
+    --allow-shared-write says it is meant; one of another user unless
+    --any-owner."""
+    server = Server()
+    ring = new_name()
+    feed = feeder(ring, "--mode", "0660", "--hold")
+    r = run_jack("play", ring, "--no-start-server", server=server)
+    expect_failure(r, 77, "writable by others", "--allow-shared-write")
+    play = jack(server, "play", ring, "--allow-shared-write", "--stats",
+                "0.1")
+    wait_until(lambda: "stats:" in output(play)[0] or play.poll() is not
+               None, "play on a group-writable ring")
+    status, out, err = finish(play)
+    assert status == 0, (status, err)
+    finish(feed)
+    rb_unlink(ring)
+    server.stop()
+
+
+def test_any_owner_opt_in():
+    """A ring of another user is refused unless --any-owner says it is
+    meant. Making one takes root (setpriv runs the feeder as nobody)."""
+    assert os.geteuid() == 0 and shutil.which("setpriv"), \
+        "needs root and setpriv to make a ring of another user"
+    server = Server()
+    ring = new_name()
+    feed = spawn([shutil.which("setpriv"), "--reuid=65534", "--regid=65534",
+                  "--clear-groups", HELPER, "feed", ring, "--mode", "0644",
+                  "--hold"], stdin=subprocess.PIPE)
+    wait_until(lambda: "ready" in output(feed)[0] or feed.poll() is not None,
+               "a feeder as uid 65534")
+    assert feed.poll() is None, output(feed)
+    r = run_jack("play", ring, "--no-start-server", server=server)
+    expect_failure(r, 77, "owned by uid 65534", "--any-owner")
+    play = jack(server, "play", ring, "--any-owner", "--stats", "0.1")
+    wait_until(lambda: "stats:" in output(play)[0] or play.poll() is not
+               None, "play on another user's ring")
+    status, out, err = finish(play)
+    assert status == 0, (status, err)
+    finish(feed)
+    rb_unlink(ring)
+    server.stop()
+
+
 # --- tests: RealtimeSanitizer in the real client ------------------------------
 
 def test_rtsan_client():
@@ -1477,7 +1805,8 @@ def test_rtsan_client():
 
 GROUPS = {
     "cli": [test_help_version_man, test_usage_errors, test_no_server],
-    "rings": [test_bad_rings, test_record_existing_ring],
+    "rings": [test_bad_rings, test_record_existing_ring,
+              test_shared_write_opt_in, test_any_owner_opt_in],
     "ports": [test_ports, test_connect],
     "loopback": [test_loopback_f32, test_buffer_size_change],
     "formats": [test_play_formats, test_record_formats],
@@ -1487,6 +1816,12 @@ GROUPS = {
     "latency": [test_latency, test_freewheel],
     "shutdown": [test_server_shutdown, test_signals],
     "reconnect": [test_reconnect],
+    "counters": [test_play_counters, test_record_counters],
+    "exit": [test_no_stale_ring_after_signals,
+             test_no_stale_ring_after_server_death,
+             test_no_stale_ring_after_producer_death,
+             test_sigint_while_jack_hangs,
+             test_sigint_without_file_descriptors],
     "rtsan": [test_rtsan_client],
 }
 

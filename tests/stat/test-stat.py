@@ -601,6 +601,12 @@ def test_man_page():
         assert sentence in page and sentence in help_text, sentence
     for code in ("64", "65", "66", "74", "77"):
         assert re.search(r"\b%s\b" % code, page), code
+    # the ring's counters count calls, and are not ringbridge-jack's
+    # episode counts (issue #11 item 13; tests/jack's jack-counters checks
+    # the figures in a controlled run)
+    for sentence in ("write calls cut short by a full ring (one per call",
+                     "ran_dry", "filled_up"):
+        assert sentence in page, sentence
 
 
 TESTS = [v for k, v in sorted(globals().items())
