@@ -994,6 +994,50 @@ map_header (const gchar *name)
 /* Item 7: an owner word whose pid cannot be a process (0xffffffff is -1 as
  * a pid_t, and kill (-1, 0) succeeds) counts as dead, so a peer cannot make
  * a role busy for ever or a ring unreclaimable with it. */
+static gboolean
+child_create_overwrite_and_die (gpointer name)
+{
+  RbRing *ring = rb_ring_create (name, 4096, RB_RING_FLAGS_OVERWRITE,
+      RB_RING_ROLE_PRODUCER, 0, NULL);
+
+  if (ring != NULL)
+    kill (getpid (), SIGKILL);
+  return FALSE;
+}
+
+/* Item 4: whoever has a ring open counts as its user, whatever its owner
+ * words say (a reader claims no role): reclaim leaves the ring alone. */
+static void
+test_reclaim_open_reader (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *path = path_of (name);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) reader = NULL;
+  struct stat st;
+  int status = reap (spawn (child_create_overwrite_and_die, name));
+
+  g_assert_true (WIFSIGNALED (status));
+  reader = rb_ring_open (name, RB_RING_ROLE_READER, &error);
+  g_assert_no_error (error);
+  /* every owner word is dead, but a live process has the ring open */
+  g_assert_false (rb_ring_reclaim_stale (name, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "has it open"));
+  g_clear_error (&error);
+  g_assert_null (rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER, 0,
+          &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "still open in a live process"));
+  g_clear_error (&error);
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  /* let go: now it is stale */
+  g_clear_object (&reader);
+  g_assert_true (rb_ring_reclaim_stale (name, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (path, &st), ==, -1);
+}
+
 static void
 test_hostile_bogus_owner (void)
 {
@@ -1286,6 +1330,8 @@ main (int argc, char **argv)
   g_test_add_data_func ("/shared/wait/no-lost-wakeups/spinning",
       GINT_TO_POINTER (20000), test_wait_no_lost_wakeups);
   g_test_add_func ("/shared/wait/peer-gone", test_wait_peer_gone);
+  g_test_add_func ("/shared/reclaim-stale/open-reader",
+      test_reclaim_open_reader);
   g_test_add_func ("/shared/hostile/bogus-owner", test_hostile_bogus_owner);
   g_test_add_func ("/shared/hostile/clock-point", test_hostile_clock_point);
   g_test_add_func ("/shared/hostile/planted", test_hostile_planted);
