@@ -1635,6 +1635,11 @@ wait_result (RbRing *ring, enum rb_wait_result res)
  * after @timeout_us. A producer that never has a waiter makes no system
  * call to wake it; one that has makes one.
  *
+ * A named ring whose file another process truncated is dead: the wait
+ * returns %RB_WAIT_PEER_GONE (every time), logs a warning once, and the
+ * ring reads nothing from then on, instead of a SIGBUS (see
+ * docs/sharing.md, "What a peer with write access can and cannot do").
+ *
  * Thread: consumer. Not RT-safe: blocks.
  *
  * Returns: why the wait ended
@@ -1667,7 +1672,8 @@ rb_ring_wait_readable (RbRing *ring, gsize count, gint64 timeout_us)
  *
  * Blocks the producer until @count bytes can be written, the consumer
  * detaches or dies (%RB_WAIT_PEER_GONE), rb_ring_interrupt() is called, or
- * @timeout_us passes. An overwrite ring is always writable.
+ * @timeout_us passes. An overwrite ring is always writable. A truncated
+ * ring's file makes the ring dead, as for rb_ring_wait_readable().
  *
  * Thread: producer. Not RT-safe: blocks.
  *
