@@ -1508,7 +1508,8 @@ peer_role (RbRing *ring)
  * producer, for anyone else. A process that is stopped (SIGSTOP, a
  * debugger) is alive; one that died, even by SIGKILL, is gone. For a ring
  * of role %RB_RING_ROLE_BOTH the peer is this process until another one
- * takes a role over, and then that process.
+ * takes a role over, and then that process. A ring whose file another
+ * process truncated is dead: its peer is gone.
  *
  * Thread: any. Not RT-safe (it may look in /proc).
  *
@@ -1521,6 +1522,9 @@ rb_ring_get_peer_state (RbRing *ring)
 
   g_return_val_if_fail (RB_IS_RING (ring), RB_PEER_STATE_NONE);
 
+  /* the owner words are in the header, which a truncation takes away */
+  if (!check_file (ring))
+    return RB_PEER_STATE_GONE;
   return (RbPeerState) rb_shm_peer_state (header_of (ring), peer_role (ring),
       &gen, NULL);
 }
@@ -1543,6 +1547,8 @@ rb_ring_get_peer_pid (RbRing *ring)
 
   g_return_val_if_fail (RB_IS_RING (ring), 0);
 
+  if (!check_file (ring))
+    return 0;
   rb_shm_peer_state (header_of (ring), peer_role (ring), &gen, &pid);
   return pid;
 }

@@ -1282,6 +1282,25 @@ child_truncated (gpointer data)
   g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING);
   g_clear_error (&error);
 
+  /* the peer getters look before they read the owner words */
+  {
+    g_autofree gchar *name3 = g_strconcat (name, "-c", NULL);
+    g_autofree gchar *path3 = path_of (name3);
+    RbRing *prod3 = create_or_die (name3, 4096, 0, RB_RING_ROLE_PRODUCER);
+    int fd3 = open (path3, O_RDWR | O_CLOEXEC);
+
+    g_assert_cmpint (fd3, >=, 0);
+    g_assert_cmpint (ftruncate (fd3, 0), ==, 0);
+    g_test_expect_message ("ringbridge", G_LOG_LEVEL_WARNING, "*truncated*");
+    g_assert_cmpint (rb_ring_get_peer_state (prod3), ==, RB_PEER_STATE_GONE);
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (rb_ring_get_peer_pid (prod3), ==, 0);
+    g_assert_cmpuint (rb_ring_write (prod3, buf, 10), ==, 10);
+    rb_ring_close (prod3);
+    g_assert_true (rb_ring_unlink (name3, NULL));
+    close (fd3);
+  }
+
   /* cut to its header page: attach says so */
   g_assert_cmpint (ftruncate (fd2, 4096), ==, 0);
   g_assert_null (rb_ring_open (name2, RB_RING_ROLE_CONSUMER, &error));
