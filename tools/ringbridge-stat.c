@@ -1280,6 +1280,18 @@ do_reclaim (const Options *opt)
             RB_RING_ERROR_NOT_FOUND) && opt->names == NULL) {
       continue;                 /* removed by someone else meanwhile */
     } else if (g_error_matches (error, RB_RING_ERROR,
+            RB_RING_ERROR_PERMISSION) && opt->names == NULL &&
+        ri->have_stat && ri->st.st_uid != geteuid ()) {
+      /* another user's ring, found by listing /dev/shm: not ours to
+       * remove (the directory is sticky), and no failure of ours */
+      g_autofree gchar *reason = g_strdup_printf ("belongs to uid %u: only "
+          "that user can remove it", (guint) ri->st.st_uid);
+      json_open (&jk, NULL, '{');
+      json_string (&jk, "name", ri->name);
+      json_string (&jk, "reason", reason);
+      json_close (&jk, '}');
+      continue;
+    } else if (g_error_matches (error, RB_RING_ERROR,
             RB_RING_ERROR_NOT_A_RING) && ri->error != NULL) {
       /* our own reason names the ring and says what is wrong with it */
       ring_fail (ri, EX_DATAERR, "%s: not removing it", ri->error);

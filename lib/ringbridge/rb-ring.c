@@ -60,6 +60,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -128,6 +129,8 @@ struct _RbRing
   gboolean claimed;
   _Atomic uint32_t interrupted; /* rb_ring_interrupt(); read by waits */
   uint32_t reported_generation; /* peer departure already reported */
+  gboolean unsealed;            /* a named ring's file: may be truncated */
+  _Atomic uint32_t orphaned;    /* its file was truncated: see orphan() */
 };
 
 enum {
@@ -145,7 +148,10 @@ static GParamSpec *properties[N_PROPS];
 
 static void rb_ring_initable_iface_init (GInitableIface *iface);
 static void set_exists_error (const gchar *name, GError **error);
+static void set_open_error (const gchar *name, const gchar *path, int res,
+    GError **error);
 static void release_roles (RbRing *self);
+static gboolean check_file (RbRing *self);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (RbRing, rb_ring, G_TYPE_OBJECT,
     G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, rb_ring_initable_iface_init))
@@ -397,10 +403,13 @@ claim_roles (RbRing *self, GError **error)
 static void
 release_roles (RbRing *self)
 {
-  struct rb_shm_header *hdr = header_of (self);
+  struct rb_shm_header *hdr;
 
   if (!self->claimed)
     return;
+  /* the owner words are in the header, which a truncation takes away */
+  check_file (self);
+  hdr = header_of (self);
   if (self->role == RB_RING_ROLE_BOTH || self->role == RB_RING_ROLE_PRODUCER)
     rb_shm_release (hdr, RB_ROLE_PRODUCER, self->self_owner);
   if (self->role == RB_RING_ROLE_BOTH || self->role == RB_RING_ROLE_CONSUMER)
@@ -442,6 +451,69 @@ init_new (RbRing *self, int fd, size_t page, size_t header_size,
     return FALSE;
   rb_shm_header_publish (hdr);
   return TRUE;
+}
+
+/* Takes the read lock every user of a named ring holds while it has the
+ * ring mapped (RB_LOCK_USERS, see rb-mapping-private.h): the lock belongs
+ * to the open file, which the mapping and its dup of the fd keep open, so
+ * it lasts exactly as long as our use of the ring, even through a crash.
+ * A remover holds the write lock for microseconds: wait that out, but not
+ * for ever (a peer with write access could hold it). Returns 0, -EAGAIN
+ * or -errno. */
+static int
+take_users_lock (int fd)
+{
+  struct timespec pause = { 0, 1000000 };
+  int res;
+
+  for (int waited = 0;; waited++) {
+    res = rb_shm_lock (fd, RB_LOCK_USERS, F_RDLCK);
+    if (res != -EAGAIN || waited >= 1000)
+      return res;
+    nanosleep (&pause, NULL);
+  }
+}
+
+/* Opens the named ring at @path for attach, with its users lock taken
+ * (see take_users_lock()): the name led to this file after the lock was
+ * taken, so no remover has unlinked it nor will (a reclaimer's write lock
+ * now fails). Returns the fd or -1 with @error set. */
+static int
+open_named (const gchar *name, const gchar *path, GError **error)
+{
+  struct stat st;
+  int fd, res;
+
+  for (int attempt = 0;; attempt++) {
+    fd = rb_shm_open_path (path, O_RDWR, &st);
+    if (fd < 0) {
+      set_open_error (name, path, fd, error);
+      return -1;
+    }
+    res = take_users_lock (fd);
+    if (res == 0 && rb_shm_names_fd (path, fd))
+      return fd;
+    close (fd);
+    if (res < 0 && res != -EAGAIN) {
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_FAILED,
+          "cannot lock ring '%s' (%s): fcntl(F_OFD_SETLK): %s", name, path,
+          g_strerror (-res));
+      return -1;
+    }
+    if (res == -EAGAIN) {
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY,
+          "ring '%s' stays locked by a process that is removing it (%s)",
+          name, path);
+      return -1;
+    }
+    /* removed (and perhaps made anew) while we opened it: look again */
+    if (attempt == 100) {
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND,
+          "ring '%s' keeps being removed while it is opened (%s)", name,
+          path);
+      return -1;
+    }
+  }
 }
 
 /* Makes a named ring. The ring is built in an unnamed file (O_TMPFILE in
@@ -494,6 +566,8 @@ init_create (RbRing *self, size_t page, size_t header_size,
   if (fchmod (fd, self->mode & 0777) < 0) {
     err = errno;
     what = "fchmod";
+  } else if ((err = -take_users_lock (fd)) != 0) {
+    what = "fcntl(F_OFD_SETLK)";
   } else {
     err = rb_shm_reserve (fd, header_size + capacity, &what);
   }
@@ -505,6 +579,7 @@ init_create (RbRing *self, size_t page, size_t header_size,
   }
   if (!init_new (self, fd, page, header_size, capacity, error))
     goto fail;
+  self->unsealed = TRUE;
   if (!linked &&
       linkat (AT_FDCWD, proc_link, AT_FDCWD, path, AT_SYMLINK_FOLLOW) < 0) {
     err = errno;
@@ -521,10 +596,12 @@ init_create (RbRing *self, size_t page, size_t header_size,
   return TRUE;
 
 fail:
+  /* only our own file: a name that another process removed and reused
+   * meanwhile is theirs */
+  if (linked)
+    rb_shm_unlink_if_same (path, fd, 1000, &what);
   close (fd);
   rb_mapping_unmap (&self->map);
-  if (linked)
-    shm_unlink (shm_name);
   return FALSE;
 }
 
@@ -579,6 +656,7 @@ init_attach (RbRing *self, int fd, size_t page, GError **error)
       return FALSE;
     }
   } else {
+    self->unsealed = TRUE;
     if (st.st_uid != geteuid () &&
         !(self->open_flags & RB_RING_OPEN_FLAGS_ANY_OWNER)) {
       g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION,
@@ -644,6 +722,16 @@ init_attach (RbRing *self, int fd, size_t page, GError **error)
         "cannot map %s: %s: %s", quoted, what, g_strerror (-res));
     return FALSE;
   }
+  /* The file may have been cut short between the fstat() above and the
+   * mapping, which would not notice: look again before the first access. */
+  if (self->unsealed && (fstat (fd, &st) < 0 ||
+          (uint64_t) st.st_size < id.file_size)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_CORRUPT,
+        "%s was truncated to %" G_GINT64_FORMAT " bytes while it was "
+        "attached (the ring needs %" G_GUINT64_FORMAT ")", quoted,
+        (gint64) st.st_size, id.file_size);
+    return FALSE;
+  }
   if (!alloc_core (self, error))
     return FALSE;
   /* Claim first, then read the positions we continue from: a producer
@@ -671,7 +759,7 @@ rb_ring_initable_init (GInitable *initable, GCancellable *cancellable,
   const char *what = NULL;
   uint64_t capacity;
   gboolean ok;
-  int fd, err;
+  int fd;
 
   if (self->core != NULL)
     return TRUE;
@@ -705,18 +793,11 @@ rb_ring_initable_init (GInitable *initable, GCancellable *cancellable,
       if (!rb_ring_name_validate (self->name, error) ||
           !check_role (self->role, error))
         return FALSE;
-      path = g_strconcat ("/" RB_RING_NAME_PREFIX, self->name, NULL);
-      fd = shm_open (path, O_RDWR | O_CLOEXEC, 0);
-      if (fd < 0) {
-        err = errno;
-        if (err == ENOENT)
-          g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND,
-              "no ring '%s' (no file %s%s)", self->name, RB_SHM_DIR, path);
-        else
-          g_set_error (error, RB_RING_ERROR, error_code_for_errno (err),
-              "cannot open ring '%s': %s", self->name, g_strerror (err));
+      path = g_strconcat (RB_SHM_DIR "/" RB_RING_NAME_PREFIX, self->name,
+          NULL);
+      fd = open_named (self->name, path, error);
+      if (fd < 0)
         return FALSE;
-      }
       ok = init_attach (self, fd, page, error);
       close (fd);
       return ok;
@@ -724,6 +805,11 @@ rb_ring_initable_init (GInitable *initable, GCancellable *cancellable,
     case ACTION_FD:
       if (!check_role (self->role, error))
         return FALSE;
+      /* a named ring passed as an fd: count as one of its users, so it is
+       * not reclaimed under us (best effort: the sender's lock, on the
+       * same open file, may already cover us) */
+      if (is_named_ring_fd (self->fd))
+        (void) rb_shm_lock (self->fd, RB_LOCK_USERS, F_RDLCK);
       return init_attach (self, self->fd, page, error);
 
     default:
@@ -1129,24 +1215,68 @@ describe_users (int fd, GString *out, gboolean *any_alive)
   return TRUE;
 }
 
+/* The error for rb_shm_open_path()'s result @res at the name of ring
+ * @name: what sits there instead of a ring, or why it cannot be opened. */
+static void
+set_open_error (const gchar *name, const gchar *path, int res, GError **error)
+{
+  if (res == -ENOENT)
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND,
+        "no ring '%s' (no file %s)", name, path);
+  else if (res == -ELOOP)
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING,
+        "ring '%s': %s is a symbolic link, not a ring", name, path);
+  else if (res == RB_SHM_NOT_REGULAR)
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING,
+        "ring '%s': %s is not a regular file, not a ring", name, path);
+  else
+    g_set_error (error, RB_RING_ERROR, error_code_for_errno (-res),
+        "cannot open ring '%s' (%s): %s", name, path, g_strerror (-res));
+}
+
+/* Whether this process may remove a file of owner @uid from /dev/shm,
+ * which is sticky: only the file's owner (or root) may. */
+static gboolean
+may_remove (uid_t uid)
+{
+  return uid == geteuid () || geteuid () == 0;
+}
+
 static void
 set_exists_error (const gchar *name, GError **error)
 {
-  g_autofree gchar *path = g_strconcat ("/" RB_RING_NAME_PREFIX, name, NULL);
+  g_autofree gchar *path = g_strconcat (RB_SHM_DIR "/" RB_RING_NAME_PREFIX,
+      name, NULL);
   g_autoptr (GString) users = g_string_new (NULL);
-  gboolean any_alive = FALSE, known = FALSE;
-  int fd = shm_open (path, O_RDONLY | O_CLOEXEC, 0);
+  g_autoptr (GString) what = g_string_new (NULL);
+  gboolean any_alive = FALSE, known = FALSE, open_elsewhere = FALSE;
+  struct stat st;
+  int fd = rb_shm_open_path (path, O_RDONLY, &st);
 
   if (fd >= 0) {
     known = describe_users (fd, users, &any_alive);
+    /* a process that has it mapped holds its users lock */
+    open_elsewhere = rb_shm_lock_held (fd, RB_LOCK_USERS) == 1;
     close (fd);
   }
+  if (fd == -ELOOP)
+    g_string_append (what, "a symbolic link, not a ring");
+  else if (fd == RB_SHM_NOT_REGULAR)
+    g_string_append (what, "not a regular file, not a ring");
+  else if (!known)
+    g_string_append (what, "not a ring, or not readable");
+  else
+    g_string_append (what, users->len ? users->str : "nobody attached");
+  if (known && !any_alive && open_elsewhere)
+    g_string_append (what, "; still open in a live process");
+  else if (known && !any_alive && may_remove (st.st_uid))
+    g_string_append (what, "; no live user: rb_ring_reclaim_stale() or "
+        "'ringbridge-stat --reclaim' removes it");
+  else if (known && !any_alive)
+    g_string_append_printf (what, "; no live user, but it belongs to uid %u: "
+        "only that user can remove it", (guint) st.st_uid);
   g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS,
-      "ring '%s' already exists (%s%s)", name,
-      !known ? "not a ring, or not readable" :
-      users->len ? users->str : "nobody attached",
-      known && !any_alive ? "; no live user: rb_ring_reclaim_stale() or "
-      "'ringbridge-stat --reclaim' removes it" : "");
+      "ring '%s' already exists (%s)", name, what->str);
 }
 
 /**
@@ -1159,6 +1289,13 @@ set_exists_error (const gchar *name, GError **error)
  * after the last one does. A new rb_ring_create() of the same name makes a
  * different ring.
  *
+ * The name is removed under the ring file's name lock, after checking
+ * that it still names the file that was opened, so a concurrent
+ * rb_ring_reclaim_stale() and rb_ring_create() of the same name cannot make
+ * it remove a newer ring's name instead (docs/sharing.md, "Removing a
+ * name"). Whatever else sits at the name (a file that is not a ring) is
+ * simply removed.
+ *
  * Thread: any. Not RT-safe.
  *
  * Returns: %TRUE on success; %FALSE with @error set
@@ -1168,15 +1305,37 @@ gboolean
 rb_ring_unlink (const gchar *name, GError **error)
 {
   g_autofree gchar *path = NULL;
+  const char *what = "unlink";
+  struct stat st;
+  int fd, res;
 
   if (!rb_ring_name_validate (name, error))
     return FALSE;
-  path = g_strconcat ("/" RB_RING_NAME_PREFIX, name, NULL);
-  if (shm_unlink (path) < 0) {
-    int err = errno;
-    g_set_error (error, RB_RING_ERROR, error_code_for_errno (err),
-        err == ENOENT ? "no ring '%s'" : "cannot remove ring '%s': %s", name,
-        g_strerror (err));
+  path = g_strconcat (RB_SHM_DIR "/" RB_RING_NAME_PREFIX, name, NULL);
+  fd = rb_shm_open_path (path, O_RDWR, &st);
+  if (fd >= 0) {
+    res = rb_shm_unlink_if_same (path, fd, 1000, &what);
+    close (fd);
+  } else if (fd == -ENOENT) {
+    res = fd;
+  } else {
+    /* Not a regular file, a symbolic link, or not writable by us: nothing
+     * we could lock, and nothing that a ring of ours could be. */
+    res = unlink (path) < 0 ? -errno : 0;
+  }
+  if (res == -ENOENT) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND,
+        "no ring '%s'", name);
+    return FALSE;
+  }
+  if (res == -EAGAIN) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY,
+        "cannot remove ring '%s': another process holds its name lock", name);
+    return FALSE;
+  }
+  if (res < 0) {
+    g_set_error (error, RB_RING_ERROR, error_code_for_errno (-res),
+        "cannot remove ring '%s': %s: %s", name, what, g_strerror (-res));
     return FALSE;
   }
   return TRUE;
@@ -1188,9 +1347,15 @@ rb_ring_unlink (const gchar *name, GError **error)
  * @error: return location for a #GError
  *
  * Removes a named ring that processes which died left behind: one whose
- * creator, producer and consumer are all gone. A ring with a live user is
- * left alone (%RB_RING_ERROR_BUSY names it); a file that is not a ring is
- * left alone too (%RB_RING_ERROR_NOT_A_RING).
+ * creator, producer and consumer are all gone and that no process has
+ * open. A ring with a live user is left alone (%RB_RING_ERROR_BUSY names
+ * it); a file that is not a ring is left alone too
+ * (%RB_RING_ERROR_NOT_A_RING), and so is a ring of another user, which
+ * only that user may remove (%RB_RING_ERROR_PERMISSION).
+ *
+ * Safe against other processes that reclaim and create the same name at
+ * the same time: it removes the name only while it still names the ring
+ * that was found stale (docs/sharing.md, "Removing a name").
  *
  * Thread: any. Not RT-safe.
  *
@@ -1202,33 +1367,78 @@ rb_ring_reclaim_stale (const gchar *name, GError **error)
 {
   g_autofree gchar *path = NULL;
   g_autoptr (GString) users = g_string_new (NULL);
+  const char *what = NULL;
   gboolean any_alive;
-  int fd;
+  struct stat st;
+  int fd, res;
 
   if (!rb_ring_name_validate (name, error))
     return FALSE;
-  path = g_strconcat ("/" RB_RING_NAME_PREFIX, name, NULL);
-  fd = shm_open (path, O_RDONLY | O_CLOEXEC, 0);
+  path = g_strconcat (RB_SHM_DIR "/" RB_RING_NAME_PREFIX, name, NULL);
+  /* read-write: the locks below need it */
+  fd = rb_shm_open_path (path, O_RDWR, &st);
+  if (fd == -EACCES && lstat (path, &st) == 0 && !may_remove (st.st_uid)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION,
+        "not removing ring '%s': it belongs to uid %u, and only that user "
+        "can remove it (we are uid %u)", name, (guint) st.st_uid,
+        (guint) geteuid ());
+    return FALSE;
+  }
   if (fd < 0) {
-    int err = errno;
-    g_set_error (error, RB_RING_ERROR, error_code_for_errno (err),
-        err == ENOENT ? "no ring '%s'" : "cannot open ring '%s': %s", name,
-        g_strerror (err));
+    set_open_error (name, path, fd, error);
+    if (fd == -ELOOP || fd == RB_SHM_NOT_REGULAR)
+      g_prefix_error (error, "not removing it: ");
+    return FALSE;
+  }
+  if (!may_remove (st.st_uid)) {
+    close (fd);
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION,
+        "not removing ring '%s': it belongs to uid %u, and only that user "
+        "can remove it (we are uid %u)", name, (guint) st.st_uid,
+        (guint) geteuid ());
     return FALSE;
   }
   if (!describe_users (fd, users, &any_alive)) {
     close (fd);
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING,
-        "%s" RB_SHM_DIR "%s is not a ring: not removing it", "", path);
+        "%s is not a ring: not removing it", path);
     return FALSE;
   }
-  close (fd);
-  if (any_alive) {
+  /* The users lock, for writing: granted only if no process has the ring
+   * mapped, and from now on nobody can attach until we let go. */
+  res = rb_shm_lock (fd, RB_LOCK_USERS, F_WRLCK);
+  if (res == -EAGAIN || (res == 0 && any_alive)) {
+    close (fd);
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY,
-        "ring '%s' is in use (%s)", name, users->str);
+        "ring '%s' is in use (%s)", name, any_alive ? users->str :
+        "a live process has it open");
     return FALSE;
   }
-  return rb_ring_unlink (name, error);
+  if (res < 0) {
+    close (fd);
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_FAILED,
+        "cannot lock ring '%s': fcntl(F_OFD_SETLK): %s", name,
+        g_strerror (-res));
+    return FALSE;
+  }
+  res = rb_shm_unlink_if_same (path, fd, 1000, &what);
+  close (fd);
+  if (res == -ENOENT) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND,
+        "no stale ring '%s': another process removed it meanwhile", name);
+    return FALSE;
+  }
+  if (res == -EAGAIN) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY,
+        "cannot remove ring '%s': another process holds its name lock", name);
+    return FALSE;
+  }
+  if (res < 0) {
+    g_set_error (error, RB_RING_ERROR, error_code_for_errno (-res),
+        "cannot remove ring '%s': %s: %s", name, what, g_strerror (-res));
+    return FALSE;
+  }
+  return TRUE;
 }
 
 /**
@@ -1312,7 +1522,8 @@ peer_role (RbRing *ring)
  * producer, for anyone else. A process that is stopped (SIGSTOP, a
  * debugger) is alive; one that died, even by SIGKILL, is gone. For a ring
  * of role %RB_RING_ROLE_BOTH the peer is this process until another one
- * takes a role over, and then that process.
+ * takes a role over, and then that process. A ring whose file another
+ * process truncated is dead: its peer is gone.
  *
  * Thread: any. Not RT-safe (it may look in /proc).
  *
@@ -1325,6 +1536,9 @@ rb_ring_get_peer_state (RbRing *ring)
 
   g_return_val_if_fail (RB_IS_RING (ring), RB_PEER_STATE_NONE);
 
+  /* the owner words are in the header, which a truncation takes away */
+  if (!check_file (ring))
+    return RB_PEER_STATE_GONE;
   return (RbPeerState) rb_shm_peer_state (header_of (ring), peer_role (ring),
       &gen, NULL);
 }
@@ -1347,11 +1561,59 @@ rb_ring_get_peer_pid (RbRing *ring)
 
   g_return_val_if_fail (RB_IS_RING (ring), 0);
 
+  if (!check_file (ring))
+    return 0;
   rb_shm_peer_state (header_of (ring), peer_role (ring), &gen, &pid);
   return pid;
 }
 
 /* --- waiting ------------------------------------------------------------------- */
+
+/* A named ring's file cannot be sealed, so a peer with write access can
+ * truncate it, and every access to the pages cut off is a SIGBUS. The
+ * non-realtime calls that touch the header (the waits, interrupt, close)
+ * look at the file's size first; a ring found truncated is dead: its
+ * mapping is replaced by private zeroed memory, so that nothing done with
+ * it afterwards, in any thread, can fault (an empty ring whose positions
+ * are 0 reads and writes into nothing), and its waits return
+ * %RB_WAIT_PEER_GONE. The realtime calls cannot look (a system call); a
+ * truncation that they meet first still kills the process. */
+static void
+orphan (RbRing *self, gint64 size)
+{
+  const char *what = NULL;
+  int res;
+
+  /* relaxed: the first thread to see the truncation does the work; the
+   * flag orders nothing else */
+  if (atomic_exchange_explicit (&self->orphaned, 1, memory_order_relaxed))
+    return;
+  res = rb_mapping_orphan (&self->map, &what);
+  g_log ("ringbridge", G_LOG_LEVEL_WARNING, "ring '%s' was truncated by "
+      "another process (its file has %" G_GINT64_FORMAT " bytes, the ring "
+      "needs %" G_GUINT64_FORMAT "): treating it as dead%s%s",
+      self->name ? self->name : "(passed fd)", size,
+      (guint64) (self->map.header_size + self->core->capacity),
+      res < 0 ? "; " : "", res < 0 ? what : "");
+}
+
+/* Whether the ring's memory is still backed by its file; if not, makes the
+ * ring dead (orphan()). One fstat() for a named ring, nothing otherwise. */
+static gboolean
+check_file (RbRing *self)
+{
+  struct stat st;
+
+  /* relaxed: see orphan() */
+  if (atomic_load_explicit (&self->orphaned, memory_order_relaxed))
+    return FALSE;
+  if (!self->unsealed || self->map.base == NULL ||
+      fstat (self->map.fd, &st) < 0 ||
+      (uint64_t) st.st_size >= self->map.header_size + self->core->capacity)
+    return TRUE;
+  orphan (self, (gint64) st.st_size);
+  return FALSE;
+}
 
 static struct rb_wait_ctx
 wait_ctx (RbRing *ring, int role_watched)
@@ -1360,8 +1622,21 @@ wait_ctx (RbRing *ring, int role_watched)
     .interrupted = &ring->interrupted,
     .peer_role = role_watched,
     .reported_generation = &ring->reported_generation,
+    .fd = ring->unsealed ? ring->map.fd : -1,
+    .file_size = ring->map.header_size + ring->core->capacity,
   };
   return ctx;
+}
+
+/* The public result of a wait: a truncated file makes the ring dead. */
+static RbWaitResult
+wait_result (RbRing *ring, enum rb_wait_result res)
+{
+  if (res == RB_CORE_WAIT_TRUNCATED) {
+    check_file (ring);
+    return RB_WAIT_PEER_GONE;
+  }
+  return (RbWaitResult) res;
 }
 
 /**
@@ -1380,6 +1655,11 @@ wait_ctx (RbRing *ring, int role_watched)
  * after @timeout_us. A producer that never has a waiter makes no system
  * call to wake it; one that has makes one.
  *
+ * A named ring whose file another process truncated is dead: the wait
+ * returns %RB_WAIT_PEER_GONE (every time), logs a warning once, and the
+ * ring reads nothing from then on, instead of a SIGBUS (see
+ * docs/sharing.md, "What a peer with write access can and cannot do").
+ *
  * Thread: consumer. Not RT-safe: blocks.
  *
  * Returns: why the wait ended
@@ -1393,10 +1673,13 @@ rb_ring_wait_readable (RbRing *ring, gsize count, gint64 timeout_us)
   g_return_val_if_fail (ring->role == RB_RING_ROLE_CONSUMER ||
       ring->role == RB_RING_ROLE_BOTH, RB_WAIT_INTERRUPTED);
 
+  /* relaxed: see orphan() */
+  if (atomic_load_explicit (&ring->orphaned, memory_order_relaxed))
+    return RB_WAIT_PEER_GONE;
   ctx = wait_ctx (ring, RB_ROLE_PRODUCER);
   count = MIN (count, (gsize) ring->core->capacity);
-  return (RbWaitResult) rb_ring_core_wait_data (ring->core,
-      ring->core->r + count, timeout_us, &ctx);
+  return wait_result (ring, rb_ring_core_wait_data (ring->core,
+      ring->core->r + count, timeout_us, &ctx));
 }
 
 /**
@@ -1409,7 +1692,8 @@ rb_ring_wait_readable (RbRing *ring, gsize count, gint64 timeout_us)
  *
  * Blocks the producer until @count bytes can be written, the consumer
  * detaches or dies (%RB_WAIT_PEER_GONE), rb_ring_interrupt() is called, or
- * @timeout_us passes. An overwrite ring is always writable.
+ * @timeout_us passes. An overwrite ring is always writable. A truncated
+ * ring's file makes the ring dead, as for rb_ring_wait_readable().
  *
  * Thread: producer. Not RT-safe: blocks.
  *
@@ -1424,12 +1708,15 @@ rb_ring_wait_writable (RbRing *ring, gsize count, gint64 timeout_us)
   g_return_val_if_fail (ring->role == RB_RING_ROLE_PRODUCER ||
       ring->role == RB_RING_ROLE_BOTH, RB_WAIT_INTERRUPTED);
 
+  /* relaxed: see orphan() */
+  if (atomic_load_explicit (&ring->orphaned, memory_order_relaxed))
+    return RB_WAIT_PEER_GONE;
   if (ring->core->flags & RB_CORE_FLAG_OVERWRITE)
     return RB_WAIT_READY;
   ctx = wait_ctx (ring, RB_ROLE_CONSUMER);
   count = MIN (count, (gsize) ring->core->capacity);
-  return (RbWaitResult) rb_ring_core_wait_space (ring->core,
-      ring->core->w + count - ring->core->capacity, timeout_us, &ctx);
+  return wait_result (ring, rb_ring_core_wait_space (ring->core,
+      ring->core->w + count - ring->core->capacity, timeout_us, &ctx));
 }
 
 /**
@@ -1457,9 +1744,12 @@ rb_ring_wait_position (RbRing *ring, guint64 position, gint64 timeout_us)
   g_return_val_if_fail (ring->role != RB_RING_ROLE_PRODUCER,
       RB_WAIT_INTERRUPTED);
 
+  /* relaxed: see orphan() */
+  if (atomic_load_explicit (&ring->orphaned, memory_order_relaxed))
+    return RB_WAIT_PEER_GONE;
   ctx = wait_ctx (ring, RB_ROLE_PRODUCER);
-  return (RbWaitResult) rb_ring_core_wait_data (ring->core, position,
-      timeout_us, &ctx);
+  return wait_result (ring, rb_ring_core_wait_data (ring->core, position,
+      timeout_us, &ctx));
 }
 
 /**
@@ -1481,6 +1771,8 @@ rb_ring_interrupt (RbRing *ring)
   /* seq_cst: before the wake-word bumps in rb_ring_core_wake_all(); a
    * waiter that sees a bump sees the flag. */
   atomic_store_explicit (&ring->interrupted, 1, memory_order_seq_cst);
+  /* the wake words are in the header, which a truncation takes away */
+  check_file (ring);
   rb_ring_core_wake_all (ring->core);
 }
 
@@ -2927,6 +3219,35 @@ rb_ring_set_clock_point (RbRing *ring, guint64 position, gint64 monotonic_ns,
   rb_ring_core_set_clock (ring->core, position, monotonic_ns, clock_frames);
 }
 
+/* How far ahead of now a clock point may be: a producer stamps the time
+ * its data reaches its output, which is its latency ahead at most. */
+#define CLOCK_POINT_MAX_AHEAD_NS (G_GINT64_CONSTANT (10) * 1000000000)
+
+/* Whether a clock point read from shared memory can be true: the producer
+ * is another process, and a garbage point would make a clock that follows
+ * it jump by centuries. */
+static gboolean
+clock_point_plausible (RbRing *ring, uint64_t position, int64_t time_ns)
+{
+  struct timespec ts;
+  uint64_t written;
+  int64_t now;
+
+  /* CLOCK_MONOTONIC counts from boot: never 0 or less */
+  if (time_ns <= 0)
+    return FALSE;
+  /* a vDSO call, no system call (the RT test traps every one) */
+  if (clock_gettime (CLOCK_MONOTONIC, &ts) == 0) {
+    now = (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+    if (time_ns > now + CLOCK_POINT_MAX_AHEAD_NS)
+      return FALSE;
+  }
+  /* written data, or data being written: at most one ring ahead of the
+   * write position */
+  written = rb_ring_core_write_position (ring->core);
+  return position <= written || position - written <= ring->core->capacity;
+}
+
 /**
  * rb_ring_get_clock_point:
  * @ring: a ring
@@ -2935,11 +3256,16 @@ rb_ring_set_clock_point (RbRing *ring, guint64 position, gint64 monotonic_ns,
  * @clock_frames: (out): the producer's clock at that time
  *
  * Reads the producer's latest clock point (rb_ring_set_clock_point()),
- * consistent as a whole.
+ * consistent as a whole. The point comes from another process, so it is
+ * checked on every read and ignored (%FALSE, as if never set) unless it
+ * is plausible: a time after boot (@monotonic_ns > 0) and no more than
+ * 10 s ahead of CLOCK_MONOTONIC now, and a position no more than the
+ * capacity ahead of the write position.
  *
  * Thread: any. RT-safe.
  *
- * Returns: %FALSE if the producer never set one
+ * Returns: %FALSE if the producer never set one, or set one that cannot
+ *   be true
  */
 gboolean
 rb_ring_get_clock_point (RbRing *ring, guint64 *position,
@@ -2948,6 +3274,12 @@ rb_ring_get_clock_point (RbRing *ring, guint64 *position,
   uint64_t p = 0, f = 0;
   int64_t t = 0;
   gboolean ok = rb_ring_core_get_clock (ring->core, &p, &t, &f);
+
+  if (ok && !clock_point_plausible (ring, p, t)) {
+    ok = FALSE;
+    p = f = 0;
+    t = 0;
+  }
 
   if (position != NULL)
     *position = p;

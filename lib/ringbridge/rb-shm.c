@@ -53,6 +53,12 @@ rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
       h.capacity > (UINT64_C (1) << 31))
     REFUSE (RB_SHM_CORRUPT, "invalid capacity %" PRIu64 " (must be a power "
         "of two from the page size to 2^31)", h.capacity);
+  /* a named ring's file cannot be sealed: a peer with write access may
+   * have cut it short, which a mapping would answer with SIGBUS */
+  if (h.file_size == h.header_size + h.capacity && image_size < h.file_size)
+    REFUSE (RB_SHM_CORRUPT, "header/size mismatch: the file is truncated to %"
+        PRIu64 " bytes, the ring needs %" PRIu64 " (header %u + capacity %"
+        PRIu64 ")", image_size, h.file_size, h.header_size, h.capacity);
   if (h.file_size != h.header_size + h.capacity || h.file_size != image_size)
     REFUSE (RB_SHM_CORRUPT, "header/size mismatch: header %u + capacity %"
         PRIu64 " = %" PRIu64 ", header says %" PRIu64 ", file has %" PRIu64,

@@ -14,6 +14,8 @@ enum rb_wait_result {
   RB_CORE_WAIT_INTERRUPTED,          /* rb_ring_interrupt() */
   RB_CORE_WAIT_EOS,                  /* end of stream, and too little data */
   RB_CORE_WAIT_PEER_GONE,            /* the other side died or detached */
+  /* not in RbWaitResult: rb-ring.c turns it into RB_WAIT_PEER_GONE */
+  RB_CORE_WAIT_TRUNCATED = 100,      /* the ring's file was cut short */
 };
 
 enum rb_peer {
@@ -26,6 +28,13 @@ struct rb_wait_ctx {
   const _Atomic uint32_t *interrupted;  /* non-zero: return INTERRUPTED */
   int peer_role;                /* RB_ROLE_PRODUCER / _CONSUMER to watch, or -1 */
   uint32_t *reported_generation;        /* peer generation already reported gone */
+  /* A named ring's file, which cannot be sealed: its size is checked
+   * before the wait first touches the header and after every sleep, so a
+   * peer that truncates it gets RB_CORE_WAIT_TRUNCATED rather than our
+   * SIGBUS (but for a truncation in the microseconds between the check
+   * and the access). -1 for a sealed memfd. */
+  int fd;
+  uint64_t file_size;
 };
 
 /* Registers this process for membarrier() once; returns true if its

@@ -55,6 +55,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -188,6 +189,32 @@ rb_owner_self (void)
   return (uint64_t) (uint32_t) rb_process_start_time (pid) << 32 | pid;
 }
 
+/* The largest pid the kernel hands out now (/proc/sys/kernel/pid_max),
+ * read on every call since root may raise it; PID_MAX_LIMIT (2^22, the
+ * most it can be on 64 bits) when it cannot be read. */
+static uint32_t
+pid_max (void)
+{
+  char buf[32];
+  unsigned long v;
+  char *end;
+  ssize_t n;
+  int fd = open ("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return UINT32_C (4194304);
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return UINT32_C (4194304);
+  buf[n] = '\0';
+  errno = 0;
+  v = strtoul (buf, &end, 10);
+  if (end == buf || errno != 0 || v == 0 || v > UINT32_C (4194304))
+    return UINT32_C (4194304);
+  return (uint32_t) v;
+}
+
 bool
 rb_owner_alive (uint64_t owner)
 {
@@ -196,7 +223,12 @@ rb_owner_alive (uint64_t owner)
   uint64_t now_start;
   char state;
 
-  if (pid == 0)
+  /* An owner word is input from another process. A pid the kernel cannot
+   * have handed out is nobody: 0, one that is negative as a pid_t (to
+   * kill() -1 means "every process we may signal", 0 and below process
+   * groups, so kill (-1, 0) would succeed), and one at or above pid_max
+   * (pids run from 1 to pid_max - 1). */
+  if (pid == 0 || pid > (uint32_t) INT32_MAX || pid >= pid_max ())
     return false;
   if (kill ((pid_t) pid, 0) < 0 && errno == ESRCH)
     return false;
@@ -367,6 +399,19 @@ spin_a_little (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
   }
 }
 
+/* Whether the ring's file is shorter than the ring (see struct
+ * rb_wait_ctx): one fstat(), made only where the wait may sleep anyway. */
+static bool
+file_truncated (const struct rb_wait_ctx *ctx)
+{
+  struct stat st;
+
+  if (ctx->fd < 0 || ctx->file_size == 0)
+    return false;
+  /* an fstat that fails on our own fd is no evidence against the peer */
+  return fstat (ctx->fd, &st) == 0 && (uint64_t) st.st_size < ctx->file_size;
+}
+
 static enum rb_wait_result
 wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
     int64_t timeout_us, const struct rb_wait_ctx *ctx)
@@ -385,6 +430,9 @@ wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
    * reported as a timeout. */
   bool check_peer = timeout_us == 0;
 
+  /* before anything touches the header */
+  if (file_truncated (ctx))
+    return RB_CORE_WAIT_TRUNCATED;
   spin_a_little (c, kind, target, timeout_us, ctx);
   for (;;) {
     uint32_t seq, gen;
@@ -439,6 +487,11 @@ wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
       /* returns at once if the word moved on since we read it */
       res = syscall (SYS_futex, (uint32_t *) word, FUTEX_WAIT, seq, &ts,
           NULL, 0);
+      /* the header may be gone since we slept (FUTEX_WAIT on a page cut
+       * from the file fails with EFAULT rather than faulting): look
+       * before the decrement below touches it */
+      if (file_truncated (ctx))
+        return RB_CORE_WAIT_TRUNCATED;
       if (res < 0 && errno == ETIMEDOUT) {
         check_peer = true;
         if (condition_met (c, kind, target))

@@ -568,6 +568,7 @@ ring_op (struct run *run, const struct fuzz_op *op)
         .interrupted = (op->sel & 4) ? &run->interrupted : NULL,
         .peer_role = -1,
         .reported_generation = NULL,
+        .fd = -1,               /* the image is private memory: no file */
       };
       uint64_t target;
       enum rb_wait_result res;

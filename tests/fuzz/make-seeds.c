@@ -19,6 +19,7 @@
 #include "rb-ring-core-private.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,6 +418,87 @@ build_invalid (const struct invalid *b, struct rb_shm_header *h,
 #define PIPE (1 << 6)
 #define SECOND (1 << 7)
 
+/* Header words at byte offset 8 * sel, for FUZZ_OP_PEER_POKE. */
+#define POKE_AT(field) ((uint8_t) (offsetof (struct rb_shm_header, field) / 8))
+
+/* Issue #11: the hostile-memory findings, as starting points. */
+static void
+hostile_issue_11 (const char *hdir, const char *adir)
+{
+  struct rb_shm_header h;
+  struct seed s;
+
+  /* Item 7: owner words whose pid is no process: 0xffffffff is -1 as a
+   * pid_t, and kill (-1, 0) succeeds, so the role looked busy for ever. */
+  header (&h, PAGE, 4096, 0, RB_FORMAT_NONE, 0, 0);
+  atomic_store (&h.consumer_owner, UINT64_MAX);
+  atomic_store (&h.creator_owner, UINT64_MAX);
+  seed_begin (&s, PAGE + 4096, &h);
+  byte (&s, ROLE (RB_ROLE_CONSUMER));
+  op (&s, FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (50), 0);
+  op (&s, FUZZ_OP_WAIT_DATA, 0, FUZZ_LEN_SMALL (1), 0);
+  op (&s, FUZZ_OP_QUERY, 0, 0, 0);
+  emit (adir, "hostile-bogus-owner-pid-minus-1", &s);
+
+  header (&h, PAGE, 4096, 0, RB_FORMAT_NONE, 0, 0);
+  atomic_store (&h.producer_owner, UINT64_C (0x80000000));
+  seed_begin (&s, PAGE + 4096, &h);
+  byte (&s, ROLE (RB_ROLE_PRODUCER));
+  op (&s, FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (100), 0);
+  /* and again while attached: the peer state looks at it */
+  op (&s, FUZZ_OP_PEER_POKE, POKE_AT (consumer_owner), 0, UINT64_MAX);
+  op (&s, FUZZ_OP_WAIT_SPACE, 0, FUZZ_LEN_SMALL (1), 0);
+  op (&s, FUZZ_OP_QUERY, 0, 0, 0);
+  emit (adir, "hostile-bogus-owner-pid-int-min", &s);
+
+  /* Item 8: garbage at the clock point (the time INT64_MIN, 2^62 ns in
+   * the future, a position far past the write position, a sequence left
+   * odd): never believed. */
+  header (&h, PAGE, 4096, 0, RB_FORMAT_NONE, 0, 0);
+  positions (&h, 1000, 900, 1000);
+  for (int harness = 0; harness < 2; harness++) {
+    seed_begin (&s, PAGE + 4096, &h);
+    if (harness == 1)
+      byte (&s, ROLE (RB_ROLE_BOTH));
+    op (&s, FUZZ_OP_CLOCK, 1, FUZZ_LEN_SMALL (64), 48000);
+    op (&s, FUZZ_OP_PEER_POKE, POKE_AT (clock_time_ns), 0,
+        (uint64_t) INT64_MIN);
+    op (&s, FUZZ_OP_CLOCK, 0, 0, 0);
+    op (&s, FUZZ_OP_PEER_POKE, POKE_AT (clock_time_ns), 0,
+        UINT64_C (0x3fffffffffffffff));
+    op (&s, FUZZ_OP_CLOCK, 0, 0, 0);
+    op (&s, FUZZ_OP_PEER_POKE, POKE_AT (clock_position), 0, UINT64_MAX);
+    op (&s, FUZZ_OP_CLOCK, 0, 0, 0);
+    op (&s, FUZZ_OP_PEER_POKE, POKE_AT (clock_seq), 0, 3);
+    op (&s, FUZZ_OP_CLOCK, 0, 0, 0);
+    op (&s, FUZZ_OP_CLOCK, 1, FUZZ_LEN_SMALL (1), 1);
+    if (harness == 0)
+      expect ("hostile-clock-point", &s, RB_SHM_OK, "");
+    emit (harness == 0 ? hdir : adir, "hostile-clock-point", &s);
+  }
+
+  /* Item 9: the waiter counts poked (0xffffffff waiters, wake words
+   * anywhere): the producer's publish and the waits must cope. */
+  for (int harness = 0; harness < 2; harness++) {
+    seed_begin (&s, PAGE + 4096, &h);
+    if (harness == 1)
+      byte (&s, ROLE (RB_ROLE_BOTH));
+    op (&s, FUZZ_OP_PEER_POKE, POKE_AT (data_waiters), 0,
+        UINT64_C (0x00000000ffffffff));
+    op (&s, FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (100), 0);
+    op (&s, FUZZ_OP_WAIT_DATA, 0, FUZZ_LEN_SMALL (1), 0);
+    op (&s, FUZZ_OP_PEER_POKE, POKE_AT (space_waiters), 0,
+        UINT64_C (0xffffffff7fffffff));
+    op (&s, FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (100), 0);
+    op (&s, FUZZ_OP_WAIT_SPACE, 0, FUZZ_LEN_SMALL (1), 0);
+    op (&s, FUZZ_OP_EOS, 1, 0, 0);
+    op (&s, FUZZ_OP_QUERY, 0, 0, 0);
+    if (harness == 0)
+      expect ("hostile-waiters", &s, RB_SHM_OK, "");
+    emit (harness == 0 ? hdir : adir, "hostile-waiters", &s);
+  }
+}
+
 /* Inputs that once made a harness fail, one per bug: the test
  * fuzz-regressions runs each once. Named after what went wrong. */
 static void
@@ -639,6 +721,7 @@ main (int argc, char **argv)
     emit (adir, "attach-dead-producer", &s);
   }
 
+  hostile_issue_11 (hdir, adir);
   regressions (rhdir, radir);
 
   if (problems > 0) {

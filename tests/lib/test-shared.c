@@ -11,6 +11,7 @@
 #include "rb-wait-private.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
@@ -972,6 +973,359 @@ test_wait_peer_gone (void)
   g_assert_true (rb_ring_unlink (name, NULL));
 }
 
+
+/* --- hostile peers and planted files (issue #11) ------------------------------------ */
+
+/* Maps the header of the ring named @name, read-write, as a hostile peer
+ * with write access would. */
+static struct rb_shm_header *
+map_header (const gchar *name)
+{
+  g_autofree gchar *path = path_of (name);
+  struct rb_shm_header *hdr;
+  int fd = open (path, O_RDWR | O_CLOEXEC);
+
+  g_assert_cmpint (fd, >=, 0);
+  hdr = mmap (NULL, sizeof *hdr, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  g_assert_true (hdr != MAP_FAILED);
+  close (fd);
+  return hdr;
+}
+
+/* Item 7: an owner word whose pid cannot be a process (0xffffffff is -1 as
+ * a pid_t, and kill (-1, 0) succeeds) counts as dead, so a peer cannot make
+ * a role busy for ever or a ring unreclaimable with it. */
+static gboolean
+child_create_overwrite_and_die (gpointer name)
+{
+  RbRing *ring = rb_ring_create (name, 4096, RB_RING_FLAGS_OVERWRITE,
+      RB_RING_ROLE_PRODUCER, 0, NULL);
+
+  if (ring != NULL)
+    kill (getpid (), SIGKILL);
+  return FALSE;
+}
+
+/* Item 4: whoever has a ring open counts as its user, whatever its owner
+ * words say (a reader claims no role): reclaim leaves the ring alone. */
+static void
+test_reclaim_open_reader (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *path = path_of (name);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) reader = NULL;
+  struct stat st;
+  int status = reap (spawn (child_create_overwrite_and_die, name));
+
+  g_assert_true (WIFSIGNALED (status));
+  reader = rb_ring_open (name, RB_RING_ROLE_READER, &error);
+  g_assert_no_error (error);
+  /* every owner word is dead, but a live process has the ring open */
+  g_assert_false (rb_ring_reclaim_stale (name, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "has it open"));
+  g_clear_error (&error);
+  g_assert_null (rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER, 0,
+          &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "still open in a live process"));
+  g_clear_error (&error);
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  /* let go: now it is stale */
+  g_clear_object (&reader);
+  g_assert_true (rb_ring_reclaim_stale (name, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (path, &st), ==, -1);
+}
+
+static void
+test_hostile_bogus_owner (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
+  g_autoptr (RbRing) cons = NULL;
+  struct rb_shm_header *hdr = map_header (name);
+  const guint64 bogus[] = {
+    G_GUINT64_CONSTANT (0xffffffffffffffff),    /* pid -1 */
+    G_GUINT64_CONSTANT (0x0000000080000000),    /* pid INT32_MIN */
+    G_GUINT64_CONSTANT (0x000000007fffffff),    /* above any pid_max */
+    G_GUINT64_CONSTANT (0x0000000000400001),    /* above PID_MAX_LIMIT */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bogus); i++) {
+    atomic_store (&hdr->consumer_owner, bogus[i]);
+    cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (cons);
+    g_clear_object (&cons);
+    g_assert_false (rb_owner_alive (bogus[i]));
+  }
+  /* a real live process still counts */
+  g_assert_true (rb_owner_alive (rb_owner_self ()));
+  munmap (hdr, sizeof *hdr);
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
+/* Item 8: garbage at the clock fields is not a clock point. */
+static void
+test_hostile_clock_point (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
+  struct rb_shm_header *hdr = map_header (name);
+  gint64 now = g_get_monotonic_time () * 1000, t;
+  guint64 p, f;
+  guint8 buf[100] = { 0 };
+  struct { guint64 position; gint64 ns; } bad[] = {
+    { 0, G_MININT64 },                          /* the issue's value */
+    { 0, 0 },
+    { 0, -1 },
+    { 0, G_GINT64_CONSTANT (4611688114) * 1000000000 },  /* 146 years ahead */
+    { 0, G_MAXINT64 },
+    { 0, 0 },                                   /* replaced by now + 1 h */
+    { 100 + 4096 + 1, 0 },                      /* replaced by now; past write + capacity */
+    { G_MAXUINT64, 0 },
+  };
+
+  g_assert_cmpuint (rb_ring_write (prod, buf, 100), ==, 100);
+  bad[5].ns = now + G_GINT64_CONSTANT (3600) * 1000000000;
+  bad[6].ns = now;
+  bad[7].ns = now;
+  /* sanity: a plausible point written by the peer is believed */
+  atomic_store (&hdr->clock_position, 100);
+  atomic_store (&hdr->clock_time_ns, now);
+  atomic_store (&hdr->clock_frames, 7);
+  atomic_store (&hdr->clock_seq, 2);
+  g_assert_true (rb_ring_get_clock_point (prod, &p, &t, &f));
+  g_assert_cmpuint (p, ==, 100);
+  g_assert_cmpint (t, ==, now);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    atomic_store (&hdr->clock_position, bad[i].position);
+    atomic_store (&hdr->clock_time_ns, bad[i].ns);
+    atomic_store (&hdr->clock_seq, 4 + 2 * i);
+    g_test_message ("point %u: position %" G_GUINT64_FORMAT ", %" G_GINT64_FORMAT
+        " ns", i, bad[i].position, bad[i].ns);
+    g_assert_false (rb_ring_get_clock_point (prod, &p, &t, &f));
+  }
+  /* an odd sequence is a point being written: not believed either */
+  atomic_store (&hdr->clock_position, 50);
+  atomic_store (&hdr->clock_time_ns, now);
+  atomic_store (&hdr->clock_seq, 101);
+  g_assert_false (rb_ring_get_clock_point (prod, &p, &t, &f));
+  /* the producer's own next point is believed again */
+  atomic_store (&hdr->clock_seq, 200);
+  rb_ring_set_clock_point (prod, 100, now, 9);
+  g_assert_true (rb_ring_get_clock_point (prod, &p, &t, &f));
+  g_assert_cmpuint (f, ==, 9);
+  munmap (hdr, sizeof *hdr);
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
+/* Runs @fn in a child and fails if it does not end with status 0 within
+ * @seconds (a child blocked opening a FIFO ignores SIGTERM: SIGKILL it). */
+static void
+run_bounded (gboolean (*fn) (gpointer), gpointer data, guint seconds)
+{
+  pid_t pid = spawn (fn, data);
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  int status;
+
+  for (;;) {
+    pid_t got = waitpid (pid, &status, WNOHANG);
+
+    g_assert_cmpint (got, >=, 0);
+    if (got == pid)
+      break;
+    if (g_get_monotonic_time () > end) {
+      kill (pid, SIGKILL);
+      reap (pid);
+      g_error ("child %d still blocked after %u s: killed", (int) pid, seconds);
+    }
+    g_usleep (10000);
+  }
+  if (WIFSIGNALED (status))
+    g_error ("child died of signal %d", WTERMSIG (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+}
+
+static gboolean
+child_meet_planted (gpointer data)
+{
+  const gchar *name = data;
+  GError *error = NULL;
+  RbRing *ring;
+
+  ring = rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER, 0, &error);
+  g_assert_null (ring);
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS);
+  g_assert_null (strstr (error->message, "reclaim"));
+  g_clear_error (&error);
+  g_assert_false (rb_ring_reclaim_stale (name, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING);
+  g_clear_error (&error);
+  g_assert_null (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING);
+  g_clear_error (&error);
+  return TRUE;
+}
+
+/* Item 18: a FIFO or a symbolic link planted at a ring's name (anyone can
+ * write /dev/shm) hangs nothing and is never followed. */
+static void
+test_hostile_planted (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *path = path_of (name);
+  g_autofree gchar *target_name = unique_name ();
+  g_autofree gchar *target = path_of (target_name);
+  g_autoptr (RbRing) other = NULL;
+
+  g_assert_cmpint (mkfifo (path, 0666), ==, 0);
+  g_assert_cmpint (chmod (path, 0666), ==, 0);
+  run_bounded (child_meet_planted, name, 5);
+  g_assert_true (rb_ring_unlink (name, NULL));
+
+  /* a symbolic link to a real, stale-looking ring: not followed */
+  other = create_or_die (target_name, 4096, 0, RB_RING_ROLE_PRODUCER);
+  g_assert_cmpint (symlink (target, path), ==, 0);
+  run_bounded (child_meet_planted, name, 5);
+  g_assert_true (rb_ring_unlink (name, NULL));
+  g_assert_true (g_file_test (target, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (rb_ring_unlink (target_name, NULL));
+}
+
+static gboolean
+child_foreign_stale (gpointer data)
+{
+  const gchar *name = data;
+  GError *error = NULL;
+  RbRing *ring;
+
+  /* become somebody else */
+  if (setgroups (0, NULL) < 0 || setresgid (65534, 65534, 65534) < 0 ||
+      setresuid (65534, 65534, 65534) < 0)
+    return FALSE;
+  ring = rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER, 0, &error);
+  g_assert_null (ring);
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS);
+  g_test_message ("create: %s", error->message);
+  /* no hint that cannot work: only its owner can remove it */
+  g_assert_null (strstr (error->message, "removes it"));
+  g_assert_nonnull (strstr (error->message, "uid 0"));
+  g_clear_error (&error);
+  g_assert_false (rb_ring_reclaim_stale (name, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION);
+  g_test_message ("reclaim: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "uid 0"));
+  g_clear_error (&error);
+  return TRUE;
+}
+
+/* Item 28: a stale ring of another user: the create error's hint must be
+ * true, and reclaim says why it cannot. Only root can make one. */
+static void
+test_hostile_foreign_stale (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *path = path_of (name);
+  GError *error = NULL;
+  int status;
+
+  if (geteuid () != 0) {
+    g_test_skip ("only root can make a ring of another user");
+    return;
+  }
+  status = reap (spawn (child_create_and_die, name));
+  g_assert_true (WIFSIGNALED (status));
+  /* readable by the other user, as a shared ring is */
+  g_assert_cmpint (chmod (path, 0644), ==, 0);
+  run_bounded (child_foreign_stale, name, 10);
+  /* its owner can */
+  g_assert_true (rb_ring_reclaim_stale (name, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+child_truncated (gpointer data)
+{
+  const gchar *name = data;
+  g_autofree gchar *path = path_of (name);
+  g_autofree gchar *name2 = g_strconcat (name, "-b", NULL);
+  g_autofree gchar *path2 = path_of (name2);
+  g_autoptr (GError) error = NULL;
+  RbRing *prod = create_or_die (name, 65536, 0, RB_RING_ROLE_PRODUCER);
+  RbRing *cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  RbRing *prod2 = create_or_die (name2, 65536, 0, RB_RING_ROLE_PRODUCER);
+  guint8 buf[100] = { 0 };
+  int fd = open (path, O_RDWR | O_CLOEXEC);
+  int fd2 = open (path2, O_RDWR | O_CLOEXEC);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (prod2);
+  g_assert_cmpuint (rb_ring_write (prod, buf, 10), ==, 10);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fd2, >=, 0);
+  /* a peer with write access cuts the file to nothing: the waits notice
+   * before they touch the header */
+  g_assert_cmpint (ftruncate (fd, 0), ==, 0);
+  g_test_expect_message ("ringbridge", G_LOG_LEVEL_WARNING, "*truncated*");
+  g_assert_cmpint (rb_ring_wait_readable (cons, 100, 100000), ==,
+      RB_WAIT_PEER_GONE);
+  g_test_assert_expected_messages ();
+  /* the dead ring is empty from now on, and safe to call */
+  g_assert_cmpuint (rb_ring_read (cons, buf, sizeof buf), ==, 0);
+  g_assert_cmpuint (rb_ring_read_available (cons), ==, 0);
+  g_assert_cmpint (rb_ring_wait_readable (cons, 100, 100000), ==,
+      RB_WAIT_PEER_GONE);
+  g_assert_null (rb_ring_open (name, RB_RING_ROLE_READER, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING);
+  g_clear_error (&error);
+
+  /* the peer getters look before they read the owner words */
+  {
+    g_autofree gchar *name3 = g_strconcat (name, "-c", NULL);
+    g_autofree gchar *path3 = path_of (name3);
+    RbRing *prod3 = create_or_die (name3, 4096, 0, RB_RING_ROLE_PRODUCER);
+    int fd3 = open (path3, O_RDWR | O_CLOEXEC);
+
+    g_assert_cmpint (fd3, >=, 0);
+    g_assert_cmpint (ftruncate (fd3, 0), ==, 0);
+    g_test_expect_message ("ringbridge", G_LOG_LEVEL_WARNING, "*truncated*");
+    g_assert_cmpint (rb_ring_get_peer_state (prod3), ==, RB_PEER_STATE_GONE);
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (rb_ring_get_peer_pid (prod3), ==, 0);
+    g_assert_cmpuint (rb_ring_write (prod3, buf, 10), ==, 10);
+    rb_ring_close (prod3);
+    g_assert_true (rb_ring_unlink (name3, NULL));
+    close (fd3);
+  }
+
+  /* cut to its header page: attach says so */
+  g_assert_cmpint (ftruncate (fd2, 4096), ==, 0);
+  g_assert_null (rb_ring_open (name2, RB_RING_ROLE_CONSUMER, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_CORRUPT);
+  g_test_message ("open: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "truncated"));
+  g_clear_error (&error);
+  g_assert_true (rb_ring_unlink (name2, NULL));
+  close (fd);
+  close (fd2);
+  return TRUE;
+}
+
+/* Item 10: a named ring's file cannot be sealed; truncating it makes the
+ * waits and attach fail clearly instead of killing us with SIGBUS. */
+static void
+test_hostile_truncated (void)
+{
+  g_autofree gchar *name = unique_name ();
+
+  run_bounded (child_truncated, name, 10);
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -996,6 +1350,13 @@ main (int argc, char **argv)
   g_test_add_data_func ("/shared/wait/no-lost-wakeups/spinning",
       GINT_TO_POINTER (20000), test_wait_no_lost_wakeups);
   g_test_add_func ("/shared/wait/peer-gone", test_wait_peer_gone);
+  g_test_add_func ("/shared/reclaim-stale/open-reader",
+      test_reclaim_open_reader);
+  g_test_add_func ("/shared/hostile/bogus-owner", test_hostile_bogus_owner);
+  g_test_add_func ("/shared/hostile/clock-point", test_hostile_clock_point);
+  g_test_add_func ("/shared/hostile/planted", test_hostile_planted);
+  g_test_add_func ("/shared/hostile/foreign-stale", test_hostile_foreign_stale);
+  g_test_add_func ("/shared/hostile/truncated", test_hostile_truncated);
 
   return g_test_run ();
 }

@@ -555,6 +555,24 @@ def test_permission_denied():
     check_failure(r, 77, name)
     assert os.path.exists(path_of(name))
 
+    # issue #11 item 28: a stale ring of another user, readable by us. The
+    # library used to say reclaim removes it, and reclaim then failed with
+    # "Permission denied" (/dev/shm is sticky): it now names the owner, and
+    # a reclaim of every ring keeps it rather than failing.
+    stale = new_name()
+    kill(helper("create", stale, "--mode", "0644", "--hold", hold=True))
+    r = subprocess.run(nobody + ["--reclaim", stale], capture_output=True,
+                       text=True, timeout=30)
+    check_failure(r, 77, "not removing ring '%s': it belongs to uid 0" % stale)
+    r = subprocess.run(nobody + ["--reclaim", "--json"], capture_output=True,
+                       text=True, timeout=60)
+    kept = {x["name"]: x for x in json.loads(r.stdout)["kept"]}
+    assert "belongs to uid 0" in kept[stale]["reason"], r.stdout
+    errors = [x["name"] for x in json.loads(r.stdout)["errors"]]
+    assert stale not in errors, r.stdout
+    assert os.path.exists(path_of(stale))
+    assert run("--reclaim", stale).returncode == 0
+
 
 def test_list_all():
     name = new_name()
