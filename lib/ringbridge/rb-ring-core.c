@@ -991,8 +991,11 @@ rb_ring_core_set_clock (struct rb_ring_core *c, uint64_t position,
     int64_t time_ns, uint64_t frames)
 {
   struct rb_shm_header *h = c->hdr;
-  /* relaxed: only the producer writes clock_seq */
-  uint32_t seq = atomic_load_explicit (&h->clock_seq, memory_order_relaxed);
+  /* relaxed: only the producer writes clock_seq. Rounded down to even: a
+   * sequence left odd (a producer killed mid-point, or a peer's poke)
+   * would otherwise make every later point look half-written for good. */
+  uint32_t seq = atomic_load_explicit (&h->clock_seq, memory_order_relaxed)
+      & ~UINT32_C (1);
 
   /* relaxed: ordered before the field stores by their release */
   atomic_store_explicit (&h->clock_seq, seq + 1, memory_order_relaxed);

@@ -3216,6 +3216,8 @@ void
 rb_ring_set_clock_point (RbRing *ring, guint64 position, gint64 monotonic_ns,
     guint64 clock_frames)
 {
+  CHECK_RING (ring, );
+  CHECK_PRODUCER (ring, );
   rb_ring_core_set_clock (ring->core, position, monotonic_ns, clock_frames);
 }
 
@@ -3273,7 +3275,10 @@ rb_ring_get_clock_point (RbRing *ring, guint64 *position,
 {
   uint64_t p = 0, f = 0;
   int64_t t = 0;
-  gboolean ok = rb_ring_core_get_clock (ring->core, &p, &t, &f);
+  gboolean ok;
+
+  CHECK_RING (ring, FALSE);
+  ok = rb_ring_core_get_clock (ring->core, &p, &t, &f);
 
   if (ok && !clock_point_plausible (ring, p, t)) {
     ok = FALSE;

@@ -446,6 +446,8 @@ assert_producer_calls_refused (RbRing *ring, const char *role, Roles *fx)
   PRODUCER_REFUSED ("rb_ring_write_commit", rb_ring_write_commit (ring, 8));
   PRODUCER_REFUSED ("rb_ring_set_end_of_stream",
       rb_ring_set_end_of_stream (ring));
+  PRODUCER_REFUSED ("rb_ring_set_clock_point",
+      rb_ring_set_clock_point (ring, 0, 1, 0));
 #undef PRODUCER_REFUSED
   g_assert_cmpuint (rb_ring_get_write_position (fx->producer), ==, w);
   g_assert_false (rb_ring_is_end_of_stream (fx->consumer));
@@ -592,6 +594,10 @@ null_ring_calls (void)
       rb_ring_read_frames_at (NULL, 0, buf, 1, &n));
   NULL_REFUSED ("rb_ring_reset", rb_ring_reset (NULL));
   NULL_REFUSED ("rb_ring_set_end_of_stream", rb_ring_set_end_of_stream (NULL));
+  NULL_REFUSED ("rb_ring_set_clock_point",
+      rb_ring_set_clock_point (NULL, 0, 1, 0));
+  NULL_REFUSED ("rb_ring_get_clock_point",
+      g_assert_false (rb_ring_get_clock_point (NULL, NULL, NULL, NULL)));
   NULL_REFUSED ("rb_ring_is_end_of_stream", rb_ring_is_end_of_stream (NULL));
   NULL_REFUSED ("rb_ring_get_fill_level", rb_ring_get_fill_level (NULL));
   NULL_REFUSED ("rb_ring_get_overruns", rb_ring_get_overruns (NULL));
