@@ -114,6 +114,12 @@ struct _GstRingSrc
   gboolean segment_pending;
   gboolean pushed;
   GQueue pending_events;
+  /* where the last read ended: a read that starts elsewhere skipped what
+   * an overwrite ring's producer overwrote (a DISCONT). Kept here, not
+   * sampled from the ring before a read, since the library's getters may
+   * move an overwrite ring's read position themselves. */
+  gboolean have_read_end;
+  guint64 read_end;
 
   /* audio */
   gsize frame_size;
@@ -247,18 +253,23 @@ gst_ring_src_provide_clock (GstElement * element)
   GstRingSrc *self = GST_RING_SRC (element);
   GstClock *clock = NULL;
 
+  /* only a live source's clock means something: a non-live one would
+   * take the pipeline's clock away from the sink for nothing */
   GST_OBJECT_LOCK (self);
-  if (GST_OBJECT_FLAG_IS_SET (self, GST_ELEMENT_FLAG_PROVIDE_CLOCK))
+  if (self->provide_clock && self->is_live)
     clock = gst_object_ref (self->clock);
   GST_OBJECT_UNLOCK (self);
   return clock;
 }
 
+/* The flag says the element can provide a clock (what gst-inspect-1.0 and
+ * GstBin look at, before is-live may be set); provide_clock() decides at
+ * clock selection whether it does. */
 static void
 update_clock_flag (GstRingSrc * self)
 {
   /* with the object lock */
-  if (self->is_live && self->provide_clock)
+  if (self->provide_clock)
     GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_PROVIDE_CLOCK);
   else
     GST_OBJECT_FLAG_UNSET (self, GST_ELEMENT_FLAG_PROVIDE_CLOCK);
@@ -292,6 +303,7 @@ attach (GstRingSrc * self, RbRing * ring, gboolean shared)
   self->peer_gone = FALSE;
   self->waiting_producer = FALSE;
   self->discont = TRUE;
+  self->have_read_end = FALSE;
   self->have_base = FALSE;
   self->anchored = FALSE;
   set_clock_ring (self, ring);
@@ -651,6 +663,21 @@ stamp_audio (GstRingSrc * self, GstBuffer * buf, guint64 frame, gsize frames)
   self->next_ts = end;
 }
 
+/* A read from @start to @end: a start elsewhere than where the last read
+ * ended is a jump (overwritten data), and the buffer gets DISCONT. */
+static void
+note_read (GstRingSrc * self, guint64 start, guint64 end)
+{
+  if (self->have_read_end && start != self->read_end) {
+    GST_DEBUG_OBJECT (self, "skipped %" G_GINT64_FORMAT " bytes (%"
+        G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT "): overwritten",
+        (gint64) (start - self->read_end), self->read_end, start);
+    self->discont = TRUE;
+  }
+  self->read_end = end;
+  self->have_read_end = TRUE;
+}
+
 static guint
 frames_per_buffer (GstRingSrc * self)
 {
@@ -676,7 +703,7 @@ create_audio (GstRingSrc * self, GstBuffer ** out)
   GstFlowReturn ret;
   GstBuffer *buf;
   GstMapInfo map;
-  guint64 before, after, frame;
+  guint64 after, frame;
   gsize avail, got;
 
   if (self->need_caps) {
@@ -701,18 +728,14 @@ create_audio (GstRingSrc * self, GstBuffer ** out)
 
   buf = gst_buffer_new_allocate (NULL, MIN (avail, want) * fs, NULL);
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  before = rb_ring_get_read_position (ring);
   got = rb_ring_read_frames (ring, map.data, MIN (avail, want));
   after = rb_ring_get_read_position (ring);
   gst_buffer_unmap (buf, &map);
   gst_buffer_set_size (buf, (gssize) (got * fs));
 
-  /* an overwrite ring skips what the producer overwrote: a gap in time */
-  if (after - before != got * fs) {
-    GST_DEBUG_OBJECT (self, "%" G_GUINT64_FORMAT " bytes were overwritten",
-        after - before - got * fs);
-    self->discont = TRUE;
-  }
+  /* an overwrite ring skips what the producer overwrote: a gap in time,
+   * which the offsets and timestamps (from the position) show too */
+  note_read (self, after - got * fs, after);
   frame = after / fs - got;
   stamp_audio (self, buf, frame, got);
   if (self->discont) {
@@ -733,6 +756,7 @@ create_bytes (GstRingSrc * self, GstBuffer ** out)
   GstFlowReturn ret;
   GstBuffer *buf;
   GstMapInfo map;
+  guint64 end;
   gsize n;
 
   ret = wait_data (self, 1, &ending);
@@ -745,6 +769,10 @@ create_bytes (GstRingSrc * self, GstBuffer ** out)
   n = rb_ring_read (self->ring, map.data, n);
   gst_buffer_unmap (buf, &map);
   gst_buffer_set_size (buf, (gssize) n);
+  end = rb_ring_get_read_position (self->ring);
+  note_read (self, end - n, end);
+  GST_BUFFER_OFFSET (buf) = end - n;
+  GST_BUFFER_OFFSET_END (buf) = end;
   if (self->discont) {
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
     self->discont = FALSE;
@@ -1273,6 +1301,7 @@ gst_ring_src_init (GstRingSrc * self)
   self->timeout = DEFAULT_TIMEOUT;
   self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
   self->provide_clock = DEFAULT_PROVIDE_CLOCK;
+  update_clock_flag (self);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_mutex_init (&self->clock_lock);
