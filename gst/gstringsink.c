@@ -105,7 +105,7 @@ struct _GstRingSink
 
   GstCaps *caps;
   GstAudioInfo info;
-  gboolean need_caps_record;
+  gboolean need_caps_record;    /* caps, or "no caps" (an empty caps record) */
   gboolean need_segment_record;
   GstSegment segment;
   GQueue early_events;          /* before a records ring exists */
@@ -413,16 +413,19 @@ write_pending_records (GstRingSink * self)
     self->next_peer_check = g_get_monotonic_time () + PEER_CHECK_INTERVAL_US;
     if (pid != 0 && pid != self->consumer_pid && self->consumer_pid != 0) {
       GST_INFO_OBJECT (self, "new consumer (pid %u): sending caps again", pid);
-      self->need_caps_record = self->caps != NULL;
+      self->need_caps_record = TRUE;
       self->need_segment_record = TRUE;
     }
     if (pid != 0)
       self->consumer_pid = pid;
   }
 
-  if (self->need_caps_record && self->caps != NULL) {
-    gsize size;
-    g_autofree gchar *str = gst_ring_caps_serialize (self->caps, &size);
+  if (self->need_caps_record) {
+    gsize size = 0;
+    /* a stream without caps (filesrc, fdsrc) says so with an empty caps
+     * record, and ringsrc carries its bytes without caps, as shmsrc does */
+    g_autofree gchar *str = self->caps != NULL ?
+        gst_ring_caps_serialize (self->caps, &size) : NULL;
 
     ret = write_control_record (self, RB_RECORD_TYPE_CAPS, 0,
         (const guint8 *) str, size);
@@ -500,7 +503,7 @@ ensure_records_ring (GstRingSink * self, gsize first_buffer)
   if (!create_ring (self, FALSE, RB_SAMPLE_FORMAT_NONE, 0, 0, first_buffer))
     return GST_FLOW_ERROR;
   self->records_pending = FALSE;
-  self->need_caps_record = self->caps != NULL;
+  self->need_caps_record = TRUE;
   self->need_segment_record = TRUE;
   return GST_FLOW_OK;
 }
@@ -794,7 +797,9 @@ gst_ring_sink_start (GstBaseSink * bsink)
   GST_OBJECT_UNLOCK (self);
 
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
-  self->need_caps_record = FALSE;
+  /* an attached records ring learns the caps, or that there are none,
+   * before the first buffer */
+  self->need_caps_record = TRUE;
   self->need_segment_record = TRUE;
   self->records_pending = FALSE;
 

@@ -106,6 +106,7 @@ struct _GstRingSrc
 
   gboolean need_caps;
   GstCaps *caps;
+  gboolean capsless;            /* the producer's stream has no caps */
   gboolean peer_gone;           /* drain what is left, then act */
   guint64 loss_position;        /* the write position when it left */
   gsize limit;                  /* what create() may read after wait_data() */
@@ -300,6 +301,7 @@ attach (GstRingSrc * self, RbRing * ring, gboolean shared)
     self->ino = st.st_ino;
   }
   self->need_caps = TRUE;
+  self->capsless = FALSE;
   self->peer_gone = FALSE;
   self->waiting_producer = FALSE;
   self->discont = TRUE;
@@ -517,13 +519,19 @@ wait_data (GstRingSrc * self, gsize bytes, gboolean * ending)
 
 /* --- caps --------------------------------------------------------------- */
 
+/* Sets the ring's caps on the pad, or posts an error naming them and what
+ * downstream wants. Downstream is asked first: a caps event is stored on
+ * the pad whether or not the peer takes it, and the refusal would only
+ * show at the next push, after the data was read from the ring. */
 static GstFlowReturn
 set_caps (GstRingSrc * self, GstCaps * caps)
 {
   GstBaseSrc *bsrc = GST_BASE_SRC (self);
 
-  if (gst_base_src_set_caps (bsrc, caps)) {
+  if (gst_pad_peer_query_accept_caps (bsrc->srcpad, caps) &&
+      gst_base_src_set_caps (bsrc, caps)) {
     gst_caps_replace (&self->caps, caps);
+    self->capsless = FALSE;
     return GST_FLOW_OK;
   } else {
     g_autoptr (GstCaps) peer = gst_pad_peer_query_caps (bsrc->srcpad, NULL);
@@ -857,7 +865,7 @@ create_records (GstRingSrc * self, GstBuffer ** out)
         GstMapInfo map;
         gboolean ok;
 
-        if (self->caps == NULL) {
+        if (self->caps == NULL && !self->capsless) {
           /* a consumer that attached mid-stream; the producer sends the
            * caps again when it notices us */
           GST_DEBUG_OBJECT (self, "skipping a buffer that came before caps");
@@ -897,14 +905,24 @@ create_records (GstRingSrc * self, GstBuffer ** out)
         GstCaps *caps;
 
         payload = rb_ring_read_record_acquire (ring, &info);
+        if (payload != NULL && info.size == 0) {
+          /* a stream without caps: its buffers go out without caps */
+          rb_ring_read_record_release (ring);
+          GST_INFO_OBJECT (self, "the stream has no caps");
+          self->capsless = TRUE;
+          continue;
+        }
         caps = payload ? gst_ring_caps_deserialize (payload, info.size) : NULL;
-        rb_ring_read_record_release (ring);
-        if (caps == NULL)
+        if (caps == NULL) {
+          rb_ring_read_record_release (ring);
           return corrupt_record (self, "caps that do not parse");
+        }
         ret = set_caps (self, caps);
         gst_caps_unref (caps);
+        /* refused caps stay in the ring, for a consumer that takes them */
         if (ret != GST_FLOW_OK)
           return ret;
+        rb_ring_read_record_release (ring);
         continue;
       }
       case RB_RECORD_TYPE_SEGMENT:{

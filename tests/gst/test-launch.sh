@@ -89,6 +89,20 @@ run $video ! ringsink ring-name="$ring"
 wait $src
 check "video through a records ring: byte-exact" same "$tmp/v.out" "$tmp/video.ref"
 
+# 3b. a stream without caps (a file) arrives byte-exact, as through
+# shmsink/shmsrc, and both exit 0 (#11 item 1)
+ring=$prefix-nocaps
+head -c 300000 /dev/urandom > "$tmp/nocaps.in"
+run ringsrc ring-name="$ring" timeout=$timeout_ns ! filesink location="$tmp/nocaps.out" &
+src=$!
+sleep 0.3
+run filesrc location="$tmp/nocaps.in" ! ringsink ring-name="$ring"
+sink_rc=$?
+wait $src
+src_rc=$?
+check "no caps: both exit 0" zero $sink_rc $src_rc
+check "no caps: the file arrives byte-exact" cmp -s "$tmp/nocaps.in" "$tmp/nocaps.out"
+
 # 4. the sink stops (SIGINT: no EOS, the ring's name goes) and a new one
 # starts: the waiting source follows it to the new ring and ends with its
 # EOS. The output ends with the second sink's whole stream.
