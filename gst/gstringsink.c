@@ -84,6 +84,8 @@ struct _GstRingSink
   guint64 capacity;
   gint64 buffer_time;
   guint permissions;
+  GstRingSinkPeerLoss on_peer_loss;
+  RbRingOpenFlags open_flags;
   guint64 dropped_buffers;
   guint64 dropped_bytes;
   guint64 overwritten_bytes;
@@ -93,6 +95,8 @@ struct _GstRingSink
   gchar *name;                  /* the copy of ring_name this run uses */
   gboolean ring_prop_used;
   GstRingSinkMode run_mode;
+  GstRingSinkPeerLoss run_peer_loss;
+  RbRingOpenFlags run_open_flags;
 
   /* the ring; waiter.ring is the same pointer, set under the object lock
    * so that unlock() from another thread finds it */
@@ -122,6 +126,8 @@ enum
   PROP_CAPACITY,
   PROP_BUFFER_TIME,
   PROP_PERMISSIONS,
+  PROP_ON_PEER_LOSS,
+  PROP_OPEN_FLAGS,
   PROP_DROPPED_BUFFERS,
   PROP_DROPPED_BYTES,
   PROP_OVERWRITTEN_BYTES,
@@ -132,6 +138,8 @@ enum
 #define DEFAULT_CAPACITY 0
 #define DEFAULT_BUFFER_TIME (G_GINT64_CONSTANT (200) * 1000)
 #define DEFAULT_PERMISSIONS 0600
+#define DEFAULT_ON_PEER_LOSS GST_RING_SINK_PEER_LOSS_ERROR
+#define DEFAULT_OPEN_FLAGS RB_RING_OPEN_FLAGS_NONE
 #define DEFAULT_RECORDS_CAPACITY ((gsize) 4 * 1024 * 1024)
 /* how often the sink looks whether a new consumer attached to its records
  * ring, which then needs the caps again */
@@ -160,6 +168,25 @@ gst_ring_sink_mode_get_type (void)
 
   if (g_once_init_enter (&type)) {
     GType t = g_enum_register_static ("GstRingSinkMode", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+GType
+gst_ring_sink_peer_loss_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_RING_SINK_PEER_LOSS_ERROR, "Post an error naming the consumer",
+        "error"},
+    {GST_RING_SINK_PEER_LOSS_WAIT, "Keep the data and wait for a new "
+          "consumer", "wait"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstRingSinkPeerLoss", values);
     g_once_init_leave (&type, t);
   }
   return type;
@@ -246,7 +273,8 @@ create_ring (GstRingSink * self, gboolean audio, RbSampleFormat format,
           RB_RING_ERROR_EXISTS)) {
     /* someone made it since start(): use theirs, as if it had been there */
     g_clear_error (&error);
-    ring = rb_ring_open (self->name, RB_RING_ROLE_PRODUCER, &error);
+    ring = rb_ring_open_full (self->name, RB_RING_ROLE_PRODUCER,
+        self->run_open_flags, &error);
     if (ring != NULL) {
       set_ring (self, ring, FALSE, FALSE);
       return check_mode (self, ring);
@@ -284,9 +312,18 @@ wait_space (GstRingSink * self, gsize bytes)
       /* unlock(): a flush ends the wait, a pause holds it until PLAYING */
       return gst_base_sink_wait_preroll (GST_BASE_SINK (self));
     case RB_WAIT_PEER_GONE:
-      /* the data stays for the next consumer; wait for one */
-      GST_INFO_OBJECT (self, "consumer went away; waiting for a new one");
-      return GST_FLOW_OK;
+      /* reported within a wait slice of the death, once per consumer */
+      if (self->run_peer_loss == GST_RING_SINK_PEER_LOSS_WAIT) {
+        /* the data stays for the next consumer; wait for one */
+        GST_INFO_OBJECT (self, "consumer went away; waiting for a new one");
+        return GST_FLOW_OK;
+      }
+      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+          ("The consumer of ring '%s' (pid %u) went away; the ring is full "
+              "and nothing reads it", GST_STR_NULL (rb_ring_get_name
+                  (self->ring)), rb_ring_get_peer_pid (self->ring)),
+          ("set on-peer-loss=wait to wait for a new consumer"));
+      return GST_FLOW_ERROR;
     default:
       return GST_FLOW_OK;
   }
@@ -792,6 +829,8 @@ gst_ring_sink_start (GstBaseSink * bsink)
   prop = self->ring_prop ? g_object_ref (self->ring_prop) : NULL;
   self->ring_prop_used = prop != NULL;
   self->run_mode = self->mode;
+  self->run_peer_loss = self->on_peer_loss;
+  self->run_open_flags = self->open_flags;
   self->running = TRUE;
   self->dropped_buffers = self->dropped_bytes = self->overwritten_bytes = 0;
   GST_OBJECT_UNLOCK (self);
@@ -818,7 +857,8 @@ gst_ring_sink_start (GstBaseSink * bsink)
   if (rb_ring_reclaim_stale (self->name, NULL))
     GST_INFO_OBJECT (self, "removed stale ring '%s'", self->name);
 
-  prop = rb_ring_open (self->name, RB_RING_ROLE_PRODUCER, &error);
+  prop = rb_ring_open_full (self->name, RB_RING_ROLE_PRODUCER,
+      self->run_open_flags, &error);
   if (prop == NULL) {
     if (g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND)) {
       GST_DEBUG_OBJECT (self, "ring '%s' is made when the caps are known",
@@ -960,6 +1000,14 @@ gst_ring_sink_set_property (GObject * object, guint prop_id,
       if (!refuse_while_running (self, pspec))
         self->permissions = g_value_get_uint (value);
       break;
+    case PROP_ON_PEER_LOSS:
+      if (!refuse_while_running (self, pspec))
+        self->on_peer_loss = g_value_get_enum (value);
+      break;
+    case PROP_OPEN_FLAGS:
+      if (!refuse_while_running (self, pspec))
+        self->open_flags = g_value_get_flags (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -992,6 +1040,12 @@ gst_ring_sink_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_PERMISSIONS:
       g_value_set_uint (value, self->permissions);
+      break;
+    case PROP_ON_PEER_LOSS:
+      g_value_set_enum (value, self->on_peer_loss);
+      break;
+    case PROP_OPEN_FLAGS:
+      g_value_set_flags (value, self->open_flags);
       break;
     case PROP_DROPPED_BUFFERS:
       g_value_set_uint64 (value, self->dropped_buffers);
@@ -1031,6 +1085,8 @@ gst_ring_sink_init (GstRingSink * self)
   self->capacity = DEFAULT_CAPACITY;
   self->buffer_time = DEFAULT_BUFFER_TIME;
   self->permissions = DEFAULT_PERMISSIONS;
+  self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
+  self->open_flags = DEFAULT_OPEN_FLAGS;
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
   gst_audio_info_init (&self->info);
   g_queue_init (&self->early_events);
@@ -1159,6 +1215,39 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   /**
+   * GstRingSink:on-peer-loss:
+   *
+   * What to do when the sink waits for space (mode `block`, or the end of
+   * the stream) and the ring's consumer died or detached: post an error
+   * naming its pid (the default; the death is noticed within a wait slice,
+   * 20 ms), or keep the data and wait for a new consumer. A sink never
+   * waits silently for a consumer that is gone.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_ON_PEER_LOSS] = g_param_spec_enum ("on-peer-loss",
+      "On peer loss", "What to do when the ring is full and its consumer "
+      "went away", GST_TYPE_RING_SINK_PEER_LOSS, DEFAULT_ON_PEER_LOSS,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRingSink:open-flags:
+   *
+   * How far to trust an existing named ring the sink attaches to:
+   * `shared-write` accepts a ring writable by group or others (one made
+   * with #GstRingSink:permissions `0660`, say), `any-owner` one owned by
+   * another user. By default such rings are refused, since whoever can
+   * write the file can feed the ring's other users anything.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_OPEN_FLAGS] = g_param_spec_flags ("open-flags",
+      "Open flags", "Accept an existing ring writable by others "
+      "(shared-write) or owned by another user (any-owner)",
+      RB_TYPE_RING_OPEN_FLAGS, DEFAULT_OPEN_FLAGS,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
    * GstRingSink:dropped-buffers:
    *
    * Buffers dropped in mode `drop-new` because the ring was full, since
@@ -1199,4 +1288,5 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
   g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
 
   gst_type_mark_as_plugin_api (GST_TYPE_RING_SINK_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_RING_SINK_PEER_LOSS, 0);
 }

@@ -87,12 +87,14 @@ struct _GstRingSrc
   guint64 timeout;
   GstRingSrcPeerLoss on_peer_loss;
   gboolean provide_clock;
+  RbRingOpenFlags open_flags;
 
   /* the run; name and mode are copied at start() */
   gboolean running;
   gchar *name;
   gboolean ring_prop_used;
   GstRingSrcPeerLoss run_peer_loss;
+  RbRingOpenFlags run_open_flags;
   gint64 timeout_us;
 
   /* the ring; waiter.ring is the same pointer, set under the object lock */
@@ -107,6 +109,8 @@ struct _GstRingSrc
   gboolean need_caps;
   GstCaps *caps;
   gboolean capsless;            /* the producer's stream has no caps */
+  gboolean have_held_segment;   /* a segment that came before the caps */
+  GstSegment held_segment;
   gboolean peer_gone;           /* drain what is left, then act */
   guint64 loss_position;        /* the write position when it left */
   gsize limit;                  /* what create() may read after wait_data() */
@@ -152,6 +156,7 @@ enum
   PROP_TIMEOUT,
   PROP_ON_PEER_LOSS,
   PROP_PROVIDE_CLOCK,
+  PROP_OPEN_FLAGS,
   N_PROPERTIES
 };
 
@@ -160,6 +165,7 @@ enum
 #define DEFAULT_TIMEOUT 0
 #define DEFAULT_ON_PEER_LOSS GST_RING_SRC_PEER_LOSS_EOS
 #define DEFAULT_PROVIDE_CLOCK TRUE
+#define DEFAULT_OPEN_FLAGS RB_RING_OPEN_FLAGS_NONE
 /* how often to look for a ring to appear, or for a successor of a ring
  * whose producer left */
 #define POLL_US (G_GINT64_CONSTANT (20) * 1000)
@@ -302,6 +308,7 @@ attach (GstRingSrc * self, RbRing * ring, gboolean shared)
   }
   self->need_caps = TRUE;
   self->capsless = FALSE;
+  self->have_held_segment = FALSE;
   self->peer_gone = FALSE;
   self->waiting_producer = FALSE;
   self->discont = TRUE;
@@ -369,7 +376,8 @@ wait_for_ring (GstRingSrc * self)
     if (g_atomic_int_get (&self->waiter.unlocked))
       return GST_FLOW_FLUSHING;
 
-    ring = rb_ring_open (self->name, RB_RING_ROLE_CONSUMER, &error);
+    ring = rb_ring_open_full (self->name, RB_RING_ROLE_CONSUMER,
+        self->run_open_flags, &error);
     if (ring != NULL) {
       attach (self, ring, FALSE);
       return GST_FLOW_OK;
@@ -833,6 +841,54 @@ flush_pending_events (GstRingSrc * self)
     gst_pad_push_event (GST_BASE_SRC_PAD (self), event);
 }
 
+/* Whether the stream's caps (or that it has none) are known: before that,
+ * nothing may go downstream but the caps (a segment, a gap or a tag first
+ * is sticky event misordering), so a consumer that attached mid-stream
+ * skips what comes before the producer sends the caps again. */
+static gboolean
+caps_known (GstRingSrc * self)
+{
+  return self->caps != NULL || self->capsless;
+}
+
+static void
+apply_segment (GstRingSrc * self, const GstSegment * segment)
+{
+  GstBaseSrc *bsrc = GST_BASE_SRC (self);
+
+  if (!caps_known (self)) {
+    /* after the caps, when they come */
+    self->held_segment = *segment;
+    self->have_held_segment = TRUE;
+  } else if (gst_base_src_get_do_timestamp (bsrc)) {
+    GST_DEBUG_OBJECT (self, "do-timestamp: keeping our own segment");
+  } else if (segment->format != GST_FORMAT_TIME) {
+    GST_DEBUG_OBJECT (self, "not forwarding a %s segment",
+        gst_format_get_name (segment->format));
+  } else if (gst_base_src_new_segment (bsrc, segment)) {
+    self->segment_pending = TRUE;
+  }
+}
+
+static void
+caps_now_known (GstRingSrc * self)
+{
+  if (self->have_held_segment) {
+    self->have_held_segment = FALSE;
+    apply_segment (self, &self->held_segment);
+  }
+}
+
+/* A record that GStreamer cannot take (its constructor would refuse it
+ * with a critical) but that harms nothing when left out. */
+static void
+skip_record (GstRingSrc * self, const gchar * what)
+{
+  GST_ELEMENT_WARNING (self, STREAM, DECODE,
+      ("Ring '%s' holds a record GStreamer cannot take; skipped it",
+          GST_STR_NULL (rb_ring_get_name (self->ring))), ("%s", what));
+}
+
 static GstFlowReturn
 create_records (GstRingSrc * self, GstBuffer ** out)
 {
@@ -910,6 +966,7 @@ create_records (GstRingSrc * self, GstBuffer ** out)
           rb_ring_read_record_release (ring);
           GST_INFO_OBJECT (self, "the stream has no caps");
           self->capsless = TRUE;
+          caps_now_known (self);
           continue;
         }
         caps = payload ? gst_ring_caps_deserialize (payload, info.size) : NULL;
@@ -923,6 +980,7 @@ create_records (GstRingSrc * self, GstBuffer ** out)
         if (ret != GST_FLOW_OK)
           return ret;
         rb_ring_read_record_release (ring);
+        caps_now_known (self);
         continue;
       }
       case RB_RECORD_TYPE_SEGMENT:{
@@ -935,14 +993,7 @@ create_records (GstRingSrc * self, GstBuffer ** out)
         rb_ring_read_record_release (ring);
         if (!ok)
           return corrupt_record (self, "a segment out of range");
-        if (gst_base_src_get_do_timestamp (bsrc)) {
-          GST_DEBUG_OBJECT (self, "do-timestamp: keeping our own segment");
-        } else if (segment.format != GST_FORMAT_TIME) {
-          GST_DEBUG_OBJECT (self, "not forwarding a %s segment",
-              gst_format_get_name (segment.format));
-        } else if (gst_base_src_new_segment (bsrc, &segment)) {
-          self->segment_pending = TRUE;
-        }
+        apply_segment (self, &segment);
         continue;
       }
       case RB_RECORD_TYPE_EOS:
@@ -953,6 +1004,14 @@ create_records (GstRingSrc * self, GstBuffer ** out)
       case RB_RECORD_TYPE_GAP:
         rb_ring_read_record_acquire (ring, &info);
         rb_ring_read_record_release (ring);
+        if (!caps_known (self)) {
+          GST_DEBUG_OBJECT (self, "skipping a gap that came before caps");
+          continue;
+        }
+        if (!GST_CLOCK_TIME_IS_VALID ((GstClockTime) info.pts)) {
+          skip_record (self, "a gap without a timestamp");
+          continue;
+        }
         if (self->segment_pending || !self->pushed) {
           /* a gap basesrc would push before its segment: as a gap buffer */
           GstBuffer *buf = gst_buffer_new ();
@@ -977,7 +1036,10 @@ create_records (GstRingSrc * self, GstBuffer ** out)
         if (event == NULL)
           GST_WARNING_OBJECT (self, "dropping an event record of type 0x%x",
               info.flags);
-        else
+        else if (!caps_known (self)) {
+          GST_DEBUG_OBJECT (self, "skipping an event that came before caps");
+          gst_event_unref (event);
+        } else
           push_event (self, event);
         continue;
       }
@@ -1085,6 +1147,7 @@ gst_ring_src_start (GstBaseSrc * bsrc)
   self->name = g_strdup (self->ring_name);
   prop = self->ring_prop ? g_object_ref (self->ring_prop) : NULL;
   self->run_peer_loss = self->on_peer_loss;
+  self->run_open_flags = self->open_flags;
   self->timeout_us = self->timeout > 0 ? (gint64) (self->timeout / 1000) : -1;
   self->running = TRUE;
   self->ring_prop_used = prop != NULL;
@@ -1108,7 +1171,8 @@ gst_ring_src_start (GstBaseSrc * bsrc)
     GST_RING_POST_ERROR (self, error);
     return FALSE;
   }
-  ring = rb_ring_open (self->name, RB_RING_ROLE_CONSUMER, &error);
+  ring = rb_ring_open_full (self->name, RB_RING_ROLE_CONSUMER,
+      self->run_open_flags, &error);
   if (ring != NULL) {
     attach (self, ring, FALSE);
   } else if (!g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND)) {
@@ -1242,6 +1306,10 @@ gst_ring_src_set_property (GObject * object, guint prop_id,
       self->provide_clock = g_value_get_boolean (value);
       update_clock_flag (self);
       break;
+    case PROP_OPEN_FLAGS:
+      if (!refuse_while_running (self, pspec))
+        self->open_flags = g_value_get_flags (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1281,6 +1349,9 @@ gst_ring_src_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_PROVIDE_CLOCK:
       g_value_set_boolean (value, self->provide_clock);
       break;
+    case PROP_OPEN_FLAGS:
+      g_value_set_flags (value, self->open_flags);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1319,6 +1390,7 @@ gst_ring_src_init (GstRingSrc * self)
   self->timeout = DEFAULT_TIMEOUT;
   self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
   self->provide_clock = DEFAULT_PROVIDE_CLOCK;
+  self->open_flags = DEFAULT_OPEN_FLAGS;
   update_clock_flag (self);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
@@ -1464,6 +1536,24 @@ gst_ring_src_class_init (GstRingSrcClass * klass)
   properties[PROP_PROVIDE_CLOCK] = g_param_spec_boolean ("provide-clock",
       "Provide clock", "Offer a clock that follows the ring's producer "
       "(live audio rings)", DEFAULT_PROVIDE_CLOCK,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRingSrc:open-flags:
+   *
+   * How far to trust the named ring's file: `shared-write` accepts a ring
+   * writable by group or others (made by a ringsink with
+   * `permissions=0660`, say), `any-owner` one owned by another user. By
+   * default such rings are refused (RESOURCE/NOT_AUTHORIZED), since
+   * whoever can write the file can feed this element anything; the
+   * header is validated either way.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_OPEN_FLAGS] = g_param_spec_flags ("open-flags",
+      "Open flags", "Accept a ring writable by others (shared-write) or "
+      "owned by another user (any-owner)", RB_TYPE_RING_OPEN_FLAGS,
+      DEFAULT_OPEN_FLAGS,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);

@@ -334,7 +334,8 @@ typedef struct
   guint32 type;
   gint64 pts;
   gint64 duration;
-  const gchar *caps;            /* CAPS payload */
+  const gchar *caps;            /* CAPS and EVENT payload */
+  guint32 flags;                /* EVENT: the event type */
   gdouble rate;                 /* SEGMENT: rate, 0 = 1.0 */
   guint64 start, stop;          /* SEGMENT */
   guint32 format;               /* SEGMENT: 0 = TIME */
@@ -350,7 +351,7 @@ write_rec (RbRing * ring, const Rec * r)
   gsize size = 0;
 
   memset (payload, 0, sizeof payload);
-  if (r->type == RB_RECORD_TYPE_CAPS) {
+  if (r->type == RB_RECORD_TYPE_CAPS || r->type == RB_RECORD_TYPE_EVENT) {
     size = strlen (r->caps) + 1;
     memcpy (payload, r->caps, size);
   } else if (r->type == RB_RECORD_TYPE_SEGMENT) {
@@ -376,6 +377,8 @@ write_rec (RbRing * ring, const Rec * r)
     size = 16;
   }
   rb_record_info_init (&info, r->type, (guint32) size);
+  info.flags = r->flags;
+  info.offset = r->start;
   info.pts = r->pts;
   info.duration = r->duration;
   fail_unless (rb_ring_write_record (ring, &info, payload, size));
@@ -466,11 +469,17 @@ GST_START_TEST (test_records_fuzz)
   };
   const gdouble rates[] = { 1.0, -1.0, 2.0, -0.5, NAN, INFINITY, 1e-300 };
   const gchar *capss[] = { CAPS_OK, "ANY", "EMPTY", "audio/x-raw",
-    "video/x-raw, width=(int)-5", "x/y, a=(fraction)1/0", "", "((("
+    "video/x-raw, width=(int)-5", "x/y, a=(fraction)1/0", "", "(((",
+    "taglist, title=(string)x", "taglist, title=(int)5",
+    "taglist, no-such-tag=(int)1", "custom, a=(int)1"
+  };
+  const guint32 events[] = { GST_EVENT_TAG, GST_EVENT_CUSTOM_DOWNSTREAM,
+    GST_EVENT_CUSTOM_DOWNSTREAM_STICKY, GST_EVENT_EOS, GST_EVENT_SEGMENT,
+    GST_EVENT_CAPS, 0, 0xffffffff
   };
   guint runs = 0, errors = 0;
 
-  for (guint run = 0; run < 150; run++) {
+  for (guint run = 0; run < 300; run++) {
     RbRing *ring = rb_ring_new_full (65536, RB_RING_FLAGS_RECORDS, NULL);
     guint n = g_rand_int_range (rand, 1, 9);
 
@@ -487,7 +496,8 @@ GST_START_TEST (test_records_fuzz)
       r.start = pos[g_rand_int_range (rand, 0, G_N_ELEMENTS (pos))];
       r.stop = pos[g_rand_int_range (rand, 0, G_N_ELEMENTS (pos))];
       r.format = g_rand_int_range (rand, 0, 6);
-      if (r.type == RB_RECORD_TYPE_EVENT || r.type == 6)
+      r.flags = events[g_rand_int_range (rand, 0, G_N_ELEMENTS (events))];
+      if (r.type == 6)
         r.type = RB_RECORD_TYPE_GAP;
       write_rec (ring, &r);
     }
