@@ -64,6 +64,7 @@
 #include "gstringrecords.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ring_sink_debug);
 #define GST_CAT_DEFAULT gst_ring_sink_debug
@@ -104,6 +105,8 @@ struct _GstRingSink
   GstRingWaiter waiter;
   GstRingKind kind;
   gboolean created;             /* ours to unlink at stop */
+  gboolean adopted;             /* taken over from a dead creator: ours too */
+  gboolean streamed;            /* caps or a buffer came in this run */
   gboolean records_pending;     /* a records ring is due at the first buffer */
   gsize unit;                   /* frame size, 1 for bytes */
 
@@ -197,11 +200,21 @@ gst_ring_sink_peer_loss_get_type (void)
 static void
 set_ring (GstRingSink * self, RbRing * ring, gboolean shared, gboolean created)
 {
+  /* A named ring whose creator died (a killed ringsink) is nobody's: the
+   * sink that takes it over owns its name as the creator did, and removes
+   * it when it stops, so that the next sink makes a ring for its own caps
+   * (which a waiting ringsrc follows). A ring whose creator lives (a JACK
+   * client that made it for its producers) stays. */
+  gboolean adopted = ring != NULL && !shared && !created &&
+      rb_ring_get_name (ring) != NULL &&
+      rb_ring_get_creator_state (ring) == RB_PEER_STATE_GONE;
+
   GST_OBJECT_LOCK (self);
   self->ring = ring;
   self->waiter.ring = ring;
   self->waiter.shared = shared;
   self->created = created;
+  self->adopted = adopted;
   /* an unlock() that came before the ring must hold for it too */
   if (ring != NULL && !shared && g_atomic_int_get (&self->waiter.unlocked))
     rb_ring_interrupt (ring);
@@ -216,7 +229,8 @@ set_ring (GstRingSink * self, RbRing * ring, gboolean shared, gboolean created)
   self->next_peer_check = 0;
   GST_INFO_OBJECT (self, "using %s ring '%s' of %" G_GSIZE_FORMAT " bytes%s",
       gst_ring_kind_name (self->kind), GST_STR_NULL (rb_ring_get_name (ring)),
-      rb_ring_get_capacity (ring), created ? " (created)" : "");
+      rb_ring_get_capacity (ring), created ? " (created)" :
+      adopted ? " (taken over from its dead creator)" : "");
 }
 
 /* overwrite-old needs a ring that overwrites; checked wherever a ring
@@ -552,6 +566,7 @@ gst_ring_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
   GstFlowReturn ret;
   GstMapInfo map;
 
+  self->streamed = TRUE;
   if (self->ring == NULL) {
     ret = ensure_records_ring (self, gst_buffer_get_size (buffer));
     if (ret != GST_FLOW_OK)
@@ -648,6 +663,14 @@ drain (GstRingSink * self)
 static gboolean
 handle_eos (GstRingSink * self)
 {
+  if (!self->streamed) {
+    /* Neither caps nor a buffer came: typically the EOS GstBaseSrc sends
+     * after a not-negotiated (the ring's caps refused). This stream never
+     * reached the ring, and a reader waiting on it (for a new producer,
+     * say) must not take its end for the ring's. */
+    GST_INFO_OBJECT (self, "nothing came: not ending the ring's stream");
+    return TRUE;
+  }
   if (self->ring == NULL && self->records_pending) {
     /* caps but no buffer: the consumer still gets caps and EOS */
     if (ensure_records_ring (self, 0) != GST_FLOW_OK)
@@ -765,10 +788,22 @@ gst_ring_sink_get_caps (GstBaseSink * bsink, GstCaps * filter)
   return caps;
 }
 
+static gboolean set_caps (GstRingSink * self, GstCaps * caps);
+
 static gboolean
 gst_ring_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
 {
   GstRingSink *self = GST_RING_SINK (bsink);
+
+  if (!set_caps (self, caps))
+    return FALSE;
+  self->streamed = TRUE;
+  return TRUE;
+}
+
+static gboolean
+set_caps (GstRingSink * self, GstCaps * caps)
+{
   RbSampleFormat format = RB_SAMPLE_FORMAT_NONE;
   guint channels = 0, rate = 0;
   gboolean audio = gst_ring_audio_from_caps (caps, &format, &channels, &rate);
@@ -841,6 +876,7 @@ gst_ring_sink_start (GstBaseSink * bsink)
   self->need_caps_record = TRUE;
   self->need_segment_record = TRUE;
   self->records_pending = FALSE;
+  self->streamed = FALSE;
 
   if (prop != NULL) {
     set_ring (self, prop, TRUE, FALSE);
@@ -872,23 +908,38 @@ gst_ring_sink_start (GstBaseSink * bsink)
   return check_mode (self, prop);
 }
 
+/* Whether the sink's ring name still leads to @ring (and not to a ring
+ * someone made since). */
+static gboolean
+name_is_ring (GstRingSink * self, RbRing * ring)
+{
+  g_autofree gchar *path = rb_ring_name_to_path (self->name);
+  struct stat a, b;
+
+  return path != NULL && stat (path, &a) == 0 &&
+      fstat (rb_ring_get_fd (ring), &b) == 0 && a.st_dev == b.st_dev &&
+      a.st_ino == b.st_ino;
+}
+
 static gboolean
 gst_ring_sink_stop (GstBaseSink * bsink)
 {
   GstRingSink *self = GST_RING_SINK (bsink);
   RbRing *ring;
-  gboolean created;
+  gboolean created, adopted;
 
   GST_OBJECT_LOCK (self);
   ring = self->ring;
   created = self->created;
+  adopted = self->adopted;
   self->ring = NULL;
   self->waiter.ring = NULL;
   self->created = FALSE;
+  self->adopted = FALSE;
   self->running = FALSE;
   GST_OBJECT_UNLOCK (self);
 
-  if (ring != NULL && created) {
+  if (ring != NULL && (created || (adopted && name_is_ring (self, ring)))) {
     g_autoptr (GError) error = NULL;
 
     /* a consumer that has it open keeps reading; a new sink makes a new

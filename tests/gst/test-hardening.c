@@ -237,6 +237,92 @@ GST_START_TEST (test_sink_dead_consumer_wait)
 
 GST_END_TEST;
 
+/* --- restarts (#11 item 12) -------------------------------------------- */
+
+/* A sink whose caps the ring refuses gets the EOS GstBaseSrc sends after
+ * not-negotiated: it must not end the ring's stream, which a reader
+ * waiting for a producer would take as final. */
+GST_START_TEST (test_refused_caps_write_no_eos)
+{
+  g_autofree gchar *name = test_ring_name ("refused");
+  g_autoptr (GError) error = NULL;
+  RbRing *consumer = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2,
+      48000, 1024, RB_RING_FLAGS_NONE, RB_RING_ROLE_CONSUMER, 0600, &error);
+  GstElement *sink = make_element ("ringsink", "ring-name", name, NULL);
+  GstHarness *h;
+
+  fail_unless (consumer != NULL, "%s", error ? error->message : "");
+  h = sink_harness (sink, "audio/x-raw, format=F32LE, rate=44100, "
+      "channels=1, layout=interleaved");
+  /* refused at accept-caps (the sink offers the ring's caps), so set_caps
+   * never runs */
+  fail_unless_equals_int (gst_harness_push (h, pattern_buffer (400, 1)),
+      GST_FLOW_NOT_NEGOTIATED);
+  gst_harness_push_event (h, gst_event_new_eos ());
+  fail_if (rb_ring_is_end_of_stream (consumer),
+      "a sink that never negotiated ended the ring's stream");
+  gst_harness_teardown (h);
+  rb_ring_unlink (name, NULL);
+  g_object_unref (consumer);
+}
+
+GST_END_TEST;
+
+/* A sink that took over a ring whose creator died removes its name when
+ * it stops, as the creator would have; a ring whose creator lives stays. */
+GST_START_TEST (test_adopted_ring_name_removed)
+{
+  g_autofree gchar *name = test_ring_name ("adopt");
+  g_autofree gchar *path = rb_ring_name_to_path (name);
+  g_autoptr (GError) error = NULL;
+  RbRing *consumer;
+  GstHarness *h;
+  pid_t pid;
+  int status;
+
+  /* a creator that dies: a child makes the ring and exits */
+  pid = fork ();
+  fail_unless (pid >= 0);
+  if (pid == 0) {
+    RbRing *r = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2, 48000,
+        1024, RB_RING_FLAGS_NONE, RB_RING_ROLE_PRODUCER, 0600, NULL);
+
+    _exit (r != NULL ? 0 : 1);
+  }
+  fail_unless (waitpid (pid, &status, 0) == pid);
+  fail_unless (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  /* a live consumer keeps it from being stale */
+  consumer = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  fail_unless (consumer != NULL, "%s", error ? error->message : "");
+
+  h = sink_harness (make_element ("ringsink", "ring-name", name, NULL),
+      "audio/x-raw, format=S16LE, rate=48000, channels=2, "
+      "layout=interleaved");
+  fail_unless_equals_int (gst_harness_push (h, pattern_buffer (400, 1)),
+      GST_FLOW_OK);
+  fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
+  gst_harness_teardown (h);
+  fail_if (g_file_test (path, G_FILE_TEST_EXISTS),
+      "the taken-over ring's name stayed");
+  g_object_unref (consumer);
+
+  /* the creator lives (the test is it): the name stays */
+  consumer = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2, 48000,
+      1024, RB_RING_FLAGS_NONE, RB_RING_ROLE_CONSUMER, 0600, &error);
+  fail_unless (consumer != NULL, "%s", error ? error->message : "");
+  h = sink_harness (make_element ("ringsink", "ring-name", name, NULL),
+      "audio/x-raw, format=S16LE, rate=48000, channels=2, "
+      "layout=interleaved");
+  fail_unless_equals_int (gst_harness_push (h, pattern_buffer (400, 1)),
+      GST_FLOW_OK);
+  gst_harness_teardown (h);
+  fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
+  rb_ring_unlink (name, NULL);
+  g_object_unref (consumer);
+}
+
+GST_END_TEST;
+
 /* --- the clock flag (#11 item 15) --------------------------------------- */
 
 /* gst-inspect-1.0 and GstBin go by the flag, which a fresh element has;
@@ -599,6 +685,8 @@ hardening_suite (void)
   tcase_add_test (tc, test_overwrite_discont);
   tcase_add_test (tc, test_sink_dead_consumer_error);
   tcase_add_test (tc, test_sink_dead_consumer_wait);
+  tcase_add_test (tc, test_refused_caps_write_no_eos);
+  tcase_add_test (tc, test_adopted_ring_name_removed);
   tcase_add_test (tc, test_clock_flag);
   tcase_add_test (tc, test_not_negotiated_consumes_nothing);
   tcase_add_test (tc, test_hostile_records);
