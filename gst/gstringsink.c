@@ -25,15 +25,21 @@
  * - anything else (video, encoded, text, other raw audio) makes a
  *   **records ring**: buffers with their timestamps, offsets and flags,
  *   and the caps, segments, gaps, tags, custom events and EOS around them
- *   travel in order and come out of ringsrc as they went in.
+ *   travel in order and come out of ringsrc as they went in. A stream
+ *   without caps (filesrc) goes this way too, and comes out of ringsrc
+ *   byte-exact without caps, as through shmsink and shmsrc.
  *
  * Attached to an existing audio ring, the sink accepts only raw audio of
  * the ring's format, rate and channel count, so that upstream converts
  * with audioconvert and audioresample. A ring created by the sink is
  * removed when the sink stops (a consumer that has it open keeps reading
- * it); in #GstRingSink:mode `block`, end of stream waits until a consumer
+ * it); so is a ring the sink took over from a creator that died. In
+ * #GstRingSink:mode `block`, end of stream waits until a consumer
  * has read everything, so a stream that ends quickly still reaches a
- * consumer that starts later.
+ * consumer that starts later. A sink whose caps were refused writes no
+ * end of stream into the ring. A consumer that dies while the sink waits
+ * for space is an error naming its pid, or waited out
+ * (#GstRingSink:on-peer-loss).
  *
  * When the ring is full, #GstRingSink:mode decides: wait (`block`), drop the
  * new buffer (`drop-new`, counted in #GstRingSink:dropped-buffers) or
@@ -45,7 +51,10 @@
  * a corrupt or incompatible ring (STREAM/FORMAT), caps that do not match
  * an attached audio ring (CORE/NEGOTIATION, naming both), a buffer larger
  * than a records ring can ever hold (STREAM/FAILED), `overwrite-old` on a
- * ring that cannot overwrite (RESOURCE/SETTINGS or STREAM/WRONG_TYPE).
+ * ring that cannot overwrite (RESOURCE/SETTINGS or STREAM/WRONG_TYPE), a
+ * ring writable by others without #GstRingSink:open-flags
+ * (RESOURCE/NOT_AUTHORIZED), the consumer gone under a full ring
+ * (RESOURCE/WRITE).
  *
  * ## Example launch lines
  * |[

@@ -17,14 +17,18 @@
  * - From an **audio ring** the source puts out raw audio with the caps in
  *   the ring's header, #GstRingSrc:buffer-frames frames per buffer (or
  *   #GstBaseSrc:blocksize bytes' worth), timestamped from the ring's
- *   absolute frame positions. Live (#GstRingSrc:is-live), it reports its
- *   latency from the ring's fill and can provide a clock that follows the
- *   ring's producer (a JACK client publishes its clock every cycle), so
- *   that a pipeline fed by JACK runs at JACK's rate.
+ *   absolute frame positions; the buffer after data an overwrite ring's
+ *   producer wrote over is marked DISCONT. Live (#GstRingSrc:is-live), it
+ *   reports its latency from the ring's fill and can provide a clock that
+ *   follows the ring's producer (a JACK client publishes its clock every
+ *   cycle), so that a pipeline fed by JACK runs at JACK's rate.
  * - From a **records ring** it puts out the buffers, caps, segments, gaps,
  *   tags, custom events and EOS that ringsink wrote, as they went in.
  *   With #GstBaseSrc:do-timestamp the buffers are stamped with their
  *   arrival time instead, and the producer's segments are not forwarded.
+ *   A stream the producer sent without caps comes out without caps. The
+ *   records are checked first: what a GStreamer constructor would refuse
+ *   is an error, or (a gap without a timestamp) skipped with a warning.
  * - From a plain **byte ring** it puts out up to #GstBaseSrc:blocksize
  *   bytes per buffer, without caps (a capsfilter downstream can set them).
  *
@@ -39,8 +43,10 @@
  * within #GstRingSrc:timeout (RESOURCE/NOT_FOUND), a ring with a live
  * consumer already (RESOURCE/BUSY), a corrupt or incompatible ring or
  * record (STREAM/FORMAT or STREAM/DECODE), caps downstream does not accept
- * (CORE/NEGOTIATION, naming both), no data within #GstRingSrc:timeout
- * (RESOURCE/READ).
+ * (CORE/NEGOTIATION, naming both; downstream is asked before anything is
+ * read, so nothing is consumed), no data within #GstRingSrc:timeout
+ * (RESOURCE/READ), a ring writable by others without
+ * #GstRingSrc:open-flags (RESOURCE/NOT_AUTHORIZED).
  *
  * ## Example launch lines
  * |[
