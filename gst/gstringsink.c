@@ -116,6 +116,7 @@ struct _GstRingSink
   gboolean created;             /* ours to unlink at stop */
   gboolean adopted;             /* taken over from a dead creator: ours too */
   gboolean streamed;            /* caps or a buffer came in this run */
+  gboolean consumer_lost;       /* reported with on-peer-loss=error */
   gboolean records_pending;     /* a records ring is due at the first buffer */
   gsize unit;                   /* frame size, 1 for bytes */
 
@@ -328,8 +329,14 @@ count_drop (GstRingSink * self, gsize bytes)
 static GstFlowReturn
 wait_space (GstRingSink * self, gsize bytes)
 {
-  RbWaitResult res = gst_ring_waiter_wait (&self->waiter, FALSE, bytes, -1);
+  RbWaitResult res;
 
+  /* a wait reports a departed consumer once; after the error, what still
+   * wants space (the EOS record) must not wait for ever either */
+  if (self->consumer_lost &&
+      rb_ring_get_peer_state (self->ring) == RB_PEER_STATE_GONE)
+    return GST_FLOW_ERROR;
+  res = gst_ring_waiter_wait (&self->waiter, FALSE, bytes, -1);
   switch (res) {
     case RB_WAIT_INTERRUPTED:
       /* unlock(): a flush ends the wait, a pause holds it until PLAYING */
@@ -341,6 +348,7 @@ wait_space (GstRingSink * self, gsize bytes)
         GST_INFO_OBJECT (self, "consumer went away; waiting for a new one");
         return GST_FLOW_OK;
       }
+      self->consumer_lost = TRUE;
       GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
           ("The consumer of ring '%s' (pid %u) went away; the ring is full "
               "and nothing reads it", GST_STR_NULL (rb_ring_get_name
@@ -649,24 +657,34 @@ write_silence (GstRingSink * self, GstClockTime duration)
 
 /* End of stream in block mode on a ring we made: the name goes away when
  * we stop, so the EOS message waits until a consumer has everything. */
-static void
+static GstFlowReturn
 drain (GstRingSink * self)
 {
   RbRing *ring = self->ring;
   gsize capacity = rb_ring_get_capacity (ring);
 
   while (rb_ring_write_available (ring) < capacity) {
-    RbWaitResult res = gst_ring_waiter_wait (&self->waiter, FALSE, capacity,
-        -1);
+    RbWaitResult res;
 
+    /* a wait reports a departed consumer once: one that left under an
+     * earlier wait (render's) is looked at here */
+    if (rb_ring_get_peer_state (ring) == RB_PEER_STATE_GONE) {
+      GST_INFO_OBJECT (self, "consumer left before reading everything");
+      return GST_FLOW_OK;
+    }
+    res = gst_ring_waiter_wait (&self->waiter, FALSE, capacity, -1);
     if (res == RB_WAIT_PEER_GONE) {
       GST_INFO_OBJECT (self, "consumer left before reading everything");
-      return;
+      return GST_FLOW_OK;
     }
-    if (res == RB_WAIT_INTERRUPTED &&
-        gst_base_sink_wait_preroll (GST_BASE_SINK (self)) != GST_FLOW_OK)
-      return;
+    if (res == RB_WAIT_INTERRUPTED) {
+      GstFlowReturn ret = gst_base_sink_wait_preroll (GST_BASE_SINK (self));
+
+      if (ret != GST_FLOW_OK)
+        return ret;
+    }
   }
+  return GST_FLOW_OK;
 }
 
 static gboolean
@@ -689,26 +707,34 @@ handle_eos (GstRingSink * self)
     return TRUE;
 
   if (self->kind == GST_RING_KIND_RECORDS) {
-    gboolean written = write_pending_records (self) == GST_FLOW_OK;
+    GstFlowReturn ret = write_pending_records (self);
+    gboolean written = ret == GST_FLOW_OK;
 
     if (written) {
       RbRecordInfo info;
 
       rb_record_info_init (&info, RB_RECORD_TYPE_EOS, 0);
-      if (self->run_mode == GST_RING_SINK_MODE_DROP_NEW)
+      if (self->run_mode == GST_RING_SINK_MODE_DROP_NEW) {
         written = rb_ring_write_record (self->ring, &info, NULL, 0);
-      else
-        written = write_record (self, &info, NULL, FALSE) == GST_FLOW_OK;
+      } else {
+        ret = write_record (self, &info, NULL, FALSE);
+        written = ret == GST_FLOW_OK;
+      }
     }
-    /* a full ring in drop-new mode still learns of the end */
+    /* a full ring in drop-new mode (or whose consumer is gone) still
+     * learns of the end */
     if (!written)
       rb_ring_set_end_of_stream (self->ring);
+    /* flushing: the EOS is not for the parent class to preroll on */
+    if (ret == GST_FLOW_FLUSHING)
+      return FALSE;
   } else {
     rb_ring_set_end_of_stream (self->ring);
   }
 
-  if (self->created && self->run_mode == GST_RING_SINK_MODE_BLOCK)
-    drain (self);
+  if (self->created && self->run_mode == GST_RING_SINK_MODE_BLOCK &&
+      drain (self) == GST_FLOW_FLUSHING)
+    return FALSE;
   return TRUE;
 }
 
@@ -886,6 +912,7 @@ gst_ring_sink_start (GstBaseSink * bsink)
   self->need_segment_record = TRUE;
   self->records_pending = FALSE;
   self->streamed = FALSE;
+  self->consumer_lost = FALSE;
 
   if (prop != NULL) {
     set_ring (self, prop, TRUE, FALSE);

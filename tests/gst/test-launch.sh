@@ -203,6 +203,31 @@ check "after a refused sink: both exit 0" zero $sink_rc $src_rc
 check "after a refused sink: the next stream arrives whole" \
   same "$tmp/r12n.tail" "$tmp/short.ref"
 
+# 4d. a block-mode sink whose consumer is killed stops with an error
+# naming it, at once, instead of waiting for space for ever (#11 item 5)
+ring=$prefix-dead
+timeout 120 "${launch[@]}" ringsrc ring-name="$ring" timeout=$timeout_ns \
+  ! identity sleep-time=100000 ! fakesink &
+src=$!
+pids+=("$src")
+sleep 0.3
+timeout 20 "${launch[@]}" audiotestsrc ! audio/x-raw,format=S16LE,rate=48000,channels=2 \
+  ! ringsink ring-name="$ring" sync=false > "$tmp/dead.log" 2>&1 &
+sink=$!
+sleep 1
+# the gst-launch-1.0 under timeout, then timeout itself
+kill -s KILL "$(pgrep -P $src)" 2>/dev/null
+kill -s KILL $src 2>/dev/null
+wait $src 2>/dev/null
+SECONDS=0
+wait $sink
+rc=$?
+check "consumer killed under a blocked sink: an error naming it" \
+  failed_with $rc "consumer of ring '$ring' (pid [0-9]*) went away" "$tmp/dead.log"
+took=$SECONDS
+check "consumer killed under a blocked sink: within 5 s (not a timeout)" \
+  sh -c "[ $rc -ne 124 ] && [ $took -le 5 ]"
+
 # 5. both processes under the leaks tracer
 ring=$prefix-l
 GST_TRACERS=leaks GST_DEBUG=GST_TRACER:7 run ringsrc ring-name="$ring" \
