@@ -228,6 +228,29 @@ took=$SECONDS
 check "consumer killed under a blocked sink: within 5 s (not a timeout)" \
   sh -c "[ $rc -ne 124 ] && [ $took -le 5 ]"
 
+# 4e. an overwrite ring read too slowly: every jump in the offsets comes
+# with DISCONT (#11 item 2)
+ring=$prefix-ow
+timeout 20 "${launch[@]}" audiotestsrc num-buffers=400 \
+  ! audio/x-raw,format=S16LE,rate=48000,channels=2 \
+  ! ringsink ring-name="$ring" mode=overwrite-old buffer-time=100000 &
+sink=$!
+pids+=("$sink")
+sleep 0.3
+timeout 3 gst-launch-1.0 -v ringsrc ring-name="$ring" \
+  ! identity sleep-time=30000 silent=false ! fakesink > "$tmp/ow.log" 2>&1
+kill -s INT $sink 2>/dev/null
+wait $sink 2>/dev/null
+grep "chain" "$tmp/ow.log" \
+  | sed -E 's/.*offset: ([0-9]+), offset_end: +([0-9]+), flags: [0-9a-f]+ ([a-z]*).*/\1 \2 \3/' \
+  | awk '{ if (NR > 1 && $1 != prev) { jumps++; if ($3 != "discont") bad++ }
+           prev = $2 }
+         END { print jumps + 0, bad + 0 }' > "$tmp/ow.count"
+read -r jumps missing < "$tmp/ow.count"
+check "overwrite ring read slowly: it did skip ($jumps jumps)" [ "$jumps" -gt 0 ]
+check "overwrite ring read slowly: DISCONT on every jump ($missing missing)" \
+  [ "$missing" -eq 0 ]
+
 # 5. both processes under the leaks tracer
 ring=$prefix-l
 GST_TRACERS=leaks GST_DEBUG=GST_TRACER:7 run ringsrc ring-name="$ring" \
