@@ -613,6 +613,7 @@ GST_START_TEST (test_shared_write_opt_in)
       RB_RING_ROLE_BOTH, 0660, &error);
   GFlagsClass *klass;
   GFlagsValue *v;
+  GParamSpec *pspec;
   GstElement *el;
   GstBus *bus;
   GstHarness *h;
@@ -642,8 +643,9 @@ GST_START_TEST (test_shared_write_opt_in)
 
   /* the property takes the library's flags, by nick too */
   el = make_element ("ringsrc", NULL, NULL);
-  klass = g_type_class_ref (G_PARAM_SPEC_VALUE_TYPE (g_object_class_find_property
-          (G_OBJECT_GET_CLASS (el), "open-flags")));
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (el), "open-flags");
+  fail_unless (pspec != NULL, "ringsrc has no open-flags property");
+  klass = g_type_class_ref (G_PARAM_SPEC_VALUE_TYPE (pspec));
   v = g_flags_get_value_by_nick (klass, "shared-write");
   fail_unless (v != NULL);
   fail_unless_equals_int (v->value, RB_RING_OPEN_FLAGS_SHARED_WRITE);
