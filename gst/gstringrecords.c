@@ -237,6 +237,10 @@ gst_ring_segment_deserialize (const guint8 * data, gsize size,
     return FALSE;
   if (w.stop != (guint64) - 1 && w.start > w.stop)
     return FALSE;
+  /* what GstSegment's functions assert on: a start, and a stop to play
+   * backwards from */
+  if (w.start == (guint64) - 1 || (w.rate < 0.0 && w.stop == (guint64) - 1))
+    return FALSE;
   gst_segment_init (segment, (GstFormat) w.format);
   segment->flags = (GstSegmentFlags) w.flags;
   segment->rate = w.rate;
@@ -299,8 +303,12 @@ gst_ring_event_deserialize (guint32 flags, guint64 extra, const guint8 * data,
     return NULL;
   switch (flags) {
     case GST_EVENT_TAG:{
-      GstTagList *tags = gst_tag_list_new_from_string (str);
+      GstTagList *tags;
 
+      /* what gst_tag_list_new_from_string() asserts */
+      if (!g_str_has_prefix (str, "taglist"))
+        return NULL;
+      tags = gst_tag_list_new_from_string (str);
       if (tags == NULL)
         return NULL;
       gst_tag_list_set_scope (tags, extra == GST_TAG_SCOPE_GLOBAL ?

@@ -25,15 +25,21 @@
  * - anything else (video, encoded, text, other raw audio) makes a
  *   **records ring**: buffers with their timestamps, offsets and flags,
  *   and the caps, segments, gaps, tags, custom events and EOS around them
- *   travel in order and come out of ringsrc as they went in.
+ *   travel in order and come out of ringsrc as they went in. A stream
+ *   without caps (filesrc) goes this way too, and comes out of ringsrc
+ *   byte-exact without caps, as through shmsink and shmsrc.
  *
  * Attached to an existing audio ring, the sink accepts only raw audio of
  * the ring's format, rate and channel count, so that upstream converts
  * with audioconvert and audioresample. A ring created by the sink is
  * removed when the sink stops (a consumer that has it open keeps reading
- * it); in #GstRingSink:mode `block`, end of stream waits until a consumer
+ * it); so is a ring the sink took over from a creator that died. In
+ * #GstRingSink:mode `block`, end of stream waits until a consumer
  * has read everything, so a stream that ends quickly still reaches a
- * consumer that starts later.
+ * consumer that starts later. A sink whose caps were refused writes no
+ * end of stream into the ring. A consumer that dies while the sink waits
+ * for space is an error naming its pid, or waited out
+ * (#GstRingSink:on-peer-loss).
  *
  * When the ring is full, #GstRingSink:mode decides: wait (`block`), drop the
  * new buffer (`drop-new`, counted in #GstRingSink:dropped-buffers) or
@@ -45,7 +51,10 @@
  * a corrupt or incompatible ring (STREAM/FORMAT), caps that do not match
  * an attached audio ring (CORE/NEGOTIATION, naming both), a buffer larger
  * than a records ring can ever hold (STREAM/FAILED), `overwrite-old` on a
- * ring that cannot overwrite (RESOURCE/SETTINGS or STREAM/WRONG_TYPE).
+ * ring that cannot overwrite (RESOURCE/SETTINGS or STREAM/WRONG_TYPE), a
+ * ring writable by others without #GstRingSink:open-flags
+ * (RESOURCE/NOT_AUTHORIZED), the consumer gone under a full ring
+ * (RESOURCE/WRITE).
  *
  * ## Example launch lines
  * |[
@@ -64,6 +73,7 @@
 #include "gstringrecords.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ring_sink_debug);
 #define GST_CAT_DEFAULT gst_ring_sink_debug
@@ -84,6 +94,8 @@ struct _GstRingSink
   guint64 capacity;
   gint64 buffer_time;
   guint permissions;
+  GstRingSinkPeerLoss on_peer_loss;
+  RbRingOpenFlags open_flags;
   guint64 dropped_buffers;
   guint64 dropped_bytes;
   guint64 overwritten_bytes;
@@ -93,6 +105,8 @@ struct _GstRingSink
   gchar *name;                  /* the copy of ring_name this run uses */
   gboolean ring_prop_used;
   GstRingSinkMode run_mode;
+  GstRingSinkPeerLoss run_peer_loss;
+  RbRingOpenFlags run_open_flags;
 
   /* the ring; waiter.ring is the same pointer, set under the object lock
    * so that unlock() from another thread finds it */
@@ -100,12 +114,15 @@ struct _GstRingSink
   GstRingWaiter waiter;
   GstRingKind kind;
   gboolean created;             /* ours to unlink at stop */
+  gboolean adopted;             /* taken over from a dead creator: ours too */
+  gboolean streamed;            /* caps or a buffer came in this run */
+  gboolean consumer_lost;       /* reported with on-peer-loss=error */
   gboolean records_pending;     /* a records ring is due at the first buffer */
   gsize unit;                   /* frame size, 1 for bytes */
 
   GstCaps *caps;
   GstAudioInfo info;
-  gboolean need_caps_record;
+  gboolean need_caps_record;    /* caps, or "no caps" (an empty caps record) */
   gboolean need_segment_record;
   GstSegment segment;
   GQueue early_events;          /* before a records ring exists */
@@ -122,6 +139,8 @@ enum
   PROP_CAPACITY,
   PROP_BUFFER_TIME,
   PROP_PERMISSIONS,
+  PROP_ON_PEER_LOSS,
+  PROP_OPEN_FLAGS,
   PROP_DROPPED_BUFFERS,
   PROP_DROPPED_BYTES,
   PROP_OVERWRITTEN_BYTES,
@@ -132,6 +151,8 @@ enum
 #define DEFAULT_CAPACITY 0
 #define DEFAULT_BUFFER_TIME (G_GINT64_CONSTANT (200) * 1000)
 #define DEFAULT_PERMISSIONS 0600
+#define DEFAULT_ON_PEER_LOSS GST_RING_SINK_PEER_LOSS_ERROR
+#define DEFAULT_OPEN_FLAGS RB_RING_OPEN_FLAGS_NONE
 #define DEFAULT_RECORDS_CAPACITY ((gsize) 4 * 1024 * 1024)
 /* how often the sink looks whether a new consumer attached to its records
  * ring, which then needs the caps again */
@@ -165,16 +186,45 @@ gst_ring_sink_mode_get_type (void)
   return type;
 }
 
+GType
+gst_ring_sink_peer_loss_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_RING_SINK_PEER_LOSS_ERROR, "Post an error naming the consumer",
+        "error"},
+    {GST_RING_SINK_PEER_LOSS_WAIT, "Keep the data and wait for a new "
+          "consumer", "wait"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstRingSinkPeerLoss", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
 /* --- ring attach and creation ------------------------------------------ */
 
 static void
 set_ring (GstRingSink * self, RbRing * ring, gboolean shared, gboolean created)
 {
+  /* A named ring whose creator died (a killed ringsink) is nobody's: the
+   * sink that takes it over owns its name as the creator did, and removes
+   * it when it stops, so that the next sink makes a ring for its own caps
+   * (which a waiting ringsrc follows). A ring whose creator lives (a JACK
+   * client that made it for its producers) stays. */
+  gboolean adopted = ring != NULL && !shared && !created &&
+      rb_ring_get_name (ring) != NULL &&
+      rb_ring_get_creator_state (ring) == RB_PEER_STATE_GONE;
+
   GST_OBJECT_LOCK (self);
   self->ring = ring;
   self->waiter.ring = ring;
   self->waiter.shared = shared;
   self->created = created;
+  self->adopted = adopted;
   /* an unlock() that came before the ring must hold for it too */
   if (ring != NULL && !shared && g_atomic_int_get (&self->waiter.unlocked))
     rb_ring_interrupt (ring);
@@ -189,7 +239,8 @@ set_ring (GstRingSink * self, RbRing * ring, gboolean shared, gboolean created)
   self->next_peer_check = 0;
   GST_INFO_OBJECT (self, "using %s ring '%s' of %" G_GSIZE_FORMAT " bytes%s",
       gst_ring_kind_name (self->kind), GST_STR_NULL (rb_ring_get_name (ring)),
-      rb_ring_get_capacity (ring), created ? " (created)" : "");
+      rb_ring_get_capacity (ring), created ? " (created)" :
+      adopted ? " (taken over from its dead creator)" : "");
 }
 
 /* overwrite-old needs a ring that overwrites; checked wherever a ring
@@ -246,7 +297,8 @@ create_ring (GstRingSink * self, gboolean audio, RbSampleFormat format,
           RB_RING_ERROR_EXISTS)) {
     /* someone made it since start(): use theirs, as if it had been there */
     g_clear_error (&error);
-    ring = rb_ring_open (self->name, RB_RING_ROLE_PRODUCER, &error);
+    ring = rb_ring_open_full (self->name, RB_RING_ROLE_PRODUCER,
+        self->run_open_flags, &error);
     if (ring != NULL) {
       set_ring (self, ring, FALSE, FALSE);
       return check_mode (self, ring);
@@ -277,16 +329,32 @@ count_drop (GstRingSink * self, gsize bytes)
 static GstFlowReturn
 wait_space (GstRingSink * self, gsize bytes)
 {
-  RbWaitResult res = gst_ring_waiter_wait (&self->waiter, FALSE, bytes, -1);
+  RbWaitResult res;
 
+  /* a wait reports a departed consumer once; after the error, what still
+   * wants space (the EOS record) must not wait for ever either */
+  if (self->consumer_lost &&
+      rb_ring_get_peer_state (self->ring) == RB_PEER_STATE_GONE)
+    return GST_FLOW_ERROR;
+  res = gst_ring_waiter_wait (&self->waiter, FALSE, bytes, -1);
   switch (res) {
     case RB_WAIT_INTERRUPTED:
       /* unlock(): a flush ends the wait, a pause holds it until PLAYING */
       return gst_base_sink_wait_preroll (GST_BASE_SINK (self));
     case RB_WAIT_PEER_GONE:
-      /* the data stays for the next consumer; wait for one */
-      GST_INFO_OBJECT (self, "consumer went away; waiting for a new one");
-      return GST_FLOW_OK;
+      /* reported within a wait slice of the death, once per consumer */
+      if (self->run_peer_loss == GST_RING_SINK_PEER_LOSS_WAIT) {
+        /* the data stays for the next consumer; wait for one */
+        GST_INFO_OBJECT (self, "consumer went away; waiting for a new one");
+        return GST_FLOW_OK;
+      }
+      self->consumer_lost = TRUE;
+      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+          ("The consumer of ring '%s' (pid %u) went away; the ring is full "
+              "and nothing reads it", GST_STR_NULL (rb_ring_get_name
+                  (self->ring)), rb_ring_get_peer_pid (self->ring)),
+          ("set on-peer-loss=wait to wait for a new consumer"));
+      return GST_FLOW_ERROR;
     default:
       return GST_FLOW_OK;
   }
@@ -413,16 +481,19 @@ write_pending_records (GstRingSink * self)
     self->next_peer_check = g_get_monotonic_time () + PEER_CHECK_INTERVAL_US;
     if (pid != 0 && pid != self->consumer_pid && self->consumer_pid != 0) {
       GST_INFO_OBJECT (self, "new consumer (pid %u): sending caps again", pid);
-      self->need_caps_record = self->caps != NULL;
+      self->need_caps_record = TRUE;
       self->need_segment_record = TRUE;
     }
     if (pid != 0)
       self->consumer_pid = pid;
   }
 
-  if (self->need_caps_record && self->caps != NULL) {
-    gsize size;
-    g_autofree gchar *str = gst_ring_caps_serialize (self->caps, &size);
+  if (self->need_caps_record) {
+    gsize size = 0;
+    /* a stream without caps (filesrc, fdsrc) says so with an empty caps
+     * record, and ringsrc carries its bytes without caps, as shmsrc does */
+    g_autofree gchar *str = self->caps != NULL ?
+        gst_ring_caps_serialize (self->caps, &size) : NULL;
 
     ret = write_control_record (self, RB_RECORD_TYPE_CAPS, 0,
         (const guint8 *) str, size);
@@ -500,7 +571,7 @@ ensure_records_ring (GstRingSink * self, gsize first_buffer)
   if (!create_ring (self, FALSE, RB_SAMPLE_FORMAT_NONE, 0, 0, first_buffer))
     return GST_FLOW_ERROR;
   self->records_pending = FALSE;
-  self->need_caps_record = self->caps != NULL;
+  self->need_caps_record = TRUE;
   self->need_segment_record = TRUE;
   return GST_FLOW_OK;
 }
@@ -512,6 +583,7 @@ gst_ring_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
   GstFlowReturn ret;
   GstMapInfo map;
 
+  self->streamed = TRUE;
   if (self->ring == NULL) {
     ret = ensure_records_ring (self, gst_buffer_get_size (buffer));
     if (ret != GST_FLOW_OK)
@@ -585,29 +657,47 @@ write_silence (GstRingSink * self, GstClockTime duration)
 
 /* End of stream in block mode on a ring we made: the name goes away when
  * we stop, so the EOS message waits until a consumer has everything. */
-static void
+static GstFlowReturn
 drain (GstRingSink * self)
 {
   RbRing *ring = self->ring;
   gsize capacity = rb_ring_get_capacity (ring);
 
   while (rb_ring_write_available (ring) < capacity) {
-    RbWaitResult res = gst_ring_waiter_wait (&self->waiter, FALSE, capacity,
-        -1);
+    RbWaitResult res;
 
+    /* a wait reports a departed consumer once: one that left under an
+     * earlier wait (render's) is looked at here */
+    if (rb_ring_get_peer_state (ring) == RB_PEER_STATE_GONE) {
+      GST_INFO_OBJECT (self, "consumer left before reading everything");
+      return GST_FLOW_OK;
+    }
+    res = gst_ring_waiter_wait (&self->waiter, FALSE, capacity, -1);
     if (res == RB_WAIT_PEER_GONE) {
       GST_INFO_OBJECT (self, "consumer left before reading everything");
-      return;
+      return GST_FLOW_OK;
     }
-    if (res == RB_WAIT_INTERRUPTED &&
-        gst_base_sink_wait_preroll (GST_BASE_SINK (self)) != GST_FLOW_OK)
-      return;
+    if (res == RB_WAIT_INTERRUPTED) {
+      GstFlowReturn ret = gst_base_sink_wait_preroll (GST_BASE_SINK (self));
+
+      if (ret != GST_FLOW_OK)
+        return ret;
+    }
   }
+  return GST_FLOW_OK;
 }
 
 static gboolean
 handle_eos (GstRingSink * self)
 {
+  if (!self->streamed) {
+    /* Neither caps nor a buffer came: typically the EOS GstBaseSrc sends
+     * after a not-negotiated (the ring's caps refused). This stream never
+     * reached the ring, and a reader waiting on it (for a new producer,
+     * say) must not take its end for the ring's. */
+    GST_INFO_OBJECT (self, "nothing came: not ending the ring's stream");
+    return TRUE;
+  }
   if (self->ring == NULL && self->records_pending) {
     /* caps but no buffer: the consumer still gets caps and EOS */
     if (ensure_records_ring (self, 0) != GST_FLOW_OK)
@@ -617,26 +707,34 @@ handle_eos (GstRingSink * self)
     return TRUE;
 
   if (self->kind == GST_RING_KIND_RECORDS) {
-    gboolean written = write_pending_records (self) == GST_FLOW_OK;
+    GstFlowReturn ret = write_pending_records (self);
+    gboolean written = ret == GST_FLOW_OK;
 
     if (written) {
       RbRecordInfo info;
 
       rb_record_info_init (&info, RB_RECORD_TYPE_EOS, 0);
-      if (self->run_mode == GST_RING_SINK_MODE_DROP_NEW)
+      if (self->run_mode == GST_RING_SINK_MODE_DROP_NEW) {
         written = rb_ring_write_record (self->ring, &info, NULL, 0);
-      else
-        written = write_record (self, &info, NULL, FALSE) == GST_FLOW_OK;
+      } else {
+        ret = write_record (self, &info, NULL, FALSE);
+        written = ret == GST_FLOW_OK;
+      }
     }
-    /* a full ring in drop-new mode still learns of the end */
+    /* a full ring in drop-new mode (or whose consumer is gone) still
+     * learns of the end */
     if (!written)
       rb_ring_set_end_of_stream (self->ring);
+    /* flushing: the EOS is not for the parent class to preroll on */
+    if (ret == GST_FLOW_FLUSHING)
+      return FALSE;
   } else {
     rb_ring_set_end_of_stream (self->ring);
   }
 
-  if (self->created && self->run_mode == GST_RING_SINK_MODE_BLOCK)
-    drain (self);
+  if (self->created && self->run_mode == GST_RING_SINK_MODE_BLOCK &&
+      drain (self) == GST_FLOW_FLUSHING)
+    return FALSE;
   return TRUE;
 }
 
@@ -725,10 +823,22 @@ gst_ring_sink_get_caps (GstBaseSink * bsink, GstCaps * filter)
   return caps;
 }
 
+static gboolean set_caps (GstRingSink * self, GstCaps * caps);
+
 static gboolean
 gst_ring_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
 {
   GstRingSink *self = GST_RING_SINK (bsink);
+
+  if (!set_caps (self, caps))
+    return FALSE;
+  self->streamed = TRUE;
+  return TRUE;
+}
+
+static gboolean
+set_caps (GstRingSink * self, GstCaps * caps)
+{
   RbSampleFormat format = RB_SAMPLE_FORMAT_NONE;
   guint channels = 0, rate = 0;
   gboolean audio = gst_ring_audio_from_caps (caps, &format, &channels, &rate);
@@ -789,14 +899,20 @@ gst_ring_sink_start (GstBaseSink * bsink)
   prop = self->ring_prop ? g_object_ref (self->ring_prop) : NULL;
   self->ring_prop_used = prop != NULL;
   self->run_mode = self->mode;
+  self->run_peer_loss = self->on_peer_loss;
+  self->run_open_flags = self->open_flags;
   self->running = TRUE;
   self->dropped_buffers = self->dropped_bytes = self->overwritten_bytes = 0;
   GST_OBJECT_UNLOCK (self);
 
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
-  self->need_caps_record = FALSE;
+  /* an attached records ring learns the caps, or that there are none,
+   * before the first buffer */
+  self->need_caps_record = TRUE;
   self->need_segment_record = TRUE;
   self->records_pending = FALSE;
+  self->streamed = FALSE;
+  self->consumer_lost = FALSE;
 
   if (prop != NULL) {
     set_ring (self, prop, TRUE, FALSE);
@@ -813,7 +929,8 @@ gst_ring_sink_start (GstBaseSink * bsink)
   if (rb_ring_reclaim_stale (self->name, NULL))
     GST_INFO_OBJECT (self, "removed stale ring '%s'", self->name);
 
-  prop = rb_ring_open (self->name, RB_RING_ROLE_PRODUCER, &error);
+  prop = rb_ring_open_full (self->name, RB_RING_ROLE_PRODUCER,
+      self->run_open_flags, &error);
   if (prop == NULL) {
     if (g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND)) {
       GST_DEBUG_OBJECT (self, "ring '%s' is made when the caps are known",
@@ -827,23 +944,38 @@ gst_ring_sink_start (GstBaseSink * bsink)
   return check_mode (self, prop);
 }
 
+/* Whether the sink's ring name still leads to @ring (and not to a ring
+ * someone made since). */
+static gboolean
+name_is_ring (GstRingSink * self, RbRing * ring)
+{
+  g_autofree gchar *path = rb_ring_name_to_path (self->name);
+  struct stat a, b;
+
+  return path != NULL && stat (path, &a) == 0 &&
+      fstat (rb_ring_get_fd (ring), &b) == 0 && a.st_dev == b.st_dev &&
+      a.st_ino == b.st_ino;
+}
+
 static gboolean
 gst_ring_sink_stop (GstBaseSink * bsink)
 {
   GstRingSink *self = GST_RING_SINK (bsink);
   RbRing *ring;
-  gboolean created;
+  gboolean created, adopted;
 
   GST_OBJECT_LOCK (self);
   ring = self->ring;
   created = self->created;
+  adopted = self->adopted;
   self->ring = NULL;
   self->waiter.ring = NULL;
   self->created = FALSE;
+  self->adopted = FALSE;
   self->running = FALSE;
   GST_OBJECT_UNLOCK (self);
 
-  if (ring != NULL && created) {
+  if (ring != NULL && (created || (adopted && name_is_ring (self, ring)))) {
     g_autoptr (GError) error = NULL;
 
     /* a consumer that has it open keeps reading; a new sink makes a new
@@ -955,6 +1087,14 @@ gst_ring_sink_set_property (GObject * object, guint prop_id,
       if (!refuse_while_running (self, pspec))
         self->permissions = g_value_get_uint (value);
       break;
+    case PROP_ON_PEER_LOSS:
+      if (!refuse_while_running (self, pspec))
+        self->on_peer_loss = g_value_get_enum (value);
+      break;
+    case PROP_OPEN_FLAGS:
+      if (!refuse_while_running (self, pspec))
+        self->open_flags = g_value_get_flags (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -987,6 +1127,12 @@ gst_ring_sink_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_PERMISSIONS:
       g_value_set_uint (value, self->permissions);
+      break;
+    case PROP_ON_PEER_LOSS:
+      g_value_set_enum (value, self->on_peer_loss);
+      break;
+    case PROP_OPEN_FLAGS:
+      g_value_set_flags (value, self->open_flags);
       break;
     case PROP_DROPPED_BUFFERS:
       g_value_set_uint64 (value, self->dropped_buffers);
@@ -1026,6 +1172,8 @@ gst_ring_sink_init (GstRingSink * self)
   self->capacity = DEFAULT_CAPACITY;
   self->buffer_time = DEFAULT_BUFFER_TIME;
   self->permissions = DEFAULT_PERMISSIONS;
+  self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
+  self->open_flags = DEFAULT_OPEN_FLAGS;
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
   gst_audio_info_init (&self->info);
   g_queue_init (&self->early_events);
@@ -1154,6 +1302,39 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   /**
+   * GstRingSink:on-peer-loss:
+   *
+   * What to do when the sink waits for space (mode `block`, or the end of
+   * the stream) and the ring's consumer died or detached: post an error
+   * naming its pid (the default; the death is noticed within a wait slice,
+   * 20 ms), or keep the data and wait for a new consumer. A sink never
+   * waits silently for a consumer that is gone.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_ON_PEER_LOSS] = g_param_spec_enum ("on-peer-loss",
+      "On peer loss", "What to do when the ring is full and its consumer "
+      "went away", GST_TYPE_RING_SINK_PEER_LOSS, DEFAULT_ON_PEER_LOSS,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRingSink:open-flags:
+   *
+   * How far to trust an existing named ring the sink attaches to:
+   * `shared-write` accepts a ring writable by group or others (one made
+   * with #GstRingSink:permissions `0660`, say), `any-owner` one owned by
+   * another user. By default such rings are refused, since whoever can
+   * write the file can feed the ring's other users anything.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_OPEN_FLAGS] = g_param_spec_flags ("open-flags",
+      "Open flags", "Accept an existing ring writable by others "
+      "(shared-write) or owned by another user (any-owner)",
+      RB_TYPE_RING_OPEN_FLAGS, DEFAULT_OPEN_FLAGS,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
    * GstRingSink:dropped-buffers:
    *
    * Buffers dropped in mode `drop-new` because the ring was full, since
@@ -1194,4 +1375,5 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
   g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
 
   gst_type_mark_as_plugin_api (GST_TYPE_RING_SINK_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_RING_SINK_PEER_LOSS, 0);
 }

@@ -30,6 +30,25 @@ typedef enum {
 #define GST_TYPE_RING_SINK_MODE (gst_ring_sink_mode_get_type ())
 GType gst_ring_sink_mode_get_type (void);
 
+/**
+ * GstRingSinkPeerLoss:
+ * @GST_RING_SINK_PEER_LOSS_ERROR: post an error naming the consumer's pid
+ * @GST_RING_SINK_PEER_LOSS_WAIT: keep the data and wait for a new
+ *   consumer (a restarted ringsrc or JACK client)
+ *
+ * What ringsink does when it waits for space (mode `block`) and the
+ * ring's consumer has died or detached.
+ *
+ * Since: 0.1
+ */
+typedef enum {
+  GST_RING_SINK_PEER_LOSS_ERROR,
+  GST_RING_SINK_PEER_LOSS_WAIT,
+} GstRingSinkPeerLoss;
+
+#define GST_TYPE_RING_SINK_PEER_LOSS (gst_ring_sink_peer_loss_get_type ())
+GType gst_ring_sink_peer_loss_get_type (void);
+
 #define GST_TYPE_RING_SINK (gst_ring_sink_get_type ())
 G_DECLARE_FINAL_TYPE (GstRingSink, gst_ring_sink, GST, RING_SINK, GstBaseSink)
 

@@ -17,14 +17,18 @@
  * - From an **audio ring** the source puts out raw audio with the caps in
  *   the ring's header, #GstRingSrc:buffer-frames frames per buffer (or
  *   #GstBaseSrc:blocksize bytes' worth), timestamped from the ring's
- *   absolute frame positions. Live (#GstRingSrc:is-live), it reports its
- *   latency from the ring's fill and can provide a clock that follows the
- *   ring's producer (a JACK client publishes its clock every cycle), so
- *   that a pipeline fed by JACK runs at JACK's rate.
+ *   absolute frame positions; the buffer after data an overwrite ring's
+ *   producer wrote over is marked DISCONT. Live (#GstRingSrc:is-live), it
+ *   reports its latency from the ring's fill and can provide a clock that
+ *   follows the ring's producer (a JACK client publishes its clock every
+ *   cycle), so that a pipeline fed by JACK runs at JACK's rate.
  * - From a **records ring** it puts out the buffers, caps, segments, gaps,
  *   tags, custom events and EOS that ringsink wrote, as they went in.
  *   With #GstBaseSrc:do-timestamp the buffers are stamped with their
  *   arrival time instead, and the producer's segments are not forwarded.
+ *   A stream the producer sent without caps comes out without caps. The
+ *   records are checked first: what a GStreamer constructor would refuse
+ *   is an error, or (a gap without a timestamp) skipped with a warning.
  * - From a plain **byte ring** it puts out up to #GstBaseSrc:blocksize
  *   bytes per buffer, without caps (a capsfilter downstream can set them).
  *
@@ -39,8 +43,10 @@
  * within #GstRingSrc:timeout (RESOURCE/NOT_FOUND), a ring with a live
  * consumer already (RESOURCE/BUSY), a corrupt or incompatible ring or
  * record (STREAM/FORMAT or STREAM/DECODE), caps downstream does not accept
- * (CORE/NEGOTIATION, naming both), no data within #GstRingSrc:timeout
- * (RESOURCE/READ).
+ * (CORE/NEGOTIATION, naming both; downstream is asked before anything is
+ * read, so nothing is consumed), no data within #GstRingSrc:timeout
+ * (RESOURCE/READ), a ring writable by others without
+ * #GstRingSrc:open-flags (RESOURCE/NOT_AUTHORIZED).
  *
  * ## Example launch lines
  * |[
@@ -87,12 +93,14 @@ struct _GstRingSrc
   guint64 timeout;
   GstRingSrcPeerLoss on_peer_loss;
   gboolean provide_clock;
+  RbRingOpenFlags open_flags;
 
   /* the run; name and mode are copied at start() */
   gboolean running;
   gchar *name;
   gboolean ring_prop_used;
   GstRingSrcPeerLoss run_peer_loss;
+  RbRingOpenFlags run_open_flags;
   gint64 timeout_us;
 
   /* the ring; waiter.ring is the same pointer, set under the object lock */
@@ -106,6 +114,9 @@ struct _GstRingSrc
 
   gboolean need_caps;
   GstCaps *caps;
+  gboolean capsless;            /* the producer's stream has no caps */
+  gboolean have_held_segment;   /* a segment that came before the caps */
+  GstSegment held_segment;
   gboolean peer_gone;           /* drain what is left, then act */
   guint64 loss_position;        /* the write position when it left */
   gsize limit;                  /* what create() may read after wait_data() */
@@ -114,6 +125,12 @@ struct _GstRingSrc
   gboolean segment_pending;
   gboolean pushed;
   GQueue pending_events;
+  /* where the last read ended: a read that starts elsewhere skipped what
+   * an overwrite ring's producer overwrote (a DISCONT). Kept here, not
+   * sampled from the ring before a read, since the library's getters may
+   * move an overwrite ring's read position themselves. */
+  gboolean have_read_end;
+  guint64 read_end;
 
   /* audio */
   gsize frame_size;
@@ -145,6 +162,7 @@ enum
   PROP_TIMEOUT,
   PROP_ON_PEER_LOSS,
   PROP_PROVIDE_CLOCK,
+  PROP_OPEN_FLAGS,
   N_PROPERTIES
 };
 
@@ -153,6 +171,7 @@ enum
 #define DEFAULT_TIMEOUT 0
 #define DEFAULT_ON_PEER_LOSS GST_RING_SRC_PEER_LOSS_EOS
 #define DEFAULT_PROVIDE_CLOCK TRUE
+#define DEFAULT_OPEN_FLAGS RB_RING_OPEN_FLAGS_NONE
 /* how often to look for a ring to appear, or for a successor of a ring
  * whose producer left */
 #define POLL_US (G_GINT64_CONSTANT (20) * 1000)
@@ -247,18 +266,23 @@ gst_ring_src_provide_clock (GstElement * element)
   GstRingSrc *self = GST_RING_SRC (element);
   GstClock *clock = NULL;
 
+  /* only a live source's clock means something: a non-live one would
+   * take the pipeline's clock away from the sink for nothing */
   GST_OBJECT_LOCK (self);
-  if (GST_OBJECT_FLAG_IS_SET (self, GST_ELEMENT_FLAG_PROVIDE_CLOCK))
+  if (self->provide_clock && self->is_live)
     clock = gst_object_ref (self->clock);
   GST_OBJECT_UNLOCK (self);
   return clock;
 }
 
+/* The flag says the element can provide a clock (what gst-inspect-1.0 and
+ * GstBin look at, before is-live may be set); provide_clock() decides at
+ * clock selection whether it does. */
 static void
 update_clock_flag (GstRingSrc * self)
 {
   /* with the object lock */
-  if (self->is_live && self->provide_clock)
+  if (self->provide_clock)
     GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_PROVIDE_CLOCK);
   else
     GST_OBJECT_FLAG_UNSET (self, GST_ELEMENT_FLAG_PROVIDE_CLOCK);
@@ -289,9 +313,12 @@ attach (GstRingSrc * self, RbRing * ring, gboolean shared)
     self->ino = st.st_ino;
   }
   self->need_caps = TRUE;
+  self->capsless = FALSE;
+  self->have_held_segment = FALSE;
   self->peer_gone = FALSE;
   self->waiting_producer = FALSE;
   self->discont = TRUE;
+  self->have_read_end = FALSE;
   self->have_base = FALSE;
   self->anchored = FALSE;
   set_clock_ring (self, ring);
@@ -355,7 +382,8 @@ wait_for_ring (GstRingSrc * self)
     if (g_atomic_int_get (&self->waiter.unlocked))
       return GST_FLOW_FLUSHING;
 
-    ring = rb_ring_open (self->name, RB_RING_ROLE_CONSUMER, &error);
+    ring = rb_ring_open_full (self->name, RB_RING_ROLE_CONSUMER,
+        self->run_open_flags, &error);
     if (ring != NULL) {
       attach (self, ring, FALSE);
       return GST_FLOW_OK;
@@ -505,13 +533,19 @@ wait_data (GstRingSrc * self, gsize bytes, gboolean * ending)
 
 /* --- caps --------------------------------------------------------------- */
 
+/* Sets the ring's caps on the pad, or posts an error naming them and what
+ * downstream wants. Downstream is asked first: a caps event is stored on
+ * the pad whether or not the peer takes it, and the refusal would only
+ * show at the next push, after the data was read from the ring. */
 static GstFlowReturn
 set_caps (GstRingSrc * self, GstCaps * caps)
 {
   GstBaseSrc *bsrc = GST_BASE_SRC (self);
 
-  if (gst_base_src_set_caps (bsrc, caps)) {
+  if (gst_pad_peer_query_accept_caps (bsrc->srcpad, caps) &&
+      gst_base_src_set_caps (bsrc, caps)) {
     gst_caps_replace (&self->caps, caps);
+    self->capsless = FALSE;
     return GST_FLOW_OK;
   } else {
     g_autoptr (GstCaps) peer = gst_pad_peer_query_caps (bsrc->srcpad, NULL);
@@ -651,6 +685,21 @@ stamp_audio (GstRingSrc * self, GstBuffer * buf, guint64 frame, gsize frames)
   self->next_ts = end;
 }
 
+/* A read from @start to @end: a start elsewhere than where the last read
+ * ended is a jump (overwritten data), and the buffer gets DISCONT. */
+static void
+note_read (GstRingSrc * self, guint64 start, guint64 end)
+{
+  if (self->have_read_end && start != self->read_end) {
+    GST_DEBUG_OBJECT (self, "skipped %" G_GINT64_FORMAT " bytes (%"
+        G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT "): overwritten",
+        (gint64) (start - self->read_end), self->read_end, start);
+    self->discont = TRUE;
+  }
+  self->read_end = end;
+  self->have_read_end = TRUE;
+}
+
 static guint
 frames_per_buffer (GstRingSrc * self)
 {
@@ -676,7 +725,7 @@ create_audio (GstRingSrc * self, GstBuffer ** out)
   GstFlowReturn ret;
   GstBuffer *buf;
   GstMapInfo map;
-  guint64 before, after, frame;
+  guint64 after, frame;
   gsize avail, got;
 
   if (self->need_caps) {
@@ -701,18 +750,14 @@ create_audio (GstRingSrc * self, GstBuffer ** out)
 
   buf = gst_buffer_new_allocate (NULL, MIN (avail, want) * fs, NULL);
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  before = rb_ring_get_read_position (ring);
   got = rb_ring_read_frames (ring, map.data, MIN (avail, want));
   after = rb_ring_get_read_position (ring);
   gst_buffer_unmap (buf, &map);
   gst_buffer_set_size (buf, (gssize) (got * fs));
 
-  /* an overwrite ring skips what the producer overwrote: a gap in time */
-  if (after - before != got * fs) {
-    GST_DEBUG_OBJECT (self, "%" G_GUINT64_FORMAT " bytes were overwritten",
-        after - before - got * fs);
-    self->discont = TRUE;
-  }
+  /* an overwrite ring skips what the producer overwrote: a gap in time,
+   * which the offsets and timestamps (from the position) show too */
+  note_read (self, after - got * fs, after);
   frame = after / fs - got;
   stamp_audio (self, buf, frame, got);
   if (self->discont) {
@@ -733,6 +778,7 @@ create_bytes (GstRingSrc * self, GstBuffer ** out)
   GstFlowReturn ret;
   GstBuffer *buf;
   GstMapInfo map;
+  guint64 end;
   gsize n;
 
   ret = wait_data (self, 1, &ending);
@@ -745,6 +791,10 @@ create_bytes (GstRingSrc * self, GstBuffer ** out)
   n = rb_ring_read (self->ring, map.data, n);
   gst_buffer_unmap (buf, &map);
   gst_buffer_set_size (buf, (gssize) n);
+  end = rb_ring_get_read_position (self->ring);
+  note_read (self, end - n, end);
+  GST_BUFFER_OFFSET (buf) = end - n;
+  GST_BUFFER_OFFSET_END (buf) = end;
   if (self->discont) {
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
     self->discont = FALSE;
@@ -797,6 +847,54 @@ flush_pending_events (GstRingSrc * self)
     gst_pad_push_event (GST_BASE_SRC_PAD (self), event);
 }
 
+/* Whether the stream's caps (or that it has none) are known: before that,
+ * nothing may go downstream but the caps (a segment, a gap or a tag first
+ * is sticky event misordering), so a consumer that attached mid-stream
+ * skips what comes before the producer sends the caps again. */
+static gboolean
+caps_known (GstRingSrc * self)
+{
+  return self->caps != NULL || self->capsless;
+}
+
+static void
+apply_segment (GstRingSrc * self, const GstSegment * segment)
+{
+  GstBaseSrc *bsrc = GST_BASE_SRC (self);
+
+  if (!caps_known (self)) {
+    /* after the caps, when they come */
+    self->held_segment = *segment;
+    self->have_held_segment = TRUE;
+  } else if (gst_base_src_get_do_timestamp (bsrc)) {
+    GST_DEBUG_OBJECT (self, "do-timestamp: keeping our own segment");
+  } else if (segment->format != GST_FORMAT_TIME) {
+    GST_DEBUG_OBJECT (self, "not forwarding a %s segment",
+        gst_format_get_name (segment->format));
+  } else if (gst_base_src_new_segment (bsrc, segment)) {
+    self->segment_pending = TRUE;
+  }
+}
+
+static void
+caps_now_known (GstRingSrc * self)
+{
+  if (self->have_held_segment) {
+    self->have_held_segment = FALSE;
+    apply_segment (self, &self->held_segment);
+  }
+}
+
+/* A record that GStreamer cannot take (its constructor would refuse it
+ * with a critical) but that harms nothing when left out. */
+static void
+skip_record (GstRingSrc * self, const gchar * what)
+{
+  GST_ELEMENT_WARNING (self, STREAM, DECODE,
+      ("Ring '%s' holds a record GStreamer cannot take; skipped it",
+          GST_STR_NULL (rb_ring_get_name (self->ring))), ("%s", what));
+}
+
 static GstFlowReturn
 create_records (GstRingSrc * self, GstBuffer ** out)
 {
@@ -829,7 +927,7 @@ create_records (GstRingSrc * self, GstBuffer ** out)
         GstMapInfo map;
         gboolean ok;
 
-        if (self->caps == NULL) {
+        if (self->caps == NULL && !self->capsless) {
           /* a consumer that attached mid-stream; the producer sends the
            * caps again when it notices us */
           GST_DEBUG_OBJECT (self, "skipping a buffer that came before caps");
@@ -869,14 +967,26 @@ create_records (GstRingSrc * self, GstBuffer ** out)
         GstCaps *caps;
 
         payload = rb_ring_read_record_acquire (ring, &info);
+        if (payload != NULL && info.size == 0) {
+          /* a stream without caps: its buffers go out without caps */
+          rb_ring_read_record_release (ring);
+          GST_INFO_OBJECT (self, "the stream has no caps");
+          self->capsless = TRUE;
+          caps_now_known (self);
+          continue;
+        }
         caps = payload ? gst_ring_caps_deserialize (payload, info.size) : NULL;
-        rb_ring_read_record_release (ring);
-        if (caps == NULL)
+        if (caps == NULL) {
+          rb_ring_read_record_release (ring);
           return corrupt_record (self, "caps that do not parse");
+        }
         ret = set_caps (self, caps);
         gst_caps_unref (caps);
+        /* refused caps stay in the ring, for a consumer that takes them */
         if (ret != GST_FLOW_OK)
           return ret;
+        rb_ring_read_record_release (ring);
+        caps_now_known (self);
         continue;
       }
       case RB_RECORD_TYPE_SEGMENT:{
@@ -889,14 +999,7 @@ create_records (GstRingSrc * self, GstBuffer ** out)
         rb_ring_read_record_release (ring);
         if (!ok)
           return corrupt_record (self, "a segment out of range");
-        if (gst_base_src_get_do_timestamp (bsrc)) {
-          GST_DEBUG_OBJECT (self, "do-timestamp: keeping our own segment");
-        } else if (segment.format != GST_FORMAT_TIME) {
-          GST_DEBUG_OBJECT (self, "not forwarding a %s segment",
-              gst_format_get_name (segment.format));
-        } else if (gst_base_src_new_segment (bsrc, &segment)) {
-          self->segment_pending = TRUE;
-        }
+        apply_segment (self, &segment);
         continue;
       }
       case RB_RECORD_TYPE_EOS:
@@ -907,6 +1010,14 @@ create_records (GstRingSrc * self, GstBuffer ** out)
       case RB_RECORD_TYPE_GAP:
         rb_ring_read_record_acquire (ring, &info);
         rb_ring_read_record_release (ring);
+        if (!caps_known (self)) {
+          GST_DEBUG_OBJECT (self, "skipping a gap that came before caps");
+          continue;
+        }
+        if (!GST_CLOCK_TIME_IS_VALID ((GstClockTime) info.pts)) {
+          skip_record (self, "a gap without a timestamp");
+          continue;
+        }
         if (self->segment_pending || !self->pushed) {
           /* a gap basesrc would push before its segment: as a gap buffer */
           GstBuffer *buf = gst_buffer_new ();
@@ -931,7 +1042,10 @@ create_records (GstRingSrc * self, GstBuffer ** out)
         if (event == NULL)
           GST_WARNING_OBJECT (self, "dropping an event record of type 0x%x",
               info.flags);
-        else
+        else if (!caps_known (self)) {
+          GST_DEBUG_OBJECT (self, "skipping an event that came before caps");
+          gst_event_unref (event);
+        } else
           push_event (self, event);
         continue;
       }
@@ -1039,6 +1153,7 @@ gst_ring_src_start (GstBaseSrc * bsrc)
   self->name = g_strdup (self->ring_name);
   prop = self->ring_prop ? g_object_ref (self->ring_prop) : NULL;
   self->run_peer_loss = self->on_peer_loss;
+  self->run_open_flags = self->open_flags;
   self->timeout_us = self->timeout > 0 ? (gint64) (self->timeout / 1000) : -1;
   self->running = TRUE;
   self->ring_prop_used = prop != NULL;
@@ -1062,7 +1177,8 @@ gst_ring_src_start (GstBaseSrc * bsrc)
     GST_RING_POST_ERROR (self, error);
     return FALSE;
   }
-  ring = rb_ring_open (self->name, RB_RING_ROLE_CONSUMER, &error);
+  ring = rb_ring_open_full (self->name, RB_RING_ROLE_CONSUMER,
+      self->run_open_flags, &error);
   if (ring != NULL) {
     attach (self, ring, FALSE);
   } else if (!g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND)) {
@@ -1196,6 +1312,10 @@ gst_ring_src_set_property (GObject * object, guint prop_id,
       self->provide_clock = g_value_get_boolean (value);
       update_clock_flag (self);
       break;
+    case PROP_OPEN_FLAGS:
+      if (!refuse_while_running (self, pspec))
+        self->open_flags = g_value_get_flags (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1235,6 +1355,9 @@ gst_ring_src_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_PROVIDE_CLOCK:
       g_value_set_boolean (value, self->provide_clock);
       break;
+    case PROP_OPEN_FLAGS:
+      g_value_set_flags (value, self->open_flags);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1273,6 +1396,8 @@ gst_ring_src_init (GstRingSrc * self)
   self->timeout = DEFAULT_TIMEOUT;
   self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
   self->provide_clock = DEFAULT_PROVIDE_CLOCK;
+  self->open_flags = DEFAULT_OPEN_FLAGS;
+  update_clock_flag (self);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_mutex_init (&self->clock_lock);
@@ -1417,6 +1542,24 @@ gst_ring_src_class_init (GstRingSrcClass * klass)
   properties[PROP_PROVIDE_CLOCK] = g_param_spec_boolean ("provide-clock",
       "Provide clock", "Offer a clock that follows the ring's producer "
       "(live audio rings)", DEFAULT_PROVIDE_CLOCK,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRingSrc:open-flags:
+   *
+   * How far to trust the named ring's file: `shared-write` accepts a ring
+   * writable by group or others (made by a ringsink with
+   * `permissions=0660`, say), `any-owner` one owned by another user. By
+   * default such rings are refused (RESOURCE/NOT_AUTHORIZED), since
+   * whoever can write the file can feed this element anything; the
+   * header is validated either way.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_OPEN_FLAGS] = g_param_spec_flags ("open-flags",
+      "Open flags", "Accept a ring writable by others (shared-write) or "
+      "owned by another user (any-owner)", RB_TYPE_RING_OPEN_FLAGS,
+      DEFAULT_OPEN_FLAGS,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);

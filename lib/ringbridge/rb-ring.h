@@ -73,6 +73,8 @@ RB_API
 gboolean       rb_ring_reclaim_stale        (const gchar     *name,
                                              GError         **error);
 RB_API
+RbPeerState    rb_ring_get_creator_state    (RbRing          *ring);
+RB_API
 void           rb_ring_close                (RbRing          *ring);
 RB_API
 gboolean       rb_ring_name_validate        (const gchar     *name,

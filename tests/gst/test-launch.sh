@@ -89,6 +89,20 @@ run $video ! ringsink ring-name="$ring"
 wait $src
 check "video through a records ring: byte-exact" same "$tmp/v.out" "$tmp/video.ref"
 
+# 3b. a stream without caps (a file) arrives byte-exact, as through
+# shmsink/shmsrc, and both exit 0 (#11 item 1)
+ring=$prefix-nocaps
+head -c 300000 /dev/urandom > "$tmp/nocaps.in"
+run ringsrc ring-name="$ring" timeout=$timeout_ns ! filesink location="$tmp/nocaps.out" &
+src=$!
+sleep 0.3
+run filesrc location="$tmp/nocaps.in" ! ringsink ring-name="$ring"
+sink_rc=$?
+wait $src
+src_rc=$?
+check "no caps: both exit 0" zero $sink_rc $src_rc
+check "no caps: the file arrives byte-exact" cmp -s "$tmp/nocaps.in" "$tmp/nocaps.out"
+
 # 4. the sink stops (SIGINT: no EOS, the ring's name goes) and a new one
 # starts: the waiting source follows it to the new ring and ends with its
 # EOS. The output ends with the second sink's whole stream.
@@ -120,6 +134,122 @@ for how in INT KILL; do
   check "sink restart after SIG$how: the new sink's stream arrives whole" \
     same "$tmp/r$how.tail" "$tmp/short.ref"
 done
+
+# 4b. a sink killed, a second one that took its ring over stops cleanly,
+# a third with other caps: the third makes a new ring of the name (the
+# second removed the name, as the ring was nobody's), and the waiting
+# source follows it to the end of the third's stream. A sink that fails
+# to negotiate never ends the ring's stream. (#11 item 12)
+other="audiotestsrc num-buffers=100 wave=sine freq=300 samplesperbuffer=441 \
+! audio/x-raw,format=F32LE,rate=44100,channels=1"
+# shellcheck disable=SC2086
+run $other ! filesink location="$tmp/other.ref"
+live="audiotestsrc is-live=true wave=silence ! audio/x-raw,format=S16LE,rate=48000,channels=2"
+ring=$prefix-r12
+run ringsrc ring-name="$ring" on-peer-loss=wait timeout=$timeout_ns \
+  ! filesink location="$tmp/r12.out" &
+src=$!
+pids+=("$src")
+for how in KILL INT; do
+  # shellcheck disable=SC2086
+  "${launch[@]}" $live ! ringsink ring-name="$ring" &
+  s=$!
+  sleep 0.5
+  kill -s "$how" $s
+  wait $s 2>/dev/null
+done
+check "restart, clean stop of a taken-over ring: the source still waits" \
+  kill -0 $src
+# shellcheck disable=SC2086
+run $other ! ringsink ring-name="$ring" > "$tmp/r12.sink.log" 2>&1
+sink_rc=$?
+wait $src
+src_rc=$?
+size=$(stat -c %s "$tmp/other.ref")
+tail -c "$size" "$tmp/r12.out" > "$tmp/r12.tail"
+check "restart with other caps: both exit 0" zero $sink_rc $src_rc
+check "restart with other caps: the new stream arrives whole" \
+  same "$tmp/r12.tail" "$tmp/other.ref"
+
+# 4c. after a sink is killed, one whose caps the ring refuses
+# (not-negotiated) ends nothing: a waiting source reads on when a matching
+# sink comes
+ring=$prefix-r12n
+run ringsrc ring-name="$ring" on-peer-loss=wait timeout=$timeout_ns \
+  ! filesink location="$tmp/r12n.out" &
+src=$!
+pids+=("$src")
+# shellcheck disable=SC2086
+"${launch[@]}" $live ! ringsink ring-name="$ring" &
+s=$!
+sleep 0.5
+kill -s KILL $s
+wait $s 2>/dev/null
+# shellcheck disable=SC2086
+run $other ! ringsink ring-name="$ring" > "$tmp/r12n.log" 2>&1
+rc=$?
+check "a sink with refused caps fails: not negotiated" \
+  failed_with $rc "not-negotiated\\|carries" "$tmp/r12n.log"
+sleep 0.3
+check "a sink with refused caps: the source still waits" kill -0 $src
+# shellcheck disable=SC2086
+run $short ! ringsink ring-name="$ring"
+sink_rc=$?
+wait $src
+src_rc=$?
+size=$(stat -c %s "$tmp/short.ref")
+tail -c "$size" "$tmp/r12n.out" > "$tmp/r12n.tail"
+check "after a refused sink: both exit 0" zero $sink_rc $src_rc
+check "after a refused sink: the next stream arrives whole" \
+  same "$tmp/r12n.tail" "$tmp/short.ref"
+
+# 4d. a block-mode sink whose consumer is killed stops with an error
+# naming it, at once, instead of waiting for space for ever (#11 item 5)
+ring=$prefix-dead
+timeout 120 "${launch[@]}" ringsrc ring-name="$ring" timeout=$timeout_ns \
+  ! identity sleep-time=100000 ! fakesink &
+src=$!
+pids+=("$src")
+sleep 0.3
+timeout 20 "${launch[@]}" audiotestsrc ! audio/x-raw,format=S16LE,rate=48000,channels=2 \
+  ! ringsink ring-name="$ring" sync=false > "$tmp/dead.log" 2>&1 &
+sink=$!
+sleep 1
+# the gst-launch-1.0 under timeout, then timeout itself
+kill -s KILL "$(pgrep -P $src)" 2>/dev/null
+kill -s KILL $src 2>/dev/null
+wait $src 2>/dev/null
+SECONDS=0
+wait $sink
+rc=$?
+check "consumer killed under a blocked sink: an error naming it" \
+  failed_with $rc "consumer of ring '$ring' (pid [0-9]*) went away" "$tmp/dead.log"
+took=$SECONDS
+check "consumer killed under a blocked sink: within 5 s (not a timeout)" \
+  sh -c "[ $rc -ne 124 ] && [ $took -le 5 ]"
+
+# 4e. an overwrite ring read too slowly: every jump in the offsets comes
+# with DISCONT (#11 item 2)
+ring=$prefix-ow
+timeout 20 "${launch[@]}" audiotestsrc num-buffers=400 \
+  ! audio/x-raw,format=S16LE,rate=48000,channels=2 \
+  ! ringsink ring-name="$ring" mode=overwrite-old buffer-time=100000 &
+sink=$!
+pids+=("$sink")
+sleep 0.3
+timeout 3 gst-launch-1.0 -v ringsrc ring-name="$ring" \
+  ! identity sleep-time=30000 silent=false ! fakesink > "$tmp/ow.log" 2>&1
+kill -s INT $sink 2>/dev/null
+wait $sink 2>/dev/null
+grep "chain" "$tmp/ow.log" \
+  | sed -E 's/.*offset: ([0-9]+), offset_end: +([0-9]+), flags: [0-9a-f]+ ([a-z]*).*/\1 \2 \3/' \
+  | awk '{ if (NR > 1 && $1 != prev) { jumps++; if ($3 != "discont") bad++ }
+           prev = $2 }
+         END { print jumps + 0, bad + 0 }' > "$tmp/ow.count"
+read -r jumps missing < "$tmp/ow.count"
+check "overwrite ring read slowly: it did skip ($jumps jumps)" [ "$jumps" -gt 0 ]
+check "overwrite ring read slowly: DISCONT on every jump ($missing missing)" \
+  [ "$missing" -eq 0 ]
 
 # 5. both processes under the leaks tracer
 ring=$prefix-l
@@ -153,6 +283,33 @@ rc=$?
 check "not a ring: fails with the library's reason" \
   failed_with $rc "not a ring\\|too small\\|header" "$tmp/e3.log"
 rm -f "/dev/shm/ringbridge-$prefix-junk"
+
+# 6b. gst-inspect-1.0 shows that ringsrc can provide a clock (#11 item 15)
+gst-inspect-1.0 ringsrc > "$tmp/inspect.log" 2>&1
+check "gst-inspect: ringsrc has clocking capabilities" \
+  grep -q "provide a clock" "$tmp/inspect.log"
+check "gst-inspect: not 'no clocking capabilities'" \
+  sh -c "! grep -q 'no clocking capabilities' '$tmp/inspect.log'"
+
+# 6c. a ring writable by its group is refused without the opt-in, read
+# with it (#11 item 26)
+ring=$prefix-perm
+# shellcheck disable=SC2086
+run $short ! ringsink ring-name="$ring" permissions=432 &
+sink=$!
+sleep 0.5
+run ringsrc ring-name="$ring" timeout=$timeout_ns ! fakesink > "$tmp/perm.log" 2>&1
+rc=$?
+check "permissions=0660: refused by default, saying why" \
+  failed_with $rc "writable" "$tmp/perm.log"
+run ringsrc ring-name="$ring" open-flags=shared-write timeout=$timeout_ns \
+  ! filesink location="$tmp/perm.out"
+src_rc=$?
+wait $sink
+sink_rc=$?
+check "permissions=0660 with open-flags=shared-write: both exit 0" zero $sink_rc $src_rc
+check "permissions=0660 with open-flags=shared-write: the stream arrives" \
+  same "$tmp/perm.out" "$tmp/short.ref"
 
 # 7. nothing left behind
 left=$(find /dev/shm -maxdepth 1 -name "ringbridge-$prefix-*" | wc -l)
