@@ -1068,6 +1068,47 @@ test_hostile_bogus_owner (void)
   g_assert_true (rb_ring_unlink (name, NULL));
 }
 
+/* rb_ring_get_creator_state(): the ring's creator, alive or dead, as
+ * ringsink needs to know whether a ring it took over is now its own. */
+static void
+test_creator_state (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (RbRing) mine = create_or_die (name, 4096, 0,
+      RB_RING_ROLE_PRODUCER);
+  g_autoptr (RbRing) theirs = NULL;
+  g_autoptr (GError) error = NULL;
+  struct rb_shm_header *hdr;
+  int status;
+
+  /* a ring we made, seen through our object and through another one */
+  g_assert_cmpint (rb_ring_get_creator_state (mine), ==, RB_PEER_STATE_ALIVE);
+  theirs = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_ring_get_creator_state (theirs), ==,
+      RB_PEER_STATE_ALIVE);
+  g_clear_object (&theirs);
+  g_clear_object (&mine);
+  g_assert_true (rb_ring_unlink (name, NULL));
+
+  /* a ring whose creator was killed */
+  status = reap (spawn (child_create_and_die, name));
+  g_assert_true (WIFSIGNALED (status));
+  theirs = rb_ring_open (name, RB_RING_ROLE_PRODUCER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_ring_get_creator_state (theirs), ==,
+      RB_PEER_STATE_GONE);
+
+  /* a bogus creator word is no live creator */
+  hdr = map_header (name);
+  atomic_store (&hdr->creator_owner, G_GUINT64_CONSTANT (0xffffffffffffffff));
+  g_assert_cmpint (rb_ring_get_creator_state (theirs), ==,
+      RB_PEER_STATE_GONE);
+  munmap (hdr, sizeof *hdr);
+  g_clear_object (&theirs);
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
 /* Item 8: garbage at the clock fields is not a clock point. */
 static void
 test_hostile_clock_point (void)
@@ -1356,6 +1397,7 @@ main (int argc, char **argv)
   g_test_add_func ("/shared/wait/peer-gone", test_wait_peer_gone);
   g_test_add_func ("/shared/reclaim-stale/open-reader",
       test_reclaim_open_reader);
+  g_test_add_func ("/shared/creator-state", test_creator_state);
   g_test_add_func ("/shared/hostile/bogus-owner", test_hostile_bogus_owner);
   g_test_add_func ("/shared/hostile/clock-point", test_hostile_clock_point);
   g_test_add_func ("/shared/hostile/planted", test_hostile_planted);
