@@ -562,10 +562,13 @@ ensure_records_ring (GstRingSink * self, gsize first_buffer)
     self->records_pending = TRUE;
   }
   if (self->run_mode == GST_RING_SINK_MODE_OVERWRITE_OLD) {
+    g_autofree gchar *what = self->caps != NULL ?
+        gst_caps_to_string (self->caps) : g_strdup ("a stream without caps");
+
     GST_ELEMENT_ERROR (self, STREAM, WRONG_TYPE,
         ("Mode overwrite-old works with raw audio only (an audio ring); "
-            "%" GST_PTR_FORMAT " needs a records ring, which cannot overwrite",
-            self->caps), ("use mode=drop-new, or convert to raw audio"));
+            "%s needs a records ring, which cannot overwrite", what),
+        ("use mode=drop-new, or convert to raw audio"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
   if (!create_ring (self, FALSE, RB_SAMPLE_FORMAT_NONE, 0, 0, first_buffer))

@@ -102,6 +102,12 @@ wait $src
 src_rc=$?
 check "no caps: both exit 0" zero $sink_rc $src_rc
 check "no caps: the file arrives byte-exact" cmp -s "$tmp/nocaps.in" "$tmp/nocaps.out"
+# ... but not into an overwrite ring, which only raw audio can use: the
+# error says so in words, not with "(NULL)" caps
+run filesrc location="$tmp/nocaps.in" ! ringsink ring-name="$ring-ow" \
+  mode=overwrite-old > "$tmp/nocaps-ow.log" 2>&1
+check "no caps, overwrite-old: refused, naming a stream without caps" \
+  failed_with $? "a stream without caps needs a records ring" "$tmp/nocaps-ow.log"
 
 # 4. the sink stops (SIGINT: no EOS, the ring's name goes) and a new one
 # starts: the waiting source follows it to the new ring and ends with its
