@@ -19,6 +19,7 @@
 #include "rt.h"
 #include "stop.h"
 #include "ringbridge-jack-doc.h"
+#include "cli-common.h"
 
 #include <ringbridge/ringbridge.h>
 
@@ -145,18 +146,6 @@ options_clear (Options *opt)
 
 /* --- messages ------------------------------------------------------------- */
 
-static void G_GNUC_PRINTF (1, 2)
-print_error (const char *format, ...)
-{
-  va_list args;
-
-  fputs (JACK_PROGRAM ": ", stderr);
-  va_start (args, format);
-  vfprintf (stderr, format, args);
-  va_end (args);
-  fputc ('\n', stderr);
-}
-
 #define print_warning print_error
 
 static void G_GNUC_PRINTF (2, 3)
@@ -166,124 +155,12 @@ print_info (const App *app, const char *format, ...)
 
   if (!app->opt.verbose)
     return;
-  fputs (JACK_PROGRAM ": ", stderr);
   va_start (args, format);
-  vfprintf (stderr, format, args);
+  cli_vprint (format, args);
   va_end (args);
-  fputc ('\n', stderr);
-}
-
-static void
-usage_hint (void)
-{
-  fputs ("Try '" JACK_PROGRAM " --help' for more information.\n", stderr);
-}
-
-/* Doc text without its markup (see ringbridge-jack-doc.h). */
-static gchar *
-plain (const char *s)
-{
-  GString *out = g_string_new (NULL);
-
-  for (; *s != '\0'; s++)
-    if (*s != '\001' && *s != '\002' && *s != '\003')
-      g_string_append_c (out, *s);
-  return g_string_free (out, FALSE);
-}
-
-/* Appends @text wrapped at 79 columns: the first line starts with @lead
- * padded to @indent columns, the others with @indent spaces. */
-static void
-append_wrapped (GString *out, const char *lead, guint indent, const char *text)
-{
-  g_autofree gchar *flat = plain (text);
-  g_auto (GStrv) words = g_strsplit (flat, " ", -1);
-  guint col = (guint) strlen (lead);
-  gboolean line_empty = TRUE;
-
-  g_string_append (out, lead);
-  for (gchar **w = words; *w != NULL; w++) {
-    guint len = (guint) strlen (*w);
-
-    if (len == 0)
-      continue;
-    if (!line_empty && col + 1 + len > 79) {
-      g_string_append_c (out, '\n');
-      col = 0;
-      line_empty = TRUE;
-    }
-    if (!line_empty || (col > 0 && col >= indent)) {
-      g_string_append_c (out, ' ');
-      col++;
-    }
-    for (; col < indent; col++)
-      g_string_append_c (out, ' ');
-    g_string_append (out, *w);
-    col += len;
-    line_empty = FALSE;
-  }
-  g_string_append_c (out, '\n');
-}
-
-/* Writes @out to standard output; a closed pipe (| head) is no error. */
-static int
-write_stdout (const GString *out)
-{
-  if (fwrite (out->str, 1, out->len, stdout) != out->len ||
-      fflush (stdout) != 0) {
-    if (errno == EPIPE)
-      return 0;
-    print_error ("cannot write output: %s", g_strerror (errno));
-    return EX_IOERR;
-  }
-  return 0;
-}
-
-static int
-print_help (void)
-{
-  g_autoptr (GString) out = g_string_new (NULL);
-
-  for (const char *const *s = jack_doc_synopsis; *s != NULL; s++) {
-    g_autofree gchar *line = plain (*s);
-    g_string_append_printf (out, "%s %s\n", s == jack_doc_synopsis ?
-        "Usage:" : "      ", line);
-  }
-  g_string_append_printf (out, "%c%s.\n\n", g_ascii_toupper (JACK_SUMMARY[0]),
-      &JACK_SUMMARY[1]);
-  append_wrapped (out, "", 0, jack_doc_description[0]);
-  g_string_append (out, "\nOptions:\n");
-  for (const JackDocOption *o = jack_doc_options; o->long_name != NULL; o++) {
-    g_string_append (out, "  ");
-    if (o->short_name != 0)
-      g_string_append_printf (out, "-%c, ", o->short_name);
-    else
-      g_string_append (out, "    ");
-    g_string_append_printf (out, "--%s", o->long_name);
-    if (o->arg != NULL)
-      g_string_append_printf (out, "=%s", o->arg);
-    g_string_append_c (out, '\n');
-    append_wrapped (out, "", 8, o->help);
-  }
-  g_string_append (out, "\nExit status:\n");
-  for (const JackDocItem *it = jack_doc_exit_status; it->term != NULL; it++) {
-    g_autofree gchar *lead = g_strdup_printf ("  %s", it->term);
-    append_wrapped (out, lead, 8, it->text);
-  }
-  g_string_append_c (out, '\n');
-  append_wrapped (out, "", 0, jack_doc_exit_note);
-  g_string_append_printf (out, "\nRunning dry, peers, latency, clock and "
-      "shutdown: man %s\n", JACK_PROGRAM);
-  return write_stdout (out);
 }
 
 /* --- parsing -------------------------------------------------------------- */
-
-static gchar *
-printable (const char *s)
-{
-  return g_strescape (s, NULL);
-}
 
 /* A plain decimal integer in [@min, @max]: no sign, no spaces, no hex. */
 static gboolean
@@ -372,23 +249,6 @@ enum {
   OPT_ALLOW_SHARED_WRITE,
   OPT_ANY_OWNER,
 };
-
-static int
-usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format, ...)
-{
-  va_list args;
-
-  fputs (JACK_PROGRAM ": ", stderr);
-  va_start (args, format);
-  vfprintf (stderr, format, args);
-  va_end (args);
-  fputc ('\n', stderr);
-  usage_hint ();
-  return EX_USAGE;
-}
 
 /* Returns -1 to go on, or the status to exit with. */
 static int
@@ -548,14 +408,9 @@ parse_options (int argc, char **argv, Options *opt)
         opt->verbose = TRUE;
         break;
       case 'h':
-        return print_help ();
+        return cli_help_print (&jack_doc_page);
       case 'V':
-        {
-          g_autoptr (GString) out = g_string_new (NULL);
-          g_string_append_printf (out, "%s (ringbridge) %s\n", JACK_PROGRAM,
-              RB_VERSION_STRING);
-          return write_stdout (out);
-        }
+        return cli_version_print (JACK_PROGRAM, RB_VERSION_STRING);
       case ':':
         {
           g_autofree gchar *shown = printable (argv[optind - 1]);
@@ -1628,7 +1483,7 @@ print_stats (App *app, const char *label)
       g_string_append (out, " peer=none\n");
       break;
   }
-  write_stdout (out);
+  write_stdout (out, 0);
 }
 
 /* --- the main loop -------------------------------------------------------- */
@@ -2056,6 +1911,7 @@ main (int argc, char **argv)
   App *app = g_new0 (App, 1);
   int status;
 
+  cli_set_program (JACK_PROGRAM);
   app->signal_fds[0] = app->signal_fds[1] = -1;
   app->wake_fds[0] = app->wake_fds[1] = -1;
   atomic_init (&app->exit_ring, NULL);
