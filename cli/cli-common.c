@@ -21,6 +21,12 @@ cli_set_program (const char *program)
   program_name = program;
 }
 
+const char *
+cli_get_program (void)
+{
+  return program_name;
+}
+
 void
 cli_vprint (const char *format, va_list args)
 {

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 
 /* Names the program in every message; call first thing in main(). */
 void cli_set_program (const char *program);
+const char *cli_get_program (void);
 
 /* "PROGRAM: message\n" on standard error. */
 void print_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
