@@ -97,6 +97,33 @@ write_stdout (const GString *out, int status)
   return status != 0 ? status : EX_IOERR;
 }
 
+gboolean
+cli_parse_decimal (const char *s, gboolean plus, gdouble min, gdouble max,
+    gdouble *out)
+{
+  const char *p = s;
+  gboolean digits = FALSE, dot = FALSE;
+  gdouble v;
+
+  if (plus && *p == '+')
+    p++;
+  for (; *p != '\0'; p++) {
+    if (g_ascii_isdigit (*p))
+      digits = TRUE;
+    else if (*p == '.' && !dot)
+      dot = TRUE;
+    else
+      return FALSE;
+  }
+  if (!digits)
+    return FALSE;
+  v = g_ascii_strtod (s, NULL);
+  if (!(v >= min && v <= max))
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
 gchar *
 cli_help_plain (const char *s)
 {

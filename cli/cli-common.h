@@ -41,6 +41,11 @@ int cli_write_all (int fd, const char *s, gsize len);
  * @status is 0. */
 int write_stdout (const GString *out, int status);
 
+/* A plain decimal number in [@min, @max]: digits and one point, with a
+ * leading '+' if @plus; no exponent, '-', hex, "inf" or "nan". */
+gboolean cli_parse_decimal (const char *s, gboolean plus, gdouble min,
+                            gdouble max, gdouble *out);
+
 /* Doc text without its markup; free with g_free(). */
 gchar *cli_help_plain (const char *s);
 

@@ -26,7 +26,6 @@ monotonic_ns (void)
   return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
 }
 
-
 /* Measures CLOCK_MONOTONIC minus JACK's clock for rt.c's clock points:
  * the best of a few tries, the one least disturbed by preemption. */
 void
@@ -62,7 +61,6 @@ wake_main (App *app)
   (void) n;
 }
 
-
 static void
 on_shutdown (jack_status_t code, const char *reason, void *arg)
 {
@@ -78,7 +76,6 @@ on_shutdown (jack_status_t code, const char *reason, void *arg)
   wake_main (app);
 }
 
-
 static int
 on_sample_rate (jack_nframes_t rate, void *arg)
 {
@@ -91,7 +88,6 @@ on_sample_rate (jack_nframes_t rate, void *arg)
   return 0;
 }
 
-
 static int
 on_buffer_size (jack_nframes_t size, void *arg)
 {
@@ -102,7 +98,6 @@ on_buffer_size (jack_nframes_t size, void *arg)
   wake_main (app);
   return 0;
 }
-
 
 static void
 on_freewheel (int starting, void *arg)
@@ -118,7 +113,6 @@ on_freewheel (int starting, void *arg)
   wake_main (app);
 }
 
-
 static int
 on_xrun (void *arg)
 {
@@ -128,7 +122,6 @@ on_xrun (void *arg)
   atomic_fetch_add_explicit (&app->xruns, 1, memory_order_relaxed);
   return 0;
 }
-
 
 static void
 on_latency (jack_latency_callback_mode_t mode, void *arg)
@@ -156,7 +149,6 @@ on_latency (jack_latency_callback_mode_t mode, void *arg)
     jack_port_set_latency_range (app->rt.ports[c], mode, &range);
 }
 
-
 /* --- the JACK client ------------------------------------------------------ */
 
 /* The server's name, for messages. */
@@ -169,7 +161,6 @@ server_label (App *app)
     return g_getenv ("JACK_DEFAULT_SERVER");
   return "default";
 }
-
 
 /* Says why jack_client_open() failed, at start-up; later, only with
  * --verbose that the server is not back. Returns the exit status. */
@@ -267,7 +258,6 @@ open_client (App *app, gboolean first)
   return 0;
 }
 
-
 void
 close_client (App *app)
 {
@@ -286,7 +276,6 @@ close_client (App *app)
    * callbacks, but keep the flag honest */
   atomic_store_explicit (&app->ports_ready, false, memory_order_release);
 }
-
 
 static int
 register_ports (App *app, guint n)
@@ -326,7 +315,6 @@ physical_ports (App *app)
           JackPortIsOutput));
 }
 
-
 /* Checks that --connect's port @target exists and is an audio port of the
  * direction ours connect to. Returns 0 or an exit status, with a message
  * if @report. */
@@ -364,7 +352,6 @@ check_target (App *app, const char *target, gboolean report)
   return 0;
 }
 
-
 /* Before activation at start-up: every --connect port exists and fits. */
 static int
 check_connections (App *app)
@@ -392,7 +379,6 @@ check_connections (App *app)
   return 0;
 }
 
-
 /* Connects our port @c to @target. Returns 0 or an exit status. */
 static int
 connect_one (App *app, guint c, const char *target, gboolean report)
@@ -418,7 +404,6 @@ connect_one (App *app, guint c, const char *target, gboolean report)
         app->rt.mode == RB_JACK_PLAY ? "->" : "<-", target);
   return 0;
 }
-
 
 /* Makes every --connect connection. @strict: at start-up, the first
  * failure is the exit status; after a reconnect, failures are left
@@ -468,14 +453,13 @@ make_connections (App *app, gboolean strict)
   return 0;
 }
 
-/* --- the ring and JACK's period -------------------------------------------- */
+/* --- the ring and JACK's period ------------------------------------------- */
 
 static guint64
 ring_capacity_frames (App *app)
 {
   return app->ring != NULL ? rb_ring_get_capacity_frames (app->ring) : 0;
 }
-
 
 void
 check_period (App *app, guint period)
@@ -489,7 +473,6 @@ check_period (App *app, guint period)
       "less than JACK's period of %u: every cycle will come up short",
       app->opt.ring_name, cap, period);
 }
-
 
 /* Play with --frames/--latency: says (with --verbose) when the ring is
  * too small for the bound ever to drop anything. The fill never exceeds
@@ -512,7 +495,6 @@ check_bound (App *app, guint period)
   app->told_unbounded = unbounded;
 }
 
-
 /* Play: --frames, or --latency at JACK's rate, as rt.c's max_fill. */
 static void
 set_max_fill (App *app)
@@ -531,7 +513,6 @@ set_max_fill (App *app)
         (double) max_fill * 1000.0 / app->jack_rate);
   app->rt.max_fill = max_fill;
 }
-
 
 /* Registers the ports if needed, activates and connects. Returns 0 or an
  * exit status. */

@@ -29,7 +29,6 @@ options_clear (Options *opt)
   g_clear_pointer (&opt->connect, g_ptr_array_unref);
 }
 
-
 /* A plain decimal integer in [@min, @max]: no sign, no spaces, no hex. */
 static gboolean
 parse_uint (const char *s, guint64 min, guint64 max, guint64 *out)
@@ -50,33 +49,6 @@ parse_uint (const char *s, guint64 min, guint64 max, guint64 *out)
   *out = v;
   return TRUE;
 }
-
-
-/* A plain decimal number in [@min, @max]: digits and one point, no
- * exponent, sign, hex, "inf" or "nan". */
-static gboolean
-parse_decimal (const char *s, gdouble min, gdouble max, gdouble *out)
-{
-  gboolean digits = FALSE, dot = FALSE;
-  gdouble v;
-
-  for (const char *p = s; *p != '\0'; p++) {
-    if (g_ascii_isdigit (*p))
-      digits = TRUE;
-    else if (*p == '.' && !dot)
-      dot = TRUE;
-    else
-      return FALSE;
-  }
-  if (!digits)
-    return FALSE;
-  v = g_ascii_strtod (s, NULL);
-  if (!(v >= min && v <= max))
-    return FALSE;
-  *out = v;
-  return TRUE;
-}
-
 
 /* JACK client names go into port names as "client:port": no ':' in them,
  * and no control characters that would garble every listing. */
@@ -209,18 +181,19 @@ parse_seconds (int c, const char *arg, Options *opt)
 {
   g_autofree gchar *shown = NULL;
 
-  if (c == 't' && !parse_decimal (arg, 0.1, 1e6, &opt->timeout)) {
+  if (c == 't' && !cli_parse_decimal (arg, FALSE, 0.1, 1e6,
+          &opt->timeout)) {
     shown = printable (arg);
     return usage_error ("invalid --timeout '%s': must be a number of "
         "seconds from 0.1 to 1000000", shown);
   }
-  if (c == OPT_LATENCY && !parse_decimal (arg, 0.1, 3600000.0,
+  if (c == OPT_LATENCY && !cli_parse_decimal (arg, FALSE, 0.1, 3600000.0,
           &opt->latency_ms)) {
     shown = printable (arg);
     return usage_error ("invalid --latency '%s': must be a number of "
         "milliseconds from 0.1 to 3600000", shown);
   }
-  if (c == OPT_STATS && !parse_decimal (arg, 0.1, 86400.0,
+  if (c == OPT_STATS && !cli_parse_decimal (arg, FALSE, 0.1, 86400.0,
           &opt->stats_interval)) {
     shown = printable (arg);
     return usage_error ("invalid --stats '%s': must be a number of "

@@ -46,7 +46,6 @@ reset_latency (App *app)
   atomic_store_explicit (&app->latency_max, fill, memory_order_relaxed);
 }
 
-
 /* Each tick: one more fill sample; once a window is full, report the
  * range if it moved by more than a period. */
 void
@@ -110,7 +109,6 @@ watch_peer (App *app)
   app->peer_state = state;
   app->peer_pid = pid;
 }
-
 
 void
 print_stats (App *app, const char *label)

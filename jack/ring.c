@@ -68,7 +68,6 @@ status_for_ring_error (const GError *error)
   }
 }
 
-
 /* The options that would accept the ring @app refused for its owner or
  * mode, or NULL: the library's message says what it refused, not how to
  * opt in. */
@@ -94,7 +93,6 @@ permission_hint (App *app)
   return NULL;
 }
 
-
 /* Prints the library's @error about attaching to the ring, with the
  * options that opt in to a ring it refused for its owner or mode. */
 static void
@@ -111,7 +109,6 @@ print_ring_error (App *app, const GError *error)
     print_error ("%s", error->message);
 }
 
-
 static gchar *
 describe_format (RbSampleFormat format, guint channels, guint rate)
 {
@@ -120,14 +117,12 @@ describe_format (RbSampleFormat format, guint channels, guint rate)
       rate);
 }
 
-
 static gchar *
 describe_ring (RbRing *ring)
 {
   return describe_format (rb_ring_get_sample_format (ring),
       rb_ring_get_channels (ring), rb_ring_get_rate (ring));
 }
-
 
 /* Why @ring cannot be played through the ports we have (or would make),
  * or NULL if it can. */
@@ -157,7 +152,6 @@ play_misfit (App *app, RbRing *ring)
   return NULL;
 }
 
-
 static void
 lock_ring (App *app, RbRing *ring)
 {
@@ -168,7 +162,6 @@ lock_ring (App *app, RbRing *ring)
     print_warning ("warning: %s; the ring stays populated but unlocked, "
         "and may be swapped out", error->message);
 }
-
 
 static void
 remember_file (RbRing *ring, dev_t *dev, ino_t *ino)
@@ -212,7 +205,6 @@ install_ring (App *app, RbRing *ring)
   }
 }
 
-
 /* Play: tries to attach to the ring. Returns 0 when attached, -1 when it
  * does not exist (yet), or an exit status. */
 int
@@ -242,7 +234,6 @@ play_open_ring (App *app)
   install_ring (app, ring);
   return 0;
 }
-
 
 /* Play, while running: the producer may have made a new ring under the
  * name (the old one removed); follow it if it fits. */
@@ -436,7 +427,6 @@ consumer_left (App *app)
   g_object_unref (probe);
   return TRUE;
 }
-
 
 /* Lets go of the ring and removes it when nobody else uses it, so that
  * whichever side leaves last removes it (as ringsrc does on stop). record

@@ -46,7 +46,6 @@ stop (App *app, int status)
   app->status = status;
 }
 
-
 static void
 handle_signals (App *app)
 {
@@ -60,7 +59,6 @@ handle_signals (App *app)
   print_info (app, "%s: stopping", sigdescr_np (sig));
   stop (app, 0);
 }
-
 
 static void
 handle_notifications (App *app)
@@ -122,7 +120,6 @@ handle_notifications (App *app)
   }
 }
 
-
 /* Reconnecting after a server shutdown, with --reconnect. */
 static void
 try_reconnect (App *app, gint64 now)
@@ -155,7 +152,6 @@ try_reconnect (App *app, gint64 now)
   print_warning ("reconnected to the JACK server");
 }
 
-
 /* Play without ports yet: waiting for the ring decides their number. */
 static void
 play_wait (App *app, gint64 now)
@@ -184,7 +180,6 @@ play_wait (App *app, gint64 now)
       stop (app, status);
   }
 }
-
 
 static void
 tick (App *app)
@@ -220,7 +215,6 @@ tick (App *app)
     print_stats (app, "stats");
   }
 }
-
 
 static int
 run (App *app)
@@ -271,7 +265,6 @@ force_exit (int sig, void *data)
   return EX_UNAVAILABLE;
 }
 
-
 /* SIGINT, SIGTERM and SIGHUP go to the signal thread (stop.c), which
  * wakes the main loop through a pipe. They are blocked before JACK makes
  * its threads, which inherit the mask, so no JACK thread (the process
@@ -301,7 +294,6 @@ setup_signals (App *app)
   }
   return 0;
 }
-
 
 static int
 setup (App *app)
@@ -352,7 +344,6 @@ setup (App *app)
   return 0;
 }
 
-
 static void
 teardown (App *app)
 {
@@ -374,12 +365,10 @@ teardown (App *app)
   options_clear (&app->opt);
 }
 
-
 static void
 jack_quiet (const char *msg)
 {
 }
-
 
 int
 main (int argc, char **argv)

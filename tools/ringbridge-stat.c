@@ -1271,27 +1271,7 @@ do_reclaim (const Options *opt)
 static gboolean
 parse_interval (const char *s, gdouble *interval)
 {
-  const char *p = s;
-  gboolean digits = FALSE, dot = FALSE;
-  gdouble v;
-
-  if (*p == '+')
-    p++;
-  for (; *p != '\0'; p++) {
-    if (g_ascii_isdigit (*p))
-      digits = TRUE;
-    else if (*p == '.' && !dot)
-      dot = TRUE;
-    else
-      return FALSE;
-  }
-  if (!digits)
-    return FALSE;
-  v = g_ascii_strtod (s, NULL);
-  if (!(v >= MIN_INTERVAL && v <= MAX_INTERVAL))
-    return FALSE;
-  *interval = v;
-  return TRUE;
+  return cli_parse_decimal (s, TRUE, MIN_INTERVAL, MAX_INTERVAL, interval);
 }
 
 /* Whether the argument after a bare --watch is meant as its SECONDS. */
