@@ -27,7 +27,8 @@
 /* the latency report is the fill range over this many ticks */
 #define LATENCY_WINDOW 10
 
-/* Warnings go to standard error like errors, and say "warning: ". */
+/* Warnings and notices that show without --verbose: standard error, as
+ * errors (the troubleshooting page lists them by this name). */
 #define print_warning print_error
 
 typedef struct {
