@@ -145,6 +145,26 @@ def calls(text, names):
         yield m.group(1), split_args(text, m.end() - 1), text.count("\n", 0, m.start()) + 1
 
 
+# The programs' sources, by part: each program's directory and the
+# command-line helpers they share (cli/), whose messages both print.
+PROGRAM_DIRS = {"jack": ("jack", "cli"), "stat": ("tools", "cli")}
+
+
+def program_sources(top):
+    """(part, path) of every C file of the programs, for the parts whose
+    program is in the tree."""
+    for part, dirs in PROGRAM_DIRS.items():
+        if not program_present(top, part):
+            continue
+        for d in dirs:
+            for path in sorted((top / d).glob("*.c")):
+                yield part, path
+
+
+def program_present(top, part):
+    return any((top / PROGRAM_DIRS[part][0]).glob("*.c"))
+
+
 def extract(top):
     """Every message: dicts with where, group kind, group key (or None when
     the code does not fix it) and the displayed message."""
@@ -186,11 +206,8 @@ def extract(top):
                 raise SystemExit(f"{rel}:{line}: {name} without a literal message")
             add("gst", key, fmt, rel, line, name)
 
-    for part, rel in (("jack", "jack/ringbridge-jack.c"),
-                      ("stat", "tools/ringbridge-stat.c")):
-        path = top / rel
-        if not path.exists():
-            continue
+    for part, path in program_sources(top):
+        rel = path.relative_to(top)
         text = strip_comments(path.read_text())
         for name, args, line in calls(text, ["print_error", "print_warning",
                                              "usage_error", "ring_fail"]):
@@ -235,13 +252,16 @@ def gst_mapping(top):
 
 def jack_mapping(top):
     """RbRingError code -> exit status, from status_for_ring_error()."""
-    path = top / "jack/ringbridge-jack.c"
-    if not path.exists():
+    if not program_present(top, "jack"):
         return {}
-    text = strip_comments(path.read_text())
-    m = re.search(r"\nstatus_for_ring_error\s*\(.*?\n}\n", text, re.S)
+    m = None
+    for path in sorted((top / "jack").glob("*.c")):
+        text = strip_comments(path.read_text())
+        m = re.search(r"\nstatus_for_ring_error\s*\(.*?\n}\n", text, re.S)
+        if m:
+            break
     if not m:
-        raise SystemExit("jack/ringbridge-jack.c: no status_for_ring_error()")
+        raise SystemExit("jack/*.c: no status_for_ring_error()")
     mapping, pending = {}, []
     for tok in re.finditer(r"case RB_RING_ERROR_([A-Z_]+):|default:|return (EX_[A-Z]+);", m.group(0)):
         if tok.group(1):
@@ -297,7 +317,7 @@ def main():
             problems.append(f"{m['where']}: the message \"{m['message']}\" is listed under "
                             f"{[e.get('key') for e in entries]}, but the code reports it as {m['key']}")
     for (part, msg) in index:
-        if part in ("jack", "stat") and not (top / {"jack": "jack/ringbridge-jack.c", "stat": "tools/ringbridge-stat.c"}[part]).exists():
+        if part in PROGRAM_DIRS and not program_present(top, part):
             continue
         if (part, msg) not in found:
             problems.append(f"{opts.data}: [{part}] lists \"{msg}\", which the code no longer emits")

@@ -2,33 +2,16 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 #pragma once
 
-/* The one source of ringbridge-jack's documentation: --help prints from
- * these tables (ringbridge-jack.c) and the manual page is generated from
- * them at build time (gen-man.c), so the two cannot disagree. Plain C and
- * libc only, because the generator is built for the build machine.
- *
- * Markup inside the strings: B("x") is bold in the manual page, I("x")
- * italic; --help prints both as plain text. */
+/* The one source of ringbridge-jack's documentation: --help prints this
+ * page (options.c, through cli/cli-common.c) and the manual page is
+ * generated from it at build time (cli/gen-man.c), so the two cannot
+ * disagree. Plain C and libc only, because the generator is built for the
+ * build machine. The markup, B("x") and I("x"), is cli/cli-doc.h's. */
 
-#include <stddef.h>
-
-#define B(s) "\001" s "\002"
-#define I(s) "\003" s "\002"
+#include "cli-doc.h"
 
 #define JACK_PROGRAM "ringbridge-jack"
 #define JACK_SUMMARY "connect libringbridge rings to JACK ports"
-
-typedef struct {
-  char short_name;              /* 0 for none */
-  const char *long_name;
-  const char *arg;              /* NULL: no argument */
-  const char *help;
-} JackDocOption;
-
-typedef struct {
-  const char *term;
-  const char *text;
-} JackDocItem;
 
 static const char *const jack_doc_synopsis[] = {
   B("ringbridge-jack play") " " I("RING") " [" I("OPTION") "...]",
@@ -59,16 +42,16 @@ static const char *const jack_doc_description[] = {
   NULL
 };
 
-static const JackDocOption jack_doc_options[] = {
-  { 'n', "name", "NAME",
+static const CliDocOption jack_doc_options[] = {
+  { 'n', "name", "NAME", 0,
     "The JACK client name (default " B("ringbridge-play-") I("RING") " or "
     B("ringbridge-record-") I("RING") "). It is used exactly as given: if "
     "the server has a client of that name already, " B("ringbridge-jack")
     " exits rather than take another." },
-  { 's', "server", "NAME",
+  { 's', "server", "NAME", 0,
     "The JACK server to use (default " B("$JACK_DEFAULT_SERVER") ", or the "
     "default server)." },
-  { 'c', "connect", "PORT[,PORT]...",
+  { 'c', "connect", "PORT[,PORT]...", 0,
     "After activating, connect the first port (" B("out_1") " or " B("in_1")
     ") to the first " I("PORT") ", the second to the second, and so on, as "
     B("jack_connect") "(1) would; an empty " I("PORT") " skips a channel. "
@@ -77,32 +60,32 @@ static const JackDocOption jack_doc_options[] = {
     I("PORT") " that does not exist at start-up is an error; after a "
     "reconnect (" B("--reconnect") ") the connections are made again, "
     "retried every second until their ports exist." },
-  { 0, "no-start-server", NULL,
+  { 0, "no-start-server", NULL, 0,
     "Do not start a JACK server when none is running (as "
     B("$JACK_NO_START_SERVER") " does)." },
-  { 0, "reconnect", NULL,
+  { 0, "reconnect", NULL, 0,
     "When the JACK server shuts down, wait for it to come back, trying "
     "every second without starting one, then register the same ports and "
     "make the " B("--connect") " connections again. Without it, a server "
     "shutdown ends the program with status 69." },
-  { 'w', "wait", NULL,
+  { 'w', "wait", NULL, 0,
     B("play") ": if " I("RING") " does not exist yet, wait for it to "
     "appear." },
-  { 't', "timeout", "SECONDS",
+  { 't', "timeout", "SECONDS", 0,
     B("play") ": wait at most " I("SECONDS") " (a decimal number from 0.1 "
     "to 1000000) for " I("RING") " to appear; implies " B("--wait") "." },
-  { 'f', "format", "FORMAT",
+  { 'f', "format", "FORMAT", 0,
     B("record") ": the ring's sample format: " B("F32LE") " (the default, "
     "JACK's own, bit-exact), " B("F64LE") ", " B("S32LE") ", " B("S24_32LE")
     ", " B("S24LE") ", " B("S16LE") " or " B("U8") ". Floats convert to "
     "integers with rounding and clipping. " B("play") ": the format the "
     "ring must have." },
-  { 0, "channels", "N",
+  { 0, "channels", "N", 0,
     B("record") ": the number of channels and ports, 1 to 64 (default 2). "
     B("play") ": the number of channels the ring must have; the ports are "
     "then registered at once, before the ring exists (with " B("--wait")
     "), and play silence until it does." },
-  { 0, "frames", "N",
+  { 0, "frames", "N", 0,
     B("record") ": the ring holds at least " I("N") " frames (rounded up so "
     "that its size in bytes is a power of two). "
     B("play") ": keep at most " I("N") " frames queued in the ring: when "
@@ -112,36 +95,36 @@ static const JackDocOption jack_doc_options[] = {
     "frames are counted. " I("N") " must exceed what the producer writes at "
     "once, or part of every write is skipped. Without it (or "
     B("--latency") ") play never skips." },
-  { 0, "latency", "MS",
+  { 0, "latency", "MS", 0,
     B("record") ": the ring holds at least " I("MS") " milliseconds at "
     "JACK's rate (default 500; a decimal number from 0.1 to 3600000). "
     B("play") ": as " B("--frames") ", " I("MS") " milliseconds at JACK's "
     "rate (rounded up, at least one frame)." },
-  { 0, "overwrite", NULL,
+  { 0, "overwrite", NULL, 0,
     B("record") ": make an overwrite ring: when it is full the oldest "
     "frames are overwritten instead of new ones dropped, and any number of "
     "readers may follow it." },
-  { 0, "allow-shared-write", NULL,
+  { 0, "allow-shared-write", NULL, 0,
     "Accept a ring whose file is writable by group or others (made, say, "
     "by " B("ringsink permissions=0660") "). By default such a ring is "
     "refused (status 77): whoever can write the file can feed the ring any "
     "data. The header is validated either way." },
-  { 0, "any-owner", NULL,
+  { 0, "any-owner", NULL, 0,
     "Accept a ring owned by another user. By default such a ring is "
     "refused (status 77)." },
-  { 0, "stats", "SECONDS",
+  { 0, "stats", "SECONDS", 0,
     "Print a statistics line every " I("SECONDS") " (a decimal number from "
     "0.1 to 86400)." },
-  { 'v', "verbose", NULL,
+  { 'v', "verbose", NULL, 0,
     "Report events: the peer process attaching and leaving, connections, "
     "latency changes, buffer size changes, freewheeling, and libjack's own "
     "messages." },
-  { 'h', "help", NULL, "Print this help and exit." },
-  { 'V', "version", NULL, "Print the version and exit." },
-  { 0, NULL, NULL, NULL }
+  { 'h', "help", NULL, 0, "Print this help and exit." },
+  { 'V', "version", NULL, 0, "Print the version and exit." },
+  { 0, NULL, NULL, 0, NULL }
 };
 
-static const JackDocItem jack_doc_behaviour[] = {
+static const CliDocItem jack_doc_behaviour[] = {
   { "Running dry, filling up",
     B("play") " outputs silence for every frame the ring does not have, "
     "and counts each time the ring runs dry (" B("ran_dry") ": a cycle "
@@ -224,7 +207,7 @@ static const JackDocItem jack_doc_behaviour[] = {
   { NULL, NULL }
 };
 
-static const JackDocItem jack_doc_stats[] = {
+static const CliDocItem jack_doc_stats[] = {
   { "cycles", "Process callbacks run." },
   { "frames", "Frames moved between the ring and the ports." },
   { "ran_dry, silent_frames",
@@ -248,7 +231,7 @@ static const JackDocItem jack_doc_stats[] = {
   { NULL, NULL }
 };
 
-static const JackDocItem jack_doc_exit_status[] = {
+static const CliDocItem jack_doc_exit_status[] = {
   { "0", "Ended by SIGINT, SIGTERM or SIGHUP." },
   { "64", "Usage error: an unknown option, a bad value, an invalid ring or "
     "client name, an option of the other mode, or more " B("--connect")
@@ -278,7 +261,7 @@ static const char jack_doc_exit_note[] =
   B("ringbridge-jack: ") "\" and names what is wrong; statistics go to "
   "standard output.";
 
-static const JackDocItem jack_doc_environment[] = {
+static const CliDocItem jack_doc_environment[] = {
   { "JACK_DEFAULT_SERVER", "The server to use when " B("--server") " is not "
     "given." },
   { "JACK_NO_START_SERVER", "If set, never start a server (as "
@@ -286,7 +269,7 @@ static const JackDocItem jack_doc_environment[] = {
   { NULL, NULL }
 };
 
-static const JackDocItem jack_doc_examples[] = {
+static const CliDocItem jack_doc_examples[] = {
   { "ringbridge-jack play music --wait --connect system:playback_1,"
     "system:playback_2",
     "Play the ring " B("music") " once a producer makes it, on the first "
@@ -317,3 +300,29 @@ static const char jack_doc_files[] =
 static const char jack_doc_see_also[] = B("ringbridge-stat") "(1), "
     B("jackd") "(1), " B("jack_connect") "(1), " B("jack_lsp") "(1), "
     B("gst-launch-1.0") "(1)";
+
+static const CliDocSection jack_doc_sections[] = {
+  { "BEHAVIOUR", NULL, jack_doc_behaviour, 0, NULL },
+  { "STATISTICS",
+    "With " B("--stats") ", and once when the program ends, a line of "
+    I("key") B("=") I("value") " fields on standard output:",
+    jack_doc_stats, 0, NULL },
+  { "EXIT STATUS", NULL, jack_doc_exit_status, 1, jack_doc_exit_note },
+  { "ENVIRONMENT", NULL, jack_doc_environment, 0, NULL },
+  { "FILES", jack_doc_files, NULL, 0, NULL },
+  { "EXAMPLES", NULL, jack_doc_examples, 0, NULL },
+  { NULL, NULL, NULL, 0, NULL }
+};
+
+static const CliDocPage jack_doc_page = {
+  .program = JACK_PROGRAM,
+  .summary = JACK_SUMMARY,
+  .synopsis = jack_doc_synopsis,
+  .description = jack_doc_description,
+  .options = jack_doc_options,
+  .exit_status = jack_doc_exit_status,
+  .exit_note = jack_doc_exit_note,
+  .help_more = "Running dry, peers, latency, clock and shutdown",
+  .sections = jack_doc_sections,
+  .see_also = jack_doc_see_also,
+};

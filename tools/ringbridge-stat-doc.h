@@ -2,35 +2,17 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 #pragma once
 
-/* The one source of ringbridge-stat's documentation: --help prints from
- * these tables (ringbridge-stat.c) and the manual page is generated from
- * them at build time (gen-man.c), so the two cannot disagree. Plain C and
- * libc only, because the generator is built for the build machine.
- *
- * Markup inside the strings: B("x") is bold in the manual page, I("x")
- * italic; --help prints both as plain text. */
+/* The one source of ringbridge-stat's documentation: --help prints this
+ * page (through cli/cli-common.c) and the manual page is generated from it
+ * at build time (cli/gen-man.c), so the two cannot disagree. Plain C and
+ * libc only, because the generator is built for the build machine. The
+ * markup, B("x") and I("x"), is cli/cli-doc.h's. */
 
-#include <stddef.h>
-
-#define B(s) "\001" s "\002"
-#define I(s) "\003" s "\002"
+#include "cli-doc.h"
 
 #define STAT_PROGRAM "ringbridge-stat"
 #define STAT_SUMMARY "inspect the shared rings of libringbridge"
 #define STAT_SYNOPSIS "[" I("OPTION") "...] [" I("NAME") "...]"
-
-typedef struct {
-  char short_name;              /* 0 for none */
-  const char *long_name;
-  const char *arg;              /* NULL: no argument */
-  int arg_optional;
-  const char *help;
-} StatDocOption;
-
-typedef struct {
-  const char *term;
-  const char *text;
-} StatDocItem;
 
 static const char *const stat_doc_description[] = {
   B("ringbridge-stat") " lists the shared rings of libringbridge on this "
@@ -50,7 +32,7 @@ static const char *const stat_doc_description[] = {
   NULL
 };
 
-static const StatDocOption stat_doc_options[] = {
+static const CliDocOption stat_doc_options[] = {
   { 'j', "json", NULL, 0,
     "Print one JSON document, " B("{\"rings\": [...]}") ", with every field of "
     "the listing; numbers are JSON numbers. With " B("--reclaim") ", print "
@@ -76,7 +58,7 @@ static const StatDocOption stat_doc_options[] = {
   { 0, NULL, NULL, 0, NULL }
 };
 
-static const StatDocItem stat_doc_fields[] = {
+static const CliDocItem stat_doc_fields[] = {
   { "kind",
     B("bytes") ", or " B("audio") " with sample format, channel count and "
     "rate; " B("overwrite") " if the producer overwrites the oldest data "
@@ -114,7 +96,7 @@ static const StatDocItem stat_doc_fields[] = {
   { NULL, NULL }
 };
 
-static const StatDocItem stat_doc_exit_status[] = {
+static const CliDocItem stat_doc_exit_status[] = {
   { "0", "Success; also when standard output is closed early (EPIPE, as "
     "in " B("| head") "), which ends the program quietly." },
   { "64", "Usage error: an unknown option, a bad " B("--watch") " interval, "
@@ -132,7 +114,7 @@ static const char stat_doc_exit_note[] =
   "Every error message goes to standard error, starts with \""
   B("ringbridge-stat: ") "\" and names the ring.";
 
-static const StatDocItem stat_doc_examples[] = {
+static const CliDocItem stat_doc_examples[] = {
   { "ringbridge-stat", "List every ring." },
   { "ringbridge-stat --watch=0.5 music",
     "Watch the ring " B("music") " twice a second." },
@@ -150,3 +132,30 @@ static const char stat_doc_files[] =
 
 static const char stat_doc_see_also[] = B("top") "(1), " B("shm_overview")
     "(7)";
+
+static const char *const stat_doc_synopsis[] = {
+  B(STAT_PROGRAM) " " STAT_SYNOPSIS,
+  NULL
+};
+
+static const CliDocSection stat_doc_sections[] = {
+  { "OUTPUT", "For each ring, its name and file, then:", stat_doc_fields, 0,
+    NULL },
+  { "EXIT STATUS", NULL, stat_doc_exit_status, 0, stat_doc_exit_note },
+  { "FILES", stat_doc_files, NULL, 0, NULL },
+  { "EXAMPLES", NULL, stat_doc_examples, 0, NULL },
+  { NULL, NULL, NULL, 0, NULL }
+};
+
+static const CliDocPage stat_doc_page = {
+  .program = STAT_PROGRAM,
+  .summary = STAT_SUMMARY,
+  .synopsis = stat_doc_synopsis,
+  .description = stat_doc_description,
+  .options = stat_doc_options,
+  .exit_status = stat_doc_exit_status,
+  .exit_note = stat_doc_exit_note,
+  .help_more = "The fields of the listing",
+  .sections = stat_doc_sections,
+  .see_also = stat_doc_see_also,
+};

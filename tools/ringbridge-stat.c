@@ -18,6 +18,7 @@
 #include "rb-shm-private.h"
 #include "rb-wait-private.h"
 #include "ringbridge-stat-doc.h"
+#include "cli-common.h"
 
 #include <glib-unix.h>
 
@@ -97,47 +98,6 @@ typedef struct {
 
 /* --- small helpers -------------------------------------------------------- */
 
-static void G_GNUC_PRINTF (1, 2)
-print_error (const char *format, ...)
-{
-  va_list args;
-
-  fputs (STAT_PROGRAM ": ", stderr);
-  va_start (args, format);
-  vfprintf (stderr, format, args);
-  va_end (args);
-  fputc ('\n', stderr);
-}
-
-/* Writes all of @s to @fd. Returns 0 or an errno value. */
-static int
-write_all (int fd, const char *s, gsize len)
-{
-  while (len > 0) {
-    ssize_t n = write (fd, s, len);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return errno;
-    }
-    s += n;
-    len -= (gsize) n;
-  }
-  return 0;
-}
-
-/* A closed pipe means the reader has seen enough (| head): not an error. */
-static int
-write_stdout (const GString *out, int status)
-{
-  int err = write_all (STDOUT_FILENO, out->str, out->len);
-
-  if (err == 0 || err == EPIPE)
-    return status;
-  print_error ("cannot write output: %s", g_strerror (err));
-  return status != 0 ? status : EX_IOERR;
-}
-
 static void
 ring_info_free (RingInfo *ri)
 {
@@ -161,13 +121,6 @@ ring_fail (RingInfo *ri, int status, const char *format, ...)
   g_free (ri->error);
   ri->error = msg;
   ri->status = status;
-}
-
-/* A name fit for a terminal: file names in /dev/shm may hold anything. */
-static gchar *
-printable (const char *s)
-{
-  return g_strescape (s, NULL);
 }
 
 /* The state letter of /proc/PID/stat, or 0 if it cannot be read. */
@@ -1095,8 +1048,8 @@ watch_refresh (gpointer data)
     }
   }
 
-  err = screen != NULL ? write_all (STDOUT_FILENO, screen->str, screen->len) :
-      write_all (STDOUT_FILENO, out->str, out->len);
+  err = screen != NULL ? cli_write_all (STDOUT_FILENO, screen->str,
+      screen->len) : cli_write_all (STDOUT_FILENO, out->str, out->len);
   if (err != 0) {
     if (err != EPIPE) {
       print_error ("cannot write output: %s", g_strerror (err));
@@ -1190,7 +1143,7 @@ out:
     tcsetattr (STDIN_FILENO, TCSANOW, &w.saved_termios);
   /* the shell's prompt goes below the last screen, not onto its last row */
   if (w.tty_out && w.status == 0)
-    write_all (STDOUT_FILENO, "\n", 1);
+    cli_write_all (STDOUT_FILENO, "\n", 1);
   g_hash_table_unref (w.previous);
   g_main_loop_unref (w.loop);
   return w.status;
@@ -1325,121 +1278,12 @@ do_reclaim (const Options *opt)
 
 /* --- options -------------------------------------------------------------- */
 
-/* Doc text without its markup (see ringbridge-stat-doc.h). */
-static gchar *
-plain (const char *s)
-{
-  GString *out = g_string_new (NULL);
-
-  for (; *s != '\0'; s++)
-    if (*s != '\001' && *s != '\002' && *s != '\003')
-      g_string_append_c (out, *s);
-  return g_string_free (out, FALSE);
-}
-
-/* Appends @text wrapped at 79 columns: the first line starts with @lead
- * padded to @indent columns, the others with @indent spaces. */
-static void
-append_wrapped (GString *out, const char *lead, guint indent, const char *text)
-{
-  g_autofree gchar *flat = plain (text);
-  g_auto (GStrv) words = g_strsplit (flat, " ", -1);
-  guint col = (guint) strlen (lead);
-  gboolean line_empty = TRUE;
-
-  g_string_append (out, lead);
-  for (gchar **w = words; *w != NULL; w++) {
-    guint len = (guint) strlen (*w);
-
-    if (len == 0)
-      continue;
-    if (!line_empty && col + 1 + len > 79) {
-      g_string_append_c (out, '\n');
-      col = 0;
-      line_empty = TRUE;
-    }
-    if (!line_empty || (col > 0 && col >= indent)) {
-      g_string_append_c (out, ' ');
-      col++;
-    }
-    for (; col < indent; col++)
-      g_string_append_c (out, ' ');
-    g_string_append (out, *w);
-    col += len;
-    line_empty = FALSE;
-  }
-  g_string_append_c (out, '\n');
-}
-
-static int
-print_help (void)
-{
-  g_autoptr (GString) out = g_string_new (NULL);
-  g_autofree gchar *synopsis = plain (STAT_SYNOPSIS);
-  g_autofree gchar *summary = g_strdup_printf ("%c%s.",
-      g_ascii_toupper (STAT_SUMMARY[0]), STAT_SUMMARY + 1);
-
-  g_string_append_printf (out, "Usage: %s %s\n", STAT_PROGRAM, synopsis);
-  append_wrapped (out, "", 0, summary);
-  g_string_append_c (out, '\n');
-  append_wrapped (out, "", 0, stat_doc_description[0]);
-  g_string_append (out, "\nOptions:\n");
-  for (const StatDocOption *o = stat_doc_options; o->long_name != NULL; o++) {
-    g_string_append (out, "  ");
-    if (o->short_name != 0)
-      g_string_append_printf (out, "-%c, ", o->short_name);
-    else
-      g_string_append (out, "    ");
-    g_string_append_printf (out, "--%s", o->long_name);
-    if (o->arg != NULL)
-      g_string_append_printf (out, o->arg_optional ? "[=%s]" : "=%s", o->arg);
-    g_string_append_c (out, '\n');
-    append_wrapped (out, "", 8, o->help);
-  }
-  g_string_append (out, "\nExit status:\n");
-  for (const StatDocItem *it = stat_doc_exit_status; it->term != NULL; it++) {
-    g_autofree gchar *lead = g_strdup_printf ("  %s", it->term);
-    append_wrapped (out, lead, 8, it->text);
-  }
-  g_string_append_c (out, '\n');
-  append_wrapped (out, "", 0, stat_doc_exit_note);
-  g_string_append_printf (out, "\nThe fields of the listing: man %s\n",
-      STAT_PROGRAM);
-  return write_stdout (out, 0);
-}
-
-static void
-usage_hint (void)
-{
-  fputs ("Try '" STAT_PROGRAM " --help' for more information.\n", stderr);
-}
-
 /* SECONDS: a plain decimal number in range. Exponents, signs other than
  * '+', hex and "inf" are refused rather than guessed at. */
 static gboolean
 parse_interval (const char *s, gdouble *interval)
 {
-  const char *p = s;
-  gboolean digits = FALSE, dot = FALSE;
-  gdouble v;
-
-  if (*p == '+')
-    p++;
-  for (; *p != '\0'; p++) {
-    if (g_ascii_isdigit (*p))
-      digits = TRUE;
-    else if (*p == '.' && !dot)
-      dot = TRUE;
-    else
-      return FALSE;
-  }
-  if (!digits)
-    return FALSE;
-  v = g_ascii_strtod (s, NULL);
-  if (!(v >= MIN_INTERVAL && v <= MAX_INTERVAL))
-    return FALSE;
-  *interval = v;
-  return TRUE;
+  return cli_parse_decimal (s, TRUE, MIN_INTERVAL, MAX_INTERVAL, interval);
 }
 
 /* Whether the argument after a bare --watch is meant as its SECONDS. */
@@ -1493,14 +1337,9 @@ parse_options (int argc, char **argv, Options *opt)
         opt->reclaim = TRUE;
         break;
       case 'h':
-        return print_help ();
+        return cli_help_print (&stat_doc_page);
       case 'V':
-        {
-          g_autoptr (GString) out = g_string_new (NULL);
-          g_string_append_printf (out, "%s (ringbridge) %s\n", STAT_PROGRAM,
-              RB_VERSION_STRING);
-          return write_stdout (out, 0);
-        }
+        return cli_version_print (STAT_PROGRAM, RB_VERSION_STRING);
       case '?':
       default:
         {
@@ -1551,6 +1390,7 @@ main (int argc, char **argv)
   Options opt = { 0 };
   int status;
 
+  cli_set_program (STAT_PROGRAM);
   /* a reader that goes away (| head) shows up as EPIPE from write() */
   signal (SIGPIPE, SIG_IGN);
 

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+#pragma once
+
+/* The shape of a program's documentation, shared by ringbridge-jack and
+ * ringbridge-stat. Each program fills a CliDocPage in its doc header
+ * (jack/ringbridge-jack-doc.h, tools/ringbridge-stat-doc.h); --help prints
+ * it (cli-common.c) and the manual page is generated from it at build time
+ * (gen-man.c), so the two cannot disagree. Plain C and libc only, because
+ * the generator is built for the build machine.
+ *
+ * Markup inside the strings: B("x") is bold in the manual page, I("x")
+ * italic; --help prints both as plain text. */
+
+#include <stddef.h>
+
+#define B(s) "\001" s "\002"
+#define I(s) "\003" s "\002"
+
+typedef struct {
+  char short_name;              /* 0 for none */
+  const char *long_name;
+  const char *arg;              /* NULL: no argument */
+  int arg_optional;             /* --name[=ARG] */
+  const char *help;
+} CliDocOption;
+
+typedef struct {
+  const char *term;
+  const char *text;
+} CliDocItem;
+
+/* A section of the manual page after OPTIONS: an optional paragraph, an
+ * optional list of items, an optional closing paragraph. */
+typedef struct {
+  const char *heading;          /* NULL ends a list of sections */
+  const char *intro;            /* NULL: none */
+  const CliDocItem *items;      /* NULL: none; ends at a NULL term */
+  int roman_terms;              /* the items' terms in roman, not bold */
+  const char *outro;            /* NULL: none */
+} CliDocSection;
+
+typedef struct {
+  const char *program;
+  const char *summary;          /* lower case, no full stop */
+  const char *const *synopsis;  /* lines, each with the program's name */
+  const char *const *description;       /* paragraphs; --help prints the
+                                         * first */
+  const CliDocOption *options;  /* ends at a NULL long_name */
+  const CliDocItem *exit_status;
+  const char *exit_note;
+  const char *help_more;        /* --help's last line: "<this>: man PROGRAM" */
+  const CliDocSection *sections;        /* the manual page's, after OPTIONS */
+  const char *see_also;
+} CliDocPage;

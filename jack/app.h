@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+#pragma once
+
+/* ringbridge-jack's state, and what its files call in one another:
+ *   options.c          the command line
+ *   client.c           the JACK client: callbacks, ports, connections
+ *   ring.c             attaching to, creating, following and leaving the ring
+ *   report.c           verbose notices, the latency report, statistics
+ *   ringbridge-jack.c  set-up, the main loop, tear-down
+ * rt.c (JACK's process thread) knows none of this: it sees RbJackRt only.
+ * Everything here runs in the main thread, except the JACK callbacks in
+ * client.c and force_exit() in ringbridge-jack.c, which say where they
+ * run. */
+
+#include "rt.h"
+#include "cli-common.h"
+
+#include <ringbridge/ringbridge.h>
+
+#include <jack/jack.h>
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* the latency report is the fill range over this many ticks */
+#define LATENCY_WINDOW 10
+
+/* Warnings and notices that show without --verbose: standard error, as
+ * errors (the troubleshooting page lists them by this name). */
+#define print_warning print_error
+
+typedef struct {
+  RbJackMode mode;
+  gchar *ring_name;
+  gchar *client_name;
+  gchar *server_name;
+  GPtrArray *connect;           /* of GStrv, one per --connect */
+  gboolean no_start_server;
+  gboolean reconnect;
+  gboolean wait;
+  gdouble timeout;              /* seconds; 0: for ever */
+  RbSampleFormat format;        /* NONE: not given */
+  guint channels;               /* 0: not given */
+  guint64 frames;               /* record: ring size, play: the most to
+                                 * keep queued; 0: not given */
+  gdouble latency_ms;           /* the same in ms; 0: not given */
+  gboolean overwrite;
+  RbRingOpenFlags open_flags;   /* --allow-shared-write, --any-owner */
+  gdouble stats_interval;       /* 0: none */
+  gboolean verbose;
+} Options;
+
+typedef struct {
+  Options opt;
+  RbJackRt rt;
+
+  /* The ring the main thread holds; rt.ring points to it once installed.
+   * For play, also which file it is, to notice a new ring under its name,
+   * and the last file refused, to say why only once. */
+  RbRing *ring;
+  dev_t ring_dev;
+  ino_t ring_ino;
+  gboolean have_refused;
+  dev_t refused_dev;
+  ino_t refused_ino;
+
+  jack_client_t *client;
+  gboolean ports_registered;
+  gboolean active;
+  gboolean connections_pending;
+  guint jack_rate;              /* the client's sample rate at open */
+
+  int signal_fds[2];            /* signal thread -> main loop */
+  int wake_fds[2];              /* JACK callbacks -> main loop */
+  /* Record: the ring the signal thread removes if it must end the program
+   * while libjack holds the main thread (see force_exit()). */
+  _Atomic (RbRing *) exit_ring;
+
+  /* Written by JACK's threads, read by the main thread. */
+  atomic_bool server_gone;
+  char shutdown_reason[256];    /* written before server_gone is set */
+  atomic_uint rate_now;
+  atomic_uint buffer_size_now;
+  atomic_bool freewheel_now;
+  atomic_uint_least64_t xruns;
+  /* what the latency callback reports */
+  atomic_uint_least64_t latency_min;
+  atomic_uint_least64_t latency_max;
+  atomic_bool ports_ready;      /* release: rt.ports[] are complete */
+
+  /* Main thread only. */
+  gboolean quit;
+  int status;
+  gboolean running;             /* set up once; a final line is due */
+  gint64 wait_deadline;         /* play --timeout; 0: for ever */
+  gint64 next_ring_check;
+  gint64 next_retry;
+  gint64 next_stats;
+  guint64 window[LATENCY_WINDOW];
+  guint window_len, window_pos;
+  gboolean latency_reported;
+  RbPeerState peer_state;
+  guint peer_pid;
+  guint last_buffer_size;
+  gboolean last_freewheel;
+  gboolean warned_small;
+  gboolean told_unbounded;      /* --verbose said the bound cannot act */
+} App;
+
+/* options.c; parse_options() also names the program for cli-common.h */
+int parse_options (int argc, char **argv, Options *opt);
+void options_clear (Options *opt);
+
+/* client.c */
+int open_client (App *app, gboolean first);
+void close_client (App *app);
+int start_client (App *app, guint n_ports, gboolean strict);
+int make_connections (App *app, gboolean strict);
+void measure_clock_offset (App *app);
+void check_period (App *app, guint period);
+void check_bound (App *app, guint period);
+
+/* ring.c */
+guint64 frames_for_ms (gdouble ms, guint rate);
+int status_for_ring_error (const GError *error);
+gchar *play_misfit (App *app, RbRing *ring);
+int play_open_ring (App *app);
+void play_follow_name (App *app);
+int record_create_ring (App *app);
+void release_ring (App *app);
+
+/* report.c */
+void print_info (const App *app, const char *format, ...) G_GNUC_PRINTF (2, 3);
+void reset_latency (App *app);
+void update_latency (App *app);
+void watch_peer (App *app);
+void print_stats (App *app, const char *label);
