@@ -113,11 +113,6 @@ void     rb_ring_core_init_identity (struct rb_ring_core *core,
                                      const struct rb_ring_identity *id,
                                      struct rb_shm_header *hdr, uint8_t *data);
 
-/* Test hook: moves both positions of an empty, idle ring to @pos so the
- * 64-bit wrap can happen inside a test. */
-void     rb_ring_core_set_positions_for_test (struct rb_ring_core *core,
-                                     uint64_t pos);
-
 /* Producer. */
 size_t   rb_ring_core_write         (struct rb_ring_core *core,
                                      const void *src, size_t n);

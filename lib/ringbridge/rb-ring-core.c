@@ -31,26 +31,10 @@
 
 #include "rb-ring-core-private.h"
 #include "rb-convert-private.h"
+#include "rb-test-hooks-private.h"
 #include "rb-wait-private.h"
 
 #include <string.h>
-
-/* Memory orders of the four protocol accesses. They are named so that the
- * mutation self-test (tests/stress, reliability plan R3m) can weaken one at
- * a time and check that ThreadSanitizer notices; normal builds always use
- * the orders below. */
-#ifndef RB_MO_PUBLISH_WRITE
-#define RB_MO_PUBLISH_WRITE memory_order_release
-#endif
-#ifndef RB_MO_OBSERVE_WRITE
-#define RB_MO_OBSERVE_WRITE memory_order_acquire
-#endif
-#ifndef RB_MO_PUBLISH_READ
-#define RB_MO_PUBLISH_READ memory_order_release
-#endif
-#ifndef RB_MO_OBSERVE_READ
-#define RB_MO_OBSERVE_READ memory_order_acquire
-#endif
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 

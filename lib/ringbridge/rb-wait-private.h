@@ -54,17 +54,6 @@ enum rb_wait_result rb_ring_core_wait_space (struct rb_ring_core *core,
                                              int64_t timeout_us,
                                              const struct rb_wait_ctx *ctx);
 
-/* Slices that ran out (FUTEX_WAIT timed out before the wait's deadline)
- * with the condition already met when the waiter looked again: a wake-up
- * that was missed, or came at the very end of a 20 ms slice. The tests
- * assert it stays 0 in ping-pong, where it can only mean a lost wake-up. */
-extern _Atomic uint64_t rb_wait_late_wakeups;
-
-/* How long a wait spins before it sleeps, in ns (see rb-wait.c): 20 µs
- * with more than one CPU, else 0. Set once, before any wait; the tests
- * set 0 to exercise the sleeping path. */
-extern int64_t rb_wait_spin_ns;
-
 /* Wakes every waiter of the ring (they re-check and go back to sleep if
  * nothing changed for them). */
 void     rb_ring_core_wake_all (struct rb_ring_core *core);

@@ -45,6 +45,7 @@
  * the producer could not run meanwhile. */
 
 #include "rb-wait-private.h"
+#include "rb-test-hooks-private.h"
 
 #include <errno.h>
 #include <limits.h>

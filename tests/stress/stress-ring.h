@@ -27,6 +27,7 @@
 
 #include "rb-mapping-private.h"
 #include "rb-ring-core-private.h"
+#include "rb-test-hooks-private.h"
 
 #define STRESS_BACKEND_NAME "core"
 #define STRESS_CAN_SET_POSITIONS 1
