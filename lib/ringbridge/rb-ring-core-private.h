@@ -88,18 +88,6 @@ struct rb_ring_core {
 
 /* Sizes and formats. */
 size_t   rb_format_sample_size      (uint32_t format);
-bool     rb_capacity_round          (uint64_t requested, uint64_t page_size,
-                                     uint64_t *capacity);
-
-/* Lays out a new header (identity block, zero positions) in @hdr. It is
- * not a ring to anyone else until rb_shm_header_publish(). */
-void     rb_shm_header_init         (struct rb_shm_header *hdr,
-                                     uint32_t header_size, uint64_t capacity,
-                                     uint32_t flags, uint32_t format,
-                                     uint32_t channels, uint32_t rate);
-
-/* Publishes the magic, last: the header is complete. */
-void     rb_shm_header_publish      (struct rb_shm_header *hdr);
 
 /* Binds @core to a header and its mirrored data area. The header must
  * already be valid: one this process just wrote. */

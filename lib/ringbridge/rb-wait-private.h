@@ -18,12 +18,6 @@ enum rb_wait_result {
   RB_CORE_WAIT_TRUNCATED = 100,      /* the ring's file was cut short */
 };
 
-enum rb_peer {
-  RB_PEER_NONE = 0,             /* never attached */
-  RB_PEER_ALIVE,
-  RB_PEER_GONE,                 /* detached, or its process died */
-};
-
 struct rb_wait_ctx {
   const _Atomic uint32_t *interrupted;  /* non-zero: return INTERRUPTED */
   int peer_role;                /* RB_ROLE_PRODUCER / _CONSUMER to watch, or -1 */
@@ -61,18 +55,3 @@ void     rb_ring_core_wake_all (struct rb_ring_core *core);
 /* Wakes the waiters on @word. Realtime-safe apart from its single
  * FUTEX_WAKE system call. */
 void     rb_wake (_Atomic uint32_t *word);
-
-/* Peer liveness (rb-wait.c). Owner words: see struct rb_shm_header. */
-uint64_t rb_process_start_time (uint32_t pid);
-uint64_t rb_owner_self (void);
-bool     rb_owner_alive (uint64_t owner);
-enum rb_peer rb_shm_peer_state (struct rb_shm_header *hdr, int role,
-                                uint32_t *generation, uint32_t *pid);
-
-/* Takes @role (RB_ROLE_PRODUCER or _CONSUMER) for @self. Fails if a live
- * process holds it, returning its owner word in @holder; takes over from a
- * dead one, and from the creator of a ring it made for both roles. */
-bool     rb_shm_claim   (struct rb_shm_header *hdr, int role, uint64_t self,
-                         uint64_t *holder);
-/* Gives @role up if @self still holds it, and wakes the other side. */
-void     rb_shm_release (struct rb_shm_header *hdr, int role, uint64_t self);
