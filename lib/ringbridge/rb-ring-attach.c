@@ -395,27 +395,16 @@ is_named_ring_fd (int fd)
       g_str_has_prefix (target, RB_SHM_DIR "/" RB_RING_NAME_PREFIX);
 }
 
-/* Attaches to the ring in @fd, whose header another process wrote. */
+/* Whether @self may trust the file in @fd (@st: its fstat): a passed memfd
+ * must be sealed against shrinking, a named ring's file ours and not
+ * writable by others, unless the open flags allow it. */
 static gboolean
-init_attach (RbRing *self, int fd, size_t page, GError **error)
+check_trust (RbRing *self, int fd, const struct stat *st, const gchar *quoted,
+    GError **error)
 {
-  g_autofree gchar *quoted = self->name ?
-      g_strdup_printf ("ring '%s'", self->name) : g_strdup ("the passed ring");
-  struct rb_ring_identity id;
-  struct stat st;
-  char why[256];
-  guint8 snapshot[sizeof (struct rb_shm_header)];
-  ssize_t got;
-  enum rb_shm_problem problem;
-  int seals, res;
-  const char *what = NULL;
+  int seals;
 
-  if (fstat (fd, &st) < 0) {
-    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_FAILED,
-        "cannot inspect %s: fstat: %s", quoted, g_strerror (errno));
-    return FALSE;
-  }
-  if (!S_ISREG (st.st_mode)) {
+  if (!S_ISREG (st->st_mode)) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING,
         "%s is not a regular file", quoted);
     return FALSE;
@@ -433,27 +422,39 @@ init_attach (RbRing *self, int fd, size_t page, GError **error)
           "truncate it under us", quoted, seals < 0 ? 0u : (guint) seals);
       return FALSE;
     }
-  } else {
-    self->unsealed = TRUE;
-    if (st.st_uid != geteuid () &&
-        !(self->open_flags & RB_RING_OPEN_FLAGS_ANY_OWNER)) {
-      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION,
-          "refusing %s owned by uid %u (we are uid %u)", quoted,
-          (guint) st.st_uid, (guint) geteuid ());
-      return FALSE;
-    }
-    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
-        !(self->open_flags & RB_RING_OPEN_FLAGS_SHARED_WRITE)) {
-      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION,
-          "refusing %s with mode %04o: writable by others", quoted,
-          (guint) (st.st_mode & 07777));
-      return FALSE;
-    }
+    return TRUE;
   }
+  self->unsealed = TRUE;
+  if (st->st_uid != geteuid () &&
+      !(self->open_flags & RB_RING_OPEN_FLAGS_ANY_OWNER)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION,
+        "refusing %s owned by uid %u (we are uid %u)", quoted,
+        (guint) st->st_uid, (guint) geteuid ());
+    return FALSE;
+  }
+  if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+      !(self->open_flags & RB_RING_OPEN_FLAGS_SHARED_WRITE)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION,
+        "refusing %s with mode %04o: writable by others", quoted,
+        (guint) (st->st_mode & 07777));
+    return FALSE;
+  }
+  return TRUE;
+}
 
-  /* One snapshot of the header, validated against the file's size; the
-   * mapping is then made from the validated identity, so nothing a peer
-   * changes afterwards can make us map or index out of bounds. */
+/* One snapshot of the header in @fd, validated against the file's size
+ * (@file_size), into @id; the mapping is then made from the validated
+ * identity, so nothing a peer changes afterwards can make us map or index
+ * out of bounds. */
+static gboolean
+read_identity (RbRing *self, int fd, uint64_t file_size, size_t page,
+    const gchar *quoted, struct rb_ring_identity *id, GError **error)
+{
+  guint8 snapshot[sizeof (struct rb_shm_header)];
+  char why[256];
+  enum rb_shm_problem problem;
+  ssize_t got;
+
   for (int attempt = 0;; attempt++) {
     memset (snapshot, 0, sizeof snapshot);
     got = pread (fd, snapshot, sizeof snapshot, 0);
@@ -462,8 +463,8 @@ init_attach (RbRing *self, int fd, size_t page, GError **error)
           "cannot read %s: %s", quoted, g_strerror (errno));
       return FALSE;
     }
-    problem = rb_shm_validate (snapshot, (uint64_t) st.st_size, page, &id,
-        why, sizeof why);
+    problem = rb_shm_validate (snapshot, file_size, page, id, why,
+        sizeof why);
     /* positions seen at two moments of a busy ring: look again */
     if (problem != RB_SHM_BAD_POSITIONS || attempt == 4)
       break;
@@ -487,11 +488,34 @@ init_attach (RbRing *self, int fd, size_t page, GError **error)
       return FALSE;
   }
   if (self->role == RB_RING_ROLE_READER &&
-      !(id.flags & RB_CORE_FLAG_OVERWRITE)) {
+      !(id->flags & RB_CORE_FLAG_OVERWRITE)) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE,
         "%s is not an overwrite ring: only its consumer can read it", quoted);
     return FALSE;
   }
+  return TRUE;
+}
+
+/* Attaches to the ring in @fd, whose header another process wrote. */
+static gboolean
+init_attach (RbRing *self, int fd, size_t page, GError **error)
+{
+  g_autofree gchar *quoted = self->name ?
+      g_strdup_printf ("ring '%s'", self->name) : g_strdup ("the passed ring");
+  struct rb_ring_identity id;
+  struct stat st;
+  int res;
+  const char *what = NULL;
+
+  if (fstat (fd, &st) < 0) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_FAILED,
+        "cannot inspect %s: fstat: %s", quoted, g_strerror (errno));
+    return FALSE;
+  }
+  if (!check_trust (self, fd, &st, quoted, error) ||
+      !read_identity (self, fd, (uint64_t) st.st_size, page, quoted, &id,
+          error))
+    return FALSE;
 
   res = rb_mapping_map (&self->map, fd, id.header_size, id.capacity, &what);
   if (res < 0) {

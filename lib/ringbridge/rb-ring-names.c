@@ -180,6 +180,24 @@ rb_ring_set_exists_error (const gchar *name, GError **error)
       "ring '%s' already exists (%s)", name, what->str);
 }
 
+/* The outcome of removing @name's file (@res: 0 or -errno, @what: the call
+ * that failed), but for -ENOENT, whose message the caller words. */
+static gboolean
+removed (const gchar *name, int res, const char *what, GError **error)
+{
+  if (res == -EAGAIN) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY,
+        "cannot remove ring '%s': another process holds its name lock", name);
+    return FALSE;
+  }
+  if (res < 0) {
+    g_set_error (error, RB_RING_ERROR, rb_ring_error_code_for_errno (-res),
+        "cannot remove ring '%s': %s: %s", name, what, g_strerror (-res));
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /**
  * rb_ring_unlink:
  * @name: a ring name
@@ -229,17 +247,7 @@ rb_ring_unlink (const gchar *name, GError **error)
         "no ring '%s'", name);
     return FALSE;
   }
-  if (res == -EAGAIN) {
-    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY,
-        "cannot remove ring '%s': another process holds its name lock", name);
-    return FALSE;
-  }
-  if (res < 0) {
-    g_set_error (error, RB_RING_ERROR, rb_ring_error_code_for_errno (-res),
-        "cannot remove ring '%s': %s: %s", name, what, g_strerror (-res));
-    return FALSE;
-  }
-  return TRUE;
+  return removed (name, res, what, error);
 }
 
 /**
@@ -329,15 +337,5 @@ rb_ring_reclaim_stale (const gchar *name, GError **error)
         "no stale ring '%s': another process removed it meanwhile", name);
     return FALSE;
   }
-  if (res == -EAGAIN) {
-    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY,
-        "cannot remove ring '%s': another process holds its name lock", name);
-    return FALSE;
-  }
-  if (res < 0) {
-    g_set_error (error, RB_RING_ERROR, rb_ring_error_code_for_errno (-res),
-        "cannot remove ring '%s': %s: %s", name, what, g_strerror (-res));
-    return FALSE;
-  }
-  return TRUE;
+  return removed (name, res, what, error);
 }
