@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* --- construction ---------------------------------------------------------- */
+/* --- construction -------------------------------------------------------- */
 
 int
 rb_ring_error_code_for_errno (int err)
@@ -80,7 +80,8 @@ static gboolean
 check_new_identity (RbRing *self, size_t page, uint64_t *capacity,
     GError **error)
 {
-  if (!rb_ring_check_flags (self->flags, error) || !rb_ring_check_role (self->role, error))
+  if (!rb_ring_check_flags (self->flags, error) ||
+      !rb_ring_check_role (self->role, error))
     return FALSE;
   if (rb_sample_format_get_size (self->format) == 0) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
@@ -661,8 +662,8 @@ rb_ring_get_peer_state (RbRing *ring)
   /* the owner words are in the header, which a truncation takes away */
   if (!rb_ring_check_file (ring))
     return RB_PEER_STATE_GONE;
-  return (RbPeerState) rb_shm_peer_state (rb_ring_header_of (ring), rb_ring_peer_role (ring),
-      &gen, NULL);
+  return (RbPeerState) rb_shm_peer_state (rb_ring_header_of (ring),
+      rb_ring_peer_role (ring), &gen, NULL);
 }
 
 /**
@@ -685,6 +686,7 @@ rb_ring_get_peer_pid (RbRing *ring)
 
   if (!rb_ring_check_file (ring))
     return 0;
-  rb_shm_peer_state (rb_ring_header_of (ring), rb_ring_peer_role (ring), &gen, &pid);
+  rb_shm_peer_state (rb_ring_header_of (ring), rb_ring_peer_role (ring),
+      &gen, &pid);
   return pid;
 }

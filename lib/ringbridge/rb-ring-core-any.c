@@ -8,7 +8,7 @@
 
 #include "rb-ring-core-inline-private.h"
 
-/* --- clock point -------------------------------------------------------- */
+/* --- clock point --------------------------------------------------------- */
 
 void
 rb_ring_core_set_clock (struct rb_ring_core *c, uint64_t position,
@@ -65,7 +65,7 @@ rb_ring_core_get_clock (const struct rb_ring_core *c, uint64_t *position,
   return false;
 }
 
-/* --- any thread ------------------------------------------------------------ */
+/* --- any thread ---------------------------------------------------------- */
 
 uint64_t
 rb_ring_core_write_position (const struct rb_ring_core *c)

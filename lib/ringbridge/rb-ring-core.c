@@ -126,7 +126,7 @@ copy_in_release (uint8_t *dst, const uint8_t *src, size_t n)
     atomic_store_explicit ((_Atomic uint8_t *) dst, *src, memory_order_release);
 }
 
-/* --- producer ----------------------------------------------------------- */
+/* --- producer ------------------------------------------------------------ */
 
 /* After a publish: wakes the other side if it sleeps on @word. With no
  * waiter this is one load of a line that stays in our cache, and no
@@ -332,7 +332,7 @@ rb_ring_core_set_eos (struct rb_ring_core *c)
   wake_data_waiters (c);
 }
 
-/* --- consumer ----------------------------------------------------------- */
+/* --- consumer ------------------------------------------------------------ */
 
 static inline void
 publish_read (struct rb_ring_core *c, uint64_t r)
@@ -596,7 +596,7 @@ rb_ring_core_reset (struct rb_ring_core *c)
   atomic_store_explicit (&c->hdr->overwritten, 0, memory_order_relaxed);
 }
 
-/* --- frames --------------------------------------------------------------- */
+/* --- frames -------------------------------------------------------------- */
 
 size_t
 rb_ring_core_write_frames (struct rb_ring_core *c, const void *src,

@@ -2,7 +2,8 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
 /* Ring names: validation, paths, removal (rb_ring_unlink) and reclaiming a
- * stale one, under the name lock protocol (docs/sharing.md, "Removing a name"). */
+ * stale one, under the name lock protocol (docs/sharing.md, "Removing a
+ * name"). */
 
 #include "config.h"
 
@@ -17,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* --- names and sharing ------------------------------------------------------ */
+/* --- names and sharing --------------------------------------------------- */
 
 /**
  * rb_ring_name_validate:

@@ -63,7 +63,7 @@ struct _RbRing
   _Atomic uint32_t orphaned;    /* its file was truncated: see orphan() */
 };
 
-/* --- shared between the files (rb-ring-attach.c) --------------------------- */
+/* --- shared between the files (rb-ring-attach.c) ------------------------- */
 
 /* A negative errno value's RbRingError code. */
 int  rb_ring_error_code_for_errno (int err);

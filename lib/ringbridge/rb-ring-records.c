@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* --- records ------------------------------------------------------------------ */
+/* --- records ------------------------------------------------------------- */
 
 G_DEFINE_BOXED_TYPE (RbRecordInfo, rb_record_info, rb_record_info_copy,
     rb_record_info_free)

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* --- copy API ------------------------------------------------------------------ */
+/* --- copy API ------------------------------------------------------------ */
 
 /**
  * rb_ring_write:
@@ -302,7 +302,7 @@ rb_ring_write_bytes (RbRing *ring, GBytes *bytes)
   return rb_ring_core_write (ring->core, data, size);
 }
 
-/* --- zero-copy API ---------------------------------------------------------- */
+/* --- zero-copy API ------------------------------------------------------- */
 
 /**
  * rb_ring_write_acquire: (skip)
@@ -414,7 +414,7 @@ rb_ring_read_release (RbRing *ring, gsize count)
   return rb_ring_core_read_release (ring->core, count);
 }
 
-/* --- frames ------------------------------------------------------------------- */
+/* --- frames -------------------------------------------------------------- */
 
 /**
  * rb_ring_write_frames: (skip)

@@ -48,7 +48,7 @@ rb_ring_refuse_position (const char *func, const RbRing *ring, guint64 position)
       ring->core->frame_size);
 }
 
-/* --- facts ------------------------------------------------------------------- */
+/* --- facts --------------------------------------------------------------- */
 
 /**
  * rb_ring_get_capacity:
@@ -180,7 +180,7 @@ rb_ring_get_capacity_frames (RbRing *ring)
   return (gsize) (ring->core->capacity / ring->core->frame_size);
 }
 
-/* --- positions -------------------------------------------------------------- */
+/* --- positions ----------------------------------------------------------- */
 
 /**
  * rb_ring_get_write_position:
@@ -362,7 +362,7 @@ rb_ring_read_frames_at (RbRing *ring, guint64 frame, gpointer frames,
   return status;
 }
 
-/* --- clock point ----------------------------------------------------------- */
+/* --- clock point --------------------------------------------------------- */
 
 /**
  * rb_ring_set_clock_point:
@@ -462,7 +462,7 @@ rb_ring_get_clock_point (RbRing *ring, guint64 *position,
     *clock_frames = f;
   return ok;
 }
-/* --- state ---------------------------------------------------------------------- */
+/* --- state --------------------------------------------------------------- */
 
 /**
  * rb_ring_reset:

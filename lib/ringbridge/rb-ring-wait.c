@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* --- waiting ------------------------------------------------------------------- */
+/* --- waiting ------------------------------------------------------------- */
 
 /* A named ring's file cannot be sealed, so a peer with write access can
  * truncate it, and every access to the pages cut off is a SIGBUS. The

@@ -184,7 +184,8 @@ construct (const Recipe *r, GError **error)
 
   /* checked here as well as in init(): GObject would only warn about an
    * out-of-range enum or flags value */
-  if (!rb_ring_check_flags (r->flags, error) || !rb_ring_check_role (r->role, error))
+  if (!rb_ring_check_flags (r->flags, error) ||
+      !rb_ring_check_role (r->role, error))
     return NULL;
   if (rb_sample_format_get_size (r->format) == 0) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
@@ -542,7 +543,7 @@ rb_ring_lock_memory (RbRing *ring, GError **error)
   return TRUE;
 }
 
-/* --- GObject ---------------------------------------------------------------- */
+/* --- GObject ------------------------------------------------------------- */
 
 static void
 rb_ring_finalize (GObject *object)

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* --- sample formats ------------------------------------------------------- */
+/* --- sample formats ------------------------------------------------------ */
 
 static const char *const format_names[] = {
   [RB_SAMPLE_FORMAT_NONE] = "NONE",

@@ -32,15 +32,50 @@ is_power_of_two (uint64_t v)
   return v != 0 && (v & (v - 1)) == 0;
 }
 
+#define REFUSE(problem, ...) \
+  do { snprintf (why, why_len, __VA_ARGS__); return (problem); } while (0)
+
+/* The flags and the sample format of a header snapshot, and the frame
+ * they make. */
+static enum rb_shm_problem
+check_format (const struct rb_shm_header *h, char *why, size_t why_len)
+{
+  uint64_t ssize;
+
+  if ((h->flags & ~RB_CORE_FLAGS_KNOWN) != 0)
+    REFUSE (RB_SHM_CORRUPT, "unknown ring flags 0x%x", h->flags);
+  if ((h->flags & RB_CORE_FLAG_OVERWRITE) && (h->flags & RB_CORE_FLAG_RECORDS))
+    REFUSE (RB_SHM_CORRUPT, "ring flags 0x%x: records cannot be overwritten",
+        h->flags);
+  if ((h->flags & RB_CORE_FLAG_RECORDS) && h->sample_format != RB_FORMAT_NONE)
+    REFUSE (RB_SHM_CORRUPT, "a records ring with sample format %u",
+        h->sample_format);
+  if (h->sample_format > RB_FORMAT_LAST)
+    REFUSE (RB_SHM_CORRUPT, "invalid sample format %u", h->sample_format);
+  ssize = rb_format_sample_size (h->sample_format);
+  if (h->sample_format == RB_FORMAT_NONE) {
+    if (h->channels != 0 || h->rate != 0 || h->frame_size != 1)
+      REFUSE (RB_SHM_CORRUPT, "byte ring with channels %u, rate %u, frame "
+          "size %u", h->channels, h->rate, h->frame_size);
+  } else {
+    if (h->channels < 1 || h->channels > 64)
+      REFUSE (RB_SHM_CORRUPT, "invalid channel count %u", h->channels);
+    if (h->rate < 1 || h->rate > 1536000)
+      REFUSE (RB_SHM_CORRUPT, "invalid rate %u", h->rate);
+    if (h->frame_size != ssize * h->channels)
+      REFUSE (RB_SHM_CORRUPT, "frame size %u does not match %u channels of "
+          "%" PRIu64 " bytes", h->frame_size, h->channels, ssize);
+  }
+  return RB_SHM_OK;
+}
+
 enum rb_shm_problem
 rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
     struct rb_ring_identity *id, char *why, size_t why_len)
 {
   struct rb_shm_header h;
-  uint64_t magic, w, r, ssize;
-
-#define REFUSE(problem, ...) \
-  do { snprintf (why, why_len, __VA_ARGS__); return (problem); } while (0)
+  enum rb_shm_problem problem;
+  uint64_t magic, w, r;
 
   if (image_size < sizeof h || image_size < page_size)
     REFUSE (RB_SHM_TOO_SMALL, "segment too small (%" PRIu64 " bytes < header "
@@ -76,30 +111,9 @@ rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
         PRIu64 " = %" PRIu64 ", header says %" PRIu64 ", file has %" PRIu64,
         h.header_size, h.capacity, (uint64_t) h.header_size + h.capacity,
         h.file_size, image_size);
-  if ((h.flags & ~RB_CORE_FLAGS_KNOWN) != 0)
-    REFUSE (RB_SHM_CORRUPT, "unknown ring flags 0x%x", h.flags);
-  if ((h.flags & RB_CORE_FLAG_OVERWRITE) && (h.flags & RB_CORE_FLAG_RECORDS))
-    REFUSE (RB_SHM_CORRUPT, "ring flags 0x%x: records cannot be overwritten",
-        h.flags);
-  if ((h.flags & RB_CORE_FLAG_RECORDS) && h.sample_format != RB_FORMAT_NONE)
-    REFUSE (RB_SHM_CORRUPT, "a records ring with sample format %u",
-        h.sample_format);
-  if (h.sample_format > RB_FORMAT_LAST)
-    REFUSE (RB_SHM_CORRUPT, "invalid sample format %u", h.sample_format);
-  ssize = rb_format_sample_size (h.sample_format);
-  if (h.sample_format == RB_FORMAT_NONE) {
-    if (h.channels != 0 || h.rate != 0 || h.frame_size != 1)
-      REFUSE (RB_SHM_CORRUPT, "byte ring with channels %u, rate %u, frame "
-          "size %u", h.channels, h.rate, h.frame_size);
-  } else {
-    if (h.channels < 1 || h.channels > 64)
-      REFUSE (RB_SHM_CORRUPT, "invalid channel count %u", h.channels);
-    if (h.rate < 1 || h.rate > 1536000)
-      REFUSE (RB_SHM_CORRUPT, "invalid rate %u", h.rate);
-    if (h.frame_size != ssize * h.channels)
-      REFUSE (RB_SHM_CORRUPT, "frame size %u does not match %u channels of "
-          "%" PRIu64 " bytes", h.frame_size, h.channels, ssize);
-  }
+  problem = check_format (&h, why, why_len);
+  if (problem != RB_SHM_OK)
+    return problem;
   /* Positions change all the time; this only refuses a ring that is
    * already impossible. A snapshot copies write_pos before read_pos, so on
    * a busy ring the two may come from different moments: the caller reads

@@ -48,7 +48,7 @@ void rb_ring_core_set_positions_for_test (struct rb_ring_core *core,
                                           uint64_t pos);
 void rb_ring_set_positions_for_test (struct _RbRing *ring, uint64_t pos);
 
-/* --- the futex waits (rb-wait.c) --------------------------------------------- */
+/* --- the futex waits (rb-wait.c) ----------------------------------------- */
 
 /* Slices that ran out (FUTEX_WAIT timed out before the wait's deadline)
  * with the condition already met when the waiter looked again: a wake-up
