@@ -216,6 +216,41 @@ file_truncated (const struct rb_wait_ctx *ctx)
   return fstat (ctx->fd, &st) == 0 && (uint64_t) st.st_size < ctx->file_size;
 }
 
+/* Whether a wait is over before it sleeps again: its result, or -1 to
+ * keep waiting. Looks at the peer only when @check_peer (see
+ * wait_common()). */
+static int
+wait_verdict (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
+    const struct rb_wait_ctx *ctx, bool check_peer)
+{
+  uint32_t gen;
+
+  if (condition_met (c, kind, target))
+    return RB_CORE_WAIT_READY;
+  if (ctx->interrupted != NULL &&
+      atomic_load_explicit (ctx->interrupted, memory_order_acquire))
+    return RB_CORE_WAIT_INTERRUPTED;
+  /* acquire: pairs with the release store in rb_ring_core_set_eos(); the
+   * final write position is visible, so one more check is conclusive. */
+  if (kind == WAIT_DATA &&
+      atomic_load_explicit (&c->hdr->eos, memory_order_acquire))
+    return condition_met (c, kind, target) ? RB_CORE_WAIT_READY :
+        RB_CORE_WAIT_EOS;
+  if (check_peer && ctx->peer_role >= 0 &&
+      rb_shm_peer_state (c->hdr, ctx->peer_role, &gen, NULL) ==
+          RB_PEER_GONE &&
+      (ctx->reported_generation == NULL ||
+          *ctx->reported_generation != gen)) {
+    if (condition_met (c, kind, target))
+      return RB_CORE_WAIT_READY;
+    /* report each departed peer once; later waits wait for a new one */
+    if (ctx->reported_generation != NULL)
+      *ctx->reported_generation = gen;
+    return RB_CORE_WAIT_PEER_GONE;
+  }
+  return -1;
+}
+
 static enum rb_wait_result
 wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
     int64_t timeout_us, const struct rb_wait_ctx *ctx)
@@ -239,31 +274,14 @@ wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
     return RB_CORE_WAIT_TRUNCATED;
   spin_a_little (c, kind, target, timeout_us, ctx);
   for (;;) {
-    uint32_t seq, gen;
+    uint32_t seq;
     int64_t left;
+    int verdict;
     struct timespec ts;
 
-    if (condition_met (c, kind, target))
-      return RB_CORE_WAIT_READY;
-    if (ctx->interrupted != NULL &&
-        atomic_load_explicit (ctx->interrupted, memory_order_acquire))
-      return RB_CORE_WAIT_INTERRUPTED;
-    /* acquire: pairs with the release store in rb_ring_core_set_eos(); the
-     * final write position is visible, so one more check is conclusive. */
-    if (kind == WAIT_DATA &&
-        atomic_load_explicit (&c->hdr->eos, memory_order_acquire))
-      return condition_met (c, kind, target) ? RB_CORE_WAIT_READY : RB_CORE_WAIT_EOS;
-    if (check_peer && ctx->peer_role >= 0 &&
-        rb_shm_peer_state (c->hdr, ctx->peer_role, &gen, NULL) == RB_PEER_GONE &&
-        (ctx->reported_generation == NULL ||
-            *ctx->reported_generation != gen)) {
-      if (condition_met (c, kind, target))
-        return RB_CORE_WAIT_READY;
-      /* report each departed peer once; later waits wait for a new one */
-      if (ctx->reported_generation != NULL)
-        *ctx->reported_generation = gen;
-      return RB_CORE_WAIT_PEER_GONE;
-    }
+    verdict = wait_verdict (c, kind, target, ctx, check_peer);
+    if (verdict >= 0)
+      return (enum rb_wait_result) verdict;
     left = deadline - now_us ();
     if (left <= 0)
       return RB_CORE_WAIT_TIMEOUT;
