@@ -4,7 +4,7 @@
 
 /* The lock-free single-producer/single-consumer algorithm. C11 and libc
  * only: no GLib, no GObject, so it can be tested under ThreadSanitizer and
- * the realtime traps on its own. RbRing (rb-ring.c) owns one and forwards
+ * the realtime traps on its own. RbRing (rb-ring*.c) owns one and forwards
  * its realtime entry points here.
  *
  * Threads: functions named _write_/_commit/set_eos belong to the producer,

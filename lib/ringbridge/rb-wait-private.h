@@ -14,7 +14,7 @@ enum rb_wait_result {
   RB_CORE_WAIT_INTERRUPTED,          /* rb_ring_interrupt() */
   RB_CORE_WAIT_EOS,                  /* end of stream, and too little data */
   RB_CORE_WAIT_PEER_GONE,            /* the other side died or detached */
-  /* not in RbWaitResult: rb-ring.c turns it into RB_WAIT_PEER_GONE */
+  /* not in RbWaitResult: rb-ring-wait.c turns it into RB_WAIT_PEER_GONE */
   RB_CORE_WAIT_TRUNCATED = 100,      /* the ring's file was cut short */
 };
 
