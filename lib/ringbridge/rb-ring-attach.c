@@ -593,11 +593,9 @@ rb_ring_init_backing (RbRing *self, GError **error)
       return init_create (self, page, header_size, capacity, error);
 
     case ACTION_OPEN:
-      if (!rb_ring_name_validate (self->name, error) ||
-          !rb_ring_check_role (self->role, error))
+      path = rb_ring_path_of (self->name, error);
+      if (path == NULL || !rb_ring_check_role (self->role, error))
         return FALSE;
-      path = g_strconcat (RB_SHM_DIR "/" RB_RING_NAME_PREFIX, self->name,
-          NULL);
       fd = open_named (self->name, path, error);
       if (fd < 0)
         return FALSE;

@@ -81,7 +81,13 @@ rb_ring_name_validate (const gchar *name, GError **error)
 gchar *
 rb_ring_name_to_path (const gchar *name)
 {
-  if (!rb_ring_name_validate (name, NULL))
+  return rb_ring_path_of (name, NULL);
+}
+
+gchar *
+rb_ring_path_of (const gchar *name, GError **error)
+{
+  if (!rb_ring_name_validate (name, error))
     return NULL;
   return g_strconcat (RB_SHM_DIR "/" RB_RING_NAME_PREFIX, name, NULL);
 }
@@ -229,9 +235,9 @@ rb_ring_unlink (const gchar *name, GError **error)
   struct stat st;
   int fd, res;
 
-  if (!rb_ring_name_validate (name, error))
+  path = rb_ring_path_of (name, error);
+  if (path == NULL)
     return FALSE;
-  path = g_strconcat (RB_SHM_DIR "/" RB_RING_NAME_PREFIX, name, NULL);
   fd = rb_shm_open_path (path, O_RDWR, &st);
   if (fd >= 0) {
     res = rb_shm_unlink_if_same (path, fd, 1000, &what);
@@ -282,9 +288,9 @@ rb_ring_reclaim_stale (const gchar *name, GError **error)
   struct stat st;
   int fd, res;
 
-  if (!rb_ring_name_validate (name, error))
+  path = rb_ring_path_of (name, error);
+  if (path == NULL)
     return FALSE;
-  path = g_strconcat (RB_SHM_DIR "/" RB_RING_NAME_PREFIX, name, NULL);
   /* read-write: the locks below need it */
   fd = rb_shm_open_path (path, O_RDWR, &st);
   if (fd == -EACCES && lstat (path, &st) == 0 && !may_remove (st.st_uid)) {

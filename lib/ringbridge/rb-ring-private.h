@@ -80,6 +80,9 @@ void rb_ring_release_roles (RbRing *self);
 int  rb_ring_peer_role (RbRing *ring);
 
 /* rb-ring-names.c */
+/* The file of the ring called @name, or NULL (and @error) for a name
+ * rb_ring_name_validate() refuses. */
+gchar *rb_ring_path_of (const gchar *name, GError **error);
 void rb_ring_set_exists_error (const gchar *name, GError **error);
 void rb_ring_set_open_error (const gchar *name, const gchar *path, int res,
                              GError **error);
