@@ -11,6 +11,30 @@
 
 #include <string.h>
 
+/* Bytes per sample (1 for RB_FORMAT_NONE: a byte ring's "frame"), 0 for
+ * an unknown format. */
+size_t
+rb_format_sample_size (uint32_t format)
+{
+  switch (format) {
+    case RB_FORMAT_NONE:
+    case RB_FORMAT_U8:
+      return 1;
+    case RB_FORMAT_S16LE:
+      return 2;
+    case RB_FORMAT_S24LE:
+      return 3;
+    case RB_FORMAT_S24_32LE:
+    case RB_FORMAT_S32LE:
+    case RB_FORMAT_F32LE:
+      return 4;
+    case RB_FORMAT_F64LE:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
 static inline int32_t
 float_to_int (float f, double scale, int32_t lo, int32_t hi)
 {

@@ -26,11 +26,6 @@ size_t rb_page_size (void);
 #define RB_SHM_DIR "/dev/shm"
 #define RB_RING_NAME_PREFIX "ringbridge-"
 
-/* Sizes @fd to @size bytes and reserves every page (tmpfs overcommits: a
- * page that cannot be had would otherwise be a SIGBUS at first touch,
- * perhaps in a realtime callback). Returns 0 or an errno value. */
-int  rb_shm_reserve (int fd, size_t size, const char **what);
-
 /* Creates a sealed memfd of header_size + capacity bytes with every page
  * reserved (no SIGBUS on first touch). Returns the fd or -errno. */
 int  rb_memfd_create (const char *debug_name, size_t header_size,

@@ -5,6 +5,7 @@
  * where the system calls live, so that nothing else needs any. */
 
 #include "rb-mapping-private.h"
+#include "rb-shm-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,22 +19,6 @@ rb_page_size (void)
 {
   long ps = sysconf (_SC_PAGESIZE);
   return ps > 0 ? (size_t) ps : 4096;
-}
-
-int
-rb_shm_reserve (int fd, size_t size, const char **what)
-{
-  int err;
-
-  if (ftruncate (fd, (off_t) size) < 0) {
-    *what = "ftruncate";
-    return errno;
-  }
-  /* posix_fallocate returns the error number rather than setting errno */
-  err = posix_fallocate (fd, 0, (off_t) size);
-  if (err != 0)
-    *what = "posix_fallocate";
-  return err;
 }
 
 int

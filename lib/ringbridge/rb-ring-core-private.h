@@ -4,7 +4,7 @@
 
 /* The lock-free single-producer/single-consumer algorithm. C11 and libc
  * only: no GLib, no GObject, so it can be tested under ThreadSanitizer and
- * the realtime traps on its own. RbRing (rb-ring.c) owns one and forwards
+ * the realtime traps on its own. RbRing (rb-ring*.c) owns one and forwards
  * its realtime entry points here.
  *
  * Threads: functions named _write_/_commit/set_eos belong to the producer,
@@ -88,18 +88,6 @@ struct rb_ring_core {
 
 /* Sizes and formats. */
 size_t   rb_format_sample_size      (uint32_t format);
-bool     rb_capacity_round          (uint64_t requested, uint64_t page_size,
-                                     uint64_t *capacity);
-
-/* Lays out a new header (identity block, zero positions) in @hdr. It is
- * not a ring to anyone else until rb_shm_header_publish(). */
-void     rb_shm_header_init         (struct rb_shm_header *hdr,
-                                     uint32_t header_size, uint64_t capacity,
-                                     uint32_t flags, uint32_t format,
-                                     uint32_t channels, uint32_t rate);
-
-/* Publishes the magic, last: the header is complete. */
-void     rb_shm_header_publish      (struct rb_shm_header *hdr);
 
 /* Binds @core to a header and its mirrored data area. The header must
  * already be valid: one this process just wrote. */
@@ -112,11 +100,6 @@ void     rb_ring_core_init          (struct rb_ring_core *core,
 void     rb_ring_core_init_identity (struct rb_ring_core *core,
                                      const struct rb_ring_identity *id,
                                      struct rb_shm_header *hdr, uint8_t *data);
-
-/* Test hook: moves both positions of an empty, idle ring to @pos so the
- * 64-bit wrap can happen inside a test. */
-void     rb_ring_core_set_positions_for_test (struct rb_ring_core *core,
-                                     uint64_t pos);
 
 /* Producer. */
 size_t   rb_ring_core_write         (struct rb_ring_core *core,

@@ -29,134 +29,10 @@
  * so a corrupt peer can make the ring return nothing, never copy out of
  * bounds. */
 
-#include "rb-ring-core-private.h"
-#include "rb-convert-private.h"
+#include "rb-ring-core-inline-private.h"
 #include "rb-wait-private.h"
 
 #include <string.h>
-
-/* Memory orders of the four protocol accesses. They are named so that the
- * mutation self-test (tests/stress, reliability plan R3m) can weaken one at
- * a time and check that ThreadSanitizer notices; normal builds always use
- * the orders below. */
-#ifndef RB_MO_PUBLISH_WRITE
-#define RB_MO_PUBLISH_WRITE memory_order_release
-#endif
-#ifndef RB_MO_OBSERVE_WRITE
-#define RB_MO_OBSERVE_WRITE memory_order_acquire
-#endif
-#ifndef RB_MO_PUBLISH_READ
-#define RB_MO_PUBLISH_READ memory_order_release
-#endif
-#ifndef RB_MO_OBSERVE_READ
-#define RB_MO_OBSERVE_READ memory_order_acquire
-#endif
-
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-
-/* True if position a is before position b (modulo 2^64). */
-static inline bool
-pos_before (uint64_t a, uint64_t b)
-{
-  return (int64_t) (a - b) < 0;
-}
-
-static inline bool
-is_overwrite (const struct rb_ring_core *c)
-{
-  return (c->flags & RB_CORE_FLAG_OVERWRITE) != 0;
-}
-
-/* The bytes of the whole frames in @n: what a byte call on an audio ring
- * may move. Byte rings (frame_size 1) take one predictable branch and no
- * division. */
-static inline size_t
-whole (const struct rb_ring_core *c, uint64_t n)
-{
-  if (c->frame_size == 1)
-    return (size_t) n;
-  return (size_t) (n - n % c->frame_size);
-}
-
-/* The first frame boundary at or after @pos (positions count frames from
- * origin). Only on the paths where an overwrite reader was lapped. */
-static inline uint64_t
-frame_ceil (const struct rb_ring_core *c, uint64_t pos)
-{
-  uint64_t rem;
-
-  if (c->frame_size == 1)
-    return pos;
-  rem = (pos - c->origin) % c->frame_size;
-  return rem == 0 ? pos : pos + (c->frame_size - rem);
-}
-
-size_t
-rb_format_sample_size (uint32_t format)
-{
-  switch (format) {
-    case RB_FORMAT_NONE:
-    case RB_FORMAT_U8:
-      return 1;
-    case RB_FORMAT_S16LE:
-      return 2;
-    case RB_FORMAT_S24LE:
-      return 3;
-    case RB_FORMAT_S24_32LE:
-    case RB_FORMAT_S32LE:
-    case RB_FORMAT_F32LE:
-      return 4;
-    case RB_FORMAT_F64LE:
-      return 8;
-    default:
-      return 0;
-  }
-}
-
-bool
-rb_capacity_round (uint64_t requested, uint64_t page_size, uint64_t *capacity)
-{
-  uint64_t cap = page_size;
-
-  if (requested == 0 || requested > (UINT64_C (1) << 31))
-    return false;
-  while (cap < requested)
-    cap <<= 1;
-  if (cap > (UINT64_C (1) << 31))
-    return false;
-  *capacity = cap;
-  return true;
-}
-
-void
-rb_shm_header_init (struct rb_shm_header *hdr, uint32_t header_size,
-    uint64_t capacity, uint32_t flags, uint32_t format, uint32_t channels,
-    uint32_t rate)
-{
-  size_t ssize = rb_format_sample_size (format);
-
-  hdr->layout_version = RB_SHM_LAYOUT_VERSION;
-  hdr->header_size = header_size;
-  hdr->capacity = capacity;
-  hdr->file_size = header_size + capacity;
-  hdr->flags = flags;
-  hdr->sample_format = format;
-  hdr->channels = format == RB_FORMAT_NONE ? 0 : channels;
-  hdr->rate = format == RB_FORMAT_NONE ? 0 : rate;
-  hdr->frame_size = (uint32_t) (format == RB_FORMAT_NONE ? 1 : ssize * channels);
-  atomic_store_explicit (&hdr->write_pos, 0, memory_order_relaxed);
-  atomic_store_explicit (&hdr->write_reserve, 0, memory_order_relaxed);
-  atomic_store_explicit (&hdr->read_pos, 0, memory_order_relaxed);
-}
-
-void
-rb_shm_header_publish (struct rb_shm_header *hdr)
-{
-  /* release: the identity and control blocks are complete before the ring
-   * is recognised as one. An attaching process reads the header with
-   * pread() (a system call orders it) and validates the magic first. */
-  atomic_store_explicit (&hdr->magic, RB_SHM_MAGIC, memory_order_release);
-}
 
 void
 rb_ring_core_init_identity (struct rb_ring_core *c,
@@ -224,16 +100,6 @@ rb_ring_core_set_positions_for_test (struct rb_ring_core *c, uint64_t pos)
   atomic_store_explicit (&c->hdr->read_pos, pos, memory_order_relaxed);
 }
 
-/* Counters have a single writer each, so a relaxed load and store (no
- * read-modify-write, no lock prefix) is enough; readers only want a
- * recent value. */
-static inline void
-counter_add (_Atomic uint64_t *counter, uint64_t n)
-{
-  uint64_t v = atomic_load_explicit (counter, memory_order_relaxed);
-  atomic_store_explicit (counter, v + n, memory_order_relaxed);
-}
-
 /* --- overwrite-mode copies ---------------------------------------------
  * The producer may be rewriting the bytes a reader copies, so both copies
  * are atomic: word-sized where the shared address is 8-byte aligned, bytes
@@ -260,66 +126,7 @@ copy_in_release (uint8_t *dst, const uint8_t *src, size_t n)
     atomic_store_explicit ((_Atomic uint8_t *) dst, *src, memory_order_release);
 }
 
-/* acquire per load: pairs with the release stores in copy_in_release(); the
- * write_reserve load that follows the copy sees every reservation whose
- * data the copy saw. */
-static void
-copy_out_acquire (uint8_t *dst, const uint8_t *src, size_t n)
-{
-  while (n > 0 && ((uintptr_t) src & 7) != 0) {
-    *dst = atomic_load_explicit ((_Atomic uint8_t *) src, memory_order_acquire);
-    dst++, src++, n--;
-  }
-  for (; n >= 8; dst += 8, src += 8, n -= 8) {
-    uint64_t v = atomic_load_explicit ((_Atomic uint64_t *) src,
-        memory_order_acquire);
-    memcpy (dst, &v, 8);
-  }
-  for (; n > 0; dst++, src++, n--)
-    *dst = atomic_load_explicit ((_Atomic uint8_t *) src, memory_order_acquire);
-}
-
-/* Overwrite mode: the oldest position whose data is intact, given the end
- * of the producer's write in flight (@reserve) and the last published
- * write position (@w). A write longer than the ring invalidates everything
- * before its end less the capacity, which is past @w until it is
- * published: then nothing is readable, and the oldest position is @w. */
-static inline uint64_t
-oldest_for (const struct rb_ring_core *c, uint64_t reserve, uint64_t w)
-{
-  uint64_t oldest = reserve - c->origin > c->capacity ?
-      reserve - c->capacity : c->origin;
-
-  return pos_before (w, oldest) ? w : oldest;
-}
-
-/* relaxed: an announcement only ever grows; a stale (smaller) value makes
- * a reader start too early, which the re-check after its copy catches. */
-static inline uint64_t
-load_reserve (const struct rb_ring_core *c)
-{
-  return atomic_load_explicit (&c->hdr->write_reserve, memory_order_relaxed);
-}
-
-/* Overwrite mode, after a copy: bytes below the returned position may have
- * been overwritten while we copied (a write in flight reserved past them). */
-static inline uint64_t
-overwritten_below (const struct rb_ring_core *c)
-{
-  uint64_t reserve = load_reserve (c);
-
-  return reserve - c->origin > c->capacity ? reserve - c->capacity : c->origin;
-}
-
-/* acquire: pairs with the release store of write_pos in publish_write();
- * every byte below the returned position is visible. */
-static inline uint64_t
-load_write_pos (const struct rb_ring_core *c)
-{
-  return atomic_load_explicit (&c->hdr->write_pos, RB_MO_OBSERVE_WRITE);
-}
-
-/* --- producer ----------------------------------------------------------- */
+/* --- producer ------------------------------------------------------------ */
 
 /* After a publish: wakes the other side if it sleeps on @word. With no
  * waiter this is one load of a line that stays in our cache, and no
@@ -525,7 +332,7 @@ rb_ring_core_set_eos (struct rb_ring_core *c)
   wake_data_waiters (c);
 }
 
-/* --- consumer ----------------------------------------------------------- */
+/* --- consumer ------------------------------------------------------------ */
 
 static inline void
 publish_read (struct rb_ring_core *c, uint64_t r)
@@ -789,7 +596,7 @@ rb_ring_core_reset (struct rb_ring_core *c)
   atomic_store_explicit (&c->hdr->overwritten, 0, memory_order_relaxed);
 }
 
-/* --- frames --------------------------------------------------------------- */
+/* --- frames -------------------------------------------------------------- */
 
 size_t
 rb_ring_core_write_frames (struct rb_ring_core *c, const void *src,
@@ -869,89 +676,6 @@ rb_ring_core_read_frames (struct rb_ring_core *c, void *dst, size_t n_frames)
   return n_frames;
 }
 
-/* Staging buffer for overwrite rings, whose producer must not write into
- * the ring with plain stores and whose reader must re-check its copy. */
-#define STAGE_BYTES 4096
-
-size_t
-rb_ring_core_write_deinterleaved (struct rb_ring_core *c,
-    const float *const *channels, unsigned n_channels, size_t n_frames)
-{
-  size_t fs = c->frame_size;
-  size_t done = 0;
-
-  if (c->format == RB_FORMAT_NONE || n_channels != c->channels || n_frames == 0)
-    return 0;
-
-  if (is_overwrite (c)) {
-    alignas (16) uint8_t stage[STAGE_BYTES];
-    size_t per = STAGE_BYTES / fs;
-    while (done < n_frames) {
-      size_t k = MIN (per, n_frames - done);
-      rb_convert_interleave (c->format, c->channels, channels, done, stage, k);
-      write_overwrite (c, stage, k * fs);
-      done += k;
-    }
-    return done;
-  }
-
-  {
-    size_t space = (size_t) (producer_space (c, (uint64_t) n_frames * fs) / fs);
-    if (space < n_frames) {
-      counter_add (&c->hdr->overruns, 1);
-      n_frames = space;
-      if (n_frames == 0)
-        return 0;
-    }
-    /* Convert straight into the ring: the mirror makes the region
-     * contiguous. */
-    rb_convert_interleave (c->format, c->channels, channels, 0,
-        c->data + (c->w & c->mask), n_frames);
-    publish_write (c, c->w + (uint64_t) n_frames * fs);
-    return n_frames;
-  }
-}
-
-size_t
-rb_ring_core_read_deinterleaved (struct rb_ring_core *c,
-    float *const *channels, unsigned n_channels, size_t n_frames)
-{
-  size_t fs = c->frame_size;
-
-  if (c->format == RB_FORMAT_NONE || n_channels != c->channels || n_frames == 0)
-    return 0;
-
-  if (is_overwrite (c)) {
-    alignas (16) uint8_t stage[STAGE_BYTES];
-    size_t per = STAGE_BYTES / fs;
-    size_t done = 0;
-    while (done < n_frames) {
-      size_t want = MIN (per, n_frames - done);
-      size_t got = rb_ring_core_read_frames (c, stage, want);
-      rb_convert_deinterleave (c->format, c->channels, stage, channels, done,
-          got);
-      done += got;
-      if (got < want)
-        break;
-    }
-    return done;
-  }
-
-  {
-    size_t avail = (size_t) (consumer_avail (c, (uint64_t) n_frames * fs) / fs);
-    if (avail < n_frames) {
-      counter_add (&c->hdr->underruns, 1);
-      n_frames = avail;
-      if (n_frames == 0)
-        return 0;
-    }
-    rb_convert_deinterleave (c->format, c->channels,
-        c->data + (c->r & c->mask), channels, 0, n_frames);
-    publish_read (c, c->r + (uint64_t) n_frames * fs);
-    return n_frames;
-  }
-}
-
 /* --- for rb-record.c: the same protocol steps, one record at a time -------- */
 
 uint64_t
@@ -982,161 +706,4 @@ void
 rb_ring_core_count_overrun (struct rb_ring_core *c)
 {
   counter_add (&c->hdr->overruns, 1);
-}
-
-/* --- clock point -------------------------------------------------------- */
-
-void
-rb_ring_core_set_clock (struct rb_ring_core *c, uint64_t position,
-    int64_t time_ns, uint64_t frames)
-{
-  struct rb_shm_header *h = c->hdr;
-  /* relaxed: only the producer writes clock_seq. Rounded down to even: a
-   * sequence left odd (a producer killed mid-point, or a peer's poke)
-   * would otherwise make every later point look half-written for good. */
-  uint32_t seq = atomic_load_explicit (&h->clock_seq, memory_order_relaxed)
-      & ~UINT32_C (1);
-
-  /* relaxed: ordered before the field stores by their release */
-  atomic_store_explicit (&h->clock_seq, seq + 1, memory_order_relaxed);
-  /* release, each: pairs with the acquire loads in rb_ring_core_get_clock();
-   * a reader that sees any new field also sees the odd sequence above */
-  atomic_store_explicit (&h->clock_position, position, memory_order_release);
-  atomic_store_explicit (&h->clock_time_ns, time_ns, memory_order_release);
-  atomic_store_explicit (&h->clock_frames, frames, memory_order_release);
-  /* release: the fields are complete before the even sequence */
-  atomic_store_explicit (&h->clock_seq, seq + 2, memory_order_release);
-}
-
-bool
-rb_ring_core_get_clock (const struct rb_ring_core *c, uint64_t *position,
-    int64_t *time_ns, uint64_t *frames)
-{
-  struct rb_shm_header *h = c->hdr;
-
-  /* bounded: a producer rewriting the point non-stop (or a hostile one
-   * leaving the sequence odd) makes this give up, not spin */
-  for (int attempt = 0; attempt < 8; attempt++) {
-    /* acquire: pairs with the final release store in set_clock() */
-    uint32_t s1 = atomic_load_explicit (&h->clock_seq, memory_order_acquire);
-    uint64_t p, f;
-    int64_t t;
-    uint32_t s2;
-
-    if (s1 == 0)
-      return false;             /* never set */
-    /* acquire, each: pairs with the release stores in set_clock() */
-    p = atomic_load_explicit (&h->clock_position, memory_order_acquire);
-    t = atomic_load_explicit (&h->clock_time_ns, memory_order_acquire);
-    f = atomic_load_explicit (&h->clock_frames, memory_order_acquire);
-    /* relaxed: ordered after the field loads by their acquire */
-    s2 = atomic_load_explicit (&h->clock_seq, memory_order_relaxed);
-    if (s1 == s2 && (s1 & 1) == 0) {
-      *position = p;
-      *time_ns = t;
-      *frames = f;
-      return true;
-    }
-  }
-  return false;
-}
-
-/* --- any thread ------------------------------------------------------------ */
-
-uint64_t
-rb_ring_core_write_position (const struct rb_ring_core *c)
-{
-  return load_write_pos (c);
-}
-
-uint64_t
-rb_ring_core_read_position (const struct rb_ring_core *c)
-{
-  /* acquire: pairs with the release store in publish_read(). */
-  return atomic_load_explicit (&c->hdr->read_pos, memory_order_acquire);
-}
-
-uint64_t
-rb_ring_core_oldest_position (const struct rb_ring_core *c)
-{
-  if (is_overwrite (c)) {
-    uint64_t w = load_write_pos (c);
-    uint64_t reserve = load_reserve (c);
-    return frame_ceil (c, oldest_for (c, pos_before (reserve, w) ? w :
-            reserve, w));
-  }
-  return rb_ring_core_read_position (c);
-}
-
-enum rb_range
-rb_ring_core_check_range (const struct rb_ring_core *c, uint64_t pos, size_t n)
-{
-  uint64_t w = load_write_pos (c);
-
-  if (pos_before (pos, rb_ring_core_oldest_position (c)))
-    return RB_RANGE_GONE;
-  if (pos_before (w, pos + n))
-    return RB_RANGE_FUTURE;
-  return RB_RANGE_OK;
-}
-
-enum rb_range
-rb_ring_core_read_at (const struct rb_ring_core *c, uint64_t pos, void *dst,
-    size_t n, size_t *done)
-{
-  uint64_t w = load_write_pos (c);
-  uint64_t oldest, avail;
-
-  *done = 0;
-  n = whole (c, n);
-  if (!pos_before (pos, w))
-    return RB_RANGE_FUTURE;
-  oldest = rb_ring_core_oldest_position (c);
-  if (pos_before (pos, oldest))
-    return RB_RANGE_GONE;
-  avail = w - pos;
-  if (avail > c->capacity)      /* corrupt positions: stay in bounds */
-    return RB_RANGE_GONE;
-  if (n > avail) {
-    /* only whole frames count; a partial one is not yet written */
-    n = whole (c, avail);
-    if (n == 0)
-      return RB_RANGE_FUTURE;
-  }
-  if (n == 0)
-    return RB_RANGE_OK;
-
-  if (is_overwrite (c)) {
-    copy_out_acquire (dst, c->data + (pos & c->mask), n);
-    /* Did the producer overtake the start of our range during the copy? */
-    if (pos_before (pos, overwritten_below (c)))
-      return RB_RANGE_GONE;
-  } else {
-    /* Only the consumer may read a plain ring at an absolute position:
-     * bytes at or above read_pos cannot change under it. */
-    memcpy (dst, c->data + (pos & c->mask), n);
-  }
-  *done = n;
-  return RB_RANGE_OK;
-}
-
-uint64_t
-rb_ring_core_overruns (const struct rb_ring_core *c)
-{
-  /* relaxed: a statistic; no data depends on it. */
-  return atomic_load_explicit (&c->hdr->overruns, memory_order_relaxed);
-}
-
-uint64_t
-rb_ring_core_underruns (const struct rb_ring_core *c)
-{
-  /* relaxed: a statistic; no data depends on it. */
-  return atomic_load_explicit (&c->hdr->underruns, memory_order_relaxed);
-}
-
-uint64_t
-rb_ring_core_overwritten (const struct rb_ring_core *c)
-{
-  /* relaxed: a statistic; no data depends on it. */
-  return atomic_load_explicit (&c->hdr->overwritten, memory_order_relaxed);
 }

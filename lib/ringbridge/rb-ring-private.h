@@ -2,14 +2,170 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 #pragma once
 
-/* Private RbRing entry points for the library's own tests. */
+/* What the files of RbRing share: the instance struct, the misuse checks
+ * every public call makes, and the helpers one file defines for another.
+ *
+ *   rb-ring.c           GObject boilerplate, properties, constructors
+ *   rb-ring-attach.c    new/create/attach, roles, peer getters
+ *   rb-ring-names.c     names, unlink, reclaim (the name lock protocol)
+ *   rb-ring-wait.c      blocking waits and interrupts
+ *   rb-ring-rt.c        copy, zero-copy and frame transfers
+ *   rb-ring-state.c     facts, positions, clock point, counters, EOS;
+ *                       the misuse checks' reports
+ *   rb-ring-records.c   records rings
+ *   rb-sample-format.c  RbSampleFormat helpers */
 
 #include "rb-ring.h"
+#include "rb-enum-types.h"
+#include "rb-mapping-private.h"
+#include "rb-ring-core-private.h"
+#include "rb-record-private.h"
+#include "rb-test-hooks-private.h"
+#include "rb-wait-private.h"
+
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
-/* Moves both positions of an empty, idle ring to @position, so a test can
- * make the 64-bit wrap happen inside it. */
-void rb_ring_set_positions_for_test (RbRing *ring, guint64 position);
+typedef enum {
+  ACTION_NEW,                   /* anonymous, in a memfd */
+  ACTION_CREATE,                /* a new named ring */
+  ACTION_OPEN,                  /* an existing named ring */
+  ACTION_FD,                    /* a ring passed as a file descriptor */
+} Action;
+
+struct _RbRing
+{
+  GObject parent_instance;
+
+  struct rb_ring_core *core;    /* cache-line aligned, see alloc_core() */
+  struct rb_mapping map;
+
+  /* how to construct, and the construct-only properties as requested */
+  Action action;
+  gchar *name;
+  gint fd;
+  guint mode;
+  RbRingOpenFlags open_flags;
+  RbRingRole role;
+  guint64 requested_capacity;
+  RbRingFlags flags;
+  RbSampleFormat format;
+  guint channels;
+  guint rate;
+
+  /* sharing */
+  uint64_t self_owner;          /* our owner word (pid, start time) */
+  gboolean claimed;
+  _Atomic uint32_t interrupted; /* rb_ring_interrupt(); read by waits */
+  uint32_t reported_generation; /* peer departure already reported */
+  gboolean unsealed;            /* a named ring's file: may be truncated */
+  _Atomic uint32_t orphaned;    /* its file was truncated: see orphan() */
+};
+
+/* --- shared between the files (rb-ring-attach.c) ------------------------- */
+
+/* A negative errno value's RbRingError code. */
+int  rb_ring_error_code_for_errno (int err);
+/* The shared header of @self's mapping. */
+struct rb_shm_header *rb_ring_header_of (RbRing *self);
+/* Refuse flags and roles that are not RbRingFlags / RbRingRole values. */
+gboolean rb_ring_check_flags (RbRingFlags flags, GError **error);
+gboolean rb_ring_check_role (RbRingRole role, GError **error);
+/* Constructs @self: GInitable's init. */
+gboolean rb_ring_init_backing (RbRing *self, GError **error);
+/* Gives up the roles @self claimed and wakes the other side. */
+void rb_ring_release_roles (RbRing *self);
+/* The role whose owner @ring watches as its peer (RB_ROLE_*). */
+int  rb_ring_peer_role (RbRing *ring);
+
+/* rb-ring-names.c */
+/* The file of the ring called @name, or NULL (and @error) for a name
+ * rb_ring_name_validate() refuses. */
+gchar *rb_ring_path_of (const gchar *name, GError **error);
+void rb_ring_set_exists_error (const gchar *name, GError **error);
+void rb_ring_set_open_error (const gchar *name, const gchar *path, int res,
+                             GError **error);
+
+/* rb-ring-wait.c: FALSE (and the ring orphaned) if a peer cut a named
+ * ring's file short. */
+gboolean rb_ring_check_file (RbRing *self);
+
+/* --- misuse ------------------------------------------------------------------
+ * The policy (docs/ring.md, "Misuse"): a NULL ring, a NULL buffer or out
+ * argument that the call needs, and a call from a side this object does
+ * not play are programming errors. Each check is one predictable branch
+ * and no atomic. When one fires, the call logs a g_critical naming the
+ * function and the problem and returns 0 / FALSE / NULL (read_at:
+ * RB_RANGE_NOT_YET_WRITTEN), having moved nothing. The log allocates:
+ * acceptable on a realtime thread only because the program is already
+ * wrong. Unlike g_return_val_if_fail() the checks stay in
+ * G_DISABLE_CHECKS builds: a producer's stray read would move the read
+ * position another process owns. RT calls check "ring != NULL" (a GObject
+ * type check is a function call); the others check RB_IS_RING(). */
+
+/* Roles that may call each side's functions, as bit masks of RbRingRole
+ * (validated at construction, so the shift is defined). */
+#define SIDE_PRODUCER \
+  ((1u << RB_RING_ROLE_BOTH) | (1u << RB_RING_ROLE_PRODUCER))
+#define SIDE_CONSUMER \
+  ((1u << RB_RING_ROLE_BOTH) | (1u << RB_RING_ROLE_CONSUMER))
+
+#define CHECK_ARG(expr, val) G_STMT_START { \
+    if (G_UNLIKELY (!(expr))) { \
+      rb_ring_refuse_arg (G_STRFUNC, #expr); \
+      return val; \
+    } \
+  } G_STMT_END
+
+#define CHECK_RING(ring, val) G_STMT_START { \
+    if (G_UNLIKELY ((ring) == NULL)) { \
+      rb_ring_refuse_arg (G_STRFUNC, "ring != NULL"); \
+      return val; \
+    } \
+  } G_STMT_END
+
+#define CHECK_SIDE(ring, mask, side, val) G_STMT_START { \
+    if (G_UNLIKELY (((1u << (ring)->role) & (mask)) == 0)) { \
+      rb_ring_refuse_side (G_STRFUNC, (ring), side); \
+      return val; \
+    } \
+  } G_STMT_END
+
+#define CHECK_PRODUCER(ring, val) \
+  CHECK_SIDE (ring, SIDE_PRODUCER, "producer", val)
+#define CHECK_CONSUMER(ring, val) \
+  CHECK_SIDE (ring, SIDE_CONSUMER, "consumer", val)
+
+/* read_at on a plain ring is the consumer's (the bytes it reads are stable
+ * only below its own read position's reach); anyone reads an overwrite
+ * ring. */
+#define CHECK_READ_AT(ring, val) \
+  CHECK_SIDE (ring, ((ring)->core->flags & RB_CORE_FLAG_OVERWRITE) ? \
+      ~0u : SIDE_CONSUMER, "consumer", val)
+
+/* A byte position inside a frame of an audio ring would hand out frames
+ * with their channels rotated. */
+static inline gboolean
+on_frame_boundary (const RbRing *ring, guint64 position)
+{
+  const struct rb_ring_core *c = ring->core;
+
+  return c->frame_size == 1 || (position - c->origin) % c->frame_size == 0;
+}
+
+#define CHECK_POSITION(ring, position, val) G_STMT_START { \
+    if (G_UNLIKELY (!on_frame_boundary ((ring), (position)))) { \
+      rb_ring_refuse_position (G_STRFUNC, (ring), (position)); \
+      return val; \
+    } \
+  } G_STMT_END
+
+/* rb-ring-state.c: the reports, out of line and cold. */
+void rb_ring_refuse_arg (const char *func, const char *expr);
+void rb_ring_refuse_side (const char *func, const RbRing *ring,
+                          const char *side);
+void rb_ring_refuse_position (const char *func, const RbRing *ring,
+                              guint64 position);
 
 G_END_DECLS

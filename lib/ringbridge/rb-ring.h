@@ -255,12 +255,6 @@ const guint8  *rb_ring_read_record_acquire  (RbRing          *ring,
                                              RbRecordInfo    *info);
 RB_API
 void           rb_ring_read_record_release  (RbRing          *ring);
-RB_API
-guint64        rb_ring_write_record_acquire_address (RbRing  *ring,
-                                             gsize            max_size);
-RB_API
-guint64        rb_ring_read_record_acquire_address (RbRing   *ring,
-                                             RbRecordInfo    *info);
 
 /* The producer's clock (RT-safe). */
 RB_API
@@ -273,14 +267,6 @@ gboolean       rb_ring_get_clock_point      (RbRing          *ring,
                                              guint64         *position,
                                              gint64          *monotonic_ns,
                                              guint64         *clock_frames);
-
-/* Zero-copy for language bindings (RT-safe). */
-RB_API
-guint64        rb_ring_write_acquire_address (RbRing         *ring,
-                                              gsize          *count);
-RB_API
-guint64        rb_ring_read_acquire_address (RbRing          *ring,
-                                             gsize           *count);
 
 /* State, end of stream and counters (RT-safe). */
 RB_API

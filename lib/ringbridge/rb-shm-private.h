@@ -18,6 +18,7 @@
 #include <assert.h>
 #include <stdalign.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -186,3 +187,48 @@ enum rb_shm_problem rb_shm_validate (const void *image, uint64_t image_size,
                                      uint64_t page_size,
                                      struct rb_ring_identity *id,
                                      char *why, size_t why_len);
+
+/* --- a new header (rb-shm.c) ---------------------------------------------- */
+
+/* Rounds @requested up to the capacity a ring gets: a power of two, at
+ * least @page_size, at most 2 GiB. False if that cannot be. */
+bool     rb_capacity_round          (uint64_t requested, uint64_t page_size,
+                                     uint64_t *capacity);
+
+/* Lays out a new header (identity block, zero positions) in @hdr. It is
+ * not a ring to anyone else until rb_shm_header_publish(). */
+void     rb_shm_header_init         (struct rb_shm_header *hdr,
+                                     uint32_t header_size, uint64_t capacity,
+                                     uint32_t flags, uint32_t format,
+                                     uint32_t channels, uint32_t rate);
+
+/* Publishes the magic, last: the header is complete. */
+void     rb_shm_header_publish      (struct rb_shm_header *hdr);
+
+/* Sizes @fd to @size bytes and reserves every page (tmpfs overcommits: a
+ * page that cannot be had would otherwise be a SIGBUS at first touch,
+ * perhaps in a realtime callback). Returns 0 or an errno value. */
+int  rb_shm_reserve (int fd, size_t size, const char **what);
+
+/* --- owner words and peers (rb-shm.c) ------------------------------------ */
+
+enum rb_peer {
+  RB_PEER_NONE = 0,             /* never attached */
+  RB_PEER_ALIVE,
+  RB_PEER_GONE,                 /* detached, or its process died */
+};
+
+/* Peer liveness. Owner words: see struct rb_shm_header. */
+uint64_t rb_process_start_time (uint32_t pid);
+uint64_t rb_owner_self (void);
+bool     rb_owner_alive (uint64_t owner);
+enum rb_peer rb_shm_peer_state (struct rb_shm_header *hdr, int role,
+                                uint32_t *generation, uint32_t *pid);
+
+/* Takes @role (RB_ROLE_PRODUCER or _CONSUMER) for @self. Fails if a live
+ * process holds it, returning its owner word in @holder; takes over from a
+ * dead one, and from the creator of a ring it made for both roles. */
+bool     rb_shm_claim   (struct rb_shm_header *hdr, int role, uint64_t self,
+                         uint64_t *holder);
+/* Gives @role up if @self still holds it, and wakes the other side. */
+void     rb_shm_release (struct rb_shm_header *hdr, int role, uint64_t self);

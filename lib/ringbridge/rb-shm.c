@@ -1,18 +1,30 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
-/* Validation of a ring header written by another process. Everything in
- * shared memory is input: this reads the header once into a private
- * snapshot, checks every field against the file and against each other, and
- * hands back the identity the ring then runs on. Nothing here is re-read
- * from shared memory later (no double fetch). */
+/* Everything about the shared header page (layout: rb-shm-private.h):
+ * sizing and reserving the file, writing and publishing a new header,
+ * validating one another process wrote, and the owner words of the
+ * control block (who holds which role, whether they are alive).
+ *
+ * Validation: everything in shared memory is input: it reads the header
+ * once into a private snapshot, checks every field against the file and
+ * against each other, and hands back the identity the ring then runs on.
+ * Nothing here is re-read from shared memory later (no double fetch). */
 
 #include "rb-shm-private.h"
 #include "rb-ring-core-private.h"
 
+#include "rb-wait-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 static bool
 is_power_of_two (uint64_t v)
@@ -20,15 +32,50 @@ is_power_of_two (uint64_t v)
   return v != 0 && (v & (v - 1)) == 0;
 }
 
+#define REFUSE(problem, ...) \
+  do { snprintf (why, why_len, __VA_ARGS__); return (problem); } while (0)
+
+/* The flags and the sample format of a header snapshot, and the frame
+ * they make. */
+static enum rb_shm_problem
+check_format (const struct rb_shm_header *h, char *why, size_t why_len)
+{
+  uint64_t ssize;
+
+  if ((h->flags & ~RB_CORE_FLAGS_KNOWN) != 0)
+    REFUSE (RB_SHM_CORRUPT, "unknown ring flags 0x%x", h->flags);
+  if ((h->flags & RB_CORE_FLAG_OVERWRITE) && (h->flags & RB_CORE_FLAG_RECORDS))
+    REFUSE (RB_SHM_CORRUPT, "ring flags 0x%x: records cannot be overwritten",
+        h->flags);
+  if ((h->flags & RB_CORE_FLAG_RECORDS) && h->sample_format != RB_FORMAT_NONE)
+    REFUSE (RB_SHM_CORRUPT, "a records ring with sample format %u",
+        h->sample_format);
+  if (h->sample_format > RB_FORMAT_LAST)
+    REFUSE (RB_SHM_CORRUPT, "invalid sample format %u", h->sample_format);
+  ssize = rb_format_sample_size (h->sample_format);
+  if (h->sample_format == RB_FORMAT_NONE) {
+    if (h->channels != 0 || h->rate != 0 || h->frame_size != 1)
+      REFUSE (RB_SHM_CORRUPT, "byte ring with channels %u, rate %u, frame "
+          "size %u", h->channels, h->rate, h->frame_size);
+  } else {
+    if (h->channels < 1 || h->channels > 64)
+      REFUSE (RB_SHM_CORRUPT, "invalid channel count %u", h->channels);
+    if (h->rate < 1 || h->rate > 1536000)
+      REFUSE (RB_SHM_CORRUPT, "invalid rate %u", h->rate);
+    if (h->frame_size != ssize * h->channels)
+      REFUSE (RB_SHM_CORRUPT, "frame size %u does not match %u channels of "
+          "%" PRIu64 " bytes", h->frame_size, h->channels, ssize);
+  }
+  return RB_SHM_OK;
+}
+
 enum rb_shm_problem
 rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
     struct rb_ring_identity *id, char *why, size_t why_len)
 {
   struct rb_shm_header h;
-  uint64_t magic, w, r, ssize;
-
-#define REFUSE(problem, ...) \
-  do { snprintf (why, why_len, __VA_ARGS__); return (problem); } while (0)
+  enum rb_shm_problem problem;
+  uint64_t magic, w, r;
 
   if (image_size < sizeof h || image_size < page_size)
     REFUSE (RB_SHM_TOO_SMALL, "segment too small (%" PRIu64 " bytes < header "
@@ -64,30 +111,9 @@ rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
         PRIu64 " = %" PRIu64 ", header says %" PRIu64 ", file has %" PRIu64,
         h.header_size, h.capacity, (uint64_t) h.header_size + h.capacity,
         h.file_size, image_size);
-  if ((h.flags & ~RB_CORE_FLAGS_KNOWN) != 0)
-    REFUSE (RB_SHM_CORRUPT, "unknown ring flags 0x%x", h.flags);
-  if ((h.flags & RB_CORE_FLAG_OVERWRITE) && (h.flags & RB_CORE_FLAG_RECORDS))
-    REFUSE (RB_SHM_CORRUPT, "ring flags 0x%x: records cannot be overwritten",
-        h.flags);
-  if ((h.flags & RB_CORE_FLAG_RECORDS) && h.sample_format != RB_FORMAT_NONE)
-    REFUSE (RB_SHM_CORRUPT, "a records ring with sample format %u",
-        h.sample_format);
-  if (h.sample_format > RB_FORMAT_LAST)
-    REFUSE (RB_SHM_CORRUPT, "invalid sample format %u", h.sample_format);
-  ssize = rb_format_sample_size (h.sample_format);
-  if (h.sample_format == RB_FORMAT_NONE) {
-    if (h.channels != 0 || h.rate != 0 || h.frame_size != 1)
-      REFUSE (RB_SHM_CORRUPT, "byte ring with channels %u, rate %u, frame "
-          "size %u", h.channels, h.rate, h.frame_size);
-  } else {
-    if (h.channels < 1 || h.channels > 64)
-      REFUSE (RB_SHM_CORRUPT, "invalid channel count %u", h.channels);
-    if (h.rate < 1 || h.rate > 1536000)
-      REFUSE (RB_SHM_CORRUPT, "invalid rate %u", h.rate);
-    if (h.frame_size != ssize * h.channels)
-      REFUSE (RB_SHM_CORRUPT, "frame size %u does not match %u channels of "
-          "%" PRIu64 " bytes", h.frame_size, h.channels, ssize);
-  }
+  problem = check_format (&h, why, why_len);
+  if (problem != RB_SHM_OK)
+    return problem;
   /* Positions change all the time; this only refuses a ring that is
    * already impossible. A snapshot copies write_pos before read_pos, so on
    * a busy ring the two may come from different moments: the caller reads
@@ -112,4 +138,264 @@ rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
   if (why_len > 0)
     why[0] = '\0';
   return RB_SHM_OK;
+}
+
+/* --- a new header ----------------------------------------------------------- */
+
+bool
+rb_capacity_round (uint64_t requested, uint64_t page_size, uint64_t *capacity)
+{
+  uint64_t cap = page_size;
+
+  if (requested == 0 || requested > (UINT64_C (1) << 31))
+    return false;
+  while (cap < requested)
+    cap <<= 1;
+  if (cap > (UINT64_C (1) << 31))
+    return false;
+  *capacity = cap;
+  return true;
+}
+
+int
+rb_shm_reserve (int fd, size_t size, const char **what)
+{
+  int err;
+
+  if (ftruncate (fd, (off_t) size) < 0) {
+    *what = "ftruncate";
+    return errno;
+  }
+  /* posix_fallocate returns the error number rather than setting errno */
+  err = posix_fallocate (fd, 0, (off_t) size);
+  if (err != 0)
+    *what = "posix_fallocate";
+  return err;
+}
+
+void
+rb_shm_header_init (struct rb_shm_header *hdr, uint32_t header_size,
+    uint64_t capacity, uint32_t flags, uint32_t format, uint32_t channels,
+    uint32_t rate)
+{
+  size_t ssize = rb_format_sample_size (format);
+
+  hdr->layout_version = RB_SHM_LAYOUT_VERSION;
+  hdr->header_size = header_size;
+  hdr->capacity = capacity;
+  hdr->file_size = header_size + capacity;
+  hdr->flags = flags;
+  hdr->sample_format = format;
+  hdr->channels = format == RB_FORMAT_NONE ? 0 : channels;
+  hdr->rate = format == RB_FORMAT_NONE ? 0 : rate;
+  hdr->frame_size = (uint32_t) (format == RB_FORMAT_NONE ? 1 : ssize * channels);
+  atomic_store_explicit (&hdr->write_pos, 0, memory_order_relaxed);
+  atomic_store_explicit (&hdr->write_reserve, 0, memory_order_relaxed);
+  atomic_store_explicit (&hdr->read_pos, 0, memory_order_relaxed);
+}
+
+void
+rb_shm_header_publish (struct rb_shm_header *hdr)
+{
+  /* release: the identity and control blocks are complete before the ring
+   * is recognised as one. An attaching process reads the header with
+   * pread() (a system call orders it) and validates the magic first. */
+  atomic_store_explicit (&hdr->magic, RB_SHM_MAGIC, memory_order_release);
+}
+
+/* --- liveness --------------------------------------------------------------- */
+
+/* Reads a process's state letter and start time (clock ticks since boot)
+ * from /proc/PID/stat. Returns false if the process is not there. */
+static bool
+process_stat (uint32_t pid, char *state, uint64_t *start)
+{
+  char path[64], buf[1024];
+  const char *p;
+  char *end;
+  unsigned long long st;
+  ssize_t n;
+  int fd, field;
+
+  snprintf (path, sizeof path, "/proc/%u/stat", pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return false;
+  buf[n] = '\0';
+  /* The command name (field 2) may hold spaces and parentheses: count
+   * fields from the last ')'. The state is field 3, starttime field 22. */
+  p = strrchr (buf, ')');
+  if (p == NULL || p[1] != ' ')
+    return false;
+  *state = p[2];
+  for (field = 2; *p != '\0' && field < 22; p++)
+    if (*p == ' ')
+      field++;
+  errno = 0;
+  st = strtoull (p, &end, 10);
+  if (end == p || errno != 0)
+    return false;
+  *start = st;
+  return true;
+}
+
+uint64_t
+rb_process_start_time (uint32_t pid)
+{
+  char state;
+  uint64_t start;
+
+  return process_stat (pid, &state, &start) ? start : 0;
+}
+
+uint64_t
+rb_owner_self (void)
+{
+  uint32_t pid = (uint32_t) getpid ();
+
+  return (uint64_t) (uint32_t) rb_process_start_time (pid) << 32 | pid;
+}
+
+/* The largest pid the kernel hands out now (/proc/sys/kernel/pid_max),
+ * read on every call since root may raise it; PID_MAX_LIMIT (2^22, the
+ * most it can be on 64 bits) when it cannot be read. */
+static uint32_t
+pid_max (void)
+{
+  char buf[32];
+  unsigned long v;
+  char *end;
+  ssize_t n;
+  int fd = open ("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return UINT32_C (4194304);
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return UINT32_C (4194304);
+  buf[n] = '\0';
+  errno = 0;
+  v = strtoul (buf, &end, 10);
+  if (end == buf || errno != 0 || v == 0 || v > UINT32_C (4194304))
+    return UINT32_C (4194304);
+  return (uint32_t) v;
+}
+
+bool
+rb_owner_alive (uint64_t owner)
+{
+  uint32_t pid = rb_owner_pid (owner);
+  uint32_t start = rb_owner_start (owner);
+  uint64_t now_start;
+  char state;
+
+  /* An owner word is input from another process. A pid the kernel cannot
+   * have handed out is nobody: 0, one that is negative as a pid_t (to
+   * kill() -1 means "every process we may signal", 0 and below process
+   * groups, so kill (-1, 0) would succeed), and one at or above pid_max
+   * (pids run from 1 to pid_max - 1). */
+  if (pid == 0 || pid > (uint32_t) INT32_MAX || pid >= pid_max ())
+    return false;
+  if (kill ((pid_t) pid, 0) < 0 && errno == ESRCH)
+    return false;
+  if (!process_stat (pid, &state, &now_start)) {
+    /* Either /proc is unreadable (another pid namespace, hidepid), or the
+     * process was a zombie that its parent reaped since kill() above.
+     * Ask again: only the first case still finds it. */
+    return !(kill ((pid_t) pid, 0) < 0 && errno == ESRCH);
+  }
+  /* a zombie has died, whether or not its parent has reaped it */
+  if (state == 'Z' || state == 'X')
+    return false;
+  /* a pid now used by another process: ours died. Start 0 means it could
+   * not be read at claim time: trust the pid. A stopped process is alive. */
+  return start == 0 || (uint32_t) now_start == start;
+}
+
+static _Atomic uint64_t *
+owner_word (struct rb_shm_header *hdr, int role)
+{
+  return role == RB_ROLE_PRODUCER ? &hdr->producer_owner : &hdr->consumer_owner;
+}
+
+enum rb_peer
+rb_shm_peer_state (struct rb_shm_header *hdr, int role, uint32_t *generation,
+    uint32_t *pid)
+{
+  _Atomic uint32_t *genp = role == RB_ROLE_PRODUCER ?
+      &hdr->producer_generation : &hdr->consumer_generation;
+  uint64_t owner;
+
+  /* relaxed throughout: liveness is a hint re-read every slice, and no data
+   * is read on its strength (data visibility comes from the positions). */
+  *generation = atomic_load_explicit (genp, memory_order_relaxed);
+  owner = atomic_load_explicit (owner_word (hdr, role), memory_order_relaxed);
+  if (pid != NULL)
+    *pid = rb_owner_pid (owner);
+  if (owner == 0)
+    return *generation == 0 ? RB_PEER_NONE : RB_PEER_GONE;
+  return rb_owner_alive (owner) ? RB_PEER_ALIVE : RB_PEER_GONE;
+}
+
+bool
+rb_shm_claim (struct rb_shm_header *hdr, int role, uint64_t self,
+    uint64_t *holder)
+{
+  _Atomic uint64_t *word = owner_word (hdr, role);
+  /* acquire: pairs with the release in rb_shm_release(). */
+  uint64_t cur = atomic_load_explicit (word, memory_order_acquire);
+
+  for (;;) {
+    /* relaxed: the creator's fields are written before the ring's magic is
+     * published and never change after. */
+    bool creator_both = cur != 0 && cur != self &&
+        cur == atomic_load_explicit (&hdr->creator_owner, memory_order_relaxed)
+        && atomic_load_explicit (&hdr->creator_role, memory_order_relaxed) ==
+        RB_ROLE_BOTH;
+
+    if (cur != 0 && !creator_both && rb_owner_alive (cur)) {
+      *holder = cur;
+      return false;
+    }
+    /* acq_rel: acquire pairs with the release in rb_shm_release() of the
+     * previous holder (its last positions are visible); release publishes
+     * the claim before anything we write as the new holder. */
+    if (atomic_compare_exchange_weak_explicit (word, &cur, self,
+            memory_order_acq_rel, memory_order_acquire))
+      break;
+  }
+  /* relaxed: statistics of the control block, read as hints. */
+  atomic_fetch_add_explicit (role == RB_ROLE_PRODUCER ?
+      &hdr->producer_generation : &hdr->consumer_generation, 1,
+      memory_order_relaxed);
+  if (role == RB_ROLE_PRODUCER) {
+    atomic_store_explicit (&hdr->producer_detached, 0, memory_order_relaxed);
+    /* A new producer starts a new stream: an end of stream its
+     * predecessor marked is over. release: pairs with the acquire load in
+     * rb_ring_core_is_eos(). */
+    atomic_store_explicit (&hdr->eos, 0, memory_order_release);
+  }
+  *holder = 0;
+  return true;
+}
+
+void
+rb_shm_release (struct rb_shm_header *hdr, int role, uint64_t self)
+{
+  uint64_t expected = self;
+
+  /* relaxed: a hint for ringbridge-stat; peers go by the owner word. */
+  if (role == RB_ROLE_PRODUCER)
+    atomic_store_explicit (&hdr->producer_detached, 1, memory_order_relaxed);
+  /* release: pairs with the acquire in rb_shm_claim() of the next holder. */
+  atomic_compare_exchange_strong_explicit (owner_word (hdr, role), &expected,
+      0, memory_order_release, memory_order_relaxed);
+  /* whoever waits on us re-checks, and finds us gone */
+  rb_wake (&hdr->data_wake);
+  rb_wake (&hdr->space_wake);
 }

@@ -14,14 +14,8 @@ enum rb_wait_result {
   RB_CORE_WAIT_INTERRUPTED,          /* rb_ring_interrupt() */
   RB_CORE_WAIT_EOS,                  /* end of stream, and too little data */
   RB_CORE_WAIT_PEER_GONE,            /* the other side died or detached */
-  /* not in RbWaitResult: rb-ring.c turns it into RB_WAIT_PEER_GONE */
+  /* not in RbWaitResult: rb-ring-wait.c turns it into RB_WAIT_PEER_GONE */
   RB_CORE_WAIT_TRUNCATED = 100,      /* the ring's file was cut short */
-};
-
-enum rb_peer {
-  RB_PEER_NONE = 0,             /* never attached */
-  RB_PEER_ALIVE,
-  RB_PEER_GONE,                 /* detached, or its process died */
 };
 
 struct rb_wait_ctx {
@@ -54,17 +48,6 @@ enum rb_wait_result rb_ring_core_wait_space (struct rb_ring_core *core,
                                              int64_t timeout_us,
                                              const struct rb_wait_ctx *ctx);
 
-/* Slices that ran out (FUTEX_WAIT timed out before the wait's deadline)
- * with the condition already met when the waiter looked again: a wake-up
- * that was missed, or came at the very end of a 20 ms slice. The tests
- * assert it stays 0 in ping-pong, where it can only mean a lost wake-up. */
-extern _Atomic uint64_t rb_wait_late_wakeups;
-
-/* How long a wait spins before it sleeps, in ns (see rb-wait.c): 20 µs
- * with more than one CPU, else 0. Set once, before any wait; the tests
- * set 0 to exercise the sleeping path. */
-extern int64_t rb_wait_spin_ns;
-
 /* Wakes every waiter of the ring (they re-check and go back to sleep if
  * nothing changed for them). */
 void     rb_ring_core_wake_all (struct rb_ring_core *core);
@@ -72,18 +55,3 @@ void     rb_ring_core_wake_all (struct rb_ring_core *core);
 /* Wakes the waiters on @word. Realtime-safe apart from its single
  * FUTEX_WAKE system call. */
 void     rb_wake (_Atomic uint32_t *word);
-
-/* Peer liveness (rb-wait.c). Owner words: see struct rb_shm_header. */
-uint64_t rb_process_start_time (uint32_t pid);
-uint64_t rb_owner_self (void);
-bool     rb_owner_alive (uint64_t owner);
-enum rb_peer rb_shm_peer_state (struct rb_shm_header *hdr, int role,
-                                uint32_t *generation, uint32_t *pid);
-
-/* Takes @role (RB_ROLE_PRODUCER or _CONSUMER) for @self. Fails if a live
- * process holds it, returning its owner word in @holder; takes over from a
- * dead one, and from the creator of a ring it made for both roles. */
-bool     rb_shm_claim   (struct rb_shm_header *hdr, int role, uint64_t self,
-                         uint64_t *holder);
-/* Gives @role up if @self still holds it, and wakes the other side. */
-void     rb_shm_release (struct rb_shm_header *hdr, int role, uint64_t self);

@@ -45,6 +45,7 @@
  * the producer could not run meanwhile. */
 
 #include "rb-wait-private.h"
+#include "rb-test-hooks-private.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -132,203 +133,6 @@ now_us (void)
   return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* --- liveness --------------------------------------------------------------- */
-
-/* Reads a process's state letter and start time (clock ticks since boot)
- * from /proc/PID/stat. Returns false if the process is not there. */
-static bool
-process_stat (uint32_t pid, char *state, uint64_t *start)
-{
-  char path[64], buf[1024];
-  const char *p;
-  char *end;
-  unsigned long long st;
-  ssize_t n;
-  int fd, field;
-
-  snprintf (path, sizeof path, "/proc/%u/stat", pid);
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return false;
-  n = read (fd, buf, sizeof buf - 1);
-  close (fd);
-  if (n <= 0)
-    return false;
-  buf[n] = '\0';
-  /* The command name (field 2) may hold spaces and parentheses: count
-   * fields from the last ')'. The state is field 3, starttime field 22. */
-  p = strrchr (buf, ')');
-  if (p == NULL || p[1] != ' ')
-    return false;
-  *state = p[2];
-  for (field = 2; *p != '\0' && field < 22; p++)
-    if (*p == ' ')
-      field++;
-  errno = 0;
-  st = strtoull (p, &end, 10);
-  if (end == p || errno != 0)
-    return false;
-  *start = st;
-  return true;
-}
-
-uint64_t
-rb_process_start_time (uint32_t pid)
-{
-  char state;
-  uint64_t start;
-
-  return process_stat (pid, &state, &start) ? start : 0;
-}
-
-uint64_t
-rb_owner_self (void)
-{
-  uint32_t pid = (uint32_t) getpid ();
-
-  return (uint64_t) (uint32_t) rb_process_start_time (pid) << 32 | pid;
-}
-
-/* The largest pid the kernel hands out now (/proc/sys/kernel/pid_max),
- * read on every call since root may raise it; PID_MAX_LIMIT (2^22, the
- * most it can be on 64 bits) when it cannot be read. */
-static uint32_t
-pid_max (void)
-{
-  char buf[32];
-  unsigned long v;
-  char *end;
-  ssize_t n;
-  int fd = open ("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
-
-  if (fd < 0)
-    return UINT32_C (4194304);
-  n = read (fd, buf, sizeof buf - 1);
-  close (fd);
-  if (n <= 0)
-    return UINT32_C (4194304);
-  buf[n] = '\0';
-  errno = 0;
-  v = strtoul (buf, &end, 10);
-  if (end == buf || errno != 0 || v == 0 || v > UINT32_C (4194304))
-    return UINT32_C (4194304);
-  return (uint32_t) v;
-}
-
-bool
-rb_owner_alive (uint64_t owner)
-{
-  uint32_t pid = rb_owner_pid (owner);
-  uint32_t start = rb_owner_start (owner);
-  uint64_t now_start;
-  char state;
-
-  /* An owner word is input from another process. A pid the kernel cannot
-   * have handed out is nobody: 0, one that is negative as a pid_t (to
-   * kill() -1 means "every process we may signal", 0 and below process
-   * groups, so kill (-1, 0) would succeed), and one at or above pid_max
-   * (pids run from 1 to pid_max - 1). */
-  if (pid == 0 || pid > (uint32_t) INT32_MAX || pid >= pid_max ())
-    return false;
-  if (kill ((pid_t) pid, 0) < 0 && errno == ESRCH)
-    return false;
-  if (!process_stat (pid, &state, &now_start)) {
-    /* Either /proc is unreadable (another pid namespace, hidepid), or the
-     * process was a zombie that its parent reaped since kill() above.
-     * Ask again: only the first case still finds it. */
-    return !(kill ((pid_t) pid, 0) < 0 && errno == ESRCH);
-  }
-  /* a zombie has died, whether or not its parent has reaped it */
-  if (state == 'Z' || state == 'X')
-    return false;
-  /* a pid now used by another process: ours died. Start 0 means it could
-   * not be read at claim time: trust the pid. A stopped process is alive. */
-  return start == 0 || (uint32_t) now_start == start;
-}
-
-static _Atomic uint64_t *
-owner_word (struct rb_shm_header *hdr, int role)
-{
-  return role == RB_ROLE_PRODUCER ? &hdr->producer_owner : &hdr->consumer_owner;
-}
-
-enum rb_peer
-rb_shm_peer_state (struct rb_shm_header *hdr, int role, uint32_t *generation,
-    uint32_t *pid)
-{
-  _Atomic uint32_t *genp = role == RB_ROLE_PRODUCER ?
-      &hdr->producer_generation : &hdr->consumer_generation;
-  uint64_t owner;
-
-  /* relaxed throughout: liveness is a hint re-read every slice, and no data
-   * is read on its strength (data visibility comes from the positions). */
-  *generation = atomic_load_explicit (genp, memory_order_relaxed);
-  owner = atomic_load_explicit (owner_word (hdr, role), memory_order_relaxed);
-  if (pid != NULL)
-    *pid = rb_owner_pid (owner);
-  if (owner == 0)
-    return *generation == 0 ? RB_PEER_NONE : RB_PEER_GONE;
-  return rb_owner_alive (owner) ? RB_PEER_ALIVE : RB_PEER_GONE;
-}
-
-bool
-rb_shm_claim (struct rb_shm_header *hdr, int role, uint64_t self,
-    uint64_t *holder)
-{
-  _Atomic uint64_t *word = owner_word (hdr, role);
-  /* acquire: pairs with the release in rb_shm_release(). */
-  uint64_t cur = atomic_load_explicit (word, memory_order_acquire);
-
-  for (;;) {
-    /* relaxed: the creator's fields are written before the ring's magic is
-     * published and never change after. */
-    bool creator_both = cur != 0 && cur != self &&
-        cur == atomic_load_explicit (&hdr->creator_owner, memory_order_relaxed)
-        && atomic_load_explicit (&hdr->creator_role, memory_order_relaxed) ==
-        RB_ROLE_BOTH;
-
-    if (cur != 0 && !creator_both && rb_owner_alive (cur)) {
-      *holder = cur;
-      return false;
-    }
-    /* acq_rel: acquire pairs with the release in rb_shm_release() of the
-     * previous holder (its last positions are visible); release publishes
-     * the claim before anything we write as the new holder. */
-    if (atomic_compare_exchange_weak_explicit (word, &cur, self,
-            memory_order_acq_rel, memory_order_acquire))
-      break;
-  }
-  /* relaxed: statistics of the control block, read as hints. */
-  atomic_fetch_add_explicit (role == RB_ROLE_PRODUCER ?
-      &hdr->producer_generation : &hdr->consumer_generation, 1,
-      memory_order_relaxed);
-  if (role == RB_ROLE_PRODUCER) {
-    atomic_store_explicit (&hdr->producer_detached, 0, memory_order_relaxed);
-    /* A new producer starts a new stream: an end of stream its
-     * predecessor marked is over. release: pairs with the acquire load in
-     * rb_ring_core_is_eos(). */
-    atomic_store_explicit (&hdr->eos, 0, memory_order_release);
-  }
-  *holder = 0;
-  return true;
-}
-
-void
-rb_shm_release (struct rb_shm_header *hdr, int role, uint64_t self)
-{
-  uint64_t expected = self;
-
-  /* relaxed: a hint for ringbridge-stat; peers go by the owner word. */
-  if (role == RB_ROLE_PRODUCER)
-    atomic_store_explicit (&hdr->producer_detached, 1, memory_order_relaxed);
-  /* release: pairs with the acquire in rb_shm_claim() of the next holder. */
-  atomic_compare_exchange_strong_explicit (owner_word (hdr, role), &expected,
-      0, memory_order_release, memory_order_relaxed);
-  /* whoever waits on us re-checks, and finds us gone */
-  rb_wake (&hdr->data_wake);
-  rb_wake (&hdr->space_wake);
-}
-
 /* --- waiting ------------------------------------------------------------------- */
 
 enum wait_kind { WAIT_DATA, WAIT_SPACE };
@@ -412,6 +216,41 @@ file_truncated (const struct rb_wait_ctx *ctx)
   return fstat (ctx->fd, &st) == 0 && (uint64_t) st.st_size < ctx->file_size;
 }
 
+/* Whether a wait is over before it sleeps again: its result, or -1 to
+ * keep waiting. Looks at the peer only when @check_peer (see
+ * wait_common()). */
+static int
+wait_verdict (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
+    const struct rb_wait_ctx *ctx, bool check_peer)
+{
+  uint32_t gen;
+
+  if (condition_met (c, kind, target))
+    return RB_CORE_WAIT_READY;
+  if (ctx->interrupted != NULL &&
+      atomic_load_explicit (ctx->interrupted, memory_order_acquire))
+    return RB_CORE_WAIT_INTERRUPTED;
+  /* acquire: pairs with the release store in rb_ring_core_set_eos(); the
+   * final write position is visible, so one more check is conclusive. */
+  if (kind == WAIT_DATA &&
+      atomic_load_explicit (&c->hdr->eos, memory_order_acquire))
+    return condition_met (c, kind, target) ? RB_CORE_WAIT_READY :
+        RB_CORE_WAIT_EOS;
+  if (check_peer && ctx->peer_role >= 0 &&
+      rb_shm_peer_state (c->hdr, ctx->peer_role, &gen, NULL) ==
+          RB_PEER_GONE &&
+      (ctx->reported_generation == NULL ||
+          *ctx->reported_generation != gen)) {
+    if (condition_met (c, kind, target))
+      return RB_CORE_WAIT_READY;
+    /* report each departed peer once; later waits wait for a new one */
+    if (ctx->reported_generation != NULL)
+      *ctx->reported_generation = gen;
+    return RB_CORE_WAIT_PEER_GONE;
+  }
+  return -1;
+}
+
 static enum rb_wait_result
 wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
     int64_t timeout_us, const struct rb_wait_ctx *ctx)
@@ -435,31 +274,14 @@ wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
     return RB_CORE_WAIT_TRUNCATED;
   spin_a_little (c, kind, target, timeout_us, ctx);
   for (;;) {
-    uint32_t seq, gen;
+    uint32_t seq;
     int64_t left;
+    int verdict;
     struct timespec ts;
 
-    if (condition_met (c, kind, target))
-      return RB_CORE_WAIT_READY;
-    if (ctx->interrupted != NULL &&
-        atomic_load_explicit (ctx->interrupted, memory_order_acquire))
-      return RB_CORE_WAIT_INTERRUPTED;
-    /* acquire: pairs with the release store in rb_ring_core_set_eos(); the
-     * final write position is visible, so one more check is conclusive. */
-    if (kind == WAIT_DATA &&
-        atomic_load_explicit (&c->hdr->eos, memory_order_acquire))
-      return condition_met (c, kind, target) ? RB_CORE_WAIT_READY : RB_CORE_WAIT_EOS;
-    if (check_peer && ctx->peer_role >= 0 &&
-        rb_shm_peer_state (c->hdr, ctx->peer_role, &gen, NULL) == RB_PEER_GONE &&
-        (ctx->reported_generation == NULL ||
-            *ctx->reported_generation != gen)) {
-      if (condition_met (c, kind, target))
-        return RB_CORE_WAIT_READY;
-      /* report each departed peer once; later waits wait for a new one */
-      if (ctx->reported_generation != NULL)
-        *ctx->reported_generation = gen;
-      return RB_CORE_WAIT_PEER_GONE;
-    }
+    verdict = wait_verdict (c, kind, target, ctx, check_peer);
+    if (verdict >= 0)
+      return (enum rb_wait_result) verdict;
     left = deadline - now_us ();
     if (left <= 0)
       return RB_CORE_WAIT_TIMEOUT;

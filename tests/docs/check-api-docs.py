@@ -5,7 +5,7 @@
 
 Runs `gi-docgen check` on the GIR and fails if it exits non-zero or prints
 any warning; then checks that every function, method and constructor
-states its thread contract ("Thread: ...", see rb-ring.c) in its
+states its thread contract ("Thread: ...", see rb-ring*.c) in its
 description, where the reference shows it.
 
 With --mutant SYMBOL it checks the check: it removes the documentation of

@@ -7,11 +7,12 @@ rt.c holds all the code that runs in JACK's process thread. Its object's
 undefined symbols (nm -u) are every function it can reach outside itself;
 each must be on the list: memset/memcpy, the two JACK calls the process
 callback may make, RealtimeSanitizer's weak hooks, and ring functions that
-lib/ringbridge/rb-ring.c documents as RT-safe (its "Thread: ... RT-safe."
+RbRing's sources (lib/ringbridge/rb-ring*.c and friends) document as
+RT-safe (their "Thread: ... RT-safe."
 lines, the same marks tests/rt checks). A negative control runs the same
 check on rt-mutant.c (rt.c plus a printf and a malloc) and must fail.
 
-Usage: check-rt-symbols.py NM RT-ARCHIVE MUTANT-ARCHIVE RB-RING.C
+Usage: check-rt-symbols.py NM RT-ARCHIVE MUTANT-ARCHIVE RING-SOURCE.C...
 Output is TAP.
 """
 
@@ -19,7 +20,8 @@ import re
 import subprocess
 import sys
 
-NM, RT, MUTANT, RB_RING_C = sys.argv[1:5]
+NM, RT, MUTANT = sys.argv[1:4]
+RING_SOURCES = sys.argv[4:]
 
 ALLOWED = {
     "memset", "memcpy",
@@ -33,9 +35,10 @@ ALLOWED = {
 
 
 def documented_rt_safe():
-    """Functions whose gi-docgen block in rb-ring.c says RT-safe (and not
-    "Not RT-safe")."""
-    text = open(RB_RING_C, encoding="utf-8").read()
+    """Functions whose gi-docgen block in RbRing's sources says RT-safe
+    (and not "Not RT-safe")."""
+    text = "".join(open(path, encoding="utf-8").read()
+                   for path in RING_SOURCES)
     names = set()
     for m in re.finditer(r"^/\*\*\n \* (rb_[a-z0-9_]+):.*?\*/", text,
                          re.M | re.S):
@@ -71,12 +74,12 @@ def main():
     # the list of RT-safe ring functions was read: an empty one would let
     # nothing rb_ through and make the first check pass on a broken parse
     if len(rt_safe) >= 20 and "rb_ring_read_deinterleaved" in rt_safe:
-        print("ok 1 - rb-ring.c documents %d RT-safe functions"
+        print("ok 1 - RbRing documents %d RT-safe functions"
               % len(rt_safe))
     else:
         failed += 1
         print("not ok 1 - found only %d RT-safe functions in %s"
-              % (len(rt_safe), RB_RING_C))
+              % (len(rt_safe), " ".join(RING_SOURCES)))
 
     used = sorted(undefined(RT))
     bad = forbidden(RT, rt_safe)

@@ -396,8 +396,6 @@ assert_consumer_calls_refused (RbRing *ring, const char *role, Roles *fx)
   CONSUMER_REFUSED ("rb_ring_read_acquire",
       g_assert_null (rb_ring_read_acquire (ring, &n)));
   g_assert_cmpuint (n, ==, 0);
-  CONSUMER_REFUSED ("rb_ring_read_acquire_address",
-      g_assert_cmpuint (rb_ring_read_acquire_address (ring, &n), ==, 0));
   CONSUMER_REFUSED ("rb_ring_read_release",
       g_assert_false (rb_ring_read_release (ring, 8)));
   CONSUMER_REFUSED ("rb_ring_reset", rb_ring_reset (ring));
@@ -441,8 +439,6 @@ assert_producer_calls_refused (RbRing *ring, const char *role, Roles *fx)
   PRODUCER_REFUSED ("rb_ring_write_acquire",
       g_assert_null (rb_ring_write_acquire (ring, &n)));
   g_assert_cmpuint (n, ==, 0);
-  PRODUCER_REFUSED ("rb_ring_write_acquire_address",
-      g_assert_cmpuint (rb_ring_write_acquire_address (ring, &n), ==, 0));
   PRODUCER_REFUSED ("rb_ring_write_commit", rb_ring_write_commit (ring, 8));
   PRODUCER_REFUSED ("rb_ring_set_end_of_stream",
       rb_ring_set_end_of_stream (ring));
@@ -566,12 +562,8 @@ null_ring_calls (void)
   NULL_REFUSED ("rb_ring_write_bytes", rb_ring_write_bytes (NULL, NULL));
   NULL_REFUSED ("rb_ring_write_acquire", rb_ring_write_acquire (NULL, &n));
   g_assert_cmpuint (n, ==, 0);
-  NULL_REFUSED ("rb_ring_write_acquire_address",
-      rb_ring_write_acquire_address (NULL, &n));
   NULL_REFUSED ("rb_ring_write_commit", rb_ring_write_commit (NULL, 8));
   NULL_REFUSED ("rb_ring_read_acquire", rb_ring_read_acquire (NULL, &n));
-  NULL_REFUSED ("rb_ring_read_acquire_address",
-      rb_ring_read_acquire_address (NULL, &n));
   NULL_REFUSED ("rb_ring_read_release", rb_ring_read_release (NULL, 8));
   NULL_REFUSED ("rb_ring_write_frames", rb_ring_write_frames (NULL, buf, 1));
   NULL_REFUSED ("rb_ring_read_frames", rb_ring_read_frames (NULL, buf, 1));
@@ -624,10 +616,6 @@ null_ring_calls (void)
         rb_ring_read_record_acquire (NULL, &info));
     NULL_REFUSED ("rb_ring_read_record_release",
         rb_ring_read_record_release (NULL));
-    NULL_REFUSED ("rb_ring_write_record_acquire_address",
-        rb_ring_write_record_acquire_address (NULL, 8));
-    NULL_REFUSED ("rb_ring_read_record_acquire_address",
-        rb_ring_read_record_acquire_address (NULL, &info));
     NULL_REFUSED ("rb_record_info_init", rb_record_info_init (NULL, 1, 0));
   }
 }
@@ -648,10 +636,6 @@ null_buffer_calls (void)
   NULL_REFUSED ("rb_ring_read_frames", rb_ring_read_frames (ring, NULL, 1));
   NULL_REFUSED ("rb_ring_write_acquire", rb_ring_write_acquire (ring, NULL));
   NULL_REFUSED ("rb_ring_read_acquire", rb_ring_read_acquire (ring, NULL));
-  NULL_REFUSED ("rb_ring_write_acquire_address",
-      rb_ring_write_acquire_address (ring, NULL));
-  NULL_REFUSED ("rb_ring_read_acquire_address",
-      rb_ring_read_acquire_address (ring, NULL));
   NULL_REFUSED ("rb_ring_write_deinterleaved",
       rb_ring_write_deinterleaved (ring, NULL, 2, 1));
   NULL_REFUSED ("rb_ring_read_deinterleaved",

@@ -8,7 +8,7 @@
  * after every operation. */
 
 #include <ringbridge/ringbridge.h>
-#include "rb-ring-private.h"
+#include "rb-test-hooks-private.h"
 
 #include <gio/gio.h>
 
@@ -840,28 +840,6 @@ test_clock_point (void)
   g_assert_false (rb_ring_get_clock_point (ring, &pos, NULL, &frames));
 }
 
-static void
-test_acquire_address (void)
-{
-  g_autoptr (RbRing) ring = new_ring (4096);
-  g_autoptr (RbRing) over = new_overwrite_ring (4096);
-  gsize n, m;
-  guint8 *p = rb_ring_write_acquire (ring, &n);
-
-  g_assert_cmpuint (rb_ring_write_acquire_address (ring, &m), ==,
-      (guint64) (guintptr) p);
-  g_assert_cmpuint (m, ==, n);
-  memcpy ((guint8 *) (guintptr) rb_ring_write_acquire_address (ring, &m),
-      "abc", 3);
-  rb_ring_write_commit (ring, 3);
-  g_assert_cmpmem ((const guint8 *) (guintptr)
-      rb_ring_read_acquire_address (ring, &m), 3, "abc", 3);
-  g_assert_cmpuint (m, ==, 3);
-  /* overwrite rings hand out no write region */
-  g_assert_cmpuint (rb_ring_write_acquire_address (over, &m), ==, 0);
-  g_assert_cmpuint (m, ==, 0);
-}
-
 /* --- random operation sequences against a model -------------------------------------- */
 
 static void
@@ -970,7 +948,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ring/overwrite/wrap-2^64", test_overwrite_wrap);
   g_test_add_func ("/ring/read-at/plain", test_read_at_plain);
   g_test_add_func ("/ring/clock-point", test_clock_point);
-  g_test_add_func ("/ring/zero-copy/address", test_acquire_address);
   g_test_add_func ("/ring/random-ops", test_random_ops);
 
   return g_test_run ();

@@ -9,6 +9,7 @@
 #include <ringbridge/ringbridge.h>
 #include "rb-shm-private.h"
 #include "rb-wait-private.h"
+#include "rb-test-hooks-private.h"
 
 #include <errno.h>
 #include <grp.h>

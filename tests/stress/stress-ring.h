@@ -6,9 +6,10 @@
  * compile time:
  *
  * - STRESS_BACKEND_CORE: the GLib-free core (struct rb_ring_core) on a
- *   memfd mapped mirrored, built here the way rb-ring.c builds it. This is
- *   the one that links against the mutant cores of the R3m self-test, and
- *   the one with the test hook that starts positions near 2^64.
+ *   memfd mapped mirrored, built here the way rb-ring-attach.c builds
+ *   it. This is the one that links against the mutant cores of the R3m
+ *   self-test, and the one with the test hook that starts positions near
+ *   2^64 (rb-test-hooks-private.h).
  * - otherwise: the public RbRing API of the shared library.
  *
  * Everything is a one-line forward, so both binaries run the same harness. */
@@ -27,6 +28,7 @@
 
 #include "rb-mapping-private.h"
 #include "rb-ring-core-private.h"
+#include "rb-test-hooks-private.h"
 
 #define STRESS_BACKEND_NAME "core"
 #define STRESS_CAN_SET_POSITIONS 1

@@ -37,9 +37,9 @@ the few calls that move bytes between the ring and a caller's buffer
 (rb_ring_write, rb_ring_read, rb_ring_peek, rb_ring_read_at and their
 frame twins) are called through :mod:`ctypes` on the library the typelib
 loaded, with the buffer's own address; everything else (construction,
-errors, waits, state) goes through the typelib.  Zero-copy views use the
-introspectable rb_ring_read_acquire_address() /
-rb_ring_write_acquire_address() and wrap the address with ctypes.
+errors, waits, state) goes through the typelib.  Zero-copy views call
+rb_ring_read_acquire() / rb_ring_write_acquire() the same way (they are
+(skip) in the typelib) and wrap the region's address with ctypes.
 """
 
 import collections
@@ -201,6 +201,27 @@ if ctypes.sizeof(_CRecordInfo) != RingBridge.RecordInfo.__info__.get_size():
     raise ImportError('RingBridge overrides: RbRecordInfo changed layout')
 _c_write_record = _proto('rb_ring_write_record', ctypes.c_int, _vp,
                          ctypes.POINTER(_CRecordInfo), _vp, _sz)
+
+_c_write_acquire = _proto('rb_ring_write_acquire', _vp, _vp,
+                          ctypes.POINTER(_sz))
+_c_read_acquire = _proto('rb_ring_read_acquire', _vp, _vp,
+                         ctypes.POINTER(_sz))
+
+
+def _write_region(ring):
+    """rb_ring_write_acquire(): (address, count) of the free region, the
+    address 0 where C returns NULL."""
+    count = _sz(0)
+    address = _c_write_acquire(ring._rb_pointer, ctypes.byref(count))
+    return address or 0, count.value
+
+
+def _read_region(ring):
+    """rb_ring_read_acquire(): (address, count) of the readable region."""
+    count = _sz(0)
+    address = _c_read_acquire(ring._rb_pointer, ctypes.byref(count))
+    return address or 0, count.value
+
 
 _capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
 _capsule_pointer.restype = ctypes.c_void_p
@@ -1240,7 +1261,7 @@ class Ring(RingBridge.Ring):
                                    b.address, b.nbytes)
                     off += b.nbytes
                 return _c_write(self._rb_pointer, gathered, total)
-            address, count = RingBridge.Ring.write_acquire_address(self)
+            address, count = _write_region(self)
             if count < total:
                 return 0
             off = 0
@@ -1282,7 +1303,7 @@ class Ring(RingBridge.Ring):
         self._rb_wait_then(n, timeout)
         if not overwrite:
             # One copy, from the ring straight into the new bytes object.
-            address, count = RingBridge.Ring.read_acquire_address(self)
+            address, count = _read_region(self)
             k = min(n, count - count % fsize)
             data = ctypes.string_at(address, k)
             RingBridge.Ring.read_release(self, k)
@@ -1435,7 +1456,7 @@ class Ring(RingBridge.Ring):
         block; until then, read calls on this ring raise RuntimeError.
         """
         self._rb_consumer('read_view()')
-        address, count = RingBridge.Ring.read_acquire_address(self)
+        address, count = _read_region(self)
         count = self._rb_region_size(count, nbytes, frames)
         view = ReadView(self, address, count, writable)
         self._rb_read_view = view
@@ -1454,7 +1475,7 @@ class Ring(RingBridge.Ring):
             raise io.UnsupportedOperation(
                 'write_view(): an overwrite ring hands out no write region; '
                 'use write()')
-        address, count = RingBridge.Ring.write_acquire_address(self)
+        address, count = _write_region(self)
         count = self._rb_region_size(count, nbytes, frames)
         view = WriteView(self, address, count, True)
         self._rb_write_view = view
@@ -1672,17 +1693,16 @@ class Ring(RingBridge.Ring):
 # against the GIR, so a new method missing here fails there.
 _PRODUCER_METHODS = frozenset((
     'write', 'write_bytes', 'write_frames', 'write_deinterleaved',
-    'write_acquire', 'write_acquire_address', 'write_commit',
+    'write_acquire', 'write_commit',
     'write_available', 'write_frames_available',
-    'write_record', 'write_record_acquire', 'write_record_acquire_address',
-    'write_record_commit', 'set_end_of_stream', 'set_clock_point',
-    'wait_writable'))
+    'write_record', 'write_record_acquire', 'write_record_commit',
+    'set_end_of_stream', 'set_clock_point', 'wait_writable'))
 _CONSUMER_METHODS = frozenset((
     'read', 'read_bytes', 'read_frames', 'read_deinterleaved',
-    'read_acquire', 'read_acquire_address', 'read_release',
+    'read_acquire', 'read_release',
     'read_available', 'read_frames_available', 'peek', 'peek_bytes', 'skip',
     'reset', 'peek_record', 'read_record', 'read_record_acquire',
-    'read_record_acquire_address', 'read_record_bytes', 'read_record_release',
+    'read_record_bytes', 'read_record_release',
     'wait_readable'))
 # any reader of an overwrite ring, the consumer of a plain ring
 _POSITION_READER_METHODS = frozenset(('read_at', 'read_at_bytes',
