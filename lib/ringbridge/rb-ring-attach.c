@@ -636,6 +636,39 @@ rb_ring_peer_role (RbRing *ring)
 }
 
 /**
+ * rb_ring_get_creator_state:
+ * @ring: a ring
+ *
+ * Tells whether the process that created the ring still runs. A producer
+ * that took over a named ring whose creator died (a restarted pipeline)
+ * may treat the ring's name as its own, to remove when it stops, as the
+ * creator would have; a ring whose creator lives (a JACK client that made
+ * it for its producers) is the creator's.
+ *
+ * Thread: any. Not RT-safe (it may look in /proc).
+ *
+ * Returns: %RB_PEER_STATE_ALIVE if the creator runs (this process, for a
+ *   ring it made), %RB_PEER_STATE_GONE if it died
+ */
+RbPeerState
+rb_ring_get_creator_state (RbRing *ring)
+{
+  uint64_t owner;
+
+  g_return_val_if_fail (RB_IS_RING (ring), RB_PEER_STATE_NONE);
+
+  /* the owner words are in the header, which a truncation takes away */
+  if (!rb_ring_check_file (ring))
+    return RB_PEER_STATE_GONE;
+  /* relaxed: written once before the ring's magic is published */
+  owner = atomic_load_explicit (&rb_ring_header_of (ring)->creator_owner,
+      memory_order_relaxed);
+  if (owner == ring->self_owner || rb_owner_alive (owner))
+    return RB_PEER_STATE_ALIVE;
+  return RB_PEER_STATE_GONE;
+}
+
+/**
  * rb_ring_get_peer_state:
  * @ring: a ring
  *
