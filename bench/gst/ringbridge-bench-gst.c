@@ -58,6 +58,11 @@
  * one size back to back in rotated order, so machine noise hits all of them;
  * ratios are medians of per-repetition ratios to queue. */
 
+#include "bench-common.h"
+#include "bench-json.h"
+#include "bench-machine.h"
+#include "bench-stats.h"
+
 #include <ringbridge/ringbridge.h>
 #include <gst/gst.h>
 
@@ -78,10 +83,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#define EXIT_MISMATCH 1
-#define EXIT_USAGE 64
-#define EXIT_SETUP 71
 
 #define RATE 48000
 #define CHANNELS 2
@@ -157,15 +158,6 @@ static bool have_path[N_PATHS];
 static gchar *missing_note[N_PATHS];
 
 /* --- helpers ------------------------------------------------------------ */
-
-static inline guint64
-now_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (guint64) ts.tv_sec * 1000000000u + (guint64) ts.tv_nsec;
-}
 
 /* CPU time of this process, all threads, in us. */
 static gint64
@@ -1169,42 +1161,6 @@ teardown:
 
 /* --- statistics ---------------------------------------------------------- */
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* Median of the finite values of @v (not reordered), NAN if none. */
-static double
-median_of (const double *v, int n)
-{
-  g_autofree double *t = g_new (double, MAX (n, 1));
-  int k = 0;
-
-  for (int i = 0; i < n; i++)
-    if (isfinite (v[i]))
-      t[k++] = v[i];
-  if (k == 0)
-    return NAN;
-  qsort (t, (size_t) k, sizeof *t, cmp_double);
-  return k % 2 ? t[k / 2] : (t[k / 2 - 1] + t[k / 2]) / 2;
-}
-
-/* Nearest-rank percentile of sorted @v. */
-static double
-percentile (const double *v, gsize n, double p)
-{
-  gsize rank;
-
-  if (n == 0)
-    return NAN;
-  rank = (gsize) ceil (p / 100.0 * (double) n);
-  return v[MIN (MAX (rank, 1), n) - 1];
-}
-
 struct tput {
   gsize size;
   guint64 buffers;
@@ -1238,17 +1194,8 @@ struct target {
   enum target_state state;
 };
 
-struct machine {
-  struct utsname uts;
-  gchar *cpu_model;
-  long nproc;
-  gchar *date;
-  double loadavg;
-  double others_share;
-};
-
 struct results {
-  struct machine m;
+  struct bench_machine m;
   struct tput tput[N_PATHS][N_SIZES];
   struct lat lat[N_PATHS][N_LAT];
   double *rep_others;
@@ -1331,8 +1278,7 @@ results_clear (struct results *res)
   }
   g_ptr_array_unref (res->targets);
   g_free (res->rep_others);
-  g_free (res->m.cpu_model);
-  g_free (res->m.date);
+  bench_machine_clear (&res->m);
 }
 
 static void
@@ -1365,10 +1311,10 @@ results_summarize (struct results *res)
 
       for (int r = 0; r < opt_reps; r++)
         t->ratio[r] = t->bps[r] / res->tput[PATH_QUEUE][s].bps[r];
-      t->med_bps = median_of (t->bps, opt_reps);
-      t->med_mbps = median_of (t->mbps, opt_reps);
-      t->med_cpu = median_of (t->cpu, opt_reps);
-      t->med_ratio = median_of (t->ratio, opt_reps);
+      t->med_bps = bench_median_finite (t->bps, opt_reps);
+      t->med_mbps = bench_median_finite (t->mbps, opt_reps);
+      t->med_cpu = bench_median_finite (t->cpu, opt_reps);
+      t->med_ratio = bench_median_finite (t->ratio, opt_reps);
     }
   }
   for (size_t l = 0; l < N_LAT; l++) {
@@ -1376,14 +1322,14 @@ results_summarize (struct results *res)
       struct lat *t = &res->lat[p][l];
       double *v = (double *) t->all->data;
 
-      qsort (v, t->all->len, sizeof *v, cmp_double);
-      t->q[0] = percentile (v, t->all->len, 50);
-      t->q[1] = percentile (v, t->all->len, 90);
-      t->q[2] = percentile (v, t->all->len, 99);
+      qsort (v, t->all->len, sizeof *v, bench_cmp_double);
+      t->q[0] = bench_percentile (v, t->all->len, 50);
+      t->q[1] = bench_percentile (v, t->all->len, 90);
+      t->q[2] = bench_percentile (v, t->all->len, 99);
       t->q[3] = t->all->len ? v[t->all->len - 1] : NAN;
       for (int r = 0; r < opt_reps; r++)
         t->ratio[r] = t->p50[r] / res->lat[PATH_QUEUE][l].p50[r];
-      t->med_ratio = median_of (t->ratio, opt_reps);
+      t->med_ratio = bench_median_finite (t->ratio, opt_reps);
     }
   }
 
@@ -1395,7 +1341,7 @@ results_summarize (struct results *res)
     for (int r = 0; r < opt_reps; r++)
       rs[r] = res->tput[PATH_RING_XPROC][s].bps[r] /
           res->tput[PATH_SHM_XPROC][s].bps[r];
-    v = have_path[PATH_SHM_XPROC] ? median_of (rs, opt_reps) : NAN;
+    v = have_path[PATH_SHM_XPROC] ? bench_median_finite (rs, opt_reps) : NAN;
     if (have_path[PATH_SHM_XPROC] && isnan (v) &&
         res->tput[PATH_SHM_XPROC][s].deadlocked > 0 &&
         !isnan (res->tput[PATH_RING_XPROC][s].med_bps))
@@ -1449,94 +1395,20 @@ count_run (struct results *res, const struct run *r)
     res->failures++;
 }
 
-/* --- machine ------------------------------------------------------------- */
-
-static gchar *
-read_cpu_model (void)
-{
-  static const char *const keys[] = {
-    "model name", "Model", "Processor", "cpu model", "CPU part", NULL
-  };
-  g_autofree gchar *text = NULL;
-  g_auto (GStrv) lines = NULL;
-
-  if (!g_file_get_contents ("/proc/cpuinfo", &text, NULL, NULL))
-    return g_strdup ("unknown");
-  lines = g_strsplit (text, "\n", -1);
-  for (const char *const *key = keys; *key != NULL; key++) {
-    size_t len = strlen (*key);
-    for (gchar **l = lines; *l != NULL; l++) {
-      const char *colon = strchr (*l, ':');
-      if (colon != NULL && strncmp (*l, *key, len) == 0 &&
-          ((*l)[len] == ' ' || (*l)[len] == '\t' || (*l)[len] == ':'))
-        return g_strstrip (g_strdup (colon + 1));
-    }
-  }
-  return g_strdup ("unknown");
-}
-
-static double
-read_loadavg (void)
-{
-  g_autofree gchar *text = NULL;
-
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return NAN;
-  return g_ascii_strtod (text, NULL);
-}
-
-struct cpu_load {
-  double busy_s, self_s, wall_s;
-};
-
+/* The CPU time of this process and of the producer processes, reaped by
+ * now, against all of it. */
 static void
-read_cpu_load (struct cpu_load *l)
+read_cpu_load (struct bench_cpu_load *l)
 {
-  g_autofree gchar *text = NULL;
-  unsigned long long v[8] = { 0 };
-  double hz = (double) sysconf (_SC_CLK_TCK);
-  struct rusage ru;
-
-  memset (l, 0, sizeof *l);
-  l->wall_s = (double) now_ns () / 1e9;
-  l->self_s = (double) cpu_us () / 1e6;
-  /* the producer processes, reaped by now */
-  if (getrusage (RUSAGE_CHILDREN, &ru) == 0)
-    l->self_s += (double) ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-        (double) ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-  if (g_file_get_contents ("/proc/stat", &text, NULL, NULL) &&
-      sscanf (text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-          &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8)
-    l->busy_s = (double) (v[0] + v[1] + v[2] + v[5] + v[6]) / hz;
-}
-
-static double
-others_share (const struct cpu_load *a, const struct cpu_load *b, long nproc)
-{
-  double all = (b->wall_s - a->wall_s) * (double) nproc;
-  double o = (b->busy_s - a->busy_s) - (b->self_s - a->self_s);
-
-  return all > 0 ? MAX (o, 0) / all : NAN;
+  bench_read_cpu_load (l, bench_rusage_s (RUSAGE_CHILDREN));
 }
 
 /* --- output -------------------------------------------------------------- */
 
-static const char *
-cell (char *buf, size_t len, int decimals, const char *suffix, double v)
-{
-  if (isnan (v))
-    return "-";
-  if (isinf (v))
-    return "inf";
-  g_snprintf (buf, len, "%.*f%s", decimals, v, suffix);
-  return buf;
-}
-
 static void
-print_header (const struct machine *m)
+print_header (const struct bench_machine *m)
 {
-  g_print ("ringbridge-bench-gst %s: %s, %s, %ld CPUs, %s\n",
-      RB_VERSION_STRING, m->uts.machine, m->cpu_model, m->nproc, m->date);
+  bench_machine_print_header (m, "ringbridge-bench-gst");
   g_print ("%d repetitions, %" G_GINT64_FORMAT " buffers per throughput run "
       "(64 KiB: a tenth), %.2f s of audio per latency run; load average at "
       "start %.2f\n", opt_reps, opt_buffers, opt_seconds, m->loadavg);
@@ -1573,9 +1445,9 @@ print_tables (const struct results *res)
       if (!have_path[p])
         continue;
       g_print ("%-7s %-12s %12s %9s %10s %9s %5d\n", size_s, path_names[p],
-          cell (b[0], 32, 0, "", t->med_bps), cell (b[1], 32, 1, "",
-              t->med_mbps), cell (b[2], 32, 2, "", t->med_cpu),
-          p == PATH_QUEUE ? "" : cell (b[3], 32, 2, "x", t->med_ratio),
+          bench_cell (b[0], 32, 0, "", t->med_bps), bench_cell (b[1], 32, 1, "",
+              t->med_mbps), bench_cell (b[2], 32, 2, "", t->med_cpu),
+          p == PATH_QUEUE ? "" : bench_cell (b[3], 32, 2, "x", t->med_ratio),
           t->deadlocked);
     }
   }
@@ -1600,10 +1472,10 @@ print_tables (const struct results *res)
         ring_s = g_strdup_printf ("%.0f (%.0f)", t->ring_fill_us,
             t->max_fill_us);
       g_print ("%-6u %-12s %9s %9s %9s %9s %9s %18s\n", t->frames,
-          path_names[p], cell (b[0], 32, 1, "", t->q[0]),
-          cell (b[1], 32, 1, "", t->q[1]), cell (b[2], 32, 1, "", t->q[2]),
-          cell (b[3], 32, 1, "", t->q[3]),
-          p == PATH_QUEUE ? "" : cell (b[4], 32, 2, "x", t->med_ratio),
+          path_names[p], bench_cell (b[0], 32, 1, "", t->q[0]),
+          bench_cell (b[1], 32, 1, "", t->q[1]), bench_cell (b[2], 32, 1, "", t->q[2]),
+          bench_cell (b[3], 32, 1, "", t->q[3]),
+          p == PATH_QUEUE ? "" : bench_cell (b[4], 32, 2, "x", t->med_ratio),
           ring_s);
       if (t->lost_frames > 0)
         g_print ("%-6s   (%" G_GUINT64_FORMAT " frames lost on the way)\n",
@@ -1617,7 +1489,7 @@ print_tables (const struct results *res)
 
     g_print ("  %-4s %-62s %8s  (target %s)\n",
         t->state == TARGET_MET ? "PASS" : t->state == TARGET_NOT_MET ?
-        "MISS" : "n/a", t->name, cell (b[0], 32, 2, "x", t->value),
+        "MISS" : "n/a", t->name, bench_cell (b[0], 32, 2, "x", t->value),
         t->target);
   }
   g_print ("\nOther processes used %.0f%% of all CPU time during the run.\n",
@@ -1634,86 +1506,29 @@ print_tables (const struct results *res)
         "NO", res->runs, res->mismatches, res->failures);
 }
 
-static void
-json_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (; *s != '\0'; s++) {
-    unsigned char ch = (unsigned char) *s;
-    if (ch == '"' || ch == '\\')
-      g_string_append_printf (out, "\\%c", ch);
-    else if (ch < 0x20)
-      g_string_append_printf (out, "\\u%04x", ch);
-    else
-      g_string_append_c (out, (char) ch);
-  }
-  g_string_append_c (out, '"');
-}
-
-static void
-json_number (GString *out, double v)
-{
-  if (isfinite (v))
-    g_string_append_printf (out, "%.6g", v);
-  else
-    g_string_append (out, "null");
-}
-
-static void
-json_array (GString *out, const double *v, gsize n)
-{
-  g_string_append_c (out, '[');
-  for (gsize i = 0; i < n; i++) {
-    if (i > 0)
-      g_string_append_c (out, ',');
-    json_number (out, v[i]);
-  }
-  g_string_append_c (out, ']');
-}
-
-static void
-json_key_number (GString *out, const char *key, double v)
-{
-  g_string_append_printf (out, ",\"%s\":", key);
-  json_number (out, v);
-}
-
 static GString *
 results_to_json (const struct results *res)
 {
-  const struct machine *m = &res->m;
-  GString *json = g_string_new ("{\"program\":\"ringbridge-bench-gst\","
-      "\"version\":");
+  GString *json = bench_json_begin ("ringbridge-bench-gst");
   bool first = true;
 
-  json_string (json, RB_VERSION_STRING);
-  g_string_append (json, ",\"machine\":{\"arch\":");
-  json_string (json, m->uts.machine);
-  g_string_append (json, ",\"cpu_model\":");
-  json_string (json, m->cpu_model);
-  g_string_append_printf (json, ",\"nproc\":%ld,\"date\":", m->nproc);
-  json_string (json, m->date);
-  json_key_number (json, "loadavg_start", m->loadavg);
-  json_key_number (json, "others_cpu_share", m->others_share);
-  g_string_append (json, ",\"rep_others_cpu_share\":");
-  json_array (json, res->rep_others, (gsize) opt_reps);
-
-  g_string_append_printf (json, "},\"options\":{\"reps\":%d,\"buffers\":%"
+  bench_machine_to_json (json, &res->m, false, res->rep_others, opt_reps);
+  g_string_append_printf (json, ",\"options\":{\"reps\":%d,\"buffers\":%"
       G_GINT64_FORMAT ",\"sizes\":[%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT
       ",%" G_GSIZE_FORMAT "],\"latency_frames\":[%u,%u],\"seconds\":",
       opt_reps, opt_buffers, sizes[0], sizes[1], sizes[2], lat_frames[0],
       lat_frames[1]);
-  json_number (json, opt_seconds);
+  bench_json_number (json, opt_seconds);
   g_string_append_printf (json, ",\"shm_size\":%" G_GINT64_FORMAT
       ",\"shm_buffers\":%d,\"timeout_s\":", opt_shm_size, SHM_BUFFERS);
-  json_number (json, opt_timeout);
+  bench_json_number (json, opt_timeout);
   g_string_append_printf (json, ",\"quick\":%s,\"inject_error\":%s},"
       "\"missing\":[", opt_quick ? "true" : "false",
       opt_inject ? "true" : "false");
   for (int p = 0; p < N_PATHS; p++)
     if (!have_path[p]) {
       g_string_append (json, first ? "" : ",");
-      json_string (json, path_names[p]);
+      bench_json_string (json, path_names[p]);
       first = false;
     }
 
@@ -1727,17 +1542,17 @@ results_to_json (const struct results *res)
         continue;
       g_string_append (json, first ? "{\"path\":" : ",{\"path\":");
       first = false;
-      json_string (json, path_names[p]);
+      bench_json_string (json, path_names[p]);
       g_string_append_printf (json, ",\"size\":%" G_GSIZE_FORMAT
           ",\"buffers\":%" G_GUINT64_FORMAT ",\"buffers_per_s\":", t->size,
           t->buffers);
-      json_array (json, t->bps, (gsize) opt_reps);
+      bench_json_array (json, t->bps, (gsize) opt_reps);
       g_string_append (json, ",\"cpu_us_per_buffer\":");
-      json_array (json, t->cpu, (gsize) opt_reps);
-      json_key_number (json, "median_buffers_per_s", t->med_bps);
-      json_key_number (json, "median_mb_per_s", t->med_mbps);
-      json_key_number (json, "median_cpu_us_per_buffer", t->med_cpu);
-      json_key_number (json, "median_ratio_to_queue",
+      bench_json_array (json, t->cpu, (gsize) opt_reps);
+      bench_json_key_number (json, "median_buffers_per_s", t->med_bps);
+      bench_json_key_number (json, "median_mb_per_s", t->med_mbps);
+      bench_json_key_number (json, "median_cpu_us_per_buffer", t->med_cpu);
+      bench_json_key_number (json, "median_ratio_to_queue",
           p == PATH_QUEUE ? 1.0 : t->med_ratio);
       g_string_append_printf (json, ",\"deadlocked_reps\":%d,"
           "\"failed_reps\":%d,\"realtime\":%s}", t->deadlocked, t->failed,
@@ -1760,24 +1575,24 @@ results_to_json (const struct results *res)
             (k - 1) : 0);
       g_string_append (json, first ? "{\"path\":" : ",{\"path\":");
       first = false;
-      json_string (json, path_names[p]);
+      bench_json_string (json, path_names[p]);
       g_string_append_printf (json, ",\"buffer_frames\":%u,\"rate\":%d",
           t->frames, RATE);
-      json_key_number (json, "ring_fill_us", t->ring_fill_us);
-      json_key_number (json, "max_fill_us", t->max_fill_us);
-      json_key_number (json, "p50_us", t->q[0]);
-      json_key_number (json, "p90_us", t->q[1]);
-      json_key_number (json, "p99_us", t->q[2]);
-      json_key_number (json, "max_us", t->q[3]);
-      json_key_number (json, "median_ratio_to_queue",
+      bench_json_key_number (json, "ring_fill_us", t->ring_fill_us);
+      bench_json_key_number (json, "max_fill_us", t->max_fill_us);
+      bench_json_key_number (json, "p50_us", t->q[0]);
+      bench_json_key_number (json, "p90_us", t->q[1]);
+      bench_json_key_number (json, "p99_us", t->q[2]);
+      bench_json_key_number (json, "max_us", t->q[3]);
+      bench_json_key_number (json, "median_ratio_to_queue",
           p == PATH_QUEUE ? 1.0 : t->med_ratio);
       g_string_append (json, ",\"p50_us_per_rep\":");
-      json_array (json, t->p50, (gsize) opt_reps);
+      bench_json_array (json, t->p50, (gsize) opt_reps);
       g_string_append_printf (json, ",\"n_samples\":%u,\"lost_frames\":%"
           G_GUINT64_FORMAT ",\"deadlocked_reps\":%d,\"failed_reps\":%d,"
           "\"samples_us\":", t->all->len, t->lost_frames, t->deadlocked,
           t->failed);
-      json_array (json, sub, k);
+      bench_json_array (json, sub, k);
       g_string_append_c (json, '}');
     }
   }
@@ -1787,11 +1602,11 @@ results_to_json (const struct results *res)
     const struct target *t = g_ptr_array_index (res->targets, i);
 
     g_string_append (json, i ? ",{\"name\":" : "{\"name\":");
-    json_string (json, t->name);
+    bench_json_string (json, t->name);
     g_string_append (json, ",\"value\":");
-    json_number (json, t->value);
+    bench_json_number (json, t->value);
     g_string_append (json, ",\"target\":");
-    json_string (json, t->target);
+    bench_json_string (json, t->target);
     g_string_append_printf (json, ",\"met\":%s}",
         t->state == TARGET_MET ? "true" : t->state == TARGET_NOT_MET ?
         "false" : "null");
@@ -1816,7 +1631,7 @@ run_all (struct results *res)
       active[n_active++] = (enum path) p;
 
   for (int rep = 0; rep < opt_reps; rep++) {
-    struct cpu_load before, after;
+    struct bench_cpu_load before, after;
 
     read_cpu_load (&before);
     for (size_t s = 0; s < N_SIZES; s++) {
@@ -1863,15 +1678,16 @@ run_all (struct results *res)
           t->max_fill_us = isnan (t->max_fill_us) ? r.max_fill_us :
               MAX (t->max_fill_us, r.max_fill_us);
         if (!r.failed && !r.deadlocked && r.n_lat > 0) {
-          qsort (r.lat_us, r.n_lat, sizeof (double), cmp_double);
-          t->p50[rep] = percentile (r.lat_us, r.n_lat, 50);
+          qsort (r.lat_us, r.n_lat, sizeof (double), bench_cmp_double);
+          t->p50[rep] = bench_percentile (r.lat_us, r.n_lat, 50);
           g_array_append_vals (t->all, r.lat_us, (guint) r.n_lat);
         }
         g_free (r.lat_us);
       }
     }
     read_cpu_load (&after);
-    res->rep_others[rep] = others_share (&before, &after, res->m.nproc);
+    bench_cpu_load_shares (&before, &after, res->m.nproc,
+        &res->rep_others[rep], NULL);
     g_printerr ("repetition %d/%d done: other processes took %.0f%% of the "
         "CPU time\n", rep + 1, opt_reps, 100 * res->rep_others[rep]);
   }
@@ -1982,10 +1798,9 @@ main (int argc, char **argv)
   g_autoptr (GOptionContext) ctx = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) json = NULL;
-  g_autoptr (GDateTime) now = NULL;
-  struct cpu_load load0, load1;
+  struct bench_cpu_load load0, load1;
   struct results res;
-  struct machine *m = &res.m;
+  struct bench_machine *m = &res.m;
   int status;
 
   ctx = g_option_context_new (NULL);
@@ -2064,28 +1879,19 @@ main (int argc, char **argv)
   }
 
   results_init (&res);
-  m->nproc = sysconf (_SC_NPROCESSORS_ONLN);
-  m->cpu_model = read_cpu_model ();
-  uname (&m->uts);
-  now = g_date_time_new_now_utc ();
-  m->date = g_date_time_format_iso8601 (now);
-  m->loadavg = read_loadavg ();
+  bench_machine_init (m);
   print_header (m);
 
   read_cpu_load (&load0);
   run_all (&res);
   read_cpu_load (&load1);
-  m->others_share = others_share (&load0, &load1, m->nproc);
+  bench_cpu_load_shares (&load0, &load1, m->nproc, &m->others_share, NULL);
 
   results_summarize (&res);
   print_tables (&res);
   json = results_to_json (&res);
-  g_print ("%s\n", json->str);
-  if (opt_json != NULL &&
-      !g_file_set_contents (opt_json, json->str, (gssize) json->len, &error)) {
-    g_printerr ("error: %s\n", error->message);
+  if (!bench_json_emit (json, opt_json))
     return EXIT_SETUP;
-  }
 
   if (opt_inject) {
     if (res.missed > 0 || res.injected == 0) {
