@@ -27,6 +27,24 @@ bench_alloc_aligned (size_t size)
   return p;
 }
 
+/* Parses the command line; FALSE (with a message) on a bad option or an
+ * argument left over. */
+gboolean
+bench_parse_options (GOptionContext *ctx, int *argc, char ***argv)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_option_context_parse (ctx, argc, argv, &error)) {
+    g_printerr ("%s\n", error->message);
+    return FALSE;
+  }
+  if (*argc > 1) {
+    g_printerr ("unexpected argument '%s'\n", (*argv)[1]);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* Parses a --bytes value of option @name: 8 bytes to 1 TiB, optionally
  * with K, M or G (powers of 1024, "KiB" and "KB" alike) into @out. */
 gboolean

@@ -59,6 +59,8 @@ bench_spin_pause (unsigned *spins)
 
 void *bench_alloc_aligned (size_t size);
 
+gboolean bench_parse_options (GOptionContext *ctx, int *argc, char ***argv);
+
 gboolean bench_parse_size (const gchar *name, const gchar *value,
     guint64 *out, GError **error);
 

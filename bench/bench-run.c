@@ -10,24 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Parses the command line; FALSE (with a message) on a bad option or an
- * argument left over. */
-gboolean
-bench_run_parse_options (GOptionContext *ctx, int *argc, char ***argv)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (!g_option_context_parse (ctx, argc, argv, &error)) {
-    g_printerr ("%s\n", error->message);
-    return FALSE;
-  }
-  if (*argc > 1) {
-    g_printerr ("unexpected argument '%s'\n", (*argv)[1]);
-    return FALSE;
-  }
-  return TRUE;
-}
-
 /* The defaults of --reps and --bytes (smaller with --quick), and the
  * check of --reps; FALSE (with a message) if it is out of range. */
 gboolean

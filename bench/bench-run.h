@@ -44,9 +44,6 @@ struct bench_run {
   struct bench_tally tally;
 };
 
-gboolean bench_run_parse_options (GOptionContext *ctx, int *argc,
-    char ***argv);
-
 gboolean bench_run_check_options (gint *reps, guint64 *bytes,
     gboolean quick);
 

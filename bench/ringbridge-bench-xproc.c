@@ -1050,7 +1050,7 @@ parse_options (int *argc, char ***argv)
       "pipe. Prints a table and, as the last line,\none JSON object. Exits 1 "
       "if any data did not arrive intact.");
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bench_run_parse_options (ctx, argc, argv) ||
+  if (!bench_parse_options (ctx, argc, argv) ||
       !bench_run_check_options (&opt_reps, &opt_bytes, opt_quick))
     return FALSE;
   if (opt_samples == 0)

@@ -1014,7 +1014,7 @@ parse_options (int *argc, char ***argv)
       "an atomic ping-pong. Prints a table\nand, as the last line, one JSON "
       "object. Exits 1 if any data did not arrive\nintact.");
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bench_run_parse_options (ctx, argc, argv) ||
+  if (!bench_parse_options (ctx, argc, argv) ||
       !bench_run_check_options (&opt_reps, &opt_bytes, opt_quick))
     return FALSE;
   if (opt_round_trips == 0)

@@ -1506,13 +1506,12 @@ print_tables (const struct results *res)
         "NO", res->runs, res->mismatches, res->failures);
 }
 
-static GString *
-results_to_json (const struct results *res)
+/* ,"options":{..},"missing":[..], */
+static void
+options_to_json (GString *json)
 {
-  GString *json = bench_json_begin ("ringbridge-bench-gst");
   bool first = true;
 
-  bench_machine_to_json (json, &res->m, false, res->rep_others, opt_reps);
   g_string_append_printf (json, ",\"options\":{\"reps\":%d,\"buffers\":%"
       G_GINT64_FORMAT ",\"sizes\":[%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT
       ",%" G_GSIZE_FORMAT "],\"latency_frames\":[%u,%u],\"seconds\":",
@@ -1523,81 +1522,77 @@ results_to_json (const struct results *res)
       ",\"shm_buffers\":%d,\"timeout_s\":", opt_shm_size, SHM_BUFFERS);
   bench_json_number (json, opt_timeout);
   g_string_append_printf (json, ",\"quick\":%s,\"inject_error\":%s},"
-      "\"missing\":[", opt_quick ? "true" : "false",
-      opt_inject ? "true" : "false");
+      "\"missing\":[", bench_json_bool (opt_quick),
+      bench_json_bool (opt_inject));
   for (int p = 0; p < N_PATHS; p++)
     if (!have_path[p]) {
       g_string_append (json, first ? "" : ",");
       bench_json_string (json, path_names[p]);
       first = false;
     }
+  g_string_append (json, "],");
+}
 
-  g_string_append (json, "],\"throughput\":[");
-  first = true;
-  for (size_t s = 0; s < N_SIZES; s++) {
-    for (int p = 0; p < N_PATHS; p++) {
-      const struct tput *t = &res->tput[p][s];
+/* One element of "throughput":[..]. */
+static void
+tput_to_json (GString *json, const struct tput *t, enum path p)
+{
+  g_string_append (json, "{\"path\":");
+  bench_json_string (json, path_names[p]);
+  g_string_append_printf (json, ",\"size\":%" G_GSIZE_FORMAT
+      ",\"buffers\":%" G_GUINT64_FORMAT ",\"buffers_per_s\":", t->size,
+      t->buffers);
+  bench_json_array (json, t->bps, (gsize) opt_reps);
+  g_string_append (json, ",\"cpu_us_per_buffer\":");
+  bench_json_array (json, t->cpu, (gsize) opt_reps);
+  bench_json_key_number (json, "median_buffers_per_s", t->med_bps);
+  bench_json_key_number (json, "median_mb_per_s", t->med_mbps);
+  bench_json_key_number (json, "median_cpu_us_per_buffer", t->med_cpu);
+  bench_json_key_number (json, "median_ratio_to_queue",
+      p == PATH_QUEUE ? 1.0 : t->med_ratio);
+  g_string_append_printf (json, ",\"deadlocked_reps\":%d,"
+      "\"failed_reps\":%d,\"realtime\":%s}", t->deadlocked, t->failed,
+      bench_json_bool (p == PATH_INTERAUDIO));
+}
 
-      if (!have_path[p])
-        continue;
-      g_string_append (json, first ? "{\"path\":" : ",{\"path\":");
-      first = false;
-      bench_json_string (json, path_names[p]);
-      g_string_append_printf (json, ",\"size\":%" G_GSIZE_FORMAT
-          ",\"buffers\":%" G_GUINT64_FORMAT ",\"buffers_per_s\":", t->size,
-          t->buffers);
-      bench_json_array (json, t->bps, (gsize) opt_reps);
-      g_string_append (json, ",\"cpu_us_per_buffer\":");
-      bench_json_array (json, t->cpu, (gsize) opt_reps);
-      bench_json_key_number (json, "median_buffers_per_s", t->med_bps);
-      bench_json_key_number (json, "median_mb_per_s", t->med_mbps);
-      bench_json_key_number (json, "median_cpu_us_per_buffer", t->med_cpu);
-      bench_json_key_number (json, "median_ratio_to_queue",
-          p == PATH_QUEUE ? 1.0 : t->med_ratio);
-      g_string_append_printf (json, ",\"deadlocked_reps\":%d,"
-          "\"failed_reps\":%d,\"realtime\":%s}", t->deadlocked, t->failed,
-          p == PATH_INTERAUDIO ? "true" : "false");
-    }
-  }
+/* One element of "latency":[..], with at most MAX_SAMPLES_OUT of its
+ * samples, evenly spread. */
+static void
+lat_to_json (GString *json, const struct lat *t, enum path p)
+{
+  gsize n = t->all->len, k = MIN (n, MAX_SAMPLES_OUT);
+  g_autofree double *sub = g_new (double, MAX (k, 1));
 
-  g_string_append (json, "],\"latency\":[");
-  first = true;
-  for (size_t l = 0; l < N_LAT; l++) {
-    for (int p = 0; p < N_PATHS; p++) {
-      const struct lat *t = &res->lat[p][l];
-      gsize n = t->all->len, k = MIN (n, MAX_SAMPLES_OUT);
-      g_autofree double *sub = g_new (double, MAX (k, 1));
+  for (gsize i = 0; i < k; i++)
+    sub[i] = g_array_index (t->all, double, k > 1 ? i * (n - 1) /
+        (k - 1) : 0);
+  g_string_append (json, "{\"path\":");
+  bench_json_string (json, path_names[p]);
+  g_string_append_printf (json, ",\"buffer_frames\":%u,\"rate\":%d",
+      t->frames, RATE);
+  bench_json_key_number (json, "ring_fill_us", t->ring_fill_us);
+  bench_json_key_number (json, "max_fill_us", t->max_fill_us);
+  bench_json_key_number (json, "p50_us", t->q[0]);
+  bench_json_key_number (json, "p90_us", t->q[1]);
+  bench_json_key_number (json, "p99_us", t->q[2]);
+  bench_json_key_number (json, "max_us", t->q[3]);
+  bench_json_key_number (json, "median_ratio_to_queue",
+      p == PATH_QUEUE ? 1.0 : t->med_ratio);
+  g_string_append (json, ",\"p50_us_per_rep\":");
+  bench_json_array (json, t->p50, (gsize) opt_reps);
+  g_string_append_printf (json, ",\"n_samples\":%u,\"lost_frames\":%"
+      G_GUINT64_FORMAT ",\"deadlocked_reps\":%d,\"failed_reps\":%d,"
+      "\"samples_us\":", t->all->len, t->lost_frames, t->deadlocked,
+      t->failed);
+  bench_json_array (json, sub, k);
+  g_string_append_c (json, '}');
+}
 
-      if (!have_path[p])
-        continue;
-      for (gsize i = 0; i < k; i++)
-        sub[i] = g_array_index (t->all, double, k > 1 ? i * (n - 1) /
-            (k - 1) : 0);
-      g_string_append (json, first ? "{\"path\":" : ",{\"path\":");
-      first = false;
-      bench_json_string (json, path_names[p]);
-      g_string_append_printf (json, ",\"buffer_frames\":%u,\"rate\":%d",
-          t->frames, RATE);
-      bench_json_key_number (json, "ring_fill_us", t->ring_fill_us);
-      bench_json_key_number (json, "max_fill_us", t->max_fill_us);
-      bench_json_key_number (json, "p50_us", t->q[0]);
-      bench_json_key_number (json, "p90_us", t->q[1]);
-      bench_json_key_number (json, "p99_us", t->q[2]);
-      bench_json_key_number (json, "max_us", t->q[3]);
-      bench_json_key_number (json, "median_ratio_to_queue",
-          p == PATH_QUEUE ? 1.0 : t->med_ratio);
-      g_string_append (json, ",\"p50_us_per_rep\":");
-      bench_json_array (json, t->p50, (gsize) opt_reps);
-      g_string_append_printf (json, ",\"n_samples\":%u,\"lost_frames\":%"
-          G_GUINT64_FORMAT ",\"deadlocked_reps\":%d,\"failed_reps\":%d,"
-          "\"samples_us\":", t->all->len, t->lost_frames, t->deadlocked,
-          t->failed);
-      bench_json_array (json, sub, k);
-      g_string_append_c (json, '}');
-    }
-  }
-
-  g_string_append (json, "],\"targets\":[");
+/* "targets":[..],"runs":..,..} */
+static void
+targets_to_json (GString *json, const struct results *res)
+{
+  g_string_append (json, "\"targets\":[");
   for (guint i = 0; i < res->targets->len; i++) {
     const struct target *t = g_ptr_array_index (res->targets, i);
 
@@ -1613,8 +1608,37 @@ results_to_json (const struct results *res)
   }
   g_string_append_printf (json, "],\"runs\":%u,\"mismatches\":%u,"
       "\"failures\":%u,\"verified\":%s}", res->runs, res->mismatches,
-      res->failures, res->mismatches == 0 && res->failures == 0 &&
-      !opt_inject ? "true" : "false");
+      res->failures, bench_json_bool (res->mismatches == 0 &&
+          res->failures == 0 && !opt_inject));
+}
+
+static GString *
+results_to_json (const struct results *res)
+{
+  GString *json = bench_json_begin ("ringbridge-bench-gst");
+  bool first = true;
+
+  bench_machine_to_json (json, &res->m, false, res->rep_others, opt_reps);
+  options_to_json (json);
+  g_string_append (json, "\"throughput\":[");
+  for (size_t s = 0; s < N_SIZES; s++)
+    for (int p = 0; p < N_PATHS; p++)
+      if (have_path[p]) {
+        g_string_append (json, first ? "" : ",");
+        first = false;
+        tput_to_json (json, &res->tput[p][s], (enum path) p);
+      }
+  g_string_append (json, "],\"latency\":[");
+  first = true;
+  for (size_t l = 0; l < N_LAT; l++)
+    for (int p = 0; p < N_PATHS; p++)
+      if (have_path[p]) {
+        g_string_append (json, first ? "" : ",");
+        first = false;
+        lat_to_json (json, &res->lat[p][l], (enum path) p);
+      }
+  g_string_append (json, "],");
+  targets_to_json (json, res);
   return json;
 }
 
@@ -1792,6 +1816,63 @@ install_signal_handlers (void)
   atexit (cleanup_now);
 }
 
+/* The paths this GStreamer has, and the elements every path needs; FALSE
+ * (with a message) without queue, the rings or the sources. */
+static gboolean
+find_elements (void)
+{
+  find_paths ();
+  if (!have_path[PATH_QUEUE] || !have_path[PATH_RING_INPROC]) {
+    g_printerr ("error: %s\n", missing_note[have_path[PATH_QUEUE] ?
+            PATH_RING_INPROC : PATH_QUEUE]);
+    return FALSE;
+  }
+  {
+    g_autoptr (GstElementFactory) a = gst_element_factory_find
+        ("audiotestsrc");
+    g_autoptr (GstElementFactory) f = gst_element_factory_find ("fakesrc");
+
+    if (a == NULL || f == NULL) {
+      g_printerr ("error: no element '%s' (gstreamer1.0-plugins-%s)\n",
+          a == NULL ? "audiotestsrc" : "fakesrc", a == NULL ? "base" :
+          "core");
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* The defaults (smaller with --quick) and the checks of the options. */
+static gboolean
+check_options (void)
+{
+  if (opt_reps == 0)
+    opt_reps = opt_quick ? 1 : 5;
+  if (opt_reps < 1 || opt_reps > 1000) {
+    g_printerr ("invalid --reps %d: 1 to 1000\n", opt_reps);
+    return FALSE;
+  }
+  if (opt_buffers == 0)
+    opt_buffers = opt_quick ? 2000 : 100000;
+  if (opt_buffers < 100 || opt_buffers > 100000000) {
+    g_printerr ("invalid --buffers %" G_GINT64_FORMAT ": 100 to 10^8\n",
+        opt_buffers);
+    return FALSE;
+  }
+  if (opt_seconds == 0)
+    opt_seconds = opt_quick ? 0.3 : 2;
+  if (opt_timeout == 0)
+    opt_timeout = 10;
+  if (opt_shm_size != 0 && (opt_shm_size < 4096 ||
+          opt_shm_size > G_MAXUINT32)) {
+    g_printerr ("invalid --shm-size %" G_GINT64_FORMAT ": 4096 to %u bytes, "
+        "or 0 for room for %d buffers\n", opt_shm_size, G_MAXUINT32,
+        SHM_BUFFERS);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1814,43 +1895,15 @@ main (int argc, char **argv)
       "intact or a run of ours failed.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
-  if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
-    g_printerr ("%s\n", error->message);
+  if (!bench_parse_options (ctx, &argc, &argv))
     return EXIT_USAGE;
-  }
-  if (argc > 1) {
-    g_printerr ("unexpected argument '%s'\n", argv[1]);
-    return EXIT_USAGE;
-  }
   if (opt_child != NULL) {
     if (opt_child_unit < 1 || opt_child_count < 1)
       return EXIT_USAGE;
     return child_main ();
   }
-  if (opt_reps == 0)
-    opt_reps = opt_quick ? 1 : 5;
-  if (opt_reps < 1 || opt_reps > 1000) {
-    g_printerr ("invalid --reps %d: 1 to 1000\n", opt_reps);
+  if (!check_options ())
     return EXIT_USAGE;
-  }
-  if (opt_buffers == 0)
-    opt_buffers = opt_quick ? 2000 : 100000;
-  if (opt_buffers < 100 || opt_buffers > 100000000) {
-    g_printerr ("invalid --buffers %" G_GINT64_FORMAT ": 100 to 10^8\n",
-        opt_buffers);
-    return EXIT_USAGE;
-  }
-  if (opt_seconds == 0)
-    opt_seconds = opt_quick ? 0.3 : 2;
-  if (opt_timeout == 0)
-    opt_timeout = 10;
-  if (opt_shm_size != 0 && (opt_shm_size < 4096 ||
-          opt_shm_size > G_MAXUINT32)) {
-    g_printerr ("invalid --shm-size %" G_GINT64_FORMAT ": 4096 to %u bytes, "
-        "or 0 for room for %d buffers\n", opt_shm_size, G_MAXUINT32,
-        SHM_BUFFERS);
-    return EXIT_USAGE;
-  }
 
   self_exe = g_file_read_link ("/proc/self/exe", &error);
   if (self_exe == NULL) {
@@ -1859,24 +1912,8 @@ main (int argc, char **argv)
     return EXIT_SETUP;
   }
   install_signal_handlers ();
-  find_paths ();
-  if (!have_path[PATH_QUEUE] || !have_path[PATH_RING_INPROC]) {
-    g_printerr ("error: %s\n", missing_note[have_path[PATH_QUEUE] ?
-            PATH_RING_INPROC : PATH_QUEUE]);
+  if (!find_elements ())
     return EXIT_SETUP;
-  }
-  {
-    g_autoptr (GstElementFactory) a = gst_element_factory_find
-        ("audiotestsrc");
-    g_autoptr (GstElementFactory) f = gst_element_factory_find ("fakesrc");
-
-    if (a == NULL || f == NULL) {
-      g_printerr ("error: no element '%s' (gstreamer1.0-plugins-%s)\n",
-          a == NULL ? "audiotestsrc" : "fakesrc", a == NULL ? "base" :
-          "core");
-      return EXIT_SETUP;
-    }
-  }
 
   results_init (&res);
   bench_machine_init (m);
