@@ -10,6 +10,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The --bytes callback: the main group's user data is the guint64 it
+ * sets (see bench_run_parse()). */
+gboolean
+bench_run_parse_bytes (const gchar *name, const gchar *value, gpointer bytes,
+    GError **error)
+{
+  return bench_parse_size (name, value, bytes, error);
+}
+
+/* Parses the command line against @entries, whose BENCH_RUN_OPTION_BYTES
+ * sets @bytes; FALSE (with a message) if it is wrong. */
+gboolean
+bench_run_parse (const GOptionEntry *entries, const char *summary,
+    guint64 *bytes, int *argc, char ***argv)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
+  GOptionGroup *main_group = g_option_group_new (NULL, NULL, NULL, bytes,
+      NULL);
+
+  g_option_group_add_entries (main_group, entries);
+  g_option_context_set_main_group (ctx, main_group);
+  g_option_context_set_summary (ctx, summary);
+  return bench_parse_options (ctx, argc, argv);
+}
+
 /* The defaults of --reps and --bytes (smaller with --quick), and the
  * check of --reps; FALSE (with a message) if it is out of range. */
 gboolean
@@ -25,6 +50,21 @@ bench_run_check_options (gint *reps, guint64 *bytes, gboolean quick)
   if (*bytes == 0)
     *bytes = quick ? 16 * 1024 * 1024 : 256 * 1024 * 1024;
   return TRUE;
+}
+
+/* Allocates @n zeroed arrays of one value per repetition. */
+void
+bench_per_rep_new (double **arrays, int n, int reps)
+{
+  for (int i = 0; i < n; i++)
+    arrays[i] = g_new0 (double, reps);
+}
+
+void
+bench_per_rep_free (double **arrays, int n)
+{
+  for (int i = 0; i < n; i++)
+    g_clear_pointer (&arrays[i], g_free);
 }
 
 void
@@ -51,6 +91,29 @@ bench_run_print_header (const struct bench_run *run, const char *program)
   bench_machine_print_header (&run->m, program);
   g_print ("%s; %d repetitions; load average at start %.2f\n",
       run->m.pin_note, run->reps, run->m.loadavg);
+}
+
+/* The CPU load now, counting the benchmark's other processes as ours. */
+void
+bench_run_read_load (const struct bench_run *run, struct bench_cpu_load *l)
+{
+  bench_read_cpu_load (l, run->extra_self_s != NULL ? run->extra_self_s () :
+      0);
+}
+
+/* Runs @body (@data) and records what other processes and the hypervisor
+ * took meanwhile. */
+void
+bench_run_measure (struct bench_run *run, void (*body) (void *), void *data)
+{
+  struct bench_machine *m = &run->m;
+  struct bench_cpu_load load0, load1;
+
+  bench_run_read_load (run, &load0);
+  body (data);
+  bench_run_read_load (run, &load1);
+  bench_cpu_load_shares (&load0, &load1, m->nproc, &m->others_share,
+      &m->steal_share);
 }
 
 /* Counts one checked run; @bad nonzero if its data differed, @injected if
@@ -99,6 +162,33 @@ double
 bench_run_rep_median (const struct bench_run *run, const double *per_rep)
 {
   return bench_rep_median (run->used, run->n_used, per_rep);
+}
+
+/* The medians over the repetitions in use of @n per-repetition latency
+ * ratios of medians (@ratio) and of p99s (@ratio_p99). */
+void
+bench_run_ratio_medians (const struct bench_run *run, double *const *ratio,
+    double *const *ratio_p99, double *med, double *med_p99, int n)
+{
+  for (int r = 0; r < n; r++) {
+    med[r] = bench_run_rep_median (run, ratio[r]);
+    med_p99[r] = bench_run_rep_median (run, ratio_p99[r]);
+  }
+}
+
+/* "ratios":{..},"median_ratios":{..},"median_p99_ratios":{..} */
+void
+bench_run_ratios_to_json (GString *json, const char *const *names,
+    double *const *ratio, const double *med, const double *med_p99, int n,
+    int reps)
+{
+  bench_json_object_of_arrays (json, "ratios", names, ratio, n,
+      (size_t) reps);
+  g_string_append_c (json, ',');
+  bench_json_object_of_numbers (json, "median_ratios", names, med, n);
+  g_string_append_c (json, ',');
+  bench_json_object_of_numbers (json, "median_p99_ratios", names, med_p99,
+      n);
 }
 
 static const char *
@@ -181,11 +271,8 @@ bench_run_json_end (GString *json, const struct bench_run *run,
       bench_json_bool (run->tally.mismatches == 0 && !inject));
 }
 
-/* 1 if any data did not arrive intact. With --inject-error inverted on
- * purpose, for a should_fail test: success (0) means a check let corrupted
- * data through. */
-int
-bench_run_exit_status (const struct bench_run *run, bool inject)
+static int
+exit_status (const struct bench_run *run, bool inject)
 {
   const struct bench_tally *t = &run->tally;
 
@@ -198,4 +285,18 @@ bench_run_exit_status (const struct bench_run *run, bool inject)
   }
   g_printerr ("inject-error: every run noticed the injected error\n");
   return EXIT_MISMATCH;
+}
+
+/* Prints @json as the last line and writes it to @path (unless NULL);
+ * returns the exit status: EXIT_SETUP if the file cannot be written, else
+ * 1 if any data did not arrive intact. With --inject-error inverted on
+ * purpose, for a should_fail test: 0 means a check let corrupted data
+ * through. */
+int
+bench_run_finish (const struct bench_run *run, const GString *json,
+    const char *path, bool inject)
+{
+  if (!bench_json_emit (json, path))
+    return EXIT_SETUP;
+  return exit_status (run, inject);
 }

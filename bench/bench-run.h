@@ -42,10 +42,38 @@ struct bench_run {
   int *used;                    /* the repetitions the medians use */
   int n_used;
   struct bench_tally tally;
+  /* CPU seconds of the benchmark's other processes, or NULL */
+  double (*extra_self_s) (void);
 };
+
+/* The options both ring benchmarks take, as GOptionEntry initializers. */
+#define BENCH_RUN_OPTION_REPS(var) \
+  { "reps", 'r', 0, G_OPTION_ARG_INT, &(var), \
+    "Repetitions of every case (default 15)", "N" }
+#define BENCH_RUN_OPTION_BYTES \
+  { "bytes", 'b', 0, G_OPTION_ARG_CALLBACK, (gpointer) bench_run_parse_bytes, \
+    "Bytes per throughput run for chunks of 64 B and up; an 8 B chunk " \
+    "moves 1/8 of it (default 256M)", "SIZE" }
+#define BENCH_RUN_OPTION_JSON(var) \
+  { "json", 'j', 0, G_OPTION_ARG_FILENAME, &(var), \
+    "Also write the JSON result to FILE", "FILE" }
+#define BENCH_RUN_OPTION_INJECT(var) \
+  { "inject-error", 0, 0, G_OPTION_ARG_NONE, &(var), \
+    "Self-test of the checks: corrupt one word in every measured run; " \
+    "exits 1 if every run noticed, 0 if one did not", NULL }
+
+gboolean bench_run_parse_bytes (const gchar *name, const gchar *value,
+    gpointer bytes, GError **error);
+
+gboolean bench_run_parse (const GOptionEntry *entries, const char *summary,
+    guint64 *bytes, int *argc, char ***argv);
 
 gboolean bench_run_check_options (gint *reps, guint64 *bytes,
     gboolean quick);
+
+void bench_per_rep_new (double **arrays, int n, int reps);
+
+void bench_per_rep_free (double **arrays, int n);
 
 void bench_run_init (struct bench_run *run, int reps);
 
@@ -53,6 +81,15 @@ void bench_run_clear (struct bench_run *run);
 
 void bench_run_print_header (const struct bench_run *run,
     const char *program);
+
+void bench_run_read_load (const struct bench_run *run,
+    struct bench_cpu_load *l);
+
+void bench_run_measure (struct bench_run *run, void (*body) (void *),
+    void *data);
+
+int bench_run_finish (const struct bench_run *run, const GString *json,
+    const char *path, bool inject);
 
 void bench_run_count (struct bench_run *run, uint64_t bad, bool injected,
     const char *what);
@@ -65,6 +102,14 @@ void bench_run_select_reps (struct bench_run *run);
 double bench_run_rep_median (const struct bench_run *run,
     const double *per_rep);
 
+void bench_run_ratio_medians (const struct bench_run *run,
+    double *const *ratio, double *const *ratio_p99, double *med,
+    double *med_p99, int n);
+
+void bench_run_ratios_to_json (GString *json, const char *const *names,
+    double *const *ratio, const double *med, const double *med_p99, int n,
+    int reps);
+
 void bench_run_print_targets (const struct bench_target *targets, int n,
     int width);
 
@@ -76,4 +121,3 @@ GString *bench_run_json_begin (const struct bench_run *run,
 void bench_run_json_end (GString *json, const struct bench_run *run,
     const struct bench_target *targets, int n, bool inject);
 
-int bench_run_exit_status (const struct bench_run *run, bool inject);

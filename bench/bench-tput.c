@@ -35,10 +35,8 @@ bench_tput_init (struct bench_tput *t, const struct bench_tput_spec *spec,
     amount = tc->chunk >= BENCH_FULL_AMOUNT_CHUNK ? bytes :
         bytes / BENCH_FULL_AMOUNT_CHUNK * tc->chunk;
     tc->n_chunks = MAX (amount / tc->chunk, 1);
-    for (int i = 0; i < spec->n_peers; i++)
-      tc->gbps[i] = g_new0 (double, reps);
-    for (int r = 0; r < spec->n_ratios; r++)
-      tc->ratio[r] = g_new0 (double, reps);
+    bench_per_rep_new (tc->gbps, spec->n_peers, reps);
+    bench_per_rep_new (tc->ratio, spec->n_ratios, reps);
   }
 }
 
@@ -46,19 +44,72 @@ void
 bench_tput_clear (struct bench_tput *t)
 {
   for (size_t c = 0; c < BENCH_N_CASES; c++) {
-    for (int i = 0; i < t->spec->n_peers; i++)
-      g_free (t->cases[c].gbps[i]);
-    for (int r = 0; r < t->spec->n_ratios; r++)
-      g_free (t->cases[c].ratio[r]);
+    bench_per_rep_free (t->cases[c].gbps, t->spec->n_peers);
+    bench_per_rep_free (t->cases[c].ratio, t->spec->n_ratios);
   }
 }
 
-/* Chunks of the short untimed run that touches every page of a case's
- * peer and moves the ring positions off zero. */
-uint64_t
-bench_tput_warmup_chunks (const struct bench_tput_case *tc)
+/* The peers that were built, in their order. */
+static int
+active_peers (const struct bench_tput *t, int *active)
 {
-  return MIN (MAX (2 * tc->capacity / tc->chunk, 16), tc->n_chunks);
+  int n = 0;
+
+  for (int i = 0; i < t->spec->n_peers; i++)
+    if (i != t->spec->missing_peer)
+      active[n++] = i;
+  return n;
+}
+
+/* A short untimed run per peer and case touches every page (of both
+ * processes, where there are two) and moves the ring positions off zero. */
+void
+bench_tput_warm_up (struct bench_tput *t, struct bench_run *run,
+    bench_stream_fn stream, void *ctx, uint64_t *seed)
+{
+  int active[BENCH_MAX_PEERS];
+  int n_active = active_peers (t, active);
+
+  for (size_t c = 0; c < BENCH_N_CASES; c++) {
+    struct bench_tput_case *tc = &t->cases[c];
+    uint64_t n = MIN (MAX (2 * tc->capacity / tc->chunk, 16), tc->n_chunks);
+
+    for (int a = 0; a < n_active; a++) {
+      g_autofree gchar *what = g_strdup_printf ("%s, %zu-byte ring, "
+          "%zu-byte chunks, warm-up", t->spec->peer_names[active[a]],
+          tc->capacity, tc->chunk);
+      uint64_t bad;
+
+      stream (ctx, c, active[a], n, (*seed)++, false, &bad);
+      bench_run_count (run, bad, false, what);
+    }
+  }
+}
+
+/* Repetition @rep of every case; within one, the peers take turns at
+ * going first. */
+void
+bench_tput_run_rep (struct bench_tput *t, struct bench_run *run, int rep,
+    bool inject, bench_stream_fn stream, void *ctx, uint64_t *seed)
+{
+  int active[BENCH_MAX_PEERS];
+  int n_active = active_peers (t, active);
+
+  for (size_t c = 0; c < BENCH_N_CASES; c++) {
+    struct bench_tput_case *tc = &t->cases[c];
+
+    for (int a = 0; a < n_active; a++) {
+      int peer = active[(a + rep) % n_active];
+      g_autofree gchar *what = g_strdup_printf ("%s, %zu-byte ring, "
+          "%zu-byte chunks, repetition %d", t->spec->peer_names[peer],
+          tc->capacity, tc->chunk, rep + 1);
+      uint64_t bad;
+
+      tc->gbps[peer][rep] = stream (ctx, c, peer, tc->n_chunks, (*seed)++,
+          inject, &bad);
+      bench_run_count (run, bad, inject, what);
+    }
+  }
 }
 
 /* Ratios within one repetition first (its peers ran back to back on the

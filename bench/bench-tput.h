@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,13 +62,23 @@ void bench_tput_init (struct bench_tput *t, const struct bench_tput_spec *spec,
 
 void bench_tput_clear (struct bench_tput *t);
 
-uint64_t bench_tput_warmup_chunks (const struct bench_tput_case *tc);
-
 void bench_tput_summarize (struct bench_tput *t, const struct bench_run *run);
 
 void bench_tput_check_target (const struct bench_tput *t,
     struct bench_target *target, int r, size_t min_chunk, size_t max_chunk,
     double bound);
+
+/* Runs @peer once over case @c's ring and chunk: @n chunks of the stream
+ * @seed, one of them corrupted if @inject; returns GB/s and sets *bad
+ * nonzero if the data arrived otherwise than sent. */
+typedef double (*bench_stream_fn) (void *ctx, size_t c, int peer, uint64_t n,
+    uint64_t seed, bool inject, uint64_t *bad);
+
+void bench_tput_warm_up (struct bench_tput *t, struct bench_run *run,
+    bench_stream_fn stream, void *ctx, uint64_t *seed);
+
+void bench_tput_run_rep (struct bench_tput *t, struct bench_run *run,
+    int rep, bool inject, bench_stream_fn stream, void *ctx, uint64_t *seed);
 
 void bench_tput_print (const struct bench_tput *t);
 

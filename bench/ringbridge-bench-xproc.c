@@ -617,29 +617,23 @@ results_init (struct results *res)
   bench_tput_init (&res->tput, &tput_spec, opt_reps, opt_bytes);
   res->lat.per_rep = ((uint64_t) opt_samples + (uint64_t) opt_reps - 1) /
       (uint64_t) opt_reps;
-  for (int i = 0; i < N_LAT_PEERS; i++) {
+  for (int i = 0; i < N_LAT_PEERS; i++)
     res->lat.samples[i] = g_new0 (double, res->lat.per_rep * opt_reps);
-    res->lat.median_ns[i] = g_new0 (double, opt_reps);
-    res->lat.p99_ns[i] = g_new0 (double, opt_reps);
-  }
-  for (int r = 0; r < N_LAT_RATIOS; r++) {
-    res->lat.ratio[r] = g_new0 (double, opt_reps);
-    res->lat.ratio_p99[r] = g_new0 (double, opt_reps);
-  }
+  bench_per_rep_new (res->lat.median_ns, N_LAT_PEERS, opt_reps);
+  bench_per_rep_new (res->lat.p99_ns, N_LAT_PEERS, opt_reps);
+  bench_per_rep_new (res->lat.ratio, N_LAT_RATIOS, opt_reps);
+  bench_per_rep_new (res->lat.ratio_p99, N_LAT_RATIOS, opt_reps);
 }
 
 static void
 results_clear (struct results *res)
 {
-  for (int i = 0; i < N_LAT_PEERS; i++) {
+  for (int i = 0; i < N_LAT_PEERS; i++)
     g_free (res->lat.samples[i]);
-    g_free (res->lat.median_ns[i]);
-    g_free (res->lat.p99_ns[i]);
-  }
-  for (int r = 0; r < N_LAT_RATIOS; r++) {
-    g_free (res->lat.ratio[r]);
-    g_free (res->lat.ratio_p99[r]);
-  }
+  bench_per_rep_free (res->lat.median_ns, N_LAT_PEERS);
+  bench_per_rep_free (res->lat.p99_ns, N_LAT_PEERS);
+  bench_per_rep_free (res->lat.ratio, N_LAT_RATIOS);
+  bench_per_rep_free (res->lat.ratio_p99, N_LAT_RATIOS);
   bench_tput_clear (&res->tput);
   bench_run_clear (&res->run);
 }
@@ -681,9 +675,9 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
       lat->ratio_p99[r][rep] = lat->p99_ns[lat_ratio_num[r]][rep] /
           lat->p99_ns[LAT_FUTEX][rep];
     }
-    lat->med_ratio[r] = bench_run_rep_median (run, lat->ratio[r]);
-    lat->med_ratio_p99[r] = bench_run_rep_median (run, lat->ratio_p99[r]);
   }
+  bench_run_ratio_medians (run, lat->ratio, lat->ratio_p99, lat->med_ratio,
+      lat->med_ratio_p99, N_LAT_RATIOS);
 }
 
 static void
@@ -723,13 +717,6 @@ child_cpu_s (void)
           &ut, &st) != 2)
     return 0;
   return (double) (ut + st) / (double) sysconf (_SC_CLK_TCK);
-}
-
-/* Ours and the consumer process's. */
-static void
-read_cpu_load (struct bench_cpu_load *l)
-{
-  bench_read_cpu_load (l, child_cpu_s ());
 }
 
 /* --- output --------------------------------------------------------------- */
@@ -803,14 +790,8 @@ lat_to_json (GString *json, const struct lat_result *lat)
   bench_json_object_of_numbers (json, "all_p99_ns", lat_peer_names,
       lat->all_p99_ns, N_LAT_PEERS);
   g_string_append_c (json, ',');
-  bench_json_object_of_arrays (json, "ratios", lat_ratio_names,
-      (double *const *) lat->ratio, N_LAT_RATIOS, reps);
-  g_string_append_c (json, ',');
-  bench_json_object_of_numbers (json, "median_ratios", lat_ratio_names,
-      lat->med_ratio, N_LAT_RATIOS);
-  g_string_append_c (json, ',');
-  bench_json_object_of_numbers (json, "median_p99_ratios", lat_ratio_names,
-      lat->med_ratio_p99, N_LAT_RATIOS);
+  bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
+      lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, opt_reps);
   g_string_append (json, "},");
 }
 
@@ -832,67 +813,35 @@ results_to_json (const struct results *res)
 
 /* --- running -------------------------------------------------------------- */
 
-static gboolean
-parse_bytes (const gchar *name, const gchar *value, G_GNUC_UNUSED gpointer data,
-    GError **error)
-{
-  return bench_parse_size (name, value, &opt_bytes, error);
-}
-
 static const GOptionEntry entries[] = {
-  { "reps", 'r', 0, G_OPTION_ARG_INT, &opt_reps,
-    "Repetitions of every case (default 15)", "N" },
-  { "bytes", 'b', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_bytes,
-    "Bytes per throughput run for chunks of 64 B and up; an 8 B chunk moves "
-    "1/8 of it (default 256M)", "SIZE" },
+  BENCH_RUN_OPTION_REPS (opt_reps),
+  BENCH_RUN_OPTION_BYTES,
   { "samples", 's', 0, G_OPTION_ARG_INT64, &opt_samples,
     "Wake-up latency samples per peer, spread over the repetitions "
     "(default 20000)", "N" },
   { "quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick,
     "A short run: 5 repetitions, --bytes 16M, --samples 2000, unless given",
     NULL },
-  { "json", 'j', 0, G_OPTION_ARG_FILENAME, &opt_json,
-    "Also write the JSON result to FILE", "FILE" },
-  { "inject-error", 0, 0, G_OPTION_ARG_NONE, &opt_inject,
-    "Self-test of the checks: corrupt one word in every measured run; exits "
-    "1 if every run noticed, 0 if one did not", NULL },
+  BENCH_RUN_OPTION_JSON (opt_json),
+  BENCH_RUN_OPTION_INJECT (opt_inject),
   G_OPTION_ENTRY_NULL
 };
 
-/* The peers that were built, in their order. */
-static int
-active_peers (enum peer *active)
+/* What bench_tput_warm_up() and bench_tput_run_rep() run: one stream. */
+static double
+stream_case (void *src, size_t c, int peer, uint64_t n, uint64_t seed,
+    bool inject, uint64_t *bad)
 {
-  int n = 0;
-
-  for (int i = 0; i < N_PEERS; i++)
-    if (i != PEER_JACK || have_jack)
-      active[n++] = (enum peer) i;
-  return n;
+  return run_stream ((int) (c / BENCH_N_CHUNKS), (enum peer) peer,
+      bench_chunks[c % BENCH_N_CHUNKS], n, seed, inject, src, bad);
 }
 
-/* Every page of every peer, in both processes. */
+/* A short untimed wake-up run per peer. */
 static void
-warm_up (struct results *res, uint8_t *src, uint64_t *seed)
+warm_up_wake (struct results *res, uint64_t *seed)
 {
-  enum peer active[N_PEERS];
-  int n_active = active_peers (active);
   g_autofree double *tmp = g_new (double, 100);
 
-  for (size_t c = 0; c < BENCH_N_CASES; c++) {
-    struct bench_tput_case *tc = &res->tput.cases[c];
-
-    for (int a = 0; a < n_active; a++) {
-      g_autofree gchar *what = g_strdup_printf ("%s, %zu-byte ring, "
-          "%zu-byte chunks, warm-up", peer_names[active[a]], tc->capacity,
-          tc->chunk);
-      uint64_t bad;
-
-      run_stream ((int) (c / BENCH_N_CHUNKS), active[a], tc->chunk,
-          bench_tput_warmup_chunks (tc), (*seed)++, false, src, &bad);
-      bench_run_count (&res->run, bad, false, what);
-    }
-  }
   for (int i = 0; i < N_LAT_PEERS; i++) {
     uint64_t bad;
     run_wake ((enum lat_peer) i, 100, (*seed)++, false, tmp, &bad);
@@ -900,30 +849,13 @@ warm_up (struct results *res, uint8_t *src, uint64_t *seed)
   }
 }
 
-/* One repetition: every case with its peers taking turns at going first,
- * then the wake-up latencies. */
+/* The wake-up latencies of repetition @rep, the peers taking turns at going
+ * first. */
 static void
-run_rep (struct results *res, int rep, uint8_t *src, uint64_t *seed)
+run_rep_wake (struct results *res, int rep, uint64_t *seed)
 {
-  enum peer active[N_PEERS];
-  int n_active = active_peers (active);
   uint64_t m = res->lat.per_rep;
 
-  for (size_t c = 0; c < BENCH_N_CASES; c++) {
-    struct bench_tput_case *tc = &res->tput.cases[c];
-
-    for (int a = 0; a < n_active; a++) {
-      enum peer peer = active[(a + rep) % n_active];
-      g_autofree gchar *what = g_strdup_printf ("%s, %zu-byte ring, "
-          "%zu-byte chunks, repetition %d", peer_names[peer], tc->capacity,
-          tc->chunk, rep + 1);
-      uint64_t bad;
-
-      tc->gbps[peer][rep] = run_stream ((int) (c / BENCH_N_CHUNKS), peer,
-          tc->chunk, tc->n_chunks, (*seed)++, opt_inject, src, &bad);
-      bench_run_count (&res->run, bad, opt_inject, what);
-    }
-  }
   for (int a = 0; a < N_LAT_PEERS; a++) {
     enum lat_peer peer = (enum lat_peer) ((a + rep) % N_LAT_PEERS);
     g_autofree gchar *what = g_strdup_printf ("%s wake-up, repetition %d",
@@ -937,18 +869,23 @@ run_rep (struct results *res, int rep, uint8_t *src, uint64_t *seed)
 }
 
 static void
-run_all (struct results *res)
+run_all (void *data)
 {
+  struct results *res = data;
   uint8_t *src = bench_alloc_aligned (BENCH_MAX_CHUNK);
   uint64_t seed = 1;
 
-  warm_up (res, src, &seed);
+  /* every page of every peer, in both processes */
+  bench_tput_warm_up (&res->tput, &res->run, stream_case, src, &seed);
+  warm_up_wake (res, &seed);
   for (int rep = 0; rep < opt_reps; rep++) {
     struct bench_cpu_load before, after;
 
-    read_cpu_load (&before);
-    run_rep (res, rep, src, &seed);
-    read_cpu_load (&after);
+    bench_run_read_load (&res->run, &before);
+    bench_tput_run_rep (&res->tput, &res->run, rep, opt_inject, stream_case,
+        src, &seed);
+    run_rep_wake (res, rep, &seed);
+    bench_run_read_load (&res->run, &after);
     bench_run_rep_done (&res->run, rep, &before, &after);
   }
   free (src);
@@ -1040,17 +977,15 @@ teardown (void)
 static gboolean
 parse_options (int *argc, char ***argv)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
-
-  g_option_context_set_summary (ctx,
+  static const char summary[] =
       "Streams verified data from this process to a forked one through a "
       "named RbRing,\njack_ringbuffer in shared memory and a one-flag-per-"
       "slot buffer (the cross-core\nlimit), and measures how fast a blocked "
       "consumer process wakes up: RbRing's\nwait against a bare futex and a "
       "pipe. Prints a table and, as the last line,\none JSON object. Exits 1 "
-      "if any data did not arrive intact.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bench_parse_options (ctx, argc, argv) ||
+      "if any data did not arrive intact.";
+
+  if (!bench_run_parse (entries, summary, &opt_bytes, argc, argv) ||
       !bench_run_check_options (&opt_reps, &opt_bytes, opt_quick))
     return FALSE;
   if (opt_samples == 0)
@@ -1067,9 +1002,7 @@ int
 main (int argc, char **argv)
 {
   g_autoptr (GString) json = NULL;
-  struct bench_cpu_load load0, load1;
   struct results res;
-  struct bench_machine *m = &res.run.m;
   int status;
 
   if (!parse_options (&argc, &argv))
@@ -1078,30 +1011,24 @@ main (int argc, char **argv)
   results_init (&res);
   /* whole repetitions' worth, so every repetition has as many samples */
   opt_samples = (gint64) (res.lat.per_rep * (uint64_t) opt_reps);
-  bench_choose_cpus (m, "processes", " process");
-  bench_machine_init (m);
+  bench_choose_cpus (&res.run.m, "processes", " process");
+  bench_machine_init (&res.run.m);
   /* the producer must not spin for ever on a consumer that died */
   bench_yield_hook = check_child;
   setup ();
   /* after the fork: the child pins itself to the other CPU */
   pin_process (0);
   print_header (&res);
-
-  read_cpu_load (&load0);
-  run_all (&res);
-  read_cpu_load (&load1);
-  bench_cpu_load_shares (&load0, &load1, m->nproc, &m->others_share,
-      &m->steal_share);
+  /* our CPU time and the consumer process's */
+  res.run.extra_self_s = child_cpu_s;
+  bench_run_measure (&res.run, run_all, &res);
   teardown ();
 
   results_summarize (&res);
   print_table (&res);
   json = results_to_json (&res);
-  if (!bench_json_emit (json, opt_json))
-    return EXIT_SETUP;
+  status = bench_run_finish (&res.run, json, opt_json, opt_inject);
   g_free (opt_json);
-
-  status = bench_run_exit_status (&res.run, opt_inject);
   results_clear (&res);
   return status;
 }

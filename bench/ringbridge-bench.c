@@ -666,29 +666,21 @@ results_init (struct results *res)
   memset (res, 0, sizeof *res);
   bench_run_init (&res->run, opt_reps);
   bench_tput_init (&res->tput, &tput_spec, opt_reps, opt_bytes);
-  for (int i = 0; i < N_LAT_PEERS; i++) {
-    res->lat.median_ns[i] = g_new0 (double, opt_reps);
-    res->lat.p99_ns[i] = g_new0 (double, opt_reps);
-    res->lat.mean_ns[i] = g_new0 (double, opt_reps);
-  }
-  for (int r = 0; r < N_LAT_RATIOS; r++) {
-    res->lat.ratio[r] = g_new0 (double, opt_reps);
-    res->lat.ratio_p99[r] = g_new0 (double, opt_reps);
-  }
+  bench_per_rep_new (res->lat.median_ns, N_LAT_PEERS, opt_reps);
+  bench_per_rep_new (res->lat.p99_ns, N_LAT_PEERS, opt_reps);
+  bench_per_rep_new (res->lat.mean_ns, N_LAT_PEERS, opt_reps);
+  bench_per_rep_new (res->lat.ratio, N_LAT_RATIOS, opt_reps);
+  bench_per_rep_new (res->lat.ratio_p99, N_LAT_RATIOS, opt_reps);
 }
 
 static void
 results_clear (struct results *res)
 {
-  for (int i = 0; i < N_LAT_PEERS; i++) {
-    g_free (res->lat.median_ns[i]);
-    g_free (res->lat.p99_ns[i]);
-    g_free (res->lat.mean_ns[i]);
-  }
-  for (int r = 0; r < N_LAT_RATIOS; r++) {
-    g_free (res->lat.ratio[r]);
-    g_free (res->lat.ratio_p99[r]);
-  }
+  bench_per_rep_free (res->lat.median_ns, N_LAT_PEERS);
+  bench_per_rep_free (res->lat.p99_ns, N_LAT_PEERS);
+  bench_per_rep_free (res->lat.mean_ns, N_LAT_PEERS);
+  bench_per_rep_free (res->lat.ratio, N_LAT_RATIOS);
+  bench_per_rep_free (res->lat.ratio_p99, N_LAT_RATIOS);
   bench_tput_clear (&res->tput);
   bench_run_clear (&res->run);
 }
@@ -716,10 +708,8 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
     lat->med_mean_ns[i] = missing ? NAN :
         bench_run_rep_median (run, lat->mean_ns[i]);
   }
-  for (int r = 0; r < N_LAT_RATIOS; r++) {
-    lat->med_ratio[r] = bench_run_rep_median (run, lat->ratio[r]);
-    lat->med_ratio_p99[r] = bench_run_rep_median (run, lat->ratio_p99[r]);
-  }
+  bench_run_ratio_medians (run, lat->ratio, lat->ratio_p99, lat->med_ratio,
+      lat->med_ratio_p99, N_LAT_RATIOS);
 }
 
 static void
@@ -835,14 +825,8 @@ lat_to_json (GString *json, const struct lat_result *lat)
   bench_json_object_of_numbers (json, "median_of_mean_to_p99_ns",
       lat_peer_names, lat->med_mean_ns, N_LAT_PEERS);
   g_string_append_c (json, ',');
-  bench_json_object_of_arrays (json, "ratios", lat_ratio_names, lat->ratio,
-      N_LAT_RATIOS, reps);
-  g_string_append_c (json, ',');
-  bench_json_object_of_numbers (json, "median_ratios", lat_ratio_names,
-      lat->med_ratio, N_LAT_RATIOS);
-  g_string_append_c (json, ',');
-  bench_json_object_of_numbers (json, "median_p99_ratios", lat_ratio_names,
-      lat->med_ratio_p99, N_LAT_RATIOS);
+  bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
+      lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, opt_reps);
   g_string_append (json, "},");
 }
 
@@ -868,101 +852,51 @@ results_to_json (const struct results *res)
 
 /* --- running -------------------------------------------------------------- */
 
-static gboolean
-parse_bytes (const gchar *name, const gchar *value, G_GNUC_UNUSED gpointer data,
-    GError **error)
-{
-  return bench_parse_size (name, value, &opt_bytes, error);
-}
-
 static const GOptionEntry entries[] = {
-  { "reps", 'r', 0, G_OPTION_ARG_INT, &opt_reps,
-    "Repetitions of every case (default 15)", "N" },
-  { "bytes", 'b', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_bytes,
-    "Bytes per throughput run for chunks of 64 B and up; an 8 B chunk moves "
-    "1/8 of it (default 256M)", "SIZE" },
+  BENCH_RUN_OPTION_REPS (opt_reps),
+  BENCH_RUN_OPTION_BYTES,
   { "round-trips", 't', 0, G_OPTION_ARG_INT64, &opt_round_trips,
     "Measured round trips per latency run (default 200000)", "N" },
   { "quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick,
     "A run of a few seconds: 5 repetitions, --bytes 16M, --round-trips "
     "20000, unless given", NULL },
-  { "json", 'j', 0, G_OPTION_ARG_FILENAME, &opt_json,
-    "Also write the JSON result to FILE", "FILE" },
+  BENCH_RUN_OPTION_JSON (opt_json),
   { "jack-native-buffer", 0, 0, G_OPTION_ARG_NONE, &opt_jack_native_buffer,
     "Keep the buffer jack_ringbuffer_create() got from malloc instead of a "
     "page-aligned one", NULL },
-  { "inject-error", 0, 0, G_OPTION_ARG_NONE, &opt_inject,
-    "Self-test of the checks: corrupt one word in every measured run; exits "
-    "1 if every run noticed, 0 if one did not", NULL },
+  BENCH_RUN_OPTION_INJECT (opt_inject),
   G_OPTION_ENTRY_NULL
 };
 
-/* The peers that were built, in their order. */
-static int
-active_peers (enum peer *active)
-{
-  int n = 0;
+/* What bench_tput_warm_up() and bench_tput_run_rep() run: one stream. */
+struct stream_ctx {
+  struct peers *peers;
+  uint8_t *src, *dst;
+};
 
-  for (int i = 0; i < N_PEERS; i++)
-    if (i != PEER_JACK || have_jack)
-      active[n++] = (enum peer) i;
-  return n;
+static double
+stream_case (void *data, size_t c, int peer, uint64_t n, uint64_t seed,
+    bool inject, uint64_t *bad)
+{
+  struct stream_ctx *ctx = data;
+
+  return run_stream (&ctx->peers[c / BENCH_N_CHUNKS], (enum peer) peer,
+      bench_chunks[c % BENCH_N_CHUNKS], n, seed, inject, ctx->src, ctx->dst,
+      bad);
 }
 
-/* A short untimed run per peer and case touches every page and moves the
- * ring positions off zero. */
+/* The round trips of repetition @rep, the peers taking turns at going
+ * first. */
 static void
-warm_up (struct results *res, struct peers *peers, uint8_t *src,
-    uint8_t *dst, uint64_t *seed)
+run_rep_trips (struct results *res, int rep, uint64_t *samples)
 {
-  enum peer active[N_PEERS];
-  int n_active = active_peers (active);
-
-  for (size_t c = 0; c < BENCH_N_CASES; c++) {
-    struct bench_tput_case *tc = &res->tput.cases[c];
-
-    for (int a = 0; a < n_active; a++) {
-      g_autofree gchar *what = g_strdup_printf ("%s, %zu-byte ring, "
-          "%zu-byte chunks, warm-up", peer_names[active[a]], tc->capacity,
-          tc->chunk);
-      uint64_t bad;
-
-      run_stream (&peers[c / BENCH_N_CHUNKS], active[a], tc->chunk,
-          bench_tput_warmup_chunks (tc), (*seed)++, false, src, dst, &bad);
-      bench_run_count (&res->run, bad, false, what);
-    }
-  }
-}
-
-/* One repetition: every case with its peers taking turns at going first,
- * then the round trips. */
-static void
-run_rep (struct results *res, struct peers *peers, int rep, uint8_t *src,
-    uint8_t *dst, uint64_t *samples, uint64_t *seed)
-{
-  enum peer active[N_PEERS];
   enum lat_peer lat_active[N_LAT_PEERS];
-  int n_active = active_peers (active), n_lat_active = 0;
+  int n_lat_active = 0;
   struct lat_result *lat = &res->lat;
 
   for (int i = 0; i < N_LAT_PEERS; i++)
     if (i != LAT_JACK || have_jack)
       lat_active[n_lat_active++] = (enum lat_peer) i;
-  for (size_t c = 0; c < BENCH_N_CASES; c++) {
-    struct bench_tput_case *tc = &res->tput.cases[c];
-
-    for (int a = 0; a < n_active; a++) {
-      enum peer peer = active[(a + rep) % n_active];
-      g_autofree gchar *what = g_strdup_printf ("%s, %zu-byte ring, "
-          "%zu-byte chunks, repetition %d", peer_names[peer], tc->capacity,
-          tc->chunk, rep + 1);
-      uint64_t bad;
-
-      tc->gbps[peer][rep] = run_stream (&peers[c / BENCH_N_CHUNKS], peer,
-          tc->chunk, tc->n_chunks, (*seed)++, opt_inject, src, dst, &bad);
-      bench_run_count (&res->run, bad, opt_inject, what);
-    }
-  }
   for (int a = 0; a < n_lat_active; a++) {
     enum lat_peer peer = lat_active[(a + rep) % n_lat_active];
     g_autofree gchar *what = g_strdup_printf ("%s round trip, "
@@ -976,24 +910,30 @@ run_rep (struct results *res, struct peers *peers, int rep, uint8_t *src,
   }
 }
 
+static struct peers peers[BENCH_N_CAPACITIES];
+
 static void
-run_all (struct results *res, struct peers *peers)
+run_all (void *data)
 {
+  struct results *res = data;
   uint8_t *src = bench_alloc_aligned (BENCH_MAX_CHUNK);
   uint8_t *dst = bench_alloc_aligned (BENCH_MAX_CHUNK);
   uint64_t *samples = bench_alloc_aligned (sizeof *samples *
       (size_t) opt_round_trips);
+  struct stream_ctx ctx = { peers, src, dst };
   uint64_t seed = 1;
 
-  warm_up (res, peers, src, dst, &seed);
+  bench_tput_warm_up (&res->tput, &res->run, stream_case, &ctx, &seed);
   /* Repetitions outermost, so each case's repetitions spread over the whole
    * run and no single vCPU placement decides a median. */
   for (int rep = 0; rep < opt_reps; rep++) {
     struct bench_cpu_load before, after;
 
-    bench_read_cpu_load (&before, 0);
-    run_rep (res, peers, rep, src, dst, samples, &seed);
-    bench_read_cpu_load (&after, 0);
+    bench_run_read_load (&res->run, &before);
+    bench_tput_run_rep (&res->tput, &res->run, rep, opt_inject, stream_case,
+        &ctx, &seed);
+    run_rep_trips (res, rep, samples);
+    bench_run_read_load (&res->run, &after);
     bench_run_rep_done (&res->run, rep, &before, &after);
   }
 
@@ -1005,16 +945,14 @@ run_all (struct results *res, struct peers *peers)
 static gboolean
 parse_options (int *argc, char ***argv)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
-
-  g_option_context_set_summary (ctx,
+  static const char summary[] =
       "Streams verified data between two pinned threads through RbRing, "
       "jack_ringbuffer,\na one-flag-per-slot buffer (the cross-core limit) "
       "and a single-thread memcpy,\nand measures 8-byte round trips against "
       "an atomic ping-pong. Prints a table\nand, as the last line, one JSON "
-      "object. Exits 1 if any data did not arrive\nintact.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bench_parse_options (ctx, argc, argv) ||
+      "object. Exits 1 if any data did not arrive\nintact.";
+
+  if (!bench_run_parse (entries, summary, &opt_bytes, argc, argv) ||
       !bench_run_check_options (&opt_reps, &opt_bytes, opt_quick))
     return FALSE;
   if (opt_round_trips == 0)
@@ -1031,8 +969,6 @@ int
 main (int argc, char **argv)
 {
   g_autoptr (GString) json = NULL;
-  struct peers peers[BENCH_N_CAPACITIES];
-  struct bench_cpu_load load0, load1;
   struct results res;
   struct bench_machine *m = &res.run.m;
   int status;
@@ -1049,24 +985,15 @@ main (int argc, char **argv)
     res.jack_native_offset[i] = peers[i].jack_native_offset;
   }
   print_header (&res);
-
-  bench_read_cpu_load (&load0, 0);
-  run_all (&res, peers);
-  bench_read_cpu_load (&load1, 0);
-  bench_cpu_load_shares (&load0, &load1, m->nproc, &m->others_share,
-      &m->steal_share);
+  bench_run_measure (&res.run, run_all, &res);
 
   results_summarize (&res);
   print_table (&res);
   json = results_to_json (&res);
-  if (!bench_json_emit (json, opt_json))
-    return EXIT_SETUP;
-
+  status = bench_run_finish (&res.run, json, opt_json, opt_inject);
   for (size_t i = 0; i < BENCH_N_CAPACITIES; i++)
     peers_clear (&peers[i]);
   g_free (opt_json);
-
-  status = bench_run_exit_status (&res.run, opt_inject);
   results_clear (&res);
   return status;
 }
