@@ -67,13 +67,17 @@ bench_per_rep_free (double **arrays, int n)
     g_clear_pointer (&arrays[i], g_free);
 }
 
+/* A run of @reps repetitions whose throughput cases move @bytes each
+ * through the peers of @spec. */
 void
-bench_run_init (struct bench_run *run, int reps)
+bench_run_init (struct bench_run *run, const struct bench_tput_spec *spec,
+    int reps, uint64_t bytes)
 {
   memset (run, 0, sizeof *run);
   run->reps = reps;
   run->rep_others = g_new0 (double, reps);
   run->used = g_new0 (int, reps);
+  bench_tput_init (&run->tput, spec, reps, bytes);
 }
 
 void
@@ -81,6 +85,7 @@ bench_run_clear (struct bench_run *run)
 {
   g_free (run->rep_others);
   g_free (run->used);
+  bench_tput_clear (&run->tput);
   bench_machine_clear (&run->m);
 }
 
@@ -151,10 +156,12 @@ bench_run_rep_done (struct bench_run *run, int rep,
       *others > BENCH_DISTURBED_SHARE ? " (disturbed)" : "");
 }
 
+/* Picks the repetitions the medians use, then the throughput medians. */
 void
-bench_run_select_reps (struct bench_run *run)
+bench_run_summarize (struct bench_run *run)
 {
   run->n_used = bench_select_reps (run->rep_others, run->reps, run->used);
+  bench_tput_summarize (&run->tput, run);
 }
 
 /* The median of a per-repetition array over the repetitions in use. */
@@ -176,12 +183,14 @@ bench_run_ratio_medians (const struct bench_run *run, double *const *ratio,
   }
 }
 
-/* "ratios":{..},"median_ratios":{..},"median_p99_ratios":{..} */
+/* ,"ratios":{..},"median_ratios":{..},"median_p99_ratios":{..}}, -- the
+ * end of a latency object. */
 void
 bench_run_ratios_to_json (GString *json, const char *const *names,
     double *const *ratio, const double *med, const double *med_p99, int n,
     int reps)
 {
+  g_string_append_c (json, ',');
   bench_json_object_of_arrays (json, "ratios", names, ratio, n,
       (size_t) reps);
   g_string_append_c (json, ',');
@@ -189,6 +198,7 @@ bench_run_ratios_to_json (GString *json, const char *const *names,
   g_string_append_c (json, ',');
   bench_json_object_of_numbers (json, "median_p99_ratios", names, med_p99,
       n);
+  g_string_append (json, "},");
 }
 
 static const char *

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "bench-machine.h"
+#include "bench-tput.h"
 
 #include <glib.h>
 
@@ -44,6 +45,7 @@ struct bench_run {
   struct bench_tally tally;
   /* CPU seconds of the benchmark's other processes, or NULL */
   double (*extra_self_s) (void);
+  struct bench_tput tput;
 };
 
 /* The options both ring benchmarks take, as GOptionEntry initializers. */
@@ -75,7 +77,8 @@ void bench_per_rep_new (double **arrays, int n, int reps);
 
 void bench_per_rep_free (double **arrays, int n);
 
-void bench_run_init (struct bench_run *run, int reps);
+void bench_run_init (struct bench_run *run,
+    const struct bench_tput_spec *spec, int reps, uint64_t bytes);
 
 void bench_run_clear (struct bench_run *run);
 
@@ -97,7 +100,7 @@ void bench_run_count (struct bench_run *run, uint64_t bad, bool injected,
 void bench_run_rep_done (struct bench_run *run, int rep,
     const struct bench_cpu_load *before, const struct bench_cpu_load *after);
 
-void bench_run_select_reps (struct bench_run *run);
+void bench_run_summarize (struct bench_run *run);
 
 double bench_run_rep_median (const struct bench_run *run,
     const double *per_rep);

@@ -4,6 +4,7 @@
 #include "bench-tput.h"
 
 #include "bench-common.h"
+#include "bench-run.h"
 #include "bench-json.h"
 #include "bench-stats.h"
 
@@ -64,9 +65,10 @@ active_peers (const struct bench_tput *t, int *active)
 /* A short untimed run per peer and case touches every page (of both
  * processes, where there are two) and moves the ring positions off zero. */
 void
-bench_tput_warm_up (struct bench_tput *t, struct bench_run *run,
-    bench_stream_fn stream, void *ctx, uint64_t *seed)
+bench_tput_warm_up (struct bench_run *run, bench_stream_fn stream, void *ctx,
+    uint64_t *seed)
 {
+  struct bench_tput *t = &run->tput;
   int active[BENCH_MAX_PEERS];
   int n_active = active_peers (t, active);
 
@@ -86,12 +88,13 @@ bench_tput_warm_up (struct bench_tput *t, struct bench_run *run,
   }
 }
 
-/* Repetition @rep of every case; within one, the peers take turns at
- * going first. */
+/* Repetition @rep of every case of @run; within one, the peers take turns
+ * at going first. */
 void
-bench_tput_run_rep (struct bench_tput *t, struct bench_run *run, int rep,
-    bool inject, bench_stream_fn stream, void *ctx, uint64_t *seed)
+bench_tput_run_rep (struct bench_run *run, int rep, bool inject,
+    bench_stream_fn stream, void *ctx, uint64_t *seed)
 {
+  struct bench_tput *t = &run->tput;
   int active[BENCH_MAX_PEERS];
   int n_active = active_peers (t, active);
 

@@ -8,8 +8,6 @@
 
 #pragma once
 
-#include "bench-run.h"
-
 #include <glib.h>
 
 #include <stdbool.h>
@@ -24,6 +22,9 @@
 #define BENCH_FULL_AMOUNT_CHUNK 64
 #define BENCH_MAX_PEERS 4
 #define BENCH_MAX_RATIOS (BENCH_MAX_PEERS - 1)
+
+struct bench_run;
+struct bench_target;
 
 extern const size_t bench_capacities[BENCH_N_CAPACITIES];
 extern const size_t bench_chunks[BENCH_N_CHUNKS];
@@ -74,11 +75,11 @@ void bench_tput_check_target (const struct bench_tput *t,
 typedef double (*bench_stream_fn) (void *ctx, size_t c, int peer, uint64_t n,
     uint64_t seed, bool inject, uint64_t *bad);
 
-void bench_tput_warm_up (struct bench_tput *t, struct bench_run *run,
-    bench_stream_fn stream, void *ctx, uint64_t *seed);
+void bench_tput_warm_up (struct bench_run *run, bench_stream_fn stream,
+    void *ctx, uint64_t *seed);
 
-void bench_tput_run_rep (struct bench_tput *t, struct bench_run *run,
-    int rep, bool inject, bench_stream_fn stream, void *ctx, uint64_t *seed);
+void bench_tput_run_rep (struct bench_run *run, int rep, bool inject,
+    bench_stream_fn stream, void *ctx, uint64_t *seed);
 
 void bench_tput_print (const struct bench_tput *t);
 

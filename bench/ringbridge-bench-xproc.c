@@ -125,6 +125,20 @@ static gboolean opt_quick = FALSE;
 static gboolean opt_inject = FALSE;
 static gchar *opt_json = NULL;
 
+static const GOptionEntry entries[] = {
+  BENCH_RUN_OPTION_REPS (opt_reps),
+  BENCH_RUN_OPTION_BYTES,
+  { "samples", 's', 0, G_OPTION_ARG_INT64, &opt_samples,
+    "Wake-up latency samples per peer, spread over the repetitions "
+    "(default 20000)", "N" },
+  { "quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick,
+    "A short run: 5 repetitions, --bytes 16M, --samples 2000, unless given",
+    NULL },
+  BENCH_RUN_OPTION_JSON (opt_json),
+  BENCH_RUN_OPTION_INJECT (opt_inject),
+  G_OPTION_ENTRY_NULL
+};
+
 static const gboolean have_jack = JACK_BUILT;
 
 /* The consumer process, seen from the producer (0 inside the child). */
@@ -165,7 +179,7 @@ futex (_Atomic uint32_t *word, int op, uint32_t val,
   return syscall (SYS_futex, (uint32_t *) word, op, val, timeout, NULL, 0);
 }
 
-/* --- the shared state ---------------------------------------------------------- */
+/* --- the shared state --------------------------------------------------- */
 
 enum command {
   CMD_NONE,
@@ -604,7 +618,6 @@ struct lat_result {
 
 struct results {
   struct bench_run run;
-  struct bench_tput tput;
   struct lat_result lat;
   struct bench_target targets[N_TARGETS];
 };
@@ -613,8 +626,7 @@ static void
 results_init (struct results *res)
 {
   memset (res, 0, sizeof *res);
-  bench_run_init (&res->run, opt_reps);
-  bench_tput_init (&res->tput, &tput_spec, opt_reps, opt_bytes);
+  bench_run_init (&res->run, &tput_spec, opt_reps, opt_bytes);
   res->lat.per_rep = ((uint64_t) opt_samples + (uint64_t) opt_reps - 1) /
       (uint64_t) opt_reps;
   for (int i = 0; i < N_LAT_PEERS; i++)
@@ -634,7 +646,6 @@ results_clear (struct results *res)
   bench_per_rep_free (res->lat.p99_ns, N_LAT_PEERS);
   bench_per_rep_free (res->lat.ratio, N_LAT_RATIOS);
   bench_per_rep_free (res->lat.ratio_p99, N_LAT_RATIOS);
-  bench_tput_clear (&res->tput);
   bench_run_clear (&res->run);
 }
 
@@ -686,12 +697,12 @@ results_summarize (struct results *res)
   struct lat_result *lat = &res->lat;
   struct bench_target *t = res->targets;
 
-  bench_run_select_reps (&res->run);
-  bench_tput_summarize (&res->tput, &res->run);
+  bench_run_summarize (&res->run);
   lat_summarize (lat, &res->run);
 
   t[0].name = "RbRing >= jack_ringbuffer at every size (xproc)";
-  bench_tput_check_target (&res->tput, &t[0], RATIO_JACK, 0, SIZE_MAX, 1.0);
+  bench_tput_check_target (&res->run.tput, &t[0], RATIO_JACK, 0, SIZE_MAX,
+      1.0);
   t[1].name = "wake-up median <= 1.5x the bare futex";
   t[1].state = lat->med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
       BENCH_TARGET_NOT_MET;
@@ -744,7 +755,7 @@ print_table (const struct results *res)
       "repetitions; ratios are\nmedians of per-repetition ratios. Producer "
       "and consumer are two processes;\nlimit = one flag per slot in shared "
       "memory.\n\n");
-  bench_tput_print (&res->tput);
+  bench_tput_print (&res->run.tput);
 
   g_print ("\nWake-up latency of a blocked consumer process (8-byte "
       "timestamp sent after a\nrandom 100-1000 us pause), ns, over %"
@@ -789,10 +800,8 @@ lat_to_json (GString *json, const struct lat_result *lat)
   g_string_append_c (json, ',');
   bench_json_object_of_numbers (json, "all_p99_ns", lat_peer_names,
       lat->all_p99_ns, N_LAT_PEERS);
-  g_string_append_c (json, ',');
   bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
       lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, opt_reps);
-  g_string_append (json, "},");
 }
 
 static GString *
@@ -805,27 +814,13 @@ results_to_json (const struct results *res)
       "\"inject_error\":%s},\"jack\":%s,", opt_reps, opt_bytes, opt_samples,
       bench_json_bool (opt_quick), bench_json_bool (opt_inject),
       bench_json_bool (have_jack));
-  bench_tput_to_json (json, &res->tput);
+  bench_tput_to_json (json, &res->run.tput);
   lat_to_json (json, &res->lat);
   bench_run_json_end (json, &res->run, res->targets, N_TARGETS, opt_inject);
   return json;
 }
 
 /* --- running -------------------------------------------------------------- */
-
-static const GOptionEntry entries[] = {
-  BENCH_RUN_OPTION_REPS (opt_reps),
-  BENCH_RUN_OPTION_BYTES,
-  { "samples", 's', 0, G_OPTION_ARG_INT64, &opt_samples,
-    "Wake-up latency samples per peer, spread over the repetitions "
-    "(default 20000)", "N" },
-  { "quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick,
-    "A short run: 5 repetitions, --bytes 16M, --samples 2000, unless given",
-    NULL },
-  BENCH_RUN_OPTION_JSON (opt_json),
-  BENCH_RUN_OPTION_INJECT (opt_inject),
-  G_OPTION_ENTRY_NULL
-};
 
 /* What bench_tput_warm_up() and bench_tput_run_rep() run: one stream. */
 static double
@@ -876,14 +871,13 @@ run_all (void *data)
   uint64_t seed = 1;
 
   /* every page of every peer, in both processes */
-  bench_tput_warm_up (&res->tput, &res->run, stream_case, src, &seed);
+  bench_tput_warm_up (&res->run, stream_case, src, &seed);
   warm_up_wake (res, &seed);
   for (int rep = 0; rep < opt_reps; rep++) {
     struct bench_cpu_load before, after;
 
     bench_run_read_load (&res->run, &before);
-    bench_tput_run_rep (&res->tput, &res->run, rep, opt_inject, stream_case,
-        src, &seed);
+    bench_tput_run_rep (&res->run, rep, opt_inject, stream_case, src, &seed);
     run_rep_wake (res, rep, &seed);
     bench_run_read_load (&res->run, &after);
     bench_run_rep_done (&res->run, rep, &before, &after);
@@ -939,7 +933,8 @@ setup (void)
   child_pid = pid;
 
   for (size_t i = 0; i <= BENCH_N_CAPACITIES; i++) {
-    size_t cap = i < BENCH_N_CAPACITIES ? bench_capacities[i] : LATENCY_CAPACITY;
+    size_t cap = i < BENCH_N_CAPACITIES ? bench_capacities[i] :
+        LATENCY_CAPACITY;
 
     g_snprintf (ctl->names[i], sizeof ctl->names[i], "bench-xproc-%d-%zu%s",
         (int) getpid (), cap, i < BENCH_N_CAPACITIES ? "" : "-wake");

@@ -129,6 +129,22 @@ static gboolean opt_inject = FALSE;
 static gboolean opt_jack_native_buffer = FALSE;
 static gchar *opt_json = NULL;
 
+static const GOptionEntry entries[] = {
+  BENCH_RUN_OPTION_REPS (opt_reps),
+  BENCH_RUN_OPTION_BYTES,
+  { "round-trips", 't', 0, G_OPTION_ARG_INT64, &opt_round_trips,
+    "Measured round trips per latency run (default 200000)", "N" },
+  { "quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick,
+    "A run of a few seconds: 5 repetitions, --bytes 16M, --round-trips "
+    "20000, unless given", NULL },
+  BENCH_RUN_OPTION_JSON (opt_json),
+  { "jack-native-buffer", 0, 0, G_OPTION_ARG_NONE, &opt_jack_native_buffer,
+    "Keep the buffer jack_ringbuffer_create() got from malloc instead of a "
+    "page-aligned one", NULL },
+  BENCH_RUN_OPTION_INJECT (opt_inject),
+  G_OPTION_ENTRY_NULL
+};
+
 static const gboolean have_jack = JACK_BUILT;
 
 /* --- shared helpers ------------------------------------------------------- */
@@ -655,7 +671,6 @@ struct lat_result {
 struct results {
   struct bench_run run;
   unsigned jack_native_offset[BENCH_N_CAPACITIES];
-  struct bench_tput tput;
   struct lat_result lat;
   struct bench_target targets[N_TARGETS];
 };
@@ -664,8 +679,7 @@ static void
 results_init (struct results *res)
 {
   memset (res, 0, sizeof *res);
-  bench_run_init (&res->run, opt_reps);
-  bench_tput_init (&res->tput, &tput_spec, opt_reps, opt_bytes);
+  bench_run_init (&res->run, &tput_spec, opt_reps, opt_bytes);
   bench_per_rep_new (res->lat.median_ns, N_LAT_PEERS, opt_reps);
   bench_per_rep_new (res->lat.p99_ns, N_LAT_PEERS, opt_reps);
   bench_per_rep_new (res->lat.mean_ns, N_LAT_PEERS, opt_reps);
@@ -681,7 +695,6 @@ results_clear (struct results *res)
   bench_per_rep_free (res->lat.mean_ns, N_LAT_PEERS);
   bench_per_rep_free (res->lat.ratio, N_LAT_RATIOS);
   bench_per_rep_free (res->lat.ratio_p99, N_LAT_RATIOS);
-  bench_tput_clear (&res->tput);
   bench_run_clear (&res->run);
 }
 
@@ -715,20 +728,19 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
 static void
 results_summarize (struct results *res)
 {
+  const struct bench_tput *tput = &res->run.tput;
   struct lat_result *lat = &res->lat;
   struct bench_target *t = res->targets;
 
-  bench_run_select_reps (&res->run);
-  bench_tput_summarize (&res->tput, &res->run);
+  bench_run_summarize (&res->run);
   lat_summarize (lat, &res->run);
 
   t[0].name = "RbRing >= 2x jack_ringbuffer at 8 B and 64 B";
-  bench_tput_check_target (&res->tput, &t[0], RATIO_JACK, 8, 64, 2.0);
+  bench_tput_check_target (tput, &t[0], RATIO_JACK, 8, 64, 2.0);
   t[1].name = "RbRing >= jack_ringbuffer at every size";
-  bench_tput_check_target (&res->tput, &t[1], RATIO_JACK, 0, SIZE_MAX, 1.0);
+  bench_tput_check_target (tput, &t[1], RATIO_JACK, 0, SIZE_MAX, 1.0);
   t[2].name = "RbRing >= 0.9x the cross-core limit at 4 KiB and up";
-  bench_tput_check_target (&res->tput, &t[2], RATIO_LIMIT, 4096, SIZE_MAX,
-      0.9);
+  bench_tput_check_target (tput, &t[2], RATIO_LIMIT, 4096, SIZE_MAX, 0.9);
   t[3].name = "round trip <= 1.5x the atomic ping-pong";
   t[3].state = lat->med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
       BENCH_TARGET_NOT_MET;
@@ -766,7 +778,7 @@ print_table (const struct results *res)
   g_print ("\nThroughput, GB/s (10^9 B/s), median over repetitions; ratios "
       "are medians of\nper-repetition ratios. limit = one flag per slot "
       "between two threads,\nmemcpy = one thread.\n\n");
-  bench_tput_print (&res->tput);
+  bench_tput_print (&res->run.tput);
 
   g_print ("\nRound trip of an 8-byte message (ping over one ring, pong back "
       "over another;\npingpong = one atomic counter), ns, median over "
@@ -824,10 +836,8 @@ lat_to_json (GString *json, const struct lat_result *lat)
   g_string_append_c (json, ',');
   bench_json_object_of_numbers (json, "median_of_mean_to_p99_ns",
       lat_peer_names, lat->med_mean_ns, N_LAT_PEERS);
-  g_string_append_c (json, ',');
   bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
       lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, opt_reps);
-  g_string_append (json, "},");
 }
 
 static GString *
@@ -844,29 +854,13 @@ results_to_json (const struct results *res)
   g_string_append_printf (json, "\"jack\":%s,\"jack_native_offset\":[%u,%u],",
       bench_json_bool (have_jack), res->jack_native_offset[0],
       res->jack_native_offset[1]);
-  bench_tput_to_json (json, &res->tput);
+  bench_tput_to_json (json, &res->run.tput);
   lat_to_json (json, &res->lat);
   bench_run_json_end (json, &res->run, res->targets, N_TARGETS, opt_inject);
   return json;
 }
 
 /* --- running -------------------------------------------------------------- */
-
-static const GOptionEntry entries[] = {
-  BENCH_RUN_OPTION_REPS (opt_reps),
-  BENCH_RUN_OPTION_BYTES,
-  { "round-trips", 't', 0, G_OPTION_ARG_INT64, &opt_round_trips,
-    "Measured round trips per latency run (default 200000)", "N" },
-  { "quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick,
-    "A run of a few seconds: 5 repetitions, --bytes 16M, --round-trips "
-    "20000, unless given", NULL },
-  BENCH_RUN_OPTION_JSON (opt_json),
-  { "jack-native-buffer", 0, 0, G_OPTION_ARG_NONE, &opt_jack_native_buffer,
-    "Keep the buffer jack_ringbuffer_create() got from malloc instead of a "
-    "page-aligned one", NULL },
-  BENCH_RUN_OPTION_INJECT (opt_inject),
-  G_OPTION_ENTRY_NULL
-};
 
 /* What bench_tput_warm_up() and bench_tput_run_rep() run: one stream. */
 struct stream_ctx {
@@ -923,15 +917,14 @@ run_all (void *data)
   struct stream_ctx ctx = { peers, src, dst };
   uint64_t seed = 1;
 
-  bench_tput_warm_up (&res->tput, &res->run, stream_case, &ctx, &seed);
+  bench_tput_warm_up (&res->run, stream_case, &ctx, &seed);
   /* Repetitions outermost, so each case's repetitions spread over the whole
    * run and no single vCPU placement decides a median. */
   for (int rep = 0; rep < opt_reps; rep++) {
     struct bench_cpu_load before, after;
 
     bench_run_read_load (&res->run, &before);
-    bench_tput_run_rep (&res->tput, &res->run, rep, opt_inject, stream_case,
-        &ctx, &seed);
+    bench_tput_run_rep (&res->run, rep, opt_inject, stream_case, &ctx, &seed);
     run_rep_trips (res, rep, samples);
     bench_run_read_load (&res->run, &after);
     bench_run_rep_done (&res->run, rep, &before, &after);

@@ -1473,7 +1473,8 @@ print_tables (const struct results *res)
             t->max_fill_us);
       g_print ("%-6u %-12s %9s %9s %9s %9s %9s %18s\n", t->frames,
           path_names[p], bench_cell (b[0], 32, 1, "", t->q[0]),
-          bench_cell (b[1], 32, 1, "", t->q[1]), bench_cell (b[2], 32, 1, "", t->q[2]),
+          bench_cell (b[1], 32, 1, "", t->q[1]),
+          bench_cell (b[2], 32, 1, "", t->q[2]),
           bench_cell (b[3], 32, 1, "", t->q[3]),
           p == PATH_QUEUE ? "" : bench_cell (b[4], 32, 2, "x", t->med_ratio),
           ring_s);
