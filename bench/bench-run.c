@@ -297,16 +297,18 @@ exit_status (const struct bench_run *run, bool inject)
   return EXIT_MISMATCH;
 }
 
-/* Prints @json as the last line and writes it to @path (unless NULL);
- * returns the exit status: EXIT_SETUP if the file cannot be written, else
+/* Prints @json as the last line, writes it to @path (unless NULL) and
+ * frees it; returns the exit status: EXIT_SETUP if the file cannot be written, else
  * 1 if any data did not arrive intact. With --inject-error inverted on
  * purpose, for a should_fail test: 0 means a check let corrupted data
  * through. */
 int
-bench_run_finish (const struct bench_run *run, const GString *json,
+bench_run_finish (const struct bench_run *run, GString *json,
     const char *path, bool inject)
 {
-  if (!bench_json_emit (json, path))
+  g_autoptr (GString) owned = json;
+
+  if (!bench_json_emit (owned, path))
     return EXIT_SETUP;
   return exit_status (run, inject);
 }

@@ -91,7 +91,7 @@ void bench_run_read_load (const struct bench_run *run,
 void bench_run_measure (struct bench_run *run, void (*body) (void *),
     void *data);
 
-int bench_run_finish (const struct bench_run *run, const GString *json,
+int bench_run_finish (const struct bench_run *run, GString *json,
     const char *path, bool inject);
 
 void bench_run_count (struct bench_run *run, uint64_t bad, bool injected,

@@ -996,7 +996,6 @@ parse_options (int *argc, char ***argv)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GString) json = NULL;
   struct results res;
   int status;
 
@@ -1021,8 +1020,8 @@ main (int argc, char **argv)
 
   results_summarize (&res);
   print_table (&res);
-  json = results_to_json (&res);
-  status = bench_run_finish (&res.run, json, opt_json, opt_inject);
+  status = bench_run_finish (&res.run, results_to_json (&res), opt_json,
+      opt_inject);
   g_free (opt_json);
   results_clear (&res);
   return status;

@@ -655,9 +655,9 @@ struct lat_result {
 
 struct results {
   struct bench_run run;
-  unsigned jack_native_offset[BENCH_N_CAPACITIES];
   struct lat_result lat;
   struct bench_target targets[N_TARGETS];
+  unsigned jack_native_offset[BENCH_N_CAPACITIES];  /* see jack_peer_init() */
 };
 
 static void
@@ -946,7 +946,6 @@ parse_options (int *argc, char ***argv)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GString) json = NULL;
   struct results res;
   struct bench_machine *m = &res.run.m;
   int status;
@@ -967,8 +966,8 @@ main (int argc, char **argv)
 
   results_summarize (&res);
   print_table (&res);
-  json = results_to_json (&res);
-  status = bench_run_finish (&res.run, json, opt_json, opt_inject);
+  status = bench_run_finish (&res.run, results_to_json (&res), opt_json,
+      opt_inject);
   for (size_t i = 0; i < BENCH_N_CAPACITIES; i++)
     peers_clear (&peers[i]);
   g_free (opt_json);
