@@ -828,266 +828,347 @@ teardown_state (GstElement *p, pid_t pid)
   g_thread_join (thread);
 }
 
-/* Runs one path once: builds the pipelines, streams, checks, tears down.
- * Never hangs: a run without progress for --timeout seconds is stopped. */
-static void
-run_path (struct run *r)
-{
-  g_autofree gchar *src = source_desc (r);
-  g_autofree gchar *prod_desc = NULL, *cons_desc = NULL;
-  g_autofree gchar *ring_name = NULL, *sock = NULL, *chan = NULL;
-  g_autofree gchar *buffer_frames = NULL, *bus_error = NULL;
-  g_autoptr (RbRing) ring = NULL;
-  g_autoptr (GError) error = NULL;
-  GstElement *prod = NULL, *cons = NULL;
-  GstBus *prod_bus = NULL, *cons_bus = NULL;
-  bool xproc = r->path == PATH_RING_XPROC || r->path == PATH_SHM_XPROC;
-  bool audio = r->kind == KIND_AUDIO;
-  guint64 timeout_ns = (guint64) (opt_timeout * 1e9);
-  guint64 inject_at = r->inject ? r->count / 2 : G_MAXUINT64;
-  gsize buf_bytes = audio ? r->unit * FRAME_BYTES : r->unit;
-  guint64 start, deadline, child_done_at = 0;
-  bool prod_eos = false, cons_eos = false, child_exited = false;
-  int child_status = 0, out_fd = -1;
-  double child_cpu = NAN;
-  pid_t pid = 0;
+/* The state of one run of run_path(), from its pipelines' descriptions to
+ * their teardown. */
+struct session {
+  struct run *r;
+  bool xproc, audio;
+  gchar *src, *prod_desc, *cons_desc;
+  gchar *ring_name, *sock, *chan, *buffer_frames, *bus_error;
+  RbRing *ring;                 /* ring-inproc: the ring both elements use */
+  GstElement *prod, *cons;      /* prod NULL when in a producer process */
+  GstBus *prod_bus, *cons_bus;
+  guint64 timeout_ns, start, deadline, child_done_at;
+  bool prod_eos, cons_eos, child_exited;
+  int child_status, out_fd;
+  double child_cpu;
+  pid_t pid;                    /* the producer process, or 0 */
   struct gen g;
   struct check c;
+};
 
+static void
+session_init (struct session *s, struct run *r)
+{
+  guint64 inject_at = r->inject ? r->count / 2 : G_MAXUINT64;
+
+  memset (s, 0, sizeof *s);
+  s->r = r;
+  s->xproc = r->path == PATH_RING_XPROC || r->path == PATH_SHM_XPROC;
+  s->audio = r->kind == KIND_AUDIO;
+  s->src = source_desc (r);
+  s->timeout_ns = (guint64) (opt_timeout * 1e9);
+  s->out_fd = -1;
+  s->child_cpu = NAN;
   r->ring_fill_us = NAN;
   r->max_fill_us = NAN;
   r->buffers_per_s = NAN;
   r->cpu_us_per_buffer = NAN;
   r->injected = r->inject && path_lossless[r->path];
   run_serial++;
-  gen_init (&g, r->kind, r->unit, r->count, r->injected ? inject_at :
+  gen_init (&s->g, r->kind, r->unit, r->count, r->injected ? inject_at :
       G_MAXUINT64);
-  memset (&c, 0, sizeof c);
-  c.kind = r->kind;
-  c.unit = r->unit;
-  c.count = r->count;
-  c.lossless = path_lossless[r->path];
-  c.from = r->count / WARM_DIVISOR;
-  c.skip_lat = r->count / WARM_DIVISOR;
-  c.max_lat = audio ? r->count : 0;
-  c.lat_us = r->lat_us;
-  if (audio)
-    buffer_frames = g_strdup_printf (" buffer-frames=%" G_GSIZE_FORMAT,
-        r->unit);
-  else
-    buffer_frames = g_strdup ("");
+  s->c.kind = r->kind;
+  s->c.unit = r->unit;
+  s->c.count = r->count;
+  s->c.lossless = path_lossless[r->path];
+  s->c.from = r->count / WARM_DIVISOR;
+  s->c.skip_lat = r->count / WARM_DIVISOR;
+  s->c.max_lat = s->audio ? r->count : 0;
+  s->c.lat_us = r->lat_us;
+  s->buffer_frames = s->audio ? g_strdup_printf (" buffer-frames=%"
+      G_GSIZE_FORMAT, r->unit) : g_strdup ("");
+}
 
-  switch (r->path) {
+static bool
+describe_ring_inproc (struct session *s)
+{
+  struct run *r = s->r;
+  g_autoptr (GError) error = NULL;
+
+  s->ring = s->audio ? rb_ring_new_audio (RB_SAMPLE_FORMAT_S32LE, CHANNELS,
+      RATE, latency_ring_frames (r->unit), RB_RING_FLAGS_NONE, &error) :
+      rb_ring_new_full (RECORDS_CAPACITY, RB_RING_FLAGS_RECORDS, &error);
+  if (s->ring == NULL) {
+    run_note (r, "cannot make the ring: %s", error->message);
+    return false;
+  }
+  if (s->audio) {
+    r->ring_fill_us = (double) rb_ring_get_capacity_frames (s->ring) * 1e6 /
+        RATE;
+    s->c.fill_ring = s->ring;
+  }
+  s->prod_desc = g_strdup_printf ("%s ! ringsink name=rsink sync=false",
+      s->src);
+  s->cons_desc = g_strdup_printf ("ringsrc name=rsrc%s ! fakesink name=out "
+      SINK_OPTS, s->buffer_frames);
+  return true;
+}
+
+static void
+describe_ring_xproc (struct session *s)
+{
+  struct run *r = s->r;
+  g_autofree gchar *cap = NULL;
+  g_autofree gchar *path = NULL;
+
+  s->ring_name = g_strdup_printf ("rbbench-gst-%d-%u", (int) getpid (),
+      run_serial);
+  path = rb_ring_name_to_path (s->ring_name);
+  g_strlcpy (cleanup_ring, path, sizeof cleanup_ring);
+  if (s->audio) {
+    gsize frames = latency_ring_frames (r->unit);
+
+    cap = g_strdup_printf (" capacity=%" G_GSIZE_FORMAT,
+        frames * FRAME_BYTES);
+    r->ring_fill_us = (double) frames * 1e6 / RATE;
+  } else {
+    cap = g_strdup_printf (" capacity=%d", RECORDS_CAPACITY);
+  }
+  s->prod_desc = g_strdup_printf ("%s ! ringsink ring-name=%s sync=false%s",
+      s->src, s->ring_name, cap);
+  s->cons_desc = g_strdup_printf ("ringsrc ring-name=%s%s ! fakesink "
+      "name=out " SINK_OPTS, s->ring_name, s->buffer_frames);
+}
+
+/* The pipelines of the run's path: the producer's (in a producer process
+ * for the xproc paths) and the consumer's (none for queue). */
+static bool
+describe_path (struct session *s)
+{
+  gsize buf_bytes = s->audio ? s->r->unit * FRAME_BYTES : s->r->unit;
+
+  switch (s->r->path) {
     case PATH_QUEUE:
-      prod_desc = g_strdup_printf ("%s ! queue ! fakesink name=out "
-          SINK_OPTS, src);
-      break;
+      s->prod_desc = g_strdup_printf ("%s ! queue ! fakesink name=out "
+          SINK_OPTS, s->src);
+      return true;
     case PATH_RING_INPROC:
-      ring = audio ? rb_ring_new_audio (RB_SAMPLE_FORMAT_S32LE, CHANNELS,
-          RATE, latency_ring_frames (r->unit), RB_RING_FLAGS_NONE, &error) :
-          rb_ring_new_full (RECORDS_CAPACITY, RB_RING_FLAGS_RECORDS, &error);
-      if (ring == NULL) {
-        run_note (r, "cannot make the ring: %s", error->message);
-        r->failed = true;
-        return;
-      }
-      if (audio) {
-        r->ring_fill_us = (double) rb_ring_get_capacity_frames (ring) * 1e6 /
-            RATE;
-        c.fill_ring = ring;
-      }
-      prod_desc = g_strdup_printf ("%s ! ringsink name=rsink sync=false", src);
-      cons_desc = g_strdup_printf ("ringsrc name=rsrc%s ! fakesink name=out "
-          SINK_OPTS, buffer_frames);
-      break;
-    case PATH_RING_XPROC:{
-      g_autofree gchar *cap = NULL;
-
-      ring_name = g_strdup_printf ("rbbench-gst-%d-%u", (int) getpid (),
-          run_serial);
-      {
-        g_autofree gchar *path = rb_ring_name_to_path (ring_name);
-        g_strlcpy (cleanup_ring, path, sizeof cleanup_ring);
-      }
-      if (audio) {
-        gsize frames = latency_ring_frames (r->unit);
-
-        cap = g_strdup_printf (" capacity=%" G_GSIZE_FORMAT,
-            frames * FRAME_BYTES);
-        r->ring_fill_us = (double) frames * 1e6 / RATE;
-      } else {
-        cap = g_strdup_printf (" capacity=%d", RECORDS_CAPACITY);
-      }
-      prod_desc = g_strdup_printf ("%s ! ringsink ring-name=%s sync=false%s",
-          src, ring_name, cap);
-      cons_desc = g_strdup_printf ("ringsrc ring-name=%s%s ! fakesink "
-          "name=out " SINK_OPTS, ring_name, buffer_frames);
-      break;
-    }
+      return describe_ring_inproc (s);
+    case PATH_RING_XPROC:
+      describe_ring_xproc (s);
+      return true;
     case PATH_SHM_XPROC:
-      sock = g_strdup_printf ("%s/ringbridge-bench-gst-%d-%u.sock",
+      s->sock = g_strdup_printf ("%s/ringbridge-bench-gst-%d-%u.sock",
           g_get_tmp_dir (), (int) getpid (), run_serial);
-      g_strlcpy (cleanup_socket, sock, sizeof cleanup_socket);
-      prod_desc = g_strdup_printf ("%s ! shmsink socket-path=%s "
+      g_strlcpy (cleanup_socket, s->sock, sizeof cleanup_socket);
+      s->prod_desc = g_strdup_printf ("%s ! shmsink socket-path=%s "
           "shm-size=%" G_GSIZE_FORMAT " wait-for-connection=true sync=false",
-          src, sock, shm_size_for (buf_bytes));
-      cons_desc = g_strdup_printf ("shmsrc socket-path=%s ! fakesink "
-          "name=out " SINK_OPTS, sock);
-      break;
+          s->src, s->sock, shm_size_for (buf_bytes));
+      s->cons_desc = g_strdup_printf ("shmsrc socket-path=%s ! fakesink "
+          "name=out " SINK_OPTS, s->sock);
+      return true;
     case PATH_INTERAUDIO:
-      chan = g_strdup_printf ("rbbench-%d-%u", (int) getpid (), run_serial);
-      prod_desc = g_strdup_printf ("%s ! interaudiosink channel=%s "
-          "sync=false", src, chan);
-      cons_desc = g_strdup_printf ("interaudiosrc channel=%s ! capsfilter "
-          "caps=\"" AUDIO_CAPS "\" ! fakesink name=out " SINK_OPTS, chan);
-      break;
+      s->chan = g_strdup_printf ("rbbench-%d-%u", (int) getpid (),
+          run_serial);
+      s->prod_desc = g_strdup_printf ("%s ! interaudiosink channel=%s "
+          "sync=false", s->src, s->chan);
+      s->cons_desc = g_strdup_printf ("interaudiosrc channel=%s ! capsfilter "
+          "caps=\"" AUDIO_CAPS "\" ! fakesink name=out " SINK_OPTS, s->chan);
+      return true;
     default:
       g_assert_not_reached ();
   }
+}
 
-  if (!xproc && (prod = parse_or_note (r, prod_desc)) == NULL)
-    goto setup_failed;
-  if (cons_desc != NULL && (cons = parse_or_note (r, cons_desc)) == NULL)
-    goto setup_failed;
+/* Builds the pipelines of this process and attaches the stamps and the
+ * checks. */
+static bool
+build_pipelines (struct session *s)
+{
+  struct run *r = s->r;
+
+  if (!s->xproc && (s->prod = parse_or_note (r, s->prod_desc)) == NULL)
+    return false;
+  if (s->cons_desc != NULL &&
+      (s->cons = parse_or_note (r, s->cons_desc)) == NULL)
+    return false;
   if (r->path == PATH_RING_INPROC) {
-    g_autoptr (GstElement) rs = gst_bin_get_by_name (GST_BIN (prod), "rsink");
-    g_autoptr (GstElement) rr = gst_bin_get_by_name (GST_BIN (cons), "rsrc");
-    g_object_set (rs, "ring", ring, NULL);
-    g_object_set (rr, "ring", ring, NULL);
+    g_autoptr (GstElement) rs = gst_bin_get_by_name (GST_BIN (s->prod),
+        "rsink");
+    g_autoptr (GstElement) rr = gst_bin_get_by_name (GST_BIN (s->cons),
+        "rsrc");
+    g_object_set (rs, "ring", s->ring, NULL);
+    g_object_set (rr, "ring", s->ring, NULL);
   }
-  if ((prod != NULL && !gen_attach (&g, prod)) ||
-      !check_attach (&c, cons != NULL ? cons : prod)) {
+  if ((s->prod != NULL && !gen_attach (&s->g, s->prod)) ||
+      !check_attach (&s->c, s->cons != NULL ? s->cons : s->prod)) {
     run_note (r, "a pipeline lacks 'gen' or 'out'");
-    goto setup_failed;
+    return false;
   }
-  if (prod != NULL)
-    prod_bus = gst_element_get_bus (prod);
-  if (cons != NULL)
-    cons_bus = gst_element_get_bus (cons);
+  if (s->prod != NULL)
+    s->prod_bus = gst_element_get_bus (s->prod);
+  if (s->cons != NULL)
+    s->cons_bus = gst_element_get_bus (s->cons);
+  return true;
+}
 
-  /* The consumer first, so that nothing queues up before it runs; shmsrc
-   * needs shmsink's socket, so there the producer goes first. */
-  start = now_ns ();
-  deadline = start + timeout_ns;
-  atomic_store_explicit (&c.last_progress, start, memory_order_relaxed);
-  if (r->path == PATH_SHM_XPROC) {
-    if (!spawn_child (prod_desc, r->kind, r->unit, r->count, g.inject_at,
-            &out_fd, &error)) {
-      run_note (r, "cannot start the producer process: %s", error->message);
-      goto setup_failed;
-    }
-    pid = child_pid;
-    if (!wait_for_file (sock, deadline, pid)) {
-      run_note (r, "shmsink's socket did not appear within %.0f s",
-          opt_timeout);
-      goto setup_failed;
-    }
+static bool
+start_producer_process (struct session *s)
+{
+  struct run *r = s->r;
+  g_autoptr (GError) error = NULL;
+
+  if (!spawn_child (s->prod_desc, r->kind, r->unit, r->count, s->g.inject_at,
+          &s->out_fd, &error)) {
+    run_note (r, "cannot start the producer process: %s", error->message);
+    return false;
   }
-  /* shmsink's socket exists from bind() on, but takes connections only
-   * after listen(): a refused shmsrc tries again */
-  while (cons != NULL &&
-      gst_element_set_state (cons, GST_STATE_PLAYING) ==
+  s->pid = child_pid;
+  return true;
+}
+
+/* shmsink's socket exists from bind() on, but takes connections only
+ * after listen(): a refused shmsrc tries again until the deadline. */
+static bool
+start_consumer (struct session *s)
+{
+  while (gst_element_set_state (s->cons, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {
-    if (r->path == PATH_SHM_XPROC && now_ns () < deadline) {
-      pop_errors (cons_bus, 0, NULL, NULL);
-      gst_element_set_state (cons, GST_STATE_NULL);
+    if (s->r->path == PATH_SHM_XPROC && now_ns () < s->deadline) {
+      pop_errors (s->cons_bus, 0, NULL, NULL);
+      gst_element_set_state (s->cons, GST_STATE_NULL);
       g_usleep (10000);
       continue;
     }
-    pop_errors (cons_bus, 0, NULL, &bus_error);
-    run_note (r, "the consumer pipeline does not start: %s",
-        GST_STR_NULL (bus_error));
-    goto setup_failed;
+    pop_errors (s->cons_bus, 0, NULL, &s->bus_error);
+    run_note (s->r, "the consumer pipeline does not start: %s",
+        GST_STR_NULL (s->bus_error));
+    return false;
   }
-  if (r->path == PATH_RING_XPROC) {
-    if (!spawn_child (prod_desc, r->kind, r->unit, r->count, g.inject_at,
-            &out_fd, &error)) {
-      run_note (r, "cannot start the producer process: %s", error->message);
-      goto setup_failed;
-    }
-    pid = child_pid;
-  }
-  if (prod != NULL &&
-      gst_element_set_state (prod, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE) {
-    pop_errors (prod_bus, 0, NULL, &bus_error);
-    run_note (r, "the producer pipeline does not start: %s",
-        GST_STR_NULL (bus_error));
-    goto setup_failed;
-  }
+  return true;
+}
 
+/* The consumer first, so that nothing queues up before it runs; shmsrc
+ * needs shmsink's socket, so there the producer goes first. */
+static bool
+start_pipelines (struct session *s)
+{
+  struct run *r = s->r;
+
+  s->start = now_ns ();
+  s->deadline = s->start + s->timeout_ns;
+  atomic_store_explicit (&s->c.last_progress, s->start, memory_order_relaxed);
+  if (r->path == PATH_SHM_XPROC) {
+    if (!start_producer_process (s))
+      return false;
+    if (!wait_for_file (s->sock, s->deadline, s->pid)) {
+      run_note (r, "shmsink's socket did not appear within %.0f s",
+          opt_timeout);
+      return false;
+    }
+  }
+  if (s->cons != NULL && !start_consumer (s))
+    return false;
+  if (r->path == PATH_RING_XPROC && !start_producer_process (s))
+    return false;
+  if (s->prod != NULL && gst_element_set_state (s->prod, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE) {
+    pop_errors (s->prod_bus, 0, NULL, &s->bus_error);
+    run_note (r, "the producer pipeline does not start: %s",
+        GST_STR_NULL (s->bus_error));
+    return false;
+  }
+  return true;
+}
+
+/* One look at a run in progress at @now, the checks' last progress at
+ * @last; true when it is over (r->failed or r->deadlocked say how). */
+static bool
+run_over (struct session *s, guint64 now, guint64 last)
+{
+  struct run *r = s->r;
+  const char *what = s->audio ? "frames" : "buffers";
+
+  if (!s->c.lossless && (s->prod_eos || s->cons_eos) &&
+      now - last > LOSSY_TAIL_NS)
+    return true;
+  if (s->cons_eos || (s->prod_eos && s->cons == NULL)) {
+    r->failed = true;
+    run_note (r, "end of stream after %" G_GUINT64_FORMAT " of %"
+        G_GUINT64_FORMAT " %s", s->c.received, s->audio ?
+        r->count * r->unit : r->count, what);
+    return true;
+  }
+  if (s->child_exited &&
+      now - MAX (s->child_done_at, last) > CHILD_EXIT_GRACE_NS) {
+    r->failed = true;
+    run_note (r, "the producer process ended (status %d) after %"
+        G_GUINT64_FORMAT " %s", s->child_status, s->c.received, what);
+    return true;
+  }
+  if (now - last > s->timeout_ns) {
+    r->deadlocked = true;
+    run_note (r, "no progress for %.0f s after %" G_GUINT64_FORMAT " %s: "
+        "stopped, counted as deadlocked", opt_timeout, s->c.received, what);
+    return true;
+  }
+  return false;
+}
+
+/* Waits for the end of the run: its last buffer checked, an error, the
+ * end of a stream, or no progress for --timeout. */
+static void
+watch_run (struct session *s)
+{
   for (;;) {
     guint64 now, last;
-    bool err, done = atomic_load_explicit (&c.done, memory_order_relaxed);
+    bool err, done = atomic_load_explicit (&s->c.done, memory_order_relaxed);
 
-    err = pop_errors (cons_bus ? cons_bus : prod_bus, 5 * GST_MSECOND,
-        cons_bus ? &cons_eos : &prod_eos, &bus_error);
-    if (cons_bus != NULL)
-      err |= pop_errors (prod_bus, 0, &prod_eos, &bus_error);
-    if (done || atomic_load_explicit (&c.done, memory_order_relaxed))
-      break;
+    err = pop_errors (s->cons_bus ? s->cons_bus : s->prod_bus,
+        5 * GST_MSECOND, s->cons_bus ? &s->cons_eos : &s->prod_eos,
+        &s->bus_error);
+    if (s->cons_bus != NULL)
+      err |= pop_errors (s->prod_bus, 0, &s->prod_eos, &s->bus_error);
+    if (done || atomic_load_explicit (&s->c.done, memory_order_relaxed))
+      return;
     if (err) {
-      run_note (r, "error from %s", bus_error);
-      r->failed = true;
-      break;
+      run_note (s->r, "error from %s", s->bus_error);
+      s->r->failed = true;
+      return;
     }
     now = now_ns ();
-    last = atomic_load_explicit (&c.last_progress, memory_order_relaxed);
-    if (pid > 0 && !child_exited && waitpid (pid, &child_status, WNOHANG) ==
-        pid) {
-      child_exited = true;
+    last = atomic_load_explicit (&s->c.last_progress, memory_order_relaxed);
+    if (s->pid > 0 && !s->child_exited &&
+        waitpid (s->pid, &s->child_status, WNOHANG) == s->pid) {
+      s->child_exited = true;
       child_pid = 0;
-      child_done_at = now;
+      s->child_done_at = now;
     }
-    if (!c.lossless && (prod_eos || cons_eos) && now - last > LOSSY_TAIL_NS)
-      break;
-    if (cons_eos || (prod_eos && cons == NULL)) {
-      r->failed = true;
-      run_note (r, "end of stream after %" G_GUINT64_FORMAT " of %"
-          G_GUINT64_FORMAT " %s", c.received, audio ? r->count * r->unit :
-          r->count, audio ? "frames" : "buffers");
-      break;
-    }
-    if (child_exited && now - MAX (child_done_at, last) > CHILD_EXIT_GRACE_NS) {
-      r->failed = true;
-      run_note (r, "the producer process ended (status %d) after %"
-          G_GUINT64_FORMAT " %s", child_status, c.received,
-          audio ? "frames" : "buffers");
-      break;
-    }
-    if (now - last > timeout_ns) {
-      r->deadlocked = true;
-      run_note (r, "no progress for %.0f s after %" G_GUINT64_FORMAT " %s: "
-          "stopped, counted as deadlocked", opt_timeout, c.received,
-          audio ? "frames" : "buffers");
-      break;
-    }
+    if (run_over (s, now, last))
+      return;
   }
+}
 
-  /* A finished producer process exits by itself (ringsink first waits
-   * until we have read its end of stream); a stuck one is killed. */
-  /* shmsrc ends with an error when shmsink's process leaves first; a
-   * stuck one is killed first, so that shmsrc's send() ends */
+/* A finished producer process exits by itself (ringsink first waits until
+ * we have read its end of stream); a stuck one is killed. shmsrc ends with
+ * an error when shmsink's process leaves first; a stuck one is killed
+ * first, so that shmsrc's send() ends. Then its CPU time. */
+static void
+reap_producer (struct session *s)
+{
+  struct run *r = s->r;
+
   if (r->path == PATH_SHM_XPROC && !r->deadlocked)
-    teardown_state (cons, pid);
-  if (pid > 0 && child_pid == 0 && !child_exited) {
-    child_exited = true;        /* killed and reaped by teardown_state() */
-    child_status = -1;
+    teardown_state (s->cons, s->pid);
+  if (s->pid > 0 && child_pid == 0 && !s->child_exited) {
+    s->child_exited = true;     /* killed and reaped by teardown_state() */
+    s->child_status = -1;
   }
-  if (pid > 0 && !child_exited) {
+  if (s->pid > 0 && !s->child_exited) {
     guint64 until = now_ns () + (r->deadlocked ? 0 : CHILD_EXIT_GRACE_NS);
 
     while (now_ns () < until) {
-      if (waitpid (pid, &child_status, WNOHANG) == pid) {
-        child_exited = true;
+      if (waitpid (s->pid, &s->child_status, WNOHANG) == s->pid) {
+        s->child_exited = true;
         child_pid = 0;
         break;
       }
-      pop_errors (cons_bus, 5 * GST_MSECOND, NULL, NULL);
+      pop_errors (s->cons_bus, 5 * GST_MSECOND, NULL, NULL);
     }
-    if (!child_exited) {
-      kill (pid, SIGKILL);
-      waitpid (pid, &child_status, 0);
+    if (!s->child_exited) {
+      kill (s->pid, SIGKILL);
+      waitpid (s->pid, &s->child_status, 0);
       child_pid = 0;
       if (!r->deadlocked && path_ours[r->path]) {
         run_note (r, "the producer process did not exit; killed");
@@ -1095,68 +1176,110 @@ run_path (struct run *r)
       }
     }
   }
-  if (out_fd >= 0) {
-    child_cpu = child_report (out_fd);
-    close (out_fd);
-    out_fd = -1;
+  if (s->out_fd >= 0) {
+    s->child_cpu = child_report (s->out_fd);
+    close (s->out_fd);
+    s->out_fd = -1;
   }
-  goto teardown;
+}
 
-setup_failed:
-  r->failed = true;
-
-teardown:
+/* Stops and frees everything the run made, whatever stage it reached. */
+static void
+session_teardown (struct session *s)
+{
   if (child_pid > 0) {
     kill (child_pid, SIGKILL);
     waitpid (child_pid, NULL, 0);
     child_pid = 0;
   }
-  if (out_fd >= 0)
-    close (out_fd);
-  teardown_state (prod, 0);
-  teardown_state (cons, 0);
-  if (pid > 0 && r->path == PATH_SHM_XPROC)
-    remove_shm_areas (pid);
-  if (ring_name != NULL)
-    rb_ring_unlink (ring_name, NULL);
+  if (s->out_fd >= 0)
+    close (s->out_fd);
+  teardown_state (s->prod, 0);
+  teardown_state (s->cons, 0);
+  if (s->pid > 0 && s->r->path == PATH_SHM_XPROC)
+    remove_shm_areas (s->pid);
+  if (s->ring_name != NULL)
+    rb_ring_unlink (s->ring_name, NULL);
   cleanup_now ();
-  g_clear_object (&prod_bus);
-  g_clear_object (&cons_bus);
-  g_clear_object (&prod);
-  g_clear_object (&cons);
+  g_clear_object (&s->prod_bus);
+  g_clear_object (&s->cons_bus);
+  g_clear_object (&s->prod);
+  g_clear_object (&s->cons);
+  g_free (s->src);
+  g_free (s->prod_desc);
+  g_free (s->cons_desc);
+  g_free (s->ring_name);
+  g_free (s->sock);
+  g_free (s->chan);
+  g_free (s->buffer_frames);
+  g_free (s->bus_error);
+}
 
-  if (c.bad > 0) {
+/* What the checks saw, and the run's rate and CPU time per buffer. */
+static void
+record_run (struct session *s)
+{
+  struct run *r = s->r;
+  struct check *c = &s->c;
+
+  if (c->bad > 0) {
     r->mismatch = true;
     if (!r->injected)
       run_note (r, "MISMATCH: %s (%" G_GUINT64_FORMAT " checks failed)",
-          c.first_error, c.bad);
+          c->first_error, c->bad);
   }
-  g_free (c.first_error);
-  r->lost_frames = c.lost_frames;
-  r->n_lat = c.n_lat;
-  if (!isnan (r->ring_fill_us) && c.fill_ring != NULL)
-    r->max_fill_us = (double) c.max_fill / FRAME_BYTES * 1e6 / RATE;
+  g_free (c->first_error);
+  r->lost_frames = c->lost_frames;
+  r->n_lat = c->n_lat;
+  if (!isnan (r->ring_fill_us) && c->fill_ring != NULL)
+    r->max_fill_us = (double) c->max_fill / FRAME_BYTES * 1e6 / RATE;
   if (r->failed || r->deadlocked ||
-      (c.lossless && !atomic_load_explicit (&c.done, memory_order_relaxed)))
+      (c->lossless && !atomic_load_explicit (&c->done, memory_order_relaxed)))
     return;
-  if (!audio) {
-    guint64 n = r->count - 1 - c.from;
-    double s = (double) (c.t_last - c.t_from) / 1e9;
-    double cpu = (double) (c.cpu_last - c.cpu_from);
+  if (!s->audio) {
+    guint64 n = r->count - 1 - c->from;
+    double secs = (double) (c->t_last - c->t_from) / 1e9;
+    double cpu = (double) (c->cpu_last - c->cpu_from);
 
-    if (xproc)
-      cpu += child_cpu;
-    if (n > 0 && s > 0) {
-      r->buffers_per_s = (double) n / s;
+    if (s->xproc)
+      cpu += s->child_cpu;
+    if (n > 0 && secs > 0) {
+      r->buffers_per_s = (double) n / secs;
       r->cpu_us_per_buffer = cpu / (double) n;
     }
-  } else if (c.received > c.frames_first && c.t_last > c.t_first) {
-    double bufs = (double) (c.received - c.frames_first) / (double) r->unit;
-    double s = (double) (c.t_last - c.t_first) / 1e9;
+  } else if (c->received > c->frames_first && c->t_last > c->t_first) {
+    double bufs = (double) (c->received - c->frames_first) /
+        (double) r->unit;
+    double secs = (double) (c->t_last - c->t_first) / 1e9;
 
-    r->buffers_per_s = bufs / s;
-    r->cpu_us_per_buffer = (double) (c.cpu_last - c.cpu_from) / bufs;
+    r->buffers_per_s = bufs / secs;
+    r->cpu_us_per_buffer = (double) (c->cpu_last - c->cpu_from) / bufs;
   }
+}
+
+/* Runs one path once: builds the pipelines, streams, checks, tears down.
+ * Never hangs: a run without progress for --timeout seconds is stopped. */
+static void
+run_path (struct run *r)
+{
+  struct session s;
+
+  session_init (&s, r);
+  if (!describe_path (&s)) {
+    /* nothing started yet */
+    r->failed = true;
+    session_teardown (&s);
+    return;
+  }
+  if (build_pipelines (&s) && start_pipelines (&s)) {
+    watch_run (&s);
+    reap_producer (&s);
+  } else {
+    r->failed = true;
+  }
+  session_teardown (&s);
+  record_run (&s);
+  g_clear_object (&s.ring);
 }
 
 /* --- statistics ---------------------------------------------------------- */
