@@ -1317,10 +1317,12 @@ options_to_json (GString *json)
   g_string_append (json, "],");
 }
 
-/* One element of "throughput":[..]. */
+/* One element of "throughput":[..]: path @p at size @s. */
 static void
-tput_to_json (GString *json, const struct tput *t, enum path p)
+tput_to_json (GString *json, const struct results *res, size_t s, enum path p)
 {
+  const struct tput *t = &res->tput[p][s];
+
   g_string_append (json, "{\"path\":");
   bench_json_string (json, path_names[p]);
   g_string_append_printf (json, ",\"size\":%" G_GSIZE_FORMAT
@@ -1342,8 +1344,9 @@ tput_to_json (GString *json, const struct tput *t, enum path p)
 /* One element of "latency":[..], with at most MAX_SAMPLES_OUT of its
  * samples, evenly spread. */
 static void
-lat_to_json (GString *json, const struct lat *t, enum path p)
+lat_to_json (GString *json, const struct results *res, size_t l, enum path p)
 {
+  const struct lat *t = &res->lat[p][l];
   gsize n = t->all->len, k = MIN (n, MAX_SAMPLES_OUT);
   g_autofree double *sub = g_new (double, MAX (k, 1));
 
@@ -1396,37 +1399,108 @@ targets_to_json (GString *json, const struct results *res)
           res->failures == 0 && !opt_inject));
 }
 
+/* @row for each of @n sizes and every path built, with commas between. */
+static void
+rows_to_json (GString *json, const struct results *res, size_t n,
+    void (*row) (GString *, const struct results *, size_t, enum path))
+{
+  bool first = true;
+
+  for (size_t i = 0; i < n; i++)
+    for (int p = 0; p < N_PATHS; p++)
+      if (have_path[p]) {
+        g_string_append (json, first ? "" : ",");
+        first = false;
+        row (json, res, i, (enum path) p);
+      }
+}
+
 static GString *
 results_to_json (const struct results *res)
 {
   GString *json = bench_json_begin ("ringbridge-bench-gst");
-  bool first = true;
 
   bench_machine_to_json (json, &res->m, false, res->rep_others, opt_reps);
   options_to_json (json);
   g_string_append (json, "\"throughput\":[");
-  for (size_t s = 0; s < N_SIZES; s++)
-    for (int p = 0; p < N_PATHS; p++)
-      if (have_path[p]) {
-        g_string_append (json, first ? "" : ",");
-        first = false;
-        tput_to_json (json, &res->tput[p][s], (enum path) p);
-      }
+  rows_to_json (json, res, N_SIZES, tput_to_json);
   g_string_append (json, "],\"latency\":[");
-  first = true;
-  for (size_t l = 0; l < N_LAT; l++)
-    for (int p = 0; p < N_PATHS; p++)
-      if (have_path[p]) {
-        g_string_append (json, first ? "" : ",");
-        first = false;
-        lat_to_json (json, &res->lat[p][l], (enum path) p);
-      }
+  rows_to_json (json, res, N_LAT, lat_to_json);
   g_string_append (json, "],");
   targets_to_json (json, res);
   return json;
 }
 
 /* --- running ------------------------------------------------------------- */
+
+/* Runs path @p once with @count buffers of @unit (bytes or frames) and
+ * counts the run; r->lat_us, if @lat, is the caller's to free. */
+static void
+run_once (struct results *res, struct run *r, enum path p, enum kind kind,
+    gsize unit, guint64 count, bool lat)
+{
+  memset (r, 0, sizeof *r);
+  r->path = p;
+  r->kind = kind;
+  r->unit = unit;
+  r->count = count;
+  r->inject = opt_inject;
+  r->lat_us = lat ? g_new (double, count) : NULL;
+  run_path (r);
+  count_run (res, r);
+}
+
+/* The throughput run of path @p at size @s in repetition @rep. */
+static void
+tput_once (struct results *res, int rep, size_t s, enum path p)
+{
+  struct tput *t = &res->tput[p][s];
+  bool ia = p == PATH_INTERAUDIO;
+  struct run r;
+
+  run_once (res, &r, p, ia ? KIND_AUDIO : KIND_BYTES,
+      ia ? sizes[s] / FRAME_BYTES : sizes[s], t->buffers, ia);
+  g_free (r.lat_us);
+  t->deadlocked += r.deadlocked;
+  t->failed += r.failed;
+  t->bps[rep] = r.buffers_per_s;
+  t->mbps[rep] = r.buffers_per_s * (double) sizes[s] / 1e6;
+  t->cpu[rep] = r.cpu_us_per_buffer;
+}
+
+/* The latency run of path @p at buffer size @l in repetition @rep. */
+static void
+lat_once (struct results *res, int rep, size_t l, enum path p)
+{
+  struct lat *t = &res->lat[p][l];
+  struct run r;
+
+  run_once (res, &r, p, KIND_AUDIO, t->frames, t->buffers, true);
+  t->deadlocked += r.deadlocked;
+  t->failed += r.failed;
+  t->lost_frames += r.lost_frames;
+  t->ring_fill_us = r.ring_fill_us;
+  if (!isnan (r.max_fill_us))
+    t->max_fill_us = isnan (t->max_fill_us) ? r.max_fill_us :
+        MAX (t->max_fill_us, r.max_fill_us);
+  if (!r.failed && !r.deadlocked && r.n_lat > 0) {
+    qsort (r.lat_us, r.n_lat, sizeof (double), bench_cmp_double);
+    t->p50[rep] = bench_percentile (r.lat_us, r.n_lat, 50);
+    g_array_append_vals (t->all, r.lat_us, (guint) r.n_lat);
+  }
+  g_free (r.lat_us);
+}
+
+/* @once for each of @n sizes and each of the @n_active paths, which take
+ * turns at going first. */
+static void
+run_rotated (struct results *res, int rep, size_t n, const enum path *active,
+    int n_active, void (*once) (struct results *, int, size_t, enum path))
+{
+  for (size_t i = 0; i < n; i++)
+    for (int a = 0; a < n_active; a++)
+      once (res, rep, i, active[(a + rep) % n_active]);
+}
 
 static void
 run_all (struct results *res)
@@ -1442,57 +1516,8 @@ run_all (struct results *res)
     struct bench_cpu_load before, after;
 
     read_cpu_load (&before);
-    for (size_t s = 0; s < N_SIZES; s++) {
-      for (int a = 0; a < n_active; a++) {
-        enum path p = active[(a + rep) % n_active];
-        struct tput *t = &res->tput[p][s];
-        struct run r = { 0 };
-
-        r.path = p;
-        r.kind = p == PATH_INTERAUDIO ? KIND_AUDIO : KIND_BYTES;
-        r.unit = p == PATH_INTERAUDIO ? sizes[s] / FRAME_BYTES : sizes[s];
-        r.count = t->buffers;
-        r.inject = opt_inject;
-        r.lat_us = p == PATH_INTERAUDIO ? g_new (double, r.count) : NULL;
-        run_path (&r);
-        g_free (r.lat_us);
-        count_run (res, &r);
-        t->deadlocked += r.deadlocked;
-        t->failed += r.failed;
-        t->bps[rep] = r.buffers_per_s;
-        t->mbps[rep] = r.buffers_per_s * (double) sizes[s] / 1e6;
-        t->cpu[rep] = r.cpu_us_per_buffer;
-      }
-    }
-    for (size_t l = 0; l < N_LAT; l++) {
-      for (int a = 0; a < n_active; a++) {
-        enum path p = active[(a + rep) % n_active];
-        struct lat *t = &res->lat[p][l];
-        struct run r = { 0 };
-
-        r.path = p;
-        r.kind = KIND_AUDIO;
-        r.unit = t->frames;
-        r.count = t->buffers;
-        r.inject = opt_inject;
-        r.lat_us = g_new (double, r.count);
-        run_path (&r);
-        count_run (res, &r);
-        t->deadlocked += r.deadlocked;
-        t->failed += r.failed;
-        t->lost_frames += r.lost_frames;
-        t->ring_fill_us = r.ring_fill_us;
-        if (!isnan (r.max_fill_us))
-          t->max_fill_us = isnan (t->max_fill_us) ? r.max_fill_us :
-              MAX (t->max_fill_us, r.max_fill_us);
-        if (!r.failed && !r.deadlocked && r.n_lat > 0) {
-          qsort (r.lat_us, r.n_lat, sizeof (double), bench_cmp_double);
-          t->p50[rep] = bench_percentile (r.lat_us, r.n_lat, 50);
-          g_array_append_vals (t->all, r.lat_us, (guint) r.n_lat);
-        }
-        g_free (r.lat_us);
-      }
-    }
+    run_rotated (res, rep, N_SIZES, active, n_active, tput_once);
+    run_rotated (res, rep, N_LAT, active, n_active, lat_once);
     read_cpu_load (&after);
     bench_cpu_load_shares (&before, &after, res->m.nproc,
         &res->rep_others[rep], NULL);
