@@ -46,22 +46,6 @@ wr64 (guint8 *p, guint64 v)
   memcpy (p, &v, sizeof v);
 }
 
-static inline guint32
-rd32 (const guint8 *p)
-{
-  guint32 v;
-
-  memcpy (&v, p, sizeof v);
-  return GUINT32_FROM_LE (v);
-}
-
-static inline void
-wr32 (guint8 *p, guint32 v)
-{
-  v = GUINT32_TO_LE (v);
-  memcpy (p, &v, sizeof v);
-}
-
 /* Where the fourth check word of buffer @seq sits: anywhere between the
  * head and the tail words, so that over many buffers the checks cover the
  * whole of them (a ring that wraps a record wrongly moves whole spans). */
@@ -90,8 +74,9 @@ stamp_audio (struct gen *g, guint8 *d, gsize frames, bool corrupt)
   guint32 stamp = (guint32) now_ns ();
 
   for (gsize f = 0; f < frames; f++) {
-    wr32 (d + f * FRAME_BYTES, (guint32) g->counter++);
-    wr32 (d + f * FRAME_BYTES + 4, stamp);
+    /* channel 0 the counter, channel 1 the stamp: one little-endian word */
+    wr64 (d + f * FRAME_BYTES, (guint32) g->counter++ |
+        (guint64) stamp << 32);
   }
   if (corrupt && frames > 1)
     d[FRAME_BYTES + 2] ^= 0x40;
@@ -214,8 +199,9 @@ check_audio (struct check *c, const guint8 *d, gsize n, guint64 now)
     check_fail (c, "a buffer of %" G_GSIZE_FORMAT " bytes is not whole "
         "frames", n);
   for (gsize f = 0; f < frames; f++) {
-    guint64 ctr = rd32 (d + f * FRAME_BYTES);
-    guint32 stamp = rd32 (d + f * FRAME_BYTES + 4);
+    guint64 frame = rd64 (d + f * FRAME_BYTES);
+    guint64 ctr = (guint32) frame;
+    guint32 stamp = (guint32) (frame >> 32);
 
     if (ctr == 0) {
       /* silence: what interaudiosrc puts out when it has no data */
