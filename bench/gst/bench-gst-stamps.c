@@ -123,16 +123,25 @@ gen_init (struct gen *g, enum kind kind, gsize unit, guint64 count,
   g->counter = 1;               /* 0 is silence */
 }
 
+/* Puts @probe (@data) on every buffer through pad @pad_name of the
+ * element called @name in @pipeline; FALSE if there is none. */
+static gboolean
+add_buffer_probe (GstElement *pipeline, const char *name,
+    const char *pad_name, GstPadProbeCallback probe, gpointer data)
+{
+  g_autoptr (GstElement) el = gst_bin_get_by_name (GST_BIN (pipeline), name);
+  g_autoptr (GstPad) pad = NULL;
+
+  if (el == NULL || (pad = gst_element_get_static_pad (el, pad_name)) == NULL)
+    return FALSE;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, probe, data, NULL);
+  return TRUE;
+}
+
 gboolean
 gen_attach (struct gen *g, GstElement *pipeline)
 {
-  g_autoptr (GstElement) el = gst_bin_get_by_name (GST_BIN (pipeline), "gen");
-  g_autoptr (GstPad) pad = NULL;
-
-  if (el == NULL || (pad = gst_element_get_static_pad (el, "src")) == NULL)
-    return FALSE;
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, gen_probe, g, NULL);
-  return TRUE;
+  return add_buffer_probe (pipeline, "gen", "src", gen_probe, g);
 }
 
 /* --- consumer: the checks ----------------------------------------------- */
@@ -275,12 +284,6 @@ check_probe (G_GNUC_UNUSED GstPad *pad, GstPadProbeInfo *info, gpointer data)
 gboolean
 check_attach (struct check *c, GstElement *pipeline)
 {
-  g_autoptr (GstElement) el = gst_bin_get_by_name (GST_BIN (pipeline), "out");
-  g_autoptr (GstPad) pad = NULL;
-
-  if (el == NULL || (pad = gst_element_get_static_pad (el, "sink")) == NULL)
-    return FALSE;
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, check_probe, c, NULL);
-  return TRUE;
+  return add_buffer_probe (pipeline, "out", "sink", check_probe, c);
 }
 
