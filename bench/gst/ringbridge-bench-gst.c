@@ -58,6 +58,12 @@
  * one size back to back in rotated order, so machine noise hits all of them;
  * ratios are medians of per-repetition ratios to queue. */
 
+#include "bench-common.h"
+#include "bench-json.h"
+#include "bench-machine.h"
+#include "bench-stats.h"
+#include "bench-gst-stamps.h"
+
 #include <ringbridge/ringbridge.h>
 #include <gst/gst.h>
 
@@ -79,13 +85,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXIT_MISMATCH 1
-#define EXIT_USAGE 64
-#define EXIT_SETUP 71
-
 #define RATE 48000
 #define CHANNELS 2
-#define FRAME_BYTES 8           /* S32LE stereo */
 #define AUDIO_CAPS "audio/x-raw,format=S32LE,rate=48000,channels=2," \
     "layout=interleaved"
 #define BYTES_CAPS "application/x-ringbridge-bench"
@@ -95,8 +96,6 @@
 #define SHM_BUFFERS 64
 /* Latency rings hold this many producer buffers (at least a page). */
 #define RING_BUFFERS 4
-/* The first 1/WARM_DIVISOR of every run is neither timed nor sampled. */
-#define WARM_DIVISOR 5
 #define MAX_SAMPLES_OUT 2000
 /* Beyond the stall timeout: how long a finished producer process may take
  * to exit before it is killed, and how long a lossy path may stay silent
@@ -106,7 +105,6 @@
 /* A teardown that takes longer than this aborts the benchmark. */
 #define TEARDOWN_LIMIT_NS (30 * G_GINT64_CONSTANT (1000000000))
 
-#define MIX_MAGIC G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
 
 static const gsize sizes[] = { 256, 4096, 65536 };
 static const guint lat_frames[] = { 64, 256 };
@@ -130,11 +128,6 @@ static const char *const path_names[N_PATHS] = {
 static const bool path_ours[N_PATHS] = { true, true, true, false, false };
 static const bool path_lossless[N_PATHS] = { true, true, true, true, false };
 
-enum kind {
-  KIND_BYTES,
-  KIND_AUDIO,
-};
-
 /* --- options ------------------------------------------------------------ */
 
 static gint opt_reps = 0;
@@ -155,347 +148,6 @@ static gint64 opt_child_cpu_from = 0;
 
 static bool have_path[N_PATHS];
 static gchar *missing_note[N_PATHS];
-
-/* --- helpers ------------------------------------------------------------ */
-
-static inline guint64
-now_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (guint64) ts.tv_sec * 1000000000u + (guint64) ts.tv_nsec;
-}
-
-/* CPU time of this process, all threads, in us. */
-static gint64
-cpu_us (void)
-{
-  struct rusage ru;
-
-  if (getrusage (RUSAGE_SELF, &ru) != 0)
-    return 0;
-  return (gint64) ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec +
-      (gint64) ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
-}
-
-static inline guint64
-mix64 (guint64 x)
-{
-  x += MIX_MAGIC;
-  x = (x ^ (x >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  x = (x ^ (x >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  return x ^ (x >> 31);
-}
-
-static inline guint64
-rd64 (const guint8 *p)
-{
-  guint64 v;
-
-  memcpy (&v, p, sizeof v);
-  return GUINT64_FROM_LE (v);
-}
-
-static inline void
-wr64 (guint8 *p, guint64 v)
-{
-  v = GUINT64_TO_LE (v);
-  memcpy (p, &v, sizeof v);
-}
-
-static inline guint32
-rd32 (const guint8 *p)
-{
-  guint32 v;
-
-  memcpy (&v, p, sizeof v);
-  return GUINT32_FROM_LE (v);
-}
-
-static inline void
-wr32 (guint8 *p, guint32 v)
-{
-  v = GUINT32_TO_LE (v);
-  memcpy (p, &v, sizeof v);
-}
-
-/* Where the fourth check word of buffer @seq sits: anywhere between the
- * head and the tail words, so that over many buffers the checks cover the
- * whole of them (a ring that wraps a record wrongly moves whole spans). */
-static inline gsize
-check_offset (guint64 seq, gsize size)
-{
-  return 16 + (gsize) (mix64 (seq) % ((size - 24) / 8)) * 8;
-}
-
-/* --- producer: the stamps ----------------------------------------------- */
-
-struct gen {
-  enum kind kind;
-  gsize unit;                   /* bytes (bytes) or frames (audio) per buffer */
-  guint64 count;                /* buffers the source makes */
-  guint64 inject_at;            /* buffer to corrupt, G_MAXUINT64 for none */
-  guint64 cpu_from;             /* buffer that opens the CPU window */
-  guint64 seq;                  /* buffers stamped so far */
-  guint64 counter;              /* audio: the next frame's counter */
-  gint64 cpu_start;
-  gint64 cpu_end;
-  atomic_int started;           /* a buffer went out */
-};
-
-static void
-stamp_bytes (guint8 *d, gsize n, guint64 seq, bool corrupt)
-{
-  wr64 (d, seq);
-  wr64 (d + 8, seq ^ MIX_MAGIC ^ n);
-  wr64 (d + check_offset (seq, n), mix64 (seq));
-  wr64 (d + n - 8, ~seq);
-  if (corrupt)
-    d[n - 3] ^= 0x10;
-}
-
-static void
-stamp_audio (struct gen *g, guint8 *d, gsize frames, bool corrupt)
-{
-  guint32 stamp = (guint32) now_ns ();
-
-  for (gsize f = 0; f < frames; f++) {
-    wr32 (d + f * FRAME_BYTES, (guint32) g->counter++);
-    wr32 (d + f * FRAME_BYTES + 4, stamp);
-  }
-  if (corrupt && frames > 1)
-    d[FRAME_BYTES + 2] ^= 0x40;
-}
-
-static GstPadProbeReturn
-gen_probe (G_GNUC_UNUSED GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  struct gen *g = data;
-  GstBuffer *buf = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
-  guint64 i = g->seq++;
-  GstMapInfo map;
-
-  GST_PAD_PROBE_INFO_DATA (info) = buf;
-  if (!gst_buffer_map (buf, &map, GST_MAP_WRITE)) {
-    g_printerr ("error: cannot map a source buffer for writing\n");
-    return GST_PAD_PROBE_OK;
-  }
-  if (g->kind == KIND_BYTES) {
-    if (map.size >= 32)
-      stamp_bytes (map.data, map.size, i, i == g->inject_at);
-  } else {
-    stamp_audio (g, map.data, map.size / FRAME_BYTES, i == g->inject_at);
-  }
-  gst_buffer_unmap (buf, &map);
-  if (i == g->cpu_from)
-    g->cpu_start = cpu_us ();
-  if (i + 1 == g->count)
-    g->cpu_end = cpu_us ();
-  atomic_store_explicit (&g->started, 1, memory_order_relaxed);
-  return GST_PAD_PROBE_OK;
-}
-
-static void
-gen_init (struct gen *g, enum kind kind, gsize unit, guint64 count,
-    guint64 inject_at)
-{
-  memset (g, 0, sizeof *g);
-  g->kind = kind;
-  g->unit = unit;
-  g->count = count;
-  g->inject_at = inject_at;
-  g->cpu_from = count / WARM_DIVISOR;
-  g->counter = 1;               /* 0 is silence */
-}
-
-static gboolean
-gen_attach (struct gen *g, GstElement *pipeline)
-{
-  g_autoptr (GstElement) el = gst_bin_get_by_name (GST_BIN (pipeline), "gen");
-  g_autoptr (GstPad) pad = NULL;
-
-  if (el == NULL || (pad = gst_element_get_static_pad (el, "src")) == NULL)
-    return FALSE;
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, gen_probe, g, NULL);
-  return TRUE;
-}
-
-/* --- consumer: the checks ----------------------------------------------- */
-
-struct check {
-  enum kind kind;
-  gsize unit;
-  guint64 count;                /* buffers the producer makes */
-  bool lossless;
-  guint64 from;                 /* bytes: buffer that opens the window */
-  guint64 skip_lat;             /* audio: producer buffers not sampled */
-  guint64 next;                 /* bytes: next sequence number */
-  guint64 received;             /* bytes: buffers; audio: frames with data */
-  guint64 bad;
-  gchar *first_error;
-  guint64 prev_counter;
-  guint32 prev_stamp;
-  guint64 lost_frames;
-  guint64 silent_frames;
-  guint64 frames_first;         /* audio: frames in the first data buffer */
-  guint64 t_first, t_from, t_last;
-  gint64 cpu_from, cpu_last;
-  double *lat_us;
-  gsize n_lat, max_lat;
-  RbRing *fill_ring;            /* ring-inproc: the ring, to watch its fill */
-  gsize max_fill;
-  /* set by the streaming thread, polled by the main thread, which reads
-   * the rest only after the pipelines stopped (their joins order it) */
-  atomic_int done;
-  _Atomic guint64 last_progress;        /* ns */
-};
-
-static void
-check_fail (struct check *c, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-check_fail (struct check *c, const char *fmt, ...)
-{
-  va_list args;
-
-  c->bad++;
-  if (c->first_error != NULL)
-    return;
-  va_start (args, fmt);
-  c->first_error = g_strdup_vprintf (fmt, args);
-  va_end (args);
-}
-
-static void
-check_bytes (struct check *c, const guint8 *d, gsize n, guint64 now)
-{
-  guint64 seq;
-
-  if (n != c->unit || n < 32) {
-    check_fail (c, "buffer %" G_GUINT64_FORMAT " has %" G_GSIZE_FORMAT
-        " bytes, not %" G_GSIZE_FORMAT, c->received, n, c->unit);
-    c->next++;
-  } else {
-    seq = rd64 (d);
-    if (seq != c->next)
-      check_fail (c, "buffer %" G_GUINT64_FORMAT " carries sequence number %"
-          G_GUINT64_FORMAT " (lost, repeated or reordered buffers)", c->next,
-          seq);
-    else if (rd64 (d + 8) != (seq ^ MIX_MAGIC ^ n) ||
-        rd64 (d + check_offset (seq, n)) != mix64 (seq) ||
-        rd64 (d + n - 8) != ~seq)
-      check_fail (c, "buffer %" G_GUINT64_FORMAT " is corrupted", seq);
-    c->next = seq + 1;
-  }
-  if (c->received == 0)
-    c->t_first = now;
-  if (c->received == c->from) {
-    c->t_from = now;
-    c->cpu_from = cpu_us ();
-  }
-  c->received++;
-  if (c->received == c->count || c->next == c->count) {
-    c->t_last = now;
-    c->cpu_last = cpu_us ();
-    atomic_store_explicit (&c->done, 1, memory_order_relaxed);
-  }
-}
-
-static void
-check_audio (struct check *c, const guint8 *d, gsize n, guint64 now)
-{
-  gsize frames = n / FRAME_BYTES;
-  guint64 total = c->count * c->unit;
-  guint64 got = 0;
-
-  if (n % FRAME_BYTES != 0)
-    check_fail (c, "a buffer of %" G_GSIZE_FORMAT " bytes is not whole "
-        "frames", n);
-  for (gsize f = 0; f < frames; f++) {
-    guint64 ctr = rd32 (d + f * FRAME_BYTES);
-    guint32 stamp = rd32 (d + f * FRAME_BYTES + 4);
-
-    if (ctr == 0) {
-      /* silence: what interaudiosrc puts out when it has no data */
-      c->silent_frames++;
-      if (c->lossless)
-        check_fail (c, "silence after frame %" G_GUINT64_FORMAT,
-            c->prev_counter);
-      continue;
-    }
-    if (c->lossless && ctr != c->prev_counter + 1)
-      check_fail (c, "frame %" G_GUINT64_FORMAT " carries counter %"
-          G_GUINT64_FORMAT, c->prev_counter + 1, ctr);
-    else if (ctr <= c->prev_counter || ctr > total)
-      check_fail (c, "counter %" G_GUINT64_FORMAT " after %" G_GUINT64_FORMAT,
-          ctr, c->prev_counter);
-    else if (ctr > c->prev_counter + 1)
-      c->lost_frames += ctr - c->prev_counter - 1;
-    if ((ctr - 1) % c->unit == 0) {
-      /* the first frame of a producer buffer */
-      if ((ctr - 1) / c->unit >= c->skip_lat && c->n_lat < c->max_lat)
-        c->lat_us[c->n_lat++] = (double) (guint32) ((guint32) now - stamp) /
-            1000.0;
-    } else if (ctr == c->prev_counter + 1 && stamp != c->prev_stamp) {
-      check_fail (c, "frame %" G_GUINT64_FORMAT " has another buffer's stamp",
-          ctr);
-    }
-    c->prev_counter = ctr;
-    c->prev_stamp = stamp;
-    got++;
-  }
-  if (got == 0)
-    return;
-  if (c->received == 0) {
-    c->t_first = now;
-    c->frames_first = got;
-    c->cpu_from = cpu_us ();
-  }
-  c->received += got;
-  c->t_last = now;
-  c->cpu_last = cpu_us ();
-  if (c->prev_counter >= total)
-    atomic_store_explicit (&c->done, 1, memory_order_relaxed);
-}
-
-static GstPadProbeReturn
-check_probe (G_GNUC_UNUSED GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  struct check *c = data;
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  guint64 now = now_ns ();
-  GstMapInfo map;
-
-  if (atomic_load_explicit (&c->done, memory_order_relaxed))
-    return GST_PAD_PROBE_OK;
-  if (!gst_buffer_map (buf, &map, GST_MAP_READ)) {
-    check_fail (c, "cannot map a received buffer");
-    return GST_PAD_PROBE_OK;
-  }
-  if (c->kind == KIND_BYTES)
-    check_bytes (c, map.data, map.size, now);
-  else
-    check_audio (c, map.data, map.size, now);
-  gst_buffer_unmap (buf, &map);
-  if (c->fill_ring != NULL)
-    c->max_fill = MAX (c->max_fill, rb_ring_read_available (c->fill_ring) +
-        map.size);
-  atomic_store_explicit (&c->last_progress, now, memory_order_relaxed);
-  return GST_PAD_PROBE_OK;
-}
-
-static gboolean
-check_attach (struct check *c, GstElement *pipeline)
-{
-  g_autoptr (GstElement) el = gst_bin_get_by_name (GST_BIN (pipeline), "out");
-  g_autoptr (GstPad) pad = NULL;
-
-  if (el == NULL || (pad = gst_element_get_static_pad (el, "sink")) == NULL)
-    return FALSE;
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, check_probe, c, NULL);
-  return TRUE;
-}
 
 /* --- the producer process ------------------------------------------------ */
 
@@ -836,266 +488,347 @@ teardown_state (GstElement *p, pid_t pid)
   g_thread_join (thread);
 }
 
-/* Runs one path once: builds the pipelines, streams, checks, tears down.
- * Never hangs: a run without progress for --timeout seconds is stopped. */
-static void
-run_path (struct run *r)
-{
-  g_autofree gchar *src = source_desc (r);
-  g_autofree gchar *prod_desc = NULL, *cons_desc = NULL;
-  g_autofree gchar *ring_name = NULL, *sock = NULL, *chan = NULL;
-  g_autofree gchar *buffer_frames = NULL, *bus_error = NULL;
-  g_autoptr (RbRing) ring = NULL;
-  g_autoptr (GError) error = NULL;
-  GstElement *prod = NULL, *cons = NULL;
-  GstBus *prod_bus = NULL, *cons_bus = NULL;
-  bool xproc = r->path == PATH_RING_XPROC || r->path == PATH_SHM_XPROC;
-  bool audio = r->kind == KIND_AUDIO;
-  guint64 timeout_ns = (guint64) (opt_timeout * 1e9);
-  guint64 inject_at = r->inject ? r->count / 2 : G_MAXUINT64;
-  gsize buf_bytes = audio ? r->unit * FRAME_BYTES : r->unit;
-  guint64 start, deadline, child_done_at = 0;
-  bool prod_eos = false, cons_eos = false, child_exited = false;
-  int child_status = 0, out_fd = -1;
-  double child_cpu = NAN;
-  pid_t pid = 0;
+/* The state of one run of run_path(), from its pipelines' descriptions to
+ * their teardown. */
+struct session {
+  struct run *r;
+  bool xproc, audio;
+  gchar *src, *prod_desc, *cons_desc;
+  gchar *ring_name, *sock, *chan, *buffer_frames, *bus_error;
+  RbRing *ring;                 /* ring-inproc: the ring both elements use */
+  GstElement *prod, *cons;      /* prod NULL when in a producer process */
+  GstBus *prod_bus, *cons_bus;
+  guint64 timeout_ns, start, deadline, child_done_at;
+  bool prod_eos, cons_eos, child_exited;
+  int child_status, out_fd;
+  double child_cpu;
+  pid_t pid;                    /* the producer process, or 0 */
   struct gen g;
   struct check c;
+};
 
+static void
+session_init (struct session *s, struct run *r)
+{
+  guint64 inject_at = r->inject ? r->count / 2 : G_MAXUINT64;
+
+  memset (s, 0, sizeof *s);
+  s->r = r;
+  s->xproc = r->path == PATH_RING_XPROC || r->path == PATH_SHM_XPROC;
+  s->audio = r->kind == KIND_AUDIO;
+  s->src = source_desc (r);
+  s->timeout_ns = (guint64) (opt_timeout * 1e9);
+  s->out_fd = -1;
+  s->child_cpu = NAN;
   r->ring_fill_us = NAN;
   r->max_fill_us = NAN;
   r->buffers_per_s = NAN;
   r->cpu_us_per_buffer = NAN;
   r->injected = r->inject && path_lossless[r->path];
   run_serial++;
-  gen_init (&g, r->kind, r->unit, r->count, r->injected ? inject_at :
+  gen_init (&s->g, r->kind, r->unit, r->count, r->injected ? inject_at :
       G_MAXUINT64);
-  memset (&c, 0, sizeof c);
-  c.kind = r->kind;
-  c.unit = r->unit;
-  c.count = r->count;
-  c.lossless = path_lossless[r->path];
-  c.from = r->count / WARM_DIVISOR;
-  c.skip_lat = r->count / WARM_DIVISOR;
-  c.max_lat = audio ? r->count : 0;
-  c.lat_us = r->lat_us;
-  if (audio)
-    buffer_frames = g_strdup_printf (" buffer-frames=%" G_GSIZE_FORMAT,
-        r->unit);
-  else
-    buffer_frames = g_strdup ("");
+  s->c.kind = r->kind;
+  s->c.unit = r->unit;
+  s->c.count = r->count;
+  s->c.lossless = path_lossless[r->path];
+  s->c.from = r->count / WARM_DIVISOR;
+  s->c.skip_lat = r->count / WARM_DIVISOR;
+  s->c.max_lat = s->audio ? r->count : 0;
+  s->c.lat_us = r->lat_us;
+  s->buffer_frames = s->audio ? g_strdup_printf (" buffer-frames=%"
+      G_GSIZE_FORMAT, r->unit) : g_strdup ("");
+}
 
-  switch (r->path) {
+static bool
+describe_ring_inproc (struct session *s)
+{
+  struct run *r = s->r;
+  g_autoptr (GError) error = NULL;
+
+  s->ring = s->audio ? rb_ring_new_audio (RB_SAMPLE_FORMAT_S32LE, CHANNELS,
+      RATE, latency_ring_frames (r->unit), RB_RING_FLAGS_NONE, &error) :
+      rb_ring_new_full (RECORDS_CAPACITY, RB_RING_FLAGS_RECORDS, &error);
+  if (s->ring == NULL) {
+    run_note (r, "cannot make the ring: %s", error->message);
+    return false;
+  }
+  if (s->audio) {
+    r->ring_fill_us = (double) rb_ring_get_capacity_frames (s->ring) * 1e6 /
+        RATE;
+    s->c.fill_ring = s->ring;
+  }
+  s->prod_desc = g_strdup_printf ("%s ! ringsink name=rsink sync=false",
+      s->src);
+  s->cons_desc = g_strdup_printf ("ringsrc name=rsrc%s ! fakesink name=out "
+      SINK_OPTS, s->buffer_frames);
+  return true;
+}
+
+static void
+describe_ring_xproc (struct session *s)
+{
+  struct run *r = s->r;
+  g_autofree gchar *cap = NULL;
+  g_autofree gchar *path = NULL;
+
+  s->ring_name = g_strdup_printf ("rbbench-gst-%d-%u", (int) getpid (),
+      run_serial);
+  path = rb_ring_name_to_path (s->ring_name);
+  g_strlcpy (cleanup_ring, path, sizeof cleanup_ring);
+  if (s->audio) {
+    gsize frames = latency_ring_frames (r->unit);
+
+    cap = g_strdup_printf (" capacity=%" G_GSIZE_FORMAT,
+        frames * FRAME_BYTES);
+    r->ring_fill_us = (double) frames * 1e6 / RATE;
+  } else {
+    cap = g_strdup_printf (" capacity=%d", RECORDS_CAPACITY);
+  }
+  s->prod_desc = g_strdup_printf ("%s ! ringsink ring-name=%s sync=false%s",
+      s->src, s->ring_name, cap);
+  s->cons_desc = g_strdup_printf ("ringsrc ring-name=%s%s ! fakesink "
+      "name=out " SINK_OPTS, s->ring_name, s->buffer_frames);
+}
+
+/* The pipelines of the run's path: the producer's (in a producer process
+ * for the xproc paths) and the consumer's (none for queue). */
+static bool
+describe_path (struct session *s)
+{
+  gsize buf_bytes = s->audio ? s->r->unit * FRAME_BYTES : s->r->unit;
+
+  switch (s->r->path) {
     case PATH_QUEUE:
-      prod_desc = g_strdup_printf ("%s ! queue ! fakesink name=out "
-          SINK_OPTS, src);
-      break;
+      s->prod_desc = g_strdup_printf ("%s ! queue ! fakesink name=out "
+          SINK_OPTS, s->src);
+      return true;
     case PATH_RING_INPROC:
-      ring = audio ? rb_ring_new_audio (RB_SAMPLE_FORMAT_S32LE, CHANNELS,
-          RATE, latency_ring_frames (r->unit), RB_RING_FLAGS_NONE, &error) :
-          rb_ring_new_full (RECORDS_CAPACITY, RB_RING_FLAGS_RECORDS, &error);
-      if (ring == NULL) {
-        run_note (r, "cannot make the ring: %s", error->message);
-        r->failed = true;
-        return;
-      }
-      if (audio) {
-        r->ring_fill_us = (double) rb_ring_get_capacity_frames (ring) * 1e6 /
-            RATE;
-        c.fill_ring = ring;
-      }
-      prod_desc = g_strdup_printf ("%s ! ringsink name=rsink sync=false", src);
-      cons_desc = g_strdup_printf ("ringsrc name=rsrc%s ! fakesink name=out "
-          SINK_OPTS, buffer_frames);
-      break;
-    case PATH_RING_XPROC:{
-      g_autofree gchar *cap = NULL;
-
-      ring_name = g_strdup_printf ("rbbench-gst-%d-%u", (int) getpid (),
-          run_serial);
-      {
-        g_autofree gchar *path = rb_ring_name_to_path (ring_name);
-        g_strlcpy (cleanup_ring, path, sizeof cleanup_ring);
-      }
-      if (audio) {
-        gsize frames = latency_ring_frames (r->unit);
-
-        cap = g_strdup_printf (" capacity=%" G_GSIZE_FORMAT,
-            frames * FRAME_BYTES);
-        r->ring_fill_us = (double) frames * 1e6 / RATE;
-      } else {
-        cap = g_strdup_printf (" capacity=%d", RECORDS_CAPACITY);
-      }
-      prod_desc = g_strdup_printf ("%s ! ringsink ring-name=%s sync=false%s",
-          src, ring_name, cap);
-      cons_desc = g_strdup_printf ("ringsrc ring-name=%s%s ! fakesink "
-          "name=out " SINK_OPTS, ring_name, buffer_frames);
-      break;
-    }
+      return describe_ring_inproc (s);
+    case PATH_RING_XPROC:
+      describe_ring_xproc (s);
+      return true;
     case PATH_SHM_XPROC:
-      sock = g_strdup_printf ("%s/ringbridge-bench-gst-%d-%u.sock",
+      s->sock = g_strdup_printf ("%s/ringbridge-bench-gst-%d-%u.sock",
           g_get_tmp_dir (), (int) getpid (), run_serial);
-      g_strlcpy (cleanup_socket, sock, sizeof cleanup_socket);
-      prod_desc = g_strdup_printf ("%s ! shmsink socket-path=%s "
+      g_strlcpy (cleanup_socket, s->sock, sizeof cleanup_socket);
+      s->prod_desc = g_strdup_printf ("%s ! shmsink socket-path=%s "
           "shm-size=%" G_GSIZE_FORMAT " wait-for-connection=true sync=false",
-          src, sock, shm_size_for (buf_bytes));
-      cons_desc = g_strdup_printf ("shmsrc socket-path=%s ! fakesink "
-          "name=out " SINK_OPTS, sock);
-      break;
+          s->src, s->sock, shm_size_for (buf_bytes));
+      s->cons_desc = g_strdup_printf ("shmsrc socket-path=%s ! fakesink "
+          "name=out " SINK_OPTS, s->sock);
+      return true;
     case PATH_INTERAUDIO:
-      chan = g_strdup_printf ("rbbench-%d-%u", (int) getpid (), run_serial);
-      prod_desc = g_strdup_printf ("%s ! interaudiosink channel=%s "
-          "sync=false", src, chan);
-      cons_desc = g_strdup_printf ("interaudiosrc channel=%s ! capsfilter "
-          "caps=\"" AUDIO_CAPS "\" ! fakesink name=out " SINK_OPTS, chan);
-      break;
+      s->chan = g_strdup_printf ("rbbench-%d-%u", (int) getpid (),
+          run_serial);
+      s->prod_desc = g_strdup_printf ("%s ! interaudiosink channel=%s "
+          "sync=false", s->src, s->chan);
+      s->cons_desc = g_strdup_printf ("interaudiosrc channel=%s ! capsfilter "
+          "caps=\"" AUDIO_CAPS "\" ! fakesink name=out " SINK_OPTS, s->chan);
+      return true;
     default:
       g_assert_not_reached ();
   }
+}
 
-  if (!xproc && (prod = parse_or_note (r, prod_desc)) == NULL)
-    goto setup_failed;
-  if (cons_desc != NULL && (cons = parse_or_note (r, cons_desc)) == NULL)
-    goto setup_failed;
+/* Builds the pipelines of this process and attaches the stamps and the
+ * checks. */
+static bool
+build_pipelines (struct session *s)
+{
+  struct run *r = s->r;
+
+  if (!s->xproc && (s->prod = parse_or_note (r, s->prod_desc)) == NULL)
+    return false;
+  if (s->cons_desc != NULL &&
+      (s->cons = parse_or_note (r, s->cons_desc)) == NULL)
+    return false;
   if (r->path == PATH_RING_INPROC) {
-    g_autoptr (GstElement) rs = gst_bin_get_by_name (GST_BIN (prod), "rsink");
-    g_autoptr (GstElement) rr = gst_bin_get_by_name (GST_BIN (cons), "rsrc");
-    g_object_set (rs, "ring", ring, NULL);
-    g_object_set (rr, "ring", ring, NULL);
+    g_autoptr (GstElement) rs = gst_bin_get_by_name (GST_BIN (s->prod),
+        "rsink");
+    g_autoptr (GstElement) rr = gst_bin_get_by_name (GST_BIN (s->cons),
+        "rsrc");
+    g_object_set (rs, "ring", s->ring, NULL);
+    g_object_set (rr, "ring", s->ring, NULL);
   }
-  if ((prod != NULL && !gen_attach (&g, prod)) ||
-      !check_attach (&c, cons != NULL ? cons : prod)) {
+  if ((s->prod != NULL && !gen_attach (&s->g, s->prod)) ||
+      !check_attach (&s->c, s->cons != NULL ? s->cons : s->prod)) {
     run_note (r, "a pipeline lacks 'gen' or 'out'");
-    goto setup_failed;
+    return false;
   }
-  if (prod != NULL)
-    prod_bus = gst_element_get_bus (prod);
-  if (cons != NULL)
-    cons_bus = gst_element_get_bus (cons);
+  if (s->prod != NULL)
+    s->prod_bus = gst_element_get_bus (s->prod);
+  if (s->cons != NULL)
+    s->cons_bus = gst_element_get_bus (s->cons);
+  return true;
+}
 
-  /* The consumer first, so that nothing queues up before it runs; shmsrc
-   * needs shmsink's socket, so there the producer goes first. */
-  start = now_ns ();
-  deadline = start + timeout_ns;
-  atomic_store_explicit (&c.last_progress, start, memory_order_relaxed);
-  if (r->path == PATH_SHM_XPROC) {
-    if (!spawn_child (prod_desc, r->kind, r->unit, r->count, g.inject_at,
-            &out_fd, &error)) {
-      run_note (r, "cannot start the producer process: %s", error->message);
-      goto setup_failed;
-    }
-    pid = child_pid;
-    if (!wait_for_file (sock, deadline, pid)) {
-      run_note (r, "shmsink's socket did not appear within %.0f s",
-          opt_timeout);
-      goto setup_failed;
-    }
+static bool
+start_producer_process (struct session *s)
+{
+  struct run *r = s->r;
+  g_autoptr (GError) error = NULL;
+
+  if (!spawn_child (s->prod_desc, r->kind, r->unit, r->count, s->g.inject_at,
+          &s->out_fd, &error)) {
+    run_note (r, "cannot start the producer process: %s", error->message);
+    return false;
   }
-  /* shmsink's socket exists from bind() on, but takes connections only
-   * after listen(): a refused shmsrc tries again */
-  while (cons != NULL &&
-      gst_element_set_state (cons, GST_STATE_PLAYING) ==
+  s->pid = child_pid;
+  return true;
+}
+
+/* shmsink's socket exists from bind() on, but takes connections only
+ * after listen(): a refused shmsrc tries again until the deadline. */
+static bool
+start_consumer (struct session *s)
+{
+  while (gst_element_set_state (s->cons, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {
-    if (r->path == PATH_SHM_XPROC && now_ns () < deadline) {
-      pop_errors (cons_bus, 0, NULL, NULL);
-      gst_element_set_state (cons, GST_STATE_NULL);
+    if (s->r->path == PATH_SHM_XPROC && now_ns () < s->deadline) {
+      pop_errors (s->cons_bus, 0, NULL, NULL);
+      gst_element_set_state (s->cons, GST_STATE_NULL);
       g_usleep (10000);
       continue;
     }
-    pop_errors (cons_bus, 0, NULL, &bus_error);
-    run_note (r, "the consumer pipeline does not start: %s",
-        GST_STR_NULL (bus_error));
-    goto setup_failed;
+    pop_errors (s->cons_bus, 0, NULL, &s->bus_error);
+    run_note (s->r, "the consumer pipeline does not start: %s",
+        GST_STR_NULL (s->bus_error));
+    return false;
   }
-  if (r->path == PATH_RING_XPROC) {
-    if (!spawn_child (prod_desc, r->kind, r->unit, r->count, g.inject_at,
-            &out_fd, &error)) {
-      run_note (r, "cannot start the producer process: %s", error->message);
-      goto setup_failed;
-    }
-    pid = child_pid;
-  }
-  if (prod != NULL &&
-      gst_element_set_state (prod, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE) {
-    pop_errors (prod_bus, 0, NULL, &bus_error);
-    run_note (r, "the producer pipeline does not start: %s",
-        GST_STR_NULL (bus_error));
-    goto setup_failed;
-  }
+  return true;
+}
 
+/* The consumer first, so that nothing queues up before it runs; shmsrc
+ * needs shmsink's socket, so there the producer goes first. */
+static bool
+start_pipelines (struct session *s)
+{
+  struct run *r = s->r;
+
+  s->start = now_ns ();
+  s->deadline = s->start + s->timeout_ns;
+  atomic_store_explicit (&s->c.last_progress, s->start, memory_order_relaxed);
+  if (r->path == PATH_SHM_XPROC) {
+    if (!start_producer_process (s))
+      return false;
+    if (!wait_for_file (s->sock, s->deadline, s->pid)) {
+      run_note (r, "shmsink's socket did not appear within %.0f s",
+          opt_timeout);
+      return false;
+    }
+  }
+  if (s->cons != NULL && !start_consumer (s))
+    return false;
+  if (r->path == PATH_RING_XPROC && !start_producer_process (s))
+    return false;
+  if (s->prod != NULL && gst_element_set_state (s->prod, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE) {
+    pop_errors (s->prod_bus, 0, NULL, &s->bus_error);
+    run_note (r, "the producer pipeline does not start: %s",
+        GST_STR_NULL (s->bus_error));
+    return false;
+  }
+  return true;
+}
+
+/* One look at a run in progress at @now, the checks' last progress at
+ * @last; true when it is over (r->failed or r->deadlocked say how). */
+static bool
+run_over (struct session *s, guint64 now, guint64 last)
+{
+  struct run *r = s->r;
+  const char *what = s->audio ? "frames" : "buffers";
+
+  if (!s->c.lossless && (s->prod_eos || s->cons_eos) &&
+      now - last > LOSSY_TAIL_NS)
+    return true;
+  if (s->cons_eos || (s->prod_eos && s->cons == NULL)) {
+    r->failed = true;
+    run_note (r, "end of stream after %" G_GUINT64_FORMAT " of %"
+        G_GUINT64_FORMAT " %s", s->c.received, s->audio ?
+        r->count * r->unit : r->count, what);
+    return true;
+  }
+  if (s->child_exited &&
+      now - MAX (s->child_done_at, last) > CHILD_EXIT_GRACE_NS) {
+    r->failed = true;
+    run_note (r, "the producer process ended (status %d) after %"
+        G_GUINT64_FORMAT " %s", s->child_status, s->c.received, what);
+    return true;
+  }
+  if (now - last > s->timeout_ns) {
+    r->deadlocked = true;
+    run_note (r, "no progress for %.0f s after %" G_GUINT64_FORMAT " %s: "
+        "stopped, counted as deadlocked", opt_timeout, s->c.received, what);
+    return true;
+  }
+  return false;
+}
+
+/* Waits for the end of the run: its last buffer checked, an error, the
+ * end of a stream, or no progress for --timeout. */
+static void
+watch_run (struct session *s)
+{
   for (;;) {
     guint64 now, last;
-    bool err, done = atomic_load_explicit (&c.done, memory_order_relaxed);
+    bool err, done = atomic_load_explicit (&s->c.done, memory_order_relaxed);
 
-    err = pop_errors (cons_bus ? cons_bus : prod_bus, 5 * GST_MSECOND,
-        cons_bus ? &cons_eos : &prod_eos, &bus_error);
-    if (cons_bus != NULL)
-      err |= pop_errors (prod_bus, 0, &prod_eos, &bus_error);
-    if (done || atomic_load_explicit (&c.done, memory_order_relaxed))
-      break;
+    err = pop_errors (s->cons_bus ? s->cons_bus : s->prod_bus,
+        5 * GST_MSECOND, s->cons_bus ? &s->cons_eos : &s->prod_eos,
+        &s->bus_error);
+    if (s->cons_bus != NULL)
+      err |= pop_errors (s->prod_bus, 0, &s->prod_eos, &s->bus_error);
+    if (done || atomic_load_explicit (&s->c.done, memory_order_relaxed))
+      return;
     if (err) {
-      run_note (r, "error from %s", bus_error);
-      r->failed = true;
-      break;
+      run_note (s->r, "error from %s", s->bus_error);
+      s->r->failed = true;
+      return;
     }
     now = now_ns ();
-    last = atomic_load_explicit (&c.last_progress, memory_order_relaxed);
-    if (pid > 0 && !child_exited && waitpid (pid, &child_status, WNOHANG) ==
-        pid) {
-      child_exited = true;
+    last = atomic_load_explicit (&s->c.last_progress, memory_order_relaxed);
+    if (s->pid > 0 && !s->child_exited &&
+        waitpid (s->pid, &s->child_status, WNOHANG) == s->pid) {
+      s->child_exited = true;
       child_pid = 0;
-      child_done_at = now;
+      s->child_done_at = now;
     }
-    if (!c.lossless && (prod_eos || cons_eos) && now - last > LOSSY_TAIL_NS)
-      break;
-    if (cons_eos || (prod_eos && cons == NULL)) {
-      r->failed = true;
-      run_note (r, "end of stream after %" G_GUINT64_FORMAT " of %"
-          G_GUINT64_FORMAT " %s", c.received, audio ? r->count * r->unit :
-          r->count, audio ? "frames" : "buffers");
-      break;
-    }
-    if (child_exited && now - MAX (child_done_at, last) > CHILD_EXIT_GRACE_NS) {
-      r->failed = true;
-      run_note (r, "the producer process ended (status %d) after %"
-          G_GUINT64_FORMAT " %s", child_status, c.received,
-          audio ? "frames" : "buffers");
-      break;
-    }
-    if (now - last > timeout_ns) {
-      r->deadlocked = true;
-      run_note (r, "no progress for %.0f s after %" G_GUINT64_FORMAT " %s: "
-          "stopped, counted as deadlocked", opt_timeout, c.received,
-          audio ? "frames" : "buffers");
-      break;
-    }
+    if (run_over (s, now, last))
+      return;
   }
+}
 
-  /* A finished producer process exits by itself (ringsink first waits
-   * until we have read its end of stream); a stuck one is killed. */
-  /* shmsrc ends with an error when shmsink's process leaves first; a
-   * stuck one is killed first, so that shmsrc's send() ends */
+/* A finished producer process exits by itself (ringsink first waits until
+ * we have read its end of stream); a stuck one is killed. shmsrc ends with
+ * an error when shmsink's process leaves first; a stuck one is killed
+ * first, so that shmsrc's send() ends. Then its CPU time. */
+static void
+reap_producer (struct session *s)
+{
+  struct run *r = s->r;
+
   if (r->path == PATH_SHM_XPROC && !r->deadlocked)
-    teardown_state (cons, pid);
-  if (pid > 0 && child_pid == 0 && !child_exited) {
-    child_exited = true;        /* killed and reaped by teardown_state() */
-    child_status = -1;
+    teardown_state (s->cons, s->pid);
+  if (s->pid > 0 && child_pid == 0 && !s->child_exited) {
+    s->child_exited = true;     /* killed and reaped by teardown_state() */
+    s->child_status = -1;
   }
-  if (pid > 0 && !child_exited) {
+  if (s->pid > 0 && !s->child_exited) {
     guint64 until = now_ns () + (r->deadlocked ? 0 : CHILD_EXIT_GRACE_NS);
 
     while (now_ns () < until) {
-      if (waitpid (pid, &child_status, WNOHANG) == pid) {
-        child_exited = true;
+      if (waitpid (s->pid, &s->child_status, WNOHANG) == s->pid) {
+        s->child_exited = true;
         child_pid = 0;
         break;
       }
-      pop_errors (cons_bus, 5 * GST_MSECOND, NULL, NULL);
+      pop_errors (s->cons_bus, 5 * GST_MSECOND, NULL, NULL);
     }
-    if (!child_exited) {
-      kill (pid, SIGKILL);
-      waitpid (pid, &child_status, 0);
+    if (!s->child_exited) {
+      kill (s->pid, SIGKILL);
+      waitpid (s->pid, &s->child_status, 0);
       child_pid = 0;
       if (!r->deadlocked && path_ours[r->path]) {
         run_note (r, "the producer process did not exit; killed");
@@ -1103,107 +836,113 @@ run_path (struct run *r)
       }
     }
   }
-  if (out_fd >= 0) {
-    child_cpu = child_report (out_fd);
-    close (out_fd);
-    out_fd = -1;
+  if (s->out_fd >= 0) {
+    s->child_cpu = child_report (s->out_fd);
+    close (s->out_fd);
+    s->out_fd = -1;
   }
-  goto teardown;
+}
 
-setup_failed:
-  r->failed = true;
-
-teardown:
+/* Stops and frees everything the run made, whatever stage it reached. */
+static void
+session_teardown (struct session *s)
+{
   if (child_pid > 0) {
     kill (child_pid, SIGKILL);
     waitpid (child_pid, NULL, 0);
     child_pid = 0;
   }
-  if (out_fd >= 0)
-    close (out_fd);
-  teardown_state (prod, 0);
-  teardown_state (cons, 0);
-  if (pid > 0 && r->path == PATH_SHM_XPROC)
-    remove_shm_areas (pid);
-  if (ring_name != NULL)
-    rb_ring_unlink (ring_name, NULL);
+  if (s->out_fd >= 0)
+    close (s->out_fd);
+  teardown_state (s->prod, 0);
+  teardown_state (s->cons, 0);
+  if (s->pid > 0 && s->r->path == PATH_SHM_XPROC)
+    remove_shm_areas (s->pid);
+  if (s->ring_name != NULL)
+    rb_ring_unlink (s->ring_name, NULL);
   cleanup_now ();
-  g_clear_object (&prod_bus);
-  g_clear_object (&cons_bus);
-  g_clear_object (&prod);
-  g_clear_object (&cons);
+  g_clear_object (&s->prod_bus);
+  g_clear_object (&s->cons_bus);
+  g_clear_object (&s->prod);
+  g_clear_object (&s->cons);
+  g_free (s->src);
+  g_free (s->prod_desc);
+  g_free (s->cons_desc);
+  g_free (s->ring_name);
+  g_free (s->sock);
+  g_free (s->chan);
+  g_free (s->buffer_frames);
+  g_free (s->bus_error);
+}
 
-  if (c.bad > 0) {
+/* What the checks saw, and the run's rate and CPU time per buffer. */
+static void
+record_run (struct session *s)
+{
+  struct run *r = s->r;
+  struct check *c = &s->c;
+
+  if (c->bad > 0) {
     r->mismatch = true;
     if (!r->injected)
       run_note (r, "MISMATCH: %s (%" G_GUINT64_FORMAT " checks failed)",
-          c.first_error, c.bad);
+          c->first_error, c->bad);
   }
-  g_free (c.first_error);
-  r->lost_frames = c.lost_frames;
-  r->n_lat = c.n_lat;
-  if (!isnan (r->ring_fill_us) && c.fill_ring != NULL)
-    r->max_fill_us = (double) c.max_fill / FRAME_BYTES * 1e6 / RATE;
+  g_free (c->first_error);
+  r->lost_frames = c->lost_frames;
+  r->n_lat = c->n_lat;
+  if (!isnan (r->ring_fill_us) && c->fill_ring != NULL)
+    r->max_fill_us = (double) c->max_fill / FRAME_BYTES * 1e6 / RATE;
   if (r->failed || r->deadlocked ||
-      (c.lossless && !atomic_load_explicit (&c.done, memory_order_relaxed)))
+      (c->lossless && !atomic_load_explicit (&c->done, memory_order_relaxed)))
     return;
-  if (!audio) {
-    guint64 n = r->count - 1 - c.from;
-    double s = (double) (c.t_last - c.t_from) / 1e9;
-    double cpu = (double) (c.cpu_last - c.cpu_from);
+  if (!s->audio) {
+    guint64 n = r->count - 1 - c->from;
+    double secs = (double) (c->t_last - c->t_from) / 1e9;
+    double cpu = (double) (c->cpu_last - c->cpu_from);
 
-    if (xproc)
-      cpu += child_cpu;
-    if (n > 0 && s > 0) {
-      r->buffers_per_s = (double) n / s;
+    if (s->xproc)
+      cpu += s->child_cpu;
+    if (n > 0 && secs > 0) {
+      r->buffers_per_s = (double) n / secs;
       r->cpu_us_per_buffer = cpu / (double) n;
     }
-  } else if (c.received > c.frames_first && c.t_last > c.t_first) {
-    double bufs = (double) (c.received - c.frames_first) / (double) r->unit;
-    double s = (double) (c.t_last - c.t_first) / 1e9;
+  } else if (c->received > c->frames_first && c->t_last > c->t_first) {
+    double bufs = (double) (c->received - c->frames_first) /
+        (double) r->unit;
+    double secs = (double) (c->t_last - c->t_first) / 1e9;
 
-    r->buffers_per_s = bufs / s;
-    r->cpu_us_per_buffer = (double) (c.cpu_last - c.cpu_from) / bufs;
+    r->buffers_per_s = bufs / secs;
+    r->cpu_us_per_buffer = (double) (c->cpu_last - c->cpu_from) / bufs;
   }
+}
+
+/* Runs one path once: builds the pipelines, streams, checks, tears down.
+ * Never hangs: a run without progress for --timeout seconds is stopped. */
+static void
+run_path (struct run *r)
+{
+  struct session s;
+
+  session_init (&s, r);
+  if (!describe_path (&s)) {
+    /* nothing started yet */
+    r->failed = true;
+    session_teardown (&s);
+    return;
+  }
+  if (build_pipelines (&s) && start_pipelines (&s)) {
+    watch_run (&s);
+    reap_producer (&s);
+  } else {
+    r->failed = true;
+  }
+  session_teardown (&s);
+  record_run (&s);
+  g_clear_object (&s.ring);
 }
 
 /* --- statistics ---------------------------------------------------------- */
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* Median of the finite values of @v (not reordered), NAN if none. */
-static double
-median_of (const double *v, int n)
-{
-  g_autofree double *t = g_new (double, MAX (n, 1));
-  int k = 0;
-
-  for (int i = 0; i < n; i++)
-    if (isfinite (v[i]))
-      t[k++] = v[i];
-  if (k == 0)
-    return NAN;
-  qsort (t, (size_t) k, sizeof *t, cmp_double);
-  return k % 2 ? t[k / 2] : (t[k / 2 - 1] + t[k / 2]) / 2;
-}
-
-/* Nearest-rank percentile of sorted @v. */
-static double
-percentile (const double *v, gsize n, double p)
-{
-  gsize rank;
-
-  if (n == 0)
-    return NAN;
-  rank = (gsize) ceil (p / 100.0 * (double) n);
-  return v[MIN (MAX (rank, 1), n) - 1];
-}
 
 struct tput {
   gsize size;
@@ -1238,17 +977,8 @@ struct target {
   enum target_state state;
 };
 
-struct machine {
-  struct utsname uts;
-  gchar *cpu_model;
-  long nproc;
-  gchar *date;
-  double loadavg;
-  double others_share;
-};
-
 struct results {
-  struct machine m;
+  struct bench_machine m;
   struct tput tput[N_PATHS][N_SIZES];
   struct lat lat[N_PATHS][N_LAT];
   double *rep_others;
@@ -1331,8 +1061,7 @@ results_clear (struct results *res)
   }
   g_ptr_array_unref (res->targets);
   g_free (res->rep_others);
-  g_free (res->m.cpu_model);
-  g_free (res->m.date);
+  bench_machine_clear (&res->m);
 }
 
 static void
@@ -1365,10 +1094,10 @@ results_summarize (struct results *res)
 
       for (int r = 0; r < opt_reps; r++)
         t->ratio[r] = t->bps[r] / res->tput[PATH_QUEUE][s].bps[r];
-      t->med_bps = median_of (t->bps, opt_reps);
-      t->med_mbps = median_of (t->mbps, opt_reps);
-      t->med_cpu = median_of (t->cpu, opt_reps);
-      t->med_ratio = median_of (t->ratio, opt_reps);
+      t->med_bps = bench_median_finite (t->bps, opt_reps);
+      t->med_mbps = bench_median_finite (t->mbps, opt_reps);
+      t->med_cpu = bench_median_finite (t->cpu, opt_reps);
+      t->med_ratio = bench_median_finite (t->ratio, opt_reps);
     }
   }
   for (size_t l = 0; l < N_LAT; l++) {
@@ -1376,14 +1105,14 @@ results_summarize (struct results *res)
       struct lat *t = &res->lat[p][l];
       double *v = (double *) t->all->data;
 
-      qsort (v, t->all->len, sizeof *v, cmp_double);
-      t->q[0] = percentile (v, t->all->len, 50);
-      t->q[1] = percentile (v, t->all->len, 90);
-      t->q[2] = percentile (v, t->all->len, 99);
+      qsort (v, t->all->len, sizeof *v, bench_cmp_double);
+      t->q[0] = bench_percentile (v, t->all->len, 50);
+      t->q[1] = bench_percentile (v, t->all->len, 90);
+      t->q[2] = bench_percentile (v, t->all->len, 99);
       t->q[3] = t->all->len ? v[t->all->len - 1] : NAN;
       for (int r = 0; r < opt_reps; r++)
         t->ratio[r] = t->p50[r] / res->lat[PATH_QUEUE][l].p50[r];
-      t->med_ratio = median_of (t->ratio, opt_reps);
+      t->med_ratio = bench_median_finite (t->ratio, opt_reps);
     }
   }
 
@@ -1395,7 +1124,7 @@ results_summarize (struct results *res)
     for (int r = 0; r < opt_reps; r++)
       rs[r] = res->tput[PATH_RING_XPROC][s].bps[r] /
           res->tput[PATH_SHM_XPROC][s].bps[r];
-    v = have_path[PATH_SHM_XPROC] ? median_of (rs, opt_reps) : NAN;
+    v = have_path[PATH_SHM_XPROC] ? bench_median_finite (rs, opt_reps) : NAN;
     if (have_path[PATH_SHM_XPROC] && isnan (v) &&
         res->tput[PATH_SHM_XPROC][s].deadlocked > 0 &&
         !isnan (res->tput[PATH_RING_XPROC][s].med_bps))
@@ -1449,94 +1178,20 @@ count_run (struct results *res, const struct run *r)
     res->failures++;
 }
 
-/* --- machine ------------------------------------------------------------- */
-
-static gchar *
-read_cpu_model (void)
-{
-  static const char *const keys[] = {
-    "model name", "Model", "Processor", "cpu model", "CPU part", NULL
-  };
-  g_autofree gchar *text = NULL;
-  g_auto (GStrv) lines = NULL;
-
-  if (!g_file_get_contents ("/proc/cpuinfo", &text, NULL, NULL))
-    return g_strdup ("unknown");
-  lines = g_strsplit (text, "\n", -1);
-  for (const char *const *key = keys; *key != NULL; key++) {
-    size_t len = strlen (*key);
-    for (gchar **l = lines; *l != NULL; l++) {
-      const char *colon = strchr (*l, ':');
-      if (colon != NULL && strncmp (*l, *key, len) == 0 &&
-          ((*l)[len] == ' ' || (*l)[len] == '\t' || (*l)[len] == ':'))
-        return g_strstrip (g_strdup (colon + 1));
-    }
-  }
-  return g_strdup ("unknown");
-}
-
-static double
-read_loadavg (void)
-{
-  g_autofree gchar *text = NULL;
-
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return NAN;
-  return g_ascii_strtod (text, NULL);
-}
-
-struct cpu_load {
-  double busy_s, self_s, wall_s;
-};
-
+/* The CPU time of this process and of the producer processes, reaped by
+ * now, against all of it. */
 static void
-read_cpu_load (struct cpu_load *l)
+read_cpu_load (struct bench_cpu_load *l)
 {
-  g_autofree gchar *text = NULL;
-  unsigned long long v[8] = { 0 };
-  double hz = (double) sysconf (_SC_CLK_TCK);
-  struct rusage ru;
-
-  memset (l, 0, sizeof *l);
-  l->wall_s = (double) now_ns () / 1e9;
-  l->self_s = (double) cpu_us () / 1e6;
-  /* the producer processes, reaped by now */
-  if (getrusage (RUSAGE_CHILDREN, &ru) == 0)
-    l->self_s += (double) ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-        (double) ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-  if (g_file_get_contents ("/proc/stat", &text, NULL, NULL) &&
-      sscanf (text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-          &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8)
-    l->busy_s = (double) (v[0] + v[1] + v[2] + v[5] + v[6]) / hz;
-}
-
-static double
-others_share (const struct cpu_load *a, const struct cpu_load *b, long nproc)
-{
-  double all = (b->wall_s - a->wall_s) * (double) nproc;
-  double o = (b->busy_s - a->busy_s) - (b->self_s - a->self_s);
-
-  return all > 0 ? MAX (o, 0) / all : NAN;
+  bench_read_cpu_load (l, bench_rusage_s (RUSAGE_CHILDREN));
 }
 
 /* --- output -------------------------------------------------------------- */
 
-static const char *
-cell (char *buf, size_t len, int decimals, const char *suffix, double v)
-{
-  if (isnan (v))
-    return "-";
-  if (isinf (v))
-    return "inf";
-  g_snprintf (buf, len, "%.*f%s", decimals, v, suffix);
-  return buf;
-}
-
 static void
-print_header (const struct machine *m)
+print_header (const struct bench_machine *m)
 {
-  g_print ("ringbridge-bench-gst %s: %s, %s, %ld CPUs, %s\n",
-      RB_VERSION_STRING, m->uts.machine, m->cpu_model, m->nproc, m->date);
+  bench_machine_print_header (m, "ringbridge-bench-gst");
   g_print ("%d repetitions, %" G_GINT64_FORMAT " buffers per throughput run "
       "(64 KiB: a tenth), %.2f s of audio per latency run; load average at "
       "start %.2f\n", opt_reps, opt_buffers, opt_seconds, m->loadavg);
@@ -1573,9 +1228,9 @@ print_tables (const struct results *res)
       if (!have_path[p])
         continue;
       g_print ("%-7s %-12s %12s %9s %10s %9s %5d\n", size_s, path_names[p],
-          cell (b[0], 32, 0, "", t->med_bps), cell (b[1], 32, 1, "",
-              t->med_mbps), cell (b[2], 32, 2, "", t->med_cpu),
-          p == PATH_QUEUE ? "" : cell (b[3], 32, 2, "x", t->med_ratio),
+          bench_cell (b[0], 32, 0, "", t->med_bps), bench_cell (b[1], 32, 1, "",
+              t->med_mbps), bench_cell (b[2], 32, 2, "", t->med_cpu),
+          p == PATH_QUEUE ? "" : bench_cell (b[3], 32, 2, "x", t->med_ratio),
           t->deadlocked);
     }
   }
@@ -1600,10 +1255,11 @@ print_tables (const struct results *res)
         ring_s = g_strdup_printf ("%.0f (%.0f)", t->ring_fill_us,
             t->max_fill_us);
       g_print ("%-6u %-12s %9s %9s %9s %9s %9s %18s\n", t->frames,
-          path_names[p], cell (b[0], 32, 1, "", t->q[0]),
-          cell (b[1], 32, 1, "", t->q[1]), cell (b[2], 32, 1, "", t->q[2]),
-          cell (b[3], 32, 1, "", t->q[3]),
-          p == PATH_QUEUE ? "" : cell (b[4], 32, 2, "x", t->med_ratio),
+          path_names[p], bench_cell (b[0], 32, 1, "", t->q[0]),
+          bench_cell (b[1], 32, 1, "", t->q[1]),
+          bench_cell (b[2], 32, 1, "", t->q[2]),
+          bench_cell (b[3], 32, 1, "", t->q[3]),
+          p == PATH_QUEUE ? "" : bench_cell (b[4], 32, 2, "x", t->med_ratio),
           ring_s);
       if (t->lost_frames > 0)
         g_print ("%-6s   (%" G_GUINT64_FORMAT " frames lost on the way)\n",
@@ -1617,7 +1273,7 @@ print_tables (const struct results *res)
 
     g_print ("  %-4s %-62s %8s  (target %s)\n",
         t->state == TARGET_MET ? "PASS" : t->state == TARGET_NOT_MET ?
-        "MISS" : "n/a", t->name, cell (b[0], 32, 2, "x", t->value),
+        "MISS" : "n/a", t->name, bench_cell (b[0], 32, 2, "x", t->value),
         t->target);
   }
   g_print ("\nOther processes used %.0f%% of all CPU time during the run.\n",
@@ -1634,176 +1290,217 @@ print_tables (const struct results *res)
         "NO", res->runs, res->mismatches, res->failures);
 }
 
+/* ,"options":{..},"missing":[..], */
 static void
-json_string (GString *out, const char *s)
+options_to_json (GString *json)
 {
-  g_string_append_c (out, '"');
-  for (; *s != '\0'; s++) {
-    unsigned char ch = (unsigned char) *s;
-    if (ch == '"' || ch == '\\')
-      g_string_append_printf (out, "\\%c", ch);
-    else if (ch < 0x20)
-      g_string_append_printf (out, "\\u%04x", ch);
-    else
-      g_string_append_c (out, (char) ch);
-  }
-  g_string_append_c (out, '"');
-}
-
-static void
-json_number (GString *out, double v)
-{
-  if (isfinite (v))
-    g_string_append_printf (out, "%.6g", v);
-  else
-    g_string_append (out, "null");
-}
-
-static void
-json_array (GString *out, const double *v, gsize n)
-{
-  g_string_append_c (out, '[');
-  for (gsize i = 0; i < n; i++) {
-    if (i > 0)
-      g_string_append_c (out, ',');
-    json_number (out, v[i]);
-  }
-  g_string_append_c (out, ']');
-}
-
-static void
-json_key_number (GString *out, const char *key, double v)
-{
-  g_string_append_printf (out, ",\"%s\":", key);
-  json_number (out, v);
-}
-
-static GString *
-results_to_json (const struct results *res)
-{
-  const struct machine *m = &res->m;
-  GString *json = g_string_new ("{\"program\":\"ringbridge-bench-gst\","
-      "\"version\":");
   bool first = true;
 
-  json_string (json, RB_VERSION_STRING);
-  g_string_append (json, ",\"machine\":{\"arch\":");
-  json_string (json, m->uts.machine);
-  g_string_append (json, ",\"cpu_model\":");
-  json_string (json, m->cpu_model);
-  g_string_append_printf (json, ",\"nproc\":%ld,\"date\":", m->nproc);
-  json_string (json, m->date);
-  json_key_number (json, "loadavg_start", m->loadavg);
-  json_key_number (json, "others_cpu_share", m->others_share);
-  g_string_append (json, ",\"rep_others_cpu_share\":");
-  json_array (json, res->rep_others, (gsize) opt_reps);
-
-  g_string_append_printf (json, "},\"options\":{\"reps\":%d,\"buffers\":%"
+  g_string_append_printf (json, ",\"options\":{\"reps\":%d,\"buffers\":%"
       G_GINT64_FORMAT ",\"sizes\":[%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT
       ",%" G_GSIZE_FORMAT "],\"latency_frames\":[%u,%u],\"seconds\":",
       opt_reps, opt_buffers, sizes[0], sizes[1], sizes[2], lat_frames[0],
       lat_frames[1]);
-  json_number (json, opt_seconds);
+  bench_json_number (json, opt_seconds);
   g_string_append_printf (json, ",\"shm_size\":%" G_GINT64_FORMAT
       ",\"shm_buffers\":%d,\"timeout_s\":", opt_shm_size, SHM_BUFFERS);
-  json_number (json, opt_timeout);
+  bench_json_number (json, opt_timeout);
   g_string_append_printf (json, ",\"quick\":%s,\"inject_error\":%s},"
-      "\"missing\":[", opt_quick ? "true" : "false",
-      opt_inject ? "true" : "false");
+      "\"missing\":[", bench_json_bool (opt_quick),
+      bench_json_bool (opt_inject));
   for (int p = 0; p < N_PATHS; p++)
     if (!have_path[p]) {
       g_string_append (json, first ? "" : ",");
-      json_string (json, path_names[p]);
+      bench_json_string (json, path_names[p]);
       first = false;
     }
+  g_string_append (json, "],");
+}
 
-  g_string_append (json, "],\"throughput\":[");
-  first = true;
-  for (size_t s = 0; s < N_SIZES; s++) {
-    for (int p = 0; p < N_PATHS; p++) {
-      const struct tput *t = &res->tput[p][s];
+/* One element of "throughput":[..]: path @p at size @s. */
+static void
+tput_to_json (GString *json, const struct results *res, size_t s, enum path p)
+{
+  const struct tput *t = &res->tput[p][s];
 
-      if (!have_path[p])
-        continue;
-      g_string_append (json, first ? "{\"path\":" : ",{\"path\":");
-      first = false;
-      json_string (json, path_names[p]);
-      g_string_append_printf (json, ",\"size\":%" G_GSIZE_FORMAT
-          ",\"buffers\":%" G_GUINT64_FORMAT ",\"buffers_per_s\":", t->size,
-          t->buffers);
-      json_array (json, t->bps, (gsize) opt_reps);
-      g_string_append (json, ",\"cpu_us_per_buffer\":");
-      json_array (json, t->cpu, (gsize) opt_reps);
-      json_key_number (json, "median_buffers_per_s", t->med_bps);
-      json_key_number (json, "median_mb_per_s", t->med_mbps);
-      json_key_number (json, "median_cpu_us_per_buffer", t->med_cpu);
-      json_key_number (json, "median_ratio_to_queue",
-          p == PATH_QUEUE ? 1.0 : t->med_ratio);
-      g_string_append_printf (json, ",\"deadlocked_reps\":%d,"
-          "\"failed_reps\":%d,\"realtime\":%s}", t->deadlocked, t->failed,
-          p == PATH_INTERAUDIO ? "true" : "false");
-    }
-  }
+  g_string_append (json, "{\"path\":");
+  bench_json_string (json, path_names[p]);
+  g_string_append_printf (json, ",\"size\":%" G_GSIZE_FORMAT
+      ",\"buffers\":%" G_GUINT64_FORMAT ",\"buffers_per_s\":", t->size,
+      t->buffers);
+  bench_json_array (json, t->bps, (gsize) opt_reps);
+  g_string_append (json, ",\"cpu_us_per_buffer\":");
+  bench_json_array (json, t->cpu, (gsize) opt_reps);
+  bench_json_key_number (json, "median_buffers_per_s", t->med_bps);
+  bench_json_key_number (json, "median_mb_per_s", t->med_mbps);
+  bench_json_key_number (json, "median_cpu_us_per_buffer", t->med_cpu);
+  bench_json_key_number (json, "median_ratio_to_queue",
+      p == PATH_QUEUE ? 1.0 : t->med_ratio);
+  g_string_append_printf (json, ",\"deadlocked_reps\":%d,"
+      "\"failed_reps\":%d,\"realtime\":%s}", t->deadlocked, t->failed,
+      bench_json_bool (p == PATH_INTERAUDIO));
+}
 
-  g_string_append (json, "],\"latency\":[");
-  first = true;
-  for (size_t l = 0; l < N_LAT; l++) {
-    for (int p = 0; p < N_PATHS; p++) {
-      const struct lat *t = &res->lat[p][l];
-      gsize n = t->all->len, k = MIN (n, MAX_SAMPLES_OUT);
-      g_autofree double *sub = g_new (double, MAX (k, 1));
+/* One element of "latency":[..], with at most MAX_SAMPLES_OUT of its
+ * samples, evenly spread. */
+static void
+lat_to_json (GString *json, const struct results *res, size_t l, enum path p)
+{
+  const struct lat *t = &res->lat[p][l];
+  gsize n = t->all->len, k = MIN (n, MAX_SAMPLES_OUT);
+  g_autofree double *sub = g_new (double, MAX (k, 1));
 
-      if (!have_path[p])
-        continue;
-      for (gsize i = 0; i < k; i++)
-        sub[i] = g_array_index (t->all, double, k > 1 ? i * (n - 1) /
-            (k - 1) : 0);
-      g_string_append (json, first ? "{\"path\":" : ",{\"path\":");
-      first = false;
-      json_string (json, path_names[p]);
-      g_string_append_printf (json, ",\"buffer_frames\":%u,\"rate\":%d",
-          t->frames, RATE);
-      json_key_number (json, "ring_fill_us", t->ring_fill_us);
-      json_key_number (json, "max_fill_us", t->max_fill_us);
-      json_key_number (json, "p50_us", t->q[0]);
-      json_key_number (json, "p90_us", t->q[1]);
-      json_key_number (json, "p99_us", t->q[2]);
-      json_key_number (json, "max_us", t->q[3]);
-      json_key_number (json, "median_ratio_to_queue",
-          p == PATH_QUEUE ? 1.0 : t->med_ratio);
-      g_string_append (json, ",\"p50_us_per_rep\":");
-      json_array (json, t->p50, (gsize) opt_reps);
-      g_string_append_printf (json, ",\"n_samples\":%u,\"lost_frames\":%"
-          G_GUINT64_FORMAT ",\"deadlocked_reps\":%d,\"failed_reps\":%d,"
-          "\"samples_us\":", t->all->len, t->lost_frames, t->deadlocked,
-          t->failed);
-      json_array (json, sub, k);
-      g_string_append_c (json, '}');
-    }
-  }
+  for (gsize i = 0; i < k; i++)
+    sub[i] = g_array_index (t->all, double, k > 1 ? i * (n - 1) /
+        (k - 1) : 0);
+  g_string_append (json, "{\"path\":");
+  bench_json_string (json, path_names[p]);
+  g_string_append_printf (json, ",\"buffer_frames\":%u,\"rate\":%d",
+      t->frames, RATE);
+  bench_json_key_number (json, "ring_fill_us", t->ring_fill_us);
+  bench_json_key_number (json, "max_fill_us", t->max_fill_us);
+  bench_json_key_number (json, "p50_us", t->q[0]);
+  bench_json_key_number (json, "p90_us", t->q[1]);
+  bench_json_key_number (json, "p99_us", t->q[2]);
+  bench_json_key_number (json, "max_us", t->q[3]);
+  bench_json_key_number (json, "median_ratio_to_queue",
+      p == PATH_QUEUE ? 1.0 : t->med_ratio);
+  g_string_append (json, ",\"p50_us_per_rep\":");
+  bench_json_array (json, t->p50, (gsize) opt_reps);
+  g_string_append_printf (json, ",\"n_samples\":%u,\"lost_frames\":%"
+      G_GUINT64_FORMAT ",\"deadlocked_reps\":%d,\"failed_reps\":%d,"
+      "\"samples_us\":", t->all->len, t->lost_frames, t->deadlocked,
+      t->failed);
+  bench_json_array (json, sub, k);
+  g_string_append_c (json, '}');
+}
 
-  g_string_append (json, "],\"targets\":[");
+/* "targets":[..],"runs":..,..} */
+static void
+targets_to_json (GString *json, const struct results *res)
+{
+  g_string_append (json, "\"targets\":[");
   for (guint i = 0; i < res->targets->len; i++) {
     const struct target *t = g_ptr_array_index (res->targets, i);
 
     g_string_append (json, i ? ",{\"name\":" : "{\"name\":");
-    json_string (json, t->name);
+    bench_json_string (json, t->name);
     g_string_append (json, ",\"value\":");
-    json_number (json, t->value);
+    bench_json_number (json, t->value);
     g_string_append (json, ",\"target\":");
-    json_string (json, t->target);
+    bench_json_string (json, t->target);
     g_string_append_printf (json, ",\"met\":%s}",
         t->state == TARGET_MET ? "true" : t->state == TARGET_NOT_MET ?
         "false" : "null");
   }
   g_string_append_printf (json, "],\"runs\":%u,\"mismatches\":%u,"
       "\"failures\":%u,\"verified\":%s}", res->runs, res->mismatches,
-      res->failures, res->mismatches == 0 && res->failures == 0 &&
-      !opt_inject ? "true" : "false");
+      res->failures, bench_json_bool (res->mismatches == 0 &&
+          res->failures == 0 && !opt_inject));
+}
+
+/* @row for each of @n sizes and every path built, with commas between. */
+static void
+rows_to_json (GString *json, const struct results *res, size_t n,
+    void (*row) (GString *, const struct results *, size_t, enum path))
+{
+  bool first = true;
+
+  for (size_t i = 0; i < n; i++)
+    for (int p = 0; p < N_PATHS; p++)
+      if (have_path[p]) {
+        g_string_append (json, first ? "" : ",");
+        first = false;
+        row (json, res, i, (enum path) p);
+      }
+}
+
+static GString *
+results_to_json (const struct results *res)
+{
+  GString *json = bench_json_begin ("ringbridge-bench-gst");
+
+  bench_machine_to_json (json, &res->m, false, res->rep_others, opt_reps);
+  options_to_json (json);
+  g_string_append (json, "\"throughput\":[");
+  rows_to_json (json, res, N_SIZES, tput_to_json);
+  g_string_append (json, "],\"latency\":[");
+  rows_to_json (json, res, N_LAT, lat_to_json);
+  g_string_append (json, "],");
+  targets_to_json (json, res);
   return json;
 }
 
 /* --- running ------------------------------------------------------------- */
+
+/* Runs path @p once with @count buffers of @unit (bytes or frames) and
+ * counts the run; r->lat_us, if @lat, is the caller's to free. */
+static void
+run_once (struct results *res, struct run *r, enum path p, enum kind kind,
+    gsize unit, guint64 count, bool lat)
+{
+  memset (r, 0, sizeof *r);
+  r->path = p;
+  r->kind = kind;
+  r->unit = unit;
+  r->count = count;
+  r->inject = opt_inject;
+  r->lat_us = lat ? g_new (double, count) : NULL;
+  run_path (r);
+  count_run (res, r);
+}
+
+/* The throughput run of path @p at size @s in repetition @rep. */
+static void
+tput_once (struct results *res, int rep, size_t s, enum path p)
+{
+  struct tput *t = &res->tput[p][s];
+  bool ia = p == PATH_INTERAUDIO;
+  struct run r;
+
+  run_once (res, &r, p, ia ? KIND_AUDIO : KIND_BYTES,
+      ia ? sizes[s] / FRAME_BYTES : sizes[s], t->buffers, ia);
+  g_free (r.lat_us);
+  t->deadlocked += r.deadlocked;
+  t->failed += r.failed;
+  t->bps[rep] = r.buffers_per_s;
+  t->mbps[rep] = r.buffers_per_s * (double) sizes[s] / 1e6;
+  t->cpu[rep] = r.cpu_us_per_buffer;
+}
+
+/* The latency run of path @p at buffer size @l in repetition @rep. */
+static void
+lat_once (struct results *res, int rep, size_t l, enum path p)
+{
+  struct lat *t = &res->lat[p][l];
+  struct run r;
+
+  run_once (res, &r, p, KIND_AUDIO, t->frames, t->buffers, true);
+  t->deadlocked += r.deadlocked;
+  t->failed += r.failed;
+  t->lost_frames += r.lost_frames;
+  t->ring_fill_us = r.ring_fill_us;
+  if (!isnan (r.max_fill_us))
+    t->max_fill_us = isnan (t->max_fill_us) ? r.max_fill_us :
+        MAX (t->max_fill_us, r.max_fill_us);
+  if (!r.failed && !r.deadlocked && r.n_lat > 0) {
+    qsort (r.lat_us, r.n_lat, sizeof (double), bench_cmp_double);
+    t->p50[rep] = bench_percentile (r.lat_us, r.n_lat, 50);
+    g_array_append_vals (t->all, r.lat_us, (guint) r.n_lat);
+  }
+  g_free (r.lat_us);
+}
+
+/* @once for each of @n sizes and each of the @n_active paths, which take
+ * turns at going first. */
+static void
+run_rotated (struct results *res, int rep, size_t n, const enum path *active,
+    int n_active, void (*once) (struct results *, int, size_t, enum path))
+{
+  for (size_t i = 0; i < n; i++)
+    for (int a = 0; a < n_active; a++)
+      once (res, rep, i, active[(a + rep) % n_active]);
+}
 
 static void
 run_all (struct results *res)
@@ -1816,62 +1513,14 @@ run_all (struct results *res)
       active[n_active++] = (enum path) p;
 
   for (int rep = 0; rep < opt_reps; rep++) {
-    struct cpu_load before, after;
+    struct bench_cpu_load before, after;
 
     read_cpu_load (&before);
-    for (size_t s = 0; s < N_SIZES; s++) {
-      for (int a = 0; a < n_active; a++) {
-        enum path p = active[(a + rep) % n_active];
-        struct tput *t = &res->tput[p][s];
-        struct run r = { 0 };
-
-        r.path = p;
-        r.kind = p == PATH_INTERAUDIO ? KIND_AUDIO : KIND_BYTES;
-        r.unit = p == PATH_INTERAUDIO ? sizes[s] / FRAME_BYTES : sizes[s];
-        r.count = t->buffers;
-        r.inject = opt_inject;
-        r.lat_us = p == PATH_INTERAUDIO ? g_new (double, r.count) : NULL;
-        run_path (&r);
-        g_free (r.lat_us);
-        count_run (res, &r);
-        t->deadlocked += r.deadlocked;
-        t->failed += r.failed;
-        t->bps[rep] = r.buffers_per_s;
-        t->mbps[rep] = r.buffers_per_s * (double) sizes[s] / 1e6;
-        t->cpu[rep] = r.cpu_us_per_buffer;
-      }
-    }
-    for (size_t l = 0; l < N_LAT; l++) {
-      for (int a = 0; a < n_active; a++) {
-        enum path p = active[(a + rep) % n_active];
-        struct lat *t = &res->lat[p][l];
-        struct run r = { 0 };
-
-        r.path = p;
-        r.kind = KIND_AUDIO;
-        r.unit = t->frames;
-        r.count = t->buffers;
-        r.inject = opt_inject;
-        r.lat_us = g_new (double, r.count);
-        run_path (&r);
-        count_run (res, &r);
-        t->deadlocked += r.deadlocked;
-        t->failed += r.failed;
-        t->lost_frames += r.lost_frames;
-        t->ring_fill_us = r.ring_fill_us;
-        if (!isnan (r.max_fill_us))
-          t->max_fill_us = isnan (t->max_fill_us) ? r.max_fill_us :
-              MAX (t->max_fill_us, r.max_fill_us);
-        if (!r.failed && !r.deadlocked && r.n_lat > 0) {
-          qsort (r.lat_us, r.n_lat, sizeof (double), cmp_double);
-          t->p50[rep] = percentile (r.lat_us, r.n_lat, 50);
-          g_array_append_vals (t->all, r.lat_us, (guint) r.n_lat);
-        }
-        g_free (r.lat_us);
-      }
-    }
+    run_rotated (res, rep, N_SIZES, active, n_active, tput_once);
+    run_rotated (res, rep, N_LAT, active, n_active, lat_once);
     read_cpu_load (&after);
-    res->rep_others[rep] = others_share (&before, &after, res->m.nproc);
+    bench_cpu_load_shares (&before, &after, res->m.nproc,
+        &res->rep_others[rep], NULL);
     g_printerr ("repetition %d/%d done: other processes took %.0f%% of the "
         "CPU time\n", rep + 1, opt_reps, 100 * res->rep_others[rep]);
   }
@@ -1976,16 +1625,72 @@ install_signal_handlers (void)
   atexit (cleanup_now);
 }
 
+/* The paths this GStreamer has, and the elements every path needs; FALSE
+ * (with a message) without queue, the rings or the sources. */
+static gboolean
+find_elements (void)
+{
+  find_paths ();
+  if (!have_path[PATH_QUEUE] || !have_path[PATH_RING_INPROC]) {
+    g_printerr ("error: %s\n", missing_note[have_path[PATH_QUEUE] ?
+            PATH_RING_INPROC : PATH_QUEUE]);
+    return FALSE;
+  }
+  {
+    g_autoptr (GstElementFactory) a = gst_element_factory_find
+        ("audiotestsrc");
+    g_autoptr (GstElementFactory) f = gst_element_factory_find ("fakesrc");
+
+    if (a == NULL || f == NULL) {
+      g_printerr ("error: no element '%s' (gstreamer1.0-plugins-%s)\n",
+          a == NULL ? "audiotestsrc" : "fakesrc", a == NULL ? "base" :
+          "core");
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* The defaults (smaller with --quick) and the checks of the options. */
+static gboolean
+check_options (void)
+{
+  if (opt_reps == 0)
+    opt_reps = opt_quick ? 1 : 5;
+  if (opt_reps < 1 || opt_reps > 1000) {
+    g_printerr ("invalid --reps %d: 1 to 1000\n", opt_reps);
+    return FALSE;
+  }
+  if (opt_buffers == 0)
+    opt_buffers = opt_quick ? 2000 : 100000;
+  if (opt_buffers < 100 || opt_buffers > 100000000) {
+    g_printerr ("invalid --buffers %" G_GINT64_FORMAT ": 100 to 10^8\n",
+        opt_buffers);
+    return FALSE;
+  }
+  if (opt_seconds == 0)
+    opt_seconds = opt_quick ? 0.3 : 2;
+  if (opt_timeout == 0)
+    opt_timeout = 10;
+  if (opt_shm_size != 0 && (opt_shm_size < 4096 ||
+          opt_shm_size > G_MAXUINT32)) {
+    g_printerr ("invalid --shm-size %" G_GINT64_FORMAT ": 4096 to %u bytes, "
+        "or 0 for room for %d buffers\n", opt_shm_size, G_MAXUINT32,
+        SHM_BUFFERS);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
   g_autoptr (GOptionContext) ctx = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) json = NULL;
-  g_autoptr (GDateTime) now = NULL;
-  struct cpu_load load0, load1;
+  struct bench_cpu_load load0, load1;
   struct results res;
-  struct machine *m = &res.m;
+  struct bench_machine *m = &res.m;
   int status;
 
   ctx = g_option_context_new (NULL);
@@ -1999,43 +1704,15 @@ main (int argc, char **argv)
       "intact or a run of ours failed.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
-  if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
-    g_printerr ("%s\n", error->message);
+  if (!bench_parse_options (ctx, &argc, &argv))
     return EXIT_USAGE;
-  }
-  if (argc > 1) {
-    g_printerr ("unexpected argument '%s'\n", argv[1]);
-    return EXIT_USAGE;
-  }
   if (opt_child != NULL) {
     if (opt_child_unit < 1 || opt_child_count < 1)
       return EXIT_USAGE;
     return child_main ();
   }
-  if (opt_reps == 0)
-    opt_reps = opt_quick ? 1 : 5;
-  if (opt_reps < 1 || opt_reps > 1000) {
-    g_printerr ("invalid --reps %d: 1 to 1000\n", opt_reps);
+  if (!check_options ())
     return EXIT_USAGE;
-  }
-  if (opt_buffers == 0)
-    opt_buffers = opt_quick ? 2000 : 100000;
-  if (opt_buffers < 100 || opt_buffers > 100000000) {
-    g_printerr ("invalid --buffers %" G_GINT64_FORMAT ": 100 to 10^8\n",
-        opt_buffers);
-    return EXIT_USAGE;
-  }
-  if (opt_seconds == 0)
-    opt_seconds = opt_quick ? 0.3 : 2;
-  if (opt_timeout == 0)
-    opt_timeout = 10;
-  if (opt_shm_size != 0 && (opt_shm_size < 4096 ||
-          opt_shm_size > G_MAXUINT32)) {
-    g_printerr ("invalid --shm-size %" G_GINT64_FORMAT ": 4096 to %u bytes, "
-        "or 0 for room for %d buffers\n", opt_shm_size, G_MAXUINT32,
-        SHM_BUFFERS);
-    return EXIT_USAGE;
-  }
 
   self_exe = g_file_read_link ("/proc/self/exe", &error);
   if (self_exe == NULL) {
@@ -2044,48 +1721,23 @@ main (int argc, char **argv)
     return EXIT_SETUP;
   }
   install_signal_handlers ();
-  find_paths ();
-  if (!have_path[PATH_QUEUE] || !have_path[PATH_RING_INPROC]) {
-    g_printerr ("error: %s\n", missing_note[have_path[PATH_QUEUE] ?
-            PATH_RING_INPROC : PATH_QUEUE]);
+  if (!find_elements ())
     return EXIT_SETUP;
-  }
-  {
-    g_autoptr (GstElementFactory) a = gst_element_factory_find
-        ("audiotestsrc");
-    g_autoptr (GstElementFactory) f = gst_element_factory_find ("fakesrc");
-
-    if (a == NULL || f == NULL) {
-      g_printerr ("error: no element '%s' (gstreamer1.0-plugins-%s)\n",
-          a == NULL ? "audiotestsrc" : "fakesrc", a == NULL ? "base" :
-          "core");
-      return EXIT_SETUP;
-    }
-  }
 
   results_init (&res);
-  m->nproc = sysconf (_SC_NPROCESSORS_ONLN);
-  m->cpu_model = read_cpu_model ();
-  uname (&m->uts);
-  now = g_date_time_new_now_utc ();
-  m->date = g_date_time_format_iso8601 (now);
-  m->loadavg = read_loadavg ();
+  bench_machine_init (m);
   print_header (m);
 
   read_cpu_load (&load0);
   run_all (&res);
   read_cpu_load (&load1);
-  m->others_share = others_share (&load0, &load1, m->nproc);
+  bench_cpu_load_shares (&load0, &load1, m->nproc, &m->others_share, NULL);
 
   results_summarize (&res);
   print_tables (&res);
   json = results_to_json (&res);
-  g_print ("%s\n", json->str);
-  if (opt_json != NULL &&
-      !g_file_set_contents (opt_json, json->str, (gssize) json->len, &error)) {
-    g_printerr ("error: %s\n", error->message);
+  if (!bench_json_emit (json, opt_json))
     return EXIT_SETUP;
-  }
 
   if (opt_inject) {
     if (res.missed > 0 || res.injected == 0) {

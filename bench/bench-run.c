@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+#include "bench-run.h"
+
+#include "bench-common.h"
+#include "bench-json.h"
+#include "bench-stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The --bytes callback: the main group's user data is the guint64 it
+ * sets (see bench_run_parse()). */
+gboolean
+bench_run_parse_bytes (const gchar *name, const gchar *value, gpointer bytes,
+    GError **error)
+{
+  return bench_parse_size (name, value, bytes, error);
+}
+
+/* Parses the command line against @entries, whose BENCH_RUN_OPTION_BYTES
+ * sets @bytes; FALSE (with a message) if it is wrong. */
+gboolean
+bench_run_parse (const GOptionEntry *entries, const char *summary,
+    guint64 *bytes, int *argc, char ***argv)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
+  GOptionGroup *main_group = g_option_group_new (NULL, NULL, NULL, bytes,
+      NULL);
+
+  g_option_group_add_entries (main_group, entries);
+  g_option_context_set_main_group (ctx, main_group);
+  g_option_context_set_summary (ctx, summary);
+  return bench_parse_options (ctx, argc, argv);
+}
+
+/* The defaults of --reps and --bytes (smaller with --quick), and the
+ * check of --reps; FALSE (with a message) if it is out of range. */
+gboolean
+bench_run_check_options (gint *reps, guint64 *bytes, gboolean quick)
+{
+  if (*reps == 0)
+    *reps = quick ? 5 : 15;
+  if (*reps < 1 || *reps > 1000) {
+    g_printerr ("invalid --reps %d: 1 to 1000 (at least 5 for a report)\n",
+        *reps);
+    return FALSE;
+  }
+  if (*bytes == 0)
+    *bytes = quick ? 16 * 1024 * 1024 : 256 * 1024 * 1024;
+  return TRUE;
+}
+
+/* Allocates @n zeroed arrays of one value per repetition. */
+void
+bench_per_rep_new (double **arrays, int n, int reps)
+{
+  for (int i = 0; i < n; i++)
+    arrays[i] = g_new0 (double, reps);
+}
+
+void
+bench_per_rep_free (double **arrays, int n)
+{
+  for (int i = 0; i < n; i++)
+    g_clear_pointer (&arrays[i], g_free);
+}
+
+/* A run of @reps repetitions whose throughput cases move @bytes each
+ * through the peers of @spec. */
+void
+bench_run_init (struct bench_run *run, const struct bench_tput_spec *spec,
+    int reps, uint64_t bytes)
+{
+  memset (run, 0, sizeof *run);
+  run->reps = reps;
+  run->rep_others = g_new0 (double, reps);
+  run->used = g_new0 (int, reps);
+  bench_tput_init (&run->tput, spec, reps, bytes);
+}
+
+void
+bench_run_clear (struct bench_run *run)
+{
+  g_free (run->rep_others);
+  g_free (run->used);
+  bench_tput_clear (&run->tput);
+  bench_machine_clear (&run->m);
+}
+
+/* The machine, the pinning and the repetitions. */
+void
+bench_run_print_header (const struct bench_run *run, const char *program)
+{
+  bench_machine_print_header (&run->m, program);
+  g_print ("%s; %d repetitions; load average at start %.2f\n",
+      run->m.pin_note, run->reps, run->m.loadavg);
+}
+
+/* The CPU load now, counting the benchmark's other processes as ours. */
+void
+bench_run_read_load (const struct bench_run *run, struct bench_cpu_load *l)
+{
+  bench_read_cpu_load (l, run->extra_self_s != NULL ? run->extra_self_s () :
+      0);
+}
+
+/* Runs @body (@data) and records what other processes and the hypervisor
+ * took meanwhile. */
+void
+bench_run_measure (struct bench_run *run, void (*body) (void *), void *data)
+{
+  struct bench_machine *m = &run->m;
+  struct bench_cpu_load load0, load1;
+
+  bench_run_read_load (run, &load0);
+  body (data);
+  bench_run_read_load (run, &load1);
+  bench_cpu_load_shares (&load0, &load1, m->nproc, &m->others_share,
+      &m->steal_share);
+}
+
+/* Counts one checked run; @bad nonzero if its data differed, @injected if
+ * it got an --inject-error word; @what names it in a complaint. */
+void
+bench_run_count (struct bench_run *run, uint64_t bad, bool injected,
+    const char *what)
+{
+  struct bench_tally *t = &run->tally;
+
+  t->runs++;
+  if (injected)
+    t->injected++;
+  if (bad != 0)
+    t->mismatches++;
+  if (bad != 0 && !injected)
+    g_printerr ("MISMATCH: %s: the data received differs from the data "
+        "sent\n", what);
+  if (bad == 0 && injected) {
+    t->missed++;
+    g_printerr ("MISSED: %s: the injected error went unnoticed\n", what);
+  }
+}
+
+/* Records what other processes took during repetition @rep and says so. */
+void
+bench_run_rep_done (struct bench_run *run, int rep,
+    const struct bench_cpu_load *before, const struct bench_cpu_load *after)
+{
+  double *others = &run->rep_others[rep];
+
+  bench_cpu_load_shares (before, after, run->m.nproc, others, NULL);
+  g_printerr ("repetition %d/%d: other processes took %.0f%% of the CPU "
+      "time%s\n", rep + 1, run->reps, 100 * *others,
+      *others > BENCH_DISTURBED_SHARE ? " (disturbed)" : "");
+}
+
+/* Picks the repetitions the medians use, then the throughput medians. */
+void
+bench_run_summarize (struct bench_run *run)
+{
+  run->n_used = bench_select_reps (run->rep_others, run->reps, run->used);
+  bench_tput_summarize (&run->tput, run);
+}
+
+/* The median of a per-repetition array over the repetitions in use. */
+double
+bench_run_rep_median (const struct bench_run *run, const double *per_rep)
+{
+  return bench_rep_median (run->used, run->n_used, per_rep);
+}
+
+/* The medians over the repetitions in use of @n per-repetition latency
+ * ratios of medians (@ratio) and of p99s (@ratio_p99). */
+void
+bench_run_ratio_medians (const struct bench_run *run, double *const *ratio,
+    double *const *ratio_p99, double *med, double *med_p99, int n)
+{
+  for (int r = 0; r < n; r++) {
+    med[r] = bench_run_rep_median (run, ratio[r]);
+    med_p99[r] = bench_run_rep_median (run, ratio_p99[r]);
+  }
+}
+
+/* ,"ratios":{..},"median_ratios":{..},"median_p99_ratios":{..}}, -- the
+ * end of a latency object. */
+void
+bench_run_ratios_to_json (GString *json, const char *const *names,
+    double *const *ratio, const double *med, const double *med_p99, int n,
+    int reps)
+{
+  g_string_append_c (json, ',');
+  bench_json_object_of_arrays (json, "ratios", names, ratio, n,
+      (size_t) reps);
+  g_string_append_c (json, ',');
+  bench_json_object_of_numbers (json, "median_ratios", names, med, n);
+  g_string_append_c (json, ',');
+  bench_json_object_of_numbers (json, "median_p99_ratios", names, med_p99,
+      n);
+  g_string_append (json, "},");
+}
+
+static const char *
+target_state_name (enum bench_target_state s)
+{
+  return s == BENCH_TARGET_MET ? "met" : s == BENCH_TARGET_NOT_MET ?
+      "NOT MET" : "not measured";
+}
+
+/* The targets, their names in a column @width wide. */
+void
+bench_run_print_targets (const struct bench_target *targets, int n,
+    int width)
+{
+  g_print ("\nTargets (reported, not asserted):\n");
+  for (int i = 0; i < n; i++)
+    g_print ("  %-*s %-12s %s\n", width, targets[i].name,
+        target_state_name (targets[i].state), targets[i].detail);
+}
+
+/* What other processes and the hypervisor took, and the checks' verdict. */
+void
+bench_run_print_footer (const struct bench_run *run, bool inject)
+{
+  const struct bench_machine *m = &run->m;
+  const struct bench_tally *t = &run->tally;
+
+  g_print ("\nOther processes used %.0f%% of all CPU time during the run, the "
+      "hypervisor took %.0f%%.\n", 100 * m->others_share,
+      100 * m->steal_share);
+  if (run->n_used < run->reps)
+    g_print ("Medians over %d of %d repetitions: in the other %d, other "
+        "processes took more\nthan %.0f%% of the CPU time.\n", run->n_used,
+        run->reps, run->reps - run->n_used, 100 * BENCH_DISTURBED_SHARE);
+  else if (m->others_share > BENCH_DISTURBED_SHARE ||
+      m->steal_share > BENCH_DISTURBED_SHARE)
+    g_print ("WARNING: the benchmark did not have the CPUs to itself; "
+        "its figures are unreliable.\n");
+  if (inject)
+    g_print ("Injected errors: %u measured runs, %u noticed, %u missed\n\n",
+        t->injected, t->injected - t->missed, t->missed);
+  else
+    g_print ("Data verified: %s (%u runs, %u with a mismatch)\n\n",
+        t->mismatches == 0 ? "yes" : "NO", t->runs, t->mismatches);
+}
+
+/* {"program":..,"version":..,"machine":{..},"reps_used":[..], -- the
+ * caller goes on with its options. */
+GString *
+bench_run_json_begin (const struct bench_run *run, const char *program)
+{
+  GString *json = bench_json_begin (program);
+
+  bench_machine_to_json (json, &run->m, true, run->rep_others, run->reps);
+  g_string_append (json, ",\"reps_used\":[");
+  for (int i = 0; i < run->n_used; i++)
+    g_string_append_printf (json, "%s%d", i ? "," : "", run->used[i]);
+  g_string_append (json, "],");
+  return json;
+}
+
+/* "targets":[..],"runs":..,"mismatches":..,"verified":..} */
+void
+bench_run_json_end (GString *json, const struct bench_run *run,
+    const struct bench_target *targets, int n, bool inject)
+{
+  g_string_append (json, "\"targets\":[");
+  for (int i = 0; i < n; i++) {
+    const struct bench_target *t = &targets[i];
+    g_string_append (json, i ? ",{\"name\":" : "{\"name\":");
+    bench_json_string (json, t->name);
+    g_string_append_printf (json, ",\"met\":%s,\"detail\":",
+        t->state == BENCH_TARGET_MET ? "true" :
+        t->state == BENCH_TARGET_NOT_MET ? "false" : "null");
+    bench_json_string (json, t->detail);
+    g_string_append_c (json, '}');
+  }
+  g_string_append_printf (json, "],\"runs\":%u,\"mismatches\":%u,"
+      "\"verified\":%s}", run->tally.runs, run->tally.mismatches,
+      bench_json_bool (run->tally.mismatches == 0 && !inject));
+}
+
+static int
+exit_status (const struct bench_run *run, bool inject)
+{
+  const struct bench_tally *t = &run->tally;
+
+  if (!inject)
+    return t->mismatches == 0 ? EXIT_SUCCESS : EXIT_MISMATCH;
+  if (t->missed > 0) {
+    g_printerr ("inject-error: %u runs missed the injected error\n",
+        t->missed);
+    return EXIT_SUCCESS;
+  }
+  g_printerr ("inject-error: every run noticed the injected error\n");
+  return EXIT_MISMATCH;
+}
+
+/* Prints @json as the last line, writes it to @path (unless NULL) and
+ * frees it; returns the exit status: EXIT_SETUP if the file cannot be written, else
+ * 1 if any data did not arrive intact. With --inject-error inverted on
+ * purpose, for a should_fail test: 0 means a check let corrupted data
+ * through. */
+int
+bench_run_finish (const struct bench_run *run, GString *json,
+    const char *path, bool inject)
+{
+  g_autoptr (GString) owned = json;
+
+  if (!bench_json_emit (owned, path))
+    return EXIT_SETUP;
+  return exit_status (run, inject);
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* The bookkeeping of a ring benchmark run (ringbridge-bench and
+ * ringbridge-bench-xproc): the machine, the repetitions and which of them
+ * the medians use, the tally of checked runs, the targets, and the parts
+ * of the report and the JSON that go with them. */
+
+#pragma once
+
+#include "bench-machine.h"
+#include "bench-tput.h"
+
+#include <glib.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum bench_target_state {
+  BENCH_TARGET_NOT_MEASURED,
+  BENCH_TARGET_MET,
+  BENCH_TARGET_NOT_MET,
+};
+
+struct bench_target {
+  const char *name;
+  enum bench_target_state state;
+  char detail[96];
+};
+
+/* Every measured or warm-up run whose data was checked. */
+struct bench_tally {
+  unsigned runs;
+  unsigned mismatches;          /* runs whose data differed */
+  unsigned injected;            /* runs that got an --inject-error word */
+  unsigned missed;              /* of those, runs that did not notice */
+};
+
+struct bench_run {
+  struct bench_machine m;
+  int reps;
+  double *rep_others;           /* others' CPU share, per repetition */
+  int *used;                    /* the repetitions the medians use */
+  int n_used;
+  struct bench_tally tally;
+  /* CPU seconds of the benchmark's other processes, or NULL */
+  double (*extra_self_s) (void);
+  struct bench_tput tput;
+};
+
+/* The options both ring benchmarks take, as GOptionEntry initializers. */
+#define BENCH_RUN_OPTION_REPS(var) \
+  { "reps", 'r', 0, G_OPTION_ARG_INT, &(var), \
+    "Repetitions of every case (default 15)", "N" }
+#define BENCH_RUN_OPTION_BYTES \
+  { "bytes", 'b', 0, G_OPTION_ARG_CALLBACK, (gpointer) bench_run_parse_bytes, \
+    "Bytes per throughput run for chunks of 64 B and up; an 8 B chunk " \
+    "moves 1/8 of it (default 256M)", "SIZE" }
+#define BENCH_RUN_OPTION_JSON(var) \
+  { "json", 'j', 0, G_OPTION_ARG_FILENAME, &(var), \
+    "Also write the JSON result to FILE", "FILE" }
+#define BENCH_RUN_OPTION_INJECT(var) \
+  { "inject-error", 0, 0, G_OPTION_ARG_NONE, &(var), \
+    "Self-test of the checks: corrupt one word in every measured run; " \
+    "exits 1 if every run noticed, 0 if one did not", NULL }
+
+gboolean bench_run_parse_bytes (const gchar *name, const gchar *value,
+    gpointer bytes, GError **error);
+
+gboolean bench_run_parse (const GOptionEntry *entries, const char *summary,
+    guint64 *bytes, int *argc, char ***argv);
+
+gboolean bench_run_check_options (gint *reps, guint64 *bytes,
+    gboolean quick);
+
+void bench_per_rep_new (double **arrays, int n, int reps);
+
+void bench_per_rep_free (double **arrays, int n);
+
+void bench_run_init (struct bench_run *run,
+    const struct bench_tput_spec *spec, int reps, uint64_t bytes);
+
+void bench_run_clear (struct bench_run *run);
+
+void bench_run_print_header (const struct bench_run *run,
+    const char *program);
+
+void bench_run_read_load (const struct bench_run *run,
+    struct bench_cpu_load *l);
+
+void bench_run_measure (struct bench_run *run, void (*body) (void *),
+    void *data);
+
+int bench_run_finish (const struct bench_run *run, GString *json,
+    const char *path, bool inject);
+
+void bench_run_count (struct bench_run *run, uint64_t bad, bool injected,
+    const char *what);
+
+void bench_run_rep_done (struct bench_run *run, int rep,
+    const struct bench_cpu_load *before, const struct bench_cpu_load *after);
+
+void bench_run_summarize (struct bench_run *run);
+
+double bench_run_rep_median (const struct bench_run *run,
+    const double *per_rep);
+
+void bench_run_ratio_medians (const struct bench_run *run,
+    double *const *ratio, double *const *ratio_p99, double *med,
+    double *med_p99, int n);
+
+void bench_run_ratios_to_json (GString *json, const char *const *names,
+    double *const *ratio, const double *med, const double *med_p99, int n,
+    int reps);
+
+void bench_run_print_targets (const struct bench_target *targets, int n,
+    int width);
+
+void bench_run_print_footer (const struct bench_run *run, bool inject);
+
+GString *bench_run_json_begin (const struct bench_run *run,
+    const char *program);
+
+void bench_run_json_end (GString *json, const struct bench_run *run,
+    const struct bench_target *targets, int n, bool inject);
+

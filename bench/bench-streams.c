@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+#include "bench-streams.h"
+
+#include <string.h>
+
+static inline __attribute__ ((always_inline)) void
+produce_with (bench_xfer_fn write, void *obj, size_t chunk, uint64_t n,
+    uint64_t seed, uint8_t *src)
+{
+  struct bench_gen g = { seed, 0 };
+
+  for (uint64_t k = 0; k < n; k++) {
+    bench_fill (&g, src, chunk);
+    bench_move_all (write, obj, src, chunk);
+  }
+}
+
+static inline __attribute__ ((always_inline)) uint64_t
+consume_with (bench_xfer_fn read, void *obj, size_t chunk, uint64_t n,
+    uint64_t seed, uint64_t inject_at, uint8_t *dst)
+{
+  struct bench_gen g = { seed, 0 };
+
+  for (uint64_t k = 0; k < n; k++) {
+    bench_move_all (read, obj, dst, chunk);
+    bench_verify (&g, dst, chunk, k == inject_at);
+  }
+  return g.bad;
+}
+
+void
+bench_rb_produce (RbRing *rb, size_t chunk, uint64_t n, uint64_t seed,
+    uint8_t *src)
+{
+  produce_with (bench_rb_write, rb, chunk, n, seed, src);
+}
+
+uint64_t
+bench_rb_consume (RbRing *rb, size_t chunk, uint64_t n, uint64_t seed,
+    uint64_t inject_at, uint8_t *dst)
+{
+  return consume_with (bench_rb_read, rb, chunk, n, seed, inject_at, dst);
+}
+
+#ifdef HAVE_JACK
+/* jack_ringbuffer holds size - 1 bytes, so a chunk as large as the ring
+ * goes through in pieces, like every other partial transfer here. */
+void
+bench_jack_produce (jack_ringbuffer_t *jrb, size_t chunk, uint64_t n,
+    uint64_t seed, uint8_t *src)
+{
+  produce_with (bench_jack_write, jrb, chunk, n, seed, src);
+}
+
+uint64_t
+bench_jack_consume (jack_ringbuffer_t *jrb, size_t chunk, uint64_t n,
+    uint64_t seed, uint64_t inject_at, uint8_t *dst)
+{
+  return consume_with (bench_jack_read, jrb, chunk, n, seed, inject_at, dst);
+}
+#endif
+
+void
+bench_limit_produce (struct bench_limit *l, size_t chunk, uint64_t n,
+    uint64_t seed, uint8_t *src)
+{
+  size_t n_slots = l->capacity / chunk;
+  struct bench_gen g = { seed, 0 };
+  size_t i = 0;
+
+  for (uint64_t k = 0; k < n; k++) {
+    unsigned spins = 0;
+
+    bench_fill (&g, src, chunk);
+    /* acquire: pairs with the release store of 0 in bench_limit_consume();
+     * the consumer's copy out of the slot is done before we refill it. */
+    while (atomic_load_explicit (&l->flags[i], memory_order_acquire) != 0)
+      bench_spin_pause (&spins);
+    memcpy (l->data + i * chunk, src, chunk);
+    /* release: pairs with the acquire load in bench_limit_consume(); the
+     * slot's data is complete before the consumer sees the flag. */
+    atomic_store_explicit (&l->flags[i], 1, memory_order_release);
+    if (++i == n_slots)
+      i = 0;
+  }
+}
+
+uint64_t
+bench_limit_consume (struct bench_limit *l, size_t chunk, uint64_t n,
+    uint64_t seed, uint64_t inject_at, uint8_t *dst)
+{
+  size_t n_slots = l->capacity / chunk;
+  struct bench_gen g = { seed, 0 };
+  size_t i = 0;
+
+  for (uint64_t k = 0; k < n; k++) {
+    unsigned spins = 0;
+
+    /* acquire: pairs with the release store of 1 in bench_limit_produce();
+     * the slot's data is visible. */
+    while (atomic_load_explicit (&l->flags[i], memory_order_acquire) == 0)
+      bench_spin_pause (&spins);
+    memcpy (dst, l->data + i * chunk, chunk);
+    /* release: pairs with the acquire load in bench_limit_produce(); our
+     * copy out is done before the producer may refill the slot. */
+    atomic_store_explicit (&l->flags[i], 0, memory_order_release);
+    bench_verify (&g, dst, chunk, k == inject_at);
+    if (++i == n_slots)
+      i = 0;
+  }
+  return g.bad;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* The throughput loops of the two ring benchmarks (ringbridge-bench and
+ * ringbridge-bench-xproc): the producer fills a chunk with bench_fill() and
+ * pushes it through its peer, the consumer pulls it out and checks it with
+ * bench_verify(). Peers: RbRing, jack_ringbuffer (with HAVE_JACK) and the
+ * cross-core limit (one atomic flag per slot). */
+
+#pragma once
+
+#include "bench-common.h"
+#include "bench-gen.h"
+
+#include <ringbridge/ringbridge.h>
+
+#ifdef HAVE_JACK
+#include <jack/ringbuffer.h>
+#endif
+
+#include <stdatomic.h>
+
+/* One step of a transfer through a peer: moves up to @len bytes between
+ * @buf and @obj and returns how many. */
+typedef size_t (*bench_xfer_fn) (void *obj, uint8_t *buf, size_t len);
+
+static inline size_t
+bench_rb_write (void *rb, uint8_t *buf, size_t len)
+{
+  return rb_ring_write (rb, buf, len);
+}
+
+static inline size_t
+bench_rb_read (void *rb, uint8_t *buf, size_t len)
+{
+  return rb_ring_read (rb, buf, len);
+}
+
+#ifdef HAVE_JACK
+static inline size_t
+bench_jack_write (void *jrb, uint8_t *buf, size_t len)
+{
+  return jack_ringbuffer_write (jrb, (const char *) buf, len);
+}
+
+static inline size_t
+bench_jack_read (void *jrb, uint8_t *buf, size_t len)
+{
+  return jack_ringbuffer_read (jrb, (char *) buf, len);
+}
+#endif
+
+/* Moves all @len bytes through @xfer, spinning while it moves none (a
+ * full or empty peer; partial transfers go on where they stopped).
+ * Always inlined: with a constant @xfer every peer's loop calls its own
+ * transfer function directly. */
+static inline __attribute__ ((always_inline)) void
+bench_move_all (bench_xfer_fn xfer, void *obj, uint8_t *buf, size_t len)
+{
+  unsigned spins = 0;
+  size_t off = 0;
+
+  while (off < len) {
+    size_t n = xfer (obj, buf + off, len - off);
+    if (n == 0)
+      bench_spin_pause (&spins);
+    off += n;
+  }
+}
+
+/* The cross-core limit: slots of chunk size in a buffer of the ring's
+ * size, one atomic flag per slot (1 = full) and nothing else. */
+struct bench_limit {
+  size_t capacity;
+  uint8_t *data;                /* capacity bytes of slots */
+  _Atomic uint8_t *flags;       /* one per slot of the smallest chunk */
+};
+
+/* Each producer moves @n chunks of @chunk bytes of the stream @seed from
+ * @src; each consumer takes them into @dst, corrupts chunk @inject_at
+ * (UINT64_MAX: none) before its check and returns the OR of every
+ * difference seen: nonzero if other data arrived than was sent. */
+
+void bench_rb_produce (RbRing *rb, size_t chunk, uint64_t n, uint64_t seed,
+    uint8_t *src);
+uint64_t bench_rb_consume (RbRing *rb, size_t chunk, uint64_t n,
+    uint64_t seed, uint64_t inject_at, uint8_t *dst);
+
+#ifdef HAVE_JACK
+void bench_jack_produce (jack_ringbuffer_t *jrb, size_t chunk, uint64_t n,
+    uint64_t seed, uint8_t *src);
+uint64_t bench_jack_consume (jack_ringbuffer_t *jrb, size_t chunk,
+    uint64_t n, uint64_t seed, uint64_t inject_at, uint8_t *dst);
+#endif
+
+void bench_limit_produce (struct bench_limit *l, size_t chunk, uint64_t n,
+    uint64_t seed, uint8_t *src);
+uint64_t bench_limit_consume (struct bench_limit *l, size_t chunk,
+    uint64_t n, uint64_t seed, uint64_t inject_at, uint8_t *dst);
