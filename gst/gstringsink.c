@@ -150,6 +150,8 @@ gst_ring_sink_peer_loss_get_type (void)
   return type;
 }
 
+/* --- buffers and events (written by gstringsinkwrite.c) ------------------ */
+
 static GstFlowReturn
 gst_ring_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
 {
@@ -307,67 +309,19 @@ gst_ring_sink_get_caps (GstBaseSink * bsink, GstCaps * filter)
   return gst_ring_caps_filter (caps, filter);
 }
 
-static gboolean set_caps (GstRingSink * self, GstCaps * caps);
-
 static gboolean
 gst_ring_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
 {
   GstRingSink *self = GST_RING_SINK (bsink);
 
-  if (!set_caps (self, caps))
+  if (!gst_ring_sink_take_caps (self, caps))
     return FALSE;
   self->streamed = TRUE;
   return TRUE;
 }
 
-static gboolean
-set_caps (GstRingSink * self, GstCaps * caps)
-{
-  RbSampleFormat format = RB_SAMPLE_FORMAT_NONE;
-  guint channels = 0, rate = 0;
-  gboolean audio = gst_ring_audio_from_caps (caps, &format, &channels, &rate);
 
-  GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT, caps);
-
-  if (self->ring == NULL) {
-    if (audio) {
-      if (!gst_ring_sink_create_ring (self, TRUE, format, channels, rate,
-              0))
-        return FALSE;
-    } else if (self->run_mode == GST_RING_SINK_MODE_OVERWRITE_OLD) {
-      GST_ELEMENT_ERROR (self, STREAM, WRONG_TYPE,
-          ("Mode overwrite-old works with raw audio only (an audio ring); "
-              "%" GST_PTR_FORMAT " needs a records ring, which cannot "
-              "overwrite", caps),
-          ("use mode=drop-new, or convert to raw audio in a supported format"));
-      return FALSE;
-    } else {
-      /* sized by the first buffer, so made in render() */
-      self->records_pending = TRUE;
-    }
-  } else if (self->kind == GST_RING_KIND_AUDIO) {
-    RbRing *ring = self->ring;
-
-    if (!audio || format != rb_ring_get_sample_format (ring) ||
-        channels != rb_ring_get_channels (ring) ||
-        rate != rb_ring_get_rate (ring)) {
-      g_autoptr (GstCaps) want = gst_ring_audio_accept_caps_for_ring (ring);
-
-      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-          ("Ring '%s' carries %" GST_PTR_FORMAT ", not %" GST_PTR_FORMAT,
-              GST_STR_NULL (rb_ring_get_name (ring)), want, caps),
-          ("convert upstream with audioconvert ! audioresample"));
-      return FALSE;
-    }
-  } else if (self->kind == GST_RING_KIND_RECORDS) {
-    self->need_caps_record = TRUE;
-  }
-
-  if (!audio || !gst_audio_info_from_caps (&self->info, caps))
-    gst_audio_info_init (&self->info);
-  gst_caps_replace (&self->caps, caps);
-  return TRUE;
-}
+/* --- state -------------------------------------------------------------- */
 
 static gboolean
 gst_ring_sink_start (GstBaseSink * bsink)
@@ -458,6 +412,8 @@ gst_ring_sink_change_state (GstElement * element, GstStateChange transition)
     return GST_STATE_CHANGE_FAILURE;
   return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 }
+
+/* --- properties --------------------------------------------------------- */
 
 /* with the object lock */
 static gboolean

@@ -74,6 +74,8 @@ gboolean        gst_ring_sink_create_ring   (GstRingSink * self,
                                              gsize first_buffer);
 GstFlowReturn   gst_ring_sink_ensure_records_ring (GstRingSink * self,
                                              gsize first_buffer);
+gboolean        gst_ring_sink_take_caps     (GstRingSink * self,
+                                             GstCaps * caps);
 void            gst_ring_sink_release_ring  (GstRingSink * self);
 
 /* gstringsinkwrite.c */

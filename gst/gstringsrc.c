@@ -213,6 +213,17 @@ gst_ring_src_negotiate (GstBaseSrc * bsrc)
 
 /* --- create ------------------------------------------------------------- */
 
+/* The first buffer after a jump (a new ring, skipped or overwritten data)
+ * is marked DISCONT. */
+void
+gst_ring_src_mark_discont (GstRingSrc * self, GstBuffer * buf)
+{
+  if (self->discont) {
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
+    self->discont = FALSE;
+  }
+}
+
 static GstFlowReturn
 gst_ring_src_create (GstPushSrc * psrc, GstBuffer ** buf)
 {
@@ -290,6 +301,8 @@ gst_ring_src_query (GstBaseSrc * bsrc, GstQuery * query)
   }
   return GST_BASE_SRC_CLASS (parent_class)->query (bsrc, query);
 }
+
+/* --- state -------------------------------------------------------------- */
 
 static gboolean
 gst_ring_src_start (GstBaseSrc * bsrc)
@@ -385,6 +398,8 @@ gst_ring_src_change_state (GstElement * element, GstStateChange transition)
     return GST_STATE_CHANGE_FAILURE;
   return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 }
+
+/* --- properties --------------------------------------------------------- */
 
 /* with the object lock */
 static gboolean

@@ -90,6 +90,8 @@ struct _GstRingSrc
 /* gstringsrc.c */
 GstFlowReturn   gst_ring_src_set_caps_now   (GstRingSrc * self,
                                              GstCaps * caps);
+void            gst_ring_src_mark_discont   (GstRingSrc * self,
+                                             GstBuffer * buf);
 
 /* gstringsrcring.c */
 void            gst_ring_src_attach         (GstRingSrc * self,

@@ -124,10 +124,7 @@ read_data (GstRingSrc * self, RbRecordInfo * info, GstBuffer ** out)
     GST_BUFFER_PTS (buf) = GST_CLOCK_TIME_NONE;
     GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
   }
-  if (self->discont) {
-    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
-    self->discont = FALSE;
-  }
+  gst_ring_src_mark_discont (self, buf);
   *out = buf;
   return GST_FLOW_OK;
 }

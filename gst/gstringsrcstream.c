@@ -182,10 +182,7 @@ gst_ring_src_create_audio (GstRingSrc * self, GstBuffer ** out)
   note_read (self, after - got * fs, after);
   frame = after / fs - got;
   stamp_audio (self, buf, frame, got);
-  if (self->discont) {
-    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
-    self->discont = FALSE;
-  }
+  gst_ring_src_mark_discont (self, buf);
   *out = buf;
   return GST_FLOW_OK;
 }
@@ -217,10 +214,7 @@ gst_ring_src_create_bytes (GstRingSrc * self, GstBuffer ** out)
   note_read (self, end - n, end);
   GST_BUFFER_OFFSET (buf) = end - n;
   GST_BUFFER_OFFSET_END (buf) = end;
-  if (self->discont) {
-    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
-    self->discont = FALSE;
-  }
+  gst_ring_src_mark_discont (self, buf);
   *out = buf;
   return GST_FLOW_OK;
 }

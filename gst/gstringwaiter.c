@@ -3,7 +3,7 @@
 
 #include "gstringwaiter.h"
 
-/* Gives the waiter its ring (NULL: none), with @element's object lock
+/* Gives the waiter its ring (NULL: none), with the element's object lock
  * held, so that unlock() from another thread finds it. An unlock() that
  * came before the ring must hold for it too. */
 void
@@ -16,27 +16,33 @@ gst_ring_waiter_set_ring (GstRingWaiter * w, RbRing * ring, gboolean shared)
     rb_ring_interrupt (ring);
 }
 
+/* With @element's object lock, which the ring is set under. */
+static void
+set_unlocked (GstElement * element, GstRingWaiter * w, gboolean unlocked)
+{
+  GST_OBJECT_LOCK (element);
+  /* pairs with the loads in gst_ring_waiter_wait() and set_ring() */
+  g_atomic_int_set (&w->unlocked, unlocked ? 1 : 0);
+  if (w->ring != NULL && !w->shared) {
+    if (unlocked)
+      rb_ring_interrupt (w->ring);
+    else
+      rb_ring_clear_interrupt (w->ring);
+  }
+  GST_OBJECT_UNLOCK (element);
+}
+
 /* The element's unlock(): ends a wait now and any until unlock_stop(). */
 void
 gst_ring_waiter_unlock (GstElement * element, GstRingWaiter * w)
 {
-  GST_OBJECT_LOCK (element);
-  /* pairs with the loads in gst_ring_waiter_wait() and set_ring() */
-  g_atomic_int_set (&w->unlocked, 1);
-  if (w->ring != NULL && !w->shared)
-    rb_ring_interrupt (w->ring);
-  GST_OBJECT_UNLOCK (element);
+  set_unlocked (element, w, TRUE);
 }
 
 void
 gst_ring_waiter_unlock_stop (GstElement * element, GstRingWaiter * w)
 {
-  GST_OBJECT_LOCK (element);
-  /* pairs with the loads in gst_ring_waiter_wait() and set_ring() */
-  g_atomic_int_set (&w->unlocked, 0);
-  if (w->ring != NULL && !w->shared)
-    rb_ring_clear_interrupt (w->ring);
-  GST_OBJECT_UNLOCK (element);
+  set_unlocked (element, w, FALSE);
 }
 
 /* Waits for @bytes to read (@readable) or to write, for @timeout_us (-1:
