@@ -15,7 +15,8 @@ typedef struct {
   GstClock *clock;              /* a GstAudioClock named "GstRingClock" */
   GMutex lock;
   RbRing *ring;
-  gint source;                  /* 0: monotonic, 1: the producer's clock point */
+  gint source;                  /* 0: monotonic, 1: the producer's clock
+                                 * point */
   GstClockTime last;
   GstClockTimeDiff offset;
 } GstRingClock;

@@ -124,6 +124,21 @@ gst_ring_settings_check_name (const GstRingSettings * s, GstElement * element)
   return FALSE;
 }
 
+/* For another thread than the streaming one (caps and latency queries):
+ * the element's ring, *@ring, read under its object lock.
+ * Returns: (transfer full) (nullable): a reference to it, or NULL. */
+RbRing *
+gst_ring_element_ref_ring (GstElement * element, RbRing * const *ring)
+{
+  RbRing *ref = NULL;
+
+  GST_OBJECT_LOCK (element);
+  if (*ring != NULL)
+    ref = g_object_ref (*ring);
+  GST_OBJECT_UNLOCK (element);
+  return ref;
+}
+
 void
 gst_ring_post_error (GstElement * element, const GError * error,
     const gchar * file, const gchar * function, gint line)

@@ -43,6 +43,9 @@ gboolean        gst_ring_settings_check_name (const GstRingSettings * s,
                                              GstElement * element);
 void            gst_ring_settings_stop      (GstRingSettings * s);
 
+RbRing         *gst_ring_element_ref_ring   (GstElement * element,
+                                             RbRing * const * ring);
+
 void            gst_ring_post_error         (GstElement * element,
                                              const GError * error,
                                              const gchar * file,

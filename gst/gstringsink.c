@@ -292,13 +292,8 @@ static GstCaps *
 gst_ring_sink_get_caps (GstBaseSink * bsink, GstCaps * filter)
 {
   GstRingSink *self = GST_RING_SINK (bsink);
-  GstCaps *caps = NULL;
-  RbRing *ring = NULL;
-
-  GST_OBJECT_LOCK (self);
-  if (self->ring != NULL)
-    ring = g_object_ref (self->ring);
-  GST_OBJECT_UNLOCK (self);
+  RbRing *ring = gst_ring_element_ref_ring (GST_ELEMENT (self), &self->ring);
+  GstCaps *caps;
 
   if (ring != NULL && gst_ring_kind_of (ring) == GST_RING_KIND_AUDIO)
     caps = gst_ring_audio_accept_caps_for_ring (ring);

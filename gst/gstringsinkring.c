@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
-/* ringsink: the ring it writes into: handed in, attached by name, or created from
- * the caps (and removed again at stop) */
+/* ringsink: the ring it writes into: handed in, attached by name, or
+ * created from the caps (and removed again at stop) */
 
 #include "gstringsinkpriv.h"
 
@@ -17,7 +17,8 @@
 /* --- ring attach and creation ------------------------------------------ */
 
 void
-gst_ring_sink_set_ring (GstRingSink * self, RbRing * ring, gboolean shared, gboolean created)
+gst_ring_sink_set_ring (GstRingSink * self, RbRing * ring, gboolean shared,
+    gboolean created)
 {
   /* A named ring whose creator died (a killed ringsink) is nobody's: the
    * sink that takes it over owns its name as the creator did, and removes
@@ -66,8 +67,8 @@ gst_ring_sink_check_mode (GstRingSink * self, RbRing * ring)
 }
 
 gboolean
-gst_ring_sink_create_ring (GstRingSink * self, gboolean audio, RbSampleFormat format,
-    guint channels, guint rate, gsize first_buffer)
+gst_ring_sink_create_ring (GstRingSink * self, gboolean audio,
+    RbSampleFormat format, guint channels, guint rate, gsize first_buffer)
 {
   g_autoptr (GError) error = NULL;
   RbRing *ring = NULL;

@@ -328,7 +328,8 @@ gst_ring_sink_write_silence (GstRingSink * self, GstClockTime duration)
       per_chunk * self->unit);
   while (frames > 0) {
     gsize n = (gsize) MIN (frames, (guint64) per_chunk);
-    GstFlowReturn ret = gst_ring_sink_write_stream (self, chunk, n * self->unit);
+    GstFlowReturn ret = gst_ring_sink_write_stream (self, chunk,
+        n * self->unit);
 
     if (ret != GST_FLOW_OK)
       return ret;

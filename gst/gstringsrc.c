@@ -273,12 +273,8 @@ gst_ring_src_query (GstBaseSrc * bsrc, GstQuery * query)
   if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
     GstClockTime min = 0, max = GST_CLOCK_TIME_NONE;
     gboolean live = gst_base_src_is_live (bsrc);
-    RbRing *ring = NULL;
-
-    GST_OBJECT_LOCK (self);
-    if (self->ring != NULL)
-      ring = g_object_ref (self->ring);
-    GST_OBJECT_UNLOCK (self);
+    RbRing *ring = gst_ring_element_ref_ring (GST_ELEMENT (self),
+        &self->ring);
 
     if (live && ring != NULL && gst_ring_kind_of (ring) == GST_RING_KIND_AUDIO) {
       guint rate = rb_ring_get_rate (ring);

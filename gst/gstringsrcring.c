@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
-/* ringsrc: finding the ring, following it to a successor, and waiting for data */
+/* ringsrc: finding the ring, following it to a successor, and waiting for
+ * data */
 
 #include "gstringsrcpriv.h"
 
