@@ -226,7 +226,7 @@ def extract(top):
 
 def gst_mapping(top):
     """RbRingError code -> GStreamer error, from gst_ring_post_error()."""
-    path = top / "gst/gstringrecords.c"
+    path = top / "gst/gstringcommon.c"
     if not path.exists():
         return {}
     text = strip_comments(path.read_text())

@@ -21,102 +21,6 @@ init_debug (void)
   }
 }
 
-GstRingKind
-gst_ring_kind_of (RbRing * ring)
-{
-  if (rb_ring_get_flags (ring) & RB_RING_FLAGS_RECORDS)
-    return GST_RING_KIND_RECORDS;
-  if (rb_ring_get_sample_format (ring) != RB_SAMPLE_FORMAT_NONE)
-    return GST_RING_KIND_AUDIO;
-  return GST_RING_KIND_BYTES;
-}
-
-const gchar *
-gst_ring_kind_name (GstRingKind kind)
-{
-  switch (kind) {
-    case GST_RING_KIND_AUDIO:
-      return "audio";
-    case GST_RING_KIND_RECORDS:
-      return "records";
-    case GST_RING_KIND_BYTES:
-    default:
-      return "bytes";
-  }
-}
-
-/* --- audio ------------------------------------------------------------- */
-
-gboolean
-gst_ring_audio_from_caps (const GstCaps * caps, RbSampleFormat * format,
-    guint * channels, guint * rate)
-{
-  GstStructure *s;
-  const gchar *fmt, *layout;
-  gint ch = 0, r = 0;
-  RbSampleFormat f;
-
-  if (caps == NULL || gst_caps_get_size (caps) != 1)
-    return FALSE;
-  s = gst_caps_get_structure (caps, 0);
-  if (!gst_structure_has_name (s, "audio/x-raw"))
-    return FALSE;
-  fmt = gst_structure_get_string (s, "format");
-  layout = gst_structure_get_string (s, "layout");
-  if (fmt == NULL || layout == NULL || strcmp (layout, "interleaved") != 0)
-    return FALSE;
-  /* the library names its formats as GStreamer does */
-  f = rb_sample_format_from_string (fmt);
-  if (f == RB_SAMPLE_FORMAT_NONE)
-    return FALSE;
-  if (!gst_structure_get_int (s, "channels", &ch) ||
-      !gst_structure_get_int (s, "rate", &r) || ch < 1 ||
-      ch > RB_RING_MAX_CHANNELS || r < 1 || r > RB_RING_MAX_RATE)
-    return FALSE;
-  *format = f;
-  *channels = (guint) ch;
-  *rate = (guint) r;
-  return TRUE;
-}
-
-/* What a ring's consumer puts out: fixed caps. The ring does not record
- * channel positions, so more than two channels get GStreamer's default
- * layout for that count where there is one and are unpositioned otherwise. */
-GstCaps *
-gst_ring_audio_caps_for_ring (RbRing * ring)
-{
-  guint channels = rb_ring_get_channels (ring);
-  GstCaps *caps;
-
-  caps = gst_caps_new_simple ("audio/x-raw",
-      "format", G_TYPE_STRING,
-      rb_sample_format_to_string (rb_ring_get_sample_format (ring)),
-      "layout", G_TYPE_STRING, "interleaved",
-      "rate", G_TYPE_INT, (gint) rb_ring_get_rate (ring),
-      "channels", G_TYPE_INT, (gint) channels, NULL);
-  if (channels > 2) {
-    guint64 mask = gst_audio_channel_get_fallback_mask ((gint) channels);
-
-    gst_caps_set_simple (caps, "channel-mask", GST_TYPE_BITMASK, mask, NULL);
-  }
-  return caps;
-}
-
-/* What a ring's producer accepts: the ring's format with any channel
- * positions, since the ring keeps none. */
-GstCaps *
-gst_ring_audio_accept_caps_for_ring (RbRing * ring)
-{
-  return gst_caps_new_simple ("audio/x-raw",
-      "format", G_TYPE_STRING,
-      rb_sample_format_to_string (rb_ring_get_sample_format (ring)),
-      "layout", G_TYPE_STRING, "interleaved",
-      "rate", G_TYPE_INT, (gint) rb_ring_get_rate (ring),
-      "channels", G_TYPE_INT, (gint) rb_ring_get_channels (ring), NULL);
-}
-
-/* --- records ------------------------------------------------------------ */
-
 /* The library's record header is 56 bytes and records are 8-byte aligned
  * (rb-record-private.h); rb-ring.h does not export the total yet. */
 gsize
@@ -328,111 +232,70 @@ gst_ring_event_deserialize (guint32 flags, guint64 extra, const guint8 * data,
   }
 }
 
-/* --- errors ------------------------------------------------------------- */
+/* --- one record ---------------------------------------------------------- */
 
-void
-gst_ring_post_error (GstElement * element, const GError * error,
-    const gchar * file, const gchar * function, gint line)
+/* Takes the record @info describes (peeked) out of the ring unread.
+ * Returns: whether it was still there, whole. */
+gboolean
+gst_ring_record_discard (RbRing * ring, RbRecordInfo * info)
 {
-  GQuark domain = GST_RESOURCE_ERROR;
-  gint code = GST_RESOURCE_ERROR_FAILED;
+  gboolean ok = rb_ring_read_record_acquire (ring, info) != NULL;
 
-  switch (error->code) {
-    case RB_RING_ERROR_NOT_FOUND:
-      code = GST_RESOURCE_ERROR_NOT_FOUND;
-      break;
-    case RB_RING_ERROR_BUSY:
-      code = GST_RESOURCE_ERROR_BUSY;
-      break;
-    case RB_RING_ERROR_PERMISSION:
-      code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
-      break;
-    case RB_RING_ERROR_INVALID_NAME:
-    case RB_RING_ERROR_INVALID_CAPACITY:
-    case RB_RING_ERROR_INVALID_FLAGS:
-    case RB_RING_ERROR_INVALID_ROLE:
-    case RB_RING_ERROR_EXISTS:
-      code = GST_RESOURCE_ERROR_SETTINGS;
-      break;
-    case RB_RING_ERROR_NO_SPACE:
-    case RB_RING_ERROR_NO_MEMORY:
-      code = GST_RESOURCE_ERROR_NO_SPACE_LEFT;
-      break;
-    case RB_RING_ERROR_NOT_A_RING:
-    case RB_RING_ERROR_INCOMPATIBLE:
-    case RB_RING_ERROR_CORRUPT:
-    case RB_RING_ERROR_NOT_SEALED:
-    case RB_RING_ERROR_INVALID_FORMAT:
-      domain = GST_STREAM_ERROR;
-      code = GST_STREAM_ERROR_FORMAT;
-      break;
-    default:
-      break;
+  rb_ring_read_record_release (ring);
+  return ok;
+}
+
+/* A data record from @buffer's metadata, for @size bytes of its data. */
+void
+gst_ring_record_info_for_buffer (RbRecordInfo * info, GstBuffer * buffer,
+    gsize size)
+{
+  rb_record_info_init (info, RB_RECORD_TYPE_DATA, (guint32) size);
+  if (size > G_MAXUINT32)
+    info->size = G_MAXUINT32;
+  info->flags = gst_ring_buffer_flags_to_record (GST_BUFFER_FLAGS (buffer));
+  info->pts = (gint64) GST_BUFFER_PTS (buffer);
+  info->dts = (gint64) GST_BUFFER_DTS (buffer);
+  info->duration = (gint64) GST_BUFFER_DURATION (buffer);
+  info->offset = GST_BUFFER_OFFSET (buffer);
+  info->offset_end = GST_BUFFER_OFFSET_END (buffer);
+}
+
+/* Reads the data record @info describes (peeked) into a new buffer with
+ * its flags, timestamps and offsets.
+ * Returns: (transfer full) (nullable): the buffer, or NULL when the
+ * record changed while read. */
+GstBuffer *
+gst_ring_record_read_buffer (RbRing * ring, RbRecordInfo * info)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, info->size, NULL);
+  GstMapInfo map;
+  gboolean ok;
+
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  ok = rb_ring_read_record (ring, info, map.data, map.size);
+  gst_buffer_unmap (buf, &map);
+  if (!ok) {
+    gst_buffer_unref (buf);
+    return NULL;
   }
-  /* the library's message names the ring and the cause; it is what the
-   * user needs to read, so it is the message, not only the details */
-  gst_element_message_full (element, GST_MESSAGE_ERROR, domain, code,
-      g_strdup (error->message), g_strdup_printf ("%s (%s %d)",
-          error->message, g_quark_to_string (error->domain), error->code),
-      file, function, line);
+  GST_BUFFER_FLAGS (buf) = gst_ring_buffer_flags_from_record (info->flags);
+  GST_BUFFER_PTS (buf) = (GstClockTime) info->pts;
+  GST_BUFFER_DTS (buf) = (GstClockTime) info->dts;
+  GST_BUFFER_DURATION (buf) = (GstClockTime) info->duration;
+  GST_BUFFER_OFFSET (buf) = info->offset;
+  GST_BUFFER_OFFSET_END (buf) = info->offset_end;
+  return buf;
 }
 
-/* --- waiting ------------------------------------------------------------ */
-
+/* A gap record from a gap event. */
 void
-gst_ring_waiter_unlock (GstRingWaiter * w)
+gst_ring_record_info_for_gap (RbRecordInfo * info, GstEvent * gap)
 {
-  g_atomic_int_set (&w->unlocked, 1);
-  if (w->ring != NULL && !w->shared)
-    rb_ring_interrupt (w->ring);
-}
+  GstClockTime ts, duration;
 
-void
-gst_ring_waiter_unlock_stop (GstRingWaiter * w)
-{
-  g_atomic_int_set (&w->unlocked, 0);
-  if (w->ring != NULL && !w->shared)
-    rb_ring_clear_interrupt (w->ring);
-}
-
-/* Waits for @bytes to read (@readable) or to write, for @timeout_us (-1:
- * for ever), until unlocked. */
-RbWaitResult
-gst_ring_waiter_wait (GstRingWaiter * w, gboolean readable, gsize bytes,
-    gint64 timeout_us)
-{
-  gint64 deadline = timeout_us < 0 ? G_MAXINT64 :
-      g_get_monotonic_time () + timeout_us;
-
-  for (;;) {
-    RbWaitResult res;
-    gint64 slice = timeout_us, now;
-
-    if (g_atomic_int_get (&w->unlocked))
-      return RB_WAIT_INTERRUPTED;
-    if (w->shared) {
-      now = g_get_monotonic_time ();
-      if (now >= deadline)
-        slice = 0;
-      else
-        slice = MIN (deadline - now, GST_RING_WAIT_SLICE_US);
-    }
-    res = readable ? rb_ring_wait_readable (w->ring, bytes, slice) :
-        rb_ring_wait_writable (w->ring, bytes, slice);
-    if (!w->shared)
-      return res;
-    if (res == RB_WAIT_INTERRUPTED) {
-      /* someone else interrupted the shared object: not ours to obey */
-      if (g_atomic_int_get (&w->unlocked))
-        return res;
-      g_usleep (1000);
-      if (g_get_monotonic_time () >= deadline)
-        return RB_WAIT_TIMEOUT;
-      continue;
-    }
-    if (res != RB_WAIT_TIMEOUT)
-      return res;
-    if (g_get_monotonic_time () >= deadline)
-      return RB_WAIT_TIMEOUT;
-  }
+  gst_event_parse_gap (gap, &ts, &duration);
+  rb_record_info_init (info, RB_RECORD_TYPE_GAP, 0);
+  info->pts = (gint64) ts;
+  info->duration = (gint64) duration;
 }

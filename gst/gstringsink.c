@@ -68,67 +68,16 @@
  * Since: 0.1
  */
 
-#include "gstringsink.h"
+#include "gstringsinkpriv.h"
 #include "gstringbridgeelements.h"
-#include "gstringrecords.h"
 
-#include <string.h>
-#include <sys/stat.h>
-
-GST_DEBUG_CATEGORY_STATIC (gst_ring_sink_debug);
+GST_DEBUG_CATEGORY (gst_ring_sink_debug);
 #define GST_CAT_DEFAULT gst_ring_sink_debug
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK,
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS_ANY);
-
-struct _GstRingSink
-{
-  GstBaseSink parent;
-
-  /* properties, under the object lock */
-  gchar *ring_name;
-  RbRing *ring_prop;
-  GstRingSinkMode mode;
-  guint64 capacity;
-  gint64 buffer_time;
-  guint permissions;
-  GstRingSinkPeerLoss on_peer_loss;
-  RbRingOpenFlags open_flags;
-  guint64 dropped_buffers;
-  guint64 dropped_bytes;
-  guint64 overwritten_bytes;
-
-  /* set in start(), read by the streaming thread */
-  gboolean running;
-  gchar *name;                  /* the copy of ring_name this run uses */
-  gboolean ring_prop_used;
-  GstRingSinkMode run_mode;
-  GstRingSinkPeerLoss run_peer_loss;
-  RbRingOpenFlags run_open_flags;
-
-  /* the ring; waiter.ring is the same pointer, set under the object lock
-   * so that unlock() from another thread finds it */
-  RbRing *ring;
-  GstRingWaiter waiter;
-  GstRingKind kind;
-  gboolean created;             /* ours to unlink at stop */
-  gboolean adopted;             /* taken over from a dead creator: ours too */
-  gboolean streamed;            /* caps or a buffer came in this run */
-  gboolean consumer_lost;       /* reported with on-peer-loss=error */
-  gboolean records_pending;     /* a records ring is due at the first buffer */
-  gsize unit;                   /* frame size, 1 for bytes */
-
-  GstCaps *caps;
-  GstAudioInfo info;
-  gboolean need_caps_record;    /* caps, or "no caps" (an empty caps record) */
-  gboolean need_segment_record;
-  GstSegment segment;
-  GQueue early_events;          /* before a records ring exists */
-  guint consumer_pid;
-  gint64 next_peer_check;
-};
 
 enum
 {
@@ -153,10 +102,6 @@ enum
 #define DEFAULT_PERMISSIONS 0600
 #define DEFAULT_ON_PEER_LOSS GST_RING_SINK_PEER_LOSS_ERROR
 #define DEFAULT_OPEN_FLAGS RB_RING_OPEN_FLAGS_NONE
-#define DEFAULT_RECORDS_CAPACITY ((gsize) 4 * 1024 * 1024)
-/* how often the sink looks whether a new consumer attached to its records
- * ring, which then needs the caps again */
-#define PEER_CHECK_INTERVAL_US (G_GINT64_CONSTANT (200) * 1000)
 
 static GParamSpec *properties[N_PROPERTIES];
 
@@ -205,379 +150,7 @@ gst_ring_sink_peer_loss_get_type (void)
   return type;
 }
 
-/* --- ring attach and creation ------------------------------------------ */
-
-static void
-set_ring (GstRingSink * self, RbRing * ring, gboolean shared, gboolean created)
-{
-  /* A named ring whose creator died (a killed ringsink) is nobody's: the
-   * sink that takes it over owns its name as the creator did, and removes
-   * it when it stops, so that the next sink makes a ring for its own caps
-   * (which a waiting ringsrc follows). A ring whose creator lives (a JACK
-   * client that made it for its producers) stays. */
-  gboolean adopted = ring != NULL && !shared && !created &&
-      rb_ring_get_name (ring) != NULL &&
-      rb_ring_get_creator_state (ring) == RB_PEER_STATE_GONE;
-
-  GST_OBJECT_LOCK (self);
-  self->ring = ring;
-  self->waiter.ring = ring;
-  self->waiter.shared = shared;
-  self->created = created;
-  self->adopted = adopted;
-  /* an unlock() that came before the ring must hold for it too */
-  if (ring != NULL && !shared && g_atomic_int_get (&self->waiter.unlocked))
-    rb_ring_interrupt (ring);
-  GST_OBJECT_UNLOCK (self);
-
-  if (ring == NULL)
-    return;
-  self->kind = gst_ring_kind_of (ring);
-  self->unit = self->kind == GST_RING_KIND_AUDIO ?
-      rb_ring_get_frame_size (ring) : 1;
-  self->consumer_pid = 0;
-  self->next_peer_check = 0;
-  GST_INFO_OBJECT (self, "using %s ring '%s' of %" G_GSIZE_FORMAT " bytes%s",
-      gst_ring_kind_name (self->kind), GST_STR_NULL (rb_ring_get_name (ring)),
-      rb_ring_get_capacity (ring), created ? " (created)" :
-      adopted ? " (taken over from its dead creator)" : "");
-}
-
-/* overwrite-old needs a ring that overwrites; checked wherever a ring
- * comes from. */
-static gboolean
-check_mode (GstRingSink * self, RbRing * ring)
-{
-  if (self->run_mode != GST_RING_SINK_MODE_OVERWRITE_OLD ||
-      (rb_ring_get_flags (ring) & RB_RING_FLAGS_OVERWRITE))
-    return TRUE;
-  GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-      ("Mode overwrite-old needs a ring made with the overwrite flag; "
-          "ring '%s' has none (%s ring)",
-          GST_STR_NULL (rb_ring_get_name (ring)),
-          gst_ring_kind_name (gst_ring_kind_of (ring))),
-      ("use mode=block or mode=drop-new with this ring"));
-  return FALSE;
-}
-
-static gboolean
-create_ring (GstRingSink * self, gboolean audio, RbSampleFormat format,
-    guint channels, guint rate, gsize first_buffer)
-{
-  g_autoptr (GError) error = NULL;
-  RbRing *ring = NULL;
-  guint64 capacity;
-  gint64 buffer_time;
-  guint perms;
-
-  GST_OBJECT_LOCK (self);
-  capacity = self->capacity;
-  buffer_time = self->buffer_time;
-  perms = self->permissions;
-  GST_OBJECT_UNLOCK (self);
-
-  if (audio) {
-    gsize frame = rb_sample_format_get_size (format) * channels;
-    guint64 frames = capacity > 0 ? capacity / frame :
-        gst_util_uint64_scale_ceil (buffer_time, rate, G_USEC_PER_SEC);
-
-    ring = rb_ring_create_audio (self->name, format, channels, rate,
-        (gsize) MAX (frames, 1),
-        self->run_mode == GST_RING_SINK_MODE_OVERWRITE_OLD ?
-        RB_RING_FLAGS_OVERWRITE : RB_RING_FLAGS_NONE, RB_RING_ROLE_PRODUCER,
-        perms, &error);
-  } else {
-    if (capacity == 0)
-      capacity = MAX (DEFAULT_RECORDS_CAPACITY,
-          4 * gst_ring_record_total (first_buffer));
-    ring = rb_ring_create (self->name, capacity, RB_RING_FLAGS_RECORDS,
-        RB_RING_ROLE_PRODUCER, perms, &error);
-  }
-  if (ring == NULL && g_error_matches (error, RB_RING_ERROR,
-          RB_RING_ERROR_EXISTS)) {
-    /* someone made it since start(): use theirs, as if it had been there */
-    g_clear_error (&error);
-    ring = rb_ring_open_full (self->name, RB_RING_ROLE_PRODUCER,
-        self->run_open_flags, &error);
-    if (ring != NULL) {
-      set_ring (self, ring, FALSE, FALSE);
-      return check_mode (self, ring);
-    }
-  }
-  if (ring == NULL) {
-    GST_RING_POST_ERROR (self, error);
-    return FALSE;
-  }
-  set_ring (self, ring, FALSE, TRUE);
-  return TRUE;
-}
-
-/* --- writing ------------------------------------------------------------ */
-
-static void
-count_drop (GstRingSink * self, gsize bytes)
-{
-  GST_OBJECT_LOCK (self);
-  self->dropped_buffers++;
-  self->dropped_bytes += bytes;
-  GST_OBJECT_UNLOCK (self);
-}
-
-/* Waits for @bytes of space. Returns OK when there may be space, or the
- * flow return that ends the wait (flushing). Must hold the preroll lock
- * (render, or a serialized event). */
-static GstFlowReturn
-wait_space (GstRingSink * self, gsize bytes)
-{
-  RbWaitResult res;
-
-  /* a wait reports a departed consumer once; after the error, what still
-   * wants space (the EOS record) must not wait for ever either */
-  if (self->consumer_lost &&
-      rb_ring_get_peer_state (self->ring) == RB_PEER_STATE_GONE)
-    return GST_FLOW_ERROR;
-  res = gst_ring_waiter_wait (&self->waiter, FALSE, bytes, -1);
-  switch (res) {
-    case RB_WAIT_INTERRUPTED:
-      /* unlock(): a flush ends the wait, a pause holds it until PLAYING */
-      return gst_base_sink_wait_preroll (GST_BASE_SINK (self));
-    case RB_WAIT_PEER_GONE:
-      /* reported within a wait slice of the death, once per consumer */
-      if (self->run_peer_loss == GST_RING_SINK_PEER_LOSS_WAIT) {
-        /* the data stays for the next consumer; wait for one */
-        GST_INFO_OBJECT (self, "consumer went away; waiting for a new one");
-        return GST_FLOW_OK;
-      }
-      self->consumer_lost = TRUE;
-      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
-          ("The consumer of ring '%s' (pid %u) went away; the ring is full "
-              "and nothing reads it", GST_STR_NULL (rb_ring_get_name
-                  (self->ring)), rb_ring_get_peer_pid (self->ring)),
-          ("set on-peer-loss=wait to wait for a new consumer"));
-      return GST_FLOW_ERROR;
-    default:
-      return GST_FLOW_OK;
-  }
-}
-
-/* Byte and audio rings: the stream, split as the space comes. */
-static GstFlowReturn
-write_stream (GstRingSink * self, const guint8 * data, gsize size)
-{
-  RbRing *ring = self->ring;
-  gsize capacity = rb_ring_get_capacity (ring);
-  gsize unit = self->unit;
-
-  switch (self->run_mode) {
-    case GST_RING_SINK_MODE_DROP_NEW:
-      if (rb_ring_write_available (ring) < size) {
-        count_drop (self, size);
-        return GST_FLOW_OK;
-      }
-      rb_ring_write (ring, data, size);
-      return GST_FLOW_OK;
-    case GST_RING_SINK_MODE_OVERWRITE_OLD:{
-      guint64 unread = rb_ring_get_write_position (ring) -
-          rb_ring_get_read_position (ring);
-      guint64 lost = unread + size > capacity ?
-          MIN (unread + size - capacity, size) : 0;
-
-      if (rb_ring_get_flags (ring) & RB_RING_FLAGS_OVERWRITE) {
-        /* an overwrite ring takes everything and never waits */
-        rb_ring_write (ring, data, size);
-        if (lost > 0) {
-          GST_OBJECT_LOCK (self);
-          self->overwritten_bytes += lost;
-          GST_OBJECT_UNLOCK (self);
-        }
-        return GST_FLOW_OK;
-      }
-      break;
-    }
-    default:
-      break;
-  }
-
-  while (size > 0) {
-    gsize avail = rb_ring_write_available (ring);
-
-    if (avail >= unit) {
-      gsize n = MIN (size, avail - avail % unit);
-
-      n = rb_ring_write (ring, data, n);
-      data += n;
-      size -= n;
-      continue;
-    } else {
-      /* a quarter of the ring at a time: fewer wake-ups than a frame at a
-       * time, less latency than the whole ring */
-      gsize quarter = MAX (unit, (capacity / 4) - (capacity / 4) % unit);
-      GstFlowReturn ret = wait_space (self, MIN (size, quarter));
-
-      if (ret != GST_FLOW_OK)
-        return ret;
-    }
-  }
-  return GST_FLOW_OK;
-}
-
-/* Records: one record, whole. A data record that does not fit is dropped
- * in drop-new mode; other records always wait. */
-static GstFlowReturn
-write_record (GstRingSink * self, const RbRecordInfo * info,
-    const guint8 * payload, gboolean droppable)
-{
-  RbRing *ring = self->ring;
-  gsize total = gst_ring_record_total (info->size);
-
-  if (info->size > rb_ring_get_max_record_size (ring)) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED,
-        ("A buffer of %u bytes exceeds what ring '%s' can hold "
-            "(%" G_GSIZE_FORMAT " bytes per record)", info->size,
-            GST_STR_NULL (rb_ring_get_name (ring)),
-            rb_ring_get_max_record_size (ring)),
-        ("set a larger capacity on the element that creates the ring"));
-    return GST_FLOW_ERROR;
-  }
-  for (;;) {
-    GstFlowReturn ret;
-
-    if (rb_ring_write_record (ring, info, payload, info->size))
-      return GST_FLOW_OK;
-    if (droppable && self->run_mode == GST_RING_SINK_MODE_DROP_NEW) {
-      count_drop (self, info->size);
-      return GST_FLOW_OK;
-    }
-    ret = wait_space (self, total);
-    if (ret != GST_FLOW_OK)
-      return ret;
-  }
-}
-
-static GstFlowReturn
-write_control_record (GstRingSink * self, guint32 type, guint32 flags,
-    const guint8 * payload, gsize size)
-{
-  RbRecordInfo info;
-
-  rb_record_info_init (&info, type, (guint32) size);
-  info.flags = flags;
-  return write_record (self, &info, payload, FALSE);
-}
-
-static GstFlowReturn write_event_record (GstRingSink * self,
-    GstEvent * event);
-
-static GstFlowReturn
-write_pending_records (GstRingSink * self)
-{
-  GstFlowReturn ret = GST_FLOW_OK;
-
-  /* a consumer that attached mid-stream has missed the caps and the
-   * segment: send them again before its first buffer */
-  if (g_get_monotonic_time () >= self->next_peer_check) {
-    guint pid = rb_ring_get_peer_pid (self->ring);
-
-    self->next_peer_check = g_get_monotonic_time () + PEER_CHECK_INTERVAL_US;
-    if (pid != 0 && pid != self->consumer_pid && self->consumer_pid != 0) {
-      GST_INFO_OBJECT (self, "new consumer (pid %u): sending caps again", pid);
-      self->need_caps_record = TRUE;
-      self->need_segment_record = TRUE;
-    }
-    if (pid != 0)
-      self->consumer_pid = pid;
-  }
-
-  if (self->need_caps_record) {
-    gsize size = 0;
-    /* a stream without caps (filesrc, fdsrc) says so with an empty caps
-     * record, and ringsrc carries its bytes without caps, as shmsrc does */
-    g_autofree gchar *str = self->caps != NULL ?
-        gst_ring_caps_serialize (self->caps, &size) : NULL;
-
-    ret = write_control_record (self, RB_RECORD_TYPE_CAPS, 0,
-        (const guint8 *) str, size);
-    if (ret != GST_FLOW_OK)
-      return ret;
-    self->need_caps_record = FALSE;
-  }
-  if (self->need_segment_record) {
-    guint8 wire[128];
-
-    gst_ring_segment_serialize (&self->segment, wire);
-    ret = write_control_record (self, RB_RECORD_TYPE_SEGMENT, 0, wire,
-        gst_ring_segment_wire_size ());
-    if (ret != GST_FLOW_OK)
-      return ret;
-    self->need_segment_record = FALSE;
-  }
-  while (!g_queue_is_empty (&self->early_events)) {
-    GstEvent *event = g_queue_peek_head (&self->early_events);
-
-    ret = write_event_record (self, event);
-    if (ret != GST_FLOW_OK)
-      return ret;
-    gst_event_unref (g_queue_pop_head (&self->early_events));
-  }
-  return GST_FLOW_OK;
-}
-
-/* Gaps, tags and custom events as records, in stream order. */
-static GstFlowReturn
-write_event_record (GstRingSink * self, GstEvent * event)
-{
-  RbRecordInfo info;
-
-  if (GST_EVENT_TYPE (event) == GST_EVENT_GAP) {
-    GstClockTime ts, duration;
-
-    gst_event_parse_gap (event, &ts, &duration);
-    rb_record_info_init (&info, RB_RECORD_TYPE_GAP, 0);
-    info.pts = (gint64) ts;
-    info.duration = (gint64) duration;
-    return write_record (self, &info, NULL, TRUE);
-  } else {
-    guint32 flags;
-    guint64 extra;
-    gsize size;
-    g_autofree gchar *str = gst_ring_event_serialize (event, &flags, &extra,
-        &size);
-
-    if (str == NULL)
-      return GST_FLOW_OK;
-    rb_record_info_init (&info, RB_RECORD_TYPE_EVENT, (guint32) size);
-    info.flags = flags;
-    info.offset = extra;
-    return write_record (self, &info, (const guint8 *) str, FALSE);
-  }
-}
-
-static GstFlowReturn
-ensure_records_ring (GstRingSink * self, gsize first_buffer)
-{
-  if (self->ring != NULL)
-    return GST_FLOW_OK;
-  if (!self->records_pending) {
-    /* no caps yet: a stream without caps goes as records too */
-    self->records_pending = TRUE;
-  }
-  if (self->run_mode == GST_RING_SINK_MODE_OVERWRITE_OLD) {
-    g_autofree gchar *what = self->caps != NULL ?
-        gst_caps_to_string (self->caps) : g_strdup ("a stream without caps");
-
-    GST_ELEMENT_ERROR (self, STREAM, WRONG_TYPE,
-        ("Mode overwrite-old works with raw audio only (an audio ring); "
-            "%s needs a records ring, which cannot overwrite", what),
-        ("use mode=drop-new, or convert to raw audio"));
-    return GST_FLOW_NOT_NEGOTIATED;
-  }
-  if (!create_ring (self, FALSE, RB_SAMPLE_FORMAT_NONE, 0, 0, first_buffer))
-    return GST_FLOW_ERROR;
-  self->records_pending = FALSE;
-  self->need_caps_record = TRUE;
-  self->need_segment_record = TRUE;
-  return GST_FLOW_OK;
-}
+/* --- buffers and events (written by gstringsinkwrite.c) ------------------ */
 
 static GstFlowReturn
 gst_ring_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
@@ -588,7 +161,8 @@ gst_ring_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
 
   self->streamed = TRUE;
   if (self->ring == NULL) {
-    ret = ensure_records_ring (self, gst_buffer_get_size (buffer));
+    ret = gst_ring_sink_ensure_records_ring (self,
+        gst_buffer_get_size (buffer));
     if (ret != GST_FLOW_OK)
       return ret;
   }
@@ -600,21 +174,7 @@ gst_ring_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
   }
 
   if (self->kind == GST_RING_KIND_RECORDS) {
-    RbRecordInfo info;
-
-    ret = write_pending_records (self);
-    if (ret == GST_FLOW_OK) {
-      rb_record_info_init (&info, RB_RECORD_TYPE_DATA, (guint32) map.size);
-      if (map.size > G_MAXUINT32)
-        info.size = G_MAXUINT32;
-      info.flags = gst_ring_buffer_flags_to_record (GST_BUFFER_FLAGS (buffer));
-      info.pts = (gint64) GST_BUFFER_PTS (buffer);
-      info.dts = (gint64) GST_BUFFER_DTS (buffer);
-      info.duration = (gint64) GST_BUFFER_DURATION (buffer);
-      info.offset = GST_BUFFER_OFFSET (buffer);
-      info.offset_end = GST_BUFFER_OFFSET_END (buffer);
-      ret = write_record (self, &info, map.data, TRUE);
-    }
+    ret = gst_ring_sink_write_data_record (self, buffer, &map);
   } else {
     if (map.size % self->unit != 0) {
       GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -623,71 +183,11 @@ gst_ring_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
           (NULL));
       ret = GST_FLOW_ERROR;
     } else {
-      ret = write_stream (self, map.data, map.size);
+      ret = gst_ring_sink_write_stream (self, map.data, map.size);
     }
   }
   gst_buffer_unmap (buffer, &map);
   return ret;
-}
-
-/* An audio ring has no gaps: a gap is silence, so that a consumer playing
- * the ring in real time keeps its place. */
-static GstFlowReturn
-write_silence (GstRingSink * self, GstClockTime duration)
-{
-  guint64 frames;
-  guint8 chunk[4096];
-  gsize per_chunk;
-
-  if (!GST_CLOCK_TIME_IS_VALID (duration) || self->info.finfo == NULL ||
-      GST_AUDIO_INFO_RATE (&self->info) == 0)
-    return GST_FLOW_OK;
-  frames = gst_util_uint64_scale_round (duration,
-      GST_AUDIO_INFO_RATE (&self->info), GST_SECOND);
-  per_chunk = sizeof chunk / self->unit;
-  gst_audio_format_info_fill_silence (self->info.finfo, chunk,
-      per_chunk * self->unit);
-  while (frames > 0) {
-    gsize n = (gsize) MIN (frames, (guint64) per_chunk);
-    GstFlowReturn ret = write_stream (self, chunk, n * self->unit);
-
-    if (ret != GST_FLOW_OK)
-      return ret;
-    frames -= n;
-  }
-  return GST_FLOW_OK;
-}
-
-/* End of stream in block mode on a ring we made: the name goes away when
- * we stop, so the EOS message waits until a consumer has everything. */
-static GstFlowReturn
-drain (GstRingSink * self)
-{
-  RbRing *ring = self->ring;
-  gsize capacity = rb_ring_get_capacity (ring);
-
-  while (rb_ring_write_available (ring) < capacity) {
-    RbWaitResult res;
-
-    /* a wait reports a departed consumer once: one that left under an
-     * earlier wait (render's) is looked at here */
-    if (rb_ring_get_peer_state (ring) == RB_PEER_STATE_GONE) {
-      GST_INFO_OBJECT (self, "consumer left before reading everything");
-      return GST_FLOW_OK;
-    }
-    res = gst_ring_waiter_wait (&self->waiter, FALSE, capacity, -1);
-    if (res == RB_WAIT_PEER_GONE) {
-      GST_INFO_OBJECT (self, "consumer left before reading everything");
-      return GST_FLOW_OK;
-    }
-    if (res == RB_WAIT_INTERRUPTED) {
-      GstFlowReturn ret = gst_base_sink_wait_preroll (GST_BASE_SINK (self));
-
-      if (ret != GST_FLOW_OK)
-        return ret;
-    }
-  }
-  return GST_FLOW_OK;
 }
 
 static gboolean
@@ -703,27 +203,16 @@ handle_eos (GstRingSink * self)
   }
   if (self->ring == NULL && self->records_pending) {
     /* caps but no buffer: the consumer still gets caps and EOS */
-    if (ensure_records_ring (self, 0) != GST_FLOW_OK)
+    if (gst_ring_sink_ensure_records_ring (self, 0) != GST_FLOW_OK)
       return FALSE;
   }
   if (self->ring == NULL)
     return TRUE;
 
   if (self->kind == GST_RING_KIND_RECORDS) {
-    GstFlowReturn ret = write_pending_records (self);
-    gboolean written = ret == GST_FLOW_OK;
+    gboolean written;
+    GstFlowReturn ret = gst_ring_sink_write_eos_record (self, &written);
 
-    if (written) {
-      RbRecordInfo info;
-
-      rb_record_info_init (&info, RB_RECORD_TYPE_EOS, 0);
-      if (self->run_mode == GST_RING_SINK_MODE_DROP_NEW) {
-        written = rb_ring_write_record (self->ring, &info, NULL, 0);
-      } else {
-        ret = write_record (self, &info, NULL, FALSE);
-        written = ret == GST_FLOW_OK;
-      }
-    }
     /* a full ring in drop-new mode (or whose consumer is gone) still
      * learns of the end */
     if (!written)
@@ -736,7 +225,7 @@ handle_eos (GstRingSink * self)
   }
 
   if (self->created && self->run_mode == GST_RING_SINK_MODE_BLOCK &&
-      drain (self) == GST_FLOW_FLUSHING)
+      gst_ring_sink_drain (self) == GST_FLOW_FLUSHING)
     return FALSE;
   return TRUE;
 }
@@ -748,7 +237,7 @@ gst_ring_sink_event (GstBaseSink * bsink, GstEvent * event)
   gboolean records = self->kind == GST_RING_KIND_RECORDS && self->ring;
   /* a records ring is made at the first buffer, sized by it: what comes
    * before waits */
-  gboolean early = self->ring == NULL && self->name != NULL;
+  gboolean early = self->ring == NULL && self->settings.name != NULL;
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_SEGMENT:
@@ -768,15 +257,15 @@ gst_ring_sink_event (GstBaseSink * bsink, GstEvent * event)
       if (early) {
         g_queue_push_tail (&self->early_events, gst_event_ref (event));
       } else if (records) {
-        if (write_pending_records (self) == GST_FLOW_OK)
-          write_event_record (self, event);
+        if (gst_ring_sink_write_pending_records (self) == GST_FLOW_OK)
+          gst_ring_sink_write_event_record (self, event);
       } else if (self->ring != NULL && self->kind == GST_RING_KIND_AUDIO) {
         /* sync first, as render would: the parent waits for the gap */
         gboolean ok = GST_BASE_SINK_CLASS (parent_class)->event (bsink,
             gst_event_ref (event));
 
         if (ok)
-          write_silence (self, duration);
+          gst_ring_sink_write_silence (self, duration);
         gst_event_unref (event);
         return ok;
       }
@@ -787,8 +276,9 @@ gst_ring_sink_event (GstBaseSink * bsink, GstEvent * event)
     case GST_EVENT_CUSTOM_DOWNSTREAM_STICKY:
       if (early)
         g_queue_push_tail (&self->early_events, gst_event_ref (event));
-      else if (records && write_pending_records (self) == GST_FLOW_OK)
-        write_event_record (self, event);
+      else if (records && gst_ring_sink_write_pending_records (self) ==
+          GST_FLOW_OK)
+        gst_ring_sink_write_event_record (self, event);
       break;
     default:
       break;
@@ -802,13 +292,8 @@ static GstCaps *
 gst_ring_sink_get_caps (GstBaseSink * bsink, GstCaps * filter)
 {
   GstRingSink *self = GST_RING_SINK (bsink);
-  GstCaps *caps = NULL;
-  RbRing *ring = NULL;
-
-  GST_OBJECT_LOCK (self);
-  if (self->ring != NULL)
-    ring = g_object_ref (self->ring);
-  GST_OBJECT_UNLOCK (self);
+  RbRing *ring = gst_ring_element_ref_ring (GST_ELEMENT (self), &self->ring);
+  GstCaps *caps;
 
   if (ring != NULL && gst_ring_kind_of (ring) == GST_RING_KIND_AUDIO)
     caps = gst_ring_audio_accept_caps_for_ring (ring);
@@ -816,76 +301,20 @@ gst_ring_sink_get_caps (GstBaseSink * bsink, GstCaps * filter)
     caps = gst_pad_get_pad_template_caps (GST_BASE_SINK_PAD (bsink));
   g_clear_object (&ring);
 
-  if (filter != NULL) {
-    GstCaps *tmp = gst_caps_intersect_full (filter, caps,
-        GST_CAPS_INTERSECT_FIRST);
-
-    gst_caps_unref (caps);
-    caps = tmp;
-  }
-  return caps;
+  return gst_ring_caps_filter (caps, filter);
 }
-
-static gboolean set_caps (GstRingSink * self, GstCaps * caps);
 
 static gboolean
 gst_ring_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
 {
   GstRingSink *self = GST_RING_SINK (bsink);
 
-  if (!set_caps (self, caps))
+  if (!gst_ring_sink_take_caps (self, caps))
     return FALSE;
   self->streamed = TRUE;
   return TRUE;
 }
 
-static gboolean
-set_caps (GstRingSink * self, GstCaps * caps)
-{
-  RbSampleFormat format = RB_SAMPLE_FORMAT_NONE;
-  guint channels = 0, rate = 0;
-  gboolean audio = gst_ring_audio_from_caps (caps, &format, &channels, &rate);
-
-  GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT, caps);
-
-  if (self->ring == NULL) {
-    if (audio) {
-      if (!create_ring (self, TRUE, format, channels, rate, 0))
-        return FALSE;
-    } else if (self->run_mode == GST_RING_SINK_MODE_OVERWRITE_OLD) {
-      GST_ELEMENT_ERROR (self, STREAM, WRONG_TYPE,
-          ("Mode overwrite-old works with raw audio only (an audio ring); "
-              "%" GST_PTR_FORMAT " needs a records ring, which cannot "
-              "overwrite", caps),
-          ("use mode=drop-new, or convert to raw audio in a supported format"));
-      return FALSE;
-    } else {
-      /* sized by the first buffer, so made in render() */
-      self->records_pending = TRUE;
-    }
-  } else if (self->kind == GST_RING_KIND_AUDIO) {
-    RbRing *ring = self->ring;
-
-    if (!audio || format != rb_ring_get_sample_format (ring) ||
-        channels != rb_ring_get_channels (ring) ||
-        rate != rb_ring_get_rate (ring)) {
-      g_autoptr (GstCaps) want = gst_ring_audio_accept_caps_for_ring (ring);
-
-      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-          ("Ring '%s' carries %" GST_PTR_FORMAT ", not %" GST_PTR_FORMAT,
-              GST_STR_NULL (rb_ring_get_name (ring)), want, caps),
-          ("convert upstream with audioconvert ! audioresample"));
-      return FALSE;
-    }
-  } else if (self->kind == GST_RING_KIND_RECORDS) {
-    self->need_caps_record = TRUE;
-  }
-
-  if (!audio || !gst_audio_info_from_caps (&self->info, caps))
-    gst_audio_info_init (&self->info);
-  gst_caps_replace (&self->caps, caps);
-  return TRUE;
-}
 
 /* --- state -------------------------------------------------------------- */
 
@@ -893,18 +322,14 @@ static gboolean
 gst_ring_sink_start (GstBaseSink * bsink)
 {
   GstRingSink *self = GST_RING_SINK (bsink);
+  GstRingSettings *s = &self->settings;
   g_autoptr (GError) error = NULL;
   RbRing *prop;
 
   GST_OBJECT_LOCK (self);
-  g_free (self->name);
-  self->name = g_strdup (self->ring_name);
-  prop = self->ring_prop ? g_object_ref (self->ring_prop) : NULL;
-  self->ring_prop_used = prop != NULL;
+  prop = gst_ring_settings_start (s);
   self->run_mode = self->mode;
   self->run_peer_loss = self->on_peer_loss;
-  self->run_open_flags = self->open_flags;
-  self->running = TRUE;
   self->dropped_buffers = self->dropped_bytes = self->overwritten_bytes = 0;
   GST_OBJECT_UNLOCK (self);
 
@@ -918,80 +343,38 @@ gst_ring_sink_start (GstBaseSink * bsink)
   self->consumer_lost = FALSE;
 
   if (prop != NULL) {
-    set_ring (self, prop, TRUE, FALSE);
-    return check_mode (self, prop);
+    gst_ring_sink_set_ring (self, prop, TRUE, FALSE);
+    return gst_ring_sink_check_mode (self, prop);
   }
-  if (self->name == NULL) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("No ring name set"),
-        ("set ring-name or ring"));
+  if (!gst_ring_settings_check_name (s, GST_ELEMENT (self)))
     return FALSE;
-  }
 
   /* leftovers of processes that died are nobody's: start afresh rather than
    * inherit their format */
-  if (rb_ring_reclaim_stale (self->name, NULL))
-    GST_INFO_OBJECT (self, "removed stale ring '%s'", self->name);
+  if (rb_ring_reclaim_stale (s->name, NULL))
+    GST_INFO_OBJECT (self, "removed stale ring '%s'", s->name);
 
-  prop = rb_ring_open_full (self->name, RB_RING_ROLE_PRODUCER,
-      self->run_open_flags, &error);
+  prop = rb_ring_open_full (s->name, RB_RING_ROLE_PRODUCER,
+      s->run_open_flags, &error);
   if (prop == NULL) {
     if (g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND)) {
       GST_DEBUG_OBJECT (self, "ring '%s' is made when the caps are known",
-          self->name);
+          s->name);
       return TRUE;
     }
     GST_RING_POST_ERROR (self, error);
     return FALSE;
   }
-  set_ring (self, prop, FALSE, FALSE);
-  return check_mode (self, prop);
-}
-
-/* Whether the sink's ring name still leads to @ring (and not to a ring
- * someone made since). */
-static gboolean
-name_is_ring (GstRingSink * self, RbRing * ring)
-{
-  g_autofree gchar *path = rb_ring_name_to_path (self->name);
-  struct stat a, b;
-
-  return path != NULL && stat (path, &a) == 0 &&
-      fstat (rb_ring_get_fd (ring), &b) == 0 && a.st_dev == b.st_dev &&
-      a.st_ino == b.st_ino;
+  gst_ring_sink_set_ring (self, prop, FALSE, FALSE);
+  return gst_ring_sink_check_mode (self, prop);
 }
 
 static gboolean
 gst_ring_sink_stop (GstBaseSink * bsink)
 {
   GstRingSink *self = GST_RING_SINK (bsink);
-  RbRing *ring;
-  gboolean created, adopted;
 
-  GST_OBJECT_LOCK (self);
-  ring = self->ring;
-  created = self->created;
-  adopted = self->adopted;
-  self->ring = NULL;
-  self->waiter.ring = NULL;
-  self->created = FALSE;
-  self->adopted = FALSE;
-  self->running = FALSE;
-  GST_OBJECT_UNLOCK (self);
-
-  if (ring != NULL && (created || (adopted && name_is_ring (self, ring)))) {
-    g_autoptr (GError) error = NULL;
-
-    /* a consumer that has it open keeps reading; a new sink makes a new
-     * ring of the name, which a waiting ringsrc finds */
-    if (!rb_ring_unlink (self->name, &error))
-      GST_WARNING_OBJECT (self, "%s", error->message);
-  }
-  g_clear_object (&ring);
-  /* the last user of a ring whose other users died (a sink took over from
-   * a killed one) removes it: nobody can use it any more */
-  if (self->name != NULL && self->ring_prop_used == FALSE &&
-      rb_ring_reclaim_stale (self->name, NULL))
-    GST_INFO_OBJECT (self, "removed ring '%s', which nobody uses", self->name);
+  gst_ring_sink_release_ring (self);
   gst_clear_caps (&self->caps);
   gst_audio_info_init (&self->info);
   self->records_pending = FALSE;
@@ -1002,56 +385,37 @@ gst_ring_sink_stop (GstBaseSink * bsink)
 static gboolean
 gst_ring_sink_unlock (GstBaseSink * bsink)
 {
-  GstRingSink *self = GST_RING_SINK (bsink);
-
-  GST_OBJECT_LOCK (self);
-  gst_ring_waiter_unlock (&self->waiter);
-  GST_OBJECT_UNLOCK (self);
+  gst_ring_waiter_unlock (GST_ELEMENT (bsink),
+      &GST_RING_SINK (bsink)->waiter);
   return TRUE;
 }
 
 static gboolean
 gst_ring_sink_unlock_stop (GstBaseSink * bsink)
 {
-  GstRingSink *self = GST_RING_SINK (bsink);
-
-  GST_OBJECT_LOCK (self);
-  gst_ring_waiter_unlock_stop (&self->waiter);
-  GST_OBJECT_UNLOCK (self);
+  gst_ring_waiter_unlock_stop (GST_ELEMENT (bsink),
+      &GST_RING_SINK (bsink)->waiter);
   return TRUE;
 }
 
 static GstStateChangeReturn
 gst_ring_sink_change_state (GstElement * element, GstStateChange transition)
 {
-  GstRingSink *self = GST_RING_SINK (element);
-
-  if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
-    gboolean have;
-
-    GST_OBJECT_LOCK (self);
-    have = self->ring_name != NULL || self->ring_prop != NULL;
-    GST_OBJECT_UNLOCK (self);
-    if (!have) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("No ring name set"),
-          ("set ring-name or ring"));
-      return GST_STATE_CHANGE_FAILURE;
-    }
-  }
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY &&
+      !gst_ring_settings_check_ready (&GST_RING_SINK (element)->settings,
+          element))
+    return GST_STATE_CHANGE_FAILURE;
   return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 }
 
 /* --- properties --------------------------------------------------------- */
 
+/* with the object lock */
 static gboolean
 refuse_while_running (GstRingSink * self, GParamSpec * pspec)
 {
-  if (!self->running)
-    return FALSE;
-  g_warning ("%s: cannot change %s while the element is running (%s); "
-      "set it in the NULL or READY state", GST_OBJECT_NAME (self),
-      pspec->name, gst_element_state_get_name (GST_STATE (self)));
-  return TRUE;
+  return gst_ring_refuse_while_running (GST_ELEMENT (self), &self->settings,
+      pspec);
 }
 
 static void
@@ -1063,16 +427,10 @@ gst_ring_sink_set_property (GObject * object, guint prop_id,
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_RING_NAME:
-      if (!refuse_while_running (self, pspec)) {
-        g_free (self->ring_name);
-        self->ring_name = g_value_dup_string (value);
-      }
-      break;
     case PROP_RING:
-      if (!refuse_while_running (self, pspec)) {
-        g_clear_object (&self->ring_prop);
-        self->ring_prop = g_value_dup_object (value);
-      }
+    case PROP_OPEN_FLAGS:
+      gst_ring_settings_set_property (&self->settings, GST_ELEMENT (self),
+          pspec, value);
       break;
     case PROP_MODE:
       if (!refuse_while_running (self, pspec))
@@ -1094,10 +452,6 @@ gst_ring_sink_set_property (GObject * object, guint prop_id,
       if (!refuse_while_running (self, pspec))
         self->on_peer_loss = g_value_get_enum (value);
       break;
-    case PROP_OPEN_FLAGS:
-      if (!refuse_while_running (self, pspec))
-        self->open_flags = g_value_get_flags (value);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1114,10 +468,9 @@ gst_ring_sink_get_property (GObject * object, guint prop_id, GValue * value,
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_RING_NAME:
-      g_value_set_string (value, self->ring_name);
-      break;
     case PROP_RING:
-      g_value_set_object (value, self->ring_prop);
+    case PROP_OPEN_FLAGS:
+      gst_ring_settings_get_property (&self->settings, pspec, value);
       break;
     case PROP_MODE:
       g_value_set_enum (value, self->mode);
@@ -1133,9 +486,6 @@ gst_ring_sink_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_ON_PEER_LOSS:
       g_value_set_enum (value, self->on_peer_loss);
-      break;
-    case PROP_OPEN_FLAGS:
-      g_value_set_flags (value, self->open_flags);
       break;
     case PROP_DROPPED_BUFFERS:
       g_value_set_uint64 (value, self->dropped_buffers);
@@ -1158,9 +508,7 @@ gst_ring_sink_finalize (GObject * object)
 {
   GstRingSink *self = GST_RING_SINK (object);
 
-  g_free (self->ring_name);
-  g_free (self->name);
-  g_clear_object (&self->ring_prop);
+  gst_ring_settings_clear (&self->settings);
   g_clear_object (&self->ring);
   gst_clear_caps (&self->caps);
   g_queue_clear_full (&self->early_events, (GDestroyNotify) gst_event_unref);
@@ -1176,44 +524,16 @@ gst_ring_sink_init (GstRingSink * self)
   self->buffer_time = DEFAULT_BUFFER_TIME;
   self->permissions = DEFAULT_PERMISSIONS;
   self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
-  self->open_flags = DEFAULT_OPEN_FLAGS;
+  self->settings.open_flags = DEFAULT_OPEN_FLAGS;
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
   gst_audio_info_init (&self->info);
   g_queue_init (&self->early_events);
 }
 
+/* which ring: ring-name, ring */
 static void
-gst_ring_sink_class_init (GstRingSinkClass * klass)
+ring_properties_init (void)
 {
-  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
-  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-  GstBaseSinkClass *basesink_class = GST_BASE_SINK_CLASS (klass);
-
-  GST_DEBUG_CATEGORY_INIT (gst_ring_sink_debug, "ringsink", 0,
-      "ringbridge ring sink");
-
-  gobject_class->set_property = gst_ring_sink_set_property;
-  gobject_class->get_property = gst_ring_sink_get_property;
-  gobject_class->finalize = gst_ring_sink_finalize;
-
-  gst_element_class_set_static_metadata (element_class,
-      "Ring sink", "Sink/Audio/Video/Network",
-      "Writes a stream into a lock-free shared-memory ring (ringbridge): "
-      "raw audio as frames a JACK client reads, anything else as records "
-      "with caps, timestamps and events",
-      "The ringbridge authors");
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
-
-  element_class->change_state = GST_DEBUG_FUNCPTR (gst_ring_sink_change_state);
-  basesink_class->start = GST_DEBUG_FUNCPTR (gst_ring_sink_start);
-  basesink_class->stop = GST_DEBUG_FUNCPTR (gst_ring_sink_stop);
-  basesink_class->render = GST_DEBUG_FUNCPTR (gst_ring_sink_render);
-  basesink_class->event = GST_DEBUG_FUNCPTR (gst_ring_sink_event);
-  basesink_class->get_caps = GST_DEBUG_FUNCPTR (gst_ring_sink_get_caps);
-  basesink_class->set_caps = GST_DEBUG_FUNCPTR (gst_ring_sink_set_caps);
-  basesink_class->unlock = GST_DEBUG_FUNCPTR (gst_ring_sink_unlock);
-  basesink_class->unlock_stop = GST_DEBUG_FUNCPTR (gst_ring_sink_unlock_stop);
-
   /**
    * GstRingSink:ring-name:
    *
@@ -1244,7 +564,12 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
       "An RbRing object to write into (in-process use); takes precedence "
       "over ring-name", RB_TYPE_RING,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+}
 
+/* what a full ring does, and a ring the sink creates */
+static void
+full_properties_init (void)
+{
   /**
    * GstRingSink:mode:
    *
@@ -1303,7 +628,12 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
       "Permissions", "File permissions of a ring the sink creates (e.g. "
       "0600 = 384)", 0, 0777, DEFAULT_PERMISSIONS,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+}
 
+/* peer loss and trust */
+static void
+trust_properties_init (void)
+{
   /**
    * GstRingSink:on-peer-loss:
    *
@@ -1336,7 +666,12 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
       "(shared-write) or owned by another user (any-owner)",
       RB_TYPE_RING_OPEN_FLAGS, DEFAULT_OPEN_FLAGS,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+}
 
+/* what was lost, read only */
+static void
+counter_properties_init (void)
+{
   /**
    * GstRingSink:dropped-buffers:
    *
@@ -1374,7 +709,44 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
       g_param_spec_uint64 ("overwritten-bytes", "Overwritten bytes",
       "Unread bytes overwritten (mode overwrite-old)", 0, G_MAXUINT64, 0,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+}
 
+static void
+gst_ring_sink_class_init (GstRingSinkClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSinkClass *basesink_class = GST_BASE_SINK_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (gst_ring_sink_debug, "ringsink", 0,
+      "ringbridge ring sink");
+
+  gobject_class->set_property = gst_ring_sink_set_property;
+  gobject_class->get_property = gst_ring_sink_get_property;
+  gobject_class->finalize = gst_ring_sink_finalize;
+
+  gst_element_class_set_static_metadata (element_class,
+      "Ring sink", "Sink/Audio/Video/Network",
+      "Writes a stream into a lock-free shared-memory ring (ringbridge): "
+      "raw audio as frames a JACK client reads, anything else as records "
+      "with caps, timestamps and events",
+      "The ringbridge authors");
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_ring_sink_change_state);
+  basesink_class->start = GST_DEBUG_FUNCPTR (gst_ring_sink_start);
+  basesink_class->stop = GST_DEBUG_FUNCPTR (gst_ring_sink_stop);
+  basesink_class->render = GST_DEBUG_FUNCPTR (gst_ring_sink_render);
+  basesink_class->event = GST_DEBUG_FUNCPTR (gst_ring_sink_event);
+  basesink_class->get_caps = GST_DEBUG_FUNCPTR (gst_ring_sink_get_caps);
+  basesink_class->set_caps = GST_DEBUG_FUNCPTR (gst_ring_sink_set_caps);
+  basesink_class->unlock = GST_DEBUG_FUNCPTR (gst_ring_sink_unlock);
+  basesink_class->unlock_stop = GST_DEBUG_FUNCPTR (gst_ring_sink_unlock_stop);
+
+  ring_properties_init ();
+  full_properties_init ();
+  trust_properties_init ();
+  counter_properties_init ();
   g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
 
   gst_type_mark_as_plugin_api (GST_TYPE_RING_SINK_MODE, 0);

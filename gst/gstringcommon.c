@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+#include "gstringcommon.h"
+
+#include <string.h>
+
+void
+gst_ring_settings_clear (GstRingSettings * s)
+{
+  g_clear_pointer (&s->ring_name, g_free);
+  g_clear_pointer (&s->name, g_free);
+  g_clear_object (&s->ring_prop);
+}
+
+/* With the object lock: a property that may not change while the element
+ * runs is refused with a warning naming it. */
+gboolean
+gst_ring_refuse_while_running (GstElement * element, const GstRingSettings * s,
+    GParamSpec * pspec)
+{
+  if (!s->running)
+    return FALSE;
+  g_warning ("%s: cannot change %s while the element is running (%s); "
+      "set it in the NULL or READY state", GST_OBJECT_NAME (element),
+      pspec->name, gst_element_state_get_name (GST_STATE (element)));
+  return TRUE;
+}
+
+/* With the object lock: sets ring-name, ring or open-flags (TRUE), or
+ * leaves any other property to the element (FALSE). */
+gboolean
+gst_ring_settings_set_property (GstRingSettings * s, GstElement * element,
+    GParamSpec * pspec, const GValue * value)
+{
+  if (strcmp (pspec->name, "ring-name") == 0) {
+    if (!gst_ring_refuse_while_running (element, s, pspec)) {
+      g_free (s->ring_name);
+      s->ring_name = g_value_dup_string (value);
+    }
+  } else if (strcmp (pspec->name, "ring") == 0) {
+    if (!gst_ring_refuse_while_running (element, s, pspec)) {
+      g_clear_object (&s->ring_prop);
+      s->ring_prop = g_value_dup_object (value);
+    }
+  } else if (strcmp (pspec->name, "open-flags") == 0) {
+    if (!gst_ring_refuse_while_running (element, s, pspec))
+      s->open_flags = g_value_get_flags (value);
+  } else {
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* With the object lock: the getter's half of set_property(). */
+gboolean
+gst_ring_settings_get_property (const GstRingSettings * s, GParamSpec * pspec,
+    GValue * value)
+{
+  if (strcmp (pspec->name, "ring-name") == 0)
+    g_value_set_string (value, s->ring_name);
+  else if (strcmp (pspec->name, "ring") == 0)
+    g_value_set_object (value, s->ring_prop);
+  else if (strcmp (pspec->name, "open-flags") == 0)
+    g_value_set_flags (value, s->open_flags);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* With the object lock, at start(): copies the properties for the run.
+ * Returns: (transfer full) (nullable): the ring handed in, if any. */
+RbRing *
+gst_ring_settings_start (GstRingSettings * s)
+{
+  RbRing *prop = s->ring_prop ? g_object_ref (s->ring_prop) : NULL;
+
+  g_free (s->name);
+  s->name = g_strdup (s->ring_name);
+  s->ring_prop_used = prop != NULL;
+  s->run_open_flags = s->open_flags;
+  s->running = TRUE;
+  return prop;
+}
+
+/* With the object lock. */
+void
+gst_ring_settings_stop (GstRingSettings * s)
+{
+  s->running = FALSE;
+}
+
+/* The one place that says neither a name nor a ring was given. */
+static void
+post_no_ring_name (GstElement * element)
+{
+  GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("No ring name set"),
+      ("set ring-name or ring"));
+}
+
+/* NULL to READY: a ring must be named or handed in; posts the error if
+ * not. Takes the object lock. */
+gboolean
+gst_ring_settings_check_ready (GstRingSettings * s, GstElement * element)
+{
+  gboolean have;
+
+  GST_OBJECT_LOCK (element);
+  have = s->ring_name != NULL || s->ring_prop != NULL;
+  GST_OBJECT_UNLOCK (element);
+  if (!have)
+    post_no_ring_name (element);
+  return have;
+}
+
+/* start(), without a ring handed in: this run needs a name; posts the
+ * error if it has none. */
+gboolean
+gst_ring_settings_check_name (const GstRingSettings * s, GstElement * element)
+{
+  if (s->name != NULL)
+    return TRUE;
+  post_no_ring_name (element);
+  return FALSE;
+}
+
+/* For another thread than the streaming one (caps and latency queries):
+ * the element's ring, *@ring, read under its object lock.
+ * Returns: (transfer full) (nullable): a reference to it, or NULL. */
+RbRing *
+gst_ring_element_ref_ring (GstElement * element, RbRing * const *ring)
+{
+  RbRing *ref = NULL;
+
+  GST_OBJECT_LOCK (element);
+  if (*ring != NULL)
+    ref = g_object_ref (*ring);
+  GST_OBJECT_UNLOCK (element);
+  return ref;
+}
+
+void
+gst_ring_post_error (GstElement * element, const GError * error,
+    const gchar * file, const gchar * function, gint line)
+{
+  GQuark domain = GST_RESOURCE_ERROR;
+  gint code = GST_RESOURCE_ERROR_FAILED;
+
+  switch (error->code) {
+    case RB_RING_ERROR_NOT_FOUND:
+      code = GST_RESOURCE_ERROR_NOT_FOUND;
+      break;
+    case RB_RING_ERROR_BUSY:
+      code = GST_RESOURCE_ERROR_BUSY;
+      break;
+    case RB_RING_ERROR_PERMISSION:
+      code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+      break;
+    case RB_RING_ERROR_INVALID_NAME:
+    case RB_RING_ERROR_INVALID_CAPACITY:
+    case RB_RING_ERROR_INVALID_FLAGS:
+    case RB_RING_ERROR_INVALID_ROLE:
+    case RB_RING_ERROR_EXISTS:
+      code = GST_RESOURCE_ERROR_SETTINGS;
+      break;
+    case RB_RING_ERROR_NO_SPACE:
+    case RB_RING_ERROR_NO_MEMORY:
+      code = GST_RESOURCE_ERROR_NO_SPACE_LEFT;
+      break;
+    case RB_RING_ERROR_NOT_A_RING:
+    case RB_RING_ERROR_INCOMPATIBLE:
+    case RB_RING_ERROR_CORRUPT:
+    case RB_RING_ERROR_NOT_SEALED:
+    case RB_RING_ERROR_INVALID_FORMAT:
+      domain = GST_STREAM_ERROR;
+      code = GST_STREAM_ERROR_FORMAT;
+      break;
+    default:
+      break;
+  }
+  /* the library's message names the ring and the cause; it is what the
+   * user needs to read, so it is the message, not only the details */
+  gst_element_message_full (element, GST_MESSAGE_ERROR, domain, code,
+      g_strdup (error->message), g_strdup_printf ("%s (%s %d)",
+          error->message, g_quark_to_string (error->domain), error->code),
+      file, function, line);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+#pragma once
+
+/* What ringsink and ringsrc share as elements: which ring they use (the
+ * ring-name, ring and open-flags properties and this run's copy of them),
+ * properties that are fixed while running, and ring errors as element
+ * errors. */
+
+#include <gst/gst.h>
+#include <ringbridge/ringbridge.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  /* properties, under the element's object lock */
+  gchar *ring_name;
+  RbRing *ring_prop;
+  RbRingOpenFlags open_flags;
+
+  /* this run, copied at start() */
+  gboolean running;
+  gchar *name;
+  gboolean ring_prop_used;
+  RbRingOpenFlags run_open_flags;
+} GstRingSettings;
+
+void            gst_ring_settings_clear     (GstRingSettings * s);
+gboolean        gst_ring_refuse_while_running (GstElement * element,
+                                             const GstRingSettings * s,
+                                             GParamSpec * pspec);
+gboolean        gst_ring_settings_set_property (GstRingSettings * s,
+                                             GstElement * element,
+                                             GParamSpec * pspec,
+                                             const GValue * value);
+gboolean        gst_ring_settings_get_property (const GstRingSettings * s,
+                                             GParamSpec * pspec,
+                                             GValue * value);
+RbRing         *gst_ring_settings_start     (GstRingSettings * s);
+gboolean        gst_ring_settings_check_ready (GstRingSettings * s,
+                                             GstElement * element);
+gboolean        gst_ring_settings_check_name (const GstRingSettings * s,
+                                             GstElement * element);
+void            gst_ring_settings_stop      (GstRingSettings * s);
+
+RbRing         *gst_ring_element_ref_ring   (GstElement * element,
+                                             RbRing * const * ring);
+
+void            gst_ring_post_error         (GstElement * element,
+                                             const GError * error,
+                                             const gchar * file,
+                                             const gchar * function,
+                                             gint line);
+#define GST_RING_POST_ERROR(el, err) \
+  gst_ring_post_error (GST_ELEMENT (el), (err), __FILE__, GST_FUNCTION, \
+      __LINE__)
+
+G_END_DECLS
