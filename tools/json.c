@@ -15,6 +15,7 @@
 #include "stat.h"
 
 #include <math.h>
+#include <string.h>
 
 typedef struct {
   GString *s;
@@ -47,35 +48,25 @@ json_sep (Json *j)
 static void
 json_escape (GString *s, const char *v)
 {
+  /* the characters with a short escape, and their escapes */
+  static const char specials[] = "\"\\\n\t\r";
+  static const char *const escaped[] = {
+    "\\\"", "\\\\", "\\n", "\\t", "\\r",
+  };
   /* file names in /dev/shm are bytes, JSON is UTF-8 */
   g_autofree gchar *valid = g_utf8_make_valid (v, -1);
 
   g_string_append_c (s, '"');
   for (const char *p = valid; *p != '\0'; p++) {
     guchar c = (guchar) *p;
-    switch (c) {
-      case '"':
-        g_string_append (s, "\\\"");
-        break;
-      case '\\':
-        g_string_append (s, "\\\\");
-        break;
-      case '\n':
-        g_string_append (s, "\\n");
-        break;
-      case '\t':
-        g_string_append (s, "\\t");
-        break;
-      case '\r':
-        g_string_append (s, "\\r");
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f)
-          g_string_append_printf (s, "\\u%04x", c);
-        else
-          g_string_append_c (s, (gchar) c);
-        break;
-    }
+    const char *special = strchr (specials, c);     /* c is never 0 */
+
+    if (special != NULL)
+      g_string_append (s, escaped[special - specials]);
+    else if (c < 0x20 || c == 0x7f)
+      g_string_append_printf (s, "\\u%04x", c);
+    else
+      g_string_append_c (s, (gchar) c);
   }
   g_string_append_c (s, '"');
 }
@@ -189,8 +180,7 @@ json_file (Json *j, const RingInfo *ri)
     json_null (j, "file");
     return;
   }
-  user = user_name (ri->st.st_uid);
-  group = group_name (ri->st.st_gid);
+  file_owner (ri, &user, &group);
   g_snprintf (mode, sizeof mode, "%04o", (guint) (ri->st.st_mode & 07777));
   json_open (j, "file", '{');
   json_string (j, "mode", mode);

@@ -343,7 +343,7 @@ frames_to_seconds (const RingInfo *ri, guint64 frames)
   return (gdouble) frames / (gdouble) ri->id.rate;
 }
 
-gchar *
+static gchar *
 user_name (uid_t uid)
 {
   /* one thread: the static result cannot be overwritten under us */
@@ -354,7 +354,7 @@ user_name (uid_t uid)
       (guint) uid);
 }
 
-gchar *
+static gchar *
 group_name (gid_t gid)
 {
   /* NOLINTNEXTLINE(concurrency-mt-unsafe): one thread, as user_name() */
@@ -362,4 +362,13 @@ group_name (gid_t gid)
 
   return gr != NULL ? g_strdup (gr->gr_name) : g_strdup_printf ("%u",
       (guint) gid);
+}
+
+/* Who owns @ri's file: names, or numbers where there are none. Free both
+ * with g_free(). */
+void
+file_owner (const RingInfo *ri, gchar **user, gchar **group)
+{
+  *user = user_name (ri->st.st_uid);
+  *group = group_name (ri->st.st_gid);
 }

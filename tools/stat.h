@@ -106,8 +106,7 @@ gboolean is_audio (const RingInfo *ri);
 guint64 fill_bytes (const RingInfo *ri);
 gdouble fill_percent (const RingInfo *ri);
 gdouble frames_to_seconds (const RingInfo *ri, guint64 frames);
-gchar *user_name (uid_t uid);
-gchar *group_name (gid_t gid);
+void file_owner (const RingInfo *ri, gchar **user, gchar **group);
 
 /* ringbridge-stat.c */
 int inspect_all (GPtrArray *rings, const Options *opt, gboolean quiet);

@@ -76,8 +76,7 @@ text_file (GString *out, const RingInfo *ri)
 
   if (!ri->have_stat)
     return;
-  user = user_name (ri->st.st_uid);
-  group = group_name (ri->st.st_gid);
+  file_owner (ri, &user, &group);
   mode_string (ri->st.st_mode, mode);
   g_string_append_printf (out, FIELD "%04o %s %s:%s, %" G_GINT64_FORMAT
       " bytes\n", "file", (guint) (ri->st.st_mode & 07777), mode, user, group,
