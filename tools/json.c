@@ -172,24 +172,24 @@ json_peer (Json *j, const char *key, const Peer *peer, gboolean generation,
 static void
 json_file (Json *j, const RingInfo *ri)
 {
-  g_autofree gchar *user = NULL;
-  g_autofree gchar *group = NULL;
+  FileOwner owner;
   char mode[8];
 
   if (!ri->have_stat) {
     json_null (j, "file");
     return;
   }
-  file_owner (ri, &user, &group);
+  owner = file_owner (ri);
   g_snprintf (mode, sizeof mode, "%04o", (guint) (ri->st.st_mode & 07777));
   json_open (j, "file", '{');
   json_string (j, "mode", mode);
   json_uint (j, "uid", ri->st.st_uid);
   json_uint (j, "gid", ri->st.st_gid);
-  json_string (j, "user", user);
-  json_string (j, "group", group);
+  json_string (j, "user", owner.user);
+  json_string (j, "group", owner.group);
   json_uint (j, "size", (guint64) ri->st.st_size);
   json_close (j, '}');
+  file_owner_clear (&owner);
 }
 
 static void

@@ -364,11 +364,21 @@ group_name (gid_t gid)
       (guint) gid);
 }
 
-/* Who owns @ri's file: names, or numbers where there are none. Free both
- * with g_free(). */
-void
-file_owner (const RingInfo *ri, gchar **user, gchar **group)
+/* Who owns @ri's file (ri->have_stat). Free with file_owner_clear(). */
+FileOwner
+file_owner (const RingInfo *ri)
 {
-  *user = user_name (ri->st.st_uid);
-  *group = group_name (ri->st.st_gid);
+  FileOwner owner = {
+    user_name (ri->st.st_uid),
+    group_name (ri->st.st_gid),
+  };
+
+  return owner;
+}
+
+void
+file_owner_clear (FileOwner *owner)
+{
+  g_clear_pointer (&owner->user, g_free);
+  g_clear_pointer (&owner->group, g_free);
 }

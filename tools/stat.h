@@ -106,7 +106,13 @@ gboolean is_audio (const RingInfo *ri);
 guint64 fill_bytes (const RingInfo *ri);
 gdouble fill_percent (const RingInfo *ri);
 gdouble frames_to_seconds (const RingInfo *ri, guint64 frames);
-void file_owner (const RingInfo *ri, gchar **user, gchar **group);
+typedef struct {
+  gchar *user;                  /* names, or numbers where there are none */
+  gchar *group;
+} FileOwner;
+
+FileOwner file_owner (const RingInfo *ri);
+void file_owner_clear (FileOwner *owner);
 
 /* ringbridge-stat.c */
 int inspect_all (GPtrArray *rings, const Options *opt, gboolean quiet);

@@ -70,17 +70,17 @@ text_position (GString *out, const RingInfo *ri, const char *label,
 static void
 text_file (GString *out, const RingInfo *ri)
 {
-  g_autofree gchar *user = NULL;
-  g_autofree gchar *group = NULL;
+  FileOwner owner;
   char mode[11];
 
   if (!ri->have_stat)
     return;
-  file_owner (ri, &user, &group);
+  owner = file_owner (ri);
   mode_string (ri->st.st_mode, mode);
   g_string_append_printf (out, FIELD "%04o %s %s:%s, %" G_GINT64_FORMAT
-      " bytes\n", "file", (guint) (ri->st.st_mode & 07777), mode, user, group,
-      (gint64) ri->st.st_size);
+      " bytes\n", "file", (guint) (ri->st.st_mode & 07777), mode, owner.user,
+      owner.group, (gint64) ri->st.st_size);
+  file_owner_clear (&owner);
 }
 
 static void
