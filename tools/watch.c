@@ -66,6 +66,34 @@ typedef struct {
   struct termios saved_termios;
 } Watch;
 
+/* @out redrawn over the terminal's screen. */
+static GString *
+screen_of (const GString *out)
+{
+  GString *screen;
+  struct winsize ws;
+  guint rows = G_MAXUINT, row = 0;
+
+  /* like top, what does not fit is cut: a screen that scrolled would
+   * push the top lines out at every refresh */
+  if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+    rows = ws.ws_row;
+  /* Home, then each line cleared to its end and the rest of the
+   * screen below: a redraw without the flicker of a full clear. */
+  screen = g_string_new ("\033[H");
+  for (const char *p = out->str; *p != '\0'; p++) {
+    if (*p == '\n') {
+      g_string_append (screen, "\033[K");
+      /* no newline after the last row, or the screen scrolls */
+      if (++row >= rows)
+        break;
+    }
+    g_string_append_c (screen, *p);
+  }
+  g_string_append (screen, "\033[J");
+  return screen;
+}
+
 static gboolean
 watch_refresh (gpointer data)
 {
@@ -93,30 +121,10 @@ watch_refresh (gpointer data)
         rings->len == 1 ? "" : "s", w->opt->interval, clock,
         w->raw_in ? " (q quits)" : "");
     render (out, rings, w->opt, FALSE);
-    if (w->tty_out) {
-      struct winsize ws;
-      guint rows = G_MAXUINT, row = 0;
-
-      /* like top, what does not fit is cut: a screen that scrolled would
-       * push the top lines out at every refresh */
-      if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
-        rows = ws.ws_row;
-      /* Home, then each line cleared to its end and the rest of the
-       * screen below: a redraw without the flicker of a full clear. */
-      screen = g_string_new ("\033[H");
-      for (const char *p = out->str; *p != '\0'; p++) {
-        if (*p == '\n') {
-          g_string_append (screen, "\033[K");
-          /* no newline after the last row, or the screen scrolls */
-          if (++row >= rows)
-            break;
-        }
-        g_string_append_c (screen, *p);
-      }
-      g_string_append (screen, "\033[J");
-    } else {
+    if (w->tty_out)
+      screen = screen_of (out);
+    else
       g_string_append_c (out, '\n');
-    }
   }
 
   err = screen != NULL ? cli_write_all (STDOUT_FILENO, screen->str,
