@@ -596,6 +596,29 @@ def test_list_all():
     os.unlink(junk)
 
 
+def test_json_escapes():
+    """A file name holding what JSON must escape: quote, backslash,
+    control characters, DEL and a byte that is not UTF-8."""
+    stem = PREFIX_INVALID + "esc"
+    raw = (SHM + stem).encode() + b'"\\\n\t\r\x01\x7f\xff'
+    with open(raw, "wb") as f:
+        f.write(b"not a ring")
+    try:
+        r = subprocess.run([STAT, "--json"], capture_output=True,
+                           timeout=30)
+        assert r.returncode in (0, 65, 77), r.stderr
+        out = r.stdout.decode("utf-8")      # invalid bytes were replaced
+        want = stem + '"\\\n\t\r\x01\x7f\ufffd'
+        rings = {x["name"]: x for x in json.loads(out)["rings"]}
+        assert rings[want]["path"] == SHM + want, rings[want]
+        # the writer's own spelling, which json.loads cannot see
+        spelled = json.dumps(want, ensure_ascii=False).replace(
+            "\x7f", "\\u007f")
+        assert '"name": %s,' % spelled in out, spelled
+    finally:
+        os.unlink(raw)
+
+
 def test_man_page():
     if MAN is None:
         return "skip: no manual page given"
