@@ -13,7 +13,7 @@
 struct rb_ring_core;
 struct _RbRing;
 
-/* --- memory-order mutants (tests/stress/meson.build, reliability plan R3m)
+/* --- memory-order mutants (tests/stress/meson.build, tests/README.md, R3m)
  * The four protocol accesses of rb-ring-core.c take their orders from
  * these names. The mutation self-test builds the core once per mutant with
  * one of them weakened (-DRB_MO_PUBLISH_WRITE=memory_order_relaxed, ...)

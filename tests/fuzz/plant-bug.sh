@@ -3,7 +3,7 @@
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
 #
 # plant-bug.sh IN OUT: copies rb-shm.c with the check that the file is as
-# large as its header says removed (reliability plan R5, planted-bug
+# large as its header says removed (tests/README.md, R5, planted-bug
 # self-test). Without it a peer's header can promise more data than its
 # file holds, and the mapping reads past the end of the file. Fails loudly
 # if the check is no longer written as expected, rather than planting

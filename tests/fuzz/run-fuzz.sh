@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
 #
-# Runs a libFuzzer harness for meson test (reliability plan R5).
+# Runs a libFuzzer harness for meson test (tests/README.md, R5).
 #
 #   run-fuzz.sh fuzz FUZZER CORPUS WORK [libFuzzer options...]
 #     Fuzzes from the checked-in CORPUS. New inputs go to WORK/corpus (the

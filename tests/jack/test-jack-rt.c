@@ -14,7 +14,7 @@
  *   frame time extended past 2^32, the offset to CLOCK_MONOTONIC, none
  *   while freewheeling), halting, and the ring swap handshake under a
  *   running callback;
- * - reliability plan R8 for the callback: 10^6 callbacks over play and
+ * - tests/README.md, R8 for the callback: 10^6 callbacks over play and
  *   record on every format, through underruns, overruns, skips to a fill
  *   bound, wraps and varying period sizes, under seccomp (no system call)
  *   and getrusage (no page fault), and in test-jack-rt-rtsan under

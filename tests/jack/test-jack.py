@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
-"""ringbridge-jack against real JACK servers (reliability plan R12).
+"""ringbridge-jack against real JACK servers (tests/README.md, R12).
 
 Every test that needs JACK starts its own jackd (dummy backend, 48 kHz,
 64-frame periods, no realtime) under a name no other test uses, and stops

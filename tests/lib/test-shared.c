@@ -2,7 +2,7 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
 /* Shared rings: names, create/open/unlink, roles and takeover, fd passing,
- * validation of hostile headers (reliability plan d.1, R6), and blocking
+ * validation of hostile headers (tests/README.md, R6), and blocking
  * waits, including peers that die. Child processes come from fork(); each
  * ring name carries this process's pid so parallel runs do not meet. */
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
-/* Rings between real processes (reliability plan R2 and R7).
+/* Rings between real processes (tests/README.md, R2 and R7).
  *
  * /process/stream/...: a producer process and a consumer process stream a
  * deterministic byte sequence through a named ring (one creates it, the

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
-"""The static gates of ../shared/reliability.md R10, one per run:
+"""The static gates of tests/README.md, R10, one per run:
 
   run-gate.py cppcheck  BUILD_DIR SOURCE_ROOT [DIR...]
   run-gate.py clang-tidy BUILD_DIR SOURCE_ROOT [DIR...]

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
-/* Two-thread stress of the ring (reliability plan R3), built twice: over
+/* Two-thread stress of the ring (tests/README.md, R3), built twice: over
  * the GLib-free core (test-stress-core, also linked against the mutant
  * cores of the R3m self-test) and over the public RbRing API
  * (test-stress-ring); see stress-ring.h.
