@@ -7,6 +7,7 @@
 #endif
 
 #include <glib-object.h>
+#include <gio/gio.h>            /* GCancellable */
 #include <ringbridge/rb-types.h>
 
 G_BEGIN_DECLS
@@ -105,6 +106,21 @@ RB_API
 RbWaitResult   rb_ring_wait_position        (RbRing          *ring,
                                              guint64          position,
                                              gint64           timeout_us);
+RB_API
+RbWaitResult   rb_ring_wait_readable_full   (RbRing          *ring,
+                                             gsize            count,
+                                             gint64           timeout_us,
+                                             GCancellable    *cancellable);
+RB_API
+RbWaitResult   rb_ring_wait_writable_full   (RbRing          *ring,
+                                             gsize            count,
+                                             gint64           timeout_us,
+                                             GCancellable    *cancellable);
+RB_API
+RbWaitResult   rb_ring_wait_position_full   (RbRing          *ring,
+                                             guint64          position,
+                                             gint64           timeout_us,
+                                             GCancellable    *cancellable);
 RB_API
 void           rb_ring_interrupt            (RbRing          *ring);
 RB_API
