@@ -271,6 +271,8 @@ const guint8  *rb_ring_read_record_acquire  (RbRing          *ring,
                                              RbRecordInfo    *info);
 RB_API
 void           rb_ring_read_record_release  (RbRing          *ring);
+RB_API
+gboolean       rb_ring_skip_record          (RbRing          *ring);
 
 /* The producer's clock (RT-safe). */
 RB_API

@@ -1629,6 +1629,13 @@ class Ring(RingBridge.Ring):
         ok, info = RingBridge.Ring.peek_record(self)
         return (True, info) if ok else (False, None)
 
+    @_checked
+    def skip_record(self):
+        """Discards the next record without reading it
+        (rb_ring_skip_record()): True, or False when there is none."""
+        self._rb_consumer('skip_record()', records=True)
+        return RingBridge.Ring.skip_record(self)
+
     # -- waits ----------------------------------------------------------------
 
     def _rb_wait_count(self, count):
@@ -1749,7 +1756,7 @@ _CONSUMER_METHODS = frozenset((
     'read_acquire', 'read_release',
     'read_available', 'read_frames_available', 'peek', 'peek_bytes', 'skip',
     'reset', 'peek_record', 'read_record', 'read_record_acquire',
-    'read_record_bytes', 'read_record_release',
+    'read_record_bytes', 'read_record_release', 'skip_record',
     'wait_readable', 'wait_readable_full'))
 # any reader of an overwrite ring, the consumer of a plain ring
 _POSITION_READER_METHODS = frozenset(('read_at', 'read_at_bytes',
