@@ -74,6 +74,21 @@ RB_API
 gboolean       rb_ring_reclaim_stale        (const gchar     *name,
                                              GError         **error);
 RB_API
+RbRing        *rb_ring_create_or_take_over  (const gchar     *name,
+                                             gsize            size,
+                                             RbRingFlags      flags,
+                                             RbSampleFormat   format,
+                                             guint            channels,
+                                             guint            rate,
+                                             RbRingRole       role,
+                                             guint            mode,
+                                             RbRingOpenFlags  open_flags,
+                                             RbRingTakeOver  *how,
+                                             gchar          **reason,
+                                             GError         **error);
+RB_API
+gboolean       rb_ring_name_is_ring         (RbRing          *ring);
+RB_API
 RbPeerState    rb_ring_get_creator_state    (RbRing          *ring);
 RB_API
 void           rb_ring_close                (RbRing          *ring);
