@@ -281,47 +281,25 @@ play_follow_name (App *app)
 
 /* --- record --------------------------------------------------------------- */
 
-/* Record: the ring's format, as this recording would make it. */
-static RbRing *
-record_new_ring (App *app, guint64 frames, RbRingFlags flags, GError **error)
-{
-  const Options *o = &app->opt;
-
-  return rb_ring_create_audio (o->ring_name, o->format, o->channels,
-      app->jack_rate, (gsize) frames, flags, RB_RING_ROLE_PRODUCER, 0600,
-      error);
-}
-
-/* Record: the ring exists and someone alive uses it. If only its producer
- * is gone (we were killed and restarted, say), continue it in that
- * producer's place, as the library intends for restarts. @error is why
- * creating it failed. Returns 0, with *@ring set or NULL if the producer
- * role is taken, or an exit status. */
+/* Record: the ring taken over (RB_RING_TAKE_OVER_ATTACHED), whose
+ * producer is gone while someone alive uses it (we were killed and
+ * restarted, say): continued in that producer's place, as the library
+ * intends for restarts, if it has this recording's format. @reason is why
+ * creating it failed. Returns 0 or an exit status. */
 static int
 record_continue_ring (App *app, RbRingFlags flags, const char *want,
-    GError **error, RbRing **ring)
+    const char *reason, RbRing **ring)
 {
   const Options *o = &app->opt;
-  g_autoptr (GError) open_error = NULL;
-  g_autofree gchar *has = NULL;
-  guint consumer;
+  g_autofree gchar *has = describe_ring (*ring);
+  guint consumer = rb_ring_get_peer_pid (*ring);
 
-  *ring = rb_ring_open_full (o->ring_name, RB_RING_ROLE_PRODUCER,
-      o->open_flags, &open_error);
-  if (*ring == NULL) {
-    if (g_error_matches (open_error, RB_RING_ERROR, RB_RING_ERROR_BUSY))
-      return 0;
-    print_ring_error (app, open_error);
-    return status_for_ring_error (open_error);
-  }
-  has = describe_ring (*ring);
-  consumer = rb_ring_get_peer_pid (*ring);
   if (rb_ring_get_sample_format (*ring) != o->format ||
       rb_ring_get_channels (*ring) != o->channels ||
       rb_ring_get_rate (*ring) != app->jack_rate ||
       rb_ring_get_flags (*ring) != flags) {
     print_error ("%s, with another format (%s%s) than this recording "
-        "(%s%s)", (*error)->message, has, rb_ring_get_flags (*ring) &
+        "(%s%s)", reason, has, rb_ring_get_flags (*ring) &
         RB_RING_FLAGS_OVERWRITE ? ", overwrite" : "", want,
         o->overwrite ? ", overwrite" : "");
     g_clear_object (ring);
@@ -330,32 +308,41 @@ record_continue_ring (App *app, RbRingFlags flags, const char *want,
   print_warning ("ring '%s' exists and its producer is gone: "
       "continuing it as its producer (consumer pid %u)", o->ring_name,
       consumer);
-  g_clear_error (error);
   return 0;
 }
 
-/* Record: the ring exists. Removes it if the processes that used it are
- * all gone and makes it again, or continues it (record_continue_ring()).
- * Returns 0, with *@ring set or NULL and @error still set, or an exit
- * status. */
+/* Record: makes the ring, or takes over its dead owner's
+ * (rb_ring_create_or_take_over(): a stale ring is removed and made anew,
+ * one whose consumer lives is continued). Returns 0, with *@ring set, or
+ * an exit status. */
 static int
-record_reuse_ring (App *app, guint64 frames, RbRingFlags flags,
-    const char *want, GError **error, RbRing **ring)
+record_take_ring (App *app, guint64 frames, RbRingFlags flags,
+    const char *want, RbRing **ring)
 {
   const Options *o = &app->opt;
-  g_autoptr (GError) reclaim_error = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *reason = NULL;
+  RbRingTakeOver how;
 
-  if (rb_ring_reclaim_stale (o->ring_name, &reclaim_error)) {
+  *ring = rb_ring_create_or_take_over (o->ring_name, (gsize) frames, flags,
+      o->format, o->channels, app->jack_rate, RB_RING_ROLE_PRODUCER, 0600,
+      o->open_flags, &how, &reason, &error);
+  if (how == RB_RING_TAKE_OVER_RECREATED)
     print_warning ("removed the stale ring '%s' that processes which died "
         "left behind", o->ring_name);
-    g_clear_error (error);
-    *ring = record_new_ring (app, frames, flags, error);
-    return 0;
+  if (*ring == NULL) {
+    /* attaching's own refusals, with the options that opt in; a producer
+     * that lives gives the creation's EXISTS */
+    if (how == RB_RING_TAKE_OVER_ATTACHED &&
+        !g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS))
+      print_ring_error (app, error);
+    else
+      print_error ("%s", error->message);
+    return status_for_ring_error (error);
   }
-  if (g_error_matches (reclaim_error, RB_RING_ERROR, RB_RING_ERROR_BUSY))
-    return record_continue_ring (app, flags, want, error, ring);
-  print_error ("%s", reclaim_error->message);
-  return status_for_ring_error (reclaim_error);
+  if (how == RB_RING_TAKE_OVER_ATTACHED)
+    return record_continue_ring (app, flags, want, reason, ring);
+  return 0;
 }
 
 /* Record: creates the ring, or takes over one whose producer is gone.
@@ -364,14 +351,14 @@ int
 record_create_ring (App *app)
 {
   const Options *o = &app->opt;
-  g_autoptr (GError) error = NULL;
   g_autofree gchar *want = describe_format (o->format, o->channels,
       app->jack_rate);
   g_autofree gchar *has = NULL;
   RbRingFlags flags = o->overwrite ? RB_RING_FLAGS_OVERWRITE :
       RB_RING_FLAGS_NONE;
   guint64 frames = o->frames;
-  RbRing *ring;
+  RbRing *ring = NULL;
+  int status;
 
   if (frames == 0)
     frames = frames_for_ms (o->latency_ms != 0 ? o->latency_ms :
@@ -385,17 +372,9 @@ record_create_ring (App *app)
     return EX_USAGE;
   }
 
-  ring = record_new_ring (app, frames, flags, &error);
-  if (ring == NULL && g_error_matches (error, RB_RING_ERROR,
-          RB_RING_ERROR_EXISTS)) {
-    int status = record_reuse_ring (app, frames, flags, want, &error, &ring);
-    if (status != 0)
-      return status;
-  }
-  if (ring == NULL) {
-    print_error ("%s", error->message);
-    return status_for_ring_error (error);
-  }
+  status = record_take_ring (app, frames, flags, want, &ring);
+  if (status != 0)
+    return status;
   has = describe_ring (ring);
   print_info (app, "ring '%s': %s, %" G_GSIZE_FORMAT " frames%s",
       o->ring_name, has, rb_ring_get_capacity_frames (ring),

@@ -58,3 +58,5 @@ bool     rb_ring_core_read_record   (struct rb_ring_core *core,
 const void *rb_ring_core_read_record_acquire (struct rb_ring_core *core,
                                      struct rb_record *meta);
 void     rb_ring_core_read_record_release (struct rb_ring_core *core);
+/* Discards the next record (an acquired one included); false if none. */
+bool     rb_ring_core_skip_record (struct rb_ring_core *core);

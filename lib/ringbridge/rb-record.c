@@ -121,3 +121,17 @@ rb_ring_core_read_record_release (struct rb_ring_core *c)
   rb_ring_core_publish_read (c, c->r + c->r_record_total);
   c->r_record_total = 0;
 }
+
+bool
+rb_ring_core_skip_record (struct rb_ring_core *c)
+{
+  struct rb_record meta;
+
+  /* a record acquired and not released is the one skipped: a later
+   * release must not move past a second one */
+  c->r_record_total = 0;
+  if (!rb_ring_core_peek_record (c, &meta))
+    return false;
+  rb_ring_core_publish_read (c, c->r + rb_record_total (meta.size));
+  return true;
+}

@@ -346,3 +346,132 @@ rb_ring_reclaim_stale (const gchar *name, GError **error)
   }
   return removed (name, res, what, error);
 }
+
+/* --- create, or take over ----------------------------------------------- */
+
+static RbRing *
+create_named (const gchar *name, gsize size, RbRingFlags flags,
+    RbSampleFormat format, guint channels, guint rate, RbRingRole role,
+    guint mode, GError **error)
+{
+  if (format == RB_SAMPLE_FORMAT_NONE)
+    return rb_ring_create (name, size, flags, role, mode, error);
+  return rb_ring_create_audio (name, format, channels, rate, size, flags,
+      role, mode, error);
+}
+
+/**
+ * rb_ring_create_or_take_over:
+ * @name: the ring's name (see rb_ring_name_validate())
+ * @size: frames of an audio ring, bytes when @format is
+ *   %RB_SAMPLE_FORMAT_NONE
+ * @flags: ring flags, as for rb_ring_create()
+ * @format: the sample format, or %RB_SAMPLE_FORMAT_NONE for a byte ring
+ * @channels: channels of an audio ring (else ignored)
+ * @rate: sample rate of an audio ring (else ignored)
+ * @role: the role to take
+ * @mode: the file's permissions if it is made, e.g. 0600; 0 means 0600
+ * @open_flags: what rb_ring_open_full() accepts if the ring is attached
+ * @how: (out) (optional): how the ring came, or the last step tried
+ * @reason: (out) (optional) (nullable) (transfer full): why the ring was
+ *   not simply made (the message of the creation's
+ *   %RB_RING_ERROR_EXISTS, naming the ring's users), for a caller that
+ *   says why it took a ring over; %NULL if it was made at once
+ * @error: return location for a #GError
+ *
+ * Makes the named ring, or takes over its dead owner's: the policy of a
+ * producer that may be a restart of one that died. If the name is free,
+ * the ring is made (%RB_RING_TAKE_OVER_CREATED). If a ring of the name
+ * exists and every process that used it is gone, it is removed
+ * (rb_ring_reclaim_stale()) and made anew (%RB_RING_TAKE_OVER_RECREATED).
+ * If someone alive still uses it (say its consumer, while its producer was
+ * killed), @role is taken in it with rb_ring_open_full()
+ * (%RB_RING_TAKE_OVER_ATTACHED): the ring keeps its own format, which the
+ * caller compares with the one it wanted; rb_ring_get_creator_state() then
+ * says whether its creator is gone (the caller owns the name in its
+ * place).
+ *
+ * Errors: those of rb_ring_create(), rb_ring_reclaim_stale() and
+ * rb_ring_open_full(), except that an attach refused because @role is
+ * taken (%RB_RING_ERROR_BUSY) gives the creation's %RB_RING_ERROR_EXISTS:
+ * the ring exists and is somebody else's.
+ *
+ * Thread: any. Not RT-safe.
+ *
+ * Returns: (transfer full): the ring, or %NULL with @error set
+ */
+RbRing *
+rb_ring_create_or_take_over (const gchar *name, gsize size,
+    RbRingFlags flags, RbSampleFormat format, guint channels, guint rate,
+    RbRingRole role, guint mode, RbRingOpenFlags open_flags,
+    RbRingTakeOver *how, gchar **reason, GError **error)
+{
+  g_autoptr (GError) exists = NULL;
+  g_autoptr (GError) local = NULL;
+  RbRing *ring;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (how != NULL)
+    *how = RB_RING_TAKE_OVER_CREATED;
+  if (reason != NULL)
+    *reason = NULL;
+  ring = create_named (name, size, flags, format, channels, rate, role, mode,
+      &exists);
+  if (ring != NULL)
+    return ring;
+  if (!g_error_matches (exists, RB_RING_ERROR, RB_RING_ERROR_EXISTS)) {
+    g_propagate_error (error, g_steal_pointer (&exists));
+    return NULL;
+  }
+  if (reason != NULL)
+    *reason = g_strdup (exists->message);
+  if (rb_ring_reclaim_stale (name, &local)) {
+    if (how != NULL)
+      *how = RB_RING_TAKE_OVER_RECREATED;
+    return create_named (name, size, flags, format, channels, rate, role,
+        mode, error);
+  }
+  if (!g_error_matches (local, RB_RING_ERROR, RB_RING_ERROR_BUSY)) {
+    g_propagate_error (error, g_steal_pointer (&local));
+    return NULL;
+  }
+  if (how != NULL)
+    *how = RB_RING_TAKE_OVER_ATTACHED;
+  g_clear_error (&local);
+  ring = rb_ring_open_full (name, role, open_flags, &local);
+  if (ring == NULL)
+    g_propagate_error (error, g_error_matches (local, RB_RING_ERROR,
+            RB_RING_ERROR_BUSY) ? g_steal_pointer (&exists) :
+        g_steal_pointer (&local));
+  return ring;
+}
+
+/**
+ * rb_ring_name_is_ring:
+ * @ring: a ring
+ *
+ * Whether @ring's name still leads to @ring's file, and not to a ring
+ * someone made under the name since (or to nothing): what a process that
+ * owns a name checks before it removes it. %FALSE for an anonymous ring
+ * or one attached by file descriptor.
+ *
+ * Thread: any. Not RT-safe: two system calls.
+ *
+ * Returns: %TRUE if the name leads to this ring's file
+ */
+gboolean
+rb_ring_name_is_ring (RbRing *ring)
+{
+  g_autofree gchar *path = NULL;
+  struct stat a, b;
+
+  g_return_val_if_fail (RB_IS_RING (ring), FALSE);
+
+  if (ring->name == NULL || ring->map.fd < 0)
+    return FALSE;
+  path = rb_ring_name_to_path (ring->name);
+  return path != NULL && stat (path, &a) == 0 &&
+      fstat (ring->map.fd, &b) == 0 && a.st_dev == b.st_dev &&
+      a.st_ino == b.st_ino;
+}

@@ -350,3 +350,28 @@ rb_ring_read_record_release (RbRing *ring)
   CHECK_CONSUMER (ring, );
   rb_ring_core_read_record_release (ring->core);
 }
+
+/**
+ * rb_ring_skip_record:
+ * @ring: a records ring
+ *
+ * Discards the next record, header and payload, without handing it out:
+ * what a consumer does with a record it does not want, in one call rather
+ * than rb_ring_read_record_acquire() and rb_ring_read_record_release(). A
+ * record acquired and not yet released is the one discarded (the release
+ * then does nothing). On an empty ring, or a ring that does not hold
+ * records, nothing happens.
+ *
+ * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
+ *   when a producer announced a wait for space since this side last woke
+ *   one (docs/ring.md, "When the realtime side enters the kernel").
+ *
+ * Returns: %TRUE if a record was discarded, %FALSE if there was none
+ */
+gboolean
+rb_ring_skip_record (RbRing *ring)
+{
+  CHECK_RING (ring, FALSE);
+  CHECK_CONSUMER (ring, FALSE);
+  return holds_records (ring) && rb_ring_core_skip_record (ring->core);
+}

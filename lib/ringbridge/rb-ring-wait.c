@@ -89,6 +89,57 @@ wait_result (RbRing *ring, enum rb_wait_result res)
   return (RbWaitResult) res;
 }
 
+/* One wait's cancellation: a GCancellable's callback sets @cancelled and
+ * bumps the word this wait sleeps on. Lives on the waiter's stack from
+ * g_cancellable_connect() to g_cancellable_disconnect(), which waits for a
+ * callback running in another thread to return. */
+struct cancel_wait {
+  _Atomic uint32_t cancelled;
+  RbRing *ring;
+  _Atomic uint32_t *word;
+};
+
+static void
+on_cancelled (GCancellable *cancellable, gpointer data)
+{
+  struct cancel_wait *cw = data;
+
+  /* seq_cst: before the bump in rb_wake(); the waiter that finds the word
+   * moved, or checks the flag after its announcement (rb-wait.c,
+   * told_to_stop()), sees the flag. */
+  atomic_store_explicit (&cw->cancelled, 1, memory_order_seq_cst);
+  /* the word is in the header, which a truncation takes away */
+  rb_ring_check_file (cw->ring);
+  /* Wakes the other sleepers on the word too: each re-checks its own
+   * condition and sleeps again, as after any wake it did not need. Only
+   * this wait sees the flag. */
+  rb_wake (cw->word);
+}
+
+/* Runs one wait of @ring for @target with @cancellable (may be NULL). */
+static RbWaitResult
+wait_cancellable (RbRing *ring, gboolean data, int role_watched,
+    guint64 target, gint64 timeout_us, GCancellable *cancellable)
+{
+  struct rb_wait_ctx ctx = wait_ctx (ring, role_watched);
+  struct cancel_wait cw = { .ring = ring };
+  gulong handler = 0;
+  enum rb_wait_result res;
+
+  if (cancellable != NULL) {
+    cw.word = rb_ring_core_wait_word (ring->core, data);
+    /* calls on_cancelled() at once if already cancelled */
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled),
+        &cw, NULL);
+    ctx.cancelled = &cw.cancelled;
+  }
+  res = data ? rb_ring_core_wait_data (ring->core, target, timeout_us, &ctx)
+      : rb_ring_core_wait_space (ring->core, target, timeout_us, &ctx);
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, handler);
+  return wait_result (ring, res);
+}
+
 /**
  * rb_ring_wait_readable:
  * @ring: a ring
@@ -97,13 +148,36 @@ wait_result (RbRing *ring, enum rb_wait_result res)
  * @timeout_us: the longest wait in microseconds; -1 waits for ever, 0 only
  *   looks
  *
+ * rb_ring_wait_readable_full() without a cancellable.
+ *
+ * Thread: consumer. Not RT-safe: blocks.
+ *
+ * Returns: why the wait ended
+ */
+RbWaitResult
+rb_ring_wait_readable (RbRing *ring, gsize count, gint64 timeout_us)
+{
+  return rb_ring_wait_readable_full (ring, count, timeout_us, NULL);
+}
+
+/**
+ * rb_ring_wait_readable_full:
+ * @ring: a ring
+ * @count: the number of bytes to wait for (at most the capacity; multiply
+ *   frames by rb_ring_get_frame_size())
+ * @timeout_us: the longest wait in microseconds; -1 waits for ever, 0 only
+ *   looks
+ * @cancellable: (nullable): ends this wait (and no other) when cancelled
+ *
  * Blocks the consumer until @count bytes can be read. It also returns when
  * the producer marks the end of the stream with less than @count left
  * (%RB_WAIT_END_OF_STREAM: read what is left), when the producer detaches
  * or dies (%RB_WAIT_PEER_GONE, once per departed producer: wait again to
- * wait for a new one), when another thread calls rb_ring_interrupt(), or
- * after @timeout_us. A producer that never has a waiter makes no system
- * call to wake it; one that has makes one.
+ * wait for a new one), when another thread calls rb_ring_interrupt() or
+ * cancels @cancellable (%RB_WAIT_INTERRUPTED; a cancellable already
+ * cancelled ends the wait at once, other waits on @ring go on), or after
+ * @timeout_us. A producer that never has a waiter makes no system call to
+ * wake it; one that has makes one.
  *
  * A named ring whose file another process truncated is dead: the wait
  * returns %RB_WAIT_PEER_GONE (every time), logs a warning once, and the
@@ -115,21 +189,21 @@ wait_result (RbRing *ring, enum rb_wait_result res)
  * Returns: why the wait ended
  */
 RbWaitResult
-rb_ring_wait_readable (RbRing *ring, gsize count, gint64 timeout_us)
+rb_ring_wait_readable_full (RbRing *ring, gsize count, gint64 timeout_us,
+    GCancellable *cancellable)
 {
-  struct rb_wait_ctx ctx;
-
   g_return_val_if_fail (RB_IS_RING (ring), RB_WAIT_INTERRUPTED);
   g_return_val_if_fail (ring->role == RB_RING_ROLE_CONSUMER ||
       ring->role == RB_RING_ROLE_BOTH, RB_WAIT_INTERRUPTED);
+  g_return_val_if_fail (cancellable == NULL ||
+      G_IS_CANCELLABLE (cancellable), RB_WAIT_INTERRUPTED);
 
   /* relaxed: see orphan() */
   if (atomic_load_explicit (&ring->orphaned, memory_order_relaxed))
     return RB_WAIT_PEER_GONE;
-  ctx = wait_ctx (ring, RB_ROLE_PRODUCER);
   count = MIN (count, (gsize) ring->core->capacity);
-  return wait_result (ring, rb_ring_core_wait_data (ring->core,
-      ring->core->r + count, timeout_us, &ctx));
+  return wait_cancellable (ring, TRUE, RB_ROLE_PRODUCER,
+      ring->core->r + count, timeout_us, cancellable);
 }
 
 /**
@@ -140,10 +214,7 @@ rb_ring_wait_readable (RbRing *ring, gsize count, gint64 timeout_us)
  * @timeout_us: the longest wait in microseconds; -1 waits for ever, 0 only
  *   looks
  *
- * Blocks the producer until @count bytes can be written, the consumer
- * detaches or dies (%RB_WAIT_PEER_GONE), rb_ring_interrupt() is called, or
- * @timeout_us passes. An overwrite ring is always writable. A truncated
- * ring's file makes the ring dead, as for rb_ring_wait_readable().
+ * rb_ring_wait_writable_full() without a cancellable.
  *
  * Thread: producer. Not RT-safe: blocks.
  *
@@ -152,21 +223,46 @@ rb_ring_wait_readable (RbRing *ring, gsize count, gint64 timeout_us)
 RbWaitResult
 rb_ring_wait_writable (RbRing *ring, gsize count, gint64 timeout_us)
 {
-  struct rb_wait_ctx ctx;
+  return rb_ring_wait_writable_full (ring, count, timeout_us, NULL);
+}
 
+/**
+ * rb_ring_wait_writable_full:
+ * @ring: a ring
+ * @count: the number of bytes of free space to wait for (at most the
+ *   capacity)
+ * @timeout_us: the longest wait in microseconds; -1 waits for ever, 0 only
+ *   looks
+ * @cancellable: (nullable): ends this wait (and no other) when cancelled
+ *
+ * Blocks the producer until @count bytes can be written, the consumer
+ * detaches or dies (%RB_WAIT_PEER_GONE), rb_ring_interrupt() is called or
+ * @cancellable is cancelled (%RB_WAIT_INTERRUPTED), or @timeout_us passes.
+ * An overwrite ring is always writable. A truncated ring's file makes the
+ * ring dead, as for rb_ring_wait_readable_full().
+ *
+ * Thread: producer. Not RT-safe: blocks.
+ *
+ * Returns: why the wait ended
+ */
+RbWaitResult
+rb_ring_wait_writable_full (RbRing *ring, gsize count, gint64 timeout_us,
+    GCancellable *cancellable)
+{
   g_return_val_if_fail (RB_IS_RING (ring), RB_WAIT_INTERRUPTED);
   g_return_val_if_fail (ring->role == RB_RING_ROLE_PRODUCER ||
       ring->role == RB_RING_ROLE_BOTH, RB_WAIT_INTERRUPTED);
+  g_return_val_if_fail (cancellable == NULL ||
+      G_IS_CANCELLABLE (cancellable), RB_WAIT_INTERRUPTED);
 
   /* relaxed: see orphan() */
   if (atomic_load_explicit (&ring->orphaned, memory_order_relaxed))
     return RB_WAIT_PEER_GONE;
   if (ring->core->flags & RB_CORE_FLAG_OVERWRITE)
     return RB_WAIT_READY;
-  ctx = wait_ctx (ring, RB_ROLE_CONSUMER);
   count = MIN (count, (gsize) ring->core->capacity);
-  return wait_result (ring, rb_ring_core_wait_space (ring->core,
-      ring->core->w + count - ring->core->capacity, timeout_us, &ctx));
+  return wait_cancellable (ring, FALSE, RB_ROLE_CONSUMER,
+      ring->core->w + count - ring->core->capacity, timeout_us, cancellable);
 }
 
 /**
@@ -176,10 +272,7 @@ rb_ring_wait_writable (RbRing *ring, gsize count, gint64 timeout_us)
  * @timeout_us: the longest wait in microseconds; -1 waits for ever, 0 only
  *   looks
  *
- * Blocks until the producer has written up to @position (that is, until
- * rb_ring_get_write_position() >= @position): how a reader of an overwrite
- * ring waits for the data it wants next. Ends early as
- * rb_ring_wait_readable() does.
+ * rb_ring_wait_position_full() without a cancellable.
  *
  * Thread: any but the producer. Not RT-safe: blocks.
  *
@@ -188,18 +281,41 @@ rb_ring_wait_writable (RbRing *ring, gsize count, gint64 timeout_us)
 RbWaitResult
 rb_ring_wait_position (RbRing *ring, guint64 position, gint64 timeout_us)
 {
-  struct rb_wait_ctx ctx;
+  return rb_ring_wait_position_full (ring, position, timeout_us, NULL);
+}
 
+/**
+ * rb_ring_wait_position_full:
+ * @ring: a ring
+ * @position: the absolute write position to wait for
+ * @timeout_us: the longest wait in microseconds; -1 waits for ever, 0 only
+ *   looks
+ * @cancellable: (nullable): ends this wait (and no other) when cancelled
+ *
+ * Blocks until the producer has written up to @position (that is, until
+ * rb_ring_get_write_position() >= @position): how a reader of an overwrite
+ * ring waits for the data it wants next. Ends early as
+ * rb_ring_wait_readable_full() does.
+ *
+ * Thread: any but the producer. Not RT-safe: blocks.
+ *
+ * Returns: why the wait ended
+ */
+RbWaitResult
+rb_ring_wait_position_full (RbRing *ring, guint64 position,
+    gint64 timeout_us, GCancellable *cancellable)
+{
   g_return_val_if_fail (RB_IS_RING (ring), RB_WAIT_INTERRUPTED);
   g_return_val_if_fail (ring->role != RB_RING_ROLE_PRODUCER,
       RB_WAIT_INTERRUPTED);
+  g_return_val_if_fail (cancellable == NULL ||
+      G_IS_CANCELLABLE (cancellable), RB_WAIT_INTERRUPTED);
 
   /* relaxed: see orphan() */
   if (atomic_load_explicit (&ring->orphaned, memory_order_relaxed))
     return RB_WAIT_PEER_GONE;
-  ctx = wait_ctx (ring, RB_ROLE_PRODUCER);
-  return wait_result (ring, rb_ring_core_wait_data (ring->core, position,
-      timeout_us, &ctx));
+  return wait_cancellable (ring, TRUE, RB_ROLE_PRODUCER, position,
+      timeout_us, cancellable);
 }
 
 /**

@@ -7,6 +7,7 @@
 #endif
 
 #include <glib-object.h>
+#include <gio/gio.h>            /* GCancellable */
 #include <ringbridge/rb-types.h>
 
 G_BEGIN_DECLS
@@ -73,6 +74,21 @@ RB_API
 gboolean       rb_ring_reclaim_stale        (const gchar     *name,
                                              GError         **error);
 RB_API
+RbRing        *rb_ring_create_or_take_over  (const gchar     *name,
+                                             gsize            size,
+                                             RbRingFlags      flags,
+                                             RbSampleFormat   format,
+                                             guint            channels,
+                                             guint            rate,
+                                             RbRingRole       role,
+                                             guint            mode,
+                                             RbRingOpenFlags  open_flags,
+                                             RbRingTakeOver  *how,
+                                             gchar          **reason,
+                                             GError         **error);
+RB_API
+gboolean       rb_ring_name_is_ring         (RbRing          *ring);
+RB_API
 RbPeerState    rb_ring_get_creator_state    (RbRing          *ring);
 RB_API
 void           rb_ring_close                (RbRing          *ring);
@@ -105,6 +121,21 @@ RB_API
 RbWaitResult   rb_ring_wait_position        (RbRing          *ring,
                                              guint64          position,
                                              gint64           timeout_us);
+RB_API
+RbWaitResult   rb_ring_wait_readable_full   (RbRing          *ring,
+                                             gsize            count,
+                                             gint64           timeout_us,
+                                             GCancellable    *cancellable);
+RB_API
+RbWaitResult   rb_ring_wait_writable_full   (RbRing          *ring,
+                                             gsize            count,
+                                             gint64           timeout_us,
+                                             GCancellable    *cancellable);
+RB_API
+RbWaitResult   rb_ring_wait_position_full   (RbRing          *ring,
+                                             guint64          position,
+                                             gint64           timeout_us,
+                                             GCancellable    *cancellable);
 RB_API
 void           rb_ring_interrupt            (RbRing          *ring);
 RB_API
@@ -255,6 +286,8 @@ const guint8  *rb_ring_read_record_acquire  (RbRing          *ring,
                                              RbRecordInfo    *info);
 RB_API
 void           rb_ring_read_record_release  (RbRing          *ring);
+RB_API
+gboolean       rb_ring_skip_record          (RbRing          *ring);
 
 /* The producer's clock (RT-safe). */
 RB_API

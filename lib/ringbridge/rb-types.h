@@ -290,6 +290,23 @@ typedef enum {
 } RbPeerState;
 
 /**
+ * RbRingTakeOver:
+ * @RB_RING_TAKE_OVER_CREATED: the name was free: a new ring was made
+ * @RB_RING_TAKE_OVER_RECREATED: a stale ring of the name (every process
+ *   that used it gone) was removed and a new one made
+ * @RB_RING_TAKE_OVER_ATTACHED: the ring of the name is in use: its free
+ *   role was taken, format and all
+ *
+ * How rb_ring_create_or_take_over() came by its ring; on failure, the
+ * last step it tried.
+ */
+typedef enum {
+  RB_RING_TAKE_OVER_CREATED,
+  RB_RING_TAKE_OVER_RECREATED,
+  RB_RING_TAKE_OVER_ATTACHED,
+} RbRingTakeOver;
+
+/**
  * RB_RING_NAME_MAX:
  *
  * The longest ring name, in bytes.

@@ -20,6 +20,10 @@ enum rb_wait_result {
 
 struct rb_wait_ctx {
   const _Atomic uint32_t *interrupted;  /* non-zero: return INTERRUPTED */
+  /* This wait's own flag (a GCancellable's, see rb-ring-wait.c), or NULL:
+   * non-zero returns INTERRUPTED too. Whoever sets it then calls rb_wake()
+   * on the word this wait sleeps on (rb_ring_core_wait_word()). */
+  const _Atomic uint32_t *cancelled;
   int peer_role;                /* RB_ROLE_PRODUCER / _CONSUMER to watch, or -1 */
   uint32_t *reported_generation;        /* peer generation already reported gone */
   /* A named ring's file, which cannot be sealed: its size is checked
@@ -47,6 +51,10 @@ enum rb_wait_result rb_ring_core_wait_space (struct rb_ring_core *core,
                                              uint64_t target,
                                              int64_t timeout_us,
                                              const struct rb_wait_ctx *ctx);
+
+/* The futex word a wait for data (@data) or for space sleeps on. */
+_Atomic uint32_t *rb_ring_core_wait_word (struct rb_ring_core *core,
+                                          bool data);
 
 /* Wakes every waiter of the ring (they re-check and go back to sleep if
  * nothing changed for them). */

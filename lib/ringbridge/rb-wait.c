@@ -124,6 +124,25 @@ rb_ring_core_wake_all (struct rb_ring_core *c)
   rb_wake (&c->hdr->space_wake);
 }
 
+_Atomic uint32_t *
+rb_ring_core_wait_word (struct rb_ring_core *c, bool data)
+{
+  return data ? &c->hdr->data_wake : &c->hdr->space_wake;
+}
+
+/* Whether the wait was told to stop: rb_ring_interrupt() for every wait
+ * of the object, or this wait's own cancellation. acquire on both: pairs
+ * with the seq_cst store in rb_ring_interrupt() / the cancel callback in
+ * rb-ring-wait.c, each made before that side bumps the wake word. */
+static bool
+told_to_stop (const struct rb_wait_ctx *ctx)
+{
+  return (ctx->interrupted != NULL &&
+          atomic_load_explicit (ctx->interrupted, memory_order_acquire)) ||
+      (ctx->cancelled != NULL &&
+          atomic_load_explicit (ctx->cancelled, memory_order_acquire));
+}
+
 static int64_t
 now_us (void)
 {
@@ -190,13 +209,10 @@ spin_a_little (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
     /* the clock every 16 rounds: a vDSO read, but not free */
     if ((++i & 15) != 0)
       continue;
-    /* acquire on interrupted: pairs with the (seq_cst) store in
-     * rb_ring_interrupt(); on eos: with the release store in
-     * rb_ring_core_set_eos(), as in wait_common(). Either only ends the
-     * spin early; wait_common() then looks again and decides. */
-    if (now_ns () >= end ||
-        (ctx->interrupted != NULL &&
-            atomic_load_explicit (ctx->interrupted, memory_order_acquire)) ||
+    /* told_to_stop(): see there; acquire on eos: pairs with the release
+     * store in rb_ring_core_set_eos(), as in wait_common(). Either only
+     * ends the spin early; wait_common() then looks again and decides. */
+    if (now_ns () >= end || told_to_stop (ctx) ||
         (kind == WAIT_DATA &&
             atomic_load_explicit (&c->hdr->eos, memory_order_acquire)))
       return;
@@ -227,8 +243,7 @@ wait_verdict (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
 
   if (condition_met (c, kind, target))
     return RB_CORE_WAIT_READY;
-  if (ctx->interrupted != NULL &&
-      atomic_load_explicit (ctx->interrupted, memory_order_acquire))
+  if (told_to_stop (ctx))
     return RB_CORE_WAIT_INTERRUPTED;
   /* acquire: pairs with the release store in rb_ring_core_set_eos(); the
    * final write position is visible, so one more check is conclusive. */
@@ -297,9 +312,9 @@ wait_common (struct rb_ring_core *c, enum wait_kind kind, uint64_t target,
      * wake_waiters() (rb-ring-core.c), which wakes once per change. */
     atomic_fetch_add_explicit (announce, 1, memory_order_seq_cst);
     heavy_barrier ();
-    if (!condition_met (c, kind, target) &&
-        !(ctx->interrupted != NULL &&
-            atomic_load_explicit (ctx->interrupted, memory_order_acquire)) &&
+    /* a stop request after this check bumped @word after its flag store,
+     * so the futex wait below returns at once: no lost wake */
+    if (!condition_met (c, kind, target) && !told_to_stop (ctx) &&
         !(kind == WAIT_DATA &&
             atomic_load_explicit (&c->hdr->eos, memory_order_acquire))) {
       long res;

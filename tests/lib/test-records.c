@@ -161,6 +161,47 @@ test_zero_copy (void)
   g_assert_null (rb_ring_write_record_acquire (ring, 5000));
 }
 
+/* rb_ring_skip_record(): discards exactly the next record, on an empty
+ * ring nothing; an acquired record is the one skipped, and its release
+ * then moves nothing more. */
+static void
+test_skip (void)
+{
+  g_autoptr (RbRing) ring = new_records (4096);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) bytes = rb_ring_new (4096, &error);
+  RbRecordInfo info, got;
+  guint8 buf[64];
+
+  g_assert_no_error (error);
+  g_assert_false (rb_ring_skip_record (ring));
+  g_assert_cmpuint (rb_ring_get_read_position (ring), ==, 0);
+  for (guint64 k = 0; k < 4; k++) {
+    rb_record_info_init (&info, RB_RECORD_TYPE_DATA, 10 + (guint32) k);
+    info.pts = (gint64) k;
+    fill (buf, 10 + k, k);
+    g_assert_true (rb_ring_write_record (ring, &info, buf, 10 + k));
+  }
+  g_assert_true (rb_ring_skip_record (ring));
+  g_assert_true (rb_ring_read_record (ring, &got, buf, sizeof buf));
+  g_assert_cmpint (got.pts, ==, 1);
+  check (buf, got.size, 1);
+  /* acquired, then skipped: the release must not drop record 3 */
+  g_assert_nonnull (rb_ring_read_record_acquire (ring, &got));
+  g_assert_cmpint (got.pts, ==, 2);
+  g_assert_true (rb_ring_skip_record (ring));
+  rb_ring_read_record_release (ring);
+  g_assert_true (rb_ring_read_record (ring, &got, buf, sizeof buf));
+  g_assert_cmpint (got.pts, ==, 3);
+  g_assert_false (rb_ring_skip_record (ring));
+  g_assert_cmpuint (rb_ring_get_read_position (ring), ==,
+      rb_ring_get_write_position (ring));
+  /* a byte ring holds no records: nothing moves */
+  g_assert_cmpuint (rb_ring_write (bytes, buf, 32), ==, 32);
+  g_assert_false (rb_ring_skip_record (bytes));
+  g_assert_cmpuint (rb_ring_read_available (bytes), ==, 32);
+}
+
 static void
 test_bytes (void)
 {
@@ -296,6 +337,7 @@ main (int argc, char **argv)
   g_test_add_func ("/records/round-trip", test_round_trip);
   g_test_add_func ("/records/all-or-nothing", test_all_or_nothing);
   g_test_add_func ("/records/zero-copy", test_zero_copy);
+  g_test_add_func ("/records/skip", test_skip);
   g_test_add_func ("/records/bytes", test_bytes);
   g_test_add_func ("/records/hostile-header", test_hostile_header);
   g_test_add_func ("/records/stream", test_stream);

@@ -517,6 +517,8 @@ test_roles_records (Roles *fx, gconstpointer data)
       g_assert_null (rb_ring_read_record_acquire (fx->producer, &info)));
   REFUSED ("*rb_ring_read_record_release*producer*consumer*",
       rb_ring_read_record_release (fx->producer));
+  REFUSED ("*rb_ring_skip_record*producer*consumer*",
+      g_assert_false (rb_ring_skip_record (fx->producer)));
   REFUSED ("*rb_ring_read_record_bytes*producer*consumer*",
       g_assert_null (rb_ring_read_record_bytes (fx->producer, &info)));
   /* the record is still there for the consumer */
@@ -616,6 +618,7 @@ null_ring_calls (void)
         rb_ring_read_record_acquire (NULL, &info));
     NULL_REFUSED ("rb_ring_read_record_release",
         rb_ring_read_record_release (NULL));
+    NULL_REFUSED ("rb_ring_skip_record", rb_ring_skip_record (NULL));
     NULL_REFUSED ("rb_record_info_init", rb_record_info_init (NULL, 1, 0));
   }
 }

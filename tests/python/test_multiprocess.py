@@ -136,3 +136,28 @@ def test_handle_cannot_be_pickled_otherwise(ring):
     with ring.share(Role.CONSUMER) as handle:
         with pytest.raises(TypeError):
             pickle.dumps(handle)
+
+
+def test_create_or_take_over_and_name_is_ring(ring_name):
+    R = RingBridge.Ring
+    TakeOver = RingBridge.RingTakeOver
+    ring, how, reason = R.create_or_take_over(
+        ring_name, 4096, RingBridge.RingFlags.NONE,
+        RingBridge.SampleFormat.NONE, 0, 0, RingBridge.RingRole.PRODUCER,
+        0o600, RingBridge.RingOpenFlags.NONE)
+    assert how == TakeOver.CREATED and reason is None
+    assert ring.get_capacity() == 4096
+    assert ring.name_is_ring()
+    # a consumer lives, the producer left: the role is taken over
+    consumer = R.open(ring_name, RingBridge.RingRole.CONSUMER)
+    ring.close()
+    again, how, reason = R.create_or_take_over(
+        ring_name, 64, RingBridge.RingFlags.NONE,
+        RingBridge.SampleFormat.S16LE, 2, 48000,
+        RingBridge.RingRole.PRODUCER, 0o600, RingBridge.RingOpenFlags.NONE)
+    assert how == TakeOver.ATTACHED and 'already exists' in reason
+    assert again.get_capacity() == 4096
+    R.unlink(ring_name)
+    assert not again.name_is_ring()
+    again.close()
+    consumer.close()

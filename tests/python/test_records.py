@@ -69,6 +69,16 @@ def test_record_argument_checks(rring):
     assert rring.read_record()[0] is False
 
 
+def test_skip_record(rring):
+    assert rring.skip_record() is False
+    rring.write_record(T.DATA, b'first', pts=1)
+    rring.write_record(T.DATA, b'second', pts=2)
+    assert rring.skip_record() is True
+    ok, info, payload = rring.read_record()
+    assert ok and payload == b'second' and info.pts == 2
+    assert rring.skip_record() is False
+
+
 def test_byte_calls_refused_on_records_ring(rring):
     for call in (lambda: rring.write(b'x'), lambda: rring.read(1),
                  lambda: rring.read_into(bytearray(1)), rring.read_view,
@@ -84,3 +94,5 @@ def test_record_calls_refused_on_byte_ring(ring):
         ring.write_record(T.DATA, b'x')
     with pytest.raises(io.UnsupportedOperation):
         ring.read_record()
+    with pytest.raises(io.UnsupportedOperation):
+        ring.skip_record()

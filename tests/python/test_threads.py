@@ -7,7 +7,9 @@ import os
 import struct
 import threading
 
-from gi.repository import RingBridge
+import pytest
+
+from gi.repository import Gio, RingBridge
 
 W = RingBridge.WaitResult
 
@@ -49,6 +51,23 @@ def test_wait_readable_lets_an_interrupting_thread_run(ring):
     t = when_blocked(ring, ring.interrupt)
     assert ring.wait_readable(1, 120 * 1000 * 1000) == W.INTERRUPTED
     t.join()
+
+
+def test_wait_readable_full_ends_with_its_cancellable(ring):
+    cancellable = Gio.Cancellable()
+    t = when_blocked(ring, cancellable.cancel)
+    assert ring.wait_readable_full(1, 120 * 1000 * 1000,
+                                   cancellable) == W.INTERRUPTED
+    t.join()
+    # fired stays fired; without it the wait is the plain one
+    assert ring.wait_readable_full(1, -1, cancellable) == W.INTERRUPTED
+    assert ring.wait_readable_full(1, 1000) == W.TIMEOUT
+    assert ring.wait_position_full(1, -1, cancellable) == W.INTERRUPTED
+    ring.write(b'x' * ring.get_capacity())
+    assert ring.wait_writable_full(1, -1, cancellable) == W.INTERRUPTED
+    assert ring.wait_readable_full(1, -1, cancellable) == W.READY
+    with pytest.raises(TypeError):
+        ring.wait_readable_full(1, 0, object())
 
 
 def test_read_frames_with_timeout_waits_for_whole_request():

@@ -141,7 +141,8 @@ static const RbSampleFormat formats[] = {
   X (rb_ring_peek_record) \
   X (rb_ring_read_record) \
   X (rb_ring_read_record_acquire) \
-  X (rb_ring_read_record_release)
+  X (rb_ring_read_record_release) \
+  X (rb_ring_skip_record)
 
 #define RT_ENUM(f) RT_##f,
 enum { RT_FUNCS (RT_ENUM) N_RT_FUNCS };
@@ -658,6 +659,8 @@ records (Workload *w, guint64 i)
   if (q != NULL)
     w->sink += info.size ? q[0] : 0;
   CALL (w, rb_ring_read_record_release, r);
+  if (CALL (w, rb_ring_skip_record, r))
+    w->sink++;
   while (CALL (w, rb_ring_read_record, r, &info, w->out, BUF_BYTES))
     ;                           /* until empty */
   w->short_reads++;

@@ -52,6 +52,7 @@ import time
 from ..module import get_introspection_module
 from ..overrides import override
 from gi.repository import GLib
+from gi.repository import Gio
 
 try:
     import numpy as _np
@@ -620,6 +621,13 @@ def _sliced_wait(ring, wait, target, timeout_us):
             return RingBridge.WaitResult.INTERRUPTED
         # The loop's backward jump is where Python runs pending signal
         # handlers; KeyboardInterrupt leaves from here.
+
+
+def _with_cancellable(wait, cancellable):
+    """An RbRing ``wait_*_full(ring, target, timeout_us, cancellable)`` call
+    in the shape _sliced_wait() calls."""
+    return lambda ring, target, slice_us: wait(ring, target, slice_us,
+                                                cancellable)
 
 
 _ROLE = RingBridge.RingRole
@@ -1621,6 +1629,13 @@ class Ring(RingBridge.Ring):
         ok, info = RingBridge.Ring.peek_record(self)
         return (True, info) if ok else (False, None)
 
+    @_checked
+    def skip_record(self):
+        """Discards the next record without reading it
+        (rb_ring_skip_record()): True, or False when there is none."""
+        self._rb_consumer('skip_record()', records=True)
+        return RingBridge.Ring.skip_record(self)
+
     # -- waits ----------------------------------------------------------------
 
     def _rb_wait_count(self, count):
@@ -1668,6 +1683,44 @@ class Ring(RingBridge.Ring):
                             _position(position),
                             self._rb_wait_timeout(timeout_us))
 
+    @staticmethod
+    def _rb_cancellable(cancellable):
+        if cancellable is not None and not isinstance(cancellable,
+                                                      Gio.Cancellable):
+            raise TypeError('cancellable must be a Gio.Cancellable or None')
+        return cancellable
+
+    @_checked
+    def wait_readable_full(self, count, timeout_us, cancellable=None):
+        """:meth:`wait_readable` that ``cancellable`` (a Gio.Cancellable)
+        also ends, with WaitResult.INTERRUPTED, and no other wait
+        (rb_ring_wait_readable_full())."""
+        self._rb_need(_CONSUMER_ROLES, 'wait_readable_full()')
+        c = self._rb_cancellable(cancellable)
+        return _sliced_wait(
+            self, _with_cancellable(RingBridge.Ring.wait_readable_full, c),
+            self._rb_wait_count(count), self._rb_wait_timeout(timeout_us))
+
+    @_checked
+    def wait_writable_full(self, count, timeout_us, cancellable=None):
+        """:meth:`wait_writable` with a cancellable (see
+        :meth:`wait_readable_full`)."""
+        self._rb_need(_PRODUCER_ROLES, 'wait_writable_full()')
+        c = self._rb_cancellable(cancellable)
+        return _sliced_wait(
+            self, _with_cancellable(RingBridge.Ring.wait_writable_full, c),
+            self._rb_wait_count(count), self._rb_wait_timeout(timeout_us))
+
+    @_checked
+    def wait_position_full(self, position, timeout_us, cancellable=None):
+        """:meth:`wait_position` with a cancellable (see
+        :meth:`wait_readable_full`)."""
+        self._rb_need(_NOT_PRODUCER_ROLES, 'wait_position_full()')
+        c = self._rb_cancellable(cancellable)
+        return _sliced_wait(
+            self, _with_cancellable(RingBridge.Ring.wait_position_full, c),
+            _position(position), self._rb_wait_timeout(timeout_us))
+
     # -- sharing --------------------------------------------------------------
 
     @_checked
@@ -1696,18 +1749,19 @@ _PRODUCER_METHODS = frozenset((
     'write_acquire', 'write_commit',
     'write_available', 'write_frames_available',
     'write_record', 'write_record_acquire', 'write_record_commit',
-    'set_end_of_stream', 'set_clock_point', 'wait_writable'))
+    'set_end_of_stream', 'set_clock_point', 'wait_writable',
+    'wait_writable_full'))
 _CONSUMER_METHODS = frozenset((
     'read', 'read_bytes', 'read_frames', 'read_deinterleaved',
     'read_acquire', 'read_release',
     'read_available', 'read_frames_available', 'peek', 'peek_bytes', 'skip',
     'reset', 'peek_record', 'read_record', 'read_record_acquire',
-    'read_record_bytes', 'read_record_release',
-    'wait_readable'))
+    'read_record_bytes', 'read_record_release', 'skip_record',
+    'wait_readable', 'wait_readable_full'))
 # any reader of an overwrite ring, the consumer of a plain ring
 _POSITION_READER_METHODS = frozenset(('read_at', 'read_at_bytes',
                                       'read_frames_at'))
-_NOT_PRODUCER_METHODS = frozenset(('wait_position',))
+_NOT_PRODUCER_METHODS = frozenset(('wait_position', 'wait_position_full'))
 
 
 def _role_check(name):

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* rb_ring_create_or_take_over(): a free name makes the ring, a stale ring
+ * is removed and made anew, a ring someone alive uses is attached in the
+ * dead producer's place, a live producer's ring is refused as EXISTS; and
+ * rb_ring_name_is_ring(). Dead owners come from fork() and SIGKILL. */
+
+#include <ringbridge/ringbridge.h>
+
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static guint name_counter;
+
+static gchar *
+unique_name (void)
+{
+  return g_strdup_printf ("rbtest-to-%d-%u", (int) getpid (), ++name_counter);
+}
+
+/* A child that creates @name as its producer (a 4096-byte byte ring), says
+ * so on @fd and waits to be killed: a producer that dies holding it. */
+static pid_t
+spawn_creator (const gchar *name)
+{
+  int fds[2];
+  pid_t pid;
+  char c;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0) {
+    RbRing *ring = rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER, 0,
+        NULL);
+
+    if (ring == NULL || write (fds[1], "x", 1) != 1)
+      _exit (1);
+    for (;;)
+      pause ();
+  }
+  close (fds[1]);
+  g_assert_cmpint (read (fds[0], &c, 1), ==, 1);
+  close (fds[0]);
+  return pid;
+}
+
+static void
+kill_and_reap (pid_t pid)
+{
+  int status;
+
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status));
+}
+
+static gchar *last_reason;
+
+static RbRing *
+take_over (const gchar *name, RbRingTakeOver *how, GError **error)
+{
+  g_clear_pointer (&last_reason, g_free);
+  return rb_ring_create_or_take_over (name, 256, RB_RING_FLAGS_NONE,
+      RB_SAMPLE_FORMAT_S16LE, 2, 48000, RB_RING_ROLE_PRODUCER, 0600,
+      RB_RING_OPEN_FLAGS_NONE, how, &last_reason, error);
+}
+
+static void
+test_free_name (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) ring = NULL;
+  g_autoptr (RbRing) again = NULL;
+  g_autoptr (RbRing) anon = rb_ring_new (4096, NULL);
+  RbRingTakeOver how = RB_RING_TAKE_OVER_ATTACHED;
+
+  ring = take_over (name, &how, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (how, ==, RB_RING_TAKE_OVER_CREATED);
+  g_assert_null (last_reason);
+  g_assert_cmpint (rb_ring_get_sample_format (ring), ==,
+      RB_SAMPLE_FORMAT_S16LE);
+  g_assert_cmpuint (rb_ring_get_capacity_frames (ring), >=, 256);
+  g_assert_true (rb_ring_name_is_ring (ring));
+  /* the name removed, then made again by someone else */
+  g_assert_true (rb_ring_unlink (name, NULL));
+  g_assert_false (rb_ring_name_is_ring (ring));
+  again = rb_ring_create (name, 4096, 0, RB_RING_ROLE_CONSUMER, 0, &error);
+  g_assert_no_error (error);
+  g_assert_false (rb_ring_name_is_ring (ring));
+  g_assert_true (rb_ring_name_is_ring (again));
+  g_assert_false (rb_ring_name_is_ring (anon));
+  g_assert_true (rb_ring_unlink (name, NULL));
+  /* a byte ring; and @how may be NULL */
+  g_clear_object (&ring);
+  ring = rb_ring_create_or_take_over (name, 4096, RB_RING_FLAGS_NONE,
+      RB_SAMPLE_FORMAT_NONE, 0, 0, RB_RING_ROLE_PRODUCER, 0,
+      RB_RING_OPEN_FLAGS_NONE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rb_ring_get_capacity (ring), ==, 4096);
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
+/* every process that used it died: removed and made anew, our format */
+static void
+test_stale (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) ring = NULL;
+  RbRingTakeOver how;
+
+  kill_and_reap (spawn_creator (name));
+  ring = take_over (name, &how, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (how, ==, RB_RING_TAKE_OVER_RECREATED);
+  g_assert_nonnull (strstr (last_reason, "already exists"));
+  g_assert_cmpint (rb_ring_get_sample_format (ring), ==,
+      RB_SAMPLE_FORMAT_S16LE);
+  g_assert_true (rb_ring_name_is_ring (ring));
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
+/* its producer died, its consumer lives: the producer role is taken in
+ * the ring as it is (its format, not ours), and its creator is gone */
+static void
+test_dead_producer (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) consumer = NULL;
+  g_autoptr (RbRing) ring = NULL;
+  g_autoptr (RbRing) second = NULL;
+  RbRingTakeOver how;
+  pid_t pid = spawn_creator (name);
+
+  consumer = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  g_assert_no_error (error);
+  kill_and_reap (pid);
+  ring = take_over (name, &how, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (how, ==, RB_RING_TAKE_OVER_ATTACHED);
+  g_assert_nonnull (strstr (last_reason, "already exists"));
+  g_assert_cmpint (rb_ring_get_sample_format (ring), ==,
+      RB_SAMPLE_FORMAT_NONE);
+  g_assert_cmpint (rb_ring_get_creator_state (ring), ==, RB_PEER_STATE_GONE);
+  g_assert_true (rb_ring_name_is_ring (ring));
+
+  /* now the producer lives (us): refused as the creation's EXISTS */
+  second = take_over (name, &how, &error);
+  g_assert_null (second);
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS);
+  g_assert_cmpstr (error->message, ==, last_reason);
+  g_assert_cmpint (how, ==, RB_RING_TAKE_OVER_ATTACHED);
+  g_assert_true (rb_ring_unlink (name, NULL));
+}
+
+/* a name that is not a ring: reclaim's error, no attach */
+static void
+test_invalid (void)
+{
+  g_autoptr (GError) error = NULL;
+  RbRingTakeOver how;
+
+  g_assert_null (take_over ("no/slash", &how, &error));
+  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
+  g_assert_cmpint (how, ==, RB_RING_TAKE_OVER_CREATED);
+}
+
+int
+main (int argc, char **argv)
+{
+  int res;
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/take-over/free-name", test_free_name);
+  g_test_add_func ("/take-over/stale", test_stale);
+  g_test_add_func ("/take-over/dead-producer", test_dead_producer);
+  g_test_add_func ("/take-over/invalid", test_invalid);
+  res = g_test_run ();
+  g_free (last_reason);
+  return res;
+}
