@@ -156,12 +156,12 @@ json_peer (Json *j, const char *key, const Peer *peer, gboolean generation,
 {
   json_open (j, key, '{');
   json_string (j, "state", peer_state_name (peer->state));
-  if (peer->state == PEER_NONE || peer->state == PEER_DETACHED)
+  if (peer->state == RB_HOLDER_STATE_NONE || peer->state == RB_HOLDER_STATE_DETACHED)
     json_null (j, "pid");
   else
     json_uint (j, "pid", peer->pid);
-  json_bool (j, "alive", peer->state == PEER_ALIVE ||
-      peer->state == PEER_STOPPED);
+  json_bool (j, "alive", peer->state == RB_HOLDER_STATE_ALIVE ||
+      peer->state == RB_HOLDER_STATE_STOPPED);
   if (generation)
     json_uint (j, "generation", peer->generation);
   if (role != NULL)
@@ -201,7 +201,7 @@ json_position (Json *j, const RingInfo *ri, const char *what, guint64 pos)
 
   json_uint (j, k_pos, pos);
   if (is_audio (ri)) {
-    guint64 frames = pos / ri->id.frame_size;
+    guint64 frames = pos / ri->s.frame_size;
     json_uint (j, k_frames, frames);
     json_double (j, k_seconds, frames_to_seconds (ri, frames), 6);
   } else {
@@ -223,32 +223,32 @@ json_ring (Json *j, const RingInfo *ri, gboolean rates)
     gboolean audio = is_audio (ri);
 
     json_string (j, "kind", audio ? "audio" : "bytes");
-    json_bool (j, "overwrite", (ri->id.flags & RB_CORE_FLAG_OVERWRITE) != 0);
+    json_bool (j, "overwrite", (ri->s.flags & RB_RING_FLAGS_OVERWRITE) != 0);
     if (audio) {
       json_string (j, "format", rb_sample_format_to_string (
-              (RbSampleFormat) ri->id.sample_format));
-      json_uint (j, "channels", ri->id.channels);
-      json_uint (j, "rate", ri->id.rate);
+              ri->s.format));
+      json_uint (j, "channels", ri->s.channels);
+      json_uint (j, "rate", ri->s.rate);
     } else {
       json_null (j, "format");
       json_null (j, "channels");
       json_null (j, "rate");
     }
-    json_uint (j, "frame_size", ri->id.frame_size);
-    json_uint (j, "header_size", ri->id.header_size);
-    json_uint (j, "capacity", ri->id.capacity);
+    json_uint (j, "frame_size", ri->s.frame_size);
+    json_uint (j, "header_size", ri->s.header_size);
+    json_uint (j, "capacity", ri->s.capacity);
     if (audio)
-      json_uint (j, "capacity_frames", ri->id.capacity / ri->id.frame_size);
+      json_uint (j, "capacity_frames", ri->s.capacity / ri->s.frame_size);
     else
       json_null (j, "capacity_frames");
-    json_uint (j, "fill_bytes", fill_bytes (ri));
+    json_uint (j, "fill_bytes", ri->s.fill);
     json_double (j, "fill_percent", fill_percent (ri), 2);
     if (audio)
-      json_uint (j, "fill_frames", fill_bytes (ri) / ri->id.frame_size);
+      json_uint (j, "fill_frames", ri->s.fill / ri->s.frame_size);
     else
       json_null (j, "fill_frames");
-    json_position (j, ri, "write", ri->write_pos);
-    json_position (j, ri, "read", ri->read_pos);
+    json_position (j, ri, "write", ri->s.write_position);
+    json_position (j, ri, "read", ri->s.read_position);
     if (rates) {
       if (ri->have_rates) {
         json_double (j, "write_rate", ri->write_rate, 1);
@@ -258,26 +258,19 @@ json_ring (Json *j, const RingInfo *ri, gboolean rates)
         json_null (j, "read_rate");
       }
     }
-    /* relaxed: from the private snapshot */
-    json_bool (j, "eos",
-        atomic_load_explicit (&ri->h.eos, memory_order_relaxed) != 0);
+    json_bool (j, "eos", ri->s.end_of_stream);
     json_peer (j, "producer", &ri->producer, TRUE, NULL);
     json_peer (j, "consumer", &ri->consumer, TRUE, NULL);
     json_peer (j, "creator", &ri->creator, FALSE,
-        role_name (ri->creator_role));
+        role_name (ri->s.creator_role));
     json_open (j, "waiters", '{');
-    json_uint (j, "data",
-        atomic_load_explicit (&ri->h.data_waiters, memory_order_relaxed));
-    json_uint (j, "space",
-        atomic_load_explicit (&ri->h.space_waiters, memory_order_relaxed));
+    json_uint (j, "data", ri->s.data_waiters);
+    json_uint (j, "space", ri->s.space_waiters);
     json_close (j, '}');
     json_open (j, "counters", '{');
-    json_uint (j, "overruns",
-        atomic_load_explicit (&ri->h.overruns, memory_order_relaxed));
-    json_uint (j, "underruns",
-        atomic_load_explicit (&ri->h.underruns, memory_order_relaxed));
-    json_uint (j, "overwritten",
-        atomic_load_explicit (&ri->h.overwritten, memory_order_relaxed));
+    json_uint (j, "overruns", ri->s.overruns);
+    json_uint (j, "underruns", ri->s.underruns);
+    json_uint (j, "overwritten", ri->s.overwritten);
     json_close (j, '}');
   }
   json_file (j, ri);

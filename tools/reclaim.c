@@ -20,9 +20,9 @@ describe_users (const RingInfo *ri)
     { "consumer", &ri->consumer },
   };
 
-  for (guint i = 0; ri->have_header && i < G_N_ELEMENTS (users); i++) {
-    if (users[i].peer->state == PEER_NONE ||
-        users[i].peer->state == PEER_DETACHED)
+  for (guint i = 0; ri->s.roles_known && i < G_N_ELEMENTS (users); i++) {
+    if (users[i].peer->state == RB_HOLDER_STATE_NONE ||
+        users[i].peer->state == RB_HOLDER_STATE_DETACHED)
       continue;
     g_string_append_printf (s, "%s%s pid %u %s", s->len ? ", " : "",
         users[i].what, users[i].peer->pid,

@@ -15,20 +15,15 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-/* A snapshot whose positions look impossible is read again this many
- * times before the ring is called corrupt: pread() copies write_pos and
- * read_pos at different instants, so on a busy ring the consumer may have
- * moved past the write position we copied a moment earlier. */
-#define SNAPSHOT_RETRIES 5
-
 static const char *const peer_state_names[] = {
   "none", "detached", "alive", "stopped", "dead",
 };
 
 const char *
-peer_state_name (PeerState state)
+peer_state_name (RbHolderState state)
 {
-  return peer_state_names[state];
+  return (guint) state < G_N_ELEMENTS (peer_state_names) ?
+      peer_state_names[state] : "unknown";
 }
 
 void
@@ -56,56 +51,17 @@ ring_fail (RingInfo *ri, int status, const char *format, ...)
   ri->status = status;
 }
 
-/* The state letter of /proc/PID/stat, or 0 if it cannot be read. */
-static char
-process_state (guint32 pid)
-{
-  g_autofree gchar *path = g_strdup_printf ("/proc/%u/stat", pid);
-  g_autofree gchar *contents = NULL;
-  const char *p;
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return 0;
-  /* the command name may hold spaces and parentheses: the state follows
-   * the last ')' */
-  p = strrchr (contents, ')');
-  if (p == NULL || p[1] != ' ')
-    return 0;
-  return p[2];
-}
-
-static Peer
-peer_of (guint64 owner, guint32 generation, gboolean has_generation)
-{
-  Peer peer = { PEER_NONE, rb_owner_pid (owner), generation };
-  char state;
-
-  if (owner == 0) {
-    /* a holder that died leaves its owner word behind: an empty word with
-     * claims counted means the last one let go */
-    peer.state = has_generation && generation > 0 ? PEER_DETACHED : PEER_NONE;
-    return peer;
-  }
-  if (!rb_owner_alive (owner)) {
-    peer.state = PEER_DEAD;
-    return peer;
-  }
-  state = process_state (peer.pid);
-  peer.state = state == 'T' || state == 't' ? PEER_STOPPED : PEER_ALIVE;
-  return peer;
-}
-
 const char *
-role_name (guint32 role)
+role_name (gint role)
 {
   switch (role) {
-    case RB_ROLE_BOTH:
+    case RB_RING_ROLE_BOTH:
       return "both";
-    case RB_ROLE_PRODUCER:
+    case RB_RING_ROLE_PRODUCER:
       return "producer";
-    case RB_ROLE_CONSUMER:
+    case RB_RING_ROLE_CONSUMER:
       return "consumer";
-    case RB_ROLE_READER:
+    case RB_RING_ROLE_READER:
       return "reader";
     default:
       return "unknown";
@@ -114,25 +70,12 @@ role_name (guint32 role)
 
 /* --- inspecting a ring ---------------------------------------------------- */
 
-static void
-read_peers (RingInfo *ri)
+static Peer
+peer (RbHolderState state, guint pid, guint generation)
 {
-  /* relaxed: these load from our private snapshot, not shared memory */
-  ri->write_pos = atomic_load_explicit (&ri->h.write_pos, memory_order_relaxed);
-  ri->read_pos = atomic_load_explicit (&ri->h.read_pos, memory_order_relaxed);
-  ri->producer = peer_of (
-      atomic_load_explicit (&ri->h.producer_owner, memory_order_relaxed),
-      atomic_load_explicit (&ri->h.producer_generation, memory_order_relaxed),
-      TRUE);
-  ri->consumer = peer_of (
-      atomic_load_explicit (&ri->h.consumer_owner, memory_order_relaxed),
-      atomic_load_explicit (&ri->h.consumer_generation, memory_order_relaxed),
-      TRUE);
-  ri->creator = peer_of (
-      atomic_load_explicit (&ri->h.creator_owner, memory_order_relaxed), 0,
-      FALSE);
-  ri->creator_role =
-      atomic_load_explicit (&ri->h.creator_role, memory_order_relaxed);
+  Peer p = { state, pid, generation };
+
+  return p;
 }
 
 /* Opens @ri's file for reading, if it is a regular file. Returns: the
@@ -186,47 +129,28 @@ ring_open_file (RingInfo *ri)
   return fd;
 }
 
-/* Copies the header of the ring open on @fd into @ri and validates it. */
+/* Reads and validates the header of the ring open on @fd into @ri. */
 static void
 ring_read_header (RingInfo *ri, int fd)
 {
-  guint8 image[sizeof (struct rb_shm_header)];
-  enum rb_shm_problem problem = RB_SHM_OK;
-  char why[256] = "";
-  ssize_t got = 0;
+  g_autoptr (GError) error = NULL;
+  const RbRingStatus *s = &ri->s;
+  struct stat st;
 
-  for (int attempt = 0; attempt <= SNAPSHOT_RETRIES; attempt++) {
-    if (attempt > 0) {
-      g_usleep (1000);
-      /* the size is part of what is validated */
-      if (fstat (fd, &ri->st) < 0)
-        break;
-    }
-    memset (image, 0, sizeof image);
-    got = pread (fd, image, sizeof image, 0);
-    if (got < 0) {
-      ring_fail (ri, EX_IOERR, "ring '%s': cannot read %s: %s", ri->name,
-          ri->path, g_strerror (errno));
-      return;
-    }
-    problem = rb_shm_validate (image, (guint64) ri->st.st_size,
-        rb_page_size (), &ri->id, why, sizeof why);
-    if (problem != RB_SHM_BAD_POSITIONS && problem != RB_SHM_CORRUPT)
-      break;
-  }
-
-  memcpy (&ri->h, image, sizeof image);
-  ri->have_header = got == (ssize_t) sizeof image &&
-      atomic_load_explicit (&ri->h.magic, memory_order_relaxed) ==
-      RB_SHM_MAGIC;
+  ri->valid = rb_ring_status_read_fd (fd, ri->name, &ri->s, &error);
+  /* a busy or new ring may have been read again: its size with it */
+  if (fstat (fd, &st) == 0)
+    ri->st = st;
   /* owner words of a corrupt ring still say who used it (--reclaim) */
-  if (ri->have_header)
-    read_peers (ri);
-  if (problem != RB_SHM_OK) {
-    ring_fail (ri, EX_DATAERR, "ring '%s': %s", ri->name, why);
-    return;
-  }
-  ri->valid = TRUE;
+  ri->producer = peer (s->producer_state, s->producer_pid,
+      s->producer_generation);
+  ri->consumer = peer (s->consumer_state, s->consumer_pid,
+      s->consumer_generation);
+  ri->creator = peer (s->creator_state, s->creator_pid, 0);
+  if (!ri->valid)
+    ring_fail (ri, g_error_matches (error, RB_RING_ERROR,
+            RB_RING_ERROR_FAILED) ? EX_IOERR : EX_DATAERR, "%s",
+        error->message);
 }
 
 /* Fills @ri from its file: the header if it is a ring, the reason if it
@@ -253,14 +177,36 @@ ring_inspect (RingInfo *ri)
   close (fd);
 }
 
+/* Where the library keeps named rings ("/dev/shm") and how their files
+ * are called ("ringbridge-"), from the library's own
+ * rb_ring_name_to_path() rather than a copy of its rule. */
+static const char *
+ring_dir (const char **prefix)
+{
+  static gchar *dir, *file_prefix;
+
+  if (dir == NULL) {
+    g_autofree gchar *path = rb_ring_name_to_path ("x");
+    g_autofree gchar *base = g_path_get_basename (path);
+
+    dir = g_path_get_dirname (path);
+    file_prefix = g_strndup (base, strlen (base) - 1);
+  }
+  if (prefix != NULL)
+    *prefix = file_prefix;
+  return dir;
+}
+
 static RingInfo *
 ring_info_new (const char *name)
 {
   RingInfo *ri = g_new0 (RingInfo, 1);
+  const char *prefix;
+  const char *dir = ring_dir (&prefix);
 
   ri->name = g_strdup (name);
   /* not rb_ring_name_to_path(): a file with an invalid name is listed too */
-  ri->path = g_strconcat (RB_SHM_DIR "/" RB_RING_NAME_PREFIX, name, NULL);
+  ri->path = g_strconcat (dir, "/", prefix, name, NULL);
   return ri;
 }
 
@@ -280,6 +226,8 @@ collect_rings (const Options *opt)
 {
   GPtrArray *rings = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ring_info_free);
+  const char *prefix;
+  const char *shm_dir = ring_dir (&prefix);
   struct dirent *de;
   DIR *dir;
 
@@ -289,11 +237,11 @@ collect_rings (const Options *opt)
     return rings;
   }
 
-  dir = opendir (RB_SHM_DIR);
+  dir = opendir (shm_dir);
   if (dir == NULL) {
     if (errno == ENOENT)
       return rings;
-    print_error ("cannot list %s: %s", RB_SHM_DIR, g_strerror (errno));
+    print_error ("cannot list %s: %s", shm_dir, g_strerror (errno));
     g_ptr_array_unref (rings);
     return NULL;
   }
@@ -301,9 +249,8 @@ collect_rings (const Options *opt)
    * other thread uses anyway */
   /* NOLINTNEXTLINE(concurrency-mt-unsafe): see above */
   while ((de = readdir (dir)) != NULL) {
-    if (g_str_has_prefix (de->d_name, RB_RING_NAME_PREFIX))
-      g_ptr_array_add (rings,
-          ring_info_new (de->d_name + strlen (RB_RING_NAME_PREFIX)));
+    if (g_str_has_prefix (de->d_name, prefix))
+      g_ptr_array_add (rings, ring_info_new (de->d_name + strlen (prefix)));
   }
   closedir (dir);
   g_ptr_array_sort (rings, compare_rings);
@@ -315,32 +262,19 @@ collect_rings (const Options *opt)
 gboolean
 is_audio (const RingInfo *ri)
 {
-  return ri->id.sample_format != RB_FORMAT_NONE;
-}
-
-guint64
-fill_bytes (const RingInfo *ri)
-{
-  guint64 used = ri->write_pos - ri->read_pos;
-
-  /* An overwrite ring's consumer may lag by more than the capacity; what
-   * is left to read then is the whole ring. Compared by unsigned
-   * difference: positions wrap at 2^64. */
-  if ((gint64) used < 0)
-    return 0;
-  return MIN (used, ri->id.capacity);
+  return ri->s.format != RB_SAMPLE_FORMAT_NONE;
 }
 
 gdouble
 fill_percent (const RingInfo *ri)
 {
-  return 100.0 * (gdouble) fill_bytes (ri) / (gdouble) ri->id.capacity;
+  return 100.0 * (gdouble) ri->s.fill / (gdouble) ri->s.capacity;
 }
 
 gdouble
 frames_to_seconds (const RingInfo *ri, guint64 frames)
 {
-  return (gdouble) frames / (gdouble) ri->id.rate;
+  return (gdouble) frames / (gdouble) ri->s.rate;
 }
 
 static gchar *

@@ -13,20 +13,17 @@
  *   ringbridge-stat.c  main() and the plain listing
  * One thread; nothing here is realtime.
  *
- * Looking must never disturb: the public rb_ring_open() claims a role, so
- * ring.c reads each ring's header with pread() from a read-only descriptor
- * and validates that private snapshot with the library's own
- * rb_shm_validate() (internal API, fine for a tool shipped with the
- * library). No mapping, no write, no role: a realtime producer and consumer
- * cannot tell it is there, and a corrupt header is just a reason to print.
+ * Looking must never disturb: rb_ring_open() claims a role, so ring.c
+ * opens each ring's file read-only itself (its mode and owner are part of
+ * the report) and hands the descriptor to rb_ring_status_read_fd(), which
+ * reads and validates the header without mapping, writing or claiming
+ * anything: a realtime producer and consumer cannot tell it is there, and
+ * a corrupt header is just a reason to print. Public API only.
  * --reclaim goes through rb_ring_reclaim_stale().
  *
  * Documentation lives in ringbridge-stat-doc.h, shared with the man page. */
 
 #include <ringbridge/ringbridge.h>
-#include "rb-mapping-private.h"
-#include "rb-shm-private.h"
-#include "rb-wait-private.h"
 #include "cli-common.h"
 
 #include <sys/stat.h>
@@ -41,18 +38,10 @@ typedef struct {
   gchar **names;                /* NULL: every ring in /dev/shm */
 } Options;
 
-typedef enum {
-  PEER_NONE,
-  PEER_DETACHED,
-  PEER_ALIVE,
-  PEER_STOPPED,
-  PEER_DEAD,
-} PeerState;
-
 typedef struct {
-  PeerState state;
-  guint32 pid;
-  guint32 generation;
+  RbHolderState state;
+  guint pid;
+  guint generation;
 } Peer;
 
 typedef struct {
@@ -64,13 +53,9 @@ typedef struct {
   gboolean have_stat;
   struct stat st;
 
-  gboolean have_header;         /* a full header image was read */
-  gboolean valid;               /* ... and it passed validation */
-  struct rb_shm_header h;       /* private snapshot */
-  struct rb_ring_identity id;
-  guint64 write_pos, read_pos;
+  gboolean valid;               /* the header passed validation */
+  RbRingStatus s;               /* s.roles_known: a header was read */
   Peer producer, consumer, creator;
-  guint32 creator_role;
 
   gboolean have_rates;          /* --watch, from the previous refresh */
   gdouble write_rate, read_rate;
@@ -100,10 +85,9 @@ void ring_fail (RingInfo *ri, int status, const char *format, ...)
     G_GNUC_PRINTF (3, 4);
 void ring_inspect (RingInfo *ri);
 GPtrArray *collect_rings (const Options *opt);
-const char *peer_state_name (PeerState state);
-const char *role_name (guint32 role);
+const char *peer_state_name (RbHolderState state);
+const char *role_name (gint role);
 gboolean is_audio (const RingInfo *ri);
-guint64 fill_bytes (const RingInfo *ri);
 gdouble fill_percent (const RingInfo *ri);
 gdouble frames_to_seconds (const RingInfo *ri, guint64 frames);
 typedef struct {

@@ -40,10 +40,10 @@ text_peer (GString *out, const char *label, const Peer *peer)
 {
   g_string_append_printf (out, FIELD, label);
   switch (peer->state) {
-    case PEER_NONE:
+    case RB_HOLDER_STATE_NONE:
       g_string_append (out, "none\n");
       break;
-    case PEER_DETACHED:
+    case RB_HOLDER_STATE_DETACHED:
       g_string_append_printf (out, "detached, generation %u\n",
           peer->generation);
       break;
@@ -60,7 +60,7 @@ text_position (GString *out, const RingInfo *ri, const char *label,
 {
   g_string_append_printf (out, FIELD "%" G_GUINT64_FORMAT, label, pos);
   if (is_audio (ri)) {
-    guint64 frames = pos / ri->id.frame_size;
+    guint64 frames = pos / ri->s.frame_size;
     g_string_append_printf (out, " (%" G_GUINT64_FORMAT " frames, %.6f s)",
         frames, frames_to_seconds (ri, frames));
   }
@@ -100,33 +100,33 @@ text_ring (GString *out, const RingInfo *ri, gboolean rates)
   g_string_append_printf (out, FIELD, "kind");
   if (is_audio (ri))
     g_string_append_printf (out, "audio %s %uch %u Hz",
-        rb_sample_format_to_string ((RbSampleFormat) ri->id.sample_format),
-        ri->id.channels, ri->id.rate);
+        rb_sample_format_to_string (ri->s.format),
+        ri->s.channels, ri->s.rate);
   else
     g_string_append (out, "bytes");
-  if (ri->id.flags & RB_CORE_FLAG_OVERWRITE)
+  if (ri->s.flags & RB_RING_FLAGS_OVERWRITE)
     g_string_append (out, ", overwrite");
   g_string_append_c (out, '\n');
 
-  size = human_size (ri->id.capacity);
+  size = human_size (ri->s.capacity);
   g_string_append_printf (out, FIELD "%" G_GUINT64_FORMAT " bytes (%s",
-      "capacity", ri->id.capacity, size);
+      "capacity", ri->s.capacity, size);
   if (is_audio (ri)) {
-    guint64 frames = ri->id.capacity / ri->id.frame_size;
+    guint64 frames = ri->s.capacity / ri->s.frame_size;
     g_string_append_printf (out, ", %" G_GUINT64_FORMAT " frames, %.3f s",
         frames, frames_to_seconds (ri, frames));
   }
   g_string_append (out, ")\n");
 
   g_string_append_printf (out, FIELD "%" G_GUINT64_FORMAT " bytes (%.1f%%)",
-      "fill", fill_bytes (ri), fill_percent (ri));
+      "fill", ri->s.fill, fill_percent (ri));
   if (is_audio (ri))
     g_string_append_printf (out, ", %" G_GUINT64_FORMAT " frames",
-        fill_bytes (ri) / ri->id.frame_size);
+        ri->s.fill / ri->s.frame_size);
   g_string_append_c (out, '\n');
 
-  text_position (out, ri, "write", ri->write_pos);
-  text_position (out, ri, "read", ri->read_pos);
+  text_position (out, ri, "write", ri->s.write_position);
+  text_position (out, ri, "read", ri->s.read_position);
   if (rates) {
     g_string_append_printf (out, FIELD, "rate");
     if (ri->have_rates)
@@ -138,24 +138,19 @@ text_ring (GString *out, const RingInfo *ri, gboolean rates)
   text_peer (out, "producer", &ri->producer);
   text_peer (out, "consumer", &ri->consumer);
   g_string_append_printf (out, FIELD, "creator");
-  if (ri->creator.state == PEER_NONE)
+  if (ri->creator.state == RB_HOLDER_STATE_NONE)
     g_string_append (out, "none\n");
   else
     g_string_append_printf (out, "pid %u %s, role %s\n", ri->creator.pid,
-        peer_state_name (ri->creator.state), role_name (ri->creator_role));
+        peer_state_name (ri->creator.state), role_name (ri->s.creator_role));
 
-  /* relaxed: from the private snapshot */
   g_string_append_printf (out, FIELD "%s\n", "eos",
-      atomic_load_explicit (&ri->h.eos, memory_order_relaxed) ? "yes" : "no");
+      ri->s.end_of_stream ? "yes" : "no");
   g_string_append_printf (out, FIELD "data %u, space %u\n", "waiters",
-      atomic_load_explicit (&ri->h.data_waiters, memory_order_relaxed),
-      atomic_load_explicit (&ri->h.space_waiters, memory_order_relaxed));
+      ri->s.data_waiters, ri->s.space_waiters);
   g_string_append_printf (out, FIELD "overruns %" G_GUINT64_FORMAT
       ", underruns %" G_GUINT64_FORMAT ", overwritten %" G_GUINT64_FORMAT "\n",
-      "counters",
-      atomic_load_explicit (&ri->h.overruns, memory_order_relaxed),
-      atomic_load_explicit (&ri->h.underruns, memory_order_relaxed),
-      atomic_load_explicit (&ri->h.overwritten, memory_order_relaxed));
+      "counters", ri->s.overruns, ri->s.underruns, ri->s.overwritten);
   text_file (out, ri);
 }
 

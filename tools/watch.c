@@ -38,11 +38,11 @@ update_rates (GHashTable *previous, RingInfo *ri, gint64 now_us)
   /* same file (a ring made anew under the same name starts over), and
    * positions that only moved forward */
   if (p != NULL && p->dev == ri->st.st_dev && p->ino == ri->st.st_ino &&
-      now_us > p->time_us && ri->write_pos - p->write_pos < G_MAXINT64 &&
-      ri->read_pos - p->read_pos < G_MAXINT64) {
+      now_us > p->time_us && ri->s.write_position - p->write_pos < G_MAXINT64 &&
+      ri->s.read_position - p->read_pos < G_MAXINT64) {
     gdouble dt = (gdouble) (now_us - p->time_us) / G_USEC_PER_SEC;
-    ri->write_rate = (gdouble) (ri->write_pos - p->write_pos) / dt;
-    ri->read_rate = (gdouble) (ri->read_pos - p->read_pos) / dt;
+    ri->write_rate = (gdouble) (ri->s.write_position - p->write_pos) / dt;
+    ri->read_rate = (gdouble) (ri->s.read_position - p->read_pos) / dt;
     ri->have_rates = TRUE;
   }
   if (p == NULL) {
@@ -51,8 +51,8 @@ update_rates (GHashTable *previous, RingInfo *ri, gint64 now_us)
   }
   p->dev = ri->st.st_dev;
   p->ino = ri->st.st_ino;
-  p->write_pos = ri->write_pos;
-  p->read_pos = ri->read_pos;
+  p->write_pos = ri->s.write_position;
+  p->read_pos = ri->s.read_position;
   p->time_us = now_us;
 }
 

@@ -448,46 +448,11 @@ check_trust (RbRing *self, int fd, const struct stat *st, const gchar *quoted,
  * identity, so nothing a peer changes afterwards can make us map or index
  * out of bounds. */
 static gboolean
-read_identity (RbRing *self, int fd, uint64_t file_size, size_t page,
+read_identity (RbRing *self, int fd, uint64_t file_size,
     const gchar *quoted, struct rb_ring_identity *id, GError **error)
 {
-  guint8 snapshot[sizeof (struct rb_shm_header)];
-  char why[256];
-  enum rb_shm_problem problem;
-  ssize_t got;
-
-  for (int attempt = 0;; attempt++) {
-    memset (snapshot, 0, sizeof snapshot);
-    got = pread (fd, snapshot, sizeof snapshot, 0);
-    if (got < 0) {
-      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_FAILED,
-          "cannot read %s: %s", quoted, g_strerror (errno));
-      return FALSE;
-    }
-    problem = rb_shm_validate (snapshot, file_size, page, id, why,
-        sizeof why);
-    /* positions seen at two moments of a busy ring: look again */
-    if (problem != RB_SHM_BAD_POSITIONS || attempt == 4)
-      break;
-  }
-  switch (problem) {
-    case RB_SHM_OK:
-      break;
-    case RB_SHM_TOO_SMALL:
-    case RB_SHM_NOT_A_RING:
-      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING, "%s: %s",
-          quoted, why);
-      return FALSE;
-    case RB_SHM_INCOMPATIBLE:
-      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INCOMPATIBLE, "%s: %s",
-          quoted, why);
-      return FALSE;
-    case RB_SHM_CORRUPT:
-    default:
-      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_CORRUPT, "%s: %s",
-          quoted, why);
-      return FALSE;
-  }
+  if (!rb_ring_read_header (fd, FALSE, file_size, quoted, NULL, id, error))
+    return FALSE;
   if (self->role == RB_RING_ROLE_READER &&
       !(id->flags & RB_CORE_FLAG_OVERWRITE)) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE,
@@ -499,7 +464,7 @@ read_identity (RbRing *self, int fd, uint64_t file_size, size_t page,
 
 /* Attaches to the ring in @fd, whose header another process wrote. */
 static gboolean
-init_attach (RbRing *self, int fd, size_t page, GError **error)
+init_attach (RbRing *self, int fd, GError **error)
 {
   g_autofree gchar *quoted = self->name ?
       g_strdup_printf ("ring '%s'", self->name) : g_strdup ("the passed ring");
@@ -514,8 +479,7 @@ init_attach (RbRing *self, int fd, size_t page, GError **error)
     return FALSE;
   }
   if (!check_trust (self, fd, &st, quoted, error) ||
-      !read_identity (self, fd, (uint64_t) st.st_size, page, quoted, &id,
-          error))
+      !read_identity (self, fd, (uint64_t) st.st_size, quoted, &id, error))
     return FALSE;
 
   res = rb_mapping_map (&self->map, fd, id.header_size, id.capacity, &what);
@@ -599,7 +563,7 @@ rb_ring_init_backing (RbRing *self, GError **error)
       fd = open_named (self->name, path, error);
       if (fd < 0)
         return FALSE;
-      ok = init_attach (self, fd, page, error);
+      ok = init_attach (self, fd, error);
       close (fd);
       return ok;
 
@@ -611,7 +575,7 @@ rb_ring_init_backing (RbRing *self, GError **error)
        * same open file, may already cover us) */
       if (is_named_ring_fd (self->fd))
         (void) rb_shm_lock (self->fd, RB_LOCK_USERS, F_RDLCK);
-      return init_attach (self, self->fd, page, error);
+      return init_attach (self, self->fd, error);
 
     default:
       g_assert_not_reached ();

@@ -13,6 +13,7 @@
  *   rb-ring-state.c     facts, positions, clock point, counters, EOS;
  *                       the misuse checks' reports
  *   rb-ring-records.c   records rings
+ *   rb-ring-status.c    RbRingStatus; reading a header from its file
  *   rb-sample-format.c  RbSampleFormat helpers */
 
 #include "rb-ring.h"
@@ -86,6 +87,23 @@ gchar *rb_ring_path_of (const gchar *name, GError **error);
 void rb_ring_set_exists_error (const gchar *name, GError **error);
 void rb_ring_set_open_error (const gchar *name, const gchar *path, int res,
                              GError **error);
+
+/* rb-ring-status.c */
+/* One validated snapshot of the header in @fd into @snapshot (may be
+ * NULL; zero if the file is shorter than a header) and @id, against the
+ * file's size @file_size. @patient: a reader that does not hold the ring,
+ * which looks again at a header that seems corrupt (see ATTEMPTS). Errors
+ * name the ring as @quoted ("ring 'name'"). */
+gboolean rb_ring_read_header (int fd, gboolean patient, uint64_t file_size,
+                              const gchar *quoted,
+                              struct rb_shm_header *snapshot,
+                              struct rb_ring_identity *id, GError **error);
+
+/* rb-ring-state.c: whether a clock point read from shared memory can be
+ * true (see rb_ring_get_clock_point()), the write position being
+ * @written. */
+gboolean rb_clock_point_plausible (uint64_t written, uint64_t capacity,
+                                   uint64_t position, int64_t time_ns);
 
 /* rb-ring-wait.c: FALSE (and the ring orphaned) if a peer cut a named
  * ring's file short. */

@@ -396,11 +396,11 @@ rb_ring_set_clock_point (RbRing *ring, guint64 position, gint64 monotonic_ns,
 /* Whether a clock point read from shared memory can be true: the producer
  * is another process, and a garbage point would make a clock that follows
  * it jump by centuries. */
-static gboolean
-clock_point_plausible (RbRing *ring, uint64_t position, int64_t time_ns)
+gboolean
+rb_clock_point_plausible (uint64_t written, uint64_t capacity,
+    uint64_t position, int64_t time_ns)
 {
   struct timespec ts;
-  uint64_t written;
   int64_t now;
 
   /* CLOCK_MONOTONIC counts from boot: never 0 or less */
@@ -414,8 +414,7 @@ clock_point_plausible (RbRing *ring, uint64_t position, int64_t time_ns)
   }
   /* written data, or data being written: at most one ring ahead of the
    * write position */
-  written = rb_ring_core_write_position (ring->core);
-  return position <= written || position - written <= ring->core->capacity;
+  return position <= written || position - written <= capacity;
 }
 
 /**
@@ -448,7 +447,8 @@ rb_ring_get_clock_point (RbRing *ring, guint64 *position,
   CHECK_RING (ring, FALSE);
   ok = rb_ring_core_get_clock (ring->core, &p, &t, &f);
 
-  if (ok && !clock_point_plausible (ring, p, t)) {
+  if (ok && !rb_clock_point_plausible (
+          rb_ring_core_write_position (ring->core), ring->core->capacity, p, t)) {
     ok = FALSE;
     p = f = 0;
     t = 0;

@@ -220,6 +220,8 @@ enum rb_peer {
 
 /* Peer liveness. Owner words: see struct rb_shm_header. */
 uint64_t rb_process_start_time (uint32_t pid);
+/* The state letter of /proc/PID/stat ('R', 'T', ...), 0 if unreadable. */
+char     rb_process_state (uint32_t pid);
 uint64_t rb_owner_self (void);
 bool     rb_owner_alive (uint64_t owner);
 enum rb_peer rb_shm_peer_state (struct rb_shm_header *hdr, int role,

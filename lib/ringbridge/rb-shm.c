@@ -252,6 +252,15 @@ rb_process_start_time (uint32_t pid)
   return process_stat (pid, &state, &start) ? start : 0;
 }
 
+char
+rb_process_state (uint32_t pid)
+{
+  char state;
+  uint64_t start;
+
+  return process_stat (pid, &state, &start) ? state : 0;
+}
+
 uint64_t
 rb_owner_self (void)
 {

@@ -290,6 +290,29 @@ typedef enum {
 } RbPeerState;
 
 /**
+ * RbHolderState:
+ * @RB_HOLDER_STATE_NONE: nobody ever held the role
+ * @RB_HOLDER_STATE_DETACHED: the last holder let the role go (or died
+ *   and was cleared)
+ * @RB_HOLDER_STATE_ALIVE: a process holds it and runs
+ * @RB_HOLDER_STATE_STOPPED: a process holds it and is stopped (SIGSTOP, a
+ *   debugger): alive, but not running
+ * @RB_HOLDER_STATE_DEAD: the process that holds it died
+ *
+ * Who holds a role of a shared ring, as an #RbRingStatus reports it: finer
+ * than #RbPeerState, for monitors.
+ *
+ * Since: 0.2
+ */
+typedef enum {
+  RB_HOLDER_STATE_NONE,
+  RB_HOLDER_STATE_DETACHED,
+  RB_HOLDER_STATE_ALIVE,
+  RB_HOLDER_STATE_STOPPED,
+  RB_HOLDER_STATE_DEAD,
+} RbHolderState;
+
+/**
  * RbRingTakeOver:
  * @RB_RING_TAKE_OVER_CREATED: the name was free: a new ring was made
  * @RB_RING_TAKE_OVER_RECREATED: a stale ring of the name (every process
