@@ -319,8 +319,8 @@ rb_ring_get_status (RbRing *ring, RbRingStatus *status)
  * Thread: any. Not RT-safe (reads the file and /proc; may sleep a few
  * milliseconds).
  *
- * Returns: %TRUE if @status describes a valid ring; %FALSE with @error
- *   (%RB_RING_ERROR_NOT_A_RING, %RB_RING_ERROR_INCOMPATIBLE,
+ * Returns: (skip): %TRUE if @status describes a valid ring; %FALSE with
+ *   @error (%RB_RING_ERROR_NOT_A_RING, %RB_RING_ERROR_INCOMPATIBLE,
  *   %RB_RING_ERROR_CORRUPT, %RB_RING_ERROR_FAILED) otherwise
  *
  * Since: 0.2
@@ -372,8 +372,8 @@ rb_ring_status_read_fd (gint fd, const gchar *name, RbRingStatus *status,
  *
  * Thread: any. Not RT-safe.
  *
- * Returns: %TRUE if @status describes a valid ring; %FALSE with @error
- *   otherwise (also %RB_RING_ERROR_INVALID_NAME, %RB_RING_ERROR_NOT_FOUND,
+ * Returns: (skip): %TRUE if @status describes a valid ring; %FALSE with
+ *   @error otherwise (also %RB_RING_ERROR_INVALID_NAME, %RB_RING_ERROR_NOT_FOUND,
  *   %RB_RING_ERROR_PERMISSION)
  *
  * Since: 0.2
