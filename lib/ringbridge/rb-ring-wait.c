@@ -116,6 +116,19 @@ on_cancelled (GCancellable *cancellable, gpointer data)
   rb_wake (cw->word);
 }
 
+/* The checks that open every wait: a call the caller's side may make
+ * (@side_ok), a cancellable or none, and a ring whose file is still there.
+ * A macro so that a refusal names the public function. */
+#define WAIT_CHECKS(ring, side_ok, cancellable) G_STMT_START { \
+    g_return_val_if_fail (RB_IS_RING (ring), RB_WAIT_INTERRUPTED); \
+    g_return_val_if_fail (side_ok, RB_WAIT_INTERRUPTED); \
+    g_return_val_if_fail (cancellable == NULL || \
+        G_IS_CANCELLABLE (cancellable), RB_WAIT_INTERRUPTED); \
+    /* relaxed: see orphan() */ \
+    if (atomic_load_explicit (&(ring)->orphaned, memory_order_relaxed)) \
+      return RB_WAIT_PEER_GONE; \
+  } G_STMT_END
+
 /* Runs one wait of @ring for @target with @cancellable (may be NULL). */
 static RbWaitResult
 wait_cancellable (RbRing *ring, gboolean data, int role_watched,
@@ -192,15 +205,8 @@ RbWaitResult
 rb_ring_wait_readable_full (RbRing *ring, gsize count, gint64 timeout_us,
     GCancellable *cancellable)
 {
-  g_return_val_if_fail (RB_IS_RING (ring), RB_WAIT_INTERRUPTED);
-  g_return_val_if_fail (ring->role == RB_RING_ROLE_CONSUMER ||
-      ring->role == RB_RING_ROLE_BOTH, RB_WAIT_INTERRUPTED);
-  g_return_val_if_fail (cancellable == NULL ||
-      G_IS_CANCELLABLE (cancellable), RB_WAIT_INTERRUPTED);
-
-  /* relaxed: see orphan() */
-  if (atomic_load_explicit (&ring->orphaned, memory_order_relaxed))
-    return RB_WAIT_PEER_GONE;
+  WAIT_CHECKS (ring, ring->role == RB_RING_ROLE_CONSUMER ||
+      ring->role == RB_RING_ROLE_BOTH, cancellable);
   count = MIN (count, (gsize) ring->core->capacity);
   return wait_cancellable (ring, TRUE, RB_ROLE_PRODUCER,
       ring->core->r + count, timeout_us, cancellable);
@@ -249,15 +255,8 @@ RbWaitResult
 rb_ring_wait_writable_full (RbRing *ring, gsize count, gint64 timeout_us,
     GCancellable *cancellable)
 {
-  g_return_val_if_fail (RB_IS_RING (ring), RB_WAIT_INTERRUPTED);
-  g_return_val_if_fail (ring->role == RB_RING_ROLE_PRODUCER ||
-      ring->role == RB_RING_ROLE_BOTH, RB_WAIT_INTERRUPTED);
-  g_return_val_if_fail (cancellable == NULL ||
-      G_IS_CANCELLABLE (cancellable), RB_WAIT_INTERRUPTED);
-
-  /* relaxed: see orphan() */
-  if (atomic_load_explicit (&ring->orphaned, memory_order_relaxed))
-    return RB_WAIT_PEER_GONE;
+  WAIT_CHECKS (ring, ring->role == RB_RING_ROLE_PRODUCER ||
+      ring->role == RB_RING_ROLE_BOTH, cancellable);
   if (ring->core->flags & RB_CORE_FLAG_OVERWRITE)
     return RB_WAIT_READY;
   count = MIN (count, (gsize) ring->core->capacity);
@@ -305,15 +304,7 @@ RbWaitResult
 rb_ring_wait_position_full (RbRing *ring, guint64 position,
     gint64 timeout_us, GCancellable *cancellable)
 {
-  g_return_val_if_fail (RB_IS_RING (ring), RB_WAIT_INTERRUPTED);
-  g_return_val_if_fail (ring->role != RB_RING_ROLE_PRODUCER,
-      RB_WAIT_INTERRUPTED);
-  g_return_val_if_fail (cancellable == NULL ||
-      G_IS_CANCELLABLE (cancellable), RB_WAIT_INTERRUPTED);
-
-  /* relaxed: see orphan() */
-  if (atomic_load_explicit (&ring->orphaned, memory_order_relaxed))
-    return RB_WAIT_PEER_GONE;
+  WAIT_CHECKS (ring, ring->role != RB_RING_ROLE_PRODUCER, cancellable);
   return wait_cancellable (ring, TRUE, RB_ROLE_PRODUCER, position,
       timeout_us, cancellable);
 }
