@@ -92,6 +92,17 @@ rb_ring_path_of (const gchar *name, GError **error)
   return g_strconcat (RB_SHM_DIR "/" RB_RING_NAME_PREFIX, name, NULL);
 }
 
+gboolean
+rb_ring_open_name (const gchar *name, int flags, gchar **path, int *fd,
+    struct stat *st, GError **error)
+{
+  *path = rb_ring_path_of (name, error);
+  if (*path == NULL)
+    return FALSE;
+  *fd = rb_shm_open_path (*path, flags, st);
+  return TRUE;
+}
+
 /* What the owner words of a ring's file say, for messages. Reads the
  * header with pread(): no mapping, nothing validated beyond the magic. */
 static gboolean
@@ -235,10 +246,8 @@ rb_ring_unlink (const gchar *name, GError **error)
   struct stat st;
   int fd, res;
 
-  path = rb_ring_path_of (name, error);
-  if (path == NULL)
+  if (!rb_ring_open_name (name, O_RDWR, &path, &fd, &st, error))
     return FALSE;
-  fd = rb_shm_open_path (path, O_RDWR, &st);
   if (fd >= 0) {
     res = rb_shm_unlink_if_same (path, fd, 1000, &what);
     close (fd);
@@ -288,11 +297,9 @@ rb_ring_reclaim_stale (const gchar *name, GError **error)
   struct stat st;
   int fd, res;
 
-  path = rb_ring_path_of (name, error);
-  if (path == NULL)
-    return FALSE;
   /* read-write: the locks below need it */
-  fd = rb_shm_open_path (path, O_RDWR, &st);
+  if (!rb_ring_open_name (name, O_RDWR, &path, &fd, &st, error))
+    return FALSE;
   if (fd == -EACCES && lstat (path, &st) == 0 && !may_remove (st.st_uid)) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION,
         "not removing ring '%s': it belongs to uid %u, and only that user "

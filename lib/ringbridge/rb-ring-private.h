@@ -84,6 +84,11 @@ int  rb_ring_peer_role (RbRing *ring);
 /* The file of the ring called @name, or NULL (and @error) for a name
  * rb_ring_name_validate() refuses. */
 gchar *rb_ring_path_of (const gchar *name, GError **error);
+/* Opens the file of the ring called @name with rb_shm_open_path() (@fd:
+ * its result, a descriptor or a negative value) and gives its @path.
+ * FALSE (and @error) only for a name rb_ring_name_validate() refuses. */
+gboolean rb_ring_open_name (const gchar *name, int flags, gchar **path,
+                            int *fd, struct stat *st, GError **error);
 void rb_ring_set_exists_error (const gchar *name, GError **error);
 void rb_ring_set_open_error (const gchar *name, const gchar *path, int res,
                              GError **error);
@@ -154,6 +159,16 @@ gboolean rb_ring_check_file (RbRing *self);
   CHECK_SIDE (ring, SIDE_PRODUCER, "producer", val)
 #define CHECK_CONSUMER(ring, val) \
   CHECK_SIDE (ring, SIDE_CONSUMER, "consumer", val)
+
+/* A ring, called from the side that may call. */
+#define CHECK_RING_PRODUCER(ring, val) G_STMT_START { \
+    CHECK_RING (ring, val); \
+    CHECK_PRODUCER (ring, val); \
+  } G_STMT_END
+#define CHECK_RING_CONSUMER(ring, val) G_STMT_START { \
+    CHECK_RING (ring, val); \
+    CHECK_CONSUMER (ring, val); \
+  } G_STMT_END
 
 /* read_at on a plain ring is the consumer's (the bytes it reads are stable
  * only below its own read position's reach); anyone reads an overwrite

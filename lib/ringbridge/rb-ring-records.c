@@ -136,9 +136,7 @@ rb_ring_get_max_record_size (RbRing *ring)
  * multiple of 8) and try again. A record larger than
  * rb_ring_get_max_record_size() can never fit.
  *
- * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a consumer or reader announced a wait since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: producer. RT-safe: at most one FUTEX_WAKE, as rb_ring_write().
  *
  * Returns: %TRUE if the record was written (%FALSE also on a ring without
  *   %RB_RING_FLAGS_RECORDS)
@@ -149,8 +147,7 @@ rb_ring_write_record (RbRing *ring, const RbRecordInfo *info,
 {
   struct rb_record rec;
 
-  CHECK_RING (ring, FALSE);
-  CHECK_PRODUCER (ring, FALSE);
+  CHECK_RING_PRODUCER (ring, FALSE);
   CHECK_ARG (info != NULL, FALSE);
   if (!holds_records (ring) || size != info->size ||
       (size > 0 && payload == NULL) || size > G_MAXUINT32)
@@ -176,8 +173,7 @@ rb_ring_write_record (RbRing *ring, const RbRecordInfo *info,
 guint8 *
 rb_ring_write_record_acquire (RbRing *ring, gsize max_size)
 {
-  CHECK_RING (ring, NULL);
-  CHECK_PRODUCER (ring, NULL);
+  CHECK_RING_PRODUCER (ring, NULL);
   if (!holds_records (ring))
     return NULL;
   return rb_ring_core_write_record_acquire (ring->core, max_size);
@@ -192,9 +188,7 @@ rb_ring_write_record_acquire (RbRing *ring, gsize max_size)
  * Publishes the record whose payload was written into the room from
  * rb_ring_write_record_acquire().
  *
- * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a consumer or reader announced a wait since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: producer. RT-safe: at most one FUTEX_WAKE, as rb_ring_write().
  *
  * Returns: %FALSE if nothing was acquired or @info's size exceeds it
  */
@@ -203,8 +197,7 @@ rb_ring_write_record_commit (RbRing *ring, const RbRecordInfo *info)
 {
   struct rb_record rec;
 
-  CHECK_RING (ring, FALSE);
-  CHECK_PRODUCER (ring, FALSE);
+  CHECK_RING_PRODUCER (ring, FALSE);
   CHECK_ARG (info != NULL, FALSE);
   if (!holds_records (ring))
     return FALSE;
@@ -229,8 +222,7 @@ rb_ring_peek_record (RbRing *ring, RbRecordInfo *info)
 {
   struct rb_record rec;
 
-  CHECK_RING (ring, FALSE);
-  CHECK_CONSUMER (ring, FALSE);
+  CHECK_RING_CONSUMER (ring, FALSE);
   CHECK_ARG (info != NULL, FALSE);
   if (!holds_records (ring) || !rb_ring_core_peek_record (ring->core, &rec))
     return FALSE;
@@ -250,9 +242,7 @@ rb_ring_peek_record (RbRing *ring, RbRecordInfo *info)
  * record stays in the ring, @info says how large it is, and the result is
  * %FALSE.
  *
- * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a producer announced a wait for space since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: consumer. RT-safe: at most one FUTEX_WAKE, as rb_ring_read().
  *
  * Returns: %TRUE if a record was read
  */
@@ -263,8 +253,7 @@ rb_ring_read_record (RbRing *ring, RbRecordInfo *info, guint8 *payload,
   struct rb_record rec = { 0 };
   gboolean ok;
 
-  CHECK_RING (ring, FALSE);
-  CHECK_CONSUMER (ring, FALSE);
+  CHECK_RING_CONSUMER (ring, FALSE);
   CHECK_ARG (info != NULL, FALSE);
   CHECK_ARG (payload != NULL || size == 0, FALSE);
   ok = holds_records (ring) &&
@@ -324,8 +313,7 @@ rb_ring_read_record_acquire (RbRing *ring, RbRecordInfo *info)
   struct rb_record rec = { 0 };
   const guint8 *p;
 
-  CHECK_RING (ring, NULL);
-  CHECK_CONSUMER (ring, NULL);
+  CHECK_RING_CONSUMER (ring, NULL);
   CHECK_ARG (info != NULL, NULL);
   p = holds_records (ring) ?
       rb_ring_core_read_record_acquire (ring->core, &rec) : NULL;
@@ -339,15 +327,12 @@ rb_ring_read_record_acquire (RbRing *ring, RbRecordInfo *info)
  *
  * Gives the record from rb_ring_read_record_acquire() back to the producer.
  *
- * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a producer announced a wait for space since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: consumer. RT-safe: at most one FUTEX_WAKE, as rb_ring_read().
  */
 void
 rb_ring_read_record_release (RbRing *ring)
 {
-  CHECK_RING (ring, );
-  CHECK_CONSUMER (ring, );
+  CHECK_RING_CONSUMER (ring, );
   rb_ring_core_read_record_release (ring->core);
 }
 
@@ -362,16 +347,13 @@ rb_ring_read_record_release (RbRing *ring)
  * then does nothing). On an empty ring, or a ring that does not hold
  * records, nothing happens.
  *
- * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a producer announced a wait for space since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: consumer. RT-safe: at most one FUTEX_WAKE, as rb_ring_read().
  *
  * Returns: %TRUE if a record was discarded, %FALSE if there was none
  */
 gboolean
 rb_ring_skip_record (RbRing *ring)
 {
-  CHECK_RING (ring, FALSE);
-  CHECK_CONSUMER (ring, FALSE);
+  CHECK_RING_CONSUMER (ring, FALSE);
   return holds_records (ring) && rb_ring_core_skip_record (ring->core);
 }

@@ -42,8 +42,7 @@
 gsize
 rb_ring_write (RbRing *ring, const guint8 *data, gsize count)
 {
-  CHECK_RING (ring, 0);
-  CHECK_PRODUCER (ring, 0);
+  CHECK_RING_PRODUCER (ring, 0);
   CHECK_ARG (data != NULL || count == 0, 0);
 
   return rb_ring_core_write (ring->core, data, count);
@@ -76,8 +75,7 @@ rb_ring_write (RbRing *ring, const guint8 *data, gsize count)
 gsize
 rb_ring_read (RbRing *ring, guint8 *data, gsize count)
 {
-  CHECK_RING (ring, 0);
-  CHECK_CONSUMER (ring, 0);
+  CHECK_RING_CONSUMER (ring, 0);
   CHECK_ARG (data != NULL || count == 0, 0);
 
   return rb_ring_core_read (ring->core, data, count);
@@ -94,17 +92,14 @@ rb_ring_read (RbRing *ring, guint8 *data, gsize count)
  * rb_ring_peek_bytes(). On an overwrite ring it does move past what the
  * producer overwrote, as rb_ring_read() does and reports.
  *
- * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a producer announced a wait for space since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: consumer. RT-safe: at most one FUTEX_WAKE, as rb_ring_read().
  *
  * Returns: the number of bytes copied
  */
 gsize
 rb_ring_peek (RbRing *ring, guint8 *data, gsize count)
 {
-  CHECK_RING (ring, 0);
-  CHECK_CONSUMER (ring, 0);
+  CHECK_RING_CONSUMER (ring, 0);
   CHECK_ARG (data != NULL || count == 0, 0);
 
   return rb_ring_core_peek (ring->core, data, count);
@@ -119,17 +114,14 @@ rb_ring_peek (RbRing *ring, guint8 *data, gsize count)
  * (whole frames on an audio ring; past overwritten data first, reported
  * as rb_ring_read() does).
  *
- * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a producer announced a wait for space since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: consumer. RT-safe: at most one FUTEX_WAKE, as rb_ring_read().
  *
  * Returns: the number of bytes discarded
  */
 gsize
 rb_ring_skip (RbRing *ring, gsize count)
 {
-  CHECK_RING (ring, 0);
-  CHECK_CONSUMER (ring, 0);
+  CHECK_RING_CONSUMER (ring, 0);
 
   return rb_ring_core_skip (ring->core, count);
 }
@@ -150,8 +142,7 @@ rb_ring_skip (RbRing *ring, gsize count)
 gsize
 rb_ring_read_available (RbRing *ring)
 {
-  CHECK_RING (ring, 0);
-  CHECK_CONSUMER (ring, 0);
+  CHECK_RING_CONSUMER (ring, 0);
 
   return rb_ring_core_read_available (ring->core);
 }
@@ -172,8 +163,7 @@ rb_ring_read_available (RbRing *ring)
 gsize
 rb_ring_write_available (RbRing *ring)
 {
-  CHECK_RING (ring, 0);
-  CHECK_PRODUCER (ring, 0);
+  CHECK_RING_PRODUCER (ring, 0);
 
   return rb_ring_core_write_available (ring->core);
 }
@@ -281,10 +271,8 @@ rb_ring_read_at_bytes (RbRing *ring, guint64 position, gsize count,
  *
  * Like rb_ring_write(), taking a #GBytes; meant for language bindings.
  *
- * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a consumer or reader announced a wait since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel"). It
- *   keeps no reference.
+ * Thread: producer. RT-safe: at most one FUTEX_WAKE, as rb_ring_write().
+ * It keeps no reference.
  *
  * Returns: the number of bytes written
  */
@@ -329,8 +317,7 @@ rb_ring_write_acquire (RbRing *ring, gsize *count)
 {
   CHECK_ARG (count != NULL, NULL);
   *count = 0;
-  CHECK_RING (ring, NULL);
-  CHECK_PRODUCER (ring, NULL);
+  CHECK_RING_PRODUCER (ring, NULL);
 
   return rb_ring_core_write_acquire (ring->core, count);
 }
@@ -346,15 +333,12 @@ rb_ring_write_acquire (RbRing *ring, gsize *count)
  * rest of a split frame stays unpublished, at the start of the next
  * region).
  *
- * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a consumer or reader announced a wait since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: producer. RT-safe: at most one FUTEX_WAKE, as rb_ring_write().
  */
 void
 rb_ring_write_commit (RbRing *ring, gsize count)
 {
-  CHECK_RING (ring, );
-  CHECK_PRODUCER (ring, );
+  CHECK_RING_PRODUCER (ring, );
 
   rb_ring_core_write_commit (ring->core, count);
 }
@@ -383,8 +367,7 @@ rb_ring_read_acquire (RbRing *ring, gsize *count)
 {
   CHECK_ARG (count != NULL, NULL);
   *count = 0;
-  CHECK_RING (ring, NULL);
-  CHECK_CONSUMER (ring, NULL);
+  CHECK_RING_CONSUMER (ring, NULL);
 
   return rb_ring_core_read_acquire (ring->core, count);
 }
@@ -398,9 +381,7 @@ rb_ring_read_acquire (RbRing *ring, gsize *count)
  * back to the producer. @count is clamped to the region's size, and on an
  * audio ring rounded down to whole frames.
  *
- * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a producer announced a wait for space since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: consumer. RT-safe: at most one FUTEX_WAKE, as rb_ring_read().
  *
  * Returns: %TRUE if the data read from the region is good; %FALSE only on
  *   an overwrite ring whose producer overtook the region while it was read
@@ -408,8 +389,7 @@ rb_ring_read_acquire (RbRing *ring, gsize *count)
 gboolean
 rb_ring_read_release (RbRing *ring, gsize count)
 {
-  CHECK_RING (ring, FALSE);
-  CHECK_CONSUMER (ring, FALSE);
+  CHECK_RING_CONSUMER (ring, FALSE);
 
   return rb_ring_core_read_release (ring->core, count);
 }
@@ -426,17 +406,14 @@ rb_ring_read_release (RbRing *ring, gsize count)
  * at a frame boundary, never inside a frame. Bindings use rb_ring_write()
  * with a whole number of frames.
  *
- * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a consumer or reader announced a wait since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: producer. RT-safe: at most one FUTEX_WAKE, as rb_ring_write().
  *
  * Returns: the number of frames written
  */
 gsize
 rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
 {
-  CHECK_RING (ring, 0);
-  CHECK_PRODUCER (ring, 0);
+  CHECK_RING_PRODUCER (ring, 0);
   CHECK_ARG (frames != NULL || n_frames == 0, 0);
 
   return rb_ring_core_write_frames (ring->core, frames, n_frames);
@@ -451,17 +428,14 @@ rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
  * Like rb_ring_read(), in whole frames. On an overwrite ring, a skip over
  * overwritten data lands on a frame boundary.
  *
- * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a producer announced a wait for space since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: consumer. RT-safe: at most one FUTEX_WAKE, as rb_ring_read().
  *
  * Returns: the number of frames read
  */
 gsize
 rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
 {
-  CHECK_RING (ring, 0);
-  CHECK_CONSUMER (ring, 0);
+  CHECK_RING_CONSUMER (ring, 0);
   CHECK_ARG (frames != NULL || n_frames == 0, 0);
 
   return rb_ring_core_read_frames (ring->core, frames, n_frames);
@@ -481,8 +455,7 @@ rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
 gsize
 rb_ring_read_frames_available (RbRing *ring)
 {
-  CHECK_RING (ring, 0);
-  CHECK_CONSUMER (ring, 0);
+  CHECK_RING_CONSUMER (ring, 0);
 
   return rb_ring_core_read_available (ring->core) / ring->core->frame_size;
 }
@@ -500,8 +473,7 @@ rb_ring_read_frames_available (RbRing *ring)
 gsize
 rb_ring_write_frames_available (RbRing *ring)
 {
-  CHECK_RING (ring, 0);
-  CHECK_PRODUCER (ring, 0);
+  CHECK_RING_PRODUCER (ring, 0);
 
   return rb_ring_core_write_available (ring->core) / ring->core->frame_size;
 }
@@ -520,9 +492,7 @@ rb_ring_write_frames_available (RbRing *ring)
  * #RbSampleFormat, straight into the ring. Cut short at a frame boundary
  * when the ring is full.
  *
- * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a consumer or reader announced a wait since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: producer. RT-safe: at most one FUTEX_WAKE, as rb_ring_write().
  *
  * Returns: the number of frames written; 0 for a byte ring or a wrong
  *   @n_channels
@@ -531,8 +501,7 @@ gsize
 rb_ring_write_deinterleaved (RbRing *ring, const float *const *channels,
     guint n_channels, gsize n_frames)
 {
-  CHECK_RING (ring, 0);
-  CHECK_PRODUCER (ring, 0);
+  CHECK_RING_PRODUCER (ring, 0);
   CHECK_ARG (channels != NULL || n_frames == 0, 0);
 
   return rb_ring_core_write_deinterleaved (ring->core, channels, n_channels,
@@ -552,9 +521,7 @@ rb_ring_write_deinterleaved (RbRing *ring, const float *const *channels,
  * from the ring's sample format. On underrun it reads what there is and
  * leaves the rest of the arrays untouched: fill it with silence yourself.
  *
- * Thread: consumer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a producer announced a wait for space since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: consumer. RT-safe: at most one FUTEX_WAKE, as rb_ring_read().
  *
  * Returns: the number of frames read; 0 for a byte ring or a wrong
  *   @n_channels
@@ -563,8 +530,7 @@ gsize
 rb_ring_read_deinterleaved (RbRing *ring, float *const *channels,
     guint n_channels, gsize n_frames)
 {
-  CHECK_RING (ring, 0);
-  CHECK_CONSUMER (ring, 0);
+  CHECK_RING_CONSUMER (ring, 0);
   CHECK_ARG (channels != NULL || n_frames == 0, 0);
 
   return rb_ring_core_read_deinterleaved (ring->core, channels, n_channels,

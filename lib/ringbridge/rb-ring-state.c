@@ -384,8 +384,7 @@ void
 rb_ring_set_clock_point (RbRing *ring, guint64 position, gint64 monotonic_ns,
     guint64 clock_frames)
 {
-  CHECK_RING (ring, );
-  CHECK_PRODUCER (ring, );
+  CHECK_RING_PRODUCER (ring, );
   rb_ring_core_set_clock (ring->core, position, monotonic_ns, clock_frames);
 }
 
@@ -485,8 +484,7 @@ rb_ring_get_clock_point (RbRing *ring, guint64 *position,
 void
 rb_ring_reset (RbRing *ring)
 {
-  CHECK_RING (ring, );
-  CHECK_CONSUMER (ring, );
+  CHECK_RING_CONSUMER (ring, );
 
   rb_ring_core_reset (ring->core);
 }
@@ -499,15 +497,12 @@ rb_ring_reset (RbRing *ring)
  * consumer sees it with rb_ring_is_end_of_stream() once it has read
  * everything written before. rb_ring_reset() clears it.
  *
- * Thread: producer. RT-safe: no system call, except one FUTEX_WAKE
- *   when a consumer or reader announced a wait since this side last woke
- *   one (docs/ring.md, "When the realtime side enters the kernel").
+ * Thread: producer. RT-safe: at most one FUTEX_WAKE, as rb_ring_write().
  */
 void
 rb_ring_set_end_of_stream (RbRing *ring)
 {
-  CHECK_RING (ring, );
-  CHECK_PRODUCER (ring, );
+  CHECK_RING_PRODUCER (ring, );
 
   rb_ring_core_set_eos (ring->core);
 }

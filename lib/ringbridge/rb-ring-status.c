@@ -392,10 +392,8 @@ rb_ring_status_read_named (const gchar *name, RbRingStatus *status,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   memset (status, 0, sizeof *status);
-  path = rb_ring_path_of (name, error);
-  if (path == NULL)
+  if (!rb_ring_open_name (name, O_RDONLY, &path, &fd, &st, error))
     return FALSE;
-  fd = rb_shm_open_path (path, O_RDONLY, &st);
   if (fd < 0) {
     rb_ring_set_open_error (name, path, fd, error);
     return FALSE;
