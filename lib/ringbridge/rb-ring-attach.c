@@ -44,8 +44,8 @@ rb_ring_error_code_for_errno (int err)
 
 /* GObject refuses out-of-range flags with a warning and keeps the default;
  * the constructors refuse them with an error that names them instead. */
-gboolean
-rb_ring_check_flags (RbRingFlags flags, GError **error)
+static gboolean
+check_flags (RbRingFlags flags, GError **error)
 {
   const RbRingFlags known = RB_RING_FLAGS_OVERWRITE | RB_RING_FLAGS_RECORDS;
 
@@ -74,20 +74,28 @@ rb_ring_check_role (RbRingRole role, GError **error)
   return TRUE;
 }
 
+gboolean
+rb_ring_check_enums (RbRingFlags flags, RbRingRole role,
+    RbSampleFormat format, GError **error)
+{
+  if (!check_flags (flags, error) || !rb_ring_check_role (role, error))
+    return FALSE;
+  if (rb_sample_format_get_size (format) == 0) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
+        "%d is not a sample format", (int) format);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* Checks the requested identity of a ring to be made, and rounds its
  * capacity. */
 static gboolean
 check_new_identity (RbRing *self, size_t page, uint64_t *capacity,
     GError **error)
 {
-  if (!rb_ring_check_flags (self->flags, error) ||
-      !rb_ring_check_role (self->role, error))
+  if (!rb_ring_check_enums (self->flags, self->role, self->format, error))
     return FALSE;
-  if (rb_sample_format_get_size (self->format) == 0) {
-    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
-        "%d is not a sample format", (int) self->format);
-    return FALSE;
-  }
   if (self->format != RB_SAMPLE_FORMAT_NONE) {
     if (self->channels < 1 || self->channels > RB_RING_MAX_CHANNELS) {
       g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,

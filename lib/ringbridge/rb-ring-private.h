@@ -70,8 +70,10 @@ struct _RbRing
 int  rb_ring_error_code_for_errno (int err);
 /* The shared header of @self's mapping. */
 struct rb_shm_header *rb_ring_header_of (RbRing *self);
-/* Refuse flags and roles that are not RbRingFlags / RbRingRole values. */
-gboolean rb_ring_check_flags (RbRingFlags flags, GError **error);
+/* Refuse flags, roles and formats that are not RbRingFlags / RbRingRole /
+ * RbSampleFormat values (or flags that do not go together). */
+gboolean rb_ring_check_enums (RbRingFlags flags, RbRingRole role,
+                              RbSampleFormat format, GError **error);
 gboolean rb_ring_check_role (RbRingRole role, GError **error);
 /* Constructs @self: GInitable's init. */
 gboolean rb_ring_init_backing (RbRing *self, GError **error);

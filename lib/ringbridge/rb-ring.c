@@ -184,14 +184,8 @@ construct (const Recipe *r, GError **error)
 
   /* checked here as well as in init(): GObject would only warn about an
    * out-of-range enum or flags value */
-  if (!rb_ring_check_flags (r->flags, error) ||
-      !rb_ring_check_role (r->role, error))
+  if (!rb_ring_check_enums (r->flags, r->role, r->format, error))
     return NULL;
-  if (rb_sample_format_get_size (r->format) == 0) {
-    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT,
-        "%d is not a sample format", (int) r->format);
-    return NULL;
-  }
   ring = g_object_new (RB_TYPE_RING, NULL);
   ring->action = r->action;
   ring->name = g_strdup (r->name);
