@@ -162,6 +162,12 @@ gboolean rb_ring_check_file (RbRing *self);
 #define CHECK_CONSUMER(ring, val) \
   CHECK_SIDE (ring, SIDE_CONSUMER, "consumer", val)
 
+/* An out argument for a count, which is 0 if the call is refused. */
+#define CHECK_COUNT_OUT(count, val) G_STMT_START { \
+    CHECK_ARG (count != NULL, val); \
+    *(count) = 0; \
+  } G_STMT_END
+
 /* A ring, called from the side that may call. */
 #define CHECK_RING_PRODUCER(ring, val) G_STMT_START { \
     CHECK_RING (ring, val); \

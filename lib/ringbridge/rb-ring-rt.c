@@ -168,6 +168,19 @@ rb_ring_write_available (RbRing *ring)
   return rb_ring_core_write_available (ring->core);
 }
 
+/* Up to @count readable bytes, copied out of @ring by @copy (the core's
+ * read or peek) into a new GBytes. */
+static GBytes *
+copy_out (RbRing *ring, gsize count,
+    size_t (*copy) (struct rb_ring_core *, void *, size_t))
+{
+  gsize n = MIN (count, rb_ring_core_read_available (ring->core));
+  guint8 *buf = g_malloc (n);
+
+  n = copy (ring->core, buf, n);
+  return g_bytes_new_take (buf, n);
+}
+
 /**
  * rb_ring_read_bytes:
  * @ring: a ring
@@ -185,16 +198,10 @@ rb_ring_write_available (RbRing *ring)
 GBytes *
 rb_ring_read_bytes (RbRing *ring, gsize count)
 {
-  gsize n;
-  guint8 *buf;
-
   g_return_val_if_fail (RB_IS_RING (ring), NULL);
   CHECK_CONSUMER (ring, NULL);
 
-  n = MIN (count, rb_ring_core_read_available (ring->core));
-  buf = g_malloc (n);
-  n = rb_ring_core_read (ring->core, buf, n);
-  return g_bytes_new_take (buf, n);
+  return copy_out (ring, count, rb_ring_core_read);
 }
 
 /**
@@ -211,16 +218,10 @@ rb_ring_read_bytes (RbRing *ring, gsize count)
 GBytes *
 rb_ring_peek_bytes (RbRing *ring, gsize count)
 {
-  gsize n;
-  guint8 *buf;
-
   g_return_val_if_fail (RB_IS_RING (ring), NULL);
   CHECK_CONSUMER (ring, NULL);
 
-  n = MIN (count, rb_ring_core_read_available (ring->core));
-  buf = g_malloc (n);
-  n = rb_ring_core_peek (ring->core, buf, n);
-  return g_bytes_new_take (buf, n);
+  return copy_out (ring, count, rb_ring_core_peek);
 }
 
 /**
@@ -315,8 +316,7 @@ rb_ring_write_bytes (RbRing *ring, GBytes *bytes)
 guint8 *
 rb_ring_write_acquire (RbRing *ring, gsize *count)
 {
-  CHECK_ARG (count != NULL, NULL);
-  *count = 0;
+  CHECK_COUNT_OUT (count, NULL);
   CHECK_RING_PRODUCER (ring, NULL);
 
   return rb_ring_core_write_acquire (ring->core, count);
@@ -365,8 +365,7 @@ rb_ring_write_commit (RbRing *ring, gsize count)
 const guint8 *
 rb_ring_read_acquire (RbRing *ring, gsize *count)
 {
-  CHECK_ARG (count != NULL, NULL);
-  *count = 0;
+  CHECK_COUNT_OUT (count, NULL);
   CHECK_RING_CONSUMER (ring, NULL);
 
   return rb_ring_core_read_acquire (ring->core, count);
