@@ -280,9 +280,14 @@ test_hostile (void)
 int
 main (int argc, char **argv)
 {
+  static const struct { const char *path; GTestFunc fn; } tests[] = {
+    { "/status/get", test_get_status },
+    { "/status/named", test_named },
+    { "/status/hostile", test_hostile },
+  };
+
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/status/get", test_get_status);
-  g_test_add_func ("/status/named", test_named);
-  g_test_add_func ("/status/hostile", test_hostile);
+  for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
+    g_test_add_func (tests[i].path, tests[i].fn);
   return g_test_run ();
 }
