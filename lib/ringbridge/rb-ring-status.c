@@ -261,7 +261,9 @@ fill_clock_from_file (RbRingStatus *s, const struct rb_shm_header *h, int fd)
  *
  * Takes a snapshot of @ring's state: its identity, positions, counters,
  * who holds its roles and the producer's clock point. Any role may ask; a
- * ring that is not shared reports this process in the roles it plays.
+ * ring that is not shared reports this process in the roles it plays. A
+ * named ring whose file another process truncated has no header left:
+ * only its identity is reported (@roles_known is %FALSE).
  *
  * Thread: any. Not RT-safe (reads the ring's file and /proc).
  *
