@@ -117,9 +117,9 @@ on_cancelled (GCancellable *cancellable, gpointer data)
 }
 
 /* The checks that open every wait: a call the caller's side may make
- * (@side_ok), a cancellable or none, and a ring whose file is still there.
- * A macro so that a refusal names the public function. */
-#define WAIT_CHECKS(ring, side_ok, cancellable) G_STMT_START { \
+ * (@side_ok), the caller's `cancellable` or none, and a ring whose file
+ * is still there. A macro so that a refusal names the public function. */
+#define WAIT_CHECKS(ring, side_ok) G_STMT_START { \
     g_return_val_if_fail (RB_IS_RING (ring), RB_WAIT_INTERRUPTED); \
     g_return_val_if_fail (side_ok, RB_WAIT_INTERRUPTED); \
     g_return_val_if_fail (cancellable == NULL || \
@@ -206,7 +206,7 @@ rb_ring_wait_readable_full (RbRing *ring, gsize count, gint64 timeout_us,
     GCancellable *cancellable)
 {
   WAIT_CHECKS (ring, ring->role == RB_RING_ROLE_CONSUMER ||
-      ring->role == RB_RING_ROLE_BOTH, cancellable);
+      ring->role == RB_RING_ROLE_BOTH);
   count = MIN (count, (gsize) ring->core->capacity);
   return wait_cancellable (ring, TRUE, RB_ROLE_PRODUCER,
       ring->core->r + count, timeout_us, cancellable);
@@ -256,7 +256,7 @@ rb_ring_wait_writable_full (RbRing *ring, gsize count, gint64 timeout_us,
     GCancellable *cancellable)
 {
   WAIT_CHECKS (ring, ring->role == RB_RING_ROLE_PRODUCER ||
-      ring->role == RB_RING_ROLE_BOTH, cancellable);
+      ring->role == RB_RING_ROLE_BOTH);
   if (ring->core->flags & RB_CORE_FLAG_OVERWRITE)
     return RB_WAIT_READY;
   count = MIN (count, (gsize) ring->core->capacity);
@@ -304,7 +304,7 @@ RbWaitResult
 rb_ring_wait_position_full (RbRing *ring, guint64 position,
     gint64 timeout_us, GCancellable *cancellable)
 {
-  WAIT_CHECKS (ring, ring->role != RB_RING_ROLE_PRODUCER, cancellable);
+  WAIT_CHECKS (ring, ring->role != RB_RING_ROLE_PRODUCER);
   return wait_cancellable (ring, TRUE, RB_ROLE_PRODUCER, position,
       timeout_us, cancellable);
 }

@@ -258,7 +258,9 @@ rb_process_state (uint32_t pid)
   char state;
   uint64_t start;
 
-  return process_stat (pid, &state, &start) ? state : 0;
+  if (!process_stat (pid, &state, &start))
+    return 0;
+  return state;
 }
 
 uint64_t
