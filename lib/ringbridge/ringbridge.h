@@ -8,5 +8,6 @@
 #include <ringbridge/rb-types.h>
 #include <ringbridge/rb-enum-types.h>
 #include <ringbridge/rb-ring.h>
+#include <ringbridge/rb-timing.h>
 
 #undef RINGBRIDGE_INSIDE
