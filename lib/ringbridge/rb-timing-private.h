@@ -23,9 +23,9 @@ struct rb_shm_timing;
  * narrowing as 1 / (RB_DLL_NARROWING * time since the start), down to
  * RB_DLL_BW_MIN. Locked once it reached RB_DLL_BW_LOCKED. */
 #define RB_DLL_BW_MAX 2.0
-#define RB_DLL_BW_LOCKED 0.25
-#define RB_DLL_BW_MIN 0.05
-#define RB_DLL_NARROWING 1.5
+#define RB_DLL_BW_LOCKED 0.1
+#define RB_DLL_BW_MIN 0.02
+#define RB_DLL_NARROWING 3.0
 
 /* A delay-locked loop on irregular stamps: time as a function of
  * position, t(p) = t0 + (p - p0) * spu. Private memory of the side that
