@@ -21,22 +21,32 @@
  * a wide loop finds the rate in a fraction of a second, a narrow one
  * averages the jitter of many stamps away (the rate's error falls as
  * B^(3/2)). A stamp's error is bounded once the loop has seen enough of
- * them (a thread woken late by the scheduler is an outlier, not news), and
- * a gap (a side that stopped: its next stamp is far off the prediction)
- * restarts the loop from the rate it had. Arithmetic only: RT-safe. */
+ * them, a stamp milliseconds off is skipped (a thread woken late by the
+ * scheduler is an outlier, not news), and a gap (a side that stopped: its
+ * next stamp is far off the prediction) moves the loop's phase, not its
+ * rate (DLL_GAP_S). Arithmetic only: RT-safe. */
 
 #include "rb-timing-private.h"
 
 #include <math.h>
 #include <string.h>
 
-/* Restart when a stamp is this far (s) from its prediction: no jitter is
- * that large; a side that paused is. */
-#define DLL_GAP_S 0.1
-/* After this many stamps, an error beyond 4 mean errors + 50 us is cut
- * back to that bound. */
+/* A stamp further than DLL_GAP_S from its prediction is not fed to the
+ * loop: fed to a wide loop, one such error throws the rate off by hundreds
+ * of ppm, which the narrowed loop then takes seconds to undo. Either the
+ * scheduler woke the side's thread late (then it catches up, and the
+ * stamps that follow come back to the line: their errors shrink by an
+ * interval each), or the side paused and resumed on a new line (a prefill
+ * before the start, an xrun, a stream restarted: the errors that follow
+ * all agree). After DLL_OUTLIERS_MAX stamps in a row whose errors agree
+ * within DLL_GAP_S, the loop moves its phase to the latest and keeps its
+ * rate and bandwidth. */
+#define DLL_GAP_S 1e-3
+#define DLL_OUTLIERS_MAX 8
+/* Without a nominal rate, the first estimate spans at least this (s). */
+#define DLL_FIRST_SPAN_S 0.2
 #define DLL_TRUST_AFTER 32
-#define DLL_ERR_SLACK_S 50e-6
+#define DLL_ERR_SLACK_S 20e-6
 
 void
 rb_dll_reset (struct rb_dll *d, double nominal_rate)
@@ -98,21 +108,33 @@ rb_dll_update (struct rb_dll *d, uint64_t pos, int64_t t_ns)
   d->last_ns = t_ns;
   t = (double) (t_ns - d->base_ns) * 1e-9;
   if (!(d->spu > 0)) {
-    /* no nominal rate: the first interval is the first estimate */
+    /* no nominal rate: the first DLL_FIRST_SPAN_S is the first estimate */
+    if (t - d->t0 < DLL_FIRST_SPAN_S)
+      return true;
     d->spu = (t - d->t0) / (double) dp;
     d->p0 = pos;
     d->t0 = t;
+    d->start = t;
     d->n++;
     return true;
   }
   pred = d->t0 + (double) dp * d->spu;
   e = t - pred;
   if (fabs (e) > DLL_GAP_S) {
-    restart (d, pos, t);
+    if (d->outliers == 0 || fabs (e - d->outlier_e) > DLL_GAP_S) {
+      d->outliers = 0;          /* a new run of outliers */
+      d->outlier_e = e;
+    }
+    if (++d->outliers < DLL_OUTLIERS_MAX)
+      return true;              /* skipped */
+    d->p0 = pos;                /* a new line: the phase moves */
+    d->t0 = t;
+    d->outliers = 0;
     return true;
   }
+  d->outliers = 0;
   if (d->n > DLL_TRUST_AFTER) {
-    lim = 4 * d->err + DLL_ERR_SLACK_S;
+    lim = 2 * d->err + DLL_ERR_SLACK_S;
     e = e > lim ? lim : e < -lim ? -lim : e;
   }
   d->err += (fabs (e) - d->err) * (d->n > DLL_TRUST_AFTER ? 0.01 : 0.1);

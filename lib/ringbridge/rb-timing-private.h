@@ -41,6 +41,8 @@ struct rb_dll {
   double err;                   /* mean |error|, s: bounds an outlier */
   int64_t last_ns;              /* raw time of the latest stamp */
   uint64_t n;                   /* stamps since the (re)start */
+  uint32_t outliers;            /* stamps skipped in a row */
+  double outlier_e;             /* the first one's error, s */
   bool locked;
 };
 
