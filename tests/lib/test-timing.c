@@ -434,8 +434,14 @@ test_byte_ring_opt_in (void)
     rb_ring_get_timing (ring, &timing);
     g_assert_cmpint (timing.producer_state, ==, RB_TIMING_STATE_KERNEL_CLOCK);
   } else {
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
     rb_ring_set_timing (ring, TRUE, 1024);
-    move (ring, 400, 1024);
+    /* a byte ring has no nominal rate: its first estimate spans 0.2 s */
+    do
+      move (ring, 100, 1024);
+    while (!rb_ring_get_timing (ring, &timing) &&
+        g_get_monotonic_time () < deadline);
     g_assert_true (rb_ring_get_timing (ring, &timing));
     g_assert_cmpfloat (timing.producer_rate, >, 0);
     g_assert_cmpfloat (fabs (timing.ratio_ppm), <, 10000);
@@ -456,8 +462,16 @@ test_audio_default_on (void)
   rb_ring_get_timing (ring, &timing);
   if (rb_timing_clock_needs_kernel (NULL))
     g_assert_cmpint (timing.producer_state, ==, RB_TIMING_STATE_KERNEL_CLOCK);
-  else
-    g_assert_cmpint (timing.producer_state, ==, RB_TIMING_STATE_OK);
+  else {
+    /* stamped (unpaced writes are no clock: the loop may still wait for
+     * stamps that fit its line) */
+    g_assert_cmpuint (atomic_load (&rb_ring_header_of (ring)->
+            producer_timing.stamps), >=, 1);
+    g_assert_true (timing.producer_state == RB_TIMING_STATE_OK ||
+        timing.producer_state == RB_TIMING_STATE_WARMING_UP);
+    g_assert_true (timing.consumer_state == RB_TIMING_STATE_OK ||
+        timing.consumer_state == RB_TIMING_STATE_WARMING_UP);
+  }
   rb_ring_set_timing (ring, FALSE, 0);
   g_object_unref (ring);
 }
