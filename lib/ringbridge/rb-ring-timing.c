@@ -307,9 +307,8 @@ rb_ring_stamp_consumer (RbRing *ring, guint64 position, gint64 time_ns)
  * clock would enter the kernel, stamping stays off and the timing says so
  * (%RB_TIMING_STATE_KERNEL_CLOCK).
  *
- * Thread: before the sides start, or from the only thread that moves the
- *   sides this object plays. Not RT-safe: the first call in a process
- *   probes the clock (a short-lived thread).
+ * Thread: any, while no other thread uses @ring. Not RT-safe: the first
+ *   call in a process probes the clock (a short-lived thread).
  *
  * Since: 0.2
  */
