@@ -100,6 +100,17 @@ violations (void)
   return n;
 }
 
+/* The caller-supplied stamps, trapped: no system call, every one taken. */
+static void
+run_manual (Work *w)
+{
+  w->manual = TRUE;
+  w->moved = 0;
+  run_trapped (w);
+  g_assert_cmpuint (violations (), ==, 0);
+  g_assert_cmpuint (w->stamps_taken, ==, 2 * ROUNDS);
+}
+
 static RbRing *
 audio_ring (void)
 {
@@ -109,6 +120,24 @@ audio_ring (void)
 
   g_assert_no_error (error);
   return ring;
+}
+
+/* An audio ring made with the probe's answer forced to @forced_kernel and
+ * the clock read through the raw system call. */
+static RbRing *
+hooked_ring (int forced_kernel)
+{
+  rb_timing_kernel_clock_for_test = forced_kernel;
+  rb_timing_clock_for_test = raw_clock;
+  return audio_ring ();
+}
+
+static void
+unhook (RbRing *ring)
+{
+  g_object_unref (ring);
+  rb_timing_clock_for_test = NULL;
+  rb_timing_kernel_clock_for_test = -1;
 }
 
 static guint64
@@ -139,11 +168,7 @@ test_stamps (void)
   g_assert_cmpuint (atomic_load (&rb_ring_header_of (w.ring)->
           producer_timing.seq), >, 2 * 100);
   /* then the caller's stamps */
-  w.manual = TRUE;
-  w.moved = 0;
-  run_trapped (&w);
-  g_assert_cmpuint (violations (), ==, 0);
-  g_assert_cmpuint (w.stamps_taken, ==, 2 * ROUNDS);
+  run_manual (&w);
   g_assert_true (rb_ring_get_timing (w.ring, &timing) ||
       timing.producer_state != RB_TIMING_STATE_NO_STAMPS);
   g_object_unref (w.ring);
@@ -155,24 +180,16 @@ test_fallback (void)
   Work w = { 0 };
   RbRingTiming timing;
 
-  rb_timing_kernel_clock_for_test = 1;
-  rb_timing_clock_for_test = raw_clock;
-  w.ring = audio_ring ();
+  w.ring = hooked_ring (1);
   run_trapped (&w);
   g_assert_cmpuint (violations (), ==, 0);
   rb_ring_get_timing (w.ring, &timing);
   g_assert_cmpint (timing.producer_state, ==, RB_TIMING_STATE_KERNEL_CLOCK);
   g_assert_cmpint (timing.consumer_state, ==, RB_TIMING_STATE_KERNEL_CLOCK);
   /* caller-supplied stamps still work, and read no clock */
-  w.manual = TRUE;
-  w.moved = 0;
-  run_trapped (&w);
-  g_assert_cmpuint (violations (), ==, 0);
-  g_assert_cmpuint (w.stamps_taken, ==, 2 * ROUNDS);
+  run_manual (&w);
   g_assert_cmpuint (stamps_in_header (w.ring, TRUE), >=, 8);
-  g_object_unref (w.ring);
-  rb_timing_clock_for_test = NULL;
-  rb_timing_kernel_clock_for_test = -1;
+  unhook (w.ring);
 }
 
 static void
@@ -181,17 +198,13 @@ test_negative_control (void)
   Work w = { 0 };
   guint n;
 
-  rb_timing_kernel_clock_for_test = 0;
-  rb_timing_clock_for_test = raw_clock;
-  w.ring = audio_ring ();
+  w.ring = hooked_ring (0);
   run_trapped (&w);
   n = violations ();
   g_assert_cmpuint (n, >, 0);
   g_assert_cmpint (atomic_load (&rt_trap_violations.nr[0]), ==,
       SYS_clock_gettime);
-  g_object_unref (w.ring);
-  rb_timing_clock_for_test = NULL;
-  rb_timing_kernel_clock_for_test = -1;
+  unhook (w.ring);
 }
 
 int
