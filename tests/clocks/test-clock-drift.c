@@ -6,17 +6,20 @@
  * producer at 48000 * (1 + ppm) frames per second, the consumer at 48000,
  * moving 64 frames at a time, in parallel rings at +200, -200, +2000 and
  * -2000 ppm, plus one at +500 ppm whose producer is a child process. After
- * 10 s each ring's ratio must be within 5 ppm of the true drift, and each
- * side's rate within 5 ppm of its true rate.
+ * 10 s each ring's ratio must be within 5 ppm of the true drift (the
+ * issue's bound), and each side's rate within 20 ppm of its true rate.
  *
- * Why 5 ppm for the rates too: the threads are paced on the very clock the
- * ring stamps with, so each side's true rate is known exactly; what the
- * loop sees is scheduling jitter (tens to hundreds of microseconds, more
- * on a loaded machine) on stamps 1.3 ms apart, which the loop, narrowed to
- * 0.033 Hz by 10 s, averages to a fraction of a ppm (tests/lib/test-timing:
- * 0.3 ppm at 50 us, 1.7 ppm at 200 us mean jitter with irregular blocks).
- * 5 ppm leaves room for a machine five times noisier and is still 40
- * times finer than the +-200 ppm the test must tell apart. */
+ * Why 20 ppm for the rates: the threads are paced on the very clock the
+ * ring stamps with, so each side's true rate is known exactly. What the
+ * loop sees is scheduling latency on stamps 1.3 ms apart: its jitter
+ * averages away (tests/lib/test-timing: 0.3 ppm at 50 us, 2 ppm at 200 us
+ * mean jitter with irregular blocks), but a change of the machine's load
+ * during the 10 s shifts the mean latency, and 100 us more latency at the
+ * end than at the start reads as 10 ppm slower. Both sides of a ring see
+ * the same load, so that error is common to them and cancels in the
+ * ratio, which is what the test holds to 5 ppm; the rates get twice that
+ * 10 ppm. Seen on a 2-core machine shared with other builds: up to 2.5 ppm
+ * in a plain build, 5.6 ppm under ASan. */
 
 #include <ringbridge/ringbridge.h>
 
@@ -33,6 +36,7 @@
 #define FRAME 4                 /* S16LE stereo */
 #define RUN_S 10.0
 #define TOLERANCE_PPM 5.0
+#define RATE_TOLERANCE_PPM 20.0
 
 typedef struct {
   double ppm;
@@ -178,9 +182,9 @@ check_pair (Pair *p)
   g_assert_true (timing.producer_locked && timing.consumer_locked);
   g_assert_cmpfloat (fabs (timing.ratio_ppm - p->ppm), <=, TOLERANCE_PPM);
   g_assert_cmpfloat (fabs (timing.producer_rate / prate - 1) * 1e6, <=,
-      TOLERANCE_PPM);
+      RATE_TOLERANCE_PPM);
   g_assert_cmpfloat (fabs (timing.consumer_rate / RATE - 1) * 1e6, <=,
-      TOLERANCE_PPM);
+      RATE_TOLERANCE_PPM);
   /* the smoothed fill: between what was put in and the ring's size */
   g_assert_cmpfloat (timing.fill, >, 1000);
   g_assert_cmpfloat (timing.fill, <, 8192);
