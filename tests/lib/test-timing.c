@@ -273,6 +273,9 @@ bits (double v)
   return u;
 }
 
+/* A hostile peer's stores into a side's block. seq_cst atomics, each: one
+ * thread, between the side's publishes; nothing pairs with them but the
+ * reader's loads that follow in the same thread. */
 static void
 poke (struct rb_shm_timing *b, Field f, uint64_t write_pos)
 {
@@ -466,6 +469,7 @@ test_audio_default_on (void)
   else {
     /* stamped (unpaced writes are no clock: the loop may still wait for
      * stamps that fit its line) */
+    /* seq_cst: this thread stamped it */
     g_assert_cmpuint (atomic_load (&rb_ring_header_of (ring)->
             producer_timing.stamps), >=, 1);
     g_assert_true (timing.producer_state == RB_TIMING_STATE_OK ||

@@ -82,6 +82,7 @@ run_trapped (Work *w)
 {
   pthread_t thread;
 
+  /* seq_cst: before the thread starts (pthread_create orders it) */
   atomic_store (&rt_trap_violations.count, 0);
   g_assert_cmpint (pthread_create (&thread, NULL, rt_thread, w), ==, 0);
   g_assert_cmpint (pthread_join (thread, NULL), ==, 0);
@@ -92,6 +93,8 @@ run_trapped (Work *w)
 static guint
 violations (void)
 {
+  /* seq_cst, here and below: after pthread_join(), which orders the
+   * handler's stores */
   guint n = atomic_load (&rt_trap_violations.count);
 
   for (guint i = 0; i < n && i < RT_TRAP_MAX_RECORDED; i++)
@@ -145,6 +148,7 @@ stamps_in_header (RbRing *ring, gboolean producer)
 {
   struct rb_shm_header *hdr = rb_ring_header_of (ring);
 
+  /* seq_cst: after the join of the thread that stamped */
   return atomic_load (producer ? &hdr->producer_timing.stamps :
       &hdr->consumer_timing.stamps);
 }
@@ -165,6 +169,7 @@ test_stamps (void)
   g_assert_cmpuint (violations (), ==, 0);
   g_assert_cmpuint (stamps_in_header (w.ring, TRUE), >=, 1);
   g_assert_cmpuint (stamps_in_header (w.ring, FALSE), >=, 1);
+  /* seq_cst: after the join of the thread that stamped */
   g_assert_cmpuint (atomic_load (&rb_ring_header_of (w.ring)->
           producer_timing.seq), >, 2 * 100);
   /* then the caller's stamps */
@@ -202,6 +207,7 @@ test_negative_control (void)
   run_trapped (&w);
   n = violations ();
   g_assert_cmpuint (n, >, 0);
+  /* seq_cst: after the join */
   g_assert_cmpint (atomic_load (&rt_trap_violations.nr[0]), ==,
       SYS_clock_gettime);
   unhook (w.ring);
