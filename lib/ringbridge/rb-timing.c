@@ -63,6 +63,14 @@ bits_double (uint64_t u)
   return v;
 }
 
+/* To the nearest nanosecond, without libm (the core links none: the
+ * stress suite's mutant builds link it bare). */
+static int64_t
+round_ns (double ns)
+{
+  return (int64_t) (ns >= 0 ? ns + 0.5 : ns - 0.5);
+}
+
 /* Bytes per second the ring's format says, 0 for byte and record rings. */
 static double
 nominal_rate (const struct rb_ring_core *c)
@@ -104,8 +112,8 @@ publish (struct rb_ring_core *c, enum rb_timing_role role,
    * reader that sees any new field also sees the odd sequence above */
   atomic_store_explicit (&b->flags, flags, memory_order_release);
   atomic_store_explicit (&b->position, d->p0, memory_order_release);
-  atomic_store_explicit (&b->time_ns,
-      d->base_ns + (int64_t) llround (d->t0 * 1e9), memory_order_release);
+  atomic_store_explicit (&b->time_ns, d->base_ns + round_ns (d->t0 * 1e9),
+      memory_order_release);
   atomic_store_explicit (&b->rate, double_bits (rb_dll_rate (d)),
       memory_order_release);
   atomic_store_explicit (&b->stamp_ns, d->last_ns, memory_order_release);
