@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "rb-shm-private.h"
+#include "rb-timing-private.h"
 
 /* Values are RbSampleFormat's (rb-ring.c checks that they agree). */
 enum rb_format {
@@ -76,6 +77,7 @@ struct rb_ring_core {
   bool w_broken;                /* the consumer published an impossible read_pos */
   uint32_t w_data_announce_woken;       /* data_announce at our last wake */
   uint64_t w_record_max;        /* records: payload room handed out */
+  struct rb_timing_side w_timing;       /* stamps (rb-timing.c) */
 
   /* Consumer-private. */
   alignas (RB_CACHELINE) uint64_t r;    /* our read position */
@@ -84,6 +86,7 @@ struct rb_ring_core {
   bool r_broken;                /* the producer published an impossible write_pos */
   uint32_t r_space_announce_woken;      /* space_announce at our last wake */
   uint64_t r_record_total;      /* records: size of the record handed out */
+  struct rb_timing_side r_timing;       /* stamps (rb-timing.c) */
 };
 
 /* Sizes and formats. */

@@ -69,6 +69,7 @@ rb_ring_core_init_identity (struct rb_ring_core *c,
   c->r_space_announce_woken = atomic_load_explicit (&hdr->space_announce,
       memory_order_relaxed) - 1;
   c->seq_fence = !rb_barrier_registered ();
+  rb_timing_core_init (c);
 }
 
 void
@@ -94,6 +95,7 @@ rb_ring_core_set_positions_for_test (struct rb_ring_core *c, uint64_t pos)
 {
   c->w = c->r = c->w_cached_read = c->r_cached_write = c->origin = pos;
   c->r_acquired_end = pos;
+  c->w_timing.next = c->r_timing.next = pos;
   /* relaxed: test set-up, before the ring is shared with another thread. */
   atomic_store_explicit (&c->hdr->write_pos, pos, memory_order_relaxed);
   atomic_store_explicit (&c->hdr->write_reserve, pos, memory_order_relaxed);
@@ -198,6 +200,9 @@ publish_write (struct rb_ring_core *c, uint64_t w)
   else
     atomic_store_explicit (&c->hdr->write_pos, w, RB_MO_PUBLISH_WRITE);
   wake_data_waiters (c);
+  /* a timing stamp every step (rb-timing.c); private fields only */
+  if (c->w_timing.on && !pos_before (w, c->w_timing.next))
+    rb_timing_stamp_auto (c, RB_TIMING_PRODUCER, w);
 }
 
 /* Free space for the producer, reloading read_pos only when the cached
@@ -347,6 +352,9 @@ publish_read (struct rb_ring_core *c, uint64_t r)
     atomic_store_explicit (&c->hdr->read_pos, r, RB_MO_PUBLISH_READ);
   wake_waiters (c, &c->hdr->space_waiters, &c->hdr->space_announce,
       &c->r_space_announce_woken, &c->hdr->space_wake);
+  /* a timing stamp every step (rb-timing.c); private fields only */
+  if (c->r_timing.on && !pos_before (r, c->r_timing.next))
+    rb_timing_stamp_auto (c, RB_TIMING_CONSUMER, r);
 }
 
 /* Readable bytes for the consumer, reloading write_pos only when the

@@ -30,6 +30,29 @@
  * pairs, so 64-byte separation still lets the two sides disturb each other. */
 #define RB_CACHELINE 128
 
+/* A side's timing estimate (rb-timing.c): the output of its delay-locked
+ * loop, written only by that side, read by anyone. A seqlock like the
+ * clock block's: fields stored with release after an odd sequence, the
+ * even sequence last. All zero until the side's first estimate, and in
+ * rings made before timing existed (the space was the header page's
+ * unused tail, which a new file holds as zeros): zero reads as "unknown",
+ * so old peers and new ones agree and the layout version stays 1. */
+struct rb_shm_timing {
+  _Atomic uint32_t seq;         /* odd while written */
+  _Atomic uint32_t flags;       /* RB_SHM_TIMING_* */
+  _Atomic uint64_t position;    /* bytes: the loop's reference position */
+  _Atomic int64_t time_ns;      /* its filtered CLOCK_MONOTONIC time */
+  _Atomic uint64_t rate;        /* IEEE-754 double bits: bytes per second */
+  _Atomic int64_t stamp_ns;     /* CLOCK_MONOTONIC of the latest stamp */
+  _Atomic uint64_t stamps;      /* stamps since the loop (re)started */
+  _Atomic uint64_t bandwidth;   /* IEEE-754 double bits: the loop's Hz */
+};
+
+#define RB_SHM_TIMING_LOCKED 1u        /* the loop narrowed to its final band */
+#define RB_SHM_TIMING_KERNEL_CLOCK 2u  /* automatic stamps off: clock is a syscall */
+#define RB_SHM_TIMING_MANUAL 4u        /* stamps come from the caller */
+#define RB_SHM_TIMING_FLAGS_KNOWN 7u
+
 struct rb_shm_header {
   /* Identity block: immutable after creation. */
   _Atomic uint64_t magic;       /* written last, with release */
@@ -94,6 +117,11 @@ struct rb_shm_header {
   _Atomic uint64_t clock_position;      /* bytes */
   _Atomic int64_t clock_time_ns;        /* CLOCK_MONOTONIC */
   _Atomic uint64_t clock_frames;        /* the producer's clock, e.g. JACK */
+
+  /* Timing blocks (see struct rb_shm_timing): the producer's, then the
+   * consumer's, each on its own line. */
+  alignas (RB_CACHELINE) struct rb_shm_timing producer_timing;
+  alignas (RB_CACHELINE) struct rb_shm_timing consumer_timing;
 };
 
 static_assert (ATOMIC_LLONG_LOCK_FREE == 2,
@@ -133,7 +161,18 @@ static_assert (offsetof (struct rb_shm_header, clock_seq) == 640, "layout");
 static_assert (offsetof (struct rb_shm_header, clock_position) == 648, "layout");
 static_assert (offsetof (struct rb_shm_header, clock_time_ns) == 656, "layout");
 static_assert (offsetof (struct rb_shm_header, clock_frames) == 664, "layout");
-static_assert (sizeof (struct rb_shm_header) == 768, "layout");
+static_assert (offsetof (struct rb_shm_timing, seq) == 0, "layout");
+static_assert (offsetof (struct rb_shm_timing, flags) == 4, "layout");
+static_assert (offsetof (struct rb_shm_timing, position) == 8, "layout");
+static_assert (offsetof (struct rb_shm_timing, time_ns) == 16, "layout");
+static_assert (offsetof (struct rb_shm_timing, rate) == 24, "layout");
+static_assert (offsetof (struct rb_shm_timing, stamp_ns) == 32, "layout");
+static_assert (offsetof (struct rb_shm_timing, stamps) == 40, "layout");
+static_assert (offsetof (struct rb_shm_timing, bandwidth) == 48, "layout");
+static_assert (sizeof (struct rb_shm_timing) == 56, "layout");
+static_assert (offsetof (struct rb_shm_header, producer_timing) == 768, "layout");
+static_assert (offsetof (struct rb_shm_header, consumer_timing) == 896, "layout");
+static_assert (sizeof (struct rb_shm_header) == 1024, "layout");
 
 /* Roles, as RbRingRole. */
 enum {

@@ -61,3 +61,14 @@ extern _Atomic uint64_t rb_wait_late_wakeups;
  * with more than one CPU, else 0. Set once, before any wait; the tests set
  * 0 to exercise the sleeping path (tests/lib/test-shared.c). */
 extern int64_t rb_wait_spin_ns;
+
+/* --- timing (rb-timing-clock.c, tests/rt/test-rt-timing.c) ----------------
+ * rb_timing_clock_for_test: when set, the clock stamps are read with
+ * (instead of clock_gettime): the RT test puts a raw
+ * syscall(SYS_clock_gettime) here, which the seccomp trap catches if any
+ * stamping path reads the clock. rb_timing_kernel_clock_for_test: -1
+ * probes (the default), 0 or 1 forces the probe's answer (1: the clock
+ * needs the kernel, so automatic stamping stays off). Both set before any
+ * ring is made. */
+extern int64_t (*rb_timing_clock_for_test) (void);
+extern _Atomic int rb_timing_kernel_clock_for_test;

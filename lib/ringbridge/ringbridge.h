@@ -9,5 +9,6 @@
 #include <ringbridge/rb-enum-types.h>
 #include <ringbridge/rb-ring.h>
 #include <ringbridge/rb-ring-status.h>
+#include <ringbridge/rb-timing.h>
 
 #undef RINGBRIDGE_INSIDE

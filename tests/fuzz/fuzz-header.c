@@ -614,6 +614,15 @@ ring_op (struct run *run, const struct fuzz_op *op)
       (void) rb_ring_core_overruns (c);
       (void) rb_ring_core_underruns (c);
       (void) rb_ring_core_overwritten (c);
+      /* the timing blocks (rb-timing.c): whatever a peer poked there, an
+       * estimate is unknown, or finite and positive */
+      for (int role = RB_TIMING_PRODUCER; role <= RB_TIMING_CONSUMER; role++) {
+        struct rb_timing_estimate est;
+
+        rb_timing_read (c, role, INT64_MAX / 2, &est);
+        if (est.state == RB_TSTATE_OK && !(est.rate > 0 && est.rate <= 1e12))
+          fail ("timing: a rate of %g believed", est.rate);
+      }
       break;
 
     case FUZZ_OP_READ_RELEASE:

@@ -497,6 +497,25 @@ hostile_issue_11 (const char *hdir, const char *adir)
       expect ("hostile-waiters", &s, RB_SHM_OK, "");
     emit (harness == 0 ? hdir : adir, "hostile-waiters", &s);
   }
+
+  /* Issue #13: an audio ring's timing blocks poked (a rate of NaN and of
+   * 1e300, a stamp in the future, a sequence left odd) between stamps. */
+  header (&h, PAGE, 4096, 0, RB_FORMAT_S16LE, 2, 48000);
+  seed_begin (&s, PAGE + 4096, &h);
+  op (&s, FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (200), 0);
+  op (&s, FUZZ_OP_PEER_POKE, POKE_AT (producer_timing.rate), 0,
+      UINT64_C (0x7ff8000000000000));
+  op (&s, FUZZ_OP_QUERY, 0, 0, 0);
+  op (&s, FUZZ_OP_PEER_POKE, POKE_AT (consumer_timing.rate), 0,
+      UINT64_C (0x7e37e43c8800759c));
+  op (&s, FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (200), 0);
+  op (&s, FUZZ_OP_PEER_POKE, POKE_AT (producer_timing.stamp_ns), 0,
+      UINT64_C (0x3fffffffffffffff));
+  op (&s, FUZZ_OP_PEER_POKE, POKE_AT (consumer_timing.seq), 0, 3);
+  op (&s, FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (200), 0);
+  op (&s, FUZZ_OP_QUERY, 0, 0, 0);
+  expect ("hostile-timing", &s, RB_SHM_OK, "");
+  emit (hdir, "hostile-timing", &s);
 }
 
 /* Inputs that once made a harness fail, one per bug: the test

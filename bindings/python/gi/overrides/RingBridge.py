@@ -1737,6 +1737,35 @@ class Ring(RingBridge.Ring):
         return RingBridge.Ring.set_clock_point(
             self, _position(position), monotonic_ns, _position(clock_frames))
 
+    # -- timing (docs/clocks.md) ----------------------------------------------
+
+    @_checked
+    def get_timing(self):
+        """rb_ring_get_timing(): a :class:`RingTiming` snapshot (any side);
+        its ``ratio_known`` says whether both rates are known."""
+        return RingBridge.Ring.get_timing(self)[1]
+
+    @_checked
+    def position_to_time(self, position):
+        """rb_ring_position_to_time(): the CLOCK_MONOTONIC ns at which the
+        producer wrote (or will write) ``position``, or None if unknown."""
+        ok, when = RingBridge.Ring.position_to_time(self, _position(position))
+        return when if ok else None
+
+    @_checked
+    def time_to_position(self, monotonic_ns):
+        """rb_ring_time_to_position(): the position the producer stood at
+        (or will stand at) at ``monotonic_ns``, or None if unknown."""
+        ok, pos = RingBridge.Ring.time_to_position(self, int(monotonic_ns))
+        return pos if ok else None
+
+    @_checked
+    def set_timing(self, enabled, step=0):
+        """rb_ring_set_timing() (the producer or the consumer)."""
+        self._rb_need(_PRODUCER_ROLES + _CONSUMER_ROLES, 'set_timing()')
+        return RingBridge.Ring.set_timing(self, bool(enabled),
+                                          _count(step, 'step'))
+
 
 # The side of the ring each RbRing method belongs to: the "Thread:" line of
 # its C documentation.  A method called through the wrong side's object
@@ -1750,14 +1779,14 @@ _PRODUCER_METHODS = frozenset((
     'write_available', 'write_frames_available',
     'write_record', 'write_record_acquire', 'write_record_commit',
     'set_end_of_stream', 'set_clock_point', 'wait_writable',
-    'wait_writable_full'))
+    'wait_writable_full', 'stamp_producer'))
 _CONSUMER_METHODS = frozenset((
     'read', 'read_bytes', 'read_frames', 'read_deinterleaved',
     'read_acquire', 'read_release',
     'read_available', 'read_frames_available', 'peek', 'peek_bytes', 'skip',
     'reset', 'peek_record', 'read_record', 'read_record_acquire',
     'read_record_bytes', 'read_record_release', 'skip_record',
-    'wait_readable', 'wait_readable_full'))
+    'wait_readable', 'wait_readable_full', 'stamp_consumer'))
 # any reader of an overwrite ring, the consumer of a plain ring
 _POSITION_READER_METHODS = frozenset(('read_at', 'read_at_bytes',
                                       'read_frames_at'))

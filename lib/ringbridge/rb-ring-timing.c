@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* The public face of the ring's timing (docs/clocks.md): the snapshot,
+ * the position <-> time map from the producer's loop, caller-supplied
+ * stamps and the opt-in for byte and records rings. The stamping, the
+ * loop and the validation of the shared header are the core's
+ * (rb-timing*.c); this file converts bytes to the ring's units. */
+
+#include "config.h"
+
+#include "rb-ring-private.h"
+#include "rb-timing.h"
+
+#include <math.h>
+
+G_STATIC_ASSERT ((int) RB_TIMING_STATE_OK == (int) RB_TSTATE_OK);
+G_STATIC_ASSERT ((int) RB_TIMING_STATE_NO_STAMPS == (int) RB_TSTATE_NO_STAMPS);
+G_STATIC_ASSERT ((int) RB_TIMING_STATE_WARMING_UP ==
+    (int) RB_TSTATE_WARMING_UP);
+G_STATIC_ASSERT ((int) RB_TIMING_STATE_KERNEL_CLOCK ==
+    (int) RB_TSTATE_KERNEL_CLOCK);
+G_STATIC_ASSERT ((int) RB_TIMING_STATE_STALE == (int) RB_TSTATE_STALE);
+G_STATIC_ASSERT ((int) RB_TIMING_STATE_BUSY == (int) RB_TSTATE_BUSY);
+G_STATIC_ASSERT ((int) RB_TIMING_STATE_INVALID == (int) RB_TSTATE_INVALID);
+
+/* The map extrapolates at most this far from the producer's latest stamp
+ * (an hour): beyond that the rate's error is worth more than the answer. */
+#define MAP_MAX_SPAN_NS (G_GINT64_CONSTANT (3600) * G_GINT64_CONSTANT (1000000000))
+
+G_DEFINE_BOXED_TYPE (RbRingTiming, rb_ring_timing, rb_ring_timing_copy,
+    rb_ring_timing_free)
+
+/**
+ * rb_ring_timing_copy:
+ * @timing: a timing snapshot
+ *
+ * Copies a timing snapshot.
+ *
+ * Thread: any. Not RT-safe: allocates.
+ *
+ * Returns: (transfer full): a copy of @timing
+ *
+ * Since: 0.2
+ */
+RbRingTiming *
+rb_ring_timing_copy (const RbRingTiming *timing)
+{
+  return g_memdup2 (timing, sizeof *timing);
+}
+
+/**
+ * rb_ring_timing_free:
+ * @timing: a timing snapshot from rb_ring_timing_copy()
+ *
+ * Frees a copied timing snapshot.
+ *
+ * Thread: any. Not RT-safe: frees.
+ *
+ * Since: 0.2
+ */
+void
+rb_ring_timing_free (RbRingTiming *timing)
+{
+  g_free (timing);
+}
+
+static void
+fill_side (const struct rb_timing_estimate *est, guint frame_size,
+    RbTimingState *state, gboolean *locked, gdouble *rate, gint64 *age)
+{
+  *state = (RbTimingState) est->state;
+  *locked = est->state == RB_TSTATE_OK && est->locked;
+  *rate = est->state == RB_TSTATE_OK ? est->rate / frame_size : 0;
+  *age = est->age_ns > 0 || est->state == RB_TSTATE_OK ||
+      est->state == RB_TSTATE_STALE ? est->age_ns : -1;
+}
+
+/* Where a side's loop puts its position at @now_ns, in bytes relative to
+ * the estimate's reference position. */
+static gdouble
+advance (const struct rb_timing_estimate *est, gint64 now_ns)
+{
+  return (gdouble) (now_ns - est->time_ns) * 1e-9 * est->rate;
+}
+
+/**
+ * rb_ring_get_timing:
+ * @ring: a ring, of any role (a %RB_RING_ROLE_READER observer too)
+ * @timing: (out caller-allocates): the snapshot
+ *
+ * Reads what the ring knows of its two sides' clocks: each side's rate,
+ * measured by a delay-locked loop over the (position, CLOCK_MONOTONIC)
+ * stamps it takes as it moves, their ratio in ppm and the smoothed fill
+ * level (docs/clocks.md, "What the ring measures"). Audio rings with a
+ * rate stamp by default; byte and records rings after rb_ring_set_timing().
+ * Every figure read from the shared header is validated: one that cannot
+ * be true makes its side %RB_TIMING_STATE_INVALID.
+ *
+ * Thread: any. Not RT-safe: reads CLOCK_MONOTONIC, which may enter the
+ *   kernel on machines whose clock source has no vDSO support.
+ *
+ * Returns: %TRUE if both rates are known (@timing's ratio_known)
+ *
+ * Since: 0.2
+ */
+gboolean
+rb_ring_get_timing (RbRing *ring, RbRingTiming *timing)
+{
+  struct rb_timing_estimate p, c;
+  struct rb_ring_core *core;
+  gint64 now;
+  gdouble fill;
+
+  CHECK_ARG (RB_IS_RING (ring), FALSE);
+  CHECK_ARG (timing != NULL, FALSE);
+  core = ring->core;
+  memset (timing, 0, sizeof *timing);
+  now = rb_timing_now ();
+  rb_timing_read (core, RB_TIMING_PRODUCER, now, &p);
+  rb_timing_read (core, RB_TIMING_CONSUMER, now, &c);
+  fill_side (&p, core->frame_size, &timing->producer_state,
+      &timing->producer_locked, &timing->producer_rate,
+      &timing->producer_age_ns);
+  fill_side (&c, core->frame_size, &timing->consumer_state,
+      &timing->consumer_locked, &timing->consumer_rate,
+      &timing->consumer_age_ns);
+  if (p.state != RB_TSTATE_OK || c.state != RB_TSTATE_OK)
+    return FALSE;
+  timing->ratio_known = TRUE;
+  timing->ratio_ppm = (p.rate / c.rate - 1) * 1e6;
+  /* both loops' positions at the same moment: each is smoothed by its
+   * loop, so their difference is too */
+  fill = (gdouble) (gint64) (p.position - c.position) + advance (&p, now) -
+      advance (&c, now);
+  fill = CLAMP (fill, 0, (gdouble) core->capacity);
+  timing->fill_known = TRUE;
+  timing->fill = fill / core->frame_size;
+  timing->fill_ns = (gint64) llround (fill / c.rate * 1e9);
+  return TRUE;
+}
+
+/* The producer's estimate, if the map may use it. */
+static gboolean
+producer_loop (RbRing *ring, struct rb_timing_estimate *p)
+{
+  rb_timing_read (ring->core, RB_TIMING_PRODUCER, rb_timing_now (), p);
+  return p->state == RB_TSTATE_OK;
+}
+
+/**
+ * rb_ring_position_to_time:
+ * @ring: a ring, of any role
+ * @position: an absolute position in bytes (as rb_ring_get_write_position()
+ *   counts), past or future
+ * @time_ns: (out): the CLOCK_MONOTONIC time, in nanoseconds, at which the
+ *   producer wrote (or, at its measured rate, will write) @position
+ *
+ * Maps a position to a time on the producer's loop: the line through its
+ * latest filtered stamp with the slope of its measured rate. What lets a
+ * reader timestamp data, or measure end-to-end latency.
+ *
+ * Thread: any. Not RT-safe: reads CLOCK_MONOTONIC to validate the
+ *   producer's estimate.
+ *
+ * Returns: %TRUE if the producer's estimate is known (%RB_TIMING_STATE_OK)
+ *   and @position lies within an hour of its latest stamp
+ *
+ * Since: 0.2
+ */
+gboolean
+rb_ring_position_to_time (RbRing *ring, guint64 position, gint64 *time_ns)
+{
+  struct rb_timing_estimate p;
+  gdouble dt;
+
+  CHECK_ARG (RB_IS_RING (ring), FALSE);
+  CHECK_ARG (time_ns != NULL, FALSE);
+  *time_ns = 0;
+  if (!producer_loop (ring, &p))
+    return FALSE;
+  dt = (gdouble) (gint64) (position - p.position) / p.rate * 1e9;
+  if (!(fabs (dt) <= (gdouble) MAP_MAX_SPAN_NS))
+    return FALSE;
+  *time_ns = p.time_ns + (gint64) llround (dt);
+  return TRUE;
+}
+
+/**
+ * rb_ring_time_to_position:
+ * @ring: a ring, of any role
+ * @time_ns: a CLOCK_MONOTONIC time in nanoseconds, past or future
+ * @position: (out): the absolute position in bytes the producer stood at
+ *   (or will stand at) then, rounded to the nearest frame
+ *
+ * The inverse of rb_ring_position_to_time().
+ *
+ * Thread: any. Not RT-safe: reads CLOCK_MONOTONIC to validate the
+ *   producer's estimate.
+ *
+ * Returns: %TRUE if the producer's estimate is known and @time_ns lies
+ *   within an hour of its latest stamp
+ *
+ * Since: 0.2
+ */
+gboolean
+rb_ring_time_to_position (RbRing *ring, gint64 time_ns, guint64 *position)
+{
+  struct rb_timing_estimate p;
+  const struct rb_ring_core *c;
+  gint64 frames;
+  guint64 pos;
+
+  CHECK_ARG (RB_IS_RING (ring), FALSE);
+  CHECK_ARG (position != NULL, FALSE);
+  *position = 0;
+  if (!producer_loop (ring, &p))
+    return FALSE;
+  if (time_ns - p.time_ns > MAP_MAX_SPAN_NS ||
+      p.time_ns - time_ns > MAP_MAX_SPAN_NS)
+    return FALSE;
+  c = ring->core;
+  frames = (gint64) llround ((gdouble) (time_ns - p.time_ns) * 1e-9 * p.rate /
+      c->frame_size);
+  pos = p.position + (guint64) (frames * (gint64) c->frame_size);
+  *position = pos;
+  return TRUE;
+}
+
+static gboolean
+stamp_checked (RbRing *ring, enum rb_timing_role role, guint64 position,
+    gint64 time_ns)
+{
+  if (!on_frame_boundary (ring, position) || time_ns <= 0)
+    return FALSE;
+  return rb_timing_stamp (ring->core, role, position, time_ns);
+}
+
+/**
+ * rb_ring_stamp_producer:
+ * @ring: a ring whose producer this object is
+ * @position: the absolute write position, in bytes, that stood at @time_ns:
+ *   on a frame boundary, not beyond the write position
+ * @time_ns: CLOCK_MONOTONIC time in nanoseconds, from the caller's clock
+ *   (e.g. JACK's cycle start converted to CLOCK_MONOTONIC)
+ *
+ * Feeds the producer's loop a stamp the caller measured, for a producer
+ * whose own clock says better than a clock read at publish time when its
+ * data was made. The first such stamp turns the producer's automatic
+ * stamps off and restarts its loop; stamp at least every few
+ * milliseconds. Works where automatic stamping is off because reading the
+ * clock would enter the kernel.
+ *
+ * Thread: producer. RT-safe: no system call, reads no clock.
+ *
+ * Returns: %TRUE if the stamp was taken; %FALSE if refused (@position not
+ *   on a frame boundary or beyond the write position, not after the
+ *   previous stamp, or @time_ns not positive)
+ *
+ * Since: 0.2
+ */
+gboolean
+rb_ring_stamp_producer (RbRing *ring, guint64 position, gint64 time_ns)
+{
+  CHECK_RING (ring, FALSE);
+  CHECK_PRODUCER (ring, FALSE);
+
+  return stamp_checked (ring, RB_TIMING_PRODUCER, position, time_ns);
+}
+
+/**
+ * rb_ring_stamp_consumer:
+ * @ring: a ring whose consumer this object is
+ * @position: the absolute read position, in bytes, that stood at @time_ns:
+ *   on a frame boundary, not beyond the read position
+ * @time_ns: CLOCK_MONOTONIC time in nanoseconds, from the caller's clock
+ *
+ * The consumer's rb_ring_stamp_producer().
+ *
+ * Thread: consumer. RT-safe: no system call, reads no clock.
+ *
+ * Returns: %TRUE if the stamp was taken, %FALSE if refused
+ *
+ * Since: 0.2
+ */
+gboolean
+rb_ring_stamp_consumer (RbRing *ring, guint64 position, gint64 time_ns)
+{
+  CHECK_RING (ring, FALSE);
+  CHECK_CONSUMER (ring, FALSE);
+
+  return stamp_checked (ring, RB_TIMING_CONSUMER, position, time_ns);
+}
+
+/**
+ * rb_ring_set_timing:
+ * @ring: a ring whose producer or consumer (or both) this object is
+ * @enabled: whether the sides this object plays stamp as they move
+ * @step: bytes between two stamps, rounded down to whole frames; 0 for the
+ *   default (about 1 ms of audio, a 64th of the capacity otherwise)
+ *
+ * Turns automatic timing stamps on or off for the sides this object
+ * plays. Audio rings with a rate stamp by default; byte and records rings
+ * (whose rate only the application knows) opt in here. A stamp is one
+ * read of CLOCK_MONOTONIC through the vDSO and a few dozen floating-point
+ * operations, taken on a publish that crossed the step. Where reading the
+ * clock would enter the kernel, stamping stays off and the timing says so
+ * (%RB_TIMING_STATE_KERNEL_CLOCK).
+ *
+ * Thread: any, while no other thread uses @ring. Not RT-safe: the first
+ *   call in a process probes the clock (a short-lived thread).
+ *
+ * Since: 0.2
+ */
+void
+rb_ring_set_timing (RbRing *ring, gboolean enabled, guint64 step)
+{
+  CHECK_ARG (RB_IS_RING (ring), );
+  CHECK_SIDE (ring, SIDE_PRODUCER | SIDE_CONSUMER, "producer or consumer", );
+
+  if ((1u << ring->role) & SIDE_PRODUCER)
+    rb_timing_enable (ring->core, RB_TIMING_PRODUCER, enabled, step);
+  if ((1u << ring->role) & SIDE_CONSUMER)
+    rb_timing_enable (ring->core, RB_TIMING_CONSUMER, enabled, step);
+}
+
+/**
+ * rb_ring_get_timing_clock_note:
+ *
+ * Says whether this process reads CLOCK_MONOTONIC in user space (through
+ * the vDSO), which automatic stamping needs, and how that was found out.
+ *
+ * Thread: any. Not RT-safe: the first call may probe the clock.
+ *
+ * Returns: (transfer none): a sentence
+ *
+ * Since: 0.2
+ */
+const gchar *
+rb_ring_get_timing_clock_note (void)
+{
+  const char *why = NULL;
+
+  rb_timing_clock_needs_kernel (&why);
+  return why != NULL ? why : "unknown";
+}
