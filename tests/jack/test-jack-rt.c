@@ -38,6 +38,7 @@
 #ifndef RB_TEST_RTSAN
 #include "rt-trap.h"
 #endif
+#include "../common/rb-test.h"
 
 #ifdef RB_TEST_RTSAN
 void __rtsan_init (void);
@@ -1146,32 +1147,28 @@ test_faults_lazy_page (void)
 
 #endif /* RB_TEST_RTSAN */
 
-int
-main (int argc, char **argv)
-{
-  g_test_init (&argc, &argv, NULL);
-
+static const RbTestCase cases[] = {
   /* in test-jack-rt-rtsan too: there every callback runs under RTSan */
-  g_test_add_func ("/jack/callback/play-formats", test_play_formats);
-  g_test_add_func ("/jack/callback/play-underrun", test_play_underrun);
-  g_test_add_func ("/jack/callback/play-no-ring", test_play_no_ring);
-  g_test_add_func ("/jack/callback/play-bound", test_play_bound);
-  g_test_add_func ("/jack/callback/record-formats", test_record_formats);
-  g_test_add_func ("/jack/callback/record-overrun", test_record_overrun);
-  g_test_add_func ("/jack/callback/record-clock", test_record_clock);
-  g_test_add_func ("/jack/callback/swap", test_swap);
+  { "/jack/callback/play-formats", test_play_formats },
+  { "/jack/callback/play-underrun", test_play_underrun },
+  { "/jack/callback/play-no-ring", test_play_no_ring },
+  { "/jack/callback/play-bound", test_play_bound },
+  { "/jack/callback/record-formats", test_record_formats },
+  { "/jack/callback/record-overrun", test_record_overrun },
+  { "/jack/callback/record-clock", test_record_clock },
+  { "/jack/callback/swap", test_swap },
 #ifdef RB_TEST_RTSAN
-  g_test_add_func ("/jack/trap/rtsan/clean", test_rtsan_clean);
-  g_test_add_func ("/jack/trap/rtsan/inject-malloc", test_rtsan_malloc);
-  g_test_add_func ("/jack/trap/rtsan/inject-mutex", test_rtsan_mutex);
+  { "/jack/trap/rtsan/clean", test_rtsan_clean },
+  { "/jack/trap/rtsan/inject-malloc", test_rtsan_malloc },
+  { "/jack/trap/rtsan/inject-mutex", test_rtsan_mutex },
 #else
-  g_test_add_func ("/jack/trap/seccomp/clean", test_seccomp_clean);
-  g_test_add_func ("/jack/trap/seccomp/inject-getpid", test_seccomp_getpid);
-  g_test_add_func ("/jack/trap/seccomp/inject-fprintf", test_seccomp_fprintf);
-  g_test_add_func ("/jack/trap/seccomp/inject-malloc", test_seccomp_malloc);
-  g_test_add_func ("/jack/trap/faults/clean", test_faults_clean);
-  g_test_add_func ("/jack/trap/faults/inject-lazy-page", test_faults_lazy_page);
+  { "/jack/trap/seccomp/clean", test_seccomp_clean },
+  { "/jack/trap/seccomp/inject-getpid", test_seccomp_getpid },
+  { "/jack/trap/seccomp/inject-fprintf", test_seccomp_fprintf },
+  { "/jack/trap/seccomp/inject-malloc", test_seccomp_malloc },
+  { "/jack/trap/faults/clean", test_faults_clean },
+  { "/jack/trap/faults/inject-lazy-page", test_faults_lazy_page },
 #endif
+};
 
-  return g_test_run ();
-}
+RB_TEST_MAIN (cases)

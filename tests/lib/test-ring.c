@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include <string.h>
+#include "../common/rb-test.h"
 
 static const gsize capacities[] = { 4096, 65536, 1 << 20 };
 
@@ -921,34 +922,30 @@ test_random_ops (void)
   g_assert_cmpuint (rb_ring_get_underruns (ring), ==, underruns);
 }
 
-int
-main (int argc, char **argv)
-{
-  g_test_init (&argc, &argv, NULL);
+static const RbTestCase cases[] = {
+  { "/ring/new/capacity-rounding", test_new_capacity_rounding },
+  { "/ring/new/errors", test_new_errors },
+  { "/ring/new/audio", test_new_audio },
+  { "/ring/new/initable", test_new_initable },
+  { "/ring/lock-memory", test_lock_memory },
+  { "/ring/write/partial", test_write_partial },
+  { "/ring/wrap/every-offset", test_wrap_every_offset },
+  { "/ring/peek-skip", test_peek_skip },
+  { "/ring/bytes", test_bytes },
+  { "/ring/zero-copy/seam", test_zero_copy_seam },
+  { "/ring/zero-copy/clamp", test_zero_copy_clamp },
+  { "/ring/frames/whole", test_frames_whole },
+  { "/ring/eos", test_eos },
+  { "/ring/reset", test_reset },
+  { "/ring/fill-level", test_fill_level },
+  { "/ring/positions/wrap-2^64", test_positions_wrap },
+  { "/ring/overwrite/read-at", test_overwrite_read_at },
+  { "/ring/overwrite/consumer", test_overwrite_consumer },
+  { "/ring/overwrite/frames", test_overwrite_frames },
+  { "/ring/overwrite/wrap-2^64", test_overwrite_wrap },
+  { "/ring/read-at/plain", test_read_at_plain },
+  { "/ring/clock-point", test_clock_point },
+  { "/ring/random-ops", test_random_ops },
+};
 
-  g_test_add_func ("/ring/new/capacity-rounding", test_new_capacity_rounding);
-  g_test_add_func ("/ring/new/errors", test_new_errors);
-  g_test_add_func ("/ring/new/audio", test_new_audio);
-  g_test_add_func ("/ring/new/initable", test_new_initable);
-  g_test_add_func ("/ring/lock-memory", test_lock_memory);
-  g_test_add_func ("/ring/write/partial", test_write_partial);
-  g_test_add_func ("/ring/wrap/every-offset", test_wrap_every_offset);
-  g_test_add_func ("/ring/peek-skip", test_peek_skip);
-  g_test_add_func ("/ring/bytes", test_bytes);
-  g_test_add_func ("/ring/zero-copy/seam", test_zero_copy_seam);
-  g_test_add_func ("/ring/zero-copy/clamp", test_zero_copy_clamp);
-  g_test_add_func ("/ring/frames/whole", test_frames_whole);
-  g_test_add_func ("/ring/eos", test_eos);
-  g_test_add_func ("/ring/reset", test_reset);
-  g_test_add_func ("/ring/fill-level", test_fill_level);
-  g_test_add_func ("/ring/positions/wrap-2^64", test_positions_wrap);
-  g_test_add_func ("/ring/overwrite/read-at", test_overwrite_read_at);
-  g_test_add_func ("/ring/overwrite/consumer", test_overwrite_consumer);
-  g_test_add_func ("/ring/overwrite/frames", test_overwrite_frames);
-  g_test_add_func ("/ring/overwrite/wrap-2^64", test_overwrite_wrap);
-  g_test_add_func ("/ring/read-at/plain", test_read_at_plain);
-  g_test_add_func ("/ring/clock-point", test_clock_point);
-  g_test_add_func ("/ring/random-ops", test_random_ops);
-
-  return g_test_run ();
-}
+RB_TEST_MAIN (cases)

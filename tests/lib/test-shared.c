@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "../common/rb-test.h"
 #ifdef HAVE_VALGRIND_H
 #include <valgrind/valgrind.h>
 #endif
@@ -1376,38 +1377,32 @@ test_hostile_truncated (void)
   g_assert_true (rb_ring_unlink (name, NULL));
 }
 
-int
-main (int argc, char **argv)
-{
-  g_test_init (&argc, &argv, NULL);
+static const RbTestCase cases[] = {
+  { "/shared/names", test_names },
+  { "/shared/create-open", test_create_open },
+  { "/shared/create/exists", test_create_exists },
+  { "/shared/reclaim-stale", test_reclaim_stale },
+  { "/shared/roles/busy-and-takeover", test_roles_busy_and_takeover },
+  { "/shared/roles/resume", test_roles_resume },
+  { "/shared/permissions", test_permissions },
+  { "/shared/close", test_close },
+  { "/shared/fd/passing", test_fd_passing },
+  { "/shared/fd/not-sealed", test_fd_not_sealed },
+  { "/shared/corrupt/headers", test_corrupt_headers },
+  { "/shared/corrupt/at-runtime", test_corrupt_at_runtime },
+  { "/shared/wait/basic", test_wait_basic },
+  { "/shared/wait/no-lost-wakeups", NULL, test_wait_no_lost_wakeups,
+    GINT_TO_POINTER (0) },
+  { "/shared/wait/no-lost-wakeups/spinning", NULL, test_wait_no_lost_wakeups,
+    GINT_TO_POINTER (20000) },
+  { "/shared/wait/peer-gone", test_wait_peer_gone },
+  { "/shared/reclaim-stale/open-reader", test_reclaim_open_reader },
+  { "/shared/creator-state", test_creator_state },
+  { "/shared/hostile/bogus-owner", test_hostile_bogus_owner },
+  { "/shared/hostile/clock-point", test_hostile_clock_point },
+  { "/shared/hostile/planted", test_hostile_planted },
+  { "/shared/hostile/foreign-stale", test_hostile_foreign_stale },
+  { "/shared/hostile/truncated", test_hostile_truncated },
+};
 
-  g_test_add_func ("/shared/names", test_names);
-  g_test_add_func ("/shared/create-open", test_create_open);
-  g_test_add_func ("/shared/create/exists", test_create_exists);
-  g_test_add_func ("/shared/reclaim-stale", test_reclaim_stale);
-  g_test_add_func ("/shared/roles/busy-and-takeover",
-      test_roles_busy_and_takeover);
-  g_test_add_func ("/shared/roles/resume", test_roles_resume);
-  g_test_add_func ("/shared/permissions", test_permissions);
-  g_test_add_func ("/shared/close", test_close);
-  g_test_add_func ("/shared/fd/passing", test_fd_passing);
-  g_test_add_func ("/shared/fd/not-sealed", test_fd_not_sealed);
-  g_test_add_func ("/shared/corrupt/headers", test_corrupt_headers);
-  g_test_add_func ("/shared/corrupt/at-runtime", test_corrupt_at_runtime);
-  g_test_add_func ("/shared/wait/basic", test_wait_basic);
-  g_test_add_data_func ("/shared/wait/no-lost-wakeups",
-      GINT_TO_POINTER (0), test_wait_no_lost_wakeups);
-  g_test_add_data_func ("/shared/wait/no-lost-wakeups/spinning",
-      GINT_TO_POINTER (20000), test_wait_no_lost_wakeups);
-  g_test_add_func ("/shared/wait/peer-gone", test_wait_peer_gone);
-  g_test_add_func ("/shared/reclaim-stale/open-reader",
-      test_reclaim_open_reader);
-  g_test_add_func ("/shared/creator-state", test_creator_state);
-  g_test_add_func ("/shared/hostile/bogus-owner", test_hostile_bogus_owner);
-  g_test_add_func ("/shared/hostile/clock-point", test_hostile_clock_point);
-  g_test_add_func ("/shared/hostile/planted", test_hostile_planted);
-  g_test_add_func ("/shared/hostile/foreign-stale", test_hostile_foreign_stale);
-  g_test_add_func ("/shared/hostile/truncated", test_hostile_truncated);
-
-  return g_test_run ();
-}
+RB_TEST_MAIN (cases)
