@@ -51,6 +51,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../common/rb-test-fd.h"
+
 #define SHM_DIR "/dev/shm"
 #define FILE_PREFIX "ringbridge-"
 
@@ -492,58 +494,7 @@ start_janitor (void)
 
 /* --- attaching ------------------------------------------------------------ */
 
-static int
-recv_fd (int sock)
-{
-  char byte;
-  struct iovec iov = { &byte, 1 };
-  union {
-    struct cmsghdr h;
-    char buf[CMSG_SPACE (sizeof (int))];
-  } u;
-  struct msghdr msg = { 0 };
-  struct cmsghdr *cmsg;
-  int fd;
 
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = u.buf;
-  msg.msg_controllen = sizeof u.buf;
-  if (recvmsg (sock, &msg, MSG_CMSG_CLOEXEC) != 1 ||
-      (msg.msg_flags & MSG_CTRUNC))
-    return -1;
-  cmsg = CMSG_FIRSTHDR (&msg);
-  if (cmsg == NULL || cmsg->cmsg_level != SOL_SOCKET ||
-      cmsg->cmsg_type != SCM_RIGHTS)
-    return -1;
-  memcpy (&fd, CMSG_DATA (cmsg), sizeof fd);
-  return fd;
-}
-
-static void
-send_fd (int sock, int fd)
-{
-  char byte = 'f';
-  struct iovec iov = { &byte, 1 };
-  union {
-    struct cmsghdr h;
-    char buf[CMSG_SPACE (sizeof (int))];
-  } u;
-  struct msghdr msg = { 0 };
-  struct cmsghdr *cmsg;
-
-  memset (&u, 0, sizeof u);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = u.buf;
-  msg.msg_controllen = sizeof u.buf;
-  cmsg = CMSG_FIRSTHDR (&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cmsg), &fd, sizeof fd);
-  g_assert_cmpint (sendmsg (sock, &msg, 0), ==, 1);
-}
 
 /* How a child gets its ring. */
 typedef struct {
@@ -591,7 +542,7 @@ child_attach (const Attach *a, Msg *stats)
   RbRing *ring;
 
   if (a->sock >= 0) {
-    int fd = recv_fd (a->sock);
+    int fd = rb_test_recv_fd (a->sock);
 
     CHILD_CHECK (fd >= 0, "no ring fd came over the socket");
     ring = rb_ring_new_from_fd (fd, a->role, &error);
@@ -988,7 +939,7 @@ run_stream (const StreamCase *c, guint64 bytes)
       second_pipe[1], child_side, second);
   close (second_pipe[1]);
   if (anon != NULL)
-    send_fd (sv[0], rb_ring_get_fd (anon));
+    rb_test_send_fd (sv[0], rb_ring_get_fd (anon));
 
   /* both reports before judging either: when one side fails, the other
    * fails too (PEER_GONE), and the first failure is the one to read */
