@@ -10,16 +10,9 @@
 
 #include <string.h>
 #include "../common/rb-test.h"
+#include "../common/rb-test-ring.h"
 
-static RbRing *
-new_records (gsize cap)
-{
-  g_autoptr (GError) error = NULL;
-  RbRing *ring = rb_ring_new_full (cap, RB_RING_FLAGS_RECORDS, &error);
-
-  g_assert_no_error (error);
-  return ring;
-}
+#define new_records(cap) rb_test_ring_new (cap, RB_RING_FLAGS_RECORDS)
 
 static void
 fill (guint8 *p, gsize n, guint64 seed)
