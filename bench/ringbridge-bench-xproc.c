@@ -980,17 +980,10 @@ parse_options (int *argc, char ***argv)
       "pipe. Prints a table and, as the last line,\none JSON object. Exits 1 "
       "if any data did not arrive intact.";
 
-  if (!bench_run_parse (entries, summary, &opt_bytes, argc, argv) ||
-      !bench_run_check_options (&opt_reps, &opt_bytes, opt_quick))
-    return FALSE;
-  if (opt_samples == 0)
-    opt_samples = opt_quick ? 2000 : 20000;
-  if (opt_samples < 100 || opt_samples > 10000000) {
-    g_printerr ("invalid --samples %" G_GINT64_FORMAT ": 100 to 10^7\n",
-        opt_samples);
-    return FALSE;
-  }
-  return TRUE;
+  return bench_run_parse (entries, summary, &opt_bytes, argc, argv) &&
+      bench_run_check_options (&opt_reps, &opt_bytes, opt_quick) &&
+      bench_run_check_count (&opt_samples, "samples", opt_quick, 2000, 20000,
+      100, 10000000, "100 to 10^7");
 }
 
 int

@@ -930,17 +930,10 @@ parse_options (int *argc, char ***argv)
       "an atomic ping-pong. Prints a table\nand, as the last line, one JSON "
       "object. Exits 1 if any data did not arrive\nintact.";
 
-  if (!bench_run_parse (entries, summary, &opt_bytes, argc, argv) ||
-      !bench_run_check_options (&opt_reps, &opt_bytes, opt_quick))
-    return FALSE;
-  if (opt_round_trips == 0)
-    opt_round_trips = opt_quick ? 20000 : 200000;
-  if (opt_round_trips < 100 || opt_round_trips > 100000000) {
-    g_printerr ("invalid --round-trips %" G_GINT64_FORMAT ": 100 to 10^8\n",
-        opt_round_trips);
-    return FALSE;
-  }
-  return TRUE;
+  return bench_run_parse (entries, summary, &opt_bytes, argc, argv) &&
+      bench_run_check_options (&opt_reps, &opt_bytes, opt_quick) &&
+      bench_run_check_count (&opt_round_trips, "round-trips", opt_quick,
+      20000, 200000, 100, 100000000, "100 to 10^8");
 }
 
 int
