@@ -72,9 +72,6 @@ gboolean bench_run_parse (const GOptionEntry *entries, const char *summary,
 
 gboolean bench_run_check_options (gint *reps, guint64 *bytes,
     gboolean quick);
-gboolean bench_run_check_count (gint64 *value, const char *name,
-    gboolean quick, gint64 quick_default, gint64 full_default, gint64 min,
-    gint64 max, const char *range);
 
 void bench_per_rep_new (double **arrays, int n, int reps);
 

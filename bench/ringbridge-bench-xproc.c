@@ -982,7 +982,7 @@ parse_options (int *argc, char ***argv)
 
   return bench_run_parse (entries, summary, &opt_bytes, argc, argv) &&
       bench_run_check_options (&opt_reps, &opt_bytes, opt_quick) &&
-      bench_run_check_count (&opt_samples, "samples", opt_quick, 2000, 20000,
+      bench_check_count (&opt_samples, "samples", opt_quick, 2000, 20000,
       100, 10000000, "100 to 10^7");
 }
 

@@ -192,9 +192,8 @@ struct stream {
   uint8_t *src;                 /* producer's chunk buffer */
   uint8_t *dst;                 /* consumer's chunk buffer */
 
+  struct bench_start start;
   /* Written by the consumer thread, read by the producer after the run. */
-  alignas (CACHELINE) _Atomic int ready;
-  _Atomic int go;
   uint64_t t_end;
   uint64_t bad;
 };
@@ -268,14 +267,9 @@ static void *
 consumer_thread (void *data)
 {
   struct stream *s = data;
-  unsigned spins = 0;
 
   bench_pin_self (1, "a thread");
-  /* release/acquire on ready and go: pair with the producer's accesses in
-   * run_stream(); they only order the start, the data has its own. */
-  atomic_store_explicit (&s->ready, 1, memory_order_release);
-  while (!atomic_load_explicit (&s->go, memory_order_acquire))
-    bench_spin_pause (&spins);
+  bench_start_ready (&s->start);
   s->bad = consume (s);
   s->t_end = now_ns ();
   return NULL;
@@ -289,7 +283,6 @@ run_stream (struct peers *p, enum peer peer, size_t chunk, uint64_t n_chunks,
 {
   struct stream *s = bench_alloc_aligned (sizeof *s);
   pthread_t thread;
-  unsigned spins = 0;
   uint64_t t0, t1;
   double gbps;
   int err;
@@ -314,12 +307,7 @@ run_stream (struct peers *p, enum peer peer, size_t chunk, uint64_t n_chunks,
           g_strerror (err));
       exit (EXIT_SETUP);
     }
-    /* acquire: pairs with the release store of ready in consumer_thread(). */
-    while (!atomic_load_explicit (&s->ready, memory_order_acquire))
-      bench_spin_pause (&spins);
-    t0 = now_ns ();
-    /* release: pairs with the acquire load of go in consumer_thread(). */
-    atomic_store_explicit (&s->go, 1, memory_order_release);
+    t0 = bench_start_go (&s->start);
     produce (s);
     pthread_join (thread, NULL);
     t1 = s->t_end;
@@ -408,8 +396,7 @@ struct trip {
 
   alignas (CACHELINE) _Atomic uint64_t counter;  /* the ping-pong word */
 
-  alignas (CACHELINE) _Atomic int ready;
-  _Atomic int go;
+  struct bench_start start;
   uint64_t bad;
 };
 
@@ -522,13 +509,9 @@ static void *
 echo_thread (void *data)
 {
   struct trip *t = data;
-  unsigned spins = 0;
 
   bench_pin_self (1, "a thread");
-  /* release/acquire on ready and go: pair with run_trips(); start only. */
-  atomic_store_explicit (&t->ready, 1, memory_order_release);
-  while (!atomic_load_explicit (&t->go, memory_order_acquire))
-    bench_spin_pause (&spins);
+  bench_start_ready (&t->start);
   trip_echo (t);
   return NULL;
 }
@@ -591,7 +574,6 @@ run_trips (enum lat_peer peer, uint64_t n_measured, bool inject,
 {
   struct trip *t = bench_alloc_aligned (sizeof *t);
   pthread_t thread;
-  unsigned spins = 0;
   uint64_t ns0, ns1, ticks0, ticks1, sum = 0;
   size_t p99_index;
   double ns_per_tick;
@@ -608,11 +590,7 @@ run_trips (enum lat_peer peer, uint64_t n_measured, bool inject,
     g_printerr ("error: cannot start the echo thread: %s\n", g_strerror (err));
     exit (EXIT_SETUP);
   }
-  /* acquire: pairs with the release store of ready in echo_thread(). */
-  while (!atomic_load_explicit (&t->ready, memory_order_acquire))
-    bench_spin_pause (&spins);
-  /* release: pairs with the acquire load of go in echo_thread(). */
-  atomic_store_explicit (&t->go, 1, memory_order_release);
+  (void) bench_start_go (&t->start);
   ns0 = now_ns ();
   ticks0 = trip_ticks ();
   trip_ping (t);
@@ -932,7 +910,7 @@ parse_options (int *argc, char ***argv)
 
   return bench_run_parse (entries, summary, &opt_bytes, argc, argv) &&
       bench_run_check_options (&opt_reps, &opt_bytes, opt_quick) &&
-      bench_run_check_count (&opt_round_trips, "round-trips", opt_quick,
+      bench_check_count (&opt_round_trips, "round-trips", opt_quick,
       20000, 200000, 100, 100000000, "100 to 10^8");
 }
 

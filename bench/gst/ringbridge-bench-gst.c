@@ -1661,13 +1661,9 @@ check_options (void)
     g_printerr ("invalid --reps %d: 1 to 1000\n", opt_reps);
     return FALSE;
   }
-  if (opt_buffers == 0)
-    opt_buffers = opt_quick ? 2000 : 100000;
-  if (opt_buffers < 100 || opt_buffers > 100000000) {
-    g_printerr ("invalid --buffers %" G_GINT64_FORMAT ": 100 to 10^8\n",
-        opt_buffers);
+  if (!bench_check_count (&opt_buffers, "buffers", opt_quick, 2000, 100000,
+          100, 100000000, "100 to 10^8"))
     return FALSE;
-  }
   if (opt_seconds == 0)
     opt_seconds = opt_quick ? 0.3 : 2;
   if (opt_timeout == 0)
