@@ -353,7 +353,7 @@ period (Workload *w, guint64 i)
 /* Byte ring: fill to the brim and beyond (overrun), then drain and beyond
  * (underrun), including the zero-length cases at either end. */
 static void
-byte_full_empty (Workload *w)
+byte_full_empty (Workload *w, guint64 i)
 {
   RbRing *b = w->bytes;
   gsize room = CALL (w, rb_ring_write_available, b);
@@ -399,7 +399,7 @@ byte_zero_copy (Workload *w, guint64 i)
 /* Byte ring as its consumer: peek, read at absolute positions, ranges in
  * the past, present and future, skip beyond what is there. */
 static void
-byte_positions (Workload *w)
+byte_positions (Workload *w, guint64 i)
 {
   RbRing *b = w->bytes;
   guint64 r, wp;
@@ -461,7 +461,7 @@ facts (Workload *w, guint64 i)
 /* End of stream on the byte ring: not seen while data is pending, seen once
  * it is read, cleared by reset. Also the GBytes write. */
 static void
-byte_eos (Workload *w)
+byte_eos (Workload *w, guint64 i)
 {
   RbRing *b = w->bytes;
   gsize n;
@@ -481,7 +481,7 @@ byte_eos (Workload *w)
 /* Overwrite byte ring: the writer laps the reader by more than the ring;
  * positional reads behind, at and past the data; the consumer catches up. */
 static void
-byte_overwrite (Workload *w)
+byte_overwrite (Workload *w, guint64 i)
 {
   RbRing *o = w->bytes_ow;
   guint64 before = CALL (w, rb_ring_get_overwritten, o);
@@ -601,7 +601,7 @@ audio_zero_copy (Workload *w, guint64 i)
 /* Leaves the byte ring half full for the callbacks that follow, so the
  * period's transfers also run on a partly filled ring. */
 static void
-byte_half_full (Workload *w)
+byte_half_full (Workload *w, guint64 i)
 {
   RbRing *b = w->bytes;
   gsize room = CALL (w, rb_ring_write_available, b);
@@ -668,51 +668,34 @@ records (Workload *w, guint64 i)
     w->sink += info.size;
 }
 
+/* The situations a callback runs, one per callback in turn; per_round:
+ * given the round (callback / N_SITUATIONS), not the callback's index. */
+static const struct {
+  void (*run) (Workload *w, guint64 i);
+  gboolean per_round;
+} situations[N_SITUATIONS] = {
+  { byte_full_empty, FALSE },
+  { byte_zero_copy, FALSE },
+  { byte_positions, FALSE },
+  { facts, FALSE },
+  { byte_eos, FALSE },
+  { byte_overwrite, FALSE },
+  { audio_full_empty, TRUE },
+  { audio_overwrite, TRUE },
+  { audio_zero_copy, TRUE },
+  { byte_half_full, FALSE },
+  { resets, TRUE },
+  { records, TRUE },
+};
+
 /* One realtime callback. */
 static void
 callback (Workload *w, guint64 i)
 {
+  guint64 k = i % N_SITUATIONS;
+
   period (w, i);
-  switch (i % N_SITUATIONS) {
-    case 0:
-      byte_full_empty (w);
-      break;
-    case 1:
-      byte_zero_copy (w, i);
-      break;
-    case 2:
-      byte_positions (w);
-      break;
-    case 3:
-      facts (w, i);
-      break;
-    case 4:
-      byte_eos (w);
-      break;
-    case 5:
-      byte_overwrite (w);
-      break;
-    case 6:
-      audio_full_empty (w, i / N_SITUATIONS);
-      break;
-    case 7:
-      audio_overwrite (w, i / N_SITUATIONS);
-      break;
-    case 8:
-      audio_zero_copy (w, i / N_SITUATIONS);
-      break;
-    case 9:
-      byte_half_full (w);
-      break;
-    case 10:
-      resets (w, i / N_SITUATIONS);
-      break;
-    case 11:
-      records (w, i / N_SITUATIONS);
-      break;
-    default:
-      break;                    /* a period and nothing else */
-  }
+  situations[k].run (w, situations[k].per_round ? i / N_SITUATIONS : i);
   w->callbacks++;
 }
 
