@@ -106,60 +106,48 @@ test_new_capacity_rounding (void)
   }
 }
 
-/* @ring is NULL and @error says @code (and @part, unless NULL). */
-static void
-assert_refused (RbRing *ring, GError **error, gint code,
-    const char *part)
-{
-  g_assert_null (ring);
-  g_assert_error (*error, RB_RING_ERROR, code);
-  if (part != NULL)
-    g_assert_nonnull (strstr ((*error)->message, part));
-  g_clear_error (error);
-}
-
 static void
 test_new_errors (void)
 {
   GError *error = NULL;
 
-  assert_refused (rb_ring_new (0, &error), &error,
+  rb_test_assert_refused (rb_ring_new (0, &error), &error,
       RB_RING_ERROR_INVALID_CAPACITY, "capacity 0");
 
-  assert_refused (rb_ring_new ((gsize) RB_RING_MAX_CAPACITY + 1, &error),
+  rb_test_assert_refused (rb_ring_new ((gsize) RB_RING_MAX_CAPACITY + 1, &error),
       &error, RB_RING_ERROR_INVALID_CAPACITY, "2147483649");
 
-  assert_refused (rb_ring_new (G_MAXSIZE, &error), &error,
+  rb_test_assert_refused (rb_ring_new (G_MAXSIZE, &error), &error,
       RB_RING_ERROR_INVALID_CAPACITY, NULL);
 
-  assert_refused (rb_ring_new_full (4096, 1 << 7, &error), &error,
+  rb_test_assert_refused (rb_ring_new_full (4096, 1 << 7, &error), &error,
       RB_RING_ERROR_INVALID_FLAGS, "0x80");
 
-  assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_NONE, 2, 48000, 1024, 0,
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_NONE, 2, 48000, 1024, 0,
       &error), &error, RB_RING_ERROR_INVALID_FORMAT, NULL);
 
-  assert_refused (rb_ring_new_audio (42, 2, 48000, 1024, 0, &error), &error,
+  rb_test_assert_refused (rb_ring_new_audio (42, 2, 48000, 1024, 0, &error), &error,
       RB_RING_ERROR_INVALID_FORMAT, NULL);
 
-  assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 0, 48000, 1024, 0,
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 0, 48000, 1024, 0,
       &error), &error, RB_RING_ERROR_INVALID_FORMAT, "not 0");
 
-  assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE,
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE,
       RB_RING_MAX_CHANNELS + 1, 48000, 1024, 0, &error), &error,
       RB_RING_ERROR_INVALID_FORMAT, NULL);
 
-  assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 0, 1024, 0,
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 0, 1024, 0,
       &error), &error, RB_RING_ERROR_INVALID_FORMAT, "rate");
 
-  assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2,
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2,
       RB_RING_MAX_RATE + 1, 1024, 0, &error), &error,
       RB_RING_ERROR_INVALID_FORMAT, NULL);
 
   /* frames * frame size must not overflow into a small ring */
-  assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_F64LE, 64, 48000,
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_F64LE, 64, 48000,
       G_MAXSIZE / 4, 0, &error), &error, RB_RING_ERROR_INVALID_CAPACITY, NULL);
 
-  assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 0, 0,
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 0, 0,
       &error), &error, RB_RING_ERROR_INVALID_CAPACITY, NULL);
 }
 

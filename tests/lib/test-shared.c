@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include "../common/rb-test.h"
 #include "../common/rb-test-fd.h"
+#include "../common/rb-test-ring.h"
 #ifdef HAVE_VALGRIND_H
 #include <valgrind/valgrind.h>
 #endif
@@ -116,13 +117,10 @@ test_names (void)
   g_assert_null (rb_ring_name_to_path ("a/b"));
 
   /* every entry point refuses a bad name */
-  g_assert_null (rb_ring_create ("a/b", 4096, 0, RB_RING_ROLE_PRODUCER, 0,
-          &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
-  g_clear_error (&error);
-  g_assert_null (rb_ring_open ("", RB_RING_ROLE_CONSUMER, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_create ("a/b", 4096, 0, RB_RING_ROLE_PRODUCER,
+      0, &error), &error, RB_RING_ERROR_INVALID_NAME, NULL);
+  rb_test_assert_refused (rb_ring_open ("", RB_RING_ROLE_CONSUMER, &error),
+      &error, RB_RING_ERROR_INVALID_NAME, NULL);
   g_assert_false (rb_ring_unlink ("a b", &error));
   g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
   g_clear_error (&error);
@@ -331,9 +329,8 @@ test_roles_busy_and_takeover (void)
 
   /* ...a stopped one too: stopped is not dead */
   kill (child, SIGSTOP);
-  g_assert_null (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY);
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error),
+      &error, RB_RING_ERROR_BUSY, NULL);
   g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_ALIVE);
 
   /* ...and once it is killed, the next consumer takes its place */
@@ -345,12 +342,10 @@ test_roles_busy_and_takeover (void)
   g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_ALIVE);
 
   /* readers are only for overwrite rings */
-  g_assert_null (rb_ring_open (name, RB_RING_ROLE_READER, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE);
-  g_clear_error (&error);
-  g_assert_null (rb_ring_open (name, 17, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE);
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_open (name, RB_RING_ROLE_READER, &error),
+      &error, RB_RING_ERROR_INVALID_ROLE, NULL);
+  rb_test_assert_refused (rb_ring_open (name, 17, &error), &error,
+      RB_RING_ERROR_INVALID_ROLE, NULL);
 
   close (pipefd[0]);
   close (pipefd[1]);
@@ -445,10 +440,8 @@ test_permissions (void)
   g_assert_cmpint (stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0666);
 
-  g_assert_null (rb_ring_open (name, RB_RING_ROLE_READER, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION);
-  g_assert_nonnull (strstr (error->message, "mode 0666"));
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_open (name, RB_RING_ROLE_READER, &error),
+      &error, RB_RING_ERROR_PERMISSION, "mode 0666");
   open1 = rb_ring_open_full (name, RB_RING_ROLE_READER,
       RB_RING_OPEN_FLAGS_SHARED_WRITE, &error);
   g_assert_no_error (error);
@@ -458,10 +451,8 @@ test_permissions (void)
   if (geteuid () == 0) {
     g_assert_cmpint (chmod (path, 0600), ==, 0);
     g_assert_cmpint (chown (path, 1, 1), ==, 0);
-    g_assert_null (rb_ring_open (name, RB_RING_ROLE_READER, &error));
-    g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION);
-    g_assert_nonnull (strstr (error->message, "owned by uid 1"));
-    g_clear_error (&error);
+    rb_test_assert_refused (rb_ring_open (name, RB_RING_ROLE_READER, &error),
+        &error, RB_RING_ERROR_PERMISSION, "owned by uid 1");
     open1 = rb_ring_open_full (name, RB_RING_ROLE_READER,
         RB_RING_OPEN_FLAGS_ANY_OWNER, &error);
     g_assert_no_error (error);
@@ -558,9 +549,8 @@ test_fd_not_sealed (void)
       3 * sizeof (guint64));
   fd = memfd_create ("unsealed", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   g_assert_cmpint (write (fd, copy, st.st_size), ==, st.st_size);
-  g_assert_null (rb_ring_new_from_fd (fd, RB_RING_ROLE_CONSUMER, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_SEALED);
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_new_from_fd (fd, RB_RING_ROLE_CONSUMER,
+      &error), &error, RB_RING_ERROR_NOT_SEALED, NULL);
 
   /* sealed, it is accepted */
   g_assert_cmpint (fcntl (fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW), ==, 0);
@@ -671,10 +661,8 @@ test_corrupt_headers (void)
       int fd = shm_open (shm, O_CREAT | O_RDWR, 0600);
       g_assert_cmpint (ftruncate (fd, atoi (sizes[i])), ==, 0);
       close (fd);
-      g_assert_null (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error));
-      g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING);
-      g_assert_nonnull (strstr (error->message, "segment too small"));
-      g_clear_error (&error);
+      rb_test_assert_refused (rb_ring_open (name, RB_RING_ROLE_CONSUMER,
+          &error), &error, RB_RING_ERROR_NOT_A_RING, "segment too small");
       g_assert_true (rb_ring_unlink (name, NULL));
     }
   }
@@ -686,10 +674,8 @@ test_corrupt_headers (void)
     RbRing *ring = create_or_die (name, 8192, 0, RB_RING_ROLE_PRODUCER);
     g_object_unref (ring);
     g_assert_cmpint (truncate (path, (off_t) (page + 4096)), ==, 0);
-    g_assert_null (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error));
-    g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_CORRUPT);
-    g_assert_nonnull (strstr (error->message, "header/size mismatch"));
-    g_clear_error (&error);
+    rb_test_assert_refused (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error),
+        &error, RB_RING_ERROR_CORRUPT, "header/size mismatch");
     g_assert_true (rb_ring_unlink (name, NULL));
   }
 }
@@ -989,11 +975,9 @@ test_reclaim_open_reader (void)
   g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY);
   g_assert_nonnull (strstr (error->message, "has it open"));
   g_clear_error (&error);
-  g_assert_null (rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER, 0,
-          &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS);
-  g_assert_nonnull (strstr (error->message, "still open in a live process"));
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER,
+      0, &error), &error, RB_RING_ERROR_EXISTS,
+      "still open in a live process");
   g_assert_cmpint (stat (path, &st), ==, 0);
   /* let go: now it is stale */
   g_clear_object (&reader);
@@ -1174,9 +1158,8 @@ child_meet_planted (gpointer data)
   g_assert_false (rb_ring_reclaim_stale (name, &error));
   g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING);
   g_clear_error (&error);
-  g_assert_null (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING);
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error),
+      &error, RB_RING_ERROR_NOT_A_RING, NULL);
   return TRUE;
 }
 
@@ -1290,9 +1273,8 @@ child_truncated (gpointer data)
   g_assert_cmpuint (rb_ring_read_available (cons), ==, 0);
   g_assert_cmpint (rb_ring_wait_readable (cons, 100, 100000), ==,
       RB_WAIT_PEER_GONE);
-  g_assert_null (rb_ring_open (name, RB_RING_ROLE_READER, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING);
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_open (name, RB_RING_ROLE_READER, &error),
+      &error, RB_RING_ERROR_NOT_A_RING, NULL);
 
   /* the peer getters look before they read the owner words */
   {
