@@ -3,8 +3,9 @@
 
 /* What every benchmark program here does around its measurements: exit
  * codes, the clock, page-aligned memory, spinning, the size and count
- * options and the formatting of table cells. The other bench-*.h files hold one concern
- * each: bench-gen.h (the data and its check), bench-stats.h, bench-json.h,
+ * options, the start of a two-thread measurement and the formatting of
+ * table cells. The other bench-*.h files hold one concern each:
+ * bench-gen.h (the data and its check), bench-stats.h, bench-json.h,
  * bench-machine.h, bench-streams.h and bench-tput.h (the two ring
  * benchmarks' streams and throughput table), bench-run.h (their
  * repetitions, tally and report). */

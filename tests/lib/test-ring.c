@@ -114,8 +114,8 @@ test_new_errors (void)
   rb_test_assert_refused (rb_ring_new (0, &error), &error,
       RB_RING_ERROR_INVALID_CAPACITY, "capacity 0");
 
-  rb_test_assert_refused (rb_ring_new ((gsize) RB_RING_MAX_CAPACITY + 1, &error),
-      &error, RB_RING_ERROR_INVALID_CAPACITY, "2147483649");
+  rb_test_assert_refused (rb_ring_new ((gsize) RB_RING_MAX_CAPACITY + 1,
+      &error), &error, RB_RING_ERROR_INVALID_CAPACITY, "2147483649");
 
   rb_test_assert_refused (rb_ring_new (G_MAXSIZE, &error), &error,
       RB_RING_ERROR_INVALID_CAPACITY, NULL);
@@ -123,21 +123,21 @@ test_new_errors (void)
   rb_test_assert_refused (rb_ring_new_full (4096, 1 << 7, &error), &error,
       RB_RING_ERROR_INVALID_FLAGS, "0x80");
 
-  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_NONE, 2, 48000, 1024, 0,
-      &error), &error, RB_RING_ERROR_INVALID_FORMAT, NULL);
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_NONE, 2, 48000,
+      1024, 0, &error), &error, RB_RING_ERROR_INVALID_FORMAT, NULL);
 
-  rb_test_assert_refused (rb_ring_new_audio (42, 2, 48000, 1024, 0, &error), &error,
-      RB_RING_ERROR_INVALID_FORMAT, NULL);
+  rb_test_assert_refused (rb_ring_new_audio (42, 2, 48000, 1024, 0, &error),
+      &error, RB_RING_ERROR_INVALID_FORMAT, NULL);
 
-  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 0, 48000, 1024, 0,
-      &error), &error, RB_RING_ERROR_INVALID_FORMAT, "not 0");
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 0, 48000,
+      1024, 0, &error), &error, RB_RING_ERROR_INVALID_FORMAT, "not 0");
 
   rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE,
       RB_RING_MAX_CHANNELS + 1, 48000, 1024, 0, &error), &error,
       RB_RING_ERROR_INVALID_FORMAT, NULL);
 
-  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 0, 1024, 0,
-      &error), &error, RB_RING_ERROR_INVALID_FORMAT, "rate");
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 0, 1024,
+      0, &error), &error, RB_RING_ERROR_INVALID_FORMAT, "rate");
 
   rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2,
       RB_RING_MAX_RATE + 1, 1024, 0, &error), &error,
@@ -147,8 +147,8 @@ test_new_errors (void)
   rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_F64LE, 64, 48000,
       G_MAXSIZE / 4, 0, &error), &error, RB_RING_ERROR_INVALID_CAPACITY, NULL);
 
-  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 0, 0,
-      &error), &error, RB_RING_ERROR_INVALID_CAPACITY, NULL);
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000,
+      0, 0, &error), &error, RB_RING_ERROR_INVALID_CAPACITY, NULL);
 }
 
 static void

@@ -701,7 +701,8 @@ produce (RbRing *ring, const Work *w, Msg *done)
       "write position %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT,
       rb_ring_get_write_position (ring), pos);
   rb_ring_set_end_of_stream (ring);
-  stream_done (done, w, pos, &hash, rb_ring_get_overruns (ring), "overruns", "writes");
+  stream_done (done, w, pos, &hash, rb_ring_get_overruns (ring), "overruns",
+      "writes");
 }
 
 /* Reads what the ring holds (the producer has finished or died) and checks
@@ -806,7 +807,8 @@ consume (RbRing *ring, const Work *w, Msg *done)
           " returned %s", need, pos, wait_name (r));
     }
   }
-  stream_done (done, w, pos, &hash, rb_ring_get_underruns (ring), "underruns", "reads");
+  stream_done (done, w, pos, &hash, rb_ring_get_underruns (ring),
+      "underruns", "reads");
 }
 
 typedef struct {

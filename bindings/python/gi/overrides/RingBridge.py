@@ -1176,21 +1176,24 @@ class Ring(RingBridge.Ring):
 
     capacity = _fact_property('capacity', """The capacity in bytes.""")
 
-    frame_size = _fact_property('frame_size', """Bytes per frame (1 for a byte ring).""")
+    frame_size = _fact_property(
+        'frame_size', """Bytes per frame (1 for a byte ring).""")
 
     @property
     def sample_format(self):
         """The RingBridge.SampleFormat (NONE for a byte ring)."""
         return _SF(self._rb_facts.format)
 
-    channels = _fact_property('channels', """Interleaved channels (0 for a byte ring).""")
+    channels = _fact_property(
+        'channels', """Interleaved channels (0 for a byte ring).""")
 
     @property
     def rate(self):
         """Sample rate in Hz (0 for a byte ring)."""
         return RingBridge.Ring.get_rate(self)
 
-    overwrite = _fact_property('overwrite', """True for a ring made with RingFlags.OVERWRITE.""")
+    overwrite = _fact_property(
+        'overwrite', """True for a ring made with RingFlags.OVERWRITE.""")
 
     role = _fact_property('role', """The RingRole this object plays.""")
 
