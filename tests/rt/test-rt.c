@@ -426,8 +426,7 @@ static void
 facts (Workload *w, guint64 i)
 {
   guint f = (guint) (i % N_FORMATS);
-  RbRing *a = w->audio[f];
-  RbRing *o = w->audio_ow[f];
+  RbRing *a = w->audio[f], *o = w->audio_ow[f];
 
   w->sink += CALL (w, rb_sample_format_get_size, FORMAT (f));
   w->sink += CALL (w, rb_sample_format_to_string, FORMAT (f))[0];
@@ -523,8 +522,7 @@ byte_overwrite (Workload *w, guint64 i)
 static void
 audio_full_empty (Workload *w, guint64 i)
 {
-  guint f = (guint) (i % N_FORMATS);
-  RbRing *a = w->audio[f];
+  RbRing *a = w->audio[i % N_FORMATS];  /* this round's format */
   const float *const *in = (const float *const *) w->ch_in;
   gsize cap = CALL (w, rb_ring_get_capacity_frames, a);
   gsize fs = CALL (w, rb_ring_get_frame_size, a);
@@ -552,8 +550,7 @@ audio_full_empty (Workload *w, guint64 i)
 static void
 audio_overwrite (Workload *w, guint64 i)
 {
-  guint f = (guint) (i % N_FORMATS);
-  RbRing *o = w->audio_ow[f];
+  RbRing *o = w->audio_ow[i % N_FORMATS];  /* this round's format */
   gsize cap = CALL (w, rb_ring_get_capacity_frames, o);
   gsize fs = CALL (w, rb_ring_get_frame_size, o);
   guint64 before = CALL (w, rb_ring_get_overwritten, o);
@@ -581,8 +578,7 @@ audio_overwrite (Workload *w, guint64 i)
 static void
 audio_zero_copy (Workload *w, guint64 i)
 {
-  guint f = (guint) (i % N_FORMATS);
-  RbRing *a = w->audio[f];
+  RbRing *a = w->audio[i % N_FORMATS];  /* this round's format */
   gsize fs = CALL (w, rb_ring_get_frame_size, a);
   gsize n, k;
   guint8 *p;
