@@ -1678,16 +1678,11 @@ check_options (void)
   return TRUE;
 }
 
-int
-main (int argc, char **argv)
+/* The options (this program's and GStreamer's); FALSE on a bad one. */
+static gboolean
+parse_options (int *argc, char ***argv)
 {
   g_autoptr (GOptionContext) ctx = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GString) json = NULL;
-  struct bench_cpu_load load0, load1;
-  struct results res;
-  struct bench_machine *m = &res.m;
-  int status;
 
   ctx = g_option_context_new (NULL);
   g_option_context_set_summary (ctx,
@@ -1700,7 +1695,20 @@ main (int argc, char **argv)
       "intact or a run of ours failed.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
-  if (!bench_parse_options (ctx, &argc, &argv))
+  return bench_parse_options (ctx, argc, argv);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GString) json = NULL;
+  g_autoptr (GError) error = NULL;
+  struct bench_cpu_load load0, load1;
+  struct results res;
+  struct bench_machine *m = &res.m;
+  int status;
+
+  if (!parse_options (&argc, &argv))
     return EXIT_USAGE;
   if (opt_child != NULL) {
     if (opt_child_unit < 1 || opt_child_count < 1)
