@@ -19,14 +19,9 @@ say () { printf '%s\n' "$*" >&2; }
 server=ringbridge-demo
 seconds=3
 keep=
-while [ $# -gt 1 ]; do
-  case $1 in
-    --seconds) seconds=$2; shift 2 ;;
-    --keep) keep=$2; shift 2 ;;
-    --server) server=$2; shift 2 ;;
-    *) break ;;
-  esac
-done
+. "$(dirname "$0")/private-jackd.sh"
+parse_long_options gst-bridge.sh seconds:,keep:,server: "$@"
+set -- "${args[@]}"
 if [ $# -ne 1 ] || [ ! -d "$1" ]; then
   say "usage: gst-bridge.sh [--seconds N] [--keep FILE.wav] [--server NAME] BUILD_DIR"
   exit 64
@@ -50,7 +45,6 @@ wav=$work/recorded.wav
 export JACK_DEFAULT_SERVER=$server JACK_NO_START_SERVER=1
 export GST_PLUGIN_PATH=$build/gst
 
-. "$(dirname "$0")/private-jackd.sh"
 cleanup () {
   # SIGINT: the clients' final statistics line
   stop_started INT

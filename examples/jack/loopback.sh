@@ -26,14 +26,9 @@ set -euo pipefail
 seconds=5
 server=ringbridge-loopback
 build="$(cd "$(dirname "$0")/../.." && pwd)/build"
-while [ $# -gt 0 ]; do
-  case $1 in
-    --seconds) seconds=$2; shift 2 ;;
-    --server) server=$2; shift 2 ;;
-    --build) build=$2; shift 2 ;;
-    *) break ;;
-  esac
-done
+. "$(dirname "$0")/private-jackd.sh"
+parse_long_options loopback.sh seconds:,server:,build: "$@"
+set -- "${args[@]}"
 jack=${1:-$build/jack/ringbridge-jack}
 tone=${2:-$build/examples/jack/tone}
 meter=${3:-$build/examples/jack/meter}
@@ -48,7 +43,6 @@ done
 tone_ring=loop$$-tone
 rec_ring=loop$$-rec
 export JACK_DEFAULT_SERVER=$server JACK_NO_START_SERVER=1
-. "$(dirname "$0")/private-jackd.sh"
 trap 'stop_started TERM' EXIT
 
 # A private JACK server; SIGTERM (on exit) lets it unregister.

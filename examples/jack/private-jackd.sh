@@ -1,12 +1,28 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
 #
-# Sourced by loopback.sh and gst-bridge.sh: a private JACK server, and the
-# processes a script starts, stopped on exit by the pids it started them
-# with. The script appends each pid it starts to "pids" and calls
+# Sourced by loopback.sh and gst-bridge.sh: their options, a private JACK
+# server, and the processes a script starts, stopped on exit by the pids it
+# started them with. The script appends each pid it starts to "pids" and calls
 # stop_started from its EXIT trap.
 
 pids=()
+
+# parse_long_options SCRIPT NAME:,NAME:,... ARGS...: each --NAME VALUE of
+# ARGS sets the variable NAME; what is left goes to the array "args". An
+# unknown option or one without its value: a message, exit 64.
+parse_long_options () {
+  local script=$1 list=$2 parsed
+  shift 2
+  parsed=$(getopt -n "$script" -o '' -l "$list" -- "$@") || exit 64
+  eval set -- "$parsed"
+  while [ "$1" != -- ]; do
+    printf -v "${1#--}" '%s' "$2"
+    shift 2
+  done
+  shift
+  args=("$@")
+}
 
 # stop_started SIGNAL: the clients first (last started), then the server.
 stop_started () {
