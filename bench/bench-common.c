@@ -12,6 +12,8 @@
 unsigned bench_yield_mask = 0xffff;
 void (*bench_yield_hook) (void) = NULL;
 
+struct bench_opts bench_opt;
+
 /* Page-aligned, zeroed memory; exits with EXIT_SETUP when there is none. */
 void *
 bench_alloc_aligned (size_t size)

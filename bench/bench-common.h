@@ -26,6 +26,17 @@
 
 #define CACHELINE 128
 
+/* The options every benchmark program here takes (--reps, --quick,
+ * --inject-error, --json); each program's own options stay in its file. */
+struct bench_opts {
+  gint reps;
+  gboolean quick;
+  gboolean inject;
+  gchar *json;
+};
+
+extern struct bench_opts bench_opt;
+
 static inline uint64_t
 now_ns (void)
 {
