@@ -12,6 +12,8 @@
 unsigned bench_yield_mask = 0xffff;
 void (*bench_yield_hook) (void) = NULL;
 
+struct bench_opts bench_opt;
+
 /* Page-aligned, zeroed memory; exits with EXIT_SETUP when there is none. */
 void *
 bench_alloc_aligned (size_t size)
@@ -108,4 +110,22 @@ bench_cell (char *buf, size_t len, int decimals, const char *suffix,
     return "inf";
   g_snprintf (buf, len, "%.*f%s", decimals, v, suffix);
   return buf;
+}
+
+/* A count option @name of one benchmark (0: @full_default, or
+ * @quick_default with --quick), checked against [@min, @max] (@range says
+ * it in words); FALSE (with a message) if it is out of range. */
+gboolean
+bench_check_count (gint64 *value, const char *name, gboolean quick,
+    gint64 quick_default, gint64 full_default, gint64 min, gint64 max,
+    const char *range)
+{
+  if (*value == 0)
+    *value = quick ? quick_default : full_default;
+  if (*value < min || *value > max) {
+    g_printerr ("invalid --%s %" G_GINT64_FORMAT ": %s\n", name, *value,
+        range);
+    return FALSE;
+  }
+  return TRUE;
 }

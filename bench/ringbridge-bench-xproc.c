@@ -118,24 +118,20 @@ static const char *const lat_ratio_names[N_LAT_RATIOS] = {
 
 /* --- options -------------------------------------------------------------- */
 
-static gint opt_reps = 0;
 static guint64 opt_bytes = 0;
 static gint64 opt_samples = 0;
-static gboolean opt_quick = FALSE;
-static gboolean opt_inject = FALSE;
-static gchar *opt_json = NULL;
 
 static const GOptionEntry entries[] = {
-  BENCH_RUN_OPTION_REPS (opt_reps),
+  BENCH_RUN_OPTION_REPS (bench_opt.reps),
   BENCH_RUN_OPTION_BYTES,
   { "samples", 's', 0, G_OPTION_ARG_INT64, &opt_samples,
     "Wake-up latency samples per peer, spread over the repetitions "
     "(default 20000)", "N" },
-  { "quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick,
+  { "quick", 'q', 0, G_OPTION_ARG_NONE, &bench_opt.quick,
     "A short run: 5 repetitions, --bytes 16M, --samples 2000, unless given",
     NULL },
-  BENCH_RUN_OPTION_JSON (opt_json),
-  BENCH_RUN_OPTION_INJECT (opt_inject),
+  BENCH_RUN_OPTION_JSON (bench_opt.json),
+  BENCH_RUN_OPTION_INJECT (bench_opt.inject),
   G_OPTION_ENTRY_NULL
 };
 
@@ -626,15 +622,15 @@ static void
 results_init (struct results *res)
 {
   memset (res, 0, sizeof *res);
-  bench_run_init (&res->run, &tput_spec, opt_reps, opt_bytes);
-  res->lat.per_rep = ((uint64_t) opt_samples + (uint64_t) opt_reps - 1) /
-      (uint64_t) opt_reps;
+  bench_run_init (&res->run, &tput_spec, bench_opt.reps, opt_bytes);
+  res->lat.per_rep = ((uint64_t) opt_samples + (uint64_t) bench_opt.reps - 1) /
+      (uint64_t) bench_opt.reps;
   for (int i = 0; i < N_LAT_PEERS; i++)
-    res->lat.samples[i] = g_new0 (double, res->lat.per_rep * opt_reps);
-  bench_per_rep_new (res->lat.median_ns, N_LAT_PEERS, opt_reps);
-  bench_per_rep_new (res->lat.p99_ns, N_LAT_PEERS, opt_reps);
-  bench_per_rep_new (res->lat.ratio, N_LAT_RATIOS, opt_reps);
-  bench_per_rep_new (res->lat.ratio_p99, N_LAT_RATIOS, opt_reps);
+    res->lat.samples[i] = g_new0 (double, res->lat.per_rep * bench_opt.reps);
+  bench_per_rep_new (res->lat.median_ns, N_LAT_PEERS, bench_opt.reps);
+  bench_per_rep_new (res->lat.p99_ns, N_LAT_PEERS, bench_opt.reps);
+  bench_per_rep_new (res->lat.ratio, N_LAT_RATIOS, bench_opt.reps);
+  bench_per_rep_new (res->lat.ratio_p99, N_LAT_RATIOS, bench_opt.reps);
 }
 
 static void
@@ -662,12 +658,12 @@ static void
 lat_summarize (struct lat_result *lat, const struct bench_run *run)
 {
   uint64_t m = lat->per_rep;
-  g_autofree double *tmp = g_new (double, m * (uint64_t) opt_reps);
+  g_autofree double *tmp = g_new (double, m * (uint64_t) bench_opt.reps);
 
   for (int i = 0; i < N_LAT_PEERS; i++) {
     size_t k = 0;
 
-    for (int rep = 0; rep < opt_reps; rep++) {
+    for (int rep = 0; rep < bench_opt.reps; rep++) {
       memcpy (tmp, lat->samples[i] + rep * m, m * sizeof *tmp);
       lat->p99_ns[i][rep] = bench_p99 (tmp, m);
       lat->median_ns[i][rep] = sorted_median (tmp, m);
@@ -680,7 +676,7 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
     lat->all_median_ns[i] = sorted_median (tmp, k);
   }
   for (int r = 0; r < N_LAT_RATIOS; r++) {
-    for (int rep = 0; rep < opt_reps; rep++) {
+    for (int rep = 0; rep < bench_opt.reps; rep++) {
       lat->ratio[r][rep] = lat->median_ns[lat_ratio_num[r]][rep] /
           lat->median_ns[LAT_FUTEX][rep];
       lat->ratio_p99[r][rep] = lat->p99_ns[lat_ratio_num[r]][rep] /
@@ -741,7 +737,7 @@ print_header (const struct results *res)
   else
     g_print ("jack_ringbuffer: struct and page-aligned buffer in a shared "
         "mapping made before fork()\n");
-  if (opt_inject)
+  if (bench_opt.inject)
     g_print ("--inject-error: every measured run gets one corrupted word\n");
 }
 
@@ -776,14 +772,14 @@ print_table (const struct results *res)
   }
 
   bench_run_print_targets (res->targets, N_TARGETS, 49);
-  bench_run_print_footer (&res->run, opt_inject);
+  bench_run_print_footer (&res->run, bench_opt.inject);
 }
 
 /* ,"wakeup":{...}, */
 static void
 lat_to_json (GString *json, const struct lat_result *lat)
 {
-  size_t reps = (size_t) opt_reps;
+  size_t reps = (size_t) bench_opt.reps;
 
   g_string_append_printf (json, ",\"wakeup\":{\"message_bytes\":8,"
       "\"capacity\":%d,\"pause_us\":[%d,%d],\"samples_per_rep\":%"
@@ -801,7 +797,7 @@ lat_to_json (GString *json, const struct lat_result *lat)
   bench_json_object_of_numbers (json, "all_p99_ns", lat_peer_names,
       lat->all_p99_ns, N_LAT_PEERS);
   bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
-      lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, opt_reps);
+      lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, bench_opt.reps);
 }
 
 static GString *
@@ -811,12 +807,14 @@ results_to_json (const struct results *res)
 
   g_string_append_printf (json, "\"options\":{\"reps\":%d,\"bytes\":%"
       G_GUINT64_FORMAT ",\"samples\":%" G_GINT64_FORMAT ",\"quick\":%s,"
-      "\"inject_error\":%s},\"jack\":%s,", opt_reps, opt_bytes, opt_samples,
-      bench_json_bool (opt_quick), bench_json_bool (opt_inject),
+      "\"inject_error\":%s},\"jack\":%s,", bench_opt.reps, opt_bytes,
+      opt_samples,
+      bench_json_bool (bench_opt.quick), bench_json_bool (bench_opt.inject),
       bench_json_bool (have_jack));
   bench_tput_to_json (json, &res->run.tput);
   lat_to_json (json, &res->lat);
-  bench_run_json_end (json, &res->run, res->targets, N_TARGETS, opt_inject);
+  bench_run_json_end (json, &res->run, res->targets, N_TARGETS,
+      bench_opt.inject);
   return json;
 }
 
@@ -857,9 +855,9 @@ run_rep_wake (struct results *res, int rep, uint64_t *seed)
         lat_peer_names[peer], rep + 1);
     uint64_t bad;
 
-    run_wake (peer, m, (*seed)++, opt_inject,
+    run_wake (peer, m, (*seed)++, bench_opt.inject,
         res->lat.samples[peer] + rep * m, &bad);
-    bench_run_count (&res->run, bad, opt_inject, what);
+    bench_run_count (&res->run, bad, bench_opt.inject, what);
   }
 }
 
@@ -873,11 +871,12 @@ run_all (void *data)
   /* every page of every peer, in both processes */
   bench_tput_warm_up (&res->run, stream_case, src, &seed);
   warm_up_wake (res, &seed);
-  for (int rep = 0; rep < opt_reps; rep++) {
+  for (int rep = 0; rep < bench_opt.reps; rep++) {
     struct bench_cpu_load before, after;
 
     bench_run_read_load (&res->run, &before);
-    bench_tput_run_rep (&res->run, rep, opt_inject, stream_case, src, &seed);
+    bench_tput_run_rep (&res->run, rep, bench_opt.inject, stream_case, src,
+        &seed);
     run_rep_wake (res, rep, &seed);
     bench_run_read_load (&res->run, &after);
     bench_run_rep_done (&res->run, rep, &before, &after);
@@ -980,17 +979,10 @@ parse_options (int *argc, char ***argv)
       "pipe. Prints a table and, as the last line,\none JSON object. Exits 1 "
       "if any data did not arrive intact.";
 
-  if (!bench_run_parse (entries, summary, &opt_bytes, argc, argv) ||
-      !bench_run_check_options (&opt_reps, &opt_bytes, opt_quick))
-    return FALSE;
-  if (opt_samples == 0)
-    opt_samples = opt_quick ? 2000 : 20000;
-  if (opt_samples < 100 || opt_samples > 10000000) {
-    g_printerr ("invalid --samples %" G_GINT64_FORMAT ": 100 to 10^7\n",
-        opt_samples);
-    return FALSE;
-  }
-  return TRUE;
+  return bench_run_parse (entries, summary, &opt_bytes, argc, argv) &&
+      bench_run_check_options (&bench_opt.reps, &opt_bytes, bench_opt.quick) &&
+      bench_check_count (&opt_samples, "samples", bench_opt.quick, 2000, 20000,
+      100, 10000000, "100 to 10^7");
 }
 
 int
@@ -1004,7 +996,7 @@ main (int argc, char **argv)
 
   results_init (&res);
   /* whole repetitions' worth, so every repetition has as many samples */
-  opt_samples = (gint64) (res.lat.per_rep * (uint64_t) opt_reps);
+  opt_samples = (gint64) (res.lat.per_rep * (uint64_t) bench_opt.reps);
   bench_choose_cpus (&res.run.m, "processes", " process");
   bench_machine_init (&res.run.m);
   /* the producer must not spin for ever on a consumer that died */
@@ -1020,9 +1012,9 @@ main (int argc, char **argv)
 
   results_summarize (&res);
   print_table (&res);
-  status = bench_run_finish (&res.run, results_to_json (&res), opt_json,
-      opt_inject);
-  g_free (opt_json);
+  status = bench_run_finish (&res.run, results_to_json (&res), bench_opt.json,
+      bench_opt.inject);
+  g_free (bench_opt.json);
   results_clear (&res);
   return status;
 }

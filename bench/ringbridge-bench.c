@@ -121,27 +121,23 @@ static const char *const lat_ratio_names[N_LAT_RATIOS] = {
 
 /* --- options -------------------------------------------------------------- */
 
-static gint opt_reps = 0;
 static guint64 opt_bytes = 0;
 static gint64 opt_round_trips = 0;
-static gboolean opt_quick = FALSE;
-static gboolean opt_inject = FALSE;
 static gboolean opt_jack_native_buffer = FALSE;
-static gchar *opt_json = NULL;
 
 static const GOptionEntry entries[] = {
-  BENCH_RUN_OPTION_REPS (opt_reps),
+  BENCH_RUN_OPTION_REPS (bench_opt.reps),
   BENCH_RUN_OPTION_BYTES,
   { "round-trips", 't', 0, G_OPTION_ARG_INT64, &opt_round_trips,
     "Measured round trips per latency run (default 200000)", "N" },
-  { "quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick,
+  { "quick", 'q', 0, G_OPTION_ARG_NONE, &bench_opt.quick,
     "A run of a few seconds: 5 repetitions, --bytes 16M, --round-trips "
     "20000, unless given", NULL },
-  BENCH_RUN_OPTION_JSON (opt_json),
+  BENCH_RUN_OPTION_JSON (bench_opt.json),
   { "jack-native-buffer", 0, 0, G_OPTION_ARG_NONE, &opt_jack_native_buffer,
     "Keep the buffer jack_ringbuffer_create() got from malloc instead of a "
     "page-aligned one", NULL },
-  BENCH_RUN_OPTION_INJECT (opt_inject),
+  BENCH_RUN_OPTION_INJECT (bench_opt.inject),
   G_OPTION_ENTRY_NULL
 };
 
@@ -192,9 +188,8 @@ struct stream {
   uint8_t *src;                 /* producer's chunk buffer */
   uint8_t *dst;                 /* consumer's chunk buffer */
 
+  struct bench_start start;
   /* Written by the consumer thread, read by the producer after the run. */
-  alignas (CACHELINE) _Atomic int ready;
-  _Atomic int go;
   uint64_t t_end;
   uint64_t bad;
 };
@@ -268,14 +263,9 @@ static void *
 consumer_thread (void *data)
 {
   struct stream *s = data;
-  unsigned spins = 0;
 
   bench_pin_self (1, "a thread");
-  /* release/acquire on ready and go: pair with the producer's accesses in
-   * run_stream(); they only order the start, the data has its own. */
-  atomic_store_explicit (&s->ready, 1, memory_order_release);
-  while (!atomic_load_explicit (&s->go, memory_order_acquire))
-    bench_spin_pause (&spins);
+  bench_start_ready (&s->start);
   s->bad = consume (s);
   s->t_end = now_ns ();
   return NULL;
@@ -289,7 +279,6 @@ run_stream (struct peers *p, enum peer peer, size_t chunk, uint64_t n_chunks,
 {
   struct stream *s = bench_alloc_aligned (sizeof *s);
   pthread_t thread;
-  unsigned spins = 0;
   uint64_t t0, t1;
   double gbps;
   int err;
@@ -314,12 +303,7 @@ run_stream (struct peers *p, enum peer peer, size_t chunk, uint64_t n_chunks,
           g_strerror (err));
       exit (EXIT_SETUP);
     }
-    /* acquire: pairs with the release store of ready in consumer_thread(). */
-    while (!atomic_load_explicit (&s->ready, memory_order_acquire))
-      bench_spin_pause (&spins);
-    t0 = now_ns ();
-    /* release: pairs with the acquire load of go in consumer_thread(). */
-    atomic_store_explicit (&s->go, 1, memory_order_release);
+    t0 = bench_start_go (&s->start);
     produce (s);
     pthread_join (thread, NULL);
     t1 = s->t_end;
@@ -408,8 +392,7 @@ struct trip {
 
   alignas (CACHELINE) _Atomic uint64_t counter;  /* the ping-pong word */
 
-  alignas (CACHELINE) _Atomic int ready;
-  _Atomic int go;
+  struct bench_start start;
   uint64_t bad;
 };
 
@@ -522,13 +505,9 @@ static void *
 echo_thread (void *data)
 {
   struct trip *t = data;
-  unsigned spins = 0;
 
   bench_pin_self (1, "a thread");
-  /* release/acquire on ready and go: pair with run_trips(); start only. */
-  atomic_store_explicit (&t->ready, 1, memory_order_release);
-  while (!atomic_load_explicit (&t->go, memory_order_acquire))
-    bench_spin_pause (&spins);
+  bench_start_ready (&t->start);
   trip_echo (t);
   return NULL;
 }
@@ -591,7 +570,6 @@ run_trips (enum lat_peer peer, uint64_t n_measured, bool inject,
 {
   struct trip *t = bench_alloc_aligned (sizeof *t);
   pthread_t thread;
-  unsigned spins = 0;
   uint64_t ns0, ns1, ticks0, ticks1, sum = 0;
   size_t p99_index;
   double ns_per_tick;
@@ -608,11 +586,7 @@ run_trips (enum lat_peer peer, uint64_t n_measured, bool inject,
     g_printerr ("error: cannot start the echo thread: %s\n", g_strerror (err));
     exit (EXIT_SETUP);
   }
-  /* acquire: pairs with the release store of ready in echo_thread(). */
-  while (!atomic_load_explicit (&t->ready, memory_order_acquire))
-    bench_spin_pause (&spins);
-  /* release: pairs with the acquire load of go in echo_thread(). */
-  atomic_store_explicit (&t->go, 1, memory_order_release);
+  (void) bench_start_go (&t->start);
   ns0 = now_ns ();
   ticks0 = trip_ticks ();
   trip_ping (t);
@@ -664,12 +638,12 @@ static void
 results_init (struct results *res)
 {
   memset (res, 0, sizeof *res);
-  bench_run_init (&res->run, &tput_spec, opt_reps, opt_bytes);
-  bench_per_rep_new (res->lat.median_ns, N_LAT_PEERS, opt_reps);
-  bench_per_rep_new (res->lat.p99_ns, N_LAT_PEERS, opt_reps);
-  bench_per_rep_new (res->lat.mean_ns, N_LAT_PEERS, opt_reps);
-  bench_per_rep_new (res->lat.ratio, N_LAT_RATIOS, opt_reps);
-  bench_per_rep_new (res->lat.ratio_p99, N_LAT_RATIOS, opt_reps);
+  bench_run_init (&res->run, &tput_spec, bench_opt.reps, opt_bytes);
+  bench_per_rep_new (res->lat.median_ns, N_LAT_PEERS, bench_opt.reps);
+  bench_per_rep_new (res->lat.p99_ns, N_LAT_PEERS, bench_opt.reps);
+  bench_per_rep_new (res->lat.mean_ns, N_LAT_PEERS, bench_opt.reps);
+  bench_per_rep_new (res->lat.ratio, N_LAT_RATIOS, bench_opt.reps);
+  bench_per_rep_new (res->lat.ratio_p99, N_LAT_RATIOS, bench_opt.reps);
 }
 
 static void
@@ -686,7 +660,7 @@ results_clear (struct results *res)
 static void
 lat_summarize (struct lat_result *lat, const struct bench_run *run)
 {
-  for (int rep = 0; rep < opt_reps; rep++) {
+  for (int rep = 0; rep < bench_opt.reps; rep++) {
     double pp = lat->median_ns[LAT_PINGPONG][rep];
     double pp99 = lat->p99_ns[LAT_PINGPONG][rep];
 
@@ -750,7 +724,7 @@ print_header (const struct results *res)
         "put it %u and %u bytes past a 64-byte line; see "
         "--jack-native-buffer)\n",
         res->jack_native_offset[0], res->jack_native_offset[1]);
-  if (opt_inject)
+  if (bench_opt.inject)
     g_print ("--inject-error: every measured run gets one corrupted word\n");
 }
 
@@ -784,7 +758,7 @@ print_table (const struct results *res)
   }
 
   bench_run_print_targets (res->targets, N_TARGETS, 53);
-  bench_run_print_footer (&res->run, opt_inject);
+  bench_run_print_footer (&res->run, bench_opt.inject);
 }
 
 /* ,"round_trip":{...} */
@@ -793,7 +767,7 @@ lat_to_json (GString *json, const struct lat_result *lat)
 {
   double *median_ns[N_LAT_PEERS], *p99_ns[N_LAT_PEERS];
   double *mean_ns[N_LAT_PEERS];
-  size_t reps = (size_t) opt_reps;
+  size_t reps = (size_t) bench_opt.reps;
 
   for (int i = 0; i < N_LAT_PEERS; i++) {
     bool missing = i == LAT_JACK && !have_jack;
@@ -822,7 +796,7 @@ lat_to_json (GString *json, const struct lat_result *lat)
   bench_json_object_of_numbers (json, "median_of_mean_to_p99_ns",
       lat_peer_names, lat->med_mean_ns, N_LAT_PEERS);
   bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
-      lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, opt_reps);
+      lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, bench_opt.reps);
 }
 
 static GString *
@@ -832,16 +806,18 @@ results_to_json (const struct results *res)
 
   g_string_append_printf (json, "\"options\":{\"reps\":%d,\"bytes\":%"
       G_GUINT64_FORMAT ",\"round_trips\":%" G_GINT64_FORMAT ",\"quick\":%s,"
-      "\"inject_error\":%s,\"jack_native_buffer\":%s},", opt_reps, opt_bytes,
-      opt_round_trips, bench_json_bool (opt_quick),
-      bench_json_bool (opt_inject),
+      "\"inject_error\":%s,\"jack_native_buffer\":%s},", bench_opt.reps,
+      opt_bytes,
+      opt_round_trips, bench_json_bool (bench_opt.quick),
+      bench_json_bool (bench_opt.inject),
       bench_json_bool (opt_jack_native_buffer));
   g_string_append_printf (json, "\"jack\":%s,\"jack_native_offset\":[%u,%u],",
       bench_json_bool (have_jack), res->jack_native_offset[0],
       res->jack_native_offset[1]);
   bench_tput_to_json (json, &res->run.tput);
   lat_to_json (json, &res->lat);
-  bench_run_json_end (json, &res->run, res->targets, N_TARGETS, opt_inject);
+  bench_run_json_end (json, &res->run, res->targets, N_TARGETS,
+      bench_opt.inject);
   return json;
 }
 
@@ -882,10 +858,10 @@ run_rep_trips (struct results *res, int rep, uint64_t *samples)
         "repetition %d", lat_peer_names[peer], rep + 1);
     uint64_t bad;
 
-    run_trips (peer, (uint64_t) opt_round_trips, opt_inject, samples,
+    run_trips (peer, (uint64_t) opt_round_trips, bench_opt.inject, samples,
         &lat->median_ns[peer][rep], &lat->p99_ns[peer][rep],
         &lat->mean_ns[peer][rep], &bad);
-    bench_run_count (&res->run, bad, opt_inject, what);
+    bench_run_count (&res->run, bad, bench_opt.inject, what);
   }
 }
 
@@ -905,11 +881,12 @@ run_all (void *data)
   bench_tput_warm_up (&res->run, stream_case, &ctx, &seed);
   /* Repetitions outermost, so each case's repetitions spread over the whole
    * run and no single vCPU placement decides a median. */
-  for (int rep = 0; rep < opt_reps; rep++) {
+  for (int rep = 0; rep < bench_opt.reps; rep++) {
     struct bench_cpu_load before, after;
 
     bench_run_read_load (&res->run, &before);
-    bench_tput_run_rep (&res->run, rep, opt_inject, stream_case, &ctx, &seed);
+    bench_tput_run_rep (&res->run, rep, bench_opt.inject, stream_case, &ctx,
+        &seed);
     run_rep_trips (res, rep, samples);
     bench_run_read_load (&res->run, &after);
     bench_run_rep_done (&res->run, rep, &before, &after);
@@ -930,17 +907,10 @@ parse_options (int *argc, char ***argv)
       "an atomic ping-pong. Prints a table\nand, as the last line, one JSON "
       "object. Exits 1 if any data did not arrive\nintact.";
 
-  if (!bench_run_parse (entries, summary, &opt_bytes, argc, argv) ||
-      !bench_run_check_options (&opt_reps, &opt_bytes, opt_quick))
-    return FALSE;
-  if (opt_round_trips == 0)
-    opt_round_trips = opt_quick ? 20000 : 200000;
-  if (opt_round_trips < 100 || opt_round_trips > 100000000) {
-    g_printerr ("invalid --round-trips %" G_GINT64_FORMAT ": 100 to 10^8\n",
-        opt_round_trips);
-    return FALSE;
-  }
-  return TRUE;
+  return bench_run_parse (entries, summary, &opt_bytes, argc, argv) &&
+      bench_run_check_options (&bench_opt.reps, &opt_bytes, bench_opt.quick) &&
+      bench_check_count (&opt_round_trips, "round-trips", bench_opt.quick,
+      20000, 200000, 100, 100000000, "100 to 10^8");
 }
 
 int
@@ -966,11 +936,11 @@ main (int argc, char **argv)
 
   results_summarize (&res);
   print_table (&res);
-  status = bench_run_finish (&res.run, results_to_json (&res), opt_json,
-      opt_inject);
+  status = bench_run_finish (&res.run, results_to_json (&res), bench_opt.json,
+      bench_opt.inject);
   for (size_t i = 0; i < BENCH_N_CAPACITIES; i++)
     peers_clear (&peers[i]);
-  g_free (opt_json);
+  g_free (bench_opt.json);
   results_clear (&res);
   return status;
 }

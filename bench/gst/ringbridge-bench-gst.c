@@ -130,14 +130,10 @@ static const bool path_lossless[N_PATHS] = { true, true, true, true, false };
 
 /* --- options ------------------------------------------------------------ */
 
-static gint opt_reps = 0;
 static gint64 opt_buffers = 0;
 static gdouble opt_seconds = 0;
 static gint64 opt_shm_size = 0;
 static gdouble opt_timeout = 0;
-static gboolean opt_quick = FALSE;
-static gboolean opt_inject = FALSE;
-static gchar *opt_json = NULL;
 /* the producer process (hidden) */
 static gchar *opt_child = NULL;
 static gchar *opt_child_kind = NULL;
@@ -1005,7 +1001,7 @@ static void
 results_init (struct results *res)
 {
   memset (res, 0, sizeof *res);
-  res->rep_others = g_new0 (double, opt_reps);
+  res->rep_others = g_new0 (double, bench_opt.reps);
   res->targets = g_ptr_array_new ();
   for (int p = 0; p < N_PATHS; p++) {
     for (size_t s = 0; s < N_SIZES; s++) {
@@ -1014,11 +1010,11 @@ results_init (struct results *res)
       t->size = sizes[s];
       t->buffers = p == PATH_INTERAUDIO ?
           interaudio_buffers (sizes[s] / FRAME_BYTES) : tput_buffers (sizes[s]);
-      t->bps = g_new (double, opt_reps);
-      t->mbps = g_new (double, opt_reps);
-      t->cpu = g_new (double, opt_reps);
-      t->ratio = g_new (double, opt_reps);
-      for (int r = 0; r < opt_reps; r++)
+      t->bps = g_new (double, bench_opt.reps);
+      t->mbps = g_new (double, bench_opt.reps);
+      t->cpu = g_new (double, bench_opt.reps);
+      t->ratio = g_new (double, bench_opt.reps);
+      for (int r = 0; r < bench_opt.reps; r++)
         t->bps[r] = t->mbps[r] = t->cpu[r] = t->ratio[r] = NAN;
     }
     for (size_t l = 0; l < N_LAT; l++) {
@@ -1027,9 +1023,9 @@ results_init (struct results *res)
       t->frames = lat_frames[l];
       t->buffers = (guint64) ceil (opt_seconds * RATE / lat_frames[l]);
       t->all = g_array_new (FALSE, FALSE, sizeof (double));
-      t->p50 = g_new (double, opt_reps);
-      t->ratio = g_new (double, opt_reps);
-      for (int r = 0; r < opt_reps; r++)
+      t->p50 = g_new (double, bench_opt.reps);
+      t->ratio = g_new (double, bench_opt.reps);
+      for (int r = 0; r < bench_opt.reps; r++)
         t->p50[r] = t->ratio[r] = NAN;
       t->ring_fill_us = t->max_fill_us = NAN;
     }
@@ -1092,12 +1088,12 @@ results_summarize (struct results *res)
     for (int p = 0; p < N_PATHS; p++) {
       struct tput *t = &res->tput[p][s];
 
-      for (int r = 0; r < opt_reps; r++)
+      for (int r = 0; r < bench_opt.reps; r++)
         t->ratio[r] = t->bps[r] / res->tput[PATH_QUEUE][s].bps[r];
-      t->med_bps = bench_median_finite (t->bps, opt_reps);
-      t->med_mbps = bench_median_finite (t->mbps, opt_reps);
-      t->med_cpu = bench_median_finite (t->cpu, opt_reps);
-      t->med_ratio = bench_median_finite (t->ratio, opt_reps);
+      t->med_bps = bench_median_finite (t->bps, bench_opt.reps);
+      t->med_mbps = bench_median_finite (t->mbps, bench_opt.reps);
+      t->med_cpu = bench_median_finite (t->cpu, bench_opt.reps);
+      t->med_ratio = bench_median_finite (t->ratio, bench_opt.reps);
     }
   }
   for (size_t l = 0; l < N_LAT; l++) {
@@ -1110,21 +1106,22 @@ results_summarize (struct results *res)
       t->q[1] = bench_percentile (v, t->all->len, 90);
       t->q[2] = bench_percentile (v, t->all->len, 99);
       t->q[3] = t->all->len ? v[t->all->len - 1] : NAN;
-      for (int r = 0; r < opt_reps; r++)
+      for (int r = 0; r < bench_opt.reps; r++)
         t->ratio[r] = t->p50[r] / res->lat[PATH_QUEUE][l].p50[r];
-      t->med_ratio = bench_median_finite (t->ratio, opt_reps);
+      t->med_ratio = bench_median_finite (t->ratio, bench_opt.reps);
     }
   }
 
   /* The targets. */
   for (size_t s = 0; s < 2; s++) {
-    g_autofree double *rs = g_new (double, opt_reps);
+    g_autofree double *rs = g_new (double, bench_opt.reps);
     double v;
 
-    for (int r = 0; r < opt_reps; r++)
+    for (int r = 0; r < bench_opt.reps; r++)
       rs[r] = res->tput[PATH_RING_XPROC][s].bps[r] /
           res->tput[PATH_SHM_XPROC][s].bps[r];
-    v = have_path[PATH_SHM_XPROC] ? bench_median_finite (rs, opt_reps) : NAN;
+    v = have_path[PATH_SHM_XPROC] ? bench_median_finite (rs, bench_opt.reps) :
+        NAN;
     if (have_path[PATH_SHM_XPROC] && isnan (v) &&
         res->tput[PATH_SHM_XPROC][s].deadlocked > 0 &&
         !isnan (res->tput[PATH_RING_XPROC][s].med_bps))
@@ -1194,7 +1191,7 @@ print_header (const struct bench_machine *m)
   bench_machine_print_header (m, "ringbridge-bench-gst");
   g_print ("%d repetitions, %" G_GINT64_FORMAT " buffers per throughput run "
       "(64 KiB: a tenth), %.2f s of audio per latency run; load average at "
-      "start %.2f\n", opt_reps, opt_buffers, opt_seconds, m->loadavg);
+      "start %.2f\n", bench_opt.reps, opt_buffers, opt_seconds, m->loadavg);
   for (int p = 0; p < N_PATHS; p++)
     if (!have_path[p])
       g_print ("%s peer missing: %s\n", path_names[p], missing_note[p]);
@@ -1203,7 +1200,7 @@ print_header (const struct bench_machine *m)
         opt_shm_size);
   else
     g_print ("shmsink shm-size: room for %d buffers\n", SHM_BUFFERS);
-  if (opt_inject)
+  if (bench_opt.inject)
     g_print ("--inject-error: one buffer of every lossless run is "
         "corrupted on the way\n");
 }
@@ -1281,7 +1278,7 @@ print_tables (const struct results *res)
   if (res->m.others_share > 0.05)
     g_print ("WARNING: the benchmark did not have the CPUs to itself; its "
         "figures are noisy.\n");
-  if (opt_inject)
+  if (bench_opt.inject)
     g_print ("Injected errors: %u runs, %u noticed, %u missed\n",
         res->injected, res->injected - res->missed, res->missed);
   else
@@ -1299,15 +1296,15 @@ options_to_json (GString *json)
   g_string_append_printf (json, ",\"options\":{\"reps\":%d,\"buffers\":%"
       G_GINT64_FORMAT ",\"sizes\":[%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT
       ",%" G_GSIZE_FORMAT "],\"latency_frames\":[%u,%u],\"seconds\":",
-      opt_reps, opt_buffers, sizes[0], sizes[1], sizes[2], lat_frames[0],
+      bench_opt.reps, opt_buffers, sizes[0], sizes[1], sizes[2], lat_frames[0],
       lat_frames[1]);
   bench_json_number (json, opt_seconds);
   g_string_append_printf (json, ",\"shm_size\":%" G_GINT64_FORMAT
       ",\"shm_buffers\":%d,\"timeout_s\":", opt_shm_size, SHM_BUFFERS);
   bench_json_number (json, opt_timeout);
   g_string_append_printf (json, ",\"quick\":%s,\"inject_error\":%s},"
-      "\"missing\":[", bench_json_bool (opt_quick),
-      bench_json_bool (opt_inject));
+      "\"missing\":[", bench_json_bool (bench_opt.quick),
+      bench_json_bool (bench_opt.inject));
   for (int p = 0; p < N_PATHS; p++)
     if (!have_path[p]) {
       g_string_append (json, first ? "" : ",");
@@ -1328,9 +1325,9 @@ tput_to_json (GString *json, const struct results *res, size_t s, enum path p)
   g_string_append_printf (json, ",\"size\":%" G_GSIZE_FORMAT
       ",\"buffers\":%" G_GUINT64_FORMAT ",\"buffers_per_s\":", t->size,
       t->buffers);
-  bench_json_array (json, t->bps, (gsize) opt_reps);
+  bench_json_array (json, t->bps, (gsize) bench_opt.reps);
   g_string_append (json, ",\"cpu_us_per_buffer\":");
-  bench_json_array (json, t->cpu, (gsize) opt_reps);
+  bench_json_array (json, t->cpu, (gsize) bench_opt.reps);
   bench_json_key_number (json, "median_buffers_per_s", t->med_bps);
   bench_json_key_number (json, "median_mb_per_s", t->med_mbps);
   bench_json_key_number (json, "median_cpu_us_per_buffer", t->med_cpu);
@@ -1366,7 +1363,7 @@ lat_to_json (GString *json, const struct results *res, size_t l, enum path p)
   bench_json_key_number (json, "median_ratio_to_queue",
       p == PATH_QUEUE ? 1.0 : t->med_ratio);
   g_string_append (json, ",\"p50_us_per_rep\":");
-  bench_json_array (json, t->p50, (gsize) opt_reps);
+  bench_json_array (json, t->p50, (gsize) bench_opt.reps);
   g_string_append_printf (json, ",\"n_samples\":%u,\"lost_frames\":%"
       G_GUINT64_FORMAT ",\"deadlocked_reps\":%d,\"failed_reps\":%d,"
       "\"samples_us\":", t->all->len, t->lost_frames, t->deadlocked,
@@ -1396,7 +1393,7 @@ targets_to_json (GString *json, const struct results *res)
   g_string_append_printf (json, "],\"runs\":%u,\"mismatches\":%u,"
       "\"failures\":%u,\"verified\":%s}", res->runs, res->mismatches,
       res->failures, bench_json_bool (res->mismatches == 0 &&
-          res->failures == 0 && !opt_inject));
+          res->failures == 0 && !bench_opt.inject));
 }
 
 /* @row for each of @n sizes and every path built, with commas between. */
@@ -1420,7 +1417,7 @@ results_to_json (const struct results *res)
 {
   GString *json = bench_json_begin ("ringbridge-bench-gst");
 
-  bench_machine_to_json (json, &res->m, false, res->rep_others, opt_reps);
+  bench_machine_to_json (json, &res->m, false, res->rep_others, bench_opt.reps);
   options_to_json (json);
   g_string_append (json, "\"throughput\":[");
   rows_to_json (json, res, N_SIZES, tput_to_json);
@@ -1444,7 +1441,7 @@ run_once (struct results *res, struct run *r, enum path p, enum kind kind,
   r->kind = kind;
   r->unit = unit;
   r->count = count;
-  r->inject = opt_inject;
+  r->inject = bench_opt.inject;
   r->lat_us = lat ? g_new (double, count) : NULL;
   run_path (r);
   count_run (res, r);
@@ -1512,7 +1509,7 @@ run_all (struct results *res)
     if (have_path[p])
       active[n_active++] = (enum path) p;
 
-  for (int rep = 0; rep < opt_reps; rep++) {
+  for (int rep = 0; rep < bench_opt.reps; rep++) {
     struct bench_cpu_load before, after;
 
     read_cpu_load (&before);
@@ -1522,7 +1519,7 @@ run_all (struct results *res)
     bench_cpu_load_shares (&before, &after, res->m.nproc,
         &res->rep_others[rep], NULL);
     g_printerr ("repetition %d/%d done: other processes took %.0f%% of the "
-        "CPU time\n", rep + 1, opt_reps, 100 * res->rep_others[rep]);
+        "CPU time\n", rep + 1, bench_opt.reps, 100 * res->rep_others[rep]);
   }
 }
 
@@ -1573,7 +1570,7 @@ parse_timeout (const gchar *name, const gchar *value, G_GNUC_UNUSED gpointer
 }
 
 static const GOptionEntry entries[] = {
-  { "reps", 'r', 0, G_OPTION_ARG_INT, &opt_reps,
+  { "reps", 'r', 0, G_OPTION_ARG_INT, &bench_opt.reps,
     "Repetitions of every path at every size (default 5, --quick 1)", "N" },
   { "buffers", 'b', 0, G_OPTION_ARG_INT64, &opt_buffers,
     "Buffers per throughput run at 256 B and 4 KiB; 64 KiB runs move a "
@@ -1586,12 +1583,12 @@ static const GOptionEntry entries[] = {
   { "timeout", 't', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_timeout,
     "Stop a run that makes no progress for this long and count it as "
     "deadlocked (default 10)", "S" },
-  { "quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick,
+  { "quick", 'q', 0, G_OPTION_ARG_NONE, &bench_opt.quick,
     "A short run that still checks all data: 1 repetition, --buffers 2000, "
     "--seconds 0.3, unless given", NULL },
-  { "json", 'j', 0, G_OPTION_ARG_FILENAME, &opt_json,
+  { "json", 'j', 0, G_OPTION_ARG_FILENAME, &bench_opt.json,
     "Also write the JSON result to FILE", "FILE" },
-  { "inject-error", 0, 0, G_OPTION_ARG_NONE, &opt_inject,
+  { "inject-error", 0, 0, G_OPTION_ARG_NONE, &bench_opt.inject,
     "Self-test of the checks: corrupt one buffer of every lossless run; "
     "exits 1 if every run noticed, 0 if one did not", NULL },
   { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_child,
@@ -1655,21 +1652,17 @@ find_elements (void)
 static gboolean
 check_options (void)
 {
-  if (opt_reps == 0)
-    opt_reps = opt_quick ? 1 : 5;
-  if (opt_reps < 1 || opt_reps > 1000) {
-    g_printerr ("invalid --reps %d: 1 to 1000\n", opt_reps);
+  if (bench_opt.reps == 0)
+    bench_opt.reps = bench_opt.quick ? 1 : 5;
+  if (bench_opt.reps < 1 || bench_opt.reps > 1000) {
+    g_printerr ("invalid --reps %d: 1 to 1000\n", bench_opt.reps);
     return FALSE;
   }
-  if (opt_buffers == 0)
-    opt_buffers = opt_quick ? 2000 : 100000;
-  if (opt_buffers < 100 || opt_buffers > 100000000) {
-    g_printerr ("invalid --buffers %" G_GINT64_FORMAT ": 100 to 10^8\n",
-        opt_buffers);
+  if (!bench_check_count (&opt_buffers, "buffers", bench_opt.quick, 2000,
+          100000, 100, 100000000, "100 to 10^8"))
     return FALSE;
-  }
   if (opt_seconds == 0)
-    opt_seconds = opt_quick ? 0.3 : 2;
+    opt_seconds = bench_opt.quick ? 0.3 : 2;
   if (opt_timeout == 0)
     opt_timeout = 10;
   if (opt_shm_size != 0 && (opt_shm_size < 4096 ||
@@ -1682,16 +1675,11 @@ check_options (void)
   return TRUE;
 }
 
-int
-main (int argc, char **argv)
+/* The options (this program's and GStreamer's); FALSE on a bad one. */
+static gboolean
+parse_options (int *argc, char ***argv)
 {
   g_autoptr (GOptionContext) ctx = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GString) json = NULL;
-  struct bench_cpu_load load0, load1;
-  struct results res;
-  struct bench_machine *m = &res.m;
-  int status;
 
   ctx = g_option_context_new (NULL);
   g_option_context_set_summary (ctx,
@@ -1704,7 +1692,20 @@ main (int argc, char **argv)
       "intact or a run of ours failed.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
-  if (!bench_parse_options (ctx, &argc, &argv))
+  return bench_parse_options (ctx, argc, argv);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GString) json = NULL;
+  g_autoptr (GError) error = NULL;
+  struct bench_cpu_load load0, load1;
+  struct results res;
+  struct bench_machine *m = &res.m;
+  int status;
+
+  if (!parse_options (&argc, &argv))
     return EXIT_USAGE;
   if (opt_child != NULL) {
     if (opt_child_unit < 1 || opt_child_count < 1)
@@ -1736,10 +1737,10 @@ main (int argc, char **argv)
   results_summarize (&res);
   print_tables (&res);
   json = results_to_json (&res);
-  if (!bench_json_emit (json, opt_json))
+  if (!bench_json_emit (json, bench_opt.json))
     return EXIT_SETUP;
 
-  if (opt_inject) {
+  if (bench_opt.inject) {
     if (res.missed > 0 || res.injected == 0) {
       g_printerr ("inject-error: %u of %u runs missed the injected error\n",
           res.missed, res.injected);
@@ -1752,7 +1753,7 @@ main (int argc, char **argv)
     status = res.failures == 0 ? EXIT_SUCCESS : EXIT_MISMATCH;
   }
   results_clear (&res);
-  g_free (opt_json);
+  g_free (bench_opt.json);
   g_free (self_exe);
   for (int p = 0; p < N_PATHS; p++)
     g_free (missing_note[p]);

@@ -32,14 +32,14 @@ typedef struct {
   atomic_bool shut_down;
 } Counter;
 
-/* JACK's notification thread: count, nothing else. */
+/* JACK's notification thread: count, nothing else. @xruns is the
+ * counter's own field. */
 static int
-on_xrun (void *arg)
+on_xrun (void *xruns)
 {
-  Counter *c = arg;
-
   /* relaxed: a counter the main thread reads on request */
-  atomic_fetch_add_explicit (&c->xruns, 1, memory_order_relaxed);
+  atomic_fetch_add_explicit ((atomic_uint_least64_t *) xruns, 1,
+      memory_order_relaxed);
   return 0;
 }
 
@@ -115,7 +115,7 @@ main (int argc, char **argv)
         (unsigned) status);
     return EXIT_UNAVAILABLE;
   }
-  jack_set_xrun_callback (client, on_xrun, &counter);
+  jack_set_xrun_callback (client, on_xrun, &counter.xruns);
   jack_on_shutdown (client, on_shutdown, &counter);
   if (jack_activate (client) != 0) {
     fprintf (stderr, "xrun-counter: cannot activate the client\n");

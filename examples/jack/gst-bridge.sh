@@ -19,14 +19,9 @@ say () { printf '%s\n' "$*" >&2; }
 server=ringbridge-demo
 seconds=3
 keep=
-while [ $# -gt 1 ]; do
-  case $1 in
-    --seconds) seconds=$2; shift 2 ;;
-    --keep) keep=$2; shift 2 ;;
-    --server) server=$2; shift 2 ;;
-    *) break ;;
-  esac
-done
+. "$(dirname "$0")/private-jackd.sh"
+parse_long_options gst-bridge.sh seconds:,keep:,server: "$@"
+set -- "${args[@]}"
 if [ $# -ne 1 ] || [ ! -d "$1" ]; then
   say "usage: gst-bridge.sh [--seconds N] [--keep FILE.wav] [--server NAME] BUILD_DIR"
   exit 64
@@ -50,35 +45,18 @@ wav=$work/recorded.wav
 export JACK_DEFAULT_SERVER=$server JACK_NO_START_SERVER=1
 export GST_PLUGIN_PATH=$build/gst
 
-pids=()
 cleanup () {
-  # clients first (SIGINT: their final statistics line), then the server
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-    kill -INT "${pids[i]}" 2>/dev/null || true
-    wait "${pids[i]}" 2>/dev/null || true
-  done
+  # SIGINT: the clients' final statistics line
+  stop_started INT
   "$stat" --reclaim "$out_ring" "$in_ring" >/dev/null 2>&1 || true
   [ -n "$keep" ] && [ -f "$wav" ] && cp "$wav" "$keep"
   rm -rf "$work"
 }
 trap cleanup EXIT
-# a test runner that gives up on us sends SIGTERM: clean up then too
-trap 'exit 143' TERM
-trap 'exit 130' INT
 
-# A private server: dummy backend, 48 kHz, 64-frame periods. A fixed name,
-# since jackd 1.9 keeps a killed server's slot until one of that name runs.
-# A server of this name left running by an earlier run that was killed
-# would take our clients: stop it first. (pkill, like the JACK tools, runs
-# without a sanitizer runtime a test may preload: with ASan's it hangs.)
-if env -u LD_PRELOAD pkill -TERM -f -- "jackd --no-realtime -n $server " 2>/dev/null; then
-  sleep 1
-fi
-# (not our libraries: no sanitizer runtime a test may preload)
-env -u LD_PRELOAD JACK_NO_AUDIO_RESERVATION=1 jackd --no-realtime -n "$server" \
-  -d dummy -r 48000 -p 64 >"$work/jackd.log" 2>&1 &
-pids+=($!)
-env -u LD_PRELOAD jack_wait -s "$server" -w -t 10 >/dev/null || { cat "$work/jackd.log" >&2; exit 69; }
+# A private server with 64-frame periods. A fixed name, since jackd 1.9
+# keeps a killed server's slot until one of that name runs.
+start_jackd "$server" 64 "$work/jackd.log"
 
 # record makes ring IN (F32LE, JACK's rate) and the ports in_1, in_2
 "$jack" record "$in_ring" --channels 2 --name demo-record >"$work/record.log" 2>&1 &

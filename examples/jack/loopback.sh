@@ -26,14 +26,9 @@ set -euo pipefail
 seconds=5
 server=ringbridge-loopback
 build="$(cd "$(dirname "$0")/../.." && pwd)/build"
-while [ $# -gt 0 ]; do
-  case $1 in
-    --seconds) seconds=$2; shift 2 ;;
-    --server) server=$2; shift 2 ;;
-    --build) build=$2; shift 2 ;;
-    *) break ;;
-  esac
-done
+. "$(dirname "$0")/private-jackd.sh"
+parse_long_options loopback.sh seconds:,server:,build: "$@"
+set -- "${args[@]}"
 jack=${1:-$build/jack/ringbridge-jack}
 tone=${2:-$build/examples/jack/tone}
 meter=${3:-$build/examples/jack/meter}
@@ -48,33 +43,10 @@ done
 tone_ring=loop$$-tone
 rec_ring=loop$$-rec
 export JACK_DEFAULT_SERVER=$server JACK_NO_START_SERVER=1
-pids=()
+trap 'stop_started TERM' EXIT
 
-cleanup () {
-  # the clients first, then the server; each by the pid we started it with
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-    kill -TERM "${pids[i]}" 2>/dev/null || true
-    wait "${pids[i]}" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT
-# a test runner that gives up on us sends SIGTERM: clean up then too
-trap 'exit 143' TERM
-trap 'exit 130' INT
-
-# A private JACK server. JACK_NO_AUDIO_RESERVATION: no D-Bus device
-# reservation for a dummy backend. SIGTERM (in cleanup) lets it unregister.
-# A server of this name left running by an earlier run that was killed
-# would take our clients: stop it first. (pkill, like the JACK tools, runs
-# without a sanitizer runtime a test may preload: with ASan's it hangs.)
-if env -u LD_PRELOAD pkill -TERM -f -- "jackd --no-realtime -n $server " 2>/dev/null; then
-  sleep 1
-fi
-# (not our libraries: no sanitizer runtime a test may preload)
-env -u LD_PRELOAD JACK_NO_AUDIO_RESERVATION=1 jackd --no-realtime -n "$server" \
-  -d dummy -r 48000 -p 256 >/dev/null 2>&1 &
-pids+=($!)
-env -u LD_PRELOAD jack_wait -s "$server" -w -t 10 >/dev/null
+# A private JACK server; SIGTERM (on exit) lets it unregister.
+start_jackd "$server" 256 /dev/null
 
 # The producer: its ring must exist before play starts (or use play --wait).
 "$tone" "$tone_ring" --seconds $((seconds + 5)) &

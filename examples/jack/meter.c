@@ -17,35 +17,39 @@
 
 #include <math.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CHUNK 1024
 
-static atomic_int stop;
+/* Set by the handler of SIGINT and SIGTERM, which runs in this program's
+ * only thread: C's own type for such a flag, no atomic needed. */
+static volatile sig_atomic_t stopping;
 
 static void
 on_signal (int sig)
 {
-  /* relaxed: the loop polls it; nothing else goes with it */
-  atomic_store_explicit (&stop, 1, memory_order_relaxed);
+  stopping = 1;
 }
 
-static gboolean
-stopping (void)
-{
-  /* relaxed: see on_signal() */
-  return atomic_load_explicit (&stop, memory_order_relaxed) != 0;
-}
+static double seconds = 0.0, expect_rms = -1.0;
+
+static const GOptionEntry options[] = {
+  { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds,
+    "Read S seconds of audio (default: until SIGINT or SIGTERM)", "S" },
+  { "expect-rms", 0, 0, G_OPTION_ARG_DOUBLE, &expect_rms,
+    "Fail unless every channel's RMS is within 5% of LEVEL", "LEVEL" },
+  { NULL }
+};
 
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new ("NAME");
   g_autoptr (RbRing) ring = NULL;
-  double seconds = 0.0, expect_rms = -1.0, last_rms[RB_RING_MAX_CHANNELS];
+  g_autoptr (GError) error = NULL;
+  double last_rms[RB_RING_MAX_CHANNELS];
   double sum[RB_RING_MAX_CHANNELS] = { 0 };
   float peak[RB_RING_MAX_CHANNELS] = { 0 };
   static float samples[RB_RING_MAX_CHANNELS][CHUNK];
@@ -55,21 +59,14 @@ main (int argc, char **argv)
   const char *name;
   int status = 0;
 
-  if (argc < 2 || argv[1][0] == '-') {
-    fprintf (stderr, "usage: meter NAME [--seconds S] [--expect-rms LEVEL]\n");
+  g_option_context_add_main_entries (context, options, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 ||
+      seconds < 0) {
+    fprintf (stderr, "meter: %s (meter --help)\n", error != NULL ?
+        error->message : "one ring NAME and --seconds 0 or more");
     return 64;
   }
   name = argv[1];
-  for (int i = 2; i + 1 < argc; i += 2) {
-    if (strcmp (argv[i], "--seconds") == 0)
-      seconds = g_ascii_strtod (argv[i + 1], NULL);
-    else if (strcmp (argv[i], "--expect-rms") == 0)
-      expect_rms = g_ascii_strtod (argv[i + 1], NULL);
-    else {
-      fprintf (stderr, "meter: unknown option '%s'\n", argv[i]);
-      return 64;
-    }
-  }
 
   signal (SIGINT, on_signal);
   signal (SIGTERM, on_signal);
@@ -77,7 +74,7 @@ main (int argc, char **argv)
   /* The recording may not have started yet: wait for its ring. */
   while ((ring = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error)) == NULL) {
     if (!g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND) ||
-        stopping ()) {
+        stopping) {
       fprintf (stderr, "meter: %s\n", error->message);
       return 66;
     }
@@ -97,7 +94,7 @@ main (int argc, char **argv)
       rb_sample_format_to_string (rb_ring_get_sample_format (ring)), channels,
       rate);
 
-  while (frames < total && !stopping ()) {
+  while (frames < total && !stopping) {
     gsize want = (gsize) MIN ((guint64) CHUNK, rate - in_second), n;
 
     /* whatever format the ring has, it arrives as float */

@@ -7,7 +7,7 @@
  * ringsink does.
  *
  *   tone NAME [--frequency HZ] [--amplitude A] [--rate HZ] [--channels N]
- *             [--format FORMAT] [--seconds S]
+ *             [--format FORMAT] [--seconds S]     (tone --help)
  *
  * Creates the ring NAME (100 ms long), writes S seconds of tone (default:
  * until interrupted), removes the ring and exits. */
@@ -32,45 +32,47 @@ on_signal (int sig)
   atomic_store_explicit (&stop, 1, memory_order_relaxed);
 }
 
+static double frequency = 440.0, amplitude = 0.5, seconds = 0.0;
+static gint rate = 48000, channels = 2;
+static char *format_name = NULL;
+
+static const GOptionEntry options[] = {
+  { "frequency", 0, 0, G_OPTION_ARG_DOUBLE, &frequency, "Tone (440)", "HZ" },
+  { "amplitude", 0, 0, G_OPTION_ARG_DOUBLE, &amplitude, "Peak (0.5)", "A" },
+  { "rate", 0, 0, G_OPTION_ARG_INT, &rate, "Sample rate (48000)", "HZ" },
+  { "channels", 0, 0, G_OPTION_ARG_INT, &channels, "Channels (2)", "N" },
+  { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, "F32LE, S16LE, ...",
+    "FORMAT" },
+  { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds,
+    "Stop after S seconds (default: at SIGINT or SIGTERM)", "S" },
+  { NULL }
+};
+
 int
 main (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = NULL;
-  double frequency = 440.0, amplitude = 0.5, seconds = 0.0;
-  guint rate = 48000, channels = 2;
+  g_autoptr (GOptionContext) context = g_option_context_new ("NAME");
   RbSampleFormat format = RB_SAMPLE_FORMAT_F32LE;
   float samples[RB_RING_MAX_CHANNELS][CHUNK];
   float *planes[RB_RING_MAX_CHANNELS];
   guint64 frame = 0, total;
   const char *name;
 
-  if (argc < 2 || argv[1][0] == '-') {
-    fprintf (stderr, "usage: tone NAME [--frequency HZ] [--amplitude A] "
-        "[--rate HZ] [--channels N] [--format FORMAT] [--seconds S]\n");
+  g_option_context_add_main_entries (context, options, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2) {
+    fprintf (stderr, "tone: %s (tone --help)\n",
+        error != NULL ? error->message : "one ring NAME");
     return 64;
   }
   name = argv[1];
-  for (int i = 2; i + 1 < argc; i += 2) {
-    if (strcmp (argv[i], "--frequency") == 0)
-      frequency = g_ascii_strtod (argv[i + 1], NULL);
-    else if (strcmp (argv[i], "--amplitude") == 0)
-      amplitude = g_ascii_strtod (argv[i + 1], NULL);
-    else if (strcmp (argv[i], "--rate") == 0)
-      rate = (guint) strtoul (argv[i + 1], NULL, 10);
-    else if (strcmp (argv[i], "--channels") == 0)
-      channels = (guint) strtoul (argv[i + 1], NULL, 10);
-    else if (strcmp (argv[i], "--format") == 0)
-      format = rb_sample_format_from_string (argv[i + 1]);
-    else if (strcmp (argv[i], "--seconds") == 0)
-      seconds = g_ascii_strtod (argv[i + 1], NULL);
-    else {
-      fprintf (stderr, "tone: unknown option '%s'\n", argv[i]);
-      return 64;
-    }
-  }
-  if (channels < 1 || channels > RB_RING_MAX_CHANNELS) {
-    fprintf (stderr, "tone: 1 to %d channels\n", RB_RING_MAX_CHANNELS);
+  if (format_name != NULL)
+    format = rb_sample_format_from_string (format_name);
+  if (format == RB_SAMPLE_FORMAT_NONE || channels < 1 ||
+      channels > RB_RING_MAX_CHANNELS || rate < 1 || seconds < 0) {
+    fprintf (stderr, "tone: a known --format, 1 to %d --channels, a "
+        "positive --rate and --seconds\n", RB_RING_MAX_CHANNELS);
     return 64;
   }
 
@@ -78,13 +80,14 @@ main (int argc, char **argv)
   signal (SIGTERM, on_signal);
 
   /* The ring holds 100 ms: the latency this producer adds. */
-  ring = rb_ring_create_audio (name, format, channels, rate, rate / 10,
+  ring = rb_ring_create_audio (name, format, (guint) channels, (guint) rate,
+      (guint) rate / 10,
       RB_RING_FLAGS_NONE, RB_RING_ROLE_PRODUCER, 0600, &error);
   if (ring == NULL) {
     fprintf (stderr, "tone: %s\n", error->message);
     return 73;
   }
-  for (guint c = 0; c < channels; c++)
+  for (gint c = 0; c < channels; c++)
     planes[c] = samples[c];
 
   total = seconds > 0 ? (guint64) (seconds * rate) : G_MAXUINT64;
@@ -95,7 +98,7 @@ main (int argc, char **argv)
     for (gsize i = 0; i < n; i++) {
       float v = (float) (amplitude * sin (2.0 * G_PI * frequency *
               (double) (frame + i) / rate));
-      for (guint c = 0; c < channels; c++)
+      for (gint c = 0; c < channels; c++)
         samples[c][i] = v;
     }
     /* and into the ring, converted to its format on the way; when it is
@@ -104,7 +107,7 @@ main (int argc, char **argv)
     while (done < n && !atomic_load_explicit (&stop, memory_order_relaxed)) {
       const float *rest[RB_RING_MAX_CHANNELS];
 
-      for (guint c = 0; c < channels; c++)
+      for (gint c = 0; c < channels; c++)
         rest[c] = planes[c] + done;
       done += rb_ring_write_deinterleaved (ring, rest, channels, n - done);
       if (done < n)

@@ -20,6 +20,7 @@
 #include <float.h>
 #include <math.h>
 #include <string.h>
+#include "../common/rb-test.h"
 
 typedef struct {
   RbSampleFormat format;
@@ -1471,17 +1472,9 @@ add_format_test (const Fmt *f, const gchar *what, GTestDataFunc func)
   g_test_add_data_func (path, f, func);
 }
 
-int
-main (int argc, char **argv)
+static void
+add_format_tests (void)
 {
-  g_test_init (&argc, &argv, NULL);
-
-  g_test_add_func ("/convert/format/size", test_format_size);
-  g_test_add_func ("/convert/format/to-string", test_format_to_string);
-  g_test_add_func ("/convert/format/from-string", test_format_from_string);
-  g_test_add_func ("/convert/format/from-string/null",
-      test_format_from_string_null);
-
   for (gsize i = 0; i < G_N_ELEMENTS (formats); i++) {
     const Fmt *f = &formats[i];
 
@@ -1495,19 +1488,28 @@ main (int argc, char **argv)
       add_format_test (f, "round-trip/every-value",
           test_int_round_trip_exact);
   }
-  g_test_add_func ("/convert/s24_32le/from-float/sign-extended",
-      test_s24_32_from_float_bytes);
-  g_test_add_func ("/convert/s32le/round-trip/stride-257",
-      test_s32_round_trip);
-  g_test_add_func ("/convert/f32le/nan-payload", test_f32_nan_payload);
-  g_test_add_func ("/convert/f32le/round-trip/bit-exact", test_f32_round_trip);
-  g_test_add_func ("/convert/f64le/round-trip/float-double-float",
-      test_f64_round_trip);
-  g_test_add_func ("/convert/float/from-float/bytes",
-      test_float_from_float_bytes);
-
-  g_test_add_func ("/convert/ring/byte-ring", test_ring_byte_ring);
   add_ring_tests ();
+}
 
-  return g_test_run ();
+static const RbTestCase cases[] = {
+  { "/convert/format/size", test_format_size },
+  { "/convert/format/to-string", test_format_to_string },
+  { "/convert/format/from-string", test_format_from_string },
+  { "/convert/format/from-string/null", test_format_from_string_null },
+  { "/convert/s24_32le/from-float/sign-extended",
+    test_s24_32_from_float_bytes },
+  { "/convert/s32le/round-trip/stride-257", test_s32_round_trip },
+  { "/convert/f32le/nan-payload", test_f32_nan_payload },
+  { "/convert/f32le/round-trip/bit-exact", test_f32_round_trip },
+  { "/convert/f64le/round-trip/float-double-float", test_f64_round_trip },
+  { "/convert/float/from-float/bytes", test_float_from_float_bytes },
+  { "/convert/ring/byte-ring", test_ring_byte_ring },
+};
+
+/* The fixed cases, then one per format and per ring layout. */
+int
+main (int argc, char **argv)
+{
+  return rb_test_main (&argc, &argv, cases, G_N_ELEMENTS (cases),
+      add_format_tests);
 }

@@ -29,6 +29,8 @@ import sys
 import tempfile
 import threading
 
+from check_verdict import verdict
+
 IGNORED_MISSING = {"/favicon.ico"}  # asked for by the browser, not the page
 
 
@@ -110,15 +112,8 @@ def main():
                 print(f"ok   {page} ({size} bytes of DOM, {len(expected)} expected strings found)")
     server.shutdown()
 
-    for p in problems:
-        print("problem:", p)
-    if opts.expect_problems is not None:
-        if len(problems) != opts.expect_problems:
-            print(f"expected {opts.expect_problems} problems, found {len(problems)}: "
-                  "the render check does not work")
-            return 1
-        return 0
-    return 1 if problems else 0
+    return verdict(problems, "problem", "problems", opts.expect_problems,
+                   "render check")
 
 
 if __name__ == "__main__":

@@ -18,9 +18,12 @@
  * hostile peer tries. Op records have a fixed size so that mutations of
  * one record do not shift the meaning of all that follow. */
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rb-shm-private.h"
@@ -221,3 +224,27 @@ fuzz_pattern (uint64_t p)
   return (uint8_t) (((p >> 3) * UINT64_C (0x9e3779b97f4a7c15)) >>
       ((p & 7) * 8));
 }
+
+/* A harness's verdict on a bug it found: "WHO: message" on stderr, then
+ * abort(), which libFuzzer reports as a crash with the input. Each
+ * harness defines FUZZ_HARNESS (its name) before including this file and
+ * calls fail(). */
+static void fuzz_fail (const char *who, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3), noreturn, unused));
+
+static void
+fuzz_fail (const char *who, const char *fmt, ...)
+{
+  va_list ap;
+
+  fprintf (stderr, "%s: ", who);
+  va_start (ap, fmt);
+  vfprintf (stderr, fmt, ap);
+  va_end (ap);
+  fprintf (stderr, "\n");
+  abort ();
+}
+
+#ifdef FUZZ_HARNESS
+#define fail(...) fuzz_fail (FUZZ_HARNESS, __VA_ARGS__)
+#endif

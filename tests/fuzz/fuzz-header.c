@@ -24,6 +24,7 @@
  *   between validation and rb_ring_core_init_identity() (peer operations
  *   before the first call are applied in that window). */
 
+#define FUZZ_HARNESS "fuzz-header"
 #include "fuzz-common.h"
 
 #include "rb-record-private.h"
@@ -73,22 +74,6 @@ struct run {
   uint64_t clean_from;          /* bytes below this position are unknown */
   _Atomic uint32_t interrupted;
 };
-
-static void fail (const char *fmt, ...) __attribute__ ((format (printf, 1, 2),
-        noreturn));
-
-static void
-fail (const char *fmt, ...)
-{
-  va_list ap;
-
-  fprintf (stderr, "fuzz-header: ");
-  va_start (ap, fmt);
-  vfprintf (stderr, fmt, ap);
-  va_end (ap);
-  fprintf (stderr, "\n");
-  abort ();
-}
 
 #if defined(__clang__) && __clang_major__ >= 13
 #define FUZZ_NO_COVERAGE __attribute__ ((no_sanitize ("coverage"), noinline))

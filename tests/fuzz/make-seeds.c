@@ -151,92 +151,108 @@ positions (struct rb_shm_header *h, uint64_t w, uint64_t r, uint64_t reserve)
   atomic_store (&h->write_reserve, reserve);
 }
 
-/* A run of every call a ring of this kind has, sized around @cap. */
+/* One op record: what op() writes. */
+struct op_spec {
+  int code;
+  uint8_t sel;
+  uint16_t len;
+  uint64_t val;
+};
+
+static void
+ops (struct seed *s, const struct op_spec *o, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    op (s, o[i].code, o[i].sel, o[i].len, o[i].val);
+}
+
+#define OPS(s, table) ops (s, table, sizeof table / sizeof table[0])
+
+/* A run of every call a ring of this kind has, sized around its capacity:
+ * the head, the audio-only part, the tail. */
+static const struct op_spec exercise_head[] = {
+  { FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (100), 0 },
+  { FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (60), 0 },
+  { FUZZ_OP_PEEK, 0, FUZZ_LEN_SMALL (20), 0 },
+  { FUZZ_OP_WRITE, 0, FUZZ_LEN_NEAR_CAP (-40), 0 }, { FUZZ_OP_QUERY, 0, 0, 0 },
+  { FUZZ_OP_READ_AT, 1, FUZZ_LEN_SMALL (16), 32 },
+  { FUZZ_OP_CHECK_RANGE, 2, FUZZ_LEN_SMALL (16), 0 },
+  { FUZZ_OP_READ_ACQUIRE, 1, 0, 0 }, { FUZZ_OP_WRITE_ACQUIRE, 1, 0, 0 },
+  { FUZZ_OP_READ_ACQUIRE, 0, FUZZ_LEN_SMALL (100), 0 },
+  { FUZZ_OP_SKIP, 0, FUZZ_LEN_SMALL (7), 0 },
+  { FUZZ_OP_WRITE_FRAMES, 0, FUZZ_LEN_SMALL (5), 0 },
+  { FUZZ_OP_READ_FRAMES, 0, FUZZ_LEN_SMALL (3), 0 },
+  { FUZZ_OP_WRITE_FRAMES, 0, FUZZ_LEN_SCALED (0x3fff / 3), 0 },
+  { FUZZ_OP_READ_FRAMES, 0, FUZZ_LEN_SCALED (0x3fff / 2), 0 },
+};
+
+static const struct op_spec exercise_audio[] = {
+  { FUZZ_OP_WRITE_DEINTERLEAVED, 0, FUZZ_LEN_SMALL (40), 0x35 },
+  { FUZZ_OP_READ_DEINTERLEAVED, 0, FUZZ_LEN_SMALL (30), 0 },
+  { FUZZ_OP_WRITE_DEINTERLEAVED, 2, FUZZ_LEN_SMALL (9), 0x5 },
+  { FUZZ_OP_READ_DEINTERLEAVED, 2, FUZZ_LEN_SMALL (19), 0x2 },
+};
+
+static const struct op_spec exercise_tail[] = {
+  { FUZZ_OP_WAIT_DATA, 0, FUZZ_LEN_SMALL (1), 0 },
+  { FUZZ_OP_WAIT_SPACE, 0, FUZZ_LEN_SMALL (1), 0 },
+  { FUZZ_OP_WRITE, 0, FUZZ_LEN_HUGE (0), 0 },
+  { FUZZ_OP_READ, 0, FUZZ_LEN_HUGE (0), 0 }, { FUZZ_OP_EOS, 1, 0, 0 },
+  { FUZZ_OP_WAIT_DATA, 0, FUZZ_LEN_SMALL (200), 0 },
+  { FUZZ_OP_CLOCK, 1, FUZZ_LEN_SMALL (64), 48000 }, { FUZZ_OP_RESET, 0, 0, 0 },
+  { FUZZ_OP_QUERY, 0, 0, 0 },
+};
+
 static void
 exercise (struct seed *s, bool audio)
 {
-  op (s, FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (100), 0);
-  op (s, FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (60), 0);
-  op (s, FUZZ_OP_PEEK, 0, FUZZ_LEN_SMALL (20), 0);
-  op (s, FUZZ_OP_WRITE, 0, FUZZ_LEN_NEAR_CAP (-40), 0);
-  op (s, FUZZ_OP_QUERY, 0, 0, 0);
-  op (s, FUZZ_OP_READ_AT, 1, FUZZ_LEN_SMALL (16), 32);
-  op (s, FUZZ_OP_CHECK_RANGE, 2, FUZZ_LEN_SMALL (16), 0);
-  op (s, FUZZ_OP_READ_ACQUIRE, 1, 0, 0);
-  op (s, FUZZ_OP_WRITE_ACQUIRE, 1, 0, 0);
-  op (s, FUZZ_OP_READ_ACQUIRE, 0, FUZZ_LEN_SMALL (100), 0);
-  op (s, FUZZ_OP_SKIP, 0, FUZZ_LEN_SMALL (7), 0);
-  op (s, FUZZ_OP_WRITE_FRAMES, 0, FUZZ_LEN_SMALL (5), 0);
-  op (s, FUZZ_OP_READ_FRAMES, 0, FUZZ_LEN_SMALL (3), 0);
-  op (s, FUZZ_OP_WRITE_FRAMES, 0, FUZZ_LEN_SCALED (0x3fff / 3), 0);
-  op (s, FUZZ_OP_READ_FRAMES, 0, FUZZ_LEN_SCALED (0x3fff / 2), 0);
-  if (audio) {
-    op (s, FUZZ_OP_WRITE_DEINTERLEAVED, 0, FUZZ_LEN_SMALL (40), 0x35);
-    op (s, FUZZ_OP_READ_DEINTERLEAVED, 0, FUZZ_LEN_SMALL (30), 0);
-    op (s, FUZZ_OP_WRITE_DEINTERLEAVED, 2, FUZZ_LEN_SMALL (9), 0x5);
-    op (s, FUZZ_OP_READ_DEINTERLEAVED, 2, FUZZ_LEN_SMALL (19), 0x2);
-  }
-  op (s, FUZZ_OP_WAIT_DATA, 0, FUZZ_LEN_SMALL (1), 0);
-  op (s, FUZZ_OP_WAIT_SPACE, 0, FUZZ_LEN_SMALL (1), 0);
-  op (s, FUZZ_OP_WRITE, 0, FUZZ_LEN_HUGE (0), 0);
-  op (s, FUZZ_OP_READ, 0, FUZZ_LEN_HUGE (0), 0);
-  op (s, FUZZ_OP_EOS, 1, 0, 0);
-  op (s, FUZZ_OP_WAIT_DATA, 0, FUZZ_LEN_SMALL (200), 0);
-  op (s, FUZZ_OP_CLOCK, 1, FUZZ_LEN_SMALL (64), 48000);
-  op (s, FUZZ_OP_RESET, 0, 0, 0);
-  op (s, FUZZ_OP_QUERY, 0, 0, 0);
+  OPS (s, exercise_head);
+  if (audio)
+    OPS (s, exercise_audio);
+  OPS (s, exercise_tail);
 }
 
 /* Every record call, then bytes that are no record under the reader. */
-static void
-exercise_records (struct seed *s)
-{
-  op (s, FUZZ_OP_WRITE_RECORD, 0, FUZZ_LEN_SMALL (100), 1);
-  op (s, FUZZ_OP_WRITE_RECORD, 0, FUZZ_LEN_SMALL (0), 3);
-  op (s, FUZZ_OP_PEEK_RECORD, 0, 0, 0);
-  op (s, FUZZ_OP_READ_RECORD, 0, FUZZ_LEN_SMALL (200), 0);
-  op (s, FUZZ_OP_READ_RECORD, 0, FUZZ_LEN_SMALL (200), 0);
-  op (s, FUZZ_OP_WRITE_RECORD_ACQUIRE, 0, FUZZ_LEN_SMALL (64), 0);
-  op (s, FUZZ_OP_READ_RECORD_ACQUIRE, 1, 0, 0);
-  op (s, FUZZ_OP_WRITE_RECORD, 0, FUZZ_LEN_NEAR_CAP (-100), 0);
-  op (s, FUZZ_OP_WRITE_RECORD, 0, FUZZ_LEN_NEAR_CAP (0), 0);
-  op (s, FUZZ_OP_READ_RECORD, 0, FUZZ_LEN_SMALL (10), 0);
-  op (s, FUZZ_OP_READ_RECORD_ACQUIRE, 0, 0, 0);
-  op (s, FUZZ_OP_READ_RECORD_RELEASE, 0, 0, 0);
-  op (s, FUZZ_OP_WRITE_RECORD_ACQUIRE, 1, FUZZ_LEN_SMALL (64), 1000);
-  op (s, FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (100), 0);
-  op (s, FUZZ_OP_PEEK_RECORD, 0, 0, 0);
-  op (s, FUZZ_OP_READ_RECORD, 0, FUZZ_LEN_HUGE (0), 0);
-  op (s, FUZZ_OP_CLOCK, 1, FUZZ_LEN_SMALL (1), 0);
-  op (s, FUZZ_OP_QUERY, 0, 0, 0);
-}
+static const struct op_spec exercise_record_ops[] = {
+  { FUZZ_OP_WRITE_RECORD, 0, FUZZ_LEN_SMALL (100), 1 },
+  { FUZZ_OP_WRITE_RECORD, 0, FUZZ_LEN_SMALL (0), 3 },
+  { FUZZ_OP_PEEK_RECORD, 0, 0, 0 },
+  { FUZZ_OP_READ_RECORD, 0, FUZZ_LEN_SMALL (200), 0 },
+  { FUZZ_OP_READ_RECORD, 0, FUZZ_LEN_SMALL (200), 0 },
+  { FUZZ_OP_WRITE_RECORD_ACQUIRE, 0, FUZZ_LEN_SMALL (64), 0 },
+  { FUZZ_OP_READ_RECORD_ACQUIRE, 1, 0, 0 },
+  { FUZZ_OP_WRITE_RECORD, 0, FUZZ_LEN_NEAR_CAP (-100), 0 },
+  { FUZZ_OP_WRITE_RECORD, 0, FUZZ_LEN_NEAR_CAP (0), 0 },
+  { FUZZ_OP_READ_RECORD, 0, FUZZ_LEN_SMALL (10), 0 },
+  { FUZZ_OP_READ_RECORD_ACQUIRE, 0, 0, 0 },
+  { FUZZ_OP_READ_RECORD_RELEASE, 0, 0, 0 },
+  { FUZZ_OP_WRITE_RECORD_ACQUIRE, 1, FUZZ_LEN_SMALL (64), 1000 },
+  { FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (100), 0 },
+  { FUZZ_OP_PEEK_RECORD, 0, 0, 0 },
+  { FUZZ_OP_READ_RECORD, 0, FUZZ_LEN_HUGE (0), 0 },
+  { FUZZ_OP_CLOCK, 1, FUZZ_LEN_SMALL (1), 0 }, { FUZZ_OP_QUERY, 0, 0, 0 },
+};
 
 /* A peer that lies about positions while the ring runs. */
-static void
-hostile (struct seed *s)
-{
-  op (s, FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (100), 0);
+static const struct op_spec hostile_ops[] = {
+  { FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (100), 0 },
   /* write_pos a byte more than a ring ahead of read_pos */
-  op (s, FUZZ_OP_PEER_STORE, FUZZ_FIELD_WRITE_POS | 3 << 2, 0, 1);
-  op (s, FUZZ_OP_READ, 0, FUZZ_LEN_HUGE (0), 0);
-  op (s, FUZZ_OP_READ_ACQUIRE, 1, 0, 0);
+  { FUZZ_OP_PEER_STORE, FUZZ_FIELD_WRITE_POS | 3 << 2, 0, 1 },
+  { FUZZ_OP_READ, 0, FUZZ_LEN_HUGE (0), 0 }, { FUZZ_OP_READ_ACQUIRE, 1, 0, 0 },
   /* read_pos ahead of write_pos */
-  op (s, FUZZ_OP_PEER_STORE, FUZZ_FIELD_READ_POS | 2 << 2, 0, 1);
-  op (s, FUZZ_OP_WRITE, 0, FUZZ_LEN_HUGE (0), 0);
-  op (s, FUZZ_OP_WRITE_ACQUIRE, 1, 0, 0);
+  { FUZZ_OP_PEER_STORE, FUZZ_FIELD_READ_POS | 2 << 2, 0, 1 },
+  { FUZZ_OP_WRITE, 0, FUZZ_LEN_HUGE (0), 0 },
+  { FUZZ_OP_WRITE_ACQUIRE, 1, 0, 0 },
   /* write_pos moving backwards */
-  op (s, FUZZ_OP_PEER_STORE, FUZZ_FIELD_WRITE_POS | 1 << 2, 0,
-      (uint64_t) -4096);
-  op (s, FUZZ_OP_READ_AT, 1, FUZZ_LEN_SMALL (64), 64);
-  op (s, FUZZ_OP_PEER_STORE, FUZZ_FIELD_WRITE_RESERVE | 1 << 2, 0, 1u << 20);
-  op (s, FUZZ_OP_PEER_STORE, FUZZ_FIELD_EOS, 0, 1);
+  { FUZZ_OP_PEER_STORE, FUZZ_FIELD_WRITE_POS | 1 << 2, 0, (uint64_t) -4096 },
+  { FUZZ_OP_READ_AT, 1, FUZZ_LEN_SMALL (64), 64 },
+  { FUZZ_OP_PEER_STORE, FUZZ_FIELD_WRITE_RESERVE | 1 << 2, 0, 1u << 20 },
+  { FUZZ_OP_PEER_STORE, FUZZ_FIELD_EOS, 0, 1 },
   /* the identity block rewritten after attach: capacity, then frame size */
-  op (s, FUZZ_OP_PEER_POKE, 2, 0, UINT64_C (1) << 40);
-  op (s, FUZZ_OP_PEER_POKE, 6, 0, 0);
-  op (s, FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (10), 0);
-  op (s, FUZZ_OP_WAIT_DATA, 0, FUZZ_LEN_SMALL (1), 0);
-  op (s, FUZZ_OP_QUERY, 0, 0, 0);
-}
+  { FUZZ_OP_PEER_POKE, 2, 0, UINT64_C (1) << 40 },
+  { FUZZ_OP_PEER_POKE, 6, 0, 0 }, { FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (10), 0 },
+  { FUZZ_OP_WAIT_DATA, 0, FUZZ_LEN_SMALL (1), 0 }, { FUZZ_OP_QUERY, 0, 0, 0 },
+};
 
 struct valid {
   const char *name;
@@ -359,6 +375,17 @@ static const struct invalid invalids[] = {
       "peer corrupted indices", F_READ_POS, 1, 0 },
 };
 
+/* Where the 32-bit fields of the enum above are in the header. */
+static const size_t u32_field[] = {
+  [F_VERSION] = offsetof (struct rb_shm_header, layout_version),
+  [F_HEADER_SIZE] = offsetof (struct rb_shm_header, header_size),
+  [F_FLAGS] = offsetof (struct rb_shm_header, flags),
+  [F_FORMAT] = offsetof (struct rb_shm_header, sample_format),
+  [F_CHANNELS] = offsetof (struct rb_shm_header, channels),
+  [F_RATE] = offsetof (struct rb_shm_header, rate),
+  [F_FRAME_SIZE] = offsetof (struct rb_shm_header, frame_size),
+};
+
 static void
 build_invalid (const struct invalid *b, struct rb_shm_header *h,
     uint64_t *file_size)
@@ -368,15 +395,10 @@ build_invalid (const struct invalid *b, struct rb_shm_header *h,
   else
     header (h, PAGE, 4096, 0, RB_FORMAT_NONE, 0, 0);
   switch (b->field & ~F_AUDIO) {
+    case F_NONE:
+      break;
     case F_MAGIC:
       atomic_store (&h->magic, b->value);
-      break;
-    case F_VERSION:
-      h->layout_version = (uint32_t) b->value;
-      break;
-    case F_HEADER_SIZE:
-      h->header_size = (uint32_t) b->value;
-      h->file_size = h->header_size + h->capacity;
       break;
     case F_CAPACITY:
       h->capacity = b->value;
@@ -385,27 +407,21 @@ build_invalid (const struct invalid *b, struct rb_shm_header *h,
     case F_FILE_SIZE:
       h->file_size = b->value;
       break;
-    case F_FLAGS:
-      h->flags = (uint32_t) b->value;
-      break;
-    case F_FORMAT:
-      h->sample_format = (uint32_t) b->value;
-      break;
-    case F_CHANNELS:
-      h->channels = (uint32_t) b->value;
-      break;
-    case F_RATE:
-      h->rate = (uint32_t) b->value;
-      break;
-    case F_FRAME_SIZE:
-      h->frame_size = (uint32_t) b->value;
-      break;
     case F_WRITE_POS:
       atomic_store (&h->write_pos, b->value);
       break;
     case F_READ_POS:
       atomic_store (&h->read_pos, b->value);
       break;
+    default:{
+      /* one of the 32-bit fields */
+      uint32_t v = (uint32_t) b->value;
+
+      memcpy ((char *) h + u32_field[b->field & ~F_AUDIO], &v, sizeof v);
+      if ((b->field & ~F_AUDIO) == F_HEADER_SIZE)
+        h->file_size = h->header_size + h->capacity;
+      break;
+    }
   }
   *file_size = b->file_size != 0 ? b->file_size : h->header_size + h->capacity;
 }
@@ -620,7 +636,7 @@ main (int argc, char **argv)
     /* harness A: the whole exercise */
     seed_begin (&s, v->header_size + v->cap, &h);
     if (v->flags & RECORDS)
-      exercise_records (&s);
+      OPS (&s, exercise_record_ops);
     else
       exercise (&s, audio);
     expect (v->name, &s, RB_SHM_OK, "");
@@ -630,7 +646,7 @@ main (int argc, char **argv)
     seed_begin (&s, v->header_size + v->cap, &h);
     byte (&s, ROLE (RB_ROLE_BOTH));
     if (v->flags & RECORDS)
-      exercise_records (&s);
+      OPS (&s, exercise_record_ops);
     else
       exercise (&s, audio);
     emit (adir, v->name, &s);
@@ -639,18 +655,18 @@ main (int argc, char **argv)
   header (&h, PAGE, 4096, 0, RB_FORMAT_NONE, 0, 0);
   positions (&h, 1000, 900, 1000);
   seed_begin (&s, PAGE + 4096, &h);
-  hostile (&s);
+  OPS (&s, hostile_ops);
   expect ("hostile-peer", &s, RB_SHM_OK, "");
   emit (hdir, "hostile-peer", &s);
   seed_begin (&s, PAGE + 4096, &h);
   byte (&s, ROLE (RB_ROLE_BOTH));
-  hostile (&s);
+  OPS (&s, hostile_ops);
   emit (adir, "hostile-peer", &s);
 
   header (&h, PAGE, 4096, OVERWRITE, RB_FORMAT_S24LE, 3, 48000);
   positions (&h, 1000, 900, 1000);
   seed_begin (&s, PAGE + 4096, &h);
-  hostile (&s);
+  OPS (&s, hostile_ops);
   emit (hdir, "hostile-peer-overwrite-s24le", &s);
 
   /* Records written by a peer that lies about their sizes. */

@@ -195,62 +195,75 @@ hold (void)
     ;
 }
 
+/* Parses @argv (argv[0]: the ring's name) against @entries; FALSE, with a
+ * message on stderr, for anything else. */
+static gboolean
+parse_options (const char *command, GOptionEntry *entries, int argc,
+    char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error)) {
+    fprintf (stderr, "ring-helper: %s: %s\n", command, error->message);
+    return FALSE;
+  }
+  if (argc > 1) {
+    fprintf (stderr, "ring-helper: bad %s argument '%s'\n", command,
+        argv[1]);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+#define OPT(name, type, var) \
+  { name, 0, 0, G_OPTION_ARG_##type, &(var), NULL, NULL }
+
 static int
 feed (const char *name, int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = NULL;
+  g_autofree char *format_name = NULL;
   RbSampleFormat format = RB_SAMPLE_FORMAT_F32LE;
-  guint channels = 2, rate = 48000, mode = 0600, bursts = 0, gap_ms = 0;
-  guint64 frames = 4096, seed = 1, start = 0, total = 0, prefill = 0;
+  gint o_channels = 2, o_rate = 48000, o_mode = 0600, o_bursts = 0,
+      o_gap_ms = 0;
+  gint64 o_frames = 4096, o_seed = 1, o_start = 0, o_total = 0,
+      o_prefill = 0;
   gboolean open_existing = FALSE, unlink_first = FALSE, byte_ring = FALSE;
   gboolean go = FALSE, pace = FALSE, do_hold = FALSE, abandon = FALSE;
+  GOptionEntry options[] = {
+    OPT ("format", STRING, format_name), OPT ("channels", INT, o_channels),
+    OPT ("rate", INT, o_rate), OPT ("frames", INT64, o_frames),
+    OPT ("mode", INT, o_mode), OPT ("seed", INT64, o_seed),
+    OPT ("start", INT64, o_start), OPT ("total", INT64, o_total),
+    OPT ("prefill", INT64, o_prefill), OPT ("bursts", INT, o_bursts),
+    OPT ("gap-ms", INT, o_gap_ms), OPT ("open", NONE, open_existing),
+    OPT ("unlink", NONE, unlink_first), OPT ("byte-ring", NONE, byte_ring),
+    OPT ("go", NONE, go), OPT ("pace", NONE, pace),
+    OPT ("hold", NONE, do_hold), OPT ("abandon", NONE, abandon),
+    { NULL }
+  };
+  guint channels, rate, mode, bursts, gap_ms;
+  guint64 frames, seed, start, total, prefill;
 
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    gboolean more = i + 1 < argc;
-
-    if (strcmp (a, "--format") == 0 && more)
-      format = rb_sample_format_from_string (argv[++i]);
-    else if (strcmp (a, "--channels") == 0 && more)
-      channels = (guint) strtoul (argv[++i], NULL, 10);
-    else if (strcmp (a, "--rate") == 0 && more)
-      rate = (guint) strtoul (argv[++i], NULL, 10);
-    else if (strcmp (a, "--frames") == 0 && more)
-      frames = strtoull (argv[++i], NULL, 10);
-    else if (strcmp (a, "--mode") == 0 && more)
-      mode = (guint) strtoul (argv[++i], NULL, 8);
-    else if (strcmp (a, "--seed") == 0 && more)
-      seed = strtoull (argv[++i], NULL, 10);
-    else if (strcmp (a, "--start") == 0 && more)
-      start = strtoull (argv[++i], NULL, 10);
-    else if (strcmp (a, "--total") == 0 && more)
-      total = strtoull (argv[++i], NULL, 10);
-    else if (strcmp (a, "--prefill") == 0 && more)
-      prefill = strtoull (argv[++i], NULL, 10);
-    else if (strcmp (a, "--bursts") == 0 && more)
-      bursts = (guint) strtoul (argv[++i], NULL, 10);
-    else if (strcmp (a, "--gap-ms") == 0 && more)
-      gap_ms = (guint) strtoul (argv[++i], NULL, 10);
-    else if (strcmp (a, "--open") == 0)
-      open_existing = TRUE;
-    else if (strcmp (a, "--unlink") == 0)
-      unlink_first = TRUE;
-    else if (strcmp (a, "--byte-ring") == 0)
-      byte_ring = TRUE;
-    else if (strcmp (a, "--go") == 0)
-      go = TRUE;
-    else if (strcmp (a, "--pace") == 0)
-      pace = TRUE;
-    else if (strcmp (a, "--hold") == 0)
-      do_hold = TRUE;
-    else if (strcmp (a, "--abandon") == 0)
-      abandon = TRUE;
-    else {
-      fprintf (stderr, "ring-helper: bad feed argument '%s'\n", a);
-      return 2;
-    }
-  }
+  /* --mode takes 0600 as octal: GOption reads numbers with base 0 */
+  if (!parse_options ("feed", options, argc, argv))
+    return 2;
+  if (format_name != NULL)
+    format = rb_sample_format_from_string (format_name);
+  channels = (guint) o_channels;
+  rate = (guint) o_rate;
+  mode = (guint) o_mode;
+  bursts = (guint) o_bursts;
+  gap_ms = (guint) o_gap_ms;
+  frames = (guint64) o_frames;
+  seed = (guint64) o_seed;
+  start = (guint64) o_start;
+  total = (guint64) o_total;
+  prefill = (guint64) o_prefill;
 
   if (unlink_first)
     rb_ring_unlink (name, NULL);
@@ -332,7 +345,7 @@ drain (const char *name, int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = NULL;
-  const char *out_path = NULL, *jack_server = NULL;
+  g_autofree char *out_path = NULL, *jack_server = NULL;
   jack_client_t *client = NULL;
   gint64 jack_ns = 0;
   double timeout = 10.0;
@@ -344,20 +357,14 @@ drain (const char *name, int argc, char **argv)
   g_autofree guint8 *buf = NULL;
   gsize fs, chunk;
 
-  for (int i = 0; i < argc; i++) {
-    if (strcmp (argv[i], "--out") == 0 && i + 1 < argc)
-      out_path = argv[++i];
-    else if (strcmp (argv[i], "--jack-server") == 0 && i + 1 < argc)
-      jack_server = argv[++i];
-    else if (strcmp (argv[i], "--timeout") == 0 && i + 1 < argc)
-      timeout = g_ascii_strtod (argv[++i], NULL);
-    else if (strcmp (argv[i], "--idle") == 0)
-      idle = TRUE;
-    else {
-      fprintf (stderr, "ring-helper: bad drain argument '%s'\n", argv[i]);
-      return 2;
-    }
-  }
+  GOptionEntry options[] = {
+    OPT ("out", STRING, out_path), OPT ("jack-server", STRING, jack_server),
+    OPT ("timeout", DOUBLE, timeout), OPT ("idle", NONE, idle),
+    { NULL }
+  };
+
+  if (!parse_options ("drain", options, argc, argv))
+    return 2;
 
   deadline = g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
   while ((ring = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error)) == NULL) {
@@ -455,9 +462,9 @@ main (int argc, char **argv)
     return 2;
   }
   if (strcmp (argv[1], "feed") == 0)
-    return feed (argv[2], argc - 3, argv + 3);
+    return feed (argv[2], argc - 2, argv + 2);
   if (strcmp (argv[1], "drain") == 0)
-    return drain (argv[2], argc - 3, argv + 3);
+    return drain (argv[2], argc - 2, argv + 2);
   fprintf (stderr, "ring-helper: unknown command '%s'\n", argv[1]);
   return 2;
 }

@@ -35,9 +35,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef RB_TEST_RTSAN
-#include "rt-trap.h"
-#endif
+#include "../common/rb-rt-trap.h"
+#include "../common/rb-test.h"
 
 #ifdef RB_TEST_RTSAN
 void __rtsan_init (void);
@@ -53,10 +52,10 @@ void __rtsan_init (void);
 /* --- the fake JACK -------------------------------------------------------- */
 
 typedef enum {
-  INJECT_NONE,
-  INJECT_MALLOC,
-  INJECT_MUTEX,
-  INJECT_GETPID,
+  INJECT_NONE = RT_TRAP_INJECT_NONE,
+  INJECT_MALLOC = RT_TRAP_INJECT_MALLOC,
+  INJECT_MUTEX = RT_TRAP_INJECT_MUTEX,
+  INJECT_GETPID = RT_TRAP_INJECT_GETPID,
   INJECT_FPRINTF,
   INJECT_LAZY_PAGE,
 } Inject;
@@ -80,37 +79,19 @@ struct _jack_client {
 /* One fake client for the whole program: jack_port_get_buffer() has no
  * client argument. */
 static struct _jack_client fake;
-static pthread_mutex_t inject_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 inject (Inject what)
 {
-  void *volatile p;
   volatile long v = 0;
 
-  switch (what) {
-    case INJECT_NONE:
-      break;
-    case INJECT_MALLOC:
-      /* large enough for mmap, so seccomp sees it too */
-      p = malloc (1 << 20);
-      free (p);
-      break;
-    case INJECT_MUTEX:
-      pthread_mutex_lock (&inject_mutex);
-      pthread_mutex_unlock (&inject_mutex);
-      break;
-    case INJECT_GETPID:
-      v = syscall (SYS_getpid);
-      break;
-    case INJECT_FPRINTF:
-      v = fprintf (fake.devnull, "cycle %" G_GUINT64_FORMAT "\n",
-          fake.requests);
-      break;
-    case INJECT_LAZY_PAGE:
-      fake.lazy_page[0] = 1;
-      break;
-  }
+  if (what == INJECT_FPRINTF)
+    v = fprintf (fake.devnull, "cycle %" G_GUINT64_FORMAT "\n",
+        fake.requests);
+  else if (what == INJECT_LAZY_PAGE)
+    fake.lazy_page[0] = 1;
+  else
+    rt_trap_inject (what);
   (void) v;
 }
 
@@ -741,18 +722,12 @@ test_swap (void)
 
 /* --- R8: the callback under realtime detectors ---------------------------- */
 
-static const RbSampleFormat formats[] = {
-  RB_SAMPLE_FORMAT_U8,
-  RB_SAMPLE_FORMAT_S16LE,
-  RB_SAMPLE_FORMAT_S24LE,
-  RB_SAMPLE_FORMAT_S24_32LE,
-  RB_SAMPLE_FORMAT_S32LE,
-  RB_SAMPLE_FORMAT_F32LE,
-  RB_SAMPLE_FORMAT_F64LE,
-};
+/* every sample format: the enum counts from NONE = 0 to F64LE */
+#define N_FORMATS ((guint) RB_SAMPLE_FORMAT_F64LE)
+#define FORMAT(i) ((RbSampleFormat) (RB_SAMPLE_FORMAT_NONE + 1 + (i)))
 /* a pair per format on a plain ring, one on an overwrite ring, one
  * without a ring; every other play side bounds its fill (--frames) */
-#define N_PAIRS (G_N_ELEMENTS (formats) + 2)
+#define N_PAIRS (N_FORMATS + 2)
 
 typedef struct {
   RbRing *rings[N_PAIRS];
@@ -769,9 +744,9 @@ workload_init (Workload *w)
   /* starts near the top so the frame time wraps during the run */
   fake.frames = G_MAXUINT32 - 1000000;
   for (guint k = 0; k < N_PAIRS; k++) {
-    if (k < G_N_ELEMENTS (formats))
-      w->rings[k] = audio_ring (formats[k], 2048, 0);
-    else if (k == G_N_ELEMENTS (formats))
+    if (k < N_FORMATS)
+      w->rings[k] = audio_ring (FORMAT (k), 2048, 0);
+    else if (k == N_FORMATS)
       w->rings[k] = audio_ring (RB_SAMPLE_FORMAT_F32LE, 2048,
           RB_RING_FLAGS_OVERWRITE);
     /* locked as ringbridge-jack locks them; populated either way */
@@ -876,7 +851,7 @@ assert_coverage (Workload *w)
   g_assert_cmpuint (underruns, >, 0);
   g_assert_cmpuint (overruns, >, 0);
   g_assert_cmpuint (skipped, >, 0);
-  g_assert_cmpuint (get (&w->play[G_N_ELEMENTS (formats)].rt.skipped_frames),
+  g_assert_cmpuint (get (&w->play[N_FORMATS].rt.skipped_frames),
       >, 0);
   g_assert_cmpuint (played, >, 0);
   g_assert_cmpuint (recorded, >, 0);
@@ -887,19 +862,9 @@ typedef struct {
   Workload *w;
   Inject inject;
   guint64 n;
-  int filter_errno;
   long minflt, majflt;
   gint64 elapsed_us;
 } RtRun;
-
-static void
-run_in_thread (RtRun *run, void *(*body) (void *))
-{
-  pthread_t thread;
-
-  g_assert_cmpint (pthread_create (&thread, NULL, body, run), ==, 0);
-  g_assert_cmpint (pthread_join (thread, NULL), ==, 0);
-}
 
 /* The callbacks a test runs: 10^6 for a clean run (R8), fewer for a
  * negative control, which only has to show that its detector is on. */
@@ -925,7 +890,7 @@ rtsan_thread (void *data)
 }
 
 static void
-rtsan_child (Inject what, const char *name)
+rtsan_child (int what, const char *name)
 {
   Workload w;
   RtRun run = { .w = &w, .inject = what, .n = callbacks_for (what) };
@@ -934,7 +899,7 @@ rtsan_child (Inject what, const char *name)
   workload_init (&w);
   if (what != INJECT_NONE)
     g_printerr ("injecting %s in the callback\n", name);
-  run_in_thread (&run, rtsan_thread);
+  rt_trap_run_in_thread (rtsan_thread, &run);
   g_printerr ("workload finished\n");
   if (what == INJECT_NONE) {
     assert_coverage (&w);
@@ -945,89 +910,29 @@ rtsan_child (Inject what, const char *name)
   workload_clear (&w);
 }
 
-static void
-test_rtsan_clean (void)
-{
-  if (g_test_subprocess ()) {
-    rtsan_child (INJECT_NONE, NULL);
-    return;
-  }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT);
-  g_test_trap_assert_passed ();
-  g_test_trap_assert_stderr ("*workload finished*");
-  g_test_trap_assert_stderr_unmatched ("*Real-time violation*");
-  g_test_trap_assert_stderr_unmatched ("*RealtimeSanitizer*");
-}
-
-static void
-rtsan_negative (Inject what, const char *name)
-{
-  g_autofree char *expected = g_strdup_printf ("*injecting %s*Real-time "
-      "violation: intercepted call to real-time unsafe function `%s`*",
-      name, name);
-
-  if (g_test_subprocess ()) {
-    rtsan_child (what, name);
-    return;
-  }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_failed ();
-  g_test_trap_assert_stderr (expected);
-  g_test_trap_assert_stderr_unmatched ("*workload finished*");
-}
-
-static void
-test_rtsan_malloc (void)
-{
-  rtsan_negative (INJECT_MALLOC, "malloc");
-}
-
-static void
-test_rtsan_mutex (void)
-{
-  rtsan_negative (INJECT_MUTEX, "pthread_mutex_lock");
-}
+/* the clean run, then one per injected call */
+static const RtTrapRtsanCase rtsan_cases[] = {
+  RT_TRAP_RTSAN_CASES (rtsan_child),
+};
 
 #else /* !RB_TEST_RTSAN */
 
 /* --- seccomp -------------------------------------------------------------- */
 
-static void *
-seccomp_thread (void *data)
+static void
+seccomp_work (void *data)
 {
   RtRun *run = data;
 
-  run->filter_errno = rt_trap_install ();
-  if (run->filter_errno != 0)
-    return NULL;
-  /* from here on every system call but thread teardown is a violation;
-   * no warm-up, so first-call effects (lazy binding) count too */
   run_graph (run->w, run->n, run->inject);
-  return NULL;
 }
 
 static guint
 seccomp_run (Workload *w, Inject what)
 {
-  struct sigaction sa = { 0 }, old;
   RtRun run = { .w = w, .inject = what, .n = callbacks_for (what) };
-  guint count;
 
-  atomic_store (&rt_trap_violations.count, 0);
-  sa.sa_sigaction = rt_trap_on_sigsys;
-  sa.sa_flags = SA_SIGINFO;
-  sigemptyset (&sa.sa_mask);
-  g_assert_cmpint (sigaction (SIGSYS, &sa, &old), ==, 0);
-  run_in_thread (&run, seccomp_thread);
-  g_assert_cmpint (sigaction (SIGSYS, &old, NULL), ==, 0);
-  if (run.filter_errno != 0)
-    g_error ("cannot install the seccomp filter: %s",
-        g_strerror (run.filter_errno));
-  count = atomic_load (&rt_trap_violations.count);
-  for (guint i = 0; i < MIN (count, RT_TRAP_MAX_RECORDED); i++)
-    g_test_message ("seccomp: violation %u: system call %ld", i + 1,
-        atomic_load (&rt_trap_violations.nr[i]));
-  return count;
+  return rt_trap_seccomp_run (seccomp_work, &run, FALSE);
 }
 
 static void
@@ -1116,7 +1021,7 @@ test_faults_clean (void)
 
   workload_init (&w);
   for (int attempt = 1; attempt <= FAULT_ATTEMPTS; attempt++) {
-    run_in_thread (&run, faults_thread);
+    rt_trap_run_in_thread (faults_thread, &run);
     g_test_message ("faults, run %d: %ld minor, %ld major", attempt,
         run.minflt, run.majflt);
     if (run.minflt + run.majflt == 0)
@@ -1139,39 +1044,38 @@ test_faults_lazy_page (void)
     .n = callbacks_for (INJECT_LAZY_PAGE) };
 
   workload_init (&w);
-  run_in_thread (&run, faults_thread);
+  rt_trap_run_in_thread (faults_thread, &run);
   g_assert_cmpint (run.minflt + run.majflt, >=, 1);
   workload_clear (&w);
 }
 
 #endif /* RB_TEST_RTSAN */
 
-int
-main (int argc, char **argv)
-{
-  g_test_init (&argc, &argv, NULL);
-
+static const RbTestCase cases[] = {
   /* in test-jack-rt-rtsan too: there every callback runs under RTSan */
-  g_test_add_func ("/jack/callback/play-formats", test_play_formats);
-  g_test_add_func ("/jack/callback/play-underrun", test_play_underrun);
-  g_test_add_func ("/jack/callback/play-no-ring", test_play_no_ring);
-  g_test_add_func ("/jack/callback/play-bound", test_play_bound);
-  g_test_add_func ("/jack/callback/record-formats", test_record_formats);
-  g_test_add_func ("/jack/callback/record-overrun", test_record_overrun);
-  g_test_add_func ("/jack/callback/record-clock", test_record_clock);
-  g_test_add_func ("/jack/callback/swap", test_swap);
+  { "/jack/callback/play-formats", test_play_formats },
+  { "/jack/callback/play-underrun", test_play_underrun },
+  { "/jack/callback/play-no-ring", test_play_no_ring },
+  { "/jack/callback/play-bound", test_play_bound },
+  { "/jack/callback/record-formats", test_record_formats },
+  { "/jack/callback/record-overrun", test_record_overrun },
+  { "/jack/callback/record-clock", test_record_clock },
+  { "/jack/callback/swap", test_swap },
 #ifdef RB_TEST_RTSAN
-  g_test_add_func ("/jack/trap/rtsan/clean", test_rtsan_clean);
-  g_test_add_func ("/jack/trap/rtsan/inject-malloc", test_rtsan_malloc);
-  g_test_add_func ("/jack/trap/rtsan/inject-mutex", test_rtsan_mutex);
+  { "/jack/trap/rtsan/clean", NULL, rt_trap_rtsan_test,
+    &rtsan_cases[0] },
+  { "/jack/trap/rtsan/inject-malloc", NULL, rt_trap_rtsan_test,
+    &rtsan_cases[1] },
+  { "/jack/trap/rtsan/inject-mutex", NULL, rt_trap_rtsan_test,
+    &rtsan_cases[2] },
 #else
-  g_test_add_func ("/jack/trap/seccomp/clean", test_seccomp_clean);
-  g_test_add_func ("/jack/trap/seccomp/inject-getpid", test_seccomp_getpid);
-  g_test_add_func ("/jack/trap/seccomp/inject-fprintf", test_seccomp_fprintf);
-  g_test_add_func ("/jack/trap/seccomp/inject-malloc", test_seccomp_malloc);
-  g_test_add_func ("/jack/trap/faults/clean", test_faults_clean);
-  g_test_add_func ("/jack/trap/faults/inject-lazy-page", test_faults_lazy_page);
+  { "/jack/trap/seccomp/clean", test_seccomp_clean },
+  { "/jack/trap/seccomp/inject-getpid", test_seccomp_getpid },
+  { "/jack/trap/seccomp/inject-fprintf", test_seccomp_fprintf },
+  { "/jack/trap/seccomp/inject-malloc", test_seccomp_malloc },
+  { "/jack/trap/faults/clean", test_faults_clean },
+  { "/jack/trap/faults/inject-lazy-page", test_faults_lazy_page },
 #endif
+};
 
-  return g_test_run ();
-}
+RB_TEST_MAIN (cases)

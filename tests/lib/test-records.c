@@ -9,16 +9,10 @@
 #include "rb-shm-private.h"
 
 #include <string.h>
+#include "../common/rb-test.h"
+#include "../common/rb-test-ring.h"
 
-static RbRing *
-new_records (gsize cap)
-{
-  g_autoptr (GError) error = NULL;
-  RbRing *ring = rb_ring_new_full (cap, RB_RING_FLAGS_RECORDS, &error);
-
-  g_assert_no_error (error);
-  return ring;
-}
+#define new_records(cap) rb_test_ring_new (cap, RB_RING_FLAGS_RECORDS)
 
 static void
 fill (guint8 *p, gsize n, guint64 seed)
@@ -328,19 +322,15 @@ test_stream (void)
   g_assert_cmpuint (k, ==, STREAM_RECORDS);
 }
 
-int
-main (int argc, char **argv)
-{
-  g_test_init (&argc, &argv, NULL);
+static const RbTestCase cases[] = {
+  { "/records/flags", test_flags },
+  { "/records/round-trip", test_round_trip },
+  { "/records/all-or-nothing", test_all_or_nothing },
+  { "/records/zero-copy", test_zero_copy },
+  { "/records/skip", test_skip },
+  { "/records/bytes", test_bytes },
+  { "/records/hostile-header", test_hostile_header },
+  { "/records/stream", test_stream },
+};
 
-  g_test_add_func ("/records/flags", test_flags);
-  g_test_add_func ("/records/round-trip", test_round_trip);
-  g_test_add_func ("/records/all-or-nothing", test_all_or_nothing);
-  g_test_add_func ("/records/zero-copy", test_zero_copy);
-  g_test_add_func ("/records/skip", test_skip);
-  g_test_add_func ("/records/bytes", test_bytes);
-  g_test_add_func ("/records/hostile-header", test_hostile_header);
-  g_test_add_func ("/records/stream", test_stream);
-
-  return g_test_run ();
-}
+RB_TEST_MAIN (cases)

@@ -13,6 +13,8 @@
 #include <gio/gio.h>
 
 #include <string.h>
+#include "../common/rb-test.h"
+#include "../common/rb-test-ring.h"
 
 static const gsize capacities[] = { 4096, 65536, 1 << 20 };
 
@@ -42,6 +44,20 @@ assert_stream (const guint8 *buf, guint64 pos, gsize n)
   }
 }
 
+/* read_at (@pos, @len) says @status and copies @n bytes, the stream's
+ * own; it consumes nothing. */
+static void
+assert_read_at (RbRing *ring, guint64 pos, gsize len, RbRangeStatus status,
+    gsize n)
+{
+  g_autofree guint8 *out = g_malloc (len);
+  gsize got = G_MAXSIZE;
+
+  g_assert_cmpint (rb_ring_read_at (ring, pos, out, len, &got), ==, status);
+  g_assert_cmpuint (got, ==, n);
+  assert_stream (out, pos, got);
+}
+
 static void
 assert_invariants (RbRing *ring)
 {
@@ -57,26 +73,8 @@ assert_invariants (RbRing *ring)
   g_assert_cmpuint (w - r, ==, readable);
 }
 
-static RbRing *
-new_ring (gsize capacity)
-{
-  g_autoptr (GError) error = NULL;
-  RbRing *ring = rb_ring_new (capacity, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (ring);
-  return ring;
-}
-
-static RbRing *
-new_overwrite_ring (gsize capacity)
-{
-  g_autoptr (GError) error = NULL;
-  RbRing *ring = rb_ring_new_full (capacity, RB_RING_FLAGS_OVERWRITE, &error);
-
-  g_assert_no_error (error);
-  return ring;
-}
+#define new_ring(cap) rb_test_ring_new (cap, RB_RING_FLAGS_NONE)
+#define new_overwrite_ring(cap) rb_test_ring_new (cap, RB_RING_FLAGS_OVERWRITE)
 
 /* --- construction ---------------------------------------------------------- */
 
@@ -112,76 +110,45 @@ static void
 test_new_errors (void)
 {
   GError *error = NULL;
-  RbRing *ring;
 
-  ring = rb_ring_new (0, &error);
-  g_assert_null (ring);
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY);
-  g_assert_nonnull (strstr (error->message, "capacity 0"));
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_new (0, &error), &error,
+      RB_RING_ERROR_INVALID_CAPACITY, "capacity 0");
 
-  ring = rb_ring_new ((gsize) RB_RING_MAX_CAPACITY + 1, &error);
-  g_assert_null (ring);
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY);
-  g_assert_nonnull (strstr (error->message, "2147483649"));
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_new ((gsize) RB_RING_MAX_CAPACITY + 1,
+      &error), &error, RB_RING_ERROR_INVALID_CAPACITY, "2147483649");
 
-  ring = rb_ring_new (G_MAXSIZE, &error);
-  g_assert_null (ring);
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY);
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_new (G_MAXSIZE, &error), &error,
+      RB_RING_ERROR_INVALID_CAPACITY, NULL);
 
-  ring = rb_ring_new_full (4096, 1 << 7, &error);
-  g_assert_null (ring);
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FLAGS);
-  g_assert_nonnull (strstr (error->message, "0x80"));
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_new_full (4096, 1 << 7, &error), &error,
+      RB_RING_ERROR_INVALID_FLAGS, "0x80");
 
-  ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_NONE, 2, 48000, 1024, 0, &error);
-  g_assert_null (ring);
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT);
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_NONE, 2, 48000,
+      1024, 0, &error), &error, RB_RING_ERROR_INVALID_FORMAT, NULL);
 
-  ring = rb_ring_new_audio (42, 2, 48000, 1024, 0, &error);
-  g_assert_null (ring);
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT);
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_new_audio (42, 2, 48000, 1024, 0, &error),
+      &error, RB_RING_ERROR_INVALID_FORMAT, NULL);
 
-  ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 0, 48000, 1024, 0, &error);
-  g_assert_null (ring);
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT);
-  g_assert_nonnull (strstr (error->message, "not 0"));
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 0, 48000,
+      1024, 0, &error), &error, RB_RING_ERROR_INVALID_FORMAT, "not 0");
 
-  ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, RB_RING_MAX_CHANNELS + 1,
-      48000, 1024, 0, &error);
-  g_assert_null (ring);
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT);
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE,
+      RB_RING_MAX_CHANNELS + 1, 48000, 1024, 0, &error), &error,
+      RB_RING_ERROR_INVALID_FORMAT, NULL);
 
-  ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 0, 1024, 0, &error);
-  g_assert_null (ring);
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT);
-  g_assert_nonnull (strstr (error->message, "rate"));
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 0, 1024,
+      0, &error), &error, RB_RING_ERROR_INVALID_FORMAT, "rate");
 
-  ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, RB_RING_MAX_RATE + 1,
-      1024, 0, &error);
-  g_assert_null (ring);
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FORMAT);
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2,
+      RB_RING_MAX_RATE + 1, 1024, 0, &error), &error,
+      RB_RING_ERROR_INVALID_FORMAT, NULL);
 
   /* frames * frame size must not overflow into a small ring */
-  ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_F64LE, 64, 48000,
-      G_MAXSIZE / 4, 0, &error);
-  g_assert_null (ring);
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY);
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_F64LE, 64, 48000,
+      G_MAXSIZE / 4, 0, &error), &error, RB_RING_ERROR_INVALID_CAPACITY, NULL);
 
-  ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 0, 0, &error);
-  g_assert_null (ring);
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY);
-  g_clear_error (&error);
+  rb_test_assert_refused (rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000,
+      0, 0, &error), &error, RB_RING_ERROR_INVALID_CAPACITY, NULL);
 }
 
 static void
@@ -623,7 +590,6 @@ test_overwrite_read_at (void)
   gsize cap = 4096;
   g_autoptr (RbRing) ring = new_overwrite_ring (cap);
   g_autofree guint8 *in = g_malloc (3 * cap);
-  g_autofree guint8 *out = g_malloc (3 * cap);
   gsize n;
 
   fill_stream (in, 0, 3 * cap);
@@ -632,9 +598,7 @@ test_overwrite_read_at (void)
   g_assert_cmpuint (rb_ring_write_available (ring), ==, cap);
 
   /* nothing written yet */
-  g_assert_cmpint (rb_ring_read_at (ring, 0, out, 10, &n), ==,
-      RB_RANGE_NOT_YET_WRITTEN);
-  g_assert_cmpuint (n, ==, 0);
+  assert_read_at (ring, 0, 10, RB_RANGE_NOT_YET_WRITTEN, 0);
   g_assert_cmpint (rb_ring_check_range (ring, 0, 0), ==, RB_RANGE_AVAILABLE);
   g_assert_cmpint (rb_ring_check_range (ring, 0, 1), ==,
       RB_RANGE_NOT_YET_WRITTEN);
@@ -642,15 +606,9 @@ test_overwrite_read_at (void)
   /* never short, never counted as an overrun */
   g_assert_cmpuint (rb_ring_write (ring, in, 1000), ==, 1000);
   g_assert_cmpuint (rb_ring_get_oldest_position (ring), ==, 0);
-  g_assert_cmpint (rb_ring_read_at (ring, 10, out, 100, &n), ==,
-      RB_RANGE_AVAILABLE);
-  g_assert_cmpuint (n, ==, 100);
-  assert_stream (out, 10, 100);
+  assert_read_at (ring, 10, 100, RB_RANGE_AVAILABLE, 100);
   /* partly written: the written part */
-  g_assert_cmpint (rb_ring_read_at (ring, 900, out, 500, &n), ==,
-      RB_RANGE_AVAILABLE);
-  g_assert_cmpuint (n, ==, 100);
-  assert_stream (out, 900, 100);
+  assert_read_at (ring, 900, 500, RB_RANGE_AVAILABLE, 100);
   g_assert_cmpint (rb_ring_check_range (ring, 900, 500), ==,
       RB_RANGE_NOT_YET_WRITTEN);
   g_assert_cmpint (rb_ring_check_range (ring, 900, 100), ==,
@@ -661,19 +619,12 @@ test_overwrite_read_at (void)
   g_assert_cmpuint (rb_ring_get_write_position (ring), ==, 1000 + 2 * cap);
   g_assert_cmpuint (rb_ring_get_oldest_position (ring), ==, 1000 + cap);
   g_assert_cmpuint (rb_ring_get_overruns (ring), ==, 0);
-  g_assert_cmpint (rb_ring_read_at (ring, 10, out, 100, &n), ==,
-      RB_RANGE_OVERWRITTEN);
-  g_assert_cmpuint (n, ==, 0);
+  assert_read_at (ring, 10, 100, RB_RANGE_OVERWRITTEN, 0);
   g_assert_cmpint (rb_ring_check_range (ring, 1000 + cap - 1, 10), ==,
       RB_RANGE_OVERWRITTEN);
-  g_assert_cmpint (rb_ring_read_at (ring, 1000 + cap, out, cap, &n), ==,
-      RB_RANGE_AVAILABLE);
-  g_assert_cmpuint (n, ==, cap);
-  assert_stream (out, 1000 + cap, cap);
-  g_assert_cmpint (rb_ring_read_at (ring, 1000 + 2 * cap, out, 1, &n), ==,
-      RB_RANGE_NOT_YET_WRITTEN);
-  g_assert_cmpint (rb_ring_read_at (ring, G_MAXUINT64, out, 1, &n), ==,
-      RB_RANGE_OVERWRITTEN);
+  assert_read_at (ring, 1000 + cap, cap, RB_RANGE_AVAILABLE, cap);
+  assert_read_at (ring, 1000 + 2 * cap, 1, RB_RANGE_NOT_YET_WRITTEN, 0);
+  assert_read_at (ring, G_MAXUINT64, 1, RB_RANGE_OVERWRITTEN, 0);
 }
 
 static void
@@ -769,25 +720,19 @@ test_overwrite_wrap (void)
   guint64 start = G_MAXUINT64 - 2 * (guint64) cap;
   g_autofree guint8 *buf = g_malloc (cap);
   guint64 pos;
-  gsize n;
 
   rb_ring_set_positions_for_test (ring, start);
   /* nothing before the start counts as written */
   g_assert_cmpuint (rb_ring_get_oldest_position (ring), ==, start);
-  g_assert_cmpint (rb_ring_read_at (ring, start - 1, buf, 1, &n), ==,
-      RB_RANGE_OVERWRITTEN);
+  assert_read_at (ring, start - 1, 1, RB_RANGE_OVERWRITTEN, 0);
   for (pos = start; pos - start < 5 * (guint64) cap; pos += 1000) {
     fill_stream (buf, pos, 1000);
     g_assert_cmpuint (rb_ring_write (ring, buf, 1000), ==, 1000);
   }
   g_assert_cmpuint (rb_ring_get_write_position (ring), ==, pos);
   g_assert_cmpuint (rb_ring_get_oldest_position (ring), ==, pos - cap);
-  g_assert_cmpint (rb_ring_read_at (ring, pos - cap, buf, cap, &n), ==,
-      RB_RANGE_AVAILABLE);
-  g_assert_cmpuint (n, ==, cap);
-  assert_stream (buf, pos - cap, cap);
-  g_assert_cmpint (rb_ring_read_at (ring, pos - cap - 1, buf, 1, &n), ==,
-      RB_RANGE_OVERWRITTEN);
+  assert_read_at (ring, pos - cap, cap, RB_RANGE_AVAILABLE, cap);
+  assert_read_at (ring, pos - cap - 1, 1, RB_RANGE_OVERWRITTEN, 0);
 }
 
 static void
@@ -795,22 +740,16 @@ test_read_at_plain (void)
 {
   g_autoptr (RbRing) ring = new_ring (4096);
   guint8 buf[200];
-  gsize n;
 
   fill_stream (buf, 0, 200);
   rb_ring_write (ring, buf, 200);
   rb_ring_skip (ring, 50);
   memset (buf, 0, sizeof buf);
-  g_assert_cmpint (rb_ring_read_at (ring, 60, buf, 500, &n), ==,
-      RB_RANGE_AVAILABLE);
-  g_assert_cmpuint (n, ==, 140);
-  assert_stream (buf, 60, 140);
+  assert_read_at (ring, 60, 500, RB_RANGE_AVAILABLE, 140);
   /* released bytes are gone, even though still in memory */
-  g_assert_cmpint (rb_ring_read_at (ring, 49, buf, 1, &n), ==,
-      RB_RANGE_OVERWRITTEN);
+  assert_read_at (ring, 49, 1, RB_RANGE_OVERWRITTEN, 0);
   g_assert_cmpuint (rb_ring_get_oldest_position (ring), ==, 50);
-  g_assert_cmpint (rb_ring_read_at (ring, 200, buf, 1, &n), ==,
-      RB_RANGE_NOT_YET_WRITTEN);
+  assert_read_at (ring, 200, 1, RB_RANGE_NOT_YET_WRITTEN, 0);
   /* read_at does not consume */
   g_assert_cmpuint (rb_ring_read_available (ring), ==, 150);
 }
@@ -921,34 +860,30 @@ test_random_ops (void)
   g_assert_cmpuint (rb_ring_get_underruns (ring), ==, underruns);
 }
 
-int
-main (int argc, char **argv)
-{
-  g_test_init (&argc, &argv, NULL);
+static const RbTestCase cases[] = {
+  { "/ring/new/capacity-rounding", test_new_capacity_rounding },
+  { "/ring/new/errors", test_new_errors },
+  { "/ring/new/audio", test_new_audio },
+  { "/ring/new/initable", test_new_initable },
+  { "/ring/lock-memory", test_lock_memory },
+  { "/ring/write/partial", test_write_partial },
+  { "/ring/wrap/every-offset", test_wrap_every_offset },
+  { "/ring/peek-skip", test_peek_skip },
+  { "/ring/bytes", test_bytes },
+  { "/ring/zero-copy/seam", test_zero_copy_seam },
+  { "/ring/zero-copy/clamp", test_zero_copy_clamp },
+  { "/ring/frames/whole", test_frames_whole },
+  { "/ring/eos", test_eos },
+  { "/ring/reset", test_reset },
+  { "/ring/fill-level", test_fill_level },
+  { "/ring/positions/wrap-2^64", test_positions_wrap },
+  { "/ring/overwrite/read-at", test_overwrite_read_at },
+  { "/ring/overwrite/consumer", test_overwrite_consumer },
+  { "/ring/overwrite/frames", test_overwrite_frames },
+  { "/ring/overwrite/wrap-2^64", test_overwrite_wrap },
+  { "/ring/read-at/plain", test_read_at_plain },
+  { "/ring/clock-point", test_clock_point },
+  { "/ring/random-ops", test_random_ops },
+};
 
-  g_test_add_func ("/ring/new/capacity-rounding", test_new_capacity_rounding);
-  g_test_add_func ("/ring/new/errors", test_new_errors);
-  g_test_add_func ("/ring/new/audio", test_new_audio);
-  g_test_add_func ("/ring/new/initable", test_new_initable);
-  g_test_add_func ("/ring/lock-memory", test_lock_memory);
-  g_test_add_func ("/ring/write/partial", test_write_partial);
-  g_test_add_func ("/ring/wrap/every-offset", test_wrap_every_offset);
-  g_test_add_func ("/ring/peek-skip", test_peek_skip);
-  g_test_add_func ("/ring/bytes", test_bytes);
-  g_test_add_func ("/ring/zero-copy/seam", test_zero_copy_seam);
-  g_test_add_func ("/ring/zero-copy/clamp", test_zero_copy_clamp);
-  g_test_add_func ("/ring/frames/whole", test_frames_whole);
-  g_test_add_func ("/ring/eos", test_eos);
-  g_test_add_func ("/ring/reset", test_reset);
-  g_test_add_func ("/ring/fill-level", test_fill_level);
-  g_test_add_func ("/ring/positions/wrap-2^64", test_positions_wrap);
-  g_test_add_func ("/ring/overwrite/read-at", test_overwrite_read_at);
-  g_test_add_func ("/ring/overwrite/consumer", test_overwrite_consumer);
-  g_test_add_func ("/ring/overwrite/frames", test_overwrite_frames);
-  g_test_add_func ("/ring/overwrite/wrap-2^64", test_overwrite_wrap);
-  g_test_add_func ("/ring/read-at/plain", test_read_at_plain);
-  g_test_add_func ("/ring/clock-point", test_clock_point);
-  g_test_add_func ("/ring/random-ops", test_random_ops);
-
-  return g_test_run ();
-}
+RB_TEST_MAIN (cases)

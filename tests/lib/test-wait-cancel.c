@@ -9,6 +9,7 @@
 #include "rb-test-hooks-private.h"
 
 #include <gio/gio.h>
+#include "../common/rb-test.h"
 
 struct waiter {
   RbRing *ring;
@@ -173,12 +174,10 @@ test_cancel_race (void)
   g_assert_cmpint (slow, <, 100);
 }
 
-int
-main (int argc, char **argv)
-{
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/wait-cancel/one-of-two", test_cancel_one_of_two);
-  g_test_add_func ("/wait-cancel/before", test_cancel_before);
-  g_test_add_func ("/wait-cancel/race", test_cancel_race);
-  return g_test_run ();
-}
+static const RbTestCase cases[] = {
+  { "/wait-cancel/one-of-two", test_cancel_one_of_two },
+  { "/wait-cancel/before", test_cancel_before },
+  { "/wait-cancel/race", test_cancel_race },
+};
+
+RB_TEST_MAIN (cases)

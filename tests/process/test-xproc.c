@@ -51,6 +51,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../common/rb-test-fd.h"
+
 #define SHM_DIR "/dev/shm"
 #define FILE_PREFIX "ringbridge-"
 
@@ -310,6 +312,22 @@ make_pipe (int fds[2])
   g_assert_cmpint (pipe2 (fds, O_CLOEXEC), ==, 0);
 }
 
+/* make_pipe() and spawn_child() for a child that reports on the pipe:
+ * the read end goes to *@report_fd. */
+static pid_t
+spawn_reporting (const gchar *what, ChildFunc fn, gpointer data,
+    int *report_fd)
+{
+  int fds[2];
+  pid_t pid;
+
+  make_pipe (fds);
+  pid = spawn_child (what, fds[1], fn, data);
+  close (fds[1]);
+  *report_fd = fds[0];
+  return pid;
+}
+
 /* Reads the next report of a child into @m; MSG_NONE if the child closed
  * its pipe (died) or said nothing within @timeout_ms. */
 static void
@@ -415,6 +433,22 @@ reap_killed (pid_t pid, const gchar *who)
   g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
 }
 
+/* SIGKILLs @pid (@who) now and returns when: the child is reaped at once
+ * on even rounds @i, left a zombie in *@zombie (reaped later) on odd
+ * ones, so both kinds of death are seen by the peer. */
+static gint64
+kill_child (pid_t pid, const gchar *who, guint i, pid_t *zombie)
+{
+  gint64 t_kill = g_get_monotonic_time ();
+
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  if (i % 2 == 0)
+    reap_killed (pid, who);
+  else
+    *zombie = pid;
+  return t_kill;
+}
+
 /* --- names and leftovers -------------------------------------------------- */
 
 static gchar *
@@ -492,58 +526,7 @@ start_janitor (void)
 
 /* --- attaching ------------------------------------------------------------ */
 
-static int
-recv_fd (int sock)
-{
-  char byte;
-  struct iovec iov = { &byte, 1 };
-  union {
-    struct cmsghdr h;
-    char buf[CMSG_SPACE (sizeof (int))];
-  } u;
-  struct msghdr msg = { 0 };
-  struct cmsghdr *cmsg;
-  int fd;
 
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = u.buf;
-  msg.msg_controllen = sizeof u.buf;
-  if (recvmsg (sock, &msg, MSG_CMSG_CLOEXEC) != 1 ||
-      (msg.msg_flags & MSG_CTRUNC))
-    return -1;
-  cmsg = CMSG_FIRSTHDR (&msg);
-  if (cmsg == NULL || cmsg->cmsg_level != SOL_SOCKET ||
-      cmsg->cmsg_type != SCM_RIGHTS)
-    return -1;
-  memcpy (&fd, CMSG_DATA (cmsg), sizeof fd);
-  return fd;
-}
-
-static void
-send_fd (int sock, int fd)
-{
-  char byte = 'f';
-  struct iovec iov = { &byte, 1 };
-  union {
-    struct cmsghdr h;
-    char buf[CMSG_SPACE (sizeof (int))];
-  } u;
-  struct msghdr msg = { 0 };
-  struct cmsghdr *cmsg;
-
-  memset (&u, 0, sizeof u);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = u.buf;
-  msg.msg_controllen = sizeof u.buf;
-  cmsg = CMSG_FIRSTHDR (&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cmsg), &fd, sizeof fd);
-  g_assert_cmpint (sendmsg (sock, &msg, 0), ==, 1);
-}
 
 /* How a child gets its ring. */
 typedef struct {
@@ -591,7 +574,7 @@ child_attach (const Attach *a, Msg *stats)
   RbRing *ring;
 
   if (a->sock >= 0) {
-    int fd = recv_fd (a->sock);
+    int fd = rb_test_recv_fd (a->sock);
 
     CHILD_CHECK (fd >= 0, "no ring fd came over the socket");
     ring = rb_ring_new_from_fd (fd, a->role, &error);
@@ -632,6 +615,25 @@ static gsize
 rand_size (GRand *rand, gsize max)
 {
   return (gsize) g_rand_int_range (rand, 1, (gint32) max + 1);
+}
+
+/* The end of a child's stream at @pos, into @done: when, where, how much,
+ * its hash, and the ring's @counter of short calls (@what: overruns or
+ * underruns), checked against the @ops (writes or reads) that came up
+ * short when the work asks for it. */
+static void
+stream_done (Msg *done, const Work *w, guint64 pos, const StreamHash *hash,
+    guint64 counter, const char *what, const char *ops)
+{
+  done->t_last = g_get_monotonic_time ();
+  done->pos = pos;
+  done->bytes = pos - done->start;
+  done->hash = hash_final (hash);
+  done->counter = counter;
+  if (w->check_counters)
+    CHILD_CHECK (done->counter == done->short_ops, "%" G_GUINT64_FORMAT
+        " %s counted, but %" G_GUINT64_FORMAT " %s came up short",
+        done->counter, what, done->short_ops, ops);
 }
 
 /* Writes the stream from the ring's write position on, in chunks of
@@ -699,15 +701,8 @@ produce (RbRing *ring, const Work *w, Msg *done)
       "write position %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT,
       rb_ring_get_write_position (ring), pos);
   rb_ring_set_end_of_stream (ring);
-  done->t_last = g_get_monotonic_time ();
-  done->pos = pos;
-  done->bytes = pos - done->start;
-  done->hash = hash_final (&hash);
-  done->counter = rb_ring_get_overruns (ring);
-  if (w->check_counters)
-    CHILD_CHECK (done->counter == done->short_ops, "%" G_GUINT64_FORMAT
-        " overruns counted, but %" G_GUINT64_FORMAT " writes came up short",
-        done->counter, done->short_ops);
+  stream_done (done, w, pos, &hash, rb_ring_get_overruns (ring), "overruns",
+      "writes");
 }
 
 /* Reads what the ring holds (the producer has finished or died) and checks
@@ -812,15 +807,8 @@ consume (RbRing *ring, const Work *w, Msg *done)
           " returned %s", need, pos, wait_name (r));
     }
   }
-  done->t_last = g_get_monotonic_time ();
-  done->pos = pos;
-  done->bytes = pos - done->start;
-  done->hash = hash_final (&hash);
-  done->counter = rb_ring_get_underruns (ring);
-  if (w->check_counters)
-    CHILD_CHECK (done->counter == done->short_ops, "%" G_GUINT64_FORMAT
-        " underruns counted, but %" G_GUINT64_FORMAT " reads came up short",
-        done->counter, done->short_ops);
+  stream_done (done, w, pos, &hash, rb_ring_get_underruns (ring),
+      "underruns", "reads");
 }
 
 typedef struct {
@@ -988,7 +976,7 @@ run_stream (const StreamCase *c, guint64 bytes)
       second_pipe[1], child_side, second);
   close (second_pipe[1]);
   if (anon != NULL)
-    send_fd (sv[0], rb_ring_get_fd (anon));
+    rb_test_send_fd (sv[0], rb_ring_get_fd (anon));
 
   /* both reports before judging either: when one side fails, the other
    * fails too (PEER_GONE), and the first failure is the one to read */
@@ -1106,6 +1094,30 @@ kill_iterations (void)
   return (guint) env_size ("XPROC_KILLS", 50);
 }
 
+/* The next @who of a kill test reported READY at @expected; the one it
+ * took over from, if left a zombie, is reaped now. */
+static void
+successor_ready (int fd, const gchar *who, guint64 expected, pid_t *zombie)
+{
+  Msg m;
+
+  expect_msg (fd, MSG_READY, REPORT_TIMEOUT_MS, who, &m);
+  g_assert_cmpuint (m.pos, ==, expected);
+  if (*zombie != 0)
+    reap_killed (*zombie, who);
+  *zombie = 0;
+}
+
+/* @who (@pid) ends its work: its last report is MSG_DONE (into @final),
+ * then it exits 0. */
+static void
+finish_child (int fd, pid_t pid, const gchar *who, Msg *final)
+{
+  expect_final (fd, MSG_DONE, REPORT_TIMEOUT_MS, who, final);
+  close (fd);
+  reap_ok (pid, REPORT_TIMEOUT_MS, who);
+}
+
 /* R7: producers SIGKILLed 1..300 ms into their stream. The consumer gets
  * PEER_GONE (not TIMEOUT), holds an exact prefix of the stream, and the
  * next producer continues from the write position where its predecessor
@@ -1120,7 +1132,7 @@ test_kill_producer (void)
   Side cons = { 0 }, prod = { 0 };
   guint64 expected = 0, seed = stream_seed (1);
   pid_t cpid, zombie = 0;
-  int cp[2];
+  int cons_fd;
   Msg m, pm = { 0 }, cm;
 
   child_wait_us = KILL_WAIT_US;
@@ -1129,62 +1141,45 @@ test_kill_producer (void)
   cons.work.rand_seed = g_test_rand_int ();
   cons.work.gone_limit = n;
   cons.work.stop_after = G_MAXUINT64;
-  make_pipe (cp);
-  cpid = spawn_child ("consumer", cp[1], child_side, &cons);
-  close (cp[1]);
-  expect_msg (cp[0], MSG_READY, REPORT_TIMEOUT_MS, "consumer", &m);
+  cpid = spawn_reporting ("consumer", child_side, &cons, &cons_fd);
+  expect_msg (cons_fd, MSG_READY, REPORT_TIMEOUT_MS, "consumer", &m);
 
   prod.attach = (Attach) { RB_RING_ROLE_PRODUCER, name, FALSE, 0, -1, -1 };
   prod.work.seed = seed;
   prod.work.end = G_MAXUINT64;
   for (guint i = 0; i <= n; i++) {
-    int pp[2];
+    int prod_fd;
     pid_t pid;
     gint64 t_kill;
 
     prod.work.rand_seed = g_test_rand_int ();
     if (i == n)
       prod.work.end = expected + (8 << 20);
-    make_pipe (pp);
-    pid = spawn_child ("producer", pp[1], child_side, &prod);
-    close (pp[1]);
+    pid = spawn_reporting ("producer", child_side, &prod, &prod_fd);
     /* it took over from a dead producer (a zombie, every other time) and
      * continues where that one stopped */
-    expect_msg (pp[0], MSG_READY, REPORT_TIMEOUT_MS, "producer", &m);
-    g_assert_cmpuint (m.pos, ==, expected);
-    if (zombie != 0)
-      reap_killed (zombie, "producer");
-    zombie = 0;
+    successor_ready (prod_fd, "producer", expected, &zombie);
     if (i == n) {
-      expect_final (pp[0], MSG_DONE, REPORT_TIMEOUT_MS, "producer", &pm);
-      close (pp[0]);
-      reap_ok (pid, REPORT_TIMEOUT_MS, "producer");
+      finish_child (prod_fd, pid, "producer", &pm);
       break;
     }
 
     g_usleep (g_test_rand_int_range (1000, 300001));
-    t_kill = g_get_monotonic_time ();
-    g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
-    if (i % 2 == 0)
-      reap_killed (pid, "producer");
-    else
-      zombie = pid;
+    t_kill = kill_child (pid, "producer", i, &zombie);
 
-    expect_msg (cp[0], MSG_GONE, REPORT_TIMEOUT_MS, "consumer", &m);
+    expect_msg (cons_fd, MSG_GONE, REPORT_TIMEOUT_MS, "consumer", &m);
     /* never before the kill: a live producer is not dead */
     g_assert_cmpint (m.t, >=, t_kill);
     g_assert_cmpuint (m.pos, >=, expected);
     latency[i] = m.t - t_kill;
     expected = m.pos;
     /* the dead producer said nothing more */
-    read_msg (pp[0], 0, &m);
+    read_msg (prod_fd, 0, &m);
     g_assert_cmpint (m.kind, ==, MSG_NONE);
-    close (pp[0]);
+    close (prod_fd);
   }
 
-  expect_final (cp[0], MSG_DONE, REPORT_TIMEOUT_MS, "consumer", &cm);
-  close (cp[0]);
-  reap_ok (cpid, REPORT_TIMEOUT_MS, "consumer");
+  finish_child (cons_fd, cpid, "consumer", &cm);
   g_assert_cmpuint (pm.start, ==, expected);
   g_assert_cmpuint (cm.start, ==, 0);
   g_assert_cmpuint (cm.pos, ==, pm.pos);
@@ -1209,7 +1204,7 @@ test_kill_consumer (void)
   Side cons = { 0 }, prod = { 0 };
   guint64 expected = 0, seed = stream_seed (2);
   pid_t ppid, zombie = 0;
-  int pp[2];
+  int prod_fd;
   Msg m, pm, cm = { 0 };
 
   child_wait_us = KILL_WAIT_US;
@@ -1220,59 +1215,42 @@ test_kill_consumer (void)
   prod.work.gone_limit = n;
   prod.work.final_bytes = 4 << 20;
   prod.work.top_up = TRUE;
-  make_pipe (pp);
-  ppid = spawn_child ("producer", pp[1], child_side, &prod);
-  close (pp[1]);
-  expect_msg (pp[0], MSG_READY, REPORT_TIMEOUT_MS, "producer", &m);
+  ppid = spawn_reporting ("producer", child_side, &prod, &prod_fd);
+  expect_msg (prod_fd, MSG_READY, REPORT_TIMEOUT_MS, "producer", &m);
 
   cons.attach = (Attach) { RB_RING_ROLE_CONSUMER, name, FALSE, 0, -1, -1 };
   cons.work.seed = seed;
   for (guint i = 0; i <= n; i++) {
-    int cp[2];
+    int cons_fd;
     pid_t pid;
     gint64 t_kill;
 
     cons.work.rand_seed = g_test_rand_int ();
     cons.work.stop_after = i == n ? G_MAXUINT64 :
         (guint64) g_test_rand_int_range (0, 4 * cap + 1);
-    make_pipe (cp);
-    pid = spawn_child ("consumer", cp[1], child_side, &cons);
-    close (cp[1]);
-    expect_msg (cp[0], MSG_READY, REPORT_TIMEOUT_MS, "consumer", &m);
-    g_assert_cmpuint (m.pos, ==, expected);
-    if (zombie != 0)
-      reap_killed (zombie, "consumer");
-    zombie = 0;
+    pid = spawn_reporting ("consumer", child_side, &cons, &cons_fd);
+    successor_ready (cons_fd, "consumer", expected, &zombie);
     if (i == n) {
-      expect_final (cp[0], MSG_DONE, REPORT_TIMEOUT_MS, "consumer", &cm);
-      close (cp[0]);
-      reap_ok (pid, REPORT_TIMEOUT_MS, "consumer");
+      finish_child (cons_fd, pid, "consumer", &cm);
       break;
     }
 
-    expect_msg (cp[0], MSG_FULL, REPORT_TIMEOUT_MS, "consumer", &m);
+    expect_msg (cons_fd, MSG_FULL, REPORT_TIMEOUT_MS, "consumer", &m);
     g_assert_cmpuint (m.pos, >=, expected + cons.work.stop_after);
     expected = m.pos;
     /* the producer cannot move: let it settle in its wait */
     g_usleep (g_test_rand_int_range (1000, 50001));
-    t_kill = g_get_monotonic_time ();
-    g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
-    if (i % 2 == 0)
-      reap_killed (pid, "consumer");
-    else
-      zombie = pid;
-    close (cp[0]);
+    t_kill = kill_child (pid, "consumer", i, &zombie);
+    close (cons_fd);
 
-    expect_msg (pp[0], MSG_GONE, REPORT_TIMEOUT_MS, "producer", &m);
+    expect_msg (prod_fd, MSG_GONE, REPORT_TIMEOUT_MS, "producer", &m);
     g_assert_cmpint (m.t, >=, t_kill);
     /* it was blocked on the full ring: nothing more went in */
     g_assert_cmpuint (m.pos, ==, expected + cap);
     latency[i] = m.t - t_kill;
   }
 
-  expect_final (pp[0], MSG_DONE, REPORT_TIMEOUT_MS, "producer", &pm);
-  close (pp[0]);
-  reap_ok (ppid, REPORT_TIMEOUT_MS, "producer");
+  finish_child (prod_fd, ppid, "producer", &pm);
   g_assert_cmpuint (pm.start, ==, 0);
   g_assert_cmpuint (cm.start, ==, expected);
   g_assert_cmpuint (cm.pos, ==, pm.pos);
@@ -1333,9 +1311,7 @@ test_stop_producer (void)
   prod.work.seed = seed;
   prod.work.rand_seed = g_test_rand_int ();
   prod.work.end = total;
-  make_pipe (pp);
-  pid = spawn_child ("producer", pp[1], child_side, &prod);
-  close (pp[1]);
+  pid = spawn_reporting ("producer", child_side, &prod, &pp[0]);
   expect_msg (pp[0], MSG_READY, REPORT_TIMEOUT_MS, "producer", &m);
 
   while (pos < total / 8) {
@@ -1443,13 +1419,9 @@ test_stale_ring (void)
   int ap[2], bp[2];
   Msg m;
 
-  make_pipe (ap);
-  a = spawn_child ("creator", ap[1], child_hold, &creator);
-  close (ap[1]);
+  a = spawn_reporting ("creator", child_hold, &creator, &ap[0]);
   expect_msg (ap[0], MSG_READY, REPORT_TIMEOUT_MS, "creator", &m);
-  make_pipe (bp);
-  b = spawn_child ("consumer", bp[1], child_hold, &user);
-  close (bp[1]);
+  b = spawn_reporting ("consumer", child_hold, &user, &bp[0]);
   expect_msg (bp[0], MSG_READY, REPORT_TIMEOUT_MS, "consumer", &m);
 
   /* the creator dies; its zombie counts as dead */
@@ -1561,9 +1533,7 @@ test_peer_state_while_reaped (void)
     Msg m;
 
     /* fork only while no other thread runs */
-    make_pipe (pp);
-    pid = spawn_child ("producer", pp[1], child_hold, &prod);
-    close (pp[1]);
+    pid = spawn_reporting ("producer", child_hold, &prod, &pp[0]);
     expect_msg (pp[0], MSG_READY, REPORT_TIMEOUT_MS, "producer", &m);
     close (pp[0]);
     g_assert_cmpint (rb_ring_get_peer_state (ring), ==, RB_PEER_STATE_ALIVE);

@@ -139,22 +139,16 @@ def patched_copy(ring_name, offset, fmt, value):
     return bad
 
 
-def test_incompatible(ring_name):
-    bad = patched_copy(ring_name, 8, '<I', 99)    # layout_version
+@pytest.mark.parametrize('offset, fmt, value, code', [
+    (8, '<I', 99, E.INCOMPATIBLE),      # layout_version
+    (16, '<Q', 8192, E.CORRUPT),        # capacity vs file size
+], ids=['incompatible', 'corrupt'])
+def test_bad_header(ring_name, offset, fmt, value, code):
+    bad = patched_copy(ring_name, offset, fmt, value)
     try:
         with pytest.raises(GLib.Error) as ei:
             Ring.open(bad, Role.CONSUMER)
-        assert_ring_error(ei, E.INCOMPATIBLE)
-    finally:
-        Ring.unlink(bad)
-
-
-def test_corrupt(ring_name):
-    bad = patched_copy(ring_name, 16, '<Q', 8192)  # capacity vs file size
-    try:
-        with pytest.raises(GLib.Error) as ei:
-            Ring.open(bad, Role.CONSUMER)
-        assert_ring_error(ei, E.CORRUPT)
+        assert_ring_error(ei, code)
     finally:
         Ring.unlink(bad)
 

@@ -31,6 +31,8 @@
 
 #include <ringbridge/ringbridge.h>
 #include "rb-shm-private.h"
+#include "../common/rb-rt-trap.h"
+#include "../common/rb-test.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -76,16 +78,9 @@ void __rtsan_realtime_exit (void);
 #define BUF_BYTES (64 * 1024)       /* larger than any ring: lapping writes */
 #define N_SITUATIONS 12
 
-static const RbSampleFormat formats[] = {
-  RB_SAMPLE_FORMAT_U8,
-  RB_SAMPLE_FORMAT_S16LE,
-  RB_SAMPLE_FORMAT_S24LE,
-  RB_SAMPLE_FORMAT_S24_32LE,
-  RB_SAMPLE_FORMAT_S32LE,
-  RB_SAMPLE_FORMAT_F32LE,
-  RB_SAMPLE_FORMAT_F64LE,
-};
-#define N_FORMATS G_N_ELEMENTS (formats)
+/* every sample format: the enum counts from NONE = 0 to F64LE */
+#define N_FORMATS ((guint) RB_SAMPLE_FORMAT_F64LE)
+#define FORMAT(i) ((RbSampleFormat) (RB_SAMPLE_FORMAT_NONE + 1 + (i)))
 
 /* Every RT-safe function of the public API. test_coverage() checks this
  * list against the "RT-safe" marks in lib/ringbridge/rb-*.c, so a new RT-safe function
@@ -157,11 +152,11 @@ static const char *const rt_func_names[] = { RT_FUNCS (RT_NAME) };
 #define CALL(w, f, ...) ((w)->calls[RT_##f]++, f (__VA_ARGS__))
 
 typedef enum {
-  INJECT_NONE,
-  INJECT_MALLOC,
-  INJECT_MUTEX,
+  INJECT_NONE = RT_TRAP_INJECT_NONE,
+  INJECT_MALLOC = RT_TRAP_INJECT_MALLOC,
+  INJECT_MUTEX = RT_TRAP_INJECT_MUTEX,
+  INJECT_GETPID = RT_TRAP_INJECT_GETPID,
   INJECT_FPUTS,
-  INJECT_GETPID,
   INJECT_WRITE,
   INJECT_FPRINTF,
   INJECT_FUTEX_WAKE,
@@ -201,7 +196,6 @@ typedef struct {
   guint64 sink;                   /* keeps results alive */
 } Workload;
 
-static pthread_mutex_t inject_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 /* --- set-up (not realtime) ------------------------------------------------ */
 
@@ -222,10 +216,10 @@ workload_init (Workload *w)
   w->records = rb_ring_new_full (BYTE_CAPACITY, RB_RING_FLAGS_RECORDS, &error);
   g_assert_no_error (error);
   for (guint f = 0; f < N_FORMATS; f++) {
-    w->audio[f] = rb_ring_new_audio (formats[f], CHANNELS, RATE, AUDIO_FRAMES,
+    w->audio[f] = rb_ring_new_audio (FORMAT (f), CHANNELS, RATE, AUDIO_FRAMES,
         RB_RING_FLAGS_NONE, &error);
     g_assert_no_error (error);
-    w->audio_ow[f] = rb_ring_new_audio (formats[f], CHANNELS, RATE,
+    w->audio_ow[f] = rb_ring_new_audio (FORMAT (f), CHANNELS, RATE,
         AUDIO_FRAMES, RB_RING_FLAGS_OVERWRITE, &error);
     g_assert_no_error (error);
   }
@@ -359,7 +353,7 @@ period (Workload *w, guint64 i)
 /* Byte ring: fill to the brim and beyond (overrun), then drain and beyond
  * (underrun), including the zero-length cases at either end. */
 static void
-byte_full_empty (Workload *w)
+byte_full_empty (Workload *w, guint64 i)
 {
   RbRing *b = w->bytes;
   gsize room = CALL (w, rb_ring_write_available, b);
@@ -405,7 +399,7 @@ byte_zero_copy (Workload *w, guint64 i)
 /* Byte ring as its consumer: peek, read at absolute positions, ranges in
  * the past, present and future, skip beyond what is there. */
 static void
-byte_positions (Workload *w)
+byte_positions (Workload *w, guint64 i)
 {
   RbRing *b = w->bytes;
   guint64 r, wp;
@@ -432,11 +426,10 @@ static void
 facts (Workload *w, guint64 i)
 {
   guint f = (guint) (i % N_FORMATS);
-  RbRing *a = w->audio[f];
-  RbRing *o = w->audio_ow[f];
+  RbRing *a = w->audio[f], *o = w->audio_ow[f];
 
-  w->sink += CALL (w, rb_sample_format_get_size, formats[f]);
-  w->sink += CALL (w, rb_sample_format_to_string, formats[f])[0];
+  w->sink += CALL (w, rb_sample_format_get_size, FORMAT (f));
+  w->sink += CALL (w, rb_sample_format_to_string, FORMAT (f))[0];
   w->sink += CALL (w, rb_ring_get_capacity, a);
   w->sink += CALL (w, rb_ring_get_flags, o);
   w->sink += CALL (w, rb_ring_get_sample_format, a);
@@ -467,7 +460,7 @@ facts (Workload *w, guint64 i)
 /* End of stream on the byte ring: not seen while data is pending, seen once
  * it is read, cleared by reset. Also the GBytes write. */
 static void
-byte_eos (Workload *w)
+byte_eos (Workload *w, guint64 i)
 {
   RbRing *b = w->bytes;
   gsize n;
@@ -487,7 +480,7 @@ byte_eos (Workload *w)
 /* Overwrite byte ring: the writer laps the reader by more than the ring;
  * positional reads behind, at and past the data; the consumer catches up. */
 static void
-byte_overwrite (Workload *w)
+byte_overwrite (Workload *w, guint64 i)
 {
   RbRing *o = w->bytes_ow;
   guint64 before = CALL (w, rb_ring_get_overwritten, o);
@@ -529,8 +522,7 @@ byte_overwrite (Workload *w)
 static void
 audio_full_empty (Workload *w, guint64 i)
 {
-  guint f = (guint) (i % N_FORMATS);
-  RbRing *a = w->audio[f];
+  RbRing *a = w->audio[i % N_FORMATS];  /* this round's format */
   const float *const *in = (const float *const *) w->ch_in;
   gsize cap = CALL (w, rb_ring_get_capacity_frames, a);
   gsize fs = CALL (w, rb_ring_get_frame_size, a);
@@ -558,8 +550,7 @@ audio_full_empty (Workload *w, guint64 i)
 static void
 audio_overwrite (Workload *w, guint64 i)
 {
-  guint f = (guint) (i % N_FORMATS);
-  RbRing *o = w->audio_ow[f];
+  RbRing *o = w->audio_ow[i % N_FORMATS];  /* this round's format */
   gsize cap = CALL (w, rb_ring_get_capacity_frames, o);
   gsize fs = CALL (w, rb_ring_get_frame_size, o);
   guint64 before = CALL (w, rb_ring_get_overwritten, o);
@@ -587,8 +578,7 @@ audio_overwrite (Workload *w, guint64 i)
 static void
 audio_zero_copy (Workload *w, guint64 i)
 {
-  guint f = (guint) (i % N_FORMATS);
-  RbRing *a = w->audio[f];
+  RbRing *a = w->audio[i % N_FORMATS];  /* this round's format */
   gsize fs = CALL (w, rb_ring_get_frame_size, a);
   gsize n, k;
   guint8 *p;
@@ -607,7 +597,7 @@ audio_zero_copy (Workload *w, guint64 i)
 /* Leaves the byte ring half full for the callbacks that follow, so the
  * period's transfers also run on a partly filled ring. */
 static void
-byte_half_full (Workload *w)
+byte_half_full (Workload *w, guint64 i)
 {
   RbRing *b = w->bytes;
   gsize room = CALL (w, rb_ring_write_available, b);
@@ -674,51 +664,34 @@ records (Workload *w, guint64 i)
     w->sink += info.size;
 }
 
+/* The situations a callback runs, one per callback in turn; per_round:
+ * given the round (callback / N_SITUATIONS), not the callback's index. */
+static const struct {
+  void (*run) (Workload *w, guint64 i);
+  gboolean per_round;
+} situations[N_SITUATIONS] = {
+  { byte_full_empty, FALSE },
+  { byte_zero_copy, FALSE },
+  { byte_positions, FALSE },
+  { facts, FALSE },
+  { byte_eos, FALSE },
+  { byte_overwrite, FALSE },
+  { audio_full_empty, TRUE },
+  { audio_overwrite, TRUE },
+  { audio_zero_copy, TRUE },
+  { byte_half_full, FALSE },
+  { resets, TRUE },
+  { records, TRUE },
+};
+
 /* One realtime callback. */
 static void
 callback (Workload *w, guint64 i)
 {
+  guint64 k = i % N_SITUATIONS;
+
   period (w, i);
-  switch (i % N_SITUATIONS) {
-    case 0:
-      byte_full_empty (w);
-      break;
-    case 1:
-      byte_zero_copy (w, i);
-      break;
-    case 2:
-      byte_positions (w);
-      break;
-    case 3:
-      facts (w, i);
-      break;
-    case 4:
-      byte_eos (w);
-      break;
-    case 5:
-      byte_overwrite (w);
-      break;
-    case 6:
-      audio_full_empty (w, i / N_SITUATIONS);
-      break;
-    case 7:
-      audio_overwrite (w, i / N_SITUATIONS);
-      break;
-    case 8:
-      audio_zero_copy (w, i / N_SITUATIONS);
-      break;
-    case 9:
-      byte_half_full (w);
-      break;
-    case 10:
-      resets (w, i / N_SITUATIONS);
-      break;
-    case 11:
-      records (w, i / N_SITUATIONS);
-      break;
-    default:
-      break;                    /* a period and nothing else */
-  }
+  situations[k].run (w, situations[k].per_round ? i / N_SITUATIONS : i);
   w->callbacks++;
 }
 
@@ -728,29 +701,18 @@ callback (Workload *w, guint64 i)
 static void
 inject (Workload *w, Inject what)
 {
-  void *volatile p;
   volatile long v = 0;
 
+  if (rt_trap_inject (what))
+    return;
   switch (what) {
-    case INJECT_NONE:
-      break;
-    case INJECT_MALLOC:
-      /* large enough for mmap, so seccomp sees it too */
-      p = malloc (1 << 20);
-      free (p);
-      break;
-    case INJECT_MUTEX:
-      pthread_mutex_lock (&inject_mutex);
-      pthread_mutex_unlock (&inject_mutex);
+    default:                    /* made by rt_trap_inject() */
       break;
     case INJECT_FPUTS:
       /* Not fopen: with _FILE_OFFSET_BITS=64 (meson's default) it becomes
        * fopen64, which the LLVM 19 runtime does not intercept. Using the
        * result keeps gcc from turning fputs into fwrite. */
       v = fputs ("rt\n", w->devnull_file);
-      break;
-    case INJECT_GETPID:
-      v = syscall (SYS_getpid);
       break;
     case INJECT_WRITE:
       v = write (w->devnull, w->in, 1);
@@ -896,24 +858,10 @@ typedef struct {
   Workload *w;
   Inject inject;
   guint64 n_callbacks;
-  gboolean allow_wake;
 
   /* results */
-  int filter_errno;               /* seccomp: 0 if the filter went in */
   long minflt, majflt;            /* faults: deltas over the measured run */
 } RtRun;
-
-static void
-run_in_thread (RtRun *run, void *(*body) (void *))
-{
-  pthread_t thread;
-  int err;
-
-  err = pthread_create (&thread, NULL, body, run);
-  g_assert_cmpint (err, ==, 0);
-  err = pthread_join (thread, NULL);
-  g_assert_cmpint (err, ==, 0);
-}
 
 /* --- RealtimeSanitizer ---------------------------------------------------- */
 
@@ -933,7 +881,7 @@ rtsan_thread (void *data)
 /* The child half of every RTSan test. RTSan reports by ending the process,
  * so the parent judges by exit status and stderr. */
 static void
-rtsan_child (Inject what, const char *name)
+rtsan_child (int what, const char *name)
 {
   Workload w;
   RtRun run = { .w = &w, .inject = what,
@@ -944,7 +892,7 @@ rtsan_child (Inject what, const char *name)
   if (what != INJECT_NONE)
     g_printerr ("injecting %s at callback %" G_GUINT64_FORMAT "\n", name,
         run.n_callbacks / 2);
-  run_in_thread (&run, rtsan_thread);
+  rt_trap_run_in_thread (rtsan_thread, &run);
   g_printerr ("workload finished\n");
   if (what == INJECT_NONE) {
     g_autofree char *figures = describe (&w);
@@ -958,216 +906,22 @@ rtsan_child (Inject what, const char *name)
 
 /* Positive control: the full workload inside the realtime section passes
  * and RTSan says nothing. */
-static void
-test_rtsan_clean (void)
-{
-  if (g_test_subprocess ()) {
-    rtsan_child (INJECT_NONE, NULL);
-    return;
-  }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT);
-  g_test_trap_assert_passed ();
-  g_test_trap_assert_stderr ("*workload finished*");
-  g_test_trap_assert_stderr_unmatched ("*Real-time violation*");
-  g_test_trap_assert_stderr_unmatched ("*RealtimeSanitizer*");
-}
-
-static void
-rtsan_negative (Inject what, const char *name)
-{
-  g_autofree char *expected = g_strdup_printf ("*injecting %s*Real-time "
-      "violation: intercepted call to real-time unsafe function `%s`*",
-      name, name);
-
-  if (g_test_subprocess ()) {
-    rtsan_child (what, name);
-    return;
-  }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_failed ();
-  g_test_trap_assert_stderr (expected);
-  /* RTSan stopped the child at the injected call, not later */
-  g_test_trap_assert_stderr_unmatched ("*workload finished*");
-  g_test_message ("rtsan: injected %s caught: child failed with \"Real-time "
-      "violation ... `%s`\"", name, name);
-}
-
-static void
-test_rtsan_malloc (void)
-{
-  rtsan_negative (INJECT_MALLOC, "malloc");
-}
-
-static void
-test_rtsan_mutex (void)
-{
-  rtsan_negative (INJECT_MUTEX, "pthread_mutex_lock");
-}
-
-static void
-test_rtsan_fputs (void)
-{
-  rtsan_negative (INJECT_FPUTS, "fputs");
-}
+/* the clean run, then one per injected call */
+static const RtTrapRtsanCase rtsan_cases[] = {
+  RT_TRAP_RTSAN_CASES (rtsan_child),
+  { rtsan_child, INJECT_FPUTS, "fputs" },
+};
 
 #else /* !RB_TEST_RTSAN */
 
 /* --- seccomp -------------------------------------------------------------- */
 
-#if defined(__x86_64__)
-#define RT_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define RT_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#else
-#error "the seccomp test knows the system calls of x86_64 and aarch64 only"
-#endif
-
-/* What glibc needs to end the thread once the workload is done
- * (rt_sigprocmask, madvise of the stack, exit; munmap and exit_group on
- * other paths) and to return from the SIGSYS handler. None of them is
- * allowed in the workload either, but the filter cannot tell the phases
- * apart; RTSan covers their usual callers (free). */
-static const int rt_allowed_syscalls[] = {
-  SYS_exit,
-  SYS_exit_group,
-  SYS_rt_sigreturn,
-  SYS_rt_sigprocmask,
-  SYS_madvise,
-  SYS_munmap,
-};
-
-/* The one system call the ring's RT side will be allowed: when the waiting
- * layer exists, a producer or consumer that finds the other side asleep
- * (a waiter announced in the shared header) wakes it with one FUTEX_WAKE.
- * With no waiter, as in every workload here, the filter is built without
- * it and any futex call is a violation. */
-#define RT_ALLOWED_WAKE_SYSCALL SYS_futex
-#define RT_ALLOWED_WAKE_FUTEX_OP FUTEX_WAKE
-
-/* Filled by the SIGSYS handler in the RT thread, read by the main thread
- * after the join. Lock-free atomics are async-signal-safe. */
-#define MAX_RECORDED 16
-static struct {
-  atomic_uint count;
-  atomic_long nr[MAX_RECORDED];
-} violations;
-
 static void
-on_sigsys (int sig, siginfo_t *info, void *context)
-{
-  ucontext_t *uc = context;
-  unsigned n = atomic_fetch_add_explicit (&violations.count, 1,
-      memory_order_relaxed);
-
-  if (n < MAX_RECORDED)
-    atomic_store_explicit (&violations.nr[n], info->si_syscall,
-        memory_order_relaxed);
-  /* The kernel skipped the call and left the system call number in the
-   * return register; make the call fail with ENOSYS instead, so that the
-   * caller (malloc, say) takes its error path and the run can finish and
-   * report. */
-#if defined(__x86_64__)
-  uc->uc_mcontext.gregs[REG_RAX] = -ENOSYS;
-#elif defined(__aarch64__)
-  uc->uc_mcontext.regs[0] = (unsigned long long) -ENOSYS;
-#endif
-}
-
-static const char *
-syscall_name (long nr)
-{
-  switch (nr) {
-    case SYS_getpid:
-      return "getpid";
-    case SYS_write:
-      return "write";
-    case SYS_futex:
-      return "futex";
-    case SYS_mmap:
-      return "mmap";
-    case SYS_mprotect:
-      return "mprotect";
-    case SYS_munmap:
-      return "munmap";
-    case SYS_madvise:
-      return "madvise";
-    case SYS_openat:
-      return "openat";
-    case SYS_clock_gettime:
-      return "clock_gettime";
-#ifdef SYS_brk
-    case SYS_brk:
-      return "brk";
-#endif
-    default:
-      return "?";
-  }
-}
-
-/* Installs a filter on the calling thread only (no
- * SECCOMP_FILTER_FLAG_TSYNC): the main thread and the test harness keep
- * their system calls. Returns 0 or an errno. */
-static int
-install_filter (gboolean allow_wake)
-{
-  struct sock_filter code[64];
-  struct sock_fprog prog;
-  guint n = 0;
-
-#define EMIT(stmt) (code[n++] = (struct sock_filter) stmt)
-  /* Another architecture's numbers mean other calls: refuse them. */
-  EMIT (BPF_STMT (BPF_LD | BPF_W | BPF_ABS,
-          offsetof (struct seccomp_data, arch)));
-  EMIT (BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, RT_AUDIT_ARCH, 1, 0));
-  EMIT (BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
-  EMIT (BPF_STMT (BPF_LD | BPF_W | BPF_ABS,
-          offsetof (struct seccomp_data, nr)));
-#ifdef __x86_64__
-  /* x32 calls share the x86_64 arch value and carry a high bit. */
-  EMIT (BPF_JUMP (BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1));
-  EMIT (BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_TRAP));
-#endif
-  for (guint i = 0; i < G_N_ELEMENTS (rt_allowed_syscalls); i++) {
-    EMIT (BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K,
-            (guint32) rt_allowed_syscalls[i], 0, 1));
-    EMIT (BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-  }
-  if (allow_wake) {
-    /* futex (uaddr, op, ...) with op FUTEX_WAKE, private or not; the
-     * accumulator is reloaded, so this comes last. */
-    EMIT (BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, RT_ALLOWED_WAKE_SYSCALL, 0, 4));
-    EMIT (BPF_STMT (BPF_LD | BPF_W | BPF_ABS,
-            offsetof (struct seccomp_data, args[1])));
-    EMIT (BPF_STMT (BPF_ALU | BPF_AND | BPF_K, ~(guint32) FUTEX_PRIVATE_FLAG));
-    EMIT (BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, RT_ALLOWED_WAKE_FUTEX_OP, 0, 1));
-    EMIT (BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-  }
-  EMIT (BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_TRAP));
-#undef EMIT
-  g_assert (n <= G_N_ELEMENTS (code));
-
-  prog.len = (unsigned short) n;
-  prog.filter = code;
-  /* No privileges needed once this thread promises not to gain any. */
-  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-    return errno;
-  if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
-    return errno;
-  return 0;
-}
-
-static void *
-seccomp_thread (void *data)
+seccomp_work (void *data)
 {
   RtRun *run = data;
 
-  run->filter_errno = install_filter (run->allow_wake);
-  if (run->filter_errno != 0)
-    return NULL;
-  /* From here on, every system call but thread teardown is a violation;
-   * no warm-up, so first-call effects (lazy binding, say) count too. */
   run_callbacks (run->w, run->n_callbacks, run->inject);
-  return NULL;
 }
 
 typedef struct {
@@ -1192,31 +946,9 @@ static guint
 seccomp_run (Fixture *fx, Inject what, guint64 n_callbacks,
     gboolean allow_wake)
 {
-  struct sigaction sa = { 0 }, old;
-  RtRun run = { .w = &fx->w, .inject = what,
-    .n_callbacks = n_callbacks, .allow_wake = allow_wake };
-  guint count;
+  RtRun run = { .w = &fx->w, .inject = what, .n_callbacks = n_callbacks };
 
-  atomic_store (&violations.count, 0);
-  sa.sa_sigaction = on_sigsys;
-  sa.sa_flags = SA_SIGINFO;
-  sigemptyset (&sa.sa_mask);
-  g_assert_cmpint (sigaction (SIGSYS, &sa, &old), ==, 0);
-
-  run_in_thread (&run, seccomp_thread);
-
-  g_assert_cmpint (sigaction (SIGSYS, &old, NULL), ==, 0);
-  if (run.filter_errno != 0)
-    g_error ("cannot install the seccomp filter: %s",
-        g_strerror (run.filter_errno));
-
-  count = atomic_load (&violations.count);
-  for (guint i = 0; i < MIN (count, MAX_RECORDED); i++) {
-    long nr = atomic_load (&violations.nr[i]);
-    g_test_message ("seccomp: violation %u: system call %ld (%s)", i + 1, nr,
-        syscall_name (nr));
-  }
-  return count;
+  return rt_trap_seccomp_run (seccomp_work, &run, allow_wake);
 }
 
 static void
@@ -1238,7 +970,7 @@ seccomp_negative (Fixture *fx, Inject what, long nr)
   guint count = seccomp_run (fx, what, N_CONTROL_CALLBACKS, FALSE);
 
   g_assert_cmpuint (count, ==, 1);
-  g_assert_cmpint (atomic_load (&violations.nr[0]), ==, nr);
+  g_assert_cmpint (atomic_load (&rt_trap_violations.nr[0]), ==, nr);
   g_assert_cmpuint (fx->w.callbacks, ==, N_CONTROL_CALLBACKS);
 }
 
@@ -1293,7 +1025,7 @@ test_seccomp_wait_refused (Fixture *fx, gconstpointer data)
 {
   g_assert_cmpuint (seccomp_run (fx, INJECT_FUTEX_WAIT,
           N_CONTROL_CALLBACKS, TRUE), ==, 1);
-  g_assert_cmpint (atomic_load (&violations.nr[0]), ==, SYS_futex);
+  g_assert_cmpint (atomic_load (&rt_trap_violations.nr[0]), ==, SYS_futex);
 }
 
 /* With a consumer asleep in rb_ring_wait_readable(), one realtime write
@@ -1323,7 +1055,7 @@ wake_thread (void *data)
 {
   WakeRun *r = data;
 
-  r->filter_errno = install_filter (FALSE);
+  r->filter_errno = rt_trap_install (FALSE);
   if (r->filter_errno != 0)
     return NULL;
   /* busy-wait (a yield would be a system call) until the sleeper has
@@ -1340,9 +1072,8 @@ test_seccomp_one_wake_per_waiter (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = rb_ring_new (4096, &error);
-  struct sigaction sa = { 0 }, old;
+  struct sigaction old;
   WakeRun r = { 0 };
-  pthread_t thread;
   GThread *sleeping;
   size_t page = (size_t) sysconf (_SC_PAGESIZE);
 
@@ -1351,22 +1082,16 @@ test_seccomp_one_wake_per_waiter (void)
   r.hdr = mmap (NULL, page, PROT_READ, MAP_SHARED, rb_ring_get_fd (ring), 0);
   g_assert_true (r.hdr != MAP_FAILED);
 
-  atomic_store (&violations.count, 0);
-  sa.sa_sigaction = on_sigsys;
-  sa.sa_flags = SA_SIGINFO;
-  sigemptyset (&sa.sa_mask);
-  g_assert_cmpint (sigaction (SIGSYS, &sa, &old), ==, 0);
-
+  rt_trap_catch (&old);
   sleeping = g_thread_new ("sleeper", sleeper, &r);
-  g_assert_cmpint (pthread_create (&thread, NULL, wake_thread, &r), ==, 0);
-  g_assert_cmpint (pthread_join (thread, NULL), ==, 0);
+  rt_trap_run_in_thread (wake_thread, &r);
   g_thread_join (sleeping);
-  g_assert_cmpint (sigaction (SIGSYS, &old, NULL), ==, 0);
+  rt_trap_release (&old);
   g_assert_cmpint (r.filter_errno, ==, 0);
 
   g_assert_cmpint (r.waited, ==, RB_WAIT_READY);
-  g_assert_cmpuint (atomic_load (&violations.count), ==, 1);
-  g_assert_cmpint (atomic_load (&violations.nr[0]), ==, SYS_futex);
+  g_assert_cmpuint (atomic_load (&rt_trap_violations.count), ==, 1);
+  g_assert_cmpint (atomic_load (&rt_trap_violations.nr[0]), ==, SYS_futex);
   munmap ((void *) r.hdr, page);
 }
 
@@ -1377,24 +1102,19 @@ test_seccomp_one_wake_per_waiter (void)
  * once per call. */
 typedef struct {
   RbRing *ring;
-  int filter_errno;
   guint calls;
 } PokeRun;
 
-static void *
-poked_thread (void *data)
+static void
+poked_work (void *data)
 {
   PokeRun *r = data;
   guint8 buf[16] = { 0 };
 
-  r->filter_errno = install_filter (FALSE);
-  if (r->filter_errno != 0)
-    return NULL;
   for (guint i = 0; i < r->calls; i++) {
     rb_ring_write (r->ring, buf, sizeof buf);      /* wakes data waiters */
     rb_ring_read (r->ring, buf, sizeof buf);       /* wakes space waiters */
   }
-  return NULL;
 }
 
 static void
@@ -1402,9 +1122,7 @@ test_seccomp_poked_waiters (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = rb_ring_new (4096, &error);
-  struct sigaction sa = { 0 }, old;
   PokeRun r = { 0 };
-  pthread_t thread;
   size_t page = (size_t) sysconf (_SC_PAGESIZE);
   struct rb_shm_header *hdr;
   guint count;
@@ -1419,21 +1137,11 @@ test_seccomp_poked_waiters (void)
 
   r.ring = ring;
   r.calls = 1000;
-  atomic_store (&violations.count, 0);
-  sa.sa_sigaction = on_sigsys;
-  sa.sa_flags = SA_SIGINFO;
-  sigemptyset (&sa.sa_mask);
-  g_assert_cmpint (sigaction (SIGSYS, &sa, &old), ==, 0);
-  g_assert_cmpint (pthread_create (&thread, NULL, poked_thread, &r), ==, 0);
-  g_assert_cmpint (pthread_join (thread, NULL), ==, 0);
-  g_assert_cmpint (sigaction (SIGSYS, &old, NULL), ==, 0);
-  g_assert_cmpint (r.filter_errno, ==, 0);
-
-  count = atomic_load (&violations.count);
+  count = rt_trap_seccomp_run (poked_work, &r, FALSE);
   g_test_message ("poked waiter counts: %u system calls in %u writes and "
       "%u reads", count, r.calls, r.calls);
-  for (guint i = 0; i < MIN (count, MAX_RECORDED); i++)
-    g_assert_cmpint (atomic_load (&violations.nr[i]), ==, SYS_futex);
+  for (guint i = 0; i < MIN (count, RT_TRAP_MAX_RECORDED); i++)
+    g_assert_cmpint (atomic_load (&rt_trap_violations.nr[i]), ==, SYS_futex);
   /* one FUTEX_WAKE per side for the one announcement it saw */
   g_assert_cmpuint (count, <=, 2);
   munmap (hdr, page);
@@ -1465,7 +1173,7 @@ faults_run (Fixture *fx, RtRun *run, Inject what, guint64 n_callbacks)
 {
   *run = (RtRun) { .w = &fx->w, .inject = what,
     .n_callbacks = n_callbacks };
-  run_in_thread (run, faults_thread);
+  rt_trap_run_in_thread (faults_thread, run);
   g_test_message ("faults: %ld minor, %ld major over %" G_GUINT64_FORMAT
       " callbacks after %d warm-up callbacks", run->minflt, run->majflt,
       fx->w.callbacks, N_WARMUP);
@@ -1511,10 +1219,14 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
 #ifdef RB_TEST_RTSAN
-  g_test_add_func ("/rt/rtsan/clean", test_rtsan_clean);
-  g_test_add_func ("/rt/rtsan/inject-malloc", test_rtsan_malloc);
-  g_test_add_func ("/rt/rtsan/inject-mutex", test_rtsan_mutex);
-  g_test_add_func ("/rt/rtsan/inject-fputs", test_rtsan_fputs);
+  g_test_add_data_func ("/rt/rtsan/clean", &rtsan_cases[0],
+      rt_trap_rtsan_test);
+  g_test_add_data_func ("/rt/rtsan/inject-malloc", &rtsan_cases[1],
+      rt_trap_rtsan_test);
+  g_test_add_data_func ("/rt/rtsan/inject-mutex", &rtsan_cases[2],
+      rt_trap_rtsan_test);
+  g_test_add_data_func ("/rt/rtsan/inject-fputs", &rtsan_cases[3],
+      rt_trap_rtsan_test);
 #else
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -209,19 +209,23 @@ _c_read_acquire = _proto('rb_ring_read_acquire', _vp, _vp,
                          ctypes.POINTER(_sz))
 
 
-def _write_region(ring):
-    """rb_ring_write_acquire(): (address, count) of the free region, the
-    address 0 where C returns NULL."""
+def _region(acquire, ring):
+    """(address, count) of the region ``acquire`` (rb_ring_write_acquire()
+    or rb_ring_read_acquire()) hands out, the address 0 where C returns
+    NULL."""
     count = _sz(0)
-    address = _c_write_acquire(ring._rb_pointer, ctypes.byref(count))
+    address = acquire(ring._rb_pointer, ctypes.byref(count))
     return address or 0, count.value
+
+
+def _write_region(ring):
+    """The free region."""
+    return _region(_c_write_acquire, ring)
 
 
 def _read_region(ring):
-    """rb_ring_read_acquire(): (address, count) of the readable region."""
-    count = _sz(0)
-    address = _c_read_acquire(ring._rb_pointer, ctypes.byref(count))
-    return address or 0, count.value
+    """The readable region."""
+    return _region(_c_read_acquire, ring)
 
 
 _capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
@@ -913,6 +917,12 @@ _Facts = collections.namedtuple('_Facts', 'frame_size format channels '
                                 'overwrite role capacity records')
 
 
+def _fact_property(name, doc):
+    """A read-only property of a fact the ring's object read once, at
+    attach (``self._rb_facts.<name>``)."""
+    return property(lambda self: getattr(self._rb_facts, name), doc=doc)
+
+
 def _checked(method):
     """Makes a Ring method raise RingClosedError once the ring is closed,
     before it looks at its arguments."""
@@ -1162,41 +1172,30 @@ class Ring(RingBridge.Ring):
                              'frames' % (what, buf.nbytes, fsize))
 
     # -- facts ----------------------------------------------------------------
+    # (the ones read once at attach, from _rb_facts: _fact_property)
 
-    @property
-    def capacity(self):
-        """The capacity in bytes."""
-        return self._rb_facts.capacity
+    capacity = _fact_property('capacity', """The capacity in bytes.""")
 
-    @property
-    def frame_size(self):
-        """Bytes per frame (1 for a byte ring)."""
-        return self._rb_facts.frame_size
+    frame_size = _fact_property(
+        'frame_size', """Bytes per frame (1 for a byte ring).""")
 
     @property
     def sample_format(self):
         """The RingBridge.SampleFormat (NONE for a byte ring)."""
         return _SF(self._rb_facts.format)
 
-    @property
-    def channels(self):
-        """Interleaved channels (0 for a byte ring)."""
-        return self._rb_facts.channels
+    channels = _fact_property(
+        'channels', """Interleaved channels (0 for a byte ring).""")
 
     @property
     def rate(self):
         """Sample rate in Hz (0 for a byte ring)."""
         return RingBridge.Ring.get_rate(self)
 
-    @property
-    def overwrite(self):
-        """True for a ring made with RingFlags.OVERWRITE."""
-        return self._rb_facts.overwrite
+    overwrite = _fact_property(
+        'overwrite', """True for a ring made with RingFlags.OVERWRITE.""")
 
-    @property
-    def role(self):
-        """The RingRole this object plays."""
-        return self._rb_facts.role
+    role = _fact_property('role', """The RingRole this object plays.""")
 
     @property
     def dtype(self):
@@ -1654,34 +1653,41 @@ class Ring(RingBridge.Ring):
                              'negative (got %d)' % timeout_us)
         return timeout_us
 
+    def _rb_wait(self, roles, method, check, first, timeout_us,
+                 *cancellable):
+        """The checks of every wait, in this order: the role, the
+        cancellable (the _full waits), ``first`` through ``check``, the
+        timeout; then the wait, in slices (see _sliced_wait)."""
+        self._rb_need(roles, method + '()')
+        wait = getattr(RingBridge.Ring, method)
+        if cancellable:
+            wait = _with_cancellable(wait,
+                                     self._rb_cancellable(cancellable[0]))
+        return _sliced_wait(self, wait, check(first),
+                            self._rb_wait_timeout(timeout_us))
+
     @_checked
     def wait_readable(self, count, timeout_us):
         """Blocks until ``count`` bytes can be read (rb_ring_wait_readable(),
         ``timeout_us`` in microseconds, -1 for ever).  Other Python threads
         run meanwhile, and signal handlers (Ctrl-C) within 0.1 s.  Returns
         a WaitResult."""
-        self._rb_need(_CONSUMER_ROLES, 'wait_readable()')
-        return _sliced_wait(self, RingBridge.Ring.wait_readable,
-                            self._rb_wait_count(count),
-                            self._rb_wait_timeout(timeout_us))
+        return self._rb_wait(_CONSUMER_ROLES, 'wait_readable',
+                             self._rb_wait_count, count, timeout_us)
 
     @_checked
     def wait_writable(self, count, timeout_us):
         """Blocks until ``count`` bytes can be written (see
         :meth:`wait_readable`)."""
-        self._rb_need(_PRODUCER_ROLES, 'wait_writable()')
-        return _sliced_wait(self, RingBridge.Ring.wait_writable,
-                            self._rb_wait_count(count),
-                            self._rb_wait_timeout(timeout_us))
+        return self._rb_wait(_PRODUCER_ROLES, 'wait_writable',
+                             self._rb_wait_count, count, timeout_us)
 
     @_checked
     def wait_position(self, position, timeout_us):
         """Blocks until the write position reaches ``position`` (see
         :meth:`wait_readable`).  Any role but the producer."""
-        self._rb_need(_NOT_PRODUCER_ROLES, 'wait_position()')
-        return _sliced_wait(self, RingBridge.Ring.wait_position,
-                            _position(position),
-                            self._rb_wait_timeout(timeout_us))
+        return self._rb_wait(_NOT_PRODUCER_ROLES, 'wait_position', _position,
+                             position, timeout_us)
 
     @staticmethod
     def _rb_cancellable(cancellable):
@@ -1695,31 +1701,24 @@ class Ring(RingBridge.Ring):
         """:meth:`wait_readable` that ``cancellable`` (a Gio.Cancellable)
         also ends, with WaitResult.INTERRUPTED, and no other wait
         (rb_ring_wait_readable_full())."""
-        self._rb_need(_CONSUMER_ROLES, 'wait_readable_full()')
-        c = self._rb_cancellable(cancellable)
-        return _sliced_wait(
-            self, _with_cancellable(RingBridge.Ring.wait_readable_full, c),
-            self._rb_wait_count(count), self._rb_wait_timeout(timeout_us))
+        return self._rb_wait(_CONSUMER_ROLES, 'wait_readable_full',
+                             self._rb_wait_count, count, timeout_us,
+                             cancellable)
 
     @_checked
     def wait_writable_full(self, count, timeout_us, cancellable=None):
         """:meth:`wait_writable` with a cancellable (see
         :meth:`wait_readable_full`)."""
-        self._rb_need(_PRODUCER_ROLES, 'wait_writable_full()')
-        c = self._rb_cancellable(cancellable)
-        return _sliced_wait(
-            self, _with_cancellable(RingBridge.Ring.wait_writable_full, c),
-            self._rb_wait_count(count), self._rb_wait_timeout(timeout_us))
+        return self._rb_wait(_PRODUCER_ROLES, 'wait_writable_full',
+                             self._rb_wait_count, count, timeout_us,
+                             cancellable)
 
     @_checked
     def wait_position_full(self, position, timeout_us, cancellable=None):
         """:meth:`wait_position` with a cancellable (see
         :meth:`wait_readable_full`)."""
-        self._rb_need(_NOT_PRODUCER_ROLES, 'wait_position_full()')
-        c = self._rb_cancellable(cancellable)
-        return _sliced_wait(
-            self, _with_cancellable(RingBridge.Ring.wait_position_full, c),
-            _position(position), self._rb_wait_timeout(timeout_us))
+        return self._rb_wait(_NOT_PRODUCER_ROLES, 'wait_position_full',
+                             _position, position, timeout_us, cancellable)
 
     # -- sharing --------------------------------------------------------------
 

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* The main() of a GLib test program, once: a table of cases, in the order
+ * they run, and one call that initialises GTest, adds them and runs them.
+ * Header-only, so each test program includes it without a new library. */
+
+#pragma once
+
+#include <glib.h>
+
+typedef struct
+{
+  const char *path;
+  GTestFunc func;            /* a plain case, or NULL with data_func */
+  GTestDataFunc data_func;   /* a case that takes data */
+  gconstpointer data;
+} RbTestCase;
+
+/* Adds each case of @cases in order. */
+static inline void
+rb_test_add_cases (const RbTestCase *cases, gsize n_cases)
+{
+  for (gsize i = 0; i < n_cases; i++) {
+    if (cases[i].data_func != NULL)
+      g_test_add_data_func (cases[i].path, cases[i].data,
+          cases[i].data_func);
+    else
+      g_test_add_func (cases[i].path, cases[i].func);
+  }
+}
+
+/* g_test_init(), the cases of @cases, then @add_more (may be NULL) for
+ * the cases a program makes in a loop, then g_test_run(). */
+static inline int
+rb_test_main (int *argc, char ***argv, const RbTestCase *cases,
+    gsize n_cases, void (*add_more) (void))
+{
+  g_test_init (argc, argv, NULL);
+  rb_test_add_cases (cases, n_cases);
+  if (add_more != NULL)
+    add_more ();
+  return g_test_run ();
+}
+
+/* main() for a program whose cases are all in the table @cases. */
+#define RB_TEST_MAIN(cases) \
+  int \
+  main (int argc, char **argv) \
+  { \
+    return rb_test_main (&argc, &argv, cases, G_N_ELEMENTS (cases), NULL); \
+  }
