@@ -128,6 +128,8 @@ void __rtsan_realtime_exit (void);
   X (rb_ring_get_overwritten) \
   X (rb_ring_set_clock_point) \
   X (rb_ring_get_clock_point) \
+  X (rb_ring_stamp_producer) \
+  X (rb_ring_stamp_consumer) \
   X (rb_record_info_init) \
   X (rb_ring_get_max_record_size) \
   X (rb_ring_write_record) \
@@ -446,6 +448,11 @@ facts (Workload *w, guint64 i)
             o), (gint64) i, i);
     if (CALL (w, rb_ring_get_clock_point, o, &cp, &ct, &cf))
       w->sink += cp + (guint64) ct + cf;
+    /* timing stamps from the caller's clock, as ringbridge-jack makes them */
+    w->sink += CALL (w, rb_ring_stamp_producer, a,
+        rb_ring_get_write_position (a), (gint64) (i + 1) * 1000000);
+    w->sink += CALL (w, rb_ring_stamp_consumer, a,
+        rb_ring_get_read_position (a), (gint64) (i + 1) * 1000000);
   }
   w->sink += CALL (w, rb_ring_get_write_position, o);
   w->sink += CALL (w, rb_ring_get_read_position, o);
