@@ -234,17 +234,6 @@ gst_ring_event_deserialize (guint32 flags, guint64 extra, const guint8 * data,
 
 /* --- one record ---------------------------------------------------------- */
 
-/* Takes the record @info describes (peeked) out of the ring unread.
- * Returns: whether it was still there, whole. */
-gboolean
-gst_ring_record_discard (RbRing * ring, RbRecordInfo * info)
-{
-  gboolean ok = rb_ring_read_record_acquire (ring, info) != NULL;
-
-  rb_ring_read_record_release (ring);
-  return ok;
-}
-
 /* A data record from @buffer's metadata, for @size bytes of its data. */
 void
 gst_ring_record_info_for_buffer (RbRecordInfo * info, GstBuffer * buffer,

@@ -385,16 +385,14 @@ gst_ring_sink_stop (GstBaseSink * bsink)
 static gboolean
 gst_ring_sink_unlock (GstBaseSink * bsink)
 {
-  gst_ring_waiter_unlock (GST_ELEMENT (bsink),
-      &GST_RING_SINK (bsink)->waiter);
+  g_cancellable_cancel (GST_RING_SINK (bsink)->cancellable);
   return TRUE;
 }
 
 static gboolean
 gst_ring_sink_unlock_stop (GstBaseSink * bsink)
 {
-  gst_ring_waiter_unlock_stop (GST_ELEMENT (bsink),
-      &GST_RING_SINK (bsink)->waiter);
+  g_cancellable_reset (GST_RING_SINK (bsink)->cancellable);
   return TRUE;
 }
 
@@ -512,6 +510,7 @@ gst_ring_sink_finalize (GObject * object)
   g_clear_object (&self->ring);
   gst_clear_caps (&self->caps);
   g_queue_clear_full (&self->early_events, (GDestroyNotify) gst_event_unref);
+  g_object_unref (self->cancellable);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -528,6 +527,7 @@ gst_ring_sink_init (GstRingSink * self)
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
   gst_audio_info_init (&self->info);
   g_queue_init (&self->early_events);
+  self->cancellable = g_cancellable_new ();
 }
 
 /* which ring: ring-name, ring */

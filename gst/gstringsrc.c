@@ -321,7 +321,7 @@ gst_ring_src_start (GstBaseSrc * bsrc)
   gst_clear_caps (&self->caps);
 
   if (prop != NULL) {
-    gst_ring_src_attach (self, prop, TRUE);
+    gst_ring_src_attach (self, prop);
     return TRUE;
   }
   if (!gst_ring_settings_check_name (s, GST_ELEMENT (self)))
@@ -333,7 +333,7 @@ gst_ring_src_start (GstBaseSrc * bsrc)
   ring = rb_ring_open_full (s->name, RB_RING_ROLE_CONSUMER,
       s->run_open_flags, &error);
   if (ring != NULL) {
-    gst_ring_src_attach (self, ring, FALSE);
+    gst_ring_src_attach (self, ring);
   } else if (!g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND)) {
     GST_RING_POST_ERROR (self, error);
     return FALSE;
@@ -368,10 +368,7 @@ gst_ring_src_unlock (GstBaseSrc * bsrc)
 {
   GstRingSrc *self = GST_RING_SRC (bsrc);
 
-  gst_ring_waiter_unlock (GST_ELEMENT (self), &self->waiter);
-  g_mutex_lock (&self->lock);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  g_cancellable_cancel (self->cancellable);
   return TRUE;
 }
 
@@ -380,7 +377,7 @@ gst_ring_src_unlock_stop (GstBaseSrc * bsrc)
 {
   GstRingSrc *self = GST_RING_SRC (bsrc);
 
-  gst_ring_waiter_unlock_stop (GST_ELEMENT (self), &self->waiter);
+  g_cancellable_reset (self->cancellable);
   return TRUE;
 }
 
@@ -500,8 +497,7 @@ gst_ring_src_finalize (GObject * object)
   gst_clear_caps (&self->caps);
   g_queue_clear_full (&self->pending_events,
       (GDestroyNotify) gst_event_unref);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
+  g_object_unref (self->cancellable);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -516,8 +512,7 @@ gst_ring_src_init (GstRingSrc * self)
   self->provide_clock = DEFAULT_PROVIDE_CLOCK;
   self->settings.open_flags = DEFAULT_OPEN_FLAGS;
   update_clock_flag (self);
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
+  self->cancellable = g_cancellable_new ();
   g_queue_init (&self->pending_events);
   gst_ring_clock_init (&self->clock);
 

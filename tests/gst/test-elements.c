@@ -1005,6 +1005,53 @@ GST_START_TEST (test_unlock_src)
 
 GST_END_TEST;
 
+/* A source blocked in create() on an empty ring, or waiting for its ring
+ * to appear, goes to NULL at once: unlock() cancels the wait. The timeout
+ * is long, so a wait that nothing ended would last until its error. */
+#define BLOCKED_TIMEOUT_S 10
+
+GST_START_TEST (test_src_null_while_waiting)
+{
+  for (guint k = 0; k < 3; k++) {
+    g_autofree gchar *name = test_ring_name ("srcnull");
+    RbRing *ring = NULL;
+    GstElement *src;
+    GstHarness *h;
+    gint64 start, took;
+
+    if (k == 0) {
+      ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
+          RB_RING_FLAGS_NONE, NULL);
+      src = make_element ("ringsrc", "ring", ring, NULL);
+    } else {
+      if (k == 1)
+        ring = rb_ring_create (name, 4096, RB_RING_FLAGS_NONE,
+            RB_RING_ROLE_PRODUCER, 0600, NULL);
+      src = make_element ("ringsrc", "ring-name", name, NULL);
+    }
+    g_object_set (src, "timeout", BLOCKED_TIMEOUT_S * GST_SECOND, NULL);
+    h = src_harness (src);
+    while (gst_pad_get_task_state (GST_BASE_SRC_PAD (src)) !=
+        GST_TASK_STARTED)
+      g_usleep (1000);
+    /* inside the wait by now */
+    g_usleep (G_USEC_PER_SEC / 5);
+    start = g_get_monotonic_time ();
+    fail_unless_equals_int (gst_element_set_state (src, GST_STATE_NULL),
+        GST_STATE_CHANGE_SUCCESS);
+    took = g_get_monotonic_time () - start;
+    fail_unless (took < BLOCKED_TIMEOUT_S * G_USEC_PER_SEC / 4,
+        "case %u: going to NULL took %" G_GINT64_FORMAT " ms", k,
+        took / 1000);
+    gst_harness_teardown (h);
+    if (k == 1)
+      rb_ring_unlink (name, NULL);
+    g_clear_object (&ring);
+  }
+}
+
+GST_END_TEST;
+
 /* --- the source waits, times out, loses its producer -------------------- */
 
 GST_START_TEST (test_src_waits_for_ring)
@@ -1405,6 +1452,7 @@ elements_suite (void)
   tcase_add_test (tc, test_unlock_sink_state_change);
   tcase_add_test (tc, test_sink_pause_while_blocked);
   tcase_add_test (tc, test_unlock_src);
+  tcase_add_test (tc, test_src_null_while_waiting);
   tcase_add_test (tc, test_src_waits_for_ring);
   tcase_add_test (tc, test_src_timeout);
   tcase_add_test (tc, test_src_peer_loss);
