@@ -185,3 +185,122 @@ gst_ring_post_error (GstElement * element, const GError * error,
           error->message, g_quark_to_string (error->domain), error->code),
       file, function, line);
 }
+
+/* --- properties ---------------------------------------------------------- */
+
+static void
+field_set (gpointer field, GParamSpec * pspec, const GValue * value)
+{
+  switch (G_TYPE_FUNDAMENTAL (G_PARAM_SPEC_VALUE_TYPE (pspec))) {
+    case G_TYPE_BOOLEAN:
+      *(gboolean *) field = g_value_get_boolean (value);
+      break;
+    case G_TYPE_UINT:
+      *(guint *) field = g_value_get_uint (value);
+      break;
+    case G_TYPE_UINT64:
+      *(guint64 *) field = g_value_get_uint64 (value);
+      break;
+    case G_TYPE_INT64:
+      *(gint64 *) field = g_value_get_int64 (value);
+      break;
+    case G_TYPE_ENUM:
+      *(gint *) field = g_value_get_enum (value);
+      break;
+    default:
+      g_assert_not_reached ();
+  }
+}
+
+static void
+field_get (gconstpointer field, GParamSpec * pspec, GValue * value)
+{
+  switch (G_TYPE_FUNDAMENTAL (G_PARAM_SPEC_VALUE_TYPE (pspec))) {
+    case G_TYPE_BOOLEAN:
+      g_value_set_boolean (value, *(const gboolean *) field);
+      break;
+    case G_TYPE_UINT:
+      g_value_set_uint (value, *(const guint *) field);
+      break;
+    case G_TYPE_UINT64:
+      g_value_set_uint64 (value, *(const guint64 *) field);
+      break;
+    case G_TYPE_INT64:
+      g_value_set_int64 (value, *(const gint64 *) field);
+      break;
+    case G_TYPE_ENUM:
+      g_value_set_enum (value, *(const gint *) field);
+      break;
+    default:
+      g_assert_not_reached ();
+  }
+}
+
+/* An element's set_property(): ring-name, ring and open-flags into @s,
+ * the properties @fields lists (by @prop_id) into the element's fields;
+ * under the object lock. Returns: whether a field was set (FALSE: a
+ * settings property, refused while running, or no such property). */
+gboolean
+gst_ring_element_set_property (GstElement * element, GstRingSettings * s,
+    const GstRingField * fields, guint n_fields, guint prop_id,
+    GParamSpec * pspec, const GValue * value)
+{
+  gboolean set = FALSE;
+
+  GST_OBJECT_LOCK (element);
+  if (gst_ring_settings_set_property (s, element, pspec, value)) {
+    /* done */
+  } else if (prop_id < n_fields && fields[prop_id].offset != 0) {
+    if (!fields[prop_id].fixed_while_running ||
+        !gst_ring_refuse_while_running (element, s, pspec)) {
+      field_set (G_STRUCT_MEMBER_P (element, fields[prop_id].offset), pspec,
+          value);
+      set = TRUE;
+    }
+  } else {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (element, prop_id, pspec);
+  }
+  GST_OBJECT_UNLOCK (element);
+  return set;
+}
+
+/* An element's get_property(), the other half of set_property(). */
+void
+gst_ring_element_get_property (GstElement * element,
+    const GstRingSettings * s, const GstRingField * fields, guint n_fields,
+    guint prop_id, GParamSpec * pspec, GValue * value)
+{
+  GST_OBJECT_LOCK (element);
+  if (gst_ring_settings_get_property (s, pspec, value)) {
+    /* done */
+  } else if (prop_id < n_fields && fields[prop_id].offset != 0) {
+    field_get (G_STRUCT_MEMBER_P (element, fields[prop_id].offset), pspec,
+        value);
+  } else {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (element, prop_id, pspec);
+  }
+  GST_OBJECT_UNLOCK (element);
+}
+
+/* The specs of the ring properties both elements have; each element says
+ * in @blurb what it does with them. */
+GParamSpec *
+gst_ring_param_spec_ring_name (const gchar * blurb)
+{
+  return g_param_spec_string ("ring-name", "Ring name", blurb, NULL,
+      GST_RING_PARAM_FIXED);
+}
+
+GParamSpec *
+gst_ring_param_spec_ring (const gchar * blurb)
+{
+  return g_param_spec_object ("ring", "Ring", blurb, RB_TYPE_RING,
+      GST_RING_PARAM_FIXED);
+}
+
+GParamSpec *
+gst_ring_param_spec_open_flags (const gchar * blurb)
+{
+  return g_param_spec_flags ("open-flags", "Open flags", blurb,
+      RB_TYPE_RING_OPEN_FLAGS, RB_RING_OPEN_FLAGS_NONE, GST_RING_PARAM_FIXED);
+}

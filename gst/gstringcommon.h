@@ -36,6 +36,40 @@ gboolean        gst_ring_settings_set_property (GstRingSettings * s,
 gboolean        gst_ring_settings_get_property (const GstRingSettings * s,
                                              GParamSpec * pspec,
                                              GValue * value);
+/* A property kept in a field of the element's instance (a gboolean, guint,
+ * guint64, gint64 or enum, by the property's type): where, and whether it
+ * is refused while the element runs. An offset of 0: not such a property
+ * (ring-name, ring and open-flags are the settings'). */
+typedef struct {
+  gsize offset;
+  gboolean fixed_while_running;
+} GstRingField;
+
+#define GST_RING_FIELD(type, member, fixed) \
+  { G_STRUCT_OFFSET (type, member), (fixed) }
+
+/* the flags of a property that is fixed while the element runs */
+#define GST_RING_PARAM_FIXED \
+  (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)
+
+gboolean        gst_ring_element_set_property (GstElement * element,
+                                             GstRingSettings * s,
+                                             const GstRingField * fields,
+                                             guint n_fields,
+                                             guint prop_id,
+                                             GParamSpec * pspec,
+                                             const GValue * value);
+void            gst_ring_element_get_property (GstElement * element,
+                                             const GstRingSettings * s,
+                                             const GstRingField * fields,
+                                             guint n_fields,
+                                             guint prop_id,
+                                             GParamSpec * pspec,
+                                             GValue * value);
+GParamSpec     *gst_ring_param_spec_ring_name (const gchar * blurb);
+GParamSpec     *gst_ring_param_spec_ring    (const gchar * blurb);
+GParamSpec     *gst_ring_param_spec_open_flags (const gchar * blurb);
+
 RbRing         *gst_ring_settings_start     (GstRingSettings * s);
 gboolean        gst_ring_settings_check_ready (GstRingSettings * s,
                                              GstElement * element);

@@ -101,7 +101,6 @@ enum
 #define DEFAULT_BUFFER_TIME (G_GINT64_CONSTANT (200) * 1000)
 #define DEFAULT_PERMISSIONS 0600
 #define DEFAULT_ON_PEER_LOSS GST_RING_SINK_PEER_LOSS_ERROR
-#define DEFAULT_OPEN_FLAGS RB_RING_OPEN_FLAGS_NONE
 
 static GParamSpec *properties[N_PROPERTIES];
 
@@ -408,13 +407,19 @@ gst_ring_sink_change_state (GstElement * element, GstStateChange transition)
 
 /* --- properties --------------------------------------------------------- */
 
-/* with the object lock */
-static gboolean
-refuse_while_running (GstRingSink * self, GParamSpec * pspec)
-{
-  return gst_ring_refuse_while_running (GST_ELEMENT (self), &self->settings,
-      pspec);
-}
+/* the properties kept in the element's fields (gstringcommon.h) */
+static const GstRingField fields[N_PROPERTIES] = {
+  [PROP_MODE] = GST_RING_FIELD (GstRingSink, mode, TRUE),
+  [PROP_CAPACITY] = GST_RING_FIELD (GstRingSink, capacity, TRUE),
+  [PROP_BUFFER_TIME] = GST_RING_FIELD (GstRingSink, buffer_time, TRUE),
+  [PROP_PERMISSIONS] = GST_RING_FIELD (GstRingSink, permissions, TRUE),
+  [PROP_ON_PEER_LOSS] = GST_RING_FIELD (GstRingSink, on_peer_loss, TRUE),
+  [PROP_DROPPED_BUFFERS] = GST_RING_FIELD (GstRingSink, dropped_buffers,
+      FALSE),
+  [PROP_DROPPED_BYTES] = GST_RING_FIELD (GstRingSink, dropped_bytes, FALSE),
+  [PROP_OVERWRITTEN_BYTES] = GST_RING_FIELD (GstRingSink, overwritten_bytes,
+      FALSE),
+};
 
 static void
 gst_ring_sink_set_property (GObject * object, guint prop_id,
@@ -422,39 +427,8 @@ gst_ring_sink_set_property (GObject * object, guint prop_id,
 {
   GstRingSink *self = GST_RING_SINK (object);
 
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_RING_NAME:
-    case PROP_RING:
-    case PROP_OPEN_FLAGS:
-      gst_ring_settings_set_property (&self->settings, GST_ELEMENT (self),
-          pspec, value);
-      break;
-    case PROP_MODE:
-      if (!refuse_while_running (self, pspec))
-        self->mode = g_value_get_enum (value);
-      break;
-    case PROP_CAPACITY:
-      if (!refuse_while_running (self, pspec))
-        self->capacity = g_value_get_uint64 (value);
-      break;
-    case PROP_BUFFER_TIME:
-      if (!refuse_while_running (self, pspec))
-        self->buffer_time = g_value_get_int64 (value);
-      break;
-    case PROP_PERMISSIONS:
-      if (!refuse_while_running (self, pspec))
-        self->permissions = g_value_get_uint (value);
-      break;
-    case PROP_ON_PEER_LOSS:
-      if (!refuse_while_running (self, pspec))
-        self->on_peer_loss = g_value_get_enum (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
+  gst_ring_element_set_property (GST_ELEMENT (self), &self->settings, fields,
+      N_PROPERTIES, prop_id, pspec, value);
 }
 
 static void
@@ -463,42 +437,8 @@ gst_ring_sink_get_property (GObject * object, guint prop_id, GValue * value,
 {
   GstRingSink *self = GST_RING_SINK (object);
 
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_RING_NAME:
-    case PROP_RING:
-    case PROP_OPEN_FLAGS:
-      gst_ring_settings_get_property (&self->settings, pspec, value);
-      break;
-    case PROP_MODE:
-      g_value_set_enum (value, self->mode);
-      break;
-    case PROP_CAPACITY:
-      g_value_set_uint64 (value, self->capacity);
-      break;
-    case PROP_BUFFER_TIME:
-      g_value_set_int64 (value, self->buffer_time);
-      break;
-    case PROP_PERMISSIONS:
-      g_value_set_uint (value, self->permissions);
-      break;
-    case PROP_ON_PEER_LOSS:
-      g_value_set_enum (value, self->on_peer_loss);
-      break;
-    case PROP_DROPPED_BUFFERS:
-      g_value_set_uint64 (value, self->dropped_buffers);
-      break;
-    case PROP_DROPPED_BYTES:
-      g_value_set_uint64 (value, self->dropped_bytes);
-      break;
-    case PROP_OVERWRITTEN_BYTES:
-      g_value_set_uint64 (value, self->overwritten_bytes);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
+  gst_ring_element_get_property (GST_ELEMENT (self), &self->settings, fields,
+      N_PROPERTIES, prop_id, pspec, value);
 }
 
 static void
@@ -523,7 +463,7 @@ gst_ring_sink_init (GstRingSink * self)
   self->buffer_time = DEFAULT_BUFFER_TIME;
   self->permissions = DEFAULT_PERMISSIONS;
   self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
-  self->settings.open_flags = DEFAULT_OPEN_FLAGS;
+  self->settings.open_flags = RB_RING_OPEN_FLAGS_NONE;
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
   gst_audio_info_init (&self->info);
   g_queue_init (&self->early_events);
@@ -544,10 +484,9 @@ ring_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_RING_NAME] = g_param_spec_string ("ring-name", "Ring name",
-      "Name of the shared ring (/dev/shm/ringbridge-NAME): attached if it "
-      "exists, created from the caps if not", NULL,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  properties[PROP_RING_NAME] = gst_ring_param_spec_ring_name ("Name of the "
+      "shared ring (/dev/shm/ringbridge-NAME): attached if it exists, "
+      "created from the caps if not");
 
   /**
    * GstRingSink:ring:
@@ -560,10 +499,8 @@ ring_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_RING] = g_param_spec_object ("ring", "Ring",
-      "An RbRing object to write into (in-process use); takes precedence "
-      "over ring-name", RB_TYPE_RING,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  properties[PROP_RING] = gst_ring_param_spec_ring ("An RbRing object to "
+      "write into (in-process use); takes precedence over ring-name");
 }
 
 /* what a full ring does, and a ring the sink creates */
@@ -583,7 +520,7 @@ full_properties_init (void)
   properties[PROP_MODE] = g_param_spec_enum ("mode", "Mode",
       "What to do when the ring is full", GST_TYPE_RING_SINK_MODE,
       DEFAULT_MODE,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
   /**
    * GstRingSink:capacity:
@@ -599,7 +536,7 @@ full_properties_init (void)
       "Size in bytes of a ring the sink creates (0 = from buffer-time for "
       "audio, 4 MiB or 4 first buffers for records)", 0, RB_RING_MAX_CAPACITY,
       DEFAULT_CAPACITY,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
   /**
    * GstRingSink:buffer-time:
@@ -613,7 +550,7 @@ full_properties_init (void)
       "Buffer time", "Audio an audio ring created by the sink holds, in "
       "microseconds (when capacity is 0)", 1, G_MAXINT64 / 1000,
       DEFAULT_BUFFER_TIME,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
   /**
    * GstRingSink:permissions:
@@ -627,7 +564,7 @@ full_properties_init (void)
   properties[PROP_PERMISSIONS] = g_param_spec_uint ("permissions",
       "Permissions", "File permissions of a ring the sink creates (e.g. "
       "0600 = 384)", 0, 0777, DEFAULT_PERMISSIONS,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 }
 
 /* peer loss and trust */
@@ -648,7 +585,7 @@ trust_properties_init (void)
   properties[PROP_ON_PEER_LOSS] = g_param_spec_enum ("on-peer-loss",
       "On peer loss", "What to do when the ring is full and its consumer "
       "went away", GST_TYPE_RING_SINK_PEER_LOSS, DEFAULT_ON_PEER_LOSS,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
   /**
    * GstRingSink:open-flags:
@@ -661,11 +598,9 @@ trust_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_OPEN_FLAGS] = g_param_spec_flags ("open-flags",
-      "Open flags", "Accept an existing ring writable by others "
-      "(shared-write) or owned by another user (any-owner)",
-      RB_TYPE_RING_OPEN_FLAGS, DEFAULT_OPEN_FLAGS,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  properties[PROP_OPEN_FLAGS] = gst_ring_param_spec_open_flags ("Accept an "
+      "existing ring writable by others (shared-write) or owned by another "
+      "user (any-owner)");
 }
 
 /* what was lost, read only */

@@ -92,7 +92,6 @@ enum
 #define DEFAULT_TIMEOUT 0
 #define DEFAULT_ON_PEER_LOSS GST_RING_SRC_PEER_LOSS_EOS
 #define DEFAULT_PROVIDE_CLOCK TRUE
-#define DEFAULT_OPEN_FLAGS RB_RING_OPEN_FLAGS_NONE
 
 static GParamSpec *properties[N_PROPERTIES];
 
@@ -394,60 +393,31 @@ gst_ring_src_change_state (GstElement * element, GstStateChange transition)
 
 /* --- properties --------------------------------------------------------- */
 
-/* with the object lock */
-static gboolean
-refuse_while_running (GstRingSrc * self, GParamSpec * pspec)
-{
-  return gst_ring_refuse_while_running (GST_ELEMENT (self), &self->settings,
-      pspec);
-}
+/* the properties kept in the element's fields (gstringcommon.h) */
+static const GstRingField fields[N_PROPERTIES] = {
+  [PROP_IS_LIVE] = GST_RING_FIELD (GstRingSrc, is_live, TRUE),
+  [PROP_BUFFER_FRAMES] = GST_RING_FIELD (GstRingSrc, buffer_frames, FALSE),
+  [PROP_TIMEOUT] = GST_RING_FIELD (GstRingSrc, timeout, TRUE),
+  [PROP_ON_PEER_LOSS] = GST_RING_FIELD (GstRingSrc, on_peer_loss, TRUE),
+  [PROP_PROVIDE_CLOCK] = GST_RING_FIELD (GstRingSrc, provide_clock, FALSE),
+};
 
 static void
 gst_ring_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstRingSrc *self = GST_RING_SRC (object);
-  gboolean live_changed = FALSE;
-  gboolean live = FALSE;
+  gboolean live;
 
+  if (!gst_ring_element_set_property (GST_ELEMENT (self), &self->settings,
+          fields, N_PROPERTIES, prop_id, pspec, value) ||
+      (prop_id != PROP_IS_LIVE && prop_id != PROP_PROVIDE_CLOCK))
+    return;
   GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_RING_NAME:
-    case PROP_RING:
-    case PROP_OPEN_FLAGS:
-      gst_ring_settings_set_property (&self->settings, GST_ELEMENT (self),
-          pspec, value);
-      break;
-    case PROP_IS_LIVE:
-      if (!refuse_while_running (self, pspec)) {
-        self->is_live = g_value_get_boolean (value);
-        live = self->is_live;
-        live_changed = TRUE;
-        update_clock_flag (self);
-      }
-      break;
-    case PROP_BUFFER_FRAMES:
-      self->buffer_frames = g_value_get_uint (value);
-      break;
-    case PROP_TIMEOUT:
-      if (!refuse_while_running (self, pspec))
-        self->timeout = g_value_get_uint64 (value);
-      break;
-    case PROP_ON_PEER_LOSS:
-      if (!refuse_while_running (self, pspec))
-        self->on_peer_loss = g_value_get_enum (value);
-      break;
-    case PROP_PROVIDE_CLOCK:
-      self->provide_clock = g_value_get_boolean (value);
-      update_clock_flag (self);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  update_clock_flag (self);
+  live = self->is_live;
   GST_OBJECT_UNLOCK (self);
-
-  if (live_changed)
+  if (prop_id == PROP_IS_LIVE)
     gst_base_src_set_live (GST_BASE_SRC (self), live);
 }
 
@@ -457,33 +427,8 @@ gst_ring_src_get_property (GObject * object, guint prop_id, GValue * value,
 {
   GstRingSrc *self = GST_RING_SRC (object);
 
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_RING_NAME:
-    case PROP_RING:
-    case PROP_OPEN_FLAGS:
-      gst_ring_settings_get_property (&self->settings, pspec, value);
-      break;
-    case PROP_IS_LIVE:
-      g_value_set_boolean (value, self->is_live);
-      break;
-    case PROP_BUFFER_FRAMES:
-      g_value_set_uint (value, self->buffer_frames);
-      break;
-    case PROP_TIMEOUT:
-      g_value_set_uint64 (value, self->timeout);
-      break;
-    case PROP_ON_PEER_LOSS:
-      g_value_set_enum (value, self->on_peer_loss);
-      break;
-    case PROP_PROVIDE_CLOCK:
-      g_value_set_boolean (value, self->provide_clock);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
+  gst_ring_element_get_property (GST_ELEMENT (self), &self->settings, fields,
+      N_PROPERTIES, prop_id, pspec, value);
 }
 
 static void
@@ -510,7 +455,7 @@ gst_ring_src_init (GstRingSrc * self)
   self->timeout = DEFAULT_TIMEOUT;
   self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
   self->provide_clock = DEFAULT_PROVIDE_CLOCK;
-  self->settings.open_flags = DEFAULT_OPEN_FLAGS;
+  self->settings.open_flags = RB_RING_OPEN_FLAGS_NONE;
   update_clock_flag (self);
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->pending_events);
@@ -533,10 +478,9 @@ ring_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_RING_NAME] = g_param_spec_string ("ring-name", "Ring name",
-      "Name of the shared ring (/dev/shm/ringbridge-NAME); waited for if "
-      "it does not exist yet", NULL,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  properties[PROP_RING_NAME] = gst_ring_param_spec_ring_name ("Name of the "
+      "shared ring (/dev/shm/ringbridge-NAME); waited for if it does not "
+      "exist yet");
 
   /**
    * GstRingSrc:ring:
@@ -547,10 +491,8 @@ ring_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_RING] = g_param_spec_object ("ring", "Ring",
-      "An RbRing object to read from (in-process use); takes precedence "
-      "over ring-name", RB_TYPE_RING,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  properties[PROP_RING] = gst_ring_param_spec_ring ("An RbRing object to "
+      "read from (in-process use); takes precedence over ring-name");
 }
 
 /* how the stream comes out */
@@ -570,7 +512,7 @@ stream_properties_init (void)
   properties[PROP_IS_LIVE] = g_param_spec_boolean ("is-live", "Is live",
       "Act as a live source (running-time timestamps, latency, clock)",
       DEFAULT_IS_LIVE,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
   /**
    * GstRingSrc:buffer-frames:
@@ -598,7 +540,7 @@ stream_properties_init (void)
       "How long to wait for the ring to appear or for data, in "
       "nanoseconds, before an error (0 = for ever)", 0, G_MAXUINT64,
       DEFAULT_TIMEOUT,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 }
 
 /* peer loss, the clock and trust */
@@ -617,7 +559,7 @@ peer_properties_init (void)
   properties[PROP_ON_PEER_LOSS] = g_param_spec_enum ("on-peer-loss",
       "On peer loss", "What to do when the producer goes away without "
       "ending the stream", GST_TYPE_RING_SRC_PEER_LOSS, DEFAULT_ON_PEER_LOSS,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
   /**
    * GstRingSrc:provide-clock:
@@ -631,7 +573,7 @@ peer_properties_init (void)
   properties[PROP_PROVIDE_CLOCK] = g_param_spec_boolean ("provide-clock",
       "Provide clock", "Offer a clock that follows the ring's producer "
       "(live audio rings)", DEFAULT_PROVIDE_CLOCK,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
   /**
    * GstRingSrc:open-flags:
@@ -645,11 +587,9 @@ peer_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_OPEN_FLAGS] = g_param_spec_flags ("open-flags",
-      "Open flags", "Accept a ring writable by others (shared-write) or "
-      "owned by another user (any-owner)", RB_TYPE_RING_OPEN_FLAGS,
-      DEFAULT_OPEN_FLAGS,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  properties[PROP_OPEN_FLAGS] = gst_ring_param_spec_open_flags ("Accept a "
+      "ring writable by others (shared-write) or owned by another user "
+      "(any-owner)");
 }
 
 static void
