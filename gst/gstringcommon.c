@@ -236,71 +236,141 @@ field_get (gconstpointer field, GParamSpec * pspec, GValue * value)
   }
 }
 
-/* An element's set_property(): ring-name, ring and open-flags into @s,
- * the properties @fields lists (by @prop_id) into the element's fields;
- * under the object lock. Returns: whether a field was set (FALSE: a
- * settings property, refused while running, or no such property). */
-gboolean
-gst_ring_element_set_property (GstElement * element, GstRingSettings * s,
-    const GstRingField * fields, guint n_fields, guint prop_id,
-    GParamSpec * pspec, const GValue * value)
+static GQuark
+info_quark (void)
 {
+  return g_quark_from_static_string ("gst-ring-element-info");
+}
+
+/* The info of @element's class, and in *@type the type it was given to. */
+static const GstRingElementInfo *
+element_info (GstElement * element, GType * type)
+{
+  GType t = G_OBJECT_TYPE (element);
+  const GstRingElementInfo *info;
+
+  while ((info = g_type_get_qdata (t, info_quark ())) == NULL)
+    t = g_type_parent (t);
+  if (type != NULL)
+    *type = t;
+  return info;
+}
+
+static GstRingSettings *
+element_settings (GstElement * element, const GstRingElementInfo * info)
+{
+  return G_STRUCT_MEMBER_P (element, info->settings_offset);
+}
+
+/* set_property(): ring-name, ring and open-flags into the settings, the
+ * properties the fields list into the element's fields, under the object
+ * lock. */
+static void
+element_set_property (GObject * object, guint prop_id, const GValue * value,
+    GParamSpec * pspec)
+{
+  GstElement *element = GST_ELEMENT (object);
+  const GstRingElementInfo *info = element_info (element, NULL);
+  GstRingSettings *s = element_settings (element, info);
+  const GstRingField *f = prop_id < info->n_fields ?
+      &info->fields[prop_id] : NULL;
   gboolean set = FALSE;
 
   GST_OBJECT_LOCK (element);
   if (gst_ring_settings_set_property (s, element, pspec, value)) {
     /* done */
-  } else if (prop_id < n_fields && fields[prop_id].offset != 0) {
-    if (!fields[prop_id].fixed_while_running ||
+  } else if (f != NULL && f->offset != 0) {
+    if (!f->fixed_while_running ||
         !gst_ring_refuse_while_running (element, s, pspec)) {
-      field_set (G_STRUCT_MEMBER_P (element, fields[prop_id].offset), pspec,
-          value);
+      field_set (G_STRUCT_MEMBER_P (element, f->offset), pspec, value);
       set = TRUE;
     }
   } else {
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (element, prop_id, pspec);
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
   GST_OBJECT_UNLOCK (element);
-  return set;
+  if (set && info->field_set != NULL)
+    info->field_set (element, prop_id);
 }
 
-/* An element's get_property(), the other half of set_property(). */
-void
-gst_ring_element_get_property (GstElement * element,
-    const GstRingSettings * s, const GstRingField * fields, guint n_fields,
-    guint prop_id, GParamSpec * pspec, GValue * value)
+static void
+element_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
 {
+  GstElement *element = GST_ELEMENT (object);
+  const GstRingElementInfo *info = element_info (element, NULL);
+
   GST_OBJECT_LOCK (element);
-  if (gst_ring_settings_get_property (s, pspec, value)) {
+  if (gst_ring_settings_get_property (element_settings (element, info),
+          pspec, value)) {
     /* done */
-  } else if (prop_id < n_fields && fields[prop_id].offset != 0) {
-    field_get (G_STRUCT_MEMBER_P (element, fields[prop_id].offset), pspec,
-        value);
+  } else if (prop_id < info->n_fields && info->fields[prop_id].offset != 0) {
+    field_get (G_STRUCT_MEMBER_P (element, info->fields[prop_id].offset),
+        pspec, value);
   } else {
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (element, prop_id, pspec);
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
   GST_OBJECT_UNLOCK (element);
 }
 
-/* The specs of the ring properties both elements have; each element says
- * in @blurb what it does with them. */
-GParamSpec *
-gst_ring_param_spec_ring_name (const gchar * blurb)
+/* NULL to READY needs a ring named or handed in. */
+static GstStateChangeReturn
+element_change_state (GstElement * element, GstStateChange transition)
 {
-  return g_param_spec_string ("ring-name", "Ring name", blurb, NULL,
-      GST_RING_PARAM_FIXED);
+  GType type;
+  const GstRingElementInfo *info = element_info (element, &type);
+  GstElementClass *parent = g_type_class_peek (g_type_parent (type));
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY &&
+      !gst_ring_settings_check_ready (element_settings (element, info),
+          element))
+    return GST_STATE_CHANGE_FAILURE;
+  return parent->change_state (element, transition);
 }
 
-GParamSpec *
-gst_ring_param_spec_ring (const gchar * blurb)
+/* In class_init: the element's properties, kept as @info says, and its
+ * change_state(). */
+void
+gst_ring_element_class_init (GstElementClass * klass,
+    const GstRingElementInfo * info, GParamSpec ** properties,
+    guint n_properties)
 {
-  return g_param_spec_object ("ring", "Ring", blurb, RB_TYPE_RING,
-      GST_RING_PARAM_FIXED);
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  g_type_set_qdata (G_OBJECT_CLASS_TYPE (klass), info_quark (),
+      (gpointer) info);
+  gobject_class->set_property = element_set_property;
+  gobject_class->get_property = element_get_property;
+  klass->change_state = GST_DEBUG_FUNCPTR (element_change_state);
+  g_object_class_install_properties (gobject_class, n_properties, properties);
 }
 
-GParamSpec *
-gst_ring_param_spec_open_flags (const gchar * blurb)
+/* An element's enum type, registered once. */
+GType
+gst_ring_register_enum (GType * type, const gchar * name,
+    const GEnumValue * values)
 {
-  return g_param_spec_flags ("open-flags", "Open flags", blurb,
-      RB_TYPE_RING_OPEN_FLAGS, RB_RING_OPEN_FLAGS_NONE, GST_RING_PARAM_FIXED);
+  if (g_once_init_enter (type)) {
+    GType t = g_enum_register_static (name, values);
+
+    g_once_init_leave (type, t);
+  }
+  return *type;
+}
+
+/* In class_init: the specs of the properties both elements have, ring-name,
+ * ring and open-flags, at their ids in @properties; each element says in
+ * the blurbs what it does with them. */
+void
+gst_ring_settings_specs (GParamSpec ** properties, guint name_id,
+    const gchar * name_blurb, guint ring_id, const gchar * ring_blurb,
+    guint flags_id, const gchar * flags_blurb)
+{
+  properties[name_id] = g_param_spec_string ("ring-name", "Ring name",
+      name_blurb, NULL, GST_RING_PARAM_FIXED);
+  properties[ring_id] = g_param_spec_object ("ring", "Ring", ring_blurb,
+      RB_TYPE_RING, GST_RING_PARAM_FIXED);
+  properties[flags_id] = g_param_spec_flags ("open-flags", "Open flags",
+      flags_blurb, RB_TYPE_RING_OPEN_FLAGS, RB_RING_OPEN_FLAGS_NONE,
+      GST_RING_PARAM_FIXED);
 }

@@ -52,23 +52,30 @@ typedef struct {
 #define GST_RING_PARAM_FIXED \
   (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)
 
-gboolean        gst_ring_element_set_property (GstElement * element,
-                                             GstRingSettings * s,
-                                             const GstRingField * fields,
-                                             guint n_fields,
-                                             guint prop_id,
-                                             GParamSpec * pspec,
-                                             const GValue * value);
-void            gst_ring_element_get_property (GstElement * element,
-                                             const GstRingSettings * s,
-                                             const GstRingField * fields,
-                                             guint n_fields,
-                                             guint prop_id,
-                                             GParamSpec * pspec,
-                                             GValue * value);
-GParamSpec     *gst_ring_param_spec_ring_name (const gchar * blurb);
-GParamSpec     *gst_ring_param_spec_ring    (const gchar * blurb);
-GParamSpec     *gst_ring_param_spec_open_flags (const gchar * blurb);
+/* What the shared property and state functions know of an element
+ * class, given to gst_ring_element_class_init(). */
+typedef struct {
+  gsize settings_offset;        /* of its GstRingSettings */
+  const GstRingField *fields;   /* by property id */
+  guint n_fields;
+  /* after a field's property was set, without the lock; may be NULL */
+  void (*field_set) (GstElement * element, guint prop_id);
+} GstRingElementInfo;
+
+void            gst_ring_element_class_init (GstElementClass * klass,
+                                             const GstRingElementInfo * info,
+                                             GParamSpec ** properties,
+                                             guint n_properties);
+GType           gst_ring_register_enum      (GType * type,
+                                             const gchar * name,
+                                             const GEnumValue * values);
+void            gst_ring_settings_specs     (GParamSpec ** properties,
+                                             guint name_id,
+                                             const gchar * name_blurb,
+                                             guint ring_id,
+                                             const gchar * ring_blurb,
+                                             guint flags_id,
+                                             const gchar * flags_blurb);
 
 RbRing         *gst_ring_settings_start     (GstRingSettings * s);
 gboolean        gst_ring_settings_check_ready (GstRingSettings * s,

@@ -123,11 +123,7 @@ gst_ring_sink_mode_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstRingSinkMode", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return gst_ring_register_enum (&type, "GstRingSinkMode", values);
 }
 
 GType
@@ -142,11 +138,7 @@ gst_ring_sink_peer_loss_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstRingSinkPeerLoss", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return gst_ring_register_enum (&type, "GstRingSinkPeerLoss", values);
 }
 
 /* --- buffers and events (written by gstringsinkwrite.c) ------------------ */
@@ -395,16 +387,6 @@ gst_ring_sink_unlock_stop (GstBaseSink * bsink)
   return TRUE;
 }
 
-static GstStateChangeReturn
-gst_ring_sink_change_state (GstElement * element, GstStateChange transition)
-{
-  if (transition == GST_STATE_CHANGE_NULL_TO_READY &&
-      !gst_ring_settings_check_ready (&GST_RING_SINK (element)->settings,
-          element))
-    return GST_STATE_CHANGE_FAILURE;
-  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
-}
-
 /* --- properties --------------------------------------------------------- */
 
 /* the properties kept in the element's fields (gstringcommon.h) */
@@ -421,25 +403,9 @@ static const GstRingField fields[N_PROPERTIES] = {
       FALSE),
 };
 
-static void
-gst_ring_sink_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
-{
-  GstRingSink *self = GST_RING_SINK (object);
-
-  gst_ring_element_set_property (GST_ELEMENT (self), &self->settings, fields,
-      N_PROPERTIES, prop_id, pspec, value);
-}
-
-static void
-gst_ring_sink_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
-{
-  GstRingSink *self = GST_RING_SINK (object);
-
-  gst_ring_element_get_property (GST_ELEMENT (self), &self->settings, fields,
-      N_PROPERTIES, prop_id, pspec, value);
-}
+static const GstRingElementInfo element_info = {
+  G_STRUCT_OFFSET (GstRingSink, settings), fields, N_PROPERTIES, NULL
+};
 
 static void
 gst_ring_sink_finalize (GObject * object)
@@ -470,7 +436,7 @@ gst_ring_sink_init (GstRingSink * self)
   self->cancellable = g_cancellable_new ();
 }
 
-/* which ring: ring-name, ring */
+/* which ring: ring-name, ring, open-flags */
 static void
 ring_properties_init (void)
 {
@@ -484,9 +450,6 @@ ring_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_RING_NAME] = gst_ring_param_spec_ring_name ("Name of the "
-      "shared ring (/dev/shm/ringbridge-NAME): attached if it exists, "
-      "created from the caps if not");
 
   /**
    * GstRingSink:ring:
@@ -499,8 +462,24 @@ ring_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_RING] = gst_ring_param_spec_ring ("An RbRing object to "
-      "write into (in-process use); takes precedence over ring-name");
+  /**
+   * GstRingSink:open-flags:
+   *
+   * How far to trust an existing named ring the sink attaches to:
+   * `shared-write` accepts a ring writable by group or others (one made
+   * with #GstRingSink:permissions `0660`, say), `any-owner` one owned by
+   * another user. By default such rings are refused, since whoever can
+   * write the file can feed the ring's other users anything.
+   *
+   * Since: 0.1
+   */
+  gst_ring_settings_specs (properties,
+      PROP_RING_NAME, "Name of the shared ring (/dev/shm/ringbridge-NAME): "
+      "attached if it exists, created from the caps if not",
+      PROP_RING, "An RbRing object to write into (in-process use); takes "
+      "precedence over ring-name",
+      PROP_OPEN_FLAGS, "Accept an existing ring writable by others "
+      "(shared-write) or owned by another user (any-owner)");
 }
 
 /* what a full ring does, and a ring the sink creates */
@@ -567,9 +546,9 @@ full_properties_init (void)
       GST_RING_PARAM_FIXED);
 }
 
-/* peer loss and trust */
+/* peer loss */
 static void
-trust_properties_init (void)
+peer_properties_init (void)
 {
   /**
    * GstRingSink:on-peer-loss:
@@ -587,20 +566,6 @@ trust_properties_init (void)
       "went away", GST_TYPE_RING_SINK_PEER_LOSS, DEFAULT_ON_PEER_LOSS,
       GST_RING_PARAM_FIXED);
 
-  /**
-   * GstRingSink:open-flags:
-   *
-   * How far to trust an existing named ring the sink attaches to:
-   * `shared-write` accepts a ring writable by group or others (one made
-   * with #GstRingSink:permissions `0660`, say), `any-owner` one owned by
-   * another user. By default such rings are refused, since whoever can
-   * write the file can feed the ring's other users anything.
-   *
-   * Since: 0.1
-   */
-  properties[PROP_OPEN_FLAGS] = gst_ring_param_spec_open_flags ("Accept an "
-      "existing ring writable by others (shared-write) or owned by another "
-      "user (any-owner)");
 }
 
 /* what was lost, read only */
@@ -656,8 +621,6 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
   GST_DEBUG_CATEGORY_INIT (gst_ring_sink_debug, "ringsink", 0,
       "ringbridge ring sink");
 
-  gobject_class->set_property = gst_ring_sink_set_property;
-  gobject_class->get_property = gst_ring_sink_get_property;
   gobject_class->finalize = gst_ring_sink_finalize;
 
   gst_element_class_set_static_metadata (element_class,
@@ -668,7 +631,6 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
       "The ringbridge authors");
   gst_element_class_add_static_pad_template (element_class, &sink_template);
 
-  element_class->change_state = GST_DEBUG_FUNCPTR (gst_ring_sink_change_state);
   basesink_class->start = GST_DEBUG_FUNCPTR (gst_ring_sink_start);
   basesink_class->stop = GST_DEBUG_FUNCPTR (gst_ring_sink_stop);
   basesink_class->render = GST_DEBUG_FUNCPTR (gst_ring_sink_render);
@@ -680,9 +642,10 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
 
   ring_properties_init ();
   full_properties_init ();
-  trust_properties_init ();
+  peer_properties_init ();
   counter_properties_init ();
-  g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
+  gst_ring_element_class_init (element_class, &element_info, properties,
+      N_PROPERTIES);
 
   gst_type_mark_as_plugin_api (GST_TYPE_RING_SINK_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_RING_SINK_PEER_LOSS, 0);

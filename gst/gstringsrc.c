@@ -111,11 +111,7 @@ gst_ring_src_peer_loss_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstRingSrcPeerLoss", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return gst_ring_register_enum (&type, "GstRingSrcPeerLoss", values);
 }
 
 /* --- the clock (gstringclock.c) ---------------------------------------- */
@@ -380,17 +376,6 @@ gst_ring_src_unlock_stop (GstBaseSrc * bsrc)
   return TRUE;
 }
 
-static GstStateChangeReturn
-gst_ring_src_change_state (GstElement * element, GstStateChange transition)
-{
-  GstRingSrc *self = GST_RING_SRC (element);
-
-  if (transition == GST_STATE_CHANGE_NULL_TO_READY &&
-      !gst_ring_settings_check_ready (&self->settings, element))
-    return GST_STATE_CHANGE_FAILURE;
-  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
-}
-
 /* --- properties --------------------------------------------------------- */
 
 /* the properties kept in the element's fields (gstringcommon.h) */
@@ -402,16 +387,14 @@ static const GstRingField fields[N_PROPERTIES] = {
   [PROP_PROVIDE_CLOCK] = GST_RING_FIELD (GstRingSrc, provide_clock, FALSE),
 };
 
+/* is-live and provide-clock decide whether the element offers a clock */
 static void
-gst_ring_src_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
+field_set (GstElement * element, guint prop_id)
 {
-  GstRingSrc *self = GST_RING_SRC (object);
+  GstRingSrc *self = GST_RING_SRC (element);
   gboolean live;
 
-  if (!gst_ring_element_set_property (GST_ELEMENT (self), &self->settings,
-          fields, N_PROPERTIES, prop_id, pspec, value) ||
-      (prop_id != PROP_IS_LIVE && prop_id != PROP_PROVIDE_CLOCK))
+  if (prop_id != PROP_IS_LIVE && prop_id != PROP_PROVIDE_CLOCK)
     return;
   GST_OBJECT_LOCK (self);
   update_clock_flag (self);
@@ -421,15 +404,9 @@ gst_ring_src_set_property (GObject * object, guint prop_id,
     gst_base_src_set_live (GST_BASE_SRC (self), live);
 }
 
-static void
-gst_ring_src_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
-{
-  GstRingSrc *self = GST_RING_SRC (object);
-
-  gst_ring_element_get_property (GST_ELEMENT (self), &self->settings, fields,
-      N_PROPERTIES, prop_id, pspec, value);
-}
+static const GstRingElementInfo element_info = {
+  G_STRUCT_OFFSET (GstRingSrc, settings), fields, N_PROPERTIES, field_set
+};
 
 static void
 gst_ring_src_finalize (GObject * object)
@@ -465,7 +442,7 @@ gst_ring_src_init (GstRingSrc * self)
   gst_base_src_set_live (GST_BASE_SRC (self), DEFAULT_IS_LIVE);
 }
 
-/* which ring: ring-name, ring */
+/* which ring: ring-name, ring, open-flags */
 static void
 ring_properties_init (void)
 {
@@ -478,9 +455,6 @@ ring_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_RING_NAME] = gst_ring_param_spec_ring_name ("Name of the "
-      "shared ring (/dev/shm/ringbridge-NAME); waited for if it does not "
-      "exist yet");
 
   /**
    * GstRingSrc:ring:
@@ -491,8 +465,25 @@ ring_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_RING] = gst_ring_param_spec_ring ("An RbRing object to "
-      "read from (in-process use); takes precedence over ring-name");
+  /**
+   * GstRingSrc:open-flags:
+   *
+   * How far to trust the named ring's file: `shared-write` accepts a ring
+   * writable by group or others (made by a ringsink with
+   * `permissions=0660`, say), `any-owner` one owned by another user. By
+   * default such rings are refused (RESOURCE/NOT_AUTHORIZED), since
+   * whoever can write the file can feed this element anything; the
+   * header is validated either way.
+   *
+   * Since: 0.1
+   */
+  gst_ring_settings_specs (properties,
+      PROP_RING_NAME, "Name of the shared ring (/dev/shm/ringbridge-NAME); "
+      "waited for if it does not exist yet",
+      PROP_RING, "An RbRing object to read from (in-process use); takes "
+      "precedence over ring-name",
+      PROP_OPEN_FLAGS, "Accept a ring writable by others (shared-write) or "
+      "owned by another user (any-owner)");
 }
 
 /* how the stream comes out */
@@ -543,7 +534,7 @@ stream_properties_init (void)
       GST_RING_PARAM_FIXED);
 }
 
-/* peer loss, the clock and trust */
+/* peer loss and the clock */
 static void
 peer_properties_init (void)
 {
@@ -575,21 +566,6 @@ peer_properties_init (void)
       "(live audio rings)", DEFAULT_PROVIDE_CLOCK,
       GST_RING_PARAM_FIXED);
 
-  /**
-   * GstRingSrc:open-flags:
-   *
-   * How far to trust the named ring's file: `shared-write` accepts a ring
-   * writable by group or others (made by a ringsink with
-   * `permissions=0660`, say), `any-owner` one owned by another user. By
-   * default such rings are refused (RESOURCE/NOT_AUTHORIZED), since
-   * whoever can write the file can feed this element anything; the
-   * header is validated either way.
-   *
-   * Since: 0.1
-   */
-  properties[PROP_OPEN_FLAGS] = gst_ring_param_spec_open_flags ("Accept a "
-      "ring writable by others (shared-write) or owned by another user "
-      "(any-owner)");
 }
 
 static void
@@ -603,8 +579,6 @@ gst_ring_src_class_init (GstRingSrcClass * klass)
   GST_DEBUG_CATEGORY_INIT (gst_ring_src_debug, "ringsrc", 0,
       "ringbridge ring source");
 
-  gobject_class->set_property = gst_ring_src_set_property;
-  gobject_class->get_property = gst_ring_src_get_property;
   gobject_class->finalize = gst_ring_src_finalize;
 
   gst_element_class_set_static_metadata (element_class,
@@ -615,7 +589,6 @@ gst_ring_src_class_init (GstRingSrcClass * klass)
       "The ringbridge authors");
   gst_element_class_add_static_pad_template (element_class, &src_template);
 
-  element_class->change_state = GST_DEBUG_FUNCPTR (gst_ring_src_change_state);
   element_class->provide_clock =
       GST_DEBUG_FUNCPTR (gst_ring_src_provide_clock);
   basesrc_class->start = GST_DEBUG_FUNCPTR (gst_ring_src_start);
@@ -630,7 +603,8 @@ gst_ring_src_class_init (GstRingSrcClass * klass)
   ring_properties_init ();
   stream_properties_init ();
   peer_properties_init ();
-  g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
+  gst_ring_element_class_init (element_class, &element_info, properties,
+      N_PROPERTIES);
 
   gst_type_mark_as_plugin_api (GST_TYPE_RING_SRC_PEER_LOSS, 0);
 }
