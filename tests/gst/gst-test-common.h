@@ -78,6 +78,53 @@ pattern_buffer (gsize size, guint seed)
   return buf;
 }
 
+/* Appends @buf's bytes to @out. */
+static inline void
+append_buffer (GByteArray * out, GstBuffer * buf)
+{
+  GstMapInfo map;
+
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+  g_byte_array_append (out, map.data, map.size);
+  gst_buffer_unmap (buf, &map);
+}
+
+/* Pulls buffers of at most @max_size bytes (0: any) from @h's source
+ * until they carry as many bytes as @want, and compares them with it. */
+static inline void
+expect_bytes (GstHarness * h, GstBuffer * want, gsize max_size)
+{
+  gsize size = gst_buffer_get_size (want);
+  GByteArray *out = g_byte_array_new ();
+
+  while (out->len < size) {
+    GstBuffer *buf = gst_harness_pull (h);
+
+    fail_unless (buf != NULL, "%u of %" G_GSIZE_FORMAT " bytes came",
+        out->len, size);
+    fail_unless (max_size == 0 || gst_buffer_get_size (buf) <= max_size);
+    append_buffer (out, buf);
+    gst_buffer_unref (buf);
+  }
+  fail_unless_equals_int (out->len, size);
+  fail_unless (gst_buffer_memcmp (want, 0, out->data, size) == 0);
+  g_byte_array_unref (out);
+}
+
+/* The next event of @type from @h's source, the ones before it dropped. */
+static inline GstEvent *
+pull_event_of_type (GstHarness * h, GstEventType type)
+{
+  for (;;) {
+    GstEvent *ev = gst_harness_pull_event (h);
+
+    fail_unless (ev != NULL, "no %s event", gst_event_type_get_name (type));
+    if (GST_EVENT_TYPE (ev) == type)
+      return ev;
+    gst_event_unref (ev);
+  }
+}
+
 /* The error the element posted on @bus, checked against @domain/@code. */
 static inline gchar *
 expect_error (GstBus * bus, GQuark domain, gint code)

@@ -217,7 +217,6 @@ GST_START_TEST (test_audio_roundtrip)
 
   for (guint64 frame = 0; frame < frames_in;) {
     GstBuffer *buf = gst_harness_pull (hsrc);
-    GstMapInfo map;
     guint64 frames;
 
     fail_unless (buf != NULL);
@@ -232,9 +231,7 @@ GST_START_TEST (test_audio_roundtrip)
             GST_SECOND, 48000));
     fail_unless_equals_int (GST_BUFFER_FLAG_IS_SET (buf,
             GST_BUFFER_FLAG_DISCONT), frame == 0);
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    g_byte_array_append (out, map.data, map.size);
-    gst_buffer_unmap (buf, &map);
+    append_buffer (out, buf);
     gst_buffer_unref (buf);
     frame += frames;
   }
@@ -250,16 +247,7 @@ GST_START_TEST (test_audio_roundtrip)
   gst_caps_unref (caps);
 
   /* the ring's EOS flag ends the source's stream */
-  for (;;) {
-    GstEvent *ev = gst_harness_pull_event (hsrc);
-
-    fail_unless (ev != NULL);
-    if (GST_EVENT_TYPE (ev) == GST_EVENT_EOS) {
-      gst_event_unref (ev);
-      break;
-    }
-    gst_event_unref (ev);
-  }
+  gst_event_unref (pull_event_of_type (hsrc, GST_EVENT_EOS));
 
   g_byte_array_unref (in);
   g_byte_array_unref (out);
@@ -285,11 +273,8 @@ GST_START_TEST (test_audio_ring_read_by_library)
 
   for (guint i = 0; i < 20; i++) {
     GstBuffer *buf = pattern_buffer (12 * 64, i);
-    GstMapInfo map;
 
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    g_byte_array_append (in, map.data, map.size);
-    gst_buffer_unmap (buf, &map);
+    append_buffer (in, buf);
     fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
   }
 
@@ -474,30 +459,14 @@ GST_START_TEST (test_audio_split_large_buffer)
           NULL), AUDIO_CAPS);
   GstHarness *hsrc = src_harness (make_element ("ringsrc", "ring", ring,
           "buffer-frames", 1000, NULL));
-  const gsize size = 4 * 10000;
-  GstBuffer *in = pattern_buffer (size, 5);
-  GByteArray *out = g_byte_array_new ();
-  GstMapInfo map;
+  GstBuffer *in = pattern_buffer (4 * 10000, 5);
 
   /* 10000 frames through a 1024-frame ring */
   gst_harness_set_blocking_push_mode (hsink);
   fail_unless_equals_int (gst_harness_push (hsink, gst_buffer_ref (in)),
       GST_FLOW_OK);
-  while (out->len < size) {
-    GstBuffer *buf = gst_harness_pull (hsrc);
-
-    fail_unless (buf != NULL);
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    g_byte_array_append (out, map.data, map.size);
-    gst_buffer_unmap (buf, &map);
-    gst_buffer_unref (buf);
-  }
-  gst_buffer_map (in, &map, GST_MAP_READ);
-  fail_unless_equals_int (out->len, size);
-  fail_unless (memcmp (map.data, out->data, size) == 0);
-  gst_buffer_unmap (in, &map);
+  expect_bytes (hsrc, in, 0);
   gst_buffer_unref (in);
-  g_byte_array_unref (out);
   gst_harness_teardown (hsrc);
   gst_harness_teardown (hsink);
   g_object_unref (ring);
@@ -506,19 +475,6 @@ GST_START_TEST (test_audio_split_large_buffer)
 GST_END_TEST;
 
 /* --- records ------------------------------------------------------------ */
-
-static GstEvent *
-pull_event_of_type (GstHarness * h, GstEventType type)
-{
-  for (;;) {
-    GstEvent *ev = gst_harness_pull_event (h);
-
-    fail_unless (ev != NULL, "no %s event", gst_event_type_get_name (type));
-    if (GST_EVENT_TYPE (ev) == type)
-      return ev;
-    gst_event_unref (ev);
-  }
-}
 
 /* Everything a buffer carries crosses a records ring: bytes, PTS, DTS,
  * duration, offsets, flags; and the caps, segment, tags, custom events,
@@ -961,35 +917,53 @@ GST_START_TEST (test_sink_pause_while_blocked)
 
 GST_END_TEST;
 
+/* The three ways a source has nothing to read: an in-process ring handed
+ * in (@k 0), an empty named ring (1), a name without a ring yet (2).
+ * *@ring: the ring made, if any. */
+static GstElement *
+empty_src (guint k, const gchar * name, RbRing ** ring)
+{
+  *ring = NULL;
+  if (k == 0) {
+    *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
+        RB_RING_FLAGS_NONE, NULL);
+    return make_element ("ringsrc", "ring", *ring, NULL);
+  }
+  if (k == 1)
+    *ring = rb_ring_create (name, 4096, RB_RING_FLAGS_NONE,
+        RB_RING_ROLE_PRODUCER, 0600, NULL);
+  return make_element ("ringsrc", "ring-name", name, NULL);
+}
+
+/* Lets @src's streaming thread start and block in its wait. */
+static void
+let_src_block (GstElement * src)
+{
+  while (gst_pad_get_task_state (GST_BASE_SRC_PAD (src)) != GST_TASK_STARTED)
+    g_usleep (1000);
+  g_usleep (G_USEC_PER_SEC / 5);
+}
+
+static void
+empty_src_done (guint k, const gchar * name, RbRing * ring)
+{
+  if (k == 1)
+    rb_ring_unlink (name, NULL);
+  g_clear_object (&ring);
+}
+
 /* A source blocked in create(): flush-start ends the wait (the streaming
- * task pauses with "flushing"), and so does going to NULL, for a shared
- * ring (waits in slices), an own ring (rb_ring_interrupt) and a ring that
- * has not appeared yet. */
+ * task pauses with "flushing"), and so does going to NULL (teardown). */
 GST_START_TEST (test_unlock_src)
 {
   for (guint k = 0; k < 3; k++) {
     g_autofree gchar *name = test_ring_name ("srcunlock");
-    RbRing *ring = NULL;
-    GstElement *src;
-    GstHarness *h;
-    GstPad *pad;
+    RbRing *ring;
+    GstElement *src = empty_src (k, name, &ring);
+    GstHarness *h = src_harness (src);
+    GstPad *pad = GST_BASE_SRC_PAD (src);
 
-    if (k == 0) {
-      ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-          RB_RING_FLAGS_NONE, NULL);
-      src = make_element ("ringsrc", "ring", ring, NULL);
-    } else {
-      if (k == 1)
-        ring = rb_ring_create (name, 4096, RB_RING_FLAGS_NONE,
-            RB_RING_ROLE_PRODUCER, 0600, NULL);
-      src = make_element ("ringsrc", "ring-name", name, NULL);
-    }
-    h = src_harness (src);
-    pad = GST_BASE_SRC_PAD (src);
-    /* let it block */
-    while (gst_pad_get_task_state (pad) != GST_TASK_STARTED)
-      g_usleep (1000);
-    g_usleep (G_USEC_PER_SEC / 50);
+    let_src_block (src);
     fail_unless (gst_harness_push_upstream_event (h,
             gst_event_new_flush_start ()));
     while (gst_pad_get_task_state (pad) != GST_TASK_PAUSED)
@@ -997,9 +971,7 @@ GST_START_TEST (test_unlock_src)
     fail_unless (gst_harness_push_upstream_event (h,
             gst_event_new_flush_stop (TRUE)));
     gst_harness_teardown (h);
-    if (k == 1)
-      rb_ring_unlink (name, NULL);
-    g_clear_object (&ring);
+    empty_src_done (k, name, ring);
   }
 }
 
@@ -1014,28 +986,14 @@ GST_START_TEST (test_src_null_while_waiting)
 {
   for (guint k = 0; k < 3; k++) {
     g_autofree gchar *name = test_ring_name ("srcnull");
-    RbRing *ring = NULL;
-    GstElement *src;
+    RbRing *ring;
+    GstElement *src = empty_src (k, name, &ring);
     GstHarness *h;
     gint64 start, took;
 
-    if (k == 0) {
-      ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-          RB_RING_FLAGS_NONE, NULL);
-      src = make_element ("ringsrc", "ring", ring, NULL);
-    } else {
-      if (k == 1)
-        ring = rb_ring_create (name, 4096, RB_RING_FLAGS_NONE,
-            RB_RING_ROLE_PRODUCER, 0600, NULL);
-      src = make_element ("ringsrc", "ring-name", name, NULL);
-    }
     g_object_set (src, "timeout", BLOCKED_TIMEOUT_S * GST_SECOND, NULL);
     h = src_harness (src);
-    while (gst_pad_get_task_state (GST_BASE_SRC_PAD (src)) !=
-        GST_TASK_STARTED)
-      g_usleep (1000);
-    /* inside the wait by now */
-    g_usleep (G_USEC_PER_SEC / 5);
+    let_src_block (src);
     start = g_get_monotonic_time ();
     fail_unless_equals_int (gst_element_set_state (src, GST_STATE_NULL),
         GST_STATE_CHANGE_SUCCESS);
@@ -1044,9 +1002,7 @@ GST_START_TEST (test_src_null_while_waiting)
         "case %u: going to NULL took %" G_GINT64_FORMAT " ms", k,
         took / 1000);
     gst_harness_teardown (h);
-    if (k == 1)
-      rb_ring_unlink (name, NULL);
-    g_clear_object (&ring);
+    empty_src_done (k, name, ring);
   }
 }
 
@@ -1398,23 +1354,11 @@ GST_START_TEST (test_bytes)
   GstHarness *hsrc = src_harness (make_element ("ringsrc", "ring", ring,
           "blocksize", 1000, NULL));
   GstBuffer *in = pattern_buffer (3000, 4);
-  GByteArray *out = g_byte_array_new ();
 
   fail_unless_equals_int (gst_harness_push (hsink, gst_buffer_ref (in)),
       GST_FLOW_OK);
-  while (out->len < 3000) {
-    GstBuffer *buf = gst_harness_pull (hsrc);
-    GstMapInfo map;
-
-    fail_unless (gst_buffer_get_size (buf) <= 1000);
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    g_byte_array_append (out, map.data, map.size);
-    gst_buffer_unmap (buf, &map);
-    gst_buffer_unref (buf);
-  }
-  fail_unless (gst_buffer_memcmp (in, 0, out->data, 3000) == 0);
+  expect_bytes (hsrc, in, 1000);
   gst_buffer_unref (in);
-  g_byte_array_unref (out);
   gst_harness_teardown (hsrc);
   gst_harness_teardown (hsink);
   g_object_unref (ring);

@@ -15,19 +15,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-static GstEvent *
-pull_event_until (GstHarness * h, GstEventType type)
-{
-  for (;;) {
-    GstEvent *ev = gst_harness_pull_event (h);
-
-    fail_unless (ev != NULL, "no %s event", gst_event_type_get_name (type));
-    if (GST_EVENT_TYPE (ev) == type)
-      return ev;
-    gst_event_unref (ev);
-  }
-}
-
 /* --- a stream without caps (#11 item 1) --------------------------------- */
 
 /* shmsink/shmsrc carry bytes without caps; so do ringsink and ringsrc:
@@ -53,30 +40,24 @@ GST_START_TEST (test_capsless_stream)
           gst_event_new_segment (&segment)));
   for (guint i = 0; i < 5; i++) {
     GstBuffer *in = pattern_buffer (1000 + i * 7, i);
-    GstMapInfo map;
 
     GST_BUFFER_PTS (in) = i * GST_SECOND;
-    gst_buffer_map (in, &map, GST_MAP_READ);
-    g_byte_array_append (want, map.data, map.size);
-    gst_buffer_unmap (in, &map);
+    append_buffer (want, in);
     fail_unless_equals_int (gst_harness_push (hsink, in), GST_FLOW_OK);
   }
   fail_unless (gst_harness_push_event (hsink, gst_event_new_eos ()));
 
   for (guint i = 0; i < 5; i++) {
     GstBuffer *buf = gst_harness_pull (hsrc);
-    GstMapInfo map;
 
     fail_unless (buf != NULL, "buffer %u did not arrive", i);
     fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), i * GST_SECOND);
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    g_byte_array_append (out, map.data, map.size);
-    gst_buffer_unmap (buf, &map);
+    append_buffer (out, buf);
     gst_buffer_unref (buf);
   }
   fail_unless_equals_int (out->len, want->len);
   fail_unless (memcmp (out->data, want->data, want->len) == 0);
-  ev = pull_event_until (hsrc, GST_EVENT_EOS);
+  ev = pull_event_of_type (hsrc, GST_EVENT_EOS);
   gst_event_unref (ev);
 
   g_byte_array_unref (out);
@@ -268,6 +249,19 @@ GST_START_TEST (test_refused_caps_write_no_eos)
 
 GST_END_TEST;
 
+/* A ringsink on ring @name that has written a buffer of S16LE audio. */
+static GstHarness *
+sink_pushed_audio (const gchar * name)
+{
+  GstHarness *h = sink_harness (make_element ("ringsink", "ring-name", name,
+          NULL), "audio/x-raw, format=S16LE, rate=48000, channels=2, "
+      "layout=interleaved");
+
+  fail_unless_equals_int (gst_harness_push (h, pattern_buffer (400, 1)),
+      GST_FLOW_OK);
+  return h;
+}
+
 /* A sink that took over a ring whose creator died removes its name when
  * it stops, as the creator would have; a ring whose creator lives stays. */
 GST_START_TEST (test_adopted_ring_name_removed)
@@ -295,11 +289,7 @@ GST_START_TEST (test_adopted_ring_name_removed)
   consumer = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
   fail_unless (consumer != NULL, "%s", error ? error->message : "");
 
-  h = sink_harness (make_element ("ringsink", "ring-name", name, NULL),
-      "audio/x-raw, format=S16LE, rate=48000, channels=2, "
-      "layout=interleaved");
-  fail_unless_equals_int (gst_harness_push (h, pattern_buffer (400, 1)),
-      GST_FLOW_OK);
+  h = sink_pushed_audio (name);
   fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
   gst_harness_teardown (h);
   fail_if (g_file_test (path, G_FILE_TEST_EXISTS),
@@ -310,11 +300,7 @@ GST_START_TEST (test_adopted_ring_name_removed)
   consumer = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2, 48000,
       1024, RB_RING_FLAGS_NONE, RB_RING_ROLE_CONSUMER, 0600, &error);
   fail_unless (consumer != NULL, "%s", error ? error->message : "");
-  h = sink_harness (make_element ("ringsink", "ring-name", name, NULL),
-      "audio/x-raw, format=S16LE, rate=48000, channels=2, "
-      "layout=interleaved");
-  fail_unless_equals_int (gst_harness_push (h, pattern_buffer (400, 1)),
-      GST_FLOW_OK);
+  h = sink_pushed_audio (name);
   gst_harness_teardown (h);
   fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
   rb_ring_unlink (name, NULL);

@@ -57,11 +57,8 @@ stream_exact (gboolean records)
   for (guint i = 0; i < p.n; i++) {
     gsize size = records ? 1 + (i * 7919) % 3000 : 4 * (1 + i % 500);
     GstBuffer *buf = pattern_buffer (size, i);
-    GstMapInfo map;
 
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    g_byte_array_append (want, map.data, map.size);
-    gst_buffer_unmap (buf, &map);
+    append_buffer (want, buf);
     gst_buffer_unref (buf);
   }
   total = want->len;
@@ -87,16 +84,7 @@ stream_exact (gboolean records)
   if (records)
     fail_unless_equals_int (n, 10000);
   g_thread_join (t);
-  for (;;) {
-    GstEvent *ev = gst_harness_pull_event (hsrc);
-
-    fail_unless (ev != NULL);
-    if (GST_EVENT_TYPE (ev) == GST_EVENT_EOS) {
-      gst_event_unref (ev);
-      break;
-    }
-    gst_event_unref (ev);
-  }
+  gst_event_unref (pull_event_of_type (hsrc, GST_EVENT_EOS));
   g_byte_array_unref (want);
   gst_harness_teardown (hsrc);
   gst_harness_teardown (hsink);
