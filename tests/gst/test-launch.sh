@@ -54,6 +54,12 @@ run $audio ! filesink location="$tmp/audio.ref"
 # shellcheck disable=SC2086
 run $video ! filesink location="$tmp/video.ref"
 
+# both_ok WHAT SINK_RC SRC_RC OUT REF: both exited 0, OUT is REF
+both_ok () {
+  check "$1: both exit 0" zero "$2" "$3"
+  check "$1: byte-exact" same "$4" "$5"
+}
+
 # 1. the source first: it waits for the ring to appear
 ring=$prefix-a
 run ringsrc ring-name="$ring" timeout=$timeout_ns ! filesink location="$tmp/a.out" &
@@ -63,9 +69,7 @@ sleep 0.3
 run $audio ! ringsink ring-name="$ring" sync=false
 sink_rc=$?
 wait $src
-src_rc=$?
-check "audio, source first: both exit 0" zero $sink_rc $src_rc
-check "audio, source first: byte-exact" same "$tmp/a.out" "$tmp/audio.ref"
+both_ok "audio, source first" $sink_rc $? "$tmp/a.out" "$tmp/audio.ref"
 
 # 2. the sink first: its EOS waits for a consumer to read everything
 ring=$prefix-b
@@ -76,9 +80,7 @@ sleep 0.5
 run ringsrc ring-name="$ring" timeout=$timeout_ns ! filesink location="$tmp/b.out"
 src_rc=$?
 wait $sink
-sink_rc=$?
-check "audio, sink first: both exit 0" zero $sink_rc $src_rc
-check "audio, sink first: byte-exact" same "$tmp/b.out" "$tmp/audio.ref"
+both_ok "audio, sink first" $? $src_rc "$tmp/b.out" "$tmp/audio.ref"
 
 # 3. video through a records ring, caps and all
 ring=$prefix-v
