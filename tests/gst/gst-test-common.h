@@ -12,6 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#define AUDIO_CAPS "audio/x-raw, format=S16LE, rate=48000, channels=2, " \
+  "layout=interleaved"
+
 static guint test_ring_counter;
 
 /* A ring name of this process, so parallel test runs never meet. */
@@ -34,6 +37,18 @@ make_element (const gchar * factory, const gchar * first_property, ...)
     g_object_set_valist (G_OBJECT (el), first_property, args);
   va_end (args);
   return el;
+}
+
+/* A named mono S16LE ring, made as its producer. */
+static inline RbRing *
+open_producer (const gchar * name)
+{
+  g_autoptr (GError) error = NULL;
+  RbRing *ring = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 1,
+      8000, 4096, RB_RING_FLAGS_NONE, RB_RING_ROLE_PRODUCER, 0600, &error);
+
+  fail_unless (ring != NULL, "%s", error ? error->message : "");
+  return ring;
 }
 
 /* A harness around a ringsink that is configured before it starts. Sinks

@@ -4,13 +4,14 @@
 /* ringsink and ringsrc against what goes wrong (issue #11): a stream
  * without caps, overwrites that must show as DISCONT, a consumer that dies
  * under a blocked sink, the clock flag, negotiation that must consume
- * nothing, hostile records (run with G_DEBUG=fatal-criticals), and rings
- * writable by others. */
+ * nothing, hostile records (run with G_DEBUG=fatal-criticals), rings
+ * writable by others, and the errors on attach (busy, not a ring). */
 
 #include "gst-test-common.h"
 
 #include <gst/audio/audio.h>
 
+#include <fcntl.h>
 #include <math.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -666,6 +667,60 @@ GST_START_TEST (test_shared_write_opt_in)
 
 GST_END_TEST;
 
+/* --- errors on attach --------------------------------------------------- */
+
+GST_START_TEST (test_busy)
+{
+  g_autofree gchar *name = test_ring_name ("busy");
+  g_autofree gchar *msg = NULL;
+  RbRing *producer = open_producer (name);
+  GstElement *sink = make_element ("ringsink", "ring-name", name, NULL);
+  GstBus *bus = watch_bus (sink);
+
+  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  msg = expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_BUSY);
+  fail_unless (strstr (msg, "producer") != NULL, "%s", msg);
+  gst_element_set_state (sink, GST_STATE_NULL);
+  unwatch_bus (sink, bus);
+  gst_object_unref (sink);
+  rb_ring_unlink (name, NULL);
+  g_object_unref (producer);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_not_a_ring)
+{
+  g_autofree gchar *name = test_ring_name ("junk");
+  g_autofree gchar *path = rb_ring_name_to_path (name);
+  g_autofree gchar *msg = NULL;
+  const gchar *factories[] = { "ringsrc", "ringsink" };
+  gchar junk[8192];
+  int fd;
+
+  memset (junk, 'x', sizeof junk);
+  fd = open (path, O_CREAT | O_EXCL | O_WRONLY, 0600);
+  fail_unless (fd >= 0);
+  fail_unless_equals_int (write (fd, junk, sizeof junk), sizeof junk);
+  close (fd);
+
+  for (guint i = 0; i < G_N_ELEMENTS (factories); i++) {
+    GstElement *el = make_element (factories[i], "ring-name", name, NULL);
+    GstBus *bus = watch_bus (el);
+
+    fail_unless_equals_int (gst_element_set_state (el, GST_STATE_PAUSED),
+        GST_STATE_CHANGE_FAILURE);
+    g_free (expect_error (bus, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT));
+    gst_element_set_state (el, GST_STATE_NULL);
+    unwatch_bus (el, bus);
+    gst_object_unref (el);
+  }
+  unlink (path);
+}
+
+GST_END_TEST;
+
 static Suite *
 hardening_suite (void)
 {
@@ -684,6 +739,8 @@ hardening_suite (void)
   tcase_add_test (tc, test_hostile_records);
   tcase_add_test (tc, test_records_fuzz);
   tcase_add_test (tc, test_shared_write_opt_in);
+  tcase_add_test (tc, test_busy);
+  tcase_add_test (tc, test_not_a_ring);
   return s;
 }
 
