@@ -2,9 +2,9 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
 /* ringsink and ringsrc with GstHarness: properties, negotiation, the three
- * ring kinds, timestamps and flags, EOS, live latency and the clock. Full
- * and empty rings (modes, blocking, unlock, the source's waits and peer
- * loss) are in test-waits.c. */
+ * ring kinds, timestamps, EOS, live latency and the clock. Records rings
+ * are in test-records.c; full and empty rings (modes, blocking, unlock,
+ * the source's waits and peer loss) in test-waits.c. */
 
 #include "gst-test-common.h"
 
@@ -13,19 +13,18 @@
 
 /* --- properties --------------------------------------------------------- */
 
-GST_START_TEST (test_properties)
+GST_START_TEST (test_property_defaults)
 {
   GstElement *sink = make_element ("ringsink", NULL);
   GstElement *src = make_element ("ringsrc", NULL);
   g_autofree gchar *name = NULL;
-  RbRing *ring = rb_ring_new (4096, NULL), *got = NULL;
+  RbRingOpenFlags flags = 1;
   guint64 u64;
   gint64 i64;
   guint u;
   gint mode;
   gboolean b;
 
-  /* defaults */
   g_object_get (sink, "ring-name", &name, "mode", &mode, "capacity", &u64,
       "buffer-time", &i64, "permissions", &u, NULL);
   fail_unless (name == NULL);
@@ -45,10 +44,29 @@ GST_START_TEST (test_properties)
   fail_unless_equals_int (u, 0);
   fail_unless_equals_uint64 (u64, 0);
   fail_unless_equals_int (mode, 0);
-  g_object_get (src, "provide-clock", &b, NULL);
+  g_object_get (src, "provide-clock", &b, "open-flags", &flags, NULL);
   fail_unless (b);
+  fail_unless_equals_int (flags, RB_RING_OPEN_FLAGS_NONE);
+  gst_object_unref (sink);
+  gst_object_unref (src);
+}
 
-  /* set and read back, enums by nick as gst-launch does */
+GST_END_TEST;
+
+/* Set and read back, enums by nick as gst-launch does. */
+GST_START_TEST (test_properties)
+{
+  GstElement *sink = make_element ("ringsink", NULL);
+  GstElement *src = make_element ("ringsrc", NULL);
+  g_autofree gchar *name = NULL;
+  RbRing *ring = rb_ring_new (4096, NULL), *got = NULL;
+  RbRingOpenFlags flags = 0;
+  guint64 u64;
+  gint64 i64;
+  guint u;
+  gint mode;
+  gboolean b;
+
   gst_util_set_object_arg (G_OBJECT (sink), "mode", "drop-new");
   g_object_get (sink, "mode", &mode, NULL);
   fail_unless_equals_int (mode, 1);
@@ -86,6 +104,9 @@ GST_START_TEST (test_properties)
   g_object_get (src, "provide-clock", &b, NULL);
   fail_unless (!b);
   fail_unless (gst_base_src_is_live (GST_BASE_SRC (src)));
+  gst_util_set_object_arg (G_OBJECT (src), "open-flags", "shared-write");
+  g_object_get (src, "open-flags", &flags, NULL);
+  fail_unless_equals_int (flags, RB_RING_OPEN_FLAGS_SHARED_WRITE);
 
   /* out of range: GLib refuses with a warning, the value stays */
   ASSERT_WARNING (g_object_set (sink, "permissions", 01000, NULL));
@@ -469,201 +490,6 @@ GST_START_TEST (test_audio_split_large_buffer)
 
 GST_END_TEST;
 
-/* --- records ------------------------------------------------------------ */
-
-/* Everything a buffer carries crosses a records ring: bytes, PTS, DTS,
- * duration, offsets, flags; and the caps, segment, tags, custom events,
- * a caps change and EOS, in order. */
-GST_START_TEST (test_records_roundtrip)
-{
-  g_autofree gchar *name = test_ring_name ("rec");
-  GstHarness *hsink = sink_harness (make_element ("ringsink", "ring-name",
-          name, NULL), NULL);
-  /* a sink that made its ring holds EOS until a consumer read everything */
-  GstHarness *hsrc = src_harness (make_element ("ringsrc", "ring-name", name,
-          NULL));
-  GstSegment seg;
-  GstEvent *ev;
-  GstCaps *caps;
-  GstTagList *tags;
-  gchar *title = NULL;
-  const GstBufferFlags flag_sets[] = {
-    GST_BUFFER_FLAG_HEADER, GST_BUFFER_FLAG_DELTA_UNIT,
-    GST_BUFFER_FLAG_DELTA_UNIT | GST_BUFFER_FLAG_MARKER,
-    GST_BUFFER_FLAG_DROPPABLE | GST_BUFFER_FLAG_CORRUPTED,
-    GST_BUFFER_FLAG_DECODE_ONLY, GST_BUFFER_FLAG_NON_DROPPABLE, 0,
-  };
-
-  gst_harness_set_src_caps_str (hsink, "video/x-h264, stream-format=avc, "
-      "alignment=au, width=64, height=48");
-  gst_segment_init (&seg, GST_FORMAT_TIME);
-  seg.start = 10 * GST_SECOND;
-  seg.base = 3 * GST_SECOND;
-  seg.time = 7 * GST_SECOND;
-  seg.rate = 2.0;
-  fail_unless (gst_harness_push_event (hsink, gst_event_new_segment (&seg)));
-  fail_unless (gst_harness_push_event (hsink, gst_event_new_tag
-          (gst_tag_list_new (GST_TAG_TITLE, "ring title", NULL))));
-
-  for (guint i = 0; i < G_N_ELEMENTS (flag_sets); i++) {
-    GstBuffer *buf = pattern_buffer (1000 + i * 777, i);
-
-    GST_BUFFER_PTS (buf) = 10 * GST_SECOND + i * GST_MSECOND;
-    GST_BUFFER_DTS (buf) = i == 3 ? GST_CLOCK_TIME_NONE :
-        (GstClockTime) (10 * GST_SECOND + i * GST_MSECOND - 1);
-    GST_BUFFER_DURATION (buf) = i == 2 ? GST_CLOCK_TIME_NONE : GST_MSECOND;
-    GST_BUFFER_OFFSET (buf) = 100 + i;
-    GST_BUFFER_OFFSET_END (buf) = i == 4 ? GST_BUFFER_OFFSET_NONE : 101 + i;
-    GST_BUFFER_FLAG_SET (buf, flag_sets[i]);
-    fail_unless_equals_int (gst_harness_push (hsink, buf), GST_FLOW_OK);
-  }
-  fail_unless (gst_harness_push_event (hsink,
-          gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
-              gst_structure_new ("ring-test", "n", G_TYPE_INT, 42, NULL))));
-  gst_harness_set_src_caps_str (hsink, "video/x-h264, stream-format=avc, "
-      "alignment=au, width=128, height=96");
-  fail_unless_equals_int (gst_harness_push (hsink, pattern_buffer (64, 99)),
-      GST_FLOW_OK);
-  fail_unless (gst_harness_push_event (hsink, gst_event_new_eos ()));
-
-  for (guint i = 0; i < G_N_ELEMENTS (flag_sets); i++) {
-    GstBuffer *buf = gst_harness_pull (hsrc);
-    GstBuffer *want = pattern_buffer (1000 + i * 777, i);
-    GstBufferFlags flags = flag_sets[i];
-
-    fail_unless (buf != NULL);
-    fail_unless_equals_int (gst_buffer_get_size (buf),
-        gst_buffer_get_size (want));
-    {
-      GstMapInfo a, b;
-
-      gst_buffer_map (buf, &a, GST_MAP_READ);
-      gst_buffer_map (want, &b, GST_MAP_READ);
-      fail_unless (memcmp (a.data, b.data, a.size) == 0);
-      gst_buffer_unmap (want, &b);
-      gst_buffer_unmap (buf, &a);
-    }
-    fail_unless_equals_uint64 (GST_BUFFER_PTS (buf),
-        10 * GST_SECOND + i * GST_MSECOND);
-    fail_unless_equals_uint64 (GST_BUFFER_DTS (buf), i == 3 ?
-        GST_CLOCK_TIME_NONE : (GstClockTime) (10 * GST_SECOND +
-            i * GST_MSECOND - 1));
-    fail_unless_equals_uint64 (GST_BUFFER_DURATION (buf), i == 2 ?
-        GST_CLOCK_TIME_NONE : GST_MSECOND);
-    fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), 100 + i);
-    fail_unless_equals_uint64 (GST_BUFFER_OFFSET_END (buf), i == 4 ?
-        GST_BUFFER_OFFSET_NONE : 101 + i);
-    /* the first buffer of a source is a discontinuity */
-    if (i == 0)
-      flags |= GST_BUFFER_FLAG_DISCONT;
-    fail_unless_equals_int_hex (GST_BUFFER_FLAGS (buf), flags);
-    gst_buffer_unref (want);
-    gst_buffer_unref (buf);
-  }
-
-  ev = pull_event_of_type (hsrc, GST_EVENT_CAPS);
-  gst_event_parse_caps (ev, &caps);
-  fail_unless_equals_string (gst_structure_get_name (gst_caps_get_structure
-          (caps, 0)), "video/x-h264");
-  {
-    gint w = 0;
-
-    gst_structure_get_int (gst_caps_get_structure (caps, 0), "width", &w);
-    fail_unless_equals_int (w, 64);
-  }
-  gst_event_unref (ev);
-
-  ev = pull_event_of_type (hsrc, GST_EVENT_SEGMENT);
-  {
-    const GstSegment *got;
-
-    gst_event_parse_segment (ev, &got);
-    fail_unless_equals_uint64 (got->start, 10 * GST_SECOND);
-    fail_unless_equals_uint64 (got->base, 3 * GST_SECOND);
-    fail_unless_equals_uint64 (got->time, 7 * GST_SECOND);
-    fail_unless_equals_float (got->rate, 2.0);
-  }
-  gst_event_unref (ev);
-
-  ev = pull_event_of_type (hsrc, GST_EVENT_TAG);
-  gst_event_parse_tag (ev, &tags);
-  fail_unless (gst_tag_list_get_string (tags, GST_TAG_TITLE, &title));
-  fail_unless_equals_string (title, "ring title");
-  g_free (title);
-  gst_event_unref (ev);
-
-  /* the custom event, then the new caps, then the last buffer */
-  {
-    GstBuffer *buf = gst_harness_pull (hsrc);
-
-    fail_unless_equals_int (gst_buffer_get_size (buf), 64);
-    gst_buffer_unref (buf);
-  }
-  ev = pull_event_of_type (hsrc, GST_EVENT_CUSTOM_DOWNSTREAM);
-  fail_unless (gst_structure_has_name (gst_event_get_structure (ev),
-          "ring-test"));
-  gst_event_unref (ev);
-  ev = pull_event_of_type (hsrc, GST_EVENT_CAPS);
-  gst_event_parse_caps (ev, &caps);
-  {
-    gint w = 0;
-
-    gst_structure_get_int (gst_caps_get_structure (caps, 0), "width", &w);
-    fail_unless_equals_int (w, 128);
-  }
-  gst_event_unref (ev);
-  ev = pull_event_of_type (hsrc, GST_EVENT_EOS);
-  gst_event_unref (ev);
-
-  gst_harness_teardown (hsrc);
-  gst_harness_teardown (hsink);
-}
-
-GST_END_TEST;
-
-/* A records ring too small for a buffer: STREAM/FAILED naming sizes. */
-GST_START_TEST (test_records_buffer_too_large)
-{
-  g_autofree gchar *name = test_ring_name ("big");
-  GstElement *sink = make_element ("ringsink", "ring-name", name,
-      "capacity", (guint64) 65536, NULL);
-  GstHarness *h = sink_harness (sink, "application/x-test");
-  GstBus *bus = watch_bus (sink);
-  g_autofree gchar *msg = NULL;
-
-  fail_unless_equals_int (gst_harness_push (h, pattern_buffer (8192, 1)),
-      GST_FLOW_OK);
-  fail_unless_equals_int (gst_harness_push (h, pattern_buffer (100000, 1)),
-      GST_FLOW_ERROR);
-  msg = expect_error (bus, GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED);
-  fail_unless (strstr (msg, "100000") != NULL, "%s", msg);
-  unwatch_bus (h->element, bus);
-  gst_harness_teardown (h);
-}
-
-GST_END_TEST;
-
-/* A corrupt record (a hostile producer): STREAM/DECODE, no crash. */
-GST_START_TEST (test_records_corrupt)
-{
-  RbRing *ring = rb_ring_new_full (65536, RB_RING_FLAGS_RECORDS, NULL);
-  GstElement *src = make_element ("ringsrc", "ring", ring, NULL);
-  GstBus *bus = watch_bus (src);
-  GstHarness *h;
-  RbRecordInfo info;
-  g_autofree gchar *msg = NULL;
-
-  rb_record_info_init (&info, RB_RECORD_TYPE_CAPS, 5);
-  fail_unless (rb_ring_write_record (ring, &info, (const guint8 *) "{{{{", 5));
-  h = src_harness (src);
-  msg = expect_error (bus, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE);
-  unwatch_bus (h->element, bus);
-  gst_harness_teardown (h);
-  g_object_unref (ring);
-}
-
-GST_END_TEST;
-
 /* --- live: latency and clock ------------------------------------------- */
 
 GST_START_TEST (test_live_latency)
@@ -800,6 +626,7 @@ elements_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_property_defaults);
   tcase_add_test (tc, test_properties);
   tcase_add_test (tc, test_metadata);
   tcase_add_test (tc, test_refuse_change_while_running);
@@ -812,9 +639,6 @@ elements_suite (void)
   tcase_add_test (tc, test_unsupported_audio_as_records);
   tcase_add_test (tc, test_audio_gap_is_silence);
   tcase_add_test (tc, test_audio_split_large_buffer);
-  tcase_add_test (tc, test_records_roundtrip);
-  tcase_add_test (tc, test_records_buffer_too_large);
-  tcase_add_test (tc, test_records_corrupt);
   tcase_add_test (tc, test_live_latency);
   tcase_add_test (tc, test_provided_clock);
   tcase_add_test (tc, test_live_timestamps);

@@ -348,6 +348,45 @@ GST_START_TEST (test_src_null_while_waiting)
 
 GST_END_TEST;
 
+/* Someone else's rb_ring_interrupt() on a ring handed in (the
+ * application's, or another element's on a shared object) is not the
+ * source's to obey: it waits on, and reads what comes once the interrupt
+ * is cleared. */
+GST_START_TEST (test_src_ignores_foreign_interrupt)
+{
+  RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
+      RB_RING_FLAGS_NONE, NULL);
+  GstElement *src = make_element ("ringsrc", "ring", ring, "buffer-frames",
+      100, NULL);
+  GstBus *bus = watch_bus (src);
+  GstHarness *h = src_harness (src);
+  GstBuffer *want = pattern_buffer (400, 3);
+  GstMessage *m;
+
+  let_src_block (src);
+  rb_ring_interrupt (ring);
+  g_usleep (G_USEC_PER_SEC / 5);
+  fail_unless_equals_int (gst_pad_get_task_state (GST_BASE_SRC_PAD (src)),
+      GST_TASK_STARTED);
+  m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (m == NULL, "an error after a foreign interrupt");
+  rb_ring_clear_interrupt (ring);
+  {
+    GstMapInfo map;
+
+    gst_buffer_map (want, &map, GST_MAP_READ);
+    fail_unless_equals_int (rb_ring_write (ring, map.data, map.size), 400);
+    gst_buffer_unmap (want, &map);
+  }
+  expect_bytes (h, want, 400);
+  gst_buffer_unref (want);
+  unwatch_bus (src, bus);
+  gst_harness_teardown (h);
+  g_object_unref (ring);
+}
+
+GST_END_TEST;
+
 /* --- the source waits, times out, loses its producer -------------------- */
 
 GST_START_TEST (test_src_waits_for_ring)
@@ -528,6 +567,7 @@ waits_suite (void)
   tcase_add_test (tc, test_sink_pause_while_blocked);
   tcase_add_test (tc, test_unlock_src);
   tcase_add_test (tc, test_src_null_while_waiting);
+  tcase_add_test (tc, test_src_ignores_foreign_interrupt);
   tcase_add_test (tc, test_src_waits_for_ring);
   tcase_add_test (tc, test_src_timeout);
   tcase_add_test (tc, test_src_peer_loss);
