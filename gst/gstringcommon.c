@@ -188,49 +188,29 @@ gst_ring_post_error (GstElement * element, const GError * error,
 
 /* --- properties ---------------------------------------------------------- */
 
-static void
-field_set (gpointer field, GParamSpec * pspec, const GValue * value)
-{
-  switch (G_TYPE_FUNDAMENTAL (G_PARAM_SPEC_VALUE_TYPE (pspec))) {
-    case G_TYPE_BOOLEAN:
-      *(gboolean *) field = g_value_get_boolean (value);
-      break;
-    case G_TYPE_UINT:
-      *(guint *) field = g_value_get_uint (value);
-      break;
-    case G_TYPE_UINT64:
-      *(guint64 *) field = g_value_get_uint64 (value);
-      break;
-    case G_TYPE_INT64:
-      *(gint64 *) field = g_value_get_int64 (value);
-      break;
-    case G_TYPE_ENUM:
-      *(gint *) field = g_value_get_enum (value);
-      break;
-    default:
-      g_assert_not_reached ();
-  }
-}
+/* the types a field may have: its GType, C type, and GValue accessors */
+#define FIELD_TYPES(X) \
+  X (G_TYPE_BOOLEAN, gboolean, boolean) \
+  X (G_TYPE_UINT, guint, uint) \
+  X (G_TYPE_UINT64, guint64, uint64) \
+  X (G_TYPE_INT64, gint64, int64) \
+  X (G_TYPE_ENUM, gint, enum)
 
+/* Copies @value into the field at @field (@set), or the field into
+ * @value, by @pspec's type. */
 static void
-field_get (gconstpointer field, GParamSpec * pspec, GValue * value)
+field_copy (gpointer field, GParamSpec * pspec, GValue * value, gboolean set)
 {
   switch (G_TYPE_FUNDAMENTAL (G_PARAM_SPEC_VALUE_TYPE (pspec))) {
-    case G_TYPE_BOOLEAN:
-      g_value_set_boolean (value, *(const gboolean *) field);
+#define COPY(gtype, ctype, name) \
+    case gtype: \
+      if (set) \
+        *(ctype *) field = g_value_get_##name (value); \
+      else \
+        g_value_set_##name (value, *(ctype *) field); \
       break;
-    case G_TYPE_UINT:
-      g_value_set_uint (value, *(const guint *) field);
-      break;
-    case G_TYPE_UINT64:
-      g_value_set_uint64 (value, *(const guint64 *) field);
-      break;
-    case G_TYPE_INT64:
-      g_value_set_int64 (value, *(const gint64 *) field);
-      break;
-    case G_TYPE_ENUM:
-      g_value_set_enum (value, *(const gint *) field);
-      break;
+      FIELD_TYPES (COPY)
+#undef COPY
     default:
       g_assert_not_reached ();
   }
@@ -282,7 +262,8 @@ element_set_property (GObject * object, guint prop_id, const GValue * value,
   } else if (f != NULL && f->offset != 0) {
     if (!f->fixed_while_running ||
         !gst_ring_refuse_while_running (element, s, pspec)) {
-      field_set (G_STRUCT_MEMBER_P (element, f->offset), pspec, value);
+      field_copy (G_STRUCT_MEMBER_P (element, f->offset), pspec,
+          (GValue *) value, TRUE);
       set = TRUE;
     }
   } else {
@@ -305,8 +286,8 @@ element_get_property (GObject * object, guint prop_id, GValue * value,
           pspec, value)) {
     /* done */
   } else if (prop_id < info->n_fields && info->fields[prop_id].offset != 0) {
-    field_get (G_STRUCT_MEMBER_P (element, info->fields[prop_id].offset),
-        pspec, value);
+    field_copy (G_STRUCT_MEMBER_P (element, info->fields[prop_id].offset),
+        pspec, value, FALSE);
   } else {
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
