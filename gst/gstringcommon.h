@@ -69,6 +69,15 @@ void            gst_ring_element_class_init (GstElementClass * klass,
 GType           gst_ring_register_enum      (GType * type,
                                              const gchar * name,
                                              const GEnumValue * values);
+
+/* Defines @func, the GType of the enum @name with @values (registered on
+ * first use). */
+#define GST_RING_DEFINE_ENUM(func, name, values) \
+  GType func (void) \
+  { \
+    static GType type = 0; \
+    return gst_ring_register_enum (&type, name, values); \
+  }
 void            gst_ring_settings_specs     (GParamSpec ** properties,
                                              guint name_id,
                                              const gchar * name_blurb,

@@ -109,37 +109,29 @@ G_DEFINE_TYPE (GstRingSink, gst_ring_sink, GST_TYPE_BASE_SINK);
 GST_ELEMENT_REGISTER_DEFINE (ringsink, "ringsink", GST_RANK_NONE,
     GST_TYPE_RING_SINK);
 
-GType
-gst_ring_sink_mode_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_RING_SINK_MODE_BLOCK, "Wait for free space", "block"},
-    {GST_RING_SINK_MODE_DROP_NEW, "Drop the new buffer when the ring is full",
-        "drop-new"},
-    {GST_RING_SINK_MODE_OVERWRITE_OLD,
-        "Overwrite the oldest data (overwrite rings: raw audio or bytes)",
-        "overwrite-old"},
-    {0, NULL, NULL},
-  };
+static const GEnumValue mode_values[] = {
+  {GST_RING_SINK_MODE_BLOCK, "Wait for free space", "block"},
+  {GST_RING_SINK_MODE_DROP_NEW, "Drop the new buffer when the ring is full",
+      "drop-new"},
+  {GST_RING_SINK_MODE_OVERWRITE_OLD,
+      "Overwrite the oldest data (overwrite rings: raw audio or bytes)",
+      "overwrite-old"},
+  {0, NULL, NULL},
+};
 
-  return gst_ring_register_enum (&type, "GstRingSinkMode", values);
-}
+GST_RING_DEFINE_ENUM (gst_ring_sink_mode_get_type, "GstRingSinkMode",
+    mode_values);
 
-GType
-gst_ring_sink_peer_loss_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_RING_SINK_PEER_LOSS_ERROR, "Post an error naming the consumer",
-        "error"},
-    {GST_RING_SINK_PEER_LOSS_WAIT, "Keep the data and wait for a new "
-          "consumer", "wait"},
-    {0, NULL, NULL},
-  };
+static const GEnumValue peer_loss_values[] = {
+  {GST_RING_SINK_PEER_LOSS_ERROR, "Post an error naming the consumer",
+      "error"},
+  {GST_RING_SINK_PEER_LOSS_WAIT, "Keep the data and wait for a new "
+        "consumer", "wait"},
+  {0, NULL, NULL},
+};
 
-  return gst_ring_register_enum (&type, "GstRingSinkPeerLoss", values);
-}
+GST_RING_DEFINE_ENUM (gst_ring_sink_peer_loss_get_type,
+    "GstRingSinkPeerLoss", peer_loss_values);
 
 /* --- buffers and events (written by gstringsinkwrite.c) ------------------ */
 

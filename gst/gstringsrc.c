@@ -100,19 +100,15 @@ G_DEFINE_TYPE (GstRingSrc, gst_ring_src, GST_TYPE_PUSH_SRC);
 GST_ELEMENT_REGISTER_DEFINE (ringsrc, "ringsrc", GST_RANK_NONE,
     GST_TYPE_RING_SRC);
 
-GType
-gst_ring_src_peer_loss_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_RING_SRC_PEER_LOSS_EOS, "End the stream", "eos"},
-    {GST_RING_SRC_PEER_LOSS_WAIT, "Wait for a new producer", "wait"},
-    {GST_RING_SRC_PEER_LOSS_ERROR, "Post an error", "error"},
-    {0, NULL, NULL},
-  };
+static const GEnumValue peer_loss_values[] = {
+  {GST_RING_SRC_PEER_LOSS_EOS, "End the stream", "eos"},
+  {GST_RING_SRC_PEER_LOSS_WAIT, "Wait for a new producer", "wait"},
+  {GST_RING_SRC_PEER_LOSS_ERROR, "Post an error", "error"},
+  {0, NULL, NULL},
+};
 
-  return gst_ring_register_enum (&type, "GstRingSrcPeerLoss", values);
-}
+GST_RING_DEFINE_ENUM (gst_ring_src_peer_loss_get_type,
+    "GstRingSrcPeerLoss", peer_loss_values);
 
 /* --- the clock (gstringclock.c) ---------------------------------------- */
 
