@@ -180,6 +180,25 @@ unwatch_bus (GstElement * el, GstBus * bus)
   gst_object_unref (bus);
 }
 
+/* Takes @el: its change to @state fails with the error @domain/@code,
+ * whose message holds @text (NULL: any). */
+static inline void
+expect_state_error (GstElement * el, GstState state, GQuark domain,
+    gint code, const gchar * text)
+{
+  GstBus *bus = watch_bus (el);
+  gchar *msg;
+
+  fail_unless_equals_int (gst_element_set_state (el, state),
+      GST_STATE_CHANGE_FAILURE);
+  msg = expect_error (bus, domain, code);
+  fail_unless (text == NULL || strstr (msg, text) != NULL, "%s", msg);
+  g_free (msg);
+  gst_element_set_state (el, GST_STATE_NULL);
+  unwatch_bus (el, bus);
+  gst_object_unref (el);
+}
+
 static inline guint
 count_fds (void)
 {

@@ -170,17 +170,8 @@ GST_START_TEST (test_no_name)
   const gchar *factories[] = { "ringsink", "ringsrc" };
 
   for (guint i = 0; i < G_N_ELEMENTS (factories); i++) {
-    GstElement *el = make_element (factories[i], NULL);
-    GstBus *bus = watch_bus (el);
-    g_autofree gchar *msg = NULL;
-
-    fail_unless_equals_int (gst_element_set_state (el, GST_STATE_READY),
-        GST_STATE_CHANGE_FAILURE);
-    msg = expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS);
-    fail_unless (strstr (msg, "No ring name") != NULL, "%s", msg);
-    gst_element_set_state (el, GST_STATE_NULL);
-    unwatch_bus (el, bus);
-    gst_object_unref (el);
+    expect_state_error (make_element (factories[i], NULL), GST_STATE_READY,
+        GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS, "No ring name");
   }
 }
 
@@ -188,16 +179,9 @@ GST_END_TEST;
 
 GST_START_TEST (test_invalid_name)
 {
-  GstElement *src = make_element ("ringsrc", "ring-name", "bad/name", NULL);
-  GstBus *bus = watch_bus (src);
-  g_autofree gchar *msg = NULL;
-
-  fail_unless_equals_int (gst_element_set_state (src, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
-  msg = expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS);
-  gst_element_set_state (src, GST_STATE_NULL);
-  unwatch_bus (src, bus);
-  gst_object_unref (src);
+  expect_state_error (make_element ("ringsrc", "ring-name", "bad/name",
+          NULL), GST_STATE_PAUSED, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS, NULL);
 }
 
 GST_END_TEST;

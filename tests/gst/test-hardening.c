@@ -598,7 +598,6 @@ GST_END_TEST;
 GST_START_TEST (test_shared_write_opt_in)
 {
   g_autofree gchar *name = test_ring_name ("perm");
-  g_autofree gchar *msg = NULL;
   g_autoptr (GError) error = NULL;
   RbRing *ring = rb_ring_create (name, 4096, RB_RING_FLAGS_NONE,
       RB_RING_ROLE_BOTH, 0660, &error);
@@ -606,7 +605,6 @@ GST_START_TEST (test_shared_write_opt_in)
   GFlagsValue *v;
   GParamSpec *pspec;
   GstElement *el;
-  GstBus *bus;
   GstHarness *h;
   GstBuffer *buf;
   guint8 data[100];
@@ -621,16 +619,9 @@ GST_START_TEST (test_shared_write_opt_in)
   g_object_unref (ring);
 
   /* refused by default */
-  el = make_element ("ringsrc", "ring-name", name, NULL);
-  bus = watch_bus (el);
-  fail_unless_equals_int (gst_element_set_state (el, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
-  msg = expect_error (bus, GST_RESOURCE_ERROR,
-      GST_RESOURCE_ERROR_NOT_AUTHORIZED);
-  fail_unless (strstr (msg, "writable") != NULL, "%s", msg);
-  gst_element_set_state (el, GST_STATE_NULL);
-  unwatch_bus (el, bus);
-  gst_object_unref (el);
+  expect_state_error (make_element ("ringsrc", "ring-name", name, NULL),
+      GST_STATE_PAUSED, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_NOT_AUTHORIZED, "writable");
 
   /* the property takes the library's flags, by nick too */
   el = make_element ("ringsrc", NULL, NULL);
@@ -672,18 +663,11 @@ GST_END_TEST;
 GST_START_TEST (test_busy)
 {
   g_autofree gchar *name = test_ring_name ("busy");
-  g_autofree gchar *msg = NULL;
   RbRing *producer = open_producer (name);
-  GstElement *sink = make_element ("ringsink", "ring-name", name, NULL);
-  GstBus *bus = watch_bus (sink);
 
-  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
-  msg = expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_BUSY);
-  fail_unless (strstr (msg, "producer") != NULL, "%s", msg);
-  gst_element_set_state (sink, GST_STATE_NULL);
-  unwatch_bus (sink, bus);
-  gst_object_unref (sink);
+  expect_state_error (make_element ("ringsink", "ring-name", name, NULL),
+      GST_STATE_PAUSED, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_BUSY,
+      "producer");
   rb_ring_unlink (name, NULL);
   g_object_unref (producer);
 }
@@ -706,15 +690,9 @@ GST_START_TEST (test_not_a_ring)
   close (fd);
 
   for (guint i = 0; i < G_N_ELEMENTS (factories); i++) {
-    GstElement *el = make_element (factories[i], "ring-name", name, NULL);
-    GstBus *bus = watch_bus (el);
-
-    fail_unless_equals_int (gst_element_set_state (el, GST_STATE_PAUSED),
-        GST_STATE_CHANGE_FAILURE);
-    g_free (expect_error (bus, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT));
-    gst_element_set_state (el, GST_STATE_NULL);
-    unwatch_bus (el, bus);
-    gst_object_unref (el);
+    expect_state_error (make_element (factories[i], "ring-name", name,
+            NULL), GST_STATE_PAUSED, GST_STREAM_ERROR,
+        GST_STREAM_ERROR_FORMAT, NULL);
   }
   unlink (path);
 }

@@ -111,15 +111,9 @@ GST_START_TEST (test_overwrite_old_refused)
   /* an existing ring without the overwrite flag */
   ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
       RB_RING_FLAGS_NONE, NULL);
-  sink = make_element ("ringsink", "ring", ring, "mode", 2, NULL);
-  bus = watch_bus (sink);
-  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
-  msg = expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS);
-  fail_unless (strstr (msg, "overwrite") != NULL, "%s", msg);
-  gst_element_set_state (sink, GST_STATE_NULL);
-  unwatch_bus (sink, bus);
-  gst_object_unref (sink);
+  expect_state_error (make_element ("ringsink", "ring", ring, "mode", 2,
+          NULL), GST_STATE_PAUSED, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS, "overwrite");
   g_object_unref (ring);
 }
 
