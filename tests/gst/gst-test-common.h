@@ -15,6 +15,50 @@
 #define AUDIO_CAPS "audio/x-raw, format=S16LE, rate=48000, channels=2, " \
   "layout=interleaved"
 
+/* The tests of a file, in the order RB_TEST defines them (constructors
+ * run in the order of definition), so that none is forgotten in a list. */
+static struct {
+  TFun fn;
+  const gchar *name;
+} rb_tests[64];
+static guint rb_n_tests;
+
+static inline void
+rb_register_test (TFun fn, const gchar * name)
+{
+  g_assert (rb_n_tests < G_N_ELEMENTS (rb_tests));
+  rb_tests[rb_n_tests].fn = fn;
+  rb_tests[rb_n_tests].name = name;
+  rb_n_tests++;
+}
+
+/* GST_START_TEST, and the test registered for RB_TEST_MAIN. */
+#define RB_TEST(name) \
+  static void name (int G_GNUC_UNUSED __i__); \
+  static void __attribute__ ((constructor)) name ## _register (void) \
+  { \
+    rb_register_test (name, #name); \
+  } \
+  GST_START_TEST (name)
+
+/* A suite "ringbridge-@suite" of every RB_TEST of the file, in one test
+ * case with @timeout seconds per test (0: check's default), and main(). */
+#define RB_TEST_MAIN(suite, timeout) \
+  static Suite * \
+  suite ## _suite (void) \
+  { \
+    Suite *s = suite_create ("ringbridge-" #suite); \
+    TCase *tc = tcase_create ("general"); \
+    \
+    if ((timeout) > 0) \
+      tcase_set_timeout (tc, (timeout)); \
+    suite_add_tcase (s, tc); \
+    for (guint i = 0; i < rb_n_tests; i++) \
+      _tcase_add_test (tc, rb_tests[i].fn, rb_tests[i].name, 0, 0, 0, 1); \
+    return s; \
+  } \
+  GST_CHECK_MAIN (suite)
+
 static guint test_ring_counter;
 
 /* A ring name of this process, so parallel test runs never meet. */

@@ -13,7 +13,7 @@
 
 /* --- properties --------------------------------------------------------- */
 
-GST_START_TEST (test_property_defaults)
+RB_TEST (test_property_defaults)
 {
   GstElement *sink = make_element ("ringsink", NULL);
   GstElement *src = make_element ("ringsrc", NULL);
@@ -54,7 +54,7 @@ GST_START_TEST (test_property_defaults)
 GST_END_TEST;
 
 /* Set and read back, enums by nick as gst-launch does. */
-GST_START_TEST (test_properties)
+RB_TEST (test_properties)
 {
   GstElement *sink = make_element ("ringsink", NULL);
   GstElement *src = make_element ("ringsrc", NULL);
@@ -123,7 +123,7 @@ GST_START_TEST (test_properties)
 
 GST_END_TEST;
 
-GST_START_TEST (test_metadata)
+RB_TEST (test_metadata)
 {
   GstPlugin *plugin = gst_registry_find_plugin (gst_registry_get (),
       "ringbridge");
@@ -147,7 +147,7 @@ GST_START_TEST (test_metadata)
 GST_END_TEST;
 
 /* A size-changing property while running: refused with a warning. */
-GST_START_TEST (test_refuse_change_while_running)
+RB_TEST (test_refuse_change_while_running)
 {
   g_autofree gchar *name = test_ring_name ("running");
   g_autofree gchar *got = NULL;
@@ -165,7 +165,7 @@ GST_START_TEST (test_refuse_change_while_running)
 
 GST_END_TEST;
 
-GST_START_TEST (test_no_name)
+RB_TEST (test_no_name)
 {
   const gchar *factories[] = { "ringsink", "ringsrc" };
 
@@ -177,7 +177,7 @@ GST_START_TEST (test_no_name)
 
 GST_END_TEST;
 
-GST_START_TEST (test_invalid_name)
+RB_TEST (test_invalid_name)
 {
   expect_state_error (make_element ("ringsrc", "ring-name", "bad/name",
           NULL), GST_STATE_PAUSED, GST_RESOURCE_ERROR,
@@ -190,7 +190,7 @@ GST_END_TEST;
 
 /* ringsink -> named audio ring -> ringsrc, in one process: the bytes, the
  * caps from the header, timestamps and offsets from frame positions. */
-GST_START_TEST (test_audio_roundtrip)
+RB_TEST (test_audio_roundtrip)
 {
   g_autofree gchar *name = test_ring_name ("audio");
   GstHarness *hsink = sink_harness (make_element ("ringsink", "ring-name",
@@ -259,7 +259,7 @@ GST_END_TEST;
 
 /* Audio a ringsink creates is an audio ring any library user can read:
  * format from the caps, plain interleaved frames, bit-exact. */
-GST_START_TEST (test_audio_ring_read_by_library)
+RB_TEST (test_audio_ring_read_by_library)
 {
   g_autofree gchar *name = test_ring_name ("lib");
   GstHarness *h = sink_harness (make_element ("ringsink", "ring-name", name,
@@ -307,7 +307,7 @@ GST_END_TEST;
 
 /* An in-process ring from the application: ringsink writes, the
  * application reads with the library. */
-GST_START_TEST (test_ring_property_audio)
+RB_TEST (test_ring_property_audio)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S24_32LE, 2, 96000,
       4096, RB_RING_FLAGS_NONE, NULL);
@@ -342,7 +342,7 @@ GST_END_TEST;
 
 /* An existing audio ring fixes the format: audioconvert and audioresample
  * bring anything to it; caps that do not match are refused by name. */
-GST_START_TEST (test_audio_negotiation)
+RB_TEST (test_audio_negotiation)
 {
   g_autofree gchar *name = test_ring_name ("neg");
   g_autofree gchar *desc = NULL;
@@ -399,7 +399,7 @@ GST_END_TEST;
 
 /* Non-interleaved or big-endian raw audio is not an audio ring's format:
  * with no ring yet it goes as records, and comes out unchanged. */
-GST_START_TEST (test_unsupported_audio_as_records)
+RB_TEST (test_unsupported_audio_as_records)
 {
   g_autofree gchar *name = test_ring_name ("s16be");
   const gchar *caps_str = "audio/x-raw, format=S16BE, rate=8000, "
@@ -430,7 +430,7 @@ GST_START_TEST (test_unsupported_audio_as_records)
 GST_END_TEST;
 
 /* A gap on an audio ring is silence of the gap's length. */
-GST_START_TEST (test_audio_gap_is_silence)
+RB_TEST (test_audio_gap_is_silence)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_U8, 1, 1000, 4096,
       RB_RING_FLAGS_NONE, NULL);
@@ -451,7 +451,7 @@ GST_START_TEST (test_audio_gap_is_silence)
 GST_END_TEST;
 
 /* A buffer larger than the ring in block mode is split, nothing lost. */
-GST_START_TEST (test_audio_split_large_buffer)
+RB_TEST (test_audio_split_large_buffer)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
       RB_RING_FLAGS_NONE, NULL);
@@ -476,7 +476,7 @@ GST_END_TEST;
 
 /* --- live: latency and clock ------------------------------------------- */
 
-GST_START_TEST (test_live_latency)
+RB_TEST (test_live_latency)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 4800,
       RB_RING_FLAGS_NONE, NULL);
@@ -502,7 +502,7 @@ GST_END_TEST;
 
 /* The provided clock lands on the producer's clock point, whatever the
  * monotonic clock says in between, and never goes back. */
-GST_START_TEST (test_provided_clock)
+RB_TEST (test_provided_clock)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_F32LE, 1, 1000, 4096,
       RB_RING_FLAGS_NONE, NULL);
@@ -545,7 +545,7 @@ GST_END_TEST;
 
 /* Live timestamps are running times of when the producer had the data:
  * consecutive, sample-exact apart. */
-GST_START_TEST (test_live_timestamps)
+RB_TEST (test_live_timestamps)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 1, 8000, 8192,
       RB_RING_FLAGS_NONE, NULL);
@@ -583,7 +583,7 @@ GST_START_TEST (test_live_timestamps)
 GST_END_TEST;
 
 /* A plain byte ring: bytes in, bytes out, up to blocksize per buffer. */
-GST_START_TEST (test_bytes)
+RB_TEST (test_bytes)
 {
   RbRing *ring = rb_ring_new (8192, NULL);
   GstHarness *hsink = sink_harness (make_element ("ringsink", "ring", ring,
@@ -603,31 +603,4 @@ GST_START_TEST (test_bytes)
 
 GST_END_TEST;
 
-static Suite *
-elements_suite (void)
-{
-  Suite *s = suite_create ("ringbridge-elements");
-  TCase *tc = tcase_create ("general");
-
-  suite_add_tcase (s, tc);
-  tcase_add_test (tc, test_property_defaults);
-  tcase_add_test (tc, test_properties);
-  tcase_add_test (tc, test_metadata);
-  tcase_add_test (tc, test_refuse_change_while_running);
-  tcase_add_test (tc, test_no_name);
-  tcase_add_test (tc, test_invalid_name);
-  tcase_add_test (tc, test_audio_roundtrip);
-  tcase_add_test (tc, test_audio_ring_read_by_library);
-  tcase_add_test (tc, test_ring_property_audio);
-  tcase_add_test (tc, test_audio_negotiation);
-  tcase_add_test (tc, test_unsupported_audio_as_records);
-  tcase_add_test (tc, test_audio_gap_is_silence);
-  tcase_add_test (tc, test_audio_split_large_buffer);
-  tcase_add_test (tc, test_live_latency);
-  tcase_add_test (tc, test_provided_clock);
-  tcase_add_test (tc, test_live_timestamps);
-  tcase_add_test (tc, test_bytes);
-  return s;
-}
-
-GST_CHECK_MAIN (elements);
+RB_TEST_MAIN (elements, 0);

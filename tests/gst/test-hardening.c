@@ -20,7 +20,7 @@
 
 /* shmsink/shmsrc carry bytes without caps; so do ringsink and ringsrc:
  * the bytes arrive whole, timestamps too, and the end of the stream. */
-GST_START_TEST (test_capsless_stream)
+RB_TEST (test_capsless_stream)
 {
   g_autofree gchar *name = test_ring_name ("nocaps");
   GstHarness *hsrc = src_harness (make_element ("ringsrc", "ring-name", name,
@@ -74,7 +74,7 @@ GST_END_TEST;
 /* A consumer of an overwrite ring that falls behind loses data: the
  * buffer after every jump carries DISCONT, and its offset and timestamp
  * show the jump. */
-GST_START_TEST (test_overwrite_discont)
+RB_TEST (test_overwrite_discont)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 1, 8000, 1024,
       RB_RING_FLAGS_OVERWRITE, NULL);
@@ -150,7 +150,7 @@ consumer_that_dies (const gchar * name)
 
 /* The default: an error naming the dead consumer's pid, within a wait
  * slice or so, never a silent wait for ever. */
-GST_START_TEST (test_sink_dead_consumer_error)
+RB_TEST (test_sink_dead_consumer_error)
 {
   g_autofree gchar *name = test_ring_name ("deadcons");
   g_autofree gchar *msg = NULL;
@@ -188,7 +188,7 @@ push_one (gpointer h)
   return GINT_TO_POINTER (gst_harness_push (h, pattern_buffer (1024, 9)));
 }
 
-GST_START_TEST (test_sink_dead_consumer_wait)
+RB_TEST (test_sink_dead_consumer_wait)
 {
   g_autofree gchar *name = test_ring_name ("deadwait");
   GstElement *sink = make_element ("ringsink", "ring-name", name,
@@ -224,7 +224,7 @@ GST_END_TEST;
 /* A sink whose caps the ring refuses gets the EOS GstBaseSrc sends after
  * not-negotiated: it must not end the ring's stream, which a reader
  * waiting for a producer would take as final. */
-GST_START_TEST (test_refused_caps_write_no_eos)
+RB_TEST (test_refused_caps_write_no_eos)
 {
   g_autofree gchar *name = test_ring_name ("refused");
   g_autoptr (GError) error = NULL;
@@ -265,7 +265,7 @@ sink_pushed_audio (const gchar * name)
 
 /* A sink that took over a ring whose creator died removes its name when
  * it stops, as the creator would have; a ring whose creator lives stays. */
-GST_START_TEST (test_adopted_ring_name_removed)
+RB_TEST (test_adopted_ring_name_removed)
 {
   g_autofree gchar *name = test_ring_name ("adopt");
   g_autofree gchar *path = rb_ring_name_to_path (name);
@@ -314,7 +314,7 @@ GST_END_TEST;
 
 /* gst-inspect-1.0 and GstBin go by the flag, which a fresh element has;
  * only a live source gives its clock to a pipeline. */
-GST_START_TEST (test_clock_flag)
+RB_TEST (test_clock_flag)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_F32LE, 1, 1000, 4096,
       RB_RING_FLAGS_NONE, NULL);
@@ -339,7 +339,7 @@ GST_END_TEST;
 
 /* --- negotiation consumes nothing (#11 item 21) ------------------------- */
 
-GST_START_TEST (test_not_negotiated_consumes_nothing)
+RB_TEST (test_not_negotiated_consumes_nothing)
 {
   const gchar *kinds[] = { "audio", "records" };
 
@@ -489,7 +489,7 @@ run_records (RbRing * ring)
 /* Each case: records a peer may write that GStreamer's constructors
  * refuse with a critical. The element skips them with a warning or posts
  * an error; with fatal criticals a critical fails the test. */
-GST_START_TEST (test_hostile_records)
+RB_TEST (test_hostile_records)
 {
   const Rec caps = {.type = RB_RECORD_TYPE_CAPS,.caps = CAPS_OK };
   const Rec seg = {.type = RB_RECORD_TYPE_SEGMENT,.stop = G_MAXUINT64 };
@@ -537,7 +537,7 @@ GST_END_TEST;
 
 /* Random records built from good ones with fields flipped: no critical,
  * always EOS or an error. */
-GST_START_TEST (test_records_fuzz)
+RB_TEST (test_records_fuzz)
 {
   GRand *rand = g_rand_new_with_seed (11);
   const gint64 times[] = { 0, 1, -1, -2, G_MAXINT64, G_MININT64, 1000 };
@@ -595,7 +595,7 @@ GST_END_TEST;
 /* A ring made with permissions=0660 is refused by default, naming the
  * cause; open-flags=shared-write opts in, for ringsrc and for a ringsink
  * that attaches. */
-GST_START_TEST (test_shared_write_opt_in)
+RB_TEST (test_shared_write_opt_in)
 {
   g_autofree gchar *name = test_ring_name ("perm");
   g_autoptr (GError) error = NULL;
@@ -660,7 +660,7 @@ GST_END_TEST;
 
 /* --- errors on attach --------------------------------------------------- */
 
-GST_START_TEST (test_busy)
+RB_TEST (test_busy)
 {
   g_autofree gchar *name = test_ring_name ("busy");
   RbRing *producer = open_producer (name);
@@ -674,7 +674,7 @@ GST_START_TEST (test_busy)
 
 GST_END_TEST;
 
-GST_START_TEST (test_not_a_ring)
+RB_TEST (test_not_a_ring)
 {
   g_autofree gchar *name = test_ring_name ("junk");
   g_autofree gchar *path = rb_ring_name_to_path (name);
@@ -699,27 +699,4 @@ GST_START_TEST (test_not_a_ring)
 
 GST_END_TEST;
 
-static Suite *
-hardening_suite (void)
-{
-  Suite *s = suite_create ("ringbridge-hardening");
-  TCase *tc = tcase_create ("general");
-
-  suite_add_tcase (s, tc);
-  tcase_add_test (tc, test_capsless_stream);
-  tcase_add_test (tc, test_overwrite_discont);
-  tcase_add_test (tc, test_sink_dead_consumer_error);
-  tcase_add_test (tc, test_sink_dead_consumer_wait);
-  tcase_add_test (tc, test_refused_caps_write_no_eos);
-  tcase_add_test (tc, test_adopted_ring_name_removed);
-  tcase_add_test (tc, test_clock_flag);
-  tcase_add_test (tc, test_not_negotiated_consumes_nothing);
-  tcase_add_test (tc, test_hostile_records);
-  tcase_add_test (tc, test_records_fuzz);
-  tcase_add_test (tc, test_shared_write_opt_in);
-  tcase_add_test (tc, test_busy);
-  tcase_add_test (tc, test_not_a_ring);
-  return s;
-}
-
-GST_CHECK_MAIN (hardening);
+RB_TEST_MAIN (hardening, 0);

@@ -106,7 +106,7 @@ expect_segment_and_tags (GstHarness * h)
 /* Everything a buffer carries crosses a records ring: bytes, PTS, DTS,
  * duration, offsets, flags; and the caps, segment, tags, custom events,
  * a caps change and EOS, in order. */
-GST_START_TEST (test_records_roundtrip)
+RB_TEST (test_records_roundtrip)
 {
   g_autofree gchar *name = test_ring_name ("rec");
   GstHarness *hsink = sink_harness (make_element ("ringsink", "ring-name",
@@ -163,7 +163,7 @@ GST_START_TEST (test_records_roundtrip)
 GST_END_TEST;
 
 /* A records ring too small for a buffer: STREAM/FAILED naming sizes. */
-GST_START_TEST (test_records_buffer_too_large)
+RB_TEST (test_records_buffer_too_large)
 {
   g_autofree gchar *name = test_ring_name ("big");
   GstElement *sink = make_element ("ringsink", "ring-name", name,
@@ -185,7 +185,7 @@ GST_START_TEST (test_records_buffer_too_large)
 GST_END_TEST;
 
 /* A corrupt record (a hostile producer): STREAM/DECODE, no crash. */
-GST_START_TEST (test_records_corrupt)
+RB_TEST (test_records_corrupt)
 {
   RbRing *ring = rb_ring_new_full (65536, RB_RING_FLAGS_RECORDS, NULL);
   GstElement *src = make_element ("ringsrc", "ring", ring, NULL);
@@ -205,17 +205,4 @@ GST_START_TEST (test_records_corrupt)
 
 GST_END_TEST;
 
-static Suite *
-records_suite (void)
-{
-  Suite *s = suite_create ("ringbridge-records");
-  TCase *tc = tcase_create ("general");
-
-  suite_add_tcase (s, tc);
-  tcase_add_test (tc, test_records_roundtrip);
-  tcase_add_test (tc, test_records_buffer_too_large);
-  tcase_add_test (tc, test_records_corrupt);
-  return s;
-}
-
-GST_CHECK_MAIN (records);
+RB_TEST_MAIN (records, 0);

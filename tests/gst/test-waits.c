@@ -11,7 +11,7 @@
 
 /* --- modes and counters ------------------------------------------------- */
 
-GST_START_TEST (test_drop_new_counts)
+RB_TEST (test_drop_new_counts)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
       RB_RING_FLAGS_NONE, NULL);
@@ -34,7 +34,7 @@ GST_START_TEST (test_drop_new_counts)
 
 GST_END_TEST;
 
-GST_START_TEST (test_drop_new_records)
+RB_TEST (test_drop_new_records)
 {
   g_autofree gchar *name = test_ring_name ("droprec");
   GstElement *sink = make_element ("ringsink", "ring-name", name,
@@ -53,7 +53,7 @@ GST_START_TEST (test_drop_new_records)
 
 GST_END_TEST;
 
-GST_START_TEST (test_overwrite_old)
+RB_TEST (test_overwrite_old)
 {
   g_autofree gchar *name = test_ring_name ("ow");
   GstElement *sink = make_element ("ringsink", "ring-name", name, "mode", 2,
@@ -86,7 +86,7 @@ GST_START_TEST (test_overwrite_old)
 
 GST_END_TEST;
 
-GST_START_TEST (test_overwrite_old_refused)
+RB_TEST (test_overwrite_old_refused)
 {
   g_autofree gchar *name = test_ring_name ("owref");
   g_autofree gchar *msg = NULL;
@@ -147,7 +147,7 @@ wait_full (RbRing * ring)
     g_usleep (1000);
 }
 
-GST_START_TEST (test_unlock_sink_flush)
+RB_TEST (test_unlock_sink_flush)
 {
   const gboolean shared[] = { TRUE, FALSE };
 
@@ -198,7 +198,7 @@ GST_START_TEST (test_unlock_sink_flush)
 GST_END_TEST;
 
 /* Going to NULL while render waits for space must not hang. */
-GST_START_TEST (test_unlock_sink_state_change)
+RB_TEST (test_unlock_sink_state_change)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
       RB_RING_FLAGS_NONE, NULL);
@@ -220,7 +220,7 @@ GST_END_TEST;
 
 /* PLAYING -> PAUSED while blocked: render waits for PLAYING again and
  * then finishes the buffer; nothing is lost. */
-GST_START_TEST (test_sink_pause_while_blocked)
+RB_TEST (test_sink_pause_while_blocked)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
       RB_RING_FLAGS_NONE, NULL);
@@ -288,7 +288,7 @@ empty_src_done (guint k, const gchar * name, RbRing * ring)
 
 /* A source blocked in create(): flush-start ends the wait (the streaming
  * task pauses with "flushing"), and so does going to NULL (teardown). */
-GST_START_TEST (test_unlock_src)
+RB_TEST (test_unlock_src)
 {
   for (guint k = 0; k < 3; k++) {
     g_autofree gchar *name = test_ring_name ("srcunlock");
@@ -316,7 +316,7 @@ GST_END_TEST;
  * is long, so a wait that nothing ended would last until its error. */
 #define BLOCKED_TIMEOUT_S 10
 
-GST_START_TEST (test_src_null_while_waiting)
+RB_TEST (test_src_null_while_waiting)
 {
   for (guint k = 0; k < 3; k++) {
     g_autofree gchar *name = test_ring_name ("srcnull");
@@ -346,7 +346,7 @@ GST_END_TEST;
  * application's, or another element's on a shared object) is not the
  * source's to obey: it waits on, and reads what comes once the interrupt
  * is cleared. */
-GST_START_TEST (test_src_ignores_foreign_interrupt)
+RB_TEST (test_src_ignores_foreign_interrupt)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
       RB_RING_FLAGS_NONE, NULL);
@@ -383,7 +383,7 @@ GST_END_TEST;
 
 /* --- the source waits, times out, loses its producer -------------------- */
 
-GST_START_TEST (test_src_waits_for_ring)
+RB_TEST (test_src_waits_for_ring)
 {
   g_autofree gchar *name = test_ring_name ("later");
   GstHarness *h = src_harness (make_element ("ringsrc", "ring-name", name,
@@ -410,7 +410,7 @@ GST_START_TEST (test_src_waits_for_ring)
 
 GST_END_TEST;
 
-GST_START_TEST (test_src_timeout)
+RB_TEST (test_src_timeout)
 {
   g_autofree gchar *name = test_ring_name ("never");
   g_autofree gchar *msg = NULL;
@@ -445,7 +445,7 @@ GST_END_TEST;
 
 /* The producer detaches without ending the stream: what it wrote comes
  * out first, then EOS, an error, or a wait for the next producer. */
-GST_START_TEST (test_src_peer_loss)
+RB_TEST (test_src_peer_loss)
 {
   for (gint mode = 0; mode < 3; mode++) {
     g_autofree gchar *name = test_ring_name ("loss");
@@ -504,7 +504,7 @@ GST_END_TEST;
 
 /* on-peer-loss=wait follows the name to a new ring made by a restarted
  * ringsink, even of another format. */
-GST_START_TEST (test_src_follows_new_ring)
+RB_TEST (test_src_follows_new_ring)
 {
   g_autofree gchar *name = test_ring_name ("restart");
   GstHarness *hsrc = src_harness (make_element ("ringsrc", "ring-name", name,
@@ -545,28 +545,4 @@ GST_START_TEST (test_src_follows_new_ring)
 
 GST_END_TEST;
 
-static Suite *
-waits_suite (void)
-{
-  Suite *s = suite_create ("ringbridge-waits");
-  TCase *tc = tcase_create ("general");
-
-  suite_add_tcase (s, tc);
-  tcase_add_test (tc, test_drop_new_counts);
-  tcase_add_test (tc, test_drop_new_records);
-  tcase_add_test (tc, test_overwrite_old);
-  tcase_add_test (tc, test_overwrite_old_refused);
-  tcase_add_test (tc, test_unlock_sink_flush);
-  tcase_add_test (tc, test_unlock_sink_state_change);
-  tcase_add_test (tc, test_sink_pause_while_blocked);
-  tcase_add_test (tc, test_unlock_src);
-  tcase_add_test (tc, test_src_null_while_waiting);
-  tcase_add_test (tc, test_src_ignores_foreign_interrupt);
-  tcase_add_test (tc, test_src_waits_for_ring);
-  tcase_add_test (tc, test_src_timeout);
-  tcase_add_test (tc, test_src_peer_loss);
-  tcase_add_test (tc, test_src_follows_new_ring);
-  return s;
-}
-
-GST_CHECK_MAIN (waits);
+RB_TEST_MAIN (waits, 0);
