@@ -185,3 +185,173 @@ gst_ring_post_error (GstElement * element, const GError * error,
           error->message, g_quark_to_string (error->domain), error->code),
       file, function, line);
 }
+
+/* --- properties ---------------------------------------------------------- */
+
+/* the types a field may have: its GType, C type, and GValue accessors */
+#define FIELD_TYPES(X) \
+  X (G_TYPE_BOOLEAN, gboolean, boolean) \
+  X (G_TYPE_UINT, guint, uint) \
+  X (G_TYPE_UINT64, guint64, uint64) \
+  X (G_TYPE_INT64, gint64, int64) \
+  X (G_TYPE_ENUM, gint, enum)
+
+/* Copies @value into the field at @field (@set), or the field into
+ * @value, by @pspec's type. */
+static void
+field_copy (gpointer field, GParamSpec * pspec, GValue * value, gboolean set)
+{
+  switch (G_TYPE_FUNDAMENTAL (G_PARAM_SPEC_VALUE_TYPE (pspec))) {
+#define COPY(gtype, ctype, name) \
+    case gtype: \
+      if (set) \
+        *(ctype *) field = g_value_get_##name (value); \
+      else \
+        g_value_set_##name (value, *(ctype *) field); \
+      break;
+      FIELD_TYPES (COPY)
+#undef COPY
+    default:
+      g_assert_not_reached ();
+  }
+}
+
+static GQuark
+info_quark (void)
+{
+  return g_quark_from_static_string ("gst-ring-element-info");
+}
+
+/* The info of @element's class, and in *@type the type it was given to. */
+static const GstRingElementInfo *
+element_info (GstElement * element, GType * type)
+{
+  GType t = G_OBJECT_TYPE (element);
+  const GstRingElementInfo *info;
+
+  while ((info = g_type_get_qdata (t, info_quark ())) == NULL)
+    t = g_type_parent (t);
+  if (type != NULL)
+    *type = t;
+  return info;
+}
+
+static GstRingSettings *
+element_settings (GstElement * element, const GstRingElementInfo * info)
+{
+  return G_STRUCT_MEMBER_P (element, info->settings_offset);
+}
+
+/* set_property(): ring-name, ring and open-flags into the settings, the
+ * properties the fields list into the element's fields, under the object
+ * lock. */
+static void
+element_set_property (GObject * object, guint prop_id, const GValue * value,
+    GParamSpec * pspec)
+{
+  GstElement *element = GST_ELEMENT (object);
+  const GstRingElementInfo *info = element_info (element, NULL);
+  GstRingSettings *s = element_settings (element, info);
+  const GstRingField *f = prop_id < info->n_fields ?
+      &info->fields[prop_id] : NULL;
+  gboolean set = FALSE;
+
+  GST_OBJECT_LOCK (element);
+  if (gst_ring_settings_set_property (s, element, pspec, value)) {
+    /* done */
+  } else if (f != NULL && f->offset != 0) {
+    if (!f->fixed_while_running ||
+        !gst_ring_refuse_while_running (element, s, pspec)) {
+      field_copy (G_STRUCT_MEMBER_P (element, f->offset), pspec,
+          (GValue *) value, TRUE);
+      set = TRUE;
+    }
+  } else {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+  GST_OBJECT_UNLOCK (element);
+  if (set && info->field_set != NULL)
+    info->field_set (element, prop_id);
+}
+
+static void
+element_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstElement *element = GST_ELEMENT (object);
+  const GstRingElementInfo *info = element_info (element, NULL);
+
+  GST_OBJECT_LOCK (element);
+  if (gst_ring_settings_get_property (element_settings (element, info),
+          pspec, value)) {
+    /* done */
+  } else if (prop_id < info->n_fields && info->fields[prop_id].offset != 0) {
+    field_copy (G_STRUCT_MEMBER_P (element, info->fields[prop_id].offset),
+        pspec, value, FALSE);
+  } else {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+  GST_OBJECT_UNLOCK (element);
+}
+
+/* NULL to READY needs a ring named or handed in. */
+static GstStateChangeReturn
+element_change_state (GstElement * element, GstStateChange transition)
+{
+  GType type;
+  const GstRingElementInfo *info = element_info (element, &type);
+  GstElementClass *parent = g_type_class_peek (g_type_parent (type));
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY &&
+      !gst_ring_settings_check_ready (element_settings (element, info),
+          element))
+    return GST_STATE_CHANGE_FAILURE;
+  return parent->change_state (element, transition);
+}
+
+/* In class_init: the element's properties, kept as @info says, and its
+ * change_state(). */
+void
+gst_ring_element_class_init (GstElementClass * klass,
+    const GstRingElementInfo * info, GParamSpec ** properties,
+    guint n_properties)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  g_type_set_qdata (G_OBJECT_CLASS_TYPE (klass), info_quark (),
+      (gpointer) info);
+  gobject_class->set_property = element_set_property;
+  gobject_class->get_property = element_get_property;
+  klass->change_state = GST_DEBUG_FUNCPTR (element_change_state);
+  g_object_class_install_properties (gobject_class, n_properties, properties);
+}
+
+/* An element's enum type, registered once. */
+GType
+gst_ring_register_enum (GType * type, const gchar * name,
+    const GEnumValue * values)
+{
+  if (g_once_init_enter (type)) {
+    GType t = g_enum_register_static (name, values);
+
+    g_once_init_leave (type, t);
+  }
+  return *type;
+}
+
+/* In class_init: the specs of the properties both elements have, ring-name,
+ * ring and open-flags, at their ids in @properties; each element says in
+ * the blurbs what it does with them. */
+void
+gst_ring_settings_specs (GParamSpec ** properties, guint name_id,
+    const gchar * name_blurb, guint ring_id, const gchar * ring_blurb,
+    guint flags_id, const gchar * flags_blurb)
+{
+  properties[name_id] = g_param_spec_string ("ring-name", "Ring name",
+      name_blurb, NULL, GST_RING_PARAM_FIXED);
+  properties[ring_id] = g_param_spec_object ("ring", "Ring", ring_blurb,
+      RB_TYPE_RING, GST_RING_PARAM_FIXED);
+  properties[flags_id] = g_param_spec_flags ("open-flags", "Open flags",
+      flags_blurb, RB_TYPE_RING_OPEN_FLAGS, RB_RING_OPEN_FLAGS_NONE,
+      GST_RING_PARAM_FIXED);
+}

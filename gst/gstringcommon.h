@@ -36,6 +36,56 @@ gboolean        gst_ring_settings_set_property (GstRingSettings * s,
 gboolean        gst_ring_settings_get_property (const GstRingSettings * s,
                                              GParamSpec * pspec,
                                              GValue * value);
+/* A property kept in a field of the element's instance (a gboolean, guint,
+ * guint64, gint64 or enum, by the property's type): where, and whether it
+ * is refused while the element runs. An offset of 0: not such a property
+ * (ring-name, ring and open-flags are the settings'). */
+typedef struct {
+  gsize offset;
+  gboolean fixed_while_running;
+} GstRingField;
+
+#define GST_RING_FIELD(type, member, fixed) \
+  { G_STRUCT_OFFSET (type, member), (fixed) }
+
+/* the flags of a property that is fixed while the element runs */
+#define GST_RING_PARAM_FIXED \
+  (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)
+
+/* What the shared property and state functions know of an element
+ * class, given to gst_ring_element_class_init(). */
+typedef struct {
+  gsize settings_offset;        /* of its GstRingSettings */
+  const GstRingField *fields;   /* by property id */
+  guint n_fields;
+  /* after a field's property was set, without the lock; may be NULL */
+  void (*field_set) (GstElement * element, guint prop_id);
+} GstRingElementInfo;
+
+void            gst_ring_element_class_init (GstElementClass * klass,
+                                             const GstRingElementInfo * info,
+                                             GParamSpec ** properties,
+                                             guint n_properties);
+GType           gst_ring_register_enum      (GType * type,
+                                             const gchar * name,
+                                             const GEnumValue * values);
+
+/* Defines @func, the GType of the enum @name with @values (registered on
+ * first use). */
+#define GST_RING_DEFINE_ENUM(func, name, values) \
+  GType func (void) \
+  { \
+    static GType type = 0; \
+    return gst_ring_register_enum (&type, name, values); \
+  }
+void            gst_ring_settings_specs     (GParamSpec ** properties,
+                                             guint name_id,
+                                             const gchar * name_blurb,
+                                             guint ring_id,
+                                             const gchar * ring_blurb,
+                                             guint flags_id,
+                                             const gchar * flags_blurb);
+
 RbRing         *gst_ring_settings_start     (GstRingSettings * s);
 gboolean        gst_ring_settings_check_ready (GstRingSettings * s,
                                              GstElement * element);

@@ -97,6 +97,12 @@ typedef struct {
 
 G_STATIC_ASSERT (sizeof (SegmentWire) == 80);
 
+/* the fields a GstSegment and its wire form share (all but the format),
+ * listed once for both directions */
+#define SEGMENT_FIELDS(X) \
+  X (flags) X (rate) X (applied_rate) X (base) X (offset) X (start) \
+  X (stop) X (time) X (position) X (duration)
+
 gsize
 gst_ring_segment_wire_size (void)
 {
@@ -106,20 +112,11 @@ gst_ring_segment_wire_size (void)
 void
 gst_ring_segment_serialize (const GstSegment * segment, guint8 * out)
 {
-  SegmentWire w = {
-    .format = segment->format,
-    .flags = segment->flags,
-    .rate = segment->rate,
-    .applied_rate = segment->applied_rate,
-    .base = segment->base,
-    .offset = segment->offset,
-    .start = segment->start,
-    .stop = segment->stop,
-    .time = segment->time,
-    .position = segment->position,
-    .duration = segment->duration,
-  };
+  SegmentWire w = {.format = segment->format };
 
+#define TO_WIRE(field) w.field = segment->field;
+  SEGMENT_FIELDS (TO_WIRE)
+#undef TO_WIRE
   memcpy (out, &w, sizeof w);
 }
 
@@ -146,16 +143,9 @@ gst_ring_segment_deserialize (const guint8 * data, gsize size,
   if (w.start == (guint64) - 1 || (w.rate < 0.0 && w.stop == (guint64) - 1))
     return FALSE;
   gst_segment_init (segment, (GstFormat) w.format);
-  segment->flags = (GstSegmentFlags) w.flags;
-  segment->rate = w.rate;
-  segment->applied_rate = w.applied_rate;
-  segment->base = w.base;
-  segment->offset = w.offset;
-  segment->start = w.start;
-  segment->stop = w.stop;
-  segment->time = w.time;
-  segment->position = w.position;
-  segment->duration = w.duration;
+#define FROM_WIRE(field) segment->field = w.field;
+  SEGMENT_FIELDS (FROM_WIRE)
+#undef FROM_WIRE
   return TRUE;
 }
 
@@ -233,17 +223,6 @@ gst_ring_event_deserialize (guint32 flags, guint64 extra, const guint8 * data,
 }
 
 /* --- one record ---------------------------------------------------------- */
-
-/* Takes the record @info describes (peeked) out of the ring unread.
- * Returns: whether it was still there, whole. */
-gboolean
-gst_ring_record_discard (RbRing * ring, RbRecordInfo * info)
-{
-  gboolean ok = rb_ring_read_record_acquire (ring, info) != NULL;
-
-  rb_ring_read_record_release (ring);
-  return ok;
-}
 
 /* A data record from @buffer's metadata, for @size bytes of its data. */
 void

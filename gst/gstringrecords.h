@@ -12,8 +12,6 @@ G_BEGIN_DECLS
 
 #define GST_RING_RECORD_HEADER_SIZE 56
 gsize           gst_ring_record_total       (gsize payload);
-gboolean        gst_ring_record_discard     (RbRing * ring,
-                                             RbRecordInfo * info);
 
 /* data */
 guint32         gst_ring_buffer_flags_to_record (GstBufferFlags flags);

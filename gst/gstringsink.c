@@ -101,7 +101,6 @@ enum
 #define DEFAULT_BUFFER_TIME (G_GINT64_CONSTANT (200) * 1000)
 #define DEFAULT_PERMISSIONS 0600
 #define DEFAULT_ON_PEER_LOSS GST_RING_SINK_PEER_LOSS_ERROR
-#define DEFAULT_OPEN_FLAGS RB_RING_OPEN_FLAGS_NONE
 
 static GParamSpec *properties[N_PROPERTIES];
 
@@ -110,45 +109,29 @@ G_DEFINE_TYPE (GstRingSink, gst_ring_sink, GST_TYPE_BASE_SINK);
 GST_ELEMENT_REGISTER_DEFINE (ringsink, "ringsink", GST_RANK_NONE,
     GST_TYPE_RING_SINK);
 
-GType
-gst_ring_sink_mode_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_RING_SINK_MODE_BLOCK, "Wait for free space", "block"},
-    {GST_RING_SINK_MODE_DROP_NEW, "Drop the new buffer when the ring is full",
-        "drop-new"},
-    {GST_RING_SINK_MODE_OVERWRITE_OLD,
-        "Overwrite the oldest data (overwrite rings: raw audio or bytes)",
-        "overwrite-old"},
-    {0, NULL, NULL},
-  };
+static const GEnumValue mode_values[] = {
+  {GST_RING_SINK_MODE_BLOCK, "Wait for free space", "block"},
+  {GST_RING_SINK_MODE_DROP_NEW, "Drop the new buffer when the ring is full",
+      "drop-new"},
+  {GST_RING_SINK_MODE_OVERWRITE_OLD,
+      "Overwrite the oldest data (overwrite rings: raw audio or bytes)",
+      "overwrite-old"},
+  {0, NULL, NULL},
+};
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstRingSinkMode", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
+GST_RING_DEFINE_ENUM (gst_ring_sink_mode_get_type, "GstRingSinkMode",
+    mode_values);
 
-GType
-gst_ring_sink_peer_loss_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_RING_SINK_PEER_LOSS_ERROR, "Post an error naming the consumer",
-        "error"},
-    {GST_RING_SINK_PEER_LOSS_WAIT, "Keep the data and wait for a new "
-          "consumer", "wait"},
-    {0, NULL, NULL},
-  };
+static const GEnumValue peer_loss_values[] = {
+  {GST_RING_SINK_PEER_LOSS_ERROR, "Post an error naming the consumer",
+      "error"},
+  {GST_RING_SINK_PEER_LOSS_WAIT, "Keep the data and wait for a new "
+        "consumer", "wait"},
+  {0, NULL, NULL},
+};
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstRingSinkPeerLoss", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
+GST_RING_DEFINE_ENUM (gst_ring_sink_peer_loss_get_type,
+    "GstRingSinkPeerLoss", peer_loss_values);
 
 /* --- buffers and events (written by gstringsinkwrite.c) ------------------ */
 
@@ -385,123 +368,36 @@ gst_ring_sink_stop (GstBaseSink * bsink)
 static gboolean
 gst_ring_sink_unlock (GstBaseSink * bsink)
 {
-  gst_ring_waiter_unlock (GST_ELEMENT (bsink),
-      &GST_RING_SINK (bsink)->waiter);
+  g_cancellable_cancel (GST_RING_SINK (bsink)->cancellable);
   return TRUE;
 }
 
 static gboolean
 gst_ring_sink_unlock_stop (GstBaseSink * bsink)
 {
-  gst_ring_waiter_unlock_stop (GST_ELEMENT (bsink),
-      &GST_RING_SINK (bsink)->waiter);
+  g_cancellable_reset (GST_RING_SINK (bsink)->cancellable);
   return TRUE;
-}
-
-static GstStateChangeReturn
-gst_ring_sink_change_state (GstElement * element, GstStateChange transition)
-{
-  if (transition == GST_STATE_CHANGE_NULL_TO_READY &&
-      !gst_ring_settings_check_ready (&GST_RING_SINK (element)->settings,
-          element))
-    return GST_STATE_CHANGE_FAILURE;
-  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 }
 
 /* --- properties --------------------------------------------------------- */
 
-/* with the object lock */
-static gboolean
-refuse_while_running (GstRingSink * self, GParamSpec * pspec)
-{
-  return gst_ring_refuse_while_running (GST_ELEMENT (self), &self->settings,
-      pspec);
-}
+/* the properties kept in the element's fields (gstringcommon.h) */
+static const GstRingField fields[N_PROPERTIES] = {
+  [PROP_MODE] = GST_RING_FIELD (GstRingSink, mode, TRUE),
+  [PROP_CAPACITY] = GST_RING_FIELD (GstRingSink, capacity, TRUE),
+  [PROP_BUFFER_TIME] = GST_RING_FIELD (GstRingSink, buffer_time, TRUE),
+  [PROP_PERMISSIONS] = GST_RING_FIELD (GstRingSink, permissions, TRUE),
+  [PROP_ON_PEER_LOSS] = GST_RING_FIELD (GstRingSink, on_peer_loss, TRUE),
+  [PROP_DROPPED_BUFFERS] = GST_RING_FIELD (GstRingSink, dropped_buffers,
+      FALSE),
+  [PROP_DROPPED_BYTES] = GST_RING_FIELD (GstRingSink, dropped_bytes, FALSE),
+  [PROP_OVERWRITTEN_BYTES] = GST_RING_FIELD (GstRingSink, overwritten_bytes,
+      FALSE),
+};
 
-static void
-gst_ring_sink_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
-{
-  GstRingSink *self = GST_RING_SINK (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_RING_NAME:
-    case PROP_RING:
-    case PROP_OPEN_FLAGS:
-      gst_ring_settings_set_property (&self->settings, GST_ELEMENT (self),
-          pspec, value);
-      break;
-    case PROP_MODE:
-      if (!refuse_while_running (self, pspec))
-        self->mode = g_value_get_enum (value);
-      break;
-    case PROP_CAPACITY:
-      if (!refuse_while_running (self, pspec))
-        self->capacity = g_value_get_uint64 (value);
-      break;
-    case PROP_BUFFER_TIME:
-      if (!refuse_while_running (self, pspec))
-        self->buffer_time = g_value_get_int64 (value);
-      break;
-    case PROP_PERMISSIONS:
-      if (!refuse_while_running (self, pspec))
-        self->permissions = g_value_get_uint (value);
-      break;
-    case PROP_ON_PEER_LOSS:
-      if (!refuse_while_running (self, pspec))
-        self->on_peer_loss = g_value_get_enum (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-gst_ring_sink_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
-{
-  GstRingSink *self = GST_RING_SINK (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_RING_NAME:
-    case PROP_RING:
-    case PROP_OPEN_FLAGS:
-      gst_ring_settings_get_property (&self->settings, pspec, value);
-      break;
-    case PROP_MODE:
-      g_value_set_enum (value, self->mode);
-      break;
-    case PROP_CAPACITY:
-      g_value_set_uint64 (value, self->capacity);
-      break;
-    case PROP_BUFFER_TIME:
-      g_value_set_int64 (value, self->buffer_time);
-      break;
-    case PROP_PERMISSIONS:
-      g_value_set_uint (value, self->permissions);
-      break;
-    case PROP_ON_PEER_LOSS:
-      g_value_set_enum (value, self->on_peer_loss);
-      break;
-    case PROP_DROPPED_BUFFERS:
-      g_value_set_uint64 (value, self->dropped_buffers);
-      break;
-    case PROP_DROPPED_BYTES:
-      g_value_set_uint64 (value, self->dropped_bytes);
-      break;
-    case PROP_OVERWRITTEN_BYTES:
-      g_value_set_uint64 (value, self->overwritten_bytes);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
-}
+static const GstRingElementInfo element_info = {
+  G_STRUCT_OFFSET (GstRingSink, settings), fields, N_PROPERTIES, NULL
+};
 
 static void
 gst_ring_sink_finalize (GObject * object)
@@ -512,6 +408,7 @@ gst_ring_sink_finalize (GObject * object)
   g_clear_object (&self->ring);
   gst_clear_caps (&self->caps);
   g_queue_clear_full (&self->early_events, (GDestroyNotify) gst_event_unref);
+  g_object_unref (self->cancellable);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -524,13 +421,14 @@ gst_ring_sink_init (GstRingSink * self)
   self->buffer_time = DEFAULT_BUFFER_TIME;
   self->permissions = DEFAULT_PERMISSIONS;
   self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
-  self->settings.open_flags = DEFAULT_OPEN_FLAGS;
+  self->settings.open_flags = RB_RING_OPEN_FLAGS_NONE;
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
   gst_audio_info_init (&self->info);
   g_queue_init (&self->early_events);
+  self->cancellable = g_cancellable_new ();
 }
 
-/* which ring: ring-name, ring */
+/* which ring: ring-name, ring, open-flags */
 static void
 ring_properties_init (void)
 {
@@ -544,10 +442,6 @@ ring_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_RING_NAME] = g_param_spec_string ("ring-name", "Ring name",
-      "Name of the shared ring (/dev/shm/ringbridge-NAME): attached if it "
-      "exists, created from the caps if not", NULL,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   /**
    * GstRingSink:ring:
@@ -560,10 +454,24 @@ ring_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_RING] = g_param_spec_object ("ring", "Ring",
-      "An RbRing object to write into (in-process use); takes precedence "
-      "over ring-name", RB_TYPE_RING,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  /**
+   * GstRingSink:open-flags:
+   *
+   * How far to trust an existing named ring the sink attaches to:
+   * `shared-write` accepts a ring writable by group or others (one made
+   * with #GstRingSink:permissions `0660`, say), `any-owner` one owned by
+   * another user. By default such rings are refused, since whoever can
+   * write the file can feed the ring's other users anything.
+   *
+   * Since: 0.1
+   */
+  gst_ring_settings_specs (properties,
+      PROP_RING_NAME, "Name of the shared ring (/dev/shm/ringbridge-NAME): "
+      "attached if it exists, created from the caps if not",
+      PROP_RING, "An RbRing object to write into (in-process use); takes "
+      "precedence over ring-name",
+      PROP_OPEN_FLAGS, "Accept an existing ring writable by others "
+      "(shared-write) or owned by another user (any-owner)");
 }
 
 /* what a full ring does, and a ring the sink creates */
@@ -583,7 +491,7 @@ full_properties_init (void)
   properties[PROP_MODE] = g_param_spec_enum ("mode", "Mode",
       "What to do when the ring is full", GST_TYPE_RING_SINK_MODE,
       DEFAULT_MODE,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
   /**
    * GstRingSink:capacity:
@@ -599,7 +507,7 @@ full_properties_init (void)
       "Size in bytes of a ring the sink creates (0 = from buffer-time for "
       "audio, 4 MiB or 4 first buffers for records)", 0, RB_RING_MAX_CAPACITY,
       DEFAULT_CAPACITY,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
   /**
    * GstRingSink:buffer-time:
@@ -613,7 +521,7 @@ full_properties_init (void)
       "Buffer time", "Audio an audio ring created by the sink holds, in "
       "microseconds (when capacity is 0)", 1, G_MAXINT64 / 1000,
       DEFAULT_BUFFER_TIME,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
   /**
    * GstRingSink:permissions:
@@ -627,12 +535,12 @@ full_properties_init (void)
   properties[PROP_PERMISSIONS] = g_param_spec_uint ("permissions",
       "Permissions", "File permissions of a ring the sink creates (e.g. "
       "0600 = 384)", 0, 0777, DEFAULT_PERMISSIONS,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 }
 
-/* peer loss and trust */
+/* peer loss */
 static void
-trust_properties_init (void)
+peer_properties_init (void)
 {
   /**
    * GstRingSink:on-peer-loss:
@@ -648,24 +556,8 @@ trust_properties_init (void)
   properties[PROP_ON_PEER_LOSS] = g_param_spec_enum ("on-peer-loss",
       "On peer loss", "What to do when the ring is full and its consumer "
       "went away", GST_TYPE_RING_SINK_PEER_LOSS, DEFAULT_ON_PEER_LOSS,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
-  /**
-   * GstRingSink:open-flags:
-   *
-   * How far to trust an existing named ring the sink attaches to:
-   * `shared-write` accepts a ring writable by group or others (one made
-   * with #GstRingSink:permissions `0660`, say), `any-owner` one owned by
-   * another user. By default such rings are refused, since whoever can
-   * write the file can feed the ring's other users anything.
-   *
-   * Since: 0.1
-   */
-  properties[PROP_OPEN_FLAGS] = g_param_spec_flags ("open-flags",
-      "Open flags", "Accept an existing ring writable by others "
-      "(shared-write) or owned by another user (any-owner)",
-      RB_TYPE_RING_OPEN_FLAGS, DEFAULT_OPEN_FLAGS,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 }
 
 /* what was lost, read only */
@@ -721,8 +613,6 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
   GST_DEBUG_CATEGORY_INIT (gst_ring_sink_debug, "ringsink", 0,
       "ringbridge ring sink");
 
-  gobject_class->set_property = gst_ring_sink_set_property;
-  gobject_class->get_property = gst_ring_sink_get_property;
   gobject_class->finalize = gst_ring_sink_finalize;
 
   gst_element_class_set_static_metadata (element_class,
@@ -733,7 +623,6 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
       "The ringbridge authors");
   gst_element_class_add_static_pad_template (element_class, &sink_template);
 
-  element_class->change_state = GST_DEBUG_FUNCPTR (gst_ring_sink_change_state);
   basesink_class->start = GST_DEBUG_FUNCPTR (gst_ring_sink_start);
   basesink_class->stop = GST_DEBUG_FUNCPTR (gst_ring_sink_stop);
   basesink_class->render = GST_DEBUG_FUNCPTR (gst_ring_sink_render);
@@ -745,9 +634,10 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
 
   ring_properties_init ();
   full_properties_init ();
-  trust_properties_init ();
+  peer_properties_init ();
   counter_properties_init ();
-  g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
+  gst_ring_element_class_init (element_class, &element_info, properties,
+      N_PROPERTIES);
 
   gst_type_mark_as_plugin_api (GST_TYPE_RING_SINK_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_RING_SINK_PEER_LOSS, 0);

@@ -37,10 +37,10 @@ struct _GstRingSink
   GstRingSinkMode run_mode;
   GstRingSinkPeerLoss run_peer_loss;
 
-  /* the ring; waiter.ring is the same pointer, set under the object lock
-   * so that unlock() from another thread finds it */
+  /* the ring, set under the object lock; unlock() cancels the waits on it
+   * (gstringwaiter.h) */
   RbRing *ring;
-  GstRingWaiter waiter;
+  GCancellable *cancellable;
   GstRingKind kind;
   gboolean created;             /* ours to unlink at stop */
   gboolean adopted;             /* taken over from a dead creator: ours too */

@@ -8,8 +8,6 @@
 
 #include "gstringrecords.h"
 
-#include <sys/stat.h>
-
 #define GST_CAT_DEFAULT gst_ring_sink_debug
 
 #define DEFAULT_RECORDS_CAPACITY ((gsize) 4 * 1024 * 1024)
@@ -31,7 +29,6 @@ gst_ring_sink_set_ring (GstRingSink * self, RbRing * ring, gboolean shared,
 
   GST_OBJECT_LOCK (self);
   self->ring = ring;
-  gst_ring_waiter_set_ring (&self->waiter, ring, shared);
   self->created = created;
   self->adopted = adopted;
   GST_OBJECT_UNLOCK (self);
@@ -66,13 +63,18 @@ gst_ring_sink_check_mode (GstRingSink * self, RbRing * ring)
   return FALSE;
 }
 
+/* Makes the named ring for the caps, or takes over its dead owner's
+ * (rb_ring_create_or_take_over()); a ring someone made since start() and
+ * uses is used as if it had been there. */
 gboolean
 gst_ring_sink_create_ring (GstRingSink * self, gboolean audio,
     RbSampleFormat format, guint channels, guint rate, gsize first_buffer)
 {
   g_autoptr (GError) error = NULL;
-  RbRing *ring = NULL;
-  guint64 capacity;
+  RbRingTakeOver how;
+  RbRingFlags flags = RB_RING_FLAGS_RECORDS;
+  RbRing *ring;
+  guint64 capacity, size;
   gint64 buffer_time;
   guint perms;
 
@@ -84,36 +86,30 @@ gst_ring_sink_create_ring (GstRingSink * self, gboolean audio,
 
   if (audio) {
     gsize frame = rb_sample_format_get_size (format) * channels;
-    guint64 frames = capacity > 0 ? capacity / frame :
-        gst_util_uint64_scale_ceil (buffer_time, rate, G_USEC_PER_SEC);
 
-    ring = rb_ring_create_audio (self->settings.name, format, channels, rate,
-        (gsize) MAX (frames, 1),
-        self->run_mode == GST_RING_SINK_MODE_OVERWRITE_OLD ?
-        RB_RING_FLAGS_OVERWRITE : RB_RING_FLAGS_NONE, RB_RING_ROLE_PRODUCER,
-        perms, &error);
+    size = capacity > 0 ? capacity / frame :
+        gst_util_uint64_scale_ceil (buffer_time, rate, G_USEC_PER_SEC);
+    size = MAX (size, 1);
+    flags = self->run_mode == GST_RING_SINK_MODE_OVERWRITE_OLD ?
+        RB_RING_FLAGS_OVERWRITE : RB_RING_FLAGS_NONE;
   } else {
-    if (capacity == 0)
-      capacity = MAX (DEFAULT_RECORDS_CAPACITY,
-          4 * gst_ring_record_total (first_buffer));
-    ring = rb_ring_create (self->settings.name, capacity,
-        RB_RING_FLAGS_RECORDS, RB_RING_ROLE_PRODUCER, perms, &error);
+    format = RB_SAMPLE_FORMAT_NONE;
+    size = capacity > 0 ? capacity : MAX (DEFAULT_RECORDS_CAPACITY,
+        4 * gst_ring_record_total (first_buffer));
   }
-  if (ring == NULL && g_error_matches (error, RB_RING_ERROR,
-          RB_RING_ERROR_EXISTS)) {
-    /* someone made it since start(): use theirs, as if it had been there */
-    g_clear_error (&error);
-    ring = rb_ring_open_full (self->settings.name, RB_RING_ROLE_PRODUCER,
-        self->settings.run_open_flags, &error);
-    if (ring != NULL) {
-      gst_ring_sink_set_ring (self, ring, FALSE, FALSE);
-      return gst_ring_sink_check_mode (self, ring);
-    }
-  }
+  ring = rb_ring_create_or_take_over (self->settings.name, (gsize) size,
+      flags, format, channels, rate, RB_RING_ROLE_PRODUCER, perms,
+      self->settings.run_open_flags, &how, NULL, &error);
   if (ring == NULL) {
     GST_RING_POST_ERROR (self, error);
     return FALSE;
   }
+  if (how == RB_RING_TAKE_OVER_ATTACHED) {
+    gst_ring_sink_set_ring (self, ring, FALSE, FALSE);
+    return gst_ring_sink_check_mode (self, ring);
+  }
+  if (how == RB_RING_TAKE_OVER_RECREATED)
+    GST_INFO_OBJECT (self, "removed stale ring '%s'", self->settings.name);
   gst_ring_sink_set_ring (self, ring, FALSE, TRUE);
   return TRUE;
 }
@@ -144,19 +140,6 @@ gst_ring_sink_ensure_records_ring (GstRingSink * self, gsize first_buffer)
   self->need_caps_record = TRUE;
   self->need_segment_record = TRUE;
   return GST_FLOW_OK;
-}
-
-/* Whether the sink's ring name still leads to @ring (and not to a ring
- * someone made since). */
-static gboolean
-name_is_ring (GstRingSink * self, RbRing * ring)
-{
-  g_autofree gchar *path = rb_ring_name_to_path (self->settings.name);
-  struct stat a, b;
-
-  return path != NULL && stat (path, &a) == 0 &&
-      fstat (rb_ring_get_fd (ring), &b) == 0 && a.st_dev == b.st_dev &&
-      a.st_ino == b.st_ino;
 }
 
 /* set_caps(): an audio ring is made from raw audio caps (or must match
@@ -225,13 +208,12 @@ gst_ring_sink_release_ring (GstRingSink * self)
   created = self->created;
   adopted = self->adopted;
   self->ring = NULL;
-  self->waiter.ring = NULL;
   self->created = FALSE;
   self->adopted = FALSE;
   gst_ring_settings_stop (s);
   GST_OBJECT_UNLOCK (self);
 
-  if (ring != NULL && (created || (adopted && name_is_ring (self, ring)))) {
+  if (ring != NULL && (created || (adopted && rb_ring_name_is_ring (ring)))) {
     g_autoptr (GError) error = NULL;
 
     /* a consumer that has it open keeps reading; a new sink makes a new

@@ -38,7 +38,7 @@ wait_space (GstRingSink * self, gsize bytes)
   if (self->consumer_lost &&
       rb_ring_get_peer_state (self->ring) == RB_PEER_STATE_GONE)
     return GST_FLOW_ERROR;
-  res = gst_ring_waiter_wait (&self->waiter, FALSE, bytes, -1);
+  res = gst_ring_wait (self->ring, self->cancellable, FALSE, bytes, -1);
   switch (res) {
     case RB_WAIT_INTERRUPTED:
       /* unlock(): a flush ends the wait, a pause holds it until PLAYING */
@@ -355,7 +355,7 @@ gst_ring_sink_drain (GstRingSink * self)
       GST_INFO_OBJECT (self, "consumer left before reading everything");
       return GST_FLOW_OK;
     }
-    res = gst_ring_waiter_wait (&self->waiter, FALSE, capacity, -1);
+    res = gst_ring_wait (ring, self->cancellable, FALSE, capacity, -1);
     if (res == RB_WAIT_PEER_GONE) {
       GST_INFO_OBJECT (self, "consumer left before reading everything");
       return GST_FLOW_OK;

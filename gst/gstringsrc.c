@@ -92,7 +92,6 @@ enum
 #define DEFAULT_TIMEOUT 0
 #define DEFAULT_ON_PEER_LOSS GST_RING_SRC_PEER_LOSS_EOS
 #define DEFAULT_PROVIDE_CLOCK TRUE
-#define DEFAULT_OPEN_FLAGS RB_RING_OPEN_FLAGS_NONE
 
 static GParamSpec *properties[N_PROPERTIES];
 
@@ -101,23 +100,15 @@ G_DEFINE_TYPE (GstRingSrc, gst_ring_src, GST_TYPE_PUSH_SRC);
 GST_ELEMENT_REGISTER_DEFINE (ringsrc, "ringsrc", GST_RANK_NONE,
     GST_TYPE_RING_SRC);
 
-GType
-gst_ring_src_peer_loss_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_RING_SRC_PEER_LOSS_EOS, "End the stream", "eos"},
-    {GST_RING_SRC_PEER_LOSS_WAIT, "Wait for a new producer", "wait"},
-    {GST_RING_SRC_PEER_LOSS_ERROR, "Post an error", "error"},
-    {0, NULL, NULL},
-  };
+static const GEnumValue peer_loss_values[] = {
+  {GST_RING_SRC_PEER_LOSS_EOS, "End the stream", "eos"},
+  {GST_RING_SRC_PEER_LOSS_WAIT, "Wait for a new producer", "wait"},
+  {GST_RING_SRC_PEER_LOSS_ERROR, "Post an error", "error"},
+  {0, NULL, NULL},
+};
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstRingSrcPeerLoss", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
+GST_RING_DEFINE_ENUM (gst_ring_src_peer_loss_get_type,
+    "GstRingSrcPeerLoss", peer_loss_values);
 
 /* --- the clock (gstringclock.c) ---------------------------------------- */
 
@@ -321,7 +312,7 @@ gst_ring_src_start (GstBaseSrc * bsrc)
   gst_clear_caps (&self->caps);
 
   if (prop != NULL) {
-    gst_ring_src_attach (self, prop, TRUE);
+    gst_ring_src_attach (self, prop);
     return TRUE;
   }
   if (!gst_ring_settings_check_name (s, GST_ELEMENT (self)))
@@ -333,7 +324,7 @@ gst_ring_src_start (GstBaseSrc * bsrc)
   ring = rb_ring_open_full (s->name, RB_RING_ROLE_CONSUMER,
       s->run_open_flags, &error);
   if (ring != NULL) {
-    gst_ring_src_attach (self, ring, FALSE);
+    gst_ring_src_attach (self, ring);
   } else if (!g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND)) {
     GST_RING_POST_ERROR (self, error);
     return FALSE;
@@ -368,10 +359,7 @@ gst_ring_src_unlock (GstBaseSrc * bsrc)
 {
   GstRingSrc *self = GST_RING_SRC (bsrc);
 
-  gst_ring_waiter_unlock (GST_ELEMENT (self), &self->waiter);
-  g_mutex_lock (&self->lock);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  g_cancellable_cancel (self->cancellable);
   return TRUE;
 }
 
@@ -380,114 +368,41 @@ gst_ring_src_unlock_stop (GstBaseSrc * bsrc)
 {
   GstRingSrc *self = GST_RING_SRC (bsrc);
 
-  gst_ring_waiter_unlock_stop (GST_ELEMENT (self), &self->waiter);
+  g_cancellable_reset (self->cancellable);
   return TRUE;
-}
-
-static GstStateChangeReturn
-gst_ring_src_change_state (GstElement * element, GstStateChange transition)
-{
-  GstRingSrc *self = GST_RING_SRC (element);
-
-  if (transition == GST_STATE_CHANGE_NULL_TO_READY &&
-      !gst_ring_settings_check_ready (&self->settings, element))
-    return GST_STATE_CHANGE_FAILURE;
-  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 }
 
 /* --- properties --------------------------------------------------------- */
 
-/* with the object lock */
-static gboolean
-refuse_while_running (GstRingSrc * self, GParamSpec * pspec)
-{
-  return gst_ring_refuse_while_running (GST_ELEMENT (self), &self->settings,
-      pspec);
-}
+/* the properties kept in the element's fields (gstringcommon.h) */
+static const GstRingField fields[N_PROPERTIES] = {
+  [PROP_IS_LIVE] = GST_RING_FIELD (GstRingSrc, is_live, TRUE),
+  [PROP_BUFFER_FRAMES] = GST_RING_FIELD (GstRingSrc, buffer_frames, FALSE),
+  [PROP_TIMEOUT] = GST_RING_FIELD (GstRingSrc, timeout, TRUE),
+  [PROP_ON_PEER_LOSS] = GST_RING_FIELD (GstRingSrc, on_peer_loss, TRUE),
+  [PROP_PROVIDE_CLOCK] = GST_RING_FIELD (GstRingSrc, provide_clock, FALSE),
+};
 
+/* is-live and provide-clock decide whether the element offers a clock */
 static void
-gst_ring_src_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
+field_set (GstElement * element, guint prop_id)
 {
-  GstRingSrc *self = GST_RING_SRC (object);
-  gboolean live_changed = FALSE;
-  gboolean live = FALSE;
+  GstRingSrc *self = GST_RING_SRC (element);
+  gboolean live;
 
+  if (prop_id != PROP_IS_LIVE && prop_id != PROP_PROVIDE_CLOCK)
+    return;
   GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_RING_NAME:
-    case PROP_RING:
-    case PROP_OPEN_FLAGS:
-      gst_ring_settings_set_property (&self->settings, GST_ELEMENT (self),
-          pspec, value);
-      break;
-    case PROP_IS_LIVE:
-      if (!refuse_while_running (self, pspec)) {
-        self->is_live = g_value_get_boolean (value);
-        live = self->is_live;
-        live_changed = TRUE;
-        update_clock_flag (self);
-      }
-      break;
-    case PROP_BUFFER_FRAMES:
-      self->buffer_frames = g_value_get_uint (value);
-      break;
-    case PROP_TIMEOUT:
-      if (!refuse_while_running (self, pspec))
-        self->timeout = g_value_get_uint64 (value);
-      break;
-    case PROP_ON_PEER_LOSS:
-      if (!refuse_while_running (self, pspec))
-        self->on_peer_loss = g_value_get_enum (value);
-      break;
-    case PROP_PROVIDE_CLOCK:
-      self->provide_clock = g_value_get_boolean (value);
-      update_clock_flag (self);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  update_clock_flag (self);
+  live = self->is_live;
   GST_OBJECT_UNLOCK (self);
-
-  if (live_changed)
+  if (prop_id == PROP_IS_LIVE)
     gst_base_src_set_live (GST_BASE_SRC (self), live);
 }
 
-static void
-gst_ring_src_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
-{
-  GstRingSrc *self = GST_RING_SRC (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_RING_NAME:
-    case PROP_RING:
-    case PROP_OPEN_FLAGS:
-      gst_ring_settings_get_property (&self->settings, pspec, value);
-      break;
-    case PROP_IS_LIVE:
-      g_value_set_boolean (value, self->is_live);
-      break;
-    case PROP_BUFFER_FRAMES:
-      g_value_set_uint (value, self->buffer_frames);
-      break;
-    case PROP_TIMEOUT:
-      g_value_set_uint64 (value, self->timeout);
-      break;
-    case PROP_ON_PEER_LOSS:
-      g_value_set_enum (value, self->on_peer_loss);
-      break;
-    case PROP_PROVIDE_CLOCK:
-      g_value_set_boolean (value, self->provide_clock);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
-}
+static const GstRingElementInfo element_info = {
+  G_STRUCT_OFFSET (GstRingSrc, settings), fields, N_PROPERTIES, field_set
+};
 
 static void
 gst_ring_src_finalize (GObject * object)
@@ -500,8 +415,7 @@ gst_ring_src_finalize (GObject * object)
   gst_clear_caps (&self->caps);
   g_queue_clear_full (&self->pending_events,
       (GDestroyNotify) gst_event_unref);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
+  g_object_unref (self->cancellable);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -514,10 +428,9 @@ gst_ring_src_init (GstRingSrc * self)
   self->timeout = DEFAULT_TIMEOUT;
   self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
   self->provide_clock = DEFAULT_PROVIDE_CLOCK;
-  self->settings.open_flags = DEFAULT_OPEN_FLAGS;
+  self->settings.open_flags = RB_RING_OPEN_FLAGS_NONE;
   update_clock_flag (self);
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
+  self->cancellable = g_cancellable_new ();
   g_queue_init (&self->pending_events);
   gst_ring_clock_init (&self->clock);
 
@@ -525,7 +438,7 @@ gst_ring_src_init (GstRingSrc * self)
   gst_base_src_set_live (GST_BASE_SRC (self), DEFAULT_IS_LIVE);
 }
 
-/* which ring: ring-name, ring */
+/* which ring: ring-name, ring, open-flags */
 static void
 ring_properties_init (void)
 {
@@ -538,10 +451,6 @@ ring_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_RING_NAME] = g_param_spec_string ("ring-name", "Ring name",
-      "Name of the shared ring (/dev/shm/ringbridge-NAME); waited for if "
-      "it does not exist yet", NULL,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   /**
    * GstRingSrc:ring:
@@ -552,10 +461,25 @@ ring_properties_init (void)
    *
    * Since: 0.1
    */
-  properties[PROP_RING] = g_param_spec_object ("ring", "Ring",
-      "An RbRing object to read from (in-process use); takes precedence "
-      "over ring-name", RB_TYPE_RING,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  /**
+   * GstRingSrc:open-flags:
+   *
+   * How far to trust the named ring's file: `shared-write` accepts a ring
+   * writable by group or others (made by a ringsink with
+   * `permissions=0660`, say), `any-owner` one owned by another user. By
+   * default such rings are refused (RESOURCE/NOT_AUTHORIZED), since
+   * whoever can write the file can feed this element anything; the
+   * header is validated either way.
+   *
+   * Since: 0.1
+   */
+  gst_ring_settings_specs (properties,
+      PROP_RING_NAME, "Name of the shared ring (/dev/shm/ringbridge-NAME); "
+      "waited for if it does not exist yet",
+      PROP_RING, "An RbRing object to read from (in-process use); takes "
+      "precedence over ring-name",
+      PROP_OPEN_FLAGS, "Accept a ring writable by others (shared-write) or "
+      "owned by another user (any-owner)");
 }
 
 /* how the stream comes out */
@@ -575,7 +499,7 @@ stream_properties_init (void)
   properties[PROP_IS_LIVE] = g_param_spec_boolean ("is-live", "Is live",
       "Act as a live source (running-time timestamps, latency, clock)",
       DEFAULT_IS_LIVE,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
   /**
    * GstRingSrc:buffer-frames:
@@ -603,10 +527,10 @@ stream_properties_init (void)
       "How long to wait for the ring to appear or for data, in "
       "nanoseconds, before an error (0 = for ever)", 0, G_MAXUINT64,
       DEFAULT_TIMEOUT,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 }
 
-/* peer loss, the clock and trust */
+/* peer loss and the clock */
 static void
 peer_properties_init (void)
 {
@@ -622,7 +546,7 @@ peer_properties_init (void)
   properties[PROP_ON_PEER_LOSS] = g_param_spec_enum ("on-peer-loss",
       "On peer loss", "What to do when the producer goes away without "
       "ending the stream", GST_TYPE_RING_SRC_PEER_LOSS, DEFAULT_ON_PEER_LOSS,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
   /**
    * GstRingSrc:provide-clock:
@@ -636,25 +560,8 @@ peer_properties_init (void)
   properties[PROP_PROVIDE_CLOCK] = g_param_spec_boolean ("provide-clock",
       "Provide clock", "Offer a clock that follows the ring's producer "
       "(live audio rings)", DEFAULT_PROVIDE_CLOCK,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+      GST_RING_PARAM_FIXED);
 
-  /**
-   * GstRingSrc:open-flags:
-   *
-   * How far to trust the named ring's file: `shared-write` accepts a ring
-   * writable by group or others (made by a ringsink with
-   * `permissions=0660`, say), `any-owner` one owned by another user. By
-   * default such rings are refused (RESOURCE/NOT_AUTHORIZED), since
-   * whoever can write the file can feed this element anything; the
-   * header is validated either way.
-   *
-   * Since: 0.1
-   */
-  properties[PROP_OPEN_FLAGS] = g_param_spec_flags ("open-flags",
-      "Open flags", "Accept a ring writable by others (shared-write) or "
-      "owned by another user (any-owner)", RB_TYPE_RING_OPEN_FLAGS,
-      DEFAULT_OPEN_FLAGS,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 }
 
 static void
@@ -668,8 +575,6 @@ gst_ring_src_class_init (GstRingSrcClass * klass)
   GST_DEBUG_CATEGORY_INIT (gst_ring_src_debug, "ringsrc", 0,
       "ringbridge ring source");
 
-  gobject_class->set_property = gst_ring_src_set_property;
-  gobject_class->get_property = gst_ring_src_get_property;
   gobject_class->finalize = gst_ring_src_finalize;
 
   gst_element_class_set_static_metadata (element_class,
@@ -680,7 +585,6 @@ gst_ring_src_class_init (GstRingSrcClass * klass)
       "The ringbridge authors");
   gst_element_class_add_static_pad_template (element_class, &src_template);
 
-  element_class->change_state = GST_DEBUG_FUNCPTR (gst_ring_src_change_state);
   element_class->provide_clock =
       GST_DEBUG_FUNCPTR (gst_ring_src_provide_clock);
   basesrc_class->start = GST_DEBUG_FUNCPTR (gst_ring_src_start);
@@ -695,7 +599,8 @@ gst_ring_src_class_init (GstRingSrcClass * klass)
   ring_properties_init ();
   stream_properties_init ();
   peer_properties_init ();
-  g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
+  gst_ring_element_class_init (element_class, &element_info, properties,
+      N_PROPERTIES);
 
   gst_type_mark_as_plugin_api (GST_TYPE_RING_SRC_PEER_LOSS, 0);
 }

@@ -13,8 +13,6 @@
 #include "gstringcommon.h"
 #include "gstringwaiter.h"
 
-#include <sys/types.h>
-
 G_BEGIN_DECLS
 
 GST_DEBUG_CATEGORY_EXTERN (gst_ring_src_debug);
@@ -43,14 +41,11 @@ struct _GstRingSrc
   GstRingSrcPeerLoss run_peer_loss;
   gint64 timeout_us;
 
-  /* the ring; waiter.ring is the same pointer, set under the object lock */
+  /* the ring, set under the object lock; unlock() cancels the waits on it
+   * and for it (gstringwaiter.h) */
   RbRing *ring;
-  GstRingWaiter waiter;
+  GCancellable *cancellable;
   GstRingKind kind;
-  dev_t dev;
-  ino_t ino;
-  GMutex lock;                  /* with cond: waiting for a ring to appear */
-  GCond cond;
 
   gboolean need_caps;
   GstCaps *caps;
@@ -95,8 +90,7 @@ void            gst_ring_src_mark_discont   (GstRingSrc * self,
 
 /* gstringsrcring.c */
 void            gst_ring_src_attach         (GstRingSrc * self,
-                                             RbRing * ring,
-                                             gboolean shared);
+                                             RbRing * ring);
 void            gst_ring_src_detach         (GstRingSrc * self);
 GstFlowReturn   gst_ring_src_wait_for_ring  (GstRingSrc * self);
 GstFlowReturn   gst_ring_src_wait_data      (GstRingSrc * self,

@@ -112,7 +112,7 @@ read_data (GstRingSrc * self, RbRecordInfo * info, GstBuffer ** out)
     /* a consumer that attached mid-stream; the producer sends the caps
      * again when it notices us */
     GST_DEBUG_OBJECT (self, "skipping a buffer that came before caps");
-    if (!gst_ring_record_discard (self->ring, info))
+    if (!rb_ring_skip_record (self->ring))
       return corrupt_record (self, "a data record changed while read");
     self->discont = TRUE;
     return FLOW_NEXT;
@@ -179,7 +179,7 @@ read_segment (GstRingSrc * self, RbRecordInfo * info)
 static GstFlowReturn
 read_gap (GstRingSrc * self, RbRecordInfo * info, GstBuffer ** out)
 {
-  gst_ring_record_discard (self->ring, info);
+  rb_ring_skip_record (self->ring);
   if (!caps_known (self)) {
     GST_DEBUG_OBJECT (self, "skipping a gap that came before caps");
     return FLOW_NEXT;
@@ -234,7 +234,7 @@ read_record (GstRingSrc * self, RbRecordInfo * info, GstBuffer ** out)
     case RB_RECORD_TYPE_SEGMENT:
       return read_segment (self, info);
     case RB_RECORD_TYPE_EOS:
-      gst_ring_record_discard (self->ring, info);
+      rb_ring_skip_record (self->ring);
       GST_INFO_OBJECT (self, "end of stream record");
       return GST_FLOW_EOS;
     case RB_RECORD_TYPE_GAP:
@@ -243,7 +243,7 @@ read_record (GstRingSrc * self, RbRecordInfo * info, GstBuffer ** out)
       return read_event (self, info);
     default:
       GST_DEBUG_OBJECT (self, "skipping a record of type 0x%x", info->type);
-      gst_ring_record_discard (self->ring, info);
+      rb_ring_skip_record (self->ring);
       return FLOW_NEXT;
   }
 }

@@ -6,32 +6,20 @@
 
 #include "gstringsrcpriv.h"
 
-#include <errno.h>
-#include <sys/stat.h>
-
 #define GST_CAT_DEFAULT gst_ring_src_debug
 
 /* --- ring attach -------------------------------------------------------- */
 
 void
-gst_ring_src_attach (GstRingSrc * self, RbRing * ring, gboolean shared)
+gst_ring_src_attach (GstRingSrc * self, RbRing * ring)
 {
-  struct stat st;
-
   GST_OBJECT_LOCK (self);
   self->ring = ring;
-  gst_ring_waiter_set_ring (&self->waiter, ring, shared);
   GST_OBJECT_UNLOCK (self);
 
   self->kind = gst_ring_kind_of (ring);
   self->frame_size = rb_ring_get_frame_size (ring);
   self->rate = rb_ring_get_rate (ring);
-  self->dev = 0;
-  self->ino = 0;
-  if (fstat (rb_ring_get_fd (ring), &st) == 0) {
-    self->dev = st.st_dev;
-    self->ino = st.st_ino;
-  }
   self->need_caps = TRUE;
   self->capsless = FALSE;
   self->have_held_segment = FALSE;
@@ -65,7 +53,6 @@ gst_ring_src_detach (GstRingSrc * self)
   GST_OBJECT_LOCK (self);
   ring = self->ring;
   self->ring = NULL;
-  gst_ring_waiter_set_ring (&self->waiter, NULL, self->waiter.shared);
   GST_OBJECT_UNLOCK (self);
   gst_ring_clock_set_ring (&self->clock, NULL);
   g_clear_object (&ring);
@@ -76,15 +63,8 @@ gst_ring_src_detach (GstRingSrc * self)
 static gboolean
 ring_replaced (GstRingSrc * self)
 {
-  g_autofree gchar *path = NULL;
-  struct stat st;
-
-  if (self->settings.name == NULL || self->settings.ring_prop_used)
-    return FALSE;
-  path = rb_ring_name_to_path (self->settings.name);
-  if (stat (path, &st) < 0)
-    return errno == ENOENT;
-  return st.st_dev != self->dev || st.st_ino != self->ino;
+  return self->settings.name != NULL && !self->settings.ring_prop_used &&
+      !rb_ring_name_is_ring (self->ring);
 }
 
 GstFlowReturn
@@ -99,13 +79,13 @@ gst_ring_src_wait_for_ring (GstRingSrc * self)
     RbRing *ring;
     gint64 now;
 
-    if (g_atomic_int_get (&self->waiter.unlocked))
+    if (g_cancellable_is_cancelled (self->cancellable))
       return GST_FLOW_FLUSHING;
 
     ring = rb_ring_open_full (self->settings.name, RB_RING_ROLE_CONSUMER,
         self->settings.run_open_flags, &error);
     if (ring != NULL) {
-      gst_ring_src_attach (self, ring, FALSE);
+      gst_ring_src_attach (self, ring);
       return GST_FLOW_OK;
     }
     if (!g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND)) {
@@ -121,11 +101,8 @@ gst_ring_src_wait_for_ring (GstRingSrc * self)
           ("%s", error->message));
       return GST_FLOW_ERROR;
     }
-    g_mutex_lock (&self->lock);
-    if (!g_atomic_int_get (&self->waiter.unlocked))
-      g_cond_wait_until (&self->cond, &self->lock,
-          MIN (deadline, now + POLL_US));
-    g_mutex_unlock (&self->lock);
+    gst_ring_sleep_cancellable (self->cancellable,
+        MIN (deadline - now, POLL_US));
   }
 }
 
@@ -233,10 +210,11 @@ gst_ring_src_wait_data (GstRingSrc * self, gsize bytes, gboolean * ending)
     }
     if (deadline != G_MAXINT64)
       slice = MAX (deadline - now, 0);
-    if (self->waiting_producer && !self->waiter.shared)
+    /* look for a successor now and then */
+    if (self->waiting_producer)
       slice = slice < 0 ? POLL_US : MIN (slice, POLL_US);
 
-    res = gst_ring_waiter_wait (&self->waiter, TRUE, bytes, slice);
+    res = gst_ring_wait (ring, self->cancellable, TRUE, bytes, slice);
     switch (res) {
       case RB_WAIT_READY:
         continue;

@@ -3,88 +3,52 @@
 
 #include "gstringwaiter.h"
 
-/* Gives the waiter its ring (NULL: none), with the element's object lock
- * held, so that unlock() from another thread finds it. An unlock() that
- * came before the ring must hold for it too. */
-void
-gst_ring_waiter_set_ring (GstRingWaiter * w, RbRing * ring, gboolean shared)
+/* Sleeps for @timeout_us (>= 0) or until @cancellable is cancelled.
+ * Returns: whether it was cancelled. */
+gboolean
+gst_ring_sleep_cancellable (GCancellable * cancellable, gint64 timeout_us)
 {
-  w->ring = ring;
-  w->shared = shared;
-  /* pairs with the stores in unlock() and unlock_stop() */
-  if (ring != NULL && !shared && g_atomic_int_get (&w->unlocked))
-    rb_ring_interrupt (ring);
-}
+  GPollFD pfd;
 
-/* With @element's object lock, which the ring is set under. */
-static void
-set_unlocked (GstElement * element, GstRingWaiter * w, gboolean unlocked)
-{
-  GST_OBJECT_LOCK (element);
-  /* pairs with the loads in gst_ring_waiter_wait() and set_ring() */
-  g_atomic_int_set (&w->unlocked, unlocked ? 1 : 0);
-  if (w->ring != NULL && !w->shared) {
-    if (unlocked)
-      rb_ring_interrupt (w->ring);
-    else
-      rb_ring_clear_interrupt (w->ring);
+  if (g_cancellable_is_cancelled (cancellable))
+    return TRUE;
+  if (!g_cancellable_make_pollfd (cancellable, &pfd)) {
+    /* no file descriptor to spare: sleep the slice through */
+    g_usleep ((gulong) MIN (timeout_us, GST_RING_WAIT_SLICE_US));
+    return g_cancellable_is_cancelled (cancellable);
   }
-  GST_OBJECT_UNLOCK (element);
-}
-
-/* The element's unlock(): ends a wait now and any until unlock_stop(). */
-void
-gst_ring_waiter_unlock (GstElement * element, GstRingWaiter * w)
-{
-  set_unlocked (element, w, TRUE);
-}
-
-void
-gst_ring_waiter_unlock_stop (GstElement * element, GstRingWaiter * w)
-{
-  set_unlocked (element, w, FALSE);
+  /* the descriptor is readable once cancelled, also if that came first */
+  g_poll (&pfd, 1, (gint) ((timeout_us + 999) / 1000));
+  g_cancellable_release_fd (cancellable);
+  return g_cancellable_is_cancelled (cancellable);
 }
 
 /* Waits for @bytes to read (@readable) or to write, for @timeout_us (-1:
- * for ever), until unlocked. */
+ * for ever), until @cancellable is cancelled (RB_WAIT_INTERRUPTED). */
 RbWaitResult
-gst_ring_waiter_wait (GstRingWaiter * w, gboolean readable, gsize bytes,
-    gint64 timeout_us)
+gst_ring_wait (RbRing * ring, GCancellable * cancellable, gboolean readable,
+    gsize bytes, gint64 timeout_us)
 {
   gint64 deadline = timeout_us < 0 ? G_MAXINT64 :
       g_get_monotonic_time () + timeout_us;
 
   for (;;) {
+    gint64 left = timeout_us, now;
     RbWaitResult res;
-    gint64 slice = timeout_us, now;
 
-    if (g_atomic_int_get (&w->unlocked))
-      return RB_WAIT_INTERRUPTED;
-    if (w->shared) {
-      now = g_get_monotonic_time ();
-      if (now >= deadline)
-        slice = 0;
-      else
-        slice = MIN (deadline - now, GST_RING_WAIT_SLICE_US);
-    }
-    res = readable ? rb_ring_wait_readable (w->ring, bytes, slice) :
-        rb_ring_wait_writable (w->ring, bytes, slice);
-    if (!w->shared)
+    if (deadline != G_MAXINT64)
+      left = MAX (deadline - g_get_monotonic_time (), 0);
+    res = readable ?
+        rb_ring_wait_readable_full (ring, bytes, left, cancellable) :
+        rb_ring_wait_writable_full (ring, bytes, left, cancellable);
+    if (res != RB_WAIT_INTERRUPTED || g_cancellable_is_cancelled (cancellable))
       return res;
-    if (res == RB_WAIT_INTERRUPTED) {
-      /* someone else interrupted the shared object: not ours to obey.
-       * Interim 1 ms poll until the library has a cancellable wait (see
-       * gstringwaiter.h). */
-      if (g_atomic_int_get (&w->unlocked))
-        return res;
-      g_usleep (1000);
-      if (g_get_monotonic_time () >= deadline)
-        return RB_WAIT_TIMEOUT;
-      continue;
-    }
-    if (res != RB_WAIT_TIMEOUT)
-      return res;
-    if (g_get_monotonic_time () >= deadline)
+    /* someone else's rb_ring_interrupt() on a shared ring */
+    now = g_get_monotonic_time ();
+    if (now >= deadline)
       return RB_WAIT_TIMEOUT;
+    if (gst_ring_sleep_cancellable (cancellable,
+            MIN (deadline - now, GST_RING_WAIT_SLICE_US)))
+      return RB_WAIT_INTERRUPTED;
   }
 }

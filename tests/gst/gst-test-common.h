@@ -12,6 +12,53 @@
 #include <string.h>
 #include <unistd.h>
 
+#define AUDIO_CAPS "audio/x-raw, format=S16LE, rate=48000, channels=2, " \
+  "layout=interleaved"
+
+/* The tests of a file, in the order RB_TEST defines them (constructors
+ * run in the order of definition), so that none is forgotten in a list. */
+static struct {
+  TFun fn;
+  const gchar *name;
+} rb_tests[64];
+static guint rb_n_tests;
+
+static inline void
+rb_register_test (TFun fn, const gchar * name)
+{
+  g_assert (rb_n_tests < G_N_ELEMENTS (rb_tests));
+  rb_tests[rb_n_tests].fn = fn;
+  rb_tests[rb_n_tests].name = name;
+  rb_n_tests++;
+}
+
+/* GST_START_TEST, and the test registered for RB_TEST_MAIN. */
+#define RB_TEST(name) \
+  static void name (int G_GNUC_UNUSED __i__); \
+  static void __attribute__ ((constructor)) name ## _register (void) \
+  { \
+    rb_register_test (name, #name); \
+  } \
+  GST_START_TEST (name)
+
+/* A suite "ringbridge-@suite" of every RB_TEST of the file, in one test
+ * case with @timeout seconds per test (0: check's default), and main(). */
+#define RB_TEST_MAIN(suite, timeout) \
+  static Suite * \
+  suite ## _suite (void) \
+  { \
+    Suite *s = suite_create ("ringbridge-" #suite); \
+    TCase *tc = tcase_create ("general"); \
+    \
+    if ((timeout) > 0) \
+      tcase_set_timeout (tc, (timeout)); \
+    suite_add_tcase (s, tc); \
+    for (guint i = 0; i < rb_n_tests; i++) \
+      _tcase_add_test (tc, rb_tests[i].fn, rb_tests[i].name, 0, 0, 0, 1); \
+    return s; \
+  } \
+  GST_CHECK_MAIN (suite)
+
 static guint test_ring_counter;
 
 /* A ring name of this process, so parallel test runs never meet. */
@@ -34,6 +81,18 @@ make_element (const gchar * factory, const gchar * first_property, ...)
     g_object_set_valist (G_OBJECT (el), first_property, args);
   va_end (args);
   return el;
+}
+
+/* A named mono S16LE ring, made as its producer. */
+static inline RbRing *
+open_producer (const gchar * name)
+{
+  g_autoptr (GError) error = NULL;
+  RbRing *ring = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 1,
+      8000, 4096, RB_RING_FLAGS_NONE, RB_RING_ROLE_PRODUCER, 0600, &error);
+
+  fail_unless (ring != NULL, "%s", error ? error->message : "");
+  return ring;
 }
 
 /* A harness around a ringsink that is configured before it starts. Sinks
@@ -78,6 +137,53 @@ pattern_buffer (gsize size, guint seed)
   return buf;
 }
 
+/* Appends @buf's bytes to @out. */
+static inline void
+append_buffer (GByteArray * out, GstBuffer * buf)
+{
+  GstMapInfo map;
+
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+  g_byte_array_append (out, map.data, map.size);
+  gst_buffer_unmap (buf, &map);
+}
+
+/* Pulls buffers of at most @max_size bytes (0: any) from @h's source
+ * until they carry as many bytes as @want, and compares them with it. */
+static inline void
+expect_bytes (GstHarness * h, GstBuffer * want, gsize max_size)
+{
+  gsize size = gst_buffer_get_size (want);
+  GByteArray *out = g_byte_array_new ();
+
+  while (out->len < size) {
+    GstBuffer *buf = gst_harness_pull (h);
+
+    fail_unless (buf != NULL, "%u of %" G_GSIZE_FORMAT " bytes came",
+        out->len, size);
+    fail_unless (max_size == 0 || gst_buffer_get_size (buf) <= max_size);
+    append_buffer (out, buf);
+    gst_buffer_unref (buf);
+  }
+  fail_unless_equals_int (out->len, size);
+  fail_unless (gst_buffer_memcmp (want, 0, out->data, size) == 0);
+  g_byte_array_unref (out);
+}
+
+/* The next event of @type from @h's source, the ones before it dropped. */
+static inline GstEvent *
+pull_event_of_type (GstHarness * h, GstEventType type)
+{
+  for (;;) {
+    GstEvent *ev = gst_harness_pull_event (h);
+
+    fail_unless (ev != NULL, "no %s event", gst_event_type_get_name (type));
+    if (GST_EVENT_TYPE (ev) == type)
+      return ev;
+    gst_event_unref (ev);
+  }
+}
+
 /* The error the element posted on @bus, checked against @domain/@code. */
 static inline gchar *
 expect_error (GstBus * bus, GQuark domain, gint code)
@@ -116,6 +222,25 @@ unwatch_bus (GstElement * el, GstBus * bus)
   gst_bus_set_flushing (bus, TRUE);
   gst_element_set_bus (el, NULL);
   gst_object_unref (bus);
+}
+
+/* Takes @el: its change to @state fails with the error @domain/@code,
+ * whose message holds @text (NULL: any). */
+static inline void
+expect_state_error (GstElement * el, GstState state, GQuark domain,
+    gint code, const gchar * text)
+{
+  GstBus *bus = watch_bus (el);
+  gchar *msg;
+
+  fail_unless_equals_int (gst_element_set_state (el, state),
+      GST_STATE_CHANGE_FAILURE);
+  msg = expect_error (bus, domain, code);
+  fail_unless (text == NULL || strstr (msg, text) != NULL, "%s", msg);
+  g_free (msg);
+  gst_element_set_state (el, GST_STATE_NULL);
+  unwatch_bus (el, bus);
+  gst_object_unref (el);
 }
 
 static inline guint

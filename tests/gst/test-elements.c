@@ -2,35 +2,29 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
 /* ringsink and ringsrc with GstHarness: properties, negotiation, the three
- * ring kinds, timestamps and flags, EOS, flushing, modes and counters,
- * unlock, peer loss and the errors users see. */
+ * ring kinds, timestamps, EOS, live latency and the clock. Records rings
+ * are in test-records.c; full and empty rings (modes, blocking, unlock,
+ * the source's waits and peer loss) in test-waits.c. */
 
 #include "gst-test-common.h"
 
 #include <gst/audio/audio.h>
 #include <gst/base/gstbasesrc.h>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-
-#define AUDIO_CAPS "audio/x-raw, format=S16LE, rate=48000, channels=2, " \
-  "layout=interleaved"
-
 /* --- properties --------------------------------------------------------- */
 
-GST_START_TEST (test_properties)
+RB_TEST (test_property_defaults)
 {
   GstElement *sink = make_element ("ringsink", NULL);
   GstElement *src = make_element ("ringsrc", NULL);
   g_autofree gchar *name = NULL;
-  RbRing *ring = rb_ring_new (4096, NULL), *got = NULL;
+  RbRingOpenFlags flags = 1;
   guint64 u64;
   gint64 i64;
   guint u;
   gint mode;
   gboolean b;
 
-  /* defaults */
   g_object_get (sink, "ring-name", &name, "mode", &mode, "capacity", &u64,
       "buffer-time", &i64, "permissions", &u, NULL);
   fail_unless (name == NULL);
@@ -50,10 +44,29 @@ GST_START_TEST (test_properties)
   fail_unless_equals_int (u, 0);
   fail_unless_equals_uint64 (u64, 0);
   fail_unless_equals_int (mode, 0);
-  g_object_get (src, "provide-clock", &b, NULL);
+  g_object_get (src, "provide-clock", &b, "open-flags", &flags, NULL);
   fail_unless (b);
+  fail_unless_equals_int (flags, RB_RING_OPEN_FLAGS_NONE);
+  gst_object_unref (sink);
+  gst_object_unref (src);
+}
 
-  /* set and read back, enums by nick as gst-launch does */
+GST_END_TEST;
+
+/* Set and read back, enums by nick as gst-launch does. */
+RB_TEST (test_properties)
+{
+  GstElement *sink = make_element ("ringsink", NULL);
+  GstElement *src = make_element ("ringsrc", NULL);
+  g_autofree gchar *name = NULL;
+  RbRing *ring = rb_ring_new (4096, NULL), *got = NULL;
+  RbRingOpenFlags flags = 0;
+  guint64 u64;
+  gint64 i64;
+  guint u;
+  gint mode;
+  gboolean b;
+
   gst_util_set_object_arg (G_OBJECT (sink), "mode", "drop-new");
   g_object_get (sink, "mode", &mode, NULL);
   fail_unless_equals_int (mode, 1);
@@ -91,6 +104,9 @@ GST_START_TEST (test_properties)
   g_object_get (src, "provide-clock", &b, NULL);
   fail_unless (!b);
   fail_unless (gst_base_src_is_live (GST_BASE_SRC (src)));
+  gst_util_set_object_arg (G_OBJECT (src), "open-flags", "shared-write");
+  g_object_get (src, "open-flags", &flags, NULL);
+  fail_unless_equals_int (flags, RB_RING_OPEN_FLAGS_SHARED_WRITE);
 
   /* out of range: GLib refuses with a warning, the value stays */
   ASSERT_WARNING (g_object_set (sink, "permissions", 01000, NULL));
@@ -107,7 +123,7 @@ GST_START_TEST (test_properties)
 
 GST_END_TEST;
 
-GST_START_TEST (test_metadata)
+RB_TEST (test_metadata)
 {
   GstPlugin *plugin = gst_registry_find_plugin (gst_registry_get (),
       "ringbridge");
@@ -131,7 +147,7 @@ GST_START_TEST (test_metadata)
 GST_END_TEST;
 
 /* A size-changing property while running: refused with a warning. */
-GST_START_TEST (test_refuse_change_while_running)
+RB_TEST (test_refuse_change_while_running)
 {
   g_autofree gchar *name = test_ring_name ("running");
   g_autofree gchar *got = NULL;
@@ -149,39 +165,23 @@ GST_START_TEST (test_refuse_change_while_running)
 
 GST_END_TEST;
 
-GST_START_TEST (test_no_name)
+RB_TEST (test_no_name)
 {
   const gchar *factories[] = { "ringsink", "ringsrc" };
 
   for (guint i = 0; i < G_N_ELEMENTS (factories); i++) {
-    GstElement *el = make_element (factories[i], NULL);
-    GstBus *bus = watch_bus (el);
-    g_autofree gchar *msg = NULL;
-
-    fail_unless_equals_int (gst_element_set_state (el, GST_STATE_READY),
-        GST_STATE_CHANGE_FAILURE);
-    msg = expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS);
-    fail_unless (strstr (msg, "No ring name") != NULL, "%s", msg);
-    gst_element_set_state (el, GST_STATE_NULL);
-    unwatch_bus (el, bus);
-    gst_object_unref (el);
+    expect_state_error (make_element (factories[i], NULL), GST_STATE_READY,
+        GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS, "No ring name");
   }
 }
 
 GST_END_TEST;
 
-GST_START_TEST (test_invalid_name)
+RB_TEST (test_invalid_name)
 {
-  GstElement *src = make_element ("ringsrc", "ring-name", "bad/name", NULL);
-  GstBus *bus = watch_bus (src);
-  g_autofree gchar *msg = NULL;
-
-  fail_unless_equals_int (gst_element_set_state (src, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
-  msg = expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS);
-  gst_element_set_state (src, GST_STATE_NULL);
-  unwatch_bus (src, bus);
-  gst_object_unref (src);
+  expect_state_error (make_element ("ringsrc", "ring-name", "bad/name",
+          NULL), GST_STATE_PAUSED, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS, NULL);
 }
 
 GST_END_TEST;
@@ -190,7 +190,7 @@ GST_END_TEST;
 
 /* ringsink -> named audio ring -> ringsrc, in one process: the bytes, the
  * caps from the header, timestamps and offsets from frame positions. */
-GST_START_TEST (test_audio_roundtrip)
+RB_TEST (test_audio_roundtrip)
 {
   g_autofree gchar *name = test_ring_name ("audio");
   GstHarness *hsink = sink_harness (make_element ("ringsink", "ring-name",
@@ -217,7 +217,6 @@ GST_START_TEST (test_audio_roundtrip)
 
   for (guint64 frame = 0; frame < frames_in;) {
     GstBuffer *buf = gst_harness_pull (hsrc);
-    GstMapInfo map;
     guint64 frames;
 
     fail_unless (buf != NULL);
@@ -232,9 +231,7 @@ GST_START_TEST (test_audio_roundtrip)
             GST_SECOND, 48000));
     fail_unless_equals_int (GST_BUFFER_FLAG_IS_SET (buf,
             GST_BUFFER_FLAG_DISCONT), frame == 0);
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    g_byte_array_append (out, map.data, map.size);
-    gst_buffer_unmap (buf, &map);
+    append_buffer (out, buf);
     gst_buffer_unref (buf);
     frame += frames;
   }
@@ -250,16 +247,7 @@ GST_START_TEST (test_audio_roundtrip)
   gst_caps_unref (caps);
 
   /* the ring's EOS flag ends the source's stream */
-  for (;;) {
-    GstEvent *ev = gst_harness_pull_event (hsrc);
-
-    fail_unless (ev != NULL);
-    if (GST_EVENT_TYPE (ev) == GST_EVENT_EOS) {
-      gst_event_unref (ev);
-      break;
-    }
-    gst_event_unref (ev);
-  }
+  gst_event_unref (pull_event_of_type (hsrc, GST_EVENT_EOS));
 
   g_byte_array_unref (in);
   g_byte_array_unref (out);
@@ -271,7 +259,7 @@ GST_END_TEST;
 
 /* Audio a ringsink creates is an audio ring any library user can read:
  * format from the caps, plain interleaved frames, bit-exact. */
-GST_START_TEST (test_audio_ring_read_by_library)
+RB_TEST (test_audio_ring_read_by_library)
 {
   g_autofree gchar *name = test_ring_name ("lib");
   GstHarness *h = sink_harness (make_element ("ringsink", "ring-name", name,
@@ -285,11 +273,8 @@ GST_START_TEST (test_audio_ring_read_by_library)
 
   for (guint i = 0; i < 20; i++) {
     GstBuffer *buf = pattern_buffer (12 * 64, i);
-    GstMapInfo map;
 
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    g_byte_array_append (in, map.data, map.size);
-    gst_buffer_unmap (buf, &map);
+    append_buffer (in, buf);
     fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
   }
 
@@ -322,7 +307,7 @@ GST_END_TEST;
 
 /* An in-process ring from the application: ringsink writes, the
  * application reads with the library. */
-GST_START_TEST (test_ring_property_audio)
+RB_TEST (test_ring_property_audio)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S24_32LE, 2, 96000,
       4096, RB_RING_FLAGS_NONE, NULL);
@@ -357,7 +342,7 @@ GST_END_TEST;
 
 /* An existing audio ring fixes the format: audioconvert and audioresample
  * bring anything to it; caps that do not match are refused by name. */
-GST_START_TEST (test_audio_negotiation)
+RB_TEST (test_audio_negotiation)
 {
   g_autofree gchar *name = test_ring_name ("neg");
   g_autofree gchar *desc = NULL;
@@ -414,7 +399,7 @@ GST_END_TEST;
 
 /* Non-interleaved or big-endian raw audio is not an audio ring's format:
  * with no ring yet it goes as records, and comes out unchanged. */
-GST_START_TEST (test_unsupported_audio_as_records)
+RB_TEST (test_unsupported_audio_as_records)
 {
   g_autofree gchar *name = test_ring_name ("s16be");
   const gchar *caps_str = "audio/x-raw, format=S16BE, rate=8000, "
@@ -445,7 +430,7 @@ GST_START_TEST (test_unsupported_audio_as_records)
 GST_END_TEST;
 
 /* A gap on an audio ring is silence of the gap's length. */
-GST_START_TEST (test_audio_gap_is_silence)
+RB_TEST (test_audio_gap_is_silence)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_U8, 1, 1000, 4096,
       RB_RING_FLAGS_NONE, NULL);
@@ -466,7 +451,7 @@ GST_START_TEST (test_audio_gap_is_silence)
 GST_END_TEST;
 
 /* A buffer larger than the ring in block mode is split, nothing lost. */
-GST_START_TEST (test_audio_split_large_buffer)
+RB_TEST (test_audio_split_large_buffer)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
       RB_RING_FLAGS_NONE, NULL);
@@ -474,769 +459,24 @@ GST_START_TEST (test_audio_split_large_buffer)
           NULL), AUDIO_CAPS);
   GstHarness *hsrc = src_harness (make_element ("ringsrc", "ring", ring,
           "buffer-frames", 1000, NULL));
-  const gsize size = 4 * 10000;
-  GstBuffer *in = pattern_buffer (size, 5);
-  GByteArray *out = g_byte_array_new ();
-  GstMapInfo map;
+  GstBuffer *in = pattern_buffer (4 * 10000, 5);
 
   /* 10000 frames through a 1024-frame ring */
   gst_harness_set_blocking_push_mode (hsink);
   fail_unless_equals_int (gst_harness_push (hsink, gst_buffer_ref (in)),
       GST_FLOW_OK);
-  while (out->len < size) {
-    GstBuffer *buf = gst_harness_pull (hsrc);
-
-    fail_unless (buf != NULL);
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    g_byte_array_append (out, map.data, map.size);
-    gst_buffer_unmap (buf, &map);
-    gst_buffer_unref (buf);
-  }
-  gst_buffer_map (in, &map, GST_MAP_READ);
-  fail_unless_equals_int (out->len, size);
-  fail_unless (memcmp (map.data, out->data, size) == 0);
-  gst_buffer_unmap (in, &map);
+  expect_bytes (hsrc, in, 0);
   gst_buffer_unref (in);
-  g_byte_array_unref (out);
   gst_harness_teardown (hsrc);
   gst_harness_teardown (hsink);
   g_object_unref (ring);
-}
-
-GST_END_TEST;
-
-/* --- records ------------------------------------------------------------ */
-
-static GstEvent *
-pull_event_of_type (GstHarness * h, GstEventType type)
-{
-  for (;;) {
-    GstEvent *ev = gst_harness_pull_event (h);
-
-    fail_unless (ev != NULL, "no %s event", gst_event_type_get_name (type));
-    if (GST_EVENT_TYPE (ev) == type)
-      return ev;
-    gst_event_unref (ev);
-  }
-}
-
-/* Everything a buffer carries crosses a records ring: bytes, PTS, DTS,
- * duration, offsets, flags; and the caps, segment, tags, custom events,
- * a caps change and EOS, in order. */
-GST_START_TEST (test_records_roundtrip)
-{
-  g_autofree gchar *name = test_ring_name ("rec");
-  GstHarness *hsink = sink_harness (make_element ("ringsink", "ring-name",
-          name, NULL), NULL);
-  /* a sink that made its ring holds EOS until a consumer read everything */
-  GstHarness *hsrc = src_harness (make_element ("ringsrc", "ring-name", name,
-          NULL));
-  GstSegment seg;
-  GstEvent *ev;
-  GstCaps *caps;
-  GstTagList *tags;
-  gchar *title = NULL;
-  const GstBufferFlags flag_sets[] = {
-    GST_BUFFER_FLAG_HEADER, GST_BUFFER_FLAG_DELTA_UNIT,
-    GST_BUFFER_FLAG_DELTA_UNIT | GST_BUFFER_FLAG_MARKER,
-    GST_BUFFER_FLAG_DROPPABLE | GST_BUFFER_FLAG_CORRUPTED,
-    GST_BUFFER_FLAG_DECODE_ONLY, GST_BUFFER_FLAG_NON_DROPPABLE, 0,
-  };
-
-  gst_harness_set_src_caps_str (hsink, "video/x-h264, stream-format=avc, "
-      "alignment=au, width=64, height=48");
-  gst_segment_init (&seg, GST_FORMAT_TIME);
-  seg.start = 10 * GST_SECOND;
-  seg.base = 3 * GST_SECOND;
-  seg.time = 7 * GST_SECOND;
-  seg.rate = 2.0;
-  fail_unless (gst_harness_push_event (hsink, gst_event_new_segment (&seg)));
-  fail_unless (gst_harness_push_event (hsink, gst_event_new_tag
-          (gst_tag_list_new (GST_TAG_TITLE, "ring title", NULL))));
-
-  for (guint i = 0; i < G_N_ELEMENTS (flag_sets); i++) {
-    GstBuffer *buf = pattern_buffer (1000 + i * 777, i);
-
-    GST_BUFFER_PTS (buf) = 10 * GST_SECOND + i * GST_MSECOND;
-    GST_BUFFER_DTS (buf) = i == 3 ? GST_CLOCK_TIME_NONE :
-        (GstClockTime) (10 * GST_SECOND + i * GST_MSECOND - 1);
-    GST_BUFFER_DURATION (buf) = i == 2 ? GST_CLOCK_TIME_NONE : GST_MSECOND;
-    GST_BUFFER_OFFSET (buf) = 100 + i;
-    GST_BUFFER_OFFSET_END (buf) = i == 4 ? GST_BUFFER_OFFSET_NONE : 101 + i;
-    GST_BUFFER_FLAG_SET (buf, flag_sets[i]);
-    fail_unless_equals_int (gst_harness_push (hsink, buf), GST_FLOW_OK);
-  }
-  fail_unless (gst_harness_push_event (hsink,
-          gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
-              gst_structure_new ("ring-test", "n", G_TYPE_INT, 42, NULL))));
-  gst_harness_set_src_caps_str (hsink, "video/x-h264, stream-format=avc, "
-      "alignment=au, width=128, height=96");
-  fail_unless_equals_int (gst_harness_push (hsink, pattern_buffer (64, 99)),
-      GST_FLOW_OK);
-  fail_unless (gst_harness_push_event (hsink, gst_event_new_eos ()));
-
-  for (guint i = 0; i < G_N_ELEMENTS (flag_sets); i++) {
-    GstBuffer *buf = gst_harness_pull (hsrc);
-    GstBuffer *want = pattern_buffer (1000 + i * 777, i);
-    GstBufferFlags flags = flag_sets[i];
-
-    fail_unless (buf != NULL);
-    fail_unless_equals_int (gst_buffer_get_size (buf),
-        gst_buffer_get_size (want));
-    {
-      GstMapInfo a, b;
-
-      gst_buffer_map (buf, &a, GST_MAP_READ);
-      gst_buffer_map (want, &b, GST_MAP_READ);
-      fail_unless (memcmp (a.data, b.data, a.size) == 0);
-      gst_buffer_unmap (want, &b);
-      gst_buffer_unmap (buf, &a);
-    }
-    fail_unless_equals_uint64 (GST_BUFFER_PTS (buf),
-        10 * GST_SECOND + i * GST_MSECOND);
-    fail_unless_equals_uint64 (GST_BUFFER_DTS (buf), i == 3 ?
-        GST_CLOCK_TIME_NONE : (GstClockTime) (10 * GST_SECOND +
-            i * GST_MSECOND - 1));
-    fail_unless_equals_uint64 (GST_BUFFER_DURATION (buf), i == 2 ?
-        GST_CLOCK_TIME_NONE : GST_MSECOND);
-    fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), 100 + i);
-    fail_unless_equals_uint64 (GST_BUFFER_OFFSET_END (buf), i == 4 ?
-        GST_BUFFER_OFFSET_NONE : 101 + i);
-    /* the first buffer of a source is a discontinuity */
-    if (i == 0)
-      flags |= GST_BUFFER_FLAG_DISCONT;
-    fail_unless_equals_int_hex (GST_BUFFER_FLAGS (buf), flags);
-    gst_buffer_unref (want);
-    gst_buffer_unref (buf);
-  }
-
-  ev = pull_event_of_type (hsrc, GST_EVENT_CAPS);
-  gst_event_parse_caps (ev, &caps);
-  fail_unless_equals_string (gst_structure_get_name (gst_caps_get_structure
-          (caps, 0)), "video/x-h264");
-  {
-    gint w = 0;
-
-    gst_structure_get_int (gst_caps_get_structure (caps, 0), "width", &w);
-    fail_unless_equals_int (w, 64);
-  }
-  gst_event_unref (ev);
-
-  ev = pull_event_of_type (hsrc, GST_EVENT_SEGMENT);
-  {
-    const GstSegment *got;
-
-    gst_event_parse_segment (ev, &got);
-    fail_unless_equals_uint64 (got->start, 10 * GST_SECOND);
-    fail_unless_equals_uint64 (got->base, 3 * GST_SECOND);
-    fail_unless_equals_uint64 (got->time, 7 * GST_SECOND);
-    fail_unless_equals_float (got->rate, 2.0);
-  }
-  gst_event_unref (ev);
-
-  ev = pull_event_of_type (hsrc, GST_EVENT_TAG);
-  gst_event_parse_tag (ev, &tags);
-  fail_unless (gst_tag_list_get_string (tags, GST_TAG_TITLE, &title));
-  fail_unless_equals_string (title, "ring title");
-  g_free (title);
-  gst_event_unref (ev);
-
-  /* the custom event, then the new caps, then the last buffer */
-  {
-    GstBuffer *buf = gst_harness_pull (hsrc);
-
-    fail_unless_equals_int (gst_buffer_get_size (buf), 64);
-    gst_buffer_unref (buf);
-  }
-  ev = pull_event_of_type (hsrc, GST_EVENT_CUSTOM_DOWNSTREAM);
-  fail_unless (gst_structure_has_name (gst_event_get_structure (ev),
-          "ring-test"));
-  gst_event_unref (ev);
-  ev = pull_event_of_type (hsrc, GST_EVENT_CAPS);
-  gst_event_parse_caps (ev, &caps);
-  {
-    gint w = 0;
-
-    gst_structure_get_int (gst_caps_get_structure (caps, 0), "width", &w);
-    fail_unless_equals_int (w, 128);
-  }
-  gst_event_unref (ev);
-  ev = pull_event_of_type (hsrc, GST_EVENT_EOS);
-  gst_event_unref (ev);
-
-  gst_harness_teardown (hsrc);
-  gst_harness_teardown (hsink);
-}
-
-GST_END_TEST;
-
-/* A records ring too small for a buffer: STREAM/FAILED naming sizes. */
-GST_START_TEST (test_records_buffer_too_large)
-{
-  g_autofree gchar *name = test_ring_name ("big");
-  GstElement *sink = make_element ("ringsink", "ring-name", name,
-      "capacity", (guint64) 65536, NULL);
-  GstHarness *h = sink_harness (sink, "application/x-test");
-  GstBus *bus = watch_bus (sink);
-  g_autofree gchar *msg = NULL;
-
-  fail_unless_equals_int (gst_harness_push (h, pattern_buffer (8192, 1)),
-      GST_FLOW_OK);
-  fail_unless_equals_int (gst_harness_push (h, pattern_buffer (100000, 1)),
-      GST_FLOW_ERROR);
-  msg = expect_error (bus, GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED);
-  fail_unless (strstr (msg, "100000") != NULL, "%s", msg);
-  unwatch_bus (h->element, bus);
-  gst_harness_teardown (h);
-}
-
-GST_END_TEST;
-
-/* A corrupt record (a hostile producer): STREAM/DECODE, no crash. */
-GST_START_TEST (test_records_corrupt)
-{
-  RbRing *ring = rb_ring_new_full (65536, RB_RING_FLAGS_RECORDS, NULL);
-  GstElement *src = make_element ("ringsrc", "ring", ring, NULL);
-  GstBus *bus = watch_bus (src);
-  GstHarness *h;
-  RbRecordInfo info;
-  g_autofree gchar *msg = NULL;
-
-  rb_record_info_init (&info, RB_RECORD_TYPE_CAPS, 5);
-  fail_unless (rb_ring_write_record (ring, &info, (const guint8 *) "{{{{", 5));
-  h = src_harness (src);
-  msg = expect_error (bus, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE);
-  unwatch_bus (h->element, bus);
-  gst_harness_teardown (h);
-  g_object_unref (ring);
-}
-
-GST_END_TEST;
-
-/* --- modes and counters ------------------------------------------------- */
-
-GST_START_TEST (test_drop_new_counts)
-{
-  RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-      RB_RING_FLAGS_NONE, NULL);
-  GstElement *sink = make_element ("ringsink", "ring", ring, "mode", 1, NULL);
-  GstHarness *h = sink_harness (sink, AUDIO_CAPS);
-  guint64 nbuf, bytes;
-
-  /* 1024 frames fit: 3 buffers of 300 frames, then 3 more do not */
-  for (guint i = 0; i < 6; i++)
-    fail_unless_equals_int (gst_harness_push (h, pattern_buffer (1200, i)),
-        GST_FLOW_OK);
-  g_object_get (sink, "dropped-buffers", &nbuf, "dropped-bytes", &bytes,
-      NULL);
-  fail_unless_equals_uint64 (nbuf, 3);
-  fail_unless_equals_uint64 (bytes, 3600);
-  fail_unless_equals_int (rb_ring_read_available (ring), 3600);
-  gst_harness_teardown (h);
-  g_object_unref (ring);
-}
-
-GST_END_TEST;
-
-GST_START_TEST (test_drop_new_records)
-{
-  g_autofree gchar *name = test_ring_name ("droprec");
-  GstElement *sink = make_element ("ringsink", "ring-name", name,
-      "mode", 1, "capacity", (guint64) 65536, NULL);
-  GstHarness *h = sink_harness (sink, "application/x-test");
-  guint64 nbuf;
-
-  for (guint i = 0; i < 10; i++)
-    fail_unless_equals_int (gst_harness_push (h, pattern_buffer (10000, i)),
-        GST_FLOW_OK);
-  g_object_get (sink, "dropped-buffers", &nbuf, NULL);
-  /* 64 KiB less caps and segment records: 6 records of 10000 bytes */
-  fail_unless_equals_uint64 (nbuf, 4);
-  gst_harness_teardown (h);
-}
-
-GST_END_TEST;
-
-GST_START_TEST (test_overwrite_old)
-{
-  g_autofree gchar *name = test_ring_name ("ow");
-  GstElement *sink = make_element ("ringsink", "ring-name", name, "mode", 2,
-      "capacity", (guint64) 4096, NULL);
-  GstHarness *h = sink_harness (sink, AUDIO_CAPS);
-  RbRing *ring;
-  guint64 over;
-  guint8 out[4096];
-
-  for (guint i = 0; i < 8; i++)
-    fail_unless_equals_int (gst_harness_push (h, pattern_buffer (1024, i)),
-        GST_FLOW_OK);
-  g_object_get (sink, "overwritten-bytes", &over, NULL);
-  fail_unless_equals_uint64 (over, 8 * 1024 - 4096);
-
-  ring = rb_ring_open (name, RB_RING_ROLE_CONSUMER, NULL);
-  fail_unless (ring != NULL);
-  fail_unless (rb_ring_get_flags (ring) & RB_RING_FLAGS_OVERWRITE);
-  /* the newest 4096 bytes are the last four buffers */
-  fail_unless_equals_int (rb_ring_read (ring, out, sizeof out), 4096);
-  for (guint i = 0; i < 4; i++) {
-    GstBuffer *want = pattern_buffer (1024, 4 + i);
-
-    fail_unless (gst_buffer_memcmp (want, 0, out + i * 1024, 1024) == 0);
-    gst_buffer_unref (want);
-  }
-  g_object_unref (ring);
-  gst_harness_teardown (h);
-}
-
-GST_END_TEST;
-
-GST_START_TEST (test_overwrite_old_refused)
-{
-  g_autofree gchar *name = test_ring_name ("owref");
-  g_autofree gchar *msg = NULL;
-  GstElement *sink;
-  GstBus *bus;
-  GstHarness *h;
-  RbRing *ring;
-
-  /* records cannot overwrite */
-  sink = make_element ("ringsink", "ring-name", name, "mode", 2, NULL);
-  h = sink_harness (sink, NULL);
-  bus = watch_bus (sink);
-  gst_harness_set_src_caps_str (h, "video/x-raw, format=RGB, width=8, "
-      "height=8, framerate=0/1");
-  fail_unless (gst_harness_push (h, pattern_buffer (192, 0)) != GST_FLOW_OK);
-  msg = expect_error (bus, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE);
-  fail_unless (strstr (msg, "overwrite-old") != NULL, "%s", msg);
-  unwatch_bus (h->element, bus);
-  gst_harness_teardown (h);
-  g_clear_pointer (&msg, g_free);
-
-  /* an existing ring without the overwrite flag */
-  ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-      RB_RING_FLAGS_NONE, NULL);
-  sink = make_element ("ringsink", "ring", ring, "mode", 2, NULL);
-  bus = watch_bus (sink);
-  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
-  msg = expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS);
-  fail_unless (strstr (msg, "overwrite") != NULL, "%s", msg);
-  gst_element_set_state (sink, GST_STATE_NULL);
-  unwatch_bus (sink, bus);
-  gst_object_unref (sink);
-  g_object_unref (ring);
-}
-
-GST_END_TEST;
-
-/* --- blocking, unlock, flush ------------------------------------------- */
-
-typedef struct
-{
-  GstHarness *h;
-  GstBuffer *buf;
-  GstFlowReturn ret;
-} PushJob;
-
-static gpointer
-push_thread (gpointer data)
-{
-  PushJob *job = data;
-
-  job->ret = gst_harness_push (job->h, job->buf);
-  return NULL;
-}
-
-/* wait until the push thread is inside the ring's wait: the ring is full
- * and nobody reads, so the only way out is unlock */
-static void
-wait_full (RbRing * ring)
-{
-  while (rb_ring_get_write_position (ring) - rb_ring_get_read_position (ring)
-      + 4 <= rb_ring_get_capacity (ring))
-    g_usleep (1000);
-}
-
-GST_START_TEST (test_unlock_sink_flush)
-{
-  const gboolean shared[] = { TRUE, FALSE };
-
-  for (guint k = 0; k < G_N_ELEMENTS (shared); k++) {
-    g_autofree gchar *name = test_ring_name ("unlock");
-    RbRing *ring, *peek = NULL;
-    GstElement *sink;
-    GstHarness *h;
-    PushJob job = { 0 };
-    GThread *t;
-
-    if (shared[k]) {
-      ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-          RB_RING_FLAGS_NONE, NULL);
-      sink = make_element ("ringsink", "ring", ring, NULL);
-    } else {
-      ring = NULL;
-      sink = make_element ("ringsink", "ring-name", name, "capacity",
-          (guint64) 4096, NULL);
-    }
-    h = sink_harness (sink, AUDIO_CAPS);
-    if (!shared[k]) {
-      fail_unless_equals_int (gst_harness_push (h, pattern_buffer (4, 0)),
-          GST_FLOW_OK);
-      peek = rb_ring_open (name, RB_RING_ROLE_CONSUMER, NULL);
-      fail_unless (peek != NULL);
-    }
-    job.h = h;
-    job.buf = pattern_buffer (40000, 1);
-    t = g_thread_new ("push", push_thread, &job);
-    wait_full (ring ? ring : peek);
-    fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
-    g_thread_join (t);
-    fail_unless_equals_int (job.ret, GST_FLOW_FLUSHING);
-    fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
-
-    /* after the flush the sink works again */
-    gst_harness_set_src_caps_str (h, AUDIO_CAPS);
-    rb_ring_skip (ring ? ring : peek, 4096);
-    fail_unless_equals_int (gst_harness_push (h, pattern_buffer (400, 2)),
-        GST_FLOW_OK);
-    gst_harness_teardown (h);
-    g_clear_object (&peek);
-    g_clear_object (&ring);
-  }
-}
-
-GST_END_TEST;
-
-/* Going to NULL while render waits for space must not hang. */
-GST_START_TEST (test_unlock_sink_state_change)
-{
-  RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-      RB_RING_FLAGS_NONE, NULL);
-  GstHarness *h = sink_harness (make_element ("ringsink", "ring", ring, NULL),
-      AUDIO_CAPS);
-  PushJob job = { h, pattern_buffer (40000, 1), GST_FLOW_OK };
-  GThread *t = g_thread_new ("push", push_thread, &job);
-
-  wait_full (ring);
-  fail_unless_equals_int (gst_element_set_state (h->element, GST_STATE_NULL),
-      GST_STATE_CHANGE_SUCCESS);
-  g_thread_join (t);
-  fail_unless_equals_int (job.ret, GST_FLOW_FLUSHING);
-  gst_harness_teardown (h);
-  g_object_unref (ring);
-}
-
-GST_END_TEST;
-
-/* PLAYING -> PAUSED while blocked: render waits for PLAYING again and
- * then finishes the buffer; nothing is lost. */
-GST_START_TEST (test_sink_pause_while_blocked)
-{
-  RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-      RB_RING_FLAGS_NONE, NULL);
-  GstHarness *h = sink_harness (make_element ("ringsink", "ring", ring, NULL),
-      AUDIO_CAPS);
-  PushJob job = { h, pattern_buffer (4 * 1500, 1), GST_FLOW_ERROR };
-  GThread *t = g_thread_new ("push", push_thread, &job);
-  guint8 out[4 * 1500];
-
-  wait_full (ring);
-  gst_element_set_state (h->element, GST_STATE_PAUSED);
-  gst_element_get_state (h->element, NULL, NULL, GST_CLOCK_TIME_NONE);
-  fail_unless_equals_int (rb_ring_read (ring, out, 4096), 4096);
-  gst_element_set_state (h->element, GST_STATE_PLAYING);
-  g_thread_join (t);
-  fail_unless_equals_int (job.ret, GST_FLOW_OK);
-  fail_unless_equals_int (rb_ring_read (ring, out + 4096, sizeof out),
-      sizeof out - 4096);
-  {
-    GstBuffer *want = pattern_buffer (sizeof out, 1);
-
-    fail_unless (gst_buffer_memcmp (want, 0, out, sizeof out) == 0);
-    gst_buffer_unref (want);
-  }
-  gst_harness_teardown (h);
-  g_object_unref (ring);
-}
-
-GST_END_TEST;
-
-/* A source blocked in create(): flush-start ends the wait (the streaming
- * task pauses with "flushing"), and so does going to NULL, for a shared
- * ring (waits in slices), an own ring (rb_ring_interrupt) and a ring that
- * has not appeared yet. */
-GST_START_TEST (test_unlock_src)
-{
-  for (guint k = 0; k < 3; k++) {
-    g_autofree gchar *name = test_ring_name ("srcunlock");
-    RbRing *ring = NULL;
-    GstElement *src;
-    GstHarness *h;
-    GstPad *pad;
-
-    if (k == 0) {
-      ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-          RB_RING_FLAGS_NONE, NULL);
-      src = make_element ("ringsrc", "ring", ring, NULL);
-    } else {
-      if (k == 1)
-        ring = rb_ring_create (name, 4096, RB_RING_FLAGS_NONE,
-            RB_RING_ROLE_PRODUCER, 0600, NULL);
-      src = make_element ("ringsrc", "ring-name", name, NULL);
-    }
-    h = src_harness (src);
-    pad = GST_BASE_SRC_PAD (src);
-    /* let it block */
-    while (gst_pad_get_task_state (pad) != GST_TASK_STARTED)
-      g_usleep (1000);
-    g_usleep (G_USEC_PER_SEC / 50);
-    fail_unless (gst_harness_push_upstream_event (h,
-            gst_event_new_flush_start ()));
-    while (gst_pad_get_task_state (pad) != GST_TASK_PAUSED)
-      g_usleep (1000);
-    fail_unless (gst_harness_push_upstream_event (h,
-            gst_event_new_flush_stop (TRUE)));
-    gst_harness_teardown (h);
-    if (k == 1)
-      rb_ring_unlink (name, NULL);
-    g_clear_object (&ring);
-  }
-}
-
-GST_END_TEST;
-
-/* --- the source waits, times out, loses its producer -------------------- */
-
-GST_START_TEST (test_src_waits_for_ring)
-{
-  g_autofree gchar *name = test_ring_name ("later");
-  GstHarness *h = src_harness (make_element ("ringsrc", "ring-name", name,
-          "buffer-frames", 10, NULL));
-  RbRing *ring;
-  GstBuffer *buf;
-  guint8 data[80];
-
-  g_usleep (G_USEC_PER_SEC / 10);
-  ring = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_F32LE, 2, 48000, 1024,
-      RB_RING_FLAGS_NONE, RB_RING_ROLE_PRODUCER, 0600, NULL);
-  fail_unless (ring != NULL);
-  memset (data, 7, sizeof data);
-  fail_unless_equals_int (rb_ring_write (ring, data, sizeof data), 80);
-  buf = gst_harness_pull (h);
-  fail_unless (buf != NULL);
-  fail_unless_equals_int (gst_buffer_get_size (buf), 80);
-  fail_unless (gst_buffer_memcmp (buf, 0, data, 80) == 0);
-  gst_buffer_unref (buf);
-  gst_harness_teardown (h);
-  rb_ring_unlink (name, NULL);
-  g_object_unref (ring);
-}
-
-GST_END_TEST;
-
-GST_START_TEST (test_src_timeout)
-{
-  g_autofree gchar *name = test_ring_name ("never");
-  g_autofree gchar *msg = NULL;
-  GstElement *src = gst_object_ref_sink (make_element ("ringsrc",
-          "ring-name", name, "timeout", 50 * GST_MSECOND, NULL));
-  GstBus *bus = watch_bus (src);
-  GstHarness *h = src_harness (src);
-  RbRing *ring;
-
-  msg = expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND);
-  fail_unless (strstr (msg, name) != NULL, "%s", msg);
-  gst_harness_teardown (h);
-  g_clear_pointer (&msg, g_free);
-  /* GstBaseSrc follows our error with its own flow error */
-  gst_bus_set_flushing (bus, TRUE);
-  gst_bus_set_flushing (bus, FALSE);
-
-  /* no data within the timeout: RESOURCE/READ */
-  ring = rb_ring_create (name, 4096, RB_RING_FLAGS_NONE,
-      RB_RING_ROLE_PRODUCER, 0600, NULL);
-  fail_unless (ring != NULL);
-  h = src_harness (src);
-  msg = expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ);
-  gst_harness_teardown (h);
-  rb_ring_unlink (name, NULL);
-  g_object_unref (ring);
-  unwatch_bus (src, bus);
-  gst_object_unref (src);
-}
-
-GST_END_TEST;
-
-static RbRing *
-open_producer (const gchar * name)
-{
-  g_autoptr (GError) error = NULL;
-  RbRing *ring = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 1,
-      8000, 4096, RB_RING_FLAGS_NONE, RB_RING_ROLE_PRODUCER, 0600, &error);
-
-  fail_unless (ring != NULL, "%s", error ? error->message : "");
-  return ring;
-}
-
-/* The producer detaches without ending the stream: what it wrote comes
- * out first, then EOS, an error, or a wait for the next producer. */
-GST_START_TEST (test_src_peer_loss)
-{
-  for (gint mode = 0; mode < 3; mode++) {
-    g_autofree gchar *name = test_ring_name ("loss");
-    GstElement *src = make_element ("ringsrc", "ring-name", name,
-        "on-peer-loss", mode, "buffer-frames", 100, NULL);
-    GstBus *bus = watch_bus (src);
-    RbRing *producer = open_producer (name);
-    guint8 data[300];
-    GstHarness *h;
-    GstBuffer *buf;
-    gsize got = 0;
-
-    memset (data, 1, sizeof data);
-    rb_ring_write (producer, data, sizeof data);
-    h = src_harness (src);
-    /* detach: 150 frames written, one full buffer and a partial one */
-    g_object_unref (producer);
-    while (got < sizeof data) {
-      buf = gst_harness_pull (h);
-      fail_unless (buf != NULL);
-      got += gst_buffer_get_size (buf);
-      gst_buffer_unref (buf);
-    }
-    fail_unless_equals_int (got, sizeof data);
-
-    if (mode == 0 /* eos */) {
-      GstEvent *ev = pull_event_of_type (h, GST_EVENT_EOS);
-
-      gst_event_unref (ev);
-    } else if (mode == 2 /* error */) {
-      g_free (expect_error (bus, GST_RESOURCE_ERROR,
-              GST_RESOURCE_ERROR_READ));
-    } else {
-      /* a restarted producer carries on in the same ring */
-      producer = rb_ring_open (name, RB_RING_ROLE_PRODUCER, NULL);
-      fail_unless (producer != NULL);
-      memset (data, 2, sizeof data);
-      rb_ring_write (producer, data, 200);
-      buf = gst_harness_pull (h);
-      fail_unless (buf != NULL);
-      fail_unless (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT));
-      fail_unless_equals_int (gst_buffer_get_size (buf), 200);
-      fail_unless (gst_buffer_memcmp (buf, 0, data, 200) == 0);
-      /* positions continue: 150 frames before, so offset 150 */
-      fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), 150);
-      gst_buffer_unref (buf);
-      g_object_unref (producer);
-    }
-    unwatch_bus (h->element, bus);
-    gst_harness_teardown (h);
-    rb_ring_unlink (name, NULL);
-  }
-}
-
-GST_END_TEST;
-
-/* on-peer-loss=wait follows the name to a new ring made by a restarted
- * ringsink, even of another format. */
-GST_START_TEST (test_src_follows_new_ring)
-{
-  g_autofree gchar *name = test_ring_name ("restart");
-  GstHarness *hsrc = src_harness (make_element ("ringsrc", "ring-name", name,
-          "on-peer-loss", 1 /* wait */, "buffer-frames", 100,
-          NULL));
-  GstHarness *hsink;
-  GstBuffer *buf;
-  GstCaps *caps;
-  gint rate = 0;
-
-  hsink = sink_harness (make_element ("ringsink", "ring-name", name, NULL),
-      AUDIO_CAPS);
-  fail_unless_equals_int (gst_harness_push (hsink, pattern_buffer (400, 1)),
-      GST_FLOW_OK);
-  buf = gst_harness_pull (hsrc);
-  fail_unless_equals_int (gst_buffer_get_size (buf), 400);
-  gst_buffer_unref (buf);
-  /* stop without EOS: the sink removes its ring's name */
-  gst_harness_teardown (hsink);
-
-  hsink = sink_harness (make_element ("ringsink", "ring-name", name, NULL),
-      "audio/x-raw, format=S16LE, rate=16000, channels=1, "
-      "layout=interleaved");
-  fail_unless_equals_int (gst_harness_push (hsink, pattern_buffer (200, 2)),
-      GST_FLOW_OK);
-  buf = gst_harness_pull (hsrc);
-  fail_unless (buf != NULL);
-  fail_unless_equals_int (gst_buffer_get_size (buf), 200);
-  fail_unless (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT));
-  gst_buffer_unref (buf);
-  caps = gst_pad_get_current_caps (hsrc->sinkpad);
-  gst_structure_get_int (gst_caps_get_structure (caps, 0), "rate", &rate);
-  fail_unless_equals_int (rate, 16000);
-  gst_caps_unref (caps);
-  gst_harness_teardown (hsink);
-  gst_harness_teardown (hsrc);
-}
-
-GST_END_TEST;
-
-/* --- errors on attach --------------------------------------------------- */
-
-GST_START_TEST (test_busy)
-{
-  g_autofree gchar *name = test_ring_name ("busy");
-  g_autofree gchar *msg = NULL;
-  RbRing *producer = open_producer (name);
-  GstElement *sink = make_element ("ringsink", "ring-name", name, NULL);
-  GstBus *bus = watch_bus (sink);
-
-  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
-  msg = expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_BUSY);
-  fail_unless (strstr (msg, "producer") != NULL, "%s", msg);
-  gst_element_set_state (sink, GST_STATE_NULL);
-  unwatch_bus (sink, bus);
-  gst_object_unref (sink);
-  rb_ring_unlink (name, NULL);
-  g_object_unref (producer);
-}
-
-GST_END_TEST;
-
-GST_START_TEST (test_not_a_ring)
-{
-  g_autofree gchar *name = test_ring_name ("junk");
-  g_autofree gchar *path = rb_ring_name_to_path (name);
-  g_autofree gchar *msg = NULL;
-  const gchar *factories[] = { "ringsrc", "ringsink" };
-  gchar junk[8192];
-  int fd;
-
-  memset (junk, 'x', sizeof junk);
-  fd = open (path, O_CREAT | O_EXCL | O_WRONLY, 0600);
-  fail_unless (fd >= 0);
-  fail_unless_equals_int (write (fd, junk, sizeof junk), sizeof junk);
-  close (fd);
-
-  for (guint i = 0; i < G_N_ELEMENTS (factories); i++) {
-    GstElement *el = make_element (factories[i], "ring-name", name, NULL);
-    GstBus *bus = watch_bus (el);
-
-    fail_unless_equals_int (gst_element_set_state (el, GST_STATE_PAUSED),
-        GST_STATE_CHANGE_FAILURE);
-    g_free (expect_error (bus, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT));
-    gst_element_set_state (el, GST_STATE_NULL);
-    unwatch_bus (el, bus);
-    gst_object_unref (el);
-  }
-  unlink (path);
 }
 
 GST_END_TEST;
 
 /* --- live: latency and clock ------------------------------------------- */
 
-GST_START_TEST (test_live_latency)
+RB_TEST (test_live_latency)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 4800,
       RB_RING_FLAGS_NONE, NULL);
@@ -1262,7 +502,7 @@ GST_END_TEST;
 
 /* The provided clock lands on the producer's clock point, whatever the
  * monotonic clock says in between, and never goes back. */
-GST_START_TEST (test_provided_clock)
+RB_TEST (test_provided_clock)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_F32LE, 1, 1000, 4096,
       RB_RING_FLAGS_NONE, NULL);
@@ -1305,7 +545,7 @@ GST_END_TEST;
 
 /* Live timestamps are running times of when the producer had the data:
  * consecutive, sample-exact apart. */
-GST_START_TEST (test_live_timestamps)
+RB_TEST (test_live_timestamps)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 1, 8000, 8192,
       RB_RING_FLAGS_NONE, NULL);
@@ -1343,7 +583,7 @@ GST_START_TEST (test_live_timestamps)
 GST_END_TEST;
 
 /* A plain byte ring: bytes in, bytes out, up to blocksize per buffer. */
-GST_START_TEST (test_bytes)
+RB_TEST (test_bytes)
 {
   RbRing *ring = rb_ring_new (8192, NULL);
   GstHarness *hsink = sink_harness (make_element ("ringsink", "ring", ring,
@@ -1351,23 +591,11 @@ GST_START_TEST (test_bytes)
   GstHarness *hsrc = src_harness (make_element ("ringsrc", "ring", ring,
           "blocksize", 1000, NULL));
   GstBuffer *in = pattern_buffer (3000, 4);
-  GByteArray *out = g_byte_array_new ();
 
   fail_unless_equals_int (gst_harness_push (hsink, gst_buffer_ref (in)),
       GST_FLOW_OK);
-  while (out->len < 3000) {
-    GstBuffer *buf = gst_harness_pull (hsrc);
-    GstMapInfo map;
-
-    fail_unless (gst_buffer_get_size (buf) <= 1000);
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    g_byte_array_append (out, map.data, map.size);
-    gst_buffer_unmap (buf, &map);
-    gst_buffer_unref (buf);
-  }
-  fail_unless (gst_buffer_memcmp (in, 0, out->data, 3000) == 0);
+  expect_bytes (hsrc, in, 1000);
   gst_buffer_unref (in);
-  g_byte_array_unref (out);
   gst_harness_teardown (hsrc);
   gst_harness_teardown (hsink);
   g_object_unref (ring);
@@ -1375,47 +603,4 @@ GST_START_TEST (test_bytes)
 
 GST_END_TEST;
 
-static Suite *
-elements_suite (void)
-{
-  Suite *s = suite_create ("ringbridge-elements");
-  TCase *tc = tcase_create ("general");
-
-  suite_add_tcase (s, tc);
-  tcase_add_test (tc, test_properties);
-  tcase_add_test (tc, test_metadata);
-  tcase_add_test (tc, test_refuse_change_while_running);
-  tcase_add_test (tc, test_no_name);
-  tcase_add_test (tc, test_invalid_name);
-  tcase_add_test (tc, test_audio_roundtrip);
-  tcase_add_test (tc, test_audio_ring_read_by_library);
-  tcase_add_test (tc, test_ring_property_audio);
-  tcase_add_test (tc, test_audio_negotiation);
-  tcase_add_test (tc, test_unsupported_audio_as_records);
-  tcase_add_test (tc, test_audio_gap_is_silence);
-  tcase_add_test (tc, test_audio_split_large_buffer);
-  tcase_add_test (tc, test_records_roundtrip);
-  tcase_add_test (tc, test_records_buffer_too_large);
-  tcase_add_test (tc, test_records_corrupt);
-  tcase_add_test (tc, test_drop_new_counts);
-  tcase_add_test (tc, test_drop_new_records);
-  tcase_add_test (tc, test_overwrite_old);
-  tcase_add_test (tc, test_overwrite_old_refused);
-  tcase_add_test (tc, test_unlock_sink_flush);
-  tcase_add_test (tc, test_unlock_sink_state_change);
-  tcase_add_test (tc, test_sink_pause_while_blocked);
-  tcase_add_test (tc, test_unlock_src);
-  tcase_add_test (tc, test_src_waits_for_ring);
-  tcase_add_test (tc, test_src_timeout);
-  tcase_add_test (tc, test_src_peer_loss);
-  tcase_add_test (tc, test_src_follows_new_ring);
-  tcase_add_test (tc, test_busy);
-  tcase_add_test (tc, test_not_a_ring);
-  tcase_add_test (tc, test_live_latency);
-  tcase_add_test (tc, test_provided_clock);
-  tcase_add_test (tc, test_live_timestamps);
-  tcase_add_test (tc, test_bytes);
-  return s;
-}
-
-GST_CHECK_MAIN (elements);
+RB_TEST_MAIN (elements, 0);

@@ -4,35 +4,23 @@
 /* ringsink and ringsrc against what goes wrong (issue #11): a stream
  * without caps, overwrites that must show as DISCONT, a consumer that dies
  * under a blocked sink, the clock flag, negotiation that must consume
- * nothing, hostile records (run with G_DEBUG=fatal-criticals), and rings
- * writable by others. */
+ * nothing, hostile records (run with G_DEBUG=fatal-criticals), rings
+ * writable by others, and the errors on attach (busy, not a ring). */
 
 #include "gst-test-common.h"
 
 #include <gst/audio/audio.h>
 
+#include <fcntl.h>
 #include <math.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-
-static GstEvent *
-pull_event_until (GstHarness * h, GstEventType type)
-{
-  for (;;) {
-    GstEvent *ev = gst_harness_pull_event (h);
-
-    fail_unless (ev != NULL, "no %s event", gst_event_type_get_name (type));
-    if (GST_EVENT_TYPE (ev) == type)
-      return ev;
-    gst_event_unref (ev);
-  }
-}
 
 /* --- a stream without caps (#11 item 1) --------------------------------- */
 
 /* shmsink/shmsrc carry bytes without caps; so do ringsink and ringsrc:
  * the bytes arrive whole, timestamps too, and the end of the stream. */
-GST_START_TEST (test_capsless_stream)
+RB_TEST (test_capsless_stream)
 {
   g_autofree gchar *name = test_ring_name ("nocaps");
   GstHarness *hsrc = src_harness (make_element ("ringsrc", "ring-name", name,
@@ -53,30 +41,24 @@ GST_START_TEST (test_capsless_stream)
           gst_event_new_segment (&segment)));
   for (guint i = 0; i < 5; i++) {
     GstBuffer *in = pattern_buffer (1000 + i * 7, i);
-    GstMapInfo map;
 
     GST_BUFFER_PTS (in) = i * GST_SECOND;
-    gst_buffer_map (in, &map, GST_MAP_READ);
-    g_byte_array_append (want, map.data, map.size);
-    gst_buffer_unmap (in, &map);
+    append_buffer (want, in);
     fail_unless_equals_int (gst_harness_push (hsink, in), GST_FLOW_OK);
   }
   fail_unless (gst_harness_push_event (hsink, gst_event_new_eos ()));
 
   for (guint i = 0; i < 5; i++) {
     GstBuffer *buf = gst_harness_pull (hsrc);
-    GstMapInfo map;
 
     fail_unless (buf != NULL, "buffer %u did not arrive", i);
     fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), i * GST_SECOND);
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    g_byte_array_append (out, map.data, map.size);
-    gst_buffer_unmap (buf, &map);
+    append_buffer (out, buf);
     gst_buffer_unref (buf);
   }
   fail_unless_equals_int (out->len, want->len);
   fail_unless (memcmp (out->data, want->data, want->len) == 0);
-  ev = pull_event_until (hsrc, GST_EVENT_EOS);
+  ev = pull_event_of_type (hsrc, GST_EVENT_EOS);
   gst_event_unref (ev);
 
   g_byte_array_unref (out);
@@ -92,7 +74,7 @@ GST_END_TEST;
 /* A consumer of an overwrite ring that falls behind loses data: the
  * buffer after every jump carries DISCONT, and its offset and timestamp
  * show the jump. */
-GST_START_TEST (test_overwrite_discont)
+RB_TEST (test_overwrite_discont)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 1, 8000, 1024,
       RB_RING_FLAGS_OVERWRITE, NULL);
@@ -168,7 +150,7 @@ consumer_that_dies (const gchar * name)
 
 /* The default: an error naming the dead consumer's pid, within a wait
  * slice or so, never a silent wait for ever. */
-GST_START_TEST (test_sink_dead_consumer_error)
+RB_TEST (test_sink_dead_consumer_error)
 {
   g_autofree gchar *name = test_ring_name ("deadcons");
   g_autofree gchar *msg = NULL;
@@ -206,7 +188,7 @@ push_one (gpointer h)
   return GINT_TO_POINTER (gst_harness_push (h, pattern_buffer (1024, 9)));
 }
 
-GST_START_TEST (test_sink_dead_consumer_wait)
+RB_TEST (test_sink_dead_consumer_wait)
 {
   g_autofree gchar *name = test_ring_name ("deadwait");
   GstElement *sink = make_element ("ringsink", "ring-name", name,
@@ -242,7 +224,7 @@ GST_END_TEST;
 /* A sink whose caps the ring refuses gets the EOS GstBaseSrc sends after
  * not-negotiated: it must not end the ring's stream, which a reader
  * waiting for a producer would take as final. */
-GST_START_TEST (test_refused_caps_write_no_eos)
+RB_TEST (test_refused_caps_write_no_eos)
 {
   g_autofree gchar *name = test_ring_name ("refused");
   g_autoptr (GError) error = NULL;
@@ -268,9 +250,22 @@ GST_START_TEST (test_refused_caps_write_no_eos)
 
 GST_END_TEST;
 
+/* A ringsink on ring @name that has written a buffer of S16LE audio. */
+static GstHarness *
+sink_pushed_audio (const gchar * name)
+{
+  GstHarness *h = sink_harness (make_element ("ringsink", "ring-name", name,
+          NULL), "audio/x-raw, format=S16LE, rate=48000, channels=2, "
+      "layout=interleaved");
+
+  fail_unless_equals_int (gst_harness_push (h, pattern_buffer (400, 1)),
+      GST_FLOW_OK);
+  return h;
+}
+
 /* A sink that took over a ring whose creator died removes its name when
  * it stops, as the creator would have; a ring whose creator lives stays. */
-GST_START_TEST (test_adopted_ring_name_removed)
+RB_TEST (test_adopted_ring_name_removed)
 {
   g_autofree gchar *name = test_ring_name ("adopt");
   g_autofree gchar *path = rb_ring_name_to_path (name);
@@ -295,11 +290,7 @@ GST_START_TEST (test_adopted_ring_name_removed)
   consumer = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
   fail_unless (consumer != NULL, "%s", error ? error->message : "");
 
-  h = sink_harness (make_element ("ringsink", "ring-name", name, NULL),
-      "audio/x-raw, format=S16LE, rate=48000, channels=2, "
-      "layout=interleaved");
-  fail_unless_equals_int (gst_harness_push (h, pattern_buffer (400, 1)),
-      GST_FLOW_OK);
+  h = sink_pushed_audio (name);
   fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
   gst_harness_teardown (h);
   fail_if (g_file_test (path, G_FILE_TEST_EXISTS),
@@ -310,11 +301,7 @@ GST_START_TEST (test_adopted_ring_name_removed)
   consumer = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2, 48000,
       1024, RB_RING_FLAGS_NONE, RB_RING_ROLE_CONSUMER, 0600, &error);
   fail_unless (consumer != NULL, "%s", error ? error->message : "");
-  h = sink_harness (make_element ("ringsink", "ring-name", name, NULL),
-      "audio/x-raw, format=S16LE, rate=48000, channels=2, "
-      "layout=interleaved");
-  fail_unless_equals_int (gst_harness_push (h, pattern_buffer (400, 1)),
-      GST_FLOW_OK);
+  h = sink_pushed_audio (name);
   gst_harness_teardown (h);
   fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
   rb_ring_unlink (name, NULL);
@@ -327,7 +314,7 @@ GST_END_TEST;
 
 /* gst-inspect-1.0 and GstBin go by the flag, which a fresh element has;
  * only a live source gives its clock to a pipeline. */
-GST_START_TEST (test_clock_flag)
+RB_TEST (test_clock_flag)
 {
   RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_F32LE, 1, 1000, 4096,
       RB_RING_FLAGS_NONE, NULL);
@@ -352,7 +339,7 @@ GST_END_TEST;
 
 /* --- negotiation consumes nothing (#11 item 21) ------------------------- */
 
-GST_START_TEST (test_not_negotiated_consumes_nothing)
+RB_TEST (test_not_negotiated_consumes_nothing)
 {
   const gchar *kinds[] = { "audio", "records" };
 
@@ -502,7 +489,7 @@ run_records (RbRing * ring)
 /* Each case: records a peer may write that GStreamer's constructors
  * refuse with a critical. The element skips them with a warning or posts
  * an error; with fatal criticals a critical fails the test. */
-GST_START_TEST (test_hostile_records)
+RB_TEST (test_hostile_records)
 {
   const Rec caps = {.type = RB_RECORD_TYPE_CAPS,.caps = CAPS_OK };
   const Rec seg = {.type = RB_RECORD_TYPE_SEGMENT,.stop = G_MAXUINT64 };
@@ -550,7 +537,7 @@ GST_END_TEST;
 
 /* Random records built from good ones with fields flipped: no critical,
  * always EOS or an error. */
-GST_START_TEST (test_records_fuzz)
+RB_TEST (test_records_fuzz)
 {
   GRand *rand = g_rand_new_with_seed (11);
   const gint64 times[] = { 0, 1, -1, -2, G_MAXINT64, G_MININT64, 1000 };
@@ -608,10 +595,9 @@ GST_END_TEST;
 /* A ring made with permissions=0660 is refused by default, naming the
  * cause; open-flags=shared-write opts in, for ringsrc and for a ringsink
  * that attaches. */
-GST_START_TEST (test_shared_write_opt_in)
+RB_TEST (test_shared_write_opt_in)
 {
   g_autofree gchar *name = test_ring_name ("perm");
-  g_autofree gchar *msg = NULL;
   g_autoptr (GError) error = NULL;
   RbRing *ring = rb_ring_create (name, 4096, RB_RING_FLAGS_NONE,
       RB_RING_ROLE_BOTH, 0660, &error);
@@ -619,7 +605,6 @@ GST_START_TEST (test_shared_write_opt_in)
   GFlagsValue *v;
   GParamSpec *pspec;
   GstElement *el;
-  GstBus *bus;
   GstHarness *h;
   GstBuffer *buf;
   guint8 data[100];
@@ -634,16 +619,9 @@ GST_START_TEST (test_shared_write_opt_in)
   g_object_unref (ring);
 
   /* refused by default */
-  el = make_element ("ringsrc", "ring-name", name, NULL);
-  bus = watch_bus (el);
-  fail_unless_equals_int (gst_element_set_state (el, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
-  msg = expect_error (bus, GST_RESOURCE_ERROR,
-      GST_RESOURCE_ERROR_NOT_AUTHORIZED);
-  fail_unless (strstr (msg, "writable") != NULL, "%s", msg);
-  gst_element_set_state (el, GST_STATE_NULL);
-  unwatch_bus (el, bus);
-  gst_object_unref (el);
+  expect_state_error (make_element ("ringsrc", "ring-name", name, NULL),
+      GST_STATE_PAUSED, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_NOT_AUTHORIZED, "writable");
 
   /* the property takes the library's flags, by nick too */
   el = make_element ("ringsrc", NULL, NULL);
@@ -680,25 +658,45 @@ GST_START_TEST (test_shared_write_opt_in)
 
 GST_END_TEST;
 
-static Suite *
-hardening_suite (void)
-{
-  Suite *s = suite_create ("ringbridge-hardening");
-  TCase *tc = tcase_create ("general");
+/* --- errors on attach --------------------------------------------------- */
 
-  suite_add_tcase (s, tc);
-  tcase_add_test (tc, test_capsless_stream);
-  tcase_add_test (tc, test_overwrite_discont);
-  tcase_add_test (tc, test_sink_dead_consumer_error);
-  tcase_add_test (tc, test_sink_dead_consumer_wait);
-  tcase_add_test (tc, test_refused_caps_write_no_eos);
-  tcase_add_test (tc, test_adopted_ring_name_removed);
-  tcase_add_test (tc, test_clock_flag);
-  tcase_add_test (tc, test_not_negotiated_consumes_nothing);
-  tcase_add_test (tc, test_hostile_records);
-  tcase_add_test (tc, test_records_fuzz);
-  tcase_add_test (tc, test_shared_write_opt_in);
-  return s;
+RB_TEST (test_busy)
+{
+  g_autofree gchar *name = test_ring_name ("busy");
+  RbRing *producer = open_producer (name);
+
+  expect_state_error (make_element ("ringsink", "ring-name", name, NULL),
+      GST_STATE_PAUSED, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_BUSY,
+      "producer");
+  rb_ring_unlink (name, NULL);
+  g_object_unref (producer);
 }
 
-GST_CHECK_MAIN (hardening);
+GST_END_TEST;
+
+RB_TEST (test_not_a_ring)
+{
+  g_autofree gchar *name = test_ring_name ("junk");
+  g_autofree gchar *path = rb_ring_name_to_path (name);
+  g_autofree gchar *msg = NULL;
+  const gchar *factories[] = { "ringsrc", "ringsink" };
+  gchar junk[8192];
+  int fd;
+
+  memset (junk, 'x', sizeof junk);
+  fd = open (path, O_CREAT | O_EXCL | O_WRONLY, 0600);
+  fail_unless (fd >= 0);
+  fail_unless_equals_int (write (fd, junk, sizeof junk), sizeof junk);
+  close (fd);
+
+  for (guint i = 0; i < G_N_ELEMENTS (factories); i++) {
+    expect_state_error (make_element (factories[i], "ring-name", name,
+            NULL), GST_STATE_PAUSED, GST_STREAM_ERROR,
+        GST_STREAM_ERROR_FORMAT, NULL);
+  }
+  unlink (path);
+}
+
+GST_END_TEST;
+
+RB_TEST_MAIN (hardening, 0);

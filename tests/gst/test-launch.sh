@@ -54,6 +54,12 @@ run $audio ! filesink location="$tmp/audio.ref"
 # shellcheck disable=SC2086
 run $video ! filesink location="$tmp/video.ref"
 
+# both_ok WHAT SINK_RC SRC_RC OUT REF: both exited 0, OUT is REF
+both_ok () {
+  check "$1: both exit 0" zero "$2" "$3"
+  check "$1: byte-exact" same "$4" "$5"
+}
+
 # 1. the source first: it waits for the ring to appear
 ring=$prefix-a
 run ringsrc ring-name="$ring" timeout=$timeout_ns ! filesink location="$tmp/a.out" &
@@ -63,9 +69,7 @@ sleep 0.3
 run $audio ! ringsink ring-name="$ring" sync=false
 sink_rc=$?
 wait $src
-src_rc=$?
-check "audio, source first: both exit 0" zero $sink_rc $src_rc
-check "audio, source first: byte-exact" same "$tmp/a.out" "$tmp/audio.ref"
+both_ok "audio, source first" $sink_rc $? "$tmp/a.out" "$tmp/audio.ref"
 
 # 2. the sink first: its EOS waits for a consumer to read everything
 ring=$prefix-b
@@ -76,9 +80,7 @@ sleep 0.5
 run ringsrc ring-name="$ring" timeout=$timeout_ns ! filesink location="$tmp/b.out"
 src_rc=$?
 wait $sink
-sink_rc=$?
-check "audio, sink first: both exit 0" zero $sink_rc $src_rc
-check "audio, sink first: byte-exact" same "$tmp/b.out" "$tmp/audio.ref"
+both_ok "audio, sink first" $? $src_rc "$tmp/b.out" "$tmp/audio.ref"
 
 # 3. video through a records ring, caps and all
 ring=$prefix-v
@@ -151,46 +153,52 @@ other="audiotestsrc num-buffers=100 wave=sine freq=300 samplesperbuffer=441 \
 # shellcheck disable=SC2086
 run $other ! filesink location="$tmp/other.ref"
 live="audiotestsrc is-live=true wave=silence ! audio/x-raw,format=S16LE,rate=48000,channels=2"
-ring=$prefix-r12
-run ringsrc ring-name="$ring" on-peer-loss=wait timeout=$timeout_ns \
-  ! filesink location="$tmp/r12.out" &
-src=$!
-pids+=("$src")
-for how in KILL INT; do
+# waiting_src RING: a ringsrc that waits for producers of RING, into
+# $tmp/RING.out; its pid in $src
+waiting_src () {
+  run ringsrc ring-name="$1" on-peer-loss=wait timeout=$timeout_ns \
+    ! filesink location="$tmp/$1.out" &
+  src=$!
+  pids+=("$src")
+}
+# stopped_live_sink RING SIGNAL: the live stream into RING for 0.5 s
+stopped_live_sink () {
+  local s
   # shellcheck disable=SC2086
-  "${launch[@]}" $live ! ringsink ring-name="$ring" &
+  "${launch[@]}" $live ! ringsink ring-name="$1" &
   s=$!
   sleep 0.5
-  kill -s "$how" $s
+  kill -s "$2" $s
   wait $s 2>/dev/null
+}
+# stream_ended SINK_RC RING REF WHAT: the last sink stopped with SINK_RC;
+# the source ends too, and what it wrote ends with REF, whole
+stream_ended () {
+  local src_rc size
+  wait $src
+  src_rc=$?
+  size=$(stat -c %s "$3")
+  tail -c "$size" "$tmp/$2.out" > "$tmp/$2.tail"
+  check "$4: both exit 0" zero "$1" $src_rc
+  check "$4: the last stream arrives whole" same "$tmp/$2.tail" "$3"
+}
+ring=$prefix-r12
+waiting_src "$ring"
+for how in KILL INT; do
+  stopped_live_sink "$ring" $how
 done
 check "restart, clean stop of a taken-over ring: the source still waits" \
   kill -0 $src
 # shellcheck disable=SC2086
 run $other ! ringsink ring-name="$ring" > "$tmp/r12.sink.log" 2>&1
-sink_rc=$?
-wait $src
-src_rc=$?
-size=$(stat -c %s "$tmp/other.ref")
-tail -c "$size" "$tmp/r12.out" > "$tmp/r12.tail"
-check "restart with other caps: both exit 0" zero $sink_rc $src_rc
-check "restart with other caps: the new stream arrives whole" \
-  same "$tmp/r12.tail" "$tmp/other.ref"
+stream_ended $? "$ring" "$tmp/other.ref" "restart with other caps"
 
 # 4c. after a sink is killed, one whose caps the ring refuses
 # (not-negotiated) ends nothing: a waiting source reads on when a matching
 # sink comes
 ring=$prefix-r12n
-run ringsrc ring-name="$ring" on-peer-loss=wait timeout=$timeout_ns \
-  ! filesink location="$tmp/r12n.out" &
-src=$!
-pids+=("$src")
-# shellcheck disable=SC2086
-"${launch[@]}" $live ! ringsink ring-name="$ring" &
-s=$!
-sleep 0.5
-kill -s KILL $s
-wait $s 2>/dev/null
+waiting_src "$ring"
+stopped_live_sink "$ring" KILL
 # shellcheck disable=SC2086
 run $other ! ringsink ring-name="$ring" > "$tmp/r12n.log" 2>&1
 rc=$?
@@ -200,14 +208,7 @@ sleep 0.3
 check "a sink with refused caps: the source still waits" kill -0 $src
 # shellcheck disable=SC2086
 run $short ! ringsink ring-name="$ring"
-sink_rc=$?
-wait $src
-src_rc=$?
-size=$(stat -c %s "$tmp/short.ref")
-tail -c "$size" "$tmp/r12n.out" > "$tmp/r12n.tail"
-check "after a refused sink: both exit 0" zero $sink_rc $src_rc
-check "after a refused sink: the next stream arrives whole" \
-  same "$tmp/r12n.tail" "$tmp/short.ref"
+stream_ended $? "$ring" "$tmp/short.ref" "after a refused sink"
 
 # 4d. a block-mode sink whose consumer is killed stops with an error
 # naming it, at once, instead of waiting for space for ever (#11 item 5)

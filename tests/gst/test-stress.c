@@ -57,11 +57,8 @@ stream_exact (gboolean records)
   for (guint i = 0; i < p.n; i++) {
     gsize size = records ? 1 + (i * 7919) % 3000 : 4 * (1 + i % 500);
     GstBuffer *buf = pattern_buffer (size, i);
-    GstMapInfo map;
 
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    g_byte_array_append (want, map.data, map.size);
-    gst_buffer_unmap (buf, &map);
+    append_buffer (want, buf);
     gst_buffer_unref (buf);
   }
   total = want->len;
@@ -87,29 +84,20 @@ stream_exact (gboolean records)
   if (records)
     fail_unless_equals_int (n, 10000);
   g_thread_join (t);
-  for (;;) {
-    GstEvent *ev = gst_harness_pull_event (hsrc);
-
-    fail_unless (ev != NULL);
-    if (GST_EVENT_TYPE (ev) == GST_EVENT_EOS) {
-      gst_event_unref (ev);
-      break;
-    }
-    gst_event_unref (ev);
-  }
+  gst_event_unref (pull_event_of_type (hsrc, GST_EVENT_EOS));
   g_byte_array_unref (want);
   gst_harness_teardown (hsrc);
   gst_harness_teardown (hsink);
 }
 
-GST_START_TEST (test_10000_buffers_records)
+RB_TEST (test_10000_buffers_records)
 {
   stream_exact (TRUE);
 }
 
 GST_END_TEST;
 
-GST_START_TEST (test_10000_buffers_audio)
+RB_TEST (test_10000_buffers_audio)
 {
   stream_exact (FALSE);
 }
@@ -157,7 +145,7 @@ stress_seconds (void)
  * follows the ring from sink run to sink run; then cycle the source
  * while the sink pushes. Neither may hang, crash or warn, and both work
  * when it is over. */
-GST_START_TEST (test_statechange_stress)
+RB_TEST (test_statechange_stress)
 {
   g_autofree gchar *name = test_ring_name ("stress");
   /* the source leaves and comes back on purpose: the sink waits for it
@@ -249,7 +237,7 @@ cycle_once (GstElement * pipeline)
 /* 1,000 NULL <-> PLAYING cycles of a pipeline that makes a named ring and
  * reads it: the same fds and /dev/shm entries afterwards. One cycle runs
  * before counting, for what GStreamer opens once (its clock's poll). */
-GST_START_TEST (test_1000_cycles)
+RB_TEST (test_1000_cycles)
 {
   g_autofree gchar *name = test_ring_name ("cycles");
   g_autofree gchar *desc = g_strdup_printf ("audiotestsrc "
@@ -275,19 +263,4 @@ GST_START_TEST (test_1000_cycles)
 
 GST_END_TEST;
 
-static Suite *
-stress_suite (void)
-{
-  Suite *s = suite_create ("ringbridge-stress");
-  TCase *tc = tcase_create ("general");
-
-  tcase_set_timeout (tc, 200);
-  suite_add_tcase (s, tc);
-  tcase_add_test (tc, test_10000_buffers_records);
-  tcase_add_test (tc, test_10000_buffers_audio);
-  tcase_add_test (tc, test_statechange_stress);
-  tcase_add_test (tc, test_1000_cycles);
-  return s;
-}
-
-GST_CHECK_MAIN (stress);
+RB_TEST_MAIN (stress, 200);
