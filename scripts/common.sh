@@ -36,6 +36,14 @@ test_packages=(
   valgrind                           # memcheck over the unit tests (meson test --setup valgrind)
 )
 
+# Only scripts/package (and the package test) needs these: Debian 12's
+# own packaging tools, and what the test runs the packages with.
+package_packages=(
+  build-essential debhelper dh-python  # dpkg-buildpackage -b with dh and the meson buildsystem
+  lintian                            # the packages' checks
+  man-db                             # man -l on the packaged manual pages
+)
+
 say () { printf '%s\n' "$*" >&2; }
 
 # ensure_packages [EXTRA...]: installs whatever of ${packages[@]} and EXTRA
