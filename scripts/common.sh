@@ -62,10 +62,30 @@ ensure_packages () {
     say "  sudo apt-get install -y ${missing[*]}"
     exit 1
   fi
-  say "installing: ${missing[*]}"
+  say "installing ${#missing[@]} Debian package(s) with apt-get: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  say "  apt-get update"
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # one line per package as it is set up (the rest goes to the log)
+  local log=${TMPDIR:-/tmp}/ringbridge-apt.log status
+  set +e
+  apt-get install -y --no-install-recommends "${missing[@]}" 2>&1 | tee "$log" |
+    { grep --line-buffered '^Setting up ' || true; } | sed -u 's/^/  /' >&2
+  status=${PIPESTATUS[0]}
+  set -e
+  [ "$status" -eq 0 ] || { tail -n 20 "$log" >&2; say "apt-get install failed (log: $log)"; exit 1; }
+}
+
+# build_progress LABEL: reads ninja's output, says LABEL and each tenth of
+# the way done, so a build is not minutes of silence.
+build_progress () {
+  awk -v label="$1" '
+    /^\[[0-9]+\/[0-9]+\]/ {
+      split(substr($1, 2), f, "/"); pct = int(f[1] * 100 / f[2])
+      if (!started) { printf "building %s (%d steps)\n", label, f[2]; started = 1 }
+      if (pct >= next_pct) { printf "  %3d%%\n", pct; next_pct = (int(pct / 10) + 1) * 10 }
+      fflush()
+    }' >&2
 }
 
 # setup_build DIR [meson options...]: configures DIR once; later runs let
@@ -77,6 +97,7 @@ setup_build () {
   local want="$*" stamp
   stamp="$dir/.ringbridge-setup-options"
   if [ ! -f "$dir/build.ninja" ]; then
+    say "configuring $dir (meson setup; log: $dir.setup.log)"
     meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || {
       cat "$dir.setup.log" >&2
       say "meson setup $dir failed"
@@ -91,7 +112,12 @@ setup_build () {
     }
     printf '%s\n' "$want" >"$stamp"
   fi
-  ninja -C "$dir" >"$dir.build.log" 2>&1 || {
+  local status
+  set +e
+  ninja -C "$dir" 2>&1 | tee "$dir.build.log" | build_progress "$dir"
+  status=${PIPESTATUS[0]}
+  set -e
+  [ "$status" -eq 0 ] || {
     tail -n 60 "$dir.build.log" >&2
     say "build in $dir failed (full log: $dir.build.log)"
     return 1

@@ -16,7 +16,9 @@
 
 set -euo pipefail
 say () { printf '%s\n' "$*" >&2; }
-server=ringbridge-demo
+# A server of our own, named after this process: two bridges (or demos)
+# at once each have theirs, and neither stops the other's.
+server=ringbridge-demo-$$
 seconds=3
 keep=
 while [ $# -gt 1 ]; do
@@ -66,19 +68,38 @@ trap cleanup EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
-# A private server: dummy backend, 48 kHz, 64-frame periods. A fixed name,
-# since jackd 1.9 keeps a killed server's slot until one of that name runs.
-# A server of this name left running by an earlier run that was killed
-# would take our clients: stop it first. (pkill, like the JACK tools, runs
-# without a sanitizer runtime a test may preload: with ASan's it hangs.)
-if env -u LD_PRELOAD pkill -TERM -f -- "jackd --no-realtime -n $server " 2>/dev/null; then
-  sleep 1
-fi
-# (not our libraries: no sanitizer runtime a test may preload)
-env -u LD_PRELOAD JACK_NO_AUDIO_RESERVATION=1 jackd --no-realtime -n "$server" \
-  -d dummy -r 48000 -p 64 >"$work/jackd.log" 2>&1 &
-pids+=($!)
-env -u LD_PRELOAD jack_wait -s "$server" -w -t 10 >/dev/null || { cat "$work/jackd.log" >&2; exit 69; }
+# jackd 1.9 registers every server in one table for the whole machine
+# (8 slots) and keeps a killed server's slot until a server of that name
+# runs again. Our cleanup stops the server with SIGTERM (clients first),
+# which frees it; a demo killed with SIGKILL could not. So, first, the
+# slots of earlier demos whose process (the number in the name) is gone
+# are freed by starting and stopping a server of that name.
+# (jackd and its tools are not our libraries: no sanitizer runtime a test
+# may preload; with ASan's they hang.)
+start_jackd () {
+  env -u LD_PRELOAD JACK_NO_AUDIO_RESERVATION=1 jackd --no-realtime --sync \
+    --timeout 5000 -n "$1" -d dummy -r 48000 -p 64 >>"$work/jackd.log" 2>&1 &
+  jackd_pid=$!
+  # jack_wait's probe prints libjack's "Cannot connect to server socket"
+  # until the server is up: into the log, shown only if it never comes
+  env -u LD_PRELOAD jack_wait -s "$1" -w -t 10 >>"$work/jackd.log" 2>&1
+}
+for stale in $(grep -aoE 'ringbridge-demo-[0-9]+' /dev/shm/jack-shm-registry \
+    2>/dev/null | sort -u); do
+  if [ "$stale" != "$server" ] && ! kill -0 "${stale##*-}" 2>/dev/null; then
+    say "gst-bridge: freeing the JACK server slot of $stale (a demo that was killed)"
+    start_jackd "$stale" || true
+    kill -TERM "$jackd_pid" 2>/dev/null || true
+    wait "$jackd_pid" 2>/dev/null || true
+  fi
+done
+
+# A private server: dummy backend, 48 kHz, 64-frame periods, synchronous
+# (--sync) as the tests run it (docs/jack.md): asynchronous jackd skips a
+# client that is late for a cycle, and on a loaded machine play's period
+# for that cycle never reaches record, which garbles the recorded tone.
+start_jackd "$server" || { cat "$work/jackd.log" >&2; exit 69; }
+pids+=("$jackd_pid")
 
 # record makes ring IN (F32LE, JACK's rate) and the ports in_1, in_2
 "$jack" record "$in_ring" --channels 2 --name demo-record >"$work/record.log" 2>&1 &
