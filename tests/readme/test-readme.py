@@ -5,7 +5,7 @@
 
 Takes the fenced ```sh and ```python blocks of README.md's "A 30-second
 tour" in order and types them, line by line, into the shell that
-`meson devenv -C BUILD` opens, on a pseudo-terminal as a person would,
+`meson devenv -C BUILD ...` opens (as the tour says), on a pseudo-terminal,
 with a JACK server of our own (JACK_DEFAULT_SERVER, a unique name):
 
 - a shell line runs and must end with status 0 (`cmd &` too);
@@ -35,13 +35,18 @@ LINE_TIMEOUT = 60       # a line that does not end by then has hung
 PLAY_TIMEOUT = 60       # the ring a Ctrl-C line plays must be read by then
 
 
-def tour_blocks(readme):
-    """[(lang, text)] of the tour section's fenced blocks, in order."""
+def tour_section(readme):
+    """The text of README.md's tour section."""
     text = open(readme, encoding="utf-8").read()
     m = re.search(r"^## A 30-second tour\n(.*?)(?=^## )", text, re.M | re.S)
     if not m:
         sys.exit("FAIL README.md has no '## A 30-second tour' section")
-    return re.findall(r"^```(sh|python)\n(.*?)^```", m.group(1), re.M | re.S)
+    return m.group(1)
+
+
+def tour_blocks(tour_text):
+    """[(lang, text)] of the tour's fenced blocks, in order."""
+    return re.findall(r"^```(sh|python)\n(.*?)^```", tour_text, re.M | re.S)
 
 
 class Terminal:
@@ -108,7 +113,8 @@ def played(stat, name, env):
 def main():
     meson, build, readme = sys.argv[1:4]
     stat = os.path.join(build, "tools", "ringbridge-stat")
-    blocks = tour_blocks(readme)
+    tour_text = tour_section(readme)
+    blocks = tour_blocks(tour_text)
     langs = [lang for lang, _ in blocks]
     if "sh" not in langs or "python" not in langs:
         sys.exit("FAIL the tour has no sh or no python block: %s" % langs)
@@ -147,7 +153,15 @@ def main():
             raise RuntimeError("jackd %s did not start: %s" % (
                 server, open(os.path.join(work, "jackd.log")).read()))
 
-        term = Terminal([meson, "devenv", "-C", build], env)
+        # the devenv command as the tour's first lines print it, with this
+        # build for `build`, run from the source tree (README's directory)
+        m = re.search(r"`meson devenv -C build((?: [^`]*)?)`", tour_text)
+        if not m:
+            raise RuntimeError("the tour does not say to run it in "
+                               "`meson devenv -C build ...`")
+        os.chdir(os.path.dirname(os.path.abspath(readme)))
+        term = Terminal([meson, "devenv", "-C", build] + m.group(1).split(),
+                        env)
         n = 0
 
         def status_of(line, timeout):
