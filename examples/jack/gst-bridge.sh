@@ -98,7 +98,17 @@ done
 # (--sync) as the tests run it (docs/jack.md): asynchronous jackd skips a
 # client that is late for a cycle, and on a loaded machine play's period
 # for that cycle never reaches record, which garbles the recorded tone.
-start_jackd "$server" || { cat "$work/jackd.log" >&2; exit 69; }
+if ! start_jackd "$server"; then
+  if grep -q "Too many servers" "$work/jackd.log"; then
+    say "gst-bridge: JACK's table of servers (8 for the machine) is full; it lists:"
+    grep -aoE 'jack-[0-9]+:[^:]+:' /dev/shm/jack-shm-registry | sed 's/^/  /' >&2 || true
+    say "  a server killed without a clean exit keeps its slot until one of"
+    say "  that name runs again (jackd -n NAME ..., then stop it with SIGTERM)"
+  else
+    cat "$work/jackd.log" >&2
+  fi
+  exit 69
+fi
 pids+=("$jackd_pid")
 
 # record makes ring IN (F32LE, JACK's rate) and the ports in_1, in_2
