@@ -148,7 +148,9 @@ pids+=($!)
 
 say "gst-bridge: $seconds s of a 440 Hz tone: gst-launch -> ring -> ringbridge-jack play -> JACK ($server, 48 kHz, 64 frames) -> ringbridge-jack record -> ring -> gst-launch"
 sleep 1
+say "the JACK ports and their connections (jack_lsp -c):"
 { env -u LD_PRELOAD jack_lsp -c -s "$server" 2>/dev/null || true; } | sed 's/^/  /' >&2
+say "the two rings after a second (ringbridge-stat):"
 "$stat" "$out_ring" "$in_ring" 2>/dev/null | sed 's/^/  /' >&2 || true
 
 # the recorder ends by itself after its buffers; give it time, no more
@@ -171,7 +173,7 @@ cleanup_clients () {
   done
 }
 cleanup_clients
-say "statistics:"
+say "the clients' statistics (ringbridge-jack's final lines):"
 for log in play record; do
   tail -n 3 "$work/$log.log" | sed "s/^/  $log: /" >&2
 done
