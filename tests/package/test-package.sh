@@ -19,7 +19,7 @@
 #     moved into the root) and run against the packaged library
 #
 # usage: test-package.sh SOURCE_ROOT OUT_DIR
-set -euo pipefail
+set -euo pipefail  # (so no "| grep -q": its early exit fails the pipe)
 src=$1
 out=$2
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ringbridge-package-test.XXXXXX")
@@ -128,7 +128,7 @@ done
 
 # ringbridge-jack uses the packaged library (ringbridge-stat links the
 # library's internals statically: it reads headers no public call shows).
-if run ldd "$root/usr/bin/ringbridge-jack" | grep -q "libringbridge-1.0.so.0 => $root/"; then
+if run ldd "$root/usr/bin/ringbridge-jack" | grep "libringbridge-1.0.so.0 => $root/" >/dev/null; then
   ok "ringbridge-jack links the packaged libringbridge-1.0.so.0"
 else
   run ldd "$root/usr/bin/ringbridge-jack"
@@ -147,7 +147,7 @@ if flags=$(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs ringbridge-1.0) &&
     # shellcheck disable=SC2086  # the flags are words
     cc -o "$tmp/app" "$tmp/app.c" $flags &&
     run "$tmp/app" &&
-    run ldd "$tmp/app" | grep -q "libringbridge-1.0.so.0 => $root/"; then
+    run ldd "$tmp/app" | grep "libringbridge-1.0.so.0 => $root/" >/dev/null; then
   ok "a C program built with the packaged ringbridge-1.0.pc (tests/lib/pkgconfig-app.c)"
 else
   echo "flags: ${flags:-}"
