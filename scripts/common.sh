@@ -82,7 +82,9 @@ build_progress () {
   awk -v label="$1" '
     /^\[[0-9]+\/[0-9]+\]/ {
       split(substr($1, 2), f, "/"); pct = int(f[1] * 100 / f[2])
-      if (!started) { printf "building %s (%d steps)\n", label, f[2]; started = 1 }
+      if (f[2] != total) {   # a new ninja run (after regenerating build.ninja)
+        printf "building %s (%d steps)\n", label, f[2]; total = f[2]; next_pct = 0
+      }
       if (pct >= next_pct) { printf "  %3d%%\n", pct; next_pct = (int(pct / 10) + 1) * 10 }
       fflush()
     }' >&2
