@@ -16,12 +16,14 @@
  * kp = 2 zeta w / rate and ki = w^2 / rate it has natural frequency w
  * (0.5 rad/s) and damping zeta (1). The fill is smoothed first by a
  * one-pole low-pass (0.25 s), far above the loop's bandwidth, so that a
- * producer writing in blocks does not modulate the ratio. The correction
+ * producer writing in blocks modulates the ratio little. The correction
  * is clamped to +-RB_JACK_RESAMPLER_MAX_DEVIATION, and the integral stops
  * growing while clamped in the direction of the error (anti-windup). An
- * xrun (or a jump of JACK's frame time) holds the integral for half a
- * second: the fill's step is corrected by the proportional term alone and
- * does not wind the integral up into an overshoot.
+ * xrun (and a cold start) holds the integral for at least half a second and until the fill
+ * is back within a period of the target: the fill's step (the cycles JACK
+ * lost, while the peer went on) is no drift, so the proportional term
+ * alone takes it back, and the integral, which holds the drift, neither
+ * winds up nor overshoots (tests/clocks/test-clocks-jack-sim.c, xrun).
  *
  * The step is inline, so that the process callback (rt.c) calls nothing
  * outside its object for it; drift.c holds the main thread's side. */
@@ -45,6 +47,7 @@ typedef struct {
   double integral;              /* the integral term, as a correction */
   double correction;            /* c, last output */
   double hold_left;             /* seconds the integral stays held */
+  bool hold_far;                /* and until the error is under a period */
 } RbJackDrift;
 
 /* drift.c: main thread, while no callback runs; @rate is JACK's */
@@ -61,6 +64,7 @@ rb_jack_drift_reset (RbJackDrift *d)
   d->integral = 0;
   d->correction = 0;
   d->hold_left = 0;
+  d->hold_far = false;
 }
 
 /* One cycle of @nframes at @rate: the raw @fill and @target in frames,
@@ -77,17 +81,28 @@ rb_jack_drift_step (RbJackDrift *d, double fill, double target,
   double e, c, base;
 
   if (!d->primed) {
+    /* a cold start is a step like an xrun's: the integral waits */
     d->smoothed = fill;
     d->primed = true;
+    d->hold_far = true;
   } else {
     d->smoothed += (fill - d->smoothed) * (alpha < 1.0 ? alpha : 1.0);
   }
-  if (xrun)
+  if (xrun) {
     d->hold_left = d->hold_s;
+    d->hold_far = true;
+  }
   e = d->smoothed - target;
+  /* until the fill is back within a period, or for at most another
+   * 2.5 s: a drift beyond ~1300 ppm leaves the proportional term alone
+   * more than a period off (drift * rate / (2 zeta w) frames), and the
+   * step has long decayed (its time constant is 1 / (2 zeta w), 1 s) */
+  if (d->hold_far && d->hold_left <= 0 &&
+      (fabs (e) <= (double) nframes || d->hold_left <= -2.5))
+    d->hold_far = false;
   base = isfinite (feed_forward) ? feed_forward : 0.0;
   c = base + d->kp * e + d->integral;
-  if (d->hold_left > 0) {
+  if (d->hold_left > 0 || d->hold_far) {
     d->hold_left -= dt;
   } else if (!((c >= d->limit && e > 0) || (c <= -d->limit && e < 0))) {
     /* anti-windup: integrate only while that does not push a clamped
