@@ -257,6 +257,18 @@ play_resample (RbJackRt *rt, RbRing *ring, float *const *buffers,
   return made;
 }
 
+/* A new ring (or resampling switched on): the resampler's history and
+ * the loop's state belong to the old one. */
+static void
+follow_ring (RbJackRt *rt, RbRing *ring)
+{
+  if (ring == rt->last_ring)
+    return;
+  rt->rs->reset_pending = true;
+  rb_jack_drift_reset (&rt->drift);
+  rt->last_ring = ring;
+}
+
 static void
 play_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
     jack_nframes_t nframes)
@@ -264,11 +276,7 @@ play_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
   RbJackResampler *rs = rt->rs;
   size_t got = 0;
 
-  if (ring != rt->last_ring) {
-    rs->reset_pending = true;
-    rb_jack_drift_reset (&rt->drift);
-    rt->last_ring = ring;
-  }
+  follow_ring (rt, ring);
   if (ring != NULL) {
     size_t fs = rb_ring_get_frame_size (ring);
     uint64_t queued = queued_frames (ring);
@@ -304,11 +312,7 @@ record_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
   size_t put = 0, made = 0;
   uint64_t lost = 0;
 
-  if (ring != rt->last_ring) {
-    rs->reset_pending = true;
-    rb_jack_drift_reset (&rt->drift);
-    rt->last_ring = ring;
-  }
+  follow_ring (rt, ring);
   if (ring != NULL) {
     uint64_t pos = rb_ring_get_write_position (ring);
     double ratio = drift_ratio (rt, queued_frames (ring), nframes);

@@ -33,6 +33,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "sine-fit.h"
+
 #define RATE 48000.0
 #define TONE 1000.0
 #define PERIOD 64
@@ -198,47 +200,19 @@ cand_process (Cand *c, double ratio, const float *in, size_t *in_len,
 
 /* --- THD+N by sine fit ----------------------------------------------------- */
 
-/* residual power of the best a*sin + b*cos + d at @w rad/sample */
 static double
-fit_residual (const double *x, size_t n, double w, double *tone_power)
+fit_residual (const float *x, size_t n, double w, double *tone_power)
 {
-  double s[3][3] = { { 0 } }, r[3] = { 0 }, p[3];
-  double res = 0;
+  double p[3], tone;
+  double res = sine_fit3 (x, n, w, p, &tone);
 
-  for (size_t i = 0; i < n; i++) {
-    double v[3] = { sin (w * (double) i), cos (w * (double) i), 1.0 };
-    for (int a = 0; a < 3; a++) {
-      r[a] += v[a] * x[i];
-      for (int b = 0; b < 3; b++)
-        s[a][b] += v[a] * v[b];
-    }
-  }
-  /* Gaussian elimination on the 3x3 normal equations */
-  for (int a = 0; a < 3; a++)
-    for (int b = a + 1; b < 3; b++) {
-      double f = s[b][a] / s[a][a];
-      for (int k = 0; k < 3; k++)
-        s[b][k] -= f * s[a][k];
-      r[b] -= f * r[a];
-    }
-  for (int a = 2; a >= 0; a--) {
-    double t = r[a];
-    for (int k = a + 1; k < 3; k++)
-      t -= s[a][k] * p[k];
-    p[a] = t / s[a][a];
-  }
-  for (size_t i = 0; i < n; i++) {
-    double e = x[i] - p[0] * sin (w * (double) i) - p[1] * cos (w * (double) i)
-        - p[2];
-    res += e * e;
-  }
   if (tone_power)
-    *tone_power = (p[0] * p[0] + p[1] * p[1]) / 2 * (double) n;
+    *tone_power = tone;
   return res;
 }
 
 static double
-thd_n_db (const double *x, size_t n, double w0)
+thd_n_db (const float *x, size_t n, double w0)
 {
   /* golden section on the frequency, +-0.1 % around the expected one */
   double lo = w0 * 0.999, hi = w0 * 1.001, g = (sqrt (5) - 1) / 2;
@@ -291,7 +265,7 @@ run (Cand *c, double target, double seconds)
   size_t ramp = (size_t) (RATE / PERIOD);       /* one second */
   size_t fit_start = periods - FIT_LEN / PERIOD;
   uint64_t *ns = malloc (periods * sizeof *ns);
-  double *fit = malloc (FIT_LEN * sizeof *fit);
+  float *fit = malloc (FIT_LEN * sizeof *fit);
   float in[MAX_IN * CHANNELS], out[PERIOD * CHANNELS];
   size_t in_have = 0;
   uint64_t in_pos = 0;

@@ -21,6 +21,7 @@
  * without oscillating. */
 
 #include "rt.h"
+#include "sine-fit.h"
 
 #include <math.h>
 #include <string.h>
@@ -63,35 +64,8 @@ tone (guint64 i, double f)
 static double
 block_db (const float *x, double w, double *phase)
 {
-  double s[3][3] = { { 0 } }, r[3] = { 0 }, p[3], res = 0, sig = 0;
+  double p[3], sig, res = sine_fit3 (x, FIT, w, p, &sig);
 
-  for (int i = 0; i < FIT; i++) {
-    double v[3] = { sin (w * i), cos (w * i), 1 };
-    for (int a = 0; a < 3; a++) {
-      r[a] += v[a] * x[i];
-      for (int b = 0; b < 3; b++)
-        s[a][b] += v[a] * v[b];
-    }
-  }
-  for (int a = 0; a < 3; a++)
-    for (int b = a + 1; b < 3; b++) {
-      double f = s[b][a] / s[a][a];
-      for (int k = 0; k < 3; k++)
-        s[b][k] -= f * s[a][k];
-      r[b] -= f * r[a];
-    }
-  for (int a = 2; a >= 0; a--) {
-    double t = r[a];
-    for (int k = a + 1; k < 3; k++)
-      t -= s[a][k] * p[k];
-    p[a] = t / s[a][a];
-  }
-  for (int i = 0; i < FIT; i++) {
-    double m = p[0] * sin (w * i) + p[1] * cos (w * i);
-    double e = x[i] - m - p[2];
-    res += e * e;
-    sig += m * m;
-  }
   *phase = atan2 (p[1], p[0]);
   return 10 * log10 (MAX (res, 1e-30) / MAX (sig, 1e-30));
 }
