@@ -60,23 +60,51 @@ def log(msg):
 
 
 def spawn(argv, **kw):
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, **kw)
+    """Starts @argv with its output in files: a pipe nobody reads while
+    the run lasts would fill up and block the process (jackd reports every
+    xrun)."""
+    n = len(os.listdir(tmpdir))
+    out = open(os.path.join(tmpdir, "%d.out" % n), "w+")
+    err = open(os.path.join(tmpdir, "%d.err" % n), "w+")
+    p = subprocess.Popen(argv, stdout=out, stderr=err, text=True, **kw)
+    p.out_file, p.err_file = out, err
     children.append(p)
     return p
 
 
-def wait_ready(p, what):
-    line = p.stdout.readline()
-    assert line.strip() == "ready", "%s did not start: %r %r" % (
-        what, line, p.stderr.read() if p.poll() is not None else "")
+def read_out(p):
+    p.out_file.seek(0)
+    p.err_file.seek(0)
+    return p.out_file.read(), p.err_file.read()
+
+
+def wait_ready(p, what, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        out, err = read_out(p)
+        if out.startswith("ready\n"):
+            return
+        assert p.poll() is None, "%s did not start: %r" % (what, err)
+        time.sleep(0.02)
+    raise AssertionError("%s: no 'ready' in %g s" % (what, timeout))
 
 
 def finish(p, sig=signal.SIGTERM, timeout=30):
+    """Ends @p with @sig (SIGKILL after @timeout) and returns its output."""
     if p.poll() is None:
         p.send_signal(sig)
-    out, err = p.communicate(timeout=timeout)
-    children.remove(p)
+    try:
+        p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        log("%s did not end %g s after %s: killing it" % (
+            p.args[0], timeout, signal.Signals(sig).name))
+        p.kill()
+        p.wait(timeout=10)
+    if p in children:
+        children.remove(p)
+    out, err = read_out(p)
+    p.out_file.close()
+    p.err_file.close()
     return out, err
 
 
@@ -178,9 +206,10 @@ def shorts_after(text, t0):
     return times, frames
 
 
-def check_side(side_out, counters, label):
-    """The resampling side's statistics after lock-in. Returns the
-    failures, and the figures."""
+def check_side(side_out, side_err, counters, label):
+    """The resampling side's statistics after lock-in (its standard output
+    and, for --verbose's notices, error). Returns the failures, and the
+    figures."""
     fails = []
     st = stats_lines(side_out)
     # one line a second from the start: the lines after LOCK_S
@@ -198,7 +227,7 @@ def check_side(side_out, counters, label):
         if b != a:
             fails.append("%s: %s went from %d to %d after lock-in" %
                          (label, c, a, b))
-    m = re.search(r"resampling locked after ([0-9.]+) s", side_out)
+    m = re.search(r"resampling locked after ([0-9.]+) s", side_err)
     figures = {
         "lock_s": float(m.group(1)) if m else None,
         "fill_dev_max": max(abs(d) for d in dev) if dev else None,
@@ -233,7 +262,7 @@ def run_play(ppm, resample):
     finally:
         finish(jackd)
     log("play: %s" % play_err.strip().replace("\n", "\n  "))
-    fails, fig = check_side(play_out, ["skipped_frames", "silent_frames",
+    fails, fig = check_side(play_out, play_err, ["skipped_frames", "silent_frames",
                                        "ran_dry", "xruns"], "play")
     n, f = shorts_after(prod_out, LOCK_S)
     if n:
@@ -267,15 +296,15 @@ def run_record(ppm):
         wait_ready(cons, "paced-tone consume")
         play = spawn([JACK, "play", ring_a, "--resample=off",
                       "-c", "ringbridge-record-%s:in_1" % ring_b], env=env)
-        cons_out, cons_err = cons.communicate(timeout=SECONDS + 60)
-        children.remove(cons)
+        cons.wait(timeout=SECONDS + 60)
+        cons_out, cons_err = finish(cons)
         rec_out, rec_err = finish(rec)
         play_out, _ = finish(play)
         finish(prod)
     finally:
         finish(jackd)
     log("record: %s" % rec_err.strip().replace("\n", "\n  "))
-    fails, fig = check_side(rec_out, ["dropped_frames", "filled_up",
+    fails, fig = check_side(rec_out, rec_err, ["dropped_frames", "filled_up",
                                       "xruns"], "record")
     n, f = shorts_after(cons_out, LOCK_S)
     if n:
@@ -344,7 +373,7 @@ if __name__ == "__main__":
         for p in list(children):
             try:
                 p.kill()
-                p.communicate(timeout=10)
+                p.wait(timeout=10)
             except Exception:
                 pass
         for f in os.listdir(tmpdir):
