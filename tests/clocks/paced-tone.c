@@ -140,7 +140,10 @@ main (int argc, char **argv)
         break;                  /* try again at the next block's time */
       }
     }
-    sleep_until (t0 + (double) (done + block) / rate);
+    /* the next block's time; after a short one, a block's time from
+     * now (its due time has passed: no busy loop) */
+    sleep_until (MAX (t0 + (double) (done + block) / rate,
+            now_s () + (double) block / rate));
   }
   if (out != NULL)
     fclose (out);

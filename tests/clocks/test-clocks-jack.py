@@ -323,6 +323,9 @@ def run_record(ppm):
 
 
 def judge(fails, fig, seg, expect):
+    if len(seg) < 10 * RATE:
+        fails.append("only %.1f s recorded after lock-in" % (len(seg) / RATE))
+        return fails
     worst, median, f, at = tone_check(seg, expect)
     err_ppm = (f / expect - 1) * 1e6
     fig.update(worst_db=worst, thdn_db=median, freq_err_ppm=err_ppm)
