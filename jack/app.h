@@ -118,19 +118,11 @@ typedef struct {
   /* resampling (drift-report.c): when it started, since when the fill
    * has been within a period of the target, whether it is locked, and how
    * long the correction has sat at its bound (auto gives up after a
-   * while); auto's watch of the fill while not resampling: the sum and
-   * count of this second's samples, the baseline (the first second's
-   * average after the start, -1: none yet), and the counts of running dry
-   * or filling up at the baseline */
+   * while) */
   gint64 resample_start;
   gint64 unlocked_since;
   gboolean locked;
   gint64 clamped_since;
-  gdouble walk_sum;
-  guint walk_n;
-  gint64 walk_second;
-  gdouble walk_base;
-  guint64 walk_short;
 } App;
 
 /* options.c; parse_options() also names the program for cli-common.h */

@@ -19,11 +19,10 @@
 /* --resample=auto: the correction at its bound this long means the other
  * side keeps no pace of its own */
 #define GIVE_UP_US (5 * G_USEC_PER_SEC)
-/* --resample=auto starts resampling when the fill's one-second average
- * has walked this far from the baseline (and at least 4 periods), with
- * no running dry or filling up meanwhile: a drift, not a hiccup */
-#define WALK_MS 10.0
-#define WALK_PERIODS 4
+/* --resample=auto starts resampling on a measured drift of at least this
+ * (parts per billion): 5 ppm, a walk of 0.24 frames a second at 48 kHz,
+ * a period in under five minutes */
+#define AUTO_MIN_DRIFT_PPB 5000
 
 /* Makes the resampler for rt.n_ports channels unless --resample=off or
  * made already (a reconnect keeps it). Main thread, before
@@ -49,10 +48,6 @@ resample_setup (App *app)
   app->unlocked_since = 0;
   app->locked = FALSE;
   app->clamped_since = 0;
-  app->walk_sum = 0;
-  app->walk_n = 0;
-  app->walk_second = 0;
-  app->walk_base = -1;
   /* relaxed: no callback runs yet; --resample=on resamples from the
    * first cycle, auto once it sees a drift */
   atomic_store_explicit (&app->rt.resampling,
@@ -83,7 +78,7 @@ resample_set_target (App *app, guint period)
     target = cap / 2;
   /* relaxed: values on their own (see RbJackRt) */
   if (target != atomic_load_explicit (&app->rt.target, memory_order_relaxed))
-    print_info (app, "resampling to hold %" G_GUINT64_FORMAT " frames "
+    print_info (app, "resampling target: %" G_GUINT64_FORMAT " frames "
         "(%.2f ms) in the ring", target,
         (double) target * 1000.0 / app->jack_rate);
   atomic_store_explicit (&app->rt.target, target, memory_order_relaxed);
@@ -91,59 +86,36 @@ resample_set_target (App *app, guint period)
       2 * target + period : 0, memory_order_relaxed);
 }
 
-static guint64
-short_count (App *app)
-{
-  /* relaxed: statistics */
-  return atomic_load_explicit (app->rt.mode == RB_JACK_PLAY ?
-      &app->rt.ran_dry : &app->rt.filled_up, memory_order_relaxed);
-}
-
 static void
 set_resampling (App *app, gboolean on)
 {
   /* relaxed: a flag on its own (see RbJackRt) */
   atomic_store_explicit (&app->rt.resampling, on, memory_order_relaxed);
-  app->walk_base = -1;
-  app->walk_n = 0;
-  app->walk_sum = 0;
   app->clamped_since = 0;
   app->locked = FALSE;
   app->unlocked_since = 0;
   app->resample_start = g_get_monotonic_time ();
 }
 
-/* --resample=auto while not resampling: the plain path (bit-exact) as
- * long as the fill stays where it settled; a fill that walks away from it
- * steadily, with neither side stalling, means two clocks. */
+/* --resample=auto while not resampling: the plain path (bit-exact) until
+ * the ring's measured drift (rt.feed_forward_ppb, section 1 of
+ * docs/clocks.md) says the other side runs on another clock. The fill
+ * alone cannot tell: a producer that writes a burst and a ring that
+ * drains look like a drift for seconds (tests/jack's loopback, producer
+ * and freewheel cases did), and resampling would end their bit-exactness.
+ * Until the measurement is wired, auto stays on the plain path. */
 static void
-auto_watch (App *app, gint64 now, double fill, guint period)
+auto_watch (App *app)
 {
-  double walk = MAX (frames_for_ms (WALK_MS, app->jack_rate),
-      (guint64) WALK_PERIODS * period), avg;
+  /* relaxed: a value on its own (see RbJackRt) */
+  gint64 ff = atomic_load_explicit (&app->rt.feed_forward_ppb,
+      memory_order_relaxed);
 
-  if (app->walk_second == 0)
-    app->walk_second = now;
-  app->walk_sum += fill;
-  app->walk_n++;
-  if (now - app->walk_second < G_USEC_PER_SEC)
+  if (ff == G_MININT64 || ABS (ff) < AUTO_MIN_DRIFT_PPB)
     return;
-  avg = app->walk_sum / app->walk_n;
-  app->walk_sum = 0;
-  app->walk_n = 0;
-  app->walk_second = now;
-  if (app->walk_base < 0 || short_count (app) != app->walk_short) {
-    /* the first second, or a side stalled: settle again */
-    app->walk_base = avg;
-    app->walk_short = short_count (app);
-    return;
-  }
-  if (fabs (avg - app->walk_base) <= walk)
-    return;
-  print_info (app, "--resample=auto: the fill walked from %.0f to %.0f "
-      "frames with no stall: the %s runs on another clock; resampling",
-      app->walk_base, avg, app->rt.mode == RB_JACK_PLAY ? "producer" :
-      "consumer");
+  print_info (app, "--resample=auto: the ring measures a drift of %+.1f "
+      "ppm: the %s runs on another clock; resampling", (double) ff * 1e-3,
+      app->rt.mode == RB_JACK_PLAY ? "producer" : "consumer");
   set_resampling (app, TRUE);
 }
 
@@ -191,7 +163,7 @@ resample_tick (App *app, gint64 now)
   fill = (double) atomic_load_explicit (&app->rt.fill, memory_order_relaxed);
   if (!atomic_load_explicit (&app->rt.resampling, memory_order_relaxed)) {
     if (app->opt.resample == RESAMPLE_AUTO)
-      auto_watch (app, now, fill, period);
+      auto_watch (app);
     return;
   }
   if (app->opt.resample == RESAMPLE_AUTO)

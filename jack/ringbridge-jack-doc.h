@@ -117,10 +117,9 @@ static const CliDocOption jack_doc_options[] = {
     "clock and JACK's (libsamplerate, ratios up to 2 % either way): "
     B("on") " from the first cycle; " B("off") " never (every frame is "
     "copied as it is, bit-exact); " B("auto") " (the default) copies "
-    "frames as " B("off") " does until the fill walks away from where it "
-    "settled, by 10 ms or 4 periods, with neither side stalling (another "
-    "clock: at 200 ppm that takes about 50 s), then resamples; and stops "
-    "again if the ratio sits at its bound for 5 s (the other side is no "
+    "frames as " B("off") " does until the ring measures a drift of 5 ppm "
+    "or more between its two sides, then resamples, and copies again if "
+    "the ratio sits at its bound for 5 s (the other side is no "
     "clock, such as a file reader or writer). The target is " B("play")
     "'s " B("--frames") " or " B("--latency") ", or else 20 ms or four "
     "periods, whichever is more (at most half the ring); " B("play")
