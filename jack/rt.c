@@ -204,17 +204,15 @@ drift_ratio (RbJackRt *rt, uint64_t fill, jack_nframes_t nframes)
   int64_t ff = atomic_load_explicit (&rt->feed_forward_ppb,
       memory_order_relaxed);
   bool xrun = xruns != rt->xruns_seen;
-  double ratio;
 
   rt->xruns_seen = xruns;
   if (atomic_load_explicit (&rt->freewheeling, memory_order_relaxed)) {
     rb_jack_drift_reset (&rt->drift);
     return 1.0;
   }
-  ratio = rb_jack_drift_step (&rt->drift, (double) fill,
+  return rb_jack_drift_step (&rt->drift, (double) fill,
       (double) atomic_load_explicit (&rt->target, memory_order_relaxed),
       ff == INT64_MIN ? NAN : (double) ff * 1e-9, nframes, rt->rate, xrun);
-  return ratio;
 }
 
 /* Play: tops the stage up from the ring to what the period needs at
@@ -295,7 +293,9 @@ play_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
 
       bump (&rt->skipped_frames, skipped);
       queued -= skipped;
-      rb_jack_drift_reset (&rt->drift);
+      /* the fill stepped: smooth afresh from here, keeping the drift
+       * the integral has learnt */
+      rt->drift.primed = false;
     }
     got = play_resample (rt, ring, buffers, nframes,
         drift_ratio (rt, queued + rs->staged, nframes));
