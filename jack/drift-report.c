@@ -18,7 +18,7 @@
 #define LOCK_US G_USEC_PER_SEC
 /* --resample=auto: the correction at its bound this long means the other
  * side keeps no pace of its own */
-#define GIVE_UP_US (5 * G_USEC_PER_SEC)
+#define GIVE_UP_US (G_GINT64_CONSTANT (5) * G_USEC_PER_SEC)
 /* --resample=auto starts resampling on a measured drift of at least this
  * (parts per billion): 5 ppm, a walk of 0.24 frames a second at 48 kHz,
  * a period in under five minutes */

@@ -245,6 +245,8 @@ play_resample (RbJackRt *rt, RbRing *ring, float *const *buffers,
       rs->staged += got;
     }
     for (unsigned c = 0; c < rt->n_ports; c++)
+      /* rb_jack_rt_process() set buffers[0 .. n_ports), as in play() */
+      /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
       out[c] = buffers[c] + made;
     size_t m = rb_jack_resampler_process (rs, ratio, NULL, 0, out,
         nframes - made, &lost);
