@@ -82,15 +82,19 @@ side_rate (char *buf, gsize len, const RingInfo *ri, RbTimingState state,
     g_strlcpy (buf, "-", len);
 }
 
-/* @name cut to @width columns, a '~' where it was cut. */
+/* @name cut to @width columns, a '~' where it was cut: in the middle,
+ * since rings made by one program often differ only at their end. */
 static gchar *
 cut_name (const char *name, guint width)
 {
   g_autofree gchar *shown = printable (name);
+  gsize len = strlen (shown);
+  guint head = (width - 1) / 2;
 
-  if (strlen (shown) <= width)
+  if (len <= width)
     return g_steal_pointer (&shown);
-  return g_strdup_printf ("%.*s~", (int) width - 1, shown);
+  return g_strdup_printf ("%.*s~%s", (int) head, shown,
+      shown + len - (width - 1 - head));
 }
 
 static void

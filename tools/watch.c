@@ -141,8 +141,8 @@ watch_refresh (gpointer data)
     g_string_append_printf (out, "%s %s: %u ring%s, every %g s, %s%s\n\n",
         cli_get_program (), RB_VERSION_STRING, rings->len,
         rings->len == 1 ? "" : "s", w->opt->interval, clock,
-        w->raw_in ? (w->detail ? " (q quits, d: table)" :
-            " (q quits, d: detail)") : "");
+        w->raw_in ? (w->detail ? " (q quits) (d: table)" :
+            " (q quits) (d: detail)") : "");
     if (w->detail)
       render (out, rings, w->opt, FALSE);
     else

@@ -40,6 +40,11 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 # offsets in the ring header (lib/ringbridge/rb-shm-private.h)
 OFF_LAYOUT_VERSION = 8
 OFF_CAPACITY = 16
+OFF_PRODUCER_TIMING = 768
+OFF_CONSUMER_TIMING = 896
+# in a timing block (struct rb_shm_timing)
+OFF_TIMING_RATE = 24
+OFF_TIMING_STAMP_NS = 32
 
 children = []
 counter = 0
@@ -537,16 +542,17 @@ def test_closed_stdout():
 
 def test_permission_denied():
     setpriv = shutil.which("setpriv")
-    if os.geteuid() != 0 or setpriv is None:
-        return "skip: needs root and setpriv"
+    # not a skip: a run that cannot check this fails, and says why
+    assert os.geteuid() == 0 and setpriv is not None, \
+        "needs root and setpriv (util-linux) to run as uid 65534"
     name = new_name()
     helper("create", name, "--mode", "0600")
     nobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
               STAT]
     r = subprocess.run(nobody + ["--version"], capture_output=True, text=True,
                        timeout=30)
-    if r.returncode != 0:
-        return "skip: uid 65534 cannot run %s" % STAT
+    assert r.returncode == 0, \
+        "uid 65534 cannot run %s: %s" % (STAT, r.stderr)
     r = subprocess.run(nobody + [name], capture_output=True, text=True,
                        timeout=30)
     check_failure(r, 77, "ring '%s'" % name, "Permission denied")
@@ -620,11 +626,9 @@ def test_json_escapes():
 
 
 def test_man_page():
-    if MAN is None:
-        return "skip: no manual page given"
+    assert MAN is not None, "no manual page given (third argument)"
     groff = shutil.which("groff")
-    if groff is None:
-        return "skip: no groff"
+    assert groff is not None, "no groff to render the manual page"
     r = subprocess.run([groff, "-man", "-Tutf8", "-ww", "-z", MAN],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 0 and r.stderr == "", r.stderr
@@ -648,6 +652,201 @@ def test_man_page():
     for sentence in ("write calls cut short by a full ring (one per call",
                      "ran_dry", "filled_up"):
         assert sentence in page, sentence
+    # the timing fields and the table's columns are documented
+    for word in ("drift", "delay", "clocks", "DRIFT ppm", "PROD/CONS",
+                 "docs/clocks.md"):
+        assert word in page and word in help_text, word
+
+
+# --- the ring's timing (#13), and the table of --watch (#16) ----------------
+
+RATE = 48000
+
+
+def paced(ppm, hold=True):
+    """A ring whose producer runs at +ppm of its consumer, locked (10 s of
+    stamps at once, then in real time while held)."""
+    name = new_name()
+    proc = helper("create", name, "--audio", "S16LE", "2", str(RATE), "4096",
+                  "--paced", str(ppm), *(["--hold"] if hold else []),
+                  hold=hold)
+    return name, proc
+
+
+def test_drift():
+    for ppm in (100, -200):
+        name, proc = paced(ppm)
+        t = one_json(name)["timing"]
+        assert t["unit"] == "frames" and t["reason"] is None, t
+        assert abs(t["drift_ppm"] - ppm) < 5, t
+        for side in ("producer", "consumer"):
+            assert t[side]["state"] == "ok" and t[side]["locked"], t
+            assert 0 <= t[side]["age_ms"] < 2000, t
+        assert abs(t["producer"]["rate"] - RATE * (1 + ppm * 1e-6)) < 1, t
+        assert abs(t["consumer"]["rate"] - RATE) < 1, t
+        # 1024 frames apart: 21.3 ms, and at most a block (5.3 ms) more
+        assert 18 < t["fill_ms"] < 30, t
+        assert 900 < t["fill"] < 1400, t
+        out = run(name).stdout
+        m = re.match(r"([+-]\d+\.\d) ppm \(", field(out, "drift"))
+        assert m and abs(float(m.group(1)) - ppm) < 5, out
+        assert re.match(r"\d+\.\d{3} ms \(smoothed fill, \d+\.\d frames\)$",
+                        field(out, "delay")), out
+        assert re.match(r"producer \d+\.\d\d frames/s locked, \d+ ms ago; "
+                        r"consumer 48000\.\d\d frames/s locked, \d+ ms ago$",
+                        field(out, "clocks")), out
+        kill(proc)
+
+
+def test_timing_unknown():
+    # a byte ring does not stamp
+    name = new_name()
+    helper("create", name, "--write", "10")
+    t = one_json(name)["timing"]
+    assert t["drift_ppm"] is None and t["fill_ms"] is None, t
+    assert t["fill"] is None and t["reason"] == "no stamps", t
+    assert t["unit"] == "bytes"
+    for side in ("producer", "consumer"):
+        assert t[side] == {"state": "no stamps", "locked": False,
+                           "rate": None, "age_ms": None}, t
+    out = run(name).stdout
+    assert field(out, "drift") == "unknown (no stamps)"
+    assert field(out, "delay") == "unknown (no stamps)"
+    assert field(out, "clocks") == "producer no stamps; consumer no stamps"
+
+
+def test_timing_hostile():
+    """A hostile value in a timing block reads as unknown, with the reason;
+    the other side is still believed."""
+    cases = [
+        (OFF_PRODUCER_TIMING + OFF_TIMING_RATE, struct.pack("<d", float("nan")),
+         "producer"),
+        (OFF_PRODUCER_TIMING + OFF_TIMING_RATE, struct.pack("<d", 1e300),
+         "producer"),
+        (OFF_CONSUMER_TIMING + OFF_TIMING_STAMP_NS,
+         struct.pack("<q", time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+                     + 3600 * 10**9), "consumer"),
+    ]
+    for offset, data, side in cases:
+        name, _ = paced(50, hold=False)
+        patch(name, offset, data)
+        t = one_json(name)["timing"]
+        other = "consumer" if side == "producer" else "producer"
+        assert t[side]["state"] == "invalid", t
+        assert t[side]["rate"] is None and not t[side]["locked"], t
+        assert t[other]["state"] in ("ok", "stale"), t
+        assert t["drift_ppm"] is None and t["fill_ms"] is None, t
+        assert ("%s invalid" % side) in t["reason"], t
+        out = run(name).stdout
+        assert field(out, "drift").startswith("unknown (") and \
+            ("%s invalid" % side) in field(out, "drift"), out
+
+
+def watch_table_rows(out):
+    """The ring lines of each table screen in @out, a list a screen."""
+    screens, rows = [], None
+    for line in out.splitlines():
+        if line.startswith("NAME "):
+            rows = []
+            screens.append(rows)
+        elif rows is not None and line.strip() and \
+                not line.startswith("ringbridge-stat "):
+            rows.append(line)
+        elif not line.strip():
+            rows = None
+    return screens
+
+
+def test_watch_table():
+    """20 rings: one line each under a header, at most 80 columns; a paced
+    ring shows its drift and fill time; in a 30x80 terminal the whole
+    table fits, and d shows the detail."""
+    drifting, proc = paced(100)
+    names = [drifting] + [new_name() for _ in range(19)]
+    for n in names[1:]:
+        helper("create", n, "--write", "100")
+
+    w = subprocess.Popen([STAT, "--watch=0.3", *names],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    time.sleep(1.0)
+    w.terminate()
+    out, err = w.communicate(timeout=10)
+    assert w.returncode == 0 and err == "", err
+    screens = watch_table_rows(out)
+    assert len(screens) >= 2, out
+    header = [l for l in out.splitlines() if l.startswith("NAME ")][0]
+    for col in ("KIND", "FILL%", "FILL ms", "RATE/s P/C", "DRIFT ppm",
+                "UNDR/OVER", "PROD/CONS"):
+        assert col in header, header
+    for rows in screens:
+        assert len(rows) == 20, rows
+        for row in rows:
+            assert len(row) <= 80, row
+        for n in names:
+            # a long name is cut in the middle: its end stays
+            assert sum(1 for r in rows if r.split()[0].endswith(n[-4:])) == 1, \
+                (n, rows)
+    last = screens[-1]
+    row = [r for r in last if r.split()[0].endswith(drifting[-4:])][0]
+    cols = row.split()
+    # name, kind (2 words), fill%, fill ms, rates, drift, xruns, peers
+    assert cols[1:3] == ["2ch", "48k"], row
+    assert 18 < float(cols[4]) < 30, row
+    assert abs(float(cols[6]) - 100) < 5, row
+    assert cols[5] == "48.0k/48.0k", row
+    assert cols[8] == "live/live", row
+    other = [r for r in last if r.split()[0].endswith(names[1][-4:])][0]
+    # a byte ring stamps nothing: no fill time, no drift; its rates are
+    # the positions' moves between refreshes
+    cols = other.split()
+    assert cols[1] == "bytes" and cols[2] == "2.4", other
+    assert cols[3] == "-" and cols[5] == "-", other
+    assert cols[4] == "0/0" and cols[7] == "left/left", other
+
+    # a 30x80 terminal: the title, a blank line, the header and 20 rings
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 80, 0, 0))
+
+    def controlling_tty():
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    w = subprocess.Popen([STAT, "--watch=0.3", *names], stdin=slave,
+                         stdout=slave, stderr=slave,
+                         preexec_fn=controlling_tty)
+    raw = b""
+    deadline = time.monotonic() + 15
+    sent_d = sent_q = False
+    while w.poll() is None and time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            try:
+                raw += os.read(master, 65536)
+            except OSError:
+                break
+        if not sent_d and raw.count(b"\033[H") >= 2:
+            os.write(master, b"d")
+            sent_d = True
+            mark = len(raw)
+        if sent_d and not sent_q and b"  drift " in raw[mark:]:
+            os.write(master, b"q")
+            sent_q = True
+    assert sent_q, raw[-3000:]
+    assert w.wait(timeout=10) == 0
+    os.close(master)
+    os.close(slave)
+    text = raw.decode()
+    frame = text.split("\033[H")[1]
+    frame = frame.split("\033[J")[0]
+    lines = frame.replace("\r", "").split("\n")
+    assert len(lines) <= 30, lines
+    assert all(len(l.replace("\033[K", "")) <= 80 for l in lines), lines
+    assert "(q quits) (d: detail)" in lines[0], lines[0]
+    assert lines[2].startswith("NAME "), lines
+    ring_lines = [l for l in lines[3:] if l.replace("\033[K", "").strip()]
+    assert len(ring_lines) == 20, lines
+    kill(proc)
 
 
 TESTS = [v for k, v in sorted(globals().items())
