@@ -653,9 +653,13 @@ def test_man_page():
                      "ran_dry", "filled_up"):
         assert sentence in page, sentence
     # the timing fields and the table's columns are documented
-    for word in ("drift", "delay", "clocks", "DRIFT ppm", "PROD/CONS",
-                 "docs/clocks.md"):
+    for word in ("DRIFT ppm", "FILL ms", "PROD/CONS", "docs/clocks.md",
+                 "20 rings fit a 30-line terminal"):
         assert word in page and word in help_text, word
+    for sentence in ("How much faster the producer runs than the consumer",
+                     "The smoothed fill in milliseconds", "warming up",
+                     "kernel clock", "drift_ppm"):
+        assert sentence in page, sentence
 
 
 # --- the ring's timing (#13), and the table of --watch (#16) ----------------
