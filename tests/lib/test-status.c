@@ -365,15 +365,6 @@ test_timing (void)
   g_assert_cmpint (s.timing.producer_state, ==, RB_TIMING_STATE_NO_STAMPS);
 }
 
-static uint64_t
-double_bits (double v)
-{
-  uint64_t u;
-
-  memcpy (&u, &v, sizeof u);
-  return u;
-}
-
 /* Each timing field a hostile peer can set, read from the file: its side
  * reads as unknown (never OK, no rate, no ratio, no fill), the other side
  * is untouched. The same cases as tests/lib/test-timing.c's, through the
@@ -394,6 +385,8 @@ test_timing_hostile (void)
     gsize offset, len;          /* in struct rb_shm_timing */
     uint64_t value;
     RbTimingState state;
+    gdouble real;               /* written instead of @value when @len is 0:
+                                 * the 8 bytes of a double, its bits */
   } cases[] = {
     { "seq odd", 0, 4, 7, RB_TIMING_STATE_BUSY },
     { "flags", 4, 4, 0x80, RB_TIMING_STATE_INVALID },
@@ -402,18 +395,17 @@ test_timing_hostile (void)
     { "position off frame", 8, 8, 4097, RB_TIMING_STATE_INVALID },
     { "time zero", 16, 8, 0, RB_TIMING_STATE_INVALID },
     { "time far", 16, 8, G_MAXINT64, RB_TIMING_STATE_INVALID },
-    { "rate nan", 24, 8, double_bits (NAN), RB_TIMING_STATE_INVALID },
-    { "rate inf", 24, 8, double_bits (INFINITY), RB_TIMING_STATE_INVALID },
-    { "rate negative", 24, 8, double_bits (-192000.0),
-      RB_TIMING_STATE_INVALID },
-    { "rate absurd", 24, 8, double_bits (1e300), RB_TIMING_STATE_INVALID },
-    { "rate double", 24, 8, double_bits (2.0 * T_RATE * T_FRAME),
-      RB_TIMING_STATE_INVALID },
+    { "rate nan", 24, 0, 0, RB_TIMING_STATE_INVALID, NAN },
+    { "rate inf", 24, 0, 0, RB_TIMING_STATE_INVALID, INFINITY },
+    { "rate negative", 24, 0, 0, RB_TIMING_STATE_INVALID, -192000.0 },
+    { "rate absurd", 24, 0, 0, RB_TIMING_STATE_INVALID, 1e300 },
+    { "rate double", 24, 0, 0, RB_TIMING_STATE_INVALID,
+      2.0 * T_RATE * T_FRAME },
     { "stamp future", 32, 8, (uint64_t) far, RB_TIMING_STATE_INVALID },
     { "stamp zero", 32, 8, 0, RB_TIMING_STATE_INVALID },
     { "stamps zero", 40, 8, 0, RB_TIMING_STATE_INVALID },
-    { "bandwidth nan", 48, 8, double_bits (NAN), RB_TIMING_STATE_INVALID },
-    { "bandwidth huge", 48, 8, double_bits (1e9), RB_TIMING_STATE_INVALID },
+    { "bandwidth nan", 48, 0, 0, RB_TIMING_STATE_INVALID, NAN },
+    { "bandwidth huge", 48, 0, 0, RB_TIMING_STATE_INVALID, 1e9 },
   };
 
   g_assert_cmpint (fstat (fd, &st), ==, 0);
@@ -427,13 +419,16 @@ test_timing_hostile (void)
           offsetof (struct rb_shm_header, producer_timing) :
           offsetof (struct rb_shm_header, consumer_timing);
       uint32_t v32 = (uint32_t) cases[i].value;
+      const void *bytes = cases[i].len == 4 ? (const void *) &v32 :
+          cases[i].len == 8 ? (const void *) &cases[i].value :
+          (const void *) &cases[i].real;
       RbTimingState mine, other;
 
       g_test_message ("%s, %s", cases[i].what,
           side == 0 ? "producer" : "consumer");
       g_assert_true (read_patched (&img, img.size, block + cases[i].offset,
-              cases[i].len == 4 ? (const void *) &v32 :
-              (const void *) &cases[i].value, cases[i].len, &s, &error));
+              bytes, cases[i].len > 0 ? cases[i].len : sizeof (gdouble), &s,
+              &error));
       g_assert_no_error (error);
       mine = side == 0 ? s.timing.producer_state : s.timing.consumer_state;
       other = side == 0 ? s.timing.consumer_state : s.timing.producer_state;
