@@ -1,24 +1,16 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
-"""ringbridge-stat against rings in known states.
-
-Rings are made and held by stat-helper processes (public API), so liveness
-is real: a live, SIGSTOPped and SIGKILLed producer, a crashed creator.
-Every ring name carries this process's pid; every ring made here is
-removed at the end, whatever happens. Output is TAP.
+"""ringbridge-stat against rings in known states: the listing, JSON,
+liveness, --reclaim, corrupt rings, --watch, permissions, the manual page
+(statlib.py has the helpers). Output is TAP.
 
 Usage: test-stat.py RINGBRIDGE-STAT STAT-HELPER [RINGBRIDGE-STAT.1]
 """
 
-import errno
-import fcntl
-import glob
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import signal
 import struct
@@ -26,121 +18,12 @@ import subprocess
 import sys
 import termios
 import time
-import traceback
 
-STAT = sys.argv[1]
-HELPER = sys.argv[2]
-MAN = sys.argv[3] if len(sys.argv) > 3 else None
-
-SHM = "/dev/shm/ringbridge-"
-PREFIX = "rbstat-%d-" % os.getpid()
-PREFIX_INVALID = ".rbstat-%d-" % os.getpid()    # not a valid ring name
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-# offsets in the ring header (lib/ringbridge/rb-shm-private.h)
-OFF_LAYOUT_VERSION = 8
-OFF_CAPACITY = 16
-OFF_PRODUCER_TIMING = 768
-OFF_CONSUMER_TIMING = 896
-# in a timing block (struct rb_shm_timing)
-OFF_TIMING_RATE = 24
-OFF_TIMING_STAMP_NS = 32
-
-children = []
-counter = 0
-
-
-def new_name():
-    global counter
-    counter += 1
-    return "%s%d" % (PREFIX, counter)
-
-
-def path_of(name):
-    return SHM + name
-
-
-def run(*args, **kwargs):
-    return subprocess.run([STAT, *args], capture_output=True, text=True,
-                          timeout=30, **kwargs)
-
-
-def helper(*args, hold=False):
-    """Runs stat-helper until it says "ready"; returns the process if it
-    holds the ring (--hold, --trickle), after it exited otherwise."""
-    proc = subprocess.Popen([HELPER, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    if line.strip() != "ready":
-        proc.kill()
-        out, err = proc.communicate()
-        raise AssertionError("stat-helper %s failed: %s" % (args, err))
-    if hold:
-        children.append(proc)
-        return proc
-    assert proc.wait(timeout=10) == 0
-    return None
-
-
-def kill(proc, sig=signal.SIGKILL, reap=True):
-    proc.send_signal(sig)
-    if reap:
-        proc.wait(timeout=10)
-        if proc in children:
-            children.remove(proc)
-
-
-def wait_state(pid, letters, timeout=5.0):
-    """Waits until /proc/PID/stat shows one of @letters."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with open("/proc/%d/stat" % pid) as f:
-            state = f.read().rsplit(")", 1)[1].split()[0]
-        if state in letters:
-            return
-        time.sleep(0.01)
-    raise AssertionError("pid %d never reached state %s" % (pid, letters))
-
-
-def rings_json(*names, status=0):
-    r = run("--json", *names)
-    assert r.returncode == status, (r.returncode, r.stderr)
-    doc = json.loads(r.stdout)
-    assert list(doc.keys()) == ["rings"], doc.keys()
-    return {ring["name"]: ring for ring in doc["rings"]}
-
-
-def one_json(name, status=0):
-    return rings_json(name, status=status)[name]
-
-
-def field(text, label):
-    """The value of one "  label     value" line of the text listing."""
-    m = re.search(r"^  %s +(.*)$" % re.escape(label), text, re.M)
-    assert m, "no %r line in:\n%s" % (label, text)
-    return m.group(1)
-
-
-def check_failure(r, status, *fragments):
-    assert r.returncode == status, \
-        "status %d, expected %d; stderr: %s" % (r.returncode, status, r.stderr)
-    assert r.stderr, "no message on stderr"
-    for line in r.stderr.splitlines():
-        if not line.startswith("Try "):
-            assert line.startswith("ringbridge-stat: "), line
-    for frag in fragments:
-        assert frag in r.stderr, "%r not in %r" % (frag, r.stderr)
-
-
-def patch(name, offset, data):
-    with open(path_of(name), "r+b") as f:
-        f.seek(offset)
-        f.write(data)
-
-
-def file_bytes(name):
-    with open(path_of(name), "rb") as f:
-        return f.read()
+from statlib import (MAN, OFF_CAPACITY, OFF_LAYOUT_VERSION, PAGE,
+                     PREFIX_INVALID, SHM, STAT, check_failure, children, field,
+                     file_bytes, helper, kill, new_name, one_json, patch,
+                     path_of, rings_json, run, run_tests, wait_state,
+                     watch_in_pty)
 
 
 # --- tests -------------------------------------------------------------------
@@ -497,36 +380,13 @@ def test_watch():
 def test_watch_quits_on_q():
     name = new_name()
     helper("create", name)
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 100, 0, 0))
-
-    def controlling_tty():
-        os.setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-    w = subprocess.Popen([STAT, "--watch=0.2", name], stdin=slave,
-                         stdout=slave, stderr=slave,
-                         preexec_fn=controlling_tty)
-    out = b""
-    deadline = time.monotonic() + 10
-    sent = False
-    while w.poll() is None and time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.1)
-        if ready:
-            try:
-                out += os.read(master, 65536)
-            except OSError:
-                break
-        if not sent and b"(q quits)" in out:
-            os.write(master, b"q")
-            sent = True
-    assert sent, out
-    assert w.wait(timeout=10) == 0
+    out, lflag, status = watch_in_pty(
+        ["--watch=0.2", name], 50, 100,
+        [(lambda out: b"(q quits)" in out, b"q")], timeout=10)
+    assert status == 0
     assert b"\033[H" in out
     # the terminal is back in line mode
-    assert termios.tcgetattr(slave)[3] & termios.ICANON
-    os.close(master)
-    os.close(slave)
+    assert lflag & termios.ICANON
 
 
 def test_closed_stdout():
@@ -662,247 +522,5 @@ def test_man_page():
         assert sentence in page, sentence
 
 
-# --- the ring's timing (#13), and the table of --watch (#16) ----------------
-
-RATE = 48000
-
-
-def paced(ppm, hold=True):
-    """A ring whose producer runs at +ppm of its consumer, locked (10 s of
-    stamps at once, then in real time while held)."""
-    name = new_name()
-    proc = helper("create", name, "--audio", "S16LE", "2", str(RATE), "4096",
-                  "--paced", str(ppm), *(["--hold"] if hold else []),
-                  hold=hold)
-    return name, proc
-
-
-def test_drift():
-    for ppm in (100, -200):
-        name, proc = paced(ppm)
-        t = one_json(name)["timing"]
-        assert t["unit"] == "frames" and t["reason"] is None, t
-        assert abs(t["drift_ppm"] - ppm) < 5, t
-        for side in ("producer", "consumer"):
-            assert t[side]["state"] == "ok" and t[side]["locked"], t
-            assert 0 <= t[side]["age_ms"] < 2000, t
-        assert abs(t["producer"]["rate"] - RATE * (1 + ppm * 1e-6)) < 1, t
-        assert abs(t["consumer"]["rate"] - RATE) < 1, t
-        # 1024 frames apart: 21.3 ms, and at most a block (5.3 ms) more
-        assert 18 < t["fill_ms"] < 30, t
-        assert 900 < t["fill"] < 1400, t
-        out = run(name).stdout
-        m = re.match(r"([+-]\d+\.\d) ppm \(", field(out, "drift"))
-        assert m and abs(float(m.group(1)) - ppm) < 5, out
-        assert re.match(r"\d+\.\d{3} ms \(smoothed fill, \d+\.\d frames\)$",
-                        field(out, "delay")), out
-        assert re.match(r"producer \d+\.\d\d frames/s locked, \d+ ms ago; "
-                        r"consumer 48000\.\d\d frames/s locked, \d+ ms ago$",
-                        field(out, "clocks")), out
-        kill(proc)
-
-
-def test_timing_unknown():
-    # a byte ring does not stamp
-    name = new_name()
-    helper("create", name, "--write", "10")
-    t = one_json(name)["timing"]
-    assert t["drift_ppm"] is None and t["fill_ms"] is None, t
-    assert t["fill"] is None and t["reason"] == "no stamps", t
-    assert t["unit"] == "bytes"
-    for side in ("producer", "consumer"):
-        assert t[side] == {"state": "no stamps", "locked": False,
-                           "rate": None, "age_ms": None}, t
-    out = run(name).stdout
-    assert field(out, "drift") == "unknown (no stamps)"
-    assert field(out, "delay") == "unknown (no stamps)"
-    assert field(out, "clocks") == "producer no stamps; consumer no stamps"
-
-
-def test_timing_hostile():
-    """A hostile value in a timing block reads as unknown, with the reason;
-    the other side is still believed."""
-    cases = [
-        (OFF_PRODUCER_TIMING + OFF_TIMING_RATE, struct.pack("<d", float("nan")),
-         "producer"),
-        (OFF_PRODUCER_TIMING + OFF_TIMING_RATE, struct.pack("<d", 1e300),
-         "producer"),
-        (OFF_CONSUMER_TIMING + OFF_TIMING_STAMP_NS,
-         struct.pack("<q", time.clock_gettime_ns(time.CLOCK_MONOTONIC)
-                     + 3600 * 10**9), "consumer"),
-    ]
-    for offset, data, side in cases:
-        name, _ = paced(50, hold=False)
-        patch(name, offset, data)
-        t = one_json(name)["timing"]
-        other = "consumer" if side == "producer" else "producer"
-        assert t[side]["state"] == "invalid", t
-        assert t[side]["rate"] is None and not t[side]["locked"], t
-        assert t[other]["state"] in ("ok", "stale"), t
-        assert t["drift_ppm"] is None and t["fill_ms"] is None, t
-        assert ("%s invalid" % side) in t["reason"], t
-        out = run(name).stdout
-        assert field(out, "drift").startswith("unknown (") and \
-            ("%s invalid" % side) in field(out, "drift"), out
-
-
-def watch_table_rows(out):
-    """The ring lines of each table screen in @out, a list a screen."""
-    screens, rows = [], None
-    for line in out.splitlines():
-        if line.startswith("NAME "):
-            rows = []
-            screens.append(rows)
-        elif rows is not None and line.strip() and \
-                not line.startswith("ringbridge-stat "):
-            rows.append(line)
-        elif not line.strip():
-            rows = None
-    return screens
-
-
-def test_watch_table():
-    """20 rings: one line each under a header, at most 80 columns; a paced
-    ring shows its drift and fill time; in a 30x80 terminal the whole
-    table fits, and d shows the detail."""
-    drifting, proc = paced(100)
-    names = [drifting] + [new_name() for _ in range(19)]
-    for n in names[1:]:
-        helper("create", n, "--write", "100")
-
-    w = subprocess.Popen([STAT, "--watch=0.3", *names],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
-    time.sleep(1.0)
-    w.terminate()
-    out, err = w.communicate(timeout=10)
-    assert w.returncode == 0 and err == "", err
-    screens = watch_table_rows(out)
-    assert len(screens) >= 2, out
-    header = [l for l in out.splitlines() if l.startswith("NAME ")][0]
-    for col in ("KIND", "FILL%", "FILL ms", "RATE/s P/C", "DRIFT ppm",
-                "UNDR/OVER", "PROD/CONS"):
-        assert col in header, header
-    for rows in screens:
-        assert len(rows) == 20, rows
-        for row in rows:
-            assert len(row) <= 80, row
-        for n in names:
-            # a long name is cut in the middle: its end stays
-            assert sum(1 for r in rows if r.split()[0].endswith(n[-4:])) == 1, \
-                (n, rows)
-    last = screens[-1]
-    row = [r for r in last if r.split()[0].endswith(drifting[-4:])][0]
-    cols = row.split()
-    # name, kind (2 words), fill%, fill ms, rates, drift, xruns, peers
-    assert cols[1:3] == ["2ch", "48k"], row
-    assert 18 < float(cols[4]) < 30, row
-    assert abs(float(cols[6]) - 100) < 5, row
-    assert cols[5] == "48.0k/48.0k", row
-    assert cols[8] == "live/live", row
-    other = [r for r in last if r.split()[0].endswith(names[1][-4:])][0]
-    # a byte ring stamps nothing: no fill time, no drift; its rates are
-    # the positions' moves between refreshes
-    cols = other.split()
-    assert cols[1] == "bytes" and cols[2] == "2.4", other
-    assert cols[3] == "-" and cols[5] == "-", other
-    assert cols[4] == "0/0" and cols[7] == "left/left", other
-
-    # a 30x80 terminal: the title, a blank line, the header and 20 rings
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 80, 0, 0))
-
-    def controlling_tty():
-        os.setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-    w = subprocess.Popen([STAT, "--watch=0.3", *names], stdin=slave,
-                         stdout=slave, stderr=slave,
-                         preexec_fn=controlling_tty)
-    raw = b""
-    deadline = time.monotonic() + 15
-    sent_d = sent_q = False
-    while w.poll() is None and time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.1)
-        if ready:
-            try:
-                raw += os.read(master, 65536)
-            except OSError:
-                break
-        if not sent_d and raw.count(b"\033[H") >= 2:
-            os.write(master, b"d")
-            sent_d = True
-            mark = len(raw)
-        if sent_d and not sent_q and b"  drift " in raw[mark:]:
-            os.write(master, b"q")
-            sent_q = True
-    assert sent_q, raw[-3000:]
-    assert w.wait(timeout=10) == 0
-    os.close(master)
-    os.close(slave)
-    text = raw.decode()
-    frame = text.split("\033[H")[1]
-    frame = frame.split("\033[J")[0]
-    lines = frame.replace("\r", "").split("\n")
-    assert len(lines) <= 30, lines
-    assert all(len(l.replace("\033[K", "")) <= 80 for l in lines), lines
-    assert "(q quits) (d: detail)" in lines[0], lines[0]
-    assert lines[2].startswith("NAME "), lines
-    ring_lines = [l for l in lines[3:] if l.replace("\033[K", "").strip()]
-    assert len(ring_lines) == 20, lines
-    kill(proc)
-
-
-TESTS = [v for k, v in sorted(globals().items())
-         if k.startswith("test_") and callable(v)]
-
-
-def cleanup():
-    for proc in children:
-        try:
-            proc.kill()
-            proc.wait(timeout=10)
-        except Exception:
-            pass
-    for p in glob.glob(SHM + PREFIX + "*") + glob.glob(SHM + PREFIX_INVALID
-                                                       + "*"):
-        try:
-            os.unlink(p)
-        except OSError as e:
-            if e.errno != errno.ENOENT:
-                raise
-
-
-def main():
-    passed = failed = 0
-    print("1..%d" % len(TESTS))
-    try:
-        for i, test in enumerate(TESTS, 1):
-            name = test.__name__[5:]
-            try:
-                result = test()
-            except Exception:
-                failed += 1
-                print("not ok %d - %s" % (i, name))
-                for line in traceback.format_exc().splitlines():
-                    print("# " + line)
-            else:
-                passed += 1
-                if isinstance(result, str) and result.startswith("skip"):
-                    print("ok %d - %s # SKIP %s"
-                          % (i, name, result[5:].strip()))
-                else:
-                    print("ok %d - %s" % (i, name))
-            sys.stdout.flush()
-    finally:
-        cleanup()
-    left = glob.glob(SHM + PREFIX + "*")
-    if left:
-        print("# left behind: %s" % left)
-        failed += 1
-    print("# %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_tests(globals()))
