@@ -20,7 +20,7 @@ static void
 short_number (char *buf, gsize len, gdouble v)
 {
   static const char suffixes[] = "kMGTP";
-  int i = -1;
+  guint i = 0;
 
   if (!(v >= 0) || v >= 1e18) {
     g_strlcpy (buf, "-", len);
@@ -30,7 +30,8 @@ short_number (char *buf, gsize len, gdouble v)
     g_snprintf (buf, len, "%.0f", v);
     return;
   }
-  while (v >= 999.5 && i + 1 < (int) sizeof suffixes - 1) {
+  v /= 1000;
+  while (v >= 999.5 && i + 2 < sizeof suffixes) {
     v /= 1000;
     i++;
   }

@@ -56,7 +56,7 @@ G_BEGIN_DECLS
  *   side's rate, state and age, their ratio in ppm and the smoothed fill
  *   (docs/clocks.md). Validated the same way: a value that cannot be true
  *   reads as %RB_TIMING_STATE_INVALID. Both states are
- *   %RB_TIMING_STATE_NO_STAMPS when no header could be read. Since: 0.2
+ *   %RB_TIMING_STATE_NO_STAMPS when no header could be read
  *
  * A read-only snapshot of a ring's state, for monitors such as
  * ringbridge-stat: what rb_ring_get_status() sees of a ring this process

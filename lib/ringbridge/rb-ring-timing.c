@@ -154,7 +154,9 @@ rb_ring_timing_from_image (const struct rb_shm_header *image,
   struct rb_ring_core core;
 
   /* only what rb_timing_read() looks at: the identity, and the header
-   * image as the shared header (read, never written) */
+   * image as the shared header (read, never written: the cast drops a
+   * const the core's field does not carry). Its acquire loads pair with
+   * nothing here: @image is this process's private copy. */
   memset (&core, 0, sizeof core);
   core.hdr = (struct rb_shm_header *) image;
   core.capacity = id->capacity;
