@@ -30,7 +30,7 @@ G_DEFINE_BOXED_TYPE (RbRingStatus, rb_ring_status, rb_ring_status_copy,
 G_STATIC_ASSERT (G_STRUCT_OFFSET (RbRingStatus, timing) ==
     G_STRUCT_OFFSET (RbRingStatus, clock_frames) + 8);
 G_STATIC_ASSERT (sizeof (RbRingStatus) ==
-    G_STRUCT_OFFSET (RbRingStatus, clock_frames) + 8 + 16 * 8);
+    G_STRUCT_OFFSET (RbRingStatus, clock_frames) + 8 + 16 * sizeof (guint64));
 #endif
 
 /**
@@ -317,8 +317,9 @@ timing_unknown (RbRingStatus *s)
  * @status: (out caller-allocates): the status to fill
  *
  * Takes a snapshot of @ring's state: its identity, positions, counters,
- * who holds its roles, the producer's clock point and the ring's timing. Any role may ask; a
- * ring that is not shared reports this process in the roles it plays. A
+ * who holds its roles, the producer's clock point and the ring's timing.
+ * Any role may ask; a ring that is not shared reports this process in the
+ * roles it plays. A
  * named ring whose file another process truncated has no header left:
  * only its identity is reported (@roles_known is %FALSE).
  *
