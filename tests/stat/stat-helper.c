@@ -45,15 +45,6 @@
 #define PACED_BLOCK 256
 #define PACED_HISTORY_S 10
 
-static gint64
-now_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* One block of --paced: stamps both sides at their ideal times, then
  * moves a block through. The stamps' times are due by @t0's clock:
  * sleeps until they are when @realtime. */
@@ -91,7 +82,9 @@ paced_start (RbRing *ring, gdouble prate, guint rate)
 {
   guint fs = rb_ring_get_frame_size (ring);
   g_autofree guint8 *fill = g_malloc0 ((gsize) PACED_PREFILL * fs);
-  gint64 t0 = now_ns () - (gint64) PACED_HISTORY_S * 1000000000;
+  /* GLib's monotonic clock is CLOCK_MONOTONIC, in microseconds */
+  gint64 t0 = g_get_monotonic_time () * 1000 -
+      (gint64) PACED_HISTORY_S * 1000000000;
 
   rb_ring_write_frames (ring, fill, PACED_PREFILL);
   for (guint k = 0; k < PACED_HISTORY_S * rate / PACED_BLOCK; k++)
