@@ -5,7 +5,9 @@ ringbridge-bench-clocks.py): the processes they start and stop by pid, a
 private jackd on the dummy backend, waiting with a deadline, the callback
 timer's samples, ringbridge-jack's final statistics and the xrun counter."""
 
+import argparse
 import ctypes
+import datetime
 import fcntl
 import glob
 import math
@@ -321,3 +323,39 @@ class XrunCounter:
     def count(self):
         self.proc.send_signal(signal.SIGUSR1)
         return int(self.expect("xruns ").split()[1])
+
+
+def executable_arg(text):
+    if not (os.path.isfile(text) and os.access(text, os.X_OK)):
+        raise argparse.ArgumentTypeError("'%s' is not an executable file"
+                                         % text)
+    return os.path.abspath(text)
+
+
+def file_arg(text):
+    if not os.path.isfile(text):
+        raise argparse.ArgumentTypeError("'%s' does not exist" % text)
+    return os.path.abspath(text)
+
+
+def machine():
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.split(":")[0].strip() in ("model name", "Model",
+                                                  "Processor", "cpu model"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        with open("/proc/loadavg") as f:
+            load = float(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        load = None
+    return {"arch": os.uname().machine, "cpu_model": model,
+            "nproc": os.cpu_count(),
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
+                timespec="seconds"),
+            "loadavg_start": load}

@@ -13,11 +13,27 @@
  * pipeline, so ringbridge-jack play and jackaudiosink face the same drift.
  * With the dummy JACK backend, JACK itself runs on the monotonic clock.
  *
- * Exit status: 0 after --seconds (or EOS), 1 on a pipeline error, 2 on a
+ * At the end, each element with a "stats" property (GstAudioBaseSink's
+ * jackaudiosink: dropped and rendered samples) prints it on a line
+ * "drift-launch: stats ELEMENT STRUCTURE", for the benchmark to read.
+ *
+ * Exit status: 0 after --seconds (or EOS, SIGINT, SIGTERM), 1 on a pipeline error, 2 on a
  * usage error. */
 
 #include <gst/gst.h>
+#include <signal.h>
 #include <stdlib.h>
+
+/* SIGINT or SIGTERM asks for a normal end, so that exit handlers run (the
+ * benchmark's callback timer writes its samples in one). */
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_stop_signal (int sig)
+{
+  (void) sig;
+  stop_requested = 1;
+}
 
 #define DRIFT_TYPE_CLOCK (drift_clock_get_type ())
 G_DECLARE_FINAL_TYPE (DriftClock, drift_clock, DRIFT, CLOCK, GstSystemClock)
@@ -69,16 +85,19 @@ drift_clock_new (gdouble ppm)
   return GST_CLOCK (self);
 }
 
-/* Waits on the system clock (not the drifted one) for @seconds, or for an
- * error or EOS on @bus. */
+/* Waits on the monotonic clock (not the drifted one) for @seconds, for an
+ * error or EOS on @bus, or for SIGINT/SIGTERM. */
 static int
 run (GstElement * pipeline, gdouble seconds)
 {
   GstBus *bus = gst_element_get_bus (pipeline);
-  GstMessage *msg = gst_bus_timed_pop_filtered (bus,
-      (GstClockTime) (seconds * GST_SECOND),
-      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  GstMessage *msg = NULL;
   int status = 0;
+
+  while (msg == NULL && !stop_requested && g_get_monotonic_time () < end)
+    msg = gst_bus_timed_pop_filtered (bus, 100 * GST_MSECOND,
+        GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
 
   if (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
     GError *err = NULL;
@@ -96,6 +115,26 @@ run (GstElement * pipeline, gdouble seconds)
     gst_message_unref (msg);
   gst_object_unref (bus);
   return status;
+}
+
+static void
+print_stats (const GValue * item, gpointer user_data)
+{
+  GstElement *element = g_value_get_object (item);
+  GParamSpec *spec = g_object_class_find_property (G_OBJECT_GET_CLASS
+      (element), "stats");
+  GstStructure *stats = NULL;
+  gchar *text;
+
+  if (spec == NULL || spec->value_type != GST_TYPE_STRUCTURE)
+    return;
+  g_object_get (element, "stats", &stats, NULL);
+  if (stats == NULL)
+    return;
+  text = gst_structure_to_string (stats);
+  g_print ("drift-launch: stats %s %s\n", GST_OBJECT_NAME (element), text);
+  g_free (text);
+  gst_structure_free (stats);
 }
 
 int
@@ -132,6 +171,8 @@ main (int argc, char **argv)
     return 2;
   }
 
+  signal (SIGINT, on_stop_signal);
+  signal (SIGTERM, on_stop_signal);
   desc = g_strjoinv (" ", argv + 1);
   pipeline = gst_parse_launch (desc, &err);
   g_free (desc);
@@ -149,6 +190,12 @@ main (int argc, char **argv)
   } else {
     g_print ("drift-launch: running at %+.1f ppm for %.1f s\n", ppm, seconds);
     status = run (pipeline, seconds);
+  }
+  if (GST_IS_BIN (pipeline)) {
+    GstIterator *it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+
+    gst_iterator_foreach (it, print_stats, NULL);
+    gst_iterator_free (it);
   }
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (pipeline);

@@ -42,7 +42,6 @@ each must then be reported missing, and the run exits 1.
 """
 
 import argparse
-import datetime
 import glob
 import json
 import math
@@ -54,8 +53,9 @@ import sys
 import time
 
 from benchjack import (RATE, SHM, Failure, Procs, Server, XrunCounter,
-                       base_env, client_env, final_stats, note, percentile,
-                       read_timer, say, wait_until)
+                       base_env, client_env, executable_arg, file_arg,
+                       final_stats, machine, note, percentile, read_timer,
+                       say, wait_until)
 
 PROGRAM = "ringbridge-bench-jack"
 CHANNELS = 2
@@ -106,19 +106,6 @@ def periods_arg(text):
                 "invalid --periods '%s': %d is given twice" % (text, p))
         out.append(p)
     return out
-
-
-def executable_arg(text):
-    if not (os.path.isfile(text) and os.access(text, os.X_OK)):
-        raise argparse.ArgumentTypeError("'%s' is not an executable file"
-                                         % text)
-    return os.path.abspath(text)
-
-
-def file_arg(text):
-    if not os.path.isfile(text):
-        raise argparse.ArgumentTypeError("'%s' does not exist" % text)
-    return os.path.abspath(text)
 
 
 def parse_options(argv):
@@ -494,29 +481,6 @@ def targets(res):
                             "value": a[stat], "target": b[stat],
                             "met": a[stat] < b[stat], "unit": "us"})
     return out
-
-
-def machine():
-    model = "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.split(":")[0].strip() in ("model name", "Model",
-                                                  "Processor", "cpu model"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    try:
-        with open("/proc/loadavg") as f:
-            load = float(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        load = None
-    return {"arch": os.uname().machine, "cpu_model": model,
-            "nproc": os.cpu_count(),
-            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
-                timespec="seconds"),
-            "loadavg_start": load}
 
 
 def print_tables(res):
