@@ -261,23 +261,35 @@ class Peer:
         return r
 
     def fill_figures(self, t0):
-        """Fill deviation from play's target, over the statistics lines
-        after the lock-in (play only: jackaudiosink has no such figure)."""
+        """Fill deviation from play's target over the statistics lines
+        after the lock-in (play only: jackaudiosink has no such figure),
+        and the series for the figure: (seconds, fill - target, ratio in
+        ppm) every line (--stats 0.5)."""
+        none = {"fill_dev_p50": None, "fill_dev_p99": None,
+                "fill_dev_max": None}
         if not self.stats:
-            return {"fill_dev_p50": None, "fill_dev_p99": None,
-                    "fill_dev_max": None}
-        target = round(ARGS.latency * RATE / 1000.0)
-        skip = int(ARGS.settle / 0.5)
-        key = "fill_smoothed" if "fill_smoothed" in self.stats[-1] else "fill"
-        devs = sorted(abs(int(s[key]) - target) for s in self.stats[skip:-1]
-                      if s.get(key, "").isdigit())
-        if not devs:
-            return {"fill_dev_p50": None, "fill_dev_p99": None,
-                    "fill_dev_max": None}
-        return {"fill_key": key, "fill_target": target,
-                "fill_dev_p50": percentile(devs, 0.5),
-                "fill_dev_p99": percentile(devs, 0.99),
-                "fill_dev_max": devs[-1]}
+            return none
+        default_target = round(ARGS.latency * RATE / 1000.0)
+        key = "fill_avg" if "fill_avg" in self.stats[-1] else "fill"
+        series = []
+        for i, st in enumerate(self.stats[:-1]):
+            try:
+                fill = float(st[key])
+                target = float(st.get("target", default_target))
+                ratio = float(st["ratio_ppm"]) if "ratio_ppm" in st \
+                    else None
+            except (KeyError, ValueError):
+                continue
+            series.append((round(0.5 * (i + 1), 1), round(fill - target, 1),
+                           ratio))
+        settled = sorted(abs(d) for t, d, _ in series if t >= ARGS.settle)
+        if not settled:
+            return none
+        return {"fill_key": key,
+                "fill_dev_p50": percentile(settled, 0.5),
+                "fill_dev_p99": percentile(settled, 0.99),
+                "fill_dev_max": settled[-1],
+                "series": series}
 
 
 def run(procs, res):
