@@ -1060,6 +1060,20 @@ assert_frames (const Fmt *f, guint channels, const guint8 *buf,
 }
 
 static RbRing *
+new_audio_ring (const RingCase *rc, gsize frames, RbRingFlags flags);
+
+/* The locals every ring case starts from: its format @f, @nch channels, a
+ * 300-frame @ring with @flags, its frame size @fs and capacity @cap in
+ * frames. */
+#define RING_CASE_LOCALS(data, flags) \
+  const RingCase *rc = (data); \
+  const Fmt *f = rc->fmt; \
+  const guint nch = rc->channels; \
+  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, (flags)); \
+  G_GNUC_UNUSED const gsize fs = f->size * nch; \
+  G_GNUC_UNUSED const gsize cap = rb_ring_get_capacity_frames (ring)
+
+static RbRing *
 new_audio_ring (const RingCase *rc, gsize frames, RbRingFlags flags)
 {
   g_autoptr (GError) error = NULL;
@@ -1086,12 +1100,7 @@ static const gsize read_chunks[] = { 5, 90, 1, 200, 17, 64 };
 static void
 test_ring_interleave (gconstpointer data)
 {
-  const RingCase *rc = data;
-  const Fmt *f = rc->fmt;
-  const guint nch = rc->channels;
-  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, RB_RING_FLAGS_NONE);
-  const gsize fs = f->size * nch;
-  const gsize cap = rb_ring_get_capacity_frames (ring);
+  RING_CASE_LOCALS (data, RB_RING_FLAGS_NONE);
   const gsize total = 4 * cap + 29;
   float **in = stream_arrays (f, nch, total);
   gint8 *silent = g_new (gint8, total);
@@ -1143,12 +1152,7 @@ test_ring_interleave (gconstpointer data)
 static void
 test_ring_deinterleave (gconstpointer data)
 {
-  const RingCase *rc = data;
-  const Fmt *f = rc->fmt;
-  const guint nch = rc->channels;
-  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, RB_RING_FLAGS_NONE);
-  const gsize fs = f->size * nch;
-  const gsize cap = rb_ring_get_capacity_frames (ring);
+  RING_CASE_LOCALS (data, RB_RING_FLAGS_NONE);
   const gsize total = 4 * cap + 29;
   g_autofree guint8 *src = g_malloc (total * fs);
   gsize max_read = 0;
@@ -1209,12 +1213,7 @@ test_ring_deinterleave (gconstpointer data)
 static void
 test_ring_partial_write (gconstpointer data)
 {
-  const RingCase *rc = data;
-  const Fmt *f = rc->fmt;
-  const guint nch = rc->channels;
-  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, RB_RING_FLAGS_NONE);
-  const gsize fs = f->size * nch;
-  const gsize cap = rb_ring_get_capacity_frames (ring);
+  RING_CASE_LOCALS (data, RB_RING_FLAGS_NONE);
   const gsize offset = cap / 2 + 1, fill = cap - 5;
   g_autofree guint8 *zeros = g_malloc0 (cap * fs);
   g_autofree guint8 *buf = g_malloc (cap * fs);
@@ -1255,10 +1254,7 @@ test_ring_partial_write (gconstpointer data)
 static void
 test_ring_underrun (gconstpointer data)
 {
-  const RingCase *rc = data;
-  const Fmt *f = rc->fmt;
-  const guint nch = rc->channels;
-  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, RB_RING_FLAGS_NONE);
+  RING_CASE_LOCALS (data, RB_RING_FLAGS_NONE);
   float **in = stream_arrays (f, nch, 4);
   float **out = sentinel_arrays (nch, 10);
 
@@ -1286,14 +1282,10 @@ test_ring_underrun (gconstpointer data)
 static void
 test_ring_wrong_channels (gconstpointer data)
 {
-  const RingCase *rc = data;
-  const Fmt *f = rc->fmt;
-  const guint nch = rc->channels;
-  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, RB_RING_FLAGS_NONE);
+  RING_CASE_LOCALS (data, RB_RING_FLAGS_NONE);
   const guint wrong[] = {
     0, nch - 1, nch + 1, RB_RING_MAX_CHANNELS, G_MAXUINT,
   };
-  const gsize fs = f->size * nch;
   float **in = stream_arrays (f, RB_RING_MAX_CHANNELS + 1, 8);
   float **out = sentinel_arrays (RB_RING_MAX_CHANNELS + 1, 8);
 
@@ -1367,12 +1359,7 @@ test_ring_byte_ring (void)
 static void
 test_ring_overwrite (gconstpointer data)
 {
-  const RingCase *rc = data;
-  const Fmt *f = rc->fmt;
-  const guint nch = rc->channels;
-  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, RB_RING_FLAGS_OVERWRITE);
-  const gsize fs = f->size * nch;
-  const gsize cap = rb_ring_get_capacity_frames (ring);
+  RING_CASE_LOCALS (data, RB_RING_FLAGS_OVERWRITE);
   const gsize n = 3 * cap + 17, total = n + 5;
   const int silent_ch = nch >= 2 ? (int) nch - 1 : -1;
   const int discard_ch = nch >= 2 ? 0 : -1;
