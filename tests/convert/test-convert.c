@@ -46,41 +46,14 @@ static const Fmt formats[] = {
 
 /* --- helpers -------------------------------------------------------------- */
 
-static inline guint32
-float_bits (float f)
-{
-  guint32 u;
-
-  memcpy (&u, &f, sizeof u);
-  return u;
-}
-
-static inline float
-float_from_bits (guint32 u)
-{
-  float f;
-
-  memcpy (&f, &u, sizeof f);
-  return f;
-}
-
-static inline guint64
-double_bits (double d)
-{
-  guint64 u;
-
-  memcpy (&u, &d, sizeof u);
-  return u;
-}
-
-static inline double
-double_from_bits (guint64 u)
-{
-  double d;
-
-  memcpy (&d, &u, sizeof d);
-  return d;
-}
+/* The bits of a float or double, and back (a union reads them, as C11
+ * allows). */
+#define BITS(fp, uint, x)       (((union { fp f; uint u; }) { .f = (x) }).u)
+#define FROM_BITS(fp, uint, x)  (((union { fp f; uint u; }) { .u = (x) }).f)
+#define float_bits(x)           BITS (float, guint32, x)
+#define float_from_bits(x)      FROM_BITS (float, guint32, x)
+#define double_bits(x)          BITS (double, guint64, x)
+#define double_from_bits(x)     FROM_BITS (double, guint64, x)
 
 static inline gint64
 fmt_min (const Fmt *f)
@@ -584,6 +557,17 @@ test_int_from_float_extremes (gconstpointer data)
 
 /* S24_32LE writes the sign extension into the top byte, as rb-types.h
  * says. */
+/* Case @i: @in converted to @f is the bytes @want. */
+static void
+assert_from_float (const Fmt *f, float in, const guint8 *want, gsize i)
+{
+  g_autofree gchar *what = g_strdup_printf ("from %a, case", (double) in);
+  guint8 got[8];
+
+  from_float (f, in, got);
+  assert_sample_bytes (f, got, want, what, i);
+}
+
 static void
 test_s24_32_from_float_bytes (void)
 {
@@ -602,14 +586,8 @@ test_s24_32_from_float_bytes (void)
   };
 
   g_assert_cmpint (f->format, ==, RB_SAMPLE_FORMAT_S24_32LE);
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autofree gchar *what = g_strdup_printf ("from %a, case",
-        (double) cases[i].in);
-    guint8 got[4];
-
-    from_float (f, cases[i].in, got);
-    assert_sample_bytes (f, got, cases[i].want, what, i);
-  }
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    assert_from_float (f, cases[i].in, cases[i].want, i);
 }
 
 /* Every k + 1/4, k + 1/2 and k + 3/4 (divided by 2^(bits-1)) for |k| below
@@ -813,46 +791,54 @@ static const guint32 float_specials[] = {
   0x7f800000u, 0xff800000u,     /* +-inf */
 };
 
+/* F32LE: the bytes are the float's bits, and back. */
 static void
-test_f32_round_trip (void)
+check_f32_round_trip (const Fmt *f, float x)
 {
-  const Fmt *f = &formats[5];
+  guint8 want[4], got[4];
 
-  g_assert_cmpint (f->format, ==, RB_SAMPLE_FORMAT_F32LE);
-  for (guint i = 0; i < G_N_ELEMENTS (float_specials) + (1u << 20); i++) {
-    float x = i < G_N_ELEMENTS (float_specials) ?
-        float_from_bits (float_specials[i]) : random_float_no_snan ();
-    guint8 want[4], got[4];
-
-    put_le (want, float_bits (x), 4);
-    from_float (f, x, got);
-    assert_sample_bytes (f, got, want, "float bits", float_bits (x));
-    g_assert_cmphex (float_bits (to_float (f, want)), ==, float_bits (x));
-  }
+  put_le (want, float_bits (x), 4);
+  from_float (f, x, got);
+  assert_sample_bytes (f, got, want, "float bits", float_bits (x));
+  g_assert_cmphex (float_bits (to_float (f, want)), ==, float_bits (x));
 }
 
+/* F64LE: float -> double -> float. */
 static void
-test_f64_round_trip (void)
+check_f64_round_trip (const Fmt *f, float x)
 {
-  const Fmt *f = &formats[6];
+  guint8 got[8];
+  double d;
 
-  g_assert_cmpint (f->format, ==, RB_SAMPLE_FORMAT_F64LE);
+  from_float (f, x, got);
+  d = double_from_bits (get_le (got, 8));
+  if (isnan (x)) {
+    g_assert_true (isnan (d));
+    g_assert_true (isnan (to_float (f, got)));
+    return;
+  }
+  /* float -> double is exact, including -0.0 and denormals */
+  g_assert_cmphex (double_bits (d), ==, double_bits ((double) x));
+  g_assert_cmphex (float_bits (to_float (f, got)), ==, float_bits (x));
+}
+
+/* Every special float, then 2^20 random ones, through the float format
+ * @data (one of formats[]). */
+static void
+test_float_round_trip (gconstpointer data)
+{
+  const Fmt *f = data;
+
+  g_assert_true (f->format == RB_SAMPLE_FORMAT_F32LE ||
+      f->format == RB_SAMPLE_FORMAT_F64LE);
   for (guint i = 0; i < G_N_ELEMENTS (float_specials) + (1u << 20); i++) {
     float x = i < G_N_ELEMENTS (float_specials) ?
         float_from_bits (float_specials[i]) : random_float_no_snan ();
-    guint8 got[8];
-    double d;
 
-    from_float (f, x, got);
-    d = double_from_bits (get_le (got, 8));
-    if (isnan (x)) {
-      g_assert_true (isnan (d));
-      g_assert_true (isnan (to_float (f, got)));
-      continue;
-    }
-    /* float -> double is exact, including -0.0 and denormals */
-    g_assert_cmphex (double_bits (d), ==, double_bits ((double) x));
-    g_assert_cmphex (float_bits (to_float (f, got)), ==, float_bits (x));
+    if (f->format == RB_SAMPLE_FORMAT_F32LE)
+      check_f32_round_trip (f, x);
+    else
+      check_f64_round_trip (f, x);
   }
 }
 
@@ -886,14 +872,8 @@ test_float_from_float_bytes (void)
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autofree gchar *what = g_strdup_printf ("from %a, case",
-        (double) cases[i].in);
-    guint8 got[8];
-
-    from_float (f32, cases[i].in, got);
-    assert_sample_bytes (f32, got, cases[i].want32, what, i);
-    from_float (f64, cases[i].in, got);
-    assert_sample_bytes (f64, got, cases[i].want64, what, i);
+    assert_from_float (f32, cases[i].in, cases[i].want32, i);
+    assert_from_float (f64, cases[i].in, cases[i].want64, i);
   }
 }
 
@@ -1487,8 +1467,10 @@ static const RbTestCase cases[] = {
     test_s24_32_from_float_bytes },
   { "/convert/s32le/round-trip/stride-257", test_s32_round_trip },
   { "/convert/f32le/nan-payload", test_f32_nan_payload },
-  { "/convert/f32le/round-trip/bit-exact", test_f32_round_trip },
-  { "/convert/f64le/round-trip/float-double-float", test_f64_round_trip },
+  { "/convert/f32le/round-trip/bit-exact", NULL, test_float_round_trip,
+    &formats[5] },
+  { "/convert/f64le/round-trip/float-double-float", NULL,
+    test_float_round_trip, &formats[6] },
   { "/convert/float/from-float/bytes", test_float_from_float_bytes },
   { "/convert/ring/byte-ring", test_ring_byte_ring },
 };
