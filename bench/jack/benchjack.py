@@ -10,11 +10,13 @@ import ctypes
 import datetime
 import fcntl
 import glob
+import json
 import math
 import os
 import re
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -359,3 +361,26 @@ def machine():
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
                 timespec="seconds"),
             "loadavg_start": load}
+
+
+def emit_result(res, json_path):
+    """The result as the last line of output (one JSON object) and, with
+    --json, in its file."""
+    text = json.dumps(res)
+    say(text)
+    if json_path is not None:
+        with open(json_path, "w") as f:
+            f.write(text + "\n")
+
+
+EXIT_USAGE = 64
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that names the program in its one-line error and exits
+    with EX_USAGE (64)."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print("%s: %s" % (self.prog, message), file=sys.stderr)
+        sys.exit(EXIT_USAGE)

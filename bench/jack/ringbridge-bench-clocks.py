@@ -30,33 +30,24 @@ records no tone), 0 otherwise: targets are reported, not enforced."""
 
 import argparse
 import glob
-import json
 import os
 import re
 import signal
 import sys
 import time
 
-from benchjack import (RATE, SHM, Failure, Procs, Server, XrunCounter,
-                       client_env, executable_arg, file_arg, machine, note,
-                       percentile, read_timer, say, wait_until)
+from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
+                       client_env, emit_result, executable_arg, file_arg,
+                       machine, note, percentile, read_timer, say, wait_until)
 from clockanalysis import ToneMeter
 
 PROGRAM = "ringbridge-bench-clocks"
 PERIOD = 64
-EXIT_USAGE = 64
 TONE = ("audiotestsrc is-live=true freq=1000 volume=0.5 samplesperbuffer=%d "
         "! audio/x-raw,format=F32LE,rate=%d,channels=1,layout=interleaved"
         % (PERIOD, RATE))
 PEERS = ("ringbridge", "ringbridge-off", "jackaudiosink",
          "jackaudiosink-resample")
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.print_usage(sys.stderr)
-        print("%s: %s" % (PROGRAM, message), file=sys.stderr)
-        sys.exit(EXIT_USAGE)
 
 
 def ppm_list(text):
@@ -347,20 +338,19 @@ def targets(res):
         if rb.get("thdn_db_worst") is not None:
             out.append({"name": "THD+N <= -90 dB at %+g ppm" % ppm,
                         "met": rb["thdn_db_worst"] <= -90})
-        off = rows.get(("ringbridge-off", ppm))
-        jas = rows.get(("jackaudiosink", ppm))
-        if rb["callback_cpu_median_us"] and off and \
-                off["callback_cpu_median_us"]:
-            out.append({"name": "callback CPU <= 2x play --resample=off at "
-                        "%+g ppm" % ppm,
-                        "met": rb["callback_cpu_median_us"] <=
-                        2 * off["callback_cpu_median_us"]})
-        if rb["callback_cpu_median_us"] and jas and \
-                jas["callback_cpu_median_us"]:
-            out.append({"name": "callback CPU <= half jackaudiosink's at "
-                        "%+g ppm" % ppm,
-                        "met": rb["callback_cpu_median_us"] <=
-                        0.5 * jas["callback_cpu_median_us"]})
+        # callback CPU against the peers: at most twice play without
+        # resampling, at most half jackaudiosink's
+        for peer, factor, what in (("ringbridge-off", 2.0,
+                                    "2x play --resample=off"),
+                                   ("jackaudiosink", 0.5,
+                                    "half jackaudiosink's")):
+            other = rows.get((peer, ppm))
+            if rb["callback_cpu_median_us"] and other and \
+                    other["callback_cpu_median_us"]:
+                out.append({"name": "callback CPU <= %s at %+g ppm"
+                            % (what, ppm),
+                            "met": rb["callback_cpu_median_us"] <=
+                            factor * other["callback_cpu_median_us"]})
     return out
 
 
@@ -417,11 +407,7 @@ def main(argv):
         return status
     res["targets"] = targets(res)
     print_tables(res)
-    text = json.dumps(res)
-    say(text)
-    if ARGS.json is not None:
-        with open(ARGS.json, "w") as f:
-            f.write(text + "\n")
+    emit_result(res, ARGS.json)
     return status
 
 

@@ -43,7 +43,6 @@ each must then be reported missing, and the run exits 1.
 
 import argparse
 import glob
-import json
 import math
 import os
 import re
@@ -52,15 +51,14 @@ import subprocess
 import sys
 import time
 
-from benchjack import (RATE, SHM, Failure, Procs, Server, XrunCounter,
-                       base_env, client_env, executable_arg, file_arg,
-                       final_stats, machine, note, percentile, read_timer,
-                       say, wait_until)
+from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
+                       base_env, client_env, emit_result, executable_arg,
+                       file_arg, final_stats, machine, note, percentile,
+                       read_timer, say, wait_until)
 
 PROGRAM = "ringbridge-bench-jack"
 CHANNELS = 2
 
-EXIT_USAGE = 64
 
 
 class NoSignal(Failure):
@@ -68,13 +66,6 @@ class NoSignal(Failure):
 
 
 # --- options -----------------------------------------------------------------
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.print_usage(sys.stderr)
-        print("%s: %s" % (PROGRAM, message), file=sys.stderr)
-        sys.exit(EXIT_USAGE)
-
 
 def seconds_arg(text):
     try:
@@ -619,11 +610,7 @@ def main(argv):
         else:
             say("inject-error: every round trip was reported missing")
             status = 1
-    text = json.dumps(res)
-    say(text)
-    if ARGS.json is not None:
-        with open(ARGS.json, "w") as f:
-            f.write(text + "\n")
+    emit_result(res, ARGS.json)
     return status
 
 
