@@ -6,9 +6,11 @@
 
 #include <gst/audio/audio.h>
 
-/* A raw time that moves this much more or less than the monotonic clock
- * since the previous reading is a new line (a restarted side): the clock
- * continues from where it was instead of jumping or standing still. */
+/* On the consumer's side, a raw time that moves this much more or less
+ * than the monotonic clock since the previous reading is a new line (a
+ * consumer that restarted, whose loop starts over): the clock continues
+ * from where it was instead of jumping or standing still. The producer's
+ * clock points are its own clock, jumps included. */
 #define RESTART_JUMP (250 * GST_MSECOND)
 
 /* The producer's clock point says where the ring's write position stood
@@ -43,9 +45,19 @@ consumer_time (RbRing * ring, gint64 now, gsize fs, guint rate,
   return TRUE;
 }
 
+/* With the lock: whether the consumer's line jumped (see RESTART_JUMP). */
+static gboolean
+restarted (const GstRingClock * c, GstClockTime raw, gint64 now)
+{
+  GstClockTimeDiff moved = GST_CLOCK_DIFF (c->last_raw, raw);
+
+  return c->side == GST_RING_CLOCK_CONSUMER && c->source == 1 &&
+      ABS (moved - (now - c->last_now)) > (GstClockTimeDiff) RESTART_JUMP;
+}
+
 /* The side's time, or the monotonic clock without a ring or an estimate.
- * A change of source, or a jump (a side that restarted), keeps the time
- * continuous, and the time never goes back. */
+ * A change of source, or a consumer's restart, keeps the time continuous,
+ * and the time never goes back. */
 static GstClockTime
 ring_clock_get_time (GstClock * clock, gpointer user_data)
 {
@@ -65,9 +77,7 @@ ring_clock_get_time (GstClock * clock, gpointer user_data)
     else
       raw = (GstClockTime) now;
   }
-  if (source != c->source || (c->source >= 0 &&
-          ABS (GST_CLOCK_DIFF (c->last_raw, raw) - (now - c->last_now)) >
-          (GstClockTimeDiff) RESTART_JUMP)) {
+  if (source != c->source || restarted (c, raw, now)) {
     c->offset = GST_CLOCK_DIFF (raw, c->last);
     c->source = source;
   }
