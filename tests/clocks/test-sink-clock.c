@@ -26,6 +26,8 @@
 #include <gst/gst.h>
 #include <ringbridge/ringbridge.h>
 
+#include "paced.h"
+
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -57,26 +59,6 @@ typedef struct {
   double fill_settled;          /* smoothed fill at SETTLE_S, frames */
   guint stats_messages;
 } Run;
-
-static void
-add_ns (struct timespec *ts, const struct timespec *base, double s)
-{
-  gint64 ns = (gint64) base->tv_nsec + (gint64) llround (s * 1e9);
-
-  ts->tv_sec = base->tv_sec + ns / 1000000000;
-  ts->tv_nsec = ns % 1000000000;
-}
-
-static void
-sleep_until (const struct timespec *base, double s)
-{
-  struct timespec when;
-
-  add_ns (&when, base, s);
-  while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &when, NULL) ==
-      EINTR) {
-  }
-}
 
 static gpointer
 consumer_thread (gpointer data)
