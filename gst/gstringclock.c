@@ -56,7 +56,8 @@ restarted (const GstRingClock * c, GstClockTime raw, gint64 now)
 }
 
 /* The side's time, or the monotonic clock without a ring or an estimate.
- * A change of source, or a consumer's restart, keeps the time continuous,
+ * A change of source, or a consumer's restart, keeps the time continuous
+ * (it goes on from the latest time given at the monotonic clock's pace),
  * and the time never goes back. */
 static GstClockTime
 ring_clock_get_time (GstClock * clock, gpointer user_data)
@@ -78,7 +79,11 @@ ring_clock_get_time (GstClock * clock, gpointer user_data)
       raw = (GstClockTime) now;
   }
   if (source != c->source || restarted (c, raw, now)) {
-    c->offset = GST_CLOCK_DIFF (raw, c->last);
+    /* on from the latest time given, plus the monotonic clock since */
+    GstClockTime from = c->last + (c->last_now > 0 ?
+        (GstClockTime) MAX (now - c->last_now, 0) : 0);
+
+    c->offset = GST_CLOCK_DIFF (raw, from);
     c->source = source;
   }
   c->last_raw = raw;

@@ -49,6 +49,32 @@ stamped_ring (void)
   return ring;
 }
 
+/* Moves @prod's and @cons's sides of one ring over [now - @seconds, now]:
+ * the producer at 48000 frames per second, the consumer at 48000 * @speed,
+ * 480 frames at a time, stamping by hand. */
+static void
+stamp_window (RbRing * prod, RbRing * cons, double seconds, double speed)
+{
+  static const guint8 block[480 * FRAME];
+  guint8 out[480 * FRAME];
+  gint64 now = g_get_monotonic_time () * 1000;
+  gint64 t0 = now - (gint64) (seconds * 1e9);
+
+  for (guint64 k = 1;; k++) {
+    gint64 tw = t0 + (gint64) (k * 480 * 1e9 / RATE);
+    gint64 tr = t0 + (gint64) (k * 480 * 1e9 / (RATE * speed));
+
+    if (tw > now || tr > now)
+      break;
+    fail_unless_equals_int (rb_ring_write_frames (prod, block, 480), 480);
+    fail_unless (rb_ring_stamp_producer (prod,
+            rb_ring_get_write_position (prod), tw));
+    fail_unless_equals_int (rb_ring_read_frames (cons, out, 480), 480);
+    fail_unless (rb_ring_stamp_consumer (cons,
+            rb_ring_get_read_position (cons), tr));
+  }
+}
+
 /* gst-inspect-1.0's "Clocking Interaction" reads the flag; the element
  * gives its clock exactly when provide-clock says so. */
 RB_TEST (test_sink_clock_flag)
@@ -125,6 +151,63 @@ RB_TEST (test_sink_clock_follows_consumer)
   gst_object_unref (clock);
   gst_object_unref (sink);
   g_object_unref (ring);
+}
+
+GST_END_TEST;
+
+/* A consumer that goes away and another that comes: the clock neither
+ * jumps nor stands still, and takes the new consumer's rate. */
+RB_TEST (test_sink_clock_consumer_restarts)
+{
+  g_autoptr (GError) error = NULL;
+  gchar *name = test_ring_name ("restart");
+  RbRing *prod = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2, RATE,
+      4096, RB_RING_FLAGS_NONE, RB_RING_ROLE_PRODUCER, 0600, &error);
+  RbRing *cons;
+  GstElement *sink;
+  GstClock *clock;
+  GstClockTime before, after;
+  gint64 m1, m2;
+  double rate;
+
+  fail_unless (prod != NULL, "%s", error ? error->message : "");
+  cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  fail_unless (cons != NULL, "%s", error ? error->message : "");
+  stamp_window (prod, cons, 3, 1 + FAST);
+  sink = make_element ("ringsink", "ring", prod, "sync", FALSE, NULL);
+  clock = gst_element_provide_clock (sink);
+  fail_unless (gst_element_set_state (sink, GST_STATE_PAUSED) !=
+      GST_STATE_CHANGE_FAILURE);
+  rate = clock_rate (clock, 200);
+  fail_unless (fabs (rate - (1 + FAST)) < 0.005, "rate %f", rate);
+
+  /* the consumer leaves; 1 s later another reads on, 2% slow, and its
+   * loop's line starts where the first one stopped, a second behind the
+   * first one's line: a jump back the clock must not follow */
+  before = gst_clock_get_internal_time (clock);
+  m1 = g_get_monotonic_time ();
+  g_object_unref (cons);
+  g_usleep (G_USEC_PER_SEC);
+  cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  fail_unless (cons != NULL, "%s", error ? error->message : "");
+  stamp_window (prod, cons, 0.6, 1 - FAST);
+  after = gst_clock_get_internal_time (clock);
+  m2 = g_get_monotonic_time ();
+  GST_INFO ("across the restart: %" GST_TIME_FORMAT " in %" G_GINT64_FORMAT
+      " us", GST_TIME_ARGS (after - before), m2 - m1);
+  fail_unless ((gint64) (after - before) >= (m2 - m1) * 1000 * 9 / 10);
+  fail_unless ((gint64) (after - before) <= (m2 - m1) * 1000 * 11 / 10);
+  rate = clock_rate (clock, 300);
+  GST_INFO ("following the new consumer: %.5f", rate);
+  fail_unless (fabs (rate - (1 - FAST)) < 0.005, "rate %f", rate);
+
+  gst_element_set_state (sink, GST_STATE_NULL);
+  gst_object_unref (clock);
+  gst_object_unref (sink);
+  g_object_unref (cons);
+  g_object_unref (prod);
+  rb_ring_unlink (name, NULL);
+  g_free (name);
 }
 
 GST_END_TEST;
