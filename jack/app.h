@@ -31,6 +31,13 @@
  * errors (the troubleshooting page lists them by this name). */
 #define print_warning print_error
 
+/* --resample; the order is the words' in options.c */
+typedef enum {
+  RESAMPLE_AUTO,
+  RESAMPLE_ON,
+  RESAMPLE_OFF,
+} ResampleMode;
+
 typedef struct {
   RbJackMode mode;
   gchar *ring_name;
@@ -49,6 +56,7 @@ typedef struct {
   gboolean overwrite;
   RbRingOpenFlags open_flags;   /* --allow-shared-write, --any-owner */
   gdouble stats_interval;       /* 0: none */
+  ResampleMode resample;
   gboolean verbose;
 } Options;
 
@@ -107,6 +115,14 @@ typedef struct {
   gboolean last_freewheel;
   gboolean warned_small;
   gboolean told_unbounded;      /* --verbose said the bound cannot act */
+  /* resampling (drift-report.c): when it started, since when the fill
+   * has been within a period of the target, whether it is locked, and how
+   * long the correction has sat at its bound (auto gives up after a
+   * while) */
+  gint64 resample_start;
+  gint64 unlocked_since;
+  gboolean locked;
+  gint64 clamped_since;
 } App;
 
 /* options.c; parse_options() also names the program for cli-common.h */
@@ -130,6 +146,12 @@ int play_open_ring (App *app);
 void play_follow_name (App *app);
 int record_create_ring (App *app);
 void release_ring (App *app);
+
+/* drift-report.c: resampling's set-up, targets and reports */
+int resample_setup (App *app);
+void resample_set_target (App *app, guint period);
+void resample_tick (App *app, gint64 now);
+void resample_stats (App *app, GString *out);
 
 /* report.c */
 void print_info (const App *app, const char *format, ...) G_GNUC_PRINTF (2, 3);

@@ -120,6 +120,8 @@ on_xrun (void *arg)
 
   /* relaxed: a statistic */
   atomic_fetch_add_explicit (&app->xruns, 1, memory_order_relaxed);
+  /* relaxed: a count the callback compares (see RbJackRt) */
+  atomic_fetch_add_explicit (&app->rt.xrun_count, 1, memory_order_relaxed);
   return 0;
 }
 
@@ -533,8 +535,11 @@ start_client (App *app, guint n_ports, gboolean strict)
   }
   reset_latency (app);
   rb_jack_rt_reset_clock (&app->rt);
-  /* no callback runs yet: rt.max_fill is ours to write */
+  /* no callback runs yet: rt.max_fill and the resampler are ours */
   set_max_fill (app);
+  status = resample_setup (app);
+  if (status != 0)
+    return status;
   if (jack_activate (app->client) != 0) {
     print_error ("cannot activate the JACK client '%s'",
         app->opt.client_name);

@@ -90,6 +90,7 @@ enum {
   OPT_STATS,
   OPT_ALLOW_SHARED_WRITE,
   OPT_ANY_OWNER,
+  OPT_RESAMPLE,
 };
 
 static const struct option long_options[] = {
@@ -108,6 +109,7 @@ static const struct option long_options[] = {
   { "stats", required_argument, NULL, OPT_STATS },
   { "allow-shared-write", no_argument, NULL, OPT_ALLOW_SHARED_WRITE },
   { "any-owner", no_argument, NULL, OPT_ANY_OWNER },
+  { "resample", required_argument, NULL, OPT_RESAMPLE },
   { "verbose", no_argument, NULL, 'v' },
   { "help", no_argument, NULL, 'h' },
   { "version", no_argument, NULL, 'V' },
@@ -172,6 +174,23 @@ parse_connect (const char *arg, Options *opt)
   }
   g_ptr_array_add (opt->connect, ports);
   return -1;
+}
+
+/* --resample=auto|on|off. Returns -1 to go on, or the status to exit
+ * with. */
+static int
+parse_resample (const char *arg, Options *opt)
+{
+  static const char *const words[] = { "auto", "on", "off" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    if (strcmp (arg, words[i]) == 0) {
+      opt->resample = (ResampleMode) i;
+      return -1;
+    }
+  g_autofree gchar *shown = printable (arg);
+  return usage_error ("invalid --resample '%s': must be auto, on or off",
+      shown);
 }
 
 /* --timeout, --latency and --stats. Returns -1 to go on, or the status to
@@ -300,6 +319,8 @@ parse_option (int c, char **argv, Options *opt, ModeOnly *only)
     case OPT_ANY_OWNER:
       opt->open_flags |= RB_RING_OPEN_FLAGS_ANY_OWNER;
       return -1;
+    case OPT_RESAMPLE:
+      return parse_resample (optarg, opt);
     case 'v':
       opt->verbose = TRUE;
       return -1;

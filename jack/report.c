@@ -136,6 +136,7 @@ print_stats (App *app, const char *label)
       GET (app->xruns), GET (rt->fill), GET (app->latency_min),
       GET (app->latency_max));
 #undef GET
+  resample_stats (app, out);
   switch (app->peer_state) {
     case RB_PEER_STATE_ALIVE:
       g_string_append_printf (out, " peer=alive:%u\n", app->peer_pid);

@@ -112,6 +112,19 @@ static const CliDocOption jack_doc_options[] = {
   { 0, "any-owner", NULL, 0,
     "Accept a ring owned by another user. By default such a ring is "
     "refused (status 77)." },
+  { 0, "resample", "WHEN", 0,
+    "Hold the ring's fill at a target by resampling between the ring's "
+    "clock and JACK's (libsamplerate, ratios up to 2 % either way): "
+    B("on") " from the first cycle; " B("off") " never (every frame is "
+    "copied as it is, bit-exact); " B("auto") " (the default) copies "
+    "frames as " B("off") " does until the ring measures a drift of 5 ppm "
+    "or more between its two sides, then resamples, and copies again if "
+    "the ratio sits at its bound for 5 s (the other side is no "
+    "clock, such as a file reader or writer). The target is " B("play")
+    "'s " B("--frames") " or " B("--latency") ", or else 20 ms or four "
+    "periods, whichever is more (at most half the ring); " B("play")
+    " skips back to it above twice the target and a period. See "
+    B("docs/clocks.md") "." },
   { 0, "stats", "SECONDS", 0,
     "Print a statistics line every " I("SECONDS") " (a decimal number from "
     "0.1 to 86400)." },
@@ -167,9 +180,13 @@ static const CliDocItem jack_doc_behaviour[] = {
     "exit with status 65." },
   { "Buffer size, freewheeling, xruns",
     "Any JACK buffer size works, and a change needs nothing (a ring smaller "
-    "than one period draws a warning). In freewheel mode the callback "
-    "carries on; " B("record") " records no clock points, since cycle times "
-    "are no clock then. Xruns are counted." },
+    "than one period draws a warning; the resampler is sized for JACK's "
+    "largest period, 8192 frames, before the client is activated). In "
+    "freewheel mode the callback carries on, resampling at a ratio of 1; "
+    B("record") " records no clock points, since cycle times are no clock "
+    "then. Xruns are counted; after one, the resampling loop holds its "
+    "estimate of the drift until the fill is back at its target, so an "
+    "xrun does not make it swing." },
   { "Server shutdown",
     "When the JACK server shuts down or drops the client, "
     B("ringbridge-jack") " says so and exits with status 69, or waits for "
@@ -225,6 +242,16 @@ static const CliDocItem jack_doc_stats[] = {
   { "fill", "Frames queued in the ring at the start of the last cycle "
     "(for " B("play") ", after any skip)." },
   { "latency", "The range last reported to JACK, in frames." },
+  { "resample, ratio_ppm, fill_avg, target, locked",
+    "Resampling (" B("--resample") "): " B("off") ", " B("idle") " (auto, "
+    "copying frames) or " B("on") "; the correction in ppm (the ring's "
+    "side runs that much faster than JACK's when positive; the ratio is 1 "
+    "/ (1 + ppm / 10^6)); the smoothed fill and the target in frames; and "
+    "whether the fill has stayed within a period of the target for a "
+    "second. Frames skipped or inserted are counted by cause: "
+    B("skipped_frames") " (play, above the bound), " B("silent_frames")
+    " (play, the ring ran dry), " B("dropped_frames") " (record, the ring "
+    "was full)." },
   { "peer",
     "The process at the other end of the ring: " B("none") ", " B("alive")
     " with its pid, or " B("gone") "." },
@@ -297,9 +324,11 @@ static const char jack_doc_files[] =
   I("RING") ". A name is 1 to 200 letters, digits, " B("_") ", " B(".")
   " and " B("-") ", starting with a letter, digit or " B("_") ".";
 
+/* docs/clocks.md: the two clocks and what play and record do about them */
 static const char jack_doc_see_also[] = B("ringbridge-stat") "(1), "
     B("jackd") "(1), " B("jack_connect") "(1), " B("jack_lsp") "(1), "
-    B("gst-launch-1.0") "(1)";
+    B("gst-launch-1.0") "(1); " B("docs/clocks.md") " (clock domains, "
+    "resampling) in the source or documentation";
 
 static const CliDocSection jack_doc_sections[] = {
   { "BEHAVIOUR", NULL, jack_doc_behaviour, 0, NULL },

@@ -209,6 +209,7 @@ tick (App *app)
   if (app->active)
     measure_clock_offset (app);
   update_latency (app);
+  resample_tick (app, now);
   if (app->opt.stats_interval > 0 && now >= app->next_stats) {
     app->next_stats = now + (gint64) (app->opt.stats_interval *
         G_USEC_PER_SEC);
@@ -403,6 +404,7 @@ main (int argc, char **argv)
     status = run (app);
   }
   teardown (app);
+  rb_jack_resampler_free (app->rt.rs);
   g_free (app);
   return status;
 }

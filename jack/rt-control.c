@@ -27,6 +27,17 @@ rb_jack_rt_init (RbJackRt *rt, RbJackMode mode)
   atomic_init (&rt->filled_up, 0);
   atomic_init (&rt->dropped_frames, 0);
   atomic_init (&rt->fill, 0);
+  atomic_init (&rt->target, 0);
+  atomic_init (&rt->skip_above, 0);
+  atomic_init (&rt->resampling, false);
+  atomic_init (&rt->feed_forward_ppb, INT64_MIN);
+  atomic_init (&rt->xrun_count, 0);
+  atomic_init (&rt->correction_ppb, 0);
+  atomic_init (&rt->smoothed_fill_uf, 0);
+  atomic_init (&rt->stage_lost, 0);
+  rt->rs = NULL;
+  rt->rate = 48000;
+  rb_jack_drift_init (&rt->drift, rt->rate);
   rb_jack_rt_reset_clock (rt);
 }
 
@@ -42,6 +53,15 @@ rb_jack_rt_reset_clock (RbJackRt *rt)
   /* the first cycle of a new run does not run dry (or fill up) after the
    * last one */
   rt->short_last = true;
+  /* a new run starts the resampler and its controller afresh */
+  rt->last_ring = NULL;
+  rt->was_resampling = false;
+  /* relaxed: a count; xruns before this run are not this run's */
+  rt->xruns_seen = atomic_load_explicit (&rt->xrun_count,
+      memory_order_relaxed);
+  rb_jack_drift_reset (&rt->drift);
+  if (rt->rs != NULL)
+    rt->rs->reset_pending = true;
 }
 
 bool

@@ -10,6 +10,7 @@
 
 #include "rt.h"
 
+#include <math.h>
 #include <string.h>
 
 /* RealtimeSanitizer's manual entry points, weak: in a normal build they
@@ -64,6 +65,9 @@ extend_frame_time (RbJackRt *rt, jack_nframes_t now)
   return rt->frame_time_high | now;
 }
 
+static void play_tail (RbJackRt *rt, float *const *buffers,
+    jack_nframes_t nframes, size_t got);
+
 static void
 play (RbJackRt *rt, RbRing *ring, float *const *buffers,
     jack_nframes_t nframes)
@@ -93,6 +97,15 @@ play (RbJackRt *rt, RbRing *ring, float *const *buffers,
     atomic_store_explicit (&rt->fill, queued, memory_order_relaxed);
     got = rb_ring_read_deinterleaved (ring, buffers, rt->n_ports, nframes);
   }
+  play_tail (rt, buffers, nframes, got);
+}
+
+/* Play's end of a cycle: silence after the @got frames output, and the
+ * counts. */
+static void
+play_tail (RbJackRt *rt, float *const *buffers, jack_nframes_t nframes,
+    size_t got)
+{
   if (got < nframes) {
     for (unsigned c = 0; c < rt->n_ports; c++)
       /* rb_jack_rt_process() set buffers[0 .. n_ports); n_ports does not
@@ -110,6 +123,10 @@ play (RbJackRt *rt, RbRing *ring, float *const *buffers,
   bump (&rt->frames, got);
 }
 
+static void record_clock_point (RbJackRt *rt, RbRing *ring, uint64_t pos,
+    size_t put, const RbJackCycle *cycle);
+static void record_tail (RbJackRt *rt, size_t nframes, size_t put);
+
 static void
 record (RbJackRt *rt, RbRing *ring, float *const *buffers,
     jack_nframes_t nframes, const RbJackCycle *cycle)
@@ -121,20 +138,36 @@ record (RbJackRt *rt, RbRing *ring, float *const *buffers,
 
     put = rb_ring_write_deinterleaved (ring,
         (const float *const *) buffers, rt->n_ports, nframes);
-    /* The first frame of this cycle went to @pos; it is the frame JACK
-     * stamped with the cycle's start. A cycle that wrote nothing says
-     * nothing about where the next frame goes. */
-    /* relaxed: the freewheel callback's hint, and an offset that is a
-     * value on its own (see RbJackRt) */
-    if (put > 0 && cycle->valid &&
-        !atomic_load_explicit (&rt->freewheeling, memory_order_relaxed))
-      rb_ring_set_clock_point (ring, pos, (int64_t) cycle->usecs * 1000 +
-          atomic_load_explicit (&rt->clock_offset_ns, memory_order_relaxed),
-          extend_frame_time (rt, cycle->frames));
+    record_clock_point (rt, ring, pos, put, cycle);
     /* relaxed: a statistic for the latency report */
     atomic_store_explicit (&rt->fill, queued_frames (ring),
         memory_order_relaxed);
   }
+  record_tail (rt, nframes, put);
+}
+
+/* The first frame of this cycle went to @pos; it is the frame JACK
+ * stamped with the cycle's start (with the resampler, to within its
+ * delay of a few dozen frames). A cycle that wrote nothing says nothing
+ * about where the next frame goes. */
+static void
+record_clock_point (RbJackRt *rt, RbRing *ring, uint64_t pos, size_t put,
+    const RbJackCycle *cycle)
+{
+  /* relaxed: the freewheel callback's hint, and an offset that is a
+   * value on its own (see RbJackRt) */
+  if (put > 0 && cycle->valid &&
+      !atomic_load_explicit (&rt->freewheeling, memory_order_relaxed))
+    rb_ring_set_clock_point (ring, pos, (int64_t) cycle->usecs * 1000 +
+        atomic_load_explicit (&rt->clock_offset_ns, memory_order_relaxed),
+        extend_frame_time (rt, cycle->frames));
+}
+
+/* Record's end of a cycle: @put of the @nframes meant for the ring went
+ * in; the counts. */
+static void
+record_tail (RbJackRt *rt, size_t nframes, size_t put)
+{
   if (put < nframes) {
     /* one per time the ring fills up, not per full cycle (the ring's own
      * overruns counter, in the library, counts every short write) */
@@ -144,6 +177,159 @@ record (RbJackRt *rt, RbRing *ring, float *const *buffers,
   }
   rt->short_last = put < nframes;
   bump (&rt->frames, put);
+}
+
+/* --- with the resampler (--resample) ------------------------------------ */
+
+/* Stores what the statistics show of the controller. */
+static void
+publish_drift (RbJackRt *rt, uint64_t fill)
+{
+  /* relaxed: statistics (these three) */
+  atomic_store_explicit (&rt->fill, fill, memory_order_relaxed);
+  atomic_store_explicit (&rt->correction_ppb,
+      (int64_t) (rt->drift.correction * 1e9), memory_order_relaxed);
+  atomic_store_explicit (&rt->smoothed_fill_uf,
+      (uint64_t) (rt->drift.smoothed * 1e6), memory_order_relaxed);
+}
+
+/* The controller's ratio for this cycle, given the fill. Held at 1
+ * while JACK freewheels (no clock then). */
+static double
+drift_ratio (RbJackRt *rt, uint64_t fill, jack_nframes_t nframes)
+{
+  /* relaxed: values on their own (see RbJackRt) */
+  uint64_t xruns = atomic_load_explicit (&rt->xrun_count,
+      memory_order_relaxed);
+  int64_t ff = atomic_load_explicit (&rt->feed_forward_ppb,
+      memory_order_relaxed);
+  bool xrun = xruns != rt->xruns_seen;
+
+  rt->xruns_seen = xruns;
+  if (atomic_load_explicit (&rt->freewheeling, memory_order_relaxed)) {
+    rb_jack_drift_reset (&rt->drift);
+    return 1.0;
+  }
+  return rb_jack_drift_step (&rt->drift, (double) fill,
+      (double) atomic_load_explicit (&rt->target, memory_order_relaxed),
+      ff == INT64_MIN ? NAN : (double) ff * 1e-9, nframes, rt->rate, xrun);
+}
+
+/* Play: tops the stage up from the ring to what the period needs at
+ * @ratio and resamples it into the ports; more than once when the
+ * converter was still filling its history (a fresh start). Returns the
+ * frames output. */
+static size_t
+play_resample (RbJackRt *rt, RbRing *ring, float *const *buffers,
+    jack_nframes_t nframes, double ratio)
+{
+  RbJackResampler *rs = rt->rs;
+  size_t made = 0;
+  uint64_t lost = 0;
+
+  for (int pass = 0; pass < 4 && made < nframes; pass++) {
+    size_t want = (size_t) ((double) (nframes - made) / ratio) + 4;
+    float *out[RB_RING_MAX_CHANNELS];
+    size_t got = 0;
+
+    if (rs->reset_pending) {
+      /* the process call clears the stage first: do it now, so that
+       * what is read next is not thrown away */
+      rb_jack_resampler_process (rs, 1.0, NULL, 0, buffers, 0, &lost);
+    }
+    if (rs->staged < want && want <= rs->stage_cap) {
+      for (unsigned c = 0; c < rt->n_ports; c++)
+        out[c] = rs->stage[c] + rs->staged;
+      got = rb_ring_read_deinterleaved (ring, out, rt->n_ports,
+          want - rs->staged);
+      rs->staged += got;
+    }
+    for (unsigned c = 0; c < rt->n_ports; c++)
+      /* rb_jack_rt_process() set buffers[0 .. n_ports), as in play() */
+      /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
+      out[c] = buffers[c] + made;
+    size_t m = rb_jack_resampler_process (rs, ratio, NULL, 0, out,
+        nframes - made, &lost);
+    made += m;
+    if (got == 0 && m == 0)
+      break;
+  }
+  return made;
+}
+
+/* A new ring (or resampling switched on): the resampler's history and
+ * the loop's state belong to the old one. */
+static void
+follow_ring (RbJackRt *rt, RbRing *ring)
+{
+  if (ring == rt->last_ring)
+    return;
+  rt->rs->reset_pending = true;
+  rb_jack_drift_reset (&rt->drift);
+  rt->last_ring = ring;
+}
+
+static void
+play_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
+    jack_nframes_t nframes)
+{
+  RbJackResampler *rs = rt->rs;
+  size_t got = 0;
+
+  follow_ring (rt, ring);
+  if (ring != NULL) {
+    size_t fs = rb_ring_get_frame_size (ring);
+    uint64_t queued = queued_frames (ring);
+    /* relaxed: values on their own (see RbJackRt) */
+    uint64_t target = atomic_load_explicit (&rt->target,
+        memory_order_relaxed);
+    uint64_t above = atomic_load_explicit (&rt->skip_above,
+        memory_order_relaxed);
+
+    /* The last resort, far above the target: a producer that started
+     * long before play, or one faster than the ratio's bound. Back to
+     * the target at once; the loop would take minutes. */
+    if (above != 0 && queued > above) {
+      uint64_t skipped = rb_ring_skip (ring,
+          (size_t) (queued - target) * fs) / fs;
+
+      bump (&rt->skipped_frames, skipped);
+      queued -= skipped;
+      /* the fill stepped: smooth afresh from here, keeping the drift
+       * the integral has learnt */
+      rt->drift.primed = false;
+    }
+    got = play_resample (rt, ring, buffers, nframes,
+        drift_ratio (rt, queued + rs->staged, nframes));
+    publish_drift (rt, queued_frames (ring) + rs->staged);
+  }
+  play_tail (rt, buffers, nframes, got);
+}
+
+static void
+record_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
+    jack_nframes_t nframes, const RbJackCycle *cycle)
+{
+  RbJackResampler *rs = rt->rs;
+  size_t put = 0, made = 0;
+  uint64_t lost = 0;
+
+  follow_ring (rt, ring);
+  if (ring != NULL) {
+    uint64_t pos = rb_ring_get_write_position (ring);
+    double ratio = drift_ratio (rt, queued_frames (ring), nframes);
+
+    made = rb_jack_resampler_process (rs, ratio,
+        (const float *const *) buffers, nframes, rs->out, rs->out_cap,
+        &lost);
+    put = rb_ring_write_deinterleaved (ring, (const float *const *) rs->out,
+        rt->n_ports, made);
+    record_clock_point (rt, ring, pos, put, cycle);
+    publish_drift (rt, queued_frames (ring));
+    if (lost != 0)
+      bump (&rt->stage_lost, lost);
+  }
+  record_tail (rt, ring != NULL ? made : nframes, put);
 }
 
 void
@@ -160,10 +346,25 @@ rb_jack_rt_cycle (RbJackRt *rt, float *const *buffers,
   if (atomic_load_explicit (&rt->halted, memory_order_relaxed))
     ring = NULL;
 
-  if (rt->mode == RB_JACK_PLAY)
+  /* The resampler is sized for JACK's largest period; a larger one
+   * (which JACK 2 refuses) plays or records without it. Switching it on
+   * starts it afresh. relaxed: a flag on its own (see RbJackRt). */
+  bool resampling = rt->rs != NULL &&
+      nframes <= RB_JACK_RESAMPLER_MAX_PERIOD &&
+      atomic_load_explicit (&rt->resampling, memory_order_relaxed);
+  if (resampling && !rt->was_resampling)
+    rt->last_ring = NULL;
+  rt->was_resampling = resampling;
+  if (resampling) {
+    if (rt->mode == RB_JACK_PLAY)
+      play_resampled (rt, ring, buffers, nframes);
+    else
+      record_resampled (rt, ring, buffers, nframes, cycle);
+  } else if (rt->mode == RB_JACK_PLAY) {
     play (rt, ring, buffers, nframes);
-  else
+  } else {
     record (rt, ring, buffers, nframes, cycle);
+  }
 
   /* seq_cst: pairs with the seq_cst load in rb_jack_rt_swap_ring(): once
    * it sees this count, this cycle is done with @ring. */

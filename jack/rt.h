@@ -9,6 +9,9 @@
  * tests/jack checks rt.c's object file against a list of allowed symbols
  * and drives the callback under RealtimeSanitizer and seccomp. */
 
+#include "drift.h"
+#include "resample.h"
+
 #include <ringbridge/ringbridge.h>
 
 #include <jack/jack.h>
@@ -40,6 +43,11 @@ typedef struct {
    * the start of a cycle are skipped, oldest first (--frames, --latency).
    * 0: no bound, every frame is played. */
   uint64_t max_fill;
+  /* Resampling (--resample, docs/clocks-jack.md): the resampler, or NULL
+   * when off; JACK's rate. Made before jack_activate() and kept while
+   * the process runs (a reconnect reuses it). */
+  RbJackResampler *rs;
+  double rate;
 
   /* The ring the callback uses, or NULL: play outputs silence, record
    * drops its input. The main thread installs and removes it while the
@@ -60,6 +68,19 @@ typedef struct {
    * JACK time in ns plus this is CLOCK_MONOTONIC, what the ring's clock
    * point holds. */
   atomic_int_least64_t clock_offset_ns;
+  /* Resampling, set by the main thread: the fill to hold (frames); play
+   * skips down to it above @skip_above (0: never); @hold_ratio keeps the
+   * ratio at 1 (freewheeling, or --resample=auto found the other side
+   * keeps no pace); @feed_forward_ppb is the ring's measured drift in
+   * parts per billion, INT64_MIN while unknown. Relaxed: each is a value
+   * on its own, the callback uses whichever it sees. */
+  atomic_uint_least64_t target;
+  atomic_uint_least64_t skip_above;
+  atomic_bool resampling;
+  atomic_int_least64_t feed_forward_ppb;
+  /* xruns counted by the xrun callback; the callback holds the loop's
+   * integral when it moves. Relaxed: a count. */
+  atomic_uint_least64_t xrun_count;
 
   /* Written by the callback only; the main thread reads them. Relaxed
    * unless said otherwise: statistics, nothing is published through them. */
@@ -76,7 +97,14 @@ typedef struct {
   atomic_uint_least64_t filled_up;
   atomic_uint_least64_t dropped_frames; /* record: input frames lost */
   atomic_uint_least64_t fill;           /* frames queued in the ring (play:
-                                         * after any skip) */
+                                         * after any skip; with resampling,
+                                         * plus the frames staged) */
+  /* resampling: the correction in parts per billion (the ratio is
+   * 1 / (1 + correction)), the smoothed fill in millionths of a frame,
+   * and input frames the stage could not take (never, unless a bug) */
+  atomic_int_least64_t correction_ppb;
+  atomic_uint_least64_t smoothed_fill_uf;
+  atomic_uint_least64_t stage_lost;
 
   /* Private to the callback: written by the main thread only while no
    * callback can run (before jack_activate()). */
@@ -84,6 +112,10 @@ typedef struct {
   bool have_frame_time;
   jack_nframes_t last_frame_time;
   uint64_t frame_time_high;     /* JACK's 32-bit frame time, extended */
+  RbJackDrift drift;            /* the fill controller's state */
+  RbRing *last_ring;            /* the ring of the last cycle */
+  bool was_resampling;          /* the last cycle resampled */
+  uint64_t xruns_seen;
 } RbJackRt;
 
 /* rt-control.c: the main thread's side (not realtime). */

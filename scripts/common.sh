@@ -17,6 +17,8 @@ packages=(
   clang libclang-rt-14-dev           # ThreadSanitizer build
   libclang-rt-19-dev                 # RealtimeSanitizer runtime (RT-safety test)
   spin                               # model check of the ring protocol
+  libsamplerate0-dev                 # ringbridge-jack's variable-ratio resampler (docs/clocks-jack.md)
+  libsoxr-dev libspeexdsp-dev        # the resamplers bench/resample compares it with
   libjack-jackd2-dev                 # the JACK client ringbridge-jack; jack_ringbuffer, the benchmark's peer
   jackd2 groff-base                  # jackd and its tools for the JACK client's tests; groff checks its man page
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev  # the GStreamer plugin
@@ -34,6 +36,14 @@ test_packages=(
   gi-docgen chromium                 # the reference site, and its render test
   cppcheck clang-tidy                # static gates (suite 'static')
   valgrind                           # memcheck over the unit tests (meson test --setup valgrind)
+)
+
+# Only scripts/package (and the package test) needs these: Debian 12's
+# own packaging tools, and what the test runs the packages with.
+package_packages=(
+  build-essential debhelper dh-python  # dpkg-buildpackage -b with dh and the meson buildsystem
+  lintian                            # the packages' checks
+  man-db                             # man -l on the packaged manual pages
 )
 
 say () { printf '%s\n' "$*" >&2; }
@@ -54,10 +64,32 @@ ensure_packages () {
     say "  sudo apt-get install -y ${missing[*]}"
     exit 1
   fi
-  say "installing: ${missing[*]}"
+  say "installing ${#missing[@]} Debian package(s) with apt-get: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  say "  apt-get update"
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # one line per package as it is set up (the rest goes to the log)
+  local log=${TMPDIR:-/tmp}/ringbridge-apt.log status
+  set +e
+  apt-get install -y --no-install-recommends "${missing[@]}" 2>&1 | tee "$log" |
+    { grep --line-buffered '^Setting up ' || true; } | sed -u 's/^/  /' >&2
+  status=${PIPESTATUS[0]}
+  set -e
+  [ "$status" -eq 0 ] || { tail -n 20 "$log" >&2; say "apt-get install failed (log: $log)"; exit 1; }
+}
+
+# build_progress LABEL: reads ninja's output, says LABEL and each tenth of
+# the way done, so a build is not minutes of silence.
+build_progress () {
+  awk -v label="$1" '
+    /^\[[0-9]+\/[0-9]+\]/ {
+      split(substr($1, 2), f, "/"); pct = int(f[1] * 100 / f[2])
+      if (f[2] != total) {   # a new ninja run (after regenerating build.ninja)
+        printf "building %s (%d steps)\n", label, f[2]; total = f[2]; next_pct = 0
+      }
+      if (pct >= next_pct) { printf "  %3d%%\n", pct; next_pct = (int(pct / 10) + 1) * 10 }
+      fflush()
+    }' >&2
 }
 
 # setup_build DIR [meson options...]: configures DIR once; later runs let
@@ -69,6 +101,7 @@ setup_build () {
   local want="$*" stamp
   stamp="$dir/.ringbridge-setup-options"
   if [ ! -f "$dir/build.ninja" ]; then
+    say "configuring $dir (meson setup; log: $dir.setup.log)"
     meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || {
       cat "$dir.setup.log" >&2
       say "meson setup $dir failed"
@@ -83,7 +116,12 @@ setup_build () {
     }
     printf '%s\n' "$want" >"$stamp"
   fi
-  ninja -C "$dir" >"$dir.build.log" 2>&1 || {
+  local status
+  set +e
+  ninja -C "$dir" 2>&1 | tee "$dir.build.log" | build_progress "$dir"
+  status=${PIPESTATUS[0]}
+  set -e
+  [ "$status" -eq 0 ] || {
     tail -n 60 "$dir.build.log" >&2
     say "build in $dir failed (full log: $dir.build.log)"
     return 1

@@ -17,14 +17,16 @@
 #        loopback.sh [--seconds N] [--server NAME] RINGBRIDGE-JACK TONE METER
 # The first form finds the programs in DIR (default: build/ at the top of
 # the source tree); the second is how the test suite runs it. The JACK
-# server is called ringbridge-loopback unless --server says otherwise: a
-# fixed name, because jackd 1.9 keeps a killed server's slot in its
-# machine-wide table (8 slots) until a server of that name starts again.
+# server is called ringbridge-loopback-PID unless --server says otherwise:
+# two runs at once each have their own. jackd 1.9 keeps a killed server's
+# slot in its machine-wide table (8 slots) until a server of that name
+# starts again, so the slots of earlier runs that were killed are freed
+# first (private-jackd.sh).
 
 set -euo pipefail
 
 seconds=5
-server=ringbridge-loopback
+server=ringbridge-loopback-$$
 build="$(cd "$(dirname "$0")/../.." && pwd)/build"
 . "$(dirname "$0")/private-jackd.sh"
 parse_long_options loopback.sh seconds:,server:,build: "$@"
@@ -46,6 +48,7 @@ export JACK_DEFAULT_SERVER=$server JACK_NO_START_SERVER=1
 trap 'stop_started TERM' EXIT
 
 # A private JACK server; SIGTERM (on exit) lets it unregister.
+free_stale_slots ringbridge-loopback /dev/null
 start_jackd "$server" 256 /dev/null
 
 # The producer: its ring must exist before play starts (or use play --wait).

@@ -48,6 +48,33 @@ video="videotestsrc num-buffers=$((buffers / 10)) pattern=ball \
 sum () { md5sum < "$1" | cut -d' ' -f1; }
 same () { [ -s "$1" ] && [ "$(sum "$1")" = "$(sum "$2")" ]; }
 run () { timeout 120 "${launch[@]}" "$@"; }
+# ring_appears NAME: waits up to 30 s for the ring file. A gst-launch-1.0
+# that has made its ring has also installed its SIGINT handler, so a
+# SIGINT from then on ends it cleanly (and removes the name); one sent
+# earlier kills it outright, leaving whatever it had made.
+ring_appears () {
+  local i
+  for i in $(seq 300); do
+    [ -e "/dev/shm/ringbridge-$1" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+# producer_is RING PID: waits up to 30 s for PID to be RING's producer
+# (a sink that takes over a ring left by a killed one: the file is there
+# before the new sink is)
+producer_is () {
+  local i
+  for i in $(seq 300); do
+    "$RB_BUILD_ROOT/tools/ringbridge-stat" --json "$1" 2>/dev/null \
+      | /usr/bin/python3 -c 'import json, sys
+d = json.load(sys.stdin)["rings"][0]
+sys.exit(0 if (d.get("producer") or {}).get("pid") == int(sys.argv[1]) else 1)' "$2" \
+      && return 0
+    sleep 0.1
+  done
+  return 1
+}
 
 # shellcheck disable=SC2086
 run $audio ! filesink location="$tmp/audio.ref"
@@ -128,7 +155,7 @@ for how in INT KILL; do
     ! audio/x-raw,format=S16LE,rate=48000,channels=2 \
     ! ringsink ring-name="$ring" &
   first=$!
-  sleep 0.5
+  producer_is "$ring" $first
   kill -s "$how" $first
   wait $first 2>/dev/null
   # shellcheck disable=SC2086
@@ -167,7 +194,7 @@ stopped_live_sink () {
   # shellcheck disable=SC2086
   "${launch[@]}" $live ! ringsink ring-name="$1" &
   s=$!
-  sleep 0.5
+  producer_is "$1" $s
   kill -s "$2" $s
   wait $s 2>/dev/null
 }
@@ -244,7 +271,7 @@ timeout 20 "${launch[@]}" audiotestsrc num-buffers=400 \
   ! ringsink ring-name="$ring" mode=overwrite-old buffer-time=100000 &
 sink=$!
 pids+=("$sink")
-sleep 0.3
+ring_appears "$ring"
 timeout 3 gst-launch-1.0 -v ringsrc ring-name="$ring" \
   ! identity sleep-time=30000 silent=false ! fakesink > "$tmp/ow.log" 2>&1
 kill -s INT $sink 2>/dev/null

@@ -27,6 +27,13 @@ ALLOWED = {
     "memset", "memcpy",
     # JACK documents both as callable from the process callback
     "jack_port_get_buffer", "jack_get_cycle_times",
+    # jack/resample.c, the resampler (--resample): libsamplerate's
+    # src_process() on converters src_new() made and sized in the main
+    # thread (it only computes in them; src_reset() only clears them),
+    # plus memcpy/memmove. No allocation, lock or system call: bench/
+    # resample counts no allocation in it, and the RTSan, seccomp and
+    # page-fault cases of test-jack-rt-resample.c run it in the callback.
+    "rb_jack_resampler_process",
     # weak, NULL unless a test links the RTSan runtime
     "__rtsan_realtime_enter", "__rtsan_realtime_exit",
     # position-independent code's table of addresses: the linker's, no call

@@ -757,6 +757,11 @@ workload_init (Workload *w)
     /* the overwrite pair (odd) among them: both kinds of ring skip */
     if (k % 2 == 1)
       w->play[k].rt.max_fill = 96;
+#ifdef RB_TEST_RESAMPLE_SIDE
+    /* test-jack-rt-resample.c: every side resamples */
+    RB_TEST_RESAMPLE_SIDE (&w->play[k].rt, k % 2 == 1 ? 96 : 512);
+    RB_TEST_RESAMPLE_SIDE (&w->rec[k].rt, 512);
+#endif
   }
   fake.devnull = fopen ("/dev/null", "w");
   g_assert_nonnull (fake.devnull);

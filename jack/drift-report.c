@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* Resampling's main-thread side (--resample, docs/clocks-jack.md): making
+ * the resampler before the client is activated, the fill target it holds,
+ * noticing lock and --resample=auto's giving up, and the statistics'
+ * figures. The loop itself runs in the process callback (rt.c, drift.h). */
+
+#include "app.h"
+
+#include <math.h>
+#include <sysexits.h>
+
+/* the default target: 20 ms, and at least this many periods */
+#define DEFAULT_TARGET_MS 20.0
+#define DEFAULT_TARGET_PERIODS 4
+/* locked: the smoothed fill within a period of the target this long */
+#define LOCK_US G_USEC_PER_SEC
+/* --resample=auto: the correction at its bound this long means the other
+ * side keeps no pace of its own */
+#define GIVE_UP_US (G_GINT64_CONSTANT (5) * G_USEC_PER_SEC)
+/* --resample=auto starts resampling on a measured drift of at least this
+ * (parts per billion): 5 ppm, a walk of 0.24 frames a second at 48 kHz,
+ * a period in under five minutes */
+#define AUTO_MIN_DRIFT_PPB 5000
+
+/* Makes the resampler for rt.n_ports channels unless --resample=off or
+ * made already (a reconnect keeps it). Main thread, before
+ * jack_activate(). Returns 0 or an exit status. */
+int
+resample_setup (App *app)
+{
+  const char *why = NULL;
+
+  if (app->opt.resample == RESAMPLE_OFF)
+    return 0;
+  /* no callback runs yet: rt's fields are ours to write */
+  app->rt.rate = app->jack_rate;
+  rb_jack_drift_init (&app->rt.drift, app->rt.rate);
+  if (app->rt.rs == NULL) {
+    app->rt.rs = rb_jack_resampler_new (app->rt.n_ports, &why);
+    if (app->rt.rs == NULL) {
+      print_error ("cannot make the resampler: %s", why);
+      return EX_OSERR;
+    }
+  }
+  app->resample_start = g_get_monotonic_time ();
+  app->unlocked_since = 0;
+  app->locked = FALSE;
+  app->clamped_since = 0;
+  /* relaxed: no callback runs yet; --resample=on resamples from the
+   * first cycle, auto once it sees a drift */
+  atomic_store_explicit (&app->rt.resampling,
+      app->opt.resample == RESAMPLE_ON, memory_order_relaxed);
+  resample_set_target (app, jack_get_buffer_size (app->client));
+  return 0;
+}
+
+/* The fill to hold: --frames or --latency for play, else 20 ms or four
+ * periods, whichever is more; at most half the ring. Play skips back to
+ * it above twice the target and a period. */
+void
+resample_set_target (App *app, guint period)
+{
+  guint64 target = 0, cap;
+
+  if (app->rt.rs == NULL)
+    return;
+  if (app->rt.mode == RB_JACK_PLAY && app->opt.frames != 0)
+    target = app->opt.frames;
+  else if (app->rt.mode == RB_JACK_PLAY && app->opt.latency_ms != 0)
+    target = frames_for_ms (app->opt.latency_ms, app->jack_rate);
+  else
+    target = MAX (frames_for_ms (DEFAULT_TARGET_MS, app->jack_rate),
+        (guint64) DEFAULT_TARGET_PERIODS * period);
+  cap = app->ring != NULL ? rb_ring_get_capacity_frames (app->ring) : 0;
+  if (cap != 0 && target > cap / 2)
+    target = cap / 2;
+  /* relaxed: values on their own (see RbJackRt) */
+  if (target != atomic_load_explicit (&app->rt.target, memory_order_relaxed))
+    print_info (app, "resampling target: %" G_GUINT64_FORMAT " frames "
+        "(%.2f ms) in the ring", target,
+        (double) target * 1000.0 / app->jack_rate);
+  atomic_store_explicit (&app->rt.target, target, memory_order_relaxed);
+  atomic_store_explicit (&app->rt.skip_above, app->rt.mode == RB_JACK_PLAY ?
+      2 * target + period : 0, memory_order_relaxed);
+}
+
+static void
+set_resampling (App *app, gboolean on)
+{
+  /* relaxed: a flag on its own (see RbJackRt) */
+  atomic_store_explicit (&app->rt.resampling, on, memory_order_relaxed);
+  app->clamped_since = 0;
+  app->locked = FALSE;
+  app->unlocked_since = 0;
+  app->resample_start = g_get_monotonic_time ();
+}
+
+/* --resample=auto while not resampling: the plain path (bit-exact) until
+ * the ring's measured drift (rt.feed_forward_ppb, section 1 of
+ * docs/clocks.md) says the other side runs on another clock. The fill
+ * alone cannot tell: a producer that writes a burst and a ring that
+ * drains look like a drift for seconds (tests/jack's loopback, producer
+ * and freewheel cases did), and resampling would end their bit-exactness.
+ * Until the measurement is wired, auto stays on the plain path. */
+static void
+auto_watch (App *app)
+{
+  /* relaxed: a value on its own (see RbJackRt) */
+  gint64 ff = atomic_load_explicit (&app->rt.feed_forward_ppb,
+      memory_order_relaxed);
+
+  if (ff == G_MININT64 || ABS (ff) < AUTO_MIN_DRIFT_PPB)
+    return;
+  print_info (app, "--resample=auto: the ring measures a drift of %+.1f "
+      "ppm: the %s runs on another clock; resampling", (double) ff * 1e-3,
+      app->rt.mode == RB_JACK_PLAY ? "producer" : "consumer");
+  set_resampling (app, TRUE);
+}
+
+/* --resample=auto while resampling: a correction stuck at its bound for
+ * GIVE_UP_US means the other side is no clock (a file reader or writer
+ * going as fast as the ring lets it, or one that stopped), and following
+ * it would only bend the pitch: back to the plain path. */
+static void
+auto_give_up (App *app, gint64 now, double correction, double fill)
+{
+  if (fabs (correction) < RB_JACK_RESAMPLER_MAX_DEVIATION * 0.999) {
+    app->clamped_since = 0;
+    return;
+  }
+  if (app->clamped_since == 0)
+    app->clamped_since = now;
+  if (now - app->clamped_since < GIVE_UP_US)
+    return;
+  print_info (app, "--resample=auto: the ratio sat at its bound (%+.0f ppm) "
+      "for %d s with the fill at %.0f frames: the %s keeps no pace of its "
+      "own; not resampling", correction * 1e6,
+      (int) (GIVE_UP_US / G_USEC_PER_SEC), fill,
+      app->rt.mode == RB_JACK_PLAY ? "producer" : "consumer");
+  set_resampling (app, FALSE);
+}
+
+/* Each tick: the target (the period may have changed), lock, auto. */
+void
+resample_tick (App *app, gint64 now)
+{
+  guint period;
+  double smoothed, target, correction, fill;
+
+  if (app->rt.rs == NULL || !app->active || app->ring == NULL)
+    return;
+  period = jack_get_buffer_size (app->client);
+  resample_set_target (app, period);
+  /* relaxed: statistics written by the callback, and our own target */
+  smoothed = (double) atomic_load_explicit (&app->rt.smoothed_fill_uf,
+      memory_order_relaxed) / 1e6;
+  target = (double) atomic_load_explicit (&app->rt.target,
+      memory_order_relaxed);
+  correction = (double) atomic_load_explicit (&app->rt.correction_ppb,
+      memory_order_relaxed) * 1e-9;
+  fill = (double) atomic_load_explicit (&app->rt.fill, memory_order_relaxed);
+  if (!atomic_load_explicit (&app->rt.resampling, memory_order_relaxed)) {
+    if (app->opt.resample == RESAMPLE_AUTO)
+      auto_watch (app);
+    return;
+  }
+  if (app->opt.resample == RESAMPLE_AUTO)
+    auto_give_up (app, now, correction, fill);
+
+  if (fabs (smoothed - target) > period) {
+    if (app->locked)
+      print_info (app, "resampling lost lock: fill %.0f frames, target "
+          "%.0f, ratio %+.1f ppm", smoothed, target, correction * 1e6);
+    app->locked = FALSE;
+    app->unlocked_since = 0;
+    return;
+  }
+  if (app->unlocked_since == 0)
+    app->unlocked_since = now;
+  if (!app->locked && now - app->unlocked_since >= LOCK_US) {
+    app->locked = TRUE;
+    print_info (app, "resampling locked after %.1f s: fill %.1f frames, "
+        "target %.0f, ratio %+.1f ppm",
+        (double) (app->unlocked_since - app->resample_start) /
+        G_USEC_PER_SEC, smoothed, target, correction * 1e6);
+  }
+}
+
+/* The statistics line's resampling figures. */
+void
+resample_stats (App *app, GString *out)
+{
+  RbJackRt *rt = &app->rt;
+
+  if (rt->rs == NULL) {
+    g_string_append (out, " resample=off");
+    return;
+  }
+  /* relaxed: statistics */
+  g_string_append_printf (out, " resample=%s ratio_ppm=%+.1f fill_avg=%.1f "
+      "target=%" G_GUINT64_FORMAT " locked=%s",
+      atomic_load_explicit (&rt->resampling, memory_order_relaxed) ?
+      "on" : "idle",
+      (double) atomic_load_explicit (&rt->correction_ppb,
+          memory_order_relaxed) * 1e-3,
+      (double) atomic_load_explicit (&rt->smoothed_fill_uf,
+          memory_order_relaxed) / 1e6,
+      (guint64) atomic_load_explicit (&rt->target, memory_order_relaxed),
+      app->locked ? "yes" : "no");
+}

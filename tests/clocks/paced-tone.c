@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* A ring's other side on a clock of its own, for test-clocks-jack.py: the
+ * drifting producer or consumer that ringbridge-jack must follow.
+ *
+ *   paced-tone produce NAME PPM SECONDS [BLOCK]
+ *       creates NAME (F32LE, 1 channel, 48000 Hz, one second) and writes a
+ *       1 kHz tone (amplitude 0.5, phase continuous) at 48000 * (1 + PPM
+ *       / 10^6) frames per CLOCK_MONOTONIC second, in BLOCK-frame writes
+ *       (default 32), for SECONDS.
+ *   paced-tone consume NAME PPM SECONDS OUT [BLOCK]
+ *       attaches to NAME as its consumer (waiting up to 10 s) and reads
+ *       at the same pace, appending what it reads to the file OUT.
+ *
+ * Both print "ready" once attached, "short T N" each time N frames of a
+ * block found no room (produce) or no data (consume) T seconds in, and
+ * at the end one JSON line: frames
+ * moved, and the times the ring had too little room (produce) or too
+ * little data (consume) at the due time, with the frames missing. */
+
+#include <ringbridge/ringbridge.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define RATE 48000.0
+
+static double
+now_s (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
+}
+
+static void
+sleep_until (double t)
+{
+  struct timespec ts = {
+    .tv_sec = (time_t) t,
+    .tv_nsec = (long) ((t - floor (t)) * 1e9),
+  };
+
+  while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0)
+    ;
+}
+
+static int
+usage (void)
+{
+  fprintf (stderr, "usage: paced-tone produce NAME PPM SECONDS [BLOCK]\n"
+      "       paced-tone consume NAME PPM SECONDS OUT [BLOCK]\n");
+  return 2;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean produce;
+  double ppm, seconds, rate, t0;
+  guint64 done = 0, short_times = 0, short_frames = 0;
+  gsize block;
+  RbRing *ring;
+  FILE *out = NULL;
+  float *buf;
+
+  if (argc < 5)
+    return usage ();
+  produce = strcmp (argv[1], "produce") == 0;
+  if (!produce && (strcmp (argv[1], "consume") != 0 || argc < 6))
+    return usage ();
+  ppm = atof (argv[3]);
+  seconds = atof (argv[4]);
+  block = (gsize) atoi (argc > (produce ? 5 : 6) ? argv[produce ? 5 : 6] :
+      "32");
+  if (block == 0 || block > 4800 || seconds <= 0 || fabs (ppm) > 50000)
+    return usage ();
+  rate = RATE * (1 + ppm * 1e-6);
+
+  if (produce) {
+    rb_ring_unlink (argv[2], NULL);
+    ring = rb_ring_create_audio (argv[2], RB_SAMPLE_FORMAT_F32LE, 1,
+        (guint) RATE, (guint64) RATE, RB_RING_FLAGS_NONE,
+        RB_RING_ROLE_PRODUCER, 0600, &error);
+  } else {
+    double deadline = now_s () + 10;
+
+    while ((ring = rb_ring_open (argv[2], RB_RING_ROLE_CONSUMER,
+                &error)) == NULL && now_s () < deadline) {
+      g_clear_error (&error);
+      g_usleep (20000);
+    }
+    out = fopen (argv[5], "wb");
+    if (out == NULL) {
+      perror (argv[5]);
+      return 1;
+    }
+  }
+  if (ring == NULL) {
+    fprintf (stderr, "paced-tone: %s\n", error ? error->message : "no ring");
+    return 1;
+  }
+  printf ("ready\n");
+  fflush (stdout);
+
+  buf = g_new0 (float, block);
+  t0 = now_s ();
+  for (;;) {
+    double t = now_s () - t0;
+    guint64 due = (guint64) (t * rate);
+
+    if (t >= seconds)
+      break;
+    while (done + block <= due) {
+      gsize n;
+
+      if (produce) {
+        for (gsize i = 0; i < block; i++)
+          buf[i] = (float) (0.5 * sin (2 * G_PI * 1000.0 / RATE *
+                  (double) ((done + i) % 48000)));
+        n = rb_ring_write_frames (ring, buf, block);
+      } else {
+        n = rb_ring_read_frames (ring, buf, block);
+        fwrite (buf, sizeof (float), n, out);
+      }
+      done += n;
+      if (n < block) {
+        /* when, for the test to tell lock-in from later */
+        printf ("short %.3f %" G_GSIZE_FORMAT "\n", now_s () - t0,
+            block - n);
+        fflush (stdout);
+        short_times++;
+        short_frames += block - n;
+        break;                  /* try again at the next block's time */
+      }
+    }
+    /* the next block's time; after a short one, a block's time from
+     * now (its due time has passed: no busy loop) */
+    sleep_until (MAX (t0 + (double) (done + block) / rate,
+            now_s () + (double) block / rate));
+  }
+  if (out != NULL)
+    fclose (out);
+  printf ("{\"frames\": %" G_GUINT64_FORMAT ", \"short_times\": %"
+      G_GUINT64_FORMAT ", \"short_frames\": %" G_GUINT64_FORMAT "}\n",
+      done, short_times, short_frames);
+  fflush (stdout);
+  g_free (buf);
+  g_object_unref (ring);
+  return 0;
+}

@@ -1,0 +1,385 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-FileCopyrightText: 2026 The ringbridge authors
+"""ringbridge-jack holds its latency against a drifting peer (issue #13).
+
+One case per run, on a private jackd (dummy backend, 48 kHz, 64-frame
+periods):
+
+  play PPM [off]   paced-tone writes a 1 kHz tone into ring A at
+                   48000 * (1 + PPM/10^6) frames per CLOCK_MONOTONIC
+                   second; `ringbridge-jack play A --resample=on` (or
+                   `--resample=off --latency 20`, the negative control)
+                   plays it into `ringbridge-jack record B --resample=off`,
+                   and ring-helper saves ring B.
+  record PPM       paced-tone writes the tone at JACK's rate into ring A,
+                   `play A --resample=off` plays it into `record B
+                   --resample=on`, and paced-tone reads ring B at
+                   48000 * (1 + PPM/10^6) frames per second.
+
+After lock-in (the first LOCK_S seconds), the resampling side must show:
+no underruns or overruns on either side of the ring, no frames skipped,
+inserted or dropped, its smoothed fill within one period of the target in
+every statistics line, and a recorded tone that is continuous (no block
+of the recording departs from a sine: a single skipped or repeated frame
+shows as a residual 50 dB above the resampler's) at the expected
+frequency. The negative control must fail these checks.
+
+Usage: test-clocks-jack.py RINGBRIDGE-JACK RING-HELPER PACED-TONE CASE...
+Environment: RB_CLOCKS_SECONDS (default 60) shortens a run by hand.
+Output is TAP.
+"""
+
+import fcntl
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+JACK, HELPER, PACED = sys.argv[1:4]
+CASE = sys.argv[4:]
+RATE = 48000
+PERIOD = 64
+TONE = 1000.0
+SECONDS = float(os.environ.get("RB_CLOCKS_SECONDS", "60"))
+LOCK_S = 15.0
+NAME = "rbc%d" % os.getpid()
+tmpdir = tempfile.mkdtemp(prefix="test-clocks-")
+children = []
+
+
+def log(msg):
+    for line in str(msg).splitlines():
+        print("# " + line)
+    sys.stdout.flush()
+
+
+def spawn(argv, **kw):
+    """Starts @argv with its output in files: a pipe nobody reads while
+    the run lasts would fill up and block the process (jackd reports every
+    xrun)."""
+    n = len(os.listdir(tmpdir))
+    out = open(os.path.join(tmpdir, "%d.out" % n), "w+")
+    err = open(os.path.join(tmpdir, "%d.err" % n), "w+")
+    p = subprocess.Popen(argv, stdout=out, stderr=err, text=True, **kw)
+    p.out_file, p.err_file = out, err
+    children.append(p)
+    return p
+
+
+def read_out(p):
+    p.out_file.seek(0)
+    p.err_file.seek(0)
+    return p.out_file.read(), p.err_file.read()
+
+
+def wait_ready(p, what, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        out, err = read_out(p)
+        if out.startswith("ready\n"):
+            return
+        assert p.poll() is None, "%s did not start: %r" % (what, err)
+        time.sleep(0.02)
+    raise AssertionError("%s: no 'ready' in %g s" % (what, timeout))
+
+
+def finish(p, sig=signal.SIGTERM, timeout=30):
+    """Ends @p with @sig (SIGKILL after @timeout) and returns its output."""
+    if p.poll() is None:
+        p.send_signal(sig)
+    try:
+        p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        log("%s did not end %g s after %s: killing it" % (
+            p.args[0], timeout, signal.Signals(sig).name))
+        p.kill()
+        p.wait(timeout=10)
+    if p in children:
+        children.remove(p)
+    out, err = read_out(p)
+    p.out_file.close()
+    p.err_file.close()
+    return out, err
+
+
+# --- a private jackd (as tests/jack/test-jack.py starts them) -------------
+
+REGISTRY_LOCK = os.path.join(tempfile.gettempdir(),
+                             "ringbridge-test-jackd.lock")
+
+
+def with_registry_lock(fn):
+    """jackd 1.9 loses registrations when servers start and stop at the
+    same moment: the same lock as test-jack.py."""
+    with open(REGISTRY_LOCK, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            return fn()
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def start_jackd():
+    env = dict(os.environ, JACK_NO_AUDIO_RESERVATION="1")
+    deadline = time.monotonic() + 120
+    while True:
+        # --sync: play's output reaches record in the same cycle, always
+        p = spawn(["jackd", "--no-realtime", "--sync", "--timeout", "5000",
+                   "-n", NAME, "-d", "dummy", "-r", str(RATE), "-p",
+                   str(PERIOD)], env=env)
+        r = subprocess.run(["jack_wait", "-s", NAME, "-w", "-t", "20"],
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode == 0 and p.poll() is None:
+            return p
+        out, err = finish(p, signal.SIGKILL)
+        if "Too many servers" in err and time.monotonic() < deadline:
+            time.sleep(1)
+            continue
+        raise AssertionError("jackd did not start: %s" % err)
+
+
+def jack_env():
+    return dict(os.environ, JACK_DEFAULT_SERVER=NAME, JACK_NO_START_SERVER="1")
+
+
+# --- the analysis ----------------------------------------------------------
+
+def tone_check(x, freq):
+    """Fits a sine at @freq (cycles per sample) to every 256-sample block
+    (hop 128, so that any discontinuity lies inside some block), refining
+    the frequency from the blocks' phases. Returns (worst block residual
+    dB, median residual dB, measured frequency, index of the worst)."""
+    n, hop = 256, 128
+    nb = (len(x) - n) // hop
+    idx = np.arange(nb)[:, None] * hop + np.arange(n)[None, :]
+    blocks = x[idx]
+    f = freq
+    for _ in range(3):
+        w = 2 * np.pi * f
+        i = np.arange(n)
+        basis = np.stack([np.sin(w * i), np.cos(w * i), np.ones(n)], axis=1)
+        coef, *_ = np.linalg.lstsq(basis, blocks.T, rcond=None)
+        # phase of each block's start, against hop * f per block
+        ph = np.unwrap(np.arctan2(coef[1], coef[0]))
+        slope = np.polyfit(np.arange(nb), ph, 1)[0]
+        f = f + slope / (2 * np.pi * hop)
+    fit = (basis @ coef).T
+    res = np.sum((blocks - fit) ** 2, axis=1)
+    sig = np.sum(fit ** 2, axis=1)
+    db = 10 * np.log10(np.maximum(res, 1e-30) / np.maximum(sig, 1e-30))
+    return float(db.max()), float(np.median(db)), f, int(db.argmax()) * hop
+
+
+def stats_lines(text):
+    out = []
+    for line in text.splitlines():
+        if not line.startswith("ringbridge-jack: stats: "):
+            continue
+        fields = {}
+        for word in line.split()[3:]:
+            k, _, v = word.partition("=")
+            fields[k] = v
+        out.append(fields)
+    return out
+
+
+def final_line(text):
+    lines = [line for line in text.splitlines()
+             if line.startswith("ringbridge-jack: final: ")]
+    assert lines, "no final statistics line in %r" % text
+    return dict(w.partition("=")[::2] for w in lines[-1].split()[3:])
+
+
+def shorts_after(text, t0):
+    """paced-tone's "short T N" lines after T >= t0: (times, frames)."""
+    times = frames = 0
+    for m in re.finditer(r"^short ([0-9.]+) (\d+)$", text, re.M):
+        if float(m.group(1)) >= t0:
+            times += 1
+            frames += int(m.group(2))
+    return times, frames
+
+
+def check_side(side_out, side_err, counters, label):
+    """The resampling side's statistics after lock-in (its standard output
+    and, for --verbose's notices, error). Returns the failures, and the
+    figures."""
+    fails = []
+    st = stats_lines(side_out)
+    # one line a second from the start: the lines after LOCK_S
+    later = st[int(LOCK_S):]
+    if len(later) < 5:
+        return ["%s: only %d statistics lines after lock-in" %
+                (label, len(later))], {}
+    dev = [float(s.get("fill_avg", "nan")) - float(s.get("target", "nan"))
+           for s in later]
+    if any(not abs(d) <= PERIOD for d in dev):
+        fails.append("%s: fill left target +- %d: %s" % (
+            label, PERIOD, " ".join("%.1f" % d for d in dev)))
+    for c in counters:
+        a, b = int(later[0][c]), int(final_line(side_out)[c])
+        if b != a:
+            fails.append("%s: %s went from %d to %d after lock-in" %
+                         (label, c, a, b))
+    m = re.search(r"resampling locked after ([0-9.]+) s", side_err)
+    figures = {
+        "lock_s": float(m.group(1)) if m else None,
+        "fill_dev_max": max(abs(d) for d in dev) if dev else None,
+        "ratio_ppm": later[-1].get("ratio_ppm"),
+    }
+    return fails, figures
+
+
+def run_play(ppm, resample):
+    jackd = start_jackd()
+    env = jack_env()
+    ring_a, ring_b = NAME + "a", NAME + "b"
+    rec_raw = os.path.join(tmpdir, "play.raw")
+    try:
+        rec = spawn([JACK, "record", ring_b, "--channels", "1",
+                     "--resample=off", "--latency", "2000"], env=env)
+        drain = spawn([HELPER, "drain", ring_b, "--out", rec_raw], env=env)
+        wait_ready(drain, "ring-helper drain")
+        prod = spawn([PACED, "produce", ring_a, str(ppm),
+                      str(SECONDS + 5)])
+        wait_ready(prod, "paced-tone produce")
+        args = ["--resample=" + resample, "--stats", "1", "--verbose",
+                "-c", "ringbridge-record-%s:in_1" % ring_b]
+        if resample == "off":
+            args += ["--latency", "20"]
+        play = spawn([JACK, "play", ring_a] + args, env=env)
+        time.sleep(SECONDS)
+        play_out, play_err = finish(play)
+        prod_out, _ = finish(prod)
+        drain_out, _ = finish(drain)
+        rec_out, rec_err = finish(rec)
+    finally:
+        finish(jackd)
+    log("play: %s" % play_err.strip().replace("\n", "\n  "))
+    fails, fig = check_side(play_out, play_err, ["skipped_frames", "silent_frames",
+                                       "ran_dry", "xruns"], "play")
+    n, f = shorts_after(prod_out, LOCK_S)
+    if n:
+        fails.append("producer found the ring full %d times (%d frames) "
+                     "after lock-in" % (n, f))
+    rec_fin = final_line(rec_out)
+    if int(rec_fin["dropped_frames"]) != 0:
+        fails.append("record dropped %s frames" % rec_fin["dropped_frames"])
+    x = np.fromfile(rec_raw, dtype="<f4")
+    start = int(np.argmax(np.abs(x) > 1e-3))
+    seg = x[start + int(LOCK_S * RATE):len(x) - RATE // 2]
+    # the producer's tone runs (1 + ppm) fast in real time; JACK's frames
+    # are real time
+    expect = TONE * (1 + ppm * 1e-6) / RATE
+    return fails, fig, seg, expect, final_line(play_out)
+
+
+def run_record(ppm):
+    jackd = start_jackd()
+    env = jack_env()
+    ring_a, ring_b = NAME + "a", NAME + "b"
+    out_raw = os.path.join(tmpdir, "record.raw")
+    try:
+        prod = spawn([PACED, "produce", ring_a, "0", str(SECONDS + 10)])
+        wait_ready(prod, "paced-tone produce")
+        time.sleep(0.2)         # a cushion for the plain play
+        rec = spawn([JACK, "record", ring_b, "--channels", "1",
+                     "--resample=on", "--stats", "1", "--verbose"], env=env)
+        cons = spawn([PACED, "consume", ring_b, str(ppm), str(SECONDS),
+                      out_raw])
+        wait_ready(cons, "paced-tone consume")
+        play = spawn([JACK, "play", ring_a, "--resample=off",
+                      "-c", "ringbridge-record-%s:in_1" % ring_b], env=env)
+        cons.wait(timeout=SECONDS + 60)
+        cons_out, cons_err = finish(cons)
+        rec_out, rec_err = finish(rec)
+        play_out, _ = finish(play)
+        finish(prod)
+    finally:
+        finish(jackd)
+    log("record: %s" % rec_err.strip().replace("\n", "\n  "))
+    fails, fig = check_side(rec_out, rec_err, ["dropped_frames", "filled_up",
+                                      "xruns"], "record")
+    n, f = shorts_after(cons_out, LOCK_S)
+    if n:
+        fails.append("consumer found the ring short %d times (%d frames) "
+                     "after lock-in" % (n, f))
+    pl = final_line(play_out)
+    for c in ("skipped_frames",):
+        if int(pl[c]) != 0:
+            fails.append("the plain play (the source) %s=%s" % (c, pl[c]))
+    x = np.fromfile(out_raw, dtype="<f4")
+    start = int(np.argmax(np.abs(x) > 1e-3))
+    seg = x[start + int(LOCK_S * RATE):]
+    # real time's 1 kHz, read (1 + ppm) fast
+    expect = TONE / (1 + ppm * 1e-6) / RATE
+    return fails, fig, seg, expect, final_line(rec_out)
+
+
+def judge(fails, fig, seg, expect):
+    if len(seg) < 10 * RATE:
+        fails.append("only %.1f s recorded after lock-in" % (len(seg) / RATE))
+        return fails
+    worst, median, f, at = tone_check(seg, expect)
+    err_ppm = (f / expect - 1) * 1e6
+    fig.update(worst_db=worst, thdn_db=median, freq_err_ppm=err_ppm)
+    if worst > -60:
+        fails.append("the tone is not continuous: a block %.1f s after "
+                     "lock-in departs from a sine by %.1f dB" %
+                     (at / RATE, worst))
+    if abs(err_ppm) > 50:
+        fails.append("tone at %.1f ppm from the expected frequency" %
+                     err_ppm)
+    return fails
+
+
+def main():
+    mode, ppm = CASE[0], int(CASE[1])
+    control = len(CASE) > 2 and CASE[2] == "off"
+    print("1..1")
+    if mode == "play":
+        fails, fig, seg, expect, fin = run_play(ppm,
+                                                "off" if control else "on")
+    else:
+        fails, fig, seg, expect, fin = run_record(ppm)
+    fails = judge(fails, fig, seg, expect)
+    what = "%s at %+d ppm%s" % (mode, ppm,
+                                " with --resample=off" if control else "")
+    log("figures: %s" % ", ".join("%s=%s" % kv for kv in sorted(
+        fig.items())))
+    log("final: %s" % " ".join("%s=%s" % kv for kv in fin.items()))
+    for f in fails:
+        log(f)
+    if control:
+        # the negative control: the same checks must find the drift
+        ok = any("not continuous" in f or "skipped" in f or "silent" in f
+                 for f in fails)
+        print("%s - %s: the checks %s" % (
+            "ok 1" if ok else "not ok 1", what,
+            "fail as they must" if ok else "passed: they cannot fail"))
+        return 0 if ok else 1
+    print("%s - %s holds its fill, tone continuous" % (
+        "not ok 1" if fails else "ok 1", what))
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    try:
+        status = main()
+    finally:
+        for p in list(children):
+            try:
+                p.kill()
+                p.wait(timeout=10)
+            except Exception:
+                pass
+        for f in os.listdir(tmpdir):
+            os.unlink(os.path.join(tmpdir, f))
+        os.rmdir(tmpdir)
+    sys.exit(status)
