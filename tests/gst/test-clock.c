@@ -140,6 +140,47 @@ RB_TEST (test_sink_clock_follows_consumer)
 
 GST_END_TEST;
 
+/* A consumer that stops: once its estimate is stale (2 s) the clock is
+ * the monotonic clock again, continuing from where it was. */
+RB_TEST (test_sink_clock_consumer_stops)
+{
+  RbRing *ring = stamped_ring ();
+  GstElement *sink = make_element ("ringsink", "ring", ring, "sync", FALSE,
+      NULL);
+  GstClock *clock = gst_element_provide_clock (sink);
+  GstClockTime c1, c2;
+  gint64 m1, m2;
+  RbRingTiming t;
+  double rate;
+
+  fail_unless (gst_element_set_state (sink, GST_STATE_PAUSED) !=
+      GST_STATE_CHANGE_FAILURE);
+  c1 = gst_clock_get_internal_time (clock);
+  m1 = g_get_monotonic_time ();
+  /* read on, as a pipeline does, until the consumer's estimate is stale */
+  do {
+    g_usleep (100 * 1000);
+    gst_clock_get_internal_time (clock);
+    rb_ring_get_timing (ring, &t);
+  } while (t.consumer_state == RB_TIMING_STATE_OK);
+  fail_unless_equals_int (t.consumer_state, RB_TIMING_STATE_STALE);
+  rate = clock_rate (clock, 300);
+  GST_INFO ("after the consumer stopped: %.5f", rate);
+  fail_unless (fabs (rate - 1) < 0.005, "rate %f", rate);
+  c2 = gst_clock_get_internal_time (clock);
+  m2 = g_get_monotonic_time ();
+  /* between the monotonic clock's pace and the consumer's all along */
+  fail_unless ((gint64) (c2 - c1) >= (m2 - m1) * 1000 * 99 / 100);
+  fail_unless ((gint64) (c2 - c1) <= (m2 - m1) * 1000 * (1 + FAST) * 1.01);
+
+  gst_element_set_state (sink, GST_STATE_NULL);
+  gst_object_unref (clock);
+  gst_object_unref (sink);
+  g_object_unref (ring);
+}
+
+GST_END_TEST;
+
 /* A consumer that goes away and another that comes: the clock neither
  * jumps nor stands still, and takes the new consumer's rate. */
 RB_TEST (test_sink_clock_consumer_restarts)
