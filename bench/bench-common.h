@@ -6,9 +6,9 @@
  * options, the start of a two-thread measurement and the formatting of
  * table cells. The other bench-*.h files hold one concern each:
  * bench-gen.h (the data and its check), bench-stats.h, bench-json.h,
- * bench-machine.h, bench-streams.h and bench-tput.h (the two ring
- * benchmarks' streams and throughput table), bench-run.h (their
- * repetitions, tally and report). */
+ * bench-machine.h, bench-streams.h, bench-tput.h and bench-lat.h (the two
+ * ring benchmarks' streams, throughput table and latency table),
+ * bench-run.h (their repetitions, tally and report). */
 
 #pragma once
 

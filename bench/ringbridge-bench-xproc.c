@@ -26,6 +26,7 @@
 
 #include "bench-common.h"
 #include "bench-json.h"
+#include "bench-lat.h"
 #include "bench-machine.h"
 #include "bench-run.h"
 #include "bench-stats.h"
@@ -745,7 +746,6 @@ static void
 print_table (const struct results *res)
 {
   const struct lat_result *lat = &res->lat;
-  char b[4][32];
 
   g_print ("\nCross-process throughput, GB/s (10^9 B/s), median over "
       "repetitions; ratios are\nmedians of per-repetition ratios. Producer "
@@ -758,18 +758,14 @@ print_table (const struct results *res)
       G_GUINT64_FORMAT " samples per peer in the repetitions used;\nratios "
       "are medians of per-repetition ratios:\n\n",
       lat->per_rep * (uint64_t) res->run.n_used);
-  g_print ("%-8s %8s %8s | %13s %10s\n", "", "median", "p99",
-      "median/futex", "p99/futex");
-  for (int i = 0; i < N_LAT_PEERS; i++) {
-    int r = i == LAT_RB ? LAT_RATIO_RB : LAT_RATIO_PIPE;
-    bool base = i == LAT_FUTEX;
-
-    g_print ("%-8s %8s %8s | %13s %10s\n", lat_peer_names[i],
-        bench_cell (b[0], 32, 0, "", lat->all_median_ns[i]),
-        bench_cell (b[1], 32, 0, "", lat->all_p99_ns[i]),
-        base ? "" : bench_cell (b[2], 32, 2, "x", lat->med_ratio[r]),
-        base ? "" : bench_cell (b[3], 32, 2, "x", lat->med_ratio_p99[r]));
-  }
+  /* The ratios are indexed like the peers without the base. */
+  G_STATIC_ASSERT ((int) LAT_RATIO_RB == (int) LAT_RB &&
+      LAT_FUTEX == LAT_RB + 1 &&
+      (int) LAT_RATIO_PIPE == (int) LAT_PIPE - 1);
+  bench_lat_table_print (lat_peer_names, N_LAT_PEERS, LAT_FUTEX,
+      lat->med_ratio, lat->med_ratio_p99, (const struct bench_lat_column[]) {
+        { "median", 0, lat->all_median_ns }, { "p99", 0, lat->all_p99_ns } },
+      2);
 
   bench_run_print_targets (res->targets, N_TARGETS, 49);
   bench_run_print_footer (&res->run, bench_opt.inject);
@@ -785,17 +781,13 @@ lat_to_json (GString *json, const struct lat_result *lat)
       "\"capacity\":%d,\"pause_us\":[%d,%d],\"samples_per_rep\":%"
       G_GUINT64_FORMAT ",", LATENCY_CAPACITY, PAUSE_MIN_NS / 1000,
       PAUSE_MAX_NS / 1000, lat->per_rep);
-  bench_json_object_of_arrays (json, "median_ns", lat_peer_names,
-      (double *const *) lat->median_ns, N_LAT_PEERS, reps);
-  g_string_append_c (json, ',');
-  bench_json_object_of_arrays (json, "p99_ns", lat_peer_names,
-      (double *const *) lat->p99_ns, N_LAT_PEERS, reps);
-  g_string_append_c (json, ',');
-  bench_json_object_of_numbers (json, "all_median_ns", lat_peer_names,
-      lat->all_median_ns, N_LAT_PEERS);
-  g_string_append_c (json, ',');
-  bench_json_object_of_numbers (json, "all_p99_ns", lat_peer_names,
-      lat->all_p99_ns, N_LAT_PEERS);
+  bench_lat_fields_to_json (json, lat_peer_names, N_LAT_PEERS, reps,
+      (const struct bench_lat_field[]) {
+        { "median_ns", (double *const *) lat->median_ns, NULL },
+        { "p99_ns", (double *const *) lat->p99_ns, NULL },
+        { "all_median_ns", NULL, lat->all_median_ns },
+        { "all_p99_ns", NULL, lat->all_p99_ns },
+      }, 4);
   bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
       lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, bench_opt.reps);
 }

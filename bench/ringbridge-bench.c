@@ -26,6 +26,7 @@
 #include "bench-common.h"
 #include "bench-gen.h"
 #include "bench-json.h"
+#include "bench-lat.h"
 #include "bench-machine.h"
 #include "bench-run.h"
 #include "bench-stats.h"
@@ -732,7 +733,6 @@ static void
 print_table (const struct results *res)
 {
   const struct lat_result *lat = &res->lat;
-  char b[5][32];
 
   g_print ("\nThroughput, GB/s (10^9 B/s), median over repetitions; ratios "
       "are medians of\nper-repetition ratios. limit = one flag per slot "
@@ -743,19 +743,14 @@ print_table (const struct results *res)
       "over another;\npingpong = one atomic counter), ns, median over "
       "repetitions of %" G_GINT64_FORMAT " trips each;\nmean = mean of "
       "the trips up to the p99:\n\n", opt_round_trips);
-  g_print ("%-10s %8s %8s %8s | %16s %13s\n", "", "median", "p99", "mean",
-      "median/pingpong", "p99/pingpong");
-  for (int i = 0; i < N_LAT_PEERS; i++) {
-    int r = i == LAT_RB ? LAT_RATIO_RB : LAT_RATIO_JACK;
-    bool base = i == LAT_PINGPONG;
-
-    g_print ("%-10s %8s %8s %8s | %16s %13s\n", lat_peer_names[i],
-        bench_cell (b[0], 32, 0, "", lat->med_median_ns[i]),
-        bench_cell (b[1], 32, 0, "", lat->med_p99_ns[i]),
-        bench_cell (b[2], 32, 1, "", lat->med_mean_ns[i]),
-        base ? "" : bench_cell (b[3], 32, 2, "x", lat->med_ratio[r]),
-        base ? "" : bench_cell (b[4], 32, 2, "x", lat->med_ratio_p99[r]));
-  }
+  /* The ratios are indexed like the peers without the base. */
+  G_STATIC_ASSERT ((int) LAT_RATIO_RB == (int) LAT_RB &&
+      (int) LAT_RATIO_JACK == (int) LAT_JACK &&
+      LAT_PINGPONG == N_LAT_PEERS - 1);
+  bench_lat_table_print (lat_peer_names, N_LAT_PEERS, LAT_PINGPONG,
+      lat->med_ratio, lat->med_ratio_p99, (const struct bench_lat_column[]) {
+        { "median", 0, lat->med_median_ns }, { "p99", 0, lat->med_p99_ns },
+        { "mean", 1, lat->med_mean_ns } }, 3);
 
   bench_run_print_targets (res->targets, N_TARGETS, 53);
   bench_run_print_footer (&res->run, bench_opt.inject);
@@ -778,23 +773,15 @@ lat_to_json (GString *json, const struct lat_result *lat)
   g_string_append_printf (json, ",\"round_trip\":{\"message_bytes\":8,"
       "\"capacity\":%d,\"trips\":%" G_GINT64_FORMAT ",", LATENCY_CAPACITY,
       opt_round_trips);
-  bench_json_object_of_arrays (json, "median_ns", lat_peer_names, median_ns,
-      N_LAT_PEERS, reps);
-  g_string_append_c (json, ',');
-  bench_json_object_of_arrays (json, "p99_ns", lat_peer_names, p99_ns,
-      N_LAT_PEERS, reps);
-  g_string_append_c (json, ',');
-  bench_json_object_of_arrays (json, "mean_to_p99_ns", lat_peer_names,
-      mean_ns, N_LAT_PEERS, reps);
-  g_string_append_c (json, ',');
-  bench_json_object_of_numbers (json, "median_of_median_ns", lat_peer_names,
-      lat->med_median_ns, N_LAT_PEERS);
-  g_string_append_c (json, ',');
-  bench_json_object_of_numbers (json, "median_of_p99_ns", lat_peer_names,
-      lat->med_p99_ns, N_LAT_PEERS);
-  g_string_append_c (json, ',');
-  bench_json_object_of_numbers (json, "median_of_mean_to_p99_ns",
-      lat_peer_names, lat->med_mean_ns, N_LAT_PEERS);
+  bench_lat_fields_to_json (json, lat_peer_names, N_LAT_PEERS, reps,
+      (const struct bench_lat_field[]) {
+        { "median_ns", median_ns, NULL },
+        { "p99_ns", p99_ns, NULL },
+        { "mean_to_p99_ns", mean_ns, NULL },
+        { "median_of_median_ns", NULL, lat->med_median_ns },
+        { "median_of_p99_ns", NULL, lat->med_p99_ns },
+        { "median_of_mean_to_p99_ns", NULL, lat->med_mean_ns },
+      }, 6);
   bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
       lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, bench_opt.reps);
 }

@@ -210,6 +210,50 @@ json_position (Json *j, const RingInfo *ri, const char *what, guint64 pos)
   }
 }
 
+/* A number, or null when unknown. */
+static void
+json_maybe (Json *j, const char *key, gboolean known, gdouble v,
+    int decimals)
+{
+  if (known)
+    json_double (j, key, v, decimals);
+  else
+    json_null (j, key);
+}
+
+static void
+json_side (Json *j, const char *key, RbTimingState state, gboolean locked,
+    gdouble rate, gint64 age_ns)
+{
+  json_open (j, key, '{');
+  json_string (j, "state", timing_state_name (state));
+  json_bool (j, "locked", locked);
+  json_maybe (j, "rate", state == RB_TIMING_STATE_OK, rate, 3);
+  json_maybe (j, "age_ms", age_ns >= 0, (gdouble) age_ns / 1e6, 3);
+  json_close (j, '}');
+}
+
+/* "timing": the ring's drift, smoothed fill and each side's clock; null
+ * where unknown, and the reason. */
+static void
+json_timing (Json *j, const RingInfo *ri)
+{
+  const RbRingTiming *t = &ri->s.timing;
+  g_autofree gchar *why = timing_reason (t);
+
+  json_open (j, "timing", '{');
+  json_string (j, "unit", timing_unit (ri));
+  json_maybe (j, "drift_ppm", t->ratio_known, t->ratio_ppm, 2);
+  json_maybe (j, "fill_ms", t->fill_known, (gdouble) t->fill_ns / 1e6, 3);
+  json_maybe (j, "fill", t->fill_known, t->fill, 1);
+  json_string (j, "reason", why);
+  json_side (j, "producer", t->producer_state, t->producer_locked,
+      t->producer_rate, t->producer_age_ns);
+  json_side (j, "consumer", t->consumer_state, t->consumer_locked,
+      t->consumer_rate, t->consumer_age_ns);
+  json_close (j, '}');
+}
+
 static void
 json_ring (Json *j, const RingInfo *ri, gboolean rates)
 {
@@ -272,6 +316,7 @@ json_ring (Json *j, const RingInfo *ri, gboolean rates)
     json_uint (j, "underruns", ri->s.underruns);
     json_uint (j, "overwritten", ri->s.overwritten);
     json_close (j, '}');
+    json_timing (j, ri);
   }
   json_file (j, ri);
   json_close (j, '}');

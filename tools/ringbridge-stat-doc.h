@@ -40,13 +40,28 @@ static const CliDocOption stat_doc_options[] = {
     B("--watch") ", print one document per line at every refresh." },
   { 'w', "watch", "SECONDS", 1,
     "Redraw every " I("SECONDS") " (default 1; a decimal number from 0.1 to "
-    "86400) until interrupted, like " B("top") "(1), with the bytes per "
-    "second written and read since the last refresh. A missing or corrupt "
-    "ring is shown in place and watched on. " B("q") " quits when standard "
-    "input is a terminal; SIGINT, SIGTERM and SIGHUP end it with status 0. An "
-    "argument right after " B("--watch") " that starts with a digit, "
-    B(".") ", " B("+") " or " B("-") " is taken as " I("SECONDS") "; write "
-    B("--watch=") I("SECONDS") " to be explicit." },
+    "86400) until interrupted, like " B("top") "(1) or " B("pw-top") "(1): "
+    "a header line, then one line a ring of at most 80 columns, so that 20 "
+    "rings fit a 30-line terminal: " B("NAME") " (cut in the middle with "
+    B("~") " when long), " B("KIND") " (" B("bytes") ", or channels and "
+    "kHz; " B("*") " for an overwrite ring), " B("FILL%") ", " B("FILL ms")
+    " (the smoothed fill in milliseconds), " B("RATE/s P/C") " (the "
+    "producer's and the consumer's rates in frames, or bytes, per second: "
+    "as the ring's clocks measure them, else as the positions moved since "
+    "the last refresh), " B("DRIFT ppm") " (how much faster the producer "
+    "runs than the consumer), " B("UNDR/OVER") " (the underrun and overrun "
+    "counters) and " B("PROD/CONS") " (the producer and the consumer: "
+    B("live") ", " B("stop") "ped, " B("gone") " (died holding the role), "
+    B("left") " (let go) or " B("-") " (never taken)). A figure not known "
+    "(yet) is " B("-") "; docs/clocks.md says why the drift may be unknown. "
+    "Watching one " I("NAME") " shows the detail instead: the listing of "
+    "that ring, with the bytes per second written and read since the last "
+    "refresh; " B("d") " switches between the table and the detail. A "
+    "missing or corrupt ring is shown in place and watched on. " B("q")
+    " quits when standard input is a terminal; SIGINT, SIGTERM and SIGHUP "
+    "end it with status 0. An argument right after " B("--watch") " that "
+    "starts with a digit, " B(".") ", " B("+") " or " B("-") " is taken as "
+    I("SECONDS") "; write " B("--watch=") I("SECONDS") " to be explicit." },
   { 0, "reclaim", NULL, 0,
     "Remove stale rings instead of listing them: rings whose creator, "
     "producer and consumer processes are all gone, as processes that "
@@ -70,6 +85,27 @@ static const CliDocItem stat_doc_fields[] = {
   { "write, read",
     "The absolute write and read positions: bytes written and consumed "
     "since the ring was made (frames and seconds for audio)." },
+  { "drift",
+    "How much faster the producer runs than the consumer, in parts per "
+    "million, as the ring's delay-locked loops measure the two sides' rates "
+    "against CLOCK_MONOTONIC (see docs/clocks.md): positive when the ring "
+    "fills up. " B("unknown") " with the reason while a side's rate is not "
+    "known: " B("no stamps") " (the side does not stamp: a byte ring, or it "
+    "has not moved), " B("warming up") ", " B("kernel clock") " (reading the "
+    "clock would be a system call on that machine), " B("stale") " (the side "
+    "stopped over 2 s ago), " B("busy") " or " B("invalid") " (the header "
+    "holds values that cannot be true)." },
+  { "delay",
+    "The smoothed fill in milliseconds at the consumer's rate: how long new "
+    "data waits in the ring (and in frames, or bytes); unknown as for "
+    B("drift") "." },
+  { "clocks",
+    "Each side's measured rate, whether its loop has " B("locked") " (or is "
+    "still " B("locking") "), and how long ago it last stamped; or why it is "
+    "unknown. " B("--json") " gives these as " B("timing") ": "
+    B("drift_ppm") ", " B("fill_ms") ", " B("fill") " and each side's "
+    B("state") ", " B("locked") ", " B("rate") " and " B("age_ms") ", "
+    B("null") " when unknown, with the " B("reason") "." },
   { "producer, consumer",
     "Who holds the role: " B("alive") ", " B("stopped") " (alive, but "
     "stopped by a signal such as SIGSTOP), " B("dead") " (its process "
@@ -116,8 +152,10 @@ static const char stat_doc_exit_note[] =
 
 static const CliDocItem stat_doc_examples[] = {
   { "ringbridge-stat", "List every ring." },
+  { "ringbridge-stat --watch",
+    "Watch every ring, one line each, with its drift." },
   { "ringbridge-stat --watch=0.5 music",
-    "Watch the ring " B("music") " twice a second." },
+    "Watch the ring " B("music") " in detail twice a second." },
   { "ringbridge-stat --json | python3 -m json.tool",
     "Read the listing from a program." },
   { "ringbridge-stat --reclaim", "Remove the rings that crashed processes "
@@ -130,8 +168,8 @@ static const char stat_doc_files[] =
   ". A name is 1 to 200 letters, digits, " B("_") ", " B(".") " and "
   B("-") ", starting with a letter, digit or " B("_") ".";
 
-static const char stat_doc_see_also[] = B("top") "(1), " B("shm_overview")
-    "(7)";
+static const char stat_doc_see_also[] = B("top") "(1), " B("pw-top") "(1), "
+    B("shm_overview") "(7); docs/clocks.md";
 
 static const char *const stat_doc_synopsis[] = {
   B(STAT_PROGRAM) " " STAT_SYNOPSIS,

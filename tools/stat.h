@@ -8,6 +8,8 @@
  *                      values derived from it
  *   watch.c            --watch: the refresh loop, rates, keys and signals
  *   reclaim.c          --reclaim
+ *   top.c              --watch's table, one line a ring (like pw-top)
+ *   timing.c           the ring's timing in words (drift, delay, clocks)
  *   text.c             the text report
  *   json.c             the JSON report, and the small writer behind it
  *   ringbridge-stat.c  main() and the plain listing
@@ -110,6 +112,15 @@ int do_reclaim (const Options *opt);
 /* text.c */
 void text_rings (GString *out, GPtrArray *rings, const Options *opt);
 void text_reclaim (GString *out, GPtrArray *outcomes, const Options *opt);
+
+/* timing.c */
+const char *timing_state_name (RbTimingState state);
+gchar *timing_reason (const RbRingTiming *t);
+const char *timing_unit (const RingInfo *ri);
+void text_timing (GString *out, const RingInfo *ri);
+
+/* top.c: the table of @rings, in @width columns (0: no limit) */
+void top_rings (GString *out, GPtrArray *rings, guint width);
 
 /* json.c */
 void json_rings (GString *out, GPtrArray *rings, const Options *opt,

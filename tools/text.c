@@ -135,6 +135,7 @@ text_ring (GString *out, const RingInfo *ri, gboolean rates)
     else
       g_string_append (out, "(next refresh)\n");
   }
+  text_timing (out, ri);
   text_peer (out, "producer", &ri->producer);
   text_peer (out, "consumer", &ri->consumer);
   g_string_append_printf (out, FIELD, "creator");

@@ -3,7 +3,9 @@
 
 /* ringbridge-stat --watch: the listing again every interval, with the
  * rates between two refreshes, redrawn in place on a terminal, until q,
- * Ctrl-C, SIGTERM or SIGHUP. */
+ * Ctrl-C, SIGTERM or SIGHUP. The listing is the table of top.c, one line
+ * a ring, or the detail view (the text report of each ring): watching one
+ * named ring shows its detail, and d switches between the two. */
 
 #include "stat.h"
 
@@ -63,6 +65,7 @@ typedef struct {
   int status;
   gboolean tty_out;
   gboolean raw_in;
+  gboolean detail;              /* the text report, not the table */
   struct termios saved_termios;
 } Watch;
 
@@ -72,12 +75,16 @@ screen_of (const GString *out)
 {
   GString *screen;
   struct winsize ws;
-  guint rows = G_MAXUINT, row = 0;
+  guint rows = G_MAXUINT, row = 0, cols = G_MAXUINT, col = 0;
 
   /* like top, what does not fit is cut: a screen that scrolled would
-   * push the top lines out at every refresh */
-  if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+   * push the top lines out at every refresh, and a line that wrapped
+   * would take two rows (the output is ASCII: printable() escaped the
+   * rest) */
+  if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
     rows = ws.ws_row;
+    cols = ws.ws_col > 0 ? ws.ws_col : G_MAXUINT;
+  }
   /* Home, then each line cleared to its end and the rest of the
    * screen below: a redraw without the flicker of a full clear. */
   screen = g_string_new ("\033[H");
@@ -87,11 +94,26 @@ screen_of (const GString *out)
       /* no newline after the last row, or the screen scrolls */
       if (++row >= rows)
         break;
+      col = 0;
+    } else if (col++ >= cols) {
+      continue;
     }
     g_string_append_c (screen, *p);
   }
   g_string_append (screen, "\033[J");
   return screen;
+}
+
+/* The terminal's columns, or 0 (the table's 80) when output is no
+ * terminal. */
+static guint
+terminal_width (const Watch *w)
+{
+  struct winsize ws;
+
+  if (w->tty_out && ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+    return ws.ws_col;
+  return 0;
 }
 
 static gboolean
@@ -119,8 +141,12 @@ watch_refresh (gpointer data)
     g_string_append_printf (out, "%s %s: %u ring%s, every %g s, %s%s\n\n",
         cli_get_program (), RB_VERSION_STRING, rings->len,
         rings->len == 1 ? "" : "s", w->opt->interval, clock,
-        w->raw_in ? " (q quits)" : "");
-    render (out, rings, w->opt, FALSE);
+        w->raw_in ? (w->detail ? " (q quits) (d: table)" :
+            " (q quits) (d: detail)") : "");
+    if (w->detail)
+      render (out, rings, w->opt, FALSE);
+    else
+      top_rings (out, rings, terminal_width (w));
     if (w->tty_out)
       screen = screen_of (out);
     else
@@ -162,8 +188,13 @@ watch_key (gint fd, GIOCondition condition, gpointer data)
     return G_SOURCE_CONTINUE;
   if (n <= 0)
     return G_SOURCE_REMOVE;
-  if (c == 'q' || c == 'Q')
+  if (c == 'q' || c == 'Q') {
     g_main_loop_quit (w->loop);
+  } else if (c == 'd' || c == 'D') {
+    w->detail = !w->detail;
+    if (watch_refresh (w) == G_SOURCE_REMOVE)
+      return G_SOURCE_REMOVE;
+  }
   return G_SOURCE_CONTINUE;
 }
 
@@ -178,6 +209,8 @@ do_watch (const Options *opt)
   w.loop = g_main_loop_new (NULL, FALSE);
   w.previous = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   w.tty_out = isatty (STDOUT_FILENO) && !opt->json;
+  /* one named ring: its detail; several, or all: the table */
+  w.detail = opt->names != NULL && g_strv_length (opt->names) == 1;
 
   /* Single keys need the terminal out of line mode; only in the
    * foreground, where changing it does not stop us with SIGTTOU. */

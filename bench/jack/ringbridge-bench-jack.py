@@ -42,9 +42,6 @@ each must then be reported missing, and the run exits 1.
 """
 
 import argparse
-import ctypes
-import datetime
-import fcntl
 import glob
 import json
 import math
@@ -53,38 +50,21 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
+from benchjack import (RATE, SHM, Failure, Procs, Server, XrunCounter,
+                       base_env, client_env, executable_arg, file_arg,
+                       final_stats, machine, note, percentile, read_timer,
+                       say, wait_until)
+
 PROGRAM = "ringbridge-bench-jack"
-RATE = 48000
 CHANNELS = 2
-SHM = "/dev/shm/"
-# Shared with tests/jack/test-jack.py: jackd 1.9 loses registrations in its
-# machine-wide table when servers come and go at the same moment.
-REGISTRY_LOCK = os.path.join(tempfile.gettempdir(),
-                             "ringbridge-test-jackd.lock")
-# Only a hang gets there.
-DEADLINE = 30.0
-PR_SET_PDEATHSIG = 1
 
 EXIT_USAGE = 64
 
 
-class Failure(Exception):
-    """Something that should have worked did not: the run exits 1."""
-
-
 class NoSignal(Failure):
     """jack_iodelay heard nothing through a loopback."""
-
-
-def say(msg):
-    print(msg, flush=True)
-
-
-def note(msg):
-    print("  " + msg, flush=True)
 
 
 # --- options -----------------------------------------------------------------
@@ -128,19 +108,6 @@ def periods_arg(text):
     return out
 
 
-def executable_arg(text):
-    if not (os.path.isfile(text) and os.access(text, os.X_OK)):
-        raise argparse.ArgumentTypeError("'%s' is not an executable file"
-                                         % text)
-    return os.path.abspath(text)
-
-
-def file_arg(text):
-    if not os.path.isfile(text):
-        raise argparse.ArgumentTypeError("'%s' does not exist" % text)
-    return os.path.abspath(text)
-
-
 def parse_options(argv):
     p = Parser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
     p.add_argument("--ringbridge-jack", type=executable_arg, required=True,
@@ -182,290 +149,6 @@ def parse_options(argv):
     return o
 
 
-# --- processes ---------------------------------------------------------------
-
-def die_with_parent():
-    # A driver killed outright (SIGKILL) still takes its children along.
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    except OSError:
-        pass
-
-
-class Procs:
-    """Every process we start, with its output in files under @dir; each
-    is stopped by its pid, never by name."""
-
-    def __init__(self, keep):
-        self.dir = tempfile.mkdtemp(prefix="rb-bench-jack-")
-        self.keep = keep
-        self.live = []
-        self.n = 0
-
-    def spawn(self, args, name, env):
-        self.n += 1
-        base = os.path.join(self.dir, "%02d-%s" % (self.n, name))
-        out = open(base + ".out", "w+")
-        err = open(base + ".err", "w+")
-        proc = subprocess.Popen(args, stdout=out, stderr=err, env=env,
-                                stdin=subprocess.DEVNULL,
-                                preexec_fn=die_with_parent)
-        proc.label, proc.out, proc.err = name, out, err
-        self.live.append(proc)
-        return proc
-
-    @staticmethod
-    def output(proc):
-        proc.out.flush()
-        proc.err.flush()
-        with open(proc.out.name) as o, open(proc.err.name) as e:
-            return o.read(), e.read()
-
-    def stop(self, proc, sig=signal.SIGTERM, timeout=DEADLINE):
-        """Stops @proc with @sig (SIGKILL if it will not); its status."""
-        if proc.poll() is None:
-            proc.send_signal(sig)
-            try:
-                proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                note("%s (pid %d) did not end %g s after %s: killing it"
-                     % (proc.label, proc.pid, timeout,
-                        signal.Signals(sig).name))
-                proc.kill()
-                proc.wait()
-        if proc in self.live:
-            self.live.remove(proc)
-        return proc.returncode
-
-    def stop_all(self):
-        for proc in reversed(list(self.live)):
-            self.stop(proc, signal.SIGINT if proc.label.startswith("gst")
-                      else signal.SIGTERM, timeout=10)
-
-    def cleanup(self):
-        self.stop_all()
-        if self.keep:
-            say("logs kept in %s" % self.dir)
-            return
-        for f in glob.glob(os.path.join(self.dir, "*")):
-            os.unlink(f)
-        os.rmdir(self.dir)
-
-
-def base_env():
-    """For jackd and JACK's tools: not our libraries, so no sanitizer
-    runtime a build may preload (with ASan's, the JACK tools hang)."""
-    env = dict(os.environ)
-    env.pop("LD_PRELOAD", None)
-    env["JACK_NO_START_SERVER"] = "1"
-    return env
-
-
-def client_env(server, timer_file=None, timer=None):
-    """For our clients and gst-launch-1.0: the build's environment (a
-    sanitizer runtime, GStreamer's paths), the server, and the timer."""
-    env = dict(os.environ)
-    env["JACK_DEFAULT_SERVER"] = server
-    env["JACK_NO_START_SERVER"] = "1"
-    if timer_file is not None:
-        pre = env.get("LD_PRELOAD")
-        env["LD_PRELOAD"] = timer if not pre else pre + ":" + timer
-        env["RB_BENCH_CALLBACK_FILE"] = timer_file
-    return env
-
-
-def wait_until(pred, what, timeout=DEADLINE, watch=()):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = pred()
-        if v:
-            return v
-        for proc in watch:
-            if proc.poll() is not None:
-                out, err = Procs.output(proc)
-                raise Failure("%s ended (status %d) while waiting for %s: %s"
-                              % (proc.label, proc.returncode, what,
-                                 (err.strip() or out.strip())[-800:]))
-        if time.monotonic() > deadline:
-            raise Failure("timed out (%g s) waiting for %s" % (timeout, what))
-        time.sleep(0.05)
-
-
-# --- the server --------------------------------------------------------------
-
-class Server:
-    """A private jackd: dummy backend, 48 kHz, @period frames, no
-    realtime (the machine gives none), asynchronous (jackd's default)."""
-
-    serial = 0
-
-    def __init__(self, procs, period):
-        Server.serial += 1
-        self.procs = procs
-        self.period = period
-        self.name = "rbbench%d-%d" % (os.getpid(), Server.serial)
-        self.proc = None
-
-    def __enter__(self):
-        env = base_env()
-        env["JACK_NO_AUDIO_RESERVATION"] = "1"
-        deadline = time.monotonic() + 2 * DEADLINE
-        while True:
-            with open(REGISTRY_LOCK, "a") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                self.proc = self.procs.spawn(
-                    ["jackd", "--no-realtime", "-n", self.name, "-d", "dummy",
-                     "-r", str(RATE), "-p", str(self.period)],
-                    "jackd-" + self.name, env)
-                r = subprocess.run(["jack_wait", "-s", self.name, "-w", "-t",
-                                    "20"], env=base_env(),
-                                   capture_output=True, text=True,
-                                   timeout=60)
-            if r.returncode == 0 and self.proc.poll() is None:
-                return self
-            err = Procs.output(self.proc)[1]
-            self._end()
-            if "Too many servers" in err and time.monotonic() < deadline:
-                note("too many JACK servers on this machine; waiting for "
-                     "one to end")
-                time.sleep(1)
-                continue
-            raise Failure("jackd %s did not start: %s" % (self.name,
-                                                          err.strip()))
-
-    def _end(self):
-        if self.proc is not None:
-            with open(REGISTRY_LOCK, "a") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                self.procs.stop(self.proc, signal.SIGTERM)
-                # jackd 1.9 keeps its slot in the machine-wide table (8
-                # slots) when SIGTERM finds a client it could not remove
-                # (a hung gst-launch-1.0 we killed): a server of the same
-                # name takes the slot back, and frees it when it ends.
-                if self.registered():
-                    env = base_env()
-                    env["JACK_NO_AUDIO_RESERVATION"] = "1"
-                    again = self.procs.spawn(
-                        ["jackd", "--no-realtime", "-n", self.name, "-d",
-                         "dummy", "-r", str(RATE), "-p", str(self.period)],
-                        "jackd-again-" + self.name, env)
-                    subprocess.run(["jack_wait", "-s", self.name, "-w",
-                                    "-t", "20"], env=base_env(),
-                                   capture_output=True, timeout=60)
-                    self.procs.stop(again, signal.SIGTERM)
-            self.proc = None
-        for p in glob.glob(SHM + "jack*_%s_*" % self.name):
-            try:
-                os.unlink(p)
-            except OSError:
-                pass
-
-    def registered(self):
-        try:
-            with open(SHM + "jack-shm-registry", "rb") as f:
-                return (":%s:" % self.name).encode() in f.read()
-        except OSError:
-            return False
-
-    def __exit__(self, *exc):
-        # the clients first, then the server
-        for proc in reversed(list(self.procs.live)):
-            if proc is not self.proc:
-                self.procs.stop(proc, signal.SIGINT if proc.label.startswith(
-                    "gst") else signal.SIGTERM, timeout=5)
-        self._end()
-
-    def ports(self):
-        r = subprocess.run(["jack_lsp", "-s", self.name], env=base_env(),
-                           capture_output=True, text=True, timeout=DEADLINE)
-        return r.stdout.splitlines() if r.returncode == 0 else []
-
-    def wait_port(self, pattern, watch=()):
-        rx = re.compile(pattern)
-        return wait_until(lambda: next((p for p in self.ports()
-                                        if rx.fullmatch(p)), None),
-                          "JACK port %s on %s" % (pattern, self.name),
-                          watch=watch)
-
-    def connect(self, src, dst):
-        r = subprocess.run(["jack_connect", "-s", self.name, src, dst],
-                           env=base_env(), capture_output=True, text=True,
-                           timeout=DEADLINE)
-        if r.returncode != 0:
-            raise Failure("jack_connect %s %s: %s" % (src, dst,
-                                                      r.stderr.strip()))
-
-
-# --- statistics --------------------------------------------------------------
-
-def percentile(sorted_values, q):
-    """Nearest-rank percentile of a sorted list."""
-    if not sorted_values:
-        return math.nan
-    k = max(0, min(len(sorted_values) - 1,
-                   int(math.ceil(q * len(sorted_values))) - 1))
-    return sorted_values[k]
-
-
-def read_timer(path, t0, t1):
-    """The callback samples that started within [t0, t1]: (cpu µs list,
-    wall µs list, header)."""
-    try:
-        with open(path) as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return [], [], {}
-    head = {}
-    if lines and lines[0].startswith("# callback-timer"):
-        w = lines[0].split()[2:]
-        head = {w[i]: int(w[i + 1]) for i in range(0, len(w) - 1, 2)}
-        lines = lines[1:]
-    oc = head.get("overhead_cpu_ns", 0)
-    ow = head.get("overhead_wall_ns", 0)
-    cpu, wall = [], []
-    for line in lines:
-        start, w_ns, c_ns, _ = (int(x) for x in line.split())
-        if t0 <= start <= t1:
-            cpu.append(max(c_ns - oc, 0) / 1000.0)
-            wall.append(max(w_ns - ow, 0) / 1000.0)
-    return sorted(cpu), sorted(wall), head
-
-
-def final_stats(text):
-    """ringbridge-jack's final statistics line as a dict."""
-    for line in reversed(text.splitlines()):
-        if ": final: " in line:
-            return dict(kv.split("=", 1) for kv in line.split()
-                        if "=" in kv)
-    return {}
-
-
-class XrunCounter:
-    def __init__(self, procs, server):
-        self.procs = procs
-        self.proc = procs.spawn([ARGS.xrun_counter, "--server", server.name,
-                                 "--name", "rbbench-xruns"], "xrun-counter",
-                                base_env())
-        self.n_lines = 0
-        self.expect("ready")
-
-    def expect(self, prefix):
-        def line():
-            lines = Procs.output(self.proc)[0].splitlines()
-            if len(lines) > self.n_lines and \
-                    lines[self.n_lines].startswith(prefix):
-                self.n_lines += 1
-                return lines[self.n_lines - 1]
-            return None
-        return wait_until(line, "xrun-counter's '%s'" % prefix,
-                          watch=[self.proc])
-
-    def count(self):
-        self.proc.send_signal(signal.SIGUSR1)
-        return int(self.expect("xruns ").split()[1])
-
-
 # --- xruns and callback CPU --------------------------------------------------
 
 def gst_ok(element):
@@ -484,7 +167,7 @@ def run_xruns(procs, period, config, res):
     timer_file = os.path.join(procs.dir, "timer-%s-%d.txt" % (config, period))
     clients = []
     with Server(procs, period) as srv:
-        counter = XrunCounter(procs, srv)
+        counter = XrunCounter(procs, srv, ARGS.xrun_counter)
         if config == "ringbridge":
             ring = "rbbj%d-%d" % (os.getpid(), period)
             # play first: it waits for the ring the pipeline makes
@@ -798,29 +481,6 @@ def targets(res):
                             "value": a[stat], "target": b[stat],
                             "met": a[stat] < b[stat], "unit": "us"})
     return out
-
-
-def machine():
-    model = "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.split(":")[0].strip() in ("model name", "Model",
-                                                  "Processor", "cpu model"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    try:
-        with open("/proc/loadavg") as f:
-            load = float(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        load = None
-    return {"arch": os.uname().machine, "cpu_model": model,
-            "nproc": os.cpu_count(),
-            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
-                timespec="seconds"),
-            "loadavg_start": load}
 
 
 def print_tables(res):

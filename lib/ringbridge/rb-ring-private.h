@@ -17,6 +17,7 @@
  *   rb-sample-format.c  RbSampleFormat helpers */
 
 #include "rb-ring.h"
+#include "rb-timing.h"
 #include "rb-enum-types.h"
 #include "rb-mapping-private.h"
 #include "rb-ring-core-private.h"
@@ -105,6 +106,18 @@ gboolean rb_ring_read_header (int fd, gboolean patient, uint64_t file_size,
                               const gchar *quoted,
                               struct rb_shm_header *snapshot,
                               struct rb_ring_identity *id, GError **error);
+
+/* rb-ring-timing.c: the timing snapshot of @core's header, validated as
+ * rb_ring_get_timing() validates it (which calls it). _from_image: of a
+ * private copy of a header whose identity @id rb_shm_validate() checked,
+ * for a ring this process does not hold; the image's timing blocks and
+ * positions must have been read in that order (a side publishes its
+ * position before it stamps it). Returns: TRUE if both rates are known. */
+gboolean rb_ring_timing_from_core (const struct rb_ring_core *core,
+                                   RbRingTiming *timing);
+gboolean rb_ring_timing_from_image (const struct rb_shm_header *image,
+                                    const struct rb_ring_identity *id,
+                                    RbRingTiming *timing);
 
 /* rb-ring-state.c: whether a clock point read from shared memory can be
  * true (see rb_ring_get_clock_point()), the write position being

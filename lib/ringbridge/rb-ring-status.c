@@ -24,6 +24,15 @@
 G_DEFINE_BOXED_TYPE (RbRingStatus, rb_ring_status, rb_ring_status_copy,
     rb_ring_status_free)
 
+/* The timing took reserved room: the fields before it kept their offsets
+ * and the struct its size (of 0.2's first RbRingStatus, on 64-bit). */
+#if GLIB_SIZEOF_VOID_P == 8
+G_STATIC_ASSERT (G_STRUCT_OFFSET (RbRingStatus, timing) ==
+    G_STRUCT_OFFSET (RbRingStatus, clock_frames) + 8);
+G_STATIC_ASSERT (sizeof (RbRingStatus) ==
+    G_STRUCT_OFFSET (RbRingStatus, clock_frames) + 8 + 16 * sizeof (guint64));
+#endif
+
 /**
  * rb_ring_status_copy:
  * @status: a status
@@ -252,6 +261,54 @@ fill_clock_from_file (RbRingStatus *s, const struct rb_shm_header *h, int fd)
 
 #undef SNAP
 
+/* The timing blocks of the ring in @fd, read twice: a seqlock cannot be
+ * followed through pread(), but blocks that read the same twice (each
+ * with an even sequence, which rb_timing_read() checks) were not being
+ * written. The positions are read after the blocks: a side publishes its
+ * position before it stamps it, so a block never looks ahead of them. */
+static void
+fill_timing_from_file (RbRingStatus *s, const struct rb_ring_identity *id,
+    int fd)
+{
+  const size_t off = offsetof (struct rb_shm_header, producer_timing);
+  const size_t len = sizeof (struct rb_shm_header) - off;
+  const off_t w_off = offsetof (struct rb_shm_header, write_pos);
+  const off_t r_off = offsetof (struct rb_shm_header, read_pos);
+  struct rb_shm_header image, again;
+
+  RbTimingState why = RB_TIMING_STATE_BUSY;
+
+  memset (&image, 0, sizeof image);
+  for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (pread (fd, (guint8 *) &image + off, len, (off_t) off) !=
+        (ssize_t) len ||
+        pread (fd, (guint8 *) &again + off, len, (off_t) off) !=
+        (ssize_t) len ||
+        pread (fd, &image.write_pos, sizeof image.write_pos, w_off) !=
+        (ssize_t) sizeof image.write_pos ||
+        pread (fd, &image.read_pos, sizeof image.read_pos, r_off) !=
+        (ssize_t) sizeof image.read_pos) {
+      /* the file was cut short under us */
+      why = RB_TIMING_STATE_INVALID;
+      break;
+    }
+    if (memcmp ((guint8 *) &image + off, (guint8 *) &again + off, len) == 0) {
+      rb_ring_timing_from_image (&image, id, &s->timing);
+      return;
+    }
+  }
+  /* or a side that never stopped writing */
+  s->timing.producer_state = s->timing.consumer_state = why;
+}
+
+static void
+timing_unknown (RbRingStatus *s)
+{
+  s->timing.producer_state = s->timing.consumer_state =
+      RB_TIMING_STATE_NO_STAMPS;
+  s->timing.producer_age_ns = s->timing.consumer_age_ns = -1;
+}
+
 /* --- the public calls ----------------------------------------------------- */
 
 /**
@@ -260,8 +317,9 @@ fill_clock_from_file (RbRingStatus *s, const struct rb_shm_header *h, int fd)
  * @status: (out caller-allocates): the status to fill
  *
  * Takes a snapshot of @ring's state: its identity, positions, counters,
- * who holds its roles and the producer's clock point. Any role may ask; a
- * ring that is not shared reports this process in the roles it plays. A
+ * who holds its roles, the producer's clock point and the ring's timing.
+ * Any role may ask; a ring that is not shared reports this process in the
+ * roles it plays. A
  * named ring whose file another process truncated has no header left:
  * only its identity is reported (@roles_known is %FALSE).
  *
@@ -281,6 +339,7 @@ rb_ring_get_status (RbRing *ring, RbRingStatus *status)
   g_return_if_fail (status != NULL);
 
   memset (status, 0, sizeof *status);
+  timing_unknown (status);
   /* the identity this process runs on: validated once, at attach */
   id.header_size = (uint32_t) ring->map.header_size;
   id.capacity = ring->core->capacity;
@@ -298,6 +357,7 @@ rb_ring_get_status (RbRing *ring, RbRingStatus *status)
   fill_roles (status, &h);
   if (rb_ring_get_clock_point (ring, &p, &t, &f))
     set_clock_point (status, p, t, f);
+  rb_ring_timing_from_core (ring->core, &status->timing);
 }
 
 /**
@@ -312,7 +372,8 @@ rb_ring_get_status (RbRing *ring, RbRingStatus *status)
  * mapped, written or claimed, so neither side of the ring can tell. The
  * header is validated as an attach would validate it (a busy ring's
  * positions, or a ring being made, are read again for a few milliseconds
- * before they are called impossible).
+ * before they are called impossible), and its timing as
+ * rb_ring_get_timing() validates it.
  *
  * On failure, @status is zero but for the role fields (see @roles_known):
  * the owner words of a ring whose header does not validate still say who
@@ -343,6 +404,7 @@ rb_ring_status_read_fd (gint fd, const gchar *name, RbRingStatus *status,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   memset (status, 0, sizeof *status);
+  timing_unknown (status);
   memset (&h, 0, sizeof h);
   if (fstat (fd, &st) < 0) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_FAILED,
@@ -359,6 +421,7 @@ rb_ring_status_read_fd (gint fd, const gchar *name, RbRingStatus *status,
   fill_identity (status, &id);
   fill_positions (status, &h);
   fill_clock_from_file (status, &h, fd);
+  fill_timing_from_file (status, &id, fd);
   return TRUE;
 }
 
@@ -394,6 +457,7 @@ rb_ring_status_read_named (const gchar *name, RbRingStatus *status,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   memset (status, 0, sizeof *status);
+  timing_unknown (status);
   if (!rb_ring_open_name (name, O_RDONLY, &path, &fd, &st, error))
     return FALSE;
   if (fd < 0) {

@@ -9,6 +9,7 @@
 #include <glib-object.h>
 #include <ringbridge/rb-types.h>
 #include <ringbridge/rb-ring.h>
+#include <ringbridge/rb-timing.h>
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,11 @@ G_BEGIN_DECLS
  * @clock_position: the clock point's absolute byte position
  * @clock_monotonic_ns: its CLOCK_MONOTONIC time in nanoseconds
  * @clock_frames: the producer's own clock at that time
+ * @timing: the ring's timing, as rb_ring_get_timing() reads it: each
+ *   side's rate, state and age, their ratio in ppm and the smoothed fill
+ *   (docs/clocks.md). Validated the same way: a value that cannot be true
+ *   reads as %RB_TIMING_STATE_INVALID. Both states are
+ *   %RB_TIMING_STATE_NO_STAMPS when no header could be read
  *
  * A read-only snapshot of a ring's state, for monitors such as
  * ringbridge-stat: what rb_ring_get_status() sees of a ring this process
@@ -61,7 +67,7 @@ G_BEGIN_DECLS
  * The fields are taken at slightly different moments; the snapshot is for
  * looking, not for synchronizing.
  *
- * The struct has room for later fields (clock timing): allocate it whole
+ * The struct has room for later fields: allocate it whole
  * (`RbRingStatus status;` or rb_ring_status_copy()), never by the size of
  * an older version.
  *
@@ -106,8 +112,12 @@ typedef struct {
   gint64 clock_monotonic_ns;
   guint64 clock_frames;
 
+  /* the ring's timing, in what was reserved room: the fields above keep
+   * their offsets and the struct its size (rb-ring-status.c checks) */
+  RbRingTiming timing;
+
   /*< private >*/
-  guint64 _rb_reserved[16];
+  guint64 _rb_reserved[1];
 } RbRingStatus;
 
 #define RB_TYPE_RING_STATUS (rb_ring_status_get_type ())

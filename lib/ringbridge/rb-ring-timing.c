@@ -108,15 +108,22 @@ advance (const struct rb_timing_estimate *est, gint64 now_ns)
 gboolean
 rb_ring_get_timing (RbRing *ring, RbRingTiming *timing)
 {
+  CHECK_ARG (RB_IS_RING (ring), FALSE);
+  CHECK_ARG (timing != NULL, FALSE);
+  return rb_ring_timing_from_core (ring->core, timing);
+}
+
+gboolean
+rb_ring_timing_from_core (const struct rb_ring_core *core,
+    RbRingTiming *timing)
+{
   struct rb_timing_estimate p, c;
-  struct rb_ring_core *core;
   gint64 now;
   gdouble fill;
 
-  CHECK_ARG (RB_IS_RING (ring), FALSE);
-  CHECK_ARG (timing != NULL, FALSE);
-  core = ring->core;
   memset (timing, 0, sizeof *timing);
+  /* after the caller's loads of the header: a stamp newer than now is
+   * one that cannot be true */
   now = rb_timing_now ();
   rb_timing_read (core, RB_TIMING_PRODUCER, now, &p);
   rb_timing_read (core, RB_TIMING_CONSUMER, now, &c);
@@ -139,6 +146,27 @@ rb_ring_get_timing (RbRing *ring, RbRingTiming *timing)
   timing->fill = fill / core->frame_size;
   timing->fill_ns = (gint64) llround (fill / c.rate * 1e9);
   return TRUE;
+}
+
+gboolean
+rb_ring_timing_from_image (const struct rb_shm_header *image,
+    const struct rb_ring_identity *id, RbRingTiming *timing)
+{
+  struct rb_ring_core core;
+
+  /* only what rb_timing_read() looks at: the identity, and the header
+   * image as the shared header (read, never written: the cast drops a
+   * const the core's field does not carry). Its acquire loads pair with
+   * nothing here: @image is this process's private copy. */
+  memset (&core, 0, sizeof core);
+  core.hdr = (struct rb_shm_header *) image;
+  core.capacity = id->capacity;
+  core.flags = id->flags;
+  core.format = id->sample_format;
+  core.channels = id->channels;
+  core.rate = id->rate;
+  core.frame_size = id->frame_size;
+  return rb_ring_timing_from_core (&core, timing);
 }
 
 /* A side's estimate, if the map may use it. */

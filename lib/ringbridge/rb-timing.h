@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 #pragma once
+/* The ring's timing: each side's rate, the drift between them, the
+ * smoothed fill and the position <-> time map (docs/clocks.md). */
 
 #if !defined(RINGBRIDGE_INSIDE) && !defined(RINGBRIDGE_COMPILATION)
 #error "Only <ringbridge/ringbridge.h> can be included directly."
 #endif
 
-#include <glib-object.h>
 #include <ringbridge/rb-types.h>
 #include <ringbridge/rb-ring.h>
 

@@ -46,41 +46,14 @@ static const Fmt formats[] = {
 
 /* --- helpers -------------------------------------------------------------- */
 
-static inline guint32
-float_bits (float f)
-{
-  guint32 u;
-
-  memcpy (&u, &f, sizeof u);
-  return u;
-}
-
-static inline float
-float_from_bits (guint32 u)
-{
-  float f;
-
-  memcpy (&f, &u, sizeof f);
-  return f;
-}
-
-static inline guint64
-double_bits (double d)
-{
-  guint64 u;
-
-  memcpy (&u, &d, sizeof u);
-  return u;
-}
-
-static inline double
-double_from_bits (guint64 u)
-{
-  double d;
-
-  memcpy (&d, &u, sizeof d);
-  return d;
-}
+/* The bits of a float or double, and back (a union reads them, as C11
+ * allows). */
+#define BITS(fp, uint, x)       (((union { fp f; uint u; }) { .f = (x) }).u)
+#define FROM_BITS(fp, uint, x)  (((union { fp f; uint u; }) { .u = (x) }).f)
+#define float_bits(x)           BITS (float, guint32, x)
+#define float_from_bits(x)      FROM_BITS (float, guint32, x)
+#define double_bits(x)          BITS (double, guint64, x)
+#define double_from_bits(x)     FROM_BITS (double, guint64, x)
 
 static inline gint64
 fmt_min (const Fmt *f)
@@ -584,6 +557,17 @@ test_int_from_float_extremes (gconstpointer data)
 
 /* S24_32LE writes the sign extension into the top byte, as rb-types.h
  * says. */
+/* Case @i: @in converted to @f is the bytes @want. */
+static void
+assert_from_float (const Fmt *f, float in, const guint8 *want, gsize i)
+{
+  g_autofree gchar *what = g_strdup_printf ("from %a, case", (double) in);
+  guint8 got[8];
+
+  from_float (f, in, got);
+  assert_sample_bytes (f, got, want, what, i);
+}
+
 static void
 test_s24_32_from_float_bytes (void)
 {
@@ -602,14 +586,8 @@ test_s24_32_from_float_bytes (void)
   };
 
   g_assert_cmpint (f->format, ==, RB_SAMPLE_FORMAT_S24_32LE);
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autofree gchar *what = g_strdup_printf ("from %a, case",
-        (double) cases[i].in);
-    guint8 got[4];
-
-    from_float (f, cases[i].in, got);
-    assert_sample_bytes (f, got, cases[i].want, what, i);
-  }
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    assert_from_float (f, cases[i].in, cases[i].want, i);
 }
 
 /* Every k + 1/4, k + 1/2 and k + 3/4 (divided by 2^(bits-1)) for |k| below
@@ -813,46 +791,54 @@ static const guint32 float_specials[] = {
   0x7f800000u, 0xff800000u,     /* +-inf */
 };
 
+/* F32LE: the bytes are the float's bits, and back. */
 static void
-test_f32_round_trip (void)
+check_f32_round_trip (const Fmt *f, float x)
 {
-  const Fmt *f = &formats[5];
+  guint8 want[4], got[4];
 
-  g_assert_cmpint (f->format, ==, RB_SAMPLE_FORMAT_F32LE);
-  for (guint i = 0; i < G_N_ELEMENTS (float_specials) + (1u << 20); i++) {
-    float x = i < G_N_ELEMENTS (float_specials) ?
-        float_from_bits (float_specials[i]) : random_float_no_snan ();
-    guint8 want[4], got[4];
-
-    put_le (want, float_bits (x), 4);
-    from_float (f, x, got);
-    assert_sample_bytes (f, got, want, "float bits", float_bits (x));
-    g_assert_cmphex (float_bits (to_float (f, want)), ==, float_bits (x));
-  }
+  put_le (want, float_bits (x), 4);
+  from_float (f, x, got);
+  assert_sample_bytes (f, got, want, "float bits", float_bits (x));
+  g_assert_cmphex (float_bits (to_float (f, want)), ==, float_bits (x));
 }
 
+/* F64LE: float -> double -> float. */
 static void
-test_f64_round_trip (void)
+check_f64_round_trip (const Fmt *f, float x)
 {
-  const Fmt *f = &formats[6];
+  guint8 got[8];
+  double d;
 
-  g_assert_cmpint (f->format, ==, RB_SAMPLE_FORMAT_F64LE);
+  from_float (f, x, got);
+  d = double_from_bits (get_le (got, 8));
+  if (isnan (x)) {
+    g_assert_true (isnan (d));
+    g_assert_true (isnan (to_float (f, got)));
+    return;
+  }
+  /* float -> double is exact, including -0.0 and denormals */
+  g_assert_cmphex (double_bits (d), ==, double_bits ((double) x));
+  g_assert_cmphex (float_bits (to_float (f, got)), ==, float_bits (x));
+}
+
+/* Every special float, then 2^20 random ones, through the float format
+ * @data (one of formats[]). */
+static void
+test_float_round_trip (gconstpointer data)
+{
+  const Fmt *f = data;
+
+  g_assert_true (f->format == RB_SAMPLE_FORMAT_F32LE ||
+      f->format == RB_SAMPLE_FORMAT_F64LE);
   for (guint i = 0; i < G_N_ELEMENTS (float_specials) + (1u << 20); i++) {
     float x = i < G_N_ELEMENTS (float_specials) ?
         float_from_bits (float_specials[i]) : random_float_no_snan ();
-    guint8 got[8];
-    double d;
 
-    from_float (f, x, got);
-    d = double_from_bits (get_le (got, 8));
-    if (isnan (x)) {
-      g_assert_true (isnan (d));
-      g_assert_true (isnan (to_float (f, got)));
-      continue;
-    }
-    /* float -> double is exact, including -0.0 and denormals */
-    g_assert_cmphex (double_bits (d), ==, double_bits ((double) x));
-    g_assert_cmphex (float_bits (to_float (f, got)), ==, float_bits (x));
+    if (f->format == RB_SAMPLE_FORMAT_F32LE)
+      check_f32_round_trip (f, x);
+    else
+      check_f64_round_trip (f, x);
   }
 }
 
@@ -886,14 +872,8 @@ test_float_from_float_bytes (void)
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autofree gchar *what = g_strdup_printf ("from %a, case",
-        (double) cases[i].in);
-    guint8 got[8];
-
-    from_float (f32, cases[i].in, got);
-    assert_sample_bytes (f32, got, cases[i].want32, what, i);
-    from_float (f64, cases[i].in, got);
-    assert_sample_bytes (f64, got, cases[i].want64, what, i);
+    assert_from_float (f32, cases[i].in, cases[i].want32, i);
+    assert_from_float (f64, cases[i].in, cases[i].want64, i);
   }
 }
 
@@ -1060,6 +1040,20 @@ assert_frames (const Fmt *f, guint channels, const guint8 *buf,
 }
 
 static RbRing *
+new_audio_ring (const RingCase *rc, gsize frames, RbRingFlags flags);
+
+/* The locals every ring case starts from: its format @f, @nch channels, a
+ * 300-frame @ring with @flags, its frame size @fs and capacity @cap in
+ * frames. */
+#define RING_CASE_LOCALS(data, flags) \
+  const RingCase *rc = (data); \
+  const Fmt *f = rc->fmt; \
+  const guint nch = rc->channels; \
+  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, (flags)); \
+  G_GNUC_UNUSED const gsize fs = f->size * nch; \
+  G_GNUC_UNUSED const gsize cap = rb_ring_get_capacity_frames (ring)
+
+static RbRing *
 new_audio_ring (const RingCase *rc, gsize frames, RbRingFlags flags)
 {
   g_autoptr (GError) error = NULL;
@@ -1086,12 +1080,7 @@ static const gsize read_chunks[] = { 5, 90, 1, 200, 17, 64 };
 static void
 test_ring_interleave (gconstpointer data)
 {
-  const RingCase *rc = data;
-  const Fmt *f = rc->fmt;
-  const guint nch = rc->channels;
-  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, RB_RING_FLAGS_NONE);
-  const gsize fs = f->size * nch;
-  const gsize cap = rb_ring_get_capacity_frames (ring);
+  RING_CASE_LOCALS (data, RB_RING_FLAGS_NONE);
   const gsize total = 4 * cap + 29;
   float **in = stream_arrays (f, nch, total);
   gint8 *silent = g_new (gint8, total);
@@ -1143,12 +1132,7 @@ test_ring_interleave (gconstpointer data)
 static void
 test_ring_deinterleave (gconstpointer data)
 {
-  const RingCase *rc = data;
-  const Fmt *f = rc->fmt;
-  const guint nch = rc->channels;
-  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, RB_RING_FLAGS_NONE);
-  const gsize fs = f->size * nch;
-  const gsize cap = rb_ring_get_capacity_frames (ring);
+  RING_CASE_LOCALS (data, RB_RING_FLAGS_NONE);
   const gsize total = 4 * cap + 29;
   g_autofree guint8 *src = g_malloc (total * fs);
   gsize max_read = 0;
@@ -1209,12 +1193,7 @@ test_ring_deinterleave (gconstpointer data)
 static void
 test_ring_partial_write (gconstpointer data)
 {
-  const RingCase *rc = data;
-  const Fmt *f = rc->fmt;
-  const guint nch = rc->channels;
-  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, RB_RING_FLAGS_NONE);
-  const gsize fs = f->size * nch;
-  const gsize cap = rb_ring_get_capacity_frames (ring);
+  RING_CASE_LOCALS (data, RB_RING_FLAGS_NONE);
   const gsize offset = cap / 2 + 1, fill = cap - 5;
   g_autofree guint8 *zeros = g_malloc0 (cap * fs);
   g_autofree guint8 *buf = g_malloc (cap * fs);
@@ -1255,10 +1234,7 @@ test_ring_partial_write (gconstpointer data)
 static void
 test_ring_underrun (gconstpointer data)
 {
-  const RingCase *rc = data;
-  const Fmt *f = rc->fmt;
-  const guint nch = rc->channels;
-  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, RB_RING_FLAGS_NONE);
+  RING_CASE_LOCALS (data, RB_RING_FLAGS_NONE);
   float **in = stream_arrays (f, nch, 4);
   float **out = sentinel_arrays (nch, 10);
 
@@ -1286,14 +1262,10 @@ test_ring_underrun (gconstpointer data)
 static void
 test_ring_wrong_channels (gconstpointer data)
 {
-  const RingCase *rc = data;
-  const Fmt *f = rc->fmt;
-  const guint nch = rc->channels;
-  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, RB_RING_FLAGS_NONE);
+  RING_CASE_LOCALS (data, RB_RING_FLAGS_NONE);
   const guint wrong[] = {
     0, nch - 1, nch + 1, RB_RING_MAX_CHANNELS, G_MAXUINT,
   };
-  const gsize fs = f->size * nch;
   float **in = stream_arrays (f, RB_RING_MAX_CHANNELS + 1, 8);
   float **out = sentinel_arrays (RB_RING_MAX_CHANNELS + 1, 8);
 
@@ -1367,12 +1339,7 @@ test_ring_byte_ring (void)
 static void
 test_ring_overwrite (gconstpointer data)
 {
-  const RingCase *rc = data;
-  const Fmt *f = rc->fmt;
-  const guint nch = rc->channels;
-  g_autoptr (RbRing) ring = new_audio_ring (rc, 300, RB_RING_FLAGS_OVERWRITE);
-  const gsize fs = f->size * nch;
-  const gsize cap = rb_ring_get_capacity_frames (ring);
+  RING_CASE_LOCALS (data, RB_RING_FLAGS_OVERWRITE);
   const gsize n = 3 * cap + 17, total = n + 5;
   const int silent_ch = nch >= 2 ? (int) nch - 1 : -1;
   const int discard_ch = nch >= 2 ? 0 : -1;
@@ -1500,8 +1467,10 @@ static const RbTestCase cases[] = {
     test_s24_32_from_float_bytes },
   { "/convert/s32le/round-trip/stride-257", test_s32_round_trip },
   { "/convert/f32le/nan-payload", test_f32_nan_payload },
-  { "/convert/f32le/round-trip/bit-exact", test_f32_round_trip },
-  { "/convert/f64le/round-trip/float-double-float", test_f64_round_trip },
+  { "/convert/f32le/round-trip/bit-exact", NULL, test_float_round_trip,
+    &formats[5] },
+  { "/convert/f64le/round-trip/float-double-float", NULL,
+    test_float_round_trip, &formats[6] },
   { "/convert/float/from-float/bytes", test_float_from_float_bytes },
   { "/convert/ring/byte-ring", test_ring_byte_ring },
 };

@@ -62,3 +62,36 @@ def test_read_named_errors():
         RingBridge.RingStatus.read_named('../x')
     assert e.value.matches(RingBridge.ring_error_quark(),
                            RingBridge.RingError.INVALID_NAME)
+
+
+def test_timing_held_and_named():
+    """The status carries the ring's timing: of a held ring, and of a named
+    ring read without attaching (#13)."""
+    from test_timing import stamped
+    name = unique_name('status-timing')
+    ring = RingBridge.Ring.create_audio(name, 'S16LE', 2, 48000, 4096)
+    try:
+        stamped(ring, 100, 1.5)
+        for status in (ring.get_status(),
+                       RingBridge.RingStatus.read_named(name)):
+            t = status.timing
+            assert isinstance(t, RingBridge.RingTiming)
+            assert t.producer_state == RingBridge.TimingState.OK
+            assert t.consumer_state == RingBridge.TimingState.OK
+            assert t.ratio_known and t.fill_known
+            assert abs(t.ratio_ppm - 100) < 5
+            assert abs(t.consumer_rate - 48000) < 0.5
+            assert t.fill_ns > 15_000_000
+            assert t.producer_age_ns >= 0
+    finally:
+        ring.close()
+        unlink_quietly(name)
+
+
+def test_timing_unknown():
+    ring = RingBridge.Ring.new(4096)
+    t = ring.get_status().timing
+    assert t.producer_state == RingBridge.TimingState.NO_STAMPS
+    assert t.consumer_state == RingBridge.TimingState.NO_STAMPS
+    assert not t.ratio_known and not t.fill_known
+    assert t.producer_age_ns == -1

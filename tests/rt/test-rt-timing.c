@@ -136,6 +136,16 @@ hooked_ring (int forced_kernel)
   return audio_ring ();
 }
 
+/* Runs the trapped thread over a hooked_ring(@forced_kernel). Returns
+ * the system calls it made (violations()). */
+static guint
+run_hooked (Work *w, int forced_kernel)
+{
+  w->ring = hooked_ring (forced_kernel);
+  run_trapped (w);
+  return violations ();
+}
+
 static void
 unhook (RbRing *ring)
 {
@@ -186,9 +196,7 @@ test_fallback (void)
   Work w = { 0 };
   RbRingTiming timing;
 
-  w.ring = hooked_ring (1);
-  run_trapped (&w);
-  g_assert_cmpuint (violations (), ==, 0);
+  g_assert_cmpuint (run_hooked (&w, 1), ==, 0);
   rb_ring_get_timing (w.ring, &timing);
   g_assert_cmpint (timing.producer_state, ==, RB_TIMING_STATE_KERNEL_CLOCK);
   g_assert_cmpint (timing.consumer_state, ==, RB_TIMING_STATE_KERNEL_CLOCK);
@@ -202,11 +210,8 @@ static void
 test_negative_control (void)
 {
   Work w = { 0 };
-  guint n;
+  guint n = run_hooked (&w, 0);
 
-  w.ring = hooked_ring (0);
-  run_trapped (&w);
-  n = violations ();
   g_assert_cmpuint (n, >, 0);
   /* seq_cst: after the join */
   g_assert_cmpint (atomic_load (&rt_trap_violations.nr[0]), ==,

@@ -21,16 +21,76 @@
  *   --trickle N           then, until killed, write N bytes every 10 ms
  *                         (and read them back if this process consumes)
  *   --abandon             then exit without letting the ring go, as a crash
+ *   --paced PPM           (an audio ring of both roles) the two sides stamp
+ *                         10 s of history at once, then go on in real time
+ *                         (with --hold), paced on CLOCK_MONOTONIC: the
+ *                         producer at the ring's rate x (1 + PPM / 10^6),
+ *                         the consumer at the ring's rate, 1024 frames
+ *                         apart. Caller-supplied stamps at the ideal times,
+ *                         so the ring's ppm is PPM whatever the load.
  *
  * Prints "ready" on stdout when the ring is in its state. Without --hold
  * or --abandon, it lets the ring go (the roles detach) and exits 0. */
 
 #include <ringbridge/ringbridge.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#define PACED_PREFILL 1024
+#define PACED_BLOCK 256
+#define PACED_HISTORY_S 10
+
+/* One block of --paced: stamps both sides at their ideal times, then
+ * moves a block through. The stamps' times are due by @t0's clock:
+ * sleeps until they are when @realtime. */
+static void
+paced_block (RbRing *ring, gint64 t0, gdouble prate, guint rate,
+    gboolean realtime)
+{
+  guint fs = rb_ring_get_frame_size (ring);
+  g_autofree guint8 *block = g_malloc0 ((gsize) PACED_BLOCK * fs);
+  guint64 w = rb_ring_get_write_position (ring);
+  guint64 r = rb_ring_get_read_position (ring);
+  gint64 tw = t0 + (gint64) ((gdouble) (w / fs - PACED_PREFILL) / prate * 1e9);
+  gint64 tr = t0 + (gint64) ((gdouble) (r / fs) / rate * 1e9);
+
+  if (realtime) {
+    gint64 due = MAX (tw, tr);
+    struct timespec ts = { due / 1000000000, due % 1000000000 };
+
+    while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+        EINTR)
+      ;
+  }
+  if (!rb_ring_stamp_producer (ring, w, tw) ||
+      !rb_ring_stamp_consumer (ring, r, tr)) {
+    fprintf (stderr, "stat-helper: a stamp was refused\n");
+    exit (1);
+  }
+  rb_ring_write_frames (ring, block, PACED_BLOCK);
+  rb_ring_read_frames (ring, block, PACED_BLOCK);
+}
+
+/* --paced's history: the stamps of the last PACED_HISTORY_S seconds. */
+static gint64
+paced_start (RbRing *ring, gdouble prate, guint rate)
+{
+  guint fs = rb_ring_get_frame_size (ring);
+  g_autofree guint8 *fill = g_malloc0 ((gsize) PACED_PREFILL * fs);
+  /* GLib's monotonic clock is CLOCK_MONOTONIC, in microseconds */
+  gint64 t0 = g_get_monotonic_time () * 1000 -
+      (gint64) PACED_HISTORY_S * 1000000000;
+
+  rb_ring_write_frames (ring, fill, PACED_PREFILL);
+  for (guint k = 0; k < PACED_HISTORY_S * rate / PACED_BLOCK; k++)
+    paced_block (ring, t0, prate, rate, FALSE);
+  return t0;
+}
 
 static RbRingRole
 parse_role (const char *s)
@@ -50,7 +110,8 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = NULL;
   gboolean create, overwrite = FALSE, eos = FALSE, hold = FALSE;
-  gboolean abandon = FALSE;
+  gboolean abandon = FALSE, paced = FALSE;
+  gdouble ppm = 0;
   RbSampleFormat format = RB_SAMPLE_FORMAT_NONE;
   guint channels = 0, rate = 0, mode = 0600;
   gsize capacity = 4096, frames = 0, n_write = 0, n_read = 0, trickle = 0;
@@ -94,6 +155,10 @@ main (int argc, char **argv)
       hold = TRUE;
     else if (strcmp (a, "--abandon") == 0)
       abandon = TRUE;
+    else if (strcmp (a, "--paced") == 0 && more) {
+      paced = TRUE;
+      ppm = g_ascii_strtod (argv[++i], NULL);
+    }
     else {
       fprintf (stderr, "stat-helper: bad argument '%s'\n", a);
       return 2;
@@ -127,6 +192,22 @@ main (int argc, char **argv)
   }
   if (eos)
     rb_ring_set_end_of_stream (ring);
+  if (paced && (format == RB_SAMPLE_FORMAT_NONE || role != RB_RING_ROLE_BOTH)) {
+    fprintf (stderr, "stat-helper: --paced needs an audio ring of both "
+        "roles\n");
+    return 2;
+  }
+  if (paced) {
+    gint64 t0 = paced_start (ring, rate * (1 + ppm * 1e-6), rate);
+
+    printf ("ready\n");
+    fflush (stdout);
+    for (;;) {
+      if (!hold)
+        return 0;
+      paced_block (ring, t0, rate * (1 + ppm * 1e-6), rate, TRUE);
+    }
+  }
 
   printf ("ready\n");
   fflush (stdout);

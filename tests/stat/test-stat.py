@@ -1,24 +1,16 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
-"""ringbridge-stat against rings in known states.
-
-Rings are made and held by stat-helper processes (public API), so liveness
-is real: a live, SIGSTOPped and SIGKILLed producer, a crashed creator.
-Every ring name carries this process's pid; every ring made here is
-removed at the end, whatever happens. Output is TAP.
+"""ringbridge-stat against rings in known states: the listing, JSON,
+liveness, --reclaim, corrupt rings, --watch, permissions, the manual page
+(statlib.py has the helpers). Output is TAP.
 
 Usage: test-stat.py RINGBRIDGE-STAT STAT-HELPER [RINGBRIDGE-STAT.1]
 """
 
-import errno
-import fcntl
-import glob
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import signal
 import struct
@@ -26,116 +18,12 @@ import subprocess
 import sys
 import termios
 import time
-import traceback
 
-STAT = sys.argv[1]
-HELPER = sys.argv[2]
-MAN = sys.argv[3] if len(sys.argv) > 3 else None
-
-SHM = "/dev/shm/ringbridge-"
-PREFIX = "rbstat-%d-" % os.getpid()
-PREFIX_INVALID = ".rbstat-%d-" % os.getpid()    # not a valid ring name
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-# offsets in the ring header (lib/ringbridge/rb-shm-private.h)
-OFF_LAYOUT_VERSION = 8
-OFF_CAPACITY = 16
-
-children = []
-counter = 0
-
-
-def new_name():
-    global counter
-    counter += 1
-    return "%s%d" % (PREFIX, counter)
-
-
-def path_of(name):
-    return SHM + name
-
-
-def run(*args, **kwargs):
-    return subprocess.run([STAT, *args], capture_output=True, text=True,
-                          timeout=30, **kwargs)
-
-
-def helper(*args, hold=False):
-    """Runs stat-helper until it says "ready"; returns the process if it
-    holds the ring (--hold, --trickle), after it exited otherwise."""
-    proc = subprocess.Popen([HELPER, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    if line.strip() != "ready":
-        proc.kill()
-        out, err = proc.communicate()
-        raise AssertionError("stat-helper %s failed: %s" % (args, err))
-    if hold:
-        children.append(proc)
-        return proc
-    assert proc.wait(timeout=10) == 0
-    return None
-
-
-def kill(proc, sig=signal.SIGKILL, reap=True):
-    proc.send_signal(sig)
-    if reap:
-        proc.wait(timeout=10)
-        if proc in children:
-            children.remove(proc)
-
-
-def wait_state(pid, letters, timeout=5.0):
-    """Waits until /proc/PID/stat shows one of @letters."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with open("/proc/%d/stat" % pid) as f:
-            state = f.read().rsplit(")", 1)[1].split()[0]
-        if state in letters:
-            return
-        time.sleep(0.01)
-    raise AssertionError("pid %d never reached state %s" % (pid, letters))
-
-
-def rings_json(*names, status=0):
-    r = run("--json", *names)
-    assert r.returncode == status, (r.returncode, r.stderr)
-    doc = json.loads(r.stdout)
-    assert list(doc.keys()) == ["rings"], doc.keys()
-    return {ring["name"]: ring for ring in doc["rings"]}
-
-
-def one_json(name, status=0):
-    return rings_json(name, status=status)[name]
-
-
-def field(text, label):
-    """The value of one "  label     value" line of the text listing."""
-    m = re.search(r"^  %s +(.*)$" % re.escape(label), text, re.M)
-    assert m, "no %r line in:\n%s" % (label, text)
-    return m.group(1)
-
-
-def check_failure(r, status, *fragments):
-    assert r.returncode == status, \
-        "status %d, expected %d; stderr: %s" % (r.returncode, status, r.stderr)
-    assert r.stderr, "no message on stderr"
-    for line in r.stderr.splitlines():
-        if not line.startswith("Try "):
-            assert line.startswith("ringbridge-stat: "), line
-    for frag in fragments:
-        assert frag in r.stderr, "%r not in %r" % (frag, r.stderr)
-
-
-def patch(name, offset, data):
-    with open(path_of(name), "r+b") as f:
-        f.seek(offset)
-        f.write(data)
-
-
-def file_bytes(name):
-    with open(path_of(name), "rb") as f:
-        return f.read()
+from statlib import (MAN, OFF_CAPACITY, OFF_LAYOUT_VERSION, PAGE,
+                     PREFIX_INVALID, SHM, STAT, check_failure, children, field,
+                     file_bytes, helper, kill, new_name, one_json, patch,
+                     path_of, rings_json, run, run_tests, wait_state,
+                     watch_in_pty)
 
 
 # --- tests -------------------------------------------------------------------
@@ -492,36 +380,13 @@ def test_watch():
 def test_watch_quits_on_q():
     name = new_name()
     helper("create", name)
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 100, 0, 0))
-
-    def controlling_tty():
-        os.setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-    w = subprocess.Popen([STAT, "--watch=0.2", name], stdin=slave,
-                         stdout=slave, stderr=slave,
-                         preexec_fn=controlling_tty)
-    out = b""
-    deadline = time.monotonic() + 10
-    sent = False
-    while w.poll() is None and time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.1)
-        if ready:
-            try:
-                out += os.read(master, 65536)
-            except OSError:
-                break
-        if not sent and b"(q quits)" in out:
-            os.write(master, b"q")
-            sent = True
-    assert sent, out
-    assert w.wait(timeout=10) == 0
+    out, lflag, status = watch_in_pty(
+        ["--watch=0.2", name], 50, 100,
+        [(lambda out: b"(q quits)" in out, b"q")], timeout=10)
+    assert status == 0
     assert b"\033[H" in out
     # the terminal is back in line mode
-    assert termios.tcgetattr(slave)[3] & termios.ICANON
-    os.close(master)
-    os.close(slave)
+    assert lflag & termios.ICANON
 
 
 def test_closed_stdout():
@@ -537,16 +402,17 @@ def test_closed_stdout():
 
 def test_permission_denied():
     setpriv = shutil.which("setpriv")
-    if os.geteuid() != 0 or setpriv is None:
-        return "skip: needs root and setpriv"
+    # not a skip: a run that cannot check this fails, and says why
+    assert os.geteuid() == 0 and setpriv is not None, \
+        "needs root and setpriv (util-linux) to run as uid 65534"
     name = new_name()
     helper("create", name, "--mode", "0600")
     nobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
               STAT]
     r = subprocess.run(nobody + ["--version"], capture_output=True, text=True,
                        timeout=30)
-    if r.returncode != 0:
-        return "skip: uid 65534 cannot run %s" % STAT
+    assert r.returncode == 0, \
+        "uid 65534 cannot run %s: %s" % (STAT, r.stderr)
     r = subprocess.run(nobody + [name], capture_output=True, text=True,
                        timeout=30)
     check_failure(r, 77, "ring '%s'" % name, "Permission denied")
@@ -620,11 +486,9 @@ def test_json_escapes():
 
 
 def test_man_page():
-    if MAN is None:
-        return "skip: no manual page given"
+    assert MAN is not None, "no manual page given (third argument)"
     groff = shutil.which("groff")
-    if groff is None:
-        return "skip: no groff"
+    assert groff is not None, "no groff to render the manual page"
     r = subprocess.run([groff, "-man", "-Tutf8", "-ww", "-z", MAN],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 0 and r.stderr == "", r.stderr
@@ -648,58 +512,15 @@ def test_man_page():
     for sentence in ("write calls cut short by a full ring (one per call",
                      "ran_dry", "filled_up"):
         assert sentence in page, sentence
-
-
-TESTS = [v for k, v in sorted(globals().items())
-         if k.startswith("test_") and callable(v)]
-
-
-def cleanup():
-    for proc in children:
-        try:
-            proc.kill()
-            proc.wait(timeout=10)
-        except Exception:
-            pass
-    for p in glob.glob(SHM + PREFIX + "*") + glob.glob(SHM + PREFIX_INVALID
-                                                       + "*"):
-        try:
-            os.unlink(p)
-        except OSError as e:
-            if e.errno != errno.ENOENT:
-                raise
-
-
-def main():
-    passed = failed = 0
-    print("1..%d" % len(TESTS))
-    try:
-        for i, test in enumerate(TESTS, 1):
-            name = test.__name__[5:]
-            try:
-                result = test()
-            except Exception:
-                failed += 1
-                print("not ok %d - %s" % (i, name))
-                for line in traceback.format_exc().splitlines():
-                    print("# " + line)
-            else:
-                passed += 1
-                if isinstance(result, str) and result.startswith("skip"):
-                    print("ok %d - %s # SKIP %s"
-                          % (i, name, result[5:].strip()))
-                else:
-                    print("ok %d - %s" % (i, name))
-            sys.stdout.flush()
-    finally:
-        cleanup()
-    left = glob.glob(SHM + PREFIX + "*")
-    if left:
-        print("# left behind: %s" % left)
-        failed += 1
-    print("# %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    # the timing fields and the table's columns are documented
+    for word in ("DRIFT ppm", "FILL ms", "PROD/CONS", "docs/clocks.md",
+                 "20 rings fit a 30-line terminal"):
+        assert word in page and word in help_text, word
+    for sentence in ("How much faster the producer runs than the consumer",
+                     "The smoothed fill in milliseconds", "warming up",
+                     "kernel clock", "drift_ppm"):
+        assert sentence in page, sentence
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_tests(globals()))

@@ -232,6 +232,7 @@ typedef struct {
   size_t capacity;
   uint64_t start;               /* position of the first byte */
   bool wrap;                    /* start is 3 capacities before 2^64 */
+  bool frames;                  /* chunk_producer/consumer: frame calls */
   uint64_t byte_limit;          /* 0: none */
   int64_t deadline;             /* CLOCK_MONOTONIC ns; 0: none */
   /* A side failed: everybody give up. */
@@ -240,12 +241,15 @@ typedef struct {
   atomic_bool producer_done;
 } Run;
 
-typedef struct {
+typedef struct Side Side;
+
+struct Side {
   Run *run;
   const char *name;
   uint64_t rng;
   bool slow;                    /* overwrite readers: lag behind on purpose */
   unsigned idle;
+  unsigned tick;                /* the side's loop count, for sampling */
 
   /* Results, read by the main thread after pthread_join(). */
   uint64_t bytes;               /* produced, or consumed and checked */
@@ -255,7 +259,10 @@ typedef struct {
   uint64_t laps;                /* overwrite readers: times overtaken */
   bool failed;
   char failure[512];
-} Side;
+  void (*func) (Side *s, Run *run);     /* what the side's thread runs */
+};
+
+typedef void (*SideFunc) (Side *s, Run *run);
 
 /* Nothing to do: the other side is most likely in the middle of a copy on
  * the other core, so spin a little before giving the core away. */
@@ -371,39 +378,26 @@ window_at (Window *w, uint64_t pos, size_t n)
   return w->buf + (pos - w->pos);
 }
 
-/* Samples the invariants every side can see of its own end. */
+/* Samples the invariants a side can see of its own end: the bytes
+ * writable (producer) or readable (consumer), and its own position against
+ * @pos, the one it expects. Only this side's thread stores that position,
+ * so it is our own last store. */
 static void
-producer_sample (Side *s, uint64_t pos)
+side_sample (Side *s, bool producer, uint64_t pos)
 {
-  Run *run = s->run;
-  size_t writable = stress_ring_write_available (run->ring);
-  /* Only this thread stores write_pos, so this is our own last store. */
-  uint64_t w = stress_ring_write_position (run->ring);
+  StressRing *ring = s->run->ring;
+  size_t room = producer ? stress_ring_write_available (ring)
+      : stress_ring_read_available (ring);
+  uint64_t at = producer ? stress_ring_write_position (ring)
+      : stress_ring_read_position (ring);
 
   s->samples++;
-  if (writable > run->capacity)
-    side_fail (s, "INVARIANT", "%zu bytes writable in a %zu-byte ring",
-        writable, run->capacity);
-  if (w != pos)
-    side_fail (s, "INVARIANT", "write position %" PRIu64 ", expected %"
-        PRIu64, w, pos);
-}
-
-static void
-consumer_sample (Side *s, uint64_t pos)
-{
-  Run *run = s->run;
-  size_t readable = stress_ring_read_available (run->ring);
-  /* Only this thread stores read_pos, so this is our own last store. */
-  uint64_t r = stress_ring_read_position (run->ring);
-
-  s->samples++;
-  if (readable > run->capacity)
-    side_fail (s, "INVARIANT", "%zu bytes readable in a %zu-byte ring",
-        readable, run->capacity);
-  if (r != pos)
-    side_fail (s, "INVARIANT", "read position %" PRIu64 ", expected %"
-        PRIu64, r, pos);
+  if (room > s->run->capacity)
+    side_fail (s, "INVARIANT", "%zu bytes %s in a %zu-byte ring", room,
+        producer ? "writable" : "readable", s->run->capacity);
+  if (at != pos)
+    side_fail (s, "INVARIANT", "%s position %" PRIu64 ", expected %" PRIu64,
+        producer ? "write" : "read", at, pos);
 }
 
 /* Consumers: nothing came; true if nothing ever will. */
@@ -416,92 +410,100 @@ consumer_idle (Side *s)
   return false;
 }
 
-/* --- (a) copy API --------------------------------------------------------- */
+/* --- (a) copy API and (c) frames ------------------------------------------ */
 
-static void *
-copy_producer (void *data)
+/* The copy calls move bytes, the frame calls whole frames of the ring's
+ * frame size: the same loop with a unit of 1 or frame_size bytes
+ * (Run.frames says which). */
+static void
+chunk_producer (Side *s, Run *run)
 {
-  Side *s = data;
-  Run *run = s->run;
-  Window win = { g_malloc (4 * run->capacity), 4 * run->capacity, 0, 0 };
+  bool frames = run->frames;
+  size_t fs = frames ? stress_ring_frame_size (run->ring) : 1;
+  size_t cap_units = run->capacity / fs;
+  Window win = { g_malloc (4 * cap_units * fs), 4 * cap_units * fs, 0, 0 };
   uint64_t pos = run->start;
-  unsigned tick = 0;
 
-  while (!producer_done (s, s->bytes, &tick)) {
-    size_t want = producer_chunk (s, 2 * run->capacity, s->bytes, 1);
-    size_t got = stress_ring_write (run->ring, window_at (&win, pos, want),
-        want);
+  while (!producer_done (s, s->bytes, &s->tick)) {
+    size_t want = producer_chunk (s, 2 * cap_units, s->bytes, fs);
+    const uint8_t *src = window_at (&win, pos, want * fs);
+    size_t got = frames ? stress_ring_write_frames (run->ring, src, want)
+        : stress_ring_write (run->ring, src, want);
 
     if (got > want)
-      side_fail (s, "INVARIANT", "wrote %zu of %zu bytes", got, want);
+      side_fail (s, "INVARIANT", "wrote %zu of %zu %s", got, want,
+          frames ? "frames" : "bytes");
     if (got < want)
       s->short_ops++;
-    pos += got;
-    s->bytes += got;
-    if ((tick & 63) == 0)
-      producer_sample (s, pos);
+    pos += got * fs;
+    s->bytes += got * fs;
+    if ((s->tick & 63) == 0)
+      side_sample (s, true, pos);
     if (got == 0)
       side_idle (s);
   }
   stress_ring_set_eos (run->ring);
   g_free (win.buf);
-  return NULL;
 }
 
-static void *
-copy_consumer (void *data)
+static void
+chunk_consumer (Side *s, Run *run)
 {
-  Side *s = data;
-  Run *run = s->run;
-  uint8_t *buf = g_malloc (2 * run->capacity);
+  bool frames = run->frames;
+  size_t fs = frames ? stress_ring_frame_size (run->ring) : 1;
+  size_t cap_units = run->capacity / fs;
+  uint8_t *buf = g_malloc (2 * cap_units * fs);
   uint64_t pos = run->start;
-  unsigned tick = 0;
 
   for (;;) {
-    size_t want = rng_chunk (&s->rng, 2 * run->capacity);
-    size_t got = stress_ring_read (run->ring, buf, want);
+    size_t want = rng_chunk (&s->rng, 2 * cap_units);
+    size_t got = frames ? stress_ring_read_frames (run->ring, buf, want)
+        : stress_ring_read (run->ring, buf, want);
     size_t bad;
 
     if (got > want)
-      side_fail (s, "INVARIANT", "read %zu of %zu bytes", got, want);
+      side_fail (s, "INVARIANT", "read %zu of %zu %s", got, want,
+          frames ? "frames" : "bytes");
     if (got < want)
       s->short_ops++;
     if (got > 0) {
-      bad = stream_check (buf, pos, got);
-      if (bad < got) {
-        side_mismatch (s, "rb_ring_read", buf, pos, got, bad);
+      bad = stream_check (buf, pos, got * fs);
+      if (bad < got * fs) {
+        side_mismatch (s, frames ? "rb_ring_read_frames" : "rb_ring_read",
+            buf, pos, got * fs, bad);
         break;
       }
-      pos += got;
-      s->bytes += got;
+      pos += got * fs;
+      s->bytes += got * fs;
     }
-    if ((++tick & 63) == 0)
-      consumer_sample (s, pos);
+    if ((++s->tick & 63) == 0) {
+      side_sample (s, false, pos);
+      if (frames &&
+          (stress_ring_read_position (run->ring) - run->start) % fs != 0)
+        side_fail (s, "INVARIANT", "read position %" PRIu64 " splits a "
+            "frame", stress_ring_read_position (run->ring));
+    }
     if (got == 0 && consumer_idle (s))
       break;
   }
   g_free (buf);
-  return NULL;
 }
 
 /* --- (b) zero-copy API ---------------------------------------------------- */
 
-static void *
-zerocopy_producer (void *data)
+static void
+zerocopy_producer (Side *s, Run *run)
 {
-  Side *s = data;
-  Run *run = s->run;
   uint64_t pos = run->start;
-  unsigned tick = 0;
 
-  while (!producer_done (s, s->bytes, &tick)) {
+  while (!producer_done (s, s->bytes, &s->tick)) {
     size_t avail, again, want, n;
     uint8_t *p = stress_ring_write_acquire (run->ring, &avail);
 
     if (avail > run->capacity)
       side_fail (s, "INVARIANT", "write_acquire handed out %zu bytes of a "
           "%zu-byte ring", avail, run->capacity);
-    if ((tick & 15) == 0) {
+    if ((s->tick & 15) == 0) {
       /* Acquiring again without a commit hands out the same region, at
        * least as large (the consumer may have freed more). */
       uint8_t *p2 = stress_ring_write_acquire (run->ring, &again);
@@ -523,20 +525,16 @@ zerocopy_producer (void *data)
     stress_ring_write_commit (run->ring, want);
     pos += n;
     s->bytes += n;
-    if ((tick & 63) == 0)
-      producer_sample (s, pos);
+    if ((s->tick & 63) == 0)
+      side_sample (s, true, pos);
   }
   stress_ring_set_eos (run->ring);
-  return NULL;
 }
 
-static void *
-zerocopy_consumer (void *data)
+static void
+zerocopy_consumer (Side *s, Run *run)
 {
-  Side *s = data;
-  Run *run = s->run;
   uint64_t pos = run->start;
-  unsigned tick = 0;
 
   for (;;) {
     size_t avail, want, n, bad;
@@ -564,96 +562,17 @@ zerocopy_consumer (void *data)
           "plain ring");
     pos += n;
     s->bytes += n;
-    if ((++tick & 63) == 0)
-      consumer_sample (s, pos);
+    if ((++s->tick & 63) == 0)
+      side_sample (s, false, pos);
   }
-  return NULL;
-}
-
-/* --- (c) frames ----------------------------------------------------------- */
-
-static void *
-frames_producer (void *data)
-{
-  Side *s = data;
-  Run *run = s->run;
-  size_t fs = stress_ring_frame_size (run->ring);
-  size_t cap_frames = run->capacity / fs;
-  Window win = { g_malloc (4 * cap_frames * fs), 4 * cap_frames * fs, 0, 0 };
-  uint64_t pos = run->start;
-  unsigned tick = 0;
-
-  while (!producer_done (s, s->bytes, &tick)) {
-    size_t want = producer_chunk (s, 2 * cap_frames, s->bytes, fs);
-    size_t got = stress_ring_write_frames (run->ring,
-        window_at (&win, pos, want * fs), want);
-
-    if (got > want)
-      side_fail (s, "INVARIANT", "wrote %zu of %zu frames", got, want);
-    if (got < want)
-      s->short_ops++;
-    pos += got * fs;
-    s->bytes += got * fs;
-    if ((tick & 63) == 0)
-      producer_sample (s, pos);
-    if (got == 0)
-      side_idle (s);
-  }
-  stress_ring_set_eos (run->ring);
-  g_free (win.buf);
-  return NULL;
-}
-
-static void *
-frames_consumer (void *data)
-{
-  Side *s = data;
-  Run *run = s->run;
-  size_t fs = stress_ring_frame_size (run->ring);
-  size_t cap_frames = run->capacity / fs;
-  uint8_t *buf = g_malloc (2 * cap_frames * fs);
-  uint64_t pos = run->start;
-  unsigned tick = 0;
-
-  for (;;) {
-    size_t want = rng_chunk (&s->rng, 2 * cap_frames);
-    size_t got = stress_ring_read_frames (run->ring, buf, want);
-    size_t bad;
-
-    if (got > want)
-      side_fail (s, "INVARIANT", "read %zu of %zu frames", got, want);
-    if (got < want)
-      s->short_ops++;
-    if (got > 0) {
-      bad = stream_check (buf, pos, got * fs);
-      if (bad < got * fs) {
-        side_mismatch (s, "rb_ring_read_frames", buf, pos, got * fs, bad);
-        break;
-      }
-      pos += got * fs;
-      s->bytes += got * fs;
-    }
-    if ((++tick & 63) == 0) {
-      consumer_sample (s, pos);
-      if ((stress_ring_read_position (run->ring) - run->start) % fs != 0)
-        side_fail (s, "INVARIANT", "read position %" PRIu64 " splits a "
-            "frame", stress_ring_read_position (run->ring));
-    }
-    if (got == 0 && consumer_idle (s))
-      break;
-  }
-  g_free (buf);
-  return NULL;
 }
 
 /* Deinterleaved F32LE, 3 channels: 12-byte frames. */
 #define DEINT_CHANNELS 3
 
-static void *
-deint_producer (void *data)
+static void
+deint_producer (Side *s, Run *run)
 {
-  Side *s = data;
-  Run *run = s->run;
   size_t fs = stress_ring_frame_size (run->ring);
   size_t cap_frames = run->capacity / fs;
   size_t win_size = 4 * cap_frames;
@@ -661,12 +580,11 @@ deint_producer (void *data)
   const float *ptrs[DEINT_CHANNELS];
   uint64_t win_frame = 0, frame = 0;
   size_t win_len = 0;
-  unsigned tick = 0;
 
   for (unsigned c = 0; c < DEINT_CHANNELS; c++)
     win[c] = g_new (float, win_size);
 
-  while (!producer_done (s, s->bytes, &tick)) {
+  while (!producer_done (s, s->bytes, &s->tick)) {
     size_t want = producer_chunk (s, 2 * cap_frames, s->bytes, fs);
     size_t got;
 
@@ -687,27 +605,23 @@ deint_producer (void *data)
       s->short_ops++;
     frame += got;
     s->bytes += got * fs;
-    if ((tick & 63) == 0)
-      producer_sample (s, run->start + s->bytes);
+    if ((s->tick & 63) == 0)
+      side_sample (s, true, run->start + s->bytes);
     if (got == 0)
       side_idle (s);
   }
   stress_ring_set_eos (run->ring);
   for (unsigned c = 0; c < DEINT_CHANNELS; c++)
     g_free (win[c]);
-  return NULL;
 }
 
-static void *
-deint_consumer (void *data)
+static void
+deint_consumer (Side *s, Run *run)
 {
-  Side *s = data;
-  Run *run = s->run;
   size_t fs = stress_ring_frame_size (run->ring);
   size_t cap_frames = run->capacity / fs;
   float *out[DEINT_CHANNELS];
   uint64_t frame = 0;
-  unsigned tick = 0;
 
   for (unsigned c = 0; c < DEINT_CHANNELS; c++)
     out[c] = g_new (float, 2 * cap_frames);
@@ -739,28 +653,24 @@ deint_consumer (void *data)
       break;
     frame += got;
     s->bytes += got * fs;
-    if ((++tick & 63) == 0)
-      consumer_sample (s, run->start + s->bytes);
+    if ((++s->tick & 63) == 0)
+      side_sample (s, false, run->start + s->bytes);
     if (got == 0 && consumer_idle (s))
       break;
   }
   for (unsigned c = 0; c < DEINT_CHANNELS; c++)
     g_free (out[c]);
-  return NULL;
 }
 
 /* --- (d) overwrite mode --------------------------------------------------- */
 
-static void *
-overwrite_producer (void *data)
+static void
+overwrite_producer (Side *s, Run *run)
 {
-  Side *s = data;
-  Run *run = s->run;
   Window win = { g_malloc (4 * run->capacity), 4 * run->capacity, 0, 0 };
   uint64_t pos = run->start;
-  unsigned tick = 0;
 
-  while (!producer_done (s, s->bytes, &tick)) {
+  while (!producer_done (s, s->bytes, &s->tick)) {
     size_t want = producer_chunk (s, 2 * run->capacity, s->bytes, 1);
     size_t got = stress_ring_write (run->ring, window_at (&win, pos, want),
         want);
@@ -771,7 +681,7 @@ overwrite_producer (void *data)
           got, want);
     pos += got;
     s->bytes += got;
-    if ((tick & 63) == 0 && stress_ring_write_position (run->ring) != pos)
+    if ((s->tick & 63) == 0 && stress_ring_write_position (run->ring) != pos)
       side_fail (s, "INVARIANT", "write position %" PRIu64 ", expected %"
           PRIu64, stress_ring_write_position (run->ring), pos);
   }
@@ -780,7 +690,6 @@ overwrite_producer (void *data)
    * that see the flag see the final write position. */
   atomic_store_explicit (&run->producer_done, true, memory_order_release);
   g_free (win.buf);
-  return NULL;
 }
 
 /* Readers: true once the producer is done and @pos is its final position. */
@@ -812,21 +721,18 @@ overwrite_lag (Run *run, uint64_t pos)
   }
 }
 
-static void *
-overwrite_reader (void *data)
+static void
+overwrite_reader (Side *s, Run *run)
 {
-  Side *s = data;
-  Run *run = s->run;
   uint8_t *buf = g_malloc (2 * run->capacity);
   uint64_t cursor = run->start;
-  unsigned tick = 0;
 
   while (!run_stopped (run)) {
     size_t want, done = 0, bad;
     int status;
     uint64_t oldest, w;
 
-    if (s->slow && (tick++ & 63) == 0)
+    if (s->slow && (s->tick++ & 63) == 0)
       overwrite_lag (run, cursor);
     want = rng_chunk (&s->rng, 2 * run->capacity);
     status = stress_ring_read_at (run->ring, cursor, buf, want, &done);
@@ -874,26 +780,22 @@ overwrite_reader (void *data)
   }
 out:
   g_free (buf);
-  return NULL;
 }
 
 /* The consumer of an overwrite ring: rb_ring_read() skips what was
  * overwritten, so the position of what it returns is found from the read
  * position after the call (only this thread stores it), and checked. */
-static void *
-overwrite_consumer (void *data)
+static void
+overwrite_consumer (Side *s, Run *run)
 {
-  Side *s = data;
-  Run *run = s->run;
   uint8_t *buf = g_malloc (2 * run->capacity);
   uint64_t end = run->start;
-  unsigned tick = 0;
 
   while (!run_stopped (run)) {
     size_t want, got, bad, readable;
     uint64_t r, begin;
 
-    if ((tick & 63) == 0) {
+    if ((s->tick & 63) == 0) {
       overwrite_lag (run, end);
       /* On an overwrite ring this catches up past overwritten data too. */
       readable = stress_ring_read_available (run->ring);
@@ -908,7 +810,7 @@ overwrite_consumer (void *data)
       end = r;
       s->samples++;
     }
-    tick++;
+    s->tick++;
     want = rng_chunk (&s->rng, 2 * run->capacity);
     got = stress_ring_read (run->ring, buf, want);
     r = stress_ring_read_position (run->ring);
@@ -937,7 +839,6 @@ overwrite_consumer (void *data)
     }
   }
   g_free (buf);
-  return NULL;
 }
 
 /* --- cases ---------------------------------------------------------------- */
@@ -988,17 +889,28 @@ side_init (Side *s, Run *run, const char *name)
 
 /* Runs the sides in their own threads and fails the test for any side that
  * failed. Returns the elapsed time in seconds. */
+static void *
+side_thread (void *data)
+{
+  Side *s = data;
+
+  s->func (s, s->run);
+  return NULL;
+}
+
 static double
-run_sides (Side **sides, void *(**funcs) (void *), unsigned n)
+run_sides (Side **sides, const SideFunc *funcs, unsigned n)
 {
   pthread_t threads[8];
   int64_t t0 = now_ns ();
   bool ok = true;
 
   g_assert_cmpuint (n, <=, G_N_ELEMENTS (threads));
-  for (unsigned i = 0; i < n; i++)
-    g_assert_cmpint (pthread_create (&threads[i], NULL, funcs[i], sides[i]),
-        ==, 0);
+  for (unsigned i = 0; i < n; i++) {
+    sides[i]->func = funcs[i];
+    g_assert_cmpint (pthread_create (&threads[i], NULL, side_thread,
+        sides[i]), ==, 0);
+  }
   for (unsigned i = 0; i < n; i++)
     g_assert_cmpint (pthread_join (threads[i], NULL), ==, 0);
   for (unsigned i = 0; i < n; i++) {
@@ -1015,12 +927,12 @@ run_sides (Side **sides, void *(**funcs) (void *), unsigned n)
 
 /* Producer and consumer of a plain ring: the common end checks. */
 static void
-run_pair (Run *run, const char *what, void *(*producer) (void *),
-    void *(*consumer) (void *), bool counts_short_ops)
+run_pair (Run *run, const char *what, SideFunc producer, SideFunc consumer,
+    bool counts_short_ops)
 {
   Side p, c;
   Side *sides[] = { &p, &c };
-  void *(*funcs[]) (void *) = { producer, consumer };
+  SideFunc funcs[] = { producer, consumer };
   double secs;
 
   side_init (&p, run, "producer");
@@ -1063,7 +975,7 @@ run_pair (Run *run, const char *what, void *(*producer) (void *),
 static void
 test_copy (Run *run)
 {
-  run_pair (run, "copy", copy_producer, copy_consumer, true);
+  run_pair (run, "copy", chunk_producer, chunk_consumer, true);
 }
 
 static void
@@ -1078,7 +990,8 @@ test_frames (Run *run)
   /* 6-byte frames do not divide the capacity: frames straddle the seam
    * between the two views. */
   g_assert_cmpuint (run->capacity % stress_ring_frame_size (run->ring), !=, 0);
-  run_pair (run, "S24LE stereo frames", frames_producer, frames_consumer,
+  run->frames = true;
+  run_pair (run, "S24LE stereo frames", chunk_producer, chunk_consumer,
       true);
 }
 
@@ -1095,7 +1008,7 @@ test_overwrite (Run *run)
 {
   Side p, fast, slow, c;
   Side *sides[] = { &p, &fast, &slow, &c };
-  void *(*funcs[]) (void *) = { overwrite_producer, overwrite_reader,
+  SideFunc funcs[] = { overwrite_producer, overwrite_reader,
     overwrite_reader, overwrite_consumer
   };
   uint64_t end;
