@@ -260,13 +260,14 @@ element_set_property (GObject * object, guint prop_id, const GValue * value,
   GstRingSettings *s = element_settings (element, info);
   const GstRingField *f = prop_id < info->n_fields ?
       &info->fields[prop_id] : NULL;
-  gboolean set = FALSE, restart = FALSE;
-  guint interval = 0;
+  gboolean set = FALSE;
 
   GST_OBJECT_LOCK (element);
   if (gst_ring_settings_set_property (s, element, pspec, value)) {
-    restart = s->posting && strcmp (pspec->name, "stats-interval") == 0;
-    interval = s->stats_interval;
+    /* under the lock, so that a state change cannot stop the messages
+     * between the test and the restart */
+    if (s->posting && strcmp (pspec->name, "stats-interval") == 0)
+      gst_ring_stats_start (element, s->stats_interval);
   } else if (f != NULL && f->offset != 0) {
     if (!f->fixed_while_running ||
         !gst_ring_refuse_while_running (element, s, pspec)) {
@@ -278,8 +279,6 @@ element_set_property (GObject * object, guint prop_id, const GValue * value,
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
   GST_OBJECT_UNLOCK (element);
-  if (restart)
-    gst_ring_stats_start (element, interval);
   if (set && info->field_set != NULL)
     info->field_set (element, prop_id);
 }
@@ -321,20 +320,18 @@ gst_ring_element_ref_own_ring (GstElement * element)
       G_STRUCT_MEMBER_P (element, info->ring_offset));
 }
 
-/* The stats messages run while the element is PAUSED or PLAYING. */
+/* The stats messages run while the element is PAUSED or PLAYING; started
+ * and stopped under the object lock, as stats-interval restarts them. */
 static void
 stats_messages (GstElement * element, GstRingSettings * s, gboolean on)
 {
-  guint interval;
-
   GST_OBJECT_LOCK (element);
   s->posting = on;
-  interval = s->stats_interval;
-  GST_OBJECT_UNLOCK (element);
   if (on)
-    gst_ring_stats_start (element, interval);
+    gst_ring_stats_start (element, s->stats_interval);
   else
     gst_ring_stats_stop (element);
+  GST_OBJECT_UNLOCK (element);
 }
 
 /* NULL to READY needs a ring named or handed in. */

@@ -132,7 +132,9 @@ unschedule (gpointer id)
 }
 
 /* Posts the stats every @interval_ms (0: stops), on the system clock, so
- * that they come whether or not data flows. Any thread. */
+ * that they come whether or not data flows. With the object lock (the
+ * callback takes it on the clock's thread, which does not hold the
+ * clock's lock then; unscheduling does not wait for it). */
 void
 gst_ring_stats_start (GstElement * element, guint interval_ms)
 {
@@ -157,6 +159,7 @@ gst_ring_stats_start (GstElement * element, guint interval_ms)
       unschedule);
 }
 
+/* With the object lock. */
 void
 gst_ring_stats_stop (GstElement * element)
 {
