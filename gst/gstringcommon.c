@@ -2,6 +2,7 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
 #include "gstringcommon.h"
+#include "gstringstats.h"
 
 #include <string.h>
 
@@ -46,6 +47,9 @@ gst_ring_settings_set_property (GstRingSettings * s, GstElement * element,
   } else if (strcmp (pspec->name, "open-flags") == 0) {
     if (!gst_ring_refuse_while_running (element, s, pspec))
       s->open_flags = g_value_get_flags (value);
+  } else if (strcmp (pspec->name, "stats-interval") == 0) {
+    /* takes effect at once (element_set_property restarts the messages) */
+    s->stats_interval = g_value_get_uint (value);
   } else {
     return FALSE;
   }
@@ -63,6 +67,8 @@ gst_ring_settings_get_property (const GstRingSettings * s, GParamSpec * pspec,
     g_value_set_object (value, s->ring_prop);
   else if (strcmp (pspec->name, "open-flags") == 0)
     g_value_set_flags (value, s->open_flags);
+  else if (strcmp (pspec->name, "stats-interval") == 0)
+    g_value_set_uint (value, s->stats_interval);
   else
     return FALSE;
   return TRUE;
@@ -258,7 +264,10 @@ element_set_property (GObject * object, guint prop_id, const GValue * value,
 
   GST_OBJECT_LOCK (element);
   if (gst_ring_settings_set_property (s, element, pspec, value)) {
-    /* done */
+    /* under the lock, so that a state change cannot stop the messages
+     * between the test and the restart */
+    if (s->posting && strcmp (pspec->name, "stats-interval") == 0)
+      gst_ring_stats_start (element, s->stats_interval);
   } else if (f != NULL && f->offset != 0) {
     if (!f->fixed_while_running ||
         !gst_ring_refuse_while_running (element, s, pspec)) {
@@ -281,6 +290,11 @@ element_get_property (GObject * object, guint prop_id, GValue * value,
   GstElement *element = GST_ELEMENT (object);
   const GstRingElementInfo *info = element_info (element, NULL);
 
+  /* computed, taking the lock itself */
+  if (strcmp (pspec->name, "stats") == 0) {
+    g_value_take_boxed (value, gst_ring_stats_of (element));
+    return;
+  }
   GST_OBJECT_LOCK (element);
   if (gst_ring_settings_get_property (element_settings (element, info),
           pspec, value)) {
@@ -294,6 +308,32 @@ element_get_property (GObject * object, guint prop_id, GValue * value,
   GST_OBJECT_UNLOCK (element);
 }
 
+/* For another thread than the streaming one: the element's ring, as the
+ * info of its class says where it is.
+ * Returns: (transfer full) (nullable): a reference to it, or NULL. */
+RbRing *
+gst_ring_element_ref_own_ring (GstElement * element)
+{
+  const GstRingElementInfo *info = element_info (element, NULL);
+
+  return gst_ring_element_ref_ring (element,
+      G_STRUCT_MEMBER_P (element, info->ring_offset));
+}
+
+/* The stats messages run while the element is PAUSED or PLAYING; started
+ * and stopped under the object lock, as stats-interval restarts them. */
+static void
+stats_messages (GstElement * element, GstRingSettings * s, gboolean on)
+{
+  GST_OBJECT_LOCK (element);
+  s->posting = on;
+  if (on)
+    gst_ring_stats_start (element, s->stats_interval);
+  else
+    gst_ring_stats_stop (element);
+  GST_OBJECT_UNLOCK (element);
+}
+
 /* NULL to READY needs a ring named or handed in. */
 static GstStateChangeReturn
 element_change_state (GstElement * element, GstStateChange transition)
@@ -301,12 +341,19 @@ element_change_state (GstElement * element, GstStateChange transition)
   GType type;
   const GstRingElementInfo *info = element_info (element, &type);
   GstElementClass *parent = g_type_class_peek (g_type_parent (type));
+  GstRingSettings *s = element_settings (element, info);
+  GstStateChangeReturn ret;
 
   if (transition == GST_STATE_CHANGE_NULL_TO_READY &&
-      !gst_ring_settings_check_ready (element_settings (element, info),
-          element))
+      !gst_ring_settings_check_ready (s, element))
     return GST_STATE_CHANGE_FAILURE;
-  return parent->change_state (element, transition);
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    stats_messages (element, s, FALSE);
+  ret = parent->change_state (element, transition);
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED &&
+      ret != GST_STATE_CHANGE_FAILURE)
+    stats_messages (element, s, TRUE);
+  return ret;
 }
 
 /* In class_init: the element's properties, kept as @info says, and its

@@ -17,6 +17,8 @@ typedef struct {
   gchar *ring_name;
   RbRing *ring_prop;
   RbRingOpenFlags open_flags;
+  guint stats_interval;         /* ms, 0: no stats messages */
+  gboolean posting;             /* PAUSED or PLAYING: the messages are on */
 
   /* this run, copied at start() */
   gboolean running;
@@ -56,6 +58,8 @@ typedef struct {
  * class, given to gst_ring_element_class_init(). */
 typedef struct {
   gsize settings_offset;        /* of its GstRingSettings */
+  gsize ring_offset;            /* of its RbRing *, set under the object
+                                 * lock: what the stats describe */
   const GstRingField *fields;   /* by property id */
   guint n_fields;
   /* after a field's property was set, without the lock; may be NULL */
@@ -95,6 +99,7 @@ void            gst_ring_settings_stop      (GstRingSettings * s);
 
 RbRing         *gst_ring_element_ref_ring   (GstElement * element,
                                              RbRing * const * ring);
+RbRing         *gst_ring_element_ref_own_ring (GstElement * element);
 
 void            gst_ring_post_error         (GstElement * element,
                                              const GError * error,

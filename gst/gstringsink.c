@@ -93,6 +93,9 @@ enum
   PROP_DROPPED_BUFFERS,
   PROP_DROPPED_BYTES,
   PROP_OVERWRITTEN_BYTES,
+  PROP_PROVIDE_CLOCK,
+  PROP_STATS,
+  PROP_STATS_INTERVAL,
   N_PROPERTIES
 };
 
@@ -101,6 +104,9 @@ enum
 #define DEFAULT_BUFFER_TIME (G_GINT64_CONSTANT (200) * 1000)
 #define DEFAULT_PERMISSIONS 0600
 #define DEFAULT_ON_PEER_LOSS GST_RING_SINK_PEER_LOSS_ERROR
+/* as GstAudioBaseSink's: an audio sink offers its device's clock; until
+ * the ring's consumer is known this one is the monotonic clock */
+#define DEFAULT_PROVIDE_CLOCK TRUE
 
 static GParamSpec *properties[N_PROPERTIES];
 
@@ -132,6 +138,21 @@ static const GEnumValue peer_loss_values[] = {
 
 GST_RING_DEFINE_ENUM (gst_ring_sink_peer_loss_get_type,
     "GstRingSinkPeerLoss", peer_loss_values);
+
+/* --- the clock (gstringclock.c) ---------------------------------------- */
+
+static GstClock *
+gst_ring_sink_provide_clock (GstElement * element)
+{
+  GstRingSink *self = GST_RING_SINK (element);
+  GstClock *clock = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (self->provide_clock)
+    clock = gst_object_ref (self->clock.clock);
+  GST_OBJECT_UNLOCK (self);
+  return clock;
+}
 
 /* --- buffers and events (written by gstringsinkwrite.c) ------------------ */
 
@@ -393,10 +414,25 @@ static const GstRingField fields[N_PROPERTIES] = {
   [PROP_DROPPED_BYTES] = GST_RING_FIELD (GstRingSink, dropped_bytes, FALSE),
   [PROP_OVERWRITTEN_BYTES] = GST_RING_FIELD (GstRingSink, overwritten_bytes,
       FALSE),
+  [PROP_PROVIDE_CLOCK] = GST_RING_FIELD (GstRingSink, provide_clock, FALSE),
 };
 
+/* provide-clock sets the flag gst-inspect-1.0 and GstBin look at */
+static void
+field_set (GstElement * element, guint prop_id)
+{
+  GstRingSink *self = GST_RING_SINK (element);
+
+  if (prop_id != PROP_PROVIDE_CLOCK)
+    return;
+  GST_OBJECT_LOCK (self);
+  gst_ring_clock_update_flag (element, self->provide_clock);
+  GST_OBJECT_UNLOCK (self);
+}
+
 static const GstRingElementInfo element_info = {
-  G_STRUCT_OFFSET (GstRingSink, settings), fields, N_PROPERTIES, NULL
+  G_STRUCT_OFFSET (GstRingSink, settings), G_STRUCT_OFFSET (GstRingSink,
+      ring), fields, N_PROPERTIES, field_set
 };
 
 static void
@@ -404,6 +440,7 @@ gst_ring_sink_finalize (GObject * object)
 {
   GstRingSink *self = GST_RING_SINK (object);
 
+  gst_ring_clock_clear (&self->clock);
   gst_ring_settings_clear (&self->settings);
   g_clear_object (&self->ring);
   gst_clear_caps (&self->caps);
@@ -421,7 +458,10 @@ gst_ring_sink_init (GstRingSink * self)
   self->buffer_time = DEFAULT_BUFFER_TIME;
   self->permissions = DEFAULT_PERMISSIONS;
   self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
+  self->provide_clock = DEFAULT_PROVIDE_CLOCK;
   self->settings.open_flags = RB_RING_OPEN_FLAGS_NONE;
+  gst_ring_clock_update_flag (GST_ELEMENT (self), DEFAULT_PROVIDE_CLOCK);
+  gst_ring_clock_init (&self->clock, GST_RING_CLOCK_CONSUMER);
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
   gst_audio_info_init (&self->info);
   g_queue_init (&self->early_events);
@@ -558,6 +598,29 @@ peer_properties_init (void)
       "went away", GST_TYPE_RING_SINK_PEER_LOSS, DEFAULT_ON_PEER_LOSS,
       GST_RING_PARAM_FIXED);
 
+  /**
+   * GstRingSink:provide-clock:
+   *
+   * Whether the sink offers the pipeline a clock that follows the ring's
+   * consumer: the consumer's read position at each moment, from its
+   * delay-locked loop, divided by the ring's rate. A pipeline of live
+   * sources that takes it (`audiotestsrc is-live=true`, which provides no
+   * clock of its own) then produces at the consumer's rate, e.g. JACK's
+   * through `ringbridge-jack play`, and the ring's fill stays put without
+   * resampling. Until the consumer's rate is known (no consumer yet, or
+   * one that stopped or restarted), and on records rings, it is the
+   * monotonic clock, continuous across the changes. On by default, as an
+   * audio sink's clock is; GstBin still prefers a source's clock
+   * (`alsasrc`'s, say).
+   *
+   * Since: 0.2
+   */
+  properties[PROP_PROVIDE_CLOCK] = g_param_spec_boolean ("provide-clock",
+      "Provide clock", "Offer a clock that follows the ring's consumer "
+      "(audio rings; the monotonic clock until the consumer's rate is "
+      "known)", DEFAULT_PROVIDE_CLOCK,
+      GST_RING_PARAM_FIXED);
+
 }
 
 /* what was lost, read only */
@@ -603,6 +666,41 @@ counter_properties_init (void)
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 }
 
+/* the ring's timing figures, read only, and as messages (gstringstats.c) */
+static void
+stats_properties_init (void)
+{
+  /**
+   * GstRingSink:stats:
+   *
+   * The ring's timing figures, as the ring measures its two sides'
+   * clocks (docs/clocks.md): a #GstStructure named `ringbridge-stats`
+   * with the strings `producer-state` and `consumer-state` (`ok`,
+   * `no-stamps`, `warming-up`, `kernel-clock`, `stale`, `busy`, `invalid`,
+   * or `no-ring` before the element has one) and the booleans
+   * `producer-locked`, `consumer-locked` and `locked` (both); and, only
+   * once known, the doubles `producer-rate` and `consumer-rate` (frames
+   * per second of CLOCK_MONOTONIC), `drift-ppm` (positive when the
+   * producer is faster and the ring fills) and `fill-frames` (smoothed),
+   * and the guint64 `fill-time` (ns). A field that is missing is unknown.
+   * It also holds the fields of #GstBaseSink's `stats`, which it replaces:
+   * `average-rate`, `dropped` and `rendered`.
+   *
+   * Since: 0.2
+   */
+  /**
+   * GstRingSink:stats-interval:
+   *
+   * Every this many milliseconds while the element is PAUSED or PLAYING,
+   * post #GstRingSink:stats as an element message (the structure is the
+   * message's, named `ringbridge-stats`), whether or not data flows. 0,
+   * the default, posts none. Takes effect at once.
+   *
+   * Since: 0.2
+   */
+  gst_ring_stats_specs (properties, PROP_STATS, PROP_STATS_INTERVAL);
+}
+
 static void
 gst_ring_sink_class_init (GstRingSinkClass * klass)
 {
@@ -623,6 +721,8 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
       "The ringbridge authors");
   gst_element_class_add_static_pad_template (element_class, &sink_template);
 
+  element_class->provide_clock =
+      GST_DEBUG_FUNCPTR (gst_ring_sink_provide_clock);
   basesink_class->start = GST_DEBUG_FUNCPTR (gst_ring_sink_start);
   basesink_class->stop = GST_DEBUG_FUNCPTR (gst_ring_sink_stop);
   basesink_class->render = GST_DEBUG_FUNCPTR (gst_ring_sink_render);
@@ -635,6 +735,7 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
   ring_properties_init ();
   full_properties_init ();
   peer_properties_init ();
+  stats_properties_init ();
   counter_properties_init ();
   gst_ring_element_class_init (element_class, &element_info, properties,
       N_PROPERTIES);

@@ -8,7 +8,9 @@
 
 #include "gstringsink.h"
 #include "gstringcaps.h"
+#include "gstringclock.h"
 #include "gstringcommon.h"
+#include "gstringstats.h"
 #include "gstringwaiter.h"
 
 #include <gst/audio/audio.h>
@@ -32,6 +34,7 @@ struct _GstRingSink
   guint64 dropped_buffers;
   guint64 dropped_bytes;
   guint64 overwritten_bytes;
+  gboolean provide_clock;
 
   /* set in start(), read by the streaming thread */
   GstRingSinkMode run_mode;
@@ -57,6 +60,9 @@ struct _GstRingSink
   GQueue early_events;          /* before a records ring exists */
   guint consumer_pid;
   gint64 next_peer_check;
+
+  /* the clock that follows the consumer */
+  GstRingClock clock;
 };
 
 /* gstringsinkring.c */

@@ -33,6 +33,7 @@ gst_ring_sink_set_ring (GstRingSink * self, RbRing * ring, gboolean shared,
   self->adopted = adopted;
   GST_OBJECT_UNLOCK (self);
 
+  gst_ring_clock_set_ring (&self->clock, ring);
   if (ring == NULL)
     return;
   self->kind = gst_ring_kind_of (ring);
@@ -212,6 +213,7 @@ gst_ring_sink_release_ring (GstRingSink * self)
   self->adopted = FALSE;
   gst_ring_settings_stop (s);
   GST_OBJECT_UNLOCK (self);
+  gst_ring_clock_set_ring (&self->clock, NULL);
 
   if (ring != NULL && (created || (adopted && rb_ring_name_is_ring (ring)))) {
     g_autoptr (GError) error = NULL;

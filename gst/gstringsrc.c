@@ -84,6 +84,8 @@ enum
   PROP_ON_PEER_LOSS,
   PROP_PROVIDE_CLOCK,
   PROP_OPEN_FLAGS,
+  PROP_STATS,
+  PROP_STATS_INTERVAL,
   N_PROPERTIES
 };
 
@@ -127,17 +129,12 @@ gst_ring_src_provide_clock (GstElement * element)
   return clock;
 }
 
-/* The flag says the element can provide a clock (what gst-inspect-1.0 and
- * GstBin look at, before is-live may be set); provide_clock() decides at
- * clock selection whether it does. */
+/* With the object lock: the flag follows provide-clock alone, set before
+ * is-live may be (gst_ring_clock_update_flag()). */
 static void
 update_clock_flag (GstRingSrc * self)
 {
-  /* with the object lock */
-  if (self->provide_clock)
-    GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_PROVIDE_CLOCK);
-  else
-    GST_OBJECT_FLAG_UNSET (self, GST_ELEMENT_FLAG_PROVIDE_CLOCK);
+  gst_ring_clock_update_flag (GST_ELEMENT (self), self->provide_clock);
 }
 
 /* --- caps --------------------------------------------------------------- */
@@ -401,7 +398,8 @@ field_set (GstElement * element, guint prop_id)
 }
 
 static const GstRingElementInfo element_info = {
-  G_STRUCT_OFFSET (GstRingSrc, settings), fields, N_PROPERTIES, field_set
+  G_STRUCT_OFFSET (GstRingSrc, settings), G_STRUCT_OFFSET (GstRingSrc, ring),
+  fields, N_PROPERTIES, field_set
 };
 
 static void
@@ -432,7 +430,7 @@ gst_ring_src_init (GstRingSrc * self)
   update_clock_flag (self);
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->pending_events);
-  gst_ring_clock_init (&self->clock);
+  gst_ring_clock_init (&self->clock, GST_RING_CLOCK_PRODUCER);
 
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
   gst_base_src_set_live (GST_BASE_SRC (self), DEFAULT_IS_LIVE);
@@ -564,6 +562,39 @@ peer_properties_init (void)
 
 }
 
+/* the ring's timing figures, read only, and as messages (gstringstats.c) */
+static void
+stats_properties_init (void)
+{
+  /**
+   * GstRingSrc:stats:
+   *
+   * The ring's timing figures, as the ring measures its two sides'
+   * clocks (docs/clocks.md): a #GstStructure named `ringbridge-stats`
+   * with the strings `producer-state` and `consumer-state` (`ok`,
+   * `no-stamps`, `warming-up`, `kernel-clock`, `stale`, `busy`, `invalid`,
+   * or `no-ring` before the element has one) and the booleans
+   * `producer-locked`, `consumer-locked` and `locked` (both); and, only
+   * once known, the doubles `producer-rate` and `consumer-rate` (frames
+   * per second of CLOCK_MONOTONIC), `drift-ppm` (positive when the
+   * producer is faster and the ring fills) and `fill-frames` (smoothed),
+   * and the guint64 `fill-time` (ns). A field that is missing is unknown.
+   *
+   * Since: 0.2
+   */
+  /**
+   * GstRingSrc:stats-interval:
+   *
+   * Every this many milliseconds while the element is PAUSED or PLAYING,
+   * post #GstRingSrc:stats as an element message (the structure is the
+   * message's, named `ringbridge-stats`), whether or not data flows. 0,
+   * the default, posts none. Takes effect at once.
+   *
+   * Since: 0.2
+   */
+  gst_ring_stats_specs (properties, PROP_STATS, PROP_STATS_INTERVAL);
+}
+
 static void
 gst_ring_src_class_init (GstRingSrcClass * klass)
 {
@@ -599,6 +630,7 @@ gst_ring_src_class_init (GstRingSrcClass * klass)
   ring_properties_init ();
   stream_properties_init ();
   peer_properties_init ();
+  stats_properties_init ();
   gst_ring_element_class_init (element_class, &element_info, properties,
       N_PROPERTIES);
 

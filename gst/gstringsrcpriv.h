@@ -11,6 +11,7 @@
 #include "gstringcaps.h"
 #include "gstringclock.h"
 #include "gstringcommon.h"
+#include "gstringstats.h"
 #include "gstringwaiter.h"
 
 G_BEGIN_DECLS

@@ -2,8 +2,9 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
 /* The public face of the ring's timing (docs/clocks.md): the snapshot,
- * the position <-> time map from the producer's loop, caller-supplied
- * stamps and the opt-in for byte and records rings. The stamping, the
+ * the position <-> time map from the producer's loop (and time ->
+ * position from the consumer's), caller-supplied stamps and the opt-in
+ * for byte and records rings. The stamping, the
  * loop and the validation of the shared header are the core's
  * (rb-timing*.c); this file converts bytes to the ring's units. */
 
@@ -168,12 +169,37 @@ rb_ring_timing_from_image (const struct rb_shm_header *image,
   return rb_ring_timing_from_core (&core, timing);
 }
 
-/* The producer's estimate, if the map may use it. */
+/* A side's estimate, if the map may use it. */
 static gboolean
-producer_loop (RbRing *ring, struct rb_timing_estimate *p)
+side_loop (RbRing *ring, enum rb_timing_role role,
+    struct rb_timing_estimate *est)
 {
-  rb_timing_read (ring->core, RB_TIMING_PRODUCER, rb_timing_now (), p);
-  return p->state == RB_TSTATE_OK;
+  rb_timing_read (ring->core, role, rb_timing_now (), est);
+  return est->state == RB_TSTATE_OK;
+}
+
+/* The position, in bytes on a frame boundary, where @role's loop puts
+ * @time_ns; FALSE if its estimate is unknown or @time_ns lies more than
+ * MAP_MAX_SPAN_NS from its latest stamp. */
+static gboolean
+side_time_to_position (RbRing *ring, enum rb_timing_role role,
+    gint64 time_ns, guint64 *position)
+{
+  struct rb_timing_estimate est;
+  const struct rb_ring_core *c;
+  gint64 frames;
+
+  *position = 0;
+  if (!side_loop (ring, role, &est))
+    return FALSE;
+  if (time_ns - est.time_ns > MAP_MAX_SPAN_NS ||
+      est.time_ns - time_ns > MAP_MAX_SPAN_NS)
+    return FALSE;
+  c = ring->core;
+  frames = (gint64) llround ((gdouble) (time_ns - est.time_ns) * 1e-9 *
+      est.rate / c->frame_size);
+  *position = est.position + (guint64) (frames * (gint64) c->frame_size);
+  return TRUE;
 }
 
 /**
@@ -205,7 +231,7 @@ rb_ring_position_to_time (RbRing *ring, guint64 position, gint64 *time_ns)
   CHECK_ARG (RB_IS_RING (ring), FALSE);
   CHECK_ARG (time_ns != NULL, FALSE);
   *time_ns = 0;
-  if (!producer_loop (ring, &p))
+  if (!side_loop (ring, RB_TIMING_PRODUCER, &p))
     return FALSE;
   dt = (gdouble) (gint64) (position - p.position) / p.rate * 1e9;
   if (!(fabs (dt) <= (gdouble) MAP_MAX_SPAN_NS))
@@ -234,25 +260,42 @@ rb_ring_position_to_time (RbRing *ring, guint64 position, gint64 *time_ns)
 gboolean
 rb_ring_time_to_position (RbRing *ring, gint64 time_ns, guint64 *position)
 {
-  struct rb_timing_estimate p;
-  const struct rb_ring_core *c;
-  gint64 frames;
-  guint64 pos;
-
   CHECK_ARG (RB_IS_RING (ring), FALSE);
   CHECK_ARG (position != NULL, FALSE);
-  *position = 0;
-  if (!producer_loop (ring, &p))
-    return FALSE;
-  if (time_ns - p.time_ns > MAP_MAX_SPAN_NS ||
-      p.time_ns - time_ns > MAP_MAX_SPAN_NS)
-    return FALSE;
-  c = ring->core;
-  frames = (gint64) llround ((gdouble) (time_ns - p.time_ns) * 1e-9 * p.rate /
-      c->frame_size);
-  pos = p.position + (guint64) (frames * (gint64) c->frame_size);
-  *position = pos;
-  return TRUE;
+
+  return side_time_to_position (ring, RB_TIMING_PRODUCER, time_ns, position);
+}
+
+/**
+ * rb_ring_consumer_time_to_position:
+ * @ring: a ring, of any role
+ * @time_ns: a CLOCK_MONOTONIC time in nanoseconds, past or future
+ * @position: (out): the absolute read position in bytes the consumer stood
+ *   at (or, at its measured rate, will stand at) then, rounded to the
+ *   nearest frame
+ *
+ * rb_ring_time_to_position() on the consumer's loop: the line through
+ * its latest filtered stamp with the slope of its measured rate. Divided
+ * by the frame size and the ring's rate, it is a clock that runs at the
+ * consumer's pace (what ringsink provides, docs/gst.md), e.g. JACK's.
+ *
+ * Thread: any. Not RT-safe: reads CLOCK_MONOTONIC to validate the
+ *   consumer's estimate.
+ *
+ * Returns: %TRUE if the consumer's estimate is known
+ *   (%RB_TIMING_STATE_OK) and @time_ns lies within an hour of its latest
+ *   stamp
+ *
+ * Since: 0.2
+ */
+gboolean
+rb_ring_consumer_time_to_position (RbRing *ring, gint64 time_ns,
+    guint64 *position)
+{
+  CHECK_ARG (RB_IS_RING (ring), FALSE);
+  CHECK_ARG (position != NULL, FALSE);
+
+  return side_time_to_position (ring, RB_TIMING_CONSUMER, time_ns, position);
 }
 
 static gboolean

@@ -111,6 +111,10 @@ gboolean       rb_ring_time_to_position     (RbRing        *ring,
                                              gint64         time_ns,
                                              guint64       *position);
 RB_API
+gboolean       rb_ring_consumer_time_to_position (RbRing   *ring,
+                                             gint64         time_ns,
+                                             guint64       *position);
+RB_API
 gboolean       rb_ring_stamp_producer       (RbRing        *ring,
                                              guint64        position,
                                              gint64         time_ns);

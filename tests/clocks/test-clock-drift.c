@@ -23,6 +23,8 @@
 
 #include <ringbridge/ringbridge.h>
 
+#include "paced.h"
+
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -54,36 +56,6 @@ typedef struct {
   double lock_s;                /* both sides locked, in s from start */
   double within_s;              /* ratio within tolerance from then on */
 } Pair;
-
-static void
-add_ns (struct timespec *ts, const struct timespec *base, double s)
-{
-  gint64 ns = (gint64) base->tv_nsec + (gint64) llround (s * 1e9);
-
-  ts->tv_sec = base->tv_sec + ns / 1000000000;
-  ts->tv_nsec = ns % 1000000000;
-}
-
-static double
-since (const struct timespec *base)
-{
-  struct timespec now;
-
-  clock_gettime (CLOCK_MONOTONIC, &now);
-  return (double) (now.tv_sec - base->tv_sec) +
-      (now.tv_nsec - base->tv_nsec) * 1e-9;
-}
-
-static void
-sleep_until (const struct timespec *base, double s)
-{
-  struct timespec when;
-
-  add_ns (&when, base, s);
-  while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &when, NULL) ==
-      EINTR) {
-  }
-}
 
 /* Paced on absolute deadlines: a late wake-up is caught up by the next
  * ones, so the mean rate is exact. */

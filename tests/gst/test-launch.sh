@@ -325,6 +325,10 @@ check "gst-inspect: ringsrc has clocking capabilities" \
   grep -q "provide a clock" "$tmp/inspect.log"
 check "gst-inspect: not 'no clocking capabilities'" \
   sh -c "! grep -q 'no clocking capabilities' '$tmp/inspect.log'"
+# and so does ringsink, whose clock follows the ring's consumer (#13)
+gst-inspect-1.0 ringsink > "$tmp/inspect-sink.log" 2>&1
+check "gst-inspect: ringsink has clocking capabilities" \
+  grep -q "provide a clock" "$tmp/inspect-sink.log"
 
 # 6c. a ring writable by its group is refused without the opt-in, read
 # with it (#11 item 26)

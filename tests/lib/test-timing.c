@@ -356,6 +356,9 @@ test_hostile (gconstpointer data)
     g_assert_cmpint (rb_ring_position_to_time (ring, 0, &when), ==, side == 1);
     g_assert_cmpint (rb_ring_time_to_position (ring, fake_now, &pos), ==,
         side == 1);
+    /* and the consumer's map its loop */
+    g_assert_cmpint (rb_ring_consumer_time_to_position (ring, fake_now,
+            &pos), ==, side == 0);
     /* the side's next publish repairs it (the sequence rounds to even) */
     if (side == 0) {
       guint64 w = rb_ring_get_write_position (ring);
@@ -398,6 +401,49 @@ test_map_round_trip (void)
             w + (guint64) RATE * FRAME * 4000, &when));
     g_assert_false (rb_ring_time_to_position (ring,
             fake_now + 4000 * NS_PER_S, &back));
+  }
+  g_object_unref (ring);
+  rb_timing_clock_for_test = NULL;
+}
+
+/* The consumer's map: its loop's line against the true one (an exact
+ * consumer that read its first frame at 1000 s) */
+static void
+test_map_consumer (void)
+{
+  RbRing *ring = stamped_ring (-250, 12);
+  guint64 r = rb_ring_get_read_position (ring);
+  gint64 t0 = 1000 * NS_PER_S, last = t0 + (gint64) ((double) r / FRAME /
+      RATE * 1e9);
+  guint64 prev = 0;
+
+  for (gint64 dt = -NS_PER_S; dt <= 10 * NS_PER_S; dt += NS_PER_S / 7) {
+    guint64 pos, truth = (guint64) llround ((double) (last + dt - t0) *
+        1e-9 * RATE) * FRAME;
+
+    g_assert_true (rb_ring_consumer_time_to_position (ring, last + dt, &pos));
+    g_assert_cmpuint (pos % FRAME, ==, 0);
+    /* within a frame of the truth: an exact consumer */
+    g_assert_cmpint (llabs ((gint64) (pos - truth)), <=, FRAME);
+    /* monotonic in time: what a clock made of it needs */
+    g_assert_cmpuint (pos, >=, prev);
+    prev = pos;
+  }
+  /* the producer's map is another line: it started 1024 frames ahead and
+   * runs 250 ppm (12 frames a second) slow */
+  {
+    gint64 at = last + 10 * NS_PER_S;
+    double expect = (double) (at - t0) * 1e-9 * RATE * 250e-6 - 1024;
+    guint64 p, c;
+
+    g_assert_true (rb_ring_time_to_position (ring, at, &p));
+    g_assert_true (rb_ring_consumer_time_to_position (ring, at, &c));
+    g_assert_cmpfloat (fabs ((double) (gint64) (c - p) / FRAME - expect), <,
+        8);
+    /* more than an hour away: refused */
+    g_assert_false (rb_ring_consumer_time_to_position (ring,
+            last + 4000 * NS_PER_S, &c));
+    g_assert_cmpuint (c, ==, 0);
   }
   g_object_unref (ring);
   rb_timing_clock_for_test = NULL;
@@ -538,6 +584,7 @@ main (int argc, char **argv)
     g_test_add_data_func (path, GINT_TO_POINTER (f), test_hostile);
   }
   g_test_add_func ("/timing/map/round-trip", test_map_round_trip);
+  g_test_add_func ("/timing/map/consumer", test_map_consumer);
   g_test_add_func ("/timing/opt-in/byte-ring", test_byte_ring_opt_in);
   g_test_add_func ("/timing/opt-in/audio-default", test_audio_default_on);
   g_test_add_func ("/timing/kernel-clock/forced", test_forced_kernel_clock);

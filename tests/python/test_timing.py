@@ -57,6 +57,12 @@ def test_snapshot_and_map():
     assert ring.time_to_position(when) == w
     # an hour away: unknown
     assert ring.position_to_time(w + RATE * FRAME * 4000) is None
+    # the consumer's line: an exact consumer that started at t0
+    later = when + 10**9
+    r = ring.consumer_time_to_position(later)
+    assert r % FRAME == 0
+    assert abs(r // FRAME - (later - t0) * RATE / 1e9) <= 2
+    assert ring.consumer_time_to_position(later + 4000 * 10**9) is None
 
 
 def test_unknown_until_stamped():
@@ -68,6 +74,7 @@ def test_unknown_until_stamped():
     assert timing.producer_age_ns == -1
     assert ring.position_to_time(0) is None
     assert ring.time_to_position(0) is None
+    assert ring.consumer_time_to_position(0) is None
 
 
 def test_set_timing_arguments():

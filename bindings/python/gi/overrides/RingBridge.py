@@ -1759,6 +1759,15 @@ class Ring(RingBridge.Ring):
         return pos if ok else None
 
     @_checked
+    def consumer_time_to_position(self, monotonic_ns):
+        """rb_ring_consumer_time_to_position(): the read position the
+        consumer stood at (or will stand at) at ``monotonic_ns``, or None
+        if unknown."""
+        ok, pos = RingBridge.Ring.consumer_time_to_position(
+            self, int(monotonic_ns))
+        return pos if ok else None
+
+    @_checked
     def set_timing(self, enabled, step=0):
         """rb_ring_set_timing() (the producer or the consumer)."""
         self._rb_need(_PRODUCER_ROLES + _CONSUMER_ROLES, 'set_timing()')
