@@ -66,6 +66,7 @@ typedef struct {
 typedef struct {
   guint64 frames;               /* JACK's frame time, extended */
   gint64 mono_ns;               /* its time on CLOCK_MONOTONIC */
+  gboolean clean;               /* no xrun since the sample before */
 } RateSample;
 
 typedef struct {

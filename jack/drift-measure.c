@@ -11,7 +11,8 @@
  * not JACK. It comes from the cycle times the callback publishes (frame
  * time, and its time on JACK's clock plus the measured offset to
  * CLOCK_MONOTONIC), over a window of up to RATE_WINDOW ticks: a few
- * microseconds of jitter in a cycle's time are then well under a ppm. */
+ * microseconds of jitter in a cycle's time are then well under a ppm.
+ * Freewheeling (no clock at all) empties the window. */
 
 #include "app.h"
 
@@ -23,8 +24,7 @@
  * believed (as the ring does for its sides) */
 #define MAX_RATE_ERROR 0.05
 
-/* Forgets JACK's rate: a new client, an xrun (the frame time may have
- * jumped against the clock) or freewheeling (no clock at all). */
+/* Forgets JACK's rate: a new client (a new server's cycles). */
 void
 drift_measure_reset (App *app)
 {
@@ -38,20 +38,21 @@ drift_measure_reset (App *app)
 }
 
 /* One more sample of JACK's cycle times; returns the rate over the
- * window, or 0 while unknown. */
+ * window, or 0 while unknown. The rate sums the intervals between
+ * consecutive samples that saw no xrun: in one, the frame time may have
+ * jumped against the clock (or stood while JACK lost cycles), which is
+ * no clock's rate. A machine with an xrun every second still measures. */
 static double
 jack_rate_sample (App *app)
 {
-  guint64 frames, usecs, xruns;
-  const RateSample *oldest, *newest;
-  RateSample *s;
-  double rate;
+  guint64 frames, usecs, xruns, span_frames = 0;
+  gint64 span_ns = 0;
+  RateSample *s, *newest;
+  gboolean clean;
 
   /* relaxed: a count and a hint, values on their own */
   xruns = atomic_load_explicit (&app->rt.xrun_count, memory_order_relaxed);
-  if (xruns != app->rate_xruns ||
-      atomic_load_explicit (&app->rt.freewheeling, memory_order_relaxed)) {
-    app->rate_xruns = xruns;
+  if (atomic_load_explicit (&app->rt.freewheeling, memory_order_relaxed)) {
     app->rate_len = 0;
     app->rate_pos = 0;
     return 0;
@@ -62,23 +63,32 @@ jack_rate_sample (App *app)
           RATE_WINDOW - 1) % RATE_WINDOW] : NULL;
   if (newest != NULL && frames <= newest->frames)
     return 0;                   /* no cycle since the last tick: stalled */
+  clean = xruns == app->rate_xruns;
+  app->rate_xruns = xruns;
   s = &app->rate_window[app->rate_pos];
   s->frames = frames;
   /* relaxed: a value on its own (see RbJackRt.clock_offset_ns) */
   s->mono_ns = (gint64) usecs * 1000 + atomic_load_explicit (
       &app->rt.clock_offset_ns, memory_order_relaxed);
+  s->clean = newest != NULL && clean && s->mono_ns > newest->mono_ns;
   app->rate_pos = (app->rate_pos + 1) % RATE_WINDOW;
   if (app->rate_len < RATE_WINDOW)
     app->rate_len++;
-  oldest = &app->rate_window[(app->rate_pos + RATE_WINDOW -
-          app->rate_len) % RATE_WINDOW];
-  if (s->mono_ns - oldest->mono_ns < MIN_SPAN_NS)
+  /* the window's intervals, each ending at a sample after the oldest */
+  for (guint i = 1; i < app->rate_len; i++) {
+    const RateSample *b = &app->rate_window[(app->rate_pos + RATE_WINDOW -
+            i) % RATE_WINDOW];
+    const RateSample *a = &app->rate_window[(app->rate_pos + RATE_WINDOW -
+            i - 1) % RATE_WINDOW];
+
+    if (b->clean) {
+      span_frames += b->frames - a->frames;
+      span_ns += b->mono_ns - a->mono_ns;
+    }
+  }
+  if (span_ns < MIN_SPAN_NS)
     return 0;
-  rate = (double) (s->frames - oldest->frames) * 1e9 /
-      (double) (s->mono_ns - oldest->mono_ns);
-  if (fabs (rate / app->jack_rate - 1) > MAX_RATE_ERROR)
-    return 0;
-  return rate;
+  return (double) span_frames * 1e9 / (double) span_ns;
 }
 
 /* Each tick while active: JACK's rate, the other side's from the ring,
@@ -99,6 +109,8 @@ drift_measure_tick (App *app)
     return;
   }
   app->jack_rate_measured = jack_rate_sample (app);
+  if (fabs (app->jack_rate_measured / app->jack_rate - 1) > MAX_RATE_ERROR)
+    app->jack_rate_measured = 0;
   rb_ring_get_timing (app->ring, &t);
   ok = (play ? t.producer_state : t.consumer_state) == RB_TIMING_STATE_OK;
   locked = play ? t.producer_locked : t.consumer_locked;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
-/* Resampling's main-thread side (--resample, docs/clocks-jack.md): making
+/* Resampling's main-thread side (--resample, docs/clocks.md): making
  * the resampler before the client is activated, the fill target it holds,
  * noticing lock and --resample=auto's giving up, and the statistics'
  * figures. The loop itself runs in the process callback (rt.c, drift.h). */

@@ -3,7 +3,7 @@
 #pragma once
 
 /* The controller that holds the ring's fill at a target by setting the
- * resampler's ratio (docs/clocks-jack.md, "The control loop").
+ * resampler's ratio (docs/clocks.md, "The control loop").
  *
  * The plant: with the ratio r = 1 / (1 + c) (output frames per input
  * frame), the fill moves by rate * (drift - c) frames per second, drift

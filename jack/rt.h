@@ -43,7 +43,7 @@ typedef struct {
    * the start of a cycle are skipped, oldest first (--frames, --latency).
    * 0: no bound, every frame is played. */
   uint64_t max_fill;
-  /* Resampling (--resample, docs/clocks-jack.md): the resampler, or NULL
+  /* Resampling (--resample, docs/clocks.md): the resampler, or NULL
    * when off; JACK's rate. Made before jack_activate() and kept while
    * the process runs (a reconnect reuses it). */
   RbJackResampler *rs;
