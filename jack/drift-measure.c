@@ -118,6 +118,19 @@ drift_measure_tick (App *app)
   if (ok && locked && peer > 0 && app->jack_rate_measured > 0)
     ppb = (gint64) llround (rb_jack_drift_feed_forward (play, peer,
             app->jack_rate_measured) * 1e9);
+  if ((ppb == G_MININT64) != (app->drift_ppb == G_MININT64)) {
+    if (ppb != G_MININT64)
+      print_info (app, "measured drift: the %s runs %+.2f ppm off JACK's "
+          "clock (JACK %.3f frames/s, the %s %.3f)%s",
+          play ? "producer" : "consumer", (double) ppb * 1e-3,
+          app->jack_rate_measured, play ? "producer" : "consumer", peer,
+          app->rt.rs != NULL ? "; the resampling loop's feed-forward" : "");
+    else
+      print_info (app, "measured drift unknown: %s",
+          app->jack_rate_measured <= 0 ? "JACK's rate is being measured" :
+          !ok ? "the other side's rate is unknown" :
+          "the other side's rate is not locked yet");
+  }
   app->drift_ppb = ppb;
   /* relaxed: a value on its own (see RbJackRt) */
   atomic_store_explicit (&app->rt.feed_forward_ppb, ppb,
