@@ -24,7 +24,7 @@
  * a period in under five minutes */
 #define AUTO_MIN_DRIFT_PPB 5000
 /* ... for this long: one reading is not enough */
-#define AUTO_CONFIRM_US (2 * G_USEC_PER_SEC)
+#define AUTO_CONFIRM_US (G_GINT64_CONSTANT (2) * G_USEC_PER_SEC)
 
 /* Makes the resampler for rt.n_ports channels unless --resample=off or
  * made already (a reconnect keeps it). Main thread, before
