@@ -120,10 +120,10 @@ drift_measure_tick (App *app)
             app->jack_rate_measured) * 1e9);
   if ((ppb == G_MININT64) != (app->drift_ppb == G_MININT64)) {
     if (ppb != G_MININT64)
-      print_info (app, "measured drift: the %s runs %+.2f ppm off JACK's "
-          "clock (JACK %.3f frames/s, the %s %.3f)%s",
-          play ? "producer" : "consumer", (double) ppb * 1e-3,
-          app->jack_rate_measured, play ? "producer" : "consumer", peer,
+      print_info (app, "measured drift: %+.2f ppm, positive when the "
+          "ring fills (JACK %.3f frames/s, the %s %.3f)%s",
+          (double) ppb * 1e-3, app->jack_rate_measured,
+          play ? "producer" : "consumer", peer,
           app->rt.rs != NULL ? "; the resampling loop's feed-forward" : "");
     else
       print_info (app, "measured drift unknown: %s",

@@ -120,8 +120,8 @@ auto_watch (App *app, gint64 now)
     app->auto_over_since = now;
   if (now - app->auto_over_since < AUTO_CONFIRM_US)
     return;
-  print_info (app, "--resample=auto: the %s runs %+.1f ppm off JACK's "
-      "clock (measured): resampling",
+  print_info (app, "--resample=auto: the %s and JACK drift apart by "
+      "%+.1f ppm (measured): resampling",
       app->rt.mode == RB_JACK_PLAY ? "producer" : "consumer",
       (double) ff * 1e-3);
   set_resampling (app, TRUE);
