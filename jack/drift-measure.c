@@ -86,7 +86,11 @@ jack_rate_sample (App *app)
       span_ns += b->mono_ns - a->mono_ns;
     }
   }
-  if (span_ns < MIN_SPAN_NS)
+  /* once known, it stays known on half the span: the window's xrun-free
+   * intervals come and go as it slides, and the feed-forward should not
+   * flicker with them */
+  if (span_ns < (app->jack_rate_measured > 0 ? MIN_SPAN_NS / 2 :
+          MIN_SPAN_NS))
     return 0;
   return (double) span_frames * 1e9 / (double) span_ns;
 }
