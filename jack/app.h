@@ -60,6 +60,15 @@ typedef struct {
   gboolean verbose;
 } Options;
 
+/* drift-measure.c: JACK's rate over up to this many ticks (10 s) */
+#define RATE_WINDOW 100
+
+typedef struct {
+  guint64 frames;               /* JACK's frame time, extended */
+  gint64 mono_ns;               /* its time on CLOCK_MONOTONIC */
+  gboolean clean;               /* no xrun since the sample before */
+} RateSample;
+
 typedef struct {
   Options opt;
   RbJackRt rt;
@@ -123,6 +132,16 @@ typedef struct {
   gint64 unlocked_since;
   gboolean locked;
   gint64 clamped_since;
+  gint64 auto_over_since;       /* auto: the drift over its mark since */
+  /* the measured drift (drift-measure.c): JACK's cycles over the last
+   * ticks, the xrun count they started at, JACK's rate from them (0:
+   * unknown), and the drift against the other side in parts per billion
+   * (G_MININT64: unknown), what rt.feed_forward_ppb gets */
+  RateSample rate_window[RATE_WINDOW];
+  guint rate_len, rate_pos;
+  guint64 rate_xruns;
+  gdouble jack_rate_measured;
+  gint64 drift_ppb;
 } App;
 
 /* options.c; parse_options() also names the program for cli-common.h */
@@ -152,6 +171,10 @@ int resample_setup (App *app);
 void resample_set_target (App *app, guint period);
 void resample_tick (App *app, gint64 now);
 void resample_stats (App *app, GString *out);
+
+/* drift-measure.c: the measured drift (the feed-forward) */
+void drift_measure_reset (App *app);
+void drift_measure_tick (App *app);
 
 /* report.c */
 void print_info (const App *app, const char *format, ...) G_GNUC_PRINTF (2, 3);

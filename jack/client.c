@@ -540,6 +540,8 @@ start_client (App *app, guint n_ports, gboolean strict)
   status = resample_setup (app);
   if (status != 0)
     return status;
+  /* a new server's cycles are not the old one's */
+  drift_measure_reset (app);
   if (jack_activate (app->client) != 0) {
     print_error ("cannot activate the JACK client '%s'",
         app->opt.client_name);

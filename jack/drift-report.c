@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
-/* Resampling's main-thread side (--resample, docs/clocks-jack.md): making
+/* Resampling's main-thread side (--resample, docs/clocks.md): making
  * the resampler before the client is activated, the fill target it holds,
  * noticing lock and --resample=auto's giving up, and the statistics'
  * figures. The loop itself runs in the process callback (rt.c, drift.h). */
@@ -23,6 +23,8 @@
  * (parts per billion): 5 ppm, a walk of 0.24 frames a second at 48 kHz,
  * a period in under five minutes */
 #define AUTO_MIN_DRIFT_PPB 5000
+/* ... for this long: one reading is not enough */
+#define AUTO_CONFIRM_US (G_GINT64_CONSTANT (2) * G_USEC_PER_SEC)
 
 /* Makes the resampler for rt.n_ports channels unless --resample=off or
  * made already (a reconnect keeps it). Main thread, before
@@ -92,30 +94,36 @@ set_resampling (App *app, gboolean on)
   /* relaxed: a flag on its own (see RbJackRt) */
   atomic_store_explicit (&app->rt.resampling, on, memory_order_relaxed);
   app->clamped_since = 0;
+  app->auto_over_since = 0;
   app->locked = FALSE;
   app->unlocked_since = 0;
   app->resample_start = g_get_monotonic_time ();
 }
 
 /* --resample=auto while not resampling: the plain path (bit-exact) until
- * the ring's measured drift (rt.feed_forward_ppb, section 1 of
- * docs/clocks.md) says the other side runs on another clock. The fill
- * alone cannot tell: a producer that writes a burst and a ring that
- * drains look like a drift for seconds (tests/jack's loopback, producer
- * and freewheel cases did), and resampling would end their bit-exactness.
- * Until the measurement is wired, auto stays on the plain path. */
+ * the measured drift (drift-measure.c: the other side's rate from the
+ * ring's timing, JACK's from its cycles) says the other side runs on
+ * another clock, for AUTO_CONFIRM_US in a row. The fill alone cannot
+ * tell: a producer that writes a burst and a ring that drains look like
+ * a drift for seconds (tests/jack's loopback, producer and freewheel
+ * cases did), and resampling would end their bit-exactness. */
 static void
-auto_watch (App *app)
+auto_watch (App *app, gint64 now)
 {
-  /* relaxed: a value on its own (see RbJackRt) */
-  gint64 ff = atomic_load_explicit (&app->rt.feed_forward_ppb,
-      memory_order_relaxed);
+  gint64 ff = app->drift_ppb;
 
-  if (ff == G_MININT64 || ABS (ff) < AUTO_MIN_DRIFT_PPB)
+  if (ff == G_MININT64 || ABS (ff) < AUTO_MIN_DRIFT_PPB) {
+    app->auto_over_since = 0;
     return;
-  print_info (app, "--resample=auto: the ring measures a drift of %+.1f "
-      "ppm: the %s runs on another clock; resampling", (double) ff * 1e-3,
-      app->rt.mode == RB_JACK_PLAY ? "producer" : "consumer");
+  }
+  if (app->auto_over_since == 0)
+    app->auto_over_since = now;
+  if (now - app->auto_over_since < AUTO_CONFIRM_US)
+    return;
+  print_info (app, "--resample=auto: the %s and JACK drift apart by "
+      "%+.1f ppm (measured): resampling",
+      app->rt.mode == RB_JACK_PLAY ? "producer" : "consumer",
+      (double) ff * 1e-3);
   set_resampling (app, TRUE);
 }
 
@@ -163,7 +171,7 @@ resample_tick (App *app, gint64 now)
   fill = (double) atomic_load_explicit (&app->rt.fill, memory_order_relaxed);
   if (!atomic_load_explicit (&app->rt.resampling, memory_order_relaxed)) {
     if (app->opt.resample == RESAMPLE_AUTO)
-      auto_watch (app);
+      auto_watch (app, now);
     return;
   }
   if (app->opt.resample == RESAMPLE_AUTO)
@@ -188,12 +196,24 @@ resample_tick (App *app, gint64 now)
   }
 }
 
-/* The statistics line's resampling figures. */
+/* The statistics line's resampling figures: the measured drift (the
+ * other side against JACK, "?" while unknown) first, whether the loop
+ * uses it as its feed-forward, then the loop's figures. */
 void
 resample_stats (App *app, GString *out)
 {
   RbJackRt *rt = &app->rt;
 
+  if (app->drift_ppb == G_MININT64)
+    g_string_append (out, " drift_ppm=?");
+  else
+    g_string_append_printf (out, " drift_ppm=%+.2f",
+        (double) app->drift_ppb * 1e-3);
+  /* relaxed: a flag on its own (see RbJackRt) */
+  g_string_append_printf (out, " feed_forward=%s", rt->rs != NULL &&
+      app->drift_ppb != G_MININT64 &&
+      atomic_load_explicit (&rt->resampling, memory_order_relaxed) ?
+      "yes" : "no");
   if (rt->rs == NULL) {
     g_string_append (out, " resample=off");
     return;

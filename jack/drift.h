@@ -3,7 +3,7 @@
 #pragma once
 
 /* The controller that holds the ring's fill at a target by setting the
- * resampler's ratio (docs/clocks-jack.md, "The control loop").
+ * resampler's ratio (docs/clocks.md, "The control loop").
  *
  * The plant: with the ratio r = 1 / (1 + c) (output frames per input
  * frame), the fill moves by rate * (drift - c) frames per second, drift
@@ -41,6 +41,7 @@ typedef struct {
   double limit;                 /* the correction's bound, either way */
   double smooth_s;              /* the fill's smoothing time constant */
   double hold_s;                /* how long an xrun holds the integral */
+  double kp_ff, ki_ff;          /* the gains while a feed-forward is known */
   /* the process thread's state */
   bool primed;
   double smoothed;              /* the smoothed fill, frames */
@@ -48,6 +49,10 @@ typedef struct {
   double correction;            /* c, last output */
   double hold_left;             /* seconds the integral stays held */
   bool hold_far;                /* and until the error is under a period */
+  bool fresh;                   /* no step since the reset */
+  bool ff_known;                /* the last step had a feed-forward */
+  double ff_base;               /* the feed-forward it used (0: none) */
+  double kp_used;               /* and its proportional gain */
 } RbJackDrift;
 
 /* drift.c: main thread, while no callback runs; @rate is JACK's */
@@ -65,6 +70,50 @@ rb_jack_drift_reset (RbJackDrift *d)
   d->correction = 0;
   d->hold_left = 0;
   d->hold_far = false;
+  d->fresh = true;
+  d->ff_known = false;
+  d->ff_base = 0;
+  d->kp_used = d->kp;
+}
+
+/* The feed-forward from the two rates, both measured in frames per
+ * second of CLOCK_MONOTONIC: the drift the correction c must undo, with
+ * the ratio 1 / (1 + c) output frames per input frame. Play reads the
+ * ring at @peer_rate (its producer's) and outputs at @jack_rate, so
+ * 1 + c = peer / jack; record takes JACK's frames and writes them for a
+ * consumer reading at @peer_rate, so 1 / (1 + c) = peer / jack. Either
+ * way c > 0 when the ring would fill up. Thread: any. RT-safe. */
+static inline double
+rb_jack_drift_feed_forward (bool play, double peer_rate, double jack_rate)
+{
+  return play ? peer_rate / jack_rate - 1.0 : jack_rate / peer_rate - 1.0;
+}
+
+/* Bumpless transfer: when the feed-forward appears or goes, the integral
+ * takes the difference, so that the correction does not step; the
+ * integral held the whole drift before, and holds only what the
+ * measurement misses after (or the whole again). The gains change with
+ * it (the loop is slower with a feed-forward: it has only the
+ * measurement's error to find), and the proportional term's change goes
+ * to the integral likewise. While the feed-forward stays known, its
+ * changes pass straight to the output: they are the measured drift
+ * moving. */
+static inline void
+rb_jack_drift_transfer (RbJackDrift *d, bool known, double base, double kp,
+    double e)
+{
+  /* a fresh start has no output to hold, and an empty integral */
+  if (known != d->ff_known && !d->fresh) {
+    d->integral += (d->ff_base - base) + (d->kp_used - kp) * e;
+    if (d->integral > d->limit)
+      d->integral = d->limit;
+    if (d->integral < -d->limit)
+      d->integral = -d->limit;
+  }
+  d->fresh = false;
+  d->ff_known = known;
+  d->ff_base = base;
+  d->kp_used = kp;
 }
 
 /* One cycle of @nframes at @rate: the raw @fill and @target in frames,
@@ -78,7 +127,8 @@ rb_jack_drift_step (RbJackDrift *d, double fill, double target,
 {
   double dt = (double) nframes / rate;
   double alpha = dt / d->smooth_s;
-  double e, c, base;
+  double e, c, base, kp, ki;
+  bool known = isfinite (feed_forward);
 
   if (!d->primed) {
     /* a cold start is a step like an xrun's: the integral waits */
@@ -100,14 +150,17 @@ rb_jack_drift_step (RbJackDrift *d, double fill, double target,
   if (d->hold_far && d->hold_left <= 0 &&
       (fabs (e) <= (double) nframes || d->hold_left <= -2.5))
     d->hold_far = false;
-  base = isfinite (feed_forward) ? feed_forward : 0.0;
-  c = base + d->kp * e + d->integral;
+  base = known ? feed_forward : 0.0;
+  kp = known ? d->kp_ff : d->kp;
+  ki = known ? d->ki_ff : d->ki;
+  rb_jack_drift_transfer (d, known, base, kp, e);
+  c = base + kp * e + d->integral;
   if (d->hold_left > 0 || d->hold_far) {
     d->hold_left -= dt;
   } else if (!((c >= d->limit && e > 0) || (c <= -d->limit && e < 0))) {
     /* anti-windup: integrate only while that does not push a clamped
      * output further */
-    d->integral += d->ki * e * dt;
+    d->integral += ki * e * dt;
     if (d->integral > d->limit)
       d->integral = d->limit;
     if (d->integral < -d->limit)

@@ -2,7 +2,7 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
 /* The variable-ratio resampler over libsamplerate (resample.h). Why
- * libsamplerate's SRC_SINC_FASTEST: docs/clocks-jack.md has the
+ * libsamplerate's SRC_SINC_FASTEST: docs/clocks.md has the
  * measurements (bench/resample). In short, it meets THD+N <= -100 dB on a
  * 1 kHz tone at +-200 ppm and +-1 % for about 4 us per stereo 64-frame
  * period, takes any ratio from 1/256 to 256 as a double and changes it

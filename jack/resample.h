@@ -4,7 +4,7 @@
 
 /* ringbridge-jack's variable-ratio resampler: libsamplerate's
  * SRC_SINC_FASTEST, one converter per channel, chosen by measurement
- * (bench/resample, docs/clocks-jack.md). The main thread makes it, sized
+ * (bench/resample, docs/clocks.md). The main thread makes it, sized
  * for JACK's largest period and the channel count, before the client is
  * activated; the process callback calls rb_jack_resampler_process() and
  * nothing else of it, and reads and writes the public fields below. */

@@ -117,10 +117,18 @@ static const CliDocOption jack_doc_options[] = {
     "clock and JACK's (libsamplerate, ratios up to 2 % either way): "
     B("on") " from the first cycle; " B("off") " never (every frame is "
     "copied as it is, bit-exact); " B("auto") " (the default) copies "
-    "frames as " B("off") " does until the ring measures a drift of 5 ppm "
-    "or more between its two sides, then resamples, and copies again if "
-    "the ratio sits at its bound for 5 s (the other side is no "
-    "clock, such as a file reader or writer). The target is " B("play")
+    "frames as " B("off") " does until it measures the other side of the "
+    "ring running 5 ppm or more off JACK's clock (for 2 s in a row), then "
+    "resamples, and copies again if the ratio sits at its bound for 5 s "
+    "(the other side is no clock, such as a file reader or writer). The "
+    "measurement: the other side's rate from the ring's timing, once its "
+    "loop has locked (a few seconds after it starts), against JACK's rate "
+    "from its cycle times over up to 10 s, both on CLOCK_MONOTONIC; a peer "
+    "on JACK's clock, or one whose rate is unknown (an older ringbridge), "
+    "keeps its frames bit-exact. While resampling, the measured drift is "
+    "the loop's feed-forward, and the loop on the fill, four times slower, "
+    "corrects only what the measurement misses. "
+    "The target is " B("play")
     "'s " B("--frames") " or " B("--latency") ", or else 20 ms or four "
     "periods, whichever is more (at most half the ring); " B("play")
     " skips back to it above twice the target and a period. See "
@@ -184,7 +192,10 @@ static const CliDocItem jack_doc_behaviour[] = {
     "largest period, 8192 frames, before the client is activated). In "
     "freewheel mode the callback carries on, resampling at a ratio of 1; "
     B("record") " records no clock points, since cycle times are no clock "
-    "then. Xruns are counted; after one, the resampling loop holds its "
+    "then, and neither side stamps the ring's timing with JACK's time. "
+    "Otherwise each cycle stamps ours (" B("play") " the consumer's, "
+    B("record") " the producer's) with the cycle's start, so that the "
+    "other side sees JACK's rate. Xruns are counted; after one, the resampling loop holds its "
     "estimate of the drift until the fill is back at its target, so an "
     "xrun does not make it swing." },
   { "Server shutdown",
@@ -242,6 +253,12 @@ static const CliDocItem jack_doc_stats[] = {
   { "fill", "Frames queued in the ring at the start of the last cycle "
     "(for " B("play") ", after any skip)." },
   { "latency", "The range last reported to JACK, in frames." },
+  { "drift_ppm, feed_forward",
+    "The measured drift (" B("--resample") "): how far the ring's other "
+    "side runs off JACK's clock in ppm, positive when it would fill the "
+    "ring (" B("play") ": the producer runs faster than JACK; " B("record")
+    ": the consumer runs slower), " B("?") " while unknown; and whether the resampling loop uses it as its "
+    "feed-forward." },
   { "resample, ratio_ppm, fill_avg, target, locked",
     "Resampling (" B("--resample") "): " B("off") ", " B("idle") " (auto, "
     "copying frames) or " B("on") "; the correction in ppm (the ring's "

@@ -209,6 +209,7 @@ tick (App *app)
   if (app->active)
     measure_clock_offset (app);
   update_latency (app);
+  drift_measure_tick (app);
   resample_tick (app, now);
   if (app->opt.stats_interval > 0 && now >= app->next_stats) {
     app->next_stats = now + (gint64) (app->opt.stats_interval *
@@ -381,6 +382,7 @@ main (int argc, char **argv)
   app->wake_fds[0] = app->wake_fds[1] = -1;
   atomic_init (&app->exit_ring, NULL);
   rb_jack_rt_init (&app->rt, RB_JACK_PLAY);
+  drift_measure_reset (app);
 
   status = parse_options (argc, argv, &app->opt);
   if (status >= 0) {

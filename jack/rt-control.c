@@ -35,6 +35,9 @@ rb_jack_rt_init (RbJackRt *rt, RbJackMode mode)
   atomic_init (&rt->correction_ppb, 0);
   atomic_init (&rt->smoothed_fill_uf, 0);
   atomic_init (&rt->stage_lost, 0);
+  atomic_init (&rt->cycle_seq, 0);
+  atomic_init (&rt->cycle_frames, 0);
+  atomic_init (&rt->cycle_usecs, 0);
   rt->rs = NULL;
   rt->rate = 48000;
   rb_jack_drift_init (&rt->drift, rt->rate);
@@ -50,6 +53,7 @@ rb_jack_rt_reset_clock (RbJackRt *rt)
   rt->have_frame_time = false;
   rt->last_frame_time = 0;
   rt->frame_time_high = 0;
+  rt->frame_time = 0;
   /* the first cycle of a new run does not run dry (or fill up) after the
    * last one */
   rt->short_last = true;
@@ -87,4 +91,30 @@ rb_jack_rt_swap_ring (RbJackRt *rt, RbRing *ring, int64_t timeout_us)
       return false;
     g_usleep (1000);
   }
+}
+
+bool
+rb_jack_rt_read_cycle (RbJackRt *rt, uint64_t *frames, uint64_t *usecs)
+{
+  for (int tries = 0; tries < 4; tries++) {
+    /* acquire: pairs with the callback's release store of the count
+     * after it wrote the values (publish_cycle() in rt.c) */
+    uint64_t seq = atomic_load_explicit (&rt->cycle_seq,
+        memory_order_acquire);
+
+    if (seq == 0)
+      return false;
+    if (seq & 1)
+      continue;
+    /* relaxed: ordered by the fences around them */
+    *frames = atomic_load_explicit (&rt->cycle_frames, memory_order_relaxed);
+    *usecs = atomic_load_explicit (&rt->cycle_usecs, memory_order_relaxed);
+    /* acquire fence: the values' loads above happen before the count's
+     * reload below; pairs with the callback's release fence after it
+     * made the count odd */
+    atomic_thread_fence (memory_order_acquire);
+    if (atomic_load_explicit (&rt->cycle_seq, memory_order_relaxed) == seq)
+      return true;
+  }
+  return false;
 }

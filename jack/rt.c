@@ -65,12 +65,73 @@ extend_frame_time (RbJackRt *rt, jack_nframes_t now)
   return rt->frame_time_high | now;
 }
 
+/* The cycle's start on CLOCK_MONOTONIC (JACK's clock plus the offset the
+ * main thread measures), or 0 when the cycle times say nothing: no times,
+ * or JACK freewheeling (faster than real time). */
+static int64_t
+cycle_time_ns (RbJackRt *rt, const RbJackCycle *cycle)
+{
+  /* relaxed: the freewheel callback's hint, and an offset that is a
+   * value on its own (see RbJackRt) */
+  if (!cycle->valid ||
+      atomic_load_explicit (&rt->freewheeling, memory_order_relaxed))
+    return 0;
+  return (int64_t) cycle->usecs * 1000 +
+      atomic_load_explicit (&rt->clock_offset_ns, memory_order_relaxed);
+}
+
+/* Stamps our side of the ring with JACK's time: play's read position or
+ * record's write position @pos stood at the cycle's start. The peer then
+ * sees JACK's rate on its ring (docs/clocks.md), and the callback reads
+ * no clock. The stamp call is RT-safe (no clock, no system call); a
+ * refused one (a position that did not move) is no matter. */
+static void
+stamp_side (RbJackRt *rt, RbRing *ring, uint64_t pos,
+    const RbJackCycle *cycle)
+{
+  int64_t t = cycle_time_ns (rt, cycle);
+
+  if (t <= 0)
+    return;
+  if (rt->mode == RB_JACK_PLAY)
+    rb_ring_stamp_consumer (ring, pos, t);
+  else
+    rb_ring_stamp_producer (ring, pos, t);
+}
+
+/* Publishes the cycle's times for the main thread's measure of JACK's
+ * rate (see RbJackRt.cycle_seq). */
+static void
+publish_cycle (RbJackRt *rt, const RbJackCycle *cycle)
+{
+  uint64_t seq;
+
+  /* relaxed: the freewheel hint (see RbJackRt) */
+  if (!cycle->valid ||
+      atomic_load_explicit (&rt->freewheeling, memory_order_relaxed))
+    return;
+  /* relaxed: only this thread writes the count */
+  seq = atomic_load_explicit (&rt->cycle_seq, memory_order_relaxed);
+  atomic_store_explicit (&rt->cycle_seq, seq + 1, memory_order_relaxed);
+  /* release fence: the odd count is visible before the values change;
+   * pairs with the acquire fence in rb_jack_rt_read_cycle() */
+  atomic_thread_fence (memory_order_release);
+  /* relaxed: ordered by the fence above and the release store below */
+  atomic_store_explicit (&rt->cycle_frames, rt->frame_time,
+      memory_order_relaxed);
+  atomic_store_explicit (&rt->cycle_usecs, cycle->usecs,
+      memory_order_relaxed);
+  /* release: the values before the even count; pairs with the acquire
+   * load in rb_jack_rt_read_cycle() */
+  atomic_store_explicit (&rt->cycle_seq, seq + 2, memory_order_release);
+}
+
 static void play_tail (RbJackRt *rt, float *const *buffers,
     jack_nframes_t nframes, size_t got);
 
 static void
 play (RbJackRt *rt, RbRing *ring, float *const *buffers,
-    jack_nframes_t nframes)
+    jack_nframes_t nframes, const RbJackCycle *cycle)
 {
   size_t got = 0;
 
@@ -95,6 +156,8 @@ play (RbJackRt *rt, RbRing *ring, float *const *buffers,
     }
     /* relaxed: a statistic for the latency report */
     atomic_store_explicit (&rt->fill, queued, memory_order_relaxed);
+    /* the frame read first plays at the cycle's start */
+    stamp_side (rt, ring, rb_ring_get_read_position (ring), cycle);
     got = rb_ring_read_deinterleaved (ring, buffers, rt->n_ports, nframes);
   }
   play_tail (rt, buffers, nframes, got);
@@ -154,13 +217,11 @@ static void
 record_clock_point (RbJackRt *rt, RbRing *ring, uint64_t pos, size_t put,
     const RbJackCycle *cycle)
 {
-  /* relaxed: the freewheel callback's hint, and an offset that is a
-   * value on its own (see RbJackRt) */
-  if (put > 0 && cycle->valid &&
-      !atomic_load_explicit (&rt->freewheeling, memory_order_relaxed))
-    rb_ring_set_clock_point (ring, pos, (int64_t) cycle->usecs * 1000 +
-        atomic_load_explicit (&rt->clock_offset_ns, memory_order_relaxed),
-        extend_frame_time (rt, cycle->frames));
+  int64_t t = cycle_time_ns (rt, cycle);
+
+  if (put > 0 && t > 0)
+    rb_ring_set_clock_point (ring, pos, t, rt->frame_time);
+  stamp_side (rt, ring, pos, cycle);
 }
 
 /* Record's end of a cycle: @put of the @nframes meant for the ring went
@@ -271,7 +332,7 @@ follow_ring (RbJackRt *rt, RbRing *ring)
 
 static void
 play_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
-    jack_nframes_t nframes)
+    jack_nframes_t nframes, const RbJackCycle *cycle)
 {
   RbJackResampler *rs = rt->rs;
   size_t got = 0;
@@ -299,6 +360,10 @@ play_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
        * the integral has learnt */
       rt->drift.primed = false;
     }
+    /* the ring's truth: with the resampler our reads follow the
+     * producer's rate, not JACK's (drift-measure.c takes JACK's rate
+     * from the cycle times instead) */
+    stamp_side (rt, ring, rb_ring_get_read_position (ring), cycle);
     got = play_resample (rt, ring, buffers, nframes,
         drift_ratio (rt, queued + rs->staged, nframes));
     publish_drift (rt, queued_frames (ring) + rs->staged);
@@ -354,14 +419,17 @@ rb_jack_rt_cycle (RbJackRt *rt, float *const *buffers,
       atomic_load_explicit (&rt->resampling, memory_order_relaxed);
   if (resampling && !rt->was_resampling)
     rt->last_ring = NULL;
+  if (cycle->valid)
+    rt->frame_time = extend_frame_time (rt, cycle->frames);
+  publish_cycle (rt, cycle);
   rt->was_resampling = resampling;
   if (resampling) {
     if (rt->mode == RB_JACK_PLAY)
-      play_resampled (rt, ring, buffers, nframes);
+      play_resampled (rt, ring, buffers, nframes, cycle);
     else
       record_resampled (rt, ring, buffers, nframes, cycle);
   } else if (rt->mode == RB_JACK_PLAY) {
-    play (rt, ring, buffers, nframes);
+    play (rt, ring, buffers, nframes, cycle);
   } else {
     record (rt, ring, buffers, nframes, cycle);
   }

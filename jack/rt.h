@@ -43,7 +43,7 @@ typedef struct {
    * the start of a cycle are skipped, oldest first (--frames, --latency).
    * 0: no bound, every frame is played. */
   uint64_t max_fill;
-  /* Resampling (--resample, docs/clocks-jack.md): the resampler, or NULL
+  /* Resampling (--resample, docs/clocks.md): the resampler, or NULL
    * when off; JACK's rate. Made before jack_activate() and kept while
    * the process runs (a reconnect reuses it). */
   RbJackResampler *rs;
@@ -82,6 +82,16 @@ typedef struct {
    * integral when it moves. Relaxed: a count. */
   atomic_uint_least64_t xrun_count;
 
+  /* The latest cycle's times, for the main thread's measure of JACK's
+   * rate (drift-measure.c): the frame time extended to 64 bits and its
+   * time on JACK's clock in microseconds, under a sequence count that is
+   * odd while the callback writes them (a seqlock: the callback release-
+   * stores the count after the values, the reader acquire-loads it
+   * before and checks it after). Not written while freewheeling. */
+  atomic_uint_least64_t cycle_seq;
+  atomic_uint_least64_t cycle_frames;
+  atomic_uint_least64_t cycle_usecs;
+
   /* Written by the callback only; the main thread reads them. Relaxed
    * unless said otherwise: statistics, nothing is published through them. */
   atomic_uint_least64_t cycles;         /* completed callbacks; see swap */
@@ -112,6 +122,7 @@ typedef struct {
   bool have_frame_time;
   jack_nframes_t last_frame_time;
   uint64_t frame_time_high;     /* JACK's 32-bit frame time, extended */
+  uint64_t frame_time;          /* this cycle's, extended */
   RbJackDrift drift;            /* the fill controller's state */
   RbRing *last_ring;            /* the ring of the last cycle */
   bool was_resampling;          /* the last cycle resampled */
@@ -122,6 +133,11 @@ typedef struct {
 void rb_jack_rt_init       (RbJackRt           *rt,
                             RbJackMode          mode);
 void rb_jack_rt_reset_clock (RbJackRt          *rt);
+/* The latest cycle's times (see cycle_seq), FALSE if none yet or the
+ * callback kept writing them. */
+bool rb_jack_rt_read_cycle (RbJackRt           *rt,
+                            uint64_t           *frames,
+                            uint64_t           *usecs);
 
 /* Makes the callback use @ring (which may be NULL) and
  * returns once no callback can still be using the previous ring, or FALSE

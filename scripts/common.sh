@@ -17,7 +17,7 @@ packages=(
   clang libclang-rt-14-dev           # ThreadSanitizer build
   libclang-rt-19-dev                 # RealtimeSanitizer runtime (RT-safety test)
   spin                               # model check of the ring protocol
-  libsamplerate0-dev                 # ringbridge-jack's variable-ratio resampler (docs/clocks-jack.md)
+  libsamplerate0-dev                 # ringbridge-jack's variable-ratio resampler (docs/clocks.md)
   libsoxr-dev libspeexdsp-dev        # the resamplers bench/resample compares it with
   libjack-jackd2-dev                 # the JACK client ringbridge-jack; jack_ringbuffer, the benchmark's peer
   jackd2 groff-base                  # jackd and its tools for the JACK client's tests; groff checks its man page

@@ -2,7 +2,7 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
 /* Which variable-ratio resampler ringbridge-jack uses, chosen by
- * measurement (issue #13, docs/clocks-jack.md). For each candidate:
+ * measurement (issue #13, docs/clocks.md). For each candidate:
  *
  *   - a 1 kHz sine at 48 kHz (-6 dBFS, float, 2 channels) is resampled in
  *     64-frame output periods, the way the JACK process callback would;

@@ -41,6 +41,11 @@ typedef struct {
   gboolean resample;            /* FALSE: the negative control */
   guint xrun_cycles;            /* dropped at 30 s */
   guint64 max_fill;             /* play without resampling */
+  /* the measured drift, as ringbridge-jack's main thread passes it on:
+   * from @ff_at_s on (with @ff), off the truth by @ff_err_ppm */
+  gboolean ff;
+  double ff_at_s;
+  double ff_err_ppm;
 } Case;
 
 typedef struct {
@@ -51,6 +56,12 @@ typedef struct {
   double worst_db, thdn_db;
   double worst_at_s;
   guint sign_changes;           /* of the fill error beyond a period */
+  /* the correction in the second half (well after any settling), ppm:
+   * its range and its RMS deviation from its mean */
+  double ratio_min, ratio_max, ratio_rms;
+  double ratio_sum, ratio_sum2;
+  guint64 ratio_n;
+  double integral_end;          /* the loop's integral at the end, ppm */
 } Result;
 
 static float
@@ -138,6 +149,8 @@ run (const Case *c, Result *r)
 
   g_assert_no_error (error);
   memset (r, 0, sizeof *r);
+  r->ratio_min = G_MAXDOUBLE;
+  r->ratio_max = -G_MAXDOUBLE;
   rb_jack_rt_init (&rt, c->record ? RB_JACK_RECORD : RB_JACK_PLAY);
   rt.n_ports = 1;
   rt.max_fill = c->max_fill;
@@ -166,6 +179,13 @@ run (const Case *c, Result *r)
     gboolean dropped = c->xrun_cycles != 0 &&
         k >= cycles / 2 && k < cycles / 2 + c->xrun_cycles;
 
+    if (c->ff && t >= c->ff_at_s) {
+      /* the peer's rate and JACK's, both per second of the one clock */
+      double ff = rb_jack_drift_feed_forward (!c->record, peer_rate, RATE);
+
+      atomic_store (&rt.feed_forward_ppb,
+          (gint64) llround ((ff + c->ff_err_ppm * 1e-6) * 1e9));
+    }
     if (k == lock_cycle) {
       at_lock[0] = get (&rt.skipped_frames);
       at_lock[1] = get (&rt.silent_frames);
@@ -235,7 +255,26 @@ run (const Case *c, Result *r)
         last_sign = sign;
       if (k >= lock_cycle)
         r->fill_dev_max = MAX (r->fill_dev_max, fabs (dev));
+      if (k >= cycles / 2) {
+        double ppm = (rt.drift.correction - rb_jack_drift_feed_forward (
+            !c->record, peer_rate, RATE)) * 1e6;
+
+        r->ratio_min = MIN (r->ratio_min, ppm);
+        r->ratio_max = MAX (r->ratio_max, ppm);
+        r->ratio_sum += ppm;
+        r->ratio_sum2 += ppm * ppm;
+        r->ratio_n++;
+      }
     }
+  }
+  r->integral_end = rt.drift.integral * 1e6;
+  if (r->ratio_min > r->ratio_max)
+    r->ratio_min = r->ratio_max = 0;
+  if (r->ratio_n > 0) {
+    double mean = r->ratio_sum / (double) r->ratio_n;
+
+    r->ratio_rms = sqrt (MAX (0, r->ratio_sum2 / (double) r->ratio_n -
+        mean * mean));
   }
   r->changed = (get (&rt.skipped_frames) - at_lock[0]) +
       (get (&rt.silent_frames) - at_lock[1]) +
@@ -249,13 +288,17 @@ run (const Case *c, Result *r)
       " frames skipped/inserted/dropped after lock-in (%" G_GUINT64_FORMAT
       " skipped, %" G_GUINT64_FORMAT " silent, %" G_GUINT64_FORMAT
       " dropped in all), peer short %" G_GUINT64_FORMAT
-      " times; tone: THD+N %.1f dB, worst block %.1f dB at %.2f s",
+      " times; tone: THD+N %.1f dB, worst block %.1f dB at %.2f s; "
+      "correction minus the drift in the second half %+.1f..%+.1f ppm "
+      "(RMS %.1f ppm), integral at the end %+.2f ppm",
       c->record ? "record" : "play", c->ppm,
-      c->resample ? "" : " (no resampling)", r->lock_s, r->fill_dev_max,
+      !c->resample ? " (no resampling)" : !c->ff ? "" :
+      c->ff_at_s > 0 ? " (feed-forward after lock)" : " (feed-forward)",
+      r->lock_s, r->fill_dev_max,
       (double) atomic_load (&rt.correction_ppb) * 1e-3, r->changed,
       get (&rt.skipped_frames), get (&rt.silent_frames),
       get (&rt.dropped_frames), r->peer_short, r->thdn_db, r->worst_db,
-      r->worst_at_s + LOCK_S);
+      r->worst_at_s + LOCK_S, r->ratio_min, r->ratio_max, r->ratio_rms, r->integral_end);
   rb_jack_resampler_free (rt.rs);
   g_object_unref (ring);
   g_free (rec);
@@ -270,15 +313,31 @@ assert_held (const Result *r)
   g_assert_cmpfloat (r->worst_db, <, -60);
 }
 
+/* The measured drift arrives at 20 s, long after lock, 3 ppm off the
+ * truth: the correction must not step (bumpless transfer), so the fill
+ * stays within a period; at the end the integral holds only the
+ * measurement's error, give or take the loop's wobble (it would hold
+ * twice the drift with the feed-forward's sign wrong, or the drift with
+ * it double-counted). */
+static void
+assert_integral_holds_error (const Case *c, const Result *r)
+{
+  g_assert_cmpfloat (fabs (r->integral_end + c->ff_err_ppm), <,
+      10 + fabs (c->ppm) / 20);
+}
+
 static void
 test_case (gconstpointer data)
 {
+  const Case *c = data;
   Result r;
 
-  run (data, &r);
+  run (c, &r);
   assert_held (&r);
   /* issue #13: locked within 10 s of a cold start */
   g_assert_cmpfloat (r.lock_s, <, LOCK_S);
+  if (c->ff)
+    assert_integral_holds_error (c, &r);
 }
 
 /* Without the resampler, the bound of --latency must skip, and the tone
@@ -312,6 +371,27 @@ test_xrun (void)
   g_assert_cmpfloat (r.lock_s, <, SECONDS / 2 + 10);
 }
 
+/* Play at +200 ppm: the fill's measurement beats against the producer's
+ * 32-frame blocks, and the loop passes that on as pitch wobble. With the
+ * measured drift the loop is slower: the wobble (the correction's RMS
+ * deviation in the second half) must shrink by at least half and THD+N reach -90 dB (issue #13's mark). */
+static void
+test_ff_wobble (void)
+{
+  Case plain = { .ppm = 200, .resample = TRUE };
+  Case ff = { .ppm = 200, .resample = TRUE, .ff = TRUE, .ff_at_s = 0,
+    .ff_err_ppm = 3 };
+  Result a, b;
+
+  run (&plain, &a);
+  run (&ff, &b);
+  assert_held (&b);
+  g_assert_cmpfloat (b.lock_s, <, LOCK_S);
+  assert_integral_holds_error (&ff, &b);
+  g_assert_cmpfloat (b.ratio_rms, <, a.ratio_rms / 2);
+  g_assert_cmpfloat (b.thdn_db, <=, -90);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -327,6 +407,16 @@ main (int argc, char **argv)
     { .ppm = 2000, .record = TRUE, .resample = TRUE },
     { .ppm = -2000, .record = TRUE, .resample = TRUE },
   };
+  static const Case ff_cases[] = {
+    { .ppm = 200, .resample = TRUE, .ff = TRUE, .ff_at_s = 20,
+      .ff_err_ppm = 3 },
+    { .ppm = -2000, .resample = TRUE, .ff = TRUE, .ff_at_s = 20,
+      .ff_err_ppm = 3 },
+    { .ppm = -2000, .record = TRUE, .resample = TRUE, .ff = TRUE,
+      .ff_at_s = 20, .ff_err_ppm = 3 },
+    { .ppm = 200, .record = TRUE, .resample = TRUE, .ff = TRUE,
+      .ff_at_s = 20, .ff_err_ppm = 3 },
+  };
 
   g_test_init (&argc, &argv, NULL);
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -337,5 +427,13 @@ main (int argc, char **argv)
   g_test_add_func ("/clocks/jack-sim/play/+200-without-resampling",
       test_negative);
   g_test_add_func ("/clocks/jack-sim/play/+200-xrun", test_xrun);
+  for (gsize i = 0; i < G_N_ELEMENTS (ff_cases); i++) {
+    g_autofree gchar *path = g_strdup_printf (
+        "/clocks/jack-sim/%s/%+d-feed-forward-after-lock",
+        ff_cases[i].record ? "record" : "play", (int) ff_cases[i].ppm);
+    g_test_add_data_func (path, &ff_cases[i], test_case);
+  }
+  g_test_add_func ("/clocks/jack-sim/play/+200-feed-forward-wobble",
+      test_ff_wobble);
   return g_test_run ();
 }

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* The measured drift between JACK and the ring's other side, for the
+ * fill loop's feed-forward and --resample=auto (docs/clocks.md, section
+ * 2). Main thread, once a tick.
+ *
+ * Both rates are taken on CLOCK_MONOTONIC. The other side's comes from
+ * the ring's timing (its delay-locked loop). JACK's cannot come from the
+ * ring: while we resample, our position there follows the other side,
+ * not JACK. It comes from the cycle times the callback publishes (frame
+ * time, and its time on JACK's clock plus the measured offset to
+ * CLOCK_MONOTONIC), over a window of up to RATE_WINDOW ticks: a few
+ * microseconds of jitter in a cycle's time are then well under a ppm.
+ * Freewheeling (no clock at all) empties the window. */
+
+#include "app.h"
+
+#include <math.h>
+
+/* JACK's rate is known once the window spans this long */
+#define MIN_SPAN_NS (G_GINT64_CONSTANT (5) * 1000000000)
+/* a measured rate further than this from JACK's nominal one is not
+ * believed (as the ring does for its sides) */
+#define MAX_RATE_ERROR 0.05
+
+/* Forgets JACK's rate: a new client (a new server's cycles). */
+void
+drift_measure_reset (App *app)
+{
+  app->rate_len = 0;
+  app->rate_pos = 0;
+  app->jack_rate_measured = 0;
+  /* relaxed: values on their own (see RbJackRt) */
+  atomic_store_explicit (&app->rt.feed_forward_ppb, G_MININT64,
+      memory_order_relaxed);
+  app->drift_ppb = G_MININT64;
+}
+
+/* One more sample of JACK's cycle times; returns the rate over the
+ * window, or 0 while unknown. The rate sums the intervals between
+ * consecutive samples that saw no xrun: in one, the frame time may have
+ * jumped against the clock (or stood while JACK lost cycles), which is
+ * no clock's rate. A machine with an xrun every second still measures. */
+static double
+jack_rate_sample (App *app)
+{
+  guint64 frames, usecs, xruns, span_frames = 0;
+  gint64 span_ns = 0;
+  RateSample *s, *newest;
+  gboolean clean;
+
+  /* relaxed: a count and a hint, values on their own */
+  xruns = atomic_load_explicit (&app->rt.xrun_count, memory_order_relaxed);
+  if (atomic_load_explicit (&app->rt.freewheeling, memory_order_relaxed)) {
+    app->rate_len = 0;
+    app->rate_pos = 0;
+    return 0;
+  }
+  if (!rb_jack_rt_read_cycle (&app->rt, &frames, &usecs))
+    return 0;
+  newest = app->rate_len > 0 ? &app->rate_window[(app->rate_pos +
+          RATE_WINDOW - 1) % RATE_WINDOW] : NULL;
+  if (newest != NULL && frames <= newest->frames)
+    return 0;                   /* no cycle since the last tick: stalled */
+  clean = xruns == app->rate_xruns;
+  app->rate_xruns = xruns;
+  s = &app->rate_window[app->rate_pos];
+  s->frames = frames;
+  /* relaxed: a value on its own (see RbJackRt.clock_offset_ns) */
+  s->mono_ns = (gint64) usecs * 1000 + atomic_load_explicit (
+      &app->rt.clock_offset_ns, memory_order_relaxed);
+  s->clean = newest != NULL && clean && s->mono_ns > newest->mono_ns;
+  app->rate_pos = (app->rate_pos + 1) % RATE_WINDOW;
+  if (app->rate_len < RATE_WINDOW)
+    app->rate_len++;
+  /* the window's intervals, each ending at a sample after the oldest */
+  for (guint i = 1; i < app->rate_len; i++) {
+    const RateSample *b = &app->rate_window[(app->rate_pos + RATE_WINDOW -
+            i) % RATE_WINDOW];
+    const RateSample *a = &app->rate_window[(app->rate_pos + RATE_WINDOW -
+            i - 1) % RATE_WINDOW];
+
+    if (b->clean) {
+      span_frames += b->frames - a->frames;
+      span_ns += b->mono_ns - a->mono_ns;
+    }
+  }
+  /* once known, it stays known on half the span: the window's xrun-free
+   * intervals come and go as it slides, and the feed-forward should not
+   * flicker with them */
+  if (span_ns < (app->jack_rate_measured > 0 ? MIN_SPAN_NS / 2 :
+          MIN_SPAN_NS))
+    return 0;
+  return (double) span_frames * 1e9 / (double) span_ns;
+}
+
+/* Each tick while active: JACK's rate, the other side's from the ring,
+ * and the drift between them for the callback (rt.feed_forward_ppb,
+ * INT64_MIN while unknown). The other side's figure counts only once its
+ * loop has locked: before that its rate is still being found. */
+void
+drift_measure_tick (App *app)
+{
+  RbRingTiming t;
+  gboolean play = app->rt.mode == RB_JACK_PLAY;
+  gboolean ok, locked;
+  double peer;
+  gint64 ppb = G_MININT64;
+
+  if (!app->active || app->ring == NULL) {
+    drift_measure_reset (app);
+    return;
+  }
+  app->jack_rate_measured = jack_rate_sample (app);
+  if (fabs (app->jack_rate_measured / app->jack_rate - 1) > MAX_RATE_ERROR)
+    app->jack_rate_measured = 0;
+  rb_ring_get_timing (app->ring, &t);
+  ok = (play ? t.producer_state : t.consumer_state) == RB_TIMING_STATE_OK;
+  locked = play ? t.producer_locked : t.consumer_locked;
+  peer = play ? t.producer_rate : t.consumer_rate;
+  if (ok && locked && peer > 0 && app->jack_rate_measured > 0)
+    ppb = (gint64) llround (rb_jack_drift_feed_forward (play, peer,
+            app->jack_rate_measured) * 1e9);
+  if ((ppb == G_MININT64) != (app->drift_ppb == G_MININT64)) {
+    if (ppb != G_MININT64)
+      print_info (app, "measured drift: %+.2f ppm, positive when the "
+          "ring fills (JACK %.3f frames/s, the %s %.3f)%s",
+          (double) ppb * 1e-3, app->jack_rate_measured,
+          play ? "producer" : "consumer", peer,
+          app->rt.rs != NULL ? "; the resampling loop's feed-forward" : "");
+    else
+      print_info (app, "measured drift unknown: %s",
+          app->jack_rate_measured <= 0 ? "JACK's rate is being measured" :
+          !ok ? "the other side's rate is unknown" :
+          "the other side's rate is not locked yet");
+  }
+  app->drift_ppb = ppb;
+  /* relaxed: a value on its own (see RbJackRt) */
+  atomic_store_explicit (&app->rt.feed_forward_ppb, ppb,
+      memory_order_relaxed);
+}
