@@ -66,7 +66,6 @@ typedef struct {
 typedef struct {
   guint64 frames;               /* JACK's frame time, extended */
   gint64 mono_ns;               /* its time on CLOCK_MONOTONIC */
-  gboolean clean;               /* no xrun since the sample before */
 } RateSample;
 
 typedef struct {
@@ -139,7 +138,6 @@ typedef struct {
    * (G_MININT64: unknown), what rt.feed_forward_ppb gets */
   RateSample rate_window[RATE_WINDOW];
   guint rate_len, rate_pos;
-  guint64 rate_xruns;
   gdouble jack_rate_measured;
   gint64 drift_ppb;
 } App;

@@ -38,20 +38,23 @@ drift_measure_reset (App *app)
 }
 
 /* One more sample of JACK's cycle times; returns the rate over the
- * window, or 0 while unknown. The rate sums the intervals between
- * consecutive samples that saw no xrun: in one, the frame time may have
- * jumped against the clock (or stood while JACK lost cycles), which is
- * no clock's rate. A machine with an xrun every second still measures. */
+ * window, or 0 while unknown. The rate is JACK's frame count against the
+ * monotonic clock from the window's oldest sample to its newest, xruns
+ * included: a backend that loses time at each late wake-up (the dummy
+ * backend without realtime scheduling, 1-2 % on a loaded virtual machine)
+ * runs that much slower on average, and its average is the rate at which
+ * the ring is read or written, which is what the feed-forward predicts.
+ * A sound card's frame count does not stop for an xrun, so there the
+ * xruns change nothing. */
 static double
 jack_rate_sample (App *app)
 {
-  guint64 frames, usecs, xruns, span_frames = 0;
-  gint64 span_ns = 0;
+  guint64 frames, usecs;
+  gint64 span_ns;
   RateSample *s, *newest;
-  gboolean clean;
+  const RateSample *oldest;
 
-  /* relaxed: a count and a hint, values on their own */
-  xruns = atomic_load_explicit (&app->rt.xrun_count, memory_order_relaxed);
+  /* relaxed: a hint, a value on its own */
   if (atomic_load_explicit (&app->rt.freewheeling, memory_order_relaxed)) {
     app->rate_len = 0;
     app->rate_pos = 0;
@@ -63,36 +66,22 @@ jack_rate_sample (App *app)
           RATE_WINDOW - 1) % RATE_WINDOW] : NULL;
   if (newest != NULL && frames <= newest->frames)
     return 0;                   /* no cycle since the last tick: stalled */
-  clean = xruns == app->rate_xruns;
-  app->rate_xruns = xruns;
   s = &app->rate_window[app->rate_pos];
   s->frames = frames;
   /* relaxed: a value on its own (see RbJackRt.clock_offset_ns) */
   s->mono_ns = (gint64) usecs * 1000 + atomic_load_explicit (
       &app->rt.clock_offset_ns, memory_order_relaxed);
-  s->clean = newest != NULL && clean && s->mono_ns > newest->mono_ns;
   app->rate_pos = (app->rate_pos + 1) % RATE_WINDOW;
   if (app->rate_len < RATE_WINDOW)
     app->rate_len++;
-  /* the window's intervals, each ending at a sample after the oldest */
-  for (guint i = 1; i < app->rate_len; i++) {
-    const RateSample *b = &app->rate_window[(app->rate_pos + RATE_WINDOW -
-            i) % RATE_WINDOW];
-    const RateSample *a = &app->rate_window[(app->rate_pos + RATE_WINDOW -
-            i - 1) % RATE_WINDOW];
-
-    if (b->clean) {
-      span_frames += b->frames - a->frames;
-      span_ns += b->mono_ns - a->mono_ns;
-    }
-  }
-  /* once known, it stays known on half the span: the window's xrun-free
-   * intervals come and go as it slides, and the feed-forward should not
-   * flicker with them */
+  oldest = &app->rate_window[(app->rate_pos + RATE_WINDOW - app->rate_len) %
+      RATE_WINDOW];
+  span_ns = s->mono_ns - oldest->mono_ns;
+  /* once known, it stays known on half the span (a restarted window) */
   if (span_ns < (app->jack_rate_measured > 0 ? MIN_SPAN_NS / 2 :
           MIN_SPAN_NS))
     return 0;
-  return (double) span_frames * 1e9 / (double) span_ns;
+  return (double) (s->frames - oldest->frames) * 1e9 / (double) span_ns;
 }
 
 /* Each tick while active: JACK's rate, the other side's from the ring,

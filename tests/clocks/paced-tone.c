@@ -13,6 +13,15 @@
  *       attaches to NAME as its consumer (waiting up to 10 s) and reads
  *       at the same pace, appending what it reads to the file OUT.
  *
+ * With RB_PACED_JACK_SERVER=NAME in the environment, the pace is JACK's
+ * instead: PPM relative to the frames server NAME has run
+ * (jack_frame_time()), not to CLOCK_MONOTONIC. A dummy backend is no
+ * clock on a virtual machine without realtime scheduling: it runs late
+ * (1 to 2 % slow here, more under load) and drops the time of every late
+ * wake-up, so a producer paced on the monotonic clock would be that far
+ * off JACK, not PPM. Following JACK's frame count keeps the drift between
+ * the two sides at PPM, which is what the tests are about.
+ *
  * Both print "ready" once attached, "short T N" each time N frames of a
  * block found no room (produce) or no data (consume) T seconds in, and
  * at the end one JSON line: frames
@@ -21,6 +30,7 @@
 
 #include <ringbridge/ringbridge.h>
 
+#include <jack/jack.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +60,45 @@ sleep_until (double t)
     ;
 }
 
+/* The pace's clock: CLOCK_MONOTONIC, or JACK's frames (see the top). */
+typedef struct {
+  jack_client_t *client;
+  jack_nframes_t last;
+  guint64 high;                 /* JACK's 32-bit frame time, extended */
+} Pace;
+
+static gboolean
+pace_follow_jack (Pace *p, const char *server)
+{
+  p->client = jack_client_open ("paced-tone", JackNoStartServer |
+      JackServerName, NULL, server);
+  if (p->client == NULL || jack_activate (p->client) != 0) {
+    fprintf (stderr, "paced-tone: cannot follow JACK server %s\n", server);
+    return FALSE;
+  }
+  p->last = jack_frame_time (p->client);
+  return TRUE;
+}
+
+/* seconds on the pace's clock */
+static double
+pace_now (Pace *p)
+{
+  jack_nframes_t f;
+
+  if (p->client == NULL)
+    return now_s ();
+  f = jack_frame_time (p->client);
+  /* an estimate between cycles: it may step back a few frames at a
+   * cycle's start; only a step back of half the range is a wrap */
+  if (f < p->last && p->last - f < (jack_nframes_t) 1 << 31)
+    f = p->last;
+  else if (f < p->last)
+    p->high += (guint64) 1 << 32;
+  p->last = f;
+  return (double) (p->high | f) / RATE;
+}
+
 static int
 usage (void)
 {
@@ -69,6 +118,8 @@ main (int argc, char **argv)
   RbRing *ring;
   FILE *out = NULL;
   float *buf;
+  Pace pace = { 0 };
+  const char *jack_server = g_getenv ("RB_PACED_JACK_SERVER");
 
   if (argc < 5)
     return usage ();
@@ -106,13 +157,15 @@ main (int argc, char **argv)
     fprintf (stderr, "paced-tone: %s\n", error ? error->message : "no ring");
     return 1;
   }
+  if (jack_server != NULL && !pace_follow_jack (&pace, jack_server))
+    return 1;
   printf ("ready\n");
   fflush (stdout);
 
   buf = g_new0 (float, block);
-  t0 = now_s ();
+  t0 = pace_now (&pace);
   for (;;) {
-    double t = now_s () - t0;
+    double t = pace_now (&pace) - t0;
     guint64 due = (guint64) (t * rate);
 
     if (t >= seconds)
@@ -132,7 +185,7 @@ main (int argc, char **argv)
       done += n;
       if (n < block) {
         /* when, for the test to tell lock-in from later */
-        printf ("short %.3f %" G_GSIZE_FORMAT "\n", now_s () - t0,
+        printf ("short %.3f %" G_GSIZE_FORMAT "\n", pace_now (&pace) - t0,
             block - n);
         fflush (stdout);
         short_times++;
@@ -141,9 +194,13 @@ main (int argc, char **argv)
       }
     }
     /* the next block's time; after a short one, a block's time from
-     * now (its due time has passed: no busy loop) */
-    sleep_until (MAX (t0 + (double) (done + block) / rate,
-            now_s () + (double) block / rate));
+     * now (its due time has passed: no busy loop). On JACK's pace, a
+     * block's time on the monotonic clock: the next look decides. */
+    if (pace.client != NULL)
+      sleep_until (now_s () + (double) block / rate);
+    else
+      sleep_until (MAX (t0 + (double) (done + block) / rate,
+              now_s () + (double) block / rate));
   }
   if (out != NULL)
     fclose (out);
@@ -153,5 +210,7 @@ main (int argc, char **argv)
   fflush (stdout);
   g_free (buf);
   g_object_unref (ring);
+  if (pace.client != NULL)
+    jack_client_close (pace.client);
   return 0;
 }

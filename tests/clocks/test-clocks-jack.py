@@ -164,7 +164,12 @@ def paced(*args):
     on a loaded machine it wakes tens of ms late and the ring runs dry
     for reasons that are no drift."""
     argv = [PACED] + [str(a) for a in args]
-    return spawn((["chrt", "-f", "60"] if REALTIME else []) + argv)
+    # its pace is JACK's frames, not CLOCK_MONOTONIC (paced-tone.c): the
+    # dummy backend on a machine without realtime runs 1-2 % slow and
+    # drops the time of its late wake-ups, so the drift between the two
+    # sides would be that, not the PPM asked for
+    env = dict(os.environ, RB_PACED_JACK_SERVER=NAME)
+    return spawn((["chrt", "-f", "60"] if REALTIME else []) + argv, env=env)
 
 
 def _spawn_jackd():
