@@ -144,6 +144,10 @@ side_clear (Side *s)
 {
   for (guint c = 0; c < CHANNELS; c++)
     g_free (s->bufs[c]);
+  /* the resampler a hook may have given the side (test-jack-rt-resample.c) */
+  if (s->rt.rs != NULL)
+    rb_jack_resampler_free (s->rt.rs);
+  s->rt.rs = NULL;
 }
 
 /* One cycle, as JACK would run it; the fake clock moves on. */
