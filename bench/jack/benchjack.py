@@ -384,3 +384,25 @@ class Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print("%s: %s" % (self.prog, message), file=sys.stderr)
         sys.exit(EXIT_USAGE)
+
+
+def run_guarded(program, procs, run, res, ring_prefix):
+    """Runs run(procs, res); a Failure goes into res["problems"]. Whatever
+    happens, every process started is stopped and the rings named
+    ringbridge-RING_PREFIX<pid>-* are removed. Returns the exit status: 0,
+    1 (a failure) or 130 (interrupted)."""
+    try:
+        run(procs, res)
+        return 0
+    except Failure as e:
+        res["problems"].append(str(e))
+        print("%s: FAILED: %s" % (program, e), file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        print("%s: interrupted" % program, file=sys.stderr)
+        return 130
+    finally:
+        procs.cleanup()
+        for p in glob.glob(SHM + "ringbridge-%s%d-*" % (ring_prefix,
+                                                       os.getpid())):
+            os.unlink(p)

@@ -29,7 +29,6 @@ Exit status: 1 when something did not work (a client that dies, a peer that
 records no tone), 0 otherwise: targets are reported, not enforced."""
 
 import argparse
-import glob
 import os
 import re
 import signal
@@ -38,7 +37,8 @@ import time
 
 from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
                        client_env, emit_result, executable_arg, file_arg,
-                       machine, note, percentile, read_timer, say, wait_until)
+                       machine, note, percentile, read_timer, run_guarded,
+                       say, wait_until)
 from clockanalysis import ToneMeter
 
 PROGRAM = "ringbridge-bench-clocks"
@@ -390,19 +390,7 @@ def main(argv):
         PROGRAM, ",".join("%+g" % p for p in ARGS.ppm), ARGS.minutes,
         ARGS.settle, ",".join(ARGS.peers)))
     procs = Procs(ARGS.keep_logs)
-    status = 0
-    try:
-        run(procs, res)
-    except Failure as e:
-        res["problems"].append(str(e))
-        print("%s: FAILED: %s" % (PROGRAM, e), file=sys.stderr, flush=True)
-        status = 1
-    except KeyboardInterrupt:
-        status = 130
-    finally:
-        procs.cleanup()
-        for p in glob.glob(SHM + "ringbridge-rbbc%d-*" % os.getpid()):
-            os.unlink(p)
+    status = run_guarded(PROGRAM, procs, run, res, "rbbc")
     if status == 130:
         return status
     res["targets"] = targets(res)

@@ -42,7 +42,6 @@ each must then be reported missing, and the run exits 1.
 """
 
 import argparse
-import glob
 import math
 import os
 import re
@@ -54,7 +53,7 @@ import time
 from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
                        base_env, client_env, emit_result, executable_arg,
                        file_arg, final_stats, machine, note, percentile,
-                       read_timer, say, wait_until)
+                       read_timer, run_guarded, say, wait_until)
 
 PROGRAM = "ringbridge-bench-jack"
 CHANNELS = 2
@@ -578,20 +577,7 @@ def main(argv):
         " (--inject-error: play's output left unconnected)"
         if ARGS.inject_error else ""))
     procs = Procs(ARGS.keep_logs)
-    status = 0
-    try:
-        run(procs, res)
-    except Failure as e:
-        res["problems"].append(str(e))
-        print("%s: FAILED: %s" % (PROGRAM, e), file=sys.stderr, flush=True)
-        status = 1
-    except KeyboardInterrupt:
-        print("%s: interrupted" % PROGRAM, file=sys.stderr)
-        status = 130
-    finally:
-        procs.cleanup()
-        for p in glob.glob(SHM + "ringbridge-rbbj%d-*" % os.getpid()):
-            os.unlink(p)
+    status = run_guarded(PROGRAM, procs, run, res, "rbbj")
     if status == 130:
         return status
     res["targets"] = targets(res)

@@ -22,7 +22,7 @@
 set -euo pipefail  # (so no "| grep -q": its early exit fails the pipe)
 src=$1
 out=$2
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ringbridge-package-test.XXXXXX")
+tmp=$(mktemp -d)   # under $TMPDIR, or /tmp
 trap 'rm -rf "$tmp"' EXIT
 failures=0
 fail () { echo "FAIL $*"; failures=$((failures + 1)); }
