@@ -58,7 +58,7 @@ overridesdir=/usr/lib/python3/dist-packages/gi/overrides
   "$overridesdir" || fail "python3's gi.overrides path does not hold $overridesdir"
 for f in "$pluginsdir/libgstringbridge.so" \
     "$typelibdir/RingBridge-1.0.typelib" \
-    "$overridesdir/RingBridge.py" \
+    "$overridesdir/RingBridge.py" "$overridesdir/_ringbridge/cabi.py" \
     "/usr/lib/$multiarch/libringbridge-1.0.so.0" \
     "/usr/lib/$multiarch/pkgconfig/ringbridge-1.0.pc" \
     /usr/share/gir-1.0/RingBridge-1.0.gir \

@@ -46,12 +46,9 @@ import collections
 import ctypes
 import io
 import os
-import sys
-import time
 
 from ..module import get_introspection_module
 from ..overrides import override
-from gi.repository import GLib
 from gi.repository import Gio
 
 try:
@@ -60,6 +57,64 @@ except ImportError:
     _np = None
 
 RingBridge = get_introspection_module('RingBridge')
+
+# The concerns live in private modules (_ringbridge/); what users see is
+# re-exported here and named as part of this module.
+from ._ringbridge.errors import (
+    RingArgumentError,
+    RingClosedError,
+    _argument_errors)
+from ._ringbridge.cabi import (
+    _Buffer,
+    _CRecordInfo,
+    _RAW_CODES,
+    _RECORD_FIELDS,
+    _c_peek,
+    _c_read,
+    _c_read_at,
+    _c_read_frames,
+    _c_read_frames_at,
+    _c_write,
+    _c_write_frames,
+    _c_write_record,
+    _capsule_pointer,
+    _classify_format,
+    _read_region,
+    _sz,
+    _write_region)
+from ._ringbridge.formats import (
+    _DTYPE_NAMES,
+    _FORMAT_KIND,
+    _SF,
+    _require_numpy,
+    _to_sample_format,
+    int32_to_s24le,
+    s24le_to_int32,
+    sample_format_from_dtype,
+    sample_format_to_dtype,
+    samples_from_float,
+    samples_to_float)
+from ._ringbridge.args import (
+    _CONSUMER_ROLES,
+    _NOT_PRODUCER_ROLES,
+    _PRODUCER_ROLES,
+    _count,
+    _flags,
+    _position,
+    _role,
+    _sliced_wait,
+    _timeout_us,
+    _with_cancellable)
+from ._ringbridge.views import (
+    ReadView,
+    RingView,
+    WriteView)
+
+for _public in (RingArgumentError, RingClosedError, RingView, ReadView,
+                WriteView, sample_format_to_dtype, sample_format_from_dtype,
+                s24le_to_int32, int32_to_s24le, samples_to_float,
+                samples_from_float):
+    _public.__module__ = 'gi.repository.RingBridge'
 
 __all__ = []
 
@@ -78,764 +133,11 @@ __all__.append('RING_MAX_CAPACITY')
 # RB_RECORD_NONE (G_GINT64_CONSTANT (-1)) is not in the typelib.
 RECORD_NONE = getattr(RingBridge, 'RECORD_NONE', -1)
 __all__.append('RECORD_NONE')
-
-
-# --- errors ------------------------------------------------------------------
-
-class RingClosedError(GLib.Error, ValueError):
-    """Raised by every ring method after :meth:`Ring.close`.
-
-    It is a :class:`GLib.Error` in the ``RingBridge.RingError`` domain
-    (code ``FAILED``) and, like the error of a closed Python file, a
-    :class:`ValueError`.
-    """
-
-    def __init__(self, message='the ring is closed'):
-        super().__init__(message,
-                         GLib.quark_to_string(RingBridge.ring_error_quark()),
-                         int(RingBridge.RingError.FAILED))
-
-
 __all__.append('RingClosedError')
-
-
-class RingArgumentError(GLib.Error, ValueError):
-    """Raised for an argument value the library refuses: a capacity out of
-    range, unknown flags, a bad sample format, channel count or rate, an
-    invalid ring name, a role that is no role or does not fit the ring.
-
-    It is the :class:`GLib.Error` the C call reported (``RingError``
-    INVALID_CAPACITY, INVALID_FORMAT, INVALID_FLAGS, INVALID_NAME or
-    INVALID_ROLE, same message) and a :class:`ValueError`, as Python
-    callers expect for a bad value.  Run-time failures (NOT_FOUND, EXISTS,
-    BUSY, PERMISSION, NO_MEMORY, ...) stay plain GLib.Error.
-    """
-
-    def __init__(self, message, code):
-        super().__init__(message,
-                         GLib.quark_to_string(RingBridge.ring_error_quark()),
-                         int(code))
-
-
 __all__.append('RingArgumentError')
-
-_E = RingBridge.RingError
-_ARGUMENT_CODES = frozenset(int(c) for c in (
-    _E.INVALID_CAPACITY, _E.INVALID_FORMAT, _E.INVALID_FLAGS,
-    _E.INVALID_NAME, _E.INVALID_ROLE))
-
-
-def _argument_errors(function):
-    """Makes a constructor or name call raise RingArgumentError (a
-    ValueError) instead of the plain GLib.Error for a bad argument value."""
-    def wrapper(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except GLib.Error as e:
-            if (isinstance(e, ValueError) or e.code not in _ARGUMENT_CODES
-                    or e.domain != GLib.quark_to_string(
-                        RingBridge.ring_error_quark())):
-                raise
-            raise RingArgumentError(e.message, e.code) from None
-    wrapper.__name__ = function.__name__
-    wrapper.__qualname__ = 'Ring.' + function.__name__
-    wrapper.__doc__ = function.__doc__
-    wrapper.__wrapped__ = function
-    return wrapper
-
-
-# --- the C calls that move bytes (see the module docstring) ------------------
-
-def _load_library():
-    """The shared library the typelib loaded, as a ctypes CDLL."""
-    # Looking up the GType makes girepository dlopen() the library the
-    # typelib names (its shared-library attribute, this soname).
-    RingBridge.Ring.__gtype__
-    name = 'libringbridge-%s.so.0' % RingBridge._version
-    try:
-        # RTLD_NOLOAD: that very instance, never a second copy from
-        # elsewhere on the library path.
-        return ctypes.CDLL(name, mode=os.RTLD_NOLOAD | os.RTLD_LAZY)
-    except OSError as e:
-        raise ImportError('RingBridge overrides: %s is not the library the '
-                          'typelib loaded (%s)' % (name, e)) from e
-
-
-_lib = _load_library()
-
-
-def _proto(name, restype, *argtypes):
-    fn = getattr(_lib, name)
-    fn.restype = restype
-    fn.argtypes = argtypes
-    return fn
-
-
-_vp, _sz, _u64 = ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint64
-_c_write = _proto('rb_ring_write', _sz, _vp, _vp, _sz)
-_c_read = _proto('rb_ring_read', _sz, _vp, _vp, _sz)
-_c_peek = _proto('rb_ring_peek', _sz, _vp, _vp, _sz)
-_c_write_frames = _proto('rb_ring_write_frames', _sz, _vp, _vp, _sz)
-_c_read_frames = _proto('rb_ring_read_frames', _sz, _vp, _vp, _sz)
-_c_read_at = _proto('rb_ring_read_at', ctypes.c_int, _vp, _u64, _vp, _sz,
-                    ctypes.POINTER(_sz))
-_c_read_frames_at = _proto('rb_ring_read_frames_at', ctypes.c_int, _vp, _u64,
-                           _vp, _sz, ctypes.POINTER(_sz))
-
-
-class _CRecordInfo(ctypes.Structure):
-    # RbRecordInfo
-    _fields_ = [
-        ('type', ctypes.c_uint32),
-        ('flags', ctypes.c_uint32),
-        ('size', ctypes.c_uint32),
-        ('pts', ctypes.c_int64),
-        ('dts', ctypes.c_int64),
-        ('duration', ctypes.c_int64),
-        ('offset', ctypes.c_uint64),
-        ('offset_end', ctypes.c_uint64),
-    ]
-
-
-_RECORD_FIELDS = tuple(name for name, _ in _CRecordInfo._fields_)
-if ctypes.sizeof(_CRecordInfo) != RingBridge.RecordInfo.__info__.get_size():
-    raise ImportError('RingBridge overrides: RbRecordInfo changed layout')
-_c_write_record = _proto('rb_ring_write_record', ctypes.c_int, _vp,
-                         ctypes.POINTER(_CRecordInfo), _vp, _sz)
-
-_c_write_acquire = _proto('rb_ring_write_acquire', _vp, _vp,
-                          ctypes.POINTER(_sz))
-_c_read_acquire = _proto('rb_ring_read_acquire', _vp, _vp,
-                         ctypes.POINTER(_sz))
-
-
-def _region(acquire, ring):
-    """(address, count) of the region ``acquire`` (rb_ring_write_acquire()
-    or rb_ring_read_acquire()) hands out, the address 0 where C returns
-    NULL."""
-    count = _sz(0)
-    address = acquire(ring._rb_pointer, ctypes.byref(count))
-    return address or 0, count.value
-
-
-def _write_region(ring):
-    """The free region."""
-    return _region(_c_write_acquire, ring)
-
-
-def _read_region(ring):
-    """The readable region."""
-    return _region(_c_read_acquire, ring)
-
-
-_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
-_capsule_pointer.restype = ctypes.c_void_p
-_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
-
-
-# --- the buffer protocol through ctypes --------------------------------------
-
-class _PyBuffer(ctypes.Structure):
-    # Py_buffer, part of the stable ABI since Python 3.11.
-    _fields_ = [
-        ('buf', ctypes.c_void_p),
-        ('obj', ctypes.c_void_p),
-        ('len', ctypes.c_ssize_t),
-        ('itemsize', ctypes.c_ssize_t),
-        ('readonly', ctypes.c_int),
-        ('ndim', ctypes.c_int),
-        ('format', ctypes.c_char_p),
-        ('shape', ctypes.POINTER(ctypes.c_ssize_t)),
-        ('strides', ctypes.POINTER(ctypes.c_ssize_t)),
-        ('suboffsets', ctypes.POINTER(ctypes.c_ssize_t)),
-        ('internal', ctypes.c_void_p),
-    ]
-
-
-_get_buffer = ctypes.pythonapi.PyObject_GetBuffer
-_get_buffer.restype = ctypes.c_int
-_get_buffer.argtypes = [ctypes.py_object, ctypes.POINTER(_PyBuffer),
-                        ctypes.c_int]
-_release_buffer = ctypes.pythonapi.PyBuffer_Release
-_release_buffer.restype = None
-_release_buffer.argtypes = [ctypes.POINTER(_PyBuffer)]
-
-_PyBUF_WRITABLE = 0x0001
-_PyBUF_FORMAT = 0x0004
-_PyBUF_C_CONTIGUOUS = 0x0038
-
-
-class _Buffer:
-    """The memory of a buffer-protocol object, held for a ``with`` block.
-
-    While held, the exporter cannot resize or free it (a bytearray refuses
-    to grow, for example), so C may copy from or into ``address``.  Only
-    C-contiguous buffers are accepted: their bytes are in the order a
-    reader of the ring expects.
-    """
-
-    def __init__(self, obj, writable=False):
-        self._view = _PyBuffer()
-        flags = _PyBUF_C_CONTIGUOUS | _PyBUF_FORMAT
-        if writable:
-            flags |= _PyBUF_WRITABLE
-        # Raises TypeError (no buffer protocol) or BufferError (not
-        # contiguous, read-only) itself: ctypes.pythonapi checks for a set
-        # Python error after each call.  NumPy says ValueError instead.
-        try:
-            _get_buffer(obj, ctypes.byref(self._view), flags)
-        except ValueError as e:
-            raise BufferError(str(e)) from e
-        self._held = True
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.release()
-
-    def release(self):
-        if self._held:
-            self._held = False
-            _release_buffer(ctypes.byref(self._view))
-
-    @property
-    def address(self):
-        return self._view.buf
-
-    @property
-    def nbytes(self):
-        return self._view.len
-
-    @property
-    def itemsize(self):
-        return self._view.itemsize
-
-    @property
-    def format(self):
-        fmt = self._view.format
-        return 'B' if fmt is None else fmt.decode('ascii', 'replace')
-
-    @property
-    def shape(self):
-        return tuple(self._view.shape[i] for i in range(self._view.ndim))
-
-
-_LITTLE = sys.byteorder == 'little'
-_FLOAT_CODES = 'efd'
-_SIGNED_CODES = 'bhilqn'
-_UNSIGNED_CODES = 'BHILQN'
-_RAW_CODES = ('B', 'c')
-
-
-def _classify_format(fmt):
-    """Returns (kind, little_endian) for a struct-module format string.
-
-    kind is 'f', 'i' or 'u' for a single number, None for anything else
-    (padding, structs, bytes).
-    """
-    little = _LITTLE
-    if fmt and fmt[0] in '@=<>!':
-        if fmt[0] in '>!':
-            little = False
-        elif fmt[0] == '<':
-            little = True
-        fmt = fmt[1:]
-    if len(fmt) != 1:
-        return None, little
-    if fmt in _FLOAT_CODES:
-        return 'f', little
-    if fmt in _SIGNED_CODES:
-        return 'i', little
-    if fmt in _UNSIGNED_CODES:
-        return 'u', little
-    return None, little
-
-
-# --- sample formats and NumPy dtypes -----------------------------------------
-
-_SF = RingBridge.SampleFormat
-
-# (kind, sample size) of the numbers a buffer must hold to match a format
-_FORMAT_KIND = {
-    int(_SF.U8): ('u', 1),
-    int(_SF.S16LE): ('i', 2),
-    int(_SF.S24LE): (None, 3),
-    int(_SF.S24_32LE): ('i', 4),
-    int(_SF.S32LE): ('i', 4),
-    int(_SF.F32LE): ('f', 4),
-    int(_SF.F64LE): ('f', 8),
-}
-
-# NumPy dtype strings per sample format.  S24LE has no NumPy number type:
-# its samples are 3-byte void items ('V3'); s24le_to_int32() and
-# int32_to_s24le() convert.
-_DTYPE_NAMES = {
-    int(_SF.NONE): 'u1',
-    int(_SF.U8): 'u1',
-    int(_SF.S16LE): '<i2',
-    int(_SF.S24LE): 'V3',
-    int(_SF.S24_32LE): '<i4',
-    int(_SF.S32LE): '<i4',
-    int(_SF.F32LE): '<f4',
-    int(_SF.F64LE): '<f8',
-}
-
-_BITS = {
-    int(_SF.U8): 8,
-    int(_SF.S16LE): 16,
-    int(_SF.S24LE): 24,
-    int(_SF.S24_32LE): 24,
-    int(_SF.S32LE): 32,
-}
-
-
-def _require_numpy(what):
-    if _np is None:
-        raise ImportError('%s needs NumPy, which is not installed' % what)
-    return _np
-
-
-def sample_format_to_dtype(sample_format):
-    """Returns the NumPy dtype of one sample of ``sample_format``.
-
-    ``U8`` -> ``uint8``, ``S16LE`` -> ``<i2``, ``S24_32LE`` and ``S32LE``
-    -> ``<i4``, ``F32LE`` -> ``<f4``, ``F64LE`` -> ``<f8``; ``S24LE``
-    (3-byte packed) -> ``V3`` (see :func:`s24le_to_int32`); ``NONE`` (a
-    byte ring) -> ``uint8``.
-    """
-    np = _require_numpy('sample_format_to_dtype()')
-    try:
-        return np.dtype(_DTYPE_NAMES[int(sample_format)])
-    except KeyError:
-        raise ValueError('%r is not a sample format' % (sample_format,))
-
-
-def sample_format_from_dtype(dtype):
-    """Returns the sample format for a NumPy dtype (or anything
-    ``numpy.dtype()`` accepts).
-
-    ``uint8`` -> ``U8``, ``int16`` -> ``S16LE``, ``int32`` -> ``S32LE``
-    (ask for ``S24_32LE`` by name), ``float32`` -> ``F32LE``,
-    ``float64`` -> ``F64LE``, ``V3`` -> ``S24LE``.  Big-endian dtypes and
-    other types raise ValueError.
-    """
-    np = _require_numpy('sample_format_from_dtype()')
-    dt = np.dtype(dtype)
-    if dt.itemsize > 1 and dt.byteorder == ('<' if not _LITTLE else '>'):
-        raise ValueError('ring samples are little-endian; got dtype %s'
-                         % dt.str)
-    table = {('u', 1): _SF.U8, ('i', 2): _SF.S16LE, ('i', 4): _SF.S32LE,
-             ('f', 4): _SF.F32LE, ('f', 8): _SF.F64LE,
-             ('V', 3): _SF.S24LE}
-    try:
-        return table[(dt.kind, dt.itemsize)]
-    except KeyError:
-        raise ValueError('no ring sample format holds dtype %s' % dt.str)
-
-
-def _to_sample_format(value):
-    """Accepts a SampleFormat, its int, a GStreamer name such as 'S16LE',
-    or a NumPy dtype (or type, or dtype string such as 'float32')."""
-    if isinstance(value, _SF):
-        return value
-    if isinstance(value, bool):
-        raise TypeError('a sample format, not %r' % (value,))
-    if isinstance(value, int):
-        if int(value) not in _DTYPE_NAMES:
-            raise ValueError('%d is not a sample format' % value)
-        return _SF(value)
-    if isinstance(value, str):
-        fmt = RingBridge.sample_format_from_string(value)
-        if fmt != _SF.NONE or value.upper() == 'NONE':
-            return fmt
-        if _np is None:
-            raise ValueError('unknown sample format %r' % value)
-    if _np is None:
-        raise TypeError('a SampleFormat or a format name, not %r' % (value,))
-    try:
-        dt = _np.dtype(value)
-    except TypeError:
-        if isinstance(value, str):
-            raise ValueError('unknown sample format %r' % value)
-        raise TypeError('not a sample format or dtype: %r' % (value,))
-    return sample_format_from_dtype(dt)
-
-
-def s24le_to_int32(samples):
-    """Unpacks S24LE samples into sign-extended int32 values.
-
-    ``samples`` is an array of ``V3`` items (what an S24LE ring's views
-    and :meth:`Ring.read_frames` hand out) or a uint8 array whose last axis
-    has 3 bytes per sample.  Returns an int32 array of the same shape (less
-    the byte axis).
-    """
-    np = _require_numpy('s24le_to_int32()')
-    a = np.asarray(samples)
-    if a.dtype.kind == 'V' and a.dtype.itemsize == 3:
-        b = np.ascontiguousarray(a).view('u1').reshape(a.shape + (3,))
-    elif a.dtype == np.uint8 and a.ndim >= 1 and a.shape[-1] == 3:
-        b = a
-    else:
-        raise TypeError('S24LE samples are V3 items or uint8 triples, not %s'
-                        ' of shape %s' % (a.dtype, a.shape))
-    v = (b[..., 0].astype(np.int32) | (b[..., 1].astype(np.int32) << 8)
-         | (b[..., 2].astype(np.int32) << 16))
-    return (v << 8) >> 8
-
-
-def int32_to_s24le(samples):
-    """Packs integer samples (in -2^23 .. 2^23-1) into S24LE ``V3`` items.
-
-    Values outside the 24-bit range raise ValueError rather than wrap.
-    """
-    np = _require_numpy('int32_to_s24le()')
-    a = np.asarray(samples)
-    if a.dtype.kind not in 'iu':
-        raise TypeError('int32_to_s24le() takes integers, not %s' % a.dtype)
-    if a.size and (a.min() < -(1 << 23) or a.max() >= (1 << 23)):
-        raise ValueError('samples out of the 24-bit range')
-    b = np.ascontiguousarray(a, dtype='<i4').view('u1').reshape(a.shape + (4,))
-    return np.ascontiguousarray(b[..., :3]).view('V3').reshape(a.shape)
-
-
-def samples_to_float(samples, sample_format, dtype='float32'):
-    """Converts samples of ``sample_format`` to floats, as the C library's
-    deinterleaving calls do: integers map as ``s / 2^(bits-1)`` (U8 around
-    128), so the most negative integer is exactly -1.0."""
-    np = _require_numpy('samples_to_float()')
-    fmt = int(_to_sample_format(sample_format))
-    a = np.asarray(samples)
-    if fmt == _SF.S24LE:
-        a = s24le_to_int32(a)
-    elif fmt == _SF.S24_32LE:
-        a = (a.astype(np.int32) << 8) >> 8
-    if fmt in (_SF.F32LE, _SF.F64LE):
-        return a.astype(dtype)
-    x = a.astype(np.float64)
-    if fmt == _SF.U8:
-        x -= 128.0
-    return (x / float(1 << (_BITS[fmt] - 1))).astype(dtype)
-
-
-def samples_from_float(values, sample_format):
-    """Converts floats to samples of ``sample_format`` as the C library
-    does: scale by 2^(bits-1), round to nearest with ties away from zero,
-    clip to the integer range (+1.0 becomes the largest integer), NaN
-    becomes 0.  Float formats are cast, not clipped.  Returns an array of
-    the format's dtype (``V3`` items for S24LE)."""
-    np = _require_numpy('samples_from_float()')
-    fmt = int(_to_sample_format(sample_format))
-    x = np.asarray(values)
-    if fmt == _SF.F32LE:
-        return x.astype('<f4')
-    if fmt == _SF.F64LE:
-        return x.astype('<f8')
-    if fmt not in _BITS:
-        raise ValueError('%r is not an audio sample format' % sample_format)
-    scale = float(1 << (_BITS[fmt] - 1))
-    with np.errstate(invalid='ignore'):
-        v = x.astype(np.float64) * scale
-        v = np.trunc(v + np.copysign(0.5, v))
-        v = np.clip(v, -scale, scale - 1.0)
-        v = np.where(np.isnan(v), 0.0, v)
-    ints = v.astype(np.int32)
-    if fmt == _SF.U8:
-        return (ints + 128).astype(np.uint8)
-    if fmt == _SF.S16LE:
-        return ints.astype('<i2')
-    if fmt == _SF.S24LE:
-        return int32_to_s24le(ints)
-    return ints.astype('<i4')
-
-
 __all__ += ['sample_format_to_dtype', 'sample_format_from_dtype',
             's24le_to_int32', 'int32_to_s24le', 'samples_to_float',
             'samples_from_float']
-
-
-# --- argument checks ---------------------------------------------------------
-
-def _count(value, what='size'):
-    """A non-negative integer argument (bool refused)."""
-    if isinstance(value, bool):
-        raise TypeError('%s must be an integer, not bool' % what)
-    try:
-        n = value.__index__()
-    except AttributeError:
-        raise TypeError('%s must be an integer, not %s'
-                        % (what, type(value).__name__))
-    if n < 0:
-        raise ValueError('%s must not be negative (got %d)' % (what, n))
-    return n
-
-
-def _position(value):
-    n = _count(value, 'position')
-    if n >= 1 << 64:
-        raise ValueError('position %d does not fit in 64 bits' % n)
-    return n
-
-
-def _timeout_us(timeout):
-    """Seconds (None: for ever) to the C calls' microseconds (-1: for ever).
-
-    A negative timeout is an error, as NaN is: only None waits for ever.
-    """
-    if timeout is None:
-        return -1
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-        raise TypeError('timeout must be a number of seconds or None')
-    t = float(timeout)
-    if t != t:
-        raise ValueError('timeout must not be NaN')
-    if t < 0:
-        raise ValueError('timeout must not be negative (got %r); None waits '
-                         'for ever' % (timeout,))
-    return int(min(t, 1e12) * 1e6)
-
-
-# The longest a blocking call stays in C at a time.  Between slices the
-# interpreter runs its signal handlers (KeyboardInterrupt on Ctrl-C), so a
-# signal is handled within this long however long the wait.
-_WAIT_SLICE_US = 100000
-
-
-def _sliced_wait(ring, wait, target, timeout_us):
-    """``wait(ring, target, slice_us)`` (an RbRing wait call) in slices of at
-    most _WAIT_SLICE_US until it ends for another reason than its timeout
-    or ``timeout_us`` (-1: for ever) has passed in all.  Returns the last
-    slice's WaitResult."""
-    deadline = None if timeout_us < 0 else \
-        time.monotonic_ns() + timeout_us * 1000
-    while True:
-        if deadline is None:
-            slice_us = _WAIT_SLICE_US
-        else:
-            left_ns = deadline - time.monotonic_ns()
-            # rounded up: the slices together last at least timeout_us
-            slice_us = min(_WAIT_SLICE_US, max(0, -(-left_ns // 1000)))
-        result = wait(ring, target, slice_us)
-        if result != RingBridge.WaitResult.TIMEOUT:
-            return result
-        if deadline is not None and time.monotonic_ns() >= deadline:
-            return result
-        if ring._rb_closed:
-            # close() from another thread: the C wait would say so too
-            return RingBridge.WaitResult.INTERRUPTED
-        # The loop's backward jump is where Python runs pending signal
-        # handlers; KeyboardInterrupt leaves from here.
-
-
-def _with_cancellable(wait, cancellable):
-    """An RbRing ``wait_*_full(ring, target, timeout_us, cancellable)`` call
-    in the shape _sliced_wait() calls."""
-    return lambda ring, target, slice_us: wait(ring, target, slice_us,
-                                                cancellable)
-
-
-_ROLE = RingBridge.RingRole
-
-
-def _flags(value, kind=RingBridge.RingFlags):
-    """Flags from a flags value or a plain int (PyGObject wants the type).
-    Unknown bits raise RingArgumentError, as the C constructors do (GObject
-    would only warn and drop them all)."""
-    if isinstance(value, bool):
-        raise TypeError('flags must be %s or int, not bool' % kind.__name__)
-    n = _count(value, 'flags')
-    known = 0
-    for bit in kind.__flags_values__:
-        known |= bit
-    if n & ~known:
-        what = 'ring flags' if kind is RingBridge.RingFlags else kind.__name__
-        raise RingArgumentError('unknown %s 0x%x' % (what, n & ~known),
-                                _E.INVALID_FLAGS)
-    return value if isinstance(value, kind) else kind(n)
-
-
-def _role(value):
-    if isinstance(value, bool):
-        raise TypeError('role must be a RingRole, not bool')
-    return value if isinstance(value, _ROLE) else _ROLE(_count(value, 'role'))
-
-
-_PRODUCER_ROLES = (_ROLE.BOTH, _ROLE.PRODUCER)
-_CONSUMER_ROLES = (_ROLE.BOTH, _ROLE.CONSUMER)
-_NOT_PRODUCER_ROLES = (_ROLE.BOTH, _ROLE.CONSUMER, _ROLE.READER)
-
-
-# --- zero-copy views ---------------------------------------------------------
-
-class RingView:
-    """A zero-copy window onto a ring's memory.
-
-    ``memoryview`` (also ``get_data()``) is a memoryview of the region;
-    ``array`` is a NumPy array over the same bytes, shaped frames x channels
-    with the ring's dtype for an audio ring, 1-D uint8 for a byte ring.
-    Both are valid until the view is released; the memoryview is released
-    with it, so a stale use raises ValueError.  Arrays cannot be revoked:
-    after the release they still point at the ring's memory (which stays
-    mapped while they exist) but its contents belong to the other side
-    again.
-    """
-
-    def __init__(self, ring, address, nbytes, writable):
-        self._ring = ring
-        if nbytes:
-            carray = (ctypes.c_ubyte * nbytes).from_address(address)
-        else:
-            carray = (ctypes.c_ubyte * 0)()
-        # Everything made from carray (memoryviews, arrays) keeps it, and
-        # it keeps the ring and so the mapping alive.
-        carray._rb_ring = ring
-        self._carray = carray
-        self._raw = memoryview(carray).cast('B')
-        self._mv = self._raw if writable else self._raw.toreadonly()
-        self._writable = writable
-        self._array = None
-        self._done = False
-
-    def __enter__(self):
-        return self
-
-    def __repr__(self):
-        state = 'released' if self._done else '%d bytes' % self.nbytes
-        return '<%s %s>' % (type(self).__name__, state)
-
-    def _check(self):
-        if self._done:
-            raise ValueError('the view has been released')
-
-    @property
-    def released(self):
-        """Whether the view has been released (or committed)."""
-        return self._done
-
-    @property
-    def nbytes(self):
-        """The size of the region in bytes (a whole number of frames)."""
-        return len(self._carray)
-
-    @property
-    def frames(self):
-        """The size of the region in frames."""
-        return self.nbytes // self._ring.frame_size
-
-    @property
-    def readonly(self):
-        """Whether the memoryview and array refuse writes."""
-        return not self._writable
-
-    @property
-    def memoryview(self):
-        """A memoryview of the region (read-only unless asked otherwise)."""
-        self._check()
-        return self._mv
-
-    def get_data(self):
-        """The region as a memoryview (same as :attr:`memoryview`)."""
-        return self.memoryview
-
-    @property
-    def array(self):
-        """A NumPy array over the region: frames x channels of the ring's
-        dtype (``V3`` items for S24LE), 1-D uint8 for a byte ring."""
-        self._check()
-        if self._array is None:
-            np = _require_numpy('RingView.array')
-            ring = self._ring
-            a = np.frombuffer(self._carray, dtype=ring.dtype)
-            if ring.channels:
-                a = a.reshape(-1, ring.channels)
-            a.flags.writeable = self._writable
-            self._array = a
-        return self._array
-
-    def _finish(self):
-        self._done = True
-        self._array = None
-        for mv in (self._mv, self._raw):
-            try:
-                mv.release()
-            except BufferError:
-                # Someone made a buffer of the memoryview itself; it keeps
-                # the (still mapped) memory alive on its own.
-                pass
-
-    def _amount(self, nbytes):
-        if nbytes is None:
-            return self.nbytes
-        n = _count(nbytes, 'nbytes')
-        if n > self.nbytes:
-            raise ValueError('%d bytes is more than the view holds (%d)'
-                             % (n, self.nbytes))
-        if n % self._ring.frame_size:
-            raise ValueError('%d bytes is not a whole number of %d-byte '
-                             'frames' % (n, self._ring.frame_size))
-        return n
-
-
-class ReadView(RingView):
-    """The readable region of a ring, from :meth:`Ring.read_view`.
-
-    ``release(nbytes)`` consumes the first ``nbytes`` (all by default) and
-    gives their space back to the producer.  As a context manager the view
-    releases everything on a normal exit and nothing when the block raises
-    (the data stays in the ring).
-    """
-
-    intact = None
-    """After the release: False if the producer of an overwrite ring
-    overtook the region while it was read (discard what was read)."""
-
-    def release(self, nbytes=None):
-        """Consumes ``nbytes`` (default all) and ends the view.
-
-        Returns True if the data read from it is good, False only on an
-        overwrite ring whose producer overtook the region meanwhile.
-        """
-        self._check()
-        n = self._amount(nbytes)
-        ring = self._ring
-        self.intact = bool(RingBridge.Ring.read_release(ring, n))
-        self._finish()
-        ring._rb_read_view = None
-        return self.intact
-
-    def __exit__(self, exc_type, exc, tb):
-        if not self._done:
-            self.release(None if exc_type is None else 0)
-
-
-class WriteView(RingView):
-    """The free region of a ring, from :meth:`Ring.write_view`.
-
-    Fill it, then ``commit(nbytes)`` publishes the first ``nbytes`` (all by
-    default) to the consumer.  As a context manager it commits everything
-    on a normal exit and nothing when the block raises.
-    """
-
-    def commit(self, nbytes=None):
-        """Publishes ``nbytes`` (default all) and ends the view."""
-        self._check()
-        n = self._amount(nbytes)
-        ring = self._ring
-        RingBridge.Ring.write_commit(ring, n)
-        self._finish()
-        ring._rb_write_view = None
-        return n
-
-    def commit_frames(self, n_frames):
-        """Publishes ``n_frames`` frames and ends the view."""
-        return self.commit(_count(n_frames, 'n_frames')
-                           * self._ring.frame_size) // self._ring.frame_size
-
-    def __exit__(self, exc_type, exc, tb):
-        if not self._done:
-            self.commit(None if exc_type is None else 0)
-
-
 __all__ += ['RingView', 'ReadView', 'WriteView']
 
 
