@@ -509,7 +509,7 @@ RB_TEST (test_provided_clock)
   GstElement *src = make_element ("ringsrc", "ring", ring, "is-live", TRUE,
       NULL);
   GstClock *clock;
-  GstClockTime t1, t2, t3;
+  GstClockTime t1, t2, t3, t4;
   gint64 now;
 
   fail_unless (GST_OBJECT_FLAG_IS_SET (src, GST_ELEMENT_FLAG_PROVIDE_CLOCK));
@@ -532,6 +532,20 @@ RB_TEST (test_provided_clock)
   rb_ring_set_clock_point (ring, 16000, now + GST_SECOND, 0);
   t3 = gst_clock_get_internal_time (clock);
   fail_unless_equals_uint64 (t3 - t2, GST_SECOND);
+  /* a point that puts the producer back to 0.1 s (the clock started at
+   * 0 at the first point, 1 s in, so this is before its start): the
+   * clock holds where it was, and never wraps to 584 years ahead, where
+   * it would stay (a sink waiting on it would wait for ever) */
+  rb_ring_set_clock_point (ring, 400, now + GST_SECOND, 0);
+  fail_unless_equals_uint64 (gst_clock_get_internal_time (clock), t3);
+  /* and from there it follows the producer again: 4000 frames (4 s) at
+   * 'now' - 1 s is 1 s on from t3's 4000 frames at 'now' + 1 s, plus the
+   * monotonic clock since 'now' - 1 s */
+  rb_ring_set_clock_point (ring, 16000, now - GST_SECOND, 0);
+  t4 = gst_clock_get_internal_time (clock);
+  fail_unless (t4 >= t3 + GST_SECOND && t4 < t3 + GST_SECOND +
+      GST_SECOND / 2, "%" GST_TIME_FORMAT " after %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (t4), GST_TIME_ARGS (t3));
 
   gst_object_unref (clock);
   gst_element_set_state (src, GST_STATE_NULL);
