@@ -145,12 +145,18 @@ wait_port () {
   return 1
 }
 
-# start_source_a: host A's end, the tone into JACK and JACK into SEND
-start_source_a () {
-  "${on_a[@]}" "$build/jack/ringbridge-jack" record "$send_ring" --channels 1 \
-    --name rbnet-record >"$work/record-a.log" 2>&1 &
+# start_record_a / start_tone_a: host A's end, JACK into SEND, and the
+# tone into JACK. The recipe's sender starts between the two, so that it
+# reads SEND from the tone's first frame, not from a ring that record
+# filled while the sender was starting (and then has to drop from).
+start_record_a () {
+  "${on_a[@]}" "$build/jack/ringbridge-jack" record "$send_ring" \
+    --channels 1 --name rbnet-record >"$work/record-a.log" 2>&1 &
   pids+=($!)
   wait_port a rbnet-record:in_1
+}
+
+start_tone_a () {
   "${on_a[@]}" "$build/jack/ringbridge-jack" play "$tone_ring" --wait \
     --name rbnet-tone --connect rbnet-record:in_1 >"$work/play-a.log" 2>&1 &
   pids+=($!)
@@ -159,6 +165,12 @@ start_source_a () {
     audio/x-raw,format=F32LE,rate=48000,channels=1 ! \
     ringsink ring-name="$tone_ring" sync=false >"$work/tone-a.log" 2>&1 &
   pids+=($!)
+}
+
+# connect_a: after the tone plays; a recipe that wires JACK A itself
+# (netjack2) defines its own
+connect_a () {
+  :
 }
 
 # start_player_b: host B's end, RECV into JACK B
@@ -236,8 +248,10 @@ run_recipe () {
   start_jackd_b
   start_receiver_b
   start_player_b
-  start_source_a
+  start_record_a
   start_sender_a
+  start_tone_a
+  connect_a
   say "$name: $seconds s of a 1 kHz tone, host A ($addr_a, JACK $server_a) -> host B ($addr_b, JACK $server_b)"
   file=${capture:-$work/captured.wav}
   capture_b "$file" "$seconds"

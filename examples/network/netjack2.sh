@@ -47,6 +47,10 @@ start_receiver_b () {
 # A: the tone's player also feeds the slave's port (A's record and its
 # ring SEND are the other recipes' sender; netjack2 needs none)
 start_sender_a () {
+  :
+}
+
+connect_a () {
   wait_port a rbnet-slave:to_slave_1
   wait_port a rbnet-tone:out_1
   "${on_a[@]}" env -u LD_PRELOAD jack_connect rbnet-tone:out_1 \
