@@ -46,7 +46,8 @@ start_sender_a () {
   fi
   "${on_a[@]}" gst-launch-1.0 -e ringsrc ring-name="$send_ring" \
     is-live=true timeout=10000000000 ! audioconvert ! \
-    audio/x-raw,format=S24BE ! rtpL24pay pt=96 ! "${impair[@]}" \
+    audio/x-raw,format=S24BE ! \
+    rtpL24pay pt=96 min-ptime=1000000 max-ptime=1000000 ! "${impair[@]}" \
     udpsink host="$addr_b" port=5004 >"$work/gst-a.log" 2>&1 &
   pids+=($!)
 }

@@ -52,7 +52,9 @@ start_sender_a () {
   fi
   "${on_a[@]}" gst-launch-1.0 -e ringsrc ring-name="$send_ring" \
     is-live=true timeout=10000000000 ! audioconvert ! \
-    audio/x-raw,format=S24BE ! rtpL24pay pt=96 mtu=1316 ! "${impair[@]}" \
+    audio/x-raw,format=S24BE ! \
+    rtpL24pay pt=96 mtu=1316 min-ptime=1000000 max-ptime=1000000 ! \
+    "${impair[@]}" \
     srtsink uri="srt://$addr_b:7001" mode=caller latency="$latency" \
     >"$work/gst-a.log" 2>&1 &
   pids+=($!)
