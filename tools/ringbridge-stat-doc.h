@@ -120,8 +120,10 @@ static const CliDocItem stat_doc_fields[] = {
     "The ring's own counts since it was made, by every process that used "
     "it: " B("overruns") ": write calls cut short by a full ring (one per "
     "call: a producer that finds the ring full for 100 cycles adds 100); "
-    B("underruns") ": consumer read calls that found less than asked for, "
-    "the same way; " B("overwritten") ": bytes the consumer lost to an "
+    B("underruns") ": realtime read calls (rb_ring_read and its frame and "
+    "float forms, as " B("ringbridge-jack play") " makes once a period) "
+    "that found less than asked for, the same way; reads that take what "
+    "there is (ringsrc, Python's reads) never count; " B("overwritten") ": bytes the consumer lost to an "
     "overwriting producer. " B("ringbridge-jack") "'s " B("ran_dry") " and "
     B("filled_up") " are other counts: how often the ring ran dry or filled "
     "up during its run, once per episode." },
