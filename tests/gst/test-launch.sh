@@ -398,6 +398,7 @@ fi
 # 7. nothing left behind
 left=$(find /dev/shm -maxdepth 1 -name "ringbridge-$prefix-*" | wc -l)
 check "no ring left in /dev/shm" [ "$left" -eq 0 ]
+find /dev/shm -maxdepth 1 -name "ringbridge-$prefix-*" | sed 's/^/# left: /'
 
 # 8. the examples, briefly; the Python one finds the library's typelib in
 # the build tree
