@@ -40,7 +40,8 @@ static const CliDocOption stat_doc_options[] = {
     B("--watch") ", print one document per line at every refresh." },
   { 'w', "watch", "SECONDS", 1,
     "Redraw every " I("SECONDS") " (default 1; a decimal number from 0.1 to "
-    "86400) until interrupted, like " B("top") "(1) or " B("pw-top") "(1): "
+    "86400, or a time with its unit: " B("500ms") ", " B("2s") ") until "
+    "interrupted, like " B("top") "(1) or " B("pw-top") "(1): "
     "a header line, then one line a ring of at most 80 columns, so that 20 "
     "rings fit a 30-line terminal: " B("NAME") " (cut in the middle with "
     B("~") " when long), " B("KIND") " (" B("bytes") ", or channels and "
