@@ -170,6 +170,21 @@ def test_create_exists_reuse_refuses_a_ring_that_does_not_fit(
         other.close()
 
 
+@pytest.mark.parametrize('flags, wrong', [
+    (RingBridge.RingFlags.RECORDS, 'records True, not False'),
+    (RingBridge.RingFlags.OVERWRITE, 'overwrite True, not False'),
+])
+def test_create_exists_reuse_compares_the_kind_of_byte_ring(ring_name, flags,
+                                                            wrong):
+    other = R.create(ring_name, 4096, flags, role=ROLE.CONSUMER)
+    try:
+        with pytest.raises(GLib.Error) as info:
+            R.create(ring_name, 4096, role=ROLE.PRODUCER, exists='reuse')
+        assert wrong in info.value.message, info.value.message
+    finally:
+        other.close()
+
+
 def test_create_exists_replace_makes_a_new_ring(ring_name):
     old = R.create(ring_name, 4096)             # both roles: in use
     try:

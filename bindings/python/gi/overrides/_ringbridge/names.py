@@ -98,10 +98,10 @@ def create(exists, name, size, flags, role, mode,
 
 def _misfit(ring, audio, size, flags, sample_format, channels, rate):
     """What differs between the ring and what was asked for, or None."""
-    overwrite = RingBridge.RingFlags.OVERWRITE
-    pairs = [('overwrite', bool(ring.get_flags() & overwrite),
-              bool(flags & overwrite)),
-             ('sample format', ring.get_sample_format(), sample_format)]
+    pairs = [(what, bool(ring.get_flags() & flag), bool(flags & flag))
+             for what, flag in (('overwrite', RingBridge.RingFlags.OVERWRITE),
+                                ('records', RingBridge.RingFlags.RECORDS))]
+    pairs.append(('sample format', ring.get_sample_format(), sample_format))
     if audio:
         pairs += [('channels', ring.get_channels(), channels),
                   ('rate', ring.get_rate(), rate)]
