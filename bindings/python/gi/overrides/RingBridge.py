@@ -105,6 +105,7 @@ from ._ringbridge.args import (
     _sliced_wait,
     _timeout_us,
     _with_cancellable)
+from ._ringbridge import names as _names
 from ._ringbridge.views import (
     ReadView,
     RingView,
@@ -298,22 +299,28 @@ class Ring(RingBridge.Ring):
     @staticmethod
     @_argument_errors
     def create(name, capacity, flags=RingBridge.RingFlags.NONE,
-               role=RingBridge.RingRole.BOTH, mode=0o600):
-        """Creates a named byte ring (see rb_ring_create())."""
-        return RingBridge.Ring.create(name, _count(capacity, 'capacity'),
-                                      _flags(flags), _role(role),
-                                      _count(mode, 'mode'))
+               role=RingBridge.RingRole.BOTH, mode=0o600, exists='fail'):
+        """Creates a named byte ring (see rb_ring_create()).  ``exists``
+        says what to do if the name is taken: 'fail' (GLib.Error EXISTS),
+        'reuse' (take ``role`` in that ring if it fits, see
+        rb_ring_create_or_take_over()) or 'replace' (remove the name, then
+        create; see rb_ring_unlink())."""
+        return _names.create(exists, name, _count(capacity, 'capacity'),
+                             _flags(flags), _role(role), _count(mode, 'mode'))
 
     @staticmethod
     @_argument_errors
     def create_audio(name, format, channels, rate, frames,
                      flags=RingBridge.RingFlags.NONE,
-                     role=RingBridge.RingRole.BOTH, mode=0o600):
-        """Creates a named audio ring; ``format`` as for :meth:`new_audio`."""
-        return RingBridge.Ring.create_audio(
-            name, _to_sample_format(format), _count(channels, 'channels'),
-            _count(rate, 'rate'), _count(frames, 'frames'), _flags(flags),
-            _role(role), _count(mode, 'mode'))
+                     role=RingBridge.RingRole.BOTH, mode=0o600,
+                     exists='fail'):
+        """Creates a named audio ring; ``format`` as for :meth:`new_audio`,
+        ``exists`` as for :meth:`create`."""
+        return _names.create(exists, name, _count(frames, 'frames'),
+                             _flags(flags), _role(role), _count(mode, 'mode'),
+                             _to_sample_format(format),
+                             _count(channels, 'channels'),
+                             _count(rate, 'rate'))
 
     @staticmethod
     @_argument_errors
@@ -326,16 +333,24 @@ class Ring(RingBridge.Ring):
 
     @staticmethod
     @_argument_errors
-    def open(name, role):
-        """Attaches to the named ring with ``role`` (see rb_ring_open())."""
-        return RingBridge.Ring.open(name, _role(role))
+    def open(name, role, timeout=0):
+        """Attaches to the named ring with ``role`` (see rb_ring_open()).
+        With a ``timeout`` in seconds (None: no limit) it first waits for
+        the ring to appear, so either side may start first; Ctrl-C ends
+        the wait.  The default 0 does not wait (GLib.Error NOT_FOUND)."""
+        role = _role(role)
+        return _names.open_waiting(
+            lambda: RingBridge.Ring.open(name, role), name, timeout)
 
     @staticmethod
     @_argument_errors
-    def open_full(name, role, open_flags):
+    def open_full(name, role, open_flags, timeout=0):
         """rb_ring_open_full(): :meth:`open` with RingOpenFlags."""
-        return RingBridge.Ring.open_full(
-            name, _role(role), _flags(open_flags, RingBridge.RingOpenFlags))
+        role = _role(role)
+        open_flags = _flags(open_flags, RingBridge.RingOpenFlags)
+        return _names.open_waiting(
+            lambda: RingBridge.Ring.open_full(name, role, open_flags), name,
+            timeout)
 
     @staticmethod
     @_argument_errors
@@ -635,7 +650,8 @@ class Ring(RingBridge.Ring):
         """Reads into a writable C-contiguous buffer, filling as much of it
         as there is data (whole frames on an audio ring, in the ring's
         sample type for typed buffers).  Returns the number of bytes read.
-        ``timeout`` as for :meth:`read`.
+        ``timeout`` as for :meth:`read`; like it, a short read is not
+        counted as an underrun.
         """
         self._rb_consumer('read_into()')
         with _Buffer(buffer, writable=True) as buf:
@@ -644,10 +660,13 @@ class Ring(RingBridge.Ring):
                 return 0
             self._rb_wait_then(buf.nbytes, timeout)
             fsize = self._rb_facts.frame_size
+            # Only what is there: the ring counts a short read of its
+            # realtime calls as an underrun, and none of Python's reads.
+            n = min(buf.nbytes, RingBridge.Ring.read_available(self))
             if fsize > 1:
                 return fsize * _c_read_frames(self._rb_pointer, buf.address,
-                                              buf.nbytes // fsize)
-            return _c_read(self._rb_pointer, buf.address, buf.nbytes)
+                                              n // fsize)
+            return _c_read(self._rb_pointer, buf.address, n) if n else 0
 
     readinto = read_into
 
