@@ -473,8 +473,10 @@ rb_shm_claim (struct rb_shm_header *hdr, int role, uint64_t self,
 
   for (;;) {
     /* relaxed: the creator's fields are written before the ring's magic is
-     * published and never change after. */
-    bool creator_both = cur != 0 && cur != self &&
+     * published and never change after. The creator may be this process:
+     * a second object here takes a role from the creator's object, as a
+     * second process would (the owner word cannot tell them apart). */
+    bool creator_both = cur != 0 &&
         cur == atomic_load_explicit (&hdr->creator_owner, memory_order_relaxed)
         && atomic_load_explicit (&hdr->creator_role, memory_order_relaxed) ==
         RB_ROLE_BOTH;
