@@ -19,6 +19,7 @@ forged header gives a clear error, never a wrong array.
 import ast
 import ctypes
 import math
+import operator
 
 from gi.module import get_introspection_module
 from gi.repository import GLib
@@ -67,8 +68,8 @@ def _item_dtype(dtype, shape):
     elif isinstance(shape, int) and not isinstance(shape, bool):
         shape = (shape,)
     try:
-        shape = tuple(int(operator_index(n)) for n in shape)
-    except TypeError:
+        shape = tuple(_index(n) for n in shape)
+    except (TypeError, AttributeError):
         raise TypeError('shape must be a tuple of integers, not %r'
                         % (shape,)) from None
     if any(n < 1 for n in shape):
@@ -92,10 +93,10 @@ def _item_dtype(dtype, shape):
     return dt, shape, size
 
 
-def operator_index(n):
+def _index(n):
     if isinstance(n, bool):
         raise TypeError('bool')
-    return n.__index__()
+    return operator.index(n)
 
 
 def _descriptor(dt, shape):
@@ -246,11 +247,13 @@ def write(ring, items, data):
     item shape (one item, or n items along a first axis), or a matching
     buffer.  Returns the bytes written (whole items)."""
     np = _np
-    if np is not None and isinstance(data, np.ndarray):
-        data = np.ascontiguousarray(_check_array(ring, items, data,
-                                                 'write()'))
+    is_array = np is not None and isinstance(data, np.ndarray)
+    if is_array:
+        # as bytes: NumPy exports no buffer of some dtypes (datetime64)
+        data = np.ascontiguousarray(_check_array(
+            ring, items, data, 'write()')).reshape(-1).view(np.uint8)
     with _Buffer(data) as buf:
-        if not (np is not None and isinstance(data, np.ndarray)):
+        if not is_array:
             _check_buffer(items, buf, 'write()')
         n = buf.nbytes // items.size
         if n == 0:
@@ -269,7 +272,7 @@ def read_items(ring, n, wait_then):
     out = empty(ring, min(n, avail), None)
     if out.shape[0] == 0:
         return out
-    with _Buffer(out, writable=True) as buf:
+    with _Buffer(out.reshape(-1).view('u1'), writable=True) as buf:
         got = _c_read_items(ring._rb_pointer, buf.address, out.shape[0])
     return out[:got]
 
