@@ -210,6 +210,32 @@ def test_descriptor_too_long_for_the_header():
         Ring.new_items(fields, 2)
 
 
+def test_read_into_and_views_of_an_item_ring():
+    dt = np.dtype('M8[ms]')
+    ring = Ring.new_items(dt, 8, shape=(2,))
+    data = np.arange(10, dtype='i8').view(dt).reshape(5, 2)
+    ring.write(data)
+    out = np.zeros((2, 2), dtype=dt)
+    assert ring.read_into(out) == 2 * ring.item_size
+    assert (out == data[:2]).all()
+    with pytest.raises(TypeError, match='dtype datetime64'):
+        ring.read_into(np.zeros((2, 2), dtype='i8'))
+    with pytest.raises(ValueError, match=r'shape \(2,\)'):
+        ring.read_into(np.zeros((2, 3), dtype=dt))
+    with pytest.raises(BufferError, match='not C-contiguous'):
+        ring.read_into(np.zeros((4, 2), dtype=dt)[::2])
+    raw = bytearray(ring.item_size + 3)       # whole items only
+    assert ring.read_into(raw) == ring.item_size
+    assert bytes(raw[:ring.item_size]) == data[2].tobytes()
+    with ring.read_view() as view:
+        assert view.array.shape == (2, 2) and view.array.dtype == dt
+        assert (view.array == data[3:]).all()
+    s = Ring.new_items([('a', '<u2'), ('b', '<f4')], 4)
+    s.write(np.ones(3, dtype=s.dtype))
+    with s.read_view() as view:
+        assert view.array.shape == (3,) and view.array['a'].sum() == 3
+
+
 def test_read_items_needs_an_item_ring():
     with pytest.raises(TypeError, match='needs an item ring'):
         Ring.new(64).read_items(1)

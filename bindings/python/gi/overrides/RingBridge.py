@@ -699,6 +699,10 @@ class Ring(RingBridge.Ring):
         ``timeout`` as for :meth:`read`.
         """
         self._rb_consumer('read_into()')
+        items = _items.info(self)
+        if items:
+            return _items.read_into(self, items, buffer,
+                                    lambda n: self._rb_wait_then(n, timeout))
         with _Buffer(buffer, writable=True) as buf:
             self._rb_check_buffer(buf, 'read_into()')
             if buf.nbytes == 0:

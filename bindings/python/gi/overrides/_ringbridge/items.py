@@ -221,7 +221,7 @@ def _check_array(ring, items, a, what):
     return a
 
 
-def _check_buffer(items, buf, what):
+def _check_buffer(items, buf, what, whole=True):
     """A buffer that is not a NumPy array: raw bytes (whole items), or the
     struct-module numbers of a one-element item dtype (array.array('q'),
     memoryview.cast('e'), ...)."""
@@ -237,7 +237,7 @@ def _check_buffer(items, buf, what):
             raise TypeError('%s: the ring holds items of dtype %s, the buffer '
                             'has format %r (%d-byte items)' % (
                                 what, dt, buf.format, buf.itemsize))
-    if buf.nbytes % items.size:
+    if whole and buf.nbytes % items.size:
         raise ValueError('%s: %d bytes is not a whole number of %d-byte items'
                          % (what, buf.nbytes, items.size))
 
@@ -259,6 +259,27 @@ def write(ring, items, data):
         if n == 0:
             return 0
         return items.size * _c_write_items(ring._rb_pointer, buf.address, n)
+
+
+def read_into(ring, items, buffer, wait_then):
+    """Ring.read_into() on an item ring: a writable array of the ring's
+    dtype and item shape, or a matching buffer; whole items only.  Returns
+    the bytes read."""
+    np = _np
+    is_array = np is not None and isinstance(buffer, np.ndarray)
+    if is_array:
+        a = _check_array(ring, items, buffer, 'read_into()')
+        if not a.flags.c_contiguous:
+            raise BufferError('read_into(): the array is not C-contiguous')
+        buffer = a.reshape(-1).view(np.uint8)
+    with _Buffer(buffer, writable=True) as buf:
+        if not is_array:
+            _check_buffer(items, buf, 'read_into()', whole=False)
+        n = buf.nbytes // items.size
+        if n == 0:
+            return 0
+        wait_then(n * items.size)
+        return items.size * _c_read_items(ring._rb_pointer, buf.address, n)
 
 
 def read_items(ring, n, wait_then):
