@@ -560,7 +560,7 @@ struct items_forgery {
 };
 
 static void
-items_seeds (const char *hdir, const char *adir)
+items_forged_seeds (const char *hdir)
 {
   static const struct items_forgery forged[] = {
     { "bad-items-size-not-frame-size", RB_SHM_CORRUPT, "item size 13 does "
@@ -591,33 +591,6 @@ items_seeds (const char *hdir, const char *adir)
   struct rb_shm_header h;
   struct seed s;
 
-  for (int overwrite = 0; overwrite < 2; overwrite++) {
-    const char *name = overwrite ? "valid-items-3-overwrite" :
-        "valid-items-12-inline";
-
-    items_block (&h, overwrite ? 3 : 12, overwrite ? OVERWRITE : 0,
-        overwrite ? NULL : "{'descr': '<f4', 'shape': (3,)}",
-        RB_SHM_DESCRIPTOR_INLINE);
-    seed_begin (&s, PAGE + 4096, &h);
-    exercise (&s, false);
-    expect (name, &s, RB_SHM_OK, "");
-    emit (hdir, name, &s);
-    seed_begin (&s, PAGE + 4096, &h);
-    byte (&s, ROLE (RB_ROLE_BOTH));
-    exercise (&s, false);
-    emit (adir, name, &s);
-  }
-  /* a long descriptor: after the struct, not in the image (harness B's
-   * file has zeros there, which attach refuses) */
-  items_block (&h, 1000, 0, "abcde", RB_SHM_DESCRIPTOR_AFTER);
-  seed_begin (&s, PAGE + 4096, &h);
-  exercise (&s, false);
-  expect ("valid-items-1000-after", &s, RB_SHM_OK, "");
-  emit (hdir, "valid-items-1000-after", &s);
-  seed_begin (&s, PAGE + 4096, &h);
-  byte (&s, ROLE (RB_ROLE_CONSUMER));
-  emit (adir, "items-descriptor-after-zeros", &s);
-
   for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++) {
     const struct items_forgery *f = &forged[i];
     bool after = strstr (f->name, "after") != NULL;
@@ -645,6 +618,41 @@ items_seeds (const char *hdir, const char *adir)
   expect ("bad-items-descriptor-on-byte-ring", &s, RB_SHM_CORRUPT, "item "
       "descriptor (offset 0, length 4) in a ring that is not");
   emit (hdir, "bad-items-descriptor-on-byte-ring", &s);
+}
+
+static void
+items_seeds (const char *hdir, const char *adir)
+{
+  struct rb_shm_header h;
+  struct seed s;
+
+  for (int overwrite = 0; overwrite < 2; overwrite++) {
+    const char *name = overwrite ? "valid-items-3-overwrite" :
+        "valid-items-12-inline";
+
+    items_block (&h, overwrite ? 3 : 12, overwrite ? OVERWRITE : 0,
+        overwrite ? NULL : "{'descr': '<f4', 'shape': (3,)}",
+        RB_SHM_DESCRIPTOR_INLINE);
+    seed_begin (&s, PAGE + 4096, &h);
+    exercise (&s, false);
+    expect (name, &s, RB_SHM_OK, "");
+    emit (hdir, name, &s);
+    seed_begin (&s, PAGE + 4096, &h);
+    byte (&s, ROLE (RB_ROLE_BOTH));
+    exercise (&s, false);
+    emit (adir, name, &s);
+  }
+  /* a long descriptor: after the struct, not in the image (harness B's
+   * file has zeros there, which attach refuses) */
+  items_block (&h, 1000, 0, "abcde", RB_SHM_DESCRIPTOR_AFTER);
+  seed_begin (&s, PAGE + 4096, &h);
+  exercise (&s, false);
+  expect ("valid-items-1000-after", &s, RB_SHM_OK, "");
+  emit (hdir, "valid-items-1000-after", &s);
+  seed_begin (&s, PAGE + 4096, &h);
+  byte (&s, ROLE (RB_ROLE_CONSUMER));
+  emit (adir, "items-descriptor-after-zeros", &s);
+  items_forged_seeds (hdir);
 }
 
 /* Inputs that once made a harness fail, one per bug: the test
