@@ -110,6 +110,7 @@ from ._ringbridge.views import (
     ReadView,
     RingView,
     WriteView)
+from ._ringbridge import items as _items
 
 for _public in (RingArgumentError, RingClosedError, RingView, ReadView,
                 WriteView, sample_format_to_dtype, sample_format_from_dtype,
@@ -324,6 +325,23 @@ class Ring(RingBridge.Ring):
 
     @staticmethod
     @_argument_errors
+    def new_items(dtype, n_items, shape=None,
+                  flags=RingBridge.RingFlags.NONE):
+        """A new anonymous ring of ``n_items`` items of NumPy ``dtype``,
+        each of ``shape`` (docs/python.md, "Items and NumPy dtypes")."""
+        return _items.new_items(dtype, n_items, shape, _flags(flags), _count)
+
+    @staticmethod
+    @_argument_errors
+    def create_items(name, dtype, n_items, shape=None,
+                     flags=RingBridge.RingFlags.NONE):
+        """Creates a named item ring (see :meth:`new_items`); another
+        process's :meth:`open` finds the dtype and shape in its header."""
+        return _items.create_items(name, dtype, n_items, shape,
+                                   _flags(flags), _count)
+
+    @staticmethod
+    @_argument_errors
     def new_from_fd(fd, role):
         """Attaches to a ring passed as a file descriptor (which stays
         yours).  ``fd`` may be an int or an object with fileno()."""
@@ -516,11 +534,51 @@ class Ring(RingBridge.Ring):
 
     @property
     def dtype(self):
-        """The NumPy dtype of one sample (``uint8`` for a byte ring,
-        ``V3`` for S24LE); None without NumPy."""
+        """The NumPy dtype of one item of an item ring, else of one sample
+        (``uint8`` for a byte ring, ``V3`` for S24LE); None without NumPy."""
         if _np is None:
             return None
-        return _np.dtype(_DTYPE_NAMES[self._rb_facts.format])
+        return _items.dtype_of(self, lambda: _np.dtype(
+            _DTYPE_NAMES[self._rb_facts.format]))
+
+    # -- items (docs/python.md, "Items and NumPy dtypes") ---------------------
+
+    @property
+    def item_shape(self):
+        """The shape of one item: an item ring's, ``(channels,)`` for an
+        audio ring, ``()`` for a byte ring."""
+        return _items.item_shape(self)
+
+    item_size = _fact_property(
+        'frame_size', """Bytes per item (the frame size; 1 for bytes).""")
+
+    @property
+    def capacity_items(self):
+        """The capacity in whole items (frames, bytes)."""
+        return self._rb_facts.capacity // self._rb_facts.frame_size
+
+    @_checked
+    def __len__(self):
+        """Whole items (frames, bytes) readable now; moves nothing."""
+        return _items.readable(self)
+
+    def __bool__(self):
+        # a ring object is true even when empty (len() would say otherwise)
+        return True
+
+    @staticmethod
+    def is_lock_free():
+        """True: the ring's positions are 64-bit atomics, which the build
+        asserts are lock-free (rb-shm-private.h)."""
+        return True
+
+    @_checked
+    def read_items(self, n_items, timeout=0):
+        """Reads up to ``n_items`` items of an item ring into a new array of
+        shape (k,) + item_shape.  ``timeout`` as for :meth:`read`."""
+        self._rb_consumer('read_items()')
+        return _items.read_items(self, _count(n_items, 'n_items'),
+                                 lambda n: self._rb_wait_then(n, timeout))
 
     # -- bytes ----------------------------------------------------------------
 
@@ -534,6 +592,9 @@ class Ring(RingBridge.Ring):
         the ring's sample type; plain bytes are taken as they are.
         """
         self._rb_producer('write()')
+        items = _items.info(self)
+        if items:
+            return _items.write(self, items, data)
         with _Buffer(data) as buf:
             self._rb_check_buffer(buf, 'write()')
             if buf.nbytes == 0:
@@ -654,6 +715,10 @@ class Ring(RingBridge.Ring):
         counted as an underrun.
         """
         self._rb_consumer('read_into()')
+        items = _items.info(self)
+        if items:
+            return _items.read_into(self, items, buffer,
+                                    lambda n: self._rb_wait_then(n, timeout))
         with _Buffer(buffer, writable=True) as buf:
             self._rb_check_buffer(buf, 'read_into()')
             if buf.nbytes == 0:
@@ -713,15 +778,14 @@ class Ring(RingBridge.Ring):
         if n:
             self._rb_wait_then(n * fsize, timeout)
         avail = RingBridge.Ring.read_available(self) // fsize
-        shape = (min(n, avail),) + ((channels,) if channels else ())
-        out = np.empty(shape, dtype=self.dtype)
+        out = _items.empty(self, min(n, avail), self.dtype)
         if out.size == 0:
             return out
         with _Buffer(out, writable=True) as buf:
             if fsize > 1:
-                got = _c_read_frames(self._rb_pointer, buf.address, shape[0])
+                got = _c_read_frames(self._rb_pointer, buf.address, len(out))
             else:
-                got = _c_read(self._rb_pointer, buf.address, shape[0])
+                got = _c_read(self._rb_pointer, buf.address, len(out))
         return out[:got]
 
     @_checked
@@ -859,9 +923,7 @@ class Ring(RingBridge.Ring):
         self._rb_reader('read_frames_at()')
         frame = _position(frame)
         n = _count(n_frames, 'n_frames')
-        channels = self._rb_facts.channels
-        out = np.empty((n,) + ((channels,) if channels else ()),
-                       dtype=self.dtype)
+        out = _items.empty(self, n, self.dtype)
         got = _sz(0)
         with _Buffer(out, writable=True) as buf:
             status = _c_read_frames_at(self._rb_pointer, frame, buf.address,
