@@ -109,11 +109,13 @@ from ._ringbridge.views import (
     ReadView,
     RingView,
     WriteView)
+from ._ringbridge import cpointer as _cpointer
+from ._ringbridge.cpointer import cffi_cdef
 
 for _public in (RingArgumentError, RingClosedError, RingView, ReadView,
                 WriteView, sample_format_to_dtype, sample_format_from_dtype,
                 s24le_to_int32, int32_to_s24le, samples_to_float,
-                samples_from_float):
+                samples_from_float, cffi_cdef):
     _public.__module__ = 'gi.repository.RingBridge'
 
 __all__ = []
@@ -139,6 +141,7 @@ __all__ += ['sample_format_to_dtype', 'sample_format_from_dtype',
             's24le_to_int32', 'int32_to_s24le', 'samples_to_float',
             'samples_from_float']
 __all__ += ['RingView', 'ReadView', 'WriteView']
+__all__.append('cffi_cdef')
 
 
 # --- passing a ring to another process ---------------------------------------
@@ -390,6 +393,23 @@ class Ring(RingBridge.Ring):
 
     def __exit__(self, *exc):
         self.close()
+
+    # -- handing the ring to C (_ringbridge/cpointer.py) -----------------------
+
+    @property
+    def c_pointer(self):
+        """The address of the ring's ``RbRing *``, an int, for C code
+        (ctypes ``c_void_p``, Cython ``<RbRing *><uintptr_t>``).  Valid
+        while this object lives and is not closed; RingClosedError after
+        close.  See docs/python.md, "Handing the ring to C"."""
+        return _cpointer.c_pointer(self)
+
+    @_checked
+    def cffi_pointer(self, ffi):
+        """The ring as a CFFI cdata ``RbRing *`` of ``ffi`` (which has
+        ``ffi.cdef(RingBridge.cffi_cdef())``); the cdata keeps this object
+        alive."""
+        return _cpointer.cffi_pointer(self, ffi)
 
     # -- internals ------------------------------------------------------------
 
