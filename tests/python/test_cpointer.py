@@ -137,6 +137,11 @@ PROTOTYPE = re.compile(r'^([A-Za-z_][\w \t*]*?)\b(rb_\w+)\s*\(([^;{}]*?)\)'
                        r'[\w \t\n]*;', re.M | re.S)
 
 
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
 def normalize(text):
     """A declaration in C types, one space between tokens."""
     text = re.sub(r'\bRB_API\b|\bG_GNUC_\w+', ' ', text)
@@ -151,7 +156,7 @@ def prototypes(text):
 
 
 def public_headers():
-    umbrella = open(os.path.join(LIBDIR, 'ringbridge.h')).read()
+    umbrella = read(os.path.join(LIBDIR, 'ringbridge.h'))
     names = re.findall(r'#include <ringbridge/([\w-]+\.h)>', umbrella)
     # generated ones (rb-version.h, rb-enum-types.h) declare no RT calls
     return [os.path.join(LIBDIR, n) for n in names
@@ -163,7 +168,7 @@ def documented_threads():
     definitions in lib/ringbridge/*.c."""
     docs = {}
     for path in glob.glob(os.path.join(LIBDIR, '*.c')):
-        text = open(path).read()
+        text = read(path)
         for m in re.finditer(r'/\*\*\n \* (rb_\w+):[^\n]*\n(.*?)\*/', text,
                              re.S):
             t = re.search(r'Thread:(.*?)(?:\n \*\s*\n|\Z)', m.group(2), re.S)
@@ -181,7 +186,7 @@ def test_cdef_declares_every_rt_safe_call_as_the_headers_do():
     from gi.overrides._ringbridge.cpointer import CDEF_LEFT_OUT
     header = {}
     for path in public_headers():
-        header.update(prototypes(open(path).read()))
+        header.update(prototypes(read(path)))
     cdef = prototypes(RingBridge.cffi_cdef())
     threads = documented_threads()
     assert len(header) > 60 and len(cdef) > 40      # the parsers work
