@@ -149,6 +149,12 @@ def normalize(text):
     return ' '.join(GLIB_TYPES.get(t, t) for t in tokens)
 
 
+def pretty(decl):
+    """A normalized declaration as a line of the cdef text."""
+    decl = re.sub(r'\( | (?=[,)])', lambda m: m.group(0).strip(), decl)
+    return re.sub(r'\* ', '*', decl) + ';'
+
+
 def prototypes(text):
     """{name: normalized declaration} of every rb_* function in ``text``."""
     return {m.group(2): normalize('%s %s (%s)' % m.group(1, 2, 3))
@@ -192,15 +198,16 @@ def test_cdef_declares_every_rt_safe_call_as_the_headers_do():
     assert len(header) > 60 and len(cdef) > 40      # the parsers work
     rt = {name for name in header if rt_safe(threads.get(name, ''))}
     missing = rt - set(cdef) - set(CDEF_LEFT_OUT)
-    assert not missing, 'RT-safe calls missing from cffi_cdef(): %s' % (
-        sorted(missing))
+    assert not missing, 'RT-safe calls missing from cffi_cdef() (in ' \
+        '_ringbridge/cpointer.py), add:\n%s' % '\n'.join(
+            pretty(header[name]) for name in sorted(missing))
     for name, decl in cdef.items():
         assert name in header, '%s is in cffi_cdef() but in no public ' \
             'header' % name
         assert rt_safe(threads.get(name, '')), '%s is not documented ' \
             'RT-safe (Thread: %s)' % (name, threads.get(name))
         assert decl == header[name], 'cffi_cdef() says\n  %s\nthe header ' \
-            'says\n  %s' % (decl, header[name])
+            'says\n  %s' % (pretty(decl), pretty(header[name]))
     assert not set(CDEF_LEFT_OUT) & set(cdef)
 
 
