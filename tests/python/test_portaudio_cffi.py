@@ -85,10 +85,13 @@ def player_dir():
     """build-player.py run as a user would, its module in the build dir."""
     outdir = os.path.join(cffibuild.BUILD_ROOT, 'examples', 'python',
                           'portaudio-cffi')
-    subprocess.run([sys.executable, os.path.join(EXAMPLE, 'build-player.py'),
-                    '--outdir', outdir], check=True, capture_output=True,
-                   env=cffibuild.pkg_config_env(), timeout=600)
-    assert not glob.glob(os.path.join(EXAMPLE, '_rbplayer*')), \
+    for variant in ([], ['--ctypes']):
+        subprocess.run([sys.executable,
+                        os.path.join(EXAMPLE, 'build-player.py'),
+                        '--outdir', outdir] + variant,
+                       check=True, capture_output=True,
+                       env=cffibuild.pkg_config_env(), timeout=600)
+    assert not glob.glob(os.path.join(EXAMPLE, '*.so')), \
         'the module was built into the source tree'
     return outdir
 
@@ -112,10 +115,16 @@ def dominant_frequency(x):
     return np.argmax(spectrum) * RATE / len(x)
 
 
-def test_the_c_callback_plays_the_ring_into_jack(player_dir, jackd, tmp_path):
+@pytest.mark.parametrize('variant', ['cffi', 'ctypes'])
+def test_the_c_callback_plays_the_ring_into_jack(player_dir, jackd, tmp_path,
+                                                 variant):
+    """cffi: the CFFI module gets ring.cffi_pointer(ffi); ctypes: the same C
+    as a plain library gets ring.c_pointer."""
     client = 'rbplay%d' % os.getpid()
     seconds, frequency, amplitude = 6, 1000.0, 0.4
-    proc = play_tone(player_dir, jackd, '--client-name', client,
+    proc = play_tone(player_dir, jackd, *(['--ctypes'] if variant == 'ctypes'
+                                          else []),
+                     '--client-name', client,
                      '--seconds', str(seconds), '--frequency',
                      str(frequency), '--amplitude', str(amplitude))
     try:
@@ -154,3 +163,7 @@ def test_play_tone_without_the_module_says_so(tmp_path):
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1
     assert 'no _rbplayer in %s (run build-player.py' % tmp_path in err
+    proc = play_tone(str(tmp_path), dict(os.environ), '--ctypes')
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert 'librbplayer.so (run build-player.py --ctypes' in err

@@ -6,6 +6,10 @@ callback plays a ringbridge ring) with ringbridge's realtime-safe calls
 declared by RingBridge.cffi_cdef(), as pa_ringbuffer's cdef() was used.
 
     python3 build-player.py [--outdir DIR]
+    python3 build-player.py --ctypes [--outdir DIR]
+
+The second form compiles the same rbplayer.c into a plain shared library,
+librbplayer.so, for play-tone.py --ctypes (no CFFI: ring.c_pointer).
 
 Needs python3-cffi, portaudio19-dev and ringbridge-1.0 for pkg-config (an
 uninstalled build: PKG_CONFIG_PATH=BUILD/meson-uninstalled).  The module
@@ -53,12 +57,30 @@ def pkg_config(*packages):
     return pick('-I'), pick('-L'), pick('-l'), other
 
 
+def build_shared_library(outdir, inc, libdirs, libs, other):
+    path = os.path.join(outdir, 'librbplayer.so')
+    cc = os.environ.get('CC', 'cc')
+    argv = ([cc, '-shared', '-fPIC', '-O2', '-std=gnu11', '-Wall', '-o', path,
+             os.path.join(HERE, 'rbplayer.c')] + other +
+            ['-I' + d for d in inc] + ['-L' + d for d in libdirs] +
+            ['-l' + lib for lib in libs])
+    if subprocess.run(argv).returncode != 0:
+        sys.exit('build-player.py: %s failed' % ' '.join(argv))
+    print('built %s' % path)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--outdir', default='.',
                         help='where the module goes (default: here)')
+    parser.add_argument('--ctypes', action='store_true',
+                        help='build librbplayer.so for ctypes instead')
     args = parser.parse_args()
     inc, libdirs, libs, other = pkg_config('ringbridge-1.0', 'portaudio-2.0')
+    os.makedirs(args.outdir, exist_ok=True)
+    if args.ctypes:
+        build_shared_library(args.outdir, inc, libdirs, libs, other)
+        return
     ffibuilder = cffi.FFI()
     ffibuilder.cdef(RingBridge.cffi_cdef())
     ffibuilder.cdef(PLAYER_CDEF)
@@ -68,7 +90,6 @@ def main():
     ffibuilder.set_source('_rbplayer', source, include_dirs=inc,
                           library_dirs=libdirs, libraries=libs,
                           extra_compile_args=other + ['-std=gnu11'])
-    os.makedirs(args.outdir, exist_ok=True)
     path = ffibuilder.compile(tmpdir=args.outdir)
     print('built %s' % path)
 
