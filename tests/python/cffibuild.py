@@ -38,6 +38,8 @@ def pkg_config_env():
 def pkg_config(*packages):
     """(include_dirs, library_dirs, libraries, other cflags) of
     ``packages``."""
+    if not packages:
+        return [], [], [], []
     out = subprocess.run(['pkg-config', '--cflags', '--libs', *packages],
                          capture_output=True, text=True, check=True,
                          env=pkg_config_env()).stdout

@@ -123,6 +123,13 @@ def test_cffi_pointer_refuses_what_is_no_ffi(ring):
         ring.cffi_pointer(object())
     with pytest.raises(TypeError, match='cffi_cdef'):
         ring.cffi_pointer(cffi.FFI())
+    # a compiled module's ffi that lacks the declarations
+    other = cffibuild.build('_rb_test_no_cdef', 'int twice (int x);',
+                            'int twice (int x) { return 2 * x; }',
+                            packages=())
+    assert other.lib.twice(21) == 42
+    with pytest.raises(TypeError, match='cffi_cdef'):
+        ring.cffi_pointer(other.ffi)
 
 
 # --- the cdef text against the headers -----------------------------------------

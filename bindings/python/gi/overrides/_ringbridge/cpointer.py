@@ -157,9 +157,11 @@ def cffi_pointer(ring, ffi):
     if typeof is None or not hasattr(ffi, 'cast') or not hasattr(ffi, 'gc'):
         raise TypeError('cffi_pointer() takes a cffi.FFI instance, not %s'
                         % type(ffi).__name__)
+    import cffi     # whoever has an FFI has cffi; the overrides do not need it
     try:
         ctype = typeof('RbRing *')
-    except Exception as e:  # cffi.CDefError, ffi.error: no such type
+    except (cffi.CDefError, getattr(ffi, 'error', cffi.CDefError)) as e:
+        # (a compiled module's ffi raises its ffi.error)
         raise TypeError('cffi_pointer(): this FFI does not declare RbRing; '
                         'give it ffi.cdef(RingBridge.cffi_cdef()) first (%s)'
                         % e) from None
