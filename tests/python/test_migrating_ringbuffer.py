@@ -136,6 +136,24 @@ def test_get_data_needs_views():
         view.check()
 
 
+def test_following_the_writer_needs_readers():
+    # a reader that keeps its own position (where the seed's user kept
+    # sampleStart) and says what it missed when the writer lapped it
+    ring = Ring.new_audio('F32LE', 2, 48000, 1000, flags=OVERWRITE)
+    fs, cap = ring.frame_size, ring.get_capacity_frames()
+    reader = ring.reader(policy='catch-up')
+    ring.write(samples(0, 100))
+    assert reader.available == 100 * fs
+    assert np.array_equal(reader.read_frames(100), samples(0, 100))
+    assert reader.position == 100 * fs and reader.gaps() == []
+    ring.write(samples(100, 3 * cap))              # laps the reader
+    got = reader.read_frames(cap)
+    (gap,) = reader.gaps()
+    assert gap.position == 100 * fs and gap.length > 0
+    resume = (gap.position + gap.length) // fs
+    assert np.array_equal(got, samples(resume, len(got)))
+
+
 # --- shared between processes: initialize_from_raw() -------------------------
 
 def test_shared_in_this_process(ring_name):
