@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import wave
 
 import numpy as np
@@ -50,26 +51,45 @@ def _stop(proc):
             proc.wait(timeout=10)
 
 
+def _start_jackd(name, log):
+    """Starts jackd ``name``; returns (process, ready).  jackd 1.9 has 8
+    server slots for the whole machine: when other tests hold them all,
+    wait for one (as tests/jack/test-jack.py does)."""
+    env = dict(os.environ, JACK_NO_AUDIO_RESERVATION='1')
+    deadline = time.monotonic() + 120
+    while True:
+        log.seek(0)
+        log.truncate()
+        with _registry_lock():
+            # --sync: a client late on a loaded machine delays the cycle
+            # instead of being skipped (a gap in the capture)
+            proc = subprocess.Popen(
+                ['jackd', '--no-realtime', '--sync', '-n', name, '-d',
+                 'dummy', '-r', str(RATE), '-p', '64'],
+                stdout=log, stderr=subprocess.STDOUT, env=env)
+            ready = subprocess.run(['jack_wait', '-s', name, '-w', '-t',
+                                    '30'], capture_output=True, text=True,
+                                   timeout=60)
+            if ready.returncode == 0 and proc.poll() is None:
+                return proc, True
+            _stop(proc)
+        log.seek(0)
+        if 'Too many servers' not in log.read() or \
+                time.monotonic() > deadline:
+            return proc, False
+        time.sleep(1)
+
+
 @pytest.fixture
 def jackd(tmp_path):
-    """A private jackd (dummy backend, 48 kHz, 64-frame periods); yields
-    the environment of its clients."""
+    """A private jackd (dummy backend, 48 kHz, 64-frame periods), stopped
+    by its pid; yields the environment of its clients."""
     name = 'rbpyc%d' % os.getpid()
-    env = dict(os.environ, JACK_NO_AUDIO_RESERVATION='1')
     log = open(tmp_path / 'jackd.log', 'w+')
-    with _registry_lock():
-        # --sync: a client late on a loaded machine delays the cycle
-        # instead of being skipped (a gap in the capture)
-        proc = subprocess.Popen(
-            ['jackd', '--no-realtime', '--sync', '-n', name, '-d', 'dummy',
-             '-r', str(RATE), '-p', '64'],
-            stdout=log, stderr=subprocess.STDOUT, env=env)
-        ready = subprocess.run(['jack_wait', '-s', name, '-w', '-t', '30'],
-                               capture_output=True, text=True, timeout=60)
+    proc, ready = _start_jackd(name, log)
     try:
         log.seek(0)
-        assert ready.returncode == 0 and proc.poll() is None, \
-            'jackd %s did not start: %s' % (name, log.read())
+        assert ready, 'jackd %s did not start: %s' % (name, log.read())
         yield dict(os.environ, JACK_DEFAULT_SERVER=name,
                    JACK_NO_START_SERVER='1')
     finally:
