@@ -187,3 +187,16 @@ def test_play_tone_without_the_module_says_so(tmp_path):
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1
     assert 'librbplayer.so (run build-player.py --ctypes' in err
+
+
+@pytest.mark.parametrize('args, status, message', [
+    (['--amplitude', '2'], 2, '--amplitude must be within 0..1'),
+    (['--seconds', '0'], 2, 'must be positive'),
+    (['--frames-per-buffer', '-1'], 2, '--frames-per-buffer must not be'),
+    (['--client-name', 'x' * 200], 1, 'the JACK client name is too long'),
+])
+def test_play_tone_refuses_bad_arguments(player_dir, args, status, message):
+    proc = play_tone(player_dir, dict(os.environ), *args)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == status, err
+    assert message in err

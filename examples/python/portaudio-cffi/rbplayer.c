@@ -102,8 +102,16 @@ rbp_open (RbPlayer **out, RbRing *ring, const char *host_api,
     return "out of memory";
   p->ring = ring;
   p->frame_size = rb_ring_get_frame_size (ring);
-  if (client_name != NULL && client_name[0] != '\0')
-    PaJack_SetClientName (client_name);
+  if (client_name != NULL && client_name[0] != '\0') {
+    /* PortAudio keeps the pointer, not the text */
+    static char name[128];
+
+    if (strlen (client_name) >= sizeof name
+        || PaJack_SetClientName (strcpy (name, client_name)) != paNoError) {
+      free (p);
+      return "the JACK client name is too long";
+    }
+  }
   res = Pa_Initialize ();
   if (res != paNoError) {
     free (p);
