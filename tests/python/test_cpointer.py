@@ -222,7 +222,7 @@ def test_cdef_enum_values_are_the_typelibs():
     """Each enum of the text, member by member, against the typelib's
     (RbRangeStatus is RingBridge.RangeStatus; RB_RANGE_OVERWRITTEN its
     OVERWRITTEN, the members' common prefix taken off as g-ir-scanner
-    does)."""
+    does), and all of its members."""
     enums = re.findall(r'typedef enum \{([^}]*)\} Rb(\w+);',
                        RingBridge.cffi_cdef())
     assert len(enums) >= 3
@@ -236,6 +236,10 @@ def test_cdef_enum_values_are_the_typelibs():
         for member, value in values:
             assert int(getattr(typelib, member[len(prefix):])) == \
                 int(value), member
+        # and none is missing (a flag added in C, say)
+        assert {(v.get_name().upper(), v.get_value())
+                for v in typelib.__info__.get_values()} == \
+            {(m[len(prefix):], int(v)) for m, v in values}, name
 
 
 def test_cdef_compiles_against_the_header_in_api_mode():
