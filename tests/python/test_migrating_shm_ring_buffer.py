@@ -94,8 +94,8 @@ def test_numpy_arrays_through_zero_copy_views(ring_name):
 def test_numpy_items_needs_items(ring_name):
     # NumpyShmRingBuffer: the dtype and shape live in the ring, so the
     # other side needs no arguments
-    producer = Ring.create_items(ring_name, np.float64, 16, shape=(4, 3),
-                                 role=Role.PRODUCER)
+    # (the creator's object holds both roles; the second object takes one)
+    producer = Ring.create_items(ring_name, np.float64, 16, shape=(4, 3))
     assert producer.capacity_items == 16 and producer.item_shape == (4, 3)
     other = Ring.open(ring_name, Role.CONSUMER)
     assert other.dtype == np.float64 and other.item_shape == (4, 3)
