@@ -128,7 +128,7 @@ def test_any_size_needs_capacity():
 def test_any_element_size_needs_items():
     # RingBuffer(elementsize=12, size=...): any element size
     ring = Ring.new_items('f4', 1000, shape=(3,))
-    assert ring.item_size == 12 and ring.capacity_items == 1000
+    assert ring.item_size == 12 and ring.capacity_items >= 1000
     items = np.arange(30, dtype='f4').reshape(10, 3)
     ring.write(items)
     assert np.array_equal(ring.read_items(10), items)

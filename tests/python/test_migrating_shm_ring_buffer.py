@@ -96,7 +96,7 @@ def test_numpy_items_needs_items(ring_name):
     # other side needs no arguments
     # (the creator's object holds both roles; the second object takes one)
     producer = Ring.create_items(ring_name, np.float64, 16, shape=(4, 3))
-    assert producer.capacity_items == 16 and producer.item_shape == (4, 3)
+    assert producer.capacity_items >= 16 and producer.item_shape == (4, 3)
     other = Ring.open(ring_name, Role.CONSUMER)
     assert other.dtype == np.float64 and other.item_shape == (4, 3)
     a = np.arange(24, dtype=np.float64).reshape(2, 4, 3)
