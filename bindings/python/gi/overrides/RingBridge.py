@@ -109,13 +109,11 @@ from ._ringbridge.views import (
     ReadView,
     RingView,
     WriteView)
-from ._ringbridge import cpointer as _cpointer
-from ._ringbridge.cpointer import cffi_cdef
 
 for _public in (RingArgumentError, RingClosedError, RingView, ReadView,
                 WriteView, sample_format_to_dtype, sample_format_from_dtype,
                 s24le_to_int32, int32_to_s24le, samples_to_float,
-                samples_from_float, cffi_cdef):
+                samples_from_float):
     _public.__module__ = 'gi.repository.RingBridge'
 
 __all__ = []
@@ -132,6 +130,13 @@ def _fixed_constant(value):
 RING_MAX_CAPACITY = _fixed_constant(RingBridge.RING_MAX_CAPACITY)
 __all__.append('RING_MAX_CAPACITY')
 
+# The ring as a C handle: RingBridge.cffi_cdef() here, Ring.c_pointer and
+# Ring.cffi_pointer() below (_ringbridge/cpointer.py).
+from ._ringbridge import cpointer as _cpointer  # noqa: E402
+from ._ringbridge.cpointer import cffi_cdef  # noqa: E402
+cffi_cdef.__module__ = 'gi.repository.RingBridge'
+__all__.append('cffi_cdef')
+
 # RB_RECORD_NONE (G_GINT64_CONSTANT (-1)) is not in the typelib.
 RECORD_NONE = getattr(RingBridge, 'RECORD_NONE', -1)
 __all__.append('RECORD_NONE')
@@ -141,7 +146,6 @@ __all__ += ['sample_format_to_dtype', 'sample_format_from_dtype',
             's24le_to_int32', 'int32_to_s24le', 'samples_to_float',
             'samples_from_float']
 __all__ += ['RingView', 'ReadView', 'WriteView']
-__all__.append('cffi_cdef')
 
 
 # --- passing a ring to another process ---------------------------------------
