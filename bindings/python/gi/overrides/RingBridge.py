@@ -132,6 +132,13 @@ def _fixed_constant(value):
 RING_MAX_CAPACITY = _fixed_constant(RingBridge.RING_MAX_CAPACITY)
 __all__.append('RING_MAX_CAPACITY')
 
+# The ring as a C handle: RingBridge.cffi_cdef() here, Ring.c_pointer and
+# Ring.cffi_pointer() below (_ringbridge/cpointer.py).
+from ._ringbridge import cpointer as _cpointer  # noqa: E402
+from ._ringbridge.cpointer import cffi_cdef  # noqa: E402
+cffi_cdef.__module__ = 'gi.repository.RingBridge'
+__all__.append('cffi_cdef')
+
 # RB_RECORD_NONE (G_GINT64_CONSTANT (-1)) is not in the typelib.
 RECORD_NONE = getattr(RingBridge, 'RECORD_NONE', -1)
 __all__.append('RECORD_NONE')
@@ -423,6 +430,23 @@ class Ring(RingBridge.Ring):
 
     def __exit__(self, *exc):
         self.close()
+
+    # -- handing the ring to C (_ringbridge/cpointer.py) -----------------------
+
+    @property
+    def c_pointer(self):
+        """The address of the ring's ``RbRing *``, an int, for C code
+        (ctypes ``c_void_p``, Cython ``<RbRing *><uintptr_t>``).  Valid
+        while this object lives and is not closed; RingClosedError after
+        close.  See docs/python.md, "Handing the ring to C"."""
+        return _cpointer.c_pointer(self)
+
+    @_checked
+    def cffi_pointer(self, ffi):
+        """The ring as a CFFI cdata ``RbRing *`` of ``ffi`` (which has
+        ``ffi.cdef(RingBridge.cffi_cdef())``); the cdata keeps this object
+        alive."""
+        return _cpointer.cffi_pointer(self, ffi)
 
     # -- internals ------------------------------------------------------------
 
