@@ -423,7 +423,9 @@ reader_count_add (struct rb_shm_header *hdr, int delta)
   uint32_t v = atomic_load_explicit (&hdr->readers, memory_order_relaxed);
 
   do {
-    if ((delta < 0 && v == 0) || (delta > 0 && v >= RB_SHM_MAX_READERS))
+    /* a forged value above the limit is left alone for monitors to see */
+    if (v > RB_SHM_MAX_READERS || (delta < 0 && v == 0) ||
+        (delta > 0 && v == RB_SHM_MAX_READERS))
       return;
     /* relaxed: as above; the CAS only keeps concurrent attaches exact */
   } while (!atomic_compare_exchange_weak_explicit (&hdr->readers, &v,

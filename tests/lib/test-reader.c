@@ -17,6 +17,7 @@
 #include "../common/rb-test.h"
 #include "../common/rb-test-ring.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -530,6 +531,52 @@ test_reader_count (void)
   rb_ring_unlink (name, NULL);
 }
 
+/* A hostile count in the header: reported as unknown (-1), never wrapped
+ * by attaching or closing readers. */
+static void
+test_reader_count_hostile (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *path = rb_ring_name_to_path (name);
+  g_autoptr (RbRing) owner = rb_ring_create (name, CAP,
+      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_PRODUCER, 0600, &error);
+  const guint32 forged = 0xffffffffu, zero = 0;
+  RbRingStatus status;
+  RbRing *tap;
+  int fd;
+
+  g_assert_no_error (error);
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  /* the readers count: control block offset 48, header offset 560 */
+  g_assert_cmpint (pwrite (fd, &forged, 4, 560), ==, 4);
+  rb_ring_get_status (owner, &status);
+  g_assert_cmpint (status.readers, ==, -1);
+  tap = open_role (name, RB_RING_ROLE_READER);
+  rb_ring_close (tap);
+  g_object_unref (tap);
+  g_assert_true (rb_ring_status_read_named (name, &status, &error));
+  g_assert_cmpint (status.readers, ==, -1);
+  {
+    guint32 raw = 0;
+    int rfd = open (path, O_RDONLY);
+
+    g_assert_cmpint (pread (rfd, &raw, 4, 560), ==, 4);
+    g_assert_cmphex (raw, ==, forged);   /* left as it was */
+    close (rfd);
+  }
+  /* and a reader closing at 0 does not wrap below it */
+  g_assert_cmpint (pwrite (fd, &zero, 4, 560), ==, 4);
+  tap = open_role (name, RB_RING_ROLE_READER);
+  g_assert_cmpint (pwrite (fd, &zero, 4, 560), ==, 4);
+  g_object_unref (tap);
+  rb_ring_get_status (owner, &status);
+  g_assert_cmpint (status.readers, ==, 0);
+  close (fd);
+  rb_ring_unlink (name, NULL);
+}
+
 /* --- stress: a writer lapping two readers --------------------------------- */
 
 #define STRESS_BYTES (8u << 20)
@@ -681,6 +728,7 @@ static const RbTestCase cases[] = {
   { "/reader/getters-pure", test_getters_pure },
   { "/reader/bad-input", test_bad_input },
   { "/reader/count", test_reader_count },
+  { "/reader/count-hostile", test_reader_count_hostile },
   { "/reader/stress/threads", test_stress_threads },
   { "/reader/stress/process", test_stress_process },
 };
