@@ -299,15 +299,25 @@ open_role (const gchar *name, RbRingRole role)
   return ring;
 }
 
+/* A new named 4096-byte overwrite ring, this object holding @role. */
+static RbRing *
+create_named (const gchar *name, RbRingRole role)
+{
+  g_autoptr (GError) error = NULL;
+  RbRing *ring = rb_ring_create (name, CAP, RB_RING_FLAGS_OVERWRITE, role,
+      0600, &error);
+
+  g_assert_no_error (error);
+  return ring;
+}
+
 /* A new producer takes the ring over: a PRODUCER_RESTART mark where the
  * reader noticed it, and the first producer to arrive is none. */
 static void
 test_restart (void)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree gchar *name = unique_name ();
-  g_autoptr (RbRing) owner = rb_ring_create (name, CAP,
-      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_CONSUMER, 0600, &error);
+  g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
   g_autoptr (RbRing) tap = NULL;
   g_autoptr (RbRingReader) reader = NULL;
   RbRing *producer;
@@ -315,7 +325,6 @@ test_restart (void)
   guint8 buf[64];
   RbGap gap;
 
-  g_assert_no_error (error);
   tap = open_role (name, RB_RING_ROLE_READER);
   reader = new_reader (tap, RB_READER_POLICY_CATCH_UP, 0);
 
@@ -476,9 +485,7 @@ test_bad_input (void)
   rb_test_assert_refused (rb_ring_reader_new (records,
           RB_READER_POLICY_LOSSLESS, 0, &error), &error,
       RB_RING_ERROR_INVALID_FLAGS, "records ring");
-  owner = rb_ring_create (name, CAP, RB_RING_FLAGS_OVERWRITE,
-      RB_RING_ROLE_PRODUCER, 0600, &error);
-  g_assert_no_error (error);
+  owner = create_named (name, RB_RING_ROLE_PRODUCER);
   tap = open_role (name, RB_RING_ROLE_READER);
   rb_test_assert_refused (rb_ring_reader_new (tap, RB_READER_POLICY_LOSSLESS,
           0, &error), &error, RB_RING_ERROR_INVALID_ROLE, "consumer role");
@@ -510,12 +517,10 @@ test_reader_count (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree gchar *name = unique_name ();
-  g_autoptr (RbRing) owner = rb_ring_create (name, CAP,
-      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_PRODUCER, 0600, &error);
+  g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_PRODUCER);
   RbRing *a, *b;
   RbRingStatus status;
 
-  g_assert_no_error (error);
   a = open_role (name, RB_RING_ROLE_READER);
   b = open_role (name, RB_RING_ROLE_READER);
   g_assert_true (rb_ring_status_read_named (name, &status, &error));
@@ -539,14 +544,12 @@ test_reader_count_hostile (void)
   g_autoptr (GError) error = NULL;
   g_autofree gchar *name = unique_name ();
   g_autofree gchar *path = rb_ring_name_to_path (name);
-  g_autoptr (RbRing) owner = rb_ring_create (name, CAP,
-      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_PRODUCER, 0600, &error);
+  g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_PRODUCER);
   const guint32 forged = 0xffffffffu, zero = 0;
   RbRingStatus status;
   RbRing *tap;
   int fd;
 
-  g_assert_no_error (error);
   fd = open (path, O_WRONLY);
   g_assert_cmpint (fd, >=, 0);
   /* the readers count: control block offset 48, header offset 560 */
@@ -688,15 +691,12 @@ test_stress_threads (void)
 static void
 test_stress_process (void)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree gchar *name = unique_name ();
-  g_autoptr (RbRing) owner = rb_ring_create (name, CAP,
-      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_CONSUMER, 0600, &error);
+  g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
   g_autoptr (RbRing) tap = NULL;
   pid_t pid;
   int status;
 
-  g_assert_no_error (error);
   tap = open_role (name, RB_RING_ROLE_READER);
   pid = fork ();
   g_assert_cmpint (pid, >=, 0);
