@@ -315,10 +315,12 @@ create_named (const gchar *name, RbRingRole role)
   return ring;
 }
 
-/* A new producer takes the ring over: a PRODUCER_RESTART mark where the
- * reader noticed it, and the first producer to arrive is none. */
+/* A new producer takes the ring over: a PRODUCER_RESTART mark exactly
+ * where its stream starts (the header's producer_start), for a reader that
+ * lags behind it (catch-up) and for the consumer (lossless); the first
+ * producer to arrive is none. */
 static void
-test_restart (void)
+restart_case (RbReaderPolicy policy)
 {
   g_autofree gchar *name = unique_name ();
   g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
@@ -329,8 +331,10 @@ test_restart (void)
   guint8 buf[64];
   RbGap gap;
 
-  tap = open_role (name, RB_RING_ROLE_READER);
-  reader = new_reader (tap, RB_READER_POLICY_CATCH_UP, 0);
+  /* the lossless reader is the consumer: the owner */
+  tap = policy == RB_READER_POLICY_LOSSLESS ? g_object_ref (owner) :
+      open_role (name, RB_RING_ROLE_READER);
+  reader = new_reader (tap, policy, 0);
 
   producer = open_role (name, RB_RING_ROLE_PRODUCER);
   write_pattern (producer, 100);
@@ -341,15 +345,41 @@ test_restart (void)
 
   producer = open_role (name, RB_RING_ROLE_PRODUCER);
   write_pattern (producer, 100);
+  /* the old producer's bytes first: the mark is ahead, at 100 */
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, 30), ==, 30);
+  g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
+  g_assert_cmpuint (check_read (reader, 60, &t), ==, 60);
+  g_assert_true (t.ok);
+  g_assert_cmpuint (t.n_gaps, ==, 1);
+  g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 140);
+  /* again, taking the mark by hand */
+  rb_ring_close (producer);
+  g_object_unref (producer);
+  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  write_pattern (producer, 10);
+  g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 64);
   g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
   g_assert_cmpint (gap.cause, ==, RB_GAP_PRODUCER_RESTART);
-  g_assert_cmpuint (gap.position, ==, 50);
+  g_assert_cmpuint (gap.position, ==, 200);
   g_assert_cmpuint (gap.length, ==, 0);
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
+  g_assert_cmpuint (rb_ring_reader_get_gap_total (reader,
+          RB_GAP_PRODUCER_RESTART), ==, 0);
   rb_ring_close (producer);
   g_object_unref (producer);
   rb_ring_unlink (name, NULL);
+}
+
+static void
+test_restart (void)
+{
+  restart_case (RB_READER_POLICY_CATCH_UP);
+}
+
+static void
+test_restart_lossless (void)
+{
+  restart_case (RB_READER_POLICY_LOSSLESS);
 }
 
 /* The journal keeps RB_RING_READER_JOURNAL_SIZE entries, merging the
@@ -736,6 +766,7 @@ static const RbTestCase cases[] = {
   { "/reader/lossless/plain", test_lossless_plain },
   { "/reader/cause/underrun", test_underrun },
   { "/reader/cause/restart", test_restart },
+  { "/reader/cause/restart-lossless", test_restart_lossless },
   { "/reader/journal-overflow", test_journal_overflow },
   { "/reader/getters-pure", test_getters_pure },
   { "/reader/bad-input", test_bad_input },
