@@ -373,9 +373,10 @@ rb_ring_reader_pop_gap (RbRingReader *reader, RbGap *gap)
  * was loaded, and reads go no further than it: every byte read then was
  * written before that load, so a restart found here is never behind bytes
  * already delivered (but by a late or an old peer's restart, marked at
- * @pos). The first producer to arrive is a start, not a restart. */
+ * @pos). @w: that write position. The first producer to arrive is a
+ * start, not a restart. */
 static void
-check_restart (RbRingReader *self, uint64_t pos)
+check_restart (RbRingReader *self, uint64_t pos, uint64_t w)
 {
   struct rb_shm_header *h = self->core->hdr;
   uint32_t gen = load_generation (self), prev = self->generation;
@@ -393,7 +394,11 @@ check_restart (RbRingReader *self, uint64_t pos)
       memory_order_acquire);
   /* relaxed: ordered by the acquire above */
   start = atomic_load_explicit (&h->producer_start, memory_order_relaxed);
-  if (start_gen == gen && before (pos, start)) {
+  /* a start we can believe: written by this generation, ahead of us, not
+   * past what is written, on a frame boundary (else a hostile value could
+   * stall the reader at a split frame) */
+  if (start_gen == gen && before (pos, start) && !before (w, start) &&
+      (start - pos) % self->core->frame_size == 0) {
     self->restart_pending = TRUE;
     self->restart_at = start;
   } else {
@@ -442,7 +447,7 @@ read_lossless (RbRingReader *self, guint8 *data, gsize count)
   gsize done = 0;
 
   /* c->r: our own position, we are the consumer */
-  check_restart (self, c->r);
+  check_restart (self, c->r, w);
   if (!before (w, c->r))
     count = (gsize) MIN ((uint64_t) count, w - c->r);
   /* twice at most: up to a pending restart, then past it */
@@ -496,7 +501,7 @@ read_positioned (RbRingReader *self, guint8 *data, gsize count)
     self->restart_pending = FALSE;
     pos = rb_ring_core_oldest_position (c);
   }
-  check_restart (self, pos);
+  check_restart (self, pos, w);
   if (self->policy == RB_READER_POLICY_LATEST)
     pos = keep_latency (self, pos, w);
   /* no further than the write position loaded before check_restart() */

@@ -382,6 +382,42 @@ test_restart_lossless (void)
   restart_case (RB_READER_POLICY_LOSSLESS);
 }
 
+/* A forged producer_start (past the write position) is not believed: the
+ * restart is marked where the reader noticed it, and reading goes on. */
+static void
+test_restart_hostile (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *path = rb_ring_name_to_path (name);
+  g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
+  g_autoptr (RbRing) tap = open_role (name, RB_RING_ROLE_READER);
+  g_autoptr (RbRingReader) reader =
+      new_reader (tap, RB_READER_POLICY_CATCH_UP, 0);
+  const guint64 forged = 5000;
+  RbRing *producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  Tally t = { .ok = TRUE };
+  int fd;
+
+  write_pattern (producer, 100);
+  check_read (reader, 50, &t);
+  rb_ring_close (producer);
+  g_object_unref (producer);
+  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  write_pattern (producer, 100);
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  /* producer_start: control block offset 56, header offset 568 */
+  g_assert_cmpint (pwrite (fd, &forged, 8, 568), ==, 8);
+  close (fd);
+  g_assert_cmpuint (check_read (reader, 1000, &t), ==, 150);
+  g_assert_true (t.ok);
+  g_assert_cmpuint (t.n_gaps, ==, 1);
+  g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 200);
+  rb_ring_close (producer);
+  g_object_unref (producer);
+  rb_ring_unlink (name, NULL);
+}
+
 /* The journal keeps RB_RING_READER_JOURNAL_SIZE entries, merging the
  * oldest pair of one cause when full; the totals stay exact. */
 static void
@@ -767,6 +803,7 @@ static const RbTestCase cases[] = {
   { "/reader/cause/underrun", test_underrun },
   { "/reader/cause/restart", test_restart },
   { "/reader/cause/restart-lossless", test_restart_lossless },
+  { "/reader/cause/restart-hostile", test_restart_hostile },
   { "/reader/journal-overflow", test_journal_overflow },
   { "/reader/getters-pure", test_getters_pure },
   { "/reader/bad-input", test_bad_input },
