@@ -11,5 +11,6 @@
 #include <ringbridge/rb-ring-status.h>
 #include <ringbridge/rb-timing.h>
 #include <ringbridge/rb-ring-items.h>
+#include <ringbridge/rb-reader.h>
 
 #undef RINGBRIDGE_INSIDE
