@@ -139,6 +139,7 @@ gboolean        gst_ring_src_reader_attach  (GstRingSrc * self,
 void            gst_ring_src_reader_detach  (GstRingSrc * self);
 gsize           gst_ring_src_available      (GstRingSrc * self);
 guint64         gst_ring_src_position       (GstRingSrc * self);
+gsize           gst_ring_src_most_readable  (GstRingSrc * self);
 RbWaitResult    gst_ring_src_wait_readable  (GstRingSrc * self,
                                              gsize bytes,
                                              gint64 timeout_us);

@@ -185,6 +185,17 @@ gst_ring_src_available (GstRingSrc * self)
   return rb_ring_read_available (self->ring);
 }
 
+/* The most bytes that can ever be readable at once: the ring's capacity,
+ * or a latest reader's target latency. */
+gsize
+gst_ring_src_most_readable (GstRingSrc * self)
+{
+  if (self->reader != NULL &&
+      rb_ring_reader_get_policy (self->reader) == RB_READER_POLICY_LATEST)
+    return (gsize) rb_ring_reader_get_target_latency (self->reader);
+  return rb_ring_get_capacity (self->ring);
+}
+
 /* The position of the next byte this element reads. */
 guint64
 gst_ring_src_position (GstRingSrc * self)

@@ -195,7 +195,7 @@ gst_ring_src_wait_data (GstRingSrc * self, gsize bytes, gboolean * ending)
 
   *ending = FALSE;
   self->limit = G_MAXSIZE;
-  bytes = MIN (bytes, rb_ring_get_capacity (ring));
+  bytes = MIN (bytes, gst_ring_src_most_readable (self));
   if (self->peer_gone) {
     GstFlowReturn ret;
 
