@@ -117,7 +117,7 @@ rb_jack_rt_swap_tap (RbJackRt *rt, RbJackTap *tap, int64_t timeout_us)
 }
 
 /* the stage's size: the callback moves a longer period in pieces */
-#define TAP_STAGE_FRAMES 1024
+#define TAP_STAGE_FRAMES 256
 
 RbJackTap *
 rb_jack_tap_new (RbRing *ring, RbReaderPolicy policy, uint64_t target_frames,
