@@ -740,6 +740,14 @@ USAGE_CASES = [
     (["record", "x", "--connect", ","], "--connect needs at least one port"),
     (["record", "x", "--connect", "auto,x"], "--connect auto stands alone"),
     (["play", "x", "--stats", "0"], "invalid --stats '0'"),
+    (["play", "x", "--reader=bogus"], "invalid --reader 'bogus'"),
+    (["play", "x", "--reader=latest"],
+     "--reader=latest needs --frames or --latency"),
+    (["play", "x", "--reader", "--latency", "10"],
+     "bound a reader only with --reader=latest"),
+    (["play", "x", "--reader", "--resample", "auto"],
+     "--resample is for the ring's consumer"),
+    (["record", "x", "--reader"], "--reader is for play, not record"),
     (["record", "y" * 50], "the default client name"),
 ]
 
