@@ -1,7 +1,13 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
-"""Many readers of one JACK capture (issue #14), on a private jackd.
+"""Many readers of one JACK capture (issue #14), on private jackd servers.
+
+play_reader: `ringbridge-jack play --reader` (catch-up and latest) beside
+record --overwrite's consumer, its statistics, and the refusal of a ring
+without the overwrite flag.
+
+readers_on_jack_capture:
 
 A known signal (test-jack.py's: every sample checkable bit for bit) goes
 ring-helper feed -> ringbridge-jack play -> ringbridge-jack record
@@ -279,9 +285,56 @@ def test_readers_on_jack_capture():
     check_slow(slow, data)
 
 
+def test_play_reader():
+    """play --reader on record --overwrite's ring beside its consumer: it
+    plays (frames move, the consumer's position is not its to move), its
+    statistics carry the policy and the gaps by cause, and it leaves the
+    ring to the others; a ring without the overwrite flag is refused."""
+    server = tj.Server()
+    cap, plain = tj.new_name("cap"), tj.new_name("plain")
+    rec = tj.jack(server, "record", cap, "--overwrite", "--frames", "8192",
+                  "--resample=off")
+    tj.wait_until(lambda: tj.rec_port(cap, 2) in server.ports(),
+                  "record's ports")
+    dr = tj.drain(cap)
+    readers = [tj.jack(server, "play", cap, "--reader", "-n", "r1",
+                       "--stats", "0.2"),
+               tj.jack(server, "play", cap, "--reader=latest", "--latency",
+                       "10", "-n", "r2", "--stats", "0.2")]
+    tj.wait_until(lambda: all("stats:" in tj.output(p)[0] for p in readers),
+                  "the readers' statistics")
+    for p, policy in zip(readers, ("catch-up", "latest")):
+        status, out, err = tj.finish(p)
+        assert status == 0, err
+        st = tj.stats(out)
+        assert st["reader"] == policy, st
+        assert st["frames"] > 0, st
+        for cause in ("overwritten", "underrun", "producer_restart", "skip"):
+            assert isinstance(st["gaps_" + cause], int), st
+            assert isinstance(st["gap_frames_" + cause], int), st
+        assert "resample" not in st or st["resample"] == "off", st
+    # the ring is still record's and its consumer's
+    assert os.path.exists(tj.SHM + "ringbridge-" + cap)
+    for proc in (dr, rec):
+        status, out, err = tj.finish(proc)
+        assert status == 0, err
+    # the consumer read every frame itself: no reader moved its position
+    drained = json.loads(tj.output(dr)[0].splitlines()[-1])
+    assert drained["read_position"] == drained["frames"] * FS, drained
+
+    feed = tj.feeder(plain, "--format", "F32LE", "--channels", "2",
+                     "--rate", str(RATE), "--frames", "4096", "--hold")
+    r = tj.run_jack("play", plain, "--reader", "--no-start-server",
+                    server=server)
+    tj.expect_failure(r, 65, "is not an overwrite ring",
+                      "without --reader, play is its consumer")
+    tj.finish(feed)
+    server.stop()
+
+
 def main():
     Gst.init(None)
-    tests = [test_readers_on_jack_capture]
+    tests = [test_play_reader, test_readers_on_jack_capture]
     failed = 0
     print("1..%d" % len(tests))
     try:
