@@ -292,7 +292,8 @@ def test_play_reader():
     ring to the others; a ring without the overwrite flag is refused."""
     server = tj.Server()
     cap, plain = tj.new_name("cap"), tj.new_name("plain")
-    rec = tj.jack(server, "record", cap, "--overwrite", "--frames", "8192",
+    rec = tj.jack(server, "record", cap, "--overwrite", "--frames",
+                  str(RING_FRAMES),
                   "--resample=off")
     tj.wait_until(lambda: tj.rec_port(cap, 2) in server.ports(),
                   "record's ports")
