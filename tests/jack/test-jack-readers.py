@@ -293,8 +293,7 @@ def test_play_reader():
     server = tj.Server()
     cap, plain = tj.new_name("cap"), tj.new_name("plain")
     rec = tj.jack(server, "record", cap, "--overwrite", "--frames",
-                  str(RING_FRAMES),
-                  "--resample=off")
+                  str(RING_FRAMES), "--resample=off")
     tj.wait_until(lambda: tj.rec_port(cap, 2) in server.ports(),
                   "record's ports")
     dr = tj.drain(cap)
