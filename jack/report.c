@@ -28,7 +28,12 @@ reset_latency (App *app)
 {
   guint64 fill = 0;
 
-  if (app->ring != NULL) {
+  if (app->tap != NULL) {
+    /* play --reader: its own fill; called before jack_activate(), while
+     * no callback reads through the tap */
+    fill = rb_ring_reader_get_available (app->tap->reader) /
+        app->tap->frame_size;
+  } else if (app->ring != NULL) {
     guint64 w = rb_ring_get_write_position (app->ring);
     guint64 r = rb_ring_get_read_position (app->ring);
     guint64 used = w - r;
