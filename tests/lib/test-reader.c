@@ -377,9 +377,9 @@ test_journal_overflow (void)
   g_assert_cmpuint (rb_ring_reader_get_gaps_merged (reader), ==,
       200 - RB_RING_READER_JOURNAL_SIZE);
   g_assert_cmpuint (rb_ring_reader_get_gap_total (reader, RB_GAP_SKIP), ==,
-      100 * 32);
+      (guint64) 100 * 32);
   g_assert_cmpuint (rb_ring_reader_get_gap_total (reader, RB_GAP_UNDERRUN),
-      ==, 100 * 5);
+      ==, (guint64) 100 * 5);
   while (rb_ring_reader_pop_gap (reader, &gap)) {
     if (n++ == 0)
       first = gap;
@@ -425,7 +425,7 @@ test_getters_pure (void)
   readers[0] = new_reader (ring, RB_READER_POLICY_CATCH_UP, 0);
   readers[1] = new_reader (ring, RB_READER_POLICY_LATEST, 1024);
   readers[2] = new_reader (ring, RB_READER_POLICY_LOSSLESS, 0);
-  write_pattern (ring, 3 * CAP);
+  write_pattern (ring, (gsize) 3 * CAP);
   for (guint r = 0; r < 3; r++) {
     RbRingReader *reader = readers[r];
     gsize avail = rb_ring_reader_get_available (reader);
@@ -445,7 +445,7 @@ test_getters_pure (void)
     g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 64);
     g_assert_cmpuint (rb_ring_reader_get_gaps_pending (reader), ==, 1);
     g_assert_cmpuint (rb_ring_reader_get_position (reader), ==,
-        3 * CAP - avail + 64);
+        (guint64) 3 * CAP - avail + 64);
   }
   for (guint r = 0; r < 3; r++)
     rb_ring_reader_unref (readers[r]);
@@ -474,7 +474,7 @@ test_bad_input (void)
   rb_test_assert_refused (rb_ring_reader_new (plain, RB_READER_POLICY_LATEST,
           64, &error), &error, RB_RING_ERROR_INVALID_ROLE, "latest policy");
   rb_test_assert_refused (rb_ring_reader_new (over, RB_READER_POLICY_LATEST,
-          2 * CAP, &error), &error, RB_RING_ERROR_INVALID_CAPACITY,
+          (guint64) 2 * CAP, &error), &error, RB_RING_ERROR_INVALID_CAPACITY,
       "at most the ring's");
   rb_test_assert_refused (rb_ring_reader_new (over, RB_READER_POLICY_LATEST,
           0, &error), &error, RB_RING_ERROR_INVALID_CAPACITY, "at least one");
@@ -490,6 +490,7 @@ test_bad_input (void)
           RB_READER_POLICY_LOSSLESS, 0, &error), &error,
       RB_RING_ERROR_INVALID_FLAGS, "records ring");
   owner = create_named (name, RB_RING_ROLE_PRODUCER);
+  g_assert_cmpint (rb_ring_get_role (owner), ==, RB_RING_ROLE_PRODUCER);
   tap = open_role (name, RB_RING_ROLE_READER);
   rb_test_assert_refused (rb_ring_reader_new (tap, RB_READER_POLICY_LOSSLESS,
           0, &error), &error, RB_RING_ERROR_INVALID_ROLE, "consumer role");
