@@ -287,10 +287,17 @@ gst_ring_src_query (GstBaseSrc * bsrc, GstQuery * query)
     if (live && ring != NULL && gst_ring_kind_of (ring) == GST_RING_KIND_AUDIO) {
       guint rate = rb_ring_get_rate (ring);
       guint64 buffer = gst_ring_src_frames_per_buffer (self);
+      guint64 fill = 0;
+      gboolean reader;
+
       /* a reader's position is the streaming thread's: its fill is not
-       * known here, and the least it waits is a buffer */
-      guint64 fill = self->run_role == GST_RING_SRC_ROLE_READER ? 0 :
-          rb_ring_read_frames_available (ring);
+       * known here, and the least it waits is a buffer (run_role is
+       * written under the lock at start) */
+      GST_OBJECT_LOCK (self);
+      reader = self->run_role == GST_RING_SRC_ROLE_READER;
+      GST_OBJECT_UNLOCK (self);
+      if (!reader)
+        fill = rb_ring_read_frames_available (ring);
 
       /* a buffer's first frame waited for the rest of it, and for what
        * was already in the ring; at worst the ring is full */
