@@ -93,7 +93,8 @@ rb_ring_view_at (RbRing *ring, guint64 position, gsize count,
  * On a plain ring the range is %RB_RANGE_LAPPED once the consumer has
  * released it (the producer may then reuse it).
  *
- * Thread: as for rb_ring_view_at(). RT-safe: no system call.
+ * Thread: any (overwrite ring), consumer (plain ring). RT-safe: no system
+ *   call.
  *
  * Returns: %RB_RANGE_AVAILABLE if nothing of the range was overwritten
  *   since the view was taken, %RB_RANGE_LAPPED if any of it may have been
