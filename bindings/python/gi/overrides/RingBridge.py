@@ -143,6 +143,7 @@ __all__ += ['sample_format_to_dtype', 'sample_format_from_dtype',
             's24le_to_int32', 'int32_to_s24le', 'samples_to_float',
             'samples_from_float']
 __all__ += ['RingView', 'ReadView', 'WriteView']
+__all__ += ['AtView', 'RingLappedError']
 
 
 # --- passing a ring to another process ---------------------------------------
