@@ -201,8 +201,7 @@ def test_seed_002_get_data_by_absolute_sample(ring_name):
                                           frames, OVERWRITE,
                                           role=Role.PRODUCER)
     reader = RingBridge.Ring.open(ring_name, Role.READER)
-    cap_frames = reader.get_capacity() // reader.frame_size
-    total = 3 * cap_frames + 17
+    total = 3 * reader.get_capacity() // reader.frame_size + 17
     data = np.arange(total * channels, dtype=np.float32).reshape(-1, channels)
     for chunk in np.array_split(data, 7):       # put_data
         writer.write(chunk)
@@ -221,8 +220,11 @@ def test_seed_002_get_data_by_absolute_sample(ring_name):
         assert not block.flags.writeable
         np.testing.assert_array_equal(block, data[start:end])
         assert np.shares_memory(block, v.memoryview)
-    # across the seam of the mirrored storage: still one 2-D view
-    seam = (written // cap_frames) * cap_frames
+    # across the end of the mirrored storage (frames straddle it: 12-byte
+    # frames in a power-of-two storage): still one 2-D view
+    storage = getattr(reader, 'get_storage_size', reader.get_capacity)()
+    seam = (written * fs // storage) * storage // fs
+    assert (seam - 5) * fs < (written * fs // storage) * storage
     with reader.view_frames_at(seam - 5, 10) as v:
         np.testing.assert_array_equal(v.array, data[seam - 5:seam + 5])
     # the oldest sample still held, and the one before it
