@@ -14,6 +14,8 @@ typelib.  It adds what PyGObject cannot express from the C annotations:
   ring's own memory, released explicitly or by a ``with`` block.
 * overwrite-ring readers: ``Ring.read_at(position, n)`` returning
   ``(RangeStatus, bytes)`` as the C call does.
+* views at absolute positions: ``Ring.view_at(position, n)``, an
+  :class:`AtView` checked after use (:class:`RingLappedError`).
 * ``Ring.write_many([a, b, c])``: several buffers, all or nothing, one
   commit.
 * audio: ``Ring.dtype``, ``channels``, ``rate``; rings made from NumPy
