@@ -203,7 +203,8 @@ test_lapped_in_flight (void)
   w = rb_ring_get_write_position (ring);
 
   /* what write_overwrite() stores first: the end of a 10-byte write in
-   * flight, whose data would cover [pos, pos + 10) */
+   * flight, whose data would cover [pos, pos + 10). Relaxed, as there:
+   * one thread here, and the check's load of it is relaxed too. */
   atomic_store_explicit (&h->write_reserve, w + 10, memory_order_relaxed);
   g_assert_cmpuint (rb_ring_get_write_position (ring), ==, w);
   g_assert_cmpint (rb_ring_view_at_check (ring, pos, got), ==,
