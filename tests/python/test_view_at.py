@@ -284,3 +284,57 @@ def test_closed(oring):
     with pytest.raises(RingBridge.RingClosedError):
         v.check()
     v.release()
+
+
+def test_views_while_a_writer_thread_laps_them():
+    # A lapped view is never silently good: every view the reader takes
+    # either reads exactly the stream at its position or raises; views
+    # held until the writer has overwritten their start always raise.
+    import threading
+    import time
+    oring = RingBridge.Ring.new_full(1 << 20, OVERWRITE)
+    cap = oring.get_capacity()
+    pattern = counting(0, 251 + 4096)
+    stop = threading.Event()
+
+    def writer():
+        pos = 0
+        while not stop.is_set():
+            n = 1 + (pos * 7919) % 4096
+            oring.write(pattern[pos % 251:pos % 251 + n])
+            pos += n
+
+    t = threading.Thread(target=writer)
+    t.start()
+    good = gone = lapped_fast = lapped_held = 0
+    # a bound for a stalled writer, not a measure: the counts end the loop
+    deadline = time.monotonic() + 120
+    try:
+        while ((good < 200 or lapped_held < 20)
+               and time.monotonic() < deadline):
+            hold = (good + gone + lapped_held) % 4 == 0
+            pos = oring.get_oldest_position() + (0 if hold else cap // 2)
+            try:
+                with oring.view_at(pos, 256) as v:
+                    data = bytes(v.memoryview)
+                    if hold:            # until the view's start is gone
+                        while oring.get_oldest_position() <= pos:
+                            time.sleep(0)
+            except RingLappedError as e:
+                assert e.position == pos
+                if 'while it was held' not in str(e):
+                    gone += 1           # overwritten before it was taken
+                elif hold:
+                    lapped_held += 1
+                else:
+                    lapped_fast += 1
+                continue
+            assert not hold, 'a view held past a lap checked good'
+            assert data == counting(pos, len(data))
+            good += 1
+    finally:
+        stop.set()
+        t.join()
+        oring.close()
+    assert good >= 200 and lapped_held >= 20, (good, lapped_held, gone,
+                                               lapped_fast)
