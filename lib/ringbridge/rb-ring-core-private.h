@@ -52,6 +52,7 @@ enum rb_range {
   RB_RANGE_OK = 0,
   RB_RANGE_GONE = 1,
   RB_RANGE_FUTURE = 2,
+  RB_RANGE_OVERTAKEN = 3,       /* views only: rb-ring-core-view-private.h */
 };
 
 struct rb_ring_core {

@@ -141,14 +141,18 @@ typedef struct {
  *   already released it); see rb_ring_get_oldest_position()
  * @RB_RANGE_NOT_YET_WRITTEN: the start of the range is at or past the write
  *   position
+ * @RB_RANGE_LAPPED: only from rb_ring_view_at_check(): the producer
+ *   overwrote (or began to overwrite) the range while a view of it was
+ *   held; what was read from the view must be discarded (Since: 0.2)
  *
  * What a ring holds at an absolute position, as reported by
- * rb_ring_read_at() and rb_ring_check_range().
+ * rb_ring_read_at(), rb_ring_check_range() and rb_ring_view_at_check().
  */
 typedef enum {
   RB_RANGE_AVAILABLE,
   RB_RANGE_OVERWRITTEN,
   RB_RANGE_NOT_YET_WRITTEN,
+  RB_RANGE_LAPPED,
 } RbRangeStatus;
 
 /**

@@ -52,6 +52,9 @@ SCRIPT = textwrap.dedent('''
     o.write(b'0123456789')
     assert o.read_at(2, 3) == (RingBridge.RangeStatus.AVAILABLE, b'234')
     raises(ImportError, lambda: o.read_frames_at(0, 1))
+    with o.view_at(2, 3) as v:
+        assert bytes(v.memoryview) == b'234'
+        assert 'NumPy' in raises(ImportError, lambda: v.array)
     print('no-numpy ok')
 ''')
 

@@ -77,6 +77,7 @@ PYTHON_ONLY = {
     'read_float': 'consumer',
     'read_view': 'consumer',
     'read_at_into': 'consumer',
+    'view_frames_at': 'consumer',
 }
 
 

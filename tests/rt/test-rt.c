@@ -119,6 +119,8 @@ void __rtsan_realtime_exit (void);
   X (rb_ring_check_range) \
   X (rb_ring_read_at) \
   X (rb_ring_read_frames_at) \
+  X (rb_ring_view_at) \
+  X (rb_ring_view_at_check) \
   X (rb_ring_reset) \
   X (rb_ring_set_end_of_stream) \
   X (rb_ring_is_end_of_stream) \
@@ -344,6 +346,8 @@ count_range (Workload *w, RbRangeStatus st)
     w->gone_ranges++;
   else if (st == RB_RANGE_NOT_YET_WRITTEN)
     w->future_ranges++;
+  else if (st == RB_RANGE_LAPPED)
+    w->lapped++;
 }
 
 /* The period every callback moves, as a JACK client would: deinterleave
@@ -535,6 +539,13 @@ byte_overwrite (Workload *w, guint64 i)
   count_range (w, CALL (w, rb_ring_check_range, o, oldest, 256));
   count_range (w, CALL (w, rb_ring_check_range, o, end, 1));
   count_range (w, CALL (w, rb_ring_check_range, o, w0, 1));
+  /* a view at the oldest position, and one already overwritten */
+  q = CALL (w, rb_ring_view_at, o, oldest, 256, &n);
+  if (q != NULL)
+    w->sink += q[n - 1];
+  count_range (w, CALL (w, rb_ring_view_at_check, o, oldest, n));
+  w->sink += CALL (w, rb_ring_view_at, o, w0, 1, &n) == NULL;
+  count_range (w, CALL (w, rb_ring_view_at_check, o, w0, 1));
 
   CALL (w, rb_ring_read, o, w->out, 128);
   if (CALL (w, rb_ring_get_overwritten, o) > before)

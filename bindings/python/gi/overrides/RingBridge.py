@@ -14,6 +14,8 @@ typelib.  It adds what PyGObject cannot express from the C annotations:
   ring's own memory, released explicitly or by a ``with`` block.
 * overwrite-ring readers: ``Ring.read_at(position, n)`` returning
   ``(RangeStatus, bytes)`` as the C call does.
+* views at absolute positions: ``Ring.view_at(position, n)``, an
+  :class:`AtView` checked after use (:class:`RingLappedError`).
 * ``Ring.write_many([a, b, c])``: several buffers, all or nothing, one
   commit.
 * audio: ``Ring.dtype``, ``channels``, ``rate``; rings made from NumPy
@@ -63,6 +65,7 @@ RingBridge = get_introspection_module('RingBridge')
 from ._ringbridge.errors import (
     RingArgumentError,
     RingClosedError,
+    RingLappedError,
     _argument_errors)
 from ._ringbridge.cabi import (
     _Buffer,
@@ -108,13 +111,16 @@ from ._ringbridge.args import (
 from ._ringbridge import names as _names
 from ._ringbridge.readers import make_reader as _make_reader
 from ._ringbridge.views import (
+    AtView,
     ReadView,
     RingView,
-    WriteView)
+    WriteView,
+    _view_at)
 from ._ringbridge import items as _items
 
-for _public in (RingArgumentError, RingClosedError, RingView, ReadView,
-                WriteView, sample_format_to_dtype, sample_format_from_dtype,
+for _public in (RingArgumentError, RingClosedError, RingLappedError,
+                RingView, ReadView, WriteView, AtView,
+                sample_format_to_dtype, sample_format_from_dtype,
                 s24le_to_int32, int32_to_s24le, samples_to_float,
                 samples_from_float):
     _public.__module__ = 'gi.repository.RingBridge'
@@ -149,6 +155,7 @@ __all__ += ['sample_format_to_dtype', 'sample_format_from_dtype',
             's24le_to_int32', 'int32_to_s24le', 'samples_to_float',
             'samples_from_float']
 __all__ += ['RingView', 'ReadView', 'WriteView']
+__all__ += ['AtView', 'RingLappedError']
 
 
 # --- passing a ring to another process ---------------------------------------
@@ -963,6 +970,27 @@ class Ring(RingBridge.Ring):
         return RingBridge.RangeStatus(status), out[:got.value]
 
     @_checked
+    def view_at(self, position, n, writable=False):
+        """An :class:`AtView` of up to ``n`` bytes at absolute byte
+        ``position``, without copying (rb_ring_view_at()): fewer bytes if
+        only part is written yet, none if nothing is; RingLappedError if
+        ``position`` is already overwritten.  Check it after reading
+        (``check()``, or a ``with`` block, which checks at its end).
+        """
+        self._rb_reader('view_at()')
+        return _view_at(self, _position(position), _count(n, 'n'), writable)
+
+    @_checked
+    def view_frames_at(self, frame, n_frames, writable=False):
+        """:meth:`view_at` in frames: up to ``n_frames`` frames from
+        absolute frame index ``frame`` (seed 002's ``get_data(start,
+        end)`` is ``view_frames_at(start, end - start).array``)."""
+        self._rb_reader('view_frames_at()')
+        fsize = self._rb_facts.frame_size
+        return _view_at(self, _position(_count(frame, 'frame') * fsize),
+                        _count(n_frames, 'n_frames') * fsize, writable)
+
+    @_checked
     def check_range(self, position, n):
         """Whether ``[position, position + n)`` can be read now with
         :meth:`read_at`: a RangeStatus."""
@@ -1212,6 +1240,7 @@ _CONSUMER_METHODS = frozenset((
     'wait_readable', 'wait_readable_full', 'stamp_consumer'))
 # any reader of an overwrite ring, the consumer of a plain ring
 _POSITION_READER_METHODS = frozenset(('read_at', 'read_at_bytes',
+                                      'view_at_check',
                                       'read_frames_at'))
 _NOT_PRODUCER_METHODS = frozenset(('wait_position', 'wait_position_full'))
 

@@ -80,6 +80,8 @@ _c_write_acquire = _proto('rb_ring_write_acquire', _vp, _vp,
                           ctypes.POINTER(_sz))
 _c_read_acquire = _proto('rb_ring_read_acquire', _vp, _vp,
                          ctypes.POINTER(_sz))
+_c_view_at = _proto('rb_ring_view_at', _vp, _vp, _u64, _sz,
+                    ctypes.POINTER(_sz))
 
 
 def _region(acquire, ring):

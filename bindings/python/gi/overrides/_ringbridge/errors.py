@@ -73,3 +73,22 @@ def _argument_errors(function):
     wrapper.__doc__ = function.__doc__
     wrapper.__wrapped__ = function
     return wrapper
+
+
+class RingLappedError(RuntimeError):
+    """The producer of an overwrite ring overwrote what a reader wanted.
+
+    Raised by a view at an absolute position (:meth:`Ring.view_at`) that
+    the producer lapped while it was held: by :meth:`AtView.check`, or at
+    the end of its ``with`` block; and by :meth:`Ring.view_at` for a
+    position already overwritten.  Whatever was read from a lapped view
+    must be discarded.  ``position`` and ``nbytes`` name the range,
+    ``oldest`` the oldest position the ring held when this was found
+    (resume there).
+    """
+
+    def __init__(self, message, position, nbytes, oldest):
+        super().__init__(message)
+        self.position = position
+        self.nbytes = nbytes
+        self.oldest = oldest

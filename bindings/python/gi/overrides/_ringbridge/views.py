@@ -12,6 +12,8 @@ except ImportError:
     _np = None
 
 from .args import _count
+from .cabi import _c_view_at, _sz
+from .errors import RingLappedError
 from .formats import _require_numpy
 
 RingBridge = get_introspection_module('RingBridge')
@@ -185,3 +187,127 @@ class WriteView(RingView):
     def __exit__(self, exc_type, exc, tb):
         if not self._done:
             self.commit(None if exc_type is None else 0)
+
+
+# --- views at absolute positions ---------------------------------------------
+
+class AtView(RingView):
+    """A zero-copy view of the bytes at an absolute position, from
+    :meth:`Ring.view_at` or :meth:`Ring.view_frames_at`.
+
+    Taking it moves nothing: any number of readers hold views, each at its
+    own positions.  ``memoryview`` and ``array`` are the ring's own memory
+    (contiguous across the wrap), read-only unless ``writable=True``.
+
+    The producer of an overwrite ring does not wait for readers, so what is
+    read from a view is good only if the view checks good *after* the
+    reading: :meth:`check` raises :class:`RingLappedError` if the producer
+    overwrote any of it since the view was taken; :attr:`lapped` says so
+    without raising.  A lapped view is never silently good: the end of a
+    ``with`` block checks the view and raises RingLappedError, unless the
+    block already called :meth:`check` (or saw ``lapped`` true) after it
+    last took ``memoryview`` or ``array``; a block that raises is not
+    checked (its own exception goes on).  ``check()`` vouches for what was
+    read before it: read nothing from the view after it.
+
+    ``writable=True`` (seed 002's ``wprotect=False``) hands out the same
+    memory writable.  Writes change the ring's data for every reader, in
+    every process, unordered with their reads; if the producer laps the
+    view while you write, your writes may land on its newer data, which
+    other readers would take as good.  Write only where nobody else reads
+    and the producer cannot reach (docs/ring.md).
+    """
+
+    def __init__(self, ring, position, address, nbytes, writable):
+        super().__init__(ring, address, nbytes, writable)
+        self._position = position
+        self._told = False      # checked since the data was last taken
+
+    def __repr__(self):
+        state = 'released' if self._done else '%d bytes' % self.nbytes
+        return '<AtView at %d, %s>' % (self._position, state)
+
+    @property
+    def position(self):
+        """The absolute byte position of the view's first byte."""
+        return self._position
+
+    @property
+    def frame(self):
+        """The absolute frame index of the view's first frame."""
+        return self._position // self._ring.frame_size
+
+    @property
+    def memoryview(self):
+        """A memoryview of the view (read-only unless writable=True)."""
+        self._told = False
+        return RingView.memoryview.fget(self)
+
+    @property
+    def array(self):
+        """A NumPy array over the view: frames x channels of the ring's
+        dtype for an audio ring, 1-D uint8 for a byte ring."""
+        self._told = False
+        return RingView.array.fget(self)
+
+    def _status(self):
+        return self._ring.view_at_check(self._position, self.nbytes)
+
+    @property
+    def lapped(self):
+        """True if the producer overwrote (or began to overwrite) any of the
+        view since it was taken: discard what was read from it."""
+        lapped = self._status() == RingBridge.RangeStatus.LAPPED
+        if lapped:
+            self._told = True
+        return lapped
+
+    def check(self):
+        """Raises :class:`RingLappedError` if the producer lapped the view
+        while it was held; returns None if everything read from it so far
+        is good."""
+        self._told = True
+        if self._status() == RingBridge.RangeStatus.LAPPED:
+            raise RingLappedError(
+                'the producer overwrote the view at %d (%d bytes) while it '
+                'was held; the oldest position is now %d'
+                % (self._position, self.nbytes,
+                   self._ring.get_oldest_position()),
+                self._position, self.nbytes,
+                self._ring.get_oldest_position())
+
+    def release(self):
+        """Ends the view without checking it: its memoryview is released,
+        so a stale use raises ValueError.  Nothing moves in the ring."""
+        if not self._done:
+            self._finish()
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None and not self._told:
+                self.check()
+        finally:
+            self.release()
+
+
+def _view_at(ring, position, n, writable):
+    """The AtView of up to ``n`` bytes at ``position`` (rb_ring_view_at()):
+    fewer if only part is written yet, none if nothing is; raises
+    RingLappedError if ``position`` is overwritten already."""
+    fsize = ring.frame_size
+    if position % fsize:
+        raise ValueError('position %d is not on a frame boundary of this '
+                         'ring (frames of %d bytes)' % (position, fsize))
+    # no view is longer than the ring (and C's size_t holds that)
+    n = min(n, ring.get_capacity())
+    got = _sz(0)
+    address = _c_view_at(ring._rb_pointer, position, n, ctypes.byref(got))
+    if not address:
+        status = RingBridge.Ring.check_range(ring, position, 0)
+        if status == RingBridge.RangeStatus.OVERWRITTEN:
+            oldest = ring.get_oldest_position()
+            raise RingLappedError(
+                'position %d is overwritten already; the oldest position '
+                'is %d' % (position, oldest), position, n, oldest)
+        return AtView(ring, position, 0, 0, writable)
+    return AtView(ring, position, address, got.value, writable)
