@@ -48,7 +48,8 @@ typedef enum {
 typedef enum {
   RB_RANGE_AVAILABLE = 0,
   RB_RANGE_OVERWRITTEN = 1,
-  RB_RANGE_NOT_YET_WRITTEN = 2
+  RB_RANGE_NOT_YET_WRITTEN = 2,
+  RB_RANGE_LAPPED = 3
 } RbRangeStatus;
 
 typedef struct {
@@ -61,6 +62,11 @@ typedef struct {
   uint64_t offset;
   uint64_t offset_end;
 } RbRecordInfo;
+
+typedef enum { RB_READER_POLICY_LOSSLESS = 0, RB_READER_POLICY_CATCH_UP = 1, RB_READER_POLICY_LATEST = 2 } RbReaderPolicy;
+typedef enum { RB_GAP_OVERWRITTEN = 0, RB_GAP_UNDERRUN = 1, RB_GAP_PRODUCER_RESTART = 2, RB_GAP_SKIP = 3 } RbGapCause;
+typedef struct { uint64_t position; uint64_t length; RbGapCause cause; } RbGap;
+typedef struct _RbRingReader RbRingReader;
 
 /* any thread */
 size_t rb_ring_get_capacity (RbRing *ring);
@@ -78,6 +84,8 @@ uint64_t rb_ring_get_oldest_position (RbRing *ring);
 RbRangeStatus rb_ring_check_range (RbRing *ring, uint64_t position, size_t count);
 RbRangeStatus rb_ring_read_at (RbRing *ring, uint64_t position, uint8_t *data, size_t count, size_t *bytes_read);
 RbRangeStatus rb_ring_read_frames_at (RbRing *ring, uint64_t frame, void *frames, size_t n_frames, size_t *frames_read);
+const uint8_t *rb_ring_view_at (RbRing *ring, uint64_t position, size_t count, size_t *available);
+RbRangeStatus rb_ring_view_at_check (RbRing *ring, uint64_t position, size_t count);
 int rb_ring_get_clock_point (RbRing *ring, uint64_t *position, int64_t *monotonic_ns, uint64_t *clock_frames);
 int rb_ring_is_end_of_stream (RbRing *ring);
 double rb_ring_get_fill_level (RbRing *ring);
@@ -125,6 +133,21 @@ int rb_ring_skip_record (RbRing *ring);
 void rb_ring_reset (RbRing *ring);
 int rb_ring_stamp_consumer (RbRing *ring, uint64_t position, int64_t time_ns);
 size_t rb_ring_read_items (RbRing *ring, void *items, size_t n_items);
+
+/* a reader (RbRingReader: the thread that reads it; the getters: any) */
+RbRingReader *rb_ring_reader_ref (RbRingReader *reader);
+RbRing *rb_ring_reader_get_ring (RbRingReader *reader);
+RbReaderPolicy rb_ring_reader_get_policy (RbRingReader *reader);
+uint64_t rb_ring_reader_get_target_latency (RbRingReader *reader);
+uint64_t rb_ring_reader_get_position (RbRingReader *reader);
+size_t rb_ring_reader_get_available (RbRingReader *reader);
+size_t rb_ring_reader_read (RbRingReader *reader, uint8_t *data, size_t count);
+size_t rb_ring_reader_read_frames (RbRingReader *reader, void *frames, size_t n_frames);
+void rb_ring_reader_mark_underrun (RbRingReader *reader, uint64_t length);
+int rb_ring_reader_pop_gap (RbRingReader *reader, RbGap *gap);
+unsigned int rb_ring_reader_get_gaps_pending (RbRingReader *reader);
+uint64_t rb_ring_reader_get_gaps_merged (RbRingReader *reader);
+uint64_t rb_ring_reader_get_gap_total (RbRingReader *reader, RbGapCause cause);
 """
 
 # RT-safe calls left out of the text, and why (the test reads this too).
