@@ -197,6 +197,7 @@ static void
 fill_identity (RbRingStatus *s, const struct rb_ring_identity *id)
 {
   s->capacity = id->capacity;
+  s->storage_size = id->storage;
   s->flags = (RbRingFlags) id->flags;
   s->format = (RbSampleFormat) id->sample_format;
   s->channels = id->channels;
@@ -343,6 +344,7 @@ rb_ring_get_status (RbRing *ring, RbRingStatus *status)
   /* the identity this process runs on: validated once, at attach */
   id.header_size = (uint32_t) ring->map.header_size;
   id.capacity = ring->core->capacity;
+  id.storage = ring->core->storage;
   id.flags = ring->core->flags;
   id.sample_format = ring->core->format;
   id.channels = ring->core->channels;

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 /**
  * RbRingStatus:
- * @capacity: the ring's capacity in bytes
+ * @capacity: the ring's capacity in bytes: what it holds
  * @flags: the #RbRingFlags it was made with
  * @format: its sample format (%RB_SAMPLE_FORMAT_NONE for a byte ring)
  * @channels: channels of an audio ring, 0 for a byte ring
@@ -57,6 +57,8 @@ G_BEGIN_DECLS
  *   (docs/clocks.md). Validated the same way: a value that cannot be true
  *   reads as %RB_TIMING_STATE_INVALID. Both states are
  *   %RB_TIMING_STATE_NO_STAMPS when no header could be read
+ * @storage_size: the ring's storage in bytes (rb_ring_get_storage_size()):
+ *   @capacity rounded up to a power of two of at least a page. Since: 0.2
  *
  * A read-only snapshot of a ring's state, for monitors such as
  * ringbridge-stat: what rb_ring_get_status() sees of a ring this process
@@ -116,8 +118,8 @@ typedef struct {
    * their offsets and the struct its size (rb-ring-status.c checks) */
   RbRingTiming timing;
 
-  /*< private >*/
-  guint64 _rb_reserved[1];
+  /* the storage behind the capacity, in what was the last reserved room */
+  guint64 storage_size;
 } RbRingStatus;
 
 #define RB_TYPE_RING_STATUS (rb_ring_status_get_type ())

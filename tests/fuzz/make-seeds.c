@@ -139,7 +139,12 @@ header (struct rb_shm_header *h, uint32_t header_size, uint64_t cap,
     uint32_t flags, uint32_t format, uint32_t channels, uint32_t rate)
 {
   memset (h, 0, sizeof *h);
-  rb_shm_header_init (h, header_size, cap, flags, format, channels, rate);
+  rb_shm_header_init (h, header_size, cap, cap, flags, format, channels,
+      rate);
+  /* a ring as written before its exact capacity existed (usable 0: the
+   * whole storage), which every peer still accepts; exact_capacity()
+   * makes the seeds of rings with one */
+  h->usable = 0;
   rb_shm_header_publish (h);
 }
 
