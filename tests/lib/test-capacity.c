@@ -24,33 +24,9 @@
 
 #include "../common/rb-test.h"
 #include "../common/rb-test-ring.h"
+#include "../common/rb-test-stream.h"
 
 #define MAX_WALKED 5000
-
-/* The byte at absolute position @pos of the test stream: depends on the
- * whole position, so a byte from the wrong lap never matches. */
-static inline guint8
-stream_byte (guint64 pos)
-{
-  guint64 x = pos * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
-  return (guint8) ((x >> 56) ^ (x >> 29) ^ pos);
-}
-
-static void
-fill_stream (guint8 *buf, guint64 pos, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    buf[i] = stream_byte (pos + i);
-}
-
-static void
-assert_stream (const guint8 *buf, guint64 pos, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    if (buf[i] != stream_byte (pos + i))
-      g_error ("byte at position %" G_GUINT64_FORMAT " is 0x%02x, not 0x%02x",
-          pos + i, buf[i], stream_byte (pos + i));
-}
 
 /* What the library's storage for @bytes must be. */
 static gsize
@@ -470,6 +446,22 @@ test_shared (void)
 
 /* --- hostile headers ------------------------------------------------------------------- */
 
+/* As a hostile (or older) peer would: writes @usable into the header of
+ * the ring named @name, and @poke at byte @poke_at unless it is 0. */
+static void
+poke_header (const gchar *name, guint64 usable, size_t poke_at, guint32 poke)
+{
+  g_autofree gchar *path = rb_ring_name_to_path (name);
+  int fd = open (path, O_RDWR);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, &usable, 8, offsetof (struct rb_shm_header,
+              usable)), ==, 8);
+  if (poke_at != 0)
+    g_assert_cmpint (pwrite (fd, &poke, 4, (off_t) poke_at), ==, 4);
+  close (fd);
+}
+
 /* A named ring of @frames S16LE stereo frames (or a records ring of
  * @frames bytes if @records), whose header is then given @usable (and
  * @poke at @poke_at if nonzero); its consumer's open must fail with a
@@ -479,24 +471,16 @@ forge (gboolean records, gsize size, guint64 usable, size_t poke_at,
     guint32 poke, const char *message)
 {
   g_autofree gchar *name = unique_name ();
-  g_autofree gchar *path = rb_ring_name_to_path (name);
   g_autoptr (GError) error = NULL;
   RbRing *ring = records ?
       rb_ring_create (name, size, RB_RING_FLAGS_RECORDS,
       RB_RING_ROLE_PRODUCER, 0, &error) :
       rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2, 48000, size, 0,
       RB_RING_ROLE_PRODUCER, 0, &error);
-  int fd;
 
   g_assert_no_error (error);
   g_object_unref (ring);
-  fd = open (path, O_RDWR);
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (pwrite (fd, &usable, 8, offsetof (struct rb_shm_header,
-              usable)), ==, 8);
-  if (poke_at != 0)
-    g_assert_cmpint (pwrite (fd, &poke, 4, (off_t) poke_at), ==, 4);
-  close (fd);
+  poke_header (name, usable, poke_at, poke);
 
   ring = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
   g_assert_true (rb_ring_unlink (name, NULL));
@@ -550,7 +534,6 @@ static void
 test_old_ring_frames (void)
 {
   g_autofree gchar *name = unique_name ();
-  g_autofree gchar *path = rb_ring_name_to_path (name);
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) prod = rb_ring_create_audio (name,
       RB_SAMPLE_FORMAT_S32LE, 3, 48000, 341, RB_RING_FLAGS_OVERWRITE,
@@ -558,16 +541,11 @@ test_old_ring_frames (void)
   g_autoptr (RbRing) old_prod = NULL;
   g_autoptr (RbRing) cons = NULL;
   guint8 in[12 * 1000], out[12 * 1000];
-  guint64 zero = 0;
   gsize got;
-  int fd;
 
   g_assert_no_error (error);
   g_clear_object (&prod);
-  fd = open (path, O_RDWR);
-  g_assert_cmpint (pwrite (fd, &zero, 8, offsetof (struct rb_shm_header,
-              usable)), ==, 8);
-  close (fd);
+  poke_header (name, 0, 0, 0);
   old_prod = rb_ring_open (name, RB_RING_ROLE_PRODUCER, &error);
   g_assert_no_error (error);
   cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
