@@ -118,6 +118,7 @@ stress_ring_set_positions (StressRing *ring, uint64_t pos)
 
 #define R(ring) (&(ring)->core)
 #define stress_ring_capacity(ring)        ((size_t) R (ring)->capacity)
+#define stress_ring_storage(ring)         ((size_t) R (ring)->storage)
 #define stress_ring_frame_size(ring)      ((size_t) R (ring)->frame_size)
 #define stress_ring_write(ring, d, n)     rb_ring_core_write (R (ring), d, n)
 #define stress_ring_read(ring, d, n)      rb_ring_core_read (R (ring), d, n)
@@ -213,6 +214,7 @@ stress_ring_set_positions (StressRing *ring, uint64_t pos)
 }
 
 #define stress_ring_capacity(ring)        rb_ring_get_capacity (ring)
+#define stress_ring_storage(ring)         rb_ring_get_storage_size (ring)
 #define stress_ring_frame_size(ring)      rb_ring_get_frame_size (ring)
 #define stress_ring_write(ring, d, n)     rb_ring_write (ring, d, n)
 #define stress_ring_read(ring, d, n)      rb_ring_read (ring, d, n)
