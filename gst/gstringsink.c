@@ -536,10 +536,11 @@ full_properties_init (void)
   /**
    * GstRingSink:capacity:
    *
-   * The size in bytes of a ring the sink creates, rounded up to a power of
-   * two of at least a page. 0 chooses: #GstRingSink:buffer-time of audio
-   * for an audio ring; for a records ring 4 MiB, or four times the first
-   * buffer if that is more.
+   * The size in bytes of a ring the sink creates: the ring holds exactly
+   * that (an audio ring the whole frames in it; a records ring needs at
+   * least 56 bytes). 0 chooses: #GstRingSink:buffer-time of audio for an
+   * audio ring; for a records ring 4 MiB, or four times the first buffer
+   * if that is more.
    *
    * Since: 0.1
    */
@@ -553,7 +554,8 @@ full_properties_init (void)
    * GstRingSink:buffer-time:
    *
    * How much audio, in microseconds, an audio ring the sink creates holds
-   * when #GstRingSink:capacity is 0.
+   * when #GstRingSink:capacity is 0: exactly that many frames, rounded up
+   * to a whole frame.
    *
    * Since: 0.1
    */

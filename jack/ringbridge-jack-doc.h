@@ -87,8 +87,7 @@ static const CliDocOption jack_doc_options[] = {
     "then registered at once, before the ring exists (with " B("--wait")
     "), and play silence until it does." },
   { 0, "frames", "N", 0,
-    B("record") ": the ring holds at least " I("N") " frames (rounded up so "
-    "that its size in bytes is a power of two). "
+    B("record") ": the ring holds exactly " I("N") " frames. "
     B("play") ": keep at most " I("N") " frames queued in the ring: when "
     "more are queued at the start of a cycle, skip the oldest, so that at "
     "most " I("N") " remain after the cycle's read. This bounds the latency "
@@ -97,9 +96,9 @@ static const CliDocOption jack_doc_options[] = {
     "once, or part of every write is skipped. Without it (or "
     B("--latency") ") play never skips." },
   { 0, "latency", "MS", 0,
-    B("record") ": the ring holds at least " I("MS") " milliseconds at "
-    "JACK's rate (default 500; a decimal number from 0.1 to 3600000, or a "
-    "time with its unit: " B("20ms") ", " B("0.5s") "). "
+    B("record") ": the ring holds " I("MS") " milliseconds at JACK's rate, "
+    "rounded up to a whole frame (default 500; a decimal number from 0.1 to "
+    "3600000, or a time with its unit: " B("20ms") ", " B("0.5s") "). "
     B("play") ": as " B("--frames") ", " I("MS") " milliseconds at JACK's "
     "rate (rounded up, at least one frame)." },
   { 0, "overwrite", NULL, 0,

@@ -281,6 +281,7 @@ json_ring (Json *j, const RingInfo *ri, gboolean rates)
     json_uint (j, "frame_size", ri->s.frame_size);
     json_uint (j, "header_size", ri->s.header_size);
     json_uint (j, "capacity", ri->s.capacity);
+    json_uint (j, "storage_size", ri->s.storage_size);
     if (audio)
       json_uint (j, "capacity_frames", ri->s.capacity / ri->s.frame_size);
     else

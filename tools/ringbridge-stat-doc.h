@@ -79,7 +79,12 @@ static const CliDocItem stat_doc_fields[] = {
     B("bytes") ", or " B("audio") " with sample format, channel count and "
     "rate; " B("overwrite") " if the producer overwrites the oldest data "
     "when the ring is full." },
-  { "capacity", "Bytes the ring holds (frames and seconds for audio)." },
+  { "capacity", "Bytes the ring holds, exactly as it was made (frames and "
+    "seconds for audio)." },
+  { "storage",
+    "Bytes of its storage: the capacity rounded up to a power of two of at "
+    "least a page, mapped twice back to back. The file is one header page "
+    "larger." },
   { "fill",
     "Unread bytes from the read position, and their share of the capacity "
     "(frames for audio). An overwrite ring whose consumer lags shows 100%." },

@@ -117,6 +117,11 @@ text_ring (GString *out, const RingInfo *ri, gboolean rates)
         frames, frames_to_seconds (ri, frames));
   }
   g_string_append (out, ")\n");
+  g_free (size);
+
+  size = human_size (ri->s.storage_size);
+  g_string_append_printf (out, FIELD "%" G_GUINT64_FORMAT " bytes (%s)\n",
+      "storage", ri->s.storage_size, size);
 
   g_string_append_printf (out, FIELD "%" G_GUINT64_FORMAT " bytes (%.1f%%)",
       "fill", ri->s.fill, fill_percent (ri));

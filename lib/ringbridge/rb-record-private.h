@@ -23,6 +23,7 @@ struct rb_record {
 
 static_assert (sizeof (struct rb_record) == 56, "record layout (and RB_RECORD_HEADER_SIZE)");
 static_assert (offsetof (struct rb_record, pts) == 16, "record layout");
+static_assert (sizeof (struct rb_record) == RB_CORE_RECORD_MIN, "record layout");
 static_assert (offsetof (struct rb_record, offset_end) == 48, "record layout");
 
 #define RB_RECORD_ALIGN 8

@@ -47,7 +47,8 @@ rb_ring_error_code_for_errno (int err)
 static gboolean
 check_flags (RbRingFlags flags, GError **error)
 {
-  const RbRingFlags known = RB_RING_FLAGS_OVERWRITE | RB_RING_FLAGS_RECORDS;
+  const RbRingFlags known = RB_RING_FLAGS_OVERWRITE | RB_RING_FLAGS_RECORDS |
+      RB_RING_FLAGS_POWER_OF_TWO;
 
   if ((flags & ~known) != 0) {
     g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FLAGS,
@@ -88,11 +89,50 @@ rb_ring_check_enums (RbRingFlags flags, RbRingRole role,
   return TRUE;
 }
 
-/* Checks the requested identity of a ring to be made, and rounds its
- * capacity. */
+/* The size of a ring to be made: the storage its capacity needs and the
+ * capacity itself (@usable): exactly what was asked, or the whole storage
+ * with %RB_RING_FLAGS_POWER_OF_TWO, a flag of construction only (the
+ * header does not keep it: the ring is one whose capacity is its storage). */
 static gboolean
-check_new_identity (RbRing *self, size_t page, uint64_t *capacity,
-    GError **error)
+check_new_size (RbRing *self, size_t page, uint64_t *storage,
+    uint64_t *usable, GError **error)
+{
+  guint64 frame = self->format == RB_SAMPLE_FORMAT_NONE ? 1 :
+      rb_sample_format_get_size (self->format) * self->channels;
+
+  if (!rb_capacity_round (self->requested_capacity, page, storage)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY,
+        "capacity %" G_GUINT64_FORMAT " bytes is out of range: a ring holds "
+        "1 byte to %" G_GUINT64_FORMAT " bytes", self->requested_capacity,
+        (guint64) RB_RING_MAX_CAPACITY);
+    return FALSE;
+  }
+  if ((self->flags & RB_RING_FLAGS_RECORDS) &&
+      self->requested_capacity < RB_CORE_RECORD_MIN) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY,
+        "capacity %" G_GUINT64_FORMAT " bytes is too small for a records "
+        "ring: one record takes at least %u bytes", self->requested_capacity,
+        (guint) RB_CORE_RECORD_MIN);
+    return FALSE;
+  }
+  *usable = self->requested_capacity;
+  if (self->flags & RB_RING_FLAGS_POWER_OF_TWO)
+    /* the storage need not be whole frames: the capacity is */
+    *usable = *storage - *storage % frame;
+  else if (*usable % frame != 0) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY,
+        "capacity %" G_GUINT64_FORMAT " bytes is not a whole number of "
+        "%" G_GUINT64_FORMAT "-byte frames", *usable, frame);
+    return FALSE;
+  }
+  self->flags &= ~RB_RING_FLAGS_POWER_OF_TWO;
+  return TRUE;
+}
+
+/* Checks the requested identity of a ring to be made, and sizes it. */
+static gboolean
+check_new_identity (RbRing *self, size_t page, uint64_t *storage,
+    uint64_t *usable, GError **error)
 {
   if (!rb_ring_check_enums (self->flags, self->role, self->format, error))
     return FALSE;
@@ -123,15 +163,7 @@ check_new_identity (RbRing *self, size_t page, uint64_t *capacity,
         rb_sample_format_to_string (self->format));
     return FALSE;
   }
-  if (!rb_capacity_round (self->requested_capacity, page, capacity)) {
-    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY,
-        "capacity %" G_GUINT64_FORMAT " bytes is out of range: a ring holds "
-        "1 byte to %" G_GUINT64_FORMAT " bytes (rounded up to a power of two "
-        "of at least %zu)", self->requested_capacity,
-        (guint64) RB_RING_MAX_CAPACITY, page);
-    return FALSE;
-  }
-  return TRUE;
+  return check_new_size (self, page, storage, usable, error);
 }
 
 /* The core's two sides live on separate cache lines, which GObject's
@@ -211,17 +243,17 @@ rb_ring_release_roles (RbRing *self)
 /* Makes a new ring in @fd (a memfd, or a fresh named object of size 0). */
 static gboolean
 init_new (RbRing *self, int fd, size_t page, size_t header_size,
-    uint64_t capacity, GError **error)
+    uint64_t storage, uint64_t usable, GError **error)
 {
   struct rb_shm_header *hdr;
   const char *what = NULL;
   int res;
 
-  res = rb_mapping_map (&self->map, fd, header_size, capacity, &what);
+  res = rb_mapping_map (&self->map, fd, header_size, storage, &what);
   if (res < 0) {
     g_set_error (error, RB_RING_ERROR, -res == ENOMEM ?
         RB_RING_ERROR_NO_MEMORY : RB_RING_ERROR_MAP_FAILED,
-        "cannot map a %" G_GUINT64_FORMAT "-byte ring: %s: %s", capacity,
+        "cannot map a %" G_GUINT64_FORMAT "-byte ring: %s: %s", storage,
         what, g_strerror (-res));
     return FALSE;
   }
@@ -229,7 +261,7 @@ init_new (RbRing *self, int fd, size_t page, size_t header_size,
     return FALSE;
 
   hdr = rb_ring_header_of (self);
-  rb_shm_header_init (hdr, (uint32_t) header_size, capacity,
+  rb_shm_header_init (hdr, (uint32_t) header_size, storage, usable,
       (uint32_t) self->flags, (uint32_t) self->format, self->channels,
       self->rate);
   rb_ring_items_init_header (self, hdr);
@@ -316,7 +348,7 @@ open_named (const gchar *name, const gchar *path, GError **error)
  * ring being made (NOT_A_RING) and should retry. */
 static gboolean
 init_create (RbRing *self, size_t page, size_t header_size,
-    uint64_t capacity, GError **error)
+    uint64_t storage, uint64_t usable, GError **error)
 {
   g_autofree gchar *shm_name = g_strconcat ("/" RB_RING_NAME_PREFIX,
       self->name, NULL);
@@ -361,15 +393,15 @@ init_create (RbRing *self, size_t page, size_t header_size,
   } else if ((err = -take_users_lock (fd)) != 0) {
     what = "fcntl(F_OFD_SETLK)";
   } else {
-    err = rb_shm_reserve (fd, header_size + capacity, &what);
+    err = rb_shm_reserve (fd, header_size + storage, &what);
   }
   if (err != 0) {
     g_set_error (error, RB_RING_ERROR, rb_ring_error_code_for_errno (err),
         "cannot create ring '%s' of %" G_GUINT64_FORMAT " bytes: %s: %s",
-        self->name, capacity + header_size, what, g_strerror (err));
+        self->name, storage + header_size, what, g_strerror (err));
     goto fail;
   }
-  if (!init_new (self, fd, page, header_size, capacity, error))
+  if (!init_new (self, fd, page, header_size, storage, usable, error))
     goto fail;
   self->unsealed = TRUE;
   if (!linked &&
@@ -496,7 +528,7 @@ init_attach (RbRing *self, int fd, GError **error)
       !rb_ring_items_attach (self, fd, &id, quoted, error))
     return FALSE;
 
-  res = rb_mapping_map (&self->map, fd, id.header_size, id.capacity, &what);
+  res = rb_mapping_map (&self->map, fd, id.header_size, id.storage, &what);
   if (res < 0) {
     g_set_error (error, RB_RING_ERROR, -res == ENOMEM ?
         RB_RING_ERROR_NO_MEMORY : RB_RING_ERROR_MAP_FAILED,
@@ -538,7 +570,7 @@ rb_ring_init_backing (RbRing *self, GError **error)
   size_t header_size = rb_ring_items_header_size (self, page);
   g_autofree gchar *path = NULL;
   const char *what = NULL;
-  uint64_t capacity;
+  uint64_t storage, usable;
   gboolean ok;
   int fd;
 
@@ -548,27 +580,27 @@ rb_ring_init_backing (RbRing *self, GError **error)
 
   switch (self->action) {
     case ACTION_NEW:
-      if (!check_new_identity (self, page, &capacity, error))
+      if (!check_new_identity (self, page, &storage, &usable, error))
         return FALSE;
-      fd = rb_memfd_create ("ringbridge", header_size, capacity, &what);
+      fd = rb_memfd_create ("ringbridge", header_size, storage, &what);
       if (fd < 0) {
         int code = rb_ring_error_code_for_errno (-fd);
         if (-fd == ENOSYS || -fd == EINVAL)
           code = RB_RING_ERROR_NO_MEMFD;
         g_set_error (error, RB_RING_ERROR, code,
             "cannot create the backing file of a %" G_GUINT64_FORMAT
-            "-byte ring: %s: %s", capacity, what, g_strerror (-fd));
+            "-byte ring: %s: %s", storage, what, g_strerror (-fd));
         return FALSE;
       }
-      ok = init_new (self, fd, page, header_size, capacity, error);
+      ok = init_new (self, fd, page, header_size, storage, usable, error);
       close (fd);
       return ok;
 
     case ACTION_CREATE:
       if (!rb_ring_name_validate (self->name, error) ||
-          !check_new_identity (self, page, &capacity, error))
+          !check_new_identity (self, page, &storage, &usable, error))
         return FALSE;
-      return init_create (self, page, header_size, capacity, error);
+      return init_create (self, page, header_size, storage, usable, error);
 
     case ACTION_OPEN:
       path = rb_ring_path_of (self->name, error);

@@ -120,7 +120,7 @@ rb_ring_core_read_at (const struct rb_ring_core *c, uint64_t pos, void *dst,
   if (pos_before (pos, oldest))
     return RB_RANGE_GONE;
   avail = w - pos;
-  if (avail > c->capacity)      /* corrupt positions: stay in bounds */
+  if (avail > c->storage)       /* corrupt positions: stay in bounds */
     return RB_RANGE_GONE;
   if (n > avail) {
     /* only whole frames count; a partial one is not yet written */

@@ -47,6 +47,10 @@ enum rb_format {
 #define RB_CORE_FLAG_RECORDS 2u
 #define RB_CORE_FLAGS_KNOWN (RB_CORE_FLAG_OVERWRITE | RB_CORE_FLAG_RECORDS)
 
+/* The smallest records ring: one record header (sizeof (struct rb_record),
+ * which rb-record-private.h asserts), so a record always fits. */
+#define RB_CORE_RECORD_MIN 56u
+
 /* Outcome of a read at an absolute position (values are RbRangeStatus's). */
 enum rb_range {
   RB_RANGE_OK = 0,
@@ -60,9 +64,12 @@ struct rb_ring_core {
    * copies of the validated identity block, never re-read from shared
    * memory. */
   struct rb_shm_header *hdr;
-  uint8_t *data;                /* mirrored: data[i] == data[i + capacity] */
-  uint64_t capacity;
-  uint64_t mask;
+  uint8_t *data;                /* mirrored: data[i] == data[i + storage] */
+  uint64_t capacity;            /* the bytes the ring holds: the limit of
+                                 * fill and of an overwrite ring's window */
+  uint64_t storage;             /* the mirrored area, a power of two >=
+                                 * capacity: the bound of every offset */
+  uint64_t mask;                /* storage - 1 */
   uint32_t flags;
   uint32_t format;
   uint32_t channels;

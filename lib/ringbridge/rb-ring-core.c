@@ -43,7 +43,8 @@ rb_ring_core_init_identity (struct rb_ring_core *c,
   c->hdr = hdr;
   c->data = data;
   c->capacity = id->capacity;
-  c->mask = id->capacity - 1;
+  c->storage = id->storage;
+  c->mask = id->storage - 1;
   c->flags = id->flags;
   c->format = id->sample_format;
   c->channels = id->channels;
@@ -78,7 +79,8 @@ rb_ring_core_init (struct rb_ring_core *c, struct rb_shm_header *hdr,
 {
   struct rb_ring_identity id = {
     .header_size = hdr->header_size,
-    .capacity = hdr->capacity,
+    .capacity = hdr->usable != 0 ? hdr->usable : hdr->capacity,
+    .storage = hdr->capacity,
     .file_size = hdr->file_size,
     .flags = hdr->flags,
     .sample_format = hdr->sample_format,
@@ -221,27 +223,33 @@ producer_space (struct rb_ring_core *c, uint64_t want)
    * the consumer has finished copying out every byte below r, so the
    * producer may overwrite them. */
   r = atomic_load_explicit (&c->hdr->read_pos, RB_MO_OBSERVE_READ);
-  if (w - r > c->capacity) {
+  used = w - r;
+  if (used > c->storage) {
     /* read_pos ahead of write_pos or lapped: impossible from an honest
      * consumer. Write nothing. */
     c->w_broken = true;
     return 0;
   }
   c->w_cached_read = r;
-  return c->capacity - (w - r);
+  /* More than the capacity unread (up to the storage) is possible only
+   * from a producer before 0.2, which filled the whole storage: no space
+   * until the consumer is back under the limit. */
+  return used >= c->capacity ? 0 : c->capacity - used;
 }
 
 static size_t
 write_overwrite (struct rb_ring_core *c, const uint8_t *src, size_t n)
 {
   uint64_t end = c->w + n;
-  size_t keep = (size_t) MIN ((uint64_t) n, c->capacity);
+  /* Readers keep the last capacity bytes; the storage holds more, which
+   * readers of rings before 0.2 (whose window is the storage) still use. */
+  size_t keep = (size_t) MIN ((uint64_t) n, c->storage);
 
   /* relaxed: ordered before the data stores by their release (see
    * copy_in_release()); a reader that sees new data sees this too. */
   atomic_store_explicit (&c->hdr->write_reserve, end, memory_order_relaxed);
-  /* Of a write longer than the ring only the last capacity bytes survive:
-   * copy just those. */
+  /* Of a write longer than the storage only its last storage bytes
+   * survive: copy just those. */
   copy_in_release (c->data + ((end - keep) & c->mask), src + (n - keep), keep);
   publish_write (c, end);
   return n;
@@ -311,7 +319,8 @@ void
 rb_ring_core_write_commit (struct rb_ring_core *c, size_t n)
 {
   /* Never publish more than the space we know is free. */
-  uint64_t space = c->capacity - (c->w - c->w_cached_read);
+  uint64_t used = c->w - c->w_cached_read;
+  uint64_t space = used >= c->capacity ? 0 : c->capacity - used;
 
   if (is_overwrite (c) || n == 0)
     return;
@@ -366,10 +375,12 @@ consumer_avail (struct rb_ring_core *c, uint64_t want)
   uint64_t avail = c->r_cached_write - r;
   uint64_t w;
 
-  if (avail >= want && avail <= c->capacity)
+  /* bounded by the storage, not the capacity: a producer before 0.2
+   * fills the whole storage, and every byte of it is readable */
+  if (avail >= want && avail <= c->storage)
     return avail;
   w = load_write_pos (c);
-  if (w - r > c->capacity) {
+  if (w - r > c->storage) {
     /* write_pos behind read_pos or more than a ring ahead: impossible
      * from an honest producer. Read nothing. */
     c->r_broken = true;

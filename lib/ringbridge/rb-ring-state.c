@@ -54,11 +54,14 @@ rb_ring_refuse_position (const char *func, const RbRing *ring, guint64 position)
  * rb_ring_get_capacity:
  * @ring: a ring
  *
- * Gets the size of the ring's data area.
+ * Gets how many bytes the ring holds: the most a producer can write ahead
+ * of the consumer, and what an overwrite ring keeps. It is the size the
+ * ring was made with, exactly (a ring made before 0.2, or with
+ * %RB_RING_FLAGS_POWER_OF_TWO: its storage size).
  *
  * Thread: any. RT-safe: no system call.
  *
- * Returns: the capacity in bytes: a power of two, at least one page.
+ * Returns: the capacity in bytes
  */
 gsize
 rb_ring_get_capacity (RbRing *ring)
@@ -66,6 +69,29 @@ rb_ring_get_capacity (RbRing *ring)
   CHECK_RING (ring, 0);
 
   return (gsize) ring->core->capacity;
+}
+
+/**
+ * rb_ring_get_storage_size:
+ * @ring: a ring
+ *
+ * Gets the size of the ring's storage: its data area, which is mapped
+ * twice back to back so that any region is contiguous. It is the capacity
+ * rounded up to a power of two of at least a page; the ring's file is one
+ * page of header larger.
+ *
+ * Thread: any. RT-safe: no system call.
+ *
+ * Returns: the storage size in bytes, at least rb_ring_get_capacity()
+ *
+ * Since: 0.2
+ */
+gsize
+rb_ring_get_storage_size (RbRing *ring)
+{
+  CHECK_RING (ring, 0);
+
+  return (gsize) ring->core->storage;
 }
 
 /**
@@ -169,8 +195,8 @@ rb_ring_get_frame_size (RbRing *ring)
  *
  * Thread: any. RT-safe: no system call.
  *
- * Returns: the number of whole frames the ring holds (the capacity in bytes
- *   for a byte ring)
+ * Returns: the number of frames the ring holds, exactly as it was made
+ *   (the capacity in bytes for a byte ring)
  */
 gsize
 rb_ring_get_capacity_frames (RbRing *ring)

@@ -29,9 +29,10 @@ G_DEFINE_BOXED_TYPE (RbRingStatus, rb_ring_status, rb_ring_status_copy,
 #if GLIB_SIZEOF_VOID_P == 8
 G_STATIC_ASSERT (G_STRUCT_OFFSET (RbRingStatus, timing) ==
     G_STRUCT_OFFSET (RbRingStatus, clock_frames) + 8);
+/* readers took the first half of the reserved room; storage_size came
+ * after it (the struct grew by 8 bytes in 0.2's development) */
 G_STATIC_ASSERT (sizeof (RbRingStatus) ==
-    G_STRUCT_OFFSET (RbRingStatus, clock_frames) + 8 + 16 * sizeof (guint64));
-/* readers took the first half of the reserved room */
+    G_STRUCT_OFFSET (RbRingStatus, clock_frames) + 8 + 17 * sizeof (guint64));
 G_STATIC_ASSERT (G_STRUCT_OFFSET (RbRingStatus, readers) ==
     G_STRUCT_OFFSET (RbRingStatus, timing) + sizeof (RbRingTiming));
 #endif
@@ -201,6 +202,7 @@ static void
 fill_identity (RbRingStatus *s, const struct rb_ring_identity *id)
 {
   s->capacity = id->capacity;
+  s->storage_size = id->storage;
   s->flags = (RbRingFlags) id->flags;
   s->format = (RbSampleFormat) id->sample_format;
   s->channels = id->channels;
@@ -347,6 +349,7 @@ rb_ring_get_status (RbRing *ring, RbRingStatus *status)
   /* the identity this process runs on: validated once, at attach */
   id.header_size = (uint32_t) ring->map.header_size;
   id.capacity = ring->core->capacity;
+  id.storage = ring->core->storage;
   id.flags = ring->core->flags;
   id.sample_format = ring->core->format;
   id.channels = ring->core->channels;

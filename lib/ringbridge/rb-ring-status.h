@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 /**
  * RbRingStatus:
- * @capacity: the ring's capacity in bytes
+ * @capacity: the ring's capacity in bytes: what it holds
  * @flags: the #RbRingFlags it was made with
  * @format: its sample format (%RB_SAMPLE_FORMAT_NONE for a byte ring)
  * @channels: channels of an audio ring, 0 for a byte ring
@@ -62,6 +62,8 @@ G_BEGIN_DECLS
  *   counted), -1 if the header holds a value no honest ring does. Advisory:
  *   a reader process that died without closing stays counted; 0 in a ring
  *   made before the count existed
+ * @storage_size: the ring's storage in bytes (rb_ring_get_storage_size()):
+ *   @capacity rounded up to a power of two of at least a page. Since: 0.2
  *
  * A read-only snapshot of a ring's state, for monitors such as
  * ringbridge-stat: what rb_ring_get_status() sees of a ring this process
@@ -126,6 +128,10 @@ typedef struct {
 
   /*< private >*/
   guint32 _rb_reserved[1];
+
+  /*< public >*/
+  /* the storage behind the capacity, after the room (Since: 0.2) */
+  guint64 storage_size;
 } RbRingStatus;
 
 #define RB_TYPE_RING_STATUS (rb_ring_status_get_type ())

@@ -161,6 +161,7 @@ rb_ring_timing_from_image (const struct rb_shm_header *image,
   memset (&core, 0, sizeof core);
   core.hdr = (struct rb_shm_header *) image;
   core.capacity = id->capacity;
+  core.storage = id->storage;
   core.flags = id->flags;
   core.format = id->sample_format;
   core.channels = id->channels;

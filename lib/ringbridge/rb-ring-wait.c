@@ -43,7 +43,7 @@ orphan (RbRing *self, gint64 size)
       "another process (its file has %" G_GINT64_FORMAT " bytes, the ring "
       "needs %" G_GUINT64_FORMAT "): treating it as dead%s%s",
       self->name ? self->name : "(passed fd)", size,
-      (guint64) (self->map.header_size + self->core->capacity),
+      (guint64) (self->map.header_size + self->core->storage),
       res < 0 ? "; " : "", res < 0 ? what : "");
 }
 
@@ -59,7 +59,7 @@ rb_ring_check_file (RbRing *self)
     return FALSE;
   if (!self->unsealed || self->map.base == NULL ||
       fstat (self->map.fd, &st) < 0 ||
-      (uint64_t) st.st_size >= self->map.header_size + self->core->capacity)
+      (uint64_t) st.st_size >= self->map.header_size + self->core->storage)
     return TRUE;
   orphan (self, (gint64) st.st_size);
   return FALSE;
@@ -73,7 +73,7 @@ wait_ctx (RbRing *ring, int role_watched)
     .peer_role = role_watched,
     .reported_generation = &ring->reported_generation,
     .fd = ring->unsealed ? ring->map.fd : -1,
-    .file_size = ring->map.header_size + ring->core->capacity,
+    .file_size = ring->map.header_size + ring->core->storage,
   };
   return ctx;
 }

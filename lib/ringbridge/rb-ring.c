@@ -223,13 +223,16 @@ rb_ring_construct_items (Action action, const gchar *name, guint item_size,
 
 /**
  * rb_ring_new:
- * @capacity: the number of bytes the ring must hold
+ * @capacity: the number of bytes the ring holds
  * @error: return location for a #GError
  *
- * Creates an anonymous in-process byte ring. @capacity is rounded up to a
- * power of two of at least one page (so rb_ring_get_capacity() may return
- * more than was asked for); it must be between 1 and
- * %RB_RING_MAX_CAPACITY. The memory is reserved and mapped at once, so
+ * Creates an anonymous in-process byte ring that holds exactly @capacity
+ * bytes (1 to %RB_RING_MAX_CAPACITY): a producer can write @capacity bytes
+ * ahead of the consumer and no more, and an overwrite ring keeps the last
+ * @capacity bytes. Its storage, mapped twice back to back, is @capacity
+ * rounded up to a power of two of at least a page
+ * (rb_ring_get_storage_size()); %RB_RING_FLAGS_POWER_OF_TWO makes the
+ * whole storage the capacity, as before 0.2. The memory is reserved and mapped at once, so
  * neither side page-faults or meets a full file system later. The ring's
  * file descriptor (rb_ring_get_fd()) can be passed to another process.
  *
@@ -246,7 +249,7 @@ rb_ring_new (gsize capacity, GError **error)
 
 /**
  * rb_ring_new_full:
- * @capacity: the number of bytes the ring must hold
+ * @capacity: the number of bytes the ring holds
  * @flags: ring flags, such as %RB_RING_FLAGS_OVERWRITE
  * @error: return location for a #GError
  *
@@ -270,14 +273,15 @@ rb_ring_new_full (gsize capacity, RbRingFlags flags, GError **error)
  * @format: the sample format, not %RB_SAMPLE_FORMAT_NONE
  * @channels: the number of interleaved channels, 1 to %RB_RING_MAX_CHANNELS
  * @rate: the sample rate in Hz, 1 to %RB_RING_MAX_RATE
- * @frames: the number of frames the ring must hold
+ * @frames: the number of frames the ring holds
  * @flags: ring flags, such as %RB_RING_FLAGS_OVERWRITE
  * @error: return location for a #GError
  *
  * Creates an anonymous in-process audio ring. Format, channels and rate are
  * recorded in the ring's header, where the consumer (or another process)
- * reads them. The capacity in bytes is @frames frames rounded up as for
- * rb_ring_new(), so rb_ring_get_capacity_frames() is at least @frames.
+ * reads them. It holds exactly @frames frames
+ * (rb_ring_get_capacity_frames()); the storage is rounded up as for
+ * rb_ring_new().
  *
  * Thread: any. Not RT-safe.
  *
@@ -299,7 +303,7 @@ rb_ring_new_audio (RbSampleFormat format, guint channels, guint rate,
 /**
  * rb_ring_create:
  * @name: the ring's name (see rb_ring_name_validate())
- * @capacity: the number of bytes the ring must hold (rounded up as for
+ * @capacity: the number of bytes the ring holds (exactly, as for
  *   rb_ring_new())
  * @flags: ring flags, such as %RB_RING_FLAGS_OVERWRITE
  * @role: the role this process takes
@@ -334,7 +338,7 @@ rb_ring_create (const gchar *name, gsize capacity, RbRingFlags flags,
  * @format: the sample format, not %RB_SAMPLE_FORMAT_NONE
  * @channels: the number of interleaved channels
  * @rate: the sample rate in Hz
- * @frames: the number of frames the ring must hold
+ * @frames: the number of frames the ring holds
  * @flags: ring flags, such as %RB_RING_FLAGS_OVERWRITE
  * @role: the role this process takes
  * @mode: the file's permissions, e.g. 0600; 0 means 0600
@@ -547,7 +551,7 @@ rb_ring_lock_memory (RbRing *ring, GError **error)
   if (res < 0) {
     g_set_error (error, RB_RING_ERROR, rb_ring_error_code_for_errno (-res),
         "cannot lock the %" G_GUINT64_FORMAT "-byte ring in memory: %s: %s "
-        "(see ulimit -l)", ring->core->capacity, what, g_strerror (-res));
+        "(see ulimit -l)", ring->core->storage, what, g_strerror (-res));
     return FALSE;
   }
   return TRUE;
@@ -641,9 +645,10 @@ rb_ring_class_init (RbRingClass *klass)
   /**
    * RbRing:capacity:
    *
-   * The capacity in bytes. Set at construction to the size wanted; read
-   * back, it is the actual capacity: rounded up to a power of two of at
-   * least one page. Values outside 1 to %RB_RING_MAX_CAPACITY make
+   * The capacity in bytes: what the ring holds, exactly the size set at
+   * construction (see rb_ring_get_capacity(); with
+   * %RB_RING_FLAGS_POWER_OF_TWO, read back, it is the storage size). An
+   * audio ring's is a whole number of frames. Values outside 1 to %RB_RING_MAX_CAPACITY make
    * construction fail with %RB_RING_ERROR_INVALID_CAPACITY (the range is not
    * in the property itself, so the error can name the value).
    */

@@ -145,6 +145,8 @@ void           rb_ring_clear_interrupt      (RbRing          *ring);
 RB_API
 gsize          rb_ring_get_capacity         (RbRing          *ring);
 RB_API
+gsize          rb_ring_get_storage_size     (RbRing          *ring);
+RB_API
 RbRingFlags    rb_ring_get_flags            (RbRing          *ring);
 RB_API
 RbSampleFormat rb_ring_get_sample_format    (RbRing          *ring);

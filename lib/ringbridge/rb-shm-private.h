@@ -58,7 +58,7 @@ struct rb_shm_header {
   _Atomic uint64_t magic;       /* written last, with release */
   uint32_t layout_version;
   uint32_t header_size;         /* offset of the data area in the file */
-  uint64_t capacity;            /* bytes, a power of two */
+  uint64_t capacity;            /* storage bytes, a power of two */
   uint64_t file_size;           /* header_size + capacity */
   uint32_t flags;               /* RbRingFlags */
   uint32_t sample_format;       /* RbSampleFormat, NONE for byte rings */
@@ -67,7 +67,12 @@ struct rb_shm_header {
   uint32_t frame_size;          /* channels * sample size, 1 for byte rings;
                                  * the item size of an item ring */
   uint32_t reserved_identity;
-  /* (56..63: the capacity's usable limit) */
+  /* The bytes the ring holds (its exact capacity), at most `capacity`, a
+   * multiple of frame_size. 0 in rings made before it existed (the room
+   * was zeros): they hold `capacity` bytes, so the layout version stays 1.
+   * Every new ring sets it, so 0 with any later identity field set is a
+   * forged or damaged header (rb_shm_validate()). */
+  uint64_t usable;
 
   /* Items block, identity too (rb-ring-items.c): all zero in a ring that
    * is not an item ring, which every ring made before items existed is
@@ -170,6 +175,7 @@ static_assert (offsetof (struct rb_shm_header, sample_format) == 36, "layout");
 static_assert (offsetof (struct rb_shm_header, channels) == 40, "layout");
 static_assert (offsetof (struct rb_shm_header, rate) == 44, "layout");
 static_assert (offsetof (struct rb_shm_header, frame_size) == 48, "layout");
+static_assert (offsetof (struct rb_shm_header, usable) == 56, "layout");
 static_assert (offsetof (struct rb_shm_header, item_size) == 64, "layout");
 static_assert (offsetof (struct rb_shm_header, item_descriptor_offset) == 68,
     "layout");
@@ -238,7 +244,9 @@ enum {
  * private memory once and never reads from the shared header again. */
 struct rb_ring_identity {
   uint32_t header_size;
-  uint64_t capacity;
+  uint64_t capacity;            /* the usable bytes (the header's `usable`) */
+  uint64_t storage;             /* the mirrored data area (the header's
+                                 * `capacity`), a power of two */
   uint64_t file_size;
   uint32_t flags;
   uint32_t sample_format;
@@ -290,17 +298,20 @@ bool rb_shm_check_descriptor (const char *text, uint32_t length, char *why,
 
 /* --- a new header (rb-shm.c) ---------------------------------------------- */
 
-/* Rounds @requested up to the capacity a ring gets: a power of two, at
- * least @page_size, at most 2 GiB. False if that cannot be. */
+/* The storage (mirrored data area) a ring holding @requested bytes gets:
+ * @requested rounded up to a power of two, at least @page_size, at most
+ * 2 GiB. False if that cannot be. */
 bool     rb_capacity_round          (uint64_t requested, uint64_t page_size,
-                                     uint64_t *capacity);
+                                     uint64_t *storage);
 
-/* Lays out a new header (identity block, zero positions) in @hdr. It is
- * not a ring to anyone else until rb_shm_header_publish(). */
+/* Lays out a new header (identity block, zero positions) in @hdr for a
+ * ring of @usable bytes in @storage bytes. It is not a ring to anyone else
+ * until rb_shm_header_publish(). */
 void     rb_shm_header_init         (struct rb_shm_header *hdr,
-                                     uint32_t header_size, uint64_t capacity,
-                                     uint32_t flags, uint32_t format,
-                                     uint32_t channels, uint32_t rate);
+                                     uint32_t header_size, uint64_t storage,
+                                     uint64_t usable, uint32_t flags,
+                                     uint32_t format, uint32_t channels,
+                                     uint32_t rate);
 
 /* Publishes the magic, last: the header is complete. */
 void     rb_shm_header_publish      (struct rb_shm_header *hdr);

@@ -174,13 +174,49 @@ check_items (const struct rb_shm_header *h, char *why, size_t why_len)
   return RB_SHM_OK;
 }
 
+/* The usable size of a header snapshot whose capacity and format are
+ * checked: 0 (a ring made before the field existed) means the whole
+ * storage, unless a later identity field is set, which no writer of such a
+ * ring did. */
+static enum rb_shm_problem
+check_usable (const struct rb_shm_header *h, uint64_t *usable, char *why,
+    size_t why_len)
+{
+  static const uint8_t zeros[128 - offsetof (struct rb_shm_header, usable)];
+  const uint8_t *room = (const uint8_t *) h + offsetof (struct rb_shm_header,
+      usable) + sizeof h->usable;
+
+  static_assert (offsetof (struct rb_shm_header, write_pos) == 128,
+      "the identity block's room ends at the producer block");
+  if (h->usable == 0) {
+    if (h->reserved_identity != 0 ||
+        memcmp (room, zeros, 128 - (size_t) (room - (const uint8_t *) h)) != 0)
+      REFUSE (RB_SHM_CORRUPT, "usable capacity 0 in a header whose newer "
+          "identity fields are set (a forged or damaged header)");
+    *usable = h->capacity;
+    return RB_SHM_OK;
+  }
+  if (h->usable > h->capacity)
+    REFUSE (RB_SHM_CORRUPT, "usable capacity %" PRIu64 " is larger than the "
+        "storage of %" PRIu64 " bytes", h->usable, h->capacity);
+  if (h->usable % h->frame_size != 0)
+    REFUSE (RB_SHM_CORRUPT, "usable capacity %" PRIu64 " is not a multiple "
+        "of the frame size %u", h->usable, h->frame_size);
+  if ((h->flags & RB_CORE_FLAG_RECORDS) && h->usable < RB_CORE_RECORD_MIN)
+    REFUSE (RB_SHM_CORRUPT, "usable capacity %" PRIu64 " of a records ring "
+        "is smaller than one record header (%u bytes)", h->usable,
+        (unsigned) RB_CORE_RECORD_MIN);
+  *usable = h->usable;
+  return RB_SHM_OK;
+}
+
 enum rb_shm_problem
 rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
     struct rb_ring_identity *id, char *why, size_t why_len)
 {
   struct rb_shm_header h;
   enum rb_shm_problem problem;
-  uint64_t magic, w, r;
+  uint64_t magic, w, r, usable;
 
   if (image_size < sizeof h || image_size < page_size)
     REFUSE (RB_SHM_TOO_SMALL, "segment too small (%" PRIu64 " bytes < header "
@@ -218,6 +254,8 @@ rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
         h.file_size, image_size);
   problem = check_format (&h, why, why_len);
   if (problem == RB_SHM_OK)
+    problem = check_usable (&h, &usable, why, why_len);
+  if (problem == RB_SHM_OK)
     problem = check_items (&h, why, why_len);
   if (problem != RB_SHM_OK)
     return problem;
@@ -235,7 +273,8 @@ rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
 #undef REFUSE
 
   id->header_size = h.header_size;
-  id->capacity = h.capacity;
+  id->capacity = usable;
+  id->storage = h.capacity;
   id->file_size = h.file_size;
   id->flags = h.flags;
   id->sample_format = h.sample_format;
@@ -253,7 +292,7 @@ rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
 /* --- a new header ----------------------------------------------------------- */
 
 bool
-rb_capacity_round (uint64_t requested, uint64_t page_size, uint64_t *capacity)
+rb_capacity_round (uint64_t requested, uint64_t page_size, uint64_t *storage)
 {
   uint64_t cap = page_size;
 
@@ -263,7 +302,7 @@ rb_capacity_round (uint64_t requested, uint64_t page_size, uint64_t *capacity)
     cap <<= 1;
   if (cap > (UINT64_C (1) << 31))
     return false;
-  *capacity = cap;
+  *storage = cap;
   return true;
 }
 
@@ -285,15 +324,16 @@ rb_shm_reserve (int fd, size_t size, const char **what)
 
 void
 rb_shm_header_init (struct rb_shm_header *hdr, uint32_t header_size,
-    uint64_t capacity, uint32_t flags, uint32_t format, uint32_t channels,
-    uint32_t rate)
+    uint64_t storage, uint64_t usable, uint32_t flags, uint32_t format,
+    uint32_t channels, uint32_t rate)
 {
   size_t ssize = rb_format_sample_size (format);
 
   hdr->layout_version = RB_SHM_LAYOUT_VERSION;
   hdr->header_size = header_size;
-  hdr->capacity = capacity;
-  hdr->file_size = header_size + capacity;
+  hdr->capacity = storage;
+  hdr->usable = usable;
+  hdr->file_size = header_size + storage;
   hdr->flags = flags;
   hdr->sample_format = format;
   hdr->channels = format == RB_FORMAT_NONE ? 0 : channels;

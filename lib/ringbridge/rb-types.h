@@ -57,6 +57,14 @@ typedef enum {
  * @RB_RING_FLAGS_RECORDS: the ring carries records (rb_ring_write_record()):
  *   variable-size messages with a type, flags and timestamps, each
  *   committed whole. Not with %RB_RING_FLAGS_OVERWRITE or a sample format.
+ * @RB_RING_FLAGS_POWER_OF_TWO: a flag of construction only: the capacity is
+ *   not the size asked for but the whole storage it needs (the size rounded
+ *   up to a power of two of at least a page; for an audio ring, the whole
+ *   frames that fit in it), as every ring was before 0.2. The ring keeps
+ *   no trace of it (rb_ring_get_flags() does not return it): it is a ring
+ *   whose capacity is rb_ring_get_storage_size(). For benchmarks that
+ *   compare rings of power-of-two sizes, and code that wants "at least
+ *   this much". Since: 0.2
  *
  * Flags fixed when a ring is created.
  */
@@ -64,6 +72,8 @@ typedef enum /*< flags >*/ {
   RB_RING_FLAGS_NONE = 0,
   RB_RING_FLAGS_OVERWRITE = 1 << 0,
   RB_RING_FLAGS_RECORDS = 1 << 1,
+  /* a high bit: construction-only flags stay apart from stored ones */
+  RB_RING_FLAGS_POWER_OF_TWO = 1 << 16,
 } RbRingFlags;
 
 /**

@@ -753,7 +753,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       fail ("rb_shm_validate refused (%d) without saying why", (int) res);
     return 0;
   }
-  if (run.id.capacity > FUZZ_MAX_CAPACITY)
+  if (run.id.storage > FUZZ_MAX_CAPACITY)
     return 0;
 
   if (io_area == NULL) {
@@ -770,7 +770,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   }
   memcpy (shared_hdr, in.header, sizeof *shared_hdr);
 
-  run.cap = run.id.capacity;
+  /* the mirrored area: the bound of every offset (the capacity, the
+   * limit of fill and of the overwrite window, is at most this) */
+  run.cap = run.id.storage;
   i = area_index (run.cap);
   if (areas[i] == NULL) {
     areas[i] = aligned_alloc (FUZZ_PAGE_SIZE, 2 * run.cap);
@@ -815,7 +817,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   /* the last state must still be sane */
   check_avail ("read_available", rb_ring_core_read_available (&run.core),
       run.cap);
+  /* the producer's room is bounded by the exact capacity, not the storage */
   check_avail ("write_available", rb_ring_core_write_available (&run.core),
-      run.cap);
+      run.id.capacity);
   return 0;
 }

@@ -139,7 +139,12 @@ header (struct rb_shm_header *h, uint32_t header_size, uint64_t cap,
     uint32_t flags, uint32_t format, uint32_t channels, uint32_t rate)
 {
   memset (h, 0, sizeof *h);
-  rb_shm_header_init (h, header_size, cap, flags, format, channels, rate);
+  rb_shm_header_init (h, header_size, cap, cap, flags, format, channels,
+      rate);
+  /* a ring as written before its exact capacity existed (usable 0: the
+   * whole storage), which every peer still accepts; exact_capacity()
+   * makes the seeds of rings with one */
+  h->usable = 0;
   rb_shm_header_publish (h);
 }
 
@@ -739,6 +744,66 @@ regressions (const char *rhdir, const char *radir)
   emit (radir, "record-empty-read", &s);
 }
 
+/* Issue #15: rings that hold less than their storage (the header's
+ * `usable`), for both harnesses, and forged values of it. */
+static void
+exact_capacity (const char *hdir, const char *adir)
+{
+  static const struct {
+    const char *name;
+    uint32_t flags, format, channels;
+    uint64_t usable;
+    enum rb_shm_problem problem;
+    const char *why;
+    size_t poke_at;             /* a nonzero byte there (0: none) */
+  } cases[] = {
+    { "valid-exact-byte-1", 0, RB_FORMAT_NONE, 0, 1, RB_SHM_OK, "", 0 },
+    { "valid-exact-byte-100", 0, RB_FORMAT_NONE, 0, 100, RB_SHM_OK, "", 0 },
+    { "valid-exact-byte-overwrite-4095", OVERWRITE, RB_FORMAT_NONE, 0, 4095,
+        RB_SHM_OK, "", 0 },
+    { "valid-exact-s16le-stereo-1000", 0, RB_FORMAT_S16LE, 2, 4000,
+        RB_SHM_OK, "", 0 },
+    { "valid-exact-s24le-3ch-overwrite-300", OVERWRITE, RB_FORMAT_S24LE, 3,
+        9 * 300, RB_SHM_OK, "", 0 },
+    { "valid-exact-records-100", RECORDS, RB_FORMAT_NONE, 0, 100, RB_SHM_OK,
+        "", 0 },
+    { "bad-usable-above-storage", 0, RB_FORMAT_NONE, 0, 8192,
+        RB_SHM_CORRUPT, "usable capacity 8192 is larger than the storage",
+        0 },
+    { "bad-usable-not-whole-frames", 0, RB_FORMAT_S16LE, 2, 4002,
+        RB_SHM_CORRUPT, "usable capacity 4002 is not a multiple of the frame "
+        "size 4", 0 },
+    { "bad-usable-zero-with-newer-fields", 0, RB_FORMAT_NONE, 0, 0,
+        RB_SHM_CORRUPT, "usable capacity 0 in a header whose newer", 64 },
+    { "bad-usable-records-below-header", RECORDS, RB_FORMAT_NONE, 0, 48,
+        RB_SHM_CORRUPT, "usable capacity 48 of a records ring", 0 },
+  };
+  struct rb_shm_header h;
+  struct seed s;
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    bool audio = cases[i].format != RB_FORMAT_NONE;
+
+    for (int harness = 0; harness < 2; harness++) {
+      header (&h, PAGE, 4096, cases[i].flags, cases[i].format,
+          cases[i].channels, audio ? 48000 : 0);
+      h.usable = cases[i].usable;
+      if (cases[i].poke_at != 0)
+        ((uint8_t *) &h)[cases[i].poke_at] = 1;
+      seed_begin (&s, PAGE + 4096, &h);
+      if (harness == 1)
+        byte (&s, ROLE (RB_ROLE_BOTH));
+      if (cases[i].flags & RECORDS)
+        OPS (&s, exercise_record_ops);
+      else
+        exercise (&s, audio);
+      if (harness == 0)
+        expect (cases[i].name, &s, cases[i].problem, cases[i].why);
+      emit (harness == 0 ? hdir : adir, cases[i].name, &s);
+    }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -891,6 +956,7 @@ main (int argc, char **argv)
 
   hostile_issue_11 (hdir, adir);
   items_seeds (hdir, adir);
+  exact_capacity (hdir, adir);
   regressions (rhdir, radir);
 
   if (problems > 0) {

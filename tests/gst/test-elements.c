@@ -321,8 +321,8 @@ RB_TEST (test_audio_ring_read_by_library)
   fail_unless_equals_int (rb_ring_get_channels (ring), 3);
   fail_unless_equals_int (rb_ring_get_rate (ring), 44100);
   fail_unless (!(rb_ring_get_flags (ring) & RB_RING_FLAGS_RECORDS));
-  /* buffer-time 200 ms */
-  fail_unless (rb_ring_get_capacity_frames (ring) >= 8820);
+  /* buffer-time 200 ms, exactly */
+  fail_unless_equals_uint64 (rb_ring_get_capacity_frames (ring), 8820);
   out = g_malloc (in->len);
   got = rb_ring_read_frames (ring, out, in->len / 12);
   fail_unless_equals_int (got, in->len / 12);
@@ -337,6 +337,45 @@ RB_TEST (test_audio_ring_read_by_library)
   /* the sink made the ring and removed its name; ours still works */
   fail_unless (rb_ring_open (name, RB_RING_ROLE_CONSUMER, NULL) == NULL);
   g_object_unref (ring);
+}
+
+GST_END_TEST;
+
+/* A ring ringsink makes holds exactly what its properties ask: the frames
+ * of buffer-time, the whole frames of capacity bytes, a records ring's
+ * capacity bytes. */
+RB_TEST (test_ring_exact_size)
+{
+  const gchar *s16 = "audio/x-raw, format=S16LE, rate=48000, channels=2, "
+      "layout=interleaved";
+  const struct {
+    const gchar *caps;
+    guint64 capacity;
+    gint64 buffer_time;
+    guint64 bytes;
+  } cases[] = {
+    { s16, 0, 50000, 2400 * 4 },
+    { s16, 1002, 200000, 1000 },
+    { "application/x-ringbridge-test", 5000, 200000, 5000 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree gchar *name = test_ring_name ("exact");
+    GstHarness *h = sink_harness (make_element ("ringsink", "ring-name",
+            name, "capacity", cases[i].capacity, "buffer-time",
+            cases[i].buffer_time, NULL), cases[i].caps);
+    g_autoptr (GError) error = NULL;
+    RbRing *ring;
+
+    fail_unless_equals_int (gst_harness_push (h, pattern_buffer (64, i)),
+        GST_FLOW_OK);
+    ring = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+    fail_unless (ring != NULL, "%s", error ? error->message : "");
+    fail_unless_equals_uint64 (rb_ring_get_capacity (ring), cases[i].bytes);
+    fail_unless (rb_ring_get_storage_size (ring) >= cases[i].bytes);
+    gst_harness_teardown (h);
+    g_object_unref (ring);
+  }
 }
 
 GST_END_TEST;
@@ -526,9 +565,8 @@ RB_TEST (test_live_latency)
   gst_query_parse_latency (q, &live, &min, &max);
   fail_unless (live);
   fail_unless_equals_uint64 (min, 10 * GST_MSECOND);
-  /* the ring's 4800 frames round up to a power-of-two size */
-  fail_unless (max >= 110 * GST_MSECOND, "%" GST_TIME_FORMAT,
-      GST_TIME_ARGS (max));
+  /* a buffer and the ring's 4800 frames, exactly */
+  fail_unless_equals_uint64 (max, 110 * GST_MSECOND);
   gst_query_unref (q);
   gst_harness_teardown (h);
   g_object_unref (ring);

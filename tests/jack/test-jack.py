@@ -1367,12 +1367,13 @@ def test_overwrite_record():
 def test_latency():
     server = Server()
     # nobody drains: record's ring fills up and stays full, so its input
-    # ports' playback latency is the ring's capacity, exactly
+    # ports' playback latency is the ring's capacity, exactly: the 1000
+    # frames asked (not rounded up to a power-of-two size, issue #15)
     ring = new_name()
-    rec = jack(server, "record", ring, "--frames", "4096", "-v")
+    rec = jack(server, "record", ring, "--frames", "1000", "-v")
     wait_until(lambda: (server.latency(rec_port(ring, 1)) or [0, 0])[1] ==
-               (4096, 4096), "record's latency report")
-    assert server.latency(rec_port(ring, 2))[1] == (4096, 4096)
+               (1000, 1000), "record's latency report")
+    assert server.latency(rec_port(ring, 2))[1] == (1000, 1000)
 
     # a producer that keeps play's ring nearly full: the capture latency of
     # play's outputs is the ring's fill
@@ -1386,9 +1387,9 @@ def test_latency():
     assert 0 < lo <= hi <= 8192, (lo, hi)
     st_play = check_clean_exit(finish(play), "play")
     st_rec = check_clean_exit(finish(rec), "record")
-    assert st_rec["latency"] == "4096-4096", st_rec
+    assert st_rec["latency"] == "1000-1000", st_rec
     finish(feed)
-    log("record's inputs: playback latency [4096 4096] = its full ring; "
+    log("record's inputs: playback latency [1000 1000] = its full ring; "
         "play's outputs: capture latency [%d %d] of an 8192-frame ring; "
         "play's last report %s" % (lo, hi, st_play["latency"]))
     server.stop()

@@ -15,34 +15,9 @@
 #include <string.h>
 #include "../common/rb-test.h"
 #include "../common/rb-test-ring.h"
+#include "../common/rb-test-stream.h"
 
 static const gsize capacities[] = { 4096, 65536, 1 << 20 };
-
-/* The byte at absolute position @pos of the test stream: depends on the
- * whole position, so a byte from the wrong lap never matches. */
-static inline guint8
-stream_byte (guint64 pos)
-{
-  guint64 x = pos * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
-  return (guint8) ((x >> 56) ^ (x >> 29) ^ pos);
-}
-
-static void
-fill_stream (guint8 *buf, guint64 pos, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    buf[i] = stream_byte (pos + i);
-}
-
-static void
-assert_stream (const guint8 *buf, guint64 pos, gsize n)
-{
-  for (gsize i = 0; i < n; i++) {
-    if (buf[i] != stream_byte (pos + i))
-      g_error ("byte at position %" G_GUINT64_FORMAT " is 0x%02x, expected "
-          "0x%02x", pos + i, buf[i], stream_byte (pos + i));
-  }
-}
 
 /* read_at (@pos, @len) says @status and copies @n bytes, the stream's
  * own; it consumes nothing. */
@@ -78,10 +53,12 @@ assert_invariants (RbRing *ring)
 
 /* --- construction ---------------------------------------------------------- */
 
+/* The capacity is exactly what was asked; the storage behind it is a
+ * power of two of at least a page (tests/lib/test-capacity.c has the rest). */
 static void
-test_new_capacity_rounding (void)
+test_new_capacity_exact (void)
 {
-  struct { gsize asked, got; } cases[] = {
+  struct { gsize asked, storage; } cases[] = {
     { 1, 4096 }, { 3000, 4096 }, { 4096, 4096 }, { 4097, 8192 },
     { 65535, 65536 }, { 65536, 65536 }, { (1 << 20) + 1, 1 << 21 },
   };
@@ -90,8 +67,9 @@ test_new_capacity_rounding (void)
     g_autoptr (RbRing) ring = new_ring (cases[i].asked);
     guint64 prop;
 
-    g_assert_cmpuint (rb_ring_get_capacity (ring), ==, cases[i].got);
-    g_assert_cmpuint (rb_ring_get_capacity_frames (ring), ==, cases[i].got);
+    g_assert_cmpuint (rb_ring_get_capacity (ring), ==, cases[i].asked);
+    g_assert_cmpuint (rb_ring_get_storage_size (ring), ==, cases[i].storage);
+    g_assert_cmpuint (rb_ring_get_capacity_frames (ring), ==, cases[i].asked);
     g_assert_cmpuint (rb_ring_get_frame_size (ring), ==, 1);
     g_assert_cmpint (rb_ring_get_sample_format (ring), ==,
         RB_SAMPLE_FORMAT_NONE);
@@ -99,9 +77,9 @@ test_new_capacity_rounding (void)
     g_assert_cmpuint (rb_ring_get_rate (ring), ==, 0);
     g_assert_cmpint (rb_ring_get_flags (ring), ==, RB_RING_FLAGS_NONE);
     g_object_get (ring, "capacity", &prop, NULL);
-    g_assert_cmpuint (prop, ==, cases[i].got);
+    g_assert_cmpuint (prop, ==, cases[i].asked);
     g_assert_cmpuint (rb_ring_read_available (ring), ==, 0);
-    g_assert_cmpuint (rb_ring_write_available (ring), ==, cases[i].got);
+    g_assert_cmpuint (rb_ring_write_available (ring), ==, cases[i].asked);
     g_assert_cmpfloat (rb_ring_get_fill_level (ring), ==, 0.0);
   }
 }
@@ -165,9 +143,11 @@ test_new_audio (void)
   g_assert_cmpuint (rb_ring_get_channels (ring), ==, 3);
   g_assert_cmpuint (rb_ring_get_rate (ring), ==, 96000);
   g_assert_cmpuint (rb_ring_get_frame_size (ring), ==, 9);
-  g_assert_cmpuint (rb_ring_get_capacity (ring), ==, 16384);
-  g_assert_cmpuint (rb_ring_get_capacity_frames (ring), ==, 16384 / 9);
-  g_assert_cmpuint (rb_ring_write_frames_available (ring), ==, 16384 / 9);
+  /* exactly the frames asked for, in a power-of-two storage */
+  g_assert_cmpuint (rb_ring_get_capacity (ring), ==, 9000);
+  g_assert_cmpuint (rb_ring_get_storage_size (ring), ==, 16384);
+  g_assert_cmpuint (rb_ring_get_capacity_frames (ring), ==, 1000);
+  g_assert_cmpuint (rb_ring_write_frames_available (ring), ==, 1000);
   g_object_get (ring, "sample-format", &format, "channels", &channels,
       "rate", &rate, "frame-size", &frame_size, NULL);
   g_assert_cmpint (format, ==, RB_SAMPLE_FORMAT_S24LE);
@@ -185,7 +165,8 @@ test_new_initable (void)
   GObject *bad;
 
   g_assert_no_error (error);
-  g_assert_cmpuint (rb_ring_get_capacity (ring), ==, 16384);
+  g_assert_cmpuint (rb_ring_get_capacity (ring), ==, 10000);
+  g_assert_cmpuint (rb_ring_get_storage_size (ring), ==, 16384);
   g_assert_cmpint (rb_ring_get_flags (ring), ==, RB_RING_FLAGS_OVERWRITE);
 
   bad = g_initable_new (RB_TYPE_RING, NULL, &error,
@@ -434,9 +415,9 @@ static void
 test_frames_whole (void)
 {
   g_autoptr (GError) error = NULL;
-  /* 6-byte frames do not divide the 4096-byte capacity */
+  /* 6-byte frames do not divide the 4096-byte storage */
   g_autoptr (RbRing) ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 3,
-      48000, 100, 0, &error);
+      48000, 682, 0, &error);
   guint8 in[6 * 1000], out[6 * 1000];
   guint64 pos = 0;
   gsize cap_frames;
@@ -679,19 +660,21 @@ static void
 test_overwrite_frames (void)
 {
   g_autoptr (GError) error = NULL;
-  /* 12-byte frames: a lap lands inside a frame */
+  /* 12-byte frames in a 4096-byte storage: the ring holds exactly its 341
+   * frames, so a lap lands on a frame boundary (a ring before 0.2, whose
+   * capacity was the storage, lapped inside one: test-capacity.c) */
   g_autoptr (RbRing) ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S32LE, 3,
       48000, 341, RB_RING_FLAGS_OVERWRITE, &error);
   guint8 in[12 * 1000], out[12 * 1000];
   gsize got;
 
   g_assert_no_error (error);
-  g_assert_cmpuint (rb_ring_get_capacity (ring), ==, 4096);
+  g_assert_cmpuint (rb_ring_get_capacity (ring), ==, 341 * 12);
   fill_stream (in, 0, sizeof in);
   g_assert_cmpuint (rb_ring_write_frames (ring, in, 1000), ==, 1000);
 
-  /* oldest byte is 12000 - 4096 = 7904, inside frame 658; the consumer's
-   * first whole frame is 659 */
+  /* oldest byte is 12000 - 4092 = 7908, frame 659 */
+  g_assert_cmpuint (rb_ring_get_oldest_position (ring), ==, 659 * 12);
   got = rb_ring_read_frames (ring, out, 1000);
   g_assert_cmpuint (got, ==, 1000 - 659);
   assert_stream (out, 659 * 12, got * 12);
@@ -861,7 +844,7 @@ test_random_ops (void)
 }
 
 static const RbTestCase cases[] = {
-  { "/ring/new/capacity-rounding", test_new_capacity_rounding },
+  { "/ring/new/capacity-exact", test_new_capacity_exact },
   { "/ring/new/errors", test_new_errors },
   { "/ring/new/audio", test_new_audio },
   { "/ring/new/initable", test_new_initable },

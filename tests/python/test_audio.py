@@ -53,7 +53,8 @@ def test_ring_facts(fmt):
 def test_rings_from_dtype_arguments(dtype, fmt):
     r = RingBridge.Ring.new_audio(dtype, 1, 8000, 100)
     assert r.sample_format == getattr(SF, fmt)
-    r2 = RingBridge.Ring(capacity=4096, sample_format=dtype, channels=1,
+    # exact capacity: whole frames of every format's 1 to 8 bytes
+    r2 = RingBridge.Ring(capacity=4800, sample_format=dtype, channels=1,
                          rate=8000)
     assert r2.sample_format == getattr(SF, fmt)
 

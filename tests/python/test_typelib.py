@@ -198,7 +198,8 @@ def test_record_info():
 
 def test_properties():
     r = RingBridge.Ring.new_audio('S16LE', 2, 44100, 1000)
-    assert r.props.capacity == r.get_capacity() == 4096
+    assert r.props.capacity == r.get_capacity() == 4000
+    assert r.get_storage_size() == 4096
     assert r.props.sample_format == RingBridge.SampleFormat.S16LE
     assert r.props.channels == 2
     assert r.props.rate == 44100
@@ -209,6 +210,7 @@ def test_properties():
 def test_construct_with_properties():
     r = RingBridge.Ring(capacity=5000, sample_format='F32LE', channels=1,
                         rate=8000)
-    assert r.capacity == 8192
+    assert r.capacity == 5000
+    assert r.storage_size == 8192
     assert r.sample_format == RingBridge.SampleFormat.F32LE
-    assert r.get_capacity_frames() == 2048
+    assert r.get_capacity_frames() == 1250

@@ -89,6 +89,7 @@ void __rtsan_realtime_exit (void);
   X (rb_sample_format_get_size) \
   X (rb_sample_format_to_string) \
   X (rb_ring_get_capacity) \
+  X (rb_ring_get_storage_size) \
   X (rb_ring_get_flags) \
   X (rb_ring_get_sample_format) \
   X (rb_ring_get_channels) \
@@ -468,6 +469,7 @@ facts (Workload *w, guint64 i)
   w->sink += CALL (w, rb_sample_format_get_size, FORMAT (f));
   w->sink += CALL (w, rb_sample_format_to_string, FORMAT (f))[0];
   w->sink += CALL (w, rb_ring_get_capacity, a);
+  w->sink += CALL (w, rb_ring_get_storage_size, a);
   w->sink += CALL (w, rb_ring_get_flags, o);
   w->sink += CALL (w, rb_ring_get_sample_format, a);
   w->sink += CALL (w, rb_ring_get_channels, a);

@@ -168,6 +168,28 @@ def test_audio_ring():
     assert ring["read_frames"] == 0 and ring["read_seconds"] == 0
 
 
+def test_exact_capacity():
+    # a ring holds exactly what it was made for; the storage behind it is
+    # a power of two (issue #15)
+    name = new_name()
+    helper("create", name, "--capacity", "1000", "--write", "1500")
+    r = run(name)
+    assert r.returncode == 0, r.stderr
+    assert field(r.stdout, "capacity") == "1000 bytes (1000 bytes)"
+    assert field(r.stdout, "storage") == "4096 bytes (4.0 KiB)"
+    assert field(r.stdout, "fill") == "1000 bytes (100.0%)"
+    ring = one_json(name)
+    assert (ring["capacity"], ring["storage_size"]) == (1000, 4096)
+    assert ring["file"]["size"] == PAGE + 4096
+    audio = new_name()
+    helper("create", audio, "--audio", "F32LE", "2", "48000", "1000")
+    ring = one_json(audio)
+    assert ring["capacity"] == 8000 and ring["capacity_frames"] == 1000
+    assert ring["storage_size"] == 8192
+    assert field(run(audio).stdout, "capacity") == \
+        "8000 bytes (7.8 KiB, 1000 frames, 0.021 s)"
+
+
 def test_overwrite_ring():
     name = new_name()
     helper("create", name, "--overwrite", "--capacity", "4096",

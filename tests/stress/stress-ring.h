@@ -58,23 +58,24 @@ stress_ring_new_full (uint64_t bytes, bool overwrite, uint32_t format,
   size_t page = rb_page_size ();
   size_t header_size = MAX (page, sizeof (struct rb_shm_header));
   const char *what = "";
-  uint64_t capacity = 0;
+  uint64_t storage = 0;
   StressRing *ring;
   int fd, res;
 
-  g_assert_true (rb_capacity_round (bytes, page, &capacity));
+  /* exactly @bytes, in the storage the library would give it */
+  g_assert_true (rb_capacity_round (bytes, page, &storage));
   ring = aligned_alloc (RB_CACHELINE,
       (sizeof (StressRing) + RB_CACHELINE - 1) &
       ~(size_t) (RB_CACHELINE - 1));
   g_assert_nonnull (ring);
-  fd = rb_memfd_create ("ringbridge-stress", header_size, capacity, &what);
+  fd = rb_memfd_create ("ringbridge-stress", header_size, storage, &what);
   if (fd < 0)
     g_error ("%s: %s", what, g_strerror (-fd));
-  res = rb_mapping_map (&ring->map, fd, header_size, capacity, &what);
+  res = rb_mapping_map (&ring->map, fd, header_size, storage, &what);
   if (res < 0)
     g_error ("%s: %s", what, g_strerror (-res));
   close (fd);
-  rb_shm_header_init (ring->map.base, (uint32_t) header_size, capacity,
+  rb_shm_header_init (ring->map.base, (uint32_t) header_size, storage, bytes,
       overwrite ? RB_CORE_FLAG_OVERWRITE : 0, format, channels, 48000);
   rb_ring_core_init (&ring->core, ring->map.base,
       (uint8_t *) ring->map.base + header_size);
@@ -117,6 +118,7 @@ stress_ring_set_positions (StressRing *ring, uint64_t pos)
 
 #define R(ring) (&(ring)->core)
 #define stress_ring_capacity(ring)        ((size_t) R (ring)->capacity)
+#define stress_ring_storage(ring)         ((size_t) R (ring)->storage)
 #define stress_ring_frame_size(ring)      ((size_t) R (ring)->frame_size)
 #define stress_ring_write(ring, d, n)     rb_ring_core_write (R (ring), d, n)
 #define stress_ring_read(ring, d, n)      rb_ring_core_read (R (ring), d, n)
@@ -212,6 +214,7 @@ stress_ring_set_positions (StressRing *ring, uint64_t pos)
 }
 
 #define stress_ring_capacity(ring)        rb_ring_get_capacity (ring)
+#define stress_ring_storage(ring)         rb_ring_get_storage_size (ring)
 #define stress_ring_frame_size(ring)      rb_ring_get_frame_size (ring)
 #define stress_ring_write(ring, d, n)     rb_ring_write (ring, d, n)
 #define stress_ring_read(ring, d, n)      rb_ring_read (ring, d, n)

@@ -987,9 +987,10 @@ test_zerocopy (Run *run)
 static void
 test_frames (Run *run)
 {
-  /* 6-byte frames do not divide the capacity: frames straddle the seam
+  /* 6-byte frames do not divide the storage: frames straddle the seam
    * between the two views. */
-  g_assert_cmpuint (run->capacity % stress_ring_frame_size (run->ring), !=, 0);
+  g_assert_cmpuint (stress_ring_storage (run->ring) %
+      stress_ring_frame_size (run->ring), !=, 0);
   run->frames = true;
   run_pair (run, "S24LE stereo frames", chunk_producer, chunk_consumer,
       true);
@@ -998,7 +999,8 @@ test_frames (Run *run)
 static void
 test_deinterleaved (Run *run)
 {
-  g_assert_cmpuint (run->capacity % stress_ring_frame_size (run->ring), !=, 0);
+  g_assert_cmpuint (stress_ring_storage (run->ring) %
+      stress_ring_frame_size (run->ring), !=, 0);
   run_pair (run, "F32LE 3-channel deinterleaved", deint_producer,
       deint_consumer, true);
 }
@@ -1060,8 +1062,10 @@ test_overwrite (Run *run)
 static StressRing *
 ring_for (const Case *c)
 {
+  /* the copy and overwrite rings hold a little less than their storage
+   * (exact capacity, issue #15): the limit is not the mask's */
   if (c->func == test_copy)
-    return stress_ring_new (4 * KIB, false);
+    return stress_ring_new (4 * KIB - 3, false);
   if (c->func == test_zerocopy)
     return stress_ring_new (64 * KIB, false);
   if (c->func == test_frames)
@@ -1069,7 +1073,7 @@ ring_for (const Case *c)
   if (c->func == test_deinterleaved)
     return stress_ring_new_audio (STRESS_FORMAT_F32LE, DEINT_CHANNELS,
         16 * KIB / (4 * DEINT_CHANNELS));
-  return stress_ring_new (16 * KIB, true);
+  return stress_ring_new (16 * KIB - 8, true);
 }
 
 static void

@@ -289,7 +289,9 @@ class Ring(RingBridge.Ring):
     @staticmethod
     @_argument_errors
     def new(capacity):
-        """A new anonymous byte ring of at least ``capacity`` bytes."""
+        """A new anonymous byte ring that holds exactly ``capacity`` bytes
+        (``flags=RingFlags.POWER_OF_TWO`` of :meth:`new_full` rounds up
+        to its whole storage instead)."""
         return RingBridge.Ring.new(_count(capacity, 'capacity'))
 
     @staticmethod
@@ -541,7 +543,15 @@ class Ring(RingBridge.Ring):
     # -- facts ----------------------------------------------------------------
     # (the ones read once at attach, from _rb_facts: _fact_property)
 
-    capacity = _fact_property('capacity', """The capacity in bytes.""")
+    capacity = _fact_property(
+        'capacity', """The capacity in bytes: exactly what the ring was made
+        to hold (whole frames on an audio ring).""")
+
+    @property
+    def storage_size(self):
+        """The mirrored storage behind the capacity, in bytes: a power of
+        two of at least a page (rb_ring_get_storage_size())."""
+        return RingBridge.Ring.get_storage_size(self)
 
     frame_size = _fact_property(
         'frame_size', """Bytes per frame (1 for a byte ring).""")

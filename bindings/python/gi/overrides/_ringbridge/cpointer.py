@@ -42,7 +42,8 @@ typedef enum {
 typedef enum {
   RB_RING_FLAGS_NONE = 0,
   RB_RING_FLAGS_OVERWRITE = 1,
-  RB_RING_FLAGS_RECORDS = 2
+  RB_RING_FLAGS_RECORDS = 2,
+  RB_RING_FLAGS_POWER_OF_TWO = 65536
 } RbRingFlags;
 
 typedef enum {
@@ -71,6 +72,7 @@ typedef struct _RbRingReader RbRingReader;
 /* any thread */
 size_t rb_ring_get_capacity (RbRing *ring);
 size_t rb_ring_get_capacity_frames (RbRing *ring);
+size_t rb_ring_get_storage_size (RbRing *ring);
 unsigned int rb_ring_get_channels (RbRing *ring);
 int rb_ring_get_fd (RbRing *ring);
 RbRingFlags rb_ring_get_flags (RbRing *ring);
