@@ -10,5 +10,6 @@
 #include <ringbridge/rb-ring.h>
 #include <ringbridge/rb-ring-status.h>
 #include <ringbridge/rb-timing.h>
+#include <ringbridge/rb-ring-watch.h>
 
 #undef RINGBRIDGE_INSIDE
