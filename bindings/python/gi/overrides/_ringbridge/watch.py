@@ -260,10 +260,10 @@ async def _reader_chunks(ring, n):
             end = ring.get_write_position()
             while end - pos >= n:
                 status, data = ring.read_at(pos, n)
-                if status == S.OK:
+                if status == S.AVAILABLE:
                     yield data
                     pos += n
-                elif status == S.GONE:
+                elif status == S.OVERWRITTEN:
                     oldest = ring.get_oldest_position()
                     pos = end - (end - oldest) // n * n
                 else:
