@@ -485,7 +485,7 @@ rb_ring_watch_free (RbRingWatch *watch)
  * rb_ring_watch_check() when it is readable and before each wait on it
  * (the check arms the watch for what does not hold yet).
  *
- * Thread: any. RT-safe.
+ * Thread: any (a watch is not for realtime threads). Not RT-safe.
  *
  * Returns: the file descriptor
  *
@@ -505,7 +505,7 @@ rb_ring_watch_get_fd (RbRingWatch *watch)
  *
  * Gets what the watch waits for.
  *
- * Thread: any. RT-safe.
+ * Thread: any (a watch is not for realtime threads). Not RT-safe.
  *
  * Returns: the conditions given to rb_ring_watch_new()
  *
@@ -525,7 +525,7 @@ rb_ring_watch_get_conditions (RbRingWatch *watch)
  *
  * Gets the watch's threshold in bytes, rounded up to whole frames.
  *
- * Thread: any. RT-safe.
+ * Thread: any (a watch is not for realtime threads). Not RT-safe.
  *
  * Returns: the threshold in bytes
  *
