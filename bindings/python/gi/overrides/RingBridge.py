@@ -1023,9 +1023,6 @@ class Ring(RingBridge.Ring):
         return self._rb_wait(_NOT_PRODUCER_ROLES, 'wait_position_full',
                              _position, position, timeout_us, cancellable)
 
-    # -- sharing --------------------------------------------------------------
-
-    @_checked
     # -- readiness for main loops and asyncio (_ringbridge/watch.py) ---------
 
     @_checked
@@ -1048,6 +1045,9 @@ class Ring(RingBridge.Ring):
         until the end of the stream (the rest last)."""
         return _watch.chunks(self, n)
 
+    # -- sharing --------------------------------------------------------------
+
+    @_checked
     def share(self, role):
         """A :class:`RingHandle` for another process to attach with
         ``role``; send it through multiprocessing."""
