@@ -307,6 +307,10 @@ json_ring (Json *j, const RingInfo *ri, gboolean rates)
     json_peer (j, "consumer", &ri->consumer, TRUE, NULL);
     json_peer (j, "creator", &ri->creator, FALSE,
         role_name (ri->s.creator_role));
+    if (ri->s.readers >= 0)
+      json_uint (j, "readers", (guint64) ri->s.readers);
+    else
+      json_null (j, "readers");
     json_open (j, "waiters", '{');
     json_uint (j, "data", ri->s.data_waiters);
     json_uint (j, "space", ri->s.space_waiters);

@@ -144,6 +144,11 @@ text_ring (GString *out, const RingInfo *ri, gboolean rates)
   else
     g_string_append_printf (out, "pid %u %s, role %s\n", ri->creator.pid,
         peer_state_name (ri->creator.state), role_name (ri->s.creator_role));
+  /* advisory: a reader that died unclosed stays counted */
+  if (ri->s.readers >= 0)
+    g_string_append_printf (out, FIELD "%d\n", "readers", ri->s.readers);
+  else
+    g_string_append_printf (out, FIELD "%s\n", "readers", "unknown");
 
   g_string_append_printf (out, FIELD "%s\n", "eos",
       ri->s.end_of_stream ? "yes" : "no");

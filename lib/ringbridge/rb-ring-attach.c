@@ -168,6 +168,8 @@ claim_roles (RbRing *self, GError **error)
     roles[n++] = RB_ROLE_PRODUCER;
   if (self->role == RB_RING_ROLE_BOTH || self->role == RB_RING_ROLE_CONSUMER)
     roles[n++] = RB_ROLE_CONSUMER;
+  if (self->role == RB_RING_ROLE_READER)
+    rb_shm_reader_join (hdr);   /* advisory: for monitors */
 
   for (int i = 0; i < n; i++) {
     if (!rb_shm_claim (hdr, roles[i], self->self_owner, &holder)) {
@@ -201,6 +203,8 @@ rb_ring_release_roles (RbRing *self)
     rb_shm_release (hdr, RB_ROLE_PRODUCER, self->self_owner);
   if (self->role == RB_RING_ROLE_BOTH || self->role == RB_RING_ROLE_CONSUMER)
     rb_shm_release (hdr, RB_ROLE_CONSUMER, self->self_owner);
+  if (self->role == RB_RING_ROLE_READER)
+    rb_shm_reader_leave (hdr);
   self->claimed = FALSE;
   /* a peer's readiness watch for PEER_LEFT (rb-ring-watch.c); relaxed: a
    * hint, a watch that appears later looks at the owner words itself */

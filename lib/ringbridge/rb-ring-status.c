@@ -31,6 +31,9 @@ G_STATIC_ASSERT (G_STRUCT_OFFSET (RbRingStatus, timing) ==
     G_STRUCT_OFFSET (RbRingStatus, clock_frames) + 8);
 G_STATIC_ASSERT (sizeof (RbRingStatus) ==
     G_STRUCT_OFFSET (RbRingStatus, clock_frames) + 8 + 16 * sizeof (guint64));
+/* readers took the first half of the reserved room */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (RbRingStatus, readers) ==
+    G_STRUCT_OFFSET (RbRingStatus, timing) + sizeof (RbRingTiming));
 #endif
 
 /**
@@ -190,6 +193,7 @@ fill_roles (RbRingStatus *s, const struct rb_shm_header *h)
   s->creator_state = holder_state (SNAP (creator_owner), 0, FALSE,
       &s->creator_pid);
   s->creator_role = role <= RB_ROLE_READER ? (gint) role : -1;
+  s->readers = (gint) rb_shm_reader_count (h);
   s->roles_known = TRUE;
 }
 

@@ -57,6 +57,11 @@ G_BEGIN_DECLS
  *   (docs/clocks.md). Validated the same way: a value that cannot be true
  *   reads as %RB_TIMING_STATE_INVALID. Both states are
  *   %RB_TIMING_STATE_NO_STAMPS when no header could be read
+ * @readers: how many ring objects of role %RB_RING_ROLE_READER are
+ *   attached now (rb_ring_reader_new() readers of other roles are not
+ *   counted), -1 if the header holds a value no honest ring does. Advisory:
+ *   a reader process that died without closing stays counted; 0 in a ring
+ *   made before the count existed
  *
  * A read-only snapshot of a ring's state, for monitors such as
  * ringbridge-stat: what rb_ring_get_status() sees of a ring this process
@@ -116,8 +121,11 @@ typedef struct {
    * their offsets and the struct its size (rb-ring-status.c checks) */
   RbRingTiming timing;
 
+  /* in what was reserved room, as timing (Since: 0.2) */
+  gint readers;
+
   /*< private >*/
-  guint64 _rb_reserved[1];
+  guint32 _rb_reserved[1];
 } RbRingStatus;
 
 #define RB_TYPE_RING_STATUS (rb_ring_status_get_type ())

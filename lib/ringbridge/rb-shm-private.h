@@ -122,6 +122,12 @@ struct rb_shm_header {
   _Atomic uint32_t producer_generation;
   _Atomic uint32_t consumer_generation;
   _Atomic uint32_t producer_detached;   /* the last producer left cleanly */
+  uint32_t reserved_control[2];
+  /* Readers (RB_ROLE_READER) attached now: incremented at attach,
+   * decremented at close (rb_shm_reader_join/leave). Advisory, for
+   * monitors: a reader that crashed never decrements, and 0 is also what
+   * a ring made before the field existed holds (it was unused room). */
+  _Atomic uint32_t readers;
 
   /* Clock block, written by the producer: the ring position that stood at
    * a moment of CLOCK_MONOTONIC and of the producer's own clock (JACK's
@@ -179,6 +185,7 @@ static_assert (offsetof (struct rb_shm_header, creator_role) == 536, "layout");
 static_assert (offsetof (struct rb_shm_header, producer_generation) == 540, "layout");
 static_assert (offsetof (struct rb_shm_header, consumer_generation) == 544, "layout");
 static_assert (offsetof (struct rb_shm_header, producer_detached) == 548, "layout");
+static_assert (offsetof (struct rb_shm_header, readers) == 560, "layout");
 static_assert (offsetof (struct rb_shm_header, clock_seq) == 640, "layout");
 static_assert (offsetof (struct rb_shm_header, clock_position) == 648, "layout");
 static_assert (offsetof (struct rb_shm_header, clock_time_ns) == 656, "layout");
@@ -295,3 +302,11 @@ bool     rb_shm_claim   (struct rb_shm_header *hdr, int role, uint64_t self,
                          uint64_t *holder);
 /* Gives @role up if @self still holds it, and wakes the other side. */
 void     rb_shm_release (struct rb_shm_header *hdr, int role, uint64_t self);
+
+/* The advisory count of attached readers (struct rb_shm_header, readers):
+ * join and leave saturate at 0 and RB_SHM_MAX_READERS; _count returns -1
+ * for a value no honest set of processes writes. */
+#define RB_SHM_MAX_READERS 65536u
+void     rb_shm_reader_join  (struct rb_shm_header *hdr);
+void     rb_shm_reader_leave (struct rb_shm_header *hdr);
+int64_t  rb_shm_reader_count (const struct rb_shm_header *hdr);

@@ -415,3 +415,44 @@ rb_shm_release (struct rb_shm_header *hdr, int role, uint64_t self)
   rb_wake (&hdr->data_wake);
   rb_wake (&hdr->space_wake);
 }
+
+/* --- the readers count ---------------------------------------------------- */
+
+/* Adds @delta (+1 or -1) unless that would leave 0..RB_SHM_MAX_READERS: a
+ * forged or stale count never wraps. */
+static void
+reader_count_add (struct rb_shm_header *hdr, int delta)
+{
+  /* relaxed: an advisory count for monitors; nothing is read through it
+   * (pairs with the relaxed load in rb_shm_reader_count()) */
+  uint32_t v = atomic_load_explicit (&hdr->readers, memory_order_relaxed);
+
+  do {
+    if ((delta < 0 && v == 0) || (delta > 0 && v >= RB_SHM_MAX_READERS))
+      return;
+    /* relaxed: as above; the CAS only keeps concurrent attaches exact */
+  } while (!atomic_compare_exchange_weak_explicit (&hdr->readers, &v,
+          v + (uint32_t) delta, memory_order_relaxed, memory_order_relaxed));
+}
+
+void
+rb_shm_reader_join (struct rb_shm_header *hdr)
+{
+  reader_count_add (hdr, 1);
+}
+
+void
+rb_shm_reader_leave (struct rb_shm_header *hdr)
+{
+  reader_count_add (hdr, -1);
+}
+
+int64_t
+rb_shm_reader_count (const struct rb_shm_header *hdr)
+{
+  /* relaxed: pairs with the relaxed CAS in reader_count_add(); a count */
+  uint32_t v = atomic_load_explicit (&((struct rb_shm_header *) hdr)->readers,
+      memory_order_relaxed);
+
+  return v > RB_SHM_MAX_READERS ? -1 : (int64_t) v;
+}

@@ -11,5 +11,6 @@
 #include <ringbridge/rb-ring-status.h>
 #include <ringbridge/rb-timing.h>
 #include <ringbridge/rb-ring-watch.h>
+#include <ringbridge/rb-reader.h>
 
 #undef RINGBRIDGE_INSIDE

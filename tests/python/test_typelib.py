@@ -31,6 +31,9 @@ SKIPPED = {
     'rb_ring_peek': ('peek', 'peek_bytes'),
     'rb_ring_read_at': ('read_at', 'read_at_bytes'),
     'rb_ring_read_record': ('read_record', 'read_record_bytes'),
+    # RingReader's read/read_into/read_frames, from Ring.reader()
+    'rb_ring_reader_read': ('reader',),
+    'rb_ring_reader_read_frames': ('reader',),
 }
 
 # Functions PyGObject cannot call safely ((out caller-allocates) arrays
@@ -46,7 +49,7 @@ def header(name):
 def declared_functions():
     names = set()
     for h in ('rb-ring.h', 'rb-ring-status.h', 'rb-types.h', 'rb-timing.h',
-              'rb-ring-watch.h'):
+              'rb-ring-watch.h', 'rb-reader.h'):
         names.update(re.findall(r'\b(rb_[a-z0-9_]+)\s*\(', header(h)))
     # GType getters are not functions in the GIR but the types' get-type
     # attributes: test_gtypes covers them.

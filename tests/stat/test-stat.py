@@ -165,6 +165,25 @@ def test_overwrite_ring():
     assert ring["write_position"] == 12000
 
 
+def test_readers():
+    """Issue #14: the advisory count of attached readers."""
+    name = new_name()
+    helper("create", name, "--overwrite", "--capacity", "4096")
+    assert field(run(name).stdout, "readers") == "0"
+    assert one_json(name)["readers"] == 0
+    held = [helper("open", name, "--role", "reader", "--hold", hold=True)
+            for _ in range(2)]
+    assert field(run(name).stdout, "readers") == "2"
+    assert one_json(name)["readers"] == 2
+    # one that attaches and closes cleanly leaves the count as it was
+    helper("open", name, "--role", "reader")
+    assert one_json(name)["readers"] == 2
+    # a reader that dies without closing stays counted: advisory
+    for proc in held:
+        kill(proc)
+    assert one_json(name)["readers"] == 2
+
+
 def test_liveness():
     name = new_name()
     prod = helper("create", name, "--role", "producer", "--write", "10",

@@ -106,6 +106,7 @@ from ._ringbridge.args import (
     _timeout_us,
     _with_cancellable)
 from ._ringbridge import watch as _watch
+from ._ringbridge.readers import make_reader as _make_reader
 from ._ringbridge.views import (
     ReadView,
     RingView,
@@ -797,6 +798,13 @@ class Ring(RingBridge.Ring):
         self._rb_stream(what)
         if not self._rb_facts.overwrite:
             self._rb_need(_CONSUMER_ROLES, what + ' on a plain ring')
+
+    @_checked
+    def reader(self, policy='catch-up', target_latency=0):
+        """A RingReader with ``policy`` ('catch-up', 'latest' with a
+        ``target_latency`` in bytes, or 'lossless') and a gap journal
+        (rb_ring_reader_new(); see _ringbridge/readers.py)."""
+        return _make_reader(self, policy, target_latency)
 
     @_checked
     def read_at(self, position, n):

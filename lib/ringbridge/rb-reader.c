@@ -1,0 +1,733 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* RbRingReader: a reader with a policy (lossless, catch-up, latest) and a
+ * journal of the spans it will never see (docs/ring.md, "Readers and the
+ * gap journal").
+ *
+ * A lossless reader is the ring's consumer: it reads with the consumer's
+ * calls and learns what an overwrite ring's producer took from it by how
+ * far its read position moved beyond the bytes it got. Catch-up and latest
+ * readers keep a private position and read with rb_ring_core_read_at(),
+ * which never disturbs the producer or the consumer.
+ *
+ * The journal is a fixed array allocated by rb_ring_reader_new(): the
+ * realtime calls (read, mark_underrun, pop_gap) never allocate, lock or
+ * enter the kernel. One thread reads; the position and the totals are
+ * atomics with a single writer, so any thread may look at them. */
+
+#include "config.h"
+
+#include "rb-ring-private.h"
+#include "rb-reader.h"
+
+#include <stdatomic.h>
+
+#define N_CAUSES (RB_GAP_SKIP + 1)
+
+/* Positions are 64-bit counters: compare them as the core does. */
+static inline gboolean
+before (uint64_t a, uint64_t b)
+{
+  return (int64_t) (a - b) < 0;
+}
+
+/* A reader that keeps finding its range overtaken during the copy gives up
+ * for this call after this many tries (it recorded each lost span). */
+#define MAX_ATTEMPTS 4
+
+struct _RbRingReader
+{
+  gint ref_count;
+  RbRing *ring;
+  struct rb_ring_core *core;
+  RbReaderPolicy policy;
+  guint64 target;
+
+  /* Written by the reading thread only; relaxed loads elsewhere are
+   * statistics (nothing is read through them). */
+  _Atomic uint64_t position;    /* catch-up / latest: the next byte */
+  _Atomic uint64_t totals[N_CAUSES];
+  _Atomic uint64_t merged;
+  _Atomic uint32_t pending;     /* entries in the journal */
+
+  uint32_t generation;          /* producer generation last seen */
+
+  /* the journal: a circular array of RB_RING_READER_JOURNAL_SIZE */
+  RbGap *journal;
+  guint head;                   /* oldest entry */
+};
+
+G_DEFINE_BOXED_TYPE (RbGap, rb_gap, rb_gap_copy, rb_gap_free)
+G_DEFINE_BOXED_TYPE (RbRingReader, rb_ring_reader, rb_ring_reader_ref,
+    rb_ring_reader_unref)
+
+/**
+ * rb_gap_copy:
+ * @gap: a gap
+ *
+ * Copies a gap, for bindings.
+ *
+ * Thread: any. Not RT-safe (allocates).
+ *
+ * Returns: (transfer full): a copy; free it with rb_gap_free()
+ *
+ * Since: 0.2
+ */
+RbGap *
+rb_gap_copy (const RbGap *gap)
+{
+  g_return_val_if_fail (gap != NULL, NULL);
+  return g_memdup2 (gap, sizeof *gap);
+}
+
+/**
+ * rb_gap_free:
+ * @gap: (transfer full) (nullable): a gap from rb_gap_copy()
+ *
+ * Frees a copied gap.
+ *
+ * Thread: any. Not RT-safe.
+ *
+ * Since: 0.2
+ */
+void
+rb_gap_free (RbGap *gap)
+{
+  g_free (gap);
+}
+
+/* --- construction ------------------------------------------------------- */
+
+static gboolean
+check_policy (RbRing *ring, RbReaderPolicy policy, guint64 target,
+    GError **error)
+{
+  struct rb_ring_core *c = ring->core;
+  RbRingRole role = rb_ring_get_role (ring);
+
+  if ((guint) policy > RB_READER_POLICY_LATEST) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE,
+        "unknown reader policy %d", (gint) policy);
+    return FALSE;
+  }
+  if (c->flags & RB_CORE_FLAG_RECORDS) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_FLAGS,
+        "a records ring has no stream reader: read its records");
+    return FALSE;
+  }
+  if (policy == RB_READER_POLICY_LOSSLESS) {
+    if (role != RB_RING_ROLE_CONSUMER && role != RB_RING_ROLE_BOTH) {
+      g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE,
+          "a lossless reader is the ring's consumer: attach the ring with "
+          "the consumer role");
+      return FALSE;
+    }
+  } else if (!(c->flags & RB_CORE_FLAG_OVERWRITE)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE,
+        "the %s policy needs an overwrite ring: this ring's producer waits "
+        "for its consumer, so only a lossless reader can read it",
+        policy == RB_READER_POLICY_LATEST ? "latest" : "catch-up");
+    return FALSE;
+  }
+  if (policy != RB_READER_POLICY_LATEST && target != 0) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY,
+        "only the latest policy takes a target latency (%" G_GUINT64_FORMAT
+        " bytes given)", target);
+    return FALSE;
+  }
+  if (policy == RB_READER_POLICY_LATEST &&
+      (target == 0 || target > c->capacity || target % c->frame_size != 0)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY,
+        "target latency %" G_GUINT64_FORMAT " bytes: it must be whole frames "
+        "of %u bytes, at least one and at most the ring's %" G_GUINT64_FORMAT
+        " bytes", target, c->frame_size, c->capacity);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static uint32_t
+load_generation (const RbRingReader *self)
+{
+  /* relaxed: a claim count, compared only for change; no data is read
+   * through it (pairs with the increment in rb_shm_claim()) */
+  return atomic_load_explicit (&self->core->hdr->producer_generation,
+      memory_order_relaxed);
+}
+
+/* The first position a catch-up or latest reader reads: everything the
+ * ring holds, or its head minus the target latency. */
+static uint64_t
+start_position (const RbRingReader *self)
+{
+  uint64_t w = rb_ring_core_write_position (self->core);
+  uint64_t oldest = rb_ring_core_oldest_position (self->core);
+
+  if (self->policy == RB_READER_POLICY_LATEST && !before (w, oldest) &&
+      w - oldest > self->target)
+    return w - self->target;
+  return oldest;
+}
+
+/**
+ * rb_ring_reader_new:
+ * @ring: the ring to read
+ * @policy: how to follow it
+ * @target_latency: %RB_READER_POLICY_LATEST: the most bytes the reader
+ *   stays behind the write position (whole frames, at most the ring's
+ *   capacity); 0 for the other policies
+ * @error: return location for a #GError
+ *
+ * Makes a reader of @ring with a gap journal. %RB_READER_POLICY_LOSSLESS
+ * needs a ring object that holds the consumer role (%RB_RING_ROLE_CONSUMER
+ * or %RB_RING_ROLE_BOTH); the reader then reads as the consumer. The other
+ * policies need an overwrite ring, of any role (%RB_RING_ROLE_READER in a
+ * process that only reads), and any number of them may read one ring: they
+ * keep their own positions and start at the oldest byte the ring holds
+ * (latest: at the write position minus @target_latency).
+ *
+ * The journal is allocated here, so reading never allocates.
+ *
+ * Thread: any. Not RT-safe (allocates).
+ *
+ * Returns: (transfer full): the reader, or %NULL with @error set: a
+ *   catch-up or latest policy on a ring without %RB_RING_FLAGS_OVERWRITE
+ *   or a lossless one on a ring object without the consumer role
+ *   (%RB_RING_ERROR_INVALID_ROLE), a target latency that is 0, not whole
+ *   frames, larger than the ring or given to another policy
+ *   (%RB_RING_ERROR_INVALID_CAPACITY), a records ring
+ *   (%RB_RING_ERROR_INVALID_FLAGS)
+ *
+ * Since: 0.2
+ */
+RbRingReader *
+rb_ring_reader_new (RbRing *ring, RbReaderPolicy policy,
+    guint64 target_latency, GError **error)
+{
+  RbRingReader *self;
+
+  g_return_val_if_fail (RB_IS_RING (ring), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_policy (ring, policy, target_latency, error))
+    return NULL;
+
+  self = g_new0 (RbRingReader, 1);
+  self->ref_count = 1;
+  self->ring = g_object_ref (ring);
+  self->core = ring->core;
+  self->policy = policy;
+  self->target = target_latency;
+  self->journal = g_new0 (RbGap, RB_RING_READER_JOURNAL_SIZE);
+  self->generation = load_generation (self);
+  if (policy != RB_READER_POLICY_LOSSLESS)
+    /* relaxed: not yet shared with any thread */
+    atomic_store_explicit (&self->position, start_position (self),
+        memory_order_relaxed);
+  return self;
+}
+
+/**
+ * rb_ring_reader_ref:
+ * @reader: a reader
+ *
+ * Takes a reference.
+ *
+ * Thread: any. RT-safe: no system call.
+ *
+ * Returns: (transfer full): @reader
+ *
+ * Since: 0.2
+ */
+RbRingReader *
+rb_ring_reader_ref (RbRingReader *reader)
+{
+  g_return_val_if_fail (reader != NULL, NULL);
+  g_atomic_int_inc (&reader->ref_count);
+  return reader;
+}
+
+/**
+ * rb_ring_reader_unref:
+ * @reader: (transfer full): a reader
+ *
+ * Drops a reference; the last one frees the reader and its journal and
+ * drops its reference to the ring.
+ *
+ * Thread: any. Not RT-safe (the last reference frees).
+ *
+ * Since: 0.2
+ */
+void
+rb_ring_reader_unref (RbRingReader *reader)
+{
+  g_return_if_fail (reader != NULL);
+  if (!g_atomic_int_dec_and_test (&reader->ref_count))
+    return;
+  g_free (reader->journal);
+  g_object_unref (reader->ring);
+  g_free (reader);
+}
+
+/* --- the journal -------------------------------------------------------- */
+
+static guint
+slot (const RbRingReader *self, guint i)
+{
+  return (self->head + i) % RB_RING_READER_JOURNAL_SIZE;
+}
+
+/* The journal is full: merges one pair of neighbours, the oldest pair of
+ * the same cause, or the two oldest entries if no neighbours share one
+ * (the merged entry keeps the older one's cause and start, and the sum of
+ * the lengths: the totals per cause stay exact either way). */
+static void
+merge_one (RbRingReader *self, guint n)
+{
+  guint at = 0;
+
+  for (guint i = 0; i + 1 < n; i++) {
+    if (self->journal[slot (self, i)].cause ==
+        self->journal[slot (self, i + 1)].cause) {
+      at = i;
+      break;
+    }
+  }
+  self->journal[slot (self, at)].length +=
+      self->journal[slot (self, at + 1)].length;
+  for (guint i = at + 1; i + 1 < n; i++)
+    self->journal[slot (self, i)] = self->journal[slot (self, i + 1)];
+  /* relaxed, both: single writer (this thread); readers want a count */
+  atomic_store_explicit (&self->merged, atomic_load_explicit (&self->merged,
+          memory_order_relaxed) + 1, memory_order_relaxed);
+  atomic_store_explicit (&self->pending, n - 1, memory_order_relaxed);
+}
+
+/* Records a gap: extends the newest entry if the new one continues it
+ * with the same cause, else appends (merging first if full). */
+static void
+record (RbRingReader *self, guint64 position, guint64 length, RbGapCause cause)
+{
+  /* relaxed: only this thread writes pending and the totals */
+  guint n = atomic_load_explicit (&self->pending, memory_order_relaxed);
+  RbGap *last = n > 0 ? &self->journal[slot (self, n - 1)] : NULL;
+
+  atomic_store_explicit (&self->totals[cause],
+      atomic_load_explicit (&self->totals[cause], memory_order_relaxed) +
+      length, memory_order_relaxed);
+  if (last != NULL && last->cause == cause && length > 0 && last->length > 0
+      && cause != RB_GAP_UNDERRUN && last->position + last->length == position) {
+    last->length += length;
+    return;
+  }
+  if (n == RB_RING_READER_JOURNAL_SIZE) {
+    merge_one (self, n);
+    n--;
+  }
+  self->journal[slot (self, n)] = (RbGap) { position, length, cause };
+  atomic_store_explicit (&self->pending, n + 1, memory_order_relaxed);
+}
+
+/**
+ * rb_ring_reader_pop_gap:
+ * @reader: a reader
+ * @gap: (out caller-allocates): the oldest gap, taken from the journal
+ *
+ * Takes the oldest entry of the journal. The journal holds
+ * %RB_RING_READER_JOURNAL_SIZE entries; when a gap arrives at a full
+ * journal, two older entries are merged (rb_ring_reader_get_gaps_merged()
+ * counts it) so nothing is dropped: the lengths popped add up to the
+ * totals of rb_ring_reader_get_gap_total().
+ *
+ * Thread: the reader's (the thread that reads). RT-safe: no system call.
+ *
+ * Returns: %TRUE with @gap set, %FALSE if the journal is empty
+ *
+ * Since: 0.2
+ */
+gboolean
+rb_ring_reader_pop_gap (RbRingReader *reader, RbGap *gap)
+{
+  guint n;
+
+  CHECK_ARG (reader != NULL, FALSE);
+  CHECK_ARG (gap != NULL, FALSE);
+
+  /* relaxed: only this thread writes it */
+  n = atomic_load_explicit (&reader->pending, memory_order_relaxed);
+  if (n == 0)
+    return FALSE;
+  *gap = reader->journal[reader->head];
+  reader->head = slot (reader, 1);
+  atomic_store_explicit (&reader->pending, n - 1, memory_order_relaxed);
+  return TRUE;
+}
+
+/* --- reading ------------------------------------------------------------ */
+
+/* A new producer took the ring over since the last read: mark it. */
+static void
+check_restart (RbRingReader *self, guint64 position)
+{
+  uint32_t gen = load_generation (self);
+
+  if (gen == self->generation)
+    return;
+  /* the first producer to arrive is a start, not a restart */
+  if (self->generation != 0)
+    record (self, position, 0, RB_GAP_PRODUCER_RESTART);
+  self->generation = gen;
+}
+
+static gsize
+read_lossless (RbRingReader *self, guint8 *data, gsize count)
+{
+  struct rb_ring_core *c = self->core;
+  uint64_t from = c->r;         /* our own position: we are the consumer */
+  gsize n;
+
+  check_restart (self, from);
+  n = rb_ring_core_read (c, data, count);
+  /* an overwrite ring's consumer skips what was overwritten, always
+   * before the bytes it returns */
+  if (c->r - n != from)
+    record (self, from, c->r - n - from, RB_GAP_OVERWRITTEN);
+  return n;
+}
+
+/* The latest policy: jump to the write position minus the target. */
+static uint64_t
+keep_latency (RbRingReader *self, uint64_t pos, uint64_t w)
+{
+  uint64_t skip;
+
+  if (w - pos <= self->target)
+    return pos;
+  /* whole frames: pos is on a frame boundary and the target is frames */
+  skip = w - pos - self->target;
+  skip += (self->core->frame_size - skip % self->core->frame_size) %
+      self->core->frame_size;
+  record (self, pos, skip, RB_GAP_SKIP);
+  return pos + skip;
+}
+
+static gsize
+read_positioned (RbRingReader *self, guint8 *data, gsize count)
+{
+  struct rb_ring_core *c = self->core;
+  /* relaxed: we are its only writer */
+  uint64_t pos = atomic_load_explicit (&self->position, memory_order_relaxed);
+  uint64_t w = rb_ring_core_write_position (c);
+  gsize done = 0;
+
+  check_restart (self, pos);
+  if (before (w, pos)) {
+    /* positions went back (a producer that started over): resume at the
+     * oldest byte held */
+    record (self, pos, 0, RB_GAP_PRODUCER_RESTART);
+    pos = rb_ring_core_oldest_position (c);
+  }
+  if (self->policy == RB_READER_POLICY_LATEST)
+    pos = keep_latency (self, pos, w);
+
+  for (int attempt = 0; attempt < MAX_ATTEMPTS && done < count; attempt++) {
+    size_t got = 0;
+    enum rb_range st = rb_ring_core_read_at (c, pos, data + done,
+        count - done, &got);
+
+    if (st == RB_RANGE_OK) {
+      done += got;
+      pos += got;
+      if (got == 0)
+        break;
+    } else if (st == RB_RANGE_GONE) {
+      uint64_t oldest = rb_ring_core_oldest_position (c);
+
+      if (before (pos, oldest)) {
+        record (self, pos, oldest - pos, RB_GAP_OVERWRITTEN);
+        pos = oldest;
+      }
+    } else {
+      break;                    /* nothing more written yet */
+    }
+  }
+  /* relaxed: single writer; getters on other threads want a number */
+  atomic_store_explicit (&self->position, pos, memory_order_relaxed);
+  return done;
+}
+
+/**
+ * rb_ring_reader_read: (skip)
+ * @reader: a reader
+ * @data: (array length=count) (element-type guint8) (out caller-allocates):
+ *   where to copy the bytes
+ * @count: the most bytes to read (rounded down to whole frames)
+ *
+ * Reads what the policy allows, recording in the journal every span it
+ * passes over: overwritten (the writer lapped the reader), skipped (the
+ * latest policy's jump), a producer restart. Finding nothing new is not a
+ * gap: see rb_ring_reader_mark_underrun() for a reader with a deadline.
+ *
+ * Thread: the reader's (one thread reads a reader). RT-safe: no
+ *   allocation, lock or system call (a lossless reader: as rb_ring_read(),
+ *   one FUTEX_WAKE when a producer announced a wait for space).
+ *
+ * Returns: the number of bytes read, whole frames
+ *
+ * Since: 0.2
+ */
+gsize
+rb_ring_reader_read (RbRingReader *reader, guint8 *data, gsize count)
+{
+  CHECK_ARG (reader != NULL, 0);
+  CHECK_ARG (data != NULL || count == 0, 0);
+
+  if (reader->policy == RB_READER_POLICY_LOSSLESS)
+    return read_lossless (reader, data, count);
+  return read_positioned (reader, data, count);
+}
+
+/**
+ * rb_ring_reader_read_frames: (skip)
+ * @reader: a reader
+ * @frames: (not nullable): where to copy the frames
+ * @n_frames: the most frames to read
+ *
+ * rb_ring_reader_read() in frames of the ring (rb_ring_get_frame_size()).
+ *
+ * Thread: the reader's. RT-safe: as rb_ring_reader_read().
+ *
+ * Returns: the number of frames read
+ *
+ * Since: 0.2
+ */
+gsize
+rb_ring_reader_read_frames (RbRingReader *reader, gpointer frames,
+    gsize n_frames)
+{
+  gsize fs;
+
+  CHECK_ARG (reader != NULL, 0);
+  CHECK_ARG (frames != NULL || n_frames == 0, 0);
+
+  fs = reader->core->frame_size;
+  if (n_frames > reader->core->capacity / fs)
+    n_frames = (gsize) (reader->core->capacity / fs);
+  return rb_ring_reader_read (reader, frames, n_frames * fs) / fs;
+}
+
+/**
+ * rb_ring_reader_mark_underrun:
+ * @reader: a reader
+ * @length: the bytes of stream time the caller had to fill without data
+ *
+ * Records a %RB_GAP_UNDERRUN: a live reader with a deadline (a JACK
+ * callback that plays the ring) needed @length bytes that had not been
+ * written in time and played something else (silence) instead. The entry
+ * sits at the reader's position and takes no stream position: the data
+ * that comes late is still read. Only the caller knows its deadline, so
+ * only this call records underruns. A @length of 0 records nothing.
+ *
+ * Thread: the reader's. RT-safe: no system call.
+ *
+ * Since: 0.2
+ */
+void
+rb_ring_reader_mark_underrun (RbRingReader *reader, guint64 length)
+{
+  CHECK_ARG (reader != NULL, );
+
+  if (length == 0)
+    return;
+  record (reader, rb_ring_reader_get_position (reader), length,
+      RB_GAP_UNDERRUN);
+}
+
+/* --- getters ------------------------------------------------------------ */
+
+/**
+ * rb_ring_reader_get_position:
+ * @reader: a reader
+ *
+ * Gets the absolute position of the next byte the reader will read (a
+ * lossless reader: the consumer's read position). Moves nothing.
+ *
+ * Thread: any. RT-safe: no system call.
+ *
+ * Returns: the position in bytes
+ *
+ * Since: 0.2
+ */
+guint64
+rb_ring_reader_get_position (RbRingReader *reader)
+{
+  CHECK_ARG (reader != NULL, 0);
+
+  if (reader->policy == RB_READER_POLICY_LOSSLESS)
+    return rb_ring_core_read_position (reader->core);
+  /* relaxed: a single writer's value, for looking */
+  return atomic_load_explicit (&reader->position, memory_order_relaxed);
+}
+
+/**
+ * rb_ring_reader_get_available:
+ * @reader: a reader
+ *
+ * Gets how many bytes the next rb_ring_reader_read() could return now: for
+ * catch-up, what is written and not yet overwritten from the reader's
+ * position on; for latest, at most the target latency. Moves nothing and
+ * records nothing (the next read does).
+ *
+ * Thread: the reader's. RT-safe: no system call.
+ *
+ * Returns: the bytes readable now, whole frames
+ *
+ * Since: 0.2
+ */
+gsize
+rb_ring_reader_get_available (RbRingReader *reader)
+{
+  struct rb_ring_core *c;
+  uint64_t pos, w, oldest, avail;
+
+  CHECK_ARG (reader != NULL, 0);
+  c = reader->core;
+  if (reader->policy == RB_READER_POLICY_LOSSLESS)
+    return rb_ring_core_read_available (c);
+
+  pos = rb_ring_reader_get_position (reader);
+  w = rb_ring_core_write_position (c);
+  oldest = rb_ring_core_oldest_position (c);
+  if (before (w, pos) || before (pos, oldest))
+    pos = oldest;               /* as the next read would resume */
+  avail = before (pos, w) ? w - pos : 0;
+  if (reader->policy == RB_READER_POLICY_LATEST && avail > reader->target)
+    avail = reader->target;
+  return (gsize) (avail - avail % c->frame_size);
+}
+
+/**
+ * rb_ring_reader_get_gap_total:
+ * @reader: a reader
+ * @cause: a cause
+ *
+ * Gets the bytes of every gap of @cause the reader ever recorded, popped
+ * or not.
+ *
+ * Thread: any. RT-safe: no system call.
+ *
+ * Returns: the total in bytes
+ *
+ * Since: 0.2
+ */
+guint64
+rb_ring_reader_get_gap_total (RbRingReader *reader, RbGapCause cause)
+{
+  CHECK_ARG (reader != NULL, 0);
+  CHECK_ARG ((guint) cause < N_CAUSES, 0);
+
+  /* relaxed: a single writer's statistic */
+  return atomic_load_explicit (&reader->totals[cause], memory_order_relaxed);
+}
+
+/**
+ * rb_ring_reader_get_gaps_merged:
+ * @reader: a reader
+ *
+ * Gets how many journal entries were merged into others because the
+ * journal was full (see rb_ring_reader_pop_gap()).
+ *
+ * Thread: any. RT-safe: no system call.
+ *
+ * Returns: the number of merges
+ *
+ * Since: 0.2
+ */
+guint64
+rb_ring_reader_get_gaps_merged (RbRingReader *reader)
+{
+  CHECK_ARG (reader != NULL, 0);
+
+  /* relaxed: a single writer's statistic */
+  return atomic_load_explicit (&reader->merged, memory_order_relaxed);
+}
+
+/**
+ * rb_ring_reader_get_gaps_pending:
+ * @reader: a reader
+ *
+ * Gets how many entries the journal holds (not yet popped).
+ *
+ * Thread: any. RT-safe: no system call.
+ *
+ * Returns: the number of entries
+ *
+ * Since: 0.2
+ */
+guint
+rb_ring_reader_get_gaps_pending (RbRingReader *reader)
+{
+  CHECK_ARG (reader != NULL, 0);
+
+  /* relaxed: a single writer's count */
+  return atomic_load_explicit (&reader->pending, memory_order_relaxed);
+}
+
+/**
+ * rb_ring_reader_get_ring:
+ * @reader: a reader
+ *
+ * Gets the ring the reader reads.
+ *
+ * Thread: any. RT-safe: no system call.
+ *
+ * Returns: (transfer none): the ring
+ *
+ * Since: 0.2
+ */
+RbRing *
+rb_ring_reader_get_ring (RbRingReader *reader)
+{
+  CHECK_ARG (reader != NULL, NULL);
+  return reader->ring;
+}
+
+/**
+ * rb_ring_reader_get_policy:
+ * @reader: a reader
+ *
+ * Gets the reader's policy.
+ *
+ * Thread: any. RT-safe: no system call.
+ *
+ * Returns: the policy
+ *
+ * Since: 0.2
+ */
+RbReaderPolicy
+rb_ring_reader_get_policy (RbRingReader *reader)
+{
+  CHECK_ARG (reader != NULL, RB_READER_POLICY_LOSSLESS);
+  return reader->policy;
+}
+
+/**
+ * rb_ring_reader_get_target_latency:
+ * @reader: a reader
+ *
+ * Gets the target latency the reader was made with (0 but for the latest
+ * policy).
+ *
+ * Thread: any. RT-safe: no system call.
+ *
+ * Returns: the target latency in bytes
+ *
+ * Since: 0.2
+ */
+guint64
+rb_ring_reader_get_target_latency (RbRingReader *reader)
+{
+  CHECK_ARG (reader != NULL, 0);
+  return reader->target;
+}

@@ -1,0 +1,688 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* RbRingReader (issue #14): each policy, each gap cause, the journal's
+ * merge when full, getters that move nothing, bad input; and, in the
+ * `stress` suite, a writer lapping two readers in threads and in another
+ * process.
+ *
+ * Exact accounting: the writer writes a pattern whose every byte is a
+ * function of its absolute position. A reader's output is walked with the
+ * gaps it popped (check_read()): the bytes between two gaps must be the
+ * pattern of the positions between them, and delivered + gaps must add up
+ * to what was written. */
+
+#include <ringbridge/ringbridge.h>
+
+#include "../common/rb-test.h"
+#include "../common/rb-test-ring.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdatomic.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CAP 4096
+
+static guint8
+pattern (guint64 pos)
+{
+  guint64 x = pos * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  return (guint8) (x >> 56);
+}
+
+static void
+fill_pattern (guint8 *buf, guint64 pos, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    buf[i] = pattern (pos + i);
+}
+
+static void
+write_pattern (RbRing *ring, gsize n)
+{
+  g_autofree guint8 *buf = g_malloc (n);
+
+  fill_pattern (buf, rb_ring_get_write_position (ring), n);
+  g_assert_cmpuint (rb_ring_write (ring, buf, n), ==, n);
+}
+
+/* What a reader took in, walked against the pattern. */
+typedef struct {
+  guint64 delivered;
+  guint64 gaps[4];              /* bytes per cause, as popped */
+  guint64 n_gaps;
+  gboolean ok;                  /* for threads: FALSE on the first mismatch */
+} Tally;
+
+/* Reads up to @count with @reader and checks every byte and gap: returns
+ * the bytes read. The gaps this read recorded are popped; an underrun
+ * takes no stream position. */
+static gsize
+check_read (RbRingReader *reader, gsize count, Tally *t)
+{
+  guint8 buf[CAP];
+  guint64 p = rb_ring_reader_get_position (reader);
+  gsize n = rb_ring_reader_read (reader, buf, MIN (count, sizeof buf));
+  gsize idx = 0;
+  RbGap gap;
+
+  while (rb_ring_reader_pop_gap (reader, &gap)) {
+    t->gaps[gap.cause] += gap.length;
+    t->n_gaps++;
+    if (gap.cause == RB_GAP_UNDERRUN)
+      continue;
+    /* the bytes before the gap, then the gap */
+    if (gap.position < p || gap.position - p > n - idx) {
+      t->ok = FALSE;
+      return n;
+    }
+    for (; p < gap.position; p++, idx++)
+      if (buf[idx] != pattern (p))
+        t->ok = FALSE;
+    p += gap.length;
+  }
+  for (; idx < n; p++, idx++)
+    if (buf[idx] != pattern (p))
+      t->ok = FALSE;
+  if (p != rb_ring_reader_get_position (reader))
+    t->ok = FALSE;
+  t->delivered += n;
+  return n;
+}
+
+static RbRingReader *
+new_reader (RbRing *ring, RbReaderPolicy policy, guint64 target)
+{
+  g_autoptr (GError) error = NULL;
+  RbRingReader *reader = rb_ring_reader_new (ring, policy, target, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (reader);
+  return reader;
+}
+
+/* --- policies ------------------------------------------------------------ */
+
+/* Catch-up: everything still held, the overwritten spans as gaps, exact. */
+static void
+test_catch_up (void)
+{
+  g_autoptr (RbRing) ring = rb_test_ring_new (CAP, RB_RING_FLAGS_OVERWRITE);
+  g_autoptr (RbRingReader) reader =
+      new_reader (ring, RB_READER_POLICY_CATCH_UP, 0);
+  Tally t = { .ok = TRUE };
+  GRand *rand = g_rand_new_with_seed (14);
+
+  g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 0);
+  for (int round = 0; round < 2000; round++) {
+    write_pattern (ring, g_rand_int_range (rand, 1, 3 * CAP / 2));
+    check_read (reader, g_rand_int_range (rand, 1, CAP), &t);
+    g_assert_true (t.ok);
+  }
+  while (check_read (reader, CAP, &t) > 0)
+    ;
+  g_assert_true (t.ok);
+  g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], >, 0);
+  g_assert_cmpuint (t.delivered + t.gaps[RB_GAP_OVERWRITTEN], ==,
+      rb_ring_get_write_position (ring));
+  g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], ==,
+      rb_ring_reader_get_gap_total (reader, RB_GAP_OVERWRITTEN));
+  g_assert_cmpuint (rb_ring_reader_get_gap_total (reader, RB_GAP_SKIP), ==, 0);
+  /* the ring's own consumer was not touched */
+  g_assert_cmpuint (rb_ring_get_read_position (ring), ==, 0);
+  g_rand_free (rand);
+}
+
+/* Latest: a jump to (write position - target), whole frames, as a SKIP. */
+static void
+test_latest (void)
+{
+  g_autoptr (GError) error = NULL;
+  /* S16LE, 3 channels: 6-byte frames, which do not divide the capacity */
+  g_autoptr (RbRing) ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 3,
+      48000, 1000, RB_RING_FLAGS_OVERWRITE, &error);
+  g_autoptr (RbRingReader) reader = NULL;
+  guint8 buf[CAP];
+  RbGap gap;
+  Tally t = { .ok = TRUE };
+
+  g_assert_no_error (error);
+  reader = new_reader (ring, RB_READER_POLICY_LATEST, 600);
+  g_assert_cmpuint (rb_ring_reader_get_target_latency (reader), ==, 600);
+  for (int i = 0; i < 50; i++)
+    g_assert_cmpuint (rb_ring_write_frames (ring, buf, 50), ==, 50);
+  /* 15000 bytes written: 600 readable, the jump is 14400 */
+  g_assert_cmpuint (rb_ring_reader_get_available (reader), ==, 600);
+  g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 600);
+  g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
+  g_assert_cmpint (gap.cause, ==, RB_GAP_SKIP);
+  g_assert_cmpuint (gap.position, ==, 0);
+  g_assert_cmpuint (gap.length, ==, 14400);
+  g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
+  /* within the target: no jump */
+  rb_ring_write_frames (ring, buf, 90);
+  g_assert_cmpuint (rb_ring_reader_read (reader, buf, 100), ==, 96);
+  g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
+  g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 15096);
+
+  /* and byte-exact over a long run, latency never above the target */
+  {
+    g_autoptr (RbRing) bytes = rb_test_ring_new (CAP, RB_RING_FLAGS_OVERWRITE);
+    g_autoptr (RbRingReader) latest =
+        new_reader (bytes, RB_READER_POLICY_LATEST, 1024);
+    GRand *rand = g_rand_new_with_seed (15);
+
+    for (int round = 0; round < 2000; round++) {
+      write_pattern (bytes, g_rand_int_range (rand, 1, CAP));
+      check_read (latest, g_rand_int_range (rand, 1, 2048), &t);
+      g_assert_true (t.ok);
+      g_assert_cmpuint (rb_ring_get_write_position (bytes) -
+          rb_ring_reader_get_position (latest), <=, 1024);
+    }
+    while (check_read (latest, CAP, &t) > 0)
+      ;
+    g_assert_true (t.ok);
+    g_assert_cmpuint (t.delivered + t.gaps[RB_GAP_SKIP] +
+        t.gaps[RB_GAP_OVERWRITTEN], ==, rb_ring_get_write_position (bytes));
+    g_assert_cmpuint (t.gaps[RB_GAP_SKIP], >, 0);
+    g_rand_free (rand);
+  }
+}
+
+/* Lossless on an overwrite ring: the consumer's losses as OVERWRITTEN. */
+static void
+test_lossless_overwrite (void)
+{
+  g_autoptr (RbRing) ring = rb_test_ring_new (CAP, RB_RING_FLAGS_OVERWRITE);
+  g_autoptr (RbRingReader) reader =
+      new_reader (ring, RB_READER_POLICY_LOSSLESS, 0);
+  Tally t = { .ok = TRUE };
+  RbGap gap;
+
+  write_pattern (ring, 3 * CAP + 100);
+  g_assert_cmpuint (check_read (reader, 10, &t), ==, 10);
+  g_assert_true (t.ok);
+  g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], ==, 2 * CAP + 100);
+  g_assert_cmpuint (rb_ring_reader_get_position (reader), ==,
+      rb_ring_get_read_position (ring));
+  /* the ring's own counter agrees */
+  g_assert_cmpuint (rb_ring_get_overwritten (ring), ==, 2 * CAP + 100);
+  while (check_read (reader, 1000, &t) > 0)
+    ;
+  g_assert_true (t.ok);
+  g_assert_cmpuint (t.delivered + t.gaps[RB_GAP_OVERWRITTEN], ==,
+      3 * CAP + 100);
+  g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
+}
+
+/* Lossless on a plain ring: the writer is cut short, nothing is lost. */
+static void
+test_lossless_plain (void)
+{
+  g_autoptr (RbRing) ring = rb_test_ring_new (CAP, RB_RING_FLAGS_NONE);
+  g_autoptr (RbRingReader) reader =
+      new_reader (ring, RB_READER_POLICY_LOSSLESS, 0);
+  g_autofree guint8 *buf = g_malloc (CAP);
+  Tally t = { .ok = TRUE };
+  guint64 written = 0;
+
+  for (int round = 0; round < 100; round++) {
+    gsize n = rb_ring_write_available (ring);
+
+    fill_pattern (buf, written, n);
+    written += rb_ring_write (ring, buf, n);
+    check_read (reader, 777, &t);
+  }
+  while (check_read (reader, CAP, &t) > 0)
+    ;
+  g_assert_true (t.ok);
+  g_assert_cmpuint (t.delivered, ==, written);
+  g_assert_cmpuint (t.n_gaps, ==, 0);
+}
+
+/* --- causes -------------------------------------------------------------- */
+
+/* Underruns come only from the caller, sit at the reader's position and
+ * take no stream position. */
+static void
+test_underrun (void)
+{
+  g_autoptr (RbRing) ring = rb_test_ring_new (CAP, RB_RING_FLAGS_OVERWRITE);
+  g_autoptr (RbRingReader) reader =
+      new_reader (ring, RB_READER_POLICY_CATCH_UP, 0);
+  guint8 buf[64];
+  RbGap gap;
+
+  /* finding nothing new is not an underrun */
+  g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 0);
+  g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
+  write_pattern (ring, 40);
+  g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 40);
+  rb_ring_reader_mark_underrun (reader, 24);
+  rb_ring_reader_mark_underrun (reader, 0);     /* nothing */
+  rb_ring_reader_mark_underrun (reader, 8);     /* not merged: two events */
+  g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 40);
+  g_assert_cmpuint (rb_ring_reader_get_gap_total (reader, RB_GAP_UNDERRUN),
+      ==, 32);
+  g_assert_cmpuint (rb_ring_reader_get_gaps_pending (reader), ==, 2);
+  g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
+  g_assert_cmpint (gap.cause, ==, RB_GAP_UNDERRUN);
+  g_assert_cmpuint (gap.position, ==, 40);
+  g_assert_cmpuint (gap.length, ==, 24);
+  g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
+  g_assert_cmpuint (gap.length, ==, 8);
+  g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
+}
+
+static guint name_counter;
+
+static gchar *
+unique_name (void)
+{
+  return g_strdup_printf ("rbtest-reader-%d-%u", (int) getpid (),
+      ++name_counter);
+}
+
+static RbRing *
+open_role (const gchar *name, RbRingRole role)
+{
+  g_autoptr (GError) error = NULL;
+  RbRing *ring = rb_ring_open (name, role, &error);
+
+  g_assert_no_error (error);
+  return ring;
+}
+
+/* A new producer takes the ring over: a PRODUCER_RESTART mark where the
+ * reader noticed it, and the first producer to arrive is none. */
+static void
+test_restart (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (RbRing) owner = rb_ring_create (name, CAP,
+      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_CONSUMER, 0600, &error);
+  g_autoptr (RbRing) tap = NULL;
+  g_autoptr (RbRingReader) reader = NULL;
+  RbRing *producer;
+  Tally t = { .ok = TRUE };
+  guint8 buf[64];
+  RbGap gap;
+
+  g_assert_no_error (error);
+  tap = open_role (name, RB_RING_ROLE_READER);
+  reader = new_reader (tap, RB_READER_POLICY_CATCH_UP, 0);
+
+  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  write_pattern (producer, 100);
+  check_read (reader, 50, &t);
+  g_assert_cmpuint (t.n_gaps, ==, 0);          /* a start, not a restart */
+  rb_ring_close (producer);
+  g_object_unref (producer);
+
+  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  write_pattern (producer, 100);
+  g_assert_cmpuint (rb_ring_reader_read (reader, buf, 30), ==, 30);
+  g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
+  g_assert_cmpint (gap.cause, ==, RB_GAP_PRODUCER_RESTART);
+  g_assert_cmpuint (gap.position, ==, 50);
+  g_assert_cmpuint (gap.length, ==, 0);
+  g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
+  rb_ring_close (producer);
+  g_object_unref (producer);
+  rb_ring_unlink (name, NULL);
+}
+
+/* The journal keeps RB_RING_READER_JOURNAL_SIZE entries, merging the
+ * oldest pair of one cause when full; the totals stay exact. */
+static void
+test_journal_overflow (void)
+{
+  g_autoptr (RbRing) ring = rb_test_ring_new (CAP, RB_RING_FLAGS_OVERWRITE);
+  g_autoptr (RbRingReader) reader =
+      new_reader (ring, RB_READER_POLICY_LATEST, 16);
+  guint8 buf[64];
+  guint64 popped[4] = { 0 }, sum = 0;
+  guint n = 0;
+  RbGap gap, first = { 0 };
+
+  /* alternate skips and underruns, 100 of each: no two neighbours of
+   * one cause, so the fallback merges the two oldest */
+  for (int i = 0; i < 100; i++) {
+    write_pattern (ring, 48);
+    g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 16);
+    rb_ring_reader_mark_underrun (reader, 5);
+  }
+  g_assert_cmpuint (rb_ring_reader_get_gaps_pending (reader), ==,
+      RB_RING_READER_JOURNAL_SIZE);
+  g_assert_cmpuint (rb_ring_reader_get_gaps_merged (reader), ==,
+      200 - RB_RING_READER_JOURNAL_SIZE);
+  g_assert_cmpuint (rb_ring_reader_get_gap_total (reader, RB_GAP_SKIP), ==,
+      100 * 32);
+  g_assert_cmpuint (rb_ring_reader_get_gap_total (reader, RB_GAP_UNDERRUN),
+      ==, 100 * 5);
+  while (rb_ring_reader_pop_gap (reader, &gap)) {
+    if (n++ == 0)
+      first = gap;
+    popped[gap.cause] += gap.length;
+    sum += gap.length;
+  }
+  g_assert_cmpuint (n, ==, RB_RING_READER_JOURNAL_SIZE);
+  g_assert_cmpuint (sum, ==, 100 * 32 + 100 * 5);       /* nothing dropped */
+  g_assert_cmpuint (first.position, ==, 0);
+  /* the newest entries are as they were */
+  g_assert_cmpint (gap.cause, ==, RB_GAP_UNDERRUN);
+  g_assert_cmpuint (gap.length, ==, 5);
+
+  /* one cause only: pairs of it merge, so per-cause sums stay exact too */
+  {
+    g_autoptr (RbRingReader) r2 =
+        new_reader (ring, RB_READER_POLICY_CATCH_UP, 0);
+    guint64 total = 0;
+
+    for (int i = 0; i < 150; i++)
+      rb_ring_reader_mark_underrun (r2, i + 1);
+    g_assert_cmpuint (rb_ring_reader_get_gaps_merged (r2), ==,
+        150 - RB_RING_READER_JOURNAL_SIZE);
+    while (rb_ring_reader_pop_gap (r2, &gap)) {
+      g_assert_cmpint (gap.cause, ==, RB_GAP_UNDERRUN);
+      total += gap.length;
+    }
+    g_assert_cmpuint (total, ==, 150 * 151 / 2);
+    g_assert_cmpuint (gap.length, ==, 150);    /* the newest untouched */
+  }
+  (void) popped;
+}
+
+/* Getters, called again and again on a lapped reader, move nothing and
+ * record nothing; the next read does. */
+static void
+test_getters_pure (void)
+{
+  g_autoptr (RbRing) ring = rb_test_ring_new (CAP, RB_RING_FLAGS_OVERWRITE);
+  RbRingReader *readers[3];
+  guint8 buf[64];
+
+  readers[0] = new_reader (ring, RB_READER_POLICY_CATCH_UP, 0);
+  readers[1] = new_reader (ring, RB_READER_POLICY_LATEST, 1024);
+  readers[2] = new_reader (ring, RB_READER_POLICY_LOSSLESS, 0);
+  write_pattern (ring, 3 * CAP);
+  for (guint r = 0; r < 3; r++) {
+    RbRingReader *reader = readers[r];
+    gsize avail = rb_ring_reader_get_available (reader);
+
+    for (int i = 0; i < 10; i++) {
+      g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 0);
+      g_assert_cmpuint (rb_ring_reader_get_available (reader), ==, avail);
+      for (int c = RB_GAP_OVERWRITTEN; c <= RB_GAP_SKIP; c++)
+        g_assert_cmpuint (rb_ring_reader_get_gap_total (reader, c), ==, 0);
+      g_assert_cmpuint (rb_ring_reader_get_gaps_pending (reader), ==, 0);
+      g_assert_cmpuint (rb_ring_reader_get_gaps_merged (reader), ==, 0);
+    }
+    g_assert_cmpuint (avail, ==, r == 1 ? 1024 : CAP);
+    g_assert_cmpuint (rb_ring_get_read_position (ring), ==, 0);
+    g_assert_cmpuint (rb_ring_get_overwritten (ring), ==, 0);
+    /* the read records what the getters saw */
+    g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 64);
+    g_assert_cmpuint (rb_ring_reader_get_gaps_pending (reader), ==, 1);
+    g_assert_cmpuint (rb_ring_reader_get_position (reader), ==,
+        3 * CAP - avail + 64);
+  }
+  for (guint r = 0; r < 3; r++)
+    rb_ring_reader_unref (readers[r]);
+}
+
+/* --- bad input ----------------------------------------------------------- */
+
+static void
+test_bad_input (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) plain = rb_test_ring_new (CAP, RB_RING_FLAGS_NONE);
+  g_autoptr (RbRing) over = rb_test_ring_new (CAP, RB_RING_FLAGS_OVERWRITE);
+  g_autoptr (RbRing) records = rb_test_ring_new (CAP, RB_RING_FLAGS_RECORDS);
+  g_autoptr (RbRing) audio = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2,
+      48000, 1024, RB_RING_FLAGS_OVERWRITE, NULL);
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (RbRing) owner = NULL;
+  g_autoptr (RbRing) tap = NULL;
+  guint8 buf[8];
+  RbGap gap;
+
+  rb_test_assert_refused (rb_ring_reader_new (plain,
+          RB_READER_POLICY_CATCH_UP, 0, &error), &error,
+      RB_RING_ERROR_INVALID_ROLE, "needs an overwrite ring");
+  rb_test_assert_refused (rb_ring_reader_new (plain, RB_READER_POLICY_LATEST,
+          64, &error), &error, RB_RING_ERROR_INVALID_ROLE, "latest policy");
+  rb_test_assert_refused (rb_ring_reader_new (over, RB_READER_POLICY_LATEST,
+          2 * CAP, &error), &error, RB_RING_ERROR_INVALID_CAPACITY,
+      "at most the ring's");
+  rb_test_assert_refused (rb_ring_reader_new (over, RB_READER_POLICY_LATEST,
+          0, &error), &error, RB_RING_ERROR_INVALID_CAPACITY, "at least one");
+  rb_test_assert_refused (rb_ring_reader_new (audio, RB_READER_POLICY_LATEST,
+          6, &error), &error, RB_RING_ERROR_INVALID_CAPACITY,
+      "whole frames of 4 bytes");
+  rb_test_assert_refused (rb_ring_reader_new (over, RB_READER_POLICY_CATCH_UP,
+          64, &error), &error, RB_RING_ERROR_INVALID_CAPACITY,
+      "only the latest policy");
+  rb_test_assert_refused (rb_ring_reader_new (over, (RbReaderPolicy) 7, 0,
+          &error), &error, RB_RING_ERROR_INVALID_ROLE, "unknown reader policy");
+  rb_test_assert_refused (rb_ring_reader_new (records,
+          RB_READER_POLICY_LOSSLESS, 0, &error), &error,
+      RB_RING_ERROR_INVALID_FLAGS, "records ring");
+  owner = rb_ring_create (name, CAP, RB_RING_FLAGS_OVERWRITE,
+      RB_RING_ROLE_PRODUCER, 0600, &error);
+  g_assert_no_error (error);
+  tap = open_role (name, RB_RING_ROLE_READER);
+  rb_test_assert_refused (rb_ring_reader_new (tap, RB_READER_POLICY_LOSSLESS,
+          0, &error), &error, RB_RING_ERROR_INVALID_ROLE, "consumer role");
+  rb_ring_unlink (name, NULL);
+
+  /* NULL: refused with a critical, nothing moves */
+  g_test_expect_message (NULL, G_LOG_LEVEL_CRITICAL, "*reader != NULL*");
+  g_assert_cmpuint (rb_ring_reader_read (NULL, buf, sizeof buf), ==, 0);
+  g_test_assert_expected_messages ();
+  g_test_expect_message (NULL, G_LOG_LEVEL_CRITICAL, "*gap != NULL*");
+  {
+    g_autoptr (RbRingReader) reader =
+        new_reader (over, RB_READER_POLICY_CATCH_UP, 0);
+
+    g_assert_false (rb_ring_reader_pop_gap (reader, NULL));
+    g_test_assert_expected_messages ();
+    g_test_expect_message (NULL, G_LOG_LEVEL_CRITICAL,
+        "*cause < N_CAUSES*");
+    g_assert_cmpuint (rb_ring_reader_get_gap_total (reader,
+            (RbGapCause) 9), ==, 0);
+    g_test_assert_expected_messages ();
+    g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
+  }
+}
+
+/* The advisory count of readers in the header, as a monitor sees it. */
+static void
+test_reader_count (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (RbRing) owner = rb_ring_create (name, CAP,
+      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_PRODUCER, 0600, &error);
+  RbRing *a, *b;
+  RbRingStatus status;
+
+  g_assert_no_error (error);
+  a = open_role (name, RB_RING_ROLE_READER);
+  b = open_role (name, RB_RING_ROLE_READER);
+  g_assert_true (rb_ring_status_read_named (name, &status, &error));
+  g_assert_cmpint (status.readers, ==, 2);
+  rb_ring_close (a);
+  rb_ring_close (a);            /* twice: counted once */
+  g_object_unref (a);
+  rb_ring_get_status (owner, &status);
+  g_assert_cmpint (status.readers, ==, 1);
+  g_object_unref (b);           /* finalize closes */
+  rb_ring_get_status (owner, &status);
+  g_assert_cmpint (status.readers, ==, 0);
+  rb_ring_unlink (name, NULL);
+}
+
+/* --- stress: a writer lapping two readers --------------------------------- */
+
+#define STRESS_BYTES (8u << 20)
+
+typedef struct {
+  RbRingReader *reader;
+  Tally tally;
+  atomic_bool *done;
+} ReaderThread;
+
+static void *
+reader_thread (void *data)
+{
+  ReaderThread *rt = data;
+  guint32 seed = 1;
+
+  for (;;) {
+    /* acquire: pairs with the writer's release store of done, after its
+     * last write */
+    gboolean last = atomic_load_explicit (rt->done, memory_order_acquire);
+    gsize n;
+
+    seed = seed * 1103515245u + 12345u;
+    n = check_read (rt->reader, 1 + (seed >> 8) % CAP, &rt->tally);
+    if (!rt->tally.ok || (last && n == 0))
+      break;
+    if ((seed >> 4) % 8 == 0)
+      g_thread_yield ();
+  }
+  return NULL;
+}
+
+static void
+writer_loop (RbRing *ring, guint64 total)
+{
+  g_autofree guint8 *buf = g_malloc (CAP);
+  guint32 seed = 7;
+  guint64 pos = rb_ring_get_write_position (ring);
+  guint64 end = pos + total;
+
+  while (pos < end) {
+    gsize n;
+
+    seed = seed * 1103515245u + 12345u;
+    n = MIN (1 + (seed >> 8) % (CAP / 8), end - pos);
+    fill_pattern (buf, pos, n);
+    g_assert_cmpuint (rb_ring_write (ring, buf, n), ==, n);
+    pos += n;
+    /* let the readers run: they should keep up at times and be lapped at
+     * others */
+    sched_yield ();
+  }
+}
+
+static void
+check_totals (ReaderThread *rt, guint64 written)
+{
+  Tally *t = &rt->tally;
+
+  g_assert_true (t->ok);
+  g_assert_cmpuint (t->delivered + t->gaps[RB_GAP_OVERWRITTEN] +
+      t->gaps[RB_GAP_SKIP], ==, written);
+  for (int c = RB_GAP_OVERWRITTEN; c <= RB_GAP_SKIP; c++)
+    g_assert_cmpuint (t->gaps[c], ==,
+        rb_ring_reader_get_gap_total (rt->reader, c));
+  g_test_message ("%s reader: delivered %" G_GUINT64_FORMAT ", overwritten %"
+      G_GUINT64_FORMAT ", skipped %" G_GUINT64_FORMAT " in %" G_GUINT64_FORMAT
+      " gaps", rb_ring_reader_get_policy (rt->reader) ==
+      RB_READER_POLICY_LATEST ? "latest" : "catch-up", t->delivered,
+      t->gaps[RB_GAP_OVERWRITTEN], t->gaps[RB_GAP_SKIP], t->n_gaps);
+}
+
+static void
+run_readers (RbRing *ring, RbRing *writer, guint64 total)
+{
+  atomic_bool done = false;
+  ReaderThread rts[2] = {
+    { new_reader (ring, RB_READER_POLICY_CATCH_UP, 0), { .ok = TRUE }, &done },
+    { new_reader (ring, RB_READER_POLICY_LATEST, 1024), { .ok = TRUE }, &done },
+  };
+  pthread_t threads[2];
+
+  for (int i = 0; i < 2; i++)
+    g_assert_cmpint (pthread_create (&threads[i], NULL, reader_thread,
+            &rts[i]), ==, 0);
+  if (writer != NULL)
+    writer_loop (writer, total);
+  else
+    while (!rb_ring_is_end_of_stream (ring))
+      g_usleep (1000);
+  /* release: pairs with the readers' acquire load */
+  atomic_store_explicit (&done, true, memory_order_release);
+  for (int i = 0; i < 2; i++) {
+    g_assert_cmpint (pthread_join (threads[i], NULL), ==, 0);
+    check_totals (&rts[i], rb_ring_get_write_position (ring));
+    rb_ring_reader_unref (rts[i].reader);
+  }
+}
+
+static void
+test_stress_threads (void)
+{
+  g_autoptr (RbRing) ring = rb_test_ring_new (CAP, RB_RING_FLAGS_OVERWRITE);
+
+  run_readers (ring, ring, STRESS_BYTES);
+}
+
+/* The writer in another process, the readers here, on a named ring. */
+static void
+test_stress_process (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *name = unique_name ();
+  g_autoptr (RbRing) owner = rb_ring_create (name, CAP,
+      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_CONSUMER, 0600, &error);
+  g_autoptr (RbRing) tap = NULL;
+  pid_t pid;
+  int status;
+
+  g_assert_no_error (error);
+  tap = open_role (name, RB_RING_ROLE_READER);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0) {
+    RbRing *producer = rb_ring_open (name, RB_RING_ROLE_PRODUCER, NULL);
+
+    if (producer == NULL)
+      _exit (3);
+    writer_loop (producer, STRESS_BYTES);
+    rb_ring_set_end_of_stream (producer);
+    _exit (0);
+  }
+  run_readers (tap, NULL, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_cmpuint (rb_ring_get_write_position (tap), ==, STRESS_BYTES);
+  rb_ring_unlink (name, NULL);
+}
+
+static const RbTestCase cases[] = {
+  { "/reader/catch-up", test_catch_up },
+  { "/reader/latest", test_latest },
+  { "/reader/lossless/overwrite", test_lossless_overwrite },
+  { "/reader/lossless/plain", test_lossless_plain },
+  { "/reader/cause/underrun", test_underrun },
+  { "/reader/cause/restart", test_restart },
+  { "/reader/journal-overflow", test_journal_overflow },
+  { "/reader/getters-pure", test_getters_pure },
+  { "/reader/bad-input", test_bad_input },
+  { "/reader/count", test_reader_count },
+  { "/reader/stress/threads", test_stress_threads },
+  { "/reader/stress/process", test_stress_process },
+};
+
+RB_TEST_MAIN (cases)
