@@ -42,6 +42,7 @@
 
 #include "rb-ring-private.h"
 #include "rb-ring-watch.h"
+#include "rb-reader.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -59,6 +60,7 @@ struct _RbRingWatch
 {
   gint ref_count;
   RbRing *ring;                 /* a reference */
+  RbRingReader *reader;         /* a reference, or NULL: a ring's watch */
   RbRingCondition conditions;
   gsize threshold;              /* bytes, whole frames, >= one frame */
   int epfd;                     /* what rb_ring_watch_get_fd() returns */
@@ -100,6 +102,8 @@ readable_now (RbRingWatch *w)
   struct rb_ring_core *c = w->ring->core;
   uint64_t wp = rb_ring_core_write_position (c);
 
+  if (w->reader != NULL)
+    return rb_ring_reader_get_available (w->reader) >= w->threshold;
   if (w->ring->role == RB_RING_ROLE_READER)
     return wp - w->base >= w->threshold && (int64_t) (wp - w->base) > 0;
   /* a corrupt read_pos ahead of write_pos reads as a huge difference:
@@ -208,6 +212,8 @@ data_target (RbRingWatch *w)
 
   if (!(w->conditions & RB_RING_CONDITION_READABLE))
     return rb_ring_core_write_position (c) + FAR_AHEAD;
+  if (w->reader != NULL)
+    return rb_ring_reader_get_position (w->reader) + w->threshold;
   if (w->ring->role == RB_RING_ROLE_READER)
     return w->base + w->threshold;
   return rb_ring_core_read_position (c) + w->threshold;
@@ -356,6 +362,9 @@ open_fds (RbRingWatch *w, GError **error)
   return FALSE;
 }
 
+static RbRingWatch *watch_new (RbRing *ring, RbRingReader *reader,
+    RbRingCondition conditions, gsize rounded, GError **error);
+
 /**
  * rb_ring_watch_new:
  * @ring: a ring
@@ -388,7 +397,6 @@ RbRingWatch *
 rb_ring_watch_new (RbRing *ring, RbRingCondition conditions, gsize threshold,
     GError **error)
 {
-  RbRingWatch *w;
   gsize rounded = 0;
 
   g_return_val_if_fail (RB_IS_RING (ring), NULL);
@@ -396,11 +404,21 @@ rb_ring_watch_new (RbRing *ring, RbRingCondition conditions, gsize threshold,
 
   if (!check_arguments (ring, conditions, threshold, &rounded, error))
     return NULL;
+  return watch_new (ring, NULL, conditions, rounded, error);
+}
+
+static RbRingWatch *
+watch_new (RbRing *ring, RbRingReader *reader, RbRingCondition conditions,
+    gsize rounded, GError **error)
+{
+  RbRingWatch *w;
+
   w = g_new0 (RbRingWatch, 1);
   w->ref_count = 1;
   w->ring = g_object_ref (ring);
   w->conditions = conditions;
   w->threshold = rounded;
+  w->reader = reader != NULL ? rb_ring_reader_ref (reader) : NULL;
   w->epfd = w->infd = w->pidfd = -1;
   w->base = rb_ring_core_write_position (ring->core);
   if (!open_fds (w, error)) {
@@ -411,6 +429,53 @@ rb_ring_watch_new (RbRing *ring, RbRingCondition conditions, gsize threshold,
     follow_peer (w);
   arm_missing (w);
   return w;
+}
+
+/**
+ * rb_ring_reader_watch_new:
+ * @reader: a reader (rb_ring_reader_new())
+ * @threshold: bytes that must be readable for @reader
+ *   (rb_ring_reader_get_available()): rounded up to whole frames, 0 means
+ *   one frame; at most the ring's capacity, and for a latest reader at most
+ *   its target latency
+ * @error: return location for a #GError
+ *
+ * Makes a readiness watch of %RB_RING_CONDITION_READABLE (counted from the
+ * reader's own position, whatever its policy) and
+ * %RB_RING_CONDITION_END_OF_STREAM, as rb_ring_watch_new() does for a
+ * ring.
+ *
+ * Thread: any, not realtime. Not RT-safe.
+ *
+ * Returns: (transfer full) (nullable): the watch, or %NULL and @error
+ *
+ * Since: 0.2
+ */
+RbRingWatch *
+rb_ring_reader_watch_new (RbRingReader *reader, gsize threshold,
+    GError **error)
+{
+  RbRingCondition conditions = RB_RING_CONDITION_READABLE |
+      RB_RING_CONDITION_END_OF_STREAM;
+  RbRing *ring;
+  gsize rounded = 0;
+
+  g_return_val_if_fail (reader != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  ring = rb_ring_reader_get_ring (reader);
+  if (!check_arguments (ring, conditions, threshold, &rounded, error))
+    return NULL;
+  if (rb_ring_reader_get_policy (reader) == RB_READER_POLICY_LATEST &&
+      rounded > rb_ring_reader_get_target_latency (reader)) {
+    g_set_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_CAPACITY,
+        "watch threshold of %" G_GSIZE_FORMAT " bytes is larger than the "
+        "latest reader's target latency (%" G_GUINT64_FORMAT " bytes): it "
+        "never has more readable", rounded,
+        rb_ring_reader_get_target_latency (reader));
+    return NULL;
+  }
+  return watch_new (ring, reader, conditions, rounded, error);
 }
 
 /**
@@ -452,6 +517,7 @@ rb_ring_watch_unref (RbRingWatch *watch)
   if (!g_atomic_int_dec_and_test (&watch->ref_count))
     return;
   drop_pidfd (watch);
+  g_clear_pointer (&watch->reader, rb_ring_reader_unref);
   if (watch->infd >= 0)
     close (watch->infd);
   if (watch->epfd >= 0)
@@ -594,7 +660,7 @@ rb_ring_watch_check (RbRingWatch *watch)
     watch->eos_reported = TRUE;
   else if (!rb_ring_core_eos_marked (watch->ring->core))
     watch->eos_reported = FALSE;        /* a new stream */
-  if ((held & RB_RING_CONDITION_READABLE) &&
+  if ((held & RB_RING_CONDITION_READABLE) && watch->reader == NULL &&
       watch->ring->role == RB_RING_ROLE_READER)
     watch->base = rb_ring_core_write_position (watch->ring->core);
   return held;

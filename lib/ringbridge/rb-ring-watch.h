@@ -11,6 +11,7 @@
 
 #include <ringbridge/rb-types.h>
 #include <ringbridge/rb-ring.h>
+#include <ringbridge/rb-reader.h>
 
 G_BEGIN_DECLS
 
@@ -72,6 +73,10 @@ GType            rb_ring_watch_get_type      (void);
 RB_API
 RbRingWatch     *rb_ring_watch_new           (RbRing          *ring,
                                               RbRingCondition  conditions,
+                                              gsize            threshold,
+                                              GError         **error);
+RB_API
+RbRingWatch     *rb_ring_reader_watch_new    (RbRingReader    *reader,
                                               gsize            threshold,
                                               GError         **error);
 RB_API

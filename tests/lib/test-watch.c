@@ -177,6 +177,47 @@ test_reader_role (void)
   rb_ring_unlink (name, NULL);
 }
 
+/* rb_ring_reader_watch_new(): READABLE from the reader's own position. */
+static void
+test_reader_watch (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_OVERWRITE);
+  g_autoptr (RbRingReader) reader = rb_ring_reader_new (ring,
+      RB_READER_POLICY_CATCH_UP, 0, &error);
+  g_autoptr (RbRingReader) latest = NULL;
+  g_autoptr (RbRingWatch) w = NULL;
+  RbRingWatch *refused;
+  guint8 buf[100] = { 0 };
+
+  g_assert_no_error (error);
+  w = rb_ring_reader_watch_new (reader, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rb_ring_watch_check (w), ==, 0);
+  g_assert_cmpuint (rb_ring_write (ring, buf, 99), ==, 99);
+  g_assert_false (fd_readable (rb_ring_watch_get_fd (w), 0));
+  g_assert_cmpuint (rb_ring_write (ring, buf, 1), ==, 1);
+  g_assert_true (fd_readable (rb_ring_watch_get_fd (w), 0));
+  g_assert_cmpuint (rb_ring_watch_check (w), ==, RB_RING_CONDITION_READABLE);
+  g_assert_cmpuint (rb_ring_reader_read (reader, buf, 60), ==, 60);
+  g_assert_cmpuint (rb_ring_watch_check (w), ==, 0);      /* 40 left */
+  g_assert_cmpuint (rb_ring_write (ring, buf, 60), ==, 60);
+  g_assert_true (fd_readable (rb_ring_watch_get_fd (w), 0));
+  g_assert_cmpuint (rb_ring_watch_check (w), ==, RB_RING_CONDITION_READABLE);
+  rb_ring_set_end_of_stream (ring);
+  g_assert_cmpuint (rb_ring_watch_check (w), ==, RB_RING_CONDITION_READABLE |
+      RB_RING_CONDITION_END_OF_STREAM);
+
+  latest = rb_ring_reader_new (ring, RB_READER_POLICY_LATEST, 256, &error);
+  g_assert_no_error (error);
+  refused = rb_ring_reader_watch_new (latest, 257, &error);
+  rb_test_assert_refused (refused, &error, RB_RING_ERROR_INVALID_CAPACITY,
+      "larger than the latest reader's target latency (256 bytes)");
+  refused = rb_ring_reader_watch_new (reader, 4097, &error);
+  rb_test_assert_refused (refused, &error, RB_RING_ERROR_INVALID_CAPACITY,
+      "larger than the ring");
+}
+
 static void
 test_bad_input (void)
 {
@@ -562,6 +603,7 @@ main (int argc, char **argv)
   g_test_add_func ("/watch/end-of-stream", test_end_of_stream);
   g_test_add_func ("/watch/two-watches", test_two_watches);
   g_test_add_func ("/watch/reader-role", test_reader_role);
+  g_test_add_func ("/watch/reader-watch", test_reader_watch);
   g_test_add_func ("/watch/bad-input", test_bad_input);
   g_test_add_func ("/watch/source", test_source);
   g_test_add_data_func ("/watch/cross-process/peer-leaves",
