@@ -347,3 +347,43 @@ def test_asyncio_overwrite_reader_chunks(ring_name):
     assert got == [bytes([i]) * 100 for i in range(10)]
     tap.close()
     prod.close()
+
+
+# --- a RingReader's ------------------------------------------------------------
+
+def test_reader_watch_and_chunks(ring_name):
+    """RingReader.watch() / chunks(): READABLE from the reader's own
+    position; a latest reader's threshold is bounded by its target."""
+    prod = RingBridge.Ring.create(ring_name, 4096,
+                                  RingBridge.RingFlags.OVERWRITE,
+                                  role=Role.PRODUCER)
+    tap = RingBridge.Ring.open(ring_name, Role.READER)
+    reader = tap.reader('catch-up')
+    w = reader.watch(readable=100)
+    assert w.check() == 0
+    prod.write(b'a' * 100)
+    assert w.check() == C.READABLE
+    assert reader.read(100) == b'a' * 100
+    assert w.check() == 0
+    w.close()
+    with pytest.raises(ValueError) as excinfo:
+        tap.reader('latest', target_latency=256).watch(readable=257)
+    assert_ring_error(excinfo, E.INVALID_CAPACITY)
+    assert "target latency (256 bytes)" in str(excinfo.value)
+
+    async def receive(loop):
+        def write(i):
+            prod.write(bytes([i]) * 50)
+            if i == 9:
+                prod.set_end_of_stream()
+        for i in range(10):
+            loop.call_soon(write, i)
+        return [chunk async for chunk in reader.chunks(100)]
+
+    got, selector = run_recorded(receive)
+    assert b''.join(got) == b''.join(bytes([i]) * 50 for i in range(10))
+    assert set(len(c) for c in got) == {100}
+    assert all(t is None or t == 0 for t in selector.timeouts)
+    reader.close()
+    tap.close()
+    prod.close()

@@ -35,10 +35,11 @@ class RingWatch:
     A context manager; ``close()`` lets the descriptor go.
     """
 
-    def __init__(self, ring, conditions, threshold):
+    def __init__(self, ring, conditions, threshold, c_watch=None):
         self._ring = ring
-        self._watch = _argument_errors(RingBridge.RingWatch.new)(
-            ring, conditions, threshold)
+        self._watch = c_watch if c_watch is not None else \
+            _argument_errors(RingBridge.RingWatch.new)(ring, conditions,
+                                                       threshold)
         self._closed = False
         self._sources = weakref.WeakSet()
 
@@ -269,4 +270,42 @@ async def _reader_chunks(ring, n):
                 else:
                     break
             if held & C.END_OF_STREAM:
+                return
+
+
+# --- a RingReader's (readers.py delegates here) --------------------------------
+
+def reader_watch(reader, readable=0):
+    """See RingReader.watch."""
+    if isinstance(readable, bool) or not isinstance(readable, int) \
+            or readable < 0:
+        raise ValueError('readable= must be a byte count >= 0, not %r'
+                         % (readable,))
+    reader._live()
+    c_watch = _argument_errors(RingBridge.RingReader.watch_new)(
+        reader._gi, readable)
+    return RingWatch(reader.ring, None, None, c_watch=c_watch)
+
+
+async def reader_wait_readable_async(reader, n):
+    """See RingReader.wait_readable_async."""
+    with reader_watch(reader, n) as w:
+        await w.wait()
+        return reader.available
+
+
+async def reader_chunks(reader, n):
+    """See RingReader.chunks."""
+    if n <= 0:
+        raise ValueError('chunks() needs a chunk size > 0, not %r' % (n,))
+    with reader_watch(reader, n) as w:
+        n = w.threshold
+        while True:
+            held = await w.wait()
+            while reader.available >= n:
+                yield reader.read(n)
+            if held & C.END_OF_STREAM:
+                rest = reader.read(reader.available)
+                if rest:
+                    yield rest
                 return
