@@ -205,9 +205,17 @@ def start_meter(ring_name, *args):
     return proc
 
 
-def meter_levels(out):
+def assert_meter_printed(proc, blocks):
+    """The meter ends well after ``blocks`` lines of the two_tones()
+    levels."""
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
     levels = re.findall(r'block \d+: +(-?[\d.]+) dBFS +(-?[\d.]+) dBFS', out)
-    return [(float(a), float(b)) for a, b in levels]
+    assert len(levels) == blocks, out
+    for left, right in levels:
+        assert float(left) == pytest.approx(-9.03, abs=0.1)
+        assert float(right) == pytest.approx(-15.05, abs=0.1)
+    assert 'done: %d blocks' % blocks in out
 
 
 def test_level_meter_async_taps_an_overwrite_ring(ring_name):
@@ -224,14 +232,7 @@ def test_level_meter_async_taps_an_overwrite_ring(ring_name):
         ring.write(block)
         time.sleep(0.01)
     ring.set_end_of_stream()
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, err
-    levels = meter_levels(out)
-    assert len(levels) == 4, out
-    for left, right in levels:
-        assert left == pytest.approx(-9.03, abs=0.1)
-        assert right == pytest.approx(-15.05, abs=0.1)
-    assert 'done: 4 blocks' in out
+    assert_meter_printed(proc, 4)
     ring.close()
 
 
@@ -243,14 +244,7 @@ def test_level_meter_async_consumes_a_plain_ring(ring_name):
     proc = start_meter(ring_name, '--block', '2400')
     frames = (two_tones(6 * 2400) * 32767).round().astype('<i2')
     produce_frames(ring, frames)
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, err
-    levels = meter_levels(out)
-    assert len(levels) == 6, out
-    for left, right in levels:
-        assert left == pytest.approx(-9.03, abs=0.1)
-        assert right == pytest.approx(-15.05, abs=0.1)
-    assert 'done: 6 blocks' in out
+    assert_meter_printed(proc, 6)
     ring.close()
 
 
