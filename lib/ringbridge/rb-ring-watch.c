@@ -640,9 +640,9 @@ rb_ring_watch_check (RbRingWatch *watch)
 
   g_return_val_if_fail (watch != NULL, 0);
 
+  drain (watch);
   if (watch->ring->closed)
     return 0;
-  drain (watch);
   if (watch->conditions & RB_RING_CONDITION_PEER_LEFT)
     follow_peer (watch);
   held = arm_missing (watch);
@@ -682,8 +682,9 @@ source_prepare (GSource *source, gint *timeout)
 
   /* no timeout: the fd or a condition that holds wakes us */
   *timeout = -1;
+  /* a closed ring: dispatch once, to remove the source */
   if (ws->watch->ring->closed)
-    return FALSE;
+    return TRUE;
   /* arms only after a poke or a report (at most one barrier per wake) */
   return arm_missing (ws->watch) != 0;
 }
@@ -694,7 +695,7 @@ source_check (GSource *source)
   WatchSource *ws = (WatchSource *) source;
 
   if (ws->watch->ring->closed)
-    return FALSE;
+    return TRUE;
   return (g_source_query_unix_fd (source, ws->tag) & G_IO_IN) != 0 ||
       cheap_conditions (ws->watch) != 0;
 }
@@ -705,6 +706,8 @@ source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
   WatchSource *ws = (WatchSource *) source;
   RbRingCondition held = rb_ring_watch_check (ws->watch);
 
+  if (ws->watch->ring->closed)
+    return G_SOURCE_REMOVE;     /* nothing will hold again */
   if (callback == NULL) {
     g_warning ("RbRingWatch source dispatched without callback. "
         "You must call g_source_set_callback().");
@@ -735,6 +738,7 @@ static GSourceFuncs watch_source_funcs = {
  *
  * Makes a #GSource that dispatches while one of the watch's conditions
  * holds (READABLE and WRITABLE for as long as they hold, the others once).
+ * It removes itself, without calling back, once the ring is closed.
  * Its callback is an #RbRingWatchFunc (cast it to #GSourceFunc for
  * g_source_set_callback()); it gets the conditions that hold. The source
  * polls the watch's file descriptor and sets no timeout.

@@ -328,7 +328,11 @@ test_source (void)
   g_assert_cmpuint (r.received, ==, 1000);
   g_assert_cmpuint (r.dispatches, >=, 1);
   g_assert_cmpuint (r.dispatches, <=, 10);
-  g_source_destroy (source);
+  /* a closed ring: the source removes itself without calling back */
+  rb_ring_close (ring);
+  g_assert_true (g_main_context_iteration (ctx, FALSE));
+  g_assert_true (g_source_is_destroyed (source));
+  g_assert_cmpuint (r.dispatches, <=, 10);
   g_source_unref (source);
 }
 

@@ -387,3 +387,18 @@ def test_reader_watch_and_chunks(ring_name):
     reader.close()
     tap.close()
     prod.close()
+
+
+def test_glib_source_goes_with_the_ring(ring):
+    """A source whose ring is closed removes itself (no callback), and a
+    poke after that cannot leave the loop spinning on a readable fd."""
+    ctx = GLib.MainContext.new()
+    calls = []
+    watch = ring.watch(readable=1)
+    source = watch.source(lambda w, held: calls.append(held) or True)
+    source.attach(ctx)
+    ring.close()
+    assert ctx.iteration(False)
+    assert source.is_destroyed()
+    assert calls == []
+    assert not ctx.iteration(False)

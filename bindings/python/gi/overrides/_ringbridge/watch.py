@@ -100,7 +100,8 @@ class RingWatch:
         """A ``GLib.Source`` (not attached yet) that calls
         ``callback(watch, conditions, *args)`` while a condition holds; the
         callback returns True (``GLib.SOURCE_CONTINUE``) to keep it.  It
-        polls the watch's descriptor and never sets a timeout."""
+        polls the watch's descriptor and never sets a timeout, and removes
+        itself once the ring is closed."""
         if not callable(callback):
             raise TypeError('source() needs a callable, not %r'
                             % type(callback).__name__)
@@ -133,21 +134,26 @@ class _WatchSource(GLib.Source):
         self._rb_tag = self.add_unix_fd(watch.fileno(), GLib.IOCondition.IN)
         self.set_name('RingBridge.RingWatch')
 
+    def _rb_gone(self):
+        return self._rb_watch.closed or self._rb_watch._ring.closed
+
     def prepare(self):
-        if self._rb_watch.closed or self._rb_watch._ring.closed:
-            return False, -1
+        if self._rb_gone():
+            return True, -1             # dispatch once, to remove us
         self._rb_held = self._rb_watch.check()
         return bool(self._rb_held), -1
 
     def check(self):
-        if self._rb_watch.closed or self._rb_watch._ring.closed:
-            return False
+        if self._rb_gone():
+            return True
         if not self._rb_held and (self.query_unix_fd(self._rb_tag)
                                   & GLib.IOCondition.IN):
             self._rb_held = self._rb_watch.check()
         return bool(self._rb_held)
 
     def dispatch(self, callback, args):
+        if self._rb_gone():
+            return GLib.SOURCE_REMOVE   # the ring was closed
         held, self._rb_held = self._rb_held, 0
         if not held:
             return GLib.SOURCE_CONTINUE
