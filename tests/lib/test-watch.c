@@ -9,9 +9,12 @@
 #include <ringbridge/ringbridge.h>
 #include "rb-shm-private.h"
 #include "rb-wait-private.h"
+#ifdef RB_WATCH_RT_TRAPS
 #include "../common/rb-rt-trap.h"
+#endif
 #include "../common/rb-test-ring.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -420,6 +423,8 @@ test_cross_process (gconstpointer data)
 
 /* --- the realtime side's system calls ------------------------------------- */
 
+#ifdef RB_WATCH_RT_TRAPS
+
 typedef struct {
   RbRing *ring;
   guint chunks;                 /* per round */
@@ -528,6 +533,8 @@ test_rt_busy (void)
   g_assert_cmpuint (count, ==, r.rounds);
 }
 
+#endif /* RB_WATCH_RT_TRAPS */
+
 /* --- stress: a stream driven by the fd alone ------------------------------- */
 
 #define STRESS_BYTES (4u << 20)
@@ -614,8 +621,10 @@ main (int argc, char **argv)
       GINT_TO_POINTER (FALSE), test_cross_process);
   g_test_add_data_func ("/watch/cross-process/peer-killed",
       GINT_TO_POINTER (TRUE), test_cross_process);
+#ifdef RB_WATCH_RT_TRAPS
   g_test_add_func ("/watch/rt/quiet", test_rt_quiet);
   g_test_add_func ("/watch/rt/busy", test_rt_busy);
+#endif
   g_test_add_func ("/watch/stress", test_stress);
   return g_test_run ();
 }
