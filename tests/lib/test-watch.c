@@ -533,6 +533,45 @@ test_rt_busy (void)
   g_assert_cmpuint (count, ==, r.rounds);
 }
 
+/* A header written by another process: a forged announcement with a
+ * target every publish reaches, on both sides. The realtime side pokes
+ * once per change of an announce word, not once per publish. */
+static void
+poked_work (void *data)
+{
+  RbRing *ring = data;
+  guint8 buf[16] = { 0 };
+
+  for (guint i = 0; i < 1000; i++) {
+    rb_ring_write (ring, buf, sizeof buf);
+    rb_ring_read (ring, buf, sizeof buf);
+  }
+}
+
+static void
+test_rt_forged_announce (void)
+{
+  g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_NONE);
+  size_t page = (size_t) sysconf (_SC_PAGESIZE);
+  struct rb_shm_header *hdr = mmap (NULL, page, PROT_READ | PROT_WRITE,
+      MAP_SHARED, rb_ring_get_fd (ring), 0);
+  guint count;
+
+  g_assert_true (hdr != MAP_FAILED);
+  atomic_store (&hdr->watch_data_announce, 12345);
+  atomic_store (&hdr->watch_space_announce, 678);
+  atomic_store (&hdr->watch_data_target, 0);
+  atomic_store (&hdr->watch_space_target, 0);
+  count = rt_trap_seccomp_run (poked_work, ring, FALSE);
+  g_test_message ("forged announcements: %u system calls in 1000 writes and "
+      "1000 reads", count);
+  g_assert_cmpuint (count, <=, 2);
+  for (guint i = 0; i < count; i++)
+    g_assert_cmpint (atomic_load (&rt_trap_violations.nr[i]), ==,
+        SYS_utimensat);
+  munmap (hdr, page);
+}
+
 #endif /* RB_WATCH_RT_TRAPS */
 
 /* --- stress: a stream driven by the fd alone ------------------------------- */
@@ -624,6 +663,7 @@ main (int argc, char **argv)
 #ifdef RB_WATCH_RT_TRAPS
   g_test_add_func ("/watch/rt/quiet", test_rt_quiet);
   g_test_add_func ("/watch/rt/busy", test_rt_busy);
+  g_test_add_func ("/watch/rt/forged-announce", test_rt_forged_announce);
 #endif
   g_test_add_func ("/watch/stress", test_stress);
   return g_test_run ();
