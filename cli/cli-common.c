@@ -124,6 +124,35 @@ cli_parse_decimal (const char *s, gboolean plus, gdouble min, gdouble max,
   return TRUE;
 }
 
+gboolean
+cli_parse_duration (const char *s, gboolean plus, gboolean in_ms,
+    gdouble min, gdouble max, gdouble *out)
+{
+  gsize len = strlen (s);
+  gboolean ms = FALSE, secs = FALSE;
+  g_autofree gchar *number = NULL;
+  gdouble v;
+
+  if (g_str_has_suffix (s, "ms")) {
+    ms = TRUE;
+    len -= 2;
+  } else if (g_str_has_suffix (s, "s")) {
+    secs = TRUE;
+    len -= 1;
+  }
+  number = g_strndup (s, len);
+  if (!cli_parse_decimal (number, plus, 0.0, G_MAXDOUBLE, &v))
+    return FALSE;
+  if (ms && !in_ms)
+    v /= 1000.0;
+  else if (secs && in_ms)
+    v *= 1000.0;
+  if (!(v >= min && v <= max))
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
 gchar *
 cli_help_plain (const char *s)
 {

@@ -46,6 +46,14 @@ int write_stdout (const GString *out, int status);
 gboolean cli_parse_decimal (const char *s, gboolean plus, gdouble min,
                             gdouble max, gdouble *out);
 
+/* A duration for an option whose unit is seconds (@in_ms FALSE) or
+ * milliseconds (@in_ms TRUE): a decimal number as cli_parse_decimal()
+ * takes, in that unit, or one followed by its own unit, "s" or "ms"
+ * ("500ms", "2.5s"), so that every time option takes both units alike.
+ * *@out is in the option's unit, and must be in [@min, @max]. */
+gboolean cli_parse_duration (const char *s, gboolean plus, gboolean in_ms,
+                             gdouble min, gdouble max, gdouble *out);
+
 /* Doc text without its markup; free with g_free(). */
 gchar *cli_help_plain (const char *s);
 

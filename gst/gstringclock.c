@@ -88,9 +88,14 @@ ring_clock_get_time (GstClock * clock, gpointer user_data)
   }
   c->last_raw = raw;
   c->last_now = now;
-  out = (GstClockTime) ((GstClockTimeDiff) raw + c->offset);
-  if (out < c->last)
+  /* signed: a producer whose time steps back (a clock point that puts its
+   * position earlier than the last one did) takes raw + offset below
+   * zero, which as a GstClockTime would be 584 years ahead, where the
+   * clock would then stay; it holds at the latest time instead */
+  if ((GstClockTimeDiff) raw + c->offset < (GstClockTimeDiff) c->last)
     out = c->last;
+  else
+    out = (GstClockTime) ((GstClockTimeDiff) raw + c->offset);
   c->last = out;
   g_mutex_unlock (&c->lock);
   return out;

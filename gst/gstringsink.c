@@ -714,7 +714,7 @@ gst_ring_sink_class_init (GstRingSinkClass * klass)
   gobject_class->finalize = gst_ring_sink_finalize;
 
   gst_element_class_set_static_metadata (element_class,
-      "Ring sink", "Sink/Audio/Video/Network",
+      "Ring sink", "Sink/Audio/Video",
       "Writes a stream into a lock-free shared-memory ring (ringbridge): "
       "raw audio as frames a JACK client reads, anything else as records "
       "with caps, timestamps and events",

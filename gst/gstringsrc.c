@@ -609,7 +609,7 @@ gst_ring_src_class_init (GstRingSrcClass * klass)
   gobject_class->finalize = gst_ring_src_finalize;
 
   gst_element_class_set_static_metadata (element_class,
-      "Ring source", "Source/Audio/Video/Network",
+      "Ring source", "Source/Audio/Video",
       "Reads a stream from a lock-free shared-memory ring (ringbridge): "
       "audio rings as raw audio timestamped from the ring's positions, "
       "records rings with their caps, timestamps and events",

@@ -132,6 +132,7 @@ typedef struct {
   gboolean locked;
   gint64 clamped_since;
   gint64 auto_over_since;       /* auto: the drift over its mark since */
+  gint64 auto_lo_ppb, auto_hi_ppb;      /* auto: its range since then */
   /* the measured drift (drift-measure.c): JACK's cycles over the last
    * ticks, the xrun count they started at, JACK's rate from them (0:
    * unknown), and the drift against the other side in parts per billion

@@ -25,6 +25,8 @@
 #define AUTO_MIN_DRIFT_PPB 5000
 /* ... for this long: one reading is not enough */
 #define AUTO_CONFIRM_US (G_GINT64_CONSTANT (2) * G_USEC_PER_SEC)
+/* how far the measured drift may range while it confirms (auto_watch) */
+#define AUTO_SPREAD 4
 
 /* Makes the resampler for rt.n_ports channels unless --resample=off or
  * made already (a reconnect keeps it). Main thread, before
@@ -116,8 +118,27 @@ auto_watch (App *app, gint64 now)
     app->auto_over_since = 0;
     return;
   }
-  if (app->auto_over_since == 0)
+  /* and consistent: one sign, and within a factor of AUTO_SPREAD of
+   * itself over the whole confirmation. Two sides of one clock measure
+   * near zero, but on a server whose cycles come irregularly (a dummy
+   * backend losing time under load, a netjack2 slave) the two estimates
+   * filter the same jumps differently and their ratio swings both ways
+   * by percents for seconds (+3.8 %, -2.2 %, -2.9 % in a row was seen):
+   * that is no clock, and resampling would end a bit-exact path. A real
+   * drift keeps its sign and its size. */
+  if (app->auto_over_since != 0 && (ff > 0) == (app->auto_lo_ppb > 0)) {
+    app->auto_lo_ppb = MIN (app->auto_lo_ppb, ff);
+    app->auto_hi_ppb = MAX (app->auto_hi_ppb, ff);
+    if (MIN (ABS (app->auto_lo_ppb), ABS (app->auto_hi_ppb)) * AUTO_SPREAD <
+        MAX (ABS (app->auto_lo_ppb), ABS (app->auto_hi_ppb)))
+      app->auto_over_since = 0;
+  } else {
+    app->auto_over_since = 0;
+  }
+  if (app->auto_over_since == 0) {
     app->auto_over_since = now;
+    app->auto_lo_ppb = app->auto_hi_ppb = ff;
+  }
   if (now - app->auto_over_since < AUTO_CONFIRM_US)
     return;
   print_info (app, "--resample=auto: the %s and JACK drift apart by "

@@ -200,23 +200,26 @@ parse_seconds (int c, const char *arg, Options *opt)
 {
   g_autofree gchar *shown = NULL;
 
-  if (c == 't' && !cli_parse_decimal (arg, FALSE, 0.1, 1e6,
+  if (c == 't' && !cli_parse_duration (arg, FALSE, FALSE, 0.1, 1e6,
           &opt->timeout)) {
     shown = printable (arg);
     return usage_error ("invalid --timeout '%s': must be a number of "
-        "seconds from 0.1 to 1000000", shown);
+        "seconds from 0.1 to 1000000, or a time with its unit (500ms, 2s)",
+        shown);
   }
-  if (c == OPT_LATENCY && !cli_parse_decimal (arg, FALSE, 0.1, 3600000.0,
-          &opt->latency_ms)) {
+  if (c == OPT_LATENCY && !cli_parse_duration (arg, FALSE, TRUE, 0.1,
+          3600000.0, &opt->latency_ms)) {
     shown = printable (arg);
     return usage_error ("invalid --latency '%s': must be a number of "
-        "milliseconds from 0.1 to 3600000", shown);
+        "milliseconds from 0.1 to 3600000, or a time with its unit (20ms, "
+        "0.5s)", shown);
   }
-  if (c == OPT_STATS && !cli_parse_decimal (arg, FALSE, 0.1, 86400.0,
-          &opt->stats_interval)) {
+  if (c == OPT_STATS && !cli_parse_duration (arg, FALSE, FALSE, 0.1,
+          86400.0, &opt->stats_interval)) {
     shown = printable (arg);
     return usage_error ("invalid --stats '%s': must be a number of "
-        "seconds from 0.1 to 86400", shown);
+        "seconds from 0.1 to 86400, or a time with its unit (500ms, 2s)",
+        shown);
   }
   return -1;
 }

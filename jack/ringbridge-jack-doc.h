@@ -73,7 +73,8 @@ static const CliDocOption jack_doc_options[] = {
     "appear." },
   { 't', "timeout", "SECONDS", 0,
     B("play") ": wait at most " I("SECONDS") " (a decimal number from 0.1 "
-    "to 1000000) for " I("RING") " to appear; implies " B("--wait") "." },
+    "to 1000000, or a time with its unit: " B("500ms") ", " B("2s") ") for "
+    I("RING") " to appear; implies " B("--wait") "." },
   { 'f', "format", "FORMAT", 0,
     B("record") ": the ring's sample format: " B("F32LE") " (the default, "
     "JACK's own, bit-exact), " B("F64LE") ", " B("S32LE") ", " B("S24_32LE")
@@ -97,7 +98,8 @@ static const CliDocOption jack_doc_options[] = {
     B("--latency") ") play never skips." },
   { 0, "latency", "MS", 0,
     B("record") ": the ring holds at least " I("MS") " milliseconds at "
-    "JACK's rate (default 500; a decimal number from 0.1 to 3600000). "
+    "JACK's rate (default 500; a decimal number from 0.1 to 3600000, or a "
+    "time with its unit: " B("20ms") ", " B("0.5s") "). "
     B("play") ": as " B("--frames") ", " I("MS") " milliseconds at JACK's "
     "rate (rounded up, at least one frame)." },
   { 0, "overwrite", NULL, 0,
@@ -135,7 +137,8 @@ static const CliDocOption jack_doc_options[] = {
     B("docs/clocks.md") "." },
   { 0, "stats", "SECONDS", 0,
     "Print a statistics line every " I("SECONDS") " (a decimal number from "
-    "0.1 to 86400)." },
+    "0.1 to 86400, or a time with its unit: " B("500ms") ", " B("2s") ")."
+  },
   { 'v', "verbose", NULL, 0,
     "Report events: the peer process attaching and leaving, connections, "
     "latency changes, buffer size changes, freewheeling, and libjack's own "

@@ -20,12 +20,14 @@
 #define MIN_INTERVAL 0.1
 #define MAX_INTERVAL 86400.0
 
-/* SECONDS: a plain decimal number in range. Exponents, signs other than
- * '+', hex and "inf" are refused rather than guessed at. */
+/* SECONDS: a plain decimal number in range, or one with its unit (500ms,
+ * 2s). Exponents, signs other than '+', hex and "inf" are refused rather
+ * than guessed at. */
 static gboolean
 parse_interval (const char *s, gdouble *interval)
 {
-  return cli_parse_decimal (s, TRUE, MIN_INTERVAL, MAX_INTERVAL, interval);
+  return cli_parse_duration (s, TRUE, FALSE, MIN_INTERVAL, MAX_INTERVAL,
+      interval);
 }
 
 /* Whether the argument after a bare --watch is meant as its SECONDS. */
@@ -53,7 +55,8 @@ watch_option (int argc, char **argv, Options *opt)
   if (watch_arg != NULL && !parse_interval (watch_arg, &opt->interval)) {
     g_autofree gchar *shown = printable (watch_arg);
     print_error ("invalid interval '%s': must be a number of seconds "
-        "from %g to %g", shown, MIN_INTERVAL, MAX_INTERVAL);
+        "from %g to %g, or a time with its unit (500ms, 2s)", shown,
+        MIN_INTERVAL, MAX_INTERVAL);
     return EX_USAGE;
   }
   return -1;

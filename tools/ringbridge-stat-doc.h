@@ -40,7 +40,8 @@ static const CliDocOption stat_doc_options[] = {
     B("--watch") ", print one document per line at every refresh." },
   { 'w', "watch", "SECONDS", 1,
     "Redraw every " I("SECONDS") " (default 1; a decimal number from 0.1 to "
-    "86400) until interrupted, like " B("top") "(1) or " B("pw-top") "(1): "
+    "86400, or a time with its unit: " B("500ms") ", " B("2s") ") until "
+    "interrupted, like " B("top") "(1) or " B("pw-top") "(1): "
     "a header line, then one line a ring of at most 80 columns, so that 20 "
     "rings fit a 30-line terminal: " B("NAME") " (cut in the middle with "
     B("~") " when long), " B("KIND") " (" B("bytes") ", or channels and "
@@ -120,8 +121,10 @@ static const CliDocItem stat_doc_fields[] = {
     "The ring's own counts since it was made, by every process that used "
     "it: " B("overruns") ": write calls cut short by a full ring (one per "
     "call: a producer that finds the ring full for 100 cycles adds 100); "
-    B("underruns") ": consumer read calls that found less than asked for, "
-    "the same way; " B("overwritten") ": bytes the consumer lost to an "
+    B("underruns") ": realtime read calls (rb_ring_read and its frame and "
+    "float forms, as " B("ringbridge-jack play") " makes once a period) "
+    "that found less than asked for, the same way; reads that take what "
+    "there is (ringsrc, Python's reads) never count; " B("overwritten") ": bytes the consumer lost to an "
     "overwriting producer. " B("ringbridge-jack") "'s " B("ran_dry") " and "
     B("filled_up") " are other counts: how often the ring ran dry or filled "
     "up during its run, once per episode." },

@@ -379,22 +379,28 @@ def gst_loopback_once(procs, period, extra, what):
                           ["!", "jackaudiosink", "server=" + srv.name,
                            "connect=none", "client-name=rbbench-gstsink"] +
                           extra, "gst-loopback", client_env(srv.name))
-        src = srv.wait_port(r"rbbench-gstsrc:in_.*_1", watch=[gst])
-        sink = srv.wait_port(r"rbbench-gstsink:out_.*_1", watch=[gst])
-        # Connecting its ports before the pipeline is PLAYING deadlocks
-        # GStreamer 1.22's jack elements at once (their process thread
-        # never finishes a cycle again, and gst-launch-1.0 ignores SIGINT);
-        # after it, they still do so now and then.
-        wait_until(lambda: "New clock" in Procs.output(gst)[0],
-                   "the jackaudiosrc pipeline to play", watch=[gst])
-        time.sleep(2.0)
-        srv.connect("jack_delay:out", src)
-        if not ARGS.inject_error:
-            srv.connect(sink, "jack_delay:in")
-        got = measure_roundtrip(procs, srv, iodelay, [gst], what)
-        # jackd says so every cycle the graph does not complete
-        hung = Procs.output(srv.proc)[1].count(
-            "ProcessGraphAsyncMaster: Process error") > 200
+        try:
+            src = srv.wait_port(r"rbbench-gstsrc:in_.*_1", watch=[gst])
+            sink = srv.wait_port(r"rbbench-gstsink:out_.*_1", watch=[gst])
+            # Connecting its ports before the pipeline is PLAYING deadlocks
+            # GStreamer 1.22's jack elements at once (their process thread
+            # never finishes a cycle again, and gst-launch-1.0 ignores SIGINT);
+            # after it, they still do so now and then.
+            wait_until(lambda: "New clock" in Procs.output(gst)[0],
+                       "the jackaudiosrc pipeline to play", watch=[gst])
+            time.sleep(2.0)
+            srv.connect("jack_delay:out", src)
+            if not ARGS.inject_error:
+                srv.connect(sink, "jack_delay:in")
+            got = measure_roundtrip(procs, srv, iodelay, [gst], what)
+            # jackd says so every cycle the graph does not complete
+            hung = Procs.output(srv.proc)[1].count(
+                "ProcessGraphAsyncMaster: Process error") > 200
+        except Failure:
+            # a pipeline stuck in GStreamer's deadlock ignores SIGINT
+            # (Procs.stop kills it after 5 s), before the server goes
+            procs.stop(gst, signal.SIGINT, timeout=5)
+            raise
     return got, hung
 
 
@@ -405,12 +411,20 @@ def run_roundtrip_gst(procs, period, low_latency, res):
     # one attempt under --inject-error: no signal is expected there
     attempts = 1 if ARGS.inject_error else 3
     for attempt in range(1, attempts + 1):
-        got, hung = gst_loopback_once(procs, period, extra, what)
+        # GStreamer 1.22's jack elements deadlock now and then (see
+        # gst_loopback_once): a pipeline that hangs or dies before its
+        # ports appear is the peer's failure, an attempt that measured
+        # nothing, never the benchmark's end
+        try:
+            got, hung = gst_loopback_once(procs, period, extra, what)
+            why = ""
+        except Failure as e:
+            got, hung, why = None, False, ": %s" % str(e)[:300]
         if got is not None:
             break
-        note("%s: attempt %d: no round trip%s%s" % (
+        note("%s: attempt %d: no round trip%s%s%s" % (
             what, attempt, " (the pipeline's JACK process thread hung: a "
-            "GStreamer deadlock)" if hung else "",
+            "GStreamer deadlock)" if hung else "", why,
             "; trying again" if attempt < attempts else ""))
     entry = {"period": period, "client": client, "ring_frames": None,
              "configured_ms": None, "max_fill_frames": None,

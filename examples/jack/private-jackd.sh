@@ -7,6 +7,11 @@
 # stop_started from its EXIT trap.
 
 pids=()
+# start_jackd runs the server under "${jackd_prefix[@]}" (e.g. ip netns
+# exec NS, for a host of examples/network/) with "${jackd_driver[@]}" as
+# its driver if set (e.g. -d net ...) instead of the dummy backend.
+jackd_prefix=()
+jackd_driver=()
 
 # parse_long_options SCRIPT NAME:,NAME:,... ARGS...: each --NAME VALUE of
 # ARGS sets the variable NAME; what is left goes to the array "args". An
@@ -24,10 +29,28 @@ parse_long_options () {
   args=("$@")
 }
 
-# stop_started SIGNAL: the clients first (last started), then the server.
+# running PID: the process exists and is not a zombie waiting for us
+running () {
+  local state
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "${state%% *}" != Z ]
+}
+
+# stop_started SIGNAL: the clients first (last started), then the server;
+# one that is still there 5 s after SIGNAL is killed (a pipeline stuck in
+# a deadlock ignores SIGINT), so the clean-up always ends.
 stop_started () {
+  local i n
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
     kill "-$1" "${pids[i]}" 2>/dev/null || true
+    for ((n = 0; n < 50; n++)); do
+      running "${pids[i]}" || break
+      sleep 0.1
+    done
+    if running "${pids[i]}"; then
+      printf '%s\n' "pid ${pids[i]} ($(cat "/proc/${pids[i]}/comm" 2>/dev/null)) did not stop 5 s after SIG$1: killing it" >&2
+      kill -KILL "${pids[i]}" 2>/dev/null || true
+    fi
     wait "${pids[i]}" 2>/dev/null || true
   done
 }
@@ -68,8 +91,11 @@ free_stale_slots () {
 # not come up within 10 s. (jackd and its tools are not our libraries: no
 # sanitizer runtime a test may preload; with ASan's they hang.)
 start_jackd () {
-  env -u LD_PRELOAD JACK_NO_AUDIO_RESERVATION=1 jackd --no-realtime --sync \
-    --timeout 5000 -n "$1" -d dummy -r 48000 -p "$2" >>"$3" 2>&1 &
+  local driver=(-d dummy -r 48000 -p "$2")
+  [ ${#jackd_driver[@]} -eq 0 ] || driver=("${jackd_driver[@]}")
+  "${jackd_prefix[@]}" env -u LD_PRELOAD JACK_NO_AUDIO_RESERVATION=1 \
+    jackd --no-realtime --sync --timeout 5000 -n "$1" "${driver[@]}" \
+    >>"$3" 2>&1 &
   pids+=($!)
   # jack_wait's probe prints libjack's "Cannot connect to server socket"
   # until the server is up: into the log, shown only if it never comes

@@ -238,6 +238,7 @@ init_new (RbRing *self, int fd, size_t page, size_t header_size,
   rb_shm_header_init (hdr, (uint32_t) header_size, capacity,
       (uint32_t) self->flags, (uint32_t) self->format, self->channels,
       self->rate);
+  rb_ring_items_init_header (self, hdr);
   /* relaxed: nobody can see the ring before its magic is published below. */
   atomic_store_explicit (&hdr->creator_owner, self->self_owner,
       memory_order_relaxed);
@@ -498,7 +499,8 @@ init_attach (RbRing *self, int fd, GError **error)
     return FALSE;
   }
   if (!check_trust (self, fd, &st, quoted, error) ||
-      !read_identity (self, fd, (uint64_t) st.st_size, quoted, &id, error))
+      !read_identity (self, fd, (uint64_t) st.st_size, quoted, &id, error) ||
+      !rb_ring_items_attach (self, fd, &id, quoted, error))
     return FALSE;
 
   res = rb_mapping_map (&self->map, fd, id.header_size, id.capacity, &what);
@@ -541,7 +543,7 @@ gboolean
 rb_ring_init_backing (RbRing *self, GError **error)
 {
   size_t page = rb_page_size ();
-  size_t header_size = MAX (page, sizeof (struct rb_shm_header));
+  size_t header_size = rb_ring_items_header_size (self, page);
   g_autofree gchar *path = NULL;
   const char *what = NULL;
   uint64_t capacity;

@@ -14,6 +14,7 @@
  *                       the misuse checks' reports
  *   rb-ring-records.c   records rings
  *   rb-ring-status.c    RbRingStatus; reading a header from its file
+ *   rb-ring-items.c     item rings (item size, descriptor)
  *   rb-sample-format.c  RbSampleFormat helpers */
 
 #include "rb-ring.h"
@@ -55,6 +56,8 @@ struct _RbRing
   RbSampleFormat format;
   guint channels;
   guint rate;
+  guint item_size;              /* 0: not an item ring (rb-ring-items.c) */
+  gchar *item_descriptor;       /* a private copy, validated; or NULL */
 
   /* sharing */
   uint64_t self_owner;          /* our owner word (pid, start time) */
@@ -83,6 +86,20 @@ gboolean rb_ring_init_backing (RbRing *self, GError **error);
 void rb_ring_release_roles (RbRing *self);
 /* The role whose owner @ring watches as its peer (RB_ROLE_*). */
 int  rb_ring_peer_role (RbRing *ring);
+
+/* rb-ring-items.c: the header size a new ring needs for its item
+ * descriptor; the items block of a new header; an attached ring's items,
+ * its descriptor read (once) from @fd and validated. */
+size_t rb_ring_items_header_size (RbRing *self, size_t page);
+void rb_ring_items_init_header (RbRing *self, struct rb_shm_header *hdr);
+gboolean rb_ring_items_attach (RbRing *self, int fd,
+                               const struct rb_ring_identity *id,
+                               const gchar *quoted, GError **error);
+/* rb-ring.c: construction of an item ring (@action: NEW or CREATE). */
+RbRing *rb_ring_construct_items (Action action, const gchar *name,
+                                 guint item_size, guint64 capacity,
+                                 const gchar *descriptor, RbRingFlags flags,
+                                 RbRingRole role, guint mode, GError **error);
 
 /* rb-ring-names.c */
 /* The file of the ring called @name, or NULL (and @error) for a name

@@ -175,6 +175,8 @@ typedef struct {
   RbSampleFormat format;
   guint channels;
   guint rate;
+  guint item_size;
+  const gchar *descriptor;
 } Recipe;
 
 static RbRing *
@@ -198,11 +200,25 @@ construct (const Recipe *r, GError **error)
   ring->format = r->format;
   ring->channels = r->channels;
   ring->rate = r->rate;
+  ring->item_size = r->item_size;
+  ring->item_descriptor = g_strdup (r->descriptor);
   if (!g_initable_init (G_INITABLE (ring), NULL, error)) {
     g_object_unref (ring);
     return NULL;
   }
   return ring;
+}
+
+RbRing *
+rb_ring_construct_items (Action action, const gchar *name, guint item_size,
+    guint64 capacity, const gchar *descriptor, RbRingFlags flags,
+    RbRingRole role, guint mode, GError **error)
+{
+  Recipe r = { .action = action, .name = name, .fd = -1, .role = role,
+    .mode = mode, .capacity = capacity, .flags = flags,
+    .item_size = item_size, .descriptor = descriptor };
+
+  return construct (&r, error);
 }
 
 /**
@@ -550,6 +566,7 @@ rb_ring_finalize (GObject *object)
   rb_mapping_unmap (&self->map);
   free (self->core);
   g_free (self->name);
+  g_free (self->item_descriptor);
 
   G_OBJECT_CLASS (rb_ring_parent_class)->finalize (object);
 }

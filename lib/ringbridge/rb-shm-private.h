@@ -64,8 +64,23 @@ struct rb_shm_header {
   uint32_t sample_format;       /* RbSampleFormat, NONE for byte rings */
   uint32_t channels;
   uint32_t rate;
-  uint32_t frame_size;          /* channels * sample size, 1 for byte rings */
+  uint32_t frame_size;          /* channels * sample size, 1 for byte rings;
+                                 * the item size of an item ring */
   uint32_t reserved_identity;
+  /* (56..63: the capacity's usable limit) */
+
+  /* Items block, identity too (rb-ring-items.c): all zero in a ring that
+   * is not an item ring, which every ring made before items existed is
+   * (the space was padding). item_size is the frame size again, so that a
+   * ring with a descriptor is always an item ring. The descriptor is the
+   * caller's text (Python: the NumPy dtype and item shape), NUL-ended: in
+   * item_descriptor below when it is shorter than 64 bytes (offset 960),
+   * else right after this struct (offset 1024) in a header_size made
+   * large enough. */
+  alignas (64) uint32_t item_size;      /* 0: not an item ring */
+  uint32_t item_descriptor_offset;      /* 0 (none), 960 or 1024 */
+  uint32_t item_descriptor_length;      /* bytes before the NUL */
+  uint32_t reserved_items[13];
 
   /* Producer block. */
   alignas (RB_CACHELINE) _Atomic uint64_t write_pos;  /* bytes ever committed */
@@ -144,6 +159,9 @@ struct rb_shm_header {
    * consumer's, each on its own line. */
   alignas (RB_CACHELINE) struct rb_shm_timing producer_timing;
   alignas (RB_CACHELINE) struct rb_shm_timing consumer_timing;
+
+  /* A short item descriptor (see the items block), identity. */
+  alignas (64) char item_descriptor[64];
 };
 
 static_assert (ATOMIC_LLONG_LOCK_FREE == 2,
@@ -159,6 +177,13 @@ static_assert (offsetof (struct rb_shm_header, sample_format) == 36, "layout");
 static_assert (offsetof (struct rb_shm_header, channels) == 40, "layout");
 static_assert (offsetof (struct rb_shm_header, rate) == 44, "layout");
 static_assert (offsetof (struct rb_shm_header, frame_size) == 48, "layout");
+static_assert (offsetof (struct rb_shm_header, item_size) == 64, "layout");
+static_assert (offsetof (struct rb_shm_header, item_descriptor_offset) == 68,
+    "layout");
+static_assert (offsetof (struct rb_shm_header, item_descriptor_length) == 72,
+    "layout");
+static_assert (offsetof (struct rb_shm_header, reserved_items) + 13 * 4 == 128,
+    "layout");
 static_assert (offsetof (struct rb_shm_header, write_pos) == 128, "layout");
 static_assert (offsetof (struct rb_shm_header, write_reserve) == 136, "layout");
 static_assert (offsetof (struct rb_shm_header, overruns) == 144, "layout");
@@ -201,7 +226,15 @@ static_assert (offsetof (struct rb_shm_timing, bandwidth) == 48, "layout");
 static_assert (sizeof (struct rb_shm_timing) == 56, "layout");
 static_assert (offsetof (struct rb_shm_header, producer_timing) == 768, "layout");
 static_assert (offsetof (struct rb_shm_header, consumer_timing) == 896, "layout");
+static_assert (offsetof (struct rb_shm_header, item_descriptor) == 960,
+    "layout");
 static_assert (sizeof (struct rb_shm_header) == 1024, "layout");
+
+/* Where an item ring's descriptor is (struct rb_shm_header's items block),
+ * and the longest one (without its NUL). */
+#define RB_SHM_DESCRIPTOR_INLINE 960u
+#define RB_SHM_DESCRIPTOR_AFTER 1024u
+#define RB_SHM_DESCRIPTOR_MAX 4095u
 
 /* Roles, as RbRingRole. */
 enum {
@@ -222,6 +255,9 @@ struct rb_ring_identity {
   uint32_t channels;
   uint32_t rate;
   uint32_t frame_size;
+  uint32_t item_size;           /* 0: not an item ring */
+  uint32_t item_descriptor_offset;      /* 0: none */
+  uint32_t item_descriptor_length;
 };
 
 /* Why a header was refused (rb_shm_validate). */
@@ -255,6 +291,12 @@ enum rb_shm_problem rb_shm_validate (const void *image, uint64_t image_size,
                                      uint64_t page_size,
                                      struct rb_ring_identity *id,
                                      char *why, size_t why_len);
+
+/* Whether the @length bytes at @text and the byte after them are an item
+ * descriptor: UTF-8 text without control characters, then a NUL. @why as
+ * for rb_shm_validate(). */
+bool rb_shm_check_descriptor (const char *text, uint32_t length, char *why,
+                              size_t why_len);
 
 /* --- a new header (rb-shm.c) ---------------------------------------------- */
 

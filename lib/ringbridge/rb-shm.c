@@ -54,7 +54,9 @@ check_format (const struct rb_shm_header *h, char *why, size_t why_len)
     REFUSE (RB_SHM_CORRUPT, "invalid sample format %u", h->sample_format);
   ssize = rb_format_sample_size (h->sample_format);
   if (h->sample_format == RB_FORMAT_NONE) {
-    if (h->channels != 0 || h->rate != 0 || h->frame_size != 1)
+    /* an item ring's frame size is its item size (check_items()) */
+    if (h->channels != 0 || h->rate != 0 ||
+        (h->item_size == 0 && h->frame_size != 1))
       REFUSE (RB_SHM_CORRUPT, "byte ring with channels %u, rate %u, frame "
           "size %u", h->channels, h->rate, h->frame_size);
   } else {
@@ -65,6 +67,109 @@ check_format (const struct rb_shm_header *h, char *why, size_t why_len)
     if (h->frame_size != ssize * h->channels)
       REFUSE (RB_SHM_CORRUPT, "frame size %u does not match %u channels of "
           "%" PRIu64 " bytes", h->frame_size, h->channels, ssize);
+  }
+  return RB_SHM_OK;
+}
+
+/* 0x20..0x7e and well-formed UTF-8 sequences of 2 to 4 bytes (no
+ * overlong forms, surrogates or code points past U+10FFFF). */
+static size_t
+utf8_char_length (const unsigned char *p, size_t left)
+{
+  unsigned c = p[0];
+  size_t n;
+  unsigned cp;
+
+  if (c >= 0x20 && c < 0x7f)
+    return 1;
+  if (c >= 0xc2 && c <= 0xdf)
+    n = 2, cp = c & 0x1f;
+  else if (c >= 0xe0 && c <= 0xef)
+    n = 3, cp = c & 0x0f;
+  else if (c >= 0xf0 && c <= 0xf4)
+    n = 4, cp = c & 0x07;
+  else
+    return 0;                   /* a control character, 0x7f, or no lead byte */
+  if (n > left)
+    return 0;
+  for (size_t i = 1; i < n; i++) {
+    if ((p[i] & 0xc0) != 0x80)
+      return 0;
+    cp = cp << 6 | (p[i] & 0x3f);
+  }
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+      (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+      (cp >= 0x80 && cp < 0xa0))
+    return 0;                   /* overlong, a surrogate, or a C1 control */
+  return n;
+}
+
+bool
+rb_shm_check_descriptor (const char *text, uint32_t length, char *why,
+    size_t why_len)
+{
+  const unsigned char *p = (const unsigned char *) text;
+
+  for (uint32_t i = 0; i < length;) {
+    size_t n = utf8_char_length (p + i, length - i);
+
+    if (n == 0) {
+      snprintf (why, why_len, "item descriptor byte %u (0x%02x) is not "
+          "printable UTF-8 text", i, p[i]);
+      return false;
+    }
+    i += (uint32_t) n;
+  }
+  if (p[length] != '\0') {
+    snprintf (why, why_len, "item descriptor of %u bytes is not "
+        "NUL-terminated", length);
+    return false;
+  }
+  return true;
+}
+
+/* The items block of a header snapshot: zero, or an item ring's item size
+ * and where its descriptor is (and the descriptor itself when it is in the
+ * snapshot). A descriptor after the struct is checked by its reader
+ * (rb-ring-items.c), which reads it from the file. */
+static enum rb_shm_problem
+check_items (const struct rb_shm_header *h, char *why, size_t why_len)
+{
+  uint32_t off = h->item_descriptor_offset, len = h->item_descriptor_length;
+
+  if (h->item_size == 0) {
+    if (off != 0 || len != 0)
+      REFUSE (RB_SHM_CORRUPT, "item descriptor (offset %u, length %u) in a "
+          "ring that is not an item ring", off, len);
+    return RB_SHM_OK;
+  }
+  if (h->sample_format != RB_FORMAT_NONE || (h->flags & RB_CORE_FLAG_RECORDS))
+    REFUSE (RB_SHM_CORRUPT, "item size %u in an audio or records ring",
+        h->item_size);
+  if (h->frame_size != h->item_size)
+    REFUSE (RB_SHM_CORRUPT, "item size %u does not match the frame size %u",
+        h->item_size, h->frame_size);
+  if (h->item_size > h->capacity)
+    REFUSE (RB_SHM_CORRUPT, "item size %u exceeds the capacity %" PRIu64,
+        h->item_size, h->capacity);
+  if (len > RB_SHM_DESCRIPTOR_MAX)
+    REFUSE (RB_SHM_CORRUPT, "item descriptor length %u exceeds %u", len,
+        RB_SHM_DESCRIPTOR_MAX);
+  if ((off == 0) != (len == 0))
+    REFUSE (RB_SHM_CORRUPT, "item descriptor offset %u with length %u", off,
+        len);
+  if (off == RB_SHM_DESCRIPTOR_INLINE) {
+    if (len >= sizeof h->item_descriptor)
+      REFUSE (RB_SHM_CORRUPT, "item descriptor of %u bytes does not fit at "
+          "offset %u", len, off);
+    if (!rb_shm_check_descriptor (h->item_descriptor, len, why, why_len))
+      return RB_SHM_CORRUPT;
+  } else if (off == RB_SHM_DESCRIPTOR_AFTER) {
+    if ((uint64_t) off + len + 1 > h->header_size)
+      REFUSE (RB_SHM_CORRUPT, "item descriptor of %u bytes at offset %u "
+          "overruns the %u-byte header", len, off, h->header_size);
+  } else if (off != 0) {
+    REFUSE (RB_SHM_CORRUPT, "invalid item descriptor offset %u", off);
   }
   return RB_SHM_OK;
 }
@@ -112,6 +217,8 @@ rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
         h.header_size, h.capacity, (uint64_t) h.header_size + h.capacity,
         h.file_size, image_size);
   problem = check_format (&h, why, why_len);
+  if (problem == RB_SHM_OK)
+    problem = check_items (&h, why, why_len);
   if (problem != RB_SHM_OK)
     return problem;
   /* Positions change all the time; this only refuses a ring that is
@@ -140,6 +247,9 @@ rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
   id->channels = h.channels;
   id->rate = h.rate;
   id->frame_size = h.frame_size;
+  id->item_size = h.item_size;
+  id->item_descriptor_offset = h.item_descriptor_offset;
+  id->item_descriptor_length = h.item_descriptor_length;
   if (why_len > 0)
     why[0] = '\0';
   return RB_SHM_OK;
@@ -368,8 +478,10 @@ rb_shm_claim (struct rb_shm_header *hdr, int role, uint64_t self,
 
   for (;;) {
     /* relaxed: the creator's fields are written before the ring's magic is
-     * published and never change after. */
-    bool creator_both = cur != 0 && cur != self &&
+     * published and never change after. The creator may be this process:
+     * a second object here takes a role from the creator's object, as a
+     * second process would (the owner word cannot tell them apart). */
+    bool creator_both = cur != 0 &&
         cur == atomic_load_explicit (&hdr->creator_owner, memory_order_relaxed)
         && atomic_load_explicit (&hdr->creator_role, memory_order_relaxed) ==
         RB_ROLE_BOTH;

@@ -12,5 +12,6 @@
 #include <ringbridge/rb-timing.h>
 #include <ringbridge/rb-ring-watch.h>
 #include <ringbridge/rb-reader.h>
+#include <ringbridge/rb-ring-items.h>
 
 #undef RINGBRIDGE_INSIDE

@@ -30,15 +30,46 @@ import tempfile
 import threading
 
 from check_verdict import verdict
+import render_layout
 
 IGNORED_MISSING = {"/favicon.ico"}  # asked for by the browser, not the page
 
 
+EXTRA_CSS_MARKER = "/* ringbridge: docs/site-extra.css */"
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     failures = None
+    strip_extra_css = False
 
     def log_message(self, fmt, *args):
         pass
+
+    def send_text(self, text, ctype):
+        data = text.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        # Every page gets the layout check (render_layout.py); with
+        # --strip-extra-css the site's style is the theme's alone.
+        path = self.path.split("?")[0]
+        if path == render_layout.SCRIPT_PATH:
+            return self.send_text(render_layout.SCRIPT, "text/javascript")
+        local = self.translate_path(path)
+        if path.endswith(".html") and os.path.isfile(local):
+            with open(local, encoding="utf-8") as f:
+                return self.send_text(render_layout.inject(f.read()),
+                                      "text/html; charset=utf-8")
+        if (self.strip_extra_css and path.endswith("/style.css")
+                and os.path.isfile(local)):
+            with open(local, encoding="utf-8") as f:
+                css = render_layout.strip_extra_css(f.read(), EXTRA_CSS_MARKER)
+            return self.send_text(css, "text/css")
+        return super().do_GET()
 
     def send_error(self, code, message=None, explain=None):
         path = self.path.split("?")[0]
@@ -51,6 +82,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--chromium", default="chromium")
     ap.add_argument("--expect-problems", type=int)
+    ap.add_argument("--strip-extra-css", action="store_true",
+                    help="serve style.css without docs/site-extra.css")
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("site")
     ap.add_argument("pages", nargs="+")
@@ -68,7 +101,8 @@ def main():
         return 1
 
     failures = []
-    handler = type("H", (Handler,), {"failures": failures})
+    handler = type("H", (Handler,), {"failures": failures,
+                                     "strip_extra_css": opts.strip_extra_css})
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=opts.site))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -101,6 +135,8 @@ def main():
                 if text not in dom:
                     mine.append(f"the rendered page lacks {text!r}")
             mine += failures
+            if "<html" in dom:
+                mine += render_layout.problems(dom)
             for line in run.stderr.splitlines():
                 if "CONSOLE" in line and re.search(r"Uncaught|Error|Failed", line):
                     mine.append("console: " + line.strip())

@@ -550,6 +550,127 @@ hostile_issue_11 (const char *hdir, const char *adir)
   emit (hdir, "hostile-timing", &s);
 }
 
+/* Issue #15: item rings (the items block and the descriptor), valid and
+ * forged. */
+static void
+items_block (struct rb_shm_header *h, uint32_t size, uint32_t flags,
+    const char *descriptor, uint32_t offset)
+{
+  size_t len = descriptor != NULL ? strlen (descriptor) : 0;
+
+  header (h, PAGE, 4096, flags, RB_FORMAT_NONE, 0, 0);
+  h->item_size = size;
+  h->frame_size = size;
+  h->item_descriptor_length = (uint32_t) len;
+  h->item_descriptor_offset = len ? offset : 0;
+  if (len && offset == RB_SHM_DESCRIPTOR_INLINE)
+    memcpy (h->item_descriptor, descriptor, len + 1);
+}
+
+struct items_forgery {
+  const char *name;
+  enum rb_shm_problem problem;
+  const char *why;
+  size_t offset;                /* a 32-bit field of the items block */
+  uint32_t value;
+};
+
+static void
+items_forged_seeds (const char *hdir)
+{
+  static const struct items_forgery forged[] = {
+    { "bad-items-size-not-frame-size", RB_SHM_CORRUPT, "item size 13 does "
+      "not match the frame size 12", offsetof (struct rb_shm_header,
+          item_size), 13 },
+    { "bad-items-descriptor-offset", RB_SHM_CORRUPT, "invalid item "
+      "descriptor offset 961", offsetof (struct rb_shm_header,
+          item_descriptor_offset), 961 },
+    { "bad-items-descriptor-too-long-inline", RB_SHM_CORRUPT, "item "
+      "descriptor of 64 bytes does not fit", offsetof (struct rb_shm_header,
+          item_descriptor_length), 64 },
+    { "bad-items-descriptor-length-huge", RB_SHM_CORRUPT, "item descriptor "
+      "length 4294967295 exceeds", offsetof (struct rb_shm_header,
+          item_descriptor_length), 0xffffffffu },
+    { "bad-items-descriptor-no-nul", RB_SHM_CORRUPT, "item descriptor of 5 "
+      "bytes is not NUL-terminated", offsetof (struct rb_shm_header,
+          item_descriptor) + 4, 0x41414141 },
+    { "bad-items-descriptor-control", RB_SHM_CORRUPT, "item descriptor byte "
+      "0 (0x01)", offsetof (struct rb_shm_header, item_descriptor),
+      0x01010101 },
+    { "bad-items-offset-without-length", RB_SHM_CORRUPT, "item descriptor "
+      "offset 960 with length 0", offsetof (struct rb_shm_header,
+          item_descriptor_length), 0 },
+    { "bad-items-after-overruns", RB_SHM_CORRUPT, "item descriptor of 4095 "
+      "bytes at offset 1024 overruns", offsetof (struct rb_shm_header,
+          item_descriptor_length), 4095 },
+  };
+  struct rb_shm_header h;
+  struct seed s;
+
+  for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++) {
+    const struct items_forgery *f = &forged[i];
+    bool after = strstr (f->name, "after") != NULL;
+
+    items_block (&h, 12, 0, "abcde", after ? RB_SHM_DESCRIPTOR_AFTER :
+        RB_SHM_DESCRIPTOR_INLINE);
+    memcpy ((char *) &h + f->offset, &f->value, sizeof f->value);
+    seed_begin (&s, PAGE + 4096, &h);
+    op (&s, FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (100), 0);
+    op (&s, FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (100), 0);
+    expect (f->name, &s, f->problem, f->why);
+    emit (hdir, f->name, &s);
+  }
+
+  /* items on an audio ring, a descriptor on a byte ring */
+  header (&h, PAGE, 4096, 0, RB_FORMAT_S16LE, 2, 48000);
+  h.item_size = 4;
+  seed_begin (&s, PAGE + 4096, &h);
+  expect ("bad-items-on-audio", &s, RB_SHM_CORRUPT, "item size 4 in an "
+      "audio or records ring");
+  emit (hdir, "bad-items-on-audio", &s);
+  header (&h, PAGE, 4096, 0, RB_FORMAT_NONE, 0, 0);
+  h.item_descriptor_length = 4;
+  seed_begin (&s, PAGE + 4096, &h);
+  expect ("bad-items-descriptor-on-byte-ring", &s, RB_SHM_CORRUPT, "item "
+      "descriptor (offset 0, length 4) in a ring that is not");
+  emit (hdir, "bad-items-descriptor-on-byte-ring", &s);
+}
+
+static void
+items_seeds (const char *hdir, const char *adir)
+{
+  struct rb_shm_header h;
+  struct seed s;
+
+  for (int overwrite = 0; overwrite < 2; overwrite++) {
+    const char *name = overwrite ? "valid-items-3-overwrite" :
+        "valid-items-12-inline";
+
+    items_block (&h, overwrite ? 3 : 12, overwrite ? OVERWRITE : 0,
+        overwrite ? NULL : "{'descr': '<f4', 'shape': (3,)}",
+        RB_SHM_DESCRIPTOR_INLINE);
+    seed_begin (&s, PAGE + 4096, &h);
+    exercise (&s, false);
+    expect (name, &s, RB_SHM_OK, "");
+    emit (hdir, name, &s);
+    seed_begin (&s, PAGE + 4096, &h);
+    byte (&s, ROLE (RB_ROLE_BOTH));
+    exercise (&s, false);
+    emit (adir, name, &s);
+  }
+  /* a long descriptor: after the struct, not in the image (harness B's
+   * file has zeros there, which attach refuses) */
+  items_block (&h, 1000, 0, "abcde", RB_SHM_DESCRIPTOR_AFTER);
+  seed_begin (&s, PAGE + 4096, &h);
+  exercise (&s, false);
+  expect ("valid-items-1000-after", &s, RB_SHM_OK, "");
+  emit (hdir, "valid-items-1000-after", &s);
+  seed_begin (&s, PAGE + 4096, &h);
+  byte (&s, ROLE (RB_ROLE_CONSUMER));
+  emit (adir, "items-descriptor-after-zeros", &s);
+  items_forged_seeds (hdir);
+}
+
 /* Inputs that once made a harness fail, one per bug: the test
  * fuzz-regressions runs each once. Named after what went wrong. */
 static void
@@ -773,6 +894,7 @@ main (int argc, char **argv)
   }
 
   hostile_issue_11 (hdir, adir);
+  items_seeds (hdir, adir);
   regressions (rhdir, radir);
 
   if (problems > 0) {

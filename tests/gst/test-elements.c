@@ -123,6 +123,38 @@ RB_TEST (test_properties)
 
 GST_END_TEST;
 
+/* Each time property of the element's own says its unit in its
+ * description (GStreamer's own units differ: buffer-time in microseconds
+ * as audio sinks have it, timeout in nanoseconds as a GstClockTime,
+ * stats-interval in milliseconds), so gst-inspect-1.0 tells them apart. */
+static void
+check_time_units (const gchar * factory)
+{
+  GstElement *e = gst_element_factory_make (factory, NULL);
+  guint n, i, checked = 0;
+  GParamSpec **specs =
+      g_object_class_list_properties (G_OBJECT_GET_CLASS (e), &n);
+
+  for (i = 0; i < n; i++) {
+    const gchar *name = g_param_spec_get_name (specs[i]);
+    const gchar *blurb = g_param_spec_get_blurb (specs[i]);
+
+    if (specs[i]->owner_type != G_OBJECT_TYPE (e))
+      continue;                 /* the base classes' own */
+    if (!strstr (name, "time") && !strstr (name, "interval") &&
+        !strstr (name, "latency"))
+      continue;
+    checked++;
+    fail_unless (blurb != NULL && (strstr (blurb, "nanoseconds") ||
+            strstr (blurb, "microseconds") || strstr (blurb, "milliseconds")
+            || strstr (blurb, "seconds")),
+        "%s:%s does not name its unit: %s", factory, name, blurb);
+  }
+  fail_unless (checked >= 1, "%s: no time property found", factory);
+  g_free (specs);
+  gst_object_unref (e);
+}
+
 RB_TEST (test_metadata)
 {
   GstPlugin *plugin = gst_registry_find_plugin (gst_registry_get (),
@@ -134,14 +166,18 @@ RB_TEST (test_metadata)
   gst_object_unref (plugin);
   f = gst_element_factory_find ("ringsink");
   fail_unless (f != NULL);
-  fail_unless (strstr (gst_element_factory_get_metadata (f,
-              GST_ELEMENT_METADATA_KLASS), "Sink") != NULL);
+  /* What the element is: a sink of audio, video (and anything else, as
+   * records) into shared memory on this machine; not "Network". */
+  fail_unless_equals_string (gst_element_factory_get_metadata (f,
+          GST_ELEMENT_METADATA_KLASS), "Sink/Audio/Video");
   gst_object_unref (f);
   f = gst_element_factory_find ("ringsrc");
   fail_unless (f != NULL);
-  fail_unless (strstr (gst_element_factory_get_metadata (f,
-              GST_ELEMENT_METADATA_KLASS), "Source") != NULL);
+  fail_unless_equals_string (gst_element_factory_get_metadata (f,
+          GST_ELEMENT_METADATA_KLASS), "Source/Audio/Video");
   gst_object_unref (f);
+  check_time_units ("ringsink");
+  check_time_units ("ringsrc");
 }
 
 GST_END_TEST;
@@ -509,7 +545,7 @@ RB_TEST (test_provided_clock)
   GstElement *src = make_element ("ringsrc", "ring", ring, "is-live", TRUE,
       NULL);
   GstClock *clock;
-  GstClockTime t1, t2, t3;
+  GstClockTime t1, t2, t3, t4;
   gint64 now;
 
   fail_unless (GST_OBJECT_FLAG_IS_SET (src, GST_ELEMENT_FLAG_PROVIDE_CLOCK));
@@ -532,6 +568,20 @@ RB_TEST (test_provided_clock)
   rb_ring_set_clock_point (ring, 16000, now + GST_SECOND, 0);
   t3 = gst_clock_get_internal_time (clock);
   fail_unless_equals_uint64 (t3 - t2, GST_SECOND);
+  /* a point that puts the producer back to 0.1 s (the clock started at
+   * 0 at the first point, 1 s in, so this is before its start): the
+   * clock holds where it was, and never wraps to 584 years ahead, where
+   * it would stay (a sink waiting on it would wait for ever) */
+  rb_ring_set_clock_point (ring, 400, now + GST_SECOND, 0);
+  fail_unless_equals_uint64 (gst_clock_get_internal_time (clock), t3);
+  /* and from there it follows the producer again: 4000 frames (4 s) at
+   * 'now' - 1 s is 1 s on from t3's 4000 frames at 'now' + 1 s, plus the
+   * monotonic clock since 'now' - 1 s */
+  rb_ring_set_clock_point (ring, 16000, now - GST_SECOND, 0);
+  t4 = gst_clock_get_internal_time (clock);
+  fail_unless (t4 >= t3 + GST_SECOND && t4 < t3 + GST_SECOND +
+      GST_SECOND / 2, "%" GST_TIME_FORMAT " after %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (t4), GST_TIME_ARGS (t3));
 
   gst_object_unref (clock);
   gst_element_set_state (src, GST_STATE_NULL);

@@ -350,9 +350,55 @@ check "permissions=0660 with open-flags=shared-write: both exit 0" zero $sink_rc
 check "permissions=0660 with open-flags=shared-write: the stream arrives" \
   same "$tmp/perm.out" "$tmp/short.ref"
 
+# 6d. the recording recipe (docs/recipes.md): gst-launch-1.0 -e, ended by
+# Ctrl-C, sends EOS through ringsrc, so wavenc writes its real sizes into
+# the header. (Without -e the header says 2 GiB of data: checked by hand,
+# the docs suite's conventions check keeps -e in every such recipe.)
+if gst-inspect-1.0 wavenc > /dev/null 2>&1; then
+  ring=$prefix-rec
+  # (not through run(): SIGINT must reach gst-launch-1.0 itself)
+  "${launch[@]}" audiotestsrc is-live=true wave=sine freq=441 \
+    ! audio/x-raw,format=S16LE,rate=48000,channels=2 \
+    ! ringsink ring-name="$ring" on-peer-loss=wait > "$tmp/rec.sink.log" 2>&1 &
+  sink=$!
+  pids+=("$sink")
+  producer_is "$ring" $sink
+  gst-launch-1.0 -e ringsrc ring-name="$ring" is-live=true \
+    ! audioconvert ! wavenc ! filesink location="$tmp/rec.wav" \
+    > "$tmp/rec.log" 2>&1 &
+  rec=$!
+  pids+=("$rec")
+  # data in the file: the pipeline plays, its SIGINT handler is in place
+  for i in $(seq 300); do
+    [ "$(stat -c %s "$tmp/rec.wav" 2>/dev/null || echo 0)" -gt 20000 ] && break
+    sleep 0.1
+  done
+  kill -INT "$rec"
+  wait "$rec"
+  rec_rc=$?
+  kill -INT "$sink"
+  wait "$sink"
+  check "recording with -e, ended by SIGINT: exit 0" zero $rec_rc
+  check "recording with -e, ended by SIGINT: a WAV header with the file's sizes" \
+    /usr/bin/python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+riff, = struct.unpack("<I", d[4:8])
+i = 12
+while d[i:i + 4] != b"data":
+    i += 8 + struct.unpack("<I", d[i + 4:i + 8])[0]
+data, = struct.unpack("<I", d[i + 4:i + 8])
+ok = riff == len(d) - 8 and data == len(d) - i - 8 and data > 0
+print("# file %d bytes, RIFF size %d, data size %d" % (len(d), riff, data))
+sys.exit(0 if ok else 1)' "$tmp/rec.wav"
+else
+  not_ok "recording with -e: gst-inspect-1.0 does not find wavenc (gst-plugins-good)"
+fi
+
 # 7. nothing left behind
 left=$(find /dev/shm -maxdepth 1 -name "ringbridge-$prefix-*" | wc -l)
 check "no ring left in /dev/shm" [ "$left" -eq 0 ]
+find /dev/shm -maxdepth 1 -name "ringbridge-$prefix-*" | sed 's/^/# left: /'
 
 # 8. the examples, briefly; the Python one finds the library's typelib in
 # the build tree

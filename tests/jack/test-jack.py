@@ -740,8 +740,38 @@ USAGE_CASES = [
     (["record", "x", "--connect", ","], "--connect needs at least one port"),
     (["record", "x", "--connect", "auto,x"], "--connect auto stands alone"),
     (["play", "x", "--stats", "0"], "invalid --stats '0'"),
+    # a time with its unit: below or above the range once converted, or
+    # no number, an exponent, a space, a unit we do not take
+    (["play", "x", "--timeout", "99ms"], "invalid --timeout '99ms'"),
+    (["play", "x", "--timeout", "1000001s"], "invalid --timeout"),
+    (["play", "x", "--timeout", "ms"], "invalid --timeout 'ms'"),
+    (["play", "x", "--timeout", "1e3ms"], "invalid --timeout '1e3ms'"),
+    (["play", "x", "--timeout", "5 ms"], "invalid --timeout '5 ms'"),
+    (["play", "x", "--timeout", "2m"], "or a time with its unit"),
+    (["record", "x", "--latency", "0.00009s"], "invalid --latency"),
+    (["record", "x", "--latency", "3600.1s"], "invalid --latency '3600.1s'"),
+    (["record", "x", "--latency", "-5ms"], "invalid --latency '-5ms'"),
+    (["play", "x", "--stats", "99ms"], "invalid --stats '99ms'"),
     (["record", "y" * 50], "the default client name"),
 ]
+
+
+def test_time_units():
+    # Every time option takes a bare number in its own unit (the help's
+    # SECONDS or MS) or a time with its unit, "s" or "ms": at the edges of
+    # the ranges, converted, these pass the checks and the program goes on
+    # to the ring (play: none here, status 66) or the JACK server (none
+    # here: status 69), never a usage error (64).
+    for args in (["play", "x", "--timeout", "100ms"],
+                 ["play", "x", "--timeout", "0.1s"],
+                 ["play", "x", "--stats", "100ms"],
+                 ["play", "x", "--stats", "86400s"],
+                 ["record", "x", "--latency", "3600s"],
+                 ["record", "x", "--latency", "0.1ms"],
+                 ["play", "x", "--latency", "0.0001s"]):
+        r = run_jack(*args, "--no-start-server")
+        assert r.returncode in (66, 69), (args, r.returncode, r.stderr)
+        assert "invalid" not in r.stderr, (args, r.stderr)
 
 
 def test_usage_errors():
@@ -795,6 +825,10 @@ def test_bad_rings():
     expect_failure(r, 66, "no ring '%s' after waiting 0.5 s" % missing,
                    ran=True)
     log("--timeout 0.5 gave up after %.2f s" % (time.monotonic() - t0))
+    r = run_jack("play", missing, "--no-start-server", "--timeout", "300ms",
+                 server=server)
+    expect_failure(r, 66, "no ring '%s' after waiting 0.3 s" % missing,
+                   ran=True)
 
     cases = []
     ring = new_name()
@@ -1816,7 +1850,8 @@ def test_rtsan_client():
 
 
 GROUPS = {
-    "cli": [test_help_version_man, test_usage_errors, test_no_server],
+    "cli": [test_help_version_man, test_usage_errors, test_time_units,
+            test_no_server],
     "rings": [test_bad_rings, test_record_existing_ring,
               test_shared_write_opt_in, test_any_owner_opt_in],
     "ports": [test_ports, test_connect],

@@ -90,9 +90,10 @@ def test_read_into_partial_and_offset(ring):
     buf = bytearray(b'.........')
     assert ring.read_into(memoryview(buf)[2:]) == 3
     assert buf == b'..abc....'
-    assert ring.get_underruns() == 1        # 3 of 7 bytes
     assert ring.readinto(buf) == 0
-    assert ring.get_underruns() == 2
+    # Python's reads take what there is: not an underrun (that is a
+    # realtime read coming up short, see test_underruns.py).
+    assert ring.get_underruns() == 0
 
 
 def test_peek_and_skip(ring):

@@ -26,9 +26,18 @@ BLOCKING_CALLS = {
     'wait_readable': 'r.wait_readable(1, -1)',
     'wait_writable': 'full.wait_writable(1, -1)',
     'wait_position': 'r.wait_position(10, -1)',
+    'wait_readable_full': 'r.wait_readable_full(1, -1)',
+    'wait_writable_full': 'full.wait_writable_full(1, -1)',
+    'wait_position_full': 'r.wait_position_full(10, -1)',
+    # a ring that never appears (the name is this child's own)
+    'open': "RingBridge.Ring.open('pytest-never-%d' % os.getpid(), "
+            "RingBridge.RingRole.CONSUMER, timeout=None)",
+    'open_full': "RingBridge.Ring.open_full('pytest-never-%d' % os.getpid(), "
+                 "RingBridge.RingRole.CONSUMER, 0, timeout=None)",
 }
 
 CHILD = textwrap.dedent('''
+    import os
     import sys
     import gi
     gi.require_version('RingBridge', '1.0')
@@ -131,3 +140,21 @@ def test_long_wait_still_ends_ready(ring):
         assert time.monotonic() - start < 1.0
     finally:
         timer.join()
+
+
+def test_no_blocking_call_stays_in_c_longer_than_100_ms():
+    # Signal handlers (Ctrl-C) run between the slices of a wait and the
+    # polls of a waiting open(): each lasts at most 0.1 s, so a signal is
+    # handled within 0.1 s. The waits: every slice asked of C is recorded.
+    from gi.overrides._ringbridge import args, names
+    asked = []
+
+    def fake_wait(ring, target, slice_us):
+        asked.append(slice_us)
+        return W.TIMEOUT
+
+    class Ring:
+        _rb_closed = False
+    assert args._sliced_wait(Ring(), fake_wait, 1, 450000) == W.TIMEOUT
+    assert len(asked) >= 5 and max(asked) <= 100000, asked
+    assert names._POLL_S <= 0.1

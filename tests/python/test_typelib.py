@@ -25,6 +25,8 @@ SKIPPED = {
     'rb_ring_read_deinterleaved': ('read_float',),
     'rb_ring_write_record_acquire': ('write_record',),
     'rb_ring_read_record_acquire': ('read_record_bytes', 'read_record'),
+    'rb_ring_write_items': ('write',),
+    'rb_ring_read_items': ('read_items',),
     # (out caller-allocates) arrays PyGObject cannot size: the overrides
     # replace them, the typelib offers GBytes twins
     'rb_ring_read': ('read', 'read_bytes'),
@@ -49,7 +51,7 @@ def header(name):
 def declared_functions():
     names = set()
     for h in ('rb-ring.h', 'rb-ring-status.h', 'rb-types.h', 'rb-timing.h',
-              'rb-ring-watch.h', 'rb-reader.h'):
+              'rb-ring-watch.h', 'rb-reader.h', 'rb-ring-items.h'):
         names.update(re.findall(r'\b(rb_[a-z0-9_]+)\s*\(', header(h)))
     # GType getters are not functions in the GIR but the types' get-type
     # attributes: test_gtypes covers them.

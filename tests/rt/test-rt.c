@@ -139,7 +139,12 @@ void __rtsan_realtime_exit (void);
   X (rb_ring_read_record) \
   X (rb_ring_read_record_acquire) \
   X (rb_ring_read_record_release) \
-  X (rb_ring_skip_record)
+  X (rb_ring_skip_record) \
+  X (rb_ring_get_item_size) \
+  X (rb_ring_get_item_descriptor) \
+  X (rb_ring_is_item_ring) \
+  X (rb_ring_write_items) \
+  X (rb_ring_read_items)
 
 #define RT_ENUM(f) RT_##f,
 enum { RT_FUNCS (RT_ENUM) N_RT_FUNCS };
@@ -550,6 +555,12 @@ audio_full_empty (Workload *w, guint64 i)
   if (CALL (w, rb_ring_read_deinterleaved, a, w->ch_out, CHANNELS,
           PERIOD) == 0)
     w->short_reads++;
+  /* items: an audio ring's items are its frames */
+  w->sink += CALL (w, rb_ring_is_item_ring, a) +
+      CALL (w, rb_ring_get_item_size, a) +
+      (CALL (w, rb_ring_get_item_descriptor, a) == NULL);
+  w->sink += CALL (w, rb_ring_write_items, a, w->in, PERIOD);
+  w->sink += CALL (w, rb_ring_read_items, a, w->out, PERIOD);
 }
 
 /* Overwrite audio ring: a write longer than the ring laps the reader, who

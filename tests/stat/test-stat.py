@@ -46,12 +46,30 @@ def test_bad_options():
                  ["--watch=-1"], ["--watch=abc"], ["--watch=1e9"],
                  ["--watch=0.01"], ["--watch=86401"], ["--watch", "0"],
                  ["--watch", "-1"], ["--watch", "1e9"], ["-w", "0"],
-                 ["--watch", "--reclaim"]):
+                 ["--watch", "--reclaim"], ["--watch=99ms"], ["--watch=ms"],
+                 ["--watch=86401s"], ["--watch=1 s"], ["--watch=2m"]):
         r = run(*args)
         check_failure(r, 64)
         assert r.stdout == "", args
     check_failure(run("--watch=abc"), 64, "invalid interval 'abc'")
+    check_failure(run("--watch=2m"), 64, "or a time with its unit")
     check_failure(run("--bogus"), 64, "--bogus")
+
+
+def test_watch_time_units():
+    # --watch takes SECONDS, or a time with its unit (as every time option
+    # of both programs): the JSON says the interval in seconds.
+    for arg, seconds in (("--watch=250ms", 0.25), ("--watch=0.5s", 0.5),
+                         ("--watch=0.3", 0.3)):
+        w = subprocess.Popen([STAT, arg, "--json", new_name()],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        try:
+            first = w.stdout.readline()
+        finally:
+            w.terminate()
+            w.communicate(timeout=10)
+        assert json.loads(first)["interval"] == seconds, (arg, first)
 
 
 def test_bad_names():

@@ -107,10 +107,12 @@ from ._ringbridge.args import (
     _with_cancellable)
 from ._ringbridge import watch as _watch
 from ._ringbridge.readers import make_reader as _make_reader
+from ._ringbridge import names as _names
 from ._ringbridge.views import (
     ReadView,
     RingView,
     WriteView)
+from ._ringbridge import items as _items
 
 for _public in (RingArgumentError, RingClosedError, RingView, ReadView,
                 WriteView, sample_format_to_dtype, sample_format_from_dtype,
@@ -131,6 +133,13 @@ def _fixed_constant(value):
 
 RING_MAX_CAPACITY = _fixed_constant(RingBridge.RING_MAX_CAPACITY)
 __all__.append('RING_MAX_CAPACITY')
+
+# The ring as a C handle: RingBridge.cffi_cdef() here, Ring.c_pointer and
+# Ring.cffi_pointer() below (_ringbridge/cpointer.py).
+from ._ringbridge import cpointer as _cpointer  # noqa: E402
+from ._ringbridge.cpointer import cffi_cdef  # noqa: E402
+cffi_cdef.__module__ = 'gi.repository.RingBridge'
+__all__.append('cffi_cdef')
 
 # RB_RECORD_NONE (G_GINT64_CONSTANT (-1)) is not in the typelib.
 RECORD_NONE = getattr(RingBridge, 'RECORD_NONE', -1)
@@ -300,22 +309,45 @@ class Ring(RingBridge.Ring):
     @staticmethod
     @_argument_errors
     def create(name, capacity, flags=RingBridge.RingFlags.NONE,
-               role=RingBridge.RingRole.BOTH, mode=0o600):
-        """Creates a named byte ring (see rb_ring_create())."""
-        return RingBridge.Ring.create(name, _count(capacity, 'capacity'),
-                                      _flags(flags), _role(role),
-                                      _count(mode, 'mode'))
+               role=RingBridge.RingRole.BOTH, mode=0o600, exists='fail'):
+        """Creates a named byte ring (see rb_ring_create()).  ``exists``
+        says what to do if the name is taken: 'fail' (GLib.Error EXISTS),
+        'reuse' (take ``role`` in that ring if it fits, see
+        rb_ring_create_or_take_over()) or 'replace' (remove the name, then
+        create; see rb_ring_unlink())."""
+        return _names.create(exists, name, _count(capacity, 'capacity'),
+                             _flags(flags), _role(role), _count(mode, 'mode'))
 
     @staticmethod
     @_argument_errors
     def create_audio(name, format, channels, rate, frames,
                      flags=RingBridge.RingFlags.NONE,
-                     role=RingBridge.RingRole.BOTH, mode=0o600):
-        """Creates a named audio ring; ``format`` as for :meth:`new_audio`."""
-        return RingBridge.Ring.create_audio(
-            name, _to_sample_format(format), _count(channels, 'channels'),
-            _count(rate, 'rate'), _count(frames, 'frames'), _flags(flags),
-            _role(role), _count(mode, 'mode'))
+                     role=RingBridge.RingRole.BOTH, mode=0o600,
+                     exists='fail'):
+        """Creates a named audio ring; ``format`` as for :meth:`new_audio`,
+        ``exists`` as for :meth:`create`."""
+        return _names.create(exists, name, _count(frames, 'frames'),
+                             _flags(flags), _role(role), _count(mode, 'mode'),
+                             _to_sample_format(format),
+                             _count(channels, 'channels'),
+                             _count(rate, 'rate'))
+
+    @staticmethod
+    @_argument_errors
+    def new_items(dtype, n_items, shape=None,
+                  flags=RingBridge.RingFlags.NONE):
+        """A new anonymous ring of ``n_items`` items of NumPy ``dtype``,
+        each of ``shape`` (docs/python.md, "Items and NumPy dtypes")."""
+        return _items.new_items(dtype, n_items, shape, _flags(flags), _count)
+
+    @staticmethod
+    @_argument_errors
+    def create_items(name, dtype, n_items, shape=None,
+                     flags=RingBridge.RingFlags.NONE):
+        """Creates a named item ring (see :meth:`new_items`); another
+        process's :meth:`open` finds the dtype and shape in its header."""
+        return _items.create_items(name, dtype, n_items, shape,
+                                   _flags(flags), _count)
 
     @staticmethod
     @_argument_errors
@@ -328,16 +360,24 @@ class Ring(RingBridge.Ring):
 
     @staticmethod
     @_argument_errors
-    def open(name, role):
-        """Attaches to the named ring with ``role`` (see rb_ring_open())."""
-        return RingBridge.Ring.open(name, _role(role))
+    def open(name, role, timeout=0):
+        """Attaches to the named ring with ``role`` (see rb_ring_open()).
+        With a ``timeout`` in seconds (None: no limit) it first waits for
+        the ring to appear, so either side may start first; Ctrl-C ends
+        the wait.  The default 0 does not wait (GLib.Error NOT_FOUND)."""
+        role = _role(role)
+        return _names.open_waiting(
+            lambda: RingBridge.Ring.open(name, role), name, timeout)
 
     @staticmethod
     @_argument_errors
-    def open_full(name, role, open_flags):
+    def open_full(name, role, open_flags, timeout=0):
         """rb_ring_open_full(): :meth:`open` with RingOpenFlags."""
-        return RingBridge.Ring.open_full(
-            name, _role(role), _flags(open_flags, RingBridge.RingOpenFlags))
+        role = _role(role)
+        open_flags = _flags(open_flags, RingBridge.RingOpenFlags)
+        return _names.open_waiting(
+            lambda: RingBridge.Ring.open_full(name, role, open_flags), name,
+            timeout)
 
     @staticmethod
     @_argument_errors
@@ -392,6 +432,23 @@ class Ring(RingBridge.Ring):
 
     def __exit__(self, *exc):
         self.close()
+
+    # -- handing the ring to C (_ringbridge/cpointer.py) -----------------------
+
+    @property
+    def c_pointer(self):
+        """The address of the ring's ``RbRing *``, an int, for C code
+        (ctypes ``c_void_p``, Cython ``<RbRing *><uintptr_t>``).  Valid
+        while this object lives and is not closed; RingClosedError after
+        close.  See docs/python.md, "Handing the ring to C"."""
+        return _cpointer.c_pointer(self)
+
+    @_checked
+    def cffi_pointer(self, ffi):
+        """The ring as a CFFI cdata ``RbRing *`` of ``ffi`` (which has
+        ``ffi.cdef(RingBridge.cffi_cdef())``); the cdata keeps this object
+        alive."""
+        return _cpointer.cffi_pointer(self, ffi)
 
     # -- internals ------------------------------------------------------------
 
@@ -503,11 +560,51 @@ class Ring(RingBridge.Ring):
 
     @property
     def dtype(self):
-        """The NumPy dtype of one sample (``uint8`` for a byte ring,
-        ``V3`` for S24LE); None without NumPy."""
+        """The NumPy dtype of one item of an item ring, else of one sample
+        (``uint8`` for a byte ring, ``V3`` for S24LE); None without NumPy."""
         if _np is None:
             return None
-        return _np.dtype(_DTYPE_NAMES[self._rb_facts.format])
+        return _items.dtype_of(self, lambda: _np.dtype(
+            _DTYPE_NAMES[self._rb_facts.format]))
+
+    # -- items (docs/python.md, "Items and NumPy dtypes") ---------------------
+
+    @property
+    def item_shape(self):
+        """The shape of one item: an item ring's, ``(channels,)`` for an
+        audio ring, ``()`` for a byte ring."""
+        return _items.item_shape(self)
+
+    item_size = _fact_property(
+        'frame_size', """Bytes per item (the frame size; 1 for bytes).""")
+
+    @property
+    def capacity_items(self):
+        """The capacity in whole items (frames, bytes)."""
+        return self._rb_facts.capacity // self._rb_facts.frame_size
+
+    @_checked
+    def __len__(self):
+        """Whole items (frames, bytes) readable now; moves nothing."""
+        return _items.readable(self)
+
+    def __bool__(self):
+        # a ring object is true even when empty (len() would say otherwise)
+        return True
+
+    @staticmethod
+    def is_lock_free():
+        """True: the ring's positions are 64-bit atomics, which the build
+        asserts are lock-free (rb-shm-private.h)."""
+        return True
+
+    @_checked
+    def read_items(self, n_items, timeout=0):
+        """Reads up to ``n_items`` items of an item ring into a new array of
+        shape (k,) + item_shape.  ``timeout`` as for :meth:`read`."""
+        self._rb_consumer('read_items()')
+        return _items.read_items(self, _count(n_items, 'n_items'),
+                                 lambda n: self._rb_wait_then(n, timeout))
 
     # -- bytes ----------------------------------------------------------------
 
@@ -521,6 +618,9 @@ class Ring(RingBridge.Ring):
         the ring's sample type; plain bytes are taken as they are.
         """
         self._rb_producer('write()')
+        items = _items.info(self)
+        if items:
+            return _items.write(self, items, data)
         with _Buffer(data) as buf:
             self._rb_check_buffer(buf, 'write()')
             if buf.nbytes == 0:
@@ -637,19 +737,27 @@ class Ring(RingBridge.Ring):
         """Reads into a writable C-contiguous buffer, filling as much of it
         as there is data (whole frames on an audio ring, in the ring's
         sample type for typed buffers).  Returns the number of bytes read.
-        ``timeout`` as for :meth:`read`.
+        ``timeout`` as for :meth:`read`; like it, a short read is not
+        counted as an underrun.
         """
         self._rb_consumer('read_into()')
+        items = _items.info(self)
+        if items:
+            return _items.read_into(self, items, buffer,
+                                    lambda n: self._rb_wait_then(n, timeout))
         with _Buffer(buffer, writable=True) as buf:
             self._rb_check_buffer(buf, 'read_into()')
             if buf.nbytes == 0:
                 return 0
             self._rb_wait_then(buf.nbytes, timeout)
             fsize = self._rb_facts.frame_size
+            # Only what is there: the ring counts a short read of its
+            # realtime calls as an underrun, and none of Python's reads.
+            n = min(buf.nbytes, RingBridge.Ring.read_available(self))
             if fsize > 1:
                 return fsize * _c_read_frames(self._rb_pointer, buf.address,
-                                              buf.nbytes // fsize)
-            return _c_read(self._rb_pointer, buf.address, buf.nbytes)
+                                              n // fsize)
+            return _c_read(self._rb_pointer, buf.address, n) if n else 0
 
     readinto = read_into
 
@@ -696,15 +804,14 @@ class Ring(RingBridge.Ring):
         if n:
             self._rb_wait_then(n * fsize, timeout)
         avail = RingBridge.Ring.read_available(self) // fsize
-        shape = (min(n, avail),) + ((channels,) if channels else ())
-        out = np.empty(shape, dtype=self.dtype)
+        out = _items.empty(self, min(n, avail), self.dtype)
         if out.size == 0:
             return out
         with _Buffer(out, writable=True) as buf:
             if fsize > 1:
-                got = _c_read_frames(self._rb_pointer, buf.address, shape[0])
+                got = _c_read_frames(self._rb_pointer, buf.address, len(out))
             else:
-                got = _c_read(self._rb_pointer, buf.address, shape[0])
+                got = _c_read(self._rb_pointer, buf.address, len(out))
         return out[:got]
 
     @_checked
@@ -849,9 +956,7 @@ class Ring(RingBridge.Ring):
         self._rb_reader('read_frames_at()')
         frame = _position(frame)
         n = _count(n_frames, 'n_frames')
-        channels = self._rb_facts.channels
-        out = np.empty((n,) + ((channels,) if channels else ()),
-                       dtype=self.dtype)
+        out = _items.empty(self, n, self.dtype)
         got = _sz(0)
         with _Buffer(out, writable=True) as buf:
             status = _c_read_frames_at(self._rb_pointer, frame, buf.address,

@@ -91,14 +91,14 @@ class RingView:
     @property
     def array(self):
         """A NumPy array over the region: frames x channels of the ring's
-        dtype (``V3`` items for S24LE), 1-D uint8 for a byte ring."""
+        dtype (``V3`` items for S24LE), items x item shape of an item ring,
+        1-D uint8 for a byte ring."""
         self._check()
         if self._array is None:
             np = _require_numpy('RingView.array')
             ring = self._ring
             a = np.frombuffer(self._carray, dtype=ring.dtype)
-            if ring.channels:
-                a = a.reshape(-1, ring.channels)
+            a = a.reshape((-1,) + ring.item_shape)
             a.flags.writeable = self._writable
             self._array = a
         return self._array

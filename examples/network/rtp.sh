@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-FileCopyrightText: 2026 The ringbridge authors
+#
+# JACK on host A to JACK on host B over RTP (L24, 48 kHz, AES67's
+# format), two network namespaces on this machine (hosts.sh):
+#
+#   A: JACK -> ringbridge-jack record -> ring -> gst-launch-1.0 ringsrc !
+#      audioconvert ! rtpL24pay ! udpsink host=B
+#   B: gst-launch-1.0 udpsrc ! rtpjitterbuffer ! rtpL24depay ! audioconvert
+#      ! ringsink -> ring -> ringbridge-jack play -> JACK
+#
+#   rtp.sh [--seconds N] [--capture FILE.wav] [--latency MS] [--loss PCT]
+#          [--jitter MS] BUILD_DIR
+#
+# --latency: rtpjitterbuffer's (default 40 ms). --loss and --jitter
+# impair the link on host A with GStreamer's netsim (the kernel's netem
+# is often not there): PCT percent of the packets dropped, each packet
+# delayed 0 to 2 x MS ms (uniformly, so MS ms +- MS ms). A lost packet
+# becomes a GAP event (do-lost=true) that ringsink writes as silence of
+# exactly its length, so the stream never shifts. Needs root.
+
+. "$(dirname "$0")/hosts.sh"
+
+# The RTP caps a receiver must be told (nothing announces them: no SDP)
+rtp_caps="application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24"
+rtp_caps="$rtp_caps,channels=1,payload=96"
+
+# B: RTP into RECV. The jitterbuffer holds LATENCY ms and reports each
+# packet that did not come in time as lost (a GAP event downstream).
+start_receiver_b () {
+  "${on_b[@]}" gst-launch-1.0 -e udpsrc address="$addr_b" port=5004 \
+    caps="$rtp_caps" ! \
+    rtpjitterbuffer latency="$latency" do-lost=true ! rtpL24depay ! \
+    audioconvert ! audio/x-raw,format=F32LE ! \
+    ringsink ring-name="$recv_ring" >"$work/gst-b.log" 2>&1 &
+  pids+=($!)
+}
+
+# A: SEND into RTP, after the optional impairment
+start_sender_a () {
+  local impair=()
+  if [ "$loss" != 0 ] || [ "$jitter" != 0 ]; then
+    impair=(netsim drop-probability="$(awk "BEGIN{print $loss / 100}")"
+      min-delay=0 max-delay=$((2 * jitter)) delay-distribution=uniform !)
+  fi
+  "${on_a[@]}" gst-launch-1.0 -e ringsrc ring-name="$send_ring" \
+    is-live=true timeout=10000000000 ! audioconvert ! \
+    audio/x-raw,format=S24BE ! \
+    rtpL24pay pt=96 min-ptime=1000000 max-ptime=1000000 ! "${impair[@]}" \
+    udpsink host="$addr_b" port=5004 >"$work/gst-a.log" 2>&1 &
+  pids+=($!)
+}
+
+run_recipe rtp.sh "$@"
