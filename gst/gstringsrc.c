@@ -32,6 +32,15 @@
  * - From a plain **byte ring** it puts out up to #GstBaseSrc:blocksize
  *   bytes per buffer, without caps (a capsfilter downstream can set them).
  *
+ * By default the source is the ring's one consumer. With #GstRingSrc:role
+ * `reader` it is one of any number of readers of an overwrite ring,
+ * beside its consumer: it keeps its own position, never slows the
+ * producer, and reads per #GstRingSrc:policy (`catch-up`, or `latest`
+ * within #GstRingSrc:target-latency of the newest data). Every span it
+ * misses is a DISCONT on the next buffer plus, for audio, a GAP event
+ * covering exactly the missing frames, timed as the buffers are; the
+ * gaps are counted by cause in #GstRingSrc:stats.
+ *
  * When the producer ends the stream, the source pushes EOS. When it
  * detaches or dies without doing so, #GstRingSrc:on-peer-loss decides: end
  * the stream, wait for a new producer (a restarted ringsink carries on in
@@ -46,7 +55,10 @@
  * (CORE/NEGOTIATION, naming both; downstream is asked before anything is
  * read, so nothing is consumed), no data within #GstRingSrc:timeout
  * (RESOURCE/READ), a ring writable by others without
- * #GstRingSrc:open-flags (RESOURCE/NOT_AUTHORIZED).
+ * #GstRingSrc:open-flags (RESOURCE/NOT_AUTHORIZED), a reader's settings
+ * that do not fit the ring or one another (RESOURCE/SETTINGS: a ring
+ * without the overwrite flag, a target latency not less than the ring
+ * holds, a policy for the consumer).
  *
  * ## Example launch lines
  * |[
@@ -58,6 +70,10 @@
  * |[
  * gst-launch-1.0 ringsrc ring-name=video on-peer-loss=wait ! videoconvert ! autovideosink
  * ]| Shows a video ring, surviving restarts of the producing pipeline.
+ * |[
+ * gst-launch-1.0 ringsrc ring-name=capture role=reader policy=latest target-latency=20000 ! level ! fakesink
+ * ]| Meters what `ringbridge-jack record --overwrite capture` writes,
+ * never more than 20 ms behind, beside the ring's consumer.
  *
  * Since: 0.1
  */
@@ -86,6 +102,10 @@ enum
   PROP_OPEN_FLAGS,
   PROP_STATS,
   PROP_STATS_INTERVAL,
+  PROP_ROLE,
+  PROP_POLICY,
+  PROP_TARGET_LATENCY,
+  PROP_GAPS,
   N_PROPERTIES
 };
 
@@ -267,7 +287,17 @@ gst_ring_src_query (GstBaseSrc * bsrc, GstQuery * query)
     if (live && ring != NULL && gst_ring_kind_of (ring) == GST_RING_KIND_AUDIO) {
       guint rate = rb_ring_get_rate (ring);
       guint64 buffer = gst_ring_src_frames_per_buffer (self);
-      guint64 fill = rb_ring_read_frames_available (ring);
+      guint64 fill = 0;
+      gboolean reader;
+
+      /* a reader's position is the streaming thread's: its fill is not
+       * known here, and the least it waits is a buffer (run_role is
+       * written under the lock at start) */
+      GST_OBJECT_LOCK (self);
+      reader = self->run_role == GST_RING_SRC_ROLE_READER;
+      GST_OBJECT_UNLOCK (self);
+      if (!reader)
+        fill = rb_ring_read_frames_available (ring);
 
       /* a buffer's first frame waited for the rest of it, and for what
        * was already in the ring; at worst the ring is full */
@@ -308,20 +338,22 @@ gst_ring_src_start (GstBaseSrc * bsrc)
   self->segment_pending = FALSE;
   gst_clear_caps (&self->caps);
 
-  if (prop != NULL) {
-    gst_ring_src_attach (self, prop);
-    return TRUE;
+  if (!gst_ring_src_reader_start (self)) {
+    g_clear_object (&prop);
+    return FALSE;
   }
+  if (prop != NULL)
+    return gst_ring_src_attach (self, prop);
   if (!gst_ring_settings_check_name (s, GST_ELEMENT (self)))
     return FALSE;
   if (!rb_ring_name_validate (s->name, &error)) {
     GST_RING_POST_ERROR (self, error);
     return FALSE;
   }
-  ring = rb_ring_open_full (s->name, RB_RING_ROLE_CONSUMER,
+  ring = rb_ring_open_full (s->name, gst_ring_src_open_role (self),
       s->run_open_flags, &error);
   if (ring != NULL) {
-    gst_ring_src_attach (self, ring);
+    return gst_ring_src_attach (self, ring);
   } else if (!g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND)) {
     GST_RING_POST_ERROR (self, error);
     return FALSE;
@@ -378,6 +410,10 @@ static const GstRingField fields[N_PROPERTIES] = {
   [PROP_TIMEOUT] = GST_RING_FIELD (GstRingSrc, timeout, TRUE),
   [PROP_ON_PEER_LOSS] = GST_RING_FIELD (GstRingSrc, on_peer_loss, TRUE),
   [PROP_PROVIDE_CLOCK] = GST_RING_FIELD (GstRingSrc, provide_clock, FALSE),
+  [PROP_ROLE] = GST_RING_FIELD (GstRingSrc, role, TRUE),
+  [PROP_POLICY] = GST_RING_FIELD (GstRingSrc, policy, TRUE),
+  [PROP_TARGET_LATENCY] = GST_RING_FIELD (GstRingSrc, target_latency, TRUE),
+  [PROP_GAPS] = GST_RING_FIELD (GstRingSrc, gaps, FALSE),
 };
 
 /* is-live and provide-clock decide whether the element offers a clock */
@@ -595,6 +631,14 @@ stats_properties_init (void)
   gst_ring_stats_specs (properties, PROP_STATS, PROP_STATS_INTERVAL);
 }
 
+/* role=reader: role, policy, target-latency, gaps (gstringsrcreader.c) */
+static void
+reader_properties_init (void)
+{
+  gst_ring_src_reader_class_init (properties, PROP_ROLE, PROP_POLICY,
+      PROP_TARGET_LATENCY, PROP_GAPS);
+}
+
 static void
 gst_ring_src_class_init (GstRingSrcClass * klass)
 {
@@ -631,8 +675,11 @@ gst_ring_src_class_init (GstRingSrcClass * klass)
   stream_properties_init ();
   peer_properties_init ();
   stats_properties_init ();
+  reader_properties_init ();
   gst_ring_element_class_init (element_class, &element_info, properties,
       N_PROPERTIES);
 
   gst_type_mark_as_plugin_api (GST_TYPE_RING_SRC_PEER_LOSS, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_RING_SRC_ROLE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_RING_SRC_POLICY, 0);
 }

@@ -4,8 +4,9 @@
 
 /* ringsrc's insides, shared by its files: gstringsrc.c (the element),
  * gstringsrcring.c (finding the ring, waiting for data),
- * gstringsrcstream.c (audio and byte rings) and gstringsrcrecords.c
- * (records rings). */
+ * gstringsrcstream.c (audio and byte rings), gstringsrcrecords.c
+ * (records rings) and gstringsrcreader.c (role=reader: the policy, the
+ * reader, its gaps). */
 
 #include "gstringsrc.h"
 #include "gstringcaps.h"
@@ -20,6 +21,9 @@ GST_DEBUG_CATEGORY_EXTERN (gst_ring_src_debug);
 
 /* create()'s internal "the ring went away: attach to its successor" */
 #define FLOW_REATTACH GST_FLOW_CUSTOM_SUCCESS
+
+/* the causes of RbGapCause, RB_GAP_OVERWRITTEN .. RB_GAP_SKIP */
+#define GST_RING_SRC_N_GAP_CAUSES (RB_GAP_SKIP + 1)
 
 /* how often to look for a ring to appear, or for a successor of a ring
  * whose producer left */
@@ -37,10 +41,24 @@ struct _GstRingSrc
   guint64 timeout;
   GstRingSrcPeerLoss on_peer_loss;
   gboolean provide_clock;
+  GstRingSrcRole role;
+  GstRingSrcPolicy policy;
+  gint64 target_latency;        /* microseconds; 0: one buffer */
 
   /* the run; the mode is copied at start() */
   GstRingSrcPeerLoss run_peer_loss;
   gint64 timeout_us;
+  GstRingSrcRole run_role;
+  GstRingSrcPolicy run_policy;
+  gint64 run_target_latency;
+
+  /* role=reader: what reads the ring (streaming thread), or NULL */
+  RbRingReader *reader;
+  /* the gaps a reader met, by cause (RbGapCause), and their total (the
+   * read-only `gaps` property); under the object lock */
+  guint64 gap_count[GST_RING_SRC_N_GAP_CAUSES];
+  guint64 gap_bytes[GST_RING_SRC_N_GAP_CAUSES];
+  guint64 gaps;
 
   /* the ring, set under the object lock; unlock() cancels the waits on it
    * and for it (gstringwaiter.h) */
@@ -78,6 +96,8 @@ struct _GstRingSrc
   gboolean anchored;
   guint64 anchor_frame;
   GstClockTime anchor_ts;
+  gboolean stamped_live;        /* the last buffer's time came from the
+                                 * anchor (stamp_live()) */
 
   /* the clock that follows the producer */
   GstRingClock clock;
@@ -90,7 +110,7 @@ void            gst_ring_src_mark_discont   (GstRingSrc * self,
                                              GstBuffer * buf);
 
 /* gstringsrcring.c */
-void            gst_ring_src_attach         (GstRingSrc * self,
+gboolean        gst_ring_src_attach         (GstRingSrc * self,
                                              RbRing * ring);
 void            gst_ring_src_detach         (GstRingSrc * self);
 GstFlowReturn   gst_ring_src_wait_for_ring  (GstRingSrc * self);
@@ -104,9 +124,36 @@ GstFlowReturn   gst_ring_src_create_audio   (GstRingSrc * self,
                                              GstBuffer ** out);
 GstFlowReturn   gst_ring_src_create_bytes   (GstRingSrc * self,
                                              GstBuffer ** out);
+GstClockTime    gst_ring_src_frame_time     (GstRingSrc * self,
+                                             guint64 frame);
 
 /* gstringsrcrecords.c */
 GstFlowReturn   gst_ring_src_create_records (GstRingSrc * self,
                                              GstBuffer ** out);
+
+/* gstringsrcreader.c */
+gboolean        gst_ring_src_reader_start   (GstRingSrc * self);
+RbRingRole      gst_ring_src_open_role      (GstRingSrc * self);
+gboolean        gst_ring_src_reader_attach  (GstRingSrc * self,
+                                             RbRing * ring);
+void            gst_ring_src_reader_detach  (GstRingSrc * self);
+gsize           gst_ring_src_available      (GstRingSrc * self);
+guint64         gst_ring_src_position       (GstRingSrc * self);
+gsize           gst_ring_src_most_readable  (GstRingSrc * self);
+RbWaitResult    gst_ring_src_wait_readable  (GstRingSrc * self,
+                                             gsize bytes,
+                                             gint64 timeout_us);
+gsize           gst_ring_src_read_frames    (GstRingSrc * self,
+                                             gpointer frames,
+                                             gsize n_frames);
+gsize           gst_ring_src_read           (GstRingSrc * self,
+                                             guint8 * data,
+                                             gsize count);
+void            gst_ring_src_take_gaps      (GstRingSrc * self);
+void            gst_ring_src_reader_class_init (GParamSpec ** properties,
+                                             guint role_id,
+                                             guint policy_id,
+                                             guint target_id,
+                                             guint gaps_id);
 
 G_END_DECLS

@@ -10,7 +10,9 @@
 
 /* --- ring attach -------------------------------------------------------- */
 
-void
+/* Takes @ring. FALSE, the error posted and the ring dropped, when this
+ * element cannot read it as its role says. */
+gboolean
 gst_ring_src_attach (GstRingSrc * self, RbRing * ring)
 {
   GST_OBJECT_LOCK (self);
@@ -29,12 +31,17 @@ gst_ring_src_attach (GstRingSrc * self, RbRing * ring)
   self->have_read_end = FALSE;
   self->have_base = FALSE;
   self->anchored = FALSE;
+  self->stamped_live = FALSE;
   gst_ring_clock_set_ring (&self->clock, ring);
+  if (!gst_ring_src_reader_attach (self, ring)) {
+    gst_ring_src_detach (self);
+    return FALSE;
+  }
 
   /* The end-of-stream flag of a stream that ended before, with its
    * producer gone and everything read, is not news: the library lets only
    * the consumer clear it (rb_ring_reset). */
-  if (rb_ring_is_end_of_stream (ring) &&
+  if (self->reader == NULL && rb_ring_is_end_of_stream (ring) &&
       rb_ring_get_peer_state (ring) != RB_PEER_STATE_ALIVE) {
     GST_INFO_OBJECT (self, "clearing the end of an earlier stream");
     rb_ring_reset (ring);
@@ -43,6 +50,7 @@ gst_ring_src_attach (GstRingSrc * self, RbRing * ring)
   GST_INFO_OBJECT (self, "reading %s ring '%s' of %" G_GSIZE_FORMAT " bytes",
       gst_ring_kind_name (self->kind), GST_STR_NULL (rb_ring_get_name (ring)),
       rb_ring_get_capacity (ring));
+  return TRUE;
 }
 
 void
@@ -55,6 +63,7 @@ gst_ring_src_detach (GstRingSrc * self)
   self->ring = NULL;
   GST_OBJECT_UNLOCK (self);
   gst_ring_clock_set_ring (&self->clock, NULL);
+  gst_ring_src_reader_detach (self);
   g_clear_object (&ring);
 }
 
@@ -82,12 +91,10 @@ gst_ring_src_wait_for_ring (GstRingSrc * self)
     if (g_cancellable_is_cancelled (self->cancellable))
       return GST_FLOW_FLUSHING;
 
-    ring = rb_ring_open_full (self->settings.name, RB_RING_ROLE_CONSUMER,
-        self->settings.run_open_flags, &error);
-    if (ring != NULL) {
-      gst_ring_src_attach (self, ring);
-      return GST_FLOW_OK;
-    }
+    ring = rb_ring_open_full (self->settings.name,
+        gst_ring_src_open_role (self), self->settings.run_open_flags, &error);
+    if (ring != NULL)
+      return gst_ring_src_attach (self, ring) ? GST_FLOW_OK : GST_FLOW_ERROR;
     if (!g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND)) {
       GST_RING_POST_ERROR (self, error);
       return GST_FLOW_ERROR;
@@ -158,7 +165,7 @@ after_timeout (GstRingSrc * self, gint64 deadline, gboolean * ending)
   RbRing *ring = self->ring;
 
   if (self->waiting_producer && ring_replaced (self)) {
-    if (rb_ring_read_available (ring) > 0) {
+    if (gst_ring_src_available (self) > 0) {
       *ending = TRUE;
       return GST_FLOW_OK;
     }
@@ -188,11 +195,11 @@ gst_ring_src_wait_data (GstRingSrc * self, gsize bytes, gboolean * ending)
 
   *ending = FALSE;
   self->limit = G_MAXSIZE;
-  bytes = MIN (bytes, rb_ring_get_capacity (ring));
+  bytes = MIN (bytes, gst_ring_src_most_readable (self));
   if (self->peer_gone) {
     GstFlowReturn ret;
 
-    if (departed_data_left (self, rb_ring_get_read_position (ring), ending))
+    if (departed_data_left (self, gst_ring_src_position (self), ending))
       return GST_FLOW_OK;
     ret = on_peer_loss (self);
     if (ret != GST_FLOW_OK)
@@ -200,7 +207,7 @@ gst_ring_src_wait_data (GstRingSrc * self, gsize bytes, gboolean * ending)
   }
 
   for (;;) {
-    gsize avail = rb_ring_read_available (ring);
+    gsize avail = gst_ring_src_available (self);
     gint64 slice = -1, now = g_get_monotonic_time ();
     RbWaitResult res;
 
@@ -214,14 +221,14 @@ gst_ring_src_wait_data (GstRingSrc * self, gsize bytes, gboolean * ending)
     if (self->waiting_producer)
       slice = slice < 0 ? POLL_US : MIN (slice, POLL_US);
 
-    res = gst_ring_wait (ring, self->cancellable, TRUE, bytes, slice);
+    res = gst_ring_src_wait_readable (self, bytes, slice);
     switch (res) {
       case RB_WAIT_READY:
         continue;
       case RB_WAIT_INTERRUPTED:
         return GST_FLOW_FLUSHING;
       case RB_WAIT_END_OF_STREAM:
-        if (rb_ring_read_available (ring) > 0) {
+        if (gst_ring_src_available (self) > 0) {
           *ending = TRUE;
           return GST_FLOW_OK;
         }
@@ -229,7 +236,7 @@ gst_ring_src_wait_data (GstRingSrc * self, gsize bytes, gboolean * ending)
         return GST_FLOW_EOS;
       case RB_WAIT_PEER_GONE:{
         GstFlowReturn ret;
-        guint64 read = rb_ring_get_read_position (ring);
+        guint64 read = gst_ring_src_position (self);
 
         self->loss_position = rb_ring_get_write_position (ring);
         if (departed_data_left (self, read, ending))

@@ -69,7 +69,27 @@ stamp_live (GstRingSrc * self, GstBuffer * buf, guint64 frame, gsize frames)
   GST_BUFFER_PTS (buf) = pts;
   GST_BUFFER_DURATION (buf) = end - pts;
   self->next_ts = end;
+  self->stamped_live = TRUE;
   return TRUE;
+}
+
+/* The time of @frame on the timeline the last buffer was stamped on: the
+ * live anchor's (stamp_live()) or the frame count's from the first
+ * buffer. A buffer's PTS is its first frame's time and its duration runs
+ * to the time of the frame after it, so times of frame offsets add up:
+ * what a GAP event for a gap's frames needs. GST_CLOCK_TIME_NONE for a
+ * frame before the timeline's origin (a producer restarted the positions).
+ */
+GstClockTime
+gst_ring_src_frame_time (GstRingSrc * self, guint64 frame)
+{
+  if (frame < (self->stamped_live ? self->anchor_frame : self->frame_base))
+    return GST_CLOCK_TIME_NONE;
+  if (self->stamped_live)
+    return self->anchor_ts + gst_util_uint64_scale (frame -
+        self->anchor_frame, GST_SECOND, self->rate);
+  return self->ts_base + gst_util_uint64_scale (frame - self->frame_base,
+      GST_SECOND, self->rate);
 }
 
 static void
@@ -77,7 +97,6 @@ stamp_audio (GstRingSrc * self, GstBuffer * buf, guint64 frame, gsize frames)
 {
   GstBaseSrc *bsrc = GST_BASE_SRC (self);
   GstClockTime pts, end;
-  guint rate = self->rate;
 
   GST_BUFFER_OFFSET (buf) = frame;
   GST_BUFFER_OFFSET_END (buf) = frame + frames;
@@ -91,17 +110,16 @@ stamp_audio (GstRingSrc * self, GstBuffer * buf, guint64 frame, gsize frames)
   if (gst_base_src_get_do_timestamp (bsrc)) {
     /* arrival time: GstBaseSrc stamps buffers without timestamps */
     GST_BUFFER_DURATION (buf) = gst_util_uint64_scale (frames, GST_SECOND,
-        rate);
+        self->rate);
     return;
   }
 
   if (gst_base_src_is_live (bsrc) && stamp_live (self, buf, frame, frames))
     return;
 
-  pts = self->ts_base + gst_util_uint64_scale (frame - self->frame_base,
-      GST_SECOND, rate);
-  end = self->ts_base + gst_util_uint64_scale (frame + frames -
-      self->frame_base, GST_SECOND, rate);
+  self->stamped_live = FALSE;
+  pts = gst_ring_src_frame_time (self, frame);
+  end = gst_ring_src_frame_time (self, frame + frames);
   GST_BUFFER_PTS (buf) = pts;
   GST_BUFFER_DURATION (buf) = end - pts;
   self->next_ts = end;
@@ -162,23 +180,34 @@ gst_ring_src_create_audio (GstRingSrc * self, GstBuffer ** out)
   ret = gst_ring_src_wait_data (self, want * fs, &ending);
   if (ret != GST_FLOW_OK)
     return ret;
-  avail = MIN (rb_ring_read_frames_available (ring), self->limit / fs);
+  avail = MIN (gst_ring_src_available (self) / fs, self->limit / fs);
   if (avail == 0) {
-    /* a partial frame at the end can never become whole: drop it */
-    if (ending)
+    /* a partial frame at the end can never become whole: drop it (a
+     * reader's frame ring holds whole frames only) */
+    if (ending && self->reader == NULL)
       rb_ring_skip (ring, MIN (self->limit, rb_ring_read_available (ring)));
+    else if (ending)
+      return GST_FLOW_EOS;
     return GST_FLOW_OK;         /* ask again */
   }
 
   buf = gst_buffer_new_allocate (NULL, MIN (avail, want) * fs, NULL);
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  got = rb_ring_read_frames (ring, map.data, MIN (avail, want));
-  after = rb_ring_get_read_position (ring);
+  got = gst_ring_src_read_frames (self, map.data, MIN (avail, want));
+  after = gst_ring_src_position (self);
   gst_buffer_unmap (buf, &map);
   gst_buffer_set_size (buf, (gssize) (got * fs));
+  if (got == 0) {
+    /* a reader lapped while it read, or jumped: its gaps say so */
+    gst_buffer_unref (buf);
+    gst_ring_src_take_gaps (self);
+    return GST_FLOW_OK;         /* ask again */
+  }
 
   /* an overwrite ring skips what the producer overwrote: a gap in time,
-   * which the offsets and timestamps (from the position) show too */
+   * which the offsets and timestamps (from the position) show too; a
+   * reader's journal says where and why, as GAP events */
+  gst_ring_src_take_gaps (self);
   note_read (self, after - got * fs, after);
   frame = after / fs - got;
   stamp_audio (self, buf, frame, got);
@@ -203,14 +232,19 @@ gst_ring_src_create_bytes (GstRingSrc * self, GstBuffer ** out)
   ret = gst_ring_src_wait_data (self, 1, &ending);
   if (ret != GST_FLOW_OK)
     return ret;
-  n = MIN (rb_ring_read_available (self->ring), MAX (blocksize, 1));
+  n = MIN (gst_ring_src_available (self), MAX (blocksize, 1));
   n = MIN (n, self->limit);
   buf = gst_buffer_new_allocate (NULL, n, NULL);
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  n = rb_ring_read (self->ring, map.data, n);
+  n = gst_ring_src_read (self, map.data, n);
   gst_buffer_unmap (buf, &map);
   gst_buffer_set_size (buf, (gssize) n);
-  end = rb_ring_get_read_position (self->ring);
+  end = gst_ring_src_position (self);
+  gst_ring_src_take_gaps (self);
+  if (n == 0) {
+    gst_buffer_unref (buf);
+    return GST_FLOW_OK;         /* a reader's jump: ask again */
+  }
   note_read (self, end - n, end);
   GST_BUFFER_OFFSET (buf) = end - n;
   GST_BUFFER_OFFSET_END (buf) = end;

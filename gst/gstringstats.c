@@ -64,14 +64,30 @@ copy_field (GQuark field, const GValue * value, gpointer user_data)
   return TRUE;
 }
 
+static GQuark
+extra_quark (void)
+{
+  return g_quark_from_static_string ("gst-ring-stats-extra");
+}
+
+/* In class_init: @extra adds @type's own fields to its stats. */
+void
+gst_ring_stats_set_extra (GType type, GstRingStatsExtra extra)
+{
+  g_type_set_qdata (type, extra_quark (), (gpointer) extra);
+}
+
 /* What the `stats` property reads: @element's ring's figures, plus a
  * sink's GstBaseSink stats (average-rate, dropped, rendered), the
- * property the ring's shadows. Takes the object lock: call without it. */
+ * property the ring's shadows, and the class's own fields
+ * (gst_ring_stats_set_extra()). Takes the object lock: call without it. */
 GstStructure *
 gst_ring_stats_of (GstElement * element)
 {
   RbRing *ring = gst_ring_element_ref_own_ring (element);
   GstStructure *s = gst_ring_stats_new (ring);
+  GstRingStatsExtra extra = (GstRingStatsExtra)
+      g_type_get_qdata (G_OBJECT_TYPE (element), extra_quark ());
 
   g_clear_object (&ring);
   if (GST_IS_BASE_SINK (element)) {
@@ -80,6 +96,8 @@ gst_ring_stats_of (GstElement * element)
     gst_structure_foreach (base, copy_field, s);
     gst_structure_free (base);
   }
+  if (extra != NULL)
+    extra (element, s);
   return s;
 }
 

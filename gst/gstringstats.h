@@ -14,6 +14,13 @@ G_BEGIN_DECLS
 
 #define GST_RING_STATS_NAME "ringbridge-stats"
 
+/* An element class's own fields for its stats structure, added after the
+ * ring's; called without the object lock. */
+typedef void    (*GstRingStatsExtra)        (GstElement * element,
+                                             GstStructure * s);
+
+void            gst_ring_stats_set_extra    (GType type,
+                                             GstRingStatsExtra extra);
 GstStructure   *gst_ring_stats_new          (RbRing * ring);
 GstStructure   *gst_ring_stats_of           (GstElement * element);
 void            gst_ring_stats_specs        (GParamSpec ** properties,

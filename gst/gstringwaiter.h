@@ -29,6 +29,10 @@ RbWaitResult    gst_ring_wait               (RbRing * ring,
                                              gboolean readable,
                                              gsize bytes,
                                              gint64 timeout_us);
+RbWaitResult    gst_ring_wait_position      (RbRing * ring,
+                                             GCancellable * cancellable,
+                                             guint64 position,
+                                             gint64 timeout_us);
 gboolean        gst_ring_sleep_cancellable  (GCancellable * cancellable,
                                              gint64 timeout_us);
 

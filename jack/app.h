@@ -57,6 +57,11 @@ typedef struct {
   RbRingOpenFlags open_flags;   /* --allow-shared-write, --any-owner */
   gdouble stats_interval;       /* 0: none */
   ResampleMode resample;
+  gboolean resample_given;
+  /* play --reader: one of an overwrite ring's readers, with this policy
+   * (catch-up, or latest within --frames/--latency), not its consumer */
+  gboolean reader;
+  RbReaderPolicy reader_policy;
   gboolean verbose;
 } Options;
 
@@ -72,6 +77,9 @@ typedef struct {
   Options opt;
   RbJackRt rt;
 
+  /* Play --reader: the tap rt.tap points to once installed (its reader
+   * reads app->ring). */
+  RbJackTap *tap;
   /* The ring the main thread holds; rt.ring points to it once installed.
    * For play, also which file it is, to notice a new ring under its name,
    * and the last file refused, to say why only once. */

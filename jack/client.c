@@ -503,7 +503,8 @@ set_max_fill (App *app)
 {
   guint64 max_fill = 0;
 
-  if (app->rt.mode != RB_JACK_PLAY)
+  /* --reader: they are its target latency instead (ring.c) */
+  if (app->rt.mode != RB_JACK_PLAY || app->opt.reader)
     return;
   if (app->opt.frames != 0)
     max_fill = app->opt.frames;

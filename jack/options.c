@@ -91,6 +91,7 @@ enum {
   OPT_ALLOW_SHARED_WRITE,
   OPT_ANY_OWNER,
   OPT_RESAMPLE,
+  OPT_READER,
 };
 
 static const struct option long_options[] = {
@@ -110,6 +111,7 @@ static const struct option long_options[] = {
   { "allow-shared-write", no_argument, NULL, OPT_ALLOW_SHARED_WRITE },
   { "any-owner", no_argument, NULL, OPT_ANY_OWNER },
   { "resample", required_argument, NULL, OPT_RESAMPLE },
+  { "reader", optional_argument, NULL, OPT_READER },
   { "verbose", no_argument, NULL, 'v' },
   { "help", no_argument, NULL, 'h' },
   { "version", no_argument, NULL, 'V' },
@@ -191,6 +193,24 @@ parse_resample (const char *arg, Options *opt)
   g_autofree gchar *shown = printable (arg);
   return usage_error ("invalid --resample '%s': must be auto, on or off",
       shown);
+}
+
+/* --reader[=catch-up|latest]. Returns -1 to go on, or the status to exit
+ * with. */
+static int
+parse_reader (const char *arg, Options *opt)
+{
+  opt->reader = TRUE;
+  if (arg == NULL || strcmp (arg, "catch-up") == 0) {
+    opt->reader_policy = RB_READER_POLICY_CATCH_UP;
+  } else if (strcmp (arg, "latest") == 0) {
+    opt->reader_policy = RB_READER_POLICY_LATEST;
+  } else {
+    g_autofree gchar *shown = printable (arg);
+    return usage_error ("invalid --reader '%s': must be catch-up or latest",
+        shown);
+  }
+  return -1;
 }
 
 /* --timeout, --latency and --stats. Returns -1 to go on, or the status to
@@ -323,7 +343,11 @@ parse_option (int c, char **argv, Options *opt, ModeOnly *only)
       opt->open_flags |= RB_RING_OPEN_FLAGS_ANY_OWNER;
       return -1;
     case OPT_RESAMPLE:
+      opt->resample_given = TRUE;
       return parse_resample (optarg, opt);
+    case OPT_READER:
+      only->play_only = "--reader";
+      return parse_reader (optarg, opt);
     case 'v':
       opt->verbose = TRUE;
       return -1;
@@ -384,6 +408,27 @@ record_defaults (Options *opt)
   return -1;
 }
 
+/* Play --reader: its policy's target is --frames or --latency, and it
+ * plays frames as they are. Returns -1 to go on, or the status to exit
+ * with. */
+static int
+reader_options (Options *opt)
+{
+  gboolean bound = opt->frames != 0 || opt->latency_ms != 0;
+
+  if (opt->reader_policy == RB_READER_POLICY_LATEST && !bound)
+    return usage_error ("--reader=latest needs --frames or --latency: how "
+        "far behind the newest frame to stay");
+  if (opt->reader_policy != RB_READER_POLICY_LATEST && bound)
+    return usage_error ("--frames and --latency bound a reader only with "
+        "--reader=latest (its target latency)");
+  if (opt->resample_given && opt->resample != RESAMPLE_OFF)
+    return usage_error ("--resample is for the ring's consumer: a reader "
+        "plays frames as they are (--resample=off)");
+  opt->resample = RESAMPLE_OFF;
+  return -1;
+}
+
 /* What the options mean together, and the defaults that depend on the
  * mode. Returns -1 to go on, or the status to exit with. */
 static int
@@ -409,6 +454,11 @@ check_options (Options *opt, const ModeOnly *only)
   }
   if (opt->mode == RB_JACK_RECORD) {
     int status = record_defaults (opt);
+    if (status >= 0)
+      return status;
+  }
+  if (opt->reader) {
+    int status = reader_options (opt);
     if (status >= 0)
       return status;
   }

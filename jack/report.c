@@ -28,7 +28,12 @@ reset_latency (App *app)
 {
   guint64 fill = 0;
 
-  if (app->ring != NULL) {
+  if (app->tap != NULL) {
+    /* play --reader: its own fill; called before jack_activate(), while
+     * no callback reads through the tap */
+    fill = rb_ring_reader_get_available (app->tap->reader) /
+        app->tap->frame_size;
+  } else if (app->ring != NULL) {
     guint64 w = rb_ring_get_write_position (app->ring);
     guint64 r = rb_ring_get_read_position (app->ring);
     guint64 used = w - r;
@@ -135,6 +140,22 @@ print_stats (App *app, const char *label)
       G_GUINT64_FORMAT " latency=%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT,
       GET (app->xruns), GET (rt->fill), GET (app->latency_min),
       GET (app->latency_max));
+  if (app->opt.reader) {
+    static const char *const causes[RB_JACK_N_GAP_CAUSES] = {
+      [RB_GAP_OVERWRITTEN] = "overwritten",
+      [RB_GAP_UNDERRUN] = "underrun",
+      [RB_GAP_PRODUCER_RESTART] = "producer_restart",
+      [RB_GAP_SKIP] = "skip",
+    };
+
+    g_string_append_printf (out, " reader=%s",
+        app->opt.reader_policy == RB_READER_POLICY_LATEST ? "latest" :
+        "catch-up");
+    for (unsigned c = 0; c < RB_JACK_N_GAP_CAUSES; c++)
+      g_string_append_printf (out, " gaps_%s=%" G_GUINT64_FORMAT
+          " gap_frames_%s=%" G_GUINT64_FORMAT, causes[c],
+          GET (rt->gaps[c]), causes[c], GET (rt->gap_frames[c]));
+  }
 #undef GET
   resample_stats (app, out);
   switch (app->peer_state) {

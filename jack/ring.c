@@ -102,7 +102,11 @@ print_ring_error (App *app, const GError *error)
 
   if (g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_PERMISSION))
     hint = permission_hint (app);
-  if (hint != NULL)
+  if (app->opt.reader &&
+      g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_ROLE))
+    print_error ("%s; without --reader, play is its consumer",
+        error->message);
+  else if (hint != NULL)
     print_error ("%s; if the ring is shared on purpose, %s accepts it",
         error->message, hint);
   else
@@ -176,9 +180,67 @@ remember_file (RbRing *ring, dev_t *dev, ino_t *ino)
 
 /* --- play ----------------------------------------------------------------- */
 
-/* Play: hands @ring to the callback, dropping the one it had. */
+/* The role play attaches with. */
+static RbRingRole
+play_role (App *app)
+{
+  return app->opt.reader ? RB_RING_ROLE_READER : RB_RING_ROLE_CONSUMER;
+}
+
+/* Play --reader: a tap that reads @ring with the reader's policy, its
+ * target --frames or --latency at the ring's rate (JACK's, once it fits),
+ * or NULL with @error. */
+static RbJackTap *
+new_tap (App *app, RbRing *ring, GError **error)
+{
+  guint64 target = app->opt.frames;
+
+  if (target == 0 && app->opt.latency_ms != 0)
+    target = frames_for_ms (app->opt.latency_ms, rb_ring_get_rate (ring));
+  return rb_jack_tap_new (ring, app->opt.reader_policy, target, error);
+}
+
+/* Play: new_tap() with --reader (*@tap stays NULL without). Returns 0 or
+ * an exit status. */
+static int
+make_tap (App *app, RbRing *ring, RbJackTap **tap)
+{
+  g_autoptr (GError) error = NULL;
+
+  *tap = NULL;
+  if (!app->opt.reader)
+    return 0;
+  *tap = new_tap (app, ring, &error);
+  if (*tap == NULL) {
+    print_error ("cannot read ring '%s' as a reader: %s",
+        app->opt.ring_name, error->message);
+    return status_for_ring_error (error);
+  }
+  return 0;
+}
+
+/* Play --reader: hands @tap to the callback; FALSE if a callback may still
+ * use the old one (keep it). */
+static gboolean
+install_tap (App *app, RbJackTap *tap)
+{
+  RbJackTap *old = app->tap;
+
+  app->tap = tap;
+  if (!app->active) {
+    /* no callback runs: nothing can hold the old tap */
+    atomic_store_explicit (&app->rt.tap, tap, memory_order_seq_cst);
+  } else if (!rb_jack_rt_swap_tap (&app->rt, tap, SWAP_TIMEOUT_US)) {
+    return FALSE;
+  }
+  rb_jack_tap_free (old);
+  return TRUE;
+}
+
+/* Play: hands @ring (with its @tap, --reader) to the callback, dropping
+ * the one it had. */
 static void
-install_ring (App *app, RbRing *ring)
+install_ring (App *app, RbRing *ring, RbJackTap *tap)
 {
   RbRing *old = app->ring;
 
@@ -189,7 +251,15 @@ install_ring (App *app, RbRing *ring)
   app->peer_pid = 0;
   app->warned_small = FALSE;
   app->told_unbounded = FALSE;
-  if (!app->active) {
+  if (app->opt.reader) {
+    /* the callback reads through the tap; its ring stays NULL */
+    if (!install_tap (app, tap)) {
+      print_warning ("warning: the JACK process callback did not run for "
+          "%d s; keeping the old ring mapped in case it still reads it",
+          (int) (SWAP_TIMEOUT_US / G_USEC_PER_SEC));
+      old = NULL;               /* leaked on purpose, with its tap */
+    }
+  } else if (!app->active) {
     /* no callback runs: nothing can hold the old ring */
     atomic_store_explicit (&app->rt.ring, ring, memory_order_seq_cst);
   } else if (!rb_jack_rt_swap_ring (&app->rt, ring, SWAP_TIMEOUT_US)) {
@@ -213,8 +283,10 @@ play_open_ring (App *app)
   g_autoptr (GError) error = NULL;
   g_autofree gchar *misfit = NULL;
   g_autofree gchar *has = NULL;
-  RbRing *ring = rb_ring_open_full (app->opt.ring_name,
-      RB_RING_ROLE_CONSUMER, app->opt.open_flags, &error);
+  RbRing *ring = rb_ring_open_full (app->opt.ring_name, play_role (app),
+      app->opt.open_flags, &error);
+  RbJackTap *tap;
+  int status;
 
   if (ring == NULL) {
     if (g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND))
@@ -228,10 +300,16 @@ play_open_ring (App *app)
     g_object_unref (ring);
     return EX_DATAERR;
   }
+  status = make_tap (app, ring, &tap);
+  if (status != 0) {
+    g_object_unref (ring);
+    return status;
+  }
   has = describe_ring (ring);
-  print_info (app, "attached to ring '%s' (%s, %" G_GSIZE_FORMAT " frames)",
-      app->opt.ring_name, has, rb_ring_get_capacity_frames (ring));
-  install_ring (app, ring);
+  print_info (app, "attached to ring '%s' (%s, %" G_GSIZE_FORMAT " frames)%s",
+      app->opt.ring_name, has, rb_ring_get_capacity_frames (ring),
+      app->opt.reader ? " as a reader" : "");
+  install_ring (app, ring, tap);
   return 0;
 }
 
@@ -243,6 +321,7 @@ play_follow_name (App *app)
   g_autofree gchar *path = rb_ring_name_to_path (app->opt.ring_name);
   g_autoptr (GError) error = NULL;
   g_autofree gchar *misfit = NULL;
+  RbJackTap *tap = NULL;
   struct stat st;
   RbRing *ring;
 
@@ -253,8 +332,13 @@ play_follow_name (App *app)
   if (app->have_refused && st.st_dev == app->refused_dev &&
       st.st_ino == app->refused_ino)
     return;
-  ring = rb_ring_open_full (app->opt.ring_name, RB_RING_ROLE_CONSUMER,
+  ring = rb_ring_open_full (app->opt.ring_name, play_role (app),
       app->opt.open_flags, &error);
+  if (ring != NULL && app->opt.reader) {
+    tap = new_tap (app, ring, &error);
+    if (tap == NULL)
+      g_clear_object (&ring);
+  }
   if (ring == NULL) {
     if (!g_error_matches (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND)) {
       print_warning ("warning: a new ring '%s' appeared, but: %s; staying "
@@ -271,12 +355,13 @@ play_follow_name (App *app)
         misfit);
     remember_file (ring, &app->refused_dev, &app->refused_ino);
     app->have_refused = TRUE;
+    rb_jack_tap_free (tap);
     g_object_unref (ring);
     return;
   }
   print_info (app, "ring '%s' was made anew: switching to the new ring",
       app->opt.ring_name);
-  install_ring (app, ring);
+  install_ring (app, ring, tap);
 }
 
 /* --- record --------------------------------------------------------------- */
@@ -439,6 +524,9 @@ release_ring (App *app)
   }
 
   g_clear_object (&app->ring);
+  /* no callback runs any more (teardown cleared rt.tap after closing the
+   * client) */
+  g_clear_pointer (&app->tap, rb_jack_tap_free);
   /* The ring's creator counts as a user while its process lives: a
    * record whose producer role is gone may be a moment from exiting, so
    * ask again for a while; a live producer keeps the ring, no waiting. */

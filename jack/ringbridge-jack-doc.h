@@ -135,6 +135,21 @@ static const CliDocOption jack_doc_options[] = {
     "periods, whichever is more (at most half the ring); " B("play")
     " skips back to it above twice the target and a period. See "
     B("docs/clocks.md") "." },
+  { 0, "reader", "POLICY", 1,
+    B("play") ": attach as one of any number of readers of an overwrite "
+    "ring (made by " B("record --overwrite") ", " B("ringsink "
+        "mode=overwrite-old") " or an application), beside its consumer, "
+    "instead of as its consumer: the producer is never slowed, and another "
+    "program may consume the ring meanwhile. " I("POLICY") " says what the "
+    "reader does when it falls behind: " B("catch-up") " (the default) "
+    "plays everything the ring still holds, and what was overwritten "
+    "first is a gap; " B("latest") " stays at most " B("--frames") " or "
+    B("--latency") " behind the newest frame (which it needs) and jumps "
+    "over the rest, a gap too. Gaps are counted by cause in the "
+    "statistics (" B("gaps_overwritten") ", " B("gaps_skip") ", ...). A "
+    "reader plays frames as they are (no " B("--resample") "), stamps "
+    "nothing on the ring, and leaves the ring to its consumer on exit. "
+    "A ring without the overwrite flag is refused (status 65)." },
   { 0, "stats", "SECONDS", 0,
     "Print a statistics line every " I("SECONDS") " (a decimal number from "
     "0.1 to 86400, or a time with its unit: " B("500ms") ", " B("2s") ")."
@@ -272,6 +287,14 @@ static const CliDocItem jack_doc_stats[] = {
     B("skipped_frames") " (play, above the bound), " B("silent_frames")
     " (play, the ring ran dry), " B("dropped_frames") " (record, the ring "
     "was full)." },
+  { "reader, gaps_overwritten, gaps_underrun, gaps_producer_restart, "
+    "gaps_skip",
+    B("play --reader") ": the policy, and the reader's gaps by cause: "
+    "frames the producer overwrote before they were read, short cycles "
+    "(an underrun: the silent frames are marked in the reader's journal), "
+    "a new producer taking the ring over, the " B("latest") " policy's "
+    "jumps. Each count is followed by its frames, " B("gap_frames_")
+    I("cause") "." },
   { "peer",
     "The process at the other end of the ring: " B("none") ", " B("alive")
     " with its pid, or " B("gone") "." },

@@ -358,6 +358,7 @@ teardown (App *app)
     print_stats (app, "final");
   }
   atomic_store_explicit (&app->rt.ring, NULL, memory_order_seq_cst);
+  atomic_store_explicit (&app->rt.tap, NULL, memory_order_seq_cst);
   release_ring (app);
   /* signal_fds stay open: the signal thread may still write to them
    * until the process ends */

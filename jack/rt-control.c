@@ -16,6 +16,7 @@ rb_jack_rt_init (RbJackRt *rt, RbJackMode mode)
   memset (rt, 0, sizeof *rt);
   rt->mode = mode;
   atomic_init (&rt->ring, NULL);
+  atomic_init (&rt->tap, NULL);
   atomic_init (&rt->halted, false);
   atomic_init (&rt->freewheeling, false);
   atomic_init (&rt->clock_offset_ns, 0);
@@ -38,6 +39,10 @@ rb_jack_rt_init (RbJackRt *rt, RbJackMode mode)
   atomic_init (&rt->cycle_seq, 0);
   atomic_init (&rt->cycle_frames, 0);
   atomic_init (&rt->cycle_usecs, 0);
+  for (unsigned c = 0; c < RB_JACK_N_GAP_CAUSES; c++) {
+    atomic_init (&rt->gaps[c], 0);
+    atomic_init (&rt->gap_frames[c], 0);
+  }
   rt->rs = NULL;
   rt->rate = 48000;
   rb_jack_drift_init (&rt->drift, rt->rate);
@@ -68,18 +73,15 @@ rb_jack_rt_reset_clock (RbJackRt *rt)
     rt->rs->reset_pending = true;
 }
 
-bool
-rb_jack_rt_swap_ring (RbJackRt *rt, RbRing *ring, int64_t timeout_us)
+/* After a seq_cst store of what the callback uses: returns once a cycle
+ * that started after it has ended (see rb_jack_rt_swap_ring()), or false
+ * after @timeout_us without one. */
+static bool
+wait_for_cycle (RbJackRt *rt, int64_t timeout_us)
 {
   gint64 deadline = g_get_monotonic_time () + timeout_us;
   uint64_t seen;
 
-  /* seq_cst: pairs with the seq_cst load at the start of
-   * rb_jack_rt_cycle(). Any cycle that loaded the old ring did so before
-   * this store, and therefore before the count we read next; so once the
-   * count moves past it, that cycle has finished, and every later cycle
-   * loads @ring. */
-  atomic_store_explicit (&rt->ring, ring, memory_order_seq_cst);
   /* seq_cst: pairs with the seq_cst store of the count at the end of
    * rb_jack_rt_cycle() */
   seen = atomic_load_explicit (&rt->cycles, memory_order_seq_cst);
@@ -91,6 +93,68 @@ rb_jack_rt_swap_ring (RbJackRt *rt, RbRing *ring, int64_t timeout_us)
       return false;
     g_usleep (1000);
   }
+}
+
+bool
+rb_jack_rt_swap_ring (RbJackRt *rt, RbRing *ring, int64_t timeout_us)
+{
+  /* seq_cst: pairs with the seq_cst load at the start of
+   * rb_jack_rt_cycle(). Any cycle that loaded the old ring did so before
+   * this store, and therefore before the count wait_for_cycle() reads
+   * next; so once the count moves past it, that cycle has finished, and
+   * every later cycle loads @ring. */
+  atomic_store_explicit (&rt->ring, ring, memory_order_seq_cst);
+  return wait_for_cycle (rt, timeout_us);
+}
+
+bool
+rb_jack_rt_swap_tap (RbJackRt *rt, RbJackTap *tap, int64_t timeout_us)
+{
+  /* seq_cst: pairs with the seq_cst load of the tap at the start of
+   * rb_jack_rt_cycle(), as the ring's in rb_jack_rt_swap_ring() */
+  atomic_store_explicit (&rt->tap, tap, memory_order_seq_cst);
+  return wait_for_cycle (rt, timeout_us);
+}
+
+/* the stage's size: the callback moves a longer period in pieces */
+#define TAP_STAGE_FRAMES 256
+
+RbJackTap *
+rb_jack_tap_new (RbRing *ring, RbReaderPolicy policy, uint64_t target_frames,
+    GError **error)
+{
+  size_t fs = rb_ring_get_frame_size (ring);
+  RbRingReader *reader = rb_ring_reader_new (ring, policy,
+      policy == RB_READER_POLICY_LATEST ? target_frames * fs : 0, error);
+  RbRing *stage;
+  RbJackTap *tap;
+
+  if (reader == NULL)
+    return NULL;
+  stage = rb_ring_new_audio (rb_ring_get_sample_format (ring),
+      rb_ring_get_channels (ring), rb_ring_get_rate (ring),
+      TAP_STAGE_FRAMES, RB_RING_FLAGS_NONE, error);
+  if (stage == NULL) {
+    rb_ring_reader_unref (reader);
+    return NULL;
+  }
+  /* a page of it faulting in the process thread would be an xrun */
+  rb_ring_lock_memory (stage, NULL);
+  tap = g_new0 (RbJackTap, 1);
+  tap->reader = reader;
+  tap->stage = stage;
+  tap->frame_size = fs;
+  return tap;
+}
+
+void
+rb_jack_tap_free (RbJackTap *tap)
+{
+  if (tap == NULL)
+    return;
+  rb_ring_reader_unref (tap->reader);
+  g_object_unref (tap->stage);
+  g_free (tap);
 }
 
 bool

@@ -186,6 +186,55 @@ play_tail (RbJackRt *rt, float *const *buffers, jack_nframes_t nframes,
   bump (&rt->frames, got);
 }
 
+/* Play --reader: the tap's reader (its policy decides what is read: all
+ * the ring still holds, or the newest within the target) into the
+ * stage, and out of it converted into the ports, in pieces of at most the
+ * stage's size. A short cycle is the reader's underrun (the silent
+ * frames, rb_ring_reader_mark_underrun()); every gap the journal holds
+ * then is counted by cause. The reader stamps nothing: the ring's timing
+ * is its producer's and consumer's. */
+static void
+play_reader (RbJackRt *rt, RbJackTap *tap, float *const *buffers,
+    jack_nframes_t nframes)
+{
+  size_t fs = tap->frame_size;
+  size_t got = 0;
+  RbGap gap;
+
+  while (got < nframes) {
+    float *out[RB_RING_MAX_CHANNELS];
+    gsize room = 0;
+    guint8 *p = rb_ring_write_acquire (tap->stage, &room);
+    size_t want = room / fs < nframes - got ? room / fs : nframes - got;
+    size_t n;
+
+    if (p == NULL || want == 0)
+      break;
+    n = rb_ring_reader_read_frames (tap->reader, p, want);
+    rb_ring_write_commit (tap->stage, n * fs);
+    for (unsigned c = 0; c < rt->n_ports; c++)
+      /* rb_jack_rt_process() set buffers[0 .. n_ports), as in play() */
+      /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
+      out[c] = buffers[c] + got;
+    got += rb_ring_read_deinterleaved (tap->stage, out, rt->n_ports, n);
+    if (n < want)
+      break;
+  }
+  if (got < nframes)
+    rb_ring_reader_mark_underrun (tap->reader, (nframes - got) * fs);
+  while (rb_ring_reader_pop_gap (tap->reader, &gap)) {
+    unsigned cause = (unsigned) gap.cause < RB_JACK_N_GAP_CAUSES ?
+        (unsigned) gap.cause : RB_GAP_SKIP;
+
+    bump (&rt->gaps[cause], 1);
+    bump (&rt->gap_frames[cause], gap.length / fs);
+  }
+  /* relaxed: a statistic for the latency report */
+  atomic_store_explicit (&rt->fill,
+      rb_ring_reader_get_available (tap->reader) / fs, memory_order_relaxed);
+  play_tail (rt, buffers, nframes, got);
+}
+
 static void record_clock_point (RbJackRt *rt, RbRing *ring, uint64_t pos,
     size_t put, const RbJackCycle *cycle);
 static void record_tail (RbJackRt *rt, size_t nframes, size_t put);
@@ -405,11 +454,16 @@ rb_jack_rt_cycle (RbJackRt *rt, float *const *buffers,
    * the seq_cst cycle count below it lets the main thread know when no
    * cycle can still hold the ring it removed. */
   RbRing *ring = atomic_load_explicit (&rt->ring, memory_order_seq_cst);
+  /* seq_cst: pairs with the seq_cst store in rb_jack_rt_swap_tap(), as
+   * the ring's above */
+  RbJackTap *tap = atomic_load_explicit (&rt->tap, memory_order_seq_cst);
 
   /* relaxed: the flag needs no data with it; the worst a late look costs
    * is one more cycle of audio before the main thread exits */
-  if (atomic_load_explicit (&rt->halted, memory_order_relaxed))
+  if (atomic_load_explicit (&rt->halted, memory_order_relaxed)) {
     ring = NULL;
+    tap = NULL;
+  }
 
   /* The resampler is sized for JACK's largest period; a larger one
    * (which JACK 2 refuses) plays or records without it. Switching it on
@@ -423,7 +477,10 @@ rb_jack_rt_cycle (RbJackRt *rt, float *const *buffers,
     rt->frame_time = extend_frame_time (rt, cycle->frames);
   publish_cycle (rt, cycle);
   rt->was_resampling = resampling;
-  if (resampling) {
+  if (tap != NULL && rt->mode == RB_JACK_PLAY) {
+    /* --reader, which never resamples (options.c) */
+    play_reader (rt, tap, buffers, nframes);
+  } else if (resampling) {
     if (rt->mode == RB_JACK_PLAY)
       play_resampled (rt, ring, buffers, nframes, cycle);
     else

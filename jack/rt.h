@@ -24,6 +24,21 @@ typedef enum {
   RB_JACK_RECORD,               /* input ports -> ring; we produce */
 } RbJackMode;
 
+/* Play --reader: the callback reads through @reader, one of any number of
+ * readers of an overwrite ring (its policy and gap journal are the
+ * library's), into @stage, an in-process ring of the same format, and out
+ * of that with rb_ring_read_deinterleaved(): the library's conversion to
+ * float, since a reader has no deinterleaving read of its own. Made and
+ * freed by the main thread (rt-control.c); swapped in as the ring is. */
+typedef struct {
+  RbRingReader *reader;
+  RbRing *stage;
+  size_t frame_size;
+} RbJackTap;
+
+/* the causes of RbGapCause, RB_GAP_OVERWRITTEN .. RB_GAP_SKIP */
+#define RB_JACK_N_GAP_CAUSES (RB_GAP_SKIP + 1)
+
 /* What JACK says about the current cycle (jack_get_cycle_times()). */
 typedef struct {
   bool valid;
@@ -54,6 +69,9 @@ typedef struct {
    * client runs (play follows a ring that is made anew under its name);
    * see rb_jack_rt_swap_ring(). */
   _Atomic (RbRing *) ring;
+  /* Play --reader: what the callback reads through instead of @ring
+   * (which is then NULL), or NULL; see rb_jack_rt_swap_tap(). */
+  _Atomic (RbJackTap *) tap;
 
   /* Set by the main thread: JACK's sample rate no longer matches the
    * ring's. The callback then moves nothing, so no audio plays or is
@@ -115,6 +133,10 @@ typedef struct {
   atomic_int_least64_t correction_ppb;
   atomic_uint_least64_t smoothed_fill_uf;
   atomic_uint_least64_t stage_lost;
+  /* play --reader: the reader's gaps by cause (RbGapCause), and their
+   * frames (an underrun's: the silent frames it marked) */
+  atomic_uint_least64_t gaps[RB_JACK_N_GAP_CAUSES];
+  atomic_uint_least64_t gap_frames[RB_JACK_N_GAP_CAUSES];
 
   /* Private to the callback: written by the main thread only while no
    * callback can run (before jack_activate()). */
@@ -146,6 +168,19 @@ bool rb_jack_rt_read_cycle (RbJackRt           *rt,
 bool rb_jack_rt_swap_ring  (RbJackRt           *rt,
                             RbRing             *ring,
                             int64_t             timeout_us);
+
+/* The same for the tap of play --reader (@tap may be NULL). */
+bool rb_jack_rt_swap_tap   (RbJackRt           *rt,
+                            RbJackTap          *tap,
+                            int64_t             timeout_us);
+
+/* A tap reading @ring (an overwrite ring) with @policy (catch-up, or
+ * latest within @target_frames), or NULL with @error (the library's). */
+RbJackTap *rb_jack_tap_new (RbRing             *ring,
+                            RbReaderPolicy      policy,
+                            uint64_t            target_frames,
+                            GError            **error);
+void rb_jack_tap_free      (RbJackTap          *tap);
 
 /* rt.c: the process thread's side. */
 

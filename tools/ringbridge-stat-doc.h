@@ -114,6 +114,11 @@ static const CliDocItem stat_doc_fields[] = {
     "cleanly) or " B("none") " (never taken); with the holder's pid and the "
     "role's generation, the number of times the role was taken." },
   { "creator", "The process that made the ring, and the role it took." },
+  { "readers",
+    "How many ring objects attached as readers of an overwrite ring "
+    "(" B("RB_RING_ROLE_READER") ") are open now; " B("unknown") " if the "
+    "header holds an impossible count. Advisory: a reader process that "
+    "died without closing stays counted." },
   { "eos", "Whether the producer marked the end of the stream." },
   { "waiters",
     "How many processes sleep waiting for data and for space." },

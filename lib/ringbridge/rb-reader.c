@@ -52,6 +52,8 @@ struct _RbRingReader
   _Atomic uint32_t pending;     /* entries in the journal */
 
   uint32_t generation;          /* producer generation last seen */
+  gboolean restart_pending;     /* a restart ahead, at restart_at */
+  uint64_t restart_at;
 
   /* the journal: a circular array of RB_RING_READER_JOURNAL_SIZE */
   RbGap *journal;
@@ -366,34 +368,104 @@ rb_ring_reader_pop_gap (RbRingReader *reader, RbGap *gap)
 
 /* --- reading ------------------------------------------------------------ */
 
-/* A new producer took the ring over since the last read: mark it. */
+/* A new producer took the ring over: mark it where its stream starts,
+ * which the header says (producer_start). Called after the write position
+ * was loaded, and reads go no further than it: every byte read then was
+ * written before that load, so a restart found here is never behind bytes
+ * already delivered (but by a late or an old peer's restart, marked at
+ * @pos). @w: that write position. The first producer to arrive is a
+ * start, not a restart. */
 static void
-check_restart (RbRingReader *self, guint64 position)
+check_restart (RbRingReader *self, uint64_t pos, uint64_t w)
 {
-  uint32_t gen = load_generation (self);
+  struct rb_shm_header *h = self->core->hdr;
+  uint32_t gen = load_generation (self), prev = self->generation;
+  uint32_t start_gen;
+  uint64_t start;
 
-  if (gen == self->generation)
+  if (gen == prev)
     return;
-  /* the first producer to arrive is a start, not a restart */
-  if (self->generation != 0)
-    record (self, position, 0, RB_GAP_PRODUCER_RESTART);
   self->generation = gen;
+  if (prev == 0 || self->restart_pending)
+    return;                     /* a start; or one mark for two restarts */
+  /* acquire: pairs with the release store of producer_start_generation in
+   * rb_shm_claim(); producer_start, stored before it, is then its own */
+  start_gen = atomic_load_explicit (&h->producer_start_generation,
+      memory_order_acquire);
+  /* relaxed: ordered by the acquire above */
+  start = atomic_load_explicit (&h->producer_start, memory_order_relaxed);
+  /* a start we can believe: written by this generation, ahead of us, not
+   * past what is written, on a frame boundary (else a hostile value could
+   * stall the reader at a split frame) */
+  if (start_gen == gen && before (pos, start) && !before (w, start) &&
+      (start - pos) % self->core->frame_size == 0) {
+    self->restart_pending = TRUE;
+    self->restart_at = start;
+  } else {
+    record (self, pos, 0, RB_GAP_PRODUCER_RESTART);
+  }
+}
+
+/* At @pos: records a pending restart reached (or passed), and returns how
+ * much of @count may be read before the next one. */
+static gsize
+restart_limit (RbRingReader *self, uint64_t pos, gsize count)
+{
+  if (!self->restart_pending)
+    return count;
+  if (!before (pos, self->restart_at)) {
+    record (self, pos, 0, RB_GAP_PRODUCER_RESTART);
+    self->restart_pending = FALSE;
+    return count;
+  }
+  return (gsize) MIN ((uint64_t) count, self->restart_at - pos);
+}
+
+/* Records a gap of @cause, split by a pending restart inside it. */
+static void
+record_span (RbRingReader *self, uint64_t pos, uint64_t len, RbGapCause cause)
+{
+  if (self->restart_pending && !before (self->restart_at, pos) &&
+      before (self->restart_at, pos + len)) {
+    uint64_t head = self->restart_at - pos;
+
+    if (head > 0)
+      record (self, pos, head, cause);
+    record (self, self->restart_at, 0, RB_GAP_PRODUCER_RESTART);
+    self->restart_pending = FALSE;
+    pos += head;
+    len -= head;
+  }
+  record (self, pos, len, cause);
 }
 
 static gsize
 read_lossless (RbRingReader *self, guint8 *data, gsize count)
 {
   struct rb_ring_core *c = self->core;
-  uint64_t from = c->r;         /* our own position: we are the consumer */
-  gsize n;
+  uint64_t w = rb_ring_core_write_position (c);
+  gsize done = 0;
 
-  check_restart (self, from);
-  n = rb_ring_core_read (c, data, count);
-  /* an overwrite ring's consumer skips what was overwritten, always
-   * before the bytes it returns */
-  if (c->r - n != from)
-    record (self, from, c->r - n - from, RB_GAP_OVERWRITTEN);
-  return n;
+  /* c->r: our own position, we are the consumer */
+  check_restart (self, c->r, w);
+  if (!before (w, c->r))
+    count = (gsize) MIN ((uint64_t) count, w - c->r);
+  /* twice at most: up to a pending restart, then past it */
+  for (int part = 0; part < 2 && done < count; part++) {
+    uint64_t from = c->r;
+    gsize want = restart_limit (self, from, count - done);
+    gsize n = rb_ring_core_read (c, data + done, want);
+
+    /* an overwrite ring's consumer skips what was overwritten, always
+     * before the bytes it returns */
+    if (c->r - n != from)
+      record_span (self, from, c->r - n - from, RB_GAP_OVERWRITTEN);
+    done += n;
+    restart_limit (self, c->r, 0);
+    if (n < want)
+      break;
+  }
+  return done;
 }
 
 /* The latest policy: jump to the write position minus the target. */
@@ -408,7 +480,7 @@ keep_latency (RbRingReader *self, uint64_t pos, uint64_t w)
   skip = w - pos - self->target;
   skip += (self->core->frame_size - skip % self->core->frame_size) %
       self->core->frame_size;
-  record (self, pos, skip, RB_GAP_SKIP);
+  record_span (self, pos, skip, RB_GAP_SKIP);
   return pos + skip;
 }
 
@@ -420,38 +492,42 @@ read_positioned (RbRingReader *self, guint8 *data, gsize count)
   uint64_t pos = atomic_load_explicit (&self->position, memory_order_relaxed);
   uint64_t w = rb_ring_core_write_position (c);
   gsize done = 0;
+  int gone = 0;
 
-  check_restart (self, pos);
   if (before (w, pos)) {
     /* positions went back (a producer that started over): resume at the
      * oldest byte held */
     record (self, pos, 0, RB_GAP_PRODUCER_RESTART);
+    self->restart_pending = FALSE;
     pos = rb_ring_core_oldest_position (c);
   }
+  check_restart (self, pos, w);
   if (self->policy == RB_READER_POLICY_LATEST)
     pos = keep_latency (self, pos, w);
+  /* no further than the write position loaded before check_restart() */
+  count = (gsize) MIN ((uint64_t) count, before (pos, w) ? w - pos : 0);
 
-  for (int attempt = 0; attempt < MAX_ATTEMPTS && done < count; attempt++) {
+  while (done < count && gone < MAX_ATTEMPTS) {
     size_t got = 0;
     enum rb_range st = rb_ring_core_read_at (c, pos, data + done,
-        count - done, &got);
+        restart_limit (self, pos, count - done), &got);
 
-    if (st == RB_RANGE_OK) {
+    if (st == RB_RANGE_OK && got > 0) {
       done += got;
       pos += got;
-      if (got == 0)
-        break;
     } else if (st == RB_RANGE_GONE) {
       uint64_t oldest = rb_ring_core_oldest_position (c);
 
+      gone++;
       if (before (pos, oldest)) {
-        record (self, pos, oldest - pos, RB_GAP_OVERWRITTEN);
+        record_span (self, pos, oldest - pos, RB_GAP_OVERWRITTEN);
         pos = oldest;
       }
     } else {
       break;                    /* nothing more written yet */
     }
   }
+  restart_limit (self, pos, 0);
   /* relaxed: single writer; getters on other threads want a number */
   atomic_store_explicit (&self->position, pos, memory_order_relaxed);
   return done;

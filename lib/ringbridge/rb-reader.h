@@ -48,9 +48,10 @@ typedef enum {
  *   position the reader's position then: it takes no stream position
  * @RB_GAP_PRODUCER_RESTART: a new producer took over the ring (its
  *   producer generation changed). Positions continue across a restart, so
- *   its length is normally 0: a mark where the stream is discontinuous; if
+ *   its length is 0: a mark where the stream is discontinuous, at the
+ *   position where the new producer's stream starts (docs/ring.md); if
  *   the write position went back behind the reader, the reader resumes at
- *   the oldest position held and the length is 0 as well
+ *   the oldest position held
  * @RB_GAP_SKIP: the reader skipped the span on purpose (the latest
  *   policy's jump to its target latency)
  *

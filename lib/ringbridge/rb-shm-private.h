@@ -143,6 +143,15 @@ struct rb_shm_header {
    * monitors: a reader that crashed never decrements, and 0 is also what
    * a ring made before the field existed holds (it was unused room). */
   _Atomic uint32_t readers;
+  uint32_t reserved_control2;
+  /* Where the current producer generation's stream starts: the write
+   * position its claim found, stored by rb_shm_claim() before
+   * producer_start_generation (release), so a reader that sees a new
+   * generation can mark the restart exactly (RbRingReader). 0 and 0 in
+   * rings made before the fields existed: a reader then marks the restart
+   * where it noticed it. Untrusted: readers clamp it to what they read. */
+  _Atomic uint64_t producer_start;
+  _Atomic uint32_t producer_start_generation;
 
   /* Clock block, written by the producer: the ring position that stood at
    * a moment of CLOCK_MONOTONIC and of the producer's own clock (JACK's
@@ -211,6 +220,9 @@ static_assert (offsetof (struct rb_shm_header, producer_generation) == 540, "lay
 static_assert (offsetof (struct rb_shm_header, consumer_generation) == 544, "layout");
 static_assert (offsetof (struct rb_shm_header, producer_detached) == 548, "layout");
 static_assert (offsetof (struct rb_shm_header, readers) == 560, "layout");
+static_assert (offsetof (struct rb_shm_header, producer_start) == 568, "layout");
+static_assert (offsetof (struct rb_shm_header, producer_start_generation) == 576,
+    "layout");
 static_assert (offsetof (struct rb_shm_header, clock_seq) == 640, "layout");
 static_assert (offsetof (struct rb_shm_header, clock_position) == 648, "layout");
 static_assert (offsetof (struct rb_shm_header, clock_time_ns) == 656, "layout");

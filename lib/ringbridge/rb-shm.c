@@ -475,6 +475,7 @@ rb_shm_claim (struct rb_shm_header *hdr, int role, uint64_t self,
   _Atomic uint64_t *word = owner_word (hdr, role);
   /* acquire: pairs with the release in rb_shm_release(). */
   uint64_t cur = atomic_load_explicit (word, memory_order_acquire);
+  uint32_t gen;
 
   for (;;) {
     /* relaxed: the creator's fields are written before the ring's magic is
@@ -497,11 +498,21 @@ rb_shm_claim (struct rb_shm_header *hdr, int role, uint64_t self,
             memory_order_acq_rel, memory_order_acquire))
       break;
   }
-  /* relaxed: statistics of the control block, read as hints. */
-  atomic_fetch_add_explicit (role == RB_ROLE_PRODUCER ?
+  /* relaxed: statistics of the control block, read as hints (a reader
+   * that acquires a write position this producer publishes sees it). */
+  gen = atomic_fetch_add_explicit (role == RB_ROLE_PRODUCER ?
       &hdr->producer_generation : &hdr->consumer_generation, 1,
-      memory_order_relaxed);
+      memory_order_relaxed) + 1;
   if (role == RB_ROLE_PRODUCER) {
+    /* relaxed: write_pos is ours now, and the claim's acquire made the
+     * predecessor's last store visible; producer_start is published by
+     * the release store of its generation (pairs with the acquire load in
+     * rb-reader.c, check_restart()) */
+    atomic_store_explicit (&hdr->producer_start,
+        atomic_load_explicit (&hdr->write_pos, memory_order_relaxed),
+        memory_order_relaxed);
+    atomic_store_explicit (&hdr->producer_start_generation, gen,
+        memory_order_release);
     atomic_store_explicit (&hdr->producer_detached, 0, memory_order_relaxed);
     /* A new producer starts a new stream: an end of stream its
      * predecessor marked is over. release: pairs with the acquire load in
@@ -540,7 +551,9 @@ reader_count_add (struct rb_shm_header *hdr, int delta)
   uint32_t v = atomic_load_explicit (&hdr->readers, memory_order_relaxed);
 
   do {
-    if ((delta < 0 && v == 0) || (delta > 0 && v >= RB_SHM_MAX_READERS))
+    /* a forged value above the limit is left alone for monitors to see */
+    if (v > RB_SHM_MAX_READERS || (delta < 0 && v == 0) ||
+        (delta > 0 && v == RB_SHM_MAX_READERS))
       return;
     /* relaxed: as above; the CAS only keeps concurrent attaches exact */
   } while (!atomic_compare_exchange_weak_explicit (&hdr->readers, &v,

@@ -10,8 +10,8 @@
 #include <ringbridge/rb-ring.h>
 #include <ringbridge/rb-ring-status.h>
 #include <ringbridge/rb-timing.h>
-#include <ringbridge/rb-ring-watch.h>
-#include <ringbridge/rb-reader.h>
 #include <ringbridge/rb-ring-items.h>
+#include <ringbridge/rb-reader.h>
+#include <ringbridge/rb-ring-watch.h>
 
 #undef RINGBRIDGE_INSIDE

@@ -548,6 +548,18 @@ hostile_issue_11 (const char *hdir, const char *adir)
   op (&s, FUZZ_OP_QUERY, 0, 0, 0);
   expect ("hostile-timing", &s, RB_SHM_OK, "");
   emit (hdir, "hostile-timing", &s);
+
+  /* Issue #14: the advisory readers count forged (above the limit, then
+   * 0 under an attached reader): a reader attaches, reads and closes. */
+  header (&h, PAGE, 4096, RB_CORE_FLAG_OVERWRITE, RB_FORMAT_NONE, 0, 0);
+  atomic_store (&h.readers, UINT32_MAX);
+  seed_begin (&s, PAGE + 4096, &h);
+  byte (&s, ROLE (RB_ROLE_READER));
+  op (&s, FUZZ_OP_QUERY, 0, 0, 0);
+  op (&s, FUZZ_OP_PEER_POKE, POKE_AT (readers), 0, 0);
+  op (&s, FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (50), 0);
+  op (&s, FUZZ_OP_QUERY, 0, 0, 0);
+  emit (adir, "hostile-readers-count", &s);
 }
 
 /* Issue #15: item rings (the items block and the descriptor), valid and

@@ -144,6 +144,9 @@ side_clear (Side *s)
 {
   for (guint c = 0; c < CHANNELS; c++)
     g_free (s->bufs[c]);
+  /* the tap a hook may have given the side (test-jack-rt-reader.c) */
+  rb_jack_tap_free (atomic_load (&s->rt.tap));
+  atomic_store (&s->rt.tap, NULL);
   /* the resampler a hook may have given the side (test-jack-rt-resample.c) */
   if (s->rt.rs != NULL)
     rb_jack_resampler_free (s->rt.rs);
@@ -733,6 +736,14 @@ test_swap (void)
  * without a ring; every other play side bounds its fill (--frames) */
 #define N_PAIRS (N_FORMATS + 2)
 
+/* test-jack-rt-reader.c: the odd pairs' rings overwrite, and their play
+ * sides read them as readers (play --reader) */
+#ifdef RB_TEST_READER_SIDE
+#define PAIR_FLAGS(k) ((k) % 2 == 1 ? RB_RING_FLAGS_OVERWRITE : 0)
+#else
+#define PAIR_FLAGS(k) 0
+#endif
+
 typedef struct {
   RbRing *rings[N_PAIRS];
   Side play[N_PAIRS], rec[N_PAIRS];
@@ -749,7 +760,7 @@ workload_init (Workload *w)
   fake.frames = G_MAXUINT32 - 1000000;
   for (guint k = 0; k < N_PAIRS; k++) {
     if (k < N_FORMATS)
-      w->rings[k] = audio_ring (FORMAT (k), 2048, 0);
+      w->rings[k] = audio_ring (FORMAT (k), 2048, PAIR_FLAGS (k));
     else if (k == N_FORMATS)
       w->rings[k] = audio_ring (RB_SAMPLE_FORMAT_F32LE, 2048,
           RB_RING_FLAGS_OVERWRITE);
@@ -765,6 +776,10 @@ workload_init (Workload *w)
     /* test-jack-rt-resample.c: every side resamples */
     RB_TEST_RESAMPLE_SIDE (&w->play[k].rt, k % 2 == 1 ? 96 : 512);
     RB_TEST_RESAMPLE_SIDE (&w->rec[k].rt, 512);
+#endif
+#ifdef RB_TEST_READER_SIDE
+    if (k % 2 == 1 && w->rings[k] != NULL)
+      RB_TEST_READER_SIDE (&w->play[k].rt, w->rings[k], k);
 #endif
   }
   fake.devnull = fopen ("/dev/null", "w");
@@ -859,9 +874,14 @@ assert_coverage (Workload *w)
   g_assert_cmpuint (w->callbacks, >=, N_CALLBACKS);
   g_assert_cmpuint (underruns, >, 0);
   g_assert_cmpuint (overruns, >, 0);
+#ifdef RB_TEST_READER_COVERAGE
+  /* readers skip by their policy, not by a bound */
+  RB_TEST_READER_COVERAGE (w);
+#else
   g_assert_cmpuint (skipped, >, 0);
   g_assert_cmpuint (get (&w->play[N_FORMATS].rt.skipped_frames),
       >, 0);
+#endif
   g_assert_cmpuint (played, >, 0);
   g_assert_cmpuint (recorded, >, 0);
   g_assert_true (wrapped);
@@ -1061,6 +1081,9 @@ test_faults_lazy_page (void)
 #endif /* RB_TEST_RTSAN */
 
 static const RbTestCase cases[] = {
+#ifdef RB_TEST_EXTRA_CASES
+  RB_TEST_EXTRA_CASES
+#endif
   /* in test-jack-rt-rtsan too: there every callback runs under RTSan */
   { "/jack/callback/play-formats", test_play_formats },
   { "/jack/callback/play-underrun", test_play_underrun },

@@ -752,6 +752,14 @@ USAGE_CASES = [
     (["record", "x", "--latency", "3600.1s"], "invalid --latency '3600.1s'"),
     (["record", "x", "--latency", "-5ms"], "invalid --latency '-5ms'"),
     (["play", "x", "--stats", "99ms"], "invalid --stats '99ms'"),
+    (["play", "x", "--reader=bogus"], "invalid --reader 'bogus'"),
+    (["play", "x", "--reader=latest"],
+     "--reader=latest needs --frames or --latency"),
+    (["play", "x", "--reader", "--latency", "10"],
+     "bound a reader only with --reader=latest"),
+    (["play", "x", "--reader", "--resample", "auto"],
+     "--resample is for the ring's consumer"),
+    (["record", "x", "--reader"], "--reader is for play, not record"),
     (["record", "y" * 50], "the default client name"),
 ]
 

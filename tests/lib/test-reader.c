@@ -17,6 +17,7 @@
 #include "../common/rb-test.h"
 #include "../common/rb-test-ring.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -24,6 +25,10 @@
 #include <stdatomic.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#ifdef HAVE_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
 
 #define CAP 4096
 
@@ -298,15 +303,27 @@ open_role (const gchar *name, RbRingRole role)
   return ring;
 }
 
-/* A new producer takes the ring over: a PRODUCER_RESTART mark where the
- * reader noticed it, and the first producer to arrive is none. */
-static void
-test_restart (void)
+/* A new named 4096-byte overwrite ring, this object holding @role. */
+static RbRing *
+create_named (const gchar *name, RbRingRole role)
 {
   g_autoptr (GError) error = NULL;
+  RbRing *ring = rb_ring_create (name, CAP, RB_RING_FLAGS_OVERWRITE, role,
+      0600, &error);
+
+  g_assert_no_error (error);
+  return ring;
+}
+
+/* A new producer takes the ring over: a PRODUCER_RESTART mark exactly
+ * where its stream starts (the header's producer_start), for a reader that
+ * lags behind it (catch-up) and for the consumer (lossless); the first
+ * producer to arrive is none. */
+static void
+restart_case (RbReaderPolicy policy)
+{
   g_autofree gchar *name = unique_name ();
-  g_autoptr (RbRing) owner = rb_ring_create (name, CAP,
-      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_CONSUMER, 0600, &error);
+  g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
   g_autoptr (RbRing) tap = NULL;
   g_autoptr (RbRingReader) reader = NULL;
   RbRing *producer;
@@ -314,9 +331,10 @@ test_restart (void)
   guint8 buf[64];
   RbGap gap;
 
-  g_assert_no_error (error);
-  tap = open_role (name, RB_RING_ROLE_READER);
-  reader = new_reader (tap, RB_READER_POLICY_CATCH_UP, 0);
+  /* the lossless reader is the consumer: the owner */
+  tap = policy == RB_READER_POLICY_LOSSLESS ? g_object_ref (owner) :
+      open_role (name, RB_RING_ROLE_READER);
+  reader = new_reader (tap, policy, 0);
 
   producer = open_role (name, RB_RING_ROLE_PRODUCER);
   write_pattern (producer, 100);
@@ -327,12 +345,74 @@ test_restart (void)
 
   producer = open_role (name, RB_RING_ROLE_PRODUCER);
   write_pattern (producer, 100);
+  /* the old producer's bytes first: the mark is ahead, at 100 */
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, 30), ==, 30);
+  g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
+  g_assert_cmpuint (check_read (reader, 60, &t), ==, 60);
+  g_assert_true (t.ok);
+  g_assert_cmpuint (t.n_gaps, ==, 1);
+  g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 140);
+  /* again, taking the mark by hand */
+  rb_ring_close (producer);
+  g_object_unref (producer);
+  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  write_pattern (producer, 10);
+  g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 64);
   g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
   g_assert_cmpint (gap.cause, ==, RB_GAP_PRODUCER_RESTART);
-  g_assert_cmpuint (gap.position, ==, 50);
+  g_assert_cmpuint (gap.position, ==, 200);
   g_assert_cmpuint (gap.length, ==, 0);
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
+  g_assert_cmpuint (rb_ring_reader_get_gap_total (reader,
+          RB_GAP_PRODUCER_RESTART), ==, 0);
+  rb_ring_close (producer);
+  g_object_unref (producer);
+  rb_ring_unlink (name, NULL);
+}
+
+static void
+test_restart (void)
+{
+  restart_case (RB_READER_POLICY_CATCH_UP);
+}
+
+static void
+test_restart_lossless (void)
+{
+  restart_case (RB_READER_POLICY_LOSSLESS);
+}
+
+/* A forged producer_start (past the write position) is not believed: the
+ * restart is marked where the reader noticed it, and reading goes on. */
+static void
+test_restart_hostile (void)
+{
+  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *path = rb_ring_name_to_path (name);
+  g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
+  g_autoptr (RbRing) tap = open_role (name, RB_RING_ROLE_READER);
+  g_autoptr (RbRingReader) reader =
+      new_reader (tap, RB_READER_POLICY_CATCH_UP, 0);
+  const guint64 forged = 5000;
+  RbRing *producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  Tally t = { .ok = TRUE };
+  int fd;
+
+  write_pattern (producer, 100);
+  check_read (reader, 50, &t);
+  rb_ring_close (producer);
+  g_object_unref (producer);
+  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  write_pattern (producer, 100);
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  /* producer_start: control block offset 56, header offset 568 */
+  g_assert_cmpint (pwrite (fd, &forged, 8, 568), ==, 8);
+  close (fd);
+  g_assert_cmpuint (check_read (reader, 1000, &t), ==, 150);
+  g_assert_true (t.ok);
+  g_assert_cmpuint (t.n_gaps, ==, 1);
+  g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 200);
   rb_ring_close (producer);
   g_object_unref (producer);
   rb_ring_unlink (name, NULL);
@@ -363,9 +443,9 @@ test_journal_overflow (void)
   g_assert_cmpuint (rb_ring_reader_get_gaps_merged (reader), ==,
       200 - RB_RING_READER_JOURNAL_SIZE);
   g_assert_cmpuint (rb_ring_reader_get_gap_total (reader, RB_GAP_SKIP), ==,
-      100 * 32);
+      (guint64) 100 * 32);
   g_assert_cmpuint (rb_ring_reader_get_gap_total (reader, RB_GAP_UNDERRUN),
-      ==, 100 * 5);
+      ==, (guint64) 100 * 5);
   while (rb_ring_reader_pop_gap (reader, &gap)) {
     if (n++ == 0)
       first = gap;
@@ -411,7 +491,7 @@ test_getters_pure (void)
   readers[0] = new_reader (ring, RB_READER_POLICY_CATCH_UP, 0);
   readers[1] = new_reader (ring, RB_READER_POLICY_LATEST, 1024);
   readers[2] = new_reader (ring, RB_READER_POLICY_LOSSLESS, 0);
-  write_pattern (ring, 3 * CAP);
+  write_pattern (ring, (gsize) 3 * CAP);
   for (guint r = 0; r < 3; r++) {
     RbRingReader *reader = readers[r];
     gsize avail = rb_ring_reader_get_available (reader);
@@ -431,7 +511,7 @@ test_getters_pure (void)
     g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 64);
     g_assert_cmpuint (rb_ring_reader_get_gaps_pending (reader), ==, 1);
     g_assert_cmpuint (rb_ring_reader_get_position (reader), ==,
-        3 * CAP - avail + 64);
+        (guint64) 3 * CAP - avail + 64);
   }
   for (guint r = 0; r < 3; r++)
     rb_ring_reader_unref (readers[r]);
@@ -460,7 +540,7 @@ test_bad_input (void)
   rb_test_assert_refused (rb_ring_reader_new (plain, RB_READER_POLICY_LATEST,
           64, &error), &error, RB_RING_ERROR_INVALID_ROLE, "latest policy");
   rb_test_assert_refused (rb_ring_reader_new (over, RB_READER_POLICY_LATEST,
-          2 * CAP, &error), &error, RB_RING_ERROR_INVALID_CAPACITY,
+          (guint64) 2 * CAP, &error), &error, RB_RING_ERROR_INVALID_CAPACITY,
       "at most the ring's");
   rb_test_assert_refused (rb_ring_reader_new (over, RB_READER_POLICY_LATEST,
           0, &error), &error, RB_RING_ERROR_INVALID_CAPACITY, "at least one");
@@ -475,9 +555,8 @@ test_bad_input (void)
   rb_test_assert_refused (rb_ring_reader_new (records,
           RB_READER_POLICY_LOSSLESS, 0, &error), &error,
       RB_RING_ERROR_INVALID_FLAGS, "records ring");
-  owner = rb_ring_create (name, CAP, RB_RING_FLAGS_OVERWRITE,
-      RB_RING_ROLE_PRODUCER, 0600, &error);
-  g_assert_no_error (error);
+  owner = create_named (name, RB_RING_ROLE_PRODUCER);
+  g_assert_cmpint (rb_ring_get_role (owner), ==, RB_RING_ROLE_PRODUCER);
   tap = open_role (name, RB_RING_ROLE_READER);
   rb_test_assert_refused (rb_ring_reader_new (tap, RB_READER_POLICY_LOSSLESS,
           0, &error), &error, RB_RING_ERROR_INVALID_ROLE, "consumer role");
@@ -509,12 +588,10 @@ test_reader_count (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree gchar *name = unique_name ();
-  g_autoptr (RbRing) owner = rb_ring_create (name, CAP,
-      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_PRODUCER, 0600, &error);
+  g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_PRODUCER);
   RbRing *a, *b;
   RbRingStatus status;
 
-  g_assert_no_error (error);
   a = open_role (name, RB_RING_ROLE_READER);
   b = open_role (name, RB_RING_ROLE_READER);
   g_assert_true (rb_ring_status_read_named (name, &status, &error));
@@ -527,6 +604,50 @@ test_reader_count (void)
   g_object_unref (b);           /* finalize closes */
   rb_ring_get_status (owner, &status);
   g_assert_cmpint (status.readers, ==, 0);
+  rb_ring_unlink (name, NULL);
+}
+
+/* A hostile count in the header: reported as unknown (-1), never wrapped
+ * by attaching or closing readers. */
+static void
+test_reader_count_hostile (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *path = rb_ring_name_to_path (name);
+  g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_PRODUCER);
+  const guint32 forged = 0xffffffffu, zero = 0;
+  RbRingStatus status;
+  RbRing *tap;
+  int fd;
+
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  /* the readers count: control block offset 48, header offset 560 */
+  g_assert_cmpint (pwrite (fd, &forged, 4, 560), ==, 4);
+  rb_ring_get_status (owner, &status);
+  g_assert_cmpint (status.readers, ==, -1);
+  tap = open_role (name, RB_RING_ROLE_READER);
+  rb_ring_close (tap);
+  g_object_unref (tap);
+  g_assert_true (rb_ring_status_read_named (name, &status, &error));
+  g_assert_cmpint (status.readers, ==, -1);
+  {
+    guint32 raw = 0;
+    int rfd = open (path, O_RDONLY);
+
+    g_assert_cmpint (pread (rfd, &raw, 4, 560), ==, 4);
+    g_assert_cmphex (raw, ==, forged);   /* left as it was */
+    close (rfd);
+  }
+  /* and a reader closing at 0 does not wrap below it */
+  g_assert_cmpint (pwrite (fd, &zero, 4, 560), ==, 4);
+  tap = open_role (name, RB_RING_ROLE_READER);
+  g_assert_cmpint (pwrite (fd, &zero, 4, 560), ==, 4);
+  g_object_unref (tap);
+  rb_ring_get_status (owner, &status);
+  g_assert_cmpint (status.readers, ==, 0);
+  close (fd);
   rb_ring_unlink (name, NULL);
 }
 
@@ -565,7 +686,7 @@ reader_thread (void *data)
 static void
 writer_loop (RbRing *ring, guint64 total)
 {
-  g_autofree guint8 *buf = g_malloc (CAP);
+  g_autofree guint8 *buf = g_malloc (2 * CAP);
   guint32 seed = 7;
   guint64 pos = rb_ring_get_write_position (ring);
   guint64 end = pos + total;
@@ -574,7 +695,9 @@ writer_loop (RbRing *ring, guint64 total)
     gsize n;
 
     seed = seed * 1103515245u + 12345u;
-    n = MIN (1 + (seed >> 8) % (CAP / 8), end - pos);
+    /* now and then a burst of two rings' worth, which laps any reader */
+    n = MIN ((seed >> 4) % 64 == 0 ? 2 * CAP : 1 + (seed >> 8) % (CAP / 8),
+        end - pos);
     fill_pattern (buf, pos, n);
     g_assert_cmpuint (rb_ring_write (ring, buf, n), ==, n);
     pos += n;
@@ -590,6 +713,9 @@ check_totals (ReaderThread *rt, guint64 written)
   Tally *t = &rt->tally;
 
   g_assert_true (t->ok);
+  /* the bursts hold bytes no reader can see: the gap paths ran */
+  g_assert_cmpuint (t->n_gaps, >, 0);
+  g_assert_cmpuint (t->delivered, >, 0);
   g_assert_cmpuint (t->delivered + t->gaps[RB_GAP_OVERWRITTEN] +
       t->gaps[RB_GAP_SKIP], ==, written);
   for (int c = RB_GAP_OVERWRITTEN; c <= RB_GAP_SKIP; c++)
@@ -641,20 +767,24 @@ test_stress_threads (void)
 static void
 test_stress_process (void)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree gchar *name = unique_name ();
-  g_autoptr (RbRing) owner = rb_ring_create (name, CAP,
-      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_CONSUMER, 0600, &error);
+  g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
   g_autoptr (RbRing) tap = NULL;
   pid_t pid;
   int status;
 
-  g_assert_no_error (error);
   tap = open_role (name, RB_RING_ROLE_READER);
   pid = fork ();
   g_assert_cmpint (pid, >=, 0);
   if (pid == 0) {
-    RbRing *producer = rb_ring_open (name, RB_RING_ROLE_PRODUCER, NULL);
+    RbRing *producer;
+
+#ifdef HAVE_VALGRIND_H
+    /* the child holds copies of the parent's objects it never frees:
+     * only the parent's leaks count (meson test --setup valgrind) */
+    VALGRIND_CLO_CHANGE ("--leak-check=no");
+#endif
+    producer = rb_ring_open (name, RB_RING_ROLE_PRODUCER, NULL);
 
     if (producer == NULL)
       _exit (3);
@@ -677,10 +807,13 @@ static const RbTestCase cases[] = {
   { "/reader/lossless/plain", test_lossless_plain },
   { "/reader/cause/underrun", test_underrun },
   { "/reader/cause/restart", test_restart },
+  { "/reader/cause/restart-lossless", test_restart_lossless },
+  { "/reader/cause/restart-hostile", test_restart_hostile },
   { "/reader/journal-overflow", test_journal_overflow },
   { "/reader/getters-pure", test_getters_pure },
   { "/reader/bad-input", test_bad_input },
   { "/reader/count", test_reader_count },
+  { "/reader/count-hostile", test_reader_count_hostile },
   { "/reader/stress/threads", test_stress_threads },
   { "/reader/stress/process", test_stress_process },
 };

@@ -176,6 +176,8 @@ def test_closed(oring):
     reader = oring.reader()
     with reader:
         assert reader.read(10) == b''
+        assert repr(reader) == '<RingReader catch-up, position 0>'
+    assert repr(reader) == '<RingReader closed>'
     with pytest.raises(RingBridge.RingClosedError, match='reader is closed'):
         reader.read(10)
     other = oring.reader()

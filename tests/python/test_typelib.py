@@ -51,7 +51,8 @@ def header(name):
 def declared_functions():
     names = set()
     for h in ('rb-ring.h', 'rb-ring-status.h', 'rb-types.h', 'rb-timing.h',
-              'rb-ring-watch.h', 'rb-reader.h', 'rb-ring-items.h'):
+              'rb-ring-items.h',
+              'rb-reader.h', 'rb-ring-watch.h'):
         names.update(re.findall(r'\b(rb_[a-z0-9_]+)\s*\(', header(h)))
     # GType getters are not functions in the GIR but the types' get-type
     # attributes: test_gtypes covers them.

@@ -144,7 +144,20 @@ void __rtsan_realtime_exit (void);
   X (rb_ring_get_item_descriptor) \
   X (rb_ring_is_item_ring) \
   X (rb_ring_write_items) \
-  X (rb_ring_read_items)
+  X (rb_ring_read_items) \
+  X (rb_ring_reader_ref) \
+  X (rb_ring_reader_read) \
+  X (rb_ring_reader_read_frames) \
+  X (rb_ring_reader_mark_underrun) \
+  X (rb_ring_reader_pop_gap) \
+  X (rb_ring_reader_get_available) \
+  X (rb_ring_reader_get_position) \
+  X (rb_ring_reader_get_gap_total) \
+  X (rb_ring_reader_get_gaps_merged) \
+  X (rb_ring_reader_get_gaps_pending) \
+  X (rb_ring_reader_get_ring) \
+  X (rb_ring_reader_get_policy) \
+  X (rb_ring_reader_get_target_latency)
 
 #define RT_ENUM(f) RT_##f,
 enum { RT_FUNCS (RT_ENUM) N_RT_FUNCS };
@@ -177,6 +190,8 @@ typedef struct {
   RbRing *records;
   RbRing *audio[N_FORMATS];
   RbRing *audio_ow[N_FORMATS];
+  RbRingReader *readers[3];       /* of bytes_ow: each policy */
+  guint64 reader_refs[3];         /* taken in the workload, dropped after */
   GBytes *gbytes;
 
   /* Test-owned memory the callbacks use, all touched before any run. */
@@ -222,6 +237,11 @@ workload_init (Workload *w)
   g_assert_no_error (error);
   w->records = rb_ring_new_full (BYTE_CAPACITY, RB_RING_FLAGS_RECORDS, &error);
   g_assert_no_error (error);
+  for (guint r = 0; r < G_N_ELEMENTS (w->readers); r++) {
+    w->readers[r] = rb_ring_reader_new (w->bytes_ow,
+        (RbReaderPolicy) r, r == RB_READER_POLICY_LATEST ? 512 : 0, &error);
+    g_assert_no_error (error);
+  }
   for (guint f = 0; f < N_FORMATS; f++) {
     w->audio[f] = rb_ring_new_audio (FORMAT (f), CHANNELS, RATE, AUDIO_FRAMES,
         RB_RING_FLAGS_NONE, &error);
@@ -278,6 +298,12 @@ workload_clear (Workload *w)
   g_clear_object (&w->bytes);
   g_clear_object (&w->bytes_ow);
   g_clear_object (&w->records);
+  for (guint r = 0; r < G_N_ELEMENTS (w->readers); r++) {
+    for (; w->readers[r] != NULL && w->reader_refs[r] > 0;
+        w->reader_refs[r]--)
+      rb_ring_reader_unref (w->readers[r]);
+    g_clear_pointer (&w->readers[r], rb_ring_reader_unref);
+  }
   for (guint f = 0; f < N_FORMATS; f++) {
     g_clear_object (&w->audio[f]);
     g_clear_object (&w->audio_ow[f]);
@@ -529,6 +555,35 @@ byte_overwrite (Workload *w, guint64 i)
     w->short_reads++;
 }
 
+/* RbRingReader (issue #14): each policy reads the lapped ring, records and
+ * pops its gaps; the getters. */
+static void
+byte_readers (Workload *w, guint64 i)
+{
+  RbGap gap;
+
+  byte_overwrite (w, i);
+  for (guint r = 0; r < G_N_ELEMENTS (w->readers); r++) {
+    RbRingReader *rd = w->readers[r];
+
+    w->sink += CALL (w, rb_ring_reader_get_available, rd);
+    w->sink += CALL (w, rb_ring_reader_read, rd, w->out, 256);
+    w->sink += CALL (w, rb_ring_reader_read_frames, rd, w->out, 16);
+    CALL (w, rb_ring_reader_mark_underrun, rd, 1);
+    w->sink += CALL (w, rb_ring_reader_get_position, rd) +
+        CALL (w, rb_ring_reader_get_gap_total, rd, RB_GAP_OVERWRITTEN) +
+        CALL (w, rb_ring_reader_get_gaps_merged, rd) +
+        CALL (w, rb_ring_reader_get_gaps_pending, rd) +
+        CALL (w, rb_ring_reader_get_target_latency, rd) +
+        (guint) CALL (w, rb_ring_reader_get_policy, rd);
+    while (CALL (w, rb_ring_reader_pop_gap, rd, &gap))
+      w->sink += gap.length;
+    w->sink += CALL (w, rb_ring_reader_get_ring, rd) == w->bytes_ow;
+    if (CALL (w, rb_ring_reader_ref, rd) == rd)   /* dropped at the end */
+      w->reader_refs[r]++;
+  }
+}
+
 /* Plain audio ring: overrun at a frame boundary, read at an absolute frame,
  * then underrun, in frames and deinterleaved. */
 static void
@@ -693,7 +748,7 @@ static const struct {
   { byte_positions, FALSE },
   { facts, FALSE },
   { byte_eos, FALSE },
-  { byte_overwrite, FALSE },
+  { byte_readers, FALSE },
   { audio_full_empty, TRUE },
   { audio_overwrite, TRUE },
   { audio_zero_copy, TRUE },

@@ -87,6 +87,9 @@ uint64_t rb_ring_get_overwritten (RbRing *ring);
 void rb_record_info_init (RbRecordInfo *info, uint32_t type, uint32_t size);
 size_t rb_sample_format_get_size (RbSampleFormat format);
 const char *rb_sample_format_to_string (RbSampleFormat format);
+size_t rb_ring_get_item_size (RbRing *ring);
+const char *rb_ring_get_item_descriptor (RbRing *ring);
+int rb_ring_is_item_ring (RbRing *ring);
 
 /* the producer */
 size_t rb_ring_write (RbRing *ring, const uint8_t *data, size_t count);
@@ -102,6 +105,7 @@ int rb_ring_write_record_commit (RbRing *ring, const RbRecordInfo *info);
 void rb_ring_set_end_of_stream (RbRing *ring);
 void rb_ring_set_clock_point (RbRing *ring, uint64_t position, int64_t monotonic_ns, uint64_t clock_frames);
 int rb_ring_stamp_producer (RbRing *ring, uint64_t position, int64_t time_ns);
+size_t rb_ring_write_items (RbRing *ring, const void *items, size_t n_items);
 
 /* the consumer */
 size_t rb_ring_read (RbRing *ring, uint8_t *data, size_t count);
@@ -120,6 +124,7 @@ void rb_ring_read_record_release (RbRing *ring);
 int rb_ring_skip_record (RbRing *ring);
 void rb_ring_reset (RbRing *ring);
 int rb_ring_stamp_consumer (RbRing *ring, uint64_t position, int64_t time_ns);
+size_t rb_ring_read_items (RbRing *ring, void *items, size_t n_items);
 """
 
 # RT-safe calls left out of the text, and why (the test reads this too).

@@ -258,8 +258,7 @@ class RingReader:
         return self._gi.get_gaps_merged()
 
     def __repr__(self):
-        state = 'closed' if self._gi is None else 'position %d' % (
-            self._gi.get_position())
-        return '<RingReader %s, %s>' % (
-            self._gi.get_policy().value_nick if self._gi is not None
-            else '', state)
+        if self._gi is None:
+            return '<RingReader closed>'
+        return '<RingReader %s, position %d>' % (
+            self._gi.get_policy().value_nick, self._gi.get_position())
