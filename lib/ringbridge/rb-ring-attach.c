@@ -238,6 +238,12 @@ rb_ring_release_roles (RbRing *self)
   if (self->role == RB_RING_ROLE_READER)
     rb_shm_reader_leave (hdr);
   self->claimed = FALSE;
+  /* a peer's readiness watch for PEER_LEFT (rb-ring-watch.c); relaxed: a
+   * hint, a watch that appears later looks at the owner words itself */
+  if (atomic_load_explicit (&hdr->watch_data_announce, memory_order_relaxed)
+      != 0 || atomic_load_explicit (&hdr->watch_space_announce,
+          memory_order_relaxed) != 0)
+    rb_watch_poke (self->map.fd);
 }
 
 /* Makes a new ring in @fd (a memfd, or a fresh named object of size 0). */
@@ -271,6 +277,7 @@ init_new (RbRing *self, int fd, size_t page, size_t header_size,
   atomic_store_explicit (&hdr->creator_role, (uint32_t) self->role,
       memory_order_relaxed);
   rb_ring_core_init (self->core, hdr, (uint8_t *) hdr + header_size);
+  self->core->notify_fd = self->map.fd;   /* readiness watches */
   if (!claim_roles (self, error))
     return FALSE;
   rb_shm_header_publish (hdr);
@@ -553,6 +560,7 @@ init_attach (RbRing *self, int fd, GError **error)
     return FALSE;
   rb_ring_core_init_identity (self->core, &id, rb_ring_header_of (self),
       (uint8_t *) self->map.base + id.header_size);
+  self->core->notify_fd = self->map.fd;   /* readiness watches */
 
   self->flags = (RbRingFlags) id.flags;
   self->format = (RbSampleFormat) id.sample_format;

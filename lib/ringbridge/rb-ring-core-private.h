@@ -78,12 +78,16 @@ struct rb_ring_core {
   uint32_t sample_size;
   uint64_t origin;              /* position of the first byte ever written */
   bool seq_fence;               /* membarrier() unavailable: see rb-wait.c */
+  /* The ring's file, touched (futimens) to wake readiness watches
+   * (rb-ring-watch.c); -1: none. Set once before the ring is used. */
+  int notify_fd;
 
   /* Producer-private. */
   alignas (RB_CACHELINE) uint64_t w;    /* our write position */
   uint64_t w_cached_read;       /* last read_pos we loaded */
   bool w_broken;                /* the consumer published an impossible read_pos */
   uint32_t w_data_announce_woken;       /* data_announce at our last wake */
+  uint32_t w_watch_answered;    /* watch_data_announce at our last notify */
   uint64_t w_record_max;        /* records: payload room handed out */
   struct rb_timing_side w_timing;       /* stamps (rb-timing.c) */
 
@@ -93,6 +97,7 @@ struct rb_ring_core {
   uint64_t r_acquired_end;      /* end of the region read_acquire handed out */
   bool r_broken;                /* the producer published an impossible write_pos */
   uint32_t r_space_announce_woken;      /* space_announce at our last wake */
+  uint32_t r_watch_answered;    /* watch_space_announce at our last notify */
   uint64_t r_record_total;      /* records: size of the record handed out */
   struct rb_timing_side r_timing;       /* stamps (rb-timing.c) */
 };

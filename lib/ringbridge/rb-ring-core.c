@@ -25,7 +25,8 @@
  * Everything here is realtime-safe: no allocation, no lock, bounded loops,
  * and no system call except one FUTEX_WAKE after a publish, only when the
  * other side announced a wait that no earlier wake answered
- * (wake_waiters()). Positions loaded from shared memory are checked before use,
+ * (wake_waiters()), and one futimens() when a readiness watch announced
+ * itself and the publish reached its target (watch_due()). Positions loaded from shared memory are checked before use,
  * so a corrupt peer can make the ring return nothing, never copy out of
  * bounds. */
 
@@ -69,6 +70,17 @@ rb_ring_core_init_identity (struct rb_ring_core *c,
       memory_order_relaxed) - 1;
   c->r_space_announce_woken = atomic_load_explicit (&hdr->space_announce,
       memory_order_relaxed) - 1;
+  /* relaxed, as above. 0 means never watched: then nothing is due
+   * (watch_due()); otherwise one less, as for the waits. */
+  c->w_watch_answered = atomic_load_explicit (&hdr->watch_data_announce,
+      memory_order_relaxed);
+  c->r_watch_answered = atomic_load_explicit (&hdr->watch_space_announce,
+      memory_order_relaxed);
+  if (c->w_watch_answered != 0)
+    c->w_watch_answered--;
+  if (c->r_watch_answered != 0)
+    c->r_watch_answered--;
+  c->notify_fd = -1;
   c->seq_fence = !rb_barrier_registered ();
   rb_timing_core_init (c);
 }
@@ -179,6 +191,50 @@ wake_waiters (const struct rb_ring_core *c, _Atomic uint32_t *waiters,
   rb_wake (word);
 }
 
+/* After a publish of @pos: pokes the readiness watches (rb-ring-watch.c)
+ * if one announced itself since our last poke and waits for a position we
+ * reached (or @force: the end of the stream concerns every watch). With no
+ * watch ever (announce 0) or every announcement answered, this is one load
+ * of the wait block's line, which wake_waiters() just loaded anyway, and
+ * no system call; a target not reached adds a second load. The ordering
+ * is wake_waiters()'s: the watch stores its target and bumps @announce
+ * (seq_cst) before its membarrier() and its re-check of the position, so
+ * either its re-check sees our publish or these loads see its
+ * announcement. */
+static inline void
+watch_due (const struct rb_ring_core *c, _Atomic uint32_t *announce,
+    _Atomic uint64_t *target, _Atomic uint64_t *answered, uint32_t *last,
+    uint64_t pos, bool force)
+{
+  uint32_t a;
+  uint64_t t;
+
+  if (c->seq_fence) {
+    /* seq_cst: pairs with the watch's seq_cst increment of @announce. */
+    a = atomic_load_explicit (announce, memory_order_seq_cst);
+    /* seq_cst: the target stored before that increment. */
+    t = atomic_load_explicit (target, memory_order_seq_cst);
+  } else {
+    /* relaxed after a compiler barrier: the CPU barrier is the watch's
+     * membarrier(), as for wake_waiters(). A target older than @a only
+     * makes the poke early or late by one publish: the watch re-checks
+     * and re-arms either way. */
+    atomic_signal_fence (memory_order_seq_cst);
+    a = atomic_load_explicit (announce, memory_order_relaxed);
+    if (a == *last)
+      return;
+    t = atomic_load_explicit (target, memory_order_relaxed);
+  }
+  if (a == *last || (!force && (int64_t) (pos - t) < 0))
+    return;
+  *last = a;
+  /* release: pairs with the acquire load in arm_side() (rb-ring-watch.c):
+   * a watch that finds its crossed target answered knows this poke, made
+   * after the store, reaches every watch armed before it. */
+  atomic_store_explicit (answered, t, memory_order_release);
+  rb_watch_poke (c->notify_fd);
+}
+
 /* Each memory order below is a constant in its own call: an order that is
  * not a compile-time constant makes GCC emit seq_cst (an xchg on x86) for
  * every call, which costs the realtime side a locked instruction per
@@ -202,6 +258,8 @@ publish_write (struct rb_ring_core *c, uint64_t w)
   else
     atomic_store_explicit (&c->hdr->write_pos, w, RB_MO_PUBLISH_WRITE);
   wake_data_waiters (c);
+  watch_due (c, &c->hdr->watch_data_announce, &c->hdr->watch_data_target,
+      &c->hdr->watch_data_answered, &c->w_watch_answered, w, false);
   /* a timing stamp every step (rb-timing.c); private fields only */
   if (c->w_timing.on && !pos_before (w, c->w_timing.next))
     rb_timing_stamp_auto (c, RB_TIMING_PRODUCER, w);
@@ -344,6 +402,8 @@ rb_ring_core_set_eos (struct rb_ring_core *c)
   else
     atomic_store_explicit (&c->hdr->eos, 1, memory_order_release);
   wake_data_waiters (c);
+  watch_due (c, &c->hdr->watch_data_announce, &c->hdr->watch_data_target,
+      &c->hdr->watch_data_answered, &c->w_watch_answered, c->w, true);
 }
 
 /* --- consumer ------------------------------------------------------------ */
@@ -361,6 +421,8 @@ publish_read (struct rb_ring_core *c, uint64_t r)
     atomic_store_explicit (&c->hdr->read_pos, r, RB_MO_PUBLISH_READ);
   wake_waiters (c, &c->hdr->space_waiters, &c->hdr->space_announce,
       &c->r_space_announce_woken, &c->hdr->space_wake);
+  watch_due (c, &c->hdr->watch_space_announce, &c->hdr->watch_space_target,
+      &c->hdr->watch_space_answered, &c->r_watch_answered, r, false);
   /* a timing stamp every step (rb-timing.c); private fields only */
   if (c->r_timing.on && !pos_before (r, c->r_timing.next))
     rb_timing_stamp_auto (c, RB_TIMING_CONSUMER, r);

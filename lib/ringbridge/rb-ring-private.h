@@ -66,6 +66,7 @@ struct _RbRing
   uint32_t reported_generation; /* peer departure already reported */
   gboolean unsealed;            /* a named ring's file: may be truncated */
   _Atomic uint32_t orphaned;    /* its file was truncated: see orphan() */
+  gboolean closed;              /* rb_ring_close() was called */
 };
 
 /* --- shared between the files (rb-ring-attach.c) ------------------------- */

@@ -522,6 +522,7 @@ rb_ring_close (RbRing *ring)
    * INTERRUPTED, not take our own departure for its peer's */
   rb_ring_interrupt (ring);
   rb_ring_release_roles (ring);
+  ring->closed = TRUE;
 }
 
 /**

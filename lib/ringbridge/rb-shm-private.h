@@ -112,6 +112,22 @@ struct rb_shm_header {
    * made before it existed (it was reserved). */
   _Atomic uint32_t data_announce;
   _Atomic uint32_t space_announce;
+  /* Readiness watches (rb-ring-watch.c; the protocol is at the top of that
+   * file): a watch for data (space) stores the absolute write (read)
+   * position it waits for in *_target, keeping the lowest one pending, then
+   * bumps *_announce. The publishing side, after a publish that reached
+   * the target of an announcement it has not answered, stores the target
+   * it answered in *_answered and makes one system call (futimens() on
+   * the ring's file) that every watch's inotify descriptor sees. Any value
+   * is harmless: a forged one costs that side one call per change of
+   * *_announce. All zero in rings made before they existed (the room was
+   * unused): announce 0 means "never watched". */
+  _Atomic uint32_t watch_data_announce;
+  _Atomic uint32_t watch_space_announce;
+  _Atomic uint64_t watch_data_target;   /* write_pos a data watch waits for */
+  _Atomic uint64_t watch_space_target;  /* read_pos a space watch waits for */
+  _Atomic uint64_t watch_data_answered; /* the target last answered */
+  _Atomic uint64_t watch_space_answered;
 
   /* Control block: who is attached. An owner word packs a pid (low 32
    * bits) with the low 32 bits of that process's start time (clock ticks
@@ -196,6 +212,12 @@ static_assert (offsetof (struct rb_shm_header, space_waiters) == 392, "layout");
 static_assert (offsetof (struct rb_shm_header, space_wake) == 396, "layout");
 static_assert (offsetof (struct rb_shm_header, data_announce) == 400, "layout");
 static_assert (offsetof (struct rb_shm_header, space_announce) == 404, "layout");
+static_assert (offsetof (struct rb_shm_header, watch_data_announce) == 408, "layout");
+static_assert (offsetof (struct rb_shm_header, watch_space_announce) == 412, "layout");
+static_assert (offsetof (struct rb_shm_header, watch_data_target) == 416, "layout");
+static_assert (offsetof (struct rb_shm_header, watch_space_target) == 424, "layout");
+static_assert (offsetof (struct rb_shm_header, watch_data_answered) == 432, "layout");
+static_assert (offsetof (struct rb_shm_header, watch_space_answered) == 440, "layout");
 static_assert (offsetof (struct rb_shm_header, creator_owner) == 512, "layout");
 static_assert (offsetof (struct rb_shm_header, producer_owner) == 520, "layout");
 static_assert (offsetof (struct rb_shm_header, consumer_owner) == 528, "layout");

@@ -270,6 +270,11 @@ rb_shm_validate (const void *image, uint64_t image_size, uint64_t page_size,
     REFUSE (RB_SHM_BAD_POSITIONS, "peer corrupted indices: write position %" PRIu64
         " and read position %" PRIu64 " are more than the capacity %" PRIu64
         " apart", w, r, h.capacity);
+  /* The watch words (watch_*) are not checked: every value is a possible
+   * position or count, and what a forged one can cost is bounded where
+   * they are read (watch_due() in rb-ring-core.c: one system call per
+   * change of an announce word) and where they are written
+   * (rb-ring-watch.c only compares them). */
 #undef REFUSE
 
   id->header_size = h.header_size;

@@ -63,3 +63,14 @@ void     rb_ring_core_wake_all (struct rb_ring_core *core);
 /* Wakes the waiters on @word. Realtime-safe apart from its single
  * FUTEX_WAKE system call. */
 void     rb_wake (_Atomic uint32_t *word);
+
+/* Makes the readiness watches of the ring in @fd readable (rb-ring-watch.c):
+ * one futimens() on the file, which their inotify descriptors see.
+ * Realtime-safe apart from that single system call; nothing for fd < 0. */
+void     rb_watch_poke (int fd);
+
+/* The waiter's half of the asymmetric barrier (see rb-wait.c): a full
+ * barrier on every thread of every process that registered, so a side
+ * that publishes with only a compiler barrier sees what we stored before
+ * it. For readiness watches (rb-ring-watch.c). */
+void     rb_heavy_barrier (void);

@@ -108,6 +108,12 @@ heavy_barrier (void)
 }
 
 void
+rb_heavy_barrier (void)
+{
+  heavy_barrier ();
+}
+
+void
 rb_wake (_Atomic uint32_t *word)
 {
   /* release: a woken waiter that sees the new value also sees what was
@@ -115,6 +121,17 @@ rb_wake (_Atomic uint32_t *word)
   atomic_fetch_add_explicit (word, 1, memory_order_release);
   /* Not FUTEX_PRIVATE: the word may be shared with another process. */
   syscall (SYS_futex, (uint32_t *) word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+void
+rb_watch_poke (int fd)
+{
+  /* UTIME_NOW for both: allowed to any process that may write the file,
+   * which every producer and consumer of a ring does. A failure (a file
+   * made read-only by its owner meanwhile) only loses a wake-up of a
+   * watch that then sees the change at its next check. */
+  if (fd >= 0)
+    (void) futimens (fd, NULL);
 }
 
 void

@@ -13,5 +13,6 @@
 #include <ringbridge/rb-ring-items.h>
 #include <ringbridge/rb-reader.h>
 #include <ringbridge/rb-ring-view.h>
+#include <ringbridge/rb-ring-watch.h>
 
 #undef RINGBRIDGE_INSIDE

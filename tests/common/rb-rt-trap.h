@@ -219,6 +219,8 @@ rt_trap_syscall_name (long nr)
       return "openat";
     case SYS_clock_gettime:
       return "clock_gettime";
+    case SYS_utimensat:
+      return "utimensat";
 #ifdef SYS_brk
     case SYS_brk:
       return "brk";

@@ -519,6 +519,22 @@ hostile_issue_11 (const char *hdir, const char *adir)
     emit (harness == 0 ? hdir : adir, "hostile-waiters", &s);
   }
 
+  /* Issue #14: the readiness watch words poked (both announce words in
+   * one store, targets every publish reaches or never will): the
+   * publishing side only compares them (rb-ring-watch.c). */
+  seed_begin (&s, PAGE + 4096, &h);
+  op (&s, FUZZ_OP_PEER_POKE, POKE_AT (watch_data_announce), 0,
+      UINT64_C (0xffffffff00000001));
+  op (&s, FUZZ_OP_PEER_POKE, POKE_AT (watch_data_target), 0, 0);
+  op (&s, FUZZ_OP_PEER_POKE, POKE_AT (watch_space_target), 0,
+      UINT64_C (0x8000000000000000));
+  op (&s, FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (100), 0);
+  op (&s, FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (100), 0);
+  op (&s, FUZZ_OP_EOS, 1, 0, 0);
+  op (&s, FUZZ_OP_QUERY, 0, 0, 0);
+  expect ("hostile-watch", &s, RB_SHM_OK, "");
+  emit (hdir, "hostile-watch", &s);
+
   /* Issue #13: an audio ring's timing blocks poked (a rate of NaN and of
    * 1e300, a stamp in the future, a sequence left odd) between stamps. */
   header (&h, PAGE, 4096, 0, RB_FORMAT_S16LE, 2, 48000);

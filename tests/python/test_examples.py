@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import wave
 
 import numpy as np
@@ -185,8 +186,79 @@ def test_tap_overwrite_named_ring(ring_name):
         assert float(m[3]) == pytest.approx(-12.0, abs=0.1)
 
 
+def two_tones(n, rate=48000):
+    """Channel 0: a 100 Hz sine of amplitude 0.5 (RMS -9.03 dBFS);
+    channel 1: 200 Hz at 0.25 (RMS -15.05 dBFS)."""
+    t = np.arange(n) / rate
+    return np.stack([0.5 * np.sin(2 * np.pi * 100 * t),
+                     0.25 * np.sin(2 * np.pi * 200 * t)], axis=1)
+
+
+def start_meter(ring_name, *args):
+    proc = subprocess.Popen(
+        [sys.executable, example('level-meter-async.py'), '--ring',
+         ring_name] + list(args), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    ready = proc.stdout.readline()
+    assert ready.startswith('metering %s: 2 channels, 48000 Hz' % ring_name), \
+        ready + proc.stderr.read()
+    return proc
+
+
+def assert_meter_printed(proc, blocks):
+    """The meter ends well after ``blocks`` lines of the two_tones()
+    levels."""
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    levels = re.findall(r'block \d+: +(-?[\d.]+) dBFS +(-?[\d.]+) dBFS', out)
+    assert len(levels) == blocks, out
+    for left, right in levels:
+        assert float(left) == pytest.approx(-9.03, abs=0.1)
+        assert float(right) == pytest.approx(-15.05, abs=0.1)
+    assert 'done: %d blocks' % blocks in out
+
+
+def test_level_meter_async_taps_an_overwrite_ring(ring_name):
+    """The asyncio meter as one more reader of an overwrite ring, fed
+    while it runs; levels per block, then --blocks ends it."""
+    ring = RingBridge.Ring.create_audio(
+        ring_name, 'F32LE', 2, 48000, 16384, RingBridge.RingFlags.OVERWRITE,
+        Role.PRODUCER)
+    proc = start_meter(ring_name, '--block', '4800', '--blocks', '4')
+    block = two_tones(4800).astype(np.float32)
+    for _ in range(40):                 # paced: the meter sees each block
+        if proc.poll() is not None:
+            break
+        ring.write(block)
+        time.sleep(0.01)
+    ring.set_end_of_stream()
+    assert_meter_printed(proc, 4)
+    ring.close()
+
+
+def test_level_meter_async_consumes_a_plain_ring(ring_name):
+    """A plain S16LE ring: the meter is its consumer and sees every block
+    until the end of the stream."""
+    ring = RingBridge.Ring.create_audio(ring_name, 'S16LE', 2, 48000, 8192,
+                                        role=Role.PRODUCER)
+    proc = start_meter(ring_name, '--block', '2400')
+    frames = (two_tones(6 * 2400) * 32767).round().astype('<i2')
+    produce_frames(ring, frames)
+    assert_meter_printed(proc, 6)
+    ring.close()
+
+
+def test_level_meter_async_refuses_a_byte_ring(ring_name):
+    RingBridge.Ring.create(ring_name, 4096, role=Role.PRODUCER)
+    proc = python([example('level-meter-async.py'), '--ring', ring_name],
+                  check=False)
+    assert proc.returncode != 0
+    assert 'needs an audio ring' in proc.stderr
+
+
 def test_examples_are_all_tested():
-    tested = {'tone-generator.py', 'record-wav.py', 'tap-overwrite.py'}
+    tested = {'tone-generator.py', 'record-wav.py', 'tap-overwrite.py',
+              'level-meter-async.py'}
     assert set(f for f in os.listdir(EXAMPLES) if f.endswith('.py')) == tested
 
 

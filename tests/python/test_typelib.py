@@ -55,7 +55,8 @@ def declared_functions():
     for h in ('rb-ring.h', 'rb-ring-status.h', 'rb-types.h', 'rb-timing.h',
               'rb-ring-items.h',
               'rb-reader.h',
-              'rb-ring-view.h'):
+              'rb-ring-view.h',
+              'rb-ring-watch.h'):
         names.update(re.findall(r'\b(rb_[a-z0-9_]+)\s*\(', header(h)))
     # GType getters are not functions in the GIR but the types' get-type
     # attributes: test_gtypes covers them.

@@ -110,6 +110,7 @@ from ._ringbridge.args import (
     _with_cancellable)
 from ._ringbridge import names as _names
 from ._ringbridge.readers import make_reader as _make_reader
+from ._ringbridge import watch as _watch
 from ._ringbridge.views import (
     AtView,
     ReadView,
@@ -1172,6 +1173,28 @@ class Ring(RingBridge.Ring):
         :meth:`wait_readable_full`)."""
         return self._rb_wait(_NOT_PRODUCER_ROLES, 'wait_position_full',
                              _position, position, timeout_us, cancellable)
+
+    # -- readiness for main loops and asyncio (_ringbridge/watch.py) ---------
+
+    @_checked
+    def watch(self, readable=None, writable=None, peer_left=False,
+              end_of_stream=False):
+        """A :class:`RingWatch`: ``.fileno()`` for select/asyncio,
+        ``.source(callback)`` for GLib, ``.check()``; thresholds in bytes."""
+        return _watch.watch(self, readable, writable, peer_left,
+                            end_of_stream)
+
+    @_checked
+    def wait_readable_async(self, n):
+        """``await`` it: ``n`` bytes readable (fewer at the end of the
+        stream or when the producer left); returns how many are."""
+        return _watch.wait_readable_async(self, n)
+
+    @_checked
+    def chunks(self, n):
+        """``async for chunk in ring.chunks(n)``: ``n``-byte ``bytes``
+        until the end of the stream (the rest last)."""
+        return _watch.chunks(self, n)
 
     # -- sharing --------------------------------------------------------------
 

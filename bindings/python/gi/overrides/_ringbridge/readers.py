@@ -17,6 +17,7 @@ from gi.module import get_introspection_module
 from .args import _count
 from .cabi import _Buffer, _proto
 from .errors import RingClosedError, _argument_errors
+from . import watch as _watch
 
 try:
     import numpy as _np
@@ -132,6 +133,23 @@ class RingReader:
     def ring(self):
         """The ring read."""
         return self._ring
+
+    # -- readiness (watch.py) -------------------------------------------------
+
+    def watch(self, readable=0):
+        """A watch (see ``Ring.watch``) of READABLE from this reader's own
+        position (``readable`` bytes, 0: one frame) and END_OF_STREAM."""
+        return _watch.reader_watch(self, readable)
+
+    def wait_readable_async(self, n):
+        """``await`` it: ``n`` bytes readable for this reader (fewer at the
+        end of the stream); returns how many are."""
+        return _watch.reader_wait_readable_async(self, n)
+
+    def chunks(self, n):
+        """``async for chunk in reader.chunks(n)``, until the end of the
+        stream (the rest last)."""
+        return _watch.reader_chunks(self, n)
 
     @property
     def policy(self):
