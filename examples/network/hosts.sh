@@ -113,15 +113,18 @@ remove_hosts () {
 }
 
 # start_host_jackd HOST [DRIVER...]: the host's private server, inside its
-# namespace; the dummy backend at 48 kHz, 64-frame periods, unless a
-# driver is given.
+# namespace; the dummy backend at 48 kHz, $host_period-frame periods
+# (default 256), unless a driver is given. Not 64: a dummy backend is no
+# clock, it loses the time of each late wake-up, and at 64 frames on a
+# virtual machine two servers lost 1 to 3 % each, differently, which is a
+# "drift" beyond what play resamples (+-2 %); at 256 they keep time.
 start_host_jackd () {
   local host=$1 server
   shift
   if [ "$host" = a ]; then server=$server_a; jackd_prefix=(ip netns exec "$ns_a")
   else server=$server_b; jackd_prefix=(ip netns exec "$ns_b"); fi
   jackd_driver=("$@")
-  start_jackd "$server" 64 "$work/jackd-$host.log"
+  start_jackd "$server" "${host_period:-256}" "$work/jackd-$host.log"
   jackd_prefix=()
   jackd_driver=()
 }
@@ -150,8 +153,13 @@ wait_port () {
 # reads SEND from the tone's first frame, not from a ring that record
 # filled while the sender was starting (and then has to drop from).
 start_record_a () {
+  # --resample=off: the sender's ringsrc is live and offers the pipeline
+  # a clock that follows this ring's producer, so host A has one clock
+  # (JACK A's) and nothing to resample; the second clock is host B's,
+  # which host B's play follows
   "${on_a[@]}" "$build/jack/ringbridge-jack" record "$send_ring" \
-    --channels 1 --name rbnet-record >"$work/record-a.log" 2>&1 &
+    --channels 1 --name rbnet-record --resample=off \
+    >"$work/record-a.log" 2>&1 &
   pids+=($!)
   wait_port a rbnet-record:in_1
 }
