@@ -56,8 +56,9 @@ import gi  # noqa: E402
 gi.require_version("Gst", "1.0")
 from gi.repository import Gst  # noqa: E402
 
-# the stream's length; RB_JACK_READERS_SECONDS shortens it for a quick run
-SECONDS = int(os.environ.get("RB_JACK_READERS_SECONDS", "20"))
+# the stream's length, 30 s as issue #14 asks; RB_JACK_READERS_SECONDS
+# shortens it for a quick run
+SECONDS = int(os.environ.get("RB_JACK_READERS_SECONDS", "30"))
 RATE = tj.RATE
 FS = 8                          # F32LE, 2 channels
 BUFFER = 480                    # frames per ringsrc buffer: 10 ms

@@ -44,11 +44,12 @@ for i in range(chunks):
     data = memoryview(rnd.randbytes(size))
     while data:
         data = data[ring.write(data):]
-        if data:
-            ring.wait_writable(len(data), 10**7)
+        if data and ring.wait_writable(len(data), 10**7) != \
+                RingBridge.WaitResult.READY:
+            sys.exit(3)         # the consumer left or never read: no spinning
     time.sleep(0.003)
 if sys.argv[4] == 'hang':
-    time.sleep(3600)
+    time.sleep(120)             # the test kills it long before
 ring.set_end_of_stream()
 ring.close()
 '''
@@ -63,6 +64,21 @@ def expected_digest(chunks=CHUNKS, size=CHUNK):
     return h.hexdigest()
 
 
+_LIVE_PRODUCERS = []
+
+
+@pytest.fixture(autouse=True)
+def _no_producer_outlives_its_test():
+    # a test that fails before finish() or kill() must not leave its
+    # producer behind (one spun for hours after an interrupted run)
+    yield
+    while _LIVE_PRODUCERS:
+        proc = _LIVE_PRODUCERS.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=60)
+
+
 class Producer:
     """The producer process, started attached and held until go()."""
 
@@ -71,6 +87,7 @@ class Producer:
             [sys.executable, '-c', PRODUCER, name, str(CHUNKS), str(CHUNK),
              ending], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             text=True)
+        _LIVE_PRODUCERS.append(self.proc)
         assert self.proc.stdout.readline() == 'attached\n'
 
     def go(self):
