@@ -5,6 +5,7 @@ and through a passed file descriptor, compared by checksum."""
 
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 
@@ -115,6 +116,10 @@ def test_fd_inherited_by_fork():
     if pid == 0:                                    # the child
         code = 1
         try:
+            # a child forked from a process with threads can deadlock in
+            # a lock another thread held at the fork (seen once under
+            # ASan): it must end, not hold the test's output open for ever
+            signal.alarm(90)
             os.close(r)
             peer = RingBridge.Ring.new_from_fd(ring.get_fd(), Role.CONSUMER)
             count, digest = ringpeers.consume(peer)
@@ -123,7 +128,12 @@ def test_fd_inherited_by_fork():
         finally:
             os._exit(code)
     os.close(w)
-    sent = ringpeers.produce(ring, NBYTES, seed=7)
+    try:
+        sent = ringpeers.produce(ring, NBYTES, seed=7)
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
     with os.fdopen(r) as f:
         out = f.read().split()
     _, status = os.waitpid(pid, 0)
