@@ -199,7 +199,9 @@ check_usable (const struct rb_shm_header *h, uint64_t *usable, char *why,
   if (h->usable > h->capacity)
     REFUSE (RB_SHM_CORRUPT, "usable capacity %" PRIu64 " is larger than the "
         "storage of %" PRIu64 " bytes", h->usable, h->capacity);
-  if (h->usable % h->frame_size != 0)
+  /* an item ring's frame size is checked after this (check_items()): a
+   * forged 0 there must not divide here (the fuzzer found it) */
+  if (h->frame_size != 0 && h->usable % h->frame_size != 0)
     REFUSE (RB_SHM_CORRUPT, "usable capacity %" PRIu64 " is not a multiple "
         "of the frame size %u", h->usable, h->frame_size);
   if ((h->flags & RB_CORE_FLAG_RECORDS) && h->usable < RB_CORE_RECORD_MIN)

@@ -151,7 +151,9 @@ fuzz_decode_len (uint16_t len, uint64_t capacity)
     case 2:
       return (size_t) (v * 2 * capacity / 0x3fff);
     default:
-      return (size_t) (4 * capacity - (v & 0xff));
+      /* an exact capacity may be a few bytes: no wrap below zero */
+      return 4 * capacity > (v & 0xff) ?
+          (size_t) (4 * capacity - (v & 0xff)) : 0;
   }
 }
 

@@ -576,6 +576,9 @@ items_block (struct rb_shm_header *h, uint32_t size, uint32_t flags,
   size_t len = descriptor != NULL ? strlen (descriptor) : 0;
 
   header (h, PAGE, 4096, flags, RB_FORMAT_NONE, 0, 0);
+  /* an item ring is new: it has an exact capacity (usable 0 with the
+   * items block set is a forged header, check_usable()) */
+  h->usable = 4096 - 4096 % size;
   h->item_size = size;
   h->frame_size = size;
   h->item_descriptor_length = (uint32_t) len;
@@ -640,12 +643,14 @@ items_forged_seeds (const char *hdir)
 
   /* items on an audio ring, a descriptor on a byte ring */
   header (&h, PAGE, 4096, 0, RB_FORMAT_S16LE, 2, 48000);
+  h.usable = 4096;
   h.item_size = 4;
   seed_begin (&s, PAGE + 4096, &h);
   expect ("bad-items-on-audio", &s, RB_SHM_CORRUPT, "item size 4 in an "
       "audio or records ring");
   emit (hdir, "bad-items-on-audio", &s);
   header (&h, PAGE, 4096, 0, RB_FORMAT_NONE, 0, 0);
+  h.usable = 4096;
   h.item_descriptor_length = 4;
   seed_begin (&s, PAGE + 4096, &h);
   expect ("bad-items-descriptor-on-byte-ring", &s, RB_SHM_CORRUPT, "item "
