@@ -248,7 +248,8 @@ run_recipe () {
     say "$name: --loss takes a percentage below 100, not '$loss'"
     exit 64
   fi
-  work=$(mktemp -d "${TMPDIR:-/tmp}/ringbridge-$name.XXXXXX")
+  # mktemp's own template, in $TMPDIR
+  work=$(mktemp -d)
   export GST_PLUGIN_PATH=$build/gst
   trap hosts_cleanup EXIT
   make_hosts

@@ -315,6 +315,8 @@ record (RbRingReader *self, guint64 position, guint64 length, RbGapCause cause)
   guint n = atomic_load_explicit (&self->pending, memory_order_relaxed);
   RbGap *last = n > 0 ? &self->journal[slot (self, n - 1)] : NULL;
 
+  /* relaxed, both: a count only this thread adds to; any thread's
+   * rb_ring_reader_get_gap_total() wants the value alone, no ordering */
   atomic_store_explicit (&self->totals[cause],
       atomic_load_explicit (&self->totals[cause], memory_order_relaxed) +
       length, memory_order_relaxed);
@@ -328,6 +330,8 @@ record (RbRingReader *self, guint64 position, guint64 length, RbGapCause cause)
     n--;
   }
   self->journal[slot (self, n)] = (RbGap) { position, length, cause };
+  /* relaxed: the journal is this thread's; other threads read only the
+   * count (rb_ring_reader_get_gaps_pending()), never the entries */
   atomic_store_explicit (&self->pending, n + 1, memory_order_relaxed);
 }
 
@@ -362,6 +366,7 @@ rb_ring_reader_pop_gap (RbRingReader *reader, RbGap *gap)
     return FALSE;
   *gap = reader->journal[reader->head];
   reader->head = slot (reader, 1);
+  /* relaxed: as in record(): a count for other threads, no ordering */
   atomic_store_explicit (&reader->pending, n - 1, memory_order_relaxed);
   return TRUE;
 }
