@@ -70,7 +70,6 @@ from ._ringbridge.errors import (
 from ._ringbridge.cabi import (
     _Buffer,
     _CRecordInfo,
-    _RAW_CODES,
     _RECORD_FIELDS,
     _c_peek,
     _c_read,
@@ -81,13 +80,11 @@ from ._ringbridge.cabi import (
     _c_write_frames,
     _c_write_record,
     _capsule_pointer,
-    _classify_format,
     _read_region,
     _sz,
     _write_region)
 from ._ringbridge.formats import (
     _DTYPE_NAMES,
-    _FORMAT_KIND,
     _SF,
     _require_numpy,
     _to_sample_format,
@@ -118,6 +115,8 @@ from ._ringbridge.views import (
     WriteView,
     _view_at)
 from ._ringbridge import items as _items
+from ._ringbridge import fastio as _fastio
+from ._ringbridge.formats import check_buffer
 
 for _public in (RingArgumentError, RingClosedError, RingLappedError,
                 RingView, ReadView, WriteView, AtView,
@@ -257,6 +256,17 @@ def _checked(method):
     return wrapper
 
 
+# write() and read_into() take their argument with a default, so that a
+# closed ring says RingClosedError before anything about arguments.
+_MISSING = object()
+
+
+def _required(value, method, name):
+    if value is _MISSING:
+        raise TypeError('Ring.%s() missing 1 required positional argument: '
+                        '%r' % (method, name))
+
+
 class Ring(RingBridge.Ring):
     """A lock-free single-producer/single-consumer ring (see RbRing).
 
@@ -270,6 +280,7 @@ class Ring(RingBridge.Ring):
     _rb_write_view = None
     _rb_cached_pointer = None
     _rb_cached_facts = None
+    _rb_io = None
 
     def __init__(self, **kwargs):
         """Ring(capacity=..., flags=..., sample_format=..., channels=...,
@@ -428,6 +439,7 @@ class Ring(RingBridge.Ring):
             self._rb_write_view.commit(0)
         RingBridge.Ring.close(self)
         self._rb_closed = True
+        self._rb_io = None
 
     @property
     def closed(self):
@@ -515,31 +527,19 @@ class Ring(RingBridge.Ring):
     def _rb_check_buffer(self, buf, what):
         """Checks that a buffer fits the ring: whole frames, and numbers of
         the ring's sample type unless the buffer is plain bytes."""
+        check_buffer(self._rb_facts, buf, what)
+
+    def _rb_bind_io(self):
+        """The ring's FastIo (_ringbridge/fastio.py), bound now and kept
+        until a view is taken or the ring is closed."""
         f = self._rb_facts
-        fsize, fmt, channels = f.frame_size, f.format, f.channels
-        if fmt == _SF.NONE:
-            return
-        code = buf.format.lstrip('@=<>!')
-        raw = buf.itemsize == 1 and code in _RAW_CODES
-        kind, little = _classify_format(buf.format)
-        want_kind, want_size = _FORMAT_KIND[fmt]
-        if fmt == _SF.S24LE:
-            ok = raw or (kind is None and buf.itemsize == 3)
-        else:
-            ok = raw or (kind == want_kind and buf.itemsize == want_size
-                         and (little or buf.itemsize == 1))
-        if not ok:
-            raise TypeError('%s: the ring holds %s samples, the buffer has '
-                            'format %r (%d-byte items)' % (
-                                what, RingBridge.sample_format_to_string(fmt),
-                                buf.format, buf.itemsize))
-        shape = buf.shape
-        if not raw and len(shape) >= 2 and shape[-1] != channels:
-            raise ValueError('%s: the ring has %d channels, the buffer\'s '
-                             'last axis %d' % (what, channels, shape[-1]))
-        if buf.nbytes % fsize:
-            raise ValueError('%s: %d bytes is not a whole number of %d-byte '
-                             'frames' % (what, buf.nbytes, fsize))
+        plain = not f.records and not _items.info(self)
+        io = _fastio.bind(self, plain and f.role in _PRODUCER_ROLES,
+                          plain and f.role in _CONSUMER_ROLES)
+        if not self._rb_closed and self._rb_read_view is None and \
+                self._rb_write_view is None:
+            self._rb_io = io
+        return io
 
     # -- facts ----------------------------------------------------------------
     # (the ones read once at attach, from _rb_facts: _fact_property)
@@ -625,8 +625,7 @@ class Ring(RingBridge.Ring):
 
     # -- bytes ----------------------------------------------------------------
 
-    @_checked
-    def write(self, data):
+    def write(self, data=_MISSING):
         """Copies ``data`` (any C-contiguous buffer) into the ring.
 
         Returns the number of bytes written: fewer when the ring is full
@@ -634,6 +633,13 @@ class Ring(RingBridge.Ring):
         an audio ring a typed buffer (NumPy array, array.array) must hold
         the ring's sample type; plain bytes are taken as they are.
         """
+        n = (self._rb_io or self._rb_bind_io()).write(data)
+        return n if n >= 0 else self._rb_write_checked(data)
+
+    @_checked
+    def _rb_write_checked(self, data):
+        """write() with every check, for whatever the fast path refuses."""
+        _required(data, 'write', 'data')
         self._rb_producer('write()')
         items = _items.info(self)
         if items:
@@ -749,14 +755,23 @@ class Ring(RingBridge.Ring):
             got = _c_read(self._rb_pointer, out, k)
         return out.raw[:got]
 
-    @_checked
-    def read_into(self, buffer, timeout=0):
+    def read_into(self, buffer=_MISSING, timeout=0):
         """Reads into a writable C-contiguous buffer, filling as much of it
         as there is data (whole frames on an audio ring, in the ring's
         sample type for typed buffers).  Returns the number of bytes read.
         ``timeout`` as for :meth:`read`; like it, a short read is not
         counted as an underrun.
         """
+        if type(timeout) is int and not timeout:
+            n = (self._rb_io or self._rb_bind_io()).read_into(buffer)
+            if n >= 0:
+                return n
+        return self._rb_read_into_checked(buffer, timeout)
+
+    @_checked
+    def _rb_read_into_checked(self, buffer, timeout=0):
+        """read_into() with every check (see _rb_write_checked)."""
+        _required(buffer, 'read_into', 'buffer')
         self._rb_consumer('read_into()')
         items = _items.info(self)
         if items:
@@ -776,6 +791,9 @@ class Ring(RingBridge.Ring):
                                               n // fsize)
             return _c_read(self._rb_pointer, buf.address, n) if n else 0
 
+    # the fast entries stand for the checked methods (test_typelib.py)
+    write.__wrapped__ = _rb_write_checked
+    read_into.__wrapped__ = _rb_read_into_checked
     readinto = read_into
 
     @_checked
@@ -891,6 +909,7 @@ class Ring(RingBridge.Ring):
         block; until then, read calls on this ring raise RuntimeError.
         """
         self._rb_consumer('read_view()')
+        self._rb_io = None
         address, count = _read_region(self)
         count = self._rb_region_size(count, nbytes, frames)
         view = ReadView(self, address, count, writable)
@@ -910,6 +929,7 @@ class Ring(RingBridge.Ring):
             raise io.UnsupportedOperation(
                 'write_view(): an overwrite ring hands out no write region; '
                 'use write()')
+        self._rb_io = None
         address, count = _write_region(self)
         count = self._rb_region_size(count, nbytes, frames)
         view = WriteView(self, address, count, True)

@@ -19,12 +19,15 @@ RingBridge = get_introspection_module('RingBridge')
 
 # --- the C calls that move bytes (see the module docstring) ------------------
 
+_LIBRARY_NAME = 'libringbridge-%s.so.0' % RingBridge._version
+
+
 def _load_library():
     """The shared library the typelib loaded, as a ctypes CDLL."""
     # Looking up the GType makes girepository dlopen() the library the
     # typelib names (its shared-library attribute, this soname).
     RingBridge.Ring.__gtype__
-    name = 'libringbridge-%s.so.0' % RingBridge._version
+    name = _LIBRARY_NAME
     try:
         # RTLD_NOLOAD: that very instance, never a second copy from
         # elsewhere on the library path.

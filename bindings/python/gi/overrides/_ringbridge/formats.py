@@ -10,7 +10,7 @@ try:
 except ImportError:
     _np = None
 
-from .cabi import _LITTLE
+from .cabi import _LITTLE, _RAW_CODES, _classify_format
 
 RingBridge = get_introspection_module('RingBridge')
 
@@ -209,3 +209,41 @@ def samples_from_float(values, sample_format):
     if fmt == _SF.S24LE:
         return int32_to_s24le(ints)
     return ints.astype('<i4')
+
+
+# --- whether a buffer holds the ring's samples -------------------------------
+
+def check_buffer_kind(facts, buf, what):
+    """Checks that ``buf`` (a memoryview or anything with its ``format``,
+    ``itemsize`` and ``shape``) holds numbers of the ring's sample type
+    and, with two or more axes, its channels on the last one; plain bytes
+    go as they are.  ``facts``: the ring's _Facts."""
+    fmt = facts.format
+    if fmt == _SF.NONE:
+        return
+    code = buf.format.lstrip('@=<>!')
+    raw = buf.itemsize == 1 and code in _RAW_CODES
+    kind, little = _classify_format(buf.format)
+    want_kind, want_size = _FORMAT_KIND[fmt]
+    if fmt == _SF.S24LE:
+        ok = raw or (kind is None and buf.itemsize == 3)
+    else:
+        ok = raw or (kind == want_kind and buf.itemsize == want_size
+                     and (little or buf.itemsize == 1))
+    if not ok:
+        raise TypeError('%s: the ring holds %s samples, the buffer has '
+                        'format %r (%d-byte items)' % (
+                            what, RingBridge.sample_format_to_string(fmt),
+                            buf.format, buf.itemsize))
+    shape = buf.shape
+    if not raw and len(shape) >= 2 and shape[-1] != facts.channels:
+        raise ValueError('%s: the ring has %d channels, the buffer\'s '
+                         'last axis %d' % (what, facts.channels, shape[-1]))
+
+
+def check_buffer(facts, buf, what):
+    """check_buffer_kind(), and whole frames."""
+    check_buffer_kind(facts, buf, what)
+    if facts.format != _SF.NONE and buf.nbytes % facts.frame_size:
+        raise ValueError('%s: %d bytes is not a whole number of %d-byte '
+                         'frames' % (what, buf.nbytes, facts.frame_size))
