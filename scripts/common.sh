@@ -28,6 +28,7 @@ packages=(
   gobject-introspection libgirepository1.0-dev   # RingBridge-1.0 typelib
   python3-gi python3-pytest python3-numpy        # the Python bindings' tests
   python3-cffi python3-dev python3-setuptools  # CFFI modules the tests compile (RingBridge.cffi_cdef())
+  python3-jack-client                # bench/python: jack.RingBuffer, the Python peer
   portaudio19-dev libportaudio2      # the PortAudio/CFFI example and its test
 )
 

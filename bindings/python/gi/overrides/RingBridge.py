@@ -280,7 +280,6 @@ class Ring(RingBridge.Ring):
     _rb_write_view = None
     _rb_cached_pointer = None
     _rb_cached_facts = None
-    _rb_io = None
 
     def __init__(self, **kwargs):
         """Ring(capacity=..., flags=..., sample_format=..., channels=...,
@@ -439,7 +438,7 @@ class Ring(RingBridge.Ring):
             self._rb_write_view.commit(0)
         RingBridge.Ring.close(self)
         self._rb_closed = True
-        self._rb_io = None
+        self._rb_drop_io()
 
     @property
     def closed(self):
@@ -529,17 +528,33 @@ class Ring(RingBridge.Ring):
         the ring's sample type unless the buffer is plain bytes."""
         check_buffer(self._rb_facts, buf, what)
 
+    _rb_io = None
+    _RB_IO_NAMES = ('_rb_io', 'write', 'read_into', 'readinto')
+
     def _rb_bind_io(self):
-        """The ring's FastIo (_ringbridge/fastio.py), bound now and kept
-        until a view is taken or the ring is closed."""
+        """The ring's FastIo (_ringbridge/fastio.py), or None: its closures
+        go into this object's __dict__ until a view is taken or the ring
+        is closed (_rb_drop_io)."""
+        if self._rb_closed:
+            return None
         f = self._rb_facts
         plain = not f.records and not _items.info(self)
-        io = _fastio.bind(self, plain and f.role in _PRODUCER_ROLES,
-                          plain and f.role in _CONSUMER_ROLES)
-        if not self._rb_closed and self._rb_read_view is None and \
+        io = _fastio.bind(
+            self, plain and f.role in _PRODUCER_ROLES and
+            self._rb_write_view is None,
+            plain and f.role in _CONSUMER_ROLES and
+            self._rb_read_view is None, _MISSING)
+        if io is not None and self._rb_read_view is None and \
                 self._rb_write_view is None:
-            self._rb_io = io
+            d = self.__dict__
+            d['_rb_io'] = io
+            d['write'] = io.write
+            d['read_into'] = d['readinto'] = io.read_into
         return io
+
+    def _rb_drop_io(self):
+        for name in self._RB_IO_NAMES:
+            self.__dict__.pop(name, None)
 
     # -- facts ----------------------------------------------------------------
     # (the ones read once at attach, from _rb_facts: _fact_property)
@@ -633,8 +648,9 @@ class Ring(RingBridge.Ring):
         an audio ring a typed buffer (NumPy array, array.array) must hold
         the ring's sample type; plain bytes are taken as they are.
         """
-        n = (self._rb_io or self._rb_bind_io()).write(data)
-        return n if n >= 0 else self._rb_write_checked(data)
+        # (a bound method taken before the first call comes here each time)
+        io = self._rb_io or self._rb_bind_io()
+        return io.write(data) if io else self._rb_write_checked(data)
 
     @_checked
     def _rb_write_checked(self, data):
@@ -762,10 +778,9 @@ class Ring(RingBridge.Ring):
         ``timeout`` as for :meth:`read`; like it, a short read is not
         counted as an underrun.
         """
-        if type(timeout) is int and not timeout:
-            n = (self._rb_io or self._rb_bind_io()).read_into(buffer)
-            if n >= 0:
-                return n
+        io = self._rb_io or self._rb_bind_io()
+        if io:
+            return io.read_into(buffer, timeout)
         return self._rb_read_into_checked(buffer, timeout)
 
     @_checked
@@ -909,7 +924,7 @@ class Ring(RingBridge.Ring):
         block; until then, read calls on this ring raise RuntimeError.
         """
         self._rb_consumer('read_view()')
-        self._rb_io = None
+        self._rb_drop_io()
         address, count = _read_region(self)
         count = self._rb_region_size(count, nbytes, frames)
         view = ReadView(self, address, count, writable)
@@ -929,7 +944,7 @@ class Ring(RingBridge.Ring):
             raise io.UnsupportedOperation(
                 'write_view(): an overwrite ring hands out no write region; '
                 'use write()')
-        self._rb_io = None
+        self._rb_drop_io()
         address, count = _write_region(self)
         count = self._rb_region_size(count, nbytes, frames)
         view = WriteView(self, address, count, True)

@@ -10,89 +10,122 @@ argument conversion (bench/python measures it).  Everything but the
 buffer and the C call is fixed when the ring object is made, so
 :func:`bind` decides it once per ring object and hands back closures
 that take the buffer with CFFI's ``from_buffer`` and call the C function
-through CFFI (ABI mode, on the very library the typelib loaded).
+through CFFI function pointers into the very library the typelib
+loaded.
 
-A closure returns -1 whenever anything is unusual (not a buffer, not
-contiguous, read-only, misaligned frames, a sample type not seen before
-that does not match); the caller then takes the checked path, which
-raises the error it always raised.  So the errors stay the checked
-path's, and the fast path only ever moves bytes the checked path would
-have moved in the same way.
+A closure hands whatever is unusual (not a buffer, not contiguous,
+read-only, misaligned frames, a sample type not seen before that does
+not match, a timeout) to the checked path, which raises the error it
+always raised: the fast path only ever moves bytes the checked path
+would have moved in the same way.
 
-The binding is dropped (``ring._rb_io = None``) when a view is taken and
-on close; the next call binds again and, while a view is held or after
-close, gets closures that always say -1.  Without CFFI (python3-cffi)
-every call takes the checked path.
+RingBridge.py puts the closures in the ring object's own __dict__
+(``write``, ``read_into``, ``readinto``), so that ``ring.write(a)`` calls
+the closure with no method of the class in between; it takes them out
+(``Ring._rb_drop_io()``) when a view is taken and on close, and the class
+methods bind again at the next call.  Without CFFI's C core
+(python3-cffi-backend) every call takes the checked path.
 """
 
-try:
-    import cffi as _cffi
-except ImportError:
-    _cffi = None
+import ctypes
+import weakref
 
-from .cabi import _LIBRARY_NAME
-from .cpointer import cffi_cdef
+try:
+    # CFFI's C core (python3-cffi-backend): from_buffer() and calls through
+    # function pointers, without the cdef parser (pycparser), which would
+    # cost about 0.1 s at the first call.
+    import _cffi_backend
+except ImportError:
+    _cffi_backend = None
+
+from .cabi import _lib
 from .formats import check_buffer_kind
 
+# The calls the fast path makes: the ring as void *, the buffers as char *
+# (what from_buffer() hands out).
+_SIGNATURES = {
+    'rb_ring_write': 'size_t(*)(void *, char *, size_t)',
+    'rb_ring_read': 'size_t(*)(void *, char *, size_t)',
+    'rb_ring_write_frames': 'size_t(*)(void *, char *, size_t)',
+    'rb_ring_read_frames': 'size_t(*)(void *, char *, size_t)',
+    'rb_ring_read_available': 'size_t(*)(void *)',
+    'rb_ring_read_frames_available': 'size_t(*)(void *)',
+}
 _ffi_lib = None
 
 
+class _Lib:
+    """The calls of _SIGNATURES as attributes."""
+
+
 def _ffi():
-    """(ffi, lib) over the loaded libringbridge, made on first use (the
-    cdef is parsed then, not at import); None without CFFI."""
+    """(ffi, lib): CFFI function pointers to the functions of the library
+    the typelib loaded (their addresses from cabi's ctypes handle on that
+    very instance), made on first use; None without CFFI."""
     global _ffi_lib
-    if _ffi_lib is None and _cffi is not None:
-        ffi = _cffi.FFI()
-        ffi.cdef(cffi_cdef())
-        # RTLD_NOLOAD: the instance the typelib loaded, never a second copy
-        lib = ffi.dlopen(_LIBRARY_NAME, ffi.RTLD_NOLOAD | ffi.RTLD_LAZY)
+    if _ffi_lib is None and _cffi_backend is not None:
+        ffi, lib = _cffi_backend.FFI(), _Lib()
+        for name, signature in _SIGNATURES.items():
+            address = ctypes.cast(getattr(_lib, name), ctypes.c_void_p).value
+            setattr(lib, name, ffi.cast(ffi.typeof(signature), address))
         _ffi_lib = (ffi, lib)
     return _ffi_lib
 
 
-def _refuse(*args):
-    return -1
+def _checked_path(ring, name):
+    """A call of the ring's checked method ``name`` (RingBridge.py's
+    ``_rb_write_checked`` / ``_rb_read_into_checked``).  The closures
+    live in the ring's own __dict__, so they hold it by a weak reference:
+    a strong one would make a cycle and keep the ring until the cyclic
+    garbage collector runs."""
+    ref = weakref.ref(ring)
+
+    def call(*args):
+        return getattr(ref(), name)(*args)
+    return call
 
 
 class FastIo:
-    """What ``write()`` and ``read_into()`` call: each returns the bytes
-    moved, or -1 for "take the checked path"."""
+    """``write(data)`` and ``read_into(buffer, timeout=0)`` of one ring
+    object: each the fast closure, or the checked path itself where the
+    fast one may not be used (the other side's method)."""
 
     __slots__ = ('write', 'read_into')
 
-    def __init__(self, write=_refuse, read_into=_refuse):
+    def __init__(self, write, read_into):
         self.write = write
         self.read_into = read_into
 
 
-_SLOW = FastIo()
-
-
-def _byte_write(ffi, lib, cp):
+def _byte_write(ffi, lib, cp, slow, missing):
     from_buffer, c_write = ffi.from_buffer, lib.rb_ring_write
 
-    def write(data):
+    def write(data=missing):
         try:
             buf = from_buffer(data)
         except Exception:
-            return -1
+            return slow(data)
         n = len(buf)
         return c_write(cp, buf, n) if n else 0
     return write
 
 
-def _byte_read_into(ffi, lib, cp):
+def _byte_read_into(ffi, lib, cp, slow, missing):
     from_buffer, c_read = ffi.from_buffer, lib.rb_ring_read
-    c_available = lib.rb_ring_read_available
+    c_available, char_array = lib.rb_ring_read_available, ffi.typeof('char[]')
 
-    def read_into(buffer):
+    def read_into(buffer=missing, timeout=0):
+        if timeout.__class__ is not int or timeout:
+            return slow(buffer, timeout)
         try:
-            buf = from_buffer(buffer, require_writable=True)
+            buf = from_buffer(char_array, buffer, True)     # writable
         except Exception:
-            return -1
+            return slow(buffer, timeout)
         # Only what is there: the ring counts a short read of its realtime
         # calls as an underrun, and none of Python's reads.
-        n = min(len(buf), c_available(cp))
+        n = c_available(cp)
+        if n > len(buf):
+            n = len(buf)
         return c_read(cp, buf, n) if n else 0
     return read_into
 
@@ -118,54 +151,60 @@ def _frames_buffer(facts, kinds, obj, writable):
     return m, m.nbytes // fsize
 
 
-def _frames_write(ffi, lib, cp, facts):
+def _frames_write(ffi, lib, cp, slow, missing, facts):
     from_buffer, c_write = ffi.from_buffer, lib.rb_ring_write_frames
     fsize, kinds = facts.frame_size, set()
 
-    def write(data):
+    def write(data=missing):
         got = _frames_buffer(facts, kinds, data, False)
         if got is None:
-            return -1
+            return slow(data)
         if not got[1]:
             return 0
         return fsize * c_write(cp, from_buffer(got[0]), got[1])
     return write
 
 
-def _frames_read_into(ffi, lib, cp, facts):
+def _frames_read_into(ffi, lib, cp, slow, missing, facts):
     from_buffer, c_read = ffi.from_buffer, lib.rb_ring_read_frames
-    c_available = lib.rb_ring_read_frames_available
+    c_available, char_array = (lib.rb_ring_read_frames_available,
+                               ffi.typeof('char[]'))
     fsize, kinds = facts.frame_size, set()
 
-    def read_into(buffer):
-        got = _frames_buffer(facts, kinds, buffer, True)
+    def read_into(buffer=missing, timeout=0):
+        got = None
+        if timeout.__class__ is int and not timeout:
+            got = _frames_buffer(facts, kinds, buffer, True)
         if got is None:
-            return -1
+            return slow(buffer, timeout)
         n = min(got[1], c_available(cp))
         if not n:
             return 0
-        return fsize * c_read(cp, from_buffer(got[0], require_writable=True),
-                              n)
+        return fsize * c_read(cp, from_buffer(char_array, got[0], True), n)
     return read_into
 
 
-def bind(ring, producer, consumer):
-    """The FastIo for ``ring`` now.  ``producer`` / ``consumer``: whether
-    write() / read_into() may take the fast path at all (the role, a byte
-    or audio ring, not records, not items).  Cached by the caller unless
-    it is the always-refusing one."""
+def bind(ring, producer, consumer, missing):
+    """The FastIo of ``ring``, or None without CFFI.  ``producer`` /
+    ``consumer``: whether write() / read_into() may take the fast path
+    (the role, a byte or audio ring, not records, not items, no view
+    held); ``missing``: the default of their argument (RingBridge.py's
+    marker of "not given")."""
     got = _ffi()
-    if got is None or ring._rb_closed:
-        # (a byte ring: RB_SAMPLE_FORMAT_NONE, format 0, any buffer goes)
-        return _SLOW
+    if got is None:
+        return None
     ffi, lib = got
-    cp = ffi.cast('RbRing *', ring._rb_pointer)
+    cp = ffi.cast('void *', ring._rb_pointer)
     facts = ring._rb_facts
-    io = FastIo()
-    if producer and ring._rb_write_view is None:
-        io.write = (_byte_write(ffi, lib, cp) if facts.format == 0
-                    else _frames_write(ffi, lib, cp, facts))
-    if consumer and ring._rb_read_view is None:
-        io.read_into = (_byte_read_into(ffi, lib, cp) if facts.format == 0
-                        else _frames_read_into(ffi, lib, cp, facts))
-    return io
+    write = _checked_path(ring, '_rb_write_checked')
+    read_into = _checked_path(ring, '_rb_read_into_checked')
+    # (a byte ring: RB_SAMPLE_FORMAT_NONE, format 0, takes any buffer)
+    if producer:
+        write = (_byte_write(ffi, lib, cp, write, missing) if not facts.format
+                 else _frames_write(ffi, lib, cp, write, missing, facts))
+    if consumer:
+        read_into = (
+            _byte_read_into(ffi, lib, cp, read_into, missing)
+            if not facts.format
+            else _frames_read_into(ffi, lib, cp, read_into, missing, facts))
+    return FastIo(write, read_into)
