@@ -51,7 +51,6 @@ import os
 
 from ..module import get_introspection_module
 from ..overrides import override
-from gi.repository import Gio
 
 try:
     import numpy as _np
@@ -69,16 +68,12 @@ from ._ringbridge.errors import (
     _argument_errors)
 from ._ringbridge.cabi import (
     _Buffer,
-    _CRecordInfo,
-    _RECORD_FIELDS,
     _c_peek,
     _c_read,
     _c_read_at,
     _c_read_frames,
-    _c_read_frames_at,
     _c_write,
     _c_write_frames,
-    _c_write_record,
     _capsule_pointer,
     _read_region,
     _sz,
@@ -88,6 +83,7 @@ from ._ringbridge.formats import (
     _SF,
     _require_numpy,
     _to_sample_format,
+    check_buffer,
     int32_to_s24le,
     s24le_to_int32,
     sample_format_from_dtype,
@@ -96,27 +92,31 @@ from ._ringbridge.formats import (
     samples_to_float)
 from ._ringbridge.args import (
     _CONSUMER_ROLES,
-    _NOT_PRODUCER_ROLES,
     _PRODUCER_ROLES,
     _count,
     _flags,
     _position,
     _role,
     _sliced_wait,
-    _timeout_us,
-    _with_cancellable)
-from ._ringbridge import names as _names
-from ._ringbridge.readers import make_reader as _make_reader
-from ._ringbridge import watch as _watch
+    _timeout_us)
 from ._ringbridge.views import (
     AtView,
     ReadView,
     RingView,
-    WriteView,
-    _view_at)
+    WriteView)
 from ._ringbridge import items as _items
 from ._ringbridge import fastio as _fastio
-from ._ringbridge.formats import check_buffer
+from ._ringbridge.guard import _checked, guard_introspected_methods
+from ._ringbridge.handle import (
+    RingHandle,
+    _rebuild_handle,
+    _register_reducer)
+# Ring's calls by concern, mixed into Ring below
+from ._ringbridge.constructors import RingConstructors
+from ._ringbridge.positions import RingPositions
+from ._ringbridge.records import RingRecords
+from ._ringbridge.timing import RingTimingCalls
+from ._ringbridge.waits import RingWaits
 
 for _public in (RingArgumentError, RingClosedError, RingLappedError,
                 RingView, ReadView, WriteView, AtView,
@@ -146,8 +146,7 @@ from ._ringbridge.cpointer import cffi_cdef  # noqa: E402
 cffi_cdef.__module__ = 'gi.repository.RingBridge'
 __all__.append('cffi_cdef')
 
-# RB_RECORD_NONE (G_GINT64_CONSTANT (-1)) is not in the typelib.
-RECORD_NONE = getattr(RingBridge, 'RECORD_NONE', -1)
+from ._ringbridge.records import RECORD_NONE  # noqa: E402
 __all__.append('RECORD_NONE')
 __all__.append('RingClosedError')
 __all__.append('RingArgumentError')
@@ -158,77 +157,7 @@ __all__ += ['RingView', 'ReadView', 'WriteView']
 __all__ += ['AtView', 'RingLappedError']
 
 
-# --- passing a ring to another process ---------------------------------------
-
-class RingHandle:
-    """A ring's file descriptor and the role another process should take.
-
-    Made by :meth:`Ring.share`.  Send it to a :mod:`multiprocessing` child
-    (as a Process argument or through a Queue or Pipe): multiprocessing
-    passes the descriptor itself (SCM_RIGHTS), so the other process maps
-    the same memory.  There, :meth:`open` attaches.  The handle owns a
-    duplicate of the descriptor; :meth:`close` it (or use ``with``) when
-    done.  It cannot be pickled for anything but multiprocessing.
-    """
-
-    def __init__(self, fd, role):
-        self._fd = fd
-        self.role = _role(role)
-
-    def fileno(self):
-        """The descriptor (the handle still owns it)."""
-        if self._fd < 0:
-            raise ValueError('the handle is closed')
-        return self._fd
-
-    def open(self):
-        """Attaches to the ring with the handle's role and returns it."""
-        return Ring.new_from_fd(self.fileno(), self.role)
-
-    def close(self):
-        if self._fd >= 0:
-            fd, self._fd = self._fd, -1
-            os.close(fd)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        self.close()
-
-    def __reduce__(self):
-        raise TypeError('a RingHandle can only be sent to another process by '
-                        'multiprocessing, which passes its file descriptor')
-
-
-def _rebuild_handle(dupfd, role):
-    return RingHandle(dupfd.detach(), role)
-
-
-def _reduce_handle(handle):
-    from multiprocessing.reduction import DupFd
-    return _rebuild_handle, (DupFd(handle.fileno()), int(handle.role))
-
-
-# pickle finds these through the module users import.
-RingHandle.__module__ = 'gi.repository.RingBridge'
-_rebuild_handle.__module__ = 'gi.repository.RingBridge'
-_reducer_registered = False
-
-
-def _register_reducer():
-    global _reducer_registered
-    if not _reducer_registered:
-        from multiprocessing.reduction import ForkingPickler
-        ForkingPickler.register(RingHandle, _reduce_handle)
-        _reducer_registered = True
-
-
 __all__ += ['RingHandle', '_rebuild_handle']
-
 
 # --- the ring ----------------------------------------------------------------
 
@@ -242,20 +171,6 @@ def _fact_property(name, doc):
     return property(lambda self: getattr(self._rb_facts, name), doc=doc)
 
 
-def _checked(method):
-    """Makes a Ring method raise RingClosedError once the ring is closed,
-    before it looks at its arguments."""
-    def wrapper(self, *args, **kwargs):
-        if self._rb_closed:
-            raise RingClosedError()
-        return method(self, *args, **kwargs)
-    wrapper.__name__ = method.__name__
-    wrapper.__qualname__ = 'Ring.' + method.__name__
-    wrapper.__doc__ = method.__doc__
-    wrapper.__wrapped__ = method
-    return wrapper
-
-
 # write() and read_into() take their argument with a default, so that a
 # closed ring says RingClosedError before anything about arguments.
 _MISSING = object()
@@ -267,7 +182,8 @@ def _required(value, method, name):
                         '%r' % (method, name))
 
 
-class Ring(RingBridge.Ring):
+class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
+           RingTimingCalls, RingBridge.Ring):
     """A lock-free single-producer/single-consumer ring (see RbRing).
 
     Byte counts are bytes, as in C; on an audio ring every call moves
@@ -294,129 +210,6 @@ class Ring(RingBridge.Ring):
         # The ring only exists after Gio.Initable.init(), which raises
         # GLib.Error for bad properties (RingArgumentError for bad values).
         _argument_errors(RingBridge.Ring.init)(self, None)
-
-    # -- construction ---------------------------------------------------------
-
-    @staticmethod
-    @_argument_errors
-    def new(capacity):
-        """A new anonymous byte ring that holds exactly ``capacity`` bytes
-        (``flags=RingFlags.POWER_OF_TWO`` of :meth:`new_full` rounds up
-        to its whole storage instead)."""
-        return RingBridge.Ring.new(_count(capacity, 'capacity'))
-
-    @staticmethod
-    @_argument_errors
-    def new_full(capacity, flags=RingBridge.RingFlags.NONE):
-        """A new anonymous byte ring with ``flags`` (e.g. OVERWRITE)."""
-        return RingBridge.Ring.new_full(_count(capacity, 'capacity'),
-                                        _flags(flags))
-
-    @staticmethod
-    @_argument_errors
-    def new_audio(format, channels, rate, frames,
-                  flags=RingBridge.RingFlags.NONE):
-        """A new anonymous audio ring.
-
-        ``format`` is a SampleFormat, a GStreamer name ('S16LE') or a NumPy
-        dtype (``numpy.float32``, ``'int16'``; int32 means S32LE).
-        """
-        return RingBridge.Ring.new_audio(
-            _to_sample_format(format), _count(channels, 'channels'),
-            _count(rate, 'rate'), _count(frames, 'frames'), _flags(flags))
-
-    @staticmethod
-    @_argument_errors
-    def create(name, capacity, flags=RingBridge.RingFlags.NONE,
-               role=RingBridge.RingRole.BOTH, mode=0o600, exists='fail'):
-        """Creates a named byte ring (see rb_ring_create()).  ``exists``
-        says what to do if the name is taken: 'fail' (GLib.Error EXISTS),
-        'reuse' (take ``role`` in that ring if it fits, see
-        rb_ring_create_or_take_over()) or 'replace' (remove the name, then
-        create; see rb_ring_unlink())."""
-        return _names.create(exists, name, _count(capacity, 'capacity'),
-                             _flags(flags), _role(role), _count(mode, 'mode'))
-
-    @staticmethod
-    @_argument_errors
-    def create_audio(name, format, channels, rate, frames,
-                     flags=RingBridge.RingFlags.NONE,
-                     role=RingBridge.RingRole.BOTH, mode=0o600,
-                     exists='fail'):
-        """Creates a named audio ring; ``format`` as for :meth:`new_audio`,
-        ``exists`` as for :meth:`create`."""
-        return _names.create(exists, name, _count(frames, 'frames'),
-                             _flags(flags), _role(role), _count(mode, 'mode'),
-                             _to_sample_format(format),
-                             _count(channels, 'channels'),
-                             _count(rate, 'rate'))
-
-    @staticmethod
-    @_argument_errors
-    def new_items(dtype, n_items, shape=None,
-                  flags=RingBridge.RingFlags.NONE):
-        """A new anonymous ring of ``n_items`` items of NumPy ``dtype``,
-        each of ``shape`` (docs/python.md, "Items and NumPy dtypes")."""
-        return _items.new_items(dtype, n_items, shape, _flags(flags), _count)
-
-    @staticmethod
-    @_argument_errors
-    def create_items(name, dtype, n_items, shape=None,
-                     flags=RingBridge.RingFlags.NONE):
-        """Creates a named item ring (see :meth:`new_items`); another
-        process's :meth:`open` finds the dtype and shape in its header."""
-        return _items.create_items(name, dtype, n_items, shape,
-                                   _flags(flags), _count)
-
-    @staticmethod
-    @_argument_errors
-    def new_from_fd(fd, role):
-        """Attaches to a ring passed as a file descriptor (which stays
-        yours).  ``fd`` may be an int or an object with fileno()."""
-        if not isinstance(fd, int) and hasattr(fd, 'fileno'):
-            fd = fd.fileno()
-        return RingBridge.Ring.new_from_fd(_count(fd, 'fd'), _role(role))
-
-    @staticmethod
-    @_argument_errors
-    def open(name, role, timeout=0):
-        """Attaches to the named ring with ``role`` (see rb_ring_open()).
-        With a ``timeout`` in seconds (None: no limit) it first waits for
-        the ring to appear, so either side may start first; Ctrl-C ends
-        the wait.  The default 0 does not wait (GLib.Error NOT_FOUND)."""
-        role = _role(role)
-        return _names.open_waiting(
-            lambda: RingBridge.Ring.open(name, role), name, timeout)
-
-    @staticmethod
-    @_argument_errors
-    def open_full(name, role, open_flags, timeout=0):
-        """rb_ring_open_full(): :meth:`open` with RingOpenFlags."""
-        role = _role(role)
-        open_flags = _flags(open_flags, RingBridge.RingOpenFlags)
-        return _names.open_waiting(
-            lambda: RingBridge.Ring.open_full(name, role, open_flags), name,
-            timeout)
-
-    @staticmethod
-    @_argument_errors
-    def unlink(name):
-        """Removes the ring's name (see rb_ring_unlink())."""
-        return RingBridge.Ring.unlink(name)
-
-    @staticmethod
-    @_argument_errors
-    def reclaim_stale(name):
-        """Removes the name of a ring whose processes are all gone (see
-        rb_ring_reclaim_stale())."""
-        return RingBridge.Ring.reclaim_stale(name)
-
-    @staticmethod
-    @_argument_errors
-    def name_validate(name):
-        """True for a valid ring name; RingArgumentError says what is wrong
-        with another."""
-        return RingBridge.Ring.name_validate(name)
 
     # -- life cycle -----------------------------------------------------------
 
@@ -902,6 +695,40 @@ class Ring(RingBridge.Ring):
         frames = self.read_frames(n_frames, timeout)
         return samples_to_float(frames, self._rb_facts.format, dtype)
 
+    # -- replacements of C calls PyGObject cannot call safely --------------
+
+    @_checked
+    def read_at(self, position, n):
+        """Copies up to ``n`` bytes from absolute byte ``position`` without
+        consuming them (rb_ring_read_at()).
+
+        Returns ``(RangeStatus, bytes)``: AVAILABLE with the good bytes
+        (fewer than ``n`` when only part is written), OVERWRITTEN (resume
+        at get_oldest_position()) or NOT_YET_WRITTEN with ``b''``.
+        """
+        self._rb_reader('read_at()')
+        position = _position(position)
+        n = _count(n, 'n')
+        if n == 0:
+            return RingBridge.Ring.check_range(self, position, 0), b''
+        out = ctypes.create_string_buffer(n)
+        got = _sz(0)
+        status = _c_read_at(self._rb_pointer, position, out, n,
+                            ctypes.byref(got))
+        return RingBridge.RangeStatus(status), out.raw[:got.value]
+
+
+    @_checked
+    def read_record(self):
+        """Reads the next record: ``(True, RecordInfo, bytes)``, or
+        ``(False, None, b'')`` when there is none."""
+        self._rb_consumer('read_record()', records=True)
+        payload, info = RingBridge.Ring.read_record_bytes(self)
+        if payload is None:
+            return False, None, b''
+        return True, info, payload.get_data()
+
+
     # -- zero copy ------------------------------------------------------------
 
     def _rb_region_size(self, count, nbytes, frames):
@@ -951,286 +778,6 @@ class Ring(RingBridge.Ring):
         self._rb_write_view = view
         return view
 
-    # -- absolute positions ---------------------------------------------------
-
-    def _rb_reader(self, what):
-        self._rb_stream(what)
-        if not self._rb_facts.overwrite:
-            self._rb_need(_CONSUMER_ROLES, what + ' on a plain ring')
-
-    @_checked
-    def reader(self, policy='catch-up', target_latency=0):
-        """A RingReader with ``policy`` ('catch-up', 'latest' with a
-        ``target_latency`` in bytes, or 'lossless') and a gap journal
-        (rb_ring_reader_new(); see _ringbridge/readers.py)."""
-        return _make_reader(self, policy, target_latency)
-
-    @_checked
-    def read_at(self, position, n):
-        """Copies up to ``n`` bytes from absolute byte ``position`` without
-        consuming them (rb_ring_read_at()).
-
-        Returns ``(RangeStatus, bytes)``: AVAILABLE with the good bytes
-        (fewer than ``n`` when only part is written), OVERWRITTEN (resume
-        at get_oldest_position()) or NOT_YET_WRITTEN with ``b''``.
-        """
-        self._rb_reader('read_at()')
-        position = _position(position)
-        n = _count(n, 'n')
-        if n == 0:
-            return RingBridge.Ring.check_range(self, position, 0), b''
-        out = ctypes.create_string_buffer(n)
-        got = _sz(0)
-        status = _c_read_at(self._rb_pointer, position, out, n,
-                            ctypes.byref(got))
-        return RingBridge.RangeStatus(status), out.raw[:got.value]
-
-    @_checked
-    def read_at_into(self, position, buffer):
-        """rb_ring_read_at() into a writable buffer: returns
-        ``(RangeStatus, bytes_read)``."""
-        self._rb_reader('read_at_into()')
-        position = _position(position)
-        with _Buffer(buffer, writable=True) as buf:
-            if buf.nbytes == 0:
-                return RingBridge.Ring.check_range(self, position, 0), 0
-            got = _sz(0)
-            status = _c_read_at(self._rb_pointer, position, buf.address,
-                                buf.nbytes, ctypes.byref(got))
-            return RingBridge.RangeStatus(status), got.value
-
-    @_checked
-    def read_frames_at(self, frame, n_frames):
-        """rb_ring_read_frames_at(): up to ``n_frames`` frames from absolute
-        frame index ``frame``; returns ``(RangeStatus, ndarray)`` with the
-        array shaped as :meth:`read_frames` shapes it."""
-        np = _require_numpy('read_frames_at()')
-        self._rb_reader('read_frames_at()')
-        frame = _position(frame)
-        n = _count(n_frames, 'n_frames')
-        out = _items.empty(self, n, self.dtype)
-        got = _sz(0)
-        with _Buffer(out, writable=True) as buf:
-            status = _c_read_frames_at(self._rb_pointer, frame, buf.address,
-                                       n, ctypes.byref(got))
-        return RingBridge.RangeStatus(status), out[:got.value]
-
-    @_checked
-    def view_at(self, position, n, writable=False):
-        """An :class:`AtView` of up to ``n`` bytes at absolute byte
-        ``position``, without copying (rb_ring_view_at()): fewer bytes if
-        only part is written yet, none if nothing is; RingLappedError if
-        ``position`` is already overwritten.  Check it after reading
-        (``check()``, or a ``with`` block, which checks at its end).
-        """
-        self._rb_reader('view_at()')
-        return _view_at(self, _position(position), _count(n, 'n'), writable)
-
-    @_checked
-    def view_frames_at(self, frame, n_frames, writable=False):
-        """:meth:`view_at` in frames: up to ``n_frames`` frames from
-        absolute frame index ``frame`` (seed 002's ``get_data(start,
-        end)`` is ``view_frames_at(start, end - start).array``)."""
-        self._rb_reader('view_frames_at()')
-        fsize = self._rb_facts.frame_size
-        return _view_at(self, _position(_count(frame, 'frame') * fsize),
-                        _count(n_frames, 'n_frames') * fsize, writable)
-
-    @_checked
-    def check_range(self, position, n):
-        """Whether ``[position, position + n)`` can be read now with
-        :meth:`read_at`: a RangeStatus."""
-        return RingBridge.Ring.check_range(self, _position(position),
-                                           _count(n, 'n'))
-
-    @_checked
-    def available_at(self, position):
-        """What the ring holds at ``position``: ``(RangeStatus, n)`` with
-        ``n`` the bytes readable from there now (0 unless AVAILABLE)."""
-        position = _position(position)
-        status = RingBridge.Ring.check_range(self, position, 1)
-        if status != RingBridge.RangeStatus.AVAILABLE:
-            return status, 0
-        return status, RingBridge.Ring.get_write_position(self) - position
-
-    # -- records --------------------------------------------------------------
-
-    @property
-    def records(self):
-        """True for a ring made with RingFlags.RECORDS."""
-        return self._rb_facts.records
-
-    @_checked
-    def write_record(self, info, payload=None, **fields):
-        """Writes one record to a records ring, all or nothing.
-
-        ``info`` is a RingBridge.RecordInfo (its ``size`` must be the
-        payload's) or just a record type (RecordType or int), in which case
-        the timestamps and duration are RECORD_NONE unless given as keyword
-        arguments (``pts=``, ``dts=``, ``duration=``, ``flags=``,
-        ``offset=``, ``offset_end=``).  ``payload`` is any C-contiguous
-        buffer, copied straight into the ring.  Returns False when the
-        record does not fit now (wait_writable() and retry); a record
-        larger than get_max_record_size() raises ValueError.
-        """
-        self._rb_producer('write_record()', records=True)
-        with _Buffer(b'' if payload is None else payload) as buf:
-            c = _CRecordInfo()
-            if isinstance(info, RingBridge.RecordInfo):
-                if info.size != buf.nbytes:
-                    raise ValueError('write_record(): info.size is %d, the '
-                                     'payload %d bytes' % (info.size,
-                                                           buf.nbytes))
-                for name in _RECORD_FIELDS:
-                    setattr(c, name, getattr(info, name))
-            else:
-                c.type = _count(info, 'record type')
-                c.pts = c.dts = c.duration = RECORD_NONE
-            for name, value in fields.items():
-                if name not in _RECORD_FIELDS or name == 'size':
-                    raise TypeError('write_record() got an unexpected keyword '
-                                    'argument %r' % name)
-                setattr(c, name, value)
-            c.size = buf.nbytes
-            limit = RingBridge.Ring.get_max_record_size(self)
-            if buf.nbytes > limit:
-                raise ValueError('a %d-byte record can never fit this ring '
-                                 '(at most %d)' % (buf.nbytes, limit))
-            return bool(_c_write_record(self._rb_pointer, ctypes.byref(c),
-                                        buf.address, buf.nbytes))
-
-    @_checked
-    def read_record(self):
-        """Reads the next record: ``(True, RecordInfo, bytes)``, or
-        ``(False, None, b'')`` when there is none."""
-        self._rb_consumer('read_record()', records=True)
-        payload, info = RingBridge.Ring.read_record_bytes(self)
-        if payload is None:
-            return False, None, b''
-        return True, info, payload.get_data()
-
-    @_checked
-    def peek_record(self):
-        """The next record's header without reading it: ``(True,
-        RecordInfo)``, or ``(False, None)`` when there is none."""
-        self._rb_consumer('peek_record()', records=True)
-        ok, info = RingBridge.Ring.peek_record(self)
-        return (True, info) if ok else (False, None)
-
-    @_checked
-    def skip_record(self):
-        """Discards the next record without reading it
-        (rb_ring_skip_record()): True, or False when there is none."""
-        self._rb_consumer('skip_record()', records=True)
-        return RingBridge.Ring.skip_record(self)
-
-    # -- waits ----------------------------------------------------------------
-
-    def _rb_wait_count(self, count):
-        count = _count(count, 'count')
-        if count > self._rb_facts.capacity:
-            raise ValueError('cannot wait for %d bytes in a %d-byte ring'
-                             % (count, self._rb_facts.capacity))
-        return count
-
-    @staticmethod
-    def _rb_wait_timeout(timeout_us):
-        if isinstance(timeout_us, bool) or not isinstance(timeout_us, int):
-            raise TypeError('timeout_us must be an integer (microseconds)')
-        if timeout_us < -1:
-            raise ValueError('timeout_us must be -1 (for ever) or not '
-                             'negative (got %d)' % timeout_us)
-        return timeout_us
-
-    def _rb_wait(self, roles, method, check, first, timeout_us,
-                 *cancellable):
-        """The checks of every wait, in this order: the role, the
-        cancellable (the _full waits), ``first`` through ``check``, the
-        timeout; then the wait, in slices (see _sliced_wait)."""
-        self._rb_need(roles, method + '()')
-        wait = getattr(RingBridge.Ring, method)
-        if cancellable:
-            wait = _with_cancellable(wait,
-                                     self._rb_cancellable(cancellable[0]))
-        return _sliced_wait(self, wait, check(first),
-                            self._rb_wait_timeout(timeout_us))
-
-    @_checked
-    def wait_readable(self, count, timeout_us):
-        """Blocks until ``count`` bytes can be read (rb_ring_wait_readable(),
-        ``timeout_us`` in microseconds, -1 for ever).  Other Python threads
-        run meanwhile, and signal handlers (Ctrl-C) within 0.1 s.  Returns
-        a WaitResult."""
-        return self._rb_wait(_CONSUMER_ROLES, 'wait_readable',
-                             self._rb_wait_count, count, timeout_us)
-
-    @_checked
-    def wait_writable(self, count, timeout_us):
-        """Blocks until ``count`` bytes can be written (see
-        :meth:`wait_readable`)."""
-        return self._rb_wait(_PRODUCER_ROLES, 'wait_writable',
-                             self._rb_wait_count, count, timeout_us)
-
-    @_checked
-    def wait_position(self, position, timeout_us):
-        """Blocks until the write position reaches ``position`` (see
-        :meth:`wait_readable`).  Any role but the producer."""
-        return self._rb_wait(_NOT_PRODUCER_ROLES, 'wait_position', _position,
-                             position, timeout_us)
-
-    @staticmethod
-    def _rb_cancellable(cancellable):
-        if cancellable is not None and not isinstance(cancellable,
-                                                      Gio.Cancellable):
-            raise TypeError('cancellable must be a Gio.Cancellable or None')
-        return cancellable
-
-    @_checked
-    def wait_readable_full(self, count, timeout_us, cancellable=None):
-        """:meth:`wait_readable` that ``cancellable`` (a Gio.Cancellable)
-        also ends, with WaitResult.INTERRUPTED, and no other wait
-        (rb_ring_wait_readable_full())."""
-        return self._rb_wait(_CONSUMER_ROLES, 'wait_readable_full',
-                             self._rb_wait_count, count, timeout_us,
-                             cancellable)
-
-    @_checked
-    def wait_writable_full(self, count, timeout_us, cancellable=None):
-        """:meth:`wait_writable` with a cancellable (see
-        :meth:`wait_readable_full`)."""
-        return self._rb_wait(_PRODUCER_ROLES, 'wait_writable_full',
-                             self._rb_wait_count, count, timeout_us,
-                             cancellable)
-
-    @_checked
-    def wait_position_full(self, position, timeout_us, cancellable=None):
-        """:meth:`wait_position` with a cancellable (see
-        :meth:`wait_readable_full`)."""
-        return self._rb_wait(_NOT_PRODUCER_ROLES, 'wait_position_full',
-                             _position, position, timeout_us, cancellable)
-
-    # -- readiness for main loops and asyncio (_ringbridge/watch.py) ---------
-
-    @_checked
-    def watch(self, readable=None, writable=None, peer_left=False,
-              end_of_stream=False):
-        """A :class:`RingWatch`: ``.fileno()`` for select/asyncio,
-        ``.source(callback)`` for GLib, ``.check()``; thresholds in bytes."""
-        return _watch.watch(self, readable, writable, peer_left,
-                            end_of_stream)
-
-    @_checked
-    def wait_readable_async(self, n):
-        """``await`` it: ``n`` bytes readable (fewer at the end of the
-        stream or when the producer left); returns how many are."""
-        return _watch.wait_readable_async(self, n)
-
-    @_checked
-    def chunks(self, n):
-        """``async for chunk in ring.chunks(n)``: ``n``-byte ``bytes``
-        until the end of the stream (the rest last)."""
-        return _watch.chunks(self, n)
-
     # -- sharing --------------------------------------------------------------
 
     @_checked
@@ -1240,120 +787,10 @@ class Ring(RingBridge.Ring):
         _register_reducer()
         return RingHandle(os.dup(RingBridge.Ring.get_fd(self)), _role(role))
 
-    @_checked
-    def set_clock_point(self, position, monotonic_ns, clock_frames=0):
-        """rb_ring_set_clock_point() (producer)."""
-        self._rb_need(_PRODUCER_ROLES, 'set_clock_point()')
-        return RingBridge.Ring.set_clock_point(
-            self, _position(position), monotonic_ns, _position(clock_frames))
-
-    # -- timing (docs/clocks.md) ----------------------------------------------
-
-    @_checked
-    def get_timing(self):
-        """rb_ring_get_timing(): a :class:`RingTiming` snapshot (any side);
-        its ``ratio_known`` says whether both rates are known."""
-        return RingBridge.Ring.get_timing(self)[1]
-
-    @_checked
-    def position_to_time(self, position):
-        """rb_ring_position_to_time(): the CLOCK_MONOTONIC ns at which the
-        producer wrote (or will write) ``position``, or None if unknown."""
-        ok, when = RingBridge.Ring.position_to_time(self, _position(position))
-        return when if ok else None
-
-    @_checked
-    def time_to_position(self, monotonic_ns):
-        """rb_ring_time_to_position(): the position the producer stood at
-        (or will stand at) at ``monotonic_ns``, or None if unknown."""
-        ok, pos = RingBridge.Ring.time_to_position(self, int(monotonic_ns))
-        return pos if ok else None
-
-    @_checked
-    def consumer_time_to_position(self, monotonic_ns):
-        """rb_ring_consumer_time_to_position(): the read position the
-        consumer stood at (or will stand at) at ``monotonic_ns``, or None
-        if unknown."""
-        ok, pos = RingBridge.Ring.consumer_time_to_position(
-            self, int(monotonic_ns))
-        return pos if ok else None
-
-    @_checked
-    def set_timing(self, enabled, step=0):
-        """rb_ring_set_timing() (the producer or the consumer)."""
-        self._rb_need(_PRODUCER_ROLES + _CONSUMER_ROLES, 'set_timing()')
-        return RingBridge.Ring.set_timing(self, bool(enabled),
-                                          _count(step, 'step'))
-
-
-# The side of the ring each RbRing method belongs to: the "Thread:" line of
-# its C documentation.  A method called through the wrong side's object
-# corrupts or loses data (a consumer's write lands in the producer's
-# unread bytes), so it raises io.UnsupportedOperation instead of reaching
-# C.  tests/python/test_roles.py checks every method of the typelib
-# against the GIR, so a new method missing here fails there.
-_PRODUCER_METHODS = frozenset((
-    'write', 'write_bytes', 'write_frames', 'write_deinterleaved',
-    'write_acquire', 'write_commit',
-    'write_available', 'write_frames_available',
-    'write_record', 'write_record_acquire', 'write_record_commit',
-    'set_end_of_stream', 'set_clock_point', 'wait_writable',
-    'wait_writable_full', 'stamp_producer'))
-_CONSUMER_METHODS = frozenset((
-    'read', 'read_bytes', 'read_frames', 'read_deinterleaved',
-    'read_acquire', 'read_release',
-    'read_available', 'read_frames_available', 'peek', 'peek_bytes', 'skip',
-    'reset', 'peek_record', 'read_record', 'read_record_acquire',
-    'read_record_bytes', 'read_record_release', 'skip_record',
-    'wait_readable', 'wait_readable_full', 'stamp_consumer'))
-# any reader of an overwrite ring, the consumer of a plain ring
-_POSITION_READER_METHODS = frozenset(('read_at', 'read_at_bytes',
-                                      'view_at_check',
-                                      'read_frames_at'))
-_NOT_PRODUCER_METHODS = frozenset(('wait_position', 'wait_position_full'))
-
-
-def _role_check(name):
-    """The check a wrapped introspected method ``name`` makes before it
-    calls C, or None for a method any side may call."""
-    what = name + '()'
-    if name in _PRODUCER_METHODS:
-        return lambda ring: ring._rb_need(_PRODUCER_ROLES, what)
-    if name in _CONSUMER_METHODS:
-        return lambda ring: ring._rb_need(_CONSUMER_ROLES, what)
-    if name in _NOT_PRODUCER_METHODS:
-        return lambda ring: ring._rb_need(_NOT_PRODUCER_ROLES, what)
-    if name in _POSITION_READER_METHODS:
-        def check(ring):
-            if not ring._rb_facts.overwrite:
-                ring._rb_need(_CONSUMER_ROLES, what + ' on a plain ring')
-        return check
-    return None
 
 
 # Every other introspected method checks for close too, and for its side.
-def _guard_introspected_methods():
-    for info in RingBridge.Ring.__info__.get_methods():
-        name = info.get_name()
-        if not info.is_method() or name in Ring.__dict__:
-            continue
-        original = getattr(RingBridge.Ring, name)
-        check = _role_check(name)
-
-        if check is None:
-            def method(self, *args, _original=original, **kwargs):
-                return _original(self, *args, **kwargs)
-        else:
-            def method(self, *args, _original=original, _check=check,
-                       **kwargs):
-                _check(self)
-                return _original(self, *args, **kwargs)
-        method.__name__ = name
-        method.__doc__ = original.__doc__
-        setattr(Ring, name, _checked(method))
-
-
-_guard_introspected_methods()
+guard_introspected_methods(Ring, RingBridge.Ring)
 
 Ring = override(Ring)
 __all__.append('Ring')
