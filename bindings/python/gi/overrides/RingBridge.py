@@ -731,6 +731,15 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
 
     # -- zero copy ------------------------------------------------------------
 
+    def _rb_view(self, cls, region, nbytes, frames, writable):
+        """A ``cls`` view of the region ``region(self)`` hands out, at
+        most ``nbytes`` / ``frames``; write() and read_into() leave their
+        fast path until it ends."""
+        self._rb_drop_io()
+        address, count = region(self)
+        return cls(self, address, self._rb_region_size(count, nbytes, frames),
+                   writable)
+
     def _rb_region_size(self, count, nbytes, frames):
         fsize = self._rb_facts.frame_size
         if nbytes is not None and frames is not None:
@@ -751,10 +760,7 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
         block; until then, read calls on this ring raise RuntimeError.
         """
         self._rb_consumer('read_view()')
-        self._rb_drop_io()
-        address, count = _read_region(self)
-        count = self._rb_region_size(count, nbytes, frames)
-        view = ReadView(self, address, count, writable)
+        view = self._rb_view(ReadView, _read_region, nbytes, frames, writable)
         self._rb_read_view = view
         return view
 
@@ -771,10 +777,7 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
             raise io.UnsupportedOperation(
                 'write_view(): an overwrite ring hands out no write region; '
                 'use write()')
-        self._rb_drop_io()
-        address, count = _write_region(self)
-        count = self._rb_region_size(count, nbytes, frames)
-        view = WriteView(self, address, count, True)
+        view = self._rb_view(WriteView, _write_region, nbytes, frames, True)
         self._rb_write_view = view
         return view
 

@@ -15,7 +15,11 @@ using it first.  C that keeps the pointer longer takes its own reference
 with ``g_object_ref()`` (not RT-safe: do it outside the callback).
 """
 
+from gi.module import get_introspection_module
+
 from .errors import RingClosedError
+
+RingBridge = get_introspection_module('RingBridge')
 
 # The RT-safe calls of the public headers ("Thread: ... RT-safe" in their
 # documentation) in the C types CFFI knows without GLib.  GLib's types are
@@ -28,31 +32,7 @@ _CDEF = """\
 /* ringbridge: the realtime-safe calls (RingBridge.cffi_cdef()) */
 typedef struct _RbRing RbRing;
 
-typedef enum {
-  RB_SAMPLE_FORMAT_NONE = 0,
-  RB_SAMPLE_FORMAT_U8 = 1,
-  RB_SAMPLE_FORMAT_S16LE = 2,
-  RB_SAMPLE_FORMAT_S24LE = 3,
-  RB_SAMPLE_FORMAT_S24_32LE = 4,
-  RB_SAMPLE_FORMAT_S32LE = 5,
-  RB_SAMPLE_FORMAT_F32LE = 6,
-  RB_SAMPLE_FORMAT_F64LE = 7
-} RbSampleFormat;
-
-typedef enum {
-  RB_RING_FLAGS_NONE = 0,
-  RB_RING_FLAGS_OVERWRITE = 1,
-  RB_RING_FLAGS_RECORDS = 2,
-  RB_RING_FLAGS_POWER_OF_TWO = 65536
-} RbRingFlags;
-
-typedef enum {
-  RB_RANGE_AVAILABLE = 0,
-  RB_RANGE_OVERWRITTEN = 1,
-  RB_RANGE_NOT_YET_WRITTEN = 2,
-  RB_RANGE_LAPPED = 3
-} RbRangeStatus;
-
+@ENUMS@
 typedef struct {
   uint32_t type;
   uint32_t flags;
@@ -151,6 +131,27 @@ unsigned int rb_ring_reader_get_gaps_pending (RbRingReader *reader);
 uint64_t rb_ring_reader_get_gaps_merged (RbRingReader *reader);
 uint64_t rb_ring_reader_get_gap_total (RbRingReader *reader, RbGapCause cause);
 """
+
+
+
+def _enum_cdef(c_name, members):
+    """``typedef enum {...} c_name;`` from (value, C name) pairs."""
+    return 'typedef enum {\n%s\n} %s;\n' % (',\n'.join(
+        '  %s = %d' % (name, value) for value, name in sorted(members)),
+        c_name)
+
+
+# The enums the calls take, from the typelib (so from the headers).
+_CDEF = _CDEF.replace('@ENUMS@', '\n'.join((
+    _enum_cdef('RbSampleFormat', ((v, m.value_name) for v, m in
+                                  RingBridge.SampleFormat.__enum_values__
+                                  .items())),
+    _enum_cdef('RbRingFlags', ((v, m.first_value_name) for v, m in
+                               RingBridge.RingFlags.__flags_values__
+                               .items())),
+    _enum_cdef('RbRangeStatus', ((v, m.value_name) for v, m in
+                                 RingBridge.RangeStatus.__enum_values__
+                                 .items())))))
 
 # RT-safe calls left out of the text, and why (the test reads this too).
 CDEF_LEFT_OUT = {

@@ -91,3 +91,15 @@ def guard_introspected_methods(ring_class, gi_class):
         method.__name__ = name
         method.__doc__ = original.__doc__
         setattr(ring_class, name, _checked(method))
+
+
+class LiveContext:
+    """The ``with`` block of an object with ``_live()`` (raises once it is
+    closed) and ``close()``: RingReader, RingWatch."""
+
+    def __enter__(self):
+        self._live()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

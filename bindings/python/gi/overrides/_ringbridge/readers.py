@@ -14,6 +14,7 @@ import ctypes
 
 from gi.module import get_introspection_module
 
+from .guard import LiveContext
 from .args import _count
 from .cabi import _Buffer, _proto
 from .errors import RingClosedError, _argument_errors
@@ -82,7 +83,7 @@ def make_reader(ring, policy='catch-up', target_latency=0):
     return RingReader(ring, gi_reader)
 
 
-class RingReader:
+class RingReader(LiveContext):
     """A reader of a ring with a policy and a gap journal.
 
     Made by ``ring.reader(policy='catch-up', target_latency=0)``:
@@ -121,13 +122,6 @@ class RingReader:
     def close(self):
         """Drops the reader (its journal goes with it)."""
         self._gi = None
-
-    def __enter__(self):
-        self._live()
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     @property
     def ring(self):

@@ -18,13 +18,14 @@ import weakref
 from gi.module import get_introspection_module
 from gi.repository import GLib
 
+from .guard import LiveContext
 from .errors import RingClosedError, _argument_errors
 
 RingBridge = get_introspection_module('RingBridge')
 C = RingBridge.RingCondition
 
 
-class RingWatch:
+class RingWatch(LiveContext):
     """What ``ring.watch(...)`` returns: a readiness watch on a ring.
 
     ``fileno()`` is readable when a condition may have come to hold;
@@ -88,13 +89,6 @@ class RingWatch:
                     source.destroy()
             self._closed = True
             self._watch = None
-
-    def __enter__(self):
-        self._live()
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def source(self, callback, *args):
         """A ``GLib.Source`` (not attached yet) that calls
