@@ -302,19 +302,21 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
                 '%s: this is %s records ring' % (
                     what, 'not a' if records else 'a'))
 
-    def _rb_producer(self, what, records=False):
+    def _rb_side(self, what, records, roles, view, ending):
+        """The checks of one side's call: stream or records, the role, and
+        no view of that side held (``view``: 'write' or 'read', with the
+        call that ends it)."""
         self._rb_stream(what, records)
-        self._rb_need(_PRODUCER_ROLES, what)
-        if self._rb_write_view is not None:
-            raise RuntimeError('%s while a write view is held: commit it '
-                               'first' % what)
+        self._rb_need(roles, what)
+        if getattr(self, '_rb_%s_view' % view) is not None:
+            raise RuntimeError('%s while a %s view is held: %s it first'
+                               % (what, view, ending))
+
+    def _rb_producer(self, what, records=False):
+        self._rb_side(what, records, _PRODUCER_ROLES, 'write', 'commit')
 
     def _rb_consumer(self, what, records=False):
-        self._rb_stream(what, records)
-        self._rb_need(_CONSUMER_ROLES, what)
-        if self._rb_read_view is not None:
-            raise RuntimeError('%s while a read view is held: release it '
-                               'first' % what)
+        self._rb_side(what, records, _CONSUMER_ROLES, 'read', 'release')
 
     def _rb_check_buffer(self, buf, what):
         """Checks that a buffer fits the ring: whole frames, and numbers of

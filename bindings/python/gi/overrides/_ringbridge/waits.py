@@ -14,6 +14,15 @@ from .guard import _checked
 RingBridge = get_introspection_module('RingBridge')
 
 
+# wait kind: (the roles that may wait so, the check of its first argument;
+# None: a byte count the ring can hold, Ring._rb_wait_count)
+_WAITS = {
+    'readable': (_CONSUMER_ROLES, None),
+    'writable': (_PRODUCER_ROLES, None),
+    'position': (_NOT_PRODUCER_ROLES, _position),
+}
+
+
 class RingWaits:
     """Ring's waits (a mixin of the override's Ring)."""
 
@@ -48,28 +57,34 @@ class RingWaits:
         return _sliced_wait(self, wait, check(first),
                             self._rb_wait_timeout(timeout_us))
 
+    def _rb_wait_for(self, kind, first, timeout_us, *cancellable):
+        """wait_<kind>() (wait_<kind>_full() given a cancellable): its
+        roles and its check of ``first`` from _WAITS."""
+        roles, check = _WAITS[kind]
+        return self._rb_wait(
+            roles, 'wait_' + kind + ('_full' if cancellable else ''),
+            self._rb_wait_count if check is None else check, first,
+            timeout_us, *cancellable)
+
     @_checked
     def wait_readable(self, count, timeout_us):
         """Blocks until ``count`` bytes can be read (rb_ring_wait_readable(),
         ``timeout_us`` in microseconds, -1 for ever).  Other Python threads
         run meanwhile, and signal handlers (Ctrl-C) within 0.1 s.  Returns
         a WaitResult."""
-        return self._rb_wait(_CONSUMER_ROLES, 'wait_readable',
-                             self._rb_wait_count, count, timeout_us)
+        return self._rb_wait_for('readable', count, timeout_us)
 
     @_checked
     def wait_writable(self, count, timeout_us):
         """Blocks until ``count`` bytes can be written (see
         :meth:`wait_readable`)."""
-        return self._rb_wait(_PRODUCER_ROLES, 'wait_writable',
-                             self._rb_wait_count, count, timeout_us)
+        return self._rb_wait_for('writable', count, timeout_us)
 
     @_checked
     def wait_position(self, position, timeout_us):
         """Blocks until the write position reaches ``position`` (see
         :meth:`wait_readable`).  Any role but the producer."""
-        return self._rb_wait(_NOT_PRODUCER_ROLES, 'wait_position', _position,
-                             position, timeout_us)
+        return self._rb_wait_for('position', position, timeout_us)
 
     @staticmethod
     def _rb_cancellable(cancellable):
@@ -83,24 +98,20 @@ class RingWaits:
         """:meth:`wait_readable` that ``cancellable`` (a Gio.Cancellable)
         also ends, with WaitResult.INTERRUPTED, and no other wait
         (rb_ring_wait_readable_full())."""
-        return self._rb_wait(_CONSUMER_ROLES, 'wait_readable_full',
-                             self._rb_wait_count, count, timeout_us,
-                             cancellable)
+        return self._rb_wait_for('readable', count, timeout_us, cancellable)
 
     @_checked
     def wait_writable_full(self, count, timeout_us, cancellable=None):
         """:meth:`wait_writable` with a cancellable (see
         :meth:`wait_readable_full`)."""
-        return self._rb_wait(_PRODUCER_ROLES, 'wait_writable_full',
-                             self._rb_wait_count, count, timeout_us,
-                             cancellable)
+        return self._rb_wait_for('writable', count, timeout_us, cancellable)
 
     @_checked
     def wait_position_full(self, position, timeout_us, cancellable=None):
         """:meth:`wait_position` with a cancellable (see
         :meth:`wait_readable_full`)."""
-        return self._rb_wait(_NOT_PRODUCER_ROLES, 'wait_position_full',
-                             _position, position, timeout_us, cancellable)
+        return self._rb_wait_for('position', position, timeout_us,
+                                 cancellable)
 
     # -- readiness for main loops and asyncio (_ringbridge/watch.py) ---------
 
