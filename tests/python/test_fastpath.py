@@ -5,7 +5,6 @@
 once it is bound every bad input still raises the checked path's clear
 error: the fast path may only ever move what the checked path would."""
 
-import array
 import io
 import textwrap
 

@@ -75,9 +75,7 @@ from ._ringbridge.cabi import (
     _c_write,
     _c_write_frames,
     _capsule_pointer,
-    _read_region,
-    _sz,
-    _write_region)
+    _sz)
 from ._ringbridge.formats import (
     _DTYPE_NAMES,
     _SF,
@@ -302,21 +300,26 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
                 '%s: this is %s records ring' % (
                     what, 'not a' if records else 'a'))
 
-    def _rb_side(self, what, records, roles, view, ending):
+    def _rb_side(self, what, records, roles, view, side, ending):
         """The checks of one side's call: stream or records, the role, and
-        no view of that side held (``view``: 'write' or 'read', with the
-        call that ends it)."""
-        self._rb_stream(what, records)
-        self._rb_need(roles, what)
-        if getattr(self, '_rb_%s_view' % view) is not None:
+        no view of that side held (``view``, of ``side`` 'write' or 'read',
+        with the call that ends it)."""
+        f = self._rb_facts
+        if f.records != records:
+            self._rb_stream(what, records)
+        if f.role not in roles:
+            self._rb_need(roles, what)
+        if view is not None:
             raise RuntimeError('%s while a %s view is held: %s it first'
-                               % (what, view, ending))
+                               % (what, side, ending))
 
     def _rb_producer(self, what, records=False):
-        self._rb_side(what, records, _PRODUCER_ROLES, 'write', 'commit')
+        self._rb_side(what, records, _PRODUCER_ROLES, self._rb_write_view,
+                      'write', 'commit')
 
     def _rb_consumer(self, what, records=False):
-        self._rb_side(what, records, _CONSUMER_ROLES, 'read', 'release')
+        self._rb_side(what, records, _CONSUMER_ROLES, self._rb_read_view,
+                      'read', 'release')
 
     def _rb_check_buffer(self, buf, what):
         """Checks that a buffer fits the ring: whole frames, and numbers of
@@ -324,6 +327,7 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
         check_buffer(self._rb_facts, buf, what)
 
     _rb_io = None
+    _rb_regions_made = None
     _RB_IO_NAMES = ('_rb_io', 'write', 'read_into', 'readinto')
 
     def _rb_bind_io(self):
@@ -347,9 +351,20 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
             d['read_into'] = d['readinto'] = io.read_into
         return io
 
+    def _rb_regions(self):
+        """The ring's Regions (_ringbridge/fastio.py), made once.  (An
+        attribute, not self.__dict__, which costs microseconds on a
+        GObject.)"""
+        r = self._rb_regions_made
+        if r is None:
+            r = self._rb_regions_made = _fastio.regions(self)
+        return r
+
     def _rb_drop_io(self):
-        for name in self._RB_IO_NAMES:
-            self.__dict__.pop(name, None)
+        if self._rb_io is not None:
+            d = self.__dict__
+            for name in self._RB_IO_NAMES:
+                del d[name]
 
     # -- facts ----------------------------------------------------------------
     # (the ones read once at attach, from _rb_facts: _fact_property)
@@ -506,14 +521,15 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
                                    b.address, b.nbytes)
                     off += b.nbytes
                 return _c_write(self._rb_pointer, gathered, total)
-            address, count = _write_region(self)
+            regions = self._rb_regions()
+            address, count = regions.write()
             if count < total:
                 return 0
             off = 0
             for b in bufs:
                 ctypes.memmove(address + off, b.address, b.nbytes)
                 off += b.nbytes
-            RingBridge.Ring.write_commit(self, total)
+            regions.commit(total)
             return total
         finally:
             for b in bufs:
@@ -548,10 +564,11 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
         self._rb_wait_then(n, timeout)
         if not overwrite:
             # One copy, from the ring straight into the new bytes object.
-            address, count = _read_region(self)
+            regions = self._rb_regions()
+            address, count = regions.read()
             k = min(n, count - count % fsize)
             data = ctypes.string_at(address, k)
-            RingBridge.Ring.read_release(self, k)
+            regions.release(k)
             return data
         # The overwrite consumer's read skips overwritten data and never
         # returns bytes the producer overtook: that needs rb_ring_read().
@@ -733,12 +750,12 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
 
     # -- zero copy ------------------------------------------------------------
 
-    def _rb_view(self, cls, region, nbytes, frames, writable):
-        """A ``cls`` view of the region ``region(self)`` hands out, at
+    def _rb_view(self, cls, side, nbytes, frames, writable):
+        """A ``cls`` view of the ``side`` ('read' or 'write') region, at
         most ``nbytes`` / ``frames``; write() and read_into() leave their
         fast path until it ends."""
         self._rb_drop_io()
-        address, count = region(self)
+        address, count = getattr(self._rb_regions(), side)()
         return cls(self, address, self._rb_region_size(count, nbytes, frames),
                    writable)
 
@@ -762,7 +779,7 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
         block; until then, read calls on this ring raise RuntimeError.
         """
         self._rb_consumer('read_view()')
-        view = self._rb_view(ReadView, _read_region, nbytes, frames, writable)
+        view = self._rb_view(ReadView, 'read', nbytes, frames, writable)
         self._rb_read_view = view
         return view
 
@@ -779,7 +796,7 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
             raise io.UnsupportedOperation(
                 'write_view(): an overwrite ring hands out no write region; '
                 'use write()')
-        view = self._rb_view(WriteView, _write_region, nbytes, frames, True)
+        view = self._rb_view(WriteView, 'write', nbytes, frames, True)
         self._rb_write_view = view
         return view
 

@@ -38,7 +38,9 @@ try:
 except ImportError:
     _cffi_backend = None
 
-from .cabi import _lib
+from gi.module import get_introspection_module
+
+from .cabi import _lib, _read_region, _write_region
 from .formats import check_buffer_kind
 
 # The calls the fast path makes: the ring as void *, the buffers as char *
@@ -50,8 +52,16 @@ _SIGNATURES = {
     'rb_ring_read_frames': 'size_t(*)(void *, char *, size_t)',
     'rb_ring_read_available': 'size_t(*)(void *)',
     'rb_ring_read_frames_available': 'size_t(*)(void *)',
+    # the regions of the views: the address as an integer (a pointer and
+    # a uintptr_t come back in the same register on every Linux ABI)
+    'rb_ring_write_acquire': 'uintptr_t(*)(void *, size_t *)',
+    'rb_ring_read_acquire': 'uintptr_t(*)(void *, size_t *)',
+    'rb_ring_write_commit': 'void(*)(void *, size_t)',
+    'rb_ring_read_release': 'int(*)(void *, size_t)',
 }
 _ffi_lib = None
+
+RingBridge = get_introspection_module('RingBridge')
 
 
 class _Lib:
@@ -208,3 +218,46 @@ def bind(ring, producer, consumer, missing):
             if not facts.format
             else _frames_read_into(ffi, lib, cp, read_into, missing, facts))
     return FastIo(write, read_into)
+
+
+# --- the regions the views hand out ------------------------------------------
+
+class Regions:
+    """A ring's write and read regions for its views: ``write()`` /
+    ``read()`` give (address, bytes) (address 0 where C gives NULL),
+    ``commit(n)`` publishes, ``release(n)`` consumes (False when an
+    overwrite ring's producer overtook the region).  The checks (role,
+    view held) are the caller's, before."""
+
+    __slots__ = ('write', 'read', 'commit', 'release')
+
+
+def regions(ring):
+    """The Regions of ``ring``: CFFI calls, or without CFFI the ctypes and
+    GI ones."""
+    r = Regions()
+    got = _ffi()
+    if got is None:
+        ref = weakref.ref(ring)     # (kept in the ring's __dict__)
+        r.write = lambda: _write_region(ref())
+        r.read = lambda: _read_region(ref())
+        r.commit = lambda n: RingBridge.Ring.write_commit(ref(), n)
+        r.release = lambda n: bool(RingBridge.Ring.read_release(ref(), n))
+        return r
+    ffi, lib = got
+    cp = ffi.cast('void *', ring._rb_pointer)
+    # one count cell per side: the producer and the consumer may be two
+    # threads using one object
+    wcount, rcount = ffi.new('size_t *'), ffi.new('size_t *')
+    acquire_w, acquire_r = lib.rb_ring_write_acquire, lib.rb_ring_read_acquire
+    commit, release = lib.rb_ring_write_commit, lib.rb_ring_read_release
+
+    def write():
+        return acquire_w(cp, wcount), wcount[0]
+
+    def read():
+        return acquire_r(cp, rcount), rcount[0]
+    r.write, r.read = write, read
+    r.commit = lambda n: commit(cp, n)
+    r.release = lambda n: bool(release(cp, n))
+    return r

@@ -151,7 +151,7 @@ class ReadView(RingView):
         self._check()
         n = self._amount(nbytes)
         ring = self._ring
-        self.intact = bool(RingBridge.Ring.read_release(ring, n))
+        self.intact = ring._rb_regions().release(n)
         self._finish()
         ring._rb_read_view = None
         return self.intact
@@ -174,7 +174,7 @@ class WriteView(RingView):
         self._check()
         n = self._amount(nbytes)
         ring = self._ring
-        RingBridge.Ring.write_commit(ring, n)
+        ring._rb_regions().commit(n)
         self._finish()
         ring._rb_write_view = None
         return n
