@@ -178,3 +178,28 @@ SCRIPT = textwrap.dedent('''
 
 def test_without_cffi_every_call_takes_the_checked_path():
     assert python(['-c', SCRIPT]).stdout.strip() == 'ok'
+
+
+def test_a_view_taken_while_binding_drops_the_fast_path(monkeypatch):
+    # another thread takes a read view between the binding's checks and
+    # its install: the closures must not stay, or read_into() would read
+    # under the view instead of raising
+    from gi.overrides._ringbridge import fastio
+    r = RingBridge.Ring.new(4096)
+    r.write(b'abcd')
+    taken = []
+    original = fastio.bind
+
+    def bind_then_take_a_view(*args):
+        io = original(*args)
+        if not taken:
+            taken.append(r.read_view())
+        return io
+    monkeypatch.setattr(fastio, 'bind', bind_then_take_a_view)
+    r._rb_drop_io()
+    assert r.write(b'e') == 1
+    assert 'read_into' not in r.__dict__
+    with pytest.raises(RuntimeError, match='read view'):
+        r.read_into(bytearray(1))
+    taken[0].release(0)
+    assert r.read_into(bytearray(5)) == 5

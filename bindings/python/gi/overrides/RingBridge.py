@@ -343,12 +343,17 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
             self._rb_write_view is None,
             plain and f.role in _CONSUMER_ROLES and
             self._rb_read_view is None, _MISSING)
-        if io is not None and self._rb_read_view is None and \
-                self._rb_write_view is None:
+        if io is not None:
             d = self.__dict__
             d['_rb_io'] = io
             d['write'] = io.write
             d['read_into'] = d['readinto'] = io.read_into
+            # Checked after the install: a view taken or a close (here or
+            # in another thread) drops the closures after it set its view
+            # or closed flag, so one of the two drops sees the other.
+            if self._rb_closed or self._rb_read_view is not None or \
+                    self._rb_write_view is not None:
+                self._rb_drop_io()
         return io
 
     def _rb_regions(self):
@@ -364,7 +369,7 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
         if self._rb_io is not None:
             d = self.__dict__
             for name in self._RB_IO_NAMES:
-                del d[name]
+                d.pop(name, None)       # (two threads may drop at once)
 
     # -- facts ----------------------------------------------------------------
     # (the ones read once at attach, from _rb_facts: _fact_property)
@@ -753,11 +758,14 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
     def _rb_view(self, cls, side, nbytes, frames, writable):
         """A ``cls`` view of the ``side`` ('read' or 'write') region, at
         most ``nbytes`` / ``frames``; write() and read_into() leave their
-        fast path until it ends."""
-        self._rb_drop_io()
+        fast path until it ends (the view is set before the drop: see
+        _rb_bind_io)."""
         address, count = getattr(self._rb_regions(), side)()
-        return cls(self, address, self._rb_region_size(count, nbytes, frames),
+        view = cls(self, address, self._rb_region_size(count, nbytes, frames),
                    writable)
+        setattr(self, '_rb_%s_view' % side, view)
+        self._rb_drop_io()
+        return view
 
     def _rb_region_size(self, count, nbytes, frames):
         fsize = self._rb_facts.frame_size
@@ -779,9 +787,7 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
         block; until then, read calls on this ring raise RuntimeError.
         """
         self._rb_consumer('read_view()')
-        view = self._rb_view(ReadView, 'read', nbytes, frames, writable)
-        self._rb_read_view = view
-        return view
+        return self._rb_view(ReadView, 'read', nbytes, frames, writable)
 
     @_checked
     def write_view(self, nbytes=None, *, frames=None):
@@ -796,9 +802,7 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
             raise io.UnsupportedOperation(
                 'write_view(): an overwrite ring hands out no write region; '
                 'use write()')
-        view = self._rb_view(WriteView, 'write', nbytes, frames, True)
-        self._rb_write_view = view
-        return view
+        return self._rb_view(WriteView, 'write', nbytes, frames, True)
 
     # -- sharing --------------------------------------------------------------
 
