@@ -79,7 +79,6 @@ from ._ringbridge.cabi import (
 from ._ringbridge.formats import (
     _DTYPE_NAMES,
     _SF,
-    _require_numpy,
     _to_sample_format,
     check_buffer,
     int32_to_s24le,
@@ -111,6 +110,7 @@ from ._ringbridge.handle import (
     _register_reducer)
 # Ring's calls by concern, mixed into Ring below
 from ._ringbridge.constructors import RingConstructors
+from ._ringbridge.frames import RingFrames
 from ._ringbridge.positions import RingPositions
 from ._ringbridge.records import RingRecords
 from ._ringbridge.timing import RingTimingCalls
@@ -180,8 +180,8 @@ def _required(value, method, name):
                         '%r' % (method, name))
 
 
-class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
-           RingTimingCalls, RingBridge.Ring):
+class Ring(RingConstructors, RingFrames, RingPositions, RingRecords,
+           RingWaits, RingTimingCalls, RingBridge.Ring):
     """A lock-free single-producer/single-consumer ring (see RbRing).
 
     Byte counts are bytes, as in C; on an audio ring every call moves
@@ -656,68 +656,6 @@ class Ring(RingConstructors, RingPositions, RingRecords, RingWaits,
         end-of-stream flag (consumer, producer idle)."""
         self._rb_consumer('reset()')
         RingBridge.Ring.reset(self)
-
-    # -- frames (NumPy) -------------------------------------------------------
-
-    @_checked
-    def read_frames(self, n_frames, timeout=0):
-        """Reads up to ``n_frames`` frames into a new NumPy array of shape
-        (frames, channels) and the ring's dtype (``V3`` for S24LE; 1-D
-        uint8 for a byte ring).  ``timeout`` as for :meth:`read`."""
-        np = _require_numpy('read_frames()')
-        self._rb_consumer('read_frames()')
-        n = _count(n_frames, 'n_frames')
-        fsize, channels = self._rb_facts.frame_size, self._rb_facts.channels
-        if n:
-            self._rb_wait_then(n * fsize, timeout)
-        avail = RingBridge.Ring.read_available(self) // fsize
-        out = _items.empty(self, min(n, avail), self.dtype)
-        if out.size == 0:
-            return out
-        with _Buffer(out, writable=True) as buf:
-            if fsize > 1:
-                got = _c_read_frames(self._rb_pointer, buf.address, len(out))
-            else:
-                got = _c_read(self._rb_pointer, buf.address, len(out))
-        return out[:got]
-
-    @_checked
-    def write_float(self, samples):
-        """Converts float samples to the ring's format (as the C
-        interleaving calls do, see :func:`samples_from_float`) and writes
-        as many whole frames as fit.  ``samples`` is frames x channels
-        (1-D for a mono ring).  Returns the number of frames written."""
-        np = _require_numpy('write_float()')
-        self._rb_producer('write_float()')
-        f = self._rb_facts
-        fsize, fmt, channels = f.frame_size, f.format, f.channels
-        if fmt == _SF.NONE:
-            raise TypeError('write_float() needs an audio ring')
-        x = np.asarray(samples)
-        if x.dtype.kind != 'f':
-            raise TypeError('write_float() takes floats, not %s' % x.dtype)
-        if x.ndim == 1 and channels == 1:
-            x = x.reshape(-1, 1)
-        if x.ndim != 2 or x.shape[1] != channels:
-            raise ValueError('write_float(): expected frames x %d channels, '
-                             'got shape %s' % (channels, x.shape))
-        if not f.overwrite:
-            room = RingBridge.Ring.write_available(self) // fsize
-            x = x[:room]
-        return self.write(np.ascontiguousarray(
-            samples_from_float(x, fmt))) // fsize
-
-    @_checked
-    def read_float(self, n_frames, timeout=0, dtype='float32'):
-        """Reads up to ``n_frames`` frames converted to floats (see
-        :func:`samples_to_float`): an array of frames x channels.  Take
-        ``.T`` for one row per channel (what JACK ports want)."""
-        _require_numpy('read_float()')
-        self._rb_consumer('read_float()')
-        if self._rb_facts.format == _SF.NONE:
-            raise TypeError('read_float() needs an audio ring')
-        frames = self.read_frames(n_frames, timeout)
-        return samples_to_float(frames, self._rb_facts.format, dtype)
 
     # -- replacements of C calls PyGObject cannot call safely --------------
 
