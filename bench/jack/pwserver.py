@@ -12,7 +12,7 @@ import subprocess
 import time
 
 from benchjack import (DEADLINE, RATE, Failure, Procs, XrunCounter, base_env,
-                       note, wait_until)
+                       wait_until)
 
 # The stock pipewire.conf cut down to what a headless graph of clients
 # needs. module-rt is left out, so that neither PipeWire nor its clients
@@ -203,7 +203,3 @@ def settle(seconds, watch):
                     proc.label, proc.returncode,
                     (err.strip() or out.strip())[-800:]))
         time.sleep(0.1)
-
-
-def say_missing(what):
-    note("%s: not measured (%s)" % (what, ", ".join(missing_programs())))

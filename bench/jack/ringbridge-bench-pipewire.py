@@ -40,15 +40,15 @@ not be set up or carried no signal (--inject-error leaves the last link of
 each loop out: both must then be reported missing, and it exits 1).
 """
 
-import argparse
 import os
 import re
 import sys
 import time
 
 from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
-                       base_env, client_env, emit_result, executable_arg,
-                       machine, note, run_guarded, say, wait_until)
+                       base_env, client_env, note, say, wait_until)
+from benchmain import (add_common_options, check_json_option, number_arg,
+                       periods_arg, run_main)
 from pwserver import (AUTO_PORTS, PwServer, PwXrunCounter, cpu_seconds,
                       missing_programs, settle)
 
@@ -64,71 +64,26 @@ class NoSignal(Failure):
 
 # --- options -----------------------------------------------------------------
 
-def seconds_arg(text):
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            "invalid --seconds '%s': must be a number of seconds" % text)
-    if not (2 <= v <= 3600):
-        raise argparse.ArgumentTypeError(
-            "invalid --seconds '%s': must be from 2 to 3600" % text)
-    return v
-
-
-def periods_arg(text):
-    out = []
-    for part in text.split(","):
-        try:
-            p = int(part)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                "invalid --periods '%s': '%s' is not a whole number"
-                % (text, part))
-        if p < 32 or p > 4096 or p & (p - 1):
-            raise argparse.ArgumentTypeError(
-                "invalid --periods '%s': %d is not a power of two from 32 "
-                "to 4096" % (text, p))
-        if p in out:
-            raise argparse.ArgumentTypeError(
-                "invalid --periods '%s': %d is given twice" % (text, p))
-        out.append(p)
-    return out
-
-
 def parse_options(argv):
     p = Parser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
-    p.add_argument("--ringbridge-jack", type=executable_arg, required=True,
-                   metavar="PATH", help="the ringbridge-jack program")
-    p.add_argument("--xrun-counter", type=executable_arg, required=True,
-                   metavar="PATH", help="bench/jack's xrun-counter")
-    p.add_argument("--version-string", default="unknown", metavar="VERSION",
-                   help="the version for the JSON result")
-    p.add_argument("--seconds", type=seconds_arg, metavar="S",
-                   help="the measuring window of each loop (default 30; "
-                   "4 with --quick)")
-    p.add_argument("--periods", type=periods_arg, metavar="P,P...",
+    add_common_options(p)
+    p.add_argument("--seconds", type=number_arg("--seconds", 2, 3600),
+                   metavar="S", help="the measuring window of each loop "
+                   "(default 30; 4 with --quick)")
+    p.add_argument("--periods", type=periods_arg(32, 4096), metavar="P,P...",
                    help="periods and quanta in frames (default 64,256; "
                    "256 with --quick)")
     p.add_argument("--quick", action="store_true",
                    help="both loops once, briefly, at 256 frames")
-    p.add_argument("--json", metavar="FILE", help="also write the result "
-                   "as JSON to FILE")
     p.add_argument("--inject-error", action="store_true",
                    help="self-test: leave each loop's last link out; both "
                    "must be reported missing (exit 1)")
-    p.add_argument("--keep-logs", action="store_true",
-                   help="keep the processes' logs (their directory is "
-                   "printed)")
     o = p.parse_args(argv)
     if o.seconds is None:
         o.seconds = 4.0 if o.quick else 30.0
     if o.periods is None:
         o.periods = [256] if o.quick else [64, 256]
-    if o.json is not None:
-        d = os.path.dirname(os.path.abspath(o.json))
-        if not os.path.isdir(d):
-            p.error("invalid --json '%s': no directory '%s'" % (o.json, d))
+    check_json_option(p, o)
     return o
 
 
@@ -310,40 +265,30 @@ def run(procs, res):
                            " at %d frames" % (" and ".join(missing), period))
 
 
+def finish(res, status):
+    res["targets"] = targets(res)
+    print_tables(res)
+    if not ARGS.inject_error:
+        return status
+    # both loops of the first period must have gone unheard
+    heard = [n for r in res["runs"] for n in ("pipewire", "ringbridge")
+             if r[n]["roundtrip_frames"] is not None]
+    if not res["runs"] or heard:
+        say("inject-error: %s: the check is broken or the run failed for "
+            "another reason" % ("heard through " + ", ".join(heard) if heard
+                                else "nothing measured"))
+        return 0
+    say("inject-error: both loops were reported missing")
+    return 1
+
+
 def main(argv):
     global ARGS
     ARGS = parse_options(argv)
-    res = {"program": PROGRAM, "version": ARGS.version_string,
-           "machine": machine(),
-           "options": {"seconds": ARGS.seconds, "periods": ARGS.periods,
-                       "rate": RATE, "quick": ARGS.quick,
-                       "inject_error": ARGS.inject_error},
-           "runs": [], "targets": [], "problems": []}
-    m = res["machine"]
-    say("%s %s: %s, %s, %d CPUs, %s, load %s" % (
-        PROGRAM, ARGS.version_string, m["arch"], m["cpu_model"], m["nproc"],
-        m["date"], m["loadavg_start"]))
-    procs = Procs(ARGS.keep_logs)
-    status = run_guarded(PROGRAM, procs, run, res, "rbbpw")
-    if status == 130:
-        return status
-    res["targets"] = targets(res)
-    print_tables(res)
-    if ARGS.inject_error:
-        # both loops of the first period must have gone unheard
-        heard = [n for r in res["runs"] for n in ("pipewire", "ringbridge")
-                 if r[n]["roundtrip_frames"] is not None]
-        if not res["runs"] or heard:
-            say("inject-error: %s: the check is broken or the run failed "
-                "for another reason" % (
-                    "heard through " + ", ".join(heard) if heard
-                    else "nothing measured"))
-            status = 0
-        else:
-            say("inject-error: both loops were reported missing")
-            status = 1
-    emit_result(res, ARGS.json)
-    return status
+    options = {"seconds": ARGS.seconds, "periods": ARGS.periods,
+               "rate": RATE, "quick": ARGS.quick,
+               "inject_error": ARGS.inject_error}
+    return run_main(PROGRAM, ARGS, options, ["runs"], run, finish, "rbbpw")
 
 
 if __name__ == "__main__":

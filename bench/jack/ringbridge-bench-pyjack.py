@@ -29,17 +29,18 @@ asserted; the process exits 1 when something did not work (a client that
 does not start or dies, a callback never timed or that never read a frame).
 """
 
-import argparse
+import importlib.util
 import json
 import os
 import signal
 import sys
 import time
 
-from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
-                       client_env, emit_result, executable_arg, file_arg,
-                       final_stats, machine, note, percentile, read_timer,
-                       run_guarded, say, wait_until)
+from benchjack import (RATE, Failure, Parser, Procs, Server, XrunCounter,
+                       client_env, file_arg, final_stats, note, percentile,
+                       read_timer, say, wait_until)
+from benchmain import (add_common_options, check_json_option, number_arg,
+                       periods_arg, run_main, timing_fields)
 from pwserver import settle
 
 PROGRAM = "ringbridge-bench-pyjack"
@@ -50,73 +51,30 @@ CONFIGS = ("jackd-alone", "python-client", "python-writer")
 
 # --- options -----------------------------------------------------------------
 
-def seconds_arg(text):
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            "invalid --seconds '%s': must be a number of seconds" % text)
-    if not (1 <= v <= 3600):
-        raise argparse.ArgumentTypeError(
-            "invalid --seconds '%s': must be from 1 to 3600" % text)
-    return v
-
-
-def periods_arg(text):
-    out = []
-    for part in text.split(","):
-        if part not in ("64", "256"):
-            raise argparse.ArgumentTypeError(
-                "invalid --periods '%s': '%s' is not 64 or 256" % (text, part))
-        if int(part) in out:
-            raise argparse.ArgumentTypeError(
-                "invalid --periods '%s': %s is given twice" % (text, part))
-        out.append(int(part))
-    return out
-
-
-def workers_arg(text):
-    if not text.isdigit() or not 0 <= int(text) <= 8:
-        raise argparse.ArgumentTypeError(
-            "invalid --workers '%s': must be a whole number from 0 to 8"
-            % text)
-    return int(text)
-
-
 def parse_options(argv):
     p = Parser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
-    p.add_argument("--ringbridge-jack", type=executable_arg, required=True,
-                   metavar="PATH", help="the ringbridge-jack program")
-    p.add_argument("--xrun-counter", type=executable_arg, required=True,
-                   metavar="PATH", help="bench/jack's xrun-counter")
+    add_common_options(p)
     p.add_argument("--callback-timer", type=file_arg, required=True,
                    metavar="PATH", help="bench/jack's callback-timer shim")
-    p.add_argument("--version-string", default="unknown", metavar="VERSION",
-                   help="the version for the JSON result")
-    p.add_argument("--seconds", type=seconds_arg, metavar="S",
-                   help="seconds per configuration (default 60; 3 with "
-                   "--quick)")
-    p.add_argument("--periods", type=periods_arg, metavar="P,P",
-                   help="JACK periods: 64, 256 or both (default 64,256)")
-    p.add_argument("--workers", type=workers_arg, default=1, metavar="N",
-                   help="workload threads in each Python process (default "
-                   "1)")
+    p.add_argument("--seconds", type=number_arg("--seconds", 1, 3600),
+                   metavar="S", help="seconds per configuration (default "
+                   "60; 3 with --quick)")
+    p.add_argument("--periods", type=periods_arg(32, 4096), metavar="P,P",
+                   help="JACK periods (default 64,256)")
+    p.add_argument("--workers", type=number_arg("--workers", 0, 8),
+                   default=1, metavar="N", help="workload threads in each "
+                   "Python process, 0 to 8 (default 1)")
     p.add_argument("--quick", action="store_true",
                    help="every configuration briefly")
-    p.add_argument("--json", metavar="FILE", help="also write the result "
-                   "as JSON to FILE")
-    p.add_argument("--keep-logs", action="store_true",
-                   help="keep the processes' logs (their directory is "
-                   "printed)")
     o = p.parse_args(argv)
+    if o.workers != int(o.workers):
+        p.error("invalid --workers '%g': must be a whole number" % o.workers)
+    o.workers = int(o.workers)
     if o.seconds is None:
         o.seconds = 3.0 if o.quick else 60.0
     if o.periods is None:
         o.periods = [64, 256]
-    if o.json is not None:
-        d = os.path.dirname(os.path.abspath(o.json))
-        if not os.path.isdir(d):
-            p.error("invalid --json '%s': no directory '%s'" % (o.json, d))
+    check_json_option(p, o)
     return o
 
 
@@ -174,15 +132,10 @@ def python_client_figures(samples, t0, t1, entry):
         raise Failure("the Python client's callback was never timed")
     if s[:, 4].sum() == len(s) * ARGS.period_now:
         raise Failure("the Python client's callback never read a frame")
-    cpu = sorted(s[:, 2] / 1000.0)
-    wall = sorted(s[:, 1] / 1000.0)
     late = sorted(s[:, 3] * 1e6 / RATE)
+    entry.update(timing_fields(sorted(s[:, 2] / 1000.0),
+                               sorted(s[:, 1] / 1000.0)))
     entry.update({
-        "callbacks": len(s),
-        "callback_cpu_median_us": round(percentile(cpu, 0.5), 2),
-        "callback_cpu_p99_us": round(percentile(cpu, 0.99), 2),
-        "callback_wall_median_us": round(percentile(wall, 0.5), 2),
-        "callback_wall_p99_us": round(percentile(wall, 0.99), 2),
         "callback_late_median_us": round(percentile(late, 0.5), 2),
         "callback_late_p99_us": round(percentile(late, 0.99), 2),
         "short_cycles": int((s[:, 4] > 0).sum())})
@@ -197,12 +150,8 @@ def play_figures(timer_file, play_out, t0, t1, entry):
     if not stats or int(stats.get("frames", "0")) == 0:
         raise Failure("ringbridge-jack play moved no frames (statistics: "
                       "%s)" % stats)
+    entry.update(timing_fields(cpu, wall))
     entry.update({
-        "callbacks": len(cpu),
-        "callback_cpu_median_us": round(percentile(cpu, 0.5), 2),
-        "callback_cpu_p99_us": round(percentile(cpu, 0.99), 2),
-        "callback_wall_median_us": round(percentile(wall, 0.5), 2),
-        "callback_wall_p99_us": round(percentile(wall, 0.99), 2),
         "short_cycles": int(stats.get("ran_dry", "0")),
         "client_xruns": int(stats.get("xruns", "0"))})
 
@@ -312,38 +261,29 @@ def print_tables(res):
 
 
 def run(procs, res):
-    try:
-        import jack  # noqa: F401
-        import numpy  # noqa: F401
-    except ImportError as e:
-        raise Failure("%s (Debian: python3-jack-client, python3-numpy)" % e)
+    missing = [m for m in ("jack", "numpy")
+               if importlib.util.find_spec(m) is None]
+    if missing:
+        raise Failure("no Python module %s (Debian: python3-jack-client, "
+                      "python3-numpy)" % " or ".join(missing))
     for period in ARGS.periods:
         say("\nperiod %d frames (%.2f ms):" % (period, period * 1000.0 / RATE))
         for config in CONFIGS:
             run_config(procs, period, config, res)
 
 
+def finish(res, status):
+    res["targets"] = targets(res)
+    print_tables(res)
+    return status
+
+
 def main(argv):
     global ARGS
     ARGS = parse_options(argv)
-    res = {"program": PROGRAM, "version": ARGS.version_string,
-           "machine": machine(),
-           "options": {"seconds": ARGS.seconds, "periods": ARGS.periods,
-                       "rate": RATE, "quick": ARGS.quick,
-                       "workers": ARGS.workers},
-           "runs": [], "targets": [], "problems": []}
-    m = res["machine"]
-    say("%s %s: %s, %s, %d CPUs, %s, load %s" % (
-        PROGRAM, ARGS.version_string, m["arch"], m["cpu_model"], m["nproc"],
-        m["date"], m["loadavg_start"]))
-    procs = Procs(ARGS.keep_logs)
-    status = run_guarded(PROGRAM, procs, run, res, "rbbpy")
-    if status == 130:
-        return status
-    res["targets"] = targets(res)
-    print_tables(res)
-    emit_result(res, ARGS.json)
-    return status
+    options = {"seconds": ARGS.seconds, "periods": ARGS.periods,
+               "rate": RATE, "quick": ARGS.quick, "workers": ARGS.workers}
+    return run_main(PROGRAM, ARGS, options, ["runs"], run, finish, "rbbpy")
 
 
 if __name__ == "__main__":
