@@ -68,8 +68,9 @@ def open_ring(name, role, deadline=30.0):
 
 
 class Client:
-    def __init__(self, ring_name, out_path):
+    def __init__(self, ring_name, out_path, skip_read=False):
         import jack
+        self.skip_read = skip_read
         self.ring = open_ring(ring_name, "CONSUMER")
         self.out_path = out_path
         self.samples = np.zeros((MAX_SAMPLES, 5), dtype=np.int64)
@@ -88,7 +89,7 @@ class Client:
         w0 = time.monotonic_ns()
         c0 = time.thread_time_ns()
         buf = self.port.get_array()
-        got = self.ring.read_into(buf) // 4
+        got = 0 if self.skip_read else self.ring.read_into(buf) // 4
         if got < frames:
             buf[got:] = 0.0
         c1 = time.thread_time_ns()
@@ -156,6 +157,8 @@ def main(argv):
     p.add_argument("--frames", type=int, default=1024)
     p.add_argument("--period", type=int, default=64)
     p.add_argument("--workers", type=int, default=1)
+    # the driver's self-test: a callback that never reads
+    p.add_argument("--skip-read", action="store_true")
     o = p.parse_args(argv)
     if o.mode != "workload" and not o.ring:
         p.error("%s needs a RING" % o.mode)
@@ -164,7 +167,7 @@ def main(argv):
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: done.set())
     signal.signal(signal.SIGINT, lambda *a: done.set())
-    peer = Client(o.ring, o.out) if o.mode == "client" else \
+    peer = Client(o.ring, o.out, o.skip_read) if o.mode == "client" else \
         Writer(o.ring, o.frames, o.period) if o.mode == "writer" else None
     stop = threading.Event()
     if peer is not None:

@@ -47,6 +47,7 @@ PROGRAM = "ringbridge-bench-pyjack"
 PEER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                     "pyjack-peer.py")
 CONFIGS = ("jackd-alone", "python-client", "python-writer")
+NEVER_READ = "the Python client's callback never read a frame"
 
 
 # --- options -----------------------------------------------------------------
@@ -66,6 +67,10 @@ def parse_options(argv):
                    "Python process, 0 to 8 (default 1)")
     p.add_argument("--quick", action="store_true",
                    help="every configuration briefly")
+    p.add_argument("--inject-error", action="store_true",
+                   help="self-test: only the Python client, at the first "
+                   "period, with a callback that never reads; that must be "
+                   "reported (exit 1)")
     o = p.parse_args(argv)
     if o.workers != int(o.workers):
         p.error("invalid --workers '%g': must be a whole number" % o.workers)
@@ -106,7 +111,8 @@ def start_python_client(procs, srv, period, ring, samples):
                         "audio/x-raw,format=F32LE,rate=%d,channels=1,"
                         "layout=interleaved" % RATE, "!", "ringsink",
                         "ring-name=" + ring], "gst-feed", client_env(srv.name))
-    client = peer(procs, srv, ["client", ring, "--out", samples],
+    client = peer(procs, srv, ["client", ring, "--out", samples] +
+                  (["--skip-read"] if ARGS.inject_error else []),
                   "python-client")
     srv.wait_port("rbbench-pyclient:out_1", watch=[client, feed])
     return [feed, client]
@@ -131,7 +137,7 @@ def python_client_figures(samples, t0, t1, entry):
     if len(s) == 0:
         raise Failure("the Python client's callback was never timed")
     if s[:, 4].sum() == len(s) * ARGS.period_now:
-        raise Failure("the Python client's callback never read a frame")
+        raise Failure(NEVER_READ)
     late = sorted(s[:, 3] * 1e6 / RATE)
     entry.update(timing_fields(sorted(s[:, 2] / 1000.0),
                                sorted(s[:, 1] / 1000.0)))
@@ -266,6 +272,9 @@ def run(procs, res):
     if missing:
         raise Failure("no Python module %s (Debian: python3-jack-client, "
                       "python3-numpy)" % " or ".join(missing))
+    if ARGS.inject_error:
+        run_config(procs, ARGS.periods[0], "python-client", res)
+        return
     for period in ARGS.periods:
         say("\nperiod %d frames (%.2f ms):" % (period, period * 1000.0 / RATE))
         for config in CONFIGS:
@@ -275,14 +284,22 @@ def run(procs, res):
 def finish(res, status):
     res["targets"] = targets(res)
     print_tables(res)
-    return status
+    if not ARGS.inject_error:
+        return status
+    if any(NEVER_READ in p for p in res["problems"]):
+        say("inject-error: the callback that never read was reported")
+        return 1
+    say("inject-error: %s: the check is broken or the run failed for "
+        "another reason" % ("; ".join(res["problems"]) or "nothing reported"))
+    return 0
 
 
 def main(argv):
     global ARGS
     ARGS = parse_options(argv)
     options = {"seconds": ARGS.seconds, "periods": ARGS.periods,
-               "rate": RATE, "quick": ARGS.quick, "workers": ARGS.workers}
+               "rate": RATE, "quick": ARGS.quick, "workers": ARGS.workers,
+               "inject_error": ARGS.inject_error}
     return run_main(PROGRAM, ARGS, options, ["runs"], run, finish, "rbbpy")
 
 
