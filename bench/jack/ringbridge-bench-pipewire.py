@@ -42,6 +42,7 @@ each loop out: both must then be reported missing, and it exits 1).
 
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -252,6 +253,11 @@ def run(procs, res):
         raise Failure("PipeWire is not installed (no %s; Debian: pipewire, "
                       "pipewire-bin, pipewire-jack, gstreamer1.0-pipewire)"
                       % ", ".join(missing))
+    for element in ("pipewiresrc", "pipewiresink"):
+        if subprocess.run(["gst-inspect-1.0", element], capture_output=True,
+                          timeout=120).returncode != 0:
+            raise Failure("GStreamer has no element '%s' (Debian: "
+                          "gstreamer1.0-pipewire)" % element)
     for period in ARGS.periods:
         say("\nperiod/quantum %d frames (%.2f ms):" % (
             period, period * 1000.0 / RATE))
