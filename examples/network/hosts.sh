@@ -181,6 +181,23 @@ connect_a () {
   :
 }
 
+# The RTP caps a receiver must be told (nothing announces them: no SDP)
+rtp_caps="application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24"
+rtp_caps="$rtp_caps,channels=1,payload=96"
+
+# start_rtp_receiver_b SOURCE...: host B's RTP receiver (rtp.sh, srt.sh),
+# SOURCE (gst-launch-1.0 words that give RTP packets with $rtp_caps) !
+# rtpjitterbuffer ! rtpL24depay ! ... ! ringsink into RECV. The
+# jitterbuffer holds $latency ms and reports each packet that did not come
+# in time as lost (do-lost: a GAP event downstream, written as silence).
+start_rtp_receiver_b () {
+  "${on_b[@]}" gst-launch-1.0 -e "$@" ! \
+    rtpjitterbuffer latency="$latency" do-lost=true ! rtpL24depay ! \
+    audioconvert ! audio/x-raw,format=F32LE ! \
+    ringsink ring-name="$recv_ring" >"$work/gst-b.log" 2>&1 &
+  pids+=($!)
+}
+
 # start_player_b: host B's end, RECV into JACK B
 start_player_b () {
   "${on_b[@]}" "$build/jack/ringbridge-jack" play "$recv_ring" --wait \

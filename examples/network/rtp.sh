@@ -22,19 +22,9 @@
 
 . "$(dirname "$0")/hosts.sh"
 
-# The RTP caps a receiver must be told (nothing announces them: no SDP)
-rtp_caps="application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24"
-rtp_caps="$rtp_caps,channels=1,payload=96"
-
-# B: RTP into RECV. The jitterbuffer holds LATENCY ms and reports each
-# packet that did not come in time as lost (a GAP event downstream).
+# B: RTP into RECV (hosts.sh)
 start_receiver_b () {
-  "${on_b[@]}" gst-launch-1.0 -e udpsrc address="$addr_b" port=5004 \
-    caps="$rtp_caps" ! \
-    rtpjitterbuffer latency="$latency" do-lost=true ! rtpL24depay ! \
-    audioconvert ! audio/x-raw,format=F32LE ! \
-    ringsink ring-name="$recv_ring" >"$work/gst-b.log" 2>&1 &
-  pids+=($!)
+  start_rtp_receiver_b udpsrc address="$addr_b" port=5004 caps="$rtp_caps"
 }
 
 # A: SEND into RTP, after the optional impairment

@@ -28,20 +28,13 @@
 
 . "$(dirname "$0")/hosts.sh"
 
-rtp_caps="application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24"
-rtp_caps="$rtp_caps,channels=1,payload=96"
-
 start_receiver_b () {
   if [ "$loss" != 0 ]; then
     say "srt.sh: --loss is not for SRT (see the top of srt.sh)"
     exit 64
   fi
-  "${on_b[@]}" gst-launch-1.0 -e srtsrc uri="srt://:7001" \
-    mode=listener latency="$latency" do-timestamp=true ! "$rtp_caps" ! \
-    rtpjitterbuffer latency="$latency" do-lost=true ! rtpL24depay ! \
-    audioconvert ! audio/x-raw,format=F32LE ! \
-    ringsink ring-name="$recv_ring" >"$work/gst-b.log" 2>&1 &
-  pids+=($!)
+  start_rtp_receiver_b srtsrc uri="srt://:7001" mode=listener \
+    latency="$latency" do-timestamp=true ! "$rtp_caps"
 }
 
 start_sender_a () {
