@@ -23,10 +23,17 @@
 # file and calls run_recipe NAME "$@": the options every recipe takes,
 #
 #   NAME [--seconds N] [--capture FILE.wav] [--latency MS] [--loss PCT]
-#        [--jitter MS] BUILD_DIR
+#        [--jitter MS] [--check tone|exact] BUILD_DIR
 #
 # then the two hosts, both ends, the capture and the check. The recipe
 # reads $latency, $loss, $jitter and the addresses below.
+#
+# --check tone (the default): the 1 kHz tone's frequency and level where
+# it arrives in JACK B. --check exact: host A sends a counter instead
+# (sample n is n / 2^23, which F32 -> L24 -> F32 carries exactly) and
+# host B's ring RECV, where ringsink writes it (before play, whose
+# resampler cannot keep it exact), is read by a reader (ringsrc
+# role=reader) and checked sample by sample (check_exact).
 
 set -euo pipefail
 say () { printf '%s\n' "$*" >&2; }
@@ -165,14 +172,56 @@ start_record_a () {
 }
 
 start_tone_a () {
+  local source=(audiotestsrc freq=1000 volume=0.5 !
+    audio/x-raw,format=F32LE,rate=48000,channels=1) resample=()
+  if [ "$check" = exact ]; then
+    # the counter, and a play that copies it (nothing to resample: JACK A
+    # paces the non-live ringsink)
+    write_counter "$work/counter.f32" $(((seconds + 30) * 48000))
+    source=(filesrc location="$work/counter.f32" ! rawaudioparse
+      format=pcm pcm-format=f32le sample-rate=48000 num-channels=1)
+    resample=(--resample=off)
+  fi
   "${on_a[@]}" "$build/jack/ringbridge-jack" play "$tone_ring" --wait \
-    --name rbnet-tone --connect rbnet-record:in_1 >"$work/play-a.log" 2>&1 &
+    --name rbnet-tone --connect rbnet-record:in_1 "${resample[@]}" \
+    --stats 1 >"$work/play-a.log" 2>&1 &
   pids+=($!)
   # not live: ringsink waits while the ring is full, so JACK A paces it
-  "${on_a[@]}" gst-launch-1.0 -q audiotestsrc freq=1000 volume=0.5 ! \
-    audio/x-raw,format=F32LE,rate=48000,channels=1 ! \
+  "${on_a[@]}" gst-launch-1.0 -q "${source[@]}" ! \
     ringsink ring-name="$tone_ring" sync=false >"$work/tone-a.log" 2>&1 &
   pids+=($!)
+}
+
+# write_counter FILE N: N F32LE samples, sample n (from 1) = n / 2^23
+write_counter () {
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import array, sys
+n = int(sys.argv[2])
+with open(sys.argv[1], "wb") as f:
+    array.array("f", (i / 8388608.0 for i in range(1, n + 1))).tofile(f)
+PY
+}
+
+# start_reader_b: --check exact's reader of RECV on host B, beside play
+# (ringsrc role=reader: its own position; catch-up reads all the ring
+# still holds), into a file until RECV ends
+start_reader_b () {
+  "${on_b[@]}" gst-launch-1.0 -q -e ringsrc ring-name="$recv_ring" \
+    role=reader timeout=30000000000 ! \
+    filesink location="$work/recv.f32" >"$work/reader-b.log" 2>&1 &
+  reader_pid=$!
+  pids+=($!)
+}
+
+# finish_exact: --check exact's end: host B's receiver is told to end
+# (ringsink marks RECV's end, the reader drains and stops), then the
+# check of what the reader read against the jitterbuffer's count
+finish_exact () {
+  kill -INT "$receiver_pid" 2>/dev/null || true
+  wait "$receiver_pid" 2>/dev/null || true
+  wait "$reader_pid" 2>/dev/null || true
+  /usr/bin/python3 "$here/check-exact.py" "$work/recv.f32" \
+    "$work/gst-b.log" "$work/play-a.log" "$loss"
 }
 
 # connect_a: after the tone plays; a recipe that wires JACK A itself
@@ -184,17 +233,26 @@ connect_a () {
 # The RTP caps a receiver must be told (nothing announces them: no SDP)
 rtp_caps="application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24"
 rtp_caps="$rtp_caps,channels=1,payload=96"
+here=$(dirname "${BASH_SOURCE[0]}")
 
 # start_rtp_receiver_b SOURCE...: host B's RTP receiver (rtp.sh, srt.sh),
 # SOURCE (gst-launch-1.0 words that give RTP packets with $rtp_caps) !
 # rtpjitterbuffer ! rtpL24depay ! ... ! ringsink into RECV. The
 # jitterbuffer holds $latency ms and reports each packet that did not come
 # in time as lost (do-lost: a GAP event downstream, written as silence).
+# gst-run.py is gst-launch-1.0 -e that prints the elements' stats at the
+# end (the jitterbuffer's num-lost), and at the first sound, which
+# check_exact compares.
+# overwrite-old: the network does not wait for a late play either (what
+# play B did not read in time is lost and counted, not held back in the
+# jitterbuffer), and an overwrite ring can have readers (--check exact's).
 start_rtp_receiver_b () {
-  "${on_b[@]}" gst-launch-1.0 -e "$@" ! \
+  "${on_b[@]}" /usr/bin/python3 "$here/gst-run.py" --first-sound recv "$@" ! \
     rtpjitterbuffer latency="$latency" do-lost=true ! rtpL24depay ! \
     audioconvert ! audio/x-raw,format=F32LE ! \
-    ringsink ring-name="$recv_ring" >"$work/gst-b.log" 2>&1 &
+    ringsink name=recv ring-name="$recv_ring" mode=overwrite-old \
+    >"$work/gst-b.log" 2>&1 &
+  receiver_pid=$!
   pids+=($!)
 }
 
@@ -248,13 +306,17 @@ PY
 run_recipe () {
   local name=$1 v file
   shift
-  seconds=10 capture= latency=40 loss=0 jitter=0
-  parse_long_options "$name" seconds:,capture:,latency:,loss:,jitter: "$@"
+  seconds=10 capture= latency=40 loss=0 jitter=0 check=tone
+  parse_long_options "$name" seconds:,capture:,latency:,loss:,jitter:,check: "$@"
   set -- "${args[@]}"
   if [ $# -ne 1 ] || [ ! -d "$1" ]; then
-    say "usage: $name [--seconds N] [--capture FILE.wav] [--latency MS] [--loss PCT] [--jitter MS] BUILD_DIR"
+    say "usage: $name [--seconds N] [--capture FILE.wav] [--latency MS] [--loss PCT] [--jitter MS] [--check tone|exact] BUILD_DIR"
     exit 64
   fi
+  case $check in
+    tone|exact) ;;
+    *) say "$name: --check takes tone or exact, not '$check'"; exit 64 ;;
+  esac
   build=$(cd "$1" && pwd)
   for v in seconds:"$seconds" latency:"$latency" jitter:"$jitter"; do
     case ${v#*:} in
@@ -273,17 +335,18 @@ run_recipe () {
   start_host_jackd a
   start_jackd_b
   start_receiver_b
+  if [ "$check" = exact ]; then start_reader_b; fi
   start_player_b
   start_record_a
   start_sender_a
   start_tone_a
   connect_a
-  say "$name: $seconds s of a 1 kHz tone, host A ($addr_a, JACK $server_a) -> host B ($addr_b, JACK $server_b)"
+  say "$name: $seconds s of a 1 kHz tone (or --check exact's counter), host A ($addr_a, JACK $server_a) -> host B ($addr_b, JACK $server_b)"
   file=${capture:-$work/captured.wav}
   capture_b "$file" "$seconds"
   say "host B's player (ringbridge-jack play, last statistics):"
   tail -n 1 "$work/play-b.log" | sed 's/^/  /' >&2
-  check_tone "$file"
+  if [ "$check" = exact ]; then finish_exact; else check_tone "$file"; fi
 }
 
 # the EXIT trap: everything started, the hosts, the rings; the logs to

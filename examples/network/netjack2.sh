@@ -29,6 +29,10 @@ start_jackd_b () {
     say "netjack2.sh: --loss and --jitter need the kernel's netem (see the top)"
     exit 64
   fi
+  if [ "$check" = exact ]; then
+    say "netjack2.sh: --check exact is for the RTP recipes (no jitterbuffer here)"
+    exit 64
+  fi
   [ "$latency" = 40 ] && latency=2
   "${on_a[@]}" env -u LD_PRELOAD jack_load netmanager \
     >"$work/netmanager.log" 2>&1

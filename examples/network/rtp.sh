@@ -24,10 +24,17 @@
 
 # B: RTP into RECV (hosts.sh)
 start_receiver_b () {
-  start_rtp_receiver_b udpsrc address="$addr_b" port=5004 caps="$rtp_caps"
+  # a 4 MB socket buffer: a sender that starts late sends the ring's
+  # backlog (up to 0.5 s) at once, which the default (200 kB) would drop
+  start_rtp_receiver_b udpsrc address="$addr_b" port=5004 caps="$rtp_caps" \
+    buffer-size=4194304
 }
 
-# A: SEND into RTP, after the optional impairment
+# A: SEND into RTP, after the optional impairment. sync=false: each
+# packet leaves when JACK A has recorded it (ringsrc waits for the ring's
+# producer), so JACK A's cycles pace the stream; a second wait, on the
+# pipeline's clock, would only add latency (and on a loaded machine that
+# wait woke so late that record filled SEND and dropped).
 start_sender_a () {
   local impair=()
   if [ "$loss" != 0 ] || [ "$jitter" != 0 ]; then
@@ -38,7 +45,7 @@ start_sender_a () {
     is-live=true timeout=10000000000 ! audioconvert ! \
     audio/x-raw,format=S24BE ! \
     rtpL24pay pt=96 min-ptime=1000000 max-ptime=1000000 ! "${impair[@]}" \
-    udpsink host="$addr_b" port=5004 >"$work/gst-a.log" 2>&1 &
+    udpsink sync=false host="$addr_b" port=5004 >"$work/gst-a.log" 2>&1 &
   pids+=($!)
 }
 

@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-FileCopyrightText: 2026 The ringbridge authors
+#
+# check-exact.py RECV.f32 RECEIVER.log PLAY-A.log LOSS_PCT: the check of
+# the recipes' --check exact (hosts.sh). Host A sent a counter, sample n
+# = n / 2^23 (exact in F32 and in L24); RECV.f32 is what host B's ringsink
+# wrote into its ring, as a reader read it. Everything in it must be the
+# counter, in order, except runs of silence (0.0):
+#
+#   - a network gap: the counter after the silence is ahead by exactly
+#     the silence's length (a lost packet became silence of its length:
+#     no shift), a whole number of 1 ms packets (48 frames);
+#   - host A's own dropouts (its play ran dry on a late cycle): silence
+#     after which the counter goes on where it was; their total is at
+#     most the silent frames host A's play counted (PLAY-A.log).
+#
+# Anything else (a value that is not the next one, a jump without its
+# silence, silence that is not whole packets) fails. The lost packets the
+# gaps add up to must equal rtpjitterbuffer's num-lost (gst-run.py's
+# "stats:" line in RECEIVER.log), and with LOSS_PCT > 0 there must be
+# some. Prints the figures; exits 1 on a failure.
+
+import array
+import re
+import sys
+
+SCALE = 8388608.0        # 2^23: L24's full scale
+PACKET = 48              # frames in a 1 ms packet at 48 kHz
+
+
+def counter_values(path):
+    samples = array.array("f")
+    with open(path, "rb") as f:
+        samples.frombytes(f.read())
+    values = []
+    for i, x in enumerate(samples):
+        k = round(x * SCALE)
+        if k / SCALE != x or k < 0:
+            sys.exit("sample %d is %r: not a value of the counter" % (i, x))
+        values.append(k)
+    return values
+
+
+def walk(values):
+    """(gap lengths, inserted frames, frames checked) or exits."""
+    i, n = 0, len(values)
+    while i < n and values[i] == 0:
+        i += 1
+    if n - i < 48000:
+        sys.exit("host B's ring holds %d frames of the counter: too few" %
+                 (n - i))
+    gaps, inserted, checked = [], 0, 0
+    expect = values[i]
+    while i < n:
+        if values[i] == expect:
+            expect += 1
+            checked += 1
+            i += 1
+            continue
+        if values[i] != 0:
+            sys.exit("frame %d is %d where %d was due: the stream shifted "
+                     "(a loss without its silence)" % (i, values[i], expect))
+        start = i
+        while i < n and values[i] == 0:
+            i += 1
+        if i == n:
+            break            # the end: the receiver stopped
+        run, jump = i - start, values[i] - expect
+        if jump == run or (0 < jump < run and jump % PACKET == 0):
+            if jump % PACKET:
+                sys.exit("a gap of %d frames at frame %d: not whole %d-frame "
+                         "packets" % (jump, start, PACKET))
+            gaps.append(jump)
+            inserted += run - jump
+        elif jump == 0:
+            inserted += run
+        else:
+            sys.exit("%d frames of silence at frame %d, but the counter "
+                     "jumped by %d: the stream shifted" % (run, start, jump))
+        expect = values[i]
+    return gaps, inserted, checked
+
+
+def field(path, pattern, what):
+    found = re.findall(pattern, open(path, errors="replace").read(), re.M)
+    if not found:
+        sys.exit("%s: no %s in it" % (path, what))
+    return int(found[-1])
+
+
+def main(recv, receiver_log, play_a_log, loss):
+    gaps, inserted, checked = walk(counter_values(recv))
+    jb = r"^%s: rtpjitterbuffer.*num-%s=\(guint64\)(\d+)"
+    lost = field(receiver_log, jb % ("stats", "lost"), "rtpjitterbuffer stats")
+    pushed = field(receiver_log, jb % ("stats", "pushed"),
+                   "rtpjitterbuffer stats")
+    # lost in the lead-in of silence, before the counter began: silence
+    # among silence, which the data cannot show
+    lead_in = field(receiver_log, jb % ("first-sound", "lost"),
+                    "rtpjitterbuffer stats at the first sound")
+    lost -= lead_in
+    silent_a = field(play_a_log, r"silent_frames=(\d+)",
+                     "statistics of host A's play")
+    packets = sum(gaps) // PACKET
+    print("host B's ring: %d frames of the counter bit-exact, %d gaps "
+          "(%d lost packets; the jitterbuffer counted %d lost after the "
+          "first sound and %d before it, %d pushed), "
+          "%d frames of host A's dropouts (its play: %d silent frames)" %
+          (checked, len(gaps), packets, lost, lead_in, pushed, inserted,
+           silent_a))
+    if packets != lost:
+        sys.exit("the gaps add up to %d packets, the jitterbuffer lost %d" %
+                 (packets, lost))
+    if float(loss) > 0 and lost == 0:
+        sys.exit("--loss %s, but no packet was lost" % loss)
+    if inserted > silent_a:
+        sys.exit("%d frames of silence without a loss, more than host A's "
+                 "play ran dry (%d)" % (inserted, silent_a))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 5:
+        sys.exit("usage: check-exact.py RECV.f32 RECEIVER.log PLAY-A.log "
+                 "LOSS_PCT")
+    main(*sys.argv[1:])
