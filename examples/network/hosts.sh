@@ -277,31 +277,6 @@ capture_b () {
     >"$work/jack_rec.log" 2>&1
 }
 
-# check_tone FILE: the captured tone's level and frequency, from its last
-# half (the first is the chain filling up), printed and checked: 1 kHz
-# within 1 %, -6 dBFS within 1 dB; exits 1 otherwise.
-check_tone () {
-  /usr/bin/python3 - "$1" <<'PY'
-import array, math, sys, wave
-with wave.open(sys.argv[1]) as w:
-    n, width = w.getnframes(), w.getsampwidth()
-    rate = w.getframerate()
-    s = array.array({2: 'h', 4: 'i'}[width], w.readframes(n))
-s = s[len(s) // 2:]
-full = float(1 << (8 * width - 1))
-if len(s) < rate:
-    sys.exit("captured %d frames: too few" % len(s))
-rms = math.sqrt(sum(x * x for x in s) / len(s)) / full
-db = 20 * math.log10(rms * math.sqrt(2)) if rms > 0 else -200.0
-ups = [i for i in range(1, len(s)) if s[i - 1] < 0 <= s[i]]
-hz = (len(ups) - 1) * rate / (ups[-1] - ups[0]) if len(ups) > 2 else 0.0
-print("captured on host B: %.1f Hz at %.2f dBFS (peak), %.2f s" %
-      (hz, db, len(s) / rate))
-ok = abs(hz - 1000) < 10 and abs(db + 6.02) < 1
-sys.exit(0 if ok else "not the tone that host A sent (1000 Hz, -6.02 dBFS)")
-PY
-}
-
 # run_recipe NAME ARGS...: see the top
 run_recipe () {
   local name=$1 v file
@@ -346,7 +321,8 @@ run_recipe () {
   capture_b "$file" "$seconds"
   say "host B's player (ringbridge-jack play, last statistics):"
   tail -n 1 "$work/play-b.log" | sed 's/^/  /' >&2
-  if [ "$check" = exact ]; then finish_exact; else check_tone "$file"; fi
+  if [ "$check" = exact ]; then finish_exact
+  else /usr/bin/python3 "$here/check-tone.py" "$file" "$work/play-b.log"; fi
 }
 
 # the EXIT trap: everything started, the hosts, the rings; the logs to

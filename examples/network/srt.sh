@@ -37,6 +37,7 @@ start_receiver_b () {
     latency="$latency" do-timestamp=true ! "$rtp_caps"
 }
 
+# A: SEND into SRT; sync=false as in rtp.sh: JACK A paces the stream
 start_sender_a () {
   local impair=()
   if [ "$jitter" != 0 ]; then
@@ -48,7 +49,7 @@ start_sender_a () {
     audio/x-raw,format=S24BE ! \
     rtpL24pay pt=96 mtu=1316 min-ptime=1000000 max-ptime=1000000 ! \
     "${impair[@]}" \
-    srtsink uri="srt://$addr_b:7001" mode=caller latency="$latency" \
+    srtsink uri="srt://$addr_b:7001" mode=caller latency="$latency" sync=false \
     >"$work/gst-a.log" 2>&1 &
   pids+=($!)
 }
