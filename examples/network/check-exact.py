@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
 #
-# check-exact.py RECV.f32 RECEIVER.log PLAY-A.log LOSS_PCT: the check of
+# check-exact.py RECV.f32 RECEIVER.log PLAY-A.log LOSS_PCT STAMPS-A
+#                STAMPS-B: the check of
 # the recipes' --check exact (hosts.sh). Host A sent a counter, sample n
 # = n / 2^23 (exact in F32 and in L24); RECV.f32 is what host B's ringsink
 # wrote into its ring, as a reader read it. Everything in it must be the
@@ -20,8 +21,17 @@
 # gaps add up to must equal rtpjitterbuffer's num-lost (gst-run.py's
 # "stats:" line in RECEIVER.log), and with LOSS_PCT > 0 there must be
 # some. Prints the figures; exits 1 on a failure.
+#
+# The latency: the counter is its own stamp. STAMPS-A has, for each
+# buffer that left host A's ring SEND, its first value and the time
+# (CLOCK_MONOTONIC, one clock for both namespaces); STAMPS-B the same for
+# each buffer that reached host B's ringsink (gst-run.py --stamps). A
+# value's two times give its latency from ring to ring (the network, the
+# jitterbuffer, both pipelines); printed as p50/p99/max in a line
+# "latency: ..." that bench/network reads.
 
 import array
+import bisect
 import re
 import sys
 
@@ -89,7 +99,44 @@ def field(path, pattern, what):
     return int(found[-1])
 
 
-def main(recv, receiver_log, play_a_log, loss):
+def read_stamps(path):
+    stamps = []
+    with open(path) as f:
+        for line in f:
+            value, t = line.split()
+            stamps.append((int(value), int(t)))
+    return stamps
+
+
+def latencies_ms(stamps_a, stamps_b):
+    """each B buffer's latency from the A buffer that held its value"""
+    sent = sorted((v, t) for v, t in read_stamps(stamps_a) if v > 0)
+    if not sent:
+        sys.exit("%s: no stamps of the counter leaving host A" % stamps_a)
+    values = [v for v, _t in sent]
+    out = []
+    for v, t in read_stamps(stamps_b):
+        i = bisect.bisect_right(values, v) - 1
+        if v > 0 and i >= 0:
+            out.append((t - sent[i][1]) / 1e6)
+    if not out:
+        sys.exit("%s: no value host A stamped" % stamps_b)
+    return sorted(out)
+
+
+def report_latency(stamps_a, stamps_b):
+    lat = latencies_ms(stamps_a, stamps_b)
+
+    def pick(q):
+        return lat[min(len(lat) - 1, int(q * len(lat)))]
+
+    print("latency: ring SEND (host A) to ring RECV (host B): p50_ms=%.2f "
+          "p99_ms=%.2f max_ms=%.2f packets=%d" %
+          (pick(0.5), pick(0.99), lat[-1], len(lat)))
+
+
+def main(recv, receiver_log, play_a_log, loss, stamps_a, stamps_b):
+    report_latency(stamps_a, stamps_b)
     gaps, inserted, checked = walk(counter_values(recv))
     jb = r"^%s: rtpjitterbuffer.*num-%s=\(guint64\)(\d+)"
     lost = field(receiver_log, jb % ("stats", "lost"), "rtpjitterbuffer stats")
@@ -120,7 +167,7 @@ def main(recv, receiver_log, play_a_log, loss):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 5:
+    if len(sys.argv) != 7:
         sys.exit("usage: check-exact.py RECV.f32 RECEIVER.log PLAY-A.log "
-                 "LOSS_PCT")
+                 "LOSS_PCT STAMPS-A STAMPS-B")
     main(*sys.argv[1:])

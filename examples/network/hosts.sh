@@ -213,15 +213,19 @@ start_reader_b () {
   pids+=($!)
 }
 
-# finish_exact: --check exact's end: host B's receiver is told to end
-# (ringsink marks RECV's end, the reader drains and stops), then the
-# check of what the reader read against the jitterbuffer's count
+# finish_exact: --check exact's end: host A's sender is told to end (its
+# stamps are written out), then host B's receiver (ringsink marks RECV's
+# end, the reader drains and stops); then the check of what the reader
+# read against the jitterbuffer's count, and the latency
 finish_exact () {
+  kill -INT "$sender_pid" 2>/dev/null || true
+  wait "$sender_pid" 2>/dev/null || true
   kill -INT "$receiver_pid" 2>/dev/null || true
   wait "$receiver_pid" 2>/dev/null || true
   wait "$reader_pid" 2>/dev/null || true
   /usr/bin/python3 "$here/check-exact.py" "$work/recv.f32" \
-    "$work/gst-b.log" "$work/play-a.log" "$loss"
+    "$work/gst-b.log" "$work/play-a.log" "$loss" "$work/stamps-a" \
+    "$work/stamps-b"
 }
 
 # connect_a: after the tone plays; a recipe that wires JACK A itself
@@ -247,12 +251,33 @@ here=$(dirname "${BASH_SOURCE[0]}")
 # play B did not read in time is lost and counted, not held back in the
 # jitterbuffer), and an overwrite ring can have readers (--check exact's).
 start_rtp_receiver_b () {
-  "${on_b[@]}" /usr/bin/python3 "$here/gst-run.py" --first-sound recv "$@" ! \
+  local stamps=()
+  if [ "$check" = exact ]; then stamps=(--stamps recv.sink "$work/stamps-b"); fi
+  "${on_b[@]}" /usr/bin/python3 "$here/gst-run.py" --first-sound recv \
+    "${stamps[@]}" "$@" ! \
     rtpjitterbuffer latency="$latency" do-lost=true ! rtpL24depay ! \
     audioconvert ! audio/x-raw,format=F32LE ! \
     ringsink name=recv ring-name="$recv_ring" mode=overwrite-old \
     >"$work/gst-b.log" 2>&1 &
   receiver_pid=$!
+  pids+=($!)
+}
+
+# start_rtp_sender_a ELEMENTS...: host A's RTP sender (rtp.sh, srt.sh):
+# SEND ! audioconvert ! L24 ! rtpL24pay (1 ms packets; "${rtp_pay[@]}"
+# adds options) ! ELEMENTS (the impairment and the sink). Under --check
+# exact, gst-run.py stamps each buffer that leaves SEND (the latency's
+# start; its end is where host B's ringsink takes it).
+rtp_pay=()
+start_rtp_sender_a () {
+  local stamps=()
+  if [ "$check" = exact ]; then stamps=(--stamps send.src "$work/stamps-a"); fi
+  "${on_a[@]}" /usr/bin/python3 "$here/gst-run.py" "${stamps[@]}" \
+    ringsrc name=send ring-name="$send_ring" is-live=true \
+    timeout=10000000000 ! audioconvert ! audio/x-raw,format=S24BE ! \
+    rtpL24pay pt=96 min-ptime=1000000 max-ptime=1000000 "${rtp_pay[@]}" ! \
+    "$@" >"$work/gst-a.log" 2>&1 &
+  sender_pid=$!
   pids+=($!)
 }
 

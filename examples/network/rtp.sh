@@ -41,12 +41,8 @@ start_sender_a () {
     impair=(netsim drop-probability="$(awk "BEGIN{print $loss / 100}")"
       min-delay=0 max-delay=$((2 * jitter)) delay-distribution=uniform !)
   fi
-  "${on_a[@]}" gst-launch-1.0 -e ringsrc ring-name="$send_ring" \
-    is-live=true timeout=10000000000 ! audioconvert ! \
-    audio/x-raw,format=S24BE ! \
-    rtpL24pay pt=96 min-ptime=1000000 max-ptime=1000000 ! "${impair[@]}" \
-    udpsink sync=false host="$addr_b" port=5004 >"$work/gst-a.log" 2>&1 &
-  pids+=($!)
+  start_rtp_sender_a "${impair[@]}" udpsink sync=false host="$addr_b" \
+    port=5004
 }
 
 run_recipe rtp.sh "$@"

@@ -44,14 +44,9 @@ start_sender_a () {
     impair=(netsim min-delay=0 max-delay=$((2 * jitter))
       delay-distribution=uniform !)
   fi
-  "${on_a[@]}" gst-launch-1.0 -e ringsrc ring-name="$send_ring" \
-    is-live=true timeout=10000000000 ! audioconvert ! \
-    audio/x-raw,format=S24BE ! \
-    rtpL24pay pt=96 mtu=1316 min-ptime=1000000 max-ptime=1000000 ! \
-    "${impair[@]}" \
-    srtsink uri="srt://$addr_b:7001" mode=caller latency="$latency" sync=false \
-    >"$work/gst-a.log" 2>&1 &
-  pids+=($!)
+  rtp_pay=(mtu=1316)
+  start_rtp_sender_a "${impair[@]}" srtsink uri="srt://$addr_b:7001" \
+    mode=caller latency="$latency" sync=false
 }
 
 run_recipe srt.sh "$@"
