@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -110,6 +111,13 @@ def main():
     args = ap.parse_args()
     if os.geteuid() != 0:
         print("ringbridge-bench-network: the namespaces need root: skipped",
+              file=sys.stderr)
+        sys.exit(77)
+    missing = [p for p in ("jackd", "ip", "gst-launch-1.0", "jack_rec",
+                           "jack_lsp") if shutil.which(p) is None]
+    if missing:
+        print("ringbridge-bench-network: not found: %s (Debian: jackd2, "
+              "iproute2, gstreamer1.0-tools): skipped" % ", ".join(missing),
               file=sys.stderr)
         sys.exit(77)
     if args.seconds < 5:

@@ -11,7 +11,9 @@
 # apart), so 1 kHz of JACK A's samples is 1 kHz x (1 + ratio) of JACK
 # B's, ratio being the correction play reports (ratio_ppm, its
 # statistics lines over the same half; 0 while it copies bit-exact). The
-# measured frequency must be within 1 % of that. Exits 1 otherwise.
+# measured frequency must be within 1 % of that. With "continuous" (the
+# recipes' --jitter: the jitterbuffer must absorb it), play must also not
+# have run dry or skipped over that half. Exits 1 otherwise.
 
 import array
 import math
@@ -43,29 +45,41 @@ def play_ratio_ppm(path, seconds):
     if not lines:
         sys.exit("%s: no statistics of host B's play in it" % path)
     ratios = []
-    for l in lines[-max(1, int(round(seconds))):]:
+    window = lines[-max(1, int(round(seconds))) - 1:]
+    glitches = {}
+    for key in ("ran_dry", "skipped_frames"):
+        vals = [int(m.group(1)) for m in
+                (re.search(r"\b%s=(\d+)" % key, l) for l in window) if m]
+        glitches[key] = vals[-1] - vals[0] if vals else 0
+    for l in window[1:] if len(window) > 1 else window:
         m = re.search(r" resample=(on|idle|off)(?: ratio_ppm=([-+0-9.]+))?", l)
         if m is None:
             sys.exit("%s: a statistics line without resample=: %s" %
                      (path, l.strip()))
         ratios.append(float(m.group(2)) if m.group(1) == "on" else 0.0)
-    return sum(ratios) / len(ratios), lines[-1]
+    return sum(ratios) / len(ratios), lines[-1], glitches
 
 
-def main(wav, play_log):
+def main(wav, play_log, continuous=None):
     hz, db, seconds = tone(wav)
-    ratio, last = play_ratio_ppm(play_log, seconds)
+    ratio, last, glitches = play_ratio_ppm(play_log, seconds)
     drift = re.search(r"drift_ppm=(\S+)", last)
     expect = 1000.0 * (1 + ratio * 1e-6)
     print("captured on host B: %.1f Hz at %.2f dBFS (peak), %.2f s; host B's "
           "play resampled by %+.0f ppm (drift %s ppm): %.1f Hz expected" %
           (hz, db, seconds, ratio, drift.group(1) if drift else "?", expect))
+    print("host B's play over the same half: ran dry %d times, skipped %d "
+          "frames" % (glitches["ran_dry"], glitches["skipped_frames"]))
     if abs(hz - expect) >= expect / 100 or abs(db + 6.02) >= 1:
         sys.exit("not the tone that host A sent (1000 Hz at -6.02 dBFS, "
-                 "%.1f Hz after play's resampling)" % expect)
+                 "%.1f Hz after play's resampling)%s" %
+                 (expect, "; play was not continuous (above)" if
+                  glitches["ran_dry"] or glitches["skipped_frames"] else ""))
+    if continuous and (glitches["ran_dry"] or glitches["skipped_frames"]):
+        sys.exit("host B's play was not continuous (above)")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: check-tone.py FILE.wav PLAY-B.log")
+    if len(sys.argv) not in (3, 4) or sys.argv[3:] not in ([], ["continuous"]):
+        sys.exit("usage: check-tone.py FILE.wav PLAY-B.log [continuous]")
     main(*sys.argv[1:])

@@ -347,6 +347,8 @@ run_recipe () {
   say "host B's player (ringbridge-jack play, last statistics):"
   tail -n 1 "$work/play-b.log" | sed 's/^/  /' >&2
   if [ "$check" = exact ]; then finish_exact
+  elif [ "$jitter" != 0 ]; then
+    /usr/bin/python3 "$here/check-tone.py" "$file" "$work/play-b.log" continuous
   else /usr/bin/python3 "$here/check-tone.py" "$file" "$work/play-b.log"; fi
 }
 

@@ -49,4 +49,9 @@ start_sender_a () {
     mode=caller latency="$latency" sync=false
 }
 
+if ! gst-inspect-1.0 srtsrc >/dev/null 2>&1; then
+  say "srt.sh: no GStreamer SRT elements (srtsrc, srtsink; Debian:" \
+    "gstreamer1.0-plugins-bad): skipped"
+  exit 77
+fi
 run_recipe srt.sh "$@"
