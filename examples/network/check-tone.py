@@ -33,8 +33,13 @@ def tone(path):
         sys.exit("captured %d frames: too few" % len(s))
     rms = math.sqrt(sum(x * x for x in s) / len(s)) / full
     db = 20 * math.log10(rms * math.sqrt(2)) if rms > 0 else -200.0
-    ups = [i for i in range(1, len(s)) if s[i - 1] < 0 <= s[i]]
-    hz = (len(ups) - 1) * rate / (ups[-1] - ups[0]) if len(ups) > 2 else 0.0
+    # upward zero crossings, between samples; the median period, which a
+    # dropout or a skip of play's (reported apart) moves by one period at
+    # most, where a count over the whole span would move with each
+    ups = [i - 1 + s[i - 1] / (s[i - 1] - s[i])
+           for i in range(1, len(s)) if s[i - 1] < 0 <= s[i]]
+    periods = sorted(b - a for a, b in zip(ups, ups[1:]))
+    hz = rate / periods[len(periods) // 2] if len(periods) > 2 else 0.0
     return hz, db, len(s) / rate
 
 
