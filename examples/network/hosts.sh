@@ -298,8 +298,12 @@ capture_b () {
       grep -q '"write_position": *[1-9]' && break
     sleep 0.1
   done
+  # in the background, and waited for: a signal's trap (exit, then the
+  # clean-up) runs at once in a wait, but only after a foreground command
   "${on_b[@]}" env -u LD_PRELOAD jack_rec -f "$1" -d "$2" -b 16 rbnet-play:out_1 \
-    >"$work/jack_rec.log" 2>&1
+    >"$work/jack_rec.log" 2>&1 &
+  pids+=($!)
+  wait "$!"
 }
 
 # run_recipe NAME ARGS...: see the top
