@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
 #
-# check-exact.py RECV.f32 RECEIVER.log PLAY-A.log LOSS_PCT STAMPS-A
-#                STAMPS-B: the check of
+# check-exact.py RECV.f32 RECEIVER.log PLAY-A.log RECORD-A.log LOSS_PCT
+#                STAMPS-A STAMPS-B: the check of
 # the recipes' --check exact (hosts.sh). Host A sent a counter, sample n
 # = n / 2^23 (exact in F32 and in L24); RECV.f32 is what host B's ringsink
 # wrote into its ring, as a reader read it. Everything in it must be the
@@ -17,7 +17,11 @@
 #     most the silent frames host A's play counted (PLAY-A.log).
 #
 # Anything else (a value that is not the next one, a jump without its
-# silence, silence that is not whole packets) fails. The lost packets the
+# silence, silence that is not whole packets) fails. A jump without
+# silence is also what host A's record makes when its ring SEND is full
+# (the sender fell behind: a loaded machine); the failure then says how
+# many frames record dropped (RECORD-A.log), which the data cannot tell
+# from a shift. The lost packets the
 # gaps add up to must equal rtpjitterbuffer's num-lost (gst-run.py's
 # "stats:" line in RECEIVER.log), and with LOSS_PCT > 0 there must be
 # some. Prints the figures; exits 1 on a failure.
@@ -52,8 +56,8 @@ def counter_values(path):
     return values
 
 
-def walk(values):
-    """(gap lengths, inserted frames, frames checked) or exits."""
+def walk(values, fail):
+    """(gap lengths, inserted frames, frames checked) or fail(message)"""
     i, n = 0, len(values)
     while i < n and values[i] == 0:
         i += 1
@@ -69,8 +73,8 @@ def walk(values):
             i += 1
             continue
         if values[i] != 0:
-            sys.exit("frame %d is %d where %d was due: the stream shifted "
-                     "(a loss without its silence)" % (i, values[i], expect))
+            fail("frame %d is %d where %d was due: the stream shifted "
+                 "(a loss without its silence)" % (i, values[i], expect))
         start = i
         while i < n and values[i] == 0:
             i += 1
@@ -86,8 +90,8 @@ def walk(values):
         elif jump == 0:
             inserted += run
         else:
-            sys.exit("%d frames of silence at frame %d, but the counter "
-                     "jumped by %d: the stream shifted" % (run, start, jump))
+            fail("%d frames of silence at frame %d, but the counter "
+                 "jumped by %d: the stream shifted" % (run, start, jump))
         expect = values[i]
     return gaps, inserted, checked
 
@@ -135,9 +139,20 @@ def report_latency(stamps_a, stamps_b):
           (pick(0.5), pick(0.99), lat[-1], len(lat)))
 
 
-def main(recv, receiver_log, play_a_log, loss, stamps_a, stamps_b):
+def main(recv, receiver_log, play_a_log, record_a_log, loss, stamps_a,
+         stamps_b):
     report_latency(stamps_a, stamps_b)
-    gaps, inserted, checked = walk(counter_values(recv))
+    dropped_a = field(record_a_log, r"dropped_frames=(\d+)",
+                      "statistics of host A's record")
+
+    def fail(message):
+        if dropped_a:
+            message += ("; host A's record dropped %d frames (its ring SEND "
+                        "was full: the sender fell behind), which looks the "
+                        "same" % dropped_a)
+        sys.exit(message)
+
+    gaps, inserted, checked = walk(counter_values(recv), fail)
     jb = r"^%s: rtpjitterbuffer.*num-%s=\(guint64\)(\d+)"
     lost = field(receiver_log, jb % ("stats", "lost"), "rtpjitterbuffer stats")
     pushed = field(receiver_log, jb % ("stats", "pushed"),
@@ -167,7 +182,7 @@ def main(recv, receiver_log, play_a_log, loss, stamps_a, stamps_b):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 7:
+    if len(sys.argv) != 8:
         sys.exit("usage: check-exact.py RECV.f32 RECEIVER.log PLAY-A.log "
-                 "LOSS_PCT STAMPS-A STAMPS-B")
+                 "RECORD-A.log LOSS_PCT STAMPS-A STAMPS-B")
     main(*sys.argv[1:])

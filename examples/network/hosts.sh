@@ -224,7 +224,8 @@ finish_exact () {
   wait "$receiver_pid" 2>/dev/null || true
   wait "$reader_pid" 2>/dev/null || true
   /usr/bin/python3 "$here/check-exact.py" "$work/recv.f32" \
-    "$work/gst-b.log" "$work/play-a.log" "$loss" "$work/stamps-a" \
+    "$work/gst-b.log" "$work/play-a.log" "$work/record-a.log" "$loss" \
+    "$work/stamps-a" \
     "$work/stamps-b"
 }
 
