@@ -165,7 +165,7 @@ start_record_a () {
   # (JACK A's) and nothing to resample; the second clock is host B's,
   # which host B's play follows
   "${on_a[@]}" "$build/jack/ringbridge-jack" record "$send_ring" \
-    --channels 1 --name rbnet-record --resample=off \
+    --channels 1 --name rbnet-record --resample=off --stats 1 \
     >"$work/record-a.log" 2>&1 &
   pids+=($!)
   wait_port a rbnet-record:in_1
