@@ -26,13 +26,14 @@
 # "stats:" line in RECEIVER.log), and with LOSS_PCT > 0 there must be
 # some. Prints the figures; exits 1 on a failure.
 #
-# The latency: the counter is its own stamp. STAMPS-A has, for each
-# buffer that left host A's ring SEND, its first value and the time
-# (CLOCK_MONOTONIC, one clock for both namespaces); STAMPS-B the same for
-# each buffer that reached host B's ringsink (gst-run.py --stamps). A
-# value's two times give its latency from ring to ring (the network, the
-# jitterbuffer, both pipelines); printed as p50/p99/max in a line
-# "latency: ..." that bench/network reads.
+# The latency: the counter is its own stamp. STAMPS-A has, for a buffer
+# that left host A's ring SEND every 10 ms, its first value, its length
+# and the time (CLOCK_MONOTONIC, one clock for both namespaces); STAMPS-B
+# the same where buffers reach host B's ringsink (gst-run.py --stamps). A
+# value's two times (host A's taken back to when that value, not its
+# buffer's last, was in the ring) give its latency from ring to ring (the
+# network, the jitterbuffer, both pipelines); printed as p50/p99/max in a
+# line "latency: ..." that bench/network reads.
 
 import array
 import bisect
@@ -41,6 +42,7 @@ import sys
 
 SCALE = 8388608.0        # 2^23: L24's full scale
 PACKET = 48              # frames in a 1 ms packet at 48 kHz
+RATE = 48000
 
 
 def counter_values(path):
@@ -109,22 +111,29 @@ def read_stamps(path):
     stamps = []
     with open(path) as f:
         for line in f:
-            value, t = line.split()
-            stamps.append((int(value), int(t)))
+            value, t, samples = line.split()
+            stamps.append((int(value), int(t), int(samples)))
     return stamps
 
 
 def latencies_ms(stamps_a, stamps_b):
     """each B buffer's latency from the A buffer that held its value"""
-    sent = sorted((v, t) for v, t in read_stamps(stamps_a) if v > 0)
+    sent = sorted(s for s in read_stamps(stamps_a) if s[0] > 0)
     if not sent:
         sys.exit("%s: no stamps of the counter leaving host A" % stamps_a)
-    values = [v for v, _t in sent]
+    values = [s[0] for s in sent]
     out = []
-    for v, t in read_stamps(stamps_b):
+    for v, t, _n in read_stamps(stamps_b):
         i = bisect.bisect_right(values, v) - 1
-        if v > 0 and i >= 0:
-            out.append((t - sent[i][1]) / 1e6)
+        first, sent_at, frames = sent[i] if i >= 0 else (0, 0, 0)
+        if v <= 0 or i < 0 or v >= first + frames:
+            continue         # not in a buffer host A stamped
+        # host A's buffer left when its last frame was in the ring: value
+        # v was there (last - v) frames earlier (a ringsrc buffer is 1024
+        # frames, 21 ms: without this the latency would be short by up
+        # to that)
+        out.append((t - sent_at) / 1e6 + (first + frames - 1 - v) * 1000.0 /
+                   RATE)
     if not out:
         sys.exit("%s: no value host A stamped" % stamps_b)
     return sorted(out)

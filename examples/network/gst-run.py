@@ -16,7 +16,7 @@
 # the first buffer that is not all zeros reaches ELEMENT: what was counted
 # before the signal began (a packet lost in a sender's lead-in of silence
 # becomes silence too: no one can see it in the data). With --stamps,
-# a line "VALUE TIME" in FILE for a buffer through ELEMENT's pad PAD
+# a line "VALUE TIME SAMPLES" in FILE for a buffer through ELEMENT's pad PAD
 # every 10 ms (a probe on every buffer, in Python, slowed a receiver on a
 # loaded machine enough to queue seconds in its socket):
 # its first sample (F32) as the counter of the recipes' --check exact
@@ -87,7 +87,7 @@ def write_stamps(pipeline, spec, path):
         head = buf.extract_dup(0, 4) if buf.get_size() >= 4 else None
         if head:
             value = round(struct.unpack("<f", head)[0] * 8388608.0)
-            out.write("%d %d\n" % (value, now))
+            out.write("%d %d %d\n" % (value, now, buf.get_size() // 4))
         armed[0] = False
         return Gst.PadProbeReturn.REMOVE
 
