@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
 #
-# check-exact.py RECV.f32 RECEIVER.log PLAY-A.log RECORD-A.log LOSS_PCT
+# check-exact.py [--packet N] [--no-jitterbuffer] [--b-from-ring]
+#                RECV.f32 RECEIVER.log PLAY-A.log RECORD-A.log LOSS_PCT
 #                STAMPS-A STAMPS-B: the check of
 # the recipes' --check exact (hosts.sh). Host A sent a counter, sample n
 # = n / 2^23 (exact in F32 and in L24); RECV.f32 is what host B's ringsink
@@ -34,6 +35,12 @@
 # buffer's last, was in the ring) give its latency from ring to ring (the
 # network, the jitterbuffer, both pipelines); printed as p50/p99/max in a
 # line "latency: ..." that bench/network reads.
+#
+# netjack2 (netjack2.sh) has no packets of 1 ms and no jitterbuffer: a
+# cycle it loses is a cycle of silence (--packet PERIOD), nothing counts
+# them for us (--no-jitterbuffer: no count to compare, and none required),
+# and host B's stamps are taken where a ringsrc reads host B's ring, when
+# a buffer's last frame was there, as host A's are (--b-from-ring).
 
 import array
 import bisect
@@ -41,7 +48,7 @@ import re
 import sys
 
 SCALE = 8388608.0        # 2^23: L24's full scale
-PACKET = 48              # frames in a 1 ms packet at 48 kHz
+PACKET = 48              # frames in a 1 ms packet at 48 kHz (--packet)
 RATE = 48000
 
 
@@ -58,7 +65,7 @@ def counter_values(path):
     return values
 
 
-def walk(values, fail):
+def walk(values, fail, packet):
     """(gap lengths, inserted frames, frames checked) or fail(message)"""
     i, n = 0, len(values)
     while i < n and values[i] == 0:
@@ -83,10 +90,10 @@ def walk(values, fail):
         if i == n:
             break            # the end: the receiver stopped
         run, jump = i - start, values[i] - expect
-        if jump == run or (0 < jump < run and jump % PACKET == 0):
-            if jump % PACKET:
+        if jump == run or (0 < jump < run and jump % packet == 0):
+            if jump % packet:
                 sys.exit("a gap of %d frames at frame %d: not whole %d-frame "
-                         "packets" % (jump, start, PACKET))
+                         "packets" % (jump, start, packet))
             gaps.append(jump)
             inserted += run - jump
         elif jump == 0:
@@ -116,14 +123,16 @@ def read_stamps(path):
     return stamps
 
 
-def latencies_ms(stamps_a, stamps_b):
+def latencies_ms(stamps_a, stamps_b, b_from_ring):
     """each B buffer's latency from the A buffer that held its value"""
     sent = sorted(s for s in read_stamps(stamps_a) if s[0] > 0)
     if not sent:
         sys.exit("%s: no stamps of the counter leaving host A" % stamps_a)
     values = [s[0] for s in sent]
     out = []
-    for v, t, _n in read_stamps(stamps_b):
+    for v, t, n in read_stamps(stamps_b):
+        if b_from_ring:      # its first value was there n - 1 frames earlier
+            t -= (n - 1) * 1e9 / RATE
         i = bisect.bisect_right(values, v) - 1
         first, sent_at, frames = sent[i] if i >= 0 else (0, 0, 0)
         if v <= 0 or i < 0 or v >= first + frames:
@@ -139,8 +148,8 @@ def latencies_ms(stamps_a, stamps_b):
     return sorted(out)
 
 
-def report_latency(stamps_a, stamps_b):
-    lat = latencies_ms(stamps_a, stamps_b)
+def report_latency(stamps_a, stamps_b, b_from_ring):
+    lat = latencies_ms(stamps_a, stamps_b, b_from_ring)
 
     def pick(q):
         return lat[min(len(lat) - 1, int(q * len(lat)))]
@@ -150,9 +159,9 @@ def report_latency(stamps_a, stamps_b):
           (pick(0.5), pick(0.99), lat[-1], len(lat)))
 
 
-def main(recv, receiver_log, play_a_log, record_a_log, loss, stamps_a,
+def main(opts, recv, receiver_log, play_a_log, record_a_log, loss, stamps_a,
          stamps_b):
-    report_latency(stamps_a, stamps_b)
+    report_latency(stamps_a, stamps_b, opts["b_from_ring"])
     dropped_a = field(record_a_log, r"dropped_frames=(\d+)",
                       "statistics of host A's record")
 
@@ -163,7 +172,20 @@ def main(recv, receiver_log, play_a_log, record_a_log, loss, stamps_a,
                         "same" % dropped_a)
         sys.exit(message)
 
-    gaps, inserted, checked = walk(counter_values(recv), fail)
+    packet = opts["packet"]
+    gaps, inserted, checked = walk(counter_values(recv), fail, packet)
+    silent_a = field(play_a_log, r"silent_frames=(\d+)",
+                     "statistics of host A's play")
+    if opts["no_jitterbuffer"]:
+        print("host B's ring: %d frames of the counter bit-exact, %d gaps "
+              "(%d lost %d-frame cycles), %d frames of host A's dropouts "
+              "(its play: %d silent frames)" % (checked, len(gaps),
+                                                 sum(gaps) // packet, packet,
+                                                 inserted, silent_a))
+        if inserted > silent_a:
+            sys.exit("%d frames of silence without a loss, more than host "
+                     "A's play ran dry (%d)" % (inserted, silent_a))
+        return
     jb = r"^%s: rtpjitterbuffer.*num-%s=\(guint64\)(\d+)"
     lost = field(receiver_log, jb % ("stats", "lost"), "rtpjitterbuffer stats")
     pushed = field(receiver_log, jb % ("stats", "pushed"),
@@ -173,9 +195,7 @@ def main(recv, receiver_log, play_a_log, record_a_log, loss, stamps_a,
     lead_in = field(receiver_log, jb % ("first-sound", "lost"),
                     "rtpjitterbuffer stats at the first sound")
     lost -= lead_in
-    silent_a = field(play_a_log, r"silent_frames=(\d+)",
-                     "statistics of host A's play")
-    packets = sum(gaps) // PACKET
+    packets = sum(gaps) // packet
     print("host B's ring: %d frames of the counter bit-exact, %d gaps "
           "(%d lost packets; the jitterbuffer counted %d lost after the "
           "first sound and %d before it, %d pushed), "
@@ -192,8 +212,23 @@ def main(recv, receiver_log, play_a_log, record_a_log, loss, stamps_a,
                  "play ran dry (%d)" % (inserted, silent_a))
 
 
-if __name__ == "__main__":
-    if len(sys.argv) != 8:
-        sys.exit("usage: check-exact.py RECV.f32 RECEIVER.log PLAY-A.log "
+def parse(argv):
+    opts = {"packet": PACKET, "no_jitterbuffer": False, "b_from_ring": False}
+    while argv[:1] in (["--packet"], ["--no-jitterbuffer"],
+                       ["--b-from-ring"]):
+        if argv[0] == "--packet" and len(argv) > 1 and argv[1].isdigit():
+            opts["packet"], argv = int(argv[1]), argv[2:]
+        elif argv[0] == "--packet":
+            break
+        else:
+            opts[argv[0][2:].replace("-", "_")], argv = True, argv[1:]
+    if len(argv) != 7 or opts["packet"] == 0:
+        sys.exit("usage: check-exact.py [--packet N] [--no-jitterbuffer] "
+                 "[--b-from-ring] RECV.f32 RECEIVER.log PLAY-A.log "
                  "RECORD-A.log LOSS_PCT STAMPS-A STAMPS-B")
-    main(*sys.argv[1:])
+    return opts, argv
+
+
+if __name__ == "__main__":
+    opts, args = parse(sys.argv[1:])
+    main(opts, *args)
