@@ -52,6 +52,10 @@ server_b=rbnet-b-$$
 tone_ring=rbnet$$-tone
 send_ring=rbnet$$-send
 recv_ring=rbnet$$-recv
+# rings a recipe adds (removed with the others), check-exact.py's options
+extra_rings=()
+exact_flags=()
+sender_pid= receiver_pid= reader_pid=
 hosts_made=()
 
 # "${on_a[@]}" COMMAND... / "${on_b[@]}" COMMAND...: COMMAND inside host
@@ -116,7 +120,7 @@ remove_hosts () {
   done
   hosts_made=()
   "$build/tools/ringbridge-stat" --reclaim "$tone_ring" "$send_ring" \
-    "$recv_ring" >/dev/null 2>&1 || true
+    "$recv_ring" "${extra_rings[@]}" >/dev/null 2>&1 || true
 }
 
 # start_host_jackd HOST [DRIVER...]: the host's private server, inside its
@@ -223,7 +227,7 @@ finish_exact () {
   kill -INT "$receiver_pid" 2>/dev/null || true
   wait "$receiver_pid" 2>/dev/null || true
   wait "$reader_pid" 2>/dev/null || true
-  /usr/bin/python3 "$here/check-exact.py" "$work/recv.f32" \
+  /usr/bin/python3 "$here/check-exact.py" "${exact_flags[@]}" "$work/recv.f32" \
     "$work/gst-b.log" "$work/play-a.log" "$work/record-a.log" "$loss" \
     "$work/stamps-a" \
     "$work/stamps-b"
