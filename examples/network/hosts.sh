@@ -37,6 +37,8 @@
 
 set -euo pipefail
 say () { printf '%s\n' "$*" >&2; }
+# the directory of the recipes and their Python helpers
+here=$(dirname "${BASH_SOURCE[0]}")
 . "$(dirname "${BASH_SOURCE[0]}")/../jack/private-jackd.sh"
 
 hosts_prefix=rbnet
@@ -227,10 +229,9 @@ finish_exact () {
   kill -INT "$receiver_pid" 2>/dev/null || true
   wait "$receiver_pid" 2>/dev/null || true
   wait "$reader_pid" 2>/dev/null || true
-  /usr/bin/python3 "$here/check-exact.py" "${exact_flags[@]}" "$work/recv.f32" \
-    "$work/gst-b.log" "$work/play-a.log" "$work/record-a.log" "$loss" \
-    "$work/stamps-a" \
-    "$work/stamps-b"
+  /usr/bin/python3 "$here/check-exact.py" "${exact_flags[@]}" \
+    "$work/recv.f32" "$work/gst-b.log" "$work/play-a.log" \
+    "$work/record-a.log" "$loss" "$work/stamps-a" "$work/stamps-b"
 }
 
 # connect_a: after the tone plays; a recipe that wires JACK A itself
@@ -242,7 +243,6 @@ connect_a () {
 # The RTP caps a receiver must be told (nothing announces them: no SDP)
 rtp_caps="application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24"
 rtp_caps="$rtp_caps,channels=1,payload=96"
-here=$(dirname "${BASH_SOURCE[0]}")
 
 # start_rtp_receiver_b SOURCE...: host B's RTP receiver (rtp.sh, srt.sh),
 # SOURCE (gst-launch-1.0 words that give RTP packets with $rtp_caps) !
@@ -251,7 +251,7 @@ here=$(dirname "${BASH_SOURCE[0]}")
 # in time as lost (do-lost: a GAP event downstream, written as silence).
 # gst-run.py is gst-launch-1.0 -e that prints the elements' stats at the
 # end (the jitterbuffer's num-lost), and at the first sound, which
-# check_exact compares.
+# check-exact.py compares.
 # overwrite-old: the network does not wait for a late play either (what
 # play B did not read in time is lost and counted, not held back in the
 # jitterbuffer), and an overwrite ring can have readers (--check exact's).
