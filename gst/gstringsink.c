@@ -186,6 +186,9 @@ gst_ring_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
               "%" G_GSIZE_FORMAT "-byte frames", map.size, self->unit),
           (NULL));
       ret = GST_FLOW_ERROR;
+    } else if (self->kind == GST_RING_KIND_AUDIO) {
+      ret = gst_ring_sink_audio_render (self, GST_BUFFER_PTS (buffer),
+          map.data, map.size);
     } else {
       ret = gst_ring_sink_write_stream (self, map.data, map.size);
     }
@@ -245,10 +248,21 @@ gst_ring_sink_event (GstBaseSink * bsink, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_SEGMENT:
+      /* a new timeline: a held GAP cannot be measured against it */
+      if (self->ring != NULL && self->kind == GST_RING_KIND_AUDIO)
+        gst_ring_sink_audio_flush_gap (self);
       gst_event_copy_segment (event, &self->segment);
       self->need_segment_record = TRUE;
       break;
+    case GST_EVENT_FLUSH_STOP:
+      gst_ring_sink_audio_reset (self);
+      break;
     case GST_EVENT_EOS:
+      if (self->ring != NULL && self->kind == GST_RING_KIND_AUDIO &&
+          gst_ring_sink_audio_flush_gap (self) == GST_FLOW_FLUSHING) {
+        gst_event_unref (event);
+        return FALSE;
+      }
       if (!handle_eos (self)) {
         gst_event_unref (event);
         return FALSE;
@@ -264,12 +278,14 @@ gst_ring_sink_event (GstBaseSink * bsink, GstEvent * event)
         if (gst_ring_sink_write_pending_records (self) == GST_FLOW_OK)
           gst_ring_sink_write_event_record (self, event);
       } else if (self->ring != NULL && self->kind == GST_RING_KIND_AUDIO) {
-        /* sync first, as render would: the parent waits for the gap */
+        /* sync first, as render would: the parent waits for the gap;
+         * then silence, of the length the stream's own timestamps say
+         * where they can (gstringsinkgap.c) */
         gboolean ok = GST_BASE_SINK_CLASS (parent_class)->event (bsink,
             gst_event_ref (event));
 
         if (ok)
-          gst_ring_sink_write_silence (self, duration);
+          gst_ring_sink_audio_gap (self, duration);
         gst_event_unref (event);
         return ok;
       }
@@ -313,6 +329,9 @@ gst_ring_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
 {
   GstRingSink *self = GST_RING_SINK (bsink);
 
+  /* a GAP held in the old format is written in it */
+  if (self->ring != NULL && self->kind == GST_RING_KIND_AUDIO)
+    gst_ring_sink_audio_flush_gap (self);
   if (!gst_ring_sink_take_caps (self, caps))
     return FALSE;
   self->streamed = TRUE;
@@ -345,6 +364,7 @@ gst_ring_sink_start (GstBaseSink * bsink)
   self->records_pending = FALSE;
   self->streamed = FALSE;
   self->consumer_lost = FALSE;
+  gst_ring_sink_audio_reset (self);
 
   if (prop != NULL) {
     gst_ring_sink_set_ring (self, prop, TRUE, FALSE);
