@@ -2,13 +2,16 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
 /* Making an in-process ring in a test, where failing is the test's
- * failure, and checking a refusal: tests/lib's unit tests. */
+ * failure, checking a refusal, and forging a named ring's file as a
+ * hostile peer would: tests/lib's unit tests. */
 
 #pragma once
 
 #include <ringbridge/ringbridge.h>
 
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A new ring of @capacity bytes with @flags (RB_RING_FLAGS_NONE: a plain
  * one), or the test fails. */
@@ -35,4 +38,30 @@ rb_test_assert_refused (gconstpointer result, GError **error, gint code,
   if (part != NULL)
     g_assert_nonnull (strstr ((*error)->message, part));
   g_clear_error (error);
+}
+
+/* Creates the named ring @name as a producer would (stereo S16LE at
+ * 48 kHz, 1024 frames) and lets it go: a file for a test to forge. */
+static inline void
+rb_test_make_audio_file (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  RbRing *ring = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2,
+      48000, 1024, 0, RB_RING_ROLE_PRODUCER, 0, &error);
+
+  g_assert_no_error (error);
+  g_object_unref (ring);
+}
+
+/* Writes the @n bytes at @bytes at @offset of the file @path, or the test
+ * fails: a peer forging a ring's header. */
+static inline void
+rb_test_forge (const char *path, goffset offset, gconstpointer bytes,
+    gsize n)
+{
+  int fd = open (path, O_RDWR);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, bytes, n, (off_t) offset), ==, (gssize) n);
+  close (fd);
 }

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "../common/rb-test.h"
+#include "../common/rb-test-ring.h"
 
 static guint name_counter;
 
@@ -369,24 +370,19 @@ forge_and_open (gboolean audio, const gchar *descriptor,
   g_autofree gchar *name = unique_name ();
   g_autofree gchar *path = rb_ring_name_to_path (name);
   GError *error = NULL;
-  RbRing *ring = audio ?
-      rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024, 0,
-      RB_RING_ROLE_PRODUCER, 0, &error) :
-      rb_ring_create_items (name, 12, 100, descriptor, 0, &error);
-  int fd;
-  ssize_t n;
+  RbRing *ring;
 
-  g_assert_no_error (error);
-  g_object_unref (ring);
-  fd = open (path, O_RDWR);
-  g_assert_cmpint (fd, >=, 0);
+  if (audio) {
+    rb_test_make_audio_file (name);
+  } else {
+    ring = rb_ring_create_items (name, 12, 100, descriptor, 0, &error);
+    g_assert_no_error (error);
+    g_object_unref (ring);
+  }
   if (f->bytes != NULL)
-    n = pwrite (fd, f->bytes, strlen (f->bytes), (off_t) f->offset) ==
-        (ssize_t) strlen (f->bytes) ? 4 : -1;
+    rb_test_forge (path, f->offset, f->bytes, strlen (f->bytes));
   else
-    n = pwrite (fd, &f->value, 4, (off_t) f->offset);
-  g_assert_cmpint (n, ==, 4);
-  close (fd);
+    rb_test_forge (path, f->offset, &f->value, 4);
   ring = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
   if (ring != NULL)
     g_error ("forged %s: attached", f->what);

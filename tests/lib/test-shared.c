@@ -623,21 +623,12 @@ test_corrupt_headers (void)
     g_autofree gchar *name = unique_name ();
     g_autofree gchar *path = path_of (name);
     GError *error = NULL;
-    RbRing *ring = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2,
-        48000, 1024, 0, RB_RING_ROLE_PRODUCER, 0, &error);
-    int fd;
-    ssize_t n;
+    guint32 value32 = (guint32) cases[i].value;
+    RbRing *ring;
 
-    g_assert_no_error (error);
-    g_object_unref (ring);
-    fd = open (path, O_RDWR);
-    g_assert_cmpint (fd, >=, 0);
-    n = cases[i].size == 8 ?
-        pwrite (fd, &cases[i].value, 8, (off_t) cases[i].offset) :
-        pwrite (fd, &(guint32) { (guint32) cases[i].value }, 4,
-        (off_t) cases[i].offset);
-    g_assert_cmpint (n, ==, cases[i].size);
-    close (fd);
+    rb_test_make_audio_file (name);
+    rb_test_forge (path, cases[i].offset, cases[i].size == 8 ?
+        (gconstpointer) &cases[i].value : &value32, cases[i].size);
 
     g_test_message ("corrupt %s", cases[i].what);
     ring = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
