@@ -280,6 +280,23 @@ poison (Side *s)
       s->bufs[c][i] = NAN;
 }
 
+/* poison(), then one cycle(): whatever the cycle does not write is NaN. */
+static void
+fresh_cycle (Side *s, jack_nframes_t nframes)
+{
+  poison (s);
+  cycle (s, nframes);
+}
+
+/* Frame @i of the last cycle is frame @frame (from 1) of a write_ramp(),
+ * on both channels. */
+static void
+assert_frame (Side *s, gsize i, float frame)
+{
+  g_assert_cmpfloat (s->bufs[0][i], ==, frame);
+  g_assert_cmpfloat (s->bufs[1][i], ==, -frame);
+}
+
 static void
 assert_frames (Side *s, gsize from, gsize to, gboolean silent)
 {
@@ -317,8 +334,7 @@ test_play_underrun (void)
 
   /* an empty ring from the start is silence, but no underrun: nothing
    * was flowing */
-  poison (&s);
-  cycle (&s, 64);
+  fresh_cycle (&s, 64);
   assert_frames (&s, 0, 64, TRUE);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64);
@@ -327,25 +343,22 @@ test_play_underrun (void)
   write_ramp (ring, 100);
   cycle (&s, 64);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 65.0f);
-  g_assert_cmpfloat (s.bufs[1][35], ==, -100.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 65);
+  assert_frame (&s, 35, 100);
   assert_frames (&s, 36, 64, TRUE);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 1);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64 + 28);
 
   /* staying dry is the same underrun */
-  poison (&s);
-  cycle (&s, 64);
+  fresh_cycle (&s, 64);
   assert_frames (&s, 0, 64, TRUE);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 1);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64 + 28 + 64);
 
   /* flowing again, then dry again: the second underrun */
   write_ramp (ring, 128);
-  poison (&s);
-  cycle (&s, 128);
+  fresh_cycle (&s, 128);
   assert_frames (&s, 0, 128, FALSE);
   cycle (&s, 128);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 2);
@@ -363,16 +376,14 @@ test_play_no_ring (void)
 
   reset_fake ();
   side_init (&s, RB_JACK_PLAY, NULL);
-  poison (&s);
-  cycle (&s, 256);
+  fresh_cycle (&s, 256);
   assert_frames (&s, 0, 256, TRUE);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 256);
 
   write_ramp (ring, 512);
   atomic_store (&s.rt.ring, ring);
   atomic_store (&s.rt.halted, true);
-  poison (&s);
-  cycle (&s, 256);
+  fresh_cycle (&s, 256);
   assert_frames (&s, 0, 256, TRUE);
   g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 512);
 
@@ -400,10 +411,9 @@ test_play_bound (void)
 
   /* 500 queued: 336 skipped, frames 337..400 played, 100 left */
   write_ramp (ring, 500);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 337.0f);
-  g_assert_cmpfloat (s.bufs[1][63], ==, -400.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 337);
+  assert_frame (&s, 63, 400);
   g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 336);
   g_assert_cmpuint (get (&s.rt.fill), ==, 164);
   g_assert_cmpuint (get (&s.rt.frames), ==, 64);
@@ -411,16 +421,14 @@ test_play_bound (void)
 
   /* 100 + 64 queued is within the bound: nothing skipped */
   write_ramp (ring, 64);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 401.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 401);
   g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 336);
   g_assert_cmpuint (get (&s.rt.fill), ==, 164);
   /* one frame more is one frame skipped: 465, the oldest */
   write_ramp (ring, 65);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 466.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 466);
   g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 337);
   g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 100);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
@@ -439,10 +447,9 @@ test_play_bound (void)
   side_init (&s, RB_JACK_PLAY, ow);
   s.rt.max_fill = 100;
   write_ramp (ow, 1500);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 1337.0f);
-  g_assert_cmpfloat (s.bufs[1][63], ==, -1400.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 1337);
+  assert_frame (&s, 63, 1400);
   g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 1024 - 164);
   g_assert_cmpuint (rb_ring_get_overwritten (ow), ==, (1500 - 1024) * 8);
   g_assert_cmpuint (rb_ring_read_frames_available (ow), ==, 100);
