@@ -2,12 +2,14 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
 /* Making an in-process ring in a test, where failing is the test's
- * failure, checking a refusal, and forging a named ring's file as a
+ * failure, writing the test stream into one, checking a refusal, forging a named ring's file as a
  * hostile peer would: tests/lib's unit tests. */
 
 #pragma once
 
 #include <ringbridge/ringbridge.h>
+
+#include "rb-test-stream.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -38,6 +40,17 @@ rb_test_assert_refused (gconstpointer result, GError **error, gint code,
   if (part != NULL)
     g_assert_nonnull (strstr ((*error)->message, part));
   g_clear_error (error);
+}
+
+/* Writes the @n bytes of the test stream (rb-test-stream.h) at @ring's
+ * write position; they must all fit. */
+static inline void
+rb_test_write_stream (RbRing *ring, gsize n)
+{
+  g_autofree guint8 *buf = g_malloc (n);
+
+  fill_stream (buf, rb_ring_get_write_position (ring), n);
+  g_assert_cmpuint (rb_ring_write (ring, buf, n), ==, n);
 }
 
 /* Creates the named ring @name as a producer would (stereo S16LE at

@@ -32,30 +32,6 @@
 
 #define CAP 4096
 
-static guint8
-pattern (guint64 pos)
-{
-  guint64 x = pos * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
-
-  return (guint8) (x >> 56);
-}
-
-static void
-fill_pattern (guint8 *buf, guint64 pos, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    buf[i] = pattern (pos + i);
-}
-
-static void
-write_pattern (RbRing *ring, gsize n)
-{
-  g_autofree guint8 *buf = g_malloc (n);
-
-  fill_pattern (buf, rb_ring_get_write_position (ring), n);
-  g_assert_cmpuint (rb_ring_write (ring, buf, n), ==, n);
-}
-
 /* What a reader took in, walked against the pattern. */
 typedef struct {
   guint64 delivered;
@@ -87,12 +63,12 @@ check_read (RbRingReader *reader, gsize count, Tally *t)
       return n;
     }
     for (; p < gap.position; p++, idx++)
-      if (buf[idx] != pattern (p))
+      if (buf[idx] != stream_byte (p))
         t->ok = FALSE;
     p += gap.length;
   }
   for (; idx < n; p++, idx++)
-    if (buf[idx] != pattern (p))
+    if (buf[idx] != stream_byte (p))
       t->ok = FALSE;
   if (p != rb_ring_reader_get_position (reader))
     t->ok = FALSE;
@@ -125,7 +101,7 @@ test_catch_up (void)
 
   g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 0);
   for (int round = 0; round < 2000; round++) {
-    write_pattern (ring, g_rand_int_range (rand, 1, 3 * CAP / 2));
+    rb_test_write_stream (ring, g_rand_int_range (rand, 1, 3 * CAP / 2));
     check_read (reader, g_rand_int_range (rand, 1, CAP), &t);
     g_assert_true (t.ok);
   }
@@ -183,7 +159,7 @@ test_latest (void)
     GRand *rand = g_rand_new_with_seed (15);
 
     for (int round = 0; round < 2000; round++) {
-      write_pattern (bytes, g_rand_int_range (rand, 1, CAP));
+      rb_test_write_stream (bytes, g_rand_int_range (rand, 1, CAP));
       check_read (latest, g_rand_int_range (rand, 1, 2048), &t);
       g_assert_true (t.ok);
       g_assert_cmpuint (rb_ring_get_write_position (bytes) -
@@ -209,7 +185,7 @@ test_lossless_overwrite (void)
   Tally t = { .ok = TRUE };
   RbGap gap;
 
-  write_pattern (ring, 3 * CAP + 100);
+  rb_test_write_stream (ring, 3 * CAP + 100);
   g_assert_cmpuint (check_read (reader, 10, &t), ==, 10);
   g_assert_true (t.ok);
   g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], ==, 2 * CAP + 100);
@@ -239,7 +215,7 @@ test_lossless_plain (void)
   for (int round = 0; round < 100; round++) {
     gsize n = rb_ring_write_available (ring);
 
-    fill_pattern (buf, written, n);
+    fill_stream (buf, written, n);
     written += rb_ring_write (ring, buf, n);
     check_read (reader, 777, &t);
   }
@@ -266,7 +242,7 @@ test_underrun (void)
   /* finding nothing new is not an underrun */
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 0);
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
-  write_pattern (ring, 40);
+  rb_test_write_stream (ring, 40);
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 40);
   rb_ring_reader_mark_underrun (reader, 24);
   rb_ring_reader_mark_underrun (reader, 0);     /* nothing */
@@ -337,14 +313,14 @@ restart_case (RbReaderPolicy policy)
   reader = new_reader (tap, policy, 0);
 
   producer = open_role (name, RB_RING_ROLE_PRODUCER);
-  write_pattern (producer, 100);
+  rb_test_write_stream (producer, 100);
   check_read (reader, 50, &t);
   g_assert_cmpuint (t.n_gaps, ==, 0);          /* a start, not a restart */
   rb_ring_close (producer);
   g_object_unref (producer);
 
   producer = open_role (name, RB_RING_ROLE_PRODUCER);
-  write_pattern (producer, 100);
+  rb_test_write_stream (producer, 100);
   /* the old producer's bytes first: the mark is ahead, at 100 */
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, 30), ==, 30);
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
@@ -356,7 +332,7 @@ restart_case (RbReaderPolicy policy)
   rb_ring_close (producer);
   g_object_unref (producer);
   producer = open_role (name, RB_RING_ROLE_PRODUCER);
-  write_pattern (producer, 10);
+  rb_test_write_stream (producer, 10);
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 64);
   g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
   g_assert_cmpint (gap.cause, ==, RB_GAP_PRODUCER_RESTART);
@@ -398,12 +374,12 @@ test_restart_hostile (void)
   Tally t = { .ok = TRUE };
   int fd;
 
-  write_pattern (producer, 100);
+  rb_test_write_stream (producer, 100);
   check_read (reader, 50, &t);
   rb_ring_close (producer);
   g_object_unref (producer);
   producer = open_role (name, RB_RING_ROLE_PRODUCER);
-  write_pattern (producer, 100);
+  rb_test_write_stream (producer, 100);
   fd = open (path, O_WRONLY);
   g_assert_cmpint (fd, >=, 0);
   /* producer_start: control block offset 56, header offset 568 */
@@ -434,7 +410,7 @@ test_journal_overflow (void)
   /* alternate skips and underruns, 100 of each: no two neighbours of
    * one cause, so the fallback merges the two oldest */
   for (int i = 0; i < 100; i++) {
-    write_pattern (ring, 48);
+    rb_test_write_stream (ring, 48);
     g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 16);
     rb_ring_reader_mark_underrun (reader, 5);
   }
@@ -491,7 +467,7 @@ test_getters_pure (void)
   readers[0] = new_reader (ring, RB_READER_POLICY_CATCH_UP, 0);
   readers[1] = new_reader (ring, RB_READER_POLICY_LATEST, 1024);
   readers[2] = new_reader (ring, RB_READER_POLICY_LOSSLESS, 0);
-  write_pattern (ring, (gsize) 3 * CAP);
+  rb_test_write_stream (ring, (gsize) 3 * CAP);
   for (guint r = 0; r < 3; r++) {
     RbRingReader *reader = readers[r];
     gsize avail = rb_ring_reader_get_available (reader);
@@ -698,7 +674,7 @@ writer_loop (RbRing *ring, guint64 total)
     /* now and then a burst of two rings' worth, which laps any reader */
     n = MIN ((seed >> 4) % 64 == 0 ? 2 * CAP : 1 + (seed >> 8) % (CAP / 8),
         end - pos);
-    fill_pattern (buf, pos, n);
+    fill_stream (buf, pos, n);
     g_assert_cmpuint (rb_ring_write (ring, buf, n), ==, n);
     pos += n;
     /* let the readers run: they should keep up at times and be lapped at
