@@ -9,6 +9,7 @@
 
 #include <ringbridge/ringbridge.h>
 
+#include "rb-test.h"
 #include "rb-test-stream.h"
 
 #include <fcntl.h>
@@ -20,12 +21,20 @@
 static inline RbRing *
 rb_test_ring_new (gsize capacity, RbRingFlags flags)
 {
-  g_autoptr (GError) error = NULL;
-  RbRing *ring = rb_ring_new_full (capacity, flags, &error);
+  GError *error = NULL;
 
-  g_assert_no_error (error);
-  g_assert_nonnull (ring);
-  return ring;
+  return rb_test_made (rb_ring_new_full (capacity, flags, &error), &error);
+}
+
+/* The new named ring @name of @capacity bytes with @flags, made by its
+ * producer (mode 0600), or the test fails. */
+static inline RbRing *
+rb_test_ring_create (const char *name, gsize capacity, RbRingFlags flags)
+{
+  GError *error = NULL;
+
+  return rb_test_made (rb_ring_create (name, capacity, flags,
+      RB_RING_ROLE_PRODUCER, 0600, &error), &error);
 }
 
 /* A call refused: @result (what it returned) is NULL and *@error says

@@ -17,6 +17,17 @@ typedef struct
   gconstpointer data;
 } RbTestCase;
 
+/* @object, made by a call that sets *@error when it fails: returned, or
+ * the test fails with the error. Pass &error, not error: the call must
+ * have returned before *@error is read. */
+static inline gpointer
+rb_test_made (gpointer object, GError **error)
+{
+  g_assert_no_error (*error);
+  g_assert_nonnull (object);
+  return object;
+}
+
 /* Adds each case of @cases in order. */
 static inline void
 rb_test_add_cases (const RbTestCase *cases, gsize n_cases)

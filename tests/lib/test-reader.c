@@ -76,15 +76,25 @@ check_read (RbRingReader *reader, gsize count, Tally *t)
   return n;
 }
 
+/* Reads with @reader in reads of up to @chunk until nothing comes, checking
+ * every byte and gap (check_read()); returns the stream positions the
+ * reader accounted for: delivered, skipped and overwritten. */
+static guint64
+drain_checked (RbRingReader *reader, gsize chunk, Tally *t)
+{
+  while (check_read (reader, chunk, t) > 0)
+    ;
+  g_assert_true (t->ok);
+  return t->delivered + t->gaps[RB_GAP_SKIP] + t->gaps[RB_GAP_OVERWRITTEN];
+}
+
 static RbRingReader *
 new_reader (RbRing *ring, RbReaderPolicy policy, guint64 target)
 {
-  g_autoptr (GError) error = NULL;
-  RbRingReader *reader = rb_ring_reader_new (ring, policy, target, &error);
+  GError *error = NULL;
 
-  g_assert_no_error (error);
-  g_assert_nonnull (reader);
-  return reader;
+  return rb_test_made (rb_ring_reader_new (ring, policy, target, &error),
+      &error);
 }
 
 /* --- policies ------------------------------------------------------------ */
@@ -105,12 +115,9 @@ test_catch_up (void)
     check_read (reader, g_rand_int_range (rand, 1, CAP), &t);
     g_assert_true (t.ok);
   }
-  while (check_read (reader, CAP, &t) > 0)
-    ;
-  g_assert_true (t.ok);
-  g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], >, 0);
-  g_assert_cmpuint (t.delivered + t.gaps[RB_GAP_OVERWRITTEN], ==,
+  g_assert_cmpuint (drain_checked (reader, CAP, &t), ==,
       rb_ring_get_write_position (ring));
+  g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], >, 0);
   g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], ==,
       rb_ring_reader_get_gap_total (reader, RB_GAP_OVERWRITTEN));
   g_assert_cmpuint (rb_ring_reader_get_gap_total (reader, RB_GAP_SKIP), ==, 0);
@@ -165,11 +172,8 @@ test_latest (void)
       g_assert_cmpuint (rb_ring_get_write_position (bytes) -
           rb_ring_reader_get_position (latest), <=, 1024);
     }
-    while (check_read (latest, CAP, &t) > 0)
-      ;
-    g_assert_true (t.ok);
-    g_assert_cmpuint (t.delivered + t.gaps[RB_GAP_SKIP] +
-        t.gaps[RB_GAP_OVERWRITTEN], ==, rb_ring_get_write_position (bytes));
+    g_assert_cmpuint (drain_checked (latest, CAP, &t), ==,
+        rb_ring_get_write_position (bytes));
     g_assert_cmpuint (t.gaps[RB_GAP_SKIP], >, 0);
     g_rand_free (rand);
   }
@@ -193,11 +197,7 @@ test_lossless_overwrite (void)
       rb_ring_get_read_position (ring));
   /* the ring's own counter agrees */
   g_assert_cmpuint (rb_ring_get_overwritten (ring), ==, 2 * CAP + 100);
-  while (check_read (reader, 1000, &t) > 0)
-    ;
-  g_assert_true (t.ok);
-  g_assert_cmpuint (t.delivered + t.gaps[RB_GAP_OVERWRITTEN], ==,
-      3 * CAP + 100);
+  g_assert_cmpuint (drain_checked (reader, 1000, &t), ==, 3 * CAP + 100);
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
 }
 
@@ -219,10 +219,7 @@ test_lossless_plain (void)
     written += rb_ring_write (ring, buf, n);
     check_read (reader, 777, &t);
   }
-  while (check_read (reader, CAP, &t) > 0)
-    ;
-  g_assert_true (t.ok);
-  g_assert_cmpuint (t.delivered, ==, written);
+  g_assert_cmpuint (drain_checked (reader, CAP, &t), ==, written);
   g_assert_cmpuint (t.n_gaps, ==, 0);
 }
 

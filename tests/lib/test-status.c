@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/rb-test-ring.h"
+
 static guint name_counter;
 
 static gchar *
@@ -85,12 +87,11 @@ test_named (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree gchar *name = unique_name ();
-  g_autoptr (RbRing) ring = rb_ring_create (name, 4096,
-      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_PRODUCER, 0600, &error);
+  g_autoptr (RbRing) ring = rb_test_ring_create (name, 4096,
+      RB_RING_FLAGS_OVERWRITE);
   guint8 data[100] = { 0 };
   RbRingStatus s;
 
-  g_assert_no_error (error);
   g_assert_cmpuint (rb_ring_write (ring, data, sizeof data), ==, 100);
 
   g_assert_true (rb_ring_status_read_named (name, &s, &error));

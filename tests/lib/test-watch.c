@@ -41,12 +41,10 @@ fd_readable (int fd, int timeout_ms)
 static RbRingWatch *
 watch_or_die (RbRing *ring, RbRingCondition conditions, gsize threshold)
 {
-  g_autoptr (GError) error = NULL;
-  RbRingWatch *w = rb_ring_watch_new (ring, conditions, threshold, &error);
+  GError *error = NULL;
 
-  g_assert_no_error (error);
-  g_assert_nonnull (w);
-  return w;
+  return rb_test_made (rb_ring_watch_new (ring, conditions, threshold,
+      &error), &error);
 }
 
 static gchar *
@@ -153,13 +151,12 @@ test_reader_role (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree gchar *name = unique_name ();
-  g_autoptr (RbRing) prod = rb_ring_create (name, 4096,
-      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_PRODUCER, 0600, &error);
+  g_autoptr (RbRing) prod = rb_test_ring_create (name, 4096,
+      RB_RING_FLAGS_OVERWRITE);
   g_autoptr (RbRing) reader = NULL;
   g_autoptr (RbRingWatch) w = NULL;
   guint8 buf[64] = { 0 };
 
-  g_assert_no_error (error);
   reader = rb_ring_open (name, RB_RING_ROLE_READER, &error);
   g_assert_no_error (error);
   w = watch_or_die (reader, RB_RING_CONDITION_READABLE, 64);
@@ -227,13 +224,11 @@ test_bad_input (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_NONE);
   g_autofree gchar *name = unique_name ();
-  g_autoptr (RbRing) prod = rb_ring_create (name, 4096, 0,
-      RB_RING_ROLE_PRODUCER, 0600, &error);
+  g_autoptr (RbRing) prod = rb_test_ring_create (name, 4096, 0);
   g_autoptr (RbRing) cons = NULL;
   g_autoptr (RbRing) audio = NULL;
   RbRingWatch *w;
 
-  g_assert_no_error (error);
   cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
   g_assert_no_error (error);
 
