@@ -226,6 +226,14 @@ stamped_ring (double ppm, double seconds)
   return ring;
 }
 
+/* Frees a ring stamped_ring() made and gives the library its clock back. */
+static void
+stamped_ring_free (RbRing *ring)
+{
+  g_object_unref (ring);
+  rb_timing_clock_for_test = NULL;
+}
+
 static void
 test_ring_known (void)
 {
@@ -244,8 +252,7 @@ test_ring_known (void)
   g_assert_cmpfloat (timing.fill, <, 1400);
   g_assert_cmpint (timing.fill_ns, >, 18000000);
   g_assert_cmpint (timing.producer_age_ns, >=, 0);
-  g_object_unref (ring);
-  rb_timing_clock_for_test = NULL;
+  stamped_ring_free (ring);
 }
 
 /* --- hostile header values -------------------------------------------------- */
@@ -402,8 +409,7 @@ test_map_round_trip (void)
     g_assert_false (rb_ring_time_to_position (ring,
             fake_now + 4000 * NS_PER_S, &back));
   }
-  g_object_unref (ring);
-  rb_timing_clock_for_test = NULL;
+  stamped_ring_free (ring);
 }
 
 /* The consumer's map: its loop's line against the true one (an exact
@@ -445,8 +451,7 @@ test_map_consumer (void)
             last + 4000 * NS_PER_S, &c));
     g_assert_cmpuint (c, ==, 0);
   }
-  g_object_unref (ring);
-  rb_timing_clock_for_test = NULL;
+  stamped_ring_free (ring);
 }
 
 /* --- defaults and the opt-in ------------------------------------------------ */
@@ -548,8 +553,7 @@ test_forced_kernel_clock (void)
   g_object_unref (ring);
   ring = stamped_ring (10, 4);
   g_assert_true (rb_ring_get_timing (ring, &timing));
-  g_object_unref (ring);
-  rb_timing_clock_for_test = NULL;
+  stamped_ring_free (ring);
   rb_timing_kernel_clock_for_test = -1;
 }
 
@@ -563,8 +567,7 @@ test_stamp_refused (void)
   g_assert_false (rb_ring_stamp_producer (ring, w - 1, fake_now));
   g_assert_false (rb_ring_stamp_producer (ring, w, 0));
   g_assert_false (rb_ring_stamp_producer (ring, w, -1));
-  g_object_unref (ring);
-  rb_timing_clock_for_test = NULL;
+  stamped_ring_free (ring);
 }
 
 int
