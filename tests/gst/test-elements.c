@@ -528,8 +528,7 @@ GST_END_TEST;
 /* A buffer larger than the ring in block mode is split, nothing lost. */
 RB_TEST (test_audio_split_large_buffer)
 {
-  RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-      RB_RING_FLAGS_NONE, NULL);
+  RbRing *ring = small_audio_ring ();
   GstHarness *hsink = sink_harness (make_element ("ringsink", "ring", ring,
           NULL), AUDIO_CAPS);
   GstHarness *hsrc = src_harness (make_element ("ringsrc", "ring", ring,

@@ -16,6 +16,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "../common/rb-test.h"
+
 #define NS_PER_S G_GINT64_CONSTANT (1000000000)
 #define RATE 48000
 #define FRAME 4                 /* S16LE stereo */
@@ -570,27 +572,36 @@ test_stamp_refused (void)
   stamped_ring_free (ring);
 }
 
-int
-main (int argc, char **argv)
+/* the hostile cases: one a field */
+static void
+add_hostile_cases (void)
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/timing/dll/steady", test_dll_steady);
-  g_test_add_func ("/timing/dll/irregular", test_dll_irregular);
-  g_test_add_func ("/timing/dll/outliers", test_dll_outliers);
-  g_test_add_func ("/timing/dll/no-nominal", test_dll_no_nominal);
-  g_test_add_func ("/timing/dll/gap", test_dll_gap);
-  g_test_add_func ("/timing/dll/stalls", test_dll_stalls);
-  g_test_add_func ("/timing/ring/known", test_ring_known);
   for (int f = 0; f < N_FIELDS; f++) {
     g_autofree char *path = g_strdup_printf ("/timing/hostile/%s",
         field_names[f]);
     g_test_add_data_func (path, GINT_TO_POINTER (f), test_hostile);
   }
-  g_test_add_func ("/timing/map/round-trip", test_map_round_trip);
-  g_test_add_func ("/timing/map/consumer", test_map_consumer);
-  g_test_add_func ("/timing/opt-in/byte-ring", test_byte_ring_opt_in);
-  g_test_add_func ("/timing/opt-in/audio-default", test_audio_default_on);
-  g_test_add_func ("/timing/kernel-clock/forced", test_forced_kernel_clock);
-  g_test_add_func ("/timing/stamp/refused", test_stamp_refused);
-  return g_test_run ();
+}
+
+static const RbTestCase cases[] = {
+  { "/timing/dll/steady", test_dll_steady },
+  { "/timing/dll/irregular", test_dll_irregular },
+  { "/timing/dll/outliers", test_dll_outliers },
+  { "/timing/dll/no-nominal", test_dll_no_nominal },
+  { "/timing/dll/gap", test_dll_gap },
+  { "/timing/dll/stalls", test_dll_stalls },
+  { "/timing/ring/known", test_ring_known },
+  { "/timing/map/round-trip", test_map_round_trip },
+  { "/timing/map/consumer", test_map_consumer },
+  { "/timing/opt-in/byte-ring", test_byte_ring_opt_in },
+  { "/timing/opt-in/audio-default", test_audio_default_on },
+  { "/timing/kernel-clock/forced", test_forced_kernel_clock },
+  { "/timing/stamp/refused", test_stamp_refused },
+};
+
+int
+main (int argc, char **argv)
+{
+  return rb_test_main (&argc, &argv, cases, G_N_ELEMENTS (cases),
+      add_hostile_cases);
 }

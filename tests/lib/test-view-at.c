@@ -351,20 +351,17 @@ test_misuse (void)
   g_test_assert_expected_messages ();
 }
 
-int
-main (int argc, char **argv)
-{
-  g_test_init (&argc, &argv, NULL);
+static const RbTestCase cases[] = {
+  { "/view-at/seam", test_seam },
+  { "/view-at/oldest", test_oldest },
+  { "/view-at/future", test_future },
+  { "/view-at/lapped", test_lapped },
+  { "/view-at/lapped-in-flight", test_lapped_in_flight },
+  { "/view-at/audio", test_audio },
+  { "/view-at/plain", test_plain },
+  { "/view-at/roles", test_roles },
+  { "/view-at/wrap", test_wrap },
+  { "/view-at/misuse", test_misuse },
+};
 
-  g_test_add_func ("/view-at/seam", test_seam);
-  g_test_add_func ("/view-at/oldest", test_oldest);
-  g_test_add_func ("/view-at/future", test_future);
-  g_test_add_func ("/view-at/lapped", test_lapped);
-  g_test_add_func ("/view-at/lapped-in-flight", test_lapped_in_flight);
-  g_test_add_func ("/view-at/audio", test_audio);
-  g_test_add_func ("/view-at/plain", test_plain);
-  g_test_add_func ("/view-at/roles", test_roles);
-  g_test_add_func ("/view-at/wrap", test_wrap);
-  g_test_add_func ("/view-at/misuse", test_misuse);
-  return g_test_run ();
-}
+RB_TEST_MAIN (cases)

@@ -638,28 +638,25 @@ test_stress (void)
   g_assert_cmpuint (got, ==, STRESS_BYTES);
 }
 
-int
-main (int argc, char **argv)
-{
-  g_test_init (&argc, &argv, NULL);
-
-  g_test_add_func ("/watch/readable", test_readable);
-  g_test_add_func ("/watch/writable", test_writable);
-  g_test_add_func ("/watch/end-of-stream", test_end_of_stream);
-  g_test_add_func ("/watch/two-watches", test_two_watches);
-  g_test_add_func ("/watch/reader-role", test_reader_role);
-  g_test_add_func ("/watch/reader-watch", test_reader_watch);
-  g_test_add_func ("/watch/bad-input", test_bad_input);
-  g_test_add_func ("/watch/source", test_source);
-  g_test_add_data_func ("/watch/cross-process/peer-leaves",
-      GINT_TO_POINTER (FALSE), test_cross_process);
-  g_test_add_data_func ("/watch/cross-process/peer-killed",
-      GINT_TO_POINTER (TRUE), test_cross_process);
+static const RbTestCase cases[] = {
+  { "/watch/readable", test_readable },
+  { "/watch/writable", test_writable },
+  { "/watch/end-of-stream", test_end_of_stream },
+  { "/watch/two-watches", test_two_watches },
+  { "/watch/reader-role", test_reader_role },
+  { "/watch/reader-watch", test_reader_watch },
+  { "/watch/bad-input", test_bad_input },
+  { "/watch/source", test_source },
+  { "/watch/cross-process/peer-leaves", NULL, test_cross_process,
+    GINT_TO_POINTER (FALSE) },
+  { "/watch/cross-process/peer-killed", NULL, test_cross_process,
+    GINT_TO_POINTER (TRUE) },
 #ifdef RB_WATCH_RT_TRAPS
-  g_test_add_func ("/watch/rt/quiet", test_rt_quiet);
-  g_test_add_func ("/watch/rt/busy", test_rt_busy);
-  g_test_add_func ("/watch/rt/forged-announce", test_rt_forged_announce);
+  { "/watch/rt/quiet", test_rt_quiet },
+  { "/watch/rt/busy", test_rt_busy },
+  { "/watch/rt/forged-announce", test_rt_forged_announce },
 #endif
-  g_test_add_func ("/watch/stress", test_stress);
-  return g_test_run ();
-}
+  { "/watch/stress", test_stress },
+};
+
+RB_TEST_MAIN (cases)
