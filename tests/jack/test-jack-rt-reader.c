@@ -74,13 +74,14 @@ reader_coverage (void *workload)
   g_assert_cmpuint (gaps[RB_GAP_SKIP], >, 0);
 }
 
-/* A side that reads @ring through a tap of @policy. */
+/* A side that reads @ring through a tap of @policy; the fake JACK reset
+ * (side_start()). */
 static void
 reader_init (Side *s, RbRing *ring, RbReaderPolicy policy, guint64 target)
 {
   g_autoptr (GError) error = NULL;
 
-  side_init (s, RB_JACK_PLAY, NULL);
+  side_start (s, RB_JACK_PLAY, NULL);
   atomic_store (&s->rt.tap, rb_jack_tap_new (ring, policy, target, &error));
   g_assert_no_error (error);
 }
@@ -105,7 +106,6 @@ test_reader_catch_up (void)
   guint64 frames;
   Side s;
 
-  reset_fake ();
   reader_init (&s, f32, RB_READER_POLICY_CATCH_UP, 0);
   /* 100 frames: a full cycle, then 36 and 28 frames of silence */
   write_ramp (f32, 100);
@@ -135,7 +135,6 @@ test_reader_catch_up (void)
   side_clear (&s);
 
   /* S16LE through the stage: the library's conversion, as play's */
-  reset_fake ();
   reader_init (&s, ring, RB_READER_POLICY_CATCH_UP, 0);
   {
     gint16 v[2 * 2000];
@@ -169,7 +168,6 @@ test_reader_latest (void)
   guint64 frames;
   Side s;
 
-  reset_fake ();
   reader_init (&s, ring, RB_READER_POLICY_LATEST, 100);
   /* 500 queued: 400 skipped, frames 401..464 played, 36 left */
   write_ramp (ring, 500);
@@ -203,8 +201,7 @@ test_reader_beside_consumer (void)
       RB_RING_FLAGS_OVERWRITE);
   Side consumer, reader;
 
-  reset_fake ();
-  side_init (&consumer, RB_JACK_PLAY, ring);
+  side_start (&consumer, RB_JACK_PLAY, ring);
   reader_init (&reader, ring, RB_READER_POLICY_CATCH_UP, 0);
   write_ramp (ring, 256);
   for (guint i = 0; i < 4; i++) {

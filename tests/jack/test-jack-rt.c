@@ -186,6 +186,14 @@ reset_fake (void)
   fake.usecs = 1000000;
 }
 
+/* A test's first side: the fake JACK reset, then side_init(). */
+static void
+side_start (Side *s, RbJackMode mode, RbRing *ring)
+{
+  reset_fake ();
+  side_init (s, mode, ring);
+}
+
 /* --- behaviour: play ------------------------------------------------------ */
 
 /* Sample values per format, interleaved over two channels, and what JACK's
@@ -229,8 +237,7 @@ test_play_formats (void)
     gsize frames = pc->n_samples / CHANNELS;
     Side s;
 
-    reset_fake ();
-    side_init (&s, RB_JACK_PLAY, ring);
+    side_start (&s, RB_JACK_PLAY, ring);
     g_assert_cmpuint (rb_ring_write_frames (ring, pc->bytes, frames), ==,
         frames);
     cycle (&s, (jack_nframes_t) frames);
@@ -251,8 +258,7 @@ test_play_formats (void)
     g_autoptr (RbRing) r64 = audio_ring (RB_SAMPLE_FORMAT_F64LE, 256, 0);
     Side s32, s64;
 
-    reset_fake ();
-    side_init (&s32, RB_JACK_PLAY, r32);
+    side_start (&s32, RB_JACK_PLAY, r32);
     side_init (&s64, RB_JACK_PLAY, r64);
     rb_ring_write_frames (r32, f32, 3);
     rb_ring_write_frames (r64, f64, 3);
@@ -309,6 +315,14 @@ assert_frames (Side *s, gsize from, gsize to, gboolean silent)
     }
 }
 
+/* A fresh_cycle() that must play nothing but silence. */
+static void
+silent_cycle (Side *s, jack_nframes_t nframes)
+{
+  fresh_cycle (s, nframes);
+  assert_frames (s, 0, nframes, TRUE);
+}
+
 /* Writes @n frames whose sample i of channel c is +-(i + 1) (relative to
  * each write), so any frame shows where it came from. */
 static void
@@ -329,13 +343,11 @@ test_play_underrun (void)
   g_autoptr (RbRing) ring = audio_ring (RB_SAMPLE_FORMAT_F32LE, 1024, 0);
   Side s;
 
-  reset_fake ();
-  side_init (&s, RB_JACK_PLAY, ring);
+  side_start (&s, RB_JACK_PLAY, ring);
 
   /* an empty ring from the start is silence, but no underrun: nothing
    * was flowing */
-  fresh_cycle (&s, 64);
-  assert_frames (&s, 0, 64, TRUE);
+  silent_cycle (&s, 64);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64);
 
@@ -351,8 +363,7 @@ test_play_underrun (void)
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64 + 28);
 
   /* staying dry is the same underrun */
-  fresh_cycle (&s, 64);
-  assert_frames (&s, 0, 64, TRUE);
+  silent_cycle (&s, 64);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 1);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64 + 28 + 64);
 
@@ -374,17 +385,14 @@ test_play_no_ring (void)
   g_autoptr (RbRing) ring = audio_ring (RB_SAMPLE_FORMAT_F32LE, 1024, 0);
   Side s;
 
-  reset_fake ();
-  side_init (&s, RB_JACK_PLAY, NULL);
-  fresh_cycle (&s, 256);
-  assert_frames (&s, 0, 256, TRUE);
+  side_start (&s, RB_JACK_PLAY, NULL);
+  silent_cycle (&s, 256);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 256);
 
   write_ramp (ring, 512);
   atomic_store (&s.rt.ring, ring);
   atomic_store (&s.rt.halted, true);
-  fresh_cycle (&s, 256);
-  assert_frames (&s, 0, 256, TRUE);
+  silent_cycle (&s, 256);
   g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 512);
 
   atomic_store (&s.rt.halted, false);
@@ -405,8 +413,7 @@ test_play_bound (void)
       RB_RING_FLAGS_OVERWRITE);
   Side s;
 
-  reset_fake ();
-  side_init (&s, RB_JACK_PLAY, ring);
+  side_start (&s, RB_JACK_PLAY, ring);
   s.rt.max_fill = 100;
 
   /* 500 queued: 336 skipped, frames 337..400 played, 100 left */
@@ -443,8 +450,7 @@ test_play_bound (void)
 
   /* an overwrite ring that lapped its reader: the skip catches up past
    * the overwritten frames first, and still leaves max_fill */
-  reset_fake ();
-  side_init (&s, RB_JACK_PLAY, ow);
+  side_start (&s, RB_JACK_PLAY, ow);
   s.rt.max_fill = 100;
   write_ramp (ow, 1500);
   fresh_cycle (&s, 64);
@@ -492,8 +498,7 @@ test_record_formats (void)
     guint8 out[64];
     Side s;
 
-    reset_fake ();
-    side_init (&s, RB_JACK_RECORD, ring);
+    side_start (&s, RB_JACK_RECORD, ring);
     for (guint i = 0; i < 8; i++)
       s.bufs[i % CHANNELS][i / CHANNELS] = rc->in[i];
     cycle (&s, 4);
@@ -523,8 +528,7 @@ test_record_formats (void)
     guint8 out24[6];
     Side s32, s24;
 
-    reset_fake ();
-    side_init (&s32, RB_JACK_RECORD, r32);
+    side_start (&s32, RB_JACK_RECORD, r32);
     side_init (&s24, RB_JACK_RECORD, r24);
     for (guint i = 0; i < 6; i++)
       s32.bufs[i % CHANNELS][i / CHANNELS] = in[i];
@@ -550,8 +554,7 @@ test_record_overrun (void)
       RB_RING_FLAGS_OVERWRITE);
   Side s, o;
 
-  reset_fake ();
-  side_init (&s, RB_JACK_RECORD, ring);
+  side_start (&s, RB_JACK_RECORD, ring);
   side_init (&o, RB_JACK_RECORD, ow);
   g_assert_cmpuint (rb_ring_get_capacity_frames (ring), ==, 512);
 
@@ -603,8 +606,7 @@ test_record_clock (void)
   const gint64 offset = -310 * G_GINT64_CONSTANT (1000000) + 17;
   Side s;
 
-  reset_fake ();
-  side_init (&s, RB_JACK_RECORD, ring);
+  side_start (&s, RB_JACK_RECORD, ring);
   atomic_store (&s.rt.clock_offset_ns, offset);
   g_assert_false (rb_ring_get_clock_point (ring, NULL, NULL, NULL));
 
