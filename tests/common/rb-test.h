@@ -54,10 +54,15 @@ rb_test_main (int *argc, char ***argv, const RbTestCase *cases,
   return g_test_run ();
 }
 
-/* main() for a program whose cases are all in the table @cases. */
-#define RB_TEST_MAIN(cases) \
+/* main() for a program whose cases are the table @cases, then those
+ * @add_more (a function, or NULL) adds. */
+#define RB_TEST_MAIN_MORE(cases, add_more) \
   int \
   main (int argc, char **argv) \
   { \
-    return rb_test_main (&argc, &argv, cases, G_N_ELEMENTS (cases), NULL); \
+    return rb_test_main (&argc, &argv, cases, G_N_ELEMENTS (cases), \
+        add_more); \
   }
+
+/* main() for a program whose cases are all in the table @cases. */
+#define RB_TEST_MAIN(cases) RB_TEST_MAIN_MORE (cases, NULL)

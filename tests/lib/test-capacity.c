@@ -577,8 +577,4 @@ static const RbTestCase cases[] = {
   { "/capacity/old-ring-frames", test_old_ring_frames },
 };
 
-int
-main (int argc, char **argv)
-{
-  return rb_test_main (&argc, &argv, cases, G_N_ELEMENTS (cases), NULL);
-}
+RB_TEST_MAIN (cases)

@@ -599,9 +599,4 @@ static const RbTestCase cases[] = {
   { "/timing/stamp/refused", test_stamp_refused },
 };
 
-int
-main (int argc, char **argv)
-{
-  return rb_test_main (&argc, &argv, cases, G_N_ELEMENTS (cases),
-      add_hostile_cases);
-}
+RB_TEST_MAIN_MORE (cases, add_hostile_cases)
