@@ -528,6 +528,18 @@ RB_TEST (test_audio_gap_is_silence)
 
 GST_END_TEST;
 
+/* Pushes @in (taken) into @hsink and expects its bytes from @hsrc, in
+ * buffers of at most @max_size (0: any). */
+static void
+push_through (GstHarness * hsink, GstHarness * hsrc, GstBuffer * in,
+    gsize max_size)
+{
+  fail_unless_equals_int (gst_harness_push (hsink, gst_buffer_ref (in)),
+      GST_FLOW_OK);
+  expect_bytes (hsrc, in, max_size);
+  gst_buffer_unref (in);
+}
+
 /* A buffer larger than the ring in block mode is split, nothing lost. */
 RB_TEST (test_audio_split_large_buffer)
 {
@@ -540,10 +552,7 @@ RB_TEST (test_audio_split_large_buffer)
 
   /* 10000 frames through a 1024-frame ring */
   gst_harness_set_blocking_push_mode (hsink);
-  fail_unless_equals_int (gst_harness_push (hsink, gst_buffer_ref (in)),
-      GST_FLOW_OK);
-  expect_bytes (hsrc, in, 0);
-  gst_buffer_unref (in);
+  push_through (hsink, hsrc, in, 0);
   gst_harness_teardown (hsrc);
   gst_harness_teardown (hsink);
   g_object_unref (ring);
@@ -682,10 +691,7 @@ RB_TEST (test_bytes)
           "blocksize", 1000, NULL));
   GstBuffer *in = pattern_buffer (3000, 4);
 
-  fail_unless_equals_int (gst_harness_push (hsink, gst_buffer_ref (in)),
-      GST_FLOW_OK);
-  expect_bytes (hsrc, in, 1000);
-  gst_buffer_unref (in);
+  push_through (hsink, hsrc, in, 1000);
   gst_harness_teardown (hsrc);
   gst_harness_teardown (hsink);
   g_object_unref (ring);
