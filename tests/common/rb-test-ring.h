@@ -16,6 +16,16 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A ring name of this process no other test uses: @tag, the pid and a
+ * count (free it). */
+static inline gchar *
+rb_test_unique_name (const char *tag)
+{
+  static guint counter;
+
+  return g_strdup_printf ("%s-%d-%u", tag, (int) getpid (), ++counter);
+}
+
 /* A new ring of @capacity bytes with @flags (RB_RING_FLAGS_NONE: a plain
  * one), or the test fails. */
 static inline RbRing *

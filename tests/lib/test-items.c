@@ -16,14 +16,6 @@
 #include "../common/rb-test.h"
 #include "../common/rb-test-ring.h"
 
-static guint name_counter;
-
-static gchar *
-unique_name (void)
-{
-  return g_strdup_printf ("rbitems-%d-%u", (int) getpid (), ++name_counter);
-}
-
 /* Item @i's byte @j: every item differs, and so does every byte in it. */
 static guint8
 pattern (guint64 i, gsize j)
@@ -231,7 +223,7 @@ child_attach (const struct attach_check *c)
 static void
 attach_case (gsize size, const gchar *descriptor)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbitems");
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = rb_ring_create_items (name, size, 8, descriptor,
       0, &error);
@@ -274,7 +266,7 @@ test_attach_descriptor (void)
 static void
 test_same_process (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbitems");
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) prod = rb_ring_create_items (name, 6, 8, "six", 0,
       &error);
@@ -367,7 +359,7 @@ static void
 forge_and_open (gboolean audio, const gchar *descriptor,
     const struct forgery *f)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbitems");
   g_autofree gchar *path = rb_ring_name_to_path (name);
   GError *error = NULL;
   RbRing *ring;

@@ -257,15 +257,6 @@ test_underrun (void)
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
 }
 
-static guint name_counter;
-
-static gchar *
-unique_name (void)
-{
-  return g_strdup_printf ("rbtest-reader-%d-%u", (int) getpid (),
-      ++name_counter);
-}
-
 static RbRing *
 open_role (const gchar *name, RbRingRole role)
 {
@@ -295,7 +286,7 @@ create_named (const gchar *name, RbRingRole role)
 static void
 restart_case (RbReaderPolicy policy)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
   g_autoptr (RbRing) tap = NULL;
   g_autoptr (RbRingReader) reader = NULL;
@@ -360,7 +351,7 @@ test_restart_lossless (void)
 static void
 test_restart_hostile (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autofree gchar *path = rb_ring_name_to_path (name);
   g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
   g_autoptr (RbRing) tap = open_role (name, RB_RING_ROLE_READER);
@@ -501,7 +492,7 @@ test_bad_input (void)
   g_autoptr (RbRing) records = rb_test_ring_new (CAP, RB_RING_FLAGS_RECORDS);
   g_autoptr (RbRing) audio = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2,
       48000, 1024, RB_RING_FLAGS_OVERWRITE, NULL);
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autoptr (RbRing) owner = NULL;
   g_autoptr (RbRing) tap = NULL;
   guint8 buf[8];
@@ -560,7 +551,7 @@ static void
 test_reader_count (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_PRODUCER);
   RbRing *a, *b;
   RbRingStatus status;
@@ -586,7 +577,7 @@ static void
 test_reader_count_hostile (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autofree gchar *path = rb_ring_name_to_path (name);
   g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_PRODUCER);
   const guint32 forged = 0xffffffffu, zero = 0;
@@ -740,7 +731,7 @@ test_stress_threads (void)
 static void
 test_stress_process (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
   g_autoptr (RbRing) tap = NULL;
   pid_t pid;

@@ -20,14 +20,6 @@
 
 #include "../common/rb-test-ring.h"
 
-static guint name_counter;
-
-static gchar *
-unique_name (void)
-{
-  return g_strdup_printf ("rbstatus-%d-%u", (int) getpid (), ++name_counter);
-}
-
 /* The identity and the positions of @ring as status @s reports them. */
 static void
 assert_ring_status (const RbRingStatus *s, RbRing *ring, RbRingFlags flags,
@@ -86,7 +78,7 @@ static void
 test_named (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbstatus");
   g_autoptr (RbRing) ring = rb_test_ring_create (name, 4096,
       RB_RING_FLAGS_OVERWRITE);
   guint8 data[100] = { 0 };

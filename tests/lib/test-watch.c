@@ -47,14 +47,6 @@ watch_or_die (RbRing *ring, RbRingCondition conditions, gsize threshold)
       &error), &error);
 }
 
-static gchar *
-unique_name (void)
-{
-  static guint counter;
-
-  return g_strdup_printf ("rbtest-watch-%d-%u", (int) getpid (), ++counter);
-}
-
 /* --- conditions ------------------------------------------------------------ */
 
 static void
@@ -150,7 +142,7 @@ static void
 test_reader_role (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-watch");
   g_autoptr (RbRing) prod = rb_test_ring_create (name, 4096,
       RB_RING_FLAGS_OVERWRITE);
   g_autoptr (RbRing) reader = NULL;
@@ -223,7 +215,7 @@ test_bad_input (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_NONE);
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-watch");
   g_autoptr (RbRing) prod = rb_test_ring_create (name, 4096, 0);
   g_autoptr (RbRing) cons = NULL;
   g_autoptr (RbRing) audio = NULL;
@@ -363,7 +355,7 @@ test_cross_process (gconstpointer data)
 {
   gboolean killed = GPOINTER_TO_INT (data);
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-watch");
   g_autoptr (RbRing) ring = rb_ring_create (name, 4096, 0,
       RB_RING_ROLE_CONSUMER, 0600, &error);
   g_autoptr (RbRingWatch) w = NULL;
