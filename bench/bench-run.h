@@ -9,6 +9,7 @@
 #pragma once
 
 #include "bench-machine.h"
+#include "bench-placement.h"
 #include "bench-tput.h"
 
 #include <glib.h>
@@ -42,6 +43,12 @@ struct bench_run {
   double *rep_others;           /* others' CPU share, per repetition */
   int *used;                    /* the repetitions the medians use */
   int n_used;
+  /* Placement probes before [0] and after [1] each repetition, ns, and its
+   * class (bench-placement.h); NULL unless bench_run_probe_init() ran. */
+  double *probe_ns[2];
+  int *rep_class;
+  int *used_all;                /* used, before bench_run_use_class() */
+  int n_used_all;
   struct bench_tally tally;
   /* CPU seconds of the benchmark's other processes, or NULL */
   double (*extra_self_s) (void);
@@ -101,6 +108,19 @@ void bench_run_rep_done (struct bench_run *run, int rep,
     const struct bench_cpu_load *before, const struct bench_cpu_load *after);
 
 void bench_run_summarize (struct bench_run *run);
+
+void bench_run_probe_init (struct bench_run *run);
+
+void bench_run_probe (struct bench_run *run, int rep, int after);
+
+int bench_run_use_class (struct bench_run *run, int cls);
+
+void bench_run_print_placement (const struct bench_run *run);
+
+void bench_run_placement_to_json (GString *json, const struct bench_run *run);
+
+void bench_run_targets_to_json (GString *json,
+    const struct bench_target *targets, int n);
 
 double bench_run_rep_median (const struct bench_run *run,
     const double *per_rep);

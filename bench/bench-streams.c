@@ -62,6 +62,38 @@ bench_jack_consume (jack_ringbuffer_t *jrb, size_t chunk, uint64_t n,
 }
 #endif
 
+#ifdef HAVE_BOOST
+void
+bench_boost_produce (bench_boost *q, size_t chunk, uint64_t n, uint64_t seed,
+    uint8_t *src)
+{
+  produce_with (bench_boost_push, q, chunk, n, seed, src);
+}
+
+uint64_t
+bench_boost_consume (bench_boost *q, size_t chunk, uint64_t n, uint64_t seed,
+    uint64_t inject_at, uint8_t *dst)
+{
+  return consume_with (bench_boost_pop, q, chunk, n, seed, inject_at, dst);
+}
+#endif
+
+#ifdef HAVE_PORTAUDIO
+void
+bench_pa_produce (PaUtilRingBuffer *rbuf, size_t chunk, uint64_t n,
+    uint64_t seed, uint8_t *src)
+{
+  produce_with (bench_pa_write, rbuf, chunk, n, seed, src);
+}
+
+uint64_t
+bench_pa_consume (PaUtilRingBuffer *rbuf, size_t chunk, uint64_t n,
+    uint64_t seed, uint64_t inject_at, uint8_t *dst)
+{
+  return consume_with (bench_pa_read, rbuf, chunk, n, seed, inject_at, dst);
+}
+#endif
+
 void
 bench_limit_produce (struct bench_limit *l, size_t chunk, uint64_t n,
     uint64_t seed, uint8_t *src)

@@ -4,8 +4,9 @@
 /* The throughput loops of the two ring benchmarks (ringbridge-bench and
  * ringbridge-bench-xproc): the producer fills a chunk with bench_fill() and
  * pushes it through its peer, the consumer pulls it out and checks it with
- * bench_verify(). Peers: RbRing, jack_ringbuffer (with HAVE_JACK) and the
- * cross-core limit (one atomic flag per slot). */
+ * bench_verify(). Peers: RbRing, jack_ringbuffer (with HAVE_JACK), boost's
+ * spsc_queue (HAVE_BOOST), PortAudio's PaUtilRingBuffer (HAVE_PORTAUDIO)
+ * and the cross-core limit (one atomic flag per slot). */
 
 #pragma once
 
@@ -16,6 +17,12 @@
 
 #ifdef HAVE_JACK
 #include <jack/ringbuffer.h>
+#endif
+#ifdef HAVE_BOOST
+#include "peer-boost.h"
+#endif
+#ifdef HAVE_PORTAUDIO
+#include "peer-pa.h"
 #endif
 
 #include <stdatomic.h>
@@ -91,6 +98,20 @@ void bench_jack_produce (jack_ringbuffer_t *jrb, size_t chunk, uint64_t n,
     uint64_t seed, uint8_t *src);
 uint64_t bench_jack_consume (jack_ringbuffer_t *jrb, size_t chunk,
     uint64_t n, uint64_t seed, uint64_t inject_at, uint8_t *dst);
+#endif
+
+#ifdef HAVE_BOOST
+void bench_boost_produce (bench_boost *q, size_t chunk, uint64_t n,
+    uint64_t seed, uint8_t *src);
+uint64_t bench_boost_consume (bench_boost *q, size_t chunk, uint64_t n,
+    uint64_t seed, uint64_t inject_at, uint8_t *dst);
+#endif
+
+#ifdef HAVE_PORTAUDIO
+void bench_pa_produce (PaUtilRingBuffer *rbuf, size_t chunk, uint64_t n,
+    uint64_t seed, uint8_t *src);
+uint64_t bench_pa_consume (PaUtilRingBuffer *rbuf, size_t chunk, uint64_t n,
+    uint64_t seed, uint64_t inject_at, uint8_t *dst);
 #endif
 
 void bench_limit_produce (struct bench_limit *l, size_t chunk, uint64_t n,

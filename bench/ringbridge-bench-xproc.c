@@ -79,7 +79,9 @@ enum ratio {
   N_RATIOS
 };
 
-static const int ratio_den[N_RATIOS] = { PEER_JACK, PEER_LIMIT };
+static const unsigned ratio_den[N_RATIOS] = {
+  BENCH_PEER (PEER_JACK), BENCH_PEER (PEER_LIMIT)
+};
 static const char *const ratio_names[N_RATIOS] = {
   "rbring/jack", "rbring/limit"
 };
@@ -92,7 +94,7 @@ static const struct bench_tput_spec tput_spec = {
   .ratio_den = ratio_den,
   .ratio_names = ratio_names,
   .ratio_labels = (const char *const[]) { "rb/jack", "rb/limit" },
-  .missing_peer = JACK_BUILT ? -1 : PEER_JACK,
+  .missing_peers = JACK_BUILT ? 0 : BENCH_PEER (PEER_JACK),
 };
 
 enum lat_peer {

@@ -7,6 +7,10 @@
  * Peers of a throughput case (one ring capacity, one chunk size):
  *   rbring  RbRing through the public API (rb_ring_write/rb_ring_read)
  *   jack    JACK's jack_ringbuffer (libjack), created with the same size
+ *   boost   boost::lockfree::spsc_queue<char> of the same size, bulk push
+ *           and pop through a C shim (peer-boost.cc)
+ *   pa      PortAudio's PaUtilRingBuffer of 1-byte elements (the static
+ *           libportaudio.a, peer-pa.h)
  *   limit   the cross-core limit: slots of chunk size in a buffer of the
  *           ring's size, one atomic flag per slot and nothing else
  *   memcpy  one thread copying the same chunks through a buffer of the
@@ -28,6 +32,7 @@
 #include "bench-json.h"
 #include "bench-lat.h"
 #include "bench-machine.h"
+#include "bench-placement.h"
 #include "bench-run.h"
 #include "bench-stats.h"
 #include "bench-streams.h"
@@ -40,6 +45,16 @@
 #define JACK_BUILT 1
 #else
 #define JACK_BUILT 0
+#endif
+#ifdef HAVE_BOOST
+#define BOOST_BUILT 1
+#else
+#define BOOST_BUILT 0
+#endif
+#ifdef HAVE_PORTAUDIO
+#define PA_BUILT 1
+#else
+#define PA_BUILT 0
 #endif
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -63,13 +78,15 @@
 enum peer {
   PEER_RB,
   PEER_JACK,
+  PEER_BOOST,
+  PEER_PA,
   PEER_LIMIT,
   PEER_MEMCPY,
   N_PEERS
 };
 
 static const char *const peer_names[N_PEERS] = {
-  "rbring", "jack", "limit", "memcpy"
+  "rbring", "jack", "boost", "portaudio", "limit", "memcpy"
 };
 
 enum lat_peer {
@@ -86,28 +103,40 @@ static const char *const lat_peer_names[N_LAT_PEERS] = {
 /* Ratios reported per throughput case, rbring / denominator. */
 enum ratio {
   RATIO_JACK,
+  RATIO_BOOST,
+  RATIO_PA,
+  RATIO_SEEDS,                  /* the better of boost and PortAudio */
+  RATIO_RINGS,                  /* the fastest of jack, boost, PortAudio */
   RATIO_LIMIT,
   RATIO_MEMCPY,
   N_RATIOS
 };
 
-static const int ratio_den[N_RATIOS] = { PEER_JACK, PEER_LIMIT, PEER_MEMCPY };
+static const unsigned ratio_den[N_RATIOS] = {
+  BENCH_PEER (PEER_JACK), BENCH_PEER (PEER_BOOST), BENCH_PEER (PEER_PA),
+  BENCH_PEER (PEER_BOOST) | BENCH_PEER (PEER_PA),
+  BENCH_PEER (PEER_JACK) | BENCH_PEER (PEER_BOOST) | BENCH_PEER (PEER_PA),
+  BENCH_PEER (PEER_LIMIT), BENCH_PEER (PEER_MEMCPY)
+};
 
 static const char *const ratio_names[N_RATIOS] = {
-  "rbring/jack", "rbring/limit", "rbring/memcpy"
+  "rbring/jack", "rbring/boost", "rbring/portaudio", "rbring/best_seed",
+  "rbring/best_ring", "rbring/limit", "rbring/memcpy"
 };
 
 static const struct bench_tput_spec tput_spec = {
   .n_peers = N_PEERS,
   .peer_names = peer_names,
-  .peer_labels = (const char *const[]) { "RbRing", "jack", "limit",
-      "memcpy" },
+  .peer_labels = (const char *const[]) { "RbRing", "jack", "boost", "PA",
+      "limit", "memcpy" },
   .n_ratios = N_RATIOS,
   .ratio_den = ratio_den,
   .ratio_names = ratio_names,
-  .ratio_labels = (const char *const[]) { "rb/jack", "rb/limit",
-      "rb/memcpy" },
-  .missing_peer = JACK_BUILT ? -1 : PEER_JACK,
+  .ratio_labels = (const char *const[]) { "rb/jack", "rb/boost", "rb/PA",
+      "rb/seed", "rb/ring", "rb/limit", "rb/memcpy" },
+  .missing_peers = (JACK_BUILT ? 0 : BENCH_PEER (PEER_JACK)) |
+      (BOOST_BUILT ? 0 : BENCH_PEER (PEER_BOOST)) |
+      (PA_BUILT ? 0 : BENCH_PEER (PEER_PA)),
 };
 
 enum lat_ratio {
@@ -174,6 +203,13 @@ struct peers {
 #ifdef HAVE_JACK
   jack_ringbuffer_t *jack;
 #endif
+#ifdef HAVE_BOOST
+  bench_boost *boost;
+#endif
+#ifdef HAVE_PORTAUDIO
+  PaUtilRingBuffer pa;
+  uint8_t *pa_buf;
+#endif
   unsigned jack_native_offset;  /* where malloc put jack's buffer, mod 64 */
   struct bench_limit limit;
   uint8_t *copy_buf;            /* the memcpy peer's buffer */
@@ -231,6 +267,17 @@ produce (struct stream *s)
       bench_jack_produce (s->p->jack, s->chunk, s->n_chunks, s->seed, s->src);
       break;
 #endif
+#ifdef HAVE_BOOST
+    case PEER_BOOST:
+      bench_boost_produce (s->p->boost, s->chunk, s->n_chunks, s->seed,
+          s->src);
+      break;
+#endif
+#ifdef HAVE_PORTAUDIO
+    case PEER_PA:
+      bench_pa_produce (&s->p->pa, s->chunk, s->n_chunks, s->seed, s->src);
+      break;
+#endif
     case PEER_LIMIT:
       bench_limit_produce (&s->p->limit, s->chunk, s->n_chunks, s->seed,
           s->src);
@@ -250,6 +297,16 @@ consume (struct stream *s)
 #ifdef HAVE_JACK
     case PEER_JACK:
       return bench_jack_consume (s->p->jack, s->chunk, s->n_chunks, s->seed,
+          s->inject_at, s->dst);
+#endif
+#ifdef HAVE_BOOST
+    case PEER_BOOST:
+      return bench_boost_consume (s->p->boost, s->chunk, s->n_chunks,
+          s->seed, s->inject_at, s->dst);
+#endif
+#ifdef HAVE_PORTAUDIO
+    case PEER_PA:
+      return bench_pa_consume (&s->p->pa, s->chunk, s->n_chunks, s->seed,
           s->inject_at, s->dst);
 #endif
     case PEER_LIMIT:
@@ -341,6 +398,31 @@ jack_peer_init (struct peers *p, size_t capacity)
 }
 #endif
 
+/* The seeds' engines, boost's queue and PortAudio's ring, of @capacity
+ * bytes (PortAudio's buffer page-aligned like RbRing's data). */
+static void
+seed_peers_init (struct peers *p, size_t capacity)
+{
+#ifdef HAVE_BOOST
+  p->boost = bench_boost_new (capacity);
+  if (p->boost == NULL) {
+    g_printerr ("error: cannot make a %zu-byte boost spsc_queue\n", capacity);
+    exit (EXIT_SETUP);
+  }
+#endif
+#ifdef HAVE_PORTAUDIO
+  p->pa_buf = bench_alloc_aligned (capacity);
+  if (PaUtil_InitializeRingBuffer (&p->pa, 1, (ring_buffer_size_t) capacity,
+          p->pa_buf) != 0) {
+    g_printerr ("error: PaUtil_InitializeRingBuffer (%zu) failed\n",
+        capacity);
+    exit (EXIT_SETUP);
+  }
+#endif
+  (void) p;
+  (void) capacity;
+}
+
 static void
 peers_init (struct peers *p, size_t capacity)
 {
@@ -361,6 +443,7 @@ peers_init (struct peers *p, size_t capacity)
 #ifdef HAVE_JACK
   jack_peer_init (p, capacity);
 #endif
+  seed_peers_init (p, capacity);
   p->limit.capacity = capacity;
   p->limit.data = bench_alloc_aligned (capacity);
   p->limit.flags = bench_alloc_aligned (capacity / bench_chunks[0]);
@@ -373,6 +456,12 @@ peers_clear (struct peers *p)
   g_clear_object (&p->rb);
 #ifdef HAVE_JACK
   jack_ringbuffer_free (p->jack);
+#endif
+#ifdef HAVE_BOOST
+  bench_boost_free (p->boost);
+#endif
+#ifdef HAVE_PORTAUDIO
+  free (p->pa_buf);
 #endif
   free (p->limit.data);
   free ((void *) p->limit.flags);
@@ -626,13 +715,14 @@ struct lat_result {
   double med_ratio_p99[N_LAT_RATIOS];
 };
 
-#define N_TARGETS 4
+#define N_TARGETS 5
 
 struct results {
   struct bench_run run;
   struct lat_result lat;
   struct bench_target targets[N_TARGETS];
   unsigned jack_native_offset[BENCH_N_CAPACITIES];  /* see jack_peer_init() */
+  GString *classes_json;        /* "placement":{..},"classes":{..}, */
 };
 
 static void
@@ -655,6 +745,8 @@ results_clear (struct results *res)
   bench_per_rep_free (res->lat.mean_ns, N_LAT_PEERS);
   bench_per_rep_free (res->lat.ratio, N_LAT_RATIOS);
   bench_per_rep_free (res->lat.ratio_p99, N_LAT_RATIOS);
+  if (res->classes_json != NULL)
+    g_string_free (res->classes_json, TRUE);
   bench_run_clear (&res->run);
 }
 
@@ -685,26 +777,29 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
       lat->med_ratio_p99, N_LAT_RATIOS);
 }
 
+/* The latency medians and the targets over the repetitions in use (all,
+ * or one placement class's: bench_run_use_class()). */
 static void
-results_summarize (struct results *res)
+results_summarize_used (struct results *res)
 {
   const struct bench_tput *tput = &res->run.tput;
   struct lat_result *lat = &res->lat;
   struct bench_target *t = res->targets;
 
-  bench_run_summarize (&res->run);
   lat_summarize (lat, &res->run);
 
   t[0].name = "RbRing >= 2x jack_ringbuffer at 8 B and 64 B";
   bench_tput_check_target (tput, &t[0], RATIO_JACK, 8, 64, 2.0);
-  t[1].name = "RbRing >= jack_ringbuffer at every size";
-  bench_tput_check_target (tput, &t[1], RATIO_JACK, 0, SIZE_MAX, 1.0);
-  t[2].name = "RbRing >= 0.9x the cross-core limit at 4 KiB and up";
-  bench_tput_check_target (tput, &t[2], RATIO_LIMIT, 4096, SIZE_MAX, 0.9);
-  t[3].name = "round trip <= 1.5x the atomic ping-pong";
-  t[3].state = lat->med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
+  t[1].name = "RbRing >= 1.3x the better of boost/PortAudio, 8-256 B";
+  bench_tput_check_target (tput, &t[1], RATIO_SEEDS, 8, 256, 1.3);
+  t[2].name = "RbRing >= every ring peer at every size";
+  bench_tput_check_target (tput, &t[2], RATIO_RINGS, 0, SIZE_MAX, 1.0);
+  t[3].name = "RbRing >= 0.9x the cross-core limit at 4 KiB and up";
+  bench_tput_check_target (tput, &t[3], RATIO_LIMIT, 4096, SIZE_MAX, 0.9);
+  t[4].name = "round trip <= 1.5x the atomic ping-pong";
+  t[4].state = lat->med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
       BENCH_TARGET_NOT_MET;
-  g_snprintf (t[3].detail, sizeof t[3].detail, "%.2fx (median)",
+  g_snprintf (t[4].detail, sizeof t[4].detail, "%.2fx (median)",
       lat->med_ratio[LAT_RATIO_RB]);
 }
 
@@ -714,6 +809,12 @@ static void
 print_header (const struct results *res)
 {
   bench_run_print_header (&res->run, "ringbridge-bench");
+  if (!BOOST_BUILT)
+    g_print ("boost peer missing: built without a C++ compiler or boost's "
+        "headers\n");
+  if (!PA_BUILT)
+    g_print ("portaudio peer missing: built without the static "
+        "libportaudio.a\n");
   if (!have_jack)
     g_print ("jack peer missing: built without JACK (libjack not found)\n");
   else if (opt_jack_native_buffer)
@@ -752,8 +853,7 @@ print_table (const struct results *res)
         { "median", 0, lat->med_median_ns }, { "p99", 0, lat->med_p99_ns },
         { "mean", 1, lat->med_mean_ns } }, 3);
 
-  bench_run_print_targets (res->targets, N_TARGETS, 53);
-  bench_run_print_footer (&res->run, bench_opt.inject);
+  bench_run_print_targets (res->targets, N_TARGETS, 56);
 }
 
 /* ,"round_trip":{...} */
@@ -798,14 +898,54 @@ results_to_json (const struct results *res)
       opt_round_trips, bench_json_bool (bench_opt.quick),
       bench_json_bool (bench_opt.inject),
       bench_json_bool (opt_jack_native_buffer));
-  g_string_append_printf (json, "\"jack\":%s,\"jack_native_offset\":[%u,%u],",
-      bench_json_bool (have_jack), res->jack_native_offset[0],
+  g_string_append_printf (json, "\"jack\":%s,\"boost\":%s,\"portaudio\":%s,"
+      "\"jack_native_offset\":[%u,%u],", bench_json_bool (have_jack),
+      bench_json_bool (BOOST_BUILT), bench_json_bool (PA_BUILT),
+      res->jack_native_offset[0],
       res->jack_native_offset[1]);
   bench_tput_to_json (json, &res->run.tput);
   lat_to_json (json, &res->lat);
+  g_string_append (json, res->classes_json->str);
   bench_run_json_end (json, &res->run, res->targets, N_TARGETS,
       bench_opt.inject);
   return json;
+}
+
+/* The tables and targets of each placement class, and their JSON into
+ * res->classes_json; then back to every repetition. */
+static void
+report_classes (struct results *res)
+{
+  GString *json = g_string_new (NULL);
+
+  bench_run_placement_to_json (json, &res->run);
+  g_string_append (json, "\"classes\":{");
+  for (int c = 0; c < BENCH_N_CLASSES; c++) {
+    const char *name = bench_class_names[c];
+    int n = bench_run_use_class (&res->run, c);
+
+    g_string_append_printf (json, "%s\"%s\":{\"reps\":%d", c ? "," : "",
+        name, n);
+    if (n == 0) {
+      g_print ("\n== %s placement: not seen in this run (0 repetitions) ==\n",
+          name);
+      g_string_append (json, ",\"seen\":false}");
+      continue;
+    }
+    results_summarize_used (res);
+    g_print ("\n== %s placement: %d repetition%s ==\n", name, n,
+        n == 1 ? "" : "s");
+    print_table (res);
+    g_string_append (json, ",\"seen\":true,");
+    bench_tput_to_json (json, &res->run.tput);
+    lat_to_json (json, &res->lat);
+    bench_run_targets_to_json (json, res->targets, N_TARGETS);
+    g_string_append_c (json, '}');
+  }
+  g_string_append (json, "},");
+  res->classes_json = json;
+  bench_run_use_class (&res->run, -1);
+  results_summarize_used (res);
 }
 
 /* --- running -------------------------------------------------------------- */
@@ -872,9 +1012,11 @@ run_all (void *data)
     struct bench_cpu_load before, after;
 
     bench_run_read_load (&res->run, &before);
+    bench_run_probe (&res->run, rep, 0);
     bench_tput_run_rep (&res->run, rep, bench_opt.inject, stream_case, &ctx,
         &seed);
     run_rep_trips (res, rep, samples);
+    bench_run_probe (&res->run, rep, 1);
     bench_run_read_load (&res->run, &after);
     bench_run_rep_done (&res->run, rep, &before, &after);
   }
@@ -919,10 +1061,15 @@ main (int argc, char **argv)
     res.jack_native_offset[i] = peers[i].jack_native_offset;
   }
   print_header (&res);
+  bench_run_probe_init (&res.run);
   bench_run_measure (&res.run, run_all, &res);
 
-  results_summarize (&res);
+  bench_run_summarize (&res.run);
+  results_summarize_used (&res);
   print_table (&res);
+  bench_run_print_placement (&res.run);
+  report_classes (&res);
+  bench_run_print_footer (&res.run, bench_opt.inject);
   status = bench_run_finish (&res.run, results_to_json (&res), bench_opt.json,
       bench_opt.inject);
   for (size_t i = 0; i < BENCH_N_CAPACITIES; i++)
