@@ -6,6 +6,7 @@
 #include "bench-common.h"
 #include "bench-json.h"
 #include "bench-stats.h"
+#include "bench-streams.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,16 @@ bench_run_parse (const GOptionEntry *entries, const char *summary,
   g_option_context_set_main_group (ctx, main_group);
   g_option_context_set_summary (ctx, summary);
   return bench_parse_options (ctx, argc, argv);
+}
+
+/* bench_run_parse(), then bench_run_check_options() on the common
+ * options: what both ring benchmarks' parse_options() begin with. */
+gboolean
+bench_run_parse_common (const GOptionEntry *entries, const char *summary,
+    guint64 *bytes, int *argc, char ***argv)
+{
+  return bench_run_parse (entries, summary, bytes, argc, argv) &&
+      bench_run_check_options (&bench_opt.reps, bytes, bench_opt.quick);
 }
 
 /* The defaults of --reps and --bytes (smaller with --quick), and the
@@ -362,6 +373,36 @@ bench_run_json_begin (const struct bench_run *run, const char *program)
     g_string_append_printf (json, "%s%d", i ? "," : "", run->used[i]);
   g_string_append (json, "],");
   return json;
+}
+
+/* bench_run_json_begin(), then "options":{"reps":..,"bytes":..,
+ * "<count_key>":..,"quick":..,"inject_error":..<more_options>}, and whether
+ * the optional peers were built: "jack":..,"boost":..,"portaudio":.., */
+GString *
+bench_run_json_start (const struct bench_run *run, const char *program,
+    uint64_t bytes, const char *count_key, int64_t count,
+    const char *more_options)
+{
+  GString *json = bench_run_json_begin (run, program);
+
+  g_string_append_printf (json, "\"options\":{\"reps\":%d,\"bytes\":%"
+      G_GUINT64_FORMAT ",\"%s\":%" G_GINT64_FORMAT ",\"quick\":%s,"
+      "\"inject_error\":%s%s},\"jack\":%s,\"boost\":%s,\"portaudio\":%s,",
+      bench_opt.reps, bytes, count_key, count,
+      bench_json_bool (bench_opt.quick), bench_json_bool (bench_opt.inject),
+      more_options, bench_json_bool (bench_have_jack),
+      bench_json_bool (bench_have_boost), bench_json_bool (bench_have_pa));
+  return json;
+}
+
+/* The end of a latency object: its ratios (bench_run_ratios_to_json())
+ * over every repetition. */
+void
+bench_run_lat_json_end (GString *json, const char *const *ratio_names,
+    double *const *ratio, const double *med, const double *med_p99, int n)
+{
+  bench_run_ratios_to_json (json, ratio_names, ratio, med, med_p99, n,
+      bench_opt.reps);
 }
 
 /* "targets":[..] */

@@ -77,6 +77,9 @@ gboolean bench_run_parse_bytes (const gchar *name, const gchar *value,
 gboolean bench_run_parse (const GOptionEntry *entries, const char *summary,
     guint64 *bytes, int *argc, char ***argv);
 
+gboolean bench_run_parse_common (const GOptionEntry *entries,
+    const char *summary, guint64 *bytes, int *argc, char ***argv);
+
 gboolean bench_run_check_options (gint *reps, guint64 *bytes,
     gboolean quick);
 
@@ -140,6 +143,13 @@ void bench_run_print_footer (const struct bench_run *run, bool inject);
 
 GString *bench_run_json_begin (const struct bench_run *run,
     const char *program);
+
+GString *bench_run_json_start (const struct bench_run *run,
+    const char *program, uint64_t bytes, const char *count_key,
+    int64_t count, const char *more_options);
+
+void bench_run_lat_json_end (GString *json, const char *const *ratio_names,
+    double *const *ratio, const double *med, const double *med_p99, int n);
 
 void bench_run_json_end (GString *json, const struct bench_run *run,
     const struct bench_target *targets, int n, bool inject);

@@ -3,6 +3,7 @@
 
 #include "bench-streams.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static inline __attribute__ ((always_inline)) void
@@ -78,7 +79,45 @@ bench_boost_consume (bench_boost *q, size_t chunk, uint64_t n, uint64_t seed,
 }
 #endif
 
+#ifdef HAVE_JACK
+const bool bench_have_jack = true;
+#else
+const bool bench_have_jack = false;
+#endif
+#ifdef HAVE_BOOST
+const bool bench_have_boost = true;
+#else
+const bool bench_have_boost = false;
+#endif
 #ifdef HAVE_PORTAUDIO
+const bool bench_have_pa = true;
+#else
+const bool bench_have_pa = false;
+#endif
+
+void
+bench_print_missing_seed_peers (void)
+{
+  if (!bench_have_boost)
+    g_print ("boost peer missing: built without a C++ compiler or boost's "
+        "headers\n");
+  if (!bench_have_pa)
+    g_print ("portaudio peer missing: built without the static "
+        "libportaudio.a\n");
+}
+
+#ifdef HAVE_PORTAUDIO
+void
+bench_pa_init (PaUtilRingBuffer *rbuf, uint8_t *buf, size_t capacity)
+{
+  if (PaUtil_InitializeRingBuffer (rbuf, 1, (ring_buffer_size_t) capacity,
+          buf) != 0) {
+    g_printerr ("error: PaUtil_InitializeRingBuffer (%zu) failed\n",
+        capacity);
+    exit (EXIT_SETUP);
+  }
+}
+
 void
 bench_pa_produce (PaUtilRingBuffer *rbuf, size_t chunk, uint64_t n,
     uint64_t seed, uint8_t *src)

@@ -26,6 +26,7 @@
 #endif
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 /* One step of a transfer through a peer: moves up to @len bytes between
  * @buf and @obj and returns how many. */
@@ -112,6 +113,39 @@ void bench_pa_produce (PaUtilRingBuffer *rbuf, size_t chunk, uint64_t n,
     uint64_t seed, uint8_t *src);
 uint64_t bench_pa_consume (PaUtilRingBuffer *rbuf, size_t chunk, uint64_t n,
     uint64_t seed, uint64_t inject_at, uint8_t *dst);
+#endif
+
+/* The tput spec's missing_peers (bench-tput.h) for the optional peers. */
+#ifdef HAVE_JACK
+#define BENCH_MISSING_JACK_(jack) 0u
+#else
+#define BENCH_MISSING_JACK_(jack) (1u << (jack))
+#endif
+#ifdef HAVE_BOOST
+#define BENCH_MISSING_BOOST_(boost) 0u
+#else
+#define BENCH_MISSING_BOOST_(boost) (1u << (boost))
+#endif
+#ifdef HAVE_PORTAUDIO
+#define BENCH_MISSING_PA_(pa) 0u
+#else
+#define BENCH_MISSING_PA_(pa) (1u << (pa))
+#endif
+#define BENCH_MISSING_PEERS(jack, boost, pa) \
+  (BENCH_MISSING_JACK_ (jack) | BENCH_MISSING_BOOST_ (boost) | \
+   BENCH_MISSING_PA_ (pa))
+
+/* Whether the seeds' engines were built as peers (HAVE_BOOST,
+ * HAVE_PORTAUDIO), and the header lines that say which are missing. */
+extern const bool bench_have_jack;
+extern const bool bench_have_boost;
+extern const bool bench_have_pa;
+
+void bench_print_missing_seed_peers (void);
+
+#ifdef HAVE_PORTAUDIO
+/* @rbuf over @buf (@capacity bytes, 1-byte elements); exits on failure. */
+void bench_pa_init (PaUtilRingBuffer *rbuf, uint8_t *buf, size_t capacity);
 #endif
 
 void bench_limit_produce (struct bench_limit *l, size_t chunk, uint64_t n,

@@ -12,6 +12,11 @@
  *           unlinked; non-blocking rb_ring_write/rb_ring_read, spinning
  *   jack    JACK's jack_ringbuffer placed in a MAP_SHARED|MAP_ANONYMOUS
  *           mapping made before the fork (see jack_peer_init())
+ *   boost   boost's spsc_queue<char>, the compile-time sized kind (its
+ *           buffer inside the object), constructed with placement new in
+ *           the same kind of shared mapping (peer-boost.cc)
+ *   pa      PortAudio's PaUtilRingBuffer, struct and buffer in the same
+ *           kind of shared mapping
  *   limit   the cross-core limit: slots of chunk size and one atomic flag
  *           per slot, in the same kind of shared mapping
  * Wake-up latency: the child blocks, the producer sends an 8-byte
@@ -67,34 +72,46 @@
 enum peer {
   PEER_RB,
   PEER_JACK,
+  PEER_BOOST,
+  PEER_PA,
   PEER_LIMIT,
   N_PEERS
 };
 
-static const char *const peer_names[N_PEERS] = { "rbring", "jack", "limit" };
+static const char *const peer_names[N_PEERS] = {
+  "rbring", "jack", "boost", "portaudio", "limit"
+};
 
 enum ratio {
   RATIO_JACK,
+  RATIO_BOOST,
+  RATIO_PA,
+  RATIO_RINGS,                  /* the fastest of jack, boost, PortAudio */
   RATIO_LIMIT,
   N_RATIOS
 };
 
 static const unsigned ratio_den[N_RATIOS] = {
-  BENCH_PEER (PEER_JACK), BENCH_PEER (PEER_LIMIT)
+  BENCH_PEER (PEER_JACK), BENCH_PEER (PEER_BOOST), BENCH_PEER (PEER_PA),
+  BENCH_PEER (PEER_JACK) | BENCH_PEER (PEER_BOOST) | BENCH_PEER (PEER_PA),
+  BENCH_PEER (PEER_LIMIT)
 };
 static const char *const ratio_names[N_RATIOS] = {
-  "rbring/jack", "rbring/limit"
+  "rbring/jack", "rbring/boost", "rbring/portaudio", "rbring/best_ring",
+  "rbring/limit"
 };
 
 static const struct bench_tput_spec tput_spec = {
   .n_peers = N_PEERS,
   .peer_names = peer_names,
-  .peer_labels = (const char *const[]) { "RbRing", "jack", "limit" },
+  .peer_labels = (const char *const[]) { "RbRing", "jack", "boost", "PA",
+      "limit" },
   .n_ratios = N_RATIOS,
   .ratio_den = ratio_den,
   .ratio_names = ratio_names,
-  .ratio_labels = (const char *const[]) { "rb/jack", "rb/limit" },
-  .missing_peers = JACK_BUILT ? 0 : BENCH_PEER (PEER_JACK),
+  .ratio_labels = (const char *const[]) { "rb/jack", "rb/boost", "rb/PA",
+      "rb/ring", "rb/limit" },
+  .missing_peers = BENCH_MISSING_PEERS (PEER_JACK, PEER_BOOST, PEER_PA),
 };
 
 enum lat_peer {
@@ -193,6 +210,12 @@ struct xpeers {
   size_t capacity;
 #ifdef HAVE_JACK
   jack_ringbuffer_t *jack;      /* struct and buffer in a shared mapping */
+#endif
+#ifdef HAVE_BOOST
+  bench_boost *boost;           /* placed in a shared mapping */
+#endif
+#ifdef HAVE_PORTAUDIO
+  PaUtilRingBuffer *pa;         /* struct and buffer in a shared mapping */
 #endif
   struct bench_limit limit;      /* its data and flags in shared mappings */
 };
@@ -321,6 +344,37 @@ jack_peer_init (size_t capacity)
 }
 #endif
 
+/* The seeds' engines in shared memory: boost's compile-time sized queue
+ * has no pointer in it, so placement new into a shared mapping made before
+ * fork() gives both processes the same queue; PortAudio's struct holds a
+ * pointer to its buffer, valid in both since the mapping is at the same
+ * address in both. */
+static void
+seed_peers_init (struct xpeers *p, size_t capacity)
+{
+#ifdef HAVE_BOOST
+  size_t size = bench_boost_placed_size (capacity);
+
+  p->boost = size > 0 ? bench_boost_place (alloc_shared (size), capacity) :
+      NULL;
+  if (p->boost == NULL) {
+    g_printerr ("error: no boost spsc_queue of %zu bytes compiled in\n",
+        capacity);
+    exit (EXIT_SETUP);
+  }
+#endif
+#ifdef HAVE_PORTAUDIO
+  {
+    uint8_t *mem = alloc_shared (4096 + capacity);
+
+    p->pa = (PaUtilRingBuffer *) (void *) mem;
+    bench_pa_init (p->pa, mem + 4096, capacity);
+  }
+#endif
+  (void) p;
+  (void) capacity;
+}
+
 /* --- wake-up latency ----------------------------------------------------- */
 
 /* The producer's side of one latency run: for every sample, wait until the
@@ -436,6 +490,16 @@ child_stream (RbRing *const *rings, uint8_t *dst)
 #ifdef HAVE_JACK
     case PEER_JACK:
       return bench_jack_consume (p->jack, ctl->chunk, ctl->n, ctl->seed,
+          ctl->inject_at, dst);
+#endif
+#ifdef HAVE_BOOST
+    case PEER_BOOST:
+      return bench_boost_consume (p->boost, ctl->chunk, ctl->n, ctl->seed,
+          ctl->inject_at, dst);
+#endif
+#ifdef HAVE_PORTAUDIO
+    case PEER_PA:
+      return bench_pa_consume (p->pa, ctl->chunk, ctl->n, ctl->seed,
           ctl->inject_at, dst);
 #endif
     case PEER_LIMIT:
@@ -563,6 +627,16 @@ run_stream (int cap_index, enum peer peer, size_t chunk, uint64_t n,
       bench_jack_produce (p->jack, chunk, n, seed, src);
       break;
 #endif
+#ifdef HAVE_BOOST
+    case PEER_BOOST:
+      bench_boost_produce (p->boost, chunk, n, seed, src);
+      break;
+#endif
+#ifdef HAVE_PORTAUDIO
+    case PEER_PA:
+      bench_pa_produce (p->pa, chunk, n, seed, src);
+      break;
+#endif
     case PEER_LIMIT:
       bench_limit_produce (&p->limit, chunk, n, seed, src);
       break;
@@ -613,7 +687,7 @@ struct lat_result {
   double med_ratio_p99[N_LAT_RATIOS];
 };
 
-#define N_TARGETS 2
+#define N_TARGETS 3
 
 struct results {
   struct bench_run run;
@@ -707,6 +781,9 @@ results_summarize (struct results *res)
       BENCH_TARGET_NOT_MET;
   g_snprintf (t[1].detail, sizeof t[1].detail, "%.2fx (median)",
       lat->med_ratio[LAT_RATIO_RB]);
+  t[2].name = "RbRing >= every ring peer at every size (xproc)";
+  bench_tput_check_target (&res->run.tput, &t[2], RATIO_RINGS, 0, SIZE_MAX,
+      1.0);
 }
 
 /* The consumer process's CPU seconds, from /proc/PID/stat (getrusage()
@@ -735,6 +812,7 @@ static void
 print_header (const struct results *res)
 {
   bench_run_print_header (&res->run, "ringbridge-bench-xproc");
+  bench_print_missing_seed_peers ();
   if (!have_jack)
     g_print ("jack peer missing: built without JACK (libjack not found)\n");
   else
@@ -790,21 +868,16 @@ lat_to_json (GString *json, const struct lat_result *lat)
         { "all_median_ns", NULL, lat->all_median_ns },
         { "all_p99_ns", NULL, lat->all_p99_ns },
       }, 4);
-  bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
-      lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, bench_opt.reps);
+  bench_run_lat_json_end (json, lat_ratio_names, lat->ratio, lat->med_ratio,
+      lat->med_ratio_p99, N_LAT_RATIOS);
 }
 
 static GString *
 results_to_json (const struct results *res)
 {
-  GString *json = bench_run_json_begin (&res->run, "ringbridge-bench-xproc");
+  GString *json = bench_run_json_start (&res->run, "ringbridge-bench-xproc",
+      opt_bytes, "samples", opt_samples, "");
 
-  g_string_append_printf (json, "\"options\":{\"reps\":%d,\"bytes\":%"
-      G_GUINT64_FORMAT ",\"samples\":%" G_GINT64_FORMAT ",\"quick\":%s,"
-      "\"inject_error\":%s},\"jack\":%s,", bench_opt.reps, opt_bytes,
-      opt_samples,
-      bench_json_bool (bench_opt.quick), bench_json_bool (bench_opt.inject),
-      bench_json_bool (have_jack));
   bench_tput_to_json (json, &res->run.tput);
   lat_to_json (json, &res->lat);
   bench_run_json_end (json, &res->run, res->targets, N_TARGETS,
@@ -907,6 +980,7 @@ setup (void)
 #ifdef HAVE_JACK
     xpeers[i].jack = jack_peer_init (bench_capacities[i]);
 #endif
+    seed_peers_init (&xpeers[i], bench_capacities[i]);
     xpeers[i].limit.capacity = bench_capacities[i];
     xpeers[i].limit.data = alloc_shared (bench_capacities[i]);
     xpeers[i].limit.flags = alloc_shared (bench_capacities[i] /
@@ -967,14 +1041,14 @@ parse_options (int *argc, char ***argv)
 {
   static const char summary[] =
       "Streams verified data from this process to a forked one through a "
-      "named RbRing,\njack_ringbuffer in shared memory and a one-flag-per-"
-      "slot buffer (the cross-core\nlimit), and measures how fast a blocked "
-      "consumer process wakes up: RbRing's\nwait against a bare futex and a "
-      "pipe. Prints a table and, as the last line,\none JSON object. Exits 1 "
-      "if any data did not arrive intact.";
+      "named RbRing,\njack_ringbuffer, boost's spsc_queue and PortAudio's "
+      "PaUtilRingBuffer in shared\nmemory and a one-flag-per-slot buffer "
+      "(the cross-core limit), and measures how\nfast a blocked consumer "
+      "process wakes up: RbRing's wait against a bare futex\nand a pipe. "
+      "Prints a table and, as the last line, one JSON object. Exits 1\nif "
+      "any data did not arrive intact.";
 
-  return bench_run_parse (entries, summary, &opt_bytes, argc, argv) &&
-      bench_run_check_options (&bench_opt.reps, &opt_bytes, bench_opt.quick) &&
+  return bench_run_parse_common (entries, summary, &opt_bytes, argc, argv) &&
       bench_check_count (&opt_samples, "samples", bench_opt.quick, 2000, 20000,
       100, 10000000, "100 to 10^7");
 }

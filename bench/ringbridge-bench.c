@@ -37,6 +37,7 @@
 #include "bench-stats.h"
 #include "bench-streams.h"
 #include "bench-tput.h"
+#include "bench-unaligned.h"
 
 #include <ringbridge/ringbridge.h>
 
@@ -45,16 +46,6 @@
 #define JACK_BUILT 1
 #else
 #define JACK_BUILT 0
-#endif
-#ifdef HAVE_BOOST
-#define BOOST_BUILT 1
-#else
-#define BOOST_BUILT 0
-#endif
-#ifdef HAVE_PORTAUDIO
-#define PA_BUILT 1
-#else
-#define PA_BUILT 0
 #endif
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -134,9 +125,7 @@ static const struct bench_tput_spec tput_spec = {
   .ratio_names = ratio_names,
   .ratio_labels = (const char *const[]) { "rb/jack", "rb/boost", "rb/PA",
       "rb/seed", "rb/ring", "rb/limit", "rb/memcpy" },
-  .missing_peers = (JACK_BUILT ? 0 : BENCH_PEER (PEER_JACK)) |
-      (BOOST_BUILT ? 0 : BENCH_PEER (PEER_BOOST)) |
-      (PA_BUILT ? 0 : BENCH_PEER (PEER_PA)),
+  .missing_peers = BENCH_MISSING_PEERS (PEER_JACK, PEER_BOOST, PEER_PA),
 };
 
 enum lat_ratio {
@@ -412,12 +401,7 @@ seed_peers_init (struct peers *p, size_t capacity)
 #endif
 #ifdef HAVE_PORTAUDIO
   p->pa_buf = bench_alloc_aligned (capacity);
-  if (PaUtil_InitializeRingBuffer (&p->pa, 1, (ring_buffer_size_t) capacity,
-          p->pa_buf) != 0) {
-    g_printerr ("error: PaUtil_InitializeRingBuffer (%zu) failed\n",
-        capacity);
-    exit (EXIT_SETUP);
-  }
+  bench_pa_init (&p->pa, p->pa_buf, capacity);
 #endif
   (void) p;
   (void) capacity;
@@ -722,6 +706,7 @@ struct results {
   struct lat_result lat;
   struct bench_target targets[N_TARGETS];
   unsigned jack_native_offset[BENCH_N_CAPACITIES];  /* see jack_peer_init() */
+  struct bench_unaligned ua;
   GString *classes_json;        /* "placement":{..},"classes":{..}, */
 };
 
@@ -735,6 +720,7 @@ results_init (struct results *res)
   bench_per_rep_new (res->lat.mean_ns, N_LAT_PEERS, bench_opt.reps);
   bench_per_rep_new (res->lat.ratio, N_LAT_RATIOS, bench_opt.reps);
   bench_per_rep_new (res->lat.ratio_p99, N_LAT_RATIOS, bench_opt.reps);
+  bench_unaligned_init (&res->ua, bench_opt.reps, opt_bytes / 4);
 }
 
 static void
@@ -745,6 +731,7 @@ results_clear (struct results *res)
   bench_per_rep_free (res->lat.mean_ns, N_LAT_PEERS);
   bench_per_rep_free (res->lat.ratio, N_LAT_RATIOS);
   bench_per_rep_free (res->lat.ratio_p99, N_LAT_RATIOS);
+  bench_unaligned_clear (&res->ua);
   if (res->classes_json != NULL)
     g_string_free (res->classes_json, TRUE);
   bench_run_clear (&res->run);
@@ -787,6 +774,7 @@ results_summarize_used (struct results *res)
   struct bench_target *t = res->targets;
 
   lat_summarize (lat, &res->run);
+  bench_unaligned_summarize (&res->ua, &res->run);
 
   t[0].name = "RbRing >= 2x jack_ringbuffer at 8 B and 64 B";
   bench_tput_check_target (tput, &t[0], RATIO_JACK, 8, 64, 2.0);
@@ -809,12 +797,7 @@ static void
 print_header (const struct results *res)
 {
   bench_run_print_header (&res->run, "ringbridge-bench");
-  if (!BOOST_BUILT)
-    g_print ("boost peer missing: built without a C++ compiler or boost's "
-        "headers\n");
-  if (!PA_BUILT)
-    g_print ("portaudio peer missing: built without the static "
-        "libportaudio.a\n");
+  bench_print_missing_seed_peers ();
   if (!have_jack)
     g_print ("jack peer missing: built without JACK (libjack not found)\n");
   else if (opt_jack_native_buffer)
@@ -882,29 +865,23 @@ lat_to_json (GString *json, const struct lat_result *lat)
         { "median_of_p99_ns", NULL, lat->med_p99_ns },
         { "median_of_mean_to_p99_ns", NULL, lat->med_mean_ns },
       }, 6);
-  bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
-      lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, bench_opt.reps);
+  bench_run_lat_json_end (json, lat_ratio_names, lat->ratio, lat->med_ratio,
+      lat->med_ratio_p99, N_LAT_RATIOS);
 }
 
 static GString *
 results_to_json (const struct results *res)
 {
-  GString *json = bench_run_json_begin (&res->run, "ringbridge-bench");
+  GString *json = bench_run_json_start (&res->run, "ringbridge-bench",
+      opt_bytes, "round_trips", opt_round_trips,
+      opt_jack_native_buffer ? ",\"jack_native_buffer\":true" :
+      ",\"jack_native_buffer\":false");
 
-  g_string_append_printf (json, "\"options\":{\"reps\":%d,\"bytes\":%"
-      G_GUINT64_FORMAT ",\"round_trips\":%" G_GINT64_FORMAT ",\"quick\":%s,"
-      "\"inject_error\":%s,\"jack_native_buffer\":%s},", bench_opt.reps,
-      opt_bytes,
-      opt_round_trips, bench_json_bool (bench_opt.quick),
-      bench_json_bool (bench_opt.inject),
-      bench_json_bool (opt_jack_native_buffer));
-  g_string_append_printf (json, "\"jack\":%s,\"boost\":%s,\"portaudio\":%s,"
-      "\"jack_native_offset\":[%u,%u],", bench_json_bool (have_jack),
-      bench_json_bool (BOOST_BUILT), bench_json_bool (PA_BUILT),
-      res->jack_native_offset[0],
-      res->jack_native_offset[1]);
+  g_string_append_printf (json, "\"jack_native_offset\":[%u,%u],",
+      res->jack_native_offset[0], res->jack_native_offset[1]);
   bench_tput_to_json (json, &res->run.tput);
   lat_to_json (json, &res->lat);
+  bench_unaligned_to_json (json, &res->ua);
   g_string_append (json, res->classes_json->str);
   bench_run_json_end (json, &res->run, res->targets, N_TARGETS,
       bench_opt.inject);
@@ -1016,6 +993,7 @@ run_all (void *data)
     bench_tput_run_rep (&res->run, rep, bench_opt.inject, stream_case, &ctx,
         &seed);
     run_rep_trips (res, rep, samples);
+    bench_unaligned_run_rep (&res->ua, &res->run, rep, &seed);
     bench_run_probe (&res->run, rep, 1);
     bench_run_read_load (&res->run, &after);
     bench_run_rep_done (&res->run, rep, &before, &after);
@@ -1031,13 +1009,14 @@ parse_options (int *argc, char ***argv)
 {
   static const char summary[] =
       "Streams verified data between two pinned threads through RbRing, "
-      "jack_ringbuffer,\na one-flag-per-slot buffer (the cross-core limit) "
-      "and a single-thread memcpy,\nand measures 8-byte round trips against "
-      "an atomic ping-pong. Prints a table\nand, as the last line, one JSON "
-      "object. Exits 1 if any data did not arrive\nintact.";
+      "jack_ringbuffer,\nboost's spsc_queue, PortAudio's PaUtilRingBuffer, "
+      "a one-flag-per-slot buffer\n(the cross-core limit) and a "
+      "single-thread memcpy, and measures 8-byte\nround trips against an "
+      "atomic ping-pong, each repetition classified near or\nfar by a "
+      "probe. Prints tables and, as the last line, one JSON object.\n"
+      "Exits 1 if any data did not arrive intact.";
 
-  return bench_run_parse (entries, summary, &opt_bytes, argc, argv) &&
-      bench_run_check_options (&bench_opt.reps, &opt_bytes, bench_opt.quick) &&
+  return bench_run_parse_common (entries, summary, &opt_bytes, argc, argv) &&
       bench_check_count (&opt_round_trips, "round-trips", bench_opt.quick,
       20000, 200000, 100, 100000000, "100 to 10^8");
 }
@@ -1067,6 +1046,7 @@ main (int argc, char **argv)
   bench_run_summarize (&res.run);
   results_summarize_used (&res);
   print_table (&res);
+  bench_unaligned_print (&res.ua);
   bench_run_print_placement (&res.run);
   report_classes (&res);
   bench_run_print_footer (&res.run, bench_opt.inject);
