@@ -183,6 +183,10 @@ bench_run_summarize (struct bench_run *run)
     if (run->rep_class == NULL ||
         run->rep_class[run->used[i]] != BENCH_CLASS_CHANGED)
       run->used[run->n_used++] = run->used[i];
+  /* Every one changed placement: a median of them beats none (the
+   * placement report says so). */
+  if (run->n_used == 0)
+    run->n_used = bench_select_reps (run->rep_others, run->reps, run->used);
   run->used_all = g_memdup2 (run->used, sizeof *run->used * (size_t) run->reps);
   run->n_used_all = run->n_used;
   bench_tput_summarize (&run->tput, run);
@@ -247,6 +251,9 @@ bench_run_print_placement (const struct bench_run *run)
       "aside (class changed).\n", BENCH_PLACEMENT_NEAR_NS,
       count[BENCH_CLASS_NEAR], count[BENCH_CLASS_FAR],
       count[BENCH_CLASS_CHANGED]);
+  if (count[BENCH_CLASS_CHANGED] == run->reps)
+    g_print ("Every repetition changed placement: the medians above use "
+        "them all.\n");
   for (int i = 0; i < run->reps; i++)
     g_print ("%s %d: %.0f/%.0f ns %s", i % 4 ? "," : i ? "\n  rep" : "  rep",
         i + 1, run->probe_ns[0][i], run->probe_ns[1][i],
@@ -393,16 +400,6 @@ bench_run_json_start (const struct bench_run *run, const char *program,
       more_options, bench_json_bool (bench_have_jack),
       bench_json_bool (bench_have_boost), bench_json_bool (bench_have_pa));
   return json;
-}
-
-/* The end of a latency object: its ratios (bench_run_ratios_to_json())
- * over every repetition. */
-void
-bench_run_lat_json_end (GString *json, const char *const *ratio_names,
-    double *const *ratio, const double *med, const double *med_p99, int n)
-{
-  bench_run_ratios_to_json (json, ratio_names, ratio, med, med_p99, n,
-      bench_opt.reps);
 }
 
 /* "targets":[..] */

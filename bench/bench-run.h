@@ -148,9 +148,6 @@ GString *bench_run_json_start (const struct bench_run *run,
     const char *program, uint64_t bytes, const char *count_key,
     int64_t count, const char *more_options);
 
-void bench_run_lat_json_end (GString *json, const char *const *ratio_names,
-    double *const *ratio, const double *med, const double *med_p99, int n);
-
 void bench_run_json_end (GString *json, const struct bench_run *run,
     const struct bench_target *targets, int n, bool inject);
 

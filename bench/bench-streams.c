@@ -31,52 +31,35 @@ consume_with (bench_xfer_fn read, void *obj, size_t chunk, uint64_t n,
   return g.bad;
 }
 
-void
-bench_rb_produce (RbRing *rb, size_t chunk, uint64_t n, uint64_t seed,
-    uint8_t *src)
-{
-  produce_with (bench_rb_write, rb, chunk, n, seed, src);
-}
+/* The producer and consumer of one peer (BENCH_PEER_LOOPS_DECLARE):
+ * produce_with() and consume_with() with its transfer functions, so each
+ * peer's loop calls its own directly. */
+#define PEER_LOOPS(prefix, type, write, read) \
+  void \
+  prefix##_produce (type obj, size_t chunk, uint64_t n, uint64_t seed, \
+      uint8_t *src) \
+  { \
+    produce_with (write, obj, chunk, n, seed, src); \
+  } \
+  uint64_t \
+  prefix##_consume (type obj, size_t chunk, uint64_t n, uint64_t seed, \
+      uint64_t inject_at, uint8_t *dst) \
+  { \
+    return consume_with (read, obj, chunk, n, seed, inject_at, dst); \
+  }
 
-uint64_t
-bench_rb_consume (RbRing *rb, size_t chunk, uint64_t n, uint64_t seed,
-    uint64_t inject_at, uint8_t *dst)
-{
-  return consume_with (bench_rb_read, rb, chunk, n, seed, inject_at, dst);
-}
-
+PEER_LOOPS (bench_rb, RbRing *, bench_rb_write, bench_rb_read)
 #ifdef HAVE_JACK
 /* jack_ringbuffer holds size - 1 bytes, so a chunk as large as the ring
  * goes through in pieces, like every other partial transfer here. */
-void
-bench_jack_produce (jack_ringbuffer_t *jrb, size_t chunk, uint64_t n,
-    uint64_t seed, uint8_t *src)
-{
-  produce_with (bench_jack_write, jrb, chunk, n, seed, src);
-}
-
-uint64_t
-bench_jack_consume (jack_ringbuffer_t *jrb, size_t chunk, uint64_t n,
-    uint64_t seed, uint64_t inject_at, uint8_t *dst)
-{
-  return consume_with (bench_jack_read, jrb, chunk, n, seed, inject_at, dst);
-}
+PEER_LOOPS (bench_jack, jack_ringbuffer_t *, bench_jack_write,
+    bench_jack_read)
 #endif
-
 #ifdef HAVE_BOOST
-void
-bench_boost_produce (bench_boost *q, size_t chunk, uint64_t n, uint64_t seed,
-    uint8_t *src)
-{
-  produce_with (bench_boost_push, q, chunk, n, seed, src);
-}
-
-uint64_t
-bench_boost_consume (bench_boost *q, size_t chunk, uint64_t n, uint64_t seed,
-    uint64_t inject_at, uint8_t *dst)
-{
-  return consume_with (bench_boost_pop, q, chunk, n, seed, inject_at, dst);
-}
+PEER_LOOPS (bench_boost, bench_boost *, bench_boost_push, bench_boost_pop)
+#endif
+#ifdef HAVE_PORTAUDIO
+PEER_LOOPS (bench_pa, PaUtilRingBuffer *, bench_pa_write, bench_pa_read)
 #endif
 
 #ifdef HAVE_JACK
@@ -96,14 +79,20 @@ const bool bench_have_pa = false;
 #endif
 
 void
-bench_print_missing_seed_peers (void)
+bench_print_peers_header (const char *jack_note)
 {
+  if (!bench_have_jack)
+    g_print ("jack peer missing: built without JACK (libjack not found)\n");
+  else
+    g_print ("%s\n", jack_note);
   if (!bench_have_boost)
     g_print ("boost peer missing: built without a C++ compiler or boost's "
         "headers\n");
   if (!bench_have_pa)
     g_print ("portaudio peer missing: built without the static "
         "libportaudio.a\n");
+  if (bench_opt.inject)
+    g_print ("--inject-error: every measured run gets one corrupted word\n");
 }
 
 #ifdef HAVE_PORTAUDIO
@@ -116,20 +105,6 @@ bench_pa_init (PaUtilRingBuffer *rbuf, uint8_t *buf, size_t capacity)
         capacity);
     exit (EXIT_SETUP);
   }
-}
-
-void
-bench_pa_produce (PaUtilRingBuffer *rbuf, size_t chunk, uint64_t n,
-    uint64_t seed, uint8_t *src)
-{
-  produce_with (bench_pa_write, rbuf, chunk, n, seed, src);
-}
-
-uint64_t
-bench_pa_consume (PaUtilRingBuffer *rbuf, size_t chunk, uint64_t n,
-    uint64_t seed, uint64_t inject_at, uint8_t *dst)
-{
-  return consume_with (bench_pa_read, rbuf, chunk, n, seed, inject_at, dst);
 }
 #endif
 

@@ -89,31 +89,25 @@ struct bench_limit {
  * (UINT64_MAX: none) before its check and returns the OR of every
  * difference seen: nonzero if other data arrived than was sent. */
 
-void bench_rb_produce (RbRing *rb, size_t chunk, uint64_t n, uint64_t seed,
-    uint8_t *src);
-uint64_t bench_rb_consume (RbRing *rb, size_t chunk, uint64_t n,
-    uint64_t seed, uint64_t inject_at, uint8_t *dst);
+/* The producer and consumer of one peer, named PREFIX_produce and
+ * PREFIX_consume, over its object of type TYPE. */
+#define BENCH_PEER_LOOPS_DECLARE(prefix, type) \
+  void prefix##_produce (type obj, size_t chunk, uint64_t n, uint64_t seed, \
+      uint8_t *src); \
+  uint64_t prefix##_consume (type obj, size_t chunk, uint64_t n, \
+      uint64_t seed, uint64_t inject_at, uint8_t *dst)
 
+BENCH_PEER_LOOPS_DECLARE (bench_rb, RbRing *);
 #ifdef HAVE_JACK
-void bench_jack_produce (jack_ringbuffer_t *jrb, size_t chunk, uint64_t n,
-    uint64_t seed, uint8_t *src);
-uint64_t bench_jack_consume (jack_ringbuffer_t *jrb, size_t chunk,
-    uint64_t n, uint64_t seed, uint64_t inject_at, uint8_t *dst);
+BENCH_PEER_LOOPS_DECLARE (bench_jack, jack_ringbuffer_t *);
 #endif
-
 #ifdef HAVE_BOOST
-void bench_boost_produce (bench_boost *q, size_t chunk, uint64_t n,
-    uint64_t seed, uint8_t *src);
-uint64_t bench_boost_consume (bench_boost *q, size_t chunk, uint64_t n,
-    uint64_t seed, uint64_t inject_at, uint8_t *dst);
+BENCH_PEER_LOOPS_DECLARE (bench_boost, bench_boost *);
 #endif
-
 #ifdef HAVE_PORTAUDIO
-void bench_pa_produce (PaUtilRingBuffer *rbuf, size_t chunk, uint64_t n,
-    uint64_t seed, uint8_t *src);
-uint64_t bench_pa_consume (PaUtilRingBuffer *rbuf, size_t chunk, uint64_t n,
-    uint64_t seed, uint64_t inject_at, uint8_t *dst);
+BENCH_PEER_LOOPS_DECLARE (bench_pa, PaUtilRingBuffer *);
 #endif
+BENCH_PEER_LOOPS_DECLARE (bench_limit, struct bench_limit *);
 
 /* The tput spec's missing_peers (bench-tput.h) for the optional peers. */
 #ifdef HAVE_JACK
@@ -135,13 +129,15 @@ uint64_t bench_pa_consume (PaUtilRingBuffer *rbuf, size_t chunk, uint64_t n,
   (BENCH_MISSING_JACK_ (jack) | BENCH_MISSING_BOOST_ (boost) | \
    BENCH_MISSING_PA_ (pa))
 
-/* Whether the seeds' engines were built as peers (HAVE_BOOST,
- * HAVE_PORTAUDIO), and the header lines that say which are missing. */
+/* Whether the optional peers were built (HAVE_JACK, HAVE_BOOST,
+ * HAVE_PORTAUDIO), and the header lines that say which are missing, with
+ * @jack_note (how jack's buffer is placed) when it is not, and whether
+ * --inject-error is on. */
 extern const bool bench_have_jack;
 extern const bool bench_have_boost;
 extern const bool bench_have_pa;
 
-void bench_print_missing_seed_peers (void);
+void bench_print_peers_header (const char *jack_note);
 
 #ifdef HAVE_PORTAUDIO
 /* @rbuf over @buf (@capacity bytes, 1-byte elements); exits on failure. */

@@ -12,6 +12,8 @@
 
 #pragma once
 
+#include <ringbridge/ringbridge.h>
+
 #include <glib.h>
 
 #include <stdint.h>
@@ -22,6 +24,7 @@
 struct bench_run;
 
 struct bench_unaligned {
+  RbRing *ring;                 /* one for the whole run, warmed up */
   int reps;
   uint64_t bytes;               /* per run */
   /* [offset][chunk], per repetition */

@@ -88,36 +88,40 @@ bench_boost_place (void *mem, size_t capacity)
   return q;
 }
 
-extern "C" size_t
-bench_boost_push (void *obj, uint8_t *buf, size_t len)
+namespace {
+
+// Calls @op on the queue @obj is, whichever kind it is.
+template <typename Op>
+size_t
+with_queue (void *obj, Op op)
 {
   bench_boost *q = static_cast<bench_boost *> (obj);
   void *at = reinterpret_cast<char *> (q) + queue_offset ();
-  const char *p = reinterpret_cast<const char *> (buf);
 
   switch (q->k) {
     case KIND_64K:
-      return static_cast<queue_64k *> (at)->push (p, len);
+      return op (*static_cast<queue_64k *> (at));
     case KIND_1M:
-      return static_cast<queue_1m *> (at)->push (p, len);
+      return op (*static_cast<queue_1m *> (at));
     default:
-      return q->runtime->push (p, len);
+      return op (*q->runtime);
   }
+}
+
+}  // namespace
+
+extern "C" size_t
+bench_boost_push (void *obj, uint8_t *buf, size_t len)
+{
+  const char *p = reinterpret_cast<const char *> (buf);
+
+  return with_queue (obj, [=] (auto &queue) { return queue.push (p, len); });
 }
 
 extern "C" size_t
 bench_boost_pop (void *obj, uint8_t *buf, size_t len)
 {
-  bench_boost *q = static_cast<bench_boost *> (obj);
-  void *at = reinterpret_cast<char *> (q) + queue_offset ();
   char *p = reinterpret_cast<char *> (buf);
 
-  switch (q->k) {
-    case KIND_64K:
-      return static_cast<queue_64k *> (at)->pop (p, len);
-    case KIND_1M:
-      return static_cast<queue_1m *> (at)->pop (p, len);
-    default:
-      return q->runtime->pop (p, len);
-  }
+  return with_queue (obj, [=] (auto &queue) { return queue.pop (p, len); });
 }

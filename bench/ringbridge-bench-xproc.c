@@ -42,9 +42,6 @@
 
 #ifdef HAVE_JACK
 #include <jack/ringbuffer.h>
-#define JACK_BUILT 1
-#else
-#define JACK_BUILT 0
 #endif
 
 #include <errno.h>
@@ -154,8 +151,6 @@ static const GOptionEntry entries[] = {
   BENCH_RUN_OPTION_INJECT (bench_opt.inject),
   G_OPTION_ENTRY_NULL
 };
-
-static const gboolean have_jack = JACK_BUILT;
 
 /* The consumer process, seen from the producer (0 inside the child). */
 static pid_t child_pid = 0;
@@ -812,14 +807,8 @@ static void
 print_header (const struct results *res)
 {
   bench_run_print_header (&res->run, "ringbridge-bench-xproc");
-  bench_print_missing_seed_peers ();
-  if (!have_jack)
-    g_print ("jack peer missing: built without JACK (libjack not found)\n");
-  else
-    g_print ("jack_ringbuffer: struct and page-aligned buffer in a shared "
-        "mapping made before fork()\n");
-  if (bench_opt.inject)
-    g_print ("--inject-error: every measured run gets one corrupted word\n");
+  bench_print_peers_header ("jack_ringbuffer: struct and page-aligned "
+      "buffer in a shared mapping made before fork()");
 }
 
 static void
@@ -868,8 +857,8 @@ lat_to_json (GString *json, const struct lat_result *lat)
         { "all_median_ns", NULL, lat->all_median_ns },
         { "all_p99_ns", NULL, lat->all_p99_ns },
       }, 4);
-  bench_run_lat_json_end (json, lat_ratio_names, lat->ratio, lat->med_ratio,
-      lat->med_ratio_p99, N_LAT_RATIOS);
+  bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
+      lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, bench_opt.reps);
 }
 
 static GString *

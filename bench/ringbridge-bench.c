@@ -43,9 +43,6 @@
 
 #ifdef HAVE_JACK
 #include <jack/ringbuffer.h>
-#define JACK_BUILT 1
-#else
-#define JACK_BUILT 0
 #endif
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -159,8 +156,6 @@ static const GOptionEntry entries[] = {
   BENCH_RUN_OPTION_INJECT (bench_opt.inject),
   G_OPTION_ENTRY_NULL
 };
-
-static const gboolean have_jack = JACK_BUILT;
 
 /* --- shared helpers ------------------------------------------------------- */
 
@@ -746,13 +741,13 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
 
     lat->ratio[LAT_RATIO_RB][rep] = lat->median_ns[LAT_RB][rep] / pp;
     lat->ratio_p99[LAT_RATIO_RB][rep] = lat->p99_ns[LAT_RB][rep] / pp99;
-    lat->ratio[LAT_RATIO_JACK][rep] = have_jack ?
+    lat->ratio[LAT_RATIO_JACK][rep] = bench_have_jack ?
         lat->median_ns[LAT_JACK][rep] / pp : NAN;
-    lat->ratio_p99[LAT_RATIO_JACK][rep] = have_jack ?
+    lat->ratio_p99[LAT_RATIO_JACK][rep] = bench_have_jack ?
         lat->p99_ns[LAT_JACK][rep] / pp99 : NAN;
   }
   for (int i = 0; i < N_LAT_PEERS; i++) {
-    bool missing = i == LAT_JACK && !have_jack;
+    bool missing = i == LAT_JACK && !bench_have_jack;
     lat->med_median_ns[i] = missing ? NAN :
         bench_run_rep_median (run, lat->median_ns[i]);
     lat->med_p99_ns[i] = missing ? NAN :
@@ -796,21 +791,17 @@ results_summarize_used (struct results *res)
 static void
 print_header (const struct results *res)
 {
+  g_autofree gchar *jack_note = opt_jack_native_buffer ?
+      g_strdup_printf ("jack_ringbuffer: malloc's buffer "
+      "(--jack-native-buffer), at %u and %u bytes past a 64-byte line",
+      res->jack_native_offset[0], res->jack_native_offset[1]) :
+      g_strdup_printf ("jack_ringbuffer: page-aligned buffer like RbRing's "
+      "(malloc put it %u and %u bytes past a 64-byte line; see "
+      "--jack-native-buffer)", res->jack_native_offset[0],
+      res->jack_native_offset[1]);
+
   bench_run_print_header (&res->run, "ringbridge-bench");
-  bench_print_missing_seed_peers ();
-  if (!have_jack)
-    g_print ("jack peer missing: built without JACK (libjack not found)\n");
-  else if (opt_jack_native_buffer)
-    g_print ("jack_ringbuffer: malloc's buffer (--jack-native-buffer), at "
-        "%u and %u bytes past a 64-byte line\n", res->jack_native_offset[0],
-        res->jack_native_offset[1]);
-  else
-    g_print ("jack_ringbuffer: page-aligned buffer like RbRing's (malloc "
-        "put it %u and %u bytes past a 64-byte line; see "
-        "--jack-native-buffer)\n",
-        res->jack_native_offset[0], res->jack_native_offset[1]);
-  if (bench_opt.inject)
-    g_print ("--inject-error: every measured run gets one corrupted word\n");
+  bench_print_peers_header (jack_note);
 }
 
 static void
@@ -848,7 +839,7 @@ lat_to_json (GString *json, const struct lat_result *lat)
   size_t reps = (size_t) bench_opt.reps;
 
   for (int i = 0; i < N_LAT_PEERS; i++) {
-    bool missing = i == LAT_JACK && !have_jack;
+    bool missing = i == LAT_JACK && !bench_have_jack;
     median_ns[i] = missing ? NULL : lat->median_ns[i];
     p99_ns[i] = missing ? NULL : lat->p99_ns[i];
     mean_ns[i] = missing ? NULL : lat->mean_ns[i];
@@ -865,8 +856,8 @@ lat_to_json (GString *json, const struct lat_result *lat)
         { "median_of_p99_ns", NULL, lat->med_p99_ns },
         { "median_of_mean_to_p99_ns", NULL, lat->med_mean_ns },
       }, 6);
-  bench_run_lat_json_end (json, lat_ratio_names, lat->ratio, lat->med_ratio,
-      lat->med_ratio_p99, N_LAT_RATIOS);
+  bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
+      lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, bench_opt.reps);
 }
 
 static GString *
@@ -954,7 +945,7 @@ run_rep_trips (struct results *res, int rep, uint64_t *samples)
   struct lat_result *lat = &res->lat;
 
   for (int i = 0; i < N_LAT_PEERS; i++)
-    if (i != LAT_JACK || have_jack)
+    if (i != LAT_JACK || bench_have_jack)
       lat_active[n_lat_active++] = (enum lat_peer) i;
   for (int a = 0; a < n_lat_active; a++) {
     enum lat_peer peer = lat_active[(a + rep) % n_lat_active];
