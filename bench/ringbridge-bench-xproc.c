@@ -37,6 +37,7 @@
 #include "bench-stats.h"
 #include "bench-streams.h"
 #include "bench-tput.h"
+#include "ringbridge-bench-xpeers.h"
 
 #include <ringbridge/ringbridge.h>
 
@@ -166,22 +167,6 @@ pin_process (int which)
   bench_pin_self (which, who);
 }
 
-/* Memory both processes see at the same address: mapped before the fork. */
-static void *
-alloc_shared (size_t size)
-{
-  void *p = mmap (NULL, (size + 4095) & ~(size_t) 4095,
-      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-  if (p == MAP_FAILED) {
-    g_printerr ("error: cannot map %zu shared bytes: %s\n", size,
-        g_strerror (errno));
-    exit (EXIT_SETUP);
-  }
-  memset (p, 0, size);
-  return p;
-}
-
 static long
 futex (_Atomic uint32_t *word, int op, uint32_t val,
     const struct timespec *timeout)
@@ -198,21 +183,6 @@ enum command {
   CMD_STREAM,                   /* consume one throughput run */
   CMD_WAKE,                     /* one wake-up latency run */
   CMD_QUIT,
-};
-
-/* One capacity's shared peers. */
-struct xpeers {
-  size_t capacity;
-#ifdef HAVE_JACK
-  jack_ringbuffer_t *jack;      /* struct and buffer in a shared mapping */
-#endif
-#ifdef HAVE_BOOST
-  bench_boost *boost;           /* placed in a shared mapping */
-#endif
-#ifdef HAVE_PORTAUDIO
-  PaUtilRingBuffer *pa;         /* struct and buffer in a shared mapping */
-#endif
-  struct bench_limit limit;      /* its data and flags in shared mappings */
 };
 
 /* The control block, in a shared mapping. The producer fills in a command
@@ -302,73 +272,6 @@ wait_done (uint32_t seq)
   }
 }
 
-
-/* --- jack_ringbuffer in shared memory ----------------------------------- */
-
-#ifdef HAVE_JACK
-/* jack_ringbuffer_create() mallocs the struct and its buffer, which a
- * forked process sees only as its own copy. Its read and write functions
- * touch nothing but the struct's fields and buf, so a struct and a buffer
- * placed in a MAP_SHARED mapping made before fork() work across the two
- * processes: both see them at the same address. The fields are copied from
- * a ringbuffer jack_ringbuffer_create() made with the same size (so they
- * follow whatever rounding this libjack does), then that one is freed. The
- * buffer is page-aligned, as RbRing's data is (see jack_peer_init() in
- * ringbridge-bench.c on what malloc's placement costs). */
-static jack_ringbuffer_t *
-jack_peer_init (size_t capacity)
-{
-  jack_ringbuffer_t *model = jack_ringbuffer_create (capacity);
-  jack_ringbuffer_t *jrb;
-  uint8_t *mem;
-
-  if (model == NULL) {
-    g_printerr ("error: jack_ringbuffer_create (%zu) failed\n", capacity);
-    exit (EXIT_SETUP);
-  }
-  mem = alloc_shared (4096 + model->size);
-  jrb = (jack_ringbuffer_t *) (void *) mem;
-  jrb->buf = (char *) mem + 4096;
-  jrb->write_ptr = 0;
-  jrb->read_ptr = 0;
-  jrb->size = model->size;
-  jrb->size_mask = model->size_mask;
-  jrb->mlocked = 0;
-  jack_ringbuffer_free (model);
-  return jrb;
-}
-#endif
-
-/* The seeds' engines in shared memory: boost's compile-time sized queue
- * has no pointer in it, so placement new into a shared mapping made before
- * fork() gives both processes the same queue; PortAudio's struct holds a
- * pointer to its buffer, valid in both since the mapping is at the same
- * address in both. */
-static void
-seed_peers_init (struct xpeers *p, size_t capacity)
-{
-#ifdef HAVE_BOOST
-  size_t size = bench_boost_placed_size (capacity);
-
-  p->boost = size > 0 ? bench_boost_place (alloc_shared (size), capacity) :
-      NULL;
-  if (p->boost == NULL) {
-    g_printerr ("error: no boost spsc_queue of %zu bytes compiled in\n",
-        capacity);
-    exit (EXIT_SETUP);
-  }
-#endif
-#ifdef HAVE_PORTAUDIO
-  {
-    uint8_t *mem = alloc_shared (4096 + capacity);
-
-    p->pa = (PaUtilRingBuffer *) (void *) mem;
-    bench_pa_init (p->pa, mem + 4096, capacity);
-  }
-#endif
-  (void) p;
-  (void) capacity;
-}
 
 /* --- wake-up latency ----------------------------------------------------- */
 
@@ -957,24 +860,15 @@ setup (void)
   pid_t pid;
   uint32_t seq;
 
-  ctl = alloc_shared (sizeof *ctl);
-  ctl->sent = alloc_shared (sizeof (uint64_t) * (size_t) opt_samples + 800);
-  ctl->lat_ns = alloc_shared (sizeof (uint64_t) * (size_t) opt_samples + 800);
+  ctl = bench_alloc_shared (sizeof *ctl);
+  ctl->sent = bench_alloc_shared (sizeof (uint64_t) * (size_t) opt_samples + 800);
+  ctl->lat_ns = bench_alloc_shared (sizeof (uint64_t) * (size_t) opt_samples + 800);
   if (pipe (ctl->pipe_fd) != 0) {
     g_printerr ("error: pipe: %s\n", g_strerror (errno));
     exit (EXIT_SETUP);
   }
-  for (size_t i = 0; i < BENCH_N_CAPACITIES; i++) {
-    xpeers[i].capacity = bench_capacities[i];
-#ifdef HAVE_JACK
-    xpeers[i].jack = jack_peer_init (bench_capacities[i]);
-#endif
-    seed_peers_init (&xpeers[i], bench_capacities[i]);
-    xpeers[i].limit.capacity = bench_capacities[i];
-    xpeers[i].limit.data = alloc_shared (bench_capacities[i]);
-    xpeers[i].limit.flags = alloc_shared (bench_capacities[i] /
-        bench_chunks[0]);
-  }
+  for (size_t i = 0; i < BENCH_N_CAPACITIES; i++)
+    bench_xpeers_init (&xpeers[i], bench_capacities[i]);
 
   /* Fork before any ring exists, so that the child attaches to the rings
    * as an unrelated process would (its own registration and all). */
