@@ -11,7 +11,7 @@
  *           opened in the child (rb_ring_open, role consumer), then
  *           unlinked; non-blocking rb_ring_write/rb_ring_read, spinning
  *   jack    JACK's jack_ringbuffer placed in a MAP_SHARED|MAP_ANONYMOUS
- *           mapping made before the fork (see jack_peer_init())
+ *           mapping made before the fork (ringbridge-bench-xpeers.c)
  *   boost   boost's spsc_queue<char>, the compile-time sized kind (its
  *           buffer inside the object), constructed with placement new in
  *           the same kind of shared mapping (peer-boost.cc)
