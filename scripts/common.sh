@@ -30,7 +30,8 @@ packages=(
   gobject-introspection libgirepository1.0-dev   # RingBridge-1.0 typelib
   python3-gi python3-pytest python3-numpy        # the Python bindings' tests
   python3-cffi python3-dev python3-setuptools  # CFFI modules the tests compile (RingBridge.cffi_cdef())
-  portaudio19-dev libportaudio2      # the PortAudio/CFFI example and its test
+  portaudio19-dev libportaudio2      # the PortAudio/CFFI example and its test; PaUtilRingBuffer, a benchmark peer
+  g++ libboost-dev                   # boost's spsc_queue, a benchmark peer (bench/peer-boost.cc)
 )
 
 # Only the test suite needs these (scripts/test passes them on; the demo
