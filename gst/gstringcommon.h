@@ -7,6 +7,8 @@
  * properties that are fixed while running, and ring errors as element
  * errors. */
 
+#include "gstringclock.h"
+
 #include <gst/gst.h>
 #include <ringbridge/ringbridge.h>
 
@@ -64,12 +66,21 @@ typedef struct {
   guint n_fields;
   /* after a field's property was set, without the lock; may be NULL */
   void (*field_set) (GstElement * element, guint prop_id);
+  /* what both elements hold, made by gst_ring_element_init() and
+   * released by the shared finalize() */
+  gsize clock_offset;           /* of its GstRingClock */
+  gsize caps_offset;            /* of its GstCaps * */
+  gsize events_offset;          /* of its GQueue of GstEvent */
+  gsize cancellable_offset;     /* of its GCancellable *, which unlock()
+                                 * cancels */
 } GstRingElementInfo;
 
 void            gst_ring_element_class_init (GstElementClass * klass,
                                              const GstRingElementInfo * info,
                                              GParamSpec ** properties,
                                              guint n_properties);
+void            gst_ring_element_init       (GstElement * element,
+                                             GstRingClockSide side);
 GType           gst_ring_register_enum      (GType * type,
                                              const gchar * name,
                                              const GEnumValue * values);

@@ -149,14 +149,6 @@ gst_ring_src_provide_clock (GstElement * element)
   return clock;
 }
 
-/* With the object lock: the flag follows provide-clock alone, set before
- * is-live may be (gst_ring_clock_update_flag()). */
-static void
-update_clock_flag (GstRingSrc * self)
-{
-  gst_ring_clock_update_flag (GST_ELEMENT (self), self->provide_clock);
-}
-
 /* --- caps --------------------------------------------------------------- */
 
 /* Sets the ring's caps on the pad, or posts an error naming them and what
@@ -386,18 +378,14 @@ gst_ring_src_stop (GstBaseSrc * bsrc)
 static gboolean
 gst_ring_src_unlock (GstBaseSrc * bsrc)
 {
-  GstRingSrc *self = GST_RING_SRC (bsrc);
-
-  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (GST_RING_SRC (bsrc)->cancellable);
   return TRUE;
 }
 
 static gboolean
 gst_ring_src_unlock_stop (GstBaseSrc * bsrc)
 {
-  GstRingSrc *self = GST_RING_SRC (bsrc);
-
-  g_cancellable_reset (self->cancellable);
+  g_cancellable_reset (GST_RING_SRC (bsrc)->cancellable);
   return TRUE;
 }
 
@@ -425,8 +413,10 @@ field_set (GstElement * element, guint prop_id)
 
   if (prop_id != PROP_IS_LIVE && prop_id != PROP_PROVIDE_CLOCK)
     return;
+  /* the flag follows provide-clock alone, set before is-live may be
+   * (gst_ring_clock_update_flag()) */
   GST_OBJECT_LOCK (self);
-  update_clock_flag (self);
+  gst_ring_clock_update_flag (element, self->provide_clock);
   live = self->is_live;
   GST_OBJECT_UNLOCK (self);
   if (prop_id == PROP_IS_LIVE)
@@ -434,42 +424,24 @@ field_set (GstElement * element, guint prop_id)
 }
 
 static const GstRingElementInfo element_info = {
-  G_STRUCT_OFFSET (GstRingSrc, settings), G_STRUCT_OFFSET (GstRingSrc, ring),
-  fields, N_PROPERTIES, field_set
+  .settings_offset = G_STRUCT_OFFSET (GstRingSrc, settings),
+  .ring_offset = G_STRUCT_OFFSET (GstRingSrc, ring),
+  .fields = fields,
+  .n_fields = N_PROPERTIES,
+  .field_set = field_set,
+  .clock_offset = G_STRUCT_OFFSET (GstRingSrc, clock),
+  .caps_offset = G_STRUCT_OFFSET (GstRingSrc, caps),
+  .events_offset = G_STRUCT_OFFSET (GstRingSrc, pending_events),
+  .cancellable_offset = G_STRUCT_OFFSET (GstRingSrc, cancellable),
 };
 
-static void
-gst_ring_src_finalize (GObject * object)
-{
-  GstRingSrc *self = GST_RING_SRC (object);
-
-  gst_ring_clock_clear (&self->clock);
-  gst_ring_settings_clear (&self->settings);
-  g_clear_object (&self->ring);
-  gst_clear_caps (&self->caps);
-  g_queue_clear_full (&self->pending_events,
-      (GDestroyNotify) gst_event_unref);
-  g_object_unref (self->cancellable);
-
-  G_OBJECT_CLASS (parent_class)->finalize (object);
-}
-
+/* the properties' defaults are their specs' (class_init); field_set()
+ * makes the base class live or not and the clock flag follow them */
 static void
 gst_ring_src_init (GstRingSrc * self)
 {
-  self->is_live = DEFAULT_IS_LIVE;
-  self->buffer_frames = DEFAULT_BUFFER_FRAMES;
-  self->timeout = DEFAULT_TIMEOUT;
-  self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
-  self->provide_clock = DEFAULT_PROVIDE_CLOCK;
-  self->settings.open_flags = RB_RING_OPEN_FLAGS_NONE;
-  update_clock_flag (self);
-  self->cancellable = g_cancellable_new ();
-  g_queue_init (&self->pending_events);
-  gst_ring_clock_init (&self->clock, GST_RING_CLOCK_PRODUCER);
-
+  gst_ring_element_init (GST_ELEMENT (self), GST_RING_CLOCK_PRODUCER);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
-  gst_base_src_set_live (GST_BASE_SRC (self), DEFAULT_IS_LIVE);
 }
 
 /* which ring: ring-name, ring, open-flags */
@@ -598,36 +570,11 @@ peer_properties_init (void)
 
 }
 
-/* the ring's timing figures, read only, and as messages (gstringstats.c) */
+/* the ring's timing figures, read only, and as messages (gstringstats.c,
+ * which documents them for both elements) */
 static void
 stats_properties_init (void)
 {
-  /**
-   * GstRingSrc:stats:
-   *
-   * The ring's timing figures, as the ring measures its two sides'
-   * clocks (docs/clocks.md): a #GstStructure named `ringbridge-stats`
-   * with the strings `producer-state` and `consumer-state` (`ok`,
-   * `no-stamps`, `warming-up`, `kernel-clock`, `stale`, `busy`, `invalid`,
-   * or `no-ring` before the element has one) and the booleans
-   * `producer-locked`, `consumer-locked` and `locked` (both); and, only
-   * once known, the doubles `producer-rate` and `consumer-rate` (frames
-   * per second of CLOCK_MONOTONIC), `drift-ppm` (positive when the
-   * producer is faster and the ring fills) and `fill-frames` (smoothed),
-   * and the guint64 `fill-time` (ns). A field that is missing is unknown.
-   *
-   * Since: 0.2
-   */
-  /**
-   * GstRingSrc:stats-interval:
-   *
-   * Every this many milliseconds while the element is PAUSED or PLAYING,
-   * post #GstRingSrc:stats as an element message (the structure is the
-   * message's, named `ringbridge-stats`), whether or not data flows. 0,
-   * the default, posts none. Takes effect at once.
-   *
-   * Since: 0.2
-   */
   gst_ring_stats_specs (properties, PROP_STATS, PROP_STATS_INTERVAL);
 }
 
@@ -642,15 +589,12 @@ reader_properties_init (void)
 static void
 gst_ring_src_class_init (GstRingSrcClass * klass)
 {
-  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
   GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
 
   GST_DEBUG_CATEGORY_INIT (gst_ring_src_debug, "ringsrc", 0,
       "ringbridge ring source");
-
-  gobject_class->finalize = gst_ring_src_finalize;
 
   gst_element_class_set_static_metadata (element_class,
       "Ring source", "Source/Audio/Video",

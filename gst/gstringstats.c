@@ -106,6 +106,34 @@ void
 gst_ring_stats_specs (GParamSpec ** properties, guint stats_id,
     guint interval_id)
 {
+  /* docs/gen-gst-elements.py gives both elements these two comments,
+   * followed by an element's own GstRingSink:stats: (say) if it has one */
+  /**
+   * GstRingElement:stats:
+   *
+   * The ring's timing figures, as the ring measures its two sides'
+   * clocks (docs/clocks.md): a #GstStructure named `ringbridge-stats`
+   * with the strings `producer-state` and `consumer-state` (`ok`,
+   * `no-stamps`, `warming-up`, `kernel-clock`, `stale`, `busy`, `invalid`,
+   * or `no-ring` before the element has one) and the booleans
+   * `producer-locked`, `consumer-locked` and `locked` (both); and, only
+   * once known, the doubles `producer-rate` and `consumer-rate` (frames
+   * per second of CLOCK_MONOTONIC), `drift-ppm` (positive when the
+   * producer is faster and the ring fills) and `fill-frames` (smoothed),
+   * and the guint64 `fill-time` (ns). A field that is missing is unknown.
+   *
+   * Since: 0.2
+   */
+  /**
+   * GstRingElement:stats-interval:
+   *
+   * Every this many milliseconds while the element is PAUSED or PLAYING,
+   * post #GstRingElement:stats as an element message (the structure is the
+   * message's, named `ringbridge-stats`), whether or not data flows. 0,
+   * the default, posts none. Takes effect at once.
+   *
+   * Since: 0.2
+   */
   properties[stats_id] = g_param_spec_boxed ("stats", "Statistics",
       "The ring's timing figures (a ringbridge-stats structure: "
       "producer-state, consumer-state, producer-locked, consumer-locked, "
