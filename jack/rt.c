@@ -262,8 +262,8 @@ play_reader (RbJackRt *rt, RbJackTap *tap, float *const *buffers,
   play_tail (rt, buffers, nframes, got);
 }
 
-static void record_clock_point (RbJackRt *rt, RbRing *ring, uint64_t pos,
-    size_t put, const RbJackCycle *cycle);
+static size_t write_cycle (RbJackRt *rt, RbRing *ring,
+    const float *const *frames, size_t n, const RbJackCycle *cycle);
 
 static void
 record (RbJackRt *rt, RbRing *ring, float *const *buffers,
@@ -272,11 +272,8 @@ record (RbJackRt *rt, RbRing *ring, float *const *buffers,
   size_t put = 0;
 
   if (ring != NULL) {
-    uint64_t pos = rb_ring_get_write_position (ring);
-
-    put = rb_ring_write_deinterleaved (ring,
-        (const float *const *) buffers, rt->n_ports, nframes);
-    record_clock_point (rt, ring, pos, put, cycle);
+    put = write_cycle (rt, ring, (const float *const *) buffers, nframes,
+        cycle);
     /* relaxed: a statistic for the latency report */
     atomic_store_explicit (&rt->fill, queued_frames (ring),
         memory_order_relaxed);
@@ -285,19 +282,23 @@ record (RbJackRt *rt, RbRing *ring, float *const *buffers,
   count_cycle (rt, nframes, put, &rt->filled_up, &rt->dropped_frames);
 }
 
-/* The first frame of this cycle went to @pos; it is the frame JACK
- * stamped with the cycle's start (with the resampler, to within its
- * delay of a few dozen frames). A cycle that wrote nothing says nothing
- * about where the next frame goes. */
-static void
-record_clock_point (RbJackRt *rt, RbRing *ring, uint64_t pos, size_t put,
-    const RbJackCycle *cycle)
+/* Writes the cycle's @n @frames into the ring and stamps it: the first
+ * frame is the one JACK stamped with the cycle's start (with the
+ * resampler, to within its delay of a few dozen frames). A cycle that
+ * wrote nothing says nothing about where the next frame goes. Returns
+ * the frames written. */
+static size_t
+write_cycle (RbJackRt *rt, RbRing *ring, const float *const *frames,
+    size_t n, const RbJackCycle *cycle)
 {
+  uint64_t pos = rb_ring_get_write_position (ring);
+  size_t put = rb_ring_write_deinterleaved (ring, frames, rt->n_ports, n);
   int64_t t = cycle_time_ns (rt, cycle);
 
   if (put > 0 && t > 0)
     rb_ring_set_clock_point (ring, pos, t, rt->frame_time);
   stamp_side (rt, ring, pos, cycle);
+  return put;
 }
 
 /* --- with the resampler (--resample) ------------------------------------ */
@@ -432,15 +433,13 @@ record_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
 
   follow_ring (rt, ring);
   if (ring != NULL) {
-    uint64_t pos = rb_ring_get_write_position (ring);
     double ratio = drift_ratio (rt, queued_frames (ring), nframes);
 
     made = rb_jack_resampler_process (rs, ratio,
         (const float *const *) buffers, nframes, rs->out, rs->out_cap,
         &lost);
-    put = rb_ring_write_deinterleaved (ring, (const float *const *) rs->out,
-        rt->n_ports, made);
-    record_clock_point (rt, ring, pos, put, cycle);
+    put = write_cycle (rt, ring, (const float *const *) rs->out, made,
+        cycle);
     publish_drift (rt, queued_frames (ring));
     if (lost != 0)
       bump (&rt->stage_lost, lost);
