@@ -227,6 +227,37 @@ sys.exit(0 if ok else "not the tone that host A sent (1000 Hz, -6.02 dBFS)")
 PY
 }
 
+# --- RTP L24 (AES67's format: 24-bit, 48 kHz, here mono), for rtp.sh and
+# srt.sh
+
+# The RTP caps a receiver must be told (nothing announces them: no SDP)
+rtp_caps="application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24"
+rtp_caps="$rtp_caps,channels=1,payload=96"
+
+# receive_rtp_l24 SOURCE...: on host B, gst-launch-1.0 SOURCE (elements
+# that give RTP with $rtp_caps) into the ring RECV. The jitterbuffer holds
+# $latency ms and reports each packet that did not come in time as lost:
+# a GAP event, which ringsink writes as silence of exactly its length.
+receive_rtp_l24 () {
+  "${on_b[@]}" gst-launch-1.0 -e "$@" ! \
+    rtpjitterbuffer latency="$latency" do-lost=true ! rtpL24depay ! \
+    audioconvert ! audio/x-raw,format=F32LE ! \
+    ringsink ring-name="$recv_ring" >"$work/gst-b.log" 2>&1 &
+  pids+=($!)
+}
+
+# send_rtp_l24 [PAYLOADER-PROPERTY...] ! SINK...: on host A,
+# gst-launch-1.0 from the ring SEND, as RTP packets of 1 ms, into SINK
+# (elements that carry them to host B)
+send_rtp_l24 () {
+  "${on_a[@]}" gst-launch-1.0 -e ringsrc ring-name="$send_ring" \
+    is-live=true timeout=10000000000 ! audioconvert ! \
+    audio/x-raw,format=S24BE ! \
+    rtpL24pay pt=96 min-ptime=1000000 max-ptime=1000000 "$@" \
+    >"$work/gst-a.log" 2>&1 &
+  pids+=($!)
+}
+
 # run_recipe NAME ARGS...: see the top
 run_recipe () {
   local name=$1 v file

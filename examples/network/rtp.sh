@@ -22,19 +22,9 @@
 
 . "$(dirname "$0")/hosts.sh"
 
-# The RTP caps a receiver must be told (nothing announces them: no SDP)
-rtp_caps="application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24"
-rtp_caps="$rtp_caps,channels=1,payload=96"
-
-# B: RTP into RECV. The jitterbuffer holds LATENCY ms and reports each
-# packet that did not come in time as lost (a GAP event downstream).
+# B: RTP from the link into RECV (receive_rtp_l24, hosts.sh)
 start_receiver_b () {
-  "${on_b[@]}" gst-launch-1.0 -e udpsrc address="$addr_b" port=5004 \
-    caps="$rtp_caps" ! \
-    rtpjitterbuffer latency="$latency" do-lost=true ! rtpL24depay ! \
-    audioconvert ! audio/x-raw,format=F32LE ! \
-    ringsink ring-name="$recv_ring" >"$work/gst-b.log" 2>&1 &
-  pids+=($!)
+  receive_rtp_l24 udpsrc address="$addr_b" port=5004 caps="$rtp_caps"
 }
 
 # A: SEND into RTP, after the optional impairment
@@ -44,12 +34,7 @@ start_sender_a () {
     impair=(netsim drop-probability="$(awk "BEGIN{print $loss / 100}")"
       min-delay=0 max-delay=$((2 * jitter)) delay-distribution=uniform !)
   fi
-  "${on_a[@]}" gst-launch-1.0 -e ringsrc ring-name="$send_ring" \
-    is-live=true timeout=10000000000 ! audioconvert ! \
-    audio/x-raw,format=S24BE ! \
-    rtpL24pay pt=96 min-ptime=1000000 max-ptime=1000000 ! "${impair[@]}" \
-    udpsink host="$addr_b" port=5004 >"$work/gst-a.log" 2>&1 &
-  pids+=($!)
+  send_rtp_l24 ! "${impair[@]}" udpsink host="$addr_b" port=5004
 }
 
 run_recipe rtp.sh "$@"
