@@ -444,18 +444,17 @@ gst_ring_register_enum (GType * type, const gchar * name,
 }
 
 /* In class_init: the specs of the properties both elements have, ring-name,
- * ring and open-flags, at their ids in @properties; each element says in
- * the blurbs what it does with them. */
+ * ring and open-flags, at their ids (GST_RING_PROP_*) in @properties; each
+ * element says in the blurbs what it does with them. */
 void
-gst_ring_settings_specs (GParamSpec ** properties, guint name_id,
-    const gchar * name_blurb, guint ring_id, const gchar * ring_blurb,
-    guint flags_id, const gchar * flags_blurb)
+gst_ring_settings_specs (GParamSpec ** properties, const gchar * name_blurb,
+    const gchar * ring_blurb, const gchar * flags_blurb)
 {
-  properties[name_id] = g_param_spec_string ("ring-name", "Ring name",
+  properties[GST_RING_PROP_RING_NAME] = g_param_spec_string ("ring-name", "Ring name",
       name_blurb, NULL, GST_RING_PARAM_FIXED);
-  properties[ring_id] = g_param_spec_object ("ring", "Ring", ring_blurb,
+  properties[GST_RING_PROP_RING] = g_param_spec_object ("ring", "Ring", ring_blurb,
       RB_TYPE_RING, GST_RING_PARAM_FIXED);
-  properties[flags_id] = g_param_spec_flags ("open-flags", "Open flags",
+  properties[GST_RING_PROP_OPEN_FLAGS] = g_param_spec_flags ("open-flags", "Open flags",
       flags_blurb, RB_TYPE_RING_OPEN_FLAGS, RB_RING_OPEN_FLAGS_NONE,
       GST_RING_PARAM_FIXED);
 }

@@ -14,6 +14,20 @@
 
 G_BEGIN_DECLS
 
+/* The ids of the properties both elements have: the ring's (made by
+ * gst_ring_settings_specs()) and the stats' (gst_ring_stats_specs()).
+ * An element's own start at GST_RING_PROP_FIRST_OWN. */
+enum
+{
+  GST_RING_PROP_0,
+  GST_RING_PROP_RING_NAME,
+  GST_RING_PROP_RING,
+  GST_RING_PROP_OPEN_FLAGS,
+  GST_RING_PROP_STATS,
+  GST_RING_PROP_STATS_INTERVAL,
+  GST_RING_PROP_FIRST_OWN
+};
+
 typedef struct {
   /* properties, under the element's object lock */
   gchar *ring_name;
@@ -94,11 +108,8 @@ GType           gst_ring_register_enum      (GType * type,
     return gst_ring_register_enum (&type, name, values); \
   }
 void            gst_ring_settings_specs     (GParamSpec ** properties,
-                                             guint name_id,
                                              const gchar * name_blurb,
-                                             guint ring_id,
                                              const gchar * ring_blurb,
-                                             guint flags_id,
                                              const gchar * flags_blurb);
 
 RbRing         *gst_ring_settings_start     (GstRingSettings * s);

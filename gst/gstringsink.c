@@ -79,24 +79,19 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS_ANY);
 
+/* after the ones both elements have (gstringcommon.h) */
 enum
 {
-  PROP_0,
-  PROP_RING_NAME,
-  PROP_RING,
-  PROP_MODE,
+  PROP_MODE = GST_RING_PROP_FIRST_OWN,
   PROP_CAPACITY,
   PROP_BUFFER_TIME,
   PROP_PERMISSIONS,
   PROP_ON_PEER_LOSS,
-  PROP_OPEN_FLAGS,
   PROP_DROPPED_BUFFERS,
   PROP_DROPPED_BYTES,
   PROP_OVERWRITTEN_BYTES,
   PROP_PROVIDE_CLOCK,
-  PROP_STATS,
-  PROP_STATS_INTERVAL,
-  N_PROPERTIES
+  N_PROPERTIES,
 };
 
 #define DEFAULT_MODE GST_RING_SINK_MODE_BLOCK
@@ -489,11 +484,11 @@ ring_properties_init (void)
    * Since: 0.1
    */
   gst_ring_settings_specs (properties,
-      PROP_RING_NAME, "Name of the shared ring (/dev/shm/ringbridge-NAME): "
+      "Name of the shared ring (/dev/shm/ringbridge-NAME): "
       "attached if it exists, created from the caps if not",
-      PROP_RING, "An RbRing object to write into (in-process use); takes "
+      "An RbRing object to write into (in-process use); takes "
       "precedence over ring-name",
-      PROP_OPEN_FLAGS, "Accept an existing ring writable by others "
+      "Accept an existing ring writable by others "
       "(shared-write) or owned by another user (any-owner)");
 }
 
@@ -662,7 +657,7 @@ stats_properties_init (void)
    * It also holds the fields of #GstBaseSink's `stats`, which it replaces:
    * `average-rate`, `dropped` and `rendered`.
    */
-  gst_ring_stats_specs (properties, PROP_STATS, PROP_STATS_INTERVAL);
+  gst_ring_stats_specs (properties);
 }
 
 static void

@@ -89,24 +89,19 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS_ANY);
 
+/* after the ones both elements have (gstringcommon.h) */
 enum
 {
-  PROP_0,
-  PROP_RING_NAME,
-  PROP_RING,
-  PROP_IS_LIVE,
+  PROP_IS_LIVE = GST_RING_PROP_FIRST_OWN,
   PROP_BUFFER_FRAMES,
   PROP_TIMEOUT,
   PROP_ON_PEER_LOSS,
   PROP_PROVIDE_CLOCK,
-  PROP_OPEN_FLAGS,
-  PROP_STATS,
-  PROP_STATS_INTERVAL,
   PROP_ROLE,
   PROP_POLICY,
   PROP_TARGET_LATENCY,
   PROP_GAPS,
-  N_PROPERTIES
+  N_PROPERTIES,
 };
 
 #define DEFAULT_IS_LIVE FALSE
@@ -480,11 +475,11 @@ ring_properties_init (void)
    * Since: 0.1
    */
   gst_ring_settings_specs (properties,
-      PROP_RING_NAME, "Name of the shared ring (/dev/shm/ringbridge-NAME); "
+      "Name of the shared ring (/dev/shm/ringbridge-NAME); "
       "waited for if it does not exist yet",
-      PROP_RING, "An RbRing object to read from (in-process use); takes "
+      "An RbRing object to read from (in-process use); takes "
       "precedence over ring-name",
-      PROP_OPEN_FLAGS, "Accept a ring writable by others (shared-write) or "
+      "Accept a ring writable by others (shared-write) or "
       "owned by another user (any-owner)");
 }
 
@@ -570,14 +565,6 @@ peer_properties_init (void)
 
 }
 
-/* the ring's timing figures, read only, and as messages (gstringstats.c,
- * which documents them for both elements) */
-static void
-stats_properties_init (void)
-{
-  gst_ring_stats_specs (properties, PROP_STATS, PROP_STATS_INTERVAL);
-}
-
 /* role=reader: role, policy, target-latency, gaps (gstringsrcreader.c) */
 static void
 reader_properties_init (void)
@@ -618,7 +605,9 @@ gst_ring_src_class_init (GstRingSrcClass * klass)
   ring_properties_init ();
   stream_properties_init ();
   peer_properties_init ();
-  stats_properties_init ();
+  /* the ring's timing figures, read only, and as messages
+   * (gstringstats.c, which documents them for both elements) */
+  gst_ring_stats_specs (properties);
   reader_properties_init ();
   gst_ring_element_class_init (element_class, &element_info, properties,
       N_PROPERTIES);

@@ -101,10 +101,10 @@ gst_ring_stats_of (GstElement * element)
   return s;
 }
 
-/* In class_init: `stats` and `stats-interval` at their ids. */
+/* In class_init: `stats` and `stats-interval` at their ids
+ * (GST_RING_PROP_*). */
 void
-gst_ring_stats_specs (GParamSpec ** properties, guint stats_id,
-    guint interval_id)
+gst_ring_stats_specs (GParamSpec ** properties)
 {
   /* docs/gen-gst-elements.py gives both elements these two comments,
    * followed by an element's own GstRingSink:stats: (say) if it has one */
@@ -134,13 +134,13 @@ gst_ring_stats_specs (GParamSpec ** properties, guint stats_id,
    *
    * Since: 0.2
    */
-  properties[stats_id] = g_param_spec_boxed ("stats", "Statistics",
+  properties[GST_RING_PROP_STATS] = g_param_spec_boxed ("stats", "Statistics",
       "The ring's timing figures (a ringbridge-stats structure: "
       "producer-state, consumer-state, producer-locked, consumer-locked, "
       "locked; producer-rate, consumer-rate, drift-ppm, fill-frames, "
       "fill-time when known)", GST_TYPE_STRUCTURE,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[interval_id] = g_param_spec_uint ("stats-interval",
+  properties[GST_RING_PROP_STATS_INTERVAL] = g_param_spec_uint ("stats-interval",
       "Statistics interval", "Post the stats as a ringbridge-stats element "
       "message every this many milliseconds while PAUSED or PLAYING "
       "(0 = never)", 0, G_MAXUINT / 2, 0,
