@@ -32,10 +32,7 @@ rb_jack_rt_init (RbJackRt *rt, RbJackMode mode)
 void
 rb_jack_rt_reset_clock (RbJackRt *rt)
 {
-  rt->have_frame_time = false;
-  rt->last_frame_time = 0;
-  rt->frame_time_high = 0;
-  rt->frame_time = 0;
+  memset (&rt->frame_time, 0, sizeof rt->frame_time);
   /* the first cycle of a new run does not run dry (or fill up) after the
    * last one */
   rt->short_last = true;

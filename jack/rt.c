@@ -58,11 +58,11 @@ queued_frames (RbRing *ring)
 static uint64_t
 extend_frame_time (RbJackRt *rt, jack_nframes_t now)
 {
-  if (rt->have_frame_time && now < rt->last_frame_time)
-    rt->frame_time_high += (uint64_t) 1 << 32;
-  rt->have_frame_time = true;
-  rt->last_frame_time = now;
-  return rt->frame_time_high | now;
+  if (rt->frame_time.have && now < rt->frame_time.last)
+    rt->frame_time.high += (uint64_t) 1 << 32;
+  rt->frame_time.have = true;
+  rt->frame_time.last = now;
+  return rt->frame_time.high | now;
 }
 
 /* The cycle's start on CLOCK_MONOTONIC (JACK's clock plus the offset the
@@ -117,7 +117,7 @@ publish_cycle (RbJackRt *rt, const RbJackCycle *cycle)
    * pairs with the acquire fence in rb_jack_rt_read_cycle() */
   atomic_thread_fence (memory_order_release);
   /* relaxed: ordered by the fence above and the release store below */
-  atomic_store_explicit (&rt->cycle_frames, rt->frame_time,
+  atomic_store_explicit (&rt->cycle_frames, rt->frame_time.now,
       memory_order_relaxed);
   atomic_store_explicit (&rt->cycle_usecs, cycle->usecs,
       memory_order_relaxed);
@@ -296,7 +296,7 @@ write_cycle (RbJackRt *rt, RbRing *ring, const float *const *frames,
   int64_t t = cycle_time_ns (rt, cycle);
 
   if (put > 0 && t > 0)
-    rb_ring_set_clock_point (ring, pos, t, rt->frame_time);
+    rb_ring_set_clock_point (ring, pos, t, rt->frame_time.now);
   stamp_side (rt, ring, pos, cycle);
   return put;
 }
@@ -476,7 +476,7 @@ rb_jack_rt_cycle (RbJackRt *rt, float *const *buffers,
   if (resampling && !rt->was_resampling)
     rt->last_ring = NULL;
   if (cycle->valid)
-    rt->frame_time = extend_frame_time (rt, cycle->frames);
+    rt->frame_time.now = extend_frame_time (rt, cycle->frames);
   publish_cycle (rt, cycle);
   rt->was_resampling = resampling;
   if (tap != NULL && rt->mode == RB_JACK_PLAY) {
