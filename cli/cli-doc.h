@@ -78,3 +78,10 @@ typedef struct {
   "The ring named " I(name) " lives in " B("/dev/shm/ringbridge-") I(name) \
   ". A name is 1 to 200 letters, digits, " B("_") ", " B(".") " and " \
   B("-") ", starting with a letter, digit or " B("_") "."
+
+/* The end of every program's options table: --help, --version (which
+ * cli-common.c handles alike) and the terminator. */
+#define CLI_DOC_OPTIONS_END \
+  { 'h', "help", NULL, 0, "Print this help and exit." }, \
+  { 'V', "version", NULL, 0, "Print the version and exit." }, \
+  { 0, NULL, NULL, 0, NULL }

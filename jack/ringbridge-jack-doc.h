@@ -157,9 +157,7 @@ static const CliDocOption jack_doc_options[] = {
     "Report events: the peer process attaching and leaving, connections, "
     "latency changes, buffer size changes, freewheeling, and libjack's own "
     "messages." },
-  { 'h', "help", NULL, 0, "Print this help and exit." },
-  { 'V', "version", NULL, 0, "Print the version and exit." },
-  { 0, NULL, NULL, 0, NULL }
+  CLI_DOC_OPTIONS_END
 };
 
 static const CliDocItem jack_doc_behaviour[] = {

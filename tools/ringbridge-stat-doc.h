@@ -69,9 +69,7 @@ static const CliDocOption stat_doc_options[] = {
     "crashed leave them. Without " I("NAME") ", every stale ring on the "
     "machine. Prints each ring it removes; a named ring that is in use is "
     "kept, and said so." },
-  { 'h', "help", NULL, 0, "Print this help and exit." },
-  { 'V', "version", NULL, 0, "Print the version and exit." },
-  { 0, NULL, NULL, 0, NULL }
+  CLI_DOC_OPTIONS_END
 };
 
 static const CliDocItem stat_doc_fields[] = {
