@@ -89,6 +89,23 @@ typedef struct {
                                  * cancels */
 } GstRingElementInfo;
 
+/* The info of an element of @type whose members are named as both
+ * elements' are (settings, ring, clock, caps, cancellable), with its
+ * queue of events @events, its GstRingField table @field_table (N_PROPERTIES
+ * long) and its @field_set (or NULL). */
+#define GST_RING_ELEMENT_INFO(type, events, field_table, field_set_func) \
+  { \
+    .settings_offset = G_STRUCT_OFFSET (type, settings), \
+    .ring_offset = G_STRUCT_OFFSET (type, ring), \
+    .fields = (field_table), \
+    .n_fields = N_PROPERTIES, \
+    .field_set = (field_set_func), \
+    .clock_offset = G_STRUCT_OFFSET (type, clock), \
+    .caps_offset = G_STRUCT_OFFSET (type, caps), \
+    .events_offset = G_STRUCT_OFFSET (type, events), \
+    .cancellable_offset = G_STRUCT_OFFSET (type, cancellable), \
+  }
+
 void            gst_ring_element_class_init (GstElementClass * klass,
                                              const GstRingElementInfo * info,
                                              GParamSpec ** properties,

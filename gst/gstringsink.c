@@ -425,17 +425,8 @@ field_set (GstElement * element, guint prop_id)
   GST_OBJECT_UNLOCK (self);
 }
 
-static const GstRingElementInfo element_info = {
-  .settings_offset = G_STRUCT_OFFSET (GstRingSink, settings),
-  .ring_offset = G_STRUCT_OFFSET (GstRingSink, ring),
-  .fields = fields,
-  .n_fields = N_PROPERTIES,
-  .field_set = field_set,
-  .clock_offset = G_STRUCT_OFFSET (GstRingSink, clock),
-  .caps_offset = G_STRUCT_OFFSET (GstRingSink, caps),
-  .events_offset = G_STRUCT_OFFSET (GstRingSink, early_events),
-  .cancellable_offset = G_STRUCT_OFFSET (GstRingSink, cancellable),
-};
+static const GstRingElementInfo element_info =
+GST_RING_ELEMENT_INFO (GstRingSink, early_events, fields, field_set);
 
 /* the properties' defaults are their specs' (class_init) */
 static void

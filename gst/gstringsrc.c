@@ -418,17 +418,8 @@ field_set (GstElement * element, guint prop_id)
     gst_base_src_set_live (GST_BASE_SRC (self), live);
 }
 
-static const GstRingElementInfo element_info = {
-  .settings_offset = G_STRUCT_OFFSET (GstRingSrc, settings),
-  .ring_offset = G_STRUCT_OFFSET (GstRingSrc, ring),
-  .fields = fields,
-  .n_fields = N_PROPERTIES,
-  .field_set = field_set,
-  .clock_offset = G_STRUCT_OFFSET (GstRingSrc, clock),
-  .caps_offset = G_STRUCT_OFFSET (GstRingSrc, caps),
-  .events_offset = G_STRUCT_OFFSET (GstRingSrc, pending_events),
-  .cancellable_offset = G_STRUCT_OFFSET (GstRingSrc, cancellable),
-};
+static const GstRingElementInfo element_info =
+GST_RING_ELEMENT_INFO (GstRingSrc, pending_events, fields, field_set);
 
 /* the properties' defaults are their specs' (class_init); field_set()
  * makes the base class live or not and the clock flag follow them */
