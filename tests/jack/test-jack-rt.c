@@ -624,7 +624,7 @@ test_record_clock (void)
   cycle (&s, 64);
   assert_clock (ring, 128 * 4, (5000000 + 2 * 1333) *
       G_GINT64_CONSTANT (1000) + offset, G_GUINT64_CONSTANT (1) << 32 | 28);
-  g_assert_cmpuint (s.rt.frame_time_high, ==, G_GUINT64_CONSTANT (1) << 32);
+  g_assert_cmpuint (s.rt.frame_time.high, ==, G_GUINT64_CONSTANT (1) << 32);
 
   /* freewheeling: cycle times are no clock, nothing is recorded */
   atomic_store (&s.rt.freewheeling, true);
@@ -659,7 +659,7 @@ test_record_clock (void)
   fake.frames = 1000;
   rb_ring_skip (ring, 64 * 4);
   cycle (&s, 64);
-  g_assert_cmpuint (s.rt.frame_time_high, ==, 0);
+  g_assert_cmpuint (s.rt.frame_time.high, ==, 0);
   side_clear (&s);
 }
 
@@ -868,7 +868,7 @@ assert_coverage (Workload *w)
     silent += get (&w->play[k].rt.silent_frames);
     dropped += get (&w->rec[k].rt.dropped_frames);
     skipped += get (&w->play[k].rt.skipped_frames);
-    wrapped |= w->rec[k].rt.frame_time_high != 0;
+    wrapped |= w->rec[k].rt.frame_time.high != 0;
     if (w->rings[k] != NULL)
       g_assert_true (rb_ring_get_clock_point (w->rings[k], NULL, NULL,
               NULL));
