@@ -6,6 +6,7 @@
 #include "bench-common.h"
 #include "bench-json.h"
 #include "bench-stats.h"
+#include "bench-streams.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,16 @@ bench_run_parse (const GOptionEntry *entries, const char *summary,
   g_option_context_set_main_group (ctx, main_group);
   g_option_context_set_summary (ctx, summary);
   return bench_parse_options (ctx, argc, argv);
+}
+
+/* bench_run_parse(), then bench_run_check_options() on the common
+ * options: what both ring benchmarks' parse_options() begin with. */
+gboolean
+bench_run_parse_common (const GOptionEntry *entries, const char *summary,
+    guint64 *bytes, int *argc, char ***argv)
+{
+  return bench_run_parse (entries, summary, bytes, argc, argv) &&
+      bench_run_check_options (&bench_opt.reps, bytes, bench_opt.quick);
 }
 
 /* The defaults of --reps and --bytes (smaller with --quick), and the
@@ -85,6 +96,10 @@ bench_run_clear (struct bench_run *run)
 {
   g_free (run->rep_others);
   g_free (run->used);
+  g_free (run->used_all);
+  g_free (run->probe_ns[0]);
+  g_free (run->probe_ns[1]);
+  g_free (run->rep_class);
   bench_tput_clear (&run->tput);
   bench_machine_clear (&run->m);
 }
@@ -156,12 +171,119 @@ bench_run_rep_done (struct bench_run *run, int rep,
       *others > BENCH_DISTURBED_SHARE ? " (disturbed)" : "");
 }
 
-/* Picks the repetitions the medians use, then the throughput medians. */
+/* Picks the repetitions the medians use (with placement probes, not those
+ * whose class changed), then the throughput medians. */
 void
 bench_run_summarize (struct bench_run *run)
 {
-  run->n_used = bench_select_reps (run->rep_others, run->reps, run->used);
+  int n = bench_select_reps (run->rep_others, run->reps, run->used);
+
+  run->n_used = 0;
+  for (int i = 0; i < n; i++)
+    if (run->rep_class == NULL ||
+        run->rep_class[run->used[i]] != BENCH_CLASS_CHANGED)
+      run->used[run->n_used++] = run->used[i];
+  /* Every one changed placement: a median of them beats none (the
+   * placement report says so). */
+  if (run->n_used == 0)
+    run->n_used = bench_select_reps (run->rep_others, run->reps, run->used);
+  run->used_all = g_memdup2 (run->used, sizeof *run->used * (size_t) run->reps);
+  run->n_used_all = run->n_used;
   bench_tput_summarize (&run->tput, run);
+}
+
+/* Placement probes around every repetition from now on. */
+void
+bench_run_probe_init (struct bench_run *run)
+{
+  run->probe_ns[0] = g_new0 (double, run->reps);
+  run->probe_ns[1] = g_new0 (double, run->reps);
+  run->rep_class = g_new (int, run->reps);
+  for (int i = 0; i < run->reps; i++)
+    run->rep_class[i] = BENCH_CLASS_CHANGED;
+}
+
+/* The probe before (@after 0) or after (1) repetition @rep; after, its
+ * class. */
+void
+bench_run_probe (struct bench_run *run, int rep, int after)
+{
+  double *ns = run->probe_ns[after];
+
+  ns[rep] = bench_placement_probe ();
+  if (after)
+    run->rep_class[rep] = bench_placement_rep_class (run->probe_ns[0][rep],
+        ns[rep]);
+}
+
+/* Restricts the repetitions in use to those of class @cls (-1: all that
+ * bench_run_summarize() chose) and the throughput medians to them;
+ * returns how many there are. */
+int
+bench_run_use_class (struct bench_run *run, int cls)
+{
+  run->n_used = 0;
+  for (int i = 0; i < run->n_used_all; i++)
+    if (cls < 0 || run->rep_class[run->used_all[i]] == cls)
+      run->used[run->n_used++] = run->used_all[i];
+  if (run->n_used > 0)
+    bench_tput_summarize (&run->tput, run);
+  return run->n_used;
+}
+
+/* How many repetitions each class had, set aside ones included. */
+static void
+count_classes (const struct bench_run *run, int *count)
+{
+  memset (count, 0, sizeof *count * (BENCH_N_CLASSES + 1));
+  for (int i = 0; i < run->reps; i++)
+    count[run->rep_class[i]]++;
+}
+
+void
+bench_run_print_placement (const struct bench_run *run)
+{
+  int count[BENCH_N_CLASSES + 1];
+
+  count_classes (run, count);
+  g_print ("\nPlacement (atomic round trip between the two CPUs before and "
+      "after each\nrepetition; near < %.0f ns): %d near, %d far, %d set "
+      "aside (class changed).\n", BENCH_PLACEMENT_NEAR_NS,
+      count[BENCH_CLASS_NEAR], count[BENCH_CLASS_FAR],
+      count[BENCH_CLASS_CHANGED]);
+  if (count[BENCH_CLASS_CHANGED] == run->reps)
+    g_print ("Every repetition changed placement: the medians above use "
+        "them all.\n");
+  for (int i = 0; i < run->reps; i++)
+    g_print ("%s %d: %.0f/%.0f ns %s", i % 4 ? "," : i ? "\n  rep" : "  rep",
+        i + 1, run->probe_ns[0][i], run->probe_ns[1][i],
+        bench_class_names[run->rep_class[i]]);
+  g_print ("\n");
+}
+
+/* "placement":{"near_below_ns":..,"probe_before_ns":[..],
+ * "probe_after_ns":[..],"class":[..],"counts":{..}}, */
+void
+bench_run_placement_to_json (GString *json, const struct bench_run *run)
+{
+  int count[BENCH_N_CLASSES + 1];
+
+  count_classes (run, count);
+  g_string_append_printf (json, "\"placement\":{\"near_below_ns\":%.0f,",
+      BENCH_PLACEMENT_NEAR_NS);
+  bench_json_object_of_arrays (json, "probe_ns",
+      (const char *const[]) { "before", "after" },
+      (double *const[]) { run->probe_ns[0], run->probe_ns[1] }, 2,
+      (size_t) run->reps);
+  g_string_append (json, ",\"class\":[");
+  for (int i = 0; i < run->reps; i++)
+    g_string_append_printf (json, "%s\"%s\"", i ? "," : "",
+        bench_class_names[run->rep_class[i]]);
+  g_string_append (json, "],\"counts\":{");
+  for (int c = 0; c <= BENCH_N_CLASSES; c++)
+    g_string_append_printf (json, "%s\"%s\":%d", c ? "," : "",
+        bench_class_names[c], count[c]);
+  g_string_append (json, "}},");
 }
 
 /* The median of a per-repetition array over the repetitions in use. */
@@ -260,10 +382,30 @@ bench_run_json_begin (const struct bench_run *run, const char *program)
   return json;
 }
 
-/* "targets":[..],"runs":..,"mismatches":..,"verified":..} */
+/* bench_run_json_begin(), then "options":{"reps":..,"bytes":..,
+ * "<count_key>":..,"quick":..,"inject_error":..<more_options>}, and whether
+ * the optional peers were built: "jack":..,"boost":..,"portaudio":.., */
+GString *
+bench_run_json_start (const struct bench_run *run, const char *program,
+    uint64_t bytes, const char *count_key, int64_t count,
+    const char *more_options)
+{
+  GString *json = bench_run_json_begin (run, program);
+
+  g_string_append_printf (json, "\"options\":{\"reps\":%d,\"bytes\":%"
+      G_GUINT64_FORMAT ",\"%s\":%" G_GINT64_FORMAT ",\"quick\":%s,"
+      "\"inject_error\":%s%s},\"jack\":%s,\"boost\":%s,\"portaudio\":%s,",
+      bench_opt.reps, bytes, count_key, count,
+      bench_json_bool (bench_opt.quick), bench_json_bool (bench_opt.inject),
+      more_options, bench_json_bool (bench_have_jack),
+      bench_json_bool (bench_have_boost), bench_json_bool (bench_have_pa));
+  return json;
+}
+
+/* "targets":[..] */
 void
-bench_run_json_end (GString *json, const struct bench_run *run,
-    const struct bench_target *targets, int n, bool inject)
+bench_run_targets_to_json (GString *json, const struct bench_target *targets,
+    int n)
 {
   g_string_append (json, "\"targets\":[");
   for (int i = 0; i < n; i++) {
@@ -276,7 +418,16 @@ bench_run_json_end (GString *json, const struct bench_run *run,
     bench_json_string (json, t->detail);
     g_string_append_c (json, '}');
   }
-  g_string_append_printf (json, "],\"runs\":%u,\"mismatches\":%u,"
+  g_string_append_c (json, ']');
+}
+
+/* "targets":[..],"runs":..,"mismatches":..,"verified":..} */
+void
+bench_run_json_end (GString *json, const struct bench_run *run,
+    const struct bench_target *targets, int n, bool inject)
+{
+  bench_run_targets_to_json (json, targets, n);
+  g_string_append_printf (json, ",\"runs\":%u,\"mismatches\":%u,"
       "\"verified\":%s}", run->tally.runs, run->tally.mismatches,
       bench_json_bool (run->tally.mismatches == 0 && !inject));
 }

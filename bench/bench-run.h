@@ -9,6 +9,7 @@
 #pragma once
 
 #include "bench-machine.h"
+#include "bench-placement.h"
 #include "bench-tput.h"
 
 #include <glib.h>
@@ -42,6 +43,12 @@ struct bench_run {
   double *rep_others;           /* others' CPU share, per repetition */
   int *used;                    /* the repetitions the medians use */
   int n_used;
+  /* Placement probes before [0] and after [1] each repetition, ns, and its
+   * class (bench-placement.h); NULL unless bench_run_probe_init() ran. */
+  double *probe_ns[2];
+  int *rep_class;
+  int *used_all;                /* used, before bench_run_use_class() */
+  int n_used_all;
   struct bench_tally tally;
   /* CPU seconds of the benchmark's other processes, or NULL */
   double (*extra_self_s) (void);
@@ -69,6 +76,9 @@ gboolean bench_run_parse_bytes (const gchar *name, const gchar *value,
 
 gboolean bench_run_parse (const GOptionEntry *entries, const char *summary,
     guint64 *bytes, int *argc, char ***argv);
+
+gboolean bench_run_parse_common (const GOptionEntry *entries,
+    const char *summary, guint64 *bytes, int *argc, char ***argv);
 
 gboolean bench_run_check_options (gint *reps, guint64 *bytes,
     gboolean quick);
@@ -102,6 +112,19 @@ void bench_run_rep_done (struct bench_run *run, int rep,
 
 void bench_run_summarize (struct bench_run *run);
 
+void bench_run_probe_init (struct bench_run *run);
+
+void bench_run_probe (struct bench_run *run, int rep, int after);
+
+int bench_run_use_class (struct bench_run *run, int cls);
+
+void bench_run_print_placement (const struct bench_run *run);
+
+void bench_run_placement_to_json (GString *json, const struct bench_run *run);
+
+void bench_run_targets_to_json (GString *json,
+    const struct bench_target *targets, int n);
+
 double bench_run_rep_median (const struct bench_run *run,
     const double *per_rep);
 
@@ -120,6 +143,10 @@ void bench_run_print_footer (const struct bench_run *run, bool inject);
 
 GString *bench_run_json_begin (const struct bench_run *run,
     const char *program);
+
+GString *bench_run_json_start (const struct bench_run *run,
+    const char *program, uint64_t bytes, const char *count_key,
+    int64_t count, const char *more_options);
 
 void bench_run_json_end (GString *json, const struct bench_run *run,
     const struct bench_target *targets, int n, bool inject);

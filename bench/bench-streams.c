@@ -3,6 +3,7 @@
 
 #include "bench-streams.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static inline __attribute__ ((always_inline)) void
@@ -30,35 +31,80 @@ consume_with (bench_xfer_fn read, void *obj, size_t chunk, uint64_t n,
   return g.bad;
 }
 
-void
-bench_rb_produce (RbRing *rb, size_t chunk, uint64_t n, uint64_t seed,
-    uint8_t *src)
-{
-  produce_with (bench_rb_write, rb, chunk, n, seed, src);
-}
+/* The producer and consumer of one peer (BENCH_PEER_LOOPS_DECLARE):
+ * produce_with() and consume_with() with its transfer functions, so each
+ * peer's loop calls its own directly. */
+#define PEER_LOOPS(prefix, type, write, read) \
+  void \
+  prefix##_produce (type obj, size_t chunk, uint64_t n, uint64_t seed, \
+      uint8_t *src) \
+  { \
+    produce_with (write, obj, chunk, n, seed, src); \
+  } \
+  uint64_t \
+  prefix##_consume (type obj, size_t chunk, uint64_t n, uint64_t seed, \
+      uint64_t inject_at, uint8_t *dst) \
+  { \
+    return consume_with (read, obj, chunk, n, seed, inject_at, dst); \
+  }
 
-uint64_t
-bench_rb_consume (RbRing *rb, size_t chunk, uint64_t n, uint64_t seed,
-    uint64_t inject_at, uint8_t *dst)
-{
-  return consume_with (bench_rb_read, rb, chunk, n, seed, inject_at, dst);
-}
-
+PEER_LOOPS (bench_rb, RbRing *, bench_rb_write, bench_rb_read)
 #ifdef HAVE_JACK
 /* jack_ringbuffer holds size - 1 bytes, so a chunk as large as the ring
  * goes through in pieces, like every other partial transfer here. */
+PEER_LOOPS (bench_jack, jack_ringbuffer_t *, bench_jack_write,
+    bench_jack_read)
+#endif
+#ifdef HAVE_BOOST
+PEER_LOOPS (bench_boost, bench_boost *, bench_boost_push, bench_boost_pop)
+#endif
+#ifdef HAVE_PORTAUDIO
+PEER_LOOPS (bench_pa, PaUtilRingBuffer *, bench_pa_write, bench_pa_read)
+#endif
+
+#ifdef HAVE_JACK
+const bool bench_have_jack = true;
+#else
+const bool bench_have_jack = false;
+#endif
+#ifdef HAVE_BOOST
+const bool bench_have_boost = true;
+#else
+const bool bench_have_boost = false;
+#endif
+#ifdef HAVE_PORTAUDIO
+const bool bench_have_pa = true;
+#else
+const bool bench_have_pa = false;
+#endif
+
 void
-bench_jack_produce (jack_ringbuffer_t *jrb, size_t chunk, uint64_t n,
-    uint64_t seed, uint8_t *src)
+bench_print_peers_header (const char *jack_note)
 {
-  produce_with (bench_jack_write, jrb, chunk, n, seed, src);
+  if (!bench_have_jack)
+    g_print ("jack peer missing: built without JACK (libjack not found)\n");
+  else
+    g_print ("%s\n", jack_note);
+  if (!bench_have_boost)
+    g_print ("boost peer missing: built without a C++ compiler or boost's "
+        "headers\n");
+  if (!bench_have_pa)
+    g_print ("portaudio peer missing: built without the static "
+        "libportaudio.a\n");
+  if (bench_opt.inject)
+    g_print ("--inject-error: every measured run gets one corrupted word\n");
 }
 
-uint64_t
-bench_jack_consume (jack_ringbuffer_t *jrb, size_t chunk, uint64_t n,
-    uint64_t seed, uint64_t inject_at, uint8_t *dst)
+#ifdef HAVE_PORTAUDIO
+void
+bench_pa_init (PaUtilRingBuffer *rbuf, uint8_t *buf, size_t capacity)
 {
-  return consume_with (bench_jack_read, jrb, chunk, n, seed, inject_at, dst);
+  if (PaUtil_InitializeRingBuffer (rbuf, 1, (ring_buffer_size_t) capacity,
+          buf) != 0) {
+    g_printerr ("error: PaUtil_InitializeRingBuffer (%zu) failed\n",
+        capacity);
+    exit (EXIT_SETUP);
+  }
 }
 #endif
 

@@ -4,8 +4,9 @@
 /* The throughput loops of the two ring benchmarks (ringbridge-bench and
  * ringbridge-bench-xproc): the producer fills a chunk with bench_fill() and
  * pushes it through its peer, the consumer pulls it out and checks it with
- * bench_verify(). Peers: RbRing, jack_ringbuffer (with HAVE_JACK) and the
- * cross-core limit (one atomic flag per slot). */
+ * bench_verify(). Peers: RbRing, jack_ringbuffer (with HAVE_JACK), boost's
+ * spsc_queue (HAVE_BOOST), PortAudio's PaUtilRingBuffer (HAVE_PORTAUDIO)
+ * and the cross-core limit (one atomic flag per slot). */
 
 #pragma once
 
@@ -17,8 +18,15 @@
 #ifdef HAVE_JACK
 #include <jack/ringbuffer.h>
 #endif
+#ifdef HAVE_BOOST
+#include "peer-boost.h"
+#endif
+#ifdef HAVE_PORTAUDIO
+#include "peer-pa.h"
+#endif
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 /* One step of a transfer through a peer: moves up to @len bytes between
  * @buf and @obj and returns how many. */
@@ -81,16 +89,59 @@ struct bench_limit {
  * (UINT64_MAX: none) before its check and returns the OR of every
  * difference seen: nonzero if other data arrived than was sent. */
 
-void bench_rb_produce (RbRing *rb, size_t chunk, uint64_t n, uint64_t seed,
-    uint8_t *src);
-uint64_t bench_rb_consume (RbRing *rb, size_t chunk, uint64_t n,
-    uint64_t seed, uint64_t inject_at, uint8_t *dst);
+/* The producer and consumer of one peer, named PREFIX_produce and
+ * PREFIX_consume, over its object of type TYPE. */
+#define BENCH_PEER_LOOPS_DECLARE(prefix, type) \
+  void prefix##_produce (type obj, size_t chunk, uint64_t n, uint64_t seed, \
+      uint8_t *src); \
+  uint64_t prefix##_consume (type obj, size_t chunk, uint64_t n, \
+      uint64_t seed, uint64_t inject_at, uint8_t *dst)
 
+BENCH_PEER_LOOPS_DECLARE (bench_rb, RbRing *);
 #ifdef HAVE_JACK
-void bench_jack_produce (jack_ringbuffer_t *jrb, size_t chunk, uint64_t n,
-    uint64_t seed, uint8_t *src);
-uint64_t bench_jack_consume (jack_ringbuffer_t *jrb, size_t chunk,
-    uint64_t n, uint64_t seed, uint64_t inject_at, uint8_t *dst);
+BENCH_PEER_LOOPS_DECLARE (bench_jack, jack_ringbuffer_t *);
+#endif
+#ifdef HAVE_BOOST
+BENCH_PEER_LOOPS_DECLARE (bench_boost, bench_boost *);
+#endif
+#ifdef HAVE_PORTAUDIO
+BENCH_PEER_LOOPS_DECLARE (bench_pa, PaUtilRingBuffer *);
+#endif
+BENCH_PEER_LOOPS_DECLARE (bench_limit, struct bench_limit *);
+
+/* The tput spec's missing_peers (bench-tput.h) for the optional peers. */
+#ifdef HAVE_JACK
+#define BENCH_MISSING_JACK_(jack) 0u
+#else
+#define BENCH_MISSING_JACK_(jack) (1u << (jack))
+#endif
+#ifdef HAVE_BOOST
+#define BENCH_MISSING_BOOST_(boost) 0u
+#else
+#define BENCH_MISSING_BOOST_(boost) (1u << (boost))
+#endif
+#ifdef HAVE_PORTAUDIO
+#define BENCH_MISSING_PA_(pa) 0u
+#else
+#define BENCH_MISSING_PA_(pa) (1u << (pa))
+#endif
+#define BENCH_MISSING_PEERS(jack, boost, pa) \
+  (BENCH_MISSING_JACK_ (jack) | BENCH_MISSING_BOOST_ (boost) | \
+   BENCH_MISSING_PA_ (pa))
+
+/* Whether the optional peers were built (HAVE_JACK, HAVE_BOOST,
+ * HAVE_PORTAUDIO), and the header lines that say which are missing, with
+ * @jack_note (how jack's buffer is placed) when it is not, and whether
+ * --inject-error is on. */
+extern const bool bench_have_jack;
+extern const bool bench_have_boost;
+extern const bool bench_have_pa;
+
+void bench_print_peers_header (const char *jack_note);
+
+#ifdef HAVE_PORTAUDIO
+/* @rbuf over @buf (@capacity bytes, 1-byte elements); exits on failure. */
+void bench_pa_init (PaUtilRingBuffer *rbuf, uint8_t *buf, size_t capacity);
 #endif
 
 void bench_limit_produce (struct bench_limit *l, size_t chunk, uint64_t n,

@@ -50,6 +50,12 @@ bench_tput_clear (struct bench_tput *t)
   }
 }
 
+bool
+bench_tput_peer_missing (const struct bench_tput_spec *spec, int peer)
+{
+  return (spec->missing_peers & BENCH_PEER (peer)) != 0;
+}
+
 /* The peers that were built, in their order. */
 static int
 active_peers (const struct bench_tput *t, int *active)
@@ -57,7 +63,7 @@ active_peers (const struct bench_tput *t, int *active)
   int n = 0;
 
   for (int i = 0; i < t->spec->n_peers; i++)
-    if (i != t->spec->missing_peer)
+    if (!bench_tput_peer_missing (t->spec, i))
       active[n++] = i;
   return n;
 }
@@ -115,6 +121,22 @@ bench_tput_run_rep (struct bench_run *run, int rep, bool inject,
   }
 }
 
+/* Peer 0 over the fastest built peer of ratio @r's mask in repetition
+ * @rep; NaN if none of them was built. */
+static double
+rep_ratio (const struct bench_tput_spec *spec,
+    const struct bench_tput_case *tc, int r, int rep)
+{
+  double best = NAN;
+
+  for (int i = 1; i < spec->n_peers; i++)
+    if ((spec->ratio_den[r] & BENCH_PEER (i)) != 0 &&
+        !bench_tput_peer_missing (spec, i) &&
+        !(tc->gbps[i][rep] <= best))
+      best = tc->gbps[i][rep];
+  return tc->gbps[0][rep] / best;
+}
+
 /* Ratios within one repetition first (its peers ran back to back on the
  * same vCPU placement), then medians over the repetitions @run uses. */
 void
@@ -127,10 +149,9 @@ bench_tput_summarize (struct bench_tput *t, const struct bench_run *run)
 
     for (int rep = 0; rep < t->reps; rep++)
       for (int r = 0; r < spec->n_ratios; r++)
-        tc->ratio[r][rep] = spec->ratio_den[r] == spec->missing_peer ? NAN :
-            tc->gbps[0][rep] / tc->gbps[spec->ratio_den[r]][rep];
+        tc->ratio[r][rep] = rep_ratio (spec, tc, r, rep);
     for (int i = 0; i < spec->n_peers; i++)
-      tc->median_gbps[i] = i == spec->missing_peer ? NAN :
+      tc->median_gbps[i] = bench_tput_peer_missing (spec, i) ? NAN :
           bench_run_rep_median (run, tc->gbps[i]);
     for (int r = 0; r < spec->n_ratios; r++)
       tc->median_ratio[r] = bench_run_rep_median (run, tc->ratio[r]);
@@ -147,10 +168,10 @@ bench_tput_check_target (const struct bench_tput *t,
   double worst = INFINITY;
   const struct bench_tput_case *worst_case = NULL;
 
-  if (t->spec->ratio_den[r] == t->spec->missing_peer) {
+  if ((t->spec->ratio_den[r] & ~t->spec->missing_peers) == 0) {
     target->state = BENCH_TARGET_NOT_MEASURED;
-    g_snprintf (target->detail, sizeof target->detail, "the %s peer is not "
-        "built", t->spec->peer_names[t->spec->missing_peer]);
+    g_snprintf (target->detail, sizeof target->detail, "%s: the peer is not "
+        "built", t->spec->ratio_names[r]);
     return;
   }
   for (size_t c = 0; c < BENCH_N_CASES; c++) {
@@ -226,7 +247,7 @@ bench_tput_to_json (GString *json, const struct bench_tput *t)
     double *gbps[BENCH_MAX_PEERS];
 
     for (int i = 0; i < spec->n_peers; i++)
-      gbps[i] = i == spec->missing_peer ? NULL : tc->gbps[i];
+      gbps[i] = bench_tput_peer_missing (spec, i) ? NULL : tc->gbps[i];
     g_string_append_printf (json, "%s{\"capacity\":%zu,\"chunk\":%zu,"
         "\"bytes\":%" G_GUINT64_FORMAT ",", c ? "," : "", tc->capacity,
         tc->chunk, tc->n_chunks * tc->chunk);

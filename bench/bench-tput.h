@@ -20,8 +20,10 @@
 #define BENCH_MAX_CHUNK (64 * 1024)
 /* Chunks below this size move proportionally fewer bytes (see --bytes). */
 #define BENCH_FULL_AMOUNT_CHUNK 64
-#define BENCH_MAX_PEERS 4
-#define BENCH_MAX_RATIOS (BENCH_MAX_PEERS - 1)
+#define BENCH_MAX_PEERS 6
+#define BENCH_MAX_RATIOS 8
+
+#define BENCH_PEER(i) (1u << (i))
 
 struct bench_run;
 struct bench_target;
@@ -30,16 +32,18 @@ extern const size_t bench_capacities[BENCH_N_CAPACITIES];
 extern const size_t bench_chunks[BENCH_N_CHUNKS];
 
 /* The peers of one benchmark. Peer 0 is RbRing; ratio r is peer 0 over
- * peer ratio_den[r]. */
+ * the fastest (in that repetition) of the built peers in the mask
+ * ratio_den[r] (bit i: peer i), so one ratio can compare with "the better
+ * of two" peers. */
 struct bench_tput_spec {
   int n_peers;
   const char *const *peer_names;        /* JSON keys */
   const char *const *peer_labels;       /* table columns */
   int n_ratios;
-  const int *ratio_den;
+  const unsigned *ratio_den;
   const char *const *ratio_names;
   const char *const *ratio_labels;
-  int missing_peer;             /* a peer not built (its figures NaN), or -1 */
+  unsigned missing_peers;       /* peers not built (figures NaN), bit i: peer i */
 };
 
 struct bench_tput_case {
@@ -64,6 +68,8 @@ void bench_tput_init (struct bench_tput *t, const struct bench_tput_spec *spec,
 void bench_tput_clear (struct bench_tput *t);
 
 void bench_tput_summarize (struct bench_tput *t, const struct bench_run *run);
+
+bool bench_tput_peer_missing (const struct bench_tput_spec *spec, int peer);
 
 void bench_tput_check_target (const struct bench_tput *t,
     struct bench_target *target, int r, size_t min_chunk, size_t max_chunk,

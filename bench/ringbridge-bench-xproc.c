@@ -11,7 +11,12 @@
  *           opened in the child (rb_ring_open, role consumer), then
  *           unlinked; non-blocking rb_ring_write/rb_ring_read, spinning
  *   jack    JACK's jack_ringbuffer placed in a MAP_SHARED|MAP_ANONYMOUS
- *           mapping made before the fork (see jack_peer_init())
+ *           mapping made before the fork (ringbridge-bench-xpeers.c)
+ *   boost   boost's spsc_queue<char>, the compile-time sized kind (its
+ *           buffer inside the object), constructed with placement new in
+ *           the same kind of shared mapping (peer-boost.cc)
+ *   pa      PortAudio's PaUtilRingBuffer, struct and buffer in the same
+ *           kind of shared mapping
  *   limit   the cross-core limit: slots of chunk size and one atomic flag
  *           per slot, in the same kind of shared mapping
  * Wake-up latency: the child blocks, the producer sends an 8-byte
@@ -32,14 +37,12 @@
 #include "bench-stats.h"
 #include "bench-streams.h"
 #include "bench-tput.h"
+#include "ringbridge-bench-xpeers.h"
 
 #include <ringbridge/ringbridge.h>
 
 #ifdef HAVE_JACK
 #include <jack/ringbuffer.h>
-#define JACK_BUILT 1
-#else
-#define JACK_BUILT 0
 #endif
 
 #include <errno.h>
@@ -53,7 +56,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -67,32 +69,46 @@
 enum peer {
   PEER_RB,
   PEER_JACK,
+  PEER_BOOST,
+  PEER_PA,
   PEER_LIMIT,
   N_PEERS
 };
 
-static const char *const peer_names[N_PEERS] = { "rbring", "jack", "limit" };
+static const char *const peer_names[N_PEERS] = {
+  "rbring", "jack", "boost", "portaudio", "limit"
+};
 
 enum ratio {
   RATIO_JACK,
+  RATIO_BOOST,
+  RATIO_PA,
+  RATIO_RINGS,                  /* the fastest of jack, boost, PortAudio */
   RATIO_LIMIT,
   N_RATIOS
 };
 
-static const int ratio_den[N_RATIOS] = { PEER_JACK, PEER_LIMIT };
+static const unsigned ratio_den[N_RATIOS] = {
+  BENCH_PEER (PEER_JACK), BENCH_PEER (PEER_BOOST), BENCH_PEER (PEER_PA),
+  BENCH_PEER (PEER_JACK) | BENCH_PEER (PEER_BOOST) | BENCH_PEER (PEER_PA),
+  BENCH_PEER (PEER_LIMIT)
+};
 static const char *const ratio_names[N_RATIOS] = {
-  "rbring/jack", "rbring/limit"
+  "rbring/jack", "rbring/boost", "rbring/portaudio", "rbring/best_ring",
+  "rbring/limit"
 };
 
 static const struct bench_tput_spec tput_spec = {
   .n_peers = N_PEERS,
   .peer_names = peer_names,
-  .peer_labels = (const char *const[]) { "RbRing", "jack", "limit" },
+  .peer_labels = (const char *const[]) { "RbRing", "jack", "boost", "PA",
+      "limit" },
   .n_ratios = N_RATIOS,
   .ratio_den = ratio_den,
   .ratio_names = ratio_names,
-  .ratio_labels = (const char *const[]) { "rb/jack", "rb/limit" },
-  .missing_peer = JACK_BUILT ? -1 : PEER_JACK,
+  .ratio_labels = (const char *const[]) { "rb/jack", "rb/boost", "rb/PA",
+      "rb/ring", "rb/limit" },
+  .missing_peers = BENCH_MISSING_PEERS (PEER_JACK, PEER_BOOST, PEER_PA),
 };
 
 enum lat_peer {
@@ -136,8 +152,6 @@ static const GOptionEntry entries[] = {
   G_OPTION_ENTRY_NULL
 };
 
-static const gboolean have_jack = JACK_BUILT;
-
 /* The consumer process, seen from the producer (0 inside the child). */
 static pid_t child_pid = 0;
 
@@ -150,22 +164,6 @@ pin_process (int which)
 
   /* Single-threaded processes: pinning the thread pins the process. */
   bench_pin_self (which, who);
-}
-
-/* Memory both processes see at the same address: mapped before the fork. */
-static void *
-alloc_shared (size_t size)
-{
-  void *p = mmap (NULL, (size + 4095) & ~(size_t) 4095,
-      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-  if (p == MAP_FAILED) {
-    g_printerr ("error: cannot map %zu shared bytes: %s\n", size,
-        g_strerror (errno));
-    exit (EXIT_SETUP);
-  }
-  memset (p, 0, size);
-  return p;
 }
 
 static long
@@ -184,15 +182,6 @@ enum command {
   CMD_STREAM,                   /* consume one throughput run */
   CMD_WAKE,                     /* one wake-up latency run */
   CMD_QUIT,
-};
-
-/* One capacity's shared peers. */
-struct xpeers {
-  size_t capacity;
-#ifdef HAVE_JACK
-  jack_ringbuffer_t *jack;      /* struct and buffer in a shared mapping */
-#endif
-  struct bench_limit limit;      /* its data and flags in shared mappings */
 };
 
 /* The control block, in a shared mapping. The producer fills in a command
@@ -282,42 +271,6 @@ wait_done (uint32_t seq)
   }
 }
 
-
-/* --- jack_ringbuffer in shared memory ----------------------------------- */
-
-#ifdef HAVE_JACK
-/* jack_ringbuffer_create() mallocs the struct and its buffer, which a
- * forked process sees only as its own copy. Its read and write functions
- * touch nothing but the struct's fields and buf, so a struct and a buffer
- * placed in a MAP_SHARED mapping made before fork() work across the two
- * processes: both see them at the same address. The fields are copied from
- * a ringbuffer jack_ringbuffer_create() made with the same size (so they
- * follow whatever rounding this libjack does), then that one is freed. The
- * buffer is page-aligned, as RbRing's data is (see jack_peer_init() in
- * ringbridge-bench.c on what malloc's placement costs). */
-static jack_ringbuffer_t *
-jack_peer_init (size_t capacity)
-{
-  jack_ringbuffer_t *model = jack_ringbuffer_create (capacity);
-  jack_ringbuffer_t *jrb;
-  uint8_t *mem;
-
-  if (model == NULL) {
-    g_printerr ("error: jack_ringbuffer_create (%zu) failed\n", capacity);
-    exit (EXIT_SETUP);
-  }
-  mem = alloc_shared (4096 + model->size);
-  jrb = (jack_ringbuffer_t *) (void *) mem;
-  jrb->buf = (char *) mem + 4096;
-  jrb->write_ptr = 0;
-  jrb->read_ptr = 0;
-  jrb->size = model->size;
-  jrb->size_mask = model->size_mask;
-  jrb->mlocked = 0;
-  jack_ringbuffer_free (model);
-  return jrb;
-}
-#endif
 
 /* --- wake-up latency ----------------------------------------------------- */
 
@@ -434,6 +387,16 @@ child_stream (RbRing *const *rings, uint8_t *dst)
 #ifdef HAVE_JACK
     case PEER_JACK:
       return bench_jack_consume (p->jack, ctl->chunk, ctl->n, ctl->seed,
+          ctl->inject_at, dst);
+#endif
+#ifdef HAVE_BOOST
+    case PEER_BOOST:
+      return bench_boost_consume (p->boost, ctl->chunk, ctl->n, ctl->seed,
+          ctl->inject_at, dst);
+#endif
+#ifdef HAVE_PORTAUDIO
+    case PEER_PA:
+      return bench_pa_consume (p->pa, ctl->chunk, ctl->n, ctl->seed,
           ctl->inject_at, dst);
 #endif
     case PEER_LIMIT:
@@ -561,6 +524,16 @@ run_stream (int cap_index, enum peer peer, size_t chunk, uint64_t n,
       bench_jack_produce (p->jack, chunk, n, seed, src);
       break;
 #endif
+#ifdef HAVE_BOOST
+    case PEER_BOOST:
+      bench_boost_produce (p->boost, chunk, n, seed, src);
+      break;
+#endif
+#ifdef HAVE_PORTAUDIO
+    case PEER_PA:
+      bench_pa_produce (p->pa, chunk, n, seed, src);
+      break;
+#endif
     case PEER_LIMIT:
       bench_limit_produce (&p->limit, chunk, n, seed, src);
       break;
@@ -611,7 +584,7 @@ struct lat_result {
   double med_ratio_p99[N_LAT_RATIOS];
 };
 
-#define N_TARGETS 2
+#define N_TARGETS 3
 
 struct results {
   struct bench_run run;
@@ -705,6 +678,9 @@ results_summarize (struct results *res)
       BENCH_TARGET_NOT_MET;
   g_snprintf (t[1].detail, sizeof t[1].detail, "%.2fx (median)",
       lat->med_ratio[LAT_RATIO_RB]);
+  t[2].name = "RbRing >= every ring peer at every size (xproc)";
+  bench_tput_check_target (&res->run.tput, &t[2], RATIO_RINGS, 0, SIZE_MAX,
+      1.0);
 }
 
 /* The consumer process's CPU seconds, from /proc/PID/stat (getrusage()
@@ -733,13 +709,8 @@ static void
 print_header (const struct results *res)
 {
   bench_run_print_header (&res->run, "ringbridge-bench-xproc");
-  if (!have_jack)
-    g_print ("jack peer missing: built without JACK (libjack not found)\n");
-  else
-    g_print ("jack_ringbuffer: struct and page-aligned buffer in a shared "
-        "mapping made before fork()\n");
-  if (bench_opt.inject)
-    g_print ("--inject-error: every measured run gets one corrupted word\n");
+  bench_print_peers_header ("jack_ringbuffer: struct and page-aligned "
+      "buffer in a shared mapping made before fork()");
 }
 
 static void
@@ -795,14 +766,9 @@ lat_to_json (GString *json, const struct lat_result *lat)
 static GString *
 results_to_json (const struct results *res)
 {
-  GString *json = bench_run_json_begin (&res->run, "ringbridge-bench-xproc");
+  GString *json = bench_run_json_start (&res->run, "ringbridge-bench-xproc",
+      opt_bytes, "samples", opt_samples, "");
 
-  g_string_append_printf (json, "\"options\":{\"reps\":%d,\"bytes\":%"
-      G_GUINT64_FORMAT ",\"samples\":%" G_GINT64_FORMAT ",\"quick\":%s,"
-      "\"inject_error\":%s},\"jack\":%s,", bench_opt.reps, opt_bytes,
-      opt_samples,
-      bench_json_bool (bench_opt.quick), bench_json_bool (bench_opt.inject),
-      bench_json_bool (have_jack));
   bench_tput_to_json (json, &res->run.tput);
   lat_to_json (json, &res->lat);
   bench_run_json_end (json, &res->run, res->targets, N_TARGETS,
@@ -893,23 +859,15 @@ setup (void)
   pid_t pid;
   uint32_t seq;
 
-  ctl = alloc_shared (sizeof *ctl);
-  ctl->sent = alloc_shared (sizeof (uint64_t) * (size_t) opt_samples + 800);
-  ctl->lat_ns = alloc_shared (sizeof (uint64_t) * (size_t) opt_samples + 800);
+  ctl = bench_alloc_shared (sizeof *ctl);
+  ctl->sent = bench_alloc_shared (sizeof (uint64_t) * (size_t) opt_samples + 800);
+  ctl->lat_ns = bench_alloc_shared (sizeof (uint64_t) * (size_t) opt_samples + 800);
   if (pipe (ctl->pipe_fd) != 0) {
     g_printerr ("error: pipe: %s\n", g_strerror (errno));
     exit (EXIT_SETUP);
   }
-  for (size_t i = 0; i < BENCH_N_CAPACITIES; i++) {
-    xpeers[i].capacity = bench_capacities[i];
-#ifdef HAVE_JACK
-    xpeers[i].jack = jack_peer_init (bench_capacities[i]);
-#endif
-    xpeers[i].limit.capacity = bench_capacities[i];
-    xpeers[i].limit.data = alloc_shared (bench_capacities[i]);
-    xpeers[i].limit.flags = alloc_shared (bench_capacities[i] /
-        bench_chunks[0]);
-  }
+  for (size_t i = 0; i < BENCH_N_CAPACITIES; i++)
+    bench_xpeers_init (&xpeers[i], bench_capacities[i]);
 
   /* Fork before any ring exists, so that the child attaches to the rings
    * as an unrelated process would (its own registration and all). */
@@ -965,14 +923,14 @@ parse_options (int *argc, char ***argv)
 {
   static const char summary[] =
       "Streams verified data from this process to a forked one through a "
-      "named RbRing,\njack_ringbuffer in shared memory and a one-flag-per-"
-      "slot buffer (the cross-core\nlimit), and measures how fast a blocked "
-      "consumer process wakes up: RbRing's\nwait against a bare futex and a "
-      "pipe. Prints a table and, as the last line,\none JSON object. Exits 1 "
-      "if any data did not arrive intact.";
+      "named RbRing,\njack_ringbuffer, boost's spsc_queue and PortAudio's "
+      "PaUtilRingBuffer in shared\nmemory and a one-flag-per-slot buffer "
+      "(the cross-core limit), and measures how\nfast a blocked consumer "
+      "process wakes up: RbRing's wait against a bare futex\nand a pipe. "
+      "Prints a table and, as the last line, one JSON object. Exits 1\nif "
+      "any data did not arrive intact.";
 
-  return bench_run_parse (entries, summary, &opt_bytes, argc, argv) &&
-      bench_run_check_options (&bench_opt.reps, &opt_bytes, bench_opt.quick) &&
+  return bench_run_parse_common (entries, summary, &opt_bytes, argc, argv) &&
       bench_check_count (&opt_samples, "samples", bench_opt.quick, 2000, 20000,
       100, 10000000, "100 to 10^7");
 }

@@ -7,6 +7,10 @@
  * Peers of a throughput case (one ring capacity, one chunk size):
  *   rbring  RbRing through the public API (rb_ring_write/rb_ring_read)
  *   jack    JACK's jack_ringbuffer (libjack), created with the same size
+ *   boost   boost::lockfree::spsc_queue<char> of the same size, bulk push
+ *           and pop through a C shim (peer-boost.cc)
+ *   pa      PortAudio's PaUtilRingBuffer of 1-byte elements (the static
+ *           libportaudio.a, peer-pa.h)
  *   limit   the cross-core limit: slots of chunk size in a buffer of the
  *           ring's size, one atomic flag per slot and nothing else
  *   memcpy  one thread copying the same chunks through a buffer of the
@@ -21,93 +25,84 @@
  * the two vCPUs, so the program reports medians of per-repetition ratios:
  * the peers of one repetition run back to back, in rotated order, on the
  * same placement. The streams, the throughput table, the repetitions and
- * the report are shared with ringbridge-bench-xproc (bench-*.c). */
+ * the report are shared with ringbridge-bench-xproc (bench-*.c); the
+ * round trips are in ringbridge-bench-trips.c. */
 
 #include "bench-common.h"
 #include "bench-gen.h"
 #include "bench-json.h"
 #include "bench-lat.h"
 #include "bench-machine.h"
+#include "bench-placement.h"
 #include "bench-run.h"
 #include "bench-stats.h"
 #include "bench-streams.h"
 #include "bench-tput.h"
+#include "bench-unaligned.h"
+#include "ringbridge-bench-trips.h"
 
 #include <ringbridge/ringbridge.h>
 
 #ifdef HAVE_JACK
 #include <jack/ringbuffer.h>
-#define JACK_BUILT 1
-#else
-#define JACK_BUILT 0
-#endif
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
 #endif
 
 #include <math.h>
 #include <pthread.h>
-#include <stdalign.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Round trips run before the measured ones, to settle caches and clocks. */
-#define WARMUP_TRIPS 1000
-/* Capacity of the two rings of the round-trip case. */
-#define LATENCY_CAPACITY (64 * 1024)
-
 enum peer {
   PEER_RB,
   PEER_JACK,
+  PEER_BOOST,
+  PEER_PA,
   PEER_LIMIT,
   PEER_MEMCPY,
   N_PEERS
 };
 
 static const char *const peer_names[N_PEERS] = {
-  "rbring", "jack", "limit", "memcpy"
-};
-
-enum lat_peer {
-  LAT_RB,
-  LAT_JACK,
-  LAT_PINGPONG,
-  N_LAT_PEERS
-};
-
-static const char *const lat_peer_names[N_LAT_PEERS] = {
-  "rbring", "jack", "pingpong"
+  "rbring", "jack", "boost", "portaudio", "limit", "memcpy"
 };
 
 /* Ratios reported per throughput case, rbring / denominator. */
 enum ratio {
   RATIO_JACK,
+  RATIO_BOOST,
+  RATIO_PA,
+  RATIO_SEEDS,                  /* the better of boost and PortAudio */
+  RATIO_RINGS,                  /* the fastest of jack, boost, PortAudio */
   RATIO_LIMIT,
   RATIO_MEMCPY,
   N_RATIOS
 };
 
-static const int ratio_den[N_RATIOS] = { PEER_JACK, PEER_LIMIT, PEER_MEMCPY };
+static const unsigned ratio_den[N_RATIOS] = {
+  BENCH_PEER (PEER_JACK), BENCH_PEER (PEER_BOOST), BENCH_PEER (PEER_PA),
+  BENCH_PEER (PEER_BOOST) | BENCH_PEER (PEER_PA),
+  BENCH_PEER (PEER_JACK) | BENCH_PEER (PEER_BOOST) | BENCH_PEER (PEER_PA),
+  BENCH_PEER (PEER_LIMIT), BENCH_PEER (PEER_MEMCPY)
+};
 
 static const char *const ratio_names[N_RATIOS] = {
-  "rbring/jack", "rbring/limit", "rbring/memcpy"
+  "rbring/jack", "rbring/boost", "rbring/portaudio", "rbring/best_seed",
+  "rbring/best_ring", "rbring/limit", "rbring/memcpy"
 };
 
 static const struct bench_tput_spec tput_spec = {
   .n_peers = N_PEERS,
   .peer_names = peer_names,
-  .peer_labels = (const char *const[]) { "RbRing", "jack", "limit",
-      "memcpy" },
+  .peer_labels = (const char *const[]) { "RbRing", "jack", "boost", "PA",
+      "limit", "memcpy" },
   .n_ratios = N_RATIOS,
   .ratio_den = ratio_den,
   .ratio_names = ratio_names,
-  .ratio_labels = (const char *const[]) { "rb/jack", "rb/limit",
-      "rb/memcpy" },
-  .missing_peer = JACK_BUILT ? -1 : PEER_JACK,
+  .ratio_labels = (const char *const[]) { "rb/jack", "rb/boost", "rb/PA",
+      "rb/seed", "rb/ring", "rb/limit", "rb/memcpy" },
+  .missing_peers = BENCH_MISSING_PEERS (PEER_JACK, PEER_BOOST, PEER_PA),
 };
 
 enum lat_ratio {
@@ -142,28 +137,6 @@ static const GOptionEntry entries[] = {
   G_OPTION_ENTRY_NULL
 };
 
-static const gboolean have_jack = JACK_BUILT;
-
-/* --- shared helpers ------------------------------------------------------- */
-
-/* The clock of the round trips, in ticks. On x86 the TSC: a read costs
- * about 10 ns here where clock_gettime() costs about 30 ns, and that cost
- * is part of every measured trip. rdtscp waits for the trip's last load
- * before it reads. Each run converts ticks to ns against CLOCK_MONOTONIC.
- * (On the KVM guest this was written on, both clocks advance in steps of
- * about 10 ns, so medians come out as multiples of that.) */
-static inline uint64_t
-trip_ticks (void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-  unsigned aux;
-
-  return __rdtscp (&aux);
-#else
-  return now_ns ();
-#endif
-}
-
 /* --- throughput ----------------------------------------------------------- */
 
 /* The objects one capacity's peers stream through. They live for the whole
@@ -173,6 +146,13 @@ struct peers {
   RbRing *rb;
 #ifdef HAVE_JACK
   jack_ringbuffer_t *jack;
+#endif
+#ifdef HAVE_BOOST
+  bench_boost *boost;
+#endif
+#ifdef HAVE_PORTAUDIO
+  PaUtilRingBuffer pa;
+  uint8_t *pa_buf;
 #endif
   unsigned jack_native_offset;  /* where malloc put jack's buffer, mod 64 */
   struct bench_limit limit;
@@ -231,6 +211,17 @@ produce (struct stream *s)
       bench_jack_produce (s->p->jack, s->chunk, s->n_chunks, s->seed, s->src);
       break;
 #endif
+#ifdef HAVE_BOOST
+    case PEER_BOOST:
+      bench_boost_produce (s->p->boost, s->chunk, s->n_chunks, s->seed,
+          s->src);
+      break;
+#endif
+#ifdef HAVE_PORTAUDIO
+    case PEER_PA:
+      bench_pa_produce (&s->p->pa, s->chunk, s->n_chunks, s->seed, s->src);
+      break;
+#endif
     case PEER_LIMIT:
       bench_limit_produce (&s->p->limit, s->chunk, s->n_chunks, s->seed,
           s->src);
@@ -250,6 +241,16 @@ consume (struct stream *s)
 #ifdef HAVE_JACK
     case PEER_JACK:
       return bench_jack_consume (s->p->jack, s->chunk, s->n_chunks, s->seed,
+          s->inject_at, s->dst);
+#endif
+#ifdef HAVE_BOOST
+    case PEER_BOOST:
+      return bench_boost_consume (s->p->boost, s->chunk, s->n_chunks,
+          s->seed, s->inject_at, s->dst);
+#endif
+#ifdef HAVE_PORTAUDIO
+    case PEER_PA:
+      return bench_pa_consume (&s->p->pa, s->chunk, s->n_chunks, s->seed,
           s->inject_at, s->dst);
 #endif
     case PEER_LIMIT:
@@ -341,6 +342,26 @@ jack_peer_init (struct peers *p, size_t capacity)
 }
 #endif
 
+/* The seeds' engines, boost's queue and PortAudio's ring, of @capacity
+ * bytes (PortAudio's buffer page-aligned like RbRing's data). */
+static void
+seed_peers_init (struct peers *p, size_t capacity)
+{
+#ifdef HAVE_BOOST
+  p->boost = bench_boost_new (capacity);
+  if (p->boost == NULL) {
+    g_printerr ("error: cannot make a %zu-byte boost spsc_queue\n", capacity);
+    exit (EXIT_SETUP);
+  }
+#endif
+#ifdef HAVE_PORTAUDIO
+  p->pa_buf = bench_alloc_aligned (capacity);
+  bench_pa_init (&p->pa, p->pa_buf, capacity);
+#endif
+  (void) p;
+  (void) capacity;
+}
+
 static void
 peers_init (struct peers *p, size_t capacity)
 {
@@ -361,6 +382,7 @@ peers_init (struct peers *p, size_t capacity)
 #ifdef HAVE_JACK
   jack_peer_init (p, capacity);
 #endif
+  seed_peers_init (p, capacity);
   p->limit.capacity = capacity;
   p->limit.data = bench_alloc_aligned (capacity);
   p->limit.flags = bench_alloc_aligned (capacity / bench_chunks[0]);
@@ -374,241 +396,15 @@ peers_clear (struct peers *p)
 #ifdef HAVE_JACK
   jack_ringbuffer_free (p->jack);
 #endif
+#ifdef HAVE_BOOST
+  bench_boost_free (p->boost);
+#endif
+#ifdef HAVE_PORTAUDIO
+  free (p->pa_buf);
+#endif
   free (p->limit.data);
   free ((void *) p->limit.flags);
   free (p->copy_buf);
-}
-
-/* --- round trip ----------------------------------------------------------- */
-
-struct trip {
-  enum lat_peer peer;
-  uint64_t n_trips;             /* including WARMUP_TRIPS */
-  uint64_t inject_at;           /* trip the echo side corrupts, or UINT64_MAX */
-  RbRing *rb_ping, *rb_pong;
-#ifdef HAVE_JACK
-  jack_ringbuffer_t *jack_ping, *jack_pong;
-#endif
-  uint64_t *samples;            /* n_trips - WARMUP_TRIPS round trips, ns */
-
-  alignas (CACHELINE) _Atomic uint64_t counter;  /* the ping-pong word */
-
-  struct bench_start start;
-  uint64_t bad;
-};
-
-/* One 8-byte message through a peer's ring; inlined with the constant
- * transfer function, like the streams' loops. */
-static inline __attribute__ ((always_inline)) void
-send_u64 (bench_xfer_fn write, void *ring, uint64_t v)
-{
-  bench_move_all (write, ring, (uint8_t *) &v, sizeof v);
-}
-
-static inline __attribute__ ((always_inline)) uint64_t
-recv_u64 (bench_xfer_fn read, void *ring)
-{
-  uint64_t v;
-
-  bench_move_all (read, ring, (uint8_t *) &v, sizeof v);
-  return v;
-}
-
-/* The pinging side: sends trip i, expects ~i back. One clock read per
- * trip, so every peer's round trip includes the same clock cost. */
-static void
-trip_ping (struct trip *t)
-{
-  uint64_t prev = trip_ticks ();
-  uint64_t bad = 0;
-
-  for (uint64_t i = 0; i < t->n_trips; i++) {
-    uint64_t got = 0, now;
-    unsigned spins = 0;
-
-    switch (t->peer) {
-      case LAT_RB:
-        send_u64 (bench_rb_write, t->rb_ping, i);
-        got = recv_u64 (bench_rb_read, t->rb_pong);
-        break;
-#ifdef HAVE_JACK
-      case LAT_JACK:
-        send_u64 (bench_jack_write, t->jack_ping, i);
-        got = recv_u64 (bench_jack_read, t->jack_pong);
-        break;
-#endif
-      case LAT_PINGPONG:
-        /* The pinging side stores odd values, the echo side even ones;
-         * each waits for the other's parity, so a wrong value cannot make
-         * one side run ahead and leave the other waiting at the end. */
-        /* release: pairs with the acquire load in trip_echo(). */
-        atomic_store_explicit (&t->counter, 2 * i + 1, memory_order_release);
-        /* acquire: pairs with the release store in trip_echo(). */
-        while ((got = atomic_load_explicit (&t->counter,
-                    memory_order_acquire)) % 2 == 1)
-          bench_spin_pause (&spins);
-        /* Map the pong to ~i so one check fits every peer. */
-        got = got == 2 * i + 2 ? ~i : got;
-        break;
-      default:
-        g_assert_not_reached ();
-    }
-    bad |= got ^ ~i;
-    now = trip_ticks ();
-    if (i >= WARMUP_TRIPS)
-      t->samples[i - WARMUP_TRIPS] = now - prev;
-    prev = now;
-  }
-  t->bad |= bad;
-}
-
-static void
-trip_echo (struct trip *t)
-{
-  uint64_t bad = 0;
-
-  for (uint64_t i = 0; i < t->n_trips; i++) {
-    uint64_t corrupt = i == t->inject_at ? 1 : 0;
-    unsigned spins = 0;
-    uint64_t v;
-
-    switch (t->peer) {
-      case LAT_RB:
-        v = recv_u64 (bench_rb_read, t->rb_ping);
-        bad |= v ^ i;
-        send_u64 (bench_rb_write, t->rb_pong, ~v ^ corrupt);
-        break;
-#ifdef HAVE_JACK
-      case LAT_JACK:
-        v = recv_u64 (bench_jack_read, t->jack_ping);
-        bad |= v ^ i;
-        send_u64 (bench_jack_write, t->jack_pong, ~v ^ corrupt);
-        break;
-#endif
-      case LAT_PINGPONG:
-        /* acquire: pairs with the release store in trip_ping(). */
-        while ((v = atomic_load_explicit (&t->counter,
-                    memory_order_acquire)) % 2 == 0)
-          bench_spin_pause (&spins);
-        bad |= v ^ (2 * i + 1);
-        /* release: pairs with the acquire load in trip_ping(). */
-        atomic_store_explicit (&t->counter, (2 * i + 2) ^ (corrupt << 1),
-            memory_order_release);
-        break;
-      default:
-        g_assert_not_reached ();
-    }
-  }
-  t->bad |= bad;
-}
-
-static void *
-echo_thread (void *data)
-{
-  struct trip *t = data;
-
-  bench_pin_self (1, "a thread");
-  bench_start_ready (&t->start);
-  trip_echo (t);
-  return NULL;
-}
-
-static int
-cmp_u64 (const void *a, const void *b)
-{
-  uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* The two rings @t->peer bounces its messages over, fresh for every run,
- * so the positions start at zero and the injected error of an earlier run
- * cannot leave a message behind. */
-static void
-trip_rings_new (struct trip *t)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (t->peer == LAT_RB) {
-    t->rb_ping = rb_ring_new (LATENCY_CAPACITY, &error);
-    if (t->rb_ping != NULL)
-      t->rb_pong = rb_ring_new (LATENCY_CAPACITY, &error);
-    if (t->rb_pong == NULL) {
-      g_printerr ("error: %s\n", error->message);
-      exit (EXIT_SETUP);
-    }
-  }
-#ifdef HAVE_JACK
-  if (t->peer == LAT_JACK) {
-    t->jack_ping = jack_ringbuffer_create (LATENCY_CAPACITY);
-    t->jack_pong = jack_ringbuffer_create (LATENCY_CAPACITY);
-    if (t->jack_ping == NULL || t->jack_pong == NULL) {
-      g_printerr ("error: jack_ringbuffer_create failed\n");
-      exit (EXIT_SETUP);
-    }
-  }
-#endif
-}
-
-static void
-trip_rings_free (struct trip *t)
-{
-  g_clear_object (&t->rb_ping);
-  g_clear_object (&t->rb_pong);
-#ifdef HAVE_JACK
-  if (t->jack_ping != NULL)
-    jack_ringbuffer_free (t->jack_ping);
-  if (t->jack_pong != NULL)
-    jack_ringbuffer_free (t->jack_pong);
-#endif
-}
-
-/* Runs one round-trip peer; returns the median and p99 in ns. */
-static void
-run_trips (enum lat_peer peer, uint64_t n_measured, bool inject,
-    uint64_t *samples, double *median, double *p99, double *mean,
-    uint64_t *bad)
-{
-  struct trip *t = bench_alloc_aligned (sizeof *t);
-  pthread_t thread;
-  uint64_t ns0, ns1, ticks0, ticks1, sum = 0;
-  size_t p99_index;
-  double ns_per_tick;
-  int err;
-
-  t->peer = peer;
-  t->n_trips = n_measured + WARMUP_TRIPS;
-  t->inject_at = inject ? WARMUP_TRIPS + n_measured / 2 : UINT64_MAX;
-  t->samples = samples;
-  trip_rings_new (t);
-
-  err = pthread_create (&thread, NULL, echo_thread, t);
-  if (err != 0) {
-    g_printerr ("error: cannot start the echo thread: %s\n", g_strerror (err));
-    exit (EXIT_SETUP);
-  }
-  (void) bench_start_go (&t->start);
-  ns0 = now_ns ();
-  ticks0 = trip_ticks ();
-  trip_ping (t);
-  ticks1 = trip_ticks ();
-  ns1 = now_ns ();
-  pthread_join (thread, NULL);
-
-  ns_per_tick = (double) (ns1 - ns0) / (double) (ticks1 - ticks0);
-  qsort (samples, n_measured, sizeof *samples, cmp_u64);
-  *median = ns_per_tick * (double) samples[n_measured / 2];
-  p99_index = (size_t) ceil (0.99 * (double) n_measured) - 1;
-  *p99 = ns_per_tick * (double) samples[p99_index];
-  /* The mean of the trips up to the p99: finer than the clock's steps,
-   * without the rare preempted trip. */
-  for (size_t i = 0; i <= p99_index; i++)
-    sum += samples[i];
-  *mean = ns_per_tick * (double) sum / (double) (p99_index + 1);
-  *bad = t->bad;
-
-  trip_rings_free (t);
-  free (t);
 }
 
 /* --- results -------------------------------------------------------------- */
@@ -626,13 +422,15 @@ struct lat_result {
   double med_ratio_p99[N_LAT_RATIOS];
 };
 
-#define N_TARGETS 4
+#define N_TARGETS 5
 
 struct results {
   struct bench_run run;
   struct lat_result lat;
   struct bench_target targets[N_TARGETS];
   unsigned jack_native_offset[BENCH_N_CAPACITIES];  /* see jack_peer_init() */
+  struct bench_unaligned ua;
+  GString *classes_json;        /* "placement":{..},"classes":{..}, */
 };
 
 static void
@@ -645,6 +443,7 @@ results_init (struct results *res)
   bench_per_rep_new (res->lat.mean_ns, N_LAT_PEERS, bench_opt.reps);
   bench_per_rep_new (res->lat.ratio, N_LAT_RATIOS, bench_opt.reps);
   bench_per_rep_new (res->lat.ratio_p99, N_LAT_RATIOS, bench_opt.reps);
+  bench_unaligned_init (&res->ua, bench_opt.reps, opt_bytes / 4);
 }
 
 static void
@@ -655,6 +454,9 @@ results_clear (struct results *res)
   bench_per_rep_free (res->lat.mean_ns, N_LAT_PEERS);
   bench_per_rep_free (res->lat.ratio, N_LAT_RATIOS);
   bench_per_rep_free (res->lat.ratio_p99, N_LAT_RATIOS);
+  bench_unaligned_clear (&res->ua);
+  if (res->classes_json != NULL)
+    g_string_free (res->classes_json, TRUE);
   bench_run_clear (&res->run);
 }
 
@@ -667,13 +469,13 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
 
     lat->ratio[LAT_RATIO_RB][rep] = lat->median_ns[LAT_RB][rep] / pp;
     lat->ratio_p99[LAT_RATIO_RB][rep] = lat->p99_ns[LAT_RB][rep] / pp99;
-    lat->ratio[LAT_RATIO_JACK][rep] = have_jack ?
+    lat->ratio[LAT_RATIO_JACK][rep] = bench_have_jack ?
         lat->median_ns[LAT_JACK][rep] / pp : NAN;
-    lat->ratio_p99[LAT_RATIO_JACK][rep] = have_jack ?
+    lat->ratio_p99[LAT_RATIO_JACK][rep] = bench_have_jack ?
         lat->p99_ns[LAT_JACK][rep] / pp99 : NAN;
   }
   for (int i = 0; i < N_LAT_PEERS; i++) {
-    bool missing = i == LAT_JACK && !have_jack;
+    bool missing = i == LAT_JACK && !bench_have_jack;
     lat->med_median_ns[i] = missing ? NAN :
         bench_run_rep_median (run, lat->median_ns[i]);
     lat->med_p99_ns[i] = missing ? NAN :
@@ -685,26 +487,30 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
       lat->med_ratio_p99, N_LAT_RATIOS);
 }
 
+/* The latency medians and the targets over the repetitions in use (all,
+ * or one placement class's: bench_run_use_class()). */
 static void
-results_summarize (struct results *res)
+results_summarize_used (struct results *res)
 {
   const struct bench_tput *tput = &res->run.tput;
   struct lat_result *lat = &res->lat;
   struct bench_target *t = res->targets;
 
-  bench_run_summarize (&res->run);
   lat_summarize (lat, &res->run);
+  bench_unaligned_summarize (&res->ua, &res->run);
 
   t[0].name = "RbRing >= 2x jack_ringbuffer at 8 B and 64 B";
   bench_tput_check_target (tput, &t[0], RATIO_JACK, 8, 64, 2.0);
-  t[1].name = "RbRing >= jack_ringbuffer at every size";
-  bench_tput_check_target (tput, &t[1], RATIO_JACK, 0, SIZE_MAX, 1.0);
-  t[2].name = "RbRing >= 0.9x the cross-core limit at 4 KiB and up";
-  bench_tput_check_target (tput, &t[2], RATIO_LIMIT, 4096, SIZE_MAX, 0.9);
-  t[3].name = "round trip <= 1.5x the atomic ping-pong";
-  t[3].state = lat->med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
+  t[1].name = "RbRing >= 1.3x the better of boost/PortAudio, 8-256 B";
+  bench_tput_check_target (tput, &t[1], RATIO_SEEDS, 8, 256, 1.3);
+  t[2].name = "RbRing >= every ring peer at every size";
+  bench_tput_check_target (tput, &t[2], RATIO_RINGS, 0, SIZE_MAX, 1.0);
+  t[3].name = "RbRing >= 0.9x the cross-core limit at 4 KiB and up";
+  bench_tput_check_target (tput, &t[3], RATIO_LIMIT, 4096, SIZE_MAX, 0.9);
+  t[4].name = "round trip <= 1.5x the atomic ping-pong";
+  t[4].state = lat->med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
       BENCH_TARGET_NOT_MET;
-  g_snprintf (t[3].detail, sizeof t[3].detail, "%.2fx (median)",
+  g_snprintf (t[4].detail, sizeof t[4].detail, "%.2fx (median)",
       lat->med_ratio[LAT_RATIO_RB]);
 }
 
@@ -713,20 +519,17 @@ results_summarize (struct results *res)
 static void
 print_header (const struct results *res)
 {
+  g_autofree gchar *jack_note = opt_jack_native_buffer ?
+      g_strdup_printf ("jack_ringbuffer: malloc's buffer "
+      "(--jack-native-buffer), at %u and %u bytes past a 64-byte line",
+      res->jack_native_offset[0], res->jack_native_offset[1]) :
+      g_strdup_printf ("jack_ringbuffer: page-aligned buffer like RbRing's "
+      "(malloc put it %u and %u bytes past a 64-byte line; see "
+      "--jack-native-buffer)", res->jack_native_offset[0],
+      res->jack_native_offset[1]);
+
   bench_run_print_header (&res->run, "ringbridge-bench");
-  if (!have_jack)
-    g_print ("jack peer missing: built without JACK (libjack not found)\n");
-  else if (opt_jack_native_buffer)
-    g_print ("jack_ringbuffer: malloc's buffer (--jack-native-buffer), at "
-        "%u and %u bytes past a 64-byte line\n", res->jack_native_offset[0],
-        res->jack_native_offset[1]);
-  else
-    g_print ("jack_ringbuffer: page-aligned buffer like RbRing's (malloc "
-        "put it %u and %u bytes past a 64-byte line; see "
-        "--jack-native-buffer)\n",
-        res->jack_native_offset[0], res->jack_native_offset[1]);
-  if (bench_opt.inject)
-    g_print ("--inject-error: every measured run gets one corrupted word\n");
+  bench_print_peers_header (jack_note);
 }
 
 static void
@@ -752,8 +555,7 @@ print_table (const struct results *res)
         { "median", 0, lat->med_median_ns }, { "p99", 0, lat->med_p99_ns },
         { "mean", 1, lat->med_mean_ns } }, 3);
 
-  bench_run_print_targets (res->targets, N_TARGETS, 53);
-  bench_run_print_footer (&res->run, bench_opt.inject);
+  bench_run_print_targets (res->targets, N_TARGETS, 56);
 }
 
 /* ,"round_trip":{...} */
@@ -765,7 +567,7 @@ lat_to_json (GString *json, const struct lat_result *lat)
   size_t reps = (size_t) bench_opt.reps;
 
   for (int i = 0; i < N_LAT_PEERS; i++) {
-    bool missing = i == LAT_JACK && !have_jack;
+    bool missing = i == LAT_JACK && !bench_have_jack;
     median_ns[i] = missing ? NULL : lat->median_ns[i];
     p99_ns[i] = missing ? NULL : lat->p99_ns[i];
     mean_ns[i] = missing ? NULL : lat->mean_ns[i];
@@ -789,23 +591,57 @@ lat_to_json (GString *json, const struct lat_result *lat)
 static GString *
 results_to_json (const struct results *res)
 {
-  GString *json = bench_run_json_begin (&res->run, "ringbridge-bench");
+  GString *json = bench_run_json_start (&res->run, "ringbridge-bench",
+      opt_bytes, "round_trips", opt_round_trips,
+      opt_jack_native_buffer ? ",\"jack_native_buffer\":true" :
+      ",\"jack_native_buffer\":false");
 
-  g_string_append_printf (json, "\"options\":{\"reps\":%d,\"bytes\":%"
-      G_GUINT64_FORMAT ",\"round_trips\":%" G_GINT64_FORMAT ",\"quick\":%s,"
-      "\"inject_error\":%s,\"jack_native_buffer\":%s},", bench_opt.reps,
-      opt_bytes,
-      opt_round_trips, bench_json_bool (bench_opt.quick),
-      bench_json_bool (bench_opt.inject),
-      bench_json_bool (opt_jack_native_buffer));
-  g_string_append_printf (json, "\"jack\":%s,\"jack_native_offset\":[%u,%u],",
-      bench_json_bool (have_jack), res->jack_native_offset[0],
-      res->jack_native_offset[1]);
+  g_string_append_printf (json, "\"jack_native_offset\":[%u,%u],",
+      res->jack_native_offset[0], res->jack_native_offset[1]);
   bench_tput_to_json (json, &res->run.tput);
   lat_to_json (json, &res->lat);
+  bench_unaligned_to_json (json, &res->ua);
+  g_string_append (json, res->classes_json->str);
   bench_run_json_end (json, &res->run, res->targets, N_TARGETS,
       bench_opt.inject);
   return json;
+}
+
+/* The tables and targets of each placement class, and their JSON into
+ * res->classes_json; then back to every repetition. */
+static void
+report_classes (struct results *res)
+{
+  GString *json = g_string_new (NULL);
+
+  bench_run_placement_to_json (json, &res->run);
+  g_string_append (json, "\"classes\":{");
+  for (int c = 0; c < BENCH_N_CLASSES; c++) {
+    const char *name = bench_class_names[c];
+    int n = bench_run_use_class (&res->run, c);
+
+    g_string_append_printf (json, "%s\"%s\":{\"reps\":%d", c ? "," : "",
+        name, n);
+    if (n == 0) {
+      g_print ("\n== %s placement: not seen in this run (0 repetitions) ==\n",
+          name);
+      g_string_append (json, ",\"seen\":false}");
+      continue;
+    }
+    results_summarize_used (res);
+    g_print ("\n== %s placement: %d repetition%s ==\n", name, n,
+        n == 1 ? "" : "s");
+    print_table (res);
+    g_string_append (json, ",\"seen\":true,");
+    bench_tput_to_json (json, &res->run.tput);
+    lat_to_json (json, &res->lat);
+    bench_run_targets_to_json (json, res->targets, N_TARGETS);
+    g_string_append_c (json, '}');
+  }
+  g_string_append (json, "},");
+  res->classes_json = json;
+  bench_run_use_class (&res->run, -1);
+  results_summarize_used (res);
 }
 
 /* --- running -------------------------------------------------------------- */
@@ -837,7 +673,7 @@ run_rep_trips (struct results *res, int rep, uint64_t *samples)
   struct lat_result *lat = &res->lat;
 
   for (int i = 0; i < N_LAT_PEERS; i++)
-    if (i != LAT_JACK || have_jack)
+    if (i != LAT_JACK || bench_have_jack)
       lat_active[n_lat_active++] = (enum lat_peer) i;
   for (int a = 0; a < n_lat_active; a++) {
     enum lat_peer peer = lat_active[(a + rep) % n_lat_active];
@@ -872,9 +708,12 @@ run_all (void *data)
     struct bench_cpu_load before, after;
 
     bench_run_read_load (&res->run, &before);
+    bench_run_probe (&res->run, rep, 0);
     bench_tput_run_rep (&res->run, rep, bench_opt.inject, stream_case, &ctx,
         &seed);
     run_rep_trips (res, rep, samples);
+    bench_unaligned_run_rep (&res->ua, &res->run, rep, &seed);
+    bench_run_probe (&res->run, rep, 1);
     bench_run_read_load (&res->run, &after);
     bench_run_rep_done (&res->run, rep, &before, &after);
   }
@@ -889,13 +728,14 @@ parse_options (int *argc, char ***argv)
 {
   static const char summary[] =
       "Streams verified data between two pinned threads through RbRing, "
-      "jack_ringbuffer,\na one-flag-per-slot buffer (the cross-core limit) "
-      "and a single-thread memcpy,\nand measures 8-byte round trips against "
-      "an atomic ping-pong. Prints a table\nand, as the last line, one JSON "
-      "object. Exits 1 if any data did not arrive\nintact.";
+      "jack_ringbuffer,\nboost's spsc_queue, PortAudio's PaUtilRingBuffer, "
+      "a one-flag-per-slot buffer\n(the cross-core limit) and a "
+      "single-thread memcpy, and measures 8-byte\nround trips against an "
+      "atomic ping-pong, each repetition classified near or\nfar by a "
+      "probe. Prints tables and, as the last line, one JSON object.\n"
+      "Exits 1 if any data did not arrive intact.";
 
-  return bench_run_parse (entries, summary, &opt_bytes, argc, argv) &&
-      bench_run_check_options (&bench_opt.reps, &opt_bytes, bench_opt.quick) &&
+  return bench_run_parse_common (entries, summary, &opt_bytes, argc, argv) &&
       bench_check_count (&opt_round_trips, "round-trips", bench_opt.quick,
       20000, 200000, 100, 100000000, "100 to 10^8");
 }
@@ -919,10 +759,16 @@ main (int argc, char **argv)
     res.jack_native_offset[i] = peers[i].jack_native_offset;
   }
   print_header (&res);
+  bench_run_probe_init (&res.run);
   bench_run_measure (&res.run, run_all, &res);
 
-  results_summarize (&res);
+  bench_run_summarize (&res.run);
+  results_summarize_used (&res);
   print_table (&res);
+  bench_unaligned_print (&res.ua);
+  bench_run_print_placement (&res.run);
+  report_classes (&res);
+  bench_run_print_footer (&res.run, bench_opt.inject);
   status = bench_run_finish (&res.run, results_to_json (&res), bench_opt.json,
       bench_opt.inject);
   for (size_t i = 0; i < BENCH_N_CAPACITIES; i++)

@@ -53,3 +53,35 @@ typedef struct {
   const CliDocSection *sections;        /* the manual page's, after OPTIONS */
   const char *see_also;
 } CliDocPage;
+
+/* The page of a program whose doc header names its tables PREFIX_doc_*
+ * (synopsis, description, options, exit_status, exit_note, sections,
+ * see_also), as both programs' do. */
+#define CLI_DOC_PAGE(prefix, program_name, summary_text, more) \
+  { \
+    .program = (program_name), \
+    .summary = (summary_text), \
+    .synopsis = prefix##_doc_synopsis, \
+    .description = prefix##_doc_description, \
+    .options = prefix##_doc_options, \
+    .exit_status = prefix##_doc_exit_status, \
+    .exit_note = prefix##_doc_exit_note, \
+    .help_more = (more), \
+    .sections = prefix##_doc_sections, \
+    .see_also = prefix##_doc_see_also, \
+  }
+
+/* The FILES section of a program that takes ring names: where the ring
+ * named @name (the term the program's synopsis uses) lives, and what a
+ * name may be (rb_ring_name_validate()). */
+#define CLI_DOC_RING_FILES(name) \
+  "The ring named " I(name) " lives in " B("/dev/shm/ringbridge-") I(name) \
+  ". A name is 1 to 200 letters, digits, " B("_") ", " B(".") " and " \
+  B("-") ", starting with a letter, digit or " B("_") "."
+
+/* The end of every program's options table: --help, --version (which
+ * cli-common.c handles alike) and the terminator. */
+#define CLI_DOC_OPTIONS_END \
+  { 'h', "help", NULL, 0, "Print this help and exit." }, \
+  { 'V', "version", NULL, 0, "Print the version and exit." }, \
+  { 0, NULL, NULL, 0, NULL }

@@ -108,6 +108,23 @@ def read_docs(sources):
     return sections, props
 
 
+# A property both elements share is documented once, as GstRingElement:NAME:
+# next to the code that makes its spec; an element's own comment for it
+# follows that text.
+SHARED = "GstRingElement"
+
+
+def property_doc(props, type_name, prop):
+    """(body lines, since) of @type_name's property @prop."""
+    shared, shared_since = props.get((SHARED, prop), ([], None))
+    own, own_since = props.get((type_name, prop), ([], None))
+    shared = [ln.replace(f"#{SHARED}:", f"#{type_name}:") for ln in shared]
+    while shared and shared[-1].strip() == "":
+        shared.pop()
+    body = shared + [""] + own if shared and own else shared or own
+    return body, own_since or shared_since
+
+
 # --- what gst-inspect-1.0 shows ----------------------------------------------
 
 FLAG_WORDS = [
@@ -233,7 +250,7 @@ def element_page(factory, sections, props_doc):
             "As `gst-inspect-1.0 " + name + "` shows them, with the longer "
             "description from the element's documentation.", ""]
     for pspec in own:
-        doc, psince = props_doc.get((type_name, pspec.name), ([], None))
+        doc, psince = property_doc(props_doc, type_name, pspec.name)
         out += [f"<a id=\"{anchor(name, pspec.name)}\"></a>", "",
                 f"#### `{pspec.name}`", "",
                 f"*{md_cell(pspec.blurb)}*", "",

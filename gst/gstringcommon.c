@@ -356,8 +356,64 @@ element_change_state (GstElement * element, GstStateChange transition)
   return ret;
 }
 
-/* In class_init: the element's properties, kept as @info says, and its
- * change_state(). */
+/* Releases what gst_ring_element_init() made and the element's ring,
+ * caps and settings, then chains up. */
+static void
+element_finalize (GObject * object)
+{
+  GstElement *element = GST_ELEMENT (object);
+  GType type;
+  const GstRingElementInfo *info = element_info (element, &type);
+  GObjectClass *parent = g_type_class_peek (g_type_parent (type));
+
+  gst_ring_clock_clear (G_STRUCT_MEMBER_P (element, info->clock_offset));
+  gst_ring_settings_clear (element_settings (element, info));
+  g_clear_object ((RbRing **) G_STRUCT_MEMBER_P (element, info->ring_offset));
+  gst_clear_caps ((GstCaps **) G_STRUCT_MEMBER_P (element,
+          info->caps_offset));
+  g_queue_clear_full (G_STRUCT_MEMBER_P (element, info->events_offset),
+      (GDestroyNotify) gst_event_unref);
+  g_clear_object ((GCancellable **) G_STRUCT_MEMBER_P (element,
+          info->cancellable_offset));
+
+  parent->finalize (object);
+}
+
+/* In instance_init: every property the fields list at its spec's default
+ * (the element's field_set() following each, as when it is set), the
+ * element's clock following the ring's @side, its events queue and the
+ * cancellable unlock() cancels. */
+void
+gst_ring_element_init (GstElement * element, GstRingClockSide side)
+{
+  GType type;
+  const GstRingElementInfo *info = element_info (element, &type);
+  guint n_specs;
+  GParamSpec **specs =
+      g_object_class_list_properties (G_OBJECT_GET_CLASS (element), &n_specs);
+
+  element_settings (element, info)->open_flags = RB_RING_OPEN_FLAGS_NONE;
+  for (guint i = 0; i < n_specs; i++) {
+    guint id = specs[i]->param_id;
+
+    if (specs[i]->owner_type != type ||
+        id >= info->n_fields || info->fields[id].offset == 0)
+      continue;
+    field_copy (G_STRUCT_MEMBER_P (element, info->fields[id].offset),
+        specs[i], (GValue *) g_param_spec_get_default_value (specs[i]), TRUE);
+    if (info->field_set != NULL)
+      info->field_set (element, id);
+  }
+  g_free (specs);
+
+  gst_ring_clock_init (G_STRUCT_MEMBER_P (element, info->clock_offset), side);
+  g_queue_init (G_STRUCT_MEMBER_P (element, info->events_offset));
+  *(GCancellable **) G_STRUCT_MEMBER_P (element, info->cancellable_offset) =
+      g_cancellable_new ();
+}
+
+/* In class_init: the element's properties, kept as @info says, its
+ * change_state() and finalize(). */
 void
 gst_ring_element_class_init (GstElementClass * klass,
     const GstRingElementInfo * info, GParamSpec ** properties,
@@ -369,6 +425,7 @@ gst_ring_element_class_init (GstElementClass * klass,
       (gpointer) info);
   gobject_class->set_property = element_set_property;
   gobject_class->get_property = element_get_property;
+  gobject_class->finalize = element_finalize;
   klass->change_state = GST_DEBUG_FUNCPTR (element_change_state);
   g_object_class_install_properties (gobject_class, n_properties, properties);
 }
@@ -387,18 +444,17 @@ gst_ring_register_enum (GType * type, const gchar * name,
 }
 
 /* In class_init: the specs of the properties both elements have, ring-name,
- * ring and open-flags, at their ids in @properties; each element says in
- * the blurbs what it does with them. */
+ * ring and open-flags, at their ids (GST_RING_PROP_*) in @properties; each
+ * element says in the blurbs what it does with them. */
 void
-gst_ring_settings_specs (GParamSpec ** properties, guint name_id,
-    const gchar * name_blurb, guint ring_id, const gchar * ring_blurb,
-    guint flags_id, const gchar * flags_blurb)
+gst_ring_settings_specs (GParamSpec ** properties, const gchar * name_blurb,
+    const gchar * ring_blurb, const gchar * flags_blurb)
 {
-  properties[name_id] = g_param_spec_string ("ring-name", "Ring name",
+  properties[GST_RING_PROP_RING_NAME] = g_param_spec_string ("ring-name", "Ring name",
       name_blurb, NULL, GST_RING_PARAM_FIXED);
-  properties[ring_id] = g_param_spec_object ("ring", "Ring", ring_blurb,
+  properties[GST_RING_PROP_RING] = g_param_spec_object ("ring", "Ring", ring_blurb,
       RB_TYPE_RING, GST_RING_PARAM_FIXED);
-  properties[flags_id] = g_param_spec_flags ("open-flags", "Open flags",
+  properties[GST_RING_PROP_OPEN_FLAGS] = g_param_spec_flags ("open-flags", "Open flags",
       flags_blurb, RB_TYPE_RING_OPEN_FLAGS, RB_RING_OPEN_FLAGS_NONE,
       GST_RING_PARAM_FIXED);
 }

@@ -7,10 +7,26 @@
  * properties that are fixed while running, and ring errors as element
  * errors. */
 
+#include "gstringclock.h"
+
 #include <gst/gst.h>
 #include <ringbridge/ringbridge.h>
 
 G_BEGIN_DECLS
+
+/* The ids of the properties both elements have: the ring's (made by
+ * gst_ring_settings_specs()) and the stats' (gst_ring_stats_specs()).
+ * An element's own start at GST_RING_PROP_FIRST_OWN. */
+enum
+{
+  GST_RING_PROP_0,
+  GST_RING_PROP_RING_NAME,
+  GST_RING_PROP_RING,
+  GST_RING_PROP_OPEN_FLAGS,
+  GST_RING_PROP_STATS,
+  GST_RING_PROP_STATS_INTERVAL,
+  GST_RING_PROP_FIRST_OWN
+};
 
 typedef struct {
   /* properties, under the element's object lock */
@@ -64,12 +80,38 @@ typedef struct {
   guint n_fields;
   /* after a field's property was set, without the lock; may be NULL */
   void (*field_set) (GstElement * element, guint prop_id);
+  /* what both elements hold, made by gst_ring_element_init() and
+   * released by the shared finalize() */
+  gsize clock_offset;           /* of its GstRingClock */
+  gsize caps_offset;            /* of its GstCaps * */
+  gsize events_offset;          /* of its GQueue of GstEvent */
+  gsize cancellable_offset;     /* of its GCancellable *, which unlock()
+                                 * cancels */
 } GstRingElementInfo;
+
+/* The info of an element of @type whose members are named as both
+ * elements' are (settings, ring, clock, caps, cancellable), with its
+ * queue of events @events, its GstRingField table @field_table (N_PROPERTIES
+ * long) and its @field_set (or NULL). */
+#define GST_RING_ELEMENT_INFO(type, events, field_table, field_set_func) \
+  { \
+    .settings_offset = G_STRUCT_OFFSET (type, settings), \
+    .ring_offset = G_STRUCT_OFFSET (type, ring), \
+    .fields = (field_table), \
+    .n_fields = N_PROPERTIES, \
+    .field_set = (field_set_func), \
+    .clock_offset = G_STRUCT_OFFSET (type, clock), \
+    .caps_offset = G_STRUCT_OFFSET (type, caps), \
+    .events_offset = G_STRUCT_OFFSET (type, events), \
+    .cancellable_offset = G_STRUCT_OFFSET (type, cancellable), \
+  }
 
 void            gst_ring_element_class_init (GstElementClass * klass,
                                              const GstRingElementInfo * info,
                                              GParamSpec ** properties,
                                              guint n_properties);
+void            gst_ring_element_init       (GstElement * element,
+                                             GstRingClockSide side);
 GType           gst_ring_register_enum      (GType * type,
                                              const gchar * name,
                                              const GEnumValue * values);
@@ -83,11 +125,8 @@ GType           gst_ring_register_enum      (GType * type,
     return gst_ring_register_enum (&type, name, values); \
   }
 void            gst_ring_settings_specs     (GParamSpec ** properties,
-                                             guint name_id,
                                              const gchar * name_blurb,
-                                             guint ring_id,
                                              const gchar * ring_blurb,
-                                             guint flags_id,
                                              const gchar * flags_blurb);
 
 RbRing         *gst_ring_settings_start     (GstRingSettings * s);

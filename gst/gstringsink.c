@@ -79,24 +79,19 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS_ANY);
 
+/* after the ones both elements have (gstringcommon.h) */
 enum
 {
-  PROP_0,
-  PROP_RING_NAME,
-  PROP_RING,
-  PROP_MODE,
+  PROP_MODE = GST_RING_PROP_FIRST_OWN,
   PROP_CAPACITY,
   PROP_BUFFER_TIME,
   PROP_PERMISSIONS,
   PROP_ON_PEER_LOSS,
-  PROP_OPEN_FLAGS,
   PROP_DROPPED_BUFFERS,
   PROP_DROPPED_BYTES,
   PROP_OVERWRITTEN_BYTES,
   PROP_PROVIDE_CLOCK,
-  PROP_STATS,
-  PROP_STATS_INTERVAL,
-  N_PROPERTIES
+  N_PROPERTIES,
 };
 
 #define DEFAULT_MODE GST_RING_SINK_MODE_BLOCK
@@ -186,6 +181,9 @@ gst_ring_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
               "%" G_GSIZE_FORMAT "-byte frames", map.size, self->unit),
           (NULL));
       ret = GST_FLOW_ERROR;
+    } else if (self->kind == GST_RING_KIND_AUDIO) {
+      ret = gst_ring_sink_audio_render (self, GST_BUFFER_PTS (buffer),
+          map.data, map.size);
     } else {
       ret = gst_ring_sink_write_stream (self, map.data, map.size);
     }
@@ -245,10 +243,21 @@ gst_ring_sink_event (GstBaseSink * bsink, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_SEGMENT:
+      /* a new timeline: a held GAP cannot be measured against it */
+      if (self->ring != NULL && self->kind == GST_RING_KIND_AUDIO)
+        gst_ring_sink_audio_flush_gap (self);
       gst_event_copy_segment (event, &self->segment);
       self->need_segment_record = TRUE;
       break;
+    case GST_EVENT_FLUSH_STOP:
+      gst_ring_sink_audio_reset (self);
+      break;
     case GST_EVENT_EOS:
+      if (self->ring != NULL && self->kind == GST_RING_KIND_AUDIO &&
+          gst_ring_sink_audio_flush_gap (self) == GST_FLOW_FLUSHING) {
+        gst_event_unref (event);
+        return FALSE;
+      }
       if (!handle_eos (self)) {
         gst_event_unref (event);
         return FALSE;
@@ -264,12 +273,14 @@ gst_ring_sink_event (GstBaseSink * bsink, GstEvent * event)
         if (gst_ring_sink_write_pending_records (self) == GST_FLOW_OK)
           gst_ring_sink_write_event_record (self, event);
       } else if (self->ring != NULL && self->kind == GST_RING_KIND_AUDIO) {
-        /* sync first, as render would: the parent waits for the gap */
+        /* sync first, as render would: the parent waits for the gap;
+         * then silence, of the length the stream's own timestamps say
+         * where they can (gstringsinkgap.c) */
         gboolean ok = GST_BASE_SINK_CLASS (parent_class)->event (bsink,
             gst_event_ref (event));
 
         if (ok)
-          gst_ring_sink_write_silence (self, duration);
+          gst_ring_sink_audio_gap (self, duration);
         gst_event_unref (event);
         return ok;
       }
@@ -313,6 +324,9 @@ gst_ring_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
 {
   GstRingSink *self = GST_RING_SINK (bsink);
 
+  /* a GAP held in the old format is written in it */
+  if (self->ring != NULL && self->kind == GST_RING_KIND_AUDIO)
+    gst_ring_sink_audio_flush_gap (self);
   if (!gst_ring_sink_take_caps (self, caps))
     return FALSE;
   self->streamed = TRUE;
@@ -345,6 +359,7 @@ gst_ring_sink_start (GstBaseSink * bsink)
   self->records_pending = FALSE;
   self->streamed = FALSE;
   self->consumer_lost = FALSE;
+  gst_ring_sink_audio_reset (self);
 
   if (prop != NULL) {
     gst_ring_sink_set_ring (self, prop, TRUE, FALSE);
@@ -430,42 +445,16 @@ field_set (GstElement * element, guint prop_id)
   GST_OBJECT_UNLOCK (self);
 }
 
-static const GstRingElementInfo element_info = {
-  G_STRUCT_OFFSET (GstRingSink, settings), G_STRUCT_OFFSET (GstRingSink,
-      ring), fields, N_PROPERTIES, field_set
-};
+static const GstRingElementInfo element_info =
+GST_RING_ELEMENT_INFO (GstRingSink, early_events, fields, field_set);
 
-static void
-gst_ring_sink_finalize (GObject * object)
-{
-  GstRingSink *self = GST_RING_SINK (object);
-
-  gst_ring_clock_clear (&self->clock);
-  gst_ring_settings_clear (&self->settings);
-  g_clear_object (&self->ring);
-  gst_clear_caps (&self->caps);
-  g_queue_clear_full (&self->early_events, (GDestroyNotify) gst_event_unref);
-  g_object_unref (self->cancellable);
-
-  G_OBJECT_CLASS (parent_class)->finalize (object);
-}
-
+/* the properties' defaults are their specs' (class_init) */
 static void
 gst_ring_sink_init (GstRingSink * self)
 {
-  self->mode = DEFAULT_MODE;
-  self->capacity = DEFAULT_CAPACITY;
-  self->buffer_time = DEFAULT_BUFFER_TIME;
-  self->permissions = DEFAULT_PERMISSIONS;
-  self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
-  self->provide_clock = DEFAULT_PROVIDE_CLOCK;
-  self->settings.open_flags = RB_RING_OPEN_FLAGS_NONE;
-  gst_ring_clock_update_flag (GST_ELEMENT (self), DEFAULT_PROVIDE_CLOCK);
-  gst_ring_clock_init (&self->clock, GST_RING_CLOCK_CONSUMER);
+  gst_ring_element_init (GST_ELEMENT (self), GST_RING_CLOCK_CONSUMER);
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
   gst_audio_info_init (&self->info);
-  g_queue_init (&self->early_events);
-  self->cancellable = g_cancellable_new ();
 }
 
 /* which ring: ring-name, ring, open-flags */
@@ -506,11 +495,11 @@ ring_properties_init (void)
    * Since: 0.1
    */
   gst_ring_settings_specs (properties,
-      PROP_RING_NAME, "Name of the shared ring (/dev/shm/ringbridge-NAME): "
+      "Name of the shared ring (/dev/shm/ringbridge-NAME): "
       "attached if it exists, created from the caps if not",
-      PROP_RING, "An RbRing object to write into (in-process use); takes "
+      "An RbRing object to write into (in-process use); takes "
       "precedence over ring-name",
-      PROP_OPEN_FLAGS, "Accept an existing ring writable by others "
+      "Accept an existing ring writable by others "
       "(shared-write) or owned by another user (any-owner)");
 }
 
@@ -668,52 +657,28 @@ counter_properties_init (void)
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 }
 
-/* the ring's timing figures, read only, and as messages (gstringstats.c) */
+/* the ring's timing figures, read only, and as messages (gstringstats.c,
+ * which documents them for both elements) */
 static void
 stats_properties_init (void)
 {
   /**
    * GstRingSink:stats:
    *
-   * The ring's timing figures, as the ring measures its two sides'
-   * clocks (docs/clocks.md): a #GstStructure named `ringbridge-stats`
-   * with the strings `producer-state` and `consumer-state` (`ok`,
-   * `no-stamps`, `warming-up`, `kernel-clock`, `stale`, `busy`, `invalid`,
-   * or `no-ring` before the element has one) and the booleans
-   * `producer-locked`, `consumer-locked` and `locked` (both); and, only
-   * once known, the doubles `producer-rate` and `consumer-rate` (frames
-   * per second of CLOCK_MONOTONIC), `drift-ppm` (positive when the
-   * producer is faster and the ring fills) and `fill-frames` (smoothed),
-   * and the guint64 `fill-time` (ns). A field that is missing is unknown.
    * It also holds the fields of #GstBaseSink's `stats`, which it replaces:
    * `average-rate`, `dropped` and `rendered`.
-   *
-   * Since: 0.2
    */
-  /**
-   * GstRingSink:stats-interval:
-   *
-   * Every this many milliseconds while the element is PAUSED or PLAYING,
-   * post #GstRingSink:stats as an element message (the structure is the
-   * message's, named `ringbridge-stats`), whether or not data flows. 0,
-   * the default, posts none. Takes effect at once.
-   *
-   * Since: 0.2
-   */
-  gst_ring_stats_specs (properties, PROP_STATS, PROP_STATS_INTERVAL);
+  gst_ring_stats_specs (properties);
 }
 
 static void
 gst_ring_sink_class_init (GstRingSinkClass * klass)
 {
-  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseSinkClass *basesink_class = GST_BASE_SINK_CLASS (klass);
 
   GST_DEBUG_CATEGORY_INIT (gst_ring_sink_debug, "ringsink", 0,
       "ringbridge ring sink");
-
-  gobject_class->finalize = gst_ring_sink_finalize;
 
   gst_element_class_set_static_metadata (element_class,
       "Ring sink", "Sink/Audio/Video",

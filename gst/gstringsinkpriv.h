@@ -3,8 +3,9 @@
 #pragma once
 
 /* ringsink's insides, shared by its files: gstringsink.c (the element),
- * gstringsinkring.c (attaching to or creating the ring) and
- * gstringsinkwrite.c (writing streams and records into it). */
+ * gstringsinkring.c (attaching to or creating the ring),
+ * gstringsinkwrite.c (writing streams and records into it) and
+ * gstringsinkgap.c (an audio stream's GAPs as silence of their length). */
 
 #include "gstringsink.h"
 #include "gstringcaps.h"
@@ -61,6 +62,12 @@ struct _GstRingSink
   guint consumer_pid;
   gint64 next_peer_check;
 
+  /* an audio ring's timeline (gstringsinkgap.c): where the next buffer
+   * should start, and the GAPs held until it comes */
+  GstClockTime audio_next;
+  gboolean gap_held;
+  GstClockTime gap_held_duration;
+
   /* the clock that follows the consumer */
   GstRingClock clock;
 };
@@ -83,6 +90,16 @@ GstFlowReturn   gst_ring_sink_ensure_records_ring (GstRingSink * self,
 gboolean        gst_ring_sink_take_caps     (GstRingSink * self,
                                              GstCaps * caps);
 void            gst_ring_sink_release_ring  (GstRingSink * self);
+
+/* gstringsinkgap.c */
+void            gst_ring_sink_audio_reset   (GstRingSink * self);
+GstFlowReturn   gst_ring_sink_audio_flush_gap (GstRingSink * self);
+GstFlowReturn   gst_ring_sink_audio_gap     (GstRingSink * self,
+                                             GstClockTime duration);
+GstFlowReturn   gst_ring_sink_audio_render  (GstRingSink * self,
+                                             GstClockTime pts,
+                                             const guint8 * data,
+                                             gsize size);
 
 /* gstringsinkwrite.c */
 GstFlowReturn   gst_ring_sink_write_stream  (GstRingSink * self,

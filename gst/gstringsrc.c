@@ -89,24 +89,19 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS_ANY);
 
+/* after the ones both elements have (gstringcommon.h) */
 enum
 {
-  PROP_0,
-  PROP_RING_NAME,
-  PROP_RING,
-  PROP_IS_LIVE,
+  PROP_IS_LIVE = GST_RING_PROP_FIRST_OWN,
   PROP_BUFFER_FRAMES,
   PROP_TIMEOUT,
   PROP_ON_PEER_LOSS,
   PROP_PROVIDE_CLOCK,
-  PROP_OPEN_FLAGS,
-  PROP_STATS,
-  PROP_STATS_INTERVAL,
   PROP_ROLE,
   PROP_POLICY,
   PROP_TARGET_LATENCY,
   PROP_GAPS,
-  N_PROPERTIES
+  N_PROPERTIES,
 };
 
 #define DEFAULT_IS_LIVE FALSE
@@ -147,14 +142,6 @@ gst_ring_src_provide_clock (GstElement * element)
     clock = gst_object_ref (self->clock.clock);
   GST_OBJECT_UNLOCK (self);
   return clock;
-}
-
-/* With the object lock: the flag follows provide-clock alone, set before
- * is-live may be (gst_ring_clock_update_flag()). */
-static void
-update_clock_flag (GstRingSrc * self)
-{
-  gst_ring_clock_update_flag (GST_ELEMENT (self), self->provide_clock);
 }
 
 /* --- caps --------------------------------------------------------------- */
@@ -386,18 +373,14 @@ gst_ring_src_stop (GstBaseSrc * bsrc)
 static gboolean
 gst_ring_src_unlock (GstBaseSrc * bsrc)
 {
-  GstRingSrc *self = GST_RING_SRC (bsrc);
-
-  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (GST_RING_SRC (bsrc)->cancellable);
   return TRUE;
 }
 
 static gboolean
 gst_ring_src_unlock_stop (GstBaseSrc * bsrc)
 {
-  GstRingSrc *self = GST_RING_SRC (bsrc);
-
-  g_cancellable_reset (self->cancellable);
+  g_cancellable_reset (GST_RING_SRC (bsrc)->cancellable);
   return TRUE;
 }
 
@@ -425,51 +408,26 @@ field_set (GstElement * element, guint prop_id)
 
   if (prop_id != PROP_IS_LIVE && prop_id != PROP_PROVIDE_CLOCK)
     return;
+  /* the flag follows provide-clock alone, set before is-live may be
+   * (gst_ring_clock_update_flag()) */
   GST_OBJECT_LOCK (self);
-  update_clock_flag (self);
+  gst_ring_clock_update_flag (element, self->provide_clock);
   live = self->is_live;
   GST_OBJECT_UNLOCK (self);
   if (prop_id == PROP_IS_LIVE)
     gst_base_src_set_live (GST_BASE_SRC (self), live);
 }
 
-static const GstRingElementInfo element_info = {
-  G_STRUCT_OFFSET (GstRingSrc, settings), G_STRUCT_OFFSET (GstRingSrc, ring),
-  fields, N_PROPERTIES, field_set
-};
+static const GstRingElementInfo element_info =
+GST_RING_ELEMENT_INFO (GstRingSrc, pending_events, fields, field_set);
 
-static void
-gst_ring_src_finalize (GObject * object)
-{
-  GstRingSrc *self = GST_RING_SRC (object);
-
-  gst_ring_clock_clear (&self->clock);
-  gst_ring_settings_clear (&self->settings);
-  g_clear_object (&self->ring);
-  gst_clear_caps (&self->caps);
-  g_queue_clear_full (&self->pending_events,
-      (GDestroyNotify) gst_event_unref);
-  g_object_unref (self->cancellable);
-
-  G_OBJECT_CLASS (parent_class)->finalize (object);
-}
-
+/* the properties' defaults are their specs' (class_init); field_set()
+ * makes the base class live or not and the clock flag follow them */
 static void
 gst_ring_src_init (GstRingSrc * self)
 {
-  self->is_live = DEFAULT_IS_LIVE;
-  self->buffer_frames = DEFAULT_BUFFER_FRAMES;
-  self->timeout = DEFAULT_TIMEOUT;
-  self->on_peer_loss = DEFAULT_ON_PEER_LOSS;
-  self->provide_clock = DEFAULT_PROVIDE_CLOCK;
-  self->settings.open_flags = RB_RING_OPEN_FLAGS_NONE;
-  update_clock_flag (self);
-  self->cancellable = g_cancellable_new ();
-  g_queue_init (&self->pending_events);
-  gst_ring_clock_init (&self->clock, GST_RING_CLOCK_PRODUCER);
-
+  gst_ring_element_init (GST_ELEMENT (self), GST_RING_CLOCK_PRODUCER);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
-  gst_base_src_set_live (GST_BASE_SRC (self), DEFAULT_IS_LIVE);
 }
 
 /* which ring: ring-name, ring, open-flags */
@@ -508,11 +466,11 @@ ring_properties_init (void)
    * Since: 0.1
    */
   gst_ring_settings_specs (properties,
-      PROP_RING_NAME, "Name of the shared ring (/dev/shm/ringbridge-NAME); "
+      "Name of the shared ring (/dev/shm/ringbridge-NAME); "
       "waited for if it does not exist yet",
-      PROP_RING, "An RbRing object to read from (in-process use); takes "
+      "An RbRing object to read from (in-process use); takes "
       "precedence over ring-name",
-      PROP_OPEN_FLAGS, "Accept a ring writable by others (shared-write) or "
+      "Accept a ring writable by others (shared-write) or "
       "owned by another user (any-owner)");
 }
 
@@ -598,39 +556,6 @@ peer_properties_init (void)
 
 }
 
-/* the ring's timing figures, read only, and as messages (gstringstats.c) */
-static void
-stats_properties_init (void)
-{
-  /**
-   * GstRingSrc:stats:
-   *
-   * The ring's timing figures, as the ring measures its two sides'
-   * clocks (docs/clocks.md): a #GstStructure named `ringbridge-stats`
-   * with the strings `producer-state` and `consumer-state` (`ok`,
-   * `no-stamps`, `warming-up`, `kernel-clock`, `stale`, `busy`, `invalid`,
-   * or `no-ring` before the element has one) and the booleans
-   * `producer-locked`, `consumer-locked` and `locked` (both); and, only
-   * once known, the doubles `producer-rate` and `consumer-rate` (frames
-   * per second of CLOCK_MONOTONIC), `drift-ppm` (positive when the
-   * producer is faster and the ring fills) and `fill-frames` (smoothed),
-   * and the guint64 `fill-time` (ns). A field that is missing is unknown.
-   *
-   * Since: 0.2
-   */
-  /**
-   * GstRingSrc:stats-interval:
-   *
-   * Every this many milliseconds while the element is PAUSED or PLAYING,
-   * post #GstRingSrc:stats as an element message (the structure is the
-   * message's, named `ringbridge-stats`), whether or not data flows. 0,
-   * the default, posts none. Takes effect at once.
-   *
-   * Since: 0.2
-   */
-  gst_ring_stats_specs (properties, PROP_STATS, PROP_STATS_INTERVAL);
-}
-
 /* role=reader: role, policy, target-latency, gaps (gstringsrcreader.c) */
 static void
 reader_properties_init (void)
@@ -642,15 +567,12 @@ reader_properties_init (void)
 static void
 gst_ring_src_class_init (GstRingSrcClass * klass)
 {
-  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
   GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
 
   GST_DEBUG_CATEGORY_INIT (gst_ring_src_debug, "ringsrc", 0,
       "ringbridge ring source");
-
-  gobject_class->finalize = gst_ring_src_finalize;
 
   gst_element_class_set_static_metadata (element_class,
       "Ring source", "Source/Audio/Video",
@@ -674,7 +596,9 @@ gst_ring_src_class_init (GstRingSrcClass * klass)
   ring_properties_init ();
   stream_properties_init ();
   peer_properties_init ();
-  stats_properties_init ();
+  /* the ring's timing figures, read only, and as messages
+   * (gstringstats.c, which documents them for both elements) */
+  gst_ring_stats_specs (properties);
   reader_properties_init ();
   gst_ring_element_class_init (element_class, &element_info, properties,
       N_PROPERTIES);

@@ -101,18 +101,46 @@ gst_ring_stats_of (GstElement * element)
   return s;
 }
 
-/* In class_init: `stats` and `stats-interval` at their ids. */
+/* In class_init: `stats` and `stats-interval` at their ids
+ * (GST_RING_PROP_*). */
 void
-gst_ring_stats_specs (GParamSpec ** properties, guint stats_id,
-    guint interval_id)
+gst_ring_stats_specs (GParamSpec ** properties)
 {
-  properties[stats_id] = g_param_spec_boxed ("stats", "Statistics",
+  /* docs/gen-gst-elements.py gives both elements these two comments,
+   * followed by an element's own GstRingSink:stats: (say) if it has one */
+  /**
+   * GstRingElement:stats:
+   *
+   * The ring's timing figures, as the ring measures its two sides'
+   * clocks (docs/clocks.md): a #GstStructure named `ringbridge-stats`
+   * with the strings `producer-state` and `consumer-state` (`ok`,
+   * `no-stamps`, `warming-up`, `kernel-clock`, `stale`, `busy`, `invalid`,
+   * or `no-ring` before the element has one) and the booleans
+   * `producer-locked`, `consumer-locked` and `locked` (both); and, only
+   * once known, the doubles `producer-rate` and `consumer-rate` (frames
+   * per second of CLOCK_MONOTONIC), `drift-ppm` (positive when the
+   * producer is faster and the ring fills) and `fill-frames` (smoothed),
+   * and the guint64 `fill-time` (ns). A field that is missing is unknown.
+   *
+   * Since: 0.2
+   */
+  /**
+   * GstRingElement:stats-interval:
+   *
+   * Every this many milliseconds while the element is PAUSED or PLAYING,
+   * post #GstRingElement:stats as an element message (the structure is the
+   * message's, named `ringbridge-stats`), whether or not data flows. 0,
+   * the default, posts none. Takes effect at once.
+   *
+   * Since: 0.2
+   */
+  properties[GST_RING_PROP_STATS] = g_param_spec_boxed ("stats", "Statistics",
       "The ring's timing figures (a ringbridge-stats structure: "
       "producer-state, consumer-state, producer-locked, consumer-locked, "
       "locked; producer-rate, consumer-rate, drift-ppm, fill-frames, "
       "fill-time when known)", GST_TYPE_STRUCTURE,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[interval_id] = g_param_spec_uint ("stats-interval",
+  properties[GST_RING_PROP_STATS_INTERVAL] = g_param_spec_uint ("stats-interval",
       "Statistics interval", "Post the stats as a ringbridge-stats element "
       "message every this many milliseconds while PAUSED or PLAYING "
       "(0 = never)", 0, G_MAXUINT / 2, 0,

@@ -23,9 +23,7 @@ void            gst_ring_stats_set_extra    (GType type,
                                              GstRingStatsExtra extra);
 GstStructure   *gst_ring_stats_new          (RbRing * ring);
 GstStructure   *gst_ring_stats_of           (GstElement * element);
-void            gst_ring_stats_specs        (GParamSpec ** properties,
-                                             guint stats_id,
-                                             guint interval_id);
+void            gst_ring_stats_specs        (GParamSpec ** properties);
 void            gst_ring_stats_start        (GstElement * element,
                                              guint interval_ms);
 void            gst_ring_stats_stop         (GstElement * element);

@@ -76,16 +76,24 @@ on_shutdown (jack_status_t code, const char *reason, void *arg)
   wake_main (app);
 }
 
+/* A new value of the server's for the main thread, which compares the
+ * latest one with what it knows. */
+static int
+tell_main (App *app, atomic_uint *now, jack_nframes_t value)
+{
+  /* relaxed: the wake-up carries no data with it; the main thread
+   * compares the latest value */
+  atomic_store_explicit (now, value, memory_order_relaxed);
+  wake_main (app);
+  return 0;
+}
+
 static int
 on_sample_rate (jack_nframes_t rate, void *arg)
 {
   App *app = arg;
 
-  /* relaxed: the wake-up carries no data with it; the main thread
-   * compares the latest value */
-  atomic_store_explicit (&app->rate_now, rate, memory_order_relaxed);
-  wake_main (app);
-  return 0;
+  return tell_main (app, &app->rate_now, rate);
 }
 
 static int
@@ -93,10 +101,7 @@ on_buffer_size (jack_nframes_t size, void *arg)
 {
   App *app = arg;
 
-  /* relaxed: as on_sample_rate() */
-  atomic_store_explicit (&app->buffer_size_now, size, memory_order_relaxed);
-  wake_main (app);
-  return 0;
+  return tell_main (app, &app->buffer_size_now, size);
 }
 
 static void
@@ -107,7 +112,7 @@ on_freewheel (int starting, void *arg)
   /* relaxed: rt.c only skips clock points on it; no data goes with it */
   atomic_store_explicit (&app->rt.freewheeling, starting != 0,
       memory_order_relaxed);
-  /* relaxed: as on_sample_rate() */
+  /* relaxed: as tell_main() */
   atomic_store_explicit (&app->freewheel_now, starting != 0,
       memory_order_relaxed);
   wake_main (app);

@@ -157,9 +157,7 @@ static const CliDocOption jack_doc_options[] = {
     "Report events: the peer process attaching and leaving, connections, "
     "latency changes, buffer size changes, freewheeling, and libjack's own "
     "messages." },
-  { 'h', "help", NULL, 0, "Print this help and exit." },
-  { 'V', "version", NULL, 0, "Print the version and exit." },
-  { 0, NULL, NULL, 0, NULL }
+  CLI_DOC_OPTIONS_END
 };
 
 static const CliDocItem jack_doc_behaviour[] = {
@@ -361,10 +359,7 @@ static const CliDocItem jack_doc_examples[] = {
   { NULL, NULL }
 };
 
-static const char jack_doc_files[] =
-  "The ring named " I("RING") " lives in " B("/dev/shm/ringbridge-")
-  I("RING") ". A name is 1 to 200 letters, digits, " B("_") ", " B(".")
-  " and " B("-") ", starting with a letter, digit or " B("_") ".";
+static const char jack_doc_files[] = CLI_DOC_RING_FILES ("RING");
 
 /* docs/clocks.md: the two clocks and what play and record do about them */
 static const char jack_doc_see_also[] = B("ringbridge-stat") "(1), "
@@ -385,15 +380,5 @@ static const CliDocSection jack_doc_sections[] = {
   { NULL, NULL, NULL, 0, NULL }
 };
 
-static const CliDocPage jack_doc_page = {
-  .program = JACK_PROGRAM,
-  .summary = JACK_SUMMARY,
-  .synopsis = jack_doc_synopsis,
-  .description = jack_doc_description,
-  .options = jack_doc_options,
-  .exit_status = jack_doc_exit_status,
-  .exit_note = jack_doc_exit_note,
-  .help_more = "Running dry, peers, latency, clock and shutdown",
-  .sections = jack_doc_sections,
-  .see_also = jack_doc_see_also,
-};
+static const CliDocPage jack_doc_page = CLI_DOC_PAGE (jack, JACK_PROGRAM,
+    JACK_SUMMARY, "Running dry, peers, latency, clock and shutdown");

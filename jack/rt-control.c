@@ -14,37 +14,14 @@ rb_jack_rt_init (RbJackRt *rt, RbJackMode mode)
   /* every byte written now: the callback takes no first-touch fault on
    * its state */
   memset (rt, 0, sizeof *rt);
-  rt->mode = mode;
-  atomic_init (&rt->ring, NULL);
-  atomic_init (&rt->tap, NULL);
-  atomic_init (&rt->halted, false);
-  atomic_init (&rt->freewheeling, false);
-  atomic_init (&rt->clock_offset_ns, 0);
-  atomic_init (&rt->cycles, 0);
-  atomic_init (&rt->frames, 0);
-  atomic_init (&rt->ran_dry, 0);
-  atomic_init (&rt->silent_frames, 0);
-  atomic_init (&rt->skipped_frames, 0);
-  atomic_init (&rt->filled_up, 0);
-  atomic_init (&rt->dropped_frames, 0);
-  atomic_init (&rt->fill, 0);
-  atomic_init (&rt->target, 0);
-  atomic_init (&rt->skip_above, 0);
-  atomic_init (&rt->resampling, false);
-  atomic_init (&rt->feed_forward_ppb, INT64_MIN);
-  atomic_init (&rt->xrun_count, 0);
-  atomic_init (&rt->correction_ppb, 0);
-  atomic_init (&rt->smoothed_fill_uf, 0);
-  atomic_init (&rt->stage_lost, 0);
-  atomic_init (&rt->cycle_seq, 0);
-  atomic_init (&rt->cycle_frames, 0);
-  atomic_init (&rt->cycle_usecs, 0);
-  for (unsigned c = 0; c < RB_JACK_N_GAP_CAUSES; c++) {
-    atomic_init (&rt->gaps[c], 0);
-    atomic_init (&rt->gap_frames[c], 0);
-  }
-  rt->rs = NULL;
-  rt->rate = 48000;
+  /* the members not named, the atomics among them, are initialized as
+   * static objects are: zero, NULL, false, a valid state for an atomic
+   * (C11 7.17.2.1) */
+  *rt = (RbJackRt) {
+    .mode = mode,
+    .feed_forward_ppb = INT64_MIN,      /* none known */
+    .rate = 48000,
+  };
   rb_jack_drift_init (&rt->drift, rt->rate);
   rb_jack_rt_reset_clock (rt);
 }
@@ -55,10 +32,7 @@ rb_jack_rt_init (RbJackRt *rt, RbJackMode mode)
 void
 rb_jack_rt_reset_clock (RbJackRt *rt)
 {
-  rt->have_frame_time = false;
-  rt->last_frame_time = 0;
-  rt->frame_time_high = 0;
-  rt->frame_time = 0;
+  memset (&rt->frame_time, 0, sizeof rt->frame_time);
   /* the first cycle of a new run does not run dry (or fill up) after the
    * last one */
   rt->short_last = true;

@@ -58,11 +58,11 @@ queued_frames (RbRing *ring)
 static uint64_t
 extend_frame_time (RbJackRt *rt, jack_nframes_t now)
 {
-  if (rt->have_frame_time && now < rt->last_frame_time)
-    rt->frame_time_high += (uint64_t) 1 << 32;
-  rt->have_frame_time = true;
-  rt->last_frame_time = now;
-  return rt->frame_time_high | now;
+  if (rt->frame_time.have && now < rt->frame_time.last)
+    rt->frame_time.high += (uint64_t) 1 << 32;
+  rt->frame_time.have = true;
+  rt->frame_time.last = now;
+  return rt->frame_time.high | now;
 }
 
 /* The cycle's start on CLOCK_MONOTONIC (JACK's clock plus the offset the
@@ -117,13 +117,56 @@ publish_cycle (RbJackRt *rt, const RbJackCycle *cycle)
    * pairs with the acquire fence in rb_jack_rt_read_cycle() */
   atomic_thread_fence (memory_order_release);
   /* relaxed: ordered by the fence above and the release store below */
-  atomic_store_explicit (&rt->cycle_frames, rt->frame_time,
+  atomic_store_explicit (&rt->cycle_frames, rt->frame_time.now,
       memory_order_relaxed);
   atomic_store_explicit (&rt->cycle_usecs, cycle->usecs,
       memory_order_relaxed);
   /* release: the values before the even count; pairs with the acquire
    * load in rb_jack_rt_read_cycle() */
   atomic_store_explicit (&rt->cycle_seq, seq + 2, memory_order_release);
+}
+
+/* Drops the oldest of the @queued frames so that @keep remain (fewer if
+ * the ring's skip says so), counting them; returns the frames queued
+ * then. @keep < @queued. */
+static uint64_t
+skip_to (RbJackRt *rt, RbRing *ring, uint64_t queued, uint64_t keep)
+{
+  size_t fs = rb_ring_get_frame_size (ring);
+  /* never more than asked for, so less than @queued */
+  uint64_t skipped = rb_ring_skip (ring, (size_t) (queued - keep) * fs) / fs;
+
+  bump (&rt->skipped_frames, skipped);
+  return queued - skipped;
+}
+
+/* @out[c] = @buffers[c] + @at, for each port */
+static void
+ports_at (const RbJackRt *rt, float **out, float *const *buffers, size_t at)
+{
+  for (unsigned c = 0; c < rt->n_ports; c++)
+    /* rb_jack_rt_process() set buffers[0 .. n_ports); n_ports does not
+     * change while the client is active, which the analyzer cannot see
+     * across the JACK calls in between */
+    /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
+    out[c] = buffers[c] + at;
+}
+
+/* The end of a cycle that moved @done of its @nframes: a short cycle
+ * counts once in @short_runs while the cycles stay short (not per short
+ * cycle: the ring's own underruns and overruns counters, in the library,
+ * count every short read or write), its missing frames in @missed. */
+static void
+count_cycle (RbJackRt *rt, size_t nframes, size_t done,
+    atomic_uint_least64_t *short_runs, atomic_uint_least64_t *missed)
+{
+  if (done < nframes) {
+    if (!rt->short_last)
+      bump (short_runs, 1);
+    bump (missed, nframes - done);
+  }
+  rt->short_last = done < nframes;
+  bump (&rt->frames, done);
 }
 
 static void play_tail (RbJackRt *rt, float *const *buffers,
@@ -145,15 +188,8 @@ play (RbJackRt *rt, RbRing *ring, float *const *buffers,
      * that lapped us, queued_frames() says the capacity and the skip
      * first catches up past what was overwritten, so at most max_fill
      * frames remain all the same. */
-    if (rt->max_fill != 0 && queued > rt->max_fill + nframes) {
-      size_t fs = rb_ring_get_frame_size (ring);
-      uint64_t skipped = rb_ring_skip (ring,
-          (size_t) (queued - rt->max_fill - nframes) * fs) / fs;
-
-      /* never more than asked for, so less than @queued */
-      bump (&rt->skipped_frames, skipped);
-      queued -= skipped;
-    }
+    if (rt->max_fill != 0 && queued > rt->max_fill + nframes)
+      queued = skip_to (rt, ring, queued, rt->max_fill + nframes);
     /* relaxed: a statistic for the latency report */
     atomic_store_explicit (&rt->fill, queued, memory_order_relaxed);
     /* the frame read first plays at the cycle's start */
@@ -170,20 +206,14 @@ play_tail (RbJackRt *rt, float *const *buffers, jack_nframes_t nframes,
     size_t got)
 {
   if (got < nframes) {
+    float *rest[RB_RING_MAX_CHANNELS];
+
+    ports_at (rt, rest, buffers, got);
     for (unsigned c = 0; c < rt->n_ports; c++)
-      /* rb_jack_rt_process() set buffers[0 .. n_ports); n_ports does not
-       * change while the client is active, which the analyzer cannot see
-       * across the JACK calls in between */
-      /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
-      memset (buffers[c] + got, 0, (nframes - got) * sizeof (float));
-    /* one per time the ring runs dry, not per silent cycle (the ring's
-     * own underruns counter, in the library, counts every short read) */
-    if (!rt->short_last)
-      bump (&rt->ran_dry, 1);
-    bump (&rt->silent_frames, nframes - got);
+      memset (rest[c], 0, (nframes - got) * sizeof (float));
   }
-  rt->short_last = got < nframes;
-  bump (&rt->frames, got);
+  /* once per time the ring runs dry */
+  count_cycle (rt, nframes, got, &rt->ran_dry, &rt->silent_frames);
 }
 
 /* Play --reader: the tap's reader (its policy decides what is read: all
@@ -212,10 +242,7 @@ play_reader (RbJackRt *rt, RbJackTap *tap, float *const *buffers,
       break;
     n = rb_ring_reader_read_frames (tap->reader, p, want);
     rb_ring_write_commit (tap->stage, n * fs);
-    for (unsigned c = 0; c < rt->n_ports; c++)
-      /* rb_jack_rt_process() set buffers[0 .. n_ports), as in play() */
-      /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
-      out[c] = buffers[c] + got;
+    ports_at (rt, out, buffers, got);
     got += rb_ring_read_deinterleaved (tap->stage, out, rt->n_ports, n);
     if (n < want)
       break;
@@ -235,9 +262,8 @@ play_reader (RbJackRt *rt, RbJackTap *tap, float *const *buffers,
   play_tail (rt, buffers, nframes, got);
 }
 
-static void record_clock_point (RbJackRt *rt, RbRing *ring, uint64_t pos,
-    size_t put, const RbJackCycle *cycle);
-static void record_tail (RbJackRt *rt, size_t nframes, size_t put);
+static size_t write_cycle (RbJackRt *rt, RbRing *ring,
+    const float *const *frames, size_t n, const RbJackCycle *cycle);
 
 static void
 record (RbJackRt *rt, RbRing *ring, float *const *buffers,
@@ -246,47 +272,33 @@ record (RbJackRt *rt, RbRing *ring, float *const *buffers,
   size_t put = 0;
 
   if (ring != NULL) {
-    uint64_t pos = rb_ring_get_write_position (ring);
-
-    put = rb_ring_write_deinterleaved (ring,
-        (const float *const *) buffers, rt->n_ports, nframes);
-    record_clock_point (rt, ring, pos, put, cycle);
+    put = write_cycle (rt, ring, (const float *const *) buffers, nframes,
+        cycle);
     /* relaxed: a statistic for the latency report */
     atomic_store_explicit (&rt->fill, queued_frames (ring),
         memory_order_relaxed);
   }
-  record_tail (rt, nframes, put);
+  /* once per time the ring fills up */
+  count_cycle (rt, nframes, put, &rt->filled_up, &rt->dropped_frames);
 }
 
-/* The first frame of this cycle went to @pos; it is the frame JACK
- * stamped with the cycle's start (with the resampler, to within its
- * delay of a few dozen frames). A cycle that wrote nothing says nothing
- * about where the next frame goes. */
-static void
-record_clock_point (RbJackRt *rt, RbRing *ring, uint64_t pos, size_t put,
-    const RbJackCycle *cycle)
+/* Writes the cycle's @n @frames into the ring and stamps it: the first
+ * frame is the one JACK stamped with the cycle's start (with the
+ * resampler, to within its delay of a few dozen frames). A cycle that
+ * wrote nothing says nothing about where the next frame goes. Returns
+ * the frames written. */
+static size_t
+write_cycle (RbJackRt *rt, RbRing *ring, const float *const *frames,
+    size_t n, const RbJackCycle *cycle)
 {
+  uint64_t pos = rb_ring_get_write_position (ring);
+  size_t put = rb_ring_write_deinterleaved (ring, frames, rt->n_ports, n);
   int64_t t = cycle_time_ns (rt, cycle);
 
   if (put > 0 && t > 0)
-    rb_ring_set_clock_point (ring, pos, t, rt->frame_time);
+    rb_ring_set_clock_point (ring, pos, t, rt->frame_time.now);
   stamp_side (rt, ring, pos, cycle);
-}
-
-/* Record's end of a cycle: @put of the @nframes meant for the ring went
- * in; the counts. */
-static void
-record_tail (RbJackRt *rt, size_t nframes, size_t put)
-{
-  if (put < nframes) {
-    /* one per time the ring fills up, not per full cycle (the ring's own
-     * overruns counter, in the library, counts every short write) */
-    if (!rt->short_last)
-      bump (&rt->filled_up, 1);
-    bump (&rt->dropped_frames, nframes - put);
-  }
-  rt->short_last = put < nframes;
-  bump (&rt->frames, put);
+  return put;
 }
 
 /* --- with the resampler (--resample) ------------------------------------ */
@@ -348,16 +360,12 @@ play_resample (RbJackRt *rt, RbRing *ring, float *const *buffers,
       rb_jack_resampler_process (rs, 1.0, NULL, 0, buffers, 0, &lost);
     }
     if (rs->staged < want && want <= rs->stage_cap) {
-      for (unsigned c = 0; c < rt->n_ports; c++)
-        out[c] = rs->stage[c] + rs->staged;
+      ports_at (rt, out, rs->stage, rs->staged);
       got = rb_ring_read_deinterleaved (ring, out, rt->n_ports,
           want - rs->staged);
       rs->staged += got;
     }
-    for (unsigned c = 0; c < rt->n_ports; c++)
-      /* rb_jack_rt_process() set buffers[0 .. n_ports), as in play() */
-      /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
-      out[c] = buffers[c] + made;
+    ports_at (rt, out, buffers, made);
     size_t m = rb_jack_resampler_process (rs, ratio, NULL, 0, out,
         nframes - made, &lost);
     made += m;
@@ -388,7 +396,6 @@ play_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
 
   follow_ring (rt, ring);
   if (ring != NULL) {
-    size_t fs = rb_ring_get_frame_size (ring);
     uint64_t queued = queued_frames (ring);
     /* relaxed: values on their own (see RbJackRt) */
     uint64_t target = atomic_load_explicit (&rt->target,
@@ -400,11 +407,7 @@ play_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
      * long before play, or one faster than the ratio's bound. Back to
      * the target at once; the loop would take minutes. */
     if (above != 0 && queued > above) {
-      uint64_t skipped = rb_ring_skip (ring,
-          (size_t) (queued - target) * fs) / fs;
-
-      bump (&rt->skipped_frames, skipped);
-      queued -= skipped;
+      queued = skip_to (rt, ring, queued, target);
       /* the fill stepped: smooth afresh from here, keeping the drift
        * the integral has learnt */
       rt->drift.primed = false;
@@ -430,20 +433,19 @@ record_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
 
   follow_ring (rt, ring);
   if (ring != NULL) {
-    uint64_t pos = rb_ring_get_write_position (ring);
     double ratio = drift_ratio (rt, queued_frames (ring), nframes);
 
     made = rb_jack_resampler_process (rs, ratio,
         (const float *const *) buffers, nframes, rs->out, rs->out_cap,
         &lost);
-    put = rb_ring_write_deinterleaved (ring, (const float *const *) rs->out,
-        rt->n_ports, made);
-    record_clock_point (rt, ring, pos, put, cycle);
+    put = write_cycle (rt, ring, (const float *const *) rs->out, made,
+        cycle);
     publish_drift (rt, queued_frames (ring));
     if (lost != 0)
       bump (&rt->stage_lost, lost);
   }
-  record_tail (rt, ring != NULL ? made : nframes, put);
+  count_cycle (rt, ring != NULL ? made : nframes, put, &rt->filled_up,
+      &rt->dropped_frames);
 }
 
 void
@@ -474,7 +476,7 @@ rb_jack_rt_cycle (RbJackRt *rt, float *const *buffers,
   if (resampling && !rt->was_resampling)
     rt->last_ring = NULL;
   if (cycle->valid)
-    rt->frame_time = extend_frame_time (rt, cycle->frames);
+    rt->frame_time.now = extend_frame_time (rt, cycle->frames);
   publish_cycle (rt, cycle);
   rt->was_resampling = resampling;
   if (tap != NULL && rt->mode == RB_JACK_PLAY) {

@@ -141,10 +141,12 @@ typedef struct {
   /* Private to the callback: written by the main thread only while no
    * callback can run (before jack_activate()). */
   bool short_last;              /* the last cycle came up short */
-  bool have_frame_time;
-  jack_nframes_t last_frame_time;
-  uint64_t frame_time_high;     /* JACK's 32-bit frame time, extended */
-  uint64_t frame_time;          /* this cycle's, extended */
+  struct {                      /* JACK's 32-bit frame time, extended */
+    bool have;                  /* seen one since the reset */
+    jack_nframes_t last;        /* the last one seen */
+    uint64_t high;              /* the wraps, in the high 32 bits */
+    uint64_t now;               /* this cycle's, extended */
+  } frame_time;
   RbJackDrift drift;            /* the fill controller's state */
   RbRing *last_ring;            /* the ring of the last cycle */
   bool was_resampling;          /* the last cycle resampled */

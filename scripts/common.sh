@@ -25,11 +25,13 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-tools gir1.2-gstreamer-1.0  # its tests and examples
   gstreamer1.0-plugins-good          # wavenc (the demo), jackaudiosink (the JACK benchmark's peer)
   gstreamer1.0-plugins-bad           # shmsink/shmsrc, interaudiosink/src: the GStreamer benchmark's peers
+  pipewire pipewire-bin pipewire-jack gstreamer1.0-pipewire  # PipeWire, a peer of the JACK benchmarks (bench/jack)
+  python3-jack-client                # a Python JACK client, bench/jack's Python story; jack.RingBuffer, bench/python's peer
   gobject-introspection libgirepository1.0-dev   # RingBridge-1.0 typelib
   python3-gi python3-pytest python3-numpy        # the Python bindings' tests
   python3-cffi python3-dev python3-setuptools  # CFFI modules the tests compile (RingBridge.cffi_cdef())
-  python3-jack-client                # bench/python: jack.RingBuffer, the Python peer
-  portaudio19-dev libportaudio2      # the PortAudio/CFFI example and its test
+  portaudio19-dev libportaudio2      # the PortAudio/CFFI example and its test; PaUtilRingBuffer, a benchmark peer
+  g++ libboost-dev                   # boost's spsc_queue, a benchmark peer (bench/peer-boost.cc)
 )
 
 # Only the test suite needs these (scripts/test passes them on; the demo

@@ -69,9 +69,7 @@ static const CliDocOption stat_doc_options[] = {
     "crashed leave them. Without " I("NAME") ", every stale ring on the "
     "machine. Prints each ring it removes; a named ring that is in use is "
     "kept, and said so." },
-  { 'h', "help", NULL, 0, "Print this help and exit." },
-  { 'V', "version", NULL, 0, "Print the version and exit." },
-  { 0, NULL, NULL, 0, NULL }
+  CLI_DOC_OPTIONS_END
 };
 
 static const CliDocItem stat_doc_fields[] = {
@@ -176,10 +174,7 @@ static const CliDocItem stat_doc_examples[] = {
   { NULL, NULL }
 };
 
-static const char stat_doc_files[] =
-  "The ring named " I("NAME") " lives in " B("/dev/shm/ringbridge-") I("NAME")
-  ". A name is 1 to 200 letters, digits, " B("_") ", " B(".") " and "
-  B("-") ", starting with a letter, digit or " B("_") ".";
+static const char stat_doc_files[] = CLI_DOC_RING_FILES ("NAME");
 
 static const char stat_doc_see_also[] = B("top") "(1), " B("pw-top") "(1), "
     B("shm_overview") "(7); docs/clocks.md";
@@ -198,15 +193,5 @@ static const CliDocSection stat_doc_sections[] = {
   { NULL, NULL, NULL, 0, NULL }
 };
 
-static const CliDocPage stat_doc_page = {
-  .program = STAT_PROGRAM,
-  .summary = STAT_SUMMARY,
-  .synopsis = stat_doc_synopsis,
-  .description = stat_doc_description,
-  .options = stat_doc_options,
-  .exit_status = stat_doc_exit_status,
-  .exit_note = stat_doc_exit_note,
-  .help_more = "The fields of the listing",
-  .sections = stat_doc_sections,
-  .see_also = stat_doc_see_also,
-};
+static const CliDocPage stat_doc_page = CLI_DOC_PAGE (stat, STAT_PROGRAM,
+    STAT_SUMMARY, "The fields of the listing");

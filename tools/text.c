@@ -83,19 +83,11 @@ text_file (GString *out, const RingInfo *ri)
   file_owner_clear (&owner);
 }
 
+/* kind, capacity, storage and fill */
 static void
-text_ring (GString *out, const RingInfo *ri, gboolean rates)
+text_shape (GString *out, const RingInfo *ri)
 {
-  g_autofree gchar *name = printable (ri->name);
-  g_autofree gchar *path = printable (ri->path);
   g_autofree gchar *size = NULL;
-
-  g_string_append_printf (out, "ring '%s'  %s\n", name, path);
-  if (!ri->valid) {
-    g_string_append_printf (out, FIELD "%s\n", "error", ri->error);
-    text_file (out, ri);
-    return;
-  }
 
   g_string_append_printf (out, FIELD, "kind");
   if (is_audio (ri))
@@ -129,20 +121,12 @@ text_ring (GString *out, const RingInfo *ri, gboolean rates)
     g_string_append_printf (out, ", %" G_GUINT64_FORMAT " frames",
         ri->s.fill / ri->s.frame_size);
   g_string_append_c (out, '\n');
+}
 
-  text_position (out, ri, "write", ri->s.write_position);
-  text_position (out, ri, "read", ri->s.read_position);
-  if (rates) {
-    g_string_append_printf (out, FIELD, "rate");
-    if (ri->have_rates)
-      g_string_append_printf (out, "written %.0f B/s, read %.0f B/s\n",
-          ri->write_rate, ri->read_rate);
-    else
-      g_string_append (out, "(next refresh)\n");
-  }
-  text_timing (out, ri);
-  text_peer (out, "producer", &ri->producer);
-  text_peer (out, "consumer", &ri->consumer);
+/* creator, readers, eos, waiters and counters */
+static void
+text_users (GString *out, const RingInfo *ri)
+{
   g_string_append_printf (out, FIELD, "creator");
   if (ri->creator.state == RB_HOLDER_STATE_NONE)
     g_string_append (out, "none\n");
@@ -162,6 +146,36 @@ text_ring (GString *out, const RingInfo *ri, gboolean rates)
   g_string_append_printf (out, FIELD "overruns %" G_GUINT64_FORMAT
       ", underruns %" G_GUINT64_FORMAT ", overwritten %" G_GUINT64_FORMAT "\n",
       "counters", ri->s.overruns, ri->s.underruns, ri->s.overwritten);
+}
+
+static void
+text_ring (GString *out, const RingInfo *ri, gboolean rates)
+{
+  g_autofree gchar *name = printable (ri->name);
+  g_autofree gchar *path = printable (ri->path);
+
+  g_string_append_printf (out, "ring '%s'  %s\n", name, path);
+  if (!ri->valid) {
+    g_string_append_printf (out, FIELD "%s\n", "error", ri->error);
+    text_file (out, ri);
+    return;
+  }
+
+  text_shape (out, ri);
+  text_position (out, ri, "write", ri->s.write_position);
+  text_position (out, ri, "read", ri->s.read_position);
+  if (rates) {
+    g_string_append_printf (out, FIELD, "rate");
+    if (ri->have_rates)
+      g_string_append_printf (out, "written %.0f B/s, read %.0f B/s\n",
+          ri->write_rate, ri->read_rate);
+    else
+      g_string_append (out, "(next refresh)\n");
+  }
+  text_timing (out, ri);
+  text_peer (out, "producer", &ri->producer);
+  text_peer (out, "consumer", &ri->consumer);
+  text_users (out, ri);
   text_file (out, ri);
 }
 

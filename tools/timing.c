@@ -8,21 +8,23 @@
 
 #include "stat.h"
 
-static const char *const timing_state_names[] = {
-  [RB_TIMING_STATE_OK] = "ok",
-  [RB_TIMING_STATE_NO_STAMPS] = "no stamps",
-  [RB_TIMING_STATE_WARMING_UP] = "warming up",
-  [RB_TIMING_STATE_KERNEL_CLOCK] = "kernel clock",
-  [RB_TIMING_STATE_STALE] = "stale",
-  [RB_TIMING_STATE_BUSY] = "busy",
-  [RB_TIMING_STATE_INVALID] = "invalid",
-};
-
+/* A state in words: the library's nick ("warming-up") with spaces. */
 const char *
 timing_state_name (RbTimingState state)
 {
-  return (guint) state < G_N_ELEMENTS (timing_state_names) ?
-      timing_state_names[state] : "invalid";
+  GEnumClass *klass = g_type_class_ref (RB_TYPE_TIMING_STATE);
+  GEnumValue *v = g_enum_get_value (klass, state);
+  const char *name = "invalid";
+
+  if (v != NULL) {
+    g_autofree gchar *words = g_strdelimit (g_strdup (v->value_nick), "-",
+        ' ');
+
+    /* a handful of strings, kept for the program's life */
+    name = g_intern_string (words);
+  }
+  g_type_class_unref (klass);
+  return name;
 }
 
 /* NULL when both sides are known; "warming up" when both say the same;

@@ -406,3 +406,16 @@ def run_guarded(program, procs, run, res, ring_prefix):
         for p in glob.glob(SHM + "ringbridge-%s%d-*" % (ring_prefix,
                                                        os.getpid())):
             os.unlink(p)
+
+
+def run_and_report(program, keep_logs, run, res, ring_prefix, targets,
+                   print_tables):
+    """run_guarded() with a new Procs(@keep_logs); then, unless interrupted,
+    res["targets"] from targets(res) and the tables. Returns the exit
+    status, as run_guarded()."""
+    procs = Procs(keep_logs)
+    status = run_guarded(program, procs, run, res, ring_prefix)
+    if status != 130:
+        res["targets"] = targets(res)
+        print_tables(res)
+    return status

@@ -37,7 +37,7 @@ import time
 
 from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
                        client_env, emit_result, executable_arg, file_arg,
-                       machine, note, percentile, read_timer, run_guarded,
+                       machine, note, percentile, read_timer, run_and_report,
                        say, wait_until)
 from clockanalysis import ToneMeter
 
@@ -389,12 +389,10 @@ def main(argv):
     say("%s: %s ppm, %g min after %g s of lock-in, peers %s" % (
         PROGRAM, ",".join("%+g" % p for p in ARGS.ppm), ARGS.minutes,
         ARGS.settle, ",".join(ARGS.peers)))
-    procs = Procs(ARGS.keep_logs)
-    status = run_guarded(PROGRAM, procs, run, res, "rbbc")
+    status = run_and_report(PROGRAM, ARGS.keep_logs, run, res, "rbbc",
+                            targets, print_tables)
     if status == 130:
         return status
-    res["targets"] = targets(res)
-    print_tables(res)
     emit_result(res, ARGS.json)
     return status
 

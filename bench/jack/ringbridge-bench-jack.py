@@ -53,7 +53,7 @@ import time
 from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
                        base_env, client_env, emit_result, executable_arg,
                        file_arg, final_stats, machine, note, percentile,
-                       read_timer, run_guarded, say, wait_until)
+                       read_timer, run_and_report, say, wait_until)
 
 PROGRAM = "ringbridge-bench-jack"
 CHANNELS = 2
@@ -590,12 +590,10 @@ def main(argv):
         RATE, ",".join(map(str, ARGS.periods)), ARGS.seconds,
         " (--inject-error: play's output left unconnected)"
         if ARGS.inject_error else ""))
-    procs = Procs(ARGS.keep_logs)
-    status = run_guarded(PROGRAM, procs, run, res, "rbbj")
+    status = run_and_report(PROGRAM, ARGS.keep_logs, run, res, "rbbj",
+                            targets, print_tables)
     if status == 130:
         return status
-    res["targets"] = targets(res)
-    print_tables(res)
     if ARGS.inject_error:
         measured = [r for r in res["roundtrip"] if r["measured_frames"]
                     is not None]

@@ -23,13 +23,22 @@
 # file and calls run_recipe NAME "$@": the options every recipe takes,
 #
 #   NAME [--seconds N] [--capture FILE.wav] [--latency MS] [--loss PCT]
-#        [--jitter MS] BUILD_DIR
+#        [--jitter MS] [--check tone|exact] BUILD_DIR
 #
 # then the two hosts, both ends, the capture and the check. The recipe
 # reads $latency, $loss, $jitter and the addresses below.
+#
+# --check tone (the default): the 1 kHz tone's frequency and level where
+# it arrives in JACK B. --check exact: host A sends a counter instead
+# (sample n is n / 2^23, which F32 -> L24 -> F32 carries exactly) and
+# host B's ring RECV, where ringsink writes it (before play, whose
+# resampler cannot keep it exact), is read by a reader (ringsrc
+# role=reader) and checked sample by sample (check_exact).
 
 set -euo pipefail
 say () { printf '%s\n' "$*" >&2; }
+# the directory of the recipes and their Python helpers
+here=$(dirname "${BASH_SOURCE[0]}")
 . "$(dirname "${BASH_SOURCE[0]}")/../jack/private-jackd.sh"
 
 hosts_prefix=rbnet
@@ -45,6 +54,10 @@ server_b=rbnet-b-$$
 tone_ring=rbnet$$-tone
 send_ring=rbnet$$-send
 recv_ring=rbnet$$-recv
+# rings a recipe adds (removed with the others), check-exact.py's options
+extra_rings=()
+exact_flags=()
+sender_pid= receiver_pid= reader_pid=
 hosts_made=()
 
 # "${on_a[@]}" COMMAND... / "${on_b[@]}" COMMAND...: COMMAND inside host
@@ -109,7 +122,7 @@ remove_hosts () {
   done
   hosts_made=()
   "$build/tools/ringbridge-stat" --reclaim "$tone_ring" "$send_ring" \
-    "$recv_ring" >/dev/null 2>&1 || true
+    "$recv_ring" "${extra_rings[@]}" >/dev/null 2>&1 || true
 }
 
 # start_host_jackd HOST [DRIVER...]: the host's private server, inside its
@@ -158,27 +171,119 @@ start_record_a () {
   # (JACK A's) and nothing to resample; the second clock is host B's,
   # which host B's play follows
   "${on_a[@]}" "$build/jack/ringbridge-jack" record "$send_ring" \
-    --channels 1 --name rbnet-record --resample=off \
+    --channels 1 --name rbnet-record --resample=off --stats 1 \
     >"$work/record-a.log" 2>&1 &
   pids+=($!)
   wait_port a rbnet-record:in_1
 }
 
 start_tone_a () {
+  local source=(audiotestsrc freq=1000 volume=0.5 !
+    audio/x-raw,format=F32LE,rate=48000,channels=1) resample=()
+  if [ "$check" = exact ]; then
+    # the counter, and a play that copies it (nothing to resample: JACK A
+    # paces the non-live ringsink)
+    write_counter "$work/counter.f32" $(((seconds + 30) * 48000))
+    source=(filesrc location="$work/counter.f32" ! rawaudioparse
+      format=pcm pcm-format=f32le sample-rate=48000 num-channels=1)
+    resample=(--resample=off)
+  fi
   "${on_a[@]}" "$build/jack/ringbridge-jack" play "$tone_ring" --wait \
-    --name rbnet-tone --connect rbnet-record:in_1 >"$work/play-a.log" 2>&1 &
+    --name rbnet-tone --connect rbnet-record:in_1 "${resample[@]}" \
+    --stats 1 >"$work/play-a.log" 2>&1 &
   pids+=($!)
   # not live: ringsink waits while the ring is full, so JACK A paces it
-  "${on_a[@]}" gst-launch-1.0 -q audiotestsrc freq=1000 volume=0.5 ! \
-    audio/x-raw,format=F32LE,rate=48000,channels=1 ! \
+  "${on_a[@]}" gst-launch-1.0 -q "${source[@]}" ! \
     ringsink ring-name="$tone_ring" sync=false >"$work/tone-a.log" 2>&1 &
   pids+=($!)
+}
+
+# write_counter FILE N: N F32LE samples, sample n (from 1) = n / 2^23
+write_counter () {
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import array, sys
+n = int(sys.argv[2])
+with open(sys.argv[1], "wb") as f:
+    array.array("f", (i / 8388608.0 for i in range(1, n + 1))).tofile(f)
+PY
+}
+
+# start_reader_b: --check exact's reader of RECV on host B, beside play
+# (ringsrc role=reader: its own position; catch-up reads all the ring
+# still holds), into a file until RECV ends
+start_reader_b () {
+  "${on_b[@]}" gst-launch-1.0 -q -e ringsrc ring-name="$recv_ring" \
+    role=reader timeout=30000000000 ! \
+    filesink location="$work/recv.f32" >"$work/reader-b.log" 2>&1 &
+  reader_pid=$!
+  pids+=($!)
+}
+
+# finish_exact: --check exact's end: host A's sender is told to end (its
+# stamps are written out), then host B's receiver (ringsink marks RECV's
+# end, the reader drains and stops); then the check of what the reader
+# read against the jitterbuffer's count, and the latency
+finish_exact () {
+  kill -INT "$sender_pid" 2>/dev/null || true
+  wait "$sender_pid" 2>/dev/null || true
+  kill -INT "$receiver_pid" 2>/dev/null || true
+  wait "$receiver_pid" 2>/dev/null || true
+  wait "$reader_pid" 2>/dev/null || true
+  /usr/bin/python3 "$here/check-exact.py" "${exact_flags[@]}" \
+    "$work/recv.f32" "$work/gst-b.log" "$work/play-a.log" \
+    "$work/record-a.log" "$loss" "$work/stamps-a" "$work/stamps-b"
 }
 
 # connect_a: after the tone plays; a recipe that wires JACK A itself
 # (netjack2) defines its own
 connect_a () {
   :
+}
+
+# The RTP caps a receiver must be told (nothing announces them: no SDP)
+rtp_caps="application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24"
+rtp_caps="$rtp_caps,channels=1,payload=96"
+
+# start_rtp_receiver_b SOURCE...: host B's RTP receiver (rtp.sh, srt.sh),
+# SOURCE (gst-launch-1.0 words that give RTP packets with $rtp_caps) !
+# rtpjitterbuffer ! rtpL24depay ! ... ! ringsink into RECV. The
+# jitterbuffer holds $latency ms and reports each packet that did not come
+# in time as lost (do-lost: a GAP event downstream, written as silence).
+# gst-run.py is gst-launch-1.0 -e that prints the elements' stats at the
+# end (the jitterbuffer's num-lost), and at the first sound, which
+# check-exact.py compares.
+# overwrite-old: the network does not wait for a late play either (what
+# play B did not read in time is lost and counted, not held back in the
+# jitterbuffer), and an overwrite ring can have readers (--check exact's).
+start_rtp_receiver_b () {
+  local stamps=()
+  if [ "$check" = exact ]; then stamps=(--stamps recv.sink "$work/stamps-b"); fi
+  "${on_b[@]}" /usr/bin/python3 "$here/gst-run.py" --first-sound recv \
+    "${stamps[@]}" "$@" ! \
+    rtpjitterbuffer latency="$latency" do-lost=true ! rtpL24depay ! \
+    audioconvert ! audio/x-raw,format=F32LE ! \
+    ringsink name=recv ring-name="$recv_ring" mode=overwrite-old \
+    >"$work/gst-b.log" 2>&1 &
+  receiver_pid=$!
+  pids+=($!)
+}
+
+# start_rtp_sender_a ELEMENTS...: host A's RTP sender (rtp.sh, srt.sh):
+# SEND ! audioconvert ! L24 ! rtpL24pay (1 ms packets; "${rtp_pay[@]}"
+# adds options) ! ELEMENTS (the impairment and the sink). Under --check
+# exact, gst-run.py stamps each buffer that leaves SEND (the latency's
+# start; its end is where host B's ringsink takes it).
+rtp_pay=()
+start_rtp_sender_a () {
+  local stamps=()
+  if [ "$check" = exact ]; then stamps=(--stamps send.src "$work/stamps-a"); fi
+  "${on_a[@]}" /usr/bin/python3 "$here/gst-run.py" "${stamps[@]}" \
+    ringsrc name=send ring-name="$send_ring" is-live=true \
+    timeout=10000000000 ! audioconvert ! audio/x-raw,format=S24BE ! \
+    rtpL24pay pt=96 min-ptime=1000000 max-ptime=1000000 "${rtp_pay[@]}" ! \
+    "$@" >"$work/gst-a.log" 2>&1 &
+  sender_pid=$!
+  pids+=($!)
 }
 
 # start_player_b: host B's end, RECV into JACK B
@@ -198,46 +303,29 @@ capture_b () {
       grep -q '"write_position": *[1-9]' && break
     sleep 0.1
   done
+  # in the background, and waited for: a signal's trap (exit, then the
+  # clean-up) runs at once in a wait, but only after a foreground command
   "${on_b[@]}" env -u LD_PRELOAD jack_rec -f "$1" -d "$2" -b 16 rbnet-play:out_1 \
-    >"$work/jack_rec.log" 2>&1
-}
-
-# check_tone FILE: the captured tone's level and frequency, from its last
-# half (the first is the chain filling up), printed and checked: 1 kHz
-# within 1 %, -6 dBFS within 1 dB; exits 1 otherwise.
-check_tone () {
-  /usr/bin/python3 - "$1" <<'PY'
-import array, math, sys, wave
-with wave.open(sys.argv[1]) as w:
-    n, width = w.getnframes(), w.getsampwidth()
-    rate = w.getframerate()
-    s = array.array({2: 'h', 4: 'i'}[width], w.readframes(n))
-s = s[len(s) // 2:]
-full = float(1 << (8 * width - 1))
-if len(s) < rate:
-    sys.exit("captured %d frames: too few" % len(s))
-rms = math.sqrt(sum(x * x for x in s) / len(s)) / full
-db = 20 * math.log10(rms * math.sqrt(2)) if rms > 0 else -200.0
-ups = [i for i in range(1, len(s)) if s[i - 1] < 0 <= s[i]]
-hz = (len(ups) - 1) * rate / (ups[-1] - ups[0]) if len(ups) > 2 else 0.0
-print("captured on host B: %.1f Hz at %.2f dBFS (peak), %.2f s" %
-      (hz, db, len(s) / rate))
-ok = abs(hz - 1000) < 10 and abs(db + 6.02) < 1
-sys.exit(0 if ok else "not the tone that host A sent (1000 Hz, -6.02 dBFS)")
-PY
+    >"$work/jack_rec.log" 2>&1 &
+  pids+=($!)
+  wait "$!"
 }
 
 # run_recipe NAME ARGS...: see the top
 run_recipe () {
   local name=$1 v file
   shift
-  seconds=10 capture= latency=40 loss=0 jitter=0
-  parse_long_options "$name" seconds:,capture:,latency:,loss:,jitter: "$@"
+  seconds=10 capture= latency=40 loss=0 jitter=0 check=tone
+  parse_long_options "$name" seconds:,capture:,latency:,loss:,jitter:,check: "$@"
   set -- "${args[@]}"
   if [ $# -ne 1 ] || [ ! -d "$1" ]; then
-    say "usage: $name [--seconds N] [--capture FILE.wav] [--latency MS] [--loss PCT] [--jitter MS] BUILD_DIR"
+    say "usage: $name [--seconds N] [--capture FILE.wav] [--latency MS] [--loss PCT] [--jitter MS] [--check tone|exact] BUILD_DIR"
     exit 64
   fi
+  case $check in
+    tone|exact) ;;
+    *) say "$name: --check takes tone or exact, not '$check'"; exit 64 ;;
+  esac
   build=$(cd "$1" && pwd)
   for v in seconds:"$seconds" latency:"$latency" jitter:"$jitter"; do
     case ${v#*:} in
@@ -256,17 +344,21 @@ run_recipe () {
   start_host_jackd a
   start_jackd_b
   start_receiver_b
+  if [ "$check" = exact ]; then start_reader_b; fi
   start_player_b
   start_record_a
   start_sender_a
   start_tone_a
   connect_a
-  say "$name: $seconds s of a 1 kHz tone, host A ($addr_a, JACK $server_a) -> host B ($addr_b, JACK $server_b)"
+  say "$name: $seconds s of a 1 kHz tone (or --check exact's counter), host A ($addr_a, JACK $server_a) -> host B ($addr_b, JACK $server_b)"
   file=${capture:-$work/captured.wav}
   capture_b "$file" "$seconds"
   say "host B's player (ringbridge-jack play, last statistics):"
   tail -n 1 "$work/play-b.log" | sed 's/^/  /' >&2
-  check_tone "$file"
+  if [ "$check" = exact ]; then finish_exact
+  elif [ "$jitter" != 0 ]; then
+    /usr/bin/python3 "$here/check-tone.py" "$file" "$work/play-b.log" continuous
+  else /usr/bin/python3 "$here/check-tone.py" "$file" "$work/play-b.log"; fi
 }
 
 # the EXIT trap: everything started, the hosts, the rings; the logs to

@@ -22,34 +22,27 @@
 
 . "$(dirname "$0")/hosts.sh"
 
-# The RTP caps a receiver must be told (nothing announces them: no SDP)
-rtp_caps="application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24"
-rtp_caps="$rtp_caps,channels=1,payload=96"
-
-# B: RTP into RECV. The jitterbuffer holds LATENCY ms and reports each
-# packet that did not come in time as lost (a GAP event downstream).
+# B: RTP into RECV (hosts.sh)
 start_receiver_b () {
-  "${on_b[@]}" gst-launch-1.0 -e udpsrc address="$addr_b" port=5004 \
-    caps="$rtp_caps" ! \
-    rtpjitterbuffer latency="$latency" do-lost=true ! rtpL24depay ! \
-    audioconvert ! audio/x-raw,format=F32LE ! \
-    ringsink ring-name="$recv_ring" >"$work/gst-b.log" 2>&1 &
-  pids+=($!)
+  # a 4 MB socket buffer: a sender that starts late sends the ring's
+  # backlog (up to 0.5 s) at once, which the default (200 kB) would drop
+  start_rtp_receiver_b udpsrc address="$addr_b" port=5004 caps="$rtp_caps" \
+    buffer-size=4194304
 }
 
-# A: SEND into RTP, after the optional impairment
+# A: SEND into RTP, after the optional impairment. sync=false: each
+# packet leaves when JACK A has recorded it (ringsrc waits for the ring's
+# producer), so JACK A's cycles pace the stream; a second wait, on the
+# pipeline's clock, would only add latency (and on a loaded machine that
+# wait woke so late that record filled SEND and dropped).
 start_sender_a () {
   local impair=()
   if [ "$loss" != 0 ] || [ "$jitter" != 0 ]; then
     impair=(netsim drop-probability="$(awk "BEGIN{print $loss / 100}")"
       min-delay=0 max-delay=$((2 * jitter)) delay-distribution=uniform !)
   fi
-  "${on_a[@]}" gst-launch-1.0 -e ringsrc ring-name="$send_ring" \
-    is-live=true timeout=10000000000 ! audioconvert ! \
-    audio/x-raw,format=S24BE ! \
-    rtpL24pay pt=96 min-ptime=1000000 max-ptime=1000000 ! "${impair[@]}" \
-    udpsink host="$addr_b" port=5004 >"$work/gst-a.log" 2>&1 &
-  pids+=($!)
+  start_rtp_sender_a "${impair[@]}" udpsink sync=false host="$addr_b" \
+    port=5004
 }
 
 run_recipe rtp.sh "$@"

@@ -28,36 +28,30 @@
 
 . "$(dirname "$0")/hosts.sh"
 
-rtp_caps="application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24"
-rtp_caps="$rtp_caps,channels=1,payload=96"
-
 start_receiver_b () {
   if [ "$loss" != 0 ]; then
     say "srt.sh: --loss is not for SRT (see the top of srt.sh)"
     exit 64
   fi
-  "${on_b[@]}" gst-launch-1.0 -e srtsrc uri="srt://:7001" \
-    mode=listener latency="$latency" do-timestamp=true ! "$rtp_caps" ! \
-    rtpjitterbuffer latency="$latency" do-lost=true ! rtpL24depay ! \
-    audioconvert ! audio/x-raw,format=F32LE ! \
-    ringsink ring-name="$recv_ring" >"$work/gst-b.log" 2>&1 &
-  pids+=($!)
+  start_rtp_receiver_b srtsrc uri="srt://:7001" mode=listener \
+    latency="$latency" do-timestamp=true ! "$rtp_caps"
 }
 
+# A: SEND into SRT; sync=false as in rtp.sh: JACK A paces the stream
 start_sender_a () {
   local impair=()
   if [ "$jitter" != 0 ]; then
     impair=(netsim min-delay=0 max-delay=$((2 * jitter))
       delay-distribution=uniform !)
   fi
-  "${on_a[@]}" gst-launch-1.0 -e ringsrc ring-name="$send_ring" \
-    is-live=true timeout=10000000000 ! audioconvert ! \
-    audio/x-raw,format=S24BE ! \
-    rtpL24pay pt=96 mtu=1316 min-ptime=1000000 max-ptime=1000000 ! \
-    "${impair[@]}" \
-    srtsink uri="srt://$addr_b:7001" mode=caller latency="$latency" \
-    >"$work/gst-a.log" 2>&1 &
-  pids+=($!)
+  rtp_pay=(mtu=1316)
+  start_rtp_sender_a "${impair[@]}" srtsink uri="srt://$addr_b:7001" \
+    mode=caller latency="$latency" sync=false
 }
 
+if ! gst-inspect-1.0 srtsrc >/dev/null 2>&1; then
+  say "srt.sh: no GStreamer SRT elements (srtsrc, srtsink; Debian:" \
+    "gstreamer1.0-plugins-bad): skipped"
+  exit 77
+fi
 run_recipe srt.sh "$@"

@@ -7,6 +7,7 @@
  * Realtime-safe: no allocation, no lock, no system call. */
 
 #include "rb-ring-core-inline-private.h"
+#include "rb-copy-private.h"
 
 /* --- clock point --------------------------------------------------------- */
 
@@ -139,7 +140,7 @@ rb_ring_core_read_at (const struct rb_ring_core *c, uint64_t pos, void *dst,
   } else {
     /* Only the consumer may read a plain ring at an absolute position:
      * bytes at or above read_pos cannot change under it. */
-    memcpy (dst, c->data + (pos & c->mask), n);
+    rb_copy (dst, c->data + (pos & c->mask), n);
   }
   *done = n;
   return RB_RANGE_OK;

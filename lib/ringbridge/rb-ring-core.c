@@ -31,6 +31,7 @@
  * bounds. */
 
 #include "rb-ring-core-inline-private.h"
+#include "rb-copy-private.h"
 #include "rb-wait-private.h"
 
 #include <string.h>
@@ -331,9 +332,9 @@ write_plain (struct rb_ring_core *c, const void *src, size_t n)
 #ifdef RB_MUTANT_PUBLISH_EARLY
   /* Deliberately wrong (R3m): publishes before the data is there. */
   publish_write (c, c->w + n);
-  memcpy (c->data + ((c->w - n) & c->mask), src, n);
+  rb_copy (c->data + ((c->w - n) & c->mask), src, n);
 #else
-  memcpy (c->data + (c->w & c->mask), src, n);
+  rb_copy (c->data + (c->w & c->mask), src, n);
   publish_write (c, c->w + n);
 #endif
   return n;
@@ -559,11 +560,11 @@ read_common (struct rb_ring_core *c, void *dst, size_t n, bool consume)
   /* Deliberately wrong (R3m): frees the bytes before copying them out. */
   if (consume) {
     publish_read (c, c->r + n);
-    memcpy (dst, c->data + ((c->r - n) & c->mask), n);
+    rb_copy (dst, c->data + ((c->r - n) & c->mask), n);
     return n;
   }
 #endif
-  memcpy (dst, c->data + (c->r & c->mask), n);
+  rb_copy (dst, c->data + (c->r & c->mask), n);
   if (consume)
     publish_read (c, c->r + n);
   return n;
@@ -633,9 +634,17 @@ rb_ring_core_read_release (struct rb_ring_core *c, size_t n)
   if (n > avail)
     n = (size_t) avail;
   /* The caller read the region with plain loads; on an overwrite ring
-   * whether the producer overtook it is only known now. */
-  if (is_overwrite (c))
+   * whether the producer overtook it is only known now. Those loads must
+   * complete before overwritten_below()'s load of write_reserve, or a lap
+   * they saw could be missed on a weakly ordered CPU (arm64; on x86 this
+   * is only a compiler barrier): the seqlock reader's fence, as in
+   * rb_ring_core_view_check(). It pairs with the producer's relaxed
+   * announcement of write_reserve before its data stores
+   * (copy_in_release() stores the data with release). */
+  if (is_overwrite (c)) {
+    atomic_thread_fence (memory_order_acquire);
     intact = !pos_before (c->r, overwritten_below (c));
+  }
   publish_read (c, c->r + whole (c, n));
   return intact;
 }
@@ -752,7 +761,7 @@ rb_ring_core_read_frames (struct rb_ring_core *c, void *dst, size_t n_frames)
     if (n_frames == 0)
       return 0;
   }
-  memcpy (dst, c->data + (c->r & c->mask), n_frames * fs);
+  rb_copy (dst, c->data + (c->r & c->mask), n_frames * fs);
   publish_read (c, c->r + n_frames * fs);
   return n_frames;
 }

@@ -30,7 +30,6 @@ Environment: RB_CLOCKS_SECONDS (default 60) shortens a run by hand.
 Output is TAP.
 """
 
-import fcntl
 import os
 import re
 import signal
@@ -40,6 +39,10 @@ import tempfile
 import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from jackprocs import read_output, registry_lock, spawn_logged  # noqa: E402
 
 JACK, HELPER, PACED = sys.argv[1:4]
 CASE = sys.argv[4:]
@@ -63,22 +66,14 @@ def log(msg):
 
 
 def spawn(argv, **kw):
-    """Starts @argv with its output in files: a pipe nobody reads while
-    the run lasts would fill up and block the process (jackd reports every
-    xrun)."""
+    """Starts @argv with its output in files (jackprocs.spawn_logged())."""
     n = len(os.listdir(tmpdir))
-    out = open(os.path.join(tmpdir, "%d.out" % n), "w+")
-    err = open(os.path.join(tmpdir, "%d.err" % n), "w+")
-    p = subprocess.Popen(argv, stdout=out, stderr=err, text=True, **kw)
-    p.out_file, p.err_file = out, err
+    p = spawn_logged(argv, os.path.join(tmpdir, "%d" % n), **kw)
     children.append(p)
     return p
 
 
-def read_out(p):
-    p.out_file.seek(0)
-    p.err_file.seek(0)
-    return p.out_file.read(), p.err_file.read()
+read_out = read_output
 
 
 def wait_ready(p, what, timeout=30):
@@ -113,19 +108,11 @@ def finish(p, sig=signal.SIGTERM, timeout=30):
 
 # --- a private jackd (as tests/jack/test-jack.py starts them) -------------
 
-REGISTRY_LOCK = os.path.join(tempfile.gettempdir(),
-                             "ringbridge-test-jackd.lock")
-
-
 def with_registry_lock(fn):
     """jackd 1.9 loses registrations when servers start and stop at the
     same moment: the same lock as test-jack.py."""
-    with open(REGISTRY_LOCK, "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            return fn()
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+    with registry_lock():
+        return fn()
 
 
 REGISTRY = "/dev/shm/jack-shm-registry"

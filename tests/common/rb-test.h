@@ -17,6 +17,17 @@ typedef struct
   gconstpointer data;
 } RbTestCase;
 
+/* @object, made by a call that sets *@error when it fails: returned, or
+ * the test fails with the error. Pass &error, not error: the call must
+ * have returned before *@error is read. */
+static inline gpointer
+rb_test_made (gpointer object, GError **error)
+{
+  g_assert_no_error (*error);
+  g_assert_nonnull (object);
+  return object;
+}
+
 /* Adds each case of @cases in order. */
 static inline void
 rb_test_add_cases (const RbTestCase *cases, gsize n_cases)
@@ -43,10 +54,15 @@ rb_test_main (int *argc, char ***argv, const RbTestCase *cases,
   return g_test_run ();
 }
 
-/* main() for a program whose cases are all in the table @cases. */
-#define RB_TEST_MAIN(cases) \
+/* main() for a program whose cases are the table @cases, then those
+ * @add_more (a function, or NULL) adds. */
+#define RB_TEST_MAIN_MORE(cases, add_more) \
   int \
   main (int argc, char **argv) \
   { \
-    return rb_test_main (&argc, &argv, cases, G_N_ELEMENTS (cases), NULL); \
+    return rb_test_main (&argc, &argv, cases, G_N_ELEMENTS (cases), \
+        add_more); \
   }
+
+/* main() for a program whose cases are all in the table @cases. */
+#define RB_TEST_MAIN(cases) RB_TEST_MAIN_MORE (cases, NULL)

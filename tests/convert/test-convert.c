@@ -1479,9 +1479,4 @@ static const RbTestCase cases[] = {
 };
 
 /* The fixed cases, then one per format and per ring layout. */
-int
-main (int argc, char **argv)
-{
-  return rb_test_main (&argc, &argv, cases, G_N_ELEMENTS (cases),
-      add_format_tests);
-}
+RB_TEST_MAIN_MORE (cases, add_format_tests)

@@ -587,6 +587,19 @@ items_block (struct rb_shm_header *h, uint32_t size, uint32_t flags,
     memcpy (h->item_descriptor, descriptor, len + 1);
 }
 
+/* A seed of the header @h alone (no operations), which validation must
+ * refuse as corrupt with a reason starting with @why. */
+static void
+emit_refused (const char *dir, const char *name,
+    const struct rb_shm_header *h, const char *why)
+{
+  struct seed s;
+
+  seed_begin (&s, PAGE + 4096, h);
+  expect (name, &s, RB_SHM_CORRUPT, why);
+  emit (dir, name, &s);
+}
+
 struct items_forgery {
   const char *name;
   enum rb_shm_problem problem;
@@ -645,17 +658,13 @@ items_forged_seeds (const char *hdir)
   header (&h, PAGE, 4096, 0, RB_FORMAT_S16LE, 2, 48000);
   h.usable = 4096;
   h.item_size = 4;
-  seed_begin (&s, PAGE + 4096, &h);
-  expect ("bad-items-on-audio", &s, RB_SHM_CORRUPT, "item size 4 in an "
-      "audio or records ring");
-  emit (hdir, "bad-items-on-audio", &s);
+  emit_refused (hdir, "bad-items-on-audio", &h, "item size 4 in an audio "
+      "or records ring");
   header (&h, PAGE, 4096, 0, RB_FORMAT_NONE, 0, 0);
   h.usable = 4096;
   h.item_descriptor_length = 4;
-  seed_begin (&s, PAGE + 4096, &h);
-  expect ("bad-items-descriptor-on-byte-ring", &s, RB_SHM_CORRUPT, "item "
+  emit_refused (hdir, "bad-items-descriptor-on-byte-ring", &h, "item "
       "descriptor (offset 0, length 4) in a ring that is not");
-  emit (hdir, "bad-items-descriptor-on-byte-ring", &s);
 }
 
 static void

@@ -95,6 +95,15 @@ open_producer (const gchar * name)
   return ring;
 }
 
+/* The tests' small audio ring, as AUDIO_CAPS says: stereo S16LE at
+ * 48 kHz, 1024 frames. */
+static inline RbRing *
+small_audio_ring (void)
+{
+  return rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
+      RB_RING_FLAGS_NONE, NULL);
+}
+
 /* A harness around a ringsink that is configured before it starts. Sinks
  * a floating reference (the harness keeps its own). */
 static inline GstHarness *

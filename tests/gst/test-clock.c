@@ -60,6 +60,31 @@ stamped_ring (void)
   return ring;
 }
 
+/* A stamped ring, a ringsink on it (sync=false) and the clock the sink
+ * provides: clocked_sink_clear() stops and releases them. */
+typedef struct {
+  RbRing *ring;
+  GstElement *sink;
+  GstClock *clock;
+} ClockedSink;
+
+static void
+clocked_sink_init (ClockedSink *c)
+{
+  c->ring = stamped_ring ();
+  c->sink = make_element ("ringsink", "ring", c->ring, "sync", FALSE, NULL);
+  c->clock = gst_element_provide_clock (c->sink);
+}
+
+static void
+clocked_sink_clear (ClockedSink *c)
+{
+  gst_element_set_state (c->sink, GST_STATE_NULL);
+  gst_object_unref (c->clock);
+  gst_object_unref (c->sink);
+  g_object_unref (c->ring);
+}
+
 /* gst-inspect-1.0's "Clocking Interaction" reads the flag; the element
  * gives its clock exactly when provide-clock says so. */
 RB_TEST (test_sink_clock_flag)
@@ -101,41 +126,36 @@ clock_rate (GstClock * clock, guint ms)
 
 RB_TEST (test_sink_clock_follows_consumer)
 {
-  RbRing *ring = stamped_ring ();
-  GstElement *sink = make_element ("ringsink", "ring", ring, "sync", FALSE,
-      NULL);
-  GstClock *clock = gst_element_provide_clock (sink);
+  ClockedSink c;
   GstClockTime before, after;
   gint64 m1, m2;
   double rate;
 
+  clocked_sink_init (&c);
   /* no ring yet: the monotonic clock */
-  rate = clock_rate (clock, 100);
+  rate = clock_rate (c.clock, 100);
   GST_INFO ("without a ring: %.5f", rate);
   fail_unless (fabs (rate - 1) < 0.005, "rate %f", rate);
 
   /* the ring's consumer stands 3 s * 1.02 into the ring: the clock takes
    * its rate but not its position, continuing from where it was */
-  before = gst_clock_get_internal_time (clock);
+  before = gst_clock_get_internal_time (c.clock);
   m1 = g_get_monotonic_time ();
-  fail_unless (gst_element_set_state (sink, GST_STATE_PAUSED) !=
+  fail_unless (gst_element_set_state (c.sink, GST_STATE_PAUSED) !=
       GST_STATE_CHANGE_FAILURE);
-  after = gst_clock_get_internal_time (clock);
+  after = gst_clock_get_internal_time (c.clock);
   m2 = g_get_monotonic_time ();
   fail_unless (after >= before);
   fail_unless ((gint64) (after - before) <= (m2 - m1) * 1000 +
       50 * GST_MSECOND, "jumped %" GST_STIME_FORMAT " in %" G_GINT64_FORMAT
       " us", GST_STIME_ARGS (GST_CLOCK_DIFF (before, after)), m2 - m1);
 
-  rate = clock_rate (clock, 300);
+  rate = clock_rate (c.clock, 300);
   GST_INFO ("following the consumer: %.5f", rate);
   fail_unless (fabs (rate - (1 + FAST)) < 0.005, "rate %f", rate);
 
   /* provide-clock=false takes nothing away from a clock already given */
-  gst_element_set_state (sink, GST_STATE_NULL);
-  gst_object_unref (clock);
-  gst_object_unref (sink);
-  g_object_unref (ring);
+  clocked_sink_clear (&c);
 }
 
 GST_END_TEST;
@@ -144,39 +164,34 @@ GST_END_TEST;
  * the monotonic clock again, continuing from where it was. */
 RB_TEST (test_sink_clock_consumer_stops)
 {
-  RbRing *ring = stamped_ring ();
-  GstElement *sink = make_element ("ringsink", "ring", ring, "sync", FALSE,
-      NULL);
-  GstClock *clock = gst_element_provide_clock (sink);
+  ClockedSink c;
   GstClockTime c1, c2;
   gint64 m1, m2;
   RbRingTiming t;
   double rate;
 
-  fail_unless (gst_element_set_state (sink, GST_STATE_PAUSED) !=
+  clocked_sink_init (&c);
+  fail_unless (gst_element_set_state (c.sink, GST_STATE_PAUSED) !=
       GST_STATE_CHANGE_FAILURE);
-  c1 = gst_clock_get_internal_time (clock);
+  c1 = gst_clock_get_internal_time (c.clock);
   m1 = g_get_monotonic_time ();
   /* read on, as a pipeline does, until the consumer's estimate is stale */
   do {
     g_usleep (100 * 1000);
-    gst_clock_get_internal_time (clock);
-    rb_ring_get_timing (ring, &t);
+    gst_clock_get_internal_time (c.clock);
+    rb_ring_get_timing (c.ring, &t);
   } while (t.consumer_state == RB_TIMING_STATE_OK);
   fail_unless_equals_int (t.consumer_state, RB_TIMING_STATE_STALE);
-  rate = clock_rate (clock, 300);
+  rate = clock_rate (c.clock, 300);
   GST_INFO ("after the consumer stopped: %.5f", rate);
   fail_unless (fabs (rate - 1) < 0.005, "rate %f", rate);
-  c2 = gst_clock_get_internal_time (clock);
+  c2 = gst_clock_get_internal_time (c.clock);
   m2 = g_get_monotonic_time ();
   /* between the monotonic clock's pace and the consumer's all along */
   fail_unless ((gint64) (c2 - c1) >= (m2 - m1) * 1000 * 99 / 100);
   fail_unless ((gint64) (c2 - c1) <= (m2 - m1) * 1000 * (1 + FAST) * 1.01);
 
-  gst_element_set_state (sink, GST_STATE_NULL);
-  gst_object_unref (clock);
-  gst_object_unref (sink);
-  g_object_unref (ring);
+  clocked_sink_clear (&c);
 }
 
 GST_END_TEST;

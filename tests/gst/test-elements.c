@@ -53,6 +53,18 @@ RB_TEST (test_property_defaults)
 
 GST_END_TEST;
 
+/* Sets @element's enum @property by its @nick; it reads back as @value. */
+static void
+expect_enum_nick (GstElement * element, const gchar * property,
+    const gchar * nick, gint value)
+{
+  gint got;
+
+  gst_util_set_object_arg (G_OBJECT (element), property, nick);
+  g_object_get (element, property, &got, NULL);
+  fail_unless_equals_int (got, value);
+}
+
 /* Set and read back, enums by nick as gst-launch does. */
 RB_TEST (test_properties)
 {
@@ -64,15 +76,10 @@ RB_TEST (test_properties)
   guint64 u64;
   gint64 i64;
   guint u;
-  gint mode;
   gboolean b;
 
-  gst_util_set_object_arg (G_OBJECT (sink), "mode", "drop-new");
-  g_object_get (sink, "mode", &mode, NULL);
-  fail_unless_equals_int (mode, 1);
-  gst_util_set_object_arg (G_OBJECT (sink), "mode", "overwrite-old");
-  g_object_get (sink, "mode", &mode, NULL);
-  fail_unless_equals_int (mode, 2);
+  expect_enum_nick (sink, "mode", "drop-new", 1);
+  expect_enum_nick (sink, "mode", "overwrite-old", 2);
   g_object_set (sink, "ring-name", "abc", "capacity", (guint64) 65536,
       "buffer-time", (gint64) 50000, "permissions", 0640, "ring", ring, NULL);
   g_clear_pointer (&name, g_free);
@@ -85,12 +92,8 @@ RB_TEST (test_properties)
   fail_unless (got == ring);
   g_object_unref (got);
 
-  gst_util_set_object_arg (G_OBJECT (src), "on-peer-loss", "wait");
-  g_object_get (src, "on-peer-loss", &mode, NULL);
-  fail_unless_equals_int (mode, 1);
-  gst_util_set_object_arg (G_OBJECT (src), "on-peer-loss", "error");
-  g_object_get (src, "on-peer-loss", &mode, NULL);
-  fail_unless_equals_int (mode, 2);
+  expect_enum_nick (src, "on-peer-loss", "wait", 1);
+  expect_enum_nick (src, "on-peer-loss", "error", 2);
   g_object_set (src, "ring-name", "xyz", "is-live", TRUE, "buffer-frames",
       256, "timeout", (guint64) GST_SECOND, "provide-clock", FALSE, "ring",
       ring, NULL);
@@ -525,11 +528,22 @@ RB_TEST (test_audio_gap_is_silence)
 
 GST_END_TEST;
 
+/* Pushes @in (taken) into @hsink and expects its bytes from @hsrc, in
+ * buffers of at most @max_size (0: any). */
+static void
+push_through (GstHarness * hsink, GstHarness * hsrc, GstBuffer * in,
+    gsize max_size)
+{
+  fail_unless_equals_int (gst_harness_push (hsink, gst_buffer_ref (in)),
+      GST_FLOW_OK);
+  expect_bytes (hsrc, in, max_size);
+  gst_buffer_unref (in);
+}
+
 /* A buffer larger than the ring in block mode is split, nothing lost. */
 RB_TEST (test_audio_split_large_buffer)
 {
-  RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-      RB_RING_FLAGS_NONE, NULL);
+  RbRing *ring = small_audio_ring ();
   GstHarness *hsink = sink_harness (make_element ("ringsink", "ring", ring,
           NULL), AUDIO_CAPS);
   GstHarness *hsrc = src_harness (make_element ("ringsrc", "ring", ring,
@@ -538,10 +552,7 @@ RB_TEST (test_audio_split_large_buffer)
 
   /* 10000 frames through a 1024-frame ring */
   gst_harness_set_blocking_push_mode (hsink);
-  fail_unless_equals_int (gst_harness_push (hsink, gst_buffer_ref (in)),
-      GST_FLOW_OK);
-  expect_bytes (hsrc, in, 0);
-  gst_buffer_unref (in);
+  push_through (hsink, hsrc, in, 0);
   gst_harness_teardown (hsrc);
   gst_harness_teardown (hsink);
   g_object_unref (ring);
@@ -680,10 +691,7 @@ RB_TEST (test_bytes)
           "blocksize", 1000, NULL));
   GstBuffer *in = pattern_buffer (3000, 4);
 
-  fail_unless_equals_int (gst_harness_push (hsink, gst_buffer_ref (in)),
-      GST_FLOW_OK);
-  expect_bytes (hsrc, in, 1000);
-  gst_buffer_unref (in);
+  push_through (hsink, hsrc, in, 1000);
   gst_harness_teardown (hsrc);
   gst_harness_teardown (hsink);
   g_object_unref (ring);

@@ -394,25 +394,30 @@ RB_TEST (test_reader_bad_settings)
   RbRing *bytes = rb_ring_new_full (CAPACITY, RB_RING_FLAGS_OVERWRITE,
       NULL);
 
-  /* a reader of a ring whose producer waits for its consumer */
-  expect_settings_error (NULL, name, "reader", "catch-up", 0,
-      "not an overwrite ring");
-  expect_settings_error (plain, NULL, "reader", "latest", 0,
-      "role=reader needs an overwrite ring");
-  /* a target the ring cannot hold: 4096 frames are 512 ms */
-  expect_settings_error (ring, NULL, "reader", "latest", 512000,
-      "it must be less");
-  expect_settings_error (ring, NULL, "reader", "latest", G_MAXINT64 / 1000,
-      "it must be less");
-  /* a policy for the consumer, a target for catch-up, a time of bytes */
-  expect_settings_error (ring, NULL, "consumer", "latest", 0,
-      "are for role=reader");
-  expect_settings_error (ring, NULL, "consumer", "catch-up", 1000,
-      "are for role=reader");
-  expect_settings_error (ring, NULL, "reader", "catch-up", 1000,
-      "target-latency is for policy=latest");
-  expect_settings_error (bytes, NULL, "reader", "latest", 1000,
-      "target-latency is a time");
+  /* the rings of the table below: 0 is @name's, by its name */
+  RbRing *rings[] = { NULL, plain, ring, bytes };
+  static const struct {
+    guint ring;
+    const gchar *role, *policy;
+    gint64 target_us;
+    const gchar *text;
+  } refused[] = {
+    /* a reader of a ring whose producer waits for its consumer */
+    { 0, "reader", "catch-up", 0, "not an overwrite ring" },
+    { 1, "reader", "latest", 0, "role=reader needs an overwrite ring" },
+    /* a target the ring cannot hold: 4096 frames are 512 ms */
+    { 2, "reader", "latest", 512000, "it must be less" },
+    { 2, "reader", "latest", G_MAXINT64 / 1000, "it must be less" },
+    /* a policy for the consumer, a target for catch-up, a time of bytes */
+    { 2, "consumer", "latest", 0, "are for role=reader" },
+    { 2, "consumer", "catch-up", 1000, "are for role=reader" },
+    { 2, "reader", "catch-up", 1000, "target-latency is for policy=latest" },
+    { 3, "reader", "latest", 1000, "target-latency is a time" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    expect_settings_error (rings[refused[i].ring], name, refused[i].role,
+        refused[i].policy, refused[i].target_us, refused[i].text);
 
   rb_ring_unlink (name, NULL);
   g_object_unref (producer);

@@ -13,8 +13,7 @@
 
 RB_TEST (test_drop_new_counts)
 {
-  RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-      RB_RING_FLAGS_NONE, NULL);
+  RbRing *ring = small_audio_ring ();
   GstElement *sink = make_element ("ringsink", "ring", ring, "mode", 1, NULL);
   GstHarness *h = sink_harness (sink, AUDIO_CAPS);
   guint64 nbuf, bytes;
@@ -109,8 +108,7 @@ RB_TEST (test_overwrite_old_refused)
   g_clear_pointer (&msg, g_free);
 
   /* an existing ring without the overwrite flag */
-  ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-      RB_RING_FLAGS_NONE, NULL);
+  ring = small_audio_ring ();
   expect_state_error (make_element ("ringsink", "ring", ring, "mode", 2,
           NULL), GST_STATE_PAUSED, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_SETTINGS, "overwrite");
@@ -160,8 +158,7 @@ RB_TEST (test_unlock_sink_flush)
     GThread *t;
 
     if (shared[k]) {
-      ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-          RB_RING_FLAGS_NONE, NULL);
+      ring = small_audio_ring ();
       sink = make_element ("ringsink", "ring", ring, NULL);
     } else {
       ring = NULL;
@@ -200,8 +197,7 @@ GST_END_TEST;
 /* Going to NULL while render waits for space must not hang. */
 RB_TEST (test_unlock_sink_state_change)
 {
-  RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-      RB_RING_FLAGS_NONE, NULL);
+  RbRing *ring = small_audio_ring ();
   GstHarness *h = sink_harness (make_element ("ringsink", "ring", ring, NULL),
       AUDIO_CAPS);
   PushJob job = { h, pattern_buffer (40000, 1), GST_FLOW_OK };
@@ -222,8 +218,7 @@ GST_END_TEST;
  * then finishes the buffer; nothing is lost. */
 RB_TEST (test_sink_pause_while_blocked)
 {
-  RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-      RB_RING_FLAGS_NONE, NULL);
+  RbRing *ring = small_audio_ring ();
   GstHarness *h = sink_harness (make_element ("ringsink", "ring", ring, NULL),
       AUDIO_CAPS);
   PushJob job = { h, pattern_buffer (4 * 1500, 1), GST_FLOW_ERROR };
@@ -259,8 +254,7 @@ empty_src (guint k, const gchar * name, RbRing ** ring)
 {
   *ring = NULL;
   if (k == 0) {
-    *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-        RB_RING_FLAGS_NONE, NULL);
+    *ring = small_audio_ring ();
     return make_element ("ringsrc", "ring", *ring, NULL);
   }
   if (k == 1)
@@ -348,8 +342,7 @@ GST_END_TEST;
  * is cleared. */
 RB_TEST (test_src_ignores_foreign_interrupt)
 {
-  RbRing *ring = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024,
-      RB_RING_FLAGS_NONE, NULL);
+  RbRing *ring = small_audio_ring ();
   GstElement *src = make_element ("ringsrc", "ring", ring, "buffer-frames",
       100, NULL);
   GstBus *bus = watch_bus (src);

@@ -32,24 +32,20 @@ a machine too slow for a fast reader would fail the "no gap" check, which
 is what the test is for (the ring holds 1.4 s). Output is TAP.
 
 Usage: test-jack-readers.py RINGBRIDGE-JACK RING-HELPER MAN-PAGE
-(test-jack.py's arguments: its helpers are loaded from it.)
+(test-jack.py's arguments: its harness, jack_harness.py, is loaded.)
 """
 
-import importlib.util
 import json
 import os
 import sys
 import time
 import traceback
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-# test-jack.py reads its arguments when loaded: JACK, HELPER, MAN, no RTSan
-# client, and a group (its own main() does not run)
+# test-jack.py's harness reads its arguments when loaded: JACK, HELPER,
+# MAN, no RTSan client, and a group (which it does not run)
 sys.argv = [sys.argv[0], *sys.argv[1:4], "-", "readers"]
-_spec = importlib.util.spec_from_file_location(
-    "test_jack", os.path.join(HERE, "test-jack.py"))
-tj = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(tj)
+import jack_harness as tj  # noqa: E402
+from jack_signal import expected, find_signal  # noqa: E402
 
 import gi  # noqa: E402
 
@@ -252,7 +248,7 @@ def test_readers_on_jack_capture():
     tj.tell_go(feed)
 
     # the stream, and then its last frames in the consumer's file
-    tail = tj.expected(SEED, total - 16, 16)
+    tail = expected(SEED, total - 16, 16)
     time.sleep(SECONDS)
     # a loaded machine's dummy jackd may run well below real time
     tj.wait_until(lambda: tail in tj.recorded(dr), "the end of the signal",
@@ -273,7 +269,7 @@ def test_readers_on_jack_capture():
     # its file's frame k is the ring's frame k
     assert drained["read_position"] == drained["frames"] * FS == len(data), \
         drained
-    start = tj.find_signal(data, tj.expected(SEED, 0, total), FS, "F32LE")
+    start = find_signal(data, expected(SEED, 0, total), FS, "F32LE")
     tj.log("the consumer: %d frames, the signal bit-exact from frame %d"
            % (len(data) // FS, start))
     for k, r in enumerate(fast):

@@ -74,13 +74,14 @@ reader_coverage (void *workload)
   g_assert_cmpuint (gaps[RB_GAP_SKIP], >, 0);
 }
 
-/* A side that reads @ring through a tap of @policy. */
+/* A side that reads @ring through a tap of @policy; the fake JACK reset
+ * (side_start()). */
 static void
 reader_init (Side *s, RbRing *ring, RbReaderPolicy policy, guint64 target)
 {
   g_autoptr (GError) error = NULL;
 
-  side_init (s, RB_JACK_PLAY, NULL);
+  side_start (s, RB_JACK_PLAY, NULL);
   atomic_store (&s->rt.tap, rb_jack_tap_new (ring, policy, target, &error));
   g_assert_no_error (error);
 }
@@ -105,17 +106,14 @@ test_reader_catch_up (void)
   guint64 frames;
   Side s;
 
-  reset_fake ();
   reader_init (&s, f32, RB_READER_POLICY_CATCH_UP, 0);
   /* 100 frames: a full cycle, then 36 and 28 frames of silence */
   write_ramp (f32, 100);
-  poison (&s);
-  cycle (&s, 64);
+  fresh_cycle (&s, 64);
   assert_frames (&s, 0, 64, FALSE);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 65.0f);
-  g_assert_cmpfloat (s.bufs[1][35], ==, -100.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 65);
+  assert_frame (&s, 35, 100);
   assert_frames (&s, 36, 64, TRUE);
   g_assert_cmpuint (gaps_of (&s, RB_GAP_UNDERRUN, &frames), ==, 1);
   g_assert_cmpuint (frames, ==, 28);
@@ -125,10 +123,9 @@ test_reader_catch_up (void)
   /* 1500 more into 1024: the 476 oldest of them are overwritten; the
    * reader resumes at the oldest frame held, 477 of this write */
   write_ramp (f32, 1500);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 477.0f);
-  g_assert_cmpfloat (s.bufs[1][63], ==, -540.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 477);
+  assert_frame (&s, 63, 540);
   g_assert_cmpuint (gaps_of (&s, RB_GAP_OVERWRITTEN, &frames), ==, 1);
   g_assert_cmpuint (frames, ==, 476);
   g_assert_cmpuint (get (&s.rt.fill), ==, 1024 - 64);
@@ -138,7 +135,6 @@ test_reader_catch_up (void)
   side_clear (&s);
 
   /* S16LE through the stage: the library's conversion, as play's */
-  reset_fake ();
   reader_init (&s, ring, RB_READER_POLICY_CATCH_UP, 0);
   {
     gint16 v[2 * 2000];
@@ -149,8 +145,7 @@ test_reader_catch_up (void)
     }
     /* more than the stage holds (256 frames): read in pieces */
     g_assert_cmpuint (rb_ring_write_frames (ring, v, 1000), ==, 1000);
-    poison (&s);
-    cycle (&s, MAX_PERIOD);
+    fresh_cycle (&s, MAX_PERIOD);
     for (guint i = 0; i < 1000; i++) {
       g_assert_cmpfloat (s.bufs[0][i], ==, (float) (i * 16) / 32768.0f);
       g_assert_cmpfloat (s.bufs[1][i], ==, -(float) (i * 16) / 32768.0f);
@@ -173,29 +168,25 @@ test_reader_latest (void)
   guint64 frames;
   Side s;
 
-  reset_fake ();
   reader_init (&s, ring, RB_READER_POLICY_LATEST, 100);
   /* 500 queued: 400 skipped, frames 401..464 played, 36 left */
   write_ramp (ring, 500);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 401.0f);
-  g_assert_cmpfloat (s.bufs[1][63], ==, -464.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 401);
+  assert_frame (&s, 63, 464);
   g_assert_cmpuint (gaps_of (&s, RB_GAP_SKIP, &frames), ==, 1);
   g_assert_cmpuint (frames, ==, 400);
   g_assert_cmpuint (get (&s.rt.fill), ==, 36);
 
   /* 36 + 64 queued is the target: nothing skipped */
   write_ramp (ring, 64);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 465.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 465);
   g_assert_cmpuint (gaps_of (&s, RB_GAP_SKIP, &frames), ==, 1);
   /* far behind, the ring lapped: still a skip to the target */
   write_ramp (ring, 3000);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 2901.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 2901);
   g_assert_cmpuint (gaps_of (&s, RB_GAP_SKIP, &frames), ==, 2);
   g_assert_cmpuint (gaps_of (&s, RB_GAP_UNDERRUN, &frames), ==, 0);
   side_clear (&s);
@@ -210,8 +201,7 @@ test_reader_beside_consumer (void)
       RB_RING_FLAGS_OVERWRITE);
   Side consumer, reader;
 
-  reset_fake ();
-  side_init (&consumer, RB_JACK_PLAY, ring);
+  side_start (&consumer, RB_JACK_PLAY, ring);
   reader_init (&reader, ring, RB_READER_POLICY_CATCH_UP, 0);
   write_ramp (ring, 256);
   for (guint i = 0; i < 4; i++) {

@@ -186,6 +186,14 @@ reset_fake (void)
   fake.usecs = 1000000;
 }
 
+/* A test's first side: the fake JACK reset, then side_init(). */
+static void
+side_start (Side *s, RbJackMode mode, RbRing *ring)
+{
+  reset_fake ();
+  side_init (s, mode, ring);
+}
+
 /* --- behaviour: play ------------------------------------------------------ */
 
 /* Sample values per format, interleaved over two channels, and what JACK's
@@ -229,8 +237,7 @@ test_play_formats (void)
     gsize frames = pc->n_samples / CHANNELS;
     Side s;
 
-    reset_fake ();
-    side_init (&s, RB_JACK_PLAY, ring);
+    side_start (&s, RB_JACK_PLAY, ring);
     g_assert_cmpuint (rb_ring_write_frames (ring, pc->bytes, frames), ==,
         frames);
     cycle (&s, (jack_nframes_t) frames);
@@ -251,8 +258,7 @@ test_play_formats (void)
     g_autoptr (RbRing) r64 = audio_ring (RB_SAMPLE_FORMAT_F64LE, 256, 0);
     Side s32, s64;
 
-    reset_fake ();
-    side_init (&s32, RB_JACK_PLAY, r32);
+    side_start (&s32, RB_JACK_PLAY, r32);
     side_init (&s64, RB_JACK_PLAY, r64);
     rb_ring_write_frames (r32, f32, 3);
     rb_ring_write_frames (r64, f64, 3);
@@ -280,6 +286,23 @@ poison (Side *s)
       s->bufs[c][i] = NAN;
 }
 
+/* poison(), then one cycle(): whatever the cycle does not write is NaN. */
+static void
+fresh_cycle (Side *s, jack_nframes_t nframes)
+{
+  poison (s);
+  cycle (s, nframes);
+}
+
+/* Frame @i of the last cycle is frame @frame (from 1) of a write_ramp(),
+ * on both channels. */
+static void
+assert_frame (Side *s, gsize i, float frame)
+{
+  g_assert_cmpfloat (s->bufs[0][i], ==, frame);
+  g_assert_cmpfloat (s->bufs[1][i], ==, -frame);
+}
+
 static void
 assert_frames (Side *s, gsize from, gsize to, gboolean silent)
 {
@@ -290,6 +313,14 @@ assert_frames (Side *s, gsize from, gsize to, gboolean silent)
       else
         g_assert_cmpfloat (s->bufs[c][i], ==, (float) (i + 1) * (c ? -1 : 1));
     }
+}
+
+/* A fresh_cycle() that must play nothing but silence. */
+static void
+silent_cycle (Side *s, jack_nframes_t nframes)
+{
+  fresh_cycle (s, nframes);
+  assert_frames (s, 0, nframes, TRUE);
 }
 
 /* Writes @n frames whose sample i of channel c is +-(i + 1) (relative to
@@ -312,14 +343,11 @@ test_play_underrun (void)
   g_autoptr (RbRing) ring = audio_ring (RB_SAMPLE_FORMAT_F32LE, 1024, 0);
   Side s;
 
-  reset_fake ();
-  side_init (&s, RB_JACK_PLAY, ring);
+  side_start (&s, RB_JACK_PLAY, ring);
 
   /* an empty ring from the start is silence, but no underrun: nothing
    * was flowing */
-  poison (&s);
-  cycle (&s, 64);
-  assert_frames (&s, 0, 64, TRUE);
+  silent_cycle (&s, 64);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64);
 
@@ -327,25 +355,21 @@ test_play_underrun (void)
   write_ramp (ring, 100);
   cycle (&s, 64);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 65.0f);
-  g_assert_cmpfloat (s.bufs[1][35], ==, -100.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 65);
+  assert_frame (&s, 35, 100);
   assert_frames (&s, 36, 64, TRUE);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 1);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64 + 28);
 
   /* staying dry is the same underrun */
-  poison (&s);
-  cycle (&s, 64);
-  assert_frames (&s, 0, 64, TRUE);
+  silent_cycle (&s, 64);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 1);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64 + 28 + 64);
 
   /* flowing again, then dry again: the second underrun */
   write_ramp (ring, 128);
-  poison (&s);
-  cycle (&s, 128);
+  fresh_cycle (&s, 128);
   assert_frames (&s, 0, 128, FALSE);
   cycle (&s, 128);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 2);
@@ -361,19 +385,14 @@ test_play_no_ring (void)
   g_autoptr (RbRing) ring = audio_ring (RB_SAMPLE_FORMAT_F32LE, 1024, 0);
   Side s;
 
-  reset_fake ();
-  side_init (&s, RB_JACK_PLAY, NULL);
-  poison (&s);
-  cycle (&s, 256);
-  assert_frames (&s, 0, 256, TRUE);
+  side_start (&s, RB_JACK_PLAY, NULL);
+  silent_cycle (&s, 256);
   g_assert_cmpuint (get (&s.rt.silent_frames), ==, 256);
 
   write_ramp (ring, 512);
   atomic_store (&s.rt.ring, ring);
   atomic_store (&s.rt.halted, true);
-  poison (&s);
-  cycle (&s, 256);
-  assert_frames (&s, 0, 256, TRUE);
+  silent_cycle (&s, 256);
   g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 512);
 
   atomic_store (&s.rt.halted, false);
@@ -394,16 +413,14 @@ test_play_bound (void)
       RB_RING_FLAGS_OVERWRITE);
   Side s;
 
-  reset_fake ();
-  side_init (&s, RB_JACK_PLAY, ring);
+  side_start (&s, RB_JACK_PLAY, ring);
   s.rt.max_fill = 100;
 
   /* 500 queued: 336 skipped, frames 337..400 played, 100 left */
   write_ramp (ring, 500);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 337.0f);
-  g_assert_cmpfloat (s.bufs[1][63], ==, -400.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 337);
+  assert_frame (&s, 63, 400);
   g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 336);
   g_assert_cmpuint (get (&s.rt.fill), ==, 164);
   g_assert_cmpuint (get (&s.rt.frames), ==, 64);
@@ -411,16 +428,14 @@ test_play_bound (void)
 
   /* 100 + 64 queued is within the bound: nothing skipped */
   write_ramp (ring, 64);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 401.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 401);
   g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 336);
   g_assert_cmpuint (get (&s.rt.fill), ==, 164);
   /* one frame more is one frame skipped: 465, the oldest */
   write_ramp (ring, 65);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 466.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 466);
   g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 337);
   g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 100);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
@@ -435,14 +450,12 @@ test_play_bound (void)
 
   /* an overwrite ring that lapped its reader: the skip catches up past
    * the overwritten frames first, and still leaves max_fill */
-  reset_fake ();
-  side_init (&s, RB_JACK_PLAY, ow);
+  side_start (&s, RB_JACK_PLAY, ow);
   s.rt.max_fill = 100;
   write_ramp (ow, 1500);
-  poison (&s);
-  cycle (&s, 64);
-  g_assert_cmpfloat (s.bufs[0][0], ==, 1337.0f);
-  g_assert_cmpfloat (s.bufs[1][63], ==, -1400.0f);
+  fresh_cycle (&s, 64);
+  assert_frame (&s, 0, 1337);
+  assert_frame (&s, 63, 1400);
   g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 1024 - 164);
   g_assert_cmpuint (rb_ring_get_overwritten (ow), ==, (1500 - 1024) * 8);
   g_assert_cmpuint (rb_ring_read_frames_available (ow), ==, 100);
@@ -485,8 +498,7 @@ test_record_formats (void)
     guint8 out[64];
     Side s;
 
-    reset_fake ();
-    side_init (&s, RB_JACK_RECORD, ring);
+    side_start (&s, RB_JACK_RECORD, ring);
     for (guint i = 0; i < 8; i++)
       s.bufs[i % CHANNELS][i / CHANNELS] = rc->in[i];
     cycle (&s, 4);
@@ -516,8 +528,7 @@ test_record_formats (void)
     guint8 out24[6];
     Side s32, s24;
 
-    reset_fake ();
-    side_init (&s32, RB_JACK_RECORD, r32);
+    side_start (&s32, RB_JACK_RECORD, r32);
     side_init (&s24, RB_JACK_RECORD, r24);
     for (guint i = 0; i < 6; i++)
       s32.bufs[i % CHANNELS][i / CHANNELS] = in[i];
@@ -543,8 +554,7 @@ test_record_overrun (void)
       RB_RING_FLAGS_OVERWRITE);
   Side s, o;
 
-  reset_fake ();
-  side_init (&s, RB_JACK_RECORD, ring);
+  side_start (&s, RB_JACK_RECORD, ring);
   side_init (&o, RB_JACK_RECORD, ow);
   g_assert_cmpuint (rb_ring_get_capacity_frames (ring), ==, 512);
 
@@ -596,8 +606,7 @@ test_record_clock (void)
   const gint64 offset = -310 * G_GINT64_CONSTANT (1000000) + 17;
   Side s;
 
-  reset_fake ();
-  side_init (&s, RB_JACK_RECORD, ring);
+  side_start (&s, RB_JACK_RECORD, ring);
   atomic_store (&s.rt.clock_offset_ns, offset);
   g_assert_false (rb_ring_get_clock_point (ring, NULL, NULL, NULL));
 
@@ -615,7 +624,7 @@ test_record_clock (void)
   cycle (&s, 64);
   assert_clock (ring, 128 * 4, (5000000 + 2 * 1333) *
       G_GINT64_CONSTANT (1000) + offset, G_GUINT64_CONSTANT (1) << 32 | 28);
-  g_assert_cmpuint (s.rt.frame_time_high, ==, G_GUINT64_CONSTANT (1) << 32);
+  g_assert_cmpuint (s.rt.frame_time.high, ==, G_GUINT64_CONSTANT (1) << 32);
 
   /* freewheeling: cycle times are no clock, nothing is recorded */
   atomic_store (&s.rt.freewheeling, true);
@@ -650,7 +659,7 @@ test_record_clock (void)
   fake.frames = 1000;
   rb_ring_skip (ring, 64 * 4);
   cycle (&s, 64);
-  g_assert_cmpuint (s.rt.frame_time_high, ==, 0);
+  g_assert_cmpuint (s.rt.frame_time.high, ==, 0);
   side_clear (&s);
 }
 
@@ -859,7 +868,7 @@ assert_coverage (Workload *w)
     silent += get (&w->play[k].rt.silent_frames);
     dropped += get (&w->rec[k].rt.dropped_frames);
     skipped += get (&w->play[k].rt.skipped_frames);
-    wrapped |= w->rec[k].rt.frame_time_high != 0;
+    wrapped |= w->rec[k].rt.frame_time.high != 0;
     if (w->rings[k] != NULL)
       g_assert_true (rb_ring_get_clock_point (w->rings[k], NULL, NULL,
               NULL));

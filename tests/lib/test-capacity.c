@@ -385,20 +385,12 @@ test_errors (void)
 
 /* --- shared rings -------------------------------------------------------------------- */
 
-static guint name_counter;
-
-static gchar *
-unique_name (void)
-{
-  return g_strdup_printf ("rbcap-%d-%u", (int) getpid (), ++name_counter);
-}
-
 static void
 test_shared (void)
 {
-  g_autofree gchar *name = unique_name ();
-  g_autofree gchar *aname = unique_name ();
-  g_autofree gchar *tname = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbcap");
+  g_autofree gchar *aname = rb_test_unique_name ("rbcap");
+  g_autofree gchar *tname = rb_test_unique_name ("rbcap");
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) prod = rb_ring_create (name, 1000, 0,
       RB_RING_ROLE_PRODUCER, 0, &error);
@@ -470,7 +462,7 @@ static RbRing *
 forge (gboolean records, gsize size, guint64 usable, size_t poke_at,
     guint32 poke, const char *message)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbcap");
   g_autoptr (GError) error = NULL;
   RbRing *ring = records ?
       rb_ring_create (name, size, RB_RING_FLAGS_RECORDS,
@@ -533,7 +525,7 @@ test_hostile (void)
 static void
 test_old_ring_frames (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbcap");
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) prod = rb_ring_create_audio (name,
       RB_SAMPLE_FORMAT_S32LE, 3, 48000, 341, RB_RING_FLAGS_OVERWRITE,
@@ -577,8 +569,4 @@ static const RbTestCase cases[] = {
   { "/capacity/old-ring-frames", test_old_ring_frames },
 };
 
-int
-main (int argc, char **argv)
-{
-  return rb_test_main (&argc, &argv, cases, G_N_ELEMENTS (cases), NULL);
-}
+RB_TEST_MAIN (cases)

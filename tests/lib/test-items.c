@@ -14,14 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "../common/rb-test.h"
-
-static guint name_counter;
-
-static gchar *
-unique_name (void)
-{
-  return g_strdup_printf ("rbitems-%d-%u", (int) getpid (), ++name_counter);
-}
+#include "../common/rb-test-ring.h"
 
 /* Item @i's byte @j: every item differs, and so does every byte in it. */
 static guint8
@@ -230,7 +223,7 @@ child_attach (const struct attach_check *c)
 static void
 attach_case (gsize size, const gchar *descriptor)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbitems");
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = rb_ring_create_items (name, size, 8, descriptor,
       0, &error);
@@ -273,7 +266,7 @@ test_attach_descriptor (void)
 static void
 test_same_process (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbitems");
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) prod = rb_ring_create_items (name, 6, 8, "six", 0,
       &error);
@@ -366,27 +359,22 @@ static void
 forge_and_open (gboolean audio, const gchar *descriptor,
     const struct forgery *f)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbitems");
   g_autofree gchar *path = rb_ring_name_to_path (name);
   GError *error = NULL;
-  RbRing *ring = audio ?
-      rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024, 0,
-      RB_RING_ROLE_PRODUCER, 0, &error) :
-      rb_ring_create_items (name, 12, 100, descriptor, 0, &error);
-  int fd;
-  ssize_t n;
+  RbRing *ring;
 
-  g_assert_no_error (error);
-  g_object_unref (ring);
-  fd = open (path, O_RDWR);
-  g_assert_cmpint (fd, >=, 0);
+  if (audio) {
+    rb_test_make_audio_file (name);
+  } else {
+    ring = rb_ring_create_items (name, 12, 100, descriptor, 0, &error);
+    g_assert_no_error (error);
+    g_object_unref (ring);
+  }
   if (f->bytes != NULL)
-    n = pwrite (fd, f->bytes, strlen (f->bytes), (off_t) f->offset) ==
-        (ssize_t) strlen (f->bytes) ? 4 : -1;
+    rb_test_forge (path, f->offset, f->bytes, strlen (f->bytes));
   else
-    n = pwrite (fd, &f->value, 4, (off_t) f->offset);
-  g_assert_cmpint (n, ==, 4);
-  close (fd);
+    rb_test_forge (path, f->offset, &f->value, 4);
   ring = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
   if (ring != NULL)
     g_error ("forged %s: attached", f->what);

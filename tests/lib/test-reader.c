@@ -32,30 +32,6 @@
 
 #define CAP 4096
 
-static guint8
-pattern (guint64 pos)
-{
-  guint64 x = pos * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
-
-  return (guint8) (x >> 56);
-}
-
-static void
-fill_pattern (guint8 *buf, guint64 pos, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    buf[i] = pattern (pos + i);
-}
-
-static void
-write_pattern (RbRing *ring, gsize n)
-{
-  g_autofree guint8 *buf = g_malloc (n);
-
-  fill_pattern (buf, rb_ring_get_write_position (ring), n);
-  g_assert_cmpuint (rb_ring_write (ring, buf, n), ==, n);
-}
-
 /* What a reader took in, walked against the pattern. */
 typedef struct {
   guint64 delivered;
@@ -87,12 +63,12 @@ check_read (RbRingReader *reader, gsize count, Tally *t)
       return n;
     }
     for (; p < gap.position; p++, idx++)
-      if (buf[idx] != pattern (p))
+      if (buf[idx] != stream_byte (p))
         t->ok = FALSE;
     p += gap.length;
   }
   for (; idx < n; p++, idx++)
-    if (buf[idx] != pattern (p))
+    if (buf[idx] != stream_byte (p))
       t->ok = FALSE;
   if (p != rb_ring_reader_get_position (reader))
     t->ok = FALSE;
@@ -100,15 +76,25 @@ check_read (RbRingReader *reader, gsize count, Tally *t)
   return n;
 }
 
+/* Reads with @reader in reads of up to @chunk until nothing comes, checking
+ * every byte and gap (check_read()); returns the stream positions the
+ * reader accounted for: delivered, skipped and overwritten. */
+static guint64
+drain_checked (RbRingReader *reader, gsize chunk, Tally *t)
+{
+  while (check_read (reader, chunk, t) > 0)
+    ;
+  g_assert_true (t->ok);
+  return t->delivered + t->gaps[RB_GAP_SKIP] + t->gaps[RB_GAP_OVERWRITTEN];
+}
+
 static RbRingReader *
 new_reader (RbRing *ring, RbReaderPolicy policy, guint64 target)
 {
-  g_autoptr (GError) error = NULL;
-  RbRingReader *reader = rb_ring_reader_new (ring, policy, target, &error);
+  GError *error = NULL;
 
-  g_assert_no_error (error);
-  g_assert_nonnull (reader);
-  return reader;
+  return rb_test_made (rb_ring_reader_new (ring, policy, target, &error),
+      &error);
 }
 
 /* --- policies ------------------------------------------------------------ */
@@ -125,16 +111,13 @@ test_catch_up (void)
 
   g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 0);
   for (int round = 0; round < 2000; round++) {
-    write_pattern (ring, g_rand_int_range (rand, 1, 3 * CAP / 2));
+    rb_test_write_stream (ring, g_rand_int_range (rand, 1, 3 * CAP / 2));
     check_read (reader, g_rand_int_range (rand, 1, CAP), &t);
     g_assert_true (t.ok);
   }
-  while (check_read (reader, CAP, &t) > 0)
-    ;
-  g_assert_true (t.ok);
-  g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], >, 0);
-  g_assert_cmpuint (t.delivered + t.gaps[RB_GAP_OVERWRITTEN], ==,
+  g_assert_cmpuint (drain_checked (reader, CAP, &t), ==,
       rb_ring_get_write_position (ring));
+  g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], >, 0);
   g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], ==,
       rb_ring_reader_get_gap_total (reader, RB_GAP_OVERWRITTEN));
   g_assert_cmpuint (rb_ring_reader_get_gap_total (reader, RB_GAP_SKIP), ==, 0);
@@ -183,17 +166,14 @@ test_latest (void)
     GRand *rand = g_rand_new_with_seed (15);
 
     for (int round = 0; round < 2000; round++) {
-      write_pattern (bytes, g_rand_int_range (rand, 1, CAP));
+      rb_test_write_stream (bytes, g_rand_int_range (rand, 1, CAP));
       check_read (latest, g_rand_int_range (rand, 1, 2048), &t);
       g_assert_true (t.ok);
       g_assert_cmpuint (rb_ring_get_write_position (bytes) -
           rb_ring_reader_get_position (latest), <=, 1024);
     }
-    while (check_read (latest, CAP, &t) > 0)
-      ;
-    g_assert_true (t.ok);
-    g_assert_cmpuint (t.delivered + t.gaps[RB_GAP_SKIP] +
-        t.gaps[RB_GAP_OVERWRITTEN], ==, rb_ring_get_write_position (bytes));
+    g_assert_cmpuint (drain_checked (latest, CAP, &t), ==,
+        rb_ring_get_write_position (bytes));
     g_assert_cmpuint (t.gaps[RB_GAP_SKIP], >, 0);
     g_rand_free (rand);
   }
@@ -209,7 +189,7 @@ test_lossless_overwrite (void)
   Tally t = { .ok = TRUE };
   RbGap gap;
 
-  write_pattern (ring, 3 * CAP + 100);
+  rb_test_write_stream (ring, 3 * CAP + 100);
   g_assert_cmpuint (check_read (reader, 10, &t), ==, 10);
   g_assert_true (t.ok);
   g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], ==, 2 * CAP + 100);
@@ -217,11 +197,7 @@ test_lossless_overwrite (void)
       rb_ring_get_read_position (ring));
   /* the ring's own counter agrees */
   g_assert_cmpuint (rb_ring_get_overwritten (ring), ==, 2 * CAP + 100);
-  while (check_read (reader, 1000, &t) > 0)
-    ;
-  g_assert_true (t.ok);
-  g_assert_cmpuint (t.delivered + t.gaps[RB_GAP_OVERWRITTEN], ==,
-      3 * CAP + 100);
+  g_assert_cmpuint (drain_checked (reader, 1000, &t), ==, 3 * CAP + 100);
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
 }
 
@@ -239,14 +215,11 @@ test_lossless_plain (void)
   for (int round = 0; round < 100; round++) {
     gsize n = rb_ring_write_available (ring);
 
-    fill_pattern (buf, written, n);
+    fill_stream (buf, written, n);
     written += rb_ring_write (ring, buf, n);
     check_read (reader, 777, &t);
   }
-  while (check_read (reader, CAP, &t) > 0)
-    ;
-  g_assert_true (t.ok);
-  g_assert_cmpuint (t.delivered, ==, written);
+  g_assert_cmpuint (drain_checked (reader, CAP, &t), ==, written);
   g_assert_cmpuint (t.n_gaps, ==, 0);
 }
 
@@ -266,7 +239,7 @@ test_underrun (void)
   /* finding nothing new is not an underrun */
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 0);
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
-  write_pattern (ring, 40);
+  rb_test_write_stream (ring, 40);
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 40);
   rb_ring_reader_mark_underrun (reader, 24);
   rb_ring_reader_mark_underrun (reader, 0);     /* nothing */
@@ -282,15 +255,6 @@ test_underrun (void)
   g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
   g_assert_cmpuint (gap.length, ==, 8);
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
-}
-
-static guint name_counter;
-
-static gchar *
-unique_name (void)
-{
-  return g_strdup_printf ("rbtest-reader-%d-%u", (int) getpid (),
-      ++name_counter);
 }
 
 static RbRing *
@@ -322,7 +286,7 @@ create_named (const gchar *name, RbRingRole role)
 static void
 restart_case (RbReaderPolicy policy)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
   g_autoptr (RbRing) tap = NULL;
   g_autoptr (RbRingReader) reader = NULL;
@@ -337,14 +301,14 @@ restart_case (RbReaderPolicy policy)
   reader = new_reader (tap, policy, 0);
 
   producer = open_role (name, RB_RING_ROLE_PRODUCER);
-  write_pattern (producer, 100);
+  rb_test_write_stream (producer, 100);
   check_read (reader, 50, &t);
   g_assert_cmpuint (t.n_gaps, ==, 0);          /* a start, not a restart */
   rb_ring_close (producer);
   g_object_unref (producer);
 
   producer = open_role (name, RB_RING_ROLE_PRODUCER);
-  write_pattern (producer, 100);
+  rb_test_write_stream (producer, 100);
   /* the old producer's bytes first: the mark is ahead, at 100 */
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, 30), ==, 30);
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
@@ -356,7 +320,7 @@ restart_case (RbReaderPolicy policy)
   rb_ring_close (producer);
   g_object_unref (producer);
   producer = open_role (name, RB_RING_ROLE_PRODUCER);
-  write_pattern (producer, 10);
+  rb_test_write_stream (producer, 10);
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 64);
   g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
   g_assert_cmpint (gap.cause, ==, RB_GAP_PRODUCER_RESTART);
@@ -387,7 +351,7 @@ test_restart_lossless (void)
 static void
 test_restart_hostile (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autofree gchar *path = rb_ring_name_to_path (name);
   g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
   g_autoptr (RbRing) tap = open_role (name, RB_RING_ROLE_READER);
@@ -398,12 +362,12 @@ test_restart_hostile (void)
   Tally t = { .ok = TRUE };
   int fd;
 
-  write_pattern (producer, 100);
+  rb_test_write_stream (producer, 100);
   check_read (reader, 50, &t);
   rb_ring_close (producer);
   g_object_unref (producer);
   producer = open_role (name, RB_RING_ROLE_PRODUCER);
-  write_pattern (producer, 100);
+  rb_test_write_stream (producer, 100);
   fd = open (path, O_WRONLY);
   g_assert_cmpint (fd, >=, 0);
   /* producer_start: control block offset 56, header offset 568 */
@@ -434,7 +398,7 @@ test_journal_overflow (void)
   /* alternate skips and underruns, 100 of each: no two neighbours of
    * one cause, so the fallback merges the two oldest */
   for (int i = 0; i < 100; i++) {
-    write_pattern (ring, 48);
+    rb_test_write_stream (ring, 48);
     g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 16);
     rb_ring_reader_mark_underrun (reader, 5);
   }
@@ -491,7 +455,7 @@ test_getters_pure (void)
   readers[0] = new_reader (ring, RB_READER_POLICY_CATCH_UP, 0);
   readers[1] = new_reader (ring, RB_READER_POLICY_LATEST, 1024);
   readers[2] = new_reader (ring, RB_READER_POLICY_LOSSLESS, 0);
-  write_pattern (ring, (gsize) 3 * CAP);
+  rb_test_write_stream (ring, (gsize) 3 * CAP);
   for (guint r = 0; r < 3; r++) {
     RbRingReader *reader = readers[r];
     gsize avail = rb_ring_reader_get_available (reader);
@@ -528,7 +492,7 @@ test_bad_input (void)
   g_autoptr (RbRing) records = rb_test_ring_new (CAP, RB_RING_FLAGS_RECORDS);
   g_autoptr (RbRing) audio = rb_ring_new_audio (RB_SAMPLE_FORMAT_S16LE, 2,
       48000, 1024, RB_RING_FLAGS_OVERWRITE, NULL);
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autoptr (RbRing) owner = NULL;
   g_autoptr (RbRing) tap = NULL;
   guint8 buf[8];
@@ -587,7 +551,7 @@ static void
 test_reader_count (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_PRODUCER);
   RbRing *a, *b;
   RbRingStatus status;
@@ -613,7 +577,7 @@ static void
 test_reader_count_hostile (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autofree gchar *path = rb_ring_name_to_path (name);
   g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_PRODUCER);
   const guint32 forged = 0xffffffffu, zero = 0;
@@ -698,7 +662,7 @@ writer_loop (RbRing *ring, guint64 total)
     /* now and then a burst of two rings' worth, which laps any reader */
     n = MIN ((seed >> 4) % 64 == 0 ? 2 * CAP : 1 + (seed >> 8) % (CAP / 8),
         end - pos);
-    fill_pattern (buf, pos, n);
+    fill_stream (buf, pos, n);
     g_assert_cmpuint (rb_ring_write (ring, buf, n), ==, n);
     pos += n;
     /* let the readers run: they should keep up at times and be lapped at
@@ -767,7 +731,7 @@ test_stress_threads (void)
 static void
 test_stress_process (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
   g_autoptr (RbRing) tap = NULL;
   pid_t pid;

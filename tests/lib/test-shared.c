@@ -29,14 +29,6 @@
 #include <valgrind/valgrind.h>
 #endif
 
-static guint name_counter;
-
-static gchar *
-unique_name (void)
-{
-  return g_strdup_printf ("rbtest-%d-%u", (int) getpid (), ++name_counter);
-}
-
 static gchar *
 path_of (const gchar *name)
 {
@@ -131,7 +123,7 @@ test_names (void)
 static void
 test_create_open (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autofree gchar *path = path_of (name);
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) prod = NULL;
@@ -186,7 +178,7 @@ test_create_open (void)
 static void
 test_create_exists (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autoptr (RbRing) ring = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
   g_autofree gchar *pid = g_strdup_printf ("producer pid %d alive", getpid ());
   GError *error = NULL;
@@ -236,7 +228,7 @@ ring_of_dead_child (const gchar *name, RbRingFlags flags)
 static void
 test_reclaim_stale (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autofree gchar *path = path_of (name);
   g_autoptr (RbRing) ring = NULL;
   GError *error = NULL;
@@ -295,7 +287,7 @@ child_hold_role (gpointer data)
 static void
 test_roles_busy_and_takeover (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
   g_autoptr (RbRing) cons = NULL;
   g_autofree gchar *mine = g_strdup_printf ("pid %d is alive", getpid ());
@@ -355,7 +347,7 @@ test_roles_busy_and_takeover (void)
 static void
 test_roles_resume (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autoptr (GError) error = NULL;
   RbRing *prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
   RbRing *cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
@@ -399,7 +391,7 @@ test_roles_resume (void)
 static void
 test_close (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
   g_autoptr (RbRing) cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
@@ -424,7 +416,7 @@ test_close (void)
 static void
 test_permissions (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autofree gchar *path = path_of (name);
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = NULL;
@@ -620,24 +612,15 @@ test_corrupt_headers (void)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autofree gchar *name = unique_name ();
+    g_autofree gchar *name = rb_test_unique_name ("rbtest");
     g_autofree gchar *path = path_of (name);
     GError *error = NULL;
-    RbRing *ring = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2,
-        48000, 1024, 0, RB_RING_ROLE_PRODUCER, 0, &error);
-    int fd;
-    ssize_t n;
+    guint32 value32 = (guint32) cases[i].value;
+    RbRing *ring;
 
-    g_assert_no_error (error);
-    g_object_unref (ring);
-    fd = open (path, O_RDWR);
-    g_assert_cmpint (fd, >=, 0);
-    n = cases[i].size == 8 ?
-        pwrite (fd, &cases[i].value, 8, (off_t) cases[i].offset) :
-        pwrite (fd, &(guint32) { (guint32) cases[i].value }, 4,
-        (off_t) cases[i].offset);
-    g_assert_cmpint (n, ==, cases[i].size);
-    close (fd);
+    rb_test_make_audio_file (name);
+    rb_test_forge (path, cases[i].offset, cases[i].size == 8 ?
+        (gconstpointer) &cases[i].value : &value32, cases[i].size);
 
     g_test_message ("corrupt %s", cases[i].what);
     ring = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
@@ -655,7 +638,7 @@ test_corrupt_headers (void)
   {
     const char *sizes[] = { "0", "100" };
     for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
-      g_autofree gchar *name = unique_name ();
+      g_autofree gchar *name = rb_test_unique_name ("rbtest");
       g_autofree gchar *shm = g_strconcat ("/ringbridge-", name, NULL);
       GError *error = NULL;
       int fd = shm_open (shm, O_CREAT | O_RDWR, 0600);
@@ -668,7 +651,7 @@ test_corrupt_headers (void)
   }
   /* a file truncated after creation */
   {
-    g_autofree gchar *name = unique_name ();
+    g_autofree gchar *name = rb_test_unique_name ("rbtest");
     g_autofree gchar *path = path_of (name);
     GError *error = NULL;
     RbRing *ring = create_or_die (name, 8192, 0, RB_RING_ROLE_PRODUCER);
@@ -685,7 +668,7 @@ test_corrupt_headers (void)
 static void
 test_corrupt_at_runtime (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autofree gchar *path = path_of (name);
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
@@ -904,7 +887,7 @@ child_produce_then_hang (gpointer name)
 static void
 test_wait_peer_gone (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autoptr (RbRing) cons = create_or_die (name, 65536, 0,
       RB_RING_ROLE_CONSUMER);
   guint8 buf[1000];
@@ -961,7 +944,7 @@ map_header (const gchar *name)
 static void
 test_reclaim_open_reader (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autofree gchar *path = path_of (name);
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) reader = NULL;
@@ -992,7 +975,7 @@ test_reclaim_open_reader (void)
 static void
 test_hostile_bogus_owner (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
   g_autoptr (RbRing) cons = NULL;
@@ -1023,7 +1006,7 @@ test_hostile_bogus_owner (void)
 static void
 test_creator_state (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autoptr (RbRing) mine = create_or_die (name, 4096, 0,
       RB_RING_ROLE_PRODUCER);
   g_autoptr (RbRing) theirs = NULL;
@@ -1061,7 +1044,7 @@ test_creator_state (void)
 static void
 test_hostile_clock_point (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
   struct rb_shm_header *hdr = map_header (name);
   gint64 now = g_get_monotonic_time () * 1000, t;
@@ -1168,9 +1151,9 @@ child_meet_planted (gpointer data)
 static void
 test_hostile_planted (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autofree gchar *path = path_of (name);
-  g_autofree gchar *target_name = unique_name ();
+  g_autofree gchar *target_name = rb_test_unique_name ("rbtest");
   g_autofree gchar *target = path_of (target_name);
   g_autoptr (RbRing) other = NULL;
 
@@ -1220,7 +1203,7 @@ child_foreign_stale (gpointer data)
 static void
 test_hostile_foreign_stale (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autofree gchar *path = path_of (name);
   GError *error = NULL;
 
@@ -1313,7 +1296,7 @@ child_truncated (gpointer data)
 static void
 test_hostile_truncated (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest");
 
   run_bounded (child_truncated, name, 10);
   g_assert_true (rb_ring_unlink (name, NULL));

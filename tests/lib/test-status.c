@@ -18,13 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static guint name_counter;
-
-static gchar *
-unique_name (void)
-{
-  return g_strdup_printf ("rbstatus-%d-%u", (int) getpid (), ++name_counter);
-}
+#include "../common/rb-test-ring.h"
 
 /* The identity and the positions of @ring as status @s reports them. */
 static void
@@ -84,13 +78,12 @@ static void
 test_named (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *name = unique_name ();
-  g_autoptr (RbRing) ring = rb_ring_create (name, 4096,
-      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_PRODUCER, 0600, &error);
+  g_autofree gchar *name = rb_test_unique_name ("rbstatus");
+  g_autoptr (RbRing) ring = rb_test_ring_create (name, 4096,
+      RB_RING_FLAGS_OVERWRITE);
   guint8 data[100] = { 0 };
   RbRingStatus s;
 
-  g_assert_no_error (error);
   g_assert_cmpuint (rb_ring_write (ring, data, sizeof data), ==, 100);
 
   g_assert_true (rb_ring_status_read_named (name, &s, &error));

@@ -13,13 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static guint name_counter;
-
-static gchar *
-unique_name (void)
-{
-  return g_strdup_printf ("rbtest-to-%d-%u", (int) getpid (), ++name_counter);
-}
+#include "../common/rb-test-ring.h"
 
 /* A child that creates @name as its producer (a 4096-byte byte ring), says
  * so on @fd and waits to be killed: a producer that dies holding it. */
@@ -72,7 +66,7 @@ take_over (const gchar *name, RbRingTakeOver *how, GError **error)
 static void
 test_free_name (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-to");
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = NULL;
   g_autoptr (RbRing) again = NULL;
@@ -110,7 +104,7 @@ test_free_name (void)
 static void
 test_stale (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-to");
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = NULL;
   RbRingTakeOver how;
@@ -131,7 +125,7 @@ test_stale (void)
 static void
 test_dead_producer (void)
 {
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-to");
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) consumer = NULL;
   g_autoptr (RbRing) ring = NULL;

@@ -16,6 +16,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "../common/rb-test.h"
+
 #define NS_PER_S G_GINT64_CONSTANT (1000000000)
 #define RATE 48000
 #define FRAME 4                 /* S16LE stereo */
@@ -226,6 +228,14 @@ stamped_ring (double ppm, double seconds)
   return ring;
 }
 
+/* Frees a ring stamped_ring() made and gives the library its clock back. */
+static void
+stamped_ring_free (RbRing *ring)
+{
+  g_object_unref (ring);
+  rb_timing_clock_for_test = NULL;
+}
+
 static void
 test_ring_known (void)
 {
@@ -244,8 +254,7 @@ test_ring_known (void)
   g_assert_cmpfloat (timing.fill, <, 1400);
   g_assert_cmpint (timing.fill_ns, >, 18000000);
   g_assert_cmpint (timing.producer_age_ns, >=, 0);
-  g_object_unref (ring);
-  rb_timing_clock_for_test = NULL;
+  stamped_ring_free (ring);
 }
 
 /* --- hostile header values -------------------------------------------------- */
@@ -402,8 +411,7 @@ test_map_round_trip (void)
     g_assert_false (rb_ring_time_to_position (ring,
             fake_now + 4000 * NS_PER_S, &back));
   }
-  g_object_unref (ring);
-  rb_timing_clock_for_test = NULL;
+  stamped_ring_free (ring);
 }
 
 /* The consumer's map: its loop's line against the true one (an exact
@@ -445,8 +453,7 @@ test_map_consumer (void)
             last + 4000 * NS_PER_S, &c));
     g_assert_cmpuint (c, ==, 0);
   }
-  g_object_unref (ring);
-  rb_timing_clock_for_test = NULL;
+  stamped_ring_free (ring);
 }
 
 /* --- defaults and the opt-in ------------------------------------------------ */
@@ -548,8 +555,7 @@ test_forced_kernel_clock (void)
   g_object_unref (ring);
   ring = stamped_ring (10, 4);
   g_assert_true (rb_ring_get_timing (ring, &timing));
-  g_object_unref (ring);
-  rb_timing_clock_for_test = NULL;
+  stamped_ring_free (ring);
   rb_timing_kernel_clock_for_test = -1;
 }
 
@@ -563,31 +569,34 @@ test_stamp_refused (void)
   g_assert_false (rb_ring_stamp_producer (ring, w - 1, fake_now));
   g_assert_false (rb_ring_stamp_producer (ring, w, 0));
   g_assert_false (rb_ring_stamp_producer (ring, w, -1));
-  g_object_unref (ring);
-  rb_timing_clock_for_test = NULL;
+  stamped_ring_free (ring);
 }
 
-int
-main (int argc, char **argv)
+/* the hostile cases: one a field */
+static void
+add_hostile_cases (void)
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/timing/dll/steady", test_dll_steady);
-  g_test_add_func ("/timing/dll/irregular", test_dll_irregular);
-  g_test_add_func ("/timing/dll/outliers", test_dll_outliers);
-  g_test_add_func ("/timing/dll/no-nominal", test_dll_no_nominal);
-  g_test_add_func ("/timing/dll/gap", test_dll_gap);
-  g_test_add_func ("/timing/dll/stalls", test_dll_stalls);
-  g_test_add_func ("/timing/ring/known", test_ring_known);
   for (int f = 0; f < N_FIELDS; f++) {
     g_autofree char *path = g_strdup_printf ("/timing/hostile/%s",
         field_names[f]);
     g_test_add_data_func (path, GINT_TO_POINTER (f), test_hostile);
   }
-  g_test_add_func ("/timing/map/round-trip", test_map_round_trip);
-  g_test_add_func ("/timing/map/consumer", test_map_consumer);
-  g_test_add_func ("/timing/opt-in/byte-ring", test_byte_ring_opt_in);
-  g_test_add_func ("/timing/opt-in/audio-default", test_audio_default_on);
-  g_test_add_func ("/timing/kernel-clock/forced", test_forced_kernel_clock);
-  g_test_add_func ("/timing/stamp/refused", test_stamp_refused);
-  return g_test_run ();
 }
+
+static const RbTestCase cases[] = {
+  { "/timing/dll/steady", test_dll_steady },
+  { "/timing/dll/irregular", test_dll_irregular },
+  { "/timing/dll/outliers", test_dll_outliers },
+  { "/timing/dll/no-nominal", test_dll_no_nominal },
+  { "/timing/dll/gap", test_dll_gap },
+  { "/timing/dll/stalls", test_dll_stalls },
+  { "/timing/ring/known", test_ring_known },
+  { "/timing/map/round-trip", test_map_round_trip },
+  { "/timing/map/consumer", test_map_consumer },
+  { "/timing/opt-in/byte-ring", test_byte_ring_opt_in },
+  { "/timing/opt-in/audio-default", test_audio_default_on },
+  { "/timing/kernel-clock/forced", test_forced_kernel_clock },
+  { "/timing/stamp/refused", test_stamp_refused },
+};
+
+RB_TEST_MAIN_MORE (cases, add_hostile_cases)

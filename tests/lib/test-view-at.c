@@ -12,77 +12,36 @@
 
 #include <unistd.h>
 
-/* The byte the tests write at absolute position @pos. */
-static guint8
-pattern (guint64 pos)
-{
-  return (guint8) ((pos * UINT64_C (0x9e3779b97f4a7c15)) >> 56);
-}
-
-static void
-fill (guint8 *buf, guint64 pos, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    buf[i] = pattern (pos + i);
-}
-
-/* Writes @n bytes of the pattern at the ring's write position. */
-static void
-write_pattern (RbRing *ring, gsize n)
-{
-  g_autofree guint8 *buf = g_malloc (n);
-
-  fill (buf, rb_ring_get_write_position (ring), n);
-  g_assert_cmpuint (rb_ring_write (ring, buf, n), ==, n);
-}
-
-static void
-assert_pattern (const guint8 *view, guint64 pos, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    if (view[i] != pattern (pos + i))
-      g_error ("view at %" G_GUINT64_FORMAT ": byte %zu is 0x%02x, expected "
-          "0x%02x", pos, i, view[i], pattern (pos + i));
-}
-
-static RbRing *
-new_overwrite_ring (gsize capacity)
-{
-  g_autoptr (GError) error = NULL;
-  RbRing *ring = rb_ring_new_full (capacity, RB_RING_FLAGS_OVERWRITE, &error);
-
-  g_assert_no_error (error);
-  return ring;
-}
+#include "../common/rb-test-ring.h"
 
 /* A view across the end of the data area is one contiguous region. */
 static void
 test_seam (void)
 {
-  g_autoptr (RbRing) ring = new_overwrite_ring (4096);
+  g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_OVERWRITE);
   gsize cap = rb_ring_get_capacity (ring), got = 0;
   const guint8 *view;
   guint64 pos;
 
-  write_pattern (ring, cap - 100);
-  write_pattern (ring, 300);
+  rb_test_write_stream (ring, cap - 100);
+  rb_test_write_stream (ring, 300);
   /* from 200 bytes before the seam to 100 after it */
   pos = cap - 200;
   view = rb_ring_view_at (ring, pos, 300, &got);
   g_assert_nonnull (view);
   g_assert_cmpuint (got, ==, 300);
-  assert_pattern (view, pos, got);
+  assert_stream (view, pos, got);
   g_assert_cmpint (rb_ring_view_at_check (ring, pos, got), ==,
       RB_RANGE_AVAILABLE);
 
   /* the whole ring, starting anywhere: still one region */
-  write_pattern (ring, cap);
+  rb_test_write_stream (ring, cap);
   pos = rb_ring_get_oldest_position (ring);
   view = rb_ring_view_at (ring, pos, 2 * cap, &got);
   g_assert_nonnull (view);
   g_assert_cmpuint (got, ==, rb_ring_get_write_position (ring) - pos);
   g_assert_cmpuint (got, ==, cap);
-  assert_pattern (view, pos, got);
+  assert_stream (view, pos, got);
   g_assert_cmpint (rb_ring_view_at_check (ring, pos, got), ==,
       RB_RANGE_AVAILABLE);
 }
@@ -91,18 +50,18 @@ test_seam (void)
 static void
 test_oldest (void)
 {
-  g_autoptr (RbRing) ring = new_overwrite_ring (4096);
+  g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_OVERWRITE);
   gsize cap = rb_ring_get_capacity (ring), got = 99;
   const guint8 *view;
   guint64 oldest;
 
-  write_pattern (ring, 3 * cap + 123);
+  rb_test_write_stream (ring, 3 * cap + 123);
   oldest = rb_ring_get_oldest_position (ring);
   g_assert_cmpuint (oldest, >, 0);
   view = rb_ring_view_at (ring, oldest, 10, &got);
   g_assert_nonnull (view);
   g_assert_cmpuint (got, ==, 10);
-  assert_pattern (view, oldest, got);
+  assert_stream (view, oldest, got);
   g_assert_cmpint (rb_ring_view_at_check (ring, oldest, got), ==,
       RB_RANGE_AVAILABLE);
 
@@ -122,13 +81,13 @@ test_oldest (void)
 static void
 test_future (void)
 {
-  g_autoptr (RbRing) ring = new_overwrite_ring (4096);
+  g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_OVERWRITE);
   gsize got = 99;
   const guint8 *view;
 
   g_assert_null (rb_ring_view_at (ring, 0, 1, &got));
   g_assert_cmpuint (got, ==, 0);
-  write_pattern (ring, 1000);
+  rb_test_write_stream (ring, 1000);
   g_assert_null (rb_ring_view_at (ring, 1000, 1, &got));
   g_assert_cmpint (rb_ring_check_range (ring, 1000, 1), ==,
       RB_RANGE_NOT_YET_WRITTEN);
@@ -137,7 +96,7 @@ test_future (void)
   view = rb_ring_view_at (ring, 900, 500, &got);
   g_assert_nonnull (view);
   g_assert_cmpuint (got, ==, 100);
-  assert_pattern (view, 900, got);
+  assert_stream (view, 900, got);
   g_assert_cmpint (rb_ring_view_at_check (ring, 900, got), ==,
       RB_RANGE_AVAILABLE);
   /* checking more than the view covered */
@@ -155,31 +114,31 @@ test_future (void)
 static void
 test_lapped (void)
 {
-  g_autoptr (RbRing) ring = new_overwrite_ring (4096);
+  g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_OVERWRITE);
   gsize cap = rb_ring_get_capacity (ring), got = 0;
   const guint8 *view;
   guint64 pos = 1000;
 
-  write_pattern (ring, 2000);
+  rb_test_write_stream (ring, 2000);
   view = rb_ring_view_at (ring, pos, 500, &got);
   g_assert_nonnull (view);
   g_assert_cmpuint (got, ==, 500);
 
   /* the producer fills the ring up to the view's first byte: not lapped */
-  write_pattern (ring, pos + cap - rb_ring_get_write_position (ring));
+  rb_test_write_stream (ring, pos + cap - rb_ring_get_write_position (ring));
   g_assert_cmpuint (rb_ring_get_oldest_position (ring), ==, pos);
-  assert_pattern (view, pos, got);
+  assert_stream (view, pos, got);
   g_assert_cmpint (rb_ring_view_at_check (ring, pos, got), ==,
       RB_RANGE_AVAILABLE);
 
   /* one more byte overwrites the view's first one */
-  write_pattern (ring, 1);
+  rb_test_write_stream (ring, 1);
   g_assert_cmpint (rb_ring_view_at_check (ring, pos, got), ==,
       RB_RANGE_LAPPED);
   g_assert_cmpint (rb_ring_view_at_check (ring, pos, 1), ==,
       RB_RANGE_LAPPED);
   /* the view's memory now holds the new data */
-  g_assert_cmpuint (view[0], ==, pattern (pos + cap));
+  g_assert_cmpuint (view[0], ==, stream_byte (pos + cap));
   /* the rest of the old range, from the new oldest position, is good */
   g_assert_cmpint (rb_ring_view_at_check (ring, pos + 1, got - 1), ==,
       RB_RANGE_AVAILABLE);
@@ -191,12 +150,12 @@ test_lapped (void)
 static void
 test_lapped_in_flight (void)
 {
-  g_autoptr (RbRing) ring = new_overwrite_ring (4096);
+  g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_OVERWRITE);
   gsize cap = rb_ring_get_capacity (ring), got = 0;
   struct rb_shm_header *h = rb_ring_header_of (ring);
   guint64 pos, w;
 
-  write_pattern (ring, 2 * cap);
+  rb_test_write_stream (ring, 2 * cap);
   pos = rb_ring_get_oldest_position (ring);
   g_assert_nonnull (rb_ring_view_at (ring, pos, 64, &got));
   g_assert_cmpuint (got, ==, 64);
@@ -215,7 +174,7 @@ test_lapped_in_flight (void)
   g_assert_cmpuint (got, ==, 64);
 
   /* the producer publishes the write: same answers */
-  write_pattern (ring, 10);
+  rb_test_write_stream (ring, 10);
   g_assert_cmpint (rb_ring_view_at_check (ring, pos, got), ==,
       RB_RANGE_LAPPED);
   g_assert_cmpint (rb_ring_view_at_check (ring, pos + 10, got), ==,
@@ -237,13 +196,13 @@ test_audio (void)
   g_assert_cmpuint (rb_ring_get_frame_size (ring), ==, fs);
   frames = rb_ring_get_capacity (ring) / fs;
   /* a few laps, so that frames straddle the seam */
-  write_pattern (ring, (3 * frames + 7) * fs);
+  rb_test_write_stream (ring, (3 * frames + 7) * fs);
   pos = rb_ring_get_oldest_position (ring);
   g_assert_cmpuint (pos % fs, ==, 0);
   view = rb_ring_view_at (ring, pos, 10 * fs + 5, &got);
   g_assert_nonnull (view);
   g_assert_cmpuint (got, ==, 10 * fs);
-  assert_pattern (view, pos, got);
+  assert_stream (view, pos, got);
   g_assert_cmpint (rb_ring_view_at_check (ring, pos, got), ==,
       RB_RANGE_AVAILABLE);
   /* the view of all that is held, in whole frames */
@@ -251,7 +210,7 @@ test_audio (void)
   g_assert_nonnull (view);
   g_assert_cmpuint (got, ==, rb_ring_get_write_position (ring) - pos);
   g_assert_cmpuint (got % fs, ==, 0);
-  assert_pattern (view, pos, got);
+  assert_stream (view, pos, got);
 
   /* a position inside a frame is a programming error */
   g_test_expect_message (NULL, G_LOG_LEVEL_CRITICAL,
@@ -277,13 +236,13 @@ test_plain (void)
   const guint8 *view;
 
   g_assert_no_error (error);
-  write_pattern (ring, 1000);
+  rb_test_write_stream (ring, 1000);
   view = rb_ring_view_at (ring, 100, 200, &got);
   g_assert_nonnull (view);
   g_assert_cmpuint (got, ==, 200);
-  assert_pattern (view, 100, got);
+  assert_stream (view, 100, got);
   /* the producer cannot lap unread data: a full ring refuses the write */
-  write_pattern (ring, rb_ring_write_available (ring));
+  rb_test_write_stream (ring, rb_ring_write_available (ring));
   g_assert_cmpuint (rb_ring_write (ring, view, 1), ==, 0);
   g_assert_cmpint (rb_ring_view_at_check (ring, 100, got), ==,
       RB_RANGE_AVAILABLE);
@@ -314,14 +273,14 @@ test_roles (void)
   g_assert_no_error (error);
   consumer = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
   g_assert_no_error (error);
-  write_pattern (producer, 100);
+  rb_test_write_stream (producer, 100);
   g_test_expect_message (NULL, G_LOG_LEVEL_CRITICAL,
       "*rb_ring_view_at*producer role*consumer call*");
   g_assert_null (rb_ring_view_at (producer, 0, 10, &got));
   g_test_assert_expected_messages ();
   view = rb_ring_view_at (consumer, 0, 10, &got);
   g_assert_nonnull (view);
-  assert_pattern (view, 0, got);
+  assert_stream (view, 0, got);
   g_clear_object (&consumer);
   g_clear_object (&producer);
   g_assert_true (rb_ring_unlink (name, &error));
@@ -332,14 +291,14 @@ test_roles (void)
   g_assert_no_error (error);
   reader = rb_ring_open (name, RB_RING_ROLE_READER, &error);
   g_assert_no_error (error);
-  write_pattern (producer, 5000);
+  rb_test_write_stream (producer, 5000);
   view = rb_ring_view_at (reader, 4000, 1000, &got);
   g_assert_nonnull (view);
   g_assert_cmpuint (got, ==, 1000);
-  assert_pattern (view, 4000, got);
+  assert_stream (view, 4000, got);
   g_assert_cmpint (rb_ring_view_at_check (reader, 4000, got), ==,
       RB_RANGE_AVAILABLE);
-  write_pattern (producer, 4096);
+  rb_test_write_stream (producer, 4096);
   g_assert_cmpint (rb_ring_view_at_check (reader, 4000, got), ==,
       RB_RANGE_LAPPED);
   g_clear_object (&reader);
@@ -352,18 +311,18 @@ test_roles (void)
 static void
 test_wrap (void)
 {
-  g_autoptr (RbRing) ring = new_overwrite_ring (4096);
+  g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_OVERWRITE);
   gsize cap = rb_ring_get_capacity (ring), got = 0;
   guint64 start = G_MAXUINT64 - (guint64) cap / 2;
   const guint8 *view;
 
   rb_ring_set_positions_for_test (ring, start);
-  write_pattern (ring, cap);
+  rb_test_write_stream (ring, cap);
   view = rb_ring_view_at (ring, start, cap, &got);
   g_assert_nonnull (view);
   g_assert_cmpuint (got, ==, cap);
-  assert_pattern (view, start, got);
-  write_pattern (ring, 1);
+  assert_stream (view, start, got);
+  rb_test_write_stream (ring, 1);
   g_assert_cmpint (rb_ring_view_at_check (ring, start, got), ==,
       RB_RANGE_LAPPED);
   g_assert_cmpint (rb_ring_view_at_check (ring, start + 1, got - 1), ==,
@@ -374,10 +333,10 @@ test_wrap (void)
 static void
 test_misuse (void)
 {
-  g_autoptr (RbRing) ring = new_overwrite_ring (4096);
+  g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_OVERWRITE);
   gsize got = 0;
 
-  write_pattern (ring, 100);
+  rb_test_write_stream (ring, 100);
   g_test_expect_message (NULL, G_LOG_LEVEL_CRITICAL,
       "*rb_ring_view_at*available != NULL*");
   g_assert_null (rb_ring_view_at (ring, 0, 1, NULL));
@@ -392,20 +351,17 @@ test_misuse (void)
   g_test_assert_expected_messages ();
 }
 
-int
-main (int argc, char **argv)
-{
-  g_test_init (&argc, &argv, NULL);
+static const RbTestCase cases[] = {
+  { "/view-at/seam", test_seam },
+  { "/view-at/oldest", test_oldest },
+  { "/view-at/future", test_future },
+  { "/view-at/lapped", test_lapped },
+  { "/view-at/lapped-in-flight", test_lapped_in_flight },
+  { "/view-at/audio", test_audio },
+  { "/view-at/plain", test_plain },
+  { "/view-at/roles", test_roles },
+  { "/view-at/wrap", test_wrap },
+  { "/view-at/misuse", test_misuse },
+};
 
-  g_test_add_func ("/view-at/seam", test_seam);
-  g_test_add_func ("/view-at/oldest", test_oldest);
-  g_test_add_func ("/view-at/future", test_future);
-  g_test_add_func ("/view-at/lapped", test_lapped);
-  g_test_add_func ("/view-at/lapped-in-flight", test_lapped_in_flight);
-  g_test_add_func ("/view-at/audio", test_audio);
-  g_test_add_func ("/view-at/plain", test_plain);
-  g_test_add_func ("/view-at/roles", test_roles);
-  g_test_add_func ("/view-at/wrap", test_wrap);
-  g_test_add_func ("/view-at/misuse", test_misuse);
-  return g_test_run ();
-}
+RB_TEST_MAIN (cases)

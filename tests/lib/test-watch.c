@@ -41,20 +41,10 @@ fd_readable (int fd, int timeout_ms)
 static RbRingWatch *
 watch_or_die (RbRing *ring, RbRingCondition conditions, gsize threshold)
 {
-  g_autoptr (GError) error = NULL;
-  RbRingWatch *w = rb_ring_watch_new (ring, conditions, threshold, &error);
+  GError *error = NULL;
 
-  g_assert_no_error (error);
-  g_assert_nonnull (w);
-  return w;
-}
-
-static gchar *
-unique_name (void)
-{
-  static guint counter;
-
-  return g_strdup_printf ("rbtest-watch-%d-%u", (int) getpid (), ++counter);
+  return rb_test_made (rb_ring_watch_new (ring, conditions, threshold,
+      &error), &error);
 }
 
 /* --- conditions ------------------------------------------------------------ */
@@ -152,14 +142,13 @@ static void
 test_reader_role (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *name = unique_name ();
-  g_autoptr (RbRing) prod = rb_ring_create (name, 4096,
-      RB_RING_FLAGS_OVERWRITE, RB_RING_ROLE_PRODUCER, 0600, &error);
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-watch");
+  g_autoptr (RbRing) prod = rb_test_ring_create (name, 4096,
+      RB_RING_FLAGS_OVERWRITE);
   g_autoptr (RbRing) reader = NULL;
   g_autoptr (RbRingWatch) w = NULL;
   guint8 buf[64] = { 0 };
 
-  g_assert_no_error (error);
   reader = rb_ring_open (name, RB_RING_ROLE_READER, &error);
   g_assert_no_error (error);
   w = watch_or_die (reader, RB_RING_CONDITION_READABLE, 64);
@@ -226,14 +215,12 @@ test_bad_input (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_NONE);
-  g_autofree gchar *name = unique_name ();
-  g_autoptr (RbRing) prod = rb_ring_create (name, 4096, 0,
-      RB_RING_ROLE_PRODUCER, 0600, &error);
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-watch");
+  g_autoptr (RbRing) prod = rb_test_ring_create (name, 4096, 0);
   g_autoptr (RbRing) cons = NULL;
   g_autoptr (RbRing) audio = NULL;
   RbRingWatch *w;
 
-  g_assert_no_error (error);
   cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
   g_assert_no_error (error);
 
@@ -368,7 +355,7 @@ test_cross_process (gconstpointer data)
 {
   gboolean killed = GPOINTER_TO_INT (data);
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *name = unique_name ();
+  g_autofree gchar *name = rb_test_unique_name ("rbtest-watch");
   g_autoptr (RbRing) ring = rb_ring_create (name, 4096, 0,
       RB_RING_ROLE_CONSUMER, 0600, &error);
   g_autoptr (RbRingWatch) w = NULL;
@@ -643,28 +630,25 @@ test_stress (void)
   g_assert_cmpuint (got, ==, STRESS_BYTES);
 }
 
-int
-main (int argc, char **argv)
-{
-  g_test_init (&argc, &argv, NULL);
-
-  g_test_add_func ("/watch/readable", test_readable);
-  g_test_add_func ("/watch/writable", test_writable);
-  g_test_add_func ("/watch/end-of-stream", test_end_of_stream);
-  g_test_add_func ("/watch/two-watches", test_two_watches);
-  g_test_add_func ("/watch/reader-role", test_reader_role);
-  g_test_add_func ("/watch/reader-watch", test_reader_watch);
-  g_test_add_func ("/watch/bad-input", test_bad_input);
-  g_test_add_func ("/watch/source", test_source);
-  g_test_add_data_func ("/watch/cross-process/peer-leaves",
-      GINT_TO_POINTER (FALSE), test_cross_process);
-  g_test_add_data_func ("/watch/cross-process/peer-killed",
-      GINT_TO_POINTER (TRUE), test_cross_process);
+static const RbTestCase cases[] = {
+  { "/watch/readable", test_readable },
+  { "/watch/writable", test_writable },
+  { "/watch/end-of-stream", test_end_of_stream },
+  { "/watch/two-watches", test_two_watches },
+  { "/watch/reader-role", test_reader_role },
+  { "/watch/reader-watch", test_reader_watch },
+  { "/watch/bad-input", test_bad_input },
+  { "/watch/source", test_source },
+  { "/watch/cross-process/peer-leaves", NULL, test_cross_process,
+    GINT_TO_POINTER (FALSE) },
+  { "/watch/cross-process/peer-killed", NULL, test_cross_process,
+    GINT_TO_POINTER (TRUE) },
 #ifdef RB_WATCH_RT_TRAPS
-  g_test_add_func ("/watch/rt/quiet", test_rt_quiet);
-  g_test_add_func ("/watch/rt/busy", test_rt_busy);
-  g_test_add_func ("/watch/rt/forged-announce", test_rt_forged_announce);
+  { "/watch/rt/quiet", test_rt_quiet },
+  { "/watch/rt/busy", test_rt_busy },
+  { "/watch/rt/forged-announce", test_rt_forged_announce },
 #endif
-  g_test_add_func ("/watch/stress", test_stress);
-  return g_test_run ();
-}
+  { "/watch/stress", test_stress },
+};
+
+RB_TEST_MAIN (cases)

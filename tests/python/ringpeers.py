@@ -7,6 +7,12 @@ Importable (multiprocessing targets) and runnable as a script:
     ringpeers.py consume-named NAME [views]
     ringpeers.py consume-fd FD
     ringpeers.py produce-fd FD NBYTES SEED
+    ringpeers.py fork NBYTES SEED
+
+`fork` makes an anonymous ring, forks, and the child (a copy of this
+single-threaded interpreter) consumes through the inherited descriptor
+while the parent produces; it prints the producer's "count sha256" and
+the consumer's on a second line.
 
 A consumer prints (or returns) "count sha256" of everything it read until
 the end of the stream; a producer writes NBYTES pseudo-random bytes from
@@ -14,8 +20,11 @@ SEED in uneven chunks, marks the end of the stream, and prints the same.
 """
 
 import hashlib
+import os
 import random
+import signal
 import sys
+import threading
 
 import gi
 
@@ -105,6 +114,48 @@ def mp_produce_named(name, nbytes, seed, conn):
     conn.send(produce(ring, nbytes, seed))
 
 
+def fork_pair(nbytes, seed, capacity=65536):
+    """A parent producing and a forked child consuming one anonymous ring
+    through the descriptor the child inherits (no exec, no passing).
+
+    Run in a fresh interpreter: fork copies only the calling thread, and a
+    child forked from a process with other threads (pytest's, GStreamer's
+    from earlier tests) can deadlock in a lock one of them held at the fork
+    (POSIX allows a forked child only async-signal-safe calls then; seen
+    under ASan). This process has one thread, as a program that forks a
+    worker after making its ring does."""
+    if threading.active_count() != 1:
+        raise RuntimeError('fork_pair: %d threads, want 1'
+                           % threading.active_count())
+    ring = RingBridge.Ring.new(capacity)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                    # the child
+        code = 1
+        try:
+            signal.alarm(90)            # a stuck child ends, never hangs
+            os.close(r)
+            peer = RingBridge.Ring.new_from_fd(ring.get_fd(), Role.CONSUMER)
+            count, digest = consume(peer)
+            os.write(w, ('%d %s' % (count, digest)).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+    try:
+        sent = produce(ring, nbytes, seed)
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    with os.fdopen(r) as f:
+        out = f.read().split()
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0 or len(out) != 2:
+        raise RuntimeError('fork_pair: the child failed (status %#x)' % status)
+    return sent, (int(out[0]), out[1])
+
+
 def main(argv):
     if argv[1] == 'consume-named':
         ring = RingBridge.Ring.open(argv[2], Role.CONSUMER)
@@ -115,6 +166,10 @@ def main(argv):
     elif argv[1] == 'produce-fd':
         ring = RingBridge.Ring.new_from_fd(int(argv[2]), Role.PRODUCER)
         result = produce(ring, int(argv[3]), int(argv[4]))
+    elif argv[1] == 'fork':
+        sent, got = fork_pair(int(argv[2]), int(argv[3]))
+        print(*sent)
+        result = got
     else:
         raise SystemExit('unknown command %r' % argv[1])
     print(*result)

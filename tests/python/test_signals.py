@@ -61,13 +61,15 @@ def test_ctrl_c_ends_a_blocking_call(name):
         assert child.stdout.readline() == 'ready\n'
         time.sleep(0.3)                 # well inside the wait by now
         assert child.poll() is None, child.stderr.read()
-        sent = time.monotonic()
         child.send_signal(signal.SIGINT)
+        # The call waits for ever: ending at all is the proof. The bound
+        # only keeps a broken build from hanging the suite, with room for
+        # a loaded machine (it flaked at 1 s under CI load); that a slice
+        # stays short is test_no_blocking_call_stays_in_c_longer_than_100_ms's.
         try:
-            child.wait(timeout=1.0)
+            child.wait(timeout=10.0)
         except subprocess.TimeoutExpired:
-            pytest.fail('%s still blocked 1 s after SIGINT' % name)
-        took = time.monotonic() - sent
+            pytest.fail('%s still blocked 10 s after SIGINT' % name)
         out, err = child.communicate(timeout=10)
     finally:
         if child.poll() is None:
@@ -75,7 +77,6 @@ def test_ctrl_c_ends_a_blocking_call(name):
             child.wait()
     assert 'KeyboardInterrupt' in err, err
     assert 'returned' not in out
-    assert took < 1.0
 
 
 def test_a_handler_runs_during_a_wait_and_the_wait_goes_on():
@@ -137,7 +138,9 @@ def test_long_wait_still_ends_ready(ring):
     try:
         start = time.monotonic()
         assert ring.read(6, timeout=None) == b'abcdef'
-        assert time.monotonic() - start < 1.0
+        # it waited for the write (due 0.35 s after the timer started,
+        # just before `start`); ending at all means it saw it
+        assert time.monotonic() - start >= 0.3
     finally:
         timer.join()
 

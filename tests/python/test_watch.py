@@ -338,24 +338,36 @@ def test_asyncio_peer_killed_ends_chunks(consumer, ring_name):
     assert all(t is None or t == 0 for t in selector.timeouts)
 
 
-def test_asyncio_overwrite_reader_chunks(ring_name):
-    """An overwrite ring's reader (a tap): chunks() follows the producer
-    by position."""
+def producer_and_tap(ring_name):
+    """A new 4096-byte overwrite ring's producer, and a reader (a tap) of
+    it."""
     prod = RingBridge.Ring.create(ring_name, 4096,
                                   RingBridge.RingFlags.OVERWRITE,
                                   role=Role.PRODUCER)
-    tap = RingBridge.Ring.open(ring_name, Role.READER)
+    return prod, RingBridge.Ring.open(ring_name, Role.READER)
+
+
+def write_soon(loop, prod, size, n=10):
+    """Has @loop write @n chunks of @size bytes with @prod, the i-th all
+    bytes i, then end the stream."""
+    def write(i):
+        prod.write(bytes([i]) * size)
+        if i == n - 1:
+            prod.set_end_of_stream()
+
+    for i in range(n):
+        loop.call_soon(write, i)
+
+
+def test_asyncio_overwrite_reader_chunks(ring_name):
+    """An overwrite ring's reader (a tap): chunks() follows the producer
+    by position."""
+    prod, tap = producer_and_tap(ring_name)
 
     async def receive(loop):
         got = []
 
-        def write(i):
-            prod.write(bytes([i]) * 100)
-            if i == 9:
-                prod.set_end_of_stream()
-
-        for i in range(10):
-            loop.call_soon(write, i)
+        write_soon(loop, prod, 100)
         async for chunk in tap.chunks(100):
             got.append(chunk)
         return got
@@ -371,10 +383,7 @@ def test_asyncio_overwrite_reader_chunks(ring_name):
 def test_reader_watch_and_chunks(ring_name):
     """RingReader.watch() / chunks(): READABLE from the reader's own
     position; a latest reader's threshold is bounded by its target."""
-    prod = RingBridge.Ring.create(ring_name, 4096,
-                                  RingBridge.RingFlags.OVERWRITE,
-                                  role=Role.PRODUCER)
-    tap = RingBridge.Ring.open(ring_name, Role.READER)
+    prod, tap = producer_and_tap(ring_name)
     reader = tap.reader('catch-up')
     w = reader.watch(readable=100)
     assert w.check() == 0
@@ -389,12 +398,7 @@ def test_reader_watch_and_chunks(ring_name):
     assert "target latency (256 bytes)" in str(excinfo.value)
 
     async def receive(loop):
-        def write(i):
-            prod.write(bytes([i]) * 50)
-            if i == 9:
-                prod.set_end_of_stream()
-        for i in range(10):
-            loop.call_soon(write, i)
+        write_soon(loop, prod, 50)
         return [chunk async for chunk in reader.chunks(100)]
 
     got, selector = run_recorded(receive)

@@ -19,6 +19,7 @@
 
 #include "../common/rb-rt-trap.h"
 #include "../common/rb-test.h"
+#include "../common/rb-test-ring.h"
 
 #define CAP 4096
 #define ROUNDS 20000
@@ -60,24 +61,28 @@ work (void *data)
 static void
 setup (Work *w)
 {
-  g_autoptr (GError) error = NULL;
+  /* on the overwrite ring unless plain */
+  static const struct {
+    gboolean plain;
+    RbReaderPolicy policy;
+    guint64 target;
+  } readers[] = {
+    { FALSE, RB_READER_POLICY_CATCH_UP, 0 },
+    { FALSE, RB_READER_POLICY_LATEST, 256 },
+    { FALSE, RB_READER_POLICY_LOSSLESS, 0 },
+    { TRUE, RB_READER_POLICY_LOSSLESS, 0 },
+  };
 
-  w->over = rb_ring_new_full (CAP, RB_RING_FLAGS_OVERWRITE, &error);
-  g_assert_no_error (error);
-  w->plain = rb_ring_new_full (CAP, RB_RING_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  w->readers[0] = rb_ring_reader_new (w->over, RB_READER_POLICY_CATCH_UP, 0,
-      &error);
-  g_assert_no_error (error);
-  w->readers[1] = rb_ring_reader_new (w->over, RB_READER_POLICY_LATEST, 256,
-      &error);
-  g_assert_no_error (error);
-  w->readers[2] = rb_ring_reader_new (w->over, RB_READER_POLICY_LOSSLESS, 0,
-      &error);
-  g_assert_no_error (error);
-  w->readers[3] = rb_ring_reader_new (w->plain, RB_READER_POLICY_LOSSLESS, 0,
-      &error);
-  g_assert_no_error (error);
+  G_STATIC_ASSERT (G_N_ELEMENTS (readers) == G_N_ELEMENTS (w->readers));
+  w->over = rb_test_ring_new (CAP, RB_RING_FLAGS_OVERWRITE);
+  w->plain = rb_test_ring_new (CAP, RB_RING_FLAGS_NONE);
+  for (guint r = 0; r < G_N_ELEMENTS (readers); r++) {
+    GError *error = NULL;
+
+    w->readers[r] = rb_test_made (rb_ring_reader_new (readers[r].plain ?
+        w->plain : w->over, readers[r].policy, readers[r].target, &error),
+        &error);
+  }
 }
 
 static void

@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-FileCopyrightText: 2026 The ringbridge authors
+"""What ringbridge-bench-pipewire.py and ringbridge-bench-pyjack.py share
+on top of benchjack.py: option types with their ranges, the options every
+such benchmark takes, and the run from its header line to its JSON."""
+
+import argparse
+import os
+import signal
+import sys
+
+from benchjack import (Procs, emit_result, executable_arg, machine,
+                       percentile, run_guarded, say)
+
+
+def number_arg(option, lo, hi):
+    """An argparse type: a number from @lo to @hi, for @option."""
+    def parse(text):
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                "invalid %s '%s': must be a number" % (option, text))
+        if not (lo <= v <= hi):
+            raise argparse.ArgumentTypeError(
+                "invalid %s '%s': must be from %g to %g" % (option, text,
+                                                            lo, hi))
+        return v
+    return parse
+
+
+def periods_arg(lo, hi):
+    """An argparse type: comma-separated powers of two from @lo to @hi,
+    each once (--periods)."""
+    def parse(text):
+        out = []
+        for part in text.split(","):
+            try:
+                p = int(part)
+            except ValueError:
+                raise argparse.ArgumentTypeError(
+                    "invalid --periods '%s': '%s' is not a whole number"
+                    % (text, part))
+            if p < lo or p > hi or p & (p - 1):
+                raise argparse.ArgumentTypeError(
+                    "invalid --periods '%s': %d is not a power of two from "
+                    "%d to %d" % (text, p, lo, hi))
+            if p in out:
+                raise argparse.ArgumentTypeError(
+                    "invalid --periods '%s': %d is given twice" % (text, p))
+            out.append(p)
+        return out
+    return parse
+
+
+def add_common_options(p):
+    p.add_argument("--ringbridge-jack", type=executable_arg, required=True,
+                   metavar="PATH", help="the ringbridge-jack program")
+    p.add_argument("--xrun-counter", type=executable_arg, required=True,
+                   metavar="PATH", help="bench/jack's xrun-counter")
+    p.add_argument("--version-string", default="unknown", metavar="VERSION",
+                   help="the version for the JSON result")
+    p.add_argument("--json", metavar="FILE", help="also write the result "
+                   "as JSON to FILE")
+    p.add_argument("--keep-logs", action="store_true",
+                   help="keep the processes' logs (their directory is "
+                   "printed)")
+
+
+def check_json_option(p, o):
+    if o.json is not None:
+        d = os.path.dirname(os.path.abspath(o.json))
+        if not os.path.isdir(d):
+            p.error("invalid --json '%s': no directory '%s'" % (o.json, d))
+
+
+def timing_fields(cpu_us, wall_us):
+    """Median and p99 of sorted callback CPU and wall times, µs."""
+    return {"callbacks": len(cpu_us),
+            "callback_cpu_median_us": round(percentile(cpu_us, 0.5), 2),
+            "callback_cpu_p99_us": round(percentile(cpu_us, 0.99), 2),
+            "callback_wall_median_us": round(percentile(wall_us, 0.5), 2),
+            "callback_wall_p99_us": round(percentile(wall_us, 0.99), 2)}
+
+
+def run_main(program, args, options, lists, run, finish, ring_prefix):
+    """The run: a header line, run(procs, res) guarded (every process
+    stopped, rings ringbridge-RING_PREFIX<pid>-* removed, SIGTERM too),
+    then finish(res, status) (targets, tables; returns the status) and the
+    JSON. res holds an empty list under each name in @lists."""
+    signal.signal(signal.SIGTERM, lambda s, f: sys.exit(128 + s))
+    res = {"program": program, "version": args.version_string,
+           "machine": machine(), "options": options, "targets": [],
+           "problems": []}
+    res.update({k: [] for k in lists})
+    m = res["machine"]
+    say("%s %s: %s, %s, %d CPUs, %s, load %s" % (
+        program, args.version_string, m["arch"], m["cpu_model"],
+        m["nproc"], m["date"], m["loadavg_start"]))
+    procs = Procs(args.keep_logs)
+    status = run_guarded(program, procs, run, res, ring_prefix)
+    if status == 130:
+        return status
+    status = finish(res, status)
+    emit_result(res, args.json)
+    return status
