@@ -147,6 +147,25 @@ gboolean rb_clock_point_plausible (uint64_t written, uint64_t capacity,
  * ring's file short. */
 gboolean rb_ring_check_file (RbRing *self);
 
+/* A boxed type over a plain struct (RbGap, RbRecordInfo, RbRingStatus,
+ * RbRingTiming): the copy is one g_memdup2(), the free one g_free(). @arg
+ * names the copy's argument in its critical. The two functions' doc
+ * comments (GI reads them) stand above the macro's use. */
+#define RB_DEFINE_PLAIN_BOXED_TYPE(TypeName, type_name, arg) \
+  G_DEFINE_BOXED_TYPE (TypeName, type_name, type_name##_copy, \
+      type_name##_free) \
+  TypeName * \
+  type_name##_copy (const TypeName *arg) \
+  { \
+    g_return_val_if_fail (arg != NULL, NULL); \
+    return g_memdup2 (arg, sizeof *arg); \
+  } \
+  void \
+  type_name##_free (TypeName *arg) \
+  { \
+    g_free (arg); \
+  }
+
 /* --- misuse ------------------------------------------------------------------
  * The policy (docs/ring.md, "Misuse"): a NULL ring, a NULL buffer or out
  * argument that the call needs, and a call from a side this object does
