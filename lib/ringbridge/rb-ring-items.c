@@ -314,10 +314,7 @@ rb_ring_is_item_ring (RbRing *ring)
 gsize
 rb_ring_write_items (RbRing *ring, gconstpointer items, gsize n_items)
 {
-  CHECK_RING_PRODUCER (ring, 0);
-  CHECK_ARG (items != NULL || n_items == 0, 0);
-
-  return rb_ring_core_write_frames (ring->core, items, n_items);
+  return rb_ring_write_whole (G_STRFUNC, ring, items, n_items);
 }
 
 /**
@@ -338,8 +335,5 @@ rb_ring_write_items (RbRing *ring, gconstpointer items, gsize n_items)
 gsize
 rb_ring_read_items (RbRing *ring, gpointer items, gsize n_items)
 {
-  CHECK_RING_CONSUMER (ring, 0);
-  CHECK_ARG (items != NULL || n_items == 0, 0);
-
-  return rb_ring_core_read_frames (ring->core, items, n_items);
+  return rb_ring_read_whole (G_STRFUNC, ring, items, n_items);
 }

@@ -186,26 +186,32 @@ gboolean rb_ring_check_file (RbRing *self);
 #define SIDE_CONSUMER \
   ((1u << RB_RING_ROLE_BOTH) | (1u << RB_RING_ROLE_CONSUMER))
 
-#define CHECK_ARG(expr, val) G_STMT_START { \
+/* Each check names the function that refuses: G_STRFUNC, or with the
+ * _IN forms @func, for a helper that checks for its public caller. */
+#define CHECK_ARG_IN(func, expr, val) G_STMT_START { \
     if (G_UNLIKELY (!(expr))) { \
-      rb_ring_refuse_arg (G_STRFUNC, #expr); \
+      rb_ring_refuse_arg (func, #expr); \
       return val; \
     } \
   } G_STMT_END
+#define CHECK_ARG(expr, val) CHECK_ARG_IN (G_STRFUNC, expr, val)
 
-#define CHECK_RING(ring, val) G_STMT_START { \
+#define CHECK_RING_IN(func, ring, val) G_STMT_START { \
     if (G_UNLIKELY ((ring) == NULL)) { \
-      rb_ring_refuse_arg (G_STRFUNC, "ring != NULL"); \
+      rb_ring_refuse_arg (func, "ring != NULL"); \
       return val; \
     } \
   } G_STMT_END
+#define CHECK_RING(ring, val) CHECK_RING_IN (G_STRFUNC, ring, val)
 
-#define CHECK_SIDE(ring, mask, side, val) G_STMT_START { \
+#define CHECK_SIDE_IN(func, ring, mask, side, val) G_STMT_START { \
     if (G_UNLIKELY (((1u << (ring)->role) & (mask)) == 0)) { \
-      rb_ring_refuse_side (G_STRFUNC, (ring), side); \
+      rb_ring_refuse_side (func, (ring), side); \
       return val; \
     } \
   } G_STMT_END
+#define CHECK_SIDE(ring, mask, side, val) \
+  CHECK_SIDE_IN (G_STRFUNC, ring, mask, side, val)
 
 #define CHECK_PRODUCER(ring, val) \
   CHECK_SIDE (ring, SIDE_PRODUCER, "producer", val)
@@ -219,14 +225,14 @@ gboolean rb_ring_check_file (RbRing *self);
   } G_STMT_END
 
 /* A ring, called from the side that may call. */
-#define CHECK_RING_PRODUCER(ring, val) G_STMT_START { \
-    CHECK_RING (ring, val); \
-    CHECK_PRODUCER (ring, val); \
+#define CHECK_RING_SIDE_IN(func, ring, mask, side, val) G_STMT_START { \
+    CHECK_RING_IN (func, ring, val); \
+    CHECK_SIDE_IN (func, ring, mask, side, val); \
   } G_STMT_END
-#define CHECK_RING_CONSUMER(ring, val) G_STMT_START { \
-    CHECK_RING (ring, val); \
-    CHECK_CONSUMER (ring, val); \
-  } G_STMT_END
+#define CHECK_RING_PRODUCER(ring, val) \
+  CHECK_RING_SIDE_IN (G_STRFUNC, ring, SIDE_PRODUCER, "producer", val)
+#define CHECK_RING_CONSUMER(ring, val) \
+  CHECK_RING_SIDE_IN (G_STRFUNC, ring, SIDE_CONSUMER, "consumer", val)
 
 /* read_at on a plain ring is the consumer's (the bytes it reads are stable
  * only below its own read position's reach); anyone reads an overwrite
@@ -258,5 +264,13 @@ void rb_ring_refuse_side (const char *func, const RbRing *ring,
                           const char *side);
 void rb_ring_refuse_position (const char *func, const RbRing *ring,
                               guint64 position);
+
+/* rb-ring-rt.c: whole frames in and out, checked for @func, the public
+ * call: rb_ring_write/read_frames(), and rb_ring_write/read_items() (an
+ * item ring's frame is its item). RT-safe as rb_ring_write/read(). */
+gsize rb_ring_write_whole (const char *func, RbRing *ring,
+                           gconstpointer data, gsize n);
+gsize rb_ring_read_whole (const char *func, RbRing *ring, gpointer data,
+                          gsize n);
 
 G_END_DECLS

@@ -395,6 +395,25 @@ rb_ring_read_release (RbRing *ring, gsize count)
 
 /* --- frames -------------------------------------------------------------- */
 
+gsize
+rb_ring_write_whole (const char *func, RbRing *ring, gconstpointer data,
+    gsize n)
+{
+  CHECK_RING_SIDE_IN (func, ring, SIDE_PRODUCER, "producer", 0);
+  CHECK_ARG_IN (func, data != NULL || n == 0, 0);
+
+  return rb_ring_core_write_frames (ring->core, data, n);
+}
+
+gsize
+rb_ring_read_whole (const char *func, RbRing *ring, gpointer data, gsize n)
+{
+  CHECK_RING_SIDE_IN (func, ring, SIDE_CONSUMER, "consumer", 0);
+  CHECK_ARG_IN (func, data != NULL || n == 0, 0);
+
+  return rb_ring_core_read_frames (ring->core, data, n);
+}
+
 /**
  * rb_ring_write_frames: (skip)
  * @ring: a ring
@@ -412,10 +431,7 @@ rb_ring_read_release (RbRing *ring, gsize count)
 gsize
 rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
 {
-  CHECK_RING_PRODUCER (ring, 0);
-  CHECK_ARG (frames != NULL || n_frames == 0, 0);
-
-  return rb_ring_core_write_frames (ring->core, frames, n_frames);
+  return rb_ring_write_whole (G_STRFUNC, ring, frames, n_frames);
 }
 
 /**
@@ -434,10 +450,7 @@ rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
 gsize
 rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
 {
-  CHECK_RING_CONSUMER (ring, 0);
-  CHECK_ARG (frames != NULL || n_frames == 0, 0);
-
-  return rb_ring_core_read_frames (ring->core, frames, n_frames);
+  return rb_ring_read_whole (G_STRFUNC, ring, frames, n_frames);
 }
 
 /**
