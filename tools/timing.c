@@ -8,21 +8,19 @@
 
 #include "stat.h"
 
-static const char *const timing_state_names[] = {
-  [RB_TIMING_STATE_OK] = "ok",
-  [RB_TIMING_STATE_NO_STAMPS] = "no stamps",
-  [RB_TIMING_STATE_WARMING_UP] = "warming up",
-  [RB_TIMING_STATE_KERNEL_CLOCK] = "kernel clock",
-  [RB_TIMING_STATE_STALE] = "stale",
-  [RB_TIMING_STATE_BUSY] = "busy",
-  [RB_TIMING_STATE_INVALID] = "invalid",
-};
-
+/* The library's name of the state (RbTimingState's nick, "no-stamps") in
+ * words: "no stamps". A value the library does not know is "invalid". */
 const char *
 timing_state_name (RbTimingState state)
 {
-  return (guint) state < G_N_ELEMENTS (timing_state_names) ?
-      timing_state_names[state] : "invalid";
+  g_autoptr (GEnumClass) klass = g_type_class_ref (RB_TYPE_TIMING_STATE);
+  const GEnumValue *value = g_enum_get_value (klass, state);
+  g_autofree gchar *words = NULL;
+
+  if (value == NULL)
+    return "invalid";
+  words = g_strdelimit (g_strdup (value->value_nick), "-", ' ');
+  return g_intern_string (words);
 }
 
 /* NULL when both sides are known; "warming up" when both say the same;
