@@ -188,13 +188,16 @@ gboolean rb_ring_check_file (RbRing *self);
 
 /* Each check names the function that refuses: G_STRFUNC, or with the
  * _IN forms @func, for a helper that checks for its public caller. */
-#define CHECK_ARG_IN(func, expr, val) G_STMT_START { \
+#define CHECK_ARG_AS(func, expr, text, val) G_STMT_START { \
     if (G_UNLIKELY (!(expr))) { \
-      rb_ring_refuse_arg (func, #expr); \
+      rb_ring_refuse_arg (func, text); \
       return val; \
     } \
   } G_STMT_END
-#define CHECK_ARG(expr, val) CHECK_ARG_IN (G_STRFUNC, expr, val)
+/* #expr here, not in CHECK_ARG_AS: the words as written ("NULL"), before
+ * the preprocessor expands them. */
+#define CHECK_ARG_IN(func, expr, val) CHECK_ARG_AS (func, expr, #expr, val)
+#define CHECK_ARG(expr, val) CHECK_ARG_AS (G_STRFUNC, expr, #expr, val)
 
 #define CHECK_RING_IN(func, ring, val) G_STMT_START { \
     if (G_UNLIKELY ((ring) == NULL)) { \
@@ -257,6 +260,17 @@ on_frame_boundary (const RbRing *ring, guint64 position)
       return val; \
     } \
   } G_STMT_END
+
+/* A public getter that is its misuse check and one expression of `ring`:
+ * @check (CHECK_RING, CHECK_RING_CONSUMER, ...) refuses with 0 (FALSE,
+ * NULL) and names @name. Its doc comment stands above the macro's use. */
+#define RB_RING_DEFINE_GETTER(type, name, check, value) \
+  type \
+  name (RbRing *ring) \
+  { \
+    check (ring, 0); \
+    return (value); \
+  }
 
 /* rb-ring-state.c: the reports, out of line and cold. */
 void rb_ring_refuse_arg (const char *func, const char *expr);
