@@ -272,6 +272,12 @@ on_frame_boundary (const RbRing *ring, guint64 position)
     return (value); \
   }
 
+/* The same for rb_ring_get_NAME(), which any thread may call, of the
+ * core's rb_ring_core_NAME(): positions and counters. */
+#define RB_RING_DEFINE_CORE_GETTER(type, name) \
+  RB_RING_DEFINE_GETTER (type, rb_ring_get_##name, CHECK_RING, \
+      rb_ring_core_##name (ring->core))
+
 /* rb-ring-state.c: the reports, out of line and cold. */
 void rb_ring_refuse_arg (const char *func, const char *expr);
 void rb_ring_refuse_side (const char *func, const RbRing *ring,

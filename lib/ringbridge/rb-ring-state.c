@@ -180,8 +180,7 @@ RB_RING_DEFINE_GETTER (gsize, rb_ring_get_capacity_frames, CHECK_RING,
  *   position the next write will start at. Divide by
  *   rb_ring_get_frame_size() for a frame index.
  */
-RB_RING_DEFINE_GETTER (guint64, rb_ring_get_write_position,
-    CHECK_RING, rb_ring_core_write_position (ring->core))
+RB_RING_DEFINE_CORE_GETTER (guint64, write_position)
 
 /**
  * rb_ring_get_read_position:
@@ -194,8 +193,7 @@ RB_RING_DEFINE_GETTER (guint64, rb_ring_get_write_position,
  * Returns: the number of bytes the consumer has read or skipped: the
  *   absolute position of the next byte it will read
  */
-RB_RING_DEFINE_GETTER (guint64, rb_ring_get_read_position,
-    CHECK_RING, rb_ring_core_read_position (ring->core))
+RB_RING_DEFINE_CORE_GETTER (guint64, read_position)
 
 /**
  * rb_ring_get_oldest_position:
@@ -210,8 +208,7 @@ RB_RING_DEFINE_GETTER (guint64, rb_ring_get_read_position,
  *   on), moved up to the next frame boundary on an audio ring; for a plain
  *   ring, the read position
  */
-RB_RING_DEFINE_GETTER (guint64, rb_ring_get_oldest_position,
-    CHECK_RING, rb_ring_core_oldest_position (ring->core))
+RB_RING_DEFINE_CORE_GETTER (guint64, oldest_position)
 
 /**
  * rb_ring_check_range:
@@ -545,8 +542,7 @@ rb_ring_get_fill_level (RbRing *ring)
  * Returns: the number of writes that were cut short because the ring was
  *   full (never counted on overwrite rings)
  */
-RB_RING_DEFINE_GETTER (guint64, rb_ring_get_overruns,
-    CHECK_RING, rb_ring_core_overruns (ring->core))
+RB_RING_DEFINE_CORE_GETTER (guint64, overruns)
 
 /**
  * rb_ring_get_underruns:
@@ -559,8 +555,7 @@ RB_RING_DEFINE_GETTER (guint64, rb_ring_get_overruns,
  * Returns: the number of consumer reads that were cut short because there
  *   was too little data
  */
-RB_RING_DEFINE_GETTER (guint64, rb_ring_get_underruns,
-    CHECK_RING, rb_ring_core_underruns (ring->core))
+RB_RING_DEFINE_CORE_GETTER (guint64, underruns)
 
 /**
  * rb_ring_get_overwritten:
@@ -573,8 +568,7 @@ RB_RING_DEFINE_GETTER (guint64, rb_ring_get_underruns,
  * Returns: the number of bytes the consumer of an overwrite ring lost
  *   because the producer overwrote them before they were read
  */
-RB_RING_DEFINE_GETTER (guint64, rb_ring_get_overwritten,
-    CHECK_RING, rb_ring_core_overwritten (ring->core))
+RB_RING_DEFINE_CORE_GETTER (guint64, overwritten)
 
 void
 rb_ring_set_positions_for_test (RbRing *ring, guint64 position)
