@@ -8,23 +8,19 @@
 
 #include "stat.h"
 
-/* A state in words: the library's nick ("warming-up") with spaces. */
+/* The library's name of the state (RbTimingState's nick, "no-stamps") in
+ * words: "no stamps". A value the library does not know is "invalid". */
 const char *
 timing_state_name (RbTimingState state)
 {
-  GEnumClass *klass = g_type_class_ref (RB_TYPE_TIMING_STATE);
-  GEnumValue *v = g_enum_get_value (klass, state);
-  const char *name = "invalid";
+  g_autoptr (GEnumClass) klass = g_type_class_ref (RB_TYPE_TIMING_STATE);
+  const GEnumValue *value = g_enum_get_value (klass, state);
+  g_autofree gchar *words = NULL;
 
-  if (v != NULL) {
-    g_autofree gchar *words = g_strdelimit (g_strdup (v->value_nick), "-",
-        ' ');
-
-    /* a handful of strings, kept for the program's life */
-    name = g_intern_string (words);
-  }
-  g_type_class_unref (klass);
-  return name;
+  if (value == NULL)
+    return "invalid";
+  words = g_strdelimit (g_strdup (value->value_nick), "-", ' ');
+  return g_intern_string (words);
 }
 
 /* NULL when both sides are known; "warming up" when both say the same;

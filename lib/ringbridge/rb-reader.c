@@ -11,19 +11,18 @@
  * readers keep a private position and read with rb_ring_core_read_at(),
  * which never disturbs the producer or the consumer.
  *
- * The journal is a fixed array allocated by rb_ring_reader_new(): the
- * realtime calls (read, mark_underrun, pop_gap) never allocate, lock or
- * enter the kernel. One thread reads; the position and the totals are
- * atomics with a single writer, so any thread may look at them. */
+ * The journal (rb-reader-journal.c) is a fixed array allocated by
+ * rb_ring_reader_new(): the realtime calls (read, mark_underrun, pop_gap)
+ * never allocate, lock or enter the kernel. One thread reads; the position
+ * and the totals are atomics with a single writer, so any thread may look
+ * at them. */
 
 #include "config.h"
 
 #include "rb-ring-private.h"
-#include "rb-reader.h"
+#include "rb-reader-private.h"
 
 #include <stdatomic.h>
-
-#define N_CAUSES (RB_GAP_SKIP + 1)
 
 /* Positions are 64-bit counters: compare them as the core does. */
 static inline gboolean
@@ -36,68 +35,8 @@ before (uint64_t a, uint64_t b)
  * for this call after this many tries (it recorded each lost span). */
 #define MAX_ATTEMPTS 4
 
-struct _RbRingReader
-{
-  gint ref_count;
-  RbRing *ring;
-  struct rb_ring_core *core;
-  RbReaderPolicy policy;
-  guint64 target;
-
-  /* Written by the reading thread only; relaxed loads elsewhere are
-   * statistics (nothing is read through them). */
-  _Atomic uint64_t position;    /* catch-up / latest: the next byte */
-  _Atomic uint64_t totals[N_CAUSES];
-  _Atomic uint64_t merged;
-  _Atomic uint32_t pending;     /* entries in the journal */
-
-  uint32_t generation;          /* producer generation last seen */
-  gboolean restart_pending;     /* a restart ahead, at restart_at */
-  uint64_t restart_at;
-
-  /* the journal: a circular array of RB_RING_READER_JOURNAL_SIZE */
-  RbGap *journal;
-  guint head;                   /* oldest entry */
-};
-
-G_DEFINE_BOXED_TYPE (RbGap, rb_gap, rb_gap_copy, rb_gap_free)
 G_DEFINE_BOXED_TYPE (RbRingReader, rb_ring_reader, rb_ring_reader_ref,
     rb_ring_reader_unref)
-
-/**
- * rb_gap_copy:
- * @gap: a gap
- *
- * Copies a gap, for bindings.
- *
- * Thread: any. Not RT-safe (allocates).
- *
- * Returns: (transfer full): a copy; free it with rb_gap_free()
- *
- * Since: 0.2
- */
-RbGap *
-rb_gap_copy (const RbGap *gap)
-{
-  g_return_val_if_fail (gap != NULL, NULL);
-  return g_memdup2 (gap, sizeof *gap);
-}
-
-/**
- * rb_gap_free:
- * @gap: (transfer full) (nullable): a gap from rb_gap_copy()
- *
- * Frees a copied gap.
- *
- * Thread: any. Not RT-safe.
- *
- * Since: 0.2
- */
-void
-rb_gap_free (RbGap *gap)
-{
-  g_free (gap);
-}
 
 /* --- construction ------------------------------------------------------- */
 
@@ -272,105 +211,6 @@ rb_ring_reader_unref (RbRingReader *reader)
   g_free (reader);
 }
 
-/* --- the journal -------------------------------------------------------- */
-
-static guint
-slot (const RbRingReader *self, guint i)
-{
-  return (self->head + i) % RB_RING_READER_JOURNAL_SIZE;
-}
-
-/* The journal is full: merges one pair of neighbours, the oldest pair of
- * the same cause, or the two oldest entries if no neighbours share one
- * (the merged entry keeps the older one's cause and start, and the sum of
- * the lengths: the totals per cause stay exact either way). */
-static void
-merge_one (RbRingReader *self, guint n)
-{
-  guint at = 0;
-
-  for (guint i = 0; i + 1 < n; i++) {
-    if (self->journal[slot (self, i)].cause ==
-        self->journal[slot (self, i + 1)].cause) {
-      at = i;
-      break;
-    }
-  }
-  self->journal[slot (self, at)].length +=
-      self->journal[slot (self, at + 1)].length;
-  for (guint i = at + 1; i + 1 < n; i++)
-    self->journal[slot (self, i)] = self->journal[slot (self, i + 1)];
-  /* relaxed, both: single writer (this thread); readers want a count */
-  atomic_store_explicit (&self->merged, atomic_load_explicit (&self->merged,
-          memory_order_relaxed) + 1, memory_order_relaxed);
-  atomic_store_explicit (&self->pending, n - 1, memory_order_relaxed);
-}
-
-/* Records a gap: extends the newest entry if the new one continues it
- * with the same cause, else appends (merging first if full). */
-static void
-record (RbRingReader *self, guint64 position, guint64 length, RbGapCause cause)
-{
-  /* relaxed: only this thread writes pending and the totals */
-  guint n = atomic_load_explicit (&self->pending, memory_order_relaxed);
-  RbGap *last = n > 0 ? &self->journal[slot (self, n - 1)] : NULL;
-
-  /* relaxed, both: a count only this thread adds to; any thread's
-   * rb_ring_reader_get_gap_total() wants the value alone, no ordering */
-  atomic_store_explicit (&self->totals[cause],
-      atomic_load_explicit (&self->totals[cause], memory_order_relaxed) +
-      length, memory_order_relaxed);
-  if (last != NULL && last->cause == cause && length > 0 && last->length > 0
-      && cause != RB_GAP_UNDERRUN && last->position + last->length == position) {
-    last->length += length;
-    return;
-  }
-  if (n == RB_RING_READER_JOURNAL_SIZE) {
-    merge_one (self, n);
-    n--;
-  }
-  self->journal[slot (self, n)] = (RbGap) { position, length, cause };
-  /* relaxed: the journal is this thread's; other threads read only the
-   * count (rb_ring_reader_get_gaps_pending()), never the entries */
-  atomic_store_explicit (&self->pending, n + 1, memory_order_relaxed);
-}
-
-/**
- * rb_ring_reader_pop_gap:
- * @reader: a reader
- * @gap: (out caller-allocates): the oldest gap, taken from the journal
- *
- * Takes the oldest entry of the journal. The journal holds
- * %RB_RING_READER_JOURNAL_SIZE entries; when a gap arrives at a full
- * journal, two older entries are merged (rb_ring_reader_get_gaps_merged()
- * counts it) so nothing is dropped: the lengths popped add up to the
- * totals of rb_ring_reader_get_gap_total().
- *
- * Thread: the reader's (the thread that reads). RT-safe: no system call.
- *
- * Returns: %TRUE with @gap set, %FALSE if the journal is empty
- *
- * Since: 0.2
- */
-gboolean
-rb_ring_reader_pop_gap (RbRingReader *reader, RbGap *gap)
-{
-  guint n;
-
-  CHECK_ARG (reader != NULL, FALSE);
-  CHECK_ARG (gap != NULL, FALSE);
-
-  /* relaxed: only this thread writes it */
-  n = atomic_load_explicit (&reader->pending, memory_order_relaxed);
-  if (n == 0)
-    return FALSE;
-  *gap = reader->journal[reader->head];
-  reader->head = slot (reader, 1);
-  /* relaxed: as in record(): a count for other threads, no ordering */
-  atomic_store_explicit (&reader->pending, n - 1, memory_order_relaxed);
-  return TRUE;
-}
-
 /* --- reading ------------------------------------------------------------ */
 
 /* A new producer took the ring over: mark it where its stream starts,
@@ -407,7 +247,7 @@ check_restart (RbRingReader *self, uint64_t pos, uint64_t w)
     self->restart_pending = TRUE;
     self->restart_at = start;
   } else {
-    record (self, pos, 0, RB_GAP_PRODUCER_RESTART);
+    rb_reader_record_gap (self, pos, 0, RB_GAP_PRODUCER_RESTART);
   }
 }
 
@@ -419,7 +259,7 @@ restart_limit (RbRingReader *self, uint64_t pos, gsize count)
   if (!self->restart_pending)
     return count;
   if (!before (pos, self->restart_at)) {
-    record (self, pos, 0, RB_GAP_PRODUCER_RESTART);
+    rb_reader_record_gap (self, pos, 0, RB_GAP_PRODUCER_RESTART);
     self->restart_pending = FALSE;
     return count;
   }
@@ -435,13 +275,13 @@ record_span (RbRingReader *self, uint64_t pos, uint64_t len, RbGapCause cause)
     uint64_t head = self->restart_at - pos;
 
     if (head > 0)
-      record (self, pos, head, cause);
-    record (self, self->restart_at, 0, RB_GAP_PRODUCER_RESTART);
+      rb_reader_record_gap (self, pos, head, cause);
+    rb_reader_record_gap (self, self->restart_at, 0, RB_GAP_PRODUCER_RESTART);
     self->restart_pending = FALSE;
     pos += head;
     len -= head;
   }
-  record (self, pos, len, cause);
+  rb_reader_record_gap (self, pos, len, cause);
 }
 
 static gsize
@@ -502,7 +342,7 @@ read_positioned (RbRingReader *self, guint8 *data, gsize count)
   if (before (w, pos)) {
     /* positions went back (a producer that started over): resume at the
      * oldest byte held */
-    record (self, pos, 0, RB_GAP_PRODUCER_RESTART);
+    rb_reader_record_gap (self, pos, 0, RB_GAP_PRODUCER_RESTART);
     self->restart_pending = FALSE;
     pos = rb_ring_core_oldest_position (c);
   }
@@ -621,7 +461,7 @@ rb_ring_reader_mark_underrun (RbRingReader *reader, guint64 length)
 
   if (length == 0)
     return;
-  record (reader, rb_ring_reader_get_position (reader), length,
+  rb_reader_record_gap (reader, rb_ring_reader_get_position (reader), length,
       RB_GAP_UNDERRUN);
 }
 
@@ -686,73 +526,6 @@ rb_ring_reader_get_available (RbRingReader *reader)
   if (reader->policy == RB_READER_POLICY_LATEST && avail > reader->target)
     avail = reader->target;
   return (gsize) (avail - avail % c->frame_size);
-}
-
-/**
- * rb_ring_reader_get_gap_total:
- * @reader: a reader
- * @cause: a cause
- *
- * Gets the bytes of every gap of @cause the reader ever recorded, popped
- * or not.
- *
- * Thread: any. RT-safe: no system call.
- *
- * Returns: the total in bytes
- *
- * Since: 0.2
- */
-guint64
-rb_ring_reader_get_gap_total (RbRingReader *reader, RbGapCause cause)
-{
-  CHECK_ARG (reader != NULL, 0);
-  CHECK_ARG ((guint) cause < N_CAUSES, 0);
-
-  /* relaxed: a single writer's statistic */
-  return atomic_load_explicit (&reader->totals[cause], memory_order_relaxed);
-}
-
-/**
- * rb_ring_reader_get_gaps_merged:
- * @reader: a reader
- *
- * Gets how many journal entries were merged into others because the
- * journal was full (see rb_ring_reader_pop_gap()).
- *
- * Thread: any. RT-safe: no system call.
- *
- * Returns: the number of merges
- *
- * Since: 0.2
- */
-guint64
-rb_ring_reader_get_gaps_merged (RbRingReader *reader)
-{
-  CHECK_ARG (reader != NULL, 0);
-
-  /* relaxed: a single writer's statistic */
-  return atomic_load_explicit (&reader->merged, memory_order_relaxed);
-}
-
-/**
- * rb_ring_reader_get_gaps_pending:
- * @reader: a reader
- *
- * Gets how many entries the journal holds (not yet popped).
- *
- * Thread: any. RT-safe: no system call.
- *
- * Returns: the number of entries
- *
- * Since: 0.2
- */
-guint
-rb_ring_reader_get_gaps_pending (RbRingReader *reader)
-{
-  CHECK_ARG (reader != NULL, 0);
-
-  /* relaxed: a single writer's count */
-  return atomic_load_explicit (&reader->pending, memory_order_relaxed);
 }
 
 /**

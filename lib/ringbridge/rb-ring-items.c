@@ -241,13 +241,8 @@ rb_ring_items_attach (RbRing *self, int fd, const struct rb_ring_identity *id,
  *
  * Since: 0.2
  */
-gsize
-rb_ring_get_item_size (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return ring->core->frame_size;
-}
+RB_RING_DEFINE_GETTER (gsize, rb_ring_get_item_size, CHECK_RING,
+    ring->core->frame_size)
 
 /**
  * rb_ring_get_item_descriptor:
@@ -264,13 +259,8 @@ rb_ring_get_item_size (RbRing *ring)
  *
  * Since: 0.2
  */
-const gchar *
-rb_ring_get_item_descriptor (RbRing *ring)
-{
-  CHECK_RING (ring, NULL);
-
-  return ring->item_descriptor;
-}
+RB_RING_DEFINE_GETTER (const gchar *, rb_ring_get_item_descriptor, CHECK_RING,
+    ring->item_descriptor)
 
 /**
  * rb_ring_is_item_ring:
@@ -285,13 +275,8 @@ rb_ring_get_item_descriptor (RbRing *ring)
  *
  * Since: 0.2
  */
-gboolean
-rb_ring_is_item_ring (RbRing *ring)
-{
-  CHECK_RING (ring, FALSE);
-
-  return ring->item_size != 0;
-}
+RB_RING_DEFINE_GETTER (gboolean, rb_ring_is_item_ring, CHECK_RING,
+    ring->item_size != 0)
 
 /* --- whole items --------------------------------------------------------- */
 
@@ -314,10 +299,7 @@ rb_ring_is_item_ring (RbRing *ring)
 gsize
 rb_ring_write_items (RbRing *ring, gconstpointer items, gsize n_items)
 {
-  CHECK_RING_PRODUCER (ring, 0);
-  CHECK_ARG (items != NULL || n_items == 0, 0);
-
-  return rb_ring_core_write_frames (ring->core, items, n_items);
+  return rb_ring_write_whole (G_STRFUNC, ring, items, n_items);
 }
 
 /**
@@ -338,8 +320,5 @@ rb_ring_write_items (RbRing *ring, gconstpointer items, gsize n_items)
 gsize
 rb_ring_read_items (RbRing *ring, gpointer items, gsize n_items)
 {
-  CHECK_RING_CONSUMER (ring, 0);
-  CHECK_ARG (items != NULL || n_items == 0, 0);
-
-  return rb_ring_core_read_frames (ring->core, items, n_items);
+  return rb_ring_read_whole (G_STRFUNC, ring, items, n_items);
 }

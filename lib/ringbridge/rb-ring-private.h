@@ -147,6 +147,25 @@ gboolean rb_clock_point_plausible (uint64_t written, uint64_t capacity,
  * ring's file short. */
 gboolean rb_ring_check_file (RbRing *self);
 
+/* A boxed type over a plain struct (RbGap, RbRecordInfo, RbRingStatus,
+ * RbRingTiming): the copy is one g_memdup2(), the free one g_free(). @arg
+ * names the copy's argument in its critical. The two functions' doc
+ * comments (GI reads them) stand above the macro's use. */
+#define RB_DEFINE_PLAIN_BOXED_TYPE(TypeName, type_name, arg) \
+  G_DEFINE_BOXED_TYPE (TypeName, type_name, type_name##_copy, \
+      type_name##_free) \
+  TypeName * \
+  type_name##_copy (const TypeName *arg) \
+  { \
+    g_return_val_if_fail (arg != NULL, NULL); \
+    return g_memdup2 (arg, sizeof *arg); \
+  } \
+  void \
+  type_name##_free (TypeName *arg) \
+  { \
+    g_free (arg); \
+  }
+
 /* --- misuse ------------------------------------------------------------------
  * The policy (docs/ring.md, "Misuse"): a NULL ring, a NULL buffer or out
  * argument that the call needs, and a call from a side this object does
@@ -167,26 +186,35 @@ gboolean rb_ring_check_file (RbRing *self);
 #define SIDE_CONSUMER \
   ((1u << RB_RING_ROLE_BOTH) | (1u << RB_RING_ROLE_CONSUMER))
 
-#define CHECK_ARG(expr, val) G_STMT_START { \
+/* Each check names the function that refuses: G_STRFUNC, or with the
+ * _IN forms @func, for a helper that checks for its public caller. */
+#define CHECK_ARG_AS(func, expr, text, val) G_STMT_START { \
     if (G_UNLIKELY (!(expr))) { \
-      rb_ring_refuse_arg (G_STRFUNC, #expr); \
+      rb_ring_refuse_arg (func, text); \
       return val; \
     } \
   } G_STMT_END
+/* #expr here, not in CHECK_ARG_AS: the words as written ("NULL"), before
+ * the preprocessor expands them. */
+#define CHECK_ARG_IN(func, expr, val) CHECK_ARG_AS (func, expr, #expr, val)
+#define CHECK_ARG(expr, val) CHECK_ARG_AS (G_STRFUNC, expr, #expr, val)
 
-#define CHECK_RING(ring, val) G_STMT_START { \
+#define CHECK_RING_IN(func, ring, val) G_STMT_START { \
     if (G_UNLIKELY ((ring) == NULL)) { \
-      rb_ring_refuse_arg (G_STRFUNC, "ring != NULL"); \
+      rb_ring_refuse_arg (func, "ring != NULL"); \
       return val; \
     } \
   } G_STMT_END
+#define CHECK_RING(ring, val) CHECK_RING_IN (G_STRFUNC, ring, val)
 
-#define CHECK_SIDE(ring, mask, side, val) G_STMT_START { \
+#define CHECK_SIDE_IN(func, ring, mask, side, val) G_STMT_START { \
     if (G_UNLIKELY (((1u << (ring)->role) & (mask)) == 0)) { \
-      rb_ring_refuse_side (G_STRFUNC, (ring), side); \
+      rb_ring_refuse_side (func, (ring), side); \
       return val; \
     } \
   } G_STMT_END
+#define CHECK_SIDE(ring, mask, side, val) \
+  CHECK_SIDE_IN (G_STRFUNC, ring, mask, side, val)
 
 #define CHECK_PRODUCER(ring, val) \
   CHECK_SIDE (ring, SIDE_PRODUCER, "producer", val)
@@ -200,14 +228,14 @@ gboolean rb_ring_check_file (RbRing *self);
   } G_STMT_END
 
 /* A ring, called from the side that may call. */
-#define CHECK_RING_PRODUCER(ring, val) G_STMT_START { \
-    CHECK_RING (ring, val); \
-    CHECK_PRODUCER (ring, val); \
+#define CHECK_RING_SIDE_IN(func, ring, mask, side, val) G_STMT_START { \
+    CHECK_RING_IN (func, ring, val); \
+    CHECK_SIDE_IN (func, ring, mask, side, val); \
   } G_STMT_END
-#define CHECK_RING_CONSUMER(ring, val) G_STMT_START { \
-    CHECK_RING (ring, val); \
-    CHECK_CONSUMER (ring, val); \
-  } G_STMT_END
+#define CHECK_RING_PRODUCER(ring, val) \
+  CHECK_RING_SIDE_IN (G_STRFUNC, ring, SIDE_PRODUCER, "producer", val)
+#define CHECK_RING_CONSUMER(ring, val) \
+  CHECK_RING_SIDE_IN (G_STRFUNC, ring, SIDE_CONSUMER, "consumer", val)
 
 /* read_at on a plain ring is the consumer's (the bytes it reads are stable
  * only below its own read position's reach); anyone reads an overwrite
@@ -233,11 +261,36 @@ on_frame_boundary (const RbRing *ring, guint64 position)
     } \
   } G_STMT_END
 
+/* A public getter that is its misuse check and one expression of `ring`:
+ * @check (CHECK_RING, CHECK_RING_CONSUMER, ...) refuses with 0 (FALSE,
+ * NULL) and names @name. Its doc comment stands above the macro's use. */
+#define RB_RING_DEFINE_GETTER(type, name, check, value) \
+  type \
+  name (RbRing *ring) \
+  { \
+    check (ring, 0); \
+    return (value); \
+  }
+
+/* The same for rb_ring_get_NAME(), which any thread may call, of the
+ * core's rb_ring_core_NAME(): positions and counters. */
+#define RB_RING_DEFINE_CORE_GETTER(type, name) \
+  RB_RING_DEFINE_GETTER (type, rb_ring_get_##name, CHECK_RING, \
+      rb_ring_core_##name (ring->core))
+
 /* rb-ring-state.c: the reports, out of line and cold. */
 void rb_ring_refuse_arg (const char *func, const char *expr);
 void rb_ring_refuse_side (const char *func, const RbRing *ring,
                           const char *side);
 void rb_ring_refuse_position (const char *func, const RbRing *ring,
                               guint64 position);
+
+/* rb-ring-rt.c: whole frames in and out, checked for @func, the public
+ * call: rb_ring_write/read_frames(), and rb_ring_write/read_items() (an
+ * item ring's frame is its item). RT-safe as rb_ring_write/read(). */
+gsize rb_ring_write_whole (const char *func, RbRing *ring,
+                           gconstpointer data, gsize n);
+gsize rb_ring_read_whole (const char *func, RbRing *ring, gpointer data,
+                          gsize n);
 
 G_END_DECLS

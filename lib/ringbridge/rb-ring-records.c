@@ -18,9 +18,6 @@
 
 /* --- records ------------------------------------------------------------- */
 
-G_DEFINE_BOXED_TYPE (RbRecordInfo, rb_record_info, rb_record_info_copy,
-    rb_record_info_free)
-
 /**
  * rb_record_info_copy:
  * @info: a record header
@@ -31,14 +28,6 @@ G_DEFINE_BOXED_TYPE (RbRecordInfo, rb_record_info, rb_record_info_copy,
  *
  * Returns: (transfer full): a copy of @info
  */
-RbRecordInfo *
-rb_record_info_copy (const RbRecordInfo *info)
-{
-  g_return_val_if_fail (info != NULL, NULL);
-
-  return g_memdup2 (info, sizeof *info);
-}
-
 /**
  * rb_record_info_free:
  * @info: a record header from rb_record_info_copy()
@@ -47,11 +36,7 @@ rb_record_info_copy (const RbRecordInfo *info)
  *
  * Thread: any. Not RT-safe.
  */
-void
-rb_record_info_free (RbRecordInfo *info)
-{
-  g_free (info);
-}
+RB_DEFINE_PLAIN_BOXED_TYPE (RbRecordInfo, rb_record_info, info)
 
 /**
  * rb_record_info_init:

@@ -139,13 +139,8 @@ rb_ring_skip (RbRing *ring, gsize count)
  *
  * Returns: the number of bytes the consumer can read now
  */
-gsize
-rb_ring_read_available (RbRing *ring)
-{
-  CHECK_RING_CONSUMER (ring, 0);
-
-  return rb_ring_core_read_available (ring->core);
-}
+RB_RING_DEFINE_GETTER (gsize, rb_ring_read_available,
+    CHECK_RING_CONSUMER, rb_ring_core_read_available (ring->core))
 
 /**
  * rb_ring_write_available:
@@ -160,13 +155,8 @@ rb_ring_read_available (RbRing *ring)
  * Returns: the number of bytes the producer can write now without cutting
  *   the write short (the capacity, for an overwrite ring)
  */
-gsize
-rb_ring_write_available (RbRing *ring)
-{
-  CHECK_RING_PRODUCER (ring, 0);
-
-  return rb_ring_core_write_available (ring->core);
-}
+RB_RING_DEFINE_GETTER (gsize, rb_ring_write_available,
+    CHECK_RING_PRODUCER, rb_ring_core_write_available (ring->core))
 
 /* Up to @count readable bytes, copied out of @ring by @copy (the core's
  * read or peek) into a new GBytes. */
@@ -395,6 +385,25 @@ rb_ring_read_release (RbRing *ring, gsize count)
 
 /* --- frames -------------------------------------------------------------- */
 
+gsize
+rb_ring_write_whole (const char *func, RbRing *ring, gconstpointer data,
+    gsize n)
+{
+  CHECK_RING_SIDE_IN (func, ring, SIDE_PRODUCER, "producer", 0);
+  CHECK_ARG_IN (func, data != NULL || n == 0, 0);
+
+  return rb_ring_core_write_frames (ring->core, data, n);
+}
+
+gsize
+rb_ring_read_whole (const char *func, RbRing *ring, gpointer data, gsize n)
+{
+  CHECK_RING_SIDE_IN (func, ring, SIDE_CONSUMER, "consumer", 0);
+  CHECK_ARG_IN (func, data != NULL || n == 0, 0);
+
+  return rb_ring_core_read_frames (ring->core, data, n);
+}
+
 /**
  * rb_ring_write_frames: (skip)
  * @ring: a ring
@@ -412,10 +421,7 @@ rb_ring_read_release (RbRing *ring, gsize count)
 gsize
 rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
 {
-  CHECK_RING_PRODUCER (ring, 0);
-  CHECK_ARG (frames != NULL || n_frames == 0, 0);
-
-  return rb_ring_core_write_frames (ring->core, frames, n_frames);
+  return rb_ring_write_whole (G_STRFUNC, ring, frames, n_frames);
 }
 
 /**
@@ -434,10 +440,7 @@ rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
 gsize
 rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
 {
-  CHECK_RING_CONSUMER (ring, 0);
-  CHECK_ARG (frames != NULL || n_frames == 0, 0);
-
-  return rb_ring_core_read_frames (ring->core, frames, n_frames);
+  return rb_ring_read_whole (G_STRFUNC, ring, frames, n_frames);
 }
 
 /**
@@ -451,13 +454,9 @@ rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
  *
  * Returns: the number of whole frames the consumer can read now
  */
-gsize
-rb_ring_read_frames_available (RbRing *ring)
-{
-  CHECK_RING_CONSUMER (ring, 0);
-
-  return rb_ring_core_read_available (ring->core) / ring->core->frame_size;
-}
+RB_RING_DEFINE_GETTER (gsize, rb_ring_read_frames_available,
+    CHECK_RING_CONSUMER,
+    rb_ring_core_read_available (ring->core) / ring->core->frame_size)
 
 /**
  * rb_ring_write_frames_available:
@@ -469,13 +468,9 @@ rb_ring_read_frames_available (RbRing *ring)
  *
  * Returns: the number of whole frames the producer can write now
  */
-gsize
-rb_ring_write_frames_available (RbRing *ring)
-{
-  CHECK_RING_PRODUCER (ring, 0);
-
-  return rb_ring_core_write_available (ring->core) / ring->core->frame_size;
-}
+RB_RING_DEFINE_GETTER (gsize, rb_ring_write_frames_available,
+    CHECK_RING_PRODUCER,
+    rb_ring_core_write_available (ring->core) / ring->core->frame_size)
 
 /**
  * rb_ring_write_deinterleaved: (skip)

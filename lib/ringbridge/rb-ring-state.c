@@ -63,13 +63,8 @@ rb_ring_refuse_position (const char *func, const RbRing *ring, guint64 position)
  *
  * Returns: the capacity in bytes
  */
-gsize
-rb_ring_get_capacity (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return (gsize) ring->core->capacity;
-}
+RB_RING_DEFINE_GETTER (gsize, rb_ring_get_capacity, CHECK_RING,
+    (gsize) ring->core->capacity)
 
 /**
  * rb_ring_get_storage_size:
@@ -86,13 +81,8 @@ rb_ring_get_capacity (RbRing *ring)
  *
  * Since: 0.2
  */
-gsize
-rb_ring_get_storage_size (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return (gsize) ring->core->storage;
-}
+RB_RING_DEFINE_GETTER (gsize, rb_ring_get_storage_size, CHECK_RING,
+    (gsize) ring->core->storage)
 
 /**
  * rb_ring_get_flags:
@@ -104,13 +94,8 @@ rb_ring_get_storage_size (RbRing *ring)
  *
  * Returns: the flags the ring was created with
  */
-RbRingFlags
-rb_ring_get_flags (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return (RbRingFlags) ring->core->flags;
-}
+RB_RING_DEFINE_GETTER (RbRingFlags, rb_ring_get_flags, CHECK_RING,
+    (RbRingFlags) ring->core->flags)
 
 /**
  * rb_ring_get_sample_format:
@@ -123,13 +108,8 @@ rb_ring_get_flags (RbRing *ring)
  * Returns: the sample format of an audio ring, %RB_SAMPLE_FORMAT_NONE for
  *   a byte ring
  */
-RbSampleFormat
-rb_ring_get_sample_format (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return (RbSampleFormat) ring->core->format;
-}
+RB_RING_DEFINE_GETTER (RbSampleFormat, rb_ring_get_sample_format, CHECK_RING,
+    (RbSampleFormat) ring->core->format)
 
 /**
  * rb_ring_get_channels:
@@ -142,13 +122,8 @@ rb_ring_get_sample_format (RbRing *ring)
  * Returns: the number of interleaved channels of an audio ring, 0 for a
  *   byte ring
  */
-guint
-rb_ring_get_channels (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return ring->core->channels;
-}
+RB_RING_DEFINE_GETTER (guint, rb_ring_get_channels, CHECK_RING,
+    ring->core->channels)
 
 /**
  * rb_ring_get_rate:
@@ -160,13 +135,8 @@ rb_ring_get_channels (RbRing *ring)
  *
  * Returns: the sample rate of an audio ring in Hz, 0 for a byte ring
  */
-guint
-rb_ring_get_rate (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return ring->core->rate;
-}
+RB_RING_DEFINE_GETTER (guint, rb_ring_get_rate, CHECK_RING,
+    ring->core->rate)
 
 /**
  * rb_ring_get_frame_size:
@@ -179,13 +149,8 @@ rb_ring_get_rate (RbRing *ring)
  * Returns: the size of one frame in bytes (channels times sample size), 1
  *   for a byte ring
  */
-gsize
-rb_ring_get_frame_size (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return ring->core->frame_size;
-}
+RB_RING_DEFINE_GETTER (gsize, rb_ring_get_frame_size, CHECK_RING,
+    ring->core->frame_size)
 
 /**
  * rb_ring_get_capacity_frames:
@@ -198,13 +163,8 @@ rb_ring_get_frame_size (RbRing *ring)
  * Returns: the number of frames the ring holds, exactly as it was made
  *   (the capacity in bytes for a byte ring)
  */
-gsize
-rb_ring_get_capacity_frames (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return (gsize) (ring->core->capacity / ring->core->frame_size);
-}
+RB_RING_DEFINE_GETTER (gsize, rb_ring_get_capacity_frames, CHECK_RING,
+    (gsize) (ring->core->capacity / ring->core->frame_size))
 
 /* --- positions ----------------------------------------------------------- */
 
@@ -220,13 +180,7 @@ rb_ring_get_capacity_frames (RbRing *ring)
  *   position the next write will start at. Divide by
  *   rb_ring_get_frame_size() for a frame index.
  */
-guint64
-rb_ring_get_write_position (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return rb_ring_core_write_position (ring->core);
-}
+RB_RING_DEFINE_CORE_GETTER (guint64, write_position)
 
 /**
  * rb_ring_get_read_position:
@@ -239,13 +193,7 @@ rb_ring_get_write_position (RbRing *ring)
  * Returns: the number of bytes the consumer has read or skipped: the
  *   absolute position of the next byte it will read
  */
-guint64
-rb_ring_get_read_position (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return rb_ring_core_read_position (ring->core);
-}
+RB_RING_DEFINE_CORE_GETTER (guint64, read_position)
 
 /**
  * rb_ring_get_oldest_position:
@@ -260,13 +208,7 @@ rb_ring_get_read_position (RbRing *ring)
  *   on), moved up to the next frame boundary on an audio ring; for a plain
  *   ring, the read position
  */
-guint64
-rb_ring_get_oldest_position (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return rb_ring_core_oldest_position (ring->core);
-}
+RB_RING_DEFINE_CORE_GETTER (guint64, oldest_position)
 
 /**
  * rb_ring_check_range:
@@ -600,13 +542,7 @@ rb_ring_get_fill_level (RbRing *ring)
  * Returns: the number of writes that were cut short because the ring was
  *   full (never counted on overwrite rings)
  */
-guint64
-rb_ring_get_overruns (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return rb_ring_core_overruns (ring->core);
-}
+RB_RING_DEFINE_CORE_GETTER (guint64, overruns)
 
 /**
  * rb_ring_get_underruns:
@@ -619,13 +555,7 @@ rb_ring_get_overruns (RbRing *ring)
  * Returns: the number of consumer reads that were cut short because there
  *   was too little data
  */
-guint64
-rb_ring_get_underruns (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return rb_ring_core_underruns (ring->core);
-}
+RB_RING_DEFINE_CORE_GETTER (guint64, underruns)
 
 /**
  * rb_ring_get_overwritten:
@@ -638,13 +568,7 @@ rb_ring_get_underruns (RbRing *ring)
  * Returns: the number of bytes the consumer of an overwrite ring lost
  *   because the producer overwrote them before they were read
  */
-guint64
-rb_ring_get_overwritten (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return rb_ring_core_overwritten (ring->core);
-}
+RB_RING_DEFINE_CORE_GETTER (guint64, overwritten)
 
 void
 rb_ring_set_positions_for_test (RbRing *ring, guint64 position)

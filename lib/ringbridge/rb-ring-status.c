@@ -21,9 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-G_DEFINE_BOXED_TYPE (RbRingStatus, rb_ring_status, rb_ring_status_copy,
-    rb_ring_status_free)
-
 /* The timing took reserved room: the fields before it kept their offsets
  * and the struct its size (of 0.2's first RbRingStatus, on 64-bit). */
 #if GLIB_SIZEOF_VOID_P == 8
@@ -49,13 +46,6 @@ G_STATIC_ASSERT (G_STRUCT_OFFSET (RbRingStatus, readers) ==
  *
  * Since: 0.2
  */
-RbRingStatus *
-rb_ring_status_copy (const RbRingStatus *status)
-{
-  g_return_val_if_fail (status != NULL, NULL);
-  return g_memdup2 (status, sizeof *status);
-}
-
 /**
  * rb_ring_status_free:
  * @status: (transfer full) (nullable): a status from rb_ring_status_copy()
@@ -66,11 +56,7 @@ rb_ring_status_copy (const RbRingStatus *status)
  *
  * Since: 0.2
  */
-void
-rb_ring_status_free (RbRingStatus *status)
-{
-  g_free (status);
-}
+RB_DEFINE_PLAIN_BOXED_TYPE (RbRingStatus, rb_ring_status, status)
 
 /* --- the header, read and validated -------------------------------------- */
 

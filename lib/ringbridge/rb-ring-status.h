@@ -2,11 +2,7 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 #pragma once
 
-#if !defined(RINGBRIDGE_INSIDE) && !defined(RINGBRIDGE_COMPILATION)
-#error "Only <ringbridge/ringbridge.h> can be included directly."
-#endif
-
-#include <glib-object.h>
+/* Only through <ringbridge/ringbridge.h>: rb-types.h, included first, says so. */
 #include <ringbridge/rb-types.h>
 #include <ringbridge/rb-ring.h>
 #include <ringbridge/rb-timing.h>

@@ -29,9 +29,6 @@ G_STATIC_ASSERT ((int) RB_TIMING_STATE_INVALID == (int) RB_TSTATE_INVALID);
  * (an hour): beyond that the rate's error is worth more than the answer. */
 #define MAP_MAX_SPAN_NS (G_GINT64_CONSTANT (3600) * G_GINT64_CONSTANT (1000000000))
 
-G_DEFINE_BOXED_TYPE (RbRingTiming, rb_ring_timing, rb_ring_timing_copy,
-    rb_ring_timing_free)
-
 /**
  * rb_ring_timing_copy:
  * @timing: a timing snapshot
@@ -44,12 +41,6 @@ G_DEFINE_BOXED_TYPE (RbRingTiming, rb_ring_timing, rb_ring_timing_copy,
  *
  * Since: 0.2
  */
-RbRingTiming *
-rb_ring_timing_copy (const RbRingTiming *timing)
-{
-  return g_memdup2 (timing, sizeof *timing);
-}
-
 /**
  * rb_ring_timing_free:
  * @timing: a timing snapshot from rb_ring_timing_copy()
@@ -60,11 +51,7 @@ rb_ring_timing_copy (const RbRingTiming *timing)
  *
  * Since: 0.2
  */
-void
-rb_ring_timing_free (RbRingTiming *timing)
-{
-  g_free (timing);
-}
+RB_DEFINE_PLAIN_BOXED_TYPE (RbRingTiming, rb_ring_timing, timing)
 
 static void
 fill_side (const struct rb_timing_estimate *est, guint frame_size,

@@ -4,10 +4,7 @@
 /* Zero-copy views at absolute positions (docs/ring.md, "Views at absolute
  * positions"). */
 
-#if !defined(RINGBRIDGE_INSIDE) && !defined(RINGBRIDGE_COMPILATION)
-#error "Only <ringbridge/ringbridge.h> can be included directly."
-#endif
-
+/* Only through <ringbridge/ringbridge.h>: rb-types.h, included first, says so. */
 #include <ringbridge/rb-types.h>
 #include <ringbridge/rb-ring.h>
 

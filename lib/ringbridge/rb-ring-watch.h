@@ -5,10 +5,7 @@
  * wake when a ring's data, space, end of stream or peer changes
  * (docs/ring.md, "Readiness"). */
 
-#if !defined(RINGBRIDGE_INSIDE) && !defined(RINGBRIDGE_COMPILATION)
-#error "Only <ringbridge/ringbridge.h> can be included directly."
-#endif
-
+/* Only through <ringbridge/ringbridge.h>: rb-types.h, included first, says so. */
 #include <ringbridge/rb-types.h>
 #include <ringbridge/rb-ring.h>
 #include <ringbridge/rb-reader.h>

@@ -181,72 +181,79 @@ struct rb_shm_header {
 static_assert (ATOMIC_LLONG_LOCK_FREE == 2,
     "64-bit atomics must be lock-free to live in shared memory");
 static_assert (sizeof (_Atomic uint64_t) == 8, "atomic u64 has no hidden lock");
-static_assert (offsetof (struct rb_shm_header, magic) == 0, "layout");
-static_assert (offsetof (struct rb_shm_header, layout_version) == 8, "layout");
-static_assert (offsetof (struct rb_shm_header, header_size) == 12, "layout");
-static_assert (offsetof (struct rb_shm_header, capacity) == 16, "layout");
-static_assert (offsetof (struct rb_shm_header, file_size) == 24, "layout");
-static_assert (offsetof (struct rb_shm_header, flags) == 32, "layout");
-static_assert (offsetof (struct rb_shm_header, sample_format) == 36, "layout");
-static_assert (offsetof (struct rb_shm_header, channels) == 40, "layout");
-static_assert (offsetof (struct rb_shm_header, rate) == 44, "layout");
-static_assert (offsetof (struct rb_shm_header, frame_size) == 48, "layout");
-static_assert (offsetof (struct rb_shm_header, usable) == 56, "layout");
-static_assert (offsetof (struct rb_shm_header, item_size) == 64, "layout");
-static_assert (offsetof (struct rb_shm_header, item_descriptor_offset) == 68,
-    "layout");
-static_assert (offsetof (struct rb_shm_header, item_descriptor_length) == 72,
-    "layout");
+
+/* The layout as a table: each field at its byte offset (a peer of another
+ * build reads the same bytes). */
+#define HEADER_AT(field, offset) \
+  static_assert (offsetof (struct rb_shm_header, field) == (offset), \
+      "layout: rb_shm_header." #field)
+#define TIMING_AT(field, offset) \
+  static_assert (offsetof (struct rb_shm_timing, field) == (offset), \
+      "layout: rb_shm_timing." #field)
+HEADER_AT (magic, 0);
+HEADER_AT (layout_version, 8);
+HEADER_AT (header_size, 12);
+HEADER_AT (capacity, 16);
+HEADER_AT (file_size, 24);
+HEADER_AT (flags, 32);
+HEADER_AT (sample_format, 36);
+HEADER_AT (channels, 40);
+HEADER_AT (rate, 44);
+HEADER_AT (frame_size, 48);
+HEADER_AT (usable, 56);
+HEADER_AT (item_size, 64);
+HEADER_AT (item_descriptor_offset, 68);
+HEADER_AT (item_descriptor_length, 72);
 static_assert (offsetof (struct rb_shm_header, reserved_items) + 13 * 4 == 128,
     "layout");
-static_assert (offsetof (struct rb_shm_header, write_pos) == 128, "layout");
-static_assert (offsetof (struct rb_shm_header, write_reserve) == 136, "layout");
-static_assert (offsetof (struct rb_shm_header, overruns) == 144, "layout");
-static_assert (offsetof (struct rb_shm_header, eos) == 152, "layout");
-static_assert (offsetof (struct rb_shm_header, read_pos) == 256, "layout");
-static_assert (offsetof (struct rb_shm_header, underruns) == 264, "layout");
-static_assert (offsetof (struct rb_shm_header, overwritten) == 272, "layout");
-static_assert (offsetof (struct rb_shm_header, data_waiters) == 384, "layout");
-static_assert (offsetof (struct rb_shm_header, data_wake) == 388, "layout");
-static_assert (offsetof (struct rb_shm_header, space_waiters) == 392, "layout");
-static_assert (offsetof (struct rb_shm_header, space_wake) == 396, "layout");
-static_assert (offsetof (struct rb_shm_header, data_announce) == 400, "layout");
-static_assert (offsetof (struct rb_shm_header, space_announce) == 404, "layout");
-static_assert (offsetof (struct rb_shm_header, watch_data_announce) == 408, "layout");
-static_assert (offsetof (struct rb_shm_header, watch_space_announce) == 412, "layout");
-static_assert (offsetof (struct rb_shm_header, watch_data_target) == 416, "layout");
-static_assert (offsetof (struct rb_shm_header, watch_space_target) == 424, "layout");
-static_assert (offsetof (struct rb_shm_header, watch_data_answered) == 432, "layout");
-static_assert (offsetof (struct rb_shm_header, watch_space_answered) == 440, "layout");
-static_assert (offsetof (struct rb_shm_header, creator_owner) == 512, "layout");
-static_assert (offsetof (struct rb_shm_header, producer_owner) == 520, "layout");
-static_assert (offsetof (struct rb_shm_header, consumer_owner) == 528, "layout");
-static_assert (offsetof (struct rb_shm_header, creator_role) == 536, "layout");
-static_assert (offsetof (struct rb_shm_header, producer_generation) == 540, "layout");
-static_assert (offsetof (struct rb_shm_header, consumer_generation) == 544, "layout");
-static_assert (offsetof (struct rb_shm_header, producer_detached) == 548, "layout");
-static_assert (offsetof (struct rb_shm_header, readers) == 560, "layout");
-static_assert (offsetof (struct rb_shm_header, producer_start) == 568, "layout");
-static_assert (offsetof (struct rb_shm_header, producer_start_generation) == 576,
-    "layout");
-static_assert (offsetof (struct rb_shm_header, clock_seq) == 640, "layout");
-static_assert (offsetof (struct rb_shm_header, clock_position) == 648, "layout");
-static_assert (offsetof (struct rb_shm_header, clock_time_ns) == 656, "layout");
-static_assert (offsetof (struct rb_shm_header, clock_frames) == 664, "layout");
-static_assert (offsetof (struct rb_shm_timing, seq) == 0, "layout");
-static_assert (offsetof (struct rb_shm_timing, flags) == 4, "layout");
-static_assert (offsetof (struct rb_shm_timing, position) == 8, "layout");
-static_assert (offsetof (struct rb_shm_timing, time_ns) == 16, "layout");
-static_assert (offsetof (struct rb_shm_timing, rate) == 24, "layout");
-static_assert (offsetof (struct rb_shm_timing, stamp_ns) == 32, "layout");
-static_assert (offsetof (struct rb_shm_timing, stamps) == 40, "layout");
-static_assert (offsetof (struct rb_shm_timing, bandwidth) == 48, "layout");
+HEADER_AT (write_pos, 128);
+HEADER_AT (write_reserve, 136);
+HEADER_AT (overruns, 144);
+HEADER_AT (eos, 152);
+HEADER_AT (read_pos, 256);
+HEADER_AT (underruns, 264);
+HEADER_AT (overwritten, 272);
+HEADER_AT (data_waiters, 384);
+HEADER_AT (data_wake, 388);
+HEADER_AT (space_waiters, 392);
+HEADER_AT (space_wake, 396);
+HEADER_AT (data_announce, 400);
+HEADER_AT (space_announce, 404);
+HEADER_AT (watch_data_announce, 408);
+HEADER_AT (watch_space_announce, 412);
+HEADER_AT (watch_data_target, 416);
+HEADER_AT (watch_space_target, 424);
+HEADER_AT (watch_data_answered, 432);
+HEADER_AT (watch_space_answered, 440);
+HEADER_AT (creator_owner, 512);
+HEADER_AT (producer_owner, 520);
+HEADER_AT (consumer_owner, 528);
+HEADER_AT (creator_role, 536);
+HEADER_AT (producer_generation, 540);
+HEADER_AT (consumer_generation, 544);
+HEADER_AT (producer_detached, 548);
+HEADER_AT (readers, 560);
+HEADER_AT (producer_start, 568);
+HEADER_AT (producer_start_generation, 576);
+HEADER_AT (clock_seq, 640);
+HEADER_AT (clock_position, 648);
+HEADER_AT (clock_time_ns, 656);
+HEADER_AT (clock_frames, 664);
+TIMING_AT (seq, 0);
+TIMING_AT (flags, 4);
+TIMING_AT (position, 8);
+TIMING_AT (time_ns, 16);
+TIMING_AT (rate, 24);
+TIMING_AT (stamp_ns, 32);
+TIMING_AT (stamps, 40);
+TIMING_AT (bandwidth, 48);
 static_assert (sizeof (struct rb_shm_timing) == 56, "layout");
-static_assert (offsetof (struct rb_shm_header, producer_timing) == 768, "layout");
-static_assert (offsetof (struct rb_shm_header, consumer_timing) == 896, "layout");
-static_assert (offsetof (struct rb_shm_header, item_descriptor) == 960,
-    "layout");
+HEADER_AT (producer_timing, 768);
+HEADER_AT (consumer_timing, 896);
+HEADER_AT (item_descriptor, 960);
 static_assert (sizeof (struct rb_shm_header) == 1024, "layout");
+#undef HEADER_AT
+#undef TIMING_AT
 
 /* Where an item ring's descriptor is (struct rb_shm_header's items block),
  * and the longest one (without its NUL). */

@@ -4,10 +4,7 @@
 /* The ring's timing: each side's rate, the drift between them, the
  * smoothed fill and the position <-> time map (docs/clocks.md). */
 
-#if !defined(RINGBRIDGE_INSIDE) && !defined(RINGBRIDGE_COMPILATION)
-#error "Only <ringbridge/ringbridge.h> can be included directly."
-#endif
-
+/* Only through <ringbridge/ringbridge.h>: rb-types.h, included first, says so. */
 #include <ringbridge/rb-types.h>
 #include <ringbridge/rb-ring.h>
 

@@ -2,6 +2,8 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 #pragma once
 
+/* Every public header includes this one first, so this guard keeps them
+ * all from being included on their own. */
 #if !defined(RINGBRIDGE_INSIDE) && !defined(RINGBRIDGE_COMPILATION)
 #error "Only <ringbridge/ringbridge.h> can be included directly."
 #endif

@@ -392,6 +392,8 @@ assert_consumer_calls_refused (RbRing *ring, const char *role, Roles *fx)
       g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 0));
   CONSUMER_REFUSED ("rb_ring_read_frames",
       g_assert_cmpuint (rb_ring_read_frames (ring, buf, 8), ==, 0));
+  CONSUMER_REFUSED ("rb_ring_read_items",
+      g_assert_cmpuint (rb_ring_read_items (ring, buf, 8), ==, 0));
   CONSUMER_REFUSED ("rb_ring_read_deinterleaved",
       g_assert_cmpuint (rb_ring_read_deinterleaved (ring, chans, 2, 8), ==,
           0));
@@ -435,6 +437,8 @@ assert_producer_calls_refused (RbRing *ring, const char *role, Roles *fx)
       g_assert_cmpuint (rb_ring_write_frames_available (ring), ==, 0));
   PRODUCER_REFUSED ("rb_ring_write_frames",
       g_assert_cmpuint (rb_ring_write_frames (ring, buf, 8), ==, 0));
+  PRODUCER_REFUSED ("rb_ring_write_items",
+      g_assert_cmpuint (rb_ring_write_items (ring, buf, 8), ==, 0));
   PRODUCER_REFUSED ("rb_ring_write_deinterleaved",
       g_assert_cmpuint (rb_ring_write_deinterleaved (ring, chans, 2, 8), ==,
           0));
@@ -571,6 +575,14 @@ null_ring_calls (void)
   NULL_REFUSED ("rb_ring_read_release", rb_ring_read_release (NULL, 8));
   NULL_REFUSED ("rb_ring_write_frames", rb_ring_write_frames (NULL, buf, 1));
   NULL_REFUSED ("rb_ring_read_frames", rb_ring_read_frames (NULL, buf, 1));
+  NULL_REFUSED ("rb_ring_write_items", rb_ring_write_items (NULL, buf, 1));
+  NULL_REFUSED ("rb_ring_read_items", rb_ring_read_items (NULL, buf, 1));
+  NULL_REFUSED ("rb_ring_get_item_size",
+      g_assert_cmpuint (rb_ring_get_item_size (NULL), ==, 0));
+  NULL_REFUSED ("rb_ring_get_item_descriptor",
+      g_assert_null (rb_ring_get_item_descriptor (NULL)));
+  NULL_REFUSED ("rb_ring_is_item_ring",
+      g_assert_false (rb_ring_is_item_ring (NULL)));
   NULL_REFUSED ("rb_ring_read_frames_available",
       rb_ring_read_frames_available (NULL));
   NULL_REFUSED ("rb_ring_write_frames_available",
@@ -639,6 +651,12 @@ null_buffer_calls (void)
   NULL_REFUSED ("rb_ring_peek", rb_ring_peek (ring, NULL, 10));
   NULL_REFUSED ("rb_ring_write_frames", rb_ring_write_frames (ring, NULL, 1));
   NULL_REFUSED ("rb_ring_read_frames", rb_ring_read_frames (ring, NULL, 1));
+  /* the items calls share the frames calls' check, which still names
+   * the call made and the argument as written */
+  REFUSED ("*rb_ring_write_items*'data != NULL || n == 0'*",
+      g_assert_cmpuint (rb_ring_write_items (ring, NULL, 1), ==, 0));
+  REFUSED ("*rb_ring_read_items*'data != NULL || n == 0'*",
+      g_assert_cmpuint (rb_ring_read_items (ring, NULL, 1), ==, 0));
   NULL_REFUSED ("rb_ring_write_acquire", rb_ring_write_acquire (ring, NULL));
   NULL_REFUSED ("rb_ring_read_acquire", rb_ring_read_acquire (ring, NULL));
   NULL_REFUSED ("rb_ring_write_deinterleaved",
