@@ -103,12 +103,7 @@ typedef struct _RbRingReader RbRingReader;
 #define RB_TYPE_GAP (rb_gap_get_type ())
 #define RB_TYPE_RING_READER (rb_ring_reader_get_type ())
 
-RB_API
-GType          rb_gap_get_type              (void);
-RB_API
-RbGap         *rb_gap_copy                  (const RbGap     *gap);
-RB_API
-void           rb_gap_free                  (RbGap           *gap);
+RB_DECLARE_PLAIN_BOXED (RbGap, rb_gap, gap);
 
 RB_API
 GType          rb_ring_reader_get_type      (void);

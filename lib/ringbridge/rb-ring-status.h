@@ -132,12 +132,7 @@ typedef struct {
 
 #define RB_TYPE_RING_STATUS (rb_ring_status_get_type ())
 
-RB_API
-GType          rb_ring_status_get_type      (void);
-RB_API
-RbRingStatus  *rb_ring_status_copy          (const RbRingStatus *status);
-RB_API
-void           rb_ring_status_free          (RbRingStatus  *status);
+RB_DECLARE_PLAIN_BOXED (RbRingStatus, rb_ring_status, status);
 RB_API
 void           rb_ring_get_status           (RbRing        *ring,
                                              RbRingStatus  *status);

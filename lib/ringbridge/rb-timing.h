@@ -89,12 +89,7 @@ typedef struct {
 
 #define RB_TYPE_RING_TIMING (rb_ring_timing_get_type ())
 
-RB_API
-GType          rb_ring_timing_get_type      (void);
-RB_API
-RbRingTiming  *rb_ring_timing_copy          (const RbRingTiming *timing);
-RB_API
-void           rb_ring_timing_free          (RbRingTiming  *timing);
+RB_DECLARE_PLAIN_BOXED (RbRingTiming, rb_ring_timing, timing);
 
 RB_API
 gboolean       rb_ring_get_timing           (RbRing        *ring,

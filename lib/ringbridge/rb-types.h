@@ -376,14 +376,25 @@ typedef enum {
 RB_API
 GQuark         rb_ring_error_quark          (void);
 
+/**
+ * RB_DECLARE_PLAIN_BOXED: (skip)
+ * @TypeName: the struct's type name, `RbGap`
+ * @type_name: its functions' prefix, `rb_gap`
+ * @arg: the argument's name, as the functions' doc comments call it
+ *
+ * Declares the three functions of a plain struct registered as a
+ * boxed type (its GType, a newly allocated copy, the free of a copy).
+ * Their doc comments sit on their definitions. For the library's own
+ * headers, not for applications.
+ */
+#define RB_DECLARE_PLAIN_BOXED(TypeName, type_name, arg) \
+  RB_API GType type_name##_get_type (void); \
+  RB_API TypeName *type_name##_copy (const TypeName *arg); \
+  RB_API void type_name##_free (TypeName *arg)
+
 #define RB_TYPE_RECORD_INFO (rb_record_info_get_type ())
 
-RB_API
-GType          rb_record_info_get_type      (void);
-RB_API
-RbRecordInfo  *rb_record_info_copy          (const RbRecordInfo *info);
-RB_API
-void           rb_record_info_free          (RbRecordInfo  *info);
+RB_DECLARE_PLAIN_BOXED (RbRecordInfo, rb_record_info, info);
 RB_API
 void           rb_record_info_init          (RbRecordInfo  *info,
                                              guint32        type,

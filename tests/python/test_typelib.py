@@ -57,7 +57,13 @@ def declared_functions():
               'rb-reader.h',
               'rb-ring-view.h',
               'rb-ring-watch.h'):
-        names.update(re.findall(r'\b(rb_[a-z0-9_]+)\s*\(', header(h)))
+        text = header(h)
+        names.update(re.findall(r'\b(rb_[a-z0-9_]+)\s*\(', text))
+        # a boxed struct's copy and free, declared by rb-types.h's macro
+        for prefix in re.findall(
+                r'^RB_DECLARE_PLAIN_BOXED \(\w+, (rb_[a-z0-9_]+), \w+\);',
+                text, re.M):
+            names.update({prefix + '_copy', prefix + '_free'})
     # GType getters are not functions in the GIR but the types' get-type
     # attributes: test_gtypes covers them.
     return {n for n in names if not n.endswith('_get_type')}
