@@ -442,6 +442,18 @@ build_invalid (const struct invalid *b, struct rb_shm_header *h,
 /* Header words at byte offset 8 * sel, for FUZZ_OP_PEER_POKE. */
 #define POKE_AT(field) ((uint8_t) (offsetof (struct rb_shm_header, field) / 8))
 
+/* The end of a hostile run: the end of stream and a query, then the seed
+ * written to @dir, its header checked as valid first when @check. */
+static void
+hostile_end (struct seed *s, const char *dir, const char *name, bool check)
+{
+  op (s, FUZZ_OP_EOS, 1, 0, 0);
+  op (s, FUZZ_OP_QUERY, 0, 0, 0);
+  if (check)
+    expect (name, s, RB_SHM_OK, "");
+  emit (dir, name, s);
+}
+
 /* Issue #11: the hostile-memory findings, as starting points. */
 static void
 hostile_issue_11 (const char *hdir, const char *adir)
@@ -512,11 +524,8 @@ hostile_issue_11 (const char *hdir, const char *adir)
         UINT64_C (0xffffffff7fffffff));
     op (&s, FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (100), 0);
     op (&s, FUZZ_OP_WAIT_SPACE, 0, FUZZ_LEN_SMALL (1), 0);
-    op (&s, FUZZ_OP_EOS, 1, 0, 0);
-    op (&s, FUZZ_OP_QUERY, 0, 0, 0);
-    if (harness == 0)
-      expect ("hostile-waiters", &s, RB_SHM_OK, "");
-    emit (harness == 0 ? hdir : adir, "hostile-waiters", &s);
+    hostile_end (&s, harness == 0 ? hdir : adir, "hostile-waiters",
+        harness == 0);
   }
 
   /* Issue #14: the readiness watch words poked (both announce words in
@@ -530,10 +539,7 @@ hostile_issue_11 (const char *hdir, const char *adir)
       UINT64_C (0x8000000000000000));
   op (&s, FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (100), 0);
   op (&s, FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (100), 0);
-  op (&s, FUZZ_OP_EOS, 1, 0, 0);
-  op (&s, FUZZ_OP_QUERY, 0, 0, 0);
-  expect ("hostile-watch", &s, RB_SHM_OK, "");
-  emit (hdir, "hostile-watch", &s);
+  hostile_end (&s, hdir, "hostile-watch", true);
 
   /* Issue #13: an audio ring's timing blocks poked (a rate of NaN and of
    * 1e300, a stamp in the future, a sequence left odd) between stamps. */
