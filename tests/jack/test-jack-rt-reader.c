@@ -112,8 +112,7 @@ test_reader_catch_up (void)
 
   reader_init (&s, f32, RB_READER_POLICY_CATCH_UP, 0);
   /* 100 frames: a full cycle, then 36 and 28 frames of silence */
-  write_ramp (f32, 100);
-  fresh_cycle (&s, 64);
+  ramp_cycle (&s, f32, 100, 64);
   assert_frames (&s, 0, 64, FALSE);
   fresh_cycle (&s, 64);
   assert_frame (&s, 0, 65);
@@ -125,8 +124,7 @@ test_reader_catch_up (void)
 
   /* 1500 more into 1024: the 476 oldest of them are overwritten; the
    * reader resumes at the oldest frame held, 477 of this write */
-  write_ramp (f32, 1500);
-  fresh_cycle (&s, 64);
+  ramp_cycle (&s, f32, 1500, 64);
   assert_frame (&s, 0, 477);
   assert_frame (&s, 63, 540);
   assert_gaps (&s, RB_GAP_OVERWRITTEN, 1, 476);
@@ -170,21 +168,18 @@ test_reader_latest (void)
 
   reader_init (&s, ring, RB_READER_POLICY_LATEST, 100);
   /* 500 queued: 400 skipped, frames 401..464 played, 36 left */
-  write_ramp (ring, 500);
-  fresh_cycle (&s, 64);
+  ramp_cycle (&s, ring, 500, 64);
   assert_frame (&s, 0, 401);
   assert_frame (&s, 63, 464);
   assert_gaps (&s, RB_GAP_SKIP, 1, 400);
   g_assert_cmpuint (get (&s.rt.fill), ==, 36);
 
   /* 36 + 64 queued is the target: nothing skipped */
-  write_ramp (ring, 64);
-  fresh_cycle (&s, 64);
+  ramp_cycle (&s, ring, 64, 64);
   assert_frame (&s, 0, 465);
   assert_gaps (&s, RB_GAP_SKIP, 1, ANY_FRAMES);
   /* far behind, the ring lapped: still a skip to the target */
-  write_ramp (ring, 3000);
-  fresh_cycle (&s, 64);
+  ramp_cycle (&s, ring, 3000, 64);
   assert_frame (&s, 0, 2901);
   assert_gaps (&s, RB_GAP_SKIP, 2, ANY_FRAMES);
   assert_gaps (&s, RB_GAP_UNDERRUN, 0, ANY_FRAMES);
