@@ -337,6 +337,14 @@ write_ramp (RbRing *ring, gsize n)
   g_assert_cmpuint (rb_ring_write_frames (ring, f, n), ==, n);
 }
 
+/* The side's underruns so far: @ran_dry times, @silent_frames in all. */
+static void
+assert_dry (Side *s, guint64 ran_dry, guint64 silent_frames)
+{
+  g_assert_cmpuint (get (&s->rt.ran_dry), ==, ran_dry);
+  g_assert_cmpuint (get (&s->rt.silent_frames), ==, silent_frames);
+}
+
 /* A write_ramp() of @n frames, then a fresh_cycle() of @nframes. */
 static void
 ramp_cycle (Side *s, RbRing *ring, gsize n, jack_nframes_t nframes)
@@ -356,8 +364,7 @@ test_play_underrun (void)
   /* an empty ring from the start is silence, but no underrun: nothing
    * was flowing */
   silent_cycle (&s, 64);
-  g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
-  g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64);
+  assert_dry (&s, 0, 64);
 
   /* 100 frames: a full cycle, then 36 and 28 frames of silence */
   write_ramp (ring, 100);
@@ -367,13 +374,11 @@ test_play_underrun (void)
   assert_frame (&s, 0, 65);
   assert_frame (&s, 35, 100);
   assert_frames (&s, 36, 64, TRUE);
-  g_assert_cmpuint (get (&s.rt.ran_dry), ==, 1);
-  g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64 + 28);
+  assert_dry (&s, 1, 64 + 28);
 
   /* staying dry is the same underrun */
   silent_cycle (&s, 64);
-  g_assert_cmpuint (get (&s.rt.ran_dry), ==, 1);
-  g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64 + 28 + 64);
+  assert_dry (&s, 1, 64 + 28 + 64);
 
   /* flowing again, then dry again: the second underrun */
   ramp_cycle (&s, ring, 128, 128);
