@@ -76,6 +76,16 @@ check_read (RbRingReader *reader, gsize count, Tally *t)
   return n;
 }
 
+/* A check_read() that must find every byte and gap right so far. */
+static gsize
+read_ok (RbRingReader *reader, gsize count, Tally *t)
+{
+  gsize n = check_read (reader, count, t);
+
+  g_assert_true (t->ok);
+  return n;
+}
+
 /* Reads with @reader in reads of up to @chunk until nothing comes, checking
  * every byte and gap (check_read()); returns the stream positions the
  * reader accounted for: delivered, skipped and overwritten. */
@@ -112,8 +122,7 @@ test_catch_up (void)
   g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 0);
   for (int round = 0; round < 2000; round++) {
     rb_test_write_stream (ring, g_rand_int_range (rand, 1, 3 * CAP / 2));
-    check_read (reader, g_rand_int_range (rand, 1, CAP), &t);
-    g_assert_true (t.ok);
+    read_ok (reader, g_rand_int_range (rand, 1, CAP), &t);
   }
   g_assert_cmpuint (drain_checked (reader, CAP, &t), ==,
       rb_ring_get_write_position (ring));
@@ -167,8 +176,7 @@ test_latest (void)
 
     for (int round = 0; round < 2000; round++) {
       rb_test_write_stream (bytes, g_rand_int_range (rand, 1, CAP));
-      check_read (latest, g_rand_int_range (rand, 1, 2048), &t);
-      g_assert_true (t.ok);
+      read_ok (latest, g_rand_int_range (rand, 1, 2048), &t);
       g_assert_cmpuint (rb_ring_get_write_position (bytes) -
           rb_ring_reader_get_position (latest), <=, 1024);
     }
@@ -190,8 +198,7 @@ test_lossless_overwrite (void)
   RbGap gap;
 
   rb_test_write_stream (ring, 3 * CAP + 100);
-  g_assert_cmpuint (check_read (reader, 10, &t), ==, 10);
-  g_assert_true (t.ok);
+  g_assert_cmpuint (read_ok (reader, 10, &t), ==, 10);
   g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], ==, 2 * CAP + 100);
   g_assert_cmpuint (rb_ring_reader_get_position (reader), ==,
       rb_ring_get_read_position (ring));
@@ -312,8 +319,7 @@ restart_case (RbReaderPolicy policy)
   /* the old producer's bytes first: the mark is ahead, at 100 */
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, 30), ==, 30);
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
-  g_assert_cmpuint (check_read (reader, 60, &t), ==, 60);
-  g_assert_true (t.ok);
+  g_assert_cmpuint (read_ok (reader, 60, &t), ==, 60);
   g_assert_cmpuint (t.n_gaps, ==, 1);
   g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 140);
   /* again, taking the mark by hand */
@@ -373,8 +379,7 @@ test_restart_hostile (void)
   /* producer_start: control block offset 56, header offset 568 */
   g_assert_cmpint (pwrite (fd, &forged, 8, 568), ==, 8);
   close (fd);
-  g_assert_cmpuint (check_read (reader, 1000, &t), ==, 150);
-  g_assert_true (t.ok);
+  g_assert_cmpuint (read_ok (reader, 1000, &t), ==, 150);
   g_assert_cmpuint (t.n_gaps, ==, 1);
   g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 200);
   rb_ring_close (producer);
