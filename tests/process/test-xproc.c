@@ -1099,6 +1099,16 @@ print_latencies (const gchar *what, gint64 *us, guint n)
       us[n - 1] / 1e3);
 }
 
+/* A kill test's @side: @role on @name (made, of @cap bytes, if @create),
+ * working on the stream of @seed. */
+static void
+side_attach (Side *side, RbRingRole role, const gchar *name, gboolean create,
+    gsize cap, guint64 seed)
+{
+  side->attach = (Attach) { role, name, create, cap, -1, -1 };
+  side->work.seed = seed;
+}
+
 static guint
 kill_iterations (void)
 {
@@ -1149,15 +1159,13 @@ test_kill_producer (void)
   Msg m, pm = { 0 }, cm;
 
   child_wait_us = KILL_WAIT_US;
-  cons.attach = (Attach) { RB_RING_ROLE_CONSUMER, name, TRUE, 65536, -1, -1 };
-  cons.work.seed = seed;
+  side_attach (&cons, RB_RING_ROLE_CONSUMER, name, TRUE, 65536, seed);
   cons.work.rand_seed = g_test_rand_int ();
   cons.work.gone_limit = n;
   cons.work.stop_after = G_MAXUINT64;
   cpid = spawn_ready ("consumer", child_side, &cons, &cons_fd, &m);
 
-  prod.attach = (Attach) { RB_RING_ROLE_PRODUCER, name, FALSE, 0, -1, -1 };
-  prod.work.seed = seed;
+  side_attach (&prod, RB_RING_ROLE_PRODUCER, name, FALSE, 0, seed);
   prod.work.end = G_MAXUINT64;
   for (guint i = 0; i <= n; i++) {
     int prod_fd;
@@ -1219,8 +1227,7 @@ test_kill_consumer (void)
   Msg m, pm, cm = { 0 };
 
   child_wait_us = KILL_WAIT_US;
-  prod.attach = (Attach) { RB_RING_ROLE_PRODUCER, name, TRUE, cap, -1, -1 };
-  prod.work.seed = seed;
+  side_attach (&prod, RB_RING_ROLE_PRODUCER, name, TRUE, cap, seed);
   prod.work.rand_seed = g_test_rand_int ();
   prod.work.end = G_MAXUINT64;
   prod.work.gone_limit = n;
@@ -1228,8 +1235,7 @@ test_kill_consumer (void)
   prod.work.top_up = TRUE;
   ppid = spawn_ready ("producer", child_side, &prod, &prod_fd, &m);
 
-  cons.attach = (Attach) { RB_RING_ROLE_CONSUMER, name, FALSE, 0, -1, -1 };
-  cons.work.seed = seed;
+  side_attach (&cons, RB_RING_ROLE_CONSUMER, name, FALSE, 0, seed);
   for (guint i = 0; i <= n; i++) {
     int cons_fd;
     pid_t pid;
@@ -1316,8 +1322,7 @@ test_stop_producer (void)
   buf = g_malloc (cap);
 
   child_wait_us = KILL_WAIT_US;
-  prod.attach = (Attach) { RB_RING_ROLE_PRODUCER, name, FALSE, 0, -1, -1 };
-  prod.work.seed = seed;
+  side_attach (&prod, RB_RING_ROLE_PRODUCER, name, FALSE, 0, seed);
   prod.work.rand_seed = g_test_rand_int ();
   prod.work.end = total;
   pid = spawn_ready ("producer", child_side, &prod, &pp[0], &m);
