@@ -47,6 +47,15 @@ rb_test_ring_create (const char *name, gsize capacity, RbRingFlags flags)
       RB_RING_ROLE_PRODUCER, 0600, &error), &error);
 }
 
+/* The named ring @name opened as @role, or the test fails. */
+static inline RbRing *
+rb_test_ring_open (const char *name, RbRingRole role)
+{
+  GError *error = NULL;
+
+  return rb_test_made (rb_ring_open (name, role, &error), &error);
+}
+
 /* A call refused: @result (what it returned) is NULL and *@error says
  * @code of RB_RING_ERROR, with @part in its message unless @part is NULL.
  * Clears *@error. */

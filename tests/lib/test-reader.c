@@ -264,16 +264,6 @@ test_underrun (void)
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
 }
 
-static RbRing *
-open_role (const gchar *name, RbRingRole role)
-{
-  g_autoptr (GError) error = NULL;
-  RbRing *ring = rb_ring_open (name, role, &error);
-
-  g_assert_no_error (error);
-  return ring;
-}
-
 /* A new named 4096-byte overwrite ring, this object holding @role. */
 static RbRing *
 create_named (const gchar *name, RbRingRole role)
@@ -304,17 +294,17 @@ restart_case (RbReaderPolicy policy)
 
   /* the lossless reader is the consumer: the owner */
   tap = policy == RB_READER_POLICY_LOSSLESS ? g_object_ref (owner) :
-      open_role (name, RB_RING_ROLE_READER);
+      rb_test_ring_open (name, RB_RING_ROLE_READER);
   reader = new_reader (tap, policy, 0);
 
-  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  producer = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   rb_test_write_stream (producer, 100);
   check_read (reader, 50, &t);
   g_assert_cmpuint (t.n_gaps, ==, 0);          /* a start, not a restart */
   rb_ring_close (producer);
   g_object_unref (producer);
 
-  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  producer = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   rb_test_write_stream (producer, 100);
   /* the old producer's bytes first: the mark is ahead, at 100 */
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, 30), ==, 30);
@@ -325,7 +315,7 @@ restart_case (RbReaderPolicy policy)
   /* again, taking the mark by hand */
   rb_ring_close (producer);
   g_object_unref (producer);
-  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  producer = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   rb_test_write_stream (producer, 10);
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 64);
   g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
@@ -360,11 +350,11 @@ test_restart_hostile (void)
   g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autofree gchar *path = rb_ring_name_to_path (name);
   g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
-  g_autoptr (RbRing) tap = open_role (name, RB_RING_ROLE_READER);
+  g_autoptr (RbRing) tap = rb_test_ring_open (name, RB_RING_ROLE_READER);
   g_autoptr (RbRingReader) reader =
       new_reader (tap, RB_READER_POLICY_CATCH_UP, 0);
   const guint64 forged = 5000;
-  RbRing *producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  RbRing *producer = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   Tally t = { .ok = TRUE };
   int fd;
 
@@ -372,7 +362,7 @@ test_restart_hostile (void)
   check_read (reader, 50, &t);
   rb_ring_close (producer);
   g_object_unref (producer);
-  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  producer = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   rb_test_write_stream (producer, 100);
   fd = open (path, O_WRONLY);
   g_assert_cmpint (fd, >=, 0);
@@ -526,7 +516,7 @@ test_bad_input (void)
       RB_RING_ERROR_INVALID_FLAGS, "records ring");
   owner = create_named (name, RB_RING_ROLE_PRODUCER);
   g_assert_cmpint (rb_ring_get_role (owner), ==, RB_RING_ROLE_PRODUCER);
-  tap = open_role (name, RB_RING_ROLE_READER);
+  tap = rb_test_ring_open (name, RB_RING_ROLE_READER);
   rb_test_assert_refused (rb_ring_reader_new (tap, RB_READER_POLICY_LOSSLESS,
           0, &error), &error, RB_RING_ERROR_INVALID_ROLE, "consumer role");
   rb_ring_unlink (name, NULL);
@@ -561,8 +551,8 @@ test_reader_count (void)
   RbRing *a, *b;
   RbRingStatus status;
 
-  a = open_role (name, RB_RING_ROLE_READER);
-  b = open_role (name, RB_RING_ROLE_READER);
+  a = rb_test_ring_open (name, RB_RING_ROLE_READER);
+  b = rb_test_ring_open (name, RB_RING_ROLE_READER);
   g_assert_true (rb_ring_status_read_named (name, &status, &error));
   g_assert_cmpint (status.readers, ==, 2);
   rb_ring_close (a);
@@ -596,7 +586,7 @@ test_reader_count_hostile (void)
   g_assert_cmpint (pwrite (fd, &forged, 4, 560), ==, 4);
   rb_ring_get_status (owner, &status);
   g_assert_cmpint (status.readers, ==, -1);
-  tap = open_role (name, RB_RING_ROLE_READER);
+  tap = rb_test_ring_open (name, RB_RING_ROLE_READER);
   rb_ring_close (tap);
   g_object_unref (tap);
   g_assert_true (rb_ring_status_read_named (name, &status, &error));
@@ -611,7 +601,7 @@ test_reader_count_hostile (void)
   }
   /* and a reader closing at 0 does not wrap below it */
   g_assert_cmpint (pwrite (fd, &zero, 4, 560), ==, 4);
-  tap = open_role (name, RB_RING_ROLE_READER);
+  tap = rb_test_ring_open (name, RB_RING_ROLE_READER);
   g_assert_cmpint (pwrite (fd, &zero, 4, 560), ==, 4);
   g_object_unref (tap);
   rb_ring_get_status (owner, &status);
@@ -742,7 +732,7 @@ test_stress_process (void)
   pid_t pid;
   int status;
 
-  tap = open_role (name, RB_RING_ROLE_READER);
+  tap = rb_test_ring_open (name, RB_RING_ROLE_READER);
   pid = fork ();
   g_assert_cmpint (pid, >=, 0);
   if (pid == 0) {
