@@ -33,6 +33,22 @@ assert_read_at (RbRing *ring, guint64 pos, gsize len, RbRangeStatus status,
   assert_stream (out, pos, got);
 }
 
+/* @ring's write and read positions are @w and @r. */
+static void
+assert_positions (RbRing *ring, guint64 w, guint64 r)
+{
+  g_assert_cmpuint (rb_ring_get_write_position (ring), ==, w);
+  g_assert_cmpuint (rb_ring_get_read_position (ring), ==, r);
+}
+
+/* @ring counted @overruns overruns and @underruns underruns. */
+static void
+assert_counters (RbRing *ring, guint64 overruns, guint64 underruns)
+{
+  g_assert_cmpuint (rb_ring_get_overruns (ring), ==, overruns);
+  g_assert_cmpuint (rb_ring_get_underruns (ring), ==, underruns);
+}
+
 static void
 assert_invariants (RbRing *ring)
 {
@@ -488,17 +504,14 @@ test_reset (void)
   g_assert_cmpuint (rb_ring_read (ring, buf, 0), ==, 0);
   rb_ring_read (ring, buf, 5000);
   rb_ring_write (ring, buf, 100);
-  g_assert_cmpuint (rb_ring_get_overruns (ring), ==, 2);
-  g_assert_cmpuint (rb_ring_get_underruns (ring), ==, 1);
+  assert_counters (ring, 2, 1);
 
   rb_ring_reset (ring);
   /* positions never go back: read jumps to write */
-  g_assert_cmpuint (rb_ring_get_write_position (ring), ==, 4292);
-  g_assert_cmpuint (rb_ring_get_read_position (ring), ==, 4292);
+  assert_positions (ring, 4292, 4292);
   g_assert_cmpuint (rb_ring_read_available (ring), ==, 0);
   g_assert_cmpuint (rb_ring_write_available (ring), ==, 4096);
-  g_assert_cmpuint (rb_ring_get_overruns (ring), ==, 0);
-  g_assert_cmpuint (rb_ring_get_underruns (ring), ==, 0);
+  assert_counters (ring, 0, 0);
   assert_invariants (ring);
 
   /* and the stream goes on from there */
@@ -554,8 +567,7 @@ test_positions_wrap (void)
       assert_stream (out, rpos, got);
       rpos += got;
       assert_invariants (ring);
-      g_assert_cmpuint (rb_ring_get_write_position (ring), ==, wpos);
-      g_assert_cmpuint (rb_ring_get_read_position (ring), ==, rpos);
+      assert_positions (ring, wpos, rpos);
       if (rpos < start)
         wrapped = TRUE;
     }
@@ -835,12 +847,10 @@ test_random_ops (void)
       default:
         g_assert_not_reached ();
     }
-    g_assert_cmpuint (rb_ring_get_write_position (ring), ==, wpos);
-    g_assert_cmpuint (rb_ring_get_read_position (ring), ==, rpos);
+    assert_positions (ring, wpos, rpos);
     assert_invariants (ring);
   }
-  g_assert_cmpuint (rb_ring_get_overruns (ring), ==, overruns);
-  g_assert_cmpuint (rb_ring_get_underruns (ring), ==, underruns);
+  assert_counters (ring, overruns, underruns);
 }
 
 static const RbTestCase cases[] = {
