@@ -693,16 +693,10 @@ test_overwrite_frames (void)
   g_assert_cmpuint (rb_ring_get_overwritten (ring), ==, 659 * 12);
 
   /* absolute frame reads */
-  g_assert_cmpint (rb_ring_read_frames_at (ring, 700, out, 10, &got), ==,
-      RB_RANGE_AVAILABLE);
-  g_assert_cmpuint (got, ==, 10);
+  rb_test_assert_read_frames_at (ring, 700, out, 10, RB_RANGE_AVAILABLE, 10);
   assert_stream (out, 700 * 12, 120);
-  g_assert_cmpint (rb_ring_read_frames_at (ring, 658, out, 10, &got), ==,
-      RB_RANGE_OVERWRITTEN);
-  g_assert_cmpuint (got, ==, 0);
-  g_assert_cmpint (rb_ring_read_frames_at (ring, 995, out, 10, &got), ==,
-      RB_RANGE_AVAILABLE);
-  g_assert_cmpuint (got, ==, 5);
+  rb_test_assert_read_frames_at (ring, 658, out, 10, RB_RANGE_OVERWRITTEN, 0);
+  rb_test_assert_read_frames_at (ring, 995, out, 10, RB_RANGE_AVAILABLE, 5);
   g_assert_cmpint (rb_ring_read_frames_at (ring, 1000, out, 10, &got), ==,
       RB_RANGE_NOT_YET_WRITTEN);
 }
