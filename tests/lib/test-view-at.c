@@ -261,11 +261,8 @@ test_roles (void)
   const guint8 *view;
   gsize got = 0;
 
-  producer = rb_ring_create (name, 4096, RB_RING_FLAGS_NONE,
-      RB_RING_ROLE_PRODUCER, 0600, &error);
-  g_assert_no_error (error);
-  consumer = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
-  g_assert_no_error (error);
+  producer = rb_test_ring_create (name, 4096, RB_RING_FLAGS_NONE);
+  consumer = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
   rb_test_write_stream (producer, 100);
   g_test_expect_message (NULL, G_LOG_LEVEL_CRITICAL,
       "*rb_ring_view_at*producer role*consumer call*");
@@ -279,11 +276,8 @@ test_roles (void)
   g_assert_true (rb_ring_unlink (name, &error));
   g_assert_no_error (error);
 
-  producer = rb_ring_create (name, 4096, RB_RING_FLAGS_OVERWRITE,
-      RB_RING_ROLE_PRODUCER, 0600, &error);
-  g_assert_no_error (error);
-  reader = rb_ring_open (name, RB_RING_ROLE_READER, &error);
-  g_assert_no_error (error);
+  producer = rb_test_ring_create (name, 4096, RB_RING_FLAGS_OVERWRITE);
+  reader = rb_test_ring_open (name, RB_RING_ROLE_READER);
   rb_test_write_stream (producer, 5000);
   got = view_available (reader, 4000, 1000);
   g_assert_cmpuint (got, ==, 1000);
