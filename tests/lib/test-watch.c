@@ -141,17 +141,14 @@ test_two_watches (void)
 static void
 test_reader_role (void)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree gchar *name = rb_test_unique_name ("rbtest-watch");
   g_autoptr (RbRing) prod = rb_test_ring_create (name, 4096,
       RB_RING_FLAGS_OVERWRITE);
-  g_autoptr (RbRing) reader = NULL;
-  g_autoptr (RbRingWatch) w = NULL;
+  g_autoptr (RbRing) reader = rb_test_ring_open (name, RB_RING_ROLE_READER);
+  g_autoptr (RbRingWatch) w = watch_or_die (reader,
+      RB_RING_CONDITION_READABLE, 64);
   guint8 buf[64] = { 0 };
 
-  reader = rb_ring_open (name, RB_RING_ROLE_READER, &error);
-  g_assert_no_error (error);
-  w = watch_or_die (reader, RB_RING_CONDITION_READABLE, 64);
   g_assert_cmpuint (rb_ring_write (prod, buf, 63), ==, 63);
   g_assert_cmpuint (rb_ring_watch_check (w), ==, 0);
   g_assert_cmpuint (rb_ring_write (prod, buf, 1), ==, 1);
