@@ -47,6 +47,28 @@ rb_test_ring_create (const char *name, gsize capacity, RbRingFlags flags)
       RB_RING_ROLE_PRODUCER, 0600, &error), &error);
 }
 
+/* The named ring @name opened as @role, or the test fails. */
+static inline RbRing *
+rb_test_ring_open (const char *name, RbRingRole role)
+{
+  GError *error = NULL;
+
+  return rb_test_made (rb_ring_open (name, role, &error), &error);
+}
+
+/* rb_ring_read_frames_at() of up to @n frames at @frame into @out says
+ * @status and reads @frames frames. */
+static inline void
+rb_test_assert_read_frames_at (RbRing *ring, guint64 frame, gpointer out,
+    gsize n, RbRangeStatus status, gsize frames)
+{
+  gsize got = G_MAXSIZE;
+
+  g_assert_cmpint (rb_ring_read_frames_at (ring, frame, out, n, &got), ==,
+      status);
+  g_assert_cmpuint (got, ==, frames);
+}
+
 /* A call refused: @result (what it returned) is NULL and *@error says
  * @code of RB_RING_ERROR, with @part in its message unless @part is NULL.
  * Clears *@error. */

@@ -439,8 +439,55 @@ build_invalid (const struct invalid *b, struct rb_shm_header *h,
 #define PIPE (1 << 6)
 #define SECOND (1 << 7)
 
+/* A seed of a pair, for harness 0 (A: the image as it is) or 1 (B: attach
+ * for both roles first). */
+static void
+pair_begin (struct seed *s, int harness, uint64_t file_size,
+    const struct rb_shm_header *h)
+{
+  seed_begin (s, file_size, h);
+  if (harness == 1)
+    byte (s, ROLE (RB_ROLE_BOTH));
+}
+
+/* The end of a seed of a pair: harness A's, checked to be refused with
+ * @problem (see expect()), goes to @hdir; harness B's to @adir. */
+static void
+pair_emit (const struct seed *s, int harness, const char *hdir,
+    const char *adir, const char *name, enum rb_shm_problem problem,
+    const char *why)
+{
+  if (harness == 0) {
+    expect (name, s, problem, why);
+    emit (hdir, name, s);
+  } else {
+    emit (adir, name, s);
+  }
+}
+
+/* The exercise of a ring of @flags: the record calls on a records ring. */
+static void
+exercise_ring (struct seed *s, uint32_t flags, bool audio)
+{
+  if (flags & RECORDS)
+    OPS (s, exercise_record_ops);
+  else
+    exercise (s, audio);
+}
+
 /* Header words at byte offset 8 * sel, for FUZZ_OP_PEER_POKE. */
 #define POKE_AT(field) ((uint8_t) (offsetof (struct rb_shm_header, field) / 8))
+
+/* The end of a hostile run of @harness: the end of stream and a query,
+ * then pair_emit() of a valid header. */
+static void
+hostile_end (struct seed *s, int harness, const char *hdir, const char *adir,
+    const char *name)
+{
+  op (s, FUZZ_OP_EOS, 1, 0, 0);
+  op (s, FUZZ_OP_QUERY, 0, 0, 0);
+  pair_emit (s, harness, hdir, adir, name, RB_SHM_OK, "");
+}
 
 /* Issue #11: the hostile-memory findings, as starting points. */
 static void
@@ -478,9 +525,7 @@ hostile_issue_11 (const char *hdir, const char *adir)
   header (&h, PAGE, 4096, 0, RB_FORMAT_NONE, 0, 0);
   positions (&h, 1000, 900, 1000);
   for (int harness = 0; harness < 2; harness++) {
-    seed_begin (&s, PAGE + 4096, &h);
-    if (harness == 1)
-      byte (&s, ROLE (RB_ROLE_BOTH));
+    pair_begin (&s, harness, PAGE + 4096, &h);
     op (&s, FUZZ_OP_CLOCK, 1, FUZZ_LEN_SMALL (64), 48000);
     op (&s, FUZZ_OP_PEER_POKE, POKE_AT (clock_time_ns), 0,
         (uint64_t) INT64_MIN);
@@ -493,17 +538,13 @@ hostile_issue_11 (const char *hdir, const char *adir)
     op (&s, FUZZ_OP_PEER_POKE, POKE_AT (clock_seq), 0, 3);
     op (&s, FUZZ_OP_CLOCK, 0, 0, 0);
     op (&s, FUZZ_OP_CLOCK, 1, FUZZ_LEN_SMALL (1), 1);
-    if (harness == 0)
-      expect ("hostile-clock-point", &s, RB_SHM_OK, "");
-    emit (harness == 0 ? hdir : adir, "hostile-clock-point", &s);
+    pair_emit (&s, harness, hdir, adir, "hostile-clock-point", RB_SHM_OK, "");
   }
 
   /* Item 9: the waiter counts poked (0xffffffff waiters, wake words
    * anywhere): the producer's publish and the waits must cope. */
   for (int harness = 0; harness < 2; harness++) {
-    seed_begin (&s, PAGE + 4096, &h);
-    if (harness == 1)
-      byte (&s, ROLE (RB_ROLE_BOTH));
+    pair_begin (&s, harness, PAGE + 4096, &h);
     op (&s, FUZZ_OP_PEER_POKE, POKE_AT (data_waiters), 0,
         UINT64_C (0x00000000ffffffff));
     op (&s, FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (100), 0);
@@ -512,11 +553,7 @@ hostile_issue_11 (const char *hdir, const char *adir)
         UINT64_C (0xffffffff7fffffff));
     op (&s, FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (100), 0);
     op (&s, FUZZ_OP_WAIT_SPACE, 0, FUZZ_LEN_SMALL (1), 0);
-    op (&s, FUZZ_OP_EOS, 1, 0, 0);
-    op (&s, FUZZ_OP_QUERY, 0, 0, 0);
-    if (harness == 0)
-      expect ("hostile-waiters", &s, RB_SHM_OK, "");
-    emit (harness == 0 ? hdir : adir, "hostile-waiters", &s);
+    hostile_end (&s, harness, hdir, adir, "hostile-waiters");
   }
 
   /* Issue #14: the readiness watch words poked (both announce words in
@@ -530,10 +567,7 @@ hostile_issue_11 (const char *hdir, const char *adir)
       UINT64_C (0x8000000000000000));
   op (&s, FUZZ_OP_WRITE, 0, FUZZ_LEN_SMALL (100), 0);
   op (&s, FUZZ_OP_READ, 0, FUZZ_LEN_SMALL (100), 0);
-  op (&s, FUZZ_OP_EOS, 1, 0, 0);
-  op (&s, FUZZ_OP_QUERY, 0, 0, 0);
-  expect ("hostile-watch", &s, RB_SHM_OK, "");
-  emit (hdir, "hostile-watch", &s);
+  hostile_end (&s, 0, hdir, adir, "hostile-watch");
 
   /* Issue #13: an audio ring's timing blocks poked (a rate of NaN and of
    * 1e300, a stamp in the future, a sequence left odd) between stamps. */
@@ -680,14 +714,11 @@ items_seeds (const char *hdir, const char *adir)
     items_block (&h, overwrite ? 3 : 12, overwrite ? OVERWRITE : 0,
         overwrite ? NULL : "{'descr': '<f4', 'shape': (3,)}",
         RB_SHM_DESCRIPTOR_INLINE);
-    seed_begin (&s, PAGE + 4096, &h);
-    exercise (&s, false);
-    expect (name, &s, RB_SHM_OK, "");
-    emit (hdir, name, &s);
-    seed_begin (&s, PAGE + 4096, &h);
-    byte (&s, ROLE (RB_ROLE_BOTH));
-    exercise (&s, false);
-    emit (adir, name, &s);
+    for (int harness = 0; harness < 2; harness++) {
+      pair_begin (&s, harness, PAGE + 4096, &h);
+      exercise (&s, false);
+      pair_emit (&s, harness, hdir, adir, name, RB_SHM_OK, "");
+    }
   }
   /* a long descriptor: after the struct, not in the image (harness B's
    * file has zeros there, which attach refuses) */
@@ -820,16 +851,10 @@ exact_capacity (const char *hdir, const char *adir)
       h.usable = cases[i].usable;
       if (cases[i].poke_at != 0)
         ((uint8_t *) &h)[cases[i].poke_at] = 1;
-      seed_begin (&s, PAGE + 4096, &h);
-      if (harness == 1)
-        byte (&s, ROLE (RB_ROLE_BOTH));
-      if (cases[i].flags & RECORDS)
-        OPS (&s, exercise_record_ops);
-      else
-        exercise (&s, audio);
-      if (harness == 0)
-        expect (cases[i].name, &s, cases[i].problem, cases[i].why);
-      emit (harness == 0 ? hdir : adir, cases[i].name, &s);
+      pair_begin (&s, harness, PAGE + 4096, &h);
+      exercise_ring (&s, cases[i].flags, audio);
+      pair_emit (&s, harness, hdir, adir, cases[i].name, cases[i].problem,
+          cases[i].why);
     }
   }
 }
@@ -861,35 +886,21 @@ main (int argc, char **argv)
         v->rate);
     positions (&h, v->w, v->r, v->reserve);
 
-    /* harness A: the whole exercise */
-    seed_begin (&s, v->header_size + v->cap, &h);
-    if (v->flags & RECORDS)
-      OPS (&s, exercise_record_ops);
-    else
-      exercise (&s, audio);
-    expect (v->name, &s, RB_SHM_OK, "");
-    emit (hdir, v->name, &s);
-
-    /* harness B: attach for both roles, then the exercise */
-    seed_begin (&s, v->header_size + v->cap, &h);
-    byte (&s, ROLE (RB_ROLE_BOTH));
-    if (v->flags & RECORDS)
-      OPS (&s, exercise_record_ops);
-    else
-      exercise (&s, audio);
-    emit (adir, v->name, &s);
+    /* the whole exercise, in harness B after attaching for both roles */
+    for (int harness = 0; harness < 2; harness++) {
+      pair_begin (&s, harness, v->header_size + v->cap, &h);
+      exercise_ring (&s, v->flags, audio);
+      pair_emit (&s, harness, hdir, adir, v->name, RB_SHM_OK, "");
+    }
   }
 
   header (&h, PAGE, 4096, 0, RB_FORMAT_NONE, 0, 0);
   positions (&h, 1000, 900, 1000);
-  seed_begin (&s, PAGE + 4096, &h);
-  OPS (&s, hostile_ops);
-  expect ("hostile-peer", &s, RB_SHM_OK, "");
-  emit (hdir, "hostile-peer", &s);
-  seed_begin (&s, PAGE + 4096, &h);
-  byte (&s, ROLE (RB_ROLE_BOTH));
-  OPS (&s, hostile_ops);
-  emit (adir, "hostile-peer", &s);
+  for (int harness = 0; harness < 2; harness++) {
+    pair_begin (&s, harness, PAGE + 4096, &h);
+    OPS (&s, hostile_ops);
+    pair_emit (&s, harness, hdir, adir, "hostile-peer", RB_SHM_OK, "");
+  }
 
   header (&h, PAGE, 4096, OVERWRITE, RB_FORMAT_S24LE, 3, 48000);
   positions (&h, 1000, 900, 1000);

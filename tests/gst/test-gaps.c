@@ -23,12 +23,14 @@ typedef struct
   gint16 next_value;
 } Gaps;
 
-/* The test makes the ring, as its consumer; the sink attaches to it as the
- * producer (so its EOS does not wait for a drain: the ring is not its). */
+/* The test makes the ring (a unique name from @tag), as its consumer; the
+ * sink attaches to it as the producer (so its EOS does not wait for a
+ * drain: the ring is not its). */
 static void
-gaps_init (Gaps * g, const gchar * name)
+gaps_init (Gaps * g, const gchar * tag)
 {
   g_autoptr (GError) error = NULL;
+  g_autofree gchar *name = test_ring_name (tag);
 
   g->consumer = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 1, RATE,
       8192, RB_RING_FLAGS_NONE, RB_RING_ROLE_CONSUMER, 0600, &error);
@@ -84,9 +86,10 @@ gap (Gaps * g, guint k, guint frames)
               gst_util_uint64_scale_round (frames, GST_SECOND, RATE))));
 }
 
-/* The ring holds exactly what was expected, frame by frame. */
+/* The ring holds exactly what was expected, frame by frame; then the
+ * harness, the ring and the record go. */
 static void
-gaps_check (Gaps * g)
+gaps_finish (Gaps * g)
 {
   gsize want = g->expected->len * 2;
   g_autofree gint16 *got = g_malloc0 (want + 2);
@@ -97,11 +100,6 @@ gaps_check (Gaps * g)
     fail_unless (got[i] == exp[i], "frame %u: %d, expected %d (the stream "
         "shifted after a gap)", i, got[i], exp[i]);
   fail_unless_equals_uint64 (n, want);
-}
-
-static void
-gaps_clear (Gaps * g)
-{
   gst_harness_teardown (g->h);
   g_clear_object (&g->consumer);
   g_array_unref (g->expected);
@@ -112,10 +110,9 @@ gaps_clear (Gaps * g)
  * buffers on each side, whatever the GAP said. */
 RB_TEST (test_gap_silence_is_the_lost_length)
 {
-  g_autofree gchar *name = test_ring_name ("gap");
   Gaps g;
 
-  gaps_init (&g, name);
+  gaps_init (&g, "gap");
   packet (&g, 0, TRUE);
   packet (&g, 1, TRUE);
   /* one packet lost, the GAP says 45 frames */
@@ -138,8 +135,7 @@ RB_TEST (test_gap_silence_is_the_lost_length)
   /* a GAP that turns out to be nothing missing */
   gap (&g, 9, 20);
   packet (&g, 9, TRUE);
-  gaps_check (&g);
-  gaps_clear (&g);
+  gaps_finish (&g);
 }
 
 GST_END_TEST;
@@ -148,32 +144,28 @@ GST_END_TEST;
  * before the first buffer, and a GAP held when the stream ends. */
 RB_TEST (test_gap_without_a_next_buffer)
 {
-  g_autofree gchar *name = test_ring_name ("gap-ends");
   Gaps g;
 
-  gaps_init (&g, name);
+  gaps_init (&g, "gap-ends");
   packet (&g, 0, TRUE);
   gap (&g, 1, 30);
   expect_silence (&g, 30);
   fail_unless (gst_harness_push_event (g.h, gst_event_new_eos ()));
-  gaps_check (&g);
-  gaps_clear (&g);
+  gaps_finish (&g);
 }
 
 GST_END_TEST;
 
 RB_TEST (test_gap_first)
 {
-  g_autofree gchar *name = test_ring_name ("gap-first");
   Gaps g;
 
-  gaps_init (&g, name);
+  gaps_init (&g, "gap-first");
   /* a GAP before any buffer */
   gap (&g, 0, 2 * PACKET);
   expect_silence (&g, 2 * PACKET);
   packet (&g, 2, TRUE);
-  gaps_check (&g);
-  gaps_clear (&g);
+  gaps_finish (&g);
 }
 
 GST_END_TEST;
@@ -183,11 +175,10 @@ GST_END_TEST;
  * held GAP. */
 RB_TEST (test_gap_timeline_jump_and_flush)
 {
-  g_autofree gchar *name = test_ring_name ("gap-jump");
   GstSegment segment;
   Gaps g;
 
-  gaps_init (&g, name);
+  gaps_init (&g, "gap-jump");
   packet (&g, 0, TRUE);
   gap (&g, 1, PACKET);
   expect_silence (&g, PACKET);
@@ -198,8 +189,7 @@ RB_TEST (test_gap_timeline_jump_and_flush)
   gst_segment_init (&segment, GST_FORMAT_TIME);
   fail_unless (gst_harness_push_event (g.h, gst_event_new_segment (&segment)));
   packet (&g, 20005, TRUE);       /* no silence: the GAP was flushed */
-  gaps_check (&g);
-  gaps_clear (&g);
+  gaps_finish (&g);
 }
 
 GST_END_TEST;

@@ -337,6 +337,22 @@ write_ramp (RbRing *ring, gsize n)
   g_assert_cmpuint (rb_ring_write_frames (ring, f, n), ==, n);
 }
 
+/* The side's underruns so far: @ran_dry times, @silent_frames in all. */
+static void
+assert_dry (Side *s, guint64 ran_dry, guint64 silent_frames)
+{
+  g_assert_cmpuint (get (&s->rt.ran_dry), ==, ran_dry);
+  g_assert_cmpuint (get (&s->rt.silent_frames), ==, silent_frames);
+}
+
+/* A write_ramp() of @n frames, then a fresh_cycle() of @nframes. */
+static void
+ramp_cycle (Side *s, RbRing *ring, gsize n, jack_nframes_t nframes)
+{
+  write_ramp (ring, n);
+  fresh_cycle (s, nframes);
+}
+
 static void
 test_play_underrun (void)
 {
@@ -348,8 +364,7 @@ test_play_underrun (void)
   /* an empty ring from the start is silence, but no underrun: nothing
    * was flowing */
   silent_cycle (&s, 64);
-  g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
-  g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64);
+  assert_dry (&s, 0, 64);
 
   /* 100 frames: a full cycle, then 36 and 28 frames of silence */
   write_ramp (ring, 100);
@@ -359,17 +374,14 @@ test_play_underrun (void)
   assert_frame (&s, 0, 65);
   assert_frame (&s, 35, 100);
   assert_frames (&s, 36, 64, TRUE);
-  g_assert_cmpuint (get (&s.rt.ran_dry), ==, 1);
-  g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64 + 28);
+  assert_dry (&s, 1, 64 + 28);
 
   /* staying dry is the same underrun */
   silent_cycle (&s, 64);
-  g_assert_cmpuint (get (&s.rt.ran_dry), ==, 1);
-  g_assert_cmpuint (get (&s.rt.silent_frames), ==, 64 + 28 + 64);
+  assert_dry (&s, 1, 64 + 28 + 64);
 
   /* flowing again, then dry again: the second underrun */
-  write_ramp (ring, 128);
-  fresh_cycle (&s, 128);
+  ramp_cycle (&s, ring, 128, 128);
   assert_frames (&s, 0, 128, FALSE);
   cycle (&s, 128);
   g_assert_cmpuint (get (&s.rt.ran_dry), ==, 2);
@@ -417,8 +429,7 @@ test_play_bound (void)
   s.rt.max_fill = 100;
 
   /* 500 queued: 336 skipped, frames 337..400 played, 100 left */
-  write_ramp (ring, 500);
-  fresh_cycle (&s, 64);
+  ramp_cycle (&s, ring, 500, 64);
   assert_frame (&s, 0, 337);
   assert_frame (&s, 63, 400);
   g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 336);
@@ -427,14 +438,12 @@ test_play_bound (void)
   g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 100);
 
   /* 100 + 64 queued is within the bound: nothing skipped */
-  write_ramp (ring, 64);
-  fresh_cycle (&s, 64);
+  ramp_cycle (&s, ring, 64, 64);
   assert_frame (&s, 0, 401);
   g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 336);
   g_assert_cmpuint (get (&s.rt.fill), ==, 164);
   /* one frame more is one frame skipped: 465, the oldest */
-  write_ramp (ring, 65);
-  fresh_cycle (&s, 64);
+  ramp_cycle (&s, ring, 65, 64);
   assert_frame (&s, 0, 466);
   g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 337);
   g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 100);
@@ -452,8 +461,7 @@ test_play_bound (void)
    * the overwritten frames first, and still leaves max_fill */
   side_start (&s, RB_JACK_PLAY, ow);
   s.rt.max_fill = 100;
-  write_ramp (ow, 1500);
-  fresh_cycle (&s, 64);
+  ramp_cycle (&s, ow, 1500, 64);
   assert_frame (&s, 0, 1337);
   assert_frame (&s, 63, 1400);
   g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 1024 - 164);

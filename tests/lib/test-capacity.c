@@ -301,9 +301,7 @@ test_overwrite_window (void)
     fill_stream (in, 0, sizeof in);
     g_assert_cmpuint (rb_ring_write_frames (ring, in, 1000), ==, 1000);
     assert_window (ring, 800, 8, 8000);
-    g_assert_cmpint (rb_ring_read_frames_at (ring, 900, in, 200, &got), ==,
-        RB_RANGE_AVAILABLE);
-    g_assert_cmpuint (got, ==, 100);
+    rb_test_assert_read_frames_at (ring, 900, in, 200, RB_RANGE_AVAILABLE, 100);
     g_assert_cmpint (rb_ring_read_frames_at (ring, 899, in, 1, &got), ==,
         RB_RANGE_OVERWRITTEN);
   }
@@ -402,8 +400,7 @@ test_shared (void)
   guint8 buf[1100];
 
   g_assert_no_error (error);
-  cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
-  g_assert_no_error (error);
+  cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
   /* the other side learns the capacity from the header */
   g_assert_cmpuint (rb_ring_get_capacity (cons), ==, 1000);
   g_assert_cmpuint (rb_ring_get_storage_size (cons), ==, 4096);
@@ -538,10 +535,8 @@ test_old_ring_frames (void)
   g_assert_no_error (error);
   g_clear_object (&prod);
   poke_header (name, 0, 0, 0);
-  old_prod = rb_ring_open (name, RB_RING_ROLE_PRODUCER, &error);
-  g_assert_no_error (error);
-  cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
-  g_assert_no_error (error);
+  old_prod = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
+  cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
   g_assert_cmpuint (rb_ring_get_capacity (cons), ==, 4096);
   g_assert_cmpuint (rb_ring_get_capacity_frames (cons), ==, 341);
 

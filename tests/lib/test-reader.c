@@ -76,6 +76,16 @@ check_read (RbRingReader *reader, gsize count, Tally *t)
   return n;
 }
 
+/* A check_read() that must find every byte and gap right so far. */
+static gsize
+read_ok (RbRingReader *reader, gsize count, Tally *t)
+{
+  gsize n = check_read (reader, count, t);
+
+  g_assert_true (t->ok);
+  return n;
+}
+
 /* Reads with @reader in reads of up to @chunk until nothing comes, checking
  * every byte and gap (check_read()); returns the stream positions the
  * reader accounted for: delivered, skipped and overwritten. */
@@ -112,8 +122,7 @@ test_catch_up (void)
   g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 0);
   for (int round = 0; round < 2000; round++) {
     rb_test_write_stream (ring, g_rand_int_range (rand, 1, 3 * CAP / 2));
-    check_read (reader, g_rand_int_range (rand, 1, CAP), &t);
-    g_assert_true (t.ok);
+    read_ok (reader, g_rand_int_range (rand, 1, CAP), &t);
   }
   g_assert_cmpuint (drain_checked (reader, CAP, &t), ==,
       rb_ring_get_write_position (ring));
@@ -167,8 +176,7 @@ test_latest (void)
 
     for (int round = 0; round < 2000; round++) {
       rb_test_write_stream (bytes, g_rand_int_range (rand, 1, CAP));
-      check_read (latest, g_rand_int_range (rand, 1, 2048), &t);
-      g_assert_true (t.ok);
+      read_ok (latest, g_rand_int_range (rand, 1, 2048), &t);
       g_assert_cmpuint (rb_ring_get_write_position (bytes) -
           rb_ring_reader_get_position (latest), <=, 1024);
     }
@@ -190,8 +198,7 @@ test_lossless_overwrite (void)
   RbGap gap;
 
   rb_test_write_stream (ring, 3 * CAP + 100);
-  g_assert_cmpuint (check_read (reader, 10, &t), ==, 10);
-  g_assert_true (t.ok);
+  g_assert_cmpuint (read_ok (reader, 10, &t), ==, 10);
   g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], ==, 2 * CAP + 100);
   g_assert_cmpuint (rb_ring_reader_get_position (reader), ==,
       rb_ring_get_read_position (ring));
@@ -257,16 +264,6 @@ test_underrun (void)
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
 }
 
-static RbRing *
-open_role (const gchar *name, RbRingRole role)
-{
-  g_autoptr (GError) error = NULL;
-  RbRing *ring = rb_ring_open (name, role, &error);
-
-  g_assert_no_error (error);
-  return ring;
-}
-
 /* A new named 4096-byte overwrite ring, this object holding @role. */
 static RbRing *
 create_named (const gchar *name, RbRingRole role)
@@ -297,29 +294,28 @@ restart_case (RbReaderPolicy policy)
 
   /* the lossless reader is the consumer: the owner */
   tap = policy == RB_READER_POLICY_LOSSLESS ? g_object_ref (owner) :
-      open_role (name, RB_RING_ROLE_READER);
+      rb_test_ring_open (name, RB_RING_ROLE_READER);
   reader = new_reader (tap, policy, 0);
 
-  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  producer = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   rb_test_write_stream (producer, 100);
   check_read (reader, 50, &t);
   g_assert_cmpuint (t.n_gaps, ==, 0);          /* a start, not a restart */
   rb_ring_close (producer);
   g_object_unref (producer);
 
-  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  producer = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   rb_test_write_stream (producer, 100);
   /* the old producer's bytes first: the mark is ahead, at 100 */
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, 30), ==, 30);
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
-  g_assert_cmpuint (check_read (reader, 60, &t), ==, 60);
-  g_assert_true (t.ok);
+  g_assert_cmpuint (read_ok (reader, 60, &t), ==, 60);
   g_assert_cmpuint (t.n_gaps, ==, 1);
   g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 140);
   /* again, taking the mark by hand */
   rb_ring_close (producer);
   g_object_unref (producer);
-  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  producer = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   rb_test_write_stream (producer, 10);
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 64);
   g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
@@ -354,11 +350,11 @@ test_restart_hostile (void)
   g_autofree gchar *name = rb_test_unique_name ("rbtest-reader");
   g_autofree gchar *path = rb_ring_name_to_path (name);
   g_autoptr (RbRing) owner = create_named (name, RB_RING_ROLE_CONSUMER);
-  g_autoptr (RbRing) tap = open_role (name, RB_RING_ROLE_READER);
+  g_autoptr (RbRing) tap = rb_test_ring_open (name, RB_RING_ROLE_READER);
   g_autoptr (RbRingReader) reader =
       new_reader (tap, RB_READER_POLICY_CATCH_UP, 0);
   const guint64 forged = 5000;
-  RbRing *producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  RbRing *producer = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   Tally t = { .ok = TRUE };
   int fd;
 
@@ -366,15 +362,14 @@ test_restart_hostile (void)
   check_read (reader, 50, &t);
   rb_ring_close (producer);
   g_object_unref (producer);
-  producer = open_role (name, RB_RING_ROLE_PRODUCER);
+  producer = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   rb_test_write_stream (producer, 100);
   fd = open (path, O_WRONLY);
   g_assert_cmpint (fd, >=, 0);
   /* producer_start: control block offset 56, header offset 568 */
   g_assert_cmpint (pwrite (fd, &forged, 8, 568), ==, 8);
   close (fd);
-  g_assert_cmpuint (check_read (reader, 1000, &t), ==, 150);
-  g_assert_true (t.ok);
+  g_assert_cmpuint (read_ok (reader, 1000, &t), ==, 150);
   g_assert_cmpuint (t.n_gaps, ==, 1);
   g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 200);
   rb_ring_close (producer);
@@ -521,7 +516,7 @@ test_bad_input (void)
       RB_RING_ERROR_INVALID_FLAGS, "records ring");
   owner = create_named (name, RB_RING_ROLE_PRODUCER);
   g_assert_cmpint (rb_ring_get_role (owner), ==, RB_RING_ROLE_PRODUCER);
-  tap = open_role (name, RB_RING_ROLE_READER);
+  tap = rb_test_ring_open (name, RB_RING_ROLE_READER);
   rb_test_assert_refused (rb_ring_reader_new (tap, RB_READER_POLICY_LOSSLESS,
           0, &error), &error, RB_RING_ERROR_INVALID_ROLE, "consumer role");
   rb_ring_unlink (name, NULL);
@@ -556,8 +551,8 @@ test_reader_count (void)
   RbRing *a, *b;
   RbRingStatus status;
 
-  a = open_role (name, RB_RING_ROLE_READER);
-  b = open_role (name, RB_RING_ROLE_READER);
+  a = rb_test_ring_open (name, RB_RING_ROLE_READER);
+  b = rb_test_ring_open (name, RB_RING_ROLE_READER);
   g_assert_true (rb_ring_status_read_named (name, &status, &error));
   g_assert_cmpint (status.readers, ==, 2);
   rb_ring_close (a);
@@ -591,7 +586,7 @@ test_reader_count_hostile (void)
   g_assert_cmpint (pwrite (fd, &forged, 4, 560), ==, 4);
   rb_ring_get_status (owner, &status);
   g_assert_cmpint (status.readers, ==, -1);
-  tap = open_role (name, RB_RING_ROLE_READER);
+  tap = rb_test_ring_open (name, RB_RING_ROLE_READER);
   rb_ring_close (tap);
   g_object_unref (tap);
   g_assert_true (rb_ring_status_read_named (name, &status, &error));
@@ -606,7 +601,7 @@ test_reader_count_hostile (void)
   }
   /* and a reader closing at 0 does not wrap below it */
   g_assert_cmpint (pwrite (fd, &zero, 4, 560), ==, 4);
-  tap = open_role (name, RB_RING_ROLE_READER);
+  tap = rb_test_ring_open (name, RB_RING_ROLE_READER);
   g_assert_cmpint (pwrite (fd, &zero, 4, 560), ==, 4);
   g_object_unref (tap);
   rb_ring_get_status (owner, &status);
@@ -737,7 +732,7 @@ test_stress_process (void)
   pid_t pid;
   int status;
 
-  tap = open_role (name, RB_RING_ROLE_READER);
+  tap = rb_test_ring_open (name, RB_RING_ROLE_READER);
   pid = fork ();
   g_assert_cmpint (pid, >=, 0);
   if (pid == 0) {

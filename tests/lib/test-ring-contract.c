@@ -365,6 +365,35 @@ roles_tear_down (Roles *fx, gconstpointer data)
     g_test_assert_expected_messages (); \
   } G_STMT_END
 
+/* REFUSED() for @fn, a @side ("consumer" or "producer") call on a ring of
+ * @role: a `g_autofree char *p` and `role` in scope. */
+#define SIDE_REFUSED(side, fn, ...) G_STMT_START { \
+    g_free (p); \
+    p = g_strdup_printf ("*" fn "*%s*" side "*", role); \
+    REFUSED (p, __VA_ARGS__); \
+  } G_STMT_END
+#define CONSUMER_REFUSED(fn, ...) SIDE_REFUSED ("consumer", fn, __VA_ARGS__)
+#define PRODUCER_REFUSED(fn, ...) SIDE_REFUSED ("producer", fn, __VA_ARGS__)
+
+/* The calls both sides have, as rb_ring_@dir_*() (read or write), refused
+ * and returning nothing: `ring`, `buf`, `chans` and `n` in scope. */
+#define DIR_CALLS_REFUSED(side, dir) G_STMT_START { \
+    SIDE_REFUSED (side, "rb_ring_" #dir "_available", \
+        g_assert_cmpuint (rb_ring_##dir##_available (ring), ==, 0)); \
+    SIDE_REFUSED (side, "rb_ring_" #dir "_frames_available", \
+        g_assert_cmpuint (rb_ring_##dir##_frames_available (ring), ==, 0)); \
+    SIDE_REFUSED (side, "rb_ring_" #dir "_frames", \
+        g_assert_cmpuint (rb_ring_##dir##_frames (ring, buf, 8), ==, 0)); \
+    SIDE_REFUSED (side, "rb_ring_" #dir "_items", \
+        g_assert_cmpuint (rb_ring_##dir##_items (ring, buf, 8), ==, 0)); \
+    SIDE_REFUSED (side, "rb_ring_" #dir "_deinterleaved", \
+        g_assert_cmpuint (rb_ring_##dir##_deinterleaved (ring, chans, 2, 8), \
+            ==, 0)); \
+    SIDE_REFUSED (side, "rb_ring_" #dir "_acquire", \
+        g_assert_null (rb_ring_##dir##_acquire (ring, &n))); \
+    g_assert_cmpuint (n, ==, 0); \
+  } G_STMT_END
+
 /* Every consumer call of @ring is refused and moves nothing. */
 static void
 assert_consumer_calls_refused (RbRing *ring, const char *role, Roles *fx)
@@ -375,31 +404,13 @@ assert_consumer_calls_refused (RbRing *ring, const char *role, Roles *fx)
   g_autofree char *p = NULL;
   guint64 r = rb_ring_get_read_position (fx->consumer);
 
-#define CONSUMER_REFUSED(fn, ...) G_STMT_START { \
-    g_free (p); \
-    p = g_strdup_printf ("*" fn "*%s*consumer*", role); \
-    REFUSED (p, __VA_ARGS__); \
-  } G_STMT_END
   CONSUMER_REFUSED ("rb_ring_read",
       g_assert_cmpuint (rb_ring_read (ring, buf, 8), ==, 0));
   CONSUMER_REFUSED ("rb_ring_peek",
       g_assert_cmpuint (rb_ring_peek (ring, buf, 8), ==, 0));
   CONSUMER_REFUSED ("rb_ring_skip",
       g_assert_cmpuint (rb_ring_skip (ring, 8), ==, 0));
-  CONSUMER_REFUSED ("rb_ring_read_available",
-      g_assert_cmpuint (rb_ring_read_available (ring), ==, 0));
-  CONSUMER_REFUSED ("rb_ring_read_frames_available",
-      g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 0));
-  CONSUMER_REFUSED ("rb_ring_read_frames",
-      g_assert_cmpuint (rb_ring_read_frames (ring, buf, 8), ==, 0));
-  CONSUMER_REFUSED ("rb_ring_read_items",
-      g_assert_cmpuint (rb_ring_read_items (ring, buf, 8), ==, 0));
-  CONSUMER_REFUSED ("rb_ring_read_deinterleaved",
-      g_assert_cmpuint (rb_ring_read_deinterleaved (ring, chans, 2, 8), ==,
-          0));
-  CONSUMER_REFUSED ("rb_ring_read_acquire",
-      g_assert_null (rb_ring_read_acquire (ring, &n)));
-  g_assert_cmpuint (n, ==, 0);
+  DIR_CALLS_REFUSED ("consumer", read);
   CONSUMER_REFUSED ("rb_ring_read_release",
       g_assert_false (rb_ring_read_release (ring, 8)));
   CONSUMER_REFUSED ("rb_ring_reset", rb_ring_reset (ring));
@@ -407,7 +418,6 @@ assert_consumer_calls_refused (RbRing *ring, const char *role, Roles *fx)
       g_assert_null (rb_ring_read_bytes (ring, 8)));
   CONSUMER_REFUSED ("rb_ring_peek_bytes",
       g_assert_null (rb_ring_peek_bytes (ring, 8)));
-#undef CONSUMER_REFUSED
   g_assert_cmpuint (rb_ring_get_read_position (fx->consumer), ==, r);
 }
 
@@ -422,37 +432,30 @@ assert_producer_calls_refused (RbRing *ring, const char *role, Roles *fx)
   g_autoptr (GBytes) bytes = g_bytes_new (buf, 8);
   guint64 w = rb_ring_get_write_position (fx->producer);
 
-#define PRODUCER_REFUSED(fn, ...) G_STMT_START { \
-    g_free (p); \
-    p = g_strdup_printf ("*" fn "*%s*producer*", role); \
-    REFUSED (p, __VA_ARGS__); \
-  } G_STMT_END
   PRODUCER_REFUSED ("rb_ring_write",
       g_assert_cmpuint (rb_ring_write (ring, buf, 8), ==, 0));
   PRODUCER_REFUSED ("rb_ring_write_bytes",
       g_assert_cmpuint (rb_ring_write_bytes (ring, bytes), ==, 0));
-  PRODUCER_REFUSED ("rb_ring_write_available",
-      g_assert_cmpuint (rb_ring_write_available (ring), ==, 0));
-  PRODUCER_REFUSED ("rb_ring_write_frames_available",
-      g_assert_cmpuint (rb_ring_write_frames_available (ring), ==, 0));
-  PRODUCER_REFUSED ("rb_ring_write_frames",
-      g_assert_cmpuint (rb_ring_write_frames (ring, buf, 8), ==, 0));
-  PRODUCER_REFUSED ("rb_ring_write_items",
-      g_assert_cmpuint (rb_ring_write_items (ring, buf, 8), ==, 0));
-  PRODUCER_REFUSED ("rb_ring_write_deinterleaved",
-      g_assert_cmpuint (rb_ring_write_deinterleaved (ring, chans, 2, 8), ==,
-          0));
-  PRODUCER_REFUSED ("rb_ring_write_acquire",
-      g_assert_null (rb_ring_write_acquire (ring, &n)));
-  g_assert_cmpuint (n, ==, 0);
+  DIR_CALLS_REFUSED ("producer", write);
   PRODUCER_REFUSED ("rb_ring_write_commit", rb_ring_write_commit (ring, 8));
   PRODUCER_REFUSED ("rb_ring_set_end_of_stream",
       rb_ring_set_end_of_stream (ring));
   PRODUCER_REFUSED ("rb_ring_set_clock_point",
       rb_ring_set_clock_point (ring, 0, 1, 0));
-#undef PRODUCER_REFUSED
   g_assert_cmpuint (rb_ring_get_write_position (fx->producer), ==, w);
   g_assert_false (rb_ring_is_end_of_stream (fx->consumer));
+}
+
+/* With 32 bytes written for the consumer calls to find, the producer may
+ * make no consumer call and the consumer no producer call. */
+static void
+assert_sides_kept (Roles *fx)
+{
+  guint8 buf[32] = { 0 };
+
+  g_assert_cmpuint (rb_ring_write (fx->producer, buf, 32), ==, 32);
+  assert_consumer_calls_refused (fx->producer, "producer", fx);
+  assert_producer_calls_refused (fx->consumer, "consumer", fx);
 }
 
 static void
@@ -461,10 +464,7 @@ test_roles_plain (Roles *fx, gconstpointer data)
   guint8 buf[64] = { 0 };
   gsize done = 99;
 
-  /* the producer's data for the consumer calls to find */
-  g_assert_cmpuint (rb_ring_write (fx->producer, buf, 32), ==, 32);
-  assert_consumer_calls_refused (fx->producer, "producer", fx);
-  assert_producer_calls_refused (fx->consumer, "consumer", fx);
+  assert_sides_kept (fx);
   /* read_at on a plain ring is the consumer's */
   REFUSED ("*rb_ring_read_at*producer*consumer*",
       g_assert_cmpint (rb_ring_read_at (fx->producer, 0, buf, 8, &done), ==,
@@ -487,11 +487,9 @@ test_roles_overwrite (Roles *fx, gconstpointer data)
   guint8 buf[64] = { 0 };
   gsize done = 0;
 
-  g_assert_cmpuint (rb_ring_write (fx->producer, buf, 32), ==, 32);
+  assert_sides_kept (fx);
   assert_consumer_calls_refused (fx->reader, "reader", fx);
   assert_producer_calls_refused (fx->reader, "reader", fx);
-  assert_consumer_calls_refused (fx->producer, "producer", fx);
-  assert_producer_calls_refused (fx->consumer, "consumer", fx);
   /* anyone may read an overwrite ring at a position */
   g_assert_cmpint (rb_ring_read_at (fx->reader, 0, buf, 8, &done), ==,
       RB_RANGE_AVAILABLE);
@@ -683,27 +681,30 @@ null_buffer_calls (void)
   g_assert_cmpuint (rb_ring_get_write_position (ring), ==, 8 * FS);
 }
 
-/* Before the checks these calls crashed (SIGSEGV): run them in a child. */
+/* Runs @calls in a child (this test again as a subprocess), which must
+ * pass. */
 static void
-test_null_ring (void)
+assert_passes_in_child (void (*calls) (void))
 {
   if (g_test_subprocess ()) {
-    null_ring_calls ();
+    calls ();
     return;
   }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
 }
 
+/* Before the checks these calls crashed (SIGSEGV): run them in a child. */
+static void
+test_null_ring (void)
+{
+  assert_passes_in_child (null_ring_calls);
+}
+
 static void
 test_null_buffer (void)
 {
-  if (g_test_subprocess ()) {
-    null_buffer_calls ();
-    return;
-  }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  assert_passes_in_child (null_buffer_calls);
 }
 
 int

@@ -33,6 +33,22 @@ assert_read_at (RbRing *ring, guint64 pos, gsize len, RbRangeStatus status,
   assert_stream (out, pos, got);
 }
 
+/* @ring's write and read positions are @w and @r. */
+static void
+assert_positions (RbRing *ring, guint64 w, guint64 r)
+{
+  g_assert_cmpuint (rb_ring_get_write_position (ring), ==, w);
+  g_assert_cmpuint (rb_ring_get_read_position (ring), ==, r);
+}
+
+/* @ring counted @overruns overruns and @underruns underruns. */
+static void
+assert_counters (RbRing *ring, guint64 overruns, guint64 underruns)
+{
+  g_assert_cmpuint (rb_ring_get_overruns (ring), ==, overruns);
+  g_assert_cmpuint (rb_ring_get_underruns (ring), ==, underruns);
+}
+
 static void
 assert_invariants (RbRing *ring)
 {
@@ -488,17 +504,14 @@ test_reset (void)
   g_assert_cmpuint (rb_ring_read (ring, buf, 0), ==, 0);
   rb_ring_read (ring, buf, 5000);
   rb_ring_write (ring, buf, 100);
-  g_assert_cmpuint (rb_ring_get_overruns (ring), ==, 2);
-  g_assert_cmpuint (rb_ring_get_underruns (ring), ==, 1);
+  assert_counters (ring, 2, 1);
 
   rb_ring_reset (ring);
   /* positions never go back: read jumps to write */
-  g_assert_cmpuint (rb_ring_get_write_position (ring), ==, 4292);
-  g_assert_cmpuint (rb_ring_get_read_position (ring), ==, 4292);
+  assert_positions (ring, 4292, 4292);
   g_assert_cmpuint (rb_ring_read_available (ring), ==, 0);
   g_assert_cmpuint (rb_ring_write_available (ring), ==, 4096);
-  g_assert_cmpuint (rb_ring_get_overruns (ring), ==, 0);
-  g_assert_cmpuint (rb_ring_get_underruns (ring), ==, 0);
+  assert_counters (ring, 0, 0);
   assert_invariants (ring);
 
   /* and the stream goes on from there */
@@ -554,8 +567,7 @@ test_positions_wrap (void)
       assert_stream (out, rpos, got);
       rpos += got;
       assert_invariants (ring);
-      g_assert_cmpuint (rb_ring_get_write_position (ring), ==, wpos);
-      g_assert_cmpuint (rb_ring_get_read_position (ring), ==, rpos);
+      assert_positions (ring, wpos, rpos);
       if (rpos < start)
         wrapped = TRUE;
     }
@@ -681,16 +693,10 @@ test_overwrite_frames (void)
   g_assert_cmpuint (rb_ring_get_overwritten (ring), ==, 659 * 12);
 
   /* absolute frame reads */
-  g_assert_cmpint (rb_ring_read_frames_at (ring, 700, out, 10, &got), ==,
-      RB_RANGE_AVAILABLE);
-  g_assert_cmpuint (got, ==, 10);
+  rb_test_assert_read_frames_at (ring, 700, out, 10, RB_RANGE_AVAILABLE, 10);
   assert_stream (out, 700 * 12, 120);
-  g_assert_cmpint (rb_ring_read_frames_at (ring, 658, out, 10, &got), ==,
-      RB_RANGE_OVERWRITTEN);
-  g_assert_cmpuint (got, ==, 0);
-  g_assert_cmpint (rb_ring_read_frames_at (ring, 995, out, 10, &got), ==,
-      RB_RANGE_AVAILABLE);
-  g_assert_cmpuint (got, ==, 5);
+  rb_test_assert_read_frames_at (ring, 658, out, 10, RB_RANGE_OVERWRITTEN, 0);
+  rb_test_assert_read_frames_at (ring, 995, out, 10, RB_RANGE_AVAILABLE, 5);
   g_assert_cmpint (rb_ring_read_frames_at (ring, 1000, out, 10, &got), ==,
       RB_RANGE_NOT_YET_WRITTEN);
 }
@@ -835,12 +841,10 @@ test_random_ops (void)
       default:
         g_assert_not_reached ();
     }
-    g_assert_cmpuint (rb_ring_get_write_position (ring), ==, wpos);
-    g_assert_cmpuint (rb_ring_get_read_position (ring), ==, rpos);
+    assert_positions (ring, wpos, rpos);
     assert_invariants (ring);
   }
-  g_assert_cmpuint (rb_ring_get_overruns (ring), ==, overruns);
-  g_assert_cmpuint (rb_ring_get_underruns (ring), ==, underruns);
+  assert_counters (ring, overruns, underruns);
 }
 
 static const RbTestCase cases[] = {

@@ -143,8 +143,7 @@ test_create_open (void)
   g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_NONE);
   g_assert_cmpuint (rb_ring_get_peer_pid (prod), ==, 0);
 
-  cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
-  g_assert_no_error (error);
+  cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
   /* format and size come from the header */
   g_assert_cmpint (rb_ring_get_sample_format (cons), ==, RB_SAMPLE_FORMAT_S16LE);
   g_assert_cmpuint (rb_ring_get_channels (cons), ==, 2);
@@ -329,8 +328,7 @@ test_roles_busy_and_takeover (void)
   kill (child, SIGKILL);
   reap (child);
   g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_GONE);
-  cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
-  g_assert_no_error (error);
+  cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
   g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_ALIVE);
 
   /* readers are only for overwrite rings */
@@ -363,8 +361,7 @@ test_roles_resume (void)
   /* a consumer that goes and comes back carries on where it was */
   g_object_unref (cons);
   g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_GONE);
-  cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
-  g_assert_no_error (error);
+  cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
   g_assert_cmpuint (rb_ring_read_available (cons), ==, 60);
   g_assert_cmpuint (rb_ring_read (cons, buf, 10), ==, 10);
   g_assert_cmpmem (buf, 10, data + 40, 10);
@@ -374,8 +371,7 @@ test_roles_resume (void)
   rb_ring_set_end_of_stream (prod);
   g_object_unref (prod);
   g_assert_cmpint (rb_ring_get_peer_state (cons), ==, RB_PEER_STATE_GONE);
-  prod = rb_ring_open (name, RB_RING_ROLE_PRODUCER, &error);
-  g_assert_no_error (error);
+  prod = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   g_assert_cmpuint (rb_ring_get_write_position (prod), ==, 100);
   g_assert_false (rb_ring_is_end_of_stream (cons));
   g_assert_cmpuint (rb_ring_write (prod, (const guint8 *) "xyz", 3), ==, 3);
@@ -392,19 +388,16 @@ static void
 test_close (void)
 {
   g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
-  g_autoptr (RbRing) cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  g_autoptr (RbRing) cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
   g_autoptr (RbRing) next = NULL;
 
-  g_assert_no_error (error);
   /* the role goes at once, not when the last reference does */
   rb_ring_close (prod);
   g_assert_cmpint (rb_ring_get_peer_state (cons), ==, RB_PEER_STATE_GONE);
   g_assert_cmpint (rb_ring_wait_readable (cons, 1, 10 * G_USEC_PER_SEC), ==,
       RB_WAIT_PEER_GONE);
-  next = rb_ring_open (name, RB_RING_ROLE_PRODUCER, &error);
-  g_assert_no_error (error);
+  next = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   /* its waits are interrupted for good; closing again does nothing */
   g_assert_cmpint (rb_ring_wait_writable (prod, 1, -1), ==, RB_WAIT_READY);
   rb_ring_close (prod);
@@ -670,15 +663,13 @@ test_corrupt_at_runtime (void)
 {
   g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autofree gchar *path = path_of (name);
-  g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
-  g_autoptr (RbRing) cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  g_autoptr (RbRing) cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
   struct rb_shm_header *hdr;
   guint8 buf[8192];
   gsize n;
   int fd = open (path, O_RDWR);
 
-  g_assert_no_error (error);
   hdr = mmap (NULL, sizeof *hdr, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   g_assert_true (hdr != MAP_FAILED);
   close (fd);
@@ -951,8 +942,7 @@ test_reclaim_open_reader (void)
   struct stat st;
 
   ring_of_dead_child (name, RB_RING_FLAGS_OVERWRITE);
-  reader = rb_ring_open (name, RB_RING_ROLE_READER, &error);
-  g_assert_no_error (error);
+  reader = rb_test_ring_open (name, RB_RING_ROLE_READER);
   /* every owner word is dead, but a live process has the ring open */
   g_assert_false (rb_ring_reclaim_stale (name, &error));
   g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY);
@@ -976,7 +966,6 @@ static void
 test_hostile_bogus_owner (void)
 {
   g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
   g_autoptr (RbRing) cons = NULL;
   struct rb_shm_header *hdr = map_header (name);
@@ -989,8 +978,7 @@ test_hostile_bogus_owner (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bogus); i++) {
     atomic_store (&hdr->consumer_owner, bogus[i]);
-    cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
-    g_assert_no_error (error);
+    cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
     g_assert_nonnull (cons);
     g_clear_object (&cons);
     g_assert_false (rb_owner_alive (bogus[i]));
@@ -1010,13 +998,11 @@ test_creator_state (void)
   g_autoptr (RbRing) mine = create_or_die (name, 4096, 0,
       RB_RING_ROLE_PRODUCER);
   g_autoptr (RbRing) theirs = NULL;
-  g_autoptr (GError) error = NULL;
   struct rb_shm_header *hdr;
 
   /* a ring we made, seen through our object and through another one */
   g_assert_cmpint (rb_ring_get_creator_state (mine), ==, RB_PEER_STATE_ALIVE);
-  theirs = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
-  g_assert_no_error (error);
+  theirs = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
   g_assert_cmpint (rb_ring_get_creator_state (theirs), ==,
       RB_PEER_STATE_ALIVE);
   g_clear_object (&theirs);
@@ -1025,8 +1011,7 @@ test_creator_state (void)
 
   /* a ring whose creator was killed */
   ring_of_dead_child (name, 0);
-  theirs = rb_ring_open (name, RB_RING_ROLE_PRODUCER, &error);
-  g_assert_no_error (error);
+  theirs = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   g_assert_cmpint (rb_ring_get_creator_state (theirs), ==,
       RB_PEER_STATE_GONE);
 

@@ -63,6 +63,26 @@ take_over (const gchar *name, RbRingTakeOver *how, GError **error)
       RB_RING_OPEN_FLAGS_NONE, how, &last_reason, error);
 }
 
+/* A take_over() that must succeed as @want, with a reason that contains
+ * @reason (NULL: no reason at all). */
+static RbRing *
+take_over_ok (const gchar *name, RbRingTakeOver want, const gchar *reason)
+{
+  g_autoptr (GError) error = NULL;
+  /* not @want before: the call must set it */
+  RbRingTakeOver how = want == RB_RING_TAKE_OVER_CREATED ?
+      RB_RING_TAKE_OVER_ATTACHED : RB_RING_TAKE_OVER_CREATED;
+  RbRing *ring = take_over (name, &how, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (how, ==, want);
+  if (reason == NULL)
+    g_assert_null (last_reason);
+  else
+    g_assert_nonnull (strstr (last_reason, reason));
+  return ring;
+}
+
 static void
 test_free_name (void)
 {
@@ -71,12 +91,8 @@ test_free_name (void)
   g_autoptr (RbRing) ring = NULL;
   g_autoptr (RbRing) again = NULL;
   g_autoptr (RbRing) anon = rb_ring_new (4096, NULL);
-  RbRingTakeOver how = RB_RING_TAKE_OVER_ATTACHED;
 
-  ring = take_over (name, &how, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (how, ==, RB_RING_TAKE_OVER_CREATED);
-  g_assert_null (last_reason);
+  ring = take_over_ok (name, RB_RING_TAKE_OVER_CREATED, NULL);
   g_assert_cmpint (rb_ring_get_sample_format (ring), ==,
       RB_SAMPLE_FORMAT_S16LE);
   g_assert_cmpuint (rb_ring_get_capacity_frames (ring), >=, 256);
@@ -105,15 +121,10 @@ static void
 test_stale (void)
 {
   g_autofree gchar *name = rb_test_unique_name ("rbtest-to");
-  g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = NULL;
-  RbRingTakeOver how;
 
   kill_and_reap (spawn_creator (name));
-  ring = take_over (name, &how, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (how, ==, RB_RING_TAKE_OVER_RECREATED);
-  g_assert_nonnull (strstr (last_reason, "already exists"));
+  ring = take_over_ok (name, RB_RING_TAKE_OVER_RECREATED, "already exists");
   g_assert_cmpint (rb_ring_get_sample_format (ring), ==,
       RB_SAMPLE_FORMAT_S16LE);
   g_assert_true (rb_ring_name_is_ring (ring));
@@ -136,10 +147,7 @@ test_dead_producer (void)
   consumer = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
   g_assert_no_error (error);
   kill_and_reap (pid);
-  ring = take_over (name, &how, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (how, ==, RB_RING_TAKE_OVER_ATTACHED);
-  g_assert_nonnull (strstr (last_reason, "already exists"));
+  ring = take_over_ok (name, RB_RING_TAKE_OVER_ATTACHED, "already exists");
   g_assert_cmpint (rb_ring_get_sample_format (ring), ==,
       RB_SAMPLE_FORMAT_NONE);
   g_assert_cmpint (rb_ring_get_creator_state (ring), ==, RB_PEER_STATE_GONE);

@@ -14,36 +14,42 @@
 
 #include "../common/rb-test-ring.h"
 
+/* The view of up to @max bytes at @pos: there, the stream's bytes, and
+ * checked as available; returns its size. */
+static gsize
+view_available (RbRing *ring, guint64 pos, gsize max)
+{
+  gsize got = G_MAXSIZE;
+  const guint8 *view = rb_ring_view_at (ring, pos, max, &got);
+
+  g_assert_nonnull (view);
+  assert_stream (view, pos, got);
+  g_assert_cmpint (rb_ring_view_at_check (ring, pos, got), ==,
+      RB_RANGE_AVAILABLE);
+  return got;
+}
+
 /* A view across the end of the data area is one contiguous region. */
 static void
 test_seam (void)
 {
   g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_OVERWRITE);
   gsize cap = rb_ring_get_capacity (ring), got = 0;
-  const guint8 *view;
   guint64 pos;
 
   rb_test_write_stream (ring, cap - 100);
   rb_test_write_stream (ring, 300);
   /* from 200 bytes before the seam to 100 after it */
   pos = cap - 200;
-  view = rb_ring_view_at (ring, pos, 300, &got);
-  g_assert_nonnull (view);
+  got = view_available (ring, pos, 300);
   g_assert_cmpuint (got, ==, 300);
-  assert_stream (view, pos, got);
-  g_assert_cmpint (rb_ring_view_at_check (ring, pos, got), ==,
-      RB_RANGE_AVAILABLE);
 
   /* the whole ring, starting anywhere: still one region */
   rb_test_write_stream (ring, cap);
   pos = rb_ring_get_oldest_position (ring);
-  view = rb_ring_view_at (ring, pos, 2 * cap, &got);
-  g_assert_nonnull (view);
+  got = view_available (ring, pos, 2 * cap);
   g_assert_cmpuint (got, ==, rb_ring_get_write_position (ring) - pos);
   g_assert_cmpuint (got, ==, cap);
-  assert_stream (view, pos, got);
-  g_assert_cmpint (rb_ring_view_at_check (ring, pos, got), ==,
-      RB_RANGE_AVAILABLE);
 }
 
 /* The oldest position still held is viewable; the byte before it is not. */
@@ -52,18 +58,13 @@ test_oldest (void)
 {
   g_autoptr (RbRing) ring = rb_test_ring_new (4096, RB_RING_FLAGS_OVERWRITE);
   gsize cap = rb_ring_get_capacity (ring), got = 99;
-  const guint8 *view;
   guint64 oldest;
 
   rb_test_write_stream (ring, 3 * cap + 123);
   oldest = rb_ring_get_oldest_position (ring);
   g_assert_cmpuint (oldest, >, 0);
-  view = rb_ring_view_at (ring, oldest, 10, &got);
-  g_assert_nonnull (view);
+  got = view_available (ring, oldest, 10);
   g_assert_cmpuint (got, ==, 10);
-  assert_stream (view, oldest, got);
-  g_assert_cmpint (rb_ring_view_at_check (ring, oldest, got), ==,
-      RB_RANGE_AVAILABLE);
 
   got = 99;
   g_assert_null (rb_ring_view_at (ring, oldest - 1, 10, &got));
@@ -93,12 +94,8 @@ test_future (void)
       RB_RANGE_NOT_YET_WRITTEN);
   g_assert_null (rb_ring_view_at (ring, 5000, 1, &got));
 
-  view = rb_ring_view_at (ring, 900, 500, &got);
-  g_assert_nonnull (view);
+  got = view_available (ring, 900, 500);
   g_assert_cmpuint (got, ==, 100);
-  assert_stream (view, 900, got);
-  g_assert_cmpint (rb_ring_view_at_check (ring, 900, got), ==,
-      RB_RANGE_AVAILABLE);
   /* checking more than the view covered */
   g_assert_cmpint (rb_ring_view_at_check (ring, 900, 500), ==,
       RB_RANGE_NOT_YET_WRITTEN);
@@ -199,12 +196,8 @@ test_audio (void)
   rb_test_write_stream (ring, (3 * frames + 7) * fs);
   pos = rb_ring_get_oldest_position (ring);
   g_assert_cmpuint (pos % fs, ==, 0);
-  view = rb_ring_view_at (ring, pos, 10 * fs + 5, &got);
-  g_assert_nonnull (view);
+  got = view_available (ring, pos, 10 * fs + 5);
   g_assert_cmpuint (got, ==, 10 * fs);
-  assert_stream (view, pos, got);
-  g_assert_cmpint (rb_ring_view_at_check (ring, pos, got), ==,
-      RB_RANGE_AVAILABLE);
   /* the view of all that is held, in whole frames */
   view = rb_ring_view_at (ring, pos, G_MAXSIZE, &got);
   g_assert_nonnull (view);
@@ -268,11 +261,8 @@ test_roles (void)
   const guint8 *view;
   gsize got = 0;
 
-  producer = rb_ring_create (name, 4096, RB_RING_FLAGS_NONE,
-      RB_RING_ROLE_PRODUCER, 0600, &error);
-  g_assert_no_error (error);
-  consumer = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
-  g_assert_no_error (error);
+  producer = rb_test_ring_create (name, 4096, RB_RING_FLAGS_NONE);
+  consumer = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
   rb_test_write_stream (producer, 100);
   g_test_expect_message (NULL, G_LOG_LEVEL_CRITICAL,
       "*rb_ring_view_at*producer role*consumer call*");
@@ -286,18 +276,11 @@ test_roles (void)
   g_assert_true (rb_ring_unlink (name, &error));
   g_assert_no_error (error);
 
-  producer = rb_ring_create (name, 4096, RB_RING_FLAGS_OVERWRITE,
-      RB_RING_ROLE_PRODUCER, 0600, &error);
-  g_assert_no_error (error);
-  reader = rb_ring_open (name, RB_RING_ROLE_READER, &error);
-  g_assert_no_error (error);
+  producer = rb_test_ring_create (name, 4096, RB_RING_FLAGS_OVERWRITE);
+  reader = rb_test_ring_open (name, RB_RING_ROLE_READER);
   rb_test_write_stream (producer, 5000);
-  view = rb_ring_view_at (reader, 4000, 1000, &got);
-  g_assert_nonnull (view);
+  got = view_available (reader, 4000, 1000);
   g_assert_cmpuint (got, ==, 1000);
-  assert_stream (view, 4000, got);
-  g_assert_cmpint (rb_ring_view_at_check (reader, 4000, got), ==,
-      RB_RANGE_AVAILABLE);
   rb_test_write_stream (producer, 4096);
   g_assert_cmpint (rb_ring_view_at_check (reader, 4000, got), ==,
       RB_RANGE_LAPPED);

@@ -47,6 +47,14 @@ watch_or_die (RbRing *ring, RbRingCondition conditions, gsize threshold)
       &error), &error);
 }
 
+/* @w's fd is readable now (poked), and its check reports @conditions. */
+static void
+assert_poked (RbRingWatch *w, RbRingCondition conditions)
+{
+  g_assert_true (fd_readable (rb_ring_watch_get_fd (w), 0));
+  g_assert_cmpuint (rb_ring_watch_check (w), ==, conditions);
+}
+
 /* --- conditions ------------------------------------------------------------ */
 
 static void
@@ -65,16 +73,14 @@ test_readable (void)
   g_assert_cmpuint (rb_ring_write (ring, buf, 99), ==, 99);
   g_assert_false (fd_readable (fd, 0));         /* below the threshold */
   g_assert_cmpuint (rb_ring_write (ring, buf, 1), ==, 1);
-  g_assert_true (fd_readable (fd, 0));          /* crossed: poked */
-  g_assert_cmpuint (rb_ring_watch_check (w), ==, RB_RING_CONDITION_READABLE);
+  assert_poked (w, RB_RING_CONDITION_READABLE); /* crossed: poked */
   g_assert_false (fd_readable (fd, 0));         /* re-armed */
   /* level: it holds as long as the data is there */
   g_assert_cmpuint (rb_ring_watch_check (w), ==, RB_RING_CONDITION_READABLE);
   g_assert_cmpuint (rb_ring_read (ring, buf, 100), ==, 100);
   g_assert_cmpuint (rb_ring_watch_check (w), ==, 0);
   g_assert_cmpuint (rb_ring_write (ring, buf, 100), ==, 100);
-  g_assert_true (fd_readable (fd, 0));
-  g_assert_cmpuint (rb_ring_watch_check (w), ==, RB_RING_CONDITION_READABLE);
+  assert_poked (w, RB_RING_CONDITION_READABLE);
 }
 
 static void
@@ -92,8 +98,7 @@ test_writable (void)
   g_assert_cmpuint (rb_ring_read (ring, buf, 999), ==, 999);
   g_assert_false (fd_readable (fd, 0));
   g_assert_cmpuint (rb_ring_read (ring, buf, 1), ==, 1);
-  g_assert_true (fd_readable (fd, 0));
-  g_assert_cmpuint (rb_ring_watch_check (w), ==, RB_RING_CONDITION_WRITABLE);
+  assert_poked (w, RB_RING_CONDITION_WRITABLE);
 }
 
 static void
@@ -107,9 +112,7 @@ test_end_of_stream (void)
   g_assert_cmpuint (rb_ring_write (ring, &b, 1), ==, 1);
   g_assert_false (fd_readable (rb_ring_watch_get_fd (w), 0));
   rb_ring_set_end_of_stream (ring);
-  g_assert_true (fd_readable (rb_ring_watch_get_fd (w), 0));
-  g_assert_cmpuint (rb_ring_watch_check (w), ==,
-      RB_RING_CONDITION_END_OF_STREAM);
+  assert_poked (w, RB_RING_CONDITION_END_OF_STREAM);
   g_assert_cmpuint (rb_ring_watch_check (w), ==, 0);     /* once */
 }
 
@@ -126,14 +129,11 @@ test_two_watches (void)
   guint8 buf[1000] = { 0 };
 
   g_assert_cmpuint (rb_ring_write (ring, buf, 10), ==, 10);
-  g_assert_true (fd_readable (rb_ring_watch_get_fd (low), 0));
-  g_assert_cmpuint (rb_ring_watch_check (low), ==, RB_RING_CONDITION_READABLE);
+  assert_poked (low, RB_RING_CONDITION_READABLE);
   /* the high one woke too (one poke reaches all) and re-arms */
   g_assert_cmpuint (rb_ring_watch_check (high), ==, 0);
   g_assert_cmpuint (rb_ring_write (ring, buf, 990), ==, 990);
-  g_assert_true (fd_readable (rb_ring_watch_get_fd (high), 0));
-  g_assert_cmpuint (rb_ring_watch_check (high), ==,
-      RB_RING_CONDITION_READABLE);
+  assert_poked (high, RB_RING_CONDITION_READABLE);
 }
 
 /* An overwrite ring's reader: READABLE counts from the write position at
@@ -141,22 +141,18 @@ test_two_watches (void)
 static void
 test_reader_role (void)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree gchar *name = rb_test_unique_name ("rbtest-watch");
   g_autoptr (RbRing) prod = rb_test_ring_create (name, 4096,
       RB_RING_FLAGS_OVERWRITE);
-  g_autoptr (RbRing) reader = NULL;
-  g_autoptr (RbRingWatch) w = NULL;
+  g_autoptr (RbRing) reader = rb_test_ring_open (name, RB_RING_ROLE_READER);
+  g_autoptr (RbRingWatch) w = watch_or_die (reader,
+      RB_RING_CONDITION_READABLE, 64);
   guint8 buf[64] = { 0 };
 
-  reader = rb_ring_open (name, RB_RING_ROLE_READER, &error);
-  g_assert_no_error (error);
-  w = watch_or_die (reader, RB_RING_CONDITION_READABLE, 64);
   g_assert_cmpuint (rb_ring_write (prod, buf, 63), ==, 63);
   g_assert_cmpuint (rb_ring_watch_check (w), ==, 0);
   g_assert_cmpuint (rb_ring_write (prod, buf, 1), ==, 1);
-  g_assert_true (fd_readable (rb_ring_watch_get_fd (w), 0));
-  g_assert_cmpuint (rb_ring_watch_check (w), ==, RB_RING_CONDITION_READABLE);
+  assert_poked (w, RB_RING_CONDITION_READABLE);
   g_assert_cmpuint (rb_ring_watch_check (w), ==, 0);     /* counted from here */
   /* an overwrite ring is always writable for its producer */
   {
@@ -189,13 +185,11 @@ test_reader_watch (void)
   g_assert_cmpuint (rb_ring_write (ring, buf, 99), ==, 99);
   g_assert_false (fd_readable (rb_ring_watch_get_fd (w), 0));
   g_assert_cmpuint (rb_ring_write (ring, buf, 1), ==, 1);
-  g_assert_true (fd_readable (rb_ring_watch_get_fd (w), 0));
-  g_assert_cmpuint (rb_ring_watch_check (w), ==, RB_RING_CONDITION_READABLE);
+  assert_poked (w, RB_RING_CONDITION_READABLE);
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, 60), ==, 60);
   g_assert_cmpuint (rb_ring_watch_check (w), ==, 0);      /* 40 left */
   g_assert_cmpuint (rb_ring_write (ring, buf, 60), ==, 60);
-  g_assert_true (fd_readable (rb_ring_watch_get_fd (w), 0));
-  g_assert_cmpuint (rb_ring_watch_check (w), ==, RB_RING_CONDITION_READABLE);
+  assert_poked (w, RB_RING_CONDITION_READABLE);
   rb_ring_set_end_of_stream (ring);
   g_assert_cmpuint (rb_ring_watch_check (w), ==, RB_RING_CONDITION_READABLE |
       RB_RING_CONDITION_END_OF_STREAM);

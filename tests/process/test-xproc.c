@@ -375,6 +375,17 @@ expect_msg (int fd, MsgKind kind, int timeout_ms, const gchar *who, Msg *m)
   check_kind (m, kind, who);
 }
 
+/* spawn_reporting() of @what, which must then report READY (into @ready). */
+static pid_t
+spawn_ready (const gchar *what, ChildFunc fn, gpointer data, int *report_fd,
+    Msg *ready)
+{
+  pid_t pid = spawn_reporting (what, fn, data, report_fd);
+
+  expect_msg (*report_fd, MSG_READY, REPORT_TIMEOUT_MS, what, ready);
+  return pid;
+}
+
 /* The next report that is not READY or WAITING, which must be of @kind. */
 static void
 expect_final (int fd, MsgKind kind, int timeout_ms, const gchar *who, Msg *m)
@@ -1088,24 +1099,36 @@ print_latencies (const gchar *what, gint64 *us, guint n)
       us[n - 1] / 1e3);
 }
 
+/* A kill test's @side: @role on @name (made, of @cap bytes, if @create),
+ * working on the stream of @seed. */
+static void
+side_attach (Side *side, RbRingRole role, const gchar *name, gboolean create,
+    gsize cap, guint64 seed)
+{
+  side->attach = (Attach) { role, name, create, cap, -1, -1 };
+  side->work.seed = seed;
+}
+
 static guint
 kill_iterations (void)
 {
   return (guint) env_size ("XPROC_KILLS", 50);
 }
 
-/* The next @who of a kill test reported READY at @expected; the one it
- * took over from, if left a zombie, is reaped now. */
-static void
-successor_ready (int fd, const gchar *who, guint64 expected, pid_t *zombie)
+/* The next @who of a kill test (@side), spawned: it reports READY at
+ * @expected; the one it took over from, if left a zombie, is reaped now. */
+static pid_t
+spawn_successor (const gchar *who, Side *side, guint64 expected,
+    pid_t *zombie, int *fd)
 {
   Msg m;
+  pid_t pid = spawn_ready (who, child_side, side, fd, &m);
 
-  expect_msg (fd, MSG_READY, REPORT_TIMEOUT_MS, who, &m);
   g_assert_cmpuint (m.pos, ==, expected);
   if (*zombie != 0)
     reap_killed (*zombie, who);
   *zombie = 0;
+  return pid;
 }
 
 /* @who (@pid) ends its work: its last report is MSG_DONE (into @final),
@@ -1136,16 +1159,13 @@ test_kill_producer (void)
   Msg m, pm = { 0 }, cm;
 
   child_wait_us = KILL_WAIT_US;
-  cons.attach = (Attach) { RB_RING_ROLE_CONSUMER, name, TRUE, 65536, -1, -1 };
-  cons.work.seed = seed;
+  side_attach (&cons, RB_RING_ROLE_CONSUMER, name, TRUE, 65536, seed);
   cons.work.rand_seed = g_test_rand_int ();
   cons.work.gone_limit = n;
   cons.work.stop_after = G_MAXUINT64;
-  cpid = spawn_reporting ("consumer", child_side, &cons, &cons_fd);
-  expect_msg (cons_fd, MSG_READY, REPORT_TIMEOUT_MS, "consumer", &m);
+  cpid = spawn_ready ("consumer", child_side, &cons, &cons_fd, &m);
 
-  prod.attach = (Attach) { RB_RING_ROLE_PRODUCER, name, FALSE, 0, -1, -1 };
-  prod.work.seed = seed;
+  side_attach (&prod, RB_RING_ROLE_PRODUCER, name, FALSE, 0, seed);
   prod.work.end = G_MAXUINT64;
   for (guint i = 0; i <= n; i++) {
     int prod_fd;
@@ -1155,10 +1175,9 @@ test_kill_producer (void)
     prod.work.rand_seed = g_test_rand_int ();
     if (i == n)
       prod.work.end = expected + (8 << 20);
-    pid = spawn_reporting ("producer", child_side, &prod, &prod_fd);
-    /* it took over from a dead producer (a zombie, every other time) and
+    /* it takes over from a dead producer (a zombie, every other time) and
      * continues where that one stopped */
-    successor_ready (prod_fd, "producer", expected, &zombie);
+    pid = spawn_successor ("producer", &prod, expected, &zombie, &prod_fd);
     if (i == n) {
       finish_child (prod_fd, pid, "producer", &pm);
       break;
@@ -1208,18 +1227,15 @@ test_kill_consumer (void)
   Msg m, pm, cm = { 0 };
 
   child_wait_us = KILL_WAIT_US;
-  prod.attach = (Attach) { RB_RING_ROLE_PRODUCER, name, TRUE, cap, -1, -1 };
-  prod.work.seed = seed;
+  side_attach (&prod, RB_RING_ROLE_PRODUCER, name, TRUE, cap, seed);
   prod.work.rand_seed = g_test_rand_int ();
   prod.work.end = G_MAXUINT64;
   prod.work.gone_limit = n;
   prod.work.final_bytes = 4 << 20;
   prod.work.top_up = TRUE;
-  ppid = spawn_reporting ("producer", child_side, &prod, &prod_fd);
-  expect_msg (prod_fd, MSG_READY, REPORT_TIMEOUT_MS, "producer", &m);
+  ppid = spawn_ready ("producer", child_side, &prod, &prod_fd, &m);
 
-  cons.attach = (Attach) { RB_RING_ROLE_CONSUMER, name, FALSE, 0, -1, -1 };
-  cons.work.seed = seed;
+  side_attach (&cons, RB_RING_ROLE_CONSUMER, name, FALSE, 0, seed);
   for (guint i = 0; i <= n; i++) {
     int cons_fd;
     pid_t pid;
@@ -1228,8 +1244,7 @@ test_kill_consumer (void)
     cons.work.rand_seed = g_test_rand_int ();
     cons.work.stop_after = i == n ? G_MAXUINT64 :
         (guint64) g_test_rand_int_range (0, 4 * cap + 1);
-    pid = spawn_reporting ("consumer", child_side, &cons, &cons_fd);
-    successor_ready (cons_fd, "consumer", expected, &zombie);
+    pid = spawn_successor ("consumer", &cons, expected, &zombie, &cons_fd);
     if (i == n) {
       finish_child (cons_fd, pid, "consumer", &cm);
       break;
@@ -1307,12 +1322,10 @@ test_stop_producer (void)
   buf = g_malloc (cap);
 
   child_wait_us = KILL_WAIT_US;
-  prod.attach = (Attach) { RB_RING_ROLE_PRODUCER, name, FALSE, 0, -1, -1 };
-  prod.work.seed = seed;
+  side_attach (&prod, RB_RING_ROLE_PRODUCER, name, FALSE, 0, seed);
   prod.work.rand_seed = g_test_rand_int ();
   prod.work.end = total;
-  pid = spawn_reporting ("producer", child_side, &prod, &pp[0]);
-  expect_msg (pp[0], MSG_READY, REPORT_TIMEOUT_MS, "producer", &m);
+  pid = spawn_ready ("producer", child_side, &prod, &pp[0], &m);
 
   while (pos < total / 8) {
     g_assert_cmpstr (wait_name (rb_ring_wait_readable (ring, cap / 2,
@@ -1419,10 +1432,8 @@ test_stale_ring (void)
   int ap[2], bp[2];
   Msg m;
 
-  a = spawn_reporting ("creator", child_hold, &creator, &ap[0]);
-  expect_msg (ap[0], MSG_READY, REPORT_TIMEOUT_MS, "creator", &m);
-  b = spawn_reporting ("consumer", child_hold, &user, &bp[0]);
-  expect_msg (bp[0], MSG_READY, REPORT_TIMEOUT_MS, "consumer", &m);
+  a = spawn_ready ("creator", child_hold, &creator, &ap[0], &m);
+  b = spawn_ready ("consumer", child_hold, &user, &bp[0], &m);
 
   /* the creator dies; its zombie counts as dead */
   g_assert_cmpint (kill (a, SIGKILL), ==, 0);
@@ -1533,8 +1544,7 @@ test_peer_state_while_reaped (void)
     Msg m;
 
     /* fork only while no other thread runs */
-    pid = spawn_reporting ("producer", child_hold, &prod, &pp[0]);
-    expect_msg (pp[0], MSG_READY, REPORT_TIMEOUT_MS, "producer", &m);
+    pid = spawn_ready ("producer", child_hold, &prod, &pp[0], &m);
     close (pp[0]);
     g_assert_cmpint (rb_ring_get_peer_state (ring), ==, RB_PEER_STATE_ALIVE);
 
