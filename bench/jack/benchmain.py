@@ -74,6 +74,19 @@ def check_json_option(p, o):
             p.error("invalid --json '%s': no directory '%s'" % (o.json, d))
 
 
+def parse_with_defaults(p, argv, seconds, periods):
+    """Parse @argv with @p; --seconds and --periods not given take the
+    first of their (with --quick, without) pairs @seconds and @periods or
+    the second; --json is checked."""
+    o = p.parse_args(argv)
+    if o.seconds is None:
+        o.seconds = seconds[0] if o.quick else seconds[1]
+    if o.periods is None:
+        o.periods = periods[0] if o.quick else periods[1]
+    check_json_option(p, o)
+    return o
+
+
 def timing_fields(cpu_us, wall_us):
     """Median and p99 of sorted callback CPU and wall times, µs."""
     return {"callbacks": len(cpu_us),

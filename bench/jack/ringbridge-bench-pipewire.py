@@ -48,7 +48,7 @@ import time
 
 from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
                        base_env, client_env, note, say, wait_until)
-from benchmain import (add_common_options, check_json_option, number_arg,
+from benchmain import (add_common_options, number_arg, parse_with_defaults,
                        periods_arg, run_main)
 from pwserver import (AUTO_PORTS, PwServer, PwXrunCounter, cpu_seconds,
                       missing_programs, settle)
@@ -79,13 +79,8 @@ def parse_options(argv):
     p.add_argument("--inject-error", action="store_true",
                    help="self-test: leave each loop's last link out; both "
                    "must be reported missing (exit 1)")
-    o = p.parse_args(argv)
-    if o.seconds is None:
-        o.seconds = 4.0 if o.quick else 30.0
-    if o.periods is None:
-        o.periods = [256] if o.quick else [64, 256]
-    check_json_option(p, o)
-    return o
+    return parse_with_defaults(p, argv, seconds=(4.0, 30.0),
+                               periods=([256], [64, 256]))
 
 
 # --- one window --------------------------------------------------------------
