@@ -50,11 +50,10 @@ import sys
 import time
 
 from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
-                       base_env, client_env, emit_result,
-                       file_arg, final_stats, machine, note, percentile,
-                       read_timer, run_and_report, say, wait_until)
-from benchmain import (add_common_options, number_arg, parse_with_defaults,
-                       periods_arg)
+                       base_env, client_env, emit_result, final_stats,
+                       machine, note, percentile, read_timer, run_and_report,
+                       say, wait_until)
+from benchmain import add_common_options, add_run_options, parse_with_defaults
 
 PROGRAM = "ringbridge-bench-jack"
 CHANNELS = 2
@@ -69,24 +68,18 @@ class NoSignal(Failure):
 
 def parse_options(argv):
     p = Parser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
-    add_common_options(p)
-    p.add_argument("--callback-timer", type=file_arg, required=True,
-                   metavar="PATH", help="bench/jack's callback-timer shim")
-    p.add_argument("--seconds", type=number_arg("--seconds", 0.5, 3600),
-                   metavar="S",
-                   help="seconds per xrun configuration (default 60; "
-                   "2 with --quick)")
-    p.add_argument("--periods", type=periods_arg(16, 4096), metavar="P,P...",
-                   help="JACK period sizes (default 32,64,256; 64 with "
-                   "--quick)")
-    p.add_argument("--quick", action="store_true",
-                   help="a check of every configuration in about a minute")
+    add_common_options(p, callback_timer=True)
+    add_run_options(
+        p, seconds=(0.5, "seconds per xrun configuration (default 60; 2 "
+                    "with --quick)"),
+        periods=(16, "JACK period sizes (default 32,64,256; 64 with "
+                 "--quick)"),
+        quick="a check of every configuration in about a minute",
+        inject_error="self-test: run the round trips with play's output "
+        "unconnected; each must be reported missing (exit 1)")
     p.add_argument("--no-gst", action="store_true",
                    help="the GStreamer plugin was not built: leave out the "
                    "configurations that need ringsink")
-    p.add_argument("--inject-error", action="store_true",
-                   help="self-test: run the round trips with play's output "
-                   "unconnected; each must be reported missing (exit 1)")
     return parse_with_defaults(p, argv, seconds=(2.0, 60.0),
                                periods=([64], [32, 64, 256]))
 
