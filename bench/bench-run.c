@@ -293,15 +293,32 @@ bench_run_rep_median (const struct bench_run *run, const double *per_rep)
   return bench_rep_median (run->used, run->n_used, per_rep);
 }
 
-/* The medians over the repetitions in use of @n per-repetition latency
- * ratios of medians (@ratio) and of p99s (@ratio_p99). */
+/* @n ratios (at most BENCH_MAX_LAT_RATIOS) of @reps repetitions each. */
 void
-bench_run_ratio_medians (const struct bench_run *run, double *const *ratio,
-    double *const *ratio_p99, double *med, double *med_p99, int n)
+bench_lat_ratios_init (struct bench_lat_ratios *r, int n, int reps)
 {
-  for (int r = 0; r < n; r++) {
-    med[r] = bench_run_rep_median (run, ratio[r]);
-    med_p99[r] = bench_run_rep_median (run, ratio_p99[r]);
+  g_assert (n <= BENCH_MAX_LAT_RATIOS);
+  r->n = n;
+  bench_per_rep_new (r->ratio, n, reps);
+  bench_per_rep_new (r->ratio_p99, n, reps);
+}
+
+void
+bench_lat_ratios_clear (struct bench_lat_ratios *r)
+{
+  bench_per_rep_free (r->ratio, r->n);
+  bench_per_rep_free (r->ratio_p99, r->n);
+}
+
+/* The medians over the repetitions in use of @r's per-repetition ratios
+ * of medians and of p99s. */
+void
+bench_run_ratio_medians (const struct bench_run *run,
+    struct bench_lat_ratios *r)
+{
+  for (int i = 0; i < r->n; i++) {
+    r->med_ratio[i] = bench_run_rep_median (run, r->ratio[i]);
+    r->med_ratio_p99[i] = bench_run_rep_median (run, r->ratio_p99[i]);
   }
 }
 
@@ -309,17 +326,17 @@ bench_run_ratio_medians (const struct bench_run *run, double *const *ratio,
  * end of a latency object. */
 void
 bench_run_ratios_to_json (GString *json, const char *const *names,
-    double *const *ratio, const double *med, const double *med_p99, int n,
-    int reps)
+    const struct bench_lat_ratios *r, int reps)
 {
   g_string_append_c (json, ',');
-  bench_json_object_of_arrays (json, "ratios", names, ratio, n,
+  bench_json_object_of_arrays (json, "ratios", names, r->ratio, r->n,
       (size_t) reps);
   g_string_append_c (json, ',');
-  bench_json_object_of_numbers (json, "median_ratios", names, med, n);
+  bench_json_object_of_numbers (json, "median_ratios", names, r->med_ratio,
+      r->n);
   g_string_append_c (json, ',');
-  bench_json_object_of_numbers (json, "median_p99_ratios", names, med_p99,
-      n);
+  bench_json_object_of_numbers (json, "median_p99_ratios", names,
+      r->med_ratio_p99, r->n);
   g_string_append (json, "},");
 }
 

@@ -128,13 +128,26 @@ void bench_run_targets_to_json (GString *json,
 double bench_run_rep_median (const struct bench_run *run,
     const double *per_rep);
 
+/* Latency ratios to a base peer: per repetition, of the medians and of
+ * the p99s, and their medians over the repetitions in use. */
+#define BENCH_MAX_LAT_RATIOS 4
+struct bench_lat_ratios {
+  int n;
+  double *ratio[BENCH_MAX_LAT_RATIOS];
+  double *ratio_p99[BENCH_MAX_LAT_RATIOS];
+  double med_ratio[BENCH_MAX_LAT_RATIOS];
+  double med_ratio_p99[BENCH_MAX_LAT_RATIOS];
+};
+
+void bench_lat_ratios_init (struct bench_lat_ratios *r, int n, int reps);
+
+void bench_lat_ratios_clear (struct bench_lat_ratios *r);
+
 void bench_run_ratio_medians (const struct bench_run *run,
-    double *const *ratio, double *const *ratio_p99, double *med,
-    double *med_p99, int n);
+    struct bench_lat_ratios *r);
 
 void bench_run_ratios_to_json (GString *json, const char *const *names,
-    double *const *ratio, const double *med, const double *med_p99, int n,
-    int reps);
+    const struct bench_lat_ratios *r, int reps);
 
 void bench_run_print_targets (const struct bench_target *targets, int n,
     int width);

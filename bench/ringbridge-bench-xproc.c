@@ -576,12 +576,9 @@ struct lat_result {
   double *samples[N_LAT_PEERS]; /* per_rep * reps, ns */
   double *median_ns[N_LAT_PEERS];       /* per repetition */
   double *p99_ns[N_LAT_PEERS];
-  double *ratio[N_LAT_RATIOS];          /* of the medians, per repetition */
-  double *ratio_p99[N_LAT_RATIOS];
   double all_median_ns[N_LAT_PEERS];    /* over the samples of used reps */
   double all_p99_ns[N_LAT_PEERS];
-  double med_ratio[N_LAT_RATIOS];
-  double med_ratio_p99[N_LAT_RATIOS];
+  struct bench_lat_ratios ratios;       /* to the base peer */
 };
 
 #define N_TARGETS 3
@@ -603,8 +600,7 @@ results_init (struct results *res)
     res->lat.samples[i] = g_new0 (double, res->lat.per_rep * bench_opt.reps);
   bench_per_rep_new (res->lat.median_ns, N_LAT_PEERS, bench_opt.reps);
   bench_per_rep_new (res->lat.p99_ns, N_LAT_PEERS, bench_opt.reps);
-  bench_per_rep_new (res->lat.ratio, N_LAT_RATIOS, bench_opt.reps);
-  bench_per_rep_new (res->lat.ratio_p99, N_LAT_RATIOS, bench_opt.reps);
+  bench_lat_ratios_init (&res->lat.ratios, N_LAT_RATIOS, bench_opt.reps);
 }
 
 static void
@@ -614,8 +610,7 @@ results_clear (struct results *res)
     g_free (res->lat.samples[i]);
   bench_per_rep_free (res->lat.median_ns, N_LAT_PEERS);
   bench_per_rep_free (res->lat.p99_ns, N_LAT_PEERS);
-  bench_per_rep_free (res->lat.ratio, N_LAT_RATIOS);
-  bench_per_rep_free (res->lat.ratio_p99, N_LAT_RATIOS);
+  bench_lat_ratios_clear (&res->lat.ratios);
   bench_run_clear (&res->run);
 }
 
@@ -651,14 +646,13 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
   }
   for (int r = 0; r < N_LAT_RATIOS; r++) {
     for (int rep = 0; rep < bench_opt.reps; rep++) {
-      lat->ratio[r][rep] = lat->median_ns[lat_ratio_num[r]][rep] /
+      lat->ratios.ratio[r][rep] = lat->median_ns[lat_ratio_num[r]][rep] /
           lat->median_ns[LAT_FUTEX][rep];
-      lat->ratio_p99[r][rep] = lat->p99_ns[lat_ratio_num[r]][rep] /
+      lat->ratios.ratio_p99[r][rep] = lat->p99_ns[lat_ratio_num[r]][rep] /
           lat->p99_ns[LAT_FUTEX][rep];
     }
   }
-  bench_run_ratio_medians (run, lat->ratio, lat->ratio_p99, lat->med_ratio,
-      lat->med_ratio_p99, N_LAT_RATIOS);
+  bench_run_ratio_medians (run, &lat->ratios);
 }
 
 static void
@@ -674,10 +668,10 @@ results_summarize (struct results *res)
   bench_tput_check_target (&res->run.tput, &t[0], RATIO_JACK, 0, SIZE_MAX,
       1.0);
   t[1].name = "wake-up median <= 1.5x the bare futex";
-  t[1].state = lat->med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
+  t[1].state = lat->ratios.med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
       BENCH_TARGET_NOT_MET;
   g_snprintf (t[1].detail, sizeof t[1].detail, "%.2fx (median)",
-      lat->med_ratio[LAT_RATIO_RB]);
+      lat->ratios.med_ratio[LAT_RATIO_RB]);
   t[2].name = "RbRing >= every ring peer at every size (xproc)";
   bench_tput_check_target (&res->run.tput, &t[2], RATIO_RINGS, 0, SIZE_MAX,
       1.0);
@@ -734,7 +728,8 @@ print_table (const struct results *res)
       LAT_FUTEX == LAT_RB + 1 &&
       (int) LAT_RATIO_PIPE == (int) LAT_PIPE - 1);
   bench_lat_table_print (lat_peer_names, N_LAT_PEERS, LAT_FUTEX,
-      lat->med_ratio, lat->med_ratio_p99, (const struct bench_lat_column[]) {
+      lat->ratios.med_ratio, lat->ratios.med_ratio_p99,
+      (const struct bench_lat_column[]) {
         { "median", 0, lat->all_median_ns }, { "p99", 0, lat->all_p99_ns } },
       2);
 
@@ -759,8 +754,8 @@ lat_to_json (GString *json, const struct lat_result *lat)
         { "all_median_ns", NULL, lat->all_median_ns },
         { "all_p99_ns", NULL, lat->all_p99_ns },
       }, 4);
-  bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
-      lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, bench_opt.reps);
+  bench_run_ratios_to_json (json, lat_ratio_names, &lat->ratios,
+      bench_opt.reps);
 }
 
 static GString *

@@ -413,13 +413,10 @@ struct lat_result {
   double *median_ns[N_LAT_PEERS];       /* per repetition */
   double *p99_ns[N_LAT_PEERS];
   double *mean_ns[N_LAT_PEERS];         /* of the trips up to the p99 */
-  double *ratio[N_LAT_RATIOS];          /* of the medians, per repetition */
-  double *ratio_p99[N_LAT_RATIOS];
   double med_median_ns[N_LAT_PEERS];
   double med_p99_ns[N_LAT_PEERS];
   double med_mean_ns[N_LAT_PEERS];
-  double med_ratio[N_LAT_RATIOS];
-  double med_ratio_p99[N_LAT_RATIOS];
+  struct bench_lat_ratios ratios;       /* to the base peer */
 };
 
 #define N_TARGETS 5
@@ -441,8 +438,7 @@ results_init (struct results *res)
   bench_per_rep_new (res->lat.median_ns, N_LAT_PEERS, bench_opt.reps);
   bench_per_rep_new (res->lat.p99_ns, N_LAT_PEERS, bench_opt.reps);
   bench_per_rep_new (res->lat.mean_ns, N_LAT_PEERS, bench_opt.reps);
-  bench_per_rep_new (res->lat.ratio, N_LAT_RATIOS, bench_opt.reps);
-  bench_per_rep_new (res->lat.ratio_p99, N_LAT_RATIOS, bench_opt.reps);
+  bench_lat_ratios_init (&res->lat.ratios, N_LAT_RATIOS, bench_opt.reps);
   bench_unaligned_init (&res->ua, bench_opt.reps, opt_bytes / 4);
 }
 
@@ -452,8 +448,7 @@ results_clear (struct results *res)
   bench_per_rep_free (res->lat.median_ns, N_LAT_PEERS);
   bench_per_rep_free (res->lat.p99_ns, N_LAT_PEERS);
   bench_per_rep_free (res->lat.mean_ns, N_LAT_PEERS);
-  bench_per_rep_free (res->lat.ratio, N_LAT_RATIOS);
-  bench_per_rep_free (res->lat.ratio_p99, N_LAT_RATIOS);
+  bench_lat_ratios_clear (&res->lat.ratios);
   bench_unaligned_clear (&res->ua);
   if (res->classes_json != NULL)
     g_string_free (res->classes_json, TRUE);
@@ -467,11 +462,11 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
     double pp = lat->median_ns[LAT_PINGPONG][rep];
     double pp99 = lat->p99_ns[LAT_PINGPONG][rep];
 
-    lat->ratio[LAT_RATIO_RB][rep] = lat->median_ns[LAT_RB][rep] / pp;
-    lat->ratio_p99[LAT_RATIO_RB][rep] = lat->p99_ns[LAT_RB][rep] / pp99;
-    lat->ratio[LAT_RATIO_JACK][rep] = bench_have_jack ?
+    lat->ratios.ratio[LAT_RATIO_RB][rep] = lat->median_ns[LAT_RB][rep] / pp;
+    lat->ratios.ratio_p99[LAT_RATIO_RB][rep] = lat->p99_ns[LAT_RB][rep] / pp99;
+    lat->ratios.ratio[LAT_RATIO_JACK][rep] = bench_have_jack ?
         lat->median_ns[LAT_JACK][rep] / pp : NAN;
-    lat->ratio_p99[LAT_RATIO_JACK][rep] = bench_have_jack ?
+    lat->ratios.ratio_p99[LAT_RATIO_JACK][rep] = bench_have_jack ?
         lat->p99_ns[LAT_JACK][rep] / pp99 : NAN;
   }
   for (int i = 0; i < N_LAT_PEERS; i++) {
@@ -483,8 +478,7 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
     lat->med_mean_ns[i] = missing ? NAN :
         bench_run_rep_median (run, lat->mean_ns[i]);
   }
-  bench_run_ratio_medians (run, lat->ratio, lat->ratio_p99, lat->med_ratio,
-      lat->med_ratio_p99, N_LAT_RATIOS);
+  bench_run_ratio_medians (run, &lat->ratios);
 }
 
 /* The latency medians and the targets over the repetitions in use (all,
@@ -508,10 +502,10 @@ results_summarize_used (struct results *res)
   t[3].name = "RbRing >= 0.9x the cross-core limit at 4 KiB and up";
   bench_tput_check_target (tput, &t[3], RATIO_LIMIT, 4096, SIZE_MAX, 0.9);
   t[4].name = "round trip <= 1.5x the atomic ping-pong";
-  t[4].state = lat->med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
+  t[4].state = lat->ratios.med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
       BENCH_TARGET_NOT_MET;
   g_snprintf (t[4].detail, sizeof t[4].detail, "%.2fx (median)",
-      lat->med_ratio[LAT_RATIO_RB]);
+      lat->ratios.med_ratio[LAT_RATIO_RB]);
 }
 
 /* --- output --------------------------------------------------------------- */
@@ -551,7 +545,8 @@ print_table (const struct results *res)
       (int) LAT_RATIO_JACK == (int) LAT_JACK &&
       LAT_PINGPONG == N_LAT_PEERS - 1);
   bench_lat_table_print (lat_peer_names, N_LAT_PEERS, LAT_PINGPONG,
-      lat->med_ratio, lat->med_ratio_p99, (const struct bench_lat_column[]) {
+      lat->ratios.med_ratio, lat->ratios.med_ratio_p99,
+      (const struct bench_lat_column[]) {
         { "median", 0, lat->med_median_ns }, { "p99", 0, lat->med_p99_ns },
         { "mean", 1, lat->med_mean_ns } }, 3);
 
@@ -584,8 +579,8 @@ lat_to_json (GString *json, const struct lat_result *lat)
         { "median_of_p99_ns", NULL, lat->med_p99_ns },
         { "median_of_mean_to_p99_ns", NULL, lat->med_mean_ns },
       }, 6);
-  bench_run_ratios_to_json (json, lat_ratio_names, lat->ratio,
-      lat->med_ratio, lat->med_ratio_p99, N_LAT_RATIOS, bench_opt.reps);
+  bench_run_ratios_to_json (json, lat_ratio_names, &lat->ratios,
+      bench_opt.reps);
 }
 
 static GString *

@@ -71,6 +71,14 @@ typedef struct {
     .see_also = prefix##_doc_see_also, \
   }
 
+/* The end of a program's list of sections: FILES (paragraph
+ * PREFIX_doc_files), EXAMPLES (items PREFIX_doc_examples), and the NULL
+ * heading that ends the list. */
+#define CLI_DOC_LAST_SECTIONS(prefix) \
+  { "FILES", prefix##_doc_files, NULL, 0, NULL }, \
+  { "EXAMPLES", NULL, prefix##_doc_examples, 0, NULL }, \
+  { NULL, NULL, NULL, 0, NULL }
+
 /* The FILES section of a program that takes ring names: where the ring
  * named @name (the term the program's synopsis uses) lives, and what a
  * name may be (rb_ring_name_validate()). */

@@ -375,9 +375,7 @@ static const CliDocSection jack_doc_sections[] = {
     jack_doc_stats, 0, NULL },
   { "EXIT STATUS", NULL, jack_doc_exit_status, 1, jack_doc_exit_note },
   { "ENVIRONMENT", NULL, jack_doc_environment, 0, NULL },
-  { "FILES", jack_doc_files, NULL, 0, NULL },
-  { "EXAMPLES", NULL, jack_doc_examples, 0, NULL },
-  { NULL, NULL, NULL, 0, NULL }
+  CLI_DOC_LAST_SECTIONS (jack),
 };
 
 static const CliDocPage jack_doc_page = CLI_DOC_PAGE (jack, JACK_PROGRAM,

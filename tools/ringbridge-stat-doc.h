@@ -188,9 +188,7 @@ static const CliDocSection stat_doc_sections[] = {
   { "OUTPUT", "For each ring, its name and file, then:", stat_doc_fields, 0,
     NULL },
   { "EXIT STATUS", NULL, stat_doc_exit_status, 0, stat_doc_exit_note },
-  { "FILES", stat_doc_files, NULL, 0, NULL },
-  { "EXAMPLES", NULL, stat_doc_examples, 0, NULL },
-  { NULL, NULL, NULL, 0, NULL }
+  CLI_DOC_LAST_SECTIONS (stat),
 };
 
 static const CliDocPage stat_doc_page = CLI_DOC_PAGE (stat, STAT_PROGRAM,

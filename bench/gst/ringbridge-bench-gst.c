@@ -111,22 +111,27 @@ static const guint lat_frames[] = { 64, 256 };
 #define N_SIZES G_N_ELEMENTS (sizes)
 #define N_LAT G_N_ELEMENTS (lat_frames)
 
-enum path {
-  PATH_QUEUE,
-  PATH_RING_INPROC,
-  PATH_RING_XPROC,
-  PATH_SHM_XPROC,
-  PATH_INTERAUDIO,
-  N_PATHS
-};
+/* The paths, one row each: PATH_id, its name, whether it is ours (its
+ * failures fail the program; the others are peers) and lossless. */
+#define PATHS(X) \
+  X (QUEUE, "queue", true, true) \
+  X (RING_INPROC, "ring-inproc", true, true) \
+  X (RING_XPROC, "ring-xproc", true, true) \
+  X (SHM_XPROC, "shm-xproc", false, true) \
+  X (INTERAUDIO, "interaudio", false, false)
 
-static const char *const path_names[N_PATHS] = {
-  "queue", "ring-inproc", "ring-xproc", "shm-xproc", "interaudio"
-};
-
-/* Ours: their failures fail the program. The others are peers. */
-static const bool path_ours[N_PATHS] = { true, true, true, false, false };
-static const bool path_lossless[N_PATHS] = { true, true, true, true, false };
+#define PATH_ID(id, name, ours, lossless) PATH_##id,
+#define PATH_NAME(id, name, ours, lossless) name,
+#define PATH_OURS(id, name, ours, lossless) ours,
+#define PATH_LOSSLESS(id, name, ours, lossless) lossless,
+enum path { PATHS (PATH_ID) N_PATHS };
+static const char *const path_names[N_PATHS] = { PATHS (PATH_NAME) };
+static const bool path_ours[N_PATHS] = { PATHS (PATH_OURS) };
+static const bool path_lossless[N_PATHS] = { PATHS (PATH_LOSSLESS) };
+#undef PATH_ID
+#undef PATH_NAME
+#undef PATH_OURS
+#undef PATH_LOSSLESS
 
 /* --- options ------------------------------------------------------------ */
 

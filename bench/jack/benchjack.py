@@ -99,10 +99,14 @@ class Procs:
             self.live.remove(proc)
         return proc.returncode
 
-    def stop_all(self):
+    def stop_all(self, but=None, timeout=10):
+        """Stops every live process but @but, the newest first:
+        gst-launch-1.0 on SIGINT (to end its pipeline), the rest on
+        SIGTERM."""
         for proc in reversed(list(self.live)):
-            self.stop(proc, signal.SIGINT if proc.label.startswith("gst")
-                      else signal.SIGTERM, timeout=10)
+            if proc is not but:
+                self.stop(proc, signal.SIGINT if proc.label.startswith(
+                    "gst") else signal.SIGTERM, timeout=timeout)
 
     def cleanup(self):
         self.stop_all()
@@ -231,10 +235,7 @@ class Server:
 
     def __exit__(self, *exc):
         # the clients first, then the server
-        for proc in reversed(list(self.procs.live)):
-            if proc is not self.proc:
-                self.procs.stop(proc, signal.SIGINT if proc.label.startswith(
-                    "gst") else signal.SIGTERM, timeout=5)
+        self.procs.stop_all(but=self.proc, timeout=5)
         self._end()
 
     def ports(self):

@@ -9,8 +9,8 @@ import os
 import signal
 import sys
 
-from benchjack import (Procs, emit_result, executable_arg, machine,
-                       percentile, run_guarded, say)
+from benchjack import (Procs, emit_result, executable_arg, file_arg,
+                       machine, percentile, run_guarded, say)
 
 
 def number_arg(option, lo, hi):
@@ -53,7 +53,9 @@ def periods_arg(lo, hi):
     return parse
 
 
-def add_common_options(p):
+def add_common_options(p, callback_timer=False):
+    """The options of every such benchmark; @callback_timer: with
+    --callback-timer, for one that times the process callbacks."""
     p.add_argument("--ringbridge-jack", type=executable_arg, required=True,
                    metavar="PATH", help="the ringbridge-jack program")
     p.add_argument("--xrun-counter", type=executable_arg, required=True,
@@ -65,6 +67,23 @@ def add_common_options(p):
     p.add_argument("--keep-logs", action="store_true",
                    help="keep the processes' logs (their directory is "
                    "printed)")
+    if callback_timer:
+        p.add_argument("--callback-timer", type=file_arg, required=True,
+                       metavar="PATH",
+                       help="bench/jack's callback-timer shim")
+
+
+def add_run_options(p, seconds, periods, quick, inject_error):
+    """--seconds, --periods, --quick and --inject-error, each with its help
+    text (@seconds, @periods, @quick, @inject_error); @seconds and @periods
+    are (lowest value, help): at most 3600 seconds, periods powers of two
+    up to 4096."""
+    p.add_argument("--seconds", type=number_arg("--seconds", seconds[0], 3600),
+                   metavar="S", help=seconds[1])
+    p.add_argument("--periods", type=periods_arg(periods[0], 4096),
+                   metavar="P,P...", help=periods[1])
+    p.add_argument("--quick", action="store_true", help=quick)
+    p.add_argument("--inject-error", action="store_true", help=inject_error)
 
 
 def check_json_option(p, o):
@@ -72,6 +91,19 @@ def check_json_option(p, o):
         d = os.path.dirname(os.path.abspath(o.json))
         if not os.path.isdir(d):
             p.error("invalid --json '%s': no directory '%s'" % (o.json, d))
+
+
+def parse_with_defaults(p, argv, seconds, periods):
+    """Parse @argv with @p; --seconds and --periods not given take the
+    first of their (with --quick, without) pairs @seconds and @periods or
+    the second; --json is checked."""
+    o = p.parse_args(argv)
+    if o.seconds is None:
+        o.seconds = seconds[0] if o.quick else seconds[1]
+    if o.periods is None:
+        o.periods = periods[0] if o.quick else periods[1]
+    check_json_option(p, o)
+    return o
 
 
 def timing_fields(cpu_us, wall_us):

@@ -113,10 +113,7 @@ class PwServer:
 
     def __exit__(self, *exc):
         # the clients first (gst-launch-1.0 on SIGINT), then the server
-        for proc in reversed(list(self.procs.live)):
-            if proc is not self.proc:
-                self.procs.stop(proc, signal.SIGINT if proc.label.startswith(
-                    "gst") else signal.SIGTERM, timeout=5)
+        self.procs.stop_all(but=self.proc, timeout=5)
         if self.proc is not None:
             self.procs.stop(self.proc, signal.SIGTERM)
             self.proc = None

@@ -41,7 +41,6 @@ us. The self-test relies on the ringbridge loopbacks.
 each must then be reported missing, and the run exits 1.
 """
 
-import argparse
 import math
 import os
 import re
@@ -51,9 +50,10 @@ import sys
 import time
 
 from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
-                       base_env, client_env, emit_result, executable_arg,
-                       file_arg, final_stats, machine, note, percentile,
-                       read_timer, run_and_report, say, wait_until)
+                       base_env, client_env, emit_result, final_stats,
+                       machine, note, percentile, read_timer, run_and_report,
+                       say, wait_until)
+from benchmain import add_common_options, add_run_options, parse_with_defaults
 
 PROGRAM = "ringbridge-bench-jack"
 CHANNELS = 2
@@ -66,77 +66,22 @@ class NoSignal(Failure):
 
 # --- options -----------------------------------------------------------------
 
-def seconds_arg(text):
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            "invalid --seconds '%s': must be a number of seconds" % text)
-    if not (0.5 <= v <= 3600):
-        raise argparse.ArgumentTypeError(
-            "invalid --seconds '%s': must be from 0.5 to 3600" % text)
-    return v
-
-
-def periods_arg(text):
-    out = []
-    for part in text.split(","):
-        try:
-            p = int(part)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                "invalid --periods '%s': '%s' is not a whole number"
-                % (text, part))
-        if p < 16 or p > 4096 or p & (p - 1):
-            raise argparse.ArgumentTypeError(
-                "invalid --periods '%s': %d is not a power of two from 16 "
-                "to 4096" % (text, p))
-        if p in out:
-            raise argparse.ArgumentTypeError(
-                "invalid --periods '%s': %d is given twice" % (text, p))
-        out.append(p)
-    return out
-
-
 def parse_options(argv):
     p = Parser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
-    p.add_argument("--ringbridge-jack", type=executable_arg, required=True,
-                   metavar="PATH", help="the ringbridge-jack program")
-    p.add_argument("--xrun-counter", type=executable_arg, required=True,
-                   metavar="PATH", help="bench/jack's xrun-counter")
-    p.add_argument("--callback-timer", type=file_arg, required=True,
-                   metavar="PATH", help="bench/jack's callback-timer shim")
-    p.add_argument("--version-string", default="unknown", metavar="VERSION",
-                   help="the version for the JSON result")
-    p.add_argument("--seconds", type=seconds_arg, metavar="S",
-                   help="seconds per xrun configuration (default 60; "
-                   "2 with --quick)")
-    p.add_argument("--periods", type=periods_arg, metavar="P,P...",
-                   help="JACK period sizes (default 32,64,256; 64 with "
-                   "--quick)")
-    p.add_argument("--quick", action="store_true",
-                   help="a check of every configuration in about a minute")
-    p.add_argument("--json", metavar="FILE", help="also write the result "
-                   "as JSON to FILE")
+    add_common_options(p, callback_timer=True)
+    add_run_options(
+        p, seconds=(0.5, "seconds per xrun configuration (default 60; 2 "
+                    "with --quick)"),
+        periods=(16, "JACK period sizes (default 32,64,256; 64 with "
+                 "--quick)"),
+        quick="a check of every configuration in about a minute",
+        inject_error="self-test: run the round trips with play's output "
+        "unconnected; each must be reported missing (exit 1)")
     p.add_argument("--no-gst", action="store_true",
                    help="the GStreamer plugin was not built: leave out the "
                    "configurations that need ringsink")
-    p.add_argument("--inject-error", action="store_true",
-                   help="self-test: run the round trips with play's output "
-                   "unconnected; each must be reported missing (exit 1)")
-    p.add_argument("--keep-logs", action="store_true",
-                   help="keep the clients' logs (their directory is "
-                   "printed)")
-    o = p.parse_args(argv)
-    if o.seconds is None:
-        o.seconds = 2.0 if o.quick else 60.0
-    if o.periods is None:
-        o.periods = [64] if o.quick else [32, 64, 256]
-    if o.json is not None:
-        d = os.path.dirname(os.path.abspath(o.json))
-        if not os.path.isdir(d):
-            p.error("invalid --json '%s': no directory '%s'" % (o.json, d))
-    return o
+    return parse_with_defaults(p, argv, seconds=(2.0, 60.0),
+                               periods=([64], [32, 64, 256]))
 
 
 # --- xruns and callback CPU --------------------------------------------------

@@ -48,8 +48,8 @@ import time
 
 from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
                        base_env, client_env, note, say, wait_until)
-from benchmain import (add_common_options, check_json_option, number_arg,
-                       periods_arg, run_main)
+from benchmain import (add_common_options, add_run_options,
+                       parse_with_defaults, run_main)
 from pwserver import (AUTO_PORTS, PwServer, PwXrunCounter, cpu_seconds,
                       missing_programs, settle)
 
@@ -68,24 +68,16 @@ class NoSignal(Failure):
 def parse_options(argv):
     p = Parser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
     add_common_options(p)
-    p.add_argument("--seconds", type=number_arg("--seconds", 2, 3600),
-                   metavar="S", help="the measuring window of each loop "
-                   "(default 30; 4 with --quick)")
-    p.add_argument("--periods", type=periods_arg(32, 4096), metavar="P,P...",
-                   help="periods and quanta in frames (default 64,256; "
-                   "256 with --quick)")
-    p.add_argument("--quick", action="store_true",
-                   help="both loops once, briefly, at 256 frames")
-    p.add_argument("--inject-error", action="store_true",
-                   help="self-test: leave each loop's last link out; both "
-                   "must be reported missing (exit 1)")
-    o = p.parse_args(argv)
-    if o.seconds is None:
-        o.seconds = 4.0 if o.quick else 30.0
-    if o.periods is None:
-        o.periods = [256] if o.quick else [64, 256]
-    check_json_option(p, o)
-    return o
+    add_run_options(
+        p, seconds=(2, "the measuring window of each loop (default 30; 4 "
+                    "with --quick)"),
+        periods=(32, "periods and quanta in frames (default 64,256; 256 "
+                 "with --quick)"),
+        quick="both loops once, briefly, at 256 frames",
+        inject_error="self-test: leave each loop's last link out; both "
+        "must be reported missing (exit 1)")
+    return parse_with_defaults(p, argv, seconds=(4.0, 30.0),
+                               periods=([256], [64, 256]))
 
 
 # --- one window --------------------------------------------------------------

@@ -19,9 +19,9 @@ G_BEGIN_DECLS
 
 #define N_CAUSES (RB_GAP_SKIP + 1)
 
+/* Allocated with g_atomic_rc_box_new0(): the box counts the references. */
 struct _RbRingReader
 {
-  gint ref_count;
   RbRing *ring;
   struct rb_ring_core *core;
   RbReaderPolicy policy;

@@ -154,8 +154,7 @@ rb_ring_reader_new (RbRing *ring, RbReaderPolicy policy,
   if (!check_policy (ring, policy, target_latency, error))
     return NULL;
 
-  self = g_new0 (RbRingReader, 1);
-  self->ref_count = 1;
+  self = g_atomic_rc_box_new0 (RbRingReader);
   self->ring = g_object_ref (ring);
   self->core = ring->core;
   self->policy = policy;
@@ -185,8 +184,18 @@ RbRingReader *
 rb_ring_reader_ref (RbRingReader *reader)
 {
   g_return_val_if_fail (reader != NULL, NULL);
-  g_atomic_int_inc (&reader->ref_count);
-  return reader;
+  /* the box's atomic count; pairs with the release in
+   * rb_ring_reader_unref() */
+  return g_atomic_rc_box_acquire (reader);
+}
+
+/* What the last reference to @reader takes with it; the box frees
+ * @reader. */
+static void
+reader_clear (RbRingReader *reader)
+{
+  g_free (reader->journal);
+  g_object_unref (reader->ring);
 }
 
 /**
@@ -204,11 +213,9 @@ void
 rb_ring_reader_unref (RbRingReader *reader)
 {
   g_return_if_fail (reader != NULL);
-  if (!g_atomic_int_dec_and_test (&reader->ref_count))
-    return;
-  g_free (reader->journal);
-  g_object_unref (reader->ring);
-  g_free (reader);
+  /* the box's atomic count: the last release (after every other holder's)
+   * clears and frees */
+  g_atomic_rc_box_release_full (reader, (GDestroyNotify) reader_clear);
 }
 
 /* --- reading ------------------------------------------------------------ */

@@ -653,6 +653,15 @@ rb_ring_peer_role (RbRing *ring)
       RB_ROLE_PRODUCER;
 }
 
+/* The checks of a function that reads the owner words: @ring must be a
+ * ring (else it returns @invalid); the words are in the header, which a
+ * truncation of the file takes away (then it returns @dead). */
+#define OWNER_CHECKS(ring, invalid, dead) G_STMT_START { \
+    g_return_val_if_fail (RB_IS_RING (ring), (invalid)); \
+    if (!rb_ring_check_file (ring)) \
+      return (dead); \
+  } G_STMT_END
+
 /**
  * rb_ring_get_creator_state:
  * @ring: a ring
@@ -673,11 +682,7 @@ rb_ring_get_creator_state (RbRing *ring)
 {
   uint64_t owner;
 
-  g_return_val_if_fail (RB_IS_RING (ring), RB_PEER_STATE_NONE);
-
-  /* the owner words are in the header, which a truncation takes away */
-  if (!rb_ring_check_file (ring))
-    return RB_PEER_STATE_GONE;
+  OWNER_CHECKS (ring, RB_PEER_STATE_NONE, RB_PEER_STATE_GONE);
   /* relaxed: written once before the ring's magic is published */
   owner = atomic_load_explicit (&rb_ring_header_of (ring)->creator_owner,
       memory_order_relaxed);
@@ -706,11 +711,7 @@ rb_ring_get_peer_state (RbRing *ring)
 {
   uint32_t gen;
 
-  g_return_val_if_fail (RB_IS_RING (ring), RB_PEER_STATE_NONE);
-
-  /* the owner words are in the header, which a truncation takes away */
-  if (!rb_ring_check_file (ring))
-    return RB_PEER_STATE_GONE;
+  OWNER_CHECKS (ring, RB_PEER_STATE_NONE, RB_PEER_STATE_GONE);
   return (RbPeerState) rb_shm_peer_state (rb_ring_header_of (ring),
       rb_ring_peer_role (ring), &gen, NULL);
 }
@@ -731,10 +732,7 @@ rb_ring_get_peer_pid (RbRing *ring)
 {
   uint32_t gen, pid = 0;
 
-  g_return_val_if_fail (RB_IS_RING (ring), 0);
-
-  if (!rb_ring_check_file (ring))
-    return 0;
+  OWNER_CHECKS (ring, 0, 0);
   rb_shm_peer_state (rb_ring_header_of (ring), rb_ring_peer_role (ring),
       &gen, &pid);
   return pid;

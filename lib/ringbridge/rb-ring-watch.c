@@ -56,9 +56,9 @@
  * waits for no data): 2^62 bytes ahead. */
 #define FAR_AHEAD (UINT64_C (1) << 62)
 
+/* Allocated with g_atomic_rc_box_new0(): the box counts the references. */
 struct _RbRingWatch
 {
-  gint ref_count;
   RbRing *ring;                 /* a reference */
   RbRingReader *reader;         /* a reference, or NULL: a ring's watch */
   RbRingCondition conditions;
@@ -413,8 +413,7 @@ watch_new (RbRing *ring, RbRingReader *reader, RbRingCondition conditions,
 {
   RbRingWatch *w;
 
-  w = g_new0 (RbRingWatch, 1);
-  w->ref_count = 1;
+  w = g_atomic_rc_box_new0 (RbRingWatch);
   w->ring = g_object_ref (ring);
   w->conditions = conditions;
   w->threshold = rounded;
@@ -494,9 +493,21 @@ RbRingWatch *
 rb_ring_watch_ref (RbRingWatch *watch)
 {
   g_return_val_if_fail (watch != NULL, NULL);
+  /* the box's atomic count; pairs with the release in rb_ring_watch_unref() */
+  return g_atomic_rc_box_acquire (watch);
+}
 
-  g_atomic_int_inc (&watch->ref_count);
-  return watch;
+/* What the last reference to @watch takes with it; the box frees @watch. */
+static void
+watch_clear (RbRingWatch *watch)
+{
+  drop_pidfd (watch);
+  g_clear_pointer (&watch->reader, rb_ring_reader_unref);
+  if (watch->infd >= 0)
+    close (watch->infd);
+  if (watch->epfd >= 0)
+    close (watch->epfd);
+  g_object_unref (watch->ring);
 }
 
 /**
@@ -513,17 +524,9 @@ void
 rb_ring_watch_unref (RbRingWatch *watch)
 {
   g_return_if_fail (watch != NULL);
-
-  if (!g_atomic_int_dec_and_test (&watch->ref_count))
-    return;
-  drop_pidfd (watch);
-  g_clear_pointer (&watch->reader, rb_ring_reader_unref);
-  if (watch->infd >= 0)
-    close (watch->infd);
-  if (watch->epfd >= 0)
-    close (watch->epfd);
-  g_object_unref (watch->ring);
-  g_free (watch);
+  /* the box's atomic count: the last release (after every other holder's)
+   * clears and frees */
+  g_atomic_rc_box_release_full (watch, (GDestroyNotify) watch_clear);
 }
 
 /**

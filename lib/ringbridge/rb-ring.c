@@ -634,6 +634,19 @@ rb_ring_get_property (GObject *object, guint prop_id, GValue *value,
   }
 }
 
+/* The flags of the properties set once, at construction. */
+#define CONSTRUCT_ONLY \
+  (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS)
+
+/* A construct-only guint property, default 0, whose range the
+ * construction checks (so that the error can name the value). */
+static GParamSpec *
+construct_only_uint (const char *name)
+{
+  return g_param_spec_uint (name, NULL, NULL, 0, G_MAXUINT, 0,
+      CONSTRUCT_ONLY);
+}
+
 static void
 rb_ring_class_init (RbRingClass *klass)
 {
@@ -655,8 +668,7 @@ rb_ring_class_init (RbRingClass *klass)
    */
   properties[PROP_CAPACITY] =
       g_param_spec_uint64 ("capacity", NULL, NULL,
-      0, G_MAXUINT64, 65536,
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+      0, G_MAXUINT64, 65536, CONSTRUCT_ONLY);
 
   /**
    * RbRing:flags:
@@ -665,8 +677,7 @@ rb_ring_class_init (RbRingClass *klass)
    */
   properties[PROP_FLAGS] =
       g_param_spec_flags ("flags", NULL, NULL,
-      RB_TYPE_RING_FLAGS, RB_RING_FLAGS_NONE,
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+      RB_TYPE_RING_FLAGS, RB_RING_FLAGS_NONE, CONSTRUCT_ONLY);
 
   /**
    * RbRing:sample-format:
@@ -676,8 +687,7 @@ rb_ring_class_init (RbRingClass *klass)
    */
   properties[PROP_SAMPLE_FORMAT] =
       g_param_spec_enum ("sample-format", NULL, NULL,
-      RB_TYPE_SAMPLE_FORMAT, RB_SAMPLE_FORMAT_NONE,
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+      RB_TYPE_SAMPLE_FORMAT, RB_SAMPLE_FORMAT_NONE, CONSTRUCT_ONLY);
 
   /**
    * RbRing:channels:
@@ -686,10 +696,7 @@ rb_ring_class_init (RbRingClass *klass)
    * 1 to %RB_RING_MAX_CHANNELS; other values make construction fail with
    * %RB_RING_ERROR_INVALID_FORMAT.
    */
-  properties[PROP_CHANNELS] =
-      g_param_spec_uint ("channels", NULL, NULL,
-      0, G_MAXUINT, 0,
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CHANNELS] = construct_only_uint ("channels");
 
   /**
    * RbRing:rate:
@@ -698,10 +705,7 @@ rb_ring_class_init (RbRingClass *klass)
    * %RB_RING_MAX_RATE; other values make construction fail with
    * %RB_RING_ERROR_INVALID_FORMAT.
    */
-  properties[PROP_RATE] =
-      g_param_spec_uint ("rate", NULL, NULL,
-      0, G_MAXUINT, 0,
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RATE] = construct_only_uint ("rate");
 
   /**
    * RbRing:frame-size:
