@@ -187,6 +187,13 @@ def test_audio_position_must_be_on_a_frame():
     r.write(np.zeros((10, 2), np.int16))
     with pytest.raises(ValueError, match='frame boundary'):
         r.view_at(2, 4)
+    # the copying calls too: a clear error, not C's critical (which
+    # G_DEBUG=fatal-criticals, as these tests run, would make fatal)
+    with pytest.raises(ValueError, match='position 2 is not on a frame'):
+        r.read_at(2, 4)
+    with pytest.raises(ValueError, match='position 6 is not on a frame'):
+        r.read_at_into(6, bytearray(4))
+    assert r.read_at(4, 4) == (RingBridge.RangeStatus.AVAILABLE, bytes(4))
     with r.view_at(4, 7) as v:                  # whole frames only
         assert v.nbytes == 4 and v.frames == 1 and v.frame == 1
     r.close()

@@ -100,7 +100,8 @@ from ._ringbridge.views import (
     AtView,
     ReadView,
     RingView,
-    WriteView)
+    WriteView,
+    _on_frame)
 from ._ringbridge import items as _items
 from ._ringbridge import fastio as _fastio
 from ._ringbridge.guard import _checked, guard_introspected_methods
@@ -669,7 +670,7 @@ class Ring(RingConstructors, RingFrames, RingPositions, RingRecords,
         at get_oldest_position()) or NOT_YET_WRITTEN with ``b''``.
         """
         self._rb_reader('read_at()')
-        position = _position(position)
+        position = _on_frame(self, _position(position))
         n = _count(n, 'n')
         if n == 0:
             return RingBridge.Ring.check_range(self, position, 0), b''

@@ -13,7 +13,7 @@ from .cabi import _Buffer, _c_read_at, _c_read_frames_at, _sz
 from .formats import _require_numpy
 from .guard import _checked
 from .readers import make_reader as _make_reader
-from .views import _view_at
+from .views import _on_frame, _view_at
 
 RingBridge = get_introspection_module('RingBridge')
 
@@ -41,7 +41,7 @@ class RingPositions:
         """rb_ring_read_at() into a writable buffer: returns
         ``(RangeStatus, bytes_read)``."""
         self._rb_reader('read_at_into()')
-        position = _position(position)
+        position = _on_frame(self, _position(position))
         with _Buffer(buffer, writable=True) as buf:
             if buf.nbytes == 0:
                 return RingBridge.Ring.check_range(self, position, 0), 0

@@ -290,14 +290,21 @@ class AtView(RingView):
             self.release()
 
 
-def _view_at(ring, position, n, writable):
-    """The AtView of up to ``n`` bytes at ``position`` (rb_ring_view_at()):
-    fewer if only part is written yet, none if nothing is; raises
-    RingLappedError if ``position`` is overwritten already."""
+def _on_frame(ring, position):
+    """``position``, checked to be on a frame boundary (the calls at a
+    position refuse any other: C would log a critical and do nothing)."""
     fsize = ring.frame_size
     if position % fsize:
         raise ValueError('position %d is not on a frame boundary of this '
                          'ring (frames of %d bytes)' % (position, fsize))
+    return position
+
+
+def _view_at(ring, position, n, writable):
+    """The AtView of up to ``n`` bytes at ``position`` (rb_ring_view_at()):
+    fewer if only part is written yet, none if nothing is; raises
+    RingLappedError if ``position`` is overwritten already."""
+    _on_frame(ring, position)
     # no view is longer than the ring (and C's size_t holds that)
     n = min(n, ring.get_capacity())
     got = _sz(0)
