@@ -63,10 +63,10 @@ struct _GstRingSink
   gint64 next_peer_check;
 
   /* an audio ring's timeline (gstringsinkgap.c): where the next buffer
-   * should start, and the GAPs held until it comes */
+   * should start, and the sum of the GAPs held until it comes
+   * (GST_CLOCK_TIME_NONE: none held; set only on an audio ring) */
   GstClockTime audio_next;
-  gboolean gap_held;
-  GstClockTime gap_held_duration;
+  GstClockTime gap_held;
 
   /* the clock that follows the consumer */
   GstRingClock clock;
