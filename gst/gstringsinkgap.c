@@ -49,19 +49,21 @@ gst_ring_sink_audio_flush_gap (GstRingSink * self)
   return ret;
 }
 
-/* A GAP event (@duration may be GST_CLOCK_TIME_NONE). */
-GstFlowReturn
+/* A GAP event (@duration may be GST_CLOCK_TIME_NONE). A write that fails
+ * has posted its error, or is flushing: the next buffer says so. */
+void
 gst_ring_sink_audio_gap (GstRingSink * self, GstClockTime duration)
 {
-  if (!GST_CLOCK_TIME_IS_VALID (self->audio_next))
-    return gst_ring_sink_write_silence (self, duration);
+  if (!GST_CLOCK_TIME_IS_VALID (self->audio_next)) {
+    gst_ring_sink_write_silence (self, duration);
+    return;
+  }
   /* held, if for nothing yet: a GAP without a (valid) duration is held
    * as 0 */
   if (!GST_CLOCK_TIME_IS_VALID (self->gap_held))
     self->gap_held = 0;
   if (GST_CLOCK_TIME_IS_VALID (duration))
     self->gap_held += duration;
-  return GST_FLOW_OK;
 }
 
 /* The silence the held GAPs stand for, now that a buffer at @pts came. */

@@ -94,7 +94,7 @@ void            gst_ring_sink_release_ring  (GstRingSink * self);
 /* gstringsinkgap.c */
 void            gst_ring_sink_audio_reset   (GstRingSink * self);
 GstFlowReturn   gst_ring_sink_audio_flush_gap (GstRingSink * self);
-GstFlowReturn   gst_ring_sink_audio_gap     (GstRingSink * self,
+void            gst_ring_sink_audio_gap     (GstRingSink * self,
                                              GstClockTime duration);
 GstFlowReturn   gst_ring_sink_audio_render  (GstRingSink * self,
                                              GstClockTime pts,
