@@ -450,11 +450,11 @@ void
 gst_ring_settings_specs (GParamSpec ** properties, const gchar * name_blurb,
     const gchar * ring_blurb, const gchar * flags_blurb)
 {
-  properties[GST_RING_PROP_RING_NAME] = g_param_spec_string ("ring-name", "Ring name",
-      name_blurb, NULL, GST_RING_PARAM_FIXED);
-  properties[GST_RING_PROP_RING] = g_param_spec_object ("ring", "Ring", ring_blurb,
-      RB_TYPE_RING, GST_RING_PARAM_FIXED);
-  properties[GST_RING_PROP_OPEN_FLAGS] = g_param_spec_flags ("open-flags", "Open flags",
-      flags_blurb, RB_TYPE_RING_OPEN_FLAGS, RB_RING_OPEN_FLAGS_NONE,
-      GST_RING_PARAM_FIXED);
+  properties[GST_RING_PROP_RING_NAME] = g_param_spec_string ("ring-name",
+      "Ring name", name_blurb, NULL, GST_RING_PARAM_FIXED);
+  properties[GST_RING_PROP_RING] = g_param_spec_object ("ring", "Ring",
+      ring_blurb, RB_TYPE_RING, GST_RING_PARAM_FIXED);
+  properties[GST_RING_PROP_OPEN_FLAGS] = g_param_spec_flags ("open-flags",
+      "Open flags", flags_blurb, RB_TYPE_RING_OPEN_FLAGS,
+      RB_RING_OPEN_FLAGS_NONE, GST_RING_PARAM_FIXED);
 }

@@ -243,9 +243,9 @@ gst_ring_sink_event (GstBaseSink * bsink, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_SEGMENT:
-      /* a new timeline: a held GAP cannot be measured against it */
-      if (self->ring != NULL && self->kind == GST_RING_KIND_AUDIO)
-        gst_ring_sink_audio_flush_gap (self);
+      /* a new timeline: a held GAP cannot be measured against it (a GAP
+       * is held on an audio ring only: elsewhere this just forgets) */
+      gst_ring_sink_audio_flush_gap (self);
       gst_event_copy_segment (event, &self->segment);
       self->need_segment_record = TRUE;
       break;
@@ -253,8 +253,7 @@ gst_ring_sink_event (GstBaseSink * bsink, GstEvent * event)
       gst_ring_sink_audio_reset (self);
       break;
     case GST_EVENT_EOS:
-      if (self->ring != NULL && self->kind == GST_RING_KIND_AUDIO &&
-          gst_ring_sink_audio_flush_gap (self) == GST_FLOW_FLUSHING) {
+      if (gst_ring_sink_audio_flush_gap (self) == GST_FLOW_FLUSHING) {
         gst_event_unref (event);
         return FALSE;
       }
@@ -325,8 +324,7 @@ gst_ring_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
   GstRingSink *self = GST_RING_SINK (bsink);
 
   /* a GAP held in the old format is written in it */
-  if (self->ring != NULL && self->kind == GST_RING_KIND_AUDIO)
-    gst_ring_sink_audio_flush_gap (self);
+  gst_ring_sink_audio_flush_gap (self);
   if (!gst_ring_sink_take_caps (self, caps))
     return FALSE;
   self->streamed = TRUE;
@@ -455,6 +453,7 @@ gst_ring_sink_init (GstRingSink * self)
   gst_ring_element_init (GST_ELEMENT (self), GST_RING_CLOCK_CONSUMER);
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
   gst_audio_info_init (&self->info);
+  gst_ring_sink_audio_reset (self);
 }
 
 /* which ring: ring-name, ring, open-flags */

@@ -32,8 +32,7 @@ void
 gst_ring_sink_audio_reset (GstRingSink * self)
 {
   self->audio_next = GST_CLOCK_TIME_NONE;
-  self->gap_held = FALSE;
-  self->gap_held_duration = 0;
+  self->gap_held = GST_CLOCK_TIME_NONE;
 }
 
 /* Writes what the held GAPs said, if any, and forgets where the stream
@@ -44,22 +43,27 @@ gst_ring_sink_audio_flush_gap (GstRingSink * self)
 {
   GstFlowReturn ret = GST_FLOW_OK;
 
-  if (self->gap_held)
-    ret = gst_ring_sink_write_silence (self, self->gap_held_duration);
+  if (GST_CLOCK_TIME_IS_VALID (self->gap_held))
+    ret = gst_ring_sink_write_silence (self, self->gap_held);
   gst_ring_sink_audio_reset (self);
   return ret;
 }
 
-/* A GAP event (@duration may be GST_CLOCK_TIME_NONE). */
-GstFlowReturn
+/* A GAP event (@duration may be GST_CLOCK_TIME_NONE). A write that fails
+ * has posted its error, or is flushing: the next buffer says so. */
+void
 gst_ring_sink_audio_gap (GstRingSink * self, GstClockTime duration)
 {
-  if (!GST_CLOCK_TIME_IS_VALID (self->audio_next))
-    return gst_ring_sink_write_silence (self, duration);
-  self->gap_held = TRUE;
+  if (!GST_CLOCK_TIME_IS_VALID (self->audio_next)) {
+    gst_ring_sink_write_silence (self, duration);
+    return;
+  }
+  /* held, if for nothing yet: a GAP without a (valid) duration is held
+   * as 0 */
+  if (!GST_CLOCK_TIME_IS_VALID (self->gap_held))
+    self->gap_held = 0;
   if (GST_CLOCK_TIME_IS_VALID (duration))
-    self->gap_held_duration += duration;
-  return GST_FLOW_OK;
+    self->gap_held += duration;
 }
 
 /* The silence the held GAPs stand for, now that a buffer at @pts came. */
@@ -69,16 +73,16 @@ held_silence (GstRingSink * self, GstClockTime pts)
   GstClockTime distance;
 
   if (!GST_CLOCK_TIME_IS_VALID (pts))
-    return self->gap_held_duration;
+    return self->gap_held;
   if (pts <= self->audio_next)
     return 0;                   /* nothing missing after all */
   distance = pts - self->audio_next;
-  if (distance > self->gap_held_duration + TIMELINE_JUMP) {
+  if (distance > self->gap_held + TIMELINE_JUMP) {
     GST_WARNING_OBJECT (self, "a buffer %" GST_TIME_FORMAT " after the "
         "last one, where the GAPs said %" GST_TIME_FORMAT ": a new "
         "timeline, not a loss; writing the GAPs' duration",
-        GST_TIME_ARGS (distance), GST_TIME_ARGS (self->gap_held_duration));
-    return self->gap_held_duration;
+        GST_TIME_ARGS (distance), GST_TIME_ARGS (self->gap_held));
+    return self->gap_held;
   }
   return distance;
 }
@@ -92,14 +96,13 @@ gst_ring_sink_audio_render (GstRingSink * self, GstClockTime pts,
   guint rate = GST_AUDIO_INFO_RATE (&self->info);
   GstFlowReturn ret = GST_FLOW_OK;
 
-  if (self->gap_held) {
+  if (GST_CLOCK_TIME_IS_VALID (self->gap_held)) {
     GstClockTime silence = held_silence (self, pts);
 
     GST_LOG_OBJECT (self, "GAPs said %" GST_TIME_FORMAT ", the stream "
-        "says %" GST_TIME_FORMAT, GST_TIME_ARGS (self->gap_held_duration),
+        "says %" GST_TIME_FORMAT, GST_TIME_ARGS (self->gap_held),
         GST_TIME_ARGS (silence));
-    self->gap_held = FALSE;
-    self->gap_held_duration = 0;
+    self->gap_held = GST_CLOCK_TIME_NONE;
     ret = gst_ring_sink_write_silence (self, silence);
   }
   if (ret == GST_FLOW_OK)

@@ -63,10 +63,10 @@ struct _GstRingSink
   gint64 next_peer_check;
 
   /* an audio ring's timeline (gstringsinkgap.c): where the next buffer
-   * should start, and the GAPs held until it comes */
+   * should start, and the sum of the GAPs held until it comes
+   * (GST_CLOCK_TIME_NONE: none held; set only on an audio ring) */
   GstClockTime audio_next;
-  gboolean gap_held;
-  GstClockTime gap_held_duration;
+  GstClockTime gap_held;
 
   /* the clock that follows the consumer */
   GstRingClock clock;
@@ -94,7 +94,7 @@ void            gst_ring_sink_release_ring  (GstRingSink * self);
 /* gstringsinkgap.c */
 void            gst_ring_sink_audio_reset   (GstRingSink * self);
 GstFlowReturn   gst_ring_sink_audio_flush_gap (GstRingSink * self);
-GstFlowReturn   gst_ring_sink_audio_gap     (GstRingSink * self,
+void            gst_ring_sink_audio_gap     (GstRingSink * self,
                                              GstClockTime duration);
 GstFlowReturn   gst_ring_sink_audio_render  (GstRingSink * self,
                                              GstClockTime pts,

@@ -134,16 +134,17 @@ gst_ring_stats_specs (GParamSpec ** properties)
    *
    * Since: 0.2
    */
-  properties[GST_RING_PROP_STATS] = g_param_spec_boxed ("stats", "Statistics",
-      "The ring's timing figures (a ringbridge-stats structure: "
+  properties[GST_RING_PROP_STATS] = g_param_spec_boxed ("stats",
+      "Statistics", "The ring's timing figures (a ringbridge-stats structure: "
       "producer-state, consumer-state, producer-locked, consumer-locked, "
       "locked; producer-rate, consumer-rate, drift-ppm, fill-frames, "
       "fill-time when known)", GST_TYPE_STRUCTURE,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[GST_RING_PROP_STATS_INTERVAL] = g_param_spec_uint ("stats-interval",
-      "Statistics interval", "Post the stats as a ringbridge-stats element "
-      "message every this many milliseconds while PAUSED or PLAYING "
-      "(0 = never)", 0, G_MAXUINT / 2, 0,
+  properties[GST_RING_PROP_STATS_INTERVAL] =
+      g_param_spec_uint ("stats-interval", "Statistics interval",
+      "Post the stats as a ringbridge-stats element message every this "
+      "many milliseconds while PAUSED or PLAYING (0 = never)",
+      0, G_MAXUINT / 2, 0,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
       GST_PARAM_MUTABLE_PLAYING);
 }

@@ -198,4 +198,34 @@ RB_TEST (test_gap_timeline_jump_and_flush)
 
 GST_END_TEST;
 
+/* A GAP held when a new segment or new caps come: no buffer on the same
+ * timeline measures it, so the GAP's duration is the silence. */
+RB_TEST (test_gap_held_over_segment_and_caps)
+{
+  GstSegment segment;
+  GstCaps *caps;
+  Gaps g;
+
+  gaps_init (&g, "gap-segment");
+  packet (&g, 0, TRUE);
+  gap (&g, 1, 30);
+  expect_silence (&g, 30);
+  /* a new timeline from 0, without a flush: the next buffer's 1 ms is no
+   * distance from the last one's end on the old */
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (g.h, gst_event_new_segment (&segment)));
+  packet (&g, 0, TRUE);
+  gap (&g, 1, 20);
+  expect_silence (&g, 20);
+  /* the same format, written differently: set_caps() all the same (the
+   * event alone: the harness would send a segment after it) */
+  caps = gst_caps_from_string (CAPS ", rb-test=(int)1");
+  fail_unless (gst_harness_push_event (g.h, gst_event_new_caps (caps)));
+  gst_caps_unref (caps);
+  packet (&g, 2, TRUE);
+  gaps_finish (&g);
+}
+
+GST_END_TEST;
+
 RB_TEST_MAIN (gaps, 0);
