@@ -30,7 +30,8 @@
  */
 /**
  * rb_record_info_free:
- * @info: a record header from rb_record_info_copy()
+ * @info: (transfer full) (nullable): a record header from
+ *   rb_record_info_copy()
  *
  * Frees @info.
  *
