@@ -48,7 +48,9 @@ slot (const RbRingReader *self, guint i)
 /* The journal is full: merges one pair of neighbours, the oldest pair of
  * the same cause, or the two oldest entries if no neighbours share one
  * (the merged entry keeps the older one's cause and start, and the sum of
- * the lengths: the totals per cause stay exact either way). */
+ * the lengths: the totals per cause stay exact either way). The journal
+ * then holds @n - 1 entries; the caller, which appends one at once,
+ * publishes the count. */
 static void
 merge_one (RbRingReader *self, guint n)
 {
@@ -68,7 +70,6 @@ merge_one (RbRingReader *self, guint n)
   /* relaxed, both: single writer (this thread); readers want a count */
   atomic_store_explicit (&self->merged, atomic_load_explicit (&self->merged,
           memory_order_relaxed) + 1, memory_order_relaxed);
-  atomic_store_explicit (&self->pending, n - 1, memory_order_relaxed);
 }
 
 /* Records a gap: extends the newest entry if the new one continues it

@@ -113,6 +113,21 @@ overwritten_below (const struct rb_ring_core *c)
   return reserve - c->origin > c->capacity ? reserve - c->capacity : c->origin;
 }
 
+/* overwritten_below() for a caller that read the region with plain loads
+ * (a view, a zero-copy read): those loads must complete before
+ * load_reserve(), or a lap they saw could be missed on a weakly ordered
+ * CPU (arm64; on x86 the fence is only a compiler barrier). The seqlock
+ * reader's fence: it pairs with the producer's relaxed announcement of
+ * write_reserve before its data stores (copy_in_release() stores the data
+ * with release). A caller whose loads are acquire ones (read_at's
+ * copy_out_acquire()) needs no fence: it calls overwritten_below(). */
+static inline uint64_t
+overwritten_below_plain (const struct rb_ring_core *c)
+{
+  atomic_thread_fence (memory_order_acquire);
+  return overwritten_below (c);
+}
+
 /* acquire: pairs with the release store of write_pos in publish_write();
  * every byte below the returned position is visible. */
 static inline uint64_t

@@ -60,7 +60,7 @@ intact_from (const struct rb_ring_core *c)
 
   return w - c->origin > c->capacity ? w - c->capacity : c->origin;
 #else
-  return overwritten_below (c);
+  return overwritten_below_plain (c);
 #endif
 }
 
@@ -69,13 +69,8 @@ rb_ring_core_view_check (const struct rb_ring_core *c, uint64_t pos,
     size_t n)
 {
   if (is_overwrite (c)) {
-    /* The caller read the view with plain loads; they must complete
-     * before the load of write_reserve below, or a lap that a read saw
-     * could be missed (on weakly ordered CPUs; on x86 this is only a
-     * compiler barrier). A reader whose loads are atomic acquire ones
-     * (the stress test's) needs no fence: the producer's release stores
-     * of the data carry write_reserve (copy_in_release()). */
-    atomic_thread_fence (memory_order_acquire);
+    /* The caller read the view with plain loads: intact_from() orders
+     * them before its load of write_reserve (overwritten_below_plain()). */
     if (pos_before (pos, intact_from (c)))
       return RB_RANGE_OVERTAKEN;
   } else if (pos_before (pos, rb_ring_core_read_position (c))) {

@@ -634,17 +634,10 @@ rb_ring_core_read_release (struct rb_ring_core *c, size_t n)
   if (n > avail)
     n = (size_t) avail;
   /* The caller read the region with plain loads; on an overwrite ring
-   * whether the producer overtook it is only known now. Those loads must
-   * complete before overwritten_below()'s load of write_reserve, or a lap
-   * they saw could be missed on a weakly ordered CPU (arm64; on x86 this
-   * is only a compiler barrier): the seqlock reader's fence, as in
-   * rb_ring_core_view_check(). It pairs with the producer's relaxed
-   * announcement of write_reserve before its data stores
-   * (copy_in_release() stores the data with release). */
-  if (is_overwrite (c)) {
-    atomic_thread_fence (memory_order_acquire);
-    intact = !pos_before (c->r, overwritten_below (c));
-  }
+   * whether the producer overtook it is only known now (the fence that
+   * needs is in overwritten_below_plain()). */
+  if (is_overwrite (c))
+    intact = !pos_before (c->r, overwritten_below_plain (c));
   publish_read (c, c->r + whole (c, n));
   return intact;
 }

@@ -299,7 +299,8 @@ RB_RING_DEFINE_GETTER (gboolean, rb_ring_is_item_ring, CHECK_RING,
 gsize
 rb_ring_write_items (RbRing *ring, gconstpointer items, gsize n_items)
 {
-  return rb_ring_write_whole (G_STRFUNC, ring, items, n_items);
+  return rb_ring_write_whole (G_STRFUNC, "items != NULL || n_items == 0",
+      ring, items, n_items);
 }
 
 /**
@@ -320,5 +321,6 @@ rb_ring_write_items (RbRing *ring, gconstpointer items, gsize n_items)
 gsize
 rb_ring_read_items (RbRing *ring, gpointer items, gsize n_items)
 {
-  return rb_ring_read_whole (G_STRFUNC, ring, items, n_items);
+  return rb_ring_read_whole (G_STRFUNC, "items != NULL || n_items == 0",
+      ring, items, n_items);
 }

@@ -187,7 +187,9 @@ gboolean rb_ring_check_file (RbRing *self);
   ((1u << RB_RING_ROLE_BOTH) | (1u << RB_RING_ROLE_CONSUMER))
 
 /* Each check names the function that refuses: G_STRFUNC, or with the
- * _IN forms @func, for a helper that checks for its public caller. */
+ * _IN forms and CHECK_ARG_AS @func, for a helper that checks for its
+ * public caller; CHECK_ARG_AS's @text is the check in that caller's
+ * words. */
 #define CHECK_ARG_AS(func, expr, text, val) G_STMT_START { \
     if (G_UNLIKELY (!(expr))) { \
       rb_ring_refuse_arg (func, text); \
@@ -196,7 +198,6 @@ gboolean rb_ring_check_file (RbRing *self);
   } G_STMT_END
 /* #expr here, not in CHECK_ARG_AS: the words as written ("NULL"), before
  * the preprocessor expands them. */
-#define CHECK_ARG_IN(func, expr, val) CHECK_ARG_AS (func, expr, #expr, val)
 #define CHECK_ARG(expr, val) CHECK_ARG_AS (G_STRFUNC, expr, #expr, val)
 
 #define CHECK_RING_IN(func, ring, val) G_STMT_START { \
@@ -287,10 +288,12 @@ void rb_ring_refuse_position (const char *func, const RbRing *ring,
 
 /* rb-ring-rt.c: whole frames in and out, checked for @func, the public
  * call: rb_ring_write/read_frames(), and rb_ring_write/read_items() (an
- * item ring's frame is its item). RT-safe as rb_ring_write/read(). */
-gsize rb_ring_write_whole (const char *func, RbRing *ring,
-                           gconstpointer data, gsize n);
-gsize rb_ring_read_whole (const char *func, RbRing *ring, gpointer data,
-                          gsize n);
+ * item ring's frame is its item). A NULL @data with @n > 0 is refused
+ * with @arg_check, the check in the public call's own words
+ * ("items != NULL || n_items == 0"). RT-safe as rb_ring_write/read(). */
+gsize rb_ring_write_whole (const char *func, const char *arg_check,
+                           RbRing *ring, gconstpointer data, gsize n);
+gsize rb_ring_read_whole (const char *func, const char *arg_check,
+                          RbRing *ring, gpointer data, gsize n);
 
 G_END_DECLS

@@ -30,7 +30,8 @@
  */
 /**
  * rb_record_info_free:
- * @info: a record header from rb_record_info_copy()
+ * @info: (transfer full) (nullable): a record header from
+ *   rb_record_info_copy()
  *
  * Frees @info.
  *
@@ -99,14 +100,9 @@ record_to_info (const struct rb_record *rec, RbRecordInfo *info)
  * Returns: the largest payload one record can carry: the capacity less
  *   the record header and alignment
  */
-gsize
-rb_ring_get_max_record_size (RbRing *ring)
-{
-  CHECK_RING (ring, 0);
-
-  return (gsize) ((ring->core->capacity - sizeof (struct rb_record)) &
-      ~(guint64) (RB_RECORD_ALIGN - 1));
-}
+RB_RING_DEFINE_GETTER (gsize, rb_ring_get_max_record_size, CHECK_RING,
+    (gsize) ((ring->core->capacity - sizeof (struct rb_record)) &
+        ~(guint64) (RB_RECORD_ALIGN - 1)))
 
 /**
  * rb_ring_write_record:

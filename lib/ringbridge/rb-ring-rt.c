@@ -386,20 +386,21 @@ rb_ring_read_release (RbRing *ring, gsize count)
 /* --- frames -------------------------------------------------------------- */
 
 gsize
-rb_ring_write_whole (const char *func, RbRing *ring, gconstpointer data,
-    gsize n)
+rb_ring_write_whole (const char *func, const char *arg_check, RbRing *ring,
+    gconstpointer data, gsize n)
 {
   CHECK_RING_SIDE_IN (func, ring, SIDE_PRODUCER, "producer", 0);
-  CHECK_ARG_IN (func, data != NULL || n == 0, 0);
+  CHECK_ARG_AS (func, data != NULL || n == 0, arg_check, 0);
 
   return rb_ring_core_write_frames (ring->core, data, n);
 }
 
 gsize
-rb_ring_read_whole (const char *func, RbRing *ring, gpointer data, gsize n)
+rb_ring_read_whole (const char *func, const char *arg_check, RbRing *ring,
+    gpointer data, gsize n)
 {
   CHECK_RING_SIDE_IN (func, ring, SIDE_CONSUMER, "consumer", 0);
-  CHECK_ARG_IN (func, data != NULL || n == 0, 0);
+  CHECK_ARG_AS (func, data != NULL || n == 0, arg_check, 0);
 
   return rb_ring_core_read_frames (ring->core, data, n);
 }
@@ -421,7 +422,8 @@ rb_ring_read_whole (const char *func, RbRing *ring, gpointer data, gsize n)
 gsize
 rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
 {
-  return rb_ring_write_whole (G_STRFUNC, ring, frames, n_frames);
+  return rb_ring_write_whole (G_STRFUNC, "frames != NULL || n_frames == 0",
+      ring, frames, n_frames);
 }
 
 /**
@@ -440,7 +442,8 @@ rb_ring_write_frames (RbRing *ring, gconstpointer frames, gsize n_frames)
 gsize
 rb_ring_read_frames (RbRing *ring, gpointer frames, gsize n_frames)
 {
-  return rb_ring_read_whole (G_STRFUNC, ring, frames, n_frames);
+  return rb_ring_read_whole (G_STRFUNC, "frames != NULL || n_frames == 0",
+      ring, frames, n_frames);
 }
 
 /**

@@ -43,7 +43,8 @@ G_STATIC_ASSERT ((int) RB_TIMING_STATE_INVALID == (int) RB_TSTATE_INVALID);
  */
 /**
  * rb_ring_timing_free:
- * @timing: a timing snapshot from rb_ring_timing_copy()
+ * @timing: (transfer full) (nullable): a timing snapshot from
+ *   rb_ring_timing_copy()
  *
  * Frees a copied timing snapshot.
  *

@@ -395,6 +395,9 @@ test_forged_headers (void)
     { "item size", AT (item_size), NULL, 13,
       "item size 13 does not match the frame size 12" },
     { "frame size", AT (frame_size), NULL, 6, "does not match" },
+    /* refused before the usable capacity is divided by it (SIGFPE) */
+    { "frame size 0", AT (frame_size), NULL, 0,
+      "item size 12 does not match the frame size 0" },
     { "item size past the capacity", AT (item_size), NULL, 1u << 20,
       "does not match the frame size" },
     { "descriptor offset", AT (item_descriptor_offset), NULL, 961,

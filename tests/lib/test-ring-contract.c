@@ -647,13 +647,15 @@ null_buffer_calls (void)
   NULL_REFUSED ("rb_ring_write", rb_ring_write (ring, NULL, 10));
   NULL_REFUSED ("rb_ring_read", rb_ring_read (ring, NULL, 10));
   NULL_REFUSED ("rb_ring_peek", rb_ring_peek (ring, NULL, 10));
-  NULL_REFUSED ("rb_ring_write_frames", rb_ring_write_frames (ring, NULL, 1));
-  NULL_REFUSED ("rb_ring_read_frames", rb_ring_read_frames (ring, NULL, 1));
-  /* the items calls share the frames calls' check, which still names
-   * the call made and the argument as written */
-  REFUSED ("*rb_ring_write_items*'data != NULL || n == 0'*",
+  /* the frames and items calls share one check, which still names the
+   * call made and the check in that call's own words */
+  REFUSED ("*rb_ring_write_frames*'frames != NULL || n_frames == 0'*",
+      g_assert_cmpuint (rb_ring_write_frames (ring, NULL, 1), ==, 0));
+  REFUSED ("*rb_ring_read_frames*'frames != NULL || n_frames == 0'*",
+      g_assert_cmpuint (rb_ring_read_frames (ring, NULL, 1), ==, 0));
+  REFUSED ("*rb_ring_write_items*'items != NULL || n_items == 0'*",
       g_assert_cmpuint (rb_ring_write_items (ring, NULL, 1), ==, 0));
-  REFUSED ("*rb_ring_read_items*'data != NULL || n == 0'*",
+  REFUSED ("*rb_ring_read_items*'items != NULL || n_items == 0'*",
       g_assert_cmpuint (rb_ring_read_items (ring, NULL, 1), ==, 0));
   NULL_REFUSED ("rb_ring_write_acquire", rb_ring_write_acquire (ring, NULL));
   NULL_REFUSED ("rb_ring_read_acquire", rb_ring_read_acquire (ring, NULL));
@@ -707,6 +709,33 @@ test_null_buffer (void)
   assert_passes_in_child (null_buffer_calls);
 }
 
+/* The plain structs registered as boxed types (RB_DEFINE_PLAIN_BOXED_TYPE):
+ * a copy holds the same bytes, freeing NULL is nothing, and a NULL copy is
+ * refused, naming the function and its argument. rb_ring_timing_copy() had
+ * no check before it moved to the shared macro. */
+#define PLAIN_BOXED_COPIES(Type, prefix, arg) G_STMT_START { \
+    Type value, *copy; \
+    \
+    memset (&value, 0xa5, sizeof value); \
+    copy = prefix##_copy (&value); \
+    g_assert_nonnull (copy); \
+    g_assert_true (copy != &value); \
+    g_assert_cmpmem (copy, sizeof *copy, &value, sizeof value); \
+    prefix##_free (copy); \
+    prefix##_free (NULL); \
+    REFUSED ("*" #prefix "_copy*" #arg " != NULL*", \
+        g_assert_null (prefix##_copy (NULL))); \
+  } G_STMT_END
+
+static void
+test_plain_boxed_copies (void)
+{
+  PLAIN_BOXED_COPIES (RbRecordInfo, rb_record_info, info);
+  PLAIN_BOXED_COPIES (RbGap, rb_gap, gap);
+  PLAIN_BOXED_COPIES (RbRingStatus, rb_ring_status, status);
+  PLAIN_BOXED_COPIES (RbRingTiming, rb_ring_timing, timing);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -739,6 +768,8 @@ main (int argc, char **argv)
       test_roles_records, roles_tear_down);
   g_test_add_func ("/ring-contract/null/ring", test_null_ring);
   g_test_add_func ("/ring-contract/null/buffer", test_null_buffer);
+  g_test_add_func ("/ring-contract/null/plain-boxed-copies",
+      test_plain_boxed_copies);
 
   return g_test_run ();
 }
