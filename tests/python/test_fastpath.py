@@ -203,3 +203,34 @@ def test_a_view_taken_while_binding_drops_the_fast_path(monkeypatch):
         r.read_into(bytearray(1))
     taken[0].release(0)
     assert r.read_into(bytearray(5)) == 5
+
+
+@pytest.mark.parametrize('audio', [False, True], ids=['bytes', 'audio'])
+def test_a_kept_fast_method_follows_views_close_and_the_ring_end(audio):
+    # ``w = ring.write`` keeps the closure itself, past the drop from the
+    # ring's __dict__: it must not keep calling C with the raw pointer
+    # (under a view, after close, into a freed ring)
+    import gc
+
+    def make():
+        return bound(RingBridge.Ring.new_audio('S16LE', 1, 48000, 64)
+                     if audio else RingBridge.Ring.new(4096))
+    r = make()
+    w, rd = r.write, r.read_into
+    assert w(b'ab') == 2
+    view = r.read_view()
+    with pytest.raises(RuntimeError, match='read view'):
+        rd(bytearray(2))
+    view.release(0)
+    assert rd(bytearray(2)) == 2
+    r.close()
+    with pytest.raises(RingBridge.RingClosedError):
+        w(b'ab')
+    r = make()
+    w, rd = r.write, r.read_into
+    del r
+    gc.collect()
+    with pytest.raises(RingBridge.RingClosedError, match='is gone'):
+        w(b'x' * 8192)
+    with pytest.raises(RingBridge.RingClosedError, match='is gone'):
+        rd(bytearray(8))

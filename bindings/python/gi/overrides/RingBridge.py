@@ -367,7 +367,9 @@ class Ring(RingConstructors, RingFrames, RingPositions, RingRecords,
         return r
 
     def _rb_drop_io(self):
-        if self._rb_io is not None:
+        fast = self._rb_io
+        if fast is not None:
+            fast.drop()     # closures held elsewhere too (w = ring.write)
             d = self.__dict__
             for name in self._RB_IO_NAMES:
                 d.pop(name, None)       # (two threads may drop at once)
