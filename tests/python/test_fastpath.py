@@ -234,3 +234,19 @@ def test_a_kept_fast_method_follows_views_close_and_the_ring_end(audio):
         w(b'x' * 8192)
     with pytest.raises(RingBridge.RingClosedError, match='is gone'):
         rd(bytearray(8))
+
+
+def test_a_view_keeps_the_other_side_fast_and_its_end_rebinds(monkeypatch):
+    # a read view held: write() stays bound (no new binding per call), and
+    # once the view ends read_into() takes its fast path again
+    r = bound(RingBridge.Ring.new(4096))
+    view = r.read_view()
+    assert r.write(b'ab') == 2
+    write = r.__dict__['write']
+    assert r.write(b'cd') == 2 and r.__dict__['write'] is write
+    view.release(0)
+    no_checked_path(monkeypatch)
+    assert r.read_into(bytearray(4)) == 4
+    view = r.write_view(2)
+    view.commit(0)
+    assert r.write(b'x') == 1
