@@ -203,3 +203,50 @@ def test_a_view_taken_while_binding_drops_the_fast_path(monkeypatch):
         r.read_into(bytearray(1))
     taken[0].release(0)
     assert r.read_into(bytearray(5)) == 5
+
+
+@pytest.mark.parametrize('audio', [False, True], ids=['bytes', 'audio'])
+def test_a_kept_fast_method_follows_views_close_and_the_ring_end(audio):
+    # ``w = ring.write`` keeps the closure itself, past the drop from the
+    # ring's __dict__: it must not keep calling C with the raw pointer
+    # (under a view, after close, into a freed ring)
+    import gc
+
+    def make():
+        return bound(RingBridge.Ring.new_audio('S16LE', 1, 48000, 64)
+                     if audio else RingBridge.Ring.new(4096))
+    r = make()
+    w, rd = r.write, r.read_into
+    assert w(b'ab') == 2
+    view = r.read_view()
+    with pytest.raises(RuntimeError, match='read view'):
+        rd(bytearray(2))
+    view.release(0)
+    assert rd(bytearray(2)) == 2
+    r.close()
+    with pytest.raises(RingBridge.RingClosedError):
+        w(b'ab')
+    r = make()
+    w, rd = r.write, r.read_into
+    del r
+    gc.collect()
+    with pytest.raises(RingBridge.RingClosedError, match='is gone'):
+        w(b'x' * 8192)
+    with pytest.raises(RingBridge.RingClosedError, match='is gone'):
+        rd(bytearray(8))
+
+
+def test_a_view_keeps_the_other_side_fast_and_its_end_rebinds(monkeypatch):
+    # a read view held: write() stays bound (no new binding per call), and
+    # once the view ends read_into() takes its fast path again
+    r = bound(RingBridge.Ring.new(4096))
+    view = r.read_view()
+    assert r.write(b'ab') == 2
+    write = r.__dict__['write']
+    assert r.write(b'cd') == 2 and r.__dict__['write'] is write
+    view.release(0)
+    no_checked_path(monkeypatch)
+    assert r.read_into(bytearray(4)) == 4
+    view = r.write_view(2)
+    view.commit(0)
+    assert r.write(b'x') == 1

@@ -66,7 +66,22 @@ def test_record_argument_checks(rring):
         rring.write_record(T.DATA, b'abc', colour=3)
     with pytest.raises(ValueError):
         rring.write_record(-1, b'abc')
+    # out of a field's range: an error naming it, not a wrapped value
+    for name, bad in (('flags', -1), ('offset', -1), ('pts', 1 << 63),
+                      ('dts', -(1 << 63) - 1)):
+        with pytest.raises(ValueError, match=name):
+            rring.write_record(T.DATA, b'abc', **{name: bad})
+    with pytest.raises(ValueError, match='type'):
+        rring.write_record(1 << 32, b'abc')
+    for name, bad in (('pts', 'x'), ('duration', 1.5), ('flags', True)):
+        with pytest.raises(TypeError, match=name):
+            rring.write_record(T.DATA, b'abc', **{name: bad})
     assert rring.read_record()[0] is False
+    assert rring.write_record(T.DATA, b'abc', pts=-1, dts=(1 << 63) - 1,
+                              offset=(1 << 64) - 1)
+    ok, info, _ = rring.read_record()
+    assert (info.pts, info.dts, info.offset) == (-1, (1 << 63) - 1,
+                                                 (1 << 64) - 1)
 
 
 def test_skip_record(rring):

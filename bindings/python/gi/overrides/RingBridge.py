@@ -333,27 +333,29 @@ class Ring(RingConstructors, RingFrames, RingPositions, RingRecords,
 
     def _rb_bind_io(self):
         """The ring's FastIo (_ringbridge/fastio.py), or None: its closures
-        go into this object's __dict__ until a view is taken or the ring
-        is closed (_rb_drop_io)."""
+        go into this object's __dict__ until a view is taken or ended or
+        the ring is closed (_rb_drop_io).  A side with a view held gets
+        its checked path, the other side keeps its fast one."""
         if self._rb_closed:
             return None
         f = self._rb_facts
         plain = not f.records and not _items.info(self)
+        read_view, write_view = self._rb_read_view, self._rb_write_view
         io = _fastio.bind(
-            self, plain and f.role in _PRODUCER_ROLES and
-            self._rb_write_view is None,
-            plain and f.role in _CONSUMER_ROLES and
-            self._rb_read_view is None, _MISSING)
+            self, plain and f.role in _PRODUCER_ROLES and write_view is None,
+            plain and f.role in _CONSUMER_ROLES and read_view is None,
+            _MISSING)
         if io is not None:
             d = self.__dict__
             d['_rb_io'] = io
             d['write'] = io.write
             d['read_into'] = d['readinto'] = io.read_into
-            # Checked after the install: a view taken or a close (here or
-            # in another thread) drops the closures after it set its view
-            # or closed flag, so one of the two drops sees the other.
-            if self._rb_closed or self._rb_read_view is not None or \
-                    self._rb_write_view is not None:
+            # Checked after the install: a view taken or ended or a close
+            # (here or in another thread) drops the closures after it set
+            # its view or closed flag, so one of the two drops sees the
+            # other.
+            if self._rb_closed or self._rb_read_view is not read_view or \
+                    self._rb_write_view is not write_view:
                 self._rb_drop_io()
         return io
 
@@ -367,7 +369,9 @@ class Ring(RingConstructors, RingFrames, RingPositions, RingRecords,
         return r
 
     def _rb_drop_io(self):
-        if self._rb_io is not None:
+        fast = self._rb_io
+        if fast is not None:
+            fast.drop()     # closures held elsewhere too (w = ring.write)
             d = self.__dict__
             for name in self._RB_IO_NAMES:
                 d.pop(name, None)       # (two threads may drop at once)

@@ -41,6 +41,7 @@ except ImportError:
 from gi.module import get_introspection_module
 
 from .cabi import _lib, _read_region, _write_region
+from .errors import RingClosedError
 from .formats import check_buffer_kind
 
 # The calls the fast path makes: the ring as void *, the buffers as char *
@@ -82,35 +83,49 @@ def _ffi():
     return _ffi_lib
 
 
-def _checked_path(ring, name):
-    """A call of the ring's checked method ``name`` (RingBridge.py's
-    ``_rb_write_checked`` / ``_rb_read_into_checked``).  The closures
-    live in the ring's own __dict__, so they hold it by a weak reference:
-    a strong one would make a cycle and keep the ring until the cyclic
-    garbage collector runs."""
-    ref = weakref.ref(ring)
-
+def _checked_path(ref, name):
+    """A call of the checked method ``name`` (RingBridge.py's
+    ``_rb_write_checked`` / ``_rb_read_into_checked``) of the ring ``ref``
+    (a weak reference) refers to.  The closures live in the ring's own
+    __dict__, so they hold it by a weak reference: a strong one would make
+    a cycle and keep the ring until the cyclic garbage collector runs."""
     def call(*args):
-        return getattr(ref(), name)(*args)
+        ring = ref()
+        if ring is None:
+            # a closure kept past its ring (w = ring.write; del ring)
+            raise RingClosedError('the ring object this %s() was taken '
+                                  'from is gone' % name[4:-8])
+        return getattr(ring, name)(*args)
     return call
 
 
 class FastIo:
     """``write(data)`` and ``read_into(buffer, timeout=0)`` of one ring
     object: each the fast closure, or the checked path itself where the
-    fast one may not be used (the other side's method)."""
+    fast one may not be used (the other side's method).  ``live[0]``:
+    whether the closures may still take their fast path; a closure may be
+    held past its drop from the ring's __dict__ (``w = ring.write``, then
+    a view, close, or the ring's end), so each reads it at every call."""
 
-    __slots__ = ('write', 'read_into')
+    __slots__ = ('write', 'read_into', 'live')
 
-    def __init__(self, write, read_into):
+    def __init__(self, write, read_into, live):
         self.write = write
         self.read_into = read_into
+        self.live = live
+
+    def drop(self):
+        """Sends every later call of the closures, wherever they are held,
+        to the checked path."""
+        self.live[0] = False
 
 
-def _byte_write(ffi, lib, cp, slow, missing):
+def _byte_write(ffi, lib, cp, live, slow, missing):
     from_buffer, c_write = ffi.from_buffer, lib.rb_ring_write
 
     def write(data=missing):
+        if not live[0]:
+            return slow(data)
         try:
             buf = from_buffer(data)
         except Exception:
@@ -120,12 +135,12 @@ def _byte_write(ffi, lib, cp, slow, missing):
     return write
 
 
-def _byte_read_into(ffi, lib, cp, slow, missing):
+def _byte_read_into(ffi, lib, cp, live, slow, missing):
     from_buffer, c_read = ffi.from_buffer, lib.rb_ring_read
     c_available, char_array = lib.rb_ring_read_available, ffi.typeof('char[]')
 
     def read_into(buffer=missing, timeout=0):
-        if timeout.__class__ is not int or timeout:
+        if timeout.__class__ is not int or timeout or not live[0]:
             return slow(buffer, timeout)
         try:
             buf = from_buffer(char_array, buffer, True)     # writable
@@ -161,13 +176,13 @@ def _frames_buffer(facts, kinds, obj, writable):
     return m, m.nbytes // fsize
 
 
-def _frames_write(ffi, lib, cp, slow, missing, facts):
+def _frames_write(ffi, lib, cp, live, slow, missing, facts):
     from_buffer, c_write = ffi.from_buffer, lib.rb_ring_write_frames
     fsize, kinds = facts.frame_size, set()
 
     def write(data=missing):
-        got = _frames_buffer(facts, kinds, data, False)
-        if got is None:
+        got = live[0] and _frames_buffer(facts, kinds, data, False)
+        if not got:
             return slow(data)
         if not got[1]:
             return 0
@@ -175,7 +190,7 @@ def _frames_write(ffi, lib, cp, slow, missing, facts):
     return write
 
 
-def _frames_read_into(ffi, lib, cp, slow, missing, facts):
+def _frames_read_into(ffi, lib, cp, live, slow, missing, facts):
     from_buffer, c_read = ffi.from_buffer, lib.rb_ring_read_frames
     c_available, char_array = (lib.rb_ring_read_frames_available,
                                ffi.typeof('char[]'))
@@ -183,7 +198,7 @@ def _frames_read_into(ffi, lib, cp, slow, missing, facts):
 
     def read_into(buffer=missing, timeout=0):
         got = None
-        if timeout.__class__ is int and not timeout:
+        if timeout.__class__ is int and not timeout and live[0]:
             got = _frames_buffer(facts, kinds, buffer, True)
         if got is None:
             return slow(buffer, timeout)
@@ -206,18 +221,25 @@ def bind(ring, producer, consumer, missing):
     ffi, lib = got
     cp = ffi.cast('void *', ring._rb_pointer)
     facts = ring._rb_facts
-    write = _checked_path(ring, '_rb_write_checked')
-    read_into = _checked_path(ring, '_rb_read_into_checked')
+    # cp is the ring's raw pointer: the closures stop using it once dropped
+    # (FastIo.drop()) or once the ring object goes (this callback)
+    live = [True]
+    ref = weakref.ref(ring, lambda _: live.__setitem__(0, False))
+    write = _checked_path(ref, '_rb_write_checked')
+    read_into = _checked_path(ref, '_rb_read_into_checked')
     # (a byte ring: RB_SAMPLE_FORMAT_NONE, format 0, takes any buffer)
     if producer:
-        write = (_byte_write(ffi, lib, cp, write, missing) if not facts.format
-                 else _frames_write(ffi, lib, cp, write, missing, facts))
+        write = (
+            _byte_write(ffi, lib, cp, live, write, missing)
+            if not facts.format
+            else _frames_write(ffi, lib, cp, live, write, missing, facts))
     if consumer:
         read_into = (
-            _byte_read_into(ffi, lib, cp, read_into, missing)
+            _byte_read_into(ffi, lib, cp, live, read_into, missing)
             if not facts.format
-            else _frames_read_into(ffi, lib, cp, read_into, missing, facts))
-    return FastIo(write, read_into)
+            else _frames_read_into(ffi, lib, cp, live, read_into, missing,
+                                   facts))
+    return FastIo(write, read_into, live)
 
 
 # --- the regions the views hand out ------------------------------------------

@@ -25,10 +25,10 @@ class RingFrames:
         """Reads up to ``n_frames`` frames into a new NumPy array of shape
         (frames, channels) and the ring's dtype (``V3`` for S24LE; 1-D
         uint8 for a byte ring).  ``timeout`` as for :meth:`read`."""
-        np = _require_numpy('read_frames()')
+        _require_numpy('read_frames()')
         self._rb_consumer('read_frames()')
         n = _count(n_frames, 'n_frames')
-        fsize, channels = self._rb_facts.frame_size, self._rb_facts.channels
+        fsize = self._rb_facts.frame_size
         if n:
             self._rb_wait_then(n * fsize, timeout)
         avail = RingBridge.Ring.read_available(self) // fsize

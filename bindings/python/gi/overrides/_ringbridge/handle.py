@@ -37,6 +37,8 @@ class RingHandle:
         return RingBridge.Ring.new_from_fd(self.fileno(), self.role)
 
     def close(self):
+        """Closes the handle's descriptor (a ring already opened from it
+        stays attached).  Closing twice is harmless."""
         if self._fd >= 0:
             fd, self._fd = self._fd, -1
             os.close(fd)

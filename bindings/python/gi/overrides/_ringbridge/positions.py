@@ -55,7 +55,7 @@ class RingPositions:
         """rb_ring_read_frames_at(): up to ``n_frames`` frames from absolute
         frame index ``frame``; returns ``(RangeStatus, ndarray)`` with the
         array shaped as :meth:`read_frames` shapes it."""
-        np = _require_numpy('read_frames_at()')
+        _require_numpy('read_frames_at()')
         self._rb_reader('read_frames_at()')
         frame = _position(frame)
         n = _count(n_frames, 'n_frames')

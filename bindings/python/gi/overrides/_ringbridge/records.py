@@ -17,6 +17,33 @@ RingBridge = get_introspection_module('RingBridge')
 RECORD_NONE = getattr(RingBridge, 'RECORD_NONE', -1)
 
 
+def _field(name, value):
+    """``value`` for RbRecordInfo's field ``name``, checked to fit it
+    (ctypes would wrap it silently: flags=-1 as 0xffffffff)."""
+    n = _count(value, name) if name in _UNSIGNED_FIELDS else \
+        _signed(value, name)
+    bits = 8 * ctypes.sizeof(_FIELD_TYPES[name])
+    low, high = (0, 1 << bits) if name in _UNSIGNED_FIELDS else \
+        (-(1 << (bits - 1)), 1 << (bits - 1))
+    if not low <= n < high:
+        raise ValueError('write_record(): %s %d does not fit in %d bits'
+                         % (name, n, bits))
+    return n
+
+
+def _signed(value, what):
+    """An integer argument that may be negative (bool refused)."""
+    if isinstance(value, bool) or not hasattr(value, '__index__'):
+        raise TypeError('%s must be an integer, not %s'
+                        % (what, type(value).__name__))
+    return value.__index__()
+
+
+_FIELD_TYPES = dict(_CRecordInfo._fields_)
+_UNSIGNED_FIELDS = frozenset(('type', 'flags', 'size', 'offset',
+                              'offset_end'))
+
+
 class RingRecords:
     """Ring's record calls (a mixin of the override's Ring)."""
 
@@ -51,13 +78,13 @@ class RingRecords:
                 for name in _RECORD_FIELDS:
                     setattr(c, name, getattr(info, name))
             else:
-                c.type = _count(info, 'record type')
+                c.type = _field('type', _count(info, 'record type'))
                 c.pts = c.dts = c.duration = RECORD_NONE
             for name, value in fields.items():
                 if name not in _RECORD_FIELDS or name == 'size':
                     raise TypeError('write_record() got an unexpected keyword '
                                     'argument %r' % name)
-                setattr(c, name, value)
+                setattr(c, name, _field(name, value))
             c.size = buf.nbytes
             limit = RingBridge.Ring.get_max_record_size(self)
             if buf.nbytes > limit:

@@ -154,6 +154,7 @@ class ReadView(RingView):
         self.intact = ring._rb_regions().release(n)
         self._finish()
         ring._rb_read_view = None
+        ring._rb_drop_io()      # its side's fast path binds again
         return self.intact
 
     def __exit__(self, exc_type, exc, tb):
@@ -177,6 +178,7 @@ class WriteView(RingView):
         ring._rb_regions().commit(n)
         self._finish()
         ring._rb_write_view = None
+        ring._rb_drop_io()      # its side's fast path binds again
         return n
 
     def commit_frames(self, n_frames):
