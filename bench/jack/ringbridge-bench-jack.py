@@ -49,11 +49,11 @@ import subprocess
 import sys
 import time
 
-from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
+from benchjack import (RATE, SHM, Failure, Procs, Server, XrunCounter,
                        base_env, client_env, emit_result, final_stats,
                        machine, note, percentile, read_timer, run_and_report,
                        say, wait_until)
-from benchmain import add_common_options, add_run_options, parse_with_defaults
+from benchmain import parse_run_options, run_parser
 
 PROGRAM = "ringbridge-bench-jack"
 CHANNELS = 2
@@ -67,21 +67,17 @@ class NoSignal(Failure):
 # --- options -----------------------------------------------------------------
 
 def parse_options(argv):
-    p = Parser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
-    add_common_options(p, callback_timer=True)
-    add_run_options(
-        p, seconds=(0.5, "seconds per xrun configuration (default 60; 2 "
-                    "with --quick)"),
-        periods=(16, "JACK period sizes (default 32,64,256; 64 with "
-                 "--quick)"),
+    p = run_parser(
+        PROGRAM, __doc__, callback_timer=True,
+        seconds=(0.5, 2.0, 60.0, "seconds per xrun configuration"),
+        periods=(16, [64], [32, 64, 256], "JACK period sizes"),
         quick="a check of every configuration in about a minute",
         inject_error="self-test: run the round trips with play's output "
         "unconnected; each must be reported missing (exit 1)")
     p.add_argument("--no-gst", action="store_true",
                    help="the GStreamer plugin was not built: leave out the "
                    "configurations that need ringsink")
-    return parse_with_defaults(p, argv, seconds=(2.0, 60.0),
-                               periods=([64], [32, 64, 256]))
+    return parse_run_options(p, argv)
 
 
 # --- xruns and callback CPU --------------------------------------------------
