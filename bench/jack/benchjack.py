@@ -261,6 +261,13 @@ class Server:
 
 # --- statistics --------------------------------------------------------------
 
+def find_row(rows, **kw):
+    """The first of the result rows @rows (dicts) whose fields are @kw, or
+    None."""
+    return next((r for r in rows if all(r.get(k) == v
+                                        for k, v in kw.items())), None)
+
+
 def percentile(sorted_values, q):
     """Nearest-rank percentile of a sorted list."""
     if not sorted_values:

@@ -51,8 +51,8 @@ import time
 
 from benchjack import (RATE, SHM, Failure, Procs, Server, XrunCounter,
                        base_env, client_env, emit_result, final_stats,
-                       machine, note, percentile, read_timer, run_and_report,
-                       say, wait_until)
+                       find_row, machine, note, percentile, read_timer,
+                       run_and_report, say, wait_until)
 from benchmain import parse_run_options, run_parser
 
 PROGRAM = "ringbridge-bench-jack"
@@ -384,11 +384,6 @@ def run_roundtrip_gst(procs, period, low_latency, res):
 
 # --- targets and output --------------------------------------------------------
 
-def find(rows, **kw):
-    return next((r for r in rows if all(r.get(k) == v
-                                        for k, v in kw.items())), None)
-
-
 def targets(res):
     out = []
     for r in res["roundtrip"]:
@@ -403,22 +398,24 @@ def targets(res):
                     "met": r["measured_frames"] <= bound,
                     "unit": "frames"})
     for order in ("play-first", "record-first"):
-        r = find(res["roundtrip"], period=64, client="ringbridge-jack",
-                 ring="2 periods", start=order)
+        r = find_row(res["roundtrip"], period=64, client="ringbridge-jack",
+                     ring="2 periods", start=order)
         if r and r["measured_ms"] is not None:
             out.append({"name": "round trip under 4 ms at 64 frames with a "
                         "minimal ring (%s)" % order,
                         "value": r["measured_ms"], "target": 4.0,
                         "met": r["measured_ms"] < 4.0, "unit": "ms"})
-    alone = find(res["xruns"], period=64, config="jackd-alone")
-    rb = find(res["xruns"], period=64, config="ringbridge")
+    alone = find_row(res["xruns"], period=64, config="jackd-alone")
+    rb = find_row(res["xruns"], period=64, config="ringbridge")
     if alone and rb:
         out.append({"name": "no xruns beyond jackd alone at 64 frames",
                     "value": rb["xruns"], "target": alone["xruns"],
                     "met": rb["xruns"] <= alone["xruns"], "unit": "xruns"})
     for period in ARGS.periods:
-        a = find(res["callback_cpu"], period=period, client="ringbridge-jack")
-        b = find(res["callback_cpu"], period=period, client="jackaudiosink")
+        a = find_row(res["callback_cpu"], period=period,
+                     client="ringbridge-jack")
+        b = find_row(res["callback_cpu"], period=period,
+                     client="jackaudiosink")
         if a and b:
             for stat in ("median_us", "p99_us"):
                 out.append({"name": "callback CPU %s below jackaudiosink's "
@@ -436,7 +433,7 @@ def print_tables(res):
     for p in ARGS.periods:
         cells = []
         for c in ("jackd-alone", "ringbridge", "jackaudiosink"):
-            r = find(res["xruns"], period=p, config=c)
+            r = find_row(res["xruns"], period=p, config=c)
             cells.append(str(r["xruns"]) if r else "-")
         say("  %6d  %12s  %12s  %14s" % (p, *cells))
     say("\nprocess callback CPU time per period, µs (median / p99):")
@@ -444,7 +441,7 @@ def print_tables(res):
     for p in ARGS.periods:
         cells = []
         for c in ("ringbridge-jack", "jackaudiosink"):
-            r = find(res["callback_cpu"], period=p, client=c)
+            r = find_row(res["callback_cpu"], period=p, client=c)
             cells.append("%.2f / %.2f" % (r["median_us"], r["p99_us"])
                          if r else "-")
         say("  %6d  %20s  %20s" % (p, *cells))

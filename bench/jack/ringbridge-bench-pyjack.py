@@ -37,7 +37,7 @@ import sys
 import time
 
 from benchjack import (RATE, Failure, Procs, Server, XrunCounter,
-                       client_env, final_stats, note, percentile,
+                       client_env, final_stats, find_row, note, percentile,
                        read_timer, say, wait_until)
 from benchmain import (number_arg, parse_run_options, run_main, run_parser,
                        timing_fields)
@@ -203,17 +203,12 @@ def run_config(procs, period, config, res):
 
 # --- results -----------------------------------------------------------------
 
-def find(rows, **kw):
-    return next((r for r in rows if all(r.get(k) == v
-                                        for k, v in kw.items())), None)
-
-
 def targets(res):
     out = []
     for p in ARGS.periods:
-        alone = find(res["runs"], period=p, config="jackd-alone")
+        alone = find_row(res["runs"], period=p, config="jackd-alone")
         for config in CONFIGS[1:]:
-            r = find(res["runs"], period=p, config=config)
+            r = find_row(res["runs"], period=p, config=config)
             if alone and r:
                 out.append({"name": "%s: no more xruns than jackd alone at "
                             "%d frames" % (config, p), "value": r["xruns"],
@@ -236,7 +231,7 @@ def print_tables(res):
         "late p99", "short", "work/s"))
     for p in ARGS.periods:
         for c in CONFIGS:
-            r = find(res["runs"], period=p, config=c)
+            r = find_row(res["runs"], period=p, config=c)
             if r is None:
                 continue
             say("  %6d  %-14s  %6d  %8s  %8s  %8s  %8s  %6s  %9.0f" % (
