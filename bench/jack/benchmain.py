@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
-"""What ringbridge-bench-jack.py, -pipewire.py and -pyjack.py share
+"""What the drivers in bench/jack (and bench/python's --json check) share
 on top of benchjack.py: option types with their ranges, the options every
 such benchmark takes, and the run from its header line to its JSON."""
 
