@@ -140,18 +140,24 @@ def client_env(server, timer_file=None, timer=None):
     return env
 
 
+def check_running(watch, during):
+    """A Failure naming the first process of @watch that has ended (its
+    status and the end of its output), @during saying when."""
+    for proc in watch:
+        if proc.poll() is not None:
+            out, err = Procs.output(proc)
+            raise Failure("%s ended (status %d)%s: %s"
+                          % (proc.label, proc.returncode, during,
+                             (err.strip() or out.strip())[-800:]))
+
+
 def wait_until(pred, what, timeout=DEADLINE, watch=()):
     deadline = time.monotonic() + timeout
     while True:
         v = pred()
         if v:
             return v
-        for proc in watch:
-            if proc.poll() is not None:
-                out, err = Procs.output(proc)
-                raise Failure("%s ended (status %d) while waiting for %s: %s"
-                              % (proc.label, proc.returncode, what,
-                                 (err.strip() or out.strip())[-800:]))
+        check_running(watch, " while waiting for " + what)
         if time.monotonic() > deadline:
             raise Failure("timed out (%g s) waiting for %s" % (timeout, what))
         time.sleep(0.05)

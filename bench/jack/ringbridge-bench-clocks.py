@@ -36,9 +36,9 @@ import sys
 import time
 
 from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
-                       client_env, emit_result, executable_arg, machine, note,
-                       percentile, read_timer, run_and_report, say,
-                       wait_until)
+                       check_running, client_env, emit_result,
+                       executable_arg, machine, note, percentile, read_timer,
+                       run_and_report, say, wait_until)
 from benchmain import add_common_options, check_json_option, number_arg
 from clockanalysis import ToneMeter
 
@@ -197,11 +197,8 @@ class Peer:
             self.meter.feed(x[:, 0])
 
     def check_alive(self):
-        for proc in (self.feed, self.client, self.recorder):
-            if proc.poll() is not None:
-                out, err = Procs.output(proc)
-                raise Failure("%s ended (status %d) during the run: %s" % (
-                    proc.label, proc.returncode, (err or out).strip()[-800:]))
+        check_running((self.feed, self.client, self.recorder),
+                      " during the run")
 
     def finish(self, t0, t1):
         """Stops what this peer started and returns its results."""

@@ -50,9 +50,9 @@ import sys
 import time
 
 from benchjack import (RATE, SHM, Failure, Procs, Server, XrunCounter,
-                       base_env, client_env, emit_result, final_stats,
-                       find_row, machine, note, percentile, read_timer,
-                       run_and_report, say, wait_until)
+                       base_env, check_running, client_env, emit_result,
+                       final_stats, find_row, machine, note, percentile,
+                       read_timer, run_and_report, say, wait_until)
 from benchmain import parse_run_options, run_parser
 
 PROGRAM = "ringbridge-bench-jack"
@@ -132,13 +132,9 @@ def run_xruns(procs, period, config, res):
         t0 = time.monotonic_ns()
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            for proc in clients + [counter.proc]:
-                if proc.poll() is not None:
-                    out, err = Procs.output(proc)
-                    raise Failure("%s ended (status %d) during the %s run "
-                                  "at %d frames: %s" % (
-                                      proc.label, proc.returncode, config,
-                                      period, (err or out).strip()[-800:]))
+            check_running(clients + [counter.proc],
+                          " during the %s run at %d frames" % (config,
+                                                               period))
             time.sleep(min(0.25, max(end - time.monotonic(), 0)))
         t1 = time.monotonic_ns()
         x1 = counter.count()
@@ -223,12 +219,7 @@ def measure_roundtrip(procs, srv, iodelay, clients, what):
     half = None
     end = time.monotonic() + window
     while time.monotonic() < end:
-        for proc in clients + [iodelay]:
-            if proc.poll() is not None:
-                out, err = Procs.output(proc)
-                raise Failure("%s ended (status %d) during %s: %s" % (
-                    proc.label, proc.returncode, what,
-                    (err or out).strip()[-800:]))
+        check_running(clients + [iodelay], " during " + what)
         if half is None and time.monotonic() > end - window / 2:
             half = len(iodelay_readings(iodelay))
         time.sleep(0.25)
