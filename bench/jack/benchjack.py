@@ -140,18 +140,24 @@ def client_env(server, timer_file=None, timer=None):
     return env
 
 
+def check_running(watch, during):
+    """A Failure naming the first process of @watch that has ended (its
+    status and the end of its output), @during saying when."""
+    for proc in watch:
+        if proc.poll() is not None:
+            out, err = Procs.output(proc)
+            raise Failure("%s ended (status %d)%s: %s"
+                          % (proc.label, proc.returncode, during,
+                             (err.strip() or out.strip())[-800:]))
+
+
 def wait_until(pred, what, timeout=DEADLINE, watch=()):
     deadline = time.monotonic() + timeout
     while True:
         v = pred()
         if v:
             return v
-        for proc in watch:
-            if proc.poll() is not None:
-                out, err = Procs.output(proc)
-                raise Failure("%s ended (status %d) while waiting for %s: %s"
-                              % (proc.label, proc.returncode, what,
-                                 (err.strip() or out.strip())[-800:]))
+        check_running(watch, " while waiting for " + what)
         if time.monotonic() > deadline:
             raise Failure("timed out (%g s) waiting for %s" % (timeout, what))
         time.sleep(0.05)
@@ -260,6 +266,13 @@ class Server:
 
 
 # --- statistics --------------------------------------------------------------
+
+def find_row(rows, **kw):
+    """The first of the result rows @rows (dicts) whose fields are @kw, or
+    None."""
+    return next((r for r in rows if all(r.get(k) == v
+                                        for k, v in kw.items())), None)
+
 
 def percentile(sorted_values, q):
     """Nearest-rank percentile of a sorted list."""

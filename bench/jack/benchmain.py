@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
-"""What ringbridge-bench-pipewire.py and ringbridge-bench-pyjack.py share
+"""What the drivers in bench/jack (and bench/python's --json check) share
 on top of benchjack.py: option types with their ranges, the options every
 such benchmark takes, and the run from its header line to its JSON."""
 
@@ -9,8 +9,8 @@ import os
 import signal
 import sys
 
-from benchjack import (Procs, emit_result, executable_arg, file_arg,
-                       machine, percentile, run_guarded, say)
+from benchjack import (Parser, Procs, emit_result, executable_arg,
+                       file_arg, machine, percentile, run_guarded, say)
 
 
 def number_arg(option, lo, hi):
@@ -73,17 +73,34 @@ def add_common_options(p, callback_timer=False):
                        help="bench/jack's callback-timer shim")
 
 
-def add_run_options(p, seconds, periods, quick, inject_error):
-    """--seconds, --periods, --quick and --inject-error, each with its help
-    text (@seconds, @periods, @quick, @inject_error); @seconds and @periods
-    are (lowest value, help): at most 3600 seconds, periods powers of two
-    up to 4096."""
-    p.add_argument("--seconds", type=number_arg("--seconds", seconds[0], 3600),
-                   metavar="S", help=seconds[1])
-    p.add_argument("--periods", type=periods_arg(periods[0], 4096),
-                   metavar="P,P...", help=periods[1])
+def _default_text(v):
+    return ",".join(map(str, v)) if isinstance(v, list) else "%g" % v
+
+
+def run_parser(program, doc, seconds, periods, quick, inject_error,
+               callback_timer=False):
+    """A Parser for @program (its description: @doc's first paragraph) with
+    the common options (add_common_options(), @callback_timer) and
+    --seconds, --periods, --quick and --inject-error. @seconds and
+    @periods are (lowest value, default with --quick, default, what):
+    at most 3600 seconds, periods powers of two up to 4096; their help is
+    @what and the defaults. @quick and @inject_error are those options'
+    help. parse_run_options() fills in the defaults."""
+    p = Parser(prog=program, description=doc.split("\n\n")[0])
+    add_common_options(p, callback_timer)
+    p.run_defaults = {"seconds": seconds[1:3], "periods": periods[1:3]}
+    for name, metavar, arg_type, (_, on_quick, default, what) in (
+            ("seconds", "S", number_arg("--seconds", seconds[0], 3600),
+             seconds),
+            ("periods", "P,P...", periods_arg(periods[0], 4096), periods)):
+        text = "%s (default %s" % (what, _default_text(default))
+        if on_quick != default:
+            text += "; %s with --quick" % _default_text(on_quick)
+        p.add_argument("--" + name, type=arg_type, metavar=metavar,
+                       help=text + ")")
     p.add_argument("--quick", action="store_true", help=quick)
     p.add_argument("--inject-error", action="store_true", help=inject_error)
+    return p
 
 
 def check_json_option(p, o):
@@ -93,15 +110,14 @@ def check_json_option(p, o):
             p.error("invalid --json '%s': no directory '%s'" % (o.json, d))
 
 
-def parse_with_defaults(p, argv, seconds, periods):
-    """Parse @argv with @p; --seconds and --periods not given take the
-    first of their (with --quick, without) pairs @seconds and @periods or
-    the second; --json is checked."""
+def parse_run_options(p, argv):
+    """Parse @argv with @p, made by run_parser(): --seconds and --periods
+    not given take their default (with --quick, the quick one); --json is
+    checked."""
     o = p.parse_args(argv)
-    if o.seconds is None:
-        o.seconds = seconds[0] if o.quick else seconds[1]
-    if o.periods is None:
-        o.periods = periods[0] if o.quick else periods[1]
+    for name, (on_quick, default) in p.run_defaults.items():
+        if getattr(o, name) is None:
+            setattr(o, name, on_quick if o.quick else default)
     check_json_option(p, o)
     return o
 

@@ -11,8 +11,8 @@ import signal
 import subprocess
 import time
 
-from benchjack import (DEADLINE, RATE, Failure, Procs, XrunCounter, base_env,
-                       wait_until)
+from benchjack import (DEADLINE, RATE, Failure, XrunCounter, base_env,
+                       check_running, wait_until)
 
 # The stock pipewire.conf cut down to what a headless graph of clients
 # needs. module-rt is left out, so that neither PipeWire nor its clients
@@ -159,9 +159,7 @@ class PwXrunCounter(XrunCounter):
 
 def missing_programs():
     """The programs a PipeWire run needs that are not installed."""
-    path = os.environ.get("PATH", "/usr/bin:/bin").split(os.pathsep)
-    return [p for p in PROGRAMS
-            if not any(os.access(os.path.join(d, p), os.X_OK) for d in path)]
+    return [p for p in PROGRAMS if shutil.which(p) is None]
 
 
 def cpu_ticks(pid):
@@ -191,12 +189,8 @@ def cpu_seconds(procs):
 
 
 def settle(seconds, watch):
+    """Waits @seconds, failing as soon as a process of @watch ends."""
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        for proc in watch:
-            if proc.poll() is not None:
-                out, err = Procs.output(proc)
-                raise Failure("%s ended (status %d): %s" % (
-                    proc.label, proc.returncode,
-                    (err.strip() or out.strip())[-800:]))
+        check_running(watch, "")
         time.sleep(0.1)

@@ -55,16 +55,16 @@ def start_workers(n, stop):
 
 
 def open_ring(name, role, deadline=30.0):
+    """The ring @name opened as @role, waiting up to @deadline seconds for
+    its producer to make it (Ring.open's timeout)."""
     import gi
     gi.require_version("RingBridge", "1.0")
-    from gi.repository import RingBridge
-    end = time.monotonic() + deadline
-    while not os.path.exists("/dev/shm/ringbridge-" + name):
-        if time.monotonic() > end:
-            raise SystemExit("pyjack-peer: no ring '%s' after %g s"
-                             % (name, deadline))
-        time.sleep(0.05)
-    return RingBridge.Ring.open(name, getattr(RingBridge.RingRole, role))
+    from gi.repository import GLib, RingBridge
+    try:
+        return RingBridge.Ring.open(name, getattr(RingBridge.RingRole, role),
+                                    timeout=deadline)
+    except GLib.Error as e:
+        raise SystemExit("pyjack-peer: %s" % e.message)
 
 
 class Client:

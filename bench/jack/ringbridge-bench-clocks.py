@@ -36,9 +36,10 @@ import sys
 import time
 
 from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
-                       client_env, emit_result, executable_arg, file_arg,
-                       machine, note, percentile, read_timer, run_and_report,
-                       say, wait_until)
+                       check_running, client_env, emit_result,
+                       executable_arg, machine, note, percentile, read_timer,
+                       run_and_report, say, wait_until)
+from benchmain import add_common_options, check_json_option, number_arg
 from clockanalysis import ToneMeter
 
 PROGRAM = "ringbridge-bench-clocks"
@@ -62,50 +63,31 @@ def ppm_list(text):
     return out
 
 
-def minutes_arg(text):
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("invalid --minutes '%s'" % text)
-    if not 0.2 <= v <= 600:
-        raise argparse.ArgumentTypeError(
-            "invalid --minutes '%s': from 0.2 to 600" % text)
-    return v
-
-
 def parse_options(argv):
     p = Parser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
-    p.add_argument("--ringbridge-jack", type=executable_arg, required=True,
-                   metavar="PATH")
+    add_common_options(p, callback_timer=True)
     p.add_argument("--drift-launch", type=executable_arg, required=True,
-                   metavar="PATH")
-    p.add_argument("--xrun-counter", type=executable_arg, required=True,
-                   metavar="PATH")
-    p.add_argument("--callback-timer", type=file_arg, required=True,
-                   metavar="PATH")
-    p.add_argument("--version-string", default="unknown")
+                   metavar="PATH", help="bench/jack's drift-launch")
     p.add_argument("--ppm", type=ppm_list, default=[200.0, -200.0],
                    help="drifts to run, at the same time (default 200,-200)")
-    p.add_argument("--minutes", type=minutes_arg, default=10.0,
+    p.add_argument("--minutes", type=number_arg("--minutes", 0.2, 600),
+                   default=10.0,
                    help="measuring time after the lock-in (default 10; "
                    "60 for the hour-long run)")
-    p.add_argument("--settle", type=float, default=15.0, metavar="S",
+    p.add_argument("--settle", type=number_arg("--settle", 1, 600),
+                   default=15.0, metavar="S",
                    help="lock-in seconds, reported apart (default 15)")
-    p.add_argument("--latency", type=float, default=20.0, metavar="MS",
+    p.add_argument("--latency", type=number_arg("--latency", 1, 2000),
+                   default=20.0, metavar="MS",
                    help="play's --latency target (default 20 ms)")
     p.add_argument("--peers", default=",".join(PEERS),
                    help="which peers (default all: %s)" % ",".join(PEERS))
-    p.add_argument("--json", metavar="FILE")
-    p.add_argument("--keep-logs", action="store_true")
     o = p.parse_args(argv)
     o.peers = [x for x in o.peers.split(",") if x]
     for x in o.peers:
         if x not in PEERS:
             p.error("invalid --peers: unknown peer '%s'" % x)
-    if not 1 <= o.settle <= 600:
-        p.error("invalid --settle %g: from 1 to 600" % o.settle)
-    if not 1 <= o.latency <= 2000:
-        p.error("invalid --latency %g: from 1 to 2000 ms" % o.latency)
+    check_json_option(p, o)
     return o
 
 
@@ -215,11 +197,8 @@ class Peer:
             self.meter.feed(x[:, 0])
 
     def check_alive(self):
-        for proc in (self.feed, self.client, self.recorder):
-            if proc.poll() is not None:
-                out, err = Procs.output(proc)
-                raise Failure("%s ended (status %d) during the run: %s" % (
-                    proc.label, proc.returncode, (err or out).strip()[-800:]))
+        check_running((self.feed, self.client, self.recorder),
+                      " during the run")
 
     def finish(self, t0, t1):
         """Stops what this peer started and returns its results."""

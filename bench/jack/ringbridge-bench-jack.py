@@ -49,11 +49,11 @@ import subprocess
 import sys
 import time
 
-from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
-                       base_env, client_env, emit_result, final_stats,
-                       machine, note, percentile, read_timer, run_and_report,
-                       say, wait_until)
-from benchmain import add_common_options, add_run_options, parse_with_defaults
+from benchjack import (RATE, SHM, Failure, Procs, Server, XrunCounter,
+                       base_env, check_running, client_env, emit_result,
+                       final_stats, find_row, machine, note, percentile,
+                       read_timer, run_and_report, say, wait_until)
+from benchmain import parse_run_options, run_parser
 
 PROGRAM = "ringbridge-bench-jack"
 CHANNELS = 2
@@ -67,21 +67,17 @@ class NoSignal(Failure):
 # --- options -----------------------------------------------------------------
 
 def parse_options(argv):
-    p = Parser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
-    add_common_options(p, callback_timer=True)
-    add_run_options(
-        p, seconds=(0.5, "seconds per xrun configuration (default 60; 2 "
-                    "with --quick)"),
-        periods=(16, "JACK period sizes (default 32,64,256; 64 with "
-                 "--quick)"),
+    p = run_parser(
+        PROGRAM, __doc__, callback_timer=True,
+        seconds=(0.5, 2.0, 60.0, "seconds per xrun configuration"),
+        periods=(16, [64], [32, 64, 256], "JACK period sizes"),
         quick="a check of every configuration in about a minute",
         inject_error="self-test: run the round trips with play's output "
         "unconnected; each must be reported missing (exit 1)")
     p.add_argument("--no-gst", action="store_true",
                    help="the GStreamer plugin was not built: leave out the "
                    "configurations that need ringsink")
-    return parse_with_defaults(p, argv, seconds=(2.0, 60.0),
-                               periods=([64], [32, 64, 256]))
+    return parse_run_options(p, argv)
 
 
 # --- xruns and callback CPU --------------------------------------------------
@@ -136,13 +132,9 @@ def run_xruns(procs, period, config, res):
         t0 = time.monotonic_ns()
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            for proc in clients + [counter.proc]:
-                if proc.poll() is not None:
-                    out, err = Procs.output(proc)
-                    raise Failure("%s ended (status %d) during the %s run "
-                                  "at %d frames: %s" % (
-                                      proc.label, proc.returncode, config,
-                                      period, (err or out).strip()[-800:]))
+            check_running(clients + [counter.proc],
+                          " during the %s run at %d frames" % (config,
+                                                               period))
             time.sleep(min(0.25, max(end - time.monotonic(), 0)))
         t1 = time.monotonic_ns()
         x1 = counter.count()
@@ -227,12 +219,7 @@ def measure_roundtrip(procs, srv, iodelay, clients, what):
     half = None
     end = time.monotonic() + window
     while time.monotonic() < end:
-        for proc in clients + [iodelay]:
-            if proc.poll() is not None:
-                out, err = Procs.output(proc)
-                raise Failure("%s ended (status %d) during %s: %s" % (
-                    proc.label, proc.returncode, what,
-                    (err or out).strip()[-800:]))
+        check_running(clients + [iodelay], " during " + what)
         if half is None and time.monotonic() > end - window / 2:
             half = len(iodelay_readings(iodelay))
         time.sleep(0.25)
@@ -388,11 +375,6 @@ def run_roundtrip_gst(procs, period, low_latency, res):
 
 # --- targets and output --------------------------------------------------------
 
-def find(rows, **kw):
-    return next((r for r in rows if all(r.get(k) == v
-                                        for k, v in kw.items())), None)
-
-
 def targets(res):
     out = []
     for r in res["roundtrip"]:
@@ -407,22 +389,24 @@ def targets(res):
                     "met": r["measured_frames"] <= bound,
                     "unit": "frames"})
     for order in ("play-first", "record-first"):
-        r = find(res["roundtrip"], period=64, client="ringbridge-jack",
-                 ring="2 periods", start=order)
+        r = find_row(res["roundtrip"], period=64, client="ringbridge-jack",
+                     ring="2 periods", start=order)
         if r and r["measured_ms"] is not None:
             out.append({"name": "round trip under 4 ms at 64 frames with a "
                         "minimal ring (%s)" % order,
                         "value": r["measured_ms"], "target": 4.0,
                         "met": r["measured_ms"] < 4.0, "unit": "ms"})
-    alone = find(res["xruns"], period=64, config="jackd-alone")
-    rb = find(res["xruns"], period=64, config="ringbridge")
+    alone = find_row(res["xruns"], period=64, config="jackd-alone")
+    rb = find_row(res["xruns"], period=64, config="ringbridge")
     if alone and rb:
         out.append({"name": "no xruns beyond jackd alone at 64 frames",
                     "value": rb["xruns"], "target": alone["xruns"],
                     "met": rb["xruns"] <= alone["xruns"], "unit": "xruns"})
     for period in ARGS.periods:
-        a = find(res["callback_cpu"], period=period, client="ringbridge-jack")
-        b = find(res["callback_cpu"], period=period, client="jackaudiosink")
+        a = find_row(res["callback_cpu"], period=period,
+                     client="ringbridge-jack")
+        b = find_row(res["callback_cpu"], period=period,
+                     client="jackaudiosink")
         if a and b:
             for stat in ("median_us", "p99_us"):
                 out.append({"name": "callback CPU %s below jackaudiosink's "
@@ -440,7 +424,7 @@ def print_tables(res):
     for p in ARGS.periods:
         cells = []
         for c in ("jackd-alone", "ringbridge", "jackaudiosink"):
-            r = find(res["xruns"], period=p, config=c)
+            r = find_row(res["xruns"], period=p, config=c)
             cells.append(str(r["xruns"]) if r else "-")
         say("  %6d  %12s  %12s  %14s" % (p, *cells))
     say("\nprocess callback CPU time per period, µs (median / p99):")
@@ -448,7 +432,7 @@ def print_tables(res):
     for p in ARGS.periods:
         cells = []
         for c in ("ringbridge-jack", "jackaudiosink"):
-            r = find(res["callback_cpu"], period=p, client=c)
+            r = find_row(res["callback_cpu"], period=p, client=c)
             cells.append("%.2f / %.2f" % (r["median_us"], r["p99_us"])
                          if r else "-")
         say("  %6d  %20s  %20s" % (p, *cells))

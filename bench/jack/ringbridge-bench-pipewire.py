@@ -46,10 +46,9 @@ import subprocess
 import sys
 import time
 
-from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
+from benchjack import (RATE, SHM, Failure, Procs, Server, XrunCounter,
                        base_env, client_env, note, say, wait_until)
-from benchmain import (add_common_options, add_run_options,
-                       parse_with_defaults, run_main)
+from benchmain import parse_run_options, run_main, run_parser
 from pwserver import (AUTO_PORTS, PwServer, PwXrunCounter, cpu_seconds,
                       missing_programs, settle)
 
@@ -66,18 +65,14 @@ class NoSignal(Failure):
 # --- options -----------------------------------------------------------------
 
 def parse_options(argv):
-    p = Parser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
-    add_common_options(p)
-    add_run_options(
-        p, seconds=(2, "the measuring window of each loop (default 30; 4 "
-                    "with --quick)"),
-        periods=(32, "periods and quanta in frames (default 64,256; 256 "
-                 "with --quick)"),
+    p = run_parser(
+        PROGRAM, __doc__,
+        seconds=(2, 4.0, 30.0, "the measuring window of each loop"),
+        periods=(32, [256], [64, 256], "periods and quanta in frames"),
         quick="both loops once, briefly, at 256 frames",
         inject_error="self-test: leave each loop's last link out; both "
         "must be reported missing (exit 1)")
-    return parse_with_defaults(p, argv, seconds=(4.0, 30.0),
-                               periods=([256], [64, 256]))
+    return parse_run_options(p, argv)
 
 
 # --- one window --------------------------------------------------------------

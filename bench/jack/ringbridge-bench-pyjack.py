@@ -36,11 +36,11 @@ import signal
 import sys
 import time
 
-from benchjack import (RATE, Failure, Parser, Procs, Server, XrunCounter,
-                       client_env, file_arg, final_stats, note, percentile,
+from benchjack import (RATE, Failure, Procs, Server, XrunCounter,
+                       client_env, final_stats, find_row, note, percentile,
                        read_timer, say, wait_until)
-from benchmain import (add_common_options, check_json_option, number_arg,
-                       periods_arg, run_main, timing_fields)
+from benchmain import (number_arg, parse_run_options, run_main, run_parser,
+                       timing_fields)
 from pwserver import settle
 
 PROGRAM = "ringbridge-bench-pyjack"
@@ -53,33 +53,21 @@ NEVER_READ = "the Python client's callback never read a frame"
 # --- options -----------------------------------------------------------------
 
 def parse_options(argv):
-    p = Parser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
-    add_common_options(p)
-    p.add_argument("--callback-timer", type=file_arg, required=True,
-                   metavar="PATH", help="bench/jack's callback-timer shim")
-    p.add_argument("--seconds", type=number_arg("--seconds", 1, 3600),
-                   metavar="S", help="seconds per configuration (default "
-                   "60; 3 with --quick)")
-    p.add_argument("--periods", type=periods_arg(32, 4096), metavar="P,P",
-                   help="JACK periods (default 64,256)")
+    p = run_parser(
+        PROGRAM, __doc__, callback_timer=True,
+        seconds=(1, 3.0, 60.0, "seconds per configuration"),
+        periods=(32, [64, 256], [64, 256], "JACK periods"),
+        quick="every configuration briefly",
+        inject_error="self-test: only the Python client, at the first "
+        "period, with a callback that never reads; that must be reported "
+        "(exit 1)")
     p.add_argument("--workers", type=number_arg("--workers", 0, 8),
                    default=1, metavar="N", help="workload threads in each "
                    "Python process, 0 to 8 (default 1)")
-    p.add_argument("--quick", action="store_true",
-                   help="every configuration briefly")
-    p.add_argument("--inject-error", action="store_true",
-                   help="self-test: only the Python client, at the first "
-                   "period, with a callback that never reads; that must be "
-                   "reported (exit 1)")
-    o = p.parse_args(argv)
+    o = parse_run_options(p, argv)
     if o.workers != int(o.workers):
         p.error("invalid --workers '%g': must be a whole number" % o.workers)
     o.workers = int(o.workers)
-    if o.seconds is None:
-        o.seconds = 3.0 if o.quick else 60.0
-    if o.periods is None:
-        o.periods = [64, 256]
-    check_json_option(p, o)
     return o
 
 
@@ -215,17 +203,12 @@ def run_config(procs, period, config, res):
 
 # --- results -----------------------------------------------------------------
 
-def find(rows, **kw):
-    return next((r for r in rows if all(r.get(k) == v
-                                        for k, v in kw.items())), None)
-
-
 def targets(res):
     out = []
     for p in ARGS.periods:
-        alone = find(res["runs"], period=p, config="jackd-alone")
+        alone = find_row(res["runs"], period=p, config="jackd-alone")
         for config in CONFIGS[1:]:
-            r = find(res["runs"], period=p, config=config)
+            r = find_row(res["runs"], period=p, config=config)
             if alone and r:
                 out.append({"name": "%s: no more xruns than jackd alone at "
                             "%d frames" % (config, p), "value": r["xruns"],
@@ -248,7 +231,7 @@ def print_tables(res):
         "late p99", "short", "work/s"))
     for p in ARGS.periods:
         for c in CONFIGS:
-            r = find(res["runs"], period=p, config=c)
+            r = find_row(res["runs"], period=p, config=c)
             if r is None:
                 continue
             say("  %6d  %-14s  %6d  %8s  %8s  %8s  %8s  %6s  %9.0f" % (

@@ -35,6 +35,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'jack'))
 from benchjack import Parser, emit_result, machine, say  # noqa: E402
+from benchmain import check_json_option  # noqa: E402
 
 import gi  # noqa: E402
 gi.require_version('RingBridge', '1.0')
@@ -222,22 +223,28 @@ def report(res):
 def main():
     p = Parser(prog='ringbridge-bench-python', description=__doc__.split(
         '\n\n')[0])
-    p.add_argument('--reps', type=int, default=7)
+    p.add_argument('--reps', type=int, default=7, metavar='N',
+                   help='repetitions of every case (default 7)')
     p.add_argument('--seconds', type=float, default=0.3,
                    help='per peer, case and repetition (default 0.3)')
     p.add_argument('--quick', action='store_true',
                    help='3 repetitions of 0.05 s: proves every peer runs')
-    p.add_argument('--json', metavar='FILE')
+    p.add_argument('--json', metavar='FILE',
+                   help='also write the result as JSON to FILE')
     p.add_argument('--c-json', metavar='FILE',
                    help="ringbridge-bench's JSON, for the share of C")
-    p.add_argument('--version-string', default='')
+    p.add_argument('--version-string', default='', metavar='VERSION',
+                   help='the version for the JSON result')
     p.add_argument('--inject-error', action='store_true',
                    help='self-test: corrupt what is read; exits 1')
     o = p.parse_args()
     if o.quick:
         o.reps, o.seconds = 3, 0.05
-    if o.reps < 1 or not o.seconds > 0:
-        p.error('--reps must be at least 1 and --seconds positive')
+    if o.reps < 1:
+        p.error("invalid --reps '%d': must be at least 1" % o.reps)
+    if not o.seconds > 0:
+        p.error("invalid --seconds '%g': must be positive" % o.seconds)
+    check_json_option(p, o)
     res = {'program': 'ringbridge-bench-python',
            'version': o.version_string, 'machine': machine(),
            'reps': o.reps, 'seconds': o.seconds, 'problems': []}

@@ -23,10 +23,17 @@ import wave
 
 
 def tone(path):
-    with wave.open(path) as w:
-        n, width = w.getnframes(), w.getsampwidth()
-        rate = w.getframerate()
-        s = array.array({2: 'h', 4: 'i'}[width], w.readframes(n))
+    try:
+        with wave.open(path) as w:
+            n, width = w.getnframes(), w.getsampwidth()
+            rate = w.getframerate()
+            if width not in (2, 4):
+                sys.exit("%s: %d-byte samples: not the 16- or 32-bit WAV "
+                         "jack_rec writes" % (path, width))
+            s = array.array({2: 'h', 4: 'i'}[width], w.readframes(n))
+    except (OSError, EOFError, wave.Error) as e:
+        sys.exit("%s: not a WAV file that can be read: %s"
+                 % (path, str(e) or "empty or cut short"))
     s = s[len(s) // 2:]
     full = float(1 << (8 * width - 1))
     if len(s) < rate:

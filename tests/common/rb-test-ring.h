@@ -2,8 +2,8 @@
  * SPDX-FileCopyrightText: 2026 The ringbridge authors */
 
 /* Making an in-process ring in a test, where failing is the test's
- * failure, writing the test stream into one, checking a refusal, forging a named ring's file as a
- * hostile peer would: tests/lib's unit tests. */
+ * failure, writing the test stream into one, checking a refusal, forging
+ * a named ring's file as a hostile peer would: tests/lib's unit tests. */
 
 #pragma once
 
@@ -99,12 +99,11 @@ rb_test_write_stream (RbRing *ring, gsize n)
 static inline void
 rb_test_make_audio_file (const char *name)
 {
-  g_autoptr (GError) error = NULL;
-  RbRing *ring = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2,
-      48000, 1024, 0, RB_RING_ROLE_PRODUCER, 0, &error);
+  GError *error = NULL;
 
-  g_assert_no_error (error);
-  g_object_unref (ring);
+  g_object_unref (rb_test_made (rb_ring_create_audio (name,
+      RB_SAMPLE_FORMAT_S16LE, 2, 48000, 1024, 0, RB_RING_ROLE_PRODUCER, 0,
+      &error), &error));
 }
 
 /* Writes the @n bytes at @bytes at @offset of the file @path, or the test
