@@ -120,11 +120,12 @@ class FastIo:
         self.live[0] = False
 
 
-def _byte_write(ffi, lib, cp, live, slow, missing):
+def _byte_write(ffi, lib, cp, live, ref, slow, missing):
     from_buffer, c_write = ffi.from_buffer, lib.rb_ring_write
 
     def write(data=missing):
-        if not live[0]:
+        ring = ref()        # held for the call: see bind()
+        if ring is None or not live[0]:
             return slow(data)
         try:
             buf = from_buffer(data)
@@ -135,12 +136,14 @@ def _byte_write(ffi, lib, cp, live, slow, missing):
     return write
 
 
-def _byte_read_into(ffi, lib, cp, live, slow, missing):
+def _byte_read_into(ffi, lib, cp, live, ref, slow, missing):
     from_buffer, c_read = ffi.from_buffer, lib.rb_ring_read
     c_available, char_array = lib.rb_ring_read_available, ffi.typeof('char[]')
 
     def read_into(buffer=missing, timeout=0):
-        if timeout.__class__ is not int or timeout or not live[0]:
+        ring = ref()        # held for the call: see bind()
+        if timeout.__class__ is not int or timeout or ring is None or \
+                not live[0]:
             return slow(buffer, timeout)
         try:
             buf = from_buffer(char_array, buffer, True)     # writable
@@ -176,12 +179,14 @@ def _frames_buffer(facts, kinds, obj, writable):
     return m, m.nbytes // fsize
 
 
-def _frames_write(ffi, lib, cp, live, slow, missing, facts):
+def _frames_write(ffi, lib, cp, live, ref, slow, missing, facts):
     from_buffer, c_write = ffi.from_buffer, lib.rb_ring_write_frames
     fsize, kinds = facts.frame_size, set()
 
     def write(data=missing):
-        got = live[0] and _frames_buffer(facts, kinds, data, False)
+        ring = ref()        # held for the call: see bind()
+        got = ring is not None and live[0] and \
+            _frames_buffer(facts, kinds, data, False)
         if not got:
             return slow(data)
         if not got[1]:
@@ -190,15 +195,17 @@ def _frames_write(ffi, lib, cp, live, slow, missing, facts):
     return write
 
 
-def _frames_read_into(ffi, lib, cp, live, slow, missing, facts):
+def _frames_read_into(ffi, lib, cp, live, ref, slow, missing, facts):
     from_buffer, c_read = ffi.from_buffer, lib.rb_ring_read_frames
     c_available, char_array = (lib.rb_ring_read_frames_available,
                                ffi.typeof('char[]'))
     fsize, kinds = facts.frame_size, set()
 
     def read_into(buffer=missing, timeout=0):
+        ring = ref()        # held for the call: see bind()
         got = None
-        if timeout.__class__ is int and not timeout and live[0]:
+        if timeout.__class__ is int and not timeout and ring is not None \
+                and live[0]:
             got = _frames_buffer(facts, kinds, buffer, True)
         if got is None:
             return slow(buffer, timeout)
@@ -222,7 +229,10 @@ def bind(ring, producer, consumer, missing):
     cp = ffi.cast('void *', ring._rb_pointer)
     facts = ring._rb_facts
     # cp is the ring's raw pointer: the closures stop using it once dropped
-    # (FastIo.drop()) or once the ring object goes (this callback)
+    # (FastIo.drop()) or once the ring object goes (this callback). Each
+    # call also holds the ring by a strong reference while it is in C
+    # (CFFI lets go of the GIL there), so another thread dropping the last
+    # reference cannot finalize, and unmap, the ring under it.
     live = [True]
     ref = weakref.ref(ring, lambda _: live.__setitem__(0, False))
     write = _checked_path(ref, '_rb_write_checked')
@@ -230,15 +240,15 @@ def bind(ring, producer, consumer, missing):
     # (a byte ring: RB_SAMPLE_FORMAT_NONE, format 0, takes any buffer)
     if producer:
         write = (
-            _byte_write(ffi, lib, cp, live, write, missing)
+            _byte_write(ffi, lib, cp, live, ref, write, missing)
             if not facts.format
-            else _frames_write(ffi, lib, cp, live, write, missing, facts))
+            else _frames_write(ffi, lib, cp, live, ref, write, missing, facts))
     if consumer:
         read_into = (
-            _byte_read_into(ffi, lib, cp, live, read_into, missing)
+            _byte_read_into(ffi, lib, cp, live, ref, read_into, missing)
             if not facts.format
-            else _frames_read_into(ffi, lib, cp, live, read_into, missing,
-                                   facts))
+            else _frames_read_into(ffi, lib, cp, live, ref, read_into,
+                                   missing, facts))
     return FastIo(write, read_into, live)
 
 
