@@ -73,6 +73,21 @@ typedef struct {
   gint64 mono_ns;               /* its time on CLOCK_MONOTONIC */
 } RateSample;
 
+/* fill-trend.c: the fill over up to this many ticks (10 s) */
+#define FILL_WINDOW 100
+
+typedef struct {
+  gint64 t_us;                  /* g_get_monotonic_time() */
+  gdouble fill;                 /* rt.fill */
+  guint64 ends_up, ends_down;   /* the counts of the ring's ends */
+} FillSample;
+
+typedef enum {
+  FILL_TREND_UNKNOWN,
+  FILL_TREND_AGREES,
+  FILL_TREND_REFUTES,
+} FillTrend;
+
 typedef struct {
   Options opt;
   RbJackRt rt;
@@ -141,6 +156,13 @@ typedef struct {
   gint64 clamped_since;
   gint64 auto_over_since;       /* auto: the drift over its mark since */
   gint64 auto_lo_ppb, auto_hi_ppb;      /* auto: its range since then */
+  gboolean auto_refuted;        /* auto: the fill refuted it (said once) */
+  /* auto resamples on the fill's evidence: the measured drift, which the
+   * fill refuted, is no feed-forward (drift-measure.c withholds it) */
+  gboolean ff_withheld;
+  /* auto: the fill's history (fill-trend.c) */
+  FillSample trend[FILL_WINDOW];
+  guint trend_len, trend_pos;
   /* the measured drift (drift-measure.c): JACK's cycles over the last
    * ticks, the xrun count they started at, JACK's rate from them (0:
    * unknown), and the drift against the other side in parts per billion
@@ -178,6 +200,12 @@ int resample_setup (App *app);
 void resample_set_target (App *app, guint period);
 void resample_tick (App *app, gint64 now);
 void resample_stats (App *app, GString *out);
+
+/* fill-trend.c: --resample=auto's check of a drift against the fill */
+void fill_trend_reset (App *app);
+void fill_trend_push (App *app, gint64 now);
+FillTrend fill_trend_check (App *app, gint64 ppb, GString *why,
+    gint64 *fill_ppb);
 
 /* drift-measure.c: the measured drift (the feed-forward) */
 void drift_measure_reset (App *app);

@@ -24,10 +24,13 @@
  * believed (as the ring does for its sides) */
 #define MAX_RATE_ERROR 0.05
 
-/* Forgets JACK's rate: a new client (a new server's cycles). */
+/* Forgets JACK's rate: a new client (a new server's cycles), and with
+ * it the fill's history that auto checks a drift against. */
 void
 drift_measure_reset (App *app)
 {
+  fill_trend_reset (app);
+  app->ff_withheld = FALSE;
   app->rate_len = 0;
   app->rate_pos = 0;
   app->jack_rate_measured = 0;
@@ -43,9 +46,13 @@ drift_measure_reset (App *app)
  * included: a backend that loses time at each late wake-up (the dummy
  * backend without realtime scheduling, 1-2 % on a loaded virtual machine)
  * runs that much slower on average, and its average is the rate at which
- * the ring is read or written, which is what the feed-forward predicts.
- * A sound card's frame count does not stop for an xrun, so there the
- * xruns change nothing. */
+ * the ring is read or written. The other side's rate, from the ring's
+ * loop, leaves out what it takes as jumps, so where both sides lose time
+ * (a producer paced on JACK's frame count, two dummy servers) the two
+ * measure a drift of percents that is not there; --resample=auto checks
+ * a drift against the fill before it believes it (fill-trend.c). A sound
+ * card's frame count does not stop for an xrun, so there the xruns
+ * change nothing. */
 static double
 jack_rate_sample (App *app)
 {
@@ -64,8 +71,10 @@ jack_rate_sample (App *app)
     return 0;
   newest = app->rate_len > 0 ? &app->rate_window[(app->rate_pos +
           RATE_WINDOW - 1) % RATE_WINDOW] : NULL;
+  /* no cycle since the last tick: a stall, which the next cycle's tick
+   * will show as a jump; the rate stays what it was */
   if (newest != NULL && frames <= newest->frames)
-    return 0;                   /* no cycle since the last tick: stalled */
+    return app->jack_rate_measured;
   s = &app->rate_window[app->rate_pos];
   s->frames = frames;
   /* relaxed: a value on its own (see RbJackRt.clock_offset_ns) */
@@ -125,7 +134,8 @@ drift_measure_tick (App *app)
           "the other side's rate is not locked yet");
   }
   app->drift_ppb = ppb;
-  /* relaxed: a value on its own (see RbJackRt) */
-  atomic_store_explicit (&app->rt.feed_forward_ppb, ppb,
-      memory_order_relaxed);
+  /* relaxed: a value on its own (see RbJackRt); none while auto resamples
+   * on the fill's evidence against this measurement (fill-trend.c) */
+  atomic_store_explicit (&app->rt.feed_forward_ppb, app->ff_withheld ?
+      G_MININT64 : ppb, memory_order_relaxed);
 }

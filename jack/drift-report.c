@@ -97,6 +97,9 @@ set_resampling (App *app, gboolean on)
   atomic_store_explicit (&app->rt.resampling, on, memory_order_relaxed);
   app->clamped_since = 0;
   app->auto_over_since = 0;
+  app->auto_refuted = FALSE;
+  app->ff_withheld = FALSE;
+  fill_trend_reset (app);
   app->locked = FALSE;
   app->unlocked_since = 0;
   app->resample_start = g_get_monotonic_time ();
@@ -105,15 +108,20 @@ set_resampling (App *app, gboolean on)
 /* --resample=auto while not resampling: the plain path (bit-exact) until
  * the measured drift (drift-measure.c: the other side's rate from the
  * ring's timing, JACK's from its cycles) says the other side runs on
- * another clock, for AUTO_CONFIRM_US in a row. The fill alone cannot
- * tell: a producer that writes a burst and a ring that drains look like
- * a drift for seconds (tests/jack's loopback, producer and freewheel
- * cases did), and resampling would end their bit-exactness. */
+ * another clock, for AUTO_CONFIRM_US in a row, and the fill agrees
+ * (fill-trend.c). The fill alone cannot tell: a producer that writes a
+ * burst and a ring that drains look like a drift for seconds (tests/jack's
+ * loopback, producer and freewheel cases did), and resampling would end
+ * their bit-exactness. Nor can the measured drift alone (fill-trend.c). */
 static void
 auto_watch (App *app, gint64 now)
 {
   gint64 ff = app->drift_ppb;
+  g_autoptr (GString) why = NULL;
+  FillTrend trend;
+  gint64 fill_ppb;
 
+  fill_trend_push (app, now);
   if (ff == G_MININT64 || ABS (ff) < AUTO_MIN_DRIFT_PPB) {
     app->auto_over_since = 0;
     return;
@@ -141,6 +149,32 @@ auto_watch (App *app, gint64 now)
   }
   if (now - app->auto_over_since < AUTO_CONFIRM_US)
     return;
+  why = g_string_new (NULL);
+  trend = fill_trend_check (app, ff, why, &fill_ppb);
+  if (trend == FILL_TREND_UNKNOWN)
+    return;
+  if (trend == FILL_TREND_REFUTES && fill_ppb != G_MININT64 &&
+      ABS (fill_ppb) >= AUTO_MIN_DRIFT_PPB) {
+    print_info (app, "--resample=auto: the %s and JACK drift apart by "
+        "%+.1f ppm as the fill shows (the measured %+.1f ppm is not: %s): "
+        "resampling without a feed-forward",
+        app->rt.mode == RB_JACK_PLAY ? "producer" : "consumer",
+        (double) fill_ppb * 1e-3, (double) ff * 1e-3, why->str);
+    set_resampling (app, TRUE);
+    app->ff_withheld = TRUE;
+    /* relaxed: a value on its own (see RbJackRt); at once, not at the
+     * next tick's drift_measure_tick() */
+    atomic_store_explicit (&app->rt.feed_forward_ppb, G_MININT64,
+        memory_order_relaxed);
+    return;
+  }
+  if (trend == FILL_TREND_REFUTES) {
+    if (!app->auto_refuted)
+      print_info (app, "--resample=auto: the measured drift (%+.1f ppm) is "
+          "not in the ring: %s; copying on", (double) ff * 1e-3, why->str);
+    app->auto_refuted = TRUE;
+    return;
+  }
   print_info (app, "--resample=auto: the %s and JACK drift apart by "
       "%+.1f ppm (measured): resampling",
       app->rt.mode == RB_JACK_PLAY ? "producer" : "consumer",
@@ -232,7 +266,7 @@ resample_stats (App *app, GString *out)
         (double) app->drift_ppb * 1e-3);
   /* relaxed: a flag on its own (see RbJackRt) */
   g_string_append_printf (out, " feed_forward=%s", rt->rs != NULL &&
-      app->drift_ppb != G_MININT64 &&
+      app->drift_ppb != G_MININT64 && !app->ff_withheld &&
       atomic_load_explicit (&rt->resampling, memory_order_relaxed) ?
       "yes" : "no");
   if (rt->rs == NULL) {

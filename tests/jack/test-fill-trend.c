@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * SPDX-FileCopyrightText: 2026 The ringbridge authors */
+
+/* --resample=auto's check of a measured drift against the fill
+ * (jack/fill-trend.c), on fills made up tick by tick: a drift that is
+ * there moves the fill and is believed; one the fill does not show is
+ * refuted, unless the fill stands at the end it would push it to. */
+
+#include "app.h"
+
+#include <math.h>
+
+#define RATE 48000.0
+#define PERIOD 256
+#define TICK_US (G_USEC_PER_SEC / 10)
+
+/* the ticks' clock, on from feed to feed */
+static gint64 clock_us;
+
+static App *
+make_app (RbJackMode mode)
+{
+  App *app = g_new0 (App, 1);
+
+  app->rt.mode = mode;
+  app->jack_rate = RATE;
+  app->last_buffer_size = PERIOD;
+  fill_trend_reset (app);
+  clock_us = G_USEC_PER_SEC;
+  return app;
+}
+
+/* @seconds of ticks whose fill starts at @start and moves @per_s frames a
+ * second, with a burst's +-@noise frames on alternate ticks */
+static void
+feed (App *app, double seconds, double start, double per_s, double noise)
+{
+  int ticks = (int) lround (seconds * 10);
+
+  for (int i = 0; i < ticks; i++) {
+    double fill = start + per_s * i / 10.0 + (i % 2 ? noise : -noise);
+
+    atomic_store_explicit (&app->rt.fill, (guint64) MAX (fill, 0),
+        memory_order_relaxed);
+    fill_trend_push (app, clock_us);
+    clock_us += TICK_US;
+  }
+}
+
+/* the fill's own drift, from the last check (G_MININT64: none seen) */
+static gint64 fill_ppb;
+
+static FillTrend
+check (App *app, double ppm, GString *why)
+{
+  g_string_truncate (why, 0);
+  return fill_trend_check (app, (gint64) llround (ppm * 1000), why,
+      &fill_ppb);
+}
+
+/* a real drift: +2000 ppm at 48 kHz is 96 frames a second */
+static void
+test_drift_moves_fill (void)
+{
+  g_autofree App *app = make_app (RB_JACK_PLAY);
+  g_autoptr (GString) why = g_string_new (NULL);
+
+  feed (app, 10, 2000, 96, 150);
+  g_assert_cmpint (check (app, 2000, why), ==, FILL_TREND_AGREES);
+  g_assert_cmpint (fill_ppb, >, 1900000);
+  g_assert_cmpint (fill_ppb, <, 2100000);
+  /* and the other way */
+  fill_trend_reset (app);
+  feed (app, 10, 4000, -96, 150);
+  g_assert_cmpint (check (app, -2000, why), ==, FILL_TREND_AGREES);
+}
+
+/* what examples/network measured: +5000 ppm, the fill flat */
+static void
+test_flat_fill_refutes (void)
+{
+  g_autofree App *app = make_app (RB_JACK_PLAY);
+  g_autoptr (GString) why = g_string_new (NULL);
+
+  feed (app, 10, 2700, 0, 50);
+  g_assert_cmpint (check (app, 5000, why), ==, FILL_TREND_REFUTES);
+  g_assert_nonnull (strstr (why->str, "where that drift would move it +2"));
+  g_assert_cmpint (fill_ppb, ==, G_MININT64);
+  g_assert_cmpint (check (app, -5000, why), ==, FILL_TREND_REFUTES);
+  /* the wrong way is no better than none */
+  fill_trend_reset (app);
+  feed (app, 10, 2700, -40, 50);
+  g_assert_cmpint (check (app, 5000, why), ==, FILL_TREND_REFUTES);
+}
+
+/* a measured drift the fill refutes, while it shows one of its own:
+ * what clocks-jack-play-plus2000-auto saw under load (+26239 ppm
+ * measured, +1970 ppm in the fill), which auto resamples on */
+static void
+test_fill_shows_other_drift (void)
+{
+  g_autofree App *app = make_app (RB_JACK_PLAY);
+  g_autoptr (GString) why = g_string_new (NULL);
+
+  feed (app, 10, 2000, 96, 100);
+  g_assert_cmpint (check (app, 26239, why), ==, FILL_TREND_REFUTES);
+  g_assert_cmpint (fill_ppb, >, 1900000);
+  g_assert_cmpint (fill_ppb, <, 2100000);
+}
+
+/* a drift too small to show in 10 s of noisy fill: the loop's to find */
+static void
+test_small_drift_passes (void)
+{
+  g_autofree App *app = make_app (RB_JACK_PLAY);
+  g_autoptr (GString) why = g_string_new (NULL);
+
+  feed (app, 10, 2700, 0, 50);
+  g_assert_cmpint (check (app, 50, why), ==, FILL_TREND_AGREES);
+}
+
+/* too little history to refute anything yet */
+static void
+test_short_history_unknown (void)
+{
+  g_autofree App *app = make_app (RB_JACK_PLAY);
+  g_autoptr (GString) why = g_string_new (NULL);
+
+  g_assert_cmpint (check (app, 5000, why), ==, FILL_TREND_UNKNOWN);
+  feed (app, 3, 2700, 0, 50);
+  g_assert_cmpint (check (app, 5000, why), ==, FILL_TREND_UNKNOWN);
+}
+
+/* at an end the fill cannot move further: empty and running dry agrees
+ * with a slow producer; at play's --latency bound and skipping, with a
+ * fast one. The count must move late in the window, and the fill be
+ * there now. */
+static void
+test_ends (void)
+{
+  g_autofree App *app = make_app (RB_JACK_PLAY);
+  g_autoptr (GString) why = g_string_new (NULL);
+
+  feed (app, 9, 0, 0, 0);
+  atomic_store_explicit (&app->rt.ran_dry, 3, memory_order_relaxed);
+  feed (app, 1, 0, 0, 0);
+  g_assert_cmpint (check (app, -5000, why), ==, FILL_TREND_AGREES);
+  g_assert_cmpint (check (app, 5000, why), ==, FILL_TREND_REFUTES);
+
+  fill_trend_reset (app);
+  app->rt.max_fill = 2880;
+  feed (app, 9, 2880, 0, 0);
+  atomic_store_explicit (&app->rt.skipped_frames, 300, memory_order_relaxed);
+  feed (app, 1, 2880, 0, 0);
+  g_assert_cmpint (check (app, 5000, why), ==, FILL_TREND_AGREES);
+  /* skips early in the window, the fill away from the bound since: no */
+  fill_trend_reset (app);
+  atomic_store_explicit (&app->rt.skipped_frames, 600, memory_order_relaxed);
+  feed (app, 2, 2880, 0, 0);
+  atomic_store_explicit (&app->rt.skipped_frames, 900, memory_order_relaxed);
+  feed (app, 8, 2000, 0, 20);
+  g_assert_cmpint (check (app, 5000, why), ==, FILL_TREND_REFUTES);
+}
+
+/* record: the ring filling up (its consumer slower) agrees likewise */
+static void
+test_record_filled_up (void)
+{
+  g_autofree App *app = make_app (RB_JACK_RECORD);
+  g_autoptr (GString) why = g_string_new (NULL);
+
+  app->rt.max_fill = 9600;      /* as the ring's capacity would be */
+  feed (app, 9, 9600, 0, 0);
+  atomic_store_explicit (&app->rt.filled_up, 2, memory_order_relaxed);
+  feed (app, 1, 9600, 0, 0);
+  g_assert_cmpint (check (app, 5000, why), ==, FILL_TREND_AGREES);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/jack/fill-trend/drift-moves-fill",
+      test_drift_moves_fill);
+  g_test_add_func ("/jack/fill-trend/flat-fill-refutes",
+      test_flat_fill_refutes);
+  g_test_add_func ("/jack/fill-trend/fill-shows-other-drift",
+      test_fill_shows_other_drift);
+  g_test_add_func ("/jack/fill-trend/small-drift-passes",
+      test_small_drift_passes);
+  g_test_add_func ("/jack/fill-trend/short-history-unknown",
+      test_short_history_unknown);
+  g_test_add_func ("/jack/fill-trend/ends", test_ends);
+  g_test_add_func ("/jack/fill-trend/record-filled-up",
+      test_record_filled_up);
+  return g_test_run ();
+}
