@@ -41,6 +41,11 @@
 /* a predicted move within this many standard errors of the fit (and a
  * period) cannot be told from noise */
 #define NOISE_SIGMAS 3.0
+/* the fill's own drift counts beyond the noise and this many periods: the
+ * fill moves in whole periods, and one step of a period in mid-window is
+ * a line that moved 1.5 periods (network-netjack2: two clients of one
+ * server, whose fill stepped between 1536 and 1792 frames) */
+#define OWN_DRIFT_PERIODS 2
 
 /* Forgets the history: resampling started or stopped, a new ring, a new
  * server. (Not an xrun: its step of the fill moves the fit little, and
@@ -124,7 +129,7 @@ fill_trend_check (App *app, gint64 ppb, GString *why, gint64 *fill_ppb)
   se = sqrt (sres / (n - 2) / (stt - st * st / n)) * span;
   moved = slope * span;
   predicted = (double) ppb * 1e-9 * app->jack_rate * span;
-  if (fabs (moved) > NOISE_SIGMAS * se + period)
+  if (fabs (moved) > NOISE_SIGMAS * se + OWN_DRIFT_PERIODS * period)
     *fill_ppb = (gint64) llround (moved / span / app->jack_rate * 1e9);
   if (fabs (predicted) <= NOISE_SIGMAS * se + period)
     return FILL_TREND_AGREES;                /* too small to see: the loop's to find */

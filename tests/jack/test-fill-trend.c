@@ -108,6 +108,20 @@ test_fill_shows_other_drift (void)
   g_assert_cmpint (fill_ppb, <, 2100000);
 }
 
+/* a step of one period in mid-window (two clients of one server) is no
+ * drift of the fill's own */
+static void
+test_period_step (void)
+{
+  g_autofree App *app = make_app (RB_JACK_PLAY);
+  g_autoptr (GString) why = g_string_new (NULL);
+
+  feed (app, 5, 1792, 0, 0);
+  feed (app, 5, 1536, 0, 0);
+  g_assert_cmpint (check (app, 5000, why), ==, FILL_TREND_REFUTES);
+  g_assert_cmpint (fill_ppb, ==, G_MININT64);
+}
+
 /* a drift too small to show in 10 s of noisy fill: the loop's to find */
 static void
 test_small_drift_passes (void)
@@ -186,6 +200,7 @@ main (int argc, char **argv)
       test_flat_fill_refutes);
   g_test_add_func ("/jack/fill-trend/fill-shows-other-drift",
       test_fill_shows_other_drift);
+  g_test_add_func ("/jack/fill-trend/period-step", test_period_step);
   g_test_add_func ("/jack/fill-trend/small-drift-passes",
       test_small_drift_passes);
   g_test_add_func ("/jack/fill-trend/short-history-unknown",
