@@ -355,10 +355,23 @@ run_recipe () {
   capture_b "$file" "$seconds"
   say "host B's player (ringbridge-jack play, last statistics):"
   tail -n 1 "$work/play-b.log" | sed 's/^/  /' >&2
-  if [ "$check" = exact ]; then finish_exact
-  elif [ "$jitter" != 0 ]; then
-    /usr/bin/python3 "$here/check-tone.py" "$file" "$work/play-b.log" continuous
-  else /usr/bin/python3 "$here/check-tone.py" "$file" "$work/play-b.log"; fi
+  local flags=()
+  [ "$jitter" = 0 ] || flags=(continuous)
+  if [ "$check" = exact ]; then finish_exact || { show_logs; return 1; }
+  else /usr/bin/python3 "$here/check-tone.py" "$file" "$work/play-b.log" \
+    "${flags[@]}" || { show_logs; return 1; }
+  fi
+}
+
+# show_logs: on a failed check, the end of every log of the run (a CI
+# log is all there is of it afterwards)
+show_logs () {
+  local f
+  for f in "$work"/*.log; do
+    [ -s "$f" ] || continue
+    say "--- ${f##*/} (last 8 lines)"
+    tail -n 8 "$f" | cut -c1-300 >&2
+  done
 }
 
 # the EXIT trap: everything started, the hosts, the rings; the logs to
