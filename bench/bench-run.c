@@ -340,6 +340,29 @@ bench_run_ratios_to_json (GString *json, const char *const *names,
   g_string_append (json, "},");
 }
 
+void
+bench_run_lat_to_json (GString *json, const char *const *peers,
+    int n_peers, const struct bench_lat_field *fields, int n_fields,
+    const char *const *ratio_names, const struct bench_lat_ratios *r)
+{
+  bench_lat_fields_to_json (json, peers, n_peers, (size_t) bench_opt.reps,
+      fields, n_fields);
+  bench_run_ratios_to_json (json, ratio_names, r, bench_opt.reps);
+}
+
+/* @t, named @name: met when the median of latency ratio @ratio of @r is at
+ * most @most; its detail that median, "1.23x (median)". */
+void
+bench_run_lat_target (struct bench_target *t, const char *name,
+    const struct bench_lat_ratios *r, int ratio, double most)
+{
+  t->name = name;
+  t->state = r->med_ratio[ratio] <= most ? BENCH_TARGET_MET :
+      BENCH_TARGET_NOT_MET;
+  g_snprintf (t->detail, sizeof t->detail, "%.2fx (median)",
+      r->med_ratio[ratio]);
+}
+
 static const char *
 target_state_name (enum bench_target_state s)
 {

@@ -8,6 +8,7 @@
 
 #pragma once
 
+#include "bench-lat.h"
 #include "bench-machine.h"
 #include "bench-placement.h"
 #include "bench-tput.h"
@@ -148,6 +149,15 @@ void bench_run_ratio_medians (const struct bench_run *run,
 
 void bench_run_ratios_to_json (GString *json, const char *const *names,
     const struct bench_lat_ratios *r, int reps);
+
+/* The rest of a latency object: its @fields (bench_lat_fields_to_json(),
+ * over bench_opt.reps), then its ratios (bench_run_ratios_to_json()). */
+void bench_run_lat_to_json (GString *json, const char *const *peers,
+    int n_peers, const struct bench_lat_field *fields, int n_fields,
+    const char *const *ratio_names, const struct bench_lat_ratios *r);
+
+void bench_run_lat_target (struct bench_target *t, const char *name,
+    const struct bench_lat_ratios *r, int ratio, double most);
 
 void bench_run_print_targets (const struct bench_target *targets, int n,
     int width);

@@ -84,6 +84,21 @@ struct bench_limit {
   _Atomic uint8_t *flags;       /* one per slot of the smallest chunk */
 };
 
+/* The stream peers of both ring benchmarks, in the order of their
+ * throughput columns; ringbridge-bench-xproc runs those before memcpy. */
+enum bench_peer {
+  PEER_RB,
+  PEER_JACK,
+  PEER_BOOST,
+  PEER_PA,
+  PEER_LIMIT,
+  PEER_MEMCPY,                  /* ringbridge-bench only: one thread */
+};
+
+/* The peers up to the limit: their JSON keys, their column labels. */
+#define BENCH_RING_PEER_NAMES "rbring", "jack", "boost", "portaudio", "limit"
+#define BENCH_RING_PEER_LABELS "RbRing", "jack", "boost", "PA", "limit"
+
 /* Each producer moves @n chunks of @chunk bytes of the stream @seed from
  * @src; each consumer takes them into @dst, corrupts chunk @inject_at
  * (UINT64_MAX: none) before its check and returns the OR of every

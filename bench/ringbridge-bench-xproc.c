@@ -66,18 +66,10 @@
 #define PAUSE_MIN_NS 100000
 #define PAUSE_MAX_NS 1000000
 
-enum peer {
-  PEER_RB,
-  PEER_JACK,
-  PEER_BOOST,
-  PEER_PA,
-  PEER_LIMIT,
-  N_PEERS
-};
+/* the ring peers, not memcpy */
+#define N_PEERS PEER_MEMCPY
 
-static const char *const peer_names[N_PEERS] = {
-  "rbring", "jack", "boost", "portaudio", "limit"
-};
+static const char *const peer_names[N_PEERS] = { BENCH_RING_PEER_NAMES };
 
 enum ratio {
   RATIO_JACK,
@@ -101,8 +93,7 @@ static const char *const ratio_names[N_RATIOS] = {
 static const struct bench_tput_spec tput_spec = {
   .n_peers = N_PEERS,
   .peer_names = peer_names,
-  .peer_labels = (const char *const[]) { "RbRing", "jack", "boost", "PA",
-      "limit" },
+  .peer_labels = (const char *const[]) { BENCH_RING_PEER_LABELS },
   .n_ratios = N_RATIOS,
   .ratio_den = ratio_den,
   .ratio_names = ratio_names,
@@ -190,7 +181,7 @@ struct ctl {
   alignas (CACHELINE) _Atomic uint32_t cmd_seq;
   alignas (CACHELINE) _Atomic uint32_t done_seq;
   alignas (CACHELINE) int cmd;
-  int peer;                     /* enum peer or enum lat_peer */
+  int peer;                     /* enum bench_peer or enum lat_peer */
   int cap_index;
   int open_failed;
   size_t chunk;
@@ -497,7 +488,7 @@ start_run (int cmd)
 }
 
 static double
-run_stream (int cap_index, enum peer peer, size_t chunk, uint64_t n,
+run_stream (int cap_index, enum bench_peer peer, size_t chunk, uint64_t n,
     uint64_t seed, bool inject, uint8_t *src, uint64_t *bad)
 {
   struct xpeers *p = &xpeers[cap_index];
@@ -667,11 +658,8 @@ results_summarize (struct results *res)
   t[0].name = "RbRing >= jack_ringbuffer at every size (xproc)";
   bench_tput_check_target (&res->run.tput, &t[0], RATIO_JACK, 0, SIZE_MAX,
       1.0);
-  t[1].name = "wake-up median <= 1.5x the bare futex";
-  t[1].state = lat->ratios.med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
-      BENCH_TARGET_NOT_MET;
-  g_snprintf (t[1].detail, sizeof t[1].detail, "%.2fx (median)",
-      lat->ratios.med_ratio[LAT_RATIO_RB]);
+  bench_run_lat_target (&t[1], "wake-up median <= 1.5x the bare futex",
+      &lat->ratios, LAT_RATIO_RB, 1.5);
   t[2].name = "RbRing >= every ring peer at every size (xproc)";
   bench_tput_check_target (&res->run.tput, &t[2], RATIO_RINGS, 0, SIZE_MAX,
       1.0);
@@ -741,21 +729,17 @@ print_table (const struct results *res)
 static void
 lat_to_json (GString *json, const struct lat_result *lat)
 {
-  size_t reps = (size_t) bench_opt.reps;
-
   g_string_append_printf (json, ",\"wakeup\":{\"message_bytes\":8,"
       "\"capacity\":%d,\"pause_us\":[%d,%d],\"samples_per_rep\":%"
       G_GUINT64_FORMAT ",", LATENCY_CAPACITY, PAUSE_MIN_NS / 1000,
       PAUSE_MAX_NS / 1000, lat->per_rep);
-  bench_lat_fields_to_json (json, lat_peer_names, N_LAT_PEERS, reps,
+  bench_run_lat_to_json (json, lat_peer_names, N_LAT_PEERS,
       (const struct bench_lat_field[]) {
         { "median_ns", (double *const *) lat->median_ns, NULL },
         { "p99_ns", (double *const *) lat->p99_ns, NULL },
         { "all_median_ns", NULL, lat->all_median_ns },
         { "all_p99_ns", NULL, lat->all_p99_ns },
-      }, 4);
-  bench_run_ratios_to_json (json, lat_ratio_names, &lat->ratios,
-      bench_opt.reps);
+      }, 4, lat_ratio_names, &lat->ratios);
 }
 
 static GString *
@@ -778,7 +762,7 @@ static double
 stream_case (void *src, size_t c, int peer, uint64_t n, uint64_t seed,
     bool inject, uint64_t *bad)
 {
-  return run_stream ((int) (c / BENCH_N_CHUNKS), (enum peer) peer,
+  return run_stream ((int) (c / BENCH_N_CHUNKS), (enum bench_peer) peer,
       bench_chunks[c % BENCH_N_CHUNKS], n, seed, inject, src, bad);
 }
 

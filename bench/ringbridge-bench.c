@@ -54,18 +54,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum peer {
-  PEER_RB,
-  PEER_JACK,
-  PEER_BOOST,
-  PEER_PA,
-  PEER_LIMIT,
-  PEER_MEMCPY,
-  N_PEERS
-};
+#define N_PEERS (PEER_MEMCPY + 1)
 
 static const char *const peer_names[N_PEERS] = {
-  "rbring", "jack", "boost", "portaudio", "limit", "memcpy"
+  BENCH_RING_PEER_NAMES, "memcpy"
 };
 
 /* Ratios reported per throughput case, rbring / denominator. */
@@ -95,8 +87,8 @@ static const char *const ratio_names[N_RATIOS] = {
 static const struct bench_tput_spec tput_spec = {
   .n_peers = N_PEERS,
   .peer_names = peer_names,
-  .peer_labels = (const char *const[]) { "RbRing", "jack", "boost", "PA",
-      "limit", "memcpy" },
+  .peer_labels = (const char *const[]) { BENCH_RING_PEER_LABELS,
+      "memcpy" },
   .n_ratios = N_RATIOS,
   .ratio_den = ratio_den,
   .ratio_names = ratio_names,
@@ -160,7 +152,7 @@ struct peers {
 };
 
 struct stream {
-  enum peer peer;
+  enum bench_peer peer;
   struct peers *p;
   size_t chunk;
   uint64_t n_chunks;
@@ -276,8 +268,9 @@ consumer_thread (void *data)
 /* Runs one peer once and returns its throughput in GB/s (10^9 bytes/s);
  * *bad is nonzero if the consumer saw other data than was produced. */
 static double
-run_stream (struct peers *p, enum peer peer, size_t chunk, uint64_t n_chunks,
-    uint64_t seed, bool inject, uint8_t *src, uint8_t *dst, uint64_t *bad)
+run_stream (struct peers *p, enum bench_peer peer, size_t chunk,
+    uint64_t n_chunks, uint64_t seed, bool inject, uint8_t *src, uint8_t *dst,
+    uint64_t *bad)
 {
   struct stream *s = bench_alloc_aligned (sizeof *s);
   pthread_t thread;
@@ -501,11 +494,8 @@ results_summarize_used (struct results *res)
   bench_tput_check_target (tput, &t[2], RATIO_RINGS, 0, SIZE_MAX, 1.0);
   t[3].name = "RbRing >= 0.9x the cross-core limit at 4 KiB and up";
   bench_tput_check_target (tput, &t[3], RATIO_LIMIT, 4096, SIZE_MAX, 0.9);
-  t[4].name = "round trip <= 1.5x the atomic ping-pong";
-  t[4].state = lat->ratios.med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
-      BENCH_TARGET_NOT_MET;
-  g_snprintf (t[4].detail, sizeof t[4].detail, "%.2fx (median)",
-      lat->ratios.med_ratio[LAT_RATIO_RB]);
+  bench_run_lat_target (&t[4], "round trip <= 1.5x the atomic ping-pong",
+      &lat->ratios, LAT_RATIO_RB, 1.5);
 }
 
 /* --- output --------------------------------------------------------------- */
@@ -559,7 +549,6 @@ lat_to_json (GString *json, const struct lat_result *lat)
 {
   double *median_ns[N_LAT_PEERS], *p99_ns[N_LAT_PEERS];
   double *mean_ns[N_LAT_PEERS];
-  size_t reps = (size_t) bench_opt.reps;
 
   for (int i = 0; i < N_LAT_PEERS; i++) {
     bool missing = i == LAT_JACK && !bench_have_jack;
@@ -570,7 +559,7 @@ lat_to_json (GString *json, const struct lat_result *lat)
   g_string_append_printf (json, ",\"round_trip\":{\"message_bytes\":8,"
       "\"capacity\":%d,\"trips\":%" G_GINT64_FORMAT ",", LATENCY_CAPACITY,
       opt_round_trips);
-  bench_lat_fields_to_json (json, lat_peer_names, N_LAT_PEERS, reps,
+  bench_run_lat_to_json (json, lat_peer_names, N_LAT_PEERS,
       (const struct bench_lat_field[]) {
         { "median_ns", median_ns, NULL },
         { "p99_ns", p99_ns, NULL },
@@ -578,9 +567,7 @@ lat_to_json (GString *json, const struct lat_result *lat)
         { "median_of_median_ns", NULL, lat->med_median_ns },
         { "median_of_p99_ns", NULL, lat->med_p99_ns },
         { "median_of_mean_to_p99_ns", NULL, lat->med_mean_ns },
-      }, 6);
-  bench_run_ratios_to_json (json, lat_ratio_names, &lat->ratios,
-      bench_opt.reps);
+      }, 6, lat_ratio_names, &lat->ratios);
 }
 
 static GString *
@@ -653,7 +640,7 @@ stream_case (void *data, size_t c, int peer, uint64_t n, uint64_t seed,
 {
   struct stream_ctx *ctx = data;
 
-  return run_stream (&ctx->peers[c / BENCH_N_CHUNKS], (enum peer) peer,
+  return run_stream (&ctx->peers[c / BENCH_N_CHUNKS], (enum bench_peer) peer,
       bench_chunks[c % BENCH_N_CHUNKS], n, seed, inject, ctx->src, ctx->dst,
       bad);
 }
