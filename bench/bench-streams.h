@@ -95,6 +95,29 @@ enum bench_peer {
   PEER_MEMCPY,                  /* ringbridge-bench only: one thread */
 };
 
+/* What one run asks of a peer: move @n chunks of @chunk bytes of the
+ * stream @seed, the consumer corrupting chunk @inject_at (UINT64_MAX:
+ * none) before its check. @peer: an enum bench_peer (or a program's own
+ * latency peer). */
+struct bench_job {
+  int peer;
+  size_t chunk;
+  uint64_t n;
+  uint64_t seed;
+  uint64_t inject_at;
+};
+
+/* The job; with @inject, the consumer corrupts the middle chunk. */
+static inline struct bench_job
+bench_job_make (int peer, size_t chunk, uint64_t n, uint64_t seed,
+    bool inject)
+{
+  return (struct bench_job) {
+    .peer = peer, .chunk = chunk, .n = n, .seed = seed,
+    .inject_at = inject ? n / 2 : UINT64_MAX
+  };
+}
+
 /* The peers up to the limit: their JSON keys, their column labels. */
 #define BENCH_RING_PEER_NAMES "rbring", "jack", "boost", "portaudio", "limit"
 #define BENCH_RING_PEER_LABELS "RbRing", "jack", "boost", "PA", "limit"

@@ -181,13 +181,9 @@ struct ctl {
   alignas (CACHELINE) _Atomic uint32_t cmd_seq;
   alignas (CACHELINE) _Atomic uint32_t done_seq;
   alignas (CACHELINE) int cmd;
-  int peer;                     /* enum bench_peer or enum lat_peer */
+  struct bench_job job;         /* latency: enum lat_peer, n samples */
   int cap_index;
   int open_failed;
-  size_t chunk;
-  uint64_t n;                   /* chunks or samples */
-  uint64_t seed;
-  uint64_t inject_at;
   char names[BENCH_N_CAPACITIES + 1][96];      /* the last: the latency ring */
 
   alignas (CACHELINE) _Atomic int ready;
@@ -370,29 +366,30 @@ static uint64_t
 child_stream (RbRing *const *rings, uint8_t *dst)
 {
   struct xpeers *p = &xpeers[ctl->cap_index];
+  const struct bench_job *j = &ctl->job;
 
-  switch (ctl->peer) {
+  switch (j->peer) {
     case PEER_RB:
-      return bench_rb_consume (rings[ctl->cap_index], ctl->chunk, ctl->n,
-          ctl->seed, ctl->inject_at, dst);
+      return bench_rb_consume (rings[ctl->cap_index], j->chunk, j->n,
+          j->seed, j->inject_at, dst);
 #ifdef HAVE_JACK
     case PEER_JACK:
-      return bench_jack_consume (p->jack, ctl->chunk, ctl->n, ctl->seed,
-          ctl->inject_at, dst);
+      return bench_jack_consume (p->jack, j->chunk, j->n, j->seed,
+          j->inject_at, dst);
 #endif
 #ifdef HAVE_BOOST
     case PEER_BOOST:
-      return bench_boost_consume (p->boost, ctl->chunk, ctl->n, ctl->seed,
-          ctl->inject_at, dst);
+      return bench_boost_consume (p->boost, j->chunk, j->n, j->seed,
+          j->inject_at, dst);
 #endif
 #ifdef HAVE_PORTAUDIO
     case PEER_PA:
-      return bench_pa_consume (p->pa, ctl->chunk, ctl->n, ctl->seed,
-          ctl->inject_at, dst);
+      return bench_pa_consume (p->pa, j->chunk, j->n, j->seed,
+          j->inject_at, dst);
 #endif
     case PEER_LIMIT:
-      return bench_limit_consume (&p->limit, ctl->chunk, ctl->n, ctl->seed,
-          ctl->inject_at, dst);
+      return bench_limit_consume (&p->limit, j->chunk, j->n, j->seed,
+          j->inject_at, dst);
     default:
       g_assert_not_reached ();
   }
@@ -455,8 +452,8 @@ child_main (void)
         while (!atomic_load_explicit (&ctl->go, memory_order_acquire))
           bench_spin_pause (&spins);
         ctl->bad = ctl->cmd == CMD_WAKE ?
-            lat_consume ((enum lat_peer) ctl->peer,
-            rings[BENCH_N_CAPACITIES], ctl->n, ctl->inject_at) :
+            lat_consume ((enum lat_peer) ctl->job.peer,
+            rings[BENCH_N_CAPACITIES], ctl->job.n, ctl->job.inject_at) :
             child_stream (rings, dst);
         ctl->t_end = now_ns ();
         break;
@@ -495,12 +492,8 @@ run_stream (int cap_index, enum bench_peer peer, size_t chunk, uint64_t n,
   uint32_t seq;
   uint64_t t0;
 
-  ctl->peer = peer;
+  ctl->job = bench_job_make (peer, chunk, n, seed, inject);
   ctl->cap_index = cap_index;
-  ctl->chunk = chunk;
-  ctl->n = n;
-  ctl->seed = seed;
-  ctl->inject_at = inject ? n / 2 : UINT64_MAX;
   start_run (CMD_STREAM);
   seq = atomic_load_explicit (&ctl->cmd_seq, memory_order_relaxed);
   t0 = now_ns ();
@@ -543,9 +536,7 @@ run_wake (enum lat_peer peer, uint64_t n, uint64_t seed, bool inject,
 {
   uint32_t seq;
 
-  ctl->peer = peer;
-  ctl->n = n;
-  ctl->inject_at = inject ? n / 2 : UINT64_MAX;
+  ctl->job = bench_job_make (peer, 0, n, 0, inject);
   atomic_store_explicit (&ctl->fword, 0, memory_order_relaxed);
   atomic_store_explicit (&ctl->ack, 0, memory_order_relaxed);
   start_run (CMD_WAKE);

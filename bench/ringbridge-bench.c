@@ -152,12 +152,8 @@ struct peers {
 };
 
 struct stream {
-  enum bench_peer peer;
+  struct bench_job job;
   struct peers *p;
-  size_t chunk;
-  uint64_t n_chunks;
-  uint64_t seed;
-  uint64_t inject_at;           /* chunk the consumer corrupts, or UINT64_MAX */
   uint8_t *src;                 /* producer's chunk buffer */
   uint8_t *dst;                 /* consumer's chunk buffer */
 
@@ -172,20 +168,21 @@ struct stream {
 static void
 memcpy_run (struct stream *s)
 {
-  size_t chunk = s->chunk;
+  const struct bench_job *j = &s->job;
+  size_t chunk = j->chunk;
   size_t mask = s->p->capacity - 1;
   uint8_t *buf = s->p->copy_buf;
-  struct bench_gen pg = { s->seed, 0 };
-  struct bench_gen cg = { s->seed, 0 };
+  struct bench_gen pg = { j->seed, 0 };
+  struct bench_gen cg = { j->seed, 0 };
   size_t off = 0;
 
-  for (uint64_t k = 0; k < s->n_chunks; k++) {
+  for (uint64_t k = 0; k < j->n; k++) {
     bench_fill (&pg, s->src, chunk);
     memcpy (buf + off, s->src, chunk);
     /* Keep the compiler from forwarding src to dst past the buffer. */
     __asm__ volatile ("" ::: "memory");
     memcpy (s->dst, buf + off, chunk);
-    bench_verify (&cg, s->dst, chunk, k == s->inject_at);
+    bench_verify (&cg, s->dst, chunk, k == j->inject_at);
     off = (off + chunk) & mask;
   }
   s->bad = cg.bad;
@@ -194,29 +191,29 @@ memcpy_run (struct stream *s)
 static void
 produce (struct stream *s)
 {
-  switch (s->peer) {
+  const struct bench_job *j = &s->job;
+
+  switch (j->peer) {
     case PEER_RB:
-      bench_rb_produce (s->p->rb, s->chunk, s->n_chunks, s->seed, s->src);
+      bench_rb_produce (s->p->rb, j->chunk, j->n, j->seed, s->src);
       break;
 #ifdef HAVE_JACK
     case PEER_JACK:
-      bench_jack_produce (s->p->jack, s->chunk, s->n_chunks, s->seed, s->src);
+      bench_jack_produce (s->p->jack, j->chunk, j->n, j->seed, s->src);
       break;
 #endif
 #ifdef HAVE_BOOST
     case PEER_BOOST:
-      bench_boost_produce (s->p->boost, s->chunk, s->n_chunks, s->seed,
-          s->src);
+      bench_boost_produce (s->p->boost, j->chunk, j->n, j->seed, s->src);
       break;
 #endif
 #ifdef HAVE_PORTAUDIO
     case PEER_PA:
-      bench_pa_produce (&s->p->pa, s->chunk, s->n_chunks, s->seed, s->src);
+      bench_pa_produce (&s->p->pa, j->chunk, j->n, j->seed, s->src);
       break;
 #endif
     case PEER_LIMIT:
-      bench_limit_produce (&s->p->limit, s->chunk, s->n_chunks, s->seed,
-          s->src);
+      bench_limit_produce (&s->p->limit, j->chunk, j->n, j->seed, s->src);
       break;
     default:
       g_assert_not_reached ();
@@ -226,28 +223,30 @@ produce (struct stream *s)
 static uint64_t
 consume (struct stream *s)
 {
-  switch (s->peer) {
+  const struct bench_job *j = &s->job;
+
+  switch (j->peer) {
     case PEER_RB:
-      return bench_rb_consume (s->p->rb, s->chunk, s->n_chunks, s->seed,
-          s->inject_at, s->dst);
+      return bench_rb_consume (s->p->rb, j->chunk, j->n, j->seed,
+          j->inject_at, s->dst);
 #ifdef HAVE_JACK
     case PEER_JACK:
-      return bench_jack_consume (s->p->jack, s->chunk, s->n_chunks, s->seed,
-          s->inject_at, s->dst);
+      return bench_jack_consume (s->p->jack, j->chunk, j->n, j->seed,
+          j->inject_at, s->dst);
 #endif
 #ifdef HAVE_BOOST
     case PEER_BOOST:
-      return bench_boost_consume (s->p->boost, s->chunk, s->n_chunks,
-          s->seed, s->inject_at, s->dst);
+      return bench_boost_consume (s->p->boost, j->chunk, j->n,
+          j->seed, j->inject_at, s->dst);
 #endif
 #ifdef HAVE_PORTAUDIO
     case PEER_PA:
-      return bench_pa_consume (&s->p->pa, s->chunk, s->n_chunks, s->seed,
-          s->inject_at, s->dst);
+      return bench_pa_consume (&s->p->pa, j->chunk, j->n, j->seed,
+          j->inject_at, s->dst);
 #endif
     case PEER_LIMIT:
-      return bench_limit_consume (&s->p->limit, s->chunk, s->n_chunks,
-          s->seed, s->inject_at, s->dst);
+      return bench_limit_consume (&s->p->limit, j->chunk, j->n,
+          j->seed, j->inject_at, s->dst);
     default:
       g_assert_not_reached ();
   }
@@ -278,12 +277,8 @@ run_stream (struct peers *p, enum bench_peer peer, size_t chunk,
   double gbps;
   int err;
 
-  s->peer = peer;
+  s->job = bench_job_make (peer, chunk, n_chunks, seed, inject);
   s->p = p;
-  s->chunk = chunk;
-  s->n_chunks = n_chunks;
-  s->seed = seed;
-  s->inject_at = inject ? n_chunks / 2 : UINT64_MAX;
   s->src = src;
   s->dst = dst;
 
