@@ -119,7 +119,7 @@ enum lat_ratio {
   N_LAT_RATIOS
 };
 
-static const enum lat_peer lat_ratio_num[N_LAT_RATIOS] = { LAT_RB, LAT_PIPE };
+static const int lat_ratio_num[N_LAT_RATIOS] = { LAT_RB, LAT_PIPE };
 static const char *const lat_ratio_names[N_LAT_RATIOS] = {
   "rbring/futex", "pipe/futex"
 };
@@ -556,11 +556,9 @@ run_wake (enum lat_peer peer, uint64_t n, uint64_t seed, bool inject,
 struct lat_result {
   uint64_t per_rep;             /* samples per peer and repetition */
   double *samples[N_LAT_PEERS]; /* per_rep * reps, ns */
-  double *median_ns[N_LAT_PEERS];       /* per repetition */
-  double *p99_ns[N_LAT_PEERS];
+  struct bench_lat_reps by_rep;  /* medians, p99s, ratios to futex */
   double all_median_ns[N_LAT_PEERS];    /* over the samples of used reps */
   double all_p99_ns[N_LAT_PEERS];
-  struct bench_lat_ratios ratios;       /* to the base peer */
 };
 
 #define N_TARGETS 3
@@ -580,9 +578,8 @@ results_init (struct results *res)
       (uint64_t) bench_opt.reps;
   for (int i = 0; i < N_LAT_PEERS; i++)
     res->lat.samples[i] = g_new0 (double, res->lat.per_rep * bench_opt.reps);
-  bench_per_rep_new (res->lat.median_ns, N_LAT_PEERS, bench_opt.reps);
-  bench_per_rep_new (res->lat.p99_ns, N_LAT_PEERS, bench_opt.reps);
-  bench_lat_ratios_init (&res->lat.ratios, N_LAT_RATIOS, bench_opt.reps);
+  bench_lat_reps_init (&res->lat.by_rep, N_LAT_PEERS, N_LAT_RATIOS,
+      bench_opt.reps);
 }
 
 static void
@@ -590,9 +587,7 @@ results_clear (struct results *res)
 {
   for (int i = 0; i < N_LAT_PEERS; i++)
     g_free (res->lat.samples[i]);
-  bench_per_rep_free (res->lat.median_ns, N_LAT_PEERS);
-  bench_per_rep_free (res->lat.p99_ns, N_LAT_PEERS);
-  bench_lat_ratios_clear (&res->lat.ratios);
+  bench_lat_reps_clear (&res->lat.by_rep);
   bench_run_clear (&res->run);
 }
 
@@ -616,8 +611,8 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
 
     for (int rep = 0; rep < bench_opt.reps; rep++) {
       memcpy (tmp, lat->samples[i] + rep * m, m * sizeof *tmp);
-      lat->p99_ns[i][rep] = bench_p99 (tmp, m);
-      lat->median_ns[i][rep] = sorted_median (tmp, m);
+      lat->by_rep.p99_ns[i][rep] = bench_p99 (tmp, m);
+      lat->by_rep.median_ns[i][rep] = sorted_median (tmp, m);
     }
     for (int u = 0; u < run->n_used; u++) {
       memcpy (tmp + k, lat->samples[i] + run->used[u] * m, m * sizeof *tmp);
@@ -626,15 +621,7 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
     lat->all_p99_ns[i] = bench_p99 (tmp, k);
     lat->all_median_ns[i] = sorted_median (tmp, k);
   }
-  for (int r = 0; r < N_LAT_RATIOS; r++) {
-    for (int rep = 0; rep < bench_opt.reps; rep++) {
-      lat->ratios.ratio[r][rep] = lat->median_ns[lat_ratio_num[r]][rep] /
-          lat->median_ns[LAT_FUTEX][rep];
-      lat->ratios.ratio_p99[r][rep] = lat->p99_ns[lat_ratio_num[r]][rep] /
-          lat->p99_ns[LAT_FUTEX][rep];
-    }
-  }
-  bench_run_ratio_medians (run, &lat->ratios);
+  bench_lat_reps_ratios (&lat->by_rep, run, lat_ratio_num, LAT_FUTEX, 0);
 }
 
 static void
@@ -650,7 +637,7 @@ results_summarize (struct results *res)
   bench_tput_check_target (&res->run.tput, &t[0], RATIO_JACK, 0, SIZE_MAX,
       1.0);
   bench_run_lat_target (&t[1], "wake-up median <= 1.5x the bare futex",
-      &lat->ratios, LAT_RATIO_RB, 1.5);
+      &lat->by_rep.ratios, LAT_RATIO_RB, 1.5);
   t[2].name = "RbRing >= every ring peer at every size (xproc)";
   bench_tput_check_target (&res->run.tput, &t[2], RATIO_RINGS, 0, SIZE_MAX,
       1.0);
@@ -707,7 +694,7 @@ print_table (const struct results *res)
       LAT_FUTEX == LAT_RB + 1 &&
       (int) LAT_RATIO_PIPE == (int) LAT_PIPE - 1);
   bench_lat_table_print (lat_peer_names, N_LAT_PEERS, LAT_FUTEX,
-      lat->ratios.med_ratio, lat->ratios.med_ratio_p99,
+      lat->by_rep.ratios.med_ratio, lat->by_rep.ratios.med_ratio_p99,
       (const struct bench_lat_column[]) {
         { "median", 0, lat->all_median_ns }, { "p99", 0, lat->all_p99_ns } },
       2);
@@ -724,13 +711,10 @@ lat_to_json (GString *json, const struct lat_result *lat)
       "\"capacity\":%d,\"pause_us\":[%d,%d],\"samples_per_rep\":%"
       G_GUINT64_FORMAT ",", LATENCY_CAPACITY, PAUSE_MIN_NS / 1000,
       PAUSE_MAX_NS / 1000, lat->per_rep);
-  bench_run_lat_to_json (json, lat_peer_names, N_LAT_PEERS,
+  bench_run_lat_to_json (json, lat_peer_names, &lat->by_rep, 0,
       (const struct bench_lat_field[]) {
-        { "median_ns", (double *const *) lat->median_ns, NULL },
-        { "p99_ns", (double *const *) lat->p99_ns, NULL },
         { "all_median_ns", NULL, lat->all_median_ns },
-        { "all_p99_ns", NULL, lat->all_p99_ns },
-      }, 4, lat_ratio_names, &lat->ratios);
+        { "all_p99_ns", NULL, lat->all_p99_ns } }, 2, lat_ratio_names);
 }
 
 static GString *

@@ -398,13 +398,11 @@ peers_clear (struct peers *p)
 /* --- results -------------------------------------------------------------- */
 
 struct lat_result {
-  double *median_ns[N_LAT_PEERS];       /* per repetition */
-  double *p99_ns[N_LAT_PEERS];
+  struct bench_lat_reps by_rep;  /* medians, p99s, ratios to pingpong */
   double *mean_ns[N_LAT_PEERS];         /* of the trips up to the p99 */
   double med_median_ns[N_LAT_PEERS];
   double med_p99_ns[N_LAT_PEERS];
   double med_mean_ns[N_LAT_PEERS];
-  struct bench_lat_ratios ratios;       /* to the base peer */
 };
 
 #define N_TARGETS 5
@@ -423,20 +421,17 @@ results_init (struct results *res)
 {
   memset (res, 0, sizeof *res);
   bench_run_init (&res->run, &tput_spec, bench_opt.reps, opt_bytes);
-  bench_per_rep_new (res->lat.median_ns, N_LAT_PEERS, bench_opt.reps);
-  bench_per_rep_new (res->lat.p99_ns, N_LAT_PEERS, bench_opt.reps);
+  bench_lat_reps_init (&res->lat.by_rep, N_LAT_PEERS, N_LAT_RATIOS,
+      bench_opt.reps);
   bench_per_rep_new (res->lat.mean_ns, N_LAT_PEERS, bench_opt.reps);
-  bench_lat_ratios_init (&res->lat.ratios, N_LAT_RATIOS, bench_opt.reps);
   bench_unaligned_init (&res->ua, bench_opt.reps, opt_bytes / 4);
 }
 
 static void
 results_clear (struct results *res)
 {
-  bench_per_rep_free (res->lat.median_ns, N_LAT_PEERS);
-  bench_per_rep_free (res->lat.p99_ns, N_LAT_PEERS);
+  bench_lat_reps_clear (&res->lat.by_rep);
   bench_per_rep_free (res->lat.mean_ns, N_LAT_PEERS);
-  bench_lat_ratios_clear (&res->lat.ratios);
   bench_unaligned_clear (&res->ua);
   if (res->classes_json != NULL)
     g_string_free (res->classes_json, TRUE);
@@ -446,27 +441,18 @@ results_clear (struct results *res)
 static void
 lat_summarize (struct lat_result *lat, const struct bench_run *run)
 {
-  for (int rep = 0; rep < bench_opt.reps; rep++) {
-    double pp = lat->median_ns[LAT_PINGPONG][rep];
-    double pp99 = lat->p99_ns[LAT_PINGPONG][rep];
-
-    lat->ratios.ratio[LAT_RATIO_RB][rep] = lat->median_ns[LAT_RB][rep] / pp;
-    lat->ratios.ratio_p99[LAT_RATIO_RB][rep] = lat->p99_ns[LAT_RB][rep] / pp99;
-    lat->ratios.ratio[LAT_RATIO_JACK][rep] = bench_have_jack ?
-        lat->median_ns[LAT_JACK][rep] / pp : NAN;
-    lat->ratios.ratio_p99[LAT_RATIO_JACK][rep] = bench_have_jack ?
-        lat->p99_ns[LAT_JACK][rep] / pp99 : NAN;
-  }
   for (int i = 0; i < N_LAT_PEERS; i++) {
     bool missing = i == LAT_JACK && !bench_have_jack;
     lat->med_median_ns[i] = missing ? NAN :
-        bench_run_rep_median (run, lat->median_ns[i]);
+        bench_run_rep_median (run, lat->by_rep.median_ns[i]);
     lat->med_p99_ns[i] = missing ? NAN :
-        bench_run_rep_median (run, lat->p99_ns[i]);
+        bench_run_rep_median (run, lat->by_rep.p99_ns[i]);
     lat->med_mean_ns[i] = missing ? NAN :
         bench_run_rep_median (run, lat->mean_ns[i]);
   }
-  bench_run_ratio_medians (run, &lat->ratios);
+  /* the ratios are indexed like the peers (see print_table()) */
+  bench_lat_reps_ratios (&lat->by_rep, run, NULL, LAT_PINGPONG,
+      bench_have_jack ? 0 : 1u << LAT_JACK);
 }
 
 /* The latency medians and the targets over the repetitions in use (all,
@@ -490,7 +476,7 @@ results_summarize_used (struct results *res)
   t[3].name = "RbRing >= 0.9x the cross-core limit at 4 KiB and up";
   bench_tput_check_target (tput, &t[3], RATIO_LIMIT, 4096, SIZE_MAX, 0.9);
   bench_run_lat_target (&t[4], "round trip <= 1.5x the atomic ping-pong",
-      &lat->ratios, LAT_RATIO_RB, 1.5);
+      &lat->by_rep.ratios, LAT_RATIO_RB, 1.5);
 }
 
 /* --- output --------------------------------------------------------------- */
@@ -530,7 +516,7 @@ print_table (const struct results *res)
       (int) LAT_RATIO_JACK == (int) LAT_JACK &&
       LAT_PINGPONG == N_LAT_PEERS - 1);
   bench_lat_table_print (lat_peer_names, N_LAT_PEERS, LAT_PINGPONG,
-      lat->ratios.med_ratio, lat->ratios.med_ratio_p99,
+      lat->by_rep.ratios.med_ratio, lat->by_rep.ratios.med_ratio_p99,
       (const struct bench_lat_column[]) {
         { "median", 0, lat->med_median_ns }, { "p99", 0, lat->med_p99_ns },
         { "mean", 1, lat->med_mean_ns } }, 3);
@@ -542,27 +528,21 @@ print_table (const struct results *res)
 static void
 lat_to_json (GString *json, const struct lat_result *lat)
 {
-  double *median_ns[N_LAT_PEERS], *p99_ns[N_LAT_PEERS];
+  unsigned missing = bench_have_jack ? 0 : 1u << LAT_JACK;
   double *mean_ns[N_LAT_PEERS];
 
-  for (int i = 0; i < N_LAT_PEERS; i++) {
-    bool missing = i == LAT_JACK && !bench_have_jack;
-    median_ns[i] = missing ? NULL : lat->median_ns[i];
-    p99_ns[i] = missing ? NULL : lat->p99_ns[i];
-    mean_ns[i] = missing ? NULL : lat->mean_ns[i];
-  }
+  for (int i = 0; i < N_LAT_PEERS; i++)
+    mean_ns[i] = missing & (1u << i) ? NULL : lat->mean_ns[i];
   g_string_append_printf (json, ",\"round_trip\":{\"message_bytes\":8,"
       "\"capacity\":%d,\"trips\":%" G_GINT64_FORMAT ",", LATENCY_CAPACITY,
       opt_round_trips);
-  bench_run_lat_to_json (json, lat_peer_names, N_LAT_PEERS,
+  bench_run_lat_to_json (json, lat_peer_names, &lat->by_rep, missing,
       (const struct bench_lat_field[]) {
-        { "median_ns", median_ns, NULL },
-        { "p99_ns", p99_ns, NULL },
         { "mean_to_p99_ns", mean_ns, NULL },
         { "median_of_median_ns", NULL, lat->med_median_ns },
         { "median_of_p99_ns", NULL, lat->med_p99_ns },
         { "median_of_mean_to_p99_ns", NULL, lat->med_mean_ns },
-      }, 6, lat_ratio_names, &lat->ratios);
+      }, 4, lat_ratio_names);
 }
 
 static GString *
@@ -659,7 +639,7 @@ run_rep_trips (struct results *res, int rep, uint64_t *samples)
     uint64_t bad;
 
     run_trips (peer, (uint64_t) opt_round_trips, bench_opt.inject, samples,
-        &lat->median_ns[peer][rep], &lat->p99_ns[peer][rep],
+        &lat->by_rep.median_ns[peer][rep], &lat->by_rep.p99_ns[peer][rep],
         &lat->mean_ns[peer][rep], &bad);
     bench_run_count (&res->run, bad, bench_opt.inject, what);
   }
