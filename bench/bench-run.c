@@ -8,6 +8,7 @@
 #include "bench-stats.h"
 #include "bench-streams.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,6 +311,25 @@ bench_lat_ratios_clear (struct bench_lat_ratios *r)
   bench_per_rep_free (r->ratio_p99, r->n);
 }
 
+void
+bench_lat_reps_init (struct bench_lat_reps *l, int n_peers, int n_ratios,
+    int reps)
+{
+  g_assert (n_peers <= BENCH_MAX_LAT_PEERS);
+  l->n_peers = n_peers;
+  bench_per_rep_new (l->median_ns, n_peers, reps);
+  bench_per_rep_new (l->p99_ns, n_peers, reps);
+  bench_lat_ratios_init (&l->ratios, n_ratios, reps);
+}
+
+void
+bench_lat_reps_clear (struct bench_lat_reps *l)
+{
+  bench_per_rep_free (l->median_ns, l->n_peers);
+  bench_per_rep_free (l->p99_ns, l->n_peers);
+  bench_lat_ratios_clear (&l->ratios);
+}
+
 /* The medians over the repetitions in use of @r's per-repetition ratios
  * of medians and of p99s. */
 void
@@ -338,6 +358,69 @@ bench_run_ratios_to_json (GString *json, const char *const *names,
   bench_json_object_of_numbers (json, "median_p99_ratios", names,
       r->med_ratio_p99, r->n);
   g_string_append (json, "},");
+}
+
+/* @l's ratios: per repetition, ratio i is peer @num[i]'s median (and p99)
+ * over the base peer @base's (@num NULL: peer i's), NaN where that peer is
+ * a bit of @missing; then their medians over the repetitions @run uses. */
+void
+bench_lat_reps_ratios (struct bench_lat_reps *l, const struct bench_run *run,
+    const int *num, int base, unsigned missing)
+{
+  struct bench_lat_ratios *r = &l->ratios;
+
+  for (int i = 0; i < r->n; i++) {
+    int peer = num != NULL ? num[i] : i;
+    bool gone = (missing & (1u << peer)) != 0;
+
+    for (int rep = 0; rep < bench_opt.reps; rep++) {
+      r->ratio[i][rep] = gone ? NAN :
+          l->median_ns[peer][rep] / l->median_ns[base][rep];
+      r->ratio_p99[i][rep] = gone ? NAN :
+          l->p99_ns[peer][rep] / l->p99_ns[base][rep];
+    }
+  }
+  bench_run_ratio_medians (run, r);
+}
+
+/* The rest of a latency object: @l's per-repetition "median_ns" and
+ * "p99_ns" (null for the peers of the bits of @missing), the fields @more
+ * (bench_lat_fields_to_json()), then @l's ratios
+ * (bench_run_ratios_to_json()). */
+void
+bench_run_lat_to_json (GString *json, const char *const *peers,
+    const struct bench_lat_reps *l, unsigned missing,
+    const struct bench_lat_field *more, int n_more,
+    const char *const *ratio_names)
+{
+  double *median_ns[BENCH_MAX_LAT_PEERS], *p99_ns[BENCH_MAX_LAT_PEERS];
+  size_t reps = (size_t) bench_opt.reps;
+
+  for (int i = 0; i < l->n_peers; i++) {
+    bool gone = (missing & (1u << i)) != 0;
+
+    median_ns[i] = gone ? NULL : l->median_ns[i];
+    p99_ns[i] = gone ? NULL : l->p99_ns[i];
+  }
+  bench_lat_fields_to_json (json, peers, l->n_peers, reps,
+      (const struct bench_lat_field[]) {
+        { "median_ns", median_ns, NULL }, { "p99_ns", p99_ns, NULL } }, 2);
+  g_string_append_c (json, ',');
+  bench_lat_fields_to_json (json, peers, l->n_peers, reps, more, n_more);
+  bench_run_ratios_to_json (json, ratio_names, &l->ratios, bench_opt.reps);
+}
+
+/* @t, named @name: met when the median of latency ratio @ratio of @r is at
+ * most @most; its detail that median, "1.23x (median)". */
+void
+bench_run_lat_target (struct bench_target *t, const char *name,
+    const struct bench_lat_ratios *r, int ratio, double most)
+{
+  t->name = name;
+  t->state = r->med_ratio[ratio] <= most ? BENCH_TARGET_MET :
+      BENCH_TARGET_NOT_MET;
+  g_snprintf (t->detail, sizeof t->detail, "%.2fx (median)",
+      r->med_ratio[ratio]);
 }
 
 static const char *

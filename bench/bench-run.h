@@ -8,6 +8,7 @@
 
 #pragma once
 
+#include "bench-lat.h"
 #include "bench-machine.h"
 #include "bench-placement.h"
 #include "bench-tput.h"
@@ -141,6 +142,24 @@ struct bench_lat_ratios {
 
 void bench_lat_ratios_init (struct bench_lat_ratios *r, int n, int reps);
 
+/* A latency result per repetition: each peer's median and p99, and their
+ * ratios to the base peer. */
+#define BENCH_MAX_LAT_PEERS 4
+struct bench_lat_reps {
+  int n_peers;
+  double *median_ns[BENCH_MAX_LAT_PEERS];
+  double *p99_ns[BENCH_MAX_LAT_PEERS];
+  struct bench_lat_ratios ratios;
+};
+
+void bench_lat_reps_init (struct bench_lat_reps *l, int n_peers,
+    int n_ratios, int reps);
+
+void bench_lat_reps_clear (struct bench_lat_reps *l);
+
+void bench_lat_reps_ratios (struct bench_lat_reps *l,
+    const struct bench_run *run, const int *num, int base, unsigned missing);
+
 void bench_lat_ratios_clear (struct bench_lat_ratios *r);
 
 void bench_run_ratio_medians (const struct bench_run *run,
@@ -148,6 +167,14 @@ void bench_run_ratio_medians (const struct bench_run *run,
 
 void bench_run_ratios_to_json (GString *json, const char *const *names,
     const struct bench_lat_ratios *r, int reps);
+
+void bench_run_lat_to_json (GString *json, const char *const *peers,
+    const struct bench_lat_reps *l, unsigned missing,
+    const struct bench_lat_field *more, int n_more,
+    const char *const *ratio_names);
+
+void bench_run_lat_target (struct bench_target *t, const char *name,
+    const struct bench_lat_ratios *r, int ratio, double most);
 
 void bench_run_print_targets (const struct bench_target *targets, int n,
     int width);

@@ -84,6 +84,44 @@ struct bench_limit {
   _Atomic uint8_t *flags;       /* one per slot of the smallest chunk */
 };
 
+/* The stream peers of both ring benchmarks, in the order of their
+ * throughput columns; ringbridge-bench-xproc runs those before memcpy. */
+enum bench_peer {
+  PEER_RB,
+  PEER_JACK,
+  PEER_BOOST,
+  PEER_PA,
+  PEER_LIMIT,
+  PEER_MEMCPY,                  /* ringbridge-bench only: one thread */
+};
+
+/* What one run asks of a peer: move @n chunks of @chunk bytes of the
+ * stream @seed, the consumer corrupting chunk @inject_at (UINT64_MAX:
+ * none) before its check. @peer: an enum bench_peer (or a program's own
+ * latency peer). */
+struct bench_job {
+  int peer;
+  size_t chunk;
+  uint64_t n;
+  uint64_t seed;
+  uint64_t inject_at;
+};
+
+/* The job; with @inject, the consumer corrupts the middle chunk. */
+static inline struct bench_job
+bench_job_make (int peer, size_t chunk, uint64_t n, uint64_t seed,
+    bool inject)
+{
+  return (struct bench_job) {
+    .peer = peer, .chunk = chunk, .n = n, .seed = seed,
+    .inject_at = inject ? n / 2 : UINT64_MAX
+  };
+}
+
+/* The peers up to the limit: their JSON keys, their column labels. */
+#define BENCH_RING_PEER_NAMES "rbring", "jack", "boost", "portaudio", "limit"
+#define BENCH_RING_PEER_LABELS "RbRing", "jack", "boost", "PA", "limit"
+
 /* Each producer moves @n chunks of @chunk bytes of the stream @seed from
  * @src; each consumer takes them into @dst, corrupts chunk @inject_at
  * (UINT64_MAX: none) before its check and returns the OR of every

@@ -66,18 +66,10 @@
 #define PAUSE_MIN_NS 100000
 #define PAUSE_MAX_NS 1000000
 
-enum peer {
-  PEER_RB,
-  PEER_JACK,
-  PEER_BOOST,
-  PEER_PA,
-  PEER_LIMIT,
-  N_PEERS
-};
+/* the ring peers, not memcpy */
+#define N_PEERS PEER_MEMCPY
 
-static const char *const peer_names[N_PEERS] = {
-  "rbring", "jack", "boost", "portaudio", "limit"
-};
+static const char *const peer_names[N_PEERS] = { BENCH_RING_PEER_NAMES };
 
 enum ratio {
   RATIO_JACK,
@@ -101,8 +93,7 @@ static const char *const ratio_names[N_RATIOS] = {
 static const struct bench_tput_spec tput_spec = {
   .n_peers = N_PEERS,
   .peer_names = peer_names,
-  .peer_labels = (const char *const[]) { "RbRing", "jack", "boost", "PA",
-      "limit" },
+  .peer_labels = (const char *const[]) { BENCH_RING_PEER_LABELS },
   .n_ratios = N_RATIOS,
   .ratio_den = ratio_den,
   .ratio_names = ratio_names,
@@ -128,7 +119,7 @@ enum lat_ratio {
   N_LAT_RATIOS
 };
 
-static const enum lat_peer lat_ratio_num[N_LAT_RATIOS] = { LAT_RB, LAT_PIPE };
+static const int lat_ratio_num[N_LAT_RATIOS] = { LAT_RB, LAT_PIPE };
 static const char *const lat_ratio_names[N_LAT_RATIOS] = {
   "rbring/futex", "pipe/futex"
 };
@@ -190,13 +181,9 @@ struct ctl {
   alignas (CACHELINE) _Atomic uint32_t cmd_seq;
   alignas (CACHELINE) _Atomic uint32_t done_seq;
   alignas (CACHELINE) int cmd;
-  int peer;                     /* enum peer or enum lat_peer */
+  struct bench_job job;         /* latency: enum lat_peer, n samples */
   int cap_index;
   int open_failed;
-  size_t chunk;
-  uint64_t n;                   /* chunks or samples */
-  uint64_t seed;
-  uint64_t inject_at;
   char names[BENCH_N_CAPACITIES + 1][96];      /* the last: the latency ring */
 
   alignas (CACHELINE) _Atomic int ready;
@@ -379,29 +366,30 @@ static uint64_t
 child_stream (RbRing *const *rings, uint8_t *dst)
 {
   struct xpeers *p = &xpeers[ctl->cap_index];
+  const struct bench_job *j = &ctl->job;
 
-  switch (ctl->peer) {
+  switch (j->peer) {
     case PEER_RB:
-      return bench_rb_consume (rings[ctl->cap_index], ctl->chunk, ctl->n,
-          ctl->seed, ctl->inject_at, dst);
+      return bench_rb_consume (rings[ctl->cap_index], j->chunk, j->n,
+          j->seed, j->inject_at, dst);
 #ifdef HAVE_JACK
     case PEER_JACK:
-      return bench_jack_consume (p->jack, ctl->chunk, ctl->n, ctl->seed,
-          ctl->inject_at, dst);
+      return bench_jack_consume (p->jack, j->chunk, j->n, j->seed,
+          j->inject_at, dst);
 #endif
 #ifdef HAVE_BOOST
     case PEER_BOOST:
-      return bench_boost_consume (p->boost, ctl->chunk, ctl->n, ctl->seed,
-          ctl->inject_at, dst);
+      return bench_boost_consume (p->boost, j->chunk, j->n, j->seed,
+          j->inject_at, dst);
 #endif
 #ifdef HAVE_PORTAUDIO
     case PEER_PA:
-      return bench_pa_consume (p->pa, ctl->chunk, ctl->n, ctl->seed,
-          ctl->inject_at, dst);
+      return bench_pa_consume (p->pa, j->chunk, j->n, j->seed,
+          j->inject_at, dst);
 #endif
     case PEER_LIMIT:
-      return bench_limit_consume (&p->limit, ctl->chunk, ctl->n, ctl->seed,
-          ctl->inject_at, dst);
+      return bench_limit_consume (&p->limit, j->chunk, j->n, j->seed,
+          j->inject_at, dst);
     default:
       g_assert_not_reached ();
   }
@@ -464,8 +452,8 @@ child_main (void)
         while (!atomic_load_explicit (&ctl->go, memory_order_acquire))
           bench_spin_pause (&spins);
         ctl->bad = ctl->cmd == CMD_WAKE ?
-            lat_consume ((enum lat_peer) ctl->peer,
-            rings[BENCH_N_CAPACITIES], ctl->n, ctl->inject_at) :
+            lat_consume ((enum lat_peer) ctl->job.peer,
+            rings[BENCH_N_CAPACITIES], ctl->job.n, ctl->job.inject_at) :
             child_stream (rings, dst);
         ctl->t_end = now_ns ();
         break;
@@ -497,19 +485,15 @@ start_run (int cmd)
 }
 
 static double
-run_stream (int cap_index, enum peer peer, size_t chunk, uint64_t n,
+run_stream (int cap_index, enum bench_peer peer, size_t chunk, uint64_t n,
     uint64_t seed, bool inject, uint8_t *src, uint64_t *bad)
 {
   struct xpeers *p = &xpeers[cap_index];
   uint32_t seq;
   uint64_t t0;
 
-  ctl->peer = peer;
+  ctl->job = bench_job_make (peer, chunk, n, seed, inject);
   ctl->cap_index = cap_index;
-  ctl->chunk = chunk;
-  ctl->n = n;
-  ctl->seed = seed;
-  ctl->inject_at = inject ? n / 2 : UINT64_MAX;
   start_run (CMD_STREAM);
   seq = atomic_load_explicit (&ctl->cmd_seq, memory_order_relaxed);
   t0 = now_ns ();
@@ -552,9 +536,7 @@ run_wake (enum lat_peer peer, uint64_t n, uint64_t seed, bool inject,
 {
   uint32_t seq;
 
-  ctl->peer = peer;
-  ctl->n = n;
-  ctl->inject_at = inject ? n / 2 : UINT64_MAX;
+  ctl->job = bench_job_make (peer, 0, n, 0, inject);
   atomic_store_explicit (&ctl->fword, 0, memory_order_relaxed);
   atomic_store_explicit (&ctl->ack, 0, memory_order_relaxed);
   start_run (CMD_WAKE);
@@ -574,11 +556,9 @@ run_wake (enum lat_peer peer, uint64_t n, uint64_t seed, bool inject,
 struct lat_result {
   uint64_t per_rep;             /* samples per peer and repetition */
   double *samples[N_LAT_PEERS]; /* per_rep * reps, ns */
-  double *median_ns[N_LAT_PEERS];       /* per repetition */
-  double *p99_ns[N_LAT_PEERS];
+  struct bench_lat_reps by_rep;  /* medians, p99s, ratios to futex */
   double all_median_ns[N_LAT_PEERS];    /* over the samples of used reps */
   double all_p99_ns[N_LAT_PEERS];
-  struct bench_lat_ratios ratios;       /* to the base peer */
 };
 
 #define N_TARGETS 3
@@ -598,9 +578,8 @@ results_init (struct results *res)
       (uint64_t) bench_opt.reps;
   for (int i = 0; i < N_LAT_PEERS; i++)
     res->lat.samples[i] = g_new0 (double, res->lat.per_rep * bench_opt.reps);
-  bench_per_rep_new (res->lat.median_ns, N_LAT_PEERS, bench_opt.reps);
-  bench_per_rep_new (res->lat.p99_ns, N_LAT_PEERS, bench_opt.reps);
-  bench_lat_ratios_init (&res->lat.ratios, N_LAT_RATIOS, bench_opt.reps);
+  bench_lat_reps_init (&res->lat.by_rep, N_LAT_PEERS, N_LAT_RATIOS,
+      bench_opt.reps);
 }
 
 static void
@@ -608,9 +587,7 @@ results_clear (struct results *res)
 {
   for (int i = 0; i < N_LAT_PEERS; i++)
     g_free (res->lat.samples[i]);
-  bench_per_rep_free (res->lat.median_ns, N_LAT_PEERS);
-  bench_per_rep_free (res->lat.p99_ns, N_LAT_PEERS);
-  bench_lat_ratios_clear (&res->lat.ratios);
+  bench_lat_reps_clear (&res->lat.by_rep);
   bench_run_clear (&res->run);
 }
 
@@ -634,8 +611,8 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
 
     for (int rep = 0; rep < bench_opt.reps; rep++) {
       memcpy (tmp, lat->samples[i] + rep * m, m * sizeof *tmp);
-      lat->p99_ns[i][rep] = bench_p99 (tmp, m);
-      lat->median_ns[i][rep] = sorted_median (tmp, m);
+      lat->by_rep.p99_ns[i][rep] = bench_p99 (tmp, m);
+      lat->by_rep.median_ns[i][rep] = sorted_median (tmp, m);
     }
     for (int u = 0; u < run->n_used; u++) {
       memcpy (tmp + k, lat->samples[i] + run->used[u] * m, m * sizeof *tmp);
@@ -644,15 +621,7 @@ lat_summarize (struct lat_result *lat, const struct bench_run *run)
     lat->all_p99_ns[i] = bench_p99 (tmp, k);
     lat->all_median_ns[i] = sorted_median (tmp, k);
   }
-  for (int r = 0; r < N_LAT_RATIOS; r++) {
-    for (int rep = 0; rep < bench_opt.reps; rep++) {
-      lat->ratios.ratio[r][rep] = lat->median_ns[lat_ratio_num[r]][rep] /
-          lat->median_ns[LAT_FUTEX][rep];
-      lat->ratios.ratio_p99[r][rep] = lat->p99_ns[lat_ratio_num[r]][rep] /
-          lat->p99_ns[LAT_FUTEX][rep];
-    }
-  }
-  bench_run_ratio_medians (run, &lat->ratios);
+  bench_lat_reps_ratios (&lat->by_rep, run, lat_ratio_num, LAT_FUTEX, 0);
 }
 
 static void
@@ -667,11 +636,8 @@ results_summarize (struct results *res)
   t[0].name = "RbRing >= jack_ringbuffer at every size (xproc)";
   bench_tput_check_target (&res->run.tput, &t[0], RATIO_JACK, 0, SIZE_MAX,
       1.0);
-  t[1].name = "wake-up median <= 1.5x the bare futex";
-  t[1].state = lat->ratios.med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
-      BENCH_TARGET_NOT_MET;
-  g_snprintf (t[1].detail, sizeof t[1].detail, "%.2fx (median)",
-      lat->ratios.med_ratio[LAT_RATIO_RB]);
+  bench_run_lat_target (&t[1], "wake-up median <= 1.5x the bare futex",
+      &lat->by_rep.ratios, LAT_RATIO_RB, 1.5);
   t[2].name = "RbRing >= every ring peer at every size (xproc)";
   bench_tput_check_target (&res->run.tput, &t[2], RATIO_RINGS, 0, SIZE_MAX,
       1.0);
@@ -728,7 +694,7 @@ print_table (const struct results *res)
       LAT_FUTEX == LAT_RB + 1 &&
       (int) LAT_RATIO_PIPE == (int) LAT_PIPE - 1);
   bench_lat_table_print (lat_peer_names, N_LAT_PEERS, LAT_FUTEX,
-      lat->ratios.med_ratio, lat->ratios.med_ratio_p99,
+      lat->by_rep.ratios.med_ratio, lat->by_rep.ratios.med_ratio_p99,
       (const struct bench_lat_column[]) {
         { "median", 0, lat->all_median_ns }, { "p99", 0, lat->all_p99_ns } },
       2);
@@ -741,21 +707,14 @@ print_table (const struct results *res)
 static void
 lat_to_json (GString *json, const struct lat_result *lat)
 {
-  size_t reps = (size_t) bench_opt.reps;
-
   g_string_append_printf (json, ",\"wakeup\":{\"message_bytes\":8,"
       "\"capacity\":%d,\"pause_us\":[%d,%d],\"samples_per_rep\":%"
       G_GUINT64_FORMAT ",", LATENCY_CAPACITY, PAUSE_MIN_NS / 1000,
       PAUSE_MAX_NS / 1000, lat->per_rep);
-  bench_lat_fields_to_json (json, lat_peer_names, N_LAT_PEERS, reps,
+  bench_run_lat_to_json (json, lat_peer_names, &lat->by_rep, 0,
       (const struct bench_lat_field[]) {
-        { "median_ns", (double *const *) lat->median_ns, NULL },
-        { "p99_ns", (double *const *) lat->p99_ns, NULL },
         { "all_median_ns", NULL, lat->all_median_ns },
-        { "all_p99_ns", NULL, lat->all_p99_ns },
-      }, 4);
-  bench_run_ratios_to_json (json, lat_ratio_names, &lat->ratios,
-      bench_opt.reps);
+        { "all_p99_ns", NULL, lat->all_p99_ns } }, 2, lat_ratio_names);
 }
 
 static GString *
@@ -778,7 +737,7 @@ static double
 stream_case (void *src, size_t c, int peer, uint64_t n, uint64_t seed,
     bool inject, uint64_t *bad)
 {
-  return run_stream ((int) (c / BENCH_N_CHUNKS), (enum peer) peer,
+  return run_stream ((int) (c / BENCH_N_CHUNKS), (enum bench_peer) peer,
       bench_chunks[c % BENCH_N_CHUNKS], n, seed, inject, src, bad);
 }
 

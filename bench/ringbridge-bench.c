@@ -54,18 +54,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum peer {
-  PEER_RB,
-  PEER_JACK,
-  PEER_BOOST,
-  PEER_PA,
-  PEER_LIMIT,
-  PEER_MEMCPY,
-  N_PEERS
-};
+#define N_PEERS (PEER_MEMCPY + 1)
 
 static const char *const peer_names[N_PEERS] = {
-  "rbring", "jack", "boost", "portaudio", "limit", "memcpy"
+  BENCH_RING_PEER_NAMES, "memcpy"
 };
 
 /* Ratios reported per throughput case, rbring / denominator. */
@@ -95,8 +87,8 @@ static const char *const ratio_names[N_RATIOS] = {
 static const struct bench_tput_spec tput_spec = {
   .n_peers = N_PEERS,
   .peer_names = peer_names,
-  .peer_labels = (const char *const[]) { "RbRing", "jack", "boost", "PA",
-      "limit", "memcpy" },
+  .peer_labels = (const char *const[]) { BENCH_RING_PEER_LABELS,
+      "memcpy" },
   .n_ratios = N_RATIOS,
   .ratio_den = ratio_den,
   .ratio_names = ratio_names,
@@ -160,12 +152,8 @@ struct peers {
 };
 
 struct stream {
-  enum peer peer;
+  struct bench_job job;
   struct peers *p;
-  size_t chunk;
-  uint64_t n_chunks;
-  uint64_t seed;
-  uint64_t inject_at;           /* chunk the consumer corrupts, or UINT64_MAX */
   uint8_t *src;                 /* producer's chunk buffer */
   uint8_t *dst;                 /* consumer's chunk buffer */
 
@@ -180,20 +168,21 @@ struct stream {
 static void
 memcpy_run (struct stream *s)
 {
-  size_t chunk = s->chunk;
+  const struct bench_job *j = &s->job;
+  size_t chunk = j->chunk;
   size_t mask = s->p->capacity - 1;
   uint8_t *buf = s->p->copy_buf;
-  struct bench_gen pg = { s->seed, 0 };
-  struct bench_gen cg = { s->seed, 0 };
+  struct bench_gen pg = { j->seed, 0 };
+  struct bench_gen cg = { j->seed, 0 };
   size_t off = 0;
 
-  for (uint64_t k = 0; k < s->n_chunks; k++) {
+  for (uint64_t k = 0; k < j->n; k++) {
     bench_fill (&pg, s->src, chunk);
     memcpy (buf + off, s->src, chunk);
     /* Keep the compiler from forwarding src to dst past the buffer. */
     __asm__ volatile ("" ::: "memory");
     memcpy (s->dst, buf + off, chunk);
-    bench_verify (&cg, s->dst, chunk, k == s->inject_at);
+    bench_verify (&cg, s->dst, chunk, k == j->inject_at);
     off = (off + chunk) & mask;
   }
   s->bad = cg.bad;
@@ -202,29 +191,29 @@ memcpy_run (struct stream *s)
 static void
 produce (struct stream *s)
 {
-  switch (s->peer) {
+  const struct bench_job *j = &s->job;
+
+  switch (j->peer) {
     case PEER_RB:
-      bench_rb_produce (s->p->rb, s->chunk, s->n_chunks, s->seed, s->src);
+      bench_rb_produce (s->p->rb, j->chunk, j->n, j->seed, s->src);
       break;
 #ifdef HAVE_JACK
     case PEER_JACK:
-      bench_jack_produce (s->p->jack, s->chunk, s->n_chunks, s->seed, s->src);
+      bench_jack_produce (s->p->jack, j->chunk, j->n, j->seed, s->src);
       break;
 #endif
 #ifdef HAVE_BOOST
     case PEER_BOOST:
-      bench_boost_produce (s->p->boost, s->chunk, s->n_chunks, s->seed,
-          s->src);
+      bench_boost_produce (s->p->boost, j->chunk, j->n, j->seed, s->src);
       break;
 #endif
 #ifdef HAVE_PORTAUDIO
     case PEER_PA:
-      bench_pa_produce (&s->p->pa, s->chunk, s->n_chunks, s->seed, s->src);
+      bench_pa_produce (&s->p->pa, j->chunk, j->n, j->seed, s->src);
       break;
 #endif
     case PEER_LIMIT:
-      bench_limit_produce (&s->p->limit, s->chunk, s->n_chunks, s->seed,
-          s->src);
+      bench_limit_produce (&s->p->limit, j->chunk, j->n, j->seed, s->src);
       break;
     default:
       g_assert_not_reached ();
@@ -234,28 +223,30 @@ produce (struct stream *s)
 static uint64_t
 consume (struct stream *s)
 {
-  switch (s->peer) {
+  const struct bench_job *j = &s->job;
+
+  switch (j->peer) {
     case PEER_RB:
-      return bench_rb_consume (s->p->rb, s->chunk, s->n_chunks, s->seed,
-          s->inject_at, s->dst);
+      return bench_rb_consume (s->p->rb, j->chunk, j->n, j->seed,
+          j->inject_at, s->dst);
 #ifdef HAVE_JACK
     case PEER_JACK:
-      return bench_jack_consume (s->p->jack, s->chunk, s->n_chunks, s->seed,
-          s->inject_at, s->dst);
+      return bench_jack_consume (s->p->jack, j->chunk, j->n, j->seed,
+          j->inject_at, s->dst);
 #endif
 #ifdef HAVE_BOOST
     case PEER_BOOST:
-      return bench_boost_consume (s->p->boost, s->chunk, s->n_chunks,
-          s->seed, s->inject_at, s->dst);
+      return bench_boost_consume (s->p->boost, j->chunk, j->n,
+          j->seed, j->inject_at, s->dst);
 #endif
 #ifdef HAVE_PORTAUDIO
     case PEER_PA:
-      return bench_pa_consume (&s->p->pa, s->chunk, s->n_chunks, s->seed,
-          s->inject_at, s->dst);
+      return bench_pa_consume (&s->p->pa, j->chunk, j->n, j->seed,
+          j->inject_at, s->dst);
 #endif
     case PEER_LIMIT:
-      return bench_limit_consume (&s->p->limit, s->chunk, s->n_chunks,
-          s->seed, s->inject_at, s->dst);
+      return bench_limit_consume (&s->p->limit, j->chunk, j->n,
+          j->seed, j->inject_at, s->dst);
     default:
       g_assert_not_reached ();
   }
@@ -276,8 +267,9 @@ consumer_thread (void *data)
 /* Runs one peer once and returns its throughput in GB/s (10^9 bytes/s);
  * *bad is nonzero if the consumer saw other data than was produced. */
 static double
-run_stream (struct peers *p, enum peer peer, size_t chunk, uint64_t n_chunks,
-    uint64_t seed, bool inject, uint8_t *src, uint8_t *dst, uint64_t *bad)
+run_stream (struct peers *p, enum bench_peer peer, size_t chunk,
+    uint64_t n_chunks, uint64_t seed, bool inject, uint8_t *src, uint8_t *dst,
+    uint64_t *bad)
 {
   struct stream *s = bench_alloc_aligned (sizeof *s);
   pthread_t thread;
@@ -285,12 +277,8 @@ run_stream (struct peers *p, enum peer peer, size_t chunk, uint64_t n_chunks,
   double gbps;
   int err;
 
-  s->peer = peer;
+  s->job = bench_job_make (peer, chunk, n_chunks, seed, inject);
   s->p = p;
-  s->chunk = chunk;
-  s->n_chunks = n_chunks;
-  s->seed = seed;
-  s->inject_at = inject ? n_chunks / 2 : UINT64_MAX;
   s->src = src;
   s->dst = dst;
 
@@ -410,13 +398,11 @@ peers_clear (struct peers *p)
 /* --- results -------------------------------------------------------------- */
 
 struct lat_result {
-  double *median_ns[N_LAT_PEERS];       /* per repetition */
-  double *p99_ns[N_LAT_PEERS];
+  struct bench_lat_reps by_rep;  /* medians, p99s, ratios to pingpong */
   double *mean_ns[N_LAT_PEERS];         /* of the trips up to the p99 */
   double med_median_ns[N_LAT_PEERS];
   double med_p99_ns[N_LAT_PEERS];
   double med_mean_ns[N_LAT_PEERS];
-  struct bench_lat_ratios ratios;       /* to the base peer */
 };
 
 #define N_TARGETS 5
@@ -435,20 +421,17 @@ results_init (struct results *res)
 {
   memset (res, 0, sizeof *res);
   bench_run_init (&res->run, &tput_spec, bench_opt.reps, opt_bytes);
-  bench_per_rep_new (res->lat.median_ns, N_LAT_PEERS, bench_opt.reps);
-  bench_per_rep_new (res->lat.p99_ns, N_LAT_PEERS, bench_opt.reps);
+  bench_lat_reps_init (&res->lat.by_rep, N_LAT_PEERS, N_LAT_RATIOS,
+      bench_opt.reps);
   bench_per_rep_new (res->lat.mean_ns, N_LAT_PEERS, bench_opt.reps);
-  bench_lat_ratios_init (&res->lat.ratios, N_LAT_RATIOS, bench_opt.reps);
   bench_unaligned_init (&res->ua, bench_opt.reps, opt_bytes / 4);
 }
 
 static void
 results_clear (struct results *res)
 {
-  bench_per_rep_free (res->lat.median_ns, N_LAT_PEERS);
-  bench_per_rep_free (res->lat.p99_ns, N_LAT_PEERS);
+  bench_lat_reps_clear (&res->lat.by_rep);
   bench_per_rep_free (res->lat.mean_ns, N_LAT_PEERS);
-  bench_lat_ratios_clear (&res->lat.ratios);
   bench_unaligned_clear (&res->ua);
   if (res->classes_json != NULL)
     g_string_free (res->classes_json, TRUE);
@@ -458,27 +441,18 @@ results_clear (struct results *res)
 static void
 lat_summarize (struct lat_result *lat, const struct bench_run *run)
 {
-  for (int rep = 0; rep < bench_opt.reps; rep++) {
-    double pp = lat->median_ns[LAT_PINGPONG][rep];
-    double pp99 = lat->p99_ns[LAT_PINGPONG][rep];
-
-    lat->ratios.ratio[LAT_RATIO_RB][rep] = lat->median_ns[LAT_RB][rep] / pp;
-    lat->ratios.ratio_p99[LAT_RATIO_RB][rep] = lat->p99_ns[LAT_RB][rep] / pp99;
-    lat->ratios.ratio[LAT_RATIO_JACK][rep] = bench_have_jack ?
-        lat->median_ns[LAT_JACK][rep] / pp : NAN;
-    lat->ratios.ratio_p99[LAT_RATIO_JACK][rep] = bench_have_jack ?
-        lat->p99_ns[LAT_JACK][rep] / pp99 : NAN;
-  }
   for (int i = 0; i < N_LAT_PEERS; i++) {
     bool missing = i == LAT_JACK && !bench_have_jack;
     lat->med_median_ns[i] = missing ? NAN :
-        bench_run_rep_median (run, lat->median_ns[i]);
+        bench_run_rep_median (run, lat->by_rep.median_ns[i]);
     lat->med_p99_ns[i] = missing ? NAN :
-        bench_run_rep_median (run, lat->p99_ns[i]);
+        bench_run_rep_median (run, lat->by_rep.p99_ns[i]);
     lat->med_mean_ns[i] = missing ? NAN :
         bench_run_rep_median (run, lat->mean_ns[i]);
   }
-  bench_run_ratio_medians (run, &lat->ratios);
+  /* the ratios are indexed like the peers (see print_table()) */
+  bench_lat_reps_ratios (&lat->by_rep, run, NULL, LAT_PINGPONG,
+      bench_have_jack ? 0 : 1u << LAT_JACK);
 }
 
 /* The latency medians and the targets over the repetitions in use (all,
@@ -501,11 +475,8 @@ results_summarize_used (struct results *res)
   bench_tput_check_target (tput, &t[2], RATIO_RINGS, 0, SIZE_MAX, 1.0);
   t[3].name = "RbRing >= 0.9x the cross-core limit at 4 KiB and up";
   bench_tput_check_target (tput, &t[3], RATIO_LIMIT, 4096, SIZE_MAX, 0.9);
-  t[4].name = "round trip <= 1.5x the atomic ping-pong";
-  t[4].state = lat->ratios.med_ratio[LAT_RATIO_RB] <= 1.5 ? BENCH_TARGET_MET :
-      BENCH_TARGET_NOT_MET;
-  g_snprintf (t[4].detail, sizeof t[4].detail, "%.2fx (median)",
-      lat->ratios.med_ratio[LAT_RATIO_RB]);
+  bench_run_lat_target (&t[4], "round trip <= 1.5x the atomic ping-pong",
+      &lat->by_rep.ratios, LAT_RATIO_RB, 1.5);
 }
 
 /* --- output --------------------------------------------------------------- */
@@ -545,7 +516,7 @@ print_table (const struct results *res)
       (int) LAT_RATIO_JACK == (int) LAT_JACK &&
       LAT_PINGPONG == N_LAT_PEERS - 1);
   bench_lat_table_print (lat_peer_names, N_LAT_PEERS, LAT_PINGPONG,
-      lat->ratios.med_ratio, lat->ratios.med_ratio_p99,
+      lat->by_rep.ratios.med_ratio, lat->by_rep.ratios.med_ratio_p99,
       (const struct bench_lat_column[]) {
         { "median", 0, lat->med_median_ns }, { "p99", 0, lat->med_p99_ns },
         { "mean", 1, lat->med_mean_ns } }, 3);
@@ -557,30 +528,21 @@ print_table (const struct results *res)
 static void
 lat_to_json (GString *json, const struct lat_result *lat)
 {
-  double *median_ns[N_LAT_PEERS], *p99_ns[N_LAT_PEERS];
+  unsigned missing = bench_have_jack ? 0 : 1u << LAT_JACK;
   double *mean_ns[N_LAT_PEERS];
-  size_t reps = (size_t) bench_opt.reps;
 
-  for (int i = 0; i < N_LAT_PEERS; i++) {
-    bool missing = i == LAT_JACK && !bench_have_jack;
-    median_ns[i] = missing ? NULL : lat->median_ns[i];
-    p99_ns[i] = missing ? NULL : lat->p99_ns[i];
-    mean_ns[i] = missing ? NULL : lat->mean_ns[i];
-  }
+  for (int i = 0; i < N_LAT_PEERS; i++)
+    mean_ns[i] = missing & (1u << i) ? NULL : lat->mean_ns[i];
   g_string_append_printf (json, ",\"round_trip\":{\"message_bytes\":8,"
       "\"capacity\":%d,\"trips\":%" G_GINT64_FORMAT ",", LATENCY_CAPACITY,
       opt_round_trips);
-  bench_lat_fields_to_json (json, lat_peer_names, N_LAT_PEERS, reps,
+  bench_run_lat_to_json (json, lat_peer_names, &lat->by_rep, missing,
       (const struct bench_lat_field[]) {
-        { "median_ns", median_ns, NULL },
-        { "p99_ns", p99_ns, NULL },
         { "mean_to_p99_ns", mean_ns, NULL },
         { "median_of_median_ns", NULL, lat->med_median_ns },
         { "median_of_p99_ns", NULL, lat->med_p99_ns },
         { "median_of_mean_to_p99_ns", NULL, lat->med_mean_ns },
-      }, 6);
-  bench_run_ratios_to_json (json, lat_ratio_names, &lat->ratios,
-      bench_opt.reps);
+      }, 4, lat_ratio_names);
 }
 
 static GString *
@@ -653,7 +615,7 @@ stream_case (void *data, size_t c, int peer, uint64_t n, uint64_t seed,
 {
   struct stream_ctx *ctx = data;
 
-  return run_stream (&ctx->peers[c / BENCH_N_CHUNKS], (enum peer) peer,
+  return run_stream (&ctx->peers[c / BENCH_N_CHUNKS], (enum bench_peer) peer,
       bench_chunks[c % BENCH_N_CHUNKS], n, seed, inject, ctx->src, ctx->dst,
       bad);
 }
@@ -677,7 +639,7 @@ run_rep_trips (struct results *res, int rep, uint64_t *samples)
     uint64_t bad;
 
     run_trips (peer, (uint64_t) opt_round_trips, bench_opt.inject, samples,
-        &lat->median_ns[peer][rep], &lat->p99_ns[peer][rep],
+        &lat->by_rep.median_ns[peer][rep], &lat->by_rep.p99_ns[peer][rep],
         &lat->mean_ns[peer][rep], &bad);
     bench_run_count (&res->run, bad, bench_opt.inject, what);
   }

@@ -83,6 +83,17 @@ rb_test_assert_refused (gconstpointer result, GError **error, gint code,
   g_clear_error (error);
 }
 
+/* A gboolean call failed: @ok (what it returned) is FALSE and *@error says
+ * @code of RB_RING_ERROR, with @part in its message unless @part is NULL.
+ * Clears *@error. */
+static inline void
+rb_test_assert_failed (gboolean ok, GError **error, gint code,
+    const char *part)
+{
+  g_assert_false (ok);
+  rb_test_assert_refused (NULL, error, code, part);
+}
+
 /* Writes the @n bytes of the test stream (rb-test-stream.h) at @ring's
  * write position; they must all fit. */
 static inline void

@@ -133,6 +133,30 @@ src_harness (GstElement * src)
   return h;
 }
 
+/* A ringsink (@factory "ringsink") or ringsrc on a new ring name of this
+ * process (test_ring_name (@tag), returned in *@name unless @name is
+ * NULL), set up with the
+ * properties from @first_property on, in a harness (sink_harness() with
+ * @caps, or src_harness()). */
+static inline GstHarness *
+named_harness (const gchar * factory, const gchar * tag, gchar ** name,
+    const gchar * caps, const gchar * first_property, ...)
+{
+  GstElement *el = make_element (factory, NULL);
+  g_autofree gchar *ring_name = test_ring_name (tag);
+  va_list args;
+
+  g_object_set (el, "ring-name", ring_name, NULL);
+  if (name != NULL)
+    *name = g_steal_pointer (&ring_name);
+  va_start (args, first_property);
+  if (first_property != NULL)
+    g_object_set_valist (G_OBJECT (el), first_property, args);
+  va_end (args);
+  return g_str_equal (factory, "ringsink") ? sink_harness (el, caps) :
+      src_harness (el);
+}
+
 static inline GstBuffer *
 pattern_buffer (gsize size, guint seed)
 {

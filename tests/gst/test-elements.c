@@ -300,10 +300,10 @@ GST_END_TEST;
  * format from the caps, plain interleaved frames, bit-exact. */
 RB_TEST (test_audio_ring_read_by_library)
 {
-  g_autofree gchar *name = test_ring_name ("lib");
-  GstHarness *h = sink_harness (make_element ("ringsink", "ring-name", name,
-          NULL), "audio/x-raw, format=F32LE, rate=44100, channels=3, "
-      "layout=interleaved, channel-mask=(bitmask)0x7");
+  g_autofree gchar *name = NULL;
+  GstHarness *h = named_harness ("ringsink", "lib", &name,
+      "audio/x-raw, format=F32LE, rate=44100, channels=3, "
+      "layout=interleaved, channel-mask=(bitmask)0x7", NULL);
   g_autoptr (GError) error = NULL;
   RbRing *ring;
   GByteArray *in = g_byte_array_new ();

@@ -165,11 +165,9 @@ GST_END_TEST;
 /* A records ring too small for a buffer: STREAM/FAILED naming sizes. */
 RB_TEST (test_records_buffer_too_large)
 {
-  g_autofree gchar *name = test_ring_name ("big");
-  GstElement *sink = make_element ("ringsink", "ring-name", name,
+  GstHarness *h = named_harness ("ringsink", "big", NULL, "application/x-test",
       "capacity", (guint64) 65536, NULL);
-  GstHarness *h = sink_harness (sink, "application/x-test");
-  GstBus *bus = watch_bus (sink);
+  GstBus *bus = watch_bus (h->element);
   g_autofree gchar *msg = NULL;
 
   fail_unless_equals_int (gst_harness_push (h, pattern_buffer (8192, 1)),

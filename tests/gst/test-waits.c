@@ -35,16 +35,14 @@ GST_END_TEST;
 
 RB_TEST (test_drop_new_records)
 {
-  g_autofree gchar *name = test_ring_name ("droprec");
-  GstElement *sink = make_element ("ringsink", "ring-name", name,
-      "mode", 1, "capacity", (guint64) 65536, NULL);
-  GstHarness *h = sink_harness (sink, "application/x-test");
+  GstHarness *h = named_harness ("ringsink", "droprec", NULL,
+      "application/x-test", "mode", 1, "capacity", (guint64) 65536, NULL);
   guint64 nbuf;
 
   for (guint i = 0; i < 10; i++)
     fail_unless_equals_int (gst_harness_push (h, pattern_buffer (10000, i)),
         GST_FLOW_OK);
-  g_object_get (sink, "dropped-buffers", &nbuf, NULL);
+  g_object_get (h->element, "dropped-buffers", &nbuf, NULL);
   /* 64 KiB less caps and segment records: 6 records of 10000 bytes */
   fail_unless_equals_uint64 (nbuf, 4);
   gst_harness_teardown (h);
@@ -378,9 +376,9 @@ GST_END_TEST;
 
 RB_TEST (test_src_waits_for_ring)
 {
-  g_autofree gchar *name = test_ring_name ("later");
-  GstHarness *h = src_harness (make_element ("ringsrc", "ring-name", name,
-          "buffer-frames", 10, NULL));
+  g_autofree gchar *name = NULL;
+  GstHarness *h = named_harness ("ringsrc", "later", &name, NULL,
+      "buffer-frames", 10, NULL);
   RbRing *ring;
   GstBuffer *buf;
   guint8 data[80];

@@ -107,31 +107,70 @@ new_reader (RbRing *ring, RbReaderPolicy policy, guint64 target)
       &error);
 }
 
+/* A reader with @policy (target 0) over a new CAP-byte byte ring with
+ * @flags, and the tally of what it read: what most cases start from. */
+typedef struct {
+  RbRing *ring;
+  RbRingReader *reader;
+  Tally t;
+} ReaderOn;
+
+static ReaderOn
+reader_on (RbRingFlags flags, RbReaderPolicy policy)
+{
+  RbRing *ring = rb_test_ring_new (CAP, flags);
+
+  return (ReaderOn) {
+    .ring = ring, .reader = new_reader (ring, policy, 0), .t = { .ok = TRUE }
+  };
+}
+
+static void
+reader_on_clear (ReaderOn *r)
+{
+  g_clear_pointer (&r->reader, rb_ring_reader_unref);
+  g_clear_object (&r->ring);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReaderOn, reader_on_clear)
+
+/* The next gap @reader holds is @cause at @position, @length long. */
+static void
+expect_gap (RbRingReader *reader, RbGapCause cause, guint64 position,
+    guint64 length)
+{
+  RbGap gap;
+
+  g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
+  g_assert_cmpint (gap.cause, ==, cause);
+  g_assert_cmpuint (gap.position, ==, position);
+  g_assert_cmpuint (gap.length, ==, length);
+}
+
 /* --- policies ------------------------------------------------------------ */
 
 /* Catch-up: everything still held, the overwritten spans as gaps, exact. */
 static void
 test_catch_up (void)
 {
-  g_autoptr (RbRing) ring = rb_test_ring_new (CAP, RB_RING_FLAGS_OVERWRITE);
-  g_autoptr (RbRingReader) reader =
-      new_reader (ring, RB_READER_POLICY_CATCH_UP, 0);
-  Tally t = { .ok = TRUE };
+  g_auto (ReaderOn) r =
+      reader_on (RB_RING_FLAGS_OVERWRITE, RB_READER_POLICY_CATCH_UP);
   GRand *rand = g_rand_new_with_seed (14);
 
-  g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 0);
+  g_assert_cmpuint (rb_ring_reader_get_position (r.reader), ==, 0);
   for (int round = 0; round < 2000; round++) {
-    rb_test_write_stream (ring, g_rand_int_range (rand, 1, 3 * CAP / 2));
-    read_ok (reader, g_rand_int_range (rand, 1, CAP), &t);
+    rb_test_write_stream (r.ring, g_rand_int_range (rand, 1, 3 * CAP / 2));
+    read_ok (r.reader, g_rand_int_range (rand, 1, CAP), &r.t);
   }
-  g_assert_cmpuint (drain_checked (reader, CAP, &t), ==,
-      rb_ring_get_write_position (ring));
-  g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], >, 0);
-  g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], ==,
-      rb_ring_reader_get_gap_total (reader, RB_GAP_OVERWRITTEN));
-  g_assert_cmpuint (rb_ring_reader_get_gap_total (reader, RB_GAP_SKIP), ==, 0);
+  g_assert_cmpuint (drain_checked (r.reader, CAP, &r.t), ==,
+      rb_ring_get_write_position (r.ring));
+  g_assert_cmpuint (r.t.gaps[RB_GAP_OVERWRITTEN], >, 0);
+  g_assert_cmpuint (r.t.gaps[RB_GAP_OVERWRITTEN], ==,
+      rb_ring_reader_get_gap_total (r.reader, RB_GAP_OVERWRITTEN));
+  g_assert_cmpuint (rb_ring_reader_get_gap_total (r.reader, RB_GAP_SKIP), ==,
+      0);
   /* the ring's own consumer was not touched */
-  g_assert_cmpuint (rb_ring_get_read_position (ring), ==, 0);
+  g_assert_cmpuint (rb_ring_get_read_position (r.ring), ==, 0);
   g_rand_free (rand);
 }
 
@@ -156,10 +195,7 @@ test_latest (void)
   /* 15000 bytes written: 600 readable, the jump is 14400 */
   g_assert_cmpuint (rb_ring_reader_get_available (reader), ==, 600);
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 600);
-  g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
-  g_assert_cmpint (gap.cause, ==, RB_GAP_SKIP);
-  g_assert_cmpuint (gap.position, ==, 0);
-  g_assert_cmpuint (gap.length, ==, 14400);
+  expect_gap (reader, RB_GAP_SKIP, 0, 14400);
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
   /* within the target: no jump */
   rb_ring_write_frames (ring, buf, 90);
@@ -191,43 +227,39 @@ test_latest (void)
 static void
 test_lossless_overwrite (void)
 {
-  g_autoptr (RbRing) ring = rb_test_ring_new (CAP, RB_RING_FLAGS_OVERWRITE);
-  g_autoptr (RbRingReader) reader =
-      new_reader (ring, RB_READER_POLICY_LOSSLESS, 0);
-  Tally t = { .ok = TRUE };
+  g_auto (ReaderOn) r =
+      reader_on (RB_RING_FLAGS_OVERWRITE, RB_READER_POLICY_LOSSLESS);
   RbGap gap;
 
-  rb_test_write_stream (ring, 3 * CAP + 100);
-  g_assert_cmpuint (read_ok (reader, 10, &t), ==, 10);
-  g_assert_cmpuint (t.gaps[RB_GAP_OVERWRITTEN], ==, 2 * CAP + 100);
-  g_assert_cmpuint (rb_ring_reader_get_position (reader), ==,
-      rb_ring_get_read_position (ring));
+  rb_test_write_stream (r.ring, 3 * CAP + 100);
+  g_assert_cmpuint (read_ok (r.reader, 10, &r.t), ==, 10);
+  g_assert_cmpuint (r.t.gaps[RB_GAP_OVERWRITTEN], ==, 2 * CAP + 100);
+  g_assert_cmpuint (rb_ring_reader_get_position (r.reader), ==,
+      rb_ring_get_read_position (r.ring));
   /* the ring's own counter agrees */
-  g_assert_cmpuint (rb_ring_get_overwritten (ring), ==, 2 * CAP + 100);
-  g_assert_cmpuint (drain_checked (reader, 1000, &t), ==, 3 * CAP + 100);
-  g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
+  g_assert_cmpuint (rb_ring_get_overwritten (r.ring), ==, 2 * CAP + 100);
+  g_assert_cmpuint (drain_checked (r.reader, 1000, &r.t), ==, 3 * CAP + 100);
+  g_assert_false (rb_ring_reader_pop_gap (r.reader, &gap));
 }
 
 /* Lossless on a plain ring: the writer is cut short, nothing is lost. */
 static void
 test_lossless_plain (void)
 {
-  g_autoptr (RbRing) ring = rb_test_ring_new (CAP, RB_RING_FLAGS_NONE);
-  g_autoptr (RbRingReader) reader =
-      new_reader (ring, RB_READER_POLICY_LOSSLESS, 0);
+  g_auto (ReaderOn) r =
+      reader_on (RB_RING_FLAGS_NONE, RB_READER_POLICY_LOSSLESS);
   g_autofree guint8 *buf = g_malloc (CAP);
-  Tally t = { .ok = TRUE };
   guint64 written = 0;
 
   for (int round = 0; round < 100; round++) {
-    gsize n = rb_ring_write_available (ring);
+    gsize n = rb_ring_write_available (r.ring);
 
     fill_stream (buf, written, n);
-    written += rb_ring_write (ring, buf, n);
-    check_read (reader, 777, &t);
+    written += rb_ring_write (r.ring, buf, n);
+    check_read (r.reader, 777, &r.t);
   }
-  g_assert_cmpuint (drain_checked (reader, CAP, &t), ==, written);
-  g_assert_cmpuint (t.n_gaps, ==, 0);
+  g_assert_cmpuint (drain_checked (r.reader, CAP, &r.t), ==, written);
+  g_assert_cmpuint (r.t.n_gaps, ==, 0);
 }
 
 /* --- causes -------------------------------------------------------------- */
@@ -237,31 +269,26 @@ test_lossless_plain (void)
 static void
 test_underrun (void)
 {
-  g_autoptr (RbRing) ring = rb_test_ring_new (CAP, RB_RING_FLAGS_OVERWRITE);
-  g_autoptr (RbRingReader) reader =
-      new_reader (ring, RB_READER_POLICY_CATCH_UP, 0);
+  g_auto (ReaderOn) r =
+      reader_on (RB_RING_FLAGS_OVERWRITE, RB_READER_POLICY_CATCH_UP);
   guint8 buf[64];
   RbGap gap;
 
   /* finding nothing new is not an underrun */
-  g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 0);
-  g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
-  rb_test_write_stream (ring, 40);
-  g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 40);
-  rb_ring_reader_mark_underrun (reader, 24);
-  rb_ring_reader_mark_underrun (reader, 0);     /* nothing */
-  rb_ring_reader_mark_underrun (reader, 8);     /* not merged: two events */
-  g_assert_cmpuint (rb_ring_reader_get_position (reader), ==, 40);
-  g_assert_cmpuint (rb_ring_reader_get_gap_total (reader, RB_GAP_UNDERRUN),
+  g_assert_cmpuint (rb_ring_reader_read (r.reader, buf, sizeof buf), ==, 0);
+  g_assert_false (rb_ring_reader_pop_gap (r.reader, &gap));
+  rb_test_write_stream (r.ring, 40);
+  g_assert_cmpuint (rb_ring_reader_read (r.reader, buf, sizeof buf), ==, 40);
+  rb_ring_reader_mark_underrun (r.reader, 24);
+  rb_ring_reader_mark_underrun (r.reader, 0);   /* nothing */
+  rb_ring_reader_mark_underrun (r.reader, 8);   /* not merged: two events */
+  g_assert_cmpuint (rb_ring_reader_get_position (r.reader), ==, 40);
+  g_assert_cmpuint (rb_ring_reader_get_gap_total (r.reader, RB_GAP_UNDERRUN),
       ==, 32);
-  g_assert_cmpuint (rb_ring_reader_get_gaps_pending (reader), ==, 2);
-  g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
-  g_assert_cmpint (gap.cause, ==, RB_GAP_UNDERRUN);
-  g_assert_cmpuint (gap.position, ==, 40);
-  g_assert_cmpuint (gap.length, ==, 24);
-  g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
-  g_assert_cmpuint (gap.length, ==, 8);
-  g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
+  g_assert_cmpuint (rb_ring_reader_get_gaps_pending (r.reader), ==, 2);
+  expect_gap (r.reader, RB_GAP_UNDERRUN, 40, 24);
+  expect_gap (r.reader, RB_GAP_UNDERRUN, 40, 8);
+  g_assert_false (rb_ring_reader_pop_gap (r.reader, &gap));
 }
 
 /* A new named 4096-byte overwrite ring, this object holding @role. */
@@ -318,10 +345,7 @@ restart_case (RbReaderPolicy policy)
   producer = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
   rb_test_write_stream (producer, 10);
   g_assert_cmpuint (rb_ring_reader_read (reader, buf, sizeof buf), ==, 64);
-  g_assert_true (rb_ring_reader_pop_gap (reader, &gap));
-  g_assert_cmpint (gap.cause, ==, RB_GAP_PRODUCER_RESTART);
-  g_assert_cmpuint (gap.position, ==, 200);
-  g_assert_cmpuint (gap.length, ==, 0);
+  expect_gap (reader, RB_GAP_PRODUCER_RESTART, 200, 0);
   g_assert_false (rb_ring_reader_pop_gap (reader, &gap));
   g_assert_cmpuint (rb_ring_reader_get_gap_total (reader,
           RB_GAP_PRODUCER_RESTART), ==, 0);

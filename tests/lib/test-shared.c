@@ -92,14 +92,11 @@ test_names (void)
   }
   g_assert_true (rb_ring_name_validate (longest, NULL));
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
-    g_assert_false (rb_ring_name_validate (bad[i], &error));
-    g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
-    g_assert_nonnull (strstr (error->message, "invalid ring name"));
-    g_clear_error (&error);
+    rb_test_assert_failed (rb_ring_name_validate (bad[i], &error), &error,
+        RB_RING_ERROR_INVALID_NAME, "invalid ring name");
   }
-  g_assert_false (rb_ring_name_validate (NULL, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
-  g_clear_error (&error);
+  rb_test_assert_failed (rb_ring_name_validate (NULL, &error), &error,
+      RB_RING_ERROR_INVALID_NAME, NULL);
   g_assert_false (rb_ring_name_validate (too_long, &error));
   g_assert_nonnull (strstr (error->message, "201 bytes"));
   g_clear_error (&error);
@@ -113,9 +110,8 @@ test_names (void)
       0, &error), &error, RB_RING_ERROR_INVALID_NAME, NULL);
   rb_test_assert_refused (rb_ring_open ("", RB_RING_ROLE_CONSUMER, &error),
       &error, RB_RING_ERROR_INVALID_NAME, NULL);
-  g_assert_false (rb_ring_unlink ("a b", &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
-  g_clear_error (&error);
+  rb_test_assert_failed (rb_ring_unlink ("a b", &error), &error,
+      RB_RING_ERROR_INVALID_NAME, NULL);
 }
 
 /* --- create, open, unlink ------------------------------------------------------ */
@@ -166,9 +162,8 @@ test_create_open (void)
   g_assert_cmpuint (rb_ring_read (cons, buf, sizeof buf), ==, 8);
   g_assert_cmpmem (buf, 8, "world!!!", 8);
 
-  g_assert_false (rb_ring_unlink (name, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  rb_test_assert_failed (rb_ring_unlink (name, &error), &error,
+      RB_RING_ERROR_NOT_FOUND, NULL);
   g_assert_null (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error));
   g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, name));
@@ -189,9 +184,8 @@ test_create_exists (void)
   g_clear_error (&error);
 
   /* in use: not reclaimed */
-  g_assert_false (rb_ring_reclaim_stale (name, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY);
-  g_clear_error (&error);
+  rb_test_assert_failed (rb_ring_reclaim_stale (name, &error), &error,
+      RB_RING_ERROR_BUSY, NULL);
   g_assert_true (rb_ring_unlink (name, NULL));
 }
 
@@ -255,9 +249,8 @@ test_reclaim_stale (void)
     g_assert_cmpint (fd, >=, 0);
     g_assert_cmpint (write (fd, "hello", 5), ==, 5);
     close (fd);
-    g_assert_false (rb_ring_reclaim_stale ("rbtest-notaring", &error));
-    g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING);
-    g_clear_error (&error);
+    rb_test_assert_failed (rb_ring_reclaim_stale ("rbtest-notaring",
+            &error), &error, RB_RING_ERROR_NOT_A_RING, NULL);
     g_assert_true (rb_ring_unlink ("rbtest-notaring", NULL));
   }
 }
@@ -944,10 +937,8 @@ test_reclaim_open_reader (void)
   ring_of_dead_child (name, RB_RING_FLAGS_OVERWRITE);
   reader = rb_test_ring_open (name, RB_RING_ROLE_READER);
   /* every owner word is dead, but a live process has the ring open */
-  g_assert_false (rb_ring_reclaim_stale (name, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY);
-  g_assert_nonnull (strstr (error->message, "has it open"));
-  g_clear_error (&error);
+  rb_test_assert_failed (rb_ring_reclaim_stale (name, &error), &error,
+      RB_RING_ERROR_BUSY, "has it open");
   rb_test_assert_refused (rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER,
       0, &error), &error, RB_RING_ERROR_EXISTS,
       "still open in a live process");
@@ -1123,9 +1114,8 @@ child_meet_planted (gpointer data)
   g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS);
   g_assert_null (strstr (error->message, "reclaim"));
   g_clear_error (&error);
-  g_assert_false (rb_ring_reclaim_stale (name, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_A_RING);
-  g_clear_error (&error);
+  rb_test_assert_failed (rb_ring_reclaim_stale (name, &error), &error,
+      RB_RING_ERROR_NOT_A_RING, NULL);
   rb_test_assert_refused (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error),
       &error, RB_RING_ERROR_NOT_A_RING, NULL);
   return TRUE;

@@ -83,96 +83,116 @@ take_over_ok (const gchar *name, RbRingTakeOver want, const gchar *reason)
   return ring;
 }
 
+/* Each case's name (unique), error and ring; the ring is dropped and its
+ * name removed after the case, whatever it left. */
+typedef struct {
+  gchar *name;
+  GError *error;
+  RbRing *ring;
+} Fixture;
+
 static void
-test_free_name (void)
+setup (Fixture *f, gconstpointer data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest-to");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (RbRing) ring = NULL;
+  f->name = rb_test_unique_name ("rbtest-to");
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->ring);
+  rb_ring_unlink (f->name, NULL);
+  g_free (f->name);
+  g_clear_error (&f->error);
+}
+
+static void
+test_free_name (Fixture *f, gconstpointer data)
+{
   g_autoptr (RbRing) again = NULL;
   g_autoptr (RbRing) anon = rb_ring_new (4096, NULL);
 
-  ring = take_over_ok (name, RB_RING_TAKE_OVER_CREATED, NULL);
-  g_assert_cmpint (rb_ring_get_sample_format (ring), ==,
+  f->ring = take_over_ok (f->name, RB_RING_TAKE_OVER_CREATED, NULL);
+  g_assert_cmpint (rb_ring_get_sample_format (f->ring), ==,
       RB_SAMPLE_FORMAT_S16LE);
-  g_assert_cmpuint (rb_ring_get_capacity_frames (ring), >=, 256);
-  g_assert_true (rb_ring_name_is_ring (ring));
+  g_assert_cmpuint (rb_ring_get_capacity_frames (f->ring), >=, 256);
+  g_assert_true (rb_ring_name_is_ring (f->ring));
   /* the name removed, then made again by someone else */
-  g_assert_true (rb_ring_unlink (name, NULL));
-  g_assert_false (rb_ring_name_is_ring (ring));
-  again = rb_ring_create (name, 4096, 0, RB_RING_ROLE_CONSUMER, 0, &error);
-  g_assert_no_error (error);
-  g_assert_false (rb_ring_name_is_ring (ring));
+  g_assert_true (rb_ring_unlink (f->name, NULL));
+  g_assert_false (rb_ring_name_is_ring (f->ring));
+  again = rb_ring_create (f->name, 4096, 0, RB_RING_ROLE_CONSUMER, 0,
+      &f->error);
+  g_assert_no_error (f->error);
+  g_assert_false (rb_ring_name_is_ring (f->ring));
   g_assert_true (rb_ring_name_is_ring (again));
   g_assert_false (rb_ring_name_is_ring (anon));
-  g_assert_true (rb_ring_unlink (name, NULL));
+  g_assert_true (rb_ring_unlink (f->name, NULL));
   /* a byte ring; and @how may be NULL */
-  g_clear_object (&ring);
-  ring = rb_ring_create_or_take_over (name, 4096, RB_RING_FLAGS_NONE,
+  g_clear_object (&f->ring);
+  f->ring = rb_ring_create_or_take_over (f->name, 4096, RB_RING_FLAGS_NONE,
       RB_SAMPLE_FORMAT_NONE, 0, 0, RB_RING_ROLE_PRODUCER, 0,
-      RB_RING_OPEN_FLAGS_NONE, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (rb_ring_get_capacity (ring), ==, 4096);
-  g_assert_true (rb_ring_unlink (name, NULL));
+      RB_RING_OPEN_FLAGS_NONE, NULL, NULL, &f->error);
+  g_assert_no_error (f->error);
+  g_assert_cmpuint (rb_ring_get_capacity (f->ring), ==, 4096);
+  g_assert_true (rb_ring_unlink (f->name, NULL));
 }
 
 /* every process that used it died: removed and made anew, our format */
 static void
-test_stale (void)
+test_stale (Fixture *f, gconstpointer data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest-to");
-  g_autoptr (RbRing) ring = NULL;
-
-  kill_and_reap (spawn_creator (name));
-  ring = take_over_ok (name, RB_RING_TAKE_OVER_RECREATED, "already exists");
-  g_assert_cmpint (rb_ring_get_sample_format (ring), ==,
+  kill_and_reap (spawn_creator (f->name));
+  f->ring = take_over_ok (f->name, RB_RING_TAKE_OVER_RECREATED,
+      "already exists");
+  g_assert_cmpint (rb_ring_get_sample_format (f->ring), ==,
       RB_SAMPLE_FORMAT_S16LE);
-  g_assert_true (rb_ring_name_is_ring (ring));
-  g_assert_true (rb_ring_unlink (name, NULL));
+  g_assert_true (rb_ring_name_is_ring (f->ring));
+  g_assert_true (rb_ring_unlink (f->name, NULL));
 }
 
 /* its producer died, its consumer lives: the producer role is taken in
  * the ring as it is (its format, not ours), and its creator is gone */
 static void
-test_dead_producer (void)
+test_dead_producer (Fixture *f, gconstpointer data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest-to");
-  g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) consumer = NULL;
-  g_autoptr (RbRing) ring = NULL;
   g_autoptr (RbRing) second = NULL;
   RbRingTakeOver how;
-  pid_t pid = spawn_creator (name);
+  pid_t pid = spawn_creator (f->name);
 
-  consumer = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
-  g_assert_no_error (error);
+  consumer = rb_ring_open (f->name, RB_RING_ROLE_CONSUMER, &f->error);
+  g_assert_no_error (f->error);
   kill_and_reap (pid);
-  ring = take_over_ok (name, RB_RING_TAKE_OVER_ATTACHED, "already exists");
-  g_assert_cmpint (rb_ring_get_sample_format (ring), ==,
+  f->ring = take_over_ok (f->name, RB_RING_TAKE_OVER_ATTACHED,
+      "already exists");
+  g_assert_cmpint (rb_ring_get_sample_format (f->ring), ==,
       RB_SAMPLE_FORMAT_NONE);
-  g_assert_cmpint (rb_ring_get_creator_state (ring), ==, RB_PEER_STATE_GONE);
-  g_assert_true (rb_ring_name_is_ring (ring));
+  g_assert_cmpint (rb_ring_get_creator_state (f->ring), ==,
+      RB_PEER_STATE_GONE);
+  g_assert_true (rb_ring_name_is_ring (f->ring));
 
   /* now the producer lives (us): refused as the creation's EXISTS */
-  second = take_over (name, &how, &error);
+  second = take_over (f->name, &how, &f->error);
   g_assert_null (second);
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS);
-  g_assert_cmpstr (error->message, ==, last_reason);
+  g_assert_error (f->error, RB_RING_ERROR, RB_RING_ERROR_EXISTS);
+  g_assert_cmpstr (f->error->message, ==, last_reason);
   g_assert_cmpint (how, ==, RB_RING_TAKE_OVER_ATTACHED);
-  g_assert_true (rb_ring_unlink (name, NULL));
+  g_assert_true (rb_ring_unlink (f->name, NULL));
 }
 
 /* a name that is not a ring: reclaim's error, no attach */
 static void
-test_invalid (void)
+test_invalid (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
   RbRingTakeOver how;
 
-  g_assert_null (take_over ("no/slash", &how, &error));
-  g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
+  g_assert_null (take_over ("no/slash", &how, &f->error));
+  g_assert_error (f->error, RB_RING_ERROR, RB_RING_ERROR_INVALID_NAME);
   g_assert_cmpint (how, ==, RB_RING_TAKE_OVER_CREATED);
 }
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, setup, func, teardown)
 
 int
 main (int argc, char **argv)
@@ -180,10 +200,10 @@ main (int argc, char **argv)
   int res;
 
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/take-over/free-name", test_free_name);
-  g_test_add_func ("/take-over/stale", test_stale);
-  g_test_add_func ("/take-over/dead-producer", test_dead_producer);
-  g_test_add_func ("/take-over/invalid", test_invalid);
+  ADD ("/take-over/free-name", test_free_name);
+  ADD ("/take-over/stale", test_stale);
+  ADD ("/take-over/dead-producer", test_dead_producer);
+  ADD ("/take-over/invalid", test_invalid);
   res = g_test_run ();
   g_free (last_reason);
   return res;

@@ -1141,6 +1141,42 @@ finish_child (int fd, pid_t pid, const gchar *who, Msg *final)
   reap_ok (pid, REPORT_TIMEOUT_MS, who);
 }
 
+/* What the two SIGKILL tests share: @n kills, the ring's name, the two
+ * sides and the stream they check, the position the next side continues
+ * from, the zombie a kill leaves and each kill's latency. */
+typedef struct {
+  guint n;
+  gchar *name;
+  gint64 *latency;
+  Side cons, prod;
+  guint64 expected, seed;
+  pid_t zombie;
+} KillRun;
+
+/* A run of kill_iterations() kills over a new name and stream @stream. */
+static void
+kill_run_init (KillRun *k, guint stream)
+{
+  *k = (KillRun) { 0 };
+  k->n = kill_iterations ();
+  k->name = new_name ();
+  k->latency = g_new (gint64, k->n);
+  k->seed = stream_seed (stream);
+  child_wait_us = KILL_WAIT_US;
+}
+
+/* Both last sides' reports (@pm, @cm) end at the same position; the name
+ * is removed and the latencies printed as @what. */
+static void
+kill_run_finish (KillRun *k, const Msg *pm, const Msg *cm, const gchar *what)
+{
+  g_assert_cmpuint (cm->pos, ==, pm->pos);
+  g_assert_true (rb_ring_unlink (k->name, NULL));
+  print_latencies (what, k->latency, k->n);
+  g_free (k->latency);
+  g_free (k->name);
+}
+
 /* R7: producers SIGKILLed 1..300 ms into their stream. The consumer gets
  * PEER_GONE (not TIMEOUT), holds an exact prefix of the stream, and the
  * next producer continues from the write position where its predecessor
@@ -1149,49 +1185,47 @@ finish_child (int fd, pid_t pid, const gchar *who, Msg *final)
 static void
 test_kill_producer (void)
 {
-  guint n = kill_iterations ();
-  g_autofree gchar *name = new_name ();
-  g_autofree gint64 *latency = g_new (gint64, n);
-  Side cons = { 0 }, prod = { 0 };
-  guint64 expected = 0, seed = stream_seed (1);
-  pid_t cpid, zombie = 0;
+  KillRun k;
+  pid_t cpid;
   int cons_fd;
   Msg m, pm = { 0 }, cm;
 
-  child_wait_us = KILL_WAIT_US;
-  side_attach (&cons, RB_RING_ROLE_CONSUMER, name, TRUE, 65536, seed);
-  cons.work.rand_seed = g_test_rand_int ();
-  cons.work.gone_limit = n;
-  cons.work.stop_after = G_MAXUINT64;
-  cpid = spawn_ready ("consumer", child_side, &cons, &cons_fd, &m);
+  kill_run_init (&k, 1);
+  side_attach (&k.cons, RB_RING_ROLE_CONSUMER, k.name, TRUE, 65536,
+      k.seed);
+  k.cons.work.rand_seed = g_test_rand_int ();
+  k.cons.work.gone_limit = k.n;
+  k.cons.work.stop_after = G_MAXUINT64;
+  cpid = spawn_ready ("consumer", child_side, &k.cons, &cons_fd, &m);
 
-  side_attach (&prod, RB_RING_ROLE_PRODUCER, name, FALSE, 0, seed);
-  prod.work.end = G_MAXUINT64;
-  for (guint i = 0; i <= n; i++) {
+  side_attach (&k.prod, RB_RING_ROLE_PRODUCER, k.name, FALSE, 0, k.seed);
+  k.prod.work.end = G_MAXUINT64;
+  for (guint i = 0; i <= k.n; i++) {
     int prod_fd;
     pid_t pid;
     gint64 t_kill;
 
-    prod.work.rand_seed = g_test_rand_int ();
-    if (i == n)
-      prod.work.end = expected + (8 << 20);
+    k.prod.work.rand_seed = g_test_rand_int ();
+    if (i == k.n)
+      k.prod.work.end = k.expected + (8 << 20);
     /* it takes over from a dead producer (a zombie, every other time) and
      * continues where that one stopped */
-    pid = spawn_successor ("producer", &prod, expected, &zombie, &prod_fd);
-    if (i == n) {
+    pid = spawn_successor ("producer", &k.prod, k.expected, &k.zombie,
+        &prod_fd);
+    if (i == k.n) {
       finish_child (prod_fd, pid, "producer", &pm);
       break;
     }
 
     g_usleep (g_test_rand_int_range (1000, 300001));
-    t_kill = kill_child (pid, "producer", i, &zombie);
+    t_kill = kill_child (pid, "producer", i, &k.zombie);
 
     expect_msg (cons_fd, MSG_GONE, REPORT_TIMEOUT_MS, "consumer", &m);
     /* never before the kill: a live producer is not dead */
     g_assert_cmpint (m.t, >=, t_kill);
-    g_assert_cmpuint (m.pos, >=, expected);
-    latency[i] = m.t - t_kill;
-    expected = m.pos;
+    g_assert_cmpuint (m.pos, >=, k.expected);
+    k.latency[i] = m.t - t_kill;
+    k.expected = m.pos;
     /* the dead producer said nothing more */
     read_msg (prod_fd, 0, &m);
     g_assert_cmpint (m.kind, ==, MSG_NONE);
@@ -1199,15 +1233,12 @@ test_kill_producer (void)
   }
 
   finish_child (cons_fd, cpid, "consumer", &cm);
-  g_assert_cmpuint (pm.start, ==, expected);
+  g_assert_cmpuint (pm.start, ==, k.expected);
   g_assert_cmpuint (cm.start, ==, 0);
-  g_assert_cmpuint (cm.pos, ==, pm.pos);
-  g_assert_true (rb_ring_unlink (name, NULL));
-
   g_test_message ("%u producers killed, then one finished: the consumer "
       "checked %" G_GUINT64_FORMAT " bytes (%" G_GUINT64_FORMAT " from the "
-      "killed ones)", n, cm.pos, expected);
-  print_latencies ("producer SIGKILL -> consumer PEER_GONE", latency, n);
+      "killed ones)", k.n, cm.pos, k.expected);
+  kill_run_finish (&k, &pm, &cm, "producer SIGKILL -> consumer PEER_GONE");
 }
 
 /* R7: the consumer SIGKILLed while the producer waits on a full ring. The
@@ -1216,65 +1247,59 @@ test_kill_producer (void)
 static void
 test_kill_consumer (void)
 {
-  guint n = kill_iterations ();
   gsize cap = 16384;
-  g_autofree gchar *name = new_name ();
-  g_autofree gint64 *latency = g_new (gint64, n);
-  Side cons = { 0 }, prod = { 0 };
-  guint64 expected = 0, seed = stream_seed (2);
-  pid_t ppid, zombie = 0;
+  KillRun k;
+  pid_t ppid;
   int prod_fd;
   Msg m, pm, cm = { 0 };
 
-  child_wait_us = KILL_WAIT_US;
-  side_attach (&prod, RB_RING_ROLE_PRODUCER, name, TRUE, cap, seed);
-  prod.work.rand_seed = g_test_rand_int ();
-  prod.work.end = G_MAXUINT64;
-  prod.work.gone_limit = n;
-  prod.work.final_bytes = 4 << 20;
-  prod.work.top_up = TRUE;
-  ppid = spawn_ready ("producer", child_side, &prod, &prod_fd, &m);
+  kill_run_init (&k, 2);
+  side_attach (&k.prod, RB_RING_ROLE_PRODUCER, k.name, TRUE, cap, k.seed);
+  k.prod.work.rand_seed = g_test_rand_int ();
+  k.prod.work.end = G_MAXUINT64;
+  k.prod.work.gone_limit = k.n;
+  k.prod.work.final_bytes = 4 << 20;
+  k.prod.work.top_up = TRUE;
+  ppid = spawn_ready ("producer", child_side, &k.prod, &prod_fd, &m);
 
-  side_attach (&cons, RB_RING_ROLE_CONSUMER, name, FALSE, 0, seed);
-  for (guint i = 0; i <= n; i++) {
+  side_attach (&k.cons, RB_RING_ROLE_CONSUMER, k.name, FALSE, 0, k.seed);
+  for (guint i = 0; i <= k.n; i++) {
     int cons_fd;
     pid_t pid;
     gint64 t_kill;
 
-    cons.work.rand_seed = g_test_rand_int ();
-    cons.work.stop_after = i == n ? G_MAXUINT64 :
+    k.cons.work.rand_seed = g_test_rand_int ();
+    k.cons.work.stop_after = i == k.n ? G_MAXUINT64 :
         (guint64) g_test_rand_int_range (0, 4 * cap + 1);
-    pid = spawn_successor ("consumer", &cons, expected, &zombie, &cons_fd);
-    if (i == n) {
+    pid = spawn_successor ("consumer", &k.cons, k.expected, &k.zombie,
+        &cons_fd);
+    if (i == k.n) {
       finish_child (cons_fd, pid, "consumer", &cm);
       break;
     }
 
     expect_msg (cons_fd, MSG_FULL, REPORT_TIMEOUT_MS, "consumer", &m);
-    g_assert_cmpuint (m.pos, >=, expected + cons.work.stop_after);
-    expected = m.pos;
+    g_assert_cmpuint (m.pos, >=, k.expected + k.cons.work.stop_after);
+    k.expected = m.pos;
     /* the producer cannot move: let it settle in its wait */
     g_usleep (g_test_rand_int_range (1000, 50001));
-    t_kill = kill_child (pid, "consumer", i, &zombie);
+    t_kill = kill_child (pid, "consumer", i, &k.zombie);
     close (cons_fd);
 
     expect_msg (prod_fd, MSG_GONE, REPORT_TIMEOUT_MS, "producer", &m);
     g_assert_cmpint (m.t, >=, t_kill);
     /* it was blocked on the full ring: nothing more went in */
-    g_assert_cmpuint (m.pos, ==, expected + cap);
-    latency[i] = m.t - t_kill;
+    g_assert_cmpuint (m.pos, ==, k.expected + cap);
+    k.latency[i] = m.t - t_kill;
   }
 
   finish_child (prod_fd, ppid, "producer", &pm);
   g_assert_cmpuint (pm.start, ==, 0);
-  g_assert_cmpuint (cm.start, ==, expected);
-  g_assert_cmpuint (cm.pos, ==, pm.pos);
-  g_assert_true (rb_ring_unlink (name, NULL));
-
+  g_assert_cmpuint (cm.start, ==, k.expected);
   g_test_message ("%u consumers killed, then one finished: %" G_GUINT64_FORMAT
-      " bytes, each read once", n, pm.pos);
-  print_latencies ("consumer SIGKILL -> blocked producer PEER_GONE", latency,
-      n);
+      " bytes, each read once", k.n, pm.pos);
+  kill_run_finish (&k, &pm, &cm,
+      "consumer SIGKILL -> blocked producer PEER_GONE");
 }
 
 /* Reads and checks everything the ring holds now; returns the count. */

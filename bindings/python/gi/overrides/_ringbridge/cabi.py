@@ -59,23 +59,33 @@ _c_read_frames_at = _proto('rb_ring_read_frames_at', ctypes.c_int, _vp, _u64,
                            _vp, _sz, ctypes.POINTER(_sz))
 
 
-class _CRecordInfo(ctypes.Structure):
-    # RbRecordInfo
-    _fields_ = [
-        ('type', ctypes.c_uint32),
-        ('flags', ctypes.c_uint32),
-        ('size', ctypes.c_uint32),
-        ('pts', ctypes.c_int64),
-        ('dts', ctypes.c_int64),
-        ('duration', ctypes.c_int64),
-        ('offset', ctypes.c_uint64),
-        ('offset_end', ctypes.c_uint64),
-    ]
+_CTYPE_OF_TAG = {'guint32': ctypes.c_uint32, 'gint64': ctypes.c_int64,
+                 'guint64': ctypes.c_uint64}
 
 
+def _c_struct(name, info):
+    """A ctypes.Structure for the C struct the typelib describes as
+    ``info`` (a StructInfo): its fields' names and types from there, the
+    header not written again; ImportError if ctypes would lay it out other
+    than the C compiler did."""
+    fields = info.get_fields()
+    try:
+        cls = type(name, (ctypes.Structure,), {'_fields_': [
+            (f.get_name(), _CTYPE_OF_TAG[f.get_type().get_tag_as_string()])
+            for f in fields]})
+    except KeyError as e:
+        raise ImportError('RingBridge overrides: %s has a field of type %s'
+                          % (info.get_name(), e)) from e
+    if (ctypes.sizeof(cls) != info.get_size() or
+            any(getattr(cls, f.get_name()).offset != f.get_offset()
+                for f in fields)):
+        raise ImportError('RingBridge overrides: %s changed layout'
+                          % info.get_name())
+    return cls
+
+
+_CRecordInfo = _c_struct('_CRecordInfo', RingBridge.RecordInfo.__info__)
 _RECORD_FIELDS = tuple(name for name, _ in _CRecordInfo._fields_)
-if ctypes.sizeof(_CRecordInfo) != RingBridge.RecordInfo.__info__.get_size():
-    raise ImportError('RingBridge overrides: RbRecordInfo changed layout')
 _c_write_record = _proto('rb_ring_write_record', ctypes.c_int, _vp,
                          ctypes.POINTER(_CRecordInfo), _vp, _sz)
 
