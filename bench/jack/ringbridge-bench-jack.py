@@ -101,10 +101,14 @@ def run_xruns(procs, period, config, res):
         counter = XrunCounter(procs, srv, ARGS.xrun_counter)
         if config == "ringbridge":
             ring = "rbbj%d-%d" % (os.getpid(), period)
-            # play first: it waits for the ring the pipeline makes
+            # play first: it waits for the ring the pipeline makes.
+            # --resample=off: jackaudiosink does not resample either, and
+            # on a dummy backend that loses time auto may (docs/clocks.md),
+            # which would make the callbacks' CPU time incomparable
             play = procs.spawn([ARGS.ringbridge_jack, "play", ring, "--wait",
                                 "--timeout", "30", "--channels",
-                                str(CHANNELS), "--name", "rbbench-play"],
+                                str(CHANNELS), "--name", "rbbench-play",
+                                "--resample=off"],
                                "play", client_env(srv.name, timer_file,
                                                   ARGS.callback_timer))
             srv.wait_port("rbbench-play:out_1", watch=[play])
