@@ -164,7 +164,7 @@ typedef struct {
   FillSample trend[FILL_WINDOW];
   guint trend_len, trend_pos;
   /* the measured drift (drift-measure.c): JACK's cycles over the last
-   * ticks, the xrun count they started at, JACK's rate from them (0:
+   * ticks, JACK's rate from them (0:
    * unknown), and the drift against the other side in parts per billion
    * (G_MININT64: unknown), what rt.feed_forward_ppb gets */
   RateSample rate_window[RATE_WINDOW];

@@ -76,8 +76,8 @@ fill_trend_push (App *app, gint64 now)
 {
   FillSample *s = &app->trend[app->trend_pos];
 
-  /* relaxed: statistics (see RbJackRt) */
   s->t_us = now;
+  /* relaxed: statistics (see RbJackRt) */
   s->fill = (double) atomic_load_explicit (&app->rt.fill,
       memory_order_relaxed);
   s->ends_up = ends_count (app, TRUE);
