@@ -158,7 +158,7 @@ copy_in_release (uint8_t *dst, const uint8_t *src, size_t n)
  * stays non-zero with nobody announcing (a waiter that died between its
  * increment and its decrement, or four bytes poked into the header by
  * another process) then costs one system call, not one per publish. */
-static inline void
+static inline RB_HOT_INLINE void
 wake_waiters (const struct rb_ring_core *c, _Atomic uint32_t *waiters,
     _Atomic uint32_t *announce, uint32_t *woken, _Atomic uint32_t *word)
 {
@@ -176,7 +176,7 @@ wake_waiters (const struct rb_ring_core *c, _Atomic uint32_t *waiters,
     /* relaxed: see above. */
     n = atomic_load_explicit (waiters, memory_order_relaxed);
   }
-  if (n == 0)
+  if (__builtin_expect (n == 0, 1))
     return;
   /* The same pairing as @waiters above: the waiter increments @announce
    * (seq_cst) after @waiters and before its membarrier() and its re-check,
@@ -202,7 +202,7 @@ wake_waiters (const struct rb_ring_core *c, _Atomic uint32_t *waiters,
  * (seq_cst) before its membarrier() and its re-check of the position, so
  * either its re-check sees our publish or these loads see its
  * announcement. */
-static inline void
+static inline RB_HOT_INLINE void
 watch_due (const struct rb_ring_core *c, _Atomic uint32_t *announce,
     _Atomic uint64_t *target, _Atomic uint64_t *answered, uint32_t *last,
     uint64_t pos, bool force)
@@ -247,7 +247,7 @@ wake_data_waiters (struct rb_ring_core *c)
       &c->w_data_announce_woken, &c->hdr->data_wake);
 }
 
-static inline void
+static inline RB_HOT_INLINE void
 publish_write (struct rb_ring_core *c, uint64_t w)
 {
   c->w = w;
@@ -409,7 +409,7 @@ rb_ring_core_set_eos (struct rb_ring_core *c)
 
 /* --- consumer ------------------------------------------------------------ */
 
-static inline void
+static inline RB_HOT_INLINE void
 publish_read (struct rb_ring_core *c, uint64_t r)
 {
   c->r = r;
