@@ -157,9 +157,16 @@ typedef struct {
   gint64 auto_over_since;       /* auto: the drift over its mark since */
   gint64 auto_lo_ppb, auto_hi_ppb;      /* auto: its range since then */
   gboolean auto_refuted;        /* auto: the fill refuted it (said once) */
-  /* auto resamples on the fill's evidence: the measured drift, which the
-   * fill refuted, is no feed-forward (drift-measure.c withholds it) */
+  /* the measured drift is no feed-forward (drift-measure.c withholds
+   * it): auto resamples on the fill's evidence against it, or the loop
+   * kept cancelling it (ff-check.c) */
   gboolean ff_withheld;
+  /* while resampling with a feed-forward (ff-check.c): since when it is
+   * known, since when the loop's integral has held a steady share of it,
+   * and what it held then */
+  gint64 ff_known_since;
+  gint64 ff_doubt_since;
+  gdouble ff_doubt_first;
   /* auto: the fill's history (fill-trend.c) */
   FillSample trend[FILL_WINDOW];
   guint trend_len, trend_pos;
@@ -206,6 +213,13 @@ void fill_trend_reset (App *app);
 void fill_trend_push (App *app, gint64 now);
 FillTrend fill_trend_check (App *app, gint64 ppb, GString *why,
     gint64 *fill_ppb);
+
+/* ff-check.c: the loop's check of the measured drift while it is the
+ * feed-forward */
+void ff_check_reset (App *app);
+gboolean ff_check_tick (App *app, gint64 now, gint64 ff_ppb,
+    double correction, double smoothed, double target, double band,
+    GString *why);
 
 /* drift-measure.c: the measured drift (the feed-forward) */
 void drift_measure_reset (App *app);

@@ -31,6 +31,7 @@ drift_measure_reset (App *app)
 {
   fill_trend_reset (app);
   app->ff_withheld = FALSE;
+  ff_check_reset (app);
   app->rate_len = 0;
   app->rate_pos = 0;
   app->jack_rate_measured = 0;

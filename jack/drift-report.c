@@ -99,10 +99,23 @@ set_resampling (App *app, gboolean on)
   app->auto_over_since = 0;
   app->auto_refuted = FALSE;
   app->ff_withheld = FALSE;
+  ff_check_reset (app);
   fill_trend_reset (app);
   app->locked = FALSE;
   app->unlocked_since = 0;
   app->resample_start = g_get_monotonic_time ();
+}
+
+/* The measured drift is no feed-forward for the rest of this
+ * resampling: the loop goes on from the fill alone (bumpless, drift.h). */
+static void
+withhold_feed_forward (App *app)
+{
+  app->ff_withheld = TRUE;
+  /* relaxed: a value on its own (see RbJackRt); at once, not at the next
+   * tick's drift_measure_tick() */
+  atomic_store_explicit (&app->rt.feed_forward_ppb, G_MININT64,
+      memory_order_relaxed);
 }
 
 /* --resample=auto while not resampling: the plain path (bit-exact) until
@@ -161,11 +174,7 @@ auto_watch (App *app, gint64 now)
         app->rt.mode == RB_JACK_PLAY ? "producer" : "consumer",
         (double) fill_ppb * 1e-3, (double) ff * 1e-3, why->str);
     set_resampling (app, TRUE);
-    app->ff_withheld = TRUE;
-    /* relaxed: a value on its own (see RbJackRt); at once, not at the
-     * next tick's drift_measure_tick() */
-    atomic_store_explicit (&app->rt.feed_forward_ppb, G_MININT64,
-        memory_order_relaxed);
+    withhold_feed_forward (app);
     return;
   }
   if (trend == FILL_TREND_REFUTES) {
@@ -205,7 +214,28 @@ auto_give_up (App *app, gint64 now, double correction, double fill)
   set_resampling (app, FALSE);
 }
 
-/* Each tick: the target (the period may have changed), lock, auto. */
+/* While the measured drift is the feed-forward: the loop's check of it
+ * (ff-check.c). */
+static void
+ff_doubt (App *app, gint64 now, double correction, double smoothed,
+    double target, guint period)
+{
+  g_autoptr (GString) why = g_string_new (NULL);
+  /* relaxed: a value on its own (see RbJackRt): what the callback uses */
+  gint64 ff = atomic_load_explicit (&app->rt.feed_forward_ppb,
+      memory_order_relaxed);
+
+  if (!ff_check_tick (app, now, ff, correction, smoothed, target, period,
+          why))
+    return;
+  print_info (app, "resampling: the measured drift (%+.1f ppm) is not the "
+      "ring's: %s; resampling on the fill alone, without a feed-forward",
+      (double) ff * 1e-3, why->str);
+  withhold_feed_forward (app);
+}
+
+/* Each tick: the target (the period may have changed), lock, auto, the
+ * feed-forward's check. */
 void
 resample_tick (App *app, gint64 now)
 {
@@ -231,6 +261,8 @@ resample_tick (App *app, gint64 now)
   }
   if (app->opt.resample == RESAMPLE_AUTO)
     auto_give_up (app, now, correction, fill);
+  if (!app->ff_withheld)
+    ff_doubt (app, now, correction, smoothed, target, period);
 
   if (fabs (smoothed - target) > period) {
     if (app->locked)

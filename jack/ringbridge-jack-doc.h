@@ -128,7 +128,10 @@ static const CliDocOption jack_doc_options[] = {
     "on JACK's clock, or one whose rate is unknown (an older ringbridge), "
     "keeps its frames bit-exact. While resampling, the measured drift is "
     "the loop's feed-forward, and the loop on the fill, four times slower, "
-    "corrects only what the measurement misses. "
+    "corrects only what the measurement misses; a measured drift beyond "
+    "the 2 % bound, or one the loop keeps cancelling (its integral holding "
+    "more than half of it, steadily, 20 s after it came), is dropped and "
+    "the loop goes on from the fill alone (" B("feed_forward=no") "). "
     "The target is " B("play")
     "'s " B("--frames") " or " B("--latency") ", or else 20 ms or four "
     "periods, whichever is more (at most half the ring); " B("play")
