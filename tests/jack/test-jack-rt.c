@@ -194,6 +194,18 @@ side_start (Side *s, RbJackMode mode, RbRing *ring)
   side_init (s, mode, ring);
 }
 
+/* A test's first side (side_start()) on a new plain ring of @format and
+ * @frames frames, which it returns. */
+static RbRing *
+side_start_ring (Side *s, RbJackMode mode, RbSampleFormat format,
+    gsize frames)
+{
+  RbRing *ring = audio_ring (format, frames, 0);
+
+  side_start (s, mode, ring);
+  return ring;
+}
+
 /* Two sides of one mode side by side, each on a ring of its own. */
 typedef struct {
   RbRing *a, *b;
@@ -207,9 +219,8 @@ static void
 pair_start (Pair *p, RbJackMode mode, gsize frames, RbSampleFormat a_format,
     RbSampleFormat b_format, RbRingFlags b_flags)
 {
-  p->a = audio_ring (a_format, frames, 0);
+  p->a = side_start_ring (&p->sa, mode, a_format, frames);
   p->b = audio_ring (b_format, frames, b_flags);
-  side_start (&p->sa, mode, p->a);
   side_init (&p->sb, mode, p->b);
 }
 
@@ -262,11 +273,11 @@ test_play_formats (void)
 
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++) {
     const PlayCase *pc = &cases[k];
-    g_autoptr (RbRing) ring = audio_ring (pc->format, 256, 0);
     gsize frames = pc->n_samples / CHANNELS;
     Side s;
+    g_autoptr (RbRing) ring = side_start_ring (&s, RB_JACK_PLAY, pc->format,
+        256);
 
-    side_start (&s, RB_JACK_PLAY, ring);
     g_assert_cmpuint (rb_ring_write_frames (ring, pc->bytes, frames), ==,
         frames);
     cycle (&s, (jack_nframes_t) frames);
@@ -382,10 +393,9 @@ ramp_cycle (Side *s, RbRing *ring, gsize n, jack_nframes_t nframes)
 static void
 test_play_underrun (void)
 {
-  g_autoptr (RbRing) ring = audio_ring (RB_SAMPLE_FORMAT_F32LE, 1024, 0);
   Side s;
-
-  side_start (&s, RB_JACK_PLAY, ring);
+  g_autoptr (RbRing) ring = side_start_ring (&s, RB_JACK_PLAY,
+      RB_SAMPLE_FORMAT_F32LE, 1024);
 
   /* an empty ring from the start is silence, but no underrun: nothing
    * was flowing */
@@ -524,12 +534,12 @@ test_record_formats (void)
 
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++) {
     const RecordCase *rc = &cases[k];
-    g_autoptr (RbRing) ring = audio_ring (rc->format, 256, 0);
     gsize ss = rb_sample_format_get_size (rc->format);
     guint8 out[64];
     Side s;
+    g_autoptr (RbRing) ring = side_start_ring (&s, RB_JACK_RECORD,
+        rc->format, 256);
 
-    side_start (&s, RB_JACK_RECORD, ring);
     for (guint i = 0; i < 8; i++)
       s.bufs[i % CHANNELS][i / CHANNELS] = rc->in[i];
     cycle (&s, 4);
@@ -626,11 +636,11 @@ assert_clock (RbRing *ring, guint64 pos, gint64 ns, guint64 frames)
 static void
 test_record_clock (void)
 {
-  g_autoptr (RbRing) ring = audio_ring (RB_SAMPLE_FORMAT_S16LE, 1024, 0);
   const gint64 offset = -310 * G_GINT64_CONSTANT (1000000) + 17;
   Side s;
+  g_autoptr (RbRing) ring = side_start_ring (&s, RB_JACK_RECORD,
+      RB_SAMPLE_FORMAT_S16LE, 1024);
 
-  side_start (&s, RB_JACK_RECORD, ring);
   atomic_store (&s.rt.clock_offset_ns, offset);
   g_assert_false (rb_ring_get_clock_point (ring, NULL, NULL, NULL));
 
@@ -928,12 +938,14 @@ typedef struct {
   gint64 elapsed_us;
 } RtRun;
 
-/* The callbacks a test runs: 10^6 for a clean run (R8), fewer for a
- * negative control, which only has to show that its detector is on. */
-static guint64
-callbacks_for (Inject what)
+/* A run of @w with @what injected. Its callbacks: 10^6 for a clean run
+ * (R8), fewer for a negative control, which only has to show that its
+ * detector is on. */
+static RtRun
+rt_run (Workload *w, Inject what)
 {
-  return what == INJECT_NONE ? N_CALLBACKS : N_CONTROL_CALLBACKS;
+  return (RtRun) { .w = w, .inject = what,
+    .n = what == INJECT_NONE ? N_CALLBACKS : N_CONTROL_CALLBACKS };
 }
 
 #ifdef RB_TEST_RTSAN
@@ -955,7 +967,7 @@ static void
 rtsan_child (int what, const char *name)
 {
   Workload w;
-  RtRun run = { .w = &w, .inject = what, .n = callbacks_for (what) };
+  RtRun run = rt_run (&w, what);
 
   __rtsan_init ();
   workload_init (&w);
@@ -992,7 +1004,7 @@ seccomp_work (void *data)
 static guint
 seccomp_run (Workload *w, Inject what)
 {
-  RtRun run = { .w = w, .inject = what, .n = callbacks_for (what) };
+  RtRun run = rt_run (w, what);
 
   return rt_trap_seccomp_run (seccomp_work, &run, FALSE);
 }
@@ -1011,25 +1023,29 @@ test_seccomp_clean (void)
   workload_clear (&w);
 }
 
+/* A call injected into one callback, and the system call seccomp catches
+ * it by. */
+typedef struct {
+  Inject what;
+  long nr;
+} SeccompCase;
+
+static const SeccompCase seccomp_cases[] = {
+  { INJECT_GETPID, SYS_getpid },
+  { INJECT_FPRINTF, SYS_write },
+};
+
+/* A GTestDataFunc over a SeccompCase: caught once, by its system call. */
 static void
-test_seccomp_getpid (void)
+test_seccomp_inject (gconstpointer data)
 {
+  const SeccompCase *c = data;
   Workload w;
 
   workload_init (&w);
-  g_assert_cmpuint (seccomp_run (&w, INJECT_GETPID), ==, 1);
-  g_assert_cmpint (atomic_load (&rt_trap_violations.nr[0]), ==, SYS_getpid);
-  workload_clear (&w);
-}
-
-static void
-test_seccomp_fprintf (void)
-{
-  Workload w;
-
-  workload_init (&w);
-  g_assert_cmpuint (seccomp_run (&w, INJECT_FPRINTF), ==, 1);
-  g_assert_cmpint (atomic_load (&rt_trap_violations.nr[0]), ==, SYS_write);
+  g_assert_cmpuint (seccomp_run (&w, c->what), ==, 1);
+  g_assert_cmpint (atomic_load (&rt_trap_violations.nr[0]), ==, c->nr);
+  /* the write seccomp refused left the stream's error set */
   clearerr (fake.devnull);
   workload_clear (&w);
 }
@@ -1078,8 +1094,7 @@ static void
 test_faults_clean (void)
 {
   Workload w;
-  RtRun run = { .w = &w, .inject = INJECT_NONE,
-    .n = callbacks_for (INJECT_NONE) };
+  RtRun run = rt_run (&w, INJECT_NONE);
 
   workload_init (&w);
   for (int attempt = 1; attempt <= FAULT_ATTEMPTS; attempt++) {
@@ -1102,8 +1117,7 @@ static void
 test_faults_lazy_page (void)
 {
   Workload w;
-  RtRun run = { .w = &w, .inject = INJECT_LAZY_PAGE,
-    .n = callbacks_for (INJECT_LAZY_PAGE) };
+  RtRun run = rt_run (&w, INJECT_LAZY_PAGE);
 
   workload_init (&w);
   rt_trap_run_in_thread (faults_thread, &run);
@@ -1135,8 +1149,10 @@ static const RbTestCase cases[] = {
     &rtsan_cases[2] },
 #else
   { "/jack/trap/seccomp/clean", test_seccomp_clean },
-  { "/jack/trap/seccomp/inject-getpid", test_seccomp_getpid },
-  { "/jack/trap/seccomp/inject-fprintf", test_seccomp_fprintf },
+  { "/jack/trap/seccomp/inject-getpid", NULL, test_seccomp_inject,
+    &seccomp_cases[0] },
+  { "/jack/trap/seccomp/inject-fprintf", NULL, test_seccomp_inject,
+    &seccomp_cases[1] },
   { "/jack/trap/seccomp/inject-malloc", test_seccomp_malloc },
   { "/jack/trap/faults/clean", test_faults_clean },
   { "/jack/trap/faults/inject-lazy-page", test_faults_lazy_page },
