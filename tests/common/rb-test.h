@@ -9,13 +9,29 @@
 
 #include <glib.h>
 
+/* A fixture: its size, and what makes it before each case that uses it
+ * and takes it apart after (either may be NULL). */
+typedef struct
+{
+  gsize size;
+  GTestFixtureFunc setup;
+  GTestFixtureFunc teardown;
+} RbTestFixture;
+
 typedef struct
 {
   const char *path;
   GTestFunc func;            /* a plain case, or NULL with data_func */
   GTestDataFunc data_func;   /* a case that takes data */
   gconstpointer data;
+  const RbTestFixture *fixture;   /* with fixture_func: a case on a fixture */
+  GTestFixtureFunc fixture_func;  /* takes the fixture and data */
 } RbTestCase;
+
+/* A row of a case table: @func, given a fresh @fixture (an RbTestFixture)
+ * of its own. */
+#define RB_TEST_FIXTURE_CASE(path, fixture, func) \
+  { (path), NULL, NULL, NULL, &(fixture), (GTestFixtureFunc) (func) }
 
 /* @object, made by a call that sets *@error when it fails: returned, or
  * the test fails with the error. Pass &error, not error: the call must
@@ -33,7 +49,12 @@ static inline void
 rb_test_add_cases (const RbTestCase *cases, gsize n_cases)
 {
   for (gsize i = 0; i < n_cases; i++) {
-    if (cases[i].data_func != NULL)
+    const RbTestFixture *fixture = cases[i].fixture;
+
+    if (fixture != NULL)
+      g_test_add_vtable (cases[i].path, fixture->size, cases[i].data,
+          fixture->setup, cases[i].fixture_func, fixture->teardown);
+    else if (cases[i].data_func != NULL)
       g_test_add_data_func (cases[i].path, cases[i].data,
           cases[i].data_func);
     else

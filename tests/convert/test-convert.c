@@ -348,22 +348,8 @@ static const ToFloatCase to_float_cases[] = {
   {RB_SAMPLE_FORMAT_S24LE, {0x00, 0x80, 0x00}, 0x8000p-23f},
   {RB_SAMPLE_FORMAT_S24LE, {0xff, 0x7f, 0xff}, -0x8001p-23f},
 
-  /* S24_32LE: the low 24 bits, sign-extended from bit 23; the top byte is
-   * ignored, whatever garbage it holds */
-  {RB_SAMPLE_FORMAT_S24_32LE, {0x00, 0x00, 0x80, 0xff}, -1.0f},
-  {RB_SAMPLE_FORMAT_S24_32LE, {0x00, 0x00, 0x80, 0x00}, -1.0f},
-  {RB_SAMPLE_FORMAT_S24_32LE, {0x00, 0x00, 0x80, 0x5a}, -1.0f},
-  {RB_SAMPLE_FORMAT_S24_32LE, {0xff, 0xff, 0xff, 0xff}, -0x1p-23f},
-  {RB_SAMPLE_FORMAT_S24_32LE, {0xff, 0xff, 0xff, 0x00}, -0x1p-23f},
-  {RB_SAMPLE_FORMAT_S24_32LE, {0x00, 0x00, 0x00, 0x00}, 0.0f},
-  {RB_SAMPLE_FORMAT_S24_32LE, {0x00, 0x00, 0x00, 0xff}, 0.0f},
-  {RB_SAMPLE_FORMAT_S24_32LE, {0x00, 0x00, 0x00, 0x80}, 0.0f},
-  {RB_SAMPLE_FORMAT_S24_32LE, {0x01, 0x00, 0x00, 0x7f}, 0x1p-23f},
-  {RB_SAMPLE_FORMAT_S24_32LE, {0xff, 0xff, 0x7f, 0x00}, 0x7fffffp-23f},
-  {RB_SAMPLE_FORMAT_S24_32LE, {0xff, 0xff, 0x7f, 0xff}, 0x7fffffp-23f},
-  {RB_SAMPLE_FORMAT_S24_32LE, {0x56, 0x34, 0x12, 0xa5}, 0x123456p-23f},
-  {RB_SAMPLE_FORMAT_S24_32LE, {0x00, 0x00, 0x40, 0x00}, 0.5f},
-  {RB_SAMPLE_FORMAT_S24_32LE, {0x00, 0x00, 0xc0, 0xff}, -0.5f},
+  /* S24_32LE: the S24LE cases, each under every byte of
+   * s24_32_top_bytes (test_to_float_extremes) */
 
   /* S32LE: the nearest float to sample / 2^31 (24-bit mantissa) */
   {RB_SAMPLE_FORMAT_S32LE, {0x00, 0x00, 0x00, 0x80}, -1.0f},
@@ -419,24 +405,42 @@ static const ToFloatCase to_float_cases[] = {
   {RB_SAMPLE_FORMAT_F64LE, {0, 0, 0, 0, 0, 0, 0xf8, 0x7f}, NAN},
 };
 
+/* The top bytes an S24_32LE sample is tried with: it is the low 24 bits,
+ * sign-extended from bit 23, whatever garbage the top byte holds. */
+static const guint8 s24_32_top_bytes[] = {
+  0x00, 0x5a, 0x7f, 0x80, 0xa5, 0xff,
+};
+
 static void
 test_to_float_extremes (gconstpointer data)
 {
   const Fmt *f = data;
+  const gboolean s24_32 = f->format == RB_SAMPLE_FORMAT_S24_32LE;
+  const RbSampleFormat format = s24_32 ? RB_SAMPLE_FORMAT_S24LE : f->format;
+  const gsize n_tops = s24_32 ? G_N_ELEMENTS (s24_32_top_bytes) : 1;
   guint n = 0;
 
   for (gsize i = 0; i < G_N_ELEMENTS (to_float_cases); i++) {
     const ToFloatCase *c = &to_float_cases[i];
-    float got;
 
-    if (c->format != f->format)
+    if (c->format != format)
       continue;
-    got = to_float (f, c->bytes);
-    if (isnan (c->want))
-      g_assert_true (isnan (got));
-    else
-      assert_float_bits (got, c->want, "case", i);
-    n++;
+    for (gsize t = 0; t < n_tops; t++) {
+      guint8 bytes[sizeof c->bytes];
+      float got;
+
+      memcpy (bytes, c->bytes, sizeof bytes);
+      if (s24_32)
+        bytes[3] = s24_32_top_bytes[t];
+      got = to_float (f, bytes);
+      if (isnan (c->want))
+        g_assert_true (isnan (got));
+      else
+        assert_float_bits (got, c->want, s24_32 ?
+            "case * 256 + top byte" : "case",
+            s24_32 ? i * 256 + bytes[3] : i);
+      n++;
+    }
   }
   g_assert_cmpuint (n, >=, 8);
 }

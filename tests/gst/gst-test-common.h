@@ -170,6 +170,17 @@ pattern_buffer (gsize size, guint seed)
   return buf;
 }
 
+/* The @size bytes at @data are pattern_buffer (@size, @seed)'s. */
+static inline void
+expect_pattern (const guint8 * data, gsize size, guint seed)
+{
+  GstBuffer *want = pattern_buffer (size, seed);
+
+  fail_unless (gst_buffer_memcmp (want, 0, data, size) == 0,
+      "%" G_GSIZE_FORMAT " bytes differ from pattern %u", size, seed);
+  gst_buffer_unref (want);
+}
+
 /* Appends @buf's bytes to @out. */
 static inline void
 append_buffer (GByteArray * out, GstBuffer * buf)

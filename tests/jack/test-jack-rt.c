@@ -194,6 +194,46 @@ side_start (Side *s, RbJackMode mode, RbRing *ring)
   side_init (s, mode, ring);
 }
 
+/* A test's first side (side_start()) on a new plain ring of @format and
+ * @frames frames, which it returns. */
+static RbRing *
+side_start_ring (Side *s, RbJackMode mode, RbSampleFormat format,
+    gsize frames)
+{
+  RbRing *ring = audio_ring (format, frames, 0);
+
+  side_start (s, mode, ring);
+  return ring;
+}
+
+/* Two sides of one mode side by side, each on a ring of its own. */
+typedef struct {
+  RbRing *a, *b;
+  Side sa, sb;
+} Pair;
+
+/* A test's first two sides (side_start(), then side_init()): @p->sa on a
+ * new plain ring @p->a of @a_format, @p->sb on a new ring @p->b of
+ * @b_format with @b_flags, both of @frames frames. */
+static void
+pair_start (Pair *p, RbJackMode mode, gsize frames, RbSampleFormat a_format,
+    RbSampleFormat b_format, RbRingFlags b_flags)
+{
+  p->a = side_start_ring (&p->sa, mode, a_format, frames);
+  p->b = audio_ring (b_format, frames, b_flags);
+  side_init (&p->sb, mode, p->b);
+}
+
+/* The two sides cleared, then their rings let go. */
+static void
+pair_clear (Pair *p)
+{
+  side_clear (&p->sa);
+  side_clear (&p->sb);
+  g_clear_object (&p->a);
+  g_clear_object (&p->b);
+}
+
 /* --- behaviour: play ------------------------------------------------------ */
 
 /* Sample values per format, interleaved over two channels, and what JACK's
@@ -233,11 +273,11 @@ test_play_formats (void)
 
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++) {
     const PlayCase *pc = &cases[k];
-    g_autoptr (RbRing) ring = audio_ring (pc->format, 256, 0);
     gsize frames = pc->n_samples / CHANNELS;
     Side s;
+    g_autoptr (RbRing) ring = side_start_ring (&s, RB_JACK_PLAY, pc->format,
+        256);
 
-    side_start (&s, RB_JACK_PLAY, ring);
     g_assert_cmpuint (rb_ring_write_frames (ring, pc->bytes, frames), ==,
         frames);
     cycle (&s, (jack_nframes_t) frames);
@@ -254,26 +294,23 @@ test_play_formats (void)
   {
     const float f32[] = { -0.0f, 1e-40f, 1.5f, -3.25f, INFINITY, -1.0f };
     const double f64[] = { 0.1, -1.0 / 3.0, 2.5, -0.0, 1e-300, 1e300 };
-    g_autoptr (RbRing) r32 = audio_ring (RB_SAMPLE_FORMAT_F32LE, 256, 0);
-    g_autoptr (RbRing) r64 = audio_ring (RB_SAMPLE_FORMAT_F64LE, 256, 0);
-    Side s32, s64;
+    Pair p;
 
-    side_start (&s32, RB_JACK_PLAY, r32);
-    side_init (&s64, RB_JACK_PLAY, r64);
-    rb_ring_write_frames (r32, f32, 3);
-    rb_ring_write_frames (r64, f64, 3);
-    cycle (&s32, 3);
-    cycle (&s64, 3);
+    pair_start (&p, RB_JACK_PLAY, 256, RB_SAMPLE_FORMAT_F32LE,
+        RB_SAMPLE_FORMAT_F64LE, 0);
+    rb_ring_write_frames (p.a, f32, 3);
+    rb_ring_write_frames (p.b, f64, 3);
+    cycle (&p.sa, 3);
+    cycle (&p.sb, 3);
     for (guint i = 0; i < 6; i++) {
-      float got32 = s32.bufs[i % CHANNELS][i / CHANNELS];
-      float got64 = s64.bufs[i % CHANNELS][i / CHANNELS];
+      float got32 = p.sa.bufs[i % CHANNELS][i / CHANNELS];
+      float got64 = p.sb.bufs[i % CHANNELS][i / CHANNELS];
       float want64 = (float) f64[i];
 
       g_assert_cmpmem (&got32, 4, &f32[i], 4);
       g_assert_cmpmem (&got64, 4, &want64, 4);
     }
-    side_clear (&s32);
-    side_clear (&s64);
+    pair_clear (&p);
   }
 }
 
@@ -356,10 +393,9 @@ ramp_cycle (Side *s, RbRing *ring, gsize n, jack_nframes_t nframes)
 static void
 test_play_underrun (void)
 {
-  g_autoptr (RbRing) ring = audio_ring (RB_SAMPLE_FORMAT_F32LE, 1024, 0);
   Side s;
-
-  side_start (&s, RB_JACK_PLAY, ring);
+  g_autoptr (RbRing) ring = side_start_ring (&s, RB_JACK_PLAY,
+      RB_SAMPLE_FORMAT_F32LE, 1024);
 
   /* an empty ring from the start is silence, but no underrun: nothing
    * was flowing */
@@ -420,54 +456,51 @@ test_play_no_ring (void)
 static void
 test_play_bound (void)
 {
-  g_autoptr (RbRing) ring = audio_ring (RB_SAMPLE_FORMAT_F32LE, 1024, 0);
-  g_autoptr (RbRing) ow = audio_ring (RB_SAMPLE_FORMAT_F32LE, 1024,
-      RB_RING_FLAGS_OVERWRITE);
-  Side s;
+  Pair p;
 
-  side_start (&s, RB_JACK_PLAY, ring);
-  s.rt.max_fill = 100;
+  pair_start (&p, RB_JACK_PLAY, 1024, RB_SAMPLE_FORMAT_F32LE,
+      RB_SAMPLE_FORMAT_F32LE, RB_RING_FLAGS_OVERWRITE);
+  p.sa.rt.max_fill = 100;
 
   /* 500 queued: 336 skipped, frames 337..400 played, 100 left */
-  ramp_cycle (&s, ring, 500, 64);
-  assert_frame (&s, 0, 337);
-  assert_frame (&s, 63, 400);
-  g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 336);
-  g_assert_cmpuint (get (&s.rt.fill), ==, 164);
-  g_assert_cmpuint (get (&s.rt.frames), ==, 64);
-  g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 100);
+  ramp_cycle (&p.sa, p.a, 500, 64);
+  assert_frame (&p.sa, 0, 337);
+  assert_frame (&p.sa, 63, 400);
+  g_assert_cmpuint (get (&p.sa.rt.skipped_frames), ==, 336);
+  g_assert_cmpuint (get (&p.sa.rt.fill), ==, 164);
+  g_assert_cmpuint (get (&p.sa.rt.frames), ==, 64);
+  g_assert_cmpuint (rb_ring_read_frames_available (p.a), ==, 100);
 
   /* 100 + 64 queued is within the bound: nothing skipped */
-  ramp_cycle (&s, ring, 64, 64);
-  assert_frame (&s, 0, 401);
-  g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 336);
-  g_assert_cmpuint (get (&s.rt.fill), ==, 164);
+  ramp_cycle (&p.sa, p.a, 64, 64);
+  assert_frame (&p.sa, 0, 401);
+  g_assert_cmpuint (get (&p.sa.rt.skipped_frames), ==, 336);
+  g_assert_cmpuint (get (&p.sa.rt.fill), ==, 164);
   /* one frame more is one frame skipped: 465, the oldest */
-  ramp_cycle (&s, ring, 65, 64);
-  assert_frame (&s, 0, 466);
-  g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 337);
-  g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 100);
-  g_assert_cmpuint (get (&s.rt.ran_dry), ==, 0);
+  ramp_cycle (&p.sa, p.a, 65, 64);
+  assert_frame (&p.sa, 0, 466);
+  g_assert_cmpuint (get (&p.sa.rt.skipped_frames), ==, 337);
+  g_assert_cmpuint (rb_ring_read_frames_available (p.a), ==, 100);
+  g_assert_cmpuint (get (&p.sa.rt.ran_dry), ==, 0);
 
   /* no bound: every frame is played, however many are queued */
-  s.rt.max_fill = 0;
-  write_ramp (ring, 800);
-  cycle (&s, 64);
-  g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 337);
-  g_assert_cmpuint (rb_ring_read_frames_available (ring), ==, 836);
-  side_clear (&s);
+  p.sa.rt.max_fill = 0;
+  write_ramp (p.a, 800);
+  cycle (&p.sa, 64);
+  g_assert_cmpuint (get (&p.sa.rt.skipped_frames), ==, 337);
+  g_assert_cmpuint (rb_ring_read_frames_available (p.a), ==, 836);
 
   /* an overwrite ring that lapped its reader: the skip catches up past
    * the overwritten frames first, and still leaves max_fill */
-  side_start (&s, RB_JACK_PLAY, ow);
-  s.rt.max_fill = 100;
-  ramp_cycle (&s, ow, 1500, 64);
-  assert_frame (&s, 0, 1337);
-  assert_frame (&s, 63, 1400);
-  g_assert_cmpuint (get (&s.rt.skipped_frames), ==, 1024 - 164);
-  g_assert_cmpuint (rb_ring_get_overwritten (ow), ==, (1500 - 1024) * 8);
-  g_assert_cmpuint (rb_ring_read_frames_available (ow), ==, 100);
-  side_clear (&s);
+  reset_fake ();
+  p.sb.rt.max_fill = 100;
+  ramp_cycle (&p.sb, p.b, 1500, 64);
+  assert_frame (&p.sb, 0, 1337);
+  assert_frame (&p.sb, 63, 1400);
+  g_assert_cmpuint (get (&p.sb.rt.skipped_frames), ==, 1024 - 164);
+  g_assert_cmpuint (rb_ring_get_overwritten (p.b), ==, (1500 - 1024) * 8);
+  g_assert_cmpuint (rb_ring_read_frames_available (p.b), ==, 100);
+  pair_clear (&p);
 }
 
 /* --- behaviour: record ---------------------------------------------------- */
@@ -501,12 +534,12 @@ test_record_formats (void)
 
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++) {
     const RecordCase *rc = &cases[k];
-    g_autoptr (RbRing) ring = audio_ring (rc->format, 256, 0);
     gsize ss = rb_sample_format_get_size (rc->format);
     guint8 out[64];
     Side s;
+    g_autoptr (RbRing) ring = side_start_ring (&s, RB_JACK_RECORD,
+        rc->format, 256);
 
-    side_start (&s, RB_JACK_RECORD, ring);
     for (guint i = 0; i < 8; i++)
       s.bufs[i % CHANNELS][i / CHANNELS] = rc->in[i];
     cycle (&s, 4);
@@ -529,27 +562,24 @@ test_record_formats (void)
    * three bytes */
   {
     const float in[6] = { -0.0f, 1e-40f, 7.5f, -INFINITY, NAN, -1.0f };
-    g_autoptr (RbRing) r32 = audio_ring (RB_SAMPLE_FORMAT_F32LE, 256, 0);
-    g_autoptr (RbRing) r24 = audio_ring (RB_SAMPLE_FORMAT_S24LE, 256, 0);
     const guint8 want24[] = { 0x00, 0x00, 0x40, 0x00, 0x00, 0x80 };
     float out32[6];
     guint8 out24[6];
-    Side s32, s24;
+    Pair p;
 
-    side_start (&s32, RB_JACK_RECORD, r32);
-    side_init (&s24, RB_JACK_RECORD, r24);
+    pair_start (&p, RB_JACK_RECORD, 256, RB_SAMPLE_FORMAT_F32LE,
+        RB_SAMPLE_FORMAT_S24LE, 0);
     for (guint i = 0; i < 6; i++)
-      s32.bufs[i % CHANNELS][i / CHANNELS] = in[i];
-    s24.bufs[0][0] = 0.5f;
-    s24.bufs[1][0] = -1.0f;
-    cycle (&s32, 3);
-    cycle (&s24, 1);
-    g_assert_cmpuint (rb_ring_read_frames (r32, out32, 3), ==, 3);
+      p.sa.bufs[i % CHANNELS][i / CHANNELS] = in[i];
+    p.sb.bufs[0][0] = 0.5f;
+    p.sb.bufs[1][0] = -1.0f;
+    cycle (&p.sa, 3);
+    cycle (&p.sb, 1);
+    g_assert_cmpuint (rb_ring_read_frames (p.a, out32, 3), ==, 3);
     g_assert_cmpmem (out32, sizeof out32, in, sizeof in);
-    g_assert_cmpuint (rb_ring_read_frames (r24, out24, 1), ==, 1);
+    g_assert_cmpuint (rb_ring_read_frames (p.b, out24, 1), ==, 1);
     g_assert_cmpmem (out24, 6, want24, 6);
-    side_clear (&s32);
-    side_clear (&s24);
+    pair_clear (&p);
   }
 }
 
@@ -557,42 +587,38 @@ static void
 test_record_overrun (void)
 {
   /* F32 stereo: one page is 512 frames */
-  g_autoptr (RbRing) ring = audio_ring (RB_SAMPLE_FORMAT_F32LE, 512, 0);
-  g_autoptr (RbRing) ow = audio_ring (RB_SAMPLE_FORMAT_F32LE, 512,
-      RB_RING_FLAGS_OVERWRITE);
-  Side s, o;
+  Pair p;
 
-  side_start (&s, RB_JACK_RECORD, ring);
-  side_init (&o, RB_JACK_RECORD, ow);
-  g_assert_cmpuint (rb_ring_get_capacity_frames (ring), ==, 512);
+  pair_start (&p, RB_JACK_RECORD, 512, RB_SAMPLE_FORMAT_F32LE,
+      RB_SAMPLE_FORMAT_F32LE, RB_RING_FLAGS_OVERWRITE);
+  g_assert_cmpuint (rb_ring_get_capacity_frames (p.a), ==, 512);
 
   for (guint i = 0; i < 10; i++) {
-    cycle (&s, 200);
-    cycle (&o, 200);
+    cycle (&p.sa, 200);
+    cycle (&p.sb, 200);
   }
   /* 512 fit: the third cycle came up short, seven more were dropped
    * whole; one overrun */
-  g_assert_cmpuint (get (&s.rt.frames), ==, 512);
-  g_assert_cmpuint (get (&s.rt.dropped_frames), ==, 2000 - 512);
-  g_assert_cmpuint (get (&s.rt.filled_up), ==, 1);
-  g_assert_cmpuint (get (&s.rt.fill), ==, 512);
-  g_assert_cmpuint (rb_ring_get_overruns (ring), >=, 1);
+  g_assert_cmpuint (get (&p.sa.rt.frames), ==, 512);
+  g_assert_cmpuint (get (&p.sa.rt.dropped_frames), ==, 2000 - 512);
+  g_assert_cmpuint (get (&p.sa.rt.filled_up), ==, 1);
+  g_assert_cmpuint (get (&p.sa.rt.fill), ==, 512);
+  g_assert_cmpuint (rb_ring_get_overruns (p.a), >=, 1);
 
   /* room again: writing resumes; full again: a second overrun */
-  g_assert_cmpuint (rb_ring_skip (ring, 300 * 8), ==, 300 * 8);
-  cycle (&s, 200);
-  g_assert_cmpuint (get (&s.rt.filled_up), ==, 1);
-  cycle (&s, 200);
-  g_assert_cmpuint (get (&s.rt.filled_up), ==, 2);
-  g_assert_cmpuint (get (&s.rt.frames), ==, 812);
+  g_assert_cmpuint (rb_ring_skip (p.a, 300 * 8), ==, 300 * 8);
+  cycle (&p.sa, 200);
+  g_assert_cmpuint (get (&p.sa.rt.filled_up), ==, 1);
+  cycle (&p.sa, 200);
+  g_assert_cmpuint (get (&p.sa.rt.filled_up), ==, 2);
+  g_assert_cmpuint (get (&p.sa.rt.frames), ==, 812);
 
   /* the overwrite ring never drops: the oldest frames went instead */
-  g_assert_cmpuint (get (&o.rt.frames), ==, 2000);
-  g_assert_cmpuint (get (&o.rt.dropped_frames), ==, 0);
-  g_assert_cmpuint (get (&o.rt.filled_up), ==, 0);
-  g_assert_cmpuint (rb_ring_get_write_position (ow), ==, 2000 * 8);
-  side_clear (&s);
-  side_clear (&o);
+  g_assert_cmpuint (get (&p.sb.rt.frames), ==, 2000);
+  g_assert_cmpuint (get (&p.sb.rt.dropped_frames), ==, 0);
+  g_assert_cmpuint (get (&p.sb.rt.filled_up), ==, 0);
+  g_assert_cmpuint (rb_ring_get_write_position (p.b), ==, 2000 * 8);
+  pair_clear (&p);
 }
 
 static void
@@ -610,11 +636,11 @@ assert_clock (RbRing *ring, guint64 pos, gint64 ns, guint64 frames)
 static void
 test_record_clock (void)
 {
-  g_autoptr (RbRing) ring = audio_ring (RB_SAMPLE_FORMAT_S16LE, 1024, 0);
   const gint64 offset = -310 * G_GINT64_CONSTANT (1000000) + 17;
   Side s;
+  g_autoptr (RbRing) ring = side_start_ring (&s, RB_JACK_RECORD,
+      RB_SAMPLE_FORMAT_S16LE, 1024);
 
-  side_start (&s, RB_JACK_RECORD, ring);
   atomic_store (&s.rt.clock_offset_ns, offset);
   g_assert_false (rb_ring_get_clock_point (ring, NULL, NULL, NULL));
 
@@ -912,12 +938,14 @@ typedef struct {
   gint64 elapsed_us;
 } RtRun;
 
-/* The callbacks a test runs: 10^6 for a clean run (R8), fewer for a
- * negative control, which only has to show that its detector is on. */
-static guint64
-callbacks_for (Inject what)
+/* A run of @w with @what injected. Its callbacks: 10^6 for a clean run
+ * (R8), fewer for a negative control, which only has to show that its
+ * detector is on. */
+static RtRun
+rt_run (Workload *w, Inject what)
 {
-  return what == INJECT_NONE ? N_CALLBACKS : N_CONTROL_CALLBACKS;
+  return (RtRun) { .w = w, .inject = what,
+    .n = what == INJECT_NONE ? N_CALLBACKS : N_CONTROL_CALLBACKS };
 }
 
 #ifdef RB_TEST_RTSAN
@@ -939,7 +967,7 @@ static void
 rtsan_child (int what, const char *name)
 {
   Workload w;
-  RtRun run = { .w = &w, .inject = what, .n = callbacks_for (what) };
+  RtRun run = rt_run (&w, what);
 
   __rtsan_init ();
   workload_init (&w);
@@ -976,7 +1004,7 @@ seccomp_work (void *data)
 static guint
 seccomp_run (Workload *w, Inject what)
 {
-  RtRun run = { .w = w, .inject = what, .n = callbacks_for (what) };
+  RtRun run = rt_run (w, what);
 
   return rt_trap_seccomp_run (seccomp_work, &run, FALSE);
 }
@@ -995,25 +1023,29 @@ test_seccomp_clean (void)
   workload_clear (&w);
 }
 
+/* A call injected into one callback, and the system call seccomp catches
+ * it by. */
+typedef struct {
+  Inject what;
+  long nr;
+} SeccompCase;
+
+static const SeccompCase seccomp_cases[] = {
+  { INJECT_GETPID, SYS_getpid },
+  { INJECT_FPRINTF, SYS_write },
+};
+
+/* A GTestDataFunc over a SeccompCase: caught once, by its system call. */
 static void
-test_seccomp_getpid (void)
+test_seccomp_inject (gconstpointer data)
 {
+  const SeccompCase *c = data;
   Workload w;
 
   workload_init (&w);
-  g_assert_cmpuint (seccomp_run (&w, INJECT_GETPID), ==, 1);
-  g_assert_cmpint (atomic_load (&rt_trap_violations.nr[0]), ==, SYS_getpid);
-  workload_clear (&w);
-}
-
-static void
-test_seccomp_fprintf (void)
-{
-  Workload w;
-
-  workload_init (&w);
-  g_assert_cmpuint (seccomp_run (&w, INJECT_FPRINTF), ==, 1);
-  g_assert_cmpint (atomic_load (&rt_trap_violations.nr[0]), ==, SYS_write);
+  g_assert_cmpuint (seccomp_run (&w, c->what), ==, 1);
+  g_assert_cmpint (atomic_load (&rt_trap_violations.nr[0]), ==, c->nr);
+  /* the write seccomp refused left the stream's error set */
   clearerr (fake.devnull);
   workload_clear (&w);
 }
@@ -1062,8 +1094,7 @@ static void
 test_faults_clean (void)
 {
   Workload w;
-  RtRun run = { .w = &w, .inject = INJECT_NONE,
-    .n = callbacks_for (INJECT_NONE) };
+  RtRun run = rt_run (&w, INJECT_NONE);
 
   workload_init (&w);
   for (int attempt = 1; attempt <= FAULT_ATTEMPTS; attempt++) {
@@ -1086,8 +1117,7 @@ static void
 test_faults_lazy_page (void)
 {
   Workload w;
-  RtRun run = { .w = &w, .inject = INJECT_LAZY_PAGE,
-    .n = callbacks_for (INJECT_LAZY_PAGE) };
+  RtRun run = rt_run (&w, INJECT_LAZY_PAGE);
 
   workload_init (&w);
   rt_trap_run_in_thread (faults_thread, &run);
@@ -1119,8 +1149,10 @@ static const RbTestCase cases[] = {
     &rtsan_cases[2] },
 #else
   { "/jack/trap/seccomp/clean", test_seccomp_clean },
-  { "/jack/trap/seccomp/inject-getpid", test_seccomp_getpid },
-  { "/jack/trap/seccomp/inject-fprintf", test_seccomp_fprintf },
+  { "/jack/trap/seccomp/inject-getpid", NULL, test_seccomp_inject,
+    &seccomp_cases[0] },
+  { "/jack/trap/seccomp/inject-fprintf", NULL, test_seccomp_inject,
+    &seccomp_cases[1] },
   { "/jack/trap/seccomp/inject-malloc", test_seccomp_malloc },
   { "/jack/trap/faults/clean", test_faults_clean },
   { "/jack/trap/faults/inject-lazy-page", test_faults_lazy_page },

@@ -35,6 +35,38 @@ path_of (const gchar *name)
   return rb_ring_name_to_path (name);
 }
 
+/* A named ring's case: a name no other case uses and its file's path.
+ * Whatever the case leaves at the name, rb_ring_unlink() must remove
+ * after it. */
+typedef struct {
+  gchar *name;
+  gchar *path;
+} NamedRing;
+
+static void
+named_ring_setup (NamedRing *nr, G_GNUC_UNUSED gconstpointer data)
+{
+  nr->name = rb_test_unique_name ("rbtest");
+  nr->path = path_of (nr->name);
+}
+
+static void
+named_ring_teardown (NamedRing *nr, G_GNUC_UNUSED gconstpointer data)
+{
+  struct stat st;
+
+  if (lstat (nr->path, &st) == 0)
+    g_assert_true (rb_ring_unlink (nr->name, NULL));
+  g_free (nr->path);
+  g_free (nr->name);
+}
+
+static const RbTestFixture named_ring = {
+  sizeof (NamedRing),
+  (GTestFixtureFunc) named_ring_setup,
+  (GTestFixtureFunc) named_ring_teardown,
+};
+
 static RbRing *
 create_or_die (const gchar *name, gsize cap, RbRingFlags flags,
     RbRingRole role)
@@ -117,29 +149,27 @@ test_names (void)
 /* --- create, open, unlink ------------------------------------------------------ */
 
 static void
-test_create_open (void)
+test_create_open (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autofree gchar *path = path_of (name);
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) prod = NULL;
   g_autoptr (RbRing) cons = NULL;
   struct stat st;
   guint8 buf[100];
 
-  prod = rb_ring_create_audio (name, RB_SAMPLE_FORMAT_S16LE, 2, 44100, 1000,
+  prod = rb_ring_create_audio (nr->name, RB_SAMPLE_FORMAT_S16LE, 2, 44100, 1000,
       0, RB_RING_ROLE_PRODUCER, 0, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (stat (nr->path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0600);
   g_assert_cmpuint (st.st_uid, ==, geteuid ());
-  g_assert_cmpstr (rb_ring_get_name (prod), ==, name);
+  g_assert_cmpstr (rb_ring_get_name (prod), ==, nr->name);
   g_assert_cmpint (rb_ring_get_role (prod), ==, RB_RING_ROLE_PRODUCER);
   /* no consumer yet */
   g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_NONE);
   g_assert_cmpuint (rb_ring_get_peer_pid (prod), ==, 0);
 
-  cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
+  cons = rb_test_ring_open (nr->name, RB_RING_ROLE_CONSUMER);
   /* format and size come from the header */
   g_assert_cmpint (rb_ring_get_sample_format (cons), ==, RB_SAMPLE_FORMAT_S16LE);
   g_assert_cmpuint (rb_ring_get_channels (cons), ==, 2);
@@ -155,38 +185,37 @@ test_create_open (void)
   g_assert_cmpmem (buf, 8, "hello!!!", 8);
 
   /* unlink removes the name; both ends go on */
-  g_assert_true (rb_ring_unlink (name, &error));
+  g_assert_true (rb_ring_unlink (nr->name, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (stat (path, &st), ==, -1);
+  g_assert_cmpint (stat (nr->path, &st), ==, -1);
   g_assert_cmpuint (rb_ring_write (prod, (const guint8 *) "world!!!", 8), ==, 8);
   g_assert_cmpuint (rb_ring_read (cons, buf, sizeof buf), ==, 8);
   g_assert_cmpmem (buf, 8, "world!!!", 8);
 
-  rb_test_assert_failed (rb_ring_unlink (name, &error), &error,
+  rb_test_assert_failed (rb_ring_unlink (nr->name, &error), &error,
       RB_RING_ERROR_NOT_FOUND, NULL);
-  g_assert_null (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error));
+  g_assert_null (rb_ring_open (nr->name, RB_RING_ROLE_CONSUMER, &error));
   g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_NOT_FOUND);
-  g_assert_nonnull (strstr (error->message, name));
+  g_assert_nonnull (strstr (error->message, nr->name));
 }
 
 static void
-test_create_exists (void)
+test_create_exists (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autoptr (RbRing) ring = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
+  g_autoptr (RbRing) ring = create_or_die (nr->name, 4096, 0,
+      RB_RING_ROLE_PRODUCER);
   g_autofree gchar *pid = g_strdup_printf ("producer pid %d alive", getpid ());
   GError *error = NULL;
 
-  g_assert_null (rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER, 0,
+  g_assert_null (rb_ring_create (nr->name, 4096, 0, RB_RING_ROLE_PRODUCER, 0,
           &error));
   g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS);
   g_assert_nonnull (strstr (error->message, pid));
   g_clear_error (&error);
 
   /* in use: not reclaimed */
-  rb_test_assert_failed (rb_ring_reclaim_stale (name, &error), &error,
+  rb_test_assert_failed (rb_ring_reclaim_stale (nr->name, &error), &error,
       RB_RING_ERROR_BUSY, NULL);
-  g_assert_true (rb_ring_unlink (name, NULL));
 }
 
 typedef struct {
@@ -219,17 +248,15 @@ ring_of_dead_child (const gchar *name, RbRingFlags flags)
 }
 
 static void
-test_reclaim_stale (void)
+test_reclaim_stale (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autofree gchar *path = path_of (name);
   g_autoptr (RbRing) ring = NULL;
   GError *error = NULL;
   struct stat st;
 
-  ring_of_dead_child (name, 0);
-  g_assert_cmpint (stat (path, &st), ==, 0);
-  g_assert_null (rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER, 0,
+  ring_of_dead_child (nr->name, 0);
+  g_assert_cmpint (stat (nr->path, &st), ==, 0);
+  g_assert_null (rb_ring_create (nr->name, 4096, 0, RB_RING_ROLE_PRODUCER, 0,
           &error));
   g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_EXISTS);
   /* the message says why: the creator is dead, nobody uses the ring */
@@ -237,11 +264,12 @@ test_reclaim_stale (void)
           0, 0));
   g_clear_error (&error);
 
-  g_assert_true (rb_ring_reclaim_stale (name, &error));
+  g_assert_true (rb_ring_reclaim_stale (nr->name, &error));
   g_assert_no_error (error);
-  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  ring = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
-  g_assert_true (rb_ring_unlink (name, NULL));
+  g_assert_false (g_file_test (nr->path, G_FILE_TEST_EXISTS));
+  ring = create_or_die (nr->name, 4096, 0,
+      RB_RING_ROLE_PRODUCER);
+  g_assert_true (rb_ring_unlink (nr->name, NULL));
 
   /* not a ring: left alone */
   {
@@ -277,21 +305,21 @@ child_hold_role (gpointer data)
 }
 
 static void
-test_roles_busy_and_takeover (void)
+test_roles_busy_and_takeover (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
+  g_autoptr (RbRing) prod = create_or_die (nr->name, 4096, 0,
+      RB_RING_ROLE_PRODUCER);
   g_autoptr (RbRing) cons = NULL;
   g_autofree gchar *mine = g_strdup_printf ("pid %d is alive", getpid ());
   g_autofree gchar *theirs = NULL;
   GError *error = NULL;
-  struct holder h = { name, RB_RING_ROLE_CONSUMER, -1 };
+  struct holder h = { nr->name, RB_RING_ROLE_CONSUMER, -1 };
   int pipefd[2];
   pid_t child;
   char c;
 
   /* a second producer, even in this process, is refused */
-  g_assert_null (rb_ring_open (name, RB_RING_ROLE_PRODUCER, &error));
+  g_assert_null (rb_ring_open (nr->name, RB_RING_ROLE_PRODUCER, &error));
   g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY);
   g_assert_nonnull (strstr (error->message, "producer"));
   g_assert_nonnull (strstr (error->message, mine));
@@ -304,7 +332,7 @@ test_roles_busy_and_takeover (void)
   g_assert_cmpint (read (pipefd[0], &c, 1), ==, 1);
   g_assert_cmpint (c, ==, 'y');
   theirs = g_strdup_printf ("pid %d is alive", child);
-  g_assert_null (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error));
+  g_assert_null (rb_ring_open (nr->name, RB_RING_ROLE_CONSUMER, &error));
   g_assert_error (error, RB_RING_ERROR, RB_RING_ERROR_BUSY);
   g_assert_nonnull (strstr (error->message, theirs));
   g_clear_error (&error);
@@ -313,7 +341,8 @@ test_roles_busy_and_takeover (void)
 
   /* ...a stopped one too: stopped is not dead */
   kill (child, SIGSTOP);
-  rb_test_assert_refused (rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error),
+  rb_test_assert_refused (rb_ring_open (nr->name, RB_RING_ROLE_CONSUMER,
+      &error),
       &error, RB_RING_ERROR_BUSY, NULL);
   g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_ALIVE);
 
@@ -321,27 +350,26 @@ test_roles_busy_and_takeover (void)
   kill (child, SIGKILL);
   reap (child);
   g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_GONE);
-  cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
+  cons = rb_test_ring_open (nr->name, RB_RING_ROLE_CONSUMER);
   g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_ALIVE);
 
   /* readers are only for overwrite rings */
-  rb_test_assert_refused (rb_ring_open (name, RB_RING_ROLE_READER, &error),
+  rb_test_assert_refused (rb_ring_open (nr->name, RB_RING_ROLE_READER, &error),
       &error, RB_RING_ERROR_INVALID_ROLE, NULL);
-  rb_test_assert_refused (rb_ring_open (name, 17, &error), &error,
+  rb_test_assert_refused (rb_ring_open (nr->name, 17, &error), &error,
       RB_RING_ERROR_INVALID_ROLE, NULL);
 
   close (pipefd[0]);
   close (pipefd[1]);
-  g_assert_true (rb_ring_unlink (name, NULL));
 }
 
 static void
-test_roles_resume (void)
+test_roles_resume (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
   g_autoptr (GError) error = NULL;
-  RbRing *prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
-  RbRing *cons = rb_ring_open (name, RB_RING_ROLE_CONSUMER, &error);
+  RbRing *prod = create_or_die (nr->name, 4096, 0,
+      RB_RING_ROLE_PRODUCER);
+  RbRing *cons = rb_ring_open (nr->name, RB_RING_ROLE_CONSUMER, &error);
   g_autoptr (RbRing) readers = NULL;
   guint8 data[100], buf[100];
 
@@ -354,7 +382,7 @@ test_roles_resume (void)
   /* a consumer that goes and comes back carries on where it was */
   g_object_unref (cons);
   g_assert_cmpint (rb_ring_get_peer_state (prod), ==, RB_PEER_STATE_GONE);
-  cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
+  cons = rb_test_ring_open (nr->name, RB_RING_ROLE_CONSUMER);
   g_assert_cmpuint (rb_ring_read_available (cons), ==, 60);
   g_assert_cmpuint (rb_ring_read (cons, buf, 10), ==, 10);
   g_assert_cmpmem (buf, 10, data + 40, 10);
@@ -364,7 +392,7 @@ test_roles_resume (void)
   rb_ring_set_end_of_stream (prod);
   g_object_unref (prod);
   g_assert_cmpint (rb_ring_get_peer_state (cons), ==, RB_PEER_STATE_GONE);
-  prod = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
+  prod = rb_test_ring_open (nr->name, RB_RING_ROLE_PRODUCER);
   g_assert_cmpuint (rb_ring_get_write_position (prod), ==, 100);
   g_assert_false (rb_ring_is_end_of_stream (cons));
   g_assert_cmpuint (rb_ring_write (prod, (const guint8 *) "xyz", 3), ==, 3);
@@ -374,15 +402,14 @@ test_roles_resume (void)
 
   g_object_unref (prod);
   g_object_unref (cons);
-  g_assert_true (rb_ring_unlink (name, NULL));
 }
 
 static void
-test_close (void)
+test_close (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
-  g_autoptr (RbRing) cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
+  g_autoptr (RbRing) prod = create_or_die (nr->name, 4096, 0,
+      RB_RING_ROLE_PRODUCER);
+  g_autoptr (RbRing) cons = rb_test_ring_open (nr->name, RB_RING_ROLE_CONSUMER);
   g_autoptr (RbRing) next = NULL;
 
   /* the role goes at once, not when the last reference does */
@@ -390,20 +417,17 @@ test_close (void)
   g_assert_cmpint (rb_ring_get_peer_state (cons), ==, RB_PEER_STATE_GONE);
   g_assert_cmpint (rb_ring_wait_readable (cons, 1, 10 * G_USEC_PER_SEC), ==,
       RB_WAIT_PEER_GONE);
-  next = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
+  next = rb_test_ring_open (nr->name, RB_RING_ROLE_PRODUCER);
   /* its waits are interrupted for good; closing again does nothing */
   g_assert_cmpint (rb_ring_wait_writable (prod, 1, -1), ==, RB_WAIT_READY);
   rb_ring_close (prod);
-  g_assert_true (rb_ring_unlink (name, NULL));
 }
 
 /* --- permissions --------------------------------------------------------------------- */
 
 static void
-test_permissions (void)
+test_permissions (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autofree gchar *path = path_of (name);
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) ring = NULL;
   g_autoptr (RbRing) open1 = NULL;
@@ -411,31 +435,31 @@ test_permissions (void)
   struct stat st;
 
   /* exactly the mode asked for, whatever the umask */
-  ring = rb_ring_create (name, 4096, RB_RING_FLAGS_OVERWRITE,
+  ring = rb_ring_create (nr->name, 4096, RB_RING_FLAGS_OVERWRITE,
       RB_RING_ROLE_PRODUCER, 0666, &error);
   umask (old_umask);
   g_assert_no_error (error);
-  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (stat (nr->path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0666);
 
-  rb_test_assert_refused (rb_ring_open (name, RB_RING_ROLE_READER, &error),
+  rb_test_assert_refused (rb_ring_open (nr->name, RB_RING_ROLE_READER, &error),
       &error, RB_RING_ERROR_PERMISSION, "mode 0666");
-  open1 = rb_ring_open_full (name, RB_RING_ROLE_READER,
+  open1 = rb_ring_open_full (nr->name, RB_RING_ROLE_READER,
       RB_RING_OPEN_FLAGS_SHARED_WRITE, &error);
   g_assert_no_error (error);
   g_clear_object (&open1);
 
   /* owned by another user: only as root can the test make that happen */
   if (geteuid () == 0) {
-    g_assert_cmpint (chmod (path, 0600), ==, 0);
-    g_assert_cmpint (chown (path, 1, 1), ==, 0);
-    rb_test_assert_refused (rb_ring_open (name, RB_RING_ROLE_READER, &error),
+    g_assert_cmpint (chmod (nr->path, 0600), ==, 0);
+    g_assert_cmpint (chown (nr->path, 1, 1), ==, 0);
+    rb_test_assert_refused (rb_ring_open (nr->name, RB_RING_ROLE_READER,
+        &error),
         &error, RB_RING_ERROR_PERMISSION, "owned by uid 1");
-    open1 = rb_ring_open_full (name, RB_RING_ROLE_READER,
+    open1 = rb_ring_open_full (nr->name, RB_RING_ROLE_READER,
         RB_RING_OPEN_FLAGS_ANY_OWNER, &error);
     g_assert_no_error (error);
   }
-  g_assert_true (rb_ring_unlink (name, NULL));
 }
 
 /* --- fd passing ---------------------------------------------------------------------- */
@@ -652,16 +676,15 @@ test_corrupt_headers (void)
 /* After attach, what a peer writes into the header can at most make the
  * ring return nothing: never an access out of bounds (ASan watches). */
 static void
-test_corrupt_at_runtime (void)
+test_corrupt_at_runtime (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autofree gchar *path = path_of (name);
-  g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
-  g_autoptr (RbRing) cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
+  g_autoptr (RbRing) prod = create_or_die (nr->name, 4096, 0,
+      RB_RING_ROLE_PRODUCER);
+  g_autoptr (RbRing) cons = rb_test_ring_open (nr->name, RB_RING_ROLE_CONSUMER);
   struct rb_shm_header *hdr;
   guint8 buf[8192];
   gsize n;
-  int fd = open (path, O_RDWR);
+  int fd = open (nr->path, O_RDWR);
 
   hdr = mmap (NULL, sizeof *hdr, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   g_assert_true (hdr != MAP_FAILED);
@@ -689,7 +712,6 @@ test_corrupt_at_runtime (void)
   g_assert_cmpuint (rb_ring_write_available (prod), ==, 0);
 
   munmap (hdr, sizeof *hdr);
-  g_assert_true (rb_ring_unlink (name, NULL));
 }
 
 /* --- waiting ----------------------------------------------------------------------------- */
@@ -869,10 +891,9 @@ child_produce_then_hang (gpointer name)
 }
 
 static void
-test_wait_peer_gone (void)
+test_wait_peer_gone (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autoptr (RbRing) cons = create_or_die (name, 65536, 0,
+  g_autoptr (RbRing) cons = create_or_die (nr->name, 65536, 0,
       RB_RING_ROLE_CONSUMER);
   guint8 buf[1000];
   pid_t child;
@@ -881,7 +902,7 @@ test_wait_peer_gone (void)
   g_assert_cmpint (rb_ring_get_peer_state (cons), ==, RB_PEER_STATE_NONE);
   g_assert_cmpint (rb_ring_wait_readable (cons, 1, 10000), ==, RB_WAIT_TIMEOUT);
 
-  child = spawn (child_produce_then_hang, name);
+  child = spawn (child_produce_then_hang, nr->name);
   g_assert_cmpint (rb_ring_wait_readable (cons, 1000, 10 * G_USEC_PER_SEC), ==,
       RB_WAIT_READY);
   g_assert_cmpuint (rb_ring_read (cons, buf, sizeof buf), ==, 1000);
@@ -895,13 +916,12 @@ test_wait_peer_gone (void)
   /* reported once: now we wait for a new producer */
   g_assert_cmpint (rb_ring_wait_readable (cons, 1, 30000), ==, RB_WAIT_TIMEOUT);
 
-  child = spawn (child_produce_then_hang, name);
+  child = spawn (child_produce_then_hang, nr->name);
   g_assert_cmpint (rb_ring_wait_readable (cons, 1000, 10 * G_USEC_PER_SEC), ==,
       RB_WAIT_READY);
   g_assert_cmpint (rb_ring_get_peer_state (cons), ==, RB_PEER_STATE_ALIVE);
   kill (child, SIGKILL);
   reap (child);
-  g_assert_true (rb_ring_unlink (name, NULL));
 }
 
 
@@ -926,40 +946,38 @@ map_header (const gchar *name)
 /* Item 4: whoever has a ring open counts as its user, whatever its owner
  * words say (a reader claims no role): reclaim leaves the ring alone. */
 static void
-test_reclaim_open_reader (void)
+test_reclaim_open_reader (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autofree gchar *path = path_of (name);
   g_autoptr (GError) error = NULL;
   g_autoptr (RbRing) reader = NULL;
   struct stat st;
 
-  ring_of_dead_child (name, RB_RING_FLAGS_OVERWRITE);
-  reader = rb_test_ring_open (name, RB_RING_ROLE_READER);
+  ring_of_dead_child (nr->name, RB_RING_FLAGS_OVERWRITE);
+  reader = rb_test_ring_open (nr->name, RB_RING_ROLE_READER);
   /* every owner word is dead, but a live process has the ring open */
-  rb_test_assert_failed (rb_ring_reclaim_stale (name, &error), &error,
+  rb_test_assert_failed (rb_ring_reclaim_stale (nr->name, &error), &error,
       RB_RING_ERROR_BUSY, "has it open");
-  rb_test_assert_refused (rb_ring_create (name, 4096, 0, RB_RING_ROLE_PRODUCER,
-      0, &error), &error, RB_RING_ERROR_EXISTS,
+  rb_test_assert_refused (rb_ring_create (nr->name, 4096, 0,
+      RB_RING_ROLE_PRODUCER, 0, &error), &error, RB_RING_ERROR_EXISTS,
       "still open in a live process");
-  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (stat (nr->path, &st), ==, 0);
   /* let go: now it is stale */
   g_clear_object (&reader);
-  g_assert_true (rb_ring_reclaim_stale (name, &error));
+  g_assert_true (rb_ring_reclaim_stale (nr->name, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (stat (path, &st), ==, -1);
+  g_assert_cmpint (stat (nr->path, &st), ==, -1);
 }
 
 /* Item 7: an owner word whose pid cannot be a process (0xffffffff is -1 as
  * a pid_t, and kill (-1, 0) succeeds) counts as dead, so a peer cannot make
  * a role busy for ever or a ring unreclaimable with it. */
 static void
-test_hostile_bogus_owner (void)
+test_hostile_bogus_owner (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
+  g_autoptr (RbRing) prod = create_or_die (nr->name, 4096, 0,
+      RB_RING_ROLE_PRODUCER);
   g_autoptr (RbRing) cons = NULL;
-  struct rb_shm_header *hdr = map_header (name);
+  struct rb_shm_header *hdr = map_header (nr->name);
   const guint64 bogus[] = {
     G_GUINT64_CONSTANT (0xffffffffffffffff),    /* pid -1 */
     G_GUINT64_CONSTANT (0x0000000080000000),    /* pid INT32_MIN */
@@ -969,7 +987,7 @@ test_hostile_bogus_owner (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bogus); i++) {
     atomic_store (&hdr->consumer_owner, bogus[i]);
-    cons = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
+    cons = rb_test_ring_open (nr->name, RB_RING_ROLE_CONSUMER);
     g_assert_nonnull (cons);
     g_clear_object (&cons);
     g_assert_false (rb_owner_alive (bogus[i]));
@@ -977,52 +995,49 @@ test_hostile_bogus_owner (void)
   /* a real live process still counts */
   g_assert_true (rb_owner_alive (rb_owner_self ()));
   munmap (hdr, sizeof *hdr);
-  g_assert_true (rb_ring_unlink (name, NULL));
 }
 
 /* rb_ring_get_creator_state(): the ring's creator, alive or dead, as
  * ringsink needs to know whether a ring it took over is now its own. */
 static void
-test_creator_state (void)
+test_creator_state (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autoptr (RbRing) mine = create_or_die (name, 4096, 0,
+  g_autoptr (RbRing) mine = create_or_die (nr->name, 4096, 0,
       RB_RING_ROLE_PRODUCER);
   g_autoptr (RbRing) theirs = NULL;
   struct rb_shm_header *hdr;
 
   /* a ring we made, seen through our object and through another one */
   g_assert_cmpint (rb_ring_get_creator_state (mine), ==, RB_PEER_STATE_ALIVE);
-  theirs = rb_test_ring_open (name, RB_RING_ROLE_CONSUMER);
+  theirs = rb_test_ring_open (nr->name, RB_RING_ROLE_CONSUMER);
   g_assert_cmpint (rb_ring_get_creator_state (theirs), ==,
       RB_PEER_STATE_ALIVE);
   g_clear_object (&theirs);
   g_clear_object (&mine);
-  g_assert_true (rb_ring_unlink (name, NULL));
+  g_assert_true (rb_ring_unlink (nr->name, NULL));
 
   /* a ring whose creator was killed */
-  ring_of_dead_child (name, 0);
-  theirs = rb_test_ring_open (name, RB_RING_ROLE_PRODUCER);
+  ring_of_dead_child (nr->name, 0);
+  theirs = rb_test_ring_open (nr->name, RB_RING_ROLE_PRODUCER);
   g_assert_cmpint (rb_ring_get_creator_state (theirs), ==,
       RB_PEER_STATE_GONE);
 
   /* a bogus creator word is no live creator */
-  hdr = map_header (name);
+  hdr = map_header (nr->name);
   atomic_store (&hdr->creator_owner, G_GUINT64_CONSTANT (0xffffffffffffffff));
   g_assert_cmpint (rb_ring_get_creator_state (theirs), ==,
       RB_PEER_STATE_GONE);
   munmap (hdr, sizeof *hdr);
   g_clear_object (&theirs);
-  g_assert_true (rb_ring_unlink (name, NULL));
 }
 
 /* Item 8: garbage at the clock fields is not a clock point. */
 static void
-test_hostile_clock_point (void)
+test_hostile_clock_point (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autoptr (RbRing) prod = create_or_die (name, 4096, 0, RB_RING_ROLE_PRODUCER);
-  struct rb_shm_header *hdr = map_header (name);
+  g_autoptr (RbRing) prod = create_or_die (nr->name, 4096, 0,
+      RB_RING_ROLE_PRODUCER);
+  struct rb_shm_header *hdr = map_header (nr->name);
   gint64 now = g_get_monotonic_time () * 1000, t;
   guint64 p, f;
   guint8 buf[100] = { 0 };
@@ -1072,7 +1087,6 @@ test_hostile_clock_point (void)
   g_assert_true (rb_ring_get_clock_point (prod, &p, &t, &f));
   g_assert_cmpuint (f, ==, 10);
   munmap (hdr, sizeof *hdr);
-  g_assert_true (rb_ring_unlink (name, NULL));
 }
 
 /* Runs @fn in a child and fails if it does not end with status 0 within
@@ -1124,24 +1138,22 @@ child_meet_planted (gpointer data)
 /* Item 18: a FIFO or a symbolic link planted at a ring's name (anyone can
  * write /dev/shm) hangs nothing and is never followed. */
 static void
-test_hostile_planted (void)
+test_hostile_planted (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autofree gchar *path = path_of (name);
   g_autofree gchar *target_name = rb_test_unique_name ("rbtest");
   g_autofree gchar *target = path_of (target_name);
   g_autoptr (RbRing) other = NULL;
 
-  g_assert_cmpint (mkfifo (path, 0666), ==, 0);
-  g_assert_cmpint (chmod (path, 0666), ==, 0);
-  run_bounded (child_meet_planted, name, 5);
-  g_assert_true (rb_ring_unlink (name, NULL));
+  g_assert_cmpint (mkfifo (nr->path, 0666), ==, 0);
+  g_assert_cmpint (chmod (nr->path, 0666), ==, 0);
+  run_bounded (child_meet_planted, nr->name, 5);
+  g_assert_true (rb_ring_unlink (nr->name, NULL));
 
   /* a symbolic link to a real, stale-looking ring: not followed */
   other = create_or_die (target_name, 4096, 0, RB_RING_ROLE_PRODUCER);
-  g_assert_cmpint (symlink (target, path), ==, 0);
-  run_bounded (child_meet_planted, name, 5);
-  g_assert_true (rb_ring_unlink (name, NULL));
+  g_assert_cmpint (symlink (target, nr->path), ==, 0);
+  run_bounded (child_meet_planted, nr->name, 5);
+  g_assert_true (rb_ring_unlink (nr->name, NULL));
   g_assert_true (g_file_test (target, G_FILE_TEST_IS_REGULAR));
   g_assert_true (rb_ring_unlink (target_name, NULL));
 }
@@ -1176,10 +1188,8 @@ child_foreign_stale (gpointer data)
 /* Item 28: a stale ring of another user: the create error's hint must be
  * true, and reclaim says why it cannot. Only root can make one. */
 static void
-test_hostile_foreign_stale (void)
+test_hostile_foreign_stale (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-  g_autofree gchar *path = path_of (name);
   GError *error = NULL;
 
   /* scripts/test and CI run as root; elsewhere this fails with its reason
@@ -1190,12 +1200,12 @@ test_hostile_foreign_stale (void)
     g_test_fail ();
     return;
   }
-  ring_of_dead_child (name, 0);
+  ring_of_dead_child (nr->name, 0);
   /* readable by the other user, as a shared ring is */
-  g_assert_cmpint (chmod (path, 0644), ==, 0);
-  run_bounded (child_foreign_stale, name, 10);
+  g_assert_cmpint (chmod (nr->path, 0644), ==, 0);
+  run_bounded (child_foreign_stale, nr->name, 10);
   /* its owner can */
-  g_assert_true (rb_ring_reclaim_stale (name, &error));
+  g_assert_true (rb_ring_reclaim_stale (nr->name, &error));
   g_assert_no_error (error);
 }
 
@@ -1269,40 +1279,49 @@ child_truncated (gpointer data)
 /* Item 10: a named ring's file cannot be sealed; truncating it makes the
  * waits and attach fail clearly instead of killing us with SIGBUS. */
 static void
-test_hostile_truncated (void)
+test_hostile_truncated (NamedRing *nr, G_GNUC_UNUSED gconstpointer user_data)
 {
-  g_autofree gchar *name = rb_test_unique_name ("rbtest");
-
-  run_bounded (child_truncated, name, 10);
-  g_assert_true (rb_ring_unlink (name, NULL));
+  run_bounded (child_truncated, nr->name, 10);
 }
 
 static const RbTestCase cases[] = {
   { "/shared/names", test_names },
-  { "/shared/create-open", test_create_open },
-  { "/shared/create/exists", test_create_exists },
-  { "/shared/reclaim-stale", test_reclaim_stale },
-  { "/shared/roles/busy-and-takeover", test_roles_busy_and_takeover },
-  { "/shared/roles/resume", test_roles_resume },
-  { "/shared/permissions", test_permissions },
-  { "/shared/close", test_close },
+  RB_TEST_FIXTURE_CASE ("/shared/create-open", named_ring, test_create_open),
+  RB_TEST_FIXTURE_CASE ("/shared/create/exists", named_ring,
+      test_create_exists),
+  RB_TEST_FIXTURE_CASE ("/shared/reclaim-stale", named_ring,
+      test_reclaim_stale),
+  RB_TEST_FIXTURE_CASE ("/shared/roles/busy-and-takeover", named_ring,
+      test_roles_busy_and_takeover),
+  RB_TEST_FIXTURE_CASE ("/shared/roles/resume", named_ring, test_roles_resume),
+  RB_TEST_FIXTURE_CASE ("/shared/permissions", named_ring, test_permissions),
+  RB_TEST_FIXTURE_CASE ("/shared/close", named_ring, test_close),
   { "/shared/fd/passing", test_fd_passing },
   { "/shared/fd/not-sealed", test_fd_not_sealed },
   { "/shared/corrupt/headers", test_corrupt_headers },
-  { "/shared/corrupt/at-runtime", test_corrupt_at_runtime },
+  RB_TEST_FIXTURE_CASE ("/shared/corrupt/at-runtime", named_ring,
+      test_corrupt_at_runtime),
   { "/shared/wait/basic", test_wait_basic },
   { "/shared/wait/no-lost-wakeups", NULL, test_wait_no_lost_wakeups,
     GINT_TO_POINTER (0) },
   { "/shared/wait/no-lost-wakeups/spinning", NULL, test_wait_no_lost_wakeups,
     GINT_TO_POINTER (20000) },
-  { "/shared/wait/peer-gone", test_wait_peer_gone },
-  { "/shared/reclaim-stale/open-reader", test_reclaim_open_reader },
-  { "/shared/creator-state", test_creator_state },
-  { "/shared/hostile/bogus-owner", test_hostile_bogus_owner },
-  { "/shared/hostile/clock-point", test_hostile_clock_point },
-  { "/shared/hostile/planted", test_hostile_planted },
-  { "/shared/hostile/foreign-stale", test_hostile_foreign_stale },
-  { "/shared/hostile/truncated", test_hostile_truncated },
+  RB_TEST_FIXTURE_CASE ("/shared/wait/peer-gone", named_ring,
+      test_wait_peer_gone),
+  RB_TEST_FIXTURE_CASE ("/shared/reclaim-stale/open-reader", named_ring,
+      test_reclaim_open_reader),
+  RB_TEST_FIXTURE_CASE ("/shared/creator-state", named_ring,
+      test_creator_state),
+  RB_TEST_FIXTURE_CASE ("/shared/hostile/bogus-owner", named_ring,
+      test_hostile_bogus_owner),
+  RB_TEST_FIXTURE_CASE ("/shared/hostile/clock-point", named_ring,
+      test_hostile_clock_point),
+  RB_TEST_FIXTURE_CASE ("/shared/hostile/planted", named_ring,
+      test_hostile_planted),
+  RB_TEST_FIXTURE_CASE ("/shared/hostile/foreign-stale", named_ring,
+      test_hostile_foreign_stale),
+  RB_TEST_FIXTURE_CASE ("/shared/hostile/truncated", named_ring,
+      test_hostile_truncated),
 };
 
 RB_TEST_MAIN (cases)

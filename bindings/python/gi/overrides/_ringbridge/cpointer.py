@@ -50,19 +50,7 @@ typedef struct { uint64_t position; uint64_t length; RbGapCause cause; } RbGap;
 typedef struct _RbRingReader RbRingReader;
 
 /* any thread */
-size_t rb_ring_get_capacity (RbRing *ring);
-size_t rb_ring_get_capacity_frames (RbRing *ring);
-size_t rb_ring_get_storage_size (RbRing *ring);
-unsigned int rb_ring_get_channels (RbRing *ring);
-int rb_ring_get_fd (RbRing *ring);
-RbRingFlags rb_ring_get_flags (RbRing *ring);
-size_t rb_ring_get_frame_size (RbRing *ring);
-unsigned int rb_ring_get_rate (RbRing *ring);
-RbSampleFormat rb_ring_get_sample_format (RbRing *ring);
-size_t rb_ring_get_max_record_size (RbRing *ring);
-uint64_t rb_ring_get_write_position (RbRing *ring);
-uint64_t rb_ring_get_read_position (RbRing *ring);
-uint64_t rb_ring_get_oldest_position (RbRing *ring);
+@GETTERS@
 RbRangeStatus rb_ring_check_range (RbRing *ring, uint64_t position, size_t count);
 RbRangeStatus rb_ring_read_at (RbRing *ring, uint64_t position, uint8_t *data, size_t count, size_t *bytes_read);
 RbRangeStatus rb_ring_read_frames_at (RbRing *ring, uint64_t frame, void *frames, size_t n_frames, size_t *frames_read);
@@ -70,15 +58,9 @@ const uint8_t *rb_ring_view_at (RbRing *ring, uint64_t position, size_t count, s
 RbRangeStatus rb_ring_view_at_check (RbRing *ring, uint64_t position, size_t count);
 int rb_ring_get_clock_point (RbRing *ring, uint64_t *position, int64_t *monotonic_ns, uint64_t *clock_frames);
 int rb_ring_is_end_of_stream (RbRing *ring);
-double rb_ring_get_fill_level (RbRing *ring);
-uint64_t rb_ring_get_overruns (RbRing *ring);
-uint64_t rb_ring_get_underruns (RbRing *ring);
-uint64_t rb_ring_get_overwritten (RbRing *ring);
 void rb_record_info_init (RbRecordInfo *info, uint32_t type, uint32_t size);
 size_t rb_sample_format_get_size (RbSampleFormat format);
 const char *rb_sample_format_to_string (RbSampleFormat format);
-size_t rb_ring_get_item_size (RbRing *ring);
-const char *rb_ring_get_item_descriptor (RbRing *ring);
 int rb_ring_is_item_ring (RbRing *ring);
 
 /* the producer */
@@ -152,6 +134,25 @@ _CDEF = _CDEF.replace('@ENUMS@', '\n'.join((
     _enum_cdef('RbRangeStatus', ((v, m.value_name) for v, m in
                                  RingBridge.RangeStatus.__enum_values__
                                  .items())))))
+
+# The getters of any thread, ``rb_ring_get_NAME (RbRing *ring)``, by the C
+# type they return: a line each at @GETTERS@ in the text.
+_GETTERS = (
+    ('size_t', 'capacity capacity_frames storage_size frame_size '
+               'max_record_size item_size'),
+    ('unsigned int', 'channels rate'),
+    ('int', 'fd'),
+    ('RbRingFlags', 'flags'),
+    ('RbSampleFormat', 'sample_format'),
+    ('uint64_t', 'write_position read_position oldest_position overruns '
+                 'underruns overwritten'),
+    ('double', 'fill_level'),
+    ('const char *', 'item_descriptor'),
+)
+_CDEF = _CDEF.replace('@GETTERS@', '\n'.join(
+    '%s%srb_ring_get_%s (RbRing *ring);'
+    % (ctype, '' if ctype.endswith('*') else ' ', name)
+    for ctype, names in _GETTERS for name in names.split()))
 
 # RT-safe calls left out of the text, and why (the test reads this too).
 CDEF_LEFT_OUT = {
