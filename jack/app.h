@@ -151,6 +151,11 @@ typedef struct {
    * long the correction has sat at its bound (auto gives up after a
    * while) */
   gint64 resample_start;
+  /* auto started resampling with more queued than the target: the target
+   * held instead, in frames (0: none), coming down from there, and when
+   * it last came down */
+  gdouble target_held;
+  gint64 target_held_at;
   gint64 unlocked_since;
   gboolean locked;
   gint64 clamped_since;

@@ -27,6 +27,10 @@
 #define AUTO_CONFIRM_US (G_GINT64_CONSTANT (2) * G_USEC_PER_SEC)
 /* how far the measured drift may range while it confirms (auto_watch) */
 #define AUTO_SPREAD 4
+/* a target held above the configured one comes down at this rate (parts
+ * per million of JACK's rate): the loop follows it with that much more
+ * correction, 1.7 cents of pitch, and 2000 frames take 42 s at 48 kHz */
+#define TARGET_SLEW_PPM 1000.0
 
 /* Makes the resampler for rt.n_ports channels unless --resample=off or
  * made already (a reconnect keeps it). Main thread, before
@@ -60,13 +64,33 @@ resample_setup (App *app)
   return 0;
 }
 
+/* The held target (set_resampling()) comes down towards @target at
+ * TARGET_SLEW_PPM; returns what to hold now, at least @target. */
+static guint64
+held_target (App *app, guint64 target)
+{
+  gint64 now = g_get_monotonic_time ();
+  double down;
+
+  if (app->target_held <= (double) target) {
+    app->target_held = 0;
+    return target;
+  }
+  down = TARGET_SLEW_PPM * 1e-6 * app->jack_rate *
+      (double) (now - app->target_held_at) / G_USEC_PER_SEC;
+  app->target_held_at = now;
+  app->target_held = MAX (app->target_held - down, (double) target);
+  return (guint64) app->target_held;
+}
+
 /* The fill to hold: --frames or --latency for play, else 20 ms or four
- * periods, whichever is more; at most half the ring. Play skips back to
- * it above twice the target and a period. */
+ * periods, whichever is more; at most half the ring; or more for a while
+ * after auto started resampling (held_target()). Play skips back to it
+ * above twice the target and a period. */
 void
 resample_set_target (App *app, guint period)
 {
-  guint64 target = 0, cap;
+  guint64 target = 0, cap, held;
 
   if (app->rt.rs == NULL)
     return;
@@ -80,19 +104,45 @@ resample_set_target (App *app, guint period)
   cap = app->ring != NULL ? rb_ring_get_capacity_frames (app->ring) : 0;
   if (cap != 0 && target > cap / 2)
     target = cap / 2;
+  held = held_target (app, target);
   /* relaxed: values on their own (see RbJackRt) */
-  if (target != atomic_load_explicit (&app->rt.target, memory_order_relaxed))
+  if (held == target &&
+      target != atomic_load_explicit (&app->rt.target, memory_order_relaxed))
     print_info (app, "resampling target: %" G_GUINT64_FORMAT " frames "
         "(%.2f ms) in the ring", target,
         (double) target * 1000.0 / app->jack_rate);
+  target = held;
   atomic_store_explicit (&app->rt.target, target, memory_order_relaxed);
   atomic_store_explicit (&app->rt.skip_above, app->rt.mode == RB_JACK_PLAY ?
       2 * target + period : 0, memory_order_relaxed);
 }
 
+/* Auto starts or stops resampling. Starting, the target is held at the
+ * fill queued now when that is more (a jitterbuffer's bursts may have let
+ * it settle there while auto copied), and comes down from there: the
+ * loop's ratio takes the fill down without a skip (play would skip to
+ * its target at once above twice it, a gap; record's ratio would sit at
+ * its 2 % bound). */
 static void
 set_resampling (App *app, gboolean on)
 {
+  /* relaxed: statistics (see RbJackRt) */
+  double fill = (double) atomic_load_explicit (&app->rt.fill,
+      memory_order_relaxed);
+  guint64 target = atomic_load_explicit (&app->rt.target,
+      memory_order_relaxed);
+
+  app->target_held = 0;
+  if (on && fill > (double) target) {
+    /* all of it, however near the ring's end: a lower target puts the
+     * fill that far off it, the ratio at its bound, and auto gives up */
+    app->target_held = fill;
+    app->target_held_at = g_get_monotonic_time ();
+    print_info (app, "resampling target: held at %.0f frames (the fill "
+        "now), coming down to %" G_GUINT64_FORMAT " at %.0f ppm",
+        app->target_held, target, TARGET_SLEW_PPM);
+    resample_set_target (app, app->last_buffer_size);
+  }
   /* relaxed: a flag on its own (see RbJackRt) */
   atomic_store_explicit (&app->rt.resampling, on, memory_order_relaxed);
   app->clamped_since = 0;
