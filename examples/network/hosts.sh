@@ -148,16 +148,17 @@ start_jackd_b () {
   start_host_jackd b
 }
 
-# wait_port HOST PORT: until the port exists on the host's server (10 s)
+# wait_port HOST PORT [TRIES]: until the port exists on the host's server
+# (TRIES times 50 ms and a jack_lsp, 200 by default: 10 s)
 wait_port () {
   local i
-  for i in $(seq 200); do
+  for i in $(seq "${3:-200}"); do
     if [ "$1" = a ]; then "${on_a[@]}" env -u LD_PRELOAD jack_lsp
     else "${on_b[@]}" env -u LD_PRELOAD jack_lsp; fi 2>/dev/null |
       grep -qx "$2" && return 0
     sleep 0.05
   done
-  say "no JACK port $2 on host $1 after 10 s"
+  say "no JACK port $2 on host $1 after $(( ${3:-200} / 20 )) s"
   return 1
 }
 

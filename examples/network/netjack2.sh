@@ -43,6 +43,10 @@ start_jackd_b () {
 # check-exact.py reads: RECV's consumer is play, and a ring that
 # ringbridge-jack record makes has no readers.
 start_receiver_b () {
+  # JACK B's capture ports come with the link to host A's netmanager, which
+  # a loaded machine may take seconds to make: record --connect would find
+  # none and end (CI, 2026-12-06: "no JACK port 'system:capture_1'")
+  wait_port b system:capture_1 600 || exit 1
   "${on_b[@]}" "$build/jack/ringbridge-jack" record "$recv_ring" \
     --channels 1 --name rbnet-netrecord --connect system:capture_1 \
     >"$work/record-b.log" 2>&1 &
