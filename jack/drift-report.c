@@ -126,9 +126,10 @@ resample_set_target (App *app, guint period)
 static void
 set_resampling (App *app, gboolean on)
 {
-  /* relaxed: statistics (see RbJackRt) */
+  /* relaxed: statistics written by the callback (see RbJackRt) */
   double fill = (double) atomic_load_explicit (&app->rt.fill,
       memory_order_relaxed);
+  /* relaxed: our own target, a value on its own (resample_set_target()) */
   guint64 target = atomic_load_explicit (&app->rt.target,
       memory_order_relaxed);
 

@@ -17,8 +17,11 @@
 
 /* For the steps of every publish (publish_write(), publish_read() and what
  * they call): GCC otherwise keeps them out of line once they hold the
- * wake, watch and timing checks, and a call per publish costs a byte ring
- * of 8-byte writes about a quarter of its throughput (bench/). */
+ * wake, watch and timing checks. In a plain two-thread loop of 8-byte
+ * rb_ring_write()/rb_ring_read() that call per publish cost more than
+ * half the throughput (0.18-0.22 against 0.38-0.63 GB/s, 2026-12-05);
+ * ringbridge-bench's 8-byte case, whose own per-chunk work dominates,
+ * did not show the difference (issue #12's note). */
 #define RB_HOT_INLINE __attribute__ ((always_inline))
 
 /* True if position a is before position b (modulo 2^64). */
