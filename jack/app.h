@@ -106,6 +106,7 @@ typedef struct {
   ino_t refused_ino;
 
   jack_client_t *client;
+  gboolean close_abandoned;     /* a close left hanging: end with _exit() */
   gboolean ports_registered;
   gboolean active;
   gboolean connections_pending;

@@ -265,17 +265,100 @@ open_client (App *app, gboolean first)
   return 0;
 }
 
+/* After the server shut down, libjack's jack_client_close() may block
+ * for good (jack2 issue 395; Pure Data met it in 2025; here the jack
+ * suite's shutdown test met it about once in a few dozen runs, the SIGTERM
+ * case). So it then runs in a thread of its own, and the main thread
+ * waits CLOSE_WAIT_US for it. A close that does not return is left
+ * behind: the server is gone, so there is nothing left to tell it, and
+ * the process ends with _exit() (main()), not exit(), so that no libjack
+ * destructor waits on what the stuck close holds. */
+#define CLOSE_WAIT_US ((gint64) 2 * G_USEC_PER_SEC)
+
+typedef struct {
+  jack_client_t *client;
+  GMutex lock;
+  GCond cond;
+  gboolean done;                /* under lock */
+  gboolean abandoned;           /* under lock: the closing thread frees */
+} Closer;
+
+static void
+closer_free (Closer *c)
+{
+  g_mutex_clear (&c->lock);
+  g_cond_clear (&c->cond);
+  g_free (c);
+}
+
+static gpointer
+closer_thread (gpointer data)
+{
+  Closer *c = data;
+  gboolean abandoned;
+
+  jack_client_close (c->client);
+  g_mutex_lock (&c->lock);
+  c->done = TRUE;
+  abandoned = c->abandoned;
+  g_cond_signal (&c->cond);
+  g_mutex_unlock (&c->lock);
+  if (abandoned)
+    closer_free (c);
+  return NULL;
+}
+
+/* jack_client_close() of a client whose server is gone, bounded; FALSE
+ * if it did not return in time. */
+static gboolean
+close_after_shutdown (jack_client_t *client)
+{
+  Closer *c = g_new0 (Closer, 1);
+  GThread *thread;
+  gint64 end = g_get_monotonic_time () + CLOSE_WAIT_US;
+  gboolean done;
+
+  c->client = client;
+  g_mutex_init (&c->lock);
+  g_cond_init (&c->cond);
+  thread = g_thread_try_new ("jack-close", closer_thread, c, NULL);
+  if (thread == NULL) {
+    closer_free (c);
+    jack_client_close (client);
+    return TRUE;
+  }
+  g_thread_unref (thread);
+  g_mutex_lock (&c->lock);
+  while (!c->done)
+    if (!g_cond_wait_until (&c->cond, &c->lock, end))
+      break;
+  done = c->done;
+  c->abandoned = !done;
+  g_mutex_unlock (&c->lock);
+  if (done)
+    closer_free (c);
+  return done;
+}
+
 void
 close_client (App *app)
 {
   if (app->client == NULL)
     return;
   /* acquire: pairs with the release store in on_shutdown(); a client the
-   * server dropped has nothing left to deactivate */
-  if (app->active && !atomic_load_explicit (&app->server_gone,
-          memory_order_acquire))
-    jack_deactivate (app->client);
-  jack_client_close (app->client);
+   * server dropped has nothing left to deactivate, and its close may hang */
+  if (atomic_load_explicit (&app->server_gone, memory_order_acquire)) {
+    if (!close_after_shutdown (app->client)) {
+      print_warning ("libjack did not finish closing the client within "
+          "%d s of the server's shutdown (a known libjack hang); leaving "
+          "it behind", (int) (CLOSE_WAIT_US / G_USEC_PER_SEC));
+      app->close_abandoned = TRUE;
+    }
+  } else {
+    if (app->active)
+      jack_deactivate (app->client);
+    jack_client_close (app->client);
+  }
   app->client = NULL;
   app->active = FALSE;
   app->ports_registered = FALSE;

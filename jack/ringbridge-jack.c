@@ -26,6 +26,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <stdio.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -407,6 +408,12 @@ main (int argc, char **argv)
     status = run (app);
   }
   teardown (app);
+  if (app->close_abandoned) {
+    /* a libjack close still hangs in its thread (close_client()):
+     * exit()'s destructors could wait on it */
+    fflush (NULL);
+    _exit (status);
+  }
   rb_jack_resampler_free (app->rt.rs);
   g_free (app);
   return status;

@@ -26,6 +26,8 @@ from jackprocs import read_output, registry_lock, spawn_logged  # noqa: E402
 
 JACK, HELPER, MAN, RTSAN_CLIENT, GROUP = sys.argv[1:6]
 STAT = sys.argv[6] if len(sys.argv) > 6 else None
+# hang-close.c's module: a jack_client_close() that never returns
+HANG_CLOSE = sys.argv[7] if len(sys.argv) > 7 else None
 if RTSAN_CLIENT == "-":
     RTSAN_CLIENT = None
 

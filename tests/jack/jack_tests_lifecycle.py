@@ -12,12 +12,13 @@ import signal
 import subprocess
 import time
 
-from jack_harness import (DEADLINE, JACK, PERIOD, RATE, RTSAN_CLIENT, SHM,
-                          STAT, check_clean_exit, children, client_env,
-                          feeder, finish, helper, jack, log, new_name, output,
-                          pipeline, play_port, rb_unlink, rec_port,
-                          run_pipeline, Server, stats, stats_lines, tell_go,
-                          tmpdir, wait_connected, wait_until)
+from jack_harness import (DEADLINE, HANG_CLOSE, JACK, PERIOD, RATE,
+                          RTSAN_CLIENT, SHM, STAT, check_clean_exit,
+                          children, client_env, feeder, finish, helper, jack,
+                          log, new_name, output, pipeline, play_port,
+                          rb_unlink, rec_port, run_pipeline, Server, spawn,
+                          stats, stats_lines, tell_go, tmpdir, wait_connected,
+                          wait_until)
 from jack_signal import find_signal
 
 
@@ -54,6 +55,42 @@ def test_server_shutdown():
         log("jackd killed with %s: play exited 69 after %.3f s, record "
             "after %.3f s" % (signal.Signals(sig).name, took["play"],
                               took["record"]))
+
+
+def test_shutdown_close_hangs():
+    """libjack's jack_client_close() can block for good after the server
+    shut down (jack2 issue 395): ringbridge-jack waits 2 s for it, says
+    so, and exits 69 anyway; record still removes its ring. A preloaded
+    jack_client_close() that never returns (hang-close.c) is the hang."""
+    assert HANG_CLOSE, "the jack suite passes hang-close.c's module"
+    server = Server()
+    src, dst = new_name("src"), new_name("dst")
+    feed = feeder(src, "--hold")
+    env = client_env(server.name)
+    env["LD_PRELOAD"] = " ".join(
+        x for x in (os.environ.get("LD_PRELOAD"), HANG_CLOSE) if x)
+    procs = {}
+    for mode, ring in (("record", dst), ("play", src)):
+        procs[mode] = spawn([JACK, mode, ring, "--server", server.name,
+                             "--no-start-server"], env=env,
+                            name="hang-" + mode)
+    wait_until(lambda: rec_port(dst, 1) in server.ports() and
+               play_port(src, 1) in server.ports(), "both clients' ports")
+    t0 = time.monotonic()
+    server.terminate()
+    for mode, p in procs.items():
+        p.wait(timeout=DEADLINE)
+        took = time.monotonic() - t0
+        status, out, err = finish(p)
+        assert status == 69, (mode, status, err)
+        assert "the JACK server shut down or dropped the client" in err, err
+        assert "did not finish closing the client within 2 s" in err, err
+        stats(out)
+        assert 1.5 < took < DEADLINE, (mode, took)
+        log("%s with a hung close exited 69 after %.2f s" % (mode, took))
+    assert not os.path.exists(SHM + "ringbridge-" + dst)
+    finish(feed)
+    server.stop()
 
 
 def test_reconnect():
