@@ -74,10 +74,25 @@ free_stale_slots () {
       env -u LD_PRELOAD JACK_NO_AUDIO_RESERVATION=1 jackd --no-realtime \
         -n "$stale" -d dummy -r 48000 -p 64 >>"$2" 2>&1 &
       pid=$!
-      env -u LD_PRELOAD jack_wait -s "$stale" -w -t 10 >>"$2" 2>&1 || true
+      wait_jackd "$stale" "$pid" "$2" || true
       kill -TERM "$pid" 2>/dev/null || true
       wait "$pid" 2>/dev/null || true
     fi
+  done
+}
+
+# wait_jackd SERVER PID LOG: waits up to 10 s for the server PID started
+# to take clients. jack_wait -w gives up at once, not only at its timeout,
+# when libjack's open fails with anything but "server failed" (a server
+# that has made its socket but is not serving yet, seen on a loaded
+# machine), so it is asked again while the server runs. Its probe prints
+# libjack's "Cannot connect to server socket" until the server is up:
+# into LOG, shown only if it never comes.
+wait_jackd () {
+  local end=$((SECONDS + 10))
+  until env -u LD_PRELOAD jack_wait -s "$1" -w -t 10 >>"$3" 2>&1; do
+    running "$2" && [ "$SECONDS" -lt "$end" ] || return 1
+    sleep 0.2
   done
 }
 
@@ -97,9 +112,7 @@ start_jackd () {
     jackd --no-realtime --sync --timeout 5000 -n "$1" "${driver[@]}" \
     >>"$3" 2>&1 &
   pids+=($!)
-  # jack_wait's probe prints libjack's "Cannot connect to server socket"
-  # until the server is up: into the log, shown only if it never comes
-  if ! env -u LD_PRELOAD jack_wait -s "$1" -w -t 10 >>"$3" 2>&1; then
+  if ! wait_jackd "$1" "${pids[-1]}" "$3"; then
     if grep -q "Too many servers" "$3"; then
       printf '%s\n' "JACK's table of servers (8 for the machine) is full; it lists:" >&2
       grep -aoE 'jack-[0-9]+:[^:]+:' /dev/shm/jack-shm-registry | sed 's/^/  /' >&2 || true

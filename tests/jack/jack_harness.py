@@ -105,6 +105,26 @@ def client_env(server):
 REGISTRY = SHM + "jack-shm-registry"
 
 
+def wait_jackd(name, proc, timeout):
+    """Waits up to TIMEOUT s for the server PROC started as NAME to take
+    clients. jack_wait -w gives up at once, not only at its timeout, when
+    libjack's open fails with anything but "server failed" (a server that
+    has made its socket but is not serving yet, seen on a loaded machine),
+    so it is asked again while the server runs."""
+    end = time.monotonic() + timeout
+    while True:
+        r = subprocess.run(["jack_wait", "-s", name, "-w", "-t",
+                            str(timeout)], capture_output=True, text=True,
+                           timeout=3 * timeout)
+        if proc.poll() is not None:
+            return False
+        if r.returncode == 0:
+            return True
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.2)
+
+
 def registered_servers():
     """Our server names still in JACK's machine-wide table."""
     try:
@@ -153,10 +173,7 @@ class Server:
                                "dummy", "-r", str(RATE), "-p",
                                str(self.period)],
                               env=env, name=self.name + "-jackd")
-            r = subprocess.run(["jack_wait", "-s", self.name, "-w", "-t",
-                                "20"], capture_output=True, text=True,
-                               timeout=60)
-            if r.returncode == 0 and self.proc.poll() is None:
+            if wait_jackd(self.name, self.proc, 20):
                 self.crashed = False
                 return
             err = output(self.proc)[1]
