@@ -11,7 +11,8 @@
  * bench/ringbridge-bench's "unaligned" table shows it). So a long copy
  * first moves the short head up to the next 64-byte line of the
  * destination, then the rest from an aligned destination. Short copies go
- * straight to memcpy: one predictable branch.
+ * straight to memcpy in rb_copy(), inline in rb-copy-private.h: one
+ * predictable branch.
  *
  * RT-safe: two memcpy calls, no allocation, lock or system call. */
 
@@ -21,15 +22,10 @@
 #include <string.h>
 
 void
-rb_copy (void *restrict dst, const void *restrict src, size_t n)
+rb_copy_long (void *restrict dst, const void *restrict src, size_t n)
 {
-  size_t head;
+  size_t head = (size_t) (-(uintptr_t) dst & (RB_COPY_ALIGN - 1));
 
-  if (n < RB_COPY_ALIGN_MIN) {
-    memcpy (dst, src, n);
-    return;
-  }
-  head = (size_t) (-(uintptr_t) dst & (RB_COPY_ALIGN - 1));
   /* head < 64 <= n: the head and the rest are both within the n bytes. */
   memcpy (dst, src, head);
   memcpy ((uint8_t *) dst + head, (const uint8_t *) src + head, n - head);
