@@ -165,18 +165,37 @@ def wait_until(pred, what, timeout=DEADLINE, watch=()):
 
 # --- the server --------------------------------------------------------------
 
+def can_realtime():
+    """Whether this process may use SCHED_FIFO (root, or an rtprio
+    limit)."""
+    try:
+        return subprocess.run(["chrt", "-f", "1", "true"],
+                              capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
 class Server:
-    """A private jackd: dummy backend, 48 kHz, @period frames, no
-    realtime (the machine gives none), asynchronous (jackd's default)."""
+    """A private jackd: dummy backend, 48 kHz, @period frames,
+    asynchronous (jackd's default); without realtime scheduling unless
+    @realtime (SCHED_FIFO 70, its clients' process threads just below, as
+    JACK is meant to run; the caller checks can_realtime())."""
 
     serial = 0
 
-    def __init__(self, procs, period):
+    def __init__(self, procs, period, realtime=False):
         Server.serial += 1
         self.procs = procs
         self.period = period
+        self.realtime = realtime
         self.name = "rbbench%d-%d" % (os.getpid(), Server.serial)
         self.proc = None
+
+    def argv(self):
+        rt = ["--realtime", "--realtime-priority", "70"] if self.realtime \
+            else ["--no-realtime"]
+        return ["jackd"] + rt + ["-n", self.name, "-d", "dummy", "-r",
+                                 str(RATE), "-p", str(self.period)]
 
     def __enter__(self):
         env = base_env()
@@ -185,10 +204,8 @@ class Server:
         while True:
             with open(REGISTRY_LOCK, "a") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
-                self.proc = self.procs.spawn(
-                    ["jackd", "--no-realtime", "-n", self.name, "-d", "dummy",
-                     "-r", str(RATE), "-p", str(self.period)],
-                    "jackd-" + self.name, env)
+                self.proc = self.procs.spawn(self.argv(),
+                                             "jackd-" + self.name, env)
                 r = subprocess.run(["jack_wait", "-s", self.name, "-w", "-t",
                                     "20"], env=base_env(),
                                    capture_output=True, text=True,
@@ -218,9 +235,7 @@ class Server:
                     env = base_env()
                     env["JACK_NO_AUDIO_RESERVATION"] = "1"
                     again = self.procs.spawn(
-                        ["jackd", "--no-realtime", "-n", self.name, "-d",
-                         "dummy", "-r", str(RATE), "-p", str(self.period)],
-                        "jackd-again-" + self.name, env)
+                        self.argv(), "jackd-again-" + self.name, env)
                     subprocess.run(["jack_wait", "-s", self.name, "-w",
                                     "-t", "20"], env=base_env(),
                                    capture_output=True, timeout=60)

@@ -45,7 +45,8 @@ class ToneMeter:
         self.frames = 0             # samples seen
         self.blocks = []            # (start frame, thdn dB, freq Hz, rms)
         self.jumps = []             # frame numbers of discontinuities
-        self.silent_frames = 0
+        self.silent_frames = 0      # after the lock-in
+        self.silent_lock_in = 0     # during it (and before the tone came)
         self.tail = None            # last two samples of the previous block
         self.last_jump = -10 ** 9
 
@@ -60,7 +61,10 @@ class ToneMeter:
     def _block(self, x):
         start = self.frames
         self.frames += len(x)
-        self.silent_frames += self._silent(x)
+        if start < self.settle_frames:
+            self.silent_lock_in += self._silent(x)
+        else:
+            self.silent_frames += self._silent(x)
         spec = np.abs(np.fft.rfft(x * self.window)) ** 2
         peak = int(np.argmax(spec[1:]) + 1)
         freq = self._peak_freq(spec, peak)
@@ -132,4 +136,5 @@ class ToneMeter:
             "discontinuities": len(settled_jumps),
             "discontinuities_lock_in": len(self.jumps) - len(settled_jumps),
             "silent_frames": self.silent_frames,
+            "silent_frames_lock_in": self.silent_lock_in,
         }

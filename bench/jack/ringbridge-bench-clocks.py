@@ -36,7 +36,7 @@ import sys
 import time
 
 from benchjack import (RATE, SHM, Failure, Parser, Procs, Server, XrunCounter,
-                       check_running, client_env, emit_result,
+                       can_realtime, check_running, client_env, emit_result,
                        executable_arg, machine, note, percentile, read_timer,
                        run_and_report, say, wait_until)
 from benchmain import add_common_options, check_json_option, number_arg
@@ -80,6 +80,18 @@ def parse_options(argv):
     p.add_argument("--latency", type=number_arg("--latency", 1, 2000),
                    default=20.0, metavar="MS",
                    help="play's --latency target (default 20 ms)")
+    p.add_argument("--period", type=int, default=PERIOD,
+                   choices=(32, 64, 128, 256, 512, 1024), metavar="FRAMES",
+                   help="JACK's period (default %d; the producers write "
+                   "%d-frame blocks whatever it is)" % (PERIOD, PERIOD))
+    p.add_argument("--realtime", choices=("auto", "on", "off"),
+                   default="auto",
+                   help="jackd at SCHED_FIFO 70 and the producers at 60, "
+                   "as a sound card's thread would run (default auto: "
+                   "where permitted). Without it the dummy backend loses "
+                   "the time of every late wake-up to an xrun, and JACK "
+                   "runs percents slow: the drift measured is that, not "
+                   "the producer's")
     p.add_argument("--peers", default=",".join(PEERS),
                    help="which peers (default all: %s)" % ",".join(PEERS))
     o = p.parse_args(argv)
@@ -88,7 +100,18 @@ def parse_options(argv):
         if x not in PEERS:
             p.error("invalid --peers: unknown peer '%s'" % x)
     check_json_option(p, o)
+    if o.realtime == "on" and not can_realtime():
+        p.error("--realtime=on: this process may not use SCHED_FIFO "
+                "(run as root or with an rtprio limit)")
+    o.realtime = o.realtime == "on" or (o.realtime == "auto" and
+                                        can_realtime())
     return o
+
+
+def producer_prefix():
+    """The drifting producers stand in for a sound card's or a network
+    sender's thread: realtime too (below JACK's 70) when jackd is."""
+    return ["chrt", "-f", "60"] if ARGS.realtime else []
 
 
 def has_resample(program):
@@ -163,7 +186,7 @@ class Peer:
             self.srv.wait_port(re.escape(play_name) + ":out_1",
                                watch=[self.client])
             self.feed = self.procs.spawn(
-                [ARGS.drift_launch, "--ppm=%g" % self.ppm,
+                producer_prefix() + [ARGS.drift_launch, "--ppm=%g" % self.ppm,
                  "--seconds=" + feed_secs] + TONE.split() +
                 ["!", "ringsink", "ring-name=" + self.ring],
                 "gst-feed-" + self.tag, client_env(self.srv.name))
@@ -172,7 +195,7 @@ class Peer:
             extra = ["slave-method=resample"] if self.name.endswith(
                 "-resample") else []
             self.feed = self.procs.spawn(
-                [ARGS.drift_launch, "--ppm=%g" % self.ppm,
+                producer_prefix() + [ARGS.drift_launch, "--ppm=%g" % self.ppm,
                  "--seconds=" + feed_secs] + TONE.split() +
                 ["!", "jackaudiosink", "server=" + self.srv.name,
                  "connect=none", "client-name=" + gst_name] + extra,
@@ -267,7 +290,7 @@ def run(procs, res):
     servers, peers, counters = [], [], []
     try:
         for ppm in ARGS.ppm:
-            srv = Server(procs, PERIOD).__enter__()
+            srv = Server(procs, ARGS.period, ARGS.realtime).__enter__()
             servers.append(srv)
             counters.append(XrunCounter(procs, srv, ARGS.xrun_counter))
             for name in ARGS.peers:
@@ -312,8 +335,8 @@ def targets(res):
                     rb["silent_frames"] == 0})
         if rb.get("fill_dev_max") is not None:
             out.append({"name": "fill within one period (%d frames) at %+g "
-                        "ppm" % (PERIOD, ppm),
-                        "met": rb["fill_dev_max"] <= PERIOD})
+                        "ppm" % (ARGS.period, ppm),
+                        "met": rb["fill_dev_max"] <= ARGS.period})
         if rb.get("thdn_db_worst") is not None:
             out.append({"name": "THD+N <= -90 dB at %+g ppm" % ppm,
                         "met": rb["thdn_db_worst"] <= -90})
@@ -360,7 +383,9 @@ def main(argv):
            "machine": machine(),
            "options": {"ppm": ARGS.ppm, "minutes": ARGS.minutes,
                        "settle": ARGS.settle, "latency_ms": ARGS.latency,
-                       "period": PERIOD, "rate": RATE, "peers": ARGS.peers},
+                       "realtime": ARGS.realtime,
+                       "period": ARGS.period, "rate": RATE,
+                       "peers": ARGS.peers},
            "peers": [], "xruns": [], "targets": [], "problems": []}
     if not ARGS.resample_option:
         res["problems"].append("this ringbridge-jack has no --resample: "
