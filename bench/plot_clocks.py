@@ -47,7 +47,9 @@ def plot_clocks(plt, new_figure, save, data, outdir, fmt, name):
                          label=label, color=f'C{i}', linewidth=1)
     period = data['period']
     for y in (period, -period):
-        axes[0].axhline(y, color='0.5', linestyle='--', linewidth=0.8)
+        axes[0].axhline(y, color='0.5', linestyle='--', linewidth=0.8,
+                        label=f'± one period ({period} frames)'
+                        if y > 0 else None)
     axes[0].set_ylabel('smoothed fill - target (frames)')
     axes[0].set_title(f'fill around the target (dashed: one period, '
                       f'{period} frames)')
