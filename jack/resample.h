@@ -3,7 +3,7 @@
 #pragma once
 
 /* ringbridge-jack's variable-ratio resampler: libsamplerate's
- * SRC_SINC_FASTEST, one converter per channel, chosen by measurement
+ * SRC_SINC_FASTEST, one converter for all channels, chosen by measurement
  * (bench/resample, docs/clocks.md). The main thread makes it, sized
  * for JACK's largest period and the channel count, before the client is
  * activated; the process callback calls rb_jack_resampler_process() and
@@ -35,7 +35,12 @@ struct _RbJackResampler {
   /* set by the process thread: the next process call starts afresh
    * (stage emptied, filter history cleared) */
   bool reset_pending;
-  void **states;                /* SRC_STATE *, one per channel */
+  /* the converter's interleaved input and output, @stage_cap and
+   * @out_cap frames of @channels samples (NULL for one channel: the
+   * stage and the caller's buffers serve as they are) */
+  float *interleaved_in;
+  float *interleaved_out;
+  void *state;                  /* SRC_STATE *, all channels */
 };
 
 /* Main thread. Returns NULL and sets @why (static text) on failure. */
