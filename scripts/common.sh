@@ -19,6 +19,7 @@ packages=(
   spin                               # model check of the ring protocol
   libsamplerate0-dev                 # ringbridge-jack's variable-ratio resampler (docs/clocks.md)
   libsoxr-dev libspeexdsp-dev        # the resamplers bench/resample compares it with
+  libzita-resampler-dev              # and zita-resampler (GPL-3: measured there, linked into nothing installed)
   libjack-jackd2-dev                 # the JACK client ringbridge-jack; jack_ringbuffer, the benchmark's peer
   jackd2 groff-base                  # jackd and its tools for the JACK client's tests; groff checks its man page
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev  # the GStreamer plugin

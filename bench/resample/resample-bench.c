@@ -7,7 +7,9 @@
  *   - a 1 kHz sine at 48 kHz (-6 dBFS, float, 2 channels) is resampled in
  *     64-frame output periods, the way the JACK process callback would;
  *   - the ratio moves slowly (a step per period) from 1 to the target
- *     (1 +- 200 ppm, 1 +- 1 %) over one second, then holds;
+ *     (1 +- 200 ppm, 1 +- 1 %) over one second, then holds; or, in the
+ *     last two cases, steps 1 ppm up and back each period, as a control
+ *     loop's ratio does, around +200 ppm and across 1;
  *   - THD+N: a sine fit (IEEE 1241's 3-parameter fit, frequency refined by
  *     a golden-section search) on 32768 output frames once the ratio has
  *     held for half a second; everything the fit does not explain is noise
@@ -18,6 +20,10 @@
  *     free and counts the calls made inside the process calls once the
  *     first second (the warm-up) has passed, ramp included;
  *   - the ratios it accepts: whether a ratio of 1 +- 1 % is taken.
+ *
+ * The candidates: libsamplerate, soxr's variable-rate mode, speexdsp,
+ * and where built with them GStreamer's GstAudioResampler and
+ * zita-resampler's VResampler (zita-shim.cc).
  *
  * Not a test (no timed assertion): `resample-bench [--quick]` prints a
  * Markdown table. */
@@ -34,6 +40,16 @@
 #include <time.h>
 
 #include "sine-fit.h"
+
+#ifdef HAVE_GST_RESAMPLER
+#include <gst/audio/audio.h>
+/* GstAudioResampler takes its ratio as two integer rates: the input's is
+ * this, the output's this times the ratio (a step of 0.2 ppm) */
+#define GST_IN_RATE 4800000
+#endif
+#ifdef HAVE_ZITA
+#include "zita-shim.h"
+#endif
 
 #define RATE 48000.0
 #define TONE 1000.0
@@ -88,11 +104,18 @@ free (void *p)
 
 typedef struct {
   const char *name;
-  int kind;                     /* 0 libsamplerate, 1 soxr, 2 speex */
-  int quality;
+  int kind;                     /* 0 libsamplerate, 1 soxr, 2 speex,
+                                 * 3 GstAudioResampler, 4 zita */
+  int quality;                  /* zita: the filter's half length */
   SRC_STATE *src;
   soxr_t soxr;
   SpeexResamplerState *speex;
+#ifdef HAVE_GST_RESAMPLER
+  GstAudioResampler *gst;
+#endif
+#ifdef HAVE_ZITA
+  RbZita *zita;
+#endif
 } Cand;
 
 /* @ratio: output frames per input frame (libsamplerate's convention) */
@@ -115,6 +138,35 @@ cand_open (Cand *c, double ratio)
         return false;
       return soxr_set_io_ratio (c->soxr, 1.0 / ratio, 0) == NULL;
     }
+#ifdef HAVE_GST_RESAMPLER
+    case 3: {
+      /* Kaiser at the given quality, its filter interpolated (cubic) as
+       * GST_AUDIO_RESAMPLER_FLAG_VARIABLE_RATE asks: the table does not
+       * depend on the ratio */
+      GstStructure *o = gst_structure_new_empty ("options");
+      int out_rate = (int) llround (GST_IN_RATE * ratio);
+
+      gst_audio_resampler_options_set_quality (
+          GST_AUDIO_RESAMPLER_METHOD_KAISER, (guint) c->quality, GST_IN_RATE,
+          out_rate, o);
+      gst_structure_set (o, GST_AUDIO_RESAMPLER_OPT_FILTER_MODE,
+          GST_TYPE_AUDIO_RESAMPLER_FILTER_MODE,
+          GST_AUDIO_RESAMPLER_FILTER_MODE_INTERPOLATED,
+          GST_AUDIO_RESAMPLER_OPT_FILTER_INTERPOLATION,
+          GST_TYPE_AUDIO_RESAMPLER_FILTER_INTERPOLATION,
+          GST_AUDIO_RESAMPLER_FILTER_INTERPOLATION_CUBIC, NULL);
+      c->gst = gst_audio_resampler_new (GST_AUDIO_RESAMPLER_METHOD_KAISER,
+          GST_AUDIO_RESAMPLER_FLAG_VARIABLE_RATE, GST_AUDIO_FORMAT_F32,
+          CHANNELS, GST_IN_RATE, out_rate, o);
+      gst_structure_free (o);
+      return c->gst != NULL;
+    }
+#endif
+#ifdef HAVE_ZITA
+    case 4:
+      c->zita = rb_zita_new (ratio, CHANNELS, (unsigned) c->quality);
+      return c->zita != NULL;
+#endif
     default:
       c->speex = speex_resampler_init_frac (CHANNELS, 65536, 65536,
           48000, 48000, c->quality, &err);
@@ -131,6 +183,16 @@ cand_close (Cand *c)
     soxr_delete (c->soxr);
   if (c->speex)
     speex_resampler_destroy (c->speex);
+#ifdef HAVE_GST_RESAMPLER
+  if (c->gst)
+    gst_audio_resampler_free (c->gst);
+  c->gst = NULL;
+#endif
+#ifdef HAVE_ZITA
+  if (c->zita)
+    rb_zita_free (c->zita);
+  c->zita = NULL;
+#endif
   c->src = NULL;
   c->soxr = NULL;
   c->speex = NULL;
@@ -146,6 +208,18 @@ cand_set_ratio (Cand *c, double ratio)
     case 1:
       /* slew over one period: the change is spread, not a step */
       return soxr_set_io_ratio (c->soxr, 1.0 / ratio, PERIOD) == NULL;
+#ifdef HAVE_GST_RESAMPLER
+    case 3:
+      /* recomputes the filter table (resampler_calculate_taps) */
+      return gst_audio_resampler_update (c->gst, GST_IN_RATE,
+          (int) llround (GST_IN_RATE * ratio), NULL);
+#endif
+#ifdef HAVE_ZITA
+    case 4:
+      /* opened at 1: the ratio is relative to that */
+      rb_zita_set_ratio (c->zita, ratio);
+      return true;
+#endif
     default: {
       /* in/out as a fraction of two integers. The denominator must stay
        * under 2^16: on a change speexdsp scales its phase by new/old
@@ -186,6 +260,30 @@ cand_process (Cand *c, double ratio, const float *in, size_t *in_len,
       *out_len = odone;
       return true;
     }
+#ifdef HAVE_GST_RESAMPLER
+    case 3: {
+      /* It takes exact counts, input first (as GstAudioConverter calls
+       * it): the input that makes at most the output wanted. */
+      size_t n = gst_audio_resampler_get_in_frames (c->gst, *out_len);
+      size_t out_n;
+
+      if (n > *in_len)
+        n = *in_len;
+      out_n = gst_audio_resampler_get_out_frames (c->gst, n);
+      while (n > 0 && out_n > *out_len)
+        out_n = gst_audio_resampler_get_out_frames (c->gst, --n);
+      gpointer ins[1] = { (gpointer) in }, outs[1] = { out };
+      gst_audio_resampler_resample (c->gst, ins, n, outs, out_n);
+      *in_len = n;
+      *out_len = out_n;
+      return true;
+    }
+#endif
+#ifdef HAVE_ZITA
+    case 4:
+      rb_zita_process (c->zita, in, in_len, out, out_len);
+      return true;
+#endif
     default: {
       spx_uint32_t il = (spx_uint32_t) *in_len, ol = (spx_uint32_t) *out_len;
       if (speex_resampler_process_interleaved_float (c->speex, in, &il, out,
@@ -258,7 +356,7 @@ typedef struct {
 } Result;
 
 static Result
-run (Cand *c, double target, double seconds)
+run (Cand *c, double target, double wobble, double seconds)
 {
   Result res = { .ok = false };
   size_t periods = (size_t) (seconds * RATE / PERIOD);
@@ -278,6 +376,11 @@ run (Cand *c, double target, double seconds)
 
     /* the ratio moves a step each period over the first second */
     ratio = 1.0 + (target - 1.0) * (p < ramp ? (double) p / ramp : 1.0);
+    /* then, with @wobble, it steps up and back each period, as a control
+     * loop's ratio does: the tone's frequency is unchanged on average,
+     * and a resampler that takes a change smoothly stays clean */
+    if (p >= ramp && p % 2 == 1)
+      ratio += wobble;
     /* keep enough input staged for any candidate's next period */
     while (in_have < MAX_IN - 16) {
       double v = 0.5 * sin (2 * M_PI * TONE / RATE * (double) in_pos++);
@@ -319,7 +422,8 @@ run (Cand *c, double target, double seconds)
   res.median_ns = (double) ns[periods / 2];
   res.p99_ns = (double) ns[periods * 99 / 100];
   /* output frequency: input frequency / ratio */
-  res.thdn_db = thd_n_db (fit, FIT_LEN, 2 * M_PI * TONE / RATE / target);
+  res.thdn_db = thd_n_db (fit, FIT_LEN, 2 * M_PI * TONE / RATE /
+      (target + wobble / 2));
   res.ok = true;
 out:
   res.allocs = n_alloc_calls;
@@ -334,6 +438,10 @@ int
 main (int argc, char **argv)
 {
   bool quick = argc > 1 && strcmp (argv[1], "--quick") == 0;
+
+#ifdef HAVE_GST_RESAMPLER
+  gst_init (NULL, NULL);
+#endif
   double seconds = quick ? 2.5 : 10.0;
   Cand cands[] = {
     { "libsamplerate SINC_FASTEST", 0, SRC_SINC_FASTEST, 0, 0, 0 },
@@ -346,17 +454,31 @@ main (int argc, char **argv)
     { "speexdsp q5", 2, 5, 0, 0, 0 },
     { "speexdsp q8", 2, 8, 0, 0, 0 },
     { "speexdsp q10", 2, 10, 0, 0, 0 },
+#ifdef HAVE_GST_RESAMPLER
+    { "GstAudioResampler kaiser q4", 3, 4, 0, 0, 0 },
+    { "GstAudioResampler kaiser q6", 3, 6, 0, 0, 0 },
+#endif
+#ifdef HAVE_ZITA
+    { "zita VResampler hlen 16", 4, 16, 0, 0, 0 },
+    { "zita VResampler hlen 32", 4, 32, 0, 0, 0 },
+#endif
   };
-  double targets[] = { 1 - 200e-6, 1 + 200e-6, 1 - 0.01, 1 + 0.01 };
-  const char *tnames[] = { "-200 ppm", "+200 ppm", "-1 %", "+1 %" };
+  /* the last two: a loop's ratio, stepping 1 ppm up and back each
+   * period, away from 1 and across it (two clocks that nearly agree) */
+  double targets[] = { 1 - 200e-6, 1 + 200e-6, 1 - 0.01, 1 + 0.01,
+    1 + 200e-6, 1 - 0.5e-6 };
+  double wobbles[] = { 0, 0, 0, 0, 1e-6, 1e-6 };
+  const char *tnames[] = { "-200 ppm", "+200 ppm", "-1 %", "+1 %",
+    "+200 ppm, 1 ppm wobble", "1 +- 0.5 ppm wobble" };
+  const size_t n_targets = sizeof targets / sizeof targets[0];
 
   printf ("%d-frame periods, %d channels, 1 kHz at 48 kHz, %.1f s per run\n\n",
       PERIOD, CHANNELS, seconds);
   printf ("| resampler | ratio | THD+N dB | ns/period median | p99 | "
       "alloc calls |\n|---|---|---|---|---|---|\n");
   for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++)
-    for (size_t t = 0; t < 4; t++) {
-      Result r = run (&cands[i], targets[t], seconds);
+    for (size_t t = 0; t < n_targets; t++) {
+      Result r = run (&cands[i], targets[t], wobbles[t], seconds);
       if (!r.ok) {
         printf ("| %s | %s | refused | | | %lu |\n", cands[i].name,
             tnames[t], r.allocs);
