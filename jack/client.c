@@ -267,8 +267,8 @@ open_client (App *app, gboolean first)
 
 /* After the server shut down, libjack's jack_client_close() may block
  * for good (jack2 issue 395; Pure Data met it in 2025; here the jack
- * suite's shutdown test met it about once in a few dozen runs, the SIGTERM
- * case). So it then runs in a thread of its own, and the main thread
+ * suite's shutdown test met it once, in the SIGTERM case of a full CI
+ * run, 2026-12-05). So it then runs in a thread of its own, and the main thread
  * waits CLOSE_WAIT_US for it. A close that does not return is left
  * behind: the server is gone, so there is nothing left to tell it, and
  * the process ends with _exit() (main()), not exit(), so that no libjack

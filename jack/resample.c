@@ -132,6 +132,8 @@ rb_jack_resampler_process (RbJackResampler *rs, double ratio,
   if (rs->reset_pending) {
     src_reset (rs->state);
     rs->staged = 0;
+    rs->held = 0;
+    rs->last_ratio = 0;
     rs->reset_pending = false;
   }
   if (in_frames > rs->stage_cap - rs->staged) {
@@ -183,6 +185,17 @@ rb_jack_resampler_process (RbJackResampler *rs, double ratio,
     made += (size_t) d.output_frames_gen;
     if (d.input_frames_used == 0 && d.output_frames_gen == 0)
       break;
+  }
+  if (used > 0 || made > 0) {
+    /* libsamplerate ramps the ratio from the last call's to this one's
+     * over the output it makes: the mean of the two steps */
+    double step = rs->last_ratio > 0 ?
+        0.5 * (1.0 / rs->last_ratio + 1.0 / ratio) : 1.0 / ratio;
+
+    rs->held += (double) used - (double) made * step;
+    if (rs->held < 0)
+      rs->held = 0;
+    rs->last_ratio = ratio;
   }
   if (channels > 1) {
     const float *il = rs->interleaved_out;

@@ -32,6 +32,17 @@ struct _RbJackResampler {
    * longest a period can become at the largest ratio */
   float **out;
   size_t out_cap;
+  /* Input inside the converter that its filter has not reached yet, in
+   * frames. libsamplerate takes all the input it is given into a buffer
+   * of its own (room for about 15,000 frames at SRC_SINC_FASTEST) and
+   * works through it as the ratio asks, so what it holds rises and falls
+   * by up to a period or more from call to call; a loop that watched only
+   * the ring and the stage would take that for the fill moving, and
+   * swing the ratio by thousands of ppm at 1024-frame periods. Estimated
+   * from what each call took and made: the filter moves 1/ratio input
+   * frames per output frame, the ratio ramping from the last call's. */
+  double held;
+  double last_ratio;            /* 0: none since the reset */
   /* set by the process thread: the next process call starts afresh
    * (stage emptied, filter history cleared) */
   bool reset_pending;
@@ -42,6 +53,14 @@ struct _RbJackResampler {
   float *interleaved_out;
   void *state;                  /* SRC_STATE *, all channels */
 };
+
+/* The input waiting, in frames: staged, and inside the converter.
+ * Thread: the process thread. RT-safe. */
+static inline double
+rb_jack_resampler_waiting (const RbJackResampler *rs)
+{
+  return (double) rs->staged + rs->held;
+}
 
 /* Main thread. Returns NULL and sets @why (static text) on failure. */
 RbJackResampler *rb_jack_resampler_new  (unsigned           channels,

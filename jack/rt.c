@@ -303,6 +303,13 @@ write_cycle (RbJackRt *rt, RbRing *ring, const float *const *frames,
 
 /* --- with the resampler (--resample) ------------------------------------ */
 
+/* The input waiting in the resampler, in whole frames. */
+static uint64_t
+waiting (const RbJackResampler *rs)
+{
+  return (uint64_t) (rb_jack_resampler_waiting (rs) + 0.5);
+}
+
 /* Stores what the statistics show of the controller. */
 static void
 publish_drift (RbJackRt *rt, uint64_t fill)
@@ -416,9 +423,11 @@ play_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
      * producer's rate, not JACK's (drift-measure.c takes JACK's rate
      * from the cycle times instead) */
     stamp_side (rt, ring, rb_ring_get_read_position (ring), cycle);
+    /* the fill the loop holds: the ring, and what waits in the
+     * resampler (staged, and inside the converter: resample.h) */
     got = play_resample (rt, ring, buffers, nframes,
-        drift_ratio (rt, queued + rs->staged, nframes));
-    publish_drift (rt, queued_frames (ring) + rs->staged);
+        drift_ratio (rt, queued + waiting (rs), nframes));
+    publish_drift (rt, queued_frames (ring) + waiting (rs));
   }
   play_tail (rt, buffers, nframes, got);
 }
@@ -433,14 +442,17 @@ record_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
 
   follow_ring (rt, ring);
   if (ring != NULL) {
-    double ratio = drift_ratio (rt, queued_frames (ring), nframes);
+    /* the ring's fill, and what waits inside the converter to reach it
+     * (resample.h) */
+    double ratio = drift_ratio (rt, queued_frames (ring) + waiting (rs),
+        nframes);
 
     made = rb_jack_resampler_process (rs, ratio,
         (const float *const *) buffers, nframes, rs->out, rs->out_cap,
         &lost);
     put = write_cycle (rt, ring, (const float *const *) rs->out, made,
         cycle);
-    publish_drift (rt, queued_frames (ring));
+    publish_drift (rt, queued_frames (ring) + waiting (rs));
     if (lost != 0)
       bump (&rt->stage_lost, lost);
   }

@@ -21,7 +21,8 @@
  * rb_ring_write()/rb_ring_read() that call per publish cost more than
  * half the throughput (0.18-0.22 against 0.38-0.63 GB/s, 2026-12-05);
  * ringbridge-bench's 8-byte case, whose own per-chunk work dominates,
- * did not show the difference (issue #12's note). */
+ * did not show the difference (docs/benchmarks.md, "Before and after
+ * the restructure"). */
 #define RB_HOT_INLINE __attribute__ ((always_inline))
 
 /* True if position a is before position b (modulo 2^64). */
