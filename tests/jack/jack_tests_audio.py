@@ -7,6 +7,7 @@ loopback, formats, underrun, bound, producer and latency of test-jack.py)."""
 
 import json
 import os
+import re
 import subprocess
 import time
 
@@ -133,8 +134,14 @@ def test_loopback_f32():
     # JACK itself maps it (converted independently by ring-helper)
     assert d["have_clock"], d
     skew = (d["clock_ns"] - d["jack_ns"]) / 1e6
-    assert abs(skew) < 2.0, "clock point off JACK's own mapping by %g ms" \
-        % skew
+    # JACK's own mapping moves when its dummy backend drops the time of a
+    # late wake-up (an xrun; without realtime, on a loaded machine, tens
+    # of them): by at most the time dropped, which jackd logs
+    dropped_ms = sum(int(us) for us in re.findall(
+        r"XRun = (\d+) usec", output(server.proc)[1])) / 1000
+    assert abs(skew) < 2.0 + dropped_ms, \
+        "clock point off JACK's own mapping by %g ms (JACK dropped %g ms " \
+        "to xruns)" % (skew, dropped_ms)
     assert 0 <= d["now_ns"] - d["clock_ns"] < DEADLINE * 1e9, d
     log("loopback F32: %d frames bit-exact, one delay for all (record "
         "frame %d); feeder's ring write -> record's ring %.1f ms (through "
