@@ -24,8 +24,10 @@
 # many frames record dropped (RECORD-A.log), which the data cannot tell
 # from a shift. The lost packets the
 # gaps add up to must equal rtpjitterbuffer's num-lost (gst-run.py's
-# "stats:" line in RECEIVER.log), and with LOSS_PCT > 0 there must be
-# some. Prints the figures; exits 1 on a failure.
+# "stats:" line in RECEIVER.log) less those lost before the first sound
+# (the GAPs ringsink saw before it: gst-run.py's "first-sound: recv
+# gaps"); the GAPs ringsink saw must add up to num-lost; and with
+# LOSS_PCT > 0 there must be some. Prints the figures; exits 1 on a failure.
 #
 # The latency: the counter is its own stamp. STAMPS-A has, for a buffer
 # that left host A's ring SEND every 10 ms, its first value, its length
@@ -191,14 +193,25 @@ def main(opts, recv, receiver_log, play_a_log, record_a_log, loss, stamps_a,
     pushed = field(receiver_log, jb % ("stats", "pushed"),
                    "rtpjitterbuffer stats")
     # lost in the lead-in of silence, before the counter began: silence
-    # among silence, which the data cannot show
-    lead_in = field(receiver_log, jb % ("first-sound", "lost"),
-                    "rtpjitterbuffer stats at the first sound")
+    # among silence, which the data cannot show. Counted from the GAPs
+    # ringsink saw before the first sound, in the stream's order: the
+    # jitterbuffer's own count at that moment is not (it counts in its
+    # timer thread, not in step with the thread that pushes). One
+    # GAP for each lost packet (rtpjitterbuffer merges only a run of
+    # losses longer than its latency, which --loss's rates do not make)
+    gap = r"^%s: recv gaps, events=\(guint64\)(\d+),"
+    lead_in = field(receiver_log, gap % "first-sound",
+                    "count of GAPs before the first sound")
+    seen = field(receiver_log, gap % "stats", "count of GAPs")
+    if seen != lost:
+        sys.exit("ringsink saw %d GAPs, the jitterbuffer lost %d packets"
+                 % (seen, lost))
     lost -= lead_in
     packets = sum(gaps) // packet
     print("host B's ring: %d frames of the counter bit-exact, %d gaps "
           "(%d lost packets; the jitterbuffer counted %d lost after the "
-          "first sound and %d before it, %d pushed), "
+          "first sound and %d before it (GAPs in the stream's order), %d "
+          "pushed), "
           "%d frames of host A's dropouts (its play: %d silent frames)" %
           (checked, len(gaps), packets, lost, lead_in, pushed, inserted,
            silent_a))

@@ -15,7 +15,18 @@
 # --first-sound, the same lines, "first-sound:" in place of "stats:", when
 # the first buffer that is not all zeros reaches ELEMENT: what was counted
 # before the signal began (a packet lost in a sender's lead-in of silence
-# becomes silence too: no one can see it in the data). With --stamps,
+# becomes silence too: no one can see it in the data). Other threads
+# count out of step with that buffer (rtpjitterbuffer's lost timer may
+# have counted the next packet already, or not yet the one before), so
+# --first-sound also counts
+# the GAP events that reach ELEMENT, in the stream's order: a line
+#
+#   first-sound: ELEMENT gaps, events=N, duration=NANOSECONDS
+#
+# for those before the first sound, and "stats:" the same for all of
+# them at the end (rtpjitterbuffer sends one for each lost packet, but
+# for a run of many; their durations are its estimates, 0 before it
+# knows the packets' spacing). With --stamps,
 # a line "VALUE TIME SAMPLES" in FILE for a buffer through ELEMENT's pad PAD
 # every 10 ms (a probe on every buffer, in Python, slowed a receiver on a
 # loaded machine enough to queue seconds in its socket):
@@ -52,11 +63,27 @@ def print_stats(pipeline, prefix="stats"):
 
 
 def watch_first_sound(pipeline, name):
+    """print the stats at the first sound; count the GAPs either side"""
     element = pipeline.get_by_name(name)
     if element is None:
         sys.exit("gst-run.py: no element named %s in the pipeline" % name)
+    pad = element.get_static_pad("sink")
+    # [events, nanoseconds] of GAP before the first sound and after it,
+    # counted in the stream's own order, on its own thread
+    gaps = [[0, 0], [0, 0]]
+    sounded = [False]
 
-    def probe(_pad, info):
+    def on_gap(_pad, info):
+        event = info.get_event()
+        if event.type == Gst.EventType.GAP:
+            _ts, duration = event.parse_gap()
+            side = gaps[1 if sounded[0] else 0]
+            side[0] += 1
+            if duration != Gst.CLOCK_TIME_NONE:
+                side[1] += duration
+        return Gst.PadProbeReturn.OK
+
+    def on_buffer(_pad, info):
         ok, mapinfo = info.get_buffer().map(Gst.MapFlags.READ)
         if not ok:
             return Gst.PadProbeReturn.OK
@@ -64,12 +91,23 @@ def watch_first_sound(pipeline, name):
         info.get_buffer().unmap(mapinfo)
         if silent:
             return Gst.PadProbeReturn.OK
-        # the streaming thread that carries this buffer has carried the
-        # events before it (the lost packets' GAPs) all the way here
+        sounded[0] = True
+        # the stats as they are now, a report only: the jitterbuffer's
+        # timer thread counts out of step with this one; the GAPs before
+        # this buffer are the lead-in's count
         print_stats(pipeline, "first-sound")
+        print_gaps(name, gaps[0], "first-sound")
         return Gst.PadProbeReturn.REMOVE
 
-    element.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, probe)
+    pad.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, on_gap)
+    pad.add_probe(Gst.PadProbeType.BUFFER, on_buffer)
+    return gaps
+
+
+def print_gaps(name, side, prefix):
+    """PREFIX: NAME gaps, events=N, duration=NS"""
+    print("%s: %s gaps, events=(guint64)%d, duration=(guint64)%d" %
+          (prefix, name, side[0], side[1]), flush=True)
 
 
 def write_stamps(pipeline, spec, path):
@@ -118,8 +156,9 @@ def main(argv):
         pipeline = Gst.parse_launchv(argv)
     except GLib.Error as e:
         sys.exit("gst-run.py: the pipeline does not parse: %s" % e.message)
+    gaps = None
     if first_sound is not None:
-        watch_first_sound(pipeline, first_sound)
+        gaps = watch_first_sound(pipeline, first_sound)
     stamps_out = write_stamps(pipeline, *stamps) if stamps else None
     loop = GLib.MainLoop()
     status = [0]
@@ -153,6 +192,9 @@ def main(argv):
         sys.exit("gst-run.py: the pipeline does not start")
     loop.run()
     print_stats(pipeline)
+    if gaps is not None:
+        print_gaps(first_sound, [gaps[0][0] + gaps[1][0],
+                                 gaps[0][1] + gaps[1][1]], "stats")
     pipeline.set_state(Gst.State.NULL)
     if stamps_out is not None:
         stamps_out.close()
