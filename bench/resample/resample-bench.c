@@ -37,8 +37,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench-common.h"
+#include "bench-stats.h"
 #include "sine-fit.h"
 
 #ifdef HAVE_GST_RESAMPLER
@@ -333,21 +334,6 @@ thd_n_db (const float *x, size_t n, double w0)
 
 /* --- one run --------------------------------------------------------------- */
 
-static int
-cmp_u64 (const void *a, const void *b)
-{
-  uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
-  return x < y ? -1 : x > y;
-}
-
-static uint64_t
-now_ns (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
-}
-
 typedef struct {
   double thdn_db;
   double median_ns, p99_ns;
@@ -362,13 +348,17 @@ run (Cand *c, double target, double wobble, double seconds)
   size_t periods = (size_t) (seconds * RATE / PERIOD);
   size_t ramp = (size_t) (RATE / PERIOD);       /* one second */
   size_t fit_start = periods - FIT_LEN / PERIOD;
-  uint64_t *ns = malloc (periods * sizeof *ns);
+  double *ns = malloc (periods * sizeof *ns);
   float *fit = malloc (FIT_LEN * sizeof *fit);
   float in[MAX_IN * CHANNELS], out[PERIOD * CHANNELS];
   size_t in_have = 0;
   uint64_t in_pos = 0;
   double ratio = 1.0;
 
+  if (ns == NULL || fit == NULL) {
+    fprintf (stderr, "%s: out of memory\n", c->name);
+    goto out;
+  }
   if (!cand_open (c, 1.0))
     goto out;
   for (size_t p = 0; p < periods; p++) {
@@ -407,7 +397,7 @@ run (Cand *c, double target, double wobble, double seconds)
       if (ol == 0 && il == 0)
         break;                  /* wants more input than we stage */
     }
-    ns[p] = now_ns () - t0;
+    ns[p] = (double) (now_ns () - t0);
     counting = false;
     if (made < PERIOD) {
       fprintf (stderr, "%s: period %zu made only %zu frames\n", c->name, p,
@@ -418,9 +408,8 @@ run (Cand *c, double target, double wobble, double seconds)
       for (size_t i = 0; i < PERIOD; i++)
         fit[(p - fit_start) * PERIOD + i] = out[i * CHANNELS];
   }
-  qsort (ns, periods, sizeof *ns, cmp_u64);
-  res.median_ns = (double) ns[periods / 2];
-  res.p99_ns = (double) ns[periods * 99 / 100];
+  res.median_ns = bench_median (ns, periods);        /* sorts ns */
+  res.p99_ns = bench_percentile (ns, periods, 99);
   /* output frequency: input frequency / ratio */
   res.thdn_db = thd_n_db (fit, FIT_LEN, 2 * M_PI * TONE / RATE /
       (target + wobble / 2));

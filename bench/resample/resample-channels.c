@@ -14,38 +14,27 @@
  * Not a test: `resample-channels [PERIOD]` prints a Markdown table of
  * medians over 20,000 calls, with the ratio. */
 
+#include "bench-common.h"
+#include "bench-stats.h"
 #include "resample.h"
 
 #include <samplerate.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define CALLS 20000
 #define RATIO 1.0002
 
-static uint64_t
-now_ns (void)
+/* stops the run, saying why (out of memory, a converter refused) */
+static void *
+need (void *p, const char *what)
 {
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
-}
-
-static int
-cmp_u64 (const void *a, const void *b)
-{
-  uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (uint64_t *ns)
-{
-  qsort (ns, CALLS, sizeof *ns, cmp_u64);
-  return (double) ns[CALLS / 2];
+  if (p == NULL) {
+    fprintf (stderr, "resample-channels: %s failed\n", what);
+    exit (EXIT_SETUP);
+  }
+  return p;
 }
 
 /* the stage a period needs at RATIO, minus what is already staged */
@@ -59,7 +48,7 @@ top_up (size_t period, size_t staged)
 
 static double
 one_converter (unsigned channels, size_t period, float **in, float **out,
-    uint64_t *ns)
+    double *ns)
 {
   const char *why = NULL;
   RbJackResampler *rs = rb_jack_resampler_new (channels, &why);
@@ -67,24 +56,24 @@ one_converter (unsigned channels, size_t period, float **in, float **out,
 
   if (rs == NULL) {
     fprintf (stderr, "resample-channels: %s\n", why);
-    exit (1);
+    exit (EXIT_SETUP);
   }
   for (int i = 0; i < CALLS; i++) {
     uint64_t t0 = now_ns ();
 
     rb_jack_resampler_process (rs, RATIO, (const float *const *) in,
         top_up (period, rs->staged), out, period, &lost);
-    ns[i] = now_ns () - t0;
+    ns[i] = (double) (now_ns () - t0);
   }
   rb_jack_resampler_free (rs);
-  return median (ns);
+  return bench_median (ns, CALLS);
 }
 
 /* version 0.1's way: a mono converter and a stage per channel, each
  * called with the same lengths */
 static double
 per_channel (unsigned channels, size_t period, float **in, float **out,
-    uint64_t *ns)
+    double *ns)
 {
   SRC_STATE *st[8];
   float *stage[8];
@@ -92,8 +81,8 @@ per_channel (unsigned channels, size_t period, float **in, float **out,
   int err = 0;
 
   for (unsigned c = 0; c < channels; c++) {
-    st[c] = src_new (SRC_SINC_FASTEST, 1, &err);
-    stage[c] = calloc (cap, sizeof (float));
+    st[c] = need (src_new (SRC_SINC_FASTEST, 1, &err), "src_new()");
+    stage[c] = need (calloc (cap, sizeof (float)), "calloc()");
   }
   for (int i = 0; i < CALLS; i++) {
     uint64_t t0 = now_ns ();
@@ -113,13 +102,13 @@ per_channel (unsigned channels, size_t period, float **in, float **out,
           (staged + n - (size_t) used) * sizeof (float));
     }
     staged = staged + n - (size_t) used;
-    ns[i] = now_ns () - t0;
+    ns[i] = (double) (now_ns () - t0);
   }
   for (unsigned c = 0; c < channels; c++) {
     src_delete (st[c]);
     free (stage[c]);
   }
-  return median (ns);
+  return bench_median (ns, CALLS);
 }
 
 int
@@ -127,17 +116,17 @@ main (int argc, char **argv)
 {
   size_t period = argc > 1 ? strtoul (argv[1], NULL, 10) : 256;
   static const unsigned counts[] = { 1, 2, 4, 8 };
-  uint64_t *ns;
+  double *ns;
   float *in[8], *out[8];
 
   if (period < 16 || period > 4096) {
     fprintf (stderr, "resample-channels: PERIOD must be 16 to 4096\n");
-    return 2;
+    return EXIT_USAGE;
   }
-  ns = malloc (CALLS * sizeof *ns);
+  ns = need (malloc (CALLS * sizeof *ns), "malloc()");
   for (unsigned c = 0; c < 8; c++) {
-    in[c] = calloc (period + 64, sizeof (float));
-    out[c] = calloc (period, sizeof (float));
+    in[c] = need (calloc (period + 64, sizeof (float)), "calloc()");
+    out[c] = need (calloc (period, sizeof (float)), "calloc()");
     for (size_t i = 0; i < period + 64; i++)
       in[c][i] = (float) ((double) ((i * 37 + c * 11) % 101) / 101.0 - 0.5);
   }
