@@ -158,28 +158,30 @@ rb_ring_timing_from_image (const struct rb_shm_header *image,
   return rb_ring_timing_from_core (&core, timing);
 }
 
-/* A side's estimate, if the map may use it. */
+/* A side's estimate, if the map may use it, validated against @now_ns
+ * (the clock's, read here, when 0). */
 static gboolean
-side_loop (RbRing *ring, enum rb_timing_role role,
+side_loop (RbRing *ring, enum rb_timing_role role, gint64 now_ns,
     struct rb_timing_estimate *est)
 {
-  rb_timing_read (ring->core, role, rb_timing_now (), est);
+  rb_timing_read (ring->core, role, now_ns != 0 ? now_ns : rb_timing_now (),
+      est);
   return est->state == RB_TSTATE_OK;
 }
 
 /* The position, in bytes on a frame boundary, where @role's loop puts
- * @time_ns; FALSE if its estimate is unknown or @time_ns lies more than
- * MAP_MAX_SPAN_NS from its latest stamp. */
+ * @time_ns; FALSE if its estimate is unknown at @now_ns (0: the clock's)
+ * or @time_ns lies more than MAP_MAX_SPAN_NS from its latest stamp. */
 static gboolean
 side_time_to_position (RbRing *ring, enum rb_timing_role role,
-    gint64 time_ns, guint64 *position)
+    gint64 time_ns, gint64 now_ns, guint64 *position)
 {
   struct rb_timing_estimate est;
   const struct rb_ring_core *c;
   gint64 frames;
 
   *position = 0;
-  if (!side_loop (ring, role, &est))
+  if (!side_loop (ring, role, now_ns, &est))
     return FALSE;
   if (time_ns - est.time_ns > MAP_MAX_SPAN_NS ||
       est.time_ns - time_ns > MAP_MAX_SPAN_NS)
@@ -220,7 +222,7 @@ rb_ring_position_to_time (RbRing *ring, guint64 position, gint64 *time_ns)
   CHECK_ARG (RB_IS_RING (ring), FALSE);
   CHECK_ARG (time_ns != NULL, FALSE);
   *time_ns = 0;
-  if (!side_loop (ring, RB_TIMING_PRODUCER, &p))
+  if (!side_loop (ring, RB_TIMING_PRODUCER, 0, &p))
     return FALSE;
   dt = (gdouble) (gint64) (position - p.position) / p.rate * 1e9;
   if (!(fabs (dt) <= (gdouble) MAP_MAX_SPAN_NS))
@@ -252,7 +254,57 @@ rb_ring_time_to_position (RbRing *ring, gint64 time_ns, guint64 *position)
   CHECK_ARG (RB_IS_RING (ring), FALSE);
   CHECK_ARG (position != NULL, FALSE);
 
-  return side_time_to_position (ring, RB_TIMING_PRODUCER, time_ns, position);
+  return side_time_to_position (ring, RB_TIMING_PRODUCER, time_ns, 0,
+      position);
+}
+
+/* The _full maps, for @func: the arguments checked, and the time given
+ * must be one. */
+static gboolean
+side_map_full (const char *func, RbRing *ring, enum rb_timing_role role,
+    gint64 time_ns, gint64 now_ns, guint64 *position)
+{
+  CHECK_ARG_AS (func, RB_IS_RING (ring), "RB_IS_RING (ring)", FALSE);
+  CHECK_ARG_AS (func, position != NULL, "position != NULL", FALSE);
+
+  if (now_ns <= 0) {
+    *position = 0;
+    return FALSE;
+  }
+  return side_time_to_position (ring, role, time_ns, now_ns, position);
+}
+
+/**
+ * rb_ring_time_to_position_full:
+ * @ring: a ring, of any role
+ * @time_ns: a CLOCK_MONOTONIC time in nanoseconds, past or future
+ * @now_ns: the current CLOCK_MONOTONIC time as the caller knows it, or a
+ *   time a little after it (a JACK client: the next cycle's start); the
+ *   estimate is validated against it (a stamp taken after it cannot be
+ *   true) instead of against a clock read here
+ * @position: (out): the absolute position in bytes the producer stood at
+ *   (or will stand at) then, rounded to the nearest frame
+ *
+ * rb_ring_time_to_position() for a realtime thread, which knows the time
+ * from its own clock: where the producer stands between the blocks it
+ * writes, at a JACK cycle's start, say (ringbridge-jack's fill control
+ * uses it so; docs/clocks.md).
+ *
+ * Thread: any. RT-safe: reads no clock; the shared header is read with a
+ *   bounded number of retries.
+ *
+ * Returns: %TRUE if the producer's estimate is known at @now_ns and
+ *   @time_ns lies within an hour of its latest stamp; %FALSE also if
+ *   @now_ns is not positive
+ *
+ * Since: 0.2
+ */
+gboolean
+rb_ring_time_to_position_full (RbRing *ring, gint64 time_ns, gint64 now_ns,
+    guint64 *position)
+{
+  return side_map_full (G_STRFUNC, ring, RB_TIMING_PRODUCER, time_ns, now_ns,
+      position);
 }
 
 /**
@@ -284,7 +336,37 @@ rb_ring_consumer_time_to_position (RbRing *ring, gint64 time_ns,
   CHECK_ARG (RB_IS_RING (ring), FALSE);
   CHECK_ARG (position != NULL, FALSE);
 
-  return side_time_to_position (ring, RB_TIMING_CONSUMER, time_ns, position);
+  return side_time_to_position (ring, RB_TIMING_CONSUMER, time_ns, 0,
+      position);
+}
+
+/**
+ * rb_ring_consumer_time_to_position_full:
+ * @ring: a ring, of any role
+ * @time_ns: a CLOCK_MONOTONIC time in nanoseconds, past or future
+ * @now_ns: the current CLOCK_MONOTONIC time as the caller knows it, or a
+ *   time a little after it, as for rb_ring_time_to_position_full()
+ * @position: (out): the absolute read position in bytes the consumer
+ *   stood at (or will stand at) then, rounded to the nearest frame
+ *
+ * rb_ring_consumer_time_to_position() for a realtime thread that knows
+ * the time: where the consumer stands between the blocks it reads.
+ *
+ * Thread: any. RT-safe: reads no clock; the shared header is read with a
+ *   bounded number of retries.
+ *
+ * Returns: %TRUE if the consumer's estimate is known at @now_ns and
+ *   @time_ns lies within an hour of its latest stamp; %FALSE also if
+ *   @now_ns is not positive
+ *
+ * Since: 0.2
+ */
+gboolean
+rb_ring_consumer_time_to_position_full (RbRing *ring, gint64 time_ns,
+    gint64 now_ns, guint64 *position)
+{
+  return side_map_full (G_STRFUNC, ring, RB_TIMING_CONSUMER, time_ns, now_ns,
+      position);
 }
 
 static gboolean

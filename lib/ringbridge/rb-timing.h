@@ -107,6 +107,16 @@ gboolean       rb_ring_consumer_time_to_position (RbRing   *ring,
                                              gint64         time_ns,
                                              guint64       *position);
 RB_API
+gboolean       rb_ring_time_to_position_full (RbRing       *ring,
+                                             gint64         time_ns,
+                                             gint64         now_ns,
+                                             guint64       *position);
+RB_API
+gboolean       rb_ring_consumer_time_to_position_full (RbRing *ring,
+                                             gint64         time_ns,
+                                             gint64         now_ns,
+                                             guint64       *position);
+RB_API
 gboolean       rb_ring_stamp_producer       (RbRing        *ring,
                                              guint64        position,
                                              gint64         time_ns);

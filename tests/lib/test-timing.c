@@ -368,6 +368,11 @@ test_hostile (gconstpointer data)
     /* and the consumer's map its loop */
     g_assert_cmpint (rb_ring_consumer_time_to_position (ring, fake_now,
             &pos), ==, side == 0);
+    /* the realtime maps, given the time, the same */
+    g_assert_cmpint (rb_ring_time_to_position_full (ring, fake_now, fake_now,
+            &pos), ==, side == 1);
+    g_assert_cmpint (rb_ring_consumer_time_to_position_full (ring, fake_now,
+            fake_now, &pos), ==, side == 0);
     /* the side's next publish repairs it (the sequence rounds to even) */
     if (side == 0) {
       guint64 w = rb_ring_get_write_position (ring);
@@ -452,6 +457,58 @@ test_map_consumer (void)
     g_assert_false (rb_ring_consumer_time_to_position (ring,
             last + 4000 * NS_PER_S, &c));
     g_assert_cmpuint (c, ==, 0);
+  }
+  stamped_ring_free (ring);
+}
+
+/* The realtime maps, given the time instead of reading the clock: the
+ * same answers as the clock's maps; refused where the time given cannot
+ * be now (before the side's latest stamp, not positive) or makes the
+ * estimate stale. */
+static void
+test_map_full (void)
+{
+  RbRing *ring = stamped_ring (-250, 12);
+  struct rb_shm_header *hdr = rb_ring_header_of (ring);
+  gint64 latest[2] = {
+    (gint64) atomic_load (&hdr->producer_timing.stamp_ns),
+    (gint64) atomic_load (&hdr->consumer_timing.stamp_ns),
+  };
+
+  for (gint64 dt = -NS_PER_S; dt <= 5 * NS_PER_S; dt += NS_PER_S / 3) {
+    gint64 at = fake_now + dt;
+    guint64 p, pf, c, cf;
+
+    g_assert_true (rb_ring_time_to_position (ring, at, &p));
+    g_assert_true (rb_ring_time_to_position_full (ring, at, fake_now, &pf));
+    g_assert_cmpuint (pf, ==, p);
+    g_assert_true (rb_ring_consumer_time_to_position (ring, at, &c));
+    g_assert_true (rb_ring_consumer_time_to_position_full (ring, at,
+            fake_now, &cf));
+    g_assert_cmpuint (cf, ==, c);
+  }
+  for (int side = 0; side < 2; side++) {
+    gboolean (*map) (RbRing *, gint64, gint64, guint64 *) = side == 0 ?
+        rb_ring_time_to_position_full :
+        rb_ring_consumer_time_to_position_full;
+    guint64 pos = 1;
+
+    /* at its latest stamp, and a little after: known */
+    g_assert_true (map (ring, latest[side], latest[side], &pos));
+    g_assert_true (map (ring, latest[side], latest[side] + 5000000, &pos));
+    /* a stamp after "now" cannot be true */
+    g_assert_false (map (ring, latest[side], latest[side] - 1, &pos));
+    g_assert_cmpuint (pos, ==, 0);
+    /* 3 s after it: stale */
+    pos = 1;
+    g_assert_false (map (ring, latest[side], latest[side] + 3 * NS_PER_S,
+            &pos));
+    g_assert_cmpuint (pos, ==, 0);
+    /* no time */
+    pos = 1;
+    g_assert_false (map (ring, latest[side], 0, &pos));
+    g_assert_cmpuint (pos, ==, 0);
+    g_assert_false (map (ring, latest[side], -5, &pos));
   }
   stamped_ring_free (ring);
 }
@@ -593,6 +650,7 @@ static const RbTestCase cases[] = {
   { "/timing/ring/known", test_ring_known },
   { "/timing/map/round-trip", test_map_round_trip },
   { "/timing/map/consumer", test_map_consumer },
+  { "/timing/map/full", test_map_full },
   { "/timing/opt-in/byte-ring", test_byte_ring_opt_in },
   { "/timing/opt-in/audio-default", test_audio_default_on },
   { "/timing/kernel-clock/forced", test_forced_kernel_clock },

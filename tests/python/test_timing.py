@@ -63,6 +63,21 @@ def test_snapshot_and_map():
     assert r % FRAME == 0
     assert abs(r // FRAME - (later - t0) * RATE / 1e9) <= 2
     assert ring.consumer_time_to_position(later + 4000 * 10**9) is None
+    # the same maps with the time given (the realtime ones): the same
+    # answers; a "now" before the latest stamp cannot be true
+    now = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+    assert ring.time_to_position_full(when, now) == w
+    assert ring.consumer_time_to_position_full(later, now) == r
+    assert ring.time_to_position_full(when, t0) is None
+    assert ring.consumer_time_to_position_full(later, 0) is None
+    with pytest.raises(TypeError, match='now_ns must be a time'):
+        ring.time_to_position_full(when, "now")
+    with pytest.raises(TypeError, match='monotonic_ns must be a time'):
+        ring.consumer_time_to_position_full(True, now)
+    with pytest.raises(ValueError, match='now_ns must be a finite time'):
+        ring.time_to_position_full(when, float('nan'))
+    with pytest.raises(ValueError, match='does not fit in 64 bits'):
+        ring.time_to_position_full(1 << 63, now)
 
 
 def test_unknown_until_stamped():

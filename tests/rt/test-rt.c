@@ -133,6 +133,8 @@ void __rtsan_realtime_exit (void);
   X (rb_ring_get_clock_point) \
   X (rb_ring_stamp_producer) \
   X (rb_ring_stamp_consumer) \
+  X (rb_ring_time_to_position_full) \
+  X (rb_ring_consumer_time_to_position_full) \
   X (rb_record_info_init) \
   X (rb_ring_get_max_record_size) \
   X (rb_ring_write_record) \
@@ -490,6 +492,18 @@ facts (Workload *w, guint64 i)
         rb_ring_get_write_position (a), (gint64) (i + 1) * 1000000);
     w->sink += CALL (w, rb_ring_stamp_consumer, a,
         rb_ring_get_read_position (a), (gint64) (i + 1) * 1000000);
+    /* and the maps of their loops, given the time, as ringbridge-jack's
+     * fill control reads them at a cycle's start */
+    {
+      guint64 mp;
+      gint64 now = (gint64) (i + 1) * 1000000 + 1000;
+
+      if (CALL (w, rb_ring_time_to_position_full, a, now - 500, now, &mp))
+        w->sink += mp;
+      if (CALL (w, rb_ring_consumer_time_to_position_full, a, now - 500,
+              now, &mp))
+        w->sink += mp;
+    }
   }
   w->sink += CALL (w, rb_ring_get_write_position, o);
   w->sink += CALL (w, rb_ring_get_read_position, o);

@@ -2,6 +2,7 @@
 # SPDX-FileCopyrightText: 2026 The ringbridge authors
 """Argument checks, timeouts and the sliced waits that let Ctrl-C in."""
 
+import math
 import time
 
 from gi.module import get_introspection_module
@@ -35,6 +36,21 @@ def _position(value):
     n = _count(value, 'position')
     if n >= 1 << 64:
         raise ValueError('position %d does not fit in 64 bits' % n)
+    return n
+
+
+def _time_ns(value, what):
+    """A CLOCK_MONOTONIC time in nanoseconds: an integer, or a finite
+    float (truncated), within 64 signed bits; bool and the rest refused."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and \
+            not hasattr(value, '__index__'):
+        raise TypeError('%s must be a time in nanoseconds (an integer), not '
+                        '%s' % (what, type(value).__name__))
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError('%s must be a finite time, not %r' % (what, value))
+    n = int(value)
+    if not -(1 << 63) <= n < 1 << 63:
+        raise ValueError('%s %d does not fit in 64 bits' % (what, n))
     return n
 
 

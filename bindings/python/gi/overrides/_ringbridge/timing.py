@@ -4,7 +4,8 @@
 
 from gi.module import get_introspection_module
 
-from .args import _CONSUMER_ROLES, _PRODUCER_ROLES, _count, _position
+from .args import (_CONSUMER_ROLES, _PRODUCER_ROLES, _count, _position,
+                   _time_ns)
 from .guard import _checked
 
 RingBridge = get_introspection_module('RingBridge')
@@ -49,6 +50,25 @@ class RingTimingCalls:
         if unknown."""
         ok, pos = RingBridge.Ring.consumer_time_to_position(
             self, int(monotonic_ns))
+        return pos if ok else None
+
+    @_checked
+    def time_to_position_full(self, monotonic_ns, now_ns):
+        """rb_ring_time_to_position_full(): time_to_position() with the
+        current time given (``now_ns``, or a time a little after it)
+        instead of read from the clock, or None if unknown then."""
+        ok, pos = RingBridge.Ring.time_to_position_full(
+            self, _time_ns(monotonic_ns, 'monotonic_ns'),
+            _time_ns(now_ns, 'now_ns'))
+        return pos if ok else None
+
+    @_checked
+    def consumer_time_to_position_full(self, monotonic_ns, now_ns):
+        """rb_ring_consumer_time_to_position_full(): the consumer's map
+        with the current time given, or None if unknown then."""
+        ok, pos = RingBridge.Ring.consumer_time_to_position_full(
+            self, _time_ns(monotonic_ns, 'monotonic_ns'),
+            _time_ns(now_ns, 'now_ns'))
         return pos if ok else None
 
     @_checked
