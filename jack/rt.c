@@ -38,10 +38,8 @@ bump (atomic_uint_least64_t *counter, uint64_t n)
  * the latency. The positions only grow; a peer's impossible positions
  * are clamped rather than trusted. */
 static uint64_t
-queued_frames (RbRing *ring)
+frames_between (RbRing *ring, uint64_t w, uint64_t r)
 {
-  uint64_t w = rb_ring_get_write_position (ring);
-  uint64_t r = rb_ring_get_read_position (ring);
   uint64_t cap = rb_ring_get_capacity (ring);
   uint64_t used = w - r;
 
@@ -50,6 +48,13 @@ queued_frames (RbRing *ring)
   if (used > cap)
     used = cap;
   return used / rb_ring_get_frame_size (ring);
+}
+
+static uint64_t
+queued_frames (RbRing *ring)
+{
+  return frames_between (ring, rb_ring_get_write_position (ring),
+      rb_ring_get_read_position (ring));
 }
 
 /* JACK's frame time is 32 bits and wraps after a day at 48 kHz; the
@@ -303,19 +308,79 @@ write_cycle (RbJackRt *rt, RbRing *ring, const float *const *frames,
 
 /* --- with the resampler (--resample) ------------------------------------ */
 
-/* The input waiting in the resampler, in whole frames. */
-static uint64_t
-waiting (const RbJackResampler *rs)
+/* The fill the loop holds, in frames: @queued in the ring, and what
+ * waits in the resampler (staged, and inside the converter: resample.h),
+ * a fraction of a frame included. */
+static double
+loop_fill (uint64_t queued, const RbJackResampler *rs)
 {
-  return (uint64_t) (rb_jack_resampler_waiting (rs) + 0.5);
+  return (double) queued + rb_jack_resampler_waiting (rs);
+}
+
+/* The peer's offset from its timing loop, past which the loop is taken
+ * for wrong (a stall, a jump: see peer_phase()), in frames; and the time
+ * constant of the offset's mean, in seconds: well above the beat's period
+ * at the drifts that matter (6.7 s for 64-frame blocks at 200 ppm). */
+#define PEER_PHASE_MAX 4096.0
+#define PEER_PHASE_MEAN_S 20.0
+
+/* The peer's blocks, as the loop should see them (docs/clocks.md, "The
+ * peer's blocks"). The peer moves its position in blocks (a GStreamer
+ * buffer, a paced thread's 64 frames), so the fill sampled at JACK's
+ * cycles carries a sawtooth of up to a block, which beats slowly against
+ * the periods when the two rates are close; the loop would follow the
+ * beat with the ratio. The peer's timing loop knows where it stands
+ * between its blocks: the loop's line at the cycle's start, less the
+ * position @published (the write position for play, the read position
+ * for record). That offset's mean (about half a block) is no fill, and a
+ * slow average takes it away. Returns the frames to add to the fill read
+ * from the positions: 0 when the peer's loop is unknown (no stamps, no
+ * cycle times) or strays more than PEER_PHASE_MAX from @published.
+ * RT-safe: the ring's maps given the time (no clock read), arithmetic. */
+static double
+peer_phase (RbJackRt *rt, RbRing *ring, uint64_t published,
+    jack_nframes_t nframes, const RbJackCycle *cycle)
+{
+  int64_t t = cycle_time_ns (rt, cycle);
+  uint64_t at = 0;
+  bool known = false;
+  double d = 0;
+
+  if (t > 0 && cycle->next_usecs > cycle->usecs) {
+    /* "now" for the map's checks: no later than the next cycle's start,
+     * unless this cycle overran (then the map refuses) */
+    int64_t now = t + (int64_t) (cycle->next_usecs - cycle->usecs) * 1000;
+
+    known = rt->mode == RB_JACK_PLAY ?
+        rb_ring_time_to_position_full (ring, t, now, &at) :
+        rb_ring_consumer_time_to_position_full (ring, t, now, &at);
+    d = (double) (int64_t) (at - published) /
+        (double) rb_ring_get_frame_size (ring);
+  }
+  if (!known || fabs (d) > PEER_PHASE_MAX) {
+    rt->peer_phase.have = false;
+    return 0;
+  }
+  if (!rt->peer_phase.have) {
+    rt->peer_phase.mean = d;
+    rt->peer_phase.have = true;
+  } else {
+    rt->peer_phase.mean += (d - rt->peer_phase.mean) *
+        ((double) nframes / rt->rate / PEER_PHASE_MEAN_S);
+  }
+  /* play: the producer is that far on, so more is queued; record: the
+   * consumer is, so less */
+  return rt->mode == RB_JACK_PLAY ? d - rt->peer_phase.mean :
+      rt->peer_phase.mean - d;
 }
 
 /* Stores what the statistics show of the controller. */
 static void
-publish_drift (RbJackRt *rt, uint64_t fill)
+publish_drift (RbJackRt *rt, double fill)
 {
   /* relaxed: statistics (these three) */
-  atomic_store_explicit (&rt->fill, fill, memory_order_relaxed);
+  atomic_store_explicit (&rt->fill, (uint64_t) (fill + 0.5),
+      memory_order_relaxed);
   atomic_store_explicit (&rt->correction_ppb,
       (int64_t) (rt->drift.correction * 1e9), memory_order_relaxed);
   atomic_store_explicit (&rt->smoothed_fill_uf,
@@ -325,7 +390,7 @@ publish_drift (RbJackRt *rt, uint64_t fill)
 /* The controller's ratio for this cycle, given the fill. Held at 1
  * while JACK freewheels (no clock then). */
 static double
-drift_ratio (RbJackRt *rt, uint64_t fill, jack_nframes_t nframes)
+drift_ratio (RbJackRt *rt, double fill, jack_nframes_t nframes)
 {
   /* relaxed: values on their own (see RbJackRt) */
   uint64_t xruns = atomic_load_explicit (&rt->xrun_count,
@@ -339,7 +404,7 @@ drift_ratio (RbJackRt *rt, uint64_t fill, jack_nframes_t nframes)
     rb_jack_drift_reset (&rt->drift);
     return 1.0;
   }
-  return rb_jack_drift_step (&rt->drift, (double) fill,
+  return rb_jack_drift_step (&rt->drift, fill,
       (double) atomic_load_explicit (&rt->target, memory_order_relaxed),
       ff == INT64_MIN ? NAN : (double) ff * 1e-9, nframes, rt->rate, xrun);
 }
@@ -391,6 +456,7 @@ follow_ring (RbJackRt *rt, RbRing *ring)
     return;
   rt->rs->reset_pending = true;
   rb_jack_drift_reset (&rt->drift);
+  rt->peer_phase.have = false;
   rt->last_ring = ring;
 }
 
@@ -403,7 +469,9 @@ play_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
 
   follow_ring (rt, ring);
   if (ring != NULL) {
-    uint64_t queued = queued_frames (ring);
+    uint64_t written = rb_ring_get_write_position (ring);
+    uint64_t queued = frames_between (ring, written,
+        rb_ring_get_read_position (ring));
     /* relaxed: values on their own (see RbJackRt) */
     uint64_t target = atomic_load_explicit (&rt->target,
         memory_order_relaxed);
@@ -423,11 +491,10 @@ play_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
      * producer's rate, not JACK's (drift-measure.c takes JACK's rate
      * from the cycle times instead) */
     stamp_side (rt, ring, rb_ring_get_read_position (ring), cycle);
-    /* the fill the loop holds: the ring, and what waits in the
-     * resampler (staged, and inside the converter: resample.h) */
     got = play_resample (rt, ring, buffers, nframes,
-        drift_ratio (rt, queued + waiting (rs), nframes));
-    publish_drift (rt, queued_frames (ring) + waiting (rs));
+        drift_ratio (rt, loop_fill (queued, rs) +
+            peer_phase (rt, ring, written, nframes, cycle), nframes));
+    publish_drift (rt, loop_fill (queued_frames (ring), rs));
   }
   play_tail (rt, buffers, nframes, got);
 }
@@ -442,17 +509,17 @@ record_resampled (RbJackRt *rt, RbRing *ring, float *const *buffers,
 
   follow_ring (rt, ring);
   if (ring != NULL) {
-    /* the ring's fill, and what waits inside the converter to reach it
-     * (resample.h) */
-    double ratio = drift_ratio (rt, queued_frames (ring) + waiting (rs),
-        nframes);
+    uint64_t read = rb_ring_get_read_position (ring);
+    double ratio = drift_ratio (rt, loop_fill (frames_between (ring,
+                rb_ring_get_write_position (ring), read), rs) +
+        peer_phase (rt, ring, read, nframes, cycle), nframes);
 
     made = rb_jack_resampler_process (rs, ratio,
         (const float *const *) buffers, nframes, rs->out, rs->out_cap,
         &lost);
     put = write_cycle (rt, ring, (const float *const *) rs->out, made,
         cycle);
-    publish_drift (rt, queued_frames (ring) + waiting (rs));
+    publish_drift (rt, loop_fill (queued_frames (ring), rs));
     if (lost != 0)
       bump (&rt->stage_lost, lost);
   }
@@ -519,7 +586,6 @@ rb_jack_rt_process (jack_nframes_t nframes, void *arg)
   float *buffers[RB_RING_MAX_CHANNELS];
   RbJackCycle cycle = { 0 };
   float period_usecs;
-  jack_time_t next_usecs;
 
   if (__rtsan_realtime_enter != NULL)
     __rtsan_realtime_enter ();
@@ -529,7 +595,7 @@ rb_jack_rt_process (jack_nframes_t nframes, void *arg)
   /* JACK's own estimate of the cycle's start, from its DLL: steadier than
    * reading a clock here, and no system call */
   cycle.valid = jack_get_cycle_times (rt->client, &cycle.frames, &cycle.usecs,
-      &next_usecs, &period_usecs) == 0;
+      &cycle.next_usecs, &period_usecs) == 0;
   rb_jack_rt_cycle (rt, buffers, nframes, &cycle);
 
   if (__rtsan_realtime_exit != NULL)

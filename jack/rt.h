@@ -44,6 +44,7 @@ typedef struct {
   bool valid;
   jack_nframes_t frames;        /* frame time at the start of the cycle */
   jack_time_t usecs;            /* its time on JACK's clock, microseconds */
+  jack_time_t next_usecs;       /* the next cycle's start; 0: unknown */
 } RbJackCycle;
 
 typedef struct {
@@ -148,6 +149,10 @@ typedef struct {
     uint64_t now;               /* this cycle's, extended */
   } frame_time;
   RbJackDrift drift;            /* the fill controller's state */
+  struct {                      /* the peer's place between its blocks */
+    bool have;                  /* its loop known, the mean started */
+    double mean;                /* the offset's slow mean, frames */
+  } peer_phase;
   RbRing *last_ring;            /* the ring of the last cycle */
   bool was_resampling;          /* the last cycle resampled */
   uint64_t xruns_seen;
