@@ -157,6 +157,9 @@ typedef struct {
    * it last came down */
   gdouble target_held;
   gint64 target_held_at;
+  /* the period for which the asked target was last found too small (0:
+   * none), so that the warning comes once per buffer size */
+  guint target_floor_warned;
   gint64 unlocked_since;
   gboolean locked;
   gint64 clamped_since;

@@ -14,6 +14,12 @@
 /* the default target: 20 ms, and at least this many periods */
 #define DEFAULT_TARGET_MS 20.0
 #define DEFAULT_TARGET_PERIODS 4
+/* the least fill play's and record's loop can hold: the period being
+ * played out and one in hand (a cycle reads or writes a whole period,
+ * and the converter needs its filter's reach beyond it; in simulated time
+ * a period and 176 frames was the least that held every drift at
+ * 1024-frame periods). An asked target below it is raised to it. */
+#define MIN_TARGET_PERIODS 2
 /* locked: the smoothed fill within a period of the target this long */
 #define LOCK_US G_USEC_PER_SEC
 /* --resample=auto: the correction at its bound this long means the other
@@ -84,9 +90,10 @@ held_target (App *app, guint64 target)
 }
 
 /* The fill to hold: --frames or --latency for play, else 20 ms or four
- * periods, whichever is more; at most half the ring; or more for a while
- * after auto started resampling (held_target()). Play skips back to it
- * above twice the target and a period. */
+ * periods, whichever is more; at least two periods (asked for less, it
+ * says so, once per buffer size); at most half the ring; or more for a
+ * while after auto started resampling (held_target()). Play skips back
+ * to it above twice the target and a period. */
 void
 resample_set_target (App *app, guint period)
 {
@@ -101,6 +108,16 @@ resample_set_target (App *app, guint period)
   else
     target = MAX (frames_for_ms (DEFAULT_TARGET_MS, app->jack_rate),
         (guint64) DEFAULT_TARGET_PERIODS * period);
+  if (target < (guint64) MIN_TARGET_PERIODS * period) {
+    if (app->target_floor_warned != period)
+      print_warning ("warning: a fill of %" G_GUINT64_FORMAT " frames "
+          "(%.2f ms) is less than two JACK periods of %u frames, which "
+          "resampling needs; holding %" G_GUINT64_FORMAT " frames",
+          target, (double) target * 1000.0 / app->jack_rate, period,
+          (guint64) MIN_TARGET_PERIODS * period);
+    app->target_floor_warned = period;
+    target = (guint64) MIN_TARGET_PERIODS * period;
+  }
   cap = app->ring != NULL ? rb_ring_get_capacity_frames (app->ring) : 0;
   if (cap != 0 && target > cap / 2)
     target = cap / 2;

@@ -134,7 +134,9 @@ static const CliDocOption jack_doc_options[] = {
     "the loop goes on from the fill alone (" B("feed_forward=no") "). "
     "The target is " B("play")
     "'s " B("--frames") " or " B("--latency") ", or else 20 ms or four "
-    "periods, whichever is more (at most half the ring); " B("play")
+    "periods, whichever is more; at least two periods (less is raised to "
+    "that, with a warning: a cycle takes a whole period from the ring) and "
+    "at most half the ring; " B("play")
     " skips back to it above twice the target and a period. See "
     B("docs/clocks.md") "." },
   { 0, "reader", "POLICY", 1,

@@ -257,6 +257,31 @@ def test_bad_rings():
     server.stop()
 
 
+def test_latency_below_two_periods():
+    """play --resample=on holds at least two JACK periods: asked for 5 ms
+    (240 frames) at 1024-frame periods, it warns once and holds 2048 (a
+    cycle takes a whole period from the ring; below that the loop runs the
+    ring dry every few cycles)."""
+    server = Server(period=1024)
+    ring = new_name()
+    feed = feeder(ring, "--hold")
+    play = jack(server, "play", ring, "--resample", "on", "--latency", "5",
+                "--verbose")
+    want = ("warning: a fill of 240 frames (5.00 ms) is less than two JACK "
+            "periods of 1024 frames, which resampling needs; holding 2048 "
+            "frames")
+
+    def told():
+        err = output(play)[1]
+        return want in err and "resampling target: 2048 frames" in err
+    wait_until(told, "play's warning about the target")
+    status, _, err = finish(play)
+    assert status == 0, err
+    assert err.count("warning: a fill of") == 1, err
+    finish(feed)
+    server.stop()
+
+
 def test_record_existing_ring():
     server = Server()
     # a live producer holds it
