@@ -57,6 +57,8 @@ RbRangeStatus rb_ring_read_frames_at (RbRing *ring, uint64_t frame, void *frames
 const uint8_t *rb_ring_view_at (RbRing *ring, uint64_t position, size_t count, size_t *available);
 RbRangeStatus rb_ring_view_at_check (RbRing *ring, uint64_t position, size_t count);
 int rb_ring_get_clock_point (RbRing *ring, uint64_t *position, int64_t *monotonic_ns, uint64_t *clock_frames);
+int rb_ring_time_to_position_full (RbRing *ring, int64_t time_ns, int64_t now_ns, uint64_t *position);
+int rb_ring_consumer_time_to_position_full (RbRing *ring, int64_t time_ns, int64_t now_ns, uint64_t *position);
 int rb_ring_is_end_of_stream (RbRing *ring);
 void rb_record_info_init (RbRecordInfo *info, uint32_t type, uint32_t size);
 size_t rb_sample_format_get_size (RbSampleFormat format);
